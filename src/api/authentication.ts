@@ -1,0 +1,57 @@
+// Who is calling: a bearer token (session or API token) in Authorization, or the session cookie. Cookie
+import '@fastify/cookie';
+// writes must carry the session's CSRF token in x-csrf-token (the double-submit defence that SameSite
+// alone does not give older browsers). Routes call requireActor(); the domain decides what is allowed.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { type Actor, authenticate } from '../core/auth/index.js';
+import type { ServiceContext } from '../core/context.js';
+import { Forbidden, Unauthenticated } from '../core/errors.js';
+import { sameSecret } from '../core/auth/index.js';
+
+export const sessionCookie = 'opsdesk_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor | null;
+    presentedToken: string | null;
+  }
+}
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext): void {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('presentedToken', null);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return;
+    const header = request.headers.authorization;
+    let token: string | null = null;
+    let via: 'cookie' | 'bearer' = 'bearer';
+    if (typeof header === 'string' && header.length > 0) {
+      const m = /^Bearer\s+([A-Za-z0-9_-]{1,200})\s*$/i.exec(header);
+      if (!m) throw new Unauthenticated('not_signed_in', 'The Authorization header must be "Bearer <token>".');
+      token = m[1];
+    } else {
+      const cookie = request.cookies?.[sessionCookie];
+      if (cookie && /^[A-Za-z0-9_-]{1,200}$/.test(cookie)) {
+        token = cookie;
+        via = 'cookie';
+      }
+    }
+    if (!token) return;
+    const actor = await authenticate(ctx, token, via);
+    request.presentedToken = actor ? token : null;
+    request.actor = actor;
+    if (actor && via === 'cookie' && !safeMethods.has(request.method)) {
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || !actor.csrfToken || !sameSecret(sent, actor.csrfToken)) {
+        throw new Forbidden('csrf_token_missing', 'A cookie-authenticated write must send the session\'s x-csrf-token header.');
+      }
+    }
+  });
+}
+
+export function requireActor(request: FastifyRequest): Actor {
+  if (!request.actor) throw new Unauthenticated('not_signed_in', 'Sign in first: send a bearer token or the session cookie.');
+  return request.actor;
+}

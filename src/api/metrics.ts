@@ -1,0 +1,35 @@
+// The service's own Prometheus metrics: requests by route and status, request latency, database query
+// latency, and Node's process metrics. One registry per app, so tests and benches do not collide.
+import client from 'prom-client';
+
+export class ServiceMetrics {
+  readonly registry = new client.Registry();
+  readonly requests = new client.Counter({
+    name: 'opsdesk_http_requests_total',
+    help: 'HTTP requests served, by method, route and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly latency = new client.Histogram({
+    name: 'opsdesk_http_request_duration_seconds',
+    help: 'HTTP request latency by method and route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly dbQueries = new client.Histogram({
+    name: 'opsdesk_db_query_duration_seconds',
+    help: 'Database query latency',
+    labelNames: ['outcome'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics) client.collectDefaultMetrics({ register: this.registry, prefix: 'opsdesk_' });
+  }
+
+  observeQuery = (durationMs: number, failed: boolean): void => {
+    this.dbQueries.observe({ outcome: failed ? 'error' : 'ok' }, durationMs / 1000);
+  };
+}

@@ -1,0 +1,128 @@
+// Users and groups: admins manage them; staff read the directory to assign work.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { createGroup, createUser, getGroup, getUser, listGroups, listUsers, updateGroup, updateUser } from '../../core/auth/index.js';
+import type { ServiceContext } from '../../core/context.js';
+import { requireActor } from '../authentication.js';
+import { Cursor, Id, IdParams, RoleSchema, problemResponses } from '../schemas.js';
+import { groupView, userView } from '../views.js';
+import { decodeIdCursor, encodeIdCursor } from './paging.js';
+
+export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post(
+      '/api/v1/users',
+      {
+        schema: {
+          tags: ['users'],
+          summary: 'Create a user (admin)',
+          body: Type.Object({
+            email: Type.String({ minLength: 3, maxLength: 254 }),
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            role: RoleSchema,
+            password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+            groupIds: Type.Optional(Type.Array(Id, { maxItems: 50 })),
+          }),
+          response: { 201: Type.Ref('User'), ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const actor = requireActor(request);
+        return reply.code(201).send(userView(await createUser(ctx, actor, request.body)));
+      },
+    );
+
+    app.get(
+      '/api/v1/users',
+      {
+        schema: {
+          tags: ['users'],
+          summary: 'List users (staff)',
+          querystring: Type.Object({
+            role: Type.Optional(RoleSchema),
+            groupId: Type.Optional(Id),
+            q: Type.Optional(Type.String({ maxLength: 200 })),
+            active: Type.Optional(Type.Boolean()),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+            cursor: Type.Optional(Cursor),
+          }),
+          response: { 200: Type.Object({ items: Type.Array(Type.Ref('User')), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses },
+        },
+      },
+      async (request) => {
+        const actor = requireActor(request);
+        const { cursor, limit, ...rest } = request.query;
+        const items = await listUsers(ctx, actor, { ...rest, limit: limit + 1, afterId: cursor ? decodeIdCursor(cursor) : undefined });
+        const page = items.slice(0, limit);
+        return { items: page.map(userView), nextCursor: items.length > limit ? encodeIdCursor(page[page.length - 1].id) : null };
+      },
+    );
+
+    app.get(
+      '/api/v1/users/:id',
+      { schema: { tags: ['users'], summary: 'One user', params: IdParams, response: { 200: Type.Ref('User'), ...problemResponses } } },
+      async (request) => userView(await getUser(ctx, requireActor(request), request.params.id)),
+    );
+
+    app.patch(
+      '/api/v1/users/:id',
+      {
+        schema: {
+          tags: ['users'],
+          summary: 'Change a user (admin; anyone may change their own name and password)',
+          params: IdParams,
+          body: Type.Object(
+            {
+              name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+              role: Type.Optional(RoleSchema),
+              active: Type.Optional(Type.Boolean()),
+              password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+              groupIds: Type.Optional(Type.Array(Id, { maxItems: 50 })),
+            },
+            { minProperties: 1 },
+          ),
+          response: { 200: Type.Ref('User'), ...problemResponses },
+        },
+      },
+      async (request) => userView(await updateUser(ctx, requireActor(request), request.params.id, request.body)),
+    );
+
+    app.get(
+      '/api/v1/groups',
+      { schema: { tags: ['groups'], summary: 'List technician groups (staff)', response: { 200: Type.Object({ items: Type.Array(Type.Ref('Group')) }), ...problemResponses } } },
+      async (request) => ({ items: (await listGroups(ctx, requireActor(request))).map(groupView) }),
+    );
+
+    app.get(
+      '/api/v1/groups/:id',
+      { schema: { tags: ['groups'], summary: 'One group', params: IdParams, response: { 200: Type.Ref('Group'), ...problemResponses } } },
+      async (request) => groupView(await getGroup(ctx, requireActor(request), request.params.id)),
+    );
+
+    const GroupBody = {
+      name: Type.String({ minLength: 1, maxLength: 100 }),
+      description: Type.Optional(Type.String({ maxLength: 2000 })),
+      memberIds: Type.Optional(Type.Array(Id, { maxItems: 500 })),
+    };
+
+    app.post(
+      '/api/v1/groups',
+      { schema: { tags: ['groups'], summary: 'Create a group (admin)', body: Type.Object(GroupBody), response: { 201: Type.Ref('Group'), ...problemResponses } } },
+      async (request, reply) => reply.code(201).send(groupView(await createGroup(ctx, requireActor(request), request.body))),
+    );
+
+    app.patch(
+      '/api/v1/groups/:id',
+      {
+        schema: {
+          tags: ['groups'],
+          summary: 'Change a group (admin)',
+          params: IdParams,
+          body: Type.Object({ ...GroupBody, name: Type.Optional(GroupBody.name) }, { minProperties: 1 }),
+          response: { 200: Type.Ref('Group'), ...problemResponses },
+        },
+      },
+      async (request) => groupView(await updateGroup(ctx, requireActor(request), request.params.id, request.body)),
+    );
+  };
+}

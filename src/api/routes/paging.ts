@@ -1,0 +1,16 @@
+// Opaque cursors for lists ordered by id.
+import { Invalid } from '../../core/errors.js';
+
+export function encodeIdCursor(id: number): string {
+  return Buffer.from(JSON.stringify({ a: id })).toString('base64url');
+}
+
+export function decodeIdCursor(cursor: string): number {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (v && Number.isSafeInteger(v.a) && v.a >= 0) return v.a;
+  } catch {
+    // fall through
+  }
+  throw new Invalid('invalid_cursor', 'The cursor was not issued by this service.', [{ field: 'querystring/cursor', message: 'unknown cursor' }]);
+}

@@ -1,0 +1,75 @@
+// Health, the Prometheus endpoint, settings (the priority matrix) and the OpenAPI document.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ServiceContext } from '../../core/context.js';
+import { pingDatabase } from '../../core/db/index.js';
+import { getPriorityMatrix, setPriorityMatrix } from '../../helpdesk/index.js';
+import { canAccounts } from '../../core/auth/index.js';
+import { Forbidden } from '../../core/errors.js';
+import { requireActor } from '../authentication.js';
+import type { ServiceMetrics } from '../metrics.js';
+import { problemResponses } from '../schemas.js';
+import { sendProblem } from '../problems.js';
+
+const Matrix = Type.Array(Type.Array(Type.Integer({ minimum: 1, maximum: 5 }), { minItems: 5, maxItems: 5 }), { minItems: 5, maxItems: 5 });
+
+export function systemRoutes(ctx: ServiceContext, metrics: ServiceMetrics, version: string): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/api/v1/health',
+      {
+        schema: {
+          tags: ['system'],
+          summary: 'Liveness and database reachability (no sign-in needed)',
+          response: {
+            200: Type.Object({ status: Type.Literal('ok'), version: Type.String(), database: Type.String(), time: Type.String() }),
+            503: Type.Ref('Problem'),
+          },
+        },
+      },
+      async (request, reply) => {
+        try {
+          await pingDatabase(ctx.db);
+        } catch (err) {
+          request.log.error({ err }, 'health: database unreachable');
+          return sendProblem(request, reply, 503, 'database_unavailable', 'The database cannot be reached.');
+        }
+        return { status: 'ok' as const, version, database: ctx.caps.fullText === 'fts5' ? 'sqlite' : 'postgresql', time: new Date(ctx.clock.now()).toISOString() };
+      },
+    );
+
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    });
+
+    app.get(
+      '/api/v1/settings/priority-matrix',
+      {
+        schema: {
+          tags: ['settings'],
+          summary: 'The impact × urgency → priority matrix (rows urgency 1–5, columns impact 1–5)',
+          response: { 200: Type.Object({ matrix: Matrix }), ...problemResponses },
+        },
+      },
+      async (request) => {
+        const actor = requireActor(request);
+        if (!canAccounts(actor, 'settings.read')) throw new Forbidden('forbidden', 'Requesters may not read settings.');
+        return { matrix: await getPriorityMatrix(ctx) };
+      },
+    );
+
+    app.put(
+      '/api/v1/settings/priority-matrix',
+      {
+        schema: {
+          tags: ['settings'],
+          summary: 'Replace the priority matrix (admin)',
+          body: Type.Object({ matrix: Matrix }),
+          response: { 200: Type.Object({ matrix: Matrix }), ...problemResponses },
+        },
+      },
+      async (request) => ({ matrix: await setPriorityMatrix(ctx, requireActor(request), request.body.matrix) }),
+    );
+  };
+}

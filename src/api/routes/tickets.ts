@@ -1,0 +1,360 @@
+// Tickets, comments, history, attachments, ratings and categories. Thin: schema → actor → one domain call.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import fs from 'node:fs';
+import '@fastify/multipart';
+import type { ServiceContext } from '../../core/context.js';
+import { Invalid } from '../../core/errors.js';
+import {
+  type Level,
+  type TicketFilter,
+  addAttachment,
+  addComment,
+  createCategory,
+  createTicket,
+  getTicket,
+  listAttachments,
+  listCategories,
+  listComments,
+  listHistory,
+  listTickets,
+  openAttachment,
+  openStatuses,
+  parseLevel,
+  rateTicket,
+  ticketSorts,
+  ticketStatuses,
+  updateCategory,
+  updateTicket,
+} from '../../helpdesk/index.js';
+import type { TicketStatus } from '../../core/db/index.js';
+import { requireActor } from '../authentication.js';
+import { Cursor, Id, IdParams, LevelSchema, Limit, Nullable, StatusSchema, TicketTypeSchema, problemResponses } from '../schemas.js';
+import { attachmentView, commentView, historyView, ticketView } from '../views.js';
+
+const level = (v: number | string | undefined): Level | undefined => (v === undefined ? undefined : parseLevel(v));
+
+const CategoryRef = Type.Union([Id, Type.String({ minLength: 1, maxLength: 100 })], { description: 'a category id, or its name' });
+
+const TicketFields = {
+  title: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.String({ maxLength: 65_535 }),
+  type: Type.Optional(TicketTypeSchema),
+  impact: Type.Optional(LevelSchema),
+  urgency: Type.Optional(LevelSchema),
+  category: Type.Optional(Nullable(CategoryRef)),
+  categoryId: Type.Optional(Nullable(Id)),
+  assigneeId: Type.Optional(Nullable(Id)),
+  groupId: Type.Optional(Nullable(Id)),
+  relatedTicketId: Type.Optional(Nullable(Id)),
+  tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
+  watcherIds: Type.Optional(Type.Array(Id, { maxItems: 50 })),
+};
+
+function categoryInput(category: number | string | null | undefined, categoryId: number | null | undefined) {
+  if (typeof category === 'string') return { categoryName: category };
+  if (category !== undefined) return { categoryId: category };
+  return categoryId !== undefined ? { categoryId } : {};
+}
+
+function parseTime(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const ms = Date.parse(v);
+  if (!Number.isFinite(ms)) throw new Invalid('validation_failed', `${name}: must be an ISO 8601 time`, [{ field: `querystring/${name}`, message: 'must be an ISO 8601 time' }]);
+  return ms;
+}
+
+function parseList<T>(name: string, raw: string | undefined, parse: (s: string) => T | undefined): T[] | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const out: T[] = [];
+  for (const p of parts) {
+    const v = parse(p);
+    if (v === undefined) throw new Invalid('validation_failed', `${name}: unknown value "${p.slice(0, 40)}"`, [{ field: `querystring/${name}`, message: `unknown value ${p.slice(0, 40)}` }]);
+    out.push(v);
+  }
+  return out;
+}
+
+function idOrNone(name: string, raw: string | undefined, me: number): number | 'none' | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'none') return 'none';
+  if (raw === 'me') return me;
+  if (/^[1-9]\d{0,9}$/.test(raw)) return Number(raw);
+  throw new Invalid('validation_failed', `${name}: must be an id, "me" or "none"`, [{ field: `querystring/${name}`, message: 'must be an id, me or none' }]);
+}
+
+export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post(
+      '/api/v1/tickets',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'File a ticket',
+          body: Type.Object({ ...TicketFields, requesterId: Type.Optional(Id) }),
+          response: { 201: Type.Ref('Ticket'), ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const actor = requireActor(request);
+        const b = request.body;
+        const ticket = await createTicket(ctx, actor, {
+          ...b,
+          impact: level(b.impact),
+          urgency: level(b.urgency),
+          ...categoryInput(b.category, b.categoryId),
+        });
+        return reply.code(201).header('location', `/api/v1/tickets/${ticket.id}`).send(ticketView(ticket));
+      },
+    );
+
+    app.get(
+      '/api/v1/tickets',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'List and search tickets',
+          description:
+            'Filters combine with AND; lists take comma-separated values. status also takes "open". assigneeId and groupId take an id, "me"/"mine" or "none". ' +
+            'With q and no sort, results are ranked by relevance; otherwise sorted by the given key with the id as tie-breaker.',
+          querystring: Type.Object({
+            q: Type.Optional(Type.String({ maxLength: 500 })),
+            status: Type.Optional(Type.String({ maxLength: 200 })),
+            priority: Type.Optional(Type.String({ maxLength: 200 })),
+            assigneeId: Type.Optional(Type.String({ maxLength: 20 })),
+            groupId: Type.Optional(Type.String({ maxLength: 20 })),
+            requesterId: Type.Optional(Id),
+            categoryId: Type.Optional(Id),
+            tag: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+            createdFrom: Type.Optional(Type.String({ maxLength: 40 })),
+            createdTo: Type.Optional(Type.String({ maxLength: 40 })),
+            updatedFrom: Type.Optional(Type.String({ maxLength: 40 })),
+            updatedTo: Type.Optional(Type.String({ maxLength: 40 })),
+            sort: Type.Optional(Type.Union(ticketSorts.map((s) => Type.Literal(s)))),
+            limit: Limit,
+            cursor: Type.Optional(Cursor),
+          }),
+          response: { 200: Type.Object({ items: Type.Array(Type.Ref('Ticket')), nextCursor: Nullable(Type.String()) }), ...problemResponses },
+        },
+      },
+      async (request) => {
+        const actor = requireActor(request);
+        const q = request.query;
+        const status = parseList<TicketStatus[]>('status', q.status, (s) =>
+          s === 'open' ? [...openStatuses] : ticketStatuses.includes(s as TicketStatus) ? [s as TicketStatus] : undefined,
+        )?.flat();
+        const groupRaw = q.groupId === 'mine' ? undefined : q.groupId;
+        const filter: TicketFilter = {
+          q: q.q,
+          status: status ? [...new Set(status)] : undefined,
+          priority: parseList('priority', q.priority, parseLevel),
+          assigneeId: idOrNone('assigneeId', q.assigneeId, actor.id),
+          groupId: idOrNone('groupId', groupRaw, actor.id),
+          requesterId: q.requesterId,
+          categoryId: q.categoryId,
+          tag: q.tag,
+          createdFrom: parseTime('createdFrom', q.createdFrom),
+          createdTo: parseTime('createdTo', q.createdTo),
+          updatedFrom: parseTime('updatedFrom', q.updatedFrom),
+          updatedTo: parseTime('updatedTo', q.updatedTo),
+          sort: q.sort,
+          limit: q.limit,
+          cursor: q.cursor,
+        };
+        if (q.groupId === 'mine') {
+          // "my groups": every group the actor belongs to.
+          if (actor.groupIds.length === 0) return { items: [], nextCursor: null };
+          filter.groupIds = actor.groupIds;
+        }
+        const page = await listTickets(ctx, actor, filter);
+        return { items: page.items.map(ticketView), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.get(
+      '/api/v1/tickets/:id',
+      { schema: { tags: ['tickets'], summary: 'One ticket', params: IdParams, response: { 200: Type.Ref('Ticket'), ...problemResponses } } },
+      async (request) => ticketView(await getTicket(ctx, requireActor(request), request.params.id)),
+    );
+
+    app.patch(
+      '/api/v1/tickets/:id',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'Change a ticket: fields, assignment, state (only allowed transitions), tags, watchers',
+          params: IdParams,
+          body: Type.Object(
+            {
+              ...TicketFields,
+              title: Type.Optional(TicketFields.title),
+              description: Type.Optional(TicketFields.description),
+              priority: Type.Optional(LevelSchema),
+              status: Type.Optional(StatusSchema),
+            },
+            { minProperties: 1 },
+          ),
+          response: { 200: Type.Ref('Ticket'), ...problemResponses },
+        },
+      },
+      async (request) => {
+        const b = request.body;
+        const { category, categoryId, ...rest } = b;
+        const ticket = await updateTicket(ctx, requireActor(request), request.params.id, {
+          ...rest,
+          impact: level(b.impact),
+          urgency: level(b.urgency),
+          priority: level(b.priority),
+          ...categoryInput(category, categoryId),
+        });
+        return ticketView(ticket);
+      },
+    );
+
+    app.post(
+      '/api/v1/tickets/:id/rating',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'Rate the resolution (the requester, once resolved)',
+          params: IdParams,
+          body: Type.Object({ score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Type.String({ maxLength: 5000 })) }),
+          response: { 200: Type.Ref('Ticket'), ...problemResponses },
+        },
+      },
+      async (request) => ticketView(await rateTicket(ctx, requireActor(request), request.params.id, request.body)),
+    );
+
+    app.post(
+      '/api/v1/tickets/:id/comments',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'Comment on a ticket (internal: staff-only note)',
+          params: IdParams,
+          body: Type.Object({ body: Type.String({ minLength: 1, maxLength: 65_535 }), internal: Type.Optional(Type.Boolean({ default: false })) }),
+          response: { 201: Type.Ref('Comment'), ...problemResponses },
+        },
+      },
+      async (request, reply) => reply.code(201).send(commentView(await addComment(ctx, requireActor(request), request.params.id, request.body))),
+    );
+
+    app.get(
+      '/api/v1/tickets/:id/comments',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: "A ticket's comments (requesters see only public ones)",
+          params: IdParams,
+          response: { 200: Type.Object({ items: Type.Array(Type.Ref('Comment')) }), ...problemResponses },
+        },
+      },
+      async (request) => ({ items: (await listComments(ctx, requireActor(request), request.params.id)).map(commentView) }),
+    );
+
+    app.get(
+      '/api/v1/tickets/:id/history',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: "A ticket's history: who changed what, when, from and to",
+          params: IdParams,
+          response: { 200: Type.Object({ items: Type.Array(Type.Ref('HistoryEntry')) }), ...problemResponses },
+        },
+      },
+      async (request) => ({ items: (await listHistory(ctx, requireActor(request), request.params.id)).map(historyView) }),
+    );
+
+    app.post(
+      '/api/v1/tickets/:id/attachments',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'Attach a file (multipart/form-data, field "file")',
+          params: IdParams,
+          consumes: ['multipart/form-data'],
+          response: { 201: Type.Ref('Attachment'), ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const actor = requireActor(request);
+        if (!request.isMultipart()) {
+          throw new Invalid('validation_failed', 'Send the file as multipart/form-data in a field named "file".', [{ field: '/file', message: 'required' }]);
+        }
+        const file = await request.file();
+        if (!file) throw new Invalid('validation_failed', 'file: required', [{ field: '/file', message: 'required' }]);
+        const attachment = await addAttachment(ctx, actor, request.params.id, { filename: file.filename, contentType: file.mimetype, stream: file.file });
+        return reply.code(201).send(attachmentView(attachment));
+      },
+    );
+
+    app.get(
+      '/api/v1/tickets/:id/attachments',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: "A ticket's attachments",
+          params: IdParams,
+          response: { 200: Type.Object({ items: Type.Array(Type.Ref('Attachment')) }), ...problemResponses },
+        },
+      },
+      async (request) => ({ items: (await listAttachments(ctx, requireActor(request), request.params.id)).map(attachmentView) }),
+    );
+
+    app.get(
+      '/api/v1/attachments/:id',
+      { schema: { tags: ['tickets'], summary: 'Download an attachment', params: IdParams, response: { ...problemResponses } } },
+      async (request, reply) => {
+        const { attachment, file } = await openAttachment(ctx, requireActor(request), request.params.id);
+        const inline = attachment.contentType.startsWith('image/') || attachment.contentType === 'application/pdf';
+        return reply
+          .type(attachment.contentType)
+          .header('content-length', String(attachment.sizeBytes))
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`)
+          .send(fs.createReadStream(file));
+      },
+    );
+
+    app.get(
+      '/api/v1/categories',
+      { schema: { tags: ['tickets'], summary: 'Ticket categories', response: { 200: Type.Object({ items: Type.Array(Type.Ref('Category')) }), ...problemResponses } } },
+      async (request) => {
+        requireActor(request);
+        return { items: await listCategories(ctx) };
+      },
+    );
+
+    app.post(
+      '/api/v1/categories',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'Create a category (manager, admin)',
+          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), description: Type.Optional(Type.String({ maxLength: 2000 })) }),
+          response: { 201: Type.Ref('Category'), ...problemResponses },
+        },
+      },
+      async (request, reply) => reply.code(201).send(await createCategory(ctx, requireActor(request), request.body)),
+    );
+
+    app.patch(
+      '/api/v1/categories/:id',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'Change a category (manager, admin)',
+          params: IdParams,
+          body: Type.Object(
+            { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), description: Type.Optional(Type.String({ maxLength: 2000 })) },
+            { minProperties: 1 },
+          ),
+          response: { 200: Type.Ref('Category'), ...problemResponses },
+        },
+      },
+      async (request) => updateCategory(ctx, requireActor(request), request.params.id, request.body),
+    );
+  };
+}

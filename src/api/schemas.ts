@@ -1,0 +1,177 @@
+// The shapes at the HTTP edge, defined once with TypeBox: they validate input, serialise output (dropping
+// every field they do not list) and make the OpenAPI document.
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+
+export const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+export const IdParams = Type.Object({ id: Id });
+export const IsoTime = Type.String({ format: 'date-time' });
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    code: Type.String(),
+    instance: Type.Optional(Type.String()),
+    requestId: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+
+export const problemResponses = {
+  400: Type.Ref('Problem'),
+  401: Type.Ref('Problem'),
+  403: Type.Ref('Problem'),
+  404: Type.Ref('Problem'),
+  409: Type.Ref('Problem'),
+  413: Type.Ref('Problem'),
+  415: Type.Ref('Problem'),
+  429: Type.Ref('Problem'),
+};
+
+export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('manager'), Type.Literal('technician'), Type.Literal('requester')]);
+
+export const UserSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    email: Type.String(),
+    name: Type.String(),
+    role: RoleSchema,
+    active: Type.Boolean(),
+    groupIds: Type.Array(Type.Integer()),
+    createdAt: IsoTime,
+    updatedAt: IsoTime,
+  },
+  { $id: 'User' },
+);
+
+export const LevelSchema = Type.Union(
+  [
+    Type.Integer({ minimum: 1, maximum: 5 }),
+    Type.Literal('very_low'),
+    Type.Literal('low'),
+    Type.Literal('medium'),
+    Type.Literal('high'),
+    Type.Literal('very_high'),
+  ],
+  { description: '1–5 or very_low|low|medium|high|very_high' },
+);
+export const LevelName = Type.Union([
+  Type.Literal('very_low'),
+  Type.Literal('low'),
+  Type.Literal('medium'),
+  Type.Literal('high'),
+  Type.Literal('very_high'),
+]);
+export const StatusSchema = Type.Union([
+  Type.Literal('new'),
+  Type.Literal('assigned'),
+  Type.Literal('in_progress'),
+  Type.Literal('pending'),
+  Type.Literal('resolved'),
+  Type.Literal('closed'),
+]);
+export const TicketTypeSchema = Type.Union([Type.Literal('incident'), Type.Literal('request')]);
+
+export const TicketSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    title: Type.String(),
+    description: Type.String(),
+    type: TicketTypeSchema,
+    status: StatusSchema,
+    impact: LevelName,
+    urgency: LevelName,
+    priority: LevelName,
+    priorityLevel: Type.Integer({ minimum: 1, maximum: 5 }),
+    requesterId: Type.Integer(),
+    categoryId: Nullable(Type.Integer()),
+    assigneeId: Nullable(Type.Integer()),
+    groupId: Nullable(Type.Integer()),
+    relatedTicketId: Nullable(Type.Integer()),
+    createdBy: Type.Integer(),
+    createdAt: IsoTime,
+    updatedAt: IsoTime,
+    resolvedAt: Nullable(IsoTime),
+    closedAt: Nullable(IsoTime),
+    satisfaction: Nullable(Type.Integer()),
+    satisfactionComment: Nullable(Type.String()),
+    tags: Type.Array(Type.String()),
+    watcherIds: Type.Array(Type.Integer()),
+    allowedTransitions: Type.Array(StatusSchema),
+  },
+  { $id: 'Ticket' },
+);
+
+export const CommentSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    ticketId: Type.Integer(),
+    authorId: Type.Integer(),
+    body: Type.String(),
+    internal: Type.Boolean(),
+    createdAt: IsoTime,
+  },
+  { $id: 'Comment' },
+);
+
+export const HistorySchema = Type.Object(
+  {
+    id: Type.Integer(),
+    ticketId: Type.Integer(),
+    actorId: Nullable(Type.Integer()),
+    at: IsoTime,
+    field: Type.String(),
+    from: Nullable(Type.String()),
+    to: Nullable(Type.String()),
+  },
+  { $id: 'HistoryEntry' },
+);
+
+export const AttachmentSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    ticketId: Type.Integer(),
+    commentId: Nullable(Type.Integer()),
+    filename: Type.String(),
+    contentType: Type.String(),
+    sizeBytes: Type.Integer(),
+    sha256: Type.String(),
+    uploadedBy: Type.Integer(),
+    createdAt: IsoTime,
+    url: Type.String(),
+  },
+  { $id: 'Attachment' },
+);
+
+export const GroupSchema = Type.Object(
+  { id: Type.Integer(), name: Type.String(), description: Type.String(), memberIds: Type.Array(Type.Integer()), createdAt: IsoTime },
+  { $id: 'Group' },
+);
+
+export const CategorySchema = Type.Object({ id: Type.Integer(), name: Type.String(), description: Type.String() }, { $id: 'Category' });
+
+export const ApiTokenSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    userId: Type.Integer(),
+    name: Type.String(),
+    prefix: Type.String(),
+    createdAt: IsoTime,
+    expiresAt: Nullable(IsoTime),
+    lastUsedAt: Nullable(IsoTime),
+    revokedAt: Nullable(IsoTime),
+  },
+  { $id: 'ApiToken' },
+);
+
+export const sharedSchemas = [Problem, UserSchema, TicketSchema, CommentSchema, HistorySchema, AttachmentSchema, GroupSchema, CategorySchema, ApiTokenSchema];
+
+export const Cursor = Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' });
+export const Limit = Type.Integer({ minimum: 1, maximum: 200, default: 25 });
+
+export type UserView = Static<typeof UserSchema>;
+export type TicketView = Static<typeof TicketSchema>;

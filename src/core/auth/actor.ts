@@ -1,0 +1,24 @@
+// Who is acting: the signed-in user, as every domain function and policy sees them.
+import type { Role } from '../db/index.js';
+
+export interface Actor {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  groupIds: number[];
+  /** How the request was authenticated: cookie writes need a CSRF token, bearer and API tokens do not. */
+  via: 'cookie' | 'bearer' | 'api_token' | 'system';
+  csrfToken: string | null;
+}
+
+export const roles: readonly Role[] = ['admin', 'manager', 'technician', 'requester'];
+
+export function isStaff(actor: Pick<Actor, 'role'>): boolean {
+  return actor.role !== 'requester';
+}
+
+/** The actor for work the service does itself (the demo loader, migrations of data, jobs). */
+export function systemActor(id: number): Actor {
+  return { id, email: 'system', name: 'system', role: 'admin', groupIds: [], via: 'system', csrfToken: null };
+}

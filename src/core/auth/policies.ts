@@ -1,0 +1,35 @@
+// Who may manage accounts, groups, settings and tokens. Plain functions the routes and the route × role
+// test table both read.
+import type { Actor } from './actor.js';
+
+export type AccountAction =
+  | 'user.create'
+  | 'user.update'
+  | 'user.list'
+  | 'user.read'
+  | 'group.manage'
+  | 'group.list'
+  | 'settings.manage'
+  | 'settings.read'
+  | 'webhook.manage'
+  | 'audit.read';
+
+export function canAccounts(actor: Actor, action: AccountAction, subjectUserId?: number): boolean {
+  switch (action) {
+    case 'user.create':
+    case 'user.update':
+    case 'group.manage':
+    case 'settings.manage':
+    case 'webhook.manage':
+      return actor.role === 'admin';
+    case 'audit.read':
+      return actor.role === 'admin' || actor.role === 'manager';
+    case 'user.list':
+    case 'group.list':
+    case 'settings.read':
+      // Staff need the directory and the matrix to assign and triage; requesters do not.
+      return actor.role !== 'requester';
+    case 'user.read':
+      return actor.role !== 'requester' || actor.id === subjectUserId;
+  }
+}

@@ -1,0 +1,124 @@
+// Sign-in, sessions and request authentication. A session token works as a cookie (browsers, with a CSRF
+// token for writes) or as a bearer token (API clients); personal API tokens are bearer tokens too.
+import { randomBytes } from 'node:crypto';
+import type { ServiceContext } from '../context.js';
+import { RateLimited, Unauthenticated } from '../errors.js';
+import type { Actor } from './actor.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { verifyPassword } from './passwords.js';
+import { digest, newSecret } from './secret-tokens.js';
+import { type User, normaliseEmail, toUser } from './users.js';
+
+export const sessionTokenPrefix = 'ods';
+export const apiTokenPrefix = 'odt';
+
+export interface LoginResult {
+  token: string;
+  csrfToken: string;
+  expiresAt: number;
+  user: User;
+}
+
+export async function login(
+  ctx: ServiceContext,
+  throttle: LoginThrottle,
+  input: { email: string; password: string; clientKey: string },
+): Promise<LoginResult> {
+  const now = ctx.clock.now();
+  const wait = throttle.attempt(input.clientKey, now);
+  if (wait > 0) throw new RateLimited('too_many_attempts', `Too many sign-in attempts; retry in ${wait} s.`, wait);
+  let email: string;
+  try {
+    email = normaliseEmail(input.email);
+  } catch {
+    await verifyPassword(null, input.password);
+    throw new Unauthenticated('bad_credentials', 'The email or password is wrong.');
+  }
+  const row = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  if (row?.locked_until && row.locked_until > now) {
+    const seconds = Math.ceil((row.locked_until - now) / 1000);
+    throw new RateLimited('account_locked', `The account is locked after repeated failed sign-ins; retry in ${seconds} s.`, seconds);
+  }
+  const ok = await verifyPassword(row?.active ? row.password_hash : null, input.password);
+  if (!row || !ok) {
+    if (row) {
+      const failures = row.failed_logins + 1;
+      const lock = failures >= ctx.config.loginMaxFailures;
+      await ctx.db
+        .updateTable('users')
+        .set({ failed_logins: lock ? 0 : failures, locked_until: lock ? now + ctx.config.loginLockoutMs : row.locked_until })
+        .where('id', '=', row.id)
+        .execute();
+      ctx.log.warn({ userId: row.id, failures, locked: lock }, 'failed sign-in');
+    }
+    throw new Unauthenticated('bad_credentials', 'The email or password is wrong.');
+  }
+  const token = newSecret(sessionTokenPrefix);
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = now + ctx.config.sessionTtlMs;
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', row.id).execute();
+    await trx
+      .insertInto('sessions')
+      .values({ token_hash: digest(token), user_id: row.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt })
+      .execute();
+    // Expired sessions of this user go when they sign in again: the table does not grow without bound.
+    await trx.deleteFrom('sessions').where('user_id', '=', row.id).where('expires_at', '<=', now).execute();
+  });
+  const groups = await ctx.db.selectFrom('group_members').select('group_id').where('user_id', '=', row.id).orderBy('group_id').execute();
+  return { token, csrfToken, expiresAt, user: toUser(row, groups.map((g) => g.group_id)) };
+}
+
+export async function logout(ctx: ServiceContext, token: string): Promise<void> {
+  await ctx.db.deleteFrom('sessions').where('token_hash', '=', digest(token)).execute();
+}
+
+/** Resolve a presented token (cookie or bearer) to an actor, or null if it is not valid now. */
+export async function authenticate(ctx: ServiceContext, token: string, via: 'cookie' | 'bearer'): Promise<Actor | null> {
+  if (token.length > 200) return null;
+  const now = ctx.clock.now();
+  const hash = digest(token);
+  let userId: number;
+  let csrfToken: string | null = null;
+  let how: Actor['via'] = via;
+  if (token.startsWith(`${apiTokenPrefix}_`)) {
+    if (via === 'cookie') return null; // API tokens are for API clients only
+    const t = await ctx.db
+      .selectFrom('api_tokens')
+      .select(['id', 'user_id', 'expires_at', 'revoked_at', 'last_used_at'])
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
+    if (!t || t.revoked_at !== null || (t.expires_at !== null && t.expires_at <= now)) return null;
+    userId = t.user_id;
+    how = 'api_token';
+    // last_used_at to the minute: a busy integration does not write on every request.
+    if (t.last_used_at === null || now - t.last_used_at > 60_000) {
+      await ctx.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', t.id).execute();
+    }
+  } else {
+    const s = await ctx.db
+      .selectFrom('sessions')
+      .select(['user_id', 'csrf_token', 'expires_at'])
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
+    if (!s || s.expires_at <= now) return null;
+    userId = s.user_id;
+    csrfToken = s.csrf_token;
+  }
+  const user = await ctx.db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'role', 'active'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user || user.active !== 1) return null;
+  const groups = await ctx.db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).execute();
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    groupIds: groups.map((g) => g.group_id),
+    via: how,
+    csrfToken,
+  };
+}

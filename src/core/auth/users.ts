@@ -1,0 +1,251 @@
+// User accounts: creation (by an admin, the CLI or the first start), listing, updates and deactivation.
+import { randomBytes } from 'node:crypto';
+import { recordAudit } from '../audit.js';
+import type { ServiceContext } from '../context.js';
+import type { Role, UserRow } from '../db/index.js';
+import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
+import type { Actor } from './actor.js';
+import { roles } from './actor.js';
+import { hashPassword, passwordRules } from './passwords.js';
+import { canAccounts } from './policies.js';
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  groupIds: number[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CreateUserInput {
+  email: string;
+  name: string;
+  role: Role;
+  password?: string | null;
+  groupIds?: number[];
+}
+
+const emailPattern = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]{1,253}\.[^\s@<>()[\]\\,;:".]{2,63}$/;
+
+export function normaliseEmail(email: string): string {
+  const e = email.trim().toLowerCase();
+  if (!emailPattern.test(e) || e.length > 254) {
+    throw new Invalid('invalid_email', 'The email address is not valid.', [{ field: '/email', message: 'must be an email address' }]);
+  }
+  return e;
+}
+
+export function checkPassword(password: string, field = '/password'): void {
+  if (password.length < passwordRules.minLength || password.length > passwordRules.maxLength) {
+    throw new Invalid('weak_password', `A password needs ${passwordRules.minLength} to ${passwordRules.maxLength} characters.`, [
+      { field, message: `must be ${passwordRules.minLength}–${passwordRules.maxLength} characters` },
+    ]);
+  }
+}
+
+export function toUser(row: UserRow, groupIds: number[]): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    active: row.active === 1,
+    groupIds,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+async function groupIdsOf(ctx: ServiceContext, userIds: number[]): Promise<Map<number, number[]>> {
+  const map = new Map<number, number[]>();
+  if (userIds.length === 0) return map;
+  const rows = await ctx.db
+    .selectFrom('group_members')
+    .select(['user_id', 'group_id'])
+    .where('user_id', 'in', userIds)
+    .orderBy('group_id')
+    .execute();
+  for (const r of rows) {
+    const list = map.get(r.user_id) ?? [];
+    list.push(r.group_id);
+    map.set(r.user_id, list);
+  }
+  return map;
+}
+
+/**
+ * Create a user. `actor` null means the service itself (first start, CLI, demo), which may always do it.
+ * `passwordHash` lets the demo loader reuse one hash for many accounts.
+ */
+export async function createUser(
+  ctx: ServiceContext,
+  actor: Actor | null,
+  input: CreateUserInput,
+  options: { passwordHash?: string } = {},
+): Promise<User> {
+  if (actor && !canAccounts(actor, 'user.create')) throw new Forbidden('forbidden', 'Only an admin may create users.');
+  const email = normaliseEmail(input.email);
+  const name = input.name.trim();
+  if (name.length === 0 || name.length > 200) {
+    throw new Invalid('validation_failed', 'A name needs 1 to 200 characters.', [{ field: '/name', message: 'must be 1–200 characters' }]);
+  }
+  if (!roles.includes(input.role)) {
+    throw new Invalid('validation_failed', 'Unknown role.', [{ field: '/role', message: `must be one of ${roles.join(', ')}` }]);
+  }
+  if (input.password) checkPassword(input.password);
+  const passwordHash = options.passwordHash ?? (input.password ? await hashPassword(input.password) : null);
+  const now = ctx.clock.now();
+  const groupIds = [...new Set(input.groupIds ?? [])];
+  return ctx.db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
+    if (existing) throw new Conflict('email_taken', `An account with ${email} already exists.`);
+    if (groupIds.length > 0) {
+      const found = await trx.selectFrom('groups').select('id').where('id', 'in', groupIds).execute();
+      if (found.length !== groupIds.length) {
+        throw new Invalid('invalid_reference', 'A group in groupIds does not exist.', [{ field: '/groupIds', message: 'unknown group' }]);
+      }
+    }
+    const row = await trx
+      .insertInto('users')
+      .values({
+        email,
+        name,
+        role: input.role,
+        password_hash: passwordHash,
+        active: 1,
+        failed_logins: 0,
+        locked_until: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (groupIds.length > 0) {
+      await trx.insertInto('group_members').values(groupIds.map((g) => ({ group_id: g, user_id: row.id }))).execute();
+    }
+    await recordAudit(trx, {
+      actorId: actor?.id ?? null,
+      at: now,
+      action: 'user.created',
+      subjectType: 'user',
+      subjectId: row.id,
+      details: { email, role: input.role, groupIds },
+    });
+    return toUser(row, groupIds.sort((a, b) => a - b));
+  });
+}
+
+export async function getUser(ctx: ServiceContext, actor: Actor, id: number): Promise<User> {
+  if (!canAccounts(actor, 'user.read', id)) throw new NotFound('user_not_found', `No user ${id}.`);
+  const row = await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('user_not_found', `No user ${id}.`);
+  return toUser(row, (await groupIdsOf(ctx, [id])).get(id) ?? []);
+}
+
+export interface UserFilter {
+  role?: Role;
+  groupId?: number;
+  q?: string;
+  active?: boolean;
+  afterId?: number;
+  limit: number;
+}
+
+export async function listUsers(ctx: ServiceContext, actor: Actor, filter: UserFilter): Promise<User[]> {
+  if (!canAccounts(actor, 'user.list')) throw new Forbidden('forbidden', 'Requesters may not list users.');
+  let q = ctx.db.selectFrom('users').selectAll('users').orderBy('users.id').limit(filter.limit);
+  if (filter.role) q = q.where('role', '=', filter.role);
+  if (filter.active !== undefined) q = q.where('active', '=', filter.active ? 1 : 0);
+  if (filter.afterId !== undefined) q = q.where('users.id', '>', filter.afterId);
+  if (filter.groupId !== undefined) {
+    const gid = filter.groupId;
+    q = q.where('users.id', 'in', (eb) => eb.selectFrom('group_members').select('user_id').where('group_id', '=', gid));
+  }
+  if (filter.q) {
+    const like = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    q = q.where((eb) => eb.or([eb('email', 'like', like), eb(eb.fn('lower', ['name']), 'like', like)]));
+  }
+  const rows = await q.execute();
+  const groups = await groupIdsOf(ctx, rows.map((r) => r.id));
+  return rows.map((r) => toUser(r, groups.get(r.id) ?? []));
+}
+
+export interface UpdateUserInput {
+  name?: string;
+  role?: Role;
+  active?: boolean;
+  password?: string;
+  groupIds?: number[];
+}
+
+export async function updateUser(ctx: ServiceContext, actor: Actor, id: number, input: UpdateUserInput): Promise<User> {
+  const self = actor.id === id;
+  const onlyOwnPassword = self && Object.keys(input).every((k) => k === 'password' || k === 'name');
+  if (!onlyOwnPassword && !canAccounts(actor, 'user.update')) {
+    throw new Forbidden('forbidden', 'Only an admin may change other accounts, roles and groups.');
+  }
+  if (input.password !== undefined) checkPassword(input.password);
+  if (input.name !== undefined && (input.name.trim().length === 0 || input.name.length > 200)) {
+    throw new Invalid('validation_failed', 'A name needs 1 to 200 characters.', [{ field: '/name', message: 'must be 1–200 characters' }]);
+  }
+  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFound('user_not_found', `No user ${id}.`);
+    if (self && (input.role !== undefined && input.role !== 'admin' || input.active === false)) {
+      throw new Invalid('validation_failed', 'An admin cannot demote or deactivate their own account.', [
+        { field: input.role !== undefined ? '/role' : '/active', message: 'not on your own account' },
+      ]);
+    }
+    await trx
+      .updateTable('users')
+      .set({
+        ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+        ...(input.role !== undefined ? { role: input.role } : {}),
+        ...(input.active !== undefined ? { active: input.active ? 1 : 0 } : {}),
+        ...(passwordHash !== undefined ? { password_hash: passwordHash, failed_logins: 0, locked_until: null } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+    if (input.groupIds !== undefined) {
+      const groupIds = [...new Set(input.groupIds)];
+      if (groupIds.length > 0) {
+        const found = await trx.selectFrom('groups').select('id').where('id', 'in', groupIds).execute();
+        if (found.length !== groupIds.length) {
+          throw new Invalid('invalid_reference', 'A group in groupIds does not exist.', [{ field: '/groupIds', message: 'unknown group' }]);
+        }
+      }
+      await trx.deleteFrom('group_members').where('user_id', '=', id).execute();
+      if (groupIds.length > 0) {
+        await trx.insertInto('group_members').values(groupIds.map((g) => ({ group_id: g, user_id: id }))).execute();
+      }
+    }
+    // A deactivated user or a changed password ends every session.
+    if (input.active === false || passwordHash !== undefined) {
+      await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    }
+    const changed = Object.fromEntries(
+      Object.entries(input).map(([k, v]) => [k, k === 'password' ? '(changed)' : v]),
+    );
+    await recordAudit(trx, { actorId: actor.id, at: now, action: 'user.updated', subjectType: 'user', subjectId: id, details: changed });
+  });
+  return getUser(ctx, actor, id);
+}
+
+/** The first start: make sure an admin exists. Returns the generated password when it made one. */
+export async function ensureFirstAdmin(
+  ctx: ServiceContext,
+  given: { email: string; password: string } | null,
+): Promise<{ email: string; generatedPassword: string | null } | null> {
+  const anyAdmin = await ctx.db.selectFrom('users').select('id').where('role', '=', 'admin').limit(1).executeTakeFirst();
+  if (anyAdmin) return null;
+  const email = given?.email ?? 'admin@opsdesk.local';
+  const password = given?.password ?? randomBytes(12).toString('base64url');
+  await createUser(ctx, null, { email, name: 'Administrator', role: 'admin', password });
+  return { email, generatedPassword: given ? null : password };
+}

@@ -1,0 +1,107 @@
+// The service's configuration, read once from the environment and validated: a bad value stops the
+// service at start-up with the variable's name and what was expected.
+import path from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** postgres://… selects PostgreSQL; unset means the embedded SQLite file under dataDir. */
+  databaseUrl: string | null;
+  demo: boolean;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimitBytes: number;
+  attachmentMaxBytes: number;
+  sessionTtlMs: number;
+  loginMaxFailures: number;
+  loginLockoutMs: number;
+  loginRatePerMinute: number;
+  cookieSecure: boolean;
+  webhookTimeoutMs: number;
+  publicUrl: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly expected: string,
+    readonly got: string,
+  ) {
+    super(`${variable}: expected ${expected}, got ${JSON.stringify(got)}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `a whole number from ${min} to ${max}`, raw);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(name, `a whole number from ${min} to ${max}`, raw);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  throw new ConfigError(name, '1/0, true/false, yes/no or on/off', raw);
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'a postgres:// or postgresql:// URL (unset for embedded SQLite)', databaseUrl);
+  }
+  const logLevel = (env.OPSDESK_LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
+  if (!logLevels.includes(logLevel)) throw new ConfigError('OPSDESK_LOG_LEVEL', logLevels.join('|'), logLevel);
+  const adminEmail = env.OPSDESK_ADMIN_EMAIL?.trim() || null;
+  const adminPassword = env.OPSDESK_ADMIN_PASSWORD || null;
+  if ((adminEmail === null) !== (adminPassword === null)) {
+    throw new ConfigError(
+      adminEmail ? 'OPSDESK_ADMIN_PASSWORD' : 'OPSDESK_ADMIN_EMAIL',
+      'OPSDESK_ADMIN_EMAIL and OPSDESK_ADMIN_PASSWORD set together',
+      '',
+    );
+  }
+  if (adminPassword !== null && (adminPassword.length < 10 || adminPassword.length > 200)) {
+    throw new ConfigError('OPSDESK_ADMIN_PASSWORD', 'a password of 10 to 200 characters', '(hidden)');
+  }
+  const publicUrl = env.OPSDESK_PUBLIC_URL?.trim() || null;
+  return {
+    host: env.HOST?.trim() || '127.0.0.1',
+    port: int(env, 'PORT', 8080, 0, 65535),
+    dataDir: path.resolve(env.OPSDESK_DATA_DIR?.trim() || 'data'),
+    databaseUrl,
+    demo: bool(env, 'OPSDESK_DEMO', true),
+    adminEmail,
+    adminPassword,
+    logLevel,
+    bodyLimitBytes: int(env, 'OPSDESK_BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+    attachmentMaxBytes: int(env, 'OPSDESK_ATTACHMENT_MAX_BYTES', 10 * 1_048_576, 1024, 1024 * 1_048_576),
+    sessionTtlMs: int(env, 'OPSDESK_SESSION_TTL_HOURS', 12, 1, 24 * 90) * 3_600_000,
+    loginMaxFailures: int(env, 'OPSDESK_LOGIN_MAX_FAILURES', 5, 1, 100),
+    loginLockoutMs: int(env, 'OPSDESK_LOGIN_LOCKOUT_MINUTES', 15, 1, 24 * 60) * 60_000,
+    loginRatePerMinute: int(env, 'OPSDESK_LOGIN_RATE_PER_MINUTE', 20, 1, 10_000),
+    cookieSecure: bool(env, 'OPSDESK_COOKIE_SECURE', publicUrl?.startsWith('https://') ?? false),
+    webhookTimeoutMs: int(env, 'OPSDESK_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    publicUrl,
+  };
+}
+
+/** The effective configuration for `opsdesk config`: secrets are masked. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    ...config,
+    databaseUrl: config.databaseUrl ? config.databaseUrl.replace(/\/\/([^:@/]*)(:[^@/]*)?@/, '//$1:***@') : null,
+    adminPassword: config.adminPassword ? '***' : null,
+  };
+}

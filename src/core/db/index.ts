@@ -1,0 +1,125 @@
+// The database: Kysely over better-sqlite3 (one file, WAL) or PostgreSQL. What differs between the two is
+// described here as capabilities, so the rest of the code asks "can it?" and never "which is it?".
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { type KyselyConfig, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type { Database } from './schema.js';
+export * from './schema.js';
+
+export interface DbCapabilities {
+  /** Which full-text engine the search port speaks. */
+  fullText: 'fts5' | 'tsvector';
+  /** Row locks that skip rows taken by another worker (job queues across instances). */
+  supportsSkipLocked: boolean;
+  /** Several processes may share this database (PostgreSQL); SQLite is one process. */
+  multiInstance: boolean;
+  /** Online, consistent copy of the whole database to a file. */
+  backup: ((file: string) => Promise<void>) | null;
+  label: string;
+}
+
+export interface DbHandle {
+  db: Kysely<Database>;
+  caps: DbCapabilities;
+  close(): Promise<void>;
+}
+
+export interface DbOptions {
+  /** postgres://… or null for SQLite at sqliteFile. */
+  databaseUrl: string | null;
+  sqliteFile?: string;
+  /** PostgreSQL schema to use (tests isolate themselves in one); created if missing. */
+  pgSchema?: string;
+  poolSize?: number;
+  onQuery?: (durationMs: number, failed: boolean) => void;
+}
+
+// PostgreSQL returns int8 (bigint) and numeric as strings; our int8 columns are epoch milliseconds and
+// counts, all far below 2^53, so numbers are exact.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+export async function openDatabase(options: DbOptions): Promise<DbHandle> {
+  const log: KyselyConfig['log'] = options.onQuery
+    ? (event) => options.onQuery?.(event.queryDurationMillis, event.level === 'error')
+    : undefined;
+
+  if (options.databaseUrl) {
+    const schema = options.pgSchema;
+    if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid PostgreSQL schema name ${schema}`);
+    if (schema) {
+      const admin = new pg.Client({ connectionString: options.databaseUrl });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      } finally {
+        await admin.end();
+      }
+    }
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // A pool error (server restart) must not crash the process; the next query reports it.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+    return {
+      db,
+      caps: {
+        fullText: 'tsvector',
+        supportsSkipLocked: true,
+        multiInstance: true,
+        backup: null,
+        label: `PostgreSQL ${redactUrl(options.databaseUrl)}${schema ? ` (schema ${schema})` : ''}`,
+      },
+      close: () => db.destroy(),
+    };
+  }
+
+  const file = options.sqliteFile;
+  if (!file) throw new Error('openDatabase: sqliteFile is required without a databaseUrl');
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('cache_size = -65536');
+  sqlite.pragma('temp_store = MEMORY');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
+  return {
+    db,
+    caps: {
+      fullText: 'fts5',
+      supportsSkipLocked: false,
+      multiInstance: false,
+      backup: async (target: string) => {
+        fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+        await sqlite.backup(target);
+      },
+      label: `SQLite ${file}`,
+    },
+    close: () => db.destroy(),
+  };
+}
+
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*)(:[^@/]*)?@/, '//$1:***@');
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export async function pingDatabase(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,7 @@
+// The ordered list of migrations. Names are dates and purposes; a migration, once released, never changes.
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-24-foundation.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-24-foundation': foundation,
+};

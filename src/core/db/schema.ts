@@ -1,0 +1,206 @@
+// Every table, as Kysely sees it. Queries are typed from this interface, so a renamed column breaks the
+// build. Times are epoch milliseconds; flags are 0/1 integers on both dialects; JSON is stored as text.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Role = 'admin' | 'manager' | 'technician' | 'requester';
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string | null;
+  active: number;
+  failed_logins: number;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupsTable {
+  id: Generated<number>;
+  name: string;
+  description: string;
+  created_at: number;
+}
+
+export interface GroupMembersTable {
+  group_id: number;
+  user_id: number;
+}
+
+export interface SessionsTable {
+  /** sha256 of the session token: a stolen database does not give working sessions. */
+  token_hash: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  /** The first characters of the token, shown in lists so a user can tell tokens apart. */
+  prefix: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface CategoriesTable {
+  id: Generated<number>;
+  name: string;
+  description: string;
+  created_at: number;
+}
+
+export type TicketType = 'incident' | 'request';
+export type TicketStatus = 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+
+export interface TicketsTable {
+  id: Generated<number>;
+  title: string;
+  description: string;
+  type: TicketType;
+  status: TicketStatus;
+  impact: number;
+  urgency: number;
+  priority: number;
+  requester_id: number;
+  category_id: number | null;
+  assignee_id: number | null;
+  group_id: number | null;
+  related_ticket_id: number | null;
+  created_by: number;
+  created_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+  closed_at: number | null;
+  satisfaction: number | null;
+  satisfaction_comment: string | null;
+}
+
+export interface TicketTagsTable {
+  ticket_id: number;
+  tag: string;
+}
+
+export interface TicketWatchersTable {
+  ticket_id: number;
+  user_id: number;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  author_id: number;
+  body: string;
+  internal: number;
+  created_at: number;
+}
+
+export interface AttachmentsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  comment_id: number | null;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  uploaded_by: number;
+  created_at: number;
+}
+
+export interface TicketHistoryTable {
+  id: Generated<number>;
+  ticket_id: number;
+  actor_id: number | null;
+  at: number;
+  field: string;
+  from_value: string | null;
+  to_value: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor_id: number | null;
+  at: number;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  details: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  type: string;
+  subject_type: string;
+  subject_id: string;
+  actor_id: number | null;
+  payload: string;
+  created_at: number;
+  dispatched_at: number | null;
+}
+
+export interface WebhooksTable {
+  id: Generated<number>;
+  url: string;
+  secret: string;
+  /** JSON array of event types; empty means every event. */
+  events: string;
+  active: number;
+  created_by: number;
+  created_at: number;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: number;
+  event_id: number;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Database {
+  users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  categories: CategoriesTable;
+  tickets: TicketsTable;
+  ticket_tags: TicketTagsTable;
+  ticket_watchers: TicketWatchersTable;
+  comments: CommentsTable;
+  attachments: AttachmentsTable;
+  ticket_history: TicketHistoryTable;
+  audit_log: AuditLogTable;
+  settings: SettingsTable;
+  outbox: OutboxTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type TicketRow = Selectable<TicketsTable>;
+export type NewTicket = Insertable<TicketsTable>;
+export type TicketUpdate = Updateable<TicketsTable>;
+export type CommentRow = Selectable<CommentsTable>;

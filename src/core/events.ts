@@ -1,0 +1,147 @@
+// Domain events through a transactional outbox: a change and its event are written in one transaction,
+// then a relay hands each stored event to in-process subscribers (webhooks, later notifications and
+// automation). An event whose subscriber fails stays undispatched and is retried, so nothing is lost;
+// subscribers are therefore idempotent.
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import type { Database, DbCapabilities } from './db/index.js';
+
+export const eventTypes = [
+  'ticket.created',
+  'ticket.updated',
+  'ticket.commented',
+  'ticket.assigned',
+  'ticket.state_changed',
+] as const;
+export type EventType = (typeof eventTypes)[number];
+
+export interface NewEvent {
+  type: EventType;
+  subjectType: string;
+  subjectId: string | number;
+  actorId: number | null;
+  payload: Record<string, unknown>;
+}
+
+export interface StoredEvent extends NewEvent {
+  id: number;
+  subjectId: string;
+  createdAt: number;
+}
+
+export type Subscriber = (event: StoredEvent) => Promise<void> | void;
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export class EventBus {
+  private readonly subscribers: { name: string; types: ReadonlySet<EventType> | null; handle: Subscriber }[] = [];
+  private scheduled = false;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly caps: DbCapabilities,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /** Register a subscriber for some event types (or all, with null). */
+  subscribe(name: string, types: EventType[] | null, handle: Subscriber): void {
+    this.subscribers.push({ name, types: types ? new Set(types) : null, handle });
+  }
+
+  /** Store events inside the caller's transaction; they are dispatched after it commits (call nudge()). */
+  async record(trx: Db, events: NewEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const now = this.clock.now();
+    await trx
+      .insertInto('outbox')
+      .values(
+        events.map((e) => ({
+          type: e.type,
+          subject_type: e.subjectType,
+          subject_id: String(e.subjectId),
+          actor_id: e.actorId,
+          payload: JSON.stringify(e.payload),
+          created_at: now,
+        })),
+      )
+      .execute();
+  }
+
+  /** Ask for a dispatch soon; many nudges in one tick make one pass. */
+  nudge(): void {
+    if (this.scheduled || this.stopped || this.subscribers.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.dispatchPending().catch((err) => this.log.error({ err }, 'outbox dispatch failed'));
+    });
+  }
+
+  /** Dispatch stored events to subscribers, oldest first; returns how many were dispatched. */
+  async dispatchPending(limit = 200): Promise<number> {
+    // One pass at a time in this process; a second caller waits for the running pass and then goes.
+    while (this.running) await this.running;
+    let count = 0;
+    const pass = (async () => {
+      count = await this.dispatchBatch(limit);
+    })();
+    this.running = pass;
+    try {
+      await pass;
+    } finally {
+      this.running = null;
+    }
+    return count;
+  }
+
+  private async dispatchBatch(limit: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      let query = trx
+        .selectFrom('outbox')
+        .selectAll()
+        .where('dispatched_at', 'is', null)
+        .orderBy('id')
+        .limit(limit);
+      // Several instances on PostgreSQL: each takes rows no other instance holds.
+      if (this.caps.supportsSkipLocked) query = query.forUpdate().skipLocked();
+      const rows = await query.execute();
+      const done: number[] = [];
+      for (const row of rows) {
+        const event: StoredEvent = {
+          id: row.id,
+          type: row.type as EventType,
+          subjectType: row.subject_type,
+          subjectId: row.subject_id,
+          actorId: row.actor_id,
+          payload: JSON.parse(row.payload),
+          createdAt: row.created_at,
+        };
+        let ok = true;
+        for (const sub of this.subscribers) {
+          if (sub.types && !sub.types.has(event.type)) continue;
+          try {
+            await sub.handle(event);
+          } catch (err) {
+            ok = false;
+            this.log.error({ err, eventId: event.id, subscriber: sub.name }, 'event subscriber failed; will retry');
+          }
+        }
+        if (!ok) break; // keep order: later events wait for the failed one
+        done.push(row.id);
+      }
+      if (done.length > 0) {
+        await trx.updateTable('outbox').set({ dispatched_at: this.clock.now() }).where('id', 'in', done).execute();
+      }
+      return done.length;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    while (this.running) await this.running;
+  }
+}

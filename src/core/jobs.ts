@@ -1,0 +1,49 @@
+// Periodic work behind one API. In-process timers: on SQLite the service is one process; on PostgreSQL
+// each job guards itself with row locks (SKIP LOCKED), so several instances never do the same row twice.
+import type { Logger } from 'pino';
+
+interface Job {
+  name: string;
+  intervalMs: number;
+  run: () => Promise<unknown>;
+  timer: NodeJS.Timeout | null;
+  running: Promise<unknown> | null;
+}
+
+export class JobScheduler {
+  private readonly jobs: Job[] = [];
+  private started = false;
+
+  constructor(private readonly log: Logger) {}
+
+  every(name: string, intervalMs: number, run: () => Promise<unknown>): void {
+    const job: Job = { name, intervalMs, run, timer: null, running: null };
+    this.jobs.push(job);
+    if (this.started) this.arm(job);
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const job of this.jobs) this.arm(job);
+  }
+
+  private arm(job: Job): void {
+    job.timer = setTimeout(async () => {
+      job.running = job.run().catch((err) => this.log.error({ err, job: job.name }, 'job failed'));
+      await job.running;
+      job.running = null;
+      if (this.started) this.arm(job);
+    }, job.intervalMs);
+    job.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    for (const job of this.jobs) {
+      if (job.timer) clearTimeout(job.timer);
+      job.timer = null;
+    }
+    await Promise.all(this.jobs.map((j) => j.running));
+  }
+}

@@ -1,0 +1,57 @@
+// Builds a ServiceContext from a configuration: opens and migrates the database, makes the event bus.
+// The CLI's serve uses it with the real clock and logger; tests use it with their own.
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { type Clock, systemClock } from './clock.js';
+import type { Config } from './config.js';
+import type { ServiceContext } from './context.js';
+import { type DbHandle, migrateToLatest, openDatabase } from './db/index.js';
+import { EventBus } from './events.js';
+
+export interface OpenContextOptions {
+  clock?: Clock;
+  log?: Logger;
+  pgSchema?: string;
+  onQuery?: (durationMs: number, failed: boolean) => void;
+  migrate?: boolean;
+}
+
+export interface OpenedContext {
+  ctx: ServiceContext;
+  handle: DbHandle;
+  applied: string[];
+  close(): Promise<void>;
+}
+
+export function sqliteFileOf(config: Config): string {
+  return path.join(config.dataDir, 'opsdesk.db');
+}
+
+export async function openContext(config: Config, options: OpenContextOptions = {}): Promise<OpenedContext> {
+  const log = options.log ?? pino({ level: config.logLevel });
+  const clock = options.clock ?? systemClock;
+  const handle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    sqliteFile: sqliteFileOf(config),
+    pgSchema: options.pgSchema,
+    onQuery: options.onQuery,
+  });
+  let applied: string[] = [];
+  try {
+    if (options.migrate !== false) applied = await migrateToLatest(handle.db);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  const events = new EventBus(handle.db, handle.caps, clock, log);
+  const ctx: ServiceContext = { db: handle.db, caps: handle.caps, clock, events, log, config };
+  return {
+    ctx,
+    handle,
+    applied,
+    close: async () => {
+      await events.stop();
+      await handle.close();
+    },
+  };
+}

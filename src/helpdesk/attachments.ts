@@ -1,0 +1,187 @@
+// Attachments: files kept in the data folder under their SHA-256, with a size limit and content types
+// checked against the file's own first bytes (a "PNG" that is really HTML is refused). Types that a
+// browser would run (HTML, SVG, scripts) are never accepted.
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Actor } from '../core/auth/index.js';
+import type { ServiceContext } from '../core/context.js';
+import { Conflict, Forbidden, Invalid, NotFound, TooLarge, UnsupportedMediaType } from '../core/errors.js';
+import { canTicket } from './policies.js';
+import { loadVisibleTicket } from './tickets.js';
+
+export interface Attachment {
+  id: number;
+  ticketId: number;
+  commentId: number | null;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedBy: number;
+  createdAt: number;
+}
+
+type Sniff = (head: Buffer) => boolean;
+
+const startsWith = (sig: number[]): Sniff => (head) => sig.every((b, i) => head[i] === b);
+const zip = startsWith([0x50, 0x4b, 0x03, 0x04]);
+const text: Sniff = (head) => {
+  if (head.includes(0)) return false;
+  // Cut at the last complete UTF-8 sequence of the sample, then require valid UTF-8.
+  let end = head.length;
+  while (end > 0 && end > head.length - 4 && (head[end - 1] & 0xc0) === 0x80) end--;
+  if (end > 0 && head[end - 1] >= 0xc0) end--;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, end));
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Accepted content types and how to recognise each from the file's first bytes. */
+export const attachmentTypes: Record<string, Sniff> = {
+  'image/png': startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  'image/jpeg': startsWith([0xff, 0xd8, 0xff]),
+  'image/gif': (h) => h.subarray(0, 4).toString('latin1') === 'GIF8',
+  'image/webp': (h) => h.subarray(0, 4).toString('latin1') === 'RIFF' && h.subarray(8, 12).toString('latin1') === 'WEBP',
+  'application/pdf': (h) => h.subarray(0, 5).toString('latin1') === '%PDF-',
+  'application/zip': zip,
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': zip,
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': zip,
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': zip,
+  'application/vnd.oasis.opendocument.text': zip,
+  'application/vnd.oasis.opendocument.spreadsheet': zip,
+  'text/plain': text,
+  'text/csv': text,
+  'text/x-log': text,
+  'application/json': text,
+  'message/rfc822': text,
+};
+
+export function cleanFilename(name: string): string {
+  // Keep the base name only, without control characters or path separators.
+  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+  const cut = base.slice(-200);
+  return cut.length > 0 && cut !== '.' && cut !== '..' ? cut : 'attachment';
+}
+
+function storagePath(dataDir: string, sha256: string): string {
+  return path.join(dataDir, 'attachments', sha256.slice(0, 2), sha256);
+}
+
+export async function addAttachment(
+  ctx: ServiceContext,
+  actor: Actor,
+  ticketId: number,
+  file: { filename: string; contentType: string; stream: Readable; commentId?: number | null },
+): Promise<Attachment> {
+  const ticket = await loadVisibleTicket(ctx.db, actor, ticketId);
+  if (!canTicket(actor, 'attachment.add', ticket)) throw new Forbidden('forbidden', 'You may not attach files to this ticket.');
+  if (ticket.status === 'closed') throw new Conflict('ticket_closed', `Ticket ${ticketId} is closed.`);
+  const contentType = file.contentType.split(';')[0].trim().toLowerCase();
+  const sniff = attachmentTypes[contentType];
+  if (!sniff) {
+    file.stream.resume();
+    throw new UnsupportedMediaType('attachment_type_refused', `Files of type ${contentType.slice(0, 100)} are not accepted.`);
+  }
+  const max = ctx.config.attachmentMaxBytes;
+  const tmpDir = path.join(ctx.config.dataDir, 'attachments', 'tmp');
+  fs.mkdirSync(tmpDir, { recursive: true });
+  const tmp = path.join(tmpDir, randomBytes(12).toString('hex'));
+  const hash = createHash('sha256');
+  let size = 0;
+  let head = Buffer.alloc(0);
+  const out = fs.createWriteStream(tmp);
+  try {
+    for await (const chunk of file.stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > max) throw new TooLarge('attachment_too_large', `An attachment may be at most ${max} bytes.`);
+      if (head.length < 4096) head = Buffer.concat([head, chunk.subarray(0, 4096 - head.length)]);
+      hash.update(chunk);
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+    }
+    // @fastify/multipart truncates at its limit rather than erroring: treat that as too large too.
+    if ((file.stream as { truncated?: boolean }).truncated) {
+      throw new TooLarge('attachment_too_large', `An attachment may be at most ${max} bytes.`);
+    }
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    if (size === 0) throw new Invalid('validation_failed', 'file: the file is empty', [{ field: '/file', message: 'empty file' }]);
+    if (!sniff(head)) {
+      throw new UnsupportedMediaType('attachment_type_refused', `The file's content does not match its declared type ${contentType}.`);
+    }
+    const sha256 = hash.digest('hex');
+    const target = storagePath(ctx.config.dataDir, sha256);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    if (fs.existsSync(target)) fs.rmSync(tmp);
+    else fs.renameSync(tmp, target);
+    const now = ctx.clock.now();
+    const filename = cleanFilename(file.filename);
+    const row = await ctx.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .insertInto('attachments')
+        .values({ ticket_id: ticketId, comment_id: file.commentId ?? null, filename, content_type: contentType, size_bytes: size, sha256, uploaded_by: actor.id, created_at: now })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('ticket_history')
+        .values({ ticket_id: ticketId, actor_id: actor.id, at: now, field: 'attachment', from_value: null, to_value: filename })
+        .execute();
+      await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
+      await ctx.events.record(trx, [
+        { type: 'ticket.updated', subjectType: 'ticket', subjectId: ticketId, actorId: actor.id, payload: { changes: [{ field: 'attachment', from: null, to: filename }] } },
+      ]);
+      return r;
+    });
+    ctx.events.nudge();
+    return fromRow(row);
+  } catch (err) {
+    out.destroy();
+    fs.rmSync(tmp, { force: true });
+    file.stream.resume();
+    throw err;
+  }
+}
+
+function fromRow(r: {
+  id: number;
+  ticket_id: number;
+  comment_id: number | null;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  uploaded_by: number;
+  created_at: number;
+}): Attachment {
+  return {
+    id: r.id,
+    ticketId: r.ticket_id,
+    commentId: r.comment_id,
+    filename: r.filename,
+    contentType: r.content_type,
+    sizeBytes: r.size_bytes,
+    sha256: r.sha256,
+    uploadedBy: r.uploaded_by,
+    createdAt: r.created_at,
+  };
+}
+
+export async function listAttachments(ctx: ServiceContext, actor: Actor, ticketId: number): Promise<Attachment[]> {
+  await loadVisibleTicket(ctx.db, actor, ticketId);
+  const rows = await ctx.db.selectFrom('attachments').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute();
+  return rows.map(fromRow);
+}
+
+export async function openAttachment(ctx: ServiceContext, actor: Actor, id: number): Promise<{ attachment: Attachment; file: string }> {
+  const row = await ctx.db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('attachment_not_found', `No attachment ${id}.`);
+  try {
+    await loadVisibleTicket(ctx.db, actor, row.ticket_id);
+  } catch {
+    throw new NotFound('attachment_not_found', `No attachment ${id}.`);
+  }
+  return { attachment: fromRow(row), file: storagePath(ctx.config.dataDir, row.sha256) };
+}

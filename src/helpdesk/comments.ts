@@ -1,0 +1,78 @@
+// Comments on tickets: public replies the requester sees, and internal notes for staff only. A requester's
+// reply revives a pending or resolved ticket, as the help desks users know do.
+import type { Actor } from '../core/auth/index.js';
+import type { ServiceContext } from '../core/context.js';
+import type { TicketStatus } from '../core/db/index.js';
+import { Conflict, Forbidden, Invalid } from '../core/errors.js';
+import type { NewEvent } from '../core/events.js';
+import { canTicket } from './policies.js';
+import { indexComment } from './ticket-search.js';
+import { reopenState } from './ticket-states.js';
+import { loadVisibleTicket } from './tickets.js';
+
+export interface Comment {
+  id: number;
+  ticketId: number;
+  authorId: number;
+  body: string;
+  internal: boolean;
+  createdAt: number;
+}
+
+export const commentMaxLength = 65_535;
+
+export async function addComment(
+  ctx: ServiceContext,
+  actor: Actor,
+  ticketId: number,
+  input: { body: string; internal?: boolean },
+): Promise<Comment> {
+  const body = input.body;
+  if (body.trim().length === 0 || body.length > commentMaxLength) {
+    throw new Invalid('validation_failed', `body: must be 1–${commentMaxLength} characters`, [{ field: '/body', message: `must be 1–${commentMaxLength} characters` }]);
+  }
+  const internal = input.internal === true;
+  const now = ctx.clock.now();
+  const comment = await ctx.db.transaction().execute(async (trx) => {
+    const ticket = await loadVisibleTicket(trx, actor, ticketId);
+    if (!canTicket(actor, internal ? 'comment.internal' : 'comment.public', ticket)) {
+      throw new Forbidden('forbidden', internal ? 'Only staff write internal notes.' : 'You may not comment on this ticket.');
+    }
+    if (ticket.status === 'closed') throw new Conflict('ticket_closed', `Ticket ${ticketId} is closed; file a new request that references it.`);
+    const row = await trx
+      .insertInto('comments')
+      .values({ ticket_id: ticketId, author_id: actor.id, body, internal: internal ? 1 : 0, created_at: now })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await indexComment(trx, ctx.caps, row.id, body);
+    const history: { ticket_id: number; actor_id: number; at: number; field: string; from_value: string | null; to_value: string | null }[] = [{ ticket_id: ticketId, actor_id: actor.id, at: now, field: internal ? 'internal_note' : 'comment', from_value: null, to_value: String(row.id) }];
+    const events: NewEvent[] = [
+      { type: 'ticket.commented', subjectType: 'ticket', subjectId: ticketId, actorId: actor.id, payload: { commentId: row.id, internal, authorId: actor.id } },
+    ];
+    let status: TicketStatus = ticket.status;
+    // The requester answered: a ticket waiting on them, or resolved, goes back to work.
+    if (actor.id === ticket.requester_id && actor.role === 'requester' && (ticket.status === 'pending' || ticket.status === 'resolved')) {
+      status = reopenState(ticket);
+      history.push({ ticket_id: ticketId, actor_id: actor.id, at: now, field: 'status', from_value: ticket.status, to_value: status });
+      events.push({ type: 'ticket.state_changed', subjectType: 'ticket', subjectId: ticketId, actorId: actor.id, payload: { from: ticket.status, to: status } });
+    }
+    await trx
+      .updateTable('tickets')
+      .set({ updated_at: now, status, ...(ticket.status === 'resolved' && status !== 'resolved' ? { resolved_at: null } : {}) })
+      .where('id', '=', ticketId)
+      .execute();
+    await trx.insertInto('ticket_history').values(history).execute();
+    await ctx.events.record(trx, events);
+    return row;
+  });
+  ctx.events.nudge();
+  return { id: comment.id, ticketId, authorId: actor.id, body, internal, createdAt: comment.created_at };
+}
+
+export async function listComments(ctx: ServiceContext, actor: Actor, ticketId: number): Promise<Comment[]> {
+  await loadVisibleTicket(ctx.db, actor, ticketId);
+  let q = ctx.db.selectFrom('comments').selectAll().where('ticket_id', '=', ticketId).orderBy('id');
+  if (!canTicket(actor, 'comment.read_internal')) q = q.where('internal', '=', 0);
+  const rows = await q.execute();
+  return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, authorId: r.author_id, body: r.body, internal: r.internal === 1, createdAt: r.created_at }));
+}

@@ -1,0 +1,36 @@
+// Ticket states and the transitions between them: one table, checked in one place.
+import type { TicketStatus } from '../core/db/index.js';
+
+export const ticketStatuses: readonly TicketStatus[] = ['new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed'];
+
+/** Open states: a ticket in one of these is in somebody's queue. */
+export const openStatuses: readonly TicketStatus[] = ['new', 'assigned', 'in_progress', 'pending'];
+
+const transitions: Record<TicketStatus, readonly TicketStatus[]> = {
+  new: ['assigned', 'in_progress', 'pending', 'resolved'],
+  assigned: ['new', 'in_progress', 'pending', 'resolved'],
+  in_progress: ['assigned', 'pending', 'resolved'],
+  pending: ['assigned', 'in_progress', 'resolved'],
+  // Reopening goes back to work; closing is final.
+  resolved: ['new', 'assigned', 'in_progress', 'closed'],
+  closed: [],
+};
+
+export function allowedTransitions(from: TicketStatus): readonly TicketStatus[] {
+  return transitions[from];
+}
+
+export function canTransition(from: TicketStatus, to: TicketStatus): boolean {
+  return from === to || transitions[from].includes(to);
+}
+
+/** The state a reopened (or requester-revived) ticket returns to. */
+export function reopenState(ticket: { assignee_id: number | null; group_id: number | null }): TicketStatus {
+  if (ticket.assignee_id !== null) return 'in_progress';
+  return ticket.group_id !== null ? 'assigned' : 'new';
+}
+
+/** States that need somebody (a technician or a group) to hold the ticket. */
+export function needsOwner(status: TicketStatus): boolean {
+  return status === 'assigned' || status === 'in_progress';
+}

@@ -1,0 +1,75 @@
+// Test contexts on real databases: a fresh SQLite file in a temp folder, or a fresh schema in the
+// PostgreSQL server at 127.0.0.1:5432 (database test). Every database test loops over `dialects`.
+// PostgreSQL is required: when it cannot be reached the tests fail, they never skip.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { type Config, loadConfig } from '../../src/core/config.js';
+import type { ServiceContext } from '../../src/core/context.js';
+import { openContext } from '../../src/core/runtime.js';
+
+export const postgresUrl = process.env.OPSDESK_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export type Dialect = 'sqlite' | 'postgres';
+export const dialects: Dialect[] = ['sqlite', 'postgres'];
+
+export interface TestContext {
+  ctx: ServiceContext;
+  clock: ManualClock;
+  config: Config;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function makeContext(dialect: Dialect, env: Record<string, string> = {}): Promise<TestContext> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-test-'));
+  const config = loadConfig({
+    OPSDESK_DATA_DIR: dataDir,
+    OPSDESK_LOG_LEVEL: 'silent',
+    ...(dialect === 'postgres' ? { DATABASE_URL: postgresUrl } : {}),
+    ...env,
+  });
+  const schema = dialect === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const clock = new ManualClock(Date.parse('2026-03-02T09:00:00Z'));
+  const opened = await openContext(config, { clock, log: pino({ level: 'silent' }), pgSchema: schema });
+  return {
+    ctx: opened.ctx,
+    clock,
+    config,
+    dataDir,
+    close: async () => {
+      await opened.close();
+      if (schema) {
+        const c = new pg.Client({ connectionString: postgresUrl });
+        await c.connect();
+        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await c.end();
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestApp extends TestContext {
+  app: FastifyInstance;
+}
+
+export async function makeApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
+  const t = await makeContext(dialect, env);
+  const app = await buildApp(t.ctx);
+  await app.ready();
+  return {
+    ...t,
+    app,
+    close: async () => {
+      await app.close();
+      await t.close();
+    },
+  };
+}
