@@ -1,19 +1,8 @@
 // The one place that turns errors into RFC 9457 problem+json responses: domain errors by kind, Fastify's
 // own errors (validation, malformed JSON, body too large, wrong content type) by code, anything else 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorKind, type FieldError } from '../core/errors.js';
+import { DomainError, type FieldError, httpStatusOfKind } from '../core/errors.js';
 
-const statusOf: Record<ErrorKind, number> = {
-  invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_large: 413,
-  unsupported_media_type: 415,
-  rate_limited: 429,
-  unavailable: 503,
-};
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -75,7 +64,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | DomainError, request, reply) => {
     if (err instanceof DomainError) {
       if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
-      return sendProblem(request, reply, statusOf[err.kind], err.code, err.message, err.fields);
+      return sendProblem(request, reply, httpStatusOfKind[err.kind], err.code, err.message, err.fields);
     }
     const e = err as FastifyError;
     if (e.validation) {

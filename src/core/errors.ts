@@ -11,7 +11,8 @@ export type ErrorKind =
   | 'too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
-  | 'unavailable';
+  | 'unavailable'
+  | 'internal';
 
 export interface FieldError {
   /** JSON pointer-ish path of the offending field, e.g. "/title" or "query/status". */
@@ -78,6 +79,20 @@ export class Unavailable extends DomainError {
   }
 }
 
+/** The HTTP status of each kind: used by api/ (the mapping) and by the documentation test. */
+export const httpStatusOfKind: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
 /**
  * Every error code a client can receive, with its kind and meaning. docs/errors.md lists the same codes;
  * test/core/errors.test.ts checks that they agree.
@@ -114,7 +129,7 @@ export const errorCatalogue = {
   too_many_attempts: { kind: 'rate_limited', meaning: 'Too many sign-in attempts from this address; wait and retry.' },
   account_locked: { kind: 'rate_limited', meaning: 'The account is locked after repeated failed sign-ins; wait and retry.' },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
-  internal_error: { kind: 'unavailable', meaning: 'An unexpected failure; it is logged with the request id.' },
+  internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

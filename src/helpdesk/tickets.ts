@@ -317,13 +317,13 @@ function sameList<T>(a: T[], b: T[]): boolean {
 export async function updateTicket(ctx: ServiceContext, actor: Actor, id: number, input: UpdateTicketInput): Promise<Ticket> {
   const staff = canTicket(actor, 'ticket.update_fields');
   const keys = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
-  if (!staff && keys.some((k) => k !== 'status')) {
-    throw new Forbidden('forbidden', 'A requester may only close or reopen their resolved ticket.');
-  }
+  const onlyStatus = keys.every((k) => k === 'status');
   const matrix = await getPriorityMatrix(ctx);
   const now = ctx.clock.now();
   const result = await ctx.db.transaction().execute(async (trx) => {
     const row = await loadVisibleTicket(trx, actor, id);
+    // Visibility first (404 for tickets the actor may not see), then what they may change (403).
+    if (!staff && !onlyStatus) throw new Forbidden('forbidden', 'A requester may only close or reopen their resolved ticket.');
     if (row.status === 'closed') throw new Conflict('ticket_closed', `Ticket ${id} is closed; file a new request that references it.`);
     const set: Partial<TicketRow> = {};
     const history: HistoryEntry[] = [];
