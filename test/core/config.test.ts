@@ -1,0 +1,31 @@
+// Configuration is validated once: a bad value names its variable and what was expected.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, loadConfig } from '../../src/core/config.js';
+
+describe('configuration', () => {
+  it('has documented defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ host: '127.0.0.1', port: 8080, databaseUrl: null, demo: true, adminEmail: null });
+    expect(c.dataDir.endsWith('/data')).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'eighty', /PORT: expected a whole number/],
+    ['PORT', '70000', /PORT/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL: expected a postgres/],
+    ['OPSDESK_DEMO', 'maybe', /OPSDESK_DEMO/],
+    ['OPSDESK_LOG_LEVEL', 'loud', /OPSDESK_LOG_LEVEL/],
+    ['OPSDESK_ADMIN_EMAIL', 'a@b.cd', /OPSDESK_ADMIN_PASSWORD/],
+  ])('%s=%s is refused', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('never prints secrets', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://ops:s3cret@db:5432/opsdesk', OPSDESK_ADMIN_EMAIL: 'a@b.cd', OPSDESK_ADMIN_PASSWORD: 'very-secret-pw' });
+    const text = JSON.stringify(describeConfig(c));
+    expect(text).not.toContain('s3cret');
+    expect(text).not.toContain('very-secret-pw');
+    expect(text).toContain('postgres://ops:***@db:5432/opsdesk');
+  });
+});
