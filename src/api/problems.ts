@@ -3,7 +3,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, type FieldError, httpStatusOfKind } from '../core/errors.js';
 
-
 const titles: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
@@ -47,7 +46,11 @@ export function sendProblem(
     requestId: String(request.id),
     ...(errors && errors.length > 0 ? { errors } : {}),
   };
-  return reply.code(status).type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(body);
+  return reply
+    .code(status)
+    .type('application/problem+json; charset=utf-8')
+    .serializer(JSON.stringify)
+    .send(body);
 }
 
 function validationFields(err: FastifyError): FieldError[] {
@@ -56,7 +59,10 @@ function validationFields(err: FastifyError): FieldError[] {
     const missing = (v.params as { missingProperty?: string })?.missingProperty;
     const extra = (v.params as { additionalProperty?: string })?.additionalProperty;
     const pointer = `${v.instancePath}${missing ? `/${missing}` : ''}${extra ? `/${extra}` : ''}`;
-    return { field: context ? `${context}${pointer || ''}` : pointer || '/', message: v.message ?? 'is invalid' };
+    return {
+      field: context ? `${context}${pointer || ''}` : pointer || '/',
+      message: v.message ?? 'is invalid',
+    };
   });
 }
 
@@ -70,7 +76,14 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     if (e.validation) {
       const fields = validationFields(e);
       const first = fields[0];
-      return sendProblem(request, reply, 400, 'validation_failed', first ? `${first.field}: ${first.message}` : e.message, fields);
+      return sendProblem(
+        request,
+        reply,
+        400,
+        'validation_failed',
+        first ? `${first.field}: ${first.message}` : e.message,
+        fields,
+      );
     }
     switch (e.code) {
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -81,10 +94,22 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       case 'FST_FILES_LIMIT':
       case 'FST_PARTS_LIMIT':
       case 'FST_FIELDS_LIMIT':
-        return sendProblem(request, reply, 413, 'body_too_large', 'The request body is larger than this endpoint accepts.');
+        return sendProblem(
+          request,
+          reply,
+          413,
+          'body_too_large',
+          'The request body is larger than this endpoint accepts.',
+        );
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
-        return sendProblem(request, reply, 415, 'unsupported_media_type', 'This endpoint does not accept that Content-Type.');
+        return sendProblem(
+          request,
+          reply,
+          415,
+          'unsupported_media_type',
+          'This endpoint does not accept that Content-Type.',
+        );
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       case 'FST_ERR_CTP_INVALID_TYPE':
       case 'FST_PROTO_VIOLATION':
@@ -92,14 +117,31 @@ export function registerProblemHandlers(app: FastifyInstance): void {
         return sendProblem(request, reply, 400, 'validation_failed', e.message);
     }
     if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-      const code = e.statusCode === 413 ? 'body_too_large' : e.statusCode === 415 ? 'unsupported_media_type' : 'validation_failed';
+      const code =
+        e.statusCode === 413
+          ? 'body_too_large'
+          : e.statusCode === 415
+            ? 'unsupported_media_type'
+            : 'validation_failed';
       return sendProblem(request, reply, e.statusCode, code, e.message);
     }
     request.log.error({ err }, 'unhandled error');
-    return sendProblem(request, reply, 500, 'internal_error', `An unexpected error occurred; it is logged as request ${request.id}.`);
+    return sendProblem(
+      request,
+      reply,
+      500,
+      'internal_error',
+      `An unexpected error occurred; it is logged as request ${request.id}.`,
+    );
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0].slice(0, 200)}.`),
+    sendProblem(
+      request,
+      reply,
+      404,
+      'not_found',
+      `No route ${request.method} ${request.url.split('?')[0].slice(0, 200)}.`,
+    ),
   );
 }

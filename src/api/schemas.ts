@@ -32,7 +32,12 @@ export const problemResponses = {
   429: Type.Ref('Problem'),
 };
 
-export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('manager'), Type.Literal('technician'), Type.Literal('requester')]);
+export const RoleSchema = Type.Union([
+  Type.Literal('admin'),
+  Type.Literal('manager'),
+  Type.Literal('technician'),
+  Type.Literal('requester'),
+]);
 
 export const UserSchema = Type.Object(
   {
@@ -148,11 +153,20 @@ export const AttachmentSchema = Type.Object(
 );
 
 export const GroupSchema = Type.Object(
-  { id: Type.Integer(), name: Type.String(), description: Type.String(), memberIds: Type.Array(Type.Integer()), createdAt: IsoTime },
+  {
+    id: Type.Integer(),
+    name: Type.String(),
+    description: Type.String(),
+    memberIds: Type.Array(Type.Integer()),
+    createdAt: IsoTime,
+  },
   { $id: 'Group' },
 );
 
-export const CategorySchema = Type.Object({ id: Type.Integer(), name: Type.String(), description: Type.String() }, { $id: 'Category' });
+export const CategorySchema = Type.Object(
+  { id: Type.Integer(), name: Type.String(), description: Type.String() },
+  { $id: 'Category' },
+);
 
 export const ApiTokenSchema = Type.Object(
   {
@@ -168,7 +182,17 @@ export const ApiTokenSchema = Type.Object(
   { $id: 'ApiToken' },
 );
 
-export const sharedSchemas = [Problem, UserSchema, TicketSchema, CommentSchema, HistorySchema, AttachmentSchema, GroupSchema, CategorySchema, ApiTokenSchema];
+export const sharedSchemas = [
+  Problem,
+  UserSchema,
+  TicketSchema,
+  CommentSchema,
+  HistorySchema,
+  AttachmentSchema,
+  GroupSchema,
+  CategorySchema,
+  ApiTokenSchema,
+];
 
 export const Cursor = Type.String({ maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' });
 export const Limit = Type.Integer({ minimum: 1, maximum: 200, default: 25 });

@@ -3,11 +3,11 @@ import type { ApiToken, User } from '../core/auth/index.js';
 import { toIso } from '../core/clock.js';
 import {
   type Attachment,
+  allowedTransitions,
   type Comment,
   type HistoryItem,
-  type Ticket,
-  allowedTransitions,
   levelName,
+  type Ticket,
 } from '../helpdesk/index.js';
 
 export function userView(u: User) {
@@ -51,6 +51,12 @@ export function apiTokenView(t: ApiToken) {
   };
 }
 
-export function groupView(g: { id: number; name: string; description: string; memberIds: number[]; createdAt: number }) {
+export function groupView(g: {
+  id: number;
+  name: string;
+  description: string;
+  memberIds: number[];
+  createdAt: number;
+}) {
   return { ...g, createdAt: toIso(g.createdAt) };
 }

@@ -59,10 +59,15 @@ const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL?.trim() || null;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new ConfigError('DATABASE_URL', 'a postgres:// or postgresql:// URL (unset for embedded SQLite)', databaseUrl);
+    throw new ConfigError(
+      'DATABASE_URL',
+      'a postgres:// or postgresql:// URL (unset for embedded SQLite)',
+      databaseUrl,
+    );
   }
   const logLevel = (env.OPSDESK_LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
-  if (!logLevels.includes(logLevel)) throw new ConfigError('OPSDESK_LOG_LEVEL', logLevels.join('|'), logLevel);
+  if (!logLevels.includes(logLevel))
+    throw new ConfigError('OPSDESK_LOG_LEVEL', logLevels.join('|'), logLevel);
   const adminEmail = env.OPSDESK_ADMIN_EMAIL?.trim() || null;
   const adminPassword = env.OPSDESK_ADMIN_PASSWORD || null;
   if ((adminEmail === null) !== (adminPassword === null)) {
@@ -101,7 +106,9 @@ export function loadConfig(env: Env = process.env): Config {
 export function describeConfig(config: Config): Record<string, unknown> {
   return {
     ...config,
-    databaseUrl: config.databaseUrl ? config.databaseUrl.replace(/\/\/([^:@/]*)(:[^@/]*)?@/, '//$1:***@') : null,
+    databaseUrl: config.databaseUrl
+      ? config.databaseUrl.replace(/\/\/([^:@/]*)(:[^@/]*)?@/, '//$1:***@')
+      : null,
     adminPassword: config.adminPassword ? '***' : null,
   };
 }

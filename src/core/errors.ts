@@ -98,17 +98,32 @@ export const httpStatusOfKind: Record<ErrorKind, number> = {
  * test/core/errors.test.ts checks that they agree.
  */
 export const errorCatalogue = {
-  validation_failed: { kind: 'invalid', meaning: 'The request body, query or path does not match the schema.' },
+  validation_failed: {
+    kind: 'invalid',
+    meaning: 'The request body, query or path does not match the schema.',
+  },
   malformed_json: { kind: 'invalid', meaning: 'The request body is not valid JSON.' },
   invalid_cursor: { kind: 'invalid', meaning: 'The pagination cursor was not issued by this service.' },
   invalid_priority_matrix: { kind: 'invalid', meaning: 'A priority matrix must be 5×5 with priorities 1–5.' },
   invalid_email: { kind: 'invalid', meaning: 'The email address is not valid.' },
   weak_password: { kind: 'invalid', meaning: 'The password is too short or too long.' },
-  invalid_reference: { kind: 'invalid', meaning: 'The body refers to a user, group, category or ticket that does not exist or does not fit.' },
+  invalid_reference: {
+    kind: 'invalid',
+    meaning: 'The body refers to a user, group, category or ticket that does not exist or does not fit.',
+  },
   invalid_webhook_url: { kind: 'invalid', meaning: 'A webhook URL must be http(s) and absolute.' },
-  not_signed_in: { kind: 'unauthenticated', meaning: 'No valid session cookie, bearer token or API token was sent.' },
-  bad_credentials: { kind: 'unauthenticated', meaning: 'The email and password do not match an active account.' },
-  csrf_token_missing: { kind: 'forbidden', meaning: 'A cookie-authenticated write must send the x-csrf-token header.' },
+  not_signed_in: {
+    kind: 'unauthenticated',
+    meaning: 'No valid session cookie, bearer token or API token was sent.',
+  },
+  bad_credentials: {
+    kind: 'unauthenticated',
+    meaning: 'The email and password do not match an active account.',
+  },
+  csrf_token_missing: {
+    kind: 'forbidden',
+    meaning: 'A cookie-authenticated write must send the x-csrf-token header.',
+  },
   forbidden: { kind: 'forbidden', meaning: 'The signed-in user may not do this.' },
   not_found: { kind: 'not_found', meaning: 'No route matches the request.' },
   user_not_found: { kind: 'not_found', meaning: 'No such user.' },
@@ -120,14 +135,35 @@ export const errorCatalogue = {
   webhook_not_found: { kind: 'not_found', meaning: 'No such webhook.' },
   email_taken: { kind: 'conflict', meaning: 'Another account already uses this email address.' },
   name_taken: { kind: 'conflict', meaning: 'Another group or category already has this name.' },
-  transition_not_allowed: { kind: 'conflict', meaning: 'The ticket cannot move from its state to the requested one.' },
-  ticket_closed: { kind: 'conflict', meaning: 'A closed ticket is final; file a new request that references it.' },
+  transition_not_allowed: {
+    kind: 'conflict',
+    meaning: 'The ticket cannot move from its state to the requested one.',
+  },
+  ticket_closed: {
+    kind: 'conflict',
+    meaning: 'A closed ticket is final; file a new request that references it.',
+  },
   body_too_large: { kind: 'too_large', meaning: 'The request body exceeds the configured limit.' },
-  attachment_too_large: { kind: 'too_large', meaning: 'The attachment exceeds OPSDESK_ATTACHMENT_MAX_BYTES.' },
-  unsupported_media_type: { kind: 'unsupported_media_type', meaning: 'The Content-Type is not accepted here.' },
-  attachment_type_refused: { kind: 'unsupported_media_type', meaning: 'The file type is not allowed, or its content does not match its declared type.' },
-  too_many_attempts: { kind: 'rate_limited', meaning: 'Too many sign-in attempts from this address; wait and retry.' },
-  account_locked: { kind: 'rate_limited', meaning: 'The account is locked after repeated failed sign-ins; wait and retry.' },
+  attachment_too_large: {
+    kind: 'too_large',
+    meaning: 'The attachment exceeds OPSDESK_ATTACHMENT_MAX_BYTES.',
+  },
+  unsupported_media_type: {
+    kind: 'unsupported_media_type',
+    meaning: 'The Content-Type is not accepted here.',
+  },
+  attachment_type_refused: {
+    kind: 'unsupported_media_type',
+    meaning: 'The file type is not allowed, or its content does not match its declared type.',
+  },
+  too_many_attempts: {
+    kind: 'rate_limited',
+    meaning: 'Too many sign-in attempts from this address; wait and retry.',
+  },
+  account_locked: {
+    kind: 'rate_limited',
+    meaning: 'The account is locked after repeated failed sign-ins; wait and retry.',
+  },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;

@@ -25,7 +25,10 @@ export interface Attachment {
 
 type Sniff = (head: Buffer) => boolean;
 
-const startsWith = (sig: number[]): Sniff => (head) => sig.every((b, i) => head[i] === b);
+const startsWith =
+  (sig: number[]): Sniff =>
+  (head) =>
+    sig.every((b, i) => head[i] === b);
 const zip = startsWith([0x50, 0x4b, 0x03, 0x04]);
 const text: Sniff = (head) => {
   if (head.includes(0)) return false;
@@ -46,7 +49,8 @@ export const attachmentTypes: Record<string, Sniff> = {
   'image/png': startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
   'image/jpeg': startsWith([0xff, 0xd8, 0xff]),
   'image/gif': (h) => h.subarray(0, 4).toString('latin1') === 'GIF8',
-  'image/webp': (h) => h.subarray(0, 4).toString('latin1') === 'RIFF' && h.subarray(8, 12).toString('latin1') === 'WEBP',
+  'image/webp': (h) =>
+    h.subarray(0, 4).toString('latin1') === 'RIFF' && h.subarray(8, 12).toString('latin1') === 'WEBP',
   'application/pdf': (h) => h.subarray(0, 5).toString('latin1') === '%PDF-',
   'application/zip': zip,
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': zip,
@@ -63,7 +67,10 @@ export const attachmentTypes: Record<string, Sniff> = {
 
 export function cleanFilename(name: string): string {
   // Keep the base name only, without control characters or path separators.
-  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+  const base = path
+    .basename(name.replace(/\\/g, '/'))
+    .replace(/[\u0000-\u001f\u007f"]/g, '')
+    .trim();
   const cut = base.slice(-200);
   return cut.length > 0 && cut !== '.' && cut !== '..' ? cut : 'attachment';
 }
@@ -79,13 +86,17 @@ export async function addAttachment(
   file: { filename: string; contentType: string; stream: Readable; commentId?: number | null },
 ): Promise<Attachment> {
   const ticket = await loadVisibleTicket(ctx.db, actor, ticketId);
-  if (!canTicket(actor, 'attachment.add', ticket)) throw new Forbidden('forbidden', 'You may not attach files to this ticket.');
+  if (!canTicket(actor, 'attachment.add', ticket))
+    throw new Forbidden('forbidden', 'You may not attach files to this ticket.');
   if (ticket.status === 'closed') throw new Conflict('ticket_closed', `Ticket ${ticketId} is closed.`);
   const contentType = file.contentType.split(';')[0].trim().toLowerCase();
   const sniff = attachmentTypes[contentType];
   if (!sniff) {
     file.stream.resume();
-    throw new UnsupportedMediaType('attachment_type_refused', `Files of type ${contentType.slice(0, 100)} are not accepted.`);
+    throw new UnsupportedMediaType(
+      'attachment_type_refused',
+      `Files of type ${contentType.slice(0, 100)} are not accepted.`,
+    );
   }
   const max = ctx.config.attachmentMaxBytes;
   const tmpDir = path.join(ctx.config.dataDir, 'attachments', 'tmp');
@@ -98,7 +109,8 @@ export async function addAttachment(
   try {
     for await (const chunk of file.stream as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > max) throw new TooLarge('attachment_too_large', `An attachment may be at most ${max} bytes.`);
+      if (size > max)
+        throw new TooLarge('attachment_too_large', `An attachment may be at most ${max} bytes.`);
       if (head.length < 4096) head = Buffer.concat([head, chunk.subarray(0, 4096 - head.length)]);
       hash.update(chunk);
       if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
@@ -107,10 +119,18 @@ export async function addAttachment(
     if ((file.stream as { truncated?: boolean }).truncated) {
       throw new TooLarge('attachment_too_large', `An attachment may be at most ${max} bytes.`);
     }
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    if (size === 0) throw new Invalid('validation_failed', 'file: the file is empty', [{ field: '/file', message: 'empty file' }]);
+    await new Promise<void>((resolve, reject) =>
+      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
+    if (size === 0)
+      throw new Invalid('validation_failed', 'file: the file is empty', [
+        { field: '/file', message: 'empty file' },
+      ]);
     if (!sniff(head)) {
-      throw new UnsupportedMediaType('attachment_type_refused', `The file's content does not match its declared type ${contentType}.`);
+      throw new UnsupportedMediaType(
+        'attachment_type_refused',
+        `The file's content does not match its declared type ${contentType}.`,
+      );
     }
     const sha256 = hash.digest('hex');
     const target = storagePath(ctx.config.dataDir, sha256);
@@ -122,16 +142,38 @@ export async function addAttachment(
     const row = await ctx.db.transaction().execute(async (trx) => {
       const r = await trx
         .insertInto('attachments')
-        .values({ ticket_id: ticketId, comment_id: file.commentId ?? null, filename, content_type: contentType, size_bytes: size, sha256, uploaded_by: actor.id, created_at: now })
+        .values({
+          ticket_id: ticketId,
+          comment_id: file.commentId ?? null,
+          filename,
+          content_type: contentType,
+          size_bytes: size,
+          sha256,
+          uploaded_by: actor.id,
+          created_at: now,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       await trx
         .insertInto('ticket_history')
-        .values({ ticket_id: ticketId, actor_id: actor.id, at: now, field: 'attachment', from_value: null, to_value: filename })
+        .values({
+          ticket_id: ticketId,
+          actor_id: actor.id,
+          at: now,
+          field: 'attachment',
+          from_value: null,
+          to_value: filename,
+        })
         .execute();
       await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
       await ctx.events.record(trx, [
-        { type: 'ticket.updated', subjectType: 'ticket', subjectId: ticketId, actorId: actor.id, payload: { changes: [{ field: 'attachment', from: null, to: filename }] } },
+        {
+          type: 'ticket.updated',
+          subjectType: 'ticket',
+          subjectId: ticketId,
+          actorId: actor.id,
+          payload: { changes: [{ field: 'attachment', from: null, to: filename }] },
+        },
       ]);
       return r;
     });
@@ -169,13 +211,26 @@ function fromRow(r: {
   };
 }
 
-export async function listAttachments(ctx: ServiceContext, actor: Actor, ticketId: number): Promise<Attachment[]> {
+export async function listAttachments(
+  ctx: ServiceContext,
+  actor: Actor,
+  ticketId: number,
+): Promise<Attachment[]> {
   await loadVisibleTicket(ctx.db, actor, ticketId);
-  const rows = await ctx.db.selectFrom('attachments').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute();
+  const rows = await ctx.db
+    .selectFrom('attachments')
+    .selectAll()
+    .where('ticket_id', '=', ticketId)
+    .orderBy('id')
+    .execute();
   return rows.map(fromRow);
 }
 
-export async function openAttachment(ctx: ServiceContext, actor: Actor, id: number): Promise<{ attachment: Attachment; file: string }> {
+export async function openAttachment(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: number,
+): Promise<{ attachment: Attachment; file: string }> {
   const row = await ctx.db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('attachment_not_found', `No attachment ${id}.`);
   try {

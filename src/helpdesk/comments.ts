@@ -29,36 +29,88 @@ export async function addComment(
 ): Promise<Comment> {
   const body = input.body;
   if (body.trim().length === 0 || body.length > commentMaxLength) {
-    throw new Invalid('validation_failed', `body: must be 1–${commentMaxLength} characters`, [{ field: '/body', message: `must be 1–${commentMaxLength} characters` }]);
+    throw new Invalid('validation_failed', `body: must be 1–${commentMaxLength} characters`, [
+      { field: '/body', message: `must be 1–${commentMaxLength} characters` },
+    ]);
   }
   const internal = input.internal === true;
   const now = ctx.clock.now();
   const comment = await ctx.db.transaction().execute(async (trx) => {
     const ticket = await loadVisibleTicket(trx, actor, ticketId);
     if (!canTicket(actor, internal ? 'comment.internal' : 'comment.public', ticket)) {
-      throw new Forbidden('forbidden', internal ? 'Only staff write internal notes.' : 'You may not comment on this ticket.');
+      throw new Forbidden(
+        'forbidden',
+        internal ? 'Only staff write internal notes.' : 'You may not comment on this ticket.',
+      );
     }
-    if (ticket.status === 'closed') throw new Conflict('ticket_closed', `Ticket ${ticketId} is closed; file a new request that references it.`);
+    if (ticket.status === 'closed')
+      throw new Conflict(
+        'ticket_closed',
+        `Ticket ${ticketId} is closed; file a new request that references it.`,
+      );
     const row = await trx
       .insertInto('comments')
       .values({ ticket_id: ticketId, author_id: actor.id, body, internal: internal ? 1 : 0, created_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
     await indexComment(trx, ctx.caps, row.id, body);
-    const history: { ticket_id: number; actor_id: number; at: number; field: string; from_value: string | null; to_value: string | null }[] = [{ ticket_id: ticketId, actor_id: actor.id, at: now, field: internal ? 'internal_note' : 'comment', from_value: null, to_value: String(row.id) }];
+    const history: {
+      ticket_id: number;
+      actor_id: number;
+      at: number;
+      field: string;
+      from_value: string | null;
+      to_value: string | null;
+    }[] = [
+      {
+        ticket_id: ticketId,
+        actor_id: actor.id,
+        at: now,
+        field: internal ? 'internal_note' : 'comment',
+        from_value: null,
+        to_value: String(row.id),
+      },
+    ];
     const events: NewEvent[] = [
-      { type: 'ticket.commented', subjectType: 'ticket', subjectId: ticketId, actorId: actor.id, payload: { commentId: row.id, internal, authorId: actor.id } },
+      {
+        type: 'ticket.commented',
+        subjectType: 'ticket',
+        subjectId: ticketId,
+        actorId: actor.id,
+        payload: { commentId: row.id, internal, authorId: actor.id },
+      },
     ];
     let status: TicketStatus = ticket.status;
     // The requester answered: a ticket waiting on them, or resolved, goes back to work.
-    if (actor.id === ticket.requester_id && actor.role === 'requester' && (ticket.status === 'pending' || ticket.status === 'resolved')) {
+    if (
+      actor.id === ticket.requester_id &&
+      actor.role === 'requester' &&
+      (ticket.status === 'pending' || ticket.status === 'resolved')
+    ) {
       status = reopenState(ticket);
-      history.push({ ticket_id: ticketId, actor_id: actor.id, at: now, field: 'status', from_value: ticket.status, to_value: status });
-      events.push({ type: 'ticket.state_changed', subjectType: 'ticket', subjectId: ticketId, actorId: actor.id, payload: { from: ticket.status, to: status } });
+      history.push({
+        ticket_id: ticketId,
+        actor_id: actor.id,
+        at: now,
+        field: 'status',
+        from_value: ticket.status,
+        to_value: status,
+      });
+      events.push({
+        type: 'ticket.state_changed',
+        subjectType: 'ticket',
+        subjectId: ticketId,
+        actorId: actor.id,
+        payload: { from: ticket.status, to: status },
+      });
     }
     await trx
       .updateTable('tickets')
-      .set({ updated_at: now, status, ...(ticket.status === 'resolved' && status !== 'resolved' ? { resolved_at: null } : {}) })
+      .set({
+        updated_at: now,
+        status,
+        ...(ticket.status === 'resolved' && status !== 'resolved' ? { resolved_at: null } : {}),
+      })
       .where('id', '=', ticketId)
       .execute();
     await trx.insertInto('ticket_history').values(history).execute();
@@ -74,5 +126,12 @@ export async function listComments(ctx: ServiceContext, actor: Actor, ticketId: 
   let q = ctx.db.selectFrom('comments').selectAll().where('ticket_id', '=', ticketId).orderBy('id');
   if (!canTicket(actor, 'comment.read_internal')) q = q.where('internal', '=', 0);
   const rows = await q.execute();
-  return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, authorId: r.author_id, body: r.body, internal: r.internal === 1, createdAt: r.created_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    ticketId: r.ticket_id,
+    authorId: r.author_id,
+    body: r.body,
+    internal: r.internal === 1,
+    createdAt: r.created_at,
+  }));
 }

@@ -15,10 +15,22 @@ export interface HistoryItem {
   to: string | null;
 }
 
-export async function listHistory(ctx: ServiceContext, actor: Actor, ticketId: number): Promise<HistoryItem[]> {
+export async function listHistory(
+  ctx: ServiceContext,
+  actor: Actor,
+  ticketId: number,
+): Promise<HistoryItem[]> {
   await loadVisibleTicket(ctx.db, actor, ticketId);
   let q = ctx.db.selectFrom('ticket_history').selectAll().where('ticket_id', '=', ticketId).orderBy('id');
   if (!canTicket(actor, 'comment.read_internal')) q = q.where('field', '!=', 'internal_note');
   const rows = await q.execute();
-  return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, actorId: r.actor_id, at: r.at, field: r.field, from: r.from_value, to: r.to_value }));
+  return rows.map((r) => ({
+    id: r.id,
+    ticketId: r.ticket_id,
+    actorId: r.actor_id,
+    at: r.at,
+    field: r.field,
+    from: r.from_value,
+    to: r.to_value,
+  }));
 }

@@ -25,11 +25,16 @@ export function checkPriorityMatrix(value: unknown): PriorityMatrix {
   const ok =
     Array.isArray(value) &&
     value.length === 5 &&
-    value.every((row) => Array.isArray(row) && row.length === 5 && row.every((c) => Number.isInteger(c) && c >= 1 && c <= 5));
+    value.every(
+      (row) =>
+        Array.isArray(row) && row.length === 5 && row.every((c) => Number.isInteger(c) && c >= 1 && c <= 5),
+    );
   if (!ok) {
-    throw new Invalid('invalid_priority_matrix', 'The priority matrix must be 5 rows (urgency) of 5 priorities (impact), each 1–5.', [
-      { field: '/matrix', message: 'must be 5×5 integers 1–5' },
-    ]);
+    throw new Invalid(
+      'invalid_priority_matrix',
+      'The priority matrix must be 5 rows (urgency) of 5 priorities (impact), each 1–5.',
+      [{ field: '/matrix', message: 'must be 5×5 integers 1–5' }],
+    );
   }
   return value as PriorityMatrix;
 }
@@ -40,14 +45,23 @@ const cache = new WeakMap<object, PriorityMatrix>();
 export async function getPriorityMatrix(ctx: Pick<ServiceContext, 'db'>): Promise<PriorityMatrix> {
   const hit = cache.get(ctx.db);
   if (hit) return hit;
-  const row = await ctx.db.selectFrom('settings').select('value').where('key', '=', 'priority_matrix').executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', 'priority_matrix')
+    .executeTakeFirst();
   const matrix = row ? checkPriorityMatrix(JSON.parse(row.value)) : defaultPriorityMatrix;
   cache.set(ctx.db, matrix);
   return matrix;
 }
 
-export async function setPriorityMatrix(ctx: ServiceContext, actor: Actor, value: unknown): Promise<PriorityMatrix> {
-  if (!canAccounts(actor, 'settings.manage')) throw new Forbidden('forbidden', 'Only an admin may change the priority matrix.');
+export async function setPriorityMatrix(
+  ctx: ServiceContext,
+  actor: Actor,
+  value: unknown,
+): Promise<PriorityMatrix> {
+  if (!canAccounts(actor, 'settings.manage'))
+    throw new Forbidden('forbidden', 'Only an admin may change the priority matrix.');
   const matrix = checkPriorityMatrix(value);
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
@@ -57,7 +71,14 @@ export async function setPriorityMatrix(ctx: ServiceContext, actor: Actor, value
       .values({ key: 'priority_matrix', value: JSON.stringify(matrix), updated_at: now })
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(matrix), updated_at: now }))
       .execute();
-    await recordAudit(trx, { actorId: actor.id, at: now, action: 'settings.priority_matrix', subjectType: 'settings', subjectId: 'priority_matrix', details: { before, after: matrix } });
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'settings.priority_matrix',
+      subjectType: 'settings',
+      subjectId: 'priority_matrix',
+      details: { before, after: matrix },
+    });
   });
   cache.set(ctx.db, matrix);
   return matrix;

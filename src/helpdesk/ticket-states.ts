@@ -1,7 +1,14 @@
 // Ticket states and the transitions between them: one table, checked in one place.
 import type { TicketStatus } from '../core/db/index.js';
 
-export const ticketStatuses: readonly TicketStatus[] = ['new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed'];
+export const ticketStatuses: readonly TicketStatus[] = [
+  'new',
+  'assigned',
+  'in_progress',
+  'pending',
+  'resolved',
+  'closed',
+];
 
 /** Open states: a ticket in one of these is in somebody's queue. */
 export const openStatuses: readonly TicketStatus[] = ['new', 'assigned', 'in_progress', 'pending'];

@@ -1,7 +1,7 @@
 // Sign-in, sessions, CSRF, lockout and API tokens over HTTP, on both databases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
-import { type TestApp, dialects, makeApp } from '../support/context.js';
+import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { session, signIn } from '../support/http.js';
 
 describe.each(dialects)('authentication on %s', (dialect) => {
@@ -9,46 +9,95 @@ describe.each(dialects)('authentication on %s', (dialect) => {
 
   beforeAll(async () => {
     t = await makeApp(dialect, { OPSDESK_LOGIN_MAX_FAILURES: '3', OPSDESK_LOGIN_LOCKOUT_MINUTES: '15' });
-    await createUser(t.ctx, null, { email: 'ann@example.test', name: 'Ann', role: 'technician', password: 'ann-password-1' });
-    await createUser(t.ctx, null, { email: 'locked@example.test', name: 'Lock', role: 'requester', password: 'locked-password' });
+    await createUser(t.ctx, null, {
+      email: 'ann@example.test',
+      name: 'Ann',
+      role: 'technician',
+      password: 'ann-password-1',
+    });
+    await createUser(t.ctx, null, {
+      email: 'locked@example.test',
+      name: 'Lock',
+      role: 'requester',
+      password: 'locked-password',
+    });
   });
   afterAll(async () => t?.close());
 
   it('login sets an httpOnly SameSite cookie and returns a bearer token; passwords are stored as argon2id', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'ANN@example.test ', password: 'ann-password-1' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'ANN@example.test ', password: 'ann-password-1' },
+    });
     expect(res.statusCode).toBe(200);
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toMatch(/opsdesk_session=ods_/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect(res.json().user).not.toHaveProperty('passwordHash');
-    const row = await t.ctx.db.selectFrom('users').select('password_hash').where('email', '=', 'ann@example.test').executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('email', '=', 'ann@example.test')
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     const stored = await t.ctx.db.selectFrom('sessions').select('token_hash').execute();
     expect(stored.some((s) => s.token_hash === res.json().token)).toBe(false);
   });
 
   it('a cookie-authenticated write needs the CSRF token; a bearer write does not', async () => {
-    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'ann@example.test', password: 'ann-password-1' } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'ann@example.test', password: 'ann-password-1' },
+    });
     const { token, csrfToken } = login.json();
     const cookie = `opsdesk_session=${token}`;
     const body = { title: 'Cookie ticket', description: 'x' };
-    const noCsrf = await t.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: { cookie }, payload: body });
+    const noCsrf = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tickets',
+      headers: { cookie },
+      payload: body,
+    });
     expect(noCsrf.statusCode).toBe(403);
     expect(noCsrf.json().code).toBe('csrf_token_missing');
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: { cookie, 'x-csrf-token': 'nope' }, payload: body });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tickets',
+      headers: { cookie, 'x-csrf-token': 'nope' },
+      payload: body,
+    });
     expect(wrong.statusCode).toBe(403);
-    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/tickets', headers: { cookie, 'x-csrf-token': csrfToken }, payload: body });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/tickets',
+      headers: { cookie, 'x-csrf-token': csrfToken },
+      payload: body,
+    });
     expect(ok.statusCode).toBe(201);
     const read = await t.app.inject({ method: 'GET', url: '/api/v1/tickets', headers: { cookie } });
     expect(read.statusCode).toBe(200);
-    const sessionInfo = await t.app.inject({ method: 'GET', url: '/api/v1/auth/session', headers: { cookie } });
+    const sessionInfo = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/session',
+      headers: { cookie },
+    });
     expect(sessionInfo.json().csrfToken).toBe(csrfToken);
   });
 
   it('wrong passwords are refused the same way for known and unknown emails', async () => {
-    const a = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'ann@example.test', password: 'wrong-password' } });
-    const b = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'nobody@example.test', password: 'wrong-password' } });
+    const a = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'ann@example.test', password: 'wrong-password' },
+    });
+    const b = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'nobody@example.test', password: 'wrong-password' },
+    });
     expect(a.statusCode).toBe(401);
     expect(b.statusCode).toBe(401);
     expect(a.json().detail).toBe(b.json().detail);
@@ -56,22 +105,39 @@ describe.each(dialects)('authentication on %s', (dialect) => {
 
   it('an account locks after repeated failures and unlocks when the lockout ends', async () => {
     for (let i = 0; i < 3; i++) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'locked@example.test', password: 'bad-password' } });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'locked@example.test', password: 'bad-password' },
+      });
       expect(r.statusCode).toBe(401);
     }
-    const locked = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'locked@example.test', password: 'locked-password' } });
+    const locked = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'locked@example.test', password: 'locked-password' },
+    });
     expect(locked.statusCode).toBe(429);
     expect(locked.json().code).toBe('account_locked');
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
     t.clock.advance(15 * 60_000 + 1000);
-    const again = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'locked@example.test', password: 'locked-password' } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'locked@example.test', password: 'locked-password' },
+    });
     expect(again.statusCode).toBe(200);
   });
 
   it('sign-in attempts from one address are rate-limited', async () => {
     const codes: number[] = [];
     for (let i = 0; i < 25; i++) {
-      const r = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.9.8.7', payload: { email: `x${i}@example.test`, password: 'whatever-pw' } });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: '10.9.8.7',
+        payload: { email: `x${i}@example.test`, password: 'whatever-pw' },
+      });
       codes.push(r.statusCode);
     }
     expect(codes.slice(0, 20).every((c) => c === 401)).toBe(true);
@@ -104,22 +170,40 @@ describe.each(dialects)('authentication on %s', (dialect) => {
     expect(rows.map((r) => r.token_hash)).not.toContain(token);
     const api = session(t.app, token, s.userId);
     expect((await api.call('GET', '/api/v1/tickets')).status).toBe(200);
-    const cookieUse = await t.app.inject({ method: 'GET', url: '/api/v1/tickets', headers: { cookie: `opsdesk_session=${token}` } });
+    const cookieUse = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/tickets',
+      headers: { cookie: `opsdesk_session=${token}` },
+    });
     expect(cookieUse.statusCode).toBe(401);
     expect((await s.call('DELETE', `/api/v1/tokens/${id}`)).status).toBe(204);
     expect((await api.call('GET', '/api/v1/tickets')).status).toBe(401);
   });
 
   it('a deactivated user is signed out everywhere', async () => {
-    const admin = await createUser(t.ctx, null, { email: 'boss@example.test', name: 'Boss', role: 'admin', password: 'boss-password-1' });
+    const admin = await createUser(t.ctx, null, {
+      email: 'boss@example.test',
+      name: 'Boss',
+      role: 'admin',
+      password: 'boss-password-1',
+    });
     const bossSession = await signIn(t.app, 'boss@example.test', 'boss-password-1');
-    const victim = await createUser(t.ctx, null, { email: 'leaver@example.test', name: 'Leaver', role: 'technician', password: 'leaver-pass-1' });
+    const victim = await createUser(t.ctx, null, {
+      email: 'leaver@example.test',
+      name: 'Leaver',
+      role: 'technician',
+      password: 'leaver-pass-1',
+    });
     const vs = await signIn(t.app, 'leaver@example.test', 'leaver-pass-1');
     const r = await bossSession.call('PATCH', `/api/v1/users/${victim.id}`, { active: false });
     expect(r.status).toBe(200);
     expect(r.body.active).toBe(false);
     expect((await vs.call('GET', '/api/v1/tickets')).status).toBe(401);
-    const relogin = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'leaver@example.test', password: 'leaver-pass-1' } });
+    const relogin = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'leaver@example.test', password: 'leaver-pass-1' },
+    });
     expect(relogin.statusCode).toBe(401);
     expect(admin.role).toBe('admin');
   });

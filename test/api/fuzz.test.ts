@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
 import { errorCatalogue } from '../../src/core/errors.js';
-import { type TestApp, dialects, makeApp } from '../support/context.js';
+import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, signIn } from '../support/http.js';
 
 const hostileString = fc.oneof(
@@ -40,23 +40,78 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.dictionary(hostileString, hostileString, { maxKeys: 4 }),
 );
 
-const ticketKeys = ['title', 'description', 'type', 'impact', 'urgency', 'priority', 'category', 'categoryId', 'assigneeId', 'groupId', 'status', 'tags', 'watcherIds', 'relatedTicketId', 'requesterId', '__proto__', 'constructor'];
+const ticketKeys = [
+  'title',
+  'description',
+  'type',
+  'impact',
+  'urgency',
+  'priority',
+  'category',
+  'categoryId',
+  'assigneeId',
+  'groupId',
+  'status',
+  'tags',
+  'watcherIds',
+  'relatedTicketId',
+  'requesterId',
+  '__proto__',
+  'constructor',
+];
 
 const hostileBody = fc.oneof(
   fc.dictionary(fc.constantFrom(...ticketKeys), hostileValue, { maxKeys: 8 }).map((o) => JSON.stringify(o)),
   fc.record({ title: hostileString, description: hostileString }).map((o) => JSON.stringify(o)),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc.string({ maxLength: 200 }),
-  fc.constantFrom('', '{', '[]', 'null', '{"title":', '{"__proto__":{"admin":true}}', '\u0000', '{"a":'.repeat(500)),
+  fc.constantFrom(
+    '',
+    '{',
+    '[]',
+    'null',
+    '{"title":',
+    '{"__proto__":{"admin":true}}',
+    '\u0000',
+    '{"a":'.repeat(500),
+  ),
 );
 
-const queryValue = fc.oneof(hostileString, fc.constantFrom('open', 'me', 'none', 'mine', '-1', '1e9', '2026-13-45', 'NaN', 'new,,closed'));
-const queryKeys = ['q', 'status', 'priority', 'assigneeId', 'groupId', 'requesterId', 'categoryId', 'tag', 'createdFrom', 'createdTo', 'updatedFrom', 'sort', 'limit', 'cursor'];
-const hostileQuery = fc
-  .dictionary(fc.constantFrom(...queryKeys), queryValue, { maxKeys: 5 })
-  .map((o) => Object.entries(o).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
+const queryValue = fc.oneof(
+  hostileString,
+  fc.constantFrom('open', 'me', 'none', 'mine', '-1', '1e9', '2026-13-45', 'NaN', 'new,,closed'),
+);
+const queryKeys = [
+  'q',
+  'status',
+  'priority',
+  'assigneeId',
+  'groupId',
+  'requesterId',
+  'categoryId',
+  'tag',
+  'createdFrom',
+  'createdTo',
+  'updatedFrom',
+  'sort',
+  'limit',
+  'cursor',
+];
+const hostileQuery = fc.dictionary(fc.constantFrom(...queryKeys), queryValue, { maxKeys: 5 }).map((o) =>
+  Object.entries(o)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&'),
+);
 
-const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/xml', '');
+const contentType = fc.constantFrom(
+  'application/json',
+  'application/json; charset=utf-8',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'application/xml',
+  '',
+);
 const catalogued = new Set(Object.keys(errorCatalogue));
 
 describe.each(dialects)('hostile input on %s', (dialect) => {
@@ -69,11 +124,24 @@ describe.each(dialects)('hostile input on %s', (dialect) => {
 
   beforeAll(async () => {
     t = await makeApp(dialect);
-    await createUser(t.ctx, null, { email: 'req@example.test', name: 'Req', role: 'requester', password: 'requester-pw-1' });
-    await createUser(t.ctx, null, { email: 'tech@example.test', name: 'Tech', role: 'technician', password: 'tech-password-1' });
+    await createUser(t.ctx, null, {
+      email: 'req@example.test',
+      name: 'Req',
+      role: 'requester',
+      password: 'requester-pw-1',
+    });
+    await createUser(t.ctx, null, {
+      email: 'tech@example.test',
+      name: 'Tech',
+      role: 'technician',
+      password: 'tech-password-1',
+    });
     requester = await signIn(t.app, 'req@example.test', 'requester-pw-1');
     tech = await signIn(t.app, 'tech@example.test', 'tech-password-1');
-    const created = await requester.call('POST', '/api/v1/tickets', { title: 'Reference ticket', description: 'Must stay intact' });
+    const created = await requester.call('POST', '/api/v1/tickets', {
+      title: 'Reference ticket',
+      description: 'Must stay intact',
+    });
     ticketId = created.body.id;
     before = JSON.stringify((await tech.call('GET', `/api/v1/tickets/${ticketId}`)).body);
   });
@@ -91,13 +159,26 @@ describe.each(dialects)('hostile input on %s', (dialect) => {
 
   it('ticket creation and update never fail with 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(hostileBody, contentType, fc.constantFrom('POST', 'PATCH'), async (body, type, method) => {
-        const url = method === 'POST' ? '/api/v1/tickets' : `/api/v1/tickets/${ticketId}`;
-        // The requester may not change their ticket's fields: whatever it sends, the reference ticket stays.
-        const res = await t.app.inject({ method, url, payload: body, headers: { authorization: `Bearer ${requester.token}`, ...(type ? { 'content-type': type } : {}) } });
-        checkAnswer(res);
-        if (method === 'PATCH') expect(res.statusCode).not.toBe(200);
-      }),
+      fc.asyncProperty(
+        hostileBody,
+        contentType,
+        fc.constantFrom('POST', 'PATCH'),
+        async (body, type, method) => {
+          const url = method === 'POST' ? '/api/v1/tickets' : `/api/v1/tickets/${ticketId}`;
+          // The requester may not change their ticket's fields: whatever it sends, the reference ticket stays.
+          const res = await t.app.inject({
+            method,
+            url,
+            payload: body,
+            headers: {
+              authorization: `Bearer ${requester.token}`,
+              ...(type ? { 'content-type': type } : {}),
+            },
+          });
+          checkAnswer(res);
+          if (method === 'PATCH') expect(res.statusCode).not.toBe(200);
+        },
+      ),
       { numRuns: runs },
     );
     expect(JSON.stringify((await tech.call('GET', `/api/v1/tickets/${ticketId}`)).body)).toBe(before);
@@ -106,12 +187,19 @@ describe.each(dialects)('hostile input on %s', (dialect) => {
   it('list and search queries never fail with 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(hostileQuery, fc.boolean(), async (query, asTech) => {
-        const res = await t.app.inject({ method: 'GET', url: `/api/v1/tickets?${query}`, headers: { authorization: `Bearer ${(asTech ? tech : requester).token}` } });
+        const res = await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/tickets?${query}`,
+          headers: { authorization: `Bearer ${(asTech ? tech : requester).token}` },
+        });
         checkAnswer(res);
         if (res.statusCode === 200) {
           const page = JSON.parse(res.body);
           expect(Array.isArray(page.items)).toBe(true);
-          if (!asTech) expect(page.items.every((x: { requesterId: number }) => x.requesterId === requester.userId)).toBe(true);
+          if (!asTech)
+            expect(page.items.every((x: { requesterId: number }) => x.requesterId === requester.userId)).toBe(
+              true,
+            );
         }
       }),
       { numRuns: runs },
@@ -121,10 +209,19 @@ describe.each(dialects)('hostile input on %s', (dialect) => {
   it('comments, paths and ids never fail with 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.constant(String(ticketId)), hostileString.map(encodeURIComponent), fc.integer().map(String)),
+        fc.oneof(
+          fc.constant(String(ticketId)),
+          hostileString.map(encodeURIComponent),
+          fc.integer().map(String),
+        ),
         hostileBody,
         async (id, body) => {
-          const res = await t.app.inject({ method: 'POST', url: `/api/v1/tickets/${id}/comments`, payload: body, headers: { authorization: `Bearer ${tech.token}`, 'content-type': 'application/json' } });
+          const res = await t.app.inject({
+            method: 'POST',
+            url: `/api/v1/tickets/${id}/comments`,
+            payload: body,
+            headers: { authorization: `Bearer ${tech.token}`, 'content-type': 'application/json' },
+          });
           checkAnswer(res);
         },
       ),
@@ -143,9 +240,16 @@ describe.each(dialects)('hostile input on %s', (dialect) => {
         fc.option(hostileString, { nil: undefined }),
         async (body, authorization, cookie) => {
           const headers: Record<string, string> = { 'content-type': 'application/json' };
-          if (authorization !== undefined) headers.authorization = authorization.replace(/[\r\n\u0000-\u001f\u007f-\uffff]/g, '');
-          if (cookie !== undefined) headers.cookie = `opsdesk_session=${cookie.replace(/[\r\n;\u0000-\u001f\u007f-\uffff]/g, '')}`;
-          const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: body, headers });
+          if (authorization !== undefined)
+            headers.authorization = authorization.replace(/[\r\n\u0000-\u001f\u007f-\uffff]/g, '');
+          if (cookie !== undefined)
+            headers.cookie = `opsdesk_session=${cookie.replace(/[\r\n;\u0000-\u001f\u007f-\uffff]/g, '')}`;
+          const res = await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/auth/login',
+            payload: body,
+            headers,
+          });
           checkAnswer(res);
           expect(res.statusCode).not.toBe(200);
         },
@@ -158,7 +262,10 @@ describe.each(dialects)('hostile input on %s', (dialect) => {
     await fc.assert(
       fc.asyncProperty(hostileString, fc.constantFrom('authorization', 'cookie'), async (value, header) => {
         const clean = value.replace(/[\r\n;\u0000-\u001f\u007f-\uffff]/g, '');
-        const headers = header === 'authorization' ? { authorization: `Bearer ${clean}` } : { cookie: `opsdesk_session=${clean}` };
+        const headers =
+          header === 'authorization'
+            ? { authorization: `Bearer ${clean}` }
+            : { cookie: `opsdesk_session=${clean}` };
         const res = await t.app.inject({ method: 'GET', url: '/api/v1/tickets', headers });
         checkAnswer(res);
         expect(res.statusCode).toBe(401);

@@ -3,7 +3,7 @@
 // requester sees only what is theirs to see; history and search reflect every step.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
-import { type TestApp, dialects, makeApp } from '../support/context.js';
+import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, signIn } from '../support/http.js';
 
 describe.each(dialects)('help desk flow on %s', (dialect) => {
@@ -17,19 +17,37 @@ describe.each(dialects)('help desk flow on %s', (dialect) => {
 
   beforeAll(async () => {
     t = await makeApp(dialect);
-    await createUser(t.ctx, null, { email: 'admin@example.test', name: 'Admin', role: 'admin', password: 'admin-password-1' });
+    await createUser(t.ctx, null, {
+      email: 'admin@example.test',
+      name: 'Admin',
+      role: 'admin',
+      password: 'admin-password-1',
+    });
     admin = await signIn(t.app, 'admin@example.test', 'admin-password-1');
   });
   afterAll(async () => t?.close());
 
   it('an admin creates a technician and two requesters', async () => {
-    const techRes = await admin.call('POST', '/api/v1/users', { email: 'Tech@Example.test', name: 'Tina Tech', role: 'technician', password: 'tech-password-1' });
+    const techRes = await admin.call('POST', '/api/v1/users', {
+      email: 'Tech@Example.test',
+      name: 'Tina Tech',
+      role: 'technician',
+      password: 'tech-password-1',
+    });
     expect(techRes.status).toBe(201);
     expect(techRes.body).toMatchObject({ email: 'tech@example.test', role: 'technician', active: true });
     expect(techRes.body).not.toHaveProperty('password_hash');
     techId = techRes.body.id;
-    for (const [email, name] of [['alice@example.test', 'Alice'], ['bob@example.test', 'Bob']]) {
-      const r = await admin.call('POST', '/api/v1/users', { email, name, role: 'requester', password: 'requester-pw-1' });
+    for (const [email, name] of [
+      ['alice@example.test', 'Alice'],
+      ['bob@example.test', 'Bob'],
+    ]) {
+      const r = await admin.call('POST', '/api/v1/users', {
+        email,
+        name,
+        role: 'requester',
+        password: 'requester-pw-1',
+      });
       expect(r.status).toBe(201);
     }
     tech = await signIn(t.app, 'tech@example.test', 'tech-password-1');
@@ -46,10 +64,19 @@ describe.each(dialects)('help desk flow on %s', (dialect) => {
       urgency: 4,
     });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ status: 'new', priority: 'high', impact: 'high', urgency: 'high', requesterId: alice.userId });
+    expect(r.body).toMatchObject({
+      status: 'new',
+      priority: 'high',
+      impact: 'high',
+      urgency: 'high',
+      requesterId: alice.userId,
+    });
     expect(r.body.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     ticketId = r.body.id;
-    const other = await bob.call('POST', '/api/v1/tickets', { title: 'VPN drops', description: 'Every hour.' });
+    const other = await bob.call('POST', '/api/v1/tickets', {
+      title: 'VPN drops',
+      description: 'Every hour.',
+    });
     expect(other.status).toBe(201);
   });
 
@@ -57,10 +84,18 @@ describe.each(dialects)('help desk flow on %s', (dialect) => {
     const a = await tech.call('PATCH', `/api/v1/tickets/${ticketId}`, { assigneeId: techId });
     expect(a.status).toBe(200);
     expect(a.body.status).toBe('assigned');
-    expect((await tech.call('PATCH', `/api/v1/tickets/${ticketId}`, { status: 'in_progress' })).body.status).toBe('in_progress');
-    const internal = await tech.call('POST', `/api/v1/tickets/${ticketId}/comments`, { body: 'Fuser unit looks worn; order part 4711.', internal: true });
+    expect(
+      (await tech.call('PATCH', `/api/v1/tickets/${ticketId}`, { status: 'in_progress' })).body.status,
+    ).toBe('in_progress');
+    const internal = await tech.call('POST', `/api/v1/tickets/${ticketId}/comments`, {
+      body: 'Fuser unit looks worn; order part 4711.',
+      internal: true,
+    });
     expect(internal.status).toBe(201);
-    const pub = await tech.call('POST', `/api/v1/tickets/${ticketId}/comments`, { body: 'We replaced the pickup roller; please try again.', internal: false });
+    const pub = await tech.call('POST', `/api/v1/tickets/${ticketId}/comments`, {
+      body: 'We replaced the pickup roller; please try again.',
+      internal: false,
+    });
     expect(pub.status).toBe(201);
     const resolved = await tech.call('PATCH', `/api/v1/tickets/${ticketId}`, { status: 'resolved' });
     expect(resolved.status).toBe(200);
@@ -89,7 +124,15 @@ describe.each(dialects)('help desk flow on %s', (dialect) => {
   it('the history lists every change, and hides internal notes from the requester', async () => {
     const h = await tech.call('GET', `/api/v1/tickets/${ticketId}/history`);
     const fields = h.body.items.map((e: { field: string; to: string | null }) => `${e.field}:${e.to}`);
-    expect(fields).toEqual(['created:new', `assignee:${techId}`, 'status:assigned', 'status:in_progress', expect.stringMatching(/^internal_note:\d+$/), expect.stringMatching(/^comment:\d+$/), 'status:resolved']);
+    expect(fields).toEqual([
+      'created:new',
+      `assignee:${techId}`,
+      'status:assigned',
+      'status:in_progress',
+      expect.stringMatching(/^internal_note:\d+$/),
+      expect.stringMatching(/^comment:\d+$/),
+      'status:resolved',
+    ]);
     expect(h.body.items.every((e: { actorId: number }) => typeof e.actorId === 'number')).toBe(true);
     const mine = await alice.call('GET', `/api/v1/tickets/${ticketId}/history`);
     expect(mine.body.items.some((e: { field: string }) => e.field === 'internal_note')).toBe(false);
@@ -108,7 +151,10 @@ describe.each(dialects)('help desk flow on %s', (dialect) => {
   });
 
   it('the requester rates the resolution and closes; a closed ticket is final', async () => {
-    const rated = await alice.call('POST', `/api/v1/tickets/${ticketId}/rating`, { score: 5, comment: 'Quick fix' });
+    const rated = await alice.call('POST', `/api/v1/tickets/${ticketId}/rating`, {
+      score: 5,
+      comment: 'Quick fix',
+    });
     expect(rated.status).toBe(200);
     expect(rated.body.satisfaction).toBe(5);
     const closed = await alice.call('PATCH', `/api/v1/tickets/${ticketId}`, { status: 'closed' });
@@ -116,7 +162,11 @@ describe.each(dialects)('help desk flow on %s', (dialect) => {
     const reopen = await tech.call('PATCH', `/api/v1/tickets/${ticketId}`, { status: 'in_progress' });
     expect(reopen.status).toBe(409);
     expect(reopen.headers['content-type']).toContain('application/problem+json');
-    const follow = await alice.call('POST', '/api/v1/tickets', { title: 'Printer jams again', description: 'Same as before', relatedTicketId: ticketId });
+    const follow = await alice.call('POST', '/api/v1/tickets', {
+      title: 'Printer jams again',
+      description: 'Same as before',
+      relatedTicketId: ticketId,
+    });
     expect(follow.status).toBe(201);
     expect(follow.body.relatedTicketId).toBe(ticketId);
   });
@@ -135,8 +185,20 @@ describe.each(dialects)('help desk flow on %s', (dialect) => {
     expect(missing.body.errors[0].field).toBe('/title');
     expect((await alice.call('GET', '/api/v1/tickets/999999')).status).toBe(404);
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/tickets' })).statusCode).toBe(401);
-    expect((await alice.call('POST', '/api/v1/users', { email: 'x@example.test', name: 'X', role: 'admin', password: 'long-enough-1' })).status).toBe(403);
-    const huge = await alice.call('POST', '/api/v1/tickets', { title: 'big', description: 'x'.repeat(2_000_000) });
+    expect(
+      (
+        await alice.call('POST', '/api/v1/users', {
+          email: 'x@example.test',
+          name: 'X',
+          role: 'admin',
+          password: 'long-enough-1',
+        })
+      ).status,
+    ).toBe(403);
+    const huge = await alice.call('POST', '/api/v1/tickets', {
+      title: 'big',
+      description: 'x'.repeat(2_000_000),
+    });
     expect(huge.status).toBe(413);
     const newTicket = await tech.call('POST', '/api/v1/tickets', { title: 'Laptop', description: 'slow' });
     const bad = await tech.call('PATCH', `/api/v1/tickets/${newTicket.body.id}`, { status: 'closed' });

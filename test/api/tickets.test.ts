@@ -3,15 +3,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, createUser } from '../../src/core/auth/index.js';
 import { createCategory } from '../../src/helpdesk/index.js';
-import { type TestApp, dialects, makeApp } from '../support/context.js';
+import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, signIn } from '../support/http.js';
 
 const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
-function multipart(filename: string, type: string, content: Buffer): { payload: Buffer; headers: Record<string, string> } {
+function multipart(
+  filename: string,
+  type: string,
+  content: Buffer,
+): { payload: Buffer; headers: Record<string, string> } {
   const boundary = '----opsdesk-test-boundary';
   const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`,
+    ),
     content,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
@@ -33,10 +39,33 @@ describe.each(dialects)('tickets on %s', (dialect) => {
     const group = await createGroup(t.ctx, null, { name: 'Service Desk L1' });
     groupId = group.id;
     categoryId = (await createCategory(t.ctx, null, { name: 'Printer' })).id;
-    techId = (await createUser(t.ctx, null, { email: 'tech@example.test', name: 'Tech', role: 'technician', password: 'password-tech', groupIds: [groupId] })).id;
-    await createUser(t.ctx, null, { email: 'mgr@example.test', name: 'Mgr', role: 'manager', password: 'password-mgr' });
-    await createUser(t.ctx, null, { email: 'admin@example.test', name: 'Admin', role: 'admin', password: 'password-admin' });
-    await createUser(t.ctx, null, { email: 'req@example.test', name: 'Req', role: 'requester', password: 'password-req' });
+    techId = (
+      await createUser(t.ctx, null, {
+        email: 'tech@example.test',
+        name: 'Tech',
+        role: 'technician',
+        password: 'password-tech',
+        groupIds: [groupId],
+      })
+    ).id;
+    await createUser(t.ctx, null, {
+      email: 'mgr@example.test',
+      name: 'Mgr',
+      role: 'manager',
+      password: 'password-mgr',
+    });
+    await createUser(t.ctx, null, {
+      email: 'admin@example.test',
+      name: 'Admin',
+      role: 'admin',
+      password: 'password-admin',
+    });
+    await createUser(t.ctx, null, {
+      email: 'req@example.test',
+      name: 'Req',
+      role: 'requester',
+      password: 'password-req',
+    });
     tech = await signIn(t.app, 'tech@example.test', 'password-tech');
     manager = await signIn(t.app, 'mgr@example.test', 'password-mgr');
     admin = await signIn(t.app, 'admin@example.test', 'password-admin');
@@ -45,23 +74,53 @@ describe.each(dialects)('tickets on %s', (dialect) => {
   afterAll(async () => t?.close());
 
   it('a category may be given by name; an unknown name is a 400 naming the field', async () => {
-    const ok = await req.call('POST', '/api/v1/tickets', { title: 'Toner', description: 'empty', category: 'printer' });
+    const ok = await req.call('POST', '/api/v1/tickets', {
+      title: 'Toner',
+      description: 'empty',
+      category: 'printer',
+    });
     expect(ok.body.categoryId).toBe(categoryId);
-    const bad = await req.call('POST', '/api/v1/tickets', { title: 'Toner', description: 'empty', category: 'Spaceship' });
+    const bad = await req.call('POST', '/api/v1/tickets', {
+      title: 'Toner',
+      description: 'empty',
+      category: 'Spaceship',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('/category');
   });
 
   it('the priority follows the matrix, which an admin can change', async () => {
-    const before = await req.call('POST', '/api/v1/tickets', { title: 'A', description: '', impact: 1, urgency: 5 });
+    const before = await req.call('POST', '/api/v1/tickets', {
+      title: 'A',
+      description: '',
+      impact: 1,
+      urgency: 5,
+    });
     expect(before.body.priority).toBe('low');
-    const matrix = [[5, 5, 5, 5, 5], [5, 5, 5, 5, 5], [5, 5, 5, 5, 5], [5, 5, 5, 5, 5], [5, 5, 5, 5, 5]];
+    const matrix = [
+      [5, 5, 5, 5, 5],
+      [5, 5, 5, 5, 5],
+      [5, 5, 5, 5, 5],
+      [5, 5, 5, 5, 5],
+      [5, 5, 5, 5, 5],
+    ];
     expect((await manager.call('PUT', '/api/v1/settings/priority-matrix', { matrix })).status).toBe(403);
     expect((await admin.call('PUT', '/api/v1/settings/priority-matrix', { matrix: [[1]] })).status).toBe(400);
     expect((await admin.call('PUT', '/api/v1/settings/priority-matrix', { matrix })).status).toBe(200);
-    const after = await req.call('POST', '/api/v1/tickets', { title: 'B', description: '', impact: 1, urgency: 5 });
+    const after = await req.call('POST', '/api/v1/tickets', {
+      title: 'B',
+      description: '',
+      impact: 1,
+      urgency: 5,
+    });
     expect(after.body.priority).toBe('very_high');
-    const reset = [[1, 1, 2, 2, 2], [1, 2, 2, 3, 3], [2, 2, 3, 4, 4], [2, 3, 4, 4, 5], [2, 3, 4, 5, 5]];
+    const reset = [
+      [1, 1, 2, 2, 2],
+      [1, 2, 2, 3, 3],
+      [2, 2, 3, 4, 4],
+      [2, 3, 4, 4, 5],
+      [2, 3, 4, 5, 5],
+    ];
     await admin.call('PUT', '/api/v1/settings/priority-matrix', { matrix: reset });
     const changed = await tech.call('PATCH', `/api/v1/tickets/${after.body.id}`, { urgency: 'very_low' });
     expect(changed.body.priority).toBe('very_low');
@@ -75,7 +134,9 @@ describe.each(dialects)('tickets on %s', (dialect) => {
     expect(none.body.status).toBe('new');
     const noOwner = await tech.call('PATCH', `/api/v1/tickets/${tk.id}`, { status: 'in_progress' });
     expect(noOwner.status).toBe(409);
-    const requesterAssignee = await tech.call('PATCH', `/api/v1/tickets/${tk.id}`, { assigneeId: req.userId });
+    const requesterAssignee = await tech.call('PATCH', `/api/v1/tickets/${tk.id}`, {
+      assigneeId: req.userId,
+    });
     expect(requesterAssignee.status).toBe(400);
     expect(requesterAssignee.body.code).toBe('invalid_reference');
   });
@@ -85,7 +146,9 @@ describe.each(dialects)('tickets on %s', (dialect) => {
     expect((await req.call('PATCH', `/api/v1/tickets/${tk.id}`, { title: 'hacked' })).status).toBe(403);
     expect((await req.call('PATCH', `/api/v1/tickets/${tk.id}`, { status: 'resolved' })).status).toBe(403);
     await tech.call('PATCH', `/api/v1/tickets/${tk.id}`, { assigneeId: techId, status: 'pending' });
-    await req.call('POST', `/api/v1/tickets/${tk.id}/comments`, { body: 'Here is the screenshot you asked for' });
+    await req.call('POST', `/api/v1/tickets/${tk.id}/comments`, {
+      body: 'Here is the screenshot you asked for',
+    });
     expect((await tech.call('GET', `/api/v1/tickets/${tk.id}`)).body.status).toBe('in_progress');
     await tech.call('PATCH', `/api/v1/tickets/${tk.id}`, { status: 'resolved' });
     const reopened = await req.call('PATCH', `/api/v1/tickets/${tk.id}`, { status: 'new' });
@@ -99,11 +162,19 @@ describe.each(dialects)('tickets on %s', (dialect) => {
   });
 
   it('tags and watchers replace their lists; a watching requester sees the ticket', async () => {
-    const other = await createUser(t.ctx, null, { email: 'watcher@example.test', name: 'W', role: 'requester', password: 'password-watch' });
+    const other = await createUser(t.ctx, null, {
+      email: 'watcher@example.test',
+      name: 'W',
+      role: 'requester',
+      password: 'password-watch',
+    });
     const ws = await signIn(t.app, 'watcher@example.test', 'password-watch');
     const tk = (await req.call('POST', '/api/v1/tickets', { title: 'Laptop fan', description: 'loud' })).body;
     expect((await ws.call('GET', `/api/v1/tickets/${tk.id}`)).status).toBe(404);
-    const r = await tech.call('PATCH', `/api/v1/tickets/${tk.id}`, { tags: ['Hardware', 'noise', 'hardware'], watcherIds: [other.id] });
+    const r = await tech.call('PATCH', `/api/v1/tickets/${tk.id}`, {
+      tags: ['Hardware', 'noise', 'hardware'],
+      watcherIds: [other.id],
+    });
     expect(r.body.tags).toEqual(['hardware', 'noise']);
     expect(r.body.watcherIds).toEqual([other.id]);
     expect((await ws.call('GET', `/api/v1/tickets/${tk.id}`)).status).toBe(200);
@@ -115,7 +186,13 @@ describe.each(dialects)('tickets on %s', (dialect) => {
   it('lists filter, sort deterministically and page with cursors without gaps or repeats', async () => {
     for (let i = 0; i < 23; i++) {
       t.clock.advance(1000);
-      await req.call('POST', '/api/v1/tickets', { title: `Batch ${i}`, description: 'paging', impact: (i % 5) + 1, urgency: 3, tags: ['batch'] });
+      await req.call('POST', '/api/v1/tickets', {
+        title: `Batch ${i}`,
+        description: 'paging',
+        impact: (i % 5) + 1,
+        urgency: 3,
+        tags: ['batch'],
+      });
     }
     for (const sort of ['-created', 'created', 'priority', '-priority', 'updated', '-updated']) {
       const seen: number[] = [];
@@ -133,14 +210,28 @@ describe.each(dialects)('tickets on %s', (dialect) => {
       expect(full.body.items.map((x: { id: number }) => x.id)).toEqual(seen);
     }
     const high = await tech.call('GET', '/api/v1/tickets?tag=batch&priority=high,very_high&limit=100');
-    expect(high.body.items.every((x: { priority: string }) => ['high', 'very_high'].includes(x.priority))).toBe(true);
+    expect(
+      high.body.items.every((x: { priority: string }) => ['high', 'very_high'].includes(x.priority)),
+    ).toBe(true);
     expect(high.body.items.length).toBeGreaterThan(0);
     const openOnes = await tech.call('GET', '/api/v1/tickets?status=open&limit=200');
-    expect(openOnes.body.items.every((x: { status: string }) => ['new', 'assigned', 'in_progress', 'pending'].includes(x.status))).toBe(true);
+    expect(
+      openOnes.body.items.every((x: { status: string }) =>
+        ['new', 'assigned', 'in_progress', 'pending'].includes(x.status),
+      ),
+    ).toBe(true);
     const unassigned = await tech.call('GET', '/api/v1/tickets?assigneeId=none&groupId=none&limit=200');
-    expect(unassigned.body.items.every((x: { assigneeId: number | null; groupId: number | null }) => x.assigneeId === null && x.groupId === null)).toBe(true);
+    expect(
+      unassigned.body.items.every(
+        (x: { assigneeId: number | null; groupId: number | null }) =>
+          x.assigneeId === null && x.groupId === null,
+      ),
+    ).toBe(true);
     const since = new Date(t.clock.now() - 4500).toISOString();
-    const recent = await tech.call('GET', `/api/v1/tickets?tag=batch&createdFrom=${encodeURIComponent(since)}&limit=100`);
+    const recent = await tech.call(
+      'GET',
+      `/api/v1/tickets?tag=batch&createdFrom=${encodeURIComponent(since)}&limit=100`,
+    );
     expect(recent.body.items).toHaveLength(5);
     expect((await tech.call('GET', '/api/v1/tickets?cursor=bogus')).status).toBe(400);
     expect((await tech.call('GET', '/api/v1/tickets?status=sleeping')).status).toBe(400);
@@ -158,25 +249,51 @@ describe.each(dialects)('tickets on %s', (dialect) => {
   });
 
   it('search ranks a title match above a description match', async () => {
-    const inDesc = (await req.call('POST', '/api/v1/tickets', { title: 'Something odd', description: 'the keyboard zorblax is sticky' })).body;
-    const inTitle = (await req.call('POST', '/api/v1/tickets', { title: 'Zorblax keyboard broken', description: 'keys stick' })).body;
+    const inDesc = (
+      await req.call('POST', '/api/v1/tickets', {
+        title: 'Something odd',
+        description: 'the keyboard zorblax is sticky',
+      })
+    ).body;
+    const inTitle = (
+      await req.call('POST', '/api/v1/tickets', {
+        title: 'Zorblax keyboard broken',
+        description: 'keys stick',
+      })
+    ).body;
     const r = await tech.call('GET', '/api/v1/tickets?q=zorblax');
     expect(r.body.items.map((x: { id: number }) => x.id)).toEqual([inTitle.id, inDesc.id]);
     const prefix = await tech.call('GET', '/api/v1/tickets?q=zorbl');
     expect(prefix.body.items).toHaveLength(2);
-    const edited = await tech.call('PATCH', `/api/v1/tickets/${inDesc.id}`, { description: 'nothing to see' });
+    const edited = await tech.call('PATCH', `/api/v1/tickets/${inDesc.id}`, {
+      description: 'nothing to see',
+    });
     expect(edited.status).toBe(200);
-    expect((await tech.call('GET', '/api/v1/tickets?q=zorblax')).body.items.map((x: { id: number }) => x.id)).toEqual([inTitle.id]);
+    expect(
+      (await tech.call('GET', '/api/v1/tickets?q=zorblax')).body.items.map((x: { id: number }) => x.id),
+    ).toEqual([inTitle.id]);
     expect((await tech.call('GET', '/api/v1/tickets?q=%22%29%28*')).status).toBe(200);
   });
 
   it('attachments: checked types, size limit, download with safe headers, visibility', async () => {
-    const tk = (await req.call('POST', '/api/v1/tickets', { title: 'Screenshot', description: 'see attached' })).body;
+    const tk = (
+      await req.call('POST', '/api/v1/tickets', { title: 'Screenshot', description: 'see attached' })
+    ).body;
     const up = async (s: Session, name: string, type: string, content: Buffer) =>
-      t.app.inject({ method: 'POST', url: `/api/v1/tickets/${tk.id}/attachments`, ...((m) => ({ payload: m.payload, headers: { ...m.headers, authorization: `Bearer ${s.token}` } }))(multipart(name, type, content)) });
+      t.app.inject({
+        method: 'POST',
+        url: `/api/v1/tickets/${tk.id}/attachments`,
+        ...((m) => ({ payload: m.payload, headers: { ...m.headers, authorization: `Bearer ${s.token}` } }))(
+          multipart(name, type, content),
+        ),
+      });
     const ok = await up(req, '../../evil/screen.png', 'image/png', png);
     expect(ok.statusCode).toBe(201);
-    expect(ok.json()).toMatchObject({ filename: 'screen.png', contentType: 'image/png', sizeBytes: png.length });
+    expect(ok.json()).toMatchObject({
+      filename: 'screen.png',
+      contentType: 'image/png',
+      sizeBytes: png.length,
+    });
     const html = await up(req, 'page.html', 'text/html', Buffer.from('<script>alert(1)</script>'));
     expect(html.statusCode).toBe(415);
     const fake = await up(req, 'fake.png', 'image/png', Buffer.from('<html>not a png</html>'));
@@ -188,17 +305,35 @@ describe.each(dialects)('tickets on %s', (dialect) => {
     expect(text.statusCode).toBe(201);
     const list = await req.call('GET', `/api/v1/tickets/${tk.id}/attachments`);
     expect(list.body.items).toHaveLength(2);
-    const dl = await t.app.inject({ method: 'GET', url: ok.json().url, headers: { authorization: `Bearer ${req.token}` } });
+    const dl = await t.app.inject({
+      method: 'GET',
+      url: ok.json().url,
+      headers: { authorization: `Bearer ${req.token}` },
+    });
     expect(dl.statusCode).toBe(200);
     expect(dl.rawPayload.equals(png)).toBe(true);
     expect(dl.headers['x-content-type-options']).toBe('nosniff');
-    const stranger = await createUser(t.ctx, null, { email: 'stranger@example.test', name: 'S', role: 'requester', password: 'password-strange' });
+    const stranger = await createUser(t.ctx, null, {
+      email: 'stranger@example.test',
+      name: 'S',
+      role: 'requester',
+      password: 'password-strange',
+    });
     const ss = await signIn(t.app, 'stranger@example.test', 'password-strange');
     expect(stranger.id).toBeGreaterThan(0);
     expect((await ss.call('GET', ok.json().url)).status).toBe(404);
     const history = await req.call('GET', `/api/v1/tickets/${tk.id}/history`);
-    expect(history.body.items.filter((h: { field: string }) => h.field === 'attachment').map((h: { to: string }) => h.to)).toEqual(['screen.png', 'log.txt']);
-    const json = await t.app.inject({ method: 'POST', url: `/api/v1/tickets/${tk.id}/attachments`, headers: { authorization: `Bearer ${req.token}` }, payload: { file: 'x' } });
+    expect(
+      history.body.items
+        .filter((h: { field: string }) => h.field === 'attachment')
+        .map((h: { to: string }) => h.to),
+    ).toEqual(['screen.png', 'log.txt']);
+    const json = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/tickets/${tk.id}/attachments`,
+      headers: { authorization: `Bearer ${req.token}` },
+      payload: { file: 'x' },
+    });
     expect(json.statusCode).toBe(400);
   });
 });

@@ -5,7 +5,13 @@ import { ConfigError, describeConfig, loadConfig } from '../../src/core/config.j
 describe('configuration', () => {
   it('has documented defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ host: '127.0.0.1', port: 8080, databaseUrl: null, demo: true, adminEmail: null });
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      databaseUrl: null,
+      demo: true,
+      adminEmail: null,
+    });
     expect(c.dataDir.endsWith('/data')).toBe(true);
   });
 
@@ -22,7 +28,11 @@ describe('configuration', () => {
   });
 
   it('never prints secrets', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgres://ops:s3cret@db:5432/opsdesk', OPSDESK_ADMIN_EMAIL: 'a@b.cd', OPSDESK_ADMIN_PASSWORD: 'very-secret-pw' });
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://ops:s3cret@db:5432/opsdesk',
+      OPSDESK_ADMIN_EMAIL: 'a@b.cd',
+      OPSDESK_ADMIN_PASSWORD: 'very-secret-pw',
+    });
     const text = JSON.stringify(describeConfig(c));
     expect(text).not.toContain('s3cret');
     expect(text).not.toContain('very-secret-pw');

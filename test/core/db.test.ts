@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/core/db/index.js';
 import { migrations } from '../../src/core/db/migrations/index.js';
-import { type TestContext, dialects, makeContext } from '../support/context.js';
+import { dialects, makeContext, type TestContext } from '../support/context.js';
 
 describe.each(dialects)('database on %s', (dialect) => {
   let t: TestContext;
@@ -13,7 +13,10 @@ describe.each(dialects)('database on %s', (dialect) => {
   afterAll(async () => t?.close());
 
   it('is migrated to the latest, and migrating again changes nothing', async () => {
-    const rows = await t.ctx.db.selectFrom('kysely_migration' as never).select('name' as never).execute();
+    const rows = await t.ctx.db
+      .selectFrom('kysely_migration' as never)
+      .select('name' as never)
+      .execute();
     expect(rows.map((r: { name: string }) => r.name)).toEqual(Object.keys(migrations));
     expect(await migrateToLatest(t.ctx.db)).toEqual([]);
   });
@@ -21,7 +24,11 @@ describe.each(dialects)('database on %s', (dialect) => {
   it('stores epoch milliseconds exactly, beyond 32 bits', async () => {
     const at = Date.parse('2099-12-31T23:59:59.999Z');
     await t.ctx.db.insertInto('settings').values({ key: 'probe', value: '1', updated_at: at }).execute();
-    const row = await t.ctx.db.selectFrom('settings').select('updated_at').where('key', '=', 'probe').executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('settings')
+      .select('updated_at')
+      .where('key', '=', 'probe')
+      .executeTakeFirstOrThrow();
     expect(row.updated_at).toBe(at);
     expect(typeof row.updated_at).toBe('number');
   });

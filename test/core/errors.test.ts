@@ -20,7 +20,9 @@ describe('error catalogue', () => {
   );
 
   it('documents exactly the catalogued codes, with their HTTP status', () => {
-    const inCode = new Map(Object.entries(errorCatalogue).map(([code, e]) => [code, httpStatusOfKind[e.kind]] as const));
+    const inCode = new Map(
+      Object.entries(errorCatalogue).map(([code, e]) => [code, httpStatusOfKind[e.kind]] as const),
+    );
     expect([...documented.entries()].sort()).toEqual([...inCode.entries()].sort());
   });
 
@@ -28,7 +30,10 @@ describe('error catalogue', () => {
     const used = new Set<string>();
     for (const file of sourceFiles(path.join(root, 'src'))) {
       const text = fs.readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/new (?:Invalid|Unauthenticated|Forbidden|NotFound|Conflict|TooLarge|UnsupportedMediaType|RateLimited|Unavailable)\(\s*'([a-z_]+)'/g)) used.add(m[1]);
+      for (const m of text.matchAll(
+        /new (?:Invalid|Unauthenticated|Forbidden|NotFound|Conflict|TooLarge|UnsupportedMediaType|RateLimited|Unavailable)\(\s*'([a-z_]+)'/g,
+      ))
+        used.add(m[1]);
       for (const m of text.matchAll(/sendProblem\([^)]*?\d{3},\s*'([a-z_]+)'/g)) used.add(m[1]);
     }
     expect(used.size).toBeGreaterThan(10);

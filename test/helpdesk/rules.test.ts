@@ -22,14 +22,23 @@ describe('ticket states', () => {
   });
 
   it('only a resolved ticket can be closed', () => {
-    for (const s of ticketStatuses) expect(canTransition(s, 'closed')).toBe(s === 'resolved' || s === 'closed');
+    for (const s of ticketStatuses)
+      expect(canTransition(s, 'closed')).toBe(s === 'resolved' || s === 'closed');
   });
 
   it('every open state can be resolved, and every state is reachable from new', () => {
-    for (const s of ['new', 'assigned', 'in_progress', 'pending'] as TicketStatus[]) expect(canTransition(s, 'resolved')).toBe(true);
+    for (const s of ['new', 'assigned', 'in_progress', 'pending'] as TicketStatus[])
+      expect(canTransition(s, 'resolved')).toBe(true);
     const seen = new Set<TicketStatus>(['new']);
     const queue: TicketStatus[] = ['new'];
-    while (queue.length) for (const n of allowedTransitions(queue.shift()!)) if (!seen.has(n)) (seen.add(n), queue.push(n));
+    while (queue.length > 0) {
+      for (const n of allowedTransitions(queue.shift()!)) {
+        if (!seen.has(n)) {
+          seen.add(n);
+          queue.push(n);
+        }
+      }
+    }
     expect([...seen].sort()).toEqual([...ticketStatuses].sort());
   });
 
@@ -57,15 +66,24 @@ describe('priority matrix', () => {
     for (let u = 1; u <= 5; u++)
       for (let i = 1; i <= 5; i++) {
         const p = computePriority(defaultPriorityMatrix, i as 1, u as 1);
-        if (i < 5) expect(computePriority(defaultPriorityMatrix, (i + 1) as 1, u as 1)).toBeGreaterThanOrEqual(p);
-        if (u < 5) expect(computePriority(defaultPriorityMatrix, i as 1, (u + 1) as 1)).toBeGreaterThanOrEqual(p);
+        if (i < 5)
+          expect(computePriority(defaultPriorityMatrix, (i + 1) as 1, u as 1)).toBeGreaterThanOrEqual(p);
+        if (u < 5)
+          expect(computePriority(defaultPriorityMatrix, i as 1, (u + 1) as 1)).toBeGreaterThanOrEqual(p);
       }
     expect(computePriority(defaultPriorityMatrix, 5, 5)).toBe(5);
     expect(computePriority(defaultPriorityMatrix, 1, 1)).toBe(1);
   });
 
   it('refuses anything but 5×5 integers 1–5', () => {
-    for (const bad of [null, [], [[1, 2, 3, 4, 5]], Array(5).fill([1, 2, 3, 4, 6]), Array(5).fill([1, 2, 3, 4, 1.5]), Array(5).fill('12345')]) {
+    for (const bad of [
+      null,
+      [],
+      [[1, 2, 3, 4, 5]],
+      Array(5).fill([1, 2, 3, 4, 6]),
+      Array(5).fill([1, 2, 3, 4, 1.5]),
+      Array(5).fill('12345'),
+    ]) {
       expect(() => checkPriorityMatrix(bad)).toThrow(/priority matrix/);
     }
     expect(checkPriorityMatrix(defaultPriorityMatrix)).toBe(defaultPriorityMatrix);
@@ -77,7 +95,8 @@ describe('levels, tags, file names, search terms', () => {
     expect(parseLevel(3)).toBe(3);
     expect(parseLevel('very_high')).toBe(5);
     expect(parseLevel('2')).toBe(2);
-    for (const bad of [0, 6, 2.5, 'urgent', '', null, undefined, '10']) expect(parseLevel(bad)).toBeUndefined();
+    for (const bad of [0, 6, 2.5, 'urgent', '', null, undefined, '10'])
+      expect(parseLevel(bad)).toBeUndefined();
   });
 
   it('normalises tags and refuses malformed ones', () => {
@@ -91,17 +110,21 @@ describe('levels, tags, file names, search terms', () => {
     expect(cleanFilename('C:\\Users\\me\\report.pdf')).toBe('report.pdf');
     expect(cleanFilename('a"b\u0000c.txt')).toBe('abc.txt');
     expect(cleanFilename('..')).toBe('attachment');
-    fc.assert(fc.property(fc.string(), (s) => {
-      const n = cleanFilename(s);
-      expect(n.length).toBeGreaterThan(0);
-      expect(n).not.toMatch(/[/\\\u0000-\u001f"]/);
-    }));
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const n = cleanFilename(s);
+        expect(n.length).toBeGreaterThan(0);
+        expect(n).not.toMatch(/[/\\\u0000-\u001f"]/);
+      }),
+    );
   });
 
   it('reduces any query to plain words, so no input is an FTS syntax error', () => {
     expect(searchTerms('printer "jam" OR  NEAR(x)*')).toEqual(['printer', 'jam', 'or', 'near', 'x']);
-    fc.assert(fc.property(fc.string(), (s) => {
-      for (const term of searchTerms(s)) expect(term).toMatch(/^[\p{L}\p{N}]+$/u);
-    }));
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        for (const term of searchTerms(s)) expect(term).toMatch(/^[\p{L}\p{N}]+$/u);
+      }),
+    );
   });
 });

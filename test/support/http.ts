@@ -7,7 +7,11 @@ import type { Role } from '../../src/core/db/index.js';
 export interface Session {
   token: string;
   userId: number;
-  call(method: InjectOptions['method'], url: string, payload?: unknown): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  call(
+    method: InjectOptions['method'],
+    url: string,
+    payload?: unknown,
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
 }
 
 export async function signIn(app: FastifyInstance, email: string, password: string): Promise<Session> {
@@ -29,7 +33,11 @@ export function session(app: FastifyInstance, token: string, userId: number): Se
         ...(payload !== undefined ? { payload: payload as InjectOptions['payload'] } : {}),
       });
       const type = String(res.headers['content-type'] ?? '');
-      return { status: res.statusCode, body: type.includes('json') ? res.json() : res.body, headers: res.headers };
+      return {
+        status: res.statusCode,
+        body: type.includes('json') ? res.json() : res.body,
+        headers: res.headers,
+      };
     },
   };
 }
@@ -37,7 +45,12 @@ export function session(app: FastifyInstance, token: string, userId: number): Se
 let counter = 0;
 
 /** Create a user directly through the domain (as the CLI does) and sign them in over HTTP. */
-export async function userSession(app: FastifyInstance, ctx: ServiceContext, role: Role, groupIds: number[] = []): Promise<Session> {
+export async function userSession(
+  app: FastifyInstance,
+  ctx: ServiceContext,
+  role: Role,
+  groupIds: number[] = [],
+): Promise<Session> {
   counter += 1;
   const email = `${role}${counter}-${Date.now()}@example.test`;
   const password = 'correct horse battery';

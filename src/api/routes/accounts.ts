@@ -1,10 +1,20 @@
 // Users and groups: admins manage them; staff read the directory to assign work.
-import { Type } from '@sinclair/typebox';
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { createGroup, createUser, getGroup, getUser, listGroups, listUsers, updateGroup, updateUser } from '../../core/auth/index.js';
+import { Type } from '@sinclair/typebox';
+import {
+  createGroup,
+  createUser,
+  getGroup,
+  getUser,
+  listGroups,
+  listUsers,
+  updateGroup,
+  updateUser,
+} from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
 import { requireActor } from '../authentication.js';
-import { Cursor, Id, IdParams, RoleSchema, problemResponses } from '../schemas.js';
+import { Cursor, Id, IdParams, problemResponses, RoleSchema } from '../schemas.js';
 import { groupView, userView } from '../views.js';
 import { decodeIdCursor, encodeIdCursor } from './paging.js';
 
@@ -46,21 +56,41 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
             cursor: Type.Optional(Cursor),
           }),
-          response: { 200: Type.Object({ items: Type.Array(Type.Ref('User')), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses },
+          response: {
+            200: Type.Object({
+              items: Type.Array(Type.Ref('User')),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+            ...problemResponses,
+          },
         },
       },
       async (request) => {
         const actor = requireActor(request);
         const { cursor, limit, ...rest } = request.query;
-        const items = await listUsers(ctx, actor, { ...rest, limit: limit + 1, afterId: cursor ? decodeIdCursor(cursor) : undefined });
+        const items = await listUsers(ctx, actor, {
+          ...rest,
+          limit: limit + 1,
+          afterId: cursor ? decodeIdCursor(cursor) : undefined,
+        });
         const page = items.slice(0, limit);
-        return { items: page.map(userView), nextCursor: items.length > limit ? encodeIdCursor(page[page.length - 1].id) : null };
+        return {
+          items: page.map(userView),
+          nextCursor: items.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
+        };
       },
     );
 
     app.get(
       '/api/v1/users/:id',
-      { schema: { tags: ['users'], summary: 'One user', params: IdParams, response: { 200: Type.Ref('User'), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['users'],
+          summary: 'One user',
+          params: IdParams,
+          response: { 200: Type.Ref('User'), ...problemResponses },
+        },
+      },
       async (request) => userView(await getUser(ctx, requireActor(request), request.params.id)),
     );
 
@@ -84,18 +114,32 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           response: { 200: Type.Ref('User'), ...problemResponses },
         },
       },
-      async (request) => userView(await updateUser(ctx, requireActor(request), request.params.id, request.body)),
+      async (request) =>
+        userView(await updateUser(ctx, requireActor(request), request.params.id, request.body)),
     );
 
     app.get(
       '/api/v1/groups',
-      { schema: { tags: ['groups'], summary: 'List technician groups (staff)', response: { 200: Type.Object({ items: Type.Array(Type.Ref('Group')) }), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['groups'],
+          summary: 'List technician groups (staff)',
+          response: { 200: Type.Object({ items: Type.Array(Type.Ref('Group')) }), ...problemResponses },
+        },
+      },
       async (request) => ({ items: (await listGroups(ctx, requireActor(request))).map(groupView) }),
     );
 
     app.get(
       '/api/v1/groups/:id',
-      { schema: { tags: ['groups'], summary: 'One group', params: IdParams, response: { 200: Type.Ref('Group'), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['groups'],
+          summary: 'One group',
+          params: IdParams,
+          response: { 200: Type.Ref('Group'), ...problemResponses },
+        },
+      },
       async (request) => groupView(await getGroup(ctx, requireActor(request), request.params.id)),
     );
 
@@ -107,8 +151,16 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
 
     app.post(
       '/api/v1/groups',
-      { schema: { tags: ['groups'], summary: 'Create a group (admin)', body: Type.Object(GroupBody), response: { 201: Type.Ref('Group'), ...problemResponses } } },
-      async (request, reply) => reply.code(201).send(groupView(await createGroup(ctx, requireActor(request), request.body))),
+      {
+        schema: {
+          tags: ['groups'],
+          summary: 'Create a group (admin)',
+          body: Type.Object(GroupBody),
+          response: { 201: Type.Ref('Group'), ...problemResponses },
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(groupView(await createGroup(ctx, requireActor(request), request.body))),
     );
 
     app.patch(
@@ -122,7 +174,8 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           response: { 200: Type.Ref('Group'), ...problemResponses },
         },
       },
-      async (request) => groupView(await updateGroup(ctx, requireActor(request), request.params.id, request.body)),
+      async (request) =>
+        groupView(await updateGroup(ctx, requireActor(request), request.params.id, request.body)),
     );
   };
 }

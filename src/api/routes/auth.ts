@@ -1,7 +1,16 @@
 // Sign-in, sign-out, the current session, and personal API tokens.
-import { Type } from '@sinclair/typebox';
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LoginThrottle, createApiToken, getUser, listApiTokens, login, logout, revokeApiToken } from '../../core/auth/index.js';
+import { Type } from '@sinclair/typebox';
+import {
+  createApiToken,
+  getUser,
+  LoginThrottle,
+  listApiTokens,
+  login,
+  logout,
+  revokeApiToken,
+} from '../../core/auth/index.js';
 import { toIso } from '../../core/clock.js';
 import type { ServiceContext } from '../../core/context.js';
 import { requireActor, sessionCookie } from '../authentication.js';
@@ -22,7 +31,12 @@ export function authRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
             password: Type.String({ minLength: 1, maxLength: 1024 }),
           }),
           response: {
-            200: Type.Object({ token: Type.String(), csrfToken: Type.String(), expiresAt: IsoTime, user: Type.Ref('User') }),
+            200: Type.Object({
+              token: Type.String(),
+              csrfToken: Type.String(),
+              expiresAt: IsoTime,
+              user: Type.Ref('User'),
+            }),
             ...problemResponses,
           },
         },
@@ -36,13 +50,24 @@ export function authRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           path: '/',
           expires: new Date(result.expiresAt),
         });
-        return { token: result.token, csrfToken: result.csrfToken, expiresAt: toIso(result.expiresAt), user: userView(result.user) };
+        return {
+          token: result.token,
+          csrfToken: result.csrfToken,
+          expiresAt: toIso(result.expiresAt),
+          user: userView(result.user),
+        };
       },
     );
 
     app.post(
       '/api/v1/auth/logout',
-      { schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null(), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'End the current session',
+          response: { 204: Type.Null(), ...problemResponses },
+        },
+      },
       async (request, reply) => {
         requireActor(request);
         if (request.presentedToken) await logout(ctx, request.presentedToken);
@@ -57,7 +82,14 @@ export function authRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['auth'],
           summary: 'The signed-in user, and the CSRF token the web app sends with writes',
-          response: { 200: Type.Object({ user: Type.Ref('User'), csrfToken: Nullable(Type.String()), via: Type.String() }), ...problemResponses },
+          response: {
+            200: Type.Object({
+              user: Type.Ref('User'),
+              csrfToken: Nullable(Type.String()),
+              via: Type.String(),
+            }),
+            ...problemResponses,
+          },
         },
       },
       async (request) => {
@@ -73,8 +105,14 @@ export function authRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['auth'],
           summary: 'Create a personal API token (the token is shown only in this response)',
-          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), expiresInDays: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 3650 }))) }),
-          response: { 201: Type.Intersect([Type.Ref('ApiToken'), Type.Object({ token: Type.String() })]), ...problemResponses },
+          body: Type.Object({
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            expiresInDays: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 3650 }))),
+          }),
+          response: {
+            201: Type.Intersect([Type.Ref('ApiToken'), Type.Object({ token: Type.String() })]),
+            ...problemResponses,
+          },
         },
       },
       async (request, reply) => {
@@ -102,7 +140,14 @@ export function authRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
 
     app.delete(
       '/api/v1/tokens/:id',
-      { schema: { tags: ['auth'], summary: 'Revoke an API token', params: IdParams, response: { 204: Type.Null(), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Revoke an API token',
+          params: IdParams,
+          response: { 204: Type.Null(), ...problemResponses },
+        },
+      },
       async (request, reply) => {
         const actor = requireActor(request);
         await revokeApiToken(ctx, actor, request.params.id);

@@ -12,5 +12,7 @@ export function decodeIdCursor(cursor: string): number {
   } catch {
     // fall through
   }
-  throw new Invalid('invalid_cursor', 'The cursor was not issued by this service.', [{ field: 'querystring/cursor', message: 'unknown cursor' }]);
+  throw new Invalid('invalid_cursor', 'The cursor was not issued by this service.', [
+    { field: 'querystring/cursor', message: 'unknown cursor' },
+  ]);
 }

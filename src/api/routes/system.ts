@@ -1,19 +1,27 @@
 // Health, the Prometheus endpoint, settings (the priority matrix) and the OpenAPI document.
-import { Type } from '@sinclair/typebox';
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { canAccounts } from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
 import { pingDatabase } from '../../core/db/index.js';
-import { getPriorityMatrix, setPriorityMatrix } from '../../helpdesk/index.js';
-import { canAccounts } from '../../core/auth/index.js';
 import { Forbidden } from '../../core/errors.js';
+import { getPriorityMatrix, setPriorityMatrix } from '../../helpdesk/index.js';
 import { requireActor } from '../authentication.js';
 import type { ServiceMetrics } from '../metrics.js';
-import { problemResponses } from '../schemas.js';
 import { sendProblem } from '../problems.js';
+import { problemResponses } from '../schemas.js';
 
-const Matrix = Type.Array(Type.Array(Type.Integer({ minimum: 1, maximum: 5 }), { minItems: 5, maxItems: 5 }), { minItems: 5, maxItems: 5 });
+const Matrix = Type.Array(
+  Type.Array(Type.Integer({ minimum: 1, maximum: 5 }), { minItems: 5, maxItems: 5 }),
+  { minItems: 5, maxItems: 5 },
+);
 
-export function systemRoutes(ctx: ServiceContext, metrics: ServiceMetrics, version: string): FastifyPluginAsyncTypebox {
+export function systemRoutes(
+  ctx: ServiceContext,
+  metrics: ServiceMetrics,
+  version: string,
+): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/api/v1/health',
@@ -22,7 +30,12 @@ export function systemRoutes(ctx: ServiceContext, metrics: ServiceMetrics, versi
           tags: ['system'],
           summary: 'Liveness and database reachability (no sign-in needed)',
           response: {
-            200: Type.Object({ status: Type.Literal('ok'), version: Type.String(), database: Type.String(), time: Type.String() }),
+            200: Type.Object({
+              status: Type.Literal('ok'),
+              version: Type.String(),
+              database: Type.String(),
+              time: Type.String(),
+            }),
             503: Type.Ref('Problem'),
           },
         },
@@ -34,7 +47,12 @@ export function systemRoutes(ctx: ServiceContext, metrics: ServiceMetrics, versi
           request.log.error({ err }, 'health: database unreachable');
           return sendProblem(request, reply, 503, 'database_unavailable', 'The database cannot be reached.');
         }
-        return { status: 'ok' as const, version, database: ctx.caps.fullText === 'fts5' ? 'sqlite' : 'postgresql', time: new Date(ctx.clock.now()).toISOString() };
+        return {
+          status: 'ok' as const,
+          version,
+          database: ctx.caps.fullText === 'fts5' ? 'sqlite' : 'postgresql',
+          time: new Date(ctx.clock.now()).toISOString(),
+        };
       },
     );
 
@@ -54,7 +72,8 @@ export function systemRoutes(ctx: ServiceContext, metrics: ServiceMetrics, versi
       },
       async (request) => {
         const actor = requireActor(request);
-        if (!canAccounts(actor, 'settings.read')) throw new Forbidden('forbidden', 'Requesters may not read settings.');
+        if (!canAccounts(actor, 'settings.read'))
+          throw new Forbidden('forbidden', 'Requesters may not read settings.');
         return { matrix: await getPriorityMatrix(ctx) };
       },
     );
@@ -69,7 +88,9 @@ export function systemRoutes(ctx: ServiceContext, metrics: ServiceMetrics, versi
           response: { 200: Type.Object({ matrix: Matrix }), ...problemResponses },
         },
       },
-      async (request) => ({ matrix: await setPriorityMatrix(ctx, requireActor(request), request.body.matrix) }),
+      async (request) => ({
+        matrix: await setPriorityMatrix(ctx, requireActor(request), request.body.matrix),
+      }),
     );
   };
 }

@@ -1,18 +1,19 @@
 // Tickets, comments, history, attachments, ratings and categories. Thin: schema → actor → one domain call.
-import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+
 import fs from 'node:fs';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import '@fastify/multipart';
 import type { ServiceContext } from '../../core/context.js';
+import type { TicketStatus } from '../../core/db/index.js';
 import { Invalid } from '../../core/errors.js';
 import {
-  type Level,
-  type TicketFilter,
   addAttachment,
   addComment,
   createCategory,
   createTicket,
   getTicket,
+  type Level,
   listAttachments,
   listCategories,
   listComments,
@@ -22,19 +23,32 @@ import {
   openStatuses,
   parseLevel,
   rateTicket,
+  type TicketFilter,
   ticketSorts,
   ticketStatuses,
   updateCategory,
   updateTicket,
 } from '../../helpdesk/index.js';
-import type { TicketStatus } from '../../core/db/index.js';
 import { requireActor } from '../authentication.js';
-import { Cursor, Id, IdParams, LevelSchema, Limit, Nullable, StatusSchema, TicketTypeSchema, problemResponses } from '../schemas.js';
+import {
+  Cursor,
+  Id,
+  IdParams,
+  LevelSchema,
+  Limit,
+  Nullable,
+  problemResponses,
+  StatusSchema,
+  TicketTypeSchema,
+} from '../schemas.js';
 import { attachmentView, commentView, historyView, ticketView } from '../views.js';
 
-const level = (v: number | string | undefined): Level | undefined => (v === undefined ? undefined : parseLevel(v));
+const level = (v: number | string | undefined): Level | undefined =>
+  v === undefined ? undefined : parseLevel(v);
 
-const CategoryRef = Type.Union([Id, Type.String({ minLength: 1, maxLength: 100 })], { description: 'a category id, or its name' });
+const CategoryRef = Type.Union([Id, Type.String({ minLength: 1, maxLength: 100 })], {
+  description: 'a category id, or its name',
+});
 
 const TicketFields = {
   title: Type.String({ minLength: 1, maxLength: 200 }),
@@ -60,17 +74,30 @@ function categoryInput(category: number | string | null | undefined, categoryId:
 function parseTime(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const ms = Date.parse(v);
-  if (!Number.isFinite(ms)) throw new Invalid('validation_failed', `${name}: must be an ISO 8601 time`, [{ field: `querystring/${name}`, message: 'must be an ISO 8601 time' }]);
+  if (!Number.isFinite(ms))
+    throw new Invalid('validation_failed', `${name}: must be an ISO 8601 time`, [
+      { field: `querystring/${name}`, message: 'must be an ISO 8601 time' },
+    ]);
   return ms;
 }
 
-function parseList<T>(name: string, raw: string | undefined, parse: (s: string) => T | undefined): T[] | undefined {
+function parseList<T>(
+  name: string,
+  raw: string | undefined,
+  parse: (s: string) => T | undefined,
+): T[] | undefined {
   if (raw === undefined || raw === '') return undefined;
-  const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const out: T[] = [];
   for (const p of parts) {
     const v = parse(p);
-    if (v === undefined) throw new Invalid('validation_failed', `${name}: unknown value "${p.slice(0, 40)}"`, [{ field: `querystring/${name}`, message: `unknown value ${p.slice(0, 40)}` }]);
+    if (v === undefined)
+      throw new Invalid('validation_failed', `${name}: unknown value "${p.slice(0, 40)}"`, [
+        { field: `querystring/${name}`, message: `unknown value ${p.slice(0, 40)}` },
+      ]);
     out.push(v);
   }
   return out;
@@ -81,7 +108,9 @@ function idOrNone(name: string, raw: string | undefined, me: number): number | '
   if (raw === 'none') return 'none';
   if (raw === 'me') return me;
   if (/^[1-9]\d{0,9}$/.test(raw)) return Number(raw);
-  throw new Invalid('validation_failed', `${name}: must be an id, "me" or "none"`, [{ field: `querystring/${name}`, message: 'must be an id, me or none' }]);
+  throw new Invalid('validation_failed', `${name}: must be an id, "me" or "none"`, [
+    { field: `querystring/${name}`, message: 'must be an id, me or none' },
+  ]);
 }
 
 export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
@@ -135,14 +164,21 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
             limit: Limit,
             cursor: Type.Optional(Cursor),
           }),
-          response: { 200: Type.Object({ items: Type.Array(Type.Ref('Ticket')), nextCursor: Nullable(Type.String()) }), ...problemResponses },
+          response: {
+            200: Type.Object({ items: Type.Array(Type.Ref('Ticket')), nextCursor: Nullable(Type.String()) }),
+            ...problemResponses,
+          },
         },
       },
       async (request) => {
         const actor = requireActor(request);
         const q = request.query;
         const status = parseList<TicketStatus[]>('status', q.status, (s) =>
-          s === 'open' ? [...openStatuses] : ticketStatuses.includes(s as TicketStatus) ? [s as TicketStatus] : undefined,
+          s === 'open'
+            ? [...openStatuses]
+            : ticketStatuses.includes(s as TicketStatus)
+              ? [s as TicketStatus]
+              : undefined,
         )?.flat();
         const groupRaw = q.groupId === 'mine' ? undefined : q.groupId;
         const filter: TicketFilter = {
@@ -174,7 +210,14 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
 
     app.get(
       '/api/v1/tickets/:id',
-      { schema: { tags: ['tickets'], summary: 'One ticket', params: IdParams, response: { 200: Type.Ref('Ticket'), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'One ticket',
+          params: IdParams,
+          response: { 200: Type.Ref('Ticket'), ...problemResponses },
+        },
+      },
       async (request) => ticketView(await getTicket(ctx, requireActor(request), request.params.id)),
     );
 
@@ -219,11 +262,15 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           tags: ['tickets'],
           summary: 'Rate the resolution (the requester, once resolved)',
           params: IdParams,
-          body: Type.Object({ score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Type.Optional(Type.String({ maxLength: 5000 })) }),
+          body: Type.Object({
+            score: Type.Integer({ minimum: 1, maximum: 5 }),
+            comment: Type.Optional(Type.String({ maxLength: 5000 })),
+          }),
           response: { 200: Type.Ref('Ticket'), ...problemResponses },
         },
       },
-      async (request) => ticketView(await rateTicket(ctx, requireActor(request), request.params.id, request.body)),
+      async (request) =>
+        ticketView(await rateTicket(ctx, requireActor(request), request.params.id, request.body)),
     );
 
     app.post(
@@ -233,11 +280,17 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           tags: ['tickets'],
           summary: 'Comment on a ticket (internal: staff-only note)',
           params: IdParams,
-          body: Type.Object({ body: Type.String({ minLength: 1, maxLength: 65_535 }), internal: Type.Optional(Type.Boolean({ default: false })) }),
+          body: Type.Object({
+            body: Type.String({ minLength: 1, maxLength: 65_535 }),
+            internal: Type.Optional(Type.Boolean({ default: false })),
+          }),
           response: { 201: Type.Ref('Comment'), ...problemResponses },
         },
       },
-      async (request, reply) => reply.code(201).send(commentView(await addComment(ctx, requireActor(request), request.params.id, request.body))),
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send(commentView(await addComment(ctx, requireActor(request), request.params.id, request.body))),
     );
 
     app.get(
@@ -250,7 +303,9 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           response: { 200: Type.Object({ items: Type.Array(Type.Ref('Comment')) }), ...problemResponses },
         },
       },
-      async (request) => ({ items: (await listComments(ctx, requireActor(request), request.params.id)).map(commentView) }),
+      async (request) => ({
+        items: (await listComments(ctx, requireActor(request), request.params.id)).map(commentView),
+      }),
     );
 
     app.get(
@@ -260,10 +315,15 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           tags: ['tickets'],
           summary: "A ticket's history: who changed what, when, from and to",
           params: IdParams,
-          response: { 200: Type.Object({ items: Type.Array(Type.Ref('HistoryEntry')) }), ...problemResponses },
+          response: {
+            200: Type.Object({ items: Type.Array(Type.Ref('HistoryEntry')) }),
+            ...problemResponses,
+          },
         },
       },
-      async (request) => ({ items: (await listHistory(ctx, requireActor(request), request.params.id)).map(historyView) }),
+      async (request) => ({
+        items: (await listHistory(ctx, requireActor(request), request.params.id)).map(historyView),
+      }),
     );
 
     app.post(
@@ -280,11 +340,20 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const actor = requireActor(request);
         if (!request.isMultipart()) {
-          throw new Invalid('validation_failed', 'Send the file as multipart/form-data in a field named "file".', [{ field: '/file', message: 'required' }]);
+          throw new Invalid(
+            'validation_failed',
+            'Send the file as multipart/form-data in a field named "file".',
+            [{ field: '/file', message: 'required' }],
+          );
         }
         const file = await request.file();
-        if (!file) throw new Invalid('validation_failed', 'file: required', [{ field: '/file', message: 'required' }]);
-        const attachment = await addAttachment(ctx, actor, request.params.id, { filename: file.filename, contentType: file.mimetype, stream: file.file });
+        if (!file)
+          throw new Invalid('validation_failed', 'file: required', [{ field: '/file', message: 'required' }]);
+        const attachment = await addAttachment(ctx, actor, request.params.id, {
+          filename: file.filename,
+          contentType: file.mimetype,
+          stream: file.file,
+        });
         return reply.code(201).send(attachmentView(attachment));
       },
     );
@@ -299,28 +368,47 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           response: { 200: Type.Object({ items: Type.Array(Type.Ref('Attachment')) }), ...problemResponses },
         },
       },
-      async (request) => ({ items: (await listAttachments(ctx, requireActor(request), request.params.id)).map(attachmentView) }),
+      async (request) => ({
+        items: (await listAttachments(ctx, requireActor(request), request.params.id)).map(attachmentView),
+      }),
     );
 
     app.get(
       '/api/v1/attachments/:id',
-      { schema: { tags: ['tickets'], summary: 'Download an attachment', params: IdParams, response: { ...problemResponses } } },
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'Download an attachment',
+          params: IdParams,
+          response: { ...problemResponses },
+        },
+      },
       async (request, reply) => {
         const { attachment, file } = await openAttachment(ctx, requireActor(request), request.params.id);
-        const inline = attachment.contentType.startsWith('image/') || attachment.contentType === 'application/pdf';
+        const inline =
+          attachment.contentType.startsWith('image/') || attachment.contentType === 'application/pdf';
         return reply
           .type(attachment.contentType)
           .header('content-length', String(attachment.sizeBytes))
           .header('x-content-type-options', 'nosniff')
           .header('content-security-policy', "default-src 'none'; sandbox")
-          .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`)
+          .header(
+            'content-disposition',
+            `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+          )
           .send(fs.createReadStream(file));
       },
     );
 
     app.get(
       '/api/v1/categories',
-      { schema: { tags: ['tickets'], summary: 'Ticket categories', response: { 200: Type.Object({ items: Type.Array(Type.Ref('Category')) }), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'Ticket categories',
+          response: { 200: Type.Object({ items: Type.Array(Type.Ref('Category')) }), ...problemResponses },
+        },
+      },
       async (request) => {
         requireActor(request);
         return { items: await listCategories(ctx) };
@@ -333,11 +421,15 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['tickets'],
           summary: 'Create a category (manager, admin)',
-          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), description: Type.Optional(Type.String({ maxLength: 2000 })) }),
+          body: Type.Object({
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            description: Type.Optional(Type.String({ maxLength: 2000 })),
+          }),
           response: { 201: Type.Ref('Category'), ...problemResponses },
         },
       },
-      async (request, reply) => reply.code(201).send(await createCategory(ctx, requireActor(request), request.body)),
+      async (request, reply) =>
+        reply.code(201).send(await createCategory(ctx, requireActor(request), request.body)),
     );
 
     app.patch(
@@ -348,7 +440,10 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           summary: 'Change a category (manager, admin)',
           params: IdParams,
           body: Type.Object(
-            { name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), description: Type.Optional(Type.String({ maxLength: 2000 })) },
+            {
+              name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+              description: Type.Optional(Type.String({ maxLength: 2000 })),
+            },
             { minProperties: 1 },
           ),
           response: { 200: Type.Ref('Category'), ...problemResponses },

@@ -24,7 +24,9 @@ export async function createApiToken(
 ): Promise<ApiToken & { token: string }> {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 100) {
-    throw new Invalid('validation_failed', 'A token name needs 1 to 100 characters.', [{ field: '/name', message: 'must be 1–100 characters' }]);
+    throw new Invalid('validation_failed', 'A token name needs 1 to 100 characters.', [
+      { field: '/name', message: 'must be 1–100 characters' },
+    ]);
   }
   const now = ctx.clock.now();
   const token = newSecret(apiTokenPrefix);
@@ -33,10 +35,24 @@ export async function createApiToken(
   const row = await ctx.db.transaction().execute(async (trx) => {
     const r = await trx
       .insertInto('api_tokens')
-      .values({ user_id: actor.id, name, token_hash: digest(token), prefix, created_at: now, expires_at: expiresAt })
+      .values({
+        user_id: actor.id,
+        name,
+        token_hash: digest(token),
+        prefix,
+        created_at: now,
+        expires_at: expiresAt,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await recordAudit(trx, { actorId: actor.id, at: now, action: 'api_token.created', subjectType: 'api_token', subjectId: r.id, details: { name } });
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'api_token.created',
+      subjectType: 'api_token',
+      subjectId: r.id,
+      details: { name },
+    });
     return r;
   });
   return { ...fromRow(row), token };
@@ -67,17 +83,33 @@ function fromRow(r: {
 /** A user's own tokens; an admin may list anyone's (userId). */
 export async function listApiTokens(ctx: ServiceContext, actor: Actor, userId?: number): Promise<ApiToken[]> {
   const owner = actor.role === 'admin' && userId !== undefined ? userId : actor.id;
-  const rows = await ctx.db.selectFrom('api_tokens').selectAll().where('user_id', '=', owner).orderBy('id').execute();
+  const rows = await ctx.db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('user_id', '=', owner)
+    .orderBy('id')
+    .execute();
   return rows.map(fromRow);
 }
 
 export async function revokeApiToken(ctx: ServiceContext, actor: Actor, id: number): Promise<void> {
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('api_tokens').select(['id', 'user_id', 'revoked_at']).where('id', '=', id).executeTakeFirst();
-    if (!row || (row.user_id !== actor.id && actor.role !== 'admin')) throw new NotFound('token_not_found', `No API token ${id}.`);
+    const row = await trx
+      .selectFrom('api_tokens')
+      .select(['id', 'user_id', 'revoked_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row || (row.user_id !== actor.id && actor.role !== 'admin'))
+      throw new NotFound('token_not_found', `No API token ${id}.`);
     if (row.revoked_at !== null) return;
     await trx.updateTable('api_tokens').set({ revoked_at: now }).where('id', '=', id).execute();
-    await recordAudit(trx, { actorId: actor.id, at: now, action: 'api_token.revoked', subjectType: 'api_token', subjectId: id });
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'api_token.revoked',
+      subjectType: 'api_token',
+      subjectId: id,
+    });
   });
 }

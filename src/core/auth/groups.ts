@@ -16,7 +16,9 @@ export interface Group {
 function checkName(name: string): string {
   const n = name.trim();
   if (n.length === 0 || n.length > 100) {
-    throw new Invalid('validation_failed', 'A group name needs 1 to 100 characters.', [{ field: '/name', message: 'must be 1–100 characters' }]);
+    throw new Invalid('validation_failed', 'A group name needs 1 to 100 characters.', [
+      { field: '/name', message: 'must be 1–100 characters' },
+    ]);
   }
   return n;
 }
@@ -40,8 +42,19 @@ export async function getGroup(ctx: ServiceContext, actor: Actor, id: number): P
   if (!canAccounts(actor, 'group.list')) throw new Forbidden('forbidden', 'Requesters may not see groups.');
   const g = await ctx.db.selectFrom('groups').selectAll().where('id', '=', id).executeTakeFirst();
   if (!g) throw new NotFound('group_not_found', `No group ${id}.`);
-  const members = await ctx.db.selectFrom('group_members').select('user_id').where('group_id', '=', id).orderBy('user_id').execute();
-  return { id: g.id, name: g.name, description: g.description, memberIds: members.map((m) => m.user_id), createdAt: g.created_at };
+  const members = await ctx.db
+    .selectFrom('group_members')
+    .select('user_id')
+    .where('group_id', '=', id)
+    .orderBy('user_id')
+    .execute();
+  return {
+    id: g.id,
+    name: g.name,
+    description: g.description,
+    memberIds: members.map((m) => m.user_id),
+    createdAt: g.created_at,
+  };
 }
 
 export async function createGroup(
@@ -49,7 +62,8 @@ export async function createGroup(
   actor: Actor | null,
   input: { name: string; description?: string; memberIds?: number[] },
 ): Promise<Group> {
-  if (actor && !canAccounts(actor, 'group.manage')) throw new Forbidden('forbidden', 'Only an admin may manage groups.');
+  if (actor && !canAccounts(actor, 'group.manage'))
+    throw new Forbidden('forbidden', 'Only an admin may manage groups.');
   const name = checkName(input.name);
   const now = ctx.clock.now();
   const memberIds = [...new Set(input.memberIds ?? [])];
@@ -62,10 +76,23 @@ export async function createGroup(
       .returning('id')
       .executeTakeFirstOrThrow();
     await setMembers(trx, row.id, memberIds);
-    await recordAudit(trx, { actorId: actor?.id ?? null, at: now, action: 'group.created', subjectType: 'group', subjectId: row.id, details: { name, memberIds } });
+    await recordAudit(trx, {
+      actorId: actor?.id ?? null,
+      at: now,
+      action: 'group.created',
+      subjectType: 'group',
+      subjectId: row.id,
+      details: { name, memberIds },
+    });
     return row.id;
   });
-  return { id, name, description: input.description?.slice(0, 2000) ?? '', memberIds: memberIds.sort((a, b) => a - b), createdAt: now };
+  return {
+    id,
+    name,
+    description: input.description?.slice(0, 2000) ?? '',
+    memberIds: memberIds.sort((a, b) => a - b),
+    createdAt: now,
+  };
 }
 
 async function setMembers(trx: ServiceContext['db'], groupId: number, memberIds: number[]): Promise<void> {
@@ -79,7 +106,10 @@ async function setMembers(trx: ServiceContext['db'], groupId: number, memberIds:
   }
   await trx.deleteFrom('group_members').where('group_id', '=', groupId).execute();
   if (memberIds.length > 0) {
-    await trx.insertInto('group_members').values(memberIds.map((u) => ({ group_id: groupId, user_id: u }))).execute();
+    await trx
+      .insertInto('group_members')
+      .values(memberIds.map((u) => ({ group_id: groupId, user_id: u })))
+      .execute();
   }
 }
 
@@ -89,22 +119,39 @@ export async function updateGroup(
   id: number,
   input: { name?: string; description?: string; memberIds?: number[] },
 ): Promise<Group> {
-  if (!canAccounts(actor, 'group.manage')) throw new Forbidden('forbidden', 'Only an admin may manage groups.');
+  if (!canAccounts(actor, 'group.manage'))
+    throw new Forbidden('forbidden', 'Only an admin may manage groups.');
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     const g = await trx.selectFrom('groups').select('id').where('id', '=', id).executeTakeFirst();
     if (!g) throw new NotFound('group_not_found', `No group ${id}.`);
     if (input.name !== undefined) {
       const name = checkName(input.name);
-      const taken = await trx.selectFrom('groups').select('id').where('name', '=', name).where('id', '!=', id).executeTakeFirst();
+      const taken = await trx
+        .selectFrom('groups')
+        .select('id')
+        .where('name', '=', name)
+        .where('id', '!=', id)
+        .executeTakeFirst();
       if (taken) throw new Conflict('name_taken', `A group named ${name} already exists.`);
       await trx.updateTable('groups').set({ name }).where('id', '=', id).execute();
     }
     if (input.description !== undefined) {
-      await trx.updateTable('groups').set({ description: input.description.slice(0, 2000) }).where('id', '=', id).execute();
+      await trx
+        .updateTable('groups')
+        .set({ description: input.description.slice(0, 2000) })
+        .where('id', '=', id)
+        .execute();
     }
     if (input.memberIds !== undefined) await setMembers(trx, id, [...new Set(input.memberIds)]);
-    await recordAudit(trx, { actorId: actor.id, at: now, action: 'group.updated', subjectType: 'group', subjectId: id, details: input });
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'group.updated',
+      subjectType: 'group',
+      subjectId: id,
+      details: input,
+    });
   });
   return getGroup(ctx, actor, id);
 }

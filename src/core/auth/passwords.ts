@@ -1,7 +1,12 @@
 // Password hashing with argon2id (OWASP parameters: 19 MiB, 2 passes, 1 lane).
 import { hash, verify } from '@node-rs/argon2';
 
-const options = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const options = {
+  algorithm: 2 /* Algorithm.Argon2id (a const enum) */,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, options);

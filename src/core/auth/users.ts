@@ -33,16 +33,20 @@ const emailPattern = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]{1,253}\.[^\
 export function normaliseEmail(email: string): string {
   const e = email.trim().toLowerCase();
   if (!emailPattern.test(e) || e.length > 254) {
-    throw new Invalid('invalid_email', 'The email address is not valid.', [{ field: '/email', message: 'must be an email address' }]);
+    throw new Invalid('invalid_email', 'The email address is not valid.', [
+      { field: '/email', message: 'must be an email address' },
+    ]);
   }
   return e;
 }
 
 export function checkPassword(password: string, field = '/password'): void {
   if (password.length < passwordRules.minLength || password.length > passwordRules.maxLength) {
-    throw new Invalid('weak_password', `A password needs ${passwordRules.minLength} to ${passwordRules.maxLength} characters.`, [
-      { field, message: `must be ${passwordRules.minLength}–${passwordRules.maxLength} characters` },
-    ]);
+    throw new Invalid(
+      'weak_password',
+      `A password needs ${passwordRules.minLength} to ${passwordRules.maxLength} characters.`,
+      [{ field, message: `must be ${passwordRules.minLength}–${passwordRules.maxLength} characters` }],
+    );
   }
 }
 
@@ -86,14 +90,19 @@ export async function createUser(
   input: CreateUserInput,
   options: { passwordHash?: string } = {},
 ): Promise<User> {
-  if (actor && !canAccounts(actor, 'user.create')) throw new Forbidden('forbidden', 'Only an admin may create users.');
+  if (actor && !canAccounts(actor, 'user.create'))
+    throw new Forbidden('forbidden', 'Only an admin may create users.');
   const email = normaliseEmail(input.email);
   const name = input.name.trim();
   if (name.length === 0 || name.length > 200) {
-    throw new Invalid('validation_failed', 'A name needs 1 to 200 characters.', [{ field: '/name', message: 'must be 1–200 characters' }]);
+    throw new Invalid('validation_failed', 'A name needs 1 to 200 characters.', [
+      { field: '/name', message: 'must be 1–200 characters' },
+    ]);
   }
   if (!roles.includes(input.role)) {
-    throw new Invalid('validation_failed', 'Unknown role.', [{ field: '/role', message: `must be one of ${roles.join(', ')}` }]);
+    throw new Invalid('validation_failed', 'Unknown role.', [
+      { field: '/role', message: `must be one of ${roles.join(', ')}` },
+    ]);
   }
   if (input.password) checkPassword(input.password);
   const passwordHash = options.passwordHash ?? (input.password ? await hashPassword(input.password) : null);
@@ -105,7 +114,9 @@ export async function createUser(
     if (groupIds.length > 0) {
       const found = await trx.selectFrom('groups').select('id').where('id', 'in', groupIds).execute();
       if (found.length !== groupIds.length) {
-        throw new Invalid('invalid_reference', 'A group in groupIds does not exist.', [{ field: '/groupIds', message: 'unknown group' }]);
+        throw new Invalid('invalid_reference', 'A group in groupIds does not exist.', [
+          { field: '/groupIds', message: 'unknown group' },
+        ]);
       }
     }
     const row = await trx
@@ -124,7 +135,10 @@ export async function createUser(
       .returningAll()
       .executeTakeFirstOrThrow();
     if (groupIds.length > 0) {
-      await trx.insertInto('group_members').values(groupIds.map((g) => ({ group_id: g, user_id: row.id }))).execute();
+      await trx
+        .insertInto('group_members')
+        .values(groupIds.map((g) => ({ group_id: g, user_id: row.id })))
+        .execute();
     }
     await recordAudit(trx, {
       actorId: actor?.id ?? null,
@@ -134,7 +148,10 @@ export async function createUser(
       subjectId: row.id,
       details: { email, role: input.role, groupIds },
     });
-    return toUser(row, groupIds.sort((a, b) => a - b));
+    return toUser(
+      row,
+      groupIds.sort((a, b) => a - b),
+    );
   });
 }
 
@@ -162,14 +179,19 @@ export async function listUsers(ctx: ServiceContext, actor: Actor, filter: UserF
   if (filter.afterId !== undefined) q = q.where('users.id', '>', filter.afterId);
   if (filter.groupId !== undefined) {
     const gid = filter.groupId;
-    q = q.where('users.id', 'in', (eb) => eb.selectFrom('group_members').select('user_id').where('group_id', '=', gid));
+    q = q.where('users.id', 'in', (eb) =>
+      eb.selectFrom('group_members').select('user_id').where('group_id', '=', gid),
+    );
   }
   if (filter.q) {
     const like = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     q = q.where((eb) => eb.or([eb('email', 'like', like), eb(eb.fn('lower', ['name']), 'like', like)]));
   }
   const rows = await q.execute();
-  const groups = await groupIdsOf(ctx, rows.map((r) => r.id));
+  const groups = await groupIdsOf(
+    ctx,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => toUser(r, groups.get(r.id) ?? []));
 }
 
@@ -181,7 +203,12 @@ export interface UpdateUserInput {
   groupIds?: number[];
 }
 
-export async function updateUser(ctx: ServiceContext, actor: Actor, id: number, input: UpdateUserInput): Promise<User> {
+export async function updateUser(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: number,
+  input: UpdateUserInput,
+): Promise<User> {
   const self = actor.id === id;
   const onlyOwnPassword = self && Object.keys(input).every((k) => k === 'password' || k === 'name');
   if (!onlyOwnPassword && !canAccounts(actor, 'user.update')) {
@@ -189,14 +216,16 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: number, 
   }
   if (input.password !== undefined) checkPassword(input.password);
   if (input.name !== undefined && (input.name.trim().length === 0 || input.name.length > 200)) {
-    throw new Invalid('validation_failed', 'A name needs 1 to 200 characters.', [{ field: '/name', message: 'must be 1–200 characters' }]);
+    throw new Invalid('validation_failed', 'A name needs 1 to 200 characters.', [
+      { field: '/name', message: 'must be 1–200 characters' },
+    ]);
   }
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFound('user_not_found', `No user ${id}.`);
-    if (self && (input.role !== undefined && input.role !== 'admin' || input.active === false)) {
+    if (self && ((input.role !== undefined && input.role !== 'admin') || input.active === false)) {
       throw new Invalid('validation_failed', 'An admin cannot demote or deactivate their own account.', [
         { field: input.role !== undefined ? '/role' : '/active', message: 'not on your own account' },
       ]);
@@ -207,7 +236,9 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: number, 
         ...(input.name !== undefined ? { name: input.name.trim() } : {}),
         ...(input.role !== undefined ? { role: input.role } : {}),
         ...(input.active !== undefined ? { active: input.active ? 1 : 0 } : {}),
-        ...(passwordHash !== undefined ? { password_hash: passwordHash, failed_logins: 0, locked_until: null } : {}),
+        ...(passwordHash !== undefined
+          ? { password_hash: passwordHash, failed_logins: 0, locked_until: null }
+          : {}),
         updated_at: now,
       })
       .where('id', '=', id)
@@ -217,12 +248,17 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: number, 
       if (groupIds.length > 0) {
         const found = await trx.selectFrom('groups').select('id').where('id', 'in', groupIds).execute();
         if (found.length !== groupIds.length) {
-          throw new Invalid('invalid_reference', 'A group in groupIds does not exist.', [{ field: '/groupIds', message: 'unknown group' }]);
+          throw new Invalid('invalid_reference', 'A group in groupIds does not exist.', [
+            { field: '/groupIds', message: 'unknown group' },
+          ]);
         }
       }
       await trx.deleteFrom('group_members').where('user_id', '=', id).execute();
       if (groupIds.length > 0) {
-        await trx.insertInto('group_members').values(groupIds.map((g) => ({ group_id: g, user_id: id }))).execute();
+        await trx
+          .insertInto('group_members')
+          .values(groupIds.map((g) => ({ group_id: g, user_id: id })))
+          .execute();
       }
     }
     // A deactivated user or a changed password ends every session.
@@ -232,7 +268,14 @@ export async function updateUser(ctx: ServiceContext, actor: Actor, id: number, 
     const changed = Object.fromEntries(
       Object.entries(input).map(([k, v]) => [k, k === 'password' ? '(changed)' : v]),
     );
-    await recordAudit(trx, { actorId: actor.id, at: now, action: 'user.updated', subjectType: 'user', subjectId: id, details: changed });
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'user.updated',
+      subjectType: 'user',
+      subjectId: id,
+      details: changed,
+    });
   });
   return getUser(ctx, actor, id);
 }
@@ -242,7 +285,12 @@ export async function ensureFirstAdmin(
   ctx: ServiceContext,
   given: { email: string; password: string } | null,
 ): Promise<{ email: string; generatedPassword: string | null } | null> {
-  const anyAdmin = await ctx.db.selectFrom('users').select('id').where('role', '=', 'admin').limit(1).executeTakeFirst();
+  const anyAdmin = await ctx.db
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'admin')
+    .limit(1)
+    .executeTakeFirst();
   if (anyAdmin) return null;
   const email = given?.email ?? 'admin@opsdesk.local';
   const password = given?.password ?? randomBytes(12).toString('base64url');

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { type KyselyConfig, Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type KyselyConfig, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -51,7 +51,8 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
 
   if (options.databaseUrl) {
     const schema = options.pgSchema;
-    if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid PostgreSQL schema name ${schema}`);
+    if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema))
+      throw new Error(`invalid PostgreSQL schema name ${schema}`);
     if (schema) {
       const admin = new pg.Client({ connectionString: options.databaseUrl });
       await admin.connect();

@@ -119,7 +119,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('user_id', 'integer', (c) => c.notNull().references('users.id').onDelete('cascade'))
     .addPrimaryKeyConstraint('ticket_watchers_pk', ['ticket_id', 'user_id'])
     .execute();
-  await db.schema.createIndex('ticket_watchers_user').on('ticket_watchers').columns(['user_id', 'ticket_id']).execute();
+  await db.schema
+    .createIndex('ticket_watchers_user')
+    .on('ticket_watchers')
+    .columns(['user_id', 'ticket_id'])
+    .execute();
 
   await db.schema
     .createTable('comments')
@@ -156,7 +160,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('from_value', 'text')
     .addColumn('to_value', 'text')
     .execute();
-  await db.schema.createIndex('ticket_history_ticket').on('ticket_history').columns(['ticket_id', 'id']).execute();
+  await db.schema
+    .createIndex('ticket_history_ticket')
+    .on('ticket_history')
+    .columns(['ticket_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('audit_log')
@@ -168,7 +176,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('subject_id', 'text', (c) => c.notNull())
     .addColumn('details', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_log_subject').on('audit_log').columns(['subject_type', 'subject_id', 'id']).execute();
+  await db.schema
+    .createIndex('audit_log_subject')
+    .on('audit_log')
+    .columns(['subject_type', 'subject_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('settings')
@@ -236,7 +248,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       to_tsvector('english', coalesce(body, ''))) STORED`.execute(db);
     await sql`CREATE INDEX comments_search ON comments USING gin (search_vector)`.execute(db);
   } else {
-    await sql`CREATE VIRTUAL TABLE ticket_fts USING fts5(title, description, content='', contentless_delete=1, tokenize='porter unicode61')`.execute(db);
-    await sql`CREATE VIRTUAL TABLE comment_fts USING fts5(body, content='', contentless_delete=1, tokenize='porter unicode61')`.execute(db);
+    await sql`CREATE VIRTUAL TABLE ticket_fts USING fts5(title, description, content='', contentless_delete=1, tokenize='porter unicode61')`.execute(
+      db,
+    );
+    await sql`CREATE VIRTUAL TABLE comment_fts USING fts5(body, content='', contentless_delete=1, tokenize='porter unicode61')`.execute(
+      db,
+    );
   }
 }
