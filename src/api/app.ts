@@ -13,6 +13,9 @@ import { ServiceMetrics } from './metrics.js';
 import { registerProblemHandlers } from './problems.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
+import { liveRoutes } from './routes/live.js';
+import { reportRoutes } from './routes/reports.js';
+import { savedViewRoutes } from './routes/saved-views.js';
 import { systemRoutes } from './routes/system.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -82,6 +85,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(accountRoutes(ctx));
   await app.register(ticketRoutes(ctx));
   await app.register(webhookRoutes(ctx));
+  await app.register(liveRoutes(ctx));
+  await app.register(reportRoutes(ctx));
+  await app.register(savedViewRoutes(ctx));
   await registerWebApp(app);
   return app;
 }

@@ -1,0 +1,184 @@
+// Live updates for the web app: a server-sent event stream of ticket changes. One subscriber on the event
+// bus fans each ticket event out to the connected users allowed to see that ticket — staff see every
+// ticket, a requester only the ones they filed or watch, and never internal notes — with the actor's
+// name and a one-line summary, so a list or ticket page can refresh and say who changed what.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ServerResponse } from 'node:http';
+import type { Actor } from '../../core/auth/index.js';
+import type { ServiceContext } from '../../core/context.js';
+import type { StoredEvent } from '../../core/events.js';
+import { levelName } from '../../helpdesk/index.js';
+import { requireActor } from '../authentication.js';
+import { problemResponses } from '../schemas.js';
+
+export interface LiveOptions {
+  /** How often an idle stream gets a comment line, so proxies and browsers keep it open. */
+  heartbeatMs?: number;
+}
+
+interface Client {
+  actor: Actor;
+  res: ServerResponse;
+}
+
+interface Change {
+  field: string;
+  from: string | null;
+  to: string | null;
+}
+
+/** What a stream carries for one ticket event. */
+export interface LiveTicketEvent {
+  id: number;
+  type: StoredEvent['type'];
+  ticketId: number;
+  at: string;
+  actor: { id: number; name: string } | null;
+  changes: Change[];
+  summary: string;
+  /** Staff-only events (internal notes) are never sent to requesters. */
+  internal: boolean;
+}
+
+const fieldNames: Record<string, string> = {
+  status: 'status',
+  priority: 'priority',
+  assignee: 'assignee',
+  group: 'group',
+  title: 'title',
+  tags: 'tags',
+  watchers: 'watchers',
+  category: 'category',
+  impact: 'impact',
+  urgency: 'urgency',
+  satisfaction: 'rating',
+};
+
+async function describe(ctx: ServiceContext, event: StoredEvent): Promise<LiveTicketEvent> {
+  const p = event.payload as Record<string, unknown>;
+  const changes: Change[] = Array.isArray(p.changes) ? (p.changes as Change[]) : [];
+  const userIds = new Set<number>();
+  if (event.actorId !== null) userIds.add(event.actorId);
+  for (const c of changes) {
+    if (c.field === 'assignee') for (const v of [c.from, c.to]) if (v !== null && /^\d+$/.test(v)) userIds.add(Number(v));
+  }
+  const groupIds = new Set<number>();
+  for (const c of changes) {
+    if (c.field === 'group') for (const v of [c.from, c.to]) if (v !== null && /^\d+$/.test(v)) groupIds.add(Number(v));
+  }
+  const [users, groups] = await Promise.all([
+    userIds.size ? ctx.db.selectFrom('users').select(['id', 'name']).where('id', 'in', [...userIds]).execute() : [],
+    groupIds.size ? ctx.db.selectFrom('groups').select(['id', 'name']).where('id', 'in', [...groupIds]).execute() : [],
+  ]);
+  const userName = new Map(users.map((u) => [String(u.id), u.name]));
+  const groupName = new Map(groups.map((g) => [String(g.id), g.name]));
+  const show = (c: Change, v: string | null): string => {
+    if (v === null) return 'none';
+    if (c.field === 'assignee') return userName.get(v) ?? `user ${v}`;
+    if (c.field === 'group') return groupName.get(v) ?? `group ${v}`;
+    if (c.field === 'priority' || c.field === 'impact' || c.field === 'urgency') return /^\d$/.test(v) ? levelName(Number(v)).replace('_', ' ') : v;
+    return v.replace('_', ' ');
+  };
+  const actorName = event.actorId !== null ? (userName.get(String(event.actorId)) ?? 'Someone') : 'opsdesk';
+  const internal = event.type === 'ticket.commented' && p.internal === true;
+  let summary: string;
+  switch (event.type) {
+    case 'ticket.created':
+      summary = `${actorName} filed #${event.subjectId}`;
+      break;
+    case 'ticket.commented':
+      summary = internal ? `${actorName} added an internal note to #${event.subjectId}` : `${actorName} replied on #${event.subjectId}`;
+      break;
+    case 'ticket.updated': {
+      const parts = changes
+        .filter((c) => c.field !== 'description')
+        .map((c) => (c.field === 'title' || c.field === 'watchers' ? `changed the ${fieldNames[c.field] ?? c.field}` : `set ${fieldNames[c.field] ?? c.field} to ${show(c, c.to)}`));
+      summary = `${actorName} ${parts.length ? parts.join(', ') : 'updated'} on #${event.subjectId}`;
+      break;
+    }
+    default:
+      summary = `${actorName} updated #${event.subjectId}`;
+  }
+  return {
+    id: event.id,
+    type: event.type,
+    ticketId: Number(event.subjectId),
+    at: new Date(event.createdAt).toISOString(),
+    actor: event.actorId !== null ? { id: event.actorId, name: actorName } : null,
+    changes: changes.filter((c) => c.field !== 'description'),
+    summary,
+    internal,
+  };
+}
+
+export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): FastifyPluginAsyncTypebox {
+  const heartbeatMs = options.heartbeatMs ?? 20_000;
+  const clients = new Set<Client>();
+  // Events are fanned out in order, one at a time, after the relay's pass: the subscriber only queues, so
+  // it never touches ctx.db while the relay holds the connection.
+  let chain: Promise<void> = Promise.resolve();
+
+  async function fanOut(event: StoredEvent): Promise<void> {
+    if (clients.size === 0 || event.subjectType !== 'ticket') return;
+    const ticketId = Number(event.subjectId);
+    const [ticket, watchers, live] = await Promise.all([
+      ctx.db.selectFrom('tickets').select(['requester_id']).where('id', '=', ticketId).executeTakeFirst(),
+      ctx.db.selectFrom('ticket_watchers').select('user_id').where('ticket_id', '=', ticketId).execute(),
+      describe(ctx, event),
+    ]);
+    if (!ticket) return;
+    const involved = new Set([ticket.requester_id, ...watchers.map((w) => w.user_id)]);
+    const frame = `id: ${event.id}\nevent: ticket\ndata: ${JSON.stringify(live)}\n\n`;
+    for (const c of clients) {
+      const staff = c.actor.role !== 'requester';
+      if (!staff && (live.internal || !involved.has(c.actor.id))) continue;
+      c.res.write(frame);
+    }
+  }
+
+  ctx.events.subscribe('live-stream', ['ticket.created', 'ticket.updated', 'ticket.commented'], (event) => {
+    chain = chain.then(() => fanOut(event)).catch((err) => ctx.log.error({ err, eventId: event.id }, 'live stream fan-out failed'));
+  });
+
+  return async (app) => {
+    app.addHook('preClose', async () => {
+      for (const c of clients) c.res.end();
+      clients.clear();
+    });
+
+    app.get(
+      '/api/v1/events/stream',
+      {
+        schema: {
+          tags: ['live'],
+          summary: 'Server-sent events: ticket changes the signed-in user may see (event "ticket", JSON data with actor and summary)',
+          response: { 200: Type.String({ description: 'text/event-stream' }), ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const actor = requireActor(request);
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        res.write('retry: 2000\n: connected\n\n');
+        const client: Client = { actor, res };
+        clients.add(client);
+        const beat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
+        beat.unref();
+        const cleanup = () => {
+          clearInterval(beat);
+          clients.delete(client);
+        };
+        request.raw.on('close', cleanup);
+        res.on('close', cleanup);
+        res.on('error', cleanup);
+      },
+    );
+  };
+}

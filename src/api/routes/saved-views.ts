@@ -1,0 +1,101 @@
+// Saved views (a person's named ticket-list filters) and bulk changes to selected tickets: the technician
+// workspace's two conveniences. Thin: schema → actor → domain call.
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { toIso } from '../../core/clock.js';
+import type { ServiceContext } from '../../core/context.js';
+import { DomainError, httpStatusOfKind } from '../../core/errors.js';
+import { parseLevel, updateTicket } from '../../helpdesk/index.js';
+import { createSavedView, deleteSavedView, listSavedViews } from '../../helpdesk/saved-views.js';
+import { requireActor } from '../authentication.js';
+import { Id, IdParams, LevelSchema, Nullable, StatusSchema, problemResponses } from '../schemas.js';
+import { ticketView } from '../views.js';
+
+const SavedViewSchema = Type.Object({ id: Type.Integer(), name: Type.String(), query: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
+
+export function savedViewRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/api/v1/saved-views',
+      { schema: { tags: ['tickets'], summary: 'My saved ticket views', response: { 200: Type.Object({ items: Type.Array(SavedViewSchema) }), ...problemResponses } } },
+      async (request) => ({ items: (await listSavedViews(ctx, requireActor(request))).map((v) => ({ ...v, createdAt: toIso(v.createdAt) })) }),
+    );
+
+    app.post(
+      '/api/v1/saved-views',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'Save a ticket view (a name and the list query string)',
+          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), query: Type.String({ maxLength: 2000 }) }),
+          response: { 201: SavedViewSchema, ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const v = await createSavedView(ctx, requireActor(request), request.body);
+        return reply.code(201).send({ ...v, createdAt: toIso(v.createdAt) });
+      },
+    );
+
+    app.delete(
+      '/api/v1/saved-views/:id',
+      { schema: { tags: ['tickets'], summary: 'Delete one of my saved views', params: IdParams, response: { 204: Type.Null(), ...problemResponses } } },
+      async (request, reply) => {
+        await deleteSavedView(ctx, requireActor(request), request.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      '/api/v1/tickets/bulk',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'Change several tickets at once; each id succeeds or fails on its own',
+          body: Type.Object({
+            ids: Type.Array(Id, { minItems: 1, maxItems: 200 }),
+            changes: Type.Object(
+              {
+                status: Type.Optional(StatusSchema),
+                priority: Type.Optional(LevelSchema),
+                assigneeId: Type.Optional(Nullable(Id)),
+                groupId: Type.Optional(Nullable(Id)),
+                tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
+              },
+              { minProperties: 1, additionalProperties: false },
+            ),
+          }),
+          response: {
+            200: Type.Object({
+              results: Type.Array(
+                Type.Object({
+                  id: Type.Integer(),
+                  ok: Type.Boolean(),
+                  ticket: Type.Optional(Type.Ref('Ticket')),
+                  error: Type.Optional(Type.Object({ status: Type.Integer(), code: Type.String(), detail: Type.String() })),
+                }),
+              ),
+            }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => {
+        const actor = requireActor(request);
+        const { ids, changes } = request.body;
+        const input = { ...changes, priority: changes.priority === undefined ? undefined : parseLevel(changes.priority) };
+        const results = [];
+        // One transaction per ticket (updateTicket's own): a ticket that refuses the change does not undo the others.
+        for (const id of [...new Set(ids)]) {
+          try {
+            results.push({ id, ok: true, ticket: ticketView(await updateTicket(ctx, actor, id, input)) });
+          } catch (err) {
+            if (!(err instanceof DomainError)) throw err;
+            results.push({ id, ok: false, error: { status: httpStatusOfKind[err.kind], code: err.code, detail: err.message } });
+          }
+        }
+        return { results };
+      },
+    );
+  };
+}

@@ -1,0 +1,127 @@
+// The live stream over a real port: ticket events reach the users who may see the ticket — staff see all,
+// a requester only their own and watched tickets and never internal notes — with the actor's name; the
+// stream needs a sign-in and is cleaned up when the client goes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeApp, type TestApp } from '../support/context.js';
+import { type Session, userSession } from '../support/http.js';
+
+interface Stream {
+  events: { type: string; ticketId: number; summary: string; actor: { name: string } | null; internal: boolean }[];
+  text: string;
+  close(): void;
+  waitFor(pred: (e: Stream['events'][number]) => boolean, ms?: number): Promise<Stream['events'][number]>;
+}
+
+async function open(base: string, token: string): Promise<Stream> {
+  const ac = new AbortController();
+  const res = await fetch(`${base}/api/v1/events/stream`, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toContain('text/event-stream');
+  const s: Stream = {
+    events: [],
+    text: '',
+    close: () => ac.abort(),
+    async waitFor(pred, ms = 3000) {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        const e = s.events.find(pred);
+        if (e) return e;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`no matching event; got ${JSON.stringify(s.events.map((e) => e.summary))}`);
+    },
+  };
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  void (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        s.text += decoder.decode(value, { stream: true });
+        for (;;) {
+          const end = s.text.indexOf('\n\n');
+          if (end < 0) break;
+          const frame = s.text.slice(0, end);
+          s.text = s.text.slice(end + 2);
+          const data = frame.split('\n').find((l) => l.startsWith('data: '));
+          if (data) s.events.push(JSON.parse(data.slice(6)));
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+  })();
+  return s;
+}
+
+describe('live ticket stream', () => {
+  let t: TestApp;
+  let base: string;
+  let tech: Session;
+  let alice: Session;
+  let bob: Session;
+
+  beforeAll(async () => {
+    t = await makeApp('sqlite');
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = t.app.server.address();
+    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    tech = await userSession(t.app, t.ctx, 'technician');
+    alice = await userSession(t.app, t.ctx, 'requester');
+    bob = await userSession(t.app, t.ctx, 'requester');
+  });
+  afterAll(async () => t?.close());
+
+  it('needs a sign-in', async () => {
+    const res = await fetch(`${base}/api/v1/events/stream`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toContain('problem+json');
+  });
+
+  it('sends ticket changes to those who may see them, with who changed what', async () => {
+    const techStream = await open(base, tech.token);
+    const aliceStream = await open(base, alice.token);
+    const bobStream = await open(base, bob.token);
+    try {
+      const created = await alice.call('POST', '/api/v1/tickets', { title: 'VPN drops', description: 'every hour' });
+      const id = created.body.id;
+      const filed = await techStream.waitFor((e) => e.ticketId === id && e.type === 'ticket.created');
+      expect(filed.summary).toMatch(/filed #\d+/);
+
+      await tech.call('POST', `/api/v1/tickets/${id}/comments`, { body: 'secret: check the firewall', internal: true });
+      await tech.call('PATCH', `/api/v1/tickets/${id}`, { assigneeId: tech.userId });
+      await tech.call('POST', `/api/v1/tickets/${id}/comments`, { body: 'Looking into it' });
+
+      const assigned = await aliceStream.waitFor((e) => e.ticketId === id && e.type === 'ticket.updated');
+      expect(assigned.actor?.name).toMatch(/^technician/);
+      expect(assigned.summary).toContain('set assignee to technician');
+      await aliceStream.waitFor((e) => e.ticketId === id && e.type === 'ticket.commented');
+      const note = await techStream.waitFor((e) => e.internal);
+      expect(note.summary).toContain('internal note');
+
+      // The requester never hears of the internal note; another requester hears nothing of the ticket.
+      expect(aliceStream.events.some((e) => e.internal)).toBe(false);
+      expect(JSON.stringify(aliceStream.events)).not.toContain('secret');
+      expect(JSON.stringify(techStream.events)).not.toContain('secret');
+      expect(bobStream.events).toEqual([]);
+    } finally {
+      techStream.close();
+      aliceStream.close();
+      bobStream.close();
+    }
+  });
+
+  it('a watcher hears of the ticket', async () => {
+    const created = await alice.call('POST', '/api/v1/tickets', { title: 'Shared printer', description: '' });
+    const bobStream = await open(base, bob.token);
+    try {
+      await tech.call('PATCH', `/api/v1/tickets/${created.body.id}`, { watcherIds: [bob.userId] });
+      await tech.call('PATCH', `/api/v1/tickets/${created.body.id}`, { priority: 'high' });
+      const e = await bobStream.waitFor((x) => x.ticketId === created.body.id && x.summary.includes('priority'));
+      expect(e.summary).toContain('set priority to high');
+    } finally {
+      bobStream.close();
+    }
+  });
+});
