@@ -1,0 +1,195 @@
+// Pages and navigation shaped by the user's role: requesters get the portal, technicians the workspace,
+// managers and admins also the dashboard and administration. Areas load on demand to keep first load small.
+import { Suspense, lazy, useEffect, useState } from 'react';
+import { Navigate, NavLink, Outlet, Route, Routes, useLocation } from 'react-router-dom';
+import type { Role } from './api';
+import { useLive } from './live';
+import { SearchBox } from './search-box';
+import { SignInPage } from './pages/sign-in';
+import { homeOf, isManager, isStaff, useSession } from './session';
+import { Loading } from './ui';
+
+const Portal = lazy(() => import('./pages/portal'));
+const Workspace = lazy(() => import('./pages/workspace'));
+const Dashboard = lazy(() => import('./pages/dashboard'));
+const Admin = lazy(() => import('./pages/admin'));
+const Tokens = lazy(() => import('./pages/tokens'));
+
+type Theme = 'system' | 'light' | 'dark';
+
+function useTheme(): [Theme, () => void] {
+  const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem('opsdesk-theme') as Theme | null) ?? 'system');
+  useEffect(() => {
+    if (theme === 'system') {
+      delete document.documentElement.dataset.theme;
+      localStorage.removeItem('opsdesk-theme');
+    } else {
+      document.documentElement.dataset.theme = theme;
+      localStorage.setItem('opsdesk-theme', theme);
+    }
+  }, [theme]);
+  const next: Record<Theme, Theme> = { system: 'light', light: 'dark', dark: 'system' };
+  return [theme, () => setTheme((t) => next[t])];
+}
+
+function LiveToasts() {
+  const { recent, dismiss } = useLive();
+  return (
+    <div className="toasts" aria-live="polite" aria-atomic="false">
+      {recent.map((e) => (
+        <div className="toast" key={e.id}>
+          <span>{e.summary}</span>
+          <button type="button" className="icon-button" aria-label="Dismiss notification" onClick={() => dismiss(e.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Layout() {
+  const { user, signOut } = useSession();
+  const { connected } = useLive();
+  const [theme, toggleTheme] = useTheme();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const location = useLocation();
+  useEffect(() => setMenuOpen(false), [location.pathname]);
+  if (!user) return null;
+  const staff = isStaff(user);
+  const manager = isManager(user);
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <NavLink to={homeOf(user)} className="brand" aria-label="opsdesk home">
+          <svg viewBox="0 0 32 32" width="22" height="22" aria-hidden="true">
+            <rect width="32" height="32" rx="7" fill="var(--accent)" />
+            <path d="M9 11h14M9 16h14M9 21h9" stroke="#fff" strokeWidth="2.5" strokeLinecap="round" />
+          </svg>
+          <span>opsdesk</span>
+        </NavLink>
+        <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((o) => !o)}>
+          Menu
+        </button>
+        <nav id="main-nav" aria-label="Main" className={menuOpen ? 'open' : ''}>
+          <ul>
+            {!staff && (
+              <>
+                <li>
+                  <NavLink to="/requests" end>
+                    My requests
+                  </NavLink>
+                </li>
+                <li>
+                  <NavLink to="/requests/new">New request</NavLink>
+                </li>
+              </>
+            )}
+            {staff && (
+              <li>
+                <NavLink to="/queue">Queue</NavLink>
+              </li>
+            )}
+            {manager && (
+              <li>
+                <NavLink to="/dashboard">Dashboard</NavLink>
+              </li>
+            )}
+            {manager && (
+              <li>
+                <NavLink to="/admin">Admin</NavLink>
+              </li>
+            )}
+            <li>
+              <NavLink to="/account/tokens">API tokens</NavLink>
+            </li>
+          </ul>
+        </nav>
+        {staff && <SearchBox />}
+        <div className="topbar-end">
+          <span className={`live-dot ${connected ? 'on' : ''}`} title={connected ? 'Live updates on' : 'Live updates reconnecting'}>
+            <span className="visually-hidden">{connected ? 'Live updates on' : 'Live updates reconnecting'}</span>
+          </span>
+          <button type="button" className="ghost" onClick={toggleTheme} aria-label={`Theme: ${theme}. Change theme`}>
+            {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}
+          </button>
+          <span className="whoami" title={user.email}>
+            {user.name}
+          </span>
+          <button type="button" className="ghost" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
+      </main>
+      <LiveToasts />
+    </div>
+  );
+}
+
+function RequireUser({ roles }: { roles?: Role[] }) {
+  const { user, loading } = useSession();
+  const location = useLocation();
+  if (loading) return <Loading label="Signing you in…" />;
+  if (!user) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (roles && !roles.includes(user.role)) {
+    return (
+      <div className="page narrow">
+        <h1>Not available</h1>
+        <p>This page is not part of your role’s workspace.</p>
+        <NavLink to={homeOf(user)}>Go to your start page</NavLink>
+      </div>
+    );
+  }
+  return <Outlet />;
+}
+
+function Home() {
+  const { user, loading } = useSession();
+  if (loading) return <Loading />;
+  return <Navigate to={user ? homeOf(user) : '/sign-in'} replace />;
+}
+
+const staffRoles: Role[] = ['technician', 'manager', 'admin'];
+const managerRoles: Role[] = ['manager', 'admin'];
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route path="/" element={<Home />} />
+      <Route element={<RequireUser />}>
+        <Route element={<Layout />}>
+          <Route path="/requests/*" element={<Portal />} />
+          <Route path="/account/tokens" element={<Tokens />} />
+          <Route element={<RequireUser roles={staffRoles} />}>
+            <Route path="/queue" element={<Workspace />} />
+            <Route path="/tickets/:id" element={<Workspace />} />
+          </Route>
+          <Route element={<RequireUser roles={managerRoles} />}>
+            <Route path="/dashboard" element={<Dashboard />} />
+            <Route path="/admin/*" element={<Admin />} />
+          </Route>
+          <Route
+            path="*"
+            element={
+              <div className="page narrow">
+                <h1>Page not found</h1>
+                <p>
+                  There is nothing at this address. <NavLink to="/">Go to your start page</NavLink>.
+                </p>
+              </div>
+            }
+          />
+        </Route>
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,71 @@
+// Live updates: one EventSource per signed-in tab on /api/v1/events/stream. Each ticket event refreshes the
+// lists and the ticket it names (TanStack Query invalidation, batched) and is announced — politely, in an
+// aria-live region — with who changed what. Changes made in this tab are not announced back.
+import { useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, createContext, useContext, useEffect, useRef, useState } from 'react';
+import { useSession } from './session';
+
+export interface LiveEvent {
+  id: number;
+  type: string;
+  ticketId: number;
+  at: string;
+  actor: { id: number; name: string } | null;
+  summary: string;
+}
+
+interface LiveValue {
+  connected: boolean;
+  recent: LiveEvent[];
+  dismiss(id: number): void;
+}
+
+const LiveContext = createContext<LiveValue>({ connected: false, recent: [], dismiss: () => {} });
+
+export function LiveProvider({ children }: { children: ReactNode }) {
+  const { user } = useSession();
+  const qc = useQueryClient();
+  const [connected, setConnected] = useState(false);
+  const [recent, setRecent] = useState<LiveEvent[]>([]);
+  const pending = useRef<{ tickets: Set<number>; timer: number | null }>({ tickets: new Set(), timer: null });
+
+  useEffect(() => {
+    if (!user) return;
+    const source = new EventSource('/api/v1/events/stream');
+    source.onopen = () => setConnected(true);
+    source.onerror = () => setConnected(false);
+    const flush = () => {
+      const ids = [...pending.current.tickets];
+      pending.current.tickets.clear();
+      pending.current.timer = null;
+      void qc.invalidateQueries({ queryKey: ['tickets'] });
+      void qc.invalidateQueries({ queryKey: ['dashboard'] });
+      for (const id of ids) void qc.invalidateQueries({ queryKey: ['ticket', id] });
+    };
+    source.addEventListener('ticket', (msg) => {
+      const e = JSON.parse((msg as MessageEvent<string>).data) as LiveEvent;
+      pending.current.tickets.add(e.ticketId);
+      // Batch a burst of events (a bulk change) into one refresh.
+      if (pending.current.timer === null) pending.current.timer = window.setTimeout(flush, 250);
+      if (e.actor?.id !== user.id) {
+        setRecent((r) => [e, ...r.filter((x) => x.id !== e.id)].slice(0, 4));
+        window.setTimeout(() => setRecent((r) => r.filter((x) => x.id !== e.id)), 8000);
+      }
+    });
+    return () => {
+      source.close();
+      setConnected(false);
+      if (pending.current.timer !== null) window.clearTimeout(pending.current.timer);
+    };
+  }, [user, qc]);
+
+  return (
+    <LiveContext.Provider value={{ connected, recent, dismiss: (id) => setRecent((r) => r.filter((x) => x.id !== id)) }}>
+      {children}
+    </LiveContext.Provider>
+  );
+}
+
+export function useLive(): LiveValue {
+  return useContext(LiveContext);
+}

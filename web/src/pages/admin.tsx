@@ -1,0 +1,493 @@
+// Administration: users, groups, categories, the priority matrix and webhooks. Admins manage all of it;
+// managers manage categories and read the matrix. Every form keeps its text when a request fails.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useState } from 'react';
+import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
+import { type Category, type Group, type Role, type User, api } from '../api';
+import { useUser } from '../session';
+import { Empty, ErrorMessage, Field, Loading, Time, priorityLabel, levelNames, useTitle } from '../ui';
+
+const roles: Role[] = ['requester', 'technician', 'manager', 'admin'];
+
+function Users() {
+  useTitle('Users');
+  const qc = useQueryClient();
+  const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ items: User[] }>('/api/v1/users?limit=500').then((r) => r.items) });
+  const groups = useQuery({ queryKey: ['groups'], queryFn: () => api<{ items: Group[] }>('/api/v1/groups').then((r) => r.items) });
+  const [form, setForm] = useState({ name: '', email: '', role: 'requester' as Role, password: '', groupId: '' });
+  const [filter, setFilter] = useState('');
+  const create = useMutation({
+    mutationFn: () =>
+      api<User>('/api/v1/users', {
+        method: 'POST',
+        body: { name: form.name, email: form.email, role: form.role, ...(form.password ? { password: form.password } : {}), groupIds: form.groupId ? [Number(form.groupId)] : [] },
+      }),
+    onSuccess: () => {
+      setForm({ name: '', email: '', role: 'requester', password: '', groupId: '' });
+      void qc.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
+  const change = useMutation({
+    mutationFn: ({ id, body }: { id: number; body: Record<string, unknown> }) => api<User>(`/api/v1/users/${id}`, { method: 'PATCH', body }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['users'] }),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate();
+  };
+  const shown = (users.data ?? []).filter((u) => !filter || `${u.name} ${u.email}`.toLowerCase().includes(filter.toLowerCase()));
+  return (
+    <>
+      <form className="card form grid-form" onSubmit={submit} aria-labelledby="new-user-title">
+        <h2 id="new-user-title">Add a user</h2>
+        <Field label="Name">{(id) => <input id={id} required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}</Field>
+        <Field label="Email">{(id) => <input id={id} type="email" required value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />}</Field>
+        <Field label="Role">
+          {(id) => (
+            <select id={id} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+              {roles.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Password" hint="At least 8 characters; leave empty to set later">
+          {(id, d) => (
+            <input id={id} aria-describedby={d} type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+          )}
+        </Field>
+        <Field label="Group">
+          {(id) => (
+            <select id={id} value={form.groupId} onChange={(e) => setForm({ ...form, groupId: e.target.value })}>
+              <option value="">None</option>
+              {(groups.data ?? []).map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={create.isPending}>
+            Add user
+          </button>
+          {create.isSuccess && (
+            <span role="status" className="ok-text">
+              User added.
+            </span>
+          )}
+        </div>
+        <ErrorMessage error={create.error} title="The user was not added." />
+      </form>
+      <div className="filters">
+        <label className="inline">
+          <span>Find</span>
+          <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Name or email" />
+        </label>
+      </div>
+      <ErrorMessage error={users.error ?? change.error} />
+      {users.isPending ? (
+        <Loading />
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table">
+            <caption className="visually-hidden">Users</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Active</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((u) => (
+                <tr key={u.id}>
+                  <td>{u.name}</td>
+                  <td>{u.email}</td>
+                  <td>
+                    <select aria-label={`Role of ${u.name}`} value={u.role} onChange={(e) => change.mutate({ id: u.id, body: { role: e.target.value } })}>
+                      {roles.map((r) => (
+                        <option key={r} value={r}>
+                          {r}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td>
+                    <input type="checkbox" aria-label={`${u.name} is active`} checked={u.active} onChange={(e) => change.mutate({ id: u.id, body: { active: e.target.checked } })} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+function Groups() {
+  useTitle('Groups');
+  const qc = useQueryClient();
+  const groups = useQuery({ queryKey: ['groups'], queryFn: () => api<{ items: Group[] }>('/api/v1/groups').then((r) => r.items) });
+  const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ items: User[] }>('/api/v1/users?limit=500').then((r) => r.items) });
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const create = useMutation({
+    mutationFn: () => api<Group>('/api/v1/groups', { method: 'POST', body: { name, description } }),
+    onSuccess: () => {
+      setName('');
+      setDescription('');
+      void qc.invalidateQueries({ queryKey: ['groups'] });
+    },
+  });
+  const members = useMutation({
+    mutationFn: ({ id, memberIds }: { id: number; memberIds: number[] }) => api<Group>(`/api/v1/groups/${id}`, { method: 'PATCH', body: { memberIds } }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['groups'] }),
+  });
+  const staff = (users.data ?? []).filter((u) => u.role !== 'requester');
+  const nameOf = (id: number) => users.data?.find((u) => u.id === id)?.name ?? `User ${id}`;
+  return (
+    <>
+      <form
+        className="card form grid-form"
+        aria-labelledby="new-group-title"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <h2 id="new-group-title">Add a group</h2>
+        <Field label="Name">{(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}</Field>
+        <Field label="Description">{(id) => <input id={id} value={description} onChange={(e) => setDescription(e.target.value)} />}</Field>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={create.isPending}>
+            Add group
+          </button>
+        </div>
+        <ErrorMessage error={create.error} title="The group was not added." />
+      </form>
+      <ErrorMessage error={groups.error ?? members.error} />
+      {groups.data?.length === 0 && <Empty title="No groups yet." />}
+      <ul className="card-list">
+        {(groups.data ?? []).map((g) => (
+          <li key={g.id} className="card">
+            <h3>{g.name}</h3>
+            {g.description && <p className="muted">{g.description}</p>}
+            <ul className="chips" aria-label={`Members of ${g.name}`}>
+              {g.memberIds.map((m) => (
+                <li key={m} className="chip">
+                  {nameOf(m)}
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-label={`Remove ${nameOf(m)} from ${g.name}`}
+                    onClick={() => members.mutate({ id: g.id, memberIds: g.memberIds.filter((x) => x !== m) })}
+                  >
+                    ×
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <label className="inline">
+              <span>Add member</span>
+              <select value="" onChange={(e) => e.target.value && members.mutate({ id: g.id, memberIds: [...g.memberIds, Number(e.target.value)] })}>
+                <option value="">Choose…</option>
+                {staff
+                  .filter((u) => !g.memberIds.includes(u.id))
+                  .map((u) => (
+                    <option key={u.id} value={u.id}>
+                      {u.name}
+                    </option>
+                  ))}
+              </select>
+            </label>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+function CategoryRow({ c }: { c: Category }) {
+  const qc = useQueryClient();
+  const [name, setName] = useState(c.name);
+  const save = useMutation({
+    mutationFn: () => api<Category>(`/api/v1/categories/${c.id}`, { method: 'PATCH', body: { name } }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['categories'] }),
+  });
+  return (
+    <li>
+      <form
+        className="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate();
+        }}
+      >
+        <label htmlFor={`cat-${c.id}`} className="visually-hidden">
+          Name of category {c.name}
+        </label>
+        <input id={`cat-${c.id}`} value={name} onChange={(e) => setName(e.target.value)} required />
+        <button type="submit" disabled={name === c.name || save.isPending}>
+          Rename
+        </button>
+      </form>
+      <ErrorMessage error={save.error} title="Not renamed." />
+    </li>
+  );
+}
+
+function Categories() {
+  useTitle('Categories');
+  const qc = useQueryClient();
+  const list = useQuery({ queryKey: ['categories'], queryFn: () => api<{ items: Category[] }>('/api/v1/categories').then((r) => r.items) });
+  const [name, setName] = useState('');
+  const create = useMutation({
+    mutationFn: () => api<Category>('/api/v1/categories', { method: 'POST', body: { name } }),
+    onSuccess: () => {
+      setName('');
+      void qc.invalidateQueries({ queryKey: ['categories'] });
+    },
+  });
+  return (
+    <>
+      <form
+        className="card form inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <label htmlFor="new-category">New category</label>
+        <input id="new-category" required value={name} onChange={(e) => setName(e.target.value)} />
+        <button type="submit" className="primary" disabled={create.isPending}>
+          Add
+        </button>
+      </form>
+      <ErrorMessage error={create.error ?? list.error} title="Not saved." />
+      {list.data?.length === 0 && <Empty title="No categories yet." />}
+      <ul className="plain-list">{(list.data ?? []).map((c) => <CategoryRow key={c.id} c={c} />)}</ul>
+    </>
+  );
+}
+
+function Matrix() {
+  useTitle('Priority matrix');
+  const user = useUser();
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: ['matrix'], queryFn: () => api<{ matrix: number[][] }>('/api/v1/settings/priority-matrix').then((r) => r.matrix) });
+  const [m, setM] = useState<number[][] | null>(null);
+  useEffect(() => {
+    if (q.data) setM(q.data.map((r) => [...r]));
+  }, [q.data]);
+  const save = useMutation({
+    mutationFn: () => api<{ matrix: number[][] }>('/api/v1/settings/priority-matrix', { method: 'PUT', body: { matrix: m } }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['matrix'] }),
+  });
+  if (q.isPending || !m) return <Loading />;
+  const admin = user.role === 'admin';
+  return (
+    <form
+      className="card form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <p className="muted">A ticket’s priority follows from its impact and urgency. {admin ? '' : 'Only an admin can change the matrix.'}</p>
+      <div className="table-wrap">
+        <table className="data-table matrix">
+          <caption className="visually-hidden">Priority by urgency (rows) and impact (columns)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Urgency ↓ / Impact →</th>
+              {levelNames.map((l) => (
+                <th scope="col" key={l}>
+                  {priorityLabel[l]}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {m.map((row, u) => (
+              <tr key={levelNames[u]}>
+                <th scope="row">{priorityLabel[levelNames[u]]}</th>
+                {row.map((v, i) => (
+                  <td key={levelNames[i]}>
+                    <select
+                      aria-label={`Priority for urgency ${priorityLabel[levelNames[u]]}, impact ${priorityLabel[levelNames[i]]}`}
+                      value={v}
+                      disabled={!admin}
+                      onChange={(e) => setM(m.map((r, ru) => (ru === u ? r.map((x, ri) => (ri === i ? Number(e.target.value) : x)) : r)))}
+                    >
+                      {levelNames.map((l, li) => (
+                        <option key={l} value={li + 1}>
+                          {priorityLabel[l]}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <ErrorMessage error={save.error ?? q.error} title="The matrix was not saved." />
+      {admin && (
+        <div className="actions">
+          <button type="submit" className="primary" disabled={save.isPending}>
+            Save matrix
+          </button>
+          {save.isSuccess && (
+            <span role="status" className="ok-text">
+              Saved.
+            </span>
+          )}
+        </div>
+      )}
+    </form>
+  );
+}
+
+interface Webhook {
+  id: number;
+  url: string;
+  events: string[];
+  active: boolean;
+  createdAt: string;
+}
+
+function Webhooks() {
+  useTitle('Webhooks');
+  const qc = useQueryClient();
+  const list = useQuery({ queryKey: ['webhooks'], queryFn: () => api<{ items: Webhook[] }>('/api/v1/webhooks?limit=100').then((r) => r.items) });
+  const [url, setUrl] = useState('');
+  const [secret, setSecret] = useState<string | null>(null);
+  const create = useMutation({
+    mutationFn: () => api<Webhook & { secret: string }>('/api/v1/webhooks', { method: 'POST', body: { url } }),
+    onSuccess: (w) => {
+      setUrl('');
+      setSecret(w.secret);
+      void qc.invalidateQueries({ queryKey: ['webhooks'] });
+    },
+  });
+  const toggle = useMutation({
+    mutationFn: (w: Webhook) => api(`/api/v1/webhooks/${w.id}`, { method: 'PATCH', body: { active: !w.active } }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['webhooks'] }),
+  });
+  const remove = useMutation({
+    mutationFn: (id: number) => api(`/api/v1/webhooks/${id}`, { method: 'DELETE' }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['webhooks'] }),
+  });
+  return (
+    <>
+      <form
+        className="card form inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <label htmlFor="new-webhook">Endpoint URL</label>
+        <input id="new-webhook" type="url" required placeholder="https://example.com/hooks/opsdesk" value={url} onChange={(e) => setUrl(e.target.value)} />
+        <button type="submit" className="primary" disabled={create.isPending}>
+          Add webhook
+        </button>
+      </form>
+      {secret && (
+        <div className="alert alert-ok" role="status">
+          Signing secret (shown once): <code>{secret}</code>
+        </div>
+      )}
+      <ErrorMessage error={create.error ?? toggle.error ?? remove.error} title="Not saved." />
+      {list.error ? (
+        <ErrorMessage error={list.error} title="Webhooks could not be loaded." />
+      ) : list.data?.length === 0 ? (
+        <Empty title="No webhooks yet.">
+          <p>Webhooks send signed ticket events to other systems.</p>
+        </Empty>
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table">
+            <caption className="visually-hidden">Webhooks</caption>
+            <thead>
+              <tr>
+                <th scope="col">URL</th>
+                <th scope="col">Events</th>
+                <th scope="col">Active</th>
+                <th scope="col">Created</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {(list.data ?? []).map((w) => (
+                <tr key={w.id}>
+                  <td className="break">{w.url}</td>
+                  <td>{w.events.length ? w.events.join(', ') : 'all'}</td>
+                  <td>
+                    <input type="checkbox" aria-label={`Webhook ${w.url} is active`} checked={w.active} onChange={() => toggle.mutate(w)} />
+                  </td>
+                  <td>
+                    <Time iso={w.createdAt} />
+                  </td>
+                  <td>
+                    <button type="button" className="danger" onClick={() => remove.mutate(w.id)}>
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+export default function Admin() {
+  const user = useUser();
+  const admin = user.role === 'admin';
+  const tabs: [string, string][] = admin
+    ? [
+        ['users', 'Users'],
+        ['groups', 'Groups'],
+        ['categories', 'Categories'],
+        ['matrix', 'Priority matrix'],
+        ['webhooks', 'Webhooks'],
+      ]
+    : [
+        ['categories', 'Categories'],
+        ['matrix', 'Priority matrix'],
+      ];
+  return (
+    <div className="page">
+      <h1>Administration</h1>
+      <nav aria-label="Administration" className="tabs">
+        {tabs.map(([path, label]) => (
+          <NavLink key={path} to={`/admin/${path}`}>
+            {label}
+          </NavLink>
+        ))}
+        <NavLink to="/account/tokens">API tokens</NavLink>
+      </nav>
+      <Routes>
+        <Route index element={<Navigate to={admin ? 'users' : 'categories'} replace />} />
+        {admin && <Route path="users" element={<Users />} />}
+        {admin && <Route path="groups" element={<Groups />} />}
+        <Route path="categories" element={<Categories />} />
+        <Route path="matrix" element={<Matrix />} />
+        {admin && <Route path="webhooks" element={<Webhooks />} />}
+        <Route path="*" element={<p>Only an admin can open this page.</p>} />
+      </Routes>
+    </div>
+  );
+}

@@ -1,0 +1,291 @@
+// The requester portal: my requests, filing a new one (with attachments), and a request's page — its
+// status and timeline, replying, reopening a resolved request and rating the resolution. Forms keep their
+// text when a request fails.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
+import { type Page, type Ticket, api, uploadAttachment } from '../api';
+import { useUser } from '../session';
+import { Timeline } from '../timeline';
+import { Empty, ErrorMessage, Field, Loading, StatusBadge, Time, useDirectory, useTitle } from '../ui';
+
+function MyRequests() {
+  useTitle('My requests');
+  const user = useUser();
+  const [show, setShow] = useState<'open' | 'all'>('open');
+  const list = useQuery({
+    queryKey: ['tickets', 'mine', show],
+    queryFn: () => api<Page<Ticket>>(`/api/v1/tickets?requesterId=${user.id}&limit=100&sort=-updated${show === 'open' ? '&status=open,resolved' : ''}`),
+  });
+  return (
+    <div className="page narrow">
+      <div className="page-head">
+        <h1>My requests</h1>
+        <Link className="button primary" to="/requests/new">
+          New request
+        </Link>
+      </div>
+      <div className="segmented" role="group" aria-label="Which requests">
+        <button type="button" aria-pressed={show === 'open'} onClick={() => setShow('open')}>
+          Open and resolved
+        </button>
+        <button type="button" aria-pressed={show === 'all'} onClick={() => setShow('all')}>
+          All
+        </button>
+      </div>
+      {list.isPending && <Loading />}
+      <ErrorMessage error={list.error} title="Your requests could not be loaded." />
+      {list.data && list.data.items.length === 0 && (
+        <Empty title="No requests here yet.">
+          <p>
+            Something not working? <Link to="/requests/new">Tell us about it</Link> and we will take it from there.
+          </p>
+        </Empty>
+      )}
+      {list.data && list.data.items.length > 0 && (
+        <ul className="request-list">
+          {list.data.items.map((t) => (
+            <li key={t.id}>
+              <Link to={`/requests/${t.id}`} className="request-card">
+                <span className="request-title">{t.title}</span>
+                <span className="request-meta">
+                  <StatusBadge status={t.status} /> <span className="muted">#{t.id} · updated </span>
+                  <Time iso={t.updatedAt} />
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function NewRequest() {
+  useTitle('New request');
+  const dir = useDirectory();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [categoryId, setCategoryId] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const t = await api<Ticket>('/api/v1/tickets', {
+        method: 'POST',
+        body: { title, description, type: 'request', ...(categoryId ? { categoryId: Number(categoryId) } : {}) },
+      });
+      const failed: string[] = [];
+      for (const f of files) {
+        try {
+          await uploadAttachment(t.id, f);
+        } catch (err) {
+          failed.push(`${f.name}: ${(err as Error).message}`);
+        }
+      }
+      void qc.invalidateQueries({ queryKey: ['tickets'] });
+      navigate(`/requests/${t.id}`, { state: { filed: true, failed } });
+    } catch (err) {
+      // The form keeps everything typed: nothing is lost when the request fails.
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="page narrow">
+      <h1>New request</h1>
+      <p className="muted">Tell us what you need or what is not working. We will reply here and by email.</p>
+      <form className="card form" onSubmit={submit}>
+        <ErrorMessage error={error} title="Your request was not sent." />
+        <Field label="Title" hint="A short summary, like “Laptop will not connect to Wi-Fi”">
+          {(id, d) => <input id={id} aria-describedby={d} required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />}
+        </Field>
+        <Field label="Description" hint="What happened, what you expected, and anything you already tried">
+          {(id, d) => <textarea id={id} aria-describedby={d} rows={6} value={description} onChange={(e) => setDescription(e.target.value)} />}
+        </Field>
+        <Field label="Category">
+          {(id) => (
+            <select id={id} value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
+              <option value="">Not sure</option>
+              {dir.categories.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Attachments" hint="Screenshots or documents that help (optional)">
+          {(id, d) => <input id={id} aria-describedby={d} type="file" multiple onChange={(e) => setFiles([...(e.target.files ?? [])])} />}
+        </Field>
+        {files.length > 0 && (
+          <ul className="file-list" aria-label="Files to attach">
+            {files.map((f) => (
+              <li key={f.name}>{f.name}</li>
+            ))}
+          </ul>
+        )}
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Sending…' : 'Send request'}
+          </button>
+          <Link to="/requests">Cancel</Link>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+function Rating({ ticket }: { ticket: Ticket }) {
+  const qc = useQueryClient();
+  const [score, setScore] = useState(0);
+  const [comment, setComment] = useState('');
+  const rate = useMutation({
+    mutationFn: () => api<Ticket>(`/api/v1/tickets/${ticket.id}/rating`, { method: 'POST', body: { score, comment: comment || undefined } }),
+    onSuccess: (t) => {
+      qc.setQueryData(['ticket', ticket.id], t);
+      void qc.invalidateQueries({ queryKey: ['ticket', ticket.id] });
+    },
+  });
+  if (ticket.satisfaction !== null) {
+    return (
+      <p className="rated">
+        You rated this resolution <strong>{ticket.satisfaction} of 5</strong>
+        {ticket.satisfactionComment ? ` — “${ticket.satisfactionComment}”` : ''}. Thank you!
+      </p>
+    );
+  }
+  return (
+    <form
+      className="card form rating"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (score > 0) rate.mutate();
+      }}
+    >
+      <fieldset>
+        <legend>How satisfied are you with the resolution?</legend>
+        <div className="stars">
+          {[1, 2, 3, 4, 5].map((n) => (
+            <label key={n} className={n <= score ? 'on' : ''}>
+              <input type="radio" name="score" value={n} checked={score === n} onChange={() => setScore(n)} />
+              <span aria-hidden="true">★</span>
+              <span className="visually-hidden">{n} of 5</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <Field label="Comment (optional)">{(id) => <textarea id={id} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />}</Field>
+      <ErrorMessage error={rate.error} title="Your rating was not saved." />
+      <button type="submit" className="primary" disabled={score === 0 || rate.isPending}>
+        Send rating
+      </button>
+    </form>
+  );
+}
+
+function RequestPage() {
+  const id = Number(useParams().id);
+  const qc = useQueryClient();
+  const location = useLocation();
+  const state = (location.state ?? {}) as { filed?: boolean; failed?: string[] };
+  const ticket = useQuery({ queryKey: ['ticket', id], queryFn: () => api<Ticket>(`/api/v1/tickets/${id}`) });
+  const dir = useDirectory();
+  const [reply, setReply] = useState('');
+  useTitle(ticket.data ? ticket.data.title : `Request #${id}`);
+  const refresh = () => qc.invalidateQueries({ queryKey: ['ticket', id] });
+  const send = useMutation({
+    mutationFn: () => api(`/api/v1/tickets/${id}/comments`, { method: 'POST', body: { body: reply } }),
+    onSuccess: () => {
+      setReply('');
+      void refresh();
+    },
+  });
+  const reopen = useMutation({
+    mutationFn: () => api<Ticket>(`/api/v1/tickets/${id}`, { method: 'PATCH', body: { status: 'new' } }),
+    onSuccess: () => void refresh(),
+  });
+
+  if (ticket.isPending) return <Loading />;
+  if (ticket.error) {
+    return (
+      <div className="page narrow">
+        <ErrorMessage error={ticket.error} title="This request could not be opened." />
+        <Link to="/requests">Back to my requests</Link>
+      </div>
+    );
+  }
+  const t = ticket.data;
+  const resolved = t.status === 'resolved';
+  return (
+    <div className="page narrow">
+      <p>
+        <Link to="/requests">← My requests</Link>
+      </p>
+      {state.filed && (
+        <div className="alert alert-ok" role="status">
+          Your request was filed. We will reply here.
+        </div>
+      )}
+      {state.failed && state.failed.length > 0 && <ErrorMessage error={new Error(state.failed.join('; '))} title="Some attachments were not uploaded." />}
+      <div className="page-head">
+        <h1>{t.title}</h1>
+        <StatusBadge status={t.status} />
+      </div>
+      <p className="muted">
+        #{t.id} · {dir.categoryName(t.categoryId)} · filed <Time iso={t.createdAt} />
+      </p>
+      {t.description && <div className="description">{t.description}</div>}
+      {resolved && (
+        <div className="card resolved-box">
+          <p>
+            <strong>We marked this request as resolved.</strong> If it is not fixed, reopen it or reply below.
+          </p>
+          <ErrorMessage error={reopen.error} title="Could not reopen." />
+          <button type="button" onClick={() => reopen.mutate()} disabled={reopen.isPending}>
+            Reopen request
+          </button>
+        </div>
+      )}
+      {(resolved || t.status === 'closed') && <Rating ticket={t} />}
+      <h2>Conversation</h2>
+      <Timeline ticketId={id} />
+      {t.status !== 'closed' ? (
+        <form
+          className="card form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (reply.trim()) send.mutate();
+          }}
+        >
+          <Field label="Your reply">{(fid) => <textarea id={fid} rows={4} value={reply} onChange={(e) => setReply(e.target.value)} required />}</Field>
+          <ErrorMessage error={send.error} title="Your reply was not sent; your text is still here." />
+          <button type="submit" className="primary" disabled={send.isPending}>
+            Send reply
+          </button>
+        </form>
+      ) : (
+        <p className="muted">This request is closed. File a new request if you need more help.</p>
+      )}
+    </div>
+  );
+}
+
+export default function Portal() {
+  return (
+    <Routes>
+      <Route index element={<MyRequests />} />
+      <Route path="new" element={<NewRequest />} />
+      <Route path=":id" element={<RequestPage />} />
+    </Routes>
+  );
+}

@@ -1,0 +1,414 @@
+// The queue: built-in queues (mine, my groups, unassigned, all open) and saved views; filters and sort in
+// the URL (so views deep-link and survive reloads); server-side paging with virtualised rows, so thousands
+// of tickets scroll smoothly; selection with bulk actions; keyboard moves (j/k, Enter, x, a).
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { type Page, type Status, type Ticket, api } from '../api';
+import { useUser } from '../session';
+import { Empty, ErrorMessage, PriorityBadge, StatusBadge, Time, levelNames, priorityLabel, statusLabel, useDirectory, useShortcuts, useTitle } from '../ui';
+import { rememberQueue } from './queue-state';
+
+const queues = {
+  mine: { label: 'Mine', params: { assigneeId: 'me' } },
+  groups: { label: 'My groups', params: { groupId: 'mine' } },
+  unassigned: { label: 'Unassigned', params: { assigneeId: 'none' } },
+  open: { label: 'All open', params: {} },
+} as const;
+type QueueName = keyof typeof queues;
+
+const sorts = [
+  ['-updated', 'Recently updated'],
+  ['-created', 'Newest first'],
+  ['created', 'Oldest first'],
+  ['-priority', 'Highest priority'],
+  ['priority', 'Lowest priority'],
+] as const;
+
+interface SavedView {
+  id: number;
+  name: string;
+  query: string;
+}
+
+const pageSize = 100;
+
+export function apiQuery(params: URLSearchParams): string {
+  const queue = (params.get('queue') ?? 'open') as QueueName;
+  const out = new URLSearchParams(queues[queue]?.params ?? {});
+  out.set('status', params.get('status') || 'open');
+  for (const k of ['priority', 'tag', 'q', 'groupId', 'assigneeId']) {
+    const v = params.get(k);
+    if (v) out.set(k, v);
+  }
+  out.set('sort', params.get('sort') || '-updated');
+  return out.toString();
+}
+
+function SavedViews({ current }: { current: string }) {
+  const qc = useQueryClient();
+  const views = useQuery({ queryKey: ['saved-views'], queryFn: () => api<{ items: SavedView[] }>('/api/v1/saved-views').then((r) => r.items) });
+  const [name, setName] = useState('');
+  const save = useMutation({
+    mutationFn: () => api<SavedView>('/api/v1/saved-views', { method: 'POST', body: { name, query: current } }),
+    onSuccess: () => {
+      setName('');
+      void qc.invalidateQueries({ queryKey: ['saved-views'] });
+    },
+  });
+  const remove = useMutation({
+    mutationFn: (id: number) => api(`/api/v1/saved-views/${id}`, { method: 'DELETE' }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['saved-views'] }),
+  });
+  return (
+    <section aria-labelledby="saved-views-title" className="saved-views">
+      <h2 id="saved-views-title" className="side-title">
+        Saved views
+      </h2>
+      {views.data && views.data.length === 0 && <p className="muted small">Filter the list, then save it here.</p>}
+      <ul>
+        {(views.data ?? []).map((v) => (
+          <li key={v.id} className="saved-view">
+            <Link to={`/queue?${v.query}`} aria-current={v.query === current ? 'page' : undefined}>
+              {v.name}
+            </Link>
+            <button type="button" className="icon-button" aria-label={`Delete saved view ${v.name}`} onClick={() => remove.mutate(v.id)}>
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="save-view"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (name.trim()) save.mutate();
+        }}
+      >
+        <label htmlFor="save-view-name" className="visually-hidden">
+          Name for this view
+        </label>
+        <input id="save-view-name" placeholder="Name this view" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
+        <button type="submit" disabled={!name.trim() || save.isPending}>
+          Save
+        </button>
+      </form>
+      <ErrorMessage error={save.error ?? remove.error} title="The view was not saved." />
+    </section>
+  );
+}
+
+function BulkBar({ ids, onDone }: { ids: number[]; onDone: () => void }) {
+  const user = useUser();
+  const dir = useDirectory();
+  const qc = useQueryClient();
+  const [message, setMessage] = useState<string | null>(null);
+  const bulk = useMutation({
+    mutationFn: (changes: Record<string, unknown>) =>
+      api<{ results: { id: number; ok: boolean; error?: { detail: string } }[] }>('/api/v1/tickets/bulk', { method: 'POST', body: { ids, changes } }),
+    onSuccess: (r) => {
+      const failed = r.results.filter((x) => !x.ok);
+      setMessage(
+        failed.length === 0
+          ? `Changed ${r.results.length} ticket${r.results.length === 1 ? '' : 's'}.`
+          : `Changed ${r.results.length - failed.length}; ${failed.length} refused: ${failed.map((f) => `#${f.id} ${f.error?.detail ?? ''}`).join('; ')}`,
+      );
+      void qc.invalidateQueries({ queryKey: ['tickets'] });
+      if (failed.length === 0) onDone();
+    },
+  });
+  return (
+    <div className="bulk-bar" role="region" aria-label="Bulk actions">
+      <strong>{ids.length} selected</strong>
+      <button type="button" onClick={() => bulk.mutate({ assigneeId: user.id })} disabled={bulk.isPending}>
+        Assign to me
+      </button>
+      <label className="inline">
+        <span>Status</span>
+        <select value="" onChange={(e) => e.target.value && bulk.mutate({ status: e.target.value })} disabled={bulk.isPending}>
+          <option value="">Set status…</option>
+          {(['in_progress', 'pending', 'resolved'] as Status[]).map((s) => (
+            <option key={s} value={s}>
+              {statusLabel[s]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="inline">
+        <span>Priority</span>
+        <select value="" onChange={(e) => e.target.value && bulk.mutate({ priority: e.target.value })} disabled={bulk.isPending}>
+          <option value="">Set priority…</option>
+          {levelNames.map((l) => (
+            <option key={l} value={l}>
+              {priorityLabel[l]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {dir.groups.length > 0 && (
+        <label className="inline">
+          <span>Group</span>
+          <select value="" onChange={(e) => e.target.value && bulk.mutate({ groupId: Number(e.target.value) })} disabled={bulk.isPending}>
+            <option value="">Move to group…</option>
+            {dir.groups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <button type="button" className="ghost" onClick={onDone}>
+        Clear selection
+      </button>
+      <span role="status" className="bulk-status">
+        {bulk.isPending ? 'Working…' : message}
+      </span>
+      <ErrorMessage error={bulk.error} title="The bulk change failed." />
+    </div>
+  );
+}
+
+export function QueuePage() {
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const dir = useDirectory();
+  const queue = (params.get('queue') ?? 'open') as QueueName;
+  const query = useMemo(() => apiQuery(params), [params]);
+  const viewQuery = params.toString();
+  useTitle(queues[queue]?.label ?? 'Queue');
+
+  const list = useInfiniteQuery({
+    queryKey: ['tickets', 'queue', query],
+    queryFn: ({ pageParam, signal }) =>
+      api<Page<Ticket>>(`/api/v1/tickets?${query}&limit=${pageSize}${pageParam ? `&cursor=${pageParam}` : ''}`, { signal }),
+    initialPageParam: '' as string,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
+  useEffect(() => rememberQueue(items.map((t) => t.id), viewQuery), [items, viewQuery]);
+
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [cursor, setCursor] = useState(0);
+  useEffect(() => setSelected(new Set()), [query]);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useVirtualizer({
+    count: list.hasNextPage ? items.length + 1 : items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 52,
+    overscan: 12,
+  });
+  const virtualItems = rows.getVirtualItems();
+  const lastIndex = virtualItems.length ? virtualItems[virtualItems.length - 1].index : 0;
+  useEffect(() => {
+    if (lastIndex >= items.length - 20 && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
+  }, [lastIndex, items.length, list]);
+
+  const set = (k: string, v: string) => {
+    const p = new URLSearchParams(params);
+    if (v) p.set(k, v);
+    else p.delete(k);
+    setParams(p, { replace: true });
+  };
+  const toggle = (id: number) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+  const focusRow = (i: number) => {
+    const idx = Math.max(0, Math.min(items.length - 1, i));
+    setCursor(idx);
+    rows.scrollToIndex(idx, { align: 'auto' });
+    window.requestAnimationFrame(() => document.getElementById(`row-link-${items[idx]?.id}`)?.focus());
+  };
+  const prefetch = (id: number) => {
+    const t = items.find((x) => x.id === id);
+    if (t && !qc.getQueryData(['ticket', id])) qc.setQueryData(['ticket', id], t);
+  };
+
+  useShortcuts({
+    j: () => focusRow(cursor + 1),
+    k: () => focusRow(cursor - 1),
+    x: () => items[cursor] && toggle(items[cursor].id),
+    o: () => items[cursor] && navigate(`/tickets/${items[cursor].id}`),
+  });
+
+  const [filterText, setFilterText] = useState(params.get('q') ?? '');
+  useEffect(() => {
+    const t = window.setTimeout(() => {
+      if ((params.get('q') ?? '') !== filterText) set('q', filterText);
+    }, 250);
+    return () => window.clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [filterText]);
+
+  return (
+    <div className="workspace">
+      <aside className="sidebar" aria-label="Queues">
+        <h2 className="side-title">Queues</h2>
+        <ul className="queue-nav">
+          {(Object.keys(queues) as QueueName[]).map((name) => (
+            <li key={name}>
+              <Link to={`/queue?queue=${name}`} aria-current={queue === name && params.size <= 1 ? 'page' : undefined}>
+                {queues[name].label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+        <SavedViews current={viewQuery} />
+      </aside>
+      <section className="queue" aria-labelledby="queue-title">
+        <div className="page-head">
+          <h1 id="queue-title">{queues[queue]?.label ?? 'Queue'}</h1>
+          <span className="muted" role="status">
+            {list.isPending ? 'Loading…' : `${items.length}${list.hasNextPage ? '+' : ''} tickets`}
+          </span>
+        </div>
+        <div className="filters" role="group" aria-label="Filters">
+          <label className="inline">
+            <span>Filter</span>
+            <input type="search" value={filterText} onChange={(e) => setFilterText(e.target.value)} placeholder="Words in tickets" />
+          </label>
+          <label className="inline">
+            <span>Status</span>
+            <select value={params.get('status') ?? ''} onChange={(e) => set('status', e.target.value)}>
+              <option value="">Open</option>
+              {(Object.keys(statusLabel) as Status[]).map((s) => (
+                <option key={s} value={s}>
+                  {statusLabel[s]}
+                </option>
+              ))}
+              <option value="new,assigned,in_progress,pending,resolved,closed">Any</option>
+            </select>
+          </label>
+          <label className="inline">
+            <span>Priority</span>
+            <select value={params.get('priority') ?? ''} onChange={(e) => set('priority', e.target.value)}>
+              <option value="">Any</option>
+              {levelNames.map((l) => (
+                <option key={l} value={l}>
+                  {priorityLabel[l]}
+                </option>
+              ))}
+              <option value="high,very_high">High and critical</option>
+            </select>
+          </label>
+          <label className="inline">
+            <span>Sort</span>
+            <select value={params.get('sort') ?? '-updated'} onChange={(e) => set('sort', e.target.value)}>
+              {sorts.map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {selected.size > 0 && <BulkBar ids={[...selected]} onDone={() => setSelected(new Set())} />}
+        <ErrorMessage error={list.error} title="The queue could not be loaded." />
+        {list.data && items.length === 0 && (
+          <Empty title="Nothing here.">
+            <p>{queue === 'mine' ? 'No open tickets are assigned to you.' : 'No tickets match these filters.'}</p>
+          </Empty>
+        )}
+        {items.length > 0 && (
+          <div className="ticket-table" role="table" aria-label="Tickets" aria-rowcount={items.length}>
+            <div className="tt-row tt-header" role="row">
+              <span role="columnheader" className="tt-check">
+                <input
+                  type="checkbox"
+                  aria-label="Select all loaded tickets"
+                  checked={selected.size > 0 && selected.size === items.length}
+                  onChange={(e) => setSelected(e.target.checked ? new Set(items.map((t) => t.id)) : new Set())}
+                />
+              </span>
+              <span role="columnheader" className="tt-title">
+                Ticket
+              </span>
+              <span role="columnheader" className="tt-status">
+                Status
+              </span>
+              <span role="columnheader" className="tt-prio">
+                Priority
+              </span>
+              <span role="columnheader" className="tt-who">
+                Assignee
+              </span>
+              <span role="columnheader" className="tt-time">
+                Updated
+              </span>
+            </div>
+            <div className="tt-scroll" ref={scroller} data-testid="queue-scroll">
+              <div role="rowgroup" style={{ height: rows.getTotalSize(), position: 'relative' }}>
+                {virtualItems.map((v) => {
+                  const t = items[v.index];
+                  if (!t) {
+                    return (
+                      <div key="more" role="row" className="tt-row tt-more" style={{ transform: `translateY(${v.start}px)` }}>
+                        <span role="cell">Loading more…</span>
+                      </div>
+                    );
+                  }
+                  return (
+                    <div
+                      key={t.id}
+                      role="row"
+                      aria-rowindex={v.index + 1}
+                      data-index={v.index}
+                      ref={rows.measureElement}
+                      className={`tt-row ${selected.has(t.id) ? 'selected' : ''} ${v.index === cursor ? 'cursor' : ''}`}
+                      style={{ transform: `translateY(${v.start}px)` }}
+                    >
+                      <span role="cell" className="tt-check">
+                        <input type="checkbox" aria-label={`Select #${t.id}`} checked={selected.has(t.id)} onChange={() => toggle(t.id)} />
+                      </span>
+                      <span role="cell" className="tt-title">
+                        <Link
+                          id={`row-link-${t.id}`}
+                          to={`/tickets/${t.id}`}
+                          onFocus={() => setCursor(v.index)}
+                          onMouseEnter={() => prefetch(t.id)}
+                        >
+                          <span className="muted">#{t.id}</span> {t.title}
+                        </Link>
+                        {t.tags.length > 0 && (
+                          <span className="tags-inline">
+                            {t.tags.slice(0, 3).map((tag) => (
+                              <span key={tag} className="tag">
+                                {tag}
+                              </span>
+                            ))}
+                          </span>
+                        )}
+                      </span>
+                      <span role="cell" className="tt-status">
+                        <StatusBadge status={t.status} />
+                      </span>
+                      <span role="cell" className="tt-prio">
+                        <PriorityBadge priority={t.priority} />
+                      </span>
+                      <span role="cell" className="tt-who">
+                        {t.assigneeId ? dir.userName(t.assigneeId) : t.groupId ? dir.groupName(t.groupId) : <span className="muted">Unassigned</span>}
+                      </span>
+                      <span role="cell" className="tt-time">
+                        <Time iso={t.updatedAt} />
+                      </span>
+                    </div>
+                  );
+                })}
+              </div>
+            </div>
+          </div>
+        )}
+        <p className="shortcuts-hint muted small">
+          Keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>o</kbd> or <kbd>Enter</kbd> open · <kbd>x</kbd> select · <kbd>/</kbd> search
+        </p>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,313 @@
+// A ticket's page for staff: the description and one timeline; a composer for public replies and internal
+// notes (with attachments); and the side panel — state, priority, assignment, group, category, watchers,
+// tags. Keys: a assign to me, c comment, j/k next/previous ticket in the queue, u back to the queue.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useRef, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { type Status, type Ticket, api, uploadAttachment } from '../api';
+import { useUser } from '../session';
+import { Timeline } from '../timeline';
+import { ErrorMessage, Loading, PriorityBadge, StatusBadge, Time, levelNames, priorityLabel, statusLabel, useDirectory, useShortcuts, useTitle } from '../ui';
+import { neighbour, queueHref } from './queue-state';
+
+type Changes = Partial<{ status: Status; priority: string; assigneeId: number | null; groupId: number | null; categoryId: number | null; tags: string[]; watcherIds: number[] }>;
+
+export function TicketPage({ id }: { id: number }) {
+  const user = useUser();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const dir = useDirectory();
+  const ticket = useQuery({ queryKey: ['ticket', id], queryFn: () => api<Ticket>(`/api/v1/tickets/${id}`) });
+  useTitle(ticket.data ? `#${id} ${ticket.data.title}` : `Ticket #${id}`);
+  const composer = useRef<HTMLTextAreaElement>(null);
+  const [body, setBody] = useState('');
+  const [internal, setInternal] = useState(false);
+  const [files, setFiles] = useState<File[]>([]);
+  const [fileKey, setFileKey] = useState(0);
+  const [tagText, setTagText] = useState('');
+
+  const update = useMutation({
+    mutationFn: (changes: Changes) => api<Ticket>(`/api/v1/tickets/${id}`, { method: 'PATCH', body: changes }),
+    onSuccess: (t) => {
+      qc.setQueryData(['ticket', id], t);
+      void qc.invalidateQueries({ queryKey: ['ticket', id, 'history'] });
+      void qc.invalidateQueries({ queryKey: ['tickets'] });
+    },
+  });
+  const comment = useMutation({
+    mutationFn: async () => {
+      if (body.trim()) await api(`/api/v1/tickets/${id}/comments`, { method: 'POST', body: { body, internal } });
+      for (const f of files) await uploadAttachment(id, f);
+    },
+    onSuccess: () => {
+      setBody('');
+      setFiles([]);
+      setFileKey((k) => k + 1);
+      void qc.invalidateQueries({ queryKey: ['ticket', id] });
+      void qc.invalidateQueries({ queryKey: ['tickets'] });
+    },
+  });
+
+  const go = (step: 1 | -1) => {
+    const n = neighbour(id, step);
+    if (n !== null) navigate(`/tickets/${n}`);
+  };
+  useShortcuts({
+    a: () => ticket.data && ticket.data.assigneeId !== user.id && update.mutate({ assigneeId: user.id }),
+    c: () => composer.current?.focus(),
+    j: () => go(1),
+    n: () => go(1),
+    k: () => go(-1),
+    u: () => navigate(queueHref()),
+  });
+
+  if (ticket.isPending) return <Loading label="Opening the ticket…" />;
+  if (ticket.error) {
+    return (
+      <div className="page narrow">
+        <ErrorMessage error={ticket.error} title={`Ticket #${id} could not be opened.`} />
+        <Link to={queueHref()}>Back to the queue</Link>
+      </div>
+    );
+  }
+  const t = ticket.data;
+  const staffUsers = dir.users.filter((u) => u.role !== 'requester' && u.active);
+  const closed = t.status === 'closed';
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    if (body.trim() || files.length) comment.mutate();
+  }
+
+  return (
+    <div className="ticket-page">
+      <div className="ticket-main">
+        <nav aria-label="Ticket navigation" className="ticket-nav">
+          <Link to={queueHref()}>← Queue</Link>
+          <span className="spacer" />
+          <button type="button" className="ghost" onClick={() => go(-1)} disabled={neighbour(id, -1) === null}>
+            Previous
+          </button>
+          <button type="button" className="ghost" onClick={() => go(1)} disabled={neighbour(id, 1) === null}>
+            Next ticket
+          </button>
+        </nav>
+        <div className="page-head">
+          <h1>
+            <span className="muted">#{t.id}</span> {t.title}
+          </h1>
+        </div>
+        <p className="ticket-meta">
+          <StatusBadge status={t.status} /> <PriorityBadge priority={t.priority} /> <span className="muted">{t.type === 'incident' ? 'Incident' : 'Request'}</span> ·{' '}
+          <span>From {dir.userName(t.requesterId)}</span> · <span className="muted">filed</span> <Time iso={t.createdAt} />
+        </p>
+        {t.description ? <div className="description">{t.description}</div> : <p className="muted">No description.</p>}
+        <h2>Timeline</h2>
+        <Timeline ticketId={id} />
+        {!closed ? (
+          <form className={`card form composer ${internal ? 'internal' : ''}`} onSubmit={submit}>
+            <div className="segmented" role="group" aria-label="Kind of comment">
+              <button type="button" aria-pressed={!internal} onClick={() => setInternal(false)}>
+                Public reply
+              </button>
+              <button type="button" aria-pressed={internal} onClick={() => setInternal(true)}>
+                Internal note
+              </button>
+            </div>
+            <label htmlFor="composer" className="visually-hidden">
+              {internal ? 'Internal note (staff only)' : 'Public reply to the requester'}
+            </label>
+            <textarea
+              id="composer"
+              ref={composer}
+              rows={4}
+              value={body}
+              onChange={(e) => setBody(e.target.value)}
+              placeholder={internal ? 'A note for staff only — the requester will not see it' : 'Reply to the requester'}
+            />
+            <div className="composer-foot">
+              <label className="inline">
+                <span>Attach</span>
+                <input key={fileKey} type="file" multiple onChange={(e) => setFiles([...(e.target.files ?? [])])} />
+              </label>
+              <button type="submit" className="primary" disabled={comment.isPending}>
+                {internal ? 'Add note' : 'Send reply'}
+              </button>
+            </div>
+            <ErrorMessage error={comment.error} title="Not sent — your text is still here." />
+          </form>
+        ) : (
+          <p className="muted">This ticket is closed.</p>
+        )}
+        <p className="shortcuts-hint muted small">
+          Keys: <kbd>a</kbd> assign to me · <kbd>c</kbd> comment · <kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>u</kbd> back to queue
+        </p>
+      </div>
+      <aside className="ticket-side" aria-label="Ticket properties">
+        <ErrorMessage error={update.error} title="The change was not saved." />
+        <div className="field">
+          <label htmlFor="f-status">Status</label>
+          <select id="f-status" value={t.status} disabled={closed || update.isPending} onChange={(e) => update.mutate({ status: e.target.value as Status })}>
+            {[t.status, ...t.allowedTransitions.filter((s) => s !== t.status)].map((s) => (
+              <option key={s} value={s}>
+                {statusLabel[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-priority">Priority</label>
+          <select id="f-priority" value={t.priority} disabled={closed || update.isPending} onChange={(e) => update.mutate({ priority: e.target.value })}>
+            {levelNames.map((l) => (
+              <option key={l} value={l}>
+                {priorityLabel[l]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-assignee">Assignee</label>
+          <select
+            id="f-assignee"
+            value={t.assigneeId ?? ''}
+            disabled={closed || update.isPending}
+            onChange={(e) => update.mutate({ assigneeId: e.target.value ? Number(e.target.value) : null })}
+          >
+            <option value="">Unassigned</option>
+            {staffUsers.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+          {t.assigneeId !== user.id && !closed && (
+            <button type="button" className="link-button" onClick={() => update.mutate({ assigneeId: user.id })}>
+              Assign to me
+            </button>
+          )}
+        </div>
+        <div className="field">
+          <label htmlFor="f-group">Group</label>
+          <select
+            id="f-group"
+            value={t.groupId ?? ''}
+            disabled={closed || update.isPending}
+            onChange={(e) => update.mutate({ groupId: e.target.value ? Number(e.target.value) : null })}
+          >
+            <option value="">No group</option>
+            {dir.groups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-category">Category</label>
+          <select
+            id="f-category"
+            value={t.categoryId ?? ''}
+            disabled={closed || update.isPending}
+            onChange={(e) => update.mutate({ categoryId: e.target.value ? Number(e.target.value) : null })}
+          >
+            <option value="">None</option>
+            {dir.categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <fieldset className="field">
+          <legend>Watchers</legend>
+          <ul className="chips">
+            {t.watcherIds.map((w) => (
+              <li key={w} className="chip">
+                {dir.userName(w)}
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Remove watcher ${dir.userName(w)}`}
+                  disabled={closed}
+                  onClick={() => update.mutate({ watcherIds: t.watcherIds.filter((x) => x !== w) })}
+                >
+                  ×
+                </button>
+              </li>
+            ))}
+            {t.watcherIds.length === 0 && <li className="muted small">Nobody is watching.</li>}
+          </ul>
+          <label htmlFor="f-watch" className="visually-hidden">
+            Add a watcher
+          </label>
+          <select
+            id="f-watch"
+            value=""
+            disabled={closed}
+            onChange={(e) => e.target.value && update.mutate({ watcherIds: [...t.watcherIds, Number(e.target.value)] })}
+          >
+            <option value="">Add a watcher…</option>
+            {dir.users
+              .filter((u) => u.active && !t.watcherIds.includes(u.id))
+              .map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+          </select>
+        </fieldset>
+        <fieldset className="field">
+          <legend>Tags</legend>
+          <ul className="chips">
+            {t.tags.map((tag) => (
+              <li key={tag} className="chip tag">
+                {tag}
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Remove tag ${tag}`}
+                  disabled={closed}
+                  onClick={() => update.mutate({ tags: t.tags.filter((x) => x !== tag) })}
+                >
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const tag = tagText.trim().toLowerCase();
+              if (tag && !t.tags.includes(tag)) update.mutate({ tags: [...t.tags, tag] }, { onSuccess: () => setTagText('') });
+            }}
+          >
+            <label htmlFor="f-tag" className="visually-hidden">
+              Add a tag
+            </label>
+            <input id="f-tag" placeholder="Add a tag" value={tagText} onChange={(e) => setTagText(e.target.value)} disabled={closed} maxLength={50} />
+            <button type="submit" disabled={closed || !tagText.trim()}>
+              Add
+            </button>
+          </form>
+        </fieldset>
+        <dl className="facts">
+          <dt>Requester</dt>
+          <dd>{dir.userName(t.requesterId)}</dd>
+          <dt>Updated</dt>
+          <dd>
+            <Time iso={t.updatedAt} />
+          </dd>
+          {t.satisfaction !== null && (
+            <>
+              <dt>Rating</dt>
+              <dd>
+                {t.satisfaction} of 5{t.satisfactionComment ? ` — “${t.satisfactionComment}”` : ''}
+              </dd>
+            </>
+          )}
+        </dl>
+      </aside>
+    </div>
+  );
+}

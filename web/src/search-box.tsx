@@ -1,0 +1,107 @@
+// The workspace's search box: instant results as you type (debounced full-text search), arrow keys to
+// move, Enter to open; "/" focuses it from anywhere. An ARIA combobox with a listbox of tickets.
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { type Page, type Ticket, api, qs } from './api';
+import { StatusBadge, useShortcuts } from './ui';
+
+export function SearchBox() {
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const input = useRef<HTMLInputElement>(null);
+  const navigate = useNavigate();
+
+  useEffect(() => {
+    const t = window.setTimeout(() => setQ(text.trim()), 120);
+    return () => window.clearTimeout(t);
+  }, [text]);
+
+  const results = useQuery({
+    queryKey: ['tickets', 'search', q],
+    queryFn: ({ signal }) => api<Page<Ticket>>(`/api/v1/tickets${qs({ q, limit: 8 })}`, { signal }),
+    enabled: q.length > 0,
+    staleTime: 5_000,
+    placeholderData: (prev) => prev,
+  });
+  const items = q ? (results.data?.items ?? []) : [];
+
+  useShortcuts({ '/': () => input.current?.focus() });
+
+  function go(t: Ticket) {
+    setOpen(false);
+    setText('');
+    navigate(`/tickets/${t.id}`);
+  }
+
+  return (
+    <div className="search">
+      <label htmlFor="global-search" className="visually-hidden">
+        Search tickets
+      </label>
+      <input
+        id="global-search"
+        ref={input}
+        type="search"
+        role="combobox"
+        aria-expanded={open && items.length > 0}
+        aria-controls="search-results"
+        aria-autocomplete="list"
+        aria-activedescendant={open && items[active] ? `search-result-${items[active].id}` : undefined}
+        placeholder="Search tickets  /"
+        value={text}
+        autoComplete="off"
+        onChange={(e) => {
+          setText(e.target.value);
+          setOpen(true);
+          setActive(0);
+        }}
+        onFocus={() => setOpen(true)}
+        onBlur={() => window.setTimeout(() => setOpen(false), 150)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            setActive((a) => Math.min(items.length - 1, a + 1));
+          } else if (e.key === 'ArrowUp') {
+            e.preventDefault();
+            setActive((a) => Math.max(0, a - 1));
+          } else if (e.key === 'Enter' && items[active]) {
+            e.preventDefault();
+            go(items[active]);
+          } else if (e.key === 'Escape') {
+            setOpen(false);
+            input.current?.blur();
+          } else if (/^#?\d+$/.test(text) && e.key === 'Enter') {
+            navigate(`/tickets/${text.replace('#', '')}`);
+          }
+        }}
+      />
+      {open && q && (
+        <ul id="search-results" role="listbox" className="search-results" aria-label="Matching tickets">
+          {items.length === 0 && !results.isFetching && (
+            <li role="option" aria-selected="false" aria-disabled="true" className="muted">
+              No tickets match “{q}”
+            </li>
+          )}
+          {items.map((t, i) => (
+            <li
+              key={t.id}
+              id={`search-result-${t.id}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'active' : ''}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                go(t);
+              }}
+            >
+              <span className="muted">#{t.id}</span> <span className="grow">{t.title}</span> <StatusBadge status={t.status} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

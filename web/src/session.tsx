@@ -1,0 +1,90 @@
+// Who is signed in: loaded once from /auth/session, kept in TanStack Query, and cleared on sign-out or when
+// any call answers 401 (the API client's handler), which sends the user back to sign-in.
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { ApiError, type User, api, setCsrfToken, setUnauthorizedHandler } from './api';
+
+interface SessionValue {
+  user: User | null;
+  loading: boolean;
+  signIn(email: string, password: string): Promise<User>;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<SessionValue | null>(null);
+
+async function loadSession(): Promise<User | null> {
+  try {
+    const s = await api<{ user: User; csrfToken: string | null }>('/api/v1/auth/session');
+    setCsrfToken(s.csrfToken);
+    return s.user;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const session = useQuery({ queryKey: ['session'], queryFn: loadSession, staleTime: Number.POSITIVE_INFINITY, retry: 1 });
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      qc.setQueryData(['session'], null);
+      const here = window.location.pathname + window.location.search;
+      if (!window.location.pathname.startsWith('/sign-in')) navigate(`/sign-in?next=${encodeURIComponent(here)}`, { replace: true });
+    });
+  }, [qc, navigate]);
+
+  const signIn = useCallback(
+    async (email: string, password: string) => {
+      const r = await api<{ user: User; csrfToken: string }>('/api/v1/auth/login', { method: 'POST', body: { email, password } });
+      setCsrfToken(r.csrfToken);
+      qc.clear();
+      qc.setQueryData(['session'], r.user);
+      return r.user;
+    },
+    [qc],
+  );
+
+  const signOut = useCallback(async () => {
+    try {
+      await api('/api/v1/auth/logout', { method: 'POST' });
+    } finally {
+      setCsrfToken(null);
+      qc.clear();
+      qc.setQueryData(['session'], null);
+      navigate('/sign-in', { replace: true });
+    }
+  }, [qc, navigate]);
+
+  const value = useMemo<SessionValue>(
+    () => ({ user: session.data ?? null, loading: session.isPending, signIn, signOut }),
+    [session.data, session.isPending, signIn, signOut],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionValue {
+  const v = useContext(SessionContext);
+  if (!v) throw new Error('useSession outside SessionProvider');
+  return v;
+}
+
+export function useUser(): User {
+  const { user } = useSession();
+  if (!user) throw new Error('useUser needs a signed-in user');
+  return user;
+}
+
+export const isStaff = (u: User | null) => u !== null && u.role !== 'requester';
+export const isManager = (u: User | null) => u !== null && (u.role === 'manager' || u.role === 'admin');
+
+/** Where a user lands after sign-in. */
+export function homeOf(u: User): string {
+  if (u.role === 'requester') return '/requests';
+  if (u.role === 'technician') return '/queue';
+  return '/dashboard';
+}

@@ -1,0 +1,123 @@
+// One timeline for a ticket: comments, changes and attachments in the order they happened. The API already
+// leaves out what the viewer may not see (internal notes and their history for requesters).
+import { useQuery } from '@tanstack/react-query';
+import { type Attachment, type Comment, type HistoryEntry, api } from './api';
+import { ErrorMessage, Loading, Time, formatBytes, priorityLabel, statusLabel, useDirectory } from './ui';
+
+type Item =
+  | { kind: 'comment'; at: string; key: string; comment: Comment }
+  | { kind: 'change'; at: string; key: string; change: HistoryEntry }
+  | { kind: 'attachment'; at: string; key: string; attachment: Attachment };
+
+const levelByNumber = ['very_low', 'low', 'medium', 'high', 'very_high'] as const;
+
+export function useTicketParts(id: number) {
+  const comments = useQuery({ queryKey: ['ticket', id, 'comments'], queryFn: () => api<{ items: Comment[] }>(`/api/v1/tickets/${id}/comments`).then((r) => r.items) });
+  const history = useQuery({ queryKey: ['ticket', id, 'history'], queryFn: () => api<{ items: HistoryEntry[] }>(`/api/v1/tickets/${id}/history`).then((r) => r.items) });
+  const attachments = useQuery({
+    queryKey: ['ticket', id, 'attachments'],
+    queryFn: () => api<{ items: Attachment[] }>(`/api/v1/tickets/${id}/attachments`).then((r) => r.items),
+  });
+  return { comments, history, attachments };
+}
+
+export function Timeline({ ticketId }: { ticketId: number }) {
+  const { comments, history, attachments } = useTicketParts(ticketId);
+  const dir = useDirectory();
+  if (comments.isPending || history.isPending || attachments.isPending) return <Loading label="Loading the timeline…" />;
+  const error = comments.error ?? history.error ?? attachments.error;
+  if (error) return <ErrorMessage error={error} title="The timeline could not be loaded." />;
+
+  const items: Item[] = [
+    ...(comments.data ?? []).map((c) => ({ kind: 'comment' as const, at: c.createdAt, key: `c${c.id}`, comment: c })),
+    // Comments show themselves; their history entries would only repeat them.
+    ...(history.data ?? [])
+      .filter((h) => h.field !== 'comment' && h.field !== 'internal_note')
+      .map((h) => ({ kind: 'change' as const, at: h.at, key: `h${h.id}`, change: h })),
+    ...(attachments.data ?? []).map((a) => ({ kind: 'attachment' as const, at: a.createdAt, key: `a${a.id}`, attachment: a })),
+  ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.key.localeCompare(b.key));
+
+  const describe = (h: HistoryEntry): string => {
+    const v = (x: string | null): string => {
+      if (x === null || x === '') return 'none';
+      switch (h.field) {
+        case 'status':
+        case 'created':
+          return statusLabel[x as keyof typeof statusLabel] ?? x;
+        case 'assignee':
+          return dir.userName(Number(x));
+        case 'group':
+          return dir.groupName(Number(x));
+        case 'category':
+          return dir.categoryName(Number(x));
+        case 'priority':
+        case 'impact':
+        case 'urgency':
+          return priorityLabel[levelByNumber[Number(x) - 1]] ?? x;
+        case 'watchers':
+          return x
+            .split(',')
+            .map((id) => dir.userName(Number(id)))
+            .join(', ');
+        default:
+          return x;
+      }
+    };
+    switch (h.field) {
+      case 'created':
+        return 'filed the ticket';
+      case 'satisfaction':
+        return `rated the resolution ${h.to} of 5`;
+      case 'description':
+        return 'edited the description';
+      case 'title':
+        return `renamed it to “${h.to ?? ''}”`;
+      default:
+        return `changed ${h.field.replace('_', ' ')} from ${v(h.from)} to ${v(h.to)}`;
+    }
+  };
+
+  return (
+    <ol className="timeline" aria-label="Timeline">
+      {items.map((item) => {
+        if (item.kind === 'comment') {
+          const c = item.comment;
+          return (
+            <li key={item.key} className={`tl-comment ${c.internal ? 'internal' : ''}`}>
+              <div className="tl-head">
+                <strong>{dir.userName(c.authorId)}</strong>
+                {c.internal && <span className="badge internal-badge">Internal note</span>}
+                <Time iso={c.createdAt} />
+              </div>
+              <div className="tl-body">{c.body}</div>
+            </li>
+          );
+        }
+        if (item.kind === 'attachment') {
+          const a = item.attachment;
+          return (
+            <li key={item.key} className="tl-change">
+              <span>
+                {dir.userName(a.uploadedBy)} attached{' '}
+                <a href={a.url} target="_blank" rel="noreferrer">
+                  {a.filename}
+                </a>{' '}
+                <span className="muted">({formatBytes(a.sizeBytes)})</span>
+              </span>
+              <Time iso={a.createdAt} />
+            </li>
+          );
+        }
+        const h = item.change;
+        return (
+          <li key={item.key} className="tl-change">
+            <span>
+              {dir.userName(h.actorId)} {describe(h)}
+            </span>
+            <Time iso={h.at} />
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
