@@ -2,7 +2,7 @@
 // then a relay hands each stored event to in-process subscribers (webhooks, later notifications and
 // automation). An event whose subscriber fails stays undispatched and is retried, so nothing is lost;
 // subscribers are therefore idempotent.
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { Database, DbCapabilities } from './db/index.js';
@@ -30,7 +30,13 @@ export interface StoredEvent extends NewEvent {
   createdAt: number;
 }
 
-export type Subscriber = (event: StoredEvent) => Promise<void> | void;
+/**
+ * A subscriber runs inside the relay's transaction and writes through `trx`, so its writes commit with the
+ * event's "dispatched" mark. It must not use ctx.db meanwhile: the relay holds the SQLite connection and, on
+ * PostgreSQL, a row lock that a foreign key to the event would wait on. Quick writes only; slow work (HTTP)
+ * goes to a job the subscriber queues and starts after `idle()`.
+ */
+export type Subscriber = (event: StoredEvent, trx: Transaction<Database>) => Promise<void> | void;
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -123,10 +129,14 @@ export class EventBus {
         let ok = true;
         for (const sub of this.subscribers) {
           if (sub.types && !sub.types.has(event.type)) continue;
+          // A savepoint per call: a failing subscriber's writes are undone without aborting the pass.
+          await sql`savepoint outbox_subscriber`.execute(trx);
           try {
-            await sub.handle(event);
+            await sub.handle(event, trx);
+            await sql`release savepoint outbox_subscriber`.execute(trx);
           } catch (err) {
             ok = false;
+            await sql`rollback to savepoint outbox_subscriber`.execute(trx);
             this.log.error({ err, eventId: event.id, subscriber: sub.name }, 'event subscriber failed; will retry');
           }
         }
@@ -138,6 +148,11 @@ export class EventBus {
       }
       return done.length;
     });
+  }
+
+  /** Resolves once no dispatch pass is running: what subscribers wrote has committed. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
   }
 
   async stop(): Promise<void> {
