@@ -1,0 +1,127 @@
+// The `opsdesk` command: its subcommands, options and help. Each action loads its module when it runs, so
+// `opsdesk config` does not pay for starting the HTTP stack.
+import fs from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { roles } from '../core/auth/actor.js';
+
+function packageVersion(): string {
+  // src/cli (tsx) and dist/src/cli (built) sit at different depths: walk up to our package.json.
+  let dir = new URL('.', import.meta.url);
+  for (let i = 0; i < 5; i++) {
+    const file = new URL('package.json', dir);
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'opsdesk' && pkg.version) return pkg.version;
+    }
+    dir = new URL('..', dir);
+  }
+  return 'unknown';
+}
+
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InvalidArgumentError('expected a whole number from 1');
+  return Number(value);
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+const environmentHelp = `
+Configuration comes from the environment (see \`opsdesk config\`): OPSDESK_DATA_DIR, DATABASE_URL, HOST,
+PORT, OPSDESK_DEMO, OPSDESK_ADMIN_EMAIL, OPSDESK_ADMIN_PASSWORD, OPSDESK_LOG_LEVEL and others.
+Exit codes: 0 success, 1 failure, 2 wrong usage or invalid input.`;
+
+export function buildProgram(): Command {
+  const program = new Command('opsdesk')
+    .description('opsdesk — self-hosted IT operations: help desk, SLAs, on-call, monitoring, assets.')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      outputError: (message, write) => write(`opsdesk: ${message.replace(/^error: /, '')}`),
+    })
+    .addHelpText('after', environmentHelp);
+
+  program
+    .command('serve')
+    .description(
+      'Migrate the database, create the first admin, load the demo into an empty database, and serve HTTP on HOST:PORT',
+    )
+    .addHelpText(
+      'after',
+      '\nThe first start creates an admin from OPSDESK_ADMIN_EMAIL and OPSDESK_ADMIN_PASSWORD, or prints a one-time\npassword for admin@opsdesk.local. OPSDESK_DEMO=0 skips the demo organisation. Stops cleanly on SIGINT/SIGTERM.',
+    )
+    .action(async () => (await import('./serve.js')).serveCommand());
+
+  program
+    .command('migrate')
+    .description('Bring the database schema up to date (serve does this too)')
+    .action(async () => (await import('./database-commands.js')).migrateCommand());
+
+  program
+    .command('demo')
+    .description('Load the demo organisation: 59 people, 3 groups, 8 categories, ~500 tickets over 90 days')
+    .option('--force', 'load it even if the database already has tickets')
+    .option('--seed <n>', 'another seed gives another (equally reproducible) organisation', positiveInteger)
+    .action(async (options: { force?: boolean; seed?: number }) =>
+      (await import('./database-commands.js')).demoCommand(options),
+    );
+
+  const user = program.command('user').description('Manage user accounts');
+  user
+    .command('create')
+    .description(
+      'Create an account; the password is read from standard input (first line), or typed at a terminal',
+    )
+    .requiredOption('--email <email>', 'sign-in email address')
+    .requiredOption('--name <name>', 'display name')
+    .addOption(new Option('--role <role>', 'role').choices(roles).makeOptionMandatory())
+    .option('--group <name>', 'technician group to join (repeat for several)', collect)
+    .addHelpText(
+      'after',
+      `\nExample:\n  printf '%s\\n' 'a-long-passphrase' | opsdesk user create --email ana@example.com --name "Ana Silva" --role technician --group "Service Desk L1"`,
+    )
+    .action(
+      async (options: { email: string; name: string; role: (typeof roles)[number]; group?: string[] }) =>
+        (await import('./account-commands.js')).createUserCommand(options),
+    );
+  user
+    .command('list')
+    .description('List accounts')
+    .addOption(new Option('--role <role>', 'only this role').choices(roles))
+    .option('--json', 'print JSON instead of a table')
+    .action(async (options: { role?: (typeof roles)[number]; json?: boolean }) =>
+      (await import('./account-commands.js')).listUsersCommand(options),
+    );
+
+  const token = program.command('token').description('Manage personal API tokens');
+  token
+    .command('create')
+    .description('Create an API token for a user and print it once (it is stored only as a digest)')
+    .requiredOption('--email <email>', "the token owner's email; the token acts with their role")
+    .requiredOption('--name <name>', 'what the token is for, e.g. "monitoring integration"')
+    .option('--expires-days <days>', 'expire after this many days (default: never)', positiveInteger)
+    .action(async (options: { email: string; name: string; expiresDays?: number }) =>
+      (await import('./account-commands.js')).createTokenCommand(options),
+    );
+
+  program
+    .command('backup')
+    .description(
+      'Copy the SQLite database to FILE, consistently, while the service runs (PostgreSQL: use pg_dump)',
+    )
+    .argument('<file>', 'where to write the copy')
+    .option('--force', 'replace FILE if it exists')
+    .action(async (file: string, options: { force?: boolean }) =>
+      (await import('./database-commands.js')).backupCommand(file, options),
+    );
+
+  program
+    .command('config')
+    .description('Print the effective configuration as JSON, with secrets masked')
+    .action(async () => (await import('./config-command.js')).configCommand());
+
+  return program;
+}

@@ -1,0 +1,106 @@
+// `opsdesk serve`: the entry point that builds the real things — configuration, database, clock, logger,
+// metrics, jobs — starts the HTTP service, says where it listens and how to sign in, and shuts down
+// cleanly on SIGINT/SIGTERM (stop taking requests, stop jobs, close the database).
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { buildApp, version } from '../api/app.js';
+import { ServiceMetrics } from '../api/metrics.js';
+import { ensureFirstAdmin } from '../core/auth/index.js';
+import { loadConfig } from '../core/config.js';
+import { JobScheduler } from '../core/jobs.js';
+import { openContext } from '../core/runtime.js';
+import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/index.js';
+import { registerNotify } from '../notify/index.js';
+import { note } from './command-context.js';
+import { demoSignIns } from './database-commands.js';
+
+/** How long a shutdown may take before the process exits anyway. */
+const shutdownGraceMs = 10_000;
+
+export async function serveCommand(): Promise<void> {
+  const config = loadConfig();
+  const log = pino({ level: config.logLevel });
+  const metrics = new ServiceMetrics({ processMetrics: true });
+  const opened = await openContext(config, { log, onQuery: metrics.observeQuery });
+  const { ctx } = opened;
+  let jobs: JobScheduler | null = null;
+  let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  try {
+    if (opened.applied.length > 0) log.info({ migrations: opened.applied }, 'database migrated');
+    const admin = await ensureFirstAdmin(
+      ctx,
+      config.adminEmail && config.adminPassword
+        ? { email: config.adminEmail, password: config.adminPassword }
+        : null,
+    );
+    if (config.demo && (await isFreshInstall(ctx))) {
+      log.info('loading the demo organisation (OPSDESK_DEMO=0 to skip)');
+      const summary = await loadDemoOrganisation(ctx);
+      log.info({ ...summary }, 'demo organisation loaded');
+    }
+
+    app = await buildApp(ctx, { metrics, logger: { level: config.logLevel } });
+    jobs = new JobScheduler(log);
+    registerNotify(ctx, jobs);
+    jobs.start();
+    await app.listen({ host: config.host, port: config.port });
+
+    const url = config.publicUrl ?? localUrl(config.host, (app.server.address() as AddressInfo).port);
+    note('');
+    note(`opsdesk ${version} is running at ${url}  (${opened.handle.caps.label})`);
+    if (admin?.generatedPassword) {
+      note(`Sign in as ${admin.email} with the one-time password: ${admin.generatedPassword}`);
+      note(
+        '  It is shown only now: change it after signing in, or set OPSDESK_ADMIN_EMAIL and OPSDESK_ADMIN_PASSWORD on first start.',
+      );
+    } else if (admin) {
+      note(`Sign in as ${admin.email} with the password from OPSDESK_ADMIN_PASSWORD.`);
+    } else {
+      note('Sign in with your admin account (`opsdesk user create --role admin …` makes another).');
+    }
+    if (await isDemoLoaded(ctx)) note(demoSignIns());
+    note(
+      `API: ${url}/api/v1  ·  docs: ${url}/docs  ·  health: ${url}/api/v1/health  ·  metrics: ${url}/metrics`,
+    );
+    note('');
+  } catch (err) {
+    await app?.close();
+    await jobs?.stop();
+    await opened.close();
+    throw err;
+  }
+
+  const running = app;
+  const runningJobs = jobs;
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, shutdownGraceMs).unref();
+    try {
+      await running.close();
+      await runningJobs.stop();
+      await opened.close();
+      log.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function localUrl(host: string, port: number): string {
+  // A wildcard address is not somewhere a browser can go; the local machine is.
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}

@@ -1,0 +1,282 @@
+// Loads the demo organisation into a database through the same domain functions people use, so tickets
+// carry real history, comments, ratings and events. A manual clock is moved to each step's moment, so the
+// 90 days of activity end at "now". One argon2 hash is shared by every demo account to keep loading fast.
+import { type Actor, createGroup, createUser, hashPassword } from '../core/auth/index.js';
+import { ManualClock } from '../core/clock.js';
+import type { ServiceContext } from '../core/context.js';
+import type { Role } from '../core/db/index.js';
+import { Conflict } from '../core/errors.js';
+import { EventBus } from '../core/events.js';
+import {
+  addComment,
+  createCategory,
+  createTicket,
+  listCategories,
+  rateTicket,
+  updateTicket,
+} from '../helpdesk/index.js';
+import { type PersonRef, planTimeline, type Step } from './demo-timeline.js';
+import {
+  type DemoGroupKey,
+  type DemoPerson,
+  demoGroups,
+  demoManager,
+  demoPassword,
+  demoRequester,
+  demoTechnicians,
+  makeRequesters,
+} from './people.js';
+import { SeededRandom } from './seeded-random.js';
+import { categoryScripts } from './ticket-catalogue.js';
+
+export interface DemoOptions {
+  /** Same seed (and same now) → the same organisation. */
+  seed?: number;
+  /** The end of the demo's 90 days; the real now by default. */
+  now?: number;
+  days?: number;
+  ticketCount?: number;
+  requesterCount?: number;
+  /** Reuse a hash of demoPassword (tests load the demo twice and skip the second hashing). */
+  passwordHash?: string;
+}
+
+export interface DemoSummary {
+  users: number;
+  groups: number;
+  categories: number;
+  tickets: number;
+  comments: number;
+  steps: number;
+  elapsedMs: number;
+}
+
+export const demoDefaults = { seed: 20_261_124, days: 90, ticketCount: 500, requesterCount: 50 } as const;
+
+/** The sign-ins the README documents; all share demoPassword. */
+export const demoAccounts: readonly { role: Role; email: string; name: string }[] = [
+  { role: 'manager', ...demoManager },
+  { role: 'technician', email: demoTechnicians[0].email, name: demoTechnicians[0].name },
+  { role: 'requester', ...demoRequester },
+];
+
+/** True when the database already holds tickets: the demo command then refuses without --force. */
+export async function hasTickets(ctx: ServiceContext): Promise<boolean> {
+  return (await ctx.db.selectFrom('tickets').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** True when the demo's accounts exist (serve then prints their sign-ins). */
+export async function isDemoLoaded(ctx: ServiceContext): Promise<boolean> {
+  return (
+    (await ctx.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', demoManager.email)
+      .executeTakeFirst()) !== undefined
+  );
+}
+
+/** True when nothing but administrators exists: a fresh install that `serve` may fill with the demo. */
+export async function isFreshInstall(ctx: ServiceContext): Promise<boolean> {
+  if (await hasTickets(ctx)) return false;
+  const other = await ctx.db
+    .selectFrom('users')
+    .select('id')
+    .where('role', '!=', 'admin')
+    .limit(1)
+    .executeTakeFirst();
+  return other === undefined;
+}
+
+function actorOf(user: { id: number; email: string; name: string; role: Role; groupIds: number[] }): Actor {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    groupIds: user.groupIds,
+    via: 'system',
+    csrfToken: null,
+  };
+}
+
+export async function loadDemoOrganisation(
+  ctx: ServiceContext,
+  options: DemoOptions = {},
+): Promise<DemoSummary> {
+  const started = performance.now();
+  const seed = options.seed ?? demoDefaults.seed;
+  const now = options.now ?? ctx.clock.now();
+  const days = options.days ?? demoDefaults.days;
+  const random = new SeededRandom(seed);
+  const requesters = makeRequesters(random, options.requesterCount ?? demoDefaults.requesterCount);
+  const steps = planTimeline(random, {
+    now,
+    days,
+    ticketCount: options.ticketCount ?? demoDefaults.ticketCount,
+    requesterCount: requesters.length,
+  });
+
+  if (await isDemoLoaded(ctx))
+    throw new Conflict(
+      'email_taken',
+      `The demo organisation is already loaded (${demoManager.email} exists).`,
+    );
+
+  // The demo's own clock and event bus: events are stamped with the moment they happened in the story.
+  const clock = new ManualClock(now - (days + 30) * 86_400_000);
+  const events = new EventBus(ctx.db, ctx.caps, clock, ctx.log);
+  const demo: ServiceContext = { ...ctx, clock, events };
+  const firstEvent = await ctx.db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+
+  const passwordHash = options.passwordHash ?? (await hashPassword(demoPassword));
+  const categoryIds = new Map<string, number>(
+    (await listCategories(demo)).map((c) => [c.name.toLowerCase(), c.id]),
+  );
+  for (const script of categoryScripts) {
+    if (categoryIds.has(script.name.toLowerCase())) continue;
+    const c = await createCategory(demo, null, { name: script.name, description: script.description });
+    categoryIds.set(c.name.toLowerCase(), c.id);
+  }
+
+  const newUser = async (person: DemoPerson, role: Role) =>
+    actorOf(await createUser(demo, null, { email: person.email, name: person.name, role }, { passwordHash }));
+  const manager = await newUser(demoManager, 'manager');
+  const technicians: Actor[] = [];
+  for (const t of demoTechnicians) technicians.push(await newUser(t, 'technician'));
+  const groupIds = new Map<DemoGroupKey, number>();
+  for (const g of demoGroups) {
+    const memberIds = demoTechnicians.flatMap((t, i) =>
+      t.groups.includes(g.key) ? [technicians[i].id] : [],
+    );
+    const group = await createGroup(demo, null, { name: g.name, description: g.description, memberIds });
+    groupIds.set(g.key, group.id);
+  }
+  for (const [i, t] of demoTechnicians.entries())
+    technicians[i].groupIds = t.groups.map((k) => groupIds.get(k) as number).sort((a, b) => a - b);
+  const requesterActors: Actor[] = [];
+  for (const p of requesters) requesterActors.push(await newUser(p, 'requester'));
+
+  const who = (ref: PersonRef): Actor =>
+    ref.kind === 'manager'
+      ? manager
+      : ref.kind === 'technician'
+        ? technicians[ref.index]
+        : requesterActors[ref.index];
+  const ticketIds: number[] = [];
+  const refs: StepRefs = {
+    ticketIds,
+    groupId: (key) => groupIds.get(key) as number,
+    technicianId: (index) => technicians[index].id,
+    requesterId: (index) => requesterActors[index].id,
+    managerId: manager.id,
+  };
+  // A database that serves several connections (PostgreSQL) replays different tickets side by side; each
+  // step gets a clock stopped at its moment, and its own event bus reading that clock.
+  const lanes = ctx.caps.multiInstance ? 8 : 1;
+  let comments = 0;
+  await runInOrder(steps, lanes, async (step) => {
+    const clockAtStep = new ManualClock(step.at);
+    const stepCtx: ServiceContext = {
+      ...demo,
+      clock: clockAtStep,
+      events: new EventBus(ctx.db, ctx.caps, clockAtStep, ctx.log),
+    };
+    const added = await runStep(stepCtx, step, who(step.actor), refs);
+    comments += added;
+  });
+
+  // The story's events are history, not news: mark them delivered so a webhook added later, or the
+  // notifications of a running service, do not replay three months of tickets.
+  await ctx.db
+    .updateTable('outbox')
+    .set({ dispatched_at: now })
+    .where('dispatched_at', 'is', null)
+    .where('id', '>', Number(firstEvent?.id ?? 0))
+    .execute();
+
+  return {
+    users: 1 + technicians.length + requesterActors.length,
+    groups: groupIds.size,
+    categories: categoryIds.size,
+    tickets: ticketIds.length,
+    comments,
+    steps: steps.length,
+    elapsedMs: Math.round(performance.now() - started),
+  };
+}
+
+/**
+ * Run steps with up to `lanes` at once, keeping what matters in order: the steps of one ticket follow each
+ * other, and tickets are created in the order they were filed (so ticket numbers follow time).
+ */
+async function runInOrder(steps: Step[], lanes: number, run: (step: Step) => Promise<void>): Promise<void> {
+  const lastOfTicket = new Map<number, Promise<void>>();
+  let lastCreate: Promise<void> = Promise.resolve();
+  let next = 0;
+  const lane = async () => {
+    while (next < steps.length) {
+      const step = steps[next++];
+      const after = [lastOfTicket.get(step.ticket) ?? Promise.resolve()];
+      if (step.action.kind === 'create') after.push(lastCreate);
+      const done = Promise.all(after).then(() => run(step));
+      lastOfTicket.set(step.ticket, done);
+      if (step.action.kind === 'create') lastCreate = done;
+      await done;
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+}
+
+interface StepRefs {
+  ticketIds: number[];
+  groupId(key: DemoGroupKey): number;
+  technicianId(index: number): number;
+  requesterId(index: number): number;
+  managerId: number;
+}
+
+/** Run one step as its person; returns 1 when it added a comment. */
+async function runStep(ctx: ServiceContext, step: Step, actor: Actor, refs: StepRefs): Promise<number> {
+  const a = step.action;
+  switch (a.kind) {
+    case 'create': {
+      const t = await createTicket(ctx, actor, {
+        title: a.title,
+        description: a.description,
+        type: a.type,
+        impact: a.impact,
+        urgency: a.urgency,
+        categoryName: a.category,
+        ...(actor.role === 'requester' ? {} : { requesterId: refs.requesterId(a.requester) }),
+        ...(a.group ? { groupId: refs.groupId(a.group) } : {}),
+        ...(a.assignee !== null ? { assigneeId: refs.technicianId(a.assignee) } : {}),
+      });
+      refs.ticketIds[step.ticket] = t.id;
+      return 0;
+    }
+    case 'update':
+      await updateTicket(ctx, actor, refs.ticketIds[step.ticket], {
+        ...(a.status ? { status: a.status } : {}),
+        ...(a.group ? { groupId: refs.groupId(a.group) } : {}),
+        ...(a.assignee !== undefined ? { assigneeId: refs.technicianId(a.assignee) } : {}),
+        ...(a.tags ? { tags: a.tags } : {}),
+        ...(a.watchManager ? { watcherIds: [refs.managerId] } : {}),
+        ...(a.impact ? { impact: a.impact } : {}),
+        ...(a.urgency ? { urgency: a.urgency } : {}),
+      });
+      return 0;
+    case 'comment':
+      await addComment(ctx, actor, refs.ticketIds[step.ticket], { body: a.body, internal: a.internal });
+      return 1;
+    case 'rate':
+      await rateTicket(ctx, actor, refs.ticketIds[step.ticket], {
+        score: a.score,
+        ...(a.comment ? { comment: a.comment } : {}),
+      });
+      return 0;
+  }
+}

@@ -1,0 +1,157 @@
+// The demo organisation, on SQLite and on PostgreSQL: the same seed gives the same tickets, and it has the
+// promised shape — people per role, three groups, tickets in every state over 90 days with comments,
+// history, ratings and tags — built through the domain functions, so sign-in and history are real.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword, verifyPassword } from '../../src/core/auth/index.js';
+import { demoAccounts, demoPassword, isFreshInstall, loadDemoOrganisation } from '../../src/demo/index.js';
+import { dialects, makeContext, type TestContext } from '../support/context.js';
+
+const day = 86_400_000;
+const now = Date.parse('2026-11-24T15:30:00Z');
+let passwordHash: string;
+
+beforeAll(async () => {
+  passwordHash = await hashPassword(demoPassword);
+});
+
+async function ticketsOf(t: TestContext) {
+  return t.ctx.db
+    .selectFrom('tickets')
+    .select(['id', 'title', 'status', 'priority', 'created_at'])
+    .orderBy('id')
+    .execute();
+}
+
+describe.each(dialects)('the demo organisation on %s', (dialect) => {
+  let a: TestContext;
+  let firstLoad: Awaited<ReturnType<typeof ticketsOf>>;
+
+  beforeAll(async () => {
+    // Two loads into two fresh databases, one after the other: Kysely's migrator looks for its lock table
+    // in every PostgreSQL schema, so a second live test schema would confuse a fresh one's migration.
+    const first = await makeContext(dialect);
+    try {
+      expect(await isFreshInstall(first.ctx)).toBe(true);
+      await loadDemoOrganisation(first.ctx, { now, passwordHash });
+      firstLoad = await ticketsOf(first);
+    } finally {
+      await first.close();
+    }
+    a = await makeContext(dialect);
+    await loadDemoOrganisation(a.ctx, { now, passwordHash });
+  });
+  afterAll(async () => a?.close());
+
+  it('is the same for the same seed: two loads give identical tickets', async () => {
+    expect(firstLoad.length).toBe(500);
+    expect(await ticketsOf(a)).toEqual(firstLoad);
+  });
+
+  it('has a manager, eight technicians in three groups and fifty requesters', async () => {
+    const roles = await a.ctx.db
+      .selectFrom('users')
+      .select(['role'])
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .groupBy('role')
+      .execute();
+    expect(Object.fromEntries(roles.map((r) => [r.role, Number(r.n)]))).toEqual({
+      manager: 1,
+      technician: 8,
+      requester: 50,
+    });
+    const groups = await a.ctx.db.selectFrom('groups').select('name').orderBy('name').execute();
+    expect(groups.map((g) => g.name)).toEqual(['Infrastructure L2', 'Network', 'Service Desk L1']);
+    const members = await a.ctx.db.selectFrom('group_members').select('user_id').distinct().execute();
+    expect(members).toHaveLength(8);
+    const categories = await a.ctx.db.selectFrom('categories').select('name').orderBy('name').execute();
+    expect(categories.map((c) => c.name)).toEqual([
+      'Email',
+      'Laptop',
+      'Network',
+      'Password reset',
+      'Printer',
+      'Server',
+      'Software install',
+      'VPN',
+    ]);
+  });
+
+  it('lets every documented account sign in with the shared password', async () => {
+    for (const account of demoAccounts) {
+      const row = await a.ctx.db
+        .selectFrom('users')
+        .select(['role', 'password_hash'])
+        .where('email', '=', account.email)
+        .executeTakeFirstOrThrow();
+      expect(row.role).toBe(account.role);
+      expect(await verifyPassword(row.password_hash, demoPassword)).toBe(true);
+    }
+  });
+
+  it('has tickets in every state over the last 90 days, older ones mostly closed', async () => {
+    const tickets = await ticketsOf(a);
+    const byStatus = new Map<string, number>();
+    for (const t of tickets) byStatus.set(t.status, (byStatus.get(t.status) ?? 0) + 1);
+    for (const status of ['new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed'])
+      expect(byStatus.get(status) ?? 0).toBeGreaterThan(0);
+    expect(Math.min(...tickets.map((t) => t.created_at))).toBeGreaterThanOrEqual(now - 90 * day);
+    expect(Math.max(...tickets.map((t) => t.created_at))).toBeLessThanOrEqual(now);
+    const old = tickets.filter((t) => t.created_at < now - 30 * day);
+    expect(old.filter((t) => t.status === 'closed').length / old.length).toBeGreaterThan(0.85);
+    const recent = tickets.filter((t) => t.created_at > now - 2 * day);
+    expect(recent.some((t) => t.status !== 'closed' && t.status !== 'resolved')).toBe(true);
+    // Ticket numbers follow time, as they would have in real life.
+    expect(tickets.map((t) => t.created_at)).toEqual(
+      [...tickets.map((t) => t.created_at)].sort((x, y) => x - y),
+    );
+  });
+
+  it('has public replies and internal notes, history, assignments, ratings and tags, all in the past', async () => {
+    const db = a.ctx.db;
+    const comments = await db.selectFrom('comments').select(['internal', 'created_at']).execute();
+    expect(comments.filter((c) => c.internal === 1).length).toBeGreaterThan(50);
+    expect(comments.filter((c) => c.internal === 0).length).toBeGreaterThan(300);
+    expect(Math.max(...comments.map((c) => c.created_at))).toBeLessThanOrEqual(now);
+    const fields = new Set(
+      (await db.selectFrom('ticket_history').select('field').distinct().execute()).map((h) => h.field),
+    );
+    for (const f of [
+      'created',
+      'status',
+      'assignee',
+      'group',
+      'comment',
+      'internal_note',
+      'satisfaction',
+      'tags',
+    ])
+      expect(fields).toContain(f);
+    const rated = await db
+      .selectFrom('tickets')
+      .select('satisfaction')
+      .where('satisfaction', 'is not', null)
+      .execute();
+    expect(rated.length).toBeGreaterThan(50);
+    const unassignedWork = await db
+      .selectFrom('tickets')
+      .select('id')
+      .where('status', 'in', ['assigned', 'in_progress'])
+      .where('assignee_id', 'is', null)
+      .where('group_id', 'is', null)
+      .execute();
+    expect(unassignedWork).toHaveLength(0);
+    expect((await db.selectFrom('ticket_tags').select('tag').distinct().execute()).length).toBeGreaterThan(
+      10,
+    );
+    // The replayed story's events are marked delivered: a webhook added later does not get three months of news.
+    const pending = await db.selectFrom('outbox').select('id').where('dispatched_at', 'is', null).execute();
+    expect(pending).toHaveLength(0);
+    expect(await isFreshInstall(a.ctx)).toBe(false);
+  });
+
+  it('refuses to load twice into the same database', async () => {
+    await expect(loadDemoOrganisation(a.ctx, { now, passwordHash })).rejects.toMatchObject({
+      code: 'email_taken',
+    });
+  });
+});

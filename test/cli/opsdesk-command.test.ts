@@ -1,0 +1,231 @@
+// The `opsdesk` command as a real process, the way an operator runs it: migrate, create a user with the
+// password on stdin, list, make an API token, print the configuration without secrets, back up SQLite
+// while nothing else is needed, refuse bad input with a clear message and exit code, and serve HTTP until
+// SIGTERM.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiTokenPrefix } from '../../src/core/auth/index.js';
+import { postgresUrl } from '../support/context.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const main = path.join(root, 'src/cli/main.ts');
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function baseEnv(dataDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    OPSDESK_DATA_DIR: dataDir,
+    OPSDESK_LOG_LEVEL: 'warn',
+    ...extra,
+  };
+  return env;
+}
+
+function start(args: string[], dataDir: string, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+    cwd: root,
+    env: baseEnv(dataDir, env),
+    stdio: 'pipe',
+  });
+}
+
+function opsdesk(
+  args: string[],
+  dataDir: string,
+  options: { input?: string; env?: Record<string, string> } = {},
+): Promise<Outcome> {
+  const child = start(args, dataDir, options.env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  child.stdin?.end(options.input ?? '');
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('the opsdesk command', () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-cli-'));
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('migrates, creates a user with the password from stdin, and lists it', async () => {
+    const migrate = await opsdesk(['migrate'], dataDir);
+    expect(migrate.stderr).toBe('');
+    expect(migrate.code).toBe(0);
+    expect(migrate.stdout).toMatch(/applied \d+ migration/);
+
+    const created = await opsdesk(
+      ['user', 'create', '--email', 'Ana.Silva@Example.com', '--name', 'Ana Silva', '--role', 'technician'],
+      dataDir,
+      {
+        input: 'a-long-passphrase\n',
+      },
+    );
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain('Created technician ana.silva@example.com');
+
+    const [all, requesters] = await Promise.all([
+      opsdesk(['user', 'list'], dataDir),
+      opsdesk(['user', 'list', '--role', 'requester'], dataDir),
+    ]);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/ana\.silva@example\.com\s+Ana Silva\s+technician\s+yes/);
+    expect(requesters.code).toBe(0);
+    expect(requesters.stdout).not.toContain('ana.silva@example.com');
+  });
+
+  it('creates an API token and prints it once, alone on stdout', async () => {
+    const out = await opsdesk(
+      ['token', 'create', '--email', 'ana.silva@example.com', '--name', 'monitoring'],
+      dataDir,
+    );
+    expect(out.code).toBe(0);
+    expect(out.stdout.trim()).toMatch(new RegExp(`^${apiTokenPrefix}_[\\w-]{20,}$`));
+    expect(out.stderr).toContain('shown only this once');
+  });
+
+  it('backs up the SQLite database to a file that opens and holds the users', async () => {
+    const file = path.join(dataDir, 'backups', 'opsdesk-backup.db');
+    const out = await opsdesk(['backup', file], dataDir);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    const copy = new SqliteDatabase(file, { readonly: true });
+    try {
+      expect(copy.prepare('select email from users').all()).toEqual([{ email: 'ana.silva@example.com' }]);
+    } finally {
+      copy.close();
+    }
+    const again = await opsdesk(['backup', file], dataDir);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('--force');
+  });
+
+  it('prints the effective configuration without secrets', async () => {
+    const out = await opsdesk(['config'], dataDir, {
+      env: {
+        OPSDESK_ADMIN_EMAIL: 'root@example.com',
+        OPSDESK_ADMIN_PASSWORD: 'very-secret-admin-pw',
+        DATABASE_URL: 'postgres://opsdesk:db-secret-pw@db.example.com:5432/opsdesk',
+      },
+    });
+    expect(out.code).toBe(0);
+    const config = JSON.parse(out.stdout);
+    expect(config).toMatchObject({
+      adminEmail: 'root@example.com',
+      adminPassword: '***',
+      dataDir,
+      database: 'postgresql',
+    });
+    expect(config.databaseUrl).toBe('postgres://opsdesk:***@db.example.com:5432/opsdesk');
+    expect(out.stdout).not.toContain('very-secret-admin-pw');
+    expect(out.stdout).not.toContain('db-secret-pw');
+  });
+
+  it('refuses bad input with a clear message, exit code 2 and no stack trace', async () => {
+    const create = ['user', 'create', '--name', 'X'];
+    const [role, email, port, noPassword, badEmail, group] = await Promise.all([
+      opsdesk([...create, '--email', 'x@example.com', '--role', 'boss'], dataDir, {
+        input: 'a-long-passphrase\n',
+      }),
+      opsdesk([...create, '--role', 'admin'], dataDir, { input: 'a-long-passphrase\n' }),
+      opsdesk(['config'], dataDir, { env: { PORT: 'eighty' } }),
+      opsdesk([...create, '--email', 'x@example.com', '--role', 'admin'], dataDir),
+      opsdesk([...create, '--email', 'not-an-email', '--role', 'admin'], dataDir, {
+        input: 'a-long-passphrase\n',
+      }),
+      opsdesk([...create, '--email', 'x@example.com', '--role', 'technician', '--group', 'Nope'], dataDir, {
+        input: 'a-long-passphrase\n',
+      }),
+    ]);
+    expect(role.stderr).toContain(
+      "argument 'boss' is invalid. Allowed choices are admin, manager, technician, requester",
+    );
+    expect(email.stderr).toContain("required option '--email <email>' not specified");
+    expect(port.stderr).toContain('PORT: expected a whole number from 0 to 65535, got "eighty"');
+    expect(noPassword.stderr).toContain('no password given');
+    expect(badEmail.stderr).toContain('The email address is not valid.');
+    expect(group.stderr).toContain('no group named "Nope"');
+    for (const out of [role, email, port, noPassword, badEmail, group]) {
+      expect(out.code).toBe(2);
+      expect(out.stderr).not.toMatch(/\n\s+at /);
+      expect(out.stdout).toBe('');
+    }
+  });
+
+  it('fails with exit code 1 when it refuses: a duplicate account, a backup of PostgreSQL', async () => {
+    const [duplicate, pgBackup] = await Promise.all([
+      opsdesk(
+        ['user', 'create', '--email', 'ana.silva@example.com', '--name', 'Ana', '--role', 'admin'],
+        dataDir,
+        { input: 'a-long-passphrase\n' },
+      ),
+      opsdesk(['backup', path.join(dataDir, 'pg.dump')], dataDir, { env: { DATABASE_URL: postgresUrl } }),
+    ]);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain('already exists');
+    expect(pgBackup.code).toBe(1);
+    expect(pgBackup.stderr).toContain('pg_dump --format=custom');
+    expect(pgBackup.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('serves HTTP on a free port, answers the health check and stops on SIGTERM', async () => {
+    const child = start(['serve'], dataDir, { PORT: '0', OPSDESK_DEMO: '0' });
+    let stderr = '';
+    child.stdout?.resume();
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 20_000);
+      child.stderr?.on('data', (d) => {
+        stderr += d;
+        const m = /running at (http:\/\/\S+)/.exec(stderr);
+        if (m && stderr.includes('health:')) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+    });
+    try {
+      // The data dir already has a technician and no admin: the first start makes one and says how to sign in.
+      expect(stderr).toMatch(/Sign in as admin@opsdesk\.local with the one-time password: \S+/);
+      const res = await fetch(`${url}/api/v1/health`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ status: 'ok', database: 'sqlite' });
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
+  it('loads the demo once, and refuses a second time without --force', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-cli-demo-'));
+    try {
+      const first = await opsdesk(['demo'], dir);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain('500 tickets');
+      expect(first.stdout).toContain('manager@demo.opsdesk.local');
+      const second = await opsdesk(['demo'], dir);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain('already has tickets');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
