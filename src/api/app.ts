@@ -14,6 +14,7 @@ import { registerProblemHandlers } from './problems.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { liveRoutes } from './routes/live.js';
+import { mailRoutes } from './routes/mail.js';
 import { reportRoutes } from './routes/reports.js';
 import { savedViewRoutes } from './routes/saved-views.js';
 import { systemRoutes } from './routes/system.js';
@@ -85,6 +86,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(accountRoutes(ctx));
   await app.register(ticketRoutes(ctx));
   await app.register(webhookRoutes(ctx));
+  await app.register(mailRoutes(ctx));
   await app.register(liveRoutes(ctx));
   await app.register(reportRoutes(ctx));
   await app.register(savedViewRoutes(ctx));

@@ -21,6 +21,26 @@ export interface Config {
   cookieSecure: boolean;
   webhookTimeoutMs: number;
   publicUrl: string | null;
+  /** The built-in SMTP listener (mail in); port 0 picks a free port (tests). */
+  smtpEnabled: boolean;
+  smtpHost: string;
+  smtpPort: number;
+  /** The largest inbound message, advertised by SMTP SIZE and enforced on every mail path. */
+  mailMaxBytes: number;
+  /** What a mail from an address without an account does: open a ticket as a new requester, or be refused. */
+  mailUnknownSenders: 'create' | 'reject';
+  /** Inbound mails per sender per hour before the rest are held back as a probable loop. */
+  mailSenderMaxPerHour: number;
+  /** smtp://host:25 or smtps://user:pass@host:465 for outgoing mail; null disables it (logged as such). */
+  smtpOutUrl: string | null;
+  mailFrom: string;
+  /** The domain of our Message-IDs; defaults to the domain of mailFrom. */
+  mailDomain: string;
+  /** imaps://user:pass@host:993/INBOX to poll a mailbox; null disables polling. */
+  imapUrl: string | null;
+  imapPollSeconds: number;
+  /** A folder to move fetched mails to; null marks them \Seen instead. */
+  imapMoveTo: string | null;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +101,21 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('OPSDESK_ADMIN_PASSWORD', 'a password of 10 to 200 characters', '(hidden)');
   }
   const publicUrl = env.OPSDESK_PUBLIC_URL?.trim() || null;
+  const mailUnknownSenders = (env.OPSDESK_MAIL_UNKNOWN_SENDERS?.trim() || 'create') as Config['mailUnknownSenders'];
+  if (mailUnknownSenders !== 'create' && mailUnknownSenders !== 'reject')
+    throw new ConfigError('OPSDESK_MAIL_UNKNOWN_SENDERS', 'create|reject', mailUnknownSenders);
+  const smtpOutUrl = env.OPSDESK_SMTP_OUT_URL?.trim() || null;
+  if (smtpOutUrl && !/^smtps?:\/\/[^/]+/.test(smtpOutUrl))
+    throw new ConfigError('OPSDESK_SMTP_OUT_URL', 'an smtp:// or smtps:// URL', redactUrlSecret(smtpOutUrl));
+  const imapUrl = env.OPSDESK_IMAP_URL?.trim() || null;
+  if (imapUrl && !/^imaps?:\/\/[^/]+/.test(imapUrl))
+    throw new ConfigError('OPSDESK_IMAP_URL', 'an imap:// or imaps:// URL', redactUrlSecret(imapUrl));
+  const mailFrom = env.OPSDESK_MAIL_FROM?.trim() || 'opsdesk@opsdesk.local';
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(mailFrom))
+    throw new ConfigError('OPSDESK_MAIL_FROM', 'an email address', mailFrom);
+  const mailDomain = env.OPSDESK_MAIL_DOMAIN?.trim() || mailFrom.split('@')[1];
+  if (!/^[A-Za-z0-9.-]+$/.test(mailDomain))
+    throw new ConfigError('OPSDESK_MAIL_DOMAIN', 'a domain name', mailDomain);
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: int(env, 'PORT', 8080, 0, 65535),
@@ -99,7 +134,23 @@ export function loadConfig(env: Env = process.env): Config {
     cookieSecure: bool(env, 'OPSDESK_COOKIE_SECURE', publicUrl?.startsWith('https://') ?? false),
     webhookTimeoutMs: int(env, 'OPSDESK_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
     publicUrl,
+    smtpEnabled: bool(env, 'OPSDESK_SMTP_ENABLED', true),
+    smtpHost: env.OPSDESK_SMTP_HOST?.trim() || '127.0.0.1',
+    smtpPort: int(env, 'OPSDESK_SMTP_PORT', 2525, 0, 65535),
+    mailMaxBytes: int(env, 'OPSDESK_MAIL_MAX_BYTES', 25 * 1_048_576, 1024, 1024 * 1_048_576),
+    mailUnknownSenders,
+    mailSenderMaxPerHour: int(env, 'OPSDESK_MAIL_SENDER_MAX_PER_HOUR', 30, 1, 100_000),
+    smtpOutUrl,
+    mailFrom,
+    mailDomain: mailDomain.toLowerCase(),
+    imapUrl,
+    imapPollSeconds: int(env, 'OPSDESK_IMAP_POLL_SECONDS', 60, 1, 86_400),
+    imapMoveTo: env.OPSDESK_IMAP_MOVE_TO?.trim() || null,
   };
+}
+
+function redactUrlSecret(url: string): string {
+  return url.replace(/\/\/([^:@/]*)(:[^@/]*)?@/, '//$1:***@');
 }
 
 /** The effective configuration for `opsdesk config`: secrets are masked. */
@@ -110,5 +161,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
       ? config.databaseUrl.replace(/\/\/([^:@/]*)(:[^@/]*)?@/, '//$1:***@')
       : null,
     adminPassword: config.adminPassword ? '***' : null,
+    smtpOutUrl: config.smtpOutUrl ? redactUrlSecret(config.smtpOutUrl) : null,
+    imapUrl: config.imapUrl ? redactUrlSecret(config.imapUrl) : null,
   };
 }

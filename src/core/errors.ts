@@ -112,6 +112,10 @@ export const errorCatalogue = {
     meaning: 'The body refers to a user, group, category or ticket that does not exist or does not fit.',
   },
   invalid_webhook_url: { kind: 'invalid', meaning: 'A webhook URL must be http(s) and absolute.' },
+  invalid_mail_template: {
+    kind: 'invalid',
+    meaning: 'A mail template is too long or uses a placeholder that does not exist.',
+  },
   not_signed_in: {
     kind: 'unauthenticated',
     meaning: 'No valid session cookie, bearer token or API token was sent.',
@@ -133,6 +137,9 @@ export const errorCatalogue = {
   attachment_not_found: { kind: 'not_found', meaning: 'No such attachment, or not one the user may see.' },
   token_not_found: { kind: 'not_found', meaning: 'No such API token.' },
   webhook_not_found: { kind: 'not_found', meaning: 'No such webhook.' },
+  mail_template_not_found: { kind: 'not_found', meaning: 'No mail template for that event.' },
+  mail_delivery_not_found: { kind: 'not_found', meaning: 'No such outbound mail delivery.' },
+  inbound_mail_not_found: { kind: 'not_found', meaning: 'No such inbound mail.' },
   email_taken: { kind: 'conflict', meaning: 'Another account already uses this email address.' },
   name_taken: { kind: 'conflict', meaning: 'Another group or category already has this name.' },
   transition_not_allowed: {
@@ -142,6 +149,10 @@ export const errorCatalogue = {
   ticket_closed: {
     kind: 'conflict',
     meaning: 'A closed ticket is final; file a new request that references it.',
+  },
+  mail_already_processed: {
+    kind: 'conflict',
+    meaning: 'The inbound mail was processed already, or refused unread, and cannot be retried.',
   },
   body_too_large: { kind: 'too_large', meaning: 'The request body exceeds the configured limit.' },
   attachment_too_large: {

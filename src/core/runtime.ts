@@ -38,7 +38,7 @@ export async function openContext(config: Config, options: OpenContextOptions = 
   });
   let applied: string[] = [];
   try {
-    if (options.migrate !== false) applied = await migrateToLatest(handle.db);
+    if (options.migrate !== false) applied = await migrateToLatest(handle.db, { pgSchema: options.pgSchema });
   } catch (err) {
     await handle.close();
     throw err;

@@ -114,8 +114,10 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*)(:[^@/]*)?@/, '//$1:***@');
 }
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+export async function migrateToLatest(db: Kysely<Database>, options: { pgSchema?: string } = {}): Promise<string[]> {
+  // Kysely looks for its migration tables in every PostgreSQL schema unless told which one is ours: name
+  // it, or another schema's tables (a parallel test, another instance) are mistaken for ours.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: options.pgSchema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

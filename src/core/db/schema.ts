@@ -186,6 +186,74 @@ export interface SavedViewsTable {
   created_at: number;
 }
 
+export type MailInboundStatus = 'received' | 'processed' | 'rejected';
+
+export interface MailInboundTable {
+  id: Generated<number>;
+  source: 'smtp' | 'imap';
+  message_id: string | null;
+  sender: string | null;
+  envelope_from: string | null;
+  /** JSON array of envelope recipients. */
+  envelope_to: string;
+  subject: string | null;
+  /** The message as received; null only when it was refused before being read (too large). */
+  raw: Buffer | null;
+  size_bytes: number;
+  status: MailInboundStatus;
+  reason: string | null;
+  /** JSON array of notes (skipped attachments, …). */
+  notes: Generated<string>;
+  ticket_id: number | null;
+  comment_id: number | null;
+  attempts: Generated<number>;
+  received_at: number;
+  processed_at: number | null;
+}
+
+export interface MailMessagesTable {
+  /** Normalised Message-ID, without angle brackets, lower-case. */
+  message_id: string;
+  direction: 'in' | 'out';
+  ticket_id: number | null;
+  comment_id: number | null;
+  inbound_id: number | null;
+  created_at: number;
+}
+
+export interface MailTemplatesTable {
+  event: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  updated_by: number | null;
+  updated_at: number;
+}
+
+export type MailDeliveryStatus = 'pending' | 'sent' | 'failed' | 'disabled';
+
+export interface MailDeliveriesTable {
+  id: Generated<number>;
+  event_id: number | null;
+  template: string;
+  ticket_id: number | null;
+  user_id: number | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  message_id: string;
+  in_reply_to: string | null;
+  references: string | null;
+  status: MailDeliveryStatus;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -205,6 +273,10 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   saved_views: SavedViewsTable;
+  mail_inbound: MailInboundTable;
+  mail_messages: MailMessagesTable;
+  mail_templates: MailTemplatesTable;
+  mail_deliveries: MailDeliveriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

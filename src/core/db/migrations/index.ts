@@ -1,9 +1,11 @@
 // The ordered list of migrations. Names are dates and purposes; a migration, once released, never changes.
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-24-foundation.js';
+import * as mail from './2026-11-24-mail.js';
 import * as savedViews from './2026-11-24-saved-views.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
   '2026-11-24-saved-views': savedViews,
+  '2026-11-24-mail': mail,
 };

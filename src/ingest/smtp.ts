@@ -1,0 +1,118 @@
+// The built-in SMTP listener (mail in). It answers 250 only once the message is stored in the database, so
+// nothing acknowledged is lost; a message over OPSDESK_MAIL_MAX_BYTES (advertised with SIZE) gets 552,
+// malformed MIME 554 and an unknown sender (when refused by setting) 550 — each with the reason, counted
+// and logged. Automated mail (out-of-office, bounces, loops) is accepted and set aside, never answered.
+import type { AddressInfo } from 'node:net';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { ServiceContext } from '../core/context.js';
+import { type InboundOutcome, receiveMail, refuseTooLarge } from '../mail/index.js';
+
+export interface SmtpListener {
+  port: number;
+  /** Messages by outcome: processed, received (stored, to retry), or the reject reason. */
+  counts: Map<string, number>;
+  close(): Promise<void>;
+}
+
+type SmtpError = Error & { responseCode?: number };
+
+function smtpError(code: number, message: string): SmtpError {
+  const err: SmtpError = new Error(message.replace(/[\r\n]+/g, ' ').slice(0, 400));
+  err.responseCode = code;
+  return err;
+}
+
+/** The SMTP answer to an outcome. */
+export function smtpReply(outcome: InboundOutcome): { code: number; message: string } {
+  if (outcome.status === 'processed') {
+    return { code: 250, message: `2.0.0 Ok: ${outcome.reason} on ticket ${outcome.ticketId ?? '-'}` };
+  }
+  if (outcome.status === 'received') return { code: 250, message: '2.0.0 Ok: stored, queued for processing' };
+  switch (outcome.reason) {
+    case 'too_large':
+      return { code: 552, message: `5.3.4 Message too big: ${outcome.detail}` };
+    case 'malformed':
+      return { code: 554, message: `5.6.0 Malformed message: ${outcome.detail}` };
+    case 'unknown_sender':
+    case 'inactive_sender':
+      return { code: 550, message: `5.7.1 Sender refused: ${outcome.detail}` };
+    default:
+      // Automated mail and loops are taken and set aside: a refusal would only feed the loop a bounce.
+      return { code: 250, message: `2.0.0 Ok: accepted, not filed (${outcome.reason})` };
+  }
+}
+
+export async function startSmtpListener(
+  ctx: ServiceContext,
+  options: { host?: string; port?: number } = {},
+): Promise<SmtpListener> {
+  const counts = new Map<string, number>();
+  const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  const max = ctx.config.mailMaxBytes;
+
+  const onData = (
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    done: (err?: Error | null, message?: string) => void,
+  ) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) chunks.push(chunk);
+    });
+    stream.on('error', (err) => {
+      count('stream_error');
+      ctx.log.warn({ err }, 'smtp: data stream failed');
+    });
+    stream.on('end', () => {
+      const envelopeFrom =
+        session.envelope.mailFrom === false ? '' : (session.envelope.mailFrom?.address ?? null);
+      const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
+      const work =
+        stream.sizeExceeded || size > max
+          ? refuseTooLarge(ctx, { source: 'smtp', sizeBytes: size, envelopeFrom, envelopeTo })
+          : receiveMail(ctx, { source: 'smtp', raw: Buffer.concat(chunks), envelopeFrom, envelopeTo });
+      work.then(
+        (outcome) => {
+          count(outcome.status === 'rejected' ? (outcome.reason ?? 'rejected') : outcome.status);
+          const reply = smtpReply(outcome);
+          if (reply.code === 250) done(null, reply.message);
+          else done(smtpError(reply.code, reply.message));
+        },
+        (err) => {
+          // Not stored: say so with a temporary failure, and the sending server tries again later.
+          count('store_failed');
+          ctx.log.error({ err }, 'smtp: could not store an inbound mail');
+          done(smtpError(451, '4.3.0 Temporary failure storing the message; try again later'));
+        },
+      );
+    });
+  };
+
+  const server = new SMTPServer({
+    size: max,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    banner: 'opsdesk mail in',
+    logger: false,
+    maxClients: 100,
+    onData,
+  });
+  server.on('error', (err) => ctx.log.warn({ err }, 'smtp: connection error'));
+  const host = options.host ?? ctx.config.smtpHost;
+  const port = await new Promise<number>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.server.once('error', onError);
+    server.listen(options.port ?? ctx.config.smtpPort, host, () => {
+      server.server.off('error', onError);
+      resolve((server.server.address() as AddressInfo).port);
+    });
+  });
+  ctx.log.info({ host, port, maxBytes: max }, 'smtp listener started');
+  return {
+    port,
+    counts,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,512 @@
+// Mail out: a notification stage subscribed to ticket events writes one delivery row per recipient inside
+// the outbox relay's transaction (rendered, with its Message-ID and thread headers); a worker then sends due
+// rows through nodemailer and records the outcome — sent, retry later with backoff, or failed — with the
+// reason in the delivery log. Without OPSDESK_SMTP_OUT_URL a row is written as "disabled", saying so.
+import type { Transaction } from 'kysely';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Actor } from '../core/auth/index.js';
+import { toIso } from '../core/clock.js';
+import type { ServiceContext } from '../core/context.js';
+import type { Database, MailDeliveryStatus } from '../core/db/index.js';
+import { Forbidden, NotFound } from '../core/errors.js';
+import { type EventType, eventTypes, type StoredEvent } from '../core/events.js';
+import { bracket, mintMessageId, ticketThreadId } from './message-ids.js';
+import { canMail } from './policies.js';
+import { replyMarker } from './reply-text.js';
+import { loadTemplate, type MailTemplateName, renderMail, type TemplateValues } from './templates.js';
+
+/** Waits after the 1st, 2nd, … failed attempt; after the last the delivery is failed (7 attempts, ~17 h). */
+export const mailRetryDelaysMs: readonly number[] = [
+  60_000, 300_000, 900_000, 3_600_000, 14_400_000, 43_200_000,
+];
+export const mailMaxAttempts = mailRetryDelaysMs.length + 1;
+const sendTimeoutMs = 30_000;
+
+/** The events this stage answers. SLA and escalation events exist once core/events.ts lists them. */
+const wanted = [
+  'ticket.created',
+  'ticket.commented',
+  'ticket.state_changed',
+  'ticket.assigned',
+  'ticket.sla_warning',
+  'ticket.sla_breached',
+  'ticket.escalated',
+];
+export const mailEventTypes: EventType[] = eventTypes.filter((t) => wanted.includes(t));
+
+export interface MailDelivery {
+  id: number;
+  eventId: number | null;
+  template: string;
+  ticketId: number | null;
+  userId: number | null;
+  to: string;
+  subject: string;
+  messageId: string;
+  inReplyTo: string | null;
+  status: MailDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+  sentAt: number | null;
+}
+
+type Trx = Transaction<Database>;
+
+interface Recipient {
+  id: number;
+  email: string;
+  name: string;
+}
+
+const robotAddress = /^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|donotreply)@/i;
+
+// ---- fan-out (in the relay's transaction) ------------------------------------------------------------------
+
+/** Write the deliveries an event calls for; returns how many were queued to send. */
+export async function fanOutMail(ctx: ServiceContext, trx: Trx, event: StoredEvent): Promise<number> {
+  const p = event.payload as Record<string, unknown>;
+  const ticketId = Number(p.ticketId ?? (event.subjectType === 'ticket' ? event.subjectId : Number.NaN));
+  if (!Number.isSafeInteger(ticketId)) return 0;
+  const ticket = await trx.selectFrom('tickets').selectAll().where('id', '=', ticketId).executeTakeFirst();
+  if (!ticket) return 0;
+
+  let template: MailTemplateName | null = null;
+  let recipientIds: number[] = [];
+  const values: TemplateValues = {};
+  let commentId: number | null = null;
+  let skipActor = true;
+  const watchers = async () =>
+    (
+      await trx.selectFrom('ticket_watchers').select('user_id').where('ticket_id', '=', ticketId).execute()
+    ).map((w) => w.user_id);
+  const groupMembers = async (groupId: number | null | undefined) =>
+    groupId == null
+      ? []
+      : (
+          await trx.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()
+        ).map((m) => m.user_id);
+
+  switch (event.type) {
+    case 'ticket.created':
+      template = 'ticket_created';
+      recipientIds = [ticket.requester_id];
+      skipActor = false; // the requester filed it and still wants the acknowledgement
+      break;
+    case 'ticket.commented': {
+      // Internal notes never leave the staff: no mail at all.
+      if (p.internal === true) return 0;
+      commentId = Number(p.commentId);
+      const comment = await trx
+        .selectFrom('comments')
+        .selectAll()
+        .where('id', '=', commentId)
+        .executeTakeFirst();
+      if (!comment || comment.internal === 1) return 0;
+      values['comment.body'] = comment.body;
+      const author = await trx
+        .selectFrom('users')
+        .select('role')
+        .where('id', '=', comment.author_id)
+        .executeTakeFirst();
+      if (author && author.role !== 'requester') {
+        template = 'comment_added';
+        recipientIds = [ticket.requester_id, ...(await watchers())];
+      } else {
+        template = 'requester_replied';
+        recipientIds = ticket.assignee_id !== null ? [ticket.assignee_id] : [];
+      }
+      break;
+    }
+    case 'ticket.state_changed':
+      if (p.to !== 'resolved') return 0;
+      template = 'ticket_resolved';
+      recipientIds = [ticket.requester_id];
+      break;
+    case 'ticket.assigned': {
+      const assignee = p.assigneeId === undefined ? ticket.assignee_id : (p.assigneeId as number | null);
+      if (assignee === null || assignee === p.previousAssigneeId) return 0;
+      template = 'ticket_assigned';
+      recipientIds = [assignee];
+      break;
+    }
+    default: {
+      const type = event.type as string;
+      values['sla.target'] = String(p.target ?? '');
+      values['sla.dueAt'] = typeof p.dueAt === 'number' ? (toIso(p.dueAt) ?? '') : String(p.dueAt ?? '');
+      values['escalation.level'] = String(p.level ?? '');
+      values['escalation.reason'] = String(p.reason ?? '');
+      if (type === 'ticket.sla_warning') {
+        template = 'sla_warning';
+        recipientIds =
+          ticket.assignee_id !== null ? [ticket.assignee_id] : await groupMembers(ticket.group_id);
+      } else if (type === 'ticket.sla_breached' || type === 'ticket.escalated') {
+        template = type === 'ticket.escalated' ? 'escalated' : 'sla_breached';
+        recipientIds = [
+          ...(ticket.assignee_id !== null ? [ticket.assignee_id] : []),
+          ...(await groupMembers((p.toGroupId as number | undefined) ?? ticket.group_id)),
+        ];
+        if (p.toManager === true) {
+          const managers = await trx
+            .selectFrom('users')
+            .select('id')
+            .where('role', '=', 'manager')
+            .where('active', '=', 1)
+            .execute();
+          recipientIds.push(...managers.map((m) => m.id));
+        }
+        skipActor = false;
+      } else {
+        return 0;
+      }
+    }
+  }
+  if (!template) return 0;
+  let ids = [...new Set(recipientIds)];
+  if (skipActor && event.actorId !== null) ids = ids.filter((id) => id !== event.actorId);
+  if (ids.length === 0) return 0;
+  const users = await trx
+    .selectFrom('users')
+    .select(['id', 'email', 'name'])
+    .where('id', 'in', ids)
+    .where('active', '=', 1)
+    .orderBy('id')
+    .execute();
+  const recipients: Recipient[] = users.filter(
+    (u) => !robotAddress.test(u.email) && u.email.toLowerCase() !== ctx.config.mailFrom.toLowerCase(),
+  );
+  if (recipients.length === 0) return 0;
+
+  const actor =
+    event.actorId !== null
+      ? await trx.selectFrom('users').select('name').where('id', '=', event.actorId).executeTakeFirst()
+      : undefined;
+  const tpl = await loadTemplate(trx, template);
+  const thread = await threadOf(ctx, trx, ticketId);
+  Object.assign(values, {
+    'ticket.id': String(ticket.id),
+    'ticket.title': ticket.title,
+    'ticket.status': ticket.status,
+    'ticket.priority': String(ticket.priority),
+    'ticket.url': ctx.config.publicUrl
+      ? `${ctx.config.publicUrl.replace(/\/$/, '')}/tickets/${ticket.id}`
+      : `ticket ${ticket.id}`,
+    'actor.name': actor?.name ?? 'opsdesk',
+    'reply.marker': replyMarker,
+  } satisfies TemplateValues);
+
+  const now = ctx.clock.now();
+  const enabled = ctx.config.smtpOutUrl !== null;
+  let queued = 0;
+  for (const r of recipients) {
+    const mail = renderMail(tpl, { ...values, 'recipient.name': r.name }, ticket.id);
+    const messageId = mintMessageId(ctx.config.mailDomain, ticket.id);
+    const inserted = await trx
+      .insertInto('mail_deliveries')
+      .values({
+        event_id: event.id,
+        template,
+        ticket_id: ticket.id,
+        user_id: r.id,
+        to_address: r.email,
+        subject: mail.subject,
+        text_body: mail.text,
+        html_body: mail.html,
+        message_id: messageId,
+        in_reply_to: thread.inReplyTo,
+        references: thread.references.join(' '),
+        status: enabled ? 'pending' : 'disabled',
+        attempts: 0,
+        next_attempt_at: enabled ? now : null,
+        last_error: enabled ? null : 'outbound mail is disabled: OPSDESK_SMTP_OUT_URL is not set',
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.columns(['event_id', 'template', 'to_address']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) continue; // this event was fanned out before (a redispatch)
+    await trx
+      .insertInto('mail_messages')
+      .values({
+        message_id: messageId,
+        direction: 'out',
+        ticket_id: ticket.id,
+        comment_id: commentId,
+        created_at: now,
+      })
+      .onConflict((oc) => oc.column('message_id').doNothing())
+      .execute();
+    if (enabled) queued += 1;
+  }
+  return queued;
+}
+
+/**
+ * The thread headers of a ticket's next mail (RFC 5322 §3.6.4): In-Reply-To the latest message of the
+ * ticket, References the root (the mail that opened it, or a stable id for tickets filed otherwise) and the
+ * latest few, so clients thread the whole conversation.
+ */
+async function threadOf(
+  ctx: ServiceContext,
+  trx: Trx,
+  ticketId: number,
+): Promise<{ inReplyTo: string; references: string[] }> {
+  const rows = await trx
+    .selectFrom('mail_messages')
+    .select(['message_id', 'direction', 'created_at'])
+    .where('ticket_id', '=', ticketId)
+    .orderBy('created_at')
+    .execute();
+  const firstIn = rows.find((r) => r.direction === 'in');
+  const root = firstIn?.message_id ?? ticketThreadId(ctx.config.mailDomain, ticketId);
+  const recent = rows
+    .map((r) => r.message_id)
+    .filter((id) => id !== root)
+    .slice(-8);
+  const references = [root, ...recent].map(bracket);
+  return { inReplyTo: references[references.length - 1], references };
+}
+
+// ---- the worker ---------------------------------------------------------------------------------------------
+
+const transports = new WeakMap<object, Transporter>();
+const workers = new WeakSet<object>();
+const nudged = new WeakSet<object>();
+const passes = new WeakMap<object, Promise<MailPassResult>>();
+
+export interface MailPassResult {
+  attempted: number;
+  sent: number;
+  retrying: number;
+  failed: number;
+}
+
+function transportOf(ctx: ServiceContext): Transporter | null {
+  if (!ctx.config.smtpOutUrl) return null;
+  let t = transports.get(ctx);
+  if (!t) {
+    t = nodemailer.createTransport(ctx.config.smtpOutUrl, {
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: sendTimeoutMs,
+    } as never);
+    transports.set(ctx, t);
+  }
+  return t;
+}
+
+export function enableMailWorker(ctx: ServiceContext): boolean {
+  if (workers.has(ctx)) return false;
+  workers.add(ctx);
+  return true;
+}
+
+export function disableMailWorker(ctx: ServiceContext): void {
+  workers.delete(ctx);
+  transports.get(ctx)?.close();
+  transports.delete(ctx);
+}
+
+/** Send soon, once the relay's pass that wrote the rows has committed. */
+export function nudgeMail(ctx: ServiceContext): void {
+  if (!workers.has(ctx) || nudged.has(ctx)) return;
+  nudged.add(ctx);
+  setImmediate(() => {
+    nudged.delete(ctx);
+    void ctx.events
+      .idle()
+      .then(() => deliverMailDue(ctx))
+      .catch((err) => ctx.log.error({ err }, 'mail delivery pass failed'));
+  });
+}
+
+/** Send every due delivery; passes in one process run one at a time, rows are leased across instances. */
+export async function deliverMailDue(ctx: ServiceContext, limit = 100): Promise<MailPassResult> {
+  for (let running = passes.get(ctx); running; running = passes.get(ctx))
+    await running.catch(() => undefined);
+  const pass = runPass(ctx, limit);
+  passes.set(ctx, pass);
+  try {
+    return await pass;
+  } finally {
+    passes.delete(ctx);
+  }
+}
+
+async function runPass(ctx: ServiceContext, limit: number): Promise<MailPassResult> {
+  const result: MailPassResult = { attempted: 0, sent: 0, retrying: 0, failed: 0 };
+  const transport = transportOf(ctx);
+  if (!transport) return result;
+  const now = ctx.clock.now();
+  const claimed = await ctx.db.transaction().execute(async (trx) => {
+    let q = trx
+      .selectFrom('mail_deliveries')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .orderBy('next_attempt_at')
+      .orderBy('id')
+      .limit(limit);
+    if (ctx.caps.supportsSkipLocked) q = q.forUpdate().skipLocked();
+    const rows = await q.execute();
+    if (rows.length > 0) {
+      await trx
+        .updateTable('mail_deliveries')
+        .set({ next_attempt_at: now + sendTimeoutMs + 60_000 })
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+    }
+    return rows;
+  });
+  for (const row of claimed) {
+    result.attempted += 1;
+    const attempts = row.attempts + 1;
+    try {
+      const refs = row.references ? row.references.split(' ').filter(Boolean) : [];
+      await transport.sendMail({
+        from: ctx.config.mailFrom,
+        to: row.to_address,
+        subject: row.subject,
+        text: row.text_body,
+        html: row.html_body,
+        messageId: bracket(row.message_id),
+        ...(row.in_reply_to ? { inReplyTo: row.in_reply_to } : {}),
+        ...(refs.length ? { references: refs } : {}),
+        headers: {
+          // RFC 3834: an automatic message; responders must not answer it, which breaks loops at their end.
+          'Auto-Submitted': 'auto-generated',
+          'X-Auto-Response-Suppress': 'All',
+          ...(row.ticket_id !== null ? { 'X-Opsdesk-Ticket': String(row.ticket_id) } : {}),
+        },
+      });
+      const at = ctx.clock.now();
+      await ctx.db
+        .updateTable('mail_deliveries')
+        .set({
+          status: 'sent',
+          attempts,
+          next_attempt_at: null,
+          last_error: null,
+          sent_at: at,
+          updated_at: at,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      result.sent += 1;
+    } catch (err) {
+      const e = err as { responseCode?: number; message?: string; code?: string };
+      // A 5xx answer is permanent (RFC 5321 §4.2.1): retrying would only repeat it.
+      const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
+      const giveUp = permanent || attempts >= mailMaxAttempts;
+      const reason =
+        `${e.responseCode ? `smtp_${e.responseCode}` : (e.code ?? 'network')}: ${e.message ?? String(err)}`.slice(
+          0,
+          1000,
+        );
+      const at = ctx.clock.now();
+      await ctx.db
+        .updateTable('mail_deliveries')
+        .set({
+          status: giveUp ? 'failed' : 'pending',
+          attempts,
+          next_attempt_at: giveUp ? null : at + mailRetryDelaysMs[attempts - 1],
+          last_error: reason,
+          updated_at: at,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      ctx.log.warn({ deliveryId: row.id, attempts, giveUp, reason }, 'mail delivery failed');
+      if (giveUp) result.failed += 1;
+      else result.retrying += 1;
+    }
+  }
+  return result;
+}
+
+// ---- the delivery log (admin) ----------------------------------------------------------------------------------
+
+function toDelivery(r: {
+  id: number;
+  event_id: number | null;
+  template: string;
+  ticket_id: number | null;
+  user_id: number | null;
+  to_address: string;
+  subject: string;
+  message_id: string;
+  in_reply_to: string | null;
+  status: MailDeliveryStatus;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}): MailDelivery {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    template: r.template,
+    ticketId: r.ticket_id,
+    userId: r.user_id,
+    to: r.to_address,
+    subject: r.subject,
+    messageId: r.message_id,
+    inReplyTo: r.in_reply_to,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    sentAt: r.sent_at,
+  };
+}
+
+export async function listMailDeliveries(
+  ctx: ServiceContext,
+  actor: Actor,
+  query: { status?: MailDeliveryStatus; ticketId?: number; beforeId?: number; limit: number },
+): Promise<MailDelivery[]> {
+  if (!canMail(actor, 'mail.manage'))
+    throw new Forbidden('forbidden', 'Only an admin may read the mail logs.');
+  let q = ctx.db.selectFrom('mail_deliveries').selectAll().orderBy('id', 'desc').limit(query.limit);
+  if (query.status) q = q.where('status', '=', query.status);
+  if (query.ticketId !== undefined) q = q.where('ticket_id', '=', query.ticketId);
+  if (query.beforeId !== undefined) q = q.where('id', '<', query.beforeId);
+  return (await q.execute()).map(toDelivery);
+}
+
+/** Send again now, with a fresh round of retries (a failed delivery, or a disabled one once mail is set up). */
+export async function retryMailDelivery(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: number,
+): Promise<MailDelivery> {
+  if (!canMail(actor, 'mail.manage')) throw new Forbidden('forbidden', 'Only an admin may retry mail.');
+  const now = ctx.clock.now();
+  const row = await ctx.db
+    .selectFrom('mail_deliveries')
+    .select(['id', 'status'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new NotFound('mail_delivery_not_found', `No mail delivery ${id}.`);
+  if (row.status !== 'sent') {
+    await ctx.db
+      .updateTable('mail_deliveries')
+      .set({ status: 'pending', attempts: 0, next_attempt_at: now, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+    if (ctx.config.smtpOutUrl) await deliverMailDue(ctx);
+  }
+  return toDelivery(
+    await ctx.db.selectFrom('mail_deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+  );
+}
