@@ -13,6 +13,10 @@ export const eventTypes = [
   'ticket.commented',
   'ticket.assigned',
   'ticket.state_changed',
+  // SLA engine (src/sla): payload {ticketId, target?, dueAt?, level?, reason?, toGroupId?, toManager?}
+  'ticket.sla_warning',
+  'ticket.sla_breached',
+  'ticket.escalated',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

@@ -254,6 +254,97 @@ export interface MailDeliveriesTable {
   sent_at: number | null;
 }
 
+export interface SlaCalendarsTable {
+  id: Generated<number>;
+  name: string;
+  time_zone: string;
+  always_open: number;
+  /** JSON [{day, start, end}] */
+  hours: string;
+  /** JSON [{date, name, yearly}] */
+  holidays: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SlaPoliciesTable {
+  id: Generated<number>;
+  name: string;
+  position: number;
+  active: number;
+  /** JSON; see src/sla/policies.ts */
+  conditions: string;
+  targets: string;
+  levels: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SlaOlasTable {
+  id: Generated<number>;
+  group_id: number;
+  minutes: number;
+  calendar_id: number | null;
+  warn_percent: number | null;
+  /** JSON array of ticket states */
+  pause_statuses: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SlaTicketClocksTable {
+  ticket_id: number;
+  policy_id: number | null;
+  pinned_policy_id: number | null;
+  is_open: number;
+  ticket_created_at: number;
+  group_id: number | null;
+  assignee_id: number | null;
+  computed_at: number;
+  /** JSON: the clocks as the API shows them */
+  clocks: string;
+  first_response_due_at: number | null;
+  first_response_achieved_at: number | null;
+  first_response_margin_ms: number | null;
+  first_response_breached: number;
+  resolution_due_at: number | null;
+  resolution_achieved_at: number | null;
+  resolution_margin_ms: number | null;
+  resolution_breached: number;
+  next_check_at: number | null;
+}
+
+export interface SlaFiredTable {
+  id: Generated<number>;
+  ticket_id: number;
+  target: string;
+  level: string;
+  cycle: number;
+  due_at: number | null;
+  fired_at: number;
+}
+
+export type EscalationKind = 'manual' | 'automatic';
+export type EscalationStatus = 'open' | 'resolved' | 'handed_on';
+
+export interface SlaEscalationsTable {
+  id: Generated<number>;
+  ticket_id: number;
+  kind: EscalationKind;
+  level: number;
+  target: string | null;
+  reason: string;
+  from_group_id: number | null;
+  to_group_id: number | null;
+  to_manager: number;
+  actor_id: number | null;
+  status: EscalationStatus;
+  created_at: number;
+  closed_at: number | null;
+  closed_by: number | null;
+  note: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -277,6 +368,12 @@ export interface Database {
   mail_messages: MailMessagesTable;
   mail_templates: MailTemplatesTable;
   mail_deliveries: MailDeliveriesTable;
+  sla_calendars: SlaCalendarsTable;
+  sla_policies: SlaPoliciesTable;
+  sla_olas: SlaOlasTable;
+  sla_ticket_clocks: SlaTicketClocksTable;
+  sla_fired: SlaFiredTable;
+  sla_escalations: SlaEscalationsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -1,0 +1,50 @@
+// The SLA domain's face: business calendars, policies and OLAs, ticket clocks, escalations, reports, and
+// registerSla — the one call the serve command makes to keep clocks current and run the escalation engine.
+import type { ServiceContext } from '../core/context.js';
+import type { EventType } from '../core/events.js';
+import type { JobScheduler } from '../core/jobs.js';
+import { runEscalationCycle } from './escalations.js';
+import { refreshTicketClocks } from './ticket-clocks.js';
+
+export * from './business-calendar.js';
+export * from './calendars.js';
+export * from './escalations.js';
+export * from './permissions.js';
+export * from './policies.js';
+export * from './reports.js';
+export { type ClockPhase, type ClockTarget, type SlaClock, type SlaTarget, slaTargets } from './sla-clock.js';
+export {
+  type ClockSummary,
+  getTicketSla,
+  refreshTicketClocks,
+  setTicketPolicy,
+  storedTicketSlas,
+  type TicketSla,
+  ticketSlaFor,
+} from './ticket-clocks.js';
+
+/** The ticket events after which a ticket's clocks are recomputed. */
+export const slaClockEvents: EventType[] = [
+  'ticket.created',
+  'ticket.updated',
+  'ticket.commented',
+  'ticket.assigned',
+  'ticket.state_changed',
+];
+
+/** How often the escalation engine looks for due warnings, breaches and levels. */
+export const escalationIntervalMs = 30_000;
+
+/** Keep each ticket's stored clocks current: recomputed, in the relay's transaction, after every change. */
+export function subscribeSla(ctx: ServiceContext): void {
+  ctx.events.subscribe('sla-clocks', slaClockEvents, async (event, trx) => {
+    if (event.subjectType !== 'ticket') return;
+    await refreshTicketClocks(trx, [Number(event.subjectId)], ctx.clock.now());
+  });
+}
+
+/** What the serve command calls once: the clock subscriber and the escalation job. */
+export function registerSla(ctx: ServiceContext, jobs: JobScheduler): void {
+  subscribeSla(ctx);
+  jobs.every('sla-escalations', escalationIntervalMs, () => runEscalationCycle(ctx));
+}
