@@ -10,6 +10,7 @@ import { loadConfig } from '../core/config.js';
 import { JobScheduler } from '../core/jobs.js';
 import { openContext } from '../core/runtime.js';
 import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/index.js';
+import { registerMail } from '../mail/index.js';
 import { registerNotify } from '../notify/index.js';
 import { note } from './command-context.js';
 import { demoSignIns } from './database-commands.js';
@@ -42,6 +43,7 @@ export async function serveCommand(): Promise<void> {
     app = await buildApp(ctx, { metrics, logger: { level: config.logLevel } });
     jobs = new JobScheduler(log);
     registerNotify(ctx, jobs);
+    await registerMail(ctx, jobs); // mail in (SMTP, IMAP) and out; its listener ends with the process
     jobs.start();
     await app.listen({ host: config.host, port: config.port });
 
