@@ -1,0 +1,110 @@
+// What the browser tests need: Debian's Chromium (with a plain message saying how to install it when it is
+// missing), an up-to-date web/dist (built here when the sources are newer), and a real server on a
+// temporary SQLite database, listening on a free port, whose clock follows real time (the browser's
+// cookies expire by real time).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { makeApp, type TestApp } from '../support/context.js';
+
+export const chromiumPath = process.env.OPSDESK_CHROMIUM ?? '/usr/bin/chromium';
+export const root = path.resolve(import.meta.dirname, '../..');
+export const outDir = path.join(root, 'test-output', 'e2e');
+const webDir = path.join(root, 'web');
+
+export const installHint =
+  `The browser tests drive Chromium at ${chromiumPath}, which is missing. Install it with:\n\n` +
+  '    sudo apt-get install -y chromium\n\n' +
+  '(Debian/Ubuntu; or set OPSDESK_CHROMIUM to a Chromium binary.) CI installs it in .ci/run.';
+
+export function requireChromium(): void {
+  if (!fs.existsSync(chromiumPath)) throw new Error(installHint);
+}
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'dist' || e.name === 'node_modules') continue;
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/** Build web/dist once, when it is missing or older than the web sources. */
+export function ensureWebBuilt(): void {
+  const index = path.join(webDir, 'dist', 'index.html');
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest(webDir)) return;
+  const vite = path.join(root, 'node_modules', '.bin', 'vite');
+  const r = spawnSync(vite, ['build', '--config', path.join(webDir, 'vite.config.ts')], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+export interface Server extends TestApp {
+  base: string;
+}
+
+export async function startServer(): Promise<Server> {
+  const t = await makeApp('sqlite', { OPSDESK_LOGIN_RATE_PER_MINUTE: '10000' });
+  t.clock.set(Date.now());
+  const tick = setInterval(() => t.clock.set(Date.now()), 20);
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = t.app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    ...t,
+    base: `http://127.0.0.1:${port}`,
+    close: async () => {
+      clearInterval(tick);
+      await t.close();
+    },
+  };
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
+
+export const desktop = { width: 1280, height: 800 };
+export const phone = { width: 390, height: 844 };
+
+export async function signInPage(browser: Browser, base: string, email: string, password: string, viewport = desktop): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, baseURL: base });
+  const page = await context.newPage();
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+  return { context, page };
+}
+
+const axeSource = fs.readFileSync(path.join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's violations of serious or critical impact on the current page. */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(outDir, { recursive: true });
+  await page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: false });
+}
