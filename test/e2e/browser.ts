@@ -37,7 +37,9 @@ export function ensureWebBuilt(): void {
   const index = path.join(webDir, 'dist', 'index.html');
   if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest(webDir)) return;
   const vite = path.join(root, 'node_modules', '.bin', 'vite');
-  const r = spawnSync(vite, ['build', '--config', path.join(webDir, 'vite.config.ts')], { cwd: root, encoding: 'utf8' });
+  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const r = spawnSync(vite, ['build', '--config', path.join(webDir, 'vite.config.ts')], { cwd: root, encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
 }
 

@@ -271,6 +271,7 @@ describe('web app in Chromium', () => {
     await first.waitForLoadState('networkidle');
     const gz = [...scripts].reduce((n, p) => n + zlib.gzipSync(fs.readFileSync(path.join(root, 'web', 'dist', p)), { level: 9 }).length, 0);
     perf.firstLoadJsGzipKB = Math.round(gz / 102.4) / 10;
+    perf.firstLoadScripts = [...scripts].join(' ');
     await fresh.close();
     expect(gz).toBeLessThanOrEqual(300 * 1024);
 

@@ -30,9 +30,9 @@ export function Timeline({ ticketId }: { ticketId: number }) {
 
   const items: Item[] = [
     ...(comments.data ?? []).map((c) => ({ kind: 'comment' as const, at: c.createdAt, key: `c${c.id}`, comment: c })),
-    // Comments show themselves; their history entries would only repeat them.
+    // Comments and attachments show themselves; their history entries would only repeat them.
     ...(history.data ?? [])
-      .filter((h) => h.field !== 'comment' && h.field !== 'internal_note')
+      .filter((h) => h.field !== 'comment' && h.field !== 'internal_note' && h.field !== 'attachment')
       .map((h) => ({ kind: 'change' as const, at: h.at, key: `h${h.id}`, change: h })),
     ...(attachments.data ?? []).map((a) => ({ kind: 'attachment' as const, at: a.createdAt, key: `a${a.id}`, attachment: a })),
   ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.key.localeCompare(b.key));

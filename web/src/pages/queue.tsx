@@ -266,7 +266,7 @@ export function QueuePage() {
         <div className="page-head">
           <h1 id="queue-title">{queues[queue]?.label ?? 'Queue'}</h1>
           <span className="muted" role="status">
-            {list.isPending ? 'Loading…' : `${items.length}${list.hasNextPage ? '+' : ''} tickets`}
+            {list.isPending ? 'Loading…' : `${items.length}${list.hasNextPage ? '+' : ''} ticket${items.length === 1 ? '' : 's'}`}
           </span>
         </div>
         <div className="filters" role="group" aria-label="Filters">
