@@ -7,7 +7,7 @@ import * as sla from './2026-11-24-sla.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
+  '2026-11-24-mail': mail,
   '2026-11-24-saved-views': savedViews,
   '2026-11-24-sla': sla,
-  '2026-11-24-mail': mail,
 };
