@@ -63,7 +63,10 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
       index: false,
       cacheControl: false,
       // Vite names assets by their content's hash: a name never changes meaning.
-      setHeaders: (reply) => reply.header('cache-control', 'public, max-age=31536000, immutable'),
+      // (setHeaders also runs for reply.sendFile below: only files under assets/ are immutable.)
+      setHeaders: (reply, file) => {
+        if (path.resolve(file).startsWith(assets + path.sep)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      },
     });
   } else {
     await app.register(fastifyStatic, { root: dist, serve: false });

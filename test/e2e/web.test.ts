@@ -303,9 +303,26 @@ describe('web app in Chromium', () => {
     await page.getByRole('list', { name: 'Timeline' }).waitFor();
     perf.ticketOpenFromQueue1000Ms = Date.now() - t1;
 
-    // Bulk action on two selected tickets, with the keyboard to move to the next ticket.
+    // The keyboard moves to the next ticket of the queue.
+    const before = page.url();
     await page.locator('body').press('j');
-    await page.waitForURL(/\/tickets\/\d+$/);
+    await page.waitForURL((u) => u.href !== before && /\/tickets\/\d+$/.test(u.pathname));
+
+    // Bulk: select two tickets, assign them to me; then save the filtered list as a view.
+    await page.goto('/queue?queue=open&tag=mail');
+    await page.getByRole('link', { name: /Bulk ticket 995:/ }).waitFor();
+    await page.getByRole('checkbox', { name: /^Select #/ }).nth(0).check();
+    await page.getByRole('checkbox', { name: /^Select #/ }).nth(1).check();
+    await page.getByRole('region', { name: 'Bulk actions' }).getByRole('button', { name: 'Assign to me' }).click();
+    await page.getByText('Changed 2 tickets.').waitFor();
+    const mine = await apiAs('tech', 'GET', '/api/v1/tickets?assigneeId=me&tag=mail');
+    expect(mine.body.items).toHaveLength(2);
+    await page.getByLabel('Name for this view').fill('Mail quota');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('link', { name: 'Mail quota' }).waitFor();
+    await page.goto('/queue?queue=mine');
+    await page.getByRole('link', { name: 'Mail quota' }).click();
+    await page.waitForURL(/tag=mail/);
     await context.close();
   }, 180_000);
 });

@@ -99,23 +99,22 @@ function SavedViews({ current }: { current: string }) {
   );
 }
 
-function BulkBar({ ids, onDone }: { ids: number[]; onDone: () => void }) {
+function BulkBar({ ids, onDone }: { ids: number[]; onDone: (message: string | null, clear: boolean) => void }) {
   const user = useUser();
   const dir = useDirectory();
   const qc = useQueryClient();
-  const [message, setMessage] = useState<string | null>(null);
   const bulk = useMutation({
     mutationFn: (changes: Record<string, unknown>) =>
       api<{ results: { id: number; ok: boolean; error?: { detail: string } }[] }>('/api/v1/tickets/bulk', { method: 'POST', body: { ids, changes } }),
     onSuccess: (r) => {
       const failed = r.results.filter((x) => !x.ok);
-      setMessage(
+      onDone(
         failed.length === 0
           ? `Changed ${r.results.length} ticket${r.results.length === 1 ? '' : 's'}.`
           : `Changed ${r.results.length - failed.length}; ${failed.length} refused: ${failed.map((f) => `#${f.id} ${f.error?.detail ?? ''}`).join('; ')}`,
+        failed.length === 0,
       );
       void qc.invalidateQueries({ queryKey: ['tickets'] });
-      if (failed.length === 0) onDone();
     },
   });
   return (
@@ -159,12 +158,10 @@ function BulkBar({ ids, onDone }: { ids: number[]; onDone: () => void }) {
           </select>
         </label>
       )}
-      <button type="button" className="ghost" onClick={onDone}>
+      <button type="button" className="ghost" onClick={() => onDone(null, true)}>
         Clear selection
       </button>
-      <span role="status" className="bulk-status">
-        {bulk.isPending ? 'Working…' : message}
-      </span>
+      {bulk.isPending && <span className="bulk-status">Working…</span>}
       <ErrorMessage error={bulk.error} title="The bulk change failed." />
     </div>
   );
@@ -191,6 +188,7 @@ export function QueuePage() {
   useEffect(() => rememberQueue(items.map((t) => t.id), viewQuery), [items, viewQuery]);
 
   const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [bulkMessage, setBulkMessage] = useState<string | null>(null);
   const [cursor, setCursor] = useState(0);
   useEffect(() => setSelected(new Set()), [query]);
 
@@ -309,7 +307,18 @@ export function QueuePage() {
             </select>
           </label>
         </div>
-        {selected.size > 0 && <BulkBar ids={[...selected]} onDone={() => setSelected(new Set())} />}
+        {selected.size > 0 && (
+          <BulkBar
+            ids={[...selected]}
+            onDone={(message, clear) => {
+              setBulkMessage(message);
+              if (clear) setSelected(new Set());
+            }}
+          />
+        )}
+        <p role="status" className="bulk-status">
+          {bulkMessage}
+        </p>
         <ErrorMessage error={list.error} title="The queue could not be loaded." />
         {list.data && items.length === 0 && (
           <Empty title="Nothing here.">
