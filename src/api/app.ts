@@ -17,6 +17,7 @@ import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
 import { reportRoutes } from './routes/reports.js';
 import { savedViewRoutes } from './routes/saved-views.js';
+import { slaRoutes } from './routes/sla.js';
 import { systemRoutes } from './routes/system.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -90,6 +91,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(liveRoutes(ctx));
   await app.register(reportRoutes(ctx));
   await app.register(savedViewRoutes(ctx));
+  await app.register(slaRoutes(ctx));
   await registerWebApp(app);
   return app;
 }

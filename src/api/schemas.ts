@@ -81,6 +81,44 @@ export const StatusSchema = Type.Union([
 ]);
 export const TicketTypeSchema = Type.Union([Type.Literal('incident'), Type.Literal('request')]);
 
+// A ticket's SLA clocks (src/sla): due times in ISO 8601, durations in whole seconds (achieved and margin in
+// minutes, as Zammad stores them).
+export const SlaClockSchema = Type.Object({
+  target: Type.Union([
+    Type.Literal('first_response'),
+    Type.Literal('next_response'),
+    Type.Literal('resolution'),
+    Type.Literal('ola'),
+  ]),
+  phase: Type.Union([Type.Literal('inactive'), Type.Literal('running'), Type.Literal('paused'), Type.Literal('achieved')]),
+  cycle: Type.Integer(),
+  groupId: Nullable(Type.Integer()),
+  startedAt: Nullable(IsoTime),
+  dueAt: Nullable(IsoTime),
+  warnAt: Nullable(IsoTime),
+  targetSeconds: Type.Integer(),
+  elapsedSeconds: Type.Integer(),
+  remainingSeconds: Type.Integer(),
+  pausedSeconds: Type.Integer(),
+  warned: Type.Boolean(),
+  breached: Type.Boolean(),
+  achievedAt: Nullable(IsoTime),
+  achievedMinutes: Nullable(Type.Integer()),
+  marginMinutes: Nullable(Type.Integer()),
+});
+
+export const TicketSlaSchema = Type.Object({
+  policyId: Nullable(Type.Integer()),
+  policyName: Nullable(Type.String()),
+  pinned: Type.Boolean(),
+  computedAt: IsoTime,
+  firstResponseDueAt: Nullable(IsoTime),
+  nextResponseDueAt: Nullable(IsoTime),
+  resolutionDueAt: Nullable(IsoTime),
+  breached: Type.Boolean(),
+  clocks: Type.Array(SlaClockSchema),
+});
+
 export const TicketSchema = Type.Object(
   {
     id: Type.Integer(),
@@ -107,6 +145,8 @@ export const TicketSchema = Type.Object(
     tags: Type.Array(Type.String()),
     watcherIds: Type.Array(Type.Integer()),
     allowedTransitions: Type.Array(StatusSchema),
+    /** Staff only: the SLA clocks (exact on the single-ticket read, as stored in lists). */
+    sla: Type.Optional(TicketSlaSchema),
   },
   { $id: 'Ticket' },
 );

@@ -8,7 +8,8 @@ import { DateTime, IANAZone } from 'luxon';
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
 export interface WorkingHours {
-  day: Weekday;
+  /** ISO weekday, 1 = Monday … 7 = Sunday (checked by checkCalendarSpec). */
+  day: Weekday | number;
   /** Local wall time "HH:MM", inclusive. */
   start: string;
   /** Local wall time "HH:MM" (or "24:00"), exclusive; after start. */

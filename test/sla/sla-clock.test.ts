@@ -57,11 +57,11 @@ describe('SLA clocks', () => {
       dueAt: at('2026-03-02T11:00:00Z'),
       elapsedMs: 30 * min,
     });
-    expect(c.first_response.warning.expectedAt).toBe(at('2026-03-02T10:30:00Z'));
+    expect(c.first_response.warning?.expectedAt).toBe(at('2026-03-02T10:30:00Z'));
     // Resolution 8 h: Mon 10–12 and 13–17 (6 h), Tue 08–10.
     expect(c.resolution.dueAt).toBe(at('2026-03-03T09:00:00Z'));
-    expect(c.resolution.warning.expectedAt).toBe(at('2026-03-02T16:00:00Z')); // 6 h: Mon 17:00 CET
-    expect(c.resolution.levels.map((l: { expectedAt: number }) => l.expectedAt)).toEqual([
+    expect(c.resolution.warning?.expectedAt).toBe(at('2026-03-02T16:00:00Z')); // 6 h: Mon 17:00 CET
+    expect(c.resolution.levels.map((l) => l.expectedAt)).toEqual([
       at('2026-03-03T08:00:00Z'), // 1 h before: Tue 09:00 CET
       at('2026-03-03T11:00:00Z'), // 2 h after: Tue 12:00 CET
     ]);

@@ -29,6 +29,7 @@ import {
   updateCategory,
   updateTicket,
 } from '../../helpdesk/index.js';
+import { storedTicketSlas, ticketSlaFor } from '../../sla/index.js';
 import { requireActor } from '../authentication.js';
 import {
   Cursor,
@@ -42,6 +43,7 @@ import {
   TicketTypeSchema,
 } from '../schemas.js';
 import { attachmentView, commentView, historyView, ticketView } from '../views.js';
+import { slaView } from './sla.js';
 
 const level = (v: number | string | undefined): Level | undefined =>
   v === undefined ? undefined : parseLevel(v);
@@ -204,7 +206,15 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           filter.groupIds = actor.groupIds;
         }
         const page = await listTickets(ctx, actor, filter);
-        return { items: page.items.map(ticketView), nextCursor: page.nextCursor };
+        // The stored clocks, for the queue's countdown (one indexed read for the page).
+        const slas = await storedTicketSlas(ctx, actor, page.items.map((t) => t.id));
+        return {
+          items: page.items.map((t) => {
+            const sla = slas.get(t.id);
+            return sla ? { ...ticketView(t), sla: slaView(sla) } : ticketView(t);
+          }),
+          nextCursor: page.nextCursor,
+        };
       },
     );
 
@@ -218,7 +228,13 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           response: { 200: Type.Ref('Ticket'), ...problemResponses },
         },
       },
-      async (request) => ticketView(await getTicket(ctx, requireActor(request), request.params.id)),
+      async (request) => {
+        const actor = requireActor(request);
+        const ticket = await getTicket(ctx, actor, request.params.id);
+        // Recomputed on read from the ticket's history: exact right after any change.
+        const sla = await ticketSlaFor(ctx, actor, ticket.id);
+        return sla ? { ...ticketView(ticket), sla: slaView(sla) } : ticketView(ticket);
+      },
     );
 
     app.patch(
