@@ -90,7 +90,12 @@ export const SlaClockSchema = Type.Object({
     Type.Literal('resolution'),
     Type.Literal('ola'),
   ]),
-  phase: Type.Union([Type.Literal('inactive'), Type.Literal('running'), Type.Literal('paused'), Type.Literal('achieved')]),
+  phase: Type.Union([
+    Type.Literal('inactive'),
+    Type.Literal('running'),
+    Type.Literal('paused'),
+    Type.Literal('achieved'),
+  ]),
   cycle: Type.Integer(),
   groupId: Nullable(Type.Integer()),
   startedAt: Nullable(IsoTime),

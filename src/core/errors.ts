@@ -177,17 +177,25 @@ export const errorCatalogue = {
   },
   invalid_calendar: {
     kind: 'invalid',
-    meaning: 'A business calendar needs an IANA time zone, valid HH:MM working hours (or 24/7) and YYYY-MM-DD holidays.',
+    meaning:
+      'A business calendar needs an IANA time zone, valid HH:MM working hours (or 24/7) and YYYY-MM-DD holidays.',
   },
-  invalid_ics: { kind: 'invalid', meaning: 'The upload is not an iCalendar (.ics) file with events to import.' },
+  invalid_ics: {
+    kind: 'invalid',
+    meaning: 'The upload is not an iCalendar (.ics) file with events to import.',
+  },
   invalid_sla_policy: {
     kind: 'invalid',
-    meaning: 'An SLA policy needs a name, at least one target, known calendars and groups, and consistent levels.',
+    meaning:
+      'An SLA policy needs a name, at least one target, known calendars and groups, and consistent levels.',
   },
   calendar_not_found: { kind: 'not_found', meaning: 'No such business calendar.' },
   sla_policy_not_found: { kind: 'not_found', meaning: 'No such SLA policy.' },
   escalation_not_found: { kind: 'not_found', meaning: 'No such escalation.' },
-  sla_name_taken: { kind: 'conflict', meaning: 'Another business calendar or SLA policy already has this name.' },
+  sla_name_taken: {
+    kind: 'conflict',
+    meaning: 'Another business calendar or SLA policy already has this name.',
+  },
   calendar_in_use: { kind: 'conflict', meaning: 'The calendar is used by an SLA policy or a group OLA.' },
   escalation_closed: { kind: 'conflict', meaning: 'The escalation was already resolved or handed on.' },
   no_next_group: {

@@ -207,7 +207,11 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         }
         const page = await listTickets(ctx, actor, filter);
         // The stored clocks, for the queue's countdown (one indexed read for the page).
-        const slas = await storedTicketSlas(ctx, actor, page.items.map((t) => t.id));
+        const slas = await storedTicketSlas(
+          ctx,
+          actor,
+          page.items.map((t) => t.id),
+        );
         return {
           items: page.items.map((t) => {
             const sla = slas.get(t.id);
