@@ -69,7 +69,7 @@ export async function pollImapOnce(
             await refuseTooLarge(ctx, { source: 'imap', sizeBytes: msg.size ?? 0 });
           } else {
             const full = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-            if (!full?.source) throw new Error(`imap: message ${uid} has no source`);
+            if (full === false || !full.source) throw new Error(`imap: message ${uid} has no source`);
             await receiveMail(ctx, { source: 'imap', raw: full.source });
           }
           // Stored (or logged as refused): only now is it taken off the server's unseen list.
