@@ -12,6 +12,7 @@ import { openContext } from '../core/runtime.js';
 import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/index.js';
 import { registerMail } from '../mail/index.js';
 import { registerNotify } from '../notify/index.js';
+import { registerSla } from '../sla/index.js';
 import { note } from './command-context.js';
 import { demoSignIns } from './database-commands.js';
 
@@ -43,6 +44,7 @@ export async function serveCommand(): Promise<void> {
     app = await buildApp(ctx, { metrics, logger: { level: config.logLevel } });
     jobs = new JobScheduler(log);
     registerNotify(ctx, jobs);
+    registerSla(ctx, jobs); // SLA clocks kept current, and the escalation engine every 30 s
     await registerMail(ctx, jobs); // mail in (SMTP, IMAP) and out; its listener ends with the process
     jobs.start();
     await app.listen({ host: config.host, port: config.port });

@@ -15,6 +15,7 @@ import {
   rateTicket,
   updateTicket,
 } from '../helpdesk/index.js';
+import { installDemoSla } from '../sla/index.js';
 import { type PersonRef, planTimeline, type Step } from './demo-timeline.js';
 import {
   type DemoGroupKey,
@@ -197,6 +198,8 @@ export async function loadDemoOrganisation(
     .where('dispatched_at', 'is', null)
     .where('id', '>', Number(firstEvent?.id ?? 0))
     .execute();
+  // Business calendars, SLA policies per priority and escalations; every ticket gets its clocks.
+  await installDemoSla(ctx);
 
   return {
     users: 1 + technicians.length + requesterActors.length,

@@ -121,7 +121,7 @@ export interface CycleResult {
 }
 
 /**
- * One evaluation cycle: give clocks to open tickets that have none, then take the tickets whose next check
+ * One evaluation cycle: give clocks to open tickets that have none, (open or not: the reports read them), then take the tickets whose next check
  * is due (an indexed range, never a scan of every ticket), fire what they have crossed, and store their next
  * check. Safe to run anywhere at any time: a firing that another instance made first is skipped.
  */
@@ -141,7 +141,6 @@ export async function runEscalationCycle(
       .leftJoin('sla_ticket_clocks as c', 'c.ticket_id', 't.id')
       .select('t.id')
       .where('c.ticket_id', 'is', null)
-      .where('t.status', 'in', ['new', 'assigned', 'in_progress', 'pending'])
       .limit(batch)
       .execute();
     if (missing.length === 0) break;
