@@ -8,9 +8,10 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServiceContext } from '../core/context.js';
+import { Invalid } from '../core/errors.js';
 import { registerAuthentication } from './authentication.js';
 import { ServiceMetrics } from './metrics.js';
-import { registerProblemHandlers } from './problems.js';
+import { registerProblemHandlers, sendProblem } from './problems.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { liveRoutes } from './routes/live.js';
@@ -25,6 +26,16 @@ import { sharedSchemas } from './schemas.js';
 import { registerWebApp } from './web-app.js';
 
 export const version = '0.1.0';
+
+function findNul(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (depth > 32 || value === null || typeof value !== 'object') return null;
+  for (const [k, v] of Object.entries(value)) {
+    const hit = findNul(v, `${path}/${k}`, depth + 1);
+    if (hit !== null) return hit;
+  }
+  return null;
+}
 
 export interface AppOptions {
   metrics?: ServiceMetrics;
@@ -47,6 +58,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     })(),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     routerOptions: { maxParamLength: 200 },
+    // Errors the router raises before any route runs (a malformed or over-long URL) get problem+json too.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH';
+      sendProblem(request, reply, tooLong ? 414 : 400, tooLong ? 'uri_too_long' : 'validation_failed', tooLong ? 'A path segment is too long.' : 'The URL is malformed.');
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   for (const s of sharedSchemas) app.addSchema(s);
@@ -73,6 +89,19 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
   registerAuthentication(app, ctx);
+
+  // No text column (on PostgreSQL) can hold U+0000, and no person types it: refuse it in any JSON string
+  // with a 400 naming the field, rather than fail deep in the database.
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== null && typeof request.body === 'object' && !request.isMultipart()) {
+      const field = findNul(request.body, '');
+      if (field !== null) {
+        throw new Invalid('validation_failed', `${field || '/'}: must not contain NUL characters`, [
+          { field: field || '/', message: 'must not contain NUL (U+0000) characters' },
+        ]);
+      }
+    }
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -12,6 +12,7 @@ export type ErrorKind =
   | 'unsupported_media_type'
   | 'rate_limited'
   | 'unavailable'
+  | 'uri_too_long'
   | 'internal';
 
 export interface FieldError {
@@ -90,6 +91,7 @@ export const httpStatusOfKind: Record<ErrorKind, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
+  uri_too_long: 414,
   internal: 500,
 };
 
@@ -154,6 +156,7 @@ export const errorCatalogue = {
     kind: 'conflict',
     meaning: 'The inbound mail was processed already, or refused unread, and cannot be retried.',
   },
+  uri_too_long: { kind: 'uri_too_long', meaning: 'A path segment or the URL is longer than the service accepts.' },
   body_too_large: { kind: 'too_large', meaning: 'The request body exceeds the configured limit.' },
   attachment_too_large: {
     kind: 'too_large',

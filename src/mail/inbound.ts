@@ -275,7 +275,8 @@ async function runPipeline(
   }
 
   const actor = await senderActor(ctx, sender, mail);
-  const text = bodyText(mail);
+  // PostgreSQL text cannot hold NUL: a mail that carries one keeps everything else.
+  const text = bodyText(mail).replaceAll('\u0000', '');
   const target = await findTicket(ctx, actor, mail);
   let ticketId: number;
   let commentId: number | null = null;
@@ -290,7 +291,7 @@ async function runPipeline(
   } else {
     if (target) notes.push(`ticket ${target.id} is closed: opened a new ticket that refers to it`);
     const ticket = await createTicket(ctx, actor, {
-      title: titleFromSubject(mail.subject),
+      title: titleFromSubject(mail.subject?.replaceAll('\u0000', '')),
       description: text.slice(0, ticketLimits.description),
       ...(target ? { relatedTicketId: target.id } : {}),
     });

@@ -17,7 +17,8 @@ describe.each(dialects)('database on %s', (dialect) => {
       .selectFrom('kysely_migration' as never)
       .select('name' as never)
       .execute();
-    expect(rows.map((r: { name: string }) => r.name)).toEqual(Object.keys(migrations));
+    // Kysely applies migrations in name order, whatever the order of the registry.
+    expect((rows as { name: string }[]).map((r) => r.name).sort()).toEqual(Object.keys(migrations).sort());
     expect(await migrateToLatest(t.ctx.db)).toEqual([]);
   });
 
