@@ -45,12 +45,22 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
   const built = fs.existsSync(path.join(dist, 'index.html'));
 
   const notFound = (request: FastifyRequest, reply: FastifyReply) =>
-    sendProblem(request, reply, 404, 'not_found', `No route ${request.method} ${request.url.split('?')[0].slice(0, 200)}.`);
+    sendProblem(
+      request,
+      reply,
+      404,
+      'not_found',
+      `No route ${request.method} ${request.url.split('?')[0].slice(0, 200)}.`,
+    );
 
   if (!built) {
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       if (isServicePath(request.url) || !wantsHtml(request)) return notFound(request, reply);
-      return reply.code(503).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(missingPage);
+      return reply
+        .code(503)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(missingPage);
     });
     return;
   }
@@ -65,14 +75,20 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
       // Vite names assets by their content's hash: a name never changes meaning.
       // (setHeaders also runs for reply.sendFile below: only files under assets/ are immutable.)
       setHeaders: (reply, file) => {
-        if (path.resolve(file).startsWith(assets + path.sep)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+        if (path.resolve(file).startsWith(assets + path.sep))
+          reply.header('cache-control', 'public, max-age=31536000, immutable');
       },
     });
   } else {
     await app.register(fastifyStatic, { root: dist, serve: false });
   }
 
-  const topLevel = new Set(fs.readdirSync(dist, { withFileTypes: true }).filter((e) => e.isFile() && e.name !== 'index.html').map((e) => e.name));
+  const topLevel = new Set(
+    fs
+      .readdirSync(dist, { withFileTypes: true })
+      .filter((e) => e.isFile() && e.name !== 'index.html')
+      .map((e) => e.name),
+  );
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const pathname = request.url.split('?')[0];
     if (isServicePath(pathname)) return notFound(request, reply);

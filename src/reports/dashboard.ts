@@ -36,7 +36,11 @@ export function canSeeDashboard(actor: Actor): boolean {
   return actor.role === 'admin' || actor.role === 'manager';
 }
 
-export async function getDashboard(ctx: ServiceContext, actor: Actor, options: { days?: number } = {}): Promise<Dashboard> {
+export async function getDashboard(
+  ctx: ServiceContext,
+  actor: Actor,
+  options: { days?: number } = {},
+): Promise<Dashboard> {
   if (!canSeeDashboard(actor)) throw new Forbidden('forbidden', 'The dashboard is for managers and admins.');
   const days = options.days ?? 30;
   const now = ctx.clock.now();
@@ -46,36 +50,65 @@ export async function getDashboard(ctx: ServiceContext, actor: Actor, options: {
   const open = () => db.selectFrom('tickets').where('tickets.status', 'in', openStatuses);
 
   const ageExpr = sql<number>`(${sql.lit(now)} - tickets.created_at) / ${sql.lit(dayMs)}`;
-  const bucketCases = backlogBuckets
-    .map((b, i) => (b.maxDays === null ? sql`else ${sql.lit(i)}` : sql`when ${ageExpr} < ${sql.lit(b.maxDays)} then ${sql.lit(i)}`));
+  const bucketCases = backlogBuckets.map((b, i) =>
+    b.maxDays === null
+      ? sql`else ${sql.lit(i)}`
+      : sql`when ${ageExpr} < ${sql.lit(b.maxDays)} then ${sql.lit(i)}`,
+  );
   const bucketExpr = sql<number>`case ${sql.join(bucketCases, sql` `)} end`;
 
   const [byPriority, byStatus, byGroup, ages, created, resolved, techs, ratings] = await Promise.all([
-    open().select(['priority', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('priority').orderBy('priority', 'desc').execute(),
-    open().select(['status', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('status').execute(),
+    open()
+      .select(['priority', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('priority')
+      .orderBy('priority', 'desc')
+      .execute(),
+    open()
+      .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('status')
+      .execute(),
     open()
       .leftJoin('groups', 'groups.id', 'tickets.group_id')
-      .select(['tickets.group_id as groupId', 'groups.name as name', (eb) => eb.fn.countAll<number>().as('count')])
+      .select([
+        'tickets.group_id as groupId',
+        'groups.name as name',
+        (eb) => eb.fn.countAll<number>().as('count'),
+      ])
       .groupBy(['tickets.group_id', 'groups.name'])
       .orderBy('count', 'desc')
       .execute(),
-    open().select([bucketExpr.as('bucket'), (eb) => eb.fn.countAll<number>().as('count')]).groupBy(sql`1`).execute(),
+    open()
+      .select([bucketExpr.as('bucket'), (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy(sql`1`)
+      .execute(),
     db
       .selectFrom('tickets')
-      .select([sql<number>`(tickets.created_at - ${sql.lit(since)}) / ${sql.lit(dayMs)}`.as('day'), (eb) => eb.fn.countAll<number>().as('count')])
+      .select([
+        sql<number>`(tickets.created_at - ${sql.lit(since)}) / ${sql.lit(dayMs)}`.as('day'),
+        (eb) => eb.fn.countAll<number>().as('count'),
+      ])
       .where('created_at', '>=', since)
       .groupBy(sql`1`)
       .execute(),
     db
       .selectFrom('tickets')
-      .select([sql<number>`(tickets.resolved_at - ${sql.lit(since)}) / ${sql.lit(dayMs)}`.as('day'), (eb) => eb.fn.countAll<number>().as('count')])
+      .select([
+        sql<number>`(tickets.resolved_at - ${sql.lit(since)}) / ${sql.lit(dayMs)}`.as('day'),
+        (eb) => eb.fn.countAll<number>().as('count'),
+      ])
       .where('resolved_at', '>=', since)
       .groupBy(sql`1`)
       .execute(),
     db
       .selectFrom('users')
-      .leftJoin('tickets', (join) => join.onRef('tickets.assignee_id', '=', 'users.id').on('tickets.status', 'in', openStatuses))
-      .select(['users.id as userId', 'users.name as name', (eb) => eb.fn.count<number>('tickets.id').as('open')])
+      .leftJoin('tickets', (join) =>
+        join.onRef('tickets.assignee_id', '=', 'users.id').on('tickets.status', 'in', openStatuses),
+      )
+      .select([
+        'users.id as userId',
+        'users.name as name',
+        (eb) => eb.fn.count<number>('tickets.id').as('open'),
+      ])
       .where('users.role', '!=', 'requester')
       .where('users.active', '=', 1)
       .groupBy(['users.id', 'users.name'])
@@ -90,14 +123,21 @@ export async function getDashboard(ctx: ServiceContext, actor: Actor, options: {
       .execute(),
   ]);
 
-  const daily = Array.from({ length: days }, (_, i) => ({ day: new Date(since + i * dayMs).toISOString().slice(0, 10), created: 0, resolved: 0 }));
+  const daily = Array.from({ length: days }, (_, i) => ({
+    day: new Date(since + i * dayMs).toISOString().slice(0, 10),
+    created: 0,
+    resolved: 0,
+  }));
   for (const r of created) if (daily[Number(r.day)]) daily[Number(r.day)].created += Number(r.count);
   for (const r of resolved) if (daily[Number(r.day)]) daily[Number(r.day)].resolved += Number(r.count);
 
   const ageCounts = backlogBuckets.map((b) => ({ label: b.label, count: 0 }));
   for (const r of ages) ageCounts[Number(r.bucket)].count += Number(r.count);
 
-  const distribution = [1, 2, 3, 4, 5].map((score) => ({ score, count: Number(ratings.find((r) => Number(r.satisfaction) === score)?.count ?? 0) }));
+  const distribution = [1, 2, 3, 4, 5].map((score) => ({
+    score,
+    count: Number(ratings.find((r) => Number(r.satisfaction) === score)?.count ?? 0),
+  }));
   const ratedCount = distribution.reduce((n, d) => n + d.count, 0);
   const ratedSum = distribution.reduce((n, d) => n + d.score * d.count, 0);
 
@@ -106,11 +146,18 @@ export async function getDashboard(ctx: ServiceContext, actor: Actor, options: {
     generatedAt: now,
     openTotal: statusCounts.reduce((n, s) => n + s.count, 0),
     byPriority: byPriority.map((r) => ({ priority: Number(r.priority), count: Number(r.count) })),
-    byStatus: openStatuses.map((status) => ({ status, count: statusCounts.find((s) => s.status === status)?.count ?? 0 })),
+    byStatus: openStatuses.map((status) => ({
+      status,
+      count: statusCounts.find((s) => s.status === status)?.count ?? 0,
+    })),
     byGroup: byGroup.map((r) => ({ groupId: r.groupId, name: r.name ?? 'No group', count: Number(r.count) })),
     backlogAge: ageCounts,
     daily,
     technicians: techs.map((r) => ({ userId: r.userId, name: r.name, open: Number(r.open) })),
-    satisfaction: { average: ratedCount > 0 ? Math.round((ratedSum / ratedCount) * 100) / 100 : null, count: ratedCount, distribution },
+    satisfaction: {
+      average: ratedCount > 0 ? Math.round((ratedSum / ratedCount) * 100) / 100 : null,
+      count: ratedCount,
+      distribution,
+    },
   };
 }

@@ -1,25 +1,43 @@
 // The live stream over a real port: ticket events reach the users who may see the ticket — staff see all,
 // a requester only their own and watched tickets and never internal notes — with the actor's name; the
 // stream needs a sign-in and is cleaned up when the client goes.
+
+import fastifyCookie from '@fastify/cookie';
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerAuthentication } from '../../src/api/authentication.js';
+import { registerProblemHandlers } from '../../src/api/problems.js';
+import { liveRoutes } from '../../src/api/routes/live.js';
+import { sharedSchemas } from '../../src/api/schemas.js';
 import { makeApp, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 
 interface Stream {
-  events: { type: string; ticketId: number; summary: string; actor: { name: string } | null; internal: boolean }[];
+  events: {
+    type: string;
+    ticketId: number;
+    summary: string;
+    actor: { name: string } | null;
+    internal: boolean;
+  }[];
   text: string;
+  ended: boolean;
   close(): void;
   waitFor(pred: (e: Stream['events'][number]) => boolean, ms?: number): Promise<Stream['events'][number]>;
 }
 
 async function open(base: string, token: string): Promise<Stream> {
   const ac = new AbortController();
-  const res = await fetch(`${base}/api/v1/events/stream`, { headers: { authorization: `Bearer ${token}` }, signal: ac.signal });
+  const res = await fetch(`${base}/api/v1/events/stream`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: ac.signal,
+  });
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toContain('text/event-stream');
   const s: Stream = {
     events: [],
     text: '',
+    ended: false,
     close: () => ac.abort(),
     async waitFor(pred, ms = 3000) {
       const end = Date.now() + ms;
@@ -37,7 +55,10 @@ async function open(base: string, token: string): Promise<Stream> {
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) return;
+        if (done) {
+          s.ended = true;
+          return;
+        }
         s.text += decoder.decode(value, { stream: true });
         for (;;) {
           const end = s.text.indexOf('\n\n');
@@ -84,12 +105,18 @@ describe('live ticket stream', () => {
     const aliceStream = await open(base, alice.token);
     const bobStream = await open(base, bob.token);
     try {
-      const created = await alice.call('POST', '/api/v1/tickets', { title: 'VPN drops', description: 'every hour' });
+      const created = await alice.call('POST', '/api/v1/tickets', {
+        title: 'VPN drops',
+        description: 'every hour',
+      });
       const id = created.body.id;
       const filed = await techStream.waitFor((e) => e.ticketId === id && e.type === 'ticket.created');
       expect(filed.summary).toMatch(/filed #\d+/);
 
-      await tech.call('POST', `/api/v1/tickets/${id}/comments`, { body: 'secret: check the firewall', internal: true });
+      await tech.call('POST', `/api/v1/tickets/${id}/comments`, {
+        body: 'secret: check the firewall',
+        internal: true,
+      });
       await tech.call('PATCH', `/api/v1/tickets/${id}`, { assigneeId: tech.userId });
       await tech.call('POST', `/api/v1/tickets/${id}/comments`, { body: 'Looking into it' });
 
@@ -112,13 +139,41 @@ describe('live ticket stream', () => {
     }
   });
 
+  it('a stream ends when its session is signed out', async () => {
+    // A second server with only the stream, beating every 50 ms.
+    const app = Fastify();
+    for (const schema of sharedSchemas) app.addSchema(schema);
+    registerProblemHandlers(app);
+    await app.register(fastifyCookie);
+    registerAuthentication(app, t.ctx);
+    await app.register(liveRoutes(t.ctx, { heartbeatMs: 50 }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = app.server.address();
+    const shortBase = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    const carol = await userSession(t.app, t.ctx, 'requester');
+    const stream = await open(shortBase, carol.token);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(stream.ended).toBe(false);
+      await carol.call('POST', '/api/v1/auth/logout');
+      const end = Date.now() + 2000;
+      while (!stream.ended && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(stream.ended).toBe(true);
+    } finally {
+      stream.close();
+      await app.close();
+    }
+  });
+
   it('a watcher hears of the ticket', async () => {
     const created = await alice.call('POST', '/api/v1/tickets', { title: 'Shared printer', description: '' });
     const bobStream = await open(base, bob.token);
     try {
       await tech.call('PATCH', `/api/v1/tickets/${created.body.id}`, { watcherIds: [bob.userId] });
       await tech.call('PATCH', `/api/v1/tickets/${created.body.id}`, { priority: 'high' });
-      const e = await bobStream.waitFor((x) => x.ticketId === created.body.id && x.summary.includes('priority'));
+      const e = await bobStream.waitFor(
+        (x) => x.ticketId === created.body.id && x.summary.includes('priority'),
+      );
       expect(e.summary).toContain('set priority to high');
     } finally {
       bobStream.close();

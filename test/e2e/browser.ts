@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { makeApp, type TestApp } from '../support/context.js';
 
 export const chromiumPath = process.env.OPSDESK_CHROMIUM ?? '/usr/bin/chromium';
@@ -39,7 +39,11 @@ export function ensureWebBuilt(): void {
   const vite = path.join(root, 'node_modules', '.bin', 'vite');
   // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
   const env = { ...process.env, NODE_ENV: 'production' };
-  const r = spawnSync(vite, ['build', '--config', path.join(webDir, 'vite.config.ts')], { cwd: root, encoding: 'utf8', env });
+  const r = spawnSync(vite, ['build', '--config', path.join(webDir, 'vite.config.ts')], {
+    cwd: root,
+    encoding: 'utf8',
+    env,
+  });
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -68,14 +72,27 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
 }
 
 export const desktop = { width: 1280, height: 800 };
 export const phone = { width: 390, height: 844 };
 
-export async function signInPage(browser: Browser, base: string, email: string, password: string, viewport = desktop): Promise<{ context: BrowserContext; page: Page }> {
+export async function signInPage(
+  browser: Browser,
+  base: string,
+  email: string,
+  password: string,
+  viewport = desktop,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport, baseURL: base });
   const page = await context.newPage();
   await page.goto('/sign-in');
@@ -99,9 +116,16 @@ export interface AxeViolation {
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: axeSource });
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const axe = (
+      window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: AxeViolation[] }> } }
+    ).axe;
     const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })),
+    }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }

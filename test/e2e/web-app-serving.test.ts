@@ -25,7 +25,11 @@ describe('serving web/dist', () => {
     const page = await app.inject({ method: 'GET', url: '/queue', headers: { accept: 'text/html' } });
     expect(page.statusCode).toBe(503);
     expect(page.body).toContain('npm run build');
-    const api = await app.inject({ method: 'GET', url: '/api/v1/nothing', headers: { accept: 'application/json' } });
+    const api = await app.inject({
+      method: 'GET',
+      url: '/api/v1/nothing',
+      headers: { accept: 'application/json' },
+    });
     expect(api.statusCode).toBe(404);
     expect(api.headers['content-type']).toContain('problem+json');
     await app.close();
@@ -39,7 +43,11 @@ describe('serving web/dist', () => {
     fs.writeFileSync(path.join(dist, 'favicon.svg'), '<svg/>');
     const app = Fastify();
     await registerWebApp(app, { distDir: dist });
-    const deep = await app.inject({ method: 'GET', url: '/tickets/42?x=1', headers: { accept: 'text/html' } });
+    const deep = await app.inject({
+      method: 'GET',
+      url: '/tickets/42?x=1',
+      headers: { accept: 'text/html' },
+    });
     expect(deep.statusCode).toBe(200);
     expect(deep.body).toContain('id="root"');
     expect(deep.headers['cache-control']).toBe('no-cache');
@@ -48,7 +56,9 @@ describe('serving web/dist', () => {
     expect(asset.headers['cache-control']).toContain('immutable');
     expect((await app.inject({ method: 'GET', url: '/favicon.svg' })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/assets/missing.js' })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'GET', url: '/docs/nope', headers: { accept: 'text/html' } })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ method: 'GET', url: '/docs/nope', headers: { accept: 'text/html' } })).statusCode,
+    ).toBe(404);
     await app.close();
   });
 });

@@ -9,7 +9,19 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, createUser, systemActor } from '../../src/core/auth/index.js';
 import { createCategory, createTicket } from '../../src/helpdesk/index.js';
-import { type Server, desktop, ensureWebBuilt, launch, outDir, phone, requireChromium, root, screenshot, seriousViolations, signInPage } from './browser.js';
+import {
+  desktop,
+  ensureWebBuilt,
+  launch,
+  outDir,
+  phone,
+  requireChromium,
+  root,
+  type Server,
+  screenshot,
+  seriousViolations,
+  signInPage,
+} from './browser.js';
 
 const password = 'e2e-password-1';
 const people = {
@@ -51,7 +63,11 @@ describe('web app in Chromium', () => {
     for (const [key, p] of Object.entries(people) as [Who, (typeof people)[Who]][]) {
       ids[key] = (await createUser(server.ctx, null, { ...p, password })).id;
     }
-    await createGroup(server.ctx, null, { name: 'Service desk', description: 'First line', memberIds: [ids.tech, ids.tech2] });
+    await createGroup(server.ctx, null, {
+      name: 'Service desk',
+      description: 'First line',
+      memberIds: [ids.tech, ids.tech2],
+    });
     await createCategory(server.ctx, null, { name: 'Hardware' });
     await createCategory(server.ctx, null, { name: 'Access' });
     browser = await launch();
@@ -92,7 +108,11 @@ describe('web app in Chromium', () => {
     await page.getByLabel('Title').fill('Laptop screen flickers');
     await page.getByLabel('Description').fill('Since Monday the screen flickers when on battery.');
     await page.getByLabel('Category').selectOption({ label: 'Hardware' });
-    await page.getByLabel('Attachments').setInputFiles({ name: 'flicker-notes.txt', mimeType: 'text/plain', buffer: Buffer.from('flickers at 50% brightness\n') });
+    await page.getByLabel('Attachments').setInputFiles({
+      name: 'flicker-notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('flickers at 50% brightness\n'),
+    });
     await page.getByRole('button', { name: 'Send request' }).click();
     await page.waitForURL(/\/requests\/\d+$/);
     ticketId = Number(new URL(page.url()).pathname.split('/').pop());
@@ -111,19 +131,26 @@ describe('web app in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: /Laptop screen flickers/ }).waitFor();
     await page.getByText('flickers when on battery').waitFor();
     perf.ticketOpenAfterClickMs = Date.now() - t0;
-    await page.getByRole('list', { name: 'Timeline' }).getByRole('link', { name: 'flicker-notes.txt' }).waitFor();
+    await page
+      .getByRole('list', { name: 'Timeline' })
+      .getByRole('link', { name: 'flicker-notes.txt' })
+      .waitFor();
 
     // Assign to me with the keyboard shortcut.
     await page.locator('body').press('a');
     await expect.poll(() => page.getByLabel('Assignee').inputValue()).toBe(String(ids.tech));
 
     await page.getByRole('button', { name: 'Internal note' }).click();
-    await page.getByLabel('Internal note (staff only)').fill('Known issue with the panel firmware; check model first.');
+    await page
+      .getByLabel('Internal note (staff only)')
+      .fill('Known issue with the panel firmware; check model first.');
     await page.getByRole('button', { name: 'Add note' }).click();
     await page.getByText('Known issue with the panel firmware').waitFor();
 
     await page.getByRole('button', { name: 'Public reply' }).click();
-    await page.getByLabel('Public reply to the requester').fill('Thanks Rita — please update the display driver; we pushed it to your laptop.');
+    await page
+      .getByLabel('Public reply to the requester')
+      .fill('Thanks Rita — please update the display driver; we pushed it to your laptop.');
     await page.getByRole('button', { name: 'Send reply' }).click();
     await page.getByText('please update the display driver').waitFor();
 
@@ -153,13 +180,18 @@ describe('web app in Chromium', () => {
     await page.goto('/queue?queue=open');
     await page.getByRole('heading', { name: 'All open' }).waitFor();
     await page.locator('.live-dot.on').waitFor();
-    const created = await apiAs('requester', 'POST', '/api/v1/tickets', { title: 'Printer on floor 2 is offline', description: 'since noon' });
+    const created = await apiAs('requester', 'POST', '/api/v1/tickets', {
+      title: 'Printer on floor 2 is offline',
+      description: 'since noon',
+    });
     const t0 = Date.now();
     await page.getByRole('link', { name: /Printer on floor 2 is offline/ }).waitFor({ timeout: 2000 });
     perf.liveListUpdateMs = Date.now() - t0;
     await page.getByText(`Rita Requester filed #${created.body.id}`).waitFor({ timeout: 2000 });
     await apiAs('tech2', 'PATCH', `/api/v1/tickets/${created.body.id}`, { priority: 'very_high' });
-    await page.getByText(`Theo Tech set priority to very high on #${created.body.id}`).waitFor({ timeout: 2000 });
+    await page
+      .getByText(`Theo Tech set priority to very high on #${created.body.id}`)
+      .waitFor({ timeout: 2000 });
     const row = page.getByRole('row', { name: /Printer on floor 2/ });
     await row.getByText('Critical').waitFor({ timeout: 2000 });
     await context.close();
@@ -191,24 +223,74 @@ describe('web app in Chromium', () => {
     await page.getByLabel('Title').fill('VPN certificate expired');
     await page.getByLabel('Description').fill('A long description I do not want to type again.');
     await page.route('**/api/v1/tickets', (route) =>
-      route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ status: 503, code: 'database_unavailable', detail: 'The database cannot be reached.' }) }),
+      route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          status: 503,
+          code: 'database_unavailable',
+          detail: 'The database cannot be reached.',
+        }),
+      }),
     );
     await page.getByRole('button', { name: 'Send request' }).click();
     await page.getByRole('alert').getByText('The database cannot be reached.').waitFor();
-    expect(await page.getByLabel('Description').inputValue()).toBe('A long description I do not want to type again.');
+    expect(await page.getByLabel('Description').inputValue()).toBe(
+      'A long description I do not want to type again.',
+    );
     expect(await page.getByLabel('Title').inputValue()).toBe('VPN certificate expired');
     await context.close();
   });
 
   const pages: { name: string; who: Who; path: string; ready: (p: Page) => Promise<unknown> }[] = [
-    { name: 'requests', who: 'requester', path: '/requests', ready: (p) => p.getByRole('heading', { name: 'My requests' }).waitFor() },
-    { name: 'new-request', who: 'requester', path: '/requests/new', ready: (p) => p.getByLabel('Title').waitFor() },
-    { name: 'request', who: 'requester', path: '/requests/:id', ready: (p) => p.getByText('You rated this resolution').waitFor() },
-    { name: 'queue', who: 'tech', path: '/queue?queue=open', ready: (p) => p.getByRole('link', { name: /Printer on floor 2/ }).waitFor() },
-    { name: 'ticket', who: 'tech', path: '/tickets/:id', ready: (p) => p.getByText('panel firmware').waitFor() },
-    { name: 'dashboard', who: 'manager', path: '/dashboard', ready: (p) => p.locator('.chart canvas').waitFor() },
-    { name: 'admin-users', who: 'admin', path: '/admin/users', ready: (p) => p.getByRole('cell', { name: 'nina@e2e.test' }).waitFor() },
-    { name: 'admin-matrix', who: 'admin', path: '/admin/matrix', ready: (p) => p.getByRole('button', { name: 'Save matrix' }).waitFor() },
+    {
+      name: 'requests',
+      who: 'requester',
+      path: '/requests',
+      ready: (p) => p.getByRole('heading', { name: 'My requests' }).waitFor(),
+    },
+    {
+      name: 'new-request',
+      who: 'requester',
+      path: '/requests/new',
+      ready: (p) => p.getByLabel('Title').waitFor(),
+    },
+    {
+      name: 'request',
+      who: 'requester',
+      path: '/requests/:id',
+      ready: (p) => p.getByText('You rated this resolution').waitFor(),
+    },
+    {
+      name: 'queue',
+      who: 'tech',
+      path: '/queue?queue=open',
+      ready: (p) => p.getByRole('link', { name: /Printer on floor 2/ }).waitFor(),
+    },
+    {
+      name: 'ticket',
+      who: 'tech',
+      path: '/tickets/:id',
+      ready: (p) => p.getByText('panel firmware').waitFor(),
+    },
+    {
+      name: 'dashboard',
+      who: 'manager',
+      path: '/dashboard',
+      ready: (p) => p.locator('.chart canvas').waitFor(),
+    },
+    {
+      name: 'admin-users',
+      who: 'admin',
+      path: '/admin/users',
+      ready: (p) => p.getByRole('cell', { name: 'nina@e2e.test' }).waitFor(),
+    },
+    {
+      name: 'admin-matrix',
+      who: 'admin',
+      path: '/admin/matrix',
+      ready: (p) => p.getByRole('button', { name: 'Save matrix' }).waitFor(),
+    },
   ];
 
   it('every main page works at desktop and phone width, without serious accessibility violations', async () => {
@@ -223,18 +305,26 @@ describe('web app in Chromium', () => {
       await signIn.goto('/sign-in');
       await signIn.getByRole('button', { name: 'Sign in' }).waitFor();
       await screenshot(signIn, `sign-in-${label}`);
-      for (const v of await seriousViolations(signIn)) found.push(`sign-in ${label}: ${v.id} ${v.help} ${JSON.stringify(v.nodes)}`);
+      for (const v of await seriousViolations(signIn))
+        found.push(`sign-in ${label}: ${v.id} ${v.help} ${JSON.stringify(v.nodes)}`);
       await anon.close();
 
       for (const who of ['requester', 'tech', 'manager', 'admin'] as Who[]) {
-        const { context, page } = await signInPage(browser, server.base, people[who].email, password, viewport);
+        const { context, page } = await signInPage(
+          browser,
+          server.base,
+          people[who].email,
+          password,
+          viewport,
+        );
         for (const p of pages.filter((x) => x.who === who)) {
           await page.goto(p.path.replace(':id', String(ticketId)));
           await p.ready(page);
           const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
           expect(scrollWidth, `${p.name} fits ${label} width`).toBeLessThanOrEqual(viewport.width + 1);
           await screenshot(page, `${p.name}-${label}`);
-          for (const v of await seriousViolations(page)) found.push(`${p.name} ${label}: ${v.id} ${v.help} ${JSON.stringify(v.nodes)}`);
+          for (const v of await seriousViolations(page))
+            found.push(`${p.name} ${label}: ${v.id} ${v.help} ${JSON.stringify(v.nodes)}`);
         }
         if (who === 'tech' && label === 'desktop') {
           // The dark theme, chosen with the toggle (system → light → dark).
@@ -244,7 +334,8 @@ describe('web app in Chromium', () => {
           await page.getByRole('button', { name: /Change theme/ }).click();
           expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
           await screenshot(page, 'ticket-desktop-dark');
-          for (const v of await seriousViolations(page)) found.push(`ticket dark: ${v.id} ${v.help} ${JSON.stringify(v.nodes)}`);
+          for (const v of await seriousViolations(page))
+            found.push(`ticket dark: ${v.id} ${v.help} ${JSON.stringify(v.nodes)}`);
         }
         await context.close();
       }
@@ -255,7 +346,11 @@ describe('web app in Chromium', () => {
   it('the queue stays smooth with 1,000 tickets; first load ships little JavaScript', async () => {
     const requester = { ...systemActor(ids.requester), role: 'requester' as const };
     for (let i = 0; i < 1000; i++) {
-      await createTicket(server.ctx, requester, { title: `Bulk ticket ${i + 1}: mailbox quota warning`, description: 'seeded for the performance run', tags: i % 7 === 0 ? ['mail'] : [] });
+      await createTicket(server.ctx, requester, {
+        title: `Bulk ticket ${i + 1}: mailbox quota warning`,
+        description: 'seeded for the performance run',
+        tags: i % 7 === 0 ? ['mail'] : [],
+      });
     }
     const { context, page } = await signInPage(browser, server.base, people.tech.email, password);
     // First load: every script the browser fetched for the sign-in page and the start page, gzipped.
@@ -269,7 +364,10 @@ describe('web app in Chromium', () => {
     await first.goto('/sign-in');
     await first.getByRole('button', { name: 'Sign in' }).waitFor();
     await first.waitForLoadState('networkidle');
-    const gz = [...scripts].reduce((n, p) => n + zlib.gzipSync(fs.readFileSync(path.join(root, 'web', 'dist', p)), { level: 9 }).length, 0);
+    const gz = [...scripts].reduce(
+      (n, p) => n + zlib.gzipSync(fs.readFileSync(path.join(root, 'web', 'dist', p)), { level: 9 }).length,
+      0,
+    );
     perf.firstLoadJsGzipKB = Math.round(gz / 102.4) / 10;
     perf.firstLoadScripts = [...scripts].join(' ');
     await fresh.close();
@@ -311,9 +409,18 @@ describe('web app in Chromium', () => {
     // Bulk: select two tickets, assign them to me; then save the filtered list as a view.
     await page.goto('/queue?queue=open&tag=mail');
     await page.getByRole('link', { name: /Bulk ticket 995:/ }).waitFor();
-    await page.getByRole('checkbox', { name: /^Select #/ }).nth(0).check();
-    await page.getByRole('checkbox', { name: /^Select #/ }).nth(1).check();
-    await page.getByRole('region', { name: 'Bulk actions' }).getByRole('button', { name: 'Assign to me' }).click();
+    await page
+      .getByRole('checkbox', { name: /^Select #/ })
+      .nth(0)
+      .check();
+    await page
+      .getByRole('checkbox', { name: /^Select #/ })
+      .nth(1)
+      .check();
+    await page
+      .getByRole('region', { name: 'Bulk actions' })
+      .getByRole('button', { name: 'Assign to me' })
+      .click();
     await page.getByText('Changed 2 tickets.').waitFor();
     const mine = await apiAs('tech', 'GET', '/api/v1/tickets?assigneeId=me&tag=mail');
     expect(mine.body.items).toHaveLength(2);

@@ -25,7 +25,12 @@ describe.each(dialects)('dashboard on %s', (dialect) => {
     const reqActor = { ...admin, id: requester.userId, role: 'requester' as const };
     // Clock starts 2026-03-02T09:00Z. Two tickets 10 days ago, one 2 days ago, one today.
     t.clock.set(Date.parse('2026-02-20T10:00:00Z'));
-    const old1 = await createTicket(t.ctx, reqActor, { title: 'Old one', description: '', impact: 5, urgency: 5 });
+    const old1 = await createTicket(t.ctx, reqActor, {
+      title: 'Old one',
+      description: '',
+      impact: 5,
+      urgency: 5,
+    });
     await createTicket(t.ctx, reqActor, { title: 'Old two', description: '' });
     t.clock.set(Date.parse('2026-02-28T10:00:00Z'));
     const mid = await createTicket(t.ctx, reqActor, { title: 'Mid', description: '' });
@@ -50,7 +55,12 @@ describe.each(dialects)('dashboard on %s', (dialect) => {
       ]),
     );
     expect(d.byPriority.reduce((n: number, p: { count: number }) => n + p.count, 0)).toBe(3);
-    expect(d.byGroup).toEqual(expect.arrayContaining([{ groupId: null, name: 'No group', count: 2 }, expect.objectContaining({ name: 'Service desk', count: 1 })]));
+    expect(d.byGroup).toEqual(
+      expect.arrayContaining([
+        { groupId: null, name: 'No group', count: 2 },
+        expect.objectContaining({ name: 'Service desk', count: 1 }),
+      ]),
+    );
     expect(d.backlogAge.map((b: { count: number }) => b.count)).toEqual([1, 1, 0, 1, 0]);
   });
 
@@ -68,8 +78,14 @@ describe.each(dialects)('dashboard on %s', (dialect) => {
 
   it("shows each technician's open load and the satisfaction", async () => {
     const d = (await manager.call('GET', '/api/v1/reports/dashboard')).body;
-    expect(d.technicians).toEqual(expect.arrayContaining([expect.objectContaining({ userId: tech.userId, open: 1 })]));
-    expect(d.satisfaction).toEqual({ average: 4, count: 1, distribution: [1, 2, 3, 4, 5].map((score) => ({ score, count: score === 4 ? 1 : 0 })) });
+    expect(d.technicians).toEqual(
+      expect.arrayContaining([expect.objectContaining({ userId: tech.userId, open: 1 })]),
+    );
+    expect(d.satisfaction).toEqual({
+      average: 4,
+      count: 1,
+      distribution: [1, 2, 3, 4, 5].map((score) => ({ score, count: score === 4 ? 1 : 0 })),
+    });
   });
 
   it('is for managers and admins only', async () => {

@@ -32,7 +32,16 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!user) return;
     const source = new EventSource('/api/v1/events/stream');
-    source.onopen = () => setConnected(true);
+    let opened = false;
+    source.onopen = () => {
+      setConnected(true);
+      // After a reconnect, events may have been missed: refresh what is on screen.
+      if (opened) {
+        void qc.invalidateQueries({ queryKey: ['tickets'] });
+        void qc.invalidateQueries({ queryKey: ['ticket'] });
+      }
+      opened = true;
+    };
     source.onerror = () => setConnected(false);
     const flush = () => {
       const ids = [...pending.current.tickets];

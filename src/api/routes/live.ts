@@ -2,10 +2,11 @@
 // bus fans each ticket event out to the connected users allowed to see that ticket — staff see every
 // ticket, a requester only the ones they filed or watch, and never internal notes — with the actor's
 // name and a one-line summary, so a list or ticket page can refresh and say who changed what.
-import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+
 import type { ServerResponse } from 'node:http';
-import type { Actor } from '../../core/auth/index.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { type Actor, authenticate } from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
 import type { StoredEvent } from '../../core/events.js';
 import { levelName } from '../../helpdesk/index.js';
@@ -61,15 +62,29 @@ async function describe(ctx: ServiceContext, event: StoredEvent): Promise<LiveTi
   const userIds = new Set<number>();
   if (event.actorId !== null) userIds.add(event.actorId);
   for (const c of changes) {
-    if (c.field === 'assignee') for (const v of [c.from, c.to]) if (v !== null && /^\d+$/.test(v)) userIds.add(Number(v));
+    if (c.field === 'assignee')
+      for (const v of [c.from, c.to]) if (v !== null && /^\d+$/.test(v)) userIds.add(Number(v));
   }
   const groupIds = new Set<number>();
   for (const c of changes) {
-    if (c.field === 'group') for (const v of [c.from, c.to]) if (v !== null && /^\d+$/.test(v)) groupIds.add(Number(v));
+    if (c.field === 'group')
+      for (const v of [c.from, c.to]) if (v !== null && /^\d+$/.test(v)) groupIds.add(Number(v));
   }
   const [users, groups] = await Promise.all([
-    userIds.size ? ctx.db.selectFrom('users').select(['id', 'name']).where('id', 'in', [...userIds]).execute() : [],
-    groupIds.size ? ctx.db.selectFrom('groups').select(['id', 'name']).where('id', 'in', [...groupIds]).execute() : [],
+    userIds.size
+      ? ctx.db
+          .selectFrom('users')
+          .select(['id', 'name'])
+          .where('id', 'in', [...userIds])
+          .execute()
+      : [],
+    groupIds.size
+      ? ctx.db
+          .selectFrom('groups')
+          .select(['id', 'name'])
+          .where('id', 'in', [...groupIds])
+          .execute()
+      : [],
   ]);
   const userName = new Map(users.map((u) => [String(u.id), u.name]));
   const groupName = new Map(groups.map((g) => [String(g.id), g.name]));
@@ -77,7 +92,8 @@ async function describe(ctx: ServiceContext, event: StoredEvent): Promise<LiveTi
     if (v === null) return 'none';
     if (c.field === 'assignee') return userName.get(v) ?? `user ${v}`;
     if (c.field === 'group') return groupName.get(v) ?? `group ${v}`;
-    if (c.field === 'priority' || c.field === 'impact' || c.field === 'urgency') return /^\d$/.test(v) ? levelName(Number(v)).replace('_', ' ') : v;
+    if (c.field === 'priority' || c.field === 'impact' || c.field === 'urgency')
+      return /^\d$/.test(v) ? levelName(Number(v)).replace('_', ' ') : v;
     return v.replace('_', ' ');
   };
   const actorName = event.actorId !== null ? (userName.get(String(event.actorId)) ?? 'Someone') : 'opsdesk';
@@ -88,12 +104,18 @@ async function describe(ctx: ServiceContext, event: StoredEvent): Promise<LiveTi
       summary = `${actorName} filed #${event.subjectId}`;
       break;
     case 'ticket.commented':
-      summary = internal ? `${actorName} added an internal note to #${event.subjectId}` : `${actorName} replied on #${event.subjectId}`;
+      summary = internal
+        ? `${actorName} added an internal note to #${event.subjectId}`
+        : `${actorName} replied on #${event.subjectId}`;
       break;
     case 'ticket.updated': {
       const parts = changes
         .filter((c) => c.field !== 'description')
-        .map((c) => (c.field === 'title' || c.field === 'watchers' ? `changed the ${fieldNames[c.field] ?? c.field}` : `set ${fieldNames[c.field] ?? c.field} to ${show(c, c.to)}`));
+        .map((c) =>
+          c.field === 'title' || c.field === 'watchers'
+            ? `changed the ${fieldNames[c.field] ?? c.field}`
+            : `set ${fieldNames[c.field] ?? c.field} to ${show(c, c.to)}`,
+        );
       summary = `${actorName} ${parts.length ? parts.join(', ') : 'updated'} on #${event.subjectId}`;
       break;
     }
@@ -138,7 +160,9 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
   }
 
   ctx.events.subscribe('live-stream', ['ticket.created', 'ticket.updated', 'ticket.commented'], (event) => {
-    chain = chain.then(() => fanOut(event)).catch((err) => ctx.log.error({ err, eventId: event.id }, 'live stream fan-out failed'));
+    chain = chain
+      .then(() => fanOut(event))
+      .catch((err) => ctx.log.error({ err, eventId: event.id }, 'live stream fan-out failed'));
   });
 
   return async (app) => {
@@ -152,7 +176,8 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
       {
         schema: {
           tags: ['live'],
-          summary: 'Server-sent events: ticket changes the signed-in user may see (event "ticket", JSON data with actor and summary)',
+          summary:
+            'Server-sent events: ticket changes the signed-in user may see (event "ticket", JSON data with actor and summary)',
           response: { 200: Type.String({ description: 'text/event-stream' }), ...problemResponses },
         },
       },
@@ -169,7 +194,16 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
         res.write('retry: 2000\n: connected\n\n');
         const client: Client = { actor, res };
         clients.add(client);
-        const beat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
+        const token = request.presentedToken;
+        const via = actor.via === 'cookie' ? 'cookie' : 'bearer';
+        // Each heartbeat re-checks the session: a signed-out or expired session stops receiving events.
+        const beat = setInterval(() => {
+          void (async () => {
+            const still = token ? await authenticate(ctx, token, via).catch(() => null) : null;
+            if (!still) res.end();
+            else res.write(': heartbeat\n\n');
+          })();
+        }, heartbeatMs);
         beat.unref();
         const cleanup = () => {
           clearInterval(beat);

@@ -1,12 +1,13 @@
 // Reports for managers and admins: the dashboard's aggregates in one call.
-import { Type } from '@sinclair/typebox';
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { toIso } from '../../core/clock.js';
 import type { ServiceContext } from '../../core/context.js';
 import { levelName } from '../../helpdesk/index.js';
 import { getDashboard } from '../../reports/index.js';
 import { requireActor } from '../authentication.js';
-import { LevelName, Nullable, StatusSchema, problemResponses } from '../schemas.js';
+import { LevelName, Nullable, problemResponses, StatusSchema } from '../schemas.js';
 
 const Count = Type.Integer({ minimum: 0 });
 
@@ -33,7 +34,8 @@ export function reportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['reports'],
-          summary: 'The manager dashboard: open tickets by priority, state and group; backlog age; created vs resolved per day; load; satisfaction',
+          summary:
+            'The manager dashboard: open tickets by priority, state and group; backlog age; created vs resolved per day; load; satisfaction',
           querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 366, default: 30 }) }),
           response: { 200: DashboardSchema, ...problemResponses },
         },
@@ -43,7 +45,11 @@ export function reportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         return {
           ...d,
           generatedAt: toIso(d.generatedAt),
-          byPriority: d.byPriority.map((p) => ({ priority: levelName(p.priority), priorityLevel: p.priority, count: p.count })),
+          byPriority: d.byPriority.map((p) => ({
+            priority: levelName(p.priority),
+            priorityLevel: p.priority,
+            count: p.count,
+          })),
         };
       },
     );

@@ -1,24 +1,41 @@
 // Saved views (a person's named ticket-list filters) and bulk changes to selected tickets: the technician
 // workspace's two conveniences. Thin: schema → actor → domain call.
-import { Type } from '@sinclair/typebox';
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { toIso } from '../../core/clock.js';
 import type { ServiceContext } from '../../core/context.js';
 import { DomainError, httpStatusOfKind } from '../../core/errors.js';
 import { parseLevel, updateTicket } from '../../helpdesk/index.js';
 import { createSavedView, deleteSavedView, listSavedViews } from '../../helpdesk/saved-views.js';
 import { requireActor } from '../authentication.js';
-import { Id, IdParams, LevelSchema, Nullable, StatusSchema, problemResponses } from '../schemas.js';
+import { Id, IdParams, LevelSchema, Nullable, problemResponses, StatusSchema } from '../schemas.js';
 import { ticketView } from '../views.js';
 
-const SavedViewSchema = Type.Object({ id: Type.Integer(), name: Type.String(), query: Type.String(), createdAt: Type.String({ format: 'date-time' }) });
+const SavedViewSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  query: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
 
 export function savedViewRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
       '/api/v1/saved-views',
-      { schema: { tags: ['tickets'], summary: 'My saved ticket views', response: { 200: Type.Object({ items: Type.Array(SavedViewSchema) }), ...problemResponses } } },
-      async (request) => ({ items: (await listSavedViews(ctx, requireActor(request))).map((v) => ({ ...v, createdAt: toIso(v.createdAt) })) }),
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'My saved ticket views',
+          response: { 200: Type.Object({ items: Type.Array(SavedViewSchema) }), ...problemResponses },
+        },
+      },
+      async (request) => ({
+        items: (await listSavedViews(ctx, requireActor(request))).map((v) => ({
+          ...v,
+          createdAt: toIso(v.createdAt),
+        })),
+      }),
     );
 
     app.post(
@@ -27,7 +44,10 @@ export function savedViewRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
         schema: {
           tags: ['tickets'],
           summary: 'Save a ticket view (a name and the list query string)',
-          body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), query: Type.String({ maxLength: 2000 }) }),
+          body: Type.Object({
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            query: Type.String({ maxLength: 2000 }),
+          }),
           response: { 201: SavedViewSchema, ...problemResponses },
         },
       },
@@ -39,7 +59,14 @@ export function savedViewRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
 
     app.delete(
       '/api/v1/saved-views/:id',
-      { schema: { tags: ['tickets'], summary: 'Delete one of my saved views', params: IdParams, response: { 204: Type.Null(), ...problemResponses } } },
+      {
+        schema: {
+          tags: ['tickets'],
+          summary: 'Delete one of my saved views',
+          params: IdParams,
+          response: { 204: Type.Null(), ...problemResponses },
+        },
+      },
       async (request, reply) => {
         await deleteSavedView(ctx, requireActor(request), request.params.id);
         return reply.code(204).send(null);
@@ -72,7 +99,9 @@ export function savedViewRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
                   id: Type.Integer(),
                   ok: Type.Boolean(),
                   ticket: Type.Optional(Type.Ref('Ticket')),
-                  error: Type.Optional(Type.Object({ status: Type.Integer(), code: Type.String(), detail: Type.String() })),
+                  error: Type.Optional(
+                    Type.Object({ status: Type.Integer(), code: Type.String(), detail: Type.String() }),
+                  ),
                 }),
               ),
             }),
@@ -83,7 +112,10 @@ export function savedViewRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
       async (request) => {
         const actor = requireActor(request);
         const { ids, changes } = request.body;
-        const input = { ...changes, priority: changes.priority === undefined ? undefined : parseLevel(changes.priority) };
+        const input = {
+          ...changes,
+          priority: changes.priority === undefined ? undefined : parseLevel(changes.priority),
+        };
         const results = [];
         // One transaction per ticket (updateTicket's own): a ticket that refuses the change does not undo the others.
         for (const id of [...new Set(ids)]) {
@@ -91,7 +123,11 @@ export function savedViewRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
             results.push({ id, ok: true, ticket: ticketView(await updateTicket(ctx, actor, id, input)) });
           } catch (err) {
             if (!(err instanceof DomainError)) throw err;
-            results.push({ id, ok: false, error: { status: httpStatusOfKind[err.kind], code: err.code, detail: err.message } });
+            results.push({
+              id,
+              ok: false,
+              error: { status: httpStatusOfKind[err.kind], code: err.code, detail: err.message },
+            });
           }
         }
         return { results };
