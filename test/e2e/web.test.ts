@@ -407,7 +407,9 @@ describe('web app in Chromium', () => {
     await page.waitForURL((u) => u.href !== before && /\/tickets\/\d+$/.test(u.pathname));
 
     // Bulk: select two tickets, assign them to me; then save the filtered list as a view.
-    await page.goto('/queue?queue=open&tag=mail');
+    await page.goto('/queue?queue=open');
+    await page.getByRole('group', { name: 'Filters' }).getByLabel('Tag').fill('mail');
+    await page.waitForURL(/tag=mail/);
     await page.getByRole('link', { name: /Bulk ticket 995:/ }).waitFor();
     await page
       .getByRole('checkbox', { name: /^Select #/ })

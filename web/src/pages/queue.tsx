@@ -38,7 +38,7 @@ export function apiQuery(params: URLSearchParams): string {
   const queue = (params.get('queue') ?? 'open') as QueueName;
   const out = new URLSearchParams(queues[queue]?.params ?? {});
   out.set('status', params.get('status') || 'open');
-  for (const k of ['priority', 'tag', 'q', 'groupId', 'assigneeId']) {
+  for (const k of ['priority', 'tag', 'q', 'groupId', 'assigneeId', 'categoryId']) {
     const v = params.get(k);
     if (v) out.set(k, v);
   }
@@ -236,14 +236,39 @@ export function QueuePage() {
     o: () => items[cursor] && navigate(`/tickets/${items[cursor].id}`),
   });
 
+  // Typed filters reach the URL (and the server) after a short pause.
   const [filterText, setFilterText] = useState(params.get('q') ?? '');
+  const [tagText, setTagText] = useState(params.get('tag') ?? '');
+  const latest = useRef(params);
+  latest.current = params;
+  // What this page last wrote to the URL: anything else (a queue link, a saved view) resets the fields.
+  const written = useRef({ q: params.get('q') ?? '', tag: params.get('tag') ?? '' });
+  useEffect(() => {
+    const q = params.get('q') ?? '';
+    const tag = params.get('tag') ?? '';
+    if (q !== written.current.q) setFilterText(q);
+    if (tag !== written.current.tag) setTagText(tag);
+    written.current = { q, tag };
+  }, [params]);
   useEffect(() => {
     const t = window.setTimeout(() => {
-      if ((params.get('q') ?? '') !== filterText) set('q', filterText);
+      const p = new URLSearchParams(latest.current);
+      let changed = false;
+      for (const [k, v] of [
+        ['q', filterText.trim()],
+        ['tag', tagText.trim().toLowerCase()],
+      ] as const) {
+        if ((p.get(k) ?? '') === v) continue;
+        changed = true;
+        if (v) p.set(k, v);
+        else p.delete(k);
+      }
+      if (!changed) return;
+      written.current = { q: p.get('q') ?? '', tag: p.get('tag') ?? '' };
+      setParams(p, { replace: true });
     }, 250);
     return () => window.clearTimeout(t);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [filterText]);
+  }, [filterText, tagText, setParams]);
 
   return (
     <div className="workspace">
@@ -295,6 +320,23 @@ export function QueuePage() {
               ))}
               <option value="high,very_high">High and critical</option>
             </select>
+          </label>
+          {dir.categories.length > 0 && (
+            <label className="inline">
+              <span>Category</span>
+              <select value={params.get('categoryId') ?? ''} onChange={(e) => set('categoryId', e.target.value)}>
+                <option value="">Any</option>
+                {dir.categories.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <label className="inline">
+            <span>Tag</span>
+            <input className="short" value={tagText} onChange={(e) => setTagText(e.target.value)} placeholder="any" maxLength={50} />
           </label>
           <label className="inline">
             <span>Sort</span>
