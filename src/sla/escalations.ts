@@ -121,9 +121,9 @@ export interface CycleResult {
 }
 
 /**
- * One evaluation cycle: give clocks to open tickets that have none, (open or not: the reports read them), then take the tickets whose next check
- * is due (an indexed range, never a scan of every ticket), fire what they have crossed, and store their next
- * check. Safe to run anywhere at any time: a firing that another instance made first is skipped.
+ * One evaluation cycle: give clocks to tickets that have none (open or not: the reports read them), then take
+ * the tickets whose next check is due (an indexed range, never a scan of every ticket), fire what they have
+ * crossed, and store their next check. Safe to run anywhere at any time: a firing that another instance made first is skipped.
  */
 export async function runEscalationCycle(
   ctx: ServiceContext,
@@ -136,11 +136,17 @@ export async function runEscalationCycle(
   const result: CycleResult = { checked: 0, fired: 0, backfilled: 0 };
 
   for (let i = 0; i < maxBatches; i++) {
+    // Tickets filed before the engine ran (an upgrade, an import) have no clock yet. New tickets get theirs
+    // from the subscriber, so looking above the highest clocked id is an index range, not a scan.
+    const high = await ctx.db
+      .selectFrom('sla_ticket_clocks')
+      .select((eb) => eb.fn.max('ticket_id').as('id'))
+      .executeTakeFirst();
     const missing = await ctx.db
-      .selectFrom('tickets as t')
-      .leftJoin('sla_ticket_clocks as c', 'c.ticket_id', 't.id')
-      .select('t.id')
-      .where('c.ticket_id', 'is', null)
+      .selectFrom('tickets')
+      .select('id')
+      .where('id', '>', Number(high?.id ?? 0))
+      .orderBy('id')
       .limit(batch)
       .execute();
     if (missing.length === 0) break;
