@@ -2,6 +2,7 @@
 // leaves out what the viewer may not see (internal notes and their history for requesters).
 import { useQuery } from '@tanstack/react-query';
 import { type Attachment, type Comment, type HistoryEntry, api } from './api';
+import { isStaff, useSession } from './session';
 import { ErrorMessage, Loading, Time, formatBytes, priorityLabel, statusLabel, useDirectory } from './ui';
 
 type Item =
@@ -10,6 +11,7 @@ type Item =
   | { kind: 'attachment'; at: string; key: string; attachment: Attachment };
 
 const levelByNumber = ['very_low', 'low', 'medium', 'high', 'very_high'] as const;
+const requesterFields = new Set(['created', 'status', 'title', 'satisfaction']);
 
 export function useTicketParts(id: number) {
   const comments = useQuery({ queryKey: ['ticket', id, 'comments'], queryFn: () => api<{ items: Comment[] }>(`/api/v1/tickets/${id}/comments`).then((r) => r.items) });
@@ -24,6 +26,7 @@ export function useTicketParts(id: number) {
 export function Timeline({ ticketId }: { ticketId: number }) {
   const { comments, history, attachments } = useTicketParts(ticketId);
   const dir = useDirectory();
+  const staff = isStaff(useSession().user);
   if (comments.isPending || history.isPending || attachments.isPending) return <Loading label="Loading the timeline…" />;
   const error = comments.error ?? history.error ?? attachments.error;
   if (error) return <ErrorMessage error={error} title="The timeline could not be loaded." />;
@@ -33,6 +36,8 @@ export function Timeline({ ticketId }: { ticketId: number }) {
     // Comments and attachments show themselves; their history entries would only repeat them.
     ...(history.data ?? [])
       .filter((h) => h.field !== 'comment' && h.field !== 'internal_note' && h.field !== 'attachment')
+      // Requesters follow the state of their request; the desk's internal routing is noise to them.
+      .filter((h) => staff || requesterFields.has(h.field))
       .map((h) => ({ kind: 'change' as const, at: h.at, key: `h${h.id}`, change: h })),
     ...(attachments.data ?? []).map((a) => ({ kind: 'attachment' as const, at: a.createdAt, key: `a${a.id}`, attachment: a })),
   ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.key.localeCompare(b.key));
