@@ -10,7 +10,7 @@ import { loadConfig } from '../core/config.js';
 import { JobScheduler } from '../core/jobs.js';
 import { openContext } from '../core/runtime.js';
 import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/index.js';
-import { registerMail } from '../mail/index.js';
+import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
 import { registerNotify } from '../notify/index.js';
 import { registerSla } from '../sla/index.js';
 import { note } from './command-context.js';
@@ -27,6 +27,7 @@ export async function serveCommand(): Promise<void> {
   const { ctx } = opened;
   let jobs: JobScheduler | null = null;
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
+  let stopMail: MailStop | null = null;
   try {
     if (opened.applied.length > 0) log.info({ migrations: opened.applied }, 'database migrated');
     const admin = await ensureFirstAdmin(
@@ -45,7 +46,7 @@ export async function serveCommand(): Promise<void> {
     jobs = new JobScheduler(log);
     registerNotify(ctx, jobs);
     registerSla(ctx, jobs); // SLA clocks kept current, and the escalation engine every 30 s
-    await registerMail(ctx, jobs); // mail in (SMTP, IMAP) and out; its listener ends with the process
+    stopMail = await startMailChannel(ctx, jobs); // mail in (SMTP, IMAP) and out
     jobs.start();
     await app.listen({ host: config.host, port: config.port });
 
@@ -68,6 +69,7 @@ export async function serveCommand(): Promise<void> {
     );
     note('');
   } catch (err) {
+    await stopMail?.();
     await app?.close();
     await jobs?.stop();
     await opened.close();
@@ -76,6 +78,7 @@ export async function serveCommand(): Promise<void> {
 
   const running = app;
   const runningJobs = jobs;
+  const runningMail = stopMail;
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -90,6 +93,7 @@ export async function serveCommand(): Promise<void> {
     }, shutdownGraceMs).unref();
     try {
       await running.close();
+      await runningMail?.();
       await runningJobs.stop();
       await opened.close();
       log.info('stopped');

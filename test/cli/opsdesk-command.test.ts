@@ -186,7 +186,7 @@ describe('the opsdesk command', () => {
   });
 
   it('serves HTTP on a free port, answers the health check and stops on SIGTERM', async () => {
-    const child = start(['serve'], dataDir, { PORT: '0', OPSDESK_DEMO: '0' });
+    const child = start(['serve'], dataDir, { PORT: '0', OPSDESK_DEMO: '0', OPSDESK_SMTP_PORT: '0' });
     let stderr = '';
     child.stdout?.resume();
     const url = await new Promise<string>((resolve, reject) => {

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobScheduler } from '../../src/core/jobs.js';
 import { pollImapOnce } from '../../src/ingest/imap.js';
-import { type MailStop, registerMail } from '../../src/mail/index.js';
+import { type MailStop, startMailChannel } from '../../src/ingest/mail-channel.js';
 import { rawMail, uniqueId } from '../mail/mails.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
 import { type Dovecot, startDovecot } from './dovecot.js';
@@ -21,7 +21,7 @@ describe.each(dialects)('IMAP polling on %s', (dialect) => {
   beforeAll(async () => {
     imap = await startDovecot();
     t = await makeContext(dialect, { OPSDESK_SMTP_PORT: '0', OPSDESK_IMAP_URL: imap.url });
-    mail = await registerMail(t.ctx, new JobScheduler(pino({ level: 'silent' })));
+    mail = await startMailChannel(t.ctx, new JobScheduler(pino({ level: 'silent' })));
     client = new ImapFlow({
       host: '127.0.0.1',
       port: imap.port,

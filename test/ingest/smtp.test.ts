@@ -6,7 +6,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
 import { JobScheduler } from '../../src/core/jobs.js';
-import { deliverMailDue, type MailStop, registerMail } from '../../src/mail/index.js';
+import { type MailStop, startMailChannel } from '../../src/ingest/mail-channel.js';
+import { deliverMailDue } from '../../src/mail/index.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, signIn } from '../support/http.js';
 import { type MailSink, startMailSink } from './mail-sink.js';
@@ -32,7 +33,7 @@ describe.each(dialects)('mail channel over SMTP on %s', (dialect) => {
       OPSDESK_MAIL_FROM: 'helpdesk@opsdesk.example.test',
       OPSDESK_MAIL_MAX_BYTES: String(maxBytes),
     });
-    mail = await registerMail(t.ctx, new JobScheduler(pino({ level: 'silent' })));
+    mail = await startMailChannel(t.ctx, new JobScheduler(pino({ level: 'silent' })));
     port = mail.smtp!.port;
     await createUser(t.ctx, null, {
       email: 'admin@example.test',
@@ -299,7 +300,7 @@ describe.each(dialects)('outbound mail without OPSDESK_SMTP_OUT_URL on %s', (dia
   let mail: MailStop;
   beforeAll(async () => {
     t = await makeApp(dialect, { OPSDESK_SMTP_PORT: '0' });
-    mail = await registerMail(t.ctx, new JobScheduler(pino({ level: 'silent' })));
+    mail = await startMailChannel(t.ctx, new JobScheduler(pino({ level: 'silent' })));
     await createUser(t.ctx, null, {
       email: 'admin@example.test',
       name: 'Admin',
