@@ -6,5 +6,6 @@ export * from './history.js';
 export * from './levels.js';
 export * from './policies.js';
 export * from './priority-matrix.js';
+export * from './saved-views.js';
 export * from './ticket-states.js';
 export * from './tickets.js';
