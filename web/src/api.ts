@@ -37,6 +37,125 @@ export interface Ticket {
   tags: string[];
   watcherIds: number[];
   allowedTransitions: Status[];
+  /** Staff only: the ticket's SLA clocks (exact on the single-ticket read, as stored in lists). */
+  sla?: TicketSla;
+}
+
+export type ClockTarget = 'first_response' | 'next_response' | 'resolution' | 'ola';
+export type SlaTargetName = Exclude<ClockTarget, 'ola'>;
+
+export interface SlaClock {
+  target: ClockTarget;
+  phase: 'inactive' | 'running' | 'paused' | 'achieved';
+  cycle: number;
+  groupId: number | null;
+  startedAt: string | null;
+  dueAt: string | null;
+  warnAt: string | null;
+  targetSeconds: number;
+  elapsedSeconds: number;
+  remainingSeconds: number;
+  pausedSeconds: number;
+  warned: boolean;
+  breached: boolean;
+  achievedAt: string | null;
+  achievedMinutes: number | null;
+  marginMinutes: number | null;
+}
+
+export interface TicketSla {
+  policyId: number | null;
+  policyName: string | null;
+  pinned: boolean;
+  computedAt: string;
+  firstResponseDueAt: string | null;
+  nextResponseDueAt: string | null;
+  resolutionDueAt: string | null;
+  breached: boolean;
+  clocks: SlaClock[];
+}
+
+export interface WorkingHours {
+  day: number;
+  start: string;
+  end: string;
+}
+
+export interface Holiday {
+  date: string;
+  name: string;
+  yearly: boolean;
+}
+
+export interface Calendar {
+  id: number;
+  name: string;
+  timeZone: string;
+  alwaysOpen: boolean;
+  hours: WorkingHours[];
+  holidays: Holiday[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SlaTarget {
+  minutes: number;
+  calendarId: number | null;
+  warnPercent: number | null;
+  pauseStatuses: Status[];
+}
+
+export type EscalationAction =
+  | { type: 'notify'; who: 'assignee' | 'group' | 'manager' }
+  | { type: 'reassign'; groupId: number }
+  | { type: 'raise_priority' };
+
+export interface EscalationLevel {
+  level: number;
+  target: SlaTargetName;
+  offsetMinutes: number;
+  actions: EscalationAction[];
+}
+
+export interface SlaConditions {
+  priorities?: number[];
+  categoryIds?: number[];
+  types?: ('incident' | 'request')[];
+  requesterGroupIds?: number[];
+}
+
+export interface SlaPolicy {
+  id: number;
+  name: string;
+  position: number;
+  active: boolean;
+  conditions: SlaConditions;
+  targets: Partial<Record<SlaTargetName, SlaTarget>>;
+  levels: EscalationLevel[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Ola extends SlaTarget {
+  groupId: number;
+}
+
+export interface Escalation {
+  id: number;
+  ticketId: number;
+  kind: 'manual' | 'automatic';
+  level: number;
+  target: string | null;
+  reason: string;
+  fromGroupId: number | null;
+  toGroupId: number | null;
+  toManager: boolean;
+  actorId: number | null;
+  status: 'open' | 'resolved' | 'handed_on';
+  createdAt: string;
+  closedAt: string | null;
+  closedBy: number | null;
+  note: string | null;
 }
 
 export interface Comment {
@@ -101,6 +220,13 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
+/** The server's clock minus ours, from the Date header of the latest answer (SLA countdowns use it). */
+let serverSkewMs = 0;
+
+/** Now, by the server's clock (to the second): countdowns to due times agree with the server's. */
+export function serverNow(): number {
+  return Date.now() + serverSkewMs;
+}
 let onUnauthorized: () => void = () => {};
 
 export function setCsrfToken(token: string | null): void {
@@ -120,7 +246,10 @@ async function toError(res: Response): Promise<ApiError> {
   }
 }
 
-export async function api<T>(path: string, options: { method?: string; body?: unknown; form?: FormData; signal?: AbortSignal } = {}): Promise<T> {
+export async function api<T>(
+  path: string,
+  options: { method?: string; body?: unknown; form?: FormData; signal?: AbortSignal } = {},
+): Promise<T> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -138,6 +267,9 @@ export async function api<T>(path: string, options: { method?: string; body?: un
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(0, 'network', 'Cannot reach opsdesk. Check your connection and try again.');
   }
+  const date = res.headers.get('date');
+  // The header has whole seconds: the middle of that second is the best guess.
+  if (date) serverSkewMs = Date.parse(date) + 500 - Date.now() || 0;
   if (res.status === 401 && !path.startsWith('/api/v1/auth/')) onUnauthorized();
   if (!res.ok) throw await toError(res);
   if (res.status === 204) return undefined as T;
@@ -147,7 +279,8 @@ export async function api<T>(path: string, options: { method?: string; body?: un
 /** A query string from the set values of an object. */
 export function qs(params: Record<string, string | number | undefined | null>): string {
   const s = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '') s.set(k, String(v));
   const out = s.toString();
   return out ? `?${out}` : '';
 }

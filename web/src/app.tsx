@@ -1,11 +1,11 @@
 // Pages and navigation shaped by the user's role: requesters get the portal, technicians the workspace,
-// managers and admins also the dashboard and administration. Areas load on demand to keep first load small.
-import { Suspense, lazy, useEffect, useState } from 'react';
+// managers and admins also the dashboard, escalations, the SLA report and administration. Areas load on demand to keep first load small.
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Navigate, NavLink, Outlet, Route, Routes, useLocation } from 'react-router-dom';
 import type { Role } from './api';
 import { useLive } from './live';
-import { SearchBox } from './search-box';
 import { SignInPage } from './pages/sign-in';
+import { SearchBox } from './search-box';
 import { homeOf, isManager, isStaff, useSession } from './session';
 import { Loading } from './ui';
 
@@ -14,11 +14,15 @@ const Workspace = lazy(() => import('./pages/workspace'));
 const Dashboard = lazy(() => import('./pages/dashboard'));
 const Admin = lazy(() => import('./pages/admin'));
 const Tokens = lazy(() => import('./pages/tokens'));
+const Escalations = lazy(() => import('./pages/escalations'));
+const SlaReport = lazy(() => import('./pages/sla-report'));
 
 type Theme = 'system' | 'light' | 'dark';
 
 function useTheme(): [Theme, () => void] {
-  const [theme, setTheme] = useState<Theme>(() => (localStorage.getItem('opsdesk-theme') as Theme | null) ?? 'system');
+  const [theme, setTheme] = useState<Theme>(
+    () => (localStorage.getItem('opsdesk-theme') as Theme | null) ?? 'system',
+  );
   useEffect(() => {
     if (theme === 'system') {
       delete document.documentElement.dataset.theme;
@@ -39,7 +43,12 @@ function LiveToasts() {
       {recent.map((e) => (
         <div className="toast" key={e.id}>
           <span>{e.summary}</span>
-          <button type="button" className="icon-button" aria-label="Dismiss notification" onClick={() => dismiss(e.id)}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Dismiss notification"
+            onClick={() => dismiss(e.id)}
+          >
             ×
           </button>
         </div>
@@ -71,7 +80,13 @@ function Layout() {
           </svg>
           <span>opsdesk</span>
         </NavLink>
-        <button type="button" className="menu-button" aria-expanded={menuOpen} aria-controls="main-nav" onClick={() => setMenuOpen((o) => !o)}>
+        <button
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen((o) => !o)}
+        >
           Menu
         </button>
         <nav id="main-nav" aria-label="Main" className={menuOpen ? 'open' : ''}>
@@ -100,6 +115,16 @@ function Layout() {
             )}
             {manager && (
               <li>
+                <NavLink to="/escalations">Escalations</NavLink>
+              </li>
+            )}
+            {manager && (
+              <li>
+                <NavLink to="/reports/sla">SLA report</NavLink>
+              </li>
+            )}
+            {manager && (
+              <li>
                 <NavLink to="/admin">Admin</NavLink>
               </li>
             )}
@@ -110,10 +135,20 @@ function Layout() {
         </nav>
         {staff && <SearchBox />}
         <div className="topbar-end">
-          <span className={`live-dot ${connected ? 'on' : ''}`} title={connected ? 'Live updates on' : 'Live updates reconnecting'}>
-            <span className="visually-hidden">{connected ? 'Live updates on' : 'Live updates reconnecting'}</span>
+          <span
+            className={`live-dot ${connected ? 'on' : ''}`}
+            title={connected ? 'Live updates on' : 'Live updates reconnecting'}
+          >
+            <span className="visually-hidden">
+              {connected ? 'Live updates on' : 'Live updates reconnecting'}
+            </span>
           </span>
-          <button type="button" className="ghost" onClick={toggleTheme} aria-label={`Theme: ${theme}. Change theme`}>
+          <button
+            type="button"
+            className="ghost"
+            onClick={toggleTheme}
+            aria-label={`Theme: ${theme}. Change theme`}
+          >
             {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}
           </button>
           <span className="whoami" title={user.email}>
@@ -138,7 +173,10 @@ function RequireUser({ roles }: { roles?: Role[] }) {
   const { user, loading } = useSession();
   const location = useLocation();
   if (loading) return <Loading label="Signing you in…" />;
-  if (!user) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!user)
+    return (
+      <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />
+    );
   if (roles && !roles.includes(user.role)) {
     return (
       <div className="page narrow">
@@ -175,6 +213,8 @@ export function App() {
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />
+            <Route path="/escalations" element={<Escalations />} />
+            <Route path="/reports/sla" element={<SlaReport />} />
             <Route path="/admin/*" element={<Admin />} />
           </Route>
           <Route

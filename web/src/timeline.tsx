@@ -1,9 +1,9 @@
 // One timeline for a ticket: comments, changes and attachments in the order they happened. The API already
 // leaves out what the viewer may not see (internal notes and their history for requesters).
 import { useQuery } from '@tanstack/react-query';
-import { type Attachment, type Comment, type HistoryEntry, api } from './api';
+import { type Attachment, api, type Comment, type HistoryEntry } from './api';
 import { isStaff, useSession } from './session';
-import { ErrorMessage, Loading, Time, formatBytes, priorityLabel, statusLabel, useDirectory } from './ui';
+import { ErrorMessage, formatBytes, Loading, priorityLabel, statusLabel, Time, useDirectory } from './ui';
 
 type Item =
   | { kind: 'comment'; at: string; key: string; comment: Comment }
@@ -14,8 +14,14 @@ const levelByNumber = ['very_low', 'low', 'medium', 'high', 'very_high'] as cons
 const requesterFields = new Set(['created', 'status', 'title', 'satisfaction']);
 
 export function useTicketParts(id: number) {
-  const comments = useQuery({ queryKey: ['ticket', id, 'comments'], queryFn: () => api<{ items: Comment[] }>(`/api/v1/tickets/${id}/comments`).then((r) => r.items) });
-  const history = useQuery({ queryKey: ['ticket', id, 'history'], queryFn: () => api<{ items: HistoryEntry[] }>(`/api/v1/tickets/${id}/history`).then((r) => r.items) });
+  const comments = useQuery({
+    queryKey: ['ticket', id, 'comments'],
+    queryFn: () => api<{ items: Comment[] }>(`/api/v1/tickets/${id}/comments`).then((r) => r.items),
+  });
+  const history = useQuery({
+    queryKey: ['ticket', id, 'history'],
+    queryFn: () => api<{ items: HistoryEntry[] }>(`/api/v1/tickets/${id}/history`).then((r) => r.items),
+  });
   const attachments = useQuery({
     queryKey: ['ticket', id, 'attachments'],
     queryFn: () => api<{ items: Attachment[] }>(`/api/v1/tickets/${id}/attachments`).then((r) => r.items),
@@ -27,19 +33,30 @@ export function Timeline({ ticketId }: { ticketId: number }) {
   const { comments, history, attachments } = useTicketParts(ticketId);
   const dir = useDirectory();
   const staff = isStaff(useSession().user);
-  if (comments.isPending || history.isPending || attachments.isPending) return <Loading label="Loading the timeline…" />;
+  if (comments.isPending || history.isPending || attachments.isPending)
+    return <Loading label="Loading the timeline…" />;
   const error = comments.error ?? history.error ?? attachments.error;
   if (error) return <ErrorMessage error={error} title="The timeline could not be loaded." />;
 
   const items: Item[] = [
-    ...(comments.data ?? []).map((c) => ({ kind: 'comment' as const, at: c.createdAt, key: `c${c.id}`, comment: c })),
+    ...(comments.data ?? []).map((c) => ({
+      kind: 'comment' as const,
+      at: c.createdAt,
+      key: `c${c.id}`,
+      comment: c,
+    })),
     // Comments and attachments show themselves; their history entries would only repeat them.
     ...(history.data ?? [])
       .filter((h) => h.field !== 'comment' && h.field !== 'internal_note' && h.field !== 'attachment')
       // Requesters follow the state of their request; the desk's internal routing is noise to them.
       .filter((h) => staff || requesterFields.has(h.field))
       .map((h) => ({ kind: 'change' as const, at: h.at, key: `h${h.id}`, change: h })),
-    ...(attachments.data ?? []).map((a) => ({ kind: 'attachment' as const, at: a.createdAt, key: `a${a.id}`, attachment: a })),
+    ...(attachments.data ?? []).map((a) => ({
+      kind: 'attachment' as const,
+      at: a.createdAt,
+      key: `a${a.id}`,
+      attachment: a,
+    })),
   ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.key.localeCompare(b.key));
 
   const describe = (h: HistoryEntry): string => {
@@ -77,6 +94,11 @@ export function Timeline({ ticketId }: { ticketId: number }) {
         return 'edited the description';
       case 'title':
         return `renamed it to “${h.to ?? ''}”`;
+      case 'escalation':
+        // Manual: "to group L2: reason" / "to the manager: reason"; automatic and closing: the engine's text.
+        return h.to?.startsWith('to ') ? `escalated ${h.to}` : `escalation: ${h.to ?? ''}`;
+      case 'sla':
+        return `SLA: ${(h.to ?? '').replace(/_/g, ' ')}`;
       default:
         return `changed ${h.field.replace('_', ' ')} from ${v(h.from)} to ${v(h.to)}`;
     }
@@ -115,9 +137,15 @@ export function Timeline({ ticketId }: { ticketId: number }) {
         }
         const h = item.change;
         return (
-          <li key={item.key} className="tl-change">
+          <li
+            key={item.key}
+            className={`tl-change ${h.field === 'escalation' || h.field === 'sla' ? 'tl-escalation' : ''}`}
+          >
             <span>
-              {dir.userName(h.actorId)} {describe(h)}
+              {h.actorId === null && (h.field === 'escalation' || h.field === 'sla')
+                ? 'opsdesk'
+                : dir.userName(h.actorId)}{' '}
+              {describe(h)}
             </span>
             <Time iso={h.at} />
           </li>

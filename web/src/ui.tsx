@@ -2,7 +2,7 @@
 // the directory (users, groups, categories) that turns ids into names.
 import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useId } from 'react';
-import { ApiError, type Category, type Group, type LevelName, type Status, type User, api } from './api';
+import { ApiError, api, type Category, type Group, type LevelName, type Status, type User } from './api';
 import { isStaff, useSession } from './session';
 
 export const statusLabel: Record<Status, string> = {
@@ -74,16 +74,40 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
-export function Field({ label, hint, children }: { label: string; hint?: string; children: (id: string, describedBy?: string) => ReactNode }) {
+/** The message a problem+json answer gives for one field (a JSON pointer such as "/hours/0/start"). */
+export function fieldError(error: unknown, field: string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  return error.fields.find((f) => f.field.replace(/^body(?=\/)/, '') === field)?.message;
+}
+
+export function Field({
+  label,
+  hint,
+  error,
+  children,
+}: {
+  label: string;
+  hint?: string;
+  /** A validation message for this field, shown under it and tied to the control. */
+  error?: string;
+  children: (id: string, describedBy?: string, invalid?: boolean) => ReactNode;
+}) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      {children(id, hintId)}
+      {children(id, describedBy, Boolean(error))}
       {hint && (
         <p className="hint" id={hintId}>
           {hint}
+        </p>
+      )}
+      {error && (
+        <p className="field-error" id={errorId}>
+          {error}
         </p>
       )}
     </div>

@@ -1,13 +1,26 @@
 // The queue: built-in queues (mine, my groups, unassigned, all open) and saved views; filters and sort in
 // the URL (so views deep-link and survive reloads); server-side paging with virtualised rows, so thousands
-// of tickets scroll smoothly; selection with bulk actions; keyboard moves (j/k, Enter, x, a).
+// of tickets scroll smoothly; each row's nearest SLA due time counting down (sla.tsx); selection with bulk actions; keyboard moves (j/k, Enter, x, a).
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { type Page, type Status, type Ticket, api } from '../api';
+import { api, type Page, type Status, type Ticket } from '../api';
 import { useUser } from '../session';
-import { Empty, ErrorMessage, PriorityBadge, StatusBadge, Time, levelNames, priorityLabel, statusLabel, useDirectory, useShortcuts, useTitle } from '../ui';
+import { SlaCountdown } from '../sla';
+import {
+  Empty,
+  ErrorMessage,
+  levelNames,
+  PriorityBadge,
+  priorityLabel,
+  StatusBadge,
+  statusLabel,
+  Time,
+  useDirectory,
+  useShortcuts,
+  useTitle,
+} from '../ui';
 import { rememberQueue } from './queue-state';
 
 const queues = {
@@ -48,10 +61,14 @@ export function apiQuery(params: URLSearchParams): string {
 
 function SavedViews({ current }: { current: string }) {
   const qc = useQueryClient();
-  const views = useQuery({ queryKey: ['saved-views'], queryFn: () => api<{ items: SavedView[] }>('/api/v1/saved-views').then((r) => r.items) });
+  const views = useQuery({
+    queryKey: ['saved-views'],
+    queryFn: () => api<{ items: SavedView[] }>('/api/v1/saved-views').then((r) => r.items),
+  });
   const [name, setName] = useState('');
   const save = useMutation({
-    mutationFn: () => api<SavedView>('/api/v1/saved-views', { method: 'POST', body: { name, query: current } }),
+    mutationFn: () =>
+      api<SavedView>('/api/v1/saved-views', { method: 'POST', body: { name, query: current } }),
     onSuccess: () => {
       setName('');
       void qc.invalidateQueries({ queryKey: ['saved-views'] });
@@ -66,14 +83,21 @@ function SavedViews({ current }: { current: string }) {
       <h2 id="saved-views-title" className="side-title">
         Saved views
       </h2>
-      {views.data && views.data.length === 0 && <p className="muted small">Filter the list, then save it here.</p>}
+      {views.data && views.data.length === 0 && (
+        <p className="muted small">Filter the list, then save it here.</p>
+      )}
       <ul>
         {(views.data ?? []).map((v) => (
           <li key={v.id} className="saved-view">
             <Link to={`/queue?${v.query}`} aria-current={v.query === current ? 'page' : undefined}>
               {v.name}
             </Link>
-            <button type="button" className="icon-button" aria-label={`Delete saved view ${v.name}`} onClick={() => remove.mutate(v.id)}>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={`Delete saved view ${v.name}`}
+              onClick={() => remove.mutate(v.id)}
+            >
               ×
             </button>
           </li>
@@ -89,7 +113,13 @@ function SavedViews({ current }: { current: string }) {
         <label htmlFor="save-view-name" className="visually-hidden">
           Name for this view
         </label>
-        <input id="save-view-name" placeholder="Name this view" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} />
+        <input
+          id="save-view-name"
+          placeholder="Name this view"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          maxLength={100}
+        />
         <button type="submit" disabled={!name.trim() || save.isPending}>
           Save
         </button>
@@ -99,13 +129,22 @@ function SavedViews({ current }: { current: string }) {
   );
 }
 
-function BulkBar({ ids, onDone }: { ids: number[]; onDone: (message: string | null, clear: boolean) => void }) {
+function BulkBar({
+  ids,
+  onDone,
+}: {
+  ids: number[];
+  onDone: (message: string | null, clear: boolean) => void;
+}) {
   const user = useUser();
   const dir = useDirectory();
   const qc = useQueryClient();
   const bulk = useMutation({
     mutationFn: (changes: Record<string, unknown>) =>
-      api<{ results: { id: number; ok: boolean; error?: { detail: string } }[] }>('/api/v1/tickets/bulk', { method: 'POST', body: { ids, changes } }),
+      api<{ results: { id: number; ok: boolean; error?: { detail: string } }[] }>('/api/v1/tickets/bulk', {
+        method: 'POST',
+        body: { ids, changes },
+      }),
     onSuccess: (r) => {
       const failed = r.results.filter((x) => !x.ok);
       onDone(
@@ -125,7 +164,11 @@ function BulkBar({ ids, onDone }: { ids: number[]; onDone: (message: string | nu
       </button>
       <label className="inline">
         <span>Status</span>
-        <select value="" onChange={(e) => e.target.value && bulk.mutate({ status: e.target.value })} disabled={bulk.isPending}>
+        <select
+          value=""
+          onChange={(e) => e.target.value && bulk.mutate({ status: e.target.value })}
+          disabled={bulk.isPending}
+        >
           <option value="">Set status…</option>
           {(['in_progress', 'pending', 'resolved'] as Status[]).map((s) => (
             <option key={s} value={s}>
@@ -136,7 +179,11 @@ function BulkBar({ ids, onDone }: { ids: number[]; onDone: (message: string | nu
       </label>
       <label className="inline">
         <span>Priority</span>
-        <select value="" onChange={(e) => e.target.value && bulk.mutate({ priority: e.target.value })} disabled={bulk.isPending}>
+        <select
+          value=""
+          onChange={(e) => e.target.value && bulk.mutate({ priority: e.target.value })}
+          disabled={bulk.isPending}
+        >
           <option value="">Set priority…</option>
           {levelNames.map((l) => (
             <option key={l} value={l}>
@@ -148,7 +195,11 @@ function BulkBar({ ids, onDone }: { ids: number[]; onDone: (message: string | nu
       {dir.groups.length > 0 && (
         <label className="inline">
           <span>Group</span>
-          <select value="" onChange={(e) => e.target.value && bulk.mutate({ groupId: Number(e.target.value) })} disabled={bulk.isPending}>
+          <select
+            value=""
+            onChange={(e) => e.target.value && bulk.mutate({ groupId: Number(e.target.value) })}
+            disabled={bulk.isPending}
+          >
             <option value="">Move to group…</option>
             {dir.groups.map((g) => (
               <option key={g.id} value={g.id}>
@@ -180,12 +231,22 @@ export function QueuePage() {
   const list = useInfiniteQuery({
     queryKey: ['tickets', 'queue', query],
     queryFn: ({ pageParam, signal }) =>
-      api<Page<Ticket>>(`/api/v1/tickets?${query}&limit=${pageSize}${pageParam ? `&cursor=${pageParam}` : ''}`, { signal }),
+      api<Page<Ticket>>(
+        `/api/v1/tickets?${query}&limit=${pageSize}${pageParam ? `&cursor=${pageParam}` : ''}`,
+        { signal },
+      ),
     initialPageParam: '' as string,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
-  useEffect(() => rememberQueue(items.map((t) => t.id), viewQuery), [items, viewQuery]);
+  useEffect(
+    () =>
+      rememberQueue(
+        items.map((t) => t.id),
+        viewQuery,
+      ),
+    [items, viewQuery],
+  );
 
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [bulkMessage, setBulkMessage] = useState<string | null>(null);
@@ -202,7 +263,8 @@ export function QueuePage() {
   const virtualItems = rows.getVirtualItems();
   const lastIndex = virtualItems.length ? virtualItems[virtualItems.length - 1].index : 0;
   useEffect(() => {
-    if (lastIndex >= items.length - 20 && list.hasNextPage && !list.isFetchingNextPage) void list.fetchNextPage();
+    if (lastIndex >= items.length - 20 && list.hasNextPage && !list.isFetchingNextPage)
+      void list.fetchNextPage();
   }, [lastIndex, items.length, list]);
 
   const set = (k: string, v: string) => {
@@ -277,7 +339,10 @@ export function QueuePage() {
         <ul className="queue-nav">
           {(Object.keys(queues) as QueueName[]).map((name) => (
             <li key={name}>
-              <Link to={`/queue?queue=${name}`} aria-current={queue === name && params.size <= 1 ? 'page' : undefined}>
+              <Link
+                to={`/queue?queue=${name}`}
+                aria-current={queue === name && params.size <= 1 ? 'page' : undefined}
+              >
                 {queues[name].label}
               </Link>
             </li>
@@ -289,13 +354,20 @@ export function QueuePage() {
         <div className="page-head">
           <h1 id="queue-title">{queues[queue]?.label ?? 'Queue'}</h1>
           <span className="muted" role="status">
-            {list.isPending ? 'Loading…' : `${items.length}${list.hasNextPage ? '+' : ''} ticket${items.length === 1 ? '' : 's'}`}
+            {list.isPending
+              ? 'Loading…'
+              : `${items.length}${list.hasNextPage ? '+' : ''} ticket${items.length === 1 ? '' : 's'}`}
           </span>
         </div>
         <div className="filters" role="group" aria-label="Filters">
           <label className="inline">
             <span>Filter</span>
-            <input type="search" value={filterText} onChange={(e) => setFilterText(e.target.value)} placeholder="Words in tickets" />
+            <input
+              type="search"
+              value={filterText}
+              onChange={(e) => setFilterText(e.target.value)}
+              placeholder="Words in tickets"
+            />
           </label>
           <label className="inline">
             <span>Status</span>
@@ -324,7 +396,10 @@ export function QueuePage() {
           {dir.categories.length > 0 && (
             <label className="inline">
               <span>Category</span>
-              <select value={params.get('categoryId') ?? ''} onChange={(e) => set('categoryId', e.target.value)}>
+              <select
+                value={params.get('categoryId') ?? ''}
+                onChange={(e) => set('categoryId', e.target.value)}
+              >
                 <option value="">Any</option>
                 {dir.categories.map((c) => (
                   <option key={c.id} value={c.id}>
@@ -336,7 +411,13 @@ export function QueuePage() {
           )}
           <label className="inline">
             <span>Tag</span>
-            <input className="short" value={tagText} onChange={(e) => setTagText(e.target.value)} placeholder="any" maxLength={50} />
+            <input
+              className="short"
+              value={tagText}
+              onChange={(e) => setTagText(e.target.value)}
+              placeholder="any"
+              maxLength={50}
+            />
           </label>
           <label className="inline">
             <span>Sort</span>
@@ -364,7 +445,9 @@ export function QueuePage() {
         <ErrorMessage error={list.error} title="The queue could not be loaded." />
         {list.data && items.length === 0 && (
           <Empty title="Nothing here.">
-            <p>{queue === 'mine' ? 'No open tickets are assigned to you.' : 'No tickets match these filters.'}</p>
+            <p>
+              {queue === 'mine' ? 'No open tickets are assigned to you.' : 'No tickets match these filters.'}
+            </p>
           </Empty>
         )}
         {items.length > 0 && (
@@ -375,7 +458,9 @@ export function QueuePage() {
                   type="checkbox"
                   aria-label="Select all loaded tickets"
                   checked={selected.size > 0 && selected.size === items.length}
-                  onChange={(e) => setSelected(e.target.checked ? new Set(items.map((t) => t.id)) : new Set())}
+                  onChange={(e) =>
+                    setSelected(e.target.checked ? new Set(items.map((t) => t.id)) : new Set())
+                  }
                 />
               </span>
               <span role="columnheader" className="tt-title">
@@ -390,6 +475,9 @@ export function QueuePage() {
               <span role="columnheader" className="tt-who">
                 Assignee
               </span>
+              <span role="columnheader" className="tt-sla">
+                SLA due
+              </span>
               <span role="columnheader" className="tt-time">
                 Updated
               </span>
@@ -400,7 +488,12 @@ export function QueuePage() {
                   const t = items[v.index];
                   if (!t) {
                     return (
-                      <div key="more" role="row" className="tt-row tt-more" style={{ transform: `translateY(${v.start}px)` }}>
+                      <div
+                        key="more"
+                        role="row"
+                        className="tt-row tt-more"
+                        style={{ transform: `translateY(${v.start}px)` }}
+                      >
                         <span role="cell">Loading more…</span>
                       </div>
                     );
@@ -416,7 +509,12 @@ export function QueuePage() {
                       style={{ transform: `translateY(${v.start}px)` }}
                     >
                       <span role="cell" className="tt-check">
-                        <input type="checkbox" aria-label={`Select #${t.id}`} checked={selected.has(t.id)} onChange={() => toggle(t.id)} />
+                        <input
+                          type="checkbox"
+                          aria-label={`Select #${t.id}`}
+                          checked={selected.has(t.id)}
+                          onChange={() => toggle(t.id)}
+                        />
                       </span>
                       <span role="cell" className="tt-title">
                         <Link
@@ -444,7 +542,16 @@ export function QueuePage() {
                         <PriorityBadge priority={t.priority} />
                       </span>
                       <span role="cell" className="tt-who">
-                        {t.assigneeId ? dir.userName(t.assigneeId) : t.groupId ? dir.groupName(t.groupId) : <span className="muted">Unassigned</span>}
+                        {t.assigneeId ? (
+                          dir.userName(t.assigneeId)
+                        ) : t.groupId ? (
+                          dir.groupName(t.groupId)
+                        ) : (
+                          <span className="muted">Unassigned</span>
+                        )}
+                      </span>
+                      <span role="cell" className="tt-sla">
+                        <SlaCountdown sla={t.sla} />
                       </span>
                       <span role="cell" className="tt-time">
                         <Time iso={t.updatedAt} />
@@ -457,7 +564,8 @@ export function QueuePage() {
           </div>
         )}
         <p className="shortcuts-hint muted small">
-          Keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>o</kbd> or <kbd>Enter</kbd> open · <kbd>x</kbd> select · <kbd>/</kbd> search
+          Keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>o</kbd> or <kbd>Enter</kbd> open · <kbd>x</kbd> select ·{' '}
+          <kbd>/</kbd> search
         </p>
       </section>
     </div>

@@ -1,16 +1,37 @@
 // A ticket's page for staff: the description and one timeline; a composer for public replies and internal
 // notes (with attachments); and the side panel — state, priority, assignment, group, category, watchers,
-// tags. Keys: a assign to me, c comment, j/k next/previous ticket in the queue, u back to the queue.
+// tags; the SLA clocks and manual escalation (ticket-sla.tsx). Keys: a assign to me, c comment, j/k next/previous ticket in the queue, u back to the queue.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { type Status, type Ticket, api, uploadAttachment } from '../api';
+import { api, type Status, type Ticket, uploadAttachment } from '../api';
 import { useUser } from '../session';
 import { Timeline } from '../timeline';
-import { ErrorMessage, Loading, PriorityBadge, StatusBadge, Time, levelNames, priorityLabel, statusLabel, useDirectory, useShortcuts, useTitle } from '../ui';
+import {
+  ErrorMessage,
+  Loading,
+  levelNames,
+  PriorityBadge,
+  priorityLabel,
+  StatusBadge,
+  statusLabel,
+  Time,
+  useDirectory,
+  useShortcuts,
+  useTitle,
+} from '../ui';
 import { neighbour, queueHref } from './queue-state';
+import { EscalatePanel, SlaPanel } from './ticket-sla';
 
-type Changes = Partial<{ status: Status; priority: string; assigneeId: number | null; groupId: number | null; categoryId: number | null; tags: string[]; watcherIds: number[] }>;
+type Changes = Partial<{
+  status: Status;
+  priority: string;
+  assigneeId: number | null;
+  groupId: number | null;
+  categoryId: number | null;
+  tags: string[];
+  watcherIds: number[];
+}>;
 
 export function TicketPage({ id }: { id: number }) {
   const user = useUser();
@@ -27,7 +48,8 @@ export function TicketPage({ id }: { id: number }) {
   const [tagText, setTagText] = useState('');
 
   const update = useMutation({
-    mutationFn: (changes: Changes) => api<Ticket>(`/api/v1/tickets/${id}`, { method: 'PATCH', body: changes }),
+    mutationFn: (changes: Changes) =>
+      api<Ticket>(`/api/v1/tickets/${id}`, { method: 'PATCH', body: changes }),
     onSuccess: (t) => {
       qc.setQueryData(['ticket', id], t);
       void qc.invalidateQueries({ queryKey: ['ticket', id, 'history'] });
@@ -36,7 +58,8 @@ export function TicketPage({ id }: { id: number }) {
   });
   const comment = useMutation({
     mutationFn: async () => {
-      if (body.trim()) await api(`/api/v1/tickets/${id}/comments`, { method: 'POST', body: { body, internal } });
+      if (body.trim())
+        await api(`/api/v1/tickets/${id}/comments`, { method: 'POST', body: { body, internal } });
       for (const f of files) await uploadAttachment(id, f);
     },
     onSuccess: () => {
@@ -85,7 +108,12 @@ export function TicketPage({ id }: { id: number }) {
         <nav aria-label="Ticket navigation" className="ticket-nav">
           <Link to={queueHref()}>← Queue</Link>
           <span className="spacer" />
-          <button type="button" className="ghost" onClick={() => go(-1)} disabled={neighbour(id, -1) === null}>
+          <button
+            type="button"
+            className="ghost"
+            onClick={() => go(-1)}
+            disabled={neighbour(id, -1) === null}
+          >
             Previous
           </button>
           <button type="button" className="ghost" onClick={() => go(1)} disabled={neighbour(id, 1) === null}>
@@ -98,10 +126,20 @@ export function TicketPage({ id }: { id: number }) {
           </h1>
         </div>
         <p className="ticket-meta">
-          <StatusBadge status={t.status} /> <PriorityBadge priority={t.priority} /> <span className="muted">{t.type === 'incident' ? 'Incident' : 'Request'}</span> ·{' '}
-          <span>From {dir.userName(t.requesterId)}</span> · <span className="muted">filed</span> <Time iso={t.createdAt} />
+          <StatusBadge status={t.status} /> <PriorityBadge priority={t.priority} />{' '}
+          <span className="muted">{t.type === 'incident' ? 'Incident' : 'Request'}</span> ·{' '}
+          <span>From {dir.userName(t.requesterId)}</span> · <span className="muted">filed</span>{' '}
+          <Time iso={t.createdAt} />
         </p>
-        {t.description ? <div className="description">{t.description}</div> : <p className="muted">No description.</p>}
+        {t.description ? (
+          <div className="description">{t.description}</div>
+        ) : (
+          <p className="muted">No description.</p>
+        )}
+        <div className="sla-row">
+          <SlaPanel ticket={t} />
+          <EscalatePanel ticket={t} />
+        </div>
         <h2>Timeline</h2>
         <Timeline ticketId={id} />
         {!closed ? (
@@ -123,12 +161,19 @@ export function TicketPage({ id }: { id: number }) {
               rows={4}
               value={body}
               onChange={(e) => setBody(e.target.value)}
-              placeholder={internal ? 'A note for staff only — the requester will not see it' : 'Reply to the requester'}
+              placeholder={
+                internal ? 'A note for staff only — the requester will not see it' : 'Reply to the requester'
+              }
             />
             <div className="composer-foot">
               <label className="inline">
                 <span>Attach</span>
-                <input key={fileKey} type="file" multiple onChange={(e) => setFiles([...(e.target.files ?? [])])} />
+                <input
+                  key={fileKey}
+                  type="file"
+                  multiple
+                  onChange={(e) => setFiles([...(e.target.files ?? [])])}
+                />
               </label>
               <button type="submit" className="primary" disabled={comment.isPending}>
                 {internal ? 'Add note' : 'Send reply'}
@@ -140,14 +185,20 @@ export function TicketPage({ id }: { id: number }) {
           <p className="muted">This ticket is closed.</p>
         )}
         <p className="shortcuts-hint muted small">
-          Keys: <kbd>a</kbd> assign to me · <kbd>c</kbd> comment · <kbd>j</kbd>/<kbd>k</kbd> next/previous · <kbd>u</kbd> back to queue
+          Keys: <kbd>a</kbd> assign to me · <kbd>c</kbd> comment · <kbd>j</kbd>/<kbd>k</kbd> next/previous ·{' '}
+          <kbd>u</kbd> back to queue
         </p>
       </div>
       <aside className="ticket-side" aria-label="Ticket properties">
         <ErrorMessage error={update.error} title="The change was not saved." />
         <div className="field">
           <label htmlFor="f-status">Status</label>
-          <select id="f-status" value={t.status} disabled={closed || update.isPending} onChange={(e) => update.mutate({ status: e.target.value as Status })}>
+          <select
+            id="f-status"
+            value={t.status}
+            disabled={closed || update.isPending}
+            onChange={(e) => update.mutate({ status: e.target.value as Status })}
+          >
             {[t.status, ...t.allowedTransitions.filter((s) => s !== t.status)].map((s) => (
               <option key={s} value={s}>
                 {statusLabel[s]}
@@ -157,7 +208,12 @@ export function TicketPage({ id }: { id: number }) {
         </div>
         <div className="field">
           <label htmlFor="f-priority">Priority</label>
-          <select id="f-priority" value={t.priority} disabled={closed || update.isPending} onChange={(e) => update.mutate({ priority: e.target.value })}>
+          <select
+            id="f-priority"
+            value={t.priority}
+            disabled={closed || update.isPending}
+            onChange={(e) => update.mutate({ priority: e.target.value })}
+          >
             {levelNames.map((l) => (
               <option key={l} value={l}>
                 {priorityLabel[l]}
@@ -181,7 +237,11 @@ export function TicketPage({ id }: { id: number }) {
             ))}
           </select>
           {t.assigneeId !== user.id && !closed && (
-            <button type="button" className="link-button" onClick={() => update.mutate({ assigneeId: user.id })}>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => update.mutate({ assigneeId: user.id })}
+            >
               Assign to me
             </button>
           )}
@@ -244,7 +304,9 @@ export function TicketPage({ id }: { id: number }) {
             id="f-watch"
             value=""
             disabled={closed}
-            onChange={(e) => e.target.value && update.mutate({ watcherIds: [...t.watcherIds, Number(e.target.value)] })}
+            onChange={(e) =>
+              e.target.value && update.mutate({ watcherIds: [...t.watcherIds, Number(e.target.value)] })
+            }
           >
             <option value="">Add a watcher…</option>
             {dir.users
@@ -279,13 +341,21 @@ export function TicketPage({ id }: { id: number }) {
             onSubmit={(e) => {
               e.preventDefault();
               const tag = tagText.trim().toLowerCase();
-              if (tag && !t.tags.includes(tag)) update.mutate({ tags: [...t.tags, tag] }, { onSuccess: () => setTagText('') });
+              if (tag && !t.tags.includes(tag))
+                update.mutate({ tags: [...t.tags, tag] }, { onSuccess: () => setTagText('') });
             }}
           >
             <label htmlFor="f-tag" className="visually-hidden">
               Add a tag
             </label>
-            <input id="f-tag" placeholder="Add a tag" value={tagText} onChange={(e) => setTagText(e.target.value)} disabled={closed} maxLength={50} />
+            <input
+              id="f-tag"
+              placeholder="Add a tag"
+              value={tagText}
+              onChange={(e) => setTagText(e.target.value)}
+              disabled={closed}
+              maxLength={50}
+            />
             <button type="submit" disabled={closed || !tagText.trim()}>
               Add
             </button>

@@ -1,0 +1,209 @@
+// The manager's escalation queue: open escalations, oldest first (manual ones with the technician's reason,
+// automatic ones from the policies' levels), each resolved with a note or handed on to a group.
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { api, type Escalation, qs, type Ticket } from '../api';
+import {
+  Empty,
+  ErrorMessage,
+  Field,
+  fieldError,
+  Loading,
+  PriorityBadge,
+  StatusBadge,
+  Time,
+  useDirectory,
+  useTitle,
+} from '../ui';
+
+const views = {
+  open: { label: 'All open', query: { status: 'open' } },
+  manager: { label: 'Open, to the manager', query: { status: 'open', toManager: 'true' } },
+  resolved: { label: 'Resolved', query: { status: 'resolved' } },
+  handed_on: { label: 'Handed on', query: { status: 'handed_on' } },
+} as const;
+type View = keyof typeof views;
+
+function CloseForm({ e, mode, onDone }: { e: Escalation; mode: 'resolve' | 'hand-on'; onDone: () => void }) {
+  const qc = useQueryClient();
+  const dir = useDirectory();
+  const [note, setNote] = useState('');
+  const [groupId, setGroupId] = useState('');
+  const close = useMutation({
+    mutationFn: () =>
+      api<Escalation>(`/api/v1/sla/escalations/${e.id}/${mode}`, {
+        method: 'POST',
+        body: mode === 'resolve' ? { note } : { note, groupId: Number(groupId) },
+      }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ['escalations'] });
+      void qc.invalidateQueries({ queryKey: ['ticket', e.ticketId] });
+      onDone();
+    },
+  });
+  const submit = (ev: FormEvent) => {
+    ev.preventDefault();
+    close.mutate();
+  };
+  return (
+    <form
+      className="form sub-card"
+      onSubmit={submit}
+      aria-label={mode === 'resolve' ? `Resolve escalation of #${e.ticketId}` : `Hand on #${e.ticketId}`}
+    >
+      {mode === 'hand-on' && (
+        <Field label="Hand on to group" error={fieldError(close.error, '/groupId')}>
+          {(id, d, invalid) => (
+            <select
+              id={id}
+              required
+              value={groupId}
+              aria-describedby={d}
+              aria-invalid={invalid || undefined}
+              onChange={(x) => setGroupId(x.target.value)}
+            >
+              <option value="">Choose a group…</option>
+              {dir.groups.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      )}
+      <Field label="Note" hint="Saved on the ticket's timeline" error={fieldError(close.error, '/note')}>
+        {(id, d, invalid) => (
+          <textarea
+            id={id}
+            rows={2}
+            required
+            maxLength={1000}
+            value={note}
+            aria-describedby={d}
+            aria-invalid={invalid || undefined}
+            onChange={(x) => setNote(x.target.value)}
+          />
+        )}
+      </Field>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={close.isPending}>
+          {mode === 'resolve' ? 'Resolve escalation' : 'Hand on'}
+        </button>
+        <button type="button" className="ghost" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+      <ErrorMessage error={close.error} title="Not saved." />
+    </form>
+  );
+}
+
+function EscalationCard({ e, ticket }: { e: Escalation; ticket: Ticket | undefined }) {
+  const dir = useDirectory();
+  const [mode, setMode] = useState<'resolve' | 'hand-on' | null>(null);
+  const to = e.toManager ? 'the manager' : e.toGroupId !== null ? dir.groupName(e.toGroupId) : '—';
+  return (
+    <li className="card escalation-card">
+      <div className="sla-panel-head">
+        <h2 className="escalation-title">
+          <Link to={`/tickets/${e.ticketId}`}>
+            <span className="muted">#{e.ticketId}</span> {ticket?.title ?? 'Ticket'}
+          </Link>
+        </h2>
+        <span className="status-line">
+          {ticket && <StatusBadge status={ticket.status} />}
+          {ticket && <PriorityBadge priority={ticket.priority} />}
+          <span className={`badge ${e.status === 'open' ? 'sla-warning' : 'sla-phase-achieved'}`}>
+            Level {e.level} ·{' '}
+            {e.status === 'open' ? 'open' : e.status === 'resolved' ? 'resolved' : 'handed on'}
+          </span>
+        </span>
+      </div>
+      <p className="escalation-reason">“{e.reason}”</p>
+      <p className="muted small">
+        {e.kind === 'manual' ? `${dir.userName(e.actorId)} escalated` : 'Escalated automatically'}
+        {e.fromGroupId !== null ? ` from ${dir.groupName(e.fromGroupId)}` : ''} to {to} ·{' '}
+        <Time iso={e.createdAt} />
+        {e.target && <> · {e.target.replace(/_/g, ' ')}</>}
+      </p>
+      {e.note && (
+        <p className="small">
+          Note: {e.note} {e.closedBy !== null && <span className="muted">— {dir.userName(e.closedBy)}</span>}
+        </p>
+      )}
+      {e.status === 'open' && mode === null && (
+        <div className="actions">
+          <button type="button" onClick={() => setMode('resolve')}>
+            Resolve…
+          </button>
+          <button type="button" onClick={() => setMode('hand-on')}>
+            Hand on…
+          </button>
+        </div>
+      )}
+      {mode && <CloseForm e={e} mode={mode} onDone={() => setMode(null)} />}
+    </li>
+  );
+}
+
+export default function EscalationsPage() {
+  useTitle('Escalations');
+  const [params, setParams] = useSearchParams();
+  const view = ((params.get('view') ?? 'open') in views ? (params.get('view') ?? 'open') : 'open') as View;
+  const list = useQuery({
+    queryKey: ['escalations', view],
+    queryFn: () =>
+      api<{ items: Escalation[] }>(`/api/v1/sla/escalations${qs(views[view].query)}`).then((r) => r.items),
+  });
+  const ids = [...new Set((list.data ?? []).map((e) => e.ticketId))];
+  const tickets = useQueries({
+    queries: ids.map((id) => ({
+      queryKey: ['ticket', id],
+      queryFn: () => api<Ticket>(`/api/v1/tickets/${id}`),
+      staleTime: 30_000,
+    })),
+  });
+  const ticketOf = (id: number) => tickets[ids.indexOf(id)]?.data;
+  const items = view === 'open' || view === 'manager' ? (list.data ?? []) : [...(list.data ?? [])].reverse();
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Escalations</h1>
+        <label className="inline">
+          <span>Show</span>
+          <select
+            value={view}
+            onChange={(e) =>
+              setParams(e.target.value === 'open' ? {} : { view: e.target.value }, { replace: true })
+            }
+          >
+            {(Object.keys(views) as View[]).map((v) => (
+              <option key={v} value={v}>
+                {views[v].label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p className="muted">
+        Tickets a technician could not move on, and those the SLA levels escalated. Oldest first.
+      </p>
+      <ErrorMessage error={list.error} title="The escalations could not be loaded." />
+      {list.isPending ? (
+        <Loading />
+      ) : items.length === 0 ? (
+        <Empty title="No escalations here.">
+          <p>{view === 'open' || view === 'manager' ? 'Nothing is waiting for you.' : 'None yet.'}</p>
+        </Empty>
+      ) : (
+        <ul className="card-list" aria-label="Escalations">
+          {items.map((e) => (
+            <EscalationCard key={e.id} e={e} ticket={ticketOf(e.ticketId)} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
