@@ -1,6 +1,6 @@
 // Tickets: filing, reading, changing and listing requests and incidents. Every change is recorded in the
 // ticket's history and published as a domain event in the same transaction as the change itself.
-import { type Transaction, sql } from 'kysely';
+import type { SelectQueryBuilder, Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database, TicketRow, TicketStatus, TicketType } from '../core/db/index.js';
@@ -9,8 +9,15 @@ import type { NewEvent } from '../core/events.js';
 import { type Level, levelName } from './levels.js';
 import { canTicket } from './policies.js';
 import { computePriority, getPriorityMatrix } from './priority-matrix.js';
-import { indexTicket, matchingTickets } from './ticket-search.js';
-import { allowedTransitions, canTransition, needsOwner, openStatuses, reopenState, ticketStatuses } from './ticket-states.js';
+import { indexTicket, matchingTickets, searchCandidates } from './ticket-search.js';
+import {
+  allowedTransitions,
+  canTransition,
+  needsOwner,
+  openStatuses,
+  reopenState,
+  ticketStatuses,
+} from './ticket-states.js';
 
 export interface Ticket {
   id: number;
@@ -89,12 +96,14 @@ function invalid(field: string, message: string, code = 'validation_failed'): In
 
 function cleanTitle(title: string): string {
   const t = title.trim();
-  if (t.length === 0 || t.length > ticketLimits.title) throw invalid('/title', `must be 1–${ticketLimits.title} characters`);
+  if (t.length === 0 || t.length > ticketLimits.title)
+    throw invalid('/title', `must be 1–${ticketLimits.title} characters`);
   return t;
 }
 
 function cleanDescription(d: string): string {
-  if (d.length > ticketLimits.description) throw invalid('/description', `must be at most ${ticketLimits.description} characters`);
+  if (d.length > ticketLimits.description)
+    throw invalid('/description', `must be at most ${ticketLimits.description} characters`);
   return d;
 }
 
@@ -103,13 +112,20 @@ export function cleanTags(tags: string[]): string[] {
   if (out.length > ticketLimits.tags) throw invalid('/tags', `at most ${ticketLimits.tags} tags`);
   for (const t of out) {
     if (t.length > ticketLimits.tag || !/^[\p{L}\p{N}][\p{L}\p{N}._:/-]*$/u.test(t)) {
-      throw invalid('/tags', `tag "${t.slice(0, 60)}" must be up to ${ticketLimits.tag} letters, digits or . _ : / -`);
+      throw invalid(
+        '/tags',
+        `tag "${t.slice(0, 60)}" must be up to ${ticketLimits.tag} letters, digits or . _ : / -`,
+      );
     }
   }
   return out;
 }
 
-async function resolveCategory(trx: Trx, id: number | null | undefined, name: string | undefined): Promise<number | null | undefined> {
+async function resolveCategory(
+  trx: Trx,
+  id: number | null | undefined,
+  name: string | undefined,
+): Promise<number | null | undefined> {
   if (name !== undefined) {
     const row = await trx
       .selectFrom('categories')
@@ -127,7 +143,8 @@ async function resolveCategory(trx: Trx, id: number | null | undefined, name: st
 
 async function checkStaffUser(trx: Trx, id: number, field: string): Promise<void> {
   const u = await trx.selectFrom('users').select(['role', 'active']).where('id', '=', id).executeTakeFirst();
-  if (!u || u.active !== 1 || u.role === 'requester') throw invalid(field, `user ${id} is not an active technician, manager or admin`, 'invalid_reference');
+  if (!u || u.active !== 1 || u.role === 'requester')
+    throw invalid(field, `user ${id} is not an active technician, manager or admin`, 'invalid_reference');
 }
 
 async function checkGroup(trx: Trx, id: number): Promise<void> {
@@ -137,15 +154,36 @@ async function checkGroup(trx: Trx, id: number): Promise<void> {
 
 async function checkUsers(trx: Trx, ids: number[], field: string): Promise<void> {
   if (ids.length === 0) return;
-  const found = await trx.selectFrom('users').select('id').where('id', 'in', ids).where('active', '=', 1).execute();
-  if (found.length !== ids.length) throw invalid(field, 'refers to a user that does not exist or is inactive', 'invalid_reference');
+  const found = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('id', 'in', ids)
+    .where('active', '=', 1)
+    .execute();
+  if (found.length !== ids.length)
+    throw invalid(field, 'refers to a user that does not exist or is inactive', 'invalid_reference');
 }
 
-async function writeHistory(trx: Trx, ticketId: number, actorId: number, at: number, entries: HistoryEntry[]): Promise<void> {
+async function writeHistory(
+  trx: Trx,
+  ticketId: number,
+  actorId: number,
+  at: number,
+  entries: HistoryEntry[],
+): Promise<void> {
   if (entries.length === 0) return;
   await trx
     .insertInto('ticket_history')
-    .values(entries.map((e) => ({ ticket_id: ticketId, actor_id: actorId, at, field: e.field, from_value: e.from, to_value: e.to })))
+    .values(
+      entries.map((e) => ({
+        ticket_id: ticketId,
+        actor_id: actorId,
+        at,
+        field: e.field,
+        from_value: e.from,
+        to_value: e.to,
+      })),
+    )
     .execute();
 }
 
@@ -184,8 +222,18 @@ async function decorate(db: ServiceContext['db'], rows: TicketRow[]): Promise<Ti
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const [tags, watchers] = await Promise.all([
-    db.selectFrom('ticket_tags').select(['ticket_id', 'tag']).where('ticket_id', 'in', ids).orderBy('tag').execute(),
-    db.selectFrom('ticket_watchers').select(['ticket_id', 'user_id']).where('ticket_id', 'in', ids).orderBy('user_id').execute(),
+    db
+      .selectFrom('ticket_tags')
+      .select(['ticket_id', 'tag'])
+      .where('ticket_id', 'in', ids)
+      .orderBy('tag')
+      .execute(),
+    db
+      .selectFrom('ticket_watchers')
+      .select(['ticket_id', 'user_id'])
+      .where('ticket_id', 'in', ids)
+      .orderBy('user_id')
+      .execute(),
   ]);
   const tagMap = new Map<number, string[]>();
   for (const t of tags) tagMap.set(t.ticket_id, [...(tagMap.get(t.ticket_id) ?? []), t.tag]);
@@ -194,16 +242,24 @@ async function decorate(db: ServiceContext['db'], rows: TicketRow[]): Promise<Ti
   return rows.map((r) => toTicket(r, tagMap.get(r.id) ?? [], watchMap.get(r.id) ?? []));
 }
 
-export async function createTicket(ctx: ServiceContext, actor: Actor, input: CreateTicketInput): Promise<Ticket> {
+export async function createTicket(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: CreateTicketInput,
+): Promise<Ticket> {
   const title = cleanTitle(input.title);
   const description = cleanDescription(input.description);
   const tags = cleanTags(input.tags ?? []);
   const watcherIds = [...new Set(input.watcherIds ?? [])].sort((a, b) => a - b);
-  if (watcherIds.length > ticketLimits.watchers) throw invalid('/watcherIds', `at most ${ticketLimits.watchers} watchers`);
+  if (watcherIds.length > ticketLimits.watchers)
+    throw invalid('/watcherIds', `at most ${ticketLimits.watchers} watchers`);
   const staff = canTicket(actor, 'ticket.create_for_other');
   const onBehalf = input.requesterId !== undefined && input.requesterId !== actor.id;
   if (!staff && (onBehalf || input.assigneeId != null || input.groupId != null || watcherIds.length > 0)) {
-    throw new Forbidden('forbidden', 'A requester files tickets for themself; assignment and watchers are set by technicians.');
+    throw new Forbidden(
+      'forbidden',
+      'A requester files tickets for themself; assignment and watchers are set by technicians.',
+    );
   }
   const impact = input.impact ?? 3;
   const urgency = input.urgency ?? 3;
@@ -222,7 +278,11 @@ export async function createTicket(ctx: ServiceContext, actor: Actor, input: Cre
     if (groupId !== null) await checkGroup(trx, groupId);
     await checkUsers(trx, watcherIds, '/watcherIds');
     if (input.relatedTicketId != null) {
-      const related = await trx.selectFrom('tickets').select(['id', 'requester_id']).where('id', '=', input.relatedTicketId).executeTakeFirst();
+      const related = await trx
+        .selectFrom('tickets')
+        .select(['id', 'requester_id'])
+        .where('id', '=', input.relatedTicketId)
+        .executeTakeFirst();
       if (!related || !canTicket(actor, 'ticket.read', related)) {
         throw invalid('/relatedTicketId', `no ticket ${input.relatedTicketId}`, 'invalid_reference');
       }
@@ -252,9 +312,16 @@ export async function createTicket(ctx: ServiceContext, actor: Actor, input: Cre
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (tags.length > 0) await trx.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: row.id, tag }))).execute();
+    if (tags.length > 0)
+      await trx
+        .insertInto('ticket_tags')
+        .values(tags.map((tag) => ({ ticket_id: row.id, tag })))
+        .execute();
     if (watcherIds.length > 0) {
-      await trx.insertInto('ticket_watchers').values(watcherIds.map((user_id) => ({ ticket_id: row.id, user_id }))).execute();
+      await trx
+        .insertInto('ticket_watchers')
+        .values(watcherIds.map((user_id) => ({ ticket_id: row.id, user_id })))
+        .execute();
     }
     await indexTicket(trx, ctx.caps, row.id, title, description, true);
     const history: HistoryEntry[] = [{ field: 'created', from: null, to: status }];
@@ -262,9 +329,23 @@ export async function createTicket(ctx: ServiceContext, actor: Actor, input: Cre
     if (groupId !== null) history.push({ field: 'group', from: null, to: String(groupId) });
     await writeHistory(trx, row.id, actor.id, now, history);
     const t = toTicket(row, tags, watcherIds);
-    const events: NewEvent[] = [{ type: 'ticket.created', subjectType: 'ticket', subjectId: row.id, actorId: actor.id, payload: { ticket: eventView(t) } }];
+    const events: NewEvent[] = [
+      {
+        type: 'ticket.created',
+        subjectType: 'ticket',
+        subjectId: row.id,
+        actorId: actor.id,
+        payload: { ticket: eventView(t) },
+      },
+    ];
     if (assigneeId !== null || groupId !== null) {
-      events.push({ type: 'ticket.assigned', subjectType: 'ticket', subjectId: row.id, actorId: actor.id, payload: { assigneeId, groupId } });
+      events.push({
+        type: 'ticket.assigned',
+        subjectType: 'ticket',
+        subjectId: row.id,
+        actorId: actor.id,
+        payload: { assigneeId, groupId },
+      });
     }
     await ctx.events.record(trx, events);
     return t;
@@ -290,7 +371,11 @@ function eventView(t: Ticket): Record<string, unknown> {
 }
 
 /** Load a ticket row the actor may see, or throw NotFound (never Forbidden: do not reveal existence). */
-export async function loadVisibleTicket(db: ServiceContext['db'] | Trx, actor: Actor, id: number): Promise<TicketRow> {
+export async function loadVisibleTicket(
+  db: ServiceContext['db'] | Trx,
+  actor: Actor,
+  id: number,
+): Promise<TicketRow> {
   const row = await db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('ticket_not_found', `No ticket ${id}.`);
   if (actor.role === 'requester' && row.requester_id !== actor.id) {
@@ -314,7 +399,12 @@ function sameList<T>(a: T[], b: T[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
-export async function updateTicket(ctx: ServiceContext, actor: Actor, id: number, input: UpdateTicketInput): Promise<Ticket> {
+export async function updateTicket(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: number,
+  input: UpdateTicketInput,
+): Promise<Ticket> {
   const staff = canTicket(actor, 'ticket.update_fields');
   const keys = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
   const onlyStatus = keys.every((k) => k === 'status');
@@ -323,8 +413,10 @@ export async function updateTicket(ctx: ServiceContext, actor: Actor, id: number
   const result = await ctx.db.transaction().execute(async (trx) => {
     const row = await loadVisibleTicket(trx, actor, id);
     // Visibility first (404 for tickets the actor may not see), then what they may change (403).
-    if (!staff && !onlyStatus) throw new Forbidden('forbidden', 'A requester may only close or reopen their resolved ticket.');
-    if (row.status === 'closed') throw new Conflict('ticket_closed', `Ticket ${id} is closed; file a new request that references it.`);
+    if (!staff && !onlyStatus)
+      throw new Forbidden('forbidden', 'A requester may only close or reopen their resolved ticket.');
+    if (row.status === 'closed')
+      throw new Conflict('ticket_closed', `Ticket ${id} is closed; file a new request that references it.`);
     const set: Partial<TicketRow> = {};
     const history: HistoryEntry[] = [];
     const events: NewEvent[] = [];
@@ -335,15 +427,22 @@ export async function updateTicket(ctx: ServiceContext, actor: Actor, id: number
     };
 
     if (input.title !== undefined) change('title', 'title', cleanTitle(input.title));
-    if (input.description !== undefined) change('description', 'description', cleanDescription(input.description));
+    if (input.description !== undefined)
+      change('description', 'description', cleanDescription(input.description));
     if (input.type !== undefined) change('type', 'type', input.type);
     const categoryId = await resolveCategory(trx, input.categoryId, input.categoryName);
     if (categoryId !== undefined) change('category_id', 'category', categoryId);
     if (input.relatedTicketId !== undefined) {
       if (input.relatedTicketId !== null) {
-        if (input.relatedTicketId === id) throw invalid('/relatedTicketId', 'a ticket cannot reference itself');
-        const related = await trx.selectFrom('tickets').select('id').where('id', '=', input.relatedTicketId).executeTakeFirst();
-        if (!related) throw invalid('/relatedTicketId', `no ticket ${input.relatedTicketId}`, 'invalid_reference');
+        if (input.relatedTicketId === id)
+          throw invalid('/relatedTicketId', 'a ticket cannot reference itself');
+        const related = await trx
+          .selectFrom('tickets')
+          .select('id')
+          .where('id', '=', input.relatedTicketId)
+          .executeTakeFirst();
+        if (!related)
+          throw invalid('/relatedTicketId', `no ticket ${input.relatedTicketId}`, 'invalid_reference');
       }
       change('related_ticket_id', 'related_ticket', input.relatedTicketId);
     }
@@ -352,18 +451,26 @@ export async function updateTicket(ctx: ServiceContext, actor: Actor, id: number
     change('impact', 'impact', impact);
     change('urgency', 'urgency', urgency);
     if (input.priority !== undefined) change('priority', 'priority', input.priority);
-    else if (input.impact !== undefined || input.urgency !== undefined) change('priority', 'priority', computePriority(matrix, impact, urgency));
+    else if (input.impact !== undefined || input.urgency !== undefined)
+      change('priority', 'priority', computePriority(matrix, impact, urgency));
 
     // Assignment.
     const assigneeId = input.assigneeId !== undefined ? input.assigneeId : row.assignee_id;
     const groupId = input.groupId !== undefined ? input.groupId : row.group_id;
-    if (assigneeId !== null && assigneeId !== row.assignee_id) await checkStaffUser(trx, assigneeId, '/assigneeId');
+    if (assigneeId !== null && assigneeId !== row.assignee_id)
+      await checkStaffUser(trx, assigneeId, '/assigneeId');
     if (groupId !== null && groupId !== row.group_id) await checkGroup(trx, groupId);
     const assignmentChanged = assigneeId !== row.assignee_id || groupId !== row.group_id;
     change('assignee_id', 'assignee', assigneeId);
     change('group_id', 'group', groupId);
     if (assignmentChanged) {
-      events.push({ type: 'ticket.assigned', subjectType: 'ticket', subjectId: id, actorId: actor.id, payload: { assigneeId, groupId, previousAssigneeId: row.assignee_id, previousGroupId: row.group_id } });
+      events.push({
+        type: 'ticket.assigned',
+        subjectType: 'ticket',
+        subjectId: id,
+        actorId: actor.id,
+        payload: { assigneeId, groupId, previousAssigneeId: row.assignee_id, previousGroupId: row.group_id },
+      });
     }
 
     // State: explicit, or implied by assignment (a new ticket that gets an owner is assigned; an assigned
@@ -392,14 +499,23 @@ export async function updateTicket(ctx: ServiceContext, actor: Actor, id: number
       );
     }
     if (needsOwner(status) && assigneeId === null && groupId === null) {
-      throw new Conflict('transition_not_allowed', `A ticket cannot be ${status} without an assignee or a group.`);
+      throw new Conflict(
+        'transition_not_allowed',
+        `A ticket cannot be ${status} without an assignee or a group.`,
+      );
     }
     if (status !== row.status) {
       change('status', 'status', status);
       if (status === 'resolved') set.resolved_at = now;
       if (status === 'closed') set.closed_at = now;
       if (row.status === 'resolved' && status !== 'closed') set.resolved_at = null;
-      events.push({ type: 'ticket.state_changed', subjectType: 'ticket', subjectId: id, actorId: actor.id, payload: { from: row.status, to: status } });
+      events.push({
+        type: 'ticket.state_changed',
+        subjectType: 'ticket',
+        subjectId: id,
+        actorId: actor.id,
+        payload: { from: row.status, to: status },
+      });
     }
 
     // Tags and watchers replace the lists.
@@ -407,21 +523,39 @@ export async function updateTicket(ctx: ServiceContext, actor: Actor, id: number
     let watcherIds: number[] | null = null;
     if (input.tags !== undefined) {
       tags = cleanTags(input.tags);
-      const before = (await trx.selectFrom('ticket_tags').select('tag').where('ticket_id', '=', id).orderBy('tag').execute()).map((t) => t.tag);
+      const before = (
+        await trx.selectFrom('ticket_tags').select('tag').where('ticket_id', '=', id).orderBy('tag').execute()
+      ).map((t) => t.tag);
       if (!sameList(before, tags)) {
         await trx.deleteFrom('ticket_tags').where('ticket_id', '=', id).execute();
-        if (tags.length > 0) await trx.insertInto('ticket_tags').values(tags.map((tag) => ({ ticket_id: id, tag }))).execute();
+        if (tags.length > 0)
+          await trx
+            .insertInto('ticket_tags')
+            .values(tags.map((tag) => ({ ticket_id: id, tag })))
+            .execute();
         history.push({ field: 'tags', from: before.join(',') || null, to: tags.join(',') || null });
       }
     }
     if (input.watcherIds !== undefined) {
       watcherIds = [...new Set(input.watcherIds)].sort((a, b) => a - b);
-      if (watcherIds.length > ticketLimits.watchers) throw invalid('/watcherIds', `at most ${ticketLimits.watchers} watchers`);
+      if (watcherIds.length > ticketLimits.watchers)
+        throw invalid('/watcherIds', `at most ${ticketLimits.watchers} watchers`);
       await checkUsers(trx, watcherIds, '/watcherIds');
-      const before = (await trx.selectFrom('ticket_watchers').select('user_id').where('ticket_id', '=', id).orderBy('user_id').execute()).map((w) => w.user_id);
+      const before = (
+        await trx
+          .selectFrom('ticket_watchers')
+          .select('user_id')
+          .where('ticket_id', '=', id)
+          .orderBy('user_id')
+          .execute()
+      ).map((w) => w.user_id);
       if (!sameList(before, watcherIds)) {
         await trx.deleteFrom('ticket_watchers').where('ticket_id', '=', id).execute();
-        if (watcherIds.length > 0) await trx.insertInto('ticket_watchers').values(watcherIds.map((user_id) => ({ ticket_id: id, user_id }))).execute();
+        if (watcherIds.length > 0)
+          await trx
+            .insertInto('ticket_watchers')
+            .values(watcherIds.map((user_id) => ({ ticket_id: id, user_id })))
+            .execute();
         history.push({ field: 'watchers', from: before.join(',') || null, to: watcherIds.join(',') || null });
       }
     }
@@ -430,7 +564,14 @@ export async function updateTicket(ctx: ServiceContext, actor: Actor, id: number
       set.updated_at = now;
       await trx.updateTable('tickets').set(set).where('id', '=', id).execute();
       if (set.title !== undefined || set.description !== undefined) {
-        await indexTicket(trx, ctx.caps, id, set.title ?? row.title, set.description ?? row.description, false);
+        await indexTicket(
+          trx,
+          ctx.caps,
+          id,
+          set.title ?? row.title,
+          set.description ?? row.description,
+          false,
+        );
       }
       await writeHistory(trx, id, actor.id, now, history);
       events.unshift({
@@ -438,7 +579,11 @@ export async function updateTicket(ctx: ServiceContext, actor: Actor, id: number
         subjectType: 'ticket',
         subjectId: id,
         actorId: actor.id,
-        payload: { changes: history.filter((h) => h.field !== 'description').map((h) => ({ field: h.field, from: h.from, to: h.to })) },
+        payload: {
+          changes: history
+            .filter((h) => h.field !== 'description')
+            .map((h) => ({ field: h.field, from: h.from, to: h.to })),
+        },
       });
       await ctx.events.record(trx, events);
     }
@@ -449,19 +594,42 @@ export async function updateTicket(ctx: ServiceContext, actor: Actor, id: number
 }
 
 /** A requester rates the resolution of their resolved or closed ticket (1–5, with a comment). */
-export async function rateTicket(ctx: ServiceContext, actor: Actor, id: number, input: { score: number; comment?: string }): Promise<Ticket> {
-  if (!Number.isInteger(input.score) || input.score < 1 || input.score > 5) throw invalid('/score', 'must be 1–5');
+export async function rateTicket(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: number,
+  input: { score: number; comment?: string },
+): Promise<Ticket> {
+  if (!Number.isInteger(input.score) || input.score < 1 || input.score > 5)
+    throw invalid('/score', 'must be 1–5');
   const comment = input.comment?.slice(0, 5000) ?? null;
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     const row = await loadVisibleTicket(trx, actor, id);
-    if (!canTicket(actor, 'ticket.rate', row)) throw new Forbidden('forbidden', 'Only the requester rates the resolution.');
+    if (!canTicket(actor, 'ticket.rate', row))
+      throw new Forbidden('forbidden', 'Only the requester rates the resolution.');
     if (row.status !== 'resolved' && row.status !== 'closed') {
       throw new Conflict('transition_not_allowed', 'Only a resolved or closed ticket can be rated.');
     }
-    await trx.updateTable('tickets').set({ satisfaction: input.score, satisfaction_comment: comment, updated_at: now }).where('id', '=', id).execute();
-    await writeHistory(trx, id, actor.id, now, [{ field: 'satisfaction', from: str(row.satisfaction), to: String(input.score) }]);
-    await ctx.events.record(trx, [{ type: 'ticket.updated', subjectType: 'ticket', subjectId: id, actorId: actor.id, payload: { changes: [{ field: 'satisfaction', from: str(row.satisfaction), to: String(input.score) }] } }]);
+    await trx
+      .updateTable('tickets')
+      .set({ satisfaction: input.score, satisfaction_comment: comment, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+    await writeHistory(trx, id, actor.id, now, [
+      { field: 'satisfaction', from: str(row.satisfaction), to: String(input.score) },
+    ]);
+    await ctx.events.record(trx, [
+      {
+        type: 'ticket.updated',
+        subjectType: 'ticket',
+        subjectId: id,
+        actorId: actor.id,
+        payload: {
+          changes: [{ field: 'satisfaction', from: str(row.satisfaction), to: String(input.score) }],
+        },
+      },
+    ]);
   });
   ctx.events.nudge();
   return getTicket(ctx, actor, id);
@@ -512,86 +680,214 @@ function encodeCursor(c: Cursor): string {
 function decodeCursor(s: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    const keyOk = c.k === undefined || (Array.isArray(c.k) && c.k.length === 2 && c.k.every(Number.isSafeInteger));
+    const keyOk =
+      c.k === undefined || (Array.isArray(c.k) && c.k.length === 2 && c.k.every(Number.isSafeInteger));
     const offOk = c.o === undefined || (Number.isSafeInteger(c.o) && c.o >= 0 && c.o <= 100_000);
     if (c && typeof c === 'object' && keyOk && offOk && (c.k !== undefined) !== (c.o !== undefined)) return c;
   } catch {
     // fall through to the error below
   }
-  throw new Invalid('invalid_cursor', 'The cursor was not issued by this service.', [{ field: 'query/cursor', message: 'unknown cursor' }]);
+  throw new Invalid('invalid_cursor', 'The cursor was not issued by this service.', [
+    { field: 'query/cursor', message: 'unknown cursor' },
+  ]);
 }
 
 const sortColumn = { created: 'id', updated: 'updated_at', priority: 'priority' } as const;
 
-export async function listTickets(ctx: ServiceContext, actor: Actor, filter: TicketFilter): Promise<TicketPage> {
-  const cursor = filter.cursor ? decodeCursor(filter.cursor) : undefined;
-  const staff = canTicket(actor, 'comment.read_internal');
-  const ranked = filter.q !== undefined && filter.q.trim() !== '' && filter.sort === undefined;
-  const sort: TicketSort = filter.sort ?? '-created';
-  const desc = sort.startsWith('-');
-  const col = sortColumn[sort.replace('-', '') as 'created' | 'updated' | 'priority'];
+/** Ranked search reads at least this many of the newest matches of each source (see searchCandidates). */
+export const searchCandidateLimit = 1000;
 
-  let query = ctx.db.selectFrom('tickets').selectAll('tickets');
-  if (filter.q !== undefined && filter.q.trim() !== '') {
-    const matches = matchingTickets(ctx.caps, filter.q, staff);
-    if (!matches) return { items: [], nextCursor: null };
-    query = query.innerJoin(matches.as('m'), 'm.ticket_id', 'tickets.id');
-  }
-  if (!staff) {
+type TicketQuery<O> = SelectQueryBuilder<Database, 'tickets', O>;
+
+/** The visibility rule and the filters of a list, on any query over tickets. */
+function applyFilters<O>(
+  query: TicketQuery<O>,
+  actor: Actor,
+  staff: boolean,
+  filter: TicketFilter,
+  /** One half of a requester's visibility rule (their own tickets, or those they watch), or both. */
+  visible: 'own' | 'watched' | 'both' = 'both',
+): TicketQuery<O> {
+  if (!staff && visible === 'own') {
+    query = query.where('tickets.requester_id', '=', actor.id);
+  } else if (!staff && visible === 'watched') {
+    query = query.where('tickets.id', 'in', (eb) =>
+      eb.selectFrom('ticket_watchers').select('ticket_id').where('user_id', '=', actor.id),
+    );
+  } else if (!staff) {
     query = query.where((eb) =>
       eb.or([
         eb('tickets.requester_id', '=', actor.id),
-        eb('tickets.id', 'in', eb.selectFrom('ticket_watchers').select('ticket_id').where('user_id', '=', actor.id)),
+        eb(
+          'tickets.id',
+          'in',
+          eb.selectFrom('ticket_watchers').select('ticket_id').where('user_id', '=', actor.id),
+        ),
       ]),
     );
   }
   if (filter.status?.length) query = query.where('tickets.status', 'in', filter.status);
   if (filter.priority?.length) query = query.where('tickets.priority', 'in', filter.priority);
   if (filter.assigneeId !== undefined) {
-    query = filter.assigneeId === 'none' ? query.where('tickets.assignee_id', 'is', null) : query.where('tickets.assignee_id', '=', filter.assigneeId);
+    query =
+      filter.assigneeId === 'none'
+        ? query.where('tickets.assignee_id', 'is', null)
+        : query.where('tickets.assignee_id', '=', filter.assigneeId);
   }
   if (filter.groupId !== undefined) {
-    query = filter.groupId === 'none' ? query.where('tickets.group_id', 'is', null) : query.where('tickets.group_id', '=', filter.groupId);
+    query =
+      filter.groupId === 'none'
+        ? query.where('tickets.group_id', 'is', null)
+        : query.where('tickets.group_id', '=', filter.groupId);
   }
-  if (filter.groupIds !== undefined) query = query.where('tickets.group_id', 'in', filter.groupIds.length ? filter.groupIds : [-1]);
+  if (filter.groupIds !== undefined)
+    query = query.where('tickets.group_id', 'in', filter.groupIds.length ? filter.groupIds : [-1]);
   if (filter.requesterId !== undefined) query = query.where('tickets.requester_id', '=', filter.requesterId);
   if (filter.categoryId !== undefined) query = query.where('tickets.category_id', '=', filter.categoryId);
   if (filter.tag !== undefined) {
     const tag = filter.tag.trim().toLowerCase();
-    query = query.where('tickets.id', 'in', (eb) => eb.selectFrom('ticket_tags').select('ticket_id').where('tag', '=', tag));
+    query = query.where('tickets.id', 'in', (eb) =>
+      eb.selectFrom('ticket_tags').select('ticket_id').where('tag', '=', tag),
+    );
   }
   if (filter.createdFrom !== undefined) query = query.where('tickets.created_at', '>=', filter.createdFrom);
   if (filter.createdTo !== undefined) query = query.where('tickets.created_at', '<', filter.createdTo);
   if (filter.updatedFrom !== undefined) query = query.where('tickets.updated_at', '>=', filter.updatedFrom);
   if (filter.updatedTo !== undefined) query = query.where('tickets.updated_at', '<', filter.updatedTo);
+  return query;
+}
 
-  let offset = 0;
+export async function listTickets(
+  ctx: ServiceContext,
+  actor: Actor,
+  filter: TicketFilter,
+): Promise<TicketPage> {
+  const cursor = filter.cursor ? decodeCursor(filter.cursor) : undefined;
+  const staff = canTicket(actor, 'comment.read_internal');
+  const searching = filter.q !== undefined && filter.q.trim() !== '';
+  const ranked = searching && filter.sort === undefined;
+  const sort: TicketSort = filter.sort ?? '-created';
+  const desc = sort.startsWith('-');
+  const col = sortColumn[sort.replace('-', '') as 'created' | 'updated' | 'priority'];
+
   if (ranked) {
-    if (cursor && cursor.o === undefined) throw new Invalid('invalid_cursor', 'The cursor belongs to another query.', [{ field: 'query/cursor', message: 'unknown cursor' }]);
-    offset = cursor?.o ?? 0;
-    query = query.orderBy(sql`m.score`, 'desc').orderBy('tickets.id', 'desc').offset(offset);
-  } else {
+    if (cursor && cursor.o === undefined)
+      throw new Invalid('invalid_cursor', 'The cursor belongs to another query.', [
+        { field: 'query/cursor', message: 'unknown cursor' },
+      ]);
+    return rankedSearch(ctx, actor, staff, filter, cursor?.o ?? 0);
+  }
+
+  const pageQuery = (f: TicketFilter, visible: 'own' | 'watched' | 'both') => {
+    let query = ctx.db.selectFrom('tickets').selectAll('tickets');
+    if (searching)
+      query = query.innerJoin((matches as NonNullable<typeof matches>).as('m'), 'm.ticket_id', 'tickets.id');
+    query = applyFilters(query, actor, staff, f, visible);
     if (cursor?.k) {
       const [value, lastId] = cursor.k;
       query =
         col === 'id'
           ? query.where('tickets.id', desc ? '<' : '>', lastId)
-          : query.where((eb) => eb(eb.refTuple(`tickets.${col}`, 'tickets.id'), desc ? '<' : '>', eb.tuple(value, lastId)));
-    } else if (cursor) {
-      throw new Invalid('invalid_cursor', 'The cursor belongs to another query.', [{ field: 'query/cursor', message: 'unknown cursor' }]);
+          : query.where((eb) =>
+              eb(eb.refTuple(`tickets.${col}`, 'tickets.id'), desc ? '<' : '>', eb.tuple(value, lastId)),
+            );
     }
     if (col !== 'id') query = query.orderBy(`tickets.${col}`, desc ? 'desc' : 'asc');
-    query = query.orderBy('tickets.id', desc ? 'desc' : 'asc');
+    return query.orderBy('tickets.id', desc ? 'desc' : 'asc').limit(filter.limit + 1);
+  };
+  const matches = searching ? matchingTickets(ctx.caps, filter.q as string, staff) : null;
+  if (searching && !matches) return { items: [], nextCursor: null };
+  if (cursor && !cursor.k)
+    throw new Invalid('invalid_cursor', 'The cursor belongs to another query.', [
+      { field: 'query/cursor', message: 'unknown cursor' },
+    ]);
+  // Several states ("open") would be several ranges of the (status, id) index, and a requester's "own or
+  // watched" an OR of two indexes: the database reads such ranges in full and sorts them. One query per
+  // state and per half of the visibility rule reads each range in order and stops at the page: merge them.
+  const statuses = filter.status && !searching ? [...new Set(filter.status)] : [];
+  const states = statuses.length > 1 ? statuses.map((status) => ({ ...filter, status: [status] })) : [filter];
+  const halves: Array<'own' | 'watched' | 'both'> = staff || searching ? ['both'] : ['own', 'watched'];
+  let rows: TicketRow[];
+  if (states.length * halves.length > 1) {
+    const parts = await Promise.all(
+      states.flatMap((f) => halves.map((visible) => pageQuery(f, visible).execute())),
+    );
+    const dir = desc ? -1 : 1;
+    const seen = new Set<number>();
+    rows = (parts.flat() as TicketRow[])
+      .sort((a, b) => dir * ((a[col] as number) - (b[col] as number) || a.id - b.id))
+      .filter((r) => !seen.has(r.id) && seen.add(r.id) !== undefined)
+      .slice(0, filter.limit + 1);
+  } else {
+    rows = (await pageQuery(filter, 'both').execute()) as TicketRow[];
   }
-  const rows = await query.limit(filter.limit + 1).execute();
   const more = rows.length > filter.limit;
   const page = rows.slice(0, filter.limit) as TicketRow[];
   let nextCursor: string | null = null;
   if (more) {
     const last = page[page.length - 1];
-    nextCursor = ranked ? encodeCursor({ o: offset + filter.limit }) : encodeCursor({ k: [col === 'id' ? last.id : (last[col] as number), last.id] });
+    nextCursor = encodeCursor({ k: [col === 'id' ? last.id : (last[col] as number), last.id] });
   }
   return { items: await decorate(ctx.db, page), nextCursor };
+}
+
+/**
+ * Search ranked by relevance (score, then id, both descending), paged by offset. The candidates come from
+ * the search port, bounded for very broad queries (the newest matches); the filters then pick among them.
+ * When the bound left too few candidates that pass the filters to fill the page, the bound grows sixteenfold
+ * and the search runs again, up to every match.
+ */
+async function rankedSearch(
+  ctx: ServiceContext,
+  actor: Actor,
+  staff: boolean,
+  filter: TicketFilter,
+  offset: number,
+): Promise<TicketPage> {
+  const q = filter.q as string;
+  const wanted = offset + filter.limit + 1;
+  let limit: number | null = Math.max(searchCandidateLimit, wanted);
+  let scores: Map<number, number>;
+  let ids: number[];
+  for (;;) {
+    const found = await searchCandidates(ctx.db, ctx.caps, q, staff, limit);
+    if (!found) return { items: [], nextCursor: null };
+    scores = found.scores;
+    ids = await passingFilters(ctx, actor, staff, filter, [...scores.keys()]);
+    if (!found.truncated || ids.length >= wanted || limit === null) break;
+    limit = limit >= 1_000_000 ? null : limit * 16;
+  }
+  ids.sort((a, b) => (scores.get(b) as number) - (scores.get(a) as number) || b - a);
+  const pageIds = ids.slice(offset, offset + filter.limit);
+  const more = ids.length > offset + filter.limit;
+  const rows = pageIds.length
+    ? await ctx.db.selectFrom('tickets').selectAll().where('id', 'in', pageIds).execute()
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r as TicketRow]));
+  const page = pageIds.map((id) => byId.get(id)).filter((r): r is TicketRow => r !== undefined);
+  return {
+    items: await decorate(ctx.db, page),
+    nextCursor: more ? encodeCursor({ o: offset + filter.limit }) : null,
+  };
+}
+
+/** Which of these tickets pass the visibility rule and the filters (in chunks: bound parameters are finite). */
+async function passingFilters(
+  ctx: ServiceContext,
+  actor: Actor,
+  staff: boolean,
+  filter: TicketFilter,
+  ids: number[],
+): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < ids.length; i += 5000) {
+    const chunk = ids.slice(i, i + 5000);
+    const rows = await applyFilters(ctx.db.selectFrom('tickets').select('tickets.id'), actor, staff, filter)
+      .where('tickets.id', 'in', chunk)
+      .execute();
+    for (const r of rows) out.push(r.id);
+  }
+  return out;
 }
 
 export { openStatuses, ticketStatuses };

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../context.js';
 import { Invalid, NotFound } from '../errors.js';
 import type { Actor } from './actor.js';
 import { digest, newSecret } from './secret-tokens.js';
-import { apiTokenPrefix } from './sessions.js';
+import { apiTokenPrefix, forgetAuthentications } from './sessions.js';
 
 export interface ApiToken {
   id: number;
@@ -112,4 +112,5 @@ export async function revokeApiToken(ctx: ServiceContext, actor: Actor, id: numb
       subjectId: id,
     });
   });
+  forgetAuthentications(ctx.db);
 }

@@ -4,6 +4,7 @@ import type { ServiceContext } from '../context.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import type { Actor } from './actor.js';
 import { canAccounts } from './policies.js';
+import { forgetAuthentications } from './sessions.js';
 
 export interface Group {
   id: number;
@@ -86,6 +87,7 @@ export async function createGroup(
     });
     return row.id;
   });
+  forgetAuthentications(ctx.db);
   return {
     id,
     name,
@@ -153,5 +155,6 @@ export async function updateGroup(
       details: input,
     });
   });
+  forgetAuthentications(ctx.db);
   return getGroup(ctx, actor, id);
 }

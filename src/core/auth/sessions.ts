@@ -7,7 +7,7 @@ import type { Actor } from './actor.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
 import { digest, newSecret } from './secret-tokens.js';
-import { type User, normaliseEmail, toUser } from './users.js';
+import { normaliseEmail, toUser, type User } from './users.js';
 
 export const sessionTokenPrefix = 'ods';
 export const apiTokenPrefix = 'odt';
@@ -26,7 +26,8 @@ export async function login(
 ): Promise<LoginResult> {
   const now = ctx.clock.now();
   const wait = throttle.attempt(input.clientKey, now);
-  if (wait > 0) throw new RateLimited('too_many_attempts', `Too many sign-in attempts; retry in ${wait} s.`, wait);
+  if (wait > 0)
+    throw new RateLimited('too_many_attempts', `Too many sign-in attempts; retry in ${wait} s.`, wait);
   let email: string;
   try {
     email = normaliseEmail(input.email);
@@ -37,7 +38,11 @@ export async function login(
   const row = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   if (row?.locked_until && row.locked_until > now) {
     const seconds = Math.ceil((row.locked_until - now) / 1000);
-    throw new RateLimited('account_locked', `The account is locked after repeated failed sign-ins; retry in ${seconds} s.`, seconds);
+    throw new RateLimited(
+      'account_locked',
+      `The account is locked after repeated failed sign-ins; retry in ${seconds} s.`,
+      seconds,
+    );
   }
   const ok = await verifyPassword(row?.active ? row.password_hash : null, input.password);
   if (!row || !ok) {
@@ -46,7 +51,10 @@ export async function login(
       const lock = failures >= ctx.config.loginMaxFailures;
       await ctx.db
         .updateTable('users')
-        .set({ failed_logins: lock ? 0 : failures, locked_until: lock ? now + ctx.config.loginLockoutMs : row.locked_until })
+        .set({
+          failed_logins: lock ? 0 : failures,
+          locked_until: lock ? now + ctx.config.loginLockoutMs : row.locked_until,
+        })
         .where('id', '=', row.id)
         .execute();
       ctx.log.warn({ userId: row.id, failures, locked: lock }, 'failed sign-in');
@@ -57,32 +65,154 @@ export async function login(
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = now + ctx.config.sessionTtlMs;
   await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', row.id).execute();
+    await trx
+      .updateTable('users')
+      .set({ failed_logins: 0, locked_until: null })
+      .where('id', '=', row.id)
+      .execute();
     await trx
       .insertInto('sessions')
-      .values({ token_hash: digest(token), user_id: row.id, csrf_token: csrfToken, created_at: now, expires_at: expiresAt })
+      .values({
+        token_hash: digest(token),
+        user_id: row.id,
+        csrf_token: csrfToken,
+        created_at: now,
+        expires_at: expiresAt,
+      })
       .execute();
     // Expired sessions of this user go when they sign in again: the table does not grow without bound.
     await trx.deleteFrom('sessions').where('user_id', '=', row.id).where('expires_at', '<=', now).execute();
   });
-  const groups = await ctx.db.selectFrom('group_members').select('group_id').where('user_id', '=', row.id).orderBy('group_id').execute();
-  return { token, csrfToken, expiresAt, user: toUser(row, groups.map((g) => g.group_id)) };
+  const groups = await ctx.db
+    .selectFrom('group_members')
+    .select('group_id')
+    .where('user_id', '=', row.id)
+    .orderBy('group_id')
+    .execute();
+  return {
+    token,
+    csrfToken,
+    expiresAt,
+    user: toUser(
+      row,
+      groups.map((g) => g.group_id),
+    ),
+  };
 }
 
 export async function logout(ctx: ServiceContext, token: string): Promise<void> {
   await ctx.db.deleteFrom('sessions').where('token_hash', '=', digest(token)).execute();
+  forgetAuthentications(ctx.db);
+}
+
+// ---- The authentication cache --------------------------------------------------------------------------
+// authenticate runs on every request, and its three reads (token, user, groups) cost about as much as a
+// simple route's own work. Resolved actors are kept in memory for authCacheTtlMs, keyed by the token's
+// SHA-256 digest. Every change made through this process that could end or alter an authentication —
+// logout, a user's role/active/password/groups, group membership, a revoked API token — drops the whole
+// cache at once (forgetAuthentications), so within one process nothing changes. A change made by another
+// process (a second instance on PostgreSQL, the CLI) takes effect within authCacheTtlMs. Expiry times are
+// checked on every hit against the clock, as without the cache.
+
+/** How long a resolved token is trusted without a database read: the bound on revocation by another process. */
+export const authCacheTtlMs = 5_000;
+const authCacheMaxEntries = 10_000;
+
+interface CachedAuthentication {
+  actor: Actor;
+  /** performance.now() when read from the database */
+  readAt: number;
+  expiresAt: number | null;
+  apiTokenId: number | null;
+  lastUsedAt: number | null;
+}
+
+interface AuthCache {
+  entries: Map<string, CachedAuthentication>;
+  /** Bumped by every forget: a read that started before it must not be stored after it. */
+  generation: number;
+}
+
+const authCaches = new WeakMap<object, AuthCache>();
+
+function authCacheOf(db: object): AuthCache {
+  let cache = authCaches.get(db);
+  if (!cache) {
+    cache = { entries: new Map(), generation: 0 };
+    authCaches.set(db, cache);
+  }
+  return cache;
+}
+
+/**
+ * Drop every cached authentication of this database. Call it after any change (committed) to sessions,
+ * API tokens, users or group membership.
+ */
+export function forgetAuthentications(db: ServiceContext['db']): void {
+  const cache = authCaches.get(db);
+  if (!cache) return;
+  cache.entries.clear();
+  cache.generation++;
+}
+
+function copyActor(a: Actor): Actor {
+  return { ...a, groupIds: [...a.groupIds] };
 }
 
 /** Resolve a presented token (cookie or bearer) to an actor, or null if it is not valid now. */
-export async function authenticate(ctx: ServiceContext, token: string, via: 'cookie' | 'bearer'): Promise<Actor | null> {
+export async function authenticate(
+  ctx: ServiceContext,
+  token: string,
+  via: 'cookie' | 'bearer',
+): Promise<Actor | null> {
   if (token.length > 200) return null;
+  const isApiToken = token.startsWith(`${apiTokenPrefix}_`);
+  if (isApiToken && via === 'cookie') return null; // API tokens are for API clients only
   const now = ctx.clock.now();
   const hash = digest(token);
+  const cache = authCacheOf(ctx.db);
+  const hit = cache.entries.get(hash);
+  if (hit && performance.now() - hit.readAt < authCacheTtlMs) {
+    if (hit.expiresAt !== null && hit.expiresAt <= now) {
+      cache.entries.delete(hash);
+      return null;
+    }
+    if (hit.apiTokenId !== null && (hit.lastUsedAt === null || now - hit.lastUsedAt > 60_000)) {
+      hit.lastUsedAt = now;
+      await ctx.db
+        .updateTable('api_tokens')
+        .set({ last_used_at: now })
+        .where('id', '=', hit.apiTokenId)
+        .execute();
+    }
+    return copyActor(hit.actor);
+  }
+  if (hit) cache.entries.delete(hash);
+  const generation = cache.generation;
+  const found = await readAuthentication(ctx, hash, isApiToken, via, now);
+  if (!found) return null;
+  if (cache.generation === generation) {
+    if (cache.entries.size >= authCacheMaxEntries)
+      cache.entries.delete(cache.entries.keys().next().value as string);
+    cache.entries.set(hash, { ...found, actor: copyActor(found.actor), readAt: performance.now() });
+  }
+  return found.actor;
+}
+
+async function readAuthentication(
+  ctx: ServiceContext,
+  hash: string,
+  isApiToken: boolean,
+  via: 'cookie' | 'bearer',
+  now: number,
+): Promise<Omit<CachedAuthentication, 'readAt'> | null> {
   let userId: number;
   let csrfToken: string | null = null;
   let how: Actor['via'] = via;
-  if (token.startsWith(`${apiTokenPrefix}_`)) {
-    if (via === 'cookie') return null; // API tokens are for API clients only
+  let expiresAt: number | null;
+  let apiTokenId: number | null = null;
+  let lastUsedAt: number | null = null;
+  if (isApiToken) {
     const t = await ctx.db
       .selectFrom('api_tokens')
       .select(['id', 'user_id', 'expires_at', 'revoked_at', 'last_used_at'])
@@ -91,9 +221,13 @@ export async function authenticate(ctx: ServiceContext, token: string, via: 'coo
     if (!t || t.revoked_at !== null || (t.expires_at !== null && t.expires_at <= now)) return null;
     userId = t.user_id;
     how = 'api_token';
+    expiresAt = t.expires_at;
+    apiTokenId = t.id;
+    lastUsedAt = t.last_used_at;
     // last_used_at to the minute: a busy integration does not write on every request.
     if (t.last_used_at === null || now - t.last_used_at > 60_000) {
       await ctx.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', t.id).execute();
+      lastUsedAt = now;
     }
   } else {
     const s = await ctx.db
@@ -104,6 +238,7 @@ export async function authenticate(ctx: ServiceContext, token: string, via: 'coo
     if (!s || s.expires_at <= now) return null;
     userId = s.user_id;
     csrfToken = s.csrf_token;
+    expiresAt = s.expires_at;
   }
   const user = await ctx.db
     .selectFrom('users')
@@ -111,14 +246,23 @@ export async function authenticate(ctx: ServiceContext, token: string, via: 'coo
     .where('id', '=', userId)
     .executeTakeFirst();
   if (!user || user.active !== 1) return null;
-  const groups = await ctx.db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).execute();
+  const groups = await ctx.db
+    .selectFrom('group_members')
+    .select('group_id')
+    .where('user_id', '=', userId)
+    .execute();
   return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    groupIds: groups.map((g) => g.group_id),
-    via: how,
-    csrfToken,
+    actor: {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      groupIds: groups.map((g) => g.group_id),
+      via: how,
+      csrfToken,
+    },
+    expiresAt,
+    apiTokenId,
+    lastUsedAt,
   };
 }

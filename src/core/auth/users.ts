@@ -8,6 +8,7 @@ import type { Actor } from './actor.js';
 import { roles } from './actor.js';
 import { hashPassword, passwordRules } from './passwords.js';
 import { canAccounts } from './policies.js';
+import { forgetAuthentications } from './sessions.js';
 
 export interface User {
   id: number;
@@ -277,6 +278,7 @@ export async function updateUser(
       details: changed,
     });
   });
+  forgetAuthentications(ctx.db);
   return getUser(ctx, actor, id);
 }
 

@@ -3,7 +3,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type KyselyConfig, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  Kysely,
+  type KyselyConfig,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -93,7 +101,10 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: reusingStatements(sqlite) }),
+    log,
+  });
   return {
     db,
     caps: {
@@ -110,14 +121,41 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
   };
 }
 
+// Kysely prepares every query it runs, and better-sqlite3 parses and plans on every prepare(): keep the
+// compiled statement per SQL text (bounded) so a hot query is planned once. A statement still being
+// iterated (a stream) is busy and cannot be shared: that caller gets a fresh one.
+function reusingStatements(sqlite: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare: (text: string) => {
+      const hit = statements.get(text);
+      if (hit && !hit.busy) return hit;
+      const stmt = sqlite.prepare(text);
+      if (!hit && text.length <= 4096) {
+        if (statements.size >= 500) statements.delete(statements.keys().next().value as string);
+        statements.set(text, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
 export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*)(:[^@/]*)?@/, '//$1:***@');
 }
 
-export async function migrateToLatest(db: Kysely<Database>, options: { pgSchema?: string } = {}): Promise<string[]> {
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  options: { pgSchema?: string } = {},
+): Promise<string[]> {
   // Kysely looks for its migration tables in every PostgreSQL schema unless told which one is ours: name
   // it, or another schema's tables (a parallel test, another instance) are mistaken for ours.
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: options.pgSchema });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: options.pgSchema,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -1,0 +1,55 @@
+// `npm run bench`: ticket creation over HTTP and list/search latency, on SQLite and PostgreSQL, each
+// beside a baseline measured in the same run. Environment:
+//   BENCH_SECONDS=20             duration of each creation load
+//   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
+//   BENCH_DIALECTS=sqlite,postgres
+//   BENCH_PARTS=create,list
+//   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
+import os from 'node:os';
+import { benchListing } from './listing.js';
+import { benchTicketCreation, type CreationResult } from './ticket-creation.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+const sizes = (process.env.BENCH_SIZES ?? '100000,1000000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
+const parts = (process.env.BENCH_PARTS ?? 'create,list').split(',');
+const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+console.log(
+  `opsdesk bench — ${new Date().toISOString()} — node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`,
+);
+
+function printCreation(rows: CreationResult[]): void {
+  const app = rows[0];
+  console.log(
+    '| run | req/s | p50 ms | p99 ms | errors | non-2xx | requests | server peak RSS MB | opsdesk / this |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    console.log(
+      `| ${r.label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.total} | ${r.peakRssMb.toFixed(0)} | ${(app.requestsPerSecond / r.requestsPerSecond).toFixed(2)} |`,
+    );
+  }
+}
+
+if (parts.includes('create')) {
+  for (const dialect of dialects) {
+    console.log(`\n## Ticket creation over HTTP, ${dialect}: 50 connections × ${seconds} s`);
+    printCreation(await benchTicketCreation(dialect, pgUrl, seconds));
+  }
+}
+
+if (parts.includes('list')) {
+  for (const size of sizes) {
+    for (const dialect of dialects) {
+      await benchListing(dialect, size, pgUrl);
+    }
+  }
+}
+
+// SLA clocks and escalations at 100,000 open tickets (bench/sla.ts; BENCH_SLA_TICKETS, BENCH_PARTS=sla).
+if (parts.includes('sla') || process.env.BENCH_PARTS === undefined)
+  await (await import('./sla.js')).benchSla();
