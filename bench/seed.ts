@@ -205,7 +205,17 @@ function people(size: number): People {
   return { users, groups, members, categories };
 }
 
-export const cacheDir = path.join(path.dirname(new URL(import.meta.url).pathname), '.cache');
+// bench/ under tsx, dist-bench/bench/ when compiled (`npm run bench`): the cache stays in the source tree.
+export const cacheDir = path.join(benchSourceDir(), '.cache');
+
+function benchSourceDir(): string {
+  let dir = path.dirname(new URL(import.meta.url).pathname);
+  for (let i = 0; i < 4; i++) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'bench');
+    dir = path.dirname(dir);
+  }
+  throw new Error('bench: cannot find the package root');
+}
 
 function log(msg: string): void {
   process.stderr.write(`  [seed] ${msg}\n`);

@@ -27,13 +27,15 @@ interface Child {
   stop(): Promise<void>;
 }
 
-const serverFile = fileURLToPath(new URL('./create-server.ts', import.meta.url));
+// `npm run bench` runs the compiled JavaScript with plain node (dist-bench/, tsconfig.bench.json), so the
+// server's RSS is what `npm start` would use; `tsx bench/run.ts` still works and forks the server under tsx.
+const compiled = import.meta.url.endsWith('.js');
+const serverFile = fileURLToPath(new URL(`./create-server.${compiled ? 'js' : 'ts'}`, import.meta.url));
 
 async function startServer(args: string[]): Promise<Child> {
   const child = fork(serverFile, args, {
     execArgv: [
-      '--import',
-      'tsx',
+      ...(compiled ? [] : ['--import', 'tsx']),
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
