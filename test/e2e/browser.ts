@@ -32,19 +32,42 @@ function newest(dir: string): number {
   return t;
 }
 
-/** Build web/dist once, when it is missing or older than the web sources. */
+/** Build web/dist once, when it is missing or older than the web sources; test files running side by side
+ * take turns through a lock directory, so one builds and the others find it fresh. */
 export function ensureWebBuilt(): void {
   const index = path.join(webDir, 'dist', 'index.html');
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest(webDir)) return;
-  const vite = path.join(root, 'node_modules', '.bin', 'vite');
-  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  const env = { ...process.env, NODE_ENV: 'production' };
-  const r = spawnSync(vite, ['build', '--config', path.join(webDir, 'vite.config.ts')], {
-    cwd: root,
-    encoding: 'utf8',
-    env,
-  });
-  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+  const fresh = () => fs.existsSync(index) && fs.statSync(index).mtimeMs >= newest(webDir);
+  if (fresh()) return;
+  const lock = path.join(root, 'test-output', '.web-build.lock');
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  const sleep = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; ; waited += 200) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      // Another file is building; a lock older than five minutes was left by a killed run.
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (waited > 300_000 || age > 300_000) {
+        fs.rmSync(lock, { recursive: true, force: true });
+      }
+      Atomics.wait(sleep, 0, 0, 200);
+    }
+  }
+  try {
+    if (fresh()) return;
+    const vite = path.join(root, 'node_modules', '.bin', 'vite');
+    // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    const env = { ...process.env, NODE_ENV: 'production' };
+    const r = spawnSync(vite, ['build', '--config', path.join(webDir, 'vite.config.ts')], {
+      cwd: root,
+      encoding: 'utf8',
+      env,
+    });
+    if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface Server extends TestApp {
@@ -130,7 +153,7 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(outDir, { recursive: true });
-  await page.screenshot({ path: path.join(outDir, `${name}.png`), fullPage: false });
+export async function screenshot(page: Page, name: string, dir = outDir): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
 }

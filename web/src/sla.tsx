@@ -35,7 +35,13 @@ function subscribe(listener: () => void): () => void {
 
 /** The server's time, updated every second while a component shows a countdown. */
 export function useServerNow(): number {
-  return useSyncExternalStore(subscribe, () => now || serverNow());
+  return useSyncExternalStore(subscribe, snapshot);
+}
+
+function snapshot(): number {
+  // Stable between ticks, as useSyncExternalStore requires.
+  if (now === 0) now = serverNow();
+  return now;
 }
 
 // ---- durations and times ---------------------------------------------------------------------------------
@@ -166,12 +172,19 @@ export function businessRemainingSeconds(
 
 // ---- the queue's badge -----------------------------------------------------------------------------------
 
-/** The clock whose due time comes first among those still counting (running or paused). */
-export function nearestClock(sla: TicketSla | undefined): SlaClock | null {
+/** When a clock falls due at the earliest: its due time, or (paused: none is set) now plus what is left. */
+function earliestDue(c: SlaClock, at: number): number {
+  if (c.phase === 'paused' || !c.dueAt) return at + c.remainingSeconds * 1000;
+  return Date.parse(c.dueAt);
+}
+
+/** The clock that falls due first among those still counting (running, or paused with time left). */
+export function nearestClock(sla: TicketSla | undefined, at: number): SlaClock | null {
   let best: SlaClock | null = null;
   for (const c of sla?.clocks ?? []) {
-    if ((c.phase !== 'running' && c.phase !== 'paused') || !c.dueAt) continue;
-    if (!best || Date.parse(c.dueAt) < Date.parse(best.dueAt as string)) best = c;
+    if (c.phase !== 'running' && c.phase !== 'paused') continue;
+    if (c.phase === 'running' && !c.dueAt) continue;
+    if (!best || earliestDue(c, at) < earliestDue(best, at)) best = c;
   }
   return best;
 }
@@ -189,11 +202,11 @@ export function urgencyOf(clock: SlaClock, at: number): Urgency {
 /** The queue's countdown of a ticket's nearest due target: wall time to its due time, on the server's clock. */
 export function SlaCountdown({ sla }: { sla: TicketSla | undefined }) {
   const at = useServerNow();
-  const clock = nearestClock(sla);
-  if (!clock?.dueAt) return <span className="muted small">—</span>;
+  const clock = nearestClock(sla, at);
+  if (!clock) return <span className="muted small">—</span>;
   const u = urgencyOf(clock, at);
   const label = targetLabel[clock.target];
-  const left = Math.round((Date.parse(clock.dueAt) - at) / 1000);
+  const left = clock.dueAt ? Math.round((Date.parse(clock.dueAt) - at) / 1000) : clock.remainingSeconds;
   const text =
     clock.phase === 'paused'
       ? `Paused · ${formatDuration(clock.remainingSeconds)} left`
@@ -201,7 +214,10 @@ export function SlaCountdown({ sla }: { sla: TicketSla | undefined }) {
         ? formatDuration(left)
         : `${formatDuration(left)} over`;
   return (
-    <span className={`badge sla-badge sla-${u}`} title={`${label} due ${localTime(clock.dueAt)}`}>
+    <span
+      className={`badge sla-badge sla-${u}`}
+      title={clock.dueAt ? `${label} due ${localTime(clock.dueAt)}` : `${label} paused`}
+    >
       <span className="visually-hidden">{label}: </span>
       {u === 'breached' && <span aria-hidden="true">! </span>}
       {text}

@@ -1,26 +1,52 @@
-// Administration: users, groups, categories, the priority matrix and webhooks. Admins manage all of it;
+// Administration: users, groups, categories, the priority matrix, webhooks, and (loaded on demand) SLA
+// calendars, policies, OLAs and the escalation path, mail templates and the mail logs. Admins manage all of it;
 // managers manage categories and read the matrix. Every form keeps its text when a request fails.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
-import { NavLink, Navigate, Route, Routes } from 'react-router-dom';
-import { type Category, type Group, type Role, type User, api } from '../api';
+import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
+import { Navigate, NavLink, Route, Routes } from 'react-router-dom';
+import { api, type Category, type Group, type Role, type User } from '../api';
 import { useUser } from '../session';
-import { Empty, ErrorMessage, Field, Loading, Time, priorityLabel, levelNames, useTitle } from '../ui';
+import { Empty, ErrorMessage, Field, Loading, levelNames, priorityLabel, Time, useTitle } from '../ui';
+
+// SLA and mail administration load only when opened.
+const Calendars = lazy(() => import('./admin-sla').then((m) => ({ default: m.Calendars })));
+const Policies = lazy(() => import('./admin-sla').then((m) => ({ default: m.Policies })));
+const Olas = lazy(() => import('./admin-sla').then((m) => ({ default: m.Olas })));
+const MailTemplates = lazy(() => import('./admin-mail').then((m) => ({ default: m.MailTemplates })));
+const MailLog = lazy(() => import('./admin-mail').then((m) => ({ default: m.MailLog })));
 
 const roles: Role[] = ['requester', 'technician', 'manager', 'admin'];
 
 function Users() {
   useTitle('Users');
   const qc = useQueryClient();
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ items: User[] }>('/api/v1/users?limit=500').then((r) => r.items) });
-  const groups = useQuery({ queryKey: ['groups'], queryFn: () => api<{ items: Group[] }>('/api/v1/groups').then((r) => r.items) });
-  const [form, setForm] = useState({ name: '', email: '', role: 'requester' as Role, password: '', groupId: '' });
+  const users = useQuery({
+    queryKey: ['users'],
+    queryFn: () => api<{ items: User[] }>('/api/v1/users?limit=500').then((r) => r.items),
+  });
+  const groups = useQuery({
+    queryKey: ['groups'],
+    queryFn: () => api<{ items: Group[] }>('/api/v1/groups').then((r) => r.items),
+  });
+  const [form, setForm] = useState({
+    name: '',
+    email: '',
+    role: 'requester' as Role,
+    password: '',
+    groupId: '',
+  });
   const [filter, setFilter] = useState('');
   const create = useMutation({
     mutationFn: () =>
       api<User>('/api/v1/users', {
         method: 'POST',
-        body: { name: form.name, email: form.email, role: form.role, ...(form.password ? { password: form.password } : {}), groupIds: form.groupId ? [Number(form.groupId)] : [] },
+        body: {
+          name: form.name,
+          email: form.email,
+          role: form.role,
+          ...(form.password ? { password: form.password } : {}),
+          groupIds: form.groupId ? [Number(form.groupId)] : [],
+        },
       }),
     onSuccess: () => {
       setForm({ name: '', email: '', role: 'requester', password: '', groupId: '' });
@@ -28,23 +54,49 @@ function Users() {
     },
   });
   const change = useMutation({
-    mutationFn: ({ id, body }: { id: number; body: Record<string, unknown> }) => api<User>(`/api/v1/users/${id}`, { method: 'PATCH', body }),
+    mutationFn: ({ id, body }: { id: number; body: Record<string, unknown> }) =>
+      api<User>(`/api/v1/users/${id}`, { method: 'PATCH', body }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['users'] }),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();
   };
-  const shown = (users.data ?? []).filter((u) => !filter || `${u.name} ${u.email}`.toLowerCase().includes(filter.toLowerCase()));
+  const shown = (users.data ?? []).filter(
+    (u) => !filter || `${u.name} ${u.email}`.toLowerCase().includes(filter.toLowerCase()),
+  );
   return (
     <>
       <form className="card form grid-form" onSubmit={submit} aria-labelledby="new-user-title">
         <h2 id="new-user-title">Add a user</h2>
-        <Field label="Name">{(id) => <input id={id} required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />}</Field>
-        <Field label="Email">{(id) => <input id={id} type="email" required value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} />}</Field>
+        <Field label="Name">
+          {(id) => (
+            <input
+              id={id}
+              required
+              value={form.name}
+              onChange={(e) => setForm({ ...form, name: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field label="Email">
+          {(id) => (
+            <input
+              id={id}
+              type="email"
+              required
+              value={form.email}
+              onChange={(e) => setForm({ ...form, email: e.target.value })}
+            />
+          )}
+        </Field>
         <Field label="Role">
           {(id) => (
-            <select id={id} value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+            <select
+              id={id}
+              value={form.role}
+              onChange={(e) => setForm({ ...form, role: e.target.value as Role })}
+            >
               {roles.map((r) => (
                 <option key={r} value={r}>
                   {r}
@@ -55,12 +107,23 @@ function Users() {
         </Field>
         <Field label="Password" hint="At least 8 characters; leave empty to set later">
           {(id, d) => (
-            <input id={id} aria-describedby={d} type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
+            <input
+              id={id}
+              aria-describedby={d}
+              type="password"
+              autoComplete="new-password"
+              value={form.password}
+              onChange={(e) => setForm({ ...form, password: e.target.value })}
+            />
           )}
         </Field>
         <Field label="Group">
           {(id) => (
-            <select id={id} value={form.groupId} onChange={(e) => setForm({ ...form, groupId: e.target.value })}>
+            <select
+              id={id}
+              value={form.groupId}
+              onChange={(e) => setForm({ ...form, groupId: e.target.value })}
+            >
               <option value="">None</option>
               {(groups.data ?? []).map((g) => (
                 <option key={g.id} value={g.id}>
@@ -85,7 +148,12 @@ function Users() {
       <div className="filters">
         <label className="inline">
           <span>Find</span>
-          <input type="search" value={filter} onChange={(e) => setFilter(e.target.value)} placeholder="Name or email" />
+          <input
+            type="search"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            placeholder="Name or email"
+          />
         </label>
       </div>
       <ErrorMessage error={users.error ?? change.error} />
@@ -109,7 +177,11 @@ function Users() {
                   <td>{u.name}</td>
                   <td>{u.email}</td>
                   <td>
-                    <select aria-label={`Role of ${u.name}`} value={u.role} onChange={(e) => change.mutate({ id: u.id, body: { role: e.target.value } })}>
+                    <select
+                      aria-label={`Role of ${u.name}`}
+                      value={u.role}
+                      onChange={(e) => change.mutate({ id: u.id, body: { role: e.target.value } })}
+                    >
                       {roles.map((r) => (
                         <option key={r} value={r}>
                           {r}
@@ -118,7 +190,12 @@ function Users() {
                     </select>
                   </td>
                   <td>
-                    <input type="checkbox" aria-label={`${u.name} is active`} checked={u.active} onChange={(e) => change.mutate({ id: u.id, body: { active: e.target.checked } })} />
+                    <input
+                      type="checkbox"
+                      aria-label={`${u.name} is active`}
+                      checked={u.active}
+                      onChange={(e) => change.mutate({ id: u.id, body: { active: e.target.checked } })}
+                    />
                   </td>
                 </tr>
               ))}
@@ -133,8 +210,14 @@ function Users() {
 function Groups() {
   useTitle('Groups');
   const qc = useQueryClient();
-  const groups = useQuery({ queryKey: ['groups'], queryFn: () => api<{ items: Group[] }>('/api/v1/groups').then((r) => r.items) });
-  const users = useQuery({ queryKey: ['users'], queryFn: () => api<{ items: User[] }>('/api/v1/users?limit=500').then((r) => r.items) });
+  const groups = useQuery({
+    queryKey: ['groups'],
+    queryFn: () => api<{ items: Group[] }>('/api/v1/groups').then((r) => r.items),
+  });
+  const users = useQuery({
+    queryKey: ['users'],
+    queryFn: () => api<{ items: User[] }>('/api/v1/users?limit=500').then((r) => r.items),
+  });
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const create = useMutation({
@@ -146,7 +229,8 @@ function Groups() {
     },
   });
   const members = useMutation({
-    mutationFn: ({ id, memberIds }: { id: number; memberIds: number[] }) => api<Group>(`/api/v1/groups/${id}`, { method: 'PATCH', body: { memberIds } }),
+    mutationFn: ({ id, memberIds }: { id: number; memberIds: number[] }) =>
+      api<Group>(`/api/v1/groups/${id}`, { method: 'PATCH', body: { memberIds } }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['groups'] }),
   });
   const staff = (users.data ?? []).filter((u) => u.role !== 'requester');
@@ -162,8 +246,12 @@ function Groups() {
         }}
       >
         <h2 id="new-group-title">Add a group</h2>
-        <Field label="Name">{(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}</Field>
-        <Field label="Description">{(id) => <input id={id} value={description} onChange={(e) => setDescription(e.target.value)} />}</Field>
+        <Field label="Name">
+          {(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <Field label="Description">
+          {(id) => <input id={id} value={description} onChange={(e) => setDescription(e.target.value)} />}
+        </Field>
         <div className="actions">
           <button type="submit" className="primary" disabled={create.isPending}>
             Add group
@@ -186,7 +274,9 @@ function Groups() {
                     type="button"
                     className="icon-button"
                     aria-label={`Remove ${nameOf(m)} from ${g.name}`}
-                    onClick={() => members.mutate({ id: g.id, memberIds: g.memberIds.filter((x) => x !== m) })}
+                    onClick={() =>
+                      members.mutate({ id: g.id, memberIds: g.memberIds.filter((x) => x !== m) })
+                    }
                   >
                     ×
                   </button>
@@ -195,7 +285,13 @@ function Groups() {
             </ul>
             <label className="inline">
               <span>Add member</span>
-              <select value="" onChange={(e) => e.target.value && members.mutate({ id: g.id, memberIds: [...g.memberIds, Number(e.target.value)] })}>
+              <select
+                value=""
+                onChange={(e) =>
+                  e.target.value &&
+                  members.mutate({ id: g.id, memberIds: [...g.memberIds, Number(e.target.value)] })
+                }
+              >
                 <option value="">Choose…</option>
                 {staff
                   .filter((u) => !g.memberIds.includes(u.id))
@@ -245,7 +341,10 @@ function CategoryRow({ c }: { c: Category }) {
 function Categories() {
   useTitle('Categories');
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: ['categories'], queryFn: () => api<{ items: Category[] }>('/api/v1/categories').then((r) => r.items) });
+  const list = useQuery({
+    queryKey: ['categories'],
+    queryFn: () => api<{ items: Category[] }>('/api/v1/categories').then((r) => r.items),
+  });
   const [name, setName] = useState('');
   const create = useMutation({
     mutationFn: () => api<Category>('/api/v1/categories', { method: 'POST', body: { name } }),
@@ -271,7 +370,11 @@ function Categories() {
       </form>
       <ErrorMessage error={create.error ?? list.error} title="Not saved." />
       {list.data?.length === 0 && <Empty title="No categories yet." />}
-      <ul className="plain-list">{(list.data ?? []).map((c) => <CategoryRow key={c.id} c={c} />)}</ul>
+      <ul className="plain-list">
+        {(list.data ?? []).map((c) => (
+          <CategoryRow key={c.id} c={c} />
+        ))}
+      </ul>
     </>
   );
 }
@@ -280,13 +383,17 @@ function Matrix() {
   useTitle('Priority matrix');
   const user = useUser();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['matrix'], queryFn: () => api<{ matrix: number[][] }>('/api/v1/settings/priority-matrix').then((r) => r.matrix) });
+  const q = useQuery({
+    queryKey: ['matrix'],
+    queryFn: () => api<{ matrix: number[][] }>('/api/v1/settings/priority-matrix').then((r) => r.matrix),
+  });
   const [m, setM] = useState<number[][] | null>(null);
   useEffect(() => {
     if (q.data) setM(q.data.map((r) => [...r]));
   }, [q.data]);
   const save = useMutation({
-    mutationFn: () => api<{ matrix: number[][] }>('/api/v1/settings/priority-matrix', { method: 'PUT', body: { matrix: m } }),
+    mutationFn: () =>
+      api<{ matrix: number[][] }>('/api/v1/settings/priority-matrix', { method: 'PUT', body: { matrix: m } }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['matrix'] }),
   });
   if (q.isPending || !m) return <Loading />;
@@ -299,7 +406,10 @@ function Matrix() {
         save.mutate();
       }}
     >
-      <p className="muted">A ticket’s priority follows from its impact and urgency. {admin ? '' : 'Only an admin can change the matrix.'}</p>
+      <p className="muted">
+        A ticket’s priority follows from its impact and urgency.{' '}
+        {admin ? '' : 'Only an admin can change the matrix.'}
+      </p>
       <div className="table-wrap">
         <table className="data-table matrix">
           <caption className="visually-hidden">Priority by urgency (rows) and impact (columns)</caption>
@@ -323,7 +433,13 @@ function Matrix() {
                       aria-label={`Priority for urgency ${priorityLabel[levelNames[u]]}, impact ${priorityLabel[levelNames[i]]}`}
                       value={v}
                       disabled={!admin}
-                      onChange={(e) => setM(m.map((r, ru) => (ru === u ? r.map((x, ri) => (ri === i ? Number(e.target.value) : x)) : r)))}
+                      onChange={(e) =>
+                        setM(
+                          m.map((r, ru) =>
+                            ru === u ? r.map((x, ri) => (ri === i ? Number(e.target.value) : x)) : r,
+                          ),
+                        )
+                      }
                     >
                       {levelNames.map((l, li) => (
                         <option key={l} value={li + 1}>
@@ -366,11 +482,15 @@ interface Webhook {
 function Webhooks() {
   useTitle('Webhooks');
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: ['webhooks'], queryFn: () => api<{ items: Webhook[] }>('/api/v1/webhooks?limit=100').then((r) => r.items) });
+  const list = useQuery({
+    queryKey: ['webhooks'],
+    queryFn: () => api<{ items: Webhook[] }>('/api/v1/webhooks?limit=100').then((r) => r.items),
+  });
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
   const create = useMutation({
-    mutationFn: () => api<Webhook & { secret: string }>('/api/v1/webhooks', { method: 'POST', body: { url } }),
+    mutationFn: () =>
+      api<Webhook & { secret: string }>('/api/v1/webhooks', { method: 'POST', body: { url } }),
     onSuccess: (w) => {
       setUrl('');
       setSecret(w.secret);
@@ -378,7 +498,8 @@ function Webhooks() {
     },
   });
   const toggle = useMutation({
-    mutationFn: (w: Webhook) => api(`/api/v1/webhooks/${w.id}`, { method: 'PATCH', body: { active: !w.active } }),
+    mutationFn: (w: Webhook) =>
+      api(`/api/v1/webhooks/${w.id}`, { method: 'PATCH', body: { active: !w.active } }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['webhooks'] }),
   });
   const remove = useMutation({
@@ -395,7 +516,14 @@ function Webhooks() {
         }}
       >
         <label htmlFor="new-webhook">Endpoint URL</label>
-        <input id="new-webhook" type="url" required placeholder="https://example.com/hooks/opsdesk" value={url} onChange={(e) => setUrl(e.target.value)} />
+        <input
+          id="new-webhook"
+          type="url"
+          required
+          placeholder="https://example.com/hooks/opsdesk"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+        />
         <button type="submit" className="primary" disabled={create.isPending}>
           Add webhook
         </button>
@@ -433,7 +561,12 @@ function Webhooks() {
                   <td className="break">{w.url}</td>
                   <td>{w.events.length ? w.events.join(', ') : 'all'}</td>
                   <td>
-                    <input type="checkbox" aria-label={`Webhook ${w.url} is active`} checked={w.active} onChange={() => toggle.mutate(w)} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Webhook ${w.url} is active`}
+                      checked={w.active}
+                      onChange={() => toggle.mutate(w)}
+                    />
                   </td>
                   <td>
                     <Time iso={w.createdAt} />
@@ -463,6 +596,11 @@ export default function Admin() {
         ['categories', 'Categories'],
         ['matrix', 'Priority matrix'],
         ['webhooks', 'Webhooks'],
+        ['calendars', 'Calendars'],
+        ['sla-policies', 'SLA policies'],
+        ['olas', 'OLAs & path'],
+        ['mail-templates', 'Mail templates'],
+        ['mail-log', 'Mail log'],
       ]
     : [
         ['categories', 'Categories'],
@@ -479,15 +617,22 @@ export default function Admin() {
         ))}
         <NavLink to="/account/tokens">API tokens</NavLink>
       </nav>
-      <Routes>
-        <Route index element={<Navigate to={admin ? 'users' : 'categories'} replace />} />
-        {admin && <Route path="users" element={<Users />} />}
-        {admin && <Route path="groups" element={<Groups />} />}
-        <Route path="categories" element={<Categories />} />
-        <Route path="matrix" element={<Matrix />} />
-        {admin && <Route path="webhooks" element={<Webhooks />} />}
-        <Route path="*" element={<p>Only an admin can open this page.</p>} />
-      </Routes>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route index element={<Navigate to={admin ? 'users' : 'categories'} replace />} />
+          {admin && <Route path="users" element={<Users />} />}
+          {admin && <Route path="groups" element={<Groups />} />}
+          <Route path="categories" element={<Categories />} />
+          <Route path="matrix" element={<Matrix />} />
+          {admin && <Route path="webhooks" element={<Webhooks />} />}
+          {admin && <Route path="calendars" element={<Calendars />} />}
+          {admin && <Route path="sla-policies" element={<Policies />} />}
+          {admin && <Route path="olas" element={<Olas />} />}
+          {admin && <Route path="mail-templates" element={<MailTemplates />} />}
+          {admin && <Route path="mail-log" element={<MailLog />} />}
+          <Route path="*" element={<p>Only an admin can open this page.</p>} />
+        </Routes>
+      </Suspense>
     </div>
   );
 }

@@ -182,7 +182,12 @@ export default function SlaReportPage() {
           {r.rows.length === 0 ? (
             <Empty title="No tickets with an SLA in this period." />
           ) : (
-            <div className="table-wrap">
+            <div
+              className="table-wrap"
+              role="region"
+              aria-label="Compliance table (scrolls sideways)"
+              tabIndex={0}
+            >
               <table className="data-table">
                 <caption className="visually-hidden">SLA compliance per {heading.toLowerCase()}</caption>
                 <thead>
@@ -232,7 +237,12 @@ export default function SlaReportPage() {
           {r.breaches.length === 0 ? (
             <Empty title="No breaches in this period." />
           ) : (
-            <div className="table-wrap">
+            <div
+              className="table-wrap"
+              role="region"
+              aria-label="Breaches table (scrolls sideways)"
+              tabIndex={0}
+            >
               <table className="data-table">
                 <caption className="visually-hidden">Breached SLA targets with their causes</caption>
                 <thead>

@@ -98,20 +98,26 @@ function ClockRow({
             </span>
           )}
         </p>
-      ) : clock.dueAt ? (
+      ) : clock.dueAt || clock.phase === 'paused' ? (
         <>
-          <p className="sla-line">
-            Due <time dateTime={clock.dueAt}>{localTime(clock.dueAt)}</time>{' '}
-            <span className="muted">your time</span>
-            {calendar ? (
-              <span className="muted">
-                {' '}
-                · {zoneTime(clock.dueAt, calendar.timeZone)} {calendar.timeZone} ({calendar.name})
-              </span>
-            ) : (
-              <span className="muted"> · 24/7</span>
-            )}
-          </p>
+          {clock.dueAt ? (
+            <p className="sla-line">
+              Due <time dateTime={clock.dueAt}>{localTime(clock.dueAt)}</time>{' '}
+              <span className="muted">your time</span>
+              {calendar ? (
+                <span className="muted">
+                  {' '}
+                  · {zoneTime(clock.dueAt, calendar.timeZone)} {calendar.timeZone} ({calendar.name})
+                </span>
+              ) : (
+                <span className="muted"> · 24/7</span>
+              )}
+            </p>
+          ) : (
+            <p className="sla-line muted">
+              No due time while paused{calendar ? ` · calendar ${calendar.name}, ${calendar.timeZone}` : ''}
+            </p>
+          )}
           <p className="sla-line">
             {clock.phase === 'paused' ? 'Paused with ' : 'Business time left: '}
             <span className="sla-countdown" role="timer" aria-live="off">
