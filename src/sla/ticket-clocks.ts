@@ -347,7 +347,10 @@ export async function refreshTicketClocks(
     const facts = await loadTicketFacts(db, part);
     const fired = await loadFired(db, part);
     const rows = [...facts.values()].map((f) => clockRow(f, deriveClocks(s, f, now), fired, now));
-    await storeClockRows(db, rows);
+    // One transaction per chunk: a commit per chunk rather than per statement, without holding the
+    // (single, on SQLite) writer for the whole recompute.
+    if (db.isTransaction) await storeClockRows(db, rows);
+    else await db.transaction().execute((trx) => storeClockRows(trx, rows));
     count += rows.length;
   }
   return count;
