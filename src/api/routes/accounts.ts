@@ -16,7 +16,7 @@ import type { ServiceContext } from '../../core/context.js';
 import { requireActor } from '../authentication.js';
 import { Cursor, Id, IdParams, problemResponses, RoleSchema } from '../schemas.js';
 import { groupView, userView } from '../views.js';
-import { decodeIdCursor, encodeIdCursor } from './paging.js';
+import { decodeIdCursor, idPage } from './paging.js';
 
 export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -73,11 +73,7 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           limit: limit + 1,
           afterId: cursor ? decodeIdCursor(cursor) : undefined,
         });
-        const page = items.slice(0, limit);
-        return {
-          items: page.map(userView),
-          nextCursor: items.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
-        };
+        return idPage(items, limit, userView);
       },
     );
 

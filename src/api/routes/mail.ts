@@ -21,7 +21,7 @@ import {
 } from '../../mail/index.js';
 import { requireActor } from '../authentication.js';
 import { Cursor, Id, IdParams, IsoTime, Limit, Nullable, problemResponses } from '../schemas.js';
-import { decodeIdCursor, encodeIdCursor } from './paging.js';
+import { decodeIdCursor, idPage } from './paging.js';
 
 const TemplateName = Type.Union(
   mailTemplateNames.map((n) => Type.Literal(n)),
@@ -176,11 +176,7 @@ export function mailRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           ticketId,
           beforeId: cursor ? decodeIdCursor(cursor) : undefined,
         });
-        const page = items.slice(0, limit);
-        return {
-          items: page.map(deliveryView),
-          nextCursor: items.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
-        };
+        return idPage(items, limit, deliveryView);
       },
     );
 
@@ -221,11 +217,7 @@ export function mailRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           status,
           beforeId: cursor ? decodeIdCursor(cursor) : undefined,
         });
-        const page = items.slice(0, limit);
-        return {
-          items: page.map(inboundView),
-          nextCursor: items.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
-        };
+        return idPage(items, limit, inboundView);
       },
     );
 

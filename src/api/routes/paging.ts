@@ -16,3 +16,15 @@ export function decodeIdCursor(cursor: string): number {
     { field: 'querystring/cursor', message: 'unknown cursor' },
   ]);
 }
+
+/**
+ * One page of a list ordered by id, from the `limit + 1` items the domain returned: the extra item only
+ * says there is a next page, whose cursor is the last shown id.
+ */
+export function idPage<T extends { id: number }, V>(items: T[], limit: number, view: (item: T) => V) {
+  const page = items.slice(0, limit);
+  return {
+    items: page.map(view),
+    nextCursor: items.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
+  };
+}

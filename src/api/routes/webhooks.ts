@@ -21,7 +21,7 @@ import {
 } from '../../notify/index.js';
 import { requireActor } from '../authentication.js';
 import { Cursor, Id, IdParams, IsoTime, Limit, Nullable, problemResponses } from '../schemas.js';
-import { decodeIdCursor, encodeIdCursor } from './paging.js';
+import { decodeIdCursor, idPage } from './paging.js';
 
 const EventTypeSchema = Type.Union(
   eventTypes.map((t) => Type.Literal(t)),
@@ -132,11 +132,7 @@ export function webhookRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           limit: limit + 1,
           afterId: cursor ? decodeIdCursor(cursor) : undefined,
         });
-        const page = items.slice(0, limit);
-        return {
-          items: page.map(webhookView),
-          nextCursor: items.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
-        };
+        return idPage(items, limit, webhookView);
       },
     );
 
@@ -217,11 +213,7 @@ export function webhookRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           beforeId: cursor ? decodeIdCursor(cursor) : undefined,
           status,
         });
-        const page = items.slice(0, limit);
-        return {
-          items: page.map(deliveryView),
-          nextCursor: items.length > limit ? encodeIdCursor(page[page.length - 1].id) : null,
-        };
+        return idPage(items, limit, deliveryView);
       },
     );
 
