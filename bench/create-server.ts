@@ -13,7 +13,11 @@ import pino from 'pino';
 import { buildApp } from '../src/api/app.js';
 import { createUser } from '../src/core/auth/index.js';
 import { loadConfig } from '../src/core/config.js';
+import { JobScheduler } from '../src/core/jobs.js';
 import { openContext, sqliteFileOf } from '../src/core/runtime.js';
+import { startMailChannel } from '../src/ingest/mail-channel.js';
+import { registerNotify } from '../src/notify/index.js';
+import { registerSla } from '../src/sla/index.js';
 
 type Mode = 'app' | 'bare' | 'bare-inserts';
 const mode = process.argv[2] as Mode;
@@ -30,6 +34,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-'));
 const config = loadConfig({
   OPSDESK_DATA_DIR: dataDir,
   OPSDESK_LOG_LEVEL: 'silent',
+  OPSDESK_SMTP_ENABLED: '0',
   ...(dialect === 'postgres' ? { DATABASE_URL: pgUrl } : {}),
 });
 
@@ -51,7 +56,14 @@ async function start(): Promise<{ port: number; token: string; close: () => Prom
       role: 'requester',
       password: 'bench-password-1',
     });
+    // What `opsdesk serve` subscribes to the outbox (src/cli/serve.ts): webhooks, SLA clocks, mail out
+    // (outbound SMTP not configured, as on a fresh install), besides the live stream buildApp adds.
     const app = await buildApp(opened.ctx);
+    const jobs = new JobScheduler(opened.ctx.log);
+    registerNotify(opened.ctx, jobs);
+    registerSla(opened.ctx, jobs);
+    const stopMail = await startMailChannel(opened.ctx, jobs);
+    jobs.start();
     await app.listen({ host: '127.0.0.1', port: 0 });
     const res = await app.inject({
       method: 'POST',
@@ -63,7 +75,9 @@ async function start(): Promise<{ port: number; token: string; close: () => Prom
       port: portOf(app.server.address()),
       token: res.json().token,
       close: async () => {
+        await stopMail();
         await app.close();
+        await jobs.stop();
         await opened.close();
       },
     };

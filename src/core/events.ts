@@ -42,10 +42,29 @@ export interface StoredEvent extends NewEvent {
  */
 export type Subscriber = (event: StoredEvent, trx: Transaction<Database>) => Promise<void> | void;
 
+export interface SubscriberOptions {
+  /**
+   * A cheap synchronous check, without the database, that this event needs the subscriber at all (say, no
+   * webhook is active). False skips the call; when no subscriber is left for an event, the relay does no
+   * work for it beyond marking it dispatched.
+   */
+  wants?: (event: StoredEvent) => boolean;
+  /** False for a subscriber that never writes through `trx` (the live stream): it needs no savepoint. */
+  writes?: boolean;
+}
+
+interface Registered {
+  name: string;
+  types: ReadonlySet<EventType> | null;
+  handle: Subscriber;
+  wants: ((event: StoredEvent) => boolean) | null;
+  writes: boolean;
+}
+
 type Db = Kysely<Database> | Transaction<Database>;
 
 export class EventBus {
-  private readonly subscribers: { name: string; types: ReadonlySet<EventType> | null; handle: Subscriber }[] = [];
+  private readonly subscribers: Registered[] = [];
   private scheduled = false;
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -58,8 +77,19 @@ export class EventBus {
   ) {}
 
   /** Register a subscriber for some event types (or all, with null). */
-  subscribe(name: string, types: EventType[] | null, handle: Subscriber): void {
-    this.subscribers.push({ name, types: types ? new Set(types) : null, handle });
+  subscribe(
+    name: string,
+    types: EventType[] | null,
+    handle: Subscriber,
+    options: SubscriberOptions = {},
+  ): void {
+    this.subscribers.push({
+      name,
+      types: types ? new Set(types) : null,
+      handle,
+      wants: options.wants ?? null,
+      writes: options.writes ?? true,
+    });
   }
 
   /** Store events inside the caller's transaction; they are dispatched after it commits (call nudge()). */
@@ -130,25 +160,38 @@ export class EventBus {
           payload: JSON.parse(row.payload),
           createdAt: row.created_at,
         };
+        const subs = this.subscribers.filter(
+          (sub) => (!sub.types || sub.types.has(event.type)) && (!sub.wants || sub.wants(event)),
+        );
+        // One savepoint per event, not per subscriber: an event's writes commit together or not at all. A
+        // failure undoes them and stops the event there; every subscriber runs again on the retry
+        // (they are idempotent), and later events wait, so order holds.
+        const savepoint = subs.some((sub) => sub.writes);
+        if (savepoint) await sql`savepoint outbox_event`.execute(trx);
         let ok = true;
-        for (const sub of this.subscribers) {
-          if (sub.types && !sub.types.has(event.type)) continue;
-          // A savepoint per call: a failing subscriber's writes are undone without aborting the pass.
-          await sql`savepoint outbox_subscriber`.execute(trx);
+        for (const sub of subs) {
           try {
             await sub.handle(event, trx);
-            await sql`release savepoint outbox_subscriber`.execute(trx);
           } catch (err) {
             ok = false;
-            await sql`rollback to savepoint outbox_subscriber`.execute(trx);
-            this.log.error({ err, eventId: event.id, subscriber: sub.name }, 'event subscriber failed; will retry');
+            this.log.error(
+              { err, eventId: event.id, subscriber: sub.name },
+              'event subscriber failed; will retry',
+            );
+            break;
           }
         }
+        if (savepoint)
+          await sql`${sql.raw(ok ? 'release' : 'rollback to')} savepoint outbox_event`.execute(trx);
         if (!ok) break; // keep order: later events wait for the failed one
         done.push(row.id);
       }
       if (done.length > 0) {
-        await trx.updateTable('outbox').set({ dispatched_at: this.clock.now() }).where('id', 'in', done).execute();
+        await trx
+          .updateTable('outbox')
+          .set({ dispatched_at: this.clock.now() })
+          .where('id', 'in', done)
+          .execute();
       }
       return done.length;
     });

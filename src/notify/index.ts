@@ -2,6 +2,7 @@
 // pipeline into a running service: event → fan-out (in the outbox relay) → delivery worker → delivery log.
 import type { ServiceContext } from '../core/context.js';
 import type { JobScheduler } from '../core/jobs.js';
+import { activeWebhookMayWant } from './active-webhooks.js';
 import { deliverDue, enableDeliveryWorker, fanOutEvent, nudgeDelivery } from './webhook-deliveries.js';
 
 export {
@@ -52,10 +53,15 @@ export const webhookDeliveryIntervalMs = 5_000;
  */
 export function registerNotify(ctx: ServiceContext, jobs: JobScheduler): void {
   if (!enableDeliveryWorker(ctx)) return;
-  ctx.events.subscribe('webhooks', null, async (event, trx) => {
-    const matched = await fanOutEvent(trx, ctx.clock.now(), event);
-    if (matched > 0) nudgeDelivery(ctx);
-  });
+  ctx.events.subscribe(
+    'webhooks',
+    null,
+    async (event, trx) => {
+      const matched = await fanOutEvent(trx, ctx.clock.now(), event, ctx);
+      if (matched > 0) nudgeDelivery(ctx);
+    },
+    { wants: (event) => activeWebhookMayWant(ctx, event.type) },
+  );
   jobs.every('outbox.relay', outboxRelayIntervalMs, () => ctx.events.dispatchPending());
   jobs.every('webhooks.deliver', webhookDeliveryIntervalMs, () => deliverDue(ctx));
 }

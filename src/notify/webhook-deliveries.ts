@@ -9,6 +9,7 @@ import type { ServiceContext } from '../core/context.js';
 import type { Database, DeliveryStatus, WebhookDeliveriesTable } from '../core/db/index.js';
 import { NotFound } from '../core/errors.js';
 import type { EventType, StoredEvent } from '../core/events.js';
+import { activeWebhooksGeneration, rememberActiveWebhooks } from './active-webhooks.js';
 import { signatureHeader, signWebhookBody, timestampHeader } from './webhook-signature.js';
 import { assertCanManageWebhooks, webhookWants } from './webhooks.js';
 
@@ -73,14 +74,14 @@ export async function fanOutEvent(
   trx: Transaction<Database>,
   now: number,
   event: StoredEvent,
+  ctx?: ServiceContext,
 ): Promise<number> {
-  const hooks = await trx
-    .selectFrom('webhooks')
-    .select(['id', 'events'])
-    .where('active', '=', 1)
-    .orderBy('id')
-    .execute();
-  const matching = hooks.filter((h) => webhookWants(JSON.parse(h.events) as EventType[], event.type));
+  const at = ctx ? activeWebhooksGeneration(ctx) : 0;
+  const hooks = (
+    await trx.selectFrom('webhooks').select(['id', 'events']).where('active', '=', 1).orderBy('id').execute()
+  ).map((h) => ({ id: h.id, events: JSON.parse(h.events) as EventType[] }));
+  if (ctx) rememberActiveWebhooks(ctx, at, hooks);
+  const matching = hooks.filter((h) => webhookWants(h.events, event.type));
   if (matching.length === 0) return 0;
   await trx
     .insertInto('webhook_deliveries')

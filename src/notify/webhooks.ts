@@ -8,6 +8,7 @@ import type { ServiceContext } from '../core/context.js';
 import type { WebhooksTable } from '../core/db/index.js';
 import { Forbidden, Invalid, NotFound } from '../core/errors.js';
 import { type EventType, eventTypes } from '../core/events.js';
+import { forgetActiveWebhooks } from './active-webhooks.js';
 
 export const webhookUrlMaxLength = 2000;
 export const webhookSecretMinLength = 16;
@@ -127,6 +128,7 @@ export async function createWebhook(
   const active = input.active ?? true;
   const now = ctx.clock.now();
   const row = await ctx.db.transaction().execute(async (trx) => {
+    forgetActiveWebhooks(ctx);
     const r = await trx
       .insertInto('webhooks')
       .values({
@@ -197,6 +199,7 @@ export async function updateWebhook(
     if (after.active !== before.active)
       changed.push({ field: 'active', from: before.active, to: after.active });
     if (changed.length === 0) return before;
+    forgetActiveWebhooks(ctx);
     await trx
       .updateTable('webhooks')
       .set({ url: after.url, events: JSON.stringify(after.events), active: after.active ? 1 : 0 })
@@ -225,6 +228,7 @@ export async function deleteWebhook(ctx: ServiceContext, actor: Actor, id: numbe
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row) throw new NotFound('webhook_not_found', `No webhook ${id}.`);
+    forgetActiveWebhooks(ctx);
     await trx.deleteFrom('webhook_deliveries').where('webhook_id', '=', id).execute();
     await trx.deleteFrom('webhooks').where('id', '=', id).execute();
     await recordAudit(trx, {
