@@ -2,7 +2,7 @@
 // (sla-clock.ts) and store them with the next instant a warning, breach or escalation level may be due.
 // An event subscriber refreshes a ticket after every change; the single-ticket read recomputes live; lists
 // read the stored row (the queue's countdown); the escalation job finds due rows by the indexed column.
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database, TicketStatus, TicketType } from '../core/db/index.js';
@@ -389,32 +389,98 @@ export function clockRow(
   };
 }
 
+// The columns of a stored row, in the order the compiled upsert binds them.
+const storedColumns = [
+  'ticket_id',
+  'policy_id',
+  'pinned_policy_id',
+  'is_open',
+  'ticket_created_at',
+  'group_id',
+  'assignee_id',
+  'computed_at',
+  'clocks',
+  'first_response_due_at',
+  'first_response_achieved_at',
+  'first_response_margin_ms',
+  'first_response_breached',
+  'resolution_due_at',
+  'resolution_achieved_at',
+  'resolution_margin_ms',
+  'resolution_breached',
+  'next_check_at',
+] as const satisfies readonly (keyof ClockRow)[];
+type MissingColumn = Exclude<keyof ClockRow, (typeof storedColumns)[number]>;
+const everyColumnStored: [MissingColumn] extends [never] ? true : MissingColumn = true;
+void everyColumnStored;
+
+// Rows per upsert statement: always the same, so the SQL text repeats (SQLite keeps it prepared), and
+// 1,000 × 18 parameters stay below SQLite's limit of 32,766.
+const rowsPerUpsert = 1000;
+
+function upsertClockRows(db: Db, rows: ClockRow[]) {
+  return db
+    .insertInto('sla_ticket_clocks')
+    .values(rows)
+    .onConflict((oc) =>
+      oc.column('ticket_id').doUpdateSet((eb) => ({
+        policy_id: eb.ref('excluded.policy_id'),
+        is_open: eb.ref('excluded.is_open'),
+        group_id: eb.ref('excluded.group_id'),
+        assignee_id: eb.ref('excluded.assignee_id'),
+        computed_at: eb.ref('excluded.computed_at'),
+        clocks: eb.ref('excluded.clocks'),
+        first_response_due_at: eb.ref('excluded.first_response_due_at'),
+        first_response_achieved_at: eb.ref('excluded.first_response_achieved_at'),
+        first_response_margin_ms: eb.ref('excluded.first_response_margin_ms'),
+        first_response_breached: eb.ref('excluded.first_response_breached'),
+        resolution_due_at: eb.ref('excluded.resolution_due_at'),
+        resolution_achieved_at: eb.ref('excluded.resolution_achieved_at'),
+        resolution_margin_ms: eb.ref('excluded.resolution_margin_ms'),
+        resolution_breached: eb.ref('excluded.resolution_breached'),
+        next_check_at: eb.ref('excluded.next_check_at'),
+      })),
+    );
+}
+
+/**
+ * The full-size upsert, compiled once per dialect: Kysely would otherwise build and compile 18,000 value
+ * nodes for every statement. Compiled over marker rows (each value its own slot number), so `slots` says
+ * which row and column each parameter takes, whatever order the dialect's compiler emits them in.
+ */
+const compiledUpserts = new WeakMap<object, { sql: string; slots: number[] }>();
+
+function compiledUpsert(db: Db): { sql: string; slots: number[] } {
+  const adapter = db.getExecutor().adapter;
+  let compiled = compiledUpserts.get(adapter);
+  if (!compiled) {
+    const n = storedColumns.length;
+    const markers = Array.from(
+      { length: rowsPerUpsert },
+      (_, r) => Object.fromEntries(storedColumns.map((c, j) => [c, r * n + j])) as unknown as ClockRow,
+    );
+    const q = upsertClockRows(db, markers).compile();
+    compiled = { sql: q.sql, slots: q.parameters as number[] };
+    compiledUpserts.set(adapter, compiled);
+  }
+  return compiled;
+}
+
 export async function storeClockRows(db: Db, rows: ClockRow[]): Promise<void> {
-  for (const part of chunks(rows, 400)) {
-    if (part.length === 0) continue;
-    await db
-      .insertInto('sla_ticket_clocks')
-      .values(part)
-      .onConflict((oc) =>
-        oc.column('ticket_id').doUpdateSet((eb) => ({
-          policy_id: eb.ref('excluded.policy_id'),
-          is_open: eb.ref('excluded.is_open'),
-          group_id: eb.ref('excluded.group_id'),
-          assignee_id: eb.ref('excluded.assignee_id'),
-          computed_at: eb.ref('excluded.computed_at'),
-          clocks: eb.ref('excluded.clocks'),
-          first_response_due_at: eb.ref('excluded.first_response_due_at'),
-          first_response_achieved_at: eb.ref('excluded.first_response_achieved_at'),
-          first_response_margin_ms: eb.ref('excluded.first_response_margin_ms'),
-          first_response_breached: eb.ref('excluded.first_response_breached'),
-          resolution_due_at: eb.ref('excluded.resolution_due_at'),
-          resolution_achieved_at: eb.ref('excluded.resolution_achieved_at'),
-          resolution_margin_ms: eb.ref('excluded.resolution_margin_ms'),
-          resolution_breached: eb.ref('excluded.resolution_breached'),
-          next_check_at: eb.ref('excluded.next_check_at'),
-        })),
-      )
-      .execute();
+  const n = storedColumns.length;
+  for (let i = 0; i < rows.length; i += rowsPerUpsert) {
+    const part = rows.slice(i, i + rowsPerUpsert);
+    if (part.length < rowsPerUpsert) {
+      await upsertClockRows(db, part).execute();
+      continue;
+    }
+    const { sql, slots } = compiledUpsert(db);
+    const params = new Array<unknown>(slots.length);
+    for (let k = 0; k < slots.length; k++) {
+      const m = slots[k];
+      params[k] = part[Math.floor(m / n)][storedColumns[m % n]];
+    }
+    await db.executeQuery(CompiledQuery.raw(sql, params));
   }
 }
 

@@ -124,17 +124,41 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
 // Kysely prepares every query it runs, and better-sqlite3 parses and plans on every prepare(): keep the
 // compiled statement per SQL text (bounded) so a hot query is planned once. A statement still being
 // iterated (a stream) is busy and cannot be shared: that caller gets a fresh one.
+// Long texts (bulk writes and reads of a fixed row count, e.g. the SLA recompute's 1,000-row upserts) are
+// the costliest to plan, but most are one-offs: one is kept from its second use on, and only a few of them.
+const shortText = 4096;
+const longText = 1 << 20;
+const maxStatements = 500;
+const maxLongStatements = 16;
+
 function reusingStatements(sqlite: SqliteDatabase.Database): SqliteDialectConfig['database'] {
   const statements = new Map<string, SqliteDatabase.Statement>();
+  const longStatements = new Map<string, SqliteDatabase.Statement>();
+  const seenLong = new Set<string>();
+  const keep = (
+    cache: Map<string, SqliteDatabase.Statement>,
+    max: number,
+    text: string,
+    stmt: SqliteDatabase.Statement,
+  ) => {
+    if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+    cache.set(text, stmt);
+  };
   return {
     close: () => sqlite.close(),
     prepare: (text: string) => {
-      const hit = statements.get(text);
+      const long = text.length > shortText;
+      const hit = (long ? longStatements : statements).get(text);
       if (hit && !hit.busy) return hit;
       const stmt = sqlite.prepare(text);
-      if (!hit && text.length <= 4096) {
-        if (statements.size >= 500) statements.delete(statements.keys().next().value as string);
-        statements.set(text, stmt);
+      if (hit) return stmt;
+      if (!long) keep(statements, maxStatements, text, stmt);
+      else if (text.length <= longText) {
+        if (seenLong.delete(text)) keep(longStatements, maxLongStatements, text, stmt);
+        else {
+          if (seenLong.size >= maxLongStatements) seenLong.delete(seenLong.values().next().value as string);
+          seenLong.add(text);
+        }
       }
       return stmt;
     },
