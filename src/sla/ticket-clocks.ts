@@ -260,6 +260,29 @@ export function summarise(c: SlaClock): ClockSummary {
   };
 }
 
+// A number as JSON.stringify writes it (non-finite: null).
+const jsonNumber = (v: number | null): string => (v !== null && Number.isFinite(v) ? `${v}` : 'null');
+
+/**
+ * `JSON.stringify({ policyName, clocks: clocks.map(summarise) })`, character for character, without building
+ * the summaries: a full recompute writes 100,000 of these. Targets and phases are fixed identifiers.
+ */
+export function storedClocksJson(policyName: string | null, clocks: SlaClock[]): string {
+  let out = `{"policyName":${policyName === null ? 'null' : JSON.stringify(policyName)},"clocks":[`;
+  for (let i = 0; i < clocks.length; i++) {
+    const c = clocks[i];
+    const warnAt = c.warning ? (c.warning.reachedAt ?? c.warning.expectedAt) : null;
+    out +=
+      `${i > 0 ? ',' : ''}{"target":"${c.target}","phase":"${c.phase}","cycle":${jsonNumber(c.cycle)}` +
+      `,"groupId":${jsonNumber(c.groupId)},"startedAt":${jsonNumber(c.startedAt)},"dueAt":${jsonNumber(c.dueAt)}` +
+      `,"warnAt":${jsonNumber(warnAt)},"targetMs":${jsonNumber(c.targetMs)},"elapsedMs":${jsonNumber(c.elapsedMs)}` +
+      `,"remainingMs":${jsonNumber(c.remainingMs)},"pausedMs":${jsonNumber(c.pausedMs)},"warned":${c.warned}` +
+      `,"breached":${c.breached},"achievedAt":${jsonNumber(c.achievedAt)},"achievedMs":${jsonNumber(c.achievedMs)}` +
+      `,"marginMs":${jsonNumber(c.marginMs)}}`;
+  }
+  return `${out}]}`;
+}
+
 /** The key under which a threshold fires once: (ticket, target, level, cycle). */
 export function targetKey(c: Pick<SlaClock, 'target' | 'groupId'>): string {
   return c.target === 'ola' ? `ola-${c.groupId}` : c.target;
@@ -324,7 +347,7 @@ export function nextCheckAt(
 ): number | null {
   let next: number | null = null;
   for (const f of firingsOf(policy, clocks)) {
-    if (fired.has(firedKey(ticketId, targetKey(f.clock), f.level, f.clock.cycle))) continue;
+    if (fired.size > 0 && fired.has(firedKey(ticketId, targetKey(f.clock), f.level, f.clock.cycle))) continue;
     const at = f.reachedAt ?? f.expectedAt;
     if (at !== null && (next === null || at < next)) next = at;
   }
@@ -376,7 +399,7 @@ export function clockRow(
     group_id: f.groupId,
     assignee_id: f.assigneeId,
     computed_at: now,
-    clocks: JSON.stringify({ policyName: d.policy?.name ?? null, clocks: d.clocks.map(summarise) }),
+    clocks: storedClocksJson(d.policy?.name ?? null, d.clocks),
     first_response_due_at: fr?.dueAt ?? null,
     first_response_achieved_at: fr?.achievedAt ?? null,
     first_response_margin_ms: fr?.marginMs ?? null,
