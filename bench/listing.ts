@@ -220,7 +220,9 @@ export async function benchListing(
       `| ${r.name} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.rawP50.toFixed(2)} | ${r.rawP99.toFixed(2)} | ${(r.p99 / r.rawP99).toFixed(2)} | ${r.items} |`,
     );
   try {
-    for (const c of cases()) {
+    // BENCH_CASES=search,requester runs only the cases whose names contain one of the words.
+    const only = process.env.BENCH_CASES?.split(',').filter(Boolean);
+    for (const c of cases().filter((c) => !only || only.some((w) => c.name.includes(w)))) {
       let filter = c.filter;
       if (c.nextPage) {
         const first = await listTickets(ctx, c.actor, filter);

@@ -102,6 +102,10 @@ export async function searchCandidates(
   let commentRows: Array<{ ticket_id: number; score: number }>;
   const newest = (ref: string) =>
     limit !== null ? sql` ORDER BY ${sql.ref(ref)} DESC LIMIT ${limit}` : sql``;
+  if (caps.fullText === 'fts5' && limit !== null) {
+    const broad = await broadFts5Candidates(db, terms, internal, limit);
+    if (broad) return broad;
+  }
   if (caps.fullText === 'fts5') {
     const m = fts5Query(terms);
     // bm25 is negative, more negative is better: negate so that higher is better on both engines.
@@ -148,4 +152,84 @@ export async function searchCandidates(
   }
   const truncated = limit !== null && (ticketRows.length >= limit || commentRows.length >= limit);
   return { scores, truncated };
+}
+
+// Scores of the broad case on FTS5, on bm25's scale: its column weights (title 10, description 1, comments
+// 0.5) for one occurrence.
+const broadScore = { title: 10, description: 1, comment: 0.5 } as const;
+
+/** A prefix standing for more whole words than this is searched the exact way. */
+const maxPrefixWords = 64;
+
+/**
+ * FTS5's bm25 counts every row that matches each term (its IDF) before scoring the first one, and a prefix
+ * term ("error"*) merges the doclists of every word it starts before returning the first match: for a word
+ * in most tickets, ~20–100 ms at a million tickets however few rows are asked for. Reading whole words'
+ * doclists newest first and stopping after `limit` is a fraction of a millisecond. So the last word's prefix
+ * is spelt out as the whole words it starts (from the index's vocabulary, ticket_fts_terms), and when the
+ * query then matches at least `limit` tickets it is broad: the ranking would be over the newest `limit`
+ * matches anyway, and bm25's IDF for such words is near nothing. The candidates are those newest matches and
+ * the newest `limit` matching comments, ranked by where the words occur — all in the title, else in the
+ * description, else in a comment — and then, by the caller, newest first. Null when the query is not broad:
+ * the exact path (bm25 over every match, or over the newest `limit`) is then affordable.
+ */
+async function broadFts5Candidates(
+  db: Db,
+  terms: string[],
+  internal: RawBuilder<unknown>,
+  limit: number,
+): Promise<SearchCandidates | null> {
+  const ticketMatch = await spelledOut(db, 'ticket_fts_terms', terms);
+  if (!ticketMatch) return null;
+  const newest = (
+    await sql<{ id: number }>`SELECT rowid AS id FROM ticket_fts WHERE ticket_fts MATCH ${ticketMatch}
+      ORDER BY rowid DESC LIMIT ${limit}`.execute(db)
+  ).rows;
+  if (newest.length < limit) return null;
+  const oldest = newest[newest.length - 1].id;
+  // The title matches among those: at most `limit` of them are as new as the oldest candidate. (A rowid
+  // bound instead of the LIMIT makes FTS5 walk the doclist from its oldest end.)
+  const inTitle = (
+    await sql<{
+      id: number;
+    }>`SELECT rowid AS id FROM ticket_fts WHERE ticket_fts MATCH ${`title : (${ticketMatch})`}
+      ORDER BY rowid DESC LIMIT ${limit}`.execute(db)
+  ).rows.filter((r) => r.id >= oldest);
+  const commentMatch = await spelledOut(db, 'comment_fts_terms', terms);
+  const comments = commentMatch
+    ? (
+        await sql<{
+          ticket_id: number;
+        }>`SELECT c.ticket_id FROM comment_fts JOIN comments c ON c.id = comment_fts.rowid
+          WHERE comment_fts MATCH ${commentMatch}${internal} ORDER BY comment_fts.rowid DESC LIMIT ${limit}`.execute(
+          db,
+        )
+      ).rows
+    : [];
+  const scores = new Map<number, number>();
+  for (const r of comments) scores.set(r.ticket_id, broadScore.comment);
+  for (const r of newest) scores.set(r.id, broadScore.description);
+  for (const r of inTitle) scores.set(r.id, broadScore.title);
+  return { scores, truncated: true };
+}
+
+/**
+ * The FTS5 query with the last word's prefix spelt out: the word itself (as the tokenizer stems it) or any
+ * indexed word that starts with it. Null when it starts too many words. (FTS5 stems a prefix before
+ * expanding it — "printe"* is "print"* — so a word that starts with the stem but not with what was typed is
+ * not included: for a broad query, closer to what was meant.)
+ */
+async function spelledOut(
+  db: Db,
+  vocabulary: 'ticket_fts_terms' | 'comment_fts_terms',
+  terms: string[],
+): Promise<string | null> {
+  const last = terms[terms.length - 1];
+  const words = (
+    await sql<{ term: string }>`SELECT term FROM ${sql.table(vocabulary)} WHERE term >= ${last}
+      AND term < ${`${last}\u{10ffff}`} LIMIT ${maxPrefixWords + 1}`.execute(db)
+  ).rows.map((r) => r.term);
+  if (words.length > maxPrefixWords) return null;
+  const alternatives = [...new Set([last, ...words])].map((w) => `"${w}"`).join(' OR ');
+  return [...terms.slice(0, -1).map((t) => `"${t}"`), `(${alternatives})`].join(' AND ');
 }

@@ -4,10 +4,12 @@ import * as foundation from './2026-11-24-foundation.js';
 import * as mail from './2026-11-24-mail.js';
 import * as savedViews from './2026-11-24-saved-views.js';
 import * as sla from './2026-11-24-sla.js';
+import * as searchTerms from './2026-11-25-search-terms.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
   '2026-11-24-mail': mail,
   '2026-11-24-saved-views': savedViews,
   '2026-11-24-sla': sla,
+  '2026-11-25-search-terms': searchTerms,
 };
