@@ -73,11 +73,28 @@ function chunks<T>(items: T[], size = chunk): T[][] {
   return out;
 }
 
+/**
+ * The chunk's ids as one id range, when they fill at least half of it (a full recompute of ids in order):
+ * a short statement, prepared once and planned cheaply (PostgreSQL plans a 2,000-item IN list slowly), and
+ * one index range scan. The caller drops the rows of ids it did not ask for.
+ */
+function denseRange(ids: number[]): { low: number; high: number } | null {
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const id of ids) {
+    if (id < low) low = id;
+    if (id > high) high = id;
+  }
+  return ids.length > 0 && high - low < 2 * ids.length ? { low, high } : null;
+}
+
 /** Load what the clocks of these tickets are derived from: the tickets, their history, their requesters. */
 export async function loadTicketFacts(db: Db, ids: number[]): Promise<Map<number, TicketFacts>> {
   const out = new Map<number, TicketFacts>();
   for (const part of chunks([...new Set(ids)])) {
-    const tickets = await db
+    const range = denseRange(part);
+    const wanted = range ? new Set(part) : null;
+    const rows = await db
       .selectFrom('tickets')
       .select([
         'id',
@@ -91,15 +108,22 @@ export async function loadTicketFacts(db: Db, ids: number[]): Promise<Map<number
         'requester_id',
         'created_at',
       ])
-      .where('id', 'in', part)
+      .$call((qb) =>
+        range ? qb.where('id', '>=', range.low).where('id', '<=', range.high) : qb.where('id', 'in', part),
+      )
       .execute();
+    const tickets = wanted ? rows.filter((t) => wanted.has(t.id)) : rows;
     if (tickets.length === 0) continue;
     const found = tickets.map((t) => t.id);
     const history = await db
       .selectFrom('ticket_history as h')
       .leftJoin('users as u', 'u.id', 'h.actor_id')
       .select(['h.ticket_id', 'h.at', 'h.field', 'h.to_value', 'u.role'])
-      .where('h.ticket_id', 'in', found)
+      .$call((qb) =>
+        range
+          ? qb.where('h.ticket_id', '>=', range.low).where('h.ticket_id', '<=', range.high)
+          : qb.where('h.ticket_id', 'in', found),
+      )
       .where('h.field', 'in', ['created', 'status', 'group', 'comment'])
       .orderBy('h.ticket_id')
       .orderBy('h.id')
@@ -113,7 +137,11 @@ export async function loadTicketFacts(db: Db, ids: number[]): Promise<Map<number
     const pinned = await db
       .selectFrom('sla_ticket_clocks')
       .select(['ticket_id', 'pinned_policy_id'])
-      .where('ticket_id', 'in', found)
+      .$call((qb) =>
+        range
+          ? qb.where('ticket_id', '>=', range.low).where('ticket_id', '<=', range.high)
+          : qb.where('ticket_id', 'in', found),
+      )
       .where('pinned_policy_id', 'is not', null)
       .execute();
     const pinnedOf = new Map(pinned.map((p) => [p.ticket_id, p.pinned_policy_id]));
@@ -328,12 +356,20 @@ export function firedKey(ticketId: number, target: string, level: string, cycle:
 export async function loadFired(db: Db, ids: number[]): Promise<Set<string>> {
   const out = new Set<string>();
   for (const part of chunks(ids)) {
+    const range = denseRange(part);
+    const wanted = range ? new Set(part) : null;
     const rows = await db
       .selectFrom('sla_fired')
       .select(['ticket_id', 'target', 'level', 'cycle'])
-      .where('ticket_id', 'in', part)
+      .$call((qb) =>
+        range
+          ? qb.where('ticket_id', '>=', range.low).where('ticket_id', '<=', range.high)
+          : qb.where('ticket_id', 'in', part),
+      )
       .execute();
-    for (const r of rows) out.add(firedKey(r.ticket_id, r.target, r.level, r.cycle));
+    for (const r of rows) {
+      if (!wanted || wanted.has(r.ticket_id)) out.add(firedKey(r.ticket_id, r.target, r.level, r.cycle));
+    }
   }
   return out;
 }
