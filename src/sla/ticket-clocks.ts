@@ -27,6 +27,7 @@ import {
   type SlaClock,
   type SlaTarget,
   type TargetSpec,
+  type Threshold,
   type TicketTimeline,
   type TimelineEntry,
 } from './sla-clock.js';
@@ -146,29 +147,32 @@ export async function loadTicketFacts(db: Db, ids: number[]): Promise<Map<number
       .execute();
     const pinnedOf = new Map(pinned.map((p) => [p.ticket_id, p.pinned_policy_id]));
     const groupsOf = new Map<number, number[]>();
-    for (const m of memberships) groupsOf.set(m.user_id, [...(groupsOf.get(m.user_id) ?? []), m.group_id]);
-    const byTicket = new Map<number, typeof history>();
+    for (const m of memberships) {
+      const list = groupsOf.get(m.user_id);
+      if (list) list.push(m.group_id);
+      else groupsOf.set(m.user_id, [m.group_id]);
+    }
+    // Each ticket's timeline, built straight from the history rows (a full recompute reads ~350,000).
+    const timelines = new Map<number, { initialStatus: TicketStatus; entries: TimelineEntry[] }>();
     for (const h of history) {
-      let list = byTicket.get(h.ticket_id);
-      if (!list) {
-        list = [];
-        byTicket.set(h.ticket_id, list);
+      let tl = timelines.get(h.ticket_id);
+      if (!tl) {
+        tl = { initialStatus: 'new', entries: [] };
+        timelines.set(h.ticket_id, tl);
       }
-      list.push(h);
+      if (h.field === 'created') tl.initialStatus = (h.to_value as TicketStatus | null) ?? 'new';
+      else if (h.field === 'status' && h.to_value)
+        tl.entries.push({ at: h.at, kind: 'status', to: h.to_value as TicketStatus });
+      else if (h.field === 'group')
+        tl.entries.push({ at: h.at, kind: 'group', groupId: h.to_value ? Number(h.to_value) : null });
+      else if (h.field === 'comment') {
+        tl.entries.push({ at: h.at, kind: h.role === 'requester' ? 'requester_reply' : 'staff_reply' });
+      }
     }
     for (const t of tickets) {
-      let initialStatus: TicketStatus = 'new';
-      const entries: TimelineEntry[] = [];
-      for (const h of byTicket.get(t.id) ?? []) {
-        if (h.field === 'created') initialStatus = (h.to_value as TicketStatus | null) ?? 'new';
-        else if (h.field === 'status' && h.to_value)
-          entries.push({ at: h.at, kind: 'status', to: h.to_value as TicketStatus });
-        else if (h.field === 'group')
-          entries.push({ at: h.at, kind: 'group', groupId: h.to_value ? Number(h.to_value) : null });
-        else if (h.field === 'comment') {
-          entries.push({ at: h.at, kind: h.role === 'requester' ? 'requester_reply' : 'staff_reply' });
-        }
-      }
+      const tl = timelines.get(t.id);
+      const initialStatus = tl?.initialStatus ?? 'new';
+      const entries = tl?.entries ?? [];
       entries.sort((a, b) => a.at - b.at); // stable: same-instant entries keep their recorded order
       out.set(t.id, {
         id: t.id,
@@ -374,7 +378,10 @@ export async function loadFired(db: Db, ids: number[]): Promise<Set<string>> {
   return out;
 }
 
-/** The next instant the escalation job must look at this ticket: the earliest unfired threshold. */
+/**
+ * The next instant the escalation job must look at this ticket: the earliest unfired threshold of those
+ * firingsOf lists, walked without building them (a full recompute asks for 100,000 tickets).
+ */
 export function nextCheckAt(
   ticketId: number,
   policy: SlaPolicy | null,
@@ -382,10 +389,19 @@ export function nextCheckAt(
   fired: Set<string>,
 ): number | null {
   let next: number | null = null;
-  for (const f of firingsOf(policy, clocks)) {
-    if (fired.size > 0 && fired.has(firedKey(ticketId, targetKey(f.clock), f.level, f.clock.cycle))) continue;
-    const at = f.reachedAt ?? f.expectedAt;
+  const consider = (c: SlaClock, level: string, th: Threshold) => {
+    if (fired.size > 0 && fired.has(firedKey(ticketId, targetKey(c), level, c.cycle))) return;
+    const at = th.reachedAt ?? th.expectedAt;
     if (at !== null && (next === null || at < next)) next = at;
+  };
+  for (const c of clocks) {
+    if (c.phase === 'achieved' || c.phase === 'inactive') continue;
+    if (c.warning) consider(c, 'warning', c.warning);
+    consider(c, 'breach', c.breach);
+    if (c.target !== 'ola' && c.levels.length > 0) {
+      const levels = levelsFor(policy, c.target);
+      for (let i = 0; i < c.levels.length; i++) consider(c, `level-${levels[i].level}`, c.levels[i]);
+    }
   }
   return next;
 }
