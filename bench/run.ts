@@ -25,12 +25,12 @@ console.log(
 function printCreation(rows: CreationResult[]): void {
   const app = rows[0];
   console.log(
-    '| run | req/s | p50 ms | p99 ms | errors | non-2xx | requests | server peak RSS MB | opsdesk / this |',
+    '| run | req/s | p50 ms | p99 ms | errors | non-2xx | requests | server peak RSS MB | server CPU µs/req | opsdesk / this (req/s) | this / opsdesk (CPU) |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
     console.log(
-      `| ${r.label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.total} | ${r.peakRssMb.toFixed(0)} | ${(app.requestsPerSecond / r.requestsPerSecond).toFixed(2)} |`,
+      `| ${r.label} | ${r.requestsPerSecond.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${r.total} | ${r.peakRssMb.toFixed(0)} | ${r.cpuUsPerRequest.toFixed(0)} | ${(app.requestsPerSecond / r.requestsPerSecond).toFixed(2)} | ${(r.cpuUsPerRequest / app.cpuUsPerRequest).toFixed(2)} |`,
     );
   }
 }

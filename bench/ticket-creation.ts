@@ -17,12 +17,14 @@ export interface CreationResult {
   non2xx: number;
   total: number;
   peakRssMb: number;
+  /** Server CPU (user + system) per request, µs. */
+  cpuUsPerRequest: number;
 }
 
 interface Child {
   port: number;
   token: string;
-  stats(): Promise<{ peakRss: number; rss: number }>;
+  stats(): Promise<{ peakRss: number; rss: number; cpuUs: number }>;
   resetPeak(): void;
   stop(): Promise<void>;
 }
@@ -49,7 +51,7 @@ async function startServer(args: string[]): Promise<Child> {
     resetPeak: () => child.send({ type: 'reset-peak' }),
     stats: () =>
       new Promise((resolve) => {
-        child.once('message', (m: { peakRss: number; rss: number }) => resolve(m));
+        child.once('message', (m: { peakRss: number; rss: number; cpuUs: number }) => resolve(m));
         child.send({ type: 'stats' });
       }),
     stop: () =>
@@ -106,6 +108,7 @@ async function load(label: string, child: Child, seconds: number): Promise<Creat
     non2xx: r.non2xx,
     total: r.requests.total,
     peakRssMb: s.peakRss / 1024 / 1024,
+    cpuUsPerRequest: s.cpuUs / Math.max(1, r.requests.total),
   };
 }
 
