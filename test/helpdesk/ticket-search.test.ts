@@ -1,0 +1,57 @@
+// Ranked search over more matches than the candidate bound (searchCandidateLimit): on SQLite such a "broad"
+// query skips bm25 and ranks the newest matches by where the words occur; on both engines the title matches
+// come first, and the last word still matches as a prefix.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/core/auth/index.js';
+import { createUser } from '../../src/core/auth/index.js';
+import { createTicket, listTickets, searchCandidateLimit } from '../../src/helpdesk/index.js';
+import { dialects, makeContext, type TestContext } from '../support/context.js';
+
+describe.each(dialects)('broad ranked search on %s', (dialect) => {
+  let t: TestContext;
+  let tech: Actor;
+  const inTitle: number[] = [];
+  let prefixOnly = 0;
+
+  beforeAll(async () => {
+    t = await makeContext(dialect);
+    const user = await createUser(t.ctx, null, {
+      email: 'tech@example.test',
+      name: 'Tech',
+      role: 'technician',
+    });
+    tech = { ...user, groupIds: [], via: 'system', csrfToken: null };
+    for (let i = 0; i < searchCandidateLimit + 20; i++) {
+      const titled = i % 200 === 199;
+      const ticket = await createTicket(t.ctx, tech, {
+        title: titled ? `Gizmo number ${i} broken` : `Device number ${i} broken`,
+        description: 'the gizmo is broken again',
+      });
+      if (titled) inTitle.push(ticket.id);
+    }
+    prefixOnly = (
+      await createTicket(t.ctx, tech, {
+        title: 'Device newest',
+        description: 'the gizmotron is broken again',
+      })
+    ).id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('ranks the title matches first, newest first, and keeps the prefix matches', async () => {
+    const page = await listTickets(t.ctx, tech, { q: 'gizmo', limit: 50 });
+    const ids = page.items.map((x) => x.id);
+    expect(ids.slice(0, inTitle.length)).toEqual([...inTitle].sort((a, b) => b - a));
+    expect(ids).toContain(prefixOnly);
+    expect(page.items).toHaveLength(50);
+    expect(page.nextCursor).not.toBeNull();
+  });
+
+  it('a word the query does not broaden still ranks exactly', async () => {
+    const page = await listTickets(t.ctx, tech, { q: 'gizmotr', limit: 50 });
+    expect(page.items.map((x) => x.id)).toEqual([prefixOnly]);
+  });
+});
