@@ -233,3 +233,49 @@ async function spelledOut(
   const alternatives = [...new Set([last, ...words])].map((w) => `"${w}"`).join(' OR ');
   return [...terms.slice(0, -1).map((t) => `"${t}"`), `(${alternatives})`].join(' AND ');
 }
+
+/**
+ * For a search sorted by another key: when the query is broad on FTS5 (see broadFts5Candidates), a test of
+ * which of some tickets match — for walking tickets in the sort order and stopping at the page, instead of
+ * joining every match and sorting them. Null when the engine or the query calls for the join (PostgreSQL, or
+ * a query with few matches, which the join answers quickly).
+ */
+export async function broadMatchTest(
+  db: Db,
+  caps: DbCapabilities,
+  q: string,
+  includeInternal: boolean,
+  broadAt: number,
+): Promise<((ids: number[]) => Promise<Set<number>>) | null> {
+  if (caps.fullText !== 'fts5') return null;
+  const terms = searchTerms(q);
+  if (terms.length === 0) return null;
+  const ticketMatch = await spelledOut(db, 'ticket_fts_terms', terms);
+  if (!ticketMatch) return null;
+  const newest = await sql<{
+    id: number;
+  }>`SELECT rowid AS id FROM ticket_fts WHERE ticket_fts MATCH ${ticketMatch}
+    ORDER BY rowid DESC LIMIT ${broadAt}`.execute(db);
+  if (newest.rows.length < broadAt) return null;
+  const commentMatch = await spelledOut(db, 'comment_fts_terms', terms);
+  if (!commentMatch) return null;
+  const internal = includeInternal ? sql`` : sql` AND c.internal = 0`;
+  return async (ids) => {
+    const found = new Set<number>();
+    if (ids.length === 0) return found;
+    const list = sql.join(ids);
+    const own = await sql<{
+      id: number;
+    }>`SELECT rowid AS id FROM ticket_fts WHERE ticket_fts MATCH ${ticketMatch}
+      AND rowid IN (${list})`.execute(db);
+    for (const r of own.rows) found.add(r.id);
+    const rest = ids.filter((id) => !found.has(id));
+    if (rest.length === 0) return found;
+    // Comments of these tickets first (their index), then each one's words (a rowid lookup in FTS5).
+    const viaComments = await sql<{ id: number }>`SELECT DISTINCT c.ticket_id AS id FROM comments c
+      CROSS JOIN comment_fts ON comment_fts.rowid = c.id
+      WHERE c.ticket_id IN (${sql.join(rest)}) AND comment_fts MATCH ${commentMatch}${internal}`.execute(db);
+    for (const r of viaComments.rows) found.add(r.id);
+    return found;
+  };
+}

@@ -9,7 +9,7 @@ import type { NewEvent } from '../core/events.js';
 import { type Level, levelName } from './levels.js';
 import { canTicket } from './policies.js';
 import { computePriority, getPriorityMatrix } from './priority-matrix.js';
-import { indexTicket, matchingTickets, searchCandidates } from './ticket-search.js';
+import { broadMatchTest, indexTicket, matchingTickets, searchCandidates } from './ticket-search.js';
 import {
   allowedTransitions,
   canTransition,
@@ -696,6 +696,9 @@ const sortColumn = { created: 'id', updated: 'updated_at', priority: 'priority' 
 
 /** Ranked search reads at least this many of the newest matches of each source (see searchCandidates). */
 export const searchCandidateLimit = 1000;
+/** A sorted search for a broad word tests tickets in chunks of this many, for at most this many tickets. */
+const broadWalkChunk = 200;
+const broadWalkLimit = 10_000;
 
 type TicketQuery<O> = SelectQueryBuilder<Database, 'tickets', O>;
 
@@ -778,13 +781,19 @@ export async function listTickets(
     return rankedSearch(ctx, actor, staff, filter, cursor?.o ?? 0);
   }
 
-  const pageQuery = (f: TicketFilter, visible: 'own' | 'watched' | 'both') => {
+  const pageQuery = (
+    f: TicketFilter,
+    visible: 'own' | 'watched' | 'both',
+    after = cursor?.k,
+    rowLimit = filter.limit + 1,
+    joinMatches = searching,
+  ) => {
     let query = ctx.db.selectFrom('tickets').selectAll('tickets');
-    if (searching)
+    if (joinMatches)
       query = query.innerJoin((matches as NonNullable<typeof matches>).as('m'), 'm.ticket_id', 'tickets.id');
     query = applyFilters(query, actor, staff, f, visible);
-    if (cursor?.k) {
-      const [value, lastId] = cursor.k;
+    if (after) {
+      const [value, lastId] = after;
       query =
         col === 'id'
           ? query.where('tickets.id', desc ? '<' : '>', lastId)
@@ -793,7 +802,7 @@ export async function listTickets(
             );
     }
     if (col !== 'id') query = query.orderBy(`tickets.${col}`, desc ? 'desc' : 'asc');
-    return query.orderBy('tickets.id', desc ? 'desc' : 'asc').limit(filter.limit + 1);
+    return query.orderBy('tickets.id', desc ? 'desc' : 'asc').limit(rowLimit);
   };
   const matches = searching ? matchingTickets(ctx.caps, filter.q as string, staff) : null;
   if (searching && !matches) return { items: [], nextCursor: null };
@@ -807,8 +816,33 @@ export async function listTickets(
   const statuses = filter.status && !searching ? [...new Set(filter.status)] : [];
   const states = statuses.length > 1 ? statuses.map((status) => ({ ...filter, status: [status] })) : [filter];
   const halves: Array<'own' | 'watched' | 'both'> = staff || searching ? ['both'] : ['own', 'watched'];
-  let rows: TicketRow[];
-  if (states.length * halves.length > 1) {
+  let rows: TicketRow[] | null = null;
+  // A broad word (in most tickets): walk the tickets in the sort order and test each chunk against the
+  // words, stopping at the page — joining every match (a million) and sorting them takes seconds.
+  const test = searching
+    ? await broadMatchTest(ctx.db, ctx.caps, filter.q as string, staff, searchCandidateLimit)
+    : null;
+  if (test) {
+    const found: TicketRow[] = [];
+    let after = cursor?.k;
+    let exhausted = false;
+    for (let scanned = 0; found.length <= filter.limit && scanned < broadWalkLimit; ) {
+      const chunk = (await pageQuery(filter, 'both', after, broadWalkChunk, false).execute()) as TicketRow[];
+      const hits = await test(chunk.map((r) => r.id));
+      for (const r of chunk) if (hits.has(r.id)) found.push(r);
+      scanned += chunk.length;
+      if (chunk.length < broadWalkChunk) {
+        exhausted = true;
+        break;
+      }
+      const last = chunk[chunk.length - 1];
+      after = [col === 'id' ? last.id : (last[col] as number), last.id];
+    }
+    if (exhausted || found.length > filter.limit) rows = found.slice(0, filter.limit + 1);
+  }
+  if (rows) {
+    // the walk found the page
+  } else if (states.length * halves.length > 1) {
     const parts = await Promise.all(
       states.flatMap((f) => halves.map((visible) => pageQuery(f, visible).execute())),
     );

@@ -54,4 +54,25 @@ describe.each(dialects)('broad ranked search on %s', (dialect) => {
     const page = await listTickets(t.ctx, tech, { q: 'gizmotr', limit: 50 });
     expect(page.items.map((x) => x.id)).toEqual([prefixOnly]);
   });
+
+  it('sorted by creation, pages through every match newest first', async () => {
+    const first = await listTickets(t.ctx, tech, { q: 'gizmo', sort: '-created', limit: 50 });
+    expect(first.items[0].id).toBe(prefixOnly);
+    const ids = first.items.map((x) => x.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const second = await listTickets(t.ctx, tech, {
+      q: 'gizmo',
+      sort: '-created',
+      limit: 50,
+      cursor: first.nextCursor ?? undefined,
+    });
+    expect(second.items[0].id).toBe(ids[49] - 1);
+    const none = await listTickets(t.ctx, tech, {
+      q: 'gizmo',
+      sort: '-created',
+      status: ['closed'],
+      limit: 50,
+    });
+    expect(none.items).toEqual([]);
+  });
 });
