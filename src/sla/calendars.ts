@@ -16,6 +16,7 @@ import {
   type WorkingHours,
 } from './business-calendar.js';
 import { requireSla } from './permissions.js';
+import { forgetSlaSetup } from './setup-generation.js';
 
 export interface Calendar extends CalendarSpec {
   id: number;
@@ -322,5 +323,6 @@ export async function loadBusinessCalendars(db: Db): Promise<Map<number, Busines
 
 /** After a calendar or policy changes, every open ticket's clock is recomputed by the next job cycle. */
 export async function markOpenClocksStale(db: Db, now: number): Promise<void> {
+  forgetSlaSetup();
   await db.updateTable('sla_ticket_clocks').set({ next_check_at: now }).where('is_open', '=', 1).execute();
 }

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../core/context.js';
 import type { EventType } from '../core/events.js';
 import type { JobScheduler } from '../core/jobs.js';
 import { runEscalationCycle } from './escalations.js';
-import { refreshTicketClocks } from './ticket-clocks.js';
+import { cachedSlaSetup, refreshTicketClocks } from './ticket-clocks.js';
 
 export * from './business-calendar.js';
 export * from './calendars.js';
@@ -40,7 +40,12 @@ export const escalationIntervalMs = 30_000;
 export function subscribeSla(ctx: ServiceContext): void {
   ctx.events.subscribe('sla-clocks', slaClockEvents, async (event, trx) => {
     if (event.subjectType !== 'ticket') return;
-    await refreshTicketClocks(trx, [Number(event.subjectId)], ctx.clock.now());
+    await refreshTicketClocks(
+      trx,
+      [Number(event.subjectId)],
+      ctx.clock.now(),
+      await cachedSlaSetup(ctx, trx),
+    );
   });
 }
 

@@ -19,6 +19,7 @@ import {
   type SlaPolicy,
   type TargetDefinition,
 } from './policies.js';
+import { slaSetupGeneration } from './setup-generation.js';
 import {
   type ClockPhase,
   type ClockSpecs,
@@ -52,6 +53,32 @@ export async function loadSlaSetup(db: Db): Promise<SlaSetup> {
     await loadOlas(db),
   ];
   return { policies, calendars, olas: new Map(olas.map((o) => [o.groupId, o])) };
+}
+
+// The setup is read on every ticket event and every ticket read: keep it per database until a calendar or
+// policy changes in this process (setup-generation.ts). Another instance's change (PostgreSQL) reaches this
+// one within setupTtlMs; the escalation job, which marks clocks stale, always loads it fresh.
+const setupTtlMs = 5_000;
+const setupCache = new WeakMap<object, { setup: SlaSetup; generation: number; loadedAt: number }>();
+
+/** The SLA setup, cached; `db` is the connection to read it with (the caller's transaction, if any). */
+export async function cachedSlaSetup(
+  ctx: Pick<ServiceContext, 'db' | 'caps'>,
+  db: Db = ctx.db,
+): Promise<SlaSetup> {
+  const hit = setupCache.get(ctx.db);
+  const now = performance.now();
+  if (
+    hit &&
+    hit.generation === slaSetupGeneration() &&
+    (!ctx.caps.multiInstance || now - hit.loadedAt < setupTtlMs)
+  ) {
+    return hit.setup;
+  }
+  const generation = slaSetupGeneration();
+  const setup = await loadSlaSetup(db);
+  setupCache.set(ctx.db, { setup, generation, loadedAt: now });
+  return setup;
 }
 
 export interface TicketFacts {
@@ -564,7 +591,7 @@ export async function storeClockRows(db: Db, rows: ClockRow[]): Promise<void> {
 /** A ticket's clocks, computed now from its history (exact right after any change). */
 export async function getTicketSla(ctx: ServiceContext, actor: Actor, ticketId: number): Promise<TicketSla> {
   requireSla(actor, 'sla.read');
-  const setup = await loadSlaSetup(ctx.db);
+  const setup = await cachedSlaSetup(ctx);
   const facts = (await loadTicketFacts(ctx.db, [ticketId])).get(ticketId);
   if (!facts) throw new NotFound('ticket_not_found', `No ticket ${ticketId}.`);
   const now = ctx.clock.now();
