@@ -56,12 +56,20 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
       const prefix = Date.now().toString(36);
       return () => `${prefix}-${(++n).toString(36)}`;
     })(),
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
     routerOptions: { maxParamLength: 200 },
     // Errors the router raises before any route runs (a malformed or over-long URL) get problem+json too.
     frameworkErrors: (error, request, reply) => {
       const tooLong = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH';
-      sendProblem(request, reply, tooLong ? 414 : 400, tooLong ? 'uri_too_long' : 'validation_failed', tooLong ? 'A path segment is too long.' : 'The URL is malformed.');
+      sendProblem(
+        request,
+        reply,
+        tooLong ? 414 : 400,
+        tooLong ? 'uri_too_long' : 'validation_failed',
+        tooLong ? 'A path segment is too long.' : 'The URL is malformed.',
+      );
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -70,21 +78,39 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
 
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, {
-    limits: { fileSize: ctx.config.attachmentMaxBytes, files: 1, fields: 10, fieldSize: 10_000, parts: 12, headerPairs: 100 },
+    limits: {
+      fileSize: ctx.config.attachmentMaxBytes,
+      files: 1,
+      fields: 10,
+      fieldSize: 10_000,
+      parts: 12,
+      headerPairs: 100,
+    },
   });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'opsdesk API', version, description: 'The opsdesk REST API. Errors are RFC 9457 problem+json.' },
+      info: {
+        title: 'opsdesk API',
+        version,
+        description: 'The opsdesk REST API. Errors are RFC 9457 problem+json.',
+      },
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'A session token from /api/v1/auth/login, or a personal API token' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A session token from /api/v1/auth/login, or a personal API token',
+          },
           cookie: { type: 'apiKey', in: 'cookie', name: 'opsdesk_session' },
         },
       },
       security: [{ bearer: [] }, { cookie: [] }],
     },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
+    },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 

@@ -3,10 +3,9 @@ import '@fastify/cookie';
 // writes must carry the session's CSRF token in x-csrf-token (the double-submit defence that SameSite
 // alone does not give older browsers). Routes call requireActor(); the domain decides what is allowed.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type Actor, authenticate } from '../core/auth/index.js';
+import { type Actor, authenticate, sameSecret } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { Forbidden, Unauthenticated } from '../core/errors.js';
-import { sameSecret } from '../core/auth/index.js';
 
 export const sessionCookie = 'opsdesk_session';
 
@@ -29,7 +28,8 @@ export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext
     let via: 'cookie' | 'bearer' = 'bearer';
     if (typeof header === 'string' && header.length > 0) {
       const m = /^Bearer\s+([A-Za-z0-9_-]{1,200})\s*$/i.exec(header);
-      if (!m) throw new Unauthenticated('not_signed_in', 'The Authorization header must be "Bearer <token>".');
+      if (!m)
+        throw new Unauthenticated('not_signed_in', 'The Authorization header must be "Bearer <token>".');
       token = m[1];
     } else {
       const cookie = request.cookies?.[sessionCookie];
@@ -45,13 +45,17 @@ export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext
     if (actor && via === 'cookie' && !safeMethods.has(request.method)) {
       const sent = request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || !actor.csrfToken || !sameSecret(sent, actor.csrfToken)) {
-        throw new Forbidden('csrf_token_missing', 'A cookie-authenticated write must send the session\'s x-csrf-token header.');
+        throw new Forbidden(
+          'csrf_token_missing',
+          "A cookie-authenticated write must send the session's x-csrf-token header.",
+        );
       }
     }
   });
 }
 
 export function requireActor(request: FastifyRequest): Actor {
-  if (!request.actor) throw new Unauthenticated('not_signed_in', 'Sign in first: send a bearer token or the session cookie.');
+  if (!request.actor)
+    throw new Unauthenticated('not_signed_in', 'Sign in first: send a bearer token or the session cookie.');
   return request.actor;
 }

@@ -101,7 +101,8 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('OPSDESK_ADMIN_PASSWORD', 'a password of 10 to 200 characters', '(hidden)');
   }
   const publicUrl = env.OPSDESK_PUBLIC_URL?.trim() || null;
-  const mailUnknownSenders = (env.OPSDESK_MAIL_UNKNOWN_SENDERS?.trim() || 'create') as Config['mailUnknownSenders'];
+  const mailUnknownSenders = (env.OPSDESK_MAIL_UNKNOWN_SENDERS?.trim() ||
+    'create') as Config['mailUnknownSenders'];
   if (mailUnknownSenders !== 'create' && mailUnknownSenders !== 'reject')
     throw new ConfigError('OPSDESK_MAIL_UNKNOWN_SENDERS', 'create|reject', mailUnknownSenders);
   const smtpOutUrl = env.OPSDESK_SMTP_OUT_URL?.trim() || null;

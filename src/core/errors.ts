@@ -156,7 +156,10 @@ export const errorCatalogue = {
     kind: 'conflict',
     meaning: 'The inbound mail was processed already, or refused unread, and cannot be retried.',
   },
-  uri_too_long: { kind: 'uri_too_long', meaning: 'A path segment or the URL is longer than the service accepts.' },
+  uri_too_long: {
+    kind: 'uri_too_long',
+    meaning: 'A path segment or the URL is longer than the service accepts.',
+  },
   body_too_large: { kind: 'too_large', meaning: 'The request body exceeds the configured limit.' },
   attachment_too_large: {
     kind: 'too_large',

@@ -143,7 +143,7 @@ async function resolveCategory(
 
 async function checkStaffUser(trx: Trx, id: number, field: string): Promise<void> {
   const u = await trx.selectFrom('users').select(['role', 'active']).where('id', '=', id).executeTakeFirst();
-  if (!u || u.active !== 1 || u.role === 'requester')
+  if (u?.active !== 1 || u.role === 'requester')
     throw invalid(field, `user ${id} is not an active technician, manager or admin`, 'invalid_reference');
 }
 

@@ -6,8 +6,13 @@ import { Type } from '@sinclair/typebox';
 import { toIso } from '../../core/clock.js';
 import type { ServiceContext } from '../../core/context.js';
 import { DomainError, httpStatusOfKind } from '../../core/errors.js';
-import { parseLevel, updateTicket } from '../../helpdesk/index.js';
-import { createSavedView, deleteSavedView, listSavedViews } from '../../helpdesk/index.js';
+import {
+  createSavedView,
+  deleteSavedView,
+  listSavedViews,
+  parseLevel,
+  updateTicket,
+} from '../../helpdesk/index.js';
 import { requireActor } from '../authentication.js';
 import { Id, IdParams, LevelSchema, Nullable, problemResponses, StatusSchema } from '../schemas.js';
 import { ticketView } from '../views.js';

@@ -245,7 +245,7 @@ async function readAuthentication(
     .select(['id', 'email', 'name', 'role', 'active'])
     .where('id', '=', userId)
     .executeTakeFirst();
-  if (!user || user.active !== 1) return null;
+  if (user?.active !== 1) return null;
   const groups = await ctx.db
     .selectFrom('group_members')
     .select('group_id')
