@@ -51,6 +51,12 @@ export interface SubscriberOptions {
   wants?: (event: StoredEvent) => boolean;
   /** False for a subscriber that never writes through `trx` (the live stream): it needs no savepoint. */
   writes?: boolean;
+  /**
+   * Called once at the end of a relay pass in which the subscriber handled events, in the pass's
+   * transaction: work per batch instead of per event (recompute many tickets' clocks at once). A failure
+   * rolls back the whole pass, whose events are then all retried.
+   */
+  endOfPass?: (trx: Transaction<Database>) => Promise<void>;
 }
 
 interface Registered {
@@ -59,6 +65,7 @@ interface Registered {
   handle: Subscriber;
   wants: ((event: StoredEvent) => boolean) | null;
   writes: boolean;
+  endOfPass: ((trx: Transaction<Database>) => Promise<void>) | null;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -89,6 +96,7 @@ export class EventBus {
       handle,
       wants: options.wants ?? null,
       writes: options.writes ?? true,
+      endOfPass: options.endOfPass ?? null,
     });
   }
 
@@ -150,6 +158,7 @@ export class EventBus {
       if (this.caps.supportsSkipLocked) query = query.forUpdate().skipLocked();
       const rows = await query.execute();
       const done: number[] = [];
+      const handled = new Set<Registered>();
       for (const row of rows) {
         const event: StoredEvent = {
           id: row.id,
@@ -172,6 +181,7 @@ export class EventBus {
         for (const sub of subs) {
           try {
             await sub.handle(event, trx);
+            handled.add(sub);
           } catch (err) {
             ok = false;
             this.log.error(
@@ -186,6 +196,7 @@ export class EventBus {
         if (!ok) break; // keep order: later events wait for the failed one
         done.push(row.id);
       }
+      for (const sub of this.subscribers) if (sub.endOfPass && handled.has(sub)) await sub.endOfPass(trx);
       if (done.length > 0) {
         await trx
           .updateTable('outbox')

@@ -36,17 +36,27 @@ export const slaClockEvents: EventType[] = [
 /** How often the escalation engine looks for due warnings, breaches and levels. */
 export const escalationIntervalMs = 30_000;
 
-/** Keep each ticket's stored clocks current: recomputed, in the relay's transaction, after every change. */
+/**
+ * Keep each ticket's stored clocks current: the tickets a relay pass touched are recomputed together at the
+ * end of the pass, in its transaction (one load and one upsert per batch, not per event).
+ */
 export function subscribeSla(ctx: ServiceContext): void {
-  ctx.events.subscribe('sla-clocks', slaClockEvents, async (event, trx) => {
-    if (event.subjectType !== 'ticket') return;
-    await refreshTicketClocks(
-      trx,
-      [Number(event.subjectId)],
-      ctx.clock.now(),
-      await cachedSlaSetup(ctx, trx),
-    );
-  });
+  const touched = new Set<number>();
+  ctx.events.subscribe(
+    'sla-clocks',
+    slaClockEvents,
+    (event) => {
+      if (event.subjectType === 'ticket') touched.add(Number(event.subjectId));
+    },
+    {
+      writes: false,
+      endOfPass: async (trx) => {
+        const ids = [...touched];
+        touched.clear();
+        await refreshTicketClocks(trx, ids, ctx.clock.now(), await cachedSlaSetup(ctx, trx));
+      },
+    },
+  );
 }
 
 /** What the serve command calls once: the clock subscriber and the escalation job. */

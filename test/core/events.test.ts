@@ -38,6 +38,37 @@ describe.each(dialects)('event outbox on %s', (dialect) => {
     return rows.length;
   }
 
+  it('a subscriber may work once per pass, over every event it saw, and a failure there retries them all', async () => {
+    const batches: string[][] = [];
+    let seen: string[] = [];
+    let fail = true;
+    bus.subscribe(
+      'batch',
+      null,
+      (e) => {
+        seen.push(e.subjectId);
+      },
+      {
+        writes: false,
+        endOfPass: async () => {
+          const batch = seen;
+          seen = [];
+          if (fail) throw new Error('batch failed');
+          batches.push(batch);
+        },
+      },
+    );
+    await recordCommitted([created(1), created(2), created(3)]);
+    await expect(bus.dispatchPending()).rejects.toThrow('batch failed');
+    expect(await undispatched()).toBe(3);
+    fail = false;
+    expect(await bus.dispatchPending()).toBe(3);
+    expect(batches).toEqual([['1', '2', '3']]);
+    expect(await undispatched()).toBe(0);
+    expect(await bus.dispatchPending()).toBe(0);
+    expect(batches).toHaveLength(1);
+  });
+
   it('events recorded in a rolled-back transaction are never dispatched', async () => {
     const seen: StoredEvent[] = [];
     bus.subscribe('test', null, (e) => {
