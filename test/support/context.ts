@@ -19,6 +19,21 @@ export const postgresUrl = process.env.OPSDESK_TEST_DATABASE_URL ?? 'postgres://
 export type Dialect = 'sqlite' | 'postgres';
 export const dialects: Dialect[] = ['sqlite', 'postgres'];
 
+const schemaLockKey = 727_274_001;
+
+async function withSchemaLock<T>(dialect: Dialect, work: () => Promise<T>): Promise<T> {
+  if (dialect !== 'postgres') return work();
+  const lock = new pg.Client({ connectionString: postgresUrl });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [schemaLockKey]);
+    return await work();
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [schemaLockKey]).catch(() => {});
+    await lock.end();
+  }
+}
+
 export interface TestContext {
   ctx: ServiceContext;
   clock: ManualClock;
@@ -37,7 +52,11 @@ export async function makeContext(dialect: Dialect, env: Record<string, string> 
   });
   const schema = dialect === 'postgres' ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const clock = new ManualClock(Date.parse('2026-03-02T09:00:00Z'));
-  const opened = await openContext(config, { clock, log: pino({ level: 'silent' }), pgSchema: schema });
+  // Kysely's migrator introspects every schema's tables; a schema another test file drops at that moment
+  // fails it ("schema … does not exist"). Migrations and drops take turns under one advisory lock.
+  const opened = await withSchemaLock(dialect, () =>
+    openContext(config, { clock, log: pino({ level: 'silent' }), pgSchema: schema }),
+  );
   return {
     ctx: opened.ctx,
     clock,
@@ -46,10 +65,15 @@ export async function makeContext(dialect: Dialect, env: Record<string, string> 
     close: async () => {
       await opened.close();
       if (schema) {
-        const c = new pg.Client({ connectionString: postgresUrl });
-        await c.connect();
-        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await c.end();
+        await withSchemaLock(dialect, async () => {
+          const c = new pg.Client({ connectionString: postgresUrl });
+          await c.connect();
+          try {
+            await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+          } finally {
+            await c.end();
+          }
+        });
       }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
