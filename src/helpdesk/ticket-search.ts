@@ -246,7 +246,7 @@ export async function broadMatchTest(
   q: string,
   includeInternal: boolean,
   broadAt: number,
-): Promise<((ids: number[]) => Promise<Set<number>>) | null> {
+): Promise<((ids: number[]) => Promise<Map<number, number>>) | null> {
   if (caps.fullText !== 'fts5') return null;
   const terms = searchTerms(q);
   if (terms.length === 0) return null;
@@ -260,22 +260,30 @@ export async function broadMatchTest(
   const commentMatch = await spelledOut(db, 'comment_fts_terms', terms);
   if (!commentMatch) return null;
   const internal = includeInternal ? sql`` : sql` AND c.internal = 0`;
+  // Which of these tickets match, with the broad case's score (title, description or comment).
   return async (ids) => {
-    const found = new Set<number>();
+    const found = new Map<number, number>();
     if (ids.length === 0) return found;
     const list = sql.join(ids);
     const own = await sql<{
       id: number;
     }>`SELECT rowid AS id FROM ticket_fts WHERE ticket_fts MATCH ${ticketMatch}
       AND rowid IN (${list})`.execute(db);
-    for (const r of own.rows) found.add(r.id);
+    for (const r of own.rows) found.set(r.id, broadScore.description);
+    if (own.rows.length > 0) {
+      const titled = await sql<{
+        id: number;
+      }>`SELECT rowid AS id FROM ticket_fts WHERE ticket_fts MATCH ${`title : (${ticketMatch})`}
+        AND rowid IN (${sql.join(own.rows.map((r) => r.id))})`.execute(db);
+      for (const r of titled.rows) found.set(r.id, broadScore.title);
+    }
     const rest = ids.filter((id) => !found.has(id));
     if (rest.length === 0) return found;
     // Comments of these tickets first (their index), then each one's words (a rowid lookup in FTS5).
     const viaComments = await sql<{ id: number }>`SELECT DISTINCT c.ticket_id AS id FROM comments c
       CROSS JOIN comment_fts ON comment_fts.rowid = c.id
       WHERE c.ticket_id IN (${sql.join(rest)}) AND comment_fts MATCH ${commentMatch}${internal}`.execute(db);
-    for (const r of viaComments.rows) found.add(r.id);
+    for (const r of viaComments.rows) found.set(r.id, broadScore.comment);
     return found;
   };
 }

@@ -880,6 +880,12 @@ async function rankedSearch(
 ): Promise<TicketPage> {
   const q = filter.q as string;
   const wanted = offset + filter.limit + 1;
+  // A requester searching a word found in most tickets: the newest matches are mostly other people's, so
+  // look at the few tickets they may see and test those against the words instead.
+  if (!staff) {
+    const own = await requesterBroadSearch(ctx, actor, filter, offset);
+    if (own) return own;
+  }
   let limit: number | null = Math.max(searchCandidateLimit, wanted);
   let scores: Map<number, number>;
   let ids: number[];
@@ -902,6 +908,50 @@ async function rankedSearch(
   return {
     items: await decorate(ctx.db, page),
     nextCursor: more ? encodeCursor({ o: offset + filter.limit }) : null,
+  };
+}
+
+/**
+ * A requester's broad search: walk the tickets they may see, newest first, testing each chunk against the
+ * words, until there are requesterCandidateLimit candidates (far more than one person's matching requests,
+ * as a rule) or their tickets run out; then rank those as the broad case does (title, description, comment;
+ * then newest).
+ */
+const requesterCandidateLimit = 200;
+
+async function requesterBroadSearch(
+  ctx: ServiceContext,
+  actor: Actor,
+  filter: TicketFilter,
+  offset: number,
+): Promise<TicketPage | null> {
+  const test = await broadMatchTest(ctx.db, ctx.caps, filter.q as string, false, searchCandidateLimit);
+  if (!test) return null;
+  const scores = new Map<number, number>();
+  const want = Math.max(requesterCandidateLimit, offset + filter.limit + 1);
+  let before: number | null = null;
+  for (;;) {
+    let query = applyFilters(ctx.db.selectFrom('tickets').select('tickets.id'), actor, false, filter)
+      .orderBy('tickets.id', 'desc')
+      .limit(broadWalkChunk);
+    if (before !== null) query = query.where('tickets.id', '<', before);
+    const chunk = (await query.execute()).map((r) => r.id);
+    for (const [id, score] of await test(chunk)) scores.set(id, score);
+    if (chunk.length < broadWalkChunk || scores.size >= want) break;
+    before = chunk[chunk.length - 1];
+  }
+  const ids = [...scores.keys()].sort(
+    (a, b) => (scores.get(b) as number) - (scores.get(a) as number) || b - a,
+  );
+  const pageIds = ids.slice(offset, offset + filter.limit);
+  const rows = pageIds.length
+    ? await ctx.db.selectFrom('tickets').selectAll().where('id', 'in', pageIds).execute()
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r as TicketRow]));
+  const page = pageIds.map((id) => byId.get(id)).filter((r): r is TicketRow => r !== undefined);
+  return {
+    items: await decorate(ctx.db, page),
+    nextCursor: ids.length > offset + filter.limit ? encodeCursor({ o: offset + filter.limit }) : null,
   };
 }
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/auth/index.js';
 import { createUser } from '../../src/core/auth/index.js';
-import { createTicket, listTickets, searchCandidateLimit } from '../../src/helpdesk/index.js';
+import { addComment, createTicket, listTickets, searchCandidateLimit } from '../../src/helpdesk/index.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
 
 describe.each(dialects)('broad ranked search on %s', (dialect) => {
@@ -74,5 +74,28 @@ describe.each(dialects)('broad ranked search on %s', (dialect) => {
       limit: 50,
     });
     expect(none.items).toEqual([]);
+  });
+
+  it("a requester's broad search finds their own matches, ranked title, description, then public comment", async () => {
+    const user = await createUser(t.ctx, null, { email: 'req@example.test', name: 'Req', role: 'requester' });
+    const req: Actor = { ...user, groupIds: [], via: 'system', csrfToken: null };
+    const byComment = await createTicket(t.ctx, req, { title: 'Screen', description: 'flickers' });
+    await addComment(t.ctx, tech, byComment.id, { body: 'the gizmo driver is updated' });
+    const byNote = await createTicket(t.ctx, req, { title: 'Mouse', description: 'sticky' });
+    await addComment(t.ctx, tech, byNote.id, { body: 'gizmo firmware, internal only', internal: true });
+    const byTitle = await createTicket(t.ctx, req, { title: 'Gizmo lost', description: 'cannot find it' });
+    const byDescription = await createTicket(t.ctx, req, { title: 'Desk', description: 'a gizmo fell off' });
+    await createTicket(t.ctx, req, { title: 'Chair', description: 'wobbles' });
+    const page = await listTickets(t.ctx, req, { q: 'gizmo', limit: 50 });
+    expect(page.items.map((x) => x.id)).toEqual([byTitle.id, byDescription.id, byComment.id]);
+    expect(page.nextCursor).toBeNull();
+    const first = await listTickets(t.ctx, req, { q: 'gizmo', limit: 2 });
+    expect(first.items.map((x) => x.id)).toEqual([byTitle.id, byDescription.id]);
+    const rest = await listTickets(t.ctx, req, {
+      q: 'gizmo',
+      limit: 2,
+      cursor: first.nextCursor ?? undefined,
+    });
+    expect(rest.items.map((x) => x.id)).toEqual([byComment.id]);
   });
 });
