@@ -48,6 +48,41 @@ function At({ error, field }: { error: unknown; field: string }) {
   return m ? <p className="field-error">{m}</p> : null;
 }
 
+/** The save / delete row under an admin form, with the outcome of either. */
+function FormActions({
+  noun,
+  existing,
+  save,
+  remove,
+}: {
+  noun: string;
+  existing: { name: string } | null | undefined;
+  save: { isPending: boolean; isSuccess: boolean; error: unknown };
+  remove: { isPending: boolean; error: unknown; mutate: () => void };
+}) {
+  return (
+    <>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {existing ? `Save ${noun}` : `Create ${noun}`}
+        </button>
+        {existing && (
+          <button
+            type="button"
+            className="danger"
+            disabled={remove.isPending}
+            onClick={() => window.confirm(`Delete the ${noun} ${existing.name}?`) && remove.mutate()}
+          >
+            Delete
+          </button>
+        )}
+        <Saved show={save.isSuccess} />
+      </div>
+      <ErrorMessage error={save.error ?? remove.error} title={`The ${noun} was not saved.`} />
+    </>
+  );
+}
+
 function Saved({ show, children = 'Saved.' }: { show: boolean; children?: ReactNode }) {
   return show ? (
     <span role="status" className="ok-text">
@@ -331,23 +366,7 @@ function CalendarEditor({
         </div>
         <ErrorMessage error={importIcs.error} title="The file was not imported." />
       </fieldset>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={save.isPending}>
-          {calendar ? 'Save calendar' : 'Create calendar'}
-        </button>
-        {calendar && (
-          <button
-            type="button"
-            className="danger"
-            disabled={remove.isPending}
-            onClick={() => window.confirm(`Delete the calendar ${calendar.name}?`) && remove.mutate()}
-          >
-            Delete
-          </button>
-        )}
-        <Saved show={save.isSuccess} />
-      </div>
-      <ErrorMessage error={save.error ?? remove.error} title="The calendar was not saved." />
+      <FormActions noun="calendar" existing={calendar} save={save} remove={remove} />
     </form>
   );
 }
@@ -848,23 +867,7 @@ function PolicyEditor({
           Add level
         </button>
       </p>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={save.isPending}>
-          {policy ? 'Save policy' : 'Create policy'}
-        </button>
-        {policy && (
-          <button
-            type="button"
-            className="danger"
-            disabled={remove.isPending}
-            onClick={() => window.confirm(`Delete the policy ${policy.name}?`) && remove.mutate()}
-          >
-            Delete
-          </button>
-        )}
-        <Saved show={save.isSuccess} />
-      </div>
-      <ErrorMessage error={save.error ?? remove.error} title="The policy was not saved." />
+      <FormActions noun="policy" existing={policy} save={save} remove={remove} />
     </form>
   );
 }
