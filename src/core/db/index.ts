@@ -3,16 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import {
-  Kysely,
-  type KyselyConfig,
-  Migrator,
-  PostgresDialect,
-  SqliteDialect,
-  type SqliteDialectConfig,
-  sql,
-} from 'kysely';
+import { Kysely, type KyselyConfig, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { GroupCommitSqliteDialect, type GroupCommitStats, type SqliteHandle } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -34,6 +27,8 @@ export interface DbCapabilities {
 export interface DbHandle {
   db: Kysely<Database>;
   caps: DbCapabilities;
+  /** SQLite: how many COMMITs carried how many transactions (group commit). */
+  commits?: GroupCommitStats;
   close(): Promise<void>;
 }
 
@@ -101,12 +96,11 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: reusingStatements(sqlite) }),
-    log,
-  });
+  const dialect = new GroupCommitSqliteDialect(reusingStatements(sqlite));
+  const db = new Kysely<Database>({ dialect, log });
   return {
     db,
+    commits: dialect.stats,
     caps: {
       fullText: 'fts5',
       supportsSkipLocked: false,
@@ -131,7 +125,7 @@ const longText = 1 << 20;
 const maxStatements = 500;
 const maxLongStatements = 16;
 
-function reusingStatements(sqlite: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+function reusingStatements(sqlite: SqliteDatabase.Database): SqliteHandle {
   const statements = new Map<string, SqliteDatabase.Statement>();
   const longStatements = new Map<string, SqliteDatabase.Statement>();
   const seenLong = new Set<string>();
@@ -146,6 +140,9 @@ function reusingStatements(sqlite: SqliteDatabase.Database): SqliteDialectConfig
   };
   return {
     close: () => sqlite.close(),
+    get inTransaction() {
+      return sqlite.inTransaction;
+    },
     prepare: (text: string) => {
       const long = text.length > shortText;
       const hit = (long ? longStatements : statements).get(text);
