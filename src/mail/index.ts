@@ -2,7 +2,8 @@
 // notifications with templates and a delivery log, and `subscribeMail`; the listeners that feed it live in
 // src/ingest (mail-channel.ts starts them with the delivery worker).
 import type { ServiceContext } from '../core/context.js';
-import { enableMailWorker, fanOutMail, mailEventTypes, nudgeMail } from './outbound.js';
+import type { StoredEvent } from '../core/events.js';
+import { enableMailWorker, fanOutMailBatch, mailEventTypes, nudgeMail } from './outbound.js';
 
 export { type AutomationVerdict, detectAutomated } from './auto-replies.js';
 export {
@@ -29,6 +30,7 @@ export {
   deliverMailDue,
   disableMailWorker,
   fanOutMail,
+  fanOutMailBatch,
   listMailDeliveries,
   type MailDelivery,
   type MailPassResult,
@@ -56,11 +58,27 @@ export {
 export const mailDeliveryIntervalMs = 15_000;
 export const inboundRetryIntervalMs = 60_000;
 
-/** Subscribe the outbound stage to ticket events (also usable without the listeners, as tests do). */
+/**
+ * Subscribe the outbound stage to ticket events (also usable without the listeners, as tests do). A relay
+ * pass's events are fanned out together at its end, in its transaction.
+ */
 export function subscribeMail(ctx: ServiceContext): boolean {
   if (!enableMailWorker(ctx)) return false;
-  ctx.events.subscribe('mail', mailEventTypes, async (event, trx) => {
-    if ((await fanOutMail(ctx, trx, event)) > 0) nudgeMail(ctx);
-  });
+  let pending: StoredEvent[] = [];
+  ctx.events.subscribe(
+    'mail',
+    mailEventTypes,
+    (event) => {
+      pending.push(event);
+    },
+    {
+      writes: false,
+      endOfPass: async (trx) => {
+        const events = pending;
+        pending = [];
+        if ((await fanOutMailBatch(ctx, trx, events)) > 0) nudgeMail(ctx);
+      },
+    },
+  );
   return true;
 }

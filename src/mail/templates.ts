@@ -165,16 +165,28 @@ export async function loadTemplate(
   db: Kysely<Database> | Transaction<Database>,
   event: MailTemplateName,
 ): Promise<MailTemplate> {
-  const row = await db.selectFrom('mail_templates').selectAll().where('event', '=', event).executeTakeFirst();
-  if (!row) return { event, ...defaultTemplates[event], html: null, isDefault: true, updatedAt: null };
-  return {
-    event,
-    subject: row.subject,
-    text: row.text_body,
-    html: row.html_body,
-    isDefault: false,
-    updatedAt: row.updated_at,
-  };
+  return (await loadTemplates(db, [event]))[0];
+}
+
+/** Several templates in one read, in the order asked; the default where none was saved. */
+export async function loadTemplates(
+  db: Kysely<Database> | Transaction<Database>,
+  events: MailTemplateName[],
+): Promise<MailTemplate[]> {
+  if (events.length === 0) return [];
+  const rows = await db.selectFrom('mail_templates').selectAll().where('event', 'in', events).execute();
+  return events.map((event): MailTemplate => {
+    const row = rows.find((r) => r.event === event);
+    if (!row) return { event, ...defaultTemplates[event], html: null, isDefault: true, updatedAt: null };
+    return {
+      event,
+      subject: row.subject,
+      text: row.text_body,
+      html: row.html_body,
+      isDefault: false,
+      updatedAt: row.updated_at,
+    };
+  });
 }
 
 export async function listTemplates(ctx: ServiceContext, actor: Actor): Promise<MailTemplate[]> {

@@ -5,6 +5,7 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
+import { chunks as chunksOf } from '../core/db/chunks.js';
 import type { Database, TicketStatus, TicketType } from '../core/db/index.js';
 import { NotFound } from '../core/errors.js';
 import { alwaysOpenCalendar, type BusinessCalendar } from './business-calendar.js';
@@ -96,9 +97,7 @@ export interface TicketFacts {
 }
 
 function chunks<T>(items: T[], size = chunk): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+  return chunksOf(items, size);
 }
 
 /**

@@ -104,6 +104,56 @@ describe.each(dialects)('outbound fan-out on %s', (dialect) => {
     expect(mail.text_body).toContain('2026-03-02T12:00:00.000Z');
     expect(mail.subject).toBe(`[#${ticketId}] SLA breached: Server down`);
     expect(mail.last_error).toContain('OPSDESK_SMTP_OUT_URL');
+    // Both events went out in one relay pass; the escalation's mails still answer the breach's.
+    const escalated = await t.ctx.db
+      .selectFrom('mail_deliveries')
+      .select(['in_reply_to', 'references'])
+      .where('template', '=', 'escalated')
+      .execute();
+    for (const e of escalated) {
+      expect(e.in_reply_to).toBe(`<${mail.message_id}>`);
+      expect(e.references?.split(' ')).toContain(`<${mail.message_id}>`);
+    }
+  });
+
+  it("one relay pass fans out many tickets' mail, each to its own requester", async () => {
+    const people: Array<{ id: number; email: string; name: string }> = [];
+    for (let i = 0; i < 30; i++) {
+      const email = `bulk${i}@example.test`;
+      people.push({
+        ...(await createUser(t.ctx, null, { email, name: `Bulk ${i}`, role: 'requester' })),
+        email,
+      });
+    }
+    const filed = new Map<number, (typeof people)[number]>();
+    for (const p of people) {
+      const actor = { ...systemActor(p.id), role: 'requester' as const };
+      filed.set((await createTicket(t.ctx, actor, { title: `Bulk ${p.id}`, description: 'x' })).id, p);
+    }
+    await t.ctx.events.dispatchPending();
+    const rows = await t.ctx.db
+      .selectFrom('mail_deliveries')
+      .select(['ticket_id', 'to_address', 'user_id', 'text_body', 'subject', 'in_reply_to'])
+      .where('template', '=', 'ticket_created')
+      .where('ticket_id', 'in', [...filed.keys()])
+      .execute();
+    expect(rows).toHaveLength(30);
+    for (const r of rows) {
+      const p = filed.get(r.ticket_id as number);
+      expect(r.to_address).toBe(p?.email);
+      expect(r.user_id).toBe(p?.id);
+      expect(r.text_body).toContain(`Hello ${p?.name},`);
+      expect(r.text_body).toContain(`"Bulk ${p?.id}"`);
+      expect(r.subject).toContain(`[#${r.ticket_id}]`);
+      expect(r.in_reply_to).toBe(`<opsdesk.ticket.${r.ticket_id}@${t.ctx.config.mailDomain}>`);
+    }
+    const messages = await t.ctx.db
+      .selectFrom('mail_messages')
+      .select(['ticket_id'])
+      .where('ticket_id', 'in', [...filed.keys()])
+      .where('direction', '=', 'out')
+      .execute();
+    expect(messages).toHaveLength(30);
   });
 
   it('a second dispatch of the same event writes no second delivery', async () => {
