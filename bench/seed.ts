@@ -299,6 +299,9 @@ function seedSqlite(file: string, size: number): void {
   }
   db.exec("INSERT INTO ticket_fts (ticket_fts) VALUES ('optimize')");
   db.exec("INSERT INTO comment_fts (comment_fts) VALUES ('optimize')");
+  // The search word list, as the service keeps it (here from the indexes' vocabularies, in one go).
+  db.exec('INSERT OR IGNORE INTO search_words (word) SELECT term FROM ticket_fts_terms');
+  db.exec('INSERT OR IGNORE INTO search_words (word) SELECT term FROM comment_fts_terms');
   db.exec('ANALYZE');
   db.pragma('journal_mode = WAL');
   db.close();

@@ -374,6 +374,8 @@ export interface Database {
   sla_ticket_clocks: SlaTicketClocksTable;
   sla_fired: SlaFiredTable;
   sla_escalations: SlaEscalationsTable;
+  /** SQLite only: every word of the FTS5 indexes (migration 2026-11-26-search-words). */
+  search_words: { word: string };
 }
 
 export type UserRow = Selectable<UsersTable>;

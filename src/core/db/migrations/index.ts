@@ -5,6 +5,7 @@ import * as mail from './2026-11-24-mail.js';
 import * as savedViews from './2026-11-24-saved-views.js';
 import * as sla from './2026-11-24-sla.js';
 import * as searchTerms from './2026-11-25-search-terms.js';
+import * as searchWords from './2026-11-26-search-words.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-saved-views': savedViews,
   '2026-11-24-sla': sla,
   '2026-11-25-search-terms': searchTerms,
+  '2026-11-26-search-words': searchWords,
 };
