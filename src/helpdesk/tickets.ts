@@ -710,6 +710,8 @@ function applyFilters<O>(
   filter: TicketFilter,
   /** One half of a requester's visibility rule (their own tickets, or those they watch), or both. */
   visible: 'own' | 'watched' | 'both' = 'both',
+  /** The caller joined ticket_tags for the tag filter (see listTickets). */
+  tagJoined = false,
 ): TicketQuery<O> {
   if (!staff && visible === 'own') {
     query = query.where('tickets.requester_id', '=', actor.id);
@@ -747,7 +749,7 @@ function applyFilters<O>(
     query = query.where('tickets.group_id', 'in', filter.groupIds.length ? filter.groupIds : [-1]);
   if (filter.requesterId !== undefined) query = query.where('tickets.requester_id', '=', filter.requesterId);
   if (filter.categoryId !== undefined) query = query.where('tickets.category_id', '=', filter.categoryId);
-  if (filter.tag !== undefined) {
+  if (filter.tag !== undefined && !tagJoined) {
     const tag = filter.tag.trim().toLowerCase();
     query = query.where('tickets.id', 'in', (eb) =>
       eb.selectFrom('ticket_tags').select('ticket_id').where('tag', '=', tag),
@@ -781,6 +783,8 @@ export async function listTickets(
     return rankedSearch(ctx, actor, staff, filter, cursor?.o ?? 0);
   }
 
+  // A page is found as ids (and sort keys) first, which indexes often answer alone — a created-at range
+  // is read from its (created_at, id) index, not from the rows — and only the page's rows are read.
   const pageQuery = (
     f: TicketFilter,
     visible: 'own' | 'watched' | 'both',
@@ -788,21 +792,35 @@ export async function listTickets(
     rowLimit = filter.limit + 1,
     joinMatches = searching,
   ) => {
-    let query = ctx.db.selectFrom('tickets').selectAll('tickets');
+    let query = ctx.db.selectFrom('tickets');
     if (joinMatches)
       query = query.innerJoin((matches as NonNullable<typeof matches>).as('m'), 'm.ticket_id', 'tickets.id');
-    query = applyFilters(query, actor, staff, f, visible);
+    // A tag: join its (tag, ticket_id) index and walk it in id order. (An IN list of every ticket with the
+    // tag is built in full first: ~10 ms for a common tag at a million tickets.)
+    let id: 'tickets.id' | 'tt.ticket_id' = 'tickets.id';
+    if (f.tag !== undefined) {
+      const tag = f.tag.trim().toLowerCase();
+      query = query.innerJoin(
+        (eb) => eb.selectFrom('ticket_tags').select(['ticket_id', 'tag']).as('tt'),
+        (join) => join.onRef('tt.ticket_id', '=', 'tickets.id').on('tt.tag', '=', tag),
+      ) as unknown as typeof query;
+      id = 'tt.ticket_id';
+    }
+    query = applyFilters(query, actor, staff, f, visible, f.tag !== undefined);
     if (after) {
       const [value, lastId] = after;
       query =
         col === 'id'
-          ? query.where('tickets.id', desc ? '<' : '>', lastId)
+          ? query.where(id as 'tickets.id', desc ? '<' : '>', lastId)
           : query.where((eb) =>
               eb(eb.refTuple(`tickets.${col}`, 'tickets.id'), desc ? '<' : '>', eb.tuple(value, lastId)),
             );
     }
     if (col !== 'id') query = query.orderBy(`tickets.${col}`, desc ? 'desc' : 'asc');
-    return query.orderBy('tickets.id', desc ? 'desc' : 'asc').limit(rowLimit);
+    return query
+      .select(['tickets.id as id', `tickets.${col} as key`])
+      .orderBy(col === 'id' ? (id as 'tickets.id') : 'tickets.id', desc ? 'desc' : 'asc')
+      .limit(rowLimit);
   };
   const matches = searching ? matchingTickets(ctx.caps, filter.q as string, staff) : null;
   if (searching && !matches) return { items: [], nextCursor: null };
@@ -816,18 +834,19 @@ export async function listTickets(
   const statuses = filter.status && !searching ? [...new Set(filter.status)] : [];
   const states = statuses.length > 1 ? statuses.map((status) => ({ ...filter, status: [status] })) : [filter];
   const halves: Array<'own' | 'watched' | 'both'> = staff || searching ? ['both'] : ['own', 'watched'];
-  let rows: TicketRow[] | null = null;
+  type Keyed = { id: number; key: number };
+  let rows: Keyed[] | null = null;
   // A broad word (in most tickets): walk the tickets in the sort order and test each chunk against the
   // words, stopping at the page — joining every match (a million) and sorting them takes seconds.
   const test = searching
     ? await broadMatchTest(ctx.db, ctx.caps, filter.q as string, staff, searchCandidateLimit)
     : null;
   if (test) {
-    const found: TicketRow[] = [];
+    const found: Keyed[] = [];
     let after = cursor?.k;
     let exhausted = false;
     for (let scanned = 0; found.length <= filter.limit && scanned < broadWalkLimit; ) {
-      const chunk = (await pageQuery(filter, 'both', after, broadWalkChunk, false).execute()) as TicketRow[];
+      const chunk = (await pageQuery(filter, 'both', after, broadWalkChunk, false).execute()) as Keyed[];
       const hits = await test(chunk.map((r) => r.id));
       for (const r of chunk) if (hits.has(r.id)) found.push(r);
       scanned += chunk.length;
@@ -836,7 +855,7 @@ export async function listTickets(
         break;
       }
       const last = chunk[chunk.length - 1];
-      after = [col === 'id' ? last.id : (last[col] as number), last.id];
+      after = [last.key, last.id];
     }
     if (exhausted || found.length > filter.limit) rows = found.slice(0, filter.limit + 1);
   }
@@ -848,20 +867,33 @@ export async function listTickets(
     );
     const dir = desc ? -1 : 1;
     const seen = new Set<number>();
-    rows = (parts.flat() as TicketRow[])
-      .sort((a, b) => dir * ((a[col] as number) - (b[col] as number) || a.id - b.id))
+    rows = (parts.flat() as Keyed[])
+      .sort((a, b) => dir * (a.key - b.key || a.id - b.id))
       .filter((r) => !seen.has(r.id) && seen.add(r.id) !== undefined)
       .slice(0, filter.limit + 1);
   } else {
-    rows = (await pageQuery(filter, 'both').execute()) as TicketRow[];
+    rows = (await pageQuery(filter, 'both').execute()) as Keyed[];
   }
   const more = rows.length > filter.limit;
-  const page = rows.slice(0, filter.limit) as TicketRow[];
+  const pageKeys = rows.slice(0, filter.limit);
   let nextCursor: string | null = null;
   if (more) {
-    const last = page[page.length - 1];
-    nextCursor = encodeCursor({ k: [col === 'id' ? last.id : (last[col] as number), last.id] });
+    const last = pageKeys[pageKeys.length - 1];
+    nextCursor = encodeCursor({ k: [last.key, last.id] });
   }
+  const full = pageKeys.length
+    ? await ctx.db
+        .selectFrom('tickets')
+        .selectAll()
+        .where(
+          'id',
+          'in',
+          pageKeys.map((r) => r.id),
+        )
+        .execute()
+    : [];
+  const byId = new Map(full.map((r) => [r.id, r as TicketRow]));
+  const page = pageKeys.map((r) => byId.get(r.id)).filter((r): r is TicketRow => r !== undefined);
   return { items: await decorate(ctx.db, page), nextCursor };
 }
 
