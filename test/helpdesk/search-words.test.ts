@@ -40,7 +40,11 @@ describe('search word list on sqlite', () => {
 
   beforeAll(async () => {
     t = await makeContext('sqlite');
-    const user = await createUser(t.ctx, null, { email: 'tech@example.test', name: 'Tech', role: 'technician' });
+    const user = await createUser(t.ctx, null, {
+      email: 'tech@example.test',
+      name: 'Tech',
+      role: 'technician',
+    });
     tech = { ...user, groupIds: [], via: 'system', csrfToken: null };
   });
   afterAll(async () => t?.close());
@@ -55,7 +59,10 @@ describe('search word list on sqlite', () => {
 
   it('holds exactly the words of the indexed titles, descriptions and comments', async () => {
     const text = fc
-      .array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 12 })), { minLength: 1, maxLength: 12 })
+      .array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 12 })), {
+        minLength: 1,
+        maxLength: 12,
+      })
       .map((parts) => parts.join(' '));
     await fc.assert(
       fc.asyncProperty(text, text, fc.option(text), async (title, description, comment) => {
