@@ -6,7 +6,7 @@ import type { TicketStatus } from '../core/db/index.js';
 import { Conflict, Forbidden, Invalid } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
 import { canTicket } from './policies.js';
-import { indexComment } from './ticket-search.js';
+import { type IndexedWords, indexComment, rememberSearchWords } from './ticket-search.js';
 import { reopenState } from './ticket-states.js';
 import { loadVisibleTicket } from './tickets.js';
 
@@ -35,6 +35,7 @@ export async function addComment(
   }
   const internal = input.internal === true;
   const now = ctx.clock.now();
+  let indexed: IndexedWords | null = null;
   const comment = await ctx.db.transaction().execute(async (trx) => {
     const ticket = await loadVisibleTicket(trx, actor, ticketId);
     if (!canTicket(actor, internal ? 'comment.internal' : 'comment.public', ticket)) {
@@ -53,7 +54,7 @@ export async function addComment(
       .values({ ticket_id: ticketId, author_id: actor.id, body, internal: internal ? 1 : 0, created_at: now })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await indexComment(trx, ctx.caps, row.id, body);
+    indexed = await indexComment(trx, ctx.caps, row.id, body);
     const history: {
       ticket_id: number;
       actor_id: number;
@@ -117,6 +118,7 @@ export async function addComment(
     await ctx.events.record(trx, events);
     return row;
   });
+  rememberSearchWords(indexed);
   ctx.events.nudge();
   return { id: comment.id, ticketId, authorId: actor.id, body, internal, createdAt: comment.created_at };
 }

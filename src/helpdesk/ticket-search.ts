@@ -26,6 +26,15 @@ function tsQuery(terms: string[]): string {
   return terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ');
 }
 
+/**
+ * The words a transaction indexed, to remember once it has committed (see rememberSearchWords): then their
+ * stems are in the word list for good, and texts made only of known words skip the tokenizer.
+ */
+export interface IndexedWords {
+  caps: DbCapabilities;
+  words: string[];
+}
+
 export async function indexTicket(
   trx: Db,
   caps: DbCapabilities,
@@ -33,28 +42,69 @@ export async function indexTicket(
   title: string,
   description: string,
   isNew: boolean,
-): Promise<void> {
-  if (caps.fullText !== 'fts5') return; // PostgreSQL keeps a generated tsvector column
+): Promise<IndexedWords | null> {
+  if (caps.fullText !== 'fts5') return null; // PostgreSQL keeps a generated tsvector column
   if (!isNew) await sql`DELETE FROM ticket_fts WHERE rowid = ${id}`.execute(trx);
   await sql`INSERT INTO ticket_fts (rowid, title, description) VALUES (${id}, ${title}, ${description})`.execute(
     trx,
   );
-  await addSearchWords(trx, `${title}\n${description}`);
+  return addSearchWords(trx, caps, `${title}\n${description}`);
 }
 
-export async function indexComment(trx: Db, caps: DbCapabilities, id: number, body: string): Promise<void> {
-  if (caps.fullText !== 'fts5') return;
+export async function indexComment(
+  trx: Db,
+  caps: DbCapabilities,
+  id: number,
+  body: string,
+): Promise<IndexedWords | null> {
+  if (caps.fullText !== 'fts5') return null;
   await sql`INSERT INTO comment_fts (rowid, body) VALUES (${id}, ${body})`.execute(trx);
-  await addSearchWords(trx, body);
+  return addSearchWords(trx, caps, body);
+}
+
+// Words (as typed, lower-cased) whose stems are known to be in the word list, per database; bounded.
+const knownWords = new WeakMap<DbCapabilities, Set<string>>();
+const maxKnownWords = 200_000;
+
+/**
+ * A text's words as FTS5's unicode61 tokenizer splits them — runs of ASCII letters and digits, lower-cased —
+ * when the text is plain ASCII; null otherwise (Unicode folding and diacritics are left to FTS5 itself).
+ */
+function asciiWords(text: string): string[] | null {
+  if (!/^[\x00-\x7f]*$/.test(text)) return null;
+  return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
 }
 
 /**
- * Add a text's words to the search word list (SQLite): FTS5's tokenizer splits and stems it on the
- * connection's scratch table (src/core/db/index.ts), so the list holds exactly the words the indexes hold.
+ * Add a text's words to the search word list (SQLite): the text goes to the connection's scratch FTS5 table,
+ * whose words the transaction's batch moves into the list before it commits (src/core/db/index.ts), so the
+ * list holds exactly the words the indexes hold, FTS5's tokenizer having split and stemmed them.
+ * A plain-ASCII text whose every word an earlier, committed text had is skipped: its stems are there.
  * Words are never taken out: one whose tickets are gone matches nothing.
  */
-export async function addSearchWords(trx: Db, text: string): Promise<void> {
-  await sql`INSERT INTO temp.fts_words_in (text) VALUES (${text})`.execute(trx);
+export async function addSearchWords(
+  trx: Db,
+  caps: DbCapabilities,
+  text: string,
+): Promise<IndexedWords | null> {
+  const words = asciiWords(text);
+  const known = knownWords.get(caps);
+  if (words && known && words.every((w) => known.has(w))) return null;
+  await sql`INSERT INTO temp.fts_tokenizer (text) VALUES (${text})`.execute(trx);
+  return words && words.length > 0 ? { caps, words } : null;
+}
+
+/** Once the transaction that indexed them has committed: these words' stems are in the list. */
+export function rememberSearchWords(...indexed: Array<IndexedWords | null>): void {
+  for (const entry of indexed) {
+    if (!entry) continue;
+    let known = knownWords.get(entry.caps);
+    if (!known || known.size > maxKnownWords) {
+      known = new Set();
+      knownWords.set(entry.caps, known);
+    }
+    for (const w of entry.words) known.add(w);
+  }
 }
 
 /**

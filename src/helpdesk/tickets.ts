@@ -9,7 +9,14 @@ import type { NewEvent } from '../core/events.js';
 import { type Level, levelName } from './levels.js';
 import { canTicket } from './policies.js';
 import { computePriority, getPriorityMatrix } from './priority-matrix.js';
-import { broadMatchTest, indexTicket, matchingTickets, searchCandidates } from './ticket-search.js';
+import {
+  broadMatchTest,
+  type IndexedWords,
+  indexTicket,
+  matchingTickets,
+  rememberSearchWords,
+  searchCandidates,
+} from './ticket-search.js';
 import {
   allowedTransitions,
   canTransition,
@@ -271,6 +278,7 @@ export async function createTicket(
   const groupId = input.groupId ?? null;
   const status: TicketStatus = assigneeId !== null || groupId !== null ? 'assigned' : 'new';
 
+  let indexed: IndexedWords | null = null;
   const ticket = await ctx.db.transaction().execute(async (trx) => {
     const categoryId = (await resolveCategory(trx, input.categoryId, input.categoryName)) ?? null;
     if (onBehalf) await checkUsers(trx, [requesterId], '/requesterId');
@@ -323,7 +331,7 @@ export async function createTicket(
         .values(watcherIds.map((user_id) => ({ ticket_id: row.id, user_id })))
         .execute();
     }
-    await indexTicket(trx, ctx.caps, row.id, title, description, true);
+    indexed = await indexTicket(trx, ctx.caps, row.id, title, description, true);
     const history: HistoryEntry[] = [{ field: 'created', from: null, to: status }];
     if (assigneeId !== null) history.push({ field: 'assignee', from: null, to: String(assigneeId) });
     if (groupId !== null) history.push({ field: 'group', from: null, to: String(groupId) });
@@ -350,6 +358,7 @@ export async function createTicket(
     await ctx.events.record(trx, events);
     return t;
   });
+  rememberSearchWords(indexed);
   ctx.events.nudge();
   return ticket;
 }
@@ -410,6 +419,7 @@ export async function updateTicket(
   const onlyStatus = keys.every((k) => k === 'status');
   const matrix = await getPriorityMatrix(ctx);
   const now = ctx.clock.now();
+  let indexed: IndexedWords | null = null;
   const result = await ctx.db.transaction().execute(async (trx) => {
     const row = await loadVisibleTicket(trx, actor, id);
     // Visibility first (404 for tickets the actor may not see), then what they may change (403).
@@ -564,7 +574,7 @@ export async function updateTicket(
       set.updated_at = now;
       await trx.updateTable('tickets').set(set).where('id', '=', id).execute();
       if (set.title !== undefined || set.description !== undefined) {
-        await indexTicket(
+        indexed = await indexTicket(
           trx,
           ctx.caps,
           id,
@@ -589,6 +599,7 @@ export async function updateTicket(
     }
     return history.length > 0;
   });
+  rememberSearchWords(indexed);
   if (result) ctx.events.nudge();
   return getTicket(ctx, actor, id);
 }

@@ -77,7 +77,7 @@ describe('search word list on sqlite', () => {
   it('keeps no word of a transaction that rolled back', async () => {
     await expect(
       t.ctx.db.transaction().execute(async (trx) => {
-        await sql`INSERT INTO temp.fts_words_in (text) VALUES ('zyzzyva quokkas')`.execute(trx);
+        await sql`INSERT INTO temp.fts_tokenizer (text) VALUES ('zyzzyva quokkas')`.execute(trx);
         throw new Error('changed my mind');
       }),
     ).rejects.toThrow('changed my mind');

@@ -34,6 +34,15 @@ export interface SqliteHandle {
   close(): void;
 }
 
+/**
+ * Work a batch finishes inside its transaction just before COMMIT, once any of its units ran a statement
+ * that `pending` recognises: per batch instead of per unit (the search word list is filled this way).
+ */
+export interface BeforeCommit {
+  pending(sqlText: string): boolean;
+  run(db: SqliteHandle): void;
+}
+
 export interface GroupCommitStats {
   /** Batches committed. */
   commits: number;
@@ -48,6 +57,8 @@ const later = globalThis.setImmediate;
 
 interface Batch {
   units: number;
+  /** A unit ran a statement that calls for the before-commit work. */
+  finish: boolean;
   openedAt: number;
   done: Promise<void>;
   resolve(): void;
@@ -57,12 +68,15 @@ interface Batch {
 export class GroupCommitSqliteDialect implements Dialect {
   /** Counters the driver keeps up to date. */
   readonly stats: GroupCommitStats = { commits: 0, units: 0 };
-  constructor(private readonly handle: SqliteHandle) {}
+  constructor(
+    private readonly handle: SqliteHandle,
+    private readonly beforeCommit: BeforeCommit | null = null,
+  ) {}
   createAdapter(): DialectAdapter {
     return new SqliteAdapter();
   }
   createDriver(): Driver {
-    return new GroupCommitDriver(this.handle, this.stats);
+    return new GroupCommitDriver(this.handle, this.stats, this.beforeCommit);
   }
   createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new SqliteIntrospector(db);
@@ -106,6 +120,7 @@ class GroupCommitDriver implements Driver {
   constructor(
     private readonly db: SqliteHandle,
     private readonly stats: GroupCommitStats,
+    private readonly beforeCommit: BeforeCommit | null,
   ) {}
 
   async init(): Promise<void> {}
@@ -213,7 +228,7 @@ class GroupCommitDriver implements Driver {
       });
       // A batch nobody waits on (all its units failed) must not be an unhandled rejection.
       done.catch(() => {});
-      this.batch = { units: 0, openedAt: Date.now(), done, resolve, reject };
+      this.batch = { units: 0, finish: false, openedAt: Date.now(), done, resolve, reject };
     }
     lease.joined = this.batch;
   }
@@ -246,6 +261,7 @@ class GroupCommitDriver implements Driver {
       return;
     }
     try {
+      if (batch.finish) this.beforeCommit?.run(this.db);
       this.exec('commit');
     } catch (err) {
       if (this.db.inTransaction) this.exec('rollback');
@@ -277,6 +293,8 @@ class GroupCommitDriver implements Driver {
       this.join(lease);
       if (!lease.inUnit && !stmt.readonly && this.batch) this.batch.units += 1;
     }
+    if (this.beforeCommit && this.batch && !this.batch.finish && this.beforeCommit.pending(query.sql))
+      this.batch.finish = true;
     const parameters = query.parameters as unknown[];
     if (stmt.reader) return { rows: stmt.all(parameters) as R[] };
     const { changes, lastInsertRowid } = stmt.run(parameters);

@@ -98,18 +98,19 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
   sqlite.pragma('temp_store = MEMORY');
   // The search word list (main.search_words, see src/helpdesk/ticket-search.ts) takes its words from FTS5's
   // own tokenizer — the indexes' 'porter unicode61' — on a scratch table in this connection's temp schema:
-  // inserting a text into temp.fts_words_in adds its words and keeps nothing else.
+  // a transaction puts its texts there, and the batch moves their words into the list just before COMMIT.
   sqlite.exec(`
     CREATE VIRTUAL TABLE temp.fts_tokenizer USING fts5(text, content='', tokenize='porter unicode61');
-    CREATE VIRTUAL TABLE temp.fts_tokenizer_words USING fts5vocab(temp, fts_tokenizer, row);
-    CREATE TEMP TABLE fts_words_in (text TEXT);
-    CREATE TEMP TRIGGER fts_words_in_add BEFORE INSERT ON fts_words_in BEGIN
-      INSERT INTO temp.fts_tokenizer (rowid, text) VALUES (1, NEW.text);
-      INSERT OR IGNORE INTO main.search_words (word) SELECT term FROM temp.fts_tokenizer_words;
-      INSERT INTO temp.fts_tokenizer (fts_tokenizer) VALUES ('delete-all');
-      SELECT RAISE(IGNORE);
-    END;`);
-  const dialect = new GroupCommitSqliteDialect(reusingStatements(sqlite));
+    CREATE VIRTUAL TABLE temp.fts_tokenizer_words USING fts5vocab(temp, fts_tokenizer, row);`);
+  const dialect = new GroupCommitSqliteDialect(reusingStatements(sqlite), {
+    pending: (text) => text.startsWith('INSERT INTO temp.fts_tokenizer '),
+    run: (handle) => {
+      handle
+        .prepare('INSERT OR IGNORE INTO main.search_words (word) SELECT term FROM temp.fts_tokenizer_words')
+        .run();
+      handle.prepare("INSERT INTO temp.fts_tokenizer (fts_tokenizer) VALUES ('delete-all')").run();
+    },
+  });
   const db = new Kysely<Database>({ dialect, log });
   return {
     db,
