@@ -29,9 +29,21 @@ let peakRss = process.memoryUsage().rss;
 // Server CPU time (user + system) since the last reset: per request, it is steadier than req/s on a
 // shared machine, where other work takes the cores in turns.
 let cpuFrom = process.cpuUsage();
+let atPeak = process.memoryUsage();
 setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const m = process.memoryUsage();
+  if (m.rss > peakRss) {
+    peakRss = m.rss;
+    atPeak = m;
+  }
 }, 100).unref();
+// Where the peak went (V8 heap against the rest: code, SQLite's page cache, buffers), on stderr at exit.
+process.on('exit', () => {
+  const mb = (n: number) => (n / 1048576).toFixed(0);
+  console.error(
+    `  [${mode}] at peak RSS ${mb(atPeak.rss)} MB: V8 heap ${mb(atPeak.heapTotal)} MB (${mb(atPeak.heapUsed)} used), external ${mb(atPeak.external)} MB`,
+  );
+});
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-'));
 const config = loadConfig({
