@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
+import fc from 'fast-check';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GroupCommitStats } from '../../src/core/db/group-commit.js';
@@ -147,6 +148,58 @@ describe('group commit on SQLite', () => {
     expect(
       (other.prepare('select id from notes order by id').all() as Array<{ id: number }>).map((r) => r.id),
     ).toEqual([1]);
+  });
+
+  it('whatever mix of transactions succeeds and fails, exactly the ones that returned are on disk', async () => {
+    let next = 1;
+    const op = fc.record({
+      rows: fc.integer({ min: 1, max: 3 }),
+      fate: fc.constantFrom('commit', 'throw', 'duplicate', 'read'),
+      wait: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), async (ops) => {
+        await db.deleteFrom('notes').execute();
+        const committed = new Set<number>();
+        const lost: number[] = [];
+        await Promise.all(
+          ops.map(async (o) => {
+            if (o.wait) await new Promise((resolve) => setImmediate(resolve));
+            if (o.fate === 'read') {
+              const rows = await db.selectFrom('notes').select('id').execute();
+              // What a read saw is on disk when it returns.
+              for (const r of rows) if (!onDisk(r.id)) lost.push(r.id);
+              return;
+            }
+            const ids = Array.from({ length: o.rows }, () => next++);
+            try {
+              await db.transaction().execute(async (trx) => {
+                for (const id of ids)
+                  await trx
+                    .insertInto('notes')
+                    .values({ id, body: `n${id}` })
+                    .execute();
+                if (o.fate === 'duplicate')
+                  await trx.insertInto('notes').values({ id: ids[0], body: 'again' }).execute();
+                if (o.fate === 'throw') throw new Error('no');
+              });
+              for (const id of ids) {
+                committed.add(id);
+                if (!onDisk(id)) lost.push(id);
+              }
+            } catch {
+              // rolled back: none of its rows may stay
+            }
+          }),
+        );
+        expect(lost).toEqual([]);
+        const stored = (other.prepare('select id from notes').all() as Array<{ id: number }>).map(
+          (r) => r.id,
+        );
+        expect(new Set(stored)).toEqual(committed);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('closing the database commits what is open', async () => {
