@@ -1,6 +1,7 @@
 // The service's own Prometheus metrics: requests by route and status, request latency, database query
 // latency, and Node's process metrics. One registry per app, so tests and benches do not collide.
 import client from 'prom-client';
+import type { GroupCommitStats } from '../core/db/group-commit.js';
 
 export class ServiceMetrics {
   readonly registry = new client.Registry();
@@ -27,6 +28,29 @@ export class ServiceMetrics {
 
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) client.collectDefaultMetrics({ register: this.registry, prefix: 'opsdesk_' });
+  }
+
+  /** SQLite's group commit: COMMITs, and the transactions they carried (read when scraped). */
+  watchCommits(stats: GroupCommitStats): void {
+    const seen = { commits: 0, units: 0 };
+    new client.Counter({
+      name: 'opsdesk_db_commits_total',
+      help: 'SQLite COMMITs; each carries a batch of transactions (group commit)',
+      registers: [this.registry],
+      collect() {
+        this.inc(stats.commits - seen.commits);
+        seen.commits = stats.commits;
+      },
+    });
+    new client.Counter({
+      name: 'opsdesk_db_committed_transactions_total',
+      help: 'Transactions committed on SQLite (several share a COMMIT under load)',
+      registers: [this.registry],
+      collect() {
+        this.inc(stats.units - seen.units);
+        seen.units = stats.units;
+      },
+    });
   }
 
   observeQuery = (durationMs: number, failed: boolean): void => {

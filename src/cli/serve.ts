@@ -25,6 +25,7 @@ export async function serveCommand(): Promise<void> {
   const metrics = new ServiceMetrics({ processMetrics: true });
   const opened = await openContext(config, { log, onQuery: metrics.observeQuery });
   const { ctx } = opened;
+  if (opened.handle.commits) metrics.watchCommits(opened.handle.commits);
   let jobs: JobScheduler | null = null;
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
   let stopMail: MailStop | null = null;
