@@ -8,7 +8,7 @@ import type { NewEvent } from '../core/events.js';
 import { canTicket } from './policies.js';
 import { type IndexedWords, indexComment, rememberSearchWords } from './ticket-search.js';
 import { reopenState } from './ticket-states.js';
-import { loadVisibleTicket } from './tickets.js';
+import { type InSameTransaction, loadVisibleTicket } from './tickets.js';
 
 export interface Comment {
   id: number;
@@ -26,6 +26,7 @@ export async function addComment(
   actor: Actor,
   ticketId: number,
   input: { body: string; internal?: boolean },
+  inSameTransaction?: InSameTransaction<{ id: number }>,
 ): Promise<Comment> {
   const body = input.body;
   if (body.trim().length === 0 || body.length > commentMaxLength) {
@@ -116,6 +117,7 @@ export async function addComment(
       .execute();
     await trx.insertInto('ticket_history').values(history).execute();
     await ctx.events.record(trx, events);
+    await inSameTransaction?.(trx, row);
     return row;
   });
   rememberSearchWords(indexed);

@@ -249,10 +249,17 @@ async function decorate(db: ServiceContext['db'], rows: TicketRow[]): Promise<Ti
   return rows.map((r) => toTicket(r, tagMap.get(r.id) ?? [], watchMap.get(r.id) ?? []));
 }
 
+/**
+ * More work to do in the transaction that writes a ticket or comment, committing with it or not at all (the
+ * mail channel records which mail opened the ticket there, so a crash cannot leave one without the other).
+ */
+export type InSameTransaction<T> = (trx: Transaction<Database>, created: T) => Promise<void>;
+
 export async function createTicket(
   ctx: ServiceContext,
   actor: Actor,
   input: CreateTicketInput,
+  inSameTransaction?: InSameTransaction<Ticket>,
 ): Promise<Ticket> {
   const title = cleanTitle(input.title);
   const description = cleanDescription(input.description);
@@ -356,6 +363,7 @@ export async function createTicket(
       });
     }
     await ctx.events.record(trx, events);
+    await inSameTransaction?.(trx, t);
     return t;
   });
   rememberSearchWords(indexed);

@@ -4,11 +4,11 @@
 // Every refusal leaves the row rejected with a reason; a row left received (a crash, a database outage) is
 // processed again by a job, so nothing acknowledged is lost.
 import { Readable } from 'node:stream';
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { type Actor, createUser, normaliseEmail } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
-import type { MailInboundStatus, MailInboundTable } from '../core/db/index.js';
+import type { Database, MailInboundStatus, MailInboundTable } from '../core/db/index.js';
 import { Conflict, DomainError, Forbidden, NotFound } from '../core/errors.js';
 import {
   addAttachment,
@@ -275,34 +275,57 @@ async function runPipeline(
   }
 
   const actor = await senderActor(ctx, sender, mail);
-  // PostgreSQL text cannot hold NUL: a mail that carries one keeps everything else.
-  const text = bodyText(mail).replaceAll('\u0000', '');
-  const target = await findTicket(ctx, actor, mail);
   let ticketId: number;
   let commentId: number | null = null;
   let action: PipelineResult['action'];
-  if (target && target.status !== 'closed') {
-    const reply = stripQuotedReply(text).slice(0, commentMaxLength);
-    const body = reply.trim().length > 0 ? reply : '(attachments only)';
-    const comment = await addComment(ctx, actor, target.id, { body });
-    ticketId = target.id;
-    commentId = comment.id;
-    action = 'comment_added';
+  if (claim.ticketId !== null) {
+    // An earlier attempt filed this mail and stopped before it was done (a crash, a failed attachment):
+    // go on from there instead of filing it twice.
+    ticketId = claim.ticketId;
+    commentId = claim.commentId;
+    action = commentId !== null ? 'comment_added' : 'ticket_created';
+    notes.push(
+      `taken up again: ${action === 'comment_added' ? `comment ${commentId} on` : 'opened'} ticket ${ticketId}`,
+    );
   } else {
-    if (target) notes.push(`ticket ${target.id} is closed: opened a new ticket that refers to it`);
-    const ticket = await createTicket(ctx, actor, {
-      title: titleFromSubject(mail.subject?.replaceAll('\u0000', '')),
-      description: text.slice(0, ticketLimits.description),
-      ...(target ? { relatedTicketId: target.id } : {}),
-    });
-    ticketId = ticket.id;
-    action = 'ticket_created';
+    // PostgreSQL text cannot hold NUL: a mail that carries one keeps everything else.
+    const text = bodyText(mail).replaceAll('\u0000', '');
+    const target = await findTicket(ctx, actor, mail);
+    // The mail's Message-ID is tied to what it made in the same transaction.
+    const link =
+      (comment: boolean) =>
+      async (trx: Transaction<Database>, created: { id: number }): Promise<void> => {
+        await trx
+          .updateTable('mail_messages')
+          .set(
+            comment ? { ticket_id: target?.id ?? null, comment_id: created.id } : { ticket_id: created.id },
+          )
+          .where('message_id', '=', messageId)
+          .execute();
+      };
+    if (target && target.status !== 'closed') {
+      const reply = stripQuotedReply(text).slice(0, commentMaxLength);
+      const body = reply.trim().length > 0 ? reply : '(attachments only)';
+      const comment = await addComment(ctx, actor, target.id, { body }, link(true));
+      ticketId = target.id;
+      commentId = comment.id;
+      action = 'comment_added';
+    } else {
+      if (target) notes.push(`ticket ${target.id} is closed: opened a new ticket that refers to it`);
+      const ticket = await createTicket(
+        ctx,
+        actor,
+        {
+          title: titleFromSubject(mail.subject?.replaceAll('\u0000', '')),
+          description: text.slice(0, ticketLimits.description),
+          ...(target ? { relatedTicketId: target.id } : {}),
+        },
+        link(false),
+      );
+      ticketId = ticket.id;
+      action = 'ticket_created';
+    }
   }
-  await ctx.db
-    .updateTable('mail_messages')
-    .set({ ticket_id: ticketId, comment_id: commentId })
-    .where('message_id', '=', messageId)
-    .execute();
   await keepAttachments(ctx, actor, ticketId, commentId, mail, notes);
   return { action, ticketId, commentId };
 }
@@ -406,7 +429,8 @@ async function claimMessageId(
       'loop',
       'the mail carries the Message-ID of a mail opsdesk sent: our own mail came back',
     );
-  if (claim.inbound_id === inboundId) return { duplicateOf: null, ticketId: null, commentId: null };
+  if (claim.inbound_id === inboundId)
+    return { duplicateOf: null, ticketId: claim.ticket_id, commentId: claim.comment_id };
   return { duplicateOf: claim.inbound_id ?? 0, ticketId: claim.ticket_id, commentId: claim.comment_id };
 }
 
@@ -512,6 +536,16 @@ async function keepAttachments(
     n += 1;
     const filename = a.filename ?? `attachment-${n}`;
     if (!a.content || a.content.length === 0) continue;
+    // Taken up again after a failure: an attachment this mail already left is not added twice.
+    const kept = await ctx.db
+      .selectFrom('attachments')
+      .select('id')
+      .where('ticket_id', '=', ticketId)
+      .where('comment_id', commentId === null ? 'is' : '=', commentId)
+      .where('filename', '=', filename)
+      .where('size_bytes', '=', a.content.length)
+      .executeTakeFirst();
+    if (kept) continue;
     try {
       await addAttachment(ctx, actor, ticketId, {
         filename,

@@ -1,10 +1,13 @@
 // Mail in, through the shared ingestion (the SMTP listener and the IMAP poller both call receiveMail), on
 // SQLite and PostgreSQL: a new mail opens a ticket for its sender; a reply becomes a comment and never a
 // second ticket, however it arrives; automated mail, loops and malformed MIME are refused with a reason.
+
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, systemActor } from '../../src/core/auth/index.js';
 import { listAttachments, listComments } from '../../src/helpdesk/index.js';
-import { receiveMail } from '../../src/mail/index.js';
+import { processInbound, receiveMail } from '../../src/mail/index.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
 import { pngBytes, rawMail, uniqueId } from './mails.js';
 
@@ -43,6 +46,43 @@ describe.each(dialects)('inbound mail on %s', (dialect) => {
       .executeTakeFirstOrThrow();
     expect(ticket).toMatchObject({ title: 'Laptop fan is loud', requester_id: user.id, created_by: user.id });
     expect(ticket.description).toContain('Very loud since Monday.');
+  });
+
+  it('a mail whose processing stopped after it filed its ticket is taken up again, not filed twice', async () => {
+    // The attachments folder is a file for a moment: keeping the attachment fails after the ticket is in.
+    const folder = path.join(t.config.dataDir, 'attachments');
+    const away = `${folder}.away`;
+    if (fs.existsSync(folder)) fs.renameSync(folder, away);
+    fs.writeFileSync(folder, 'not a folder');
+    const raw = rawMail({
+      from: 'erin@example.test',
+      subject: 'Scanner makes stripes',
+      attachments: [{ filename: 'stripes.png', contentType: 'image/png', content: pngBytes }],
+    });
+    const first = await receiveMail(t.ctx, { source: 'smtp', raw });
+    fs.rmSync(folder);
+    if (fs.existsSync(away)) fs.renameSync(away, folder);
+    expect(first).toMatchObject({ status: 'received', ticketId: null });
+    const filed = await t.ctx.db
+      .selectFrom('tickets')
+      .select('id')
+      .where('title', '=', 'Scanner makes stripes')
+      .execute();
+    expect(filed).toHaveLength(1);
+
+    const again = await processInbound(t.ctx, first.inboundId);
+    expect(again).toMatchObject({ status: 'processed', reason: 'ticket_created', ticketId: filed[0].id });
+    const after = await t.ctx.db
+      .selectFrom('tickets')
+      .select('id')
+      .where('title', '=', 'Scanner makes stripes')
+      .execute();
+    expect(after).toHaveLength(1);
+    const files = await listAttachments(t.ctx, admin(), filed[0].id);
+    expect(files.map((f) => f.filename)).toEqual(['stripes.png']);
+    // Once more changes nothing.
+    await processInbound(t.ctx, first.inboundId);
+    expect(await listAttachments(t.ctx, admin(), filed[0].id)).toHaveLength(1);
   });
 
   it('the same Message-ID twice is one ticket, whichever path brings it', async () => {
