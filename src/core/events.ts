@@ -17,6 +17,9 @@ export const eventTypes = [
   'ticket.sla_warning',
   'ticket.sla_breached',
   'ticket.escalated',
+  // A group's OLA (its internal resolution target): payload {ticketId, target: 'ola', groupId, dueAt}
+  'ticket.ola_warning',
+  'ticket.ola_breached',
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 

@@ -38,6 +38,8 @@ const wanted = [
   'ticket.sla_warning',
   'ticket.sla_breached',
   'ticket.escalated',
+  'ticket.ola_warning',
+  'ticket.ola_breached',
 ];
 export const mailEventTypes: EventType[] = eventTypes.filter((t) => wanted.includes(t));
 
@@ -297,7 +299,21 @@ async function planMail(trx: Trx, event: StoredEvent, ticket: TicketRow): Promis
       values['sla.dueAt'] = typeof p.dueAt === 'number' ? (toIso(p.dueAt) ?? '') : String(p.dueAt ?? '');
       values['escalation.level'] = String(p.level ?? '');
       values['escalation.reason'] = String(p.reason ?? '');
-      if (type === 'ticket.sla_warning') {
+      if (type === 'ticket.ola_warning' || type === 'ticket.ola_breached') {
+        // The group that owes the OLA hears of it, and the assignee.
+        const groupId = typeof p.groupId === 'number' ? p.groupId : null;
+        const group =
+          groupId === null
+            ? undefined
+            : await trx.selectFrom('groups').select('name').where('id', '=', groupId).executeTakeFirst();
+        values['sla.target'] = `OLA of ${group?.name ?? 'the group'}`;
+        template = type === 'ticket.ola_warning' ? 'sla_warning' : 'sla_breached';
+        recipientIds = [
+          ...(ticket.assignee_id !== null ? [ticket.assignee_id] : []),
+          ...(await groupMembers(groupId)),
+        ];
+        skipActor = false;
+      } else if (type === 'ticket.sla_warning') {
         template = 'sla_warning';
         recipientIds =
           ticket.assignee_id !== null ? [ticket.assignee_id] : await groupMembers(ticket.group_id);

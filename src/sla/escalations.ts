@@ -223,14 +223,20 @@ async function fire(ctx: ServiceContext, ticketId: number, owed: DueFiring[], no
           from: null,
           to: `${label} ${f.kind === 'warning' ? 'warning' : 'breached'}`,
         });
-        // OLAs are internal: on the timeline, not announced as SLA events.
-        if (c.target !== 'ola') {
-          events.push({
-            type: f.kind === 'warning' ? 'ticket.sla_warning' : 'ticket.sla_breached',
-            ...base,
-            payload: { ticketId, target: c.target, dueAt },
-          });
-        }
+        // An OLA is the group's own target: its events say which group, apart from the SLA's.
+        events.push(
+          c.target === 'ola'
+            ? {
+                type: f.kind === 'warning' ? 'ticket.ola_warning' : 'ticket.ola_breached',
+                ...base,
+                payload: { ticketId, target: 'ola', groupId: c.groupId, dueAt },
+              }
+            : {
+                type: f.kind === 'warning' ? 'ticket.sla_warning' : 'ticket.sla_breached',
+                ...base,
+                payload: { ticketId, target: c.target, dueAt },
+              },
+        );
         continue;
       }
       const level = f.escalation!;
