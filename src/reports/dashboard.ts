@@ -2,10 +2,11 @@
 // resolved per day, each technician's open load and satisfaction. Plain aggregate SQL that both SQLite and
 // PostgreSQL run (integer arithmetic on epoch milliseconds, no date functions), so one query per figure.
 import { sql } from 'kysely';
+import { DateTime } from 'luxon';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { TicketStatus } from '../core/db/index.js';
-import { Forbidden } from '../core/errors.js';
+import { Forbidden, Invalid } from '../core/errors.js';
 
 const dayMs = 86_400_000;
 const openStatuses: TicketStatus[] = ['new', 'assigned', 'in_progress', 'pending'];
@@ -26,7 +27,9 @@ export interface Dashboard {
   byStatus: { status: TicketStatus; count: number }[];
   byGroup: { groupId: number | null; name: string; count: number }[];
   backlogAge: { label: string; count: number }[];
-  /** One entry per UTC day, oldest first, ending today. */
+  /** The zone whose days `daily` counts (IANA). */
+  timeZone: string;
+  /** One entry per day of `timeZone` (23 or 25 hours across a DST change), oldest first, ending today. */
   daily: { day: string; created: number; resolved: number }[];
   technicians: { userId: number; name: string; open: number }[];
   satisfaction: { average: number | null; count: number; distribution: { score: number; count: number }[] };
@@ -39,13 +42,30 @@ export function canSeeDashboard(actor: Actor): boolean {
 export async function getDashboard(
   ctx: ServiceContext,
   actor: Actor,
-  options: { days?: number } = {},
+  options: { days?: number; timeZone?: string } = {},
 ): Promise<Dashboard> {
   if (!canSeeDashboard(actor)) throw new Forbidden('forbidden', 'The dashboard is for managers and admins.');
   const days = options.days ?? 30;
+  const timeZone = options.timeZone ?? 'UTC';
   const now = ctx.clock.now();
-  const today = Math.floor(now / dayMs) * dayMs;
-  const since = today - (days - 1) * dayMs;
+  const today = DateTime.fromMillis(now, { zone: timeZone });
+  if (!today.isValid)
+    throw new Invalid('validation_failed', `timeZone: unknown time zone "${timeZone.slice(0, 60)}"`, [
+      { field: 'querystring/timeZone', message: 'must be an IANA time zone such as Europe/Berlin' },
+    ]);
+  // Where each local day starts, oldest first, and where tomorrow starts.
+  const dayStarts = Array.from({ length: days + 1 }, (_, i) =>
+    today.startOf('day').minus({ days: days - 1 - i }),
+  );
+  const since = dayStarts[0].toMillis();
+  const until = dayStarts[days].toMillis();
+  const dayOf = (column: 'created_at' | 'resolved_at') =>
+    sql<number>`case ${sql.join(
+      dayStarts
+        .slice(1, days)
+        .map((d, i) => sql`when tickets.${sql.raw(column)} < ${sql.lit(d.toMillis())} then ${sql.lit(i)}`),
+      sql` `,
+    )} else ${sql.lit(days - 1)} end`;
   const db = ctx.db;
   const open = () => db.selectFrom('tickets').where('tickets.status', 'in', openStatuses);
 
@@ -83,20 +103,16 @@ export async function getDashboard(
       .execute(),
     db
       .selectFrom('tickets')
-      .select([
-        sql<number>`(tickets.created_at - ${sql.lit(since)}) / ${sql.lit(dayMs)}`.as('day'),
-        (eb) => eb.fn.countAll<number>().as('count'),
-      ])
+      .select([dayOf('created_at').as('day'), (eb) => eb.fn.countAll<number>().as('count')])
       .where('created_at', '>=', since)
+      .where('created_at', '<', until)
       .groupBy(sql`1`)
       .execute(),
     db
       .selectFrom('tickets')
-      .select([
-        sql<number>`(tickets.resolved_at - ${sql.lit(since)}) / ${sql.lit(dayMs)}`.as('day'),
-        (eb) => eb.fn.countAll<number>().as('count'),
-      ])
+      .select([dayOf('resolved_at').as('day'), (eb) => eb.fn.countAll<number>().as('count')])
       .where('resolved_at', '>=', since)
+      .where('resolved_at', '<', until)
       .groupBy(sql`1`)
       .execute(),
     db
@@ -123,8 +139,8 @@ export async function getDashboard(
       .execute(),
   ]);
 
-  const daily = Array.from({ length: days }, (_, i) => ({
-    day: new Date(since + i * dayMs).toISOString().slice(0, 10),
+  const daily = dayStarts.slice(0, days).map((d) => ({
+    day: d.toISODate() as string,
     created: 0,
     resolved: 0,
   }));
@@ -144,6 +160,7 @@ export async function getDashboard(
   const statusCounts = byStatus.map((r) => ({ status: r.status, count: Number(r.count) }));
   return {
     generatedAt: now,
+    timeZone,
     openTotal: statusCounts.reduce((n, s) => n + s.count, 0),
     byPriority: byPriority.map((r) => ({ priority: Number(r.priority), count: Number(r.count) })),
     byStatus: openStatuses.map((status) => ({

@@ -15,7 +15,8 @@ describe.each(dialects)('dashboard on %s', (dialect) => {
   let requester: Session;
 
   beforeAll(async () => {
-    t = await makeApp(dialect);
+    // Sessions outlive the days the fake clock moves through.
+    t = await makeApp(dialect, { OPSDESK_SESSION_TTL_HOURS: String(24 * 60) });
     manager = await userSession(t.app, t.ctx, 'manager');
     const admin = systemActor(1);
     tech = await userSession(t.app, t.ctx, 'technician');
@@ -86,6 +87,39 @@ describe.each(dialects)('dashboard on %s', (dialect) => {
       count: 1,
       distribution: [1, 2, 3, 4, 5].map((score) => ({ score, count: score === 4 ? 1 : 0 })),
     });
+  });
+
+  it("counts the days of the manager's time zone, across a DST change", async () => {
+    const reqActor = { ...systemActor(1), id: requester.userId, role: 'requester' as const };
+    // New York springs forward on Sunday 8 March 2026: that day has 23 hours.
+    t.clock.set(Date.parse('2026-03-08T04:30:00Z')); // Saturday 7 March, 23:30 EST
+    await createTicket(t.ctx, reqActor, { title: 'Late Saturday', description: '' });
+    t.clock.set(Date.parse('2026-03-09T03:30:00Z')); // Sunday 8 March, 23:30 EDT
+    await createTicket(t.ctx, reqActor, { title: 'Late Sunday', description: '' });
+    t.clock.set(Date.parse('2026-03-10T12:00:00Z'));
+    const local = (await manager.call('GET', '/api/v1/reports/dashboard?days=5&timeZone=America/New_York'))
+      .body;
+    expect(local.timeZone).toBe('America/New_York');
+    expect(local.daily.map((x: { day: string; created: number }) => [x.day, x.created])).toEqual([
+      ['2026-03-06', 0],
+      ['2026-03-07', 1],
+      ['2026-03-08', 1],
+      ['2026-03-09', 0],
+      ['2026-03-10', 0],
+    ]);
+    const utc = (await manager.call('GET', '/api/v1/reports/dashboard?days=5')).body;
+    expect(utc.timeZone).toBe('UTC');
+    expect(utc.daily.map((x: { day: string; created: number }) => [x.day, x.created])).toEqual([
+      ['2026-03-06', 0],
+      ['2026-03-07', 0],
+      ['2026-03-08', 1],
+      ['2026-03-09', 1],
+      ['2026-03-10', 0],
+    ]);
+    const bad = await manager.call('GET', '/api/v1/reports/dashboard?timeZone=Mars/Olympus');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('querystring/timeZone');
+    t.clock.set(Date.parse('2026-03-02T09:00:00Z'));
   });
 
   it('is for managers and admins only', async () => {

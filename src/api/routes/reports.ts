@@ -18,6 +18,7 @@ const DashboardSchema = Type.Object({
   byStatus: Type.Array(Type.Object({ status: StatusSchema, count: Count })),
   byGroup: Type.Array(Type.Object({ groupId: Nullable(Type.Integer()), name: Type.String(), count: Count })),
   backlogAge: Type.Array(Type.Object({ label: Type.String(), count: Count })),
+  timeZone: Type.String(),
   daily: Type.Array(Type.Object({ day: Type.String(), created: Count, resolved: Count })),
   technicians: Type.Array(Type.Object({ userId: Type.Integer(), name: Type.String(), open: Count })),
   satisfaction: Type.Object({
@@ -36,12 +37,24 @@ export function reportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           tags: ['reports'],
           summary:
             'The manager dashboard: open tickets by priority, state and group; backlog age; created vs resolved per day; load; satisfaction',
-          querystring: Type.Object({ days: Type.Integer({ minimum: 1, maximum: 366, default: 30 }) }),
+          querystring: Type.Object({
+            days: Type.Integer({ minimum: 1, maximum: 366, default: 30 }),
+            timeZone: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 64,
+                description: 'IANA zone whose days `daily` counts (default UTC), e.g. Europe/Berlin',
+              }),
+            ),
+          }),
           response: { 200: DashboardSchema, ...problemResponses },
         },
       },
       async (request) => {
-        const d = await getDashboard(ctx, requireActor(request), { days: request.query.days });
+        const d = await getDashboard(ctx, requireActor(request), {
+          days: request.query.days,
+          timeZone: request.query.timeZone,
+        });
         return {
           ...d,
           generatedAt: toIso(d.generatedAt),

@@ -1,9 +1,9 @@
 // The manager's dashboard: open tickets by priority, state and group; backlog age; created vs resolved per
 // day over 30 days (uPlot, loaded only here); each technician's load; satisfaction. Refreshes live.
 import { useQuery } from '@tanstack/react-query';
-import { Suspense, lazy } from 'react';
+import { lazy, Suspense } from 'react';
 import { Link } from 'react-router-dom';
-import { type LevelName, type Status, api } from '../api';
+import { api, type LevelName, type Status } from '../api';
 import { ErrorMessage, Loading, priorityLabel, statusLabel, useTitle } from '../ui';
 
 const DailyChart = lazy(() => import('./daily-chart'));
@@ -19,7 +19,15 @@ export interface DashboardData {
   satisfaction: { average: number | null; count: number; distribution: { score: number; count: number }[] };
 }
 
-function Bars({ title, rows, hrefOf }: { title: string; rows: { key: string; label: string; count: number; tone?: string }[]; hrefOf?: (key: string) => string }) {
+function Bars({
+  title,
+  rows,
+  hrefOf,
+}: {
+  title: string;
+  rows: { key: string; label: string; count: number; tone?: string }[];
+  hrefOf?: (key: string) => string;
+}) {
   const max = Math.max(1, ...rows.map((r) => r.count));
   return (
     <section className="card panel" aria-label={title}>
@@ -30,7 +38,9 @@ function Bars({ title, rows, hrefOf }: { title: string; rows: { key: string; lab
         <ul className="bars">
           {rows.map((r) => (
             <li key={r.key}>
-              <span className="bar-label">{hrefOf ? <Link to={hrefOf(r.key)}>{r.label}</Link> : r.label}</span>
+              <span className="bar-label">
+                {hrefOf ? <Link to={hrefOf(r.key)}>{r.label}</Link> : r.label}
+              </span>
               <span className="bar-track" aria-hidden="true">
                 <span className={`bar-fill ${r.tone ?? ''}`} style={{ width: `${(r.count / max) * 100}%` }} />
               </span>
@@ -45,7 +55,13 @@ function Bars({ title, rows, hrefOf }: { title: string; rows: { key: string; lab
 
 export default function Dashboard() {
   useTitle('Dashboard');
-  const q = useQuery({ queryKey: ['dashboard'], queryFn: () => api<DashboardData>('/api/v1/reports/dashboard'), refetchInterval: 60_000 });
+  // Days as the manager lives them: the browser's time zone.
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  const q = useQuery({
+    queryKey: ['dashboard', zone],
+    queryFn: () => api<DashboardData>(`/api/v1/reports/dashboard?timeZone=${encodeURIComponent(zone)}`),
+    refetchInterval: 60_000,
+  });
   if (q.isPending) return <Loading label="Loading the dashboard…" />;
   if (q.error) return <ErrorMessage error={q.error} title="The dashboard could not be loaded." />;
   const d = q.data;
@@ -68,7 +84,9 @@ export default function Dashboard() {
           <span className="kpi-label">resolved in 30 days</span>
         </div>
         <div className="card kpi">
-          <span className="kpi-value">{d.satisfaction.average === null ? '—' : d.satisfaction.average.toFixed(1)}</span>
+          <span className="kpi-value">
+            {d.satisfaction.average === null ? '—' : d.satisfaction.average.toFixed(1)}
+          </span>
           <span className="kpi-label">satisfaction ({d.satisfaction.count} ratings)</span>
         </div>
       </div>
@@ -102,7 +120,12 @@ export default function Dashboard() {
       <div className="panels">
         <Bars
           title="Open by priority"
-          rows={d.byPriority.map((p) => ({ key: p.priority, label: priorityLabel[p.priority], count: p.count, tone: `prio-${p.priority}` }))}
+          rows={d.byPriority.map((p) => ({
+            key: p.priority,
+            label: priorityLabel[p.priority],
+            count: p.count,
+            tone: `prio-${p.priority}`,
+          }))}
           hrefOf={(k) => `/queue?queue=open&priority=${k}`}
         />
         <Bars
@@ -110,12 +133,27 @@ export default function Dashboard() {
           rows={d.byStatus.map((s) => ({ key: s.status, label: statusLabel[s.status], count: s.count }))}
           hrefOf={(k) => `/queue?queue=open&status=${k}`}
         />
-        <Bars title="Open by group" rows={d.byGroup.map((g) => ({ key: String(g.groupId ?? 'none'), label: g.name, count: g.count }))} />
-        <Bars title="Age of the backlog" rows={d.backlogAge.map((b) => ({ key: b.label, label: b.label, count: b.count }))} />
-        <Bars title="Technician load (open tickets)" rows={d.technicians.map((t) => ({ key: String(t.userId), label: t.name, count: t.open }))} />
+        <Bars
+          title="Open by group"
+          rows={d.byGroup.map((g) => ({ key: String(g.groupId ?? 'none'), label: g.name, count: g.count }))}
+        />
+        <Bars
+          title="Age of the backlog"
+          rows={d.backlogAge.map((b) => ({ key: b.label, label: b.label, count: b.count }))}
+        />
+        <Bars
+          title="Technician load (open tickets)"
+          rows={d.technicians.map((t) => ({ key: String(t.userId), label: t.name, count: t.open }))}
+        />
         <Bars
           title="Satisfaction ratings"
-          rows={[...d.satisfaction.distribution].reverse().map((s) => ({ key: String(s.score), label: `${'★'.repeat(s.score)} (${s.score})`, count: s.count }))}
+          rows={[...d.satisfaction.distribution]
+            .reverse()
+            .map((s) => ({
+              key: String(s.score),
+              label: `${'★'.repeat(s.score)} (${s.score})`,
+              count: s.count,
+            }))}
         />
       </div>
     </div>
