@@ -63,6 +63,7 @@ function Layout() {
   const [theme, toggleTheme] = useTheme();
   const [menuOpen, setMenuOpen] = useState(false);
   const location = useLocation();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: close the menu whenever the page changes
   useEffect(() => setMenuOpen(false), [location.pathname]);
   if (!user) return null;
   const staff = isStaff(user);

@@ -2,7 +2,7 @@
 // lists and the ticket it names (TanStack Query invalidation, batched) and is announced — politely, in an
 // aria-live region — with who changed what. Changes made in this tab are not announced back.
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, createContext, useContext, useEffect, useRef, useState } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
 import { useSession } from './session';
 
 export interface LiveEvent {
@@ -69,7 +69,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   }, [user, qc]);
 
   return (
-    <LiveContext.Provider value={{ connected, recent, dismiss: (id) => setRecent((r) => r.filter((x) => x.id !== id)) }}>
+    <LiveContext.Provider
+      value={{ connected, recent, dismiss: (id) => setRecent((r) => r.filter((x) => x.id !== id)) }}
+    >
       {children}
     </LiveContext.Provider>
   );

@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { type Page, type Ticket, api, qs } from './api';
+import { api, type Page, qs, type Ticket } from './api';
 import { StatusBadge, useShortcuts } from './ui';
 
 export function SearchBox() {
@@ -97,7 +97,8 @@ export function SearchBox() {
                 go(t);
               }}
             >
-              <span className="muted">#{t.id}</span> <span className="grow">{t.title}</span> <StatusBadge status={t.status} />
+              <span className="muted">#{t.id}</span> <span className="grow">{t.title}</span>{' '}
+              <StatusBadge status={t.status} />
             </li>
           ))}
         </ul>

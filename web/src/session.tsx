@@ -1,9 +1,9 @@
 // Who is signed in: loaded once from /auth/session, kept in TanStack Query, and cleared on sign-out or when
 // any call answers 401 (the API client's handler), which sends the user back to sign-in.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { ApiError, type User, api, setCsrfToken, setUnauthorizedHandler } from './api';
+import { ApiError, api, setCsrfToken, setUnauthorizedHandler, type User } from './api';
 
 interface SessionValue {
   user: User | null;
@@ -28,19 +28,28 @@ async function loadSession(): Promise<User | null> {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const session = useQuery({ queryKey: ['session'], queryFn: loadSession, staleTime: Number.POSITIVE_INFINITY, retry: 1 });
+  const session = useQuery({
+    queryKey: ['session'],
+    queryFn: loadSession,
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: 1,
+  });
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
       qc.setQueryData(['session'], null);
       const here = window.location.pathname + window.location.search;
-      if (!window.location.pathname.startsWith('/sign-in')) navigate(`/sign-in?next=${encodeURIComponent(here)}`, { replace: true });
+      if (!window.location.pathname.startsWith('/sign-in'))
+        navigate(`/sign-in?next=${encodeURIComponent(here)}`, { replace: true });
     });
   }, [qc, navigate]);
 
   const signIn = useCallback(
     async (email: string, password: string) => {
-      const r = await api<{ user: User; csrfToken: string }>('/api/v1/auth/login', { method: 'POST', body: { email, password } });
+      const r = await api<{ user: User; csrfToken: string }>('/api/v1/auth/login', {
+        method: 'POST',
+        body: { email, password },
+      });
       setCsrfToken(r.csrfToken);
       qc.clear();
       qc.setQueryData(['session'], r.user);

@@ -3,7 +3,11 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-export default function DailyChart({ daily }: { daily: { day: string; created: number; resolved: number }[] }) {
+export default function DailyChart({
+  daily,
+}: {
+  daily: { day: string; created: number; resolved: number }[];
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -14,12 +18,20 @@ export default function DailyChart({ daily }: { daily: { day: string; created: n
     const text = css.getPropertyValue('--text-muted').trim() || '#666';
     const grid = css.getPropertyValue('--border').trim() || '#ddd';
     const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
-    const data: uPlot.AlignedData = [daily.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000), daily.map((d) => d.created), daily.map((d) => d.resolved)];
+    const data: uPlot.AlignedData = [
+      daily.map((d) => Date.parse(`${d.day}T00:00:00Z`) / 1000),
+      daily.map((d) => d.created),
+      daily.map((d) => d.resolved),
+    ];
     const plot = new uPlot(
       {
         width: el.clientWidth || 600,
         height: 240,
-        series: [{}, { label: 'Created', stroke: accent, width: 2 }, { label: 'Resolved', stroke: ok, width: 2 }],
+        series: [
+          {},
+          { label: 'Created', stroke: accent, width: 2 },
+          { label: 'Resolved', stroke: ok, width: 2 },
+        ],
         axes: [axis, axis],
         scales: { y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
       },
@@ -33,5 +45,12 @@ export default function DailyChart({ daily }: { daily: { day: string; created: n
       plot.destroy();
     };
   }, [daily]);
-  return <div ref={box} className="chart" role="img" aria-label="Line chart of tickets created and resolved per day over the last 30 days" />;
+  return (
+    <div
+      ref={box}
+      className="chart"
+      role="img"
+      aria-label="Line chart of tickets created and resolved per day over the last 30 days"
+    />
+  );
 }

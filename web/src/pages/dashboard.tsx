@@ -147,13 +147,11 @@ export default function Dashboard() {
         />
         <Bars
           title="Satisfaction ratings"
-          rows={[...d.satisfaction.distribution]
-            .reverse()
-            .map((s) => ({
-              key: String(s.score),
-              label: `${'★'.repeat(s.score)} (${s.score})`,
-              count: s.count,
-            }))}
+          rows={[...d.satisfaction.distribution].reverse().map((s) => ({
+            key: String(s.score),
+            label: `${'★'.repeat(s.score)} (${s.score})`,
+            count: s.count,
+          }))}
         />
       </div>
     </div>

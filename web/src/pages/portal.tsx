@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
-import { type Page, type Ticket, api, uploadAttachment } from '../api';
+import { api, type Page, type Ticket, uploadAttachment } from '../api';
 import { useUser } from '../session';
 import { Timeline } from '../timeline';
 import { Empty, ErrorMessage, Field, Loading, StatusBadge, Time, useDirectory, useTitle } from '../ui';
@@ -15,7 +15,10 @@ function MyRequests() {
   const [show, setShow] = useState<'open' | 'all'>('open');
   const list = useQuery({
     queryKey: ['tickets', 'mine', show],
-    queryFn: () => api<Page<Ticket>>(`/api/v1/tickets?requesterId=${user.id}&limit=100&sort=-updated${show === 'open' ? '&status=open,resolved' : ''}`),
+    queryFn: () =>
+      api<Page<Ticket>>(
+        `/api/v1/tickets?requesterId=${user.id}&limit=100&sort=-updated${show === 'open' ? '&status=open,resolved' : ''}`,
+      ),
   });
   return (
     <div className="page narrow">
@@ -38,7 +41,8 @@ function MyRequests() {
       {list.data && list.data.items.length === 0 && (
         <Empty title="No requests here yet.">
           <p>
-            Something not working? <Link to="/requests/new">Tell us about it</Link> and we will take it from there.
+            Something not working? <Link to="/requests/new">Tell us about it</Link> and we will take it from
+            there.
           </p>
         </Empty>
       )}
@@ -80,7 +84,12 @@ function NewRequest() {
     try {
       const t = await api<Ticket>('/api/v1/tickets', {
         method: 'POST',
-        body: { title, description, type: 'request', ...(categoryId ? { categoryId: Number(categoryId) } : {}) },
+        body: {
+          title,
+          description,
+          type: 'request',
+          ...(categoryId ? { categoryId: Number(categoryId) } : {}),
+        },
       });
       const failed: string[] = [];
       for (const f of files) {
@@ -107,10 +116,27 @@ function NewRequest() {
       <form className="card form" onSubmit={submit}>
         <ErrorMessage error={error} title="Your request was not sent." />
         <Field label="Title" hint="A short summary, like “Laptop will not connect to Wi-Fi”">
-          {(id, d) => <input id={id} aria-describedby={d} required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} />}
+          {(id, d) => (
+            <input
+              id={id}
+              aria-describedby={d}
+              required
+              maxLength={200}
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+            />
+          )}
         </Field>
         <Field label="Description" hint="What happened, what you expected, and anything you already tried">
-          {(id, d) => <textarea id={id} aria-describedby={d} rows={6} value={description} onChange={(e) => setDescription(e.target.value)} />}
+          {(id, d) => (
+            <textarea
+              id={id}
+              aria-describedby={d}
+              rows={6}
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+            />
+          )}
         </Field>
         <Field label="Category">
           {(id) => (
@@ -125,7 +151,15 @@ function NewRequest() {
           )}
         </Field>
         <Field label="Attachments" hint="Screenshots or documents that help (optional)">
-          {(id, d) => <input id={id} aria-describedby={d} type="file" multiple onChange={(e) => setFiles([...(e.target.files ?? [])])} />}
+          {(id, d) => (
+            <input
+              id={id}
+              aria-describedby={d}
+              type="file"
+              multiple
+              onChange={(e) => setFiles([...(e.target.files ?? [])])}
+            />
+          )}
         </Field>
         {files.length > 0 && (
           <ul className="file-list" aria-label="Files to attach">
@@ -150,7 +184,11 @@ function Rating({ ticket }: { ticket: Ticket }) {
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
   const rate = useMutation({
-    mutationFn: () => api<Ticket>(`/api/v1/tickets/${ticket.id}/rating`, { method: 'POST', body: { score, comment: comment || undefined } }),
+    mutationFn: () =>
+      api<Ticket>(`/api/v1/tickets/${ticket.id}/rating`, {
+        method: 'POST',
+        body: { score, comment: comment || undefined },
+      }),
     onSuccess: (t) => {
       qc.setQueryData(['ticket', ticket.id], t);
       void qc.invalidateQueries({ queryKey: ['ticket', ticket.id] });
@@ -184,7 +222,9 @@ function Rating({ ticket }: { ticket: Ticket }) {
           ))}
         </div>
       </fieldset>
-      <Field label="Comment (optional)">{(id) => <textarea id={id} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />}</Field>
+      <Field label="Comment (optional)">
+        {(id) => <textarea id={id} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />}
+      </Field>
       <ErrorMessage error={rate.error} title="Your rating was not saved." />
       <button type="submit" className="primary" disabled={score === 0 || rate.isPending}>
         Send rating
@@ -236,7 +276,12 @@ function RequestPage() {
           Your request was filed. We will reply here.
         </div>
       )}
-      {state.failed && state.failed.length > 0 && <ErrorMessage error={new Error(state.failed.join('; '))} title="Some attachments were not uploaded." />}
+      {state.failed && state.failed.length > 0 && (
+        <ErrorMessage
+          error={new Error(state.failed.join('; '))}
+          title="Some attachments were not uploaded."
+        />
+      )}
       <div className="page-head">
         <h1>{t.title}</h1>
         <StatusBadge status={t.status} />
@@ -267,7 +312,11 @@ function RequestPage() {
             if (reply.trim()) send.mutate();
           }}
         >
-          <Field label="Your reply">{(fid) => <textarea id={fid} rows={4} value={reply} onChange={(e) => setReply(e.target.value)} required />}</Field>
+          <Field label="Your reply">
+            {(fid) => (
+              <textarea id={fid} rows={4} value={reply} onChange={(e) => setReply(e.target.value)} required />
+            )}
+          </Field>
           <ErrorMessage error={send.error} title="Your reply was not sent; your text is still here." />
           <button type="submit" className="primary" disabled={send.isPending}>
             Send reply

@@ -251,6 +251,7 @@ export function QueuePage() {
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [bulkMessage, setBulkMessage] = useState<string | null>(null);
   const [cursor, setCursor] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: another list (query) starts with nothing selected
   useEffect(() => setSelected(new Set()), [query]);
 
   const scroller = useRef<HTMLDivElement>(null);

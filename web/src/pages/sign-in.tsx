@@ -14,7 +14,7 @@ export function SignInPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const next = params.get('next');
-  const safeNext = next && next.startsWith('/') && !next.startsWith('//') ? next : null;
+  const safeNext = next?.startsWith('/') && !next.startsWith('//') ? next : null;
 
   if (loading) return <Loading />;
   if (user) return <Navigate to={safeNext ?? homeOf(user)} replace />;
@@ -37,7 +37,7 @@ export function SignInPage() {
     <main id="main" className="sign-in">
       <form className="card sign-in-card" onSubmit={submit} aria-labelledby="sign-in-title">
         <div className="brand big" aria-hidden="true">
-          <svg viewBox="0 0 32 32" width="32" height="32">
+          <svg viewBox="0 0 32 32" width="32" height="32" aria-hidden="true" focusable="false">
             <rect width="32" height="32" rx="7" fill="var(--accent)" />
             <path d="M9 11h14M9 16h14M9 21h9" stroke="#fff" strokeWidth="2.5" strokeLinecap="round" />
           </svg>
@@ -48,11 +48,25 @@ export function SignInPage() {
         <ErrorMessage error={error} title="Could not sign in." />
         <div className="field">
           <label htmlFor="email">Email</label>
-          <input id="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            id="email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="password">Password</label>
-          <input id="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            id="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </div>
         <button type="submit" className="primary wide" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}

@@ -17,12 +17,19 @@ interface Token {
 export default function Tokens() {
   useTitle('API tokens');
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: ['tokens'], queryFn: () => api<{ items: Token[] }>('/api/v1/tokens').then((r) => r.items) });
+  const list = useQuery({
+    queryKey: ['tokens'],
+    queryFn: () => api<{ items: Token[] }>('/api/v1/tokens').then((r) => r.items),
+  });
   const [name, setName] = useState('');
   const [days, setDays] = useState('90');
   const [shown, setShown] = useState<string | null>(null);
   const create = useMutation({
-    mutationFn: () => api<Token & { token: string }>('/api/v1/tokens', { method: 'POST', body: { name, expiresInDays: days ? Number(days) : null } }),
+    mutationFn: () =>
+      api<Token & { token: string }>('/api/v1/tokens', {
+        method: 'POST',
+        body: { name, expiresInDays: days ? Number(days) : null },
+      }),
     onSuccess: (t) => {
       setShown(t.token);
       setName('');
@@ -36,7 +43,10 @@ export default function Tokens() {
   return (
     <div className="page narrow">
       <h1>API tokens</h1>
-      <p className="muted">Tokens let scripts and integrations call the opsdesk API as you. Send one as “Authorization: Bearer …”.</p>
+      <p className="muted">
+        Tokens let scripts and integrations call the opsdesk API as you. Send one as “Authorization: Bearer
+        …”.
+      </p>
       <form
         className="card form inline-form"
         onSubmit={(e) => {
@@ -45,7 +55,14 @@ export default function Tokens() {
         }}
       >
         <label htmlFor="token-name">Name</label>
-        <input id="token-name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. monitoring" />
+        <input
+          id="token-name"
+          required
+          maxLength={100}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder="e.g. monitoring"
+        />
         <label htmlFor="token-days">Expires in</label>
         <select id="token-days" value={days} onChange={(e) => setDays(e.target.value)}>
           <option value="30">30 days</option>
