@@ -264,7 +264,7 @@ class GroupCommitDriver implements Driver {
       if (batch.finish) this.beforeCommit?.run(this.db);
       this.exec('commit');
     } catch (err) {
-      if (this.db.inTransaction) this.exec('rollback');
+      this.rollbackQuietly();
       batch.reject(err);
       return;
     }
@@ -275,8 +275,17 @@ class GroupCommitDriver implements Driver {
 
   private fail(batch: Batch, err: Error): void {
     if (this.batch === batch) this.batch = null;
-    if (this.db.inTransaction) this.exec('rollback');
+    this.rollbackQuietly();
     batch.reject(err);
+  }
+
+  /** Undo whatever is open; a ROLLBACK that fails too (the disk is gone) must not throw at an idle moment. */
+  private rollbackQuietly(): void {
+    try {
+      if (this.db.inTransaction) this.exec('rollback');
+    } catch {
+      // SQLite ends the transaction itself when its rollback fails; the batch's callers have their error.
+    }
   }
 
   // ---- statements -------------------------------------------------------------------------------------
@@ -286,6 +295,10 @@ class GroupCommitDriver implements Driver {
   }
 
   run<R>(lease: Lease, query: CompiledQuery): QueryResult<R> {
+    // The batch this holder works in is gone (SQLite rolled it back): nothing more may run as if in it, or
+    // it would commit on its own.
+    if (lease.joined && !this.db.inTransaction)
+      throw new Error('the database rolled back the transaction (an I/O error or a full disk)');
     const stmt = this.db.prepare(query.sql);
     // A write outside a transaction goes into the batch too; a read joins one that is open, so that it
     // returns only once what it saw has committed.
