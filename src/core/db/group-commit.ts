@@ -4,7 +4,7 @@
 // Kysely transaction becomes a savepoint inside the open batch, and the batch commits once the connection
 // falls idle (after the event loop's current I/O phase), or at 256 units or 25 ms. Nobody sees the batch
 // before it commits: a caller's transaction — and any query that ran while the batch was open — returns
-// only after the COMMIT, and fails with it, so a reply never reports work that is not on disk.
+// only after the COMMIT, and fails with it, so a reply never reports work that is not committed.
 //
 // A unit that fails rolls back to its savepoint and leaves the batch's other units alone. If SQLite itself
 // ends the transaction (disk full, I/O error) or the COMMIT fails, every unit of the batch fails: all or
@@ -144,7 +144,7 @@ class GroupCommitDriver implements Driver {
 
   /**
    * The unit's work stays in the batch; the connection passes on at once, and the caller waits for the
-   * batch's COMMIT (so a controlled transaction's commit() also returns with its work on disk).
+   * batch's COMMIT (so a controlled transaction's commit() also returns with its work committed).
    */
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const lease = connection as Lease;
