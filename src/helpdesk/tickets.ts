@@ -91,7 +91,8 @@ export const ticketLimits = { title: 200, description: 65_535, tags: 20, tag: 50
 
 type Trx = Transaction<Database>;
 
-interface HistoryEntry {
+/** One change on a ticket's history: the field, and its value before and after. */
+export interface HistoryEntry {
   field: string;
   from: string | null;
   to: string | null;
@@ -171,10 +172,11 @@ async function checkUsers(trx: Trx, ids: number[], field: string): Promise<void>
     throw invalid(field, 'refers to a user that does not exist or is inactive', 'invalid_reference');
 }
 
-async function writeHistory(
+/** Record a ticket's changes by one actor (null: the system) at one moment, in the caller's transaction. */
+export async function writeHistory(
   trx: Trx,
   ticketId: number,
-  actorId: number,
+  actorId: number | null,
   at: number,
   entries: HistoryEntry[],
 ): Promise<void> {
@@ -900,20 +902,24 @@ export async function listTickets(
     const last = pageKeys[pageKeys.length - 1];
     nextCursor = encodeCursor({ k: [last.key, last.id] });
   }
-  const full = pageKeys.length
-    ? await ctx.db
-        .selectFrom('tickets')
-        .selectAll()
-        .where(
-          'id',
-          'in',
-          pageKeys.map((r) => r.id),
-        )
-        .execute()
-    : [];
-  const byId = new Map(full.map((r) => [r.id, r as TicketRow]));
-  const page = pageKeys.map((r) => byId.get(r.id)).filter((r): r is TicketRow => r !== undefined);
-  return { items: await decorate(ctx.db, page), nextCursor };
+  return {
+    items: await ticketsInOrder(
+      ctx,
+      pageKeys.map((r) => r.id),
+    ),
+    nextCursor,
+  };
+}
+
+/** A page's tickets, read by id and kept in the page's order, with their tags and watchers. */
+async function ticketsInOrder(ctx: ServiceContext, ids: number[]): Promise<Ticket[]> {
+  if (ids.length === 0) return [];
+  const rows = await ctx.db.selectFrom('tickets').selectAll().where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r as TicketRow]));
+  return decorate(
+    ctx.db,
+    ids.map((id) => byId.get(id)).filter((r): r is TicketRow => r !== undefined),
+  );
 }
 
 /**
@@ -951,13 +957,8 @@ async function rankedSearch(
   ids.sort((a, b) => (scores.get(b) as number) - (scores.get(a) as number) || b - a);
   const pageIds = ids.slice(offset, offset + filter.limit);
   const more = ids.length > offset + filter.limit;
-  const rows = pageIds.length
-    ? await ctx.db.selectFrom('tickets').selectAll().where('id', 'in', pageIds).execute()
-    : [];
-  const byId = new Map(rows.map((r) => [r.id, r as TicketRow]));
-  const page = pageIds.map((id) => byId.get(id)).filter((r): r is TicketRow => r !== undefined);
   return {
-    items: await decorate(ctx.db, page),
+    items: await ticketsInOrder(ctx, pageIds),
     nextCursor: more ? encodeCursor({ o: offset + filter.limit }) : null,
   };
 }
@@ -995,13 +996,8 @@ async function requesterBroadSearch(
     (a, b) => (scores.get(b) as number) - (scores.get(a) as number) || b - a,
   );
   const pageIds = ids.slice(offset, offset + filter.limit);
-  const rows = pageIds.length
-    ? await ctx.db.selectFrom('tickets').selectAll().where('id', 'in', pageIds).execute()
-    : [];
-  const byId = new Map(rows.map((r) => [r.id, r as TicketRow]));
-  const page = pageIds.map((id) => byId.get(id)).filter((r): r is TicketRow => r !== undefined);
   return {
-    items: await decorate(ctx.db, page),
+    items: await ticketsInOrder(ctx, pageIds),
     nextCursor: ids.length > offset + filter.limit ? encodeCursor({ o: offset + filter.limit }) : null,
   };
 }

@@ -10,6 +10,7 @@ import type { ServiceContext } from '../core/context.js';
 import type { Database, EscalationStatus, TicketStatus } from '../core/db/index.js';
 import { Conflict, Invalid, NotFound } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
+import { type HistoryEntry, writeHistory } from '../helpdesk/tickets.js';
 import { requireSla } from './permissions.js';
 import { getEscalationPath } from './policies.js';
 import {
@@ -25,35 +26,6 @@ import {
 } from './ticket-clocks.js';
 
 type Trx = Transaction<Database>;
-
-interface HistoryEntry {
-  field: string;
-  from: string | null;
-  to: string | null;
-}
-
-async function writeHistory(
-  trx: Trx,
-  ticketId: number,
-  actorId: number | null,
-  at: number,
-  entries: HistoryEntry[],
-) {
-  if (entries.length === 0) return;
-  await trx
-    .insertInto('ticket_history')
-    .values(
-      entries.map((e) => ({
-        ticket_id: ticketId,
-        actor_id: actorId,
-        at,
-        field: e.field,
-        from_value: e.from,
-        to_value: e.to,
-      })),
-    )
-    .execute();
-}
 
 const str = (v: number | null) => (v === null ? null : String(v));
 
