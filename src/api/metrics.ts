@@ -32,25 +32,29 @@ export class ServiceMetrics {
 
   /** SQLite's group commit: COMMITs, and the transactions they carried (read when scraped). */
   watchCommits(stats: GroupCommitStats): void {
-    const seen = { commits: 0, units: 0 };
-    new client.Counter({
-      name: 'opsdesk_db_commits_total',
-      help: 'SQLite COMMITs; each carries a batch of transactions (group commit)',
-      registers: [this.registry],
-      collect() {
-        this.inc(stats.commits - seen.commits);
-        seen.commits = stats.commits;
-      },
-    });
-    new client.Counter({
-      name: 'opsdesk_db_committed_transactions_total',
-      help: 'Transactions committed on SQLite (several share a COMMIT under load)',
-      registers: [this.registry],
-      collect() {
-        this.inc(stats.units - seen.units);
-        seen.units = stats.units;
-      },
-    });
+    const mirror = (name: string, help: string, read: () => number) => {
+      let seen = 0;
+      new client.Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const now = read();
+          this.inc(now - seen);
+          seen = now;
+        },
+      });
+    };
+    mirror(
+      'opsdesk_db_commits_total',
+      'SQLite COMMITs; each carries a batch of transactions (group commit)',
+      () => stats.commits,
+    );
+    mirror(
+      'opsdesk_db_committed_transactions_total',
+      'Transactions committed on SQLite (several share a COMMIT under load)',
+      () => stats.units,
+    );
   }
 
   observeQuery = (durationMs: number, failed: boolean): void => {
