@@ -4,6 +4,7 @@
 // paused clock, or one outside business hours, stands still.
 import { useSyncExternalStore } from 'react';
 import { type Calendar, type ClockTarget, type SlaClock, serverNow, type TicketSla } from './api';
+import { uiLocale } from './locale';
 
 export const targetLabel: Record<ClockTarget, string> = {
   first_response: 'First response',
@@ -70,7 +71,7 @@ export function formatMinutes(minutes: number): string {
   return [d ? `${d} d` : '', h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ');
 }
 
-const localFormat = new Intl.DateTimeFormat(undefined, {
+const localFormat = new Intl.DateTimeFormat(uiLocale, {
   weekday: 'short',
   day: 'numeric',
   month: 'short',
@@ -89,14 +90,14 @@ export function zoneTime(iso: string, zone: string): string {
   let f = zoneFormats.get(zone);
   if (!f) {
     try {
-      f = new Intl.DateTimeFormat(undefined, {
+      f = new Intl.DateTimeFormat(uiLocale, {
         timeZone: zone,
         weekday: 'short',
         hour: '2-digit',
         minute: '2-digit',
       });
     } catch {
-      f = new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
+      f = new Intl.DateTimeFormat(uiLocale, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
     }
     zoneFormats.set(zone, f);
   }
@@ -199,25 +200,35 @@ export function urgencyOf(clock: SlaClock, at: number): Urgency {
   return 'ok';
 }
 
-/** The queue's countdown of a ticket's nearest due target: wall time to its due time, on the server's clock. */
-export function SlaCountdown({ sla }: { sla: TicketSla | undefined }) {
+/** The queue's countdown of a ticket's nearest due target: business time left on its calendar, as the
+ * ticket page shows it (the same clock, counted the same way). */
+export function SlaCountdown({
+  sla,
+  calendarOf,
+}: {
+  sla: TicketSla | undefined;
+  /** The clock's calendar; undefined while the calendars load. */
+  calendarOf: (clock: SlaClock) => Calendar | null | undefined;
+}) {
   const at = useServerNow();
   const clock = nearestClock(sla, at);
-  if (!clock) return <span className="muted small">—</span>;
+  if (!clock || !sla) return <span className="muted small">—</span>;
+  const calendar = calendarOf(clock);
+  if (calendar === undefined) return <span className="muted small">…</span>;
   const u = urgencyOf(clock, at);
   const label = targetLabel[clock.target];
-  const left = clock.dueAt ? Math.round((Date.parse(clock.dueAt) - at) / 1000) : clock.remainingSeconds;
+  const left = businessRemainingSeconds(clock, sla.computedAt, calendar, at);
   const text =
     clock.phase === 'paused'
       ? `Paused · ${formatDuration(clock.remainingSeconds)} left`
       : left >= 0
-        ? formatDuration(left)
+        ? `${formatDuration(left)} left`
         : `${formatDuration(left)} over`;
+  const title = clock.dueAt
+    ? `${label}: business time left${calendar ? ` on ${calendar.name}` : ''}; due ${localTime(clock.dueAt)}`
+    : `${label} paused`;
   return (
-    <span
-      className={`badge sla-badge sla-${u}`}
-      title={clock.dueAt ? `${label} due ${localTime(clock.dueAt)}` : `${label} paused`}
-    >
+    <span className={`badge sla-badge sla-${u}`} title={title}>
       <span className="visually-hidden">{label}: </span>
       {u === 'breached' && <span aria-hidden="true">! </span>}
       {text}

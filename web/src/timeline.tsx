@@ -1,8 +1,9 @@
 // One timeline for a ticket: comments, changes and attachments in the order they happened. The API already
 // leaves out what the viewer may not see (internal notes and their history for requesters).
 import { useQuery } from '@tanstack/react-query';
-import { type Attachment, api, type Comment, type HistoryEntry } from './api';
+import { type Attachment, api, type ClockTarget, type Comment, type HistoryEntry } from './api';
 import { isStaff, useSession } from './session';
+import { targetLabel } from './sla';
 import { ErrorMessage, formatBytes, Loading, priorityLabel, statusLabel, Time, useDirectory } from './ui';
 
 type Item =
@@ -12,6 +13,31 @@ type Item =
 
 const levelByNumber = ['very_low', 'low', 'medium', 'high', 'very_high'] as const;
 const requesterFields = new Set(['created', 'status', 'title', 'satisfaction']);
+
+/** An automatic escalation's text from the engine ("first_response level 1: 30 min before the due time;
+ * priority raised") in words: "First response reached level 1, 30 min before its due time; priority raised".
+ * Null when the text is not the engine's. */
+export function automaticEscalation(reason: string): string | null {
+  const m =
+    /^(first_response|next_response|resolution|ola) level (\d+): (at|\d+ min before|\d+ min after) the due time(; priority raised)?$/.exec(
+      reason,
+    );
+  if (!m) return null;
+  const when = m[3] === 'at' ? 'at its due time' : `${m[3]} its due time`;
+  return `${targetLabel[m[1] as ClockTarget]} reached level ${m[2]}, ${when}${m[4] ?? ''}`;
+}
+
+/** An SLA clock's warning or breach from the engine ("first_response warning", "OLA of group 3 breached"). */
+function slaEvent(text: string, groupName: (id: number) => string): string {
+  const m = /^(?:(first_response|next_response|resolution)|OLA of group (\d+)) (warning|breached)$/.exec(
+    text,
+  );
+  if (!m) return text.replace(/_/g, ' ');
+  const what = m[1]
+    ? targetLabel[m[1] as ClockTarget].toLowerCase()
+    : `the OLA of ${groupName(Number(m[2]))}`;
+  return m[3] === 'warning' ? `${what} is close to its due time` : `${what} breached its target`;
+}
 
 export function useTicketParts(id: number) {
   const comments = useQuery({
@@ -94,11 +120,19 @@ export function Timeline({ ticketId }: { ticketId: number }) {
         return 'edited the description';
       case 'title':
         return `renamed it to “${h.to ?? ''}”`;
-      case 'escalation':
-        // Manual: "to group L2: reason" / "to the manager: reason"; automatic and closing: the engine's text.
-        return h.to?.startsWith('to ') ? `escalated ${h.to}` : `escalation: ${h.to ?? ''}`;
+      case 'escalation': {
+        // Manual: "to group L2: reason" / "to the manager: reason"; closing: "level 1 resolved by …";
+        // automatic: the engine's "first_response level 1: at the due time", put in words.
+        if (h.to?.startsWith('to ')) return `escalated ${h.to}`;
+        const auto = automaticEscalation(h.to ?? '');
+        return auto ? `: ${auto.charAt(0).toLowerCase()}${auto.slice(1)}` : `escalation: ${h.to ?? ''}`;
+      }
       case 'sla':
-        return `SLA: ${(h.to ?? '').replace(/_/g, ' ')}`;
+        return `: ${slaEvent(h.to ?? '', dir.groupName)}`;
+      case 'priority':
+        if (h.actorId === null && Number(h.to) > Number(h.from))
+          return `raised priority from ${v(h.from)} to ${v(h.to)}`;
+        return `changed priority from ${v(h.from)} to ${v(h.to)}`;
       default:
         return `changed ${h.field.replace('_', ' ')} from ${v(h.from)} to ${v(h.to)}`;
     }
@@ -142,9 +176,9 @@ export function Timeline({ ticketId }: { ticketId: number }) {
             className={`tl-change ${h.field === 'escalation' || h.field === 'sla' ? 'tl-escalation' : ''}`}
           >
             <span>
-              {h.actorId === null && (h.field === 'escalation' || h.field === 'sla')
-                ? 'opsdesk'
-                : dir.userName(h.actorId)}{' '}
+              {/* Only the SLA engine changes a ticket without a person: say so, not "Nobody". */}
+              {h.actorId === null ? (h.field === 'sla' ? 'SLA' : 'SLA escalation') : dir.userName(h.actorId)}
+              {describe(h).startsWith(':') ? '' : ' '}
               {describe(h)}
             </span>
             <Time iso={h.at} />

@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useId } from 'react';
 import { ApiError, api, type Category, type Group, type LevelName, type Status, type User } from './api';
+import { uiLocale } from './locale';
 import { isStaff, useSession } from './session';
 
 export const statusLabel: Record<Status, string> = {
@@ -114,8 +115,8 @@ export function Field({
   );
 }
 
-const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
-const dtf = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const rtf = new Intl.RelativeTimeFormat(uiLocale, { numeric: 'auto' });
+const dtf = new Intl.DateTimeFormat(uiLocale, { dateStyle: 'medium', timeStyle: 'short' });
 
 export function timeAgo(iso: string): string {
   const diff = (Date.parse(iso) - Date.now()) / 1000;

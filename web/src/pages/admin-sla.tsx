@@ -297,7 +297,7 @@ function CalendarEditor({
           {d.holidays.map((h, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place; their position is their identity
             <li key={i}>
-              <div className="hours-row">
+              <div className="hours-row holiday-row">
                 <input
                   type="date"
                   aria-label={`Date of holiday ${i + 1}`}

@@ -38,7 +38,7 @@ function Bars({
         <ul className="bars">
           {rows.map((r) => (
             <li key={r.key}>
-              <span className="bar-label">
+              <span className="bar-label" title={r.label}>
                 {hrefOf ? <Link to={hrefOf(r.key)}>{r.label}</Link> : r.label}
               </span>
               <span className="bar-track" aria-hidden="true">

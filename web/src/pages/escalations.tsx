@@ -4,6 +4,7 @@ import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/rea
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, type Escalation, qs, type Ticket } from '../api';
+import { automaticEscalation } from '../timeline';
 import {
   Empty,
   ErrorMessage,
@@ -103,7 +104,9 @@ function CloseForm({ e, mode, onDone }: { e: Escalation; mode: 'resolve' | 'hand
 function EscalationCard({ e, ticket }: { e: Escalation; ticket: Ticket | undefined }) {
   const dir = useDirectory();
   const [mode, setMode] = useState<'resolve' | 'hand-on' | null>(null);
-  const to = e.toManager ? 'the manager' : e.toGroupId !== null ? dir.groupName(e.toGroupId) : '—';
+  // An automatic level may only notify or raise the priority: then it goes to no one, and says nothing of it.
+  const to = e.toManager ? 'the manager' : e.toGroupId !== null ? dir.groupName(e.toGroupId) : null;
+  const reason = e.kind === 'automatic' ? (automaticEscalation(e.reason) ?? e.reason) : `“${e.reason}”`;
   return (
     <li className="card escalation-card">
       <div className="sla-panel-head">
@@ -121,12 +124,13 @@ function EscalationCard({ e, ticket }: { e: Escalation; ticket: Ticket | undefin
           </span>
         </span>
       </div>
-      <p className="escalation-reason">“{e.reason}”</p>
+      <p className="escalation-reason">{reason}</p>
       <p className="muted small">
-        {e.kind === 'manual' ? `${dir.userName(e.actorId)} escalated` : 'Escalated automatically'}
-        {e.fromGroupId !== null ? ` from ${dir.groupName(e.fromGroupId)}` : ''} to {to} ·{' '}
-        <Time iso={e.createdAt} />
-        {e.target && <> · {e.target.replace(/_/g, ' ')}</>}
+        {e.kind === 'manual'
+          ? `${dir.userName(e.actorId)} escalated`
+          : 'Escalated automatically by the SLA policy'}
+        {e.fromGroupId !== null ? ` from ${dir.groupName(e.fromGroupId)}` : ''}
+        {to !== null ? ` to ${to}` : ''} · <Time iso={e.createdAt} />
       </p>
       {e.note && (
         <p className="small">

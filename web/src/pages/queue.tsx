@@ -1,6 +1,7 @@
 // The queue: built-in queues (mine, my groups, unassigned, all open) and saved views; filters and sort in
 // the URL (so views deep-link and survive reloads); server-side paging with virtualised rows, so thousands
-// of tickets scroll smoothly; each row's nearest SLA due time counting down (sla.tsx); selection with bulk actions; keyboard moves (j/k, Enter, x, a).
+// of tickets scroll smoothly; each row's nearest SLA clock counting down its business time left (sla.tsx);
+// selection with bulk actions; keyboard moves (j/k, Enter, x, a).
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -22,6 +23,7 @@ import {
   useTitle,
 } from '../ui';
 import { rememberQueue } from './queue-state';
+import { useSlaSetup } from './ticket-sla';
 
 const queues = {
   mine: { label: 'Mine', params: { assigneeId: 'me' } },
@@ -30,6 +32,24 @@ const queues = {
   open: { label: 'All open', params: {} },
 } as const;
 type QueueName = keyof typeof queues;
+
+const anyStatus = 'new,assigned,in_progress,pending,resolved,closed';
+
+/** The heading names the queue and, when it is not the default (open), the status filter: "All open",
+ * "All waiting", "All tickets, any status", "Mine, resolved". */
+function queueHeading(queue: QueueName, status: string | null): string {
+  const base = queues[queue]?.label ?? 'Queue';
+  if (!status || status === 'open') return base;
+  const named =
+    status === anyStatus
+      ? 'any status'
+      : status
+          .split(',')
+          .map((s) => statusLabel[s as Status]?.toLowerCase() ?? s)
+          .join(', ');
+  if (queue === 'open') return status === anyStatus ? 'All tickets, any status' : `All ${named}`;
+  return `${base}, ${named}`;
+}
 
 const sorts = [
   ['-updated', 'Recently updated'],
@@ -223,10 +243,12 @@ export function QueuePage() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const dir = useDirectory();
+  const slaSetup = useSlaSetup();
   const queue = (params.get('queue') ?? 'open') as QueueName;
   const query = useMemo(() => apiQuery(params), [params]);
   const viewQuery = params.toString();
-  useTitle(queues[queue]?.label ?? 'Queue');
+  const heading = queueHeading(queue, params.get('status'));
+  useTitle(heading);
 
   const list = useInfiniteQuery({
     queryKey: ['tickets', 'queue', query],
@@ -353,7 +375,7 @@ export function QueuePage() {
       </aside>
       <section className="queue" aria-labelledby="queue-title">
         <div className="page-head">
-          <h1 id="queue-title">{queues[queue]?.label ?? 'Queue'}</h1>
+          <h1 id="queue-title">{heading}</h1>
           <span className="muted" role="status">
             {list.isPending
               ? 'Loading…'
@@ -379,7 +401,7 @@ export function QueuePage() {
                   {statusLabel[s]}
                 </option>
               ))}
-              <option value="new,assigned,in_progress,pending,resolved,closed">Any</option>
+              <option value={anyStatus}>Any</option>
             </select>
           </label>
           <label className="inline">
@@ -477,7 +499,7 @@ export function QueuePage() {
                 Assignee
               </span>
               <span role="columnheader" className="tt-sla">
-                SLA due
+                Business time left
               </span>
               <span role="columnheader" className="tt-time">
                 Updated
@@ -542,7 +564,17 @@ export function QueuePage() {
                       <span role="cell" className="tt-prio">
                         <PriorityBadge priority={t.priority} />
                       </span>
-                      <span role="cell" className="tt-who">
+                      <span
+                        role="cell"
+                        className="tt-who"
+                        title={
+                          t.assigneeId
+                            ? dir.userName(t.assigneeId)
+                            : t.groupId
+                              ? dir.groupName(t.groupId)
+                              : undefined
+                        }
+                      >
                         {t.assigneeId ? (
                           dir.userName(t.assigneeId)
                         ) : t.groupId ? (
@@ -552,7 +584,10 @@ export function QueuePage() {
                         )}
                       </span>
                       <span role="cell" className="tt-sla">
-                        <SlaCountdown sla={t.sla} />
+                        <SlaCountdown
+                          sla={t.sla}
+                          calendarOf={(c) => (slaSetup.ready ? slaSetup.calendarOf(t.sla, c) : undefined)}
+                        />
                       </span>
                       <span role="cell" className="tt-time">
                         <Time iso={t.updatedAt} />

@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
 import { api, qs, type SlaPolicy } from '../api';
+import { uiLocale } from '../locale';
 import { formatDuration } from '../sla';
 import { Empty, ErrorMessage, Field, fieldError, Loading, useDirectory, useTitle } from '../ui';
 
@@ -54,7 +55,7 @@ const groupings = [
 ] as const;
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
-const dtf = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dtf = new Intl.DateTimeFormat(uiLocale, { dateStyle: 'medium', timeStyle: 'short' });
 
 function Percent({ c }: { c: Compliance }) {
   if (c.percent === null) return <span className="muted">—</span>;
@@ -219,14 +220,14 @@ export default function SlaReportPage() {
                       <td className="num">
                         {row.firstResponse.met} / {row.firstResponse.breached} / {row.firstResponse.open}
                       </td>
-                      <td>{margin(row.firstResponse)}</td>
+                      <td className="nowrap">{margin(row.firstResponse)}</td>
                       <td>
                         <Percent c={row.resolution} />
                       </td>
                       <td className="num">
                         {row.resolution.met} / {row.resolution.breached} / {row.resolution.open}
                       </td>
-                      <td>{margin(row.resolution)}</td>
+                      <td className="nowrap">{margin(row.resolution)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -12,6 +12,7 @@ import {
   type SlaClock,
   type SlaPolicy,
   type Ticket,
+  type TicketSla,
 } from '../api';
 import {
   businessRemainingSeconds,
@@ -46,11 +47,24 @@ export function useSlaSetup() {
     queryFn: () => api<{ groupIds: number[] }>('/api/v1/sla/escalation-path').then((r) => r.groupIds),
     staleTime: 300_000,
   });
-  return {
+  const setup = {
     calendars: calendars.data ?? [],
     policies: policies.data ?? [],
     olas: olas.data ?? [],
     path: path.data ?? [],
+  };
+  return {
+    ...setup,
+    /** Whether the calendars are known, so business time can be counted. */
+    ready: calendars.isSuccess && policies.isSuccess && olas.isSuccess,
+    /** The calendar a ticket's clock counts on: its policy's target's, or its group's OLA's. */
+    calendarOf(sla: TicketSla | undefined, c: SlaClock): Calendar | null {
+      const id =
+        c.target === 'ola'
+          ? setup.olas.find((o) => o.groupId === c.groupId)?.calendarId
+          : setup.policies.find((p) => p.id === sla?.policyId)?.targets[c.target]?.calendarId;
+      return setup.calendars.find((cal) => cal.id === id) ?? null;
+    },
   };
 }
 
@@ -145,14 +159,6 @@ export function SlaPanel({ ticket }: { ticket: Ticket }) {
       </section>
     );
   }
-  const policy = setup.policies.find((p) => p.id === sla.policyId);
-  const calendarOf = (c: SlaClock): Calendar | null => {
-    const id =
-      c.target === 'ola'
-        ? setup.olas.find((o) => o.groupId === c.groupId)?.calendarId
-        : policy?.targets[c.target]?.calendarId;
-    return setup.calendars.find((cal) => cal.id === id) ?? null;
-  };
   return (
     <section className="card sla-panel" aria-labelledby="sla-title">
       <div className="sla-panel-head">
@@ -168,7 +174,7 @@ export function SlaPanel({ ticket }: { ticket: Ticket }) {
             key={`${c.target}-${c.groupId ?? ''}-${c.cycle}`}
             clock={c}
             computedAt={sla.computedAt}
-            calendar={calendarOf(c)}
+            calendar={setup.calendarOf(sla, c)}
             groupName={dir.groupName(c.groupId)}
           />
         ))}
