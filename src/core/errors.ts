@@ -124,7 +124,8 @@ export const errorCatalogue = {
   },
   bad_credentials: {
     kind: 'unauthenticated',
-    meaning: 'The email and password do not match an active account.',
+    meaning:
+      'The email and password do not match an active account, or the account is locked after repeated failures (the two answer alike).',
   },
   csrf_token_missing: {
     kind: 'forbidden',
@@ -176,10 +177,6 @@ export const errorCatalogue = {
   too_many_attempts: {
     kind: 'rate_limited',
     meaning: 'Too many sign-in attempts from this address; wait and retry.',
-  },
-  account_locked: {
-    kind: 'rate_limited',
-    meaning: 'The account is locked after repeated failed sign-ins; wait and retry.',
   },
   invalid_calendar: {
     kind: 'invalid',

@@ -117,9 +117,9 @@ describe.each(dialects)('authentication on %s', (dialect) => {
       url: '/api/v1/auth/login',
       payload: { email: 'locked@example.test', password: 'locked-password' },
     });
-    expect(locked.statusCode).toBe(429);
-    expect(locked.json().code).toBe('account_locked');
-    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    // Locked: the right password is refused as a wrong one is (see the enumeration test below).
+    expect(locked.statusCode).toBe(401);
+    expect(locked.json().code).toBe('bad_credentials');
     t.clock.advance(15 * 60_000 + 1000);
     const again = await t.app.inject({
       method: 'POST',
@@ -127,6 +127,74 @@ describe.each(dialects)('authentication on %s', (dialect) => {
       payload: { email: 'locked@example.test', password: 'locked-password' },
     });
     expect(again.statusCode).toBe(200);
+  });
+
+  it('parallel wrong passwords each count: N at once lock the account as N in a row would', async () => {
+    await createUser(t.ctx, null, {
+      email: 'rushed@example.test',
+      name: 'Rushed',
+      role: 'requester',
+      password: 'rushed-password',
+    });
+    // 15 guesses at once, each from its own address so the per-address throttle does not interfere.
+    const guesses = await Promise.all(
+      Array.from({ length: 15 }, (_, i) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          remoteAddress: `10.77.0.${i + 1}`,
+          payload: { email: 'rushed@example.test', password: `guess-number-${i}` },
+        }),
+      ),
+    );
+    expect(guesses.map((g) => g.statusCode)).toEqual(Array(15).fill(401));
+    // The account is locked now: even the right password is refused.
+    const right = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: '10.77.1.1',
+      payload: { email: 'rushed@example.test', password: 'rushed-password' },
+    });
+    expect(right.statusCode).toBe(401);
+    const row = await t.ctx.db
+      .selectFrom('users')
+      .select('locked_until')
+      .where('email', '=', 'rushed@example.test')
+      .executeTakeFirstOrThrow();
+    expect(row.locked_until).toBeGreaterThan(t.clock.now());
+  });
+
+  it('a locked account answers exactly as an unknown one does (no account enumeration)', async () => {
+    await createUser(t.ctx, null, {
+      email: 'probed@example.test',
+      name: 'Probed',
+      role: 'requester',
+      password: 'probed-password',
+    });
+    for (let i = 0; i < 3; i++) {
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: '10.78.0.1',
+        payload: { email: 'probed@example.test', password: 'not-it-at-all' },
+      });
+    }
+    const locked = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: '10.78.0.2',
+      payload: { email: 'probed@example.test', password: 'not-it-either' },
+    });
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      remoteAddress: '10.78.0.3',
+      payload: { email: 'never-was@example.test', password: 'not-it-either' },
+    });
+    expect(locked.statusCode).toBe(unknown.statusCode);
+    expect(locked.json().code).toBe(unknown.json().code);
+    expect(locked.json().detail).toBe(unknown.json().detail);
+    expect(locked.headers['retry-after']).toBe(unknown.headers['retry-after']);
   });
 
   it('sign-in attempts from one address are rate-limited', async () => {
