@@ -152,6 +152,8 @@ interface AuthCache {
   entries: Map<string, CachedAuthentication>;
   /** Bumped by every forget: a read that started before it must not be stored after it. */
   generation: number;
+  /** Told after every forget: open event streams re-check their users at once. */
+  listeners: Set<() => void>;
 }
 
 const authCaches = new WeakMap<object, AuthCache>();
@@ -159,7 +161,7 @@ const authCaches = new WeakMap<object, AuthCache>();
 function authCacheOf(db: object): AuthCache {
   let cache = authCaches.get(db);
   if (!cache) {
-    cache = { entries: new Map(), generation: 0 };
+    cache = { entries: new Map(), generation: 0, listeners: new Set() };
     authCaches.set(db, cache);
   }
   return cache;
@@ -174,6 +176,34 @@ export function forgetAuthentications(db: ServiceContext['db']): void {
   if (!cache) return;
   cache.entries.clear();
   cache.generation++;
+  for (const listener of cache.listeners) listener();
+}
+
+/**
+ * Be told whenever this process changes something that could end or alter an authentication (logout, a
+ * password, role, deactivation, a revoked token). Returns the function that stops telling. Changes made by
+ * another process are not told: long-lived readers re-check with reauthenticate on their own too.
+ */
+export function onAuthenticationsChanged(db: ServiceContext['db'], listener: () => void): () => void {
+  const cache = authCacheOf(db);
+  cache.listeners.add(listener);
+  return () => cache.listeners.delete(listener);
+}
+
+/**
+ * Resolve a token straight from the database, past the cache: for a long-lived stream that must see a
+ * change made by another instance (role, session, deactivation) before it sends the next event.
+ */
+export async function reauthenticate(
+  ctx: ServiceContext,
+  token: string,
+  via: 'cookie' | 'bearer',
+): Promise<Actor | null> {
+  if (token.length > 200) return null;
+  const isApiToken = token.startsWith(`${apiTokenPrefix}_`);
+  if (isApiToken && via === 'cookie') return null;
+  const found = await readAuthentication(ctx, digest(token), isApiToken, via, ctx.clock.now());
+  return found?.actor ?? null;
 }
 
 function copyActor(a: Actor): Actor {
