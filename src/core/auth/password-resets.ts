@@ -119,67 +119,83 @@ export async function startPasswordReset(
   return { expiresAt };
 }
 
+/** Why a link cannot be used now, or null when it can. */
+function deadLink(
+  link: { used_at: number | null; expires_at: number } | undefined,
+  now: number,
+): Invalid | null {
+  if (!link) {
+    return new Invalid(
+      'reset_link_invalid',
+      'This password-reset link is not valid; ask an admin for a new one.',
+      [{ field: '/token', message: 'unknown link' }],
+    );
+  }
+  if (link.used_at !== null) {
+    return new Invalid(
+      'reset_link_used',
+      'This password-reset link was used already (or replaced by a newer one); ask an admin for a new one.',
+      [{ field: '/token', message: 'used' }],
+    );
+  }
+  if (link.expires_at <= now) {
+    return new Invalid(
+      'reset_link_expired',
+      'This password-reset link has expired; ask an admin for a new one.',
+      [{ field: '/token', message: 'expired' }],
+    );
+  }
+  return null;
+}
+
 /** Anyone holding a valid link sets the account's new password with it, once. */
 export async function finishPasswordReset(
   ctx: ServiceContext,
   input: { token: string; password: string },
 ): Promise<void> {
   checkPassword(input.password);
+  const tokenHash = digest(input.token);
+  // The link first: an anonymous caller with a made-up token costs one indexed read, not an argon2 hash.
+  const found = await ctx.db
+    .selectFrom('password_resets')
+    .select(['used_at', 'expires_at'])
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  const refused = deadLink(found, ctx.clock.now());
+  if (refused) throw refused;
   const passwordHash = await hashPassword(input.password);
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    const link = await trx
-      .selectFrom('password_resets')
-      .selectAll()
-      .where('token_hash', '=', digest(input.token))
-      .executeTakeFirst();
-    if (!link) {
-      throw new Invalid(
-        'reset_link_invalid',
-        'This password-reset link is not valid; ask an admin for a new one.',
-        [{ field: '/token', message: 'unknown link' }],
-      );
-    }
-    if (link.used_at !== null) {
-      throw new Invalid(
-        'reset_link_used',
-        'This password-reset link was used already (or replaced by a newer one); ask an admin for a new one.',
-        [{ field: '/token', message: 'used' }],
-      );
-    }
-    if (link.expires_at <= now) {
-      throw new Invalid(
-        'reset_link_expired',
-        'This password-reset link has expired; ask an admin for a new one.',
-        [{ field: '/token', message: 'expired' }],
-      );
-    }
-    // Claim the link atomically: of two submissions at once, one wins.
+    // Claim the link atomically: of two submissions at once, one wins; expiry is checked again at claim time.
     const claimed = await trx
       .updateTable('password_resets')
       .set({ used_at: now })
-      .where('id', '=', link.id)
+      .where('token_hash', '=', tokenHash)
       .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning('user_id')
       .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 0) {
-      throw new Invalid(
-        'reset_link_used',
-        'This password-reset link was used already; ask an admin for a new one.',
-        [{ field: '/token', message: 'used' }],
-      );
+    if (!claimed) {
+      const link = await trx
+        .selectFrom('password_resets')
+        .select(['used_at', 'expires_at'])
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      throw deadLink(link, now) ?? deadLink(undefined, now);
     }
-    await endAccountAccess(trx, link.user_id, now, { keepApiTokens: true });
+    const userId = claimed.user_id;
+    await endAccountAccess(trx, userId, now, { keepApiTokens: true });
     await trx
       .updateTable('users')
       .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null, updated_at: now })
-      .where('id', '=', link.user_id)
+      .where('id', '=', userId)
       .execute();
     await recordAudit(trx, {
-      actorId: link.user_id,
+      actorId: userId,
       at: now,
       action: 'user.password_reset_used',
       subjectType: 'user',
-      subjectId: link.user_id,
+      subjectId: userId,
     });
   });
   forgetAuthentications(ctx.db);
