@@ -57,7 +57,7 @@ export async function serveCommand(): Promise<void> {
     if (admin?.generatedPassword) {
       note(`Sign in as ${admin.email} with the one-time password: ${admin.generatedPassword}`);
       note(
-        '  It is shown only now: change it after signing in, or set OPSDESK_ADMIN_EMAIL and OPSDESK_ADMIN_PASSWORD on first start.',
+        `  It is shown only now: after signing in, change it at ${url}/account/password (or set OPSDESK_ADMIN_EMAIL and OPSDESK_ADMIN_PASSWORD on first start).`,
       );
     } else if (admin) {
       note(`Sign in as ${admin.email} with the password from OPSDESK_ADMIN_PASSWORD.`);

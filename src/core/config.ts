@@ -17,6 +17,10 @@ export interface Config {
   sessionTtlMs: number;
   loginMaxFailures: number;
   loginLockoutMs: number;
+  /** How long an admin's one-time password-reset link works. */
+  passwordResetTtlMs: number;
+  /** Live event streams one user may hold open at once (per instance). */
+  liveStreamsPerUser: number;
   loginRatePerMinute: number;
   cookieSecure: boolean;
   webhookTimeoutMs: number;
@@ -132,6 +136,8 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxFailures: int(env, 'OPSDESK_LOGIN_MAX_FAILURES', 5, 1, 100),
     loginLockoutMs: int(env, 'OPSDESK_LOGIN_LOCKOUT_MINUTES', 15, 1, 24 * 60) * 60_000,
     loginRatePerMinute: int(env, 'OPSDESK_LOGIN_RATE_PER_MINUTE', 20, 1, 10_000),
+    passwordResetTtlMs: int(env, 'OPSDESK_PASSWORD_RESET_TTL_MINUTES', 60, 5, 7 * 24 * 60) * 60_000,
+    liveStreamsPerUser: int(env, 'OPSDESK_LIVE_STREAMS_PER_USER', 8, 1, 100),
     cookieSecure: bool(env, 'OPSDESK_COOKIE_SECURE', publicUrl?.startsWith('https://') ?? false),
     webhookTimeoutMs: int(env, 'OPSDESK_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
     publicUrl,

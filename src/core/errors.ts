@@ -118,19 +118,35 @@ export const errorCatalogue = {
     kind: 'invalid',
     meaning: 'A mail template is too long or uses a placeholder that does not exist.',
   },
+  current_password_required: {
+    kind: 'invalid',
+    meaning: 'Changing your own password needs your current password (currentPassword).',
+  },
+  wrong_current_password: { kind: 'invalid', meaning: 'The current password given is wrong.' },
+  reset_link_invalid: { kind: 'invalid', meaning: 'The password-reset link is not one this service issued.' },
+  reset_link_used: {
+    kind: 'invalid',
+    meaning: 'The password-reset link was used already or replaced by a newer one.',
+  },
+  reset_link_expired: { kind: 'invalid', meaning: 'The password-reset link has expired.' },
   not_signed_in: {
     kind: 'unauthenticated',
     meaning: 'No valid session cookie, bearer token or API token was sent.',
   },
   bad_credentials: {
     kind: 'unauthenticated',
-    meaning: 'The email and password do not match an active account.',
+    meaning:
+      'The email and password do not match an active account, or the account is locked after repeated failures (the two answer alike).',
   },
   csrf_token_missing: {
     kind: 'forbidden',
     meaning: 'A cookie-authenticated write must send the x-csrf-token header.',
   },
   forbidden: { kind: 'forbidden', meaning: 'The signed-in user may not do this.' },
+  session_required: {
+    kind: 'forbidden',
+    meaning: 'Changing a password or creating an API token needs a signed-in session, not an API token.',
+  },
   not_found: { kind: 'not_found', meaning: 'No route matches the request.' },
   user_not_found: { kind: 'not_found', meaning: 'No such user.' },
   group_not_found: { kind: 'not_found', meaning: 'No such group.' },
@@ -177,10 +193,6 @@ export const errorCatalogue = {
     kind: 'rate_limited',
     meaning: 'Too many sign-in attempts from this address; wait and retry.',
   },
-  account_locked: {
-    kind: 'rate_limited',
-    meaning: 'The account is locked after repeated failed sign-ins; wait and retry.',
-  },
   invalid_calendar: {
     kind: 'invalid',
     meaning:
@@ -207,6 +219,15 @@ export const errorCatalogue = {
   no_next_group: {
     kind: 'conflict',
     meaning: 'The ticket is at the top of the escalation path; escalate to the manager or name a group.',
+  },
+  public_url_not_set: {
+    kind: 'conflict',
+    meaning: 'A password-reset link needs OPSDESK_PUBLIC_URL, the address users reach the web app at.',
+  },
+  user_inactive: { kind: 'conflict', meaning: 'The account is deactivated.' },
+  too_many_streams: {
+    kind: 'rate_limited',
+    meaning: 'The user holds OPSDESK_LIVE_STREAMS_PER_USER live event streams open already; close one.',
   },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },

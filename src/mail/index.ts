@@ -37,6 +37,8 @@ export {
   mailEventTypes,
   mailMaxAttempts,
   mailRetryDelaysMs,
+  nudgeMail,
+  queuePasswordResetMail,
   retryMailDelivery,
 } from './outbound.js';
 export { canMail } from './policies.js';

@@ -15,6 +15,7 @@ import { bracket, mintMessageId, ticketThreadId } from './message-ids.js';
 import { canMail } from './policies.js';
 import { replyMarker } from './reply-text.js';
 import {
+  escapeHtml,
   loadTemplates,
   type MailTemplate,
   type MailTemplateName,
@@ -389,6 +390,60 @@ function threadHeaders(
     .slice(-8);
   const references = [root, ...recent].map(bracket);
   return { inReplyTo: references[references.length - 1], references };
+}
+
+// ---- account mail (no ticket) ----------------------------------------------------------------------------------
+
+/**
+ * Queue a mail about the account itself (an admin's password-reset link), in the caller's transaction, for
+ * the same worker, retries and delivery log as ticket mail. Fixed text, not an admin-editable template:
+ * what it says is part of the security of the link.
+ */
+export async function queuePasswordResetMail(
+  ctx: ServiceContext,
+  trx: Trx,
+  mail: { userId: number; email: string; name: string; link: string; expiresAt: number },
+): Promise<void> {
+  const now = ctx.clock.now();
+  const enabled = ctx.config.smtpOutUrl !== null;
+  const minutes = Math.round((mail.expiresAt - now) / 60_000);
+  const text = [
+    `Hello ${mail.name},`,
+    '',
+    'an administrator reset the password of your help desk account. Set a new one here:',
+    '',
+    mail.link,
+    '',
+    `The link works once, for ${minutes} minutes (until ${toIso(mail.expiresAt)}). Your old password, sessions and API tokens no longer work.`,
+    'If you did not expect this, tell your IT department.',
+  ].join('\n');
+  const html = `<p>${escapeHtml(`Hello ${mail.name},`)}</p>
+<p>an administrator reset the password of your help desk account. Set a new one here:</p>
+<p><a href="${escapeHtml(mail.link)}">${escapeHtml(mail.link)}</a></p>
+<p>${escapeHtml(`The link works once, for ${minutes} minutes (until ${toIso(mail.expiresAt)}). Your old password, sessions and API tokens no longer work.`)}</p>
+<p>If you did not expect this, tell your IT department.</p>`;
+  await trx
+    .insertInto('mail_deliveries')
+    .values({
+      event_id: null,
+      template: 'password_reset',
+      ticket_id: null,
+      user_id: mail.userId,
+      to_address: mail.email,
+      subject: 'Set a new password for the help desk',
+      text_body: text,
+      html_body: html,
+      message_id: mintMessageId(ctx.config.mailDomain, null),
+      in_reply_to: null,
+      references: null,
+      status: enabled ? 'pending' : 'disabled',
+      attempts: 0,
+      next_attempt_at: enabled ? now : null,
+      last_error: enabled ? null : 'outbound mail is disabled: OPSDESK_SMTP_OUT_URL is not set',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
 }
 
 // ---- the worker ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { registerAuthentication } from '../../src/api/authentication.js';
 import { registerProblemHandlers } from '../../src/api/problems.js';
 import { liveRoutes } from '../../src/api/routes/live.js';
 import { sharedSchemas } from '../../src/api/schemas.js';
-import { makeApp, type TestApp } from '../support/context.js';
+import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 
 interface Stream {
@@ -177,6 +177,131 @@ describe('live ticket stream', () => {
       expect(e.summary).toContain('set priority to high');
     } finally {
       bobStream.close();
+    }
+  });
+});
+
+// Streams follow the account: a role change, password change or deactivation ends them at once, a change
+// this process did not see (another instance) is caught by the re-check before each batch of events, and
+// one user may hold only so many open.
+describe.each(dialects)('live stream trust on %s', (dialect) => {
+  let t: TestApp;
+  let base: string;
+  let admin: Session;
+
+  beforeAll(async () => {
+    t = await makeApp(dialect, { OPSDESK_LIVE_STREAMS_PER_USER: '3' });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = t.app.server.address();
+    base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    admin = await userSession(t.app, t.ctx, 'admin');
+  });
+  afterAll(async () => t?.close());
+
+  async function endsSoon(stream: Stream): Promise<boolean> {
+    const end = Date.now() + 3000;
+    while (!stream.ended && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    return stream.ended;
+  }
+
+  it("a demoted technician's open stream ends at once", async () => {
+    const tech = await userSession(t.app, t.ctx, 'technician');
+    const stream = await open(base, tech.token);
+    try {
+      expect((await admin.call('PATCH', `/api/v1/users/${tech.userId}`, { role: 'requester' })).status).toBe(
+        200,
+      );
+      expect(await endsSoon(stream)).toBe(true);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('a change made elsewhere (another instance) is caught before the next events are sent', async () => {
+    const tech = await userSession(t.app, t.ctx, 'technician');
+    const requester = await userSession(t.app, t.ctx, 'requester');
+    const stream = await open(base, tech.token);
+    try {
+      const ticket = (
+        await requester.call('POST', '/api/v1/tickets', { title: 'Disk full', description: 'x' })
+      ).body.id as number;
+      await stream.waitFor((e) => e.ticketId === ticket && e.type === 'ticket.created');
+      // Demoted by another instance: straight in the database, so this process's caches never hear of it.
+      await t.ctx.db.updateTable('users').set({ role: 'requester' }).where('id', '=', tech.userId).execute();
+      await admin.call('POST', `/api/v1/tickets/${ticket}/comments`, {
+        body: 'staff only: wipe it',
+        internal: true,
+      });
+      const other = (await admin.call('POST', '/api/v1/tickets', { title: 'Other', description: 'y' })).body
+        .id as number;
+      await admin.call('PATCH', `/api/v1/tickets/${other}`, { priority: 'high' });
+      expect(await endsSoon(stream)).toBe(true);
+      expect(stream.events.some((e) => e.internal)).toBe(false);
+      expect(stream.events.some((e) => e.ticketId === other)).toBe(false);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it("a password change or deactivation ends the user's streams at once", async () => {
+    const tech = await userSession(t.app, t.ctx, 'technician');
+    const stream = await open(base, tech.token);
+    const other = await userSession(t.app, t.ctx, 'technician');
+    const otherStream = await open(base, other.token);
+    try {
+      const changed = await tech.call('PATCH', `/api/v1/users/${tech.userId}`, {
+        password: 'a-brand-new-password',
+        currentPassword: 'correct horse battery',
+      });
+      expect(changed.status).toBe(200);
+      expect(await endsSoon(stream)).toBe(true);
+      expect((await admin.call('PATCH', `/api/v1/users/${other.userId}`, { active: false })).status).toBe(
+        200,
+      );
+      expect(await endsSoon(otherStream)).toBe(true);
+    } finally {
+      stream.close();
+      otherStream.close();
+    }
+  });
+
+  it('one user may hold only OPSDESK_LIVE_STREAMS_PER_USER streams open', async () => {
+    const tech = await userSession(t.app, t.ctx, 'technician');
+    const streams = [
+      await open(base, tech.token),
+      await open(base, tech.token),
+      await open(base, tech.token),
+    ];
+    try {
+      const over = await fetch(`${base}/api/v1/events/stream`, {
+        headers: { authorization: `Bearer ${tech.token}` },
+      });
+      expect(over.status).toBe(429);
+      expect(over.headers.get('content-type')).toContain('problem+json');
+      expect((await over.json()).code).toBe('too_many_streams');
+      // Another user is not affected, and closing one stream makes room again.
+      const someoneElse = await open(base, admin.token);
+      someoneElse.close();
+      streams[0].close();
+      const end = Date.now() + 3000;
+      let again: Response | null = null;
+      while (Date.now() < end) {
+        const ac = new AbortController();
+        const r = await fetch(`${base}/api/v1/events/stream`, {
+          headers: { authorization: `Bearer ${tech.token}` },
+          signal: ac.signal,
+        });
+        if (r.status === 200) {
+          again = r;
+          ac.abort();
+          break;
+        }
+        await r.body?.cancel();
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      expect(again?.status).toBe(200);
+    } finally {
+      for (const s of streams) s.close();
     }
   });
 });

@@ -204,6 +204,8 @@ describe('the opsdesk command', () => {
     try {
       // The data dir already has a technician and no admin: the first start makes one and says how to sign in.
       expect(stderr).toMatch(/Sign in as admin@opsdesk\.local with the one-time password: \S+/);
+      // …and where to change it: the web app's page for that.
+      expect(stderr).toContain(`change it at ${url}/account/password`);
       const res = await fetch(`${url}/api/v1/health`);
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: 'ok', database: 'sqlite' });

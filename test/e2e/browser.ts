@@ -74,8 +74,8 @@ export interface Server extends TestApp {
   base: string;
 }
 
-export async function startServer(): Promise<Server> {
-  const t = await makeApp('sqlite', { OPSDESK_LOGIN_RATE_PER_MINUTE: '10000' });
+export async function startServer(env: Record<string, string> = {}): Promise<Server> {
+  const t = await makeApp('sqlite', { OPSDESK_LOGIN_RATE_PER_MINUTE: '10000', ...env });
   t.clock.set(Date.now());
   const tick = setInterval(() => t.clock.set(Date.now()), 20);
   await t.app.listen({ port: 0, host: '127.0.0.1' });

@@ -14,6 +14,8 @@ const Workspace = lazy(() => import('./pages/workspace'));
 const Dashboard = lazy(() => import('./pages/dashboard'));
 const Admin = lazy(() => import('./pages/admin'));
 const Tokens = lazy(() => import('./pages/tokens'));
+const AccountPassword = lazy(() => import('./pages/account-password'));
+const ResetPassword = lazy(() => import('./pages/reset-password'));
 const Escalations = lazy(() => import('./pages/escalations'));
 const SlaReport = lazy(() => import('./pages/sla-report'));
 
@@ -132,6 +134,10 @@ function Layout() {
             <li>
               <NavLink to="/account/tokens">API tokens</NavLink>
             </li>
+            {/* On a phone the name (below) is hidden: the menu carries the link instead. */}
+            <li className="narrow-only">
+              <NavLink to="/account/password">Change password</NavLink>
+            </li>
           </ul>
         </nav>
         {staff && <SearchBox />}
@@ -152,9 +158,14 @@ function Layout() {
           >
             {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}
           </button>
-          <span className="whoami" title={user.email}>
+          <NavLink
+            to="/account/password"
+            className="whoami"
+            title={`${user.email} · change password`}
+            aria-label={`${user.name}: change password`}
+          >
             {user.name}
-          </span>
+          </NavLink>
           <button type="button" className="ghost" onClick={() => void signOut()}>
             Sign out
           </button>
@@ -203,11 +214,20 @@ export function App() {
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
+      <Route
+        path="/reset-password"
+        element={
+          <Suspense fallback={<Loading />}>
+            <ResetPassword />
+          </Suspense>
+        }
+      />
       <Route path="/" element={<Home />} />
       <Route element={<RequireUser />}>
         <Route element={<Layout />}>
           <Route path="/requests/*" element={<Portal />} />
           <Route path="/account/tokens" element={<Tokens />} />
+          <Route path="/account/password" element={<AccountPassword />} />
           <Route element={<RequireUser roles={staffRoles} />}>
             <Route path="/queue" element={<Workspace />} />
             <Route path="/tickets/:id" element={<Workspace />} />

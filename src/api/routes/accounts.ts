@@ -9,12 +9,15 @@ import {
   getUser,
   listGroups,
   listUsers,
+  startPasswordReset,
   updateGroup,
   updateUser,
 } from '../../core/auth/index.js';
+import { toIso } from '../../core/clock.js';
 import type { ServiceContext } from '../../core/context.js';
+import { nudgeMail, queuePasswordResetMail } from '../../mail/index.js';
 import { requireActor } from '../authentication.js';
-import { Cursor, Id, IdParams, problemResponses, RoleSchema } from '../schemas.js';
+import { Cursor, Id, IdParams, IsoTime, problemResponses, RoleSchema } from '../schemas.js';
 import { groupView, userView } from '../views.js';
 import { decodeIdCursor, idPage } from './paging.js';
 
@@ -95,7 +98,8 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['users'],
-          summary: 'Change a user (admin; anyone may change their own name and password)',
+          summary:
+            'Change a user (admin; anyone may change their own name and, from a signed-in session with currentPassword, their password). A new password ends every session of the user and revokes their API tokens unless keepApiTokens is true.',
           params: IdParams,
           body: Type.Object(
             {
@@ -103,6 +107,8 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               role: Type.Optional(RoleSchema),
               active: Type.Optional(Type.Boolean()),
               password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
+              currentPassword: Type.Optional(Type.String({ maxLength: 1024 })),
+              keepApiTokens: Type.Optional(Type.Boolean()),
               groupIds: Type.Optional(Type.Array(Id, { maxItems: 50 })),
             },
             { minProperties: 1 },
@@ -112,6 +118,29 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       },
       async (request) =>
         userView(await updateUser(ctx, requireActor(request), request.params.id, request.body)),
+    );
+
+    app.post(
+      '/api/v1/users/:id/password-reset',
+      {
+        schema: {
+          tags: ['users'],
+          summary:
+            "Reset a user's password (admin): the old password, sessions and (unless keepApiTokens) API tokens stop working, and the user is mailed a one-time link to OPSDESK_PUBLIC_URL/reset-password",
+          params: IdParams,
+          body: Type.Object({ keepApiTokens: Type.Optional(Type.Boolean()) }),
+          response: { 202: Type.Object({ expiresAt: IsoTime }), ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const actor = requireActor(request);
+        const { expiresAt } = await startPasswordReset(ctx, actor, request.params.id, {
+          keepApiTokens: request.body.keepApiTokens,
+          deliver: (trx, mail) => queuePasswordResetMail(ctx, trx, mail),
+        });
+        nudgeMail(ctx);
+        return reply.code(202).send({ expiresAt: toIso(expiresAt) });
+      },
     );
 
     app.get(

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
   createApiToken,
+  finishPasswordReset,
   getUser,
   LoginThrottle,
   listApiTokens,
@@ -72,6 +73,26 @@ export function authRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         requireActor(request);
         if (request.presentedToken) await logout(ctx, request.presentedToken);
         reply.clearCookie(sessionCookie, { path: '/' });
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      '/api/v1/auth/password-reset',
+      {
+        schema: {
+          tags: ['auth'],
+          summary:
+            "Set a new password with the one-time token of an admin's reset link (the part after # in the mailed link); no sign-in needed",
+          body: Type.Object({
+            token: Type.String({ minLength: 1, maxLength: 200 }),
+            password: Type.String({ maxLength: 1024 }),
+          }),
+          response: { 204: Type.Null(), ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        await finishPasswordReset(ctx, request.body);
         return reply.code(204).send(null);
       },
     );

@@ -1,13 +1,15 @@
 // Live updates for the web app: a server-sent event stream of ticket changes. One subscriber on the event
 // bus fans each ticket event out to the connected users allowed to see that ticket — staff see every
 // ticket, a requester only the ones they filed or watch, and never internal notes — with the actor's
-// name and a one-line summary, so a list or ticket page can refresh and say who changed what.
+// name and a one-line summary, so a list or ticket page can refresh and say who changed what. Each batch
+// of events and each heartbeat re-reads every stream's session and role from the database.
 
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { type Actor, authenticate } from '../../core/auth/index.js';
+import { type Actor, isStaff, onAuthenticationsChanged, reauthenticate } from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
+import { RateLimited } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/events.js';
 import { levelName } from '../../helpdesk/index.js';
 import { requireActor } from '../authentication.js';
@@ -19,8 +21,11 @@ export interface LiveOptions {
 }
 
 interface Client {
+  /** As of the last re-check. */
   actor: Actor;
   res: ServerResponse;
+  token: string | null;
+  via: 'cookie' | 'bearer';
 }
 
 interface Change {
@@ -137,9 +142,48 @@ async function describe(ctx: ServiceContext, event: StoredEvent): Promise<LiveTi
 export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): FastifyPluginAsyncTypebox {
   const heartbeatMs = options.heartbeatMs ?? 20_000;
   const clients = new Set<Client>();
-  // Events are fanned out in order, one at a time, after the relay's pass: the subscriber only queues, so
-  // it never touches ctx.db while the relay holds the connection.
+  // Events are fanned out in order, in batches, after the relay's pass: the subscriber only queues, so it
+  // never touches ctx.db while the relay holds the connection.
   let chain: Promise<void> = Promise.resolve();
+  let pending: StoredEvent[] = [];
+  let recheckQueued = false;
+
+  function close(client: Client): void {
+    clients.delete(client);
+    client.res.end();
+  }
+
+  /**
+   * Re-read the client's session and user from the database (past the auth cache, so a change made by
+   * another instance counts too): an ended session, a deactivated user or a changed role ends the stream —
+   * the web app reconnects and gets what its new role may see.
+   */
+  async function recheck(client: Client): Promise<boolean> {
+    const fresh = client.token ? await reauthenticate(ctx, client.token, client.via).catch(() => null) : null;
+    if (!fresh || fresh.role !== client.actor.role) {
+      close(client);
+      return false;
+    }
+    client.actor = fresh;
+    return true;
+  }
+
+  async function recheckAll(): Promise<void> {
+    await Promise.all([...clients].map(recheck));
+  }
+
+  function enqueue(work: () => Promise<void>): void {
+    chain = chain.then(work).catch((err) => ctx.log.error({ err }, 'live stream work failed'));
+  }
+
+  async function drain(): Promise<void> {
+    const batch = pending;
+    pending = [];
+    if (clients.size === 0) return;
+    // Once per batch, before any of its events goes out.
+    await recheckAll();
+    for (const event of batch) await fanOut(event);
+  }
 
   async function fanOut(event: StoredEvent): Promise<void> {
     if (clients.size === 0 || event.subjectType !== 'ticket') return;
@@ -153,20 +197,31 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
     const involved = new Set([ticket.requester_id, ...watchers.map((w) => w.user_id)]);
     const frame = `id: ${event.id}\nevent: ticket\ndata: ${JSON.stringify(live)}\n\n`;
     for (const c of clients) {
-      const staff = c.actor.role !== 'requester';
-      if (!staff && (live.internal || !involved.has(c.actor.id))) continue;
+      if (!isStaff(c.actor) && (live.internal || !involved.has(c.actor.id))) continue;
       c.res.write(frame);
     }
   }
 
   ctx.events.subscribe('live-stream', ['ticket.created', 'ticket.updated', 'ticket.commented'], (event) => {
-    chain = chain
-      .then(() => fanOut(event))
-      .catch((err) => ctx.log.error({ err, eventId: event.id }, 'live stream fan-out failed'));
+    const first = pending.length === 0;
+    pending.push(event);
+    if (first) enqueue(drain);
+  });
+
+  // A logout, password change, role change or deactivation in this process: re-check every stream at once,
+  // ahead of any event queued after it.
+  const stopListening = onAuthenticationsChanged(ctx.db, () => {
+    if (recheckQueued || clients.size === 0) return;
+    recheckQueued = true;
+    enqueue(async () => {
+      recheckQueued = false;
+      await recheckAll();
+    });
   });
 
   return async (app) => {
     app.addHook('preClose', async () => {
+      stopListening();
       for (const c of clients) c.res.end();
       clients.clear();
     });
@@ -177,12 +232,21 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
         schema: {
           tags: ['live'],
           summary:
-            'Server-sent events: ticket changes the signed-in user may see (event "ticket", JSON data with actor and summary)',
+            'Server-sent events: ticket changes the signed-in user may see (event "ticket", JSON data with actor and summary). The stream ends when the session ends or the role changes; a user may hold OPSDESK_LIVE_STREAMS_PER_USER open.',
           response: { 200: Type.String({ description: 'text/event-stream' }), ...problemResponses },
         },
       },
       async (request, reply) => {
         const actor = requireActor(request);
+        let open = 0;
+        for (const c of clients) if (c.actor.id === actor.id) open++;
+        if (open >= ctx.config.liveStreamsPerUser) {
+          throw new RateLimited(
+            'too_many_streams',
+            `You have ${open} live streams open already (the most one user may hold); close a tab or window first.`,
+            30,
+          );
+        }
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {
@@ -192,16 +256,17 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
           'x-accel-buffering': 'no',
         });
         res.write('retry: 2000\n: connected\n\n');
-        const client: Client = { actor, res };
+        const client: Client = {
+          actor,
+          res,
+          token: request.presentedToken,
+          via: actor.via === 'cookie' ? 'cookie' : 'bearer',
+        };
         clients.add(client);
-        const token = request.presentedToken;
-        const via = actor.via === 'cookie' ? 'cookie' : 'bearer';
-        // Each heartbeat re-checks the session: a signed-out or expired session stops receiving events.
+        // Each heartbeat re-checks the session and role from the database, as each batch of events does.
         const beat = setInterval(() => {
           void (async () => {
-            const still = token ? await authenticate(ctx, token, via).catch(() => null) : null;
-            if (!still) res.end();
-            else res.write(': heartbeat\n\n');
+            if (await recheck(client)) res.write(': heartbeat\n\n');
           })();
         }, heartbeatMs);
         beat.unref();

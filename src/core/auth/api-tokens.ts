@@ -1,7 +1,7 @@
 // Personal API tokens for integrations: shown once at creation, stored as a SHA-256 digest, revocable.
 import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
-import { Invalid, NotFound } from '../errors.js';
+import { Forbidden, Invalid, NotFound } from '../errors.js';
 import type { Actor } from './actor.js';
 import { digest, newSecret } from './secret-tokens.js';
 import { apiTokenPrefix, forgetAuthentications } from './sessions.js';
@@ -22,6 +22,12 @@ export async function createApiToken(
   actor: Actor,
   input: { name: string; expiresInDays?: number | null },
 ): Promise<ApiToken & { token: string }> {
+  // A token does not mint tokens: a stolen one could otherwise outlive its own revocation.
+  if (actor.via === 'api_token')
+    throw new Forbidden(
+      'session_required',
+      'Creating an API token needs a signed-in session, not an API token.',
+    );
   const name = input.name.trim();
   if (name.length === 0 || name.length > 100) {
     throw new Invalid('validation_failed', 'A token name needs 1 to 100 characters.', [

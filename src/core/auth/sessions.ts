@@ -1,6 +1,7 @@
 // Sign-in, sessions and request authentication. A session token works as a cookie (browsers, with a CSRF
 // token for writes) or as a bearer token (API clients); personal API tokens are bearer tokens too.
 import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import type { ServiceContext } from '../context.js';
 import { RateLimited, Unauthenticated } from '../errors.js';
 import type { Actor } from './actor.js';
@@ -36,40 +37,26 @@ export async function login(
     throw new Unauthenticated('bad_credentials', 'The email or password is wrong.');
   }
   const row = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
-  if (row?.locked_until && row.locked_until > now) {
-    const seconds = Math.ceil((row.locked_until - now) / 1000);
-    throw new RateLimited(
-      'account_locked',
-      `The account is locked after repeated failed sign-ins; retry in ${seconds} s.`,
-      seconds,
-    );
-  }
-  const ok = await verifyPassword(row?.active ? row.password_hash : null, input.password);
+  // A locked account answers exactly as a wrong password or an unknown email does, after the same argon2
+  // work: a 429 only for existing accounts would tell an attacker which addresses have one.
+  const locked = row?.locked_until != null && row.locked_until > now;
+  const ok = await verifyPassword(row?.active && !locked ? row.password_hash : null, input.password);
   if (!row || !ok) {
-    if (row) {
-      const failures = row.failed_logins + 1;
-      const lock = failures >= ctx.config.loginMaxFailures;
-      await ctx.db
-        .updateTable('users')
-        .set({
-          failed_logins: lock ? 0 : failures,
-          locked_until: lock ? now + ctx.config.loginLockoutMs : row.locked_until,
-        })
-        .where('id', '=', row.id)
-        .execute();
-      ctx.log.warn({ userId: row.id, failures, locked: lock }, 'failed sign-in');
-    }
-    throw new Unauthenticated('bad_credentials', 'The email or password is wrong.');
+    if (row && !locked) await countFailedPassword(ctx, row.id);
+    throw badCredentials();
   }
+  // Clear the failures only if no parallel guess locked the account meanwhile: the lock wins.
+  const cleared = await ctx.db
+    .updateTable('users')
+    .set({ failed_logins: 0 })
+    .where('id', '=', row.id)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .executeTakeFirst();
+  if (Number(cleared.numUpdatedRows) === 0) throw badCredentials();
   const token = newSecret(sessionTokenPrefix);
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = now + ctx.config.sessionTtlMs;
   await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ failed_logins: 0, locked_until: null })
-      .where('id', '=', row.id)
-      .execute();
     await trx
       .insertInto('sessions')
       .values({
@@ -98,6 +85,40 @@ export async function login(
       groups.map((g) => g.group_id),
     ),
   };
+}
+
+function badCredentials(): Unauthenticated {
+  return new Unauthenticated(
+    'bad_credentials',
+    'The email or password is wrong, or the account is locked for a while after repeated failed sign-ins.',
+  );
+}
+
+/**
+ * Count one wrong password against an account, atomically: one UPDATE reads and writes the counter, so N
+ * parallel guesses count N (a read-then-write let 15 at once each see 1). The guess that reaches
+ * loginMaxFailures locks the account for loginLockoutMs and starts the count again. Returns whether it
+ * locked the account.
+ */
+export async function countFailedPassword(ctx: ServiceContext, userId: number): Promise<boolean> {
+  const now = ctx.clock.now();
+  const max = ctx.config.loginMaxFailures;
+  // Both CASEs read the row as it was before this UPDATE (SQL evaluates every SET against the old row).
+  const reaches = sql<boolean>`failed_logins + 1 >= ${max}`;
+  const row = await ctx.db
+    .updateTable('users')
+    .set({
+      failed_logins: sql<number>`CASE WHEN ${reaches} THEN 0 ELSE failed_logins + 1 END`,
+      locked_until: sql<
+        number | null
+      >`CASE WHEN ${reaches} THEN ${now + ctx.config.loginLockoutMs} ELSE locked_until END`,
+    })
+    .where('id', '=', userId)
+    .returning(['failed_logins', 'locked_until'])
+    .executeTakeFirst();
+  const locked = row?.locked_until != null && row.locked_until > now && row.failed_logins === 0;
+  ctx.log.warn({ userId, failures: row?.failed_logins, locked }, 'failed sign-in');
+  return locked;
 }
 
 export async function logout(ctx: ServiceContext, token: string): Promise<void> {
@@ -131,6 +152,8 @@ interface AuthCache {
   entries: Map<string, CachedAuthentication>;
   /** Bumped by every forget: a read that started before it must not be stored after it. */
   generation: number;
+  /** Told after every forget: open event streams re-check their users at once. */
+  listeners: Set<() => void>;
 }
 
 const authCaches = new WeakMap<object, AuthCache>();
@@ -138,7 +161,7 @@ const authCaches = new WeakMap<object, AuthCache>();
 function authCacheOf(db: object): AuthCache {
   let cache = authCaches.get(db);
   if (!cache) {
-    cache = { entries: new Map(), generation: 0 };
+    cache = { entries: new Map(), generation: 0, listeners: new Set() };
     authCaches.set(db, cache);
   }
   return cache;
@@ -153,6 +176,34 @@ export function forgetAuthentications(db: ServiceContext['db']): void {
   if (!cache) return;
   cache.entries.clear();
   cache.generation++;
+  for (const listener of cache.listeners) listener();
+}
+
+/**
+ * Be told whenever this process changes something that could end or alter an authentication (logout, a
+ * password, role, deactivation, a revoked token). Returns the function that stops telling. Changes made by
+ * another process are not told: long-lived readers re-check with reauthenticate on their own too.
+ */
+export function onAuthenticationsChanged(db: ServiceContext['db'], listener: () => void): () => void {
+  const cache = authCacheOf(db);
+  cache.listeners.add(listener);
+  return () => cache.listeners.delete(listener);
+}
+
+/**
+ * Resolve a token straight from the database, past the cache: for a long-lived stream that must see a
+ * change made by another instance (role, session, deactivation) before it sends the next event.
+ */
+export async function reauthenticate(
+  ctx: ServiceContext,
+  token: string,
+  via: 'cookie' | 'bearer',
+): Promise<Actor | null> {
+  if (token.length > 200) return null;
+  const isApiToken = token.startsWith(`${apiTokenPrefix}_`);
+  if (isApiToken && via === 'cookie') return null;
+  const found = await readAuthentication(ctx, digest(token), isApiToken, via, ctx.clock.now());
+  return found?.actor ?? null;
 }
 
 function copyActor(a: Actor): Actor {

@@ -6,9 +6,10 @@ import type { Role, UserRow } from '../db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import type { Actor } from './actor.js';
 import { roles } from './actor.js';
-import { hashPassword, passwordRules } from './passwords.js';
+import { endAccountAccess } from './password-resets.js';
+import { hashPassword, passwordRules, verifyPassword } from './passwords.js';
 import { canAccounts } from './policies.js';
-import { forgetAuthentications } from './sessions.js';
+import { countFailedPassword, forgetAuthentications } from './sessions.js';
 
 export interface User {
   id: number;
@@ -201,8 +202,15 @@ export interface UpdateUserInput {
   role?: Role;
   active?: boolean;
   password?: string;
+  /** Required to change one's own password. */
+  currentPassword?: string;
+  /** A password change revokes the user's API tokens unless this is true. */
+  keepApiTokens?: boolean;
   groupIds?: number[];
 }
+
+// Keys that say how to change the password rather than what to change.
+const passwordOptions = new Set(['currentPassword', 'keepApiTokens']);
 
 export async function updateUser(
   ctx: ServiceContext,
@@ -211,11 +219,15 @@ export async function updateUser(
   input: UpdateUserInput,
 ): Promise<User> {
   const self = actor.id === id;
-  const onlyOwnPassword = self && Object.keys(input).every((k) => k === 'password' || k === 'name');
+  const onlyOwnPassword =
+    self && Object.keys(input).every((k) => k === 'password' || k === 'name' || passwordOptions.has(k));
   if (!onlyOwnPassword && !canAccounts(actor, 'user.update')) {
     throw new Forbidden('forbidden', 'Only an admin may change other accounts, roles and groups.');
   }
-  if (input.password !== undefined) checkPassword(input.password);
+  if (input.password !== undefined) {
+    checkPassword(input.password);
+    if (self) await confirmCurrentPassword(ctx, actor, input.currentPassword);
+  }
   if (input.name !== undefined && (input.name.trim().length === 0 || input.name.length > 200)) {
     throw new Invalid('validation_failed', 'A name needs 1 to 200 characters.', [
       { field: '/name', message: 'must be 1–200 characters' },
@@ -262,13 +274,20 @@ export async function updateUser(
           .execute();
       }
     }
-    // A deactivated user or a changed password ends every session.
-    if (input.active === false || passwordHash !== undefined) {
+    // A changed password ends every session and (unless kept) revokes the API tokens; so does deactivation
+    // for sessions (a deactivated user's tokens fail authentication anyway).
+    let tokensRevoked = 0;
+    if (passwordHash !== undefined) {
+      tokensRevoked = await endAccountAccess(trx, id, now, { keepApiTokens: input.keepApiTokens });
+    } else if (input.active === false) {
       await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
     }
-    const changed = Object.fromEntries(
-      Object.entries(input).map(([k, v]) => [k, k === 'password' ? '(changed)' : v]),
+    const changed: Record<string, unknown> = Object.fromEntries(
+      Object.entries(input)
+        .filter(([k]) => !passwordOptions.has(k))
+        .map(([k, v]) => [k, k === 'password' ? '(changed)' : v]),
     );
+    if (passwordHash !== undefined) changed.tokensRevoked = tokensRevoked;
     await recordAudit(trx, {
       actorId: actor.id,
       at: now,
@@ -280,6 +299,39 @@ export async function updateUser(
   });
   forgetAuthentications(ctx.db);
   return getUser(ctx, actor, id);
+}
+
+/**
+ * Changing one's own password takes a signed-in session and the current password: a stolen API token or an
+ * unattended browser alone cannot lock the owner out. A wrong current password counts as a failed sign-in.
+ */
+async function confirmCurrentPassword(
+  ctx: ServiceContext,
+  actor: Actor,
+  current: string | undefined,
+): Promise<void> {
+  if (actor.via === 'api_token') {
+    throw new Forbidden(
+      'session_required',
+      'Changing your password needs a signed-in session, not an API token.',
+    );
+  }
+  if (current === undefined || current.length === 0) {
+    throw new Invalid('current_password_required', 'Give your current password to change it.', [
+      { field: '/currentPassword', message: 'required to change your own password' },
+    ]);
+  }
+  const row = await ctx.db
+    .selectFrom('users')
+    .select(['password_hash'])
+    .where('id', '=', actor.id)
+    .executeTakeFirst();
+  if (!(await verifyPassword(row?.password_hash ?? null, current))) {
+    await countFailedPassword(ctx, actor.id);
+    throw new Invalid('wrong_current_password', 'The current password is wrong.', [
+      { field: '/currentPassword', message: 'does not match' },
+    ]);
+  }
 }
 
 /** The first start: make sure an admin exists. Returns the generated password when it made one. */

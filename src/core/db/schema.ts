@@ -38,6 +38,17 @@ export interface SessionsTable {
   expires_at: number;
 }
 
+/** One-time password-reset links (migration 2026-11-29-auth-trust): only the token's SHA-256 is kept. */
+export interface PasswordResetsTable {
+  id: Generated<number>;
+  user_id: number;
+  token_hash: string;
+  created_by: number | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface ApiTokensTable {
   id: Generated<number>;
   user_id: number;
@@ -351,6 +362,7 @@ export interface Database {
   group_members: GroupMembersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
+  password_resets: PasswordResetsTable;
   categories: CategoriesTable;
   tickets: TicketsTable;
   ticket_tags: TicketTagsTable;

@@ -58,6 +58,13 @@ function Users() {
       api<User>(`/api/v1/users/${id}`, { method: 'PATCH', body }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['users'] }),
   });
+  // An admin's reset: the old password, sessions and tokens stop at once; the user is mailed a one-time link.
+  const reset = useMutation({
+    mutationFn: (u: User) =>
+      api<{ expiresAt: string }>(`/api/v1/users/${u.id}/password-reset`, { method: 'POST', body: {} }).then(
+        (r) => ({ user: u, expiresAt: r.expiresAt }),
+      ),
+  });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate();
@@ -156,7 +163,13 @@ function Users() {
           />
         </label>
       </div>
-      <ErrorMessage error={users.error ?? change.error} />
+      <ErrorMessage error={users.error ?? change.error ?? reset.error} />
+      {reset.data && (
+        <div className="alert alert-ok" role="status">
+          A one-time link to set a new password was mailed to {reset.data.user.email}; it expires{' '}
+          <Time iso={reset.data.expiresAt} />. Their old password, sessions and API tokens no longer work.
+        </div>
+      )}
       {users.isPending ? (
         <Loading />
       ) : (
@@ -169,6 +182,7 @@ function Users() {
                 <th scope="col">Email</th>
                 <th scope="col">Role</th>
                 <th scope="col">Active</th>
+                <th scope="col">Password</th>
               </tr>
             </thead>
             <tbody>
@@ -196,6 +210,23 @@ function Users() {
                       checked={u.active}
                       onChange={(e) => change.mutate({ id: u.id, body: { active: e.target.checked } })}
                     />
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      aria-label={`Reset the password of ${u.name}`}
+                      disabled={!u.active || reset.isPending}
+                      onClick={() => {
+                        if (
+                          window.confirm(
+                            `Reset the password of ${u.name}? Their password, sessions and API tokens stop working now, and ${u.email} gets a one-time link to set a new one.`,
+                          )
+                        )
+                          reset.mutate(u);
+                      }}
+                    >
+                      Reset
+                    </button>
                   </td>
                 </tr>
               ))}

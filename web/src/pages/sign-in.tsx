@@ -45,6 +45,11 @@ export function SignInPage() {
         </div>
         <h1 id="sign-in-title">Sign in</h1>
         {next && <p className="muted">Sign in to continue.</p>}
+        {params.get('password') === 'changed' && (
+          <div className="alert alert-ok" role="status">
+            Your password is changed and every session ended: sign in with the new one.
+          </div>
+        )}
         <ErrorMessage error={error} title="Could not sign in." />
         <div className="field">
           <label htmlFor="email">Email</label>

@@ -1,0 +1,116 @@
+// Change my password: the current one, the new one twice, and whether my API tokens keep working. The
+// server ends every session of mine (this one too), so on success the user signs in again with the new one.
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { api, setCsrfToken } from '../api';
+import { useUser } from '../session';
+import { ErrorMessage, Field, fieldError, useTitle } from '../ui';
+
+export default function AccountPassword() {
+  useTitle('Change password');
+  const user = useUser();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [keepTokens, setKeepTokens] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const mismatch = repeat.length > 0 && next !== repeat;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (next !== repeat) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api(`/api/v1/users/${user.id}`, {
+        method: 'PATCH',
+        body: { currentPassword: current, password: next, keepApiTokens: keepTokens },
+      });
+      // Every session ended with the change, this one too: sign in again with the new password.
+      setCsrfToken(null);
+      qc.clear();
+      qc.setQueryData(['session'], null);
+      navigate('/sign-in?password=changed', { replace: true });
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="page narrow">
+      <h1>Change password</h1>
+      <p className="muted">
+        Changing your password signs you out everywhere, this browser too; you then sign in with the new one.
+      </p>
+      <form className="card form password-form" onSubmit={submit} aria-label="Change password">
+        <ErrorMessage error={error} title="The password was not changed." />
+        <Field label="Current password" error={fieldError(error, '/currentPassword')}>
+          {(id, d, invalid) => (
+            <input
+              id={id}
+              type="password"
+              autoComplete="current-password"
+              required
+              aria-describedby={d}
+              aria-invalid={invalid || undefined}
+              value={current}
+              onChange={(e) => setCurrent(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="New password" hint="8 to 256 characters" error={fieldError(error, '/password')}>
+          {(id, d, invalid) => (
+            <input
+              id={id}
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={8}
+              maxLength={256}
+              aria-describedby={d}
+              aria-invalid={invalid || undefined}
+              value={next}
+              onChange={(e) => setNext(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field
+          label="Repeat the new password"
+          error={mismatch ? 'does not match the new password' : undefined}
+        >
+          {(id, d, invalid) => (
+            <input
+              id={id}
+              type="password"
+              autoComplete="new-password"
+              required
+              aria-describedby={d}
+              aria-invalid={invalid || undefined}
+              value={repeat}
+              onChange={(e) => setRepeat(e.target.value)}
+            />
+          )}
+        </Field>
+        <label className="check-row">
+          <input type="checkbox" checked={keepTokens} onChange={(e) => setKeepTokens(e.target.checked)} />
+          <span>
+            Keep my API tokens working
+            <span className="hint">
+              Leave unticked if a token may have leaked: they are revoked with the change.
+            </span>
+          </span>
+        </label>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy || mismatch}>
+            {busy ? 'Changing…' : 'Change password'}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
