@@ -130,6 +130,7 @@ export async function retryEventFailure(
     });
     return found;
   });
+  ctx.events.wakeRetries();
   await ctx.events.dispatchPending();
   const row = await failuresQuery(ctx).where('f.id', '=', id).executeTakeFirst();
   if (!row) return { outcome: 'delivered', failure: null };

@@ -129,6 +129,9 @@ export function retryDelayMs(policy: RetryPolicy, attempts: number): number {
   return Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** Math.max(0, attempts - 1));
 }
 
+/** How often passes look for due retries, at most (a look-up per pass would tax the happy path). */
+export const retryLookIntervalMs = 1_000;
+
 /** How long a nudge waits for more events before a dispatch pass. */
 export const nudgeDelayMs = 20;
 
@@ -137,6 +140,8 @@ export class EventBus {
   private scheduled = false;
   private running: Promise<void> | null = null;
   private stopped = false;
+  /** When the next pass looks for due retries (clock ms); 0: the next pass does. */
+  private nextRetryLookAt = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -166,6 +171,11 @@ export class EventBus {
       writes: options.writes ?? true,
       endOfPass: options.endOfPass ?? null,
     });
+  }
+
+  /** Make the next pass look for due retries at once (an admin asked for one). */
+  wakeRetries(): void {
+    this.nextRetryLookAt = 0;
   }
 
   /** The names of the registered subscribers, in registration order. */
@@ -232,9 +242,9 @@ export class EventBus {
    * the pass. A failure does not stop the pass: the event is still marked dispatched (every other subscriber
    * has it) and the failed (event, subscriber) is written to outbox_failures, from where later passes retry
    * it for that subscriber alone. So a subscriber may see a retried event after later ones: subscribers work
-   * from current state, not from the order of events. On the happy path this costs what it did before one
-   * unit per subscriber: a savepoint per writing subscriber and event (one, for the usual single writer) and
-   * one look-up of due retries per pass.
+   * from current state, not from the order of events. On the happy path this costs what it did before, plus
+   * a savepoint per writing subscriber beyond the first on an event, and one per endOfPass batch; due retries
+   * are looked up at most once a second.
    */
   private async dispatchBatch(limit: number): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
@@ -281,7 +291,12 @@ export class EventBus {
           .execute();
       }
       if (failures.length > 0) await this.recordFirstFailures(trx, failures, now);
-      await this.retryDue(trx, limit, now);
+      // Due retries are looked for once a second, not on every pass: none can be due sooner after this
+      // process recorded them (the first wait is longer), and another instance's rows wait for it.
+      if (now >= this.nextRetryLookAt) {
+        const tried = await this.retryDue(trx, limit, now);
+        this.nextRetryLookAt = tried >= limit ? 0 : now + retryLookIntervalMs;
+      }
       return rows.length;
     });
   }
@@ -337,9 +352,9 @@ export class EventBus {
    * for that one event, in one savepoint. Only this process's subscribers are tried (another instance may
    * run a different set); on PostgreSQL the rows are claimed with SKIP LOCKED like the outbox.
    */
-  private async retryDue(trx: Transaction<Database>, limit: number, now: number): Promise<void> {
+  private async retryDue(trx: Transaction<Database>, limit: number, now: number): Promise<number> {
     const names = this.subscriberNames();
-    if (names.length === 0) return;
+    if (names.length === 0) return 0;
     let query = trx
       .selectFrom('outbox_failures as f')
       .innerJoin('outbox as o', 'o.id', 'f.outbox_id')
@@ -387,6 +402,7 @@ export class EventBus {
         .where('id', '=', row.failureId)
         .execute();
     }
+    return due.length;
   }
 
   /** Resolves once no dispatch pass is running: what subscribers wrote has committed. */

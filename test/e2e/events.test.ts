@@ -60,6 +60,7 @@ describe('failed event deliveries in Chromium', () => {
         .set({ next_attempt_at: 0 })
         .where('dead_lettered_at', 'is', null)
         .execute();
+      server.ctx.events.wakeRetries();
       await server.ctx.events.dispatchPending();
     }
     const flaky = await createTicket(server.ctx, actor, { title: 'VPN drops every hour', description: 'y' });
