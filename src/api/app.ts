@@ -14,6 +14,7 @@ import { ServiceMetrics } from './metrics.js';
 import { registerProblemHandlers, sendProblem } from './problems.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
+import { eventRoutes } from './routes/events.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
 import { reportRoutes } from './routes/reports.js';
@@ -147,6 +148,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(reportRoutes(ctx));
   await app.register(savedViewRoutes(ctx));
   await app.register(slaRoutes(ctx));
+  await app.register(eventRoutes(ctx, metrics));
   await registerWebApp(app);
   return app;
 }

@@ -1,7 +1,9 @@
 // The service's own Prometheus metrics: requests by route and status, request latency, database query
-// latency, and Node's process metrics. One registry per app, so tests and benches do not collide.
+// latency, the event relay's lag and failed deliveries, and Node's process metrics. One registry per app, so
+// tests and benches do not collide.
 import client from 'prom-client';
 import type { GroupCommitStats } from '../core/db/group-commit.js';
+import type { RelayStatus } from '../core/event-dead-letters.js';
 
 export class ServiceMetrics {
   readonly registry = new client.Registry();
@@ -54,6 +56,58 @@ export class ServiceMetrics {
       'opsdesk_db_committed_transactions_total',
       'Transactions committed on SQLite (several share a COMMIT under load)',
       () => stats.units,
+    );
+  }
+
+  /**
+   * The outbox relay, read from the database when scraped (so every instance reports the shared state): how
+   * far behind it is, and each subscriber's dead-lettered and retrying deliveries. Once per registry.
+   */
+  watchRelay(read: () => Promise<RelayStatus>): void {
+    if (this.registry.getSingleMetric('opsdesk_event_relay_lag_seconds')) return;
+    // One read per scrape serves the three gauges, which prom-client collects one after another.
+    let current: Promise<RelayStatus> | null = null;
+    const status = () => {
+      current ??= read().finally(() => {
+        setImmediate(() => {
+          current = null;
+        });
+      });
+      return current;
+    };
+    new client.Gauge({
+      name: 'opsdesk_event_relay_lag_seconds',
+      help: 'Age of the oldest domain event not yet dispatched to subscribers (0 when none waits)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await status()).lagMs / 1000);
+      },
+    });
+    const perSubscriber = (
+      name: string,
+      help: string,
+      pick: (c: { deadLettered: number; retrying: number }) => number,
+    ) =>
+      new client.Gauge({
+        name,
+        help,
+        labelNames: ['subscriber'] as const,
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const [subscriber, counts] of (await status()).failures)
+            this.set({ subscriber }, pick(counts));
+        },
+      });
+    perSubscriber(
+      'opsdesk_event_dead_letters',
+      'Events set aside for a subscriber after its attempts were spent, until an admin retries them',
+      (c) => c.deadLettered,
+    );
+    perSubscriber(
+      'opsdesk_event_retrying',
+      'Events a subscriber failed on and that are being retried with backoff',
+      (c) => c.retrying,
     );
   }
 

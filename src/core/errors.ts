@@ -210,6 +210,7 @@ export const errorCatalogue = {
   calendar_not_found: { kind: 'not_found', meaning: 'No such business calendar.' },
   sla_policy_not_found: { kind: 'not_found', meaning: 'No such SLA policy.' },
   escalation_not_found: { kind: 'not_found', meaning: 'No such escalation.' },
+  event_failure_not_found: { kind: 'not_found', meaning: 'No such failed event delivery.' },
   sla_name_taken: {
     kind: 'conflict',
     meaning: 'Another business calendar or SLA policy already has this name.',

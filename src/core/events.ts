@@ -1,11 +1,13 @@
 // Domain events through a transactional outbox: a change and its event are written in one transaction,
-// then a relay hands each stored event to in-process subscribers (webhooks, later notifications and
-// automation). An event whose subscriber fails stays undispatched and is retried, so nothing is lost;
-// subscribers are therefore idempotent.
-import { type Kysely, sql, type Transaction } from 'kysely';
+// then a relay hands each stored event to in-process subscribers (SLA clocks, mail, webhooks, live updates).
+// A subscriber that fails on an event does not hold up the others: that event is retried for that subscriber
+// alone, with backoff, and after a few attempts set aside (dead-lettered) for an admin to retry; nothing is
+// lost, and subscribers are idempotent.
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { Database, DbCapabilities } from './db/index.js';
+import type { OutboxTable } from './db/schema.js';
 
 export const eventTypes = [
   'ticket.created',
@@ -52,15 +54,38 @@ export interface SubscriberOptions {
    * work for it beyond marking it dispatched.
    */
   wants?: (event: StoredEvent) => boolean;
-  /** False for a subscriber that never writes through `trx` (the live stream): it needs no savepoint. */
+  /**
+   * False for a subscriber whose handler never touches `trx` (the live stream, or one that only gathers
+   * events for endOfPass): it needs no savepoint. (On PostgreSQL even a failed read aborts the transaction
+   * until a savepoint is rolled back to, so "never touches" means no reads either.)
+   */
   writes?: boolean;
   /**
    * Called once at the end of a relay pass in which the subscriber handled events, in the pass's
-   * transaction: work per batch instead of per event (recompute many tickets' clocks at once). A failure
-   * rolls back the whole pass, whose events are then all retried.
+   * transaction and its own savepoint: work per batch instead of per event (recompute many tickets' clocks at
+   * once). A failure undoes the batch's writes and counts as a failed attempt of each of its events for this
+   * subscriber only; each is then retried on its own (handler, then endOfPass, for that one event).
    */
   endOfPass?: (trx: Transaction<Database>) => Promise<void>;
 }
+
+export interface RetryPolicy {
+  /** Attempts (the first delivery included) before an event is dead-lettered for a subscriber. */
+  maxAttempts: number;
+  /** Wait before the second attempt; doubled before each further one, up to maxBackoffMs. */
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+/**
+ * Five attempts over about a minute and a quarter (5 s, 10 s, 20 s, 40 s): long enough to ride out a deploy
+ * of a fixed subscriber or a lock timeout, short enough that an admin sees a real fault the same hour. An
+ * outage of the database itself fails the whole pass, which records nothing, so it never dead-letters.
+ */
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, backoffMs: 5_000, maxBackoffMs: 300_000 };
+
+/** The longest last_error kept per failure: enough for a message and the top of a stack. */
+const errorMaxLength = 2_000;
 
 interface Registered {
   name: string;
@@ -71,7 +96,41 @@ interface Registered {
   endOfPass: ((trx: Transaction<Database>) => Promise<void>) | null;
 }
 
+/** One failed delivery in a pass, written to outbox_failures before the pass commits. */
+interface Failure {
+  event: StoredEvent;
+  subscriber: string;
+  err: unknown;
+}
+
 type Db = Kysely<Database> | Transaction<Database>;
+
+type OutboxRow = Selectable<OutboxTable>;
+
+function storedEvent(row: OutboxRow): StoredEvent {
+  return {
+    id: row.id,
+    type: row.type as EventType,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    actorId: row.actor_id,
+    payload: JSON.parse(row.payload),
+    createdAt: row.created_at,
+  };
+}
+
+export function describeError(err: unknown): string {
+  const text = err instanceof Error ? err.stack || `${err.name}: ${err.message}` : String(err);
+  return text.length > errorMaxLength ? `${text.slice(0, errorMaxLength - 1)}…` : text;
+}
+
+/** How long to wait after the given number of failed attempts. */
+export function retryDelayMs(policy: RetryPolicy, attempts: number): number {
+  return Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** Math.max(0, attempts - 1));
+}
+
+/** How often passes look for due retries, at most (a look-up per pass would tax the happy path). */
+export const retryLookIntervalMs = 1_000;
 
 /** How long a nudge waits for more events before a dispatch pass. */
 export const nudgeDelayMs = 20;
@@ -81,21 +140,29 @@ export class EventBus {
   private scheduled = false;
   private running: Promise<void> | null = null;
   private stopped = false;
+  /** When the next pass looks for due retries (clock ms); 0: the next pass does. */
+  private nextRetryLookAt = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly caps: DbCapabilities,
     private readonly clock: Clock,
     private readonly log: Logger,
+    readonly retryPolicy: RetryPolicy = defaultRetryPolicy,
   ) {}
 
-  /** Register a subscriber for some event types (or all, with null). */
+  /**
+   * Register a subscriber for some event types (or all, with null). Its name is stored with its failed
+   * deliveries and shown to admins, so it must be stable across releases and unique.
+   */
   subscribe(
     name: string,
     types: EventType[] | null,
     handle: Subscriber,
     options: SubscriberOptions = {},
   ): void {
+    if (this.subscribers.some((sub) => sub.name === name))
+      throw new Error(`an event subscriber named "${name}" is already registered`);
     this.subscribers.push({
       name,
       types: types ? new Set(types) : null,
@@ -104,6 +171,16 @@ export class EventBus {
       writes: options.writes ?? true,
       endOfPass: options.endOfPass ?? null,
     });
+  }
+
+  /** Make the next pass look for due retries at once (an admin asked for one). */
+  wakeRetries(): void {
+    this.nextRetryLookAt = 0;
+  }
+
+  /** The names of the registered subscribers, in registration order. */
+  subscriberNames(): string[] {
+    return this.subscribers.map((sub) => sub.name);
   }
 
   /** Store events inside the caller's transaction; they are dispatched after it commits (call nudge()). */
@@ -138,7 +215,11 @@ export class EventBus {
     }, nudgeDelayMs).unref();
   }
 
-  /** Dispatch stored events to subscribers, oldest first; returns how many were dispatched. */
+  /**
+   * Dispatch stored events to subscribers, oldest first, then retry the failed deliveries that are due;
+   * returns how many new events were dispatched (each to every subscriber that wanted it, or set aside for
+   * retry for the ones that failed).
+   */
   async dispatchPending(limit = 200): Promise<number> {
     // One pass at a time in this process; a second caller waits for the running pass and then goes.
     while (this.running) await this.running;
@@ -155,6 +236,16 @@ export class EventBus {
     return count;
   }
 
+  /**
+   * One pass, one transaction. Each subscriber's handling of an event is its own unit: a writing subscriber
+   * runs in a savepoint, so a failure undoes only its own writes while the other subscribers' commit with
+   * the pass. A failure does not stop the pass: the event is still marked dispatched (every other subscriber
+   * has it) and the failed (event, subscriber) is written to outbox_failures, from where later passes retry
+   * it for that subscriber alone. So a subscriber may see a retried event after later ones: subscribers work
+   * from current state, not from the order of events. On the happy path this costs what it did before, plus
+   * a savepoint per writing subscriber beyond the first on an event, and one per endOfPass batch; due retries
+   * are looked up at most once a second.
+   */
   private async dispatchBatch(limit: number): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       let query = trx
@@ -166,55 +257,152 @@ export class EventBus {
       // Several instances on PostgreSQL: each takes rows no other instance holds.
       if (this.caps.supportsSkipLocked) query = query.forUpdate().skipLocked();
       const rows = await query.execute();
-      const done: number[] = [];
-      const handled = new Set<Registered>();
+      const failures: Failure[] = [];
+      const handled = new Map<Registered, StoredEvent[]>();
       for (const row of rows) {
-        const event: StoredEvent = {
-          id: row.id,
-          type: row.type as EventType,
-          subjectType: row.subject_type,
-          subjectId: row.subject_id,
-          actorId: row.actor_id,
-          payload: JSON.parse(row.payload),
-          createdAt: row.created_at,
-        };
-        const subs = this.subscribers.filter(
-          (sub) => (!sub.types || sub.types.has(event.type)) && (!sub.wants || sub.wants(event)),
-        );
-        // One savepoint per event, not per subscriber: an event's writes commit together or not at all. A
-        // failure undoes them and stops the event there; every subscriber runs again on the retry
-        // (they are idempotent), and later events wait, so order holds.
-        const savepoint = subs.some((sub) => sub.writes);
-        if (savepoint) await sql`savepoint outbox_event`.execute(trx);
-        let ok = true;
-        for (const sub of subs) {
-          try {
-            await sub.handle(event, trx);
-            handled.add(sub);
-          } catch (err) {
-            ok = false;
-            this.log.error(
-              { err, eventId: event.id, subscriber: sub.name },
-              'event subscriber failed; will retry',
-            );
-            break;
+        const event = storedEvent(row);
+        for (const sub of this.subscribers) {
+          if ((sub.types && !sub.types.has(event.type)) || (sub.wants && !sub.wants(event))) continue;
+          const err = await this.runUnit(trx, sub.writes, () => sub.handle(event, trx));
+          if (err) failures.push({ event, subscriber: sub.name, err: err.cause });
+          else {
+            const seen = handled.get(sub);
+            if (seen) seen.push(event);
+            else handled.set(sub, [event]);
           }
         }
-        if (savepoint)
-          await sql`${sql.raw(ok ? 'release' : 'rollback to')} savepoint outbox_event`.execute(trx);
-        if (!ok) break; // keep order: later events wait for the failed one
-        done.push(row.id);
       }
-      for (const sub of this.subscribers) if (sub.endOfPass && handled.has(sub)) await sub.endOfPass(trx);
-      if (done.length > 0) {
+      for (const [sub, events] of handled) {
+        const endOfPass = sub.endOfPass;
+        if (!endOfPass) continue;
+        const err = await this.runUnit(trx, true, () => endOfPass(trx));
+        if (err) for (const event of events) failures.push({ event, subscriber: sub.name, err: err.cause });
+      }
+      const now = this.clock.now();
+      if (rows.length > 0) {
         await trx
           .updateTable('outbox')
-          .set({ dispatched_at: this.clock.now() })
-          .where('id', 'in', done)
+          .set({ dispatched_at: now })
+          .where(
+            'id',
+            'in',
+            rows.map((r) => r.id),
+          )
           .execute();
       }
-      return done.length;
+      if (failures.length > 0) await this.recordFirstFailures(trx, failures, now);
+      // Due retries are looked for once a second, not on every pass: none can be due sooner after this
+      // process recorded them (the first wait is longer), and another instance's rows wait for it.
+      if (now >= this.nextRetryLookAt) {
+        const tried = await this.retryDue(trx, limit, now);
+        this.nextRetryLookAt = tried >= limit ? 0 : now + retryLookIntervalMs;
+      }
+      return rows.length;
     });
+  }
+
+  /**
+   * Run one subscriber's work; with a savepoint when it may write, so that a failure undoes only its writes.
+   * Returns the failure (wrapped, since anything may be thrown), or null.
+   */
+  private async runUnit(
+    trx: Transaction<Database>,
+    savepoint: boolean,
+    work: () => Promise<void> | void,
+  ): Promise<{ cause: unknown } | null> {
+    if (savepoint) await sql`savepoint outbox_unit`.execute(trx);
+    try {
+      await work();
+    } catch (cause) {
+      if (savepoint) await sql`rollback to savepoint outbox_unit`.execute(trx);
+      return { cause };
+    }
+    if (savepoint) await sql`release savepoint outbox_unit`.execute(trx);
+    return null;
+  }
+
+  private async recordFirstFailures(trx: Transaction<Database>, failures: Failure[], now: number) {
+    const policy = this.retryPolicy;
+    const dead = policy.maxAttempts <= 1;
+    for (const f of failures) {
+      this.log.error(
+        { err: f.err, eventId: f.event.id, subscriber: f.subscriber, attempts: 1 },
+        dead ? 'event subscriber failed; event dead-lettered for it' : 'event subscriber failed; will retry',
+      );
+    }
+    await trx
+      .insertInto('outbox_failures')
+      .values(
+        failures.map((f) => ({
+          outbox_id: f.event.id,
+          subscriber: f.subscriber,
+          attempts: 1,
+          last_error: describeError(f.err),
+          first_failed_at: now,
+          last_attempt_at: now,
+          next_attempt_at: dead ? null : now + retryDelayMs(policy, 1),
+          dead_lettered_at: dead ? now : null,
+        })),
+      )
+      .execute();
+  }
+
+  /**
+   * Retry the failed deliveries that are due, each alone: the subscriber's handler and then its endOfPass
+   * for that one event, in one savepoint. Only this process's subscribers are tried (another instance may
+   * run a different set); on PostgreSQL the rows are claimed with SKIP LOCKED like the outbox.
+   */
+  private async retryDue(trx: Transaction<Database>, limit: number, now: number): Promise<number> {
+    const names = this.subscriberNames();
+    if (names.length === 0) return 0;
+    let query = trx
+      .selectFrom('outbox_failures as f')
+      .innerJoin('outbox as o', 'o.id', 'f.outbox_id')
+      .select(['f.id as failureId', 'f.subscriber', 'f.attempts'])
+      .selectAll('o')
+      .where('f.dead_lettered_at', 'is', null)
+      .where('f.next_attempt_at', '<=', now)
+      .where('f.subscriber', 'in', names)
+      .orderBy('f.next_attempt_at')
+      .orderBy('f.id')
+      .limit(limit);
+    if (this.caps.supportsSkipLocked) query = query.forUpdate(['f']).skipLocked();
+    const due = await query.execute();
+    for (const row of due) {
+      const sub = this.subscribers.find((s) => s.name === row.subscriber);
+      if (!sub) continue;
+      const event = storedEvent(row);
+      const err = await this.runUnit(trx, true, async () => {
+        await sub.handle(event, trx);
+        if (sub.endOfPass) await sub.endOfPass(trx);
+      });
+      if (!err) {
+        this.log.info(
+          { eventId: event.id, subscriber: sub.name, attempts: row.attempts + 1 },
+          'event retry delivered',
+        );
+        await trx.deleteFrom('outbox_failures').where('id', '=', row.failureId).execute();
+        continue;
+      }
+      const attempts = row.attempts + 1;
+      const dead = attempts >= this.retryPolicy.maxAttempts;
+      this.log.error(
+        { err: err.cause, eventId: event.id, subscriber: sub.name, attempts },
+        dead ? 'event subscriber failed; event dead-lettered for it' : 'event subscriber failed; will retry',
+      );
+      await trx
+        .updateTable('outbox_failures')
+        .set({
+          attempts,
+          last_error: describeError(err.cause),
+          last_attempt_at: now,
+          next_attempt_at: dead ? null : now + retryDelayMs(this.retryPolicy, attempts),
+          dead_lettered_at: dead ? now : null,
+        })
+        .where('id', '=', row.failureId)
+        .execute();
+    }
+    return due.length;
   }
 
   /** Resolves once no dispatch pass is running: what subscribers wrote has committed. */

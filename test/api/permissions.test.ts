@@ -240,6 +240,11 @@ const table: Row[] = [
       admin: 403,
     },
   },
+  {
+    route: 'GET /api/v1/event-failures',
+    call: () => ({ method: 'GET', url: '/api/v1/event-failures' }),
+    expect: adminOnly,
+  },
   { route: 'GET /api/v1/tokens', call: () => ({ method: 'GET', url: '/api/v1/tokens' }), expect: signedIn },
   {
     route: 'POST /api/v1/tokens',

@@ -1,6 +1,7 @@
 // A real IMAP server for the poller's tests: Debian's dovecot-imapd run in the foreground with its own
 // configuration, a passwd-file user and Maildir storage under a temp folder, plain IMAP on a free high port.
 // It needs to start as root (dovecot drops to its own users); the system's dovecot service is not touched.
+// Without dovecot the tests fail at once with how to install it, as the browser tests do for Chromium.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -13,6 +14,36 @@ export interface Dovecot {
   user: string;
   pass: string;
   stop(): Promise<void>;
+}
+
+export const dovecotInstallHint =
+  'The IMAP tests run a real dovecot, which is missing (not on PATH, nor in /usr/sbin). Install it with:\n\n' +
+  '    sudo apt-get install -y dovecot-imapd\n\n' +
+  '(Debian/Ubuntu; or set OPSDESK_DOVECOT to a dovecot binary.) CI installs it in .ci/run.';
+
+/**
+ * The dovecot binary: OPSDESK_DOVECOT, else the first on PATH or in the sbin folders (Debian puts it in
+ * /usr/sbin, which a non-root PATH often lacks). Throws the install hint when there is none.
+ */
+export function findDovecot(
+  env: NodeJS.ProcessEnv = process.env,
+  extraDirs: string[] = ['/usr/local/sbin', '/usr/sbin', '/sbin'],
+): string {
+  if (env.OPSDESK_DOVECOT) {
+    if (fs.existsSync(env.OPSDESK_DOVECOT)) return env.OPSDESK_DOVECOT;
+    throw new Error(dovecotInstallHint);
+  }
+  const dirs = [...(env.PATH ?? '').split(path.delimiter).filter(Boolean), ...extraDirs];
+  for (const dir of dirs) {
+    const candidate = path.join(dir, 'dovecot');
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this folder: try the next
+    }
+  }
+  throw new Error(dovecotInstallHint);
 }
 
 async function freePort(): Promise<number> {
@@ -43,6 +74,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 }
 
 export async function startDovecot(): Promise<Dovecot> {
+  const binary = findDovecot();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-dovecot-'));
   // Dovecot's login and auth processes run as its own users and must reach their sockets here.
   fs.chmodSync(dir, 0o755);
@@ -91,12 +123,15 @@ userdb {
 }
 `;
   fs.writeFileSync(path.join(dir, 'dovecot.conf'), conf);
-  const child: ChildProcess = spawn('dovecot', ['-F', '-c', path.join(dir, 'dovecot.conf')], {
+  const child: ChildProcess = spawn(binary, ['-F', '-c', path.join(dir, 'dovecot.conf')], {
     stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Spawning can still fail (not executable, no permission): fail with that, not an unhandled 'error' event.
+  const spawnFailed = new Promise<never>((_, reject) => child.once('error', reject));
+  spawnFailed.catch(() => {});
   try {
-    await waitForPort(port, 10_000);
+    await Promise.race([waitForPort(port, 10_000), spawnFailed]);
   } catch (err) {
     child.kill('SIGTERM');
     const log = fs.existsSync(path.join(dir, 'dovecot.log'))

@@ -12,7 +12,8 @@ export type AccountAction =
   | 'settings.manage'
   | 'settings.read'
   | 'webhook.manage'
-  | 'audit.read';
+  | 'audit.read'
+  | 'events.manage';
 
 export function canAccounts(actor: Actor, action: AccountAction, subjectUserId?: number): boolean {
   switch (action) {
@@ -21,6 +22,7 @@ export function canAccounts(actor: Actor, action: AccountAction, subjectUserId?:
     case 'group.manage':
     case 'settings.manage':
     case 'webhook.manage':
+    case 'events.manage':
       return actor.role === 'admin';
     case 'audit.read':
       return actor.role === 'admin' || actor.role === 'manager';

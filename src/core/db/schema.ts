@@ -163,6 +163,20 @@ export interface OutboxTable {
   dispatched_at: number | null;
 }
 
+/** One event's failed delivery to one subscriber: retried with backoff, then dead-lettered (src/core/events.ts). */
+export interface OutboxFailuresTable {
+  id: Generated<number>;
+  outbox_id: number;
+  subscriber: string;
+  attempts: number;
+  last_error: string;
+  first_failed_at: number;
+  last_attempt_at: number;
+  /** When the relay tries again; null once dead-lettered. */
+  next_attempt_at: number | null;
+  dead_lettered_at: number | null;
+}
+
 export interface WebhooksTable {
   id: Generated<number>;
   url: string;
@@ -373,6 +387,7 @@ export interface Database {
   audit_log: AuditLogTable;
   settings: SettingsTable;
   outbox: OutboxTable;
+  outbox_failures: OutboxFailuresTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   saved_views: SavedViewsTable;

@@ -14,6 +14,7 @@ const Policies = lazy(() => import('./admin-sla').then((m) => ({ default: m.Poli
 const Olas = lazy(() => import('./admin-sla').then((m) => ({ default: m.Olas })));
 const MailTemplates = lazy(() => import('./admin-mail').then((m) => ({ default: m.MailTemplates })));
 const MailLog = lazy(() => import('./admin-mail').then((m) => ({ default: m.MailLog })));
+const EventFailures = lazy(() => import('./admin-events').then((m) => ({ default: m.EventFailures })));
 
 const roles: Role[] = ['requester', 'technician', 'manager', 'admin'];
 
@@ -632,6 +633,7 @@ export default function Admin() {
         ['olas', 'OLAs & path'],
         ['mail-templates', 'Mail templates'],
         ['mail-log', 'Mail log'],
+        ['events', 'Event deliveries'],
       ]
     : [
         ['categories', 'Categories'],
@@ -661,6 +663,7 @@ export default function Admin() {
           {admin && <Route path="olas" element={<Olas />} />}
           {admin && <Route path="mail-templates" element={<MailTemplates />} />}
           {admin && <Route path="mail-log" element={<MailLog />} />}
+          {admin && <Route path="events" element={<EventFailures />} />}
           <Route path="*" element={<p>Only an admin can open this page.</p>} />
         </Routes>
       </Suspense>

@@ -7,6 +7,7 @@ import * as sla from './2026-11-24-sla.js';
 import * as searchTerms from './2026-11-25-search-terms.js';
 import * as searchWords from './2026-11-26-search-words.js';
 import * as authTrust from './2026-11-29-auth-trust.js';
+import * as eventDeadLetters from './2026-11-29-event-dead-letters.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25-search-terms': searchTerms,
   '2026-11-26-search-words': searchWords,
   '2026-11-29-auth-trust': authTrust,
+  '2026-11-29-event-dead-letters': eventDeadLetters,
 };
