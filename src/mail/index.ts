@@ -37,10 +37,12 @@ export {
   mailEventTypes,
   mailMaxAttempts,
   mailRetryDelaysMs,
+  queueMailNotice,
   retryMailDelivery,
 } from './outbound.js';
 export { canMail } from './policies.js';
 export { replyMarker, stripQuotedReply, ticketRefInSubject, titleFromSubject } from './reply-text.js';
+export { type Arrival, judgeSender, relayForCredential } from './sender-trust.js';
 export {
   defaultTemplates,
   escapeHtml,

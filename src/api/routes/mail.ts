@@ -71,12 +71,15 @@ const InboundSchema = Type.Object({
   sender: Nullable(Type.String()),
   envelopeFrom: Nullable(Type.String()),
   envelopeTo: Type.Array(Type.String()),
+  clientAddress: Nullable(Type.String({ description: 'the SMTP client that delivered it' })),
+  smtpRelay: Nullable(Type.String({ description: 'the relay that authenticated with SMTP AUTH' })),
   subject: Nullable(Type.String()),
   sizeBytes: Type.Integer(),
   status: InboundStatus,
   reason: Nullable(
     Type.String({
-      description: 'rejected: the reason; processed: ticket_created, comment_added or duplicate',
+      description:
+        'rejected: the reason (set aside for review: sender_mismatch, unverified_sender, unknown_domain); processed: ticket_created, comment_added or duplicate',
     }),
   ),
   notes: Type.Array(Type.String()),
