@@ -273,6 +273,26 @@ describe.each(dialects)('who a mail is from, over SMTP on %s', (dialect) => {
     }
   });
 
+  it("a watcher's reply by mail is filed as a public comment, not accepted and dropped", async () => {
+    const wes = await createUser(t.ctx, null, { email: 'wes@example.test', name: 'Wes', role: 'requester' });
+    const patched = await tech.call('PATCH', `/api/v1/tickets/${ticketId}`, { watcherIds: [wes.id] });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    const r = await swaks(port, [
+      '--from',
+      'wes@example.test',
+      ...to,
+      '--header',
+      `Subject: Re: [#${ticketId}] Badge does not open door 3`,
+      '--body',
+      'Door 3 fails for me too.',
+    ]);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toMatch(/250 2\.0\.0 Ok: comment_added/);
+    expect(await comments()).toContainEqual(
+      expect.objectContaining({ body: 'Door 3 fails for me too.', authorId: wes.id }),
+    );
+  });
+
   it('an HTML-only mail (multipart/mixed) sent with swaks becomes a ticket with its text', async () => {
     const file = path.join(t.dataDir, 'html-only.eml');
     fs.writeFileSync(

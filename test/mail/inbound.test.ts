@@ -214,6 +214,29 @@ describe.each(dialects)('inbound mail on %s', (dialect) => {
     expect(out.detail).toContain('attacker@evil.test');
   });
 
+  it('a watcher may answer a ticket by mail: the reply becomes a public comment', async () => {
+    const open = await receiveMail(t.ctx, {
+      source: 'smtp',
+      raw: rawMail({ from: 'hedy@example.test', subject: 'Beamer flickers' }),
+    });
+    const watcher = await createUser(t.ctx, null, {
+      email: 'walt@example.test',
+      name: 'Walt',
+      role: 'requester',
+    });
+    await t.ctx.db
+      .insertInto('ticket_watchers')
+      .values({ ticket_id: open.ticketId!, user_id: watcher.id })
+      .execute();
+    const reply = await receiveMail(t.ctx, {
+      source: 'smtp',
+      raw: rawMail({ from: 'walt@example.test', subject: `Re: [#${open.ticketId}] Beamer flickers` }),
+    });
+    expect(reply).toMatchObject({ status: 'processed', reason: 'comment_added', ticketId: open.ticketId });
+    const [c] = await listComments(t.ctx, admin(), open.ticketId!);
+    expect(c).toMatchObject({ authorId: watcher.id, internal: false });
+  });
+
   it('an HTML-only mail inside multipart/mixed keeps its text', async () => {
     const raw = Buffer.from(
       [
