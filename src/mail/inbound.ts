@@ -182,6 +182,7 @@ export async function processInbound(ctx: ServiceContext, inboundId: number): Pr
       envelopeFrom: row.envelope_from,
       clientAddress: row.client_address,
       smtpRelay: row.smtp_relay,
+      acceptedBy: row.accepted_by,
     };
     const result = await runPipeline(ctx, inboundId, row.raw ?? Buffer.alloc(0), arrival, notes);
     const now = ctx.clock.now();
@@ -530,6 +531,16 @@ async function identifySender(
   mail: ParsedMail,
   notes: string[],
 ): Promise<boolean> {
+  const user = await ctx.db
+    .selectFrom('users')
+    .select(['role'])
+    .where('email', '=', sender)
+    .executeTakeFirst();
+  if (arrival.acceptedBy !== null && arrival.acceptedBy !== undefined) {
+    // An admin read the set-aside mail and vouched for its sender: the checks above their word are skipped.
+    notes.push(`sender ${sender} accepted by admin ${arrival.acceptedBy}`);
+    return user !== undefined;
+  }
   const envelope = envelopeSenderOf(arrival, mail);
   if (envelope !== null && envelope.trim() !== '' && envelope.trim().toLowerCase() !== sender)
     throw new Rejection(
@@ -546,11 +557,6 @@ async function identifySender(
       'unverified_sender',
       `the trusted relay's checks failed for ${sender} (${trust.how})`,
     );
-  const user = await ctx.db
-    .selectFrom('users')
-    .select(['role'])
-    .where('email', '=', sender)
-    .executeTakeFirst();
   const mustVerify =
     ctx.config.mailVerifySenders === 'all' || (user !== undefined && user.role !== 'requester');
   if (mustVerify && !trust.verified)
@@ -720,7 +726,9 @@ async function keepAttachments(
 
 // ---- the inbound log (admin) -------------------------------------------------------------------------------
 
-function toInboundMail(r: Omit<Selectable<MailInboundTable>, 'raw' | 'leased_until'>): InboundMail {
+function toInboundMail(
+  r: Omit<Selectable<MailInboundTable>, 'raw' | 'leased_until' | 'accepted_by'>,
+): InboundMail {
   return {
     id: r.id,
     source: r.source,
@@ -777,8 +785,17 @@ export async function listInbound(
   return (await q.execute()).map(toInboundMail);
 }
 
-/** Process a rejected mail again (say, after its sender got an account). */
-export async function retryInbound(ctx: ServiceContext, actor: Actor, id: number): Promise<InboundMail> {
+/**
+ * Process a rejected mail again (say, after its sender got an account). With acceptSender the admin vouches
+ * for a set-aside mail's sender, having read it: the sender checks are skipped and an unknown sender gets an
+ * account.
+ */
+export async function retryInbound(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: number,
+  options: { acceptSender?: boolean } = {},
+): Promise<InboundMail> {
   if (!canMail(actor, 'mail.manage')) throw new Forbidden('forbidden', 'Only an admin may retry mail.');
   const row = await ctx.db
     .selectFrom('mail_inbound')
@@ -795,7 +812,11 @@ export async function retryInbound(ctx: ServiceContext, actor: Actor, id: number
     );
   await ctx.db
     .updateTable('mail_inbound')
-    .set({ status: 'received', reason: null })
+    .set({
+      status: 'received',
+      reason: null,
+      ...(options.acceptSender ? { accepted_by: actor.id } : {}),
+    })
     .where('id', '=', id)
     .execute();
   await processInbound(ctx, id);

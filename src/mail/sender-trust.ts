@@ -12,6 +12,8 @@ export interface Arrival {
   envelopeFrom: string | null;
   clientAddress: string | null;
   smtpRelay: string | null;
+  /** An admin reviewed the set-aside mail and vouched for its sender. */
+  acceptedBy?: number | null;
 }
 
 export interface SenderTrust {

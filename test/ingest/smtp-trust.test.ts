@@ -238,6 +238,30 @@ describe.each(dialects)('who a mail is from, over SMTP on %s', (dialect) => {
     expect(refused.output).toMatch(/550 5\.7\.1 Sender refused/);
   });
 
+  it('an admin who read a set-aside mail may accept its sender: it is filed then, not before', async () => {
+    const r = await swaks(port, [
+      '--from',
+      'vendor@supplier.test',
+      ...to,
+      '--header',
+      'Subject: Your toner order 4711',
+    ]);
+    expect(r.output).toContain('set aside for review (unknown_domain)');
+    const held = (await admin.call('GET', '/api/v1/mail/inbound?status=rejected&limit=1')).body.items[0];
+    expect(held).toMatchObject({ sender: 'vendor@supplier.test', reason: 'unknown_domain' });
+    const again = await admin.call('POST', `/api/v1/mail/inbound/${held.id}/retry`);
+    expect(again.body).toMatchObject({ status: 'rejected', reason: 'unknown_domain' });
+    expect((await tech.call('POST', `/api/v1/mail/inbound/${held.id}/retry?acceptSender=true`)).status).toBe(
+      403,
+    );
+    const accepted = await admin.call('POST', `/api/v1/mail/inbound/${held.id}/retry?acceptSender=true`);
+    expect(accepted.status).toBe(200);
+    expect(accepted.body).toMatchObject({ status: 'processed', reason: 'ticket_created' });
+    expect(accepted.body.notes.join(' ')).toContain('accepted by admin');
+    const ticket = await tech.call('GET', `/api/v1/tickets/${accepted.body.ticketId}`);
+    expect(ticket.body.title).toBe('Your toner order 4711');
+  });
+
   it('a reply from someone who may not see the ticket is not added to it, and the 250 names no ticket', async () => {
     // Mallory, on an allowed domain, knows the ticket's number and its first mail's Message-ID.
     const first = (await admin.call('GET', '/api/v1/mail/inbound?status=processed&limit=50')).body.items.find(

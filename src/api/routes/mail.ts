@@ -230,11 +230,19 @@ export function mailRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['mail'],
           summary: 'Process a refused inbound mail again, e.g. after its sender got an account (admin)',
+          description:
+            'acceptSender=true: the admin, having read a mail set aside for review, vouches for its sender; the sender checks are skipped.',
           params: IdParams,
+          querystring: Type.Object({ acceptSender: Type.Optional(Type.Boolean()) }),
           response: { 200: InboundSchema, ...problemResponses },
         },
       },
-      async (request) => inboundView(await retryInbound(ctx, requireActor(request), request.params.id)),
+      async (request) =>
+        inboundView(
+          await retryInbound(ctx, requireActor(request), request.params.id, {
+            acceptSender: request.query.acceptSender === true,
+          }),
+        ),
     );
   };
 }

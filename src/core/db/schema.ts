@@ -215,6 +215,8 @@ export interface MailInboundTable {
   smtp_relay: string | null;
   /** While the retry job of one instance works on the row, others leave it alone. */
   leased_until: number | null;
+  /** The admin who, reviewing a set-aside mail, vouched for its sender (the trust checks are then skipped). */
+  accepted_by: number | null;
 }
 
 export interface MailMessagesTable {
