@@ -48,6 +48,7 @@ async function benchDialect(dialect: string): Promise<Row[]> {
     OPSDESK_LOG_LEVEL: 'silent',
     OPSDESK_SMTP_PORT: '0',
     OPSDESK_MAIL_SENDER_MAX_PER_HOUR: '100000',
+    OPSDESK_MAIL_ALLOWED_DOMAINS: 'example.test',
     ...(dialect === 'postgres' ? { DATABASE_URL: pgUrl } : {}),
   });
   const opened = await openContext(config, { log: pino({ level: 'silent' }), pgSchema: schema });

@@ -1,6 +1,7 @@
 // The service's configuration, read once from the environment and validated: a bad value stops the
 // service at start-up with the variable's name and what was expected.
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 
 export interface Config {
   host: string;
@@ -45,6 +46,20 @@ export interface Config {
   imapPollSeconds: number;
   /** A folder to move fetched mails to; null marks them \Seen instead. */
   imapMoveTo: string | null;
+  /**
+   * Domains whose unknown senders get a requester account from their first mail ('*' for any). Default: the
+   * domain of mailFrom. A sender from another domain is set aside (hold) or refused (reject).
+   */
+  mailAllowedDomains: string[];
+  mailUnknownDomains: 'hold' | 'reject';
+  /** Who must pass the trust check (a trusted relay's Authentication-Results or SMTP AUTH): staff, or all. */
+  mailVerifySenders: 'staff' | 'all';
+  /** Addresses (CIDR) of the MTAs whose Authentication-Results headers are believed over SMTP. */
+  mailTrustedRelays: string[];
+  /** The authserv-ids of Authentication-Results headers that count (the trusted MTAs' and the IMAP server's). */
+  mailAuthservIds: string[];
+  /** SMTP AUTH credentials per relay: name and the SHA-256 (hex) of its secret; never the secret itself. */
+  smtpRelays: { name: string; secretSha256: string }[];
 }
 
 export class ConfigError extends Error {
@@ -121,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
   const mailDomain = env.OPSDESK_MAIL_DOMAIN?.trim() || mailFrom.split('@')[1];
   if (!/^[A-Za-z0-9.-]+$/.test(mailDomain))
     throw new ConfigError('OPSDESK_MAIL_DOMAIN', 'a domain name', mailDomain);
+  const mailTrust = loadMailTrust(env, mailFrom);
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: int(env, 'PORT', 8080, 0, 65535),
@@ -153,6 +169,68 @@ export function loadConfig(env: Env = process.env): Config {
     imapUrl,
     imapPollSeconds: int(env, 'OPSDESK_IMAP_POLL_SECONDS', 60, 1, 86_400),
     imapMoveTo: env.OPSDESK_IMAP_MOVE_TO?.trim() || null,
+    ...mailTrust,
+  };
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(/[\s,]+/)
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+/** The mail trust settings (README, Email: who a mail is from). */
+function loadMailTrust(
+  env: Env,
+  mailFrom: string,
+): Pick<
+  Config,
+  | 'mailAllowedDomains'
+  | 'mailUnknownDomains'
+  | 'mailVerifySenders'
+  | 'mailTrustedRelays'
+  | 'mailAuthservIds'
+  | 'smtpRelays'
+> {
+  const domains =
+    env.OPSDESK_MAIL_ALLOWED_DOMAINS === undefined
+      ? [mailFrom.split('@')[1]]
+      : list(env.OPSDESK_MAIL_ALLOWED_DOMAINS);
+  for (const d of domains)
+    if (d !== '*' && !/^[A-Za-z0-9.-]+$/.test(d))
+      throw new ConfigError('OPSDESK_MAIL_ALLOWED_DOMAINS', "domain names (or '*'), comma-separated", d);
+  const unknownDomains = env.OPSDESK_MAIL_UNKNOWN_DOMAINS?.trim() || 'hold';
+  if (unknownDomains !== 'hold' && unknownDomains !== 'reject')
+    throw new ConfigError('OPSDESK_MAIL_UNKNOWN_DOMAINS', 'hold|reject', unknownDomains);
+  const verify = env.OPSDESK_MAIL_VERIFY_SENDERS?.trim() || 'staff';
+  if (verify !== 'staff' && verify !== 'all')
+    throw new ConfigError('OPSDESK_MAIL_VERIFY_SENDERS', 'staff|all', verify);
+  const relays = list(env.OPSDESK_MAIL_TRUSTED_RELAYS);
+  for (const r of relays) {
+    const [addr, bits] = r.split('/');
+    const okAddr = ipaddr.isValid(addr);
+    const max = okAddr && ipaddr.parse(addr).kind() === 'ipv6' ? 128 : 32;
+    if (!okAddr || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max)))
+      throw new ConfigError('OPSDESK_MAIL_TRUSTED_RELAYS', 'IP addresses or CIDR ranges, comma-separated', r);
+  }
+  const smtpRelays = list(env.OPSDESK_SMTP_RELAYS).map((entry) => {
+    const m = /^([A-Za-z0-9._-]{1,64}):([0-9a-fA-F]{64})$/.exec(entry);
+    if (!m)
+      throw new ConfigError(
+        'OPSDESK_SMTP_RELAYS',
+        'name:sha256-hex-of-secret entries, comma-separated',
+        entry.replace(/:.*/, ':***'),
+      );
+    return { name: m[1], secretSha256: m[2].toLowerCase() };
+  });
+  return {
+    mailAllowedDomains: domains.map((d) => d.toLowerCase()),
+    mailUnknownDomains: unknownDomains,
+    mailVerifySenders: verify,
+    mailTrustedRelays: relays,
+    mailAuthservIds: list(env.OPSDESK_MAIL_AUTHSERV_IDS).map((d) => d.toLowerCase()),
+    smtpRelays,
   };
 }
 
@@ -170,5 +248,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     adminPassword: config.adminPassword ? '***' : null,
     smtpOutUrl: config.smtpOutUrl ? redactUrlSecret(config.smtpOutUrl) : null,
     imapUrl: config.imapUrl ? redactUrlSecret(config.imapUrl) : null,
+    smtpRelays: config.smtpRelays.map((r) => ({ name: r.name, secretSha256: '***' })),
   };
 }

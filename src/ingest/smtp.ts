@@ -1,11 +1,13 @@
 // The built-in SMTP listener (mail in). It answers 250 only once the message is stored in the database, so
 // nothing acknowledged is lost; a message over OPSDESK_MAIL_MAX_BYTES (advertised with SIZE) gets 552,
 // malformed MIME 554 and an unknown sender (when refused by setting) 550 — each with the reason, counted
-// and logged. Automated mail (out-of-office, bounces, loops) is accepted and set aside, never answered.
+// and logged. Automated mail (out-of-office, bounces, loops) and mail whose sender is in doubt are accepted
+// and set aside, never answered with a bounce. A relay listed in OPSDESK_SMTP_RELAYS may authenticate (SMTP
+// AUTH); its mail then counts as verified. The 250 text never names a ticket: the client may be anyone.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { ServiceContext } from '../core/context.js';
-import { type InboundOutcome, receiveMail, refuseTooLarge } from '../mail/index.js';
+import { type InboundOutcome, receiveMail, refuseTooLarge, relayForCredential } from '../mail/index.js';
 
 export interface SmtpListener {
   port: number;
@@ -25,7 +27,7 @@ function smtpError(code: number, message: string): SmtpError {
 /** The SMTP answer to an outcome. */
 export function smtpReply(outcome: InboundOutcome): { code: number; message: string } {
   if (outcome.status === 'processed') {
-    return { code: 250, message: `2.0.0 Ok: ${outcome.reason} on ticket ${outcome.ticketId ?? '-'}` };
+    return { code: 250, message: `2.0.0 Ok: ${outcome.reason}, queued as ${outcome.inboundId}` };
   }
   if (outcome.status === 'received') return { code: 250, message: '2.0.0 Ok: stored, queued for processing' };
   switch (outcome.reason) {
@@ -36,6 +38,11 @@ export function smtpReply(outcome: InboundOutcome): { code: number; message: str
     case 'unknown_sender':
     case 'inactive_sender':
       return { code: 550, message: `5.7.1 Sender refused: ${outcome.detail}` };
+    case 'sender_mismatch':
+    case 'unverified_sender':
+    case 'unknown_domain':
+      // Kept for an admin's review; a bounce would go to an address that may be forged.
+      return { code: 250, message: `2.0.0 Ok: accepted, set aside for review (${outcome.reason})` };
     default:
       // Automated mail and loops are taken and set aside: a refusal would only feed the loop a bounce.
       return { code: 250, message: `2.0.0 Ok: accepted, not filed (${outcome.reason})` };
@@ -72,7 +79,14 @@ export async function startSmtpListener(
       const work =
         stream.sizeExceeded || size > max
           ? refuseTooLarge(ctx, { source: 'smtp', sizeBytes: size, envelopeFrom, envelopeTo })
-          : receiveMail(ctx, { source: 'smtp', raw: Buffer.concat(chunks), envelopeFrom, envelopeTo });
+          : receiveMail(ctx, {
+              source: 'smtp',
+              raw: Buffer.concat(chunks),
+              envelopeFrom,
+              envelopeTo,
+              clientAddress: session.remoteAddress ?? null,
+              smtpRelay: typeof session.user === 'string' ? session.user : null,
+            });
       work.then(
         (outcome) => {
           count(outcome.status === 'rejected' ? (outcome.reason ?? 'rejected') : outcome.status);
@@ -90,10 +104,24 @@ export async function startSmtpListener(
     });
   };
 
+  const relays = ctx.config.smtpRelays.length > 0;
   const server = new SMTPServer({
     size: max,
     authOptional: true,
-    disabledCommands: ['STARTTLS'],
+    // AUTH only where relays are configured. The listener has no TLS: it belongs on a private network or
+    // behind the MTA that relays to it (README, Email), so a relay's credential travels there in the clear.
+    disabledCommands: relays ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    authMethods: ['PLAIN', 'LOGIN'],
+    allowInsecureAuth: relays,
+    onAuth(auth, _session, callback) {
+      const relay = relayForCredential(ctx.config, auth.username ?? '', auth.password ?? '');
+      if (!relay) {
+        count('auth_failed');
+        ctx.log.warn({ username: auth.username?.slice(0, 64) }, 'smtp: relay authentication failed');
+        return callback(smtpError(535, '5.7.8 Authentication credentials invalid'));
+      }
+      callback(null, { user: relay });
+    },
     banner: 'opsdesk mail in',
     logger: false,
     maxClients: 100,

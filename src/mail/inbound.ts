@@ -1,9 +1,10 @@
 // Mail in: a message is stored first (status received), then processed by a pipeline of small stages —
-// parse, identify the sender, recognise automated mail and loops, claim its Message-ID (once only, across
-// SMTP and IMAP), find the ticket it answers, then add a comment or open a ticket and keep its attachments.
-// Every refusal leaves the row rejected with a reason; a row left received (a crash, a database outage) is
-// processed again by a job, so nothing acknowledged is lost.
+// parse, recognise automated mail and loops, decide who it is from (sender-trust.ts), claim its Message-ID
+// (once only, across SMTP and IMAP), find the ticket it answers, then add a comment or open a ticket and keep
+// its attachments. Every refusal leaves the row rejected (set aside) with a reason; a row left received (a
+// crash, a database outage) is processed again by a job, so nothing acknowledged is lost.
 import { Readable } from 'node:stream';
+import { convert as htmlToText } from 'html-to-text';
 import type { Selectable, Transaction } from 'kysely';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { type Actor, createUser, normaliseEmail } from '../core/auth/index.js';
@@ -13,20 +14,27 @@ import { Conflict, DomainError, Forbidden, NotFound } from '../core/errors.js';
 import {
   addAttachment,
   addComment,
+  canTicket,
   commentMaxLength,
   createTicket,
   ticketLimits,
 } from '../helpdesk/index.js';
 import { detectAutomated, overSenderLimit } from './auto-replies.js';
 import { isOurMessageId, messageIdList, normaliseMessageId, syntheticMessageId } from './message-ids.js';
+import { queueMailNotice } from './outbound.js';
 import { canMail } from './policies.js';
 import { stripQuotedReply, ticketRefInSubject, titleFromSubject } from './reply-text.js';
+import { type Arrival, domainAllowed, judgeSender } from './sender-trust.js';
 
 export interface InboundInput {
   source: 'smtp' | 'imap';
   raw: Buffer;
   envelopeFrom?: string | null;
   envelopeTo?: string[];
+  /** The SMTP client's IP address. */
+  clientAddress?: string | null;
+  /** The relay that authenticated with SMTP AUTH. */
+  smtpRelay?: string | null;
 }
 
 /** Why a mail did not become a ticket or a comment: stable labels for the log, the metric and SMTP. */
@@ -40,7 +48,16 @@ export type RejectReason =
   | 'rate_limited'
   | 'unknown_sender'
   | 'inactive_sender'
-  | 'refused';
+  | 'refused'
+  // Set aside for review: the envelope sender and the header From differ (a forged From?).
+  | 'sender_mismatch'
+  // Set aside for review: staff (or, by setting, anyone) without a configured check that vouches for them.
+  | 'unverified_sender'
+  // Set aside for review: an unknown sender outside OPSDESK_MAIL_ALLOWED_DOMAINS.
+  | 'unknown_domain';
+
+/** Reasons whose sender has an account and is told by mail why (never a stranger: that would be backscatter). */
+const noticeReasons: ReadonlySet<string> = new Set(['refused', 'sender_mismatch', 'unverified_sender']);
 
 export interface InboundOutcome {
   inboundId: number;
@@ -59,6 +76,8 @@ export interface InboundMail {
   sender: string | null;
   envelopeFrom: string | null;
   envelopeTo: string[];
+  clientAddress: string | null;
+  smtpRelay: string | null;
   subject: string | null;
   sizeBytes: number;
   status: MailInboundStatus;
@@ -93,6 +112,8 @@ export async function receiveMail(ctx: ServiceContext, input: InboundInput): Pro
       source: input.source,
       envelope_from: input.envelopeFrom ?? null,
       envelope_to: envelopeTo,
+      client_address: input.clientAddress ?? null,
+      smtp_relay: input.smtpRelay ?? null,
       raw: input.raw,
       size_bytes: input.raw.length,
       status: 'received',
@@ -156,7 +177,14 @@ export async function processInbound(ctx: ServiceContext, inboundId: number): Pr
     .execute();
   const notes: string[] = [];
   try {
-    const result = await runPipeline(ctx, inboundId, row.raw ?? Buffer.alloc(0), row.envelope_from, notes);
+    const arrival: Arrival = {
+      source: row.source,
+      envelopeFrom: row.envelope_from,
+      clientAddress: row.client_address,
+      smtpRelay: row.smtp_relay,
+      acceptedBy: row.accepted_by,
+    };
+    const result = await runPipeline(ctx, inboundId, row.raw ?? Buffer.alloc(0), arrival, notes);
     const now = ctx.clock.now();
     await ctx.db
       .updateTable('mail_inbound')
@@ -192,6 +220,24 @@ export async function processInbound(ctx: ServiceContext, inboundId: number): Pr
       return { inboundId, status: 'received', reason: null, detail: null, ticketId: null, commentId: null };
     }
     notes.push(rejection.detail);
+    const sender = await ctx.db
+      .selectFrom('mail_inbound')
+      .select(['sender', 'subject', 'message_id'])
+      .where('id', '=', inboundId)
+      .executeTakeFirstOrThrow();
+    // Never silently dropped: a sender with an account is told why (the notice goes to the account's own
+    // address, so a forger learns nothing and the person whose name was used hears of it).
+    if (noticeReasons.has(rejection.reason) && sender.sender) {
+      const to = await ctx.db
+        .selectFrom('users')
+        .select(['email', 'name'])
+        .where('email', '=', sender.sender)
+        .where('active', '=', 1)
+        .executeTakeFirst();
+      if (to && (await queueMailNotice(ctx, noticeFor(rejection.reason, to, sender)))) {
+        notes.push(`${to.email} was told by mail`);
+      }
+    }
     await ctx.db
       .updateTable('mail_inbound')
       .set({
@@ -212,6 +258,28 @@ export async function processInbound(ctx: ServiceContext, inboundId: number): Pr
       commentId: null,
     };
   }
+}
+
+const noticeText: Record<string, string> = {
+  refused: 'the help desk could not add it',
+  sender_mismatch:
+    'its envelope sender differs from its From address, so it may not be from you; an administrator will review it',
+  unverified_sender:
+    'the help desk could not verify that it comes from you (staff mail needs a check your administrator configures); an administrator will review it',
+};
+
+function noticeFor(
+  reason: string,
+  to: { email: string; name: string },
+  mail: { subject: string | null; message_id: string | null },
+): { to: string; subject: string; text: string; inReplyTo: string | null } {
+  const subject = (mail.subject ?? '(no subject)').replace(/[\r\n]+/g, ' ').slice(0, 200);
+  return {
+    to: to.email,
+    subject: `Not filed: ${subject}`,
+    text: `Hello ${to.name},\n\nyour mail "${subject}" was received but not filed: ${noticeText[reason] ?? reason}.\n\nIf you did not send it, someone used your address; you need not do anything.\n`,
+    inReplyTo: mail.message_id,
+  };
 }
 
 function outcomeOf(
@@ -248,11 +316,12 @@ async function runPipeline(
   ctx: ServiceContext,
   inboundId: number,
   raw: Buffer,
-  envelopeFrom: string | null,
+  arrival: Arrival,
   notes: string[],
 ): Promise<PipelineResult> {
   const mail = await parseMail(raw);
   const sender = senderOf(mail);
+  const envelopeFrom = arrival.envelopeFrom;
   const messageId = normaliseMessageId(mail.messageId) ?? syntheticMessageId(raw);
   await ctx.db
     .updateTable('mail_inbound')
@@ -267,6 +336,8 @@ async function runPipeline(
   if (isOurMessageId(messageId, ctx.config.mailDomain))
     throw new Rejection('loop', 'the mail carries a Message-ID that opsdesk minted: our own mail came back');
   await checkSenderRate(ctx, inboundId, sender);
+  // Who it is from is settled before the Message-ID is claimed: a forged mail must not block the real one.
+  const known = await identifySender(ctx, arrival, sender, mail, notes);
 
   const claim = await claimMessageId(ctx, messageId, inboundId);
   if (claim.duplicateOf !== null) {
@@ -274,7 +345,7 @@ async function runPipeline(
     return { action: 'duplicate', ticketId: claim.ticketId, commentId: claim.commentId };
   }
 
-  const actor = await senderActor(ctx, sender, mail);
+  const actor = await senderActor(ctx, sender, mail, known);
   let ticketId: number;
   let commentId: number | null = null;
   let action: PipelineResult['action'];
@@ -363,6 +434,12 @@ export async function parseMail(raw: Buffer): Promise<ParsedMail> {
 }
 
 function senderOf(mail: ParsedMail): string {
+  // RFC 5322 §3.6: exactly one From field. A second one (or a second author) is how a forger hides the
+  // address a reader sees behind the one a filter checks.
+  if ((mail.headerLines ?? []).filter((h) => h.key === 'from').length > 1)
+    throw new Rejection('malformed', 'the message has more than one From field');
+  if ((mail.from?.value?.length ?? 0) > 1)
+    throw new Rejection('sender_mismatch', 'the From field names more than one address');
   const from = mail.from?.value?.[0]?.address;
   if (!from) throw new Rejection('malformed', 'the message has no From address');
   try {
@@ -434,14 +511,86 @@ async function claimMessageId(
   return { duplicateOf: claim.inbound_id ?? 0, ticketId: claim.ticket_id, commentId: claim.comment_id };
 }
 
-async function senderActor(ctx: ServiceContext, email: string, mail: ParsedMail): Promise<Actor> {
+/** The envelope sender: the SMTP MAIL FROM, or over IMAP the Return-Path its final MTA wrote (RFC 5321 §4.4). */
+function envelopeSenderOf(arrival: Arrival, mail: ParsedMail): string | null {
+  if (arrival.source === 'smtp') return arrival.envelopeFrom;
+  const returnPath = mail.headerLines?.find((h) => h.key === 'return-path')?.line ?? null;
+  if (returnPath === null) return null;
+  return /<([^>]*)>/.exec(returnPath)?.[1] ?? returnPath.slice(returnPath.indexOf(':') + 1).trim();
+}
+
+/**
+ * Decide whether the mail may act as its sender: the envelope agrees with From, staff (or everyone, by
+ * setting) passed a configured check, an unknown sender's domain is allowed. Returns whether the sender has an
+ * account; throws a Rejection that sets the mail aside (or refuses it) otherwise.
+ */
+async function identifySender(
+  ctx: ServiceContext,
+  arrival: Arrival,
+  sender: string,
+  mail: ParsedMail,
+  notes: string[],
+): Promise<boolean> {
+  const user = await ctx.db
+    .selectFrom('users')
+    .select(['role'])
+    .where('email', '=', sender)
+    .executeTakeFirst();
+  if (arrival.acceptedBy !== null && arrival.acceptedBy !== undefined) {
+    // An admin read the set-aside mail and vouched for its sender: the checks above their word are skipped.
+    notes.push(`sender ${sender} accepted by admin ${arrival.acceptedBy}`);
+    return user !== undefined;
+  }
+  const envelope = envelopeSenderOf(arrival, mail);
+  if (envelope !== null && envelope.trim() !== '' && envelope.trim().toLowerCase() !== sender)
+    throw new Rejection(
+      'sender_mismatch',
+      `the envelope sender <${envelope.slice(0, 200)}> differs from the From address <${sender}>`,
+    );
+  const authResults = (mail.headerLines ?? [])
+    .filter((h) => h.key === 'authentication-results')
+    .map((h) => h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' '));
+  const trust = judgeSender(ctx.config, arrival, sender, authResults);
+  notes.push(`sender ${sender}: ${trust.verified ? 'verified' : 'not verified'} (${trust.how})`);
+  if (trust.failed)
+    throw new Rejection(
+      'unverified_sender',
+      `the trusted relay's checks failed for ${sender} (${trust.how})`,
+    );
+  const mustVerify =
+    ctx.config.mailVerifySenders === 'all' || (user !== undefined && user.role !== 'requester');
+  if (mustVerify && !trust.verified)
+    throw new Rejection(
+      'unverified_sender',
+      `${user && user.role !== 'requester' ? 'staff address' : 'sender'} ${sender} not verified: ${trust.how}`,
+    );
+  if (user) return true;
+  if (ctx.config.mailUnknownSenders === 'reject')
+    throw new Rejection(
+      'unknown_sender',
+      `${sender} has no account, and OPSDESK_MAIL_UNKNOWN_SENDERS=reject`,
+    );
+  if (!domainAllowed(ctx.config, sender)) {
+    if (ctx.config.mailUnknownDomains === 'reject')
+      throw new Rejection('unknown_sender', `${sender} has no account and its domain is not accepted`);
+    throw new Rejection(
+      'unknown_domain',
+      `${sender} has no account and its domain is not in OPSDESK_MAIL_ALLOWED_DOMAINS`,
+    );
+  }
+  return false;
+}
+
+async function senderActor(
+  ctx: ServiceContext,
+  email: string,
+  mail: ParsedMail,
+  known: boolean,
+): Promise<Actor> {
   let user = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
   if (!user) {
-    if (ctx.config.mailUnknownSenders === 'reject')
-      throw new Rejection(
-        'unknown_sender',
-        `${email} has no account, and OPSDESK_MAIL_UNKNOWN_SENDERS=reject`,
-      );
+    if (known)
+      throw new Rejection('unknown_sender', `the account of ${email} was removed while its mail was read`);
     const name =
       (mail.from?.value?.[0]?.name ?? '')
         .replace(/[\r\n\t]/g, ' ')
@@ -506,20 +655,34 @@ async function findTicket(
       .where('id', '=', id)
       .executeTakeFirst();
     if (!t) continue;
-    if (actor.role !== 'requester' || t.requester_id === actor.id) return t;
     const watcher = await ctx.db
       .selectFrom('ticket_watchers')
       .select('user_id')
       .where('ticket_id', '=', id)
       .where('user_id', '=', actor.id)
       .executeTakeFirst();
-    if (watcher) return t;
+    // A reply adds to a ticket only when its sender may comment on it (the help desk's own rule).
+    if (canTicket(actor, 'comment.public', { requester_id: t.requester_id, watcher: watcher !== undefined }))
+      return t;
   }
   return null;
 }
 
 function bodyText(mail: ParsedMail): string {
-  const text = (mail.text ?? '').replace(/\r\n/g, '\n').trim();
+  let text = (mail.text ?? '').replace(/\r\n/g, '\n').trim();
+  // An HTML-only mail (often inside multipart/mixed, where mailparser derives no text part): its text, read
+  // as a person would, with links kept as "text [url]" and images dropped.
+  if (text.length === 0 && typeof mail.html === 'string' && mail.html.length > 0)
+    text = htmlToText(mail.html, {
+      wordwrap: false,
+      selectors: [
+        { selector: 'img', format: 'skip' },
+        { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+      ],
+    })
+      .replaceAll('\u00a0', ' ')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
   return text.length > 0 ? text : '(empty message)';
 }
 
@@ -563,7 +726,9 @@ async function keepAttachments(
 
 // ---- the inbound log (admin) -------------------------------------------------------------------------------
 
-function toInboundMail(r: Omit<Selectable<MailInboundTable>, 'raw'>): InboundMail {
+function toInboundMail(
+  r: Omit<Selectable<MailInboundTable>, 'raw' | 'leased_until' | 'accepted_by'>,
+): InboundMail {
   return {
     id: r.id,
     source: r.source,
@@ -571,6 +736,8 @@ function toInboundMail(r: Omit<Selectable<MailInboundTable>, 'raw'>): InboundMai
     sender: r.sender,
     envelopeFrom: r.envelope_from,
     envelopeTo: JSON.parse(r.envelope_to),
+    clientAddress: r.client_address,
+    smtpRelay: r.smtp_relay,
     subject: r.subject,
     sizeBytes: r.size_bytes,
     status: r.status,
@@ -591,6 +758,8 @@ const inboundColumns = [
   'sender',
   'envelope_from',
   'envelope_to',
+  'client_address',
+  'smtp_relay',
   'subject',
   'size_bytes',
   'status',
@@ -616,8 +785,17 @@ export async function listInbound(
   return (await q.execute()).map(toInboundMail);
 }
 
-/** Process a rejected mail again (say, after its sender got an account). */
-export async function retryInbound(ctx: ServiceContext, actor: Actor, id: number): Promise<InboundMail> {
+/**
+ * Process a rejected mail again (say, after its sender got an account). With acceptSender the admin vouches
+ * for a set-aside mail's sender, having read it: the sender checks are skipped and an unknown sender gets an
+ * account.
+ */
+export async function retryInbound(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: number,
+  options: { acceptSender?: boolean } = {},
+): Promise<InboundMail> {
   if (!canMail(actor, 'mail.manage')) throw new Forbidden('forbidden', 'Only an admin may retry mail.');
   const row = await ctx.db
     .selectFrom('mail_inbound')
@@ -634,7 +812,11 @@ export async function retryInbound(ctx: ServiceContext, actor: Actor, id: number
     );
   await ctx.db
     .updateTable('mail_inbound')
-    .set({ status: 'received', reason: null })
+    .set({
+      status: 'received',
+      reason: null,
+      ...(options.acceptSender ? { accepted_by: actor.id } : {}),
+    })
     .where('id', '=', id)
     .execute();
   await processInbound(ctx, id);
@@ -646,21 +828,45 @@ export async function retryInbound(ctx: ServiceContext, actor: Actor, id: number
   return toInboundMail(after);
 }
 
-/** Take up mails left received (a crash or outage mid-processing), oldest first. */
+/** How long one instance's retry job holds a stuck mail before another may take it up. */
+const inboundLeaseMs = 10 * 60_000;
+
+/**
+ * Take up mails left received (a crash or outage mid-processing), oldest first. Each row is claimed with a
+ * lease under a row lock (SKIP LOCKED where the database has it), so instances sharing a database never
+ * process the same mail at once — which would file it twice, both claims of its Message-ID being its own.
+ */
 export async function processStuckInbound(
   ctx: ServiceContext,
   olderThanMs = 60_000,
   limit = 50,
 ): Promise<number> {
-  const rows = await ctx.db
-    .selectFrom('mail_inbound')
-    .select('id')
-    .where('status', '=', 'received')
-    .where('received_at', '<', ctx.clock.now() - olderThanMs)
-    .where('attempts', '<', 10)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  for (const r of rows) await processInbound(ctx, r.id);
-  return rows.length;
+  const now = ctx.clock.now();
+  const claimed = await ctx.db.transaction().execute(async (trx) => {
+    let q = trx
+      .selectFrom('mail_inbound')
+      .select('id')
+      .where('status', '=', 'received')
+      .where('received_at', '<', now - olderThanMs)
+      .where('attempts', '<', 10)
+      .where((eb) => eb.or([eb('leased_until', 'is', null), eb('leased_until', '<=', now)]))
+      .orderBy('id')
+      .limit(limit);
+    if (ctx.caps.supportsSkipLocked) q = q.forUpdate().skipLocked();
+    const rows = await q.execute();
+    if (rows.length > 0)
+      await trx
+        .updateTable('mail_inbound')
+        .set({ leased_until: now + inboundLeaseMs })
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .where('status', '=', 'received')
+        .execute();
+    return rows;
+  });
+  for (const r of claimed) await processInbound(ctx, r.id);
+  return claimed.length;
 }

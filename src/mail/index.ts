@@ -38,11 +38,13 @@ export {
   mailMaxAttempts,
   mailRetryDelaysMs,
   nudgeMail,
+  queueMailNotice,
   queuePasswordResetMail,
   retryMailDelivery,
 } from './outbound.js';
 export { canMail } from './policies.js';
 export { replyMarker, stripQuotedReply, ticketRefInSubject, titleFromSubject } from './reply-text.js';
+export { type Arrival, judgeSender, relayForCredential } from './sender-trust.js';
 export {
   defaultTemplates,
   escapeHtml,

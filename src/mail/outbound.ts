@@ -231,6 +231,52 @@ export async function fanOutMailBatch(ctx: ServiceContext, trx: Trx, events: Sto
   return queued;
 }
 
+/**
+ * Queue a plain notice outside any ticket's thread (an inbound mail that was not filed, and why). It goes
+ * through the same delivery log and worker as every other mail. Returns whether it will be sent.
+ */
+export async function queueMailNotice(
+  ctx: ServiceContext,
+  notice: { to: string; subject: string; text: string; inReplyTo: string | null },
+): Promise<boolean> {
+  const enabled = ctx.config.smtpOutUrl !== null;
+  const now = ctx.clock.now();
+  const messageId = mintMessageId(ctx.config.mailDomain, null);
+  const html = `<p>${escapeHtml(notice.text).replace(/\n\n/g, '</p><p>').replace(/\n/g, '<br>')}</p>`;
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('mail_deliveries')
+      .values({
+        event_id: null,
+        template: 'mail_not_filed',
+        ticket_id: null,
+        user_id: null,
+        to_address: notice.to,
+        subject: notice.subject,
+        text_body: notice.text,
+        html_body: html,
+        message_id: messageId,
+        in_reply_to: notice.inReplyTo ? bracket(notice.inReplyTo) : null,
+        references: notice.inReplyTo ? bracket(notice.inReplyTo) : null,
+        status: enabled ? 'pending' : 'disabled',
+        attempts: 0,
+        next_attempt_at: enabled ? now : null,
+        last_error: enabled ? null : 'outbound mail is disabled: OPSDESK_SMTP_OUT_URL is not set',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    // Its Message-ID is ours: an auto-reply to the notice is recognised as our mail come back.
+    await trx
+      .insertInto('mail_messages')
+      .values({ message_id: messageId, direction: 'out', ticket_id: null, comment_id: null, created_at: now })
+      .onConflict((oc) => oc.column('message_id').doNothing())
+      .execute();
+  });
+  if (enabled) nudgeMail(ctx);
+  return enabled;
+}
+
 /** The template and recipients an event calls for; null when it calls for no mail. */
 async function planMail(trx: Trx, event: StoredEvent, ticket: TicketRow): Promise<MailPlan | null> {
   const p = event.payload as Record<string, unknown>;

@@ -20,7 +20,11 @@ describe.each(dialects)('IMAP polling on %s', (dialect) => {
 
   beforeAll(async () => {
     imap = await startDovecot();
-    t = await makeContext(dialect, { OPSDESK_SMTP_PORT: '0', OPSDESK_IMAP_URL: imap.url });
+    t = await makeContext(dialect, {
+      OPSDESK_SMTP_PORT: '0',
+      OPSDESK_IMAP_URL: imap.url,
+      OPSDESK_MAIL_ALLOWED_DOMAINS: 'example.test',
+    });
     mail = await startMailChannel(t.ctx, new JobScheduler(pino({ level: 'silent' })));
     client = new ImapFlow({
       host: '127.0.0.1',

@@ -32,6 +32,7 @@ describe.each(dialects)('mail channel over SMTP on %s', (dialect) => {
       OPSDESK_SMTP_OUT_URL: sink.url,
       OPSDESK_MAIL_FROM: 'helpdesk@opsdesk.example.test',
       OPSDESK_MAIL_MAX_BYTES: String(maxBytes),
+      OPSDESK_MAIL_ALLOWED_DOMAINS: 'example.test',
     });
     mail = await startMailChannel(t.ctx, new JobScheduler(pino({ level: 'silent' })));
     port = mail.smtp!.port;
@@ -68,7 +69,7 @@ describe.each(dialects)('mail channel over SMTP on %s', (dialect) => {
       'The projector stays blue since this morning.',
     ]);
     expect(r.code, r.output).toBe(0);
-    expect(r.output).toMatch(/250 2\.0\.0 Ok: ticket_created on ticket \d+/);
+    expect(r.output).toMatch(/250 2\.0\.0 Ok: ticket_created, queued as \d+/);
     const found = await tech.call('GET', '/api/v1/tickets?q=projector');
     expect(found.status).toBe(200);
     expect(found.body.items).toHaveLength(1);
@@ -299,7 +300,7 @@ describe.each(dialects)('outbound mail without OPSDESK_SMTP_OUT_URL on %s', (dia
   let t: TestApp;
   let mail: MailStop;
   beforeAll(async () => {
-    t = await makeApp(dialect, { OPSDESK_SMTP_PORT: '0' });
+    t = await makeApp(dialect, { OPSDESK_SMTP_PORT: '0', OPSDESK_MAIL_ALLOWED_DOMAINS: 'example.test' });
     mail = await startMailChannel(t.ctx, new JobScheduler(pino({ level: 'silent' })));
     await createUser(t.ctx, null, {
       email: 'admin@example.test',

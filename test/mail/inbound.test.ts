@@ -17,7 +17,11 @@ describe.each(dialects)('inbound mail on %s', (dialect) => {
   const admin = () => systemActor(adminId);
 
   beforeAll(async () => {
-    t = await makeContext(dialect, { OPSDESK_MAIL_SENDER_MAX_PER_HOUR: '8' });
+    t = await makeContext(dialect, {
+      OPSDESK_MAIL_SENDER_MAX_PER_HOUR: '8',
+      OPSDESK_MAIL_ALLOWED_DOMAINS: 'example.test',
+      OPSDESK_MAIL_AUTHSERV_IDS: 'imap.example.test',
+    });
     adminId = (await createUser(t.ctx, null, { email: 'admin@example.test', name: 'Admin', role: 'admin' }))
       .id;
   });
@@ -151,7 +155,7 @@ describe.each(dialects)('inbound mail on %s', (dialect) => {
     expect((await listComments(t.ctx, admin(), id)).map((c) => c.body)).toEqual(['Still empty.']);
   });
 
-  it('staff replying by mail write a public staff comment', async () => {
+  it('staff replying by mail (verified by the IMAP server) write a public staff comment', async () => {
     const tech = await createUser(t.ctx, null, {
       email: 'tina@example.test',
       name: 'Tina',
@@ -162,16 +166,113 @@ describe.each(dialects)('inbound mail on %s', (dialect) => {
       raw: rawMail({ from: 'gina@example.test', subject: 'Mouse broken' }),
     });
     const reply = await receiveMail(t.ctx, {
-      source: 'smtp',
+      source: 'imap',
       raw: rawMail({
         from: 'tina@example.test',
         subject: `RE: [#${open.ticketId}] Mouse broken`,
         body: 'A new one is on its way.',
+        headers: { 'Authentication-Results': 'imap.example.test; dkim=pass header.d=example.test' },
       }),
     });
     expect(reply.reason).toBe('comment_added');
     const [c] = await listComments(t.ctx, admin(), open.ticketId!);
     expect(c).toMatchObject({ authorId: tech.id, internal: false, body: 'A new one is on its way.' });
+  });
+
+  it("over IMAP, a staff address needs the IMAP server's passing Authentication-Results, else it is set aside", async () => {
+    await createUser(t.ctx, null, { email: 'tom@example.test', name: 'Tom', role: 'technician' });
+    const open = await receiveMail(t.ctx, {
+      source: 'smtp',
+      raw: rawMail({ from: 'gwen@example.test', subject: 'Dock broken' }),
+    });
+    const tries: Record<string, string>[] = [
+      {}, // no Authentication-Results at all
+      { 'Authentication-Results': 'mx.evil.test; dkim=pass header.d=example.test' }, // not our authserv-id
+      { 'Authentication-Results': 'imap.example.test; dkim=pass header.d=evil.test' }, // not aligned
+      { 'Authentication-Results': 'imap.example.test; spf=fail smtp.mailfrom=example.test' },
+    ];
+    for (const headers of tries) {
+      const out = await receiveMail(t.ctx, {
+        source: 'imap',
+        raw: rawMail({ from: 'tom@example.test', subject: `Re: [#${open.ticketId}] Dock broken`, headers }),
+      });
+      expect(out, JSON.stringify(headers)).toMatchObject({ status: 'rejected', reason: 'unverified_sender' });
+    }
+    expect(await listComments(t.ctx, admin(), open.ticketId!)).toHaveLength(0);
+  });
+
+  it('over IMAP, a Return-Path that differs from From sets the mail aside', async () => {
+    const out = await receiveMail(t.ctx, {
+      source: 'imap',
+      raw: rawMail({
+        from: 'gwen@example.test',
+        subject: 'Forged?',
+        headers: { 'Return-Path': '<attacker@evil.test>' },
+      }),
+    });
+    expect(out).toMatchObject({ status: 'rejected', reason: 'sender_mismatch' });
+    expect(out.detail).toContain('attacker@evil.test');
+  });
+
+  it('a watcher may answer a ticket by mail: the reply becomes a public comment', async () => {
+    const open = await receiveMail(t.ctx, {
+      source: 'smtp',
+      raw: rawMail({ from: 'hedy@example.test', subject: 'Beamer flickers' }),
+    });
+    const watcher = await createUser(t.ctx, null, {
+      email: 'walt@example.test',
+      name: 'Walt',
+      role: 'requester',
+    });
+    await t.ctx.db
+      .insertInto('ticket_watchers')
+      .values({ ticket_id: open.ticketId!, user_id: watcher.id })
+      .execute();
+    const reply = await receiveMail(t.ctx, {
+      source: 'smtp',
+      raw: rawMail({ from: 'walt@example.test', subject: `Re: [#${open.ticketId}] Beamer flickers` }),
+    });
+    expect(reply).toMatchObject({ status: 'processed', reason: 'comment_added', ticketId: open.ticketId });
+    const [c] = await listComments(t.ctx, admin(), open.ticketId!);
+    expect(c).toMatchObject({ authorId: watcher.id, internal: false });
+  });
+
+  it('an HTML-only mail inside multipart/mixed keeps its text', async () => {
+    const raw = Buffer.from(
+      [
+        'From: ines@example.test',
+        'To: helpdesk@opsdesk.local',
+        'Subject: Outlook sends only HTML',
+        `Message-ID: <${uniqueId('html')}>`,
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="mix1"',
+        '',
+        '--mix1',
+        'Content-Type: text/html; charset=utf-8',
+        'Content-Transfer-Encoding: quoted-printable',
+        '',
+        '<html><body><p>The <b>printer</b> on floor&nbsp;2 prints blank pages.</p>',
+        '<ul><li>since Monday</li><li>only in colour</li></ul><img src=3D"cid:logo"></body></html>',
+        '--mix1',
+        'Content-Type: image/png; name="logo.png"',
+        'Content-Disposition: attachment; filename="logo.png"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        pngBytes.toString('base64'),
+        '--mix1--',
+        '',
+      ].join('\r\n'),
+    );
+    const out = await receiveMail(t.ctx, { source: 'smtp', raw });
+    expect(out.reason).toBe('ticket_created');
+    const ticket = await t.ctx.db
+      .selectFrom('tickets')
+      .select('description')
+      .where('id', '=', out.ticketId!)
+      .executeTakeFirstOrThrow();
+    expect(ticket.description).toContain('The printer on floor 2 prints blank pages.');
+    expect(ticket.description).toMatch(/since Monday\s*\n\s*\* only in colour/);
+    expect(ticket.description).not.toContain('<');
   });
 
   it('attachments are kept; a refused type is skipped and noted', async () => {

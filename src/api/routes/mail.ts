@@ -71,12 +71,15 @@ const InboundSchema = Type.Object({
   sender: Nullable(Type.String()),
   envelopeFrom: Nullable(Type.String()),
   envelopeTo: Type.Array(Type.String()),
+  clientAddress: Nullable(Type.String({ description: 'the SMTP client that delivered it' })),
+  smtpRelay: Nullable(Type.String({ description: 'the relay that authenticated with SMTP AUTH' })),
   subject: Nullable(Type.String()),
   sizeBytes: Type.Integer(),
   status: InboundStatus,
   reason: Nullable(
     Type.String({
-      description: 'rejected: the reason; processed: ticket_created, comment_added or duplicate',
+      description:
+        'rejected: the reason (set aside for review: sender_mismatch, unverified_sender, unknown_domain); processed: ticket_created, comment_added or duplicate',
     }),
   ),
   notes: Type.Array(Type.String()),
@@ -227,11 +230,19 @@ export function mailRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['mail'],
           summary: 'Process a refused inbound mail again, e.g. after its sender got an account (admin)',
+          description:
+            'acceptSender=true: the admin, having read a mail set aside for review, vouches for its sender; the sender checks are skipped.',
           params: IdParams,
+          querystring: Type.Object({ acceptSender: Type.Optional(Type.Boolean()) }),
           response: { 200: InboundSchema, ...problemResponses },
         },
       },
-      async (request) => inboundView(await retryInbound(ctx, requireActor(request), request.params.id)),
+      async (request) =>
+        inboundView(
+          await retryInbound(ctx, requireActor(request), request.params.id, {
+            acceptSender: request.query.acceptSender === true,
+          }),
+        ),
     );
   };
 }

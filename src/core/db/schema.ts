@@ -234,6 +234,14 @@ export interface MailInboundTable {
   attempts: Generated<number>;
   received_at: number;
   processed_at: number | null;
+  /** The SMTP client's IP address (null for IMAP). */
+  client_address: string | null;
+  /** The relay that authenticated with SMTP AUTH (OPSDESK_SMTP_RELAYS), if any. */
+  smtp_relay: string | null;
+  /** While the retry job of one instance works on the row, others leave it alone. */
+  leased_until: number | null;
+  /** The admin who, reviewing a set-aside mail, vouched for its sender (the trust checks are then skipped). */
+  accepted_by: number | null;
 }
 
 export interface MailMessagesTable {

@@ -8,6 +8,7 @@ import * as searchTerms from './2026-11-25-search-terms.js';
 import * as searchWords from './2026-11-26-search-words.js';
 import * as authTrust from './2026-11-29-auth-trust.js';
 import * as eventDeadLetters from './2026-11-29-event-dead-letters.js';
+import * as mailTrust from './2026-11-29-mail-trust.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-26-search-words': searchWords,
   '2026-11-29-auth-trust': authTrust,
   '2026-11-29-event-dead-letters': eventDeadLetters,
+  '2026-11-29-mail-trust': mailTrust,
 };
