@@ -138,16 +138,28 @@ export async function findNamed(db: Db, terms: string[]): Promise<NamedSubjects>
     }
   }
   const last = terms.length - 1;
-  for (const [key, have] of words) {
-    const all = terms.every((t, i) => have.some((w) => w === t || (i === last && w.startsWith(t))));
-    if (!all) continue;
-    const [kind, ref] = key.split('\u0000') as [NamedKind, string];
-    if (kind === 'user') out.userIds.push(Number(ref));
-    else if (kind === 'category') out.categoryIds.push(Number(ref));
-    else out.tags.push(ref);
-  }
-  if (out.userIds.length > maxNamedPerKind) out.userIds = [];
-  if (out.categoryIds.length > maxNamedPerKind) out.categoryIds = [];
-  if (out.tags.length > maxNamedPerKind) out.tags = [];
+  const pick = (prefix: boolean) => {
+    const found: NamedSubjects = { userIds: [], categoryIds: [], tags: [] };
+    for (const [key, have] of words) {
+      const all = terms.every((t, i) =>
+        have.some((w) => w === t || (prefix && i === last && w.startsWith(t))),
+      );
+      if (!all) continue;
+      const [kind, ref] = key.split('\u0000') as [NamedKind, string];
+      if (kind === 'user') found.userIds.push(Number(ref));
+      else if (kind === 'category') found.categoryIds.push(Number(ref));
+      else found.tags.push(ref);
+    }
+    return found;
+  };
+  // The last word as a prefix; where that names too many of a kind ("user 17": User 17, 170…179, 1700…),
+  // as the whole word; still too many names none.
+  const byPrefix = pick(true);
+  const exact = pick(false);
+  const choose = <T>(a: T[], b: T[]) =>
+    a.length <= maxNamedPerKind ? a : b.length <= maxNamedPerKind ? b : [];
+  out.userIds = choose(byPrefix.userIds, exact.userIds);
+  out.categoryIds = choose(byPrefix.categoryIds, exact.categoryIds);
+  out.tags = choose(byPrefix.tags, exact.tags);
   return out;
 }

@@ -410,9 +410,14 @@ export async function broadMatchTest(
 ): Promise<MatchTest | null> {
   const text = await broadTextTest(db, caps, q, includeInternal, broadAt);
   if (!subjects) return text;
-  // A name on many tickets (a busy requester, a common tag or category) is broad too; the text's matches
-  // are then few, and tested as a set.
-  if (!text && (await newestNamed(db, subjects, broadAt)).ids.length < broadAt) return null;
+  // A name on many tickets that are close together (a common tag or category: its newest `broadAt` within
+  // ten times as many tickets) is broad too: walking finds a page soon. Sparse ones (a technician's share
+  // of the queue) are joined and sorted, which is quicker. The text's matches are then few: a set.
+  if (!text) {
+    const named = (await newestNamed(db, subjects, broadAt)).ids;
+    const dense = named.length >= broadAt && named[0] - named[named.length - 1] < 10 * broadAt;
+    if (!dense) return null;
+  }
   const textTest = text ?? (await textMatchSet(db, caps, q, includeInternal));
   return async (ids) => {
     const found = await textTest(ids);

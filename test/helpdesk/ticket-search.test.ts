@@ -231,6 +231,24 @@ describe.each(dialects)('search by ticket number, names, tags and categories on 
     expect(await ids(tech, { q: 'MÜLLER' })).toEqual([zoeTicket.id]);
   });
 
+  it('a last word that starts too many names is taken as the whole word ("robot 1", not 10…106)', async () => {
+    const robots: Actor[] = [];
+    for (const n of [1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 100, 101, 102, 103, 104, 105, 106])
+      robots.push(
+        actor(
+          await createUser(t.ctx, null, {
+            email: `robot${n}@example.test`,
+            name: `Robot ${n}`,
+            role: 'requester',
+          }),
+        ),
+      );
+    const first = await createTicket(t.ctx, robots[0], { title: 'Arm stuck', description: 'squeaks' });
+    const tenth = await createTicket(t.ctx, robots[1], { title: 'Wheel loose', description: 'wobbles' });
+    expect(await ids(tech, { q: 'robot 1' })).toEqual([first.id]);
+    expect(await ids(tech, { q: 'robot 10' })).toEqual([tenth.id]);
+  });
+
   it('finds tickets by tag and by category name', async () => {
     expect(await ids(tech, { q: 'vip' })).toEqual([resetTicket.id]);
     expect(await ids(tech, { q: 'out-of-office' })).toEqual([resetTicket.id]);
