@@ -181,6 +181,9 @@ export async function loadDemoOrganisation(
   // Business calendars, SLA policies per priority and escalations, from the story's first day on.
   await installDemoSla(demo, now);
   const sla = await replaySla(demo);
+  // Loaded beside other tickets (--force), the engine is not run in the story's past: it would judge those
+  // tickets at moments before they existed. The clocks are still kept; the service's engine does the rest.
+  const replayEngine = !(await hasTickets(ctx));
 
   // A database that serves several connections (PostgreSQL) replays different tickets side by side; each
   // step gets a clock stopped at its moment, and its own event bus reading that clock. Between the steps
@@ -190,8 +193,9 @@ export async function loadDemoOrganisation(
   const window = 5 * 60_000;
   let comments = 0;
   for (let i = 0; i < steps.length; ) {
-    await sla.catchUp(steps[i].at);
-    const end = Math.min((await sla.nextDue()) ?? Number.POSITIVE_INFINITY, steps[i].at + window);
+    if (replayEngine) await sla.catchUp(steps[i].at);
+    const due = replayEngine ? await sla.nextDue() : null;
+    const end = Math.min(due ?? Number.POSITIVE_INFINITY, steps[i].at + window);
     let j = i + 1;
     while (j < steps.length && steps[j].at < end) j++;
     await runInOrder(steps.slice(i, j), lanes, async (step) => {
@@ -207,7 +211,7 @@ export async function loadDemoOrganisation(
     });
     i = j;
   }
-  await sla.catchUp(now);
+  if (replayEngine) await sla.catchUp(now);
 
   // The story's events are history, not news: mark them delivered so a webhook added later, or the
   // notifications of a running service, do not replay three months of tickets.
