@@ -81,6 +81,16 @@ function cases(): Case[] {
       actor: technician,
       filter: { q: 'error', sort: '-created', limit },
     },
+    // A ticket number and names (people, tags, categories), resolved before the text search: search_names.
+    { name: 'search "#4242" (ticket number)', actor: technician, filter: { q: '#4242', limit } },
+    { name: 'search "user 17" (requester name)', actor: technician, filter: { q: 'user 17', limit } },
+    { name: 'search "vpn" (tag and text)', actor: technician, filter: { q: 'vpn', limit } },
+    { name: 'search "category 3" (category, broad)', actor: technician, filter: { q: 'category 3', limit } },
+    {
+      name: 'search "technician 3" sort=-created (assignee)',
+      actor: technician,
+      filter: { q: 'technician 3', sort: '-created', limit },
+    },
     { name: 'requester search "error" (common)', actor: requester, filter: { q: 'error', limit } },
     { name: 'requester search "srv0042" (rare)', actor: requester, filter: { q: 'srv0042', limit } },
   ];

@@ -1,6 +1,9 @@
 // Loads the demo organisation into a database through the same domain functions people use, so tickets
 // carry real history, comments, ratings and events. A manual clock is moved to each step's moment, so the
-// 90 days of activity end at "now". One argon2 hash is shared by every demo account to keep loading fast.
+// 90 days of activity end at "now". The SLAs are in place from the start and the escalation engine runs
+// through the story (replaySla), so its warnings, breaches and escalations happened at their own moments
+// and a fresh install does not fire a backlog at once. One argon2 hash is shared by every demo account to
+// keep loading fast.
 import { type Actor, createGroup, createUser, hashPassword } from '../core/auth/index.js';
 import { ManualClock } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
@@ -15,7 +18,7 @@ import {
   rateTicket,
   updateTicket,
 } from '../helpdesk/index.js';
-import { installDemoSla } from '../sla/index.js';
+import { installDemoSla, replaySla } from '../sla/index.js';
 import { type PersonRef, planTimeline, type Step } from './demo-timeline.js';
 import {
   type DemoGroupKey,
@@ -175,20 +178,40 @@ export async function loadDemoOrganisation(
     requesterId: (index) => requesterActors[index].id,
     managerId: manager.id,
   };
+  // Business calendars, SLA policies per priority and escalations, from the story's first day on.
+  await installDemoSla(demo, now);
+  const sla = await replaySla(demo);
+  // Loaded beside other tickets (--force), the engine is not run in the story's past: it would judge those
+  // tickets at moments before they existed. The clocks are still kept; the service's engine does the rest.
+  const replayEngine = !(await hasTickets(ctx));
+
   // A database that serves several connections (PostgreSQL) replays different tickets side by side; each
-  // step gets a clock stopped at its moment, and its own event bus reading that clock.
+  // step gets a clock stopped at its moment, and its own event bus reading that clock. Between the steps
+  // the SLA engine fires what fell due: steps run side by side only within a window that ends before the
+  // next due moment (and within a few minutes, less than any target's first warning).
   const lanes = ctx.caps.multiInstance ? 8 : 1;
+  const window = 5 * 60_000;
   let comments = 0;
-  await runInOrder(steps, lanes, async (step) => {
-    const clockAtStep = new ManualClock(step.at);
-    const stepCtx: ServiceContext = {
-      ...demo,
-      clock: clockAtStep,
-      events: new EventBus(ctx.db, ctx.caps, clockAtStep, ctx.log),
-    };
-    const added = await runStep(stepCtx, step, who(step.actor), refs);
-    comments += added;
-  });
+  for (let i = 0; i < steps.length; ) {
+    if (replayEngine) await sla.catchUp(steps[i].at);
+    const due = replayEngine ? await sla.nextDue() : null;
+    const end = Math.min(due ?? Number.POSITIVE_INFINITY, steps[i].at + window);
+    let j = i + 1;
+    while (j < steps.length && steps[j].at < end) j++;
+    await runInOrder(steps.slice(i, j), lanes, async (step) => {
+      const clockAtStep = new ManualClock(step.at);
+      const stepCtx: ServiceContext = {
+        ...demo,
+        clock: clockAtStep,
+        events: new EventBus(ctx.db, ctx.caps, clockAtStep, ctx.log),
+      };
+      const added = await runStep(stepCtx, step, who(step.actor), refs);
+      comments += added;
+      await sla.touched(refs.ticketIds[step.ticket], step.at);
+    });
+    i = j;
+  }
+  if (replayEngine) await sla.catchUp(now);
 
   // The story's events are history, not news: mark them delivered so a webhook added later, or the
   // notifications of a running service, do not replay three months of tickets.
@@ -198,8 +221,6 @@ export async function loadDemoOrganisation(
     .where('dispatched_at', 'is', null)
     .where('id', '>', Number(firstEvent?.id ?? 0))
     .execute();
-  // Business calendars, SLA policies per priority and escalations; every ticket gets its clocks.
-  await installDemoSla(ctx);
 
   return {
     users: 1 + technicians.length + requesterActors.length,

@@ -4,6 +4,7 @@ import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.js';
+import { indexName } from '../core/search-names.js';
 import { canTicket } from './policies.js';
 
 export interface Category {
@@ -53,6 +54,7 @@ export async function createCategory(
       .values({ name, description, created_at: now })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await indexName(trx, 'category', row.id, name);
     await recordAudit(trx, {
       actorId: actor?.id ?? null,
       at: now,
@@ -92,6 +94,7 @@ export async function updateCategory(
     }
     const description = input.description !== undefined ? input.description.slice(0, 2000) : row.description;
     await trx.updateTable('categories').set({ name, description }).where('id', '=', id).execute();
+    await indexName(trx, 'category', id, name);
     await recordAudit(trx, {
       actorId: actor.id,
       at: now,

@@ -1,21 +1,99 @@
 // The full-text search port for tickets: SQLite FTS5 (bm25) or PostgreSQL tsvector (ts_rank) behind one
 // pair of functions. Titles weigh most, then descriptions, then comments; internal comments are searched
-// only for staff.
+// only for staff. Besides the text, a query may name a ticket number (it comes first) or people, categories
+// and tags (search subjects, resolved against the small search_names table and found through the tickets'
+// indexed columns; they rank after the text matches).
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database, DbCapabilities } from '../core/db/index.js';
+import { findNamed, type NamedSubjects, searchTerms } from '../core/search-names.js';
+
+export { indexTags, searchTerms } from '../core/search-names.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Words of a user's query, safe for either engine; the last one matches as a prefix (instant search). */
-export function searchTerms(q: string): string[] {
-  return (
-    q
-      .normalize('NFKC')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? []
-  )
-    .slice(0, 12)
-    .map((t) => t.slice(0, 64));
+/** What a query names besides its words: a ticket number (`490`, `#490`), people, categories, tags. */
+export interface SearchSubjects extends NamedSubjects {
+  ticketId: number | null;
+}
+
+/** The query's subjects, or null when it names none (the search is then the text alone). */
+export async function searchSubjects(db: Db, q: string): Promise<SearchSubjects | null> {
+  const number = /^#?\s*(\d{1,9})$/.exec(q.trim());
+  const named = await findNamed(db, searchTerms(q));
+  const subjects = { ticketId: number ? Number(number[1]) : null, ...named };
+  const any =
+    subjects.ticketId !== null ||
+    named.userIds.length > 0 ||
+    named.categoryIds.length > 0 ||
+    named.tags.length > 0;
+  return any ? subjects : null;
+}
+
+// A named ticket comes before every text match; tickets found only by a name come after them.
+const numberScore = Number.MAX_VALUE;
+const namedScore = -1;
+
+/** The tickets the subjects name, as a UNION of index ranges (ticket_id). */
+function namedTicketsSql(s: SearchSubjects): RawBuilder<unknown>[] {
+  const parts: RawBuilder<unknown>[] = [];
+  if (s.ticketId !== null) parts.push(sql`SELECT id AS ticket_id FROM tickets WHERE id = ${s.ticketId}`);
+  if (s.userIds.length > 0) {
+    parts.push(sql`SELECT id AS ticket_id FROM tickets WHERE requester_id IN (${sql.join(s.userIds)})`);
+    parts.push(sql`SELECT id AS ticket_id FROM tickets WHERE assignee_id IN (${sql.join(s.userIds)})`);
+  }
+  if (s.categoryIds.length > 0)
+    parts.push(sql`SELECT id AS ticket_id FROM tickets WHERE category_id IN (${sql.join(s.categoryIds)})`);
+  if (s.tags.length > 0)
+    parts.push(sql`SELECT ticket_id FROM ticket_tags WHERE tag IN (${sql.join(s.tags)})`);
+  return parts;
+}
+
+/**
+ * The newest `limit` tickets each subject names (each an index range read newest first), merged; `limit`
+ * null: all of them. Truncated when a subject had more.
+ */
+async function newestNamed(
+  db: Db,
+  s: SearchSubjects,
+  limit: number | null,
+): Promise<{ ids: number[]; truncated: boolean }> {
+  const lists: number[][] = [];
+  const cap = limit !== null ? sql` ORDER BY id DESC LIMIT ${limit}` : sql``;
+  const run = async (query: RawBuilder<{ id: number }>) =>
+    lists.push((await query.execute(db)).rows.map((r) => Number(r.id)));
+  if (s.ticketId !== null) await run(sql`SELECT id FROM tickets WHERE id = ${s.ticketId}`);
+  for (const u of s.userIds) {
+    await run(sql`SELECT id FROM tickets WHERE requester_id = ${u}${cap}`);
+    await run(sql`SELECT id FROM tickets WHERE assignee_id = ${u}${cap}`);
+  }
+  for (const c of s.categoryIds) await run(sql`SELECT id FROM tickets WHERE category_id = ${c}${cap}`);
+  const tagCap = limit !== null ? sql` ORDER BY ticket_id DESC LIMIT ${limit}` : sql``;
+  for (const t of s.tags) await run(sql`SELECT ticket_id AS id FROM ticket_tags WHERE tag = ${t}${tagCap}`);
+  const truncated = limit !== null && lists.some((l) => l.length >= limit);
+  const ids = [...new Set(lists.flat())].sort((a, b) => b - a);
+  return { ids: limit !== null ? ids.slice(0, limit) : ids, truncated };
+}
+
+/** Which of these tickets the subjects name, with their scores. */
+async function namedAmong(db: Db, s: SearchSubjects, ids: number[]): Promise<Map<number, number>> {
+  const found = new Map<number, number>();
+  if (ids.length === 0) return found;
+  const or: RawBuilder<unknown>[] = [];
+  if (s.userIds.length > 0) {
+    or.push(sql`requester_id IN (${sql.join(s.userIds)})`);
+    or.push(sql`assignee_id IN (${sql.join(s.userIds)})`);
+  }
+  if (s.categoryIds.length > 0) or.push(sql`category_id IN (${sql.join(s.categoryIds)})`);
+  if (s.tags.length > 0)
+    or.push(sql`id IN (SELECT ticket_id FROM ticket_tags WHERE ticket_id IN (${sql.join(ids)})
+      AND tag IN (${sql.join(s.tags)}))`);
+  if (or.length > 0) {
+    const rows = await sql<{ id: number }>`SELECT id FROM tickets WHERE id IN (${sql.join(ids)})
+      AND (${sql.join(or, sql` OR `)})`.execute(db);
+    for (const r of rows.rows) found.set(Number(r.id), namedScore);
+  }
+  if (s.ticketId !== null && ids.includes(s.ticketId)) found.set(s.ticketId, numberScore);
+  return found;
 }
 
 function fts5Query(terms: string[]): string {
@@ -116,22 +194,26 @@ export function matchingTickets(
   caps: DbCapabilities,
   q: string,
   includeInternal: boolean,
+  subjects: SearchSubjects | null = null,
 ): RawBuilder<{ ticket_id: number }> | null {
   const terms = searchTerms(q);
   if (terms.length === 0) return null;
   const internal = includeInternal ? sql`` : sql` AND c.internal = 0`;
+  const named = subjects ? namedTicketsSql(subjects) : [];
+  const union = (text: RawBuilder<unknown>[]) =>
+    sql<{ ticket_id: number }>`(${sql.join([...text, ...named], sql` UNION `)})`;
   if (caps.fullText === 'fts5') {
     const m = fts5Query(terms);
-    return sql<{ ticket_id: number }>`(SELECT rowid AS ticket_id FROM ticket_fts WHERE ticket_fts MATCH ${m}
-        UNION
-        SELECT c.ticket_id FROM comment_fts JOIN comments c ON c.id = comment_fts.rowid WHERE comment_fts MATCH ${m}${internal})`;
+    return union([
+      sql`SELECT rowid AS ticket_id FROM ticket_fts WHERE ticket_fts MATCH ${m}`,
+      sql`SELECT c.ticket_id FROM comment_fts JOIN comments c ON c.id = comment_fts.rowid WHERE comment_fts MATCH ${m}${internal}`,
+    ]);
   }
   const tq = tsQuery(terms);
-  return sql<{
-    ticket_id: number;
-  }>`(SELECT id AS ticket_id FROM tickets WHERE search_vector @@ to_tsquery('english', ${tq})
-      UNION
-      SELECT c.ticket_id FROM comments c WHERE c.search_vector @@ to_tsquery('english', ${tq})${internal})`;
+  return union([
+    sql`SELECT id AS ticket_id FROM tickets WHERE search_vector @@ to_tsquery('english', ${tq})`,
+    sql`SELECT c.ticket_id FROM comments c WHERE c.search_vector @@ to_tsquery('english', ${tq})${internal}`,
+  ]);
 }
 
 /** Scores of the tickets a query matches (the best of a ticket's own text and its comments), by ticket id. */
@@ -150,6 +232,23 @@ export interface SearchCandidates {
  * `limit` null scores every match.
  */
 export async function searchCandidates(
+  db: Db,
+  caps: DbCapabilities,
+  q: string,
+  includeInternal: boolean,
+  limit: number | null,
+  subjects: SearchSubjects | null = null,
+): Promise<SearchCandidates | null> {
+  const text = await textCandidates(db, caps, q, includeInternal, limit);
+  if (!text || !subjects) return text;
+  const named = await newestNamed(db, subjects, limit);
+  for (const id of named.ids) if (!text.scores.has(id)) text.scores.set(id, namedScore);
+  if (subjects.ticketId !== null && named.ids.includes(subjects.ticketId))
+    text.scores.set(subjects.ticketId, numberScore);
+  return { scores: text.scores, truncated: text.truncated || named.truncated };
+}
+
+async function textCandidates(
   db: Db,
   caps: DbCapabilities,
   q: string,
@@ -307,7 +406,55 @@ export async function broadMatchTest(
   q: string,
   includeInternal: boolean,
   broadAt: number,
-): Promise<((ids: number[]) => Promise<Map<number, number>>) | null> {
+  subjects: SearchSubjects | null = null,
+): Promise<MatchTest | null> {
+  const text = await broadTextTest(db, caps, q, includeInternal, broadAt);
+  if (!subjects) return text;
+  // A name on many tickets that are close together (a common tag or category: its newest `broadAt` within
+  // ten times as many tickets) is broad too: walking finds a page soon. Sparse ones (a technician's share
+  // of the queue) are joined and sorted, which is quicker. The text's matches are then few: a set.
+  if (!text) {
+    const named = (await newestNamed(db, subjects, broadAt)).ids;
+    const dense = named.length >= broadAt && named[0] - named[named.length - 1] < 10 * broadAt;
+    if (!dense) return null;
+  }
+  const textTest = text ?? (await textMatchSet(db, caps, q, includeInternal));
+  return async (ids) => {
+    const found = await textTest(ids);
+    for (const [id, score] of await namedAmong(db, subjects, ids)) {
+      const s = found.get(id);
+      if (s === undefined || score > s) found.set(id, score);
+    }
+    return found;
+  };
+}
+
+type MatchTest = (ids: number[]) => Promise<Map<number, number>>;
+
+/** Every ticket the text matches (few: the query is not broad), as a test. */
+async function textMatchSet(
+  db: Db,
+  caps: DbCapabilities,
+  q: string,
+  includeInternal: boolean,
+): Promise<MatchTest> {
+  const matches = matchingTickets(caps, q, includeInternal);
+  const ids = new Set<number>();
+  if (matches)
+    for (const r of (await sql<{ ticket_id: number }>`SELECT ticket_id FROM ${matches} AS m`.execute(db))
+      .rows)
+      ids.add(Number(r.ticket_id));
+  return async (chunk) =>
+    new Map(chunk.filter((id) => ids.has(id)).map((id) => [id, broadScore.description]));
+}
+
+async function broadTextTest(
+  db: Db,
+  caps: DbCapabilities,
+  q: string,
+  includeInternal: boolean,
+  broadAt: number,
+): Promise<MatchTest | null> {
   const terms = searchTerms(q);
   if (terms.length === 0) return null;
   if (caps.fullText === 'tsvector') return broadTsvectorTest(db, terms, includeInternal, broadAt);

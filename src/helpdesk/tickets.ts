@@ -12,10 +12,13 @@ import { computePriority, getPriorityMatrix } from './priority-matrix.js';
 import {
   broadMatchTest,
   type IndexedWords,
+  indexTags,
   indexTicket,
   matchingTickets,
   rememberSearchWords,
+  type SearchSubjects,
   searchCandidates,
+  searchSubjects,
 } from './ticket-search.js';
 import {
   allowedTransitions,
@@ -334,6 +337,7 @@ export async function createTicket(
         .insertInto('ticket_tags')
         .values(tags.map((tag) => ({ ticket_id: row.id, tag })))
         .execute();
+    if (tags.length > 0) await indexTags(trx, tags);
     if (watcherIds.length > 0) {
       await trx
         .insertInto('ticket_watchers')
@@ -557,6 +561,7 @@ export async function updateTicket(
             .insertInto('ticket_tags')
             .values(tags.map((tag) => ({ ticket_id: id, tag })))
             .execute();
+        if (tags.length > 0) await indexTags(trx, tags);
         history.push({ field: 'tags', from: before.join(',') || null, to: tags.join(',') || null });
       }
     }
@@ -800,12 +805,14 @@ export async function listTickets(
   const desc = sort.startsWith('-');
   const col = sortColumn[sort.replace('-', '') as 'created' | 'updated' | 'priority'];
 
+  // A ticket number, people's names, categories and tags the query names (see searchSubjects).
+  const subjects = searching ? await searchSubjects(ctx.db, filter.q as string) : null;
   if (ranked) {
     if (cursor && cursor.o === undefined)
       throw new Invalid('invalid_cursor', 'The cursor belongs to another query.', [
         { field: 'query/cursor', message: 'unknown cursor' },
       ]);
-    return rankedSearch(ctx, actor, staff, filter, cursor?.o ?? 0);
+    return rankedSearch(ctx, actor, staff, filter, cursor?.o ?? 0, subjects);
   }
 
   // A page is found as ids (and sort keys) first, which indexes often answer alone — a created-at range
@@ -847,7 +854,7 @@ export async function listTickets(
       .orderBy(col === 'id' ? (id as 'tickets.id') : 'tickets.id', desc ? 'desc' : 'asc')
       .limit(rowLimit);
   };
-  const matches = searching ? matchingTickets(ctx.caps, filter.q as string, staff) : null;
+  const matches = searching ? matchingTickets(ctx.caps, filter.q as string, staff, subjects) : null;
   if (searching && !matches) return { items: [], nextCursor: null };
   if (cursor && !cursor.k)
     throw new Invalid('invalid_cursor', 'The cursor belongs to another query.', [
@@ -864,7 +871,7 @@ export async function listTickets(
   // A broad word (in most tickets): walk the tickets in the sort order and test each chunk against the
   // words, stopping at the page — joining every match (a million) and sorting them takes seconds.
   const test = searching
-    ? await broadMatchTest(ctx.db, ctx.caps, filter.q as string, staff, searchCandidateLimit)
+    ? await broadMatchTest(ctx.db, ctx.caps, filter.q as string, staff, searchCandidateLimit, subjects)
     : null;
   if (test) {
     const found: Keyed[] = [];
@@ -938,20 +945,21 @@ async function rankedSearch(
   staff: boolean,
   filter: TicketFilter,
   offset: number,
+  subjects: SearchSubjects | null,
 ): Promise<TicketPage> {
   const q = filter.q as string;
   const wanted = offset + filter.limit + 1;
   // A requester searching a word found in most tickets: the newest matches are mostly other people's, so
   // look at the few tickets they may see and test those against the words instead.
   if (!staff) {
-    const own = await requesterBroadSearch(ctx, actor, filter, offset);
+    const own = await requesterBroadSearch(ctx, actor, filter, offset, subjects);
     if (own) return own;
   }
   let limit: number | null = Math.max(searchCandidateLimit, wanted);
   let scores: Map<number, number>;
   let ids: number[];
   for (;;) {
-    const found = await searchCandidates(ctx.db, ctx.caps, q, staff, limit);
+    const found = await searchCandidates(ctx.db, ctx.caps, q, staff, limit, subjects);
     if (!found) return { items: [], nextCursor: null };
     scores = found.scores;
     ids = await passingFilters(ctx, actor, staff, filter, [...scores.keys()]);
@@ -980,8 +988,16 @@ async function requesterBroadSearch(
   actor: Actor,
   filter: TicketFilter,
   offset: number,
+  subjects: SearchSubjects | null,
 ): Promise<TicketPage | null> {
-  const test = await broadMatchTest(ctx.db, ctx.caps, filter.q as string, false, searchCandidateLimit);
+  const test = await broadMatchTest(
+    ctx.db,
+    ctx.caps,
+    filter.q as string,
+    false,
+    searchCandidateLimit,
+    subjects,
+  );
   if (!test) return null;
   const scores = new Map<number, number>();
   const want = Math.max(requesterCandidateLimit, offset + filter.limit + 1);

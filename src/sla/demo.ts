@@ -1,12 +1,17 @@
 // The demo organisation's SLAs: a Berlin office calendar (Mon–Fri 08:00–12:00 and 13:00–17:00, German public
-// holidays of this year and the next), a 24/7 calendar, one policy per priority, an OLA for the service desk
-// and the escalation path L1 → L2 → manager — so a fresh install's tickets carry live clocks.
+// holidays of the story's years and the next), a 24/7 calendar, one policy per priority, an OLA for the
+// service desk and the escalation path L1 → L2 → manager — so a fresh install's tickets carry live clocks.
+// The demo's story is replayed under them (replaySla): the engine fires each warning, breach and escalation
+// at its own moment in the story, as a running service would have.
 import { systemActor } from '../core/auth/index.js';
+import { ManualClock } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
+import { EventBus } from '../core/events.js';
 import type { Holiday } from './business-calendar.js';
 import { createCalendar } from './calendars.js';
+import { runEscalationCycle } from './escalations.js';
 import { createPolicy, type EscalationLevel, setEscalationPath, setGroupOla } from './policies.js';
-import { refreshTicketClocks } from './ticket-clocks.js';
+import { loadSlaSetup, refreshTicketClocks } from './ticket-clocks.js';
 
 /** Easter Sunday of a Gregorian year (the anonymous Gregorian algorithm, "Meeus/Jones/Butcher"). */
 export function easterSunday(year: number): { month: number; day: number } {
@@ -57,8 +62,14 @@ export function germanPublicHolidays(years: number[]): Holiday[] {
 
 const notify = (who: 'assignee' | 'group' | 'manager') => ({ type: 'notify' as const, who });
 
-/** Install the demo SLAs (once: does nothing when the office calendar exists) and give every ticket clocks. */
-export async function installDemoSla(ctx: ServiceContext): Promise<{ installed: boolean; tickets: number }> {
+/**
+ * Install the demo SLAs (once: does nothing when the office calendar exists) and give every ticket clocks.
+ * Holidays cover the year of the context's clock through the year after `until` (default: that clock).
+ */
+export async function installDemoSla(
+  ctx: ServiceContext,
+  until: number = ctx.clock.now(),
+): Promise<{ installed: boolean; tickets: number }> {
   const exists = await ctx.db
     .selectFrom('sla_calendars')
     .select('id')
@@ -81,6 +92,8 @@ export async function installDemoSla(ctx: ServiceContext): Promise<{ installed: 
   if (!admin) return { installed: false, tickets: 0 };
   const actor = systemActor(admin.id);
   const year = new Date(ctx.clock.now()).getUTCFullYear();
+  const lastYear = Math.max(year, new Date(until).getUTCFullYear()) + 1;
+  const years = Array.from({ length: lastYear - year + 1 }, (_, i) => year + i);
 
   const office = await createCalendar(ctx, actor, {
     name: 'Berlin office',
@@ -89,7 +102,7 @@ export async function installDemoSla(ctx: ServiceContext): Promise<{ installed: 
       { day, start: '08:00', end: '12:00' },
       { day, start: '13:00', end: '17:00' },
     ]),
-    holidays: germanPublicHolidays([year, year + 1]),
+    holidays: germanPublicHolidays(years),
   });
   const always = await createCalendar(ctx, actor, {
     name: '24/7',
@@ -171,4 +184,71 @@ export async function installDemoSla(ctx: ServiceContext): Promise<{ installed: 
   const ids = (await ctx.db.selectFrom('tickets').select('id').orderBy('id').execute()).map((t) => t.id);
   const tickets = await refreshTicketClocks(ctx.db, ids, ctx.clock.now());
   return { installed: true, tickets };
+}
+
+/**
+ * The SLA engine run through a replayed story, as a running service would have run it: after each step the
+ * ticket's clocks are refreshed at the step's moment (the clock subscriber's work), and before the next step
+ * every warning, breach and escalation level that fell due in between fires at its own due moment (the
+ * escalation job's work, infinitely often). So the story's timeline holds the escalations it implies, each
+ * at its time, and nothing is left owed at the end.
+ */
+export interface SlaReplay {
+  /** A step changed this ticket at this moment. */
+  touched(ticketId: number, at: number): Promise<void>;
+  /** Fire everything due up to this moment, each at its due time (never before the last step). */
+  catchUp(until: number): Promise<number>;
+  /** The next moment something may fall due (null: nothing pending). */
+  nextDue(): Promise<number | null>;
+}
+
+export async function replaySla(ctx: ServiceContext): Promise<SlaReplay> {
+  const setup = await loadSlaSetup(ctx.db);
+  const clock = new ManualClock(ctx.clock.now());
+  const engine: ServiceContext = { ...ctx, clock, events: new EventBus(ctx.db, ctx.caps, clock, ctx.log) };
+  // The last cycle's moment, and the latest step's: a cycle never runs before a step it follows.
+  let lastCycle = Number.NEGATIVE_INFINITY;
+  let floor = ctx.clock.now();
+  // A step made something due at once (a raised priority whose target is already past): the next cycle
+  // must run at the step's moment, though nextDue only looks after the last cycle.
+  let dueNow = false;
+  const nextDue = async () => {
+    const row = await ctx.db
+      .selectFrom('sla_ticket_clocks')
+      .select((eb) => eb.fn.min('next_check_at').as('at'))
+      .where('next_check_at', '>', Number.isFinite(lastCycle) ? lastCycle : 0)
+      .executeTakeFirst();
+    return row?.at === null || row?.at === undefined ? null : Number(row.at);
+  };
+  return {
+    async touched(ticketId, at) {
+      floor = Math.max(floor, at);
+      await refreshTicketClocks(ctx.db, [ticketId], at, setup);
+      const row = await ctx.db
+        .selectFrom('sla_ticket_clocks')
+        .select('next_check_at')
+        .where('ticket_id', '=', ticketId)
+        .executeTakeFirst();
+      if (row?.next_check_at !== null && row?.next_check_at !== undefined && Number(row.next_check_at) <= at)
+        dueNow = true;
+    },
+    async catchUp(until) {
+      let fired = 0;
+      if (dueNow && floor <= until) {
+        dueNow = false;
+        clock.set(floor);
+        fired += (await runEscalationCycle(engine)).fired;
+        lastCycle = Math.max(lastCycle, floor);
+      }
+      for (;;) {
+        const due = await nextDue();
+        if (due === null || due > until) return fired;
+        const at = Math.max(due, floor);
+        clock.set(at);
+        fired += (await runEscalationCycle(engine)).fired;
+        lastCycle = at;
+      }
+    },
+    nextDue,
+  };
 }

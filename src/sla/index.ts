@@ -8,7 +8,7 @@ import { cachedSlaSetup, refreshTicketClocks } from './ticket-clocks.js';
 
 export * from './business-calendar.js';
 export * from './calendars.js';
-export { easterSunday, germanPublicHolidays, installDemoSla } from './demo.js';
+export { easterSunday, germanPublicHolidays, installDemoSla, replaySla, type SlaReplay } from './demo.js';
 export * from './escalations.js';
 export * from './permissions.js';
 export * from './policies.js';

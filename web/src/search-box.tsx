@@ -1,5 +1,6 @@
 // The workspace's search box: instant results as you type (debounced full-text search), arrow keys to
-// move, Enter to open; "/" focuses it from anywhere. An ARIA combobox with a listbox of tickets.
+// move, Enter to open; "/" focuses it from anywhere. An ARIA combobox with a listbox of tickets. A ticket
+// number (`490`, `#490`) and Enter opens that ticket when it exists and you may see it.
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
@@ -29,6 +30,12 @@ export function SearchBox() {
   const items = q ? (results.data?.items ?? []) : [];
 
   useShortcuts({ '/': () => input.current?.focus() });
+
+  /** Enter on a ticket number: that ticket if the server shows it to us, else the highlighted result. */
+  function jump(number: string) {
+    const fallback = items[active];
+    api<Ticket>(`/api/v1/tickets/${number}`).then(go, () => fallback && go(fallback));
+  }
 
   function go(t: Ticket) {
     setOpen(false);
@@ -67,14 +74,15 @@ export function SearchBox() {
           } else if (e.key === 'ArrowUp') {
             e.preventDefault();
             setActive((a) => Math.max(0, a - 1));
+          } else if (e.key === 'Enter' && /^#?\s*\d{1,9}$/.test(text.trim())) {
+            e.preventDefault();
+            jump(text.trim().replace(/^#\s*/, ''));
           } else if (e.key === 'Enter' && items[active]) {
             e.preventDefault();
             go(items[active]);
           } else if (e.key === 'Escape') {
             setOpen(false);
             input.current?.blur();
-          } else if (/^#?\d+$/.test(text) && e.key === 'Enter') {
-            navigate(`/tickets/${text.replace('#', '')}`);
           }
         }}
       />

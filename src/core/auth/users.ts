@@ -4,6 +4,7 @@ import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
 import type { Role, UserRow } from '../db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
+import { indexName } from '../search-names.js';
 import type { Actor } from './actor.js';
 import { roles } from './actor.js';
 import { endAccountAccess } from './password-resets.js';
@@ -142,6 +143,7 @@ export async function createUser(
         .values(groupIds.map((g) => ({ group_id: g, user_id: row.id })))
         .execute();
     }
+    await indexName(trx, 'user', row.id, name);
     await recordAudit(trx, {
       actorId: actor?.id ?? null,
       at: now,
@@ -256,6 +258,7 @@ export async function updateUser(
       })
       .where('id', '=', id)
       .execute();
+    if (input.name !== undefined) await indexName(trx, 'user', id, input.name.trim());
     if (input.groupIds !== undefined) {
       const groupIds = [...new Set(input.groupIds)];
       if (groupIds.length > 0) {

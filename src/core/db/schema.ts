@@ -411,6 +411,15 @@ export interface Database {
   sla_escalations: SlaEscalationsTable;
   /** SQLite only: every word of the FTS5 indexes (migration 2026-11-26-search-words). */
   search_words: { word: string };
+  /** The words of people's names, category names and tags, for search (migration 2026-11-29-search-names). */
+  search_names: SearchNamesTable;
+}
+
+export interface SearchNamesTable {
+  word: string;
+  kind: 'user' | 'category' | 'tag';
+  /** The user's or category's id, or the tag itself. */
+  ref: string;
 }
 
 export type UserRow = Selectable<UsersTable>;

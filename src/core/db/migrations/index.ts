@@ -9,6 +9,7 @@ import * as searchWords from './2026-11-26-search-words.js';
 import * as authTrust from './2026-11-29-auth-trust.js';
 import * as eventDeadLetters from './2026-11-29-event-dead-letters.js';
 import * as mailTrust from './2026-11-29-mail-trust.js';
+import * as searchNames from './2026-11-29-search-names.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-auth-trust': authTrust,
   '2026-11-29-event-dead-letters': eventDeadLetters,
   '2026-11-29-mail-trust': mailTrust,
+  '2026-11-29-search-names': searchNames,
 };
