@@ -20,6 +20,8 @@ export interface Config {
   loginRatePerMinute: number;
   cookieSecure: boolean;
   webhookTimeoutMs: number;
+  /** Webhooks may target loopback, private, link-local and other non-public addresses (off: SSRF guard). */
+  webhookAllowPrivate: boolean;
   publicUrl: string | null;
   /** The built-in SMTP listener (mail in); port 0 picks a free port (tests). */
   smtpEnabled: boolean;
@@ -134,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginRatePerMinute: int(env, 'OPSDESK_LOGIN_RATE_PER_MINUTE', 20, 1, 10_000),
     cookieSecure: bool(env, 'OPSDESK_COOKIE_SECURE', publicUrl?.startsWith('https://') ?? false),
     webhookTimeoutMs: int(env, 'OPSDESK_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    webhookAllowPrivate: bool(env, 'OPSDESK_WEBHOOK_ALLOW_PRIVATE', false),
     publicUrl,
     smtpEnabled: bool(env, 'OPSDESK_SMTP_ENABLED', true),
     smtpHost: env.OPSDESK_SMTP_HOST?.trim() || '127.0.0.1',
