@@ -26,6 +26,7 @@ export function systemRoutes(
     app.get(
       '/api/v1/health',
       {
+        config: { public: true },
         schema: {
           tags: ['system'],
           summary: 'Liveness and database reachability (no sign-in needed)',
