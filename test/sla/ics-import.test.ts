@@ -153,18 +153,21 @@ describe.each(dialects)('.ics import over HTTP on %s', (dialect) => {
     const mutation = fc.oneof(
       fc.tuple(fc.nat(good.length - 1), fc.string({ maxLength: 30 })).map(([i, s]) => (lines: string[]) => {
         const copy = [...lines];
-        copy[i] = s;
+        copy[i % Math.max(1, copy.length)] = s;
         return copy;
       }),
       fc.tuple(fc.nat(good.length - 1), fc.nat(40)).map(([i, cut]) => (lines: string[]) => {
         const copy = [...lines];
-        copy[i] = copy[i].slice(0, cut);
+        const at = i % Math.max(1, copy.length);
+        copy[at] = (copy[at] ?? '').slice(0, cut);
         return copy;
       }),
-      fc.nat(good.length - 1).map((i) => (lines: string[]) => lines.filter((_, j) => j !== i)),
+      fc
+        .nat(good.length - 1)
+        .map((i) => (lines: string[]) => lines.filter((_, j) => j !== i % Math.max(1, lines.length))),
       fc.tuple(fc.nat(good.length - 1), fc.nat(good.length - 1)).map(([i, j]) => (lines: string[]) => {
         const copy = [...lines];
-        copy.splice(i, 0, copy[j]);
+        copy.splice(i, 0, copy[j % Math.max(1, copy.length)] ?? '');
         return copy;
       }),
     );
