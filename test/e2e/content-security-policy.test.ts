@@ -69,6 +69,10 @@ describe('the Content-Security-Policy in Chromium', () => {
     await page.getByText('Projector in room 4 shows no signal').first().waitFor({ timeout: 60_000 });
     await page.goto(`/tickets/${ticketId}`);
     await page.getByText('Since Monday.').first().waitFor({ timeout: 60_000 });
+    // The theme chosen earlier still applies before the first paint, from /theme.js instead of an inline script.
+    await page.evaluate(() => localStorage.setItem('opsdesk-theme', 'dark'));
+    await page.reload();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     expect(violations).toEqual([]);
     await context.close();
   });
