@@ -1,6 +1,6 @@
 // The HTTP application, built by a factory so tests call app.inject() without a port and the CLI's serve
-// listens on one. Plugins: cookies, multipart, OpenAPI; then authentication, problem+json errors, metrics
-// and the routes of each domain.
+// listens on one. Plugins: security headers, cookies, multipart, OpenAPI; then authentication (401 before
+// validation unless a route says config.public), problem+json errors, metrics and the routes of each domain.
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
@@ -57,9 +57,18 @@ function newRequestIds(): (req: { headers: Record<string, string | string[] | un
 function convertUrlParts(request: FastifyRequest): void {
   const schema = request.routeOptions.schema;
   if (schema?.querystring && request.query && typeof request.query === 'object')
-    request.query = Value.Convert(schema.querystring as never, request.query);
+    request.query = convertOrKeep(schema.querystring, request.query);
   if (schema?.params && request.params && typeof request.params === 'object')
-    request.params = Value.Convert(schema.params as never, request.params);
+    request.params = convertOrKeep(schema.params, request.params);
+}
+
+function convertOrKeep(schema: unknown, value: unknown): unknown {
+  try {
+    return Value.Convert(schema as never, value);
+  } catch {
+    // A schema TypeBox cannot walk on its own (a $ref to a shared schema): the validator judges the text.
+    return value;
+  }
 }
 
 function findNul(value: unknown, path: string, depth = 0): string | null {
