@@ -1,14 +1,16 @@
 // The HTTP application, built by a factory so tests call app.inject() without a port and the CLI's serve
-// listens on one. Plugins: cookies, multipart, OpenAPI; then authentication, problem+json errors, metrics
-// and the routes of each domain.
+// listens on one. Plugins: security headers, cookies, multipart, OpenAPI; then authentication (401 before
+// validation unless a route says config.public), problem+json errors, metrics and the routes of each domain.
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance } from 'fastify';
+import { Value } from '@sinclair/typebox/value';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../core/context.js';
-import { Invalid } from '../core/errors.js';
+import { Invalid, Unauthenticated } from '../core/errors.js';
 import { registerAuthentication } from './authentication.js';
 import { ServiceMetrics } from './metrics.js';
 import { registerProblemHandlers, sendProblem } from './problems.js';
@@ -27,6 +29,48 @@ import { sharedSchemas } from './schemas.js';
 import { registerWebApp } from './web-app.js';
 
 export const version = '0.1.0';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Anyone may call this route (sign-in, health): no 401 before its own validation. */
+    public?: boolean;
+  }
+}
+
+/** A client's x-request-id is kept for tracing only when it cannot forge or garble a log line. */
+const clientRequestId = /^[A-Za-z0-9._-]{1,64}$/;
+
+function newRequestIds(): (req: { headers: Record<string, string | string[] | undefined> }) => string {
+  let n = 0;
+  const prefix = Date.now().toString(36);
+  return (req) => {
+    const sent = req.headers['x-request-id'];
+    if (typeof sent === 'string' && clientRequestId.test(sent)) return sent;
+    n += 1;
+    return `${prefix}-${n.toString(36)}`;
+  };
+}
+
+/**
+ * Query strings and path parameters are text by nature: read them as the numbers and booleans their schema
+ * says (the validator itself coerces nothing, so a JSON body's 0, false or "" is never turned into null).
+ */
+function convertUrlParts(request: FastifyRequest): void {
+  const schema = request.routeOptions.schema;
+  if (schema?.querystring && request.query && typeof request.query === 'object')
+    request.query = convertOrKeep(schema.querystring, request.query);
+  if (schema?.params && request.params && typeof request.params === 'object')
+    request.params = convertOrKeep(schema.params, request.params);
+}
+
+function convertOrKeep(schema: unknown, value: unknown): unknown {
+  try {
+    return Value.Convert(schema as never, value);
+  } catch {
+    // A schema TypeBox cannot walk on its own (a $ref to a shared schema): the validator judges the text.
+    return value;
+  }
+}
 
 function findNul(value: unknown, path: string, depth = 0): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path : null;
@@ -51,14 +95,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     logger: options.logger ?? false,
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: options.trustProxy ?? false,
-    requestIdHeader: 'x-request-id',
-    genReqId: (() => {
-      let n = 0;
-      const prefix = Date.now().toString(36);
-      return () => `${prefix}-${(++n).toString(36)}`;
-    })(),
+    // genReqId reads x-request-id itself, so that a long or malformed one is replaced, not trusted.
+    requestIdHeader: false,
+    genReqId: newRequestIds(),
     ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },
     },
     routerOptions: { maxParamLength: 200 },
     // Errors the router raises before any route runs (a malformed or over-long URL) get problem+json too.
@@ -77,6 +118,30 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   for (const s of sharedSchemas) app.addSchema(s);
   registerProblemHandlers(app);
 
+  // Pages (the web app and /docs) run only our own scripts and cannot be framed; no Referer leaves the site.
+  // upgrade-insecure-requests is left out: the service is often reached over plain http on a LAN.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // HSTS only where the service is known to be served over https.
+    strictTransportSecurity: ctx.config.publicUrl?.startsWith('https://') ? undefined : false,
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyMultipart, {
     limits: {
@@ -116,6 +181,14 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
 
   registerAuthentication(app, ctx);
+  // Authentication comes before validation: an anonymous caller gets 401 from every route that is not public,
+  // and learns nothing about its schema. (Unknown paths stay 404.)
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/') || request.actor || request.is404) return;
+    if (request.routeOptions.config?.public === true) return;
+    throw new Unauthenticated('not_signed_in', 'Sign in first: send a bearer token or the session cookie.');
+  });
+  app.addHook('preValidation', async (request) => convertUrlParts(request));
 
   // No text column (on PostgreSQL) can hold U+0000, and no person types it: refuse it in any JSON string
   // with a 400 naming the field, rather than fail deep in the database.
@@ -136,7 +209,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     metrics.latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { schema: { hide: true }, config: { public: true } }, async () =>
+    app.swagger(),
+  );
 
   await app.register(systemRoutes(ctx, metrics, version));
   await app.register(authRoutes(ctx));

@@ -1,7 +1,11 @@
 // The one place that turns errors into RFC 9457 problem+json responses: domain errors by kind, Fastify's
 // own errors (validation, malformed JSON, body too large, wrong content type) by code, anything else 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../core/db/index.js';
 import { DomainError, type FieldError, httpStatusOfKind } from '../core/errors.js';
+
+/** How long a client should wait before retrying while the database is unavailable. */
+export const databaseRetryAfterSeconds = 10;
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -125,6 +129,17 @@ export function registerProblemHandlers(app: FastifyInstance): void {
             ? 'unsupported_media_type'
             : 'validation_failed';
       return sendProblem(request, reply, e.statusCode, code, e.message);
+    }
+    if (isDatabaseUnavailable(err)) {
+      request.log.error({ err }, 'database unavailable');
+      reply.header('retry-after', String(databaseRetryAfterSeconds));
+      return sendProblem(
+        request,
+        reply,
+        503,
+        'database_unavailable',
+        'The database cannot be reached right now; retry shortly.',
+      );
     }
     request.log.error({ err }, 'unhandled error');
     return sendProblem(

@@ -54,7 +54,7 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
     );
 
   if (!built) {
-    app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+    app.get('/*', { schema: { hide: true }, config: { public: true } }, async (request, reply) => {
       if (isServicePath(request.url) || !wantsHtml(request)) return notFound(request, reply);
       return reply
         .code(503)
@@ -89,7 +89,7 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
       .filter((e) => e.isFile() && e.name !== 'index.html')
       .map((e) => e.name),
   );
-  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/*', { schema: { hide: true }, config: { public: true } }, async (request, reply) => {
     const pathname = request.url.split('?')[0];
     if (isServicePath(pathname)) return notFound(request, reply);
     const name = decodeURIComponent(pathname.slice(1));

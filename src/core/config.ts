@@ -25,6 +25,8 @@ export interface Config {
   loginRatePerMinute: number;
   cookieSecure: boolean;
   webhookTimeoutMs: number;
+  /** Webhooks may target loopback, private, link-local and other non-public addresses (off: SSRF guard). */
+  webhookAllowPrivate: boolean;
   publicUrl: string | null;
   /** The built-in SMTP listener (mail in); port 0 picks a free port (tests). */
   smtpEnabled: boolean;
@@ -156,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
     liveStreamsPerUser: int(env, 'OPSDESK_LIVE_STREAMS_PER_USER', 8, 1, 100),
     cookieSecure: bool(env, 'OPSDESK_COOKIE_SECURE', publicUrl?.startsWith('https://') ?? false),
     webhookTimeoutMs: int(env, 'OPSDESK_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    webhookAllowPrivate: bool(env, 'OPSDESK_WEBHOOK_ALLOW_PRIVATE', false),
     publicUrl,
     smtpEnabled: bool(env, 'OPSDESK_SMTP_ENABLED', true),
     smtpHost: env.OPSDESK_SMTP_HOST?.trim() || '127.0.0.1',

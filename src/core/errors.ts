@@ -113,7 +113,11 @@ export const errorCatalogue = {
     kind: 'invalid',
     meaning: 'The body refers to a user, group, category or ticket that does not exist or does not fit.',
   },
-  invalid_webhook_url: { kind: 'invalid', meaning: 'A webhook URL must be http(s) and absolute.' },
+  invalid_webhook_url: {
+    kind: 'invalid',
+    meaning:
+      'A webhook URL must be absolute http(s) without credentials, and not a loopback, private, link-local or other non-public address unless OPSDESK_WEBHOOK_ALLOW_PRIVATE=1.',
+  },
   invalid_mail_template: {
     kind: 'invalid',
     meaning: 'A mail template is too long or uses a placeholder that does not exist.',

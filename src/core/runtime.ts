@@ -35,6 +35,7 @@ export async function openContext(config: Config, options: OpenContextOptions = 
     sqliteFile: sqliteFileOf(config),
     pgSchema: options.pgSchema,
     onQuery: options.onQuery,
+    log,
   });
   let applied: string[] = [];
   try {

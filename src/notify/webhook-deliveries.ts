@@ -1,6 +1,10 @@
 // The webhook delivery pipeline: fan-out (one delivery row per event and matching active webhook, written in
 // the outbox relay's transaction), then a worker that claims due rows, POSTs the signed event and records the
 // outcome — delivered, retry later with exponential backoff, or failed — with the reason in the delivery log.
+// The log keeps a status and a short reason of our own words: never the receiver's body, status text or
+// redirect target, which an internal service reached by mistake would otherwise hand to whoever reads it.
+import http from 'node:http';
+import https from 'node:https';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
@@ -11,6 +15,7 @@ import { NotFound } from '../core/errors.js';
 import type { EventType, StoredEvent } from '../core/events.js';
 import { activeWebhooksGeneration, rememberActiveWebhooks } from './active-webhooks.js';
 import { signatureHeader, signWebhookBody, timestampHeader } from './webhook-signature.js';
+import { checkedLookup, TargetRefused, webhookTargetProblem } from './webhook-targets.js';
 import { assertCanManageWebhooks, webhookWants } from './webhooks.js';
 
 export const userAgent = 'opsdesk-webhooks/0.1';
@@ -28,8 +33,7 @@ export const retryDelaysMs: readonly number[] = [
 export const maxAttempts = retryDelaysMs.length + 1;
 /** The longest Retry-After we honour: a receiver cannot park a delivery for days. */
 const maxRetryAfterMs = 86_400_000;
-const lastErrorMaxLength = 1000;
-const responseSnippetBytes = 512;
+const lastErrorMaxLength = 300;
 
 export interface WebhookDelivery {
   id: number;
@@ -51,7 +55,7 @@ export type AttemptOutcome =
   | { kind: 'delivered'; statusCode: number }
   | {
       kind: 'retry' | 'give_up';
-      reason: 'http_3xx' | 'http_4xx' | 'http_5xx' | 'timeout' | 'network';
+      reason: 'http_3xx' | 'http_4xx' | 'http_5xx' | 'timeout' | 'network' | 'address_refused';
       statusCode: number | null;
       error: string;
       retryAfterMs?: number;
@@ -259,7 +263,10 @@ async function attemptDelivery(
     [timestampHeader]: String(timestamp),
     [signatureHeader]: signWebhookBody(row.secret, timestamp, body),
   };
-  const outcome = await postDelivery(row.url, headers, body, ctx.config.webhookTimeoutMs);
+  const outcome = await postDelivery(row.url, headers, body, {
+    timeoutMs: ctx.config.webhookTimeoutMs,
+    allowPrivate: ctx.config.webhookAllowPrivate,
+  });
   const attempts = claim.attempts + 1;
   const next = nextState(outcome, attempts, ctx.clock.now());
   // Only while the lease is ours: a redelivery requested meanwhile wins over this attempt's outcome.
@@ -287,64 +294,67 @@ async function attemptDelivery(
   return next.status;
 }
 
+/**
+ * POST the signed body. Redirects are not followed (the signed request goes only where an admin pointed it);
+ * the host is resolved by checkedLookup, so the socket connects only to an address that passed the check.
+ */
 export async function postDelivery(
   url: string,
   headers: Record<string, string>,
   body: string,
-  timeoutMs: number,
+  options: { timeoutMs: number; allowPrivate: boolean },
 ): Promise<AttemptOutcome> {
-  let res: Response;
-  try {
-    // Redirects are not followed: the signed request goes only where an admin pointed it.
-    res = await fetch(url, {
-      method: 'POST',
-      headers,
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (err) {
-    return classifyError(err, timeoutMs);
-  }
-  if (res.status >= 200 && res.status < 300) {
-    await res.body?.cancel();
-    return { kind: 'delivered', statusCode: res.status };
-  }
-  const snippet = await readSnippet(res);
-  return classifyResponse(
-    res.status,
-    res.statusText,
-    snippet,
-    res.headers.get('retry-after'),
-    res.headers.get('location'),
-  );
+  const target = new URL(url);
+  // A URL saved while private targets were allowed, or an IP literal (which skips the lookup), is checked here.
+  const problem = webhookTargetProblem(target, options.allowPrivate);
+  if (problem !== null) return refusedOutcome(`the URL ${problem}`);
+  const client = target.protocol === 'https:' ? https : http;
+  return new Promise<AttemptOutcome>((resolve) => {
+    const request = client.request(
+      target,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: checkedLookup(options.allowPrivate),
+        // A fresh connection each time: a kept-alive socket would skip the lookup's check.
+        agent: false,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      },
+      (response) => {
+        // Only the status matters; the body is not ours to download.
+        response.destroy();
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve({ kind: 'delivered', statusCode: status });
+        else resolve(classifyResponse(status, headerText(response.headers['retry-after'])));
+      },
+    );
+    request.on('error', (err) => resolve(classifyError(err, options.timeoutMs)));
+    request.end(body);
+  });
+}
+
+function headerText(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+function refusedOutcome(why: string): AttemptOutcome {
+  return { kind: 'give_up', reason: 'address_refused', statusCode: null, error: clip(`refused: ${why}`) };
 }
 
 /** A non-2xx answer: 4xx other than 408 (timeout) and 429 (rate limit) mean the receiver will not take it. */
-export function classifyResponse(
-  status: number,
-  statusText: string,
-  snippet: string,
-  retryAfter: string | null,
-  location: string | null = null,
-): AttemptOutcome {
-  const head = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
-  const withBody = snippet ? `${head}: ${snippet}` : head;
+export function classifyResponse(status: number, retryAfter: string | null): AttemptOutcome {
+  // Our own reason phrase, not the receiver's: its text is not ours to keep.
+  const phrase = http.STATUS_CODES[status];
+  const head = `HTTP ${status}${phrase ? ` ${phrase}` : ''}`;
   if (status >= 300 && status < 400) {
-    const where = location ? ` to ${location.slice(0, 200)}` : '';
-    return {
-      kind: 'retry',
-      reason: 'http_3xx',
-      statusCode: status,
-      error: `${head}: redirect${where} not followed`,
-    };
+    return { kind: 'retry', reason: 'http_3xx', statusCode: status, error: `${head}: redirect not followed` };
   }
   if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
     return {
       kind: 'give_up',
       reason: 'http_4xx',
       statusCode: status,
-      error: `${withBody} — not retried: the receiver refused the delivery (4xx other than 408 and 429)`,
+      error: `${head} — not retried: the receiver refused the delivery (4xx other than 408 and 429)`,
     };
   }
   const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(retryAfter) : undefined;
@@ -352,18 +362,25 @@ export function classifyResponse(
     kind: 'retry',
     reason: status >= 500 ? 'http_5xx' : 'http_4xx',
     statusCode: status,
-    error: withBody,
+    error: head,
     retryAfterMs,
   };
 }
 
 export function classifyError(err: unknown, timeoutMs: number): AttemptOutcome {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err instanceof TargetRefused) return refusedOutcome(err.reason);
+  const e = err as { name?: string; code?: unknown; message?: string; cause?: { code?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
     return { kind: 'retry', reason: 'timeout', statusCode: null, error: `no answer within ${timeoutMs} ms` };
   }
-  const cause = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? String(err);
-  return { kind: 'retry', reason: 'network', statusCode: null, error: `request failed: ${cause}` };
+  // The error's code (ECONNREFUSED, ENOTFOUND, a TLS code) says enough; its message may name internal hosts.
+  const code = typeof e?.code === 'string' ? e.code : (e?.cause?.code ?? 'unknown error');
+  return {
+    kind: 'retry',
+    reason: 'network',
+    statusCode: null,
+    error: `request failed: ${code.slice(0, 60)}`,
+  };
 }
 
 /** Retry-After in seconds or as an HTTP date, relative to now; capped. */
@@ -391,28 +408,6 @@ export function nextState(
   }
   const delay = Math.max(retryDelaysMs[attempts - 1], outcome.retryAfterMs ?? 0);
   return { status: 'pending', nextAttemptAt: now + delay, lastError: clip(outcome.error) };
-}
-
-async function readSnippet(res: Response): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < responseSnippetBytes) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch (err) {
-    return `(response body unreadable: ${(err as Error).message})`;
-  } finally {
-    // Stop reading: the rest of the body is not ours to download. A stream that already ended or broke
-    // rejects cancel(), which changes nothing here.
-    await reader.cancel().catch(() => undefined);
-  }
-  return Buffer.concat(chunks).subarray(0, responseSnippetBytes).toString('utf8').replace(/\s+/g, ' ').trim();
 }
 
 function clip(s: string): string {

@@ -9,6 +9,7 @@ import type { WebhooksTable } from '../core/db/index.js';
 import { Forbidden, Invalid, NotFound } from '../core/errors.js';
 import { type EventType, eventTypes } from '../core/events.js';
 import { forgetActiveWebhooks } from './active-webhooks.js';
+import { webhookTargetProblem } from './webhook-targets.js';
 
 export const webhookUrlMaxLength = 2000;
 export const webhookSecretMinLength = 16;
@@ -48,8 +49,11 @@ export function assertCanManageWebhooks(actor: Actor): void {
     throw new Forbidden('forbidden', 'Only an admin may manage webhooks.');
 }
 
-/** An absolute http(s) URL of at most 2000 characters, returned in its parsed (normalised) form. */
-export function parseWebhookUrl(raw: string): string {
+/**
+ * An absolute http(s) URL of at most 2000 characters, without credentials and — unless private targets are
+ * allowed — not at a non-public IP address; returned in its parsed (normalised) form.
+ */
+export function parseWebhookUrl(raw: string, options: { allowPrivate: boolean }): string {
   const fail = (why: string): never => {
     throw new Invalid('invalid_webhook_url', `The webhook URL ${why}.`, [{ field: '/url', message: why }]);
   };
@@ -65,6 +69,8 @@ export function parseWebhookUrl(raw: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('must use http or https');
   if (url.hostname === '') fail('has no host');
   if (url.href.length > webhookUrlMaxLength) fail(`is longer than ${webhookUrlMaxLength} characters`);
+  const problem = webhookTargetProblem(url, options.allowPrivate);
+  if (problem !== null) fail(problem);
   return url.href;
 }
 
@@ -122,7 +128,7 @@ export async function createWebhook(
   input: WebhookInput,
 ): Promise<Webhook & { secret: string }> {
   assertCanManageWebhooks(actor);
-  const url = parseWebhookUrl(input.url);
+  const url = parseWebhookUrl(input.url, { allowPrivate: ctx.config.webhookAllowPrivate });
   const events = parseEventTypes(input.events ?? []);
   const secret = input.secret === undefined ? newSecret('whsec') : parseSecret(input.secret);
   const active = input.active ?? true;
@@ -179,7 +185,10 @@ export async function updateWebhook(
   changes: WebhookChanges,
 ): Promise<Webhook> {
   assertCanManageWebhooks(actor);
-  const url = changes.url === undefined ? undefined : parseWebhookUrl(changes.url);
+  const url =
+    changes.url === undefined
+      ? undefined
+      : parseWebhookUrl(changes.url, { allowPrivate: ctx.config.webhookAllowPrivate });
   const events = changes.events === undefined ? undefined : parseEventTypes(changes.events);
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {

@@ -224,29 +224,116 @@ export async function deleteCalendar(ctx: ServiceContext, actor: Actor, id: numb
   });
 }
 
+/** Bounds on what one import may expand to: occurrences per repeating event, years after its start, holidays. */
+export const icsLimits = { occurrencesPerEvent: 500, years: 10, eventDays: 366, holidays: 2000 } as const;
+const icsYears = { min: 1900, max: 2200 } as const;
+
+/** Where a property of the n-th top-level VEVENT sits in the raw text, to name the line at fault. */
+interface IcsLine {
+  line: number;
+  text: string;
+}
+
+function indexEventLines(text: string): Map<string, IcsLine>[] {
+  const events: Map<string, IcsLine>[] = [];
+  let current: Map<string, IcsLine> | null = null;
+  let depth = 0;
+  let last: IcsLine | null = null;
+  text.split(/\r\n|\n|\r/).forEach((raw, i) => {
+    // RFC 5545 §3.1: a line that starts with a space or tab continues the previous one.
+    if ((raw.startsWith(' ') || raw.startsWith('\t')) && last) {
+      last.text += raw.slice(1);
+      return;
+    }
+    const name = /^[A-Za-z0-9-]+/.exec(raw)?.[0].toUpperCase() ?? '';
+    const value = raw
+      .slice(raw.indexOf(':') + 1)
+      .trim()
+      .toUpperCase();
+    if (name === 'BEGIN') {
+      depth += 1;
+      if (depth === 2 && value === 'VEVENT') {
+        current = new Map();
+        events.push(current);
+      }
+    } else if (name === 'END') {
+      if (depth === 2) current = null;
+      depth = Math.max(0, depth - 1);
+    } else if (current && depth === 2 && name && !current.has(name)) {
+      last = { line: i + 1, text: raw };
+      current.set(name, last);
+      return;
+    }
+    last = null;
+  });
+  return events;
+}
+
 /**
  * Holidays from an iCalendar file: each all-day event is a holiday (a multi-day event, each of its days); an
- * event that repeats every year without end is a yearly holiday; other repetitions are expanded for ten years.
+ * event that repeats every year without end is a yearly holiday; other repetitions are expanded for ten years
+ * (at most 500 occurrences each). Anything it cannot read is a 400 naming the event's line at fault.
  */
 export function parseIcsHolidays(text: string): Holiday[] {
   let root: ICAL.Component;
+  let events: ICAL.Component[];
   try {
     root = new ICAL.Component(ICAL.parse(text));
+    events = root.getAllSubcomponents('vevent');
   } catch (err) {
-    throw new Invalid('invalid_ics', `The file is not iCalendar: ${(err as Error).message.slice(0, 200)}`);
+    const why = String((err as Error)?.message ?? err).slice(0, 200);
+    // ical.js quotes the value it choked on: name the first line that holds it.
+    const quoted = /"([^"]{1,200})"/.exec(why)?.[1];
+    const line = quoted ? text.split(/\r\n|\n|\r/).findIndex((l) => l.includes(quoted)) + 1 : 0;
+    if (line === 0) throw new Invalid('invalid_ics', `The file is not iCalendar: ${why}`);
+    const message = `line ${line}: ${why}`;
+    throw new Invalid('invalid_ics', `The file is not iCalendar: ${message}.`, [
+      { field: `ics/line/${line}`, message },
+    ]);
   }
+  const lines = indexEventLines(text);
   const out: Holiday[] = [];
-  const iso = (t: ICAL.Time) =>
-    `${String(t.year).padStart(4, '0')}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
-  for (const component of root.getAllSubcomponents('vevent')) {
-    const event = new ICAL.Event(component);
-    const start = event.startDate;
-    if (!start) continue;
-    const name = (event.summary ?? 'Holiday').trim() || 'Holiday';
-    const days = event.endDate
-      ? Math.max(1, Math.round(event.endDate.subtractDate(start).toSeconds() / 86_400))
-      : 1;
-    const rrule = component.getFirstPropertyValue('rrule') as ICAL.Recur | null;
+  events.forEach((component, n) => {
+    let property = 'VEVENT';
+    const fail = (why: string): never => {
+      const at = lines[n]?.get(property);
+      const where = at ? `line ${at.line} (${at.text.slice(0, 80)})` : `event ${n + 1}, ${property}`;
+      const message = `${where}: ${why.slice(0, 200)}`;
+      throw new Invalid('invalid_ics', `The .ics file cannot be imported: ${message}.`, [
+        { field: at ? `ics/line/${at.line}` : `ics/event/${n + 1}`, message },
+      ]);
+    };
+    // ical.js throws plain Errors (invalid dates, rules) from its getters and iterators: each step names the
+    // property it reads, so the error points at the line.
+    const step = <T>(name: string, read: () => T): T => {
+      property = name;
+      try {
+        return read();
+      } catch (err) {
+        if (err instanceof Invalid) throw err;
+        return fail((err as Error)?.message ?? String(err));
+      }
+    };
+    const event = step('VEVENT', () => new ICAL.Event(component));
+    const start = step('DTSTART', () => event.startDate as ICAL.Time | null);
+    if (!start) return;
+    step('DTSTART', () => {
+      if (!Number.isInteger(start.year) || start.year < icsYears.min || start.year > icsYears.max)
+        fail(`the year must be from ${icsYears.min} to ${icsYears.max}`);
+    });
+    const name = step('SUMMARY', () =>
+      (String(event.summary ?? 'Holiday').trim() || 'Holiday').slice(0, 200),
+    );
+    const days = step('DTEND', () => {
+      const end = event.endDate as ICAL.Time | null;
+      const d = end ? Math.round(end.subtractDate(start).toSeconds() / 86_400) : 1;
+      return Number.isFinite(d) ? Math.min(Math.max(1, d), icsLimits.eventDays) : 1;
+    });
+    const rrule = step('RRULE', () => component.getFirstPropertyValue('rrule') as ICAL.Recur | null);
+    if (rrule && ['SECONDLY', 'MINUTELY', 'HOURLY'].includes(rrule.freq)) {
+      property = 'RRULE';
+      fail(`a holiday repeats by the day or longer, not ${rrule.freq}`);
+    }
     if (
       rrule &&
       rrule.freq === 'YEARLY' &&
@@ -255,29 +342,43 @@ export function parseIcsHolidays(text: string): Holiday[] {
       (rrule.interval ?? 1) === 1 &&
       days === 1
     ) {
-      out.push({ date: iso(start), name, yearly: true });
-      continue;
+      out.push({ date: isoDay(start), name, yearly: true });
+      return;
     }
     const starts: ICAL.Time[] = [];
     if (rrule) {
-      const it = event.iterator();
-      const horizon = start.year + 10;
-      for (let next = it.next(); next && next.year <= horizon && starts.length < 500; next = it.next())
-        starts.push(next);
+      step('RRULE', () => {
+        const it = event.iterator();
+        const horizon = start.year + icsLimits.years;
+        for (
+          let next = it.next();
+          next && next.year <= horizon && starts.length < icsLimits.occurrencesPerEvent;
+          next = it.next()
+        )
+          starts.push(next);
+      });
     } else {
       starts.push(start);
     }
-    for (const s of starts) {
-      for (let d = 0; d < Math.min(days, 366); d++) {
-        const t = s.clone();
-        t.isDate = true;
-        t.adjust(d, 0, 0, 0);
-        out.push({ date: iso(t), name, yearly: false });
+    step('DTSTART', () => {
+      for (const s of starts) {
+        for (let d = 0; d < days; d++) {
+          const t = s.clone();
+          t.isDate = true;
+          t.adjust(d, 0, 0, 0);
+          out.push({ date: isoDay(t), name, yearly: false });
+          if (out.length > icsLimits.holidays)
+            fail(`the file expands to more than ${icsLimits.holidays} holidays`);
+        }
       }
-    }
-  }
+    });
+  });
   if (out.length === 0) throw new Invalid('invalid_ics', 'The file holds no events to import as holidays.');
   return out;
+}
+
+function isoDay(t: ICAL.Time): string {
+  return `${String(t.year).padStart(4, '0')}-${String(t.month).padStart(2, '0')}-${String(t.day).padStart(2, '0')}`;
 }
 
 /** Import an .ics file's holidays into a calendar (merged with those it has). */

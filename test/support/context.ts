@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { buildApp } from '../../src/api/app.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { type Config, loadConfig } from '../../src/core/config.js';
@@ -42,7 +42,11 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function makeContext(dialect: Dialect, env: Record<string, string> = {}): Promise<TestContext> {
+export async function makeContext(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+  options: { log?: Logger } = {},
+): Promise<TestContext> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-test-'));
   const config = loadConfig({
     OPSDESK_DATA_DIR: dataDir,
@@ -55,7 +59,7 @@ export async function makeContext(dialect: Dialect, env: Record<string, string> 
   // Kysely's migrator introspects every schema's tables; a schema another test file drops at that moment
   // fails it ("schema … does not exist"). Migrations and drops take turns under one advisory lock.
   const opened = await withSchemaLock(dialect, () =>
-    openContext(config, { clock, log: pino({ level: 'silent' }), pgSchema: schema }),
+    openContext(config, { clock, log: options.log ?? pino({ level: 'silent' }), pgSchema: schema }),
   );
   return {
     ctx: opened.ctx,

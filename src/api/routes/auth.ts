@@ -24,6 +24,7 @@ export function authRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
     app.post(
       '/api/v1/auth/login',
       {
+        config: { public: true },
         schema: {
           tags: ['auth'],
           summary: 'Sign in: returns a bearer token and sets the session cookie',

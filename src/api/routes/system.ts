@@ -9,7 +9,7 @@ import { Forbidden } from '../../core/errors.js';
 import { getPriorityMatrix, setPriorityMatrix } from '../../helpdesk/index.js';
 import { requireActor } from '../authentication.js';
 import type { ServiceMetrics } from '../metrics.js';
-import { sendProblem } from '../problems.js';
+import { databaseRetryAfterSeconds, sendProblem } from '../problems.js';
 import { problemResponses } from '../schemas.js';
 
 const Matrix = Type.Array(
@@ -26,6 +26,7 @@ export function systemRoutes(
     app.get(
       '/api/v1/health',
       {
+        config: { public: true },
         schema: {
           tags: ['system'],
           summary: 'Liveness and database reachability (no sign-in needed)',
@@ -45,6 +46,7 @@ export function systemRoutes(
           await pingDatabase(ctx.db);
         } catch (err) {
           request.log.error({ err }, 'health: database unreachable');
+          reply.header('retry-after', String(databaseRetryAfterSeconds));
           return sendProblem(request, reply, 503, 'database_unavailable', 'The database cannot be reached.');
         }
         return {

@@ -40,6 +40,8 @@ export interface DbOptions {
   pgSchema?: string;
   poolSize?: number;
   onQuery?: (durationMs: number, failed: boolean) => void;
+  /** Where connection failures that no query reports (a pool's broken connection) are logged. */
+  log?: { error(details: object, message: string): void };
 }
 
 // PostgreSQL returns int8 (bigint) and numeric as strings; our int8 columns are epoch milliseconds and
@@ -69,9 +71,19 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      // An unreachable server fails the request (503) instead of queueing it forever.
+      connectionTimeoutMillis: 10_000,
     });
-    // A pool error (server restart) must not crash the process; the next query reports it.
-    pool.on('error', () => {});
+    // A connection that breaks (server restart, network) emits 'error' on its client, checked out or idle;
+    // unhandled, that crashes the process. Log it: the next query on a fresh connection reports the outage.
+    const label = redactUrl(options.databaseUrl);
+    pool.on('connect', (client) => {
+      client.on('error', (err) =>
+        options.log?.error({ err, database: label }, 'database pool: a connection failed'),
+      );
+    });
+    // The pool re-emits an idle connection's error; the connection's own listener above has logged it.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
     return {
       db,
@@ -196,6 +208,53 @@ export async function migrateToLatest(
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+// Errors that mean the database cannot be reached or cannot take the request now, rather than a bad query:
+// socket and DNS failures, PostgreSQL's connection-exception class 08, shutdowns (57P01–57P03) and too many
+// connections (53300), pg's own messages for a dropped connection, and SQLite busy, locked or I/O errors.
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_CANTOPEN',
+  'SQLITE_FULL',
+]);
+const unavailableMessages = [
+  /^Connection terminated/,
+  /^timeout exceeded when trying to connect/,
+  /^Client has encountered a connection error/,
+  /^Cannot use a pool after calling end/,
+  /^The database connection is not open/,
+  /^driver has already been destroyed/,
+];
+
+/** Is this error the database being unavailable (a 503 to retry later), not a fault of the query? */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (
+    let e = err as { code?: unknown; message?: unknown; cause?: unknown } | null, depth = 0;
+    e && depth < 5;
+    depth++
+  ) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (unavailableCodes.has(code) || /^08[0-9A-Z]{3}$/.test(code) || code.startsWith('SQLITE_IOERR'))
+      return true;
+    if (typeof e.message === 'string' && unavailableMessages.some((m) => m.test(e?.message as string)))
+      return true;
+    e = e.cause as typeof e;
+  }
+  return false;
 }
 
 export async function pingDatabase(db: Kysely<Database>): Promise<void> {
