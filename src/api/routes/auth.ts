@@ -81,6 +81,7 @@ export function authRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
     app.post(
       '/api/v1/auth/password-reset',
       {
+        config: { public: true },
         schema: {
           tags: ['auth'],
           summary:
