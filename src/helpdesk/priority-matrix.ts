@@ -1,8 +1,10 @@
 // Priority from impact × urgency through a configurable 5×5 matrix, as GLPI does. The matrix lives in
 // settings ('priority_matrix'); rows are urgency 1–5, columns impact 1–5, cells priority 1–5.
+import type { Kysely } from 'kysely';
 import { recordAudit } from '../core/audit.js';
 import { type Actor, canAccounts } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
+import type { Database } from '../core/db/index.js';
 import { Forbidden, Invalid } from '../core/errors.js';
 import type { Level } from './levels.js';
 
@@ -45,14 +47,18 @@ const cache = new WeakMap<object, PriorityMatrix>();
 export async function getPriorityMatrix(ctx: Pick<ServiceContext, 'db'>): Promise<PriorityMatrix> {
   const hit = cache.get(ctx.db);
   if (hit) return hit;
-  const row = await ctx.db
+  const matrix = await readPriorityMatrix(ctx.db);
+  cache.set(ctx.db, matrix);
+  return matrix;
+}
+
+async function readPriorityMatrix(db: Kysely<Database>): Promise<PriorityMatrix> {
+  const row = await db
     .selectFrom('settings')
     .select('value')
     .where('key', '=', 'priority_matrix')
     .executeTakeFirst();
-  const matrix = row ? checkPriorityMatrix(JSON.parse(row.value)) : defaultPriorityMatrix;
-  cache.set(ctx.db, matrix);
-  return matrix;
+  return row ? checkPriorityMatrix(JSON.parse(row.value)) : defaultPriorityMatrix;
 }
 
 export async function setPriorityMatrix(
@@ -65,7 +71,8 @@ export async function setPriorityMatrix(
   const matrix = checkPriorityMatrix(value);
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
-    const before = await getPriorityMatrix(ctx);
+    // Through the transaction: ctx.db here would wait for this very transaction on SQLite (a deadlock).
+    const before = await readPriorityMatrix(trx);
     await trx
       .insertInto('settings')
       .values({ key: 'priority_matrix', value: JSON.stringify(matrix), updated_at: now })
