@@ -163,6 +163,7 @@ export async function addAttachment(
           field: 'attachment',
           from_value: null,
           to_value: filename,
+          visibility: 'public',
         })
         .execute();
       await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();

@@ -6,6 +6,7 @@ import * as savedViews from './2026-11-24-saved-views.js';
 import * as sla from './2026-11-24-sla.js';
 import * as searchTerms from './2026-11-25-search-terms.js';
 import * as searchWords from './2026-11-26-search-words.js';
+import * as historyVisibility from './2026-11-29-history-visibility.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-24-sla': sla,
   '2026-11-25-search-terms': searchTerms,
   '2026-11-26-search-words': searchWords,
+  '2026-11-29-history-visibility': historyVisibility,
 };
