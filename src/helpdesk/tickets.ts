@@ -392,12 +392,15 @@ function eventView(t: Ticket): Record<string, unknown> {
   };
 }
 
-/** Load a ticket row the actor may see, or throw NotFound (never Forbidden: do not reveal existence). */
+/**
+ * Load a ticket row the actor may see, or throw NotFound (never Forbidden: do not reveal existence). A
+ * requester who sees it as a watcher gets `watcher: true`, which the policies read (a watcher may reply).
+ */
 export async function loadVisibleTicket(
   db: ServiceContext['db'] | Trx,
   actor: Actor,
   id: number,
-): Promise<TicketRow> {
+): Promise<TicketRow & { watcher?: boolean }> {
   const row = await db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('ticket_not_found', `No ticket ${id}.`);
   if (actor.role === 'requester' && row.requester_id !== actor.id) {
@@ -408,6 +411,7 @@ export async function loadVisibleTicket(
       .where('user_id', '=', actor.id)
       .executeTakeFirst();
     if (!w) throw new NotFound('ticket_not_found', `No ticket ${id}.`);
+    return { ...row, watcher: true };
   }
   return row;
 }

@@ -183,6 +183,31 @@ describe.each(dialects)('tickets on %s', (dialect) => {
     expect(byTag.body.items.map((x: { id: number }) => x.id)).toEqual([tk.id]);
   });
 
+  it('a watching requester may reply publicly but not write internal notes; staff watchers may', async () => {
+    await createUser(t.ctx, null, {
+      email: 'watcher2@example.test',
+      name: 'W2',
+      role: 'requester',
+      password: 'password-watch2',
+    });
+    const ws = await signIn(t.app, 'watcher2@example.test', 'password-watch2');
+    const tk = (await req.call('POST', '/api/v1/tickets', { title: 'Dock', description: 'flickers' })).body;
+    const url = `/api/v1/tickets/${tk.id}/comments`;
+    // Not yet a watcher: the ticket is not theirs to see.
+    expect((await ws.call('POST', url, { body: 'me too' })).status).toBe(404);
+    await tech.call('PATCH', `/api/v1/tickets/${tk.id}`, { watcherIds: [ws.userId, techId] });
+    const reply = await ws.call('POST', url, { body: 'Same dock on my desk.' });
+    expect(reply.status).toBe(201);
+    expect(reply.body.internal).toBe(false);
+    expect((await ws.call('POST', url, { body: 'psst', internal: true })).status).toBe(403);
+    expect((await tech.call('POST', url, { body: 'staff note', internal: true })).status).toBe(201);
+    // Everyone on the ticket reads the watcher's reply; the note stays with staff.
+    const seen = await req.call('GET', url);
+    expect(seen.body.items.map((c: { body: string }) => c.body)).toEqual(['Same dock on my desk.']);
+    // A watcher's reply does not reopen or change the requester's ticket state.
+    expect((await req.call('GET', `/api/v1/tickets/${tk.id}`)).body.status).toBe('new');
+  });
+
   it('lists filter, sort deterministically and page with cursors without gaps or repeats', async () => {
     for (let i = 0; i < 23; i++) {
       t.clock.advance(1000);
