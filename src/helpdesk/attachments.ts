@@ -3,6 +3,7 @@
 // browser would run (HTML, SVG, scripts) are never accepted.
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Actor } from '../core/auth/index.js';
@@ -227,17 +228,38 @@ export async function listAttachments(
   return rows.map(fromRow);
 }
 
+/**
+ * An attachment the actor may see, its stored file open and already read from (so that a disk error is
+ * an error now, not a cut-off download). Only a real absence is NotFound: no such attachment, a ticket the
+ * actor may not see, or a stored file that is gone (logged: the storage lost it). Any other error surfaces.
+ */
 export async function openAttachment(
   ctx: ServiceContext,
   actor: Actor,
   id: number,
-): Promise<{ attachment: Attachment; file: string }> {
+): Promise<{ attachment: Attachment; file: FileHandle }> {
   const row = await ctx.db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('attachment_not_found', `No attachment ${id}.`);
   try {
     await loadVisibleTicket(ctx.db, actor, row.ticket_id);
-  } catch {
-    throw new NotFound('attachment_not_found', `No attachment ${id}.`);
+  } catch (err) {
+    if (err instanceof NotFound) throw new NotFound('attachment_not_found', `No attachment ${id}.`);
+    throw err;
   }
-  return { attachment: fromRow(row), file: storagePath(ctx.config.dataDir, row.sha256) };
+  const target = storagePath(ctx.config.dataDir, row.sha256);
+  let file: FileHandle;
+  try {
+    file = await fs.promises.open(target, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    ctx.log.warn({ attachmentId: id, file: target }, 'the stored file of an attachment is missing');
+    throw new NotFound('attachment_not_found', `The file of attachment ${id} is no longer stored.`);
+  }
+  try {
+    await file.read(Buffer.alloc(1), 0, 1, 0);
+  } catch (err) {
+    await file.close();
+    throw err;
+  }
+  return { attachment: fromRow(row), file };
 }

@@ -1,5 +1,7 @@
 // Ticket rules over HTTP on both databases: states and transitions, assignment, the priority matrix,
 // tags and watchers, filters, deterministic cursor pagination, attachments.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, createUser } from '../../src/core/auth/index.js';
 import { createCategory } from '../../src/helpdesk/index.js';
@@ -360,5 +362,36 @@ describe.each(dialects)('tickets on %s', (dialect) => {
       payload: { file: 'x' },
     });
     expect(json.statusCode).toBe(400);
+  });
+
+  it('a download whose stored file is gone is a 404; a disk read error is a logged 500, not a 404', async () => {
+    const tk = (await req.call('POST', '/api/v1/tickets', { title: 'Logs', description: 'two' })).body;
+    const upload = async (content: string) => {
+      const m = multipart('app.log', 'text/plain', Buffer.from(content));
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/tickets/${tk.id}/attachments`,
+        payload: m.payload,
+        headers: { ...m.headers, authorization: `Bearer ${req.token}` },
+      });
+      expect(res.statusCode).toBe(201);
+      const a = res.json();
+      return {
+        url: a.url as string,
+        file: path.join(t.dataDir, 'attachments', a.sha256.slice(0, 2), a.sha256),
+      };
+    };
+    const gone = await upload(`removed from disk ${dialect}`);
+    fs.rmSync(gone.file);
+    const missing = await req.call('GET', gone.url);
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('attachment_not_found');
+    const broken = await upload(`unreadable on disk ${dialect}`);
+    // Where the file was, something that cannot be read as one: every read fails (EISDIR).
+    fs.rmSync(broken.file);
+    fs.mkdirSync(broken.file);
+    const failed = await req.call('GET', broken.url);
+    expect(failed.status).toBe(500);
+    expect(failed.body.code).toBe('internal_error');
   });
 });

@@ -1,6 +1,5 @@
 // Tickets, comments, history, attachments, ratings and categories. Thin: schema → actor → one domain call.
 
-import fs from 'node:fs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import '@fastify/multipart';
@@ -416,7 +415,7 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
             'content-disposition',
             `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
           )
-          .send(fs.createReadStream(file));
+          .send(file.createReadStream({ start: 0 }));
       },
     );
 
