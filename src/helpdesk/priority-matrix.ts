@@ -41,15 +41,13 @@ export function checkPriorityMatrix(value: unknown): PriorityMatrix {
   return value as PriorityMatrix;
 }
 
-// The matrix is read on every ticket create/update: keep it in memory per database, refreshed on write.
-const cache = new WeakMap<object, PriorityMatrix>();
+// The matrix is read on every ticket create/update: kept in memory, in step across instances (ctx.caches).
+function matrixCache(ctx: Pick<ServiceContext, 'caches'>) {
+  return ctx.caches.cache('priority_matrix', readPriorityMatrix);
+}
 
-export async function getPriorityMatrix(ctx: Pick<ServiceContext, 'db'>): Promise<PriorityMatrix> {
-  const hit = cache.get(ctx.db);
-  if (hit) return hit;
-  const matrix = await readPriorityMatrix(ctx.db);
-  cache.set(ctx.db, matrix);
-  return matrix;
+export async function getPriorityMatrix(ctx: Pick<ServiceContext, 'db' | 'caches'>): Promise<PriorityMatrix> {
+  return matrixCache(ctx).get(ctx.db);
 }
 
 async function readPriorityMatrix(db: Kysely<Database>): Promise<PriorityMatrix> {
@@ -70,7 +68,7 @@ export async function setPriorityMatrix(
     throw new Forbidden('forbidden', 'Only an admin may change the priority matrix.');
   const matrix = checkPriorityMatrix(value);
   const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
+  const cached = await ctx.db.transaction().execute(async (trx) => {
     // Through the transaction: ctx.db here would wait for this very transaction on SQLite (a deadlock).
     const before = await readPriorityMatrix(trx);
     await trx
@@ -86,7 +84,8 @@ export async function setPriorityMatrix(
       subjectId: 'priority_matrix',
       details: { before, after: matrix },
     });
+    return matrixCache(ctx).changing(trx);
   });
-  cache.set(ctx.db, matrix);
+  cached(matrix);
   return matrix;
 }

@@ -1,8 +1,11 @@
 // The priority matrix right after a start (nothing cached): an admin's change answers and every other query
-// still answers; and the guard that makes "ctx.db inside its own transaction" fail at once, on both dialects.
+// still answers; a change through one instance is seen by another on the same database; and the guard that makes "ctx.db inside its own transaction" fail at once, on both dialects.
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Actor, createUser } from '../../src/core/auth/index.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { TransactionInFlowError } from '../../src/core/db/transaction-guard.js';
+import { getPriorityMatrix, setPriorityMatrix } from '../../src/helpdesk/index.js';
 import { dialects, makeApp, makeContext, type TestApp, type TestContext } from '../support/context.js';
 import { userSession } from '../support/http.js';
 
@@ -67,5 +70,42 @@ describe.each(dialects)('priority matrix on %s', (dialect) => {
       await trx.selectFrom('settings').select('key').execute();
     });
     await expect(outside).resolves.toBeDefined();
+  });
+
+  it('a change through one instance is seen by another on the same database within a second', async () => {
+    c = await makeContext(dialect);
+    const otherClock = new ManualClock(c.clock.now());
+    const other = await c.openAnother(otherClock);
+    try {
+      const admin = await createUser(c.ctx, null, {
+        email: 'admin@example.test',
+        name: 'Admin',
+        role: 'admin',
+        password: 'password-admin',
+      });
+      const actor: Actor = {
+        id: admin.id,
+        email: admin.email,
+        name: admin.name,
+        role: 'admin',
+        groupIds: [],
+        via: 'system',
+        csrfToken: null,
+      };
+      // Both instances have the default matrix cached.
+      const before = await getPriorityMatrix(other.ctx);
+      expect(await getPriorityMatrix(c.ctx)).toEqual(before);
+      await setPriorityMatrix(c.ctx, actor, matrix);
+      expect(await getPriorityMatrix(c.ctx)).toEqual(matrix);
+      // The other instance checks the versions at most once a second: after that it has the change.
+      otherClock.advance(1000);
+      expect(await getPriorityMatrix(other.ctx)).toEqual(matrix);
+      // And back the other way.
+      await setPriorityMatrix(other.ctx, actor, before);
+      c.clock.advance(1000);
+      expect(await getPriorityMatrix(c.ctx)).toEqual(before);
+    } finally {
+      await other.close();
+    }
   });
 });
