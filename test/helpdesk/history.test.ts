@@ -1,9 +1,11 @@
 // A ticket's history as its requester sees it: the server gives them only public entries (state changes,
 // public replies, files) — never escalation reasons, a manager's notes, internal notes, assignee or group
 // ids, or tags. Staff see every entry with its visibility. On both dialects.
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup } from '../../src/core/auth/index.js';
-import { dialects, makeApp, type TestApp } from '../support/context.js';
+import * as historyVisibility from '../../src/core/db/migrations/2026-11-29-history-visibility.js';
+import { dialects, makeApp, makeContext, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 
 interface Entry {
@@ -87,5 +89,91 @@ describe.each(dialects)('ticket history visibility on %s', (dialect) => {
     expect(byKind('group').every((e) => e.visibility === 'internal')).toBe(true);
     expect(byKind('assignee').every((e) => e.visibility === 'internal')).toBe(true);
     expect(byKind('comment')[0].visibility).toBe('public');
+  });
+
+  it('the migration classifies the entries written before it: only what requesters may see is public', async () => {
+    const c = await makeContext(dialect);
+    try {
+      // Back to the schema before the migration, with entries as the old code wrote them.
+      const db = c.ctx.db as unknown as Kysely<any>;
+      await historyVisibility.down(db);
+      const user = await db
+        .insertInto('users')
+        .values({
+          email: 'old@example.test',
+          name: 'Old',
+          role: 'technician',
+          active: 1,
+          created_at: 0,
+          updated_at: 0,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const ticket = await db
+        .insertInto('tickets')
+        .values({
+          title: 'Old',
+          description: '',
+          type: 'request',
+          status: 'new',
+          impact: 3,
+          urgency: 3,
+          priority: 3,
+          requester_id: user.id,
+          created_by: user.id,
+          created_at: 0,
+          updated_at: 0,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const old: Array<[string, number | null]> = [
+        ['created', user.id],
+        ['status', user.id],
+        ['comment', user.id],
+        ['internal_note', user.id],
+        ['assignee', user.id],
+        ['group', null],
+        ['escalation', null],
+        ['sla', null],
+        ['priority', null],
+        ['priority', user.id],
+        ['tags', user.id],
+      ];
+      await db
+        .insertInto('ticket_history')
+        .values(
+          old.map(([field, actor], i) => ({
+            ticket_id: ticket.id,
+            actor_id: actor,
+            at: i,
+            field,
+            from_value: null,
+            to_value: 'x',
+          })),
+        )
+        .execute();
+      await historyVisibility.up(db);
+      const rows = await db
+        .selectFrom('ticket_history')
+        .select(['field', 'visibility'])
+        .where('ticket_id', '=', ticket.id)
+        .orderBy('id')
+        .execute();
+      expect(rows.map((r) => `${r.field}:${r.visibility}`)).toEqual([
+        'created:public',
+        'status:public',
+        'comment:public',
+        'internal_note:internal',
+        'assignee:internal',
+        'group:internal',
+        'escalation:internal',
+        'sla:internal',
+        'priority:internal',
+        'priority:public',
+        'tags:internal',
+      ]);
+    } finally {
+      await c.close();
+    }
   });
 });
