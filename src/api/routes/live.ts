@@ -8,6 +8,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { type Actor, authenticate } from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
+import { detachedFromTransaction } from '../../core/db/transaction-guard.js';
 import type { StoredEvent } from '../../core/events.js';
 import { levelName } from '../../helpdesk/index.js';
 import { requireActor } from '../authentication.js';
@@ -160,9 +161,12 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
   }
 
   ctx.events.subscribe('live-stream', ['ticket.created', 'ticket.updated', 'ticket.commented'], (event) => {
-    chain = chain
-      .then(() => fanOut(event))
-      .catch((err) => ctx.log.error({ err, eventId: event.id }, 'live stream fan-out failed'));
+    // Queued work of its own, not the relay's transaction's (it runs after it, through ctx.db).
+    detachedFromTransaction(() => {
+      chain = chain
+        .then(() => fanOut(event))
+        .catch((err) => ctx.log.error({ err, eventId: event.id }, 'live stream fan-out failed'));
+    });
   });
 
   return async (app) => {

@@ -36,6 +36,14 @@ export class TransactionInFlowError extends Error {
   }
 }
 
+/**
+ * Run fn as work of its own, not of the transaction the current flow holds: for work a transaction only
+ * queues to run later (after its commit), which then rightly uses ctx.db. What fn starts inherits this.
+ */
+export function detachedFromTransaction<T>(fn: () => T): T {
+  return held.exit(fn);
+}
+
 /** Wraps a dialect so that its driver refuses a new connection to a flow that holds one of its transactions. */
 export class TransactionGuardDialect implements Dialect {
   constructor(private readonly inner: Dialect) {}
