@@ -217,7 +217,10 @@ async function seed(ctx: Awaited<ReturnType<typeof openContext>>['ctx']) {
       }
       return h;
     });
-    await ctx.db.insertInto('ticket_history').values(history).execute();
+    await ctx.db
+      .insertInto('ticket_history')
+      .values(history.map((e) => ({ ...e, visibility: 'public' as const })))
+      .execute();
   }
 }
 

@@ -177,6 +177,9 @@ export const HistorySchema = Type.Object(
     field: Type.String(),
     from: Nullable(Type.String()),
     to: Nullable(Type.String()),
+    visibility: Type.Union([Type.Literal('public'), Type.Literal('internal')], {
+      description: 'public: the requester sees it too; internal: staff only',
+    }),
   },
   { $id: 'HistoryEntry' },
 );

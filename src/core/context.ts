@@ -1,7 +1,9 @@
 // What a domain service needs, passed in: the database and its capabilities, the clock, the event bus,
-// the logger and the configuration. Only the entry point builds the real ones; tests build their own.
+// the logger and the configuration, and the caches shared across instances. Only the entry point builds the
+// real ones; tests build their own.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { SharedCaches } from './cache-versions.js';
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database, DbCapabilities } from './db/index.js';
@@ -14,4 +16,6 @@ export interface ServiceContext {
   events: EventBus;
   log: Logger;
   config: Config;
+  /** Caches that every instance on the database keeps in step (one version row per cache). */
+  caches: SharedCaches;
 }

@@ -2,6 +2,7 @@
 // The CLI's serve uses it with the real clock and logger; tests use it with their own.
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
+import { SharedCaches } from './cache-versions.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import type { ServiceContext } from './context.js';
@@ -45,7 +46,8 @@ export async function openContext(config: Config, options: OpenContextOptions = 
     throw err;
   }
   const events = new EventBus(handle.db, handle.caps, clock, log);
-  const ctx: ServiceContext = { db: handle.db, caps: handle.caps, clock, events, log, config };
+  const caches = new SharedCaches(handle.db, clock);
+  const ctx: ServiceContext = { db: handle.db, caps: handle.caps, clock, events, log, config, caches };
   return {
     ctx,
     handle,

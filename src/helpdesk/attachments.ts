@@ -3,13 +3,23 @@
 // browser would run (HTML, SVG, scripts) are never accepted.
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import type { Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
+import type { Database } from '../core/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound, TooLarge, UnsupportedMediaType } from '../core/errors.js';
+import { addComment, type Comment } from './comments.js';
 import { canTicket } from './policies.js';
-import { loadVisibleTicket } from './tickets.js';
+import {
+  type CreateTicketInput,
+  createTicket,
+  loadVisibleTicket,
+  type Ticket,
+  writeHistory,
+} from './tickets.js';
 
 export interface Attachment {
   id: number;
@@ -79,16 +89,24 @@ function storagePath(dataDir: string, sha256: string): string {
   return path.join(dataDir, 'attachments', sha256.slice(0, 2), sha256);
 }
 
-export async function addAttachment(
-  ctx: ServiceContext,
-  actor: Actor,
-  ticketId: number,
-  file: { filename: string; contentType: string; stream: Readable; commentId?: number | null },
-): Promise<Attachment> {
-  const ticket = await loadVisibleTicket(ctx.db, actor, ticketId);
-  if (!canTicket(actor, 'attachment.add', ticket))
-    throw new Forbidden('forbidden', 'You may not attach files to this ticket.');
-  if (ticket.status === 'closed') throw new Conflict('ticket_closed', `Ticket ${ticketId} is closed.`);
+interface IncomingFile {
+  filename: string;
+  contentType: string;
+  stream: Readable;
+}
+
+interface StoredFile {
+  filename: string;
+  contentType: string;
+  size: number;
+  sha256: string;
+}
+
+/**
+ * Check a file (declared type accepted, size within the limit, content matching the type) and store it under
+ * its SHA-256. Nothing is written to the database: a refused file leaves no trace.
+ */
+async function storeFile(ctx: ServiceContext, file: IncomingFile): Promise<StoredFile> {
   const contentType = file.contentType.split(';')[0].trim().toLowerCase();
   const sniff = attachmentTypes[contentType];
   if (!sniff) {
@@ -137,54 +155,179 @@ export async function addAttachment(
     fs.mkdirSync(path.dirname(target), { recursive: true });
     if (fs.existsSync(target)) fs.rmSync(tmp);
     else fs.renameSync(tmp, target);
-    const now = ctx.clock.now();
-    const filename = cleanFilename(file.filename);
-    const row = await ctx.db.transaction().execute(async (trx) => {
-      const r = await trx
-        .insertInto('attachments')
-        .values({
-          ticket_id: ticketId,
-          comment_id: file.commentId ?? null,
-          filename,
-          content_type: contentType,
-          size_bytes: size,
-          sha256,
-          uploaded_by: actor.id,
-          created_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('ticket_history')
-        .values({
-          ticket_id: ticketId,
-          actor_id: actor.id,
-          at: now,
-          field: 'attachment',
-          from_value: null,
-          to_value: filename,
-        })
-        .execute();
-      await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
-      await ctx.events.record(trx, [
-        {
-          type: 'ticket.updated',
-          subjectType: 'ticket',
-          subjectId: ticketId,
-          actorId: actor.id,
-          payload: { changes: [{ field: 'attachment', from: null, to: filename }] },
-        },
-      ]);
-      return r;
-    });
-    ctx.events.nudge();
-    return fromRow(row);
+    return { filename: cleanFilename(file.filename), contentType, size, sha256 };
   } catch (err) {
     out.destroy();
     fs.rmSync(tmp, { force: true });
     file.stream.resume();
     throw err;
   }
+}
+
+export async function addAttachment(
+  ctx: ServiceContext,
+  actor: Actor,
+  ticketId: number,
+  file: IncomingFile & { commentId?: number | null },
+): Promise<Attachment> {
+  const ticket = await loadVisibleTicket(ctx.db, actor, ticketId);
+  if (!canTicket(actor, 'attachment.add', ticket)) {
+    file.stream.resume();
+    throw new Forbidden('forbidden', 'You may not attach files to this ticket.');
+  }
+  if (ticket.status === 'closed') {
+    file.stream.resume();
+    throw new Conflict('ticket_closed', `Ticket ${ticketId} is closed.`);
+  }
+  const stored = await storeFile(ctx, file);
+  const now = ctx.clock.now();
+  const filename = stored.filename;
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const r = await trx
+      .insertInto('attachments')
+      .values({
+        ticket_id: ticketId,
+        comment_id: file.commentId ?? null,
+        filename,
+        content_type: stored.contentType,
+        size_bytes: stored.size,
+        sha256: stored.sha256,
+        uploaded_by: actor.id,
+        created_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await writeHistory(trx, ticketId, actor.id, now, [{ field: 'attachment', from: null, to: filename }]);
+    await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
+    await ctx.events.record(trx, [
+      {
+        type: 'ticket.updated',
+        subjectType: 'ticket',
+        subjectId: ticketId,
+        actorId: actor.id,
+        payload: { changes: [{ field: 'attachment', from: null, to: filename }] },
+      },
+    ]);
+    return r;
+  });
+  ctx.events.nudge();
+  return fromRow(row);
+}
+
+// ---- files first, then the request or reply they go with -----------------------------------------------
+// As mature help desks do (Zendesk's uploads): each file is checked and stored on its own request, and the
+// ticket or reply names the uploads; they become its attachments in its own transaction. A refused file is
+// refused before anything is filed, and a ticket is never left half made.
+
+export interface Upload {
+  id: number;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  createdAt: number;
+}
+
+export const uploadLimits = { perMessage: 10 } as const;
+
+/** Check and store a file for a ticket or reply still to be sent. Any signed-in user may upload. */
+export async function uploadFile(ctx: ServiceContext, actor: Actor, file: IncomingFile): Promise<Upload> {
+  const stored = await storeFile(ctx, file);
+  const now = ctx.clock.now();
+  const row = await ctx.db
+    .insertInto('attachment_uploads')
+    .values({
+      uploaded_by: actor.id,
+      filename: stored.filename,
+      content_type: stored.contentType,
+      size_bytes: stored.size,
+      sha256: stored.sha256,
+      created_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    filename: row.filename,
+    contentType: row.content_type,
+    sizeBytes: row.size_bytes,
+    createdAt: row.created_at,
+  };
+}
+
+/** The actor's uploads become attachments of the ticket (and reply), in the caller's transaction. */
+async function attachUploads(
+  trx: Transaction<Database>,
+  actor: Actor,
+  ticketId: number,
+  commentId: number | null,
+  uploadIds: number[],
+  now: number,
+): Promise<void> {
+  const ids = [...new Set(uploadIds)];
+  if (ids.length === 0) return;
+  if (ids.length > uploadLimits.perMessage)
+    throw new Invalid('validation_failed', `uploadIds: at most ${uploadLimits.perMessage} files`, [
+      { field: '/uploadIds', message: `at most ${uploadLimits.perMessage}` },
+    ]);
+  const uploads = await trx
+    .selectFrom('attachment_uploads')
+    .selectAll()
+    .where('id', 'in', ids)
+    .where('uploaded_by', '=', actor.id)
+    .orderBy('id')
+    .execute();
+  if (uploads.length !== ids.length)
+    throw new Invalid('invalid_reference', 'uploadIds: an upload does not exist or is not yours', [
+      { field: '/uploadIds', message: 'unknown upload' },
+    ]);
+  await trx
+    .insertInto('attachments')
+    .values(
+      uploads.map((u) => ({
+        ticket_id: ticketId,
+        comment_id: commentId,
+        filename: u.filename,
+        content_type: u.content_type,
+        size_bytes: u.size_bytes,
+        sha256: u.sha256,
+        uploaded_by: actor.id,
+        created_at: now,
+      })),
+    )
+    .execute();
+  await writeHistory(
+    trx,
+    ticketId,
+    actor.id,
+    now,
+    uploads.map((u) => ({ field: 'attachment', from: null, to: u.filename })),
+  );
+  await trx.deleteFrom('attachment_uploads').where('id', 'in', ids).execute();
+}
+
+/** File a ticket with files uploaded before: all of it, or nothing. */
+export async function createTicketWithFiles(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: CreateTicketInput,
+  uploadIds: number[],
+): Promise<Ticket> {
+  const now = ctx.clock.now();
+  return createTicket(ctx, actor, input, (trx, t) => attachUploads(trx, actor, t.id, null, uploadIds, now));
+}
+
+/** Reply on a ticket with files uploaded before: all of it, or nothing. */
+export async function addCommentWithFiles(
+  ctx: ServiceContext,
+  actor: Actor,
+  ticketId: number,
+  input: { body: string; internal?: boolean },
+  uploadIds: number[],
+): Promise<Comment> {
+  const now = ctx.clock.now();
+  return addComment(ctx, actor, ticketId, input, (trx, c) =>
+    attachUploads(trx, actor, ticketId, c.id, uploadIds, now),
+  );
 }
 
 function fromRow(r: {
@@ -226,17 +369,38 @@ export async function listAttachments(
   return rows.map(fromRow);
 }
 
+/**
+ * An attachment the actor may see, its stored file open and already read from (so that a disk error is
+ * an error now, not a cut-off download). Only a real absence is NotFound: no such attachment, a ticket the
+ * actor may not see, or a stored file that is gone (logged: the storage lost it). Any other error surfaces.
+ */
 export async function openAttachment(
   ctx: ServiceContext,
   actor: Actor,
   id: number,
-): Promise<{ attachment: Attachment; file: string }> {
+): Promise<{ attachment: Attachment; file: FileHandle }> {
   const row = await ctx.db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('attachment_not_found', `No attachment ${id}.`);
   try {
     await loadVisibleTicket(ctx.db, actor, row.ticket_id);
-  } catch {
-    throw new NotFound('attachment_not_found', `No attachment ${id}.`);
+  } catch (err) {
+    if (err instanceof NotFound) throw new NotFound('attachment_not_found', `No attachment ${id}.`);
+    throw err;
   }
-  return { attachment: fromRow(row), file: storagePath(ctx.config.dataDir, row.sha256) };
+  const target = storagePath(ctx.config.dataDir, row.sha256);
+  let file: FileHandle;
+  try {
+    file = await fs.promises.open(target, 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    ctx.log.warn({ attachmentId: id, file: target }, 'the stored file of an attachment is missing');
+    throw new NotFound('attachment_not_found', `The file of attachment ${id} is no longer stored.`);
+  }
+  try {
+    await file.read(Buffer.alloc(1), 0, 1, 0);
+  } catch (err) {
+    await file.close();
+    throw err;
+  }
+  return { attachment: fromRow(row), file };
 }

@@ -1,8 +1,10 @@
 // Comments on tickets: public replies the requester sees, and internal notes for staff only. A requester's
 // reply revives a pending or resolved ticket, as the help desks users know do.
+
+import type { Insertable } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
-import type { TicketStatus } from '../core/db/index.js';
+import type { TicketHistoryTable, TicketStatus } from '../core/db/index.js';
 import { Conflict, Forbidden, Invalid } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
 import { canTicket } from './policies.js';
@@ -56,14 +58,7 @@ export async function addComment(
       .returningAll()
       .executeTakeFirstOrThrow();
     indexed = await indexComment(trx, ctx.caps, row.id, body);
-    const history: {
-      ticket_id: number;
-      actor_id: number;
-      at: number;
-      field: string;
-      from_value: string | null;
-      to_value: string | null;
-    }[] = [
+    const history: Insertable<TicketHistoryTable>[] = [
       {
         ticket_id: ticketId,
         actor_id: actor.id,
@@ -71,6 +66,7 @@ export async function addComment(
         field: internal ? 'internal_note' : 'comment',
         from_value: null,
         to_value: String(row.id),
+        visibility: internal ? 'internal' : 'public',
       },
     ];
     const events: NewEvent[] = [
@@ -97,6 +93,7 @@ export async function addComment(
         field: 'status',
         from_value: ticket.status,
         to_value: status,
+        visibility: 'public',
       });
       events.push({
         type: 'ticket.state_changed',

@@ -1,6 +1,7 @@
 // Who may do what to tickets. Requesters see and act on their own (and watched) tickets and only public
 // comments; technicians work the queue; managers and admins see everything.
 import type { Actor } from '../core/auth/index.js';
+import type { HistoryVisibility } from '../core/db/index.js';
 
 export type TicketAction =
   | 'ticket.read'
@@ -13,6 +14,7 @@ export type TicketAction =
   | 'comment.public'
   | 'comment.internal'
   | 'comment.read_internal'
+  | 'history.read_internal'
   | 'attachment.add'
   | 'category.manage';
 
@@ -42,8 +44,34 @@ export function canTicket(actor: Actor, action: TicketAction, ticket?: TicketSub
     case 'ticket.set_status':
     case 'comment.internal':
     case 'comment.read_internal':
+    case 'history.read_internal':
       return staff;
     case 'category.manage':
       return actor.role === 'admin' || actor.role === 'manager';
   }
+}
+
+// What a requester may read of a ticket's history, by kind, as the help desks they know show it (Zendesk,
+// Freshdesk, Jira Service Management): the request's own text and state, public replies, files, the rating.
+// Never who works on it (assignee, group), the staff's labels (tags, watchers, links), the SLA's clocks and
+// escalations (reasons and managers' notes), internal notes. A writer may choose stricter: an SLA escalation
+// raising the priority marks that change internal.
+const publicHistoryKinds: ReadonlySet<string> = new Set([
+  'created',
+  'status',
+  'comment',
+  'attachment',
+  'title',
+  'description',
+  'type',
+  'category',
+  'impact',
+  'urgency',
+  'priority',
+  'satisfaction',
+]);
+
+/** The visibility an entry of this kind gets unless its writer says otherwise. */
+export function historyVisibility(field: string): HistoryVisibility {
+  return publicHistoryKinds.has(field) ? 'public' : 'internal';
 }

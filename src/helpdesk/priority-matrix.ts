@@ -1,8 +1,10 @@
 // Priority from impact × urgency through a configurable 5×5 matrix, as GLPI does. The matrix lives in
 // settings ('priority_matrix'); rows are urgency 1–5, columns impact 1–5, cells priority 1–5.
+import type { Kysely } from 'kysely';
 import { recordAudit } from '../core/audit.js';
 import { type Actor, canAccounts } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
+import type { Database } from '../core/db/index.js';
 import { Forbidden, Invalid } from '../core/errors.js';
 import type { Level } from './levels.js';
 
@@ -39,20 +41,22 @@ export function checkPriorityMatrix(value: unknown): PriorityMatrix {
   return value as PriorityMatrix;
 }
 
-// The matrix is read on every ticket create/update: keep it in memory per database, refreshed on write.
-const cache = new WeakMap<object, PriorityMatrix>();
+// The matrix is read on every ticket create/update: kept in memory, in step across instances (ctx.caches).
+function matrixCache(ctx: Pick<ServiceContext, 'caches'>) {
+  return ctx.caches.cache('priority_matrix', readPriorityMatrix);
+}
 
-export async function getPriorityMatrix(ctx: Pick<ServiceContext, 'db'>): Promise<PriorityMatrix> {
-  const hit = cache.get(ctx.db);
-  if (hit) return hit;
-  const row = await ctx.db
+export async function getPriorityMatrix(ctx: Pick<ServiceContext, 'db' | 'caches'>): Promise<PriorityMatrix> {
+  return matrixCache(ctx).get(ctx.db);
+}
+
+async function readPriorityMatrix(db: Kysely<Database>): Promise<PriorityMatrix> {
+  const row = await db
     .selectFrom('settings')
     .select('value')
     .where('key', '=', 'priority_matrix')
     .executeTakeFirst();
-  const matrix = row ? checkPriorityMatrix(JSON.parse(row.value)) : defaultPriorityMatrix;
-  cache.set(ctx.db, matrix);
-  return matrix;
+  return row ? checkPriorityMatrix(JSON.parse(row.value)) : defaultPriorityMatrix;
 }
 
 export async function setPriorityMatrix(
@@ -64,8 +68,9 @@ export async function setPriorityMatrix(
     throw new Forbidden('forbidden', 'Only an admin may change the priority matrix.');
   const matrix = checkPriorityMatrix(value);
   const now = ctx.clock.now();
-  await ctx.db.transaction().execute(async (trx) => {
-    const before = await getPriorityMatrix(ctx);
+  const cached = await ctx.db.transaction().execute(async (trx) => {
+    // Through the transaction: ctx.db here would wait for this very transaction on SQLite (a deadlock).
+    const before = await readPriorityMatrix(trx);
     await trx
       .insertInto('settings')
       .values({ key: 'priority_matrix', value: JSON.stringify(matrix), updated_at: now })
@@ -79,7 +84,8 @@ export async function setPriorityMatrix(
       subjectId: 'priority_matrix',
       details: { before, after: matrix },
     });
+    return matrixCache(ctx).changing(trx);
   });
-  cache.set(ctx.db, matrix);
+  cached(matrix);
   return matrix;
 }

@@ -3,11 +3,11 @@
 import type { SelectQueryBuilder, Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
-import type { Database, TicketRow, TicketStatus, TicketType } from '../core/db/index.js';
+import type { Database, HistoryVisibility, TicketRow, TicketStatus, TicketType } from '../core/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
 import { type Level, levelName } from './levels.js';
-import { canTicket } from './policies.js';
+import { canTicket, historyVisibility } from './policies.js';
 import { computePriority, getPriorityMatrix } from './priority-matrix.js';
 import {
   broadMatchTest,
@@ -99,6 +99,8 @@ export interface HistoryEntry {
   field: string;
   from: string | null;
   to: string | null;
+  /** Who may see the entry; without it, what its kind calls for (historyVisibility). */
+  visibility?: HistoryVisibility;
 }
 
 function invalid(field: string, message: string, code = 'validation_failed'): Invalid {
@@ -194,6 +196,7 @@ export async function writeHistory(
         field: e.field,
         from_value: e.from,
         to_value: e.to,
+        visibility: e.visibility ?? historyVisibility(e.field),
       })),
     )
     .execute();

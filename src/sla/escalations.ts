@@ -233,7 +233,8 @@ async function fire(ctx: ServiceContext, ticketId: number, owed: DueFiring[], no
               .where('id', '=', ticketId)
               .execute();
             const change = { field: 'priority', from: String(row.priority), to: String(row.priority + 1) };
-            history.push(change);
+            // The raise says an SLA escalation fired: staff only, like the escalation's own entry.
+            history.push({ ...change, visibility: 'internal' });
             events.push({ type: 'ticket.updated', ...base, payload: { changes: [change] } });
           }
         }

@@ -680,6 +680,7 @@ export async function setTicketPolicy(
         field: 'sla_policy',
         from_value: null,
         to_value: policyId === null ? null : String(policyId),
+        visibility: 'internal',
       })
       .execute();
     await refreshTicketClocks(trx, [ticketId], now);

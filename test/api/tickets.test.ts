@@ -1,5 +1,7 @@
 // Ticket rules over HTTP on both databases: states and transitions, assignment, the priority matrix,
 // tags and watchers, filters, deterministic cursor pagination, attachments.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, createUser } from '../../src/core/auth/index.js';
 import { createCategory } from '../../src/helpdesk/index.js';
@@ -360,5 +362,104 @@ describe.each(dialects)('tickets on %s', (dialect) => {
       payload: { file: 'x' },
     });
     expect(json.statusCode).toBe(400);
+  });
+
+  it('a download whose stored file is gone is a 404; a disk read error is a logged 500, not a 404', async () => {
+    const tk = (await req.call('POST', '/api/v1/tickets', { title: 'Logs', description: 'two' })).body;
+    const upload = async (content: string) => {
+      const m = multipart('app.log', 'text/plain', Buffer.from(content));
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/tickets/${tk.id}/attachments`,
+        payload: m.payload,
+        headers: { ...m.headers, authorization: `Bearer ${req.token}` },
+      });
+      expect(res.statusCode).toBe(201);
+      const a = res.json();
+      return {
+        url: a.url as string,
+        file: path.join(t.dataDir, 'attachments', a.sha256.slice(0, 2), a.sha256),
+      };
+    };
+    const gone = await upload(`removed from disk ${dialect}`);
+    fs.rmSync(gone.file);
+    const missing = await req.call('GET', gone.url);
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('attachment_not_found');
+    const broken = await upload(`unreadable on disk ${dialect}`);
+    // Where the file was, something that cannot be read as one: every read fails (EISDIR).
+    fs.rmSync(broken.file);
+    fs.mkdirSync(broken.file);
+    const failed = await req.call('GET', broken.url);
+    expect(failed.status).toBe(500);
+    expect(failed.body.code).toBe('internal_error');
+  });
+
+  it('files are checked before the request is filed: a refused file files nothing; good files come with it', async () => {
+    const upload = async (s: Session, name: string, type: string, content: Buffer) => {
+      const m = multipart(name, type, content);
+      return t.app.inject({
+        method: 'POST',
+        url: '/api/v1/uploads',
+        payload: m.payload,
+        headers: { ...m.headers, authorization: `Bearer ${s.token}` },
+      });
+    };
+    const mine = async () => (await req.call('GET', '/api/v1/tickets?limit=100')).body.items.length;
+    const before = await mine();
+    const good = await upload(req, 'screen.png', 'image/png', png);
+    expect(good.statusCode).toBe(201);
+    const refused = await upload(req, 'fake.png', 'image/png', Buffer.from('<html>not a png</html>'));
+    expect(refused.statusCode).toBe(415);
+    expect(refused.json().code).toBe('attachment_type_refused');
+    // The portal stops at the refused file: no ticket exists.
+    expect(await mine()).toBe(before);
+    // Someone else's upload cannot be claimed, and a failed claim files nothing either.
+    const techs = await upload(tech, 'tech.txt', 'text/plain', Buffer.from('tech only'));
+    const stolen = await req.call('POST', '/api/v1/tickets', {
+      title: 'With files',
+      description: 'x',
+      uploadIds: [good.json().id, techs.json().id],
+    });
+    expect(stolen.status).toBe(400);
+    expect(stolen.body.code).toBe('invalid_reference');
+    expect(await mine()).toBe(before);
+    const filed = await req.call('POST', '/api/v1/tickets', {
+      title: 'With files',
+      description: 'x',
+      uploadIds: [good.json().id],
+    });
+    expect(filed.status).toBe(201);
+    const url = `/api/v1/tickets/${filed.body.id}`;
+    const files = (await req.call('GET', `${url}/attachments`)).body.items;
+    expect(files.map((f: { filename: string }) => f.filename)).toEqual(['screen.png']);
+    // An upload becomes an attachment once.
+    const again = await req.call('POST', '/api/v1/tickets', {
+      title: 'Again',
+      description: 'x',
+      uploadIds: [good.json().id],
+    });
+    expect(again.status).toBe(400);
+
+    // A reply with a file: the comment and its attachment together, or neither.
+    const log = await upload(req, 'error.log', 'text/plain', Buffer.from('error 42 at boot\n'));
+    const bad = await req.call('POST', `${url}/comments`, {
+      body: 'log attached',
+      uploadIds: [log.json().id, 999999],
+    });
+    expect(bad.status).toBe(400);
+    expect((await req.call('GET', `${url}/comments`)).body.items).toHaveLength(0);
+    const reply = await req.call('POST', `${url}/comments`, {
+      body: 'log attached',
+      uploadIds: [log.json().id],
+    });
+    expect(reply.status).toBe(201);
+    const after = (await req.call('GET', `${url}/attachments`)).body.items;
+    expect(
+      after.map((f: { filename: string; commentId: number | null }) => [f.filename, f.commentId]),
+    ).toEqual([
+      ['screen.png', null],
+      ['error.log', reply.body.id],
+    ]);
   });
 });

@@ -39,6 +39,8 @@ export interface TestContext {
   clock: ManualClock;
   config: Config;
   dataDir: string;
+  /** A second context on the same database (SQLite file, PostgreSQL schema), as another instance would be. */
+  openAnother(clock: ManualClock): Promise<{ ctx: ServiceContext; close(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,15 @@ export async function makeContext(
     clock,
     config,
     dataDir,
+    openAnother: async (otherClock) => {
+      const other = await openContext(config, {
+        clock: otherClock,
+        log: pino({ level: 'silent' }),
+        pgSchema: schema,
+        migrate: false,
+      });
+      return { ctx: other.ctx, close: other.close };
+    },
     close: async () => {
       await opened.close();
       if (schema) {

@@ -290,3 +290,21 @@ export function uploadAttachment(ticketId: number, file: File): Promise<Attachme
   form.append('file', file, file.name);
   return api<Attachment>(`/api/v1/tickets/${ticketId}/attachments`, { method: 'POST', form });
 }
+
+/**
+ * Upload files for a request or reply still to be sent (POST /api/v1/uploads): the server checks each one
+ * first, so a refused file stops the send before anything is filed. Returns the ids to send with it.
+ */
+export async function uploadFiles(files: File[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const f of files) {
+    const form = new FormData();
+    form.append('file', f, f.name);
+    try {
+      ids.push((await api<{ id: number }>('/api/v1/uploads', { method: 'POST', form })).id);
+    } catch (err) {
+      throw new Error(`${f.name}: ${(err as Error).message}`);
+    }
+  }
+  return ids;
+}

@@ -9,6 +9,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { type Actor, isStaff, onAuthenticationsChanged, reauthenticate } from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
+import { detachedFromTransaction } from '../../core/db/transaction-guard.js';
 import { RateLimited } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/events.js';
 import { levelName } from '../../helpdesk/index.js';
@@ -172,8 +173,11 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
     await Promise.all([...clients].map(recheck));
   }
 
+  // Queued work of its own, not the relay's transaction's (it runs after it, through ctx.db).
   function enqueue(work: () => Promise<void>): void {
-    chain = chain.then(work).catch((err) => ctx.log.error({ err }, 'live stream work failed'));
+    detachedFromTransaction(() => {
+      chain = chain.then(work).catch((err) => ctx.log.error({ err }, 'live stream work failed'));
+    });
   }
 
   async function drain(): Promise<void> {

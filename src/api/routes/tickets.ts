@@ -1,6 +1,5 @@
 // Tickets, comments, history, attachments, ratings and categories. Thin: schema → actor → one domain call.
 
-import fs from 'node:fs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import '@fastify/multipart';
@@ -9,9 +8,9 @@ import type { TicketStatus } from '../../core/db/index.js';
 import { Invalid } from '../../core/errors.js';
 import {
   addAttachment,
-  addComment,
+  addCommentWithFiles,
   createCategory,
-  createTicket,
+  createTicketWithFiles,
   getTicket,
   type Level,
   listAttachments,
@@ -28,6 +27,8 @@ import {
   ticketStatuses,
   updateCategory,
   updateTicket,
+  uploadFile,
+  uploadLimits,
 } from '../../helpdesk/index.js';
 import { storedTicketSlas, ticketSlaFor } from '../../sla/index.js';
 import { requireActor } from '../authentication.js';
@@ -66,6 +67,13 @@ const TicketFields = {
   tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
   watcherIds: Type.Optional(Type.Array(Id, { maxItems: 50 })),
 };
+
+const UploadIds = Type.Optional(
+  Type.Array(Id, {
+    maxItems: uploadLimits.perMessage,
+    description: 'files uploaded before (POST /api/v1/uploads) that become attachments with this message',
+  }),
+);
 
 function categoryInput(category: number | string | null | undefined, categoryId: number | null | undefined) {
   if (typeof category === 'string') return { categoryName: category };
@@ -123,19 +131,24 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['tickets'],
           summary: 'File a ticket',
-          body: Type.Object({ ...TicketFields, requesterId: Type.Optional(Id) }),
+          body: Type.Object({ ...TicketFields, requesterId: Type.Optional(Id), uploadIds: UploadIds }),
           response: { 201: Type.Ref('Ticket'), ...problemResponses },
         },
       },
       async (request, reply) => {
         const actor = requireActor(request);
-        const b = request.body;
-        const ticket = await createTicket(ctx, actor, {
-          ...b,
-          impact: level(b.impact),
-          urgency: level(b.urgency),
-          ...categoryInput(b.category, b.categoryId),
-        });
+        const { uploadIds, ...b } = request.body;
+        const ticket = await createTicketWithFiles(
+          ctx,
+          actor,
+          {
+            ...b,
+            impact: level(b.impact),
+            urgency: level(b.urgency),
+            ...categoryInput(b.category, b.categoryId),
+          },
+          uploadIds ?? [],
+        );
         return reply.code(201).header('location', `/api/v1/tickets/${ticket.id}`).send(ticketView(ticket));
       },
     );
@@ -303,14 +316,60 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           body: Type.Object({
             body: Type.String({ minLength: 1, maxLength: 65_535 }),
             internal: Type.Optional(Type.Boolean({ default: false })),
+            uploadIds: UploadIds,
           }),
           response: { 201: Type.Ref('Comment'), ...problemResponses },
         },
       },
-      async (request, reply) =>
-        reply
-          .code(201)
-          .send(commentView(await addComment(ctx, requireActor(request), request.params.id, request.body))),
+      async (request, reply) => {
+        const { uploadIds, ...body } = request.body;
+        const comment = await addCommentWithFiles(
+          ctx,
+          requireActor(request),
+          request.params.id,
+          body,
+          uploadIds ?? [],
+        );
+        return reply.code(201).send(commentView(comment));
+      },
+    );
+
+    app.post(
+      '/api/v1/uploads',
+      {
+        schema: {
+          tags: ['tickets'],
+          summary:
+            'Upload a file (multipart/form-data, field "file") to send with a new request or a reply (uploadIds)',
+          consumes: ['multipart/form-data'],
+          response: {
+            201: Type.Object({
+              id: Type.Integer(),
+              filename: Type.String(),
+              contentType: Type.String(),
+              sizeBytes: Type.Integer(),
+              createdAt: Type.String({ format: 'date-time' }),
+            }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request, reply) => {
+        const actor = requireActor(request);
+        const file = request.isMultipart() ? await request.file() : undefined;
+        if (!file)
+          throw new Invalid(
+            'validation_failed',
+            'Send the file as multipart/form-data in a field named "file".',
+            [{ field: '/file', message: 'required' }],
+          );
+        const upload = await uploadFile(ctx, actor, {
+          filename: file.filename,
+          contentType: file.mimetype,
+          stream: file.file,
+        });
+        return reply.code(201).send({ ...upload, createdAt: new Date(upload.createdAt).toISOString() });
+      },
     );
 
     app.get(
@@ -416,7 +475,7 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
             'content-disposition',
             `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
           )
-          .send(fs.createReadStream(file));
+          .send(file.createReadStream({ start: 0 }));
       },
     );
 

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { GroupCommitSqliteDialect, type GroupCommitStats, type SqliteHandle } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { TransactionGuardDialect } from './transaction-guard.js';
 
 export type { Database } from './schema.js';
 export * from './schema.js';
@@ -84,7 +85,10 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
     });
     // The pool re-emits an idle connection's error; the connection's own listener above has logged it.
     pool.on('error', () => undefined);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+    const db = new Kysely<Database>({
+      dialect: new TransactionGuardDialect(new PostgresDialect({ pool })),
+      log,
+    });
     return {
       db,
       caps: {
@@ -125,7 +129,7 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
       handle.prepare("INSERT INTO temp.fts_tokenizer (fts_tokenizer) VALUES ('delete-all')").run();
     },
   });
-  const db = new Kysely<Database>({ dialect, log });
+  const db = new Kysely<Database>({ dialect: new TransactionGuardDialect(dialect), log });
   return {
     db,
     commits: dialect.stats,

@@ -134,6 +134,27 @@ export interface TicketHistoryTable {
   field: string;
   from_value: string | null;
   to_value: string | null;
+  /** public: the requester sees it too; internal: staff only. Chosen by whoever writes the entry. */
+  visibility: HistoryVisibility;
+}
+
+export type HistoryVisibility = 'public' | 'internal';
+
+/** One row per shared cache: its version, bumped in the transaction that changes what it holds. */
+export interface CacheVersionsTable {
+  name: string;
+  version: number;
+}
+
+/** A file checked and stored before the ticket or reply it goes with exists (then moved to attachments). */
+export interface AttachmentUploadsTable {
+  id: Generated<number>;
+  uploaded_by: number;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  created_at: number;
 }
 
 export interface AuditLogTable {
@@ -392,6 +413,8 @@ export interface Database {
   comments: CommentsTable;
   attachments: AttachmentsTable;
   ticket_history: TicketHistoryTable;
+  cache_versions: CacheVersionsTable;
+  attachment_uploads: AttachmentUploadsTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
   outbox: OutboxTable;

@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
-import { api, type Page, type Ticket, uploadAttachment } from '../api';
+import { api, type Page, type Ticket, uploadFiles } from '../api';
 import { useUser } from '../session';
 import { Timeline } from '../timeline';
 import { Empty, ErrorMessage, Field, Loading, StatusBadge, Time, useDirectory, useTitle } from '../ui';
@@ -82,6 +82,8 @@ function NewRequest() {
     setBusy(true);
     setError(null);
     try {
+      // Files first: the server refuses a file before the request exists, so nothing is filed half-way.
+      const uploadIds = await uploadFiles(files);
       const t = await api<Ticket>('/api/v1/tickets', {
         method: 'POST',
         body: {
@@ -89,18 +91,11 @@ function NewRequest() {
           description,
           type: 'request',
           ...(categoryId ? { categoryId: Number(categoryId) } : {}),
+          ...(uploadIds.length > 0 ? { uploadIds } : {}),
         },
       });
-      const failed: string[] = [];
-      for (const f of files) {
-        try {
-          await uploadAttachment(t.id, f);
-        } catch (err) {
-          failed.push(`${f.name}: ${(err as Error).message}`);
-        }
-      }
       void qc.invalidateQueries({ queryKey: ['tickets'] });
-      navigate(`/requests/${t.id}`, { state: { filed: true, failed } });
+      navigate(`/requests/${t.id}`, { state: { filed: true } });
     } catch (err) {
       // The form keeps everything typed: nothing is lost when the request fails.
       setError(err);
@@ -237,16 +232,27 @@ function RequestPage() {
   const id = Number(useParams().id);
   const qc = useQueryClient();
   const location = useLocation();
-  const state = (location.state ?? {}) as { filed?: boolean; failed?: string[] };
+  const state = (location.state ?? {}) as { filed?: boolean };
   const ticket = useQuery({ queryKey: ['ticket', id], queryFn: () => api<Ticket>(`/api/v1/tickets/${id}`) });
   const dir = useDirectory();
   const [reply, setReply] = useState('');
+  const [replyFiles, setReplyFiles] = useState<File[]>([]);
+  // A new key empties the file input after a reply is sent.
+  const [fileInputKey, setFileInputKey] = useState(0);
   useTitle(ticket.data ? ticket.data.title : `Request #${id}`);
   const refresh = () => qc.invalidateQueries({ queryKey: ['ticket', id] });
   const send = useMutation({
-    mutationFn: () => api(`/api/v1/tickets/${id}/comments`, { method: 'POST', body: { body: reply } }),
+    mutationFn: async () => {
+      const uploadIds = await uploadFiles(replyFiles);
+      return api(`/api/v1/tickets/${id}/comments`, {
+        method: 'POST',
+        body: { body: reply, ...(uploadIds.length > 0 ? { uploadIds } : {}) },
+      });
+    },
     onSuccess: () => {
       setReply('');
+      setReplyFiles([]);
+      setFileInputKey((k) => k + 1);
       void refresh();
     },
   });
@@ -275,12 +281,6 @@ function RequestPage() {
         <div className="alert alert-ok" role="status">
           Your request was filed. We will reply here.
         </div>
-      )}
-      {state.failed && state.failed.length > 0 && (
-        <ErrorMessage
-          error={new Error(state.failed.join('; '))}
-          title="Some attachments were not uploaded."
-        />
       )}
       <div className="page-head">
         <h1>{t.title}</h1>
@@ -315,6 +315,18 @@ function RequestPage() {
           <Field label="Your reply">
             {(fid) => (
               <textarea id={fid} rows={4} value={reply} onChange={(e) => setReply(e.target.value)} required />
+            )}
+          </Field>
+          <Field label="Attachments" hint="Screenshots or documents (optional)">
+            {(fid, d) => (
+              <input
+                key={fileInputKey}
+                id={fid}
+                aria-describedby={d}
+                type="file"
+                multiple
+                onChange={(e) => setReplyFiles([...(e.target.files ?? [])])}
+              />
             )}
           </Field>
           <ErrorMessage error={send.error} title="Your reply was not sent; your text is still here." />

@@ -8,6 +8,7 @@ import * as searchTerms from './2026-11-25-search-terms.js';
 import * as searchWords from './2026-11-26-search-words.js';
 import * as authTrust from './2026-11-29-auth-trust.js';
 import * as eventDeadLetters from './2026-11-29-event-dead-letters.js';
+import * as historyVisibility from './2026-11-29-history-visibility.js';
 import * as mailTrust from './2026-11-29-mail-trust.js';
 import * as searchNames from './2026-11-29-search-names.js';
 
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-event-dead-letters': eventDeadLetters,
   '2026-11-29-mail-trust': mailTrust,
   '2026-11-29-search-names': searchNames,
+  '2026-11-29-history-visibility': historyVisibility,
 };
