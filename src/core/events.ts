@@ -136,7 +136,7 @@ export const retryLookIntervalMs = 1_000;
 export const nudgeDelayMs = 20;
 
 export class EventBus {
-  private readonly subscribers: Registered[] = [];
+  private subscribers: Registered[] = [];
   private scheduled = false;
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -153,24 +153,29 @@ export class EventBus {
 
   /**
    * Register a subscriber for some event types (or all, with null). Its name is stored with its failed
-   * deliveries and shown to admins, so it must be stable across releases and unique.
+   * deliveries and shown to admins, so it must be stable across releases and unique. Returns the way to
+   * unsubscribe (an app that closes stops listening).
    */
   subscribe(
     name: string,
     types: EventType[] | null,
     handle: Subscriber,
     options: SubscriberOptions = {},
-  ): void {
+  ): () => void {
     if (this.subscribers.some((sub) => sub.name === name))
       throw new Error(`an event subscriber named "${name}" is already registered`);
-    this.subscribers.push({
+    const subscriber = {
       name,
       types: types ? new Set(types) : null,
       handle,
       wants: options.wants ?? null,
       writes: options.writes ?? true,
       endOfPass: options.endOfPass ?? null,
-    });
+    };
+    this.subscribers.push(subscriber);
+    return () => {
+      this.subscribers = this.subscribers.filter((sub) => sub !== subscriber);
+    };
   }
 
   /** Make the next pass look for due retries at once (an admin asked for one). */

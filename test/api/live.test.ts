@@ -146,7 +146,7 @@ describe('live ticket stream', () => {
     registerProblemHandlers(app);
     await app.register(fastifyCookie);
     registerAuthentication(app, t.ctx);
-    await app.register(liveRoutes(t.ctx, { heartbeatMs: 50 }));
+    await app.register(liveRoutes(t.ctx, { heartbeatMs: 50, subscriberName: 'live-stream-beating' }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     const addr = app.server.address();
     const shortBase = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

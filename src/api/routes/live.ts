@@ -19,6 +19,8 @@ import { problemResponses } from '../schemas.js';
 export interface LiveOptions {
   /** How often an idle stream gets a comment line, so proxies and browsers keep it open. */
   heartbeatMs?: number;
+  /** The event subscriber's name; a second stream server on the same context (tests) needs its own. */
+  subscriberName?: string;
 }
 
 interface Client {
@@ -206,11 +208,17 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
     }
   }
 
-  ctx.events.subscribe('live-stream', ['ticket.created', 'ticket.updated', 'ticket.commented'], (event) => {
-    const first = pending.length === 0;
-    pending.push(event);
-    if (first) enqueue(drain);
-  });
+  // It never writes through the relay's transaction, so it needs no savepoint.
+  const unsubscribe = ctx.events.subscribe(
+    options.subscriberName ?? 'live-stream',
+    ['ticket.created', 'ticket.updated', 'ticket.commented'],
+    (event) => {
+      const first = pending.length === 0;
+      pending.push(event);
+      if (first) enqueue(drain);
+    },
+    { writes: false },
+  );
 
   // A logout, password change, role change or deactivation in this process: re-check every stream at once,
   // ahead of any event queued after it.
@@ -225,6 +233,7 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
 
   return async (app) => {
     app.addHook('preClose', async () => {
+      unsubscribe();
       stopListening();
       for (const c of clients) c.res.end();
       clients.clear();
