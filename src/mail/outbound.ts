@@ -239,41 +239,71 @@ export async function queueMailNotice(
   ctx: ServiceContext,
   notice: { to: string; subject: string; text: string; inReplyTo: string | null },
 ): Promise<boolean> {
+  const html = `<p>${escapeHtml(notice.text).replace(/\n\n/g, '</p><p>').replace(/\n/g, '<br>')}</p>`;
+  const enabled = await ctx.db.transaction().execute((trx) =>
+    queueDirectMail(ctx, trx, {
+      template: 'mail_not_filed',
+      userId: null,
+      to: notice.to,
+      subject: notice.subject,
+      text: notice.text,
+      html,
+      inReplyTo: notice.inReplyTo,
+    }),
+  );
+  if (enabled) nudgeMail(ctx);
+  return enabled;
+}
+
+/**
+ * Queue one mail outside any ticket's thread, in the caller's transaction, for the same worker, retries and
+ * delivery log as ticket mail. Its Message-ID is recorded as ours, so an auto-reply to it is recognised as
+ * our mail come back. Returns whether it will be sent (outbound mail is configured).
+ */
+async function queueDirectMail(
+  ctx: ServiceContext,
+  trx: Trx,
+  mail: {
+    template: string;
+    userId: number | null;
+    to: string;
+    subject: string;
+    text: string;
+    html: string;
+    inReplyTo: string | null;
+  },
+): Promise<boolean> {
   const enabled = ctx.config.smtpOutUrl !== null;
   const now = ctx.clock.now();
   const messageId = mintMessageId(ctx.config.mailDomain, null);
-  const html = `<p>${escapeHtml(notice.text).replace(/\n\n/g, '</p><p>').replace(/\n/g, '<br>')}</p>`;
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('mail_deliveries')
-      .values({
-        event_id: null,
-        template: 'mail_not_filed',
-        ticket_id: null,
-        user_id: null,
-        to_address: notice.to,
-        subject: notice.subject,
-        text_body: notice.text,
-        html_body: html,
-        message_id: messageId,
-        in_reply_to: notice.inReplyTo ? bracket(notice.inReplyTo) : null,
-        references: notice.inReplyTo ? bracket(notice.inReplyTo) : null,
-        status: enabled ? 'pending' : 'disabled',
-        attempts: 0,
-        next_attempt_at: enabled ? now : null,
-        last_error: enabled ? null : 'outbound mail is disabled: OPSDESK_SMTP_OUT_URL is not set',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    // Its Message-ID is ours: an auto-reply to the notice is recognised as our mail come back.
-    await trx
-      .insertInto('mail_messages')
-      .values({ message_id: messageId, direction: 'out', ticket_id: null, comment_id: null, created_at: now })
-      .onConflict((oc) => oc.column('message_id').doNothing())
-      .execute();
-  });
-  if (enabled) nudgeMail(ctx);
+  const inReplyTo = mail.inReplyTo ? bracket(mail.inReplyTo) : null;
+  await trx
+    .insertInto('mail_deliveries')
+    .values({
+      event_id: null,
+      template: mail.template,
+      ticket_id: null,
+      user_id: mail.userId,
+      to_address: mail.to,
+      subject: mail.subject,
+      text_body: mail.text,
+      html_body: mail.html,
+      message_id: messageId,
+      in_reply_to: inReplyTo,
+      references: inReplyTo,
+      status: enabled ? 'pending' : 'disabled',
+      attempts: 0,
+      next_attempt_at: enabled ? now : null,
+      last_error: enabled ? null : 'outbound mail is disabled: OPSDESK_SMTP_OUT_URL is not set',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await trx
+    .insertInto('mail_messages')
+    .values({ message_id: messageId, direction: 'out', ticket_id: null, comment_id: null, created_at: now })
+    .onConflict((oc) => oc.column('message_id').doNothing())
+    .execute();
   return enabled;
 }
 
@@ -451,7 +481,6 @@ export async function queuePasswordResetMail(
   mail: { userId: number; email: string; name: string; link: string; expiresAt: number },
 ): Promise<void> {
   const now = ctx.clock.now();
-  const enabled = ctx.config.smtpOutUrl !== null;
   const minutes = Math.round((mail.expiresAt - now) / 60_000);
   const text = [
     `Hello ${mail.name},`,
@@ -468,28 +497,15 @@ export async function queuePasswordResetMail(
 <p><a href="${escapeHtml(mail.link)}">${escapeHtml(mail.link)}</a></p>
 <p>${escapeHtml(`The link works once, for ${minutes} minutes (until ${toIso(mail.expiresAt)}). Your old password, sessions and API tokens no longer work.`)}</p>
 <p>If you did not expect this, tell your IT department.</p>`;
-  await trx
-    .insertInto('mail_deliveries')
-    .values({
-      event_id: null,
-      template: 'password_reset',
-      ticket_id: null,
-      user_id: mail.userId,
-      to_address: mail.email,
-      subject: 'Set a new password for the help desk',
-      text_body: text,
-      html_body: html,
-      message_id: mintMessageId(ctx.config.mailDomain, null),
-      in_reply_to: null,
-      references: null,
-      status: enabled ? 'pending' : 'disabled',
-      attempts: 0,
-      next_attempt_at: enabled ? now : null,
-      last_error: enabled ? null : 'outbound mail is disabled: OPSDESK_SMTP_OUT_URL is not set',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  await queueDirectMail(ctx, trx, {
+    template: 'password_reset',
+    userId: mail.userId,
+    to: mail.email,
+    subject: 'Set a new password for the help desk',
+    text,
+    html,
+    inReplyTo: null,
+  });
 }
 
 // ---- the worker ---------------------------------------------------------------------------------------------

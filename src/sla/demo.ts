@@ -6,6 +6,7 @@
 import { systemActor } from '../core/auth/index.js';
 import { ManualClock } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
+import { chunks } from '../core/db/chunks.js';
 import { EventBus } from '../core/events.js';
 import type { Holiday } from './business-calendar.js';
 import { createCalendar } from './calendars.js';
@@ -220,24 +221,38 @@ export async function replaySla(ctx: ServiceContext): Promise<SlaReplay> {
       .executeTakeFirst();
     return row?.at === null || row?.at === undefined ? null : Number(row.at);
   };
+  // Steps that ran side by side since the last look: their clocks are recomputed together, once, at the
+  // latest step's moment (one load per window instead of one per step).
+  const touchedAt = new Map<number, number>();
+  const flush = async () => {
+    if (touchedAt.size === 0) return;
+    const ids = [...touchedAt.keys()];
+    const at = Math.max(...touchedAt.values());
+    touchedAt.clear();
+    await refreshTicketClocks(ctx.db, ids, at, setup);
+    for (const part of chunks(ids, 500)) {
+      const due = await ctx.db
+        .selectFrom('sla_ticket_clocks')
+        .select('ticket_id')
+        .where('ticket_id', 'in', part)
+        .where('next_check_at', '<=', at)
+        .limit(1)
+        .execute();
+      if (due.length > 0) dueNow = true;
+    }
+  };
   return {
     async touched(ticketId, at) {
       floor = Math.max(floor, at);
-      await refreshTicketClocks(ctx.db, [ticketId], at, setup);
-      const row = await ctx.db
-        .selectFrom('sla_ticket_clocks')
-        .select('next_check_at')
-        .where('ticket_id', '=', ticketId)
-        .executeTakeFirst();
-      if (row?.next_check_at !== null && row?.next_check_at !== undefined && Number(row.next_check_at) <= at)
-        dueNow = true;
+      touchedAt.set(ticketId, Math.max(at, touchedAt.get(ticketId) ?? at));
     },
     async catchUp(until) {
+      await flush();
       let fired = 0;
       if (dueNow && floor <= until) {
         dueNow = false;
         clock.set(floor);
-        fired += (await runEscalationCycle(engine)).fired;
+        fired += (await runEscalationCycle(engine, { setup })).fired;
         lastCycle = Math.max(lastCycle, floor);
       }
       for (;;) {
@@ -245,10 +260,13 @@ export async function replaySla(ctx: ServiceContext): Promise<SlaReplay> {
         if (due === null || due > until) return fired;
         const at = Math.max(due, floor);
         clock.set(at);
-        fired += (await runEscalationCycle(engine)).fired;
+        fired += (await runEscalationCycle(engine, { setup })).fired;
         lastCycle = at;
       }
     },
-    nextDue,
+    async nextDue() {
+      await flush();
+      return nextDue();
+    },
   };
 }

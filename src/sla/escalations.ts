@@ -22,6 +22,7 @@ import {
   loadSlaSetup,
   loadTicketFacts,
   refreshTicketClocks,
+  type SlaSetup,
   targetKey,
 } from './ticket-clocks.js';
 
@@ -99,12 +100,13 @@ export interface CycleResult {
  */
 export async function runEscalationCycle(
   ctx: ServiceContext,
-  options: { batch?: number; maxBatches?: number } = {},
+  // setup: the SLA configuration, when the caller holds it and it cannot change meanwhile (the demo's replay).
+  options: { batch?: number; maxBatches?: number; setup?: SlaSetup } = {},
 ): Promise<CycleResult> {
   const batch = options.batch ?? 500;
   const maxBatches = options.maxBatches ?? 200;
   const now = ctx.clock.now();
-  const setup = await loadSlaSetup(ctx.db);
+  const setup = options.setup ?? (await loadSlaSetup(ctx.db));
   const result: CycleResult = { checked: 0, fired: 0, backfilled: 0 };
 
   for (let i = 0; i < maxBatches; i++) {

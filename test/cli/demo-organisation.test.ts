@@ -39,7 +39,8 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
     }
     a = await makeContext(dialect);
     await loadDemoOrganisation(a.ctx, { now, passwordHash });
-  });
+    // The story replays under the SLA engine, cycle by cycle (~40 s a load on PostgreSQL on 2 cores).
+  }, 240_000);
   afterAll(async () => a?.close());
 
   it('is the same for the same seed: two loads give identical tickets', async () => {
