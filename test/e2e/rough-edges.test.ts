@@ -383,7 +383,9 @@ describe('rough edges in Chromium', () => {
             password,
             viewport,
           );
-          await page.evaluate((t) => localStorage.setItem('opsdesk-theme', t), theme);
+          // Before every page's own scripts: setting it in the signed-in page raced the app's first render,
+          // which stores the theme it started with ('system') and took the admin's pages back to light.
+          await context.addInitScript((t) => localStorage.setItem('opsdesk-theme', t), theme);
           for (const p of pages.filter((x) => x.who === who)) {
             await page.goto(
               p.path.replace(':ticket', String(seeded.ticket)).replace(':paused', String(seeded.paused)),
