@@ -81,7 +81,11 @@ class GuardedDriver implements Driver {
   }
 
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    const t: HeldTransaction = { owner: this, open: true, outer: held.getStore() };
+    // Link only to a transaction still open: the flow's store outlives a commit, and chaining closed ones
+    // would keep every transaction the flow (or a flow it spawned) ever held reachable — a leak under load.
+    let outer = held.getStore();
+    while (outer && !outer.open) outer = outer.outer;
+    const t: HeldTransaction = { owner: this, open: true, outer };
     // Kysely calls this from the flow that then runs the transaction's callback: from here on that flow
     // (and whatever it starts) holds the transaction. The caller of transaction().execute() is not in it.
     held.enterWith(t);
