@@ -159,3 +159,36 @@ export async function screenshot(page: Page, name: string, dir = outDir): Promis
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
 }
+
+/**
+ * A signed-in API caller for seeding through HTTP: one bearer token per person, kept; a non-2xx answer throws
+ * with its problem. `base` is read at call time (the server starts in beforeAll).
+ */
+export function apiCaller<W extends string>(
+  base: () => string,
+  emailOf: (who: W) => string,
+  password: string,
+): (who: W, method: string, url: string, body?: unknown) => Promise<any> {
+  const tokens = new Map<W, string>();
+  return async (who, method, url, body) => {
+    if (!tokens.has(who)) {
+      const login = await fetch(`${base()}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: emailOf(who), password }),
+      });
+      tokens.set(who, ((await login.json()) as { token: string }).token);
+    }
+    const res = await fetch(`${base()}${url}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${tokens.get(who)}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const json = (await res.json().catch(() => null)) as any;
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+}

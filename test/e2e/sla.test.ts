@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, createUser } from '../../src/core/auth/index.js';
 import { subscribeSla } from '../../src/sla/index.js';
 import {
+  apiCaller,
   desktop,
   ensureWebBuilt,
   launch,
@@ -38,29 +39,12 @@ describe('SLA pages in Chromium', () => {
   const ids = {} as Record<Who, number>;
   const groups = { l1: 0, l2: 0 };
   const seeded = { office: 0, always: 0, policy: 0, ticket: 0, other: 0 };
-  const tokens = new Map<Who, string>();
 
-  async function apiAs(who: Who, method: string, url: string, body?: unknown) {
-    if (!tokens.has(who)) {
-      const login = await fetch(`${server.base}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: people[who].email, password }),
-      });
-      tokens.set(who, ((await login.json()) as { token: string }).token);
-    }
-    const res = await fetch(`${server.base}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${tokens.get(who)}`,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const json = (await res.json().catch(() => null)) as any;
-    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(json)}`);
-    return json;
-  }
+  const apiAs = apiCaller<Who>(
+    () => server.base,
+    (who) => people[who].email,
+    password,
+  );
 
   beforeAll(async () => {
     requireChromium();
