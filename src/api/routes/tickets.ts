@@ -44,7 +44,7 @@ import {
   TicketTypeSchema,
 } from '../schemas.js';
 import { attachmentView, commentView, historyView, ticketView } from '../views.js';
-import { slaView } from './sla.js';
+import { slaView } from './sla/ticket-sla.js';
 
 const level = (v: number | string | undefined): Level | undefined =>
   v === undefined ? undefined : parseLevel(v);
