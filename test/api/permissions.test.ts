@@ -1,98 +1,249 @@
-// The route × role table: every API route, called by every role, answers as the permissions promise.
-// "ok" means any 2xx. Requester A owns the ticket; requester B does not (and must not learn it exists: 404).
+// The route × role × ownership table: every route the app registers, called by every role, answers as the
+// permissions promise. The routes come from Fastify itself (an onRoute hook while the app is built), so a new
+// route without a row fails here. Expected outcomes are derived from the domains' policy functions (and, where a
+// rule has no function, from the README), evaluated on a cast whose relations mirror the fixture: requester A
+// ("owner") owns the ticket, requester B ("otherRequester") does not and must not learn it exists (404).
+// "ok" means any 2xx.
+import diagnostics from 'node:diagnostics_channel';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance, InjectOptions, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGroup, createUser } from '../../src/core/auth/index.js';
-import { createCategory } from '../../src/helpdesk/index.js';
+import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.js';
+import { canTicket, type TicketAction } from '../../src/helpdesk/index.js';
+import { canMail } from '../../src/mail/index.js';
+import { canSeeDashboard } from '../../src/reports/dashboard.js';
+import { canSla, type SlaAction } from '../../src/sla/index.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
-import { type Session, signIn } from '../support/http.js';
+import { signIn } from '../support/http.js';
 
-type Who = 'anonymous' | 'owner' | 'otherRequester' | 'technician' | 'manager' | 'admin';
-type Outcome = 'ok' | 401 | 403 | 404;
+type SignedIn = 'owner' | 'otherRequester' | 'technician' | 'manager' | 'admin';
+type Who = 'anonymous' | SignedIn;
+type Outcome = 'ok' | number;
+type Expect = Record<Who, Outcome>;
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+const whos: Who[] = ['anonymous', 'owner', 'otherRequester', 'technician', 'manager', 'admin'];
+const signedInWhos = whos.filter((w): w is SignedIn => w !== 'anonymous');
+
+// ---- the promise, evaluated on a cast ------------------------------------------------------------------
+
+function castActor(id: number, role: Actor['role']): Actor {
+  return { id, email: `${id}@cast`, name: String(id), role, groupIds: [], via: 'bearer', csrfToken: null };
+}
+const cast: Record<SignedIn, Actor> = {
+  owner: castActor(1, 'requester'),
+  otherRequester: castActor(2, 'requester'),
+  technician: castActor(3, 'technician'),
+  manager: castActor(4, 'manager'),
+  admin: castActor(5, 'admin'),
+};
+/** The ticket of the fixture, as the policy sees it: requester A's. */
+const ownersTicket = { requester_id: cast.owner.id };
+/** A user who is none of the callers. */
+const bystanderId = 6;
+
+/** Signed-in callers the rule allows get `allowed`, the others `denied`; anonymous callers get 401. */
+function byRule(rule: (a: Actor) => boolean, denied: Outcome = 403, allowed: Outcome = 'ok'): Expect {
+  const e = { anonymous: 401 } as Expect;
+  for (const who of signedInWhos) e[who] = rule(cast[who]) ? allowed : denied;
+  return e;
+}
+const signedIn = byRule(() => true);
+const everyone = (answer: Outcome = 'ok'): Expect =>
+  Object.fromEntries(whos.map((w) => [w, answer])) as Expect;
+
+/** On requester A's ticket: hidden (404) from who may not read it, then the action's own rule (403). */
+function onTicket(action: TicketAction): Expect {
+  const e = byRule((a) => canTicket(a, action, ownersTicket));
+  for (const who of signedInWhos) if (!canTicket(cast[who], 'ticket.read', ownersTicket)) e[who] = 404;
+  return e;
+}
+const sla = (action: SlaAction, allowed: Outcome = 'ok') => byRule((a) => canSla(a, action), 403, allowed);
+const accounts = (
+  action: Parameters<typeof canAccounts>[1],
+  denied: Outcome = 403,
+  allowed: Outcome = 'ok',
+) => byRule((a) => canAccounts(a, action), denied, allowed);
+const mail = (allowed: Outcome = 'ok') => byRule((a) => canMail(a, 'mail.manage'), 403, allowed);
+
+// ---- the table -----------------------------------------------------------------------------------------
 
 interface Fixture {
+  app: FastifyInstance;
+  ids: Record<SignedIn | 'bystander', number>;
+  tokens: Record<SignedIn, string>;
+  bystanderTokenId: number;
+  password: string;
   ticketId: number;
-  userId: number;
+  attachmentId: number;
   groupId: number;
   categoryId: number;
+  calendarId: number;
+  policyId: number;
+  webhookId: number;
+}
+
+interface Request {
+  method: Method;
+  url: string;
+  body?: unknown;
+  file?: { name: string; type: string; content: string };
 }
 
 interface Row {
-  route: string;
-  call: (f: Fixture) => { method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; url: string; body?: unknown };
-  expect: Record<Who, Outcome>;
+  /** The registered route: method and URL pattern, as Fastify has it. */
+  route: `${Method} /${string}`;
+  /** Which case of the route, where ownership or the body changes the answer. */
+  case?: string;
+  /** The request for one caller; it may first create what that caller acts on. */
+  call: (f: Fixture, who: Who) => Request | Promise<Request>;
+  expect: Expect;
+  /** How to read the answer when the status alone does not say it (per-item results). */
+  outcome?: (status: number, body: unknown) => Outcome;
+  /** The call ends the caller's sessions: the table runs it after the others and signs everyone in again. */
+  endsSessions?: boolean;
+  /** A stream: called over a real port, its status read as soon as the headers arrive. */
+  stream?: boolean;
 }
-
-const staffOnly: Record<Who, Outcome> = {
-  anonymous: 401,
-  owner: 403,
-  otherRequester: 403,
-  technician: 'ok',
-  manager: 'ok',
-  admin: 'ok',
-};
-const adminOnly: Record<Who, Outcome> = {
-  anonymous: 401,
-  owner: 403,
-  otherRequester: 403,
-  technician: 403,
-  manager: 403,
-  admin: 'ok',
-};
-const managers: Record<Who, Outcome> = {
-  anonymous: 401,
-  owner: 403,
-  otherRequester: 403,
-  technician: 403,
-  manager: 'ok',
-  admin: 'ok',
-};
-const signedIn: Record<Who, Outcome> = {
-  anonymous: 401,
-  owner: 'ok',
-  otherRequester: 'ok',
-  technician: 'ok',
-  manager: 'ok',
-  admin: 'ok',
-};
-const ownerOrStaff: Record<Who, Outcome> = {
-  anonymous: 401,
-  owner: 'ok',
-  otherRequester: 404,
-  technician: 'ok',
-  manager: 'ok',
-  admin: 'ok',
-};
-const staffOnTicket: Record<Who, Outcome> = {
-  anonymous: 401,
-  owner: 403,
-  otherRequester: 404,
-  technician: 'ok',
-  manager: 'ok',
-  admin: 'ok',
-};
 
 let n = 0;
 const unique = () => `${Date.now()}-${++n}`;
 
+/** Call the API as a signed-in user of the fixture (setup for one row's call). */
+async function as(f: Fixture, who: SignedIn, method: Method, url: string, body?: unknown) {
+  const res = await f.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${f.tokens[who]}` },
+    ...(body !== undefined ? { payload: body as InjectOptions['payload'] } : {}),
+  });
+  if (res.statusCode >= 300) throw new Error(`setup ${method} ${url}: ${res.statusCode} ${res.body}`);
+  return res.statusCode === 204 ? null : res.json();
+}
+
+/** A new ticket of requester A's, resolved by the admin: what a requester rates, closes or reopens. */
+async function resolvedTicket(f: Fixture): Promise<number> {
+  const t = await as(f, 'owner', 'POST', '/api/v1/tickets', { title: 'Resolved one', description: 'x' });
+  await as(f, 'admin', 'PATCH', `/api/v1/tickets/${t.id}`, { status: 'resolved' });
+  return t.id;
+}
+
+/** An open escalation to the manager, on a new ticket of requester A's. */
+async function openEscalation(f: Fixture): Promise<number> {
+  const t = await as(f, 'owner', 'POST', '/api/v1/tickets', { title: 'Escalated', description: 'x' });
+  const e = await as(f, 'technician', 'POST', `/api/v1/tickets/${t.id}/escalations`, {
+    reason: 'Needs a decision',
+    to: 'manager',
+  });
+  return e.id;
+}
+
+const ics = [
+  'BEGIN:VCALENDAR',
+  'VERSION:2.0',
+  'PRODID:-//test//EN',
+  'BEGIN:VEVENT',
+  'UID:1',
+  'SUMMARY:Holiday',
+  'DTSTART;VALUE=DATE:20261225',
+  'END:VEVENT',
+  'END:VCALENDAR',
+].join('\r\n');
+
+const calendarBody = () => ({ name: `Cal ${unique()}`, timeZone: 'Europe/Berlin', alwaysOpen: true });
+const policyBody = () => ({ name: `Policy ${unique()}`, targets: { resolution: { minutes: 480 } } });
+const matrix = [
+  [1, 1, 2, 2, 2],
+  [1, 2, 2, 3, 3],
+  [2, 2, 3, 4, 4],
+  [2, 3, 4, 4, 5],
+  [2, 3, 4, 5, 5],
+];
+const noSuchId = 999_999;
+
 const table: Row[] = [
+  // -- system and the API's own description (README: sign-in and the health check are public; /metrics
+  // needs no sign-in and is scraped from a trusted network)
+  { route: 'GET /api/v1/health', call: () => ({ method: 'GET', url: '/api/v1/health' }), expect: everyone() },
   {
-    route: 'GET /api/v1/health',
-    call: () => ({ method: 'GET', url: '/api/v1/health' }),
-    expect: {
-      anonymous: 'ok',
-      owner: 'ok',
-      otherRequester: 'ok',
-      technician: 'ok',
-      manager: 'ok',
-      admin: 'ok',
-    },
+    route: 'GET /api/v1/openapi.json',
+    call: () => ({ method: 'GET', url: '/api/v1/openapi.json' }),
+    expect: everyone(),
+  },
+  { route: 'GET /metrics', call: () => ({ method: 'GET', url: '/metrics' }), expect: everyone() },
+  {
+    route: 'GET /api/v1/settings/priority-matrix',
+    call: () => ({ method: 'GET', url: '/api/v1/settings/priority-matrix' }),
+    expect: accounts('settings.read'),
+  },
+  {
+    route: 'PUT /api/v1/settings/priority-matrix',
+    call: () => ({ method: 'PUT', url: '/api/v1/settings/priority-matrix', body: { matrix } }),
+    expect: accounts('settings.manage'),
+  },
+
+  // -- sign-in, sessions and API tokens
+  {
+    route: 'POST /api/v1/auth/login',
+    case: 'with the caller’s own credentials (anonymous: a bystander’s)',
+    call: (f, who) => ({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      body: {
+        email: `${who === 'anonymous' ? 'bystander' : who.toLowerCase()}@example.test`,
+        password: f.password,
+      },
+    }),
+    expect: everyone(),
+  },
+  {
+    route: 'POST /api/v1/auth/password-reset',
+    case: 'an unknown link: no sign-in needed, everyone reaches the link check (400 reset_link_invalid)',
+    call: (f) => ({
+      method: 'POST',
+      url: '/api/v1/auth/password-reset',
+      body: { token: 'not-a-reset-link', password: f.password },
+    }),
+    expect: everyone(400),
   },
   {
     route: 'GET /api/v1/auth/session',
     call: () => ({ method: 'GET', url: '/api/v1/auth/session' }),
     expect: signedIn,
   },
-  { route: 'GET /api/v1/users', call: () => ({ method: 'GET', url: '/api/v1/users' }), expect: staffOnly },
+  {
+    route: 'POST /api/v1/auth/logout',
+    call: () => ({ method: 'POST', url: '/api/v1/auth/logout' }),
+    expect: signedIn,
+    endsSessions: true,
+  },
+  { route: 'GET /api/v1/tokens', call: () => ({ method: 'GET', url: '/api/v1/tokens' }), expect: signedIn },
+  {
+    route: 'POST /api/v1/tokens',
+    call: () => ({ method: 'POST', url: '/api/v1/tokens', body: { name: 'script' } }),
+    expect: signedIn,
+  },
+  {
+    route: 'DELETE /api/v1/tokens/:id',
+    case: 'the caller’s own token',
+    call: async (f, who) => {
+      const id =
+        who === 'anonymous'
+          ? f.bystanderTokenId
+          : (await as(f, who, 'POST', '/api/v1/tokens', { name: 'own' })).id;
+      return { method: 'DELETE', url: `/api/v1/tokens/${id}` };
+    },
+    expect: signedIn,
+  },
+  {
+    // Tokens are personal: only an admin may revoke another's (a leaked token), the others do not see it.
+    route: 'DELETE /api/v1/tokens/:id',
+    case: 'another user’s token',
+    call: async (f) => ({ method: 'DELETE', url: `/api/v1/tokens/${f.bystanderTokenId}` }),
+    expect: byRule((a) => a.role === 'admin', 404),
+  },
+
+  // -- users and groups
   {
     route: 'POST /api/v1/users',
     call: () => ({
@@ -105,33 +256,205 @@ const table: Row[] = [
         password: 'long-enough-pw',
       },
     }),
-    expect: adminOnly,
+    expect: accounts('user.create'),
   },
   {
-    route: 'GET /api/v1/users/:id (another user)',
-    call: (f) => ({ method: 'GET', url: `/api/v1/users/${f.userId}` }),
-    expect: { ...staffOnly, owner: 404, otherRequester: 404 },
+    route: 'GET /api/v1/users',
+    call: () => ({ method: 'GET', url: '/api/v1/users' }),
+    expect: accounts('user.list'),
   },
   {
-    route: 'PATCH /api/v1/users/:id (another user)',
-    call: (f) => ({ method: 'PATCH', url: `/api/v1/users/${f.userId}`, body: { name: 'Renamed' } }),
-    expect: adminOnly,
+    route: 'GET /api/v1/users/:id',
+    case: 'one’s own account',
+    call: (f, who) => ({ method: 'GET', url: `/api/v1/users/${f.ids[who === 'anonymous' ? 'owner' : who]}` }),
+    expect: byRule((a) => canAccounts(a, 'user.read', a.id), 404),
   },
-  { route: 'GET /api/v1/groups', call: () => ({ method: 'GET', url: '/api/v1/groups' }), expect: staffOnly },
+  {
+    route: 'GET /api/v1/users/:id',
+    case: 'another user (a requester does not learn who has an account: 404)',
+    call: (f) => ({ method: 'GET', url: `/api/v1/users/${f.ids.bystander}` }),
+    expect: byRule((a) => canAccounts(a, 'user.read', bystanderId), 404),
+  },
+  {
+    // README: everyone changes their own name and password; everything else about an account is the admin's.
+    route: 'PATCH /api/v1/users/:id',
+    case: 'one’s own name',
+    call: (f, who) => ({
+      method: 'PATCH',
+      url: `/api/v1/users/${f.ids[who === 'anonymous' ? 'owner' : who]}`,
+      body: { name: `Renamed ${who}` },
+    }),
+    expect: signedIn,
+  },
+  {
+    route: 'PATCH /api/v1/users/:id',
+    case: 'one’s own password (with the current one)',
+    call: (f, who) => ({
+      method: 'PATCH',
+      url: `/api/v1/users/${f.ids[who === 'anonymous' ? 'owner' : who]}`,
+      body: { password: f.password, currentPassword: f.password },
+    }),
+    expect: signedIn,
+    endsSessions: true,
+  },
+  {
+    route: 'PATCH /api/v1/users/:id',
+    case: 'another user',
+    call: (f) => ({ method: 'PATCH', url: `/api/v1/users/${f.ids.bystander}`, body: { name: 'Renamed' } }),
+    expect: accounts('user.update'),
+  },
+  {
+    route: 'POST /api/v1/users/:id/password-reset',
+    call: (f) => ({
+      method: 'POST',
+      url: `/api/v1/users/${f.ids.bystander}/password-reset`,
+      body: { keepApiTokens: true },
+    }),
+    expect: accounts('user.update'),
+  },
+  {
+    route: 'GET /api/v1/groups',
+    call: () => ({ method: 'GET', url: '/api/v1/groups' }),
+    expect: accounts('group.list'),
+  },
   {
     route: 'GET /api/v1/groups/:id',
     call: (f) => ({ method: 'GET', url: `/api/v1/groups/${f.groupId}` }),
-    expect: staffOnly,
+    expect: accounts('group.list'),
   },
   {
     route: 'POST /api/v1/groups',
     call: () => ({ method: 'POST', url: '/api/v1/groups', body: { name: `G ${unique()}` } }),
-    expect: adminOnly,
+    expect: accounts('group.manage'),
   },
   {
     route: 'PATCH /api/v1/groups/:id',
     call: (f) => ({ method: 'PATCH', url: `/api/v1/groups/${f.groupId}`, body: { description: 'x' } }),
-    expect: adminOnly,
+    expect: accounts('group.manage'),
+  },
+
+  // -- tickets and their conversation
+  { route: 'GET /api/v1/tickets', call: () => ({ method: 'GET', url: '/api/v1/tickets' }), expect: signedIn },
+  {
+    route: 'POST /api/v1/tickets',
+    case: 'for oneself',
+    call: () => ({
+      method: 'POST',
+      url: '/api/v1/tickets',
+      body: { title: 'Mouse broken', description: 'left' },
+    }),
+    expect: signedIn,
+  },
+  {
+    route: 'POST /api/v1/tickets',
+    case: 'on behalf of another user',
+    call: (f) => ({
+      method: 'POST',
+      url: '/api/v1/tickets',
+      body: { title: 'For someone', description: 'x', requesterId: f.ids.bystander },
+    }),
+    expect: byRule((a) => canTicket(a, 'ticket.create_for_other')),
+  },
+  {
+    route: 'GET /api/v1/tickets/:id',
+    call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}` }),
+    expect: onTicket('ticket.read'),
+  },
+  {
+    route: 'PATCH /api/v1/tickets/:id',
+    case: 'fields',
+    call: (f) => ({ method: 'PATCH', url: `/api/v1/tickets/${f.ticketId}`, body: { tags: ['hardware'] } }),
+    expect: onTicket('ticket.update_fields'),
+  },
+  {
+    route: 'PATCH /api/v1/tickets/:id',
+    case: 'closing a resolved ticket',
+    call: async (f) => ({
+      method: 'PATCH',
+      url: `/api/v1/tickets/${await resolvedTicket(f)}`,
+      body: { status: 'closed' },
+    }),
+    expect: onTicket('ticket.close_or_reopen'),
+  },
+  {
+    route: 'POST /api/v1/tickets/bulk',
+    case: 'fields of requester A’s ticket (each id answers on its own)',
+    call: (f) => ({
+      method: 'POST',
+      url: '/api/v1/tickets/bulk',
+      body: { ids: [f.ticketId], changes: { tags: ['bulk'] } },
+    }),
+    expect: onTicket('ticket.update_fields'),
+    outcome: (status, body) => {
+      if (status !== 200) return status;
+      const r = (body as { results: { ok: boolean; error?: { status: number } }[] }).results[0];
+      return r.ok ? 'ok' : (r.error?.status ?? 0);
+    },
+  },
+  {
+    route: 'POST /api/v1/tickets/:id/rating',
+    case: 'a resolved ticket',
+    call: async (f) => ({
+      method: 'POST',
+      url: `/api/v1/tickets/${await resolvedTicket(f)}/rating`,
+      body: { score: 4 },
+    }),
+    expect: onTicket('ticket.rate'),
+  },
+  {
+    route: 'GET /api/v1/tickets/:id/comments',
+    call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/comments` }),
+    expect: onTicket('ticket.read'),
+  },
+  {
+    route: 'POST /api/v1/tickets/:id/comments',
+    case: 'public',
+    call: (f) => ({ method: 'POST', url: `/api/v1/tickets/${f.ticketId}/comments`, body: { body: 'hello' } }),
+    expect: onTicket('comment.public'),
+  },
+  {
+    route: 'POST /api/v1/tickets/:id/comments',
+    case: 'internal',
+    call: (f) => ({
+      method: 'POST',
+      url: `/api/v1/tickets/${f.ticketId}/comments`,
+      body: { body: 'note', internal: true },
+    }),
+    expect: onTicket('comment.internal'),
+  },
+  {
+    route: 'GET /api/v1/tickets/:id/history',
+    call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/history` }),
+    expect: onTicket('ticket.read'),
+  },
+  {
+    route: 'GET /api/v1/tickets/:id/attachments',
+    call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/attachments` }),
+    expect: onTicket('ticket.read'),
+  },
+  {
+    route: 'POST /api/v1/tickets/:id/attachments',
+    call: (f) => ({
+      method: 'POST',
+      url: `/api/v1/tickets/${f.ticketId}/attachments`,
+      file: { name: 'log.txt', type: 'text/plain', content: 'error at line 3\n' },
+    }),
+    expect: onTicket('attachment.add'),
+  },
+  {
+    route: 'GET /api/v1/attachments/:id',
+    case: 'a file on requester A’s ticket',
+    call: (f) => ({ method: 'GET', url: `/api/v1/attachments/${f.attachmentId}` }),
+    expect: onTicket('ticket.read'),
+  },
+  {
+    route: 'POST /api/v1/uploads',
+    call: () => ({
+      method: 'POST',
+      url: '/api/v1/uploads',
+      file: { name: 'screen.txt', type: 'text/plain', content: 'what I saw\n' },
+    }),
+    expect: signedIn,
   },
   {
     route: 'GET /api/v1/categories',
@@ -141,193 +464,489 @@ const table: Row[] = [
   {
     route: 'POST /api/v1/categories',
     call: () => ({ method: 'POST', url: '/api/v1/categories', body: { name: `C ${unique()}` } }),
-    expect: managers,
+    expect: byRule((a) => canTicket(a, 'category.manage')),
   },
   {
     route: 'PATCH /api/v1/categories/:id',
     call: (f) => ({ method: 'PATCH', url: `/api/v1/categories/${f.categoryId}`, body: { description: 'y' } }),
-    expect: managers,
+    expect: byRule((a) => canTicket(a, 'category.manage')),
+  },
+
+  // -- saved views: personal, so another's is not found by anyone
+  {
+    route: 'GET /api/v1/saved-views',
+    call: () => ({ method: 'GET', url: '/api/v1/saved-views' }),
+    expect: signedIn,
   },
   {
-    route: 'GET /api/v1/settings/priority-matrix',
-    call: () => ({ method: 'GET', url: '/api/v1/settings/priority-matrix' }),
-    expect: staffOnly,
-  },
-  {
-    route: 'PUT /api/v1/settings/priority-matrix',
-    call: () => ({
-      method: 'PUT',
-      url: '/api/v1/settings/priority-matrix',
-      body: {
-        matrix: [
-          [1, 1, 2, 2, 2],
-          [1, 2, 2, 3, 3],
-          [2, 2, 3, 4, 4],
-          [2, 3, 4, 4, 5],
-          [2, 3, 4, 5, 5],
-        ],
-      },
-    }),
-    expect: adminOnly,
-  },
-  { route: 'GET /api/v1/tickets', call: () => ({ method: 'GET', url: '/api/v1/tickets' }), expect: signedIn },
-  {
-    route: 'POST /api/v1/tickets',
+    route: 'POST /api/v1/saved-views',
     call: () => ({
       method: 'POST',
-      url: '/api/v1/tickets',
-      body: { title: 'Mouse broken', description: 'left button' },
+      url: '/api/v1/saved-views',
+      body: { name: `V ${unique()}`, query: 'status=open' },
     }),
     expect: signedIn,
   },
   {
-    route: 'POST /api/v1/tickets (on behalf of another)',
-    call: (f) => ({
-      method: 'POST',
-      url: '/api/v1/tickets',
-      body: { title: 'For someone', description: 'x', requesterId: f.userId },
-    }),
-    expect: { ...staffOnly, owner: 403, otherRequester: 403 },
-  },
-  {
-    route: 'GET /api/v1/tickets/:id',
-    call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}` }),
-    expect: ownerOrStaff,
-  },
-  {
-    route: 'PATCH /api/v1/tickets/:id (fields)',
-    call: (f) => ({ method: 'PATCH', url: `/api/v1/tickets/${f.ticketId}`, body: { tags: ['hardware'] } }),
-    expect: staffOnTicket,
-  },
-  {
-    route: 'GET /api/v1/tickets/:id/comments',
-    call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/comments` }),
-    expect: ownerOrStaff,
-  },
-  {
-    route: 'POST /api/v1/tickets/:id/comments (public)',
-    call: (f) => ({ method: 'POST', url: `/api/v1/tickets/${f.ticketId}/comments`, body: { body: 'hello' } }),
-    expect: ownerOrStaff,
-  },
-  {
-    route: 'POST /api/v1/tickets/:id/comments (internal)',
-    call: (f) => ({
-      method: 'POST',
-      url: `/api/v1/tickets/${f.ticketId}/comments`,
-      body: { body: 'note', internal: true },
-    }),
-    expect: staffOnTicket,
-  },
-  {
-    route: 'GET /api/v1/tickets/:id/history',
-    call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/history` }),
-    expect: ownerOrStaff,
-  },
-  {
-    route: 'GET /api/v1/tickets/:id/attachments',
-    call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/attachments` }),
-    expect: ownerOrStaff,
-  },
-  {
-    route: 'POST /api/v1/tickets/:id/rating (not resolved)',
-    call: (f) => ({ method: 'POST', url: `/api/v1/tickets/${f.ticketId}/rating`, body: { score: 4 } }),
-    expect: {
-      anonymous: 401,
-      owner: 409 as never,
-      otherRequester: 404,
-      technician: 403,
-      manager: 403,
-      admin: 403,
+    route: 'DELETE /api/v1/saved-views/:id',
+    case: 'one’s own view',
+    call: async (f, who) => {
+      const owner = who === 'anonymous' ? 'owner' : who;
+      const v = await as(f, owner, 'POST', '/api/v1/saved-views', { name: `Own ${unique()}`, query: 'q=x' });
+      return { method: 'DELETE', url: `/api/v1/saved-views/${v.id}` };
     },
+    expect: signedIn,
   },
+  {
+    route: 'DELETE /api/v1/saved-views/:id',
+    case: 'another user’s view',
+    call: async (f, who) => {
+      const other = who === 'otherRequester' ? 'owner' : 'otherRequester';
+      const v = await as(f, other, 'POST', '/api/v1/saved-views', {
+        name: `Theirs ${unique()}`,
+        query: 'q=y',
+      });
+      return { method: 'DELETE', url: `/api/v1/saved-views/${v.id}` };
+    },
+    expect: byRule(() => false, 404),
+  },
+
+  // -- live updates (every signed-in user; what reaches them is filtered per ticket: test/api/live.test.ts)
+  {
+    route: 'GET /api/v1/events/stream',
+    call: () => ({ method: 'GET', url: '/api/v1/events/stream' }),
+    expect: signedIn,
+    stream: true,
+  },
+
+  // -- reports
+  {
+    route: 'GET /api/v1/reports/dashboard',
+    call: () => ({ method: 'GET', url: '/api/v1/reports/dashboard' }),
+    expect: byRule(canSeeDashboard),
+  },
+  {
+    route: 'GET /api/v1/reports/sla',
+    call: () => ({
+      method: 'GET',
+      url: '/api/v1/reports/sla?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z',
+    }),
+    expect: sla('report.read'),
+  },
+
+  // -- webhooks (admin)
+  {
+    route: 'POST /api/v1/webhooks',
+    call: () => ({ method: 'POST', url: '/api/v1/webhooks', body: { url: 'http://127.0.0.1:9/hook' } }),
+    expect: accounts('webhook.manage'),
+  },
+  {
+    route: 'GET /api/v1/webhooks',
+    call: () => ({ method: 'GET', url: '/api/v1/webhooks' }),
+    expect: accounts('webhook.manage'),
+  },
+  {
+    route: 'GET /api/v1/webhooks/:id',
+    call: (f) => ({ method: 'GET', url: `/api/v1/webhooks/${f.webhookId}` }),
+    expect: accounts('webhook.manage'),
+  },
+  {
+    route: 'PATCH /api/v1/webhooks/:id',
+    call: (f) => ({ method: 'PATCH', url: `/api/v1/webhooks/${f.webhookId}`, body: { active: true } }),
+    expect: accounts('webhook.manage'),
+  },
+  {
+    route: 'DELETE /api/v1/webhooks/:id',
+    call: async (f) => {
+      const hook = await as(f, 'admin', 'POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/gone' });
+      return { method: 'DELETE', url: `/api/v1/webhooks/${hook.id}` };
+    },
+    expect: accounts('webhook.manage'),
+  },
+  {
+    route: 'GET /api/v1/webhooks/:id/deliveries',
+    call: (f) => ({ method: 'GET', url: `/api/v1/webhooks/${f.webhookId}/deliveries` }),
+    expect: accounts('webhook.manage'),
+  },
+  {
+    route: 'POST /api/v1/webhooks/:id/deliveries/:deliveryId/redeliver',
+    case: 'no such delivery: who may manage webhooks gets past the check to the 404',
+    call: (f) => ({
+      method: 'POST',
+      url: `/api/v1/webhooks/${f.webhookId}/deliveries/${noSuchId}/redeliver`,
+    }),
+    expect: accounts('webhook.manage', 403, 404),
+  },
+
+  // -- mail (admin: it shows other people's mail)
+  {
+    route: 'GET /api/v1/mail/templates',
+    call: () => ({ method: 'GET', url: '/api/v1/mail/templates' }),
+    expect: mail(),
+  },
+  {
+    route: 'PUT /api/v1/mail/templates/:event',
+    call: () => ({
+      method: 'PUT',
+      url: '/api/v1/mail/templates/ticket_created',
+      body: { subject: 'New: {{ticket.title}}', text: 'We have your request.' },
+    }),
+    expect: mail(),
+  },
+  {
+    route: 'DELETE /api/v1/mail/templates/:event',
+    call: () => ({ method: 'DELETE', url: '/api/v1/mail/templates/ticket_created' }),
+    expect: mail(),
+  },
+  {
+    route: 'GET /api/v1/mail/deliveries',
+    call: () => ({ method: 'GET', url: '/api/v1/mail/deliveries' }),
+    expect: mail(),
+  },
+  {
+    route: 'POST /api/v1/mail/deliveries/:id/retry',
+    case: 'no such delivery: the admin gets past the check to the 404',
+    call: () => ({ method: 'POST', url: `/api/v1/mail/deliveries/${noSuchId}/retry` }),
+    expect: mail(404),
+  },
+  {
+    route: 'GET /api/v1/mail/inbound',
+    call: () => ({ method: 'GET', url: '/api/v1/mail/inbound' }),
+    expect: mail(),
+  },
+  {
+    route: 'POST /api/v1/mail/inbound/:id/retry',
+    case: 'no such mail: the admin gets past the check to the 404',
+    call: () => ({ method: 'POST', url: `/api/v1/mail/inbound/${noSuchId}/retry`, body: {} }),
+    expect: mail(404),
+  },
+
+  // -- failed event deliveries (admin)
   {
     route: 'GET /api/v1/event-failures',
     call: () => ({ method: 'GET', url: '/api/v1/event-failures' }),
-    expect: adminOnly,
-  },
-  { route: 'GET /api/v1/tokens', call: () => ({ method: 'GET', url: '/api/v1/tokens' }), expect: signedIn },
-  {
-    route: 'POST /api/v1/tokens',
-    call: () => ({ method: 'POST', url: '/api/v1/tokens', body: { name: 'script' } }),
-    expect: signedIn,
+    expect: accounts('events.manage'),
   },
   {
-    route: 'POST /api/v1/auth/logout',
-    call: () => ({ method: 'POST', url: '/api/v1/auth/logout' }),
-    expect: {
-      anonymous: 401,
-      owner: 'ok',
-      otherRequester: 'ok',
-      technician: 'ok',
-      manager: 'ok',
-      admin: 'ok',
+    route: 'POST /api/v1/event-failures/:id/retry',
+    case: 'no such failure: the admin gets past the check to the 404',
+    call: () => ({ method: 'POST', url: `/api/v1/event-failures/${noSuchId}/retry` }),
+    expect: accounts('events.manage', 403, 404),
+  },
+
+  // -- SLA: calendars, policies, OLAs and the escalation path
+  {
+    route: 'GET /api/v1/sla/calendars',
+    call: () => ({ method: 'GET', url: '/api/v1/sla/calendars' }),
+    expect: sla('sla.read'),
+  },
+  {
+    route: 'POST /api/v1/sla/calendars',
+    call: () => ({ method: 'POST', url: '/api/v1/sla/calendars', body: calendarBody() }),
+    expect: sla('sla.manage'),
+  },
+  {
+    route: 'GET /api/v1/sla/calendars/:id',
+    call: (f) => ({ method: 'GET', url: `/api/v1/sla/calendars/${f.calendarId}` }),
+    expect: sla('sla.read'),
+  },
+  {
+    route: 'PATCH /api/v1/sla/calendars/:id',
+    call: (f) => ({
+      method: 'PATCH',
+      url: `/api/v1/sla/calendars/${f.calendarId}`,
+      body: { name: `Cal ${unique()}` },
+    }),
+    expect: sla('sla.manage'),
+  },
+  {
+    route: 'DELETE /api/v1/sla/calendars/:id',
+    case: 'an unused calendar',
+    call: async (f) => {
+      const c = await as(f, 'admin', 'POST', '/api/v1/sla/calendars', calendarBody());
+      return { method: 'DELETE', url: `/api/v1/sla/calendars/${c.id}` };
     },
+    expect: sla('sla.manage'),
+  },
+  {
+    route: 'POST /api/v1/sla/calendars/:id/holidays/import',
+    call: (f) => ({
+      method: 'POST',
+      url: `/api/v1/sla/calendars/${f.calendarId}/holidays/import`,
+      body: { ics },
+    }),
+    expect: sla('sla.manage'),
+  },
+  {
+    route: 'GET /api/v1/sla/policies',
+    call: () => ({ method: 'GET', url: '/api/v1/sla/policies' }),
+    expect: sla('sla.read'),
+  },
+  {
+    route: 'POST /api/v1/sla/policies',
+    call: () => ({ method: 'POST', url: '/api/v1/sla/policies', body: policyBody() }),
+    expect: sla('sla.manage'),
+  },
+  {
+    route: 'PUT /api/v1/sla/policies/order',
+    call: async (f) => {
+      const { items } = await as(f, 'admin', 'GET', '/api/v1/sla/policies');
+      const ids = items.map((p: { id: number }) => p.id).reverse();
+      return { method: 'PUT', url: '/api/v1/sla/policies/order', body: { ids } };
+    },
+    expect: sla('sla.manage'),
+  },
+  {
+    route: 'GET /api/v1/sla/policies/:id',
+    call: (f) => ({ method: 'GET', url: `/api/v1/sla/policies/${f.policyId}` }),
+    expect: sla('sla.read'),
+  },
+  {
+    route: 'PATCH /api/v1/sla/policies/:id',
+    call: (f) => ({ method: 'PATCH', url: `/api/v1/sla/policies/${f.policyId}`, body: { active: true } }),
+    expect: sla('sla.manage'),
+  },
+  {
+    route: 'DELETE /api/v1/sla/policies/:id',
+    call: async (f) => {
+      const p = await as(f, 'admin', 'POST', '/api/v1/sla/policies', policyBody());
+      return { method: 'DELETE', url: `/api/v1/sla/policies/${p.id}` };
+    },
+    expect: sla('sla.manage'),
+  },
+  {
+    route: 'GET /api/v1/sla/olas',
+    call: () => ({ method: 'GET', url: '/api/v1/sla/olas' }),
+    expect: sla('sla.read'),
+  },
+  {
+    route: 'PUT /api/v1/sla/olas/:groupId',
+    call: (f) => ({ method: 'PUT', url: `/api/v1/sla/olas/${f.groupId}`, body: { minutes: 240 } }),
+    expect: sla('sla.manage'),
+  },
+  {
+    route: 'DELETE /api/v1/sla/olas/:groupId',
+    call: (f) => ({ method: 'DELETE', url: `/api/v1/sla/olas/${f.groupId}` }),
+    expect: sla('sla.manage'),
+  },
+  {
+    route: 'GET /api/v1/sla/escalation-path',
+    call: () => ({ method: 'GET', url: '/api/v1/sla/escalation-path' }),
+    expect: sla('sla.read'),
+  },
+  {
+    route: 'PUT /api/v1/sla/escalation-path',
+    call: (f) => ({ method: 'PUT', url: '/api/v1/sla/escalation-path', body: { groupIds: [f.groupId] } }),
+    expect: sla('sla.manage'),
+  },
+
+  // -- SLA on one ticket: staff only (the role is checked before the ticket), escalations and the queue
+  {
+    route: 'GET /api/v1/tickets/:id/sla',
+    call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/sla` }),
+    expect: sla('sla.read'),
+  },
+  {
+    route: 'PUT /api/v1/tickets/:id/sla',
+    call: (f) => ({ method: 'PUT', url: `/api/v1/tickets/${f.ticketId}/sla`, body: { policyId: null } }),
+    expect: sla('escalation.create'),
+  },
+  {
+    route: 'POST /api/v1/tickets/:id/escalations',
+    call: async (f) => {
+      const t = await as(f, 'owner', 'POST', '/api/v1/tickets', { title: 'To escalate', description: 'x' });
+      return {
+        method: 'POST',
+        url: `/api/v1/tickets/${t.id}/escalations`,
+        body: { reason: 'Beyond first line', to: 'manager' },
+      };
+    },
+    expect: sla('escalation.create'),
+  },
+  {
+    route: 'GET /api/v1/tickets/:id/escalations',
+    call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/escalations` }),
+    expect: sla('sla.read'),
+  },
+  {
+    route: 'GET /api/v1/sla/escalations',
+    call: () => ({ method: 'GET', url: '/api/v1/sla/escalations?toManager=true' }),
+    expect: sla('escalation.queue'),
+  },
+  {
+    route: 'POST /api/v1/sla/escalations/:id/resolve',
+    call: async (f) => ({
+      method: 'POST',
+      url: `/api/v1/sla/escalations/${await openEscalation(f)}/resolve`,
+      body: { note: 'Decided' },
+    }),
+    expect: sla('escalation.queue'),
+  },
+  {
+    route: 'POST /api/v1/sla/escalations/:id/hand-on',
+    call: async (f) => ({
+      method: 'POST',
+      url: `/api/v1/sla/escalations/${await openEscalation(f)}/hand-on`,
+      body: { groupId: f.groupId, note: 'Over to L1' },
+    }),
+    expect: sla('escalation.queue'),
   },
 ];
 
+/** Pages, not API: the web app's fallback and the /docs browser, served to anyone. */
+const pages = (url: string) => url === '/*' || url === '/docs' || url.startsWith('/docs/');
+
+function rowKey(r: { route: string }): string {
+  return r.route;
+}
+
 describe.each(dialects)('route × role on %s', (dialect) => {
   let t: TestApp;
-  const sessions = {} as Record<Exclude<Who, 'anonymous'>, Session>;
-  let fixture: Fixture;
+  let f: Fixture;
+  let base: string;
+  const registered = new Set<string>();
 
   beforeAll(async () => {
-    t = await makeApp(dialect);
-    const pw = 'role-table-password';
-    const group = await createGroup(t.ctx, null, { name: 'Service Desk L1' });
-    const category = await createCategory(t.ctx, null, { name: 'Printer' });
+    // Every route Fastify registers, read while the app is built (the hook is added as the instance is created,
+    // so it sees the routes of every plugin).
+    const onInit = (message: unknown) =>
+      (message as { fastify: FastifyInstance }).fastify.addHook('onRoute', (route: RouteOptions) => {
+        for (const method of [route.method].flat()) {
+          if (method !== 'HEAD' && !pages(route.url)) registered.add(`${method} ${route.url}`);
+        }
+      });
+    diagnostics.subscribe('fastify.initialization', onInit);
+    try {
+      t = await makeApp(dialect, {
+        OPSDESK_LOGIN_RATE_PER_MINUTE: '10000',
+        OPSDESK_PUBLIC_URL: 'http://desk.example.test',
+        OPSDESK_WEBHOOK_ALLOW_PRIVATE: '1',
+      });
+    } finally {
+      diagnostics.unsubscribe('fastify.initialization', onInit);
+    }
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+
+    const password = 'role-table-password';
     const roles = {
       owner: 'requester',
       otherRequester: 'requester',
       technician: 'technician',
       manager: 'manager',
       admin: 'admin',
+      bystander: 'requester',
     } as const;
-    for (const [who, role] of Object.entries(roles)) {
-      await createUser(t.ctx, null, {
-        email: `${who.toLowerCase()}@example.test`,
-        name: who,
-        role,
-        password: pw,
-      });
+    const ids = {} as Fixture['ids'];
+    for (const [who, role] of Object.entries(roles) as [
+      keyof typeof roles,
+      (typeof roles)[keyof typeof roles],
+    ][]) {
+      ids[who] = (
+        await createUser(t.ctx, null, {
+          email: `${who.toLowerCase()}@example.test`,
+          name: who,
+          role,
+          password,
+        })
+      ).id;
     }
-    const bystander = await createUser(t.ctx, null, {
-      email: 'bystander@example.test',
-      name: 'Bystander',
-      role: 'requester',
-      password: pw,
-    });
-    fixture = { ticketId: 0, userId: bystander.id, groupId: group.id, categoryId: category.id };
-    for (const who of Object.keys(roles) as (keyof typeof roles)[])
-      sessions[who] = await signIn(t.app, `${who.toLowerCase()}@example.test`, pw);
-    const ticket = await sessions.owner.call('POST', '/api/v1/tickets', {
-      title: 'Owner ticket',
-      description: 'mine',
-    });
-    fixture.ticketId = ticket.body.id;
+    f = { app: t.app, ids, password } as Fixture;
+    await signInAll();
+    const bystander = await signIn(t.app, 'bystander@example.test', password);
+    const token = await bystander.call('POST', '/api/v1/tokens', { name: 'bystander script' });
+    f.bystanderTokenId = token.body.id;
+    f.groupId = (await as(f, 'admin', 'POST', '/api/v1/groups', { name: 'Service Desk L1' })).id;
+    f.categoryId = (await as(f, 'admin', 'POST', '/api/v1/categories', { name: 'Printer' })).id;
+    f.ticketId = (
+      await as(f, 'owner', 'POST', '/api/v1/tickets', { title: 'Owner ticket', description: 'mine' })
+    ).id;
+    f.attachmentId = (
+      await inject(f, 'owner', {
+        method: 'POST',
+        url: `/api/v1/tickets/${f.ticketId}/attachments`,
+        file: { name: 'photo.txt', type: 'text/plain', content: 'the printer says PC LOAD LETTER\n' },
+      }).then((r) => r.json() as { id: number })
+    ).id;
+    f.calendarId = (await as(f, 'admin', 'POST', '/api/v1/sla/calendars', calendarBody())).id;
+    f.policyId = (await as(f, 'admin', 'POST', '/api/v1/sla/policies', policyBody())).id;
+    f.webhookId = (await as(f, 'admin', 'POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook' })).id;
   });
   afterAll(async () => t?.close());
 
-  const whos: Who[] = ['anonymous', 'owner', 'otherRequester', 'technician', 'manager', 'admin'];
-  // Logout ends the session: run it last.
-  const ordered = [
-    ...table.filter((r) => !r.route.includes('logout')),
-    ...table.filter((r) => r.route.includes('logout')),
-  ];
+  async function signInAll(): Promise<void> {
+    f.tokens = {} as Fixture['tokens'];
+    for (const who of signedInWhos)
+      f.tokens[who] = (await signIn(t.app, `${who.toLowerCase()}@example.test`, f.password)).token;
+  }
+
+  it('every registered route has a row, and every row a registered route', () => {
+    const rows = new Set(table.map(rowKey));
+    expect([...registered].filter((r) => !rows.has(r)).sort(), 'routes without a row').toEqual([]);
+    expect([...rows].filter((r) => !registered.has(r)).sort(), 'rows without a route').toEqual([]);
+  });
+
+  // Rows that end sessions run last, each followed by a fresh sign-in of everyone.
+  const ordered = [...table.filter((r) => !r.endsSessions), ...table.filter((r) => r.endsSessions)];
   for (const row of ordered) {
-    it(`${row.route}`, async () => {
-      const got: Record<string, number | string> = {};
+    it(`${row.route}${row.case ? ` (${row.case})` : ''}`, async () => {
+      const got = {} as Expect;
       for (const who of whos) {
-        const { method, url, body } = row.call(fixture);
-        const res = await t.app.inject({
-          method,
-          url,
-          headers: who === 'anonymous' ? {} : { authorization: `Bearer ${sessions[who].token}` },
-          ...(body !== undefined ? { payload: body as object } : {}),
-        });
-        got[who] = res.statusCode >= 200 && res.statusCode < 300 ? 'ok' : res.statusCode;
+        const request = await row.call(f, who);
+        const res = row.stream ? await openStream(base, f, who, request.url) : await inject(f, who, request);
+        got[who] = row.outcome
+          ? row.outcome(res.statusCode, res.json())
+          : res.statusCode >= 200 && res.statusCode < 300
+            ? 'ok'
+            : res.statusCode;
         if (res.statusCode >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
       }
+      if (row.endsSessions) await signInAll();
       expect(got).toEqual(row.expect);
     });
   }
 });
+
+interface Answer {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  json(): unknown;
+}
+
+function inject(f: Fixture, who: Who, request: Request): Promise<Answer> {
+  const headers: Record<string, string> =
+    who === 'anonymous' ? {} : { authorization: `Bearer ${f.tokens[who]}` };
+  let payload: InjectOptions['payload'] | undefined;
+  if (request.file) {
+    const boundary = '----opsdesk-role-table';
+    headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
+    payload = Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${request.file.name}"\r\nContent-Type: ${request.file.type}\r\n\r\n`,
+      ),
+      Buffer.from(request.file.content),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+  } else if (request.body !== undefined) {
+    payload = request.body as InjectOptions['payload'];
+  }
+  return f.app.inject({
+    method: request.method,
+    url: request.url,
+    headers,
+    ...(payload !== undefined ? { payload } : {}),
+  });
+}
+
+/** Open a stream over the real port, take its status and headers, and hang up. */
+async function openStream(base: string, f: Fixture, who: Who, url: string): Promise<Answer> {
+  const aborted = new AbortController();
+  const res = await fetch(`${base}${url}`, {
+    headers: who === 'anonymous' ? {} : { authorization: `Bearer ${f.tokens[who]}` },
+    signal: aborted.signal,
+  });
+  const headers = Object.fromEntries(res.headers.entries());
+  const body = res.ok ? null : await res.json();
+  aborted.abort();
+  return { statusCode: res.status, headers, json: () => body };
+}
