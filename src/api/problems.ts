@@ -2,7 +2,7 @@
 // own errors (validation, malformed JSON, body too large, wrong content type) by code, anything else 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../core/db/index.js';
-import { DomainError, type FieldError, httpStatusOfKind } from '../core/errors.js';
+import { DomainError, type ErrorCode, type FieldError, httpStatusOfKind } from '../core/errors.js';
 
 /** How long a client should wait before retrying while the database is unavailable. */
 export const databaseRetryAfterSeconds = 10;
@@ -37,7 +37,7 @@ export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
   status: number,
-  code: string,
+  code: ErrorCode,
   detail: string,
   errors?: FieldError[],
 ): FastifyReply {

@@ -24,7 +24,7 @@ export interface FieldError {
 export class DomainError extends Error {
   constructor(
     readonly kind: ErrorKind,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly fields: FieldError[] = [],
     readonly retryAfterSeconds?: number,
@@ -35,47 +35,47 @@ export class DomainError extends Error {
 }
 
 export class Invalid extends DomainError {
-  constructor(code: string, message: string, fields: FieldError[] = []) {
+  constructor(code: CodeOfKind<'invalid'>, message: string, fields: FieldError[] = []) {
     super('invalid', code, message, fields);
   }
 }
 export class Unauthenticated extends DomainError {
-  constructor(code: string, message: string) {
+  constructor(code: CodeOfKind<'unauthenticated'>, message: string) {
     super('unauthenticated', code, message);
   }
 }
 export class Forbidden extends DomainError {
-  constructor(code: string, message: string) {
+  constructor(code: CodeOfKind<'forbidden'>, message: string) {
     super('forbidden', code, message);
   }
 }
 export class NotFound extends DomainError {
-  constructor(code: string, message: string) {
+  constructor(code: CodeOfKind<'not_found'>, message: string) {
     super('not_found', code, message);
   }
 }
 export class Conflict extends DomainError {
-  constructor(code: string, message: string) {
+  constructor(code: CodeOfKind<'conflict'>, message: string) {
     super('conflict', code, message);
   }
 }
 export class TooLarge extends DomainError {
-  constructor(code: string, message: string) {
+  constructor(code: CodeOfKind<'too_large'>, message: string) {
     super('too_large', code, message);
   }
 }
 export class UnsupportedMediaType extends DomainError {
-  constructor(code: string, message: string) {
+  constructor(code: CodeOfKind<'unsupported_media_type'>, message: string) {
     super('unsupported_media_type', code, message);
   }
 }
 export class RateLimited extends DomainError {
-  constructor(code: string, message: string, retryAfterSeconds: number) {
+  constructor(code: CodeOfKind<'rate_limited'>, message: string, retryAfterSeconds: number) {
     super('rate_limited', code, message, [], retryAfterSeconds);
   }
 }
 export class Unavailable extends DomainError {
-  constructor(code: string, message: string) {
+  constructor(code: CodeOfKind<'unavailable'>, message: string) {
     super('unavailable', code, message);
   }
 }
@@ -239,3 +239,8 @@ export const errorCatalogue = {
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
+
+/** The codes of one kind: a NotFound takes only a not_found code, so a code and its HTTP status cannot drift. */
+export type CodeOfKind<K extends ErrorKind> = {
+  [C in ErrorCode]: (typeof errorCatalogue)[C]['kind'] extends K ? C : never;
+}[ErrorCode];

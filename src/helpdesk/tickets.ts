@@ -4,7 +4,7 @@ import type { SelectQueryBuilder, Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database, HistoryVisibility, TicketRow, TicketStatus, TicketType } from '../core/db/index.js';
-import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.js';
+import { type CodeOfKind, Conflict, Forbidden, Invalid, NotFound } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
 import { type Level, levelName } from './levels.js';
 import { canTicket, historyVisibility } from './policies.js';
@@ -103,7 +103,7 @@ export interface HistoryEntry {
   visibility?: HistoryVisibility;
 }
 
-function invalid(field: string, message: string, code = 'validation_failed'): Invalid {
+function invalid(field: string, message: string, code: CodeOfKind<'invalid'> = 'validation_failed'): Invalid {
   return new Invalid(code, `${field.slice(1)}: ${message}`, [{ field, message }]);
 }
 
