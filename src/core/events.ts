@@ -9,35 +9,59 @@ import type { Clock } from './clock.js';
 import type { Database, DbCapabilities } from './db/index.js';
 import type { OutboxTable } from './db/schema.js';
 
+/**
+ * Every domain event and its payload. Core knows none of them: each domain declares its own by declaration
+ * merging, in its own file (src/helpdesk/ticket-events.ts, src/sla/sla-events.ts), e.g.
+ * `declare module '../core/events.js' { interface DomainEvents { 'ticket.created': {…} } }`.
+ * `record` then refuses a payload that does not fit its type, and a subscriber gets the typed payload.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by each domain through declaration merging
+export interface DomainEvents {}
+
+export type EventType = keyof DomainEvents;
+
+/**
+ * The event types as a list, for what must enumerate them at run time (webhook subscriptions, the mail
+ * fan-out). Declaration merging carries types only, so the list is kept here; the check below fails the
+ * typecheck when it and the domains' declarations disagree.
+ */
 export const eventTypes = [
   'ticket.created',
   'ticket.updated',
   'ticket.commented',
   'ticket.assigned',
   'ticket.state_changed',
-  // SLA engine (src/sla): payload {ticketId, target?, dueAt?, level?, reason?, toGroupId?, toManager?}
   'ticket.sla_warning',
   'ticket.sla_breached',
   'ticket.escalated',
-  // A group's OLA (its internal resolution target): payload {ticketId, target: 'ola', groupId, dueAt}
   'ticket.ola_warning',
   'ticket.ola_breached',
-] as const;
-export type EventType = (typeof eventTypes)[number];
+] as const satisfies readonly EventType[];
+// An event type a domain declares but the list lacks makes this `true` fail to be assignable to `never`.
+const everyTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;
+void everyTypeListed;
 
-export interface NewEvent {
-  type: EventType;
+interface Envelope {
   subjectType: string;
   subjectId: string | number;
   actorId: number | null;
-  payload: Record<string, unknown>;
 }
 
-export interface StoredEvent extends NewEvent {
-  id: number;
-  subjectId: string;
-  createdAt: number;
-}
+/** An event to record: one of the declared types, with that type's payload. */
+export type NewEvent<T extends EventType = EventType> = {
+  [K in T]: Envelope & { type: K; payload: DomainEvents[K] };
+}[T];
+
+/** An event as stored in the outbox and handed to subscribers. */
+export type StoredEvent<T extends EventType = EventType> = {
+  [K in T]: Envelope & {
+    id: number;
+    type: K;
+    subjectId: string;
+    createdAt: number;
+    payload: DomainEvents[K];
+  };
+}[T];
 
 /**
  * A subscriber runs inside the relay's transaction and writes through `trx`, so its writes commit with the
@@ -45,15 +69,18 @@ export interface StoredEvent extends NewEvent {
  * PostgreSQL, a row lock that a foreign key to the event would wait on. Quick writes only; slow work (HTTP)
  * goes to a job the subscriber queues and starts after `idle()`.
  */
-export type Subscriber = (event: StoredEvent, trx: Transaction<Database>) => Promise<void> | void;
+export type Subscriber<T extends EventType = EventType> = (
+  event: StoredEvent<T>,
+  trx: Transaction<Database>,
+) => Promise<void> | void;
 
-export interface SubscriberOptions {
+export interface SubscriberOptions<T extends EventType = EventType> {
   /**
    * A cheap synchronous check, without the database, that this event needs the subscriber at all (say, no
    * webhook is active). False skips the call; when no subscriber is left for an event, the relay does no
    * work for it beyond marking it dispatched.
    */
-  wants?: (event: StoredEvent) => boolean;
+  wants?: (event: StoredEvent<T>) => boolean;
   /**
    * False for a subscriber whose handler never touches `trx` (the live stream, or one that only gathers
    * events for endOfPass): it needs no savepoint. (On PostgreSQL even a failed read aborts the transaction
@@ -108,6 +135,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 type OutboxRow = Selectable<OutboxTable>;
 
 function storedEvent(row: OutboxRow): StoredEvent {
+  // The outbox holds what record() accepted: a declared type with its payload.
   return {
     id: row.id,
     type: row.type as EventType,
@@ -116,7 +144,7 @@ function storedEvent(row: OutboxRow): StoredEvent {
     actorId: row.actor_id,
     payload: JSON.parse(row.payload),
     createdAt: row.created_at,
-  };
+  } as StoredEvent;
 }
 
 export function describeError(err: unknown): string {
@@ -156,19 +184,20 @@ export class EventBus {
    * deliveries and shown to admins, so it must be stable across releases and unique. Returns the way to
    * unsubscribe (an app that closes stops listening).
    */
-  subscribe(
+  subscribe<T extends EventType = EventType>(
     name: string,
-    types: EventType[] | null,
-    handle: Subscriber,
-    options: SubscriberOptions = {},
+    types: readonly T[] | null,
+    handle: Subscriber<T>,
+    options: SubscriberOptions<T> = {},
   ): () => void {
     if (this.subscribers.some((sub) => sub.name === name))
       throw new Error(`an event subscriber named "${name}" is already registered`);
-    const subscriber = {
+    // The relay hands a subscriber only the types it named (or all, with null): the narrowing is sound.
+    const subscriber: Registered = {
       name,
-      types: types ? new Set(types) : null,
-      handle,
-      wants: options.wants ?? null,
+      types: types ? new Set<EventType>(types) : null,
+      handle: handle as Subscriber,
+      wants: (options.wants as Registered['wants']) ?? null,
       writes: options.writes ?? true,
       endOfPass: options.endOfPass ?? null,
     };
