@@ -793,6 +793,65 @@ const table: Row[] = [
   },
 ];
 
+// The table reads the policy functions; this holds the functions to the README's "Roles": a requester files
+// tickets and sees their own; a technician works the queue and writes internal notes; a manager can do all a
+// technician can, plus categories and reports; an admin also users, groups, settings, webhooks (and the rest of
+// the service's configuration: mail, failed events, SLA definitions).
+describe("the policies keep the README's promise", () => {
+  const work = {
+    staff: (a: Actor) => [
+      canTicket(a, 'ticket.update_fields'),
+      canTicket(a, 'ticket.assign'),
+      canTicket(a, 'comment.internal'),
+      canTicket(a, 'ticket.create_for_other'),
+      canAccounts(a, 'user.list'),
+      canAccounts(a, 'settings.read'),
+      canSla(a, 'sla.read'),
+      canSla(a, 'escalation.create'),
+    ],
+    manager: (a: Actor) => [
+      canTicket(a, 'category.manage'),
+      canSeeDashboard(a),
+      canSla(a, 'report.read'),
+      canSla(a, 'escalation.queue'),
+    ],
+    admin: (a: Actor) => [
+      canAccounts(a, 'user.create'),
+      canAccounts(a, 'user.update'),
+      canAccounts(a, 'group.manage'),
+      canAccounts(a, 'settings.manage'),
+      canAccounts(a, 'webhook.manage'),
+      canAccounts(a, 'events.manage'),
+      canMail(a, 'mail.manage'),
+      canSla(a, 'sla.manage'),
+    ],
+  };
+  const roleOf: Record<SignedIn, keyof typeof grants> = {
+    owner: 'requester',
+    otherRequester: 'requester',
+    technician: 'technician',
+    manager: 'manager',
+    admin: 'admin',
+  };
+  const grants = {
+    requester: { staff: false, manager: false, admin: false },
+    technician: { staff: true, manager: false, admin: false },
+    manager: { staff: true, manager: true, admin: false },
+    admin: { staff: true, manager: true, admin: true },
+  };
+  for (const who of signedInWhos) {
+    it(`${who} (${roleOf[who]})`, () => {
+      const a = cast[who];
+      const granted = grants[roleOf[who]];
+      for (const level of ['staff', 'manager', 'admin'] as const)
+        expect(work[level](a), level).toEqual(work[level](a).map(() => granted[level]));
+      // Requesters see their own tickets (and the admin everyone's); another requester's stays hidden.
+      expect(canTicket(a, 'ticket.read', ownersTicket)).toBe(who !== 'otherRequester');
+      expect(canTicket(a, 'ticket.rate', ownersTicket)).toBe(who === 'owner');
+    });
+  }
+});
+
 /** Pages, not API: the web app's fallback and the /docs browser, served to anyone. */
 const pages = (url: string) => url === '/*' || url === '/docs' || url.startsWith('/docs/');
 
