@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/auth/index.js';
 import { createUser } from '../../src/core/auth/index.js';
 import { addComment, createTicket } from '../../src/helpdesk/index.js';
+import { searchWords } from '../../src/helpdesk/ticket-search.js';
 import { makeContext, type TestContext } from '../support/context.js';
 
 const pieces = [
@@ -77,7 +78,7 @@ describe('search word list on sqlite', () => {
   it('keeps no word of a transaction that rolled back', async () => {
     await expect(
       t.ctx.db.transaction().execute(async (trx) => {
-        await sql`INSERT INTO temp.fts_tokenizer (text) VALUES ('zyzzyva quokkas')`.execute(trx);
+        await t.ctx.caps.search.addWords(trx, searchWords, 'zyzzyva quokkas');
         throw new Error('changed my mind');
       }),
     ).rejects.toThrow('changed my mind');
