@@ -2,7 +2,7 @@
 // (sla-clock.ts) and store them with the next instant a warning, breach or escalation level may be due.
 // An event subscriber refreshes a ticket after every change; the single-ticket read recomputes live; lists
 // read the stored row (the queue's countdown); the escalation job finds due rows by the indexed column.
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type DialectAdapter, type Kysely, type Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import { defineCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
@@ -536,14 +536,16 @@ function upsertClockRows(db: Db, rows: ClockRow[]) {
 }
 
 /**
- * The full-size upsert, compiled once per dialect: Kysely would otherwise build and compile 18,000 value
+ * The full-size upsert, compiled once per SQL dialect: Kysely would otherwise build and compile 18,000 value
  * nodes for every statement. Compiled over marker rows (each value its own slot number), so `slots` says
- * which row and column each parameter takes, whatever order the dialect's compiler emits them in.
+ * which row and column each parameter takes, whatever order the dialect's compiler emits them in. Keyed by
+ * the dialect's adapter class, not by a database or context: the text follows from the code alone (a
+ * constant computed on first use, never invalidated), at most one per dialect.
  */
-const compiledUpserts = new WeakMap<object, { sql: string; slots: number[] }>();
+const compiledUpserts = new Map<DialectAdapter['constructor'], { sql: string; slots: number[] }>();
 
 function compiledUpsert(db: Db): { sql: string; slots: number[] } {
-  const adapter = db.getExecutor().adapter;
+  const adapter = db.getExecutor().adapter.constructor;
   let compiled = compiledUpserts.get(adapter);
   if (!compiled) {
     const n = storedColumns.length;
