@@ -1,8 +1,9 @@
 // Priority from impact × urgency through a configurable 5×5 matrix, as GLPI does. The matrix lives in
 // settings ('priority_matrix'); rows are urgency 1–5, columns impact 1–5, cells priority 1–5.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../core/audit.js';
 import { type Actor, canAccounts } from '../core/auth/index.js';
+import { defineCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Forbidden, Invalid } from '../core/errors.js';
@@ -41,16 +42,22 @@ export function checkPriorityMatrix(value: unknown): PriorityMatrix {
   return value as PriorityMatrix;
 }
 
-// The matrix is read on every ticket create/update: kept in memory, in step across instances (ctx.caches).
+/**
+ * The matrix is read on every ticket create/update: kept in memory, in step across instances. Invalidation:
+ * setPriorityMatrix bumps its version in the transaction that writes the setting (and this instance takes
+ * the new matrix at once); other instances reload it within a second.
+ */
+const priorityMatrixCache = defineCache('priority_matrix', readPriorityMatrix);
+
 function matrixCache(ctx: Pick<ServiceContext, 'caches'>) {
-  return ctx.caches.cache('priority_matrix', readPriorityMatrix);
+  return ctx.caches.get(priorityMatrixCache);
 }
 
 export async function getPriorityMatrix(ctx: Pick<ServiceContext, 'db' | 'caches'>): Promise<PriorityMatrix> {
   return matrixCache(ctx).get(ctx.db);
 }
 
-async function readPriorityMatrix(db: Kysely<Database>): Promise<PriorityMatrix> {
+async function readPriorityMatrix(db: Kysely<Database> | Transaction<Database>): Promise<PriorityMatrix> {
   const row = await db
     .selectFrom('settings')
     .select('value')

@@ -2,6 +2,7 @@
 // a query and its share of the event's work — while none is. Only where this process sees every change:
 // on SQLite (one process) every write goes through createWebhook / updateWebhook / deleteWebhook, which
 // forget it inside their transaction; on PostgreSQL another instance may change them, so nothing is kept.
+import { defineLocalCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
 import type { EventType } from '../core/events.js';
 
@@ -10,28 +11,32 @@ export interface ActiveWebhook {
   events: EventType[];
 }
 
-const known = new WeakMap<object, readonly ActiveWebhook[]>();
-const generations = new WeakMap<object, number>();
-
-function generation(ctx: ServiceContext): number {
-  return generations.get(ctx) ?? 0;
-}
+/**
+ * State of the context. Invalidation: forgetActiveWebhooks in every transaction that changes a webhook; it is
+ * kept only where no other instance writes (not multiInstance), so that rule covers every change.
+ */
+const activeWebhooks = defineLocalCache('active_webhooks', () => ({
+  hooks: undefined as readonly ActiveWebhook[] | undefined,
+  /** Bumped by every forget: a read that started before it must not be kept after it. */
+  generation: 0,
+}));
 
 /** False only when this process knows that no active webhook wants `type`. */
 export function activeWebhookMayWant(ctx: ServiceContext, type: EventType): boolean {
-  const hooks = known.get(ctx);
+  const hooks = ctx.caches.local(activeWebhooks).hooks;
   return hooks === undefined || hooks.some((h) => h.events.length === 0 || h.events.includes(type));
 }
 
 /** Call inside the transaction that changes a webhook: the next fan-out reads the table again. */
 export function forgetActiveWebhooks(ctx: ServiceContext): void {
-  known.delete(ctx);
-  generations.set(ctx, generation(ctx) + 1);
+  const state = ctx.caches.local(activeWebhooks);
+  state.hooks = undefined;
+  state.generation += 1;
 }
 
 /** Read before querying the table; pass to rememberActiveWebhooks with what the query found. */
 export function activeWebhooksGeneration(ctx: ServiceContext): number {
-  return generation(ctx);
+  return ctx.caches.local(activeWebhooks).generation;
 }
 
 /** Keep what a fan-out read, unless a change came in since `at` (or other processes may change it). */
@@ -40,5 +45,6 @@ export function rememberActiveWebhooks(
   at: number,
   hooks: readonly ActiveWebhook[],
 ): void {
-  if (!ctx.caps.multiInstance && generation(ctx) === at) known.set(ctx, hooks);
+  const state = ctx.caches.local(activeWebhooks);
+  if (!ctx.caps.multiInstance && state.generation === at) state.hooks = hooks;
 }

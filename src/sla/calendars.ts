@@ -16,7 +16,7 @@ import {
   type WorkingHours,
 } from './business-calendar.js';
 import { requireSla } from './permissions.js';
-import { forgetSlaSetup } from './setup-generation.js';
+import { slaSetupCacheName } from './setup-generation.js';
 
 export interface Calendar extends CalendarSpec {
   id: number;
@@ -188,7 +188,7 @@ export async function updateCalendar(
       subjectId: id,
       details: { name: c.name },
     });
-    await markOpenClocksStale(trx, now);
+    await markOpenClocksStale(ctx, trx, now);
     return row;
   });
   return calendarOf(row);
@@ -422,8 +422,15 @@ export async function loadBusinessCalendars(db: Db): Promise<Map<number, Busines
   return out;
 }
 
-/** After a calendar or policy changes, every open ticket's clock is recomputed by the next job cycle. */
-export async function markOpenClocksStale(db: Db, now: number): Promise<void> {
-  forgetSlaSetup();
-  await db.updateTable('sla_ticket_clocks').set({ next_check_at: now }).where('is_open', '=', 1).execute();
+/**
+ * In the transaction that changes a calendar, policy or OLA: every open ticket's clock is recomputed by the
+ * next job cycle, and every instance loads the SLA setup anew (its cache's one invalidation rule).
+ */
+export async function markOpenClocksStale(
+  ctx: Pick<ServiceContext, 'caches'>,
+  trx: Transaction<Database>,
+  now: number,
+): Promise<void> {
+  await ctx.caches.invalidate(trx, slaSetupCacheName);
+  await trx.updateTable('sla_ticket_clocks').set({ next_check_at: now }).where('is_open', '=', 1).execute();
 }

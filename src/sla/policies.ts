@@ -208,7 +208,7 @@ export async function createPolicy(
       subjectId: row.id,
       details: { name: p.name },
     });
-    await markOpenClocksStale(trx, now);
+    await markOpenClocksStale(ctx, trx, now);
     return row;
   });
   return policyOf(row);
@@ -255,7 +255,7 @@ export async function updatePolicy(
       subjectId: id,
       details: { name: p.name },
     });
-    await markOpenClocksStale(trx, now);
+    await markOpenClocksStale(ctx, trx, now);
     return row;
   });
   return policyOf(row);
@@ -279,7 +279,7 @@ export async function deletePolicy(ctx: ServiceContext, actor: Actor, id: number
       subjectType: 'sla_policy',
       subjectId: id,
     });
-    await markOpenClocksStale(trx, now);
+    await markOpenClocksStale(ctx, trx, now);
   });
 }
 
@@ -310,7 +310,7 @@ export async function orderPolicies(ctx: ServiceContext, actor: Actor, ids: numb
       subjectId: ids.join(','),
       details: { ids },
     });
-    await markOpenClocksStale(trx, now);
+    await markOpenClocksStale(ctx, trx, now);
   });
   return loadPolicies(ctx.db);
 }
@@ -403,7 +403,7 @@ export async function setGroupOla(
       subjectId: groupId,
       details: { ola: input },
     });
-    await markOpenClocksStale(trx, now);
+    await markOpenClocksStale(ctx, trx, now);
   });
   return (await loadOlas(ctx.db)).find((o) => o.groupId === groupId) ?? null;
 }

@@ -1,11 +1,3 @@
-// A counter of changes to what every clock depends on (calendars, policies, OLAs): bumped in the changing
-// transaction, so the cached SLA setup (ticket-clocks.ts) is loaded anew after the change.
-let generation = 0;
-
-export function slaSetupGeneration(): number {
-  return generation;
-}
-
-export function forgetSlaSetup(): void {
-  generation += 1;
-}
+// The name of the SLA setup cache (defined in ticket-clocks.ts), apart from its definition: the writers of
+// what it holds (calendars.ts, policies.ts), whose readers its loader imports, invalidate it by this name.
+export const slaSetupCacheName = 'sla_setup';

@@ -2,8 +2,9 @@
 // (sla-clock.ts) and store them with the next instant a warning, breach or escalation level may be due.
 // An event subscriber refreshes a ticket after every change; the single-ticket read recomputes live; lists
 // read the stored row (the queue's countdown); the escalation job finds due rows by the indexed column.
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type DialectAdapter, type Kysely, type Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
+import { defineCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
 import { chunks as chunksOf } from '../core/db/chunks.js';
 import type { Database, TicketStatus, TicketType } from '../core/db/index.js';
@@ -20,7 +21,7 @@ import {
   type SlaPolicy,
   type TargetDefinition,
 } from './policies.js';
-import { slaSetupGeneration } from './setup-generation.js';
+import { slaSetupCacheName } from './setup-generation.js';
 import {
   type ClockPhase,
   type ClockSpecs,
@@ -56,30 +57,20 @@ export async function loadSlaSetup(db: Db): Promise<SlaSetup> {
   return { policies, calendars, olas: new Map(olas.map((o) => [o.groupId, o])) };
 }
 
-// The setup is read on every ticket event and every ticket read: keep it per database until a calendar or
-// policy changes in this process (setup-generation.ts). Another instance's change (PostgreSQL) reaches this
-// one within setupTtlMs; the escalation job, which marks clocks stale, always loads it fresh.
-const setupTtlMs = 5_000;
-const setupCache = new WeakMap<object, { setup: SlaSetup; generation: number; loadedAt: number }>();
+/**
+ * The SLA setup is read on every ticket event and every ticket read: cached per context, in step across
+ * instances. Invalidation: every change to a calendar, policy or OLA calls markOpenClocksStale (calendars.ts)
+ * in its transaction, which bumps this cache's version; every instance then loads it anew (this one at once,
+ * others within a second).
+ */
+export const slaSetupCache = defineCache(slaSetupCacheName, loadSlaSetup);
 
 /** The SLA setup, cached; `db` is the connection to read it with (the caller's transaction, if any). */
-export async function cachedSlaSetup(
-  ctx: Pick<ServiceContext, 'db' | 'caps'>,
+export function cachedSlaSetup(
+  ctx: Pick<ServiceContext, 'db' | 'caches'>,
   db: Db = ctx.db,
 ): Promise<SlaSetup> {
-  const hit = setupCache.get(ctx.db);
-  const now = performance.now();
-  if (
-    hit &&
-    hit.generation === slaSetupGeneration() &&
-    (!ctx.caps.multiInstance || now - hit.loadedAt < setupTtlMs)
-  ) {
-    return hit.setup;
-  }
-  const generation = slaSetupGeneration();
-  const setup = await loadSlaSetup(db);
-  setupCache.set(ctx.db, { setup, generation, loadedAt: now });
-  return setup;
+  return ctx.caches.get(slaSetupCache).get(db);
 }
 
 export interface TicketFacts {
@@ -545,14 +536,16 @@ function upsertClockRows(db: Db, rows: ClockRow[]) {
 }
 
 /**
- * The full-size upsert, compiled once per dialect: Kysely would otherwise build and compile 18,000 value
+ * The full-size upsert, compiled once per SQL dialect: Kysely would otherwise build and compile 18,000 value
  * nodes for every statement. Compiled over marker rows (each value its own slot number), so `slots` says
- * which row and column each parameter takes, whatever order the dialect's compiler emits them in.
+ * which row and column each parameter takes, whatever order the dialect's compiler emits them in. Keyed by
+ * the dialect's adapter class, not by a database or context: the text follows from the code alone (a
+ * constant computed on first use, never invalidated), at most one per dialect.
  */
-const compiledUpserts = new WeakMap<object, { sql: string; slots: number[] }>();
+const compiledUpserts = new Map<DialectAdapter['constructor'], { sql: string; slots: number[] }>();
 
 function compiledUpsert(db: Db): { sql: string; slots: number[] } {
-  const adapter = db.getExecutor().adapter;
+  const adapter = db.getExecutor().adapter.constructor;
   let compiled = compiledUpserts.get(adapter);
   if (!compiled) {
     const n = storedColumns.length;

@@ -6,7 +6,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/auth/index.js';
 import { createUser } from '../../src/core/auth/index.js';
+import { defineWordList } from '../../src/core/db/index.js';
 import { addComment, createTicket } from '../../src/helpdesk/index.js';
+import { searchWords } from '../../src/helpdesk/ticket-search.js';
 import { makeContext, type TestContext } from '../support/context.js';
 
 const pieces = [
@@ -77,12 +79,26 @@ describe('search word list on sqlite', () => {
   it('keeps no word of a transaction that rolled back', async () => {
     await expect(
       t.ctx.db.transaction().execute(async (trx) => {
-        await sql`INSERT INTO temp.fts_tokenizer (text) VALUES ('zyzzyva quokkas')`.execute(trx);
+        await t.ctx.caps.search.addWords(trx, searchWords, 'zyzzyva quokkas');
         throw new Error('changed my mind');
       }),
     ).rejects.toThrow('changed my mind');
     expect(await words()).not.toContain('zyzzyva');
     await createTicket(t.ctx, tech, { title: 'Zyzzyva', description: 'quokkas' });
     expect(await words()).toEqual(expect.arrayContaining(['zyzzyva', 'quokka']));
+  });
+
+  it('fills each word list with its own texts only, when one transaction adds to two', async () => {
+    await sql`CREATE TABLE other_words (word TEXT PRIMARY KEY) WITHOUT ROWID`.execute(t.ctx.db);
+    const other = defineWordList({ table: 'other_words' });
+    const before = await words();
+    await t.ctx.db.transaction().execute(async (trx) => {
+      await t.ctx.caps.search.addWords(trx, other, 'Kangaroos jumping');
+      await t.ctx.caps.search.addWords(trx, searchWords, 'wombats digging');
+    });
+    const others = await sql<{ word: string }>`SELECT word FROM other_words ORDER BY word`.execute(t.ctx.db);
+    expect(others.rows.map((r) => r.word)).toEqual(['jump', 'kangaroo']);
+    const after = await words();
+    expect(new Set(after)).toEqual(new Set([...before, 'dig', 'wombat']));
   });
 });

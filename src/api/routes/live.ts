@@ -222,7 +222,7 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
 
   // A logout, password change, role change or deactivation in this process: re-check every stream at once,
   // ahead of any event queued after it.
-  const stopListening = onAuthenticationsChanged(ctx.db, () => {
+  const stopListening = onAuthenticationsChanged(ctx, () => {
     if (recheckQueued || clients.size === 0) return;
     recheckQueued = true;
     enqueue(async () => {

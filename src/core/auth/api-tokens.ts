@@ -118,5 +118,5 @@ export async function revokeApiToken(ctx: ServiceContext, actor: Actor, id: numb
       subjectId: id,
     });
   });
-  forgetAuthentications(ctx.db);
+  forgetAuthentications(ctx);
 }

@@ -87,7 +87,7 @@ export async function createGroup(
     });
     return row.id;
   });
-  forgetAuthentications(ctx.db);
+  forgetAuthentications(ctx);
   return {
     id,
     name,
@@ -155,6 +155,6 @@ export async function updateGroup(
       details: input,
     });
   });
-  forgetAuthentications(ctx.db);
+  forgetAuthentications(ctx);
   return getGroup(ctx, actor, id);
 }

@@ -115,7 +115,7 @@ export async function startPasswordReset(
     const link = `${publicUrl.replace(/\/+$/, '')}/reset-password#${token}`;
     await options.deliver(trx, { userId, email: user.email, name: user.name, link, expiresAt });
   });
-  forgetAuthentications(ctx.db);
+  forgetAuthentications(ctx);
   return { expiresAt };
 }
 
@@ -198,5 +198,5 @@ export async function finishPasswordReset(
       subjectId: userId,
     });
   });
-  forgetAuthentications(ctx.db);
+  forgetAuthentications(ctx);
 }

@@ -2,6 +2,7 @@
 // token for writes) or as a bearer token (API clients); personal API tokens are bearer tokens too.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import { defineLocalCache } from '../cache-versions.js';
 import type { ServiceContext } from '../context.js';
 import { RateLimited, Unauthenticated } from '../errors.js';
 import type { Actor } from './actor.js';
@@ -123,7 +124,7 @@ export async function countFailedPassword(ctx: ServiceContext, userId: number): 
 
 export async function logout(ctx: ServiceContext, token: string): Promise<void> {
   await ctx.db.deleteFrom('sessions').where('token_hash', '=', digest(token)).execute();
-  forgetAuthentications(ctx.db);
+  forgetAuthentications(ctx);
 }
 
 // ---- The authentication cache --------------------------------------------------------------------------
@@ -133,7 +134,8 @@ export async function logout(ctx: ServiceContext, token: string): Promise<void> 
 // logout, a user's role/active/password/groups, group membership, a revoked API token — drops the whole
 // cache at once (forgetAuthentications), so within one process nothing changes. A change made by another
 // process (a second instance on PostgreSQL, the CLI) takes effect within authCacheTtlMs. Expiry times are
-// checked on every hit against the clock, as without the cache.
+// checked on every hit against the clock, as without the cache. The cache is state of the context
+// (ctx.caches), made on first use; its one invalidation rule across instances is the TTL.
 
 /** How long a resolved token is trusted without a database read: the bound on revocation by another process. */
 export const authCacheTtlMs = 5_000;
@@ -156,24 +158,23 @@ interface AuthCache {
   listeners: Set<() => void>;
 }
 
-const authCaches = new WeakMap<object, AuthCache>();
+/** Resolved actors of this context (see above): local, bounded by authCacheTtlMs for other instances' changes. */
+const authCache = defineLocalCache<AuthCache>('authentications', () => ({
+  entries: new Map(),
+  generation: 0,
+  listeners: new Set(),
+}));
 
-function authCacheOf(db: object): AuthCache {
-  let cache = authCaches.get(db);
-  if (!cache) {
-    cache = { entries: new Map(), generation: 0, listeners: new Set() };
-    authCaches.set(db, cache);
-  }
-  return cache;
+function authCacheOf(ctx: Pick<ServiceContext, 'caches'>): AuthCache {
+  return ctx.caches.local(authCache);
 }
 
 /**
  * Drop every cached authentication of this database. Call it after any change (committed) to sessions,
  * API tokens, users or group membership.
  */
-export function forgetAuthentications(db: ServiceContext['db']): void {
-  const cache = authCaches.get(db);
-  if (!cache) return;
+export function forgetAuthentications(ctx: Pick<ServiceContext, 'caches'>): void {
+  const cache = authCacheOf(ctx);
   cache.entries.clear();
   cache.generation++;
   for (const listener of cache.listeners) listener();
@@ -184,8 +185,11 @@ export function forgetAuthentications(db: ServiceContext['db']): void {
  * password, role, deactivation, a revoked token). Returns the function that stops telling. Changes made by
  * another process are not told: long-lived readers re-check with reauthenticate on their own too.
  */
-export function onAuthenticationsChanged(db: ServiceContext['db'], listener: () => void): () => void {
-  const cache = authCacheOf(db);
+export function onAuthenticationsChanged(
+  ctx: Pick<ServiceContext, 'caches'>,
+  listener: () => void,
+): () => void {
+  const cache = authCacheOf(ctx);
   cache.listeners.add(listener);
   return () => cache.listeners.delete(listener);
 }
@@ -221,7 +225,7 @@ export async function authenticate(
   if (isApiToken && via === 'cookie') return null; // API tokens are for API clients only
   const now = ctx.clock.now();
   const hash = digest(token);
-  const cache = authCacheOf(ctx.db);
+  const cache = authCacheOf(ctx);
   const hit = cache.entries.get(hash);
   if (hit && performance.now() - hit.readAt < authCacheTtlMs) {
     if (hit.expiresAt !== null && hit.expiresAt <= now) {

@@ -300,7 +300,7 @@ export async function updateUser(
       details: changed,
     });
   });
-  forgetAuthentications(ctx.db);
+  forgetAuthentications(ctx);
   return getUser(ctx, actor, id);
 }
 

@@ -5,16 +5,28 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, type KyselyConfig, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { Fts5Search, type FullTextSearch, TsvectorSearch } from './full-text.js';
 import { GroupCommitSqliteDialect, type GroupCommitStats, type SqliteHandle } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { TransactionGuardDialect } from './transaction-guard.js';
 
+export {
+  type AddedWords,
+  type DocumentIndex,
+  defineIndex,
+  defineWordList,
+  type FullTextSearch,
+  type TextQuery,
+  type WordList,
+} from './full-text.js';
 export type { Database } from './schema.js';
 export * from './schema.js';
 
 export interface DbCapabilities {
-  /** Which full-text engine the search port speaks. */
+  /** The full-text search port (full-text.ts): what domains search and index through. */
+  search: FullTextSearch;
+  /** The full-text engine's name, for the status report only: code asks `search`, never this. */
   fullText: 'fts5' | 'tsvector';
   /** Row locks that skip rows taken by another worker (job queues across instances). */
   supportsSkipLocked: boolean;
@@ -92,6 +104,7 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
     return {
       db,
       caps: {
+        search: new TsvectorSearch(),
         fullText: 'tsvector',
         supportsSkipLocked: true,
         multiInstance: true,
@@ -114,26 +127,17 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
   // under load (the OS caches the file as well).
   sqlite.pragma('cache_size = -32768');
   sqlite.pragma('temp_store = MEMORY');
-  // The search word list (main.search_words, see src/helpdesk/ticket-search.ts) takes its words from FTS5's
-  // own tokenizer — the indexes' 'porter unicode61' — on a scratch table in this connection's temp schema:
-  // a transaction puts its texts there, and the batch moves their words into the list just before COMMIT.
-  sqlite.exec(`
-    CREATE VIRTUAL TABLE temp.fts_tokenizer USING fts5(text, content='', tokenize='porter unicode61');
-    CREATE VIRTUAL TABLE temp.fts_tokenizer_words USING fts5vocab(temp, fts_tokenizer, row);`);
-  const dialect = new GroupCommitSqliteDialect(reusingStatements(sqlite), {
-    pending: (text) => text.startsWith('INSERT INTO temp.fts_tokenizer '),
-    run: (handle) => {
-      handle
-        .prepare('INSERT OR IGNORE INTO main.search_words (word) SELECT term FROM temp.fts_tokenizer_words')
-        .run();
-      handle.prepare("INSERT INTO temp.fts_tokenizer (fts_tokenizer) VALUES ('delete-all')").run();
-    },
-  });
+  // The search port keeps its word lists' scratch tokenizer on this connection and fills the lists in each
+  // batch just before COMMIT (see full-text.ts).
+  const search = new Fts5Search();
+  sqlite.exec(Fts5Search.setup);
+  const dialect = new GroupCommitSqliteDialect(reusingStatements(sqlite), search.beforeCommit);
   const db = new Kysely<Database>({ dialect: new TransactionGuardDialect(dialect), log });
   return {
     db,
     commits: dialect.stats,
     caps: {
+      search,
       fullText: 'fts5',
       supportsSkipLocked: false,
       multiInstance: false,

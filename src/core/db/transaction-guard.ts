@@ -62,7 +62,8 @@ export class TransactionGuardDialect implements Dialect {
 }
 
 class GuardedDriver implements Driver {
-  // The transaction begun on each connection, to close it when the connection commits or rolls back.
+  // The transaction begun on each connection, to close it when the connection commits or rolls back. Keyed by
+  // the connection and held by this driver (one per database handle): not module state, nothing to invalidate.
   private readonly open = new WeakMap<DatabaseConnection, HeldTransaction>();
 
   constructor(private readonly inner: Driver) {}
