@@ -47,3 +47,12 @@ export class JobScheduler {
     await Promise.all(this.jobs.map((j) => j.running));
   }
 }
+
+/**
+ * The delivery pipeline's worker as the rest of the service reaches it through the context (ctx.deliveries):
+ * made by notify's register (src/notify/delivery-worker.ts); a context without one only queues deliveries.
+ */
+export interface DeliveryQueue {
+  /** Deliver soon, once what the caller wrote has committed. */
+  nudge(): void;
+}

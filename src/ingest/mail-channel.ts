@@ -5,12 +5,12 @@ import type { ServiceContext } from '../core/context.js';
 import type { JobScheduler } from '../core/jobs.js';
 import {
   deliverMailDue,
-  disableMailWorker,
   inboundRetryIntervalMs,
   mailDeliveryIntervalMs,
   processStuckInbound,
   subscribeMail,
 } from '../mail/index.js';
+import { closeDeliveryWorker } from '../notify/index.js';
 import { pollImapOnce } from './imap.js';
 import { type SmtpListener, startSmtpListener } from './smtp.js';
 
@@ -33,7 +33,7 @@ export async function startMailChannel(ctx: ServiceContext, jobs: JobScheduler):
   const smtp = ctx.config.smtpEnabled ? await startSmtpListener(ctx) : null;
   const stop = async () => {
     await smtp?.close();
-    disableMailWorker(ctx);
+    closeDeliveryWorker(ctx);
   };
   return Object.assign(stop, { smtp });
 }

@@ -3,8 +3,10 @@
 // src/ingest (mail-channel.ts starts them with the delivery worker).
 import type { ServiceContext } from '../core/context.js';
 import type { StoredEvent } from '../core/events.js';
-import { enableMailWorker, fanOutMailBatch, mailEventTypes, nudgeMail } from './outbound.js';
+import { deliveryWorker } from '../notify/index.js';
+import { fanOutMailBatch, mailEventTypes, nudgeMail } from './outbound.js';
 
+export { mailMaxAttempts, mailRetryDelaysMs } from '../notify/index.js';
 export { type AutomationVerdict, detectAutomated } from './auto-replies.js';
 export {
   type InboundInput,
@@ -28,15 +30,12 @@ export {
 } from './message-ids.js';
 export {
   deliverMailDue,
-  disableMailWorker,
   fanOutMail,
   fanOutMailBatch,
   listMailDeliveries,
   type MailDelivery,
   type MailPassResult,
   mailEventTypes,
-  mailMaxAttempts,
-  mailRetryDelaysMs,
   nudgeMail,
   queueMailNotice,
   queuePasswordResetMail,
@@ -67,7 +66,9 @@ export const inboundRetryIntervalMs = 60_000;
  * pass's events are fanned out together at its end, in its transaction.
  */
 export function subscribeMail(ctx: ServiceContext): boolean {
-  if (!enableMailWorker(ctx)) return false;
+  if (ctx.events.subscriberNames().includes('mail')) return false;
+  // The pipeline's worker sends what this stage queues (made here when notify has not made it yet).
+  deliveryWorker(ctx);
   let pending: StoredEvent[] = [];
   ctx.events.subscribe(
     'mail',
