@@ -36,11 +36,11 @@ export {
   retryDelivery,
 } from './delivery-log.js';
 export { closeDeliveryWorker, deliveryWorker } from './delivery-pipeline.js';
-export type {
-  DeliverOptions,
-  DeliveryPassResult,
+export {
+  type DeliverOptions,
+  type DeliveryPassResult,
   DeliveryWorker,
-  DeliveryWorkerOptions,
+  type DeliveryWorkerOptions,
 } from './delivery-worker.js';
 export { classifyResponse } from './http-delivery.js';
 export {

@@ -100,3 +100,51 @@ export async function up(db: Kysely<any>): Promise<void> {
       attempts, next_attempt_at, last_error, created_at, updated_at, delivered_at AS sent_at
     FROM deliveries WHERE channel = 'mail'`.execute(db);
 }
+
+/** Back to the two logs' shape, empty (down exists for the test of `up`: the rows are not copied back). */
+export async function down(db: Kysely<any>): Promise<void> {
+  const pg = db.getExecutor().adapter instanceof PostgresAdapter;
+  const id = (c: ColumnDefinitionBuilder) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement());
+  const idType = pg ? 'serial' : 'integer';
+  await sql`DROP VIEW mail_deliveries`.execute(db);
+  await sql`DROP VIEW webhook_deliveries`.execute(db);
+  await db.schema.dropTable('deliveries').execute();
+  await db.schema.alterTable('webhooks').dropColumn('format').execute();
+  await db.schema
+    .createTable('webhook_deliveries')
+    .addColumn('id', idType, id)
+    .addColumn('webhook_id', 'integer', (c) => c.notNull().references('webhooks.id').onDelete('cascade'))
+    .addColumn('event_id', 'integer', (c) => c.notNull().references('outbox.id'))
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('next_attempt_at', 'bigint')
+    .addColumn('last_status_code', 'integer')
+    .addColumn('last_error', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .addUniqueConstraint('webhook_deliveries_once', ['webhook_id', 'event_id'])
+    .execute();
+  await db.schema
+    .createTable('mail_deliveries')
+    .addColumn('id', idType, id)
+    .addColumn('event_id', 'integer', (c) => c.references('outbox.id'))
+    .addColumn('template', 'text', (c) => c.notNull())
+    .addColumn('ticket_id', 'integer', (c) => c.references('tickets.id').onDelete('set null'))
+    .addColumn('user_id', 'integer', (c) => c.references('users.id').onDelete('set null'))
+    .addColumn('to_address', 'text', (c) => c.notNull())
+    .addColumn('subject', 'text', (c) => c.notNull())
+    .addColumn('text_body', 'text', (c) => c.notNull())
+    .addColumn('html_body', 'text', (c) => c.notNull())
+    .addColumn('message_id', 'text', (c) => c.notNull().unique())
+    .addColumn('in_reply_to', 'text')
+    .addColumn('references', 'text')
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('next_attempt_at', 'bigint')
+    .addColumn('last_error', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .addColumn('sent_at', 'bigint')
+    .addUniqueConstraint('mail_deliveries_once', ['event_id', 'template', 'to_address'])
+    .execute();
+}
