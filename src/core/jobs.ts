@@ -22,6 +22,11 @@ export class JobScheduler {
     if (this.started) this.arm(job);
   }
 
+  /** The registered jobs' names, in registration order. */
+  names(): string[] {
+    return this.jobs.map((j) => j.name);
+  }
+
   start(): void {
     if (this.started) return;
     this.started = true;
@@ -55,4 +60,6 @@ export class JobScheduler {
 export interface DeliveryQueue {
   /** Deliver soon, once what the caller wrote has committed. */
   nudge(): void;
+  /** No more passes; connections closed. */
+  close(): void;
 }

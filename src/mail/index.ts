@@ -1,9 +1,11 @@
-// The mail channel's face: inbound processing (shared by the SMTP listener and the IMAP poller), outbound
-// notifications with templates and a delivery log, and `subscribeMail`; the listeners that feed it live in
-// src/ingest (mail-channel.ts starts them with the delivery worker).
+// The mail domain's face: inbound processing (shared by the SMTP listener and the IMAP poller), outbound
+// notifications with templates, queued on the delivery pipeline's mail channel (src/notify), and
+// `registerMail`; the listeners that feed it live in src/ingest (mail-channel.ts starts them).
 import type { ServiceContext } from '../core/context.js';
 import type { StoredEvent } from '../core/events.js';
+import type { JobScheduler } from '../core/jobs.js';
 import { deliveryWorker } from '../notify/index.js';
+import { processStuckInbound } from './inbound.js';
 import { fanOutMailBatch, mailEventTypes, nudgeMail } from './outbound.js';
 
 export { mailMaxAttempts, mailRetryDelaysMs } from '../notify/index.js';
@@ -58,8 +60,18 @@ export {
   resetTemplate,
 } from './templates.js';
 
-export const mailDeliveryIntervalMs = 15_000;
+/** How often stored inbound mail left unprocessed (a crash, a database outage) is processed again. */
 export const inboundRetryIntervalMs = 60_000;
+
+/**
+ * Wire mail into a running service: the outbound stage's subscription (its deliveries are sent by the
+ * pipeline's worker, which registerNotify schedules) and the retry of stored inbound mail. The SMTP listener
+ * and the IMAP poller are started by src/ingest. A second call for the same context is a no-op.
+ */
+export function registerMail(ctx: ServiceContext, jobs: JobScheduler): void {
+  if (!subscribeMail(ctx)) return;
+  jobs.every('mail.inbound-retry', inboundRetryIntervalMs, () => processStuckInbound(ctx));
+}
 
 /**
  * Subscribe the outbound stage to ticket events (also usable without the listeners, as tests do). A relay

@@ -79,7 +79,7 @@ export const deliveryIntervalMs = 5_000;
 
 /**
  * Subscribe the webhook and chat fan-out to domain events and schedule the delivery worker (every channel,
- * mail included). Called once by `opsdesk serve`; a second call for the same context is a no-op.
+ * mail included; `jitter` spreads retries). Called once by `opsdesk serve`; a second call is a no-op.
  */
 export function registerNotify(
   ctx: ServiceContext,
