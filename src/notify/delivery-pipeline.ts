@@ -14,9 +14,3 @@ export function deliveryWorker(ctx: ServiceContext, options: DeliveryWorkerOptio
   ctx.deliveries = worker;
   return worker;
 }
-
-/** Stop the context's worker: no more nudged passes, connections closed. */
-export function closeDeliveryWorker(ctx: ServiceContext): void {
-  if (ctx.deliveries instanceof DeliveryWorker) ctx.deliveries.close();
-  ctx.deliveries = undefined;
-}

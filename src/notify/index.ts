@@ -35,7 +35,7 @@ export {
   type RetryScope,
   retryDelivery,
 } from './delivery-log.js';
-export { closeDeliveryWorker, deliveryWorker } from './delivery-pipeline.js';
+export { deliveryWorker } from './delivery-pipeline.js';
 export {
   type DeliverOptions,
   type DeliveryPassResult,
