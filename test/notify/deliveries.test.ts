@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as deliveriesMigration from '../../src/core/db/migrations/2026-11-30-deliveries.js';
 import { JobScheduler } from '../../src/core/jobs.js';
-import { subscribeMail } from '../../src/mail/index.js';
+import { deliverMailDue, registerMail, subscribeMail } from '../../src/mail/index.js';
 import { nextState } from '../../src/notify/channel.js';
 import {
   type AttemptOutcome,
@@ -16,6 +16,7 @@ import {
   queueDeliveries,
   registerNotify,
 } from '../../src/notify/index.js';
+import { type MailSink, startMailSink } from '../ingest/mail-sink.js';
 import { dialects, makeApp, makeContext, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 import { type Receiver, startReceiver } from './receiver.js';
@@ -231,6 +232,53 @@ describe.each(dialects)('the delivery pipeline on %s', (dialect) => {
       expect((await s.call('GET', '/api/v1/deliveries')).status).toBe(403);
       expect((await s.call('POST', `/api/v1/deliveries/${failed.id}/retry`)).status).toBe(403);
     }
+  });
+});
+
+describe.each(dialects)('the mail channel on %s', (dialect) => {
+  let t: TestApp;
+  let sink: MailSink;
+  beforeAll(async () => {
+    sink = await startMailSink();
+    t = await makeApp(dialect, { OPSDESK_SMTP_OUT_URL: sink.url, OPSDESK_SESSION_TTL_HOURS: '2160' });
+    registerMail(t.ctx, new JobScheduler(t.ctx.log));
+  });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
+
+  it('a mail retried after a 451 goes out with the same Message-ID, its key for the receiver', async () => {
+    const requester = await userSession(t.app, t.ctx, 'requester');
+    const admin = await userSession(t.app, t.ctx, 'admin');
+    const { email } = await t.ctx.db
+      .selectFrom('users')
+      .select('email')
+      .where('id', '=', requester.userId)
+      .executeTakeFirstOrThrow();
+    sink.failNextTo = email;
+    const filed = await requester.call('POST', '/api/v1/tickets', { title: 'Twice?', description: 'x' });
+    await t.ctx.events.dispatchPending();
+    await t.ctx.events.idle();
+    await deliverMailDue(t.ctx);
+    const [first] = (await admin.call('GET', `/api/v1/mail/deliveries?ticketId=${filed.body.id}`)).body.items;
+    expect(first).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(first.lastError).toContain('smtp_451');
+    const [logged] = (await admin.call('GET', '/api/v1/deliveries?channel=mail&state=pending')).body.items;
+    expect(logged).toMatchObject({ id: first.id, lastStatus: 451, lastReason: 'smtp_4xx' });
+
+    t.clock.advance(60_000);
+    expect(await deliverMailDue(t.ctx)).toMatchObject({ sent: 1 });
+    const mail = await sink.waitFor((m) => m.to.includes(email));
+    expect(mail.parsed.messageId).toBe(`<${first.messageId}>`);
+    expect(mail.parsed.headers.get('x-opsdesk-delivery')).toBe(String(first.id));
+    const [sent] = (await admin.call('GET', `/api/v1/mail/deliveries?ticketId=${filed.body.id}`)).body.items;
+    expect(sent).toMatchObject({ id: first.id, status: 'sent', attempts: 2, lastError: null });
+    // A sent mail is not sent again on request: a person would read it twice.
+    const again = await admin.call('POST', `/api/v1/deliveries/${first.id}/retry`);
+    expect(again.body).toMatchObject({ state: 'delivered', attempts: 2 });
+    await deliverMailDue(t.ctx);
+    expect(sink.mails.filter((m) => m.to.includes(email))).toHaveLength(1);
   });
 });
 
