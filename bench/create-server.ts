@@ -11,13 +11,12 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import pino from 'pino';
 import { buildApp } from '../src/api/app.js';
+import { registerDomains } from '../src/cli/serve.js';
 import { createUser } from '../src/core/auth/index.js';
 import { loadConfig } from '../src/core/config.js';
 import { JobScheduler } from '../src/core/jobs.js';
 import { openContext, sqliteFileOf } from '../src/core/runtime.js';
 import { startMailChannel } from '../src/ingest/mail-channel.js';
-import { registerNotify } from '../src/notify/index.js';
-import { registerSla } from '../src/sla/index.js';
 
 type Mode = 'app' | 'bare' | 'bare-inserts';
 const mode = process.argv[2] as Mode;
@@ -75,8 +74,7 @@ async function start(): Promise<{ port: number; token: string; close: () => Prom
     // (outbound SMTP not configured, as on a fresh install), besides the live stream buildApp adds.
     const app = await buildApp(opened.ctx);
     const jobs = new JobScheduler(opened.ctx.log);
-    registerNotify(opened.ctx, jobs);
-    registerSla(opened.ctx, jobs);
+    registerDomains(opened.ctx, jobs);
     const stopMail = await startMailChannel(opened.ctx, jobs);
     jobs.start();
     await app.listen({ host: '127.0.0.1', port: 0 });

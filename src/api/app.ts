@@ -16,6 +16,7 @@ import { ServiceMetrics } from './metrics.js';
 import { registerProblemHandlers, sendProblem } from './problems.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
+import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
@@ -224,6 +225,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(ticketRoutes(ctx));
   await app.register(webhookRoutes(ctx));
   await app.register(mailRoutes(ctx));
+  await app.register(deliveryRoutes(ctx));
   await app.register(liveRoutes(ctx));
   await app.register(reportRoutes(ctx));
   await app.register(savedViewRoutes(ctx));

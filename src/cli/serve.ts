@@ -1,20 +1,34 @@
 // `opsdesk serve`: the entry point that builds the real things — configuration, database, clock, logger,
-// metrics, jobs — starts the HTTP service, says where it listens and how to sign in, and shuts down
-// cleanly on SIGINT/SIGTERM (stop taking requests, stop jobs, close the database).
+// metrics, jobs — wires every domain (registerDomains: one list), starts the HTTP service and mail's
+// listeners, says where it listens and how to sign in, and shuts down cleanly on SIGINT/SIGTERM (stop taking
+// requests, stop jobs, close the database).
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { buildApp, version } from '../api/app.js';
 import { ServiceMetrics } from '../api/metrics.js';
 import { ensureFirstAdmin } from '../core/auth/index.js';
 import { loadConfig } from '../core/config.js';
+import type { ServiceContext } from '../core/context.js';
 import { JobScheduler } from '../core/jobs.js';
-import { openContext } from '../core/runtime.js';
+import { openContext, registerEvents } from '../core/runtime.js';
 import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/index.js';
 import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
+import { registerMail } from '../mail/index.js';
 import { registerNotify } from '../notify/index.js';
 import { registerSla } from '../sla/index.js';
 import { note } from './command-context.js';
 import { demoSignIns } from './database-commands.js';
+
+/**
+ * Every domain's subscribers and periodic jobs, in one list (the live stream subscribes as the app is built).
+ * The order is the order of subscription: the relay hands each event to subscribers in this order.
+ */
+export function registerDomains(ctx: ServiceContext, jobs: JobScheduler): void {
+  registerEvents(ctx, jobs); // core: the outbox relay
+  registerNotify(ctx, jobs, { jitter: Math.random }); // webhook and chat fan-out; the delivery worker of every channel
+  registerSla(ctx, jobs); // SLA clocks kept current, and the escalation engine every 30 s
+  registerMail(ctx, jobs); // mail fan-out onto the pipeline; stored inbound mail retried
+}
 
 /** How long a shutdown may take before the process exits anyway. */
 const shutdownGraceMs = 10_000;
@@ -45,9 +59,8 @@ export async function serveCommand(): Promise<void> {
 
     app = await buildApp(ctx, { metrics, logger: { level: config.logLevel } });
     jobs = new JobScheduler(log);
-    registerNotify(ctx, jobs);
-    registerSla(ctx, jobs); // SLA clocks kept current, and the escalation engine every 30 s
-    stopMail = await startMailChannel(ctx, jobs); // mail in (SMTP, IMAP) and out
+    registerDomains(ctx, jobs);
+    stopMail = await startMailChannel(ctx, jobs); // mail's listeners: SMTP in, the IMAP poller
     jobs.start();
     await app.listen({ host: config.host, port: config.port });
 

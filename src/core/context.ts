@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database, DbCapabilities } from './db/index.js';
 import type { EventBus } from './events.js';
+import type { DeliveryQueue } from './jobs.js';
 
 export interface ServiceContext {
   db: Kysely<Database>;
@@ -18,4 +19,6 @@ export interface ServiceContext {
   config: Config;
   /** Caches that every instance on the database keeps in step (one version row per cache). */
   caches: SharedCaches;
+  /** The delivery worker, once a domain's register made it (src/notify/delivery-worker.ts). */
+  deliveries?: DeliveryQueue;
 }

@@ -161,6 +161,7 @@ export const errorCatalogue = {
   webhook_not_found: { kind: 'not_found', meaning: 'No such webhook.' },
   mail_template_not_found: { kind: 'not_found', meaning: 'No mail template for that event.' },
   mail_delivery_not_found: { kind: 'not_found', meaning: 'No such outbound mail delivery.' },
+  delivery_not_found: { kind: 'not_found', meaning: 'No such delivery in the delivery log.' },
   inbound_mail_not_found: { kind: 'not_found', meaning: 'No such inbound mail.' },
   email_taken: { kind: 'conflict', meaning: 'Another account already uses this email address.' },
   name_taken: { kind: 'conflict', meaning: 'Another group or category already has this name.' },

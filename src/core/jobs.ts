@@ -22,6 +22,11 @@ export class JobScheduler {
     if (this.started) this.arm(job);
   }
 
+  /** The registered jobs' names, in registration order. */
+  names(): string[] {
+    return this.jobs.map((j) => j.name);
+  }
+
   start(): void {
     if (this.started) return;
     this.started = true;
@@ -46,4 +51,15 @@ export class JobScheduler {
     }
     await Promise.all(this.jobs.map((j) => j.running));
   }
+}
+
+/**
+ * The delivery pipeline's worker as the rest of the service reaches it through the context (ctx.deliveries):
+ * made by notify's register (src/notify/delivery-worker.ts); a context without one only queues deliveries.
+ */
+export interface DeliveryQueue {
+  /** Deliver soon, once what the caller wrote has committed. */
+  nudge(): void;
+  /** No more passes; connections closed. */
+  close(): void;
 }

@@ -1,5 +1,6 @@
-// Builds a ServiceContext from a configuration: opens and migrates the database, makes the event bus.
-// The CLI's serve uses it with the real clock and logger; tests use it with their own.
+// Builds a ServiceContext from a configuration: opens and migrates the database, makes the event bus; and
+// registers core's own periodic job, the outbox relay. The CLI's serve uses it with the real clock and
+// logger; tests use it with their own.
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { SharedCaches } from './cache-versions.js';
@@ -8,6 +9,7 @@ import type { Config } from './config.js';
 import type { ServiceContext } from './context.js';
 import { type DbHandle, migrateToLatest, openDatabase } from './db/index.js';
 import { EventBus } from './events.js';
+import type { JobScheduler } from './jobs.js';
 
 export interface OpenContextOptions {
   clock?: Clock;
@@ -53,8 +55,17 @@ export async function openContext(config: Config, options: OpenContextOptions = 
     handle,
     applied,
     close: async () => {
+      ctx.deliveries?.close();
       await events.stop();
       await handle.close();
     },
   };
+}
+
+/** How often the outbox relay looks for events the fast path (its own nudges) missed. */
+export const outboxRelayIntervalMs = 2_000;
+
+/** Core's wiring: the outbox relay hands stored events to every domain's subscribers. */
+export function registerEvents(ctx: ServiceContext, jobs: JobScheduler): void {
+  jobs.every('outbox.relay', outboxRelayIntervalMs, () => ctx.events.dispatchPending());
 }

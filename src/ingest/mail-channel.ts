@@ -1,31 +1,19 @@
-// Starts the mail channel for `opsdesk serve`: the outbound subscriber and its delivery worker (src/mail),
-// the SMTP listener, the IMAP poller, and the retry of stored mail left unprocessed. Lives in ingest/
-// because it starts network listeners; the rules of mail stay in the mail domain.
+// Starts mail's listeners for `opsdesk serve`: the SMTP listener and the IMAP poller, which hand what they
+// receive to the mail domain. Lives in ingest/ because it opens network listeners; the rules of mail, its
+// subscriptions and its jobs are the mail domain's (registerMail in src/mail).
 import type { ServiceContext } from '../core/context.js';
 import type { JobScheduler } from '../core/jobs.js';
-import {
-  deliverMailDue,
-  disableMailWorker,
-  inboundRetryIntervalMs,
-  mailDeliveryIntervalMs,
-  processStuckInbound,
-  subscribeMail,
-} from '../mail/index.js';
 import { pollImapOnce } from './imap.js';
 import { type SmtpListener, startSmtpListener } from './smtp.js';
 
-/** Stops the channel; carries the SMTP listener (its port) for tests and the serve banner. */
+/** Stops the listeners; carries the SMTP listener (its port) for tests and the serve banner. */
 export type MailStop = (() => Promise<void>) & { smtp: SmtpListener | null };
 
 /**
- * Start the mail channel: outbound notifications and their worker, the SMTP listener (unless
- * OPSDESK_SMTP_ENABLED=0), the IMAP poller (when OPSDESK_IMAP_URL is set) and the retry of stored mail left
- * unprocessed. Returns the function that stops it.
+ * Start the SMTP listener (unless OPSDESK_SMTP_ENABLED=0) and the IMAP poller (when OPSDESK_IMAP_URL is set).
+ * Returns the function that stops them.
  */
 export async function startMailChannel(ctx: ServiceContext, jobs: JobScheduler): Promise<MailStop> {
-  subscribeMail(ctx);
-  jobs.every('mail.deliver', mailDeliveryIntervalMs, () => deliverMailDue(ctx));
-  jobs.every('mail.inbound-retry', inboundRetryIntervalMs, () => processStuckInbound(ctx));
   const imapUrl = ctx.config.imapUrl;
   if (imapUrl)
     jobs.every('mail.imap-poll', ctx.config.imapPollSeconds * 1000, () => pollImapOnce(ctx, imapUrl));
@@ -33,7 +21,6 @@ export async function startMailChannel(ctx: ServiceContext, jobs: JobScheduler):
   const smtp = ctx.config.smtpEnabled ? await startSmtpListener(ctx) : null;
   const stop = async () => {
     await smtp?.close();
-    disableMailWorker(ctx);
   };
   return Object.assign(stop, { smtp });
 }

@@ -1,10 +1,14 @@
-// The mail channel's face: inbound processing (shared by the SMTP listener and the IMAP poller), outbound
-// notifications with templates and a delivery log, and `subscribeMail`; the listeners that feed it live in
-// src/ingest (mail-channel.ts starts them with the delivery worker).
+// The mail domain's face: inbound processing (shared by the SMTP listener and the IMAP poller), outbound
+// notifications with templates, queued on the delivery pipeline's mail channel (src/notify), and
+// `registerMail`; the listeners that feed it live in src/ingest (mail-channel.ts starts them).
 import type { ServiceContext } from '../core/context.js';
 import type { StoredEvent } from '../core/events.js';
-import { enableMailWorker, fanOutMailBatch, mailEventTypes, nudgeMail } from './outbound.js';
+import type { JobScheduler } from '../core/jobs.js';
+import { deliveryWorker } from '../notify/index.js';
+import { processStuckInbound } from './inbound.js';
+import { fanOutMailBatch, mailEventTypes, nudgeMail } from './outbound.js';
 
+export { mailMaxAttempts, mailRetryDelaysMs } from '../notify/index.js';
 export { type AutomationVerdict, detectAutomated } from './auto-replies.js';
 export {
   type InboundInput,
@@ -28,15 +32,12 @@ export {
 } from './message-ids.js';
 export {
   deliverMailDue,
-  disableMailWorker,
   fanOutMail,
   fanOutMailBatch,
   listMailDeliveries,
   type MailDelivery,
   type MailPassResult,
   mailEventTypes,
-  mailMaxAttempts,
-  mailRetryDelaysMs,
   nudgeMail,
   queueMailNotice,
   queuePasswordResetMail,
@@ -59,15 +60,27 @@ export {
   resetTemplate,
 } from './templates.js';
 
-export const mailDeliveryIntervalMs = 15_000;
+/** How often stored inbound mail left unprocessed (a crash, a database outage) is processed again. */
 export const inboundRetryIntervalMs = 60_000;
+
+/**
+ * Wire mail into a running service: the outbound stage's subscription (its deliveries are sent by the
+ * pipeline's worker, which registerNotify schedules) and the retry of stored inbound mail. The SMTP listener
+ * and the IMAP poller are started by src/ingest. A second call for the same context is a no-op.
+ */
+export function registerMail(ctx: ServiceContext, jobs: JobScheduler): void {
+  if (!subscribeMail(ctx)) return;
+  jobs.every('mail.inbound-retry', inboundRetryIntervalMs, () => processStuckInbound(ctx));
+}
 
 /**
  * Subscribe the outbound stage to ticket events (also usable without the listeners, as tests do). A relay
  * pass's events are fanned out together at its end, in its transaction.
  */
 export function subscribeMail(ctx: ServiceContext): boolean {
-  if (!enableMailWorker(ctx)) return false;
+  if (ctx.events.subscriberNames().includes('mail')) return false;
+  // The pipeline's worker sends what this stage queues (made here when notify has not made it yet).
+  deliveryWorker(ctx);
   let pending: StoredEvent[] = [];
   ctx.events.subscribe(
     'mail',

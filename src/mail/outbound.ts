@@ -1,16 +1,22 @@
-// Mail out: a notification stage subscribed to ticket events writes one delivery row per recipient inside
-// the outbox relay's transaction (rendered, with its Message-ID and thread headers); a worker then sends due
-// rows through nodemailer and records the outcome — sent, retry later with backoff, or failed — with the
-// reason in the delivery log. Without OPSDESK_SMTP_OUT_URL a row is written as "disabled", saying so.
-import type { Insertable, Transaction } from 'kysely';
-import nodemailer, { type Transporter } from 'nodemailer';
+// Mail out: a notification stage subscribed to ticket events queues one delivery per recipient on the
+// delivery pipeline's mail channel inside the outbox relay's transaction (rendered, with its Message-ID and
+// thread headers); the pipeline's worker (src/notify) sends it and keeps the log. The mail log is a view of
+// it. Without OPSDESK_SMTP_OUT_URL a delivery is written as "disabled", saying so.
+import type { Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import { toIso } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
 import { chunks } from '../core/db/chunks.js';
-import type { Database, MailDeliveriesTable, MailDeliveryStatus, TicketRow } from '../core/db/index.js';
+import type { Database, MailDeliveryStatus, TicketRow } from '../core/db/index.js';
 import { Forbidden, NotFound } from '../core/errors.js';
 import { type EventType, eventTypes, type StoredEvent } from '../core/events.js';
+import {
+  deliveryWorker,
+  type MailPayload,
+  type NewDelivery,
+  queueDeliveries,
+  retryDelivery,
+} from '../notify/index.js';
 import { bracket, mintMessageId, ticketThreadId } from './message-ids.js';
 import { canMail } from './policies.js';
 import { replyMarker } from './reply-text.js';
@@ -23,12 +29,12 @@ import {
   type TemplateValues,
 } from './templates.js';
 
-/** Waits after the 1st, 2nd, … failed attempt; after the last the delivery is failed (7 attempts, ~17 h). */
-export const mailRetryDelaysMs: readonly number[] = [
-  60_000, 300_000, 900_000, 3_600_000, 14_400_000, 43_200_000,
-];
-export const mailMaxAttempts = mailRetryDelaysMs.length + 1;
-const sendTimeoutMs = 30_000;
+const mailDisabled = 'outbound mail is disabled: OPSDESK_SMTP_OUT_URL is not set';
+
+/** An event's mail to one address, once: a second dispatch of the event writes no second delivery. */
+function eventMailKey(eventId: number, template: string, to: string): string {
+  return `event:${eventId}:${template}:${to}`;
+}
 
 /** The events this stage answers. SLA and escalation events exist once core/events.ts lists them. */
 const wanted = [
@@ -85,7 +91,7 @@ interface MailPlan {
   commentId: number | null;
 }
 
-// Rows per bulk statement: mail_deliveries has 17 columns, so 500 rows stay far below both databases' caps.
+// Rows per bulk statement: deliveries has 19 columns, so 500 rows stay far below both databases' caps.
 const bulkRows = 500;
 
 /** Write the deliveries an event calls for; returns how many were queued to send. */
@@ -143,7 +149,7 @@ export async function fanOutMailBatch(ctx: ServiceContext, trx: Trx, events: Sto
   const now = ctx.clock.now();
   const enabled = ctx.config.smtpOutUrl !== null;
   const mailFrom = ctx.config.mailFrom.toLowerCase();
-  const deliveries: Insertable<MailDeliveriesTable>[] = [];
+  const deliveries: NewDelivery[] = [];
   const commentOf = new Map<string, number | null>();
   for (const plan of plans) {
     const { ticket, template, values } = plan;
@@ -176,53 +182,52 @@ export async function fanOutMailBatch(ctx: ServiceContext, trx: Trx, events: Sto
     for (const r of recipients) {
       const mail = renderMail(tpl, { ...values, 'recipient.name': r.name }, ticket.id);
       const messageId = mintMessageId(ctx.config.mailDomain, ticket.id);
-      deliveries.push({
-        event_id: plan.event.id,
-        template,
-        ticket_id: ticket.id,
-        user_id: r.id,
-        to_address: r.email,
+      const payload: MailPayload = {
         subject: mail.subject,
-        text_body: mail.text,
-        html_body: mail.html,
-        message_id: messageId,
-        in_reply_to: headers.inReplyTo,
+        text: mail.text,
+        html: mail.html,
+        messageId,
+        inReplyTo: headers.inReplyTo,
         references: headers.references.join(' '),
-        status: enabled ? 'pending' : 'disabled',
-        attempts: 0,
-        next_attempt_at: enabled ? now : null,
-        last_error: enabled ? null : 'outbound mail is disabled: OPSDESK_SMTP_OUT_URL is not set',
-        created_at: now,
-        updated_at: now,
+      };
+      deliveries.push({
+        channel: 'mail',
+        eventId: plan.event.id,
+        kind: template,
+        ticketId: ticket.id,
+        userId: r.id,
+        target: r.email,
+        payload: { ...payload },
+        idempotencyKey: eventMailKey(plan.event.id, template, r.email),
+        disabledBecause: enabled ? null : mailDisabled,
       });
       commentOf.set(messageId, plan.commentId);
     }
     // The event's mails join the thread: the next event's mail answers them.
     for (const d of deliveries.slice(-recipients.length))
-      thread.push({ messageId: d.message_id, inbound: false });
+      thread.push({ messageId: (d.payload as unknown as MailPayload).messageId, inbound: false });
     threads.set(ticket.id, thread);
   }
 
   let queued = 0;
   for (const part of chunks(deliveries, bulkRows)) {
     // A delivery already written for this event (a redispatch) is not written twice.
-    const inserted = await trx
-      .insertInto('mail_deliveries')
-      .values(part)
-      .onConflict((oc) => oc.columns(['event_id', 'template', 'to_address']).doNothing())
-      .returning(['message_id', 'ticket_id'])
-      .execute();
+    const written = new Set(await queueDeliveries(trx, now, part));
+    const inserted = part.filter((d) => written.has(d.idempotencyKey));
     if (inserted.length === 0) continue;
     await trx
       .insertInto('mail_messages')
       .values(
-        inserted.map((d) => ({
-          message_id: d.message_id,
-          direction: 'out',
-          ticket_id: d.ticket_id,
-          comment_id: commentOf.get(d.message_id) ?? null,
-          created_at: now,
-        })),
+        inserted.map((d) => {
+          const messageId = (d.payload as unknown as MailPayload).messageId;
+          return {
+            message_id: messageId,
+            direction: 'out',
+            ticket_id: d.ticketId ?? null,
+            comment_id: commentOf.get(messageId) ?? null,
+            created_at: now,
+          };
+        }),
       )
       .onConflict((oc) => oc.column('message_id').doNothing())
       .execute();
@@ -277,28 +282,26 @@ async function queueDirectMail(
   const now = ctx.clock.now();
   const messageId = mintMessageId(ctx.config.mailDomain, null);
   const inReplyTo = mail.inReplyTo ? bracket(mail.inReplyTo) : null;
-  await trx
-    .insertInto('mail_deliveries')
-    .values({
-      event_id: null,
-      template: mail.template,
-      ticket_id: null,
-      user_id: mail.userId,
-      to_address: mail.to,
-      subject: mail.subject,
-      text_body: mail.text,
-      html_body: mail.html,
-      message_id: messageId,
-      in_reply_to: inReplyTo,
-      references: inReplyTo,
-      status: enabled ? 'pending' : 'disabled',
-      attempts: 0,
-      next_attempt_at: enabled ? now : null,
-      last_error: enabled ? null : 'outbound mail is disabled: OPSDESK_SMTP_OUT_URL is not set',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  const payload: MailPayload = {
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    messageId,
+    inReplyTo,
+    references: inReplyTo,
+  };
+  await queueDeliveries(trx, now, [
+    {
+      channel: 'mail',
+      eventId: null,
+      kind: mail.template,
+      userId: mail.userId,
+      target: mail.to,
+      payload: { ...payload },
+      idempotencyKey: `message:${messageId}`,
+      disabledBecause: enabled ? null : mailDisabled,
+    },
+  ]);
   await trx
     .insertInto('mail_messages')
     .values({ message_id: messageId, direction: 'out', ticket_id: null, comment_id: null, created_at: now })
@@ -508,12 +511,7 @@ export async function queuePasswordResetMail(
   });
 }
 
-// ---- the worker ---------------------------------------------------------------------------------------------
-
-const transports = new WeakMap<object, Transporter>();
-const workers = new WeakSet<object>();
-const nudged = new WeakSet<object>();
-const passes = new WeakMap<object, Promise<MailPassResult>>();
+// ---- the worker (the delivery pipeline's, src/notify) ----------------------------------------------------
 
 export interface MailPassResult {
   attempted: number;
@@ -522,150 +520,15 @@ export interface MailPassResult {
   failed: number;
 }
 
-function transportOf(ctx: ServiceContext): Transporter | null {
-  if (!ctx.config.smtpOutUrl) return null;
-  let t = transports.get(ctx);
-  if (!t) {
-    t = nodemailer.createTransport(ctx.config.smtpOutUrl, {
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: sendTimeoutMs,
-    } as never);
-    transports.set(ctx, t);
-  }
-  return t;
-}
-
-export function enableMailWorker(ctx: ServiceContext): boolean {
-  if (workers.has(ctx)) return false;
-  workers.add(ctx);
-  return true;
-}
-
-export function disableMailWorker(ctx: ServiceContext): void {
-  workers.delete(ctx);
-  transports.get(ctx)?.close();
-  transports.delete(ctx);
-}
-
-/** Send soon, once the relay's pass that wrote the rows has committed. */
+/** Send soon, once the relay's pass that wrote the rows has committed (when a worker runs in this process). */
 export function nudgeMail(ctx: ServiceContext): void {
-  if (!workers.has(ctx) || nudged.has(ctx)) return;
-  nudged.add(ctx);
-  setImmediate(() => {
-    nudged.delete(ctx);
-    void ctx.events
-      .idle()
-      .then(() => deliverMailDue(ctx))
-      .catch((err) => ctx.log.error({ err }, 'mail delivery pass failed'));
-  });
+  ctx.deliveries?.nudge();
 }
 
-/** Send every due delivery; passes in one process run one at a time, rows are leased across instances. */
+/** Send every due mail now: one pass of the pipeline's mail channel. */
 export async function deliverMailDue(ctx: ServiceContext, limit = 100): Promise<MailPassResult> {
-  for (let running = passes.get(ctx); running; running = passes.get(ctx))
-    await running.catch(() => undefined);
-  const pass = runPass(ctx, limit);
-  passes.set(ctx, pass);
-  try {
-    return await pass;
-  } finally {
-    passes.delete(ctx);
-  }
-}
-
-async function runPass(ctx: ServiceContext, limit: number): Promise<MailPassResult> {
-  const result: MailPassResult = { attempted: 0, sent: 0, retrying: 0, failed: 0 };
-  const transport = transportOf(ctx);
-  if (!transport) return result;
-  const now = ctx.clock.now();
-  const claimed = await ctx.db.transaction().execute(async (trx) => {
-    let q = trx
-      .selectFrom('mail_deliveries')
-      .selectAll()
-      .where('status', '=', 'pending')
-      .where('next_attempt_at', '<=', now)
-      .orderBy('next_attempt_at')
-      .orderBy('id')
-      .limit(limit);
-    if (ctx.caps.supportsSkipLocked) q = q.forUpdate().skipLocked();
-    const rows = await q.execute();
-    if (rows.length > 0) {
-      await trx
-        .updateTable('mail_deliveries')
-        .set({ next_attempt_at: now + sendTimeoutMs + 60_000 })
-        .where(
-          'id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .execute();
-    }
-    return rows;
-  });
-  for (const row of claimed) {
-    result.attempted += 1;
-    const attempts = row.attempts + 1;
-    try {
-      const refs = row.references ? row.references.split(' ').filter(Boolean) : [];
-      await transport.sendMail({
-        from: ctx.config.mailFrom,
-        to: row.to_address,
-        subject: row.subject,
-        text: row.text_body,
-        html: row.html_body,
-        messageId: bracket(row.message_id),
-        ...(row.in_reply_to ? { inReplyTo: row.in_reply_to } : {}),
-        ...(refs.length ? { references: refs } : {}),
-        headers: {
-          // RFC 3834: an automatic message; responders must not answer it, which breaks loops at their end.
-          'Auto-Submitted': 'auto-generated',
-          'X-Auto-Response-Suppress': 'All',
-          ...(row.ticket_id !== null ? { 'X-Opsdesk-Ticket': String(row.ticket_id) } : {}),
-        },
-      });
-      const at = ctx.clock.now();
-      await ctx.db
-        .updateTable('mail_deliveries')
-        .set({
-          status: 'sent',
-          attempts,
-          next_attempt_at: null,
-          last_error: null,
-          sent_at: at,
-          updated_at: at,
-        })
-        .where('id', '=', row.id)
-        .execute();
-      result.sent += 1;
-    } catch (err) {
-      const e = err as { responseCode?: number; message?: string; code?: string };
-      // A 5xx answer is permanent (RFC 5321 §4.2.1): retrying would only repeat it.
-      const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
-      const giveUp = permanent || attempts >= mailMaxAttempts;
-      const reason =
-        `${e.responseCode ? `smtp_${e.responseCode}` : (e.code ?? 'network')}: ${e.message ?? String(err)}`.slice(
-          0,
-          1000,
-        );
-      const at = ctx.clock.now();
-      await ctx.db
-        .updateTable('mail_deliveries')
-        .set({
-          status: giveUp ? 'failed' : 'pending',
-          attempts,
-          next_attempt_at: giveUp ? null : at + mailRetryDelaysMs[attempts - 1],
-          last_error: reason,
-          updated_at: at,
-        })
-        .where('id', '=', row.id)
-        .execute();
-      ctx.log.warn({ deliveryId: row.id, attempts, giveUp, reason }, 'mail delivery failed');
-      if (giveUp) result.failed += 1;
-      else result.retrying += 1;
-    }
-  }
-  return result;
+  const r = await deliveryWorker(ctx).runDue({ channel: 'mail', maxPerPass: limit });
+  return { attempted: r.attempted, sent: r.delivered, retrying: r.retrying, failed: r.failed };
 }
 
 // ---- the delivery log (admin) ----------------------------------------------------------------------------------
@@ -729,21 +592,12 @@ export async function retryMailDelivery(
   id: number,
 ): Promise<MailDelivery> {
   if (!canMail(actor, 'mail.manage')) throw new Forbidden('forbidden', 'Only an admin may retry mail.');
-  const now = ctx.clock.now();
-  const row = await ctx.db
-    .selectFrom('mail_deliveries')
-    .select(['id', 'status'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!row) throw new NotFound('mail_delivery_not_found', `No mail delivery ${id}.`);
-  if (row.status !== 'sent') {
-    await ctx.db
-      .updateTable('mail_deliveries')
-      .set({ status: 'pending', attempts: 0, next_attempt_at: now, updated_at: now })
-      .where('id', '=', id)
-      .execute();
-    if (ctx.config.smtpOutUrl) await deliverMailDue(ctx);
-  }
+  await retryDelivery(ctx, actor, id, {
+    channels: ['mail'],
+    notFound: () => new NotFound('mail_delivery_not_found', `No mail delivery ${id}.`),
+  });
+  // The answer says how the attempt went, as it always has: send now rather than on the nudge.
+  if (ctx.config.smtpOutUrl) await deliverMailDue(ctx);
   return toDelivery(
     await ctx.db.selectFrom('mail_deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
   );

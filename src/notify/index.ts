@@ -1,23 +1,53 @@
-// Notifications' face: outgoing webhooks today (email and chat channels later). `registerNotify` wires the
-// pipeline into a running service: event → fan-out (in the outbox relay) → delivery worker → delivery log.
+// Notifications' face: the one delivery pipeline (channel interface, worker, delivery log, retry) and its
+// channels — mail (rendered by src/mail), signed webhooks and chat incoming webhooks. `registerNotify` wires
+// it into a running service: event → fan-out (in the outbox relay) → delivery worker → delivery log.
 import type { ServiceContext } from '../core/context.js';
 import type { JobScheduler } from '../core/jobs.js';
 import { activeWebhookMayWant } from './active-webhooks.js';
-import { deliverDue, enableDeliveryWorker, fanOutEvent, nudgeDelivery } from './webhook-deliveries.js';
+import { fanOutEvent } from './channels/webhook.js';
+import { deliveryWorker } from './delivery-pipeline.js';
+import type { DeliveryWorkerOptions } from './delivery-worker.js';
 
+export type { AttemptOutcome, DeliveryChannel, OutgoingDelivery } from './channel.js';
+export { chatChannel, chatText } from './channels/chat.js';
 export {
-  type AttemptOutcome,
-  classifyResponse,
-  type DeliveryPageQuery,
-  type DeliveryPassResult,
-  deliverDue,
+  classifySmtpError,
+  type MailPayload,
+  mailChannel,
+  mailMaxAttempts,
+  mailRetryDelaysMs,
+} from './channels/mail.js';
+export {
   fanOutEvent,
-  listDeliveries,
   maxAttempts,
   nextState,
-  redeliver,
   retryDelaysMs,
   userAgent,
+  webhookChannel,
+} from './channels/webhook.js';
+export {
+  canManageDeliveries,
+  type Delivery,
+  type DeliveryLogQuery,
+  listDeliveryLog,
+  type NewDelivery,
+  queueDeliveries,
+  type RetryScope,
+  retryDelivery,
+} from './delivery-log.js';
+export { deliveryWorker } from './delivery-pipeline.js';
+export {
+  type DeliverOptions,
+  type DeliveryPassResult,
+  DeliveryWorker,
+  type DeliveryWorkerOptions,
+} from './delivery-worker.js';
+export { classifyResponse } from './http-delivery.js';
+export {
+  type DeliveryPageQuery,
+  deliverDue,
+  listDeliveries,
+  redeliver,
   type WebhookDelivery,
 } from './webhook-deliveries.js';
 export {
@@ -38,30 +68,34 @@ export {
   type Webhook,
   type WebhookChanges,
   type WebhookInput,
+  webhookFormats,
   webhookSecretMaxLength,
   webhookSecretMinLength,
   webhookUrlMaxLength,
 } from './webhooks.js';
 
-/** How often the relay and the delivery worker look for work the fast path (nudges) missed. */
-export const outboxRelayIntervalMs = 2_000;
-export const webhookDeliveryIntervalMs = 5_000;
+/** How often the worker looks for deliveries the fast path (nudges) missed: retries coming due. */
+export const deliveryIntervalMs = 5_000;
 
 /**
- * Subscribe to domain events and schedule deliveries. Called once by `opsdesk serve` (a second call is a
- * no-op). The outbox relay job lives here while notify is its only subscriber.
+ * Subscribe the webhook and chat fan-out to domain events and schedule the delivery worker (every channel,
+ * mail included; `jitter` spreads retries). Called once by `opsdesk serve`; a second call is a no-op.
  */
-export function registerNotify(ctx: ServiceContext, jobs: JobScheduler): void {
-  if (!enableDeliveryWorker(ctx)) return;
+export function registerNotify(
+  ctx: ServiceContext,
+  jobs: JobScheduler,
+  options: DeliveryWorkerOptions = {},
+): void {
+  if (ctx.events.subscriberNames().includes('webhooks')) return;
+  const worker = deliveryWorker(ctx, options);
   ctx.events.subscribe(
     'webhooks',
     null,
     async (event, trx) => {
       const matched = await fanOutEvent(trx, ctx.clock.now(), event, ctx);
-      if (matched > 0) nudgeDelivery(ctx);
+      if (matched > 0) worker.nudge();
     },
     { wants: (event) => activeWebhookMayWant(ctx, event.type) },
   );
-  jobs.every('outbox.relay', outboxRelayIntervalMs, () => ctx.events.dispatchPending());
-  jobs.every('webhooks.deliver', webhookDeliveryIntervalMs, () => deliverDue(ctx));
+  jobs.every('deliveries.deliver', deliveryIntervalMs, () => worker.runDue());
 }

@@ -1,11 +1,12 @@
 // Outgoing webhooks: the endpoints admins configure to receive signed domain events. The secret signs every
 // delivery; like an API token it is shown once, at creation (it is stored as is, since signing needs it).
+// An endpoint of format 'chat' is a chat incoming webhook instead: it gets one line of text per event.
 
 import type { Selectable } from 'kysely';
 import { recordAudit } from '../core/audit.js';
 import { type Actor, canAccounts, newSecret } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
-import type { WebhooksTable } from '../core/db/index.js';
+import type { WebhookFormat, WebhooksTable } from '../core/db/index.js';
 import { Forbidden, Invalid, NotFound } from '../core/errors.js';
 import { type EventType, eventTypes } from '../core/events.js';
 import { forgetActiveWebhooks } from './active-webhooks.js';
@@ -14,6 +15,8 @@ import { webhookTargetProblem } from './webhook-targets.js';
 export const webhookUrlMaxLength = 2000;
 export const webhookSecretMinLength = 16;
 export const webhookSecretMaxLength = 256;
+/** opsdesk: the signed JSON event; chat: {"text": …} for Slack, Mattermost or Teams (channels/chat.ts). */
+export const webhookFormats: readonly WebhookFormat[] = ['opsdesk', 'chat'];
 
 export interface Webhook {
   id: number;
@@ -21,6 +24,7 @@ export interface Webhook {
   /** The event types delivered; empty means every event. */
   events: EventType[];
   active: boolean;
+  format: WebhookFormat;
   createdBy: number;
   createdAt: number;
 }
@@ -31,12 +35,14 @@ export interface WebhookInput {
   /** The signing secret; generated when absent. */
   secret?: string;
   active?: boolean;
+  format?: WebhookFormat;
 }
 
 export interface WebhookChanges {
   url?: string;
   events?: readonly string[];
   active?: boolean;
+  format?: WebhookFormat;
 }
 
 export interface WebhookPageQuery {
@@ -112,6 +118,7 @@ export function webhookFromRow(row: Selectable<WebhooksTable>): Webhook {
       (eventTypes as readonly string[]).includes(t),
     ),
     active: row.active === 1,
+    format: row.format,
     createdBy: row.created_by,
     createdAt: row.created_at,
   };
@@ -132,6 +139,7 @@ export async function createWebhook(
   const events = parseEventTypes(input.events ?? []);
   const secret = input.secret === undefined ? newSecret('whsec') : parseSecret(input.secret);
   const active = input.active ?? true;
+  const format = input.format ?? 'opsdesk';
   const now = ctx.clock.now();
   const row = await ctx.db.transaction().execute(async (trx) => {
     forgetActiveWebhooks(ctx);
@@ -142,6 +150,7 @@ export async function createWebhook(
         secret,
         events: JSON.stringify(events),
         active: active ? 1 : 0,
+        format,
         created_by: actor.id,
         created_at: now,
       })
@@ -153,7 +162,7 @@ export async function createWebhook(
       action: 'webhook.created',
       subjectType: 'webhook',
       subjectId: r.id,
-      details: { url, events, active },
+      details: { url, events, active, format },
     });
     return r;
   });
@@ -200,6 +209,7 @@ export async function updateWebhook(
       url: url ?? before.url,
       events: events ?? before.events,
       active: changes.active ?? before.active,
+      format: changes.format ?? before.format,
     };
     const changed: { field: string; from: unknown; to: unknown }[] = [];
     if (after.url !== before.url) changed.push({ field: 'url', from: before.url, to: after.url });
@@ -207,11 +217,18 @@ export async function updateWebhook(
       changed.push({ field: 'events', from: before.events, to: after.events });
     if (after.active !== before.active)
       changed.push({ field: 'active', from: before.active, to: after.active });
+    if (after.format !== before.format)
+      changed.push({ field: 'format', from: before.format, to: after.format });
     if (changed.length === 0) return before;
     forgetActiveWebhooks(ctx);
     await trx
       .updateTable('webhooks')
-      .set({ url: after.url, events: JSON.stringify(after.events), active: after.active ? 1 : 0 })
+      .set({
+        url: after.url,
+        events: JSON.stringify(after.events),
+        active: after.active ? 1 : 0,
+        format: after.format,
+      })
       .where('id', '=', id)
       .execute();
     await recordAudit(trx, {
@@ -238,7 +255,7 @@ export async function deleteWebhook(ctx: ServiceContext, actor: Actor, id: numbe
       .executeTakeFirst();
     if (!row) throw new NotFound('webhook_not_found', `No webhook ${id}.`);
     forgetActiveWebhooks(ctx);
-    await trx.deleteFrom('webhook_deliveries').where('webhook_id', '=', id).execute();
+    await trx.deleteFrom('deliveries').where('endpoint_id', '=', id).execute();
     await trx.deleteFrom('webhooks').where('id', '=', id).execute();
     await recordAudit(trx, {
       actorId: actor.id,

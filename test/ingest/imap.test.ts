@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobScheduler } from '../../src/core/jobs.js';
 import { pollImapOnce } from '../../src/ingest/imap.js';
 import { type MailStop, startMailChannel } from '../../src/ingest/mail-channel.js';
+import { registerMail } from '../../src/mail/index.js';
 import { rawMail, uniqueId } from '../mail/mails.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
 import { type Dovecot, startDovecot } from './dovecot.js';
@@ -25,6 +26,7 @@ describe.each(dialects)('IMAP polling on %s', (dialect) => {
       OPSDESK_IMAP_URL: imap.url,
       OPSDESK_MAIL_ALLOWED_DOMAINS: 'example.test',
     });
+    registerMail(t.ctx, new JobScheduler(pino({ level: 'silent' }))); // mail out; the jobs are not started
     mail = await startMailChannel(t.ctx, new JobScheduler(pino({ level: 'silent' })));
     client = new ImapFlow({
       host: '127.0.0.1',

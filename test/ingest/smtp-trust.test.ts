@@ -11,6 +11,7 @@ import type { ServiceContext } from '../../src/core/context.js';
 import { JobScheduler } from '../../src/core/jobs.js';
 import { type MailStop, startMailChannel } from '../../src/ingest/mail-channel.js';
 import { type SmtpListener, startSmtpListener } from '../../src/ingest/smtp.js';
+import { registerMail } from '../../src/mail/index.js';
 import { pngBytes } from '../mail/mails.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, signIn } from '../support/http.js';
@@ -58,6 +59,7 @@ describe.each(dialects)('who a mail is from, over SMTP on %s', (dialect) => {
       OPSDESK_MAIL_AUTHSERV_IDS: 'mx.example.test',
       OPSDESK_SMTP_RELAYS: `relay1:${createHash('sha256').update(relaySecret).digest('hex')}`,
     });
+    registerMail(t.ctx, new JobScheduler(pino({ level: 'silent' }))); // mail out; the jobs are not started
     mail = await startMailChannel(t.ctx, new JobScheduler(pino({ level: 'silent' })));
     port = mail.smtp!.port;
     await createUser(t.ctx, null, {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
 import { JobScheduler } from '../../src/core/jobs.js';
 import { type MailStop, startMailChannel } from '../../src/ingest/mail-channel.js';
-import { deliverMailDue } from '../../src/mail/index.js';
+import { deliverMailDue, registerMail } from '../../src/mail/index.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, signIn } from '../support/http.js';
 import { type MailSink, startMailSink } from './mail-sink.js';
@@ -34,6 +34,7 @@ describe.each(dialects)('mail channel over SMTP on %s', (dialect) => {
       OPSDESK_MAIL_MAX_BYTES: String(maxBytes),
       OPSDESK_MAIL_ALLOWED_DOMAINS: 'example.test',
     });
+    registerMail(t.ctx, new JobScheduler(pino({ level: 'silent' }))); // mail out; the jobs are not started
     mail = await startMailChannel(t.ctx, new JobScheduler(pino({ level: 'silent' })));
     port = mail.smtp!.port;
     await createUser(t.ctx, null, {
@@ -301,6 +302,7 @@ describe.each(dialects)('outbound mail without OPSDESK_SMTP_OUT_URL on %s', (dia
   let mail: MailStop;
   beforeAll(async () => {
     t = await makeApp(dialect, { OPSDESK_SMTP_PORT: '0', OPSDESK_MAIL_ALLOWED_DOMAINS: 'example.test' });
+    registerMail(t.ctx, new JobScheduler(pino({ level: 'silent' }))); // mail out; the jobs are not started
     mail = await startMailChannel(t.ctx, new JobScheduler(pino({ level: 'silent' })));
     await createUser(t.ctx, null, {
       email: 'admin@example.test',

@@ -17,12 +17,15 @@ export interface Receiver {
   answer(...statuses: number[]): void;
   /** Stop answering at all (to exercise the timeout). */
   hang(): void;
+  /** Send this Retry-After with every 429 and 503 from now on (null: none). */
+  retryAfter(value: string | null): void;
   close(): Promise<void>;
 }
 
 export async function startReceiver(...statuses: number[]): Promise<Receiver> {
   let queue = statuses.length > 0 ? statuses : [200];
   let hanging = false;
+  let retryAfter: string | null = null;
   const received: ReceivedRequest[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -36,7 +39,9 @@ export async function startReceiver(...statuses: number[]): Promise<Receiver> {
       });
       if (hanging) return;
       const status = queue.length > 1 ? (queue.shift() as number) : queue[0];
-      res.writeHead(status, { 'content-type': 'text/plain' });
+      const wait =
+        retryAfter !== null && (status === 429 || status === 503) ? { 'retry-after': retryAfter } : {};
+      res.writeHead(status, { 'content-type': 'text/plain', ...wait });
       res.end(status >= 400 ? `receiver says ${status}` : 'ok');
     });
   });
@@ -51,6 +56,9 @@ export async function startReceiver(...statuses: number[]): Promise<Receiver> {
     },
     hang: () => {
       hanging = true;
+    },
+    retryAfter: (value) => {
+      retryAfter = value;
     },
     close: async () => {
       server.closeAllConnections();

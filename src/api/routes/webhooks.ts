@@ -15,6 +15,7 @@ import {
   updateWebhook,
   type Webhook,
   type WebhookDelivery,
+  webhookFormats,
   webhookSecretMaxLength,
   webhookSecretMinLength,
   webhookUrlMaxLength,
@@ -38,11 +39,19 @@ const Url = Type.String({
   description: `absolute http(s) URL, at most ${webhookUrlMaxLength} characters`,
 });
 
+const FormatSchema = Type.Union(
+  webhookFormats.map((f) => Type.Literal(f)),
+  {
+    description:
+      'opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook',
+  },
+);
 const WebhookSchema = Type.Object({
   id: Type.Integer(),
   url: Type.String(),
   events: Type.Array(EventTypeSchema),
   active: Type.Boolean(),
+  format: FormatSchema,
   createdBy: Type.Integer(),
   createdAt: IsoTime,
 });
@@ -92,7 +101,8 @@ export function webhookRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           summary: 'Create a webhook (admin)',
           description:
             'Deliveries are POSTs of {id, type, occurredAt, subject, actorId, data} signed with x-opsdesk-signature: ' +
-            'sha256=HMAC-SHA256(secret, "<x-opsdesk-timestamp>.<body>"). Without a secret one is generated; either way it is returned only here.',
+            'sha256=HMAC-SHA256(secret, "<x-opsdesk-timestamp>.<body>"). Without a secret one is generated; either way it is returned only here. ' +
+            'With format "chat" the URL is a chat incoming webhook (Slack, Mattermost, Teams) and each event is POSTed as {"text": …}.',
           body: Type.Object({
             url: Url,
             events: Type.Optional(EventList),
@@ -100,6 +110,7 @@ export function webhookRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               Type.String({ minLength: webhookSecretMinLength, maxLength: webhookSecretMaxLength }),
             ),
             active: Type.Optional(Type.Boolean()),
+            format: Type.Optional(FormatSchema),
           }),
           response: { 201: CreatedWebhookSchema, ...problemResponses },
         },
@@ -154,14 +165,16 @@ export function webhookRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['webhooks'],
-          summary: 'Change a webhook: url, events, active (admin)',
-          description: 'Deliveries of an inactive webhook wait, pending, until it is active again.',
+          summary: 'Change a webhook: url, events, active, format (admin)',
+          description:
+            'Deliveries of an inactive webhook wait, pending, until it is active again. A new format applies to events from then on.',
           params: IdParams,
           body: Type.Object(
             {
               url: Type.Optional(Url),
               events: Type.Optional(EventList),
               active: Type.Optional(Type.Boolean()),
+              format: Type.Optional(FormatSchema),
             },
             { minProperties: 1 },
           ),

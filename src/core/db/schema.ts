@@ -207,12 +207,58 @@ export interface WebhooksTable {
   active: number;
   created_by: number;
   created_at: number;
+  /** 'opsdesk': the signed JSON event; 'chat': {text} for a chat incoming webhook (src/notify/channels/chat.ts). */
+  format: Generated<WebhookFormat>;
+}
+
+export type WebhookFormat = 'opsdesk' | 'chat';
+
+/** The delivery pipeline's channels (src/notify/channels/). */
+export type DeliveryChannelName = 'mail' | 'webhook' | 'chat';
+
+/**
+ * Where a delivery stands: pending (due at next_attempt_at), delivered, failed (the receiver refused it for
+ * good), dead (every attempt failed), disabled (the channel is not configured; retried on request).
+ */
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'dead' | 'disabled';
+
+/** The one delivery log of every channel (migration 2026-11-30-deliveries, src/notify/delivery-worker.ts). */
+export interface DeliveriesTable {
+  id: Generated<number>;
+  channel: DeliveryChannelName;
+  /** The webhook (or chat target) it goes to; null for mail. */
+  endpoint_id: number | null;
+  event_id: number | null;
+  ticket_id: number | null;
+  user_id: number | null;
+  /** The address as queued: a mail address or the endpoint's URL. */
+  target: string;
+  /** What it is: the mail template, or the event type. */
+  kind: string;
+  /** JSON: what the channel needs to send it (the rendered mail; '{}' when it is built from the event). */
+  payload: string;
+  state: DeliveryState;
+  attempts: number;
+  next_attempt_at: number | null;
+  /** A worker holds it until then (claimed, being sent); a crash only delays it. */
+  lease_until: number | null;
+  /** The receiver's answer: an HTTP status or an SMTP reply code. */
+  last_status: number | null;
+  last_error: string | null;
+  /** A short stable label of the last failure (http_5xx, timeout, smtp_4xx, …): a metric label too. */
+  last_reason: string | null;
+  /** Unique per channel; sent to the receiver so it can drop a second copy (docs/architecture.md). */
+  idempotency_key: string;
+  created_at: number;
+  updated_at: number;
+  delivered_at: number | null;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
+/** A read-only view over `deliveries` in the shape of the old webhook log. */
 export interface WebhookDeliveriesTable {
-  id: Generated<number>;
+  id: number;
   webhook_id: number;
   event_id: number;
   status: DeliveryStatus;
@@ -286,8 +332,9 @@ export interface MailTemplatesTable {
 
 export type MailDeliveryStatus = 'pending' | 'sent' | 'failed' | 'disabled';
 
+/** A read-only view over `deliveries` in the shape of the old mail log. */
 export interface MailDeliveriesTable {
-  id: Generated<number>;
+  id: number;
   event_id: number | null;
   template: string;
   ticket_id: number | null;
@@ -420,11 +467,14 @@ export interface Database {
   outbox: OutboxTable;
   outbox_failures: OutboxFailuresTable;
   webhooks: WebhooksTable;
+  deliveries: DeliveriesTable;
+  /** A view (read-only) over deliveries. */
   webhook_deliveries: WebhookDeliveriesTable;
   saved_views: SavedViewsTable;
   mail_inbound: MailInboundTable;
   mail_messages: MailMessagesTable;
   mail_templates: MailTemplatesTable;
+  /** A view (read-only) over deliveries. */
   mail_deliveries: MailDeliveriesTable;
   sla_calendars: SlaCalendarsTable;
   sla_policies: SlaPoliciesTable;

@@ -11,6 +11,7 @@ import * as eventDeadLetters from './2026-11-29-event-dead-letters.js';
 import * as historyVisibility from './2026-11-29-history-visibility.js';
 import * as mailTrust from './2026-11-29-mail-trust.js';
 import * as searchNames from './2026-11-29-search-names.js';
+import * as deliveries from './2026-11-30-deliveries.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-mail-trust': mailTrust,
   '2026-11-29-search-names': searchNames,
   '2026-11-29-history-visibility': historyVisibility,
+  '2026-11-30-deliveries': deliveries,
 };

@@ -1,0 +1,16 @@
+// The pipeline's channels, in one list, and the worker that serves them: made once per context by the first
+// register that needs it (notify's, or mail's) and kept in ctx.deliveries. A new channel is a file in
+// channels/ and a line here.
+import type { ServiceContext } from '../core/context.js';
+import { chatChannel } from './channels/chat.js';
+import { mailChannel } from './channels/mail.js';
+import { webhookChannel } from './channels/webhook.js';
+import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
+
+/** The context's delivery worker, made (with these options) if it has none yet. */
+export function deliveryWorker(ctx: ServiceContext, options: DeliveryWorkerOptions = {}): DeliveryWorker {
+  if (ctx.deliveries instanceof DeliveryWorker) return ctx.deliveries;
+  const worker = new DeliveryWorker(ctx, [mailChannel(ctx), webhookChannel(ctx), chatChannel(ctx)], options);
+  ctx.deliveries = worker;
+  return worker;
+}
