@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.js';
 import { canTicket, type TicketAction } from '../../src/helpdesk/index.js';
 import { canMail } from '../../src/mail/index.js';
+import { canManageDeliveries } from '../../src/notify/index.js';
 import { canSeeDashboard } from '../../src/reports/dashboard.js';
 import { canSla, type SlaAction } from '../../src/sla/index.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
@@ -576,6 +577,19 @@ const table: Row[] = [
       url: `/api/v1/webhooks/${f.webhookId}/deliveries/${noSuchId}/redeliver`,
     }),
     expect: accounts('webhook.manage', 403, 404),
+  },
+
+  // -- the one delivery log of every channel (admin)
+  {
+    route: 'GET /api/v1/deliveries',
+    call: () => ({ method: 'GET', url: '/api/v1/deliveries' }),
+    expect: byRule(canManageDeliveries),
+  },
+  {
+    route: 'POST /api/v1/deliveries/:id/retry',
+    case: 'no such delivery: the admin gets past the check to the 404',
+    call: () => ({ method: 'POST', url: `/api/v1/deliveries/${noSuchId}/retry` }),
+    expect: byRule(canManageDeliveries, 403, 404),
   },
 
   // -- mail (admin: it shows other people's mail)
