@@ -40,12 +40,27 @@ export async function fetchOpenApiDocument(): Promise<OpenAPI3> {
 
 /** The text of web/src/api/schema.d.ts as the server's routes describe it today. */
 export async function renderApiTypes(): Promise<string> {
-  const document = await fetchOpenApiDocument();
+  const document = withOptionalDefaults(await fetchOpenApiDocument());
   const ast = await openapiTS(document, {
     alphabetize: true,
     exportType: true,
+    // A parameter with a server-side default may be left out by the client.
+    defaultNonNullable: false,
   });
   return formatLikeTheTree(header + astToString(ast));
+}
+
+// TypeBox lists a parameter with a default as required (the server fills it in); a client may leave it out.
+function withOptionalDefaults(document: OpenAPI3): OpenAPI3 {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item as Record<string, { parameters?: unknown[] }>)) {
+      for (const p of operation?.parameters ?? []) {
+        const parameter = p as { required?: boolean; schema?: { default?: unknown } };
+        if (parameter.schema?.default !== undefined) parameter.required = false;
+      }
+    }
+  }
+  return document;
 }
 
 // The printer indents by four and quotes twice; Biome gives the file the tree's style, so `npm run lint`

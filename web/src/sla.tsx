@@ -3,7 +3,8 @@
 // its calendar's hours and holidays in the calendar's zone), so countdowns tick without refetching and a
 // paused clock, or one outside business hours, stands still.
 import { useSyncExternalStore } from 'react';
-import { type Calendar, type ClockTarget, type SlaClock, serverNow, type TicketSla } from './api';
+import { serverNow } from './api/client';
+import type { Calendar, ClockTarget, SlaClock, TicketSla } from './api/types';
 import { uiLocale } from './locale';
 
 export const targetLabel: Record<ClockTarget, string> = {

@@ -1,8 +1,9 @@
 // Small shared pieces: badges, messages for errors and empty states, labelled fields, time formatting, and
 // the directory (users, groups, categories) that turns ids into names.
-import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useId } from 'react';
-import { ApiError, api, type Category, type Group, type LevelName, type Status, type User } from './api';
+import { ApiError } from './api/client';
+import { directoryStaleMs, useCategories, useGroups, useUsers } from './api/directory';
+import type { LevelName, Status } from './api/types';
 import { uiLocale } from './locale';
 import { isStaff, useSession } from './session';
 
@@ -146,23 +147,9 @@ export function formatBytes(n: number): string {
 export function useDirectory() {
   const { user } = useSession();
   const staff = isStaff(user);
-  const users = useQuery({
-    queryKey: ['users'],
-    queryFn: () => api<{ items: User[] }>('/api/v1/users?limit=500').then((r) => r.items),
-    enabled: staff,
-    staleTime: 60_000,
-  });
-  const groups = useQuery({
-    queryKey: ['groups'],
-    queryFn: () => api<{ items: Group[] }>('/api/v1/groups').then((r) => r.items),
-    enabled: staff,
-    staleTime: 60_000,
-  });
-  const categories = useQuery({
-    queryKey: ['categories'],
-    queryFn: () => api<{ items: Category[] }>('/api/v1/categories').then((r) => r.items),
-    staleTime: 60_000,
-  });
+  const users = useUsers(staff, directoryStaleMs);
+  const groups = useGroups(staff, directoryStaleMs);
+  const categories = useCategories(directoryStaleMs);
   const userMap = new Map((users.data ?? []).map((u) => [u.id, u]));
   return {
     users: users.data ?? [],

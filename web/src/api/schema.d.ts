@@ -892,9 +892,9 @@ export type paths = {
      */
     get: {
       parameters: {
-        query: {
+        query?: {
           cursor?: string;
-          limit: number;
+          limit?: number;
           /** @description retrying: tried again with backoff; dead_lettered: attempts spent, set aside until retried */
           status?: 'retrying' | 'dead_lettered';
           subscriber?: string;
@@ -1750,9 +1750,9 @@ export type paths = {
     /** The outbound mail delivery log, newest first (admin) */
     get: {
       parameters: {
-        query: {
+        query?: {
           cursor?: string;
-          limit: number;
+          limit?: number;
           status?: 'pending' | 'sent' | 'failed' | 'disabled';
           ticketId?: number;
         };
@@ -2018,9 +2018,9 @@ export type paths = {
     /** The inbound mail log, newest first (admin) */
     get: {
       parameters: {
-        query: {
+        query?: {
           cursor?: string;
-          limit: number;
+          limit?: number;
           status?: 'received' | 'processed' | 'rejected';
         };
         header?: never;
@@ -2672,8 +2672,8 @@ export type paths = {
     /** The manager dashboard: open tickets by priority, state and group; backlog age; created vs resolved per day; load; satisfaction */
     get: {
       parameters: {
-        query: {
-          days: number;
+        query?: {
+          days?: number;
           /** @description IANA zone whose days `daily` counts (default UTC), e.g. Europe/Berlin */
           timeZone?: string;
         };
@@ -2827,7 +2827,7 @@ export type paths = {
       parameters: {
         query: {
           from: string;
-          groupBy: 'policy' | 'group' | 'technician';
+          groupBy?: 'policy' | 'group' | 'technician';
           to: string;
         };
         header?: never;
@@ -4518,9 +4518,9 @@ export type paths = {
     /** The escalation queue (toManager=true: the manager’s), oldest first */
     get: {
       parameters: {
-        query: {
+        query?: {
           groupId?: number;
-          limit: number;
+          limit?: number;
           status?: 'open' | 'resolved' | 'handed_on';
           toManager?: boolean;
         };
@@ -6265,14 +6265,14 @@ export type paths = {
      */
     get: {
       parameters: {
-        query: {
+        query?: {
           assigneeId?: string;
           categoryId?: number;
           createdFrom?: string;
           createdTo?: string;
           cursor?: string;
           groupId?: string;
-          limit: number;
+          limit?: number;
           priority?: string;
           q?: string;
           requesterId?: number;
@@ -8482,11 +8482,11 @@ export type paths = {
     /** List users (staff) */
     get: {
       parameters: {
-        query: {
+        query?: {
           active?: boolean;
           cursor?: string;
           groupId?: number;
-          limit: number;
+          limit?: number;
           q?: string;
           role?: 'admin' | 'manager' | 'technician' | 'requester';
         };
@@ -9037,9 +9037,9 @@ export type paths = {
     /** List webhooks (admin), oldest first */
     get: {
       parameters: {
-        query: {
+        query?: {
           cursor?: string;
-          limit: number;
+          limit?: number;
         };
         header?: never;
         path?: never;
@@ -9666,9 +9666,9 @@ export type paths = {
     /** A webhook's delivery log, newest first (admin) */
     get: {
       parameters: {
-        query: {
+        query?: {
           cursor?: string;
-          limit: number;
+          limit?: number;
           status?: 'pending' | 'delivered' | 'failed';
         };
         header?: never;
