@@ -3,7 +3,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, client, unwrap } from './client';
 import { keys } from './keys';
-import type { Attachment, QueryOf, RequestOf, Ticket } from './types';
+import type { Attachment, QueryOf, RequestOf, ResponseOf, Ticket } from './types';
 
 export type TicketQuery = QueryOf<'/api/v1/tickets', 'get'>;
 export type TicketChanges = RequestOf<'/api/v1/tickets/{id}', 'patch'>;
@@ -112,8 +112,19 @@ export function rateTicket(id: number, body: RequestOf<'/api/v1/tickets/{id}/rat
   return unwrap(client.POST('/api/v1/tickets/{id}/rating', { params: { path: { id } }, body }));
 }
 
-export function bulkUpdateTickets(ids: number[], changes: BulkChanges) {
-  return unwrap(client.POST('/api/v1/tickets/bulk', { body: { ids, changes } }));
+export type BulkAnswer = ResponseOf<'/api/v1/tickets/bulk', 'post'>;
+
+/** One change to many tickets; the answer says, per ticket, whether it was made. */
+export function useBulkUpdateTickets(ids: number[], onDone: (r: BulkAnswer) => void) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (changes: BulkChanges) =>
+      unwrap(client.POST('/api/v1/tickets/bulk', { body: { ids, changes } })),
+    onSuccess: (r) => {
+      onDone(r);
+      void qc.invalidateQueries({ queryKey: keys.tickets });
+    },
+  });
 }
 
 /** Put a ticket from a list into the cache, so opening it shows it at once. */
