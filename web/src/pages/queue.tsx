@@ -7,7 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useDeleteView, useSavedViews, useSaveView } from '../api/saved-views';
-import { type BulkChanges, seedTicket, useBulkUpdateTickets, useTicketQueue } from '../api/tickets';
+import { seedTicket, useBulkUpdateTickets, useTicketQueue } from '../api/tickets';
 import type { LevelName, Status } from '../api/types';
 import { useUser } from '../session';
 import { SlaCountdown } from '../sla';
