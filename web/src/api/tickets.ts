@@ -52,11 +52,17 @@ export function useTicketSearch(q: string, limit: number) {
   });
 }
 
-/** A requester's own tickets: open ones, or all of them. */
-export function useMyTickets(show: 'open' | 'all', requesterId: number, query: TicketQuery) {
+/** A requester's own tickets, latest change first: open ones (resolved count as open to them), or all. */
+export function useMyTickets(show: 'open' | 'all', requesterId: number) {
   return useQuery({
     queryKey: keys.myTickets(show),
-    queryFn: () => listTickets({ requesterId, ...query }),
+    queryFn: () =>
+      listTickets({
+        requesterId,
+        limit: 100,
+        sort: '-updated',
+        ...(show === 'open' ? { status: 'open,resolved' } : {}),
+      }),
   });
 }
 
@@ -100,16 +106,55 @@ export function useUpdateTicket(id: number) {
   });
 }
 
-export function addComment(id: number, body: RequestOf<'/api/v1/tickets/{id}/comments', 'post'>) {
+function addComment(id: number, body: RequestOf<'/api/v1/tickets/{id}/comments', 'post'>) {
   return unwrap(client.POST('/api/v1/tickets/{id}/comments', { params: { path: { id } }, body }));
+}
+
+/** Staff reply or internal note, then the files as attachments; the ticket and the lists refresh. */
+export function useStaffReply(id: number, onDone: () => void) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ body, internal, files }: { body: string; internal: boolean; files: File[] }) => {
+      if (body.trim()) await addComment(id, { body, internal });
+      for (const f of files) await uploadAttachment(id, f);
+    },
+    onSuccess: () => {
+      onDone();
+      void qc.invalidateQueries({ queryKey: keys.ticket(id) });
+      void qc.invalidateQueries({ queryKey: keys.tickets });
+    },
+  });
+}
+
+/** A requester's reply with files: the files are checked first, so a refused one stops the reply. */
+export function useRequesterReply(id: number, onDone: () => void) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ body, files }: { body: string; files: File[] }) => {
+      const uploadIds = await uploadFiles(files);
+      return addComment(id, { body, ...(uploadIds.length > 0 ? { uploadIds } : {}) });
+    },
+    onSuccess: () => {
+      onDone();
+      void qc.invalidateQueries({ queryKey: keys.ticket(id) });
+    },
+  });
 }
 
 export function createTicket(body: NewTicket) {
   return unwrap(client.POST('/api/v1/tickets', { body }));
 }
 
-export function rateTicket(id: number, body: RequestOf<'/api/v1/tickets/{id}/rating', 'post'>) {
-  return unwrap(client.POST('/api/v1/tickets/{id}/rating', { params: { path: { id } }, body }));
+export function useRateTicket(id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: RequestOf<'/api/v1/tickets/{id}/rating', 'post'>) =>
+      unwrap(client.POST('/api/v1/tickets/{id}/rating', { params: { path: { id } }, body })),
+    onSuccess: (t) => {
+      qc.setQueryData(keys.ticket(id), t);
+      void qc.invalidateQueries({ queryKey: keys.ticket(id) });
+    },
+  });
 }
 
 export type BulkAnswer = ResponseOf<'/api/v1/tickets/bulk', 'post'>;
