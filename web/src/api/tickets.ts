@@ -1,6 +1,6 @@
 // Tickets: the queue, search, a requester's own list, one ticket with its comments, history and
 // attachments, and the writes on them (create, change, comment, rate, bulk change, uploads).
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, client, unwrap } from './client';
 import { keys } from './keys';
 import type { Attachment, QueryOf, RequestOf, ResponseOf, Ticket } from './types';
@@ -21,6 +21,13 @@ export function fetchTicket(id: number) {
 
 export function useTicket(id: number) {
   return useQuery({ queryKey: keys.ticket(id), queryFn: () => fetchTicket(id) });
+}
+
+/** Several tickets by id (each cached as if opened on its own). */
+export function useTickets(ids: number[], staleTime = 0) {
+  return useQueries({
+    queries: ids.map((id) => ({ queryKey: keys.ticket(id), queryFn: () => fetchTicket(id), staleTime })),
+  });
 }
 
 /** The queue: pages of `limit` tickets, the next one fetched as the list scrolls. */
