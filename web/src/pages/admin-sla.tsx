@@ -2,21 +2,33 @@
 // yearly, 24/7, .ics import), SLA policies in the order they are tried (conditions, targets with calendar,
 // warning and pause states, escalation levels), group OLAs and the escalation path. Validation problems
 // from the API are shown at the field they name.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import {
-  api,
-  type Calendar,
-  type EscalationLevel,
-  type Group,
-  type Holiday,
-  type Ola,
-  type SlaPolicy,
-  type SlaTarget,
-  type SlaTargetName,
-  type Status,
-  type WorkingHours,
-} from '../api';
+  useCalendars,
+  useDeleteCalendar,
+  useDeletePolicy,
+  useEscalationPath,
+  useImportHolidays,
+  useOlas,
+  usePolicies,
+  useReorderPolicies,
+  useSaveCalendar,
+  useSaveEscalationPath,
+  useSaveOla,
+  useSavePolicy,
+} from '../api/sla';
+import type {
+  Calendar,
+  EscalationLevel,
+  Group,
+  Holiday,
+  Ola,
+  SlaPolicy,
+  SlaTarget,
+  SlaTargetName,
+  Status,
+  WorkingHours,
+} from '../api/types';
 import { targetLabel } from '../sla';
 import {
   Empty,
@@ -34,13 +46,6 @@ import {
 const days = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const targetNames: SlaTargetName[] = ['first_response', 'next_response', 'resolution'];
 const pausable: Status[] = ['new', 'assigned', 'in_progress', 'pending', 'resolved'];
-
-function useCalendars() {
-  return useQuery({
-    queryKey: ['sla', 'calendars'],
-    queryFn: () => api<{ items: Calendar[] }>('/api/v1/sla/calendars').then((r) => r.items),
-  });
-}
 
 /** A message at the field, for error pointers under a prefix such as "/hours/2". */
 function At({ error, field }: { error: unknown; field: string }) {
@@ -117,7 +122,6 @@ function CalendarEditor({
   calendar: Calendar | null;
   onSaved: (c: Calendar | null) => void;
 }) {
-  const qc = useQueryClient();
   const [d, setD] = useState<CalendarDraft>(() =>
     calendar
       ? {
@@ -136,34 +140,11 @@ function CalendarEditor({
         },
   );
   const [imported, setImported] = useState<number | null>(null);
-  const save = useMutation({
-    mutationFn: () =>
-      calendar
-        ? api<Calendar>(`/api/v1/sla/calendars/${calendar.id}`, { method: 'PATCH', body: d })
-        : api<Calendar>('/api/v1/sla/calendars', { method: 'POST', body: d }),
-    onSuccess: (c) => {
-      void qc.invalidateQueries({ queryKey: ['sla'] });
-      onSaved(c);
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => api(`/api/v1/sla/calendars/${calendar?.id}`, { method: 'DELETE' }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['sla'] });
-      onSaved(null);
-    },
-  });
-  const importIcs = useMutation({
-    mutationFn: async (file: File) =>
-      api<{ imported: number; calendar: Calendar }>(`/api/v1/sla/calendars/${calendar?.id}/holidays/import`, {
-        method: 'POST',
-        body: { ics: await file.text() },
-      }),
-    onSuccess: (r) => {
-      setImported(r.imported);
-      setD((x) => ({ ...x, holidays: r.calendar.holidays }));
-      void qc.invalidateQueries({ queryKey: ['sla'] });
-    },
+  const save = useSaveCalendar(calendar?.id, onSaved);
+  const remove = useDeleteCalendar(calendar?.id, () => onSaved(null));
+  const importIcs = useImportHolidays(calendar?.id, (r) => {
+    setImported(r.imported);
+    setD((x) => ({ ...x, holidays: r.calendar.holidays }));
   });
   const err = save.error;
   const setHours = (i: number, h: Partial<WorkingHours>) =>
@@ -172,7 +153,7 @@ function CalendarEditor({
     setD({ ...d, holidays: d.holidays.map((x, j) => (j === i ? { ...x, ...h } : x)) });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate();
+    save.mutate(d);
   };
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="calendar-editor-title">
@@ -695,7 +676,6 @@ function PolicyEditor({
   policy: SlaPolicy | null;
   onSaved: (p: SlaPolicy | null) => void;
 }) {
-  const qc = useQueryClient();
   const dir = useDirectory();
   const calendars = useCalendars();
   const [d, setD] = useState<PolicyDraft>(() =>
@@ -718,23 +698,8 @@ function PolicyEditor({
           levels: [],
         },
   );
-  const save = useMutation({
-    mutationFn: () =>
-      policy
-        ? api<SlaPolicy>(`/api/v1/sla/policies/${policy.id}`, { method: 'PATCH', body: d })
-        : api<SlaPolicy>('/api/v1/sla/policies', { method: 'POST', body: d }),
-    onSuccess: (p) => {
-      void qc.invalidateQueries({ queryKey: ['sla'] });
-      onSaved(p);
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => api(`/api/v1/sla/policies/${policy?.id}`, { method: 'DELETE' }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['sla'] });
-      onSaved(null);
-    },
-  });
+  const save = useSavePolicy(policy?.id, onSaved);
+  const remove = useDeletePolicy(policy?.id, () => onSaved(null));
   const err = save.error;
   const c = d.conditions;
   return (
@@ -743,7 +708,7 @@ function PolicyEditor({
       aria-labelledby="policy-editor-title"
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate();
+        save.mutate(d);
       }}
     >
       <h2 id="policy-editor-title" className="flush">
@@ -874,16 +839,9 @@ function PolicyEditor({
 
 export function Policies() {
   useTitle('SLA policies');
-  const qc = useQueryClient();
-  const list = useQuery({
-    queryKey: ['sla', 'policies'],
-    queryFn: () => api<{ items: SlaPolicy[] }>('/api/v1/sla/policies').then((r) => r.items),
-  });
+  const list = usePolicies();
   const [selected, setSelected] = useState<number | 'new' | null>(null);
-  const order = useMutation({
-    mutationFn: (ids: number[]) => api('/api/v1/sla/policies/order', { method: 'PUT', body: { ids } }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['sla', 'policies'] }),
-  });
+  const order = useReorderPolicies();
   const items = list.data ?? [];
   const move = (i: number, step: number) => {
     const ids = items.map((p) => p.id);
@@ -949,21 +907,14 @@ export function Policies() {
 // ---- OLAs and the escalation path ------------------------------------------------------------------------
 
 function OlaRow({ group, ola, calendars }: { group: Group; ola: Ola | undefined; calendars: Calendar[] }) {
-  const qc = useQueryClient();
   const [t, setT] = useState<SlaTarget | undefined>(ola);
-  const save = useMutation({
-    mutationFn: () =>
-      t
-        ? api<Ola>(`/api/v1/sla/olas/${group.id}`, { method: 'PUT', body: t })
-        : api(`/api/v1/sla/olas/${group.id}`, { method: 'DELETE' }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['sla', 'olas'] }),
-  });
+  const save = useSaveOla(group.id);
   return (
     <form
       className="form"
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate();
+        save.mutate(t);
       }}
     >
       <TargetEditor
@@ -987,26 +938,13 @@ function OlaRow({ group, ola, calendars }: { group: Group; ola: Ola | undefined;
 
 export function Olas() {
   useTitle('OLAs and escalation path');
-  const qc = useQueryClient();
   const dir = useDirectory();
   const calendars = useCalendars();
-  const olas = useQuery({
-    queryKey: ['sla', 'olas'],
-    queryFn: () => api<{ items: Ola[] }>('/api/v1/sla/olas').then((r) => r.items),
-  });
-  const path = useQuery({
-    queryKey: ['sla', 'escalation-path'],
-    queryFn: () => api<{ groupIds: number[] }>('/api/v1/sla/escalation-path').then((r) => r.groupIds),
-  });
+  const olas = useOlas();
+  const path = useEscalationPath();
   const [draft, setDraft] = useState<number[] | null>(null);
   const ids = draft ?? path.data ?? [];
-  const savePath = useMutation({
-    mutationFn: () => api('/api/v1/sla/escalation-path', { method: 'PUT', body: { groupIds: ids } }),
-    onSuccess: () => {
-      setDraft(null);
-      void qc.invalidateQueries({ queryKey: ['sla', 'escalation-path'] });
-    },
-  });
+  const savePath = useSaveEscalationPath(() => setDraft(null));
   if (olas.isPending || path.isPending) return <Loading />;
   return (
     <>
@@ -1063,7 +1001,7 @@ export function Olas() {
             type="button"
             className="primary"
             disabled={draft === null || savePath.isPending}
-            onClick={() => savePath.mutate()}
+            onClick={() => savePath.mutate(ids)}
           >
             Save path
           </button>

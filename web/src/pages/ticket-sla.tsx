@@ -12,7 +12,7 @@ import {
   usePolicies,
   useTicketEscalations,
 } from '../api/sla';
-import type { Calendar, Ola, SlaClock, SlaPolicy, Ticket, TicketSla } from '../api/types';
+import type { Calendar, SlaClock, Ticket, TicketSla } from '../api/types';
 import {
   businessRemainingSeconds,
   formatDuration,
