@@ -16,6 +16,7 @@ import { ServiceMetrics } from './metrics.js';
 import { registerProblemHandlers, sendProblem } from './problems.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
+import { calendarWindowRoutes } from './routes/calendar-windows.js';
 import { eventRoutes } from './routes/events.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
@@ -223,6 +224,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(reportRoutes(ctx));
   await app.register(savedViewRoutes(ctx));
   await app.register(slaRoutes(ctx));
+  await app.register(calendarWindowRoutes(ctx));
   await app.register(eventRoutes(ctx, metrics));
   await registerWebApp(app);
   return app;

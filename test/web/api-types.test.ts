@@ -18,5 +18,6 @@ describe('generated API types', () => {
   it('covers the routes the web app calls, with their response bodies', () => {
     expect(fresh).toContain("'/api/v1/tickets/{id}': {");
     expect(fresh).toMatch(/Ticket: \{[^}]*allowedTransitions/);
+    expect(fresh).toContain("'/api/v1/sla/calendars/{id}/open-windows': {");
   });
 });
