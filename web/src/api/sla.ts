@@ -93,6 +93,21 @@ export function useImportHolidays(
   });
 }
 
+/** The open intervals of a calendar between two instants, as the server's business calendar computes them. */
+export function useOpenWindows(calendarId: number | null, from: string, to: string) {
+  return useQuery({
+    queryKey: keys.openWindows(calendarId ?? 0, from, to),
+    queryFn: () =>
+      unwrap(
+        client.GET('/api/v1/sla/calendars/{id}/open-windows', {
+          params: { path: { id: calendarId ?? 0 }, query: { from, to } },
+        }),
+      ),
+    enabled: calendarId !== null,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
 export function useSavePolicy(id: number | undefined, onDone: (p: SlaPolicy) => void) {
   const qc = useQueryClient();
   return useMutation({

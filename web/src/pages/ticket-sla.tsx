@@ -14,12 +14,12 @@ import {
 } from '../api/sla';
 import type { Calendar, SlaClock, Ticket, TicketSla } from '../api/types';
 import {
-  businessRemainingSeconds,
   formatDuration,
   formatMinutes,
   localTime,
   targetLabel,
   urgencyOf,
+  useBusinessRemaining,
   useServerNow,
   zoneTime,
 } from '../sla';
@@ -65,7 +65,7 @@ function ClockRow({
   const at = useServerNow();
   const u = urgencyOf(clock, at);
   const name = clock.target === 'ola' ? `OLA · ${groupName}` : targetLabel[clock.target];
-  const left = businessRemainingSeconds(clock, computedAt, calendar, at);
+  const left = useBusinessRemaining(clock, computedAt, calendar, at);
   const phase = { inactive: 'Not running', running: 'Running', paused: 'Paused', achieved: 'Achieved' }[
     clock.phase
   ];
@@ -118,7 +118,11 @@ function ClockRow({
           <p className="sla-line">
             {clock.phase === 'paused' ? 'Paused with ' : 'Business time left: '}
             <span className="sla-countdown" role="timer" aria-live="off">
-              {left >= 0 ? formatDuration(left) : `${formatDuration(left)} overdue`}
+              {left === undefined
+                ? '…'
+                : left >= 0
+                  ? formatDuration(left)
+                  : `${formatDuration(left)} overdue`}
             </span>
             {clock.phase === 'paused' && ' left — the clock stands still while the ticket waits'}
           </p>
