@@ -22,9 +22,9 @@ import { useUser } from '../session';
 import { Empty, ErrorMessage, Field, Loading, levelNames, priorityLabel, Time, useTitle } from '../ui';
 
 // SLA and mail administration load only when opened.
-const Calendars = lazy(() => import('./admin-sla').then((m) => ({ default: m.Calendars })));
-const Policies = lazy(() => import('./admin-sla').then((m) => ({ default: m.Policies })));
-const Olas = lazy(() => import('./admin-sla').then((m) => ({ default: m.Olas })));
+const Calendars = lazy(() => import('./admin-sla/calendars').then((m) => ({ default: m.Calendars })));
+const Policies = lazy(() => import('./admin-sla/policies').then((m) => ({ default: m.Policies })));
+const Olas = lazy(() => import('./admin-sla/olas').then((m) => ({ default: m.Olas })));
 const MailTemplates = lazy(() => import('./admin-mail').then((m) => ({ default: m.MailTemplates })));
 const MailLog = lazy(() => import('./admin-mail').then((m) => ({ default: m.MailLog })));
 const EventFailures = lazy(() => import('./admin-events').then((m) => ({ default: m.EventFailures })));
