@@ -7,7 +7,7 @@ import { useLive } from './live';
 import { SignInPage } from './pages/sign-in';
 import { SearchBox } from './search-box';
 import { homeOf, isManager, isStaff, useSession } from './session';
-import { Loading } from './ui';
+import { Loading } from './ui/messages';
 
 const Portal = lazy(() => import('./pages/portal'));
 const Workspace = lazy(() => import('./pages/workspace'));

@@ -5,7 +5,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { fetchTicket, useTicketSearch } from './api/tickets';
 import type { Ticket } from './api/types';
-import { StatusBadge, useShortcuts } from './ui';
+import { StatusBadge } from './ui/badges';
+import { useShortcuts } from './ui/shortcuts';
 
 export function SearchBox() {
   const [text, setText] = useState('');

@@ -4,7 +4,10 @@ import { useTicketAttachments, useTicketComments, useTicketHistory } from './api
 import type { Attachment, ClockTarget, Comment, HistoryEntry } from './api/types';
 import { isStaff, useSession } from './session';
 import { targetLabel } from './sla';
-import { ErrorMessage, formatBytes, Loading, priorityLabel, statusLabel, Time, useDirectory } from './ui';
+import { useDirectory } from './ui/directory';
+import { priorityLabel, statusLabel } from './ui/labels';
+import { ErrorMessage, Loading } from './ui/messages';
+import { formatBytes, Time } from './ui/time';
 
 type Item =
   | { kind: 'comment'; at: string; key: string; comment: Comment }

@@ -7,7 +7,9 @@ import { setCsrfToken } from '../api/client';
 import { updateUser } from '../api/directory';
 import { keys } from '../api/keys';
 import { useUser } from '../session';
-import { ErrorMessage, Field, fieldError, useTitle } from '../ui';
+import { Field, fieldError } from '../ui/field';
+import { ErrorMessage } from '../ui/messages';
+import { useTitle } from '../ui/title';
 
 export default function AccountPassword() {
   useTitle('Change password');

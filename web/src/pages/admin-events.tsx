@@ -3,7 +3,9 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { type RetryAnswer, useEventFailures, useRetryEventFailure } from '../api/event-failures';
-import { Empty, ErrorMessage, Loading, Time, useTitle } from '../ui';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 
 /** What each subscriber does for people, so the admin knows what a failure held back. */
 const subscriberLabel: Record<string, string> = {

@@ -13,7 +13,10 @@ import {
   useRetryInbound,
   useSaveMailTemplate,
 } from '../api/mail';
-import { Empty, ErrorMessage, Field, fieldError, Loading, Time, useTitle } from '../ui';
+import { Field, fieldError } from '../ui/field';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 
 /** What the renderer fills in (src/mail/templates.ts); values are HTML-escaped in the html part. */
 const placeholders = [

@@ -19,7 +19,11 @@ import { usePriorityMatrix, useSavePriorityMatrix } from '../api/settings';
 import type { Category, Role } from '../api/types';
 import { useCreateWebhook, useDeleteWebhook, useToggleWebhook, useWebhooks } from '../api/webhooks';
 import { useUser } from '../session';
-import { Empty, ErrorMessage, Field, Loading, levelNames, priorityLabel, Time, useTitle } from '../ui';
+import { Field } from '../ui/field';
+import { levelNames, priorityLabel } from '../ui/labels';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 
 // SLA and mail administration load only when opened.
 const Calendars = lazy(() => import('./admin-sla/calendars').then((m) => ({ default: m.Calendars })));

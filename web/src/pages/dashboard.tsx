@@ -3,7 +3,9 @@
 import { lazy, Suspense } from 'react';
 import { Link } from 'react-router-dom';
 import { useDashboard } from '../api/reports';
-import { ErrorMessage, Loading, priorityLabel, statusLabel, useTitle } from '../ui';
+import { priorityLabel, statusLabel } from '../ui/labels';
+import { ErrorMessage, Loading } from '../ui/messages';
+import { useTitle } from '../ui/title';
 
 const DailyChart = lazy(() => import('./daily-chart'));
 

@@ -6,18 +6,12 @@ import { useCloseEscalation, useEscalations } from '../api/sla';
 import { useTickets } from '../api/tickets';
 import type { Escalation, Ticket } from '../api/types';
 import { automaticEscalation } from '../timeline';
-import {
-  Empty,
-  ErrorMessage,
-  Field,
-  fieldError,
-  Loading,
-  PriorityBadge,
-  StatusBadge,
-  Time,
-  useDirectory,
-  useTitle,
-} from '../ui';
+import { PriorityBadge, StatusBadge } from '../ui/badges';
+import { useDirectory } from '../ui/directory';
+import { Field, fieldError } from '../ui/field';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 
 const views = {
   open: { label: 'All open', query: { status: 'open' } },

@@ -17,7 +17,12 @@ import {
 import type { Ticket } from '../api/types';
 import { useUser } from '../session';
 import { Timeline } from '../timeline';
-import { Empty, ErrorMessage, Field, Loading, StatusBadge, Time, useDirectory, useTitle } from '../ui';
+import { StatusBadge } from '../ui/badges';
+import { useDirectory } from '../ui/directory';
+import { Field } from '../ui/field';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 
 function MyRequests() {
   useTitle('My requests');

@@ -11,19 +11,13 @@ import { seedTicket, useBulkUpdateTickets, useTicketQueue } from '../api/tickets
 import type { LevelName, Status } from '../api/types';
 import { useUser } from '../session';
 import { SlaCountdown } from '../sla';
-import {
-  Empty,
-  ErrorMessage,
-  levelNames,
-  PriorityBadge,
-  priorityLabel,
-  StatusBadge,
-  statusLabel,
-  Time,
-  useDirectory,
-  useShortcuts,
-  useTitle,
-} from '../ui';
+import { PriorityBadge, StatusBadge } from '../ui/badges';
+import { useDirectory } from '../ui/directory';
+import { levelNames, priorityLabel, statusLabel } from '../ui/labels';
+import { Empty, ErrorMessage } from '../ui/messages';
+import { useShortcuts } from '../ui/shortcuts';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 import { rememberQueue } from './queue-state';
 import { useSlaSetup } from './ticket-sla';
 

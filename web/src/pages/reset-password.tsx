@@ -4,7 +4,9 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { resetPassword } from '../api/session';
-import { ErrorMessage, Field, fieldError, useTitle } from '../ui';
+import { Field, fieldError } from '../ui/field';
+import { ErrorMessage } from '../ui/messages';
+import { useTitle } from '../ui/title';
 
 function Brand() {
   return (

@@ -5,7 +5,10 @@ import { type SlaReport, type SlaReportQuery, useSlaReport } from '../api/report
 import { slaSetupStaleMs, usePolicies } from '../api/sla';
 import { uiLocale } from '../locale';
 import { formatDuration } from '../sla';
-import { Empty, ErrorMessage, Field, fieldError, Loading, useDirectory, useTitle } from '../ui';
+import { useDirectory } from '../ui/directory';
+import { Field, fieldError } from '../ui/field';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { useTitle } from '../ui/title';
 
 type Row = SlaReport['total'];
 type Compliance = Row['firstResponse'];

@@ -23,7 +23,9 @@ import {
   useServerNow,
   zoneTime,
 } from '../sla';
-import { ErrorMessage, fieldError, useDirectory } from '../ui';
+import { useDirectory } from '../ui/directory';
+import { fieldError } from '../ui/field';
+import { ErrorMessage } from '../ui/messages';
 
 export function useSlaSetup() {
   const calendars = useCalendars(slaSetupStaleMs);

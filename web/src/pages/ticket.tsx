@@ -7,19 +7,13 @@ import { useStaffReply, useTicket, useUpdateTicket } from '../api/tickets';
 import type { LevelName, Status } from '../api/types';
 import { useUser } from '../session';
 import { Timeline } from '../timeline';
-import {
-  ErrorMessage,
-  Loading,
-  levelNames,
-  PriorityBadge,
-  priorityLabel,
-  StatusBadge,
-  statusLabel,
-  Time,
-  useDirectory,
-  useShortcuts,
-  useTitle,
-} from '../ui';
+import { PriorityBadge, StatusBadge } from '../ui/badges';
+import { useDirectory } from '../ui/directory';
+import { levelNames, priorityLabel, statusLabel } from '../ui/labels';
+import { ErrorMessage, Loading } from '../ui/messages';
+import { useShortcuts } from '../ui/shortcuts';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 import { neighbour, queueHref } from './queue-state';
 import { EscalatePanel, SlaPanel } from './ticket-sla';
 

@@ -1,7 +1,9 @@
 // Personal API tokens: create (the token is shown once), list and revoke.
 import { useState } from 'react';
 import { useCreateToken, useRevokeToken, useTokens } from '../api/tokens';
-import { Empty, ErrorMessage, Loading, Time, useTitle } from '../ui';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 
 export default function Tokens() {
   useTitle('API tokens');

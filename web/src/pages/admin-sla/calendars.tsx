@@ -3,7 +3,9 @@
 import { type FormEvent, useState } from 'react';
 import { useCalendars, useDeleteCalendar, useImportHolidays, useSaveCalendar } from '../../api/sla';
 import type { Calendar, Holiday, WorkingHours } from '../../api/types';
-import { Empty, ErrorMessage, Field, fieldError, Loading, useTitle } from '../../ui';
+import { Field, fieldError } from '../../ui/field';
+import { Empty, ErrorMessage, Loading } from '../../ui/messages';
+import { useTitle } from '../../ui/title';
 
 import { At, FormActions, Saved } from './form-feedback';
 

@@ -1,7 +1,8 @@
 // The feedback pieces of the SLA admin forms: a message at the field an API error names, the save / delete
 // row with the outcome of either, and a transient "Saved.".
 import type { ReactNode } from 'react';
-import { ErrorMessage, fieldError } from '../../ui';
+import { fieldError } from '../../ui/field';
+import { ErrorMessage } from '../../ui/messages';
 
 /** A message at the field, for error pointers under a prefix such as "/hours/2". */
 export function At({ error, field }: { error: unknown; field: string }) {

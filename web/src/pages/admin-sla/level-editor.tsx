@@ -2,7 +2,7 @@
 // what it does (notify, reassign, raise the priority).
 import type { EscalationLevel, Group, SlaTargetName } from '../../api/types';
 import { targetLabel } from '../../sla';
-import { Field, fieldError } from '../../ui';
+import { Field, fieldError } from '../../ui/field';
 import { Checks } from './checks';
 import { targetNames } from './policy-targets';
 

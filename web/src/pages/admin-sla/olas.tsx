@@ -3,7 +3,9 @@
 import { useState } from 'react';
 import { useCalendars, useEscalationPath, useOlas, useSaveEscalationPath, useSaveOla } from '../../api/sla';
 import type { Calendar, Group, Ola, SlaTarget } from '../../api/types';
-import { Empty, ErrorMessage, Loading, useDirectory, useTitle } from '../../ui';
+import { useDirectory } from '../../ui/directory';
+import { Empty, ErrorMessage, Loading } from '../../ui/messages';
+import { useTitle } from '../../ui/title';
 
 import { Saved } from './form-feedback';
 import { TargetEditor } from './target-editor';

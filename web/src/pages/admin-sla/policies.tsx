@@ -3,17 +3,11 @@
 import { useState } from 'react';
 import { useCalendars, useDeletePolicy, usePolicies, useReorderPolicies, useSavePolicy } from '../../api/sla';
 import type { SlaPolicy } from '../../api/types';
-import {
-  Empty,
-  ErrorMessage,
-  Field,
-  fieldError,
-  Loading,
-  levelNames,
-  priorityLabel,
-  useDirectory,
-  useTitle,
-} from '../../ui';
+import { useDirectory } from '../../ui/directory';
+import { Field, fieldError } from '../../ui/field';
+import { levelNames, priorityLabel } from '../../ui/labels';
+import { Empty, ErrorMessage, Loading } from '../../ui/messages';
+import { useTitle } from '../../ui/title';
 import { Checks } from './checks';
 import { At, FormActions } from './form-feedback';
 import { LevelEditor } from './level-editor';

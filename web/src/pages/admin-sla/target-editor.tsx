@@ -1,7 +1,8 @@
 // One SLA or OLA target: minutes, calendar, warning percentage and the states that pause it.
 import type { Calendar, SlaTarget, SlaTargetName, Status } from '../../api/types';
 import { targetLabel } from '../../sla';
-import { Field, fieldError, statusLabel } from '../../ui';
+import { Field, fieldError } from '../../ui/field';
+import { statusLabel } from '../../ui/labels';
 import { Checks } from './checks';
 
 const pausable: Status[] = ['new', 'assigned', 'in_progress', 'pending', 'resolved'];
