@@ -22,6 +22,7 @@ import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
 import { reportRoutes } from './routes/reports.js';
 import { savedViewRoutes } from './routes/saved-views.js';
+import { calendarWindowRoutes } from './routes/sla/calendar-windows.js';
 import { slaCalendarRoutes } from './routes/sla/calendars.js';
 import { slaReportRoutes } from './routes/sla/compliance-report.js';
 import { slaEscalationRoutes } from './routes/sla/escalations.js';
@@ -230,6 +231,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(reportRoutes(ctx));
   await app.register(savedViewRoutes(ctx));
   await app.register(slaCalendarRoutes(ctx));
+  await app.register(calendarWindowRoutes(ctx));
   await app.register(slaPolicyRoutes(ctx));
   await app.register(slaOlaRoutes(ctx));
   await app.register(ticketSlaRoutes(ctx));

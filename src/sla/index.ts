@@ -10,6 +10,7 @@ export * from './business-calendar.js';
 export * from './calendars.js';
 export { easterSunday, germanPublicHolidays, installDemoSla, replaySla, type SlaReplay } from './demo.js';
 export * from './escalations.js';
+export { type OpenWindow, openWindowsMaxRangeMs, openWindowsOf } from './open-windows.js';
 export * from './permissions.js';
 export * from './policies.js';
 export * from './reports.js';

@@ -665,6 +665,14 @@ const table: Row[] = [
     expect: sla('sla.read'),
   },
   {
+    route: 'GET /api/v1/sla/calendars/:id/open-windows',
+    call: (f) => ({
+      method: 'GET',
+      url: `/api/v1/sla/calendars/${f.calendarId}/open-windows?from=2026-11-30T00:00:00Z&to=2026-12-07T00:00:00Z`,
+    }),
+    expect: sla('sla.read'),
+  },
+  {
     route: 'PATCH /api/v1/sla/calendars/:id',
     call: (f) => ({
       method: 'PATCH',

@@ -2,12 +2,12 @@
 // managers and admins also the dashboard, escalations, the SLA report and administration. Areas load on demand to keep first load small.
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Navigate, NavLink, Outlet, Route, Routes, useLocation } from 'react-router-dom';
-import type { Role } from './api';
+import type { Role } from './api/types';
 import { useLive } from './live';
 import { SignInPage } from './pages/sign-in';
 import { SearchBox } from './search-box';
 import { homeOf, isManager, isStaff, useSession } from './session';
-import { Loading } from './ui';
+import { Loading } from './ui/messages';
 
 const Portal = lazy(() => import('./pages/portal'));
 const Workspace = lazy(() => import('./pages/workspace'));

@@ -3,6 +3,7 @@
 // aria-live region — with who changed what. Changes made in this tab are not announced back.
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
+import { keys } from './api/keys';
 import { useSession } from './session';
 
 export interface LiveEvent {
@@ -37,8 +38,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       setConnected(true);
       // After a reconnect, events may have been missed: refresh what is on screen.
       if (opened) {
-        void qc.invalidateQueries({ queryKey: ['tickets'] });
-        void qc.invalidateQueries({ queryKey: ['ticket'] });
+        void qc.invalidateQueries({ queryKey: keys.tickets });
+        void qc.invalidateQueries({ queryKey: keys.anyTicket });
       }
       opened = true;
     };
@@ -47,9 +48,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       const ids = [...pending.current.tickets];
       pending.current.tickets.clear();
       pending.current.timer = null;
-      void qc.invalidateQueries({ queryKey: ['tickets'] });
-      void qc.invalidateQueries({ queryKey: ['dashboard'] });
-      for (const id of ids) void qc.invalidateQueries({ queryKey: ['ticket', id] });
+      void qc.invalidateQueries({ queryKey: keys.tickets });
+      void qc.invalidateQueries({ queryKey: keys.dashboard });
+      for (const id of ids) void qc.invalidateQueries({ queryKey: keys.ticket(id) });
     };
     source.addEventListener('ticket', (msg) => {
       const e = JSON.parse((msg as MessageEvent<string>).data) as LiveEvent;

@@ -4,7 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router-dom';
-import { ApiError } from './api';
+import { ApiError } from './api/client';
 import { App } from './app';
 import { LiveProvider } from './live';
 import { SessionProvider } from './session';

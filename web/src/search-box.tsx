@@ -1,11 +1,12 @@
 // The workspace's search box: instant results as you type (debounced full-text search), arrow keys to
 // move, Enter to open; "/" focuses it from anywhere. An ARIA combobox with a listbox of tickets. A ticket
 // number (`490`, `#490`) and Enter opens that ticket when it exists and you may see it.
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, type Page, qs, type Ticket } from './api';
-import { StatusBadge, useShortcuts } from './ui';
+import { fetchTicket, useTicketSearch } from './api/tickets';
+import type { Ticket } from './api/types';
+import { StatusBadge } from './ui/badges';
+import { useShortcuts } from './ui/shortcuts';
 
 export function SearchBox() {
   const [text, setText] = useState('');
@@ -20,13 +21,7 @@ export function SearchBox() {
     return () => window.clearTimeout(t);
   }, [text]);
 
-  const results = useQuery({
-    queryKey: ['tickets', 'search', q],
-    queryFn: ({ signal }) => api<Page<Ticket>>(`/api/v1/tickets${qs({ q, limit: 8 })}`, { signal }),
-    enabled: q.length > 0,
-    staleTime: 5_000,
-    placeholderData: (prev) => prev,
-  });
+  const results = useTicketSearch(q, 8);
   const items = q ? (results.data?.items ?? []) : [];
 
   useShortcuts({ '/': () => input.current?.focus() });
@@ -34,7 +29,7 @@ export function SearchBox() {
   /** Enter on a ticket number: that ticket if the server shows it to us, else the highlighted result. */
   function jump(number: string) {
     const fallback = items[active];
-    api<Ticket>(`/api/v1/tickets/${number}`).then(go, () => fallback && go(fallback));
+    fetchTicket(Number(number)).then(go, () => fallback && go(fallback));
   }
 
   function go(t: Ticket) {

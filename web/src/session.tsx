@@ -3,7 +3,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { ApiError, api, setCsrfToken, setUnauthorizedHandler, type User } from './api';
+import { setCsrfToken, setUnauthorizedHandler } from './api/client';
+import { keys } from './api/keys';
+import { loadSession, login, logout } from './api/session';
+import type { User } from './api/types';
 
 interface SessionValue {
   user: User | null;
@@ -14,22 +17,11 @@ interface SessionValue {
 
 const SessionContext = createContext<SessionValue | null>(null);
 
-async function loadSession(): Promise<User | null> {
-  try {
-    const s = await api<{ user: User; csrfToken: string | null }>('/api/v1/auth/session');
-    setCsrfToken(s.csrfToken);
-    return s.user;
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return null;
-    throw err;
-  }
-}
-
 export function SessionProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const session = useQuery({
-    queryKey: ['session'],
+    queryKey: keys.session,
     queryFn: loadSession,
     staleTime: Number.POSITIVE_INFINITY,
     retry: 1,
@@ -37,7 +29,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     setUnauthorizedHandler(() => {
-      qc.setQueryData(['session'], null);
+      qc.setQueryData(keys.session, null);
       const here = window.location.pathname + window.location.search;
       if (!window.location.pathname.startsWith('/sign-in'))
         navigate(`/sign-in?next=${encodeURIComponent(here)}`, { replace: true });
@@ -46,25 +38,21 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (email: string, password: string) => {
-      const r = await api<{ user: User; csrfToken: string }>('/api/v1/auth/login', {
-        method: 'POST',
-        body: { email, password },
-      });
-      setCsrfToken(r.csrfToken);
+      const user = await login(email, password);
       qc.clear();
-      qc.setQueryData(['session'], r.user);
-      return r.user;
+      qc.setQueryData(keys.session, user);
+      return user;
     },
     [qc],
   );
 
   const signOut = useCallback(async () => {
     try {
-      await api('/api/v1/auth/logout', { method: 'POST' });
+      await logout();
     } finally {
       setCsrfToken(null);
       qc.clear();
-      qc.setQueryData(['session'], null);
+      qc.setQueryData(keys.session, null);
       navigate('/sign-in', { replace: true });
     }
   }, [qc, navigate]);

@@ -1,9 +1,11 @@
 // SLA clocks in the browser: one shared second ticker on the server's time, the queue's countdown badge of
-// a ticket's nearest due target, and the business time a clock has used since the server computed it (from
-// its calendar's hours and holidays in the calendar's zone), so countdowns tick without refetching and a
-// paused clock, or one outside business hours, stands still.
+// a ticket's nearest due target, and the business time a clock has used since the server computed it (the
+// overlap with the open windows the server gives for its calendar), so countdowns tick without refetching
+// and a paused clock, or one outside business hours, stands still.
 import { useSyncExternalStore } from 'react';
-import { type Calendar, type ClockTarget, type SlaClock, serverNow, type TicketSla } from './api';
+import { serverNow } from './api/client';
+import { useOpenWindows } from './api/sla';
+import type { Calendar, ClockTarget, SlaClock, TicketSla } from './api/types';
 import { uiLocale } from './locale';
 
 export const targetLabel: Record<ClockTarget, string> = {
@@ -106,69 +108,56 @@ export function zoneTime(iso: string, zone: string): string {
 
 // ---- business time on a calendar -------------------------------------------------------------------------
 
-const partFormats = new Map<string, Intl.DateTimeFormat>();
-const openCache = new Map<string, boolean>();
+const dayMs = 86_400_000;
 
-function minutesOf(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return h * 60 + m;
+/** The range of open windows asked for a clock: from the start of the UTC month it was computed in (so the
+ * clocks on a page share a few requests) to two days after today, at most the server's 366 days (a clock
+ * computed longer ago than that counts only the last 366 days, long past any due time anyway). */
+function windowRange(computedAt: number, at: number): { from: string; to: string } {
+  const to = Math.floor(at / dayMs) * dayMs + 2 * dayMs;
+  const d = new Date(Math.min(computedAt, at));
+  const from = Math.max(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), to - 366 * dayMs);
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
 }
 
-/** Whether a calendar is open during the minute starting at `ms` (no calendar: 24/7). */
-export function isOpenAt(cal: Calendar | null | undefined, ms: number): boolean {
-  if (!cal) return true;
-  const minute = Math.floor(ms / 60_000);
-  const key = `${cal.id}:${cal.updatedAt}:${minute}`;
-  const cached = openCache.get(key);
-  if (cached !== undefined) return cached;
-  let f = partFormats.get(cal.timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: cal.timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      weekday: 'short',
-      hourCycle: 'h23',
-    });
-    partFormats.set(cal.timeZone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(new Date(minute * 60_000)).map((x) => [x.type, x.value]));
-  const date = `${p.year}-${p.month}-${p.day}`;
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday) + 1;
-  const at = Number(p.hour) * 60 + Number(p.minute);
-  const holiday = cal.holidays.some((h) => (h.yearly ? h.date.slice(5) === date.slice(5) : h.date === date));
-  const open =
-    !holiday &&
-    (cal.alwaysOpen ||
-      cal.hours.some((h) => h.day === weekday && at >= minutesOf(h.start) && at < minutesOf(h.end)));
-  if (openCache.size > 50_000) openCache.clear();
-  openCache.set(key, open);
-  return open;
-}
-
-/** Business milliseconds on a calendar between two instants. */
-export function businessMsBetween(cal: Calendar | null | undefined, from: number, to: number): number {
+/** Milliseconds of [from, to) inside the open windows the server gave (null: no calendar, open 24/7). */
+export function openMsBetween(
+  windows: { start: string; end: string }[] | null,
+  from: number,
+  to: number,
+): number {
   if (to <= from) return 0;
-  if (!cal || (cal.alwaysOpen && cal.holidays.length === 0)) return to - from;
+  if (windows === null) return to - from;
   let sum = 0;
-  for (let m = Math.floor(from / 60_000) * 60_000; m < to; m += 60_000) {
-    if (isOpenAt(cal, m)) sum += Math.min(to, m + 60_000) - Math.max(from, m);
+  for (const w of windows) {
+    const s = Math.max(from, Date.parse(w.start));
+    const e = Math.min(to, Date.parse(w.end));
+    if (e > s) sum += e - s;
   }
   return sum;
 }
 
-/** A clock's business time left now: what the server computed, less what has run since (paused: none). */
-export function businessRemainingSeconds(
-  clock: SlaClock,
-  computedAt: string,
-  cal: Calendar | null | undefined,
+/**
+ * A clock's business time left at `at`: what the server computed, less the business time that has run
+ * since (paused: none). The calendar's open windows come from the server (its zone, hours and holidays);
+ * here they are only overlapped. Undefined while the calendars or the windows load.
+ */
+export function useBusinessRemaining(
+  clock: SlaClock | null,
+  computedAt: string | undefined,
+  calendar: Calendar | null | undefined,
   at: number,
-): number {
-  if (clock.phase !== 'running') return clock.remainingSeconds;
-  return clock.remainingSeconds - Math.floor(businessMsBetween(cal, Date.parse(computedAt), at) / 1000);
+): number | undefined {
+  const running = clock?.phase === 'running' && computedAt !== undefined;
+  const since = computedAt ? Date.parse(computedAt) : at;
+  const range = windowRange(since, at);
+  const windows = useOpenWindows(running && calendar ? calendar.id : null, range.from, range.to);
+  if (!clock) return undefined;
+  if (!running) return clock.remainingSeconds;
+  if (calendar === undefined) return undefined;
+  const open = calendar === null ? null : windows.data?.windows;
+  if (open === undefined) return undefined;
+  return clock.remainingSeconds - Math.floor(openMsBetween(open, since, at) / 1000);
 }
 
 // ---- the queue's badge -----------------------------------------------------------------------------------
@@ -212,12 +201,12 @@ export function SlaCountdown({
 }) {
   const at = useServerNow();
   const clock = nearestClock(sla, at);
+  const calendar = clock ? calendarOf(clock) : undefined;
+  const left = useBusinessRemaining(clock, sla?.computedAt, calendar, at);
   if (!clock || !sla) return <span className="muted small">—</span>;
-  const calendar = calendarOf(clock);
-  if (calendar === undefined) return <span className="muted small">…</span>;
+  if (calendar === undefined || left === undefined) return <span className="muted small">…</span>;
   const u = urgencyOf(clock, at);
   const label = targetLabel[clock.target];
-  const left = businessRemainingSeconds(clock, sla.computedAt, calendar, at);
   const text =
     clock.phase === 'paused'
       ? `Paused · ${formatDuration(clock.remainingSeconds)} left`

@@ -1,10 +1,13 @@
 // One timeline for a ticket: comments, changes and attachments in the order they happened. The API already
 // leaves out what the viewer may not see (internal notes and their history for requesters).
-import { useQuery } from '@tanstack/react-query';
-import { type Attachment, api, type ClockTarget, type Comment, type HistoryEntry } from './api';
+import { useTicketAttachments, useTicketComments, useTicketHistory } from './api/tickets';
+import type { Attachment, ClockTarget, Comment, HistoryEntry } from './api/types';
 import { isStaff, useSession } from './session';
 import { targetLabel } from './sla';
-import { ErrorMessage, formatBytes, Loading, priorityLabel, statusLabel, Time, useDirectory } from './ui';
+import { useDirectory } from './ui/directory';
+import { priorityLabel, statusLabel } from './ui/labels';
+import { ErrorMessage, Loading } from './ui/messages';
+import { formatBytes, Time } from './ui/time';
 
 type Item =
   | { kind: 'comment'; at: string; key: string; comment: Comment }
@@ -40,18 +43,9 @@ function slaEvent(text: string, groupName: (id: number) => string): string {
 }
 
 export function useTicketParts(id: number) {
-  const comments = useQuery({
-    queryKey: ['ticket', id, 'comments'],
-    queryFn: () => api<{ items: Comment[] }>(`/api/v1/tickets/${id}/comments`).then((r) => r.items),
-  });
-  const history = useQuery({
-    queryKey: ['ticket', id, 'history'],
-    queryFn: () => api<{ items: HistoryEntry[] }>(`/api/v1/tickets/${id}/history`).then((r) => r.items),
-  });
-  const attachments = useQuery({
-    queryKey: ['ticket', id, 'attachments'],
-    queryFn: () => api<{ items: Attachment[] }>(`/api/v1/tickets/${id}/attachments`).then((r) => r.items),
-  });
+  const comments = useTicketComments(id);
+  const history = useTicketHistory(id);
+  const attachments = useTicketAttachments(id);
   return { comments, history, attachments };
 }
 

@@ -3,9 +3,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, setCsrfToken } from '../api';
+import { setCsrfToken } from '../api/client';
+import { updateUser } from '../api/directory';
+import { keys } from '../api/keys';
 import { useUser } from '../session';
-import { ErrorMessage, Field, fieldError, useTitle } from '../ui';
+import { Field, fieldError } from '../ui/field';
+import { ErrorMessage } from '../ui/messages';
+import { useTitle } from '../ui/title';
 
 export default function AccountPassword() {
   useTitle('Change password');
@@ -26,14 +30,11 @@ export default function AccountPassword() {
     setBusy(true);
     setError(null);
     try {
-      await api(`/api/v1/users/${user.id}`, {
-        method: 'PATCH',
-        body: { currentPassword: current, password: next, keepApiTokens: keepTokens },
-      });
+      await updateUser(user.id, { currentPassword: current, password: next, keepApiTokens: keepTokens });
       // Every session ended with the change, this one too: sign in again with the new password.
       setCsrfToken(null);
       qc.clear();
-      qc.setQueryData(['session'], null);
+      qc.setQueryData(keys.session, null);
       navigate('/sign-in?password=changed', { replace: true });
     } catch (err) {
       setError(err);

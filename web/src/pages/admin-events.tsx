@@ -1,31 +1,11 @@
 // Failed event deliveries (admins): events that one subscriber (SLA clocks, mail, webhooks, live updates)
 // failed on, being retried or dead-lettered, with the last error and a retry for that subscriber alone.
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, type Page, qs } from '../api';
-import { Empty, ErrorMessage, Loading, Time, useTitle } from '../ui';
-
-interface EventFailure {
-  id: number;
-  eventId: number;
-  eventType: string;
-  subjectType: string;
-  subjectId: string;
-  eventCreatedAt: string;
-  subscriber: string;
-  status: 'retrying' | 'dead_lettered';
-  attempts: number;
-  lastError: string;
-  firstFailedAt: string;
-  lastAttemptAt: string;
-  nextAttemptAt: string | null;
-  deadLetteredAt: string | null;
-}
-interface RetryAnswer {
-  outcome: 'delivered' | 'failed' | 'pending';
-  failure: EventFailure | null;
-}
+import { type RetryAnswer, useEventFailures, useRetryEventFailure } from '../api/event-failures';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 
 /** What each subscriber does for people, so the admin knows what a failure held back. */
 const subscriberLabel: Record<string, string> = {
@@ -43,29 +23,14 @@ const outcomeText: Record<RetryAnswer['outcome'], string> = {
 
 export function EventFailures() {
   useTitle('Event deliveries');
-  const qc = useQueryClient();
   const [status, setStatus] = useState('');
   const [said, setSaid] = useState<string | null>(null);
-  const list = useInfiniteQuery({
-    queryKey: ['event-failures', status],
-    queryFn: ({ pageParam }) =>
-      api<Page<EventFailure>>(`/api/v1/event-failures${qs({ status, limit: 50, cursor: pageParam })}`),
-    initialPageParam: '',
-    getNextPageParam: (p) => p.nextCursor ?? undefined,
-  });
-  const retry = useMutation({
-    mutationFn: (f: EventFailure) =>
-      api<RetryAnswer>(`/api/v1/event-failures/${f.id}/retry`, { method: 'POST' }).then((answer) => ({
-        f,
-        answer,
-      })),
-    onSuccess: ({ f, answer }) => {
-      setSaid(
-        `Event ${f.eventId} to ${subscriberLabel[f.subscriber] ?? f.subscriber}: ${outcomeText[answer.outcome]}.`,
-      );
-      void qc.invalidateQueries({ queryKey: ['event-failures'] });
-    },
-  });
+  const list = useEventFailures(status);
+  const retry = useRetryEventFailure((f, answer) =>
+    setSaid(
+      `Event ${f.eventId} to ${subscriberLabel[f.subscriber] ?? f.subscriber}: ${outcomeText[answer.outcome]}.`,
+    ),
+  );
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="event-failures-title">

@@ -1,46 +1,22 @@
 // Mail administration (admins): the template of each notification (subject, text and optional HTML, with
 // the placeholders the renderer knows; reset to the default), the outbound delivery log and the inbound log,
 // read-only with retry buttons.
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { api, type Page, qs } from '../api';
-import { Empty, ErrorMessage, Field, fieldError, Loading, Time, useTitle } from '../ui';
-
-interface MailTemplate {
-  event: string;
-  subject: string;
-  text: string;
-  html: string | null;
-  isDefault: boolean;
-  updatedAt: string | null;
-}
-interface Delivery {
-  id: number;
-  template: string;
-  ticketId: number | null;
-  to: string;
-  subject: string;
-  status: 'pending' | 'sent' | 'failed' | 'disabled';
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
-interface Inbound {
-  id: number;
-  source: 'smtp' | 'imap';
-  sender: string | null;
-  subject: string | null;
-  sizeBytes: number;
-  status: 'received' | 'processed' | 'rejected';
-  reason: string | null;
-  notes: string[];
-  ticketId: number | null;
-  attempts: number;
-  receivedAt: string;
-}
+import {
+  type MailTemplate,
+  useDeliveryLog,
+  useInboundLog,
+  useMailTemplates,
+  useResetMailTemplate,
+  useRetryDelivery,
+  useRetryInbound,
+  useSaveMailTemplate,
+} from '../api/mail';
+import { Field, fieldError } from '../ui/field';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 
 /** What the renderer fills in (src/mail/templates.ts); values are HTML-escaped in the html part. */
 const placeholders = [
@@ -71,27 +47,15 @@ const eventLabel: Record<string, string> = {
 };
 
 function TemplateEditor({ t }: { t: MailTemplate }) {
-  const qc = useQueryClient();
   const [subject, setSubject] = useState(t.subject);
   const [text, setText] = useState(t.text);
   const [html, setHtml] = useState(t.html ?? '');
   const last = useRef<HTMLInputElement | HTMLTextAreaElement | null>(null);
-  const save = useMutation({
-    mutationFn: () =>
-      api<MailTemplate>(`/api/v1/mail/templates/${t.event}`, {
-        method: 'PUT',
-        body: { subject, text, html: html.trim() ? html : null },
-      }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['mail', 'templates'] }),
-  });
-  const reset = useMutation({
-    mutationFn: () => api<MailTemplate>(`/api/v1/mail/templates/${t.event}`, { method: 'DELETE' }),
-    onSuccess: (d) => {
-      setSubject(d.subject);
-      setText(d.text);
-      setHtml(d.html ?? '');
-      void qc.invalidateQueries({ queryKey: ['mail', 'templates'] });
-    },
+  const save = useSaveMailTemplate(t.event);
+  const reset = useResetMailTemplate(t.event, (d) => {
+    setSubject(d.subject);
+    setText(d.text);
+    setHtml(d.html ?? '');
   });
   const insert = (p: string) => {
     const el = last.current;
@@ -114,7 +78,7 @@ function TemplateEditor({ t }: { t: MailTemplate }) {
       aria-labelledby="template-title"
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate();
+        save.mutate({ subject, text, html: html.trim() ? html : null });
       }}
     >
       <h2 id="template-title" className="flush">
@@ -215,10 +179,7 @@ function TemplateEditor({ t }: { t: MailTemplate }) {
 
 export function MailTemplates() {
   useTitle('Mail templates');
-  const list = useQuery({
-    queryKey: ['mail', 'templates'],
-    queryFn: () => api<{ items: MailTemplate[] }>('/api/v1/mail/templates').then((r) => r.items),
-  });
+  const list = useMailTemplates();
   const [event, setEvent] = useState<string | null>(null);
   if (list.isPending) return <Loading />;
   const items = list.data ?? [];
@@ -250,31 +211,14 @@ export function MailTemplates() {
   );
 }
 
-function useLog<T>(kind: 'deliveries' | 'inbound', status: string) {
-  return useInfiniteQuery({
-    queryKey: ['mail', kind, status],
-    queryFn: ({ pageParam }) =>
-      api<Page<T>>(`/api/v1/mail/${kind}${qs({ status, limit: 50, cursor: pageParam })}`),
-    initialPageParam: '',
-    getNextPageParam: (p) => p.nextCursor ?? undefined,
-  });
-}
-
 export function MailLog() {
   useTitle('Mail log');
-  const qc = useQueryClient();
   const [outStatus, setOutStatus] = useState('');
   const [inStatus, setInStatus] = useState('');
-  const out = useLog<Delivery>('deliveries', outStatus);
-  const inbound = useLog<Inbound>('inbound', inStatus);
-  const retryOut = useMutation({
-    mutationFn: (id: number) => api(`/api/v1/mail/deliveries/${id}/retry`, { method: 'POST' }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['mail', 'deliveries'] }),
-  });
-  const retryIn = useMutation({
-    mutationFn: (id: number) => api(`/api/v1/mail/inbound/${id}/retry`, { method: 'POST' }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['mail', 'inbound'] }),
-  });
+  const out = useDeliveryLog(outStatus);
+  const inbound = useInboundLog(inStatus);
+  const retryOut = useRetryDelivery();
+  const retryIn = useRetryInbound();
   const deliveries = out.data?.pages.flatMap((p) => p.items) ?? [];
   const received = inbound.data?.pages.flatMap((p) => p.items) ?? [];
   return (

@@ -1,17 +1,34 @@
 // Administration: users, groups, categories, the priority matrix, webhooks, and (loaded on demand) SLA
 // calendars, policies, OLAs and the escalation path, mail templates and the mail logs. Admins manage all of it;
 // managers manage categories and read the matrix. Every form keeps its text when a request fails.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
 import { Navigate, NavLink, Route, Routes } from 'react-router-dom';
-import { api, type Category, type Group, type Role, type User } from '../api';
+import {
+  useCategories,
+  useCreateCategory,
+  useCreateGroup,
+  useCreateUser,
+  useGroups,
+  useRenameCategory,
+  useResetUserPassword,
+  useUpdateGroup,
+  useUpdateUser,
+  useUsers,
+} from '../api/directory';
+import { usePriorityMatrix, useSavePriorityMatrix } from '../api/settings';
+import type { Category, Role } from '../api/types';
+import { useCreateWebhook, useDeleteWebhook, useToggleWebhook, useWebhooks } from '../api/webhooks';
 import { useUser } from '../session';
-import { Empty, ErrorMessage, Field, Loading, levelNames, priorityLabel, Time, useTitle } from '../ui';
+import { Field } from '../ui/field';
+import { levelNames, priorityLabel } from '../ui/labels';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 
 // SLA and mail administration load only when opened.
-const Calendars = lazy(() => import('./admin-sla').then((m) => ({ default: m.Calendars })));
-const Policies = lazy(() => import('./admin-sla').then((m) => ({ default: m.Policies })));
-const Olas = lazy(() => import('./admin-sla').then((m) => ({ default: m.Olas })));
+const Calendars = lazy(() => import('./admin-sla/calendars').then((m) => ({ default: m.Calendars })));
+const Policies = lazy(() => import('./admin-sla/policies').then((m) => ({ default: m.Policies })));
+const Olas = lazy(() => import('./admin-sla/olas').then((m) => ({ default: m.Olas })));
 const MailTemplates = lazy(() => import('./admin-mail').then((m) => ({ default: m.MailTemplates })));
 const MailLog = lazy(() => import('./admin-mail').then((m) => ({ default: m.MailLog })));
 const EventFailures = lazy(() => import('./admin-events').then((m) => ({ default: m.EventFailures })));
@@ -20,15 +37,8 @@ const roles: Role[] = ['requester', 'technician', 'manager', 'admin'];
 
 function Users() {
   useTitle('Users');
-  const qc = useQueryClient();
-  const users = useQuery({
-    queryKey: ['users'],
-    queryFn: () => api<{ items: User[] }>('/api/v1/users?limit=500').then((r) => r.items),
-  });
-  const groups = useQuery({
-    queryKey: ['groups'],
-    queryFn: () => api<{ items: Group[] }>('/api/v1/groups').then((r) => r.items),
-  });
+  const users = useUsers();
+  const groups = useGroups();
   const [form, setForm] = useState({
     name: '',
     email: '',
@@ -37,38 +47,20 @@ function Users() {
     groupId: '',
   });
   const [filter, setFilter] = useState('');
-  const create = useMutation({
-    mutationFn: () =>
-      api<User>('/api/v1/users', {
-        method: 'POST',
-        body: {
-          name: form.name,
-          email: form.email,
-          role: form.role,
-          ...(form.password ? { password: form.password } : {}),
-          groupIds: form.groupId ? [Number(form.groupId)] : [],
-        },
-      }),
-    onSuccess: () => {
-      setForm({ name: '', email: '', role: 'requester', password: '', groupId: '' });
-      void qc.invalidateQueries({ queryKey: ['users'] });
-    },
-  });
-  const change = useMutation({
-    mutationFn: ({ id, body }: { id: number; body: Record<string, unknown> }) =>
-      api<User>(`/api/v1/users/${id}`, { method: 'PATCH', body }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['users'] }),
-  });
-  // An admin's reset: the old password, sessions and tokens stop at once; the user is mailed a one-time link.
-  const reset = useMutation({
-    mutationFn: (u: User) =>
-      api<{ expiresAt: string }>(`/api/v1/users/${u.id}/password-reset`, { method: 'POST', body: {} }).then(
-        (r) => ({ user: u, expiresAt: r.expiresAt }),
-      ),
-  });
+  const create = useCreateUser(() =>
+    setForm({ name: '', email: '', role: 'requester', password: '', groupId: '' }),
+  );
+  const change = useUpdateUser();
+  const reset = useResetUserPassword();
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate();
+    create.mutate({
+      name: form.name,
+      email: form.email,
+      role: form.role,
+      ...(form.password ? { password: form.password } : {}),
+      groupIds: form.groupId ? [Number(form.groupId)] : [],
+    });
   };
   const shown = (users.data ?? []).filter(
     (u) => !filter || `${u.name} ${u.email}`.toLowerCase().includes(filter.toLowerCase()),
@@ -195,7 +187,7 @@ function Users() {
                     <select
                       aria-label={`Role of ${u.name}`}
                       value={u.role}
-                      onChange={(e) => change.mutate({ id: u.id, body: { role: e.target.value } })}
+                      onChange={(e) => change.mutate({ id: u.id, body: { role: e.target.value as Role } })}
                     >
                       {roles.map((r) => (
                         <option key={r} value={r}>
@@ -241,30 +233,15 @@ function Users() {
 
 function Groups() {
   useTitle('Groups');
-  const qc = useQueryClient();
-  const groups = useQuery({
-    queryKey: ['groups'],
-    queryFn: () => api<{ items: Group[] }>('/api/v1/groups').then((r) => r.items),
-  });
-  const users = useQuery({
-    queryKey: ['users'],
-    queryFn: () => api<{ items: User[] }>('/api/v1/users?limit=500').then((r) => r.items),
-  });
+  const groups = useGroups();
+  const users = useUsers();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const create = useMutation({
-    mutationFn: () => api<Group>('/api/v1/groups', { method: 'POST', body: { name, description } }),
-    onSuccess: () => {
-      setName('');
-      setDescription('');
-      void qc.invalidateQueries({ queryKey: ['groups'] });
-    },
+  const create = useCreateGroup(() => {
+    setName('');
+    setDescription('');
   });
-  const members = useMutation({
-    mutationFn: ({ id, memberIds }: { id: number; memberIds: number[] }) =>
-      api<Group>(`/api/v1/groups/${id}`, { method: 'PATCH', body: { memberIds } }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['groups'] }),
-  });
+  const members = useUpdateGroup();
   const staff = (users.data ?? []).filter((u) => u.role !== 'requester');
   const nameOf = (id: number) => users.data?.find((u) => u.id === id)?.name ?? `User ${id}`;
   return (
@@ -274,7 +251,7 @@ function Groups() {
         aria-labelledby="new-group-title"
         onSubmit={(e) => {
           e.preventDefault();
-          create.mutate();
+          create.mutate({ name, description });
         }}
       >
         <h2 id="new-group-title">Add a group</h2>
@@ -342,19 +319,15 @@ function Groups() {
 }
 
 function CategoryRow({ c }: { c: Category }) {
-  const qc = useQueryClient();
   const [name, setName] = useState(c.name);
-  const save = useMutation({
-    mutationFn: () => api<Category>(`/api/v1/categories/${c.id}`, { method: 'PATCH', body: { name } }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['categories'] }),
-  });
+  const save = useRenameCategory(c.id);
   return (
     <li>
       <form
         className="inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          save.mutate();
+          save.mutate(name);
         }}
       >
         <label htmlFor={`cat-${c.id}`} className="visually-hidden">
@@ -372,26 +345,16 @@ function CategoryRow({ c }: { c: Category }) {
 
 function Categories() {
   useTitle('Categories');
-  const qc = useQueryClient();
-  const list = useQuery({
-    queryKey: ['categories'],
-    queryFn: () => api<{ items: Category[] }>('/api/v1/categories').then((r) => r.items),
-  });
+  const list = useCategories();
   const [name, setName] = useState('');
-  const create = useMutation({
-    mutationFn: () => api<Category>('/api/v1/categories', { method: 'POST', body: { name } }),
-    onSuccess: () => {
-      setName('');
-      void qc.invalidateQueries({ queryKey: ['categories'] });
-    },
-  });
+  const create = useCreateCategory(() => setName(''));
   return (
     <>
       <form
         className="card form inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          create.mutate();
+          create.mutate({ name });
         }}
       >
         <label htmlFor="new-category">New category</label>
@@ -414,20 +377,12 @@ function Categories() {
 function Matrix() {
   useTitle('Priority matrix');
   const user = useUser();
-  const qc = useQueryClient();
-  const q = useQuery({
-    queryKey: ['matrix'],
-    queryFn: () => api<{ matrix: number[][] }>('/api/v1/settings/priority-matrix').then((r) => r.matrix),
-  });
+  const q = usePriorityMatrix();
   const [m, setM] = useState<number[][] | null>(null);
   useEffect(() => {
     if (q.data) setM(q.data.map((r) => [...r]));
   }, [q.data]);
-  const save = useMutation({
-    mutationFn: () =>
-      api<{ matrix: number[][] }>('/api/v1/settings/priority-matrix', { method: 'PUT', body: { matrix: m } }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['matrix'] }),
-  });
+  const save = useSavePriorityMatrix();
   if (q.isPending || !m) return <Loading />;
   const admin = user.role === 'admin';
   return (
@@ -435,7 +390,7 @@ function Matrix() {
       className="card form"
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate();
+        if (m) save.mutate(m);
       }}
     >
       <p className="muted">
@@ -503,48 +458,24 @@ function Matrix() {
   );
 }
 
-interface Webhook {
-  id: number;
-  url: string;
-  events: string[];
-  active: boolean;
-  createdAt: string;
-}
-
 function Webhooks() {
   useTitle('Webhooks');
-  const qc = useQueryClient();
-  const list = useQuery({
-    queryKey: ['webhooks'],
-    queryFn: () => api<{ items: Webhook[] }>('/api/v1/webhooks?limit=100').then((r) => r.items),
-  });
+  const list = useWebhooks();
   const [url, setUrl] = useState('');
   const [secret, setSecret] = useState<string | null>(null);
-  const create = useMutation({
-    mutationFn: () =>
-      api<Webhook & { secret: string }>('/api/v1/webhooks', { method: 'POST', body: { url } }),
-    onSuccess: (w) => {
-      setUrl('');
-      setSecret(w.secret);
-      void qc.invalidateQueries({ queryKey: ['webhooks'] });
-    },
+  const create = useCreateWebhook((w) => {
+    setUrl('');
+    setSecret(w.secret);
   });
-  const toggle = useMutation({
-    mutationFn: (w: Webhook) =>
-      api(`/api/v1/webhooks/${w.id}`, { method: 'PATCH', body: { active: !w.active } }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['webhooks'] }),
-  });
-  const remove = useMutation({
-    mutationFn: (id: number) => api(`/api/v1/webhooks/${id}`, { method: 'DELETE' }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['webhooks'] }),
-  });
+  const toggle = useToggleWebhook();
+  const remove = useDeleteWebhook();
   return (
     <>
       <form
         className="card form inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          create.mutate();
+          create.mutate(url);
         }}
       >
         <label htmlFor="new-webhook">Endpoint URL</label>

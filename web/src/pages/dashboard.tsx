@@ -1,23 +1,15 @@
 // The manager's dashboard: open tickets by priority, state and group; backlog age; created vs resolved per
 // day over 30 days (uPlot, loaded only here); each technician's load; satisfaction. Refreshes live.
-import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
 import { Link } from 'react-router-dom';
-import { api, type LevelName, type Status } from '../api';
-import { ErrorMessage, Loading, priorityLabel, statusLabel, useTitle } from '../ui';
+import { useDashboard } from '../api/reports';
+import { priorityLabel, statusLabel } from '../ui/labels';
+import { ErrorMessage, Loading } from '../ui/messages';
+import { useTitle } from '../ui/title';
 
 const DailyChart = lazy(() => import('./daily-chart'));
 
-export interface DashboardData {
-  openTotal: number;
-  byPriority: { priority: LevelName; count: number }[];
-  byStatus: { status: Status; count: number }[];
-  byGroup: { groupId: number | null; name: string; count: number }[];
-  backlogAge: { label: string; count: number }[];
-  daily: { day: string; created: number; resolved: number }[];
-  technicians: { userId: number; name: string; open: number }[];
-  satisfaction: { average: number | null; count: number; distribution: { score: number; count: number }[] };
-}
+export type { Dashboard as DashboardData } from '../api/reports';
 
 function Bars({
   title,
@@ -57,11 +49,7 @@ export default function Dashboard() {
   useTitle('Dashboard');
   // Days as the manager lives them: the browser's time zone.
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  const q = useQuery({
-    queryKey: ['dashboard', zone],
-    queryFn: () => api<DashboardData>(`/api/v1/reports/dashboard?timeZone=${encodeURIComponent(zone)}`),
-    refetchInterval: 60_000,
-  });
+  const q = useDashboard(zone);
   if (q.isPending) return <Loading label="Loading the dashboard…" />;
   if (q.error) return <ErrorMessage error={q.error} title="The dashboard could not be loaded." />;
   const d = q.data;

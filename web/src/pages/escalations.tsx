@@ -1,51 +1,34 @@
 // The manager's escalation queue: open escalations, oldest first (manual ones with the technician's reason,
 // automatic ones from the policies' levels), each resolved with a note or handed on to a group.
-import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, type Escalation, qs, type Ticket } from '../api';
+import { useCloseEscalation, useEscalations } from '../api/sla';
+import { useTickets } from '../api/tickets';
+import type { Escalation, Ticket } from '../api/types';
 import { automaticEscalation } from '../timeline';
-import {
-  Empty,
-  ErrorMessage,
-  Field,
-  fieldError,
-  Loading,
-  PriorityBadge,
-  StatusBadge,
-  Time,
-  useDirectory,
-  useTitle,
-} from '../ui';
+import { PriorityBadge, StatusBadge } from '../ui/badges';
+import { useDirectory } from '../ui/directory';
+import { Field, fieldError } from '../ui/field';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 
 const views = {
   open: { label: 'All open', query: { status: 'open' } },
-  manager: { label: 'Open, to the manager', query: { status: 'open', toManager: 'true' } },
+  manager: { label: 'Open, to the manager', query: { status: 'open', toManager: true } },
   resolved: { label: 'Resolved', query: { status: 'resolved' } },
   handed_on: { label: 'Handed on', query: { status: 'handed_on' } },
 } as const;
 type View = keyof typeof views;
 
 function CloseForm({ e, mode, onDone }: { e: Escalation; mode: 'resolve' | 'hand-on'; onDone: () => void }) {
-  const qc = useQueryClient();
   const dir = useDirectory();
   const [note, setNote] = useState('');
   const [groupId, setGroupId] = useState('');
-  const close = useMutation({
-    mutationFn: () =>
-      api<Escalation>(`/api/v1/sla/escalations/${e.id}/${mode}`, {
-        method: 'POST',
-        body: mode === 'resolve' ? { note } : { note, groupId: Number(groupId) },
-      }),
-    onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['escalations'] });
-      void qc.invalidateQueries({ queryKey: ['ticket', e.ticketId] });
-      onDone();
-    },
-  });
+  const close = useCloseEscalation(e.id, e.ticketId, onDone);
   const submit = (ev: FormEvent) => {
     ev.preventDefault();
-    close.mutate();
+    close.mutate(mode === 'resolve' ? { mode, note } : { mode, note, groupId: Number(groupId) });
   };
   return (
     <form
@@ -156,19 +139,9 @@ export default function EscalationsPage() {
   useTitle('Escalations');
   const [params, setParams] = useSearchParams();
   const view = ((params.get('view') ?? 'open') in views ? (params.get('view') ?? 'open') : 'open') as View;
-  const list = useQuery({
-    queryKey: ['escalations', view],
-    queryFn: () =>
-      api<{ items: Escalation[] }>(`/api/v1/sla/escalations${qs(views[view].query)}`).then((r) => r.items),
-  });
+  const list = useEscalations(view, views[view].query);
   const ids = [...new Set((list.data ?? []).map((e) => e.ticketId))];
-  const tickets = useQueries({
-    queries: ids.map((id) => ({
-      queryKey: ['ticket', id],
-      queryFn: () => api<Ticket>(`/api/v1/tickets/${id}`),
-      staleTime: 30_000,
-    })),
-  });
+  const tickets = useTickets(ids, 30_000);
   const ticketOf = (id: number) => tickets[ids.indexOf(id)]?.data;
   const items = view === 'open' || view === 'manager' ? (list.data ?? []) : [...(list.data ?? [])].reverse();
   return (

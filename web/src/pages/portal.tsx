@@ -1,25 +1,34 @@
 // The requester portal: my requests, filing a new one (with attachments), and a request's page — its
 // status and timeline, replying, reopening a resolved request and rating the resolution. Forms keep their
 // text when a request fails.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
-import { api, type Page, type Ticket, uploadFiles } from '../api';
+import { keys } from '../api/keys';
+import {
+  createTicket,
+  uploadFiles,
+  useMyTickets,
+  useRateTicket,
+  useRequesterReply,
+  useTicket,
+  useUpdateTicket,
+} from '../api/tickets';
+import type { Ticket } from '../api/types';
 import { useUser } from '../session';
 import { Timeline } from '../timeline';
-import { Empty, ErrorMessage, Field, Loading, StatusBadge, Time, useDirectory, useTitle } from '../ui';
+import { StatusBadge } from '../ui/badges';
+import { useDirectory } from '../ui/directory';
+import { Field } from '../ui/field';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 
 function MyRequests() {
   useTitle('My requests');
   const user = useUser();
   const [show, setShow] = useState<'open' | 'all'>('open');
-  const list = useQuery({
-    queryKey: ['tickets', 'mine', show],
-    queryFn: () =>
-      api<Page<Ticket>>(
-        `/api/v1/tickets?requesterId=${user.id}&limit=100&sort=-updated${show === 'open' ? '&status=open,resolved' : ''}`,
-      ),
-  });
+  const list = useMyTickets(show, user.id);
   return (
     <div className="page narrow">
       <div className="page-head">
@@ -84,17 +93,14 @@ function NewRequest() {
     try {
       // Files first: the server refuses a file before the request exists, so nothing is filed half-way.
       const uploadIds = await uploadFiles(files);
-      const t = await api<Ticket>('/api/v1/tickets', {
-        method: 'POST',
-        body: {
-          title,
-          description,
-          type: 'request',
-          ...(categoryId ? { categoryId: Number(categoryId) } : {}),
-          ...(uploadIds.length > 0 ? { uploadIds } : {}),
-        },
+      const t = await createTicket({
+        title,
+        description,
+        type: 'request',
+        ...(categoryId ? { categoryId: Number(categoryId) } : {}),
+        ...(uploadIds.length > 0 ? { uploadIds } : {}),
       });
-      void qc.invalidateQueries({ queryKey: ['tickets'] });
+      void qc.invalidateQueries({ queryKey: keys.tickets });
       navigate(`/requests/${t.id}`, { state: { filed: true } });
     } catch (err) {
       // The form keeps everything typed: nothing is lost when the request fails.
@@ -175,20 +181,9 @@ function NewRequest() {
 }
 
 function Rating({ ticket }: { ticket: Ticket }) {
-  const qc = useQueryClient();
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
-  const rate = useMutation({
-    mutationFn: () =>
-      api<Ticket>(`/api/v1/tickets/${ticket.id}/rating`, {
-        method: 'POST',
-        body: { score, comment: comment || undefined },
-      }),
-    onSuccess: (t) => {
-      qc.setQueryData(['ticket', ticket.id], t);
-      void qc.invalidateQueries({ queryKey: ['ticket', ticket.id] });
-    },
-  });
+  const rate = useRateTicket(ticket.id);
   if (ticket.satisfaction !== null) {
     return (
       <p className="rated">
@@ -202,7 +197,7 @@ function Rating({ ticket }: { ticket: Ticket }) {
       className="card form rating"
       onSubmit={(e) => {
         e.preventDefault();
-        if (score > 0) rate.mutate();
+        if (score > 0) rate.mutate({ score, comment: comment || undefined });
       }}
     >
       <fieldset>
@@ -230,36 +225,21 @@ function Rating({ ticket }: { ticket: Ticket }) {
 
 function RequestPage() {
   const id = Number(useParams().id);
-  const qc = useQueryClient();
   const location = useLocation();
   const state = (location.state ?? {}) as { filed?: boolean };
-  const ticket = useQuery({ queryKey: ['ticket', id], queryFn: () => api<Ticket>(`/api/v1/tickets/${id}`) });
+  const ticket = useTicket(id);
   const dir = useDirectory();
   const [reply, setReply] = useState('');
   const [replyFiles, setReplyFiles] = useState<File[]>([]);
   // A new key empties the file input after a reply is sent.
   const [fileInputKey, setFileInputKey] = useState(0);
   useTitle(ticket.data ? ticket.data.title : `Request #${id}`);
-  const refresh = () => qc.invalidateQueries({ queryKey: ['ticket', id] });
-  const send = useMutation({
-    mutationFn: async () => {
-      const uploadIds = await uploadFiles(replyFiles);
-      return api(`/api/v1/tickets/${id}/comments`, {
-        method: 'POST',
-        body: { body: reply, ...(uploadIds.length > 0 ? { uploadIds } : {}) },
-      });
-    },
-    onSuccess: () => {
-      setReply('');
-      setReplyFiles([]);
-      setFileInputKey((k) => k + 1);
-      void refresh();
-    },
+  const send = useRequesterReply(id, () => {
+    setReply('');
+    setReplyFiles([]);
+    setFileInputKey((k) => k + 1);
   });
-  const reopen = useMutation({
-    mutationFn: () => api<Ticket>(`/api/v1/tickets/${id}`, { method: 'PATCH', body: { status: 'new' } }),
-    onSuccess: () => void refresh(),
-  });
+  const reopen = useUpdateTicket(id);
 
   if (ticket.isPending) return <Loading />;
   if (ticket.error) {
@@ -296,7 +276,7 @@ function RequestPage() {
             <strong>We marked this request as resolved.</strong> If it is not fixed, reopen it or reply below.
           </p>
           <ErrorMessage error={reopen.error} title="Could not reopen." />
-          <button type="button" onClick={() => reopen.mutate()} disabled={reopen.isPending}>
+          <button type="button" onClick={() => reopen.mutate({ status: 'new' })} disabled={reopen.isPending}>
             Reopen request
           </button>
         </div>
@@ -309,7 +289,7 @@ function RequestPage() {
           className="card form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (reply.trim()) send.mutate();
+            if (reply.trim()) send.mutate({ body: reply, files: replyFiles });
           }}
         >
           <Field label="Your reply">

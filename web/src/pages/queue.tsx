@@ -2,26 +2,22 @@
 // the URL (so views deep-link and survive reloads); server-side paging with virtualised rows, so thousands
 // of tickets scroll smoothly; each row's nearest SLA clock counting down its business time left (sla.tsx);
 // selection with bulk actions; keyboard moves (j/k, Enter, x, a).
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { api, type Page, type Status, type Ticket } from '../api';
+import { useDeleteView, useSavedViews, useSaveView } from '../api/saved-views';
+import { seedTicket, useBulkUpdateTickets, useTicketQueue } from '../api/tickets';
+import type { LevelName, Status } from '../api/types';
 import { useUser } from '../session';
 import { SlaCountdown } from '../sla';
-import {
-  Empty,
-  ErrorMessage,
-  levelNames,
-  PriorityBadge,
-  priorityLabel,
-  StatusBadge,
-  statusLabel,
-  Time,
-  useDirectory,
-  useShortcuts,
-  useTitle,
-} from '../ui';
+import { PriorityBadge, StatusBadge } from '../ui/badges';
+import { useDirectory } from '../ui/directory';
+import { levelNames, priorityLabel, statusLabel } from '../ui/labels';
+import { Empty, ErrorMessage } from '../ui/messages';
+import { useShortcuts } from '../ui/shortcuts';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 import { rememberQueue } from './queue-state';
 import { useSlaSetup } from './ticket-sla';
 
@@ -59,12 +55,6 @@ const sorts = [
   ['priority', 'Lowest priority'],
 ] as const;
 
-interface SavedView {
-  id: number;
-  name: string;
-  query: string;
-}
-
 const pageSize = 100;
 
 export function apiQuery(params: URLSearchParams): string {
@@ -80,24 +70,10 @@ export function apiQuery(params: URLSearchParams): string {
 }
 
 function SavedViews({ current }: { current: string }) {
-  const qc = useQueryClient();
-  const views = useQuery({
-    queryKey: ['saved-views'],
-    queryFn: () => api<{ items: SavedView[] }>('/api/v1/saved-views').then((r) => r.items),
-  });
+  const views = useSavedViews();
   const [name, setName] = useState('');
-  const save = useMutation({
-    mutationFn: () =>
-      api<SavedView>('/api/v1/saved-views', { method: 'POST', body: { name, query: current } }),
-    onSuccess: () => {
-      setName('');
-      void qc.invalidateQueries({ queryKey: ['saved-views'] });
-    },
-  });
-  const remove = useMutation({
-    mutationFn: (id: number) => api(`/api/v1/saved-views/${id}`, { method: 'DELETE' }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['saved-views'] }),
-  });
+  const save = useSaveView(() => setName(''));
+  const remove = useDeleteView();
   return (
     <section aria-labelledby="saved-views-title" className="saved-views">
       <h2 id="saved-views-title" className="side-title">
@@ -127,7 +103,7 @@ function SavedViews({ current }: { current: string }) {
         className="save-view"
         onSubmit={(e) => {
           e.preventDefault();
-          if (name.trim()) save.mutate();
+          if (name.trim()) save.mutate({ name, query: current });
         }}
       >
         <label htmlFor="save-view-name" className="visually-hidden">
@@ -158,23 +134,14 @@ function BulkBar({
 }) {
   const user = useUser();
   const dir = useDirectory();
-  const qc = useQueryClient();
-  const bulk = useMutation({
-    mutationFn: (changes: Record<string, unknown>) =>
-      api<{ results: { id: number; ok: boolean; error?: { detail: string } }[] }>('/api/v1/tickets/bulk', {
-        method: 'POST',
-        body: { ids, changes },
-      }),
-    onSuccess: (r) => {
-      const failed = r.results.filter((x) => !x.ok);
-      onDone(
-        failed.length === 0
-          ? `Changed ${r.results.length} ticket${r.results.length === 1 ? '' : 's'}.`
-          : `Changed ${r.results.length - failed.length}; ${failed.length} refused: ${failed.map((f) => `#${f.id} ${f.error?.detail ?? ''}`).join('; ')}`,
-        failed.length === 0,
-      );
-      void qc.invalidateQueries({ queryKey: ['tickets'] });
-    },
+  const bulk = useBulkUpdateTickets(ids, (r) => {
+    const failed = r.results.filter((x) => !x.ok);
+    onDone(
+      failed.length === 0
+        ? `Changed ${r.results.length} ticket${r.results.length === 1 ? '' : 's'}.`
+        : `Changed ${r.results.length - failed.length}; ${failed.length} refused: ${failed.map((f) => `#${f.id} ${f.error?.detail ?? ''}`).join('; ')}`,
+      failed.length === 0,
+    );
   });
   return (
     <div className="bulk-bar" role="region" aria-label="Bulk actions">
@@ -186,7 +153,7 @@ function BulkBar({
         <span>Status</span>
         <select
           value=""
-          onChange={(e) => e.target.value && bulk.mutate({ status: e.target.value })}
+          onChange={(e) => e.target.value && bulk.mutate({ status: e.target.value as Status })}
           disabled={bulk.isPending}
         >
           <option value="">Set status…</option>
@@ -201,7 +168,7 @@ function BulkBar({
         <span>Priority</span>
         <select
           value=""
-          onChange={(e) => e.target.value && bulk.mutate({ priority: e.target.value })}
+          onChange={(e) => e.target.value && bulk.mutate({ priority: e.target.value as LevelName })}
           disabled={bulk.isPending}
         >
           <option value="">Set priority…</option>
@@ -250,16 +217,7 @@ export function QueuePage() {
   const heading = queueHeading(queue, params.get('status'));
   useTitle(heading);
 
-  const list = useInfiniteQuery({
-    queryKey: ['tickets', 'queue', query],
-    queryFn: ({ pageParam, signal }) =>
-      api<Page<Ticket>>(
-        `/api/v1/tickets?${query}&limit=${pageSize}${pageParam ? `&cursor=${pageParam}` : ''}`,
-        { signal },
-      ),
-    initialPageParam: '' as string,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
+  const list = useTicketQueue(query, pageSize);
   const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   useEffect(
     () =>
@@ -311,7 +269,7 @@ export function QueuePage() {
   };
   const prefetch = (id: number) => {
     const t = items.find((x) => x.id === id);
-    if (t && !qc.getQueryData(['ticket', id])) qc.setQueryData(['ticket', id], t);
+    if (t) seedTicket(qc, t);
   };
 
   useShortcuts({

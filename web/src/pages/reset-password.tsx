@@ -2,8 +2,11 @@
 // the browser sends to no server; the page takes it out of the address bar and sets the new password with it.
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { ApiError, api } from '../api';
-import { ErrorMessage, Field, fieldError, useTitle } from '../ui';
+import { ApiError } from '../api/client';
+import { resetPassword } from '../api/session';
+import { Field, fieldError } from '../ui/field';
+import { ErrorMessage } from '../ui/messages';
+import { useTitle } from '../ui/title';
 
 function Brand() {
   return (
@@ -38,7 +41,7 @@ export default function ResetPassword() {
     setBusy(true);
     setError(null);
     try {
-      await api('/api/v1/auth/password-reset', { method: 'POST', body: { token, password: next } });
+      await resetPassword({ token, password: next });
       setDone(true);
     } catch (err) {
       setError(err);

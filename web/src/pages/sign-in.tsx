@@ -2,7 +2,8 @@
 import { type FormEvent, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { homeOf, useSession } from '../session';
-import { ErrorMessage, Loading, useTitle } from '../ui';
+import { ErrorMessage, Loading } from '../ui/messages';
+import { useTitle } from '../ui/title';
 
 export function SignInPage() {
   useTitle('Sign in');

@@ -1,46 +1,17 @@
 // SLA compliance for managers: first response and resolution met per policy, group or technician over a
 // period (tickets created in it), and the breaches with their causes. Period and grouping live in the URL.
-import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
-import { api, qs, type SlaPolicy } from '../api';
+import { type SlaReport, type SlaReportQuery, useSlaReport } from '../api/reports';
+import { slaSetupStaleMs, usePolicies } from '../api/sla';
 import { uiLocale } from '../locale';
 import { formatDuration } from '../sla';
-import { Empty, ErrorMessage, Field, fieldError, Loading, useDirectory, useTitle } from '../ui';
+import { useDirectory } from '../ui/directory';
+import { Field, fieldError } from '../ui/field';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { useTitle } from '../ui/title';
 
-interface Compliance {
-  met: number;
-  breached: number;
-  open: number;
-  percent: number | null;
-  averageMarginSeconds: number | null;
-}
-interface Row {
-  key: number | null;
-  name: string;
-  tickets: number;
-  firstResponse: Compliance;
-  resolution: Compliance;
-}
-interface Breach {
-  ticketId: number;
-  title: string;
-  target: string;
-  policyId: number | null;
-  groupId: number | null;
-  assigneeId: number | null;
-  dueAt: string | null;
-  achievedAt: string | null;
-  overdueSeconds: number | null;
-  cause: string;
-}
-interface Report {
-  from: string;
-  to: string;
-  groupBy: string;
-  total: Row;
-  rows: Row[];
-  breaches: Breach[];
-}
+type Row = SlaReport['total'];
+type Compliance = Row['firstResponse'];
 
 const causes: Record<string, string> = {
   unassigned: 'Nobody took it',
@@ -87,16 +58,11 @@ export default function SlaReportPage() {
   const fromIso = new Date(`${from}T00:00:00`).toISOString();
   const toIso = new Date(new Date(`${to}T00:00:00`).getTime() + 86_400_000).toISOString();
   const valid = !Number.isNaN(Date.parse(fromIso)) && !Number.isNaN(Date.parse(toIso));
-  const report = useQuery({
-    queryKey: ['reports', 'sla', from, to, groupBy],
-    queryFn: () => api<Report>(`/api/v1/reports/sla${qs({ from: fromIso, to: toIso, groupBy })}`),
-    enabled: valid,
-  });
-  const policies = useQuery({
-    queryKey: ['sla', 'policies'],
-    queryFn: () => api<{ items: SlaPolicy[] }>('/api/v1/sla/policies').then((r) => r.items),
-    staleTime: 300_000,
-  });
+  const report = useSlaReport(
+    { from: fromIso, to: toIso, groupBy: groupBy as NonNullable<SlaReportQuery['groupBy']> },
+    valid,
+  );
+  const policies = usePolicies(slaSetupStaleMs);
   const policyName = (id: number | null) =>
     id === null ? '—' : (policies.data?.find((p) => p.id === id)?.name ?? `Policy ${id}`);
   const r = report.data;

@@ -2,51 +2,36 @@
 // group's OLA) with its due time in the viewer's time and the calendar's, business time left counting down
 // live, paused, warned and breached states, and the result once achieved; and the technician's manual
 // escalation, with a reason, to the next group on the escalation path or to the manager.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import {
-  api,
-  type Calendar,
-  type Escalation,
-  type Ola,
-  type SlaClock,
-  type SlaPolicy,
-  type Ticket,
-  type TicketSla,
-} from '../api';
+  slaSetupStaleMs,
+  useCalendars,
+  useEscalateTicket,
+  useEscalationPath,
+  useOlas,
+  usePolicies,
+  useTicketEscalations,
+} from '../api/sla';
+import type { Calendar, SlaClock, Ticket, TicketSla } from '../api/types';
 import {
-  businessRemainingSeconds,
   formatDuration,
   formatMinutes,
   localTime,
   targetLabel,
   urgencyOf,
+  useBusinessRemaining,
   useServerNow,
   zoneTime,
 } from '../sla';
-import { ErrorMessage, fieldError, useDirectory } from '../ui';
+import { useDirectory } from '../ui/directory';
+import { fieldError } from '../ui/field';
+import { ErrorMessage } from '../ui/messages';
 
 export function useSlaSetup() {
-  const calendars = useQuery({
-    queryKey: ['sla', 'calendars'],
-    queryFn: () => api<{ items: Calendar[] }>('/api/v1/sla/calendars').then((r) => r.items),
-    staleTime: 300_000,
-  });
-  const policies = useQuery({
-    queryKey: ['sla', 'policies'],
-    queryFn: () => api<{ items: SlaPolicy[] }>('/api/v1/sla/policies').then((r) => r.items),
-    staleTime: 300_000,
-  });
-  const olas = useQuery({
-    queryKey: ['sla', 'olas'],
-    queryFn: () => api<{ items: Ola[] }>('/api/v1/sla/olas').then((r) => r.items),
-    staleTime: 300_000,
-  });
-  const path = useQuery({
-    queryKey: ['sla', 'escalation-path'],
-    queryFn: () => api<{ groupIds: number[] }>('/api/v1/sla/escalation-path').then((r) => r.groupIds),
-    staleTime: 300_000,
-  });
+  const calendars = useCalendars(slaSetupStaleMs);
+  const policies = usePolicies(slaSetupStaleMs);
+  const olas = useOlas(slaSetupStaleMs);
+  const path = useEscalationPath(slaSetupStaleMs);
   const setup = {
     calendars: calendars.data ?? [],
     policies: policies.data ?? [],
@@ -82,7 +67,7 @@ function ClockRow({
   const at = useServerNow();
   const u = urgencyOf(clock, at);
   const name = clock.target === 'ola' ? `OLA · ${groupName}` : targetLabel[clock.target];
-  const left = businessRemainingSeconds(clock, computedAt, calendar, at);
+  const left = useBusinessRemaining(clock, computedAt, calendar, at);
   const phase = { inactive: 'Not running', running: 'Running', paused: 'Paused', achieved: 'Achieved' }[
     clock.phase
   ];
@@ -135,7 +120,11 @@ function ClockRow({
           <p className="sla-line">
             {clock.phase === 'paused' ? 'Paused with ' : 'Business time left: '}
             <span className="sla-countdown" role="timer" aria-live="off">
-              {left >= 0 ? formatDuration(left) : `${formatDuration(left)} overdue`}
+              {left === undefined
+                ? '…'
+                : left >= 0
+                  ? formatDuration(left)
+                  : `${formatDuration(left)} overdue`}
             </span>
             {clock.phase === 'paused' && ' left — the clock stands still while the ticket waits'}
           </p>
@@ -186,7 +175,6 @@ export function SlaPanel({ ticket }: { ticket: Ticket }) {
 const presets = ['Needs L2', 'Needs hardware replacement', 'Needs vendor'];
 
 export function EscalatePanel({ ticket }: { ticket: Ticket }) {
-  const qc = useQueryClient();
   const setup = useSlaSetup();
   const dir = useDirectory();
   const formId = useId();
@@ -197,29 +185,15 @@ export function EscalatePanel({ ticket }: { ticket: Ticket }) {
   const next = setup.path[at + 1] ?? null;
   const [to, setTo] = useState<'group' | 'manager'>('group');
   const target = next === null ? 'manager' : to;
-  const escalations = useQuery({
-    queryKey: ['ticket', ticket.id, 'escalations'],
-    queryFn: () =>
-      api<{ items: Escalation[] }>(`/api/v1/tickets/${ticket.id}/escalations`).then((r) => r.items),
-  });
-  const escalate = useMutation({
-    mutationFn: () => {
-      const reason = [preset, details.trim()].filter(Boolean).join(': ');
-      return api<Escalation>(`/api/v1/tickets/${ticket.id}/escalations`, {
-        method: 'POST',
-        body: { reason, to: target },
-      });
-    },
-    onSuccess: () => {
-      setDetails('');
-      setOpen(false);
-      void qc.invalidateQueries({ queryKey: ['ticket', ticket.id] });
-      void qc.invalidateQueries({ queryKey: ['tickets'] });
-    },
+  const escalations = useTicketEscalations(ticket.id);
+  const escalate = useEscalateTicket(ticket.id, () => {
+    setDetails('');
+    setOpen(false);
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (preset || details.trim()) escalate.mutate();
+    const reason = [preset, details.trim()].filter(Boolean).join(': ');
+    if (preset || details.trim()) escalate.mutate({ reason, to: target });
   };
   const openOnes = (escalations.data ?? []).filter((e) => e.status === 'open');
   const detailsError = fieldError(escalate.error, '/reason');

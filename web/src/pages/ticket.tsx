@@ -1,44 +1,27 @@
 // A ticket's page for staff: the description and one timeline; a composer for public replies and internal
 // notes (with attachments); and the side panel — state, priority, assignment, group, category, watchers,
 // tags; the SLA clocks and manual escalation (ticket-sla.tsx). Keys: a assign to me, c comment, j/k next/previous ticket in the queue, u back to the queue.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { api, type Status, type Ticket, uploadAttachment } from '../api';
+import { useStaffReply, useTicket, useUpdateTicket } from '../api/tickets';
+import type { LevelName, Status } from '../api/types';
 import { useUser } from '../session';
 import { Timeline } from '../timeline';
-import {
-  ErrorMessage,
-  Loading,
-  levelNames,
-  PriorityBadge,
-  priorityLabel,
-  StatusBadge,
-  statusLabel,
-  Time,
-  useDirectory,
-  useShortcuts,
-  useTitle,
-} from '../ui';
+import { PriorityBadge, StatusBadge } from '../ui/badges';
+import { useDirectory } from '../ui/directory';
+import { levelNames, priorityLabel, statusLabel } from '../ui/labels';
+import { ErrorMessage, Loading } from '../ui/messages';
+import { useShortcuts } from '../ui/shortcuts';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 import { neighbour, queueHref } from './queue-state';
 import { EscalatePanel, SlaPanel } from './ticket-sla';
 
-type Changes = Partial<{
-  status: Status;
-  priority: string;
-  assigneeId: number | null;
-  groupId: number | null;
-  categoryId: number | null;
-  tags: string[];
-  watcherIds: number[];
-}>;
-
 export function TicketPage({ id }: { id: number }) {
   const user = useUser();
-  const qc = useQueryClient();
   const navigate = useNavigate();
   const dir = useDirectory();
-  const ticket = useQuery({ queryKey: ['ticket', id], queryFn: () => api<Ticket>(`/api/v1/tickets/${id}`) });
+  const ticket = useTicket(id);
   useTitle(ticket.data ? `#${id} ${ticket.data.title}` : `Ticket #${id}`);
   const composer = useRef<HTMLTextAreaElement>(null);
   const [body, setBody] = useState('');
@@ -47,28 +30,11 @@ export function TicketPage({ id }: { id: number }) {
   const [fileKey, setFileKey] = useState(0);
   const [tagText, setTagText] = useState('');
 
-  const update = useMutation({
-    mutationFn: (changes: Changes) =>
-      api<Ticket>(`/api/v1/tickets/${id}`, { method: 'PATCH', body: changes }),
-    onSuccess: (t) => {
-      qc.setQueryData(['ticket', id], t);
-      void qc.invalidateQueries({ queryKey: ['ticket', id, 'history'] });
-      void qc.invalidateQueries({ queryKey: ['tickets'] });
-    },
-  });
-  const comment = useMutation({
-    mutationFn: async () => {
-      if (body.trim())
-        await api(`/api/v1/tickets/${id}/comments`, { method: 'POST', body: { body, internal } });
-      for (const f of files) await uploadAttachment(id, f);
-    },
-    onSuccess: () => {
-      setBody('');
-      setFiles([]);
-      setFileKey((k) => k + 1);
-      void qc.invalidateQueries({ queryKey: ['ticket', id] });
-      void qc.invalidateQueries({ queryKey: ['tickets'] });
-    },
+  const update = useUpdateTicket(id);
+  const comment = useStaffReply(id, () => {
+    setBody('');
+    setFiles([]);
+    setFileKey((k) => k + 1);
   });
 
   const go = (step: 1 | -1) => {
@@ -99,7 +65,7 @@ export function TicketPage({ id }: { id: number }) {
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    if (body.trim() || files.length) comment.mutate();
+    if (body.trim() || files.length) comment.mutate({ body, internal, files });
   }
 
   return (
@@ -212,7 +178,7 @@ export function TicketPage({ id }: { id: number }) {
             id="f-priority"
             value={t.priority}
             disabled={closed || update.isPending}
-            onChange={(e) => update.mutate({ priority: e.target.value })}
+            onChange={(e) => update.mutate({ priority: e.target.value as LevelName })}
           >
             {levelNames.map((l) => (
               <option key={l} value={l}>

@@ -1,45 +1,21 @@
 // Personal API tokens: create (the token is shown once), list and revoke.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api';
-import { Empty, ErrorMessage, Loading, Time, useTitle } from '../ui';
-
-interface Token {
-  id: number;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+import { useCreateToken, useRevokeToken, useTokens } from '../api/tokens';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { Time } from '../ui/time';
+import { useTitle } from '../ui/title';
 
 export default function Tokens() {
   useTitle('API tokens');
-  const qc = useQueryClient();
-  const list = useQuery({
-    queryKey: ['tokens'],
-    queryFn: () => api<{ items: Token[] }>('/api/v1/tokens').then((r) => r.items),
-  });
+  const list = useTokens();
   const [name, setName] = useState('');
   const [days, setDays] = useState('90');
   const [shown, setShown] = useState<string | null>(null);
-  const create = useMutation({
-    mutationFn: () =>
-      api<Token & { token: string }>('/api/v1/tokens', {
-        method: 'POST',
-        body: { name, expiresInDays: days ? Number(days) : null },
-      }),
-    onSuccess: (t) => {
-      setShown(t.token);
-      setName('');
-      void qc.invalidateQueries({ queryKey: ['tokens'] });
-    },
+  const create = useCreateToken((t) => {
+    setShown(t.token);
+    setName('');
   });
-  const revoke = useMutation({
-    mutationFn: (id: number) => api(`/api/v1/tokens/${id}`, { method: 'DELETE' }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ['tokens'] }),
-  });
+  const revoke = useRevokeToken();
   return (
     <div className="page narrow">
       <h1>API tokens</h1>
@@ -51,7 +27,7 @@ export default function Tokens() {
         className="card form inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          create.mutate();
+          create.mutate({ name, expiresInDays: days ? Number(days) : null });
         }}
       >
         <label htmlFor="token-name">Name</label>

@@ -1,0 +1,56 @@
+// The feedback pieces of the SLA admin forms: a message at the field an API error names, the save / delete
+// row with the outcome of either, and a transient "Saved.".
+import type { ReactNode } from 'react';
+import { fieldError } from '../../ui/field';
+import { ErrorMessage } from '../../ui/messages';
+
+/** A message at the field, for error pointers under a prefix such as "/hours/2". */
+export function At({ error, field }: { error: unknown; field: string }) {
+  const m = fieldError(error, field);
+  return m ? <p className="field-error">{m}</p> : null;
+}
+
+/** The save / delete row under an admin form, with the outcome of either. */
+export function FormActions({
+  noun,
+  existing,
+  save,
+  remove,
+}: {
+  noun: string;
+  existing: { name: string } | null | undefined;
+  save: { isPending: boolean; isSuccess: boolean; error: unknown };
+  remove: { isPending: boolean; error: unknown; mutate: () => void };
+}) {
+  return (
+    <>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {existing ? `Save ${noun}` : `Create ${noun}`}
+        </button>
+        {existing && (
+          <button
+            type="button"
+            className="danger"
+            disabled={remove.isPending}
+            onClick={() => window.confirm(`Delete the ${noun} ${existing.name}?`) && remove.mutate()}
+          >
+            Delete
+          </button>
+        )}
+        <Saved show={save.isSuccess} />
+      </div>
+      <ErrorMessage error={save.error ?? remove.error} title={`The ${noun} was not saved.`} />
+    </>
+  );
+}
+
+export function Saved({ show, children = 'Saved.' }: { show: boolean; children?: ReactNode }) {
+  return show ? (
+    <span role="status" className="ok-text">
+      {children}
+    </span>
+  ) : null;
+}
+
+// ---- calendars -------------------------------------------------------------------------------------------

@@ -1,0 +1,32 @@
+// The directory (users, groups, categories) that turns ids into names: staff see it all; a requester sees
+// a name only for themself ("Support" for the others).
+import { directoryStaleMs, useCategories, useGroups, useUsers } from '../api/directory';
+import { isStaff, useSession } from '../session';
+
+/** Staff see the directory; a requester sees names only for themself ("Support" for the others). */
+export function useDirectory() {
+  const { user } = useSession();
+  const staff = isStaff(user);
+  const users = useUsers(staff, directoryStaleMs);
+  const groups = useGroups(staff, directoryStaleMs);
+  const categories = useCategories(directoryStaleMs);
+  const userMap = new Map((users.data ?? []).map((u) => [u.id, u]));
+  return {
+    users: users.data ?? [],
+    groups: groups.data ?? [],
+    categories: categories.data ?? [],
+    userName(id: number | null | undefined): string {
+      if (id === null || id === undefined) return 'Nobody';
+      if (user && id === user.id) return user.role === 'requester' ? 'You' : `${user.name} (you)`;
+      return userMap.get(id)?.name ?? (staff ? `User ${id}` : 'Support team');
+    },
+    groupName(id: number | null | undefined): string {
+      if (id === null || id === undefined) return 'No group';
+      return (groups.data ?? []).find((g) => g.id === id)?.name ?? `Group ${id}`;
+    },
+    categoryName(id: number | null | undefined): string {
+      if (id === null || id === undefined) return 'None';
+      return (categories.data ?? []).find((c) => c.id === id)?.name ?? `Category ${id}`;
+    },
+  };
+}
