@@ -18,7 +18,8 @@ export function useWebhooks() {
 export function useCreateWebhook(onDone: (w: CreatedWebhook) => void) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (url: string) => unwrap(client.POST('/api/v1/webhooks', { body: { url } })),
+    mutationFn: (input: { url: string; format: Webhook['format'] }) =>
+      unwrap(client.POST('/api/v1/webhooks', { body: input })),
     onSuccess: (w) => {
       onDone(w);
       void qc.invalidateQueries({ queryKey: keys.webhooks });

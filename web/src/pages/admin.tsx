@@ -17,7 +17,13 @@ import {
 } from '../api/directory';
 import { usePriorityMatrix, useSavePriorityMatrix } from '../api/settings';
 import type { Category, Role } from '../api/types';
-import { useCreateWebhook, useDeleteWebhook, useToggleWebhook, useWebhooks } from '../api/webhooks';
+import {
+  useCreateWebhook,
+  useDeleteWebhook,
+  useToggleWebhook,
+  useWebhooks,
+  type Webhook,
+} from '../api/webhooks';
 import { useUser } from '../session';
 import { Field } from '../ui/field';
 import { levelNames, priorityLabel } from '../ui/labels';
@@ -462,6 +468,7 @@ function Webhooks() {
   useTitle('Webhooks');
   const list = useWebhooks();
   const [url, setUrl] = useState('');
+  const [format, setFormat] = useState<Webhook['format']>('opsdesk');
   const [secret, setSecret] = useState<string | null>(null);
   const create = useCreateWebhook((w) => {
     setUrl('');
@@ -475,7 +482,7 @@ function Webhooks() {
         className="card form inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          create.mutate(url);
+          create.mutate({ url, format });
         }}
       >
         <label htmlFor="new-webhook">Endpoint URL</label>
@@ -487,6 +494,15 @@ function Webhooks() {
           value={url}
           onChange={(e) => setUrl(e.target.value)}
         />
+        <label htmlFor="new-webhook-format">Sends</label>
+        <select
+          id="new-webhook-format"
+          value={format}
+          onChange={(e) => setFormat(e.target.value as Webhook['format'])}
+        >
+          <option value="opsdesk">Signed JSON events</option>
+          <option value="chat">Chat messages (Slack, Mattermost, Teams)</option>
+        </select>
         <button type="submit" className="primary" disabled={create.isPending}>
           Add webhook
         </button>
@@ -501,7 +517,7 @@ function Webhooks() {
         <ErrorMessage error={list.error} title="Webhooks could not be loaded." />
       ) : list.data?.length === 0 ? (
         <Empty title="No webhooks yet.">
-          <p>Webhooks send signed ticket events to other systems.</p>
+          <p>Webhooks send signed ticket events to other systems, or messages to a chat channel.</p>
         </Empty>
       ) : (
         <div className="table-wrap">
@@ -510,6 +526,7 @@ function Webhooks() {
             <thead>
               <tr>
                 <th scope="col">URL</th>
+                <th scope="col">Sends</th>
                 <th scope="col">Events</th>
                 <th scope="col">Active</th>
                 <th scope="col">Created</th>
@@ -522,6 +539,7 @@ function Webhooks() {
               {(list.data ?? []).map((w) => (
                 <tr key={w.id}>
                   <td className="break">{w.url}</td>
+                  <td>{w.format === 'chat' ? 'Chat messages' : 'Signed JSON'}</td>
                   <td>{w.events.length ? w.events.join(', ') : 'all'}</td>
                   <td>
                     <input
