@@ -5,7 +5,7 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
-import { chunks as chunksOf } from '../core/db/chunks.js';
+import { chunks as chunksOf } from '../core/db/index.js';
 import type { Database, TicketStatus, TicketType } from '../core/db/index.js';
 import { NotFound } from '../core/errors.js';
 import { alwaysOpenCalendar, type BusinessCalendar } from './business-calendar.js';

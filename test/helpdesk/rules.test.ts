@@ -2,18 +2,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TicketStatus } from '../../src/core/db/index.js';
+import { cleanFilename } from '../../src/helpdesk/attachments.js';
+import { allowedTransitions, parseLevel, ticketStatuses } from '../../src/helpdesk/index.js';
 import {
-  allowedTransitions,
-  canTransition,
   checkPriorityMatrix,
-  cleanFilename,
-  cleanTags,
   computePriority,
   defaultPriorityMatrix,
-  parseLevel,
-  ticketStatuses,
-} from '../../src/helpdesk/index.js';
+} from '../../src/helpdesk/priority-matrix.js';
 import { searchTerms } from '../../src/helpdesk/ticket-search.js';
+import { canTransition } from '../../src/helpdesk/ticket-states.js';
+import { cleanTags } from '../../src/helpdesk/tickets.js';
 
 describe('ticket states', () => {
   it('a closed ticket is final', () => {

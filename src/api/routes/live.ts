@@ -9,7 +9,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { type Actor, isStaff, onAuthenticationsChanged, reauthenticate } from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
-import { detachedFromTransaction } from '../../core/db/transaction-guard.js';
+import { detachedFromTransaction } from '../../core/db/index.js';
 import { RateLimited } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/events.js';
 import { levelName } from '../../helpdesk/index.js';

@@ -8,7 +8,7 @@ import type { Actor } from './actor.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
 import { digest, newSecret } from './secret-tokens.js';
-import { normaliseEmail, toUser, type User } from './users.js';
+import { normaliseEmail, toUser, type User } from './user-records.js';
 
 export const sessionTokenPrefix = 'ods';
 export const apiTokenPrefix = 'odt';

@@ -10,8 +10,11 @@ import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { TransactionGuardDialect } from './transaction-guard.js';
 
+export { chunks } from './chunks.js';
+export type { GroupCommitStats } from './group-commit.js';
 export type { Database } from './schema.js';
 export * from './schema.js';
+export { detachedFromTransaction, TransactionInFlowError } from './transaction-guard.js';
 
 export interface DbCapabilities {
   /** Which full-text engine the search port speaks. */
