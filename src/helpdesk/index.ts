@@ -1,6 +1,7 @@
 // The help desk's face: what other domains and the edges may use — reading and changing tickets, comments,
-// attachments, history, categories, the priority matrix, saved views, and the ticket states. Named, so a new
-// export is a decision; the files behind it are free to change.
+// attachments, history, categories, the priority matrix, saved views, the ticket states, and the commands
+// other domains call in their own transaction (reassignTicket, raisePriority, recordTicketChange). Named, so
+// a new export is a decision; the files behind it are free to change.
 export {
   type Attachment,
   addAttachment,
@@ -13,21 +14,23 @@ export {
 } from './attachments.js';
 export { createCategory, listCategories, updateCategory } from './categories.js';
 export { addComment, type Comment, commentMaxLength, listComments } from './comments.js';
-export { type HistoryItem, listHistory } from './history.js';
+export { type HistoryEntry, type HistoryItem, listHistory, recordTicketChange } from './history.js';
 export { type Level, levelName, parseLevel } from './levels.js';
-export { canTicket } from './policies.js';
+export { canSeeTicket, canTicket } from './policies.js';
 export { getPriorityMatrix, setPriorityMatrix } from './priority-matrix.js';
 export { createSavedView, deleteSavedView, listSavedViews } from './saved-views.js';
-export { allowedTransitions, openStatuses, ticketStatuses } from './ticket-states.js';
+export { describeTicketEvent, type TicketActivity } from './ticket-activity.js';
+export { rateTicket, updateTicket } from './ticket-changes.js';
+export { raisePriority, reassignTicket, type TicketChanges } from './ticket-commands.js';
+export { ticketLimits } from './ticket-input.js';
+export { listTickets, searchCandidateLimit, type TicketFilter, ticketSorts } from './ticket-list.js';
 export {
-  createTicket,
+  audienceIncludes,
+  findVisibleTicket,
   getTicket,
-  listTickets,
-  rateTicket,
-  searchCandidateLimit,
   type Ticket,
-  type TicketFilter,
-  ticketLimits,
-  ticketSorts,
-  updateTicket,
-} from './tickets.js';
+  type TicketAudience,
+  ticketAudience,
+} from './ticket-reads.js';
+export { allowedTransitions, isOpenStatus, openStatuses, ticketStatuses } from './ticket-states.js';
+export { createTicket } from './tickets.js';

@@ -9,9 +9,9 @@ import {
   computePriority,
   defaultPriorityMatrix,
 } from '../../src/helpdesk/priority-matrix.js';
+import { cleanTags } from '../../src/helpdesk/ticket-input.js';
 import { searchTerms } from '../../src/helpdesk/ticket-search.js';
 import { canTransition } from '../../src/helpdesk/ticket-states.js';
-import { cleanTags } from '../../src/helpdesk/tickets.js';
 
 describe('ticket states', () => {
   it('a closed ticket is final', () => {
