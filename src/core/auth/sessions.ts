@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ServiceContext } from '../context.js';
 import { RateLimited, Unauthenticated } from '../errors.js';
-import type { Actor } from './actor.js';
+import { type Actor, actorForUser } from './actor.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
 import { digest, newSecret } from './secret-tokens.js';
@@ -303,15 +303,7 @@ async function readAuthentication(
     .where('user_id', '=', userId)
     .execute();
   return {
-    actor: {
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      role: user.role,
-      groupIds: groups.map((g) => g.group_id),
-      via: how,
-      csrfToken,
-    },
+    actor: actorForUser({ ...user, groupIds: groups.map((g) => g.group_id) }, how, csrfToken),
     expiresAt,
     apiTokenId,
     lastUsedAt,
