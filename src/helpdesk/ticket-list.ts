@@ -56,7 +56,7 @@ const broadWalkLimit = 10_000;
 
 type TicketQuery<O> = SelectQueryBuilder<Database, 'tickets', O>;
 
-/** The visibility rule and the filters of a list, on any query over tickets. */
+/** The visibility rule (canSeeTicket, as SQL) and the filters of a list, on any query over tickets. */
 function applyFilters<O>(
   query: TicketQuery<O>,
   actor: Actor,
