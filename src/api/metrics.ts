@@ -2,7 +2,7 @@
 // latency, the event relay's lag and failed deliveries, and Node's process metrics. One registry per app, so
 // tests and benches do not collide.
 import client from 'prom-client';
-import type { GroupCommitStats } from '../core/db/group-commit.js';
+import type { GroupCommitStats } from '../core/db/index.js';
 import type { RelayStatus } from '../core/event-dead-letters.js';
 
 export class ServiceMetrics {

@@ -1,6 +1,7 @@
 // `opsdesk user create|list` and `opsdesk token create`: account work an administrator does from the
 // host, through the same domain functions as the API (so it is validated and audited the same way).
 import {
+  actorForUser,
   createApiToken,
   createUser,
   listGroups,
@@ -98,15 +99,7 @@ export async function createTokenCommand(options: {
     const user = (await listUsers(ctx, reader, { q: email, limit: 100 })).find((u) => u.email === email);
     if (!user) throw new CommandFailed(`no account with the email ${email}`);
     if (!user.active) throw new CommandFailed(`the account ${email} is deactivated`);
-    const owner = {
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      role: user.role,
-      groupIds: user.groupIds,
-      via: 'system' as const,
-      csrfToken: null,
-    };
+    const owner = actorForUser(user);
     const token = await createApiToken(ctx, owner, {
       name: options.name,
       expiresInDays: options.expiresDays ?? null,

@@ -2,7 +2,7 @@
 // `opsdesk config` does not pay for starting the HTTP stack.
 import fs from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { roles } from '../core/auth/actor.js';
+import { roles } from '../core/auth/index.js';
 
 function packageVersion(): string {
   // src/cli (tsx) and dist/src/cli (built) sit at different depths: walk up to our package.json.

@@ -2,8 +2,7 @@
 // it), retrying or dead-lettered, a retry of one of them, and the relay's health for /metrics.
 
 import { recordAudit } from './audit.js';
-import type { Actor } from './auth/actor.js';
-import { canAccounts } from './auth/policies.js';
+import { type Actor, canAccounts } from './auth/index.js';
 import type { ServiceContext } from './context.js';
 import { Forbidden, NotFound } from './errors.js';
 

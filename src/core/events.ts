@@ -6,8 +6,7 @@
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
-import type { Database, DbCapabilities } from './db/index.js';
-import type { OutboxTable } from './db/schema.js';
+import type { Database, DbCapabilities, OutboxTable } from './db/index.js';
 
 /**
  * Every domain event and its payload. Core knows none of them: each domain declares its own by declaration

@@ -4,7 +4,14 @@
 // through the story (replaySla), so its warnings, breaches and escalations happened at their own moments
 // and a fresh install does not fire a backlog at once. One argon2 hash is shared by every demo account to
 // keep loading fast.
-import { type Actor, createGroup, createUser, hashPassword } from '../core/auth/index.js';
+import {
+  type Actor,
+  actorForUser,
+  createGroup,
+  createUser,
+  hashPassword,
+  isStaff,
+} from '../core/auth/index.js';
 import { ManualClock } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Role } from '../core/db/index.js';
@@ -92,18 +99,6 @@ export async function isFreshInstall(ctx: ServiceContext): Promise<boolean> {
   return other === undefined;
 }
 
-function actorOf(user: { id: number; email: string; name: string; role: Role; groupIds: number[] }): Actor {
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    groupIds: user.groupIds,
-    via: 'system',
-    csrfToken: null,
-  };
-}
-
 export async function loadDemoOrganisation(
   ctx: ServiceContext,
   options: DemoOptions = {},
@@ -147,7 +142,9 @@ export async function loadDemoOrganisation(
   }
 
   const newUser = async (person: DemoPerson, role: Role) =>
-    actorOf(await createUser(demo, null, { email: person.email, name: person.name, role }, { passwordHash }));
+    actorForUser(
+      await createUser(demo, null, { email: person.email, name: person.name, role }, { passwordHash }),
+    );
   const manager = await newUser(demoManager, 'manager');
   const technicians: Actor[] = [];
   for (const t of demoTechnicians) technicians.push(await newUser(t, 'technician'));
@@ -275,7 +272,7 @@ async function runStep(ctx: ServiceContext, step: Step, actor: Actor, refs: Step
         impact: a.impact,
         urgency: a.urgency,
         categoryName: a.category,
-        ...(actor.role === 'requester' ? {} : { requesterId: refs.requesterId(a.requester) }),
+        ...(isStaff(actor) ? { requesterId: refs.requesterId(a.requester) } : {}),
         ...(a.group ? { groupId: refs.groupId(a.group) } : {}),
         ...(a.assignee !== null ? { assigneeId: refs.technicianId(a.assignee) } : {}),
       });

@@ -12,14 +12,10 @@ import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound, TooLarge, UnsupportedMediaType } from '../core/errors.js';
 import { addComment, type Comment } from './comments.js';
+import { recordTicketChange } from './history.js';
 import { canTicket } from './policies.js';
-import {
-  type CreateTicketInput,
-  createTicket,
-  loadVisibleTicket,
-  type Ticket,
-  writeHistory,
-} from './tickets.js';
+import { loadVisibleTicket, type Ticket } from './ticket-reads.js';
+import { type CreateTicketInput, createTicket } from './tickets.js';
 
 export interface Attachment {
   id: number;
@@ -197,7 +193,9 @@ export async function addAttachment(
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await writeHistory(trx, ticketId, actor.id, now, [{ field: 'attachment', from: null, to: filename }]);
+    await recordTicketChange(trx, ticketId, actor.id, now, [
+      { field: 'attachment', from: null, to: filename },
+    ]);
     await trx.updateTable('tickets').set({ updated_at: now }).where('id', '=', ticketId).execute();
     await ctx.events.record(trx, [
       {
@@ -295,7 +293,7 @@ async function attachUploads(
       })),
     )
     .execute();
-  await writeHistory(
+  await recordTicketChange(
     trx,
     ticketId,
     actor.id,

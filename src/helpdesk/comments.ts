@@ -1,16 +1,17 @@
 // Comments on tickets: public replies the requester sees, and internal notes for staff only. A requester's
 // reply revives a pending or resolved ticket, as the help desks users know do.
 
-import type { Insertable } from 'kysely';
-import type { Actor } from '../core/auth/index.js';
+import { type Actor, isStaff } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
-import type { TicketHistoryTable, TicketStatus } from '../core/db/index.js';
+import type { TicketStatus } from '../core/db/index.js';
 import { Conflict, Forbidden, Invalid } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
+import { type HistoryEntry, recordTicketChange } from './history.js';
 import { canTicket } from './policies.js';
+import { loadVisibleTicket } from './ticket-reads.js';
 import { type IndexedWords, indexComment, rememberSearchWords } from './ticket-search.js';
 import { reopenState } from './ticket-states.js';
-import { type InSameTransaction, loadVisibleTicket } from './tickets.js';
+import type { InSameTransaction } from './tickets.js';
 
 export interface Comment {
   id: number;
@@ -58,14 +59,11 @@ export async function addComment(
       .returningAll()
       .executeTakeFirstOrThrow();
     indexed = await indexComment(trx, ctx.caps, row.id, body);
-    const history: Insertable<TicketHistoryTable>[] = [
+    const history: HistoryEntry[] = [
       {
-        ticket_id: ticketId,
-        actor_id: actor.id,
-        at: now,
         field: internal ? 'internal_note' : 'comment',
-        from_value: null,
-        to_value: String(row.id),
+        from: null,
+        to: String(row.id),
         visibility: internal ? 'internal' : 'public',
       },
     ];
@@ -82,19 +80,11 @@ export async function addComment(
     // The requester answered: a ticket waiting on them, or resolved, goes back to work.
     if (
       actor.id === ticket.requester_id &&
-      actor.role === 'requester' &&
+      !isStaff(actor) &&
       (ticket.status === 'pending' || ticket.status === 'resolved')
     ) {
       status = reopenState(ticket);
-      history.push({
-        ticket_id: ticketId,
-        actor_id: actor.id,
-        at: now,
-        field: 'status',
-        from_value: ticket.status,
-        to_value: status,
-        visibility: 'public',
-      });
+      history.push({ field: 'status', from: ticket.status, to: status, visibility: 'public' });
       events.push({
         type: 'ticket.state_changed',
         subjectType: 'ticket',
@@ -112,7 +102,7 @@ export async function addComment(
       })
       .where('id', '=', ticketId)
       .execute();
-    await trx.insertInto('ticket_history').values(history).execute();
+    await recordTicketChange(trx, ticketId, actor.id, now, history);
     await ctx.events.record(trx, events);
     await inSameTransaction?.(trx, row);
     return row;

@@ -1,10 +1,22 @@
-// A ticket's history: who changed which field, when, from what to what. Each entry is public or internal
-// (chosen by its writer, see historyVisibility); the server gives requesters only the public ones.
+// A ticket's history: who changed which field, when, from what to what. Every entry is written here
+// (recordTicketChange, in the caller's transaction — the help desk's own writes and other domains' alike);
+// each is public or internal (chosen by its writer, see historyVisibility), and requesters read only the
+// public ones.
+import type { Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
-import type { HistoryVisibility } from '../core/db/index.js';
-import { canTicket } from './policies.js';
-import { loadVisibleTicket } from './tickets.js';
+import type { Database, HistoryVisibility } from '../core/db/index.js';
+import { canTicket, historyVisibility } from './policies.js';
+import { loadVisibleTicket } from './ticket-reads.js';
+
+/** One change on a ticket's history: the field, and its value before and after. */
+export interface HistoryEntry {
+  field: string;
+  from: string | null;
+  to: string | null;
+  /** Who may see the entry; without it, what its kind calls for (historyVisibility). */
+  visibility?: HistoryVisibility;
+}
 
 export interface HistoryItem {
   id: number;
@@ -15,6 +27,31 @@ export interface HistoryItem {
   from: string | null;
   to: string | null;
   visibility: HistoryVisibility;
+}
+
+/** Record a ticket's changes by one actor (null: the system) at one moment, in the caller's transaction. */
+export async function recordTicketChange(
+  trx: Transaction<Database>,
+  ticketId: number,
+  actorId: number | null,
+  at: number,
+  entries: HistoryEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await trx
+    .insertInto('ticket_history')
+    .values(
+      entries.map((e) => ({
+        ticket_id: ticketId,
+        actor_id: actorId,
+        at,
+        field: e.field,
+        from_value: e.from,
+        to_value: e.to,
+        visibility: e.visibility ?? historyVisibility(e.field),
+      })),
+    )
+    .execute();
 }
 
 export async function listHistory(

@@ -1,11 +1,36 @@
-// The help desk's face: tickets, comments, attachments, history, categories, the priority matrix and states.
-export * from './attachments.js';
-export * from './categories.js';
-export * from './comments.js';
-export * from './history.js';
-export * from './levels.js';
-export * from './policies.js';
-export * from './priority-matrix.js';
-export * from './saved-views.js';
-export * from './ticket-states.js';
-export * from './tickets.js';
+// The help desk's face: what other domains and the edges may use — reading and changing tickets, comments,
+// attachments, history, categories, the priority matrix, saved views, the ticket states, and the commands
+// other domains call in their own transaction (reassignTicket, raisePriority, recordTicketChange). Named, so
+// a new export is a decision; the files behind it are free to change.
+export {
+  type Attachment,
+  addAttachment,
+  addCommentWithFiles,
+  createTicketWithFiles,
+  listAttachments,
+  openAttachment,
+  uploadFile,
+  uploadLimits,
+} from './attachments.js';
+export { createCategory, listCategories, updateCategory } from './categories.js';
+export { addComment, type Comment, commentMaxLength, listComments } from './comments.js';
+export { type HistoryEntry, type HistoryItem, listHistory, recordTicketChange } from './history.js';
+export { type Level, levelName, parseLevel } from './levels.js';
+export { canSeeTicket, canTicket, type TicketAction } from './policies.js';
+export { getPriorityMatrix, setPriorityMatrix } from './priority-matrix.js';
+export { createSavedView, deleteSavedView, listSavedViews } from './saved-views.js';
+export { describeTicketEvent, type TicketActivity } from './ticket-activity.js';
+export { rateTicket, updateTicket } from './ticket-changes.js';
+export { raisePriority, reassignTicket, type TicketChanges } from './ticket-commands.js';
+export { ticketLimits } from './ticket-input.js';
+export { listTickets, searchCandidateLimit, type TicketFilter, ticketSorts } from './ticket-list.js';
+export {
+  audienceIncludes,
+  findVisibleTicket,
+  getTicket,
+  type Ticket,
+  type TicketAudience,
+  ticketAudience,
+} from './ticket-reads.js';
+export { allowedTransitions, isOpenStatus, openStatuses, ticketStatuses } from './ticket-states.js';
+export { createTicket } from './tickets.js';

@@ -1,6 +1,6 @@
 // Who may do what to tickets. Requesters see and act on their own (and watched) tickets and only public
 // comments; technicians work the queue; managers and admins see everything.
-import type { Actor } from '../core/auth/index.js';
+import { type Actor, isStaff } from '../core/auth/index.js';
 import type { HistoryVisibility } from '../core/db/index.js';
 
 export type TicketAction =
@@ -23,17 +23,25 @@ export interface TicketSubject {
   watcher?: boolean;
 }
 
-export function involves(actor: Actor, ticket: TicketSubject): boolean {
+export function involves(actor: Pick<Actor, 'id'>, ticket: TicketSubject): boolean {
   return ticket.requester_id === actor.id || ticket.watcher === true;
 }
 
+/**
+ * Who may see a ticket: staff see every ticket, a requester the ones they filed or watch. The one rule: the
+ * reads, the mail channel (who may reply into a ticket) and the live stream all ask it.
+ */
+export function canSeeTicket(actor: Pick<Actor, 'id' | 'role'>, ticket: TicketSubject): boolean {
+  return isStaff(actor) || involves(actor, ticket);
+}
+
 export function canTicket(actor: Actor, action: TicketAction, ticket?: TicketSubject): boolean {
-  const staff = actor.role !== 'requester';
+  const staff = isStaff(actor);
   switch (action) {
     case 'ticket.read':
     case 'comment.public':
     case 'attachment.add':
-      return staff || (ticket !== undefined && involves(actor, ticket));
+      return ticket === undefined ? staff : canSeeTicket(actor, ticket);
     case 'ticket.close_or_reopen':
       return staff || (ticket !== undefined && ticket.requester_id === actor.id);
     case 'ticket.rate':

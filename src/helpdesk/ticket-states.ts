@@ -41,3 +41,15 @@ export function reopenState(ticket: { assignee_id: number | null; group_id: numb
 export function needsOwner(status: TicketStatus): boolean {
   return status === 'assigned' || status === 'in_progress';
 }
+
+/** States in which a ticket is being worked: handing it to another group puts it back in that group's queue. */
+const workingStatuses: ReadonlySet<TicketStatus> = new Set(['new', 'assigned', 'in_progress']);
+
+/** The state after a ticket is handed to a group with nobody assigned (a pending one stays pending). */
+export function handedOverState(status: TicketStatus): TicketStatus {
+  return workingStatuses.has(status) ? 'assigned' : status;
+}
+
+export function isOpenStatus(status: TicketStatus): boolean {
+  return openStatuses.includes(status);
+}

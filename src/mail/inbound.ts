@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { convert as htmlToText } from 'html-to-text';
 import type { Selectable, Transaction } from 'kysely';
 import { type ParsedMail, simpleParser } from 'mailparser';
-import { type Actor, createUser, normaliseEmail } from '../core/auth/index.js';
+import { type Actor, actorForUser, createUser, isStaff, normaliseEmail } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database, MailInboundStatus, MailInboundTable } from '../core/db/index.js';
 import { Conflict, DomainError, Forbidden, NotFound } from '../core/errors.js';
@@ -17,6 +17,7 @@ import {
   canTicket,
   commentMaxLength,
   createTicket,
+  findVisibleTicket,
   ticketLimits,
 } from '../helpdesk/index.js';
 import { detectAutomated, overSenderLimit } from './auto-replies.js';
@@ -557,12 +558,11 @@ async function identifySender(
       'unverified_sender',
       `the trusted relay's checks failed for ${sender} (${trust.how})`,
     );
-  const mustVerify =
-    ctx.config.mailVerifySenders === 'all' || (user !== undefined && user.role !== 'requester');
+  const mustVerify = ctx.config.mailVerifySenders === 'all' || (user !== undefined && isStaff(user));
   if (mustVerify && !trust.verified)
     throw new Rejection(
       'unverified_sender',
-      `${user && user.role !== 'requester' ? 'staff address' : 'sender'} ${sender} not verified: ${trust.how}`,
+      `${user && isStaff(user) ? 'staff address' : 'sender'} ${sender} not verified: ${trust.how}`,
     );
   if (user) return true;
   if (ctx.config.mailUnknownSenders === 'reject')
@@ -610,15 +610,7 @@ async function senderActor(
     .select('group_id')
     .where('user_id', '=', user.id)
     .execute();
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    groupIds: groups.map((g) => g.group_id),
-    via: 'system',
-    csrfToken: null,
-  };
+  return actorForUser({ ...user, groupIds: groups.map((g) => g.group_id) });
 }
 
 /**
@@ -649,21 +641,9 @@ async function findTicket(
   const ref = ticketRefInSubject(mail.subject);
   if (ref !== null && !candidates.includes(ref)) candidates.push(ref);
   for (const id of candidates) {
-    const t = await ctx.db
-      .selectFrom('tickets')
-      .select(['id', 'status', 'requester_id'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!t) continue;
-    const watcher = await ctx.db
-      .selectFrom('ticket_watchers')
-      .select('user_id')
-      .where('ticket_id', '=', id)
-      .where('user_id', '=', actor.id)
-      .executeTakeFirst();
-    // A reply adds to a ticket only when its sender may comment on it (the help desk's own rule).
-    if (canTicket(actor, 'comment.public', { requester_id: t.requester_id, watcher: watcher !== undefined }))
-      return t;
+    // A reply adds to a ticket only when its sender may see it and comment on it (the help desk's rules).
+    const t = await findVisibleTicket(ctx.db, actor, id);
+    if (t && canTicket(actor, 'comment.public', t)) return t;
   }
   return null;
 }

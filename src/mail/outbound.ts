@@ -6,8 +6,8 @@ import type { Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import { toIso } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
-import { chunks } from '../core/db/chunks.js';
 import type { Database, MailDeliveryStatus, TicketRow } from '../core/db/index.js';
+import { chunks } from '../core/db/index.js';
 import { Forbidden, NotFound } from '../core/errors.js';
 import { type EventType, eventTypes, type StoredEvent } from '../core/events.js';
 import {

@@ -7,9 +7,9 @@ import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { TicketStatus } from '../core/db/index.js';
 import { Forbidden, Invalid } from '../core/errors.js';
+import { openStatuses } from '../helpdesk/index.js';
 
 const dayMs = 86_400_000;
-const openStatuses: TicketStatus[] = ['new', 'assigned', 'in_progress', 'pending'];
 
 /** Backlog age buckets: upper bounds in days (the last is open-ended). */
 export const backlogBuckets = [

@@ -1,2 +1,2 @@
 // Reports' face: the manager dashboard's aggregates (later: SLA compliance, MTTR, uptime, spend).
-export * from './dashboard.js';
+export { type Dashboard, getDashboard } from './dashboard.js';

@@ -6,7 +6,7 @@
 import { systemActor } from '../core/auth/index.js';
 import { ManualClock } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
-import { chunks } from '../core/db/chunks.js';
+import { chunks } from '../core/db/index.js';
 import { EventBus } from '../core/events.js';
 import type { Holiday } from './business-calendar.js';
 import { createCalendar } from './calendars.js';

@@ -7,10 +7,10 @@ import type { Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import { toIso } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
-import type { Database, EscalationStatus, TicketStatus } from '../core/db/index.js';
+import type { Database, EscalationStatus } from '../core/db/index.js';
 import { Conflict, Invalid, NotFound } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
-import { type HistoryEntry, writeHistory } from '../helpdesk/tickets.js';
+import { type HistoryEntry, raisePriority, reassignTicket, recordTicketChange } from '../helpdesk/index.js';
 import { requireSla } from './permissions.js';
 import { getEscalationPath } from './policies.js';
 import {
@@ -30,7 +30,7 @@ type Trx = Transaction<Database>;
 
 const str = (v: number | null) => (v === null ? null : String(v));
 
-/** Hand a ticket to a group: no assignee, and assigned if it was being worked (a pending one stays pending). */
+/** Hand a ticket to a group through the help desk's command, adding what it changed to the caller's lists. */
 async function reassign(
   trx: Trx,
   ticketId: number,
@@ -40,40 +40,9 @@ async function reassign(
   history: HistoryEntry[],
   events: NewEvent[],
 ): Promise<void> {
-  const row = await trx
-    .selectFrom('tickets')
-    .select(['status', 'group_id', 'assignee_id'])
-    .where('id', '=', ticketId)
-    .executeTakeFirstOrThrow();
-  if (row.group_id === groupId && row.assignee_id === null) return;
-  const status: TicketStatus = ['new', 'assigned', 'in_progress'].includes(row.status)
-    ? 'assigned'
-    : row.status;
-  await trx
-    .updateTable('tickets')
-    .set({ group_id: groupId, assignee_id: null, status, updated_at: now })
-    .where('id', '=', ticketId)
-    .execute();
-  const changes: HistoryEntry[] = [];
-  if (row.group_id !== groupId)
-    changes.push({ field: 'group', from: str(row.group_id), to: String(groupId) });
-  if (row.assignee_id !== null) changes.push({ field: 'assignee', from: String(row.assignee_id), to: null });
-  if (status !== row.status) changes.push({ field: 'status', from: row.status, to: status });
-  history.push(...changes);
-  const base = { subjectType: 'ticket', subjectId: ticketId, actorId };
-  events.push({ type: 'ticket.updated', ...base, payload: { changes } });
-  events.push({
-    type: 'ticket.assigned',
-    ...base,
-    payload: {
-      assigneeId: null,
-      groupId,
-      previousAssigneeId: row.assignee_id,
-      previousGroupId: row.group_id,
-    },
-  });
-  if (status !== row.status)
-    events.push({ type: 'ticket.state_changed', ...base, payload: { from: row.status, to: status } });
+  const changes = await reassignTicket(trx, { ticketId, groupId, actorId, now });
+  history.push(...changes.history);
+  events.push(...changes.events);
 }
 
 async function nextLevel(trx: Trx, ticketId: number): Promise<number> {
@@ -222,23 +191,11 @@ async function fire(ctx: ServiceContext, ticketId: number, owed: DueFiring[], no
           toGroupId = a.groupId;
           await reassign(trx, ticketId, a.groupId, null, now, history, events);
         } else if (a.type === 'raise_priority') {
-          const row = await trx
-            .selectFrom('tickets')
-            .select('priority')
-            .where('id', '=', ticketId)
-            .executeTakeFirstOrThrow();
-          if (row.priority < 5) {
-            raised = true;
-            await trx
-              .updateTable('tickets')
-              .set({ priority: row.priority + 1, updated_at: now })
-              .where('id', '=', ticketId)
-              .execute();
-            const change = { field: 'priority', from: String(row.priority), to: String(row.priority + 1) };
-            // The raise says an SLA escalation fired: staff only, like the escalation's own entry.
-            history.push({ ...change, visibility: 'internal' });
-            events.push({ type: 'ticket.updated', ...base, payload: { changes: [change] } });
-          }
+          // The raise says an SLA escalation fired: staff only, like the escalation's own entry.
+          const changes = await raisePriority(trx, { ticketId, actorId: null, now, internal: true });
+          raised ||= changes.raised;
+          history.push(...changes.history);
+          events.push(...changes.events);
         }
       }
       const toManager = notify.includes('manager');
@@ -281,7 +238,7 @@ async function fire(ctx: ServiceContext, ticketId: number, owed: DueFiring[], no
         },
       });
     }
-    await writeHistory(trx, ticketId, null, now, history);
+    await recordTicketChange(trx, ticketId, null, now, history);
     await ctx.events.record(trx, events);
     return count;
   });
@@ -423,7 +380,7 @@ export async function escalateTicket(
       actorId: actor.id,
       payload: { ticketId, level, reason, toGroupId, toManager: input.to === 'manager' },
     });
-    await writeHistory(trx, ticketId, actor.id, now, history);
+    await recordTicketChange(trx, ticketId, actor.id, now, history);
     await ctx.events.record(trx, events);
     return row;
   });
@@ -511,7 +468,7 @@ export async function closeEscalation(
       .returningAll()
       .executeTakeFirstOrThrow();
     history.push({ field: 'escalation', from: null, to: `level ${e.level} ${text}` });
-    await writeHistory(trx, e.ticket_id, actor.id, now, history);
+    await recordTicketChange(trx, e.ticket_id, actor.id, now, history);
     await ctx.events.record(trx, events);
     return row;
   });

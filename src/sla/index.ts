@@ -1,4 +1,4 @@
-// The SLA domain's face: business calendars, policies and OLAs, ticket clocks, escalations, reports, and
+// The SLA domain's face (named exports only): business calendars, policies and OLAs, ticket clocks, escalations, reports, and
 // registerSla — the one call the serve command makes to keep clocks current and run the escalation engine.
 import type { ServiceContext } from '../core/context.js';
 import type { EventType } from '../core/events.js';
@@ -6,14 +6,40 @@ import type { JobScheduler } from '../core/jobs.js';
 import { runEscalationCycle } from './escalations.js';
 import { cachedSlaSetup, refreshTicketClocks } from './ticket-clocks.js';
 
-export * from './business-calendar.js';
-export * from './calendars.js';
+export type { BusinessCalendar } from './business-calendar.js';
+export {
+  type Calendar,
+  createCalendar,
+  deleteCalendar,
+  getCalendar,
+  importCalendarHolidays,
+  listCalendars,
+  updateCalendar,
+} from './calendars.js';
 export { easterSunday, germanPublicHolidays, installDemoSla, replaySla, type SlaReplay } from './demo.js';
-export * from './escalations.js';
+export {
+  closeEscalation,
+  type Escalation,
+  escalateTicket,
+  listEscalations,
+  runEscalationCycle,
+} from './escalations.js';
 export { type OpenWindow, openWindowsMaxRangeMs, openWindowsOf } from './open-windows.js';
-export * from './permissions.js';
-export * from './policies.js';
-export * from './reports.js';
+export { canSla, requireSla, type SlaAction } from './permissions.js';
+export {
+  createPolicy,
+  deletePolicy,
+  getEscalationPath,
+  getPolicy,
+  listOlas,
+  listPolicies,
+  orderPolicies,
+  type SlaPolicy,
+  setEscalationPath,
+  setGroupOla,
+  updatePolicy,
+} from './policies.js';
+export { getSlaReport } from './reports.js';
 export { type ClockPhase, type ClockTarget, type SlaClock, type SlaTarget, slaTargets } from './sla-clock.js';
 export {
   type ClockSummary,

@@ -1,6 +1,6 @@
 // Who may do what with SLAs: admins define calendars, policies and OLAs; staff see clocks and escalate by
 // hand; managers (and admins) work the escalation queue and read the compliance reports.
-import type { Actor } from '../core/auth/index.js';
+import { type Actor, isStaff } from '../core/auth/index.js';
 import { Forbidden } from '../core/errors.js';
 
 export type SlaAction = 'sla.read' | 'sla.manage' | 'escalation.create' | 'escalation.queue' | 'report.read';
@@ -11,7 +11,7 @@ export function canSla(actor: Pick<Actor, 'role'>, action: SlaAction): boolean {
       return actor.role === 'admin';
     case 'sla.read':
     case 'escalation.create':
-      return actor.role !== 'requester';
+      return isStaff(actor);
     case 'escalation.queue':
     case 'report.read':
       return actor.role === 'admin' || actor.role === 'manager';

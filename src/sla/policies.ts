@@ -7,6 +7,7 @@ import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database, TicketStatus, TicketType } from '../core/db/index.js';
 import { Conflict, Invalid, NotFound } from '../core/errors.js';
+import { ticketStatuses } from '../helpdesk/index.js';
 import { markOpenClocksStale } from './calendars.js';
 import { requireSla } from './permissions.js';
 import { type SlaTarget, slaTargets } from './sla-clock.js';
@@ -70,8 +71,6 @@ export const defaultPauseStatuses: Record<SlaTarget, TicketStatus[]> = {
   resolution: ['pending', 'resolved'],
 };
 
-const statuses: readonly TicketStatus[] = ['new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed'];
-
 type PolicyRow = Selectable<Database['sla_policies']>;
 
 function policyOf(row: PolicyRow): SlaPolicy {
@@ -116,7 +115,7 @@ async function checkPolicy(
     }
     const pauseStatuses = [...new Set(t.pauseStatuses ?? defaultPauseStatuses[target])];
     for (const s of pauseStatuses)
-      if (!statuses.includes(s)) throw bad(`/targets/${key}/pauseStatuses`, `unknown state ${s}`);
+      if (!ticketStatuses.includes(s)) throw bad(`/targets/${key}/pauseStatuses`, `unknown state ${s}`);
     targets[target] = { minutes: t.minutes, calendarId, warnPercent, pauseStatuses };
   }
   if (Object.keys(targets).length === 0) throw bad('/targets', 'set at least one target');

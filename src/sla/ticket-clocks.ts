@@ -6,9 +6,10 @@ import { CompiledQuery, type DialectAdapter, type Kysely, type Transaction } fro
 import type { Actor } from '../core/auth/index.js';
 import { defineCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
-import { chunks as chunksOf } from '../core/db/chunks.js';
 import type { Database, TicketStatus, TicketType } from '../core/db/index.js';
+import { chunks as chunksOf } from '../core/db/index.js';
 import { NotFound } from '../core/errors.js';
+import { isOpenStatus, recordTicketChange } from '../helpdesk/index.js';
 import { alwaysOpenCalendar, type BusinessCalendar } from './business-calendar.js';
 import { loadBusinessCalendars } from './calendars.js';
 import { canSla, requireSla } from './permissions.js';
@@ -423,8 +424,6 @@ export function nextCheckAt(
   return next;
 }
 
-const openStatuses: ReadonlySet<TicketStatus> = new Set(['new', 'assigned', 'in_progress', 'pending']);
-
 /** Recompute and store the clocks of these tickets (inside the caller's transaction, if any). */
 export async function refreshTicketClocks(
   db: Db,
@@ -458,7 +457,7 @@ export function clockRow(
 ): ClockRow {
   const fr = d.clocks.find((c) => c.target === 'first_response');
   const res = d.clocks.find((c) => c.target === 'resolution');
-  const open = openStatuses.has(f.status);
+  const open = isOpenStatus(f.status);
   return {
     ticket_id: f.id,
     policy_id: d.policy?.id ?? null,
@@ -664,18 +663,14 @@ export async function setTicketPolicy(
       .set({ pinned_policy_id: policyId })
       .where('ticket_id', '=', ticketId)
       .execute();
-    await trx
-      .insertInto('ticket_history')
-      .values({
-        ticket_id: ticketId,
-        actor_id: actor.id,
-        at: now,
+    await recordTicketChange(trx, ticketId, actor.id, now, [
+      {
         field: 'sla_policy',
-        from_value: null,
-        to_value: policyId === null ? null : String(policyId),
+        from: null,
+        to: policyId === null ? null : String(policyId),
         visibility: 'internal',
-      })
-      .execute();
+      },
+    ]);
     await refreshTicketClocks(trx, [ticketId], now);
   });
   return getTicketSla(ctx, actor, ticketId);

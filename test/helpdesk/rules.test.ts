@@ -1,19 +1,24 @@
 // Pure help desk rules: the state machine, the priority matrix, levels, tags, file names, search terms.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/core/auth/index.js';
 import type { TicketStatus } from '../../src/core/db/index.js';
+import { cleanFilename } from '../../src/helpdesk/attachments.js';
 import {
   allowedTransitions,
-  canTransition,
-  checkPriorityMatrix,
-  cleanFilename,
-  cleanTags,
-  computePriority,
-  defaultPriorityMatrix,
+  canSeeTicket,
+  canTicket,
   parseLevel,
   ticketStatuses,
 } from '../../src/helpdesk/index.js';
+import {
+  checkPriorityMatrix,
+  computePriority,
+  defaultPriorityMatrix,
+} from '../../src/helpdesk/priority-matrix.js';
+import { cleanTags } from '../../src/helpdesk/ticket-input.js';
 import { searchTerms } from '../../src/helpdesk/ticket-search.js';
+import { canTransition, handedOverState } from '../../src/helpdesk/ticket-states.js';
 
 describe('ticket states', () => {
   it('a closed ticket is final', () => {
@@ -126,5 +131,43 @@ describe('levels, tags, file names, search terms', () => {
         for (const term of searchTerms(s)) expect(term).toMatch(/^[\p{L}\p{N}]+$/u);
       }),
     );
+  });
+});
+
+describe('who may see a ticket', () => {
+  const person = (id: number, role: 'admin' | 'manager' | 'technician' | 'requester') => ({
+    ...systemActor(id),
+    role,
+  });
+  const ticket = { requester_id: 10 };
+
+  it('staff see every ticket; a requester their own and the ones they watch', () => {
+    for (const role of ['admin', 'manager', 'technician'] as const)
+      expect(canSeeTicket(person(1, role), ticket)).toBe(true);
+    expect(canSeeTicket(person(10, 'requester'), ticket)).toBe(true);
+    expect(canSeeTicket(person(11, 'requester'), { ...ticket, watcher: true })).toBe(true);
+    expect(canSeeTicket(person(11, 'requester'), ticket)).toBe(false);
+  });
+
+  it('reading, replying and attaching follow the same rule', () => {
+    for (const role of ['technician', 'requester'] as const) {
+      for (const subject of [ticket, { ...ticket, watcher: true }]) {
+        for (const id of [10, 11]) {
+          const actor = person(id, role);
+          for (const action of ['ticket.read', 'comment.public', 'attachment.add'] as const)
+            expect(canTicket(actor, action, subject)).toBe(canSeeTicket(actor, subject));
+        }
+      }
+    }
+  });
+});
+
+describe('handing a ticket to a group', () => {
+  it('a ticket being worked goes back to the queue; pending and resolved ones keep their state', () => {
+    expect(handedOverState('new')).toBe('assigned');
+    expect(handedOverState('in_progress')).toBe('assigned');
+    expect(handedOverState('assigned')).toBe('assigned');
+    expect(handedOverState('pending')).toBe('pending');
+    expect(handedOverState('resolved')).toBe('resolved');
   });
 });

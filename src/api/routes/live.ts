@@ -1,7 +1,7 @@
 // Live updates for the web app: a server-sent event stream of ticket changes. One subscriber on the event
-// bus fans each ticket event out to the connected users allowed to see that ticket — staff see every
-// ticket, a requester only the ones they filed or watch, and never internal notes — with the actor's
-// name and a one-line summary, so a list or ticket page can refresh and say who changed what. Each batch
+// bus fans each ticket event out to the connected users allowed to see that ticket (the help desk's
+// canSeeTicket; never internal notes to requesters) with the actor's name and a one-line summary
+// (describeTicketEvent), so a list or ticket page can refresh and say who changed what. Each batch
 // of events and each heartbeat re-reads every stream's session and role from the database.
 
 import type { ServerResponse } from 'node:http';
@@ -9,10 +9,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { type Actor, isStaff, onAuthenticationsChanged, reauthenticate } from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
-import { detachedFromTransaction } from '../../core/db/transaction-guard.js';
+import { detachedFromTransaction } from '../../core/db/index.js';
 import { RateLimited } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/events.js';
-import { levelName } from '../../helpdesk/index.js';
+import { audienceIncludes, describeTicketEvent, ticketAudience } from '../../helpdesk/index.js';
 import { requireActor } from '../authentication.js';
 import { problemResponses } from '../schemas.js';
 
@@ -29,117 +29,6 @@ interface Client {
   res: ServerResponse;
   token: string | null;
   via: 'cookie' | 'bearer';
-}
-
-interface Change {
-  field: string;
-  from: string | null;
-  to: string | null;
-}
-
-/** What a stream carries for one ticket event. */
-export interface LiveTicketEvent {
-  id: number;
-  type: StoredEvent['type'];
-  ticketId: number;
-  at: string;
-  actor: { id: number; name: string } | null;
-  changes: Change[];
-  summary: string;
-  /** Staff-only events (internal notes) are never sent to requesters. */
-  internal: boolean;
-}
-
-const fieldNames: Record<string, string> = {
-  status: 'status',
-  priority: 'priority',
-  assignee: 'assignee',
-  group: 'group',
-  title: 'title',
-  tags: 'tags',
-  watchers: 'watchers',
-  category: 'category',
-  impact: 'impact',
-  urgency: 'urgency',
-  satisfaction: 'rating',
-};
-
-async function describe(ctx: ServiceContext, event: StoredEvent): Promise<LiveTicketEvent> {
-  const p = event.payload as Record<string, unknown>;
-  const changes: Change[] = Array.isArray(p.changes) ? (p.changes as Change[]) : [];
-  const userIds = new Set<number>();
-  if (event.actorId !== null) userIds.add(event.actorId);
-  for (const c of changes) {
-    if (c.field === 'assignee')
-      for (const v of [c.from, c.to]) if (v !== null && /^\d+$/.test(v)) userIds.add(Number(v));
-  }
-  const groupIds = new Set<number>();
-  for (const c of changes) {
-    if (c.field === 'group')
-      for (const v of [c.from, c.to]) if (v !== null && /^\d+$/.test(v)) groupIds.add(Number(v));
-  }
-  const [users, groups] = await Promise.all([
-    userIds.size
-      ? ctx.db
-          .selectFrom('users')
-          .select(['id', 'name'])
-          .where('id', 'in', [...userIds])
-          .execute()
-      : [],
-    groupIds.size
-      ? ctx.db
-          .selectFrom('groups')
-          .select(['id', 'name'])
-          .where('id', 'in', [...groupIds])
-          .execute()
-      : [],
-  ]);
-  const userName = new Map(users.map((u) => [String(u.id), u.name]));
-  const groupName = new Map(groups.map((g) => [String(g.id), g.name]));
-  const show = (c: Change, v: string | null): string => {
-    if (v === null) return 'none';
-    if (c.field === 'assignee') return userName.get(v) ?? `user ${v}`;
-    if (c.field === 'group') return groupName.get(v) ?? `group ${v}`;
-    if (c.field === 'priority' || c.field === 'impact' || c.field === 'urgency')
-      return /^\d$/.test(v) ? levelName(Number(v)).replace('_', ' ') : v;
-    return v.replace('_', ' ');
-  };
-  const actorName = event.actorId !== null ? (userName.get(String(event.actorId)) ?? 'Someone') : 'opsdesk';
-  const internal = event.type === 'ticket.commented' && p.internal === true;
-  let summary: string;
-  switch (event.type) {
-    case 'ticket.created':
-      summary = `${actorName} filed #${event.subjectId}`;
-      break;
-    case 'ticket.commented':
-      summary = internal
-        ? `${actorName} added an internal note to #${event.subjectId}`
-        : `${actorName} replied on #${event.subjectId}`;
-      break;
-    case 'ticket.updated': {
-      const parts = changes
-        .filter((c) => c.field !== 'description')
-        .map((c) =>
-          c.field === 'title' || c.field === 'watchers'
-            ? `changed the ${fieldNames[c.field] ?? c.field}`
-            : `set ${fieldNames[c.field] ?? c.field} to ${show(c, c.to)}`,
-        );
-      summary = `${actorName} ${parts.length ? parts.join(', ') : 'updated'} on #${event.subjectId}`;
-      break;
-    }
-    default:
-      summary = `${actorName} updated #${event.subjectId}`;
-  }
-  return {
-    id: event.id,
-    type: event.type,
-    ticketId: Number(event.subjectId),
-    at: new Date(event.createdAt).toISOString(),
-    actor: event.actorId !== null ? { id: event.actorId, name: actorName } : null,
-    changes: changes.filter((c) => c.field !== 'description'),
-    summary,
-    internal,
-  };
 }
 
 export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): FastifyPluginAsyncTypebox {
@@ -194,16 +83,14 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
   async function fanOut(event: StoredEvent): Promise<void> {
     if (clients.size === 0 || event.subjectType !== 'ticket') return;
     const ticketId = Number(event.subjectId);
-    const [ticket, watchers, live] = await Promise.all([
-      ctx.db.selectFrom('tickets').select(['requester_id']).where('id', '=', ticketId).executeTakeFirst(),
-      ctx.db.selectFrom('ticket_watchers').select('user_id').where('ticket_id', '=', ticketId).execute(),
-      describe(ctx, event),
+    const [audience, live] = await Promise.all([
+      ticketAudience(ctx.db, ticketId),
+      describeTicketEvent(ctx.db, event),
     ]);
-    if (!ticket) return;
-    const involved = new Set([ticket.requester_id, ...watchers.map((w) => w.user_id)]);
+    if (!audience) return;
     const frame = `id: ${event.id}\nevent: ticket\ndata: ${JSON.stringify(live)}\n\n`;
     for (const c of clients) {
-      if (!isStaff(c.actor) && (live.internal || !involved.has(c.actor.id))) continue;
+      if (!audienceIncludes(audience, c.actor) || (live.internal && !isStaff(c.actor))) continue;
       c.res.write(frame);
     }
   }

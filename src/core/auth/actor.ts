@@ -18,6 +18,26 @@ export function isStaff(actor: Pick<Actor, 'role'>): boolean {
   return actor.role !== 'requester';
 }
 
+/**
+ * The actor for a user account acting outside a request (a mail, the CLI, the demo loader), or for a
+ * request once its credential is checked (`via`, `csrfToken`): the one place an Actor is built from a user.
+ */
+export function actorForUser(
+  user: { id: number; email: string; name: string; role: Role; groupIds: number[] },
+  via: Actor['via'] = 'system',
+  csrfToken: string | null = null,
+): Actor {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    groupIds: [...user.groupIds],
+    via,
+    csrfToken,
+  };
+}
+
 /** The actor for work the service does itself (the demo loader, migrations of data, jobs). */
 export function systemActor(id: number): Actor {
   return { id, email: 'system', name: 'system', role: 'admin', groupIds: [], via: 'system', csrfToken: null };

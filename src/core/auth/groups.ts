@@ -2,7 +2,7 @@
 import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
-import type { Actor } from './actor.js';
+import { type Actor, isStaff } from './actor.js';
 import { canAccounts } from './policies.js';
 import { forgetAuthentications } from './sessions.js';
 
@@ -100,7 +100,7 @@ export async function createGroup(
 async function setMembers(trx: ServiceContext['db'], groupId: number, memberIds: number[]): Promise<void> {
   if (memberIds.length > 0) {
     const users = await trx.selectFrom('users').select(['id', 'role']).where('id', 'in', memberIds).execute();
-    if (users.length !== memberIds.length || users.some((u) => u.role === 'requester')) {
+    if (users.length !== memberIds.length || users.some((u) => !isStaff(u))) {
       throw new Invalid('invalid_reference', 'Group members must be existing staff (not requesters).', [
         { field: '/memberIds', message: 'unknown user or a requester' },
       ]);

@@ -12,7 +12,7 @@ import { hashPassword } from './passwords.js';
 import { canAccounts } from './policies.js';
 import { digest, newSecret } from './secret-tokens.js';
 import { forgetAuthentications } from './sessions.js';
-import { checkPassword } from './users.js';
+import { checkPassword } from './user-records.js';
 
 export const passwordResetPrefix = 'opr';
 

@@ -1,6 +1,6 @@
 // Who may manage accounts, groups, settings and tokens. Plain functions the routes and the route × role
 // test table both read.
-import type { Actor } from './actor.js';
+import { type Actor, isStaff } from './actor.js';
 
 export type AccountAction =
   | 'user.create'
@@ -30,8 +30,8 @@ export function canAccounts(actor: Actor, action: AccountAction, subjectUserId?:
     case 'group.list':
     case 'settings.read':
       // Staff need the directory and the matrix to assign and triage; requesters do not.
-      return actor.role !== 'requester';
+      return isStaff(actor);
     case 'user.read':
-      return actor.role !== 'requester' || actor.id === subjectUserId;
+      return isStaff(actor) || actor.id === subjectUserId;
   }
 }

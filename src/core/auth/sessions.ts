@@ -5,11 +5,11 @@ import { sql } from 'kysely';
 import { defineLocalCache } from '../cache-versions.js';
 import type { ServiceContext } from '../context.js';
 import { RateLimited, Unauthenticated } from '../errors.js';
-import type { Actor } from './actor.js';
+import { type Actor, actorForUser } from './actor.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
 import { digest, newSecret } from './secret-tokens.js';
-import { normaliseEmail, toUser, type User } from './users.js';
+import { normaliseEmail, toUser, type User } from './user-records.js';
 
 export const sessionTokenPrefix = 'ods';
 export const apiTokenPrefix = 'odt';
@@ -307,15 +307,7 @@ async function readAuthentication(
     .where('user_id', '=', userId)
     .execute();
   return {
-    actor: {
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      role: user.role,
-      groupIds: groups.map((g) => g.group_id),
-      via: how,
-      csrfToken,
-    },
+    actor: actorForUser({ ...user, groupIds: groups.map((g) => g.group_id) }, how, csrfToken),
     expiresAt,
     apiTokenId,
     lastUsedAt,

@@ -2,26 +2,16 @@
 import { randomBytes } from 'node:crypto';
 import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
-import type { Role, UserRow } from '../db/index.js';
+import type { Role } from '../db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors.js';
 import { indexName } from '../search-names.js';
 import type { Actor } from './actor.js';
 import { roles } from './actor.js';
 import { endAccountAccess } from './password-resets.js';
-import { hashPassword, passwordRules, verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 import { canAccounts } from './policies.js';
 import { countFailedPassword, forgetAuthentications } from './sessions.js';
-
-export interface User {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  active: boolean;
-  groupIds: number[];
-  createdAt: number;
-  updatedAt: number;
-}
+import { checkPassword, normaliseEmail, toUser, type User } from './user-records.js';
 
 export interface CreateUserInput {
   email: string;
@@ -29,41 +19,6 @@ export interface CreateUserInput {
   role: Role;
   password?: string | null;
   groupIds?: number[];
-}
-
-const emailPattern = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]{1,253}\.[^\s@<>()[\]\\,;:".]{2,63}$/;
-
-export function normaliseEmail(email: string): string {
-  const e = email.trim().toLowerCase();
-  if (!emailPattern.test(e) || e.length > 254) {
-    throw new Invalid('invalid_email', 'The email address is not valid.', [
-      { field: '/email', message: 'must be an email address' },
-    ]);
-  }
-  return e;
-}
-
-export function checkPassword(password: string, field = '/password'): void {
-  if (password.length < passwordRules.minLength || password.length > passwordRules.maxLength) {
-    throw new Invalid(
-      'weak_password',
-      `A password needs ${passwordRules.minLength} to ${passwordRules.maxLength} characters.`,
-      [{ field, message: `must be ${passwordRules.minLength}–${passwordRules.maxLength} characters` }],
-    );
-  }
-}
-
-export function toUser(row: UserRow, groupIds: number[]): User {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    active: row.active === 1,
-    groupIds,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }
 
 async function groupIdsOf(ctx: ServiceContext, userIds: number[]): Promise<Map<number, number[]>> {

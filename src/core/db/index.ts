@@ -11,6 +11,7 @@ import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { TransactionGuardDialect } from './transaction-guard.js';
 
+export { chunks } from './chunks.js';
 export {
   type AddedWords,
   type DocumentIndex,
@@ -20,8 +21,10 @@ export {
   type TextQuery,
   type WordList,
 } from './full-text.js';
+export type { GroupCommitStats } from './group-commit.js';
 export type { Database } from './schema.js';
 export * from './schema.js';
+export { detachedFromTransaction, TransactionInFlowError } from './transaction-guard.js';
 
 export interface DbCapabilities {
   /** The full-text search port (full-text.ts): what domains search and index through. */

@@ -1,0 +1,51 @@
+// A user account as the other parts see it, and the rules for its email and password: shared by account
+// management (users.ts), sign-in (sessions.ts) and resets (password-resets.ts), so none of them imports another.
+import type { Role, UserRow } from '../db/index.js';
+import { Invalid } from '../errors.js';
+import { passwordRules } from './passwords.js';
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  groupIds: number[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+const emailPattern = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]{1,253}\.[^\s@<>()[\]\\,;:".]{2,63}$/;
+
+export function normaliseEmail(email: string): string {
+  const e = email.trim().toLowerCase();
+  if (!emailPattern.test(e) || e.length > 254) {
+    throw new Invalid('invalid_email', 'The email address is not valid.', [
+      { field: '/email', message: 'must be an email address' },
+    ]);
+  }
+  return e;
+}
+
+export function checkPassword(password: string, field = '/password'): void {
+  if (password.length < passwordRules.minLength || password.length > passwordRules.maxLength) {
+    throw new Invalid(
+      'weak_password',
+      `A password needs ${passwordRules.minLength} to ${passwordRules.maxLength} characters.`,
+      [{ field, message: `must be ${passwordRules.minLength}–${passwordRules.maxLength} characters` }],
+    );
+  }
+}
+
+export function toUser(row: UserRow, groupIds: number[]): User {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    active: row.active === 1,
+    groupIds,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
