@@ -6,6 +6,7 @@ import type { Database, TicketRow, TicketStatus, TicketType } from '../core/db/i
 import { NotFound } from '../core/errors.js';
 import { type Level, levelName } from './levels.js';
 import { canSeeTicket } from './policies.js';
+import type { TicketEventView } from './ticket-events.js';
 
 export interface Ticket {
   id: number;
@@ -87,7 +88,7 @@ export async function withDetails(db: Db, rows: TicketRow[]): Promise<Ticket[]> 
 }
 
 /** What events carry of a ticket: enough for a webhook consumer, nothing internal. */
-export function ticketEventView(t: Ticket): Record<string, unknown> {
+export function ticketEventView(t: Ticket): TicketEventView {
   return {
     id: t.id,
     title: t.title,

@@ -376,7 +376,7 @@ async function planMail(trx: Trx, event: StoredEvent, ticket: TicketRow): Promis
     default: {
       const type = event.type as string;
       values['sla.target'] = String(p.target ?? '');
-      values['sla.dueAt'] = typeof p.dueAt === 'number' ? (toIso(p.dueAt) ?? '') : String(p.dueAt ?? '');
+      values['sla.dueAt'] = String(p.dueAt ?? '');
       values['escalation.level'] = String(p.level ?? '');
       values['escalation.reason'] = String(p.reason ?? '');
       if (type === 'ticket.ola_warning' || type === 'ticket.ola_breached') {

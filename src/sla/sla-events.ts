@@ -3,11 +3,8 @@
 import type { EscalationAction } from './policies.js';
 import type { SlaTarget } from './sla-clock.js';
 
-/**
- * When a target was due: ISO 8601, as the engine records it. Epoch milliseconds are accepted too, as mail
- * reads either and test/mail/outbound.test.ts records them; narrow to string once that test records ISO text.
- */
-export type DueAt = string | number | null;
+/** When a target was due, ISO 8601 (null: the clock has no due time). */
+export type DueAt = string | null;
 
 /** A warning or breach of one of the ticket's SLA targets. */
 export interface SlaTargetEvent {

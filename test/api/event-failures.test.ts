@@ -4,15 +4,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewEvent } from '../../src/core/events.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
+import { ticketCreatedEvent } from '../support/events.js';
 import { type Session, userSession } from '../support/http.js';
 
-const created = (subjectId: number): NewEvent => ({
-  type: 'ticket.created',
-  subjectType: 'ticket',
-  subjectId,
-  actorId: null,
-  payload: { ticket: { id: subjectId } },
-});
+const created = ticketCreatedEvent;
 
 /** The value of one sample line, e.g. `opsdesk_event_dead_letters{subscriber="x"} 3`. */
 function sample(text: string, line: string): number {

@@ -4,14 +4,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventBus, type NewEvent, type StoredEvent } from '../../src/core/events.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
+import { ticketCreatedEvent } from '../support/events.js';
 
-const created = (subjectId: number): NewEvent => ({
-  type: 'ticket.created',
-  subjectType: 'ticket',
-  subjectId,
-  actorId: null,
-  payload: { ticket: { id: subjectId } },
-});
+const created = ticketCreatedEvent;
 
 describe.each(dialects)('event outbox on %s', (dialect) => {
   let t: TestContext;

@@ -72,7 +72,7 @@ describe.each(dialects)('outbound fan-out on %s', (dialect) => {
           subjectType: 'ticket',
           subjectId: ticketId,
           actorId: null,
-          payload: { ticketId, target: 'resolution', dueAt: Date.parse('2026-03-02T12:00:00Z') },
+          payload: { ticketId, target: 'resolution', dueAt: '2026-03-02T12:00:00.000Z' },
         },
         {
           type: 'ticket.escalated',

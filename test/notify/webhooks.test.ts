@@ -346,7 +346,7 @@ describe.each(dialects)('outgoing webhooks on %s', (dialect) => {
         subjectType: event.subject_type,
         subjectId: event.subject_id,
         actorId: event.actor_id,
-        payload: {},
+        payload: JSON.parse(event.payload),
         createdAt: event.created_at,
       };
       await fanOutEvent(trx, t.clock.now(), stored);
