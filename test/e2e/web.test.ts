@@ -291,6 +291,12 @@ describe('web app in Chromium', () => {
       path: '/admin/matrix',
       ready: (p) => p.getByRole('button', { name: 'Save matrix' }).waitFor(),
     },
+    {
+      name: 'admin-webhooks',
+      who: 'admin',
+      path: '/admin/webhooks',
+      ready: (p) => p.getByLabel('Sends').waitFor(),
+    },
   ];
 
   it('every main page works at desktop and phone width, without serious accessibility violations', async () => {
