@@ -1,9 +1,10 @@
 // The service's own Prometheus metrics: requests by route and status, request latency, database query
-// latency, the event relay's lag and failed deliveries, and Node's process metrics. One registry per app, so
-// tests and benches do not collide.
+// latency, the event relay's lag and failed deliveries, delivery attempts by channel and reason, and Node's
+// process metrics. One registry per app, so tests and benches do not collide.
 import client from 'prom-client';
 import type { GroupCommitStats } from '../core/db/index.js';
 import type { RelayStatus } from '../core/event-dead-letters.js';
+import type { DeliveryAttempt } from '../notify/index.js';
 
 export class ServiceMetrics {
   readonly registry = new client.Registry();
@@ -28,9 +29,21 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly deliveryAttempts = new client.Counter({
+    name: 'opsdesk_delivery_attempts_total',
+    help: 'Delivery attempts (mail, webhook, chat) by channel, the state they left the delivery in, and the failure reason',
+    labelNames: ['channel', 'state', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) client.collectDefaultMetrics({ register: this.registry, prefix: 'opsdesk_' });
   }
+
+  /** Count one delivery attempt (the delivery worker's observer; reason "" when delivered). */
+  readonly observeDelivery = (a: DeliveryAttempt): void => {
+    this.deliveryAttempts.inc({ channel: a.channel, state: a.state, reason: a.reason ?? '' });
+  };
 
   /** SQLite's group commit: COMMITs, and the transactions they carried (read when scraped). */
   watchCommits(stats: GroupCommitStats): void {

@@ -14,7 +14,7 @@ import { openContext, registerEvents } from '../core/runtime.js';
 import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/index.js';
 import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
 import { registerMail } from '../mail/index.js';
-import { registerNotify } from '../notify/index.js';
+import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
 import { registerSla } from '../sla/index.js';
 import { note } from './command-context.js';
 import { demoSignIns } from './database-commands.js';
@@ -23,9 +23,14 @@ import { demoSignIns } from './database-commands.js';
  * Every domain's subscribers and periodic jobs, in one list (the live stream subscribes as the app is built).
  * The order is the order of subscription: the relay hands each event to subscribers in this order.
  */
-export function registerDomains(ctx: ServiceContext, jobs: JobScheduler): void {
+export function registerDomains(
+  ctx: ServiceContext,
+  jobs: JobScheduler,
+  observe: { onDeliveryAttempt?: (attempt: DeliveryAttempt) => void } = {},
+): void {
   registerEvents(ctx, jobs); // core: the outbox relay
-  registerNotify(ctx, jobs, { jitter: Math.random }); // webhook and chat fan-out; the delivery worker of every channel
+  // webhook and chat fan-out; the delivery worker of every channel
+  registerNotify(ctx, jobs, { jitter: Math.random, onAttempt: observe.onDeliveryAttempt });
   registerSla(ctx, jobs); // SLA clocks kept current, and the escalation engine every 30 s
   registerMail(ctx, jobs); // mail fan-out onto the pipeline; stored inbound mail retried
 }
@@ -59,7 +64,7 @@ export async function serveCommand(): Promise<void> {
 
     app = await buildApp(ctx, { metrics, logger: { level: config.logLevel } });
     jobs = new JobScheduler(log);
-    registerDomains(ctx, jobs);
+    registerDomains(ctx, jobs, { onDeliveryAttempt: metrics.observeDelivery });
     stopMail = await startMailChannel(ctx, jobs); // mail's listeners: SMTP in, the IMAP poller
     jobs.start();
     await app.listen({ host: config.host, port: config.port });

@@ -3,7 +3,7 @@
 // pending again after backoff with jitter, failed (refused for good) or dead (attempts spent). An object made
 // by a domain's register function and carried in the context (ctx.deliveries), not module-level state.
 import type { ServiceContext } from '../core/context.js';
-import type { DeliveryChannelName } from '../core/db/index.js';
+import type { DeliveryChannelName, DeliveryState } from '../core/db/index.js';
 import type { DeliveryQueue } from '../core/jobs.js';
 import { type AttemptOutcome, type DeliveryChannel, nextState, type OutgoingDelivery } from './channel.js';
 
@@ -24,9 +24,19 @@ export interface DeliverOptions {
   maxPerPass?: number;
 }
 
+/** One attempt as an observer sees it: the channel, the state it left the delivery in, and why it failed. */
+export interface DeliveryAttempt {
+  channel: DeliveryChannelName;
+  state: DeliveryState;
+  /** The channel's stable failure reason (http_5xx, timeout, smtp_4xx, …); null when delivered. */
+  reason: string | null;
+}
+
 export interface DeliveryWorkerOptions {
   /** 0 ≤ random < 1, spreading retries (channel.ts nextState); without it retries come exactly on time. */
   jitter?: () => number;
+  /** Told of every attempt once its outcome is written (the entry point counts them as a metric). */
+  onAttempt?: (attempt: DeliveryAttempt) => void;
 }
 
 interface Claim {
@@ -42,6 +52,7 @@ export class DeliveryWorker implements DeliveryQueue {
   private nudged = false;
   private closed = false;
   private readonly jitter: () => number;
+  private readonly onAttempt: (attempt: DeliveryAttempt) => void;
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -50,6 +61,7 @@ export class DeliveryWorker implements DeliveryQueue {
   ) {
     for (const c of channels) this.channels.set(c.name, c);
     this.jitter = options.jitter ?? (() => 0);
+    this.onAttempt = options.onAttempt ?? (() => {});
   }
 
   channel(name: DeliveryChannelName): DeliveryChannel | undefined {
@@ -225,6 +237,11 @@ export class DeliveryWorker implements DeliveryQueue {
       .where('id', '=', d.id)
       .where('lease_until', '=', claim.leaseUntil)
       .execute();
+    this.onAttempt({
+      channel: channel.name,
+      state: next.state,
+      reason: outcome.kind === 'delivered' ? null : outcome.reason,
+    });
     const log = { deliveryId: d.id, channel: channel.name, attempts: d.attempt };
     if (outcome.kind === 'delivered') ctx.log.debug({ ...log, statusCode: outcome.statusCode }, 'delivered');
     else

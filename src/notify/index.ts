@@ -38,6 +38,7 @@ export {
 export { deliveryWorker } from './delivery-pipeline.js';
 export {
   type DeliverOptions,
+  type DeliveryAttempt,
   type DeliveryPassResult,
   DeliveryWorker,
   type DeliveryWorkerOptions,
