@@ -7,9 +7,12 @@ import { mailChannel } from './channels/mail.js';
 import { webhookChannel } from './channels/webhook.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
 
-/** The context's delivery worker, made (with these options) if it has none yet. */
+/** The context's delivery worker, made if it has none yet; the options apply either way. */
 export function deliveryWorker(ctx: ServiceContext, options: DeliveryWorkerOptions = {}): DeliveryWorker {
-  if (ctx.deliveries instanceof DeliveryWorker) return ctx.deliveries;
+  if (ctx.deliveries instanceof DeliveryWorker) {
+    ctx.deliveries.configure(options);
+    return ctx.deliveries;
+  }
   const worker = new DeliveryWorker(ctx, [mailChannel(ctx), webhookChannel(ctx), chatChannel(ctx)], options);
   ctx.deliveries = worker;
   return worker;

@@ -51,8 +51,8 @@ export class DeliveryWorker implements DeliveryQueue {
   private running: Promise<DeliveryPassResult> | null = null;
   private nudged = false;
   private closed = false;
-  private readonly jitter: () => number;
-  private readonly onAttempt: (attempt: DeliveryAttempt) => void;
+  private jitter: () => number = () => 0;
+  private onAttempt: (attempt: DeliveryAttempt) => void = () => {};
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -60,8 +60,13 @@ export class DeliveryWorker implements DeliveryQueue {
     options: DeliveryWorkerOptions = {},
   ) {
     for (const c of channels) this.channels.set(c.name, c);
-    this.jitter = options.jitter ?? (() => 0);
-    this.onAttempt = options.onAttempt ?? (() => {});
+    this.configure(options);
+  }
+
+  /** Set what the options give (whoever made the worker first, the entry point's jitter and observer apply). */
+  configure(options: DeliveryWorkerOptions): void {
+    if (options.jitter) this.jitter = options.jitter;
+    if (options.onAttempt) this.onAttempt = options.onAttempt;
   }
 
   channel(name: DeliveryChannelName): DeliveryChannel | undefined {

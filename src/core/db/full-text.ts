@@ -167,6 +167,13 @@ function asciiWords(text: string): string[] | null {
 // Each word list has a band of rowids in the scratch tokenizer table, so one batch can fill several lists.
 const band = 2 ** 40;
 
+/** The newest matching ids, the same SQL over either engine's match. */
+async function newestMatching(db: Db, m: Match, limit: number): Promise<number[]> {
+  const rows = await sql<{ id: number }>`SELECT ${m.id} AS id FROM ${m.from} WHERE ${m.where}
+    ORDER BY ${m.id} DESC LIMIT ${limit}`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
 /**
  * SQLite FTS5. A word list takes its words from FTS5's own tokenizer — the indexes' 'porter unicode61' — on
  * a scratch table in the connection's temp schema: a transaction puts its texts there (in its list's band of
@@ -274,11 +281,8 @@ export class Fts5Search implements FullTextSearch {
     };
   }
 
-  async newest(db: Db, index: DocumentIndex, query: TextQuery, limit: number): Promise<number[]> {
-    const m = this.match(index, query);
-    const rows = await sql<{ id: number }>`SELECT ${m.id} AS id FROM ${m.from} WHERE ${m.where}
-      ORDER BY ${m.id} DESC LIMIT ${limit}`.execute(db);
-    return rows.rows.map((r) => r.id);
+  newest(db: Db, index: DocumentIndex, query: TextQuery, limit: number): Promise<number[]> {
+    return newestMatching(db, this.match(index, query), limit);
   }
 
   async among(
@@ -407,11 +411,8 @@ export class TsvectorSearch implements FullTextSearch {
     };
   }
 
-  async newest(db: Db, index: DocumentIndex, query: TextQuery, limit: number): Promise<number[]> {
-    const m = this.match(index, query);
-    const rows = await sql<{ id: number }>`SELECT ${m.id} AS id FROM ${m.from} WHERE ${m.where}
-      ORDER BY ${m.id} DESC LIMIT ${limit}`.execute(db);
-    return rows.rows.map((r) => r.id);
+  newest(db: Db, index: DocumentIndex, query: TextQuery, limit: number): Promise<number[]> {
+    return newestMatching(db, this.match(index, query), limit);
   }
 
   /** By primary key, the stored tsvector deciding; the field's words are those with its weight label. */
