@@ -237,6 +237,18 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(ticketSlaRoutes(ctx));
   await app.register(slaEscalationRoutes(ctx));
   await app.register(slaReportRoutes(ctx));
+  // -- technicians and assignment --
+
+  // -- on-call schedules --
+
+  // -- rosters --
+
+  // -- contact methods and readiness --
+
+  // -- escalation policies and incidents --
+
+  // -- imports --
+
   await app.register(eventRoutes(ctx, metrics));
   await registerWebApp(app);
   return app;

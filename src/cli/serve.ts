@@ -33,6 +33,11 @@ export function registerDomains(
   registerNotify(ctx, jobs, { jitter: Math.random, onAttempt: observe.onDeliveryAttempt });
   registerSla(ctx, jobs); // SLA clocks kept current, and the escalation engine every 30 s
   registerMail(ctx, jobs); // mail fan-out onto the pipeline; stored inbound mail retried
+  // -- technicians: automatic assignment --
+
+  // -- on-call --
+
+  // -- incidents: the escalation engine --
 }
 
 /** How long a shutdown may take before the process exits anyway. */

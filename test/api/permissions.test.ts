@@ -813,6 +813,17 @@ const table: Row[] = [
     }),
     expect: sla('escalation.queue'),
   },
+  // -- technicians and assignment --
+
+  // -- on-call schedules --
+
+  // -- rosters --
+
+  // -- contact methods and readiness --
+
+  // -- escalation policies and incidents --
+
+  // -- imports --
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files

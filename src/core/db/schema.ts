@@ -486,6 +486,13 @@ export interface Database {
   search_words: { word: string };
   /** The words of people's names, category names and tags, for search (migration 2026-11-29-search-names). */
   search_names: SearchNamesTable;
+  // -- technicians --
+
+  // -- on-call schedules --
+
+  // -- contact methods --
+
+  // -- escalation policies and incidents --
 }
 
 export interface SearchNamesTable {

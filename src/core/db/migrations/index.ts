@@ -26,4 +26,11 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-search-names': searchNames,
   '2026-11-29-history-visibility': historyVisibility,
   '2026-11-30-deliveries': deliveries,
+  // -- technicians --
+
+  // -- on-call schedules --
+
+  // -- contact methods --
+
+  // -- escalation policies and incidents --
 };
