@@ -19,6 +19,16 @@ export type {
   Weekday,
 } from './schedule-model.js';
 // -- schedule engine (resolution, reports, iCalendar) --
+export {
+  type CompiledSchedule,
+  compileSchedule,
+  finalSchedule,
+  layerSegments,
+  type OnCallAnswer,
+  onCallAt,
+  overrideSegments,
+  scheduleLimits,
+} from './schedule-resolution.js';
 
 // -- schedules (storage, overrides, requests, feeds) --
 
