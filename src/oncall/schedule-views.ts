@@ -13,9 +13,22 @@ const dayMs = 86_400_000;
 /** The longest range a view expands: a year and a day, so "this year" in any zone fits. */
 export const maxRangeMs = 366 * dayMs;
 
-/** A range [from, to) a person may ask for: ordered, and at most 366 days. */
+/** Instants a person may ask about: the years the engine expands schedules in (scheduleLimits). */
+const earliest = Date.UTC(1970, 0, 1);
+const latest = Date.UTC(2199, 0, 1);
+
+export function checkInstant(at: number, field = 'querystring/at'): void {
+  if (!Number.isFinite(at) || at < earliest || at >= latest)
+    throw new Invalid('validation_failed', `${field}: must be a time between 1970 and 2198.`, [
+      { field, message: 'must be between 1970 and 2198' },
+    ]);
+}
+
+/** A range [from, to) a person may ask for: ordered, and at most 366 days, within the years of checkInstant. */
 export function checkRange(from: number, to: number): void {
-  if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from || to - from > maxRangeMs)
+  checkInstant(from, 'querystring/from');
+  checkInstant(to, 'querystring/to');
+  if (to <= from || to - from > maxRangeMs)
     throw new Invalid(
       'schedule_range_too_long',
       'The range must end after it starts and span at most 366 days.',
@@ -56,6 +69,7 @@ export async function scheduleOnCall(
   at: number,
 ): Promise<ScheduleOnCall> {
   requireOncall(actor, 'schedule.read');
+  checkInstant(at);
   return answer(await compiledSchedule(ctx, scheduleId), at);
 }
 
@@ -67,6 +81,7 @@ export async function onCallEverywhere(
   filter: { teamId?: number } = {},
 ): Promise<ScheduleOnCall[]> {
   requireOncall(actor, 'schedule.read');
+  checkInstant(at);
   const all = [...(await compiledSchedules(ctx)).values()];
   const mine = all.filter((s) => filter.teamId === undefined || s.teamId === filter.teamId);
   if (filter.teamId !== undefined && mine.length === 0) {

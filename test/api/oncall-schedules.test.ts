@@ -392,4 +392,96 @@ describe.each(dialects)('on-call schedules over HTTP on %s', (dialect) => {
     expect((await alice.call('GET', '/api/v1/groups/999999/oncall')).status).toBe(404);
     expect((await alice.call('GET', `/api/v1/schedules?teamId=${teamId}`)).body.items).toHaveLength(1);
   });
+
+  it('never fails on odd input: far instants, leap seconds, oversized bodies, other ids', async () => {
+    const s = await newSchedule();
+    for (const at of ['9999-12-31T23:59:59Z', '0001-01-01T00:00:00Z', '2026-12-31T23:59:60Z', 'yesterday']) {
+      const res = await alice.call('GET', `/api/v1/schedules/${s.id}/oncall?at=${encodeURIComponent(at)}`);
+      expect([200, 400], `${at}: ${JSON.stringify(res.body)}`).toContain(res.status);
+    }
+    for (const q of [
+      'from=9000-01-01T00:00:00Z&to=9000-01-02T00:00:00Z',
+      'from=2026-03-05T00:00:00Z&to=2026-03-01T00:00:00Z',
+    ]) {
+      for (const path of ['final', 'report', 'overrides']) {
+        const res = await alice.call('GET', `/api/v1/schedules/${s.id}/${path}?${q}`);
+        expect([200, 400], `${path}?${q}: ${JSON.stringify(res.body)}`).toContain(res.status);
+      }
+      const res = await alice.call('GET', `/api/v1/oncall/double-bookings?${q}`);
+      expect([200, 400]).toContain(res.status);
+    }
+    const huge = await manager.call('POST', '/api/v1/schedules', {
+      name: `Huge ${++n}`,
+      timeZone: 'UTC',
+      layers: Array.from({ length: 21 }, () => weekly()),
+    });
+    expect(huge.status).toBe(400);
+    const farOverride = await manager.call('POST', `/api/v1/schedules/${s.id}/overrides`, {
+      userId: bob.userId,
+      start: '2026-03-03T00:00:00Z',
+      end: '2028-03-03T00:00:00Z',
+    });
+    expect(farOverride.status).toBe(400);
+    const nobody = await manager.call('POST', `/api/v1/schedules/${s.id}/overrides`, {
+      userId: requester.userId,
+      start: '2026-03-03T00:00:00Z',
+      end: '2026-03-03T03:00:00Z',
+    });
+    expect(nobody.status).toBe(400);
+    // An override id of another schedule is not found through this one.
+    const other = await newSchedule();
+    const o = await manager.call('POST', `/api/v1/schedules/${other.id}/overrides`, {
+      userId: bob.userId,
+      start: '2026-04-03T00:00:00Z',
+      end: '2026-04-03T03:00:00Z',
+    });
+    expect((await manager.call('DELETE', `/api/v1/schedules/${s.id}/overrides/${o.body.id}`)).status).toBe(
+      404,
+    );
+    // Bob cannot see or cancel Alice's request to someone else.
+    const carol = await userSession(t.app, t.ctx, 'technician');
+    const r = await alice.call('POST', `/api/v1/schedules/${s.id}/requests`, {
+      kind: 'cover',
+      coveringUserId: carol.userId,
+      start: '2026-03-04T00:00:00Z',
+      end: '2026-03-04T06:00:00Z',
+    });
+    expect((await bob.call('POST', `/api/v1/schedule-requests/${r.body.id}/cancel`)).status).toBe(404);
+    expect(
+      (await bob.call('GET', '/api/v1/schedule-requests')).body.items.map((i: { id: number }) => i.id),
+    ).not.toContain(r.body.id);
+  });
+
+  it('finds a person on call in two schedules at once', async () => {
+    const a = await newSchedule();
+    const b = await newSchedule({ layers: [{ ...weekly(), participants: [bob.userId, alice.userId] }] });
+    const res = await manager.call(
+      'GET',
+      '/api/v1/oncall/double-bookings?from=2026-03-02T00:00:00Z&to=2026-03-09T00:00:00Z',
+    );
+    expect(res.status).toBe(200);
+    // Week one: Alice first in a, Bob first in b; nobody is doubly booked between those two...
+    const mine = (res.body.items as { scheduleIds: number[] }[]).filter(
+      (d) => d.scheduleIds.includes(a.id) && d.scheduleIds.includes(b.id),
+    );
+    expect(mine).toEqual([]);
+    // ...until Bob also covers a for a day.
+    await manager.call('POST', `/api/v1/schedules/${a.id}/overrides`, {
+      userId: bob.userId,
+      start: '2026-03-03T00:00:00Z',
+      end: '2026-03-04T00:00:00Z',
+    });
+    const again = await manager.call(
+      'GET',
+      '/api/v1/oncall/double-bookings?from=2026-03-02T00:00:00Z&to=2026-03-09T00:00:00Z',
+    );
+    const now = (
+      again.body.items as { userId: number; start: string; end: string; scheduleIds: number[] }[]
+    ).filter((d) => d.scheduleIds.includes(a.id) && d.scheduleIds.includes(b.id));
+    // Other tests' schedules may split the stretch; together the pieces cover exactly Bob's day.
+    expect(now.every((d) => d.userId === bob.userId)).toBe(true);
+    expect(now[0]?.start).toBe(iso('2026-03-03T00:00:00Z'));
+    expect(now.at(-1)?.end).toBe(iso('2026-03-04T00:00:00Z'));
+    for (let k = 1; k < now.length; k++) expect(now[k].start).toBe(now[k - 1].end);
+  });
 });
