@@ -242,6 +242,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- on-call schedules --
 
   // -- rosters --
+  await app.register((await import('./routes/oncall/rosters.js')).rosterRoutes(ctx));
 
   // -- contact methods and readiness --
 
