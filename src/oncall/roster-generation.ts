@@ -293,6 +293,8 @@ function prechecks(
     });
     if (out.length >= maxReported) return out;
   }
+  // A slot no one can take is the root cause: the counts below would only repeat it.
+  if (out.length > 0) return out;
 
   // Weekly hours: the coverage of a week against what the people may work in it, for all templates and for
   // each follow-the-sun group of templates on its own.
