@@ -12,6 +12,7 @@ import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.j
 import { canTicket, type TicketAction } from '../../src/helpdesk/index.js';
 import { canMail } from '../../src/mail/index.js';
 import { canManageDeliveries } from '../../src/notify/index.js';
+import { canOncall } from '../../src/oncall/index.js';
 import { canSeeDashboard } from '../../src/reports/dashboard.js';
 import { canSla, type SlaAction } from '../../src/sla/index.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
@@ -818,6 +819,20 @@ const table: Row[] = [
   // -- on-call schedules --
 
   // -- rosters --
+  {
+    route: 'POST /api/v1/rosters/generate',
+    call: (f) => ({
+      method: 'POST',
+      url: '/api/v1/rosters/generate',
+      body: {
+        period: { start: '2026-03-02', end: '2026-03-03', timeZone: 'Europe/Berlin' },
+        shifts: [{ name: 'day', start: '08:00', end: '20:00' }],
+        people: [{ userId: f.ids.technician }, { userId: f.ids.manager }],
+        rules: { maxHoursPerWeek: 48, minRestHours: 11, maxConsecutiveNights: 3 },
+      },
+    }),
+    expect: byRule((a) => canOncall(a, 'roster.generate')),
+  },
 
   // -- contact methods and readiness --
 
