@@ -53,3 +53,7 @@ if (parts.includes('list')) {
 // SLA clocks and escalations at 100,000 open tickets (bench/sla.ts; BENCH_SLA_TICKETS, BENCH_PARTS=sla).
 if (parts.includes('sla') || process.env.BENCH_PARTS === undefined)
   await (await import('./sla.js')).benchSla();
+
+// Roster generation: a 12-person 24/7 roster for 3 months (bench/roster.ts; BENCH_PARTS=roster).
+if (parts.includes('roster') || process.env.BENCH_PARTS === undefined)
+  await (await import('./roster.js')).benchRoster();

@@ -252,6 +252,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(onCallRoutes(ctx));
 
   // -- rosters --
+  await app.register((await import('./routes/oncall/rosters.js')).rosterRoutes(ctx));
 
   // -- contact methods and readiness --
 

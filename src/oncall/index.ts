@@ -76,6 +76,33 @@ export {
 } from './shift-requests.js';
 
 // -- rosters --
+export {
+  type FairnessSummary,
+  generateRoster,
+  type PersonStats,
+  type RosterResult,
+  type SearchStats,
+  solveRoster,
+} from './roster-generation.js';
+export {
+  expandSlots,
+  type RosterPerson,
+  type RosterRequest,
+  type RosterRule,
+  type RosterRules,
+  rosterLimits,
+  rosterRules,
+  type ShiftTemplate,
+  type TimeOff,
+  validateRosterRequest,
+} from './roster-request.js';
+export {
+  checkRoster,
+  type Exclusion,
+  type RosterCheck,
+  type RosterViolation,
+  type SlotRef,
+} from './roster-rules.js';
 
 // -- contact methods and notification rules --
 

@@ -1017,6 +1017,20 @@ const table: Row[] = [
   })(),
 
   // -- rosters --
+  {
+    route: 'POST /api/v1/rosters/generate',
+    call: (f) => ({
+      method: 'POST',
+      url: '/api/v1/rosters/generate',
+      body: {
+        period: { start: '2026-03-02', end: '2026-03-03', timeZone: 'Europe/Berlin' },
+        shifts: [{ name: 'day', start: '08:00', end: '20:00' }],
+        people: [{ userId: f.ids.technician }, { userId: f.ids.manager }],
+        rules: { maxHoursPerWeek: 48, minRestHours: 11, maxConsecutiveNights: 3 },
+      },
+    }),
+    expect: byRule((a) => canOncall(a, 'roster.generate')),
+  },
 
   // -- contact methods and readiness --
 
