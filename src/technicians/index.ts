@@ -1,6 +1,7 @@
 // Technicians' face: profiles (skills with levels, working calendar, time off, capacity), routing rules and
 // group policies that assign tickets, and the queue optimiser's explained proposals.
 
+export { proposeLeastLoaded, proposeRoundRobin } from './assignment-baselines.js';
 // -- profiles, time off, routing rules, group policies, proposals --
 export { type GroupPolicy, groupPolicies } from './assignment-choice.js';
 export {
@@ -15,7 +16,9 @@ export { type AssignmentPolicy, getAssignmentPolicy, setAssignmentPolicy } from 
 export { canStaffing, requireStaffing, type StaffingAction } from './permissions.js';
 export { getTechnician, listTechnicians, type ProfileInput, updateTechnician } from './profiles.js';
 export {
+  explainAssignment,
   type OptimiseOptions,
+  objectiveValue,
   type Proposal,
   proposeAssignments,
   type QueueCandidate,
