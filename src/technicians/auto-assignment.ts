@@ -285,18 +285,26 @@ class AssignmentRunner {
   }
 }
 
-/** What the serve command calls once: the arrival subscriber, the runner and its periodic job. */
-export function registerTechnicians(ctx: ServiceContext, jobs: JobScheduler): void {
-  const runner = new AssignmentRunner(ctx);
+/**
+ * Queue each arriving ticket for automatic assignment, in the relay's transaction; `onQueued` is told (the
+ * runner's nudge; a test passes its own and runs the queue itself).
+ */
+export function subscribeAssignment(ctx: ServiceContext, onQueued: () => void): void {
   ctx.events.subscribe(
     'technicians.auto-assign',
     ['ticket.created'],
     async (event, trx) => {
-      if (await queueForAssignment(trx, Number(event.subjectId), ctx.clock.now())) runner.nudge();
+      if (await queueForAssignment(trx, Number(event.subjectId), ctx.clock.now())) onQueued();
     },
     // A ticket filed with an assignee is already someone's.
     { wants: (event) => event.payload.ticket.assigneeId === null },
   );
+}
+
+/** What the serve command calls once: the arrival subscriber, the runner and its periodic job. */
+export function registerTechnicians(ctx: ServiceContext, jobs: JobScheduler): void {
+  const runner = new AssignmentRunner(ctx);
+  subscribeAssignment(ctx, () => runner.nudge());
   jobs.every('technicians.assignment', assignmentIntervalMs, async () => {
     await runner.run();
     await runQueueOptimisation(ctx);

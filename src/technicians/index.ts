@@ -10,6 +10,7 @@ export {
   registerTechnicians,
   runAssignmentQueue,
   runQueueOptimisation,
+  subscribeAssignment,
 } from './auto-assignment.js';
 export { defaultMaxOpenTickets, type Technician } from './availability.js';
 export { type AssignmentPolicy, getAssignmentPolicy, setAssignmentPolicy } from './group-policies.js';
