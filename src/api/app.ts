@@ -35,6 +35,10 @@ import { slaOlaRoutes } from './routes/sla/olas.js';
 import { slaPolicyRoutes } from './routes/sla/policies.js';
 import { ticketSlaRoutes } from './routes/sla/ticket-sla.js';
 import { systemRoutes } from './routes/system.js';
+import { assignmentRuleRoutes } from './routes/technicians/assignment-rules.js';
+import { groupAssignmentRoutes } from './routes/technicians/group-assignment.js';
+import { skillRoutes } from './routes/technicians/skills.js';
+import { technicianRoutes } from './routes/technicians/technicians.js';
 import { ticketRoutes } from './routes/tickets.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { sharedSchemas } from './schemas.js';
@@ -243,6 +247,10 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(slaEscalationRoutes(ctx));
   await app.register(slaReportRoutes(ctx));
   // -- technicians and assignment --
+  await app.register(technicianRoutes(ctx));
+  await app.register(skillRoutes(ctx));
+  await app.register(assignmentRuleRoutes(ctx));
+  await app.register(groupAssignmentRoutes(ctx));
 
   // -- on-call schedules --
   await app.register(scheduleRoutes(ctx));

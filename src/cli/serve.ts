@@ -16,6 +16,7 @@ import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
 import { registerMail } from '../mail/index.js';
 import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
 import { registerSla } from '../sla/index.js';
+import { registerTechnicians } from '../technicians/index.js';
 import { note } from './command-context.js';
 import { demoSignIns } from './database-commands.js';
 
@@ -34,6 +35,7 @@ export function registerDomains(
   registerSla(ctx, jobs); // SLA clocks kept current, and the escalation engine every 30 s
   registerMail(ctx, jobs); // mail fan-out onto the pipeline; stored inbound mail retried
   // -- technicians: automatic assignment --
+  registerTechnicians(ctx, jobs); // arrivals routed and assigned; group queues optimised every few minutes
 
   // -- on-call --
 

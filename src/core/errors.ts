@@ -162,6 +162,11 @@ export const errorCatalogue = {
   mail_template_not_found: { kind: 'not_found', meaning: 'No mail template for that event.' },
   mail_delivery_not_found: { kind: 'not_found', meaning: 'No such outbound mail delivery.' },
   delivery_not_found: { kind: 'not_found', meaning: 'No such delivery in the delivery log.' },
+  // technicians and assignment
+  skill_not_found: { kind: 'not_found', meaning: 'No such skill in the skills catalogue.' },
+  time_off_not_found: { kind: 'not_found', meaning: "No such time off in this technician's list." },
+  assignment_rule_not_found: { kind: 'not_found', meaning: 'No such routing rule.' },
+  skill_name_taken: { kind: 'conflict', meaning: 'Another skill already has this name.' },
   inbound_mail_not_found: { kind: 'not_found', meaning: 'No such inbound mail.' },
   // on-call schedules
   schedule_not_found: { kind: 'not_found', meaning: 'No such on-call schedule.' },

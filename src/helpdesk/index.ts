@@ -21,7 +21,7 @@ export { getPriorityMatrix, setPriorityMatrix } from './priority-matrix.js';
 export { createSavedView, deleteSavedView, listSavedViews } from './saved-views.js';
 export { describeTicketEvent, type TicketActivity } from './ticket-activity.js';
 export { rateTicket, updateTicket } from './ticket-changes.js';
-export { raisePriority, reassignTicket, type TicketChanges } from './ticket-commands.js';
+export { assignTicket, raisePriority, reassignTicket, type TicketChanges } from './ticket-commands.js';
 export { ticketLimits } from './ticket-input.js';
 export { listTickets, searchCandidateLimit, type TicketFilter, ticketSorts } from './ticket-list.js';
 export {

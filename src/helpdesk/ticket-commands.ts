@@ -1,11 +1,11 @@
-// The help desk's commands for other domains (the SLA engine's escalations): each changes a ticket inside the
+// The help desk's commands for other domains (the SLA engine's escalations, automatic assignment): each changes a ticket inside the
 // caller's transaction and returns the history entries and events it implies, for the caller to record with
 // its own (recordTicketChange, ctx.events.record) so one timeline entry and one event batch tell the story.
 import type { Transaction } from 'kysely';
 import type { Database } from '../core/db/index.js';
 import type { NewEvent } from '../core/events.js';
 import type { HistoryEntry } from './history.js';
-import { handedOverState } from './ticket-states.js';
+import { handedOverState, isOpenStatus } from './ticket-states.js';
 
 type Trx = Transaction<Database>;
 
@@ -55,6 +55,48 @@ export async function reassignTicket(
         previousAssigneeId: row.assignee_id,
         previousGroupId: row.group_id,
       },
+    },
+  ];
+  if (status !== row.status)
+    events.push({ type: 'ticket.state_changed', ...base, payload: { from: row.status, to: status } });
+  return { history, events };
+}
+
+/**
+ * Give a ticket waiting unassigned in a group's open queue to one of its people (automatic assignment, an
+ * accepted proposal). Conditional: null when it no longer waits there (closed, taken or moved meanwhile), so
+ * a caller racing a person's own change never overwrites it. A new ticket becomes assigned.
+ */
+export async function assignTicket(
+  trx: Trx,
+  input: { ticketId: number; groupId: number; assigneeId: number; actorId: number | null; now: number },
+): Promise<TicketChanges | null> {
+  const { ticketId, groupId, assigneeId, actorId, now } = input;
+  const row = await trx
+    .selectFrom('tickets')
+    .select(['status', 'group_id', 'assignee_id'])
+    .where('id', '=', ticketId)
+    .executeTakeFirst();
+  if (!row || row.assignee_id !== null || row.group_id !== groupId || !isOpenStatus(row.status)) return null;
+  const status = row.status === 'new' ? 'assigned' : row.status;
+  const updated = await trx
+    .updateTable('tickets')
+    .set({ assignee_id: assigneeId, status, updated_at: now })
+    .where('id', '=', ticketId)
+    .where('assignee_id', 'is', null)
+    .where('group_id', '=', groupId)
+    .where('status', '=', row.status)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) return null;
+  const history: HistoryEntry[] = [{ field: 'assignee', from: null, to: String(assigneeId) }];
+  if (status !== row.status) history.push({ field: 'status', from: row.status, to: status });
+  const base = { subjectType: 'ticket', subjectId: ticketId, actorId };
+  const events: NewEvent[] = [
+    { type: 'ticket.updated', ...base, payload: { changes: history } },
+    {
+      type: 'ticket.assigned',
+      ...base,
+      payload: { assigneeId, groupId, previousAssigneeId: null, previousGroupId: groupId },
     },
   ];
   if (status !== row.status)

@@ -15,6 +15,7 @@ import { canManageDeliveries } from '../../src/notify/index.js';
 import { canOncall } from '../../src/oncall/index.js';
 import { canSeeDashboard } from '../../src/reports/dashboard.js';
 import { canSla, type SlaAction } from '../../src/sla/index.js';
+import { canStaffing } from '../../src/technicians/index.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { signIn } from '../support/http.js';
 
@@ -815,6 +816,152 @@ const table: Row[] = [
     expect: sla('escalation.queue'),
   },
   // -- technicians and assignment --
+  {
+    route: 'GET /api/v1/technicians',
+    call: () => ({ method: 'GET', url: '/api/v1/technicians' }),
+    expect: byRule((a) => canStaffing(a, 'profile.read')),
+  },
+  {
+    route: 'GET /api/v1/technicians/:userId',
+    call: (f) => ({ method: 'GET', url: `/api/v1/technicians/${f.ids.technician}` }),
+    expect: byRule((a) => canStaffing(a, 'profile.read')),
+  },
+  {
+    route: 'PUT /api/v1/technicians/:userId',
+    call: (f) => ({
+      method: 'PUT',
+      url: `/api/v1/technicians/${f.ids.technician}`,
+      body: { maxOpenTickets: 8 },
+    }),
+    expect: byRule((a) => canStaffing(a, 'profile.manage')),
+  },
+  {
+    route: 'GET /api/v1/technicians/:userId/time-off',
+    call: (f) => ({ method: 'GET', url: `/api/v1/technicians/${f.ids.technician}/time-off` }),
+    expect: byRule((a) => canStaffing(a, 'profile.read')),
+  },
+  {
+    route: 'POST /api/v1/technicians/:userId/time-off',
+    case: 'the technician’s time off: their own, or a manager’s to give',
+    call: (f) => ({
+      method: 'POST',
+      url: `/api/v1/technicians/${f.ids.technician}/time-off`,
+      body: { startsAt: '2026-04-01T00:00:00Z', endsAt: '2026-04-02T00:00:00Z', reason: 'holiday' },
+    }),
+    expect: byRule(
+      (a) =>
+        canStaffing(a, 'timeoff.manage_any') ||
+        (a === cast.technician && canStaffing(a, 'timeoff.manage_own')),
+    ),
+  },
+  {
+    route: 'DELETE /api/v1/technicians/:userId/time-off/:id',
+    case: 'the technician’s time off: their own, or a manager’s to remove',
+    call: async (f) => {
+      const off = await as(f, 'admin', 'POST', `/api/v1/technicians/${f.ids.technician}/time-off`, {
+        startsAt: '2026-05-01T00:00:00Z',
+        endsAt: '2026-05-02T00:00:00Z',
+      });
+      return { method: 'DELETE', url: `/api/v1/technicians/${f.ids.technician}/time-off/${off.id}` };
+    },
+    expect: byRule(
+      (a) =>
+        canStaffing(a, 'timeoff.manage_any') ||
+        (a === cast.technician && canStaffing(a, 'timeoff.manage_own')),
+    ),
+  },
+  {
+    route: 'GET /api/v1/skills',
+    call: () => ({ method: 'GET', url: '/api/v1/skills' }),
+    expect: byRule((a) => canStaffing(a, 'profile.read')),
+  },
+  {
+    route: 'POST /api/v1/skills',
+    call: () => ({ method: 'POST', url: '/api/v1/skills', body: { name: `Skill ${unique()}` } }),
+    expect: byRule((a) => canStaffing(a, 'profile.manage')),
+  },
+  {
+    route: 'PATCH /api/v1/skills/:id',
+    call: async (f) => {
+      const skill = await as(f, 'admin', 'POST', '/api/v1/skills', { name: `Skill ${unique()}` });
+      return { method: 'PATCH', url: `/api/v1/skills/${skill.id}`, body: { neededLevel: 3 } };
+    },
+    expect: byRule((a) => canStaffing(a, 'profile.manage')),
+  },
+  {
+    route: 'DELETE /api/v1/skills/:id',
+    call: async (f) => {
+      const skill = await as(f, 'admin', 'POST', '/api/v1/skills', { name: `Skill ${unique()}` });
+      return { method: 'DELETE', url: `/api/v1/skills/${skill.id}` };
+    },
+    expect: byRule((a) => canStaffing(a, 'profile.manage')),
+  },
+  {
+    route: 'GET /api/v1/assignment-rules',
+    call: () => ({ method: 'GET', url: '/api/v1/assignment-rules' }),
+    expect: byRule((a) => canStaffing(a, 'rules.read')),
+  },
+  {
+    route: 'POST /api/v1/assignment-rules',
+    call: (f) => ({
+      method: 'POST',
+      url: '/api/v1/assignment-rules',
+      body: { name: `Rule ${unique()}`, conditions: { keywords: ['toner'] }, groupId: f.groupId },
+    }),
+    expect: byRule((a) => canStaffing(a, 'rules.manage')),
+  },
+  {
+    route: 'PATCH /api/v1/assignment-rules/:id',
+    call: async (f) => {
+      const rule = await as(f, 'admin', 'POST', '/api/v1/assignment-rules', {
+        name: `Rule ${unique()}`,
+        groupId: f.groupId,
+        active: false,
+      });
+      return { method: 'PATCH', url: `/api/v1/assignment-rules/${rule.id}`, body: { position: 5 } };
+    },
+    expect: byRule((a) => canStaffing(a, 'rules.manage')),
+  },
+  {
+    route: 'DELETE /api/v1/assignment-rules/:id',
+    call: async (f) => {
+      const rule = await as(f, 'admin', 'POST', '/api/v1/assignment-rules', {
+        name: `Rule ${unique()}`,
+        groupId: f.groupId,
+        active: false,
+      });
+      return { method: 'DELETE', url: `/api/v1/assignment-rules/${rule.id}` };
+    },
+    expect: byRule((a) => canStaffing(a, 'rules.manage')),
+  },
+  {
+    route: 'GET /api/v1/groups/:id/assignment-policy',
+    call: (f) => ({ method: 'GET', url: `/api/v1/groups/${f.groupId}/assignment-policy` }),
+    expect: byRule((a) => canStaffing(a, 'rules.read')),
+  },
+  {
+    route: 'PUT /api/v1/groups/:id/assignment-policy',
+    call: (f) => ({
+      method: 'PUT',
+      url: `/api/v1/groups/${f.groupId}/assignment-policy`,
+      body: { policy: 'least_loaded', auto: false },
+    }),
+    expect: byRule((a) => canStaffing(a, 'rules.manage')),
+  },
+  {
+    route: 'GET /api/v1/groups/:id/assignment-proposals',
+    call: (f) => ({ method: 'GET', url: `/api/v1/groups/${f.groupId}/assignment-proposals` }),
+    expect: byRule((a) => canStaffing(a, 'assignment.propose')),
+  },
+  {
+    route: 'POST /api/v1/groups/:id/assignment-proposals/accept',
+    call: (f) => ({
+      method: 'POST',
+      url: `/api/v1/groups/${f.groupId}/assignment-proposals/accept`,
+      body: { all: true },
+    }),
+    expect: byRule((a) => canStaffing(a, 'assignment.accept')),
+  },
 
   // -- on-call schedules --
   ...(() => {

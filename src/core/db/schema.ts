@@ -487,6 +487,13 @@ export interface Database {
   /** The words of people's names, category names and tags, for search (migration 2026-11-29-search-names). */
   search_names: SearchNamesTable;
   // -- technicians --
+  technician_profiles: TechnicianProfilesTable;
+  skills: SkillsTable;
+  technician_skills: TechnicianSkillsTable;
+  technician_time_off: TechnicianTimeOffTable;
+  assignment_rules: AssignmentRulesTable;
+  assignment_policies: AssignmentPoliciesTable;
+  assignment_queue: AssignmentQueueTable;
 
   // -- on-call schedules --
   /** Migration 2026-11-30-oncall-schedules: layers is ScheduleLayer[] as JSON, bottom first. */
@@ -543,6 +550,83 @@ export interface Database {
 
   // -- escalation policies and incidents --
 }
+
+// -- technicians (migration 2026-11-30-technicians, src/technicians/) --
+export interface TechnicianProfilesTable {
+  user_id: number;
+  /** The working calendar (an SLA business calendar); null: on shift around the clock. */
+  calendar_id: number | null;
+  max_open_tickets: number;
+  updated_by: number | null;
+  updated_at: number;
+}
+
+export interface SkillsTable {
+  id: Generated<number>;
+  name: string;
+  description: string;
+  /** JSON array of words or phrases that, in a ticket's title or description, say it needs the skill. */
+  keywords: string;
+  /** JSON array of category ids whose tickets need the skill. */
+  category_ids: string;
+  /** The level (1–5) a ticket needing the skill asks for. */
+  needed_level: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TechnicianSkillsTable {
+  user_id: number;
+  skill_id: number;
+  level: number;
+}
+
+export interface TechnicianTimeOffTable {
+  id: Generated<number>;
+  user_id: number;
+  starts_at: number;
+  ends_at: number;
+  reason: string;
+  created_by: number | null;
+  created_at: number;
+}
+
+export interface AssignmentRulesTable {
+  id: Generated<number>;
+  name: string;
+  position: number;
+  active: number;
+  /** JSON {categoryIds?, keywords?, requesterGroupIds?} */
+  conditions: string;
+  group_id: number;
+  skill_id: number | null;
+  skill_level: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type AssignmentPolicyName = 'manual' | 'round_robin' | 'least_loaded' | 'best_skill' | 'optimise';
+
+export interface AssignmentPoliciesTable {
+  group_id: number;
+  policy: AssignmentPolicyName;
+  auto: number;
+  /** Round-robin cursor: who got the group's last automatic assignment. */
+  last_user_id: number | null;
+  /** Bumped by each automatic assignment: the UPDATE is the group's lock. */
+  turns: Generated<number>;
+  optimised_at: number | null;
+  updated_by: number | null;
+  updated_at: number;
+}
+
+export interface AssignmentQueueTable {
+  ticket_id: number;
+  queued_at: number;
+  attempts: Generated<number>;
+  next_attempt_at: number;
+}
+// -- end technicians --
 
 export interface SearchNamesTable {
   word: string;

@@ -13,6 +13,7 @@ import * as mailTrust from './2026-11-29-mail-trust.js';
 import * as searchNames from './2026-11-29-search-names.js';
 import * as deliveries from './2026-11-30-deliveries.js';
 import * as oncallSchedules from './2026-11-30-oncall-schedules.js';
+import * as technicians from './2026-11-30-technicians.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -28,6 +29,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29-history-visibility': historyVisibility,
   '2026-11-30-deliveries': deliveries,
   // -- technicians --
+  '2026-11-30-technicians': technicians,
 
   // -- on-call schedules --
   '2026-11-30-oncall-schedules': oncallSchedules,
