@@ -267,7 +267,18 @@ export function explainAssignment(
       load[i] = marginalLoad(person.open + j + 1, person.max);
     });
   }
-  const freeSlots = people.reduce((s, p) => s + p.free, 0);
+  const slotsFree = people.reduce((s, p) => s + p.free, 0);
+  // Luxon is the slow part of a reason: each person's shift end is formatted once.
+  const nowLocal = DateTime.fromMillis(options.now, { zone: options.timeZone });
+  const untilText = new Map<Person, string>();
+  const shiftOf = (person: Person) => {
+    let text = untilText.get(person);
+    if (text === undefined) {
+      text = formatUntil(person.candidate.onShiftUntil as number, nowLocal);
+      untilText.set(person, text);
+    }
+    return text;
+  };
   return tickets.map((ticket, i) => {
     const user = userIds[i];
     const person = user == null ? undefined : byUser.get(user);
@@ -276,7 +287,7 @@ export function explainAssignment(
         ticketId: ticket.id,
         userId: null,
         score: unassignedScore,
-        reason: unassignedReason(people, freeSlots),
+        reason: unassignedReason(people, slotsFree),
       };
     }
     const needs = needsOf(ticket);
@@ -285,7 +296,7 @@ export function explainAssignment(
       ticketId: ticket.id,
       userId: person.candidate.userId,
       score: { skill, urgency: urgency[i], load: load[i], total: urgency[i] + skill - load[i] },
-      reason: assignedReason(ticket, needs, person, options),
+      reason: assignedReason(ticket, needs, person, shiftOf(person), options.now),
     };
   });
 }
@@ -294,7 +305,8 @@ function assignedReason(
   ticket: QueueTicket,
   needs: Need[],
   person: Person,
-  options: OptimiseOptions,
+  until: string,
+  now: number,
 ): string {
   const skills = needs.map((need) => {
     const held = person.levels.get(need.key) ?? 0;
@@ -306,22 +318,21 @@ function assignedReason(
       ? 'no skills needed'
       : `${skills.length === 1 ? 'skill' : 'skills'} ${skills.join(', ')}`,
     `${person.open} open ${person.open === 1 ? 'ticket' : 'tickets'}`,
-    `on shift until ${formatUntil(person.candidate.onShiftUntil as number, options)}`,
+    `on shift until ${until}`,
   ];
   let reason = parts.join(', ');
   if (typeof ticket.dueAt === 'number' && Number.isFinite(ticket.dueAt)) {
-    const left = ticket.dueAt - options.now;
+    const left = ticket.dueAt - now;
     reason += left > 0 ? `; SLA due in ${formatSpan(left)}` : `; SLA breached ${formatSpan(-left)} ago`;
   }
   return reason;
 }
 
 /** "18:00" today (in the zone), "Tue 02:00" within a week, "3 Dec 18:00" beyond. */
-function formatUntil(at: number, options: OptimiseOptions): string {
-  const until = DateTime.fromMillis(at, { zone: options.timeZone });
-  const now = DateTime.fromMillis(options.now, { zone: options.timeZone });
+function formatUntil(at: number, now: DateTime): string {
+  const until = DateTime.fromMillis(at, { zone: now.zone });
   if (until.hasSame(now, 'day')) return until.toFormat('HH:mm');
-  if (at - options.now < 6 * 24 * hour) return until.toFormat('ccc HH:mm', { locale: 'en-GB' });
+  if (at - now.toMillis() < 6 * 24 * hour) return until.toFormat('ccc HH:mm', { locale: 'en-GB' });
   return until.toFormat('d LLL HH:mm', { locale: 'en-GB' });
 }
 
