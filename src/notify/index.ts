@@ -25,10 +25,16 @@ export {
   userAgent,
   webhookChannel,
 } from './channels/webhook.js';
+export { type PagePayload, pageChannel, pageRetryDelaysMs } from './channels/page.js';
+export { type SmsPayload, smsChannel, smsRetryDelaysMs, smsText, smsTextMaxLength } from './channels/sms.js';
 export {
+  type CancelScope,
   canManageDeliveries,
+  cancelPendingDeliveries,
+  contactMethodOutcomes,
   type Delivery,
   type DeliveryLogQuery,
+  type LastOutcome,
   listDeliveryLog,
   type NewDelivery,
   queueDeliveries,
