@@ -20,6 +20,8 @@ import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
+import { contactMethodRoutes } from './routes/oncall/contact-methods.js';
+import { readinessRoutes } from './routes/oncall/readiness.js';
 import { reportRoutes } from './routes/reports.js';
 import { savedViewRoutes } from './routes/saved-views.js';
 import { calendarWindowRoutes } from './routes/sla/calendar-windows.js';
@@ -244,6 +246,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- rosters --
 
   // -- contact methods and readiness --
+  await app.register(contactMethodRoutes(ctx));
+  await app.register(readinessRoutes(ctx));
 
   // -- escalation policies and incidents --
 

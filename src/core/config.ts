@@ -145,7 +145,11 @@ export function loadConfig(env: Env = process.env): Config {
   const mailTrust = loadMailTrust(env, mailFrom);
   const smsGatewayUrl = env.OPSDESK_SMS_GATEWAY_URL?.trim() || null;
   if (smsGatewayUrl && !/^https?:\/\/[^/\s]+/.test(smsGatewayUrl))
-    throw new ConfigError('OPSDESK_SMS_GATEWAY_URL', 'an http:// or https:// URL', redactUrlSecret(smsGatewayUrl));
+    throw new ConfigError(
+      'OPSDESK_SMS_GATEWAY_URL',
+      'an http:// or https:// URL',
+      redactUrlSecret(smsGatewayUrl),
+    );
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: int(env, 'PORT', 8080, 0, 65535),

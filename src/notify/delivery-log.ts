@@ -175,7 +175,11 @@ export interface LastOutcome {
 export async function contactMethodOutcomes(
   db: Kysely<Database>,
   contactMethodIds: readonly number[],
-): Promise<{ last: Map<number, LastOutcome>; delivered: { contactMethodId: number; target: string }[] }> {
+): Promise<{
+  last: Map<number, LastOutcome>;
+  /** Every target of a method that took a delivery, and when it first did. */
+  delivered: { contactMethodId: number; target: string; deliveredAt: number }[];
+}> {
   const last = new Map<number, LastOutcome>();
   if (contactMethodIds.length === 0) return { last, delivered: [] };
   const finished = ['delivered', 'failed', 'dead'] as const;
@@ -204,15 +208,17 @@ export async function contactMethodOutcomes(
       });
   const delivered = await db
     .selectFrom('deliveries')
-    .select(['contact_method_id', 'target'])
-    .distinct()
+    .select((eb) => ['contact_method_id', 'target', eb.fn.min('delivered_at').as('first')])
     .where('contact_method_id', 'in', contactMethodIds)
     .where('state', '=', 'delivered')
+    .groupBy(['contact_method_id', 'target'])
     .execute();
   return {
     last,
     delivered: delivered.flatMap((d) =>
-      d.contact_method_id === null ? [] : [{ contactMethodId: d.contact_method_id, target: d.target }],
+      d.contact_method_id === null || d.first === null
+        ? []
+        : [{ contactMethodId: d.contact_method_id, target: d.target, deliveredAt: Number(d.first) }],
     ),
   };
 }

@@ -17,6 +17,8 @@ export {
   mailMaxAttempts,
   mailRetryDelaysMs,
 } from './channels/mail.js';
+export { type PagePayload, pageChannel, pageRetryDelaysMs } from './channels/page.js';
+export { type SmsPayload, smsChannel, smsRetryDelaysMs, smsText, smsTextMaxLength } from './channels/sms.js';
 export {
   fanOutEvent,
   maxAttempts,
@@ -25,12 +27,10 @@ export {
   userAgent,
   webhookChannel,
 } from './channels/webhook.js';
-export { type PagePayload, pageChannel, pageRetryDelaysMs } from './channels/page.js';
-export { type SmsPayload, smsChannel, smsRetryDelaysMs, smsText, smsTextMaxLength } from './channels/sms.js';
 export {
   type CancelScope,
-  canManageDeliveries,
   cancelPendingDeliveries,
+  canManageDeliveries,
   contactMethodOutcomes,
   type Delivery,
   type DeliveryLogQuery,

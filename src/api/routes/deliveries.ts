@@ -11,7 +11,13 @@ import { Cursor, IdParams, IsoTime, Limit, Nullable, problemResponses } from '..
 import { decodeIdCursor, idPage } from './paging.js';
 
 const ChannelSchema = Type.Union(
-  [Type.Literal('mail'), Type.Literal('webhook'), Type.Literal('chat'), Type.Literal('sms'), Type.Literal('page')],
+  [
+    Type.Literal('mail'),
+    Type.Literal('webhook'),
+    Type.Literal('chat'),
+    Type.Literal('sms'),
+    Type.Literal('page'),
+  ],
   {
     description:
       "the channel a delivery goes out on (sms: the SMS gateway; page: a person's own webhook or chat URL)",

@@ -540,6 +540,10 @@ export interface ContactMethodsTable {
   /** SHA-256 of the code of the last test message (email, sms) and when it stops working. */
   verify_code_hash: string | null;
   verify_code_expires_at: number | null;
+  /** Wrong codes typed against the current one; the code stops working after a few. */
+  verify_attempts: Generated<number>;
+  /** When the last test message was queued: tests are spaced (an SMS costs money). */
+  last_test_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -26,9 +26,17 @@ export function pageChannel(ctx: ServiceContext): DeliveryChannel {
     enabled: () => true,
     async send(d): Promise<AttemptOutcome> {
       const payload = d.payload as unknown as PagePayload;
-      const options = { timeoutMs: ctx.config.webhookTimeoutMs, allowPrivate: ctx.config.webhookAllowPrivate };
-      const common = { 'content-type': 'application/json', 'user-agent': userAgent, 'idempotency-key': d.idempotencyKey };
-      if (payload.format === 'chat') return postDelivery(d.target, common, JSON.stringify({ text: payload.text }), options);
+      const options = {
+        timeoutMs: ctx.config.webhookTimeoutMs,
+        allowPrivate: ctx.config.webhookAllowPrivate,
+      };
+      const common = {
+        'content-type': 'application/json',
+        'user-agent': userAgent,
+        'idempotency-key': d.idempotencyKey,
+      };
+      if (payload.format === 'chat')
+        return postDelivery(d.target, common, JSON.stringify({ text: payload.text }), options);
       const body = JSON.stringify(payload.body);
       const timestamp = Math.floor(ctx.clock.now() / 1000);
       return postDelivery(

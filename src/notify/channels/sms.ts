@@ -33,7 +33,8 @@ export function smsChannel(ctx: ServiceContext): DeliveryChannel {
     enabled: () => ctx.config.smsGatewayUrl !== null,
     async send(d): Promise<AttemptOutcome> {
       const url = ctx.config.smsGatewayUrl;
-      if (!url) return { kind: 'retry', reason: 'disabled', statusCode: null, error: 'the SMS gateway is not set' };
+      if (!url)
+        return { kind: 'retry', reason: 'disabled', statusCode: null, error: 'the SMS gateway is not set' };
       const { text } = d.payload as unknown as SmsPayload;
       const token = ctx.config.smsGatewayToken;
       return postDelivery(

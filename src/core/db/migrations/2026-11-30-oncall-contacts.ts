@@ -19,10 +19,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('verified_at', ms)
     .addColumn('verify_code_hash', 'text')
     .addColumn('verify_code_expires_at', ms)
+    .addColumn('verify_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('last_test_at', ms)
     .addColumn('created_at', ms, (c) => c.notNull())
     .addColumn('updated_at', ms, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('contact_methods_user').on('contact_methods').columns(['user_id', 'id']).execute();
+  await db.schema
+    .createIndex('contact_methods_user')
+    .on('contact_methods')
+    .columns(['user_id', 'id'])
+    .execute();
 
   await db.schema
     .createTable('notification_rules')
