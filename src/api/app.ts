@@ -20,8 +20,13 @@ import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
+import { calendarFeedRoutes } from './routes/oncall/calendar-feeds.js';
 import { contactMethodRoutes } from './routes/oncall/contact-methods.js';
+import { onCallRoutes } from './routes/oncall/on-call.js';
 import { readinessRoutes } from './routes/oncall/readiness.js';
+import { scheduleOverrideRoutes } from './routes/oncall/schedule-overrides.js';
+import { scheduleRoutes } from './routes/oncall/schedules.js';
+import { shiftRequestRoutes } from './routes/oncall/shift-requests.js';
 import { reportRoutes } from './routes/reports.js';
 import { savedViewRoutes } from './routes/saved-views.js';
 import { calendarWindowRoutes } from './routes/sla/calendar-windows.js';
@@ -242,6 +247,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- technicians and assignment --
 
   // -- on-call schedules --
+  await app.register(scheduleRoutes(ctx));
+  await app.register(scheduleOverrideRoutes(ctx));
+  await app.register(shiftRequestRoutes(ctx));
+  await app.register(calendarFeedRoutes(ctx));
+  await app.register(onCallRoutes(ctx));
 
   // -- rosters --
 

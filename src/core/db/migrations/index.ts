@@ -13,6 +13,7 @@ import * as mailTrust from './2026-11-29-mail-trust.js';
 import * as searchNames from './2026-11-29-search-names.js';
 import * as deliveries from './2026-11-30-deliveries.js';
 import * as oncallContacts from './2026-11-30-oncall-contacts.js';
+import * as oncallSchedules from './2026-11-30-oncall-schedules.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   // -- technicians --
 
   // -- on-call schedules --
+  '2026-11-30-oncall-schedules': oncallSchedules,
 
   // -- contact methods --
   '2026-11-30-oncall-contacts': oncallContacts,
