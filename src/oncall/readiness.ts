@@ -1,7 +1,6 @@
 // The readiness report: the people on call in the coming days who could not be reached if paged now — no
 // contact method, none verified, only channels that cannot send (sms without a gateway, email without SMTP), or
 // methods whose last delivery failed — each with the reasons, so a manager fixes it before it matters.
-import { sql } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { Invalid } from '../core/errors.js';
@@ -139,13 +138,10 @@ export function upcomingFromSchedules(
   };
 }
 
-/**
- * Every stored schedule's id. Read raw from the schedules' table (migration 2026-11-30-oncall-schedules) until
- * their face offers a list; the on-call people come from onCallSegments either way.
- */
+/** Every stored schedule's id. */
 export async function storedScheduleIds(ctx: ServiceContext): Promise<number[]> {
-  const result = await sql<{ id: number }>`SELECT id FROM oncall_schedules ORDER BY id`.execute(ctx.db);
-  return result.rows.map((r) => Number(r.id));
+  const rows = await ctx.db.selectFrom('oncall_schedules').select('id').orderBy('id').execute();
+  return rows.map((r) => r.id);
 }
 
 /** Who is on call in the coming days, from every stored schedule: what the readiness route asks. */
