@@ -27,5 +27,23 @@ export type {
 // -- contact methods and notification rules --
 
 // -- escalation policies --
+export {
+  checkPolicyShape,
+  createEscalationPolicy,
+  deleteEscalationPolicy,
+  type EscalationPolicy,
+  type EscalationPolicyInput,
+  type EscalationStep,
+  type EscalationTarget,
+  type EscalationTargetKind,
+  escalationPolicyLimits,
+  getEscalationPolicy,
+  listEscalationPolicies,
+  type PolicyOptions,
+  readEscalationPolicy,
+  type ScheduleExists,
+  scheduleExistsByOnCall,
+  updateEscalationPolicy,
+} from './escalation-policies.js';
 
 // -- imports --
