@@ -18,8 +18,11 @@ import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
+import { incidentRoutes } from './routes/incidents/incidents.js';
+import { serviceRoutes } from './routes/incidents/services.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
+import { escalationPolicyRoutes } from './routes/oncall/escalation-policies.js';
 import { reportRoutes } from './routes/reports.js';
 import { savedViewRoutes } from './routes/saved-views.js';
 import { calendarWindowRoutes } from './routes/sla/calendar-windows.js';
@@ -246,6 +249,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- contact methods and readiness --
 
   // -- escalation policies and incidents --
+  await app.register(escalationPolicyRoutes(ctx));
+  await app.register(serviceRoutes(ctx));
+  await app.register(incidentRoutes(ctx));
 
   // -- imports --
 

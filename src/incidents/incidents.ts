@@ -31,7 +31,7 @@ export type Severity = (typeof severities)[number];
 
 export type IncidentSource = 'api' | 'events_api' | 'ticket' | 'monitoring';
 
-export const incidentLimits = { summary: 1024, dedupKey: 255, detailsBytes: 16_384, listMax: 100 } as const;
+export const incidentLimits = { summary: 1024, dedupKey: 255, detailsBytes: 16_384, listMax: 200 } as const;
 
 export interface Incident {
   id: number;
