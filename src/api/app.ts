@@ -22,7 +22,12 @@ import { incidentRoutes } from './routes/incidents/incidents.js';
 import { serviceRoutes } from './routes/incidents/services.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
+import { calendarFeedRoutes } from './routes/oncall/calendar-feeds.js';
 import { escalationPolicyRoutes } from './routes/oncall/escalation-policies.js';
+import { onCallRoutes } from './routes/oncall/on-call.js';
+import { scheduleOverrideRoutes } from './routes/oncall/schedule-overrides.js';
+import { scheduleRoutes } from './routes/oncall/schedules.js';
+import { shiftRequestRoutes } from './routes/oncall/shift-requests.js';
 import { reportRoutes } from './routes/reports.js';
 import { savedViewRoutes } from './routes/saved-views.js';
 import { calendarWindowRoutes } from './routes/sla/calendar-windows.js';
@@ -243,6 +248,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- technicians and assignment --
 
   // -- on-call schedules --
+  await app.register(scheduleRoutes(ctx));
+  await app.register(scheduleOverrideRoutes(ctx));
+  await app.register(shiftRequestRoutes(ctx));
+  await app.register(calendarFeedRoutes(ctx));
+  await app.register(onCallRoutes(ctx));
 
   // -- rosters --
 

@@ -163,6 +163,21 @@ export const errorCatalogue = {
   mail_delivery_not_found: { kind: 'not_found', meaning: 'No such outbound mail delivery.' },
   delivery_not_found: { kind: 'not_found', meaning: 'No such delivery in the delivery log.' },
   inbound_mail_not_found: { kind: 'not_found', meaning: 'No such inbound mail.' },
+  // on-call schedules
+  schedule_not_found: { kind: 'not_found', meaning: 'No such on-call schedule.' },
+  schedule_override_not_found: { kind: 'not_found', meaning: 'No such override in that on-call schedule.' },
+  schedule_request_not_found: {
+    kind: 'not_found',
+    meaning: 'No such swap or cover request, or not one the user may see.',
+  },
+  schedule_request_closed: {
+    kind: 'conflict',
+    meaning: 'The swap or cover request was already approved, rejected or cancelled.',
+  },
+  schedule_range_too_long: {
+    kind: 'invalid',
+    meaning: 'A schedule range must end after it starts and span at most 366 days.',
+  },
   email_taken: { kind: 'conflict', meaning: 'Another account already uses this email address.' },
   name_taken: { kind: 'conflict', meaning: 'Another group or category already has this name.' },
   transition_not_allowed: {
@@ -211,6 +226,11 @@ export const errorCatalogue = {
     kind: 'invalid',
     meaning:
       'An SLA policy needs a name, at least one target, known calendars and groups, and consistent levels.',
+  },
+  invalid_schedule: {
+    kind: 'invalid',
+    meaning:
+      'An on-call schedule needs an IANA time zone, local times as YYYY-MM-DDTHH:MM and HH:MM, turns of a valid length, at least one participant per rotation, and overrides that end after they start.',
   },
   calendar_not_found: { kind: 'not_found', meaning: 'No such business calendar.' },
   sla_policy_not_found: { kind: 'not_found', meaning: 'No such SLA policy.' },

@@ -1,5 +1,16 @@
 // On-call's face: schedules (layers, rotations, restrictions, overrides), who is on call, rosters, escalation
 // policies, per-user contact methods and paging, and imports from Opsgenie, Grafana OnCall and PagerDuty.
+
+// -- schedules (storage, overrides, requests, feeds) --
+export {
+  type FeedAccess,
+  type FeedToken,
+  rotateScheduleFeedToken,
+  rotateUserFeedToken,
+  scheduleFeed,
+  userFeed,
+} from './calendar-feeds.js';
+export { type CachedSchedule, compiledSchedules } from './compiled-schedules.js';
 export { type OnCallNow, onCallSegments, whoIsOnCall } from './on-call.js';
 export { cancelPages, type PageInput, type PageResult, pageUser } from './paging.js';
 export { canOncall, type OncallAction, requireOncall } from './permissions.js';
@@ -18,9 +29,51 @@ export type {
   TurnLength,
   Weekday,
 } from './schedule-model.js';
+export {
+  createOverride,
+  deleteOverride,
+  listOverrides,
+  type OverrideInput,
+  type ScheduleOverride,
+} from './schedule-overrides.js';
 // -- schedule engine (resolution, reports, iCalendar) --
-
-// -- schedules (storage, overrides, requests, feeds) --
+export {
+  type CompiledSchedule,
+  compileSchedule,
+  finalSchedule,
+  layerSegments,
+  type OnCallAnswer,
+  onCallAt,
+  overrideSegments,
+  scheduleLimits,
+} from './schedule-resolution.js';
+export {
+  checkRange,
+  doubleBookingsIn,
+  finalScheduleView,
+  onCallEverywhere,
+  type ScheduleOnCall,
+  scheduleOnCall,
+  scheduleReport,
+} from './schedule-views.js';
+export {
+  createSchedule,
+  deleteSchedule,
+  getSchedule,
+  listSchedules,
+  type Schedule,
+  type ScheduleInput,
+  updateSchedule,
+  userNames,
+} from './schedules.js';
+export {
+  createShiftRequest,
+  decideShiftRequest,
+  listShiftRequests,
+  type ShiftRequest,
+  type ShiftRequestInput,
+  type ShiftRequestState,
+} from './shift-requests.js';
 
 // -- rosters --
 

@@ -489,6 +489,55 @@ export interface Database {
   // -- technicians --
 
   // -- on-call schedules --
+  /** Migration 2026-11-30-oncall-schedules: layers is ScheduleLayer[] as JSON, bottom first. */
+  oncall_schedules: {
+    id: Generated<number>;
+    name: string;
+    description: string;
+    time_zone: string;
+    team_id: number | null;
+    layers: string;
+    created_at: number;
+    updated_at: number;
+    version: number;
+  };
+  oncall_overrides: {
+    id: Generated<number>;
+    schedule_id: number;
+    user_id: number;
+    start_at: number;
+    end_at: number;
+    reason: string;
+    created_by: number | null;
+    request_id: number | null;
+    created_at: number;
+  };
+  oncall_shift_requests: {
+    id: Generated<number>;
+    schedule_id: number;
+    kind: 'cover' | 'swap';
+    requester_id: number;
+    covering_user_id: number;
+    start_at: number;
+    end_at: number;
+    swap_start_at: number | null;
+    swap_end_at: number | null;
+    reason: string;
+    state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+    decided_by: number | null;
+    decided_at: number | null;
+    decision_note: string | null;
+    created_at: number;
+  };
+  /** Calendar-feed secrets, one per schedule or per user: only the SHA-256 is kept. */
+  oncall_feed_tokens: {
+    id: Generated<number>;
+    schedule_id: number | null;
+    user_id: number | null;
+    token_hash: string;
+    created_by: number | null;
+    created_at: number;
+  };
 
   // -- contact methods --
 
