@@ -18,10 +18,13 @@ import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
+import { incidentRoutes } from './routes/incidents/incidents.js';
+import { serviceRoutes } from './routes/incidents/services.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
 import { calendarFeedRoutes } from './routes/oncall/calendar-feeds.js';
 import { contactMethodRoutes } from './routes/oncall/contact-methods.js';
+import { escalationPolicyRoutes } from './routes/oncall/escalation-policies.js';
 import { onCallRoutes } from './routes/oncall/on-call.js';
 import { readinessRoutes } from './routes/oncall/readiness.js';
 import { scheduleOverrideRoutes } from './routes/oncall/schedule-overrides.js';
@@ -269,6 +272,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(readinessRoutes(ctx));
 
   // -- escalation policies and incidents --
+  await app.register(escalationPolicyRoutes(ctx));
+  await app.register(serviceRoutes(ctx));
+  await app.register(incidentRoutes(ctx));
 
   // -- imports --
 

@@ -140,5 +140,23 @@ export {
 } from './readiness.js';
 
 // -- escalation policies --
+export {
+  checkPolicyShape,
+  createEscalationPolicy,
+  deleteEscalationPolicy,
+  type EscalationPolicy,
+  type EscalationPolicyInput,
+  type EscalationStep,
+  type EscalationTarget,
+  type EscalationTargetKind,
+  escalationPolicyLimits,
+  getEscalationPolicy,
+  listEscalationPolicies,
+  type PolicyOptions,
+  readEscalationPolicy,
+  type ScheduleExists,
+  scheduleExistsByOnCall,
+  updateEscalationPolicy,
+} from './escalation-policies.js';
 
 // -- imports --

@@ -15,6 +15,7 @@ import * as deliveries from './2026-11-30-deliveries.js';
 import * as oncallContacts from './2026-11-30-oncall-contacts.js';
 import * as oncallSchedules from './2026-11-30-oncall-schedules.js';
 import * as technicians from './2026-11-30-technicians.js';
+import * as paging from './2026-11-30-paging.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30-oncall-contacts': oncallContacts,
 
   // -- escalation policies and incidents --
+  '2026-11-30-paging': paging,
 };
