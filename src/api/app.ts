@@ -20,6 +20,7 @@ import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
+import { oncallImportRoutes } from './routes/oncall/imports.js';
 import { reportRoutes } from './routes/reports.js';
 import { savedViewRoutes } from './routes/saved-views.js';
 import { calendarWindowRoutes } from './routes/sla/calendar-windows.js';
@@ -248,6 +249,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- escalation policies and incidents --
 
   // -- imports --
+  await app.register(oncallImportRoutes(ctx));
 
   await app.register(eventRoutes(ctx, metrics));
   await registerWebApp(app);

@@ -18,6 +18,7 @@ export type {
   TurnLength,
   Weekday,
 } from './schedule-model.js';
+
 // -- schedule engine (resolution, reports, iCalendar) --
 
 // -- schedules (storage, overrides, requests, feeds) --
@@ -28,4 +29,13 @@ export type {
 
 // -- escalation policies --
 
+export type { ImportPlan, ImportSource, NotCarried } from './imports/import-plan.js';
 // -- imports --
+export {
+  compareWithOriginals,
+  type ImportInput,
+  type ImportPreview,
+  importConverters,
+  previewImport,
+  resolveFinalSchedule,
+} from './imports/import-preview.js';

@@ -67,7 +67,8 @@ export function compareFinalSchedules(
     while (oi < o.length && o[oi].end <= a) oi += 1;
     const ourUser = oi < o.length && o[oi].start <= a ? o[oi].user : null;
     const theirUsers = [...new Set(active.map((e) => e.user as string))].sort();
-    const agree = theirUsers.length === 0 ? ourUser === null : theirUsers.length === 1 && theirUsers[0] === ourUser;
+    const agree =
+      theirUsers.length === 0 ? ourUser === null : theirUsers.length === 1 && theirUsers[0] === ourUser;
     if (agree) matchingMs += b - a;
     const last = stretches[stretches.length - 1];
     if (

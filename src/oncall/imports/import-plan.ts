@@ -209,7 +209,8 @@ export function instant(v: Json, path: string): number {
 export function wallTime(v: Json, path: string, timeZone: string): DateTime {
   const s = str(v, path, 64);
   const d = DateTime.fromISO(s, { zone: timeZone });
-  if (!d.isValid || /(Z|[+-]\d\d:?\d\d)$/i.test(s)) throw invalidAt(path, 'must be a local time yyyy-MM-ddTHH:mm:ss');
+  if (!d.isValid || /(Z|[+-]\d\d:?\d\d)$/i.test(s))
+    throw invalidAt(path, 'must be a local time yyyy-MM-ddTHH:mm:ss');
   return d;
 }
 
@@ -292,8 +293,10 @@ export function restrictionsOfSpans(spans: WeekSpan[]): Restriction[] | null {
 export function turnOfSeconds(seconds: number): TurnLength | null {
   if (seconds > 0 && seconds % 604_800 === 0 && seconds / 604_800 <= 52)
     return { unit: 'week', count: seconds / 604_800 };
-  if (seconds > 0 && seconds % 86_400 === 0 && seconds / 86_400 <= 365) return { unit: 'day', count: seconds / 86_400 };
-  if (seconds > 0 && seconds % 3600 === 0 && seconds / 3600 <= 8760) return { unit: 'hour', count: seconds / 3600 };
+  if (seconds > 0 && seconds % 86_400 === 0 && seconds / 86_400 <= 365)
+    return { unit: 'day', count: seconds / 86_400 };
+  if (seconds > 0 && seconds % 3600 === 0 && seconds / 3600 <= 8760)
+    return { unit: 'hour', count: seconds / 3600 };
   return null;
 }
 
@@ -340,13 +343,22 @@ export function bindSchedule(
   const layers: ScheduleLayer[] = plan.layers.map((l) =>
     l.kind === 'rotation'
       ? { ...l, participants: l.participants.map(idOf), restrictions: l.restrictions.map((r) => ({ ...r })) }
-      : { kind: 'shifts', name: l.name, shifts: l.shifts.map((s) => ({ userId: idOf(s.user), start: s.start, end: s.end })) },
+      : {
+          kind: 'shifts',
+          name: l.name,
+          shifts: l.shifts.map((s) => ({ userId: idOf(s.user), start: s.start, end: s.end })),
+        },
   );
   return {
     id: scheduleId,
     timeZone: plan.timeZone,
     layers,
-    overrides: plan.overrides.map((o, i) => ({ id: i + 1, userId: idOf(o.user), start: o.start, end: o.end })),
+    overrides: plan.overrides.map((o, i) => ({
+      id: i + 1,
+      userId: idOf(o.user),
+      start: o.start,
+      end: o.end,
+    })),
   };
 }
 

@@ -22,6 +22,7 @@ import {
   type ConvertOptions,
   emailKey,
   type ImportPlan,
+  ident,
   importLimits,
   instant,
   int,
@@ -30,11 +31,11 @@ import {
   type Json,
   matchUsers,
   NotCarriedLog,
+  type OriginalEntry,
   obj,
   optArr,
   optInt,
   optStr,
-  type OriginalEntry,
   type PlanOverride,
   type PlanPolicy,
   type PlanRotationLayer,
@@ -47,7 +48,6 @@ import {
   type WeekSpan,
   weekdayNames,
   zone,
-  ident,
 } from './import-plan.js';
 
 const minutesOfUnit: Record<string, number> = { minutes: 1, hours: 60, days: 1440 };
@@ -56,7 +56,8 @@ function record(v: Json, path: string): [string, Json][] {
   if (v === undefined || v === null) return [];
   const o = obj(v, path);
   const entries = Object.entries(o);
-  if (entries.length > importLimits.schedules) throw invalidAt(path, `must have at most ${importLimits.schedules} keys`);
+  if (entries.length > importLimits.schedules)
+    throw invalidAt(path, `must have at most ${importLimits.schedules} keys`);
   return entries;
 }
 
@@ -104,7 +105,7 @@ function spansOverlap(a: WeekSpan[] | null, b: WeekSpan[] | null): boolean {
   if (a === null || b === null) return true;
   const week = 7 * 1440;
   const covers = (spans: WeekSpan[], m: number) =>
-    spans.some((s) => ((m - s.startMinute) % week + week) % week < s.minutes);
+    spans.some((s) => (((m - s.startMinute) % week) + week) % week < s.minutes);
   // Windows start on whole minutes: checking every span start of each side is enough to find an intersection.
   return a.some((s) => covers(b, s.startMinute % week)) || b.some((s) => covers(a, s.startMinute % week));
 }
@@ -153,11 +154,19 @@ export function convertOpsgenie(input: Json, options: ConvertOptions): ImportPla
     scheduleIdByName.set(name, id);
     const where = `schedule "${name}"`;
     if (!bool(prop(s, 'enabled'), pathOf(sPath, 'enabled'), true))
-      log.add('the disabled state', where, 'opsdesk schedules are always in use; imported as an active schedule');
+      log.add(
+        'the disabled state',
+        where,
+        'opsdesk schedules are always in use; imported as an active schedule',
+      );
 
     const layers: PlanRotationLayer[] = [];
     const coverage: { name: string; spans: WeekSpan[] | null }[] = [];
-    const rotations = optArr(prop(s, 'rotations'), pathOf(sPath, 'rotations'), importLimits.layersPerSchedule);
+    const rotations = optArr(
+      prop(s, 'rotations'),
+      pathOf(sPath, 'rotations'),
+      importLimits.layersPerSchedule,
+    );
     for (let ri = 0; ri < rotations.length; ri += 1) {
       const rPath = pathOf(sPath, 'rotations', ri);
       const r = obj(rotations[ri], rPath);
@@ -168,7 +177,8 @@ export function convertOpsgenie(input: Json, options: ConvertOptions): ImportPla
       const unit = ({ hourly: 'hour', daily: 'day', weekly: 'week' } as const)[type as 'hourly'];
       if (!unit) throw invalidAt(pathOf(rPath, 'type'), 'must be daily, weekly or hourly');
       const maxCount = { hour: 8760, day: 365, week: 52 }[unit];
-      if (length > maxCount) throw invalidAt(pathOf(rPath, 'length'), `must be at most ${maxCount} for ${type}`);
+      if (length > maxCount)
+        throw invalidAt(pathOf(rPath, 'length'), `must be at most ${maxCount} for ${type}`);
       const start = instant(prop(r, 'startDate'), pathOf(rPath, 'startDate'));
       const endV = prop(r, 'endDate');
       const end = endV === undefined || endV === null ? null : instant(endV, pathOf(rPath, 'endDate'));
@@ -181,7 +191,11 @@ export function convertOpsgenie(input: Json, options: ConvertOptions): ImportPla
         const pType = str(prop(p, 'type'), pathOf(pPath, 'type'), 32);
         if (pType === 'user') participants.push(personKey(p, pPath));
         else if (pType === 'none')
-          log.add('a "none" turn', rWhere, 'opsdesk rotations take turns among people only; the empty turn is left out, so later turns move up');
+          log.add(
+            'a "none" turn',
+            rWhere,
+            'opsdesk rotations take turns among people only; the empty turn is left out, so later turns move up',
+          );
         else if (pType === 'team' || pType === 'escalation')
           log.add(
             `the ${pType} participant "${optStr(prop(p, 'name'), pathOf(pPath, 'name')) ?? '?'}"`,
@@ -226,18 +240,30 @@ export function convertOpsgenie(input: Json, options: ConvertOptions): ImportPla
       if (oEnd <= oStart) throw invalidAt(pathOf(oPath, 'endDate'), 'must be after startDate');
       const alias = optStr(prop(o, 'alias'), pathOf(oPath, 'alias')) ?? String(oi + 1);
       if (str(prop(user, 'type'), pathOf(oPath, 'user', 'type'), 16) === 'none') {
-        log.add(`override "${alias}" to nobody`, where, 'an override hands a window to a person; a window of nobody on call is not imported');
+        log.add(
+          `override "${alias}" to nobody`,
+          where,
+          'an override hands a window to a person; a window of nobody on call is not imported',
+        );
         continue;
       }
       const rots = optArr(prop(o, 'rotations'), pathOf(oPath, 'rotations'), importLimits.layersPerSchedule);
       if (rots.length > 0 && rots.length < layers.length)
-        log.add(`override "${alias}" of some rotations only`, where, 'opsdesk overrides cover the whole schedule; imported for the whole schedule');
+        log.add(
+          `override "${alias}" of some rotations only`,
+          where,
+          'opsdesk overrides cover the whole schedule; imported for the whole schedule',
+        );
       overrides.push({ user: personKey(user, pathOf(oPath, 'user')), start: oStart, end: oEnd });
     }
     schedules.push({ sourceId: id, name, timeZone, layers, overrides });
 
     const tl = timelinesBySchedule.get(id);
-    if (tl !== undefined && tl !== null) originals.push({ scheduleSourceId: id, entries: timelineEntries(tl, pathOf('/timelines', id), personKey) });
+    if (tl !== undefined && tl !== null)
+      originals.push({
+        scheduleSourceId: id,
+        entries: timelineEntries(tl, pathOf('/timelines', id), personKey),
+      });
   }
 
   const policies: PlanPolicy[] = [];
@@ -257,7 +283,8 @@ export function convertOpsgenie(input: Json, options: ConvertOptions): ImportPla
         const factor = minutesOfUnit[unit];
         if (!factor) throw invalidAt(pathOf(rPath, 'delay', 'timeUnit'), 'must be minutes, hours or days');
         at = int(prop(delay, 'timeAmount'), pathOf(rPath, 'delay', 'timeAmount'), 0, 100_000) * factor;
-      } else if (delay !== undefined && delay !== null) throw invalidAt(pathOf(rPath, 'delay'), 'must be an object');
+      } else if (delay !== undefined && delay !== null)
+        throw invalidAt(pathOf(rPath, 'delay'), 'must be an object');
       return { r, rPath, at };
     });
     rules.sort((a, b) => a.at - b.at);
@@ -266,7 +293,11 @@ export function convertOpsgenie(input: Json, options: ConvertOptions): ImportPla
     for (const { r, rPath, at } of rules) {
       const condition = optStr(prop(r, 'condition'), pathOf(rPath, 'condition'), 32) ?? 'if-not-acked';
       if (condition === 'if-not-closed')
-        log.add(`the rule at ${at} min "if not closed"`, where, 'opsdesk escalation stops at acknowledgement; imported as "if not acknowledged"');
+        log.add(
+          `the rule at ${at} min "if not closed"`,
+          where,
+          'opsdesk escalation stops at acknowledgement; imported as "if not acknowledged"',
+        );
       const notifyType = optStr(prop(r, 'notifyType'), pathOf(rPath, 'notifyType'), 32) ?? 'default';
       const recipient = obj(prop(r, 'recipient'), pathOf(rPath, 'recipient'));
       const rType = str(prop(recipient, 'type'), pathOf(rPath, 'recipient', 'type'), 32);
@@ -275,21 +306,45 @@ export function convertOpsgenie(input: Json, options: ConvertOptions): ImportPla
       else if (rType === 'schedule') {
         const rid = prop(recipient, 'id');
         const rname = optStr(prop(recipient, 'name'), pathOf(rPath, 'recipient', 'name'));
-        const ref = rid !== undefined && rid !== null ? ident(rid, pathOf(rPath, 'recipient', 'id')) : rname ? (scheduleIdByName.get(rname) ?? rname) : null;
+        const ref =
+          rid !== undefined && rid !== null
+            ? ident(rid, pathOf(rPath, 'recipient', 'id'))
+            : rname
+              ? (scheduleIdByName.get(rname) ?? rname)
+              : null;
         if (ref === null) throw invalidAt(pathOf(rPath, 'recipient'), 'a schedule needs an id or a name');
         target = { kind: 'schedule', ref };
         if (notifyType !== 'default')
-          log.add(`notify the "${notifyType}" on-call of a schedule`, where, 'opsdesk notifies who is on call now; imported as the current on-call');
+          log.add(
+            `notify the "${notifyType}" on-call of a schedule`,
+            where,
+            'opsdesk notifies who is on call now; imported as the current on-call',
+          );
       } else if (rType === 'team') {
-        const tname = optStr(prop(recipient, 'name'), pathOf(rPath, 'recipient', 'name')) ?? ident(prop(recipient, 'id'), pathOf(rPath, 'recipient', 'id'));
+        const tname =
+          optStr(prop(recipient, 'name'), pathOf(rPath, 'recipient', 'name')) ??
+          ident(prop(recipient, 'id'), pathOf(rPath, 'recipient', 'id'));
         target = { kind: 'group', ref: tname };
         if (notifyType !== 'default')
-          log.add(`notify the team's "${notifyType}"`, where, "imported as notifying the group; Opsgenie's team member selection is not carried");
-      } else log.add(`a rule notifying a ${rType}`, where, 'only users, schedules and teams can be notified by an opsdesk step; left out');
+          log.add(
+            `notify the team's "${notifyType}"`,
+            where,
+            "imported as notifying the group; Opsgenie's team member selection is not carried",
+          );
+      } else
+        log.add(
+          `a rule notifying a ${rType}`,
+          where,
+          'only users, schedules and teams can be notified by an opsdesk step; left out',
+        );
       if (target === null) continue;
       if (at !== stepAt) {
         if (steps.length === 0 && at > 0)
-          log.add(`the first rule's wait of ${at} min`, where, 'an opsdesk policy notifies its first step when the incident opens; imported without the wait');
+          log.add(
+            `the first rule's wait of ${at} min`,
+            where,
+            'an opsdesk policy notifies its first step when the incident opens; imported without the wait',
+          );
         if (steps.length > 0) steps[steps.length - 1].delayMinutes = at - stepAt;
         steps.push({ delayMinutes: 0, targets: [] });
         stepAt = at;
@@ -306,13 +361,22 @@ export function convertOpsgenie(input: Json, options: ConvertOptions): ImportPla
         if (steps.length > 0) steps[steps.length - 1].delayMinutes = wait;
       }
       if (bool(prop(rep, 'closeAlertAfterAll'), pathOf(ePath, 'repeat', 'closeAlertAfterAll'), false))
-        log.add('closing the alert after all repeats', where, 'opsdesk leaves an unacknowledged incident open after the last repeat');
+        log.add(
+          'closing the alert after all repeats',
+          where,
+          'opsdesk leaves an unacknowledged incident open after the last repeat',
+        );
     }
     if (steps.length === 0) {
       log.add(`escalation "${name}"`, 'escalations', 'none of its rules could be imported; not imported');
       continue;
     }
-    policies.push({ sourceId: prop(e, 'id') === undefined ? name : ident(prop(e, 'id'), pathOf(ePath, 'id')), name, repeat, steps });
+    policies.push({
+      sourceId: prop(e, 'id') === undefined ? name : ident(prop(e, 'id'), pathOf(ePath, 'id')),
+      name,
+      repeat,
+      steps,
+    });
   }
 
   return { source: 'opsgenie', users: planUsers, schedules, policies, notCarried: log.items, originals };
@@ -327,7 +391,11 @@ function timelineEntries(
   const t = obj(tl, path);
   const final = obj(prop(t, 'finalTimeline'), pathOf(path, 'finalTimeline'));
   const entries: OriginalEntry[] = [];
-  const rotations = optArr(prop(final, 'rotations'), pathOf(path, 'finalTimeline', 'rotations'), importLimits.layersPerSchedule);
+  const rotations = optArr(
+    prop(final, 'rotations'),
+    pathOf(path, 'finalTimeline', 'rotations'),
+    importLimits.layersPerSchedule,
+  );
   for (let ri = 0; ri < rotations.length; ri += 1) {
     const rPath = pathOf(path, 'finalTimeline', 'rotations', ri);
     const r = obj(rotations[ri], rPath);

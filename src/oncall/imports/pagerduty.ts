@@ -15,8 +15,8 @@
 import {
   arr,
   type ConvertOptions,
-  ident,
   type ImportPlan,
+  ident,
   importLimits,
   instant,
   int,
@@ -25,11 +25,11 @@ import {
   type Json,
   matchUsers,
   NotCarriedLog,
+  type OriginalEntry,
   obj,
   optArr,
   optInt,
   optStr,
-  type OriginalEntry,
   type PlanOverride,
   type PlanPolicy,
   type PlanRotationLayer,
@@ -47,7 +47,8 @@ import {
 function record(v: Json, path: string): Map<string, Json> {
   if (v === undefined || v === null) return new Map();
   const entries = Object.entries(obj(v, path));
-  if (entries.length > importLimits.schedules) throw invalidAt(path, `must have at most ${importLimits.schedules} keys`);
+  if (entries.length > importLimits.schedules)
+    throw invalidAt(path, `must have at most ${importLimits.schedules} keys`);
   return new Map(entries);
 }
 
@@ -91,7 +92,11 @@ export function convertPagerDuty(input: Json, options: ConvertOptions): ImportPl
     const timeZone = zone(prop(s, 'time_zone'), pathOf(sPath, 'time_zone'));
     const where = `schedule "${name}"`;
 
-    const rawLayers = arr(prop(s, 'schedule_layers'), pathOf(sPath, 'schedule_layers'), importLimits.layersPerSchedule);
+    const rawLayers = arr(
+      prop(s, 'schedule_layers'),
+      pathOf(sPath, 'schedule_layers'),
+      importLimits.layersPerSchedule,
+    );
     const read: { layer: PlanRotationLayer; rank: number }[] = [];
     for (let li = 0; li < rawLayers.length; li += 1) {
       const lPath = pathOf(sPath, 'schedule_layers', li);
@@ -101,17 +106,34 @@ export function convertPagerDuty(input: Json, options: ConvertOptions): ImportPl
       const start = instant(prop(l, 'start'), pathOf(lPath, 'start'));
       const endV = prop(l, 'end');
       const end = endV === undefined || endV === null ? null : instant(endV, pathOf(lPath, 'end'));
-      const virtualStart = instant(prop(l, 'rotation_virtual_start'), pathOf(lPath, 'rotation_virtual_start'));
-      const seconds = int(prop(l, 'rotation_turn_length_seconds'), pathOf(lPath, 'rotation_turn_length_seconds'), 1, 366 * 86_400);
+      const virtualStart = instant(
+        prop(l, 'rotation_virtual_start'),
+        pathOf(lPath, 'rotation_virtual_start'),
+      );
+      const seconds = int(
+        prop(l, 'rotation_turn_length_seconds'),
+        pathOf(lPath, 'rotation_turn_length_seconds'),
+        1,
+        366 * 86_400,
+      );
       const turn = turnOfSeconds(seconds);
       if (turn === null) {
-        log.add(`layer "${lName}"`, where, `a turn of ${seconds} s is not a whole number of hours, days or weeks; not imported`);
+        log.add(
+          `layer "${lName}"`,
+          where,
+          `a turn of ${seconds} s is not a whole number of hours, days or weeks; not imported`,
+        );
         continue;
       }
       if (start > virtualStart && start > (options.now ?? 0))
-        log.add(`the layer's start ${new Date(start).toISOString()}`, lWhere, 'opsdesk rotations begin at their first handoff; imported from the rotation virtual start, so the layer is on duty before its start');
-      const participants = arr(prop(l, 'users'), pathOf(lPath, 'users'), importLimits.participants).map((uv, ui) =>
-        userRef(prop(obj(uv, pathOf(lPath, 'users', ui)), 'user'), pathOf(lPath, 'users', ui, 'user')),
+        log.add(
+          `the layer's start ${new Date(start).toISOString()}`,
+          lWhere,
+          'opsdesk rotations begin at their first handoff; imported from the rotation virtual start, so the layer is on duty before its start',
+        );
+      const participants = arr(prop(l, 'users'), pathOf(lPath, 'users'), importLimits.participants).map(
+        (uv, ui) =>
+          userRef(prop(obj(uv, pathOf(lPath, 'users', ui)), 'user'), pathOf(lPath, 'users', ui, 'user')),
       );
       if (participants.length === 0) {
         log.add(`layer "${lName}"`, where, 'it has no users; not imported');
@@ -130,7 +152,8 @@ export function convertPagerDuty(input: Json, options: ConvertOptions): ImportPl
         const startMinute = Math.floor(at / 60);
         const minutes = Math.round(duration / 60);
         if (type === 'daily_restriction') {
-          if (duration > 86_400) throw invalidAt(pathOf(rPath, 'duration_seconds'), 'a daily restriction lasts at most a day');
+          if (duration > 86_400)
+            throw invalidAt(pathOf(rPath, 'duration_seconds'), 'a daily restriction lasts at most a day');
           for (let d = 0; d < 7; d += 1) spans.push({ startMinute: d * 1440 + startMinute, minutes });
         } else if (type === 'weekly_restriction') {
           const day = int(prop(r, 'start_day_of_week'), pathOf(rPath, 'start_day_of_week'), 1, 7);
@@ -138,7 +161,11 @@ export function convertPagerDuty(input: Json, options: ConvertOptions): ImportPl
         } else throw invalidAt(pathOf(rPath, 'type'), 'must be daily_restriction or weekly_restriction');
       }
       if (rounded)
-        log.add('restriction seconds', lWhere, 'opsdesk restrictions are in whole minutes; rounded to the minute');
+        log.add(
+          'restriction seconds',
+          lWhere,
+          'opsdesk restrictions are in whole minutes; rounded to the minute',
+        );
       const restrictions = spans.length === 0 ? [] : (restrictionsOfSpans(spans) ?? []);
       const rank = prop(l, 'rendering_index');
       read.push({
@@ -172,18 +199,20 @@ export function convertPagerDuty(input: Json, options: ConvertOptions): ImportPl
     const final = prop(s, 'final_schedule');
     if (isObject(final)) {
       const fPath = pathOf(sPath, 'final_schedule', 'rendered_schedule_entries');
-      const entries: OriginalEntry[] = optArr(prop(final, 'rendered_schedule_entries'), fPath, importLimits.originalEntries).map(
-        (ev, ei) => {
-          const ePath = pathOf(fPath, ei);
-          const e = obj(ev, ePath);
-          const user = prop(e, 'user');
-          return {
-            user: user === null || user === undefined ? null : userRef(user, pathOf(ePath, 'user')),
-            start: instant(prop(e, 'start'), pathOf(ePath, 'start')),
-            end: instant(prop(e, 'end'), pathOf(ePath, 'end')),
-          };
-        },
-      );
+      const entries: OriginalEntry[] = optArr(
+        prop(final, 'rendered_schedule_entries'),
+        fPath,
+        importLimits.originalEntries,
+      ).map((ev, ei) => {
+        const ePath = pathOf(fPath, ei);
+        const e = obj(ev, ePath);
+        const user = prop(e, 'user');
+        return {
+          user: user === null || user === undefined ? null : userRef(user, pathOf(ePath, 'user')),
+          start: instant(prop(e, 'start'), pathOf(ePath, 'start')),
+          end: instant(prop(e, 'end'), pathOf(ePath, 'end')),
+        };
+      });
       originals.push({ scheduleSourceId: id, entries });
     }
   }
@@ -200,10 +229,19 @@ export function convertPagerDuty(input: Json, options: ConvertOptions): ImportPl
     for (let ri = 0; ri < rules.length; ri += 1) {
       const rPath = pathOf(pPath, 'escalation_rules', ri);
       const r = obj(rules[ri], rPath);
-      const delayMinutes = int(prop(r, 'escalation_delay_in_minutes'), pathOf(rPath, 'escalation_delay_in_minutes'), 0, 100_000);
+      const delayMinutes = int(
+        prop(r, 'escalation_delay_in_minutes'),
+        pathOf(rPath, 'escalation_delay_in_minutes'),
+        0,
+        100_000,
+      );
       const strategy = prop(r, 'escalation_rule_assignment_strategy');
       if (isObject(strategy) && prop(strategy, 'type') === 'round_robin')
-        log.add(`rule ${ri + 1}'s round robin`, where, 'opsdesk notifies every target of a step; imported as notifying all');
+        log.add(
+          `rule ${ri + 1}'s round robin`,
+          where,
+          'opsdesk notifies every target of a step; imported as notifying all',
+        );
       const targets: PlanPolicy['steps'][number]['targets'] = [];
       const ts = arr(prop(r, 'targets'), pathOf(rPath, 'targets'), importLimits.targets);
       for (let ti = 0; ti < ts.length; ti += 1) {
@@ -211,9 +249,16 @@ export function convertPagerDuty(input: Json, options: ConvertOptions): ImportPl
         const t = obj(ts[ti], tPath);
         const type = str(prop(t, 'type'), pathOf(tPath, 'type'), 64);
         const tid = ident(prop(t, 'id'), pathOf(tPath, 'id'));
-        if (type === 'user_reference' || type === 'user') targets.push({ kind: 'user', ref: keyById.get(tid) ?? `pagerduty:${tid}` });
-        else if (type === 'schedule_reference' || type === 'schedule') targets.push({ kind: 'schedule', ref: tid });
-        else log.add(`a ${type} target of rule ${ri + 1}`, where, 'only users and schedules are PagerDuty targets opsdesk can notify; left out');
+        if (type === 'user_reference' || type === 'user')
+          targets.push({ kind: 'user', ref: keyById.get(tid) ?? `pagerduty:${tid}` });
+        else if (type === 'schedule_reference' || type === 'schedule')
+          targets.push({ kind: 'schedule', ref: tid });
+        else
+          log.add(
+            `a ${type} target of rule ${ri + 1}`,
+            where,
+            'only users and schedules are PagerDuty targets opsdesk can notify; left out',
+          );
       }
       if (targets.length === 0) {
         log.add(`rule ${ri + 1}`, where, 'none of its targets could be imported; left out');
