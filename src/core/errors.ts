@@ -217,6 +217,11 @@ export const errorCatalogue = {
     meaning:
       'An SLA policy needs a name, at least one target, known calendars and groups, and consistent levels.',
   },
+  invalid_schedule: {
+    kind: 'invalid',
+    meaning:
+      'An on-call schedule needs an IANA time zone, local times as YYYY-MM-DDTHH:MM and HH:MM, turns of a valid length, at least one participant per rotation, and overrides that end after they start.',
+  },
   calendar_not_found: { kind: 'not_found', meaning: 'No such business calendar.' },
   sla_policy_not_found: { kind: 'not_found', meaning: 'No such SLA policy.' },
   escalation_not_found: { kind: 'not_found', meaning: 'No such escalation.' },

@@ -20,6 +20,16 @@ export type {
 } from './schedule-model.js';
 
 // -- schedule engine (resolution, reports, iCalendar) --
+export {
+  type CompiledSchedule,
+  compileSchedule,
+  finalSchedule,
+  layerSegments,
+  type OnCallAnswer,
+  onCallAt,
+  overrideSegments,
+  scheduleLimits,
+} from './schedule-resolution.js';
 
 // -- schedules (storage, overrides, requests, feeds) --
 
