@@ -3,9 +3,10 @@
 // for the next 4 weeks. A dry run changes nothing.
 import { type Actor, listUsers } from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
-import { Invalid } from '../../core/errors.js';
+import { DomainError, Invalid } from '../../core/errors.js';
 import { requireOncall } from '../permissions.js';
 import type { ScheduleDefinition, Segment } from '../schedule-model.js';
+import { compileSchedule, finalSchedule } from '../schedule-resolution.js';
 import { compareFinalSchedules, type ScheduleComparison } from './compare.js';
 import { convertGrafanaOnCall } from './grafana-oncall.js';
 import {
@@ -34,9 +35,7 @@ export const importConverters: Record<ImportSource, (data: Json, options: Conver
 export type Resolve = (def: ScheduleDefinition, from: number, to: number) => Segment[];
 
 /** The schedule engine's resolution. */
-export const resolveFinalSchedule: Resolve = () => {
-  throw new Error('the schedule engine is not merged yet');
-};
+export const resolveFinalSchedule: Resolve = (def, from, to) => finalSchedule(compileSchedule(def), from, to);
 
 export interface ImportInput {
   source: ImportSource;
@@ -78,10 +77,22 @@ export function compareWithOriginals(
   for (const original of plan.originals) {
     const schedule = plan.schedules.find((s) => s.sourceId === original.scheduleSourceId);
     if (!schedule) continue;
-    const segments =
-      schedule.layers.length === 0 && schedule.overrides.length === 0
-        ? []
-        : resolve(bindSchedule(schedule, idOf), from, to);
+    let segments: Segment[];
+    try {
+      segments =
+        schedule.layers.length === 0 && schedule.overrides.length === 0
+          ? []
+          : resolve(bindSchedule(schedule, idOf), from, to);
+    } catch (e) {
+      // A plan beyond what a schedule may hold (too many layers or restrictions): say so instead of comparing.
+      if (!(e instanceof DomainError)) throw e;
+      plan.notCarried.push({
+        what: 'the comparison with the original',
+        where: `schedule "${schedule.name}"`,
+        why: `the imported schedule cannot be resolved: ${e.fields.map((f) => `${f.field} ${f.message}`).join('; ') || e.message}`,
+      });
+      continue;
+    }
     const ours = segments.map((s) => ({
       start: s.start,
       end: s.end,
