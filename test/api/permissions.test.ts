@@ -12,6 +12,7 @@ import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.j
 import { canTicket, type TicketAction } from '../../src/helpdesk/index.js';
 import { canMail } from '../../src/mail/index.js';
 import { canManageDeliveries } from '../../src/notify/index.js';
+import { canOncall } from '../../src/oncall/index.js';
 import { canSeeDashboard } from '../../src/reports/dashboard.js';
 import { canSla, type SlaAction } from '../../src/sla/index.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
@@ -824,6 +825,16 @@ const table: Row[] = [
   // -- escalation policies and incidents --
 
   // -- imports --
+  {
+    route: 'POST /api/v1/oncall/imports',
+    case: 'a dry run of an empty PagerDuty export',
+    call: () => ({
+      method: 'POST',
+      url: '/api/v1/oncall/imports',
+      body: { source: 'pagerduty', dryRun: true, data: { users: [], schedules: [] } },
+    }),
+    expect: byRule((a) => canOncall(a, 'import.run')),
+  },
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files
