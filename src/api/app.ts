@@ -18,9 +18,17 @@ import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
+import { incidentRoutes } from './routes/incidents/incidents.js';
+import { serviceRoutes } from './routes/incidents/services.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
+import { calendarFeedRoutes } from './routes/oncall/calendar-feeds.js';
+import { escalationPolicyRoutes } from './routes/oncall/escalation-policies.js';
 import { oncallImportRoutes } from './routes/oncall/imports.js';
+import { onCallRoutes } from './routes/oncall/on-call.js';
+import { scheduleOverrideRoutes } from './routes/oncall/schedule-overrides.js';
+import { scheduleRoutes } from './routes/oncall/schedules.js';
+import { shiftRequestRoutes } from './routes/oncall/shift-requests.js';
 import { reportRoutes } from './routes/reports.js';
 import { savedViewRoutes } from './routes/saved-views.js';
 import { calendarWindowRoutes } from './routes/sla/calendar-windows.js';
@@ -241,12 +249,20 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- technicians and assignment --
 
   // -- on-call schedules --
+  await app.register(scheduleRoutes(ctx));
+  await app.register(scheduleOverrideRoutes(ctx));
+  await app.register(shiftRequestRoutes(ctx));
+  await app.register(calendarFeedRoutes(ctx));
+  await app.register(onCallRoutes(ctx));
 
   // -- rosters --
 
   // -- contact methods and readiness --
 
   // -- escalation policies and incidents --
+  await app.register(escalationPolicyRoutes(ctx));
+  await app.register(serviceRoutes(ctx));
+  await app.register(incidentRoutes(ctx));
 
   // -- imports --
   await app.register(oncallImportRoutes(ctx));

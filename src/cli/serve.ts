@@ -12,6 +12,7 @@ import type { ServiceContext } from '../core/context.js';
 import { JobScheduler } from '../core/jobs.js';
 import { openContext, registerEvents } from '../core/runtime.js';
 import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/index.js';
+import { registerIncidents } from '../incidents/index.js';
 import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
 import { registerMail } from '../mail/index.js';
 import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
@@ -38,6 +39,7 @@ export function registerDomains(
   // -- on-call --
 
   // -- incidents: the escalation engine --
+  registerIncidents(ctx, jobs); // escalation timers every 5 s, and at once when an incident opens
 }
 
 /** How long a shutdown may take before the process exits anyway. */

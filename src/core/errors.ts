@@ -163,6 +163,21 @@ export const errorCatalogue = {
   mail_delivery_not_found: { kind: 'not_found', meaning: 'No such outbound mail delivery.' },
   delivery_not_found: { kind: 'not_found', meaning: 'No such delivery in the delivery log.' },
   inbound_mail_not_found: { kind: 'not_found', meaning: 'No such inbound mail.' },
+  // on-call schedules
+  schedule_not_found: { kind: 'not_found', meaning: 'No such on-call schedule.' },
+  schedule_override_not_found: { kind: 'not_found', meaning: 'No such override in that on-call schedule.' },
+  schedule_request_not_found: {
+    kind: 'not_found',
+    meaning: 'No such swap or cover request, or not one the user may see.',
+  },
+  schedule_request_closed: {
+    kind: 'conflict',
+    meaning: 'The swap or cover request was already approved, rejected or cancelled.',
+  },
+  schedule_range_too_long: {
+    kind: 'invalid',
+    meaning: 'A schedule range must end after it starts and span at most 366 days.',
+  },
   email_taken: { kind: 'conflict', meaning: 'Another account already uses this email address.' },
   name_taken: { kind: 'conflict', meaning: 'Another group or category already has this name.' },
   transition_not_allowed: {
@@ -244,6 +259,30 @@ export const errorCatalogue = {
   too_many_streams: {
     kind: 'rate_limited',
     meaning: 'The user holds OPSDESK_LIVE_STREAMS_PER_USER live event streams open already; close one.',
+  },
+  // escalation policies, services and incidents (issue 10)
+  invalid_escalation_policy: {
+    kind: 'invalid',
+    meaning:
+      'An escalation policy needs 1–20 steps, each with 1–20 existing targets (schedule, user, group) and a delay of 1–1440 minutes, and a repeat count of 1–10.',
+  },
+  invalid_integration_key: {
+    kind: 'invalid',
+    meaning: "The routing_key is not a service's integration key.",
+  },
+  respond_link_invalid: {
+    kind: 'forbidden',
+    meaning: 'The acknowledge/resolve link is not one this service issued for this incident and action.',
+  },
+  respond_link_expired: { kind: 'forbidden', meaning: 'The acknowledge/resolve link has expired.' },
+  escalation_policy_not_found: { kind: 'not_found', meaning: 'No such escalation policy.' },
+  service_not_found: { kind: 'not_found', meaning: 'No such service.' },
+  incident_not_found: { kind: 'not_found', meaning: 'No such incident.' },
+  policy_in_use: { kind: 'conflict', meaning: 'The escalation policy is the policy of a service.' },
+  service_in_use: { kind: 'conflict', meaning: 'The service has incidents; it cannot be deleted.' },
+  incident_transition_not_allowed: {
+    kind: 'conflict',
+    meaning: 'The incident cannot move from its state to the requested one (a resolved incident is final).',
   },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },

@@ -35,6 +35,9 @@ export const eventTypes = [
   'ticket.escalated',
   'ticket.ola_warning',
   'ticket.ola_breached',
+  'incident.triggered',
+  'incident.acknowledged',
+  'incident.resolved',
 ] as const satisfies readonly EventType[];
 // An event type a domain declares but the list lacks makes this `true` fail to be assignable to `never`.
 const everyTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;

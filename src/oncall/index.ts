@@ -1,5 +1,16 @@
 // On-call's face: schedules (layers, rotations, restrictions, overrides), who is on call, rosters, escalation
 // policies, per-user contact methods and paging, and imports from Opsgenie, Grafana OnCall and PagerDuty.
+
+// -- schedules (storage, overrides, requests, feeds) --
+export {
+  type FeedAccess,
+  type FeedToken,
+  rotateScheduleFeedToken,
+  rotateUserFeedToken,
+  scheduleFeed,
+  userFeed,
+} from './calendar-feeds.js';
+export { type CachedSchedule, compiledSchedules } from './compiled-schedules.js';
 export { type OnCallNow, onCallSegments, whoIsOnCall } from './on-call.js';
 export { cancelPages, type PageInput, type PageResult, pageUser } from './paging.js';
 export { canOncall, type OncallAction, requireOncall } from './permissions.js';
@@ -18,7 +29,13 @@ export type {
   TurnLength,
   Weekday,
 } from './schedule-model.js';
-
+export {
+  createOverride,
+  deleteOverride,
+  listOverrides,
+  type OverrideInput,
+  type ScheduleOverride,
+} from './schedule-overrides.js';
 // -- schedule engine (resolution, reports, iCalendar) --
 export {
   type CompiledSchedule,
@@ -30,14 +47,57 @@ export {
   overrideSegments,
   scheduleLimits,
 } from './schedule-resolution.js';
-
-// -- schedules (storage, overrides, requests, feeds) --
+export {
+  checkRange,
+  doubleBookingsIn,
+  finalScheduleView,
+  onCallEverywhere,
+  type ScheduleOnCall,
+  scheduleOnCall,
+  scheduleReport,
+} from './schedule-views.js';
+export {
+  createSchedule,
+  deleteSchedule,
+  getSchedule,
+  listSchedules,
+  type Schedule,
+  type ScheduleInput,
+  updateSchedule,
+  userNames,
+} from './schedules.js';
+export {
+  createShiftRequest,
+  decideShiftRequest,
+  listShiftRequests,
+  type ShiftRequest,
+  type ShiftRequestInput,
+  type ShiftRequestState,
+} from './shift-requests.js';
 
 // -- rosters --
 
 // -- contact methods and notification rules --
 
 // -- escalation policies --
+export {
+  checkPolicyShape,
+  createEscalationPolicy,
+  deleteEscalationPolicy,
+  type EscalationPolicy,
+  type EscalationPolicyInput,
+  type EscalationStep,
+  type EscalationTarget,
+  type EscalationTargetKind,
+  escalationPolicyLimits,
+  getEscalationPolicy,
+  listEscalationPolicies,
+  type PolicyOptions,
+  readEscalationPolicy,
+  type ScheduleExists,
+  scheduleExistsByOnCall,
+  updateEscalationPolicy,
+} from './escalation-policies.js';
 
 export type { ImportPlan, ImportSource, NotCarried } from './imports/import-plan.js';
 // -- imports --

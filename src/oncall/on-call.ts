@@ -2,7 +2,9 @@
 // cached across instances (core/cache-versions) and resolved in memory.
 // CONTRACT (issue 10): these signatures are shared; the schedules helper fills in the bodies.
 import type { ServiceContext } from '../core/context.js';
+import { compiledSchedule } from './compiled-schedules.js';
 import type { Segment } from './schedule-model.js';
+import { finalSchedule, onCallAt } from './schedule-resolution.js';
 
 export interface OnCallNow {
   scheduleId: number;
@@ -15,19 +17,23 @@ export interface OnCallNow {
 
 /** The person on call for a schedule at `at` (epoch ms); null in a gap. NotFound for an unknown schedule. */
 export async function whoIsOnCall(
-  _ctx: ServiceContext,
-  _scheduleId: number,
-  _at: number,
+  ctx: ServiceContext,
+  scheduleId: number,
+  at: number,
 ): Promise<OnCallNow | null> {
-  throw new Error('not built yet');
+  const s = await compiledSchedule(ctx, scheduleId);
+  const hit = onCallAt(s.compiled, at);
+  if (!hit || hit.userId === null) return null;
+  return { scheduleId, userId: hit.userId, start: hit.start, end: hit.end, source: hit.source };
 }
 
 /** The final schedule's segments over [from, to), tiling the range (gaps included). */
 export async function onCallSegments(
-  _ctx: ServiceContext,
-  _scheduleId: number,
-  _from: number,
-  _to: number,
+  ctx: ServiceContext,
+  scheduleId: number,
+  from: number,
+  to: number,
 ): Promise<Segment[]> {
-  throw new Error('not built yet');
+  const s = await compiledSchedule(ctx, scheduleId);
+  return finalSchedule(s.compiled, from, to);
 }

@@ -489,10 +489,126 @@ export interface Database {
   // -- technicians --
 
   // -- on-call schedules --
+  /** Migration 2026-11-30-oncall-schedules: layers is ScheduleLayer[] as JSON, bottom first. */
+  oncall_schedules: {
+    id: Generated<number>;
+    name: string;
+    description: string;
+    time_zone: string;
+    team_id: number | null;
+    layers: string;
+    created_at: number;
+    updated_at: number;
+    version: number;
+  };
+  oncall_overrides: {
+    id: Generated<number>;
+    schedule_id: number;
+    user_id: number;
+    start_at: number;
+    end_at: number;
+    reason: string;
+    created_by: number | null;
+    request_id: number | null;
+    created_at: number;
+  };
+  oncall_shift_requests: {
+    id: Generated<number>;
+    schedule_id: number;
+    kind: 'cover' | 'swap';
+    requester_id: number;
+    covering_user_id: number;
+    start_at: number;
+    end_at: number;
+    swap_start_at: number | null;
+    swap_end_at: number | null;
+    reason: string;
+    state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+    decided_by: number | null;
+    decided_at: number | null;
+    decision_note: string | null;
+    created_at: number;
+  };
+  /** Calendar-feed secrets, one per schedule or per user: only the SHA-256 is kept. */
+  oncall_feed_tokens: {
+    id: Generated<number>;
+    schedule_id: number | null;
+    user_id: number | null;
+    token_hash: string;
+    created_by: number | null;
+    created_at: number;
+  };
 
   // -- contact methods --
 
   // -- escalation policies and incidents --
+  /** Migration 2026-11-30-paging. steps: EscalationStep[] as JSON; repeat_count: passes through the steps (1: once). */
+  escalation_policies: {
+    id: Generated<number>;
+    name: string;
+    description: string;
+    steps: string;
+    repeat_count: number;
+    created_at: number;
+    updated_at: number;
+  };
+  /** Services: what an incident is about, its policy, and the hashed integration key of machine callers. */
+  services: {
+    id: Generated<number>;
+    name: string;
+    description: string;
+    escalation_policy_id: number;
+    group_id: number | null;
+    category_id: number | null;
+    ack_timeout_minutes: number;
+    integration_key_hash: string;
+    integration_key_prefix: string;
+    created_at: number;
+    updated_at: number;
+  };
+  /**
+   * Incidents with their escalation timer (current step and pass, next_escalation_at). policy_snapshot: the
+   * policy as it was when the incident opened (JSON); open_dedup_key: the dedup key while open, null once resolved.
+   */
+  incidents: {
+    id: Generated<number>;
+    service_id: number | null;
+    policy_id: number | null;
+    policy_snapshot: string;
+    summary: string;
+    severity: string;
+    details: string;
+    source: string;
+    dedup_key: string | null;
+    open_dedup_key: string | null;
+    event_count: Generated<number>;
+    state: 'triggered' | 'acknowledged' | 'resolved';
+    ticket_id: number | null;
+    created_by: number | null;
+    ack_timeout_minutes: number;
+    current_step: Generated<number>;
+    current_repeat: Generated<number>;
+    next_escalation_at: number | null;
+    created_at: number;
+    updated_at: number;
+    acknowledged_at: number | null;
+    acknowledged_by: number | null;
+    resolved_at: number | null;
+    resolved_by: number | null;
+  };
+  /** Who was notified when, by which channel; acknowledgements, timeouts, resolution. */
+  incident_timeline: {
+    id: Generated<number>;
+    incident_id: number;
+    at: number;
+    kind: string;
+    user_id: number | null;
+    step: number | null;
+    repeat: number | null;
+    channel: string | null;
+    delivery_id: number | null;
+    detail: string;
+  };
 }
 
 export interface SearchNamesTable {

@@ -12,6 +12,8 @@ import * as historyVisibility from './2026-11-29-history-visibility.js';
 import * as mailTrust from './2026-11-29-mail-trust.js';
 import * as searchNames from './2026-11-29-search-names.js';
 import * as deliveries from './2026-11-30-deliveries.js';
+import * as oncallSchedules from './2026-11-30-oncall-schedules.js';
+import * as paging from './2026-11-30-paging.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -29,8 +31,10 @@ export const migrations: Record<string, Migration> = {
   // -- technicians --
 
   // -- on-call schedules --
+  '2026-11-30-oncall-schedules': oncallSchedules,
 
   // -- contact methods --
 
   // -- escalation policies and incidents --
+  '2026-11-30-paging': paging,
 };
