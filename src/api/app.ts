@@ -25,6 +25,7 @@ import { mailRoutes } from './routes/mail.js';
 import { calendarFeedRoutes } from './routes/oncall/calendar-feeds.js';
 import { contactMethodRoutes } from './routes/oncall/contact-methods.js';
 import { escalationPolicyRoutes } from './routes/oncall/escalation-policies.js';
+import { oncallImportRoutes } from './routes/oncall/imports.js';
 import { onCallRoutes } from './routes/oncall/on-call.js';
 import { readinessRoutes } from './routes/oncall/readiness.js';
 import { scheduleOverrideRoutes } from './routes/oncall/schedule-overrides.js';
@@ -277,6 +278,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(incidentRoutes(ctx));
 
   // -- imports --
+  await app.register(oncallImportRoutes(ctx));
 
   await app.register(eventRoutes(ctx, metrics));
   await registerWebApp(app);

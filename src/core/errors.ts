@@ -241,6 +241,11 @@ export const errorCatalogue = {
     kind: 'invalid',
     meaning: 'The upload is not an iCalendar (.ics) file with events to import.',
   },
+  invalid_import: {
+    kind: 'invalid',
+    meaning:
+      'An on-call import is not in the documented shape of its source (Opsgenie, Grafana OnCall, PagerDuty), is too large, or cannot be applied as sent.',
+  },
   invalid_sla_policy: {
     kind: 'invalid',
     meaning:

@@ -159,4 +159,13 @@ export {
   updateEscalationPolicy,
 } from './escalation-policies.js';
 
+export type { ImportPlan, ImportSource, NotCarried } from './imports/import-plan.js';
 // -- imports --
+export {
+  compareWithOriginals,
+  type ImportInput,
+  type ImportPreview,
+  importConverters,
+  previewImport,
+  resolveFinalSchedule,
+} from './imports/import-preview.js';

@@ -1184,6 +1184,16 @@ const table: Row[] = [
   // -- escalation policies and incidents --
 
   // -- imports --
+  {
+    route: 'POST /api/v1/oncall/imports',
+    case: 'a dry run of an empty PagerDuty export',
+    call: () => ({
+      method: 'POST',
+      url: '/api/v1/oncall/imports',
+      body: { source: 'pagerduty', dryRun: true, data: { users: [], schedules: [] } },
+    }),
+    expect: byRule((a) => canOncall(a, 'import.run')),
+  },
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files
