@@ -18,6 +18,16 @@ const AccountPassword = lazy(() => import('./pages/account-password'));
 const ResetPassword = lazy(() => import('./pages/reset-password'));
 const Escalations = lazy(() => import('./pages/escalations'));
 const SlaReport = lazy(() => import('./pages/sla-report'));
+const OnCall = lazy(() => import('./pages/oncall/overview'));
+const SchedulePage = lazy(() => import('./pages/oncall/schedule'));
+const Rosters = lazy(() => import('./pages/oncall/rosters'));
+const ContactMethods = lazy(() => import('./pages/oncall/contact-methods'));
+const Incidents = lazy(() => import('./pages/incidents/incidents'));
+const IncidentPage = lazy(() => import('./pages/incidents/incident'));
+const Technicians = lazy(() => import('./pages/technicians'));
+const Assignment = lazy(() => import('./pages/assignment'));
+const Policies = lazy(() => import('./pages/oncall/policies'));
+const Respond = lazy(() => import('./pages/incidents/respond'));
 
 type Theme = 'system' | 'light' | 'dark';
 
@@ -111,9 +121,29 @@ function Layout() {
                 <NavLink to="/queue">Queue</NavLink>
               </li>
             )}
+            {staff && (
+              <li>
+                <NavLink to="/incidents">Incidents</NavLink>
+              </li>
+            )}
+            {staff && (
+              <li>
+                <NavLink to="/oncall">On call</NavLink>
+              </li>
+            )}
+            {staff && (
+              <li>
+                <NavLink to="/technicians">Technicians</NavLink>
+              </li>
+            )}
             {manager && (
               <li>
                 <NavLink to="/dashboard">Dashboard</NavLink>
+              </li>
+            )}
+            {manager && (
+              <li>
+                <NavLink to="/assignment">Assignment</NavLink>
               </li>
             )}
             {manager && (
@@ -129,6 +159,11 @@ function Layout() {
             {manager && (
               <li>
                 <NavLink to="/admin">Admin</NavLink>
+              </li>
+            )}
+            {staff && (
+              <li>
+                <NavLink to="/account/paging">Paging</NavLink>
               </li>
             )}
             <li>
@@ -223,6 +258,14 @@ export function App() {
         }
       />
       <Route path="/" element={<Home />} />
+      <Route
+        path="/respond/incidents/:id"
+        element={
+          <Suspense fallback={<Loading />}>
+            <Respond />
+          </Suspense>
+        }
+      />
       <Route element={<RequireUser />}>
         <Route element={<Layout />}>
           <Route path="/requests/*" element={<Portal />} />
@@ -231,11 +274,20 @@ export function App() {
           <Route element={<RequireUser roles={staffRoles} />}>
             <Route path="/queue" element={<Workspace />} />
             <Route path="/tickets/:id" element={<Workspace />} />
+            <Route path="/oncall" element={<OnCall />} />
+            <Route path="/oncall/schedules/:id" element={<SchedulePage />} />
+            <Route path="/incidents" element={<Incidents />} />
+            <Route path="/incidents/:id" element={<IncidentPage />} />
+            <Route path="/technicians" element={<Technicians />} />
+            <Route path="/account/paging" element={<ContactMethods />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />
             <Route path="/escalations" element={<Escalations />} />
             <Route path="/reports/sla" element={<SlaReport />} />
+            <Route path="/oncall/rosters" element={<Rosters />} />
+            <Route path="/oncall/policies" element={<Policies />} />
+            <Route path="/assignment" element={<Assignment />} />
             <Route path="/admin/*" element={<Admin />} />
           </Route>
           <Route

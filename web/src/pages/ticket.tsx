@@ -14,6 +14,7 @@ import { ErrorMessage, Loading } from '../ui/messages';
 import { useShortcuts } from '../ui/shortcuts';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
+import { PagePanel } from './incidents/page-panel';
 import { neighbour, queueHref } from './queue-state';
 import { EscalatePanel, SlaPanel } from './ticket-sla';
 
@@ -104,7 +105,10 @@ export function TicketPage({ id }: { id: number }) {
         )}
         <div className="sla-row">
           <SlaPanel ticket={t} />
-          <EscalatePanel ticket={t} />
+          <div className="side-stack">
+            <EscalatePanel ticket={t} />
+            <PagePanel ticket={t} />
+          </div>
         </div>
         <h2>Timeline</h2>
         <Timeline ticketId={id} />

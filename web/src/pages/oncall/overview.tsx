@@ -1,0 +1,301 @@
+// On call: who holds each schedule now and until when, the schedules, swap and cover requests (a manager
+// approves or rejects; a technician sees and withdraws their own), and a new schedule for managers.
+import { type FormEvent, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import {
+  type ShiftRequest,
+  useCreateSchedule,
+  useDecideShiftRequest,
+  useMyFeedToken,
+  useOnCallNow,
+  useSchedules,
+  useShiftRequests,
+} from '../../api/oncall';
+import { isManager, useUser } from '../../session';
+import { useDirectory } from '../../ui/directory';
+import { Field, fieldError } from '../../ui/field';
+import { Empty, ErrorMessage, Loading } from '../../ui/messages';
+import { useTitle } from '../../ui/title';
+import { FeedLink, formatRange, ParticipantPicker, timeZones, WhenLocal } from './parts';
+
+function OnCallNow() {
+  const now = useOnCallNow();
+  const dir = useDirectory();
+  if (now.isPending) return <Loading />;
+  if (now.error) return <ErrorMessage error={now.error} />;
+  if (now.data.length === 0) return <Empty title="No schedules yet." />;
+  return (
+    <div className="table-wrap">
+      <table className="data-table">
+        <caption className="visually-hidden">Who is on call now</caption>
+        <thead>
+          <tr>
+            <th scope="col">Schedule</th>
+            <th scope="col">On call</th>
+            <th scope="col">Until</th>
+          </tr>
+        </thead>
+        <tbody>
+          {now.data.map((a) => (
+            <tr key={a.scheduleId}>
+              <th scope="row">
+                <Link to={`/oncall/schedules/${a.scheduleId}`}>{a.scheduleName}</Link>
+              </th>
+              <td>
+                {a.userId === null ? (
+                  <span className="badge sla-breached">Nobody: a gap</span>
+                ) : (
+                  <>
+                    {dir.userName(a.userId)}
+                    {a.source?.kind === 'override' && <span className="badge">override</span>}
+                  </>
+                )}
+              </td>
+              <td>{a.end ? <WhenLocal iso={a.end} /> : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function NewSchedule() {
+  const navigate = useNavigate();
+  const dir = useDirectory();
+  const [name, setName] = useState('');
+  const [timeZone, setTimeZone] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+  const [teamId, setTeamId] = useState('');
+  const [participants, setParticipants] = useState<number[]>([]);
+  const [start, setStart] = useState(() => `${new Date().toISOString().slice(0, 10)}T09:00`);
+  const [unit, setUnit] = useState<'day' | 'week'>('week');
+  const create = useCreateSchedule((s) => navigate(`/oncall/schedules/${s.id}`));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate({
+      name,
+      timeZone,
+      teamId: teamId ? Number(teamId) : null,
+      layers: [
+        {
+          kind: 'rotation',
+          name: 'Primary',
+          start,
+          end: null,
+          turn: { unit, count: 1 },
+          participants,
+          restrictions: [],
+        },
+      ],
+    });
+  };
+  return (
+    <form className="card form" onSubmit={submit} aria-labelledby="new-schedule">
+      <h2 id="new-schedule" className="flush">
+        New schedule
+      </h2>
+      <p className="hint">
+        Starts with one rotation around the clock; add layers, restrictions and overrides on the schedule’s
+        page.
+      </p>
+      <Field label="Name" error={fieldError(create.error, '/name')}>
+        {(id, d, invalid) => (
+          <input
+            id={id}
+            required
+            maxLength={100}
+            value={name}
+            aria-describedby={d}
+            aria-invalid={invalid || undefined}
+            onChange={(e) => setName(e.target.value)}
+          />
+        )}
+      </Field>
+      <Field
+        label="Time zone"
+        hint="Handoffs keep their local time across daylight saving changes"
+        error={fieldError(create.error, '/timeZone')}
+      >
+        {(id, d) => (
+          <select id={id} value={timeZone} aria-describedby={d} onChange={(e) => setTimeZone(e.target.value)}>
+            {timeZones(timeZone).map((z) => (
+              <option key={z}>{z}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Team">
+        {(id) => (
+          <select id={id} value={teamId} onChange={(e) => setTeamId(e.target.value)}>
+            <option value="">No team</option>
+            {dir.groups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <ParticipantPicker
+        value={participants}
+        onChange={setParticipants}
+        error={fieldError(create.error, '/layers/0/participants')}
+      />
+      <div className="field-row">
+        <Field label="First handoff" hint="Local time in the schedule’s zone">
+          {(id, d) => (
+            <input
+              id={id}
+              type="datetime-local"
+              required
+              value={start}
+              aria-describedby={d}
+              onChange={(e) => setStart(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Each turn">
+          {(id) => (
+            <select id={id} value={unit} onChange={(e) => setUnit(e.target.value as 'day' | 'week')}>
+              <option value="day">One day</option>
+              <option value="week">One week</option>
+            </select>
+          )}
+        </Field>
+      </div>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={create.isPending || participants.length === 0}>
+          Create schedule
+        </button>
+      </div>
+      <ErrorMessage error={create.error} title="Not created." />
+    </form>
+  );
+}
+
+function RequestRow({ r, manager, mine }: { r: ShiftRequest; manager: boolean; mine: boolean }) {
+  const dir = useDirectory();
+  const decide = useDecideShiftRequest();
+  const what =
+    r.kind === 'cover'
+      ? `${dir.userName(r.coveringUserId)} covers ${dir.userName(r.requesterId)}`
+      : `${dir.userName(r.requesterId)} swaps with ${dir.userName(r.coveringUserId)}`;
+  return (
+    <li className="request-row">
+      <div className="grow">
+        <strong>{what}</strong>
+        <div className="muted small">
+          {formatRange(r.start, r.end)}
+          {r.swapStart && r.swapEnd && <> · in return {formatRange(r.swapStart, r.swapEnd)}</>}
+          {r.reason && <> · “{r.reason}”</>}
+        </div>
+      </div>
+      {r.state === 'pending' ? (
+        <div className="actions">
+          {manager && (
+            <>
+              <button
+                type="button"
+                className="primary"
+                disabled={decide.isPending}
+                onClick={() => decide.mutate({ id: r.id, decision: 'approve' })}
+              >
+                Approve
+              </button>
+              <button
+                type="button"
+                disabled={decide.isPending}
+                onClick={() => decide.mutate({ id: r.id, decision: 'reject' })}
+              >
+                Reject
+              </button>
+            </>
+          )}
+          {mine && (
+            <button
+              type="button"
+              className="ghost"
+              disabled={decide.isPending}
+              onClick={() => decide.mutate({ id: r.id, decision: 'cancel' })}
+            >
+              Withdraw
+            </button>
+          )}
+        </div>
+      ) : (
+        <span className="badge">{r.state}</span>
+      )}
+      <ErrorMessage error={decide.error} title="Not done." />
+    </li>
+  );
+}
+
+function Requests() {
+  const user = useUser();
+  const requests = useShiftRequests('pending');
+  if (requests.isPending) return <Loading />;
+  if (requests.error) return <ErrorMessage error={requests.error} />;
+  if (requests.data.length === 0) return <Empty title="No pending swap or cover requests." />;
+  return (
+    <ul className="plain-list">
+      {requests.data.map((r) => (
+        <RequestRow key={r.id} r={r} manager={isManager(user)} mine={r.requesterId === user.id} />
+      ))}
+    </ul>
+  );
+}
+
+export default function OnCallOverview() {
+  useTitle('On call');
+  const user = useUser();
+  const schedules = useSchedules();
+  const feed = useMyFeedToken();
+  const manager = isManager(user);
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>On call</h1>
+        <div className="actions">
+          {manager && <Link to="/oncall/rosters">Generate a roster</Link>}
+          <Link to="/incidents">Incidents</Link>
+        </div>
+      </div>
+      <section aria-labelledby="now-title">
+        <h2 id="now-title">Now</h2>
+        <OnCallNow />
+      </section>
+      <section aria-labelledby="requests-title">
+        <h2 id="requests-title">Swap and cover requests</h2>
+        <Requests />
+      </section>
+      <section aria-labelledby="schedules-title">
+        <h2 id="schedules-title">Schedules</h2>
+        {schedules.isPending && <Loading />}
+        <ErrorMessage error={schedules.error} />
+        {schedules.data && schedules.data.length === 0 && <Empty title="No schedules yet." />}
+        <ul className="card-list">
+          {schedules.data?.map((s) => (
+            <li key={s.id} className="card">
+              <Link to={`/oncall/schedules/${s.id}`}>
+                <strong>{s.name}</strong>
+              </Link>
+              <div className="muted small">
+                {s.timeZone} · {s.layers.length} {s.layers.length === 1 ? 'layer' : 'layers'}
+              </div>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="feed-title" className="card">
+        <h2 id="feed-title" className="flush">
+          Your shifts in your calendar
+        </h2>
+        <p className="hint">
+          Subscribe in Google Calendar or Outlook: every shift you hold, in every schedule.
+        </p>
+        <FeedLink mutation={feed} label="Make my calendar link" />
+      </section>
+      {manager && <NewSchedule />}
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+// An on-call calendar: one row per day in the schedule's time zone, each day's shifts drawn as bars across
+// its 24 hours (a DST day is 23 or 25 hours long and is drawn to its real length), coloured by person, with
+// a legend. The server resolves the schedule; this only draws the segments it sent.
+import { uiLocale } from '../locale';
+
+export interface TimelineSegment {
+  /** ISO instants; end exclusive. */
+  start: string;
+  end: string;
+  userId: number | null;
+  /** Where the stretch comes from ("override", "Layer 2"…), shown on hover. */
+  source?: string;
+}
+
+export interface TimelineRow {
+  label: string;
+  segments: TimelineSegment[];
+}
+
+/** Eight hues that stay apart in both themes; a person keeps theirs across rows. */
+const hues = [212, 28, 140, 280, 350, 190, 90, 48];
+
+export function personHue(userId: number): number {
+  return hues[userId % hues.length];
+}
+
+/** Midnights of each local day in [from, to) in the zone, as epoch ms (the day's real length follows). */
+export function localMidnights(from: number, to: number, timeZone: string): number[] {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  const offsetAt = (ms: number) => {
+    const p = Object.fromEntries(parts.formatToParts(ms).map((x) => [x.type, x.value]));
+    const asUtc = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute);
+    return asUtc - Math.floor(ms / 60_000) * 60_000;
+  };
+  const midnightOf = (ms: number) => {
+    const p = Object.fromEntries(parts.formatToParts(ms).map((x) => [x.type, x.value]));
+    const wall = Date.UTC(+p.year, +p.month - 1, +p.day);
+    // The instant whose local wall time is 00:00 that day: try the offset of the guess twice (DST edges).
+    let guess = wall - offsetAt(wall);
+    guess = wall - offsetAt(guess);
+    return guess;
+  };
+  const out: number[] = [];
+  let day = midnightOf(from);
+  while (day < to && out.length < 400) {
+    out.push(day);
+    // 26 h later is always inside the next local day, whatever DST does.
+    day = midnightOf(day + 26 * 3_600_000);
+  }
+  return out;
+}
+
+export function ShiftTimeline({
+  rows,
+  from,
+  to,
+  timeZone,
+  nameOf,
+  label,
+}: {
+  rows: TimelineRow[];
+  from: string;
+  to: string;
+  timeZone: string;
+  nameOf: (userId: number) => string;
+  label: string;
+}) {
+  const start = Date.parse(from);
+  const end = Date.parse(to);
+  const days = localMidnights(start, end, timeZone);
+  const dayFmt = new Intl.DateTimeFormat(uiLocale, {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+  });
+  const timeFmt = new Intl.DateTimeFormat(uiLocale, { timeZone, hour: '2-digit', minute: '2-digit' });
+  const people = new Map<number, string>();
+  for (const r of rows)
+    for (const s of r.segments)
+      if (s.userId !== null && !people.has(s.userId)) people.set(s.userId, nameOf(s.userId));
+  return (
+    <figure className="shift-timeline" aria-label={label}>
+      <div className="shift-scroll">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              {rows.map((r) => (
+                <th scope="col" key={r.label}>
+                  {r.label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {days.map((dayStart, i) => {
+              const dayEnd = i + 1 < days.length ? days[i + 1] : Math.max(end, dayStart + 3_600_000);
+              const length = dayEnd - dayStart;
+              return (
+                <tr key={dayStart}>
+                  <th scope="row">{dayFmt.format(dayStart)}</th>
+                  {rows.map((r) => (
+                    <td key={r.label}>
+                      <div className="shift-day">
+                        {r.segments
+                          .filter((s) => Date.parse(s.start) < dayEnd && Date.parse(s.end) > dayStart)
+                          .map((s) => {
+                            const a = Math.max(Date.parse(s.start), dayStart);
+                            const b = Math.min(Date.parse(s.end), dayEnd);
+                            const who = s.userId === null ? 'Nobody (gap)' : nameOf(s.userId);
+                            const title = `${who}: ${timeFmt.format(Date.parse(s.start))}–${timeFmt.format(Date.parse(s.end))}${s.source ? ` (${s.source})` : ''}`;
+                            return (
+                              <span
+                                key={s.start}
+                                className={`shift-bar${s.userId === null ? ' gap' : ''}`}
+                                style={{
+                                  left: `${((a - dayStart) / length) * 100}%`,
+                                  width: `${((b - a) / length) * 100}%`,
+                                  ...(s.userId === null ? {} : { ['--hue' as string]: personHue(s.userId) }),
+                                }}
+                                title={title}
+                              >
+                                <span className="visually-hidden">{title}</span>
+                              </span>
+                            );
+                          })}
+                      </div>
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <figcaption className="shift-legend">
+        {[...people].map(([id, name]) => (
+          <span key={id} className="shift-person">
+            <span
+              className="shift-swatch"
+              style={{ ['--hue' as string]: personHue(id) }}
+              aria-hidden="true"
+            />
+            {name}
+          </span>
+        ))}
+        <span className="shift-person">
+          <span className="shift-swatch gap" aria-hidden="true" />
+          Gap
+        </span>
+      </figcaption>
+    </figure>
+  );
+}
