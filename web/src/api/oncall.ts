@@ -142,7 +142,7 @@ export function useDecideShiftRequest() {
   const refresh = useRefreshSchedules();
   return useMutation({
     mutationFn: ({ id, decision }: { id: number; decision: 'approve' | 'reject' | 'cancel' }) => {
-      const path = { params: { path: { id } }, body: {} };
+      const path = { params: { path: { id } } };
       if (decision === 'approve') return unwrap(client.POST('/api/v1/schedule-requests/{id}/approve', path));
       if (decision === 'reject') return unwrap(client.POST('/api/v1/schedule-requests/{id}/reject', path));
       return unwrap(client.POST('/api/v1/schedule-requests/{id}/cancel', path));

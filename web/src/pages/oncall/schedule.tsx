@@ -85,7 +85,9 @@ function Calendar({ schedule }: { schedule: Schedule }) {
             },
             ...[...final.data.layers].reverse().map((l) => ({
               label: l.name,
-              segments: l.segments.filter((s) => s.userId !== null),
+              segments: l.segments
+                .filter((s) => s.userId !== null)
+                .map((s) => ({ start: s.start, end: s.end, userId: s.userId })),
             })),
           ]}
         />
