@@ -9,8 +9,8 @@
 // Environment: BENCH_ASSIGN_RUNS=15 (timed runs), BENCH_ASSIGN_SEED=10 (workload seed), BENCH_ASSIGN_DAYS=31.
 import { proposeLeastLoaded, proposeRoundRobin } from '../src/technicians/assignment-baselines.js';
 import {
-  objectiveValue,
   type OptimiseOptions,
+  objectiveValue,
   type Proposal,
   proposeAssignments,
   type QueueCandidate,
@@ -35,11 +35,15 @@ function random(seedValue: number): () => number {
   };
 }
 const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 // ---- 1. Proposing for 1,000 tickets × 50 technicians ----
 
-function largeQueue(rnd: () => number, now: number): { tickets: QueueTicket[]; candidates: QueueCandidate[] } {
+function largeQueue(
+  rnd: () => number,
+  now: number,
+): { tickets: QueueTicket[]; candidates: QueueCandidate[] } {
   const skills = Array.from({ length: 16 }, (_, i) => `skill-${i}`);
   const tickets = Array.from({ length: 1000 }, (_, i): QueueTicket => {
     const needs: Record<string, number> = {};
@@ -322,7 +326,8 @@ function simulate(policy: Policy) {
     const d = dayOf(t);
     if (tech.leave.has(d)) return null;
     // A night shift of yesterday may still run.
-    for (const s of [tech.shifts[d], d > 0 ? tech.shifts[d - 1] : null]) if (s && t >= s[0] && t < s[1]) return s[1];
+    for (const s of [tech.shifts[d], d > 0 ? tech.shifts[d - 1] : null])
+      if (s && t >= s[0] && t < s[1]) return s[1];
     return null;
   };
   for (let t = start; t < end; t += minute) {
@@ -390,14 +395,17 @@ function simulate(policy: Policy) {
     if ((t - start) % (15 * minute) === 0) {
       const open = techs.map((x) => x.held.length);
       giniSum += gini(open);
-      groupGiniSum += groups.reduce((s, _, gi) => s + gini(open.filter((_, i) => techs[i].group === gi)), 0) / 3;
+      groupGiniSum +=
+        groups.reduce((s, _, gi) => s + gini(open.filter((_, i) => techs[i].group === gi)), 0) / 3;
       openSum += open.reduce((s, v) => s + v, 0);
       samples++;
     }
   }
   const breaches = arrivals.filter((x) => (x.resolvedAt ?? end) > x.dueAt && x.dueAt < end).length;
   const resolved = arrivals.filter((x) => x.resolvedAt !== null);
-  const hoursToResolve = resolved.map((x) => ((x.resolvedAt as number) - x.createdAt) / hour).sort((a, b) => a - b);
+  const hoursToResolve = resolved
+    .map((x) => ((x.resolvedAt as number) - x.createdAt) / hour)
+    .sort((a, b) => a - b);
   return {
     tickets: arrivals.length,
     breaches,

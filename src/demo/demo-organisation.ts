@@ -26,6 +26,7 @@ import {
   updateTicket,
 } from '../helpdesk/index.js';
 import { installDemoSla, replaySla } from '../sla/index.js';
+import { installDemoOnCall } from './demo-oncall.js';
 import { type PersonRef, planTimeline, type Step } from './demo-timeline.js';
 import {
   type DemoGroupKey,
@@ -209,6 +210,18 @@ export async function loadDemoOrganisation(
     i = j;
   }
   if (replayEngine) await sla.catchUp(now);
+
+  // Technicians' skills and the on-call setup, as a manager makes them today.
+  const clockNow = new ManualClock(now);
+  await installDemoOnCall(
+    { ...ctx, clock: clockNow, events: new EventBus(ctx.db, ctx.caps, clockNow, ctx.log) },
+    {
+      manager,
+      technicians,
+      groupId: (key) => groupIds.get(key) as number,
+      categoryId: (name) => categoryIds.get(name.toLowerCase()),
+    },
+  );
 
   // The story's events are history, not news: mark them delivered so a webhook added later, or the
   // notifications of a running service, do not replay three months of tickets.

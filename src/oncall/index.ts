@@ -11,9 +11,106 @@ export {
   userFeed,
 } from './calendar-feeds.js';
 export { type CachedSchedule, compiledSchedules } from './compiled-schedules.js';
+// -- contact methods and notification rules --
+export {
+  type ContactMethod,
+  type ContactMethodChanges,
+  type ContactMethodInput,
+  channelOfKind,
+  contactMethodKinds,
+  contactMethodsPerUserMax,
+  createContactMethod,
+  deleteContactMethod,
+  getContactMethod,
+  listContactMethods,
+  sendTestMessage,
+  updateContactMethod,
+  verifyContactMethod,
+} from './contact-methods.js';
+// -- escalation policies --
+export {
+  checkPolicyShape,
+  createEscalationPolicy,
+  deleteEscalationPolicy,
+  type EscalationPolicy,
+  type EscalationPolicyInput,
+  type EscalationStep,
+  type EscalationTarget,
+  type EscalationTargetKind,
+  escalationPolicyLimits,
+  getEscalationPolicy,
+  listEscalationPolicies,
+  type PolicyOptions,
+  readEscalationPolicy,
+  type ScheduleExists,
+  scheduleExistsByOnCall,
+  updateEscalationPolicy,
+} from './escalation-policies.js';
+export type { ImportPlan, ImportSource, NotCarried } from './imports/import-plan.js';
+// -- imports --
+export {
+  compareWithOriginals,
+  type ImportInput,
+  type ImportPreview,
+  importConverters,
+  previewImport,
+  resolveFinalSchedule,
+} from './imports/import-preview.js';
+export {
+  getNotificationRules,
+  type NotificationRule,
+  type NotificationRules,
+  notificationRulesMax,
+  ruleDelayMaxMinutes,
+  setNotificationRules,
+} from './notification-rules.js';
 export { type OnCallNow, onCallSegments, whoIsOnCall } from './on-call.js';
-export { cancelPages, type PageInput, type PageResult, pageUser } from './paging.js';
+export {
+  cancelPages,
+  listPageDeliveries,
+  type PageDelivery,
+  type PageInput,
+  type PageResult,
+  pageUser,
+} from './paging.js';
 export { canOncall, type OncallAction, requireOncall } from './permissions.js';
+export {
+  type ReadinessEntry,
+  type ReadinessReason,
+  type ReadinessReport,
+  readinessDaysMax,
+  readinessReport,
+  type UpcomingOnCall,
+  upcomingOnCall,
+} from './readiness.js';
+// -- rosters --
+export {
+  type FairnessSummary,
+  generateRoster,
+  type PersonStats,
+  type RosterResult,
+  type SearchStats,
+  solveRoster,
+} from './roster-generation.js';
+export {
+  expandSlots,
+  type RosterPerson,
+  type RosterRequest,
+  type RosterRule,
+  type RosterRules,
+  rosterLimits,
+  rosterRules,
+  type ShiftTemplate,
+  type TimeOff,
+  validateRosterRequest,
+} from './roster-request.js';
+export {
+  checkRoster,
+  type Exclusion,
+  type RosterCheck,
+  type RosterViolation,
+  type SlotRef,
+} from './roster-rules.js';
 export type {
   ExplicitShift,
   LocalDateTime,
@@ -74,98 +171,3 @@ export {
   type ShiftRequestInput,
   type ShiftRequestState,
 } from './shift-requests.js';
-
-// -- rosters --
-export {
-  type FairnessSummary,
-  generateRoster,
-  type PersonStats,
-  type RosterResult,
-  type SearchStats,
-  solveRoster,
-} from './roster-generation.js';
-export {
-  expandSlots,
-  type RosterPerson,
-  type RosterRequest,
-  type RosterRule,
-  type RosterRules,
-  rosterLimits,
-  rosterRules,
-  type ShiftTemplate,
-  type TimeOff,
-  validateRosterRequest,
-} from './roster-request.js';
-export {
-  checkRoster,
-  type Exclusion,
-  type RosterCheck,
-  type RosterViolation,
-  type SlotRef,
-} from './roster-rules.js';
-
-// -- contact methods and notification rules --
-export {
-  type ContactMethod,
-  type ContactMethodChanges,
-  type ContactMethodInput,
-  channelOfKind,
-  contactMethodKinds,
-  contactMethodsPerUserMax,
-  createContactMethod,
-  deleteContactMethod,
-  getContactMethod,
-  listContactMethods,
-  sendTestMessage,
-  updateContactMethod,
-  verifyContactMethod,
-} from './contact-methods.js';
-export {
-  getNotificationRules,
-  type NotificationRule,
-  type NotificationRules,
-  notificationRulesMax,
-  ruleDelayMaxMinutes,
-  setNotificationRules,
-} from './notification-rules.js';
-export { listPageDeliveries, type PageDelivery } from './paging.js';
-export {
-  type ReadinessEntry,
-  type ReadinessReason,
-  type ReadinessReport,
-  readinessDaysMax,
-  readinessReport,
-  type UpcomingOnCall,
-  upcomingOnCall,
-} from './readiness.js';
-
-// -- escalation policies --
-export {
-  checkPolicyShape,
-  createEscalationPolicy,
-  deleteEscalationPolicy,
-  type EscalationPolicy,
-  type EscalationPolicyInput,
-  type EscalationStep,
-  type EscalationTarget,
-  type EscalationTargetKind,
-  escalationPolicyLimits,
-  getEscalationPolicy,
-  listEscalationPolicies,
-  type PolicyOptions,
-  readEscalationPolicy,
-  type ScheduleExists,
-  scheduleExistsByOnCall,
-  updateEscalationPolicy,
-} from './escalation-policies.js';
-
-export type { ImportPlan, ImportSource, NotCarried } from './imports/import-plan.js';
-// -- imports --
-export {
-  compareWithOriginals,
-  type ImportInput,
-  type ImportPreview,
-  importConverters,
-  previewImport,
-  resolveFinalSchedule,
-} from './imports/import-preview.js';

@@ -14,8 +14,8 @@ import * as searchNames from './2026-11-29-search-names.js';
 import * as deliveries from './2026-11-30-deliveries.js';
 import * as oncallContacts from './2026-11-30-oncall-contacts.js';
 import * as oncallSchedules from './2026-11-30-oncall-schedules.js';
-import * as technicians from './2026-11-30-technicians.js';
 import * as paging from './2026-11-30-paging.js';
+import * as technicians from './2026-11-30-technicians.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
