@@ -3,6 +3,13 @@
 export { type OnCallNow, onCallSegments, whoIsOnCall } from './on-call.js';
 export { cancelPages, type PageInput, type PageResult, pageUser } from './paging.js';
 export { canOncall, type OncallAction, requireOncall } from './permissions.js';
+export {
+  type ScheduleCalendarInput,
+  scheduleCalendar,
+  segmentUid,
+  type UserCalendarInput,
+  userCalendar,
+} from './schedule-ics.js';
 export type {
   ExplicitShift,
   LocalDateTime,
@@ -18,6 +25,19 @@ export type {
   TurnLength,
   Weekday,
 } from './schedule-model.js';
+export {
+  coverageGaps,
+  type DoubleBooking,
+  doubleBookings,
+  hoursPerPerson,
+  type Interval,
+  type PersonHours,
+  type QualityComment,
+  type QualityReport,
+  qualityScore,
+  type ScheduleSegments,
+  type TimeOff,
+} from './schedule-reports.js';
 // -- schedule engine (resolution, reports, iCalendar) --
 export {
   type CompiledSchedule,
