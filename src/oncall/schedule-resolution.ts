@@ -38,6 +38,8 @@ export const scheduleLimits = {
   lastYear: 2199,
   /** onCallAt widens its window up to this far either side to find where the answer's segment ends. */
   lookaroundMs: 400 * dayMs,
+  /** The longest range a final schedule, a layer's segments or a report covers in one call. */
+  rangeMs: 10 * 366 * dayMs,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -537,6 +539,11 @@ function checkRange(from: number, to: number): void {
   if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) {
     throw new Invalid('invalid_schedule', 'The range must be two instants, from ≤ to', [
       { field: '/to', message: 'must be at or after from' },
+    ]);
+  }
+  if (to - from > scheduleLimits.rangeMs) {
+    throw new Invalid('invalid_schedule', 'The range is longer than ten years', [
+      { field: '/to', message: 'at most ten years after from' },
     ]);
   }
 }
