@@ -279,6 +279,33 @@ describe('overrides', () => {
   });
 });
 
+describe('many overrides', () => {
+  it('20,000 overrides, nested, resolve to the highest id covering each instant; a tie on id goes to the later one', () => {
+    const base = at('2026-06-01T00:00:00Z');
+    const m = 60_000;
+    const overrides = Array.from({ length: 19_999 }, (_, i) => ({
+      id: i + 1,
+      userId: 1000 + (i % 7),
+      start: base + i * m,
+      end: base + (40_000 - i) * m,
+    }));
+    overrides.push({ id: 19_999, userId: 5, start: base + 19_998 * m, end: base + 20_002 * m });
+    const s = schedule('UTC', [rotation({ participants: [1] })], overrides);
+    // At minute k < 19,998 the innermost override covering it is the one starting then: id k + 1.
+    expect(onCallAt(s, base + 123 * m)).toMatchObject({
+      userId: 1000 + (123 % 7),
+      source: { kind: 'override', overrideId: 124 },
+    });
+    expect(onCallAt(s, base + 40_000 * m - 1)).toMatchObject({
+      userId: 1000,
+      source: { kind: 'override', overrideId: 1 },
+    });
+    // Two overrides with id 19,999 over the same minutes: the one listed later wins.
+    expect(onCallAt(s, base + 20_000 * m)?.userId).toBe(5);
+    expect(onCallAt(s, base + 40_000 * m)?.source).toEqual({ kind: 'layer', layer: 0 });
+  });
+});
+
 describe('validation', () => {
   const fields = (def: unknown) => {
     try {
