@@ -3,7 +3,7 @@
 //   BENCH_SECONDS=20             duration of each creation load
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
-//   BENCH_PARTS=create,list
+//   BENCH_PARTS=create,list,sla,oncall (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -57,3 +57,6 @@ if (parts.includes('sla') || process.env.BENCH_PARTS === undefined)
 // Roster generation: a 12-person 24/7 roster for 3 months (bench/roster.ts; BENCH_PARTS=roster).
 if (parts.includes('roster') || process.env.BENCH_PARTS === undefined)
   await (await import('./roster.js')).benchRoster();
+// On-call schedule resolution on 200 generated schedules (bench/oncall-schedules.ts; BENCH_PARTS=oncall).
+if (parts.includes('oncall') || process.env.BENCH_PARTS === undefined)
+  await (await import('./oncall-schedules.js')).benchOncallSchedules();

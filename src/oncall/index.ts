@@ -111,6 +111,12 @@ export {
   type RosterViolation,
   type SlotRef,
 } from './roster-rules.js';
+  type ScheduleCalendarInput,
+  scheduleCalendar,
+  segmentUid,
+  type UserCalendarInput,
+  userCalendar,
+} from './schedule-ics.js';
 export type {
   ExplicitShift,
   LocalDateTime,
@@ -133,6 +139,18 @@ export {
   type OverrideInput,
   type ScheduleOverride,
 } from './schedule-overrides.js';
+  coverageGaps,
+  type DoubleBooking,
+  doubleBookings,
+  hoursPerPerson,
+  type Interval,
+  type PersonHours,
+  type QualityComment,
+  type QualityReport,
+  qualityScore,
+  type ScheduleSegments,
+  type TimeOff,
+} from './schedule-reports.js';
 // -- schedule engine (resolution, reports, iCalendar) --
 export {
   type CompiledSchedule,
