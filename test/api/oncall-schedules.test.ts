@@ -297,8 +297,23 @@ describe.each(dialects)('on-call schedules over HTTP on %s', (dialect) => {
     );
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.code).toBe('schedule_range_too_long');
+    // The next 52 weeks by default: two people taking turns week by week cover it all, evenly.
     const report = await alice.call('GET', `/api/v1/schedules/${s.id}/report`);
     expect(report.status).toBe(200);
+    expect(report.body.quality).toMatchObject({ total: 100, coverage: 100, balance: 100 });
+    expect(report.body.gaps).toEqual([]);
+    expect(report.body.hoursPerPerson.map((h: { hours: number }) => h.hours)).toEqual([
+      26 * 7 * 24,
+      26 * 7 * 24,
+    ]);
+    const early = await alice.call(
+      'GET',
+      `/api/v1/schedules/${s.id}/report?from=2026-03-01T00:00:00Z&to=2026-03-08T00:00:00Z`,
+    );
+    expect(early.body.gaps).toEqual([
+      { start: iso('2026-03-01T00:00:00Z'), end: iso('2026-03-02T08:00:00Z') },
+    ]);
+    expect(early.body.quality.coverage).toBeLessThan(100);
     expect(report.body.hoursPerPerson.map((h: { userId: number }) => h.userId).sort()).toEqual(
       [alice.userId, bob.userId].sort(),
     );
