@@ -139,6 +139,7 @@ export {
   type OverrideInput,
   type ScheduleOverride,
 } from './schedule-overrides.js';
+export {
   coverageGaps,
   type DoubleBooking,
   doubleBookings,

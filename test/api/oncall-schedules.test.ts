@@ -1,8 +1,12 @@
 // On-call schedules through HTTP on both databases: building and changing schedules, who is on call at an
 // instant and now, overrides winning, swap and cover requests, and the iCalendar feeds with their secrets.
+import { Writable } from 'node:stream';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, makeApp, type TestApp } from '../support/context.js';
+import { buildApp } from '../../src/api/app.js';
+import { actorForUser, createUser } from '../../src/core/auth/index.js';
+import { createSchedule, rotateScheduleFeedToken } from '../../src/oncall/index.js';
+import { dialects, makeApp, makeContext, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 
 const iso = (s: string) => new Date(s).toISOString();
@@ -297,8 +301,23 @@ describe.each(dialects)('on-call schedules over HTTP on %s', (dialect) => {
     );
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.code).toBe('schedule_range_too_long');
+    // The next 52 weeks by default: two people taking turns week by week cover it all, evenly.
     const report = await alice.call('GET', `/api/v1/schedules/${s.id}/report`);
     expect(report.status).toBe(200);
+    expect(report.body.quality).toMatchObject({ total: 100, coverage: 100, balance: 100 });
+    expect(report.body.gaps).toEqual([]);
+    expect(report.body.hoursPerPerson.map((h: { hours: number }) => h.hours)).toEqual([
+      26 * 7 * 24,
+      26 * 7 * 24,
+    ]);
+    const early = await alice.call(
+      'GET',
+      `/api/v1/schedules/${s.id}/report?from=2026-03-01T00:00:00Z&to=2026-03-08T00:00:00Z`,
+    );
+    expect(early.body.gaps).toEqual([
+      { start: iso('2026-03-01T00:00:00Z'), end: iso('2026-03-02T08:00:00Z') },
+    ]);
+    expect(early.body.quality.coverage).toBeLessThan(100);
     expect(report.body.hoursPerPerson.map((h: { userId: number }) => h.userId).sort()).toEqual(
       [alice.userId, bob.userId].sort(),
     );
@@ -483,5 +502,43 @@ describe.each(dialects)('on-call schedules over HTTP on %s', (dialect) => {
     expect(now[0]?.start).toBe(iso('2026-03-03T00:00:00Z'));
     expect(now.at(-1)?.end).toBe(iso('2026-03-04T00:00:00Z'));
     for (let k = 1; k < now.length; k++) expect(now[k].start).toBe(now[k - 1].end);
+  });
+
+  it('keeps a feed secret out of the request log', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    // An app of its own that logs requests, as the server's does.
+    const c = await makeContext(dialect);
+    const logged = await buildApp(c.ctx, { logger: { level: 'info', stream } });
+    try {
+      const boss = actorForUser({
+        ...(await createUser(c.ctx, null, {
+          email: 'boss@example.test',
+          name: 'Boss',
+          role: 'manager',
+          password: 'long-password-1',
+        })),
+        groupIds: [],
+      });
+      const s = await createSchedule(c.ctx, boss, {
+        name: 'Logged',
+        timeZone: 'UTC',
+        layers: [{ ...weekly(), participants: [boss.id] }],
+      });
+      const made = await rotateScheduleFeedToken(c.ctx, boss, s.id);
+      const feed = await logged.inject({ method: 'GET', url: made.path });
+      expect(feed.statusCode).toBe(200);
+      await logged.inject({ method: 'GET', url: '/api/v1/health' });
+      expect(lines.join('')).toContain('/api/v1/health');
+      expect(lines.join('')).not.toContain(made.token);
+    } finally {
+      await logged.close();
+      await c.close();
+    }
   });
 });
