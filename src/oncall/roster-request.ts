@@ -145,7 +145,7 @@ export function isNightTemplate(t: Pick<ShiftTemplate, 'start' | 'end'>): boolea
 }
 
 function localDate(date: string, zone: string): DateTime | null {
-  if (!dateRe.test(date)) return null;
+  if (typeof date !== 'string' || !dateRe.test(date)) return null;
   const d = DateTime.fromISO(date, { zone });
   return d.isValid ? d.startOf('day') : null;
 }

@@ -514,3 +514,54 @@ describe('properties', () => {
     );
   });
 });
+
+describe('hostile input', () => {
+  const valid: RosterRequest = {
+    period: { start: '2026-03-02', end: '2026-03-08', timeZone: 'Europe/Berlin' },
+    shifts: [
+      { name: 'day', start: '08:00', end: '20:00', days: [1, 2, 3, 4, 5], required: 1, zones: ['EMEA'] },
+    ],
+    people: [
+      { userId: 1, zone: 'EMEA', maxHoursPerWeek: 40, timeOff: [{ from: '2026-03-03', to: '2026-03-03' }] },
+      { userId: 2, zone: 'EMEA' },
+    ],
+    holidays: ['2026-03-04'],
+    rules: { maxHoursPerWeek: 48, minRestHours: 11, maxConsecutiveNights: 3, maxConsecutiveDays: 5 },
+    seed: 3,
+  };
+  /** Every path to a value in the request, so that one of them can be replaced. */
+  function paths(value: unknown, at: (string | number)[] = []): (string | number)[][] {
+    if (value === null || typeof value !== 'object') return [at];
+    return [
+      at,
+      ...Object.entries(value).flatMap(([k, v]) => paths(v, [...at, Array.isArray(value) ? Number(k) : k])),
+    ];
+  }
+  const all = paths(valid).filter((p) => p.length > 0);
+
+  it('throws Invalid or answers, never anything else, whatever one field holds', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.anything({ withNullPrototype: true, maxDepth: 2 }), (pick, junk) => {
+        const req = structuredClone(valid) as unknown as Record<string | number, unknown>;
+        const path = all[pick % all.length];
+        let o = req;
+        for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
+        o[path[path.length - 1]] = junk;
+        let r: RosterResult;
+        try {
+          r = solveRoster(req as unknown as RosterRequest);
+        } catch (e) {
+          expect(e).toBeInstanceOf(Invalid);
+          expect((e as Invalid).fields.length).toBeGreaterThan(0);
+          return;
+        }
+        if (r.feasible)
+          expect(checkRoster(validateRosterRequest(req as unknown as RosterRequest), r.layer.shifts).ok).toBe(
+            true,
+          );
+        else expect(r.violations.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 400, seed: 42 },
+    );
+  });
+});
