@@ -265,6 +265,39 @@ const round = (x: number) => Math.round(x * 100) / 100;
 
 // ---- prechecks: counting arguments that prove a request cannot be met ----------------------------------
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * The most hours a person can work out of these slots within a weekly cap: shifts are whole, so with 8-hour
+ * shifts and 28 h a week it is 24 h, not 28 (a subset sum over minutes, remembered by the slots' durations).
+ * Where the table would be large it falls back to the cap, which is still an upper bound.
+ */
+function mostHoursUnder(slots: Slot[], capHours: number, memo: Map<string, number>): number {
+  const minutes = slots.map((s) => Math.round((s.end - s.start) / 60_000)).sort((a, b) => a - b);
+  const all = minutes.reduce((a, b) => a + b, 0);
+  const cap = Math.floor(capHours * 60 + eps);
+  if (all <= cap) return all / 60;
+  const key = `${cap}:${minutes.join(',')}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const g = minutes.reduce(gcd, 0) || 1;
+  const limit = Math.floor(cap / g);
+  let best = cap / 60;
+  if (limit * minutes.length <= 200_000) {
+    const reach = new Uint8Array(limit + 1);
+    reach[0] = 1;
+    for (const m of minutes) {
+      const step = m / g;
+      for (let j = limit; j >= step; j--) if (reach[j - step]) reach[j] = 1;
+    }
+    let j = limit;
+    while (j > 0 && !reach[j]) j--;
+    best = (j * g) / 60;
+  }
+  memo.set(key, best);
+  return best;
+}
+
 function prechecks(
   req: ValidRosterRequest,
   slots: Slot[],
@@ -317,6 +350,7 @@ function prechecks(
     g.add(i);
     groups.set(key, g);
   });
+  const subsetSums = new Map<string, number>();
   const byWeek: Slot[][] = Array.from({ length: weeks }, () => []);
   for (const s of slots) byWeek[s.week].push(s);
   for (const [key, templates] of groups) {
@@ -324,11 +358,16 @@ function prechecks(
       const inWeek = (byWeek[w] ?? []).filter((s) => templates.has(s.template));
       const demand = inWeek.reduce((sum, s) => sum + s.hours * s.required, 0);
       let capacity = 0;
+      let plain = 0;
       let contributors = 0;
       for (let p = 0; p < n; p++) {
-        const workable = inWeek.reduce((sum, s) => sum + (allowed[s.index * n + p] ? s.hours : 0), 0);
-        if (workable > 0) contributors++;
-        capacity += Math.min(caps[p], workable);
+        const mine = inWeek.filter((s) => allowed[s.index * n + p]);
+        if (mine.length > 0) contributors++;
+        capacity += mostHoursUnder(mine, caps[p], subsetSums);
+        plain += Math.min(
+          caps[p],
+          mine.reduce((sum, s) => sum + s.hours, 0),
+        );
       }
       if (demand > capacity + eps) {
         const uniform = caps.every((c) => c === caps[0]);
@@ -338,7 +377,7 @@ function prechecks(
         out.push({
           rule: 'maxHoursPerWeek',
           basis: 'proof',
-          explanation: `in the week of ${weekLabel(req, w)} ${what} needs ${round(demand)} h but ${contributors} ${contributors === 1 ? 'person' : 'people'}${uniform ? ` × ${caps[0]} h` : ''} can give at most ${round(capacity)} h`,
+          explanation: `in the week of ${weekLabel(req, w)} ${what} needs ${round(demand)} h but ${contributors} ${contributors === 1 ? 'person' : 'people'}${uniform ? ` × ${caps[0]} h` : ''} can give at most ${round(capacity)} h${capacity < plain - eps ? ' in whole shifts' : ''}`,
         });
         if (out.length >= maxReported) return out;
       }

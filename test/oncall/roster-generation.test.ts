@@ -238,6 +238,16 @@ describe('an infeasible request', () => {
     );
   });
 
+  it('counts whole shifts: 8-hour shifts fill only 24 h of a 28-hour week', () => {
+    const r = infeasible(solveRoster({ ...base, rules: { ...typical, maxHoursPerWeek: 28 } }));
+    expect(r.violations[0]).toMatchObject({
+      rule: 'maxHoursPerWeek',
+      basis: 'proof',
+      explanation:
+        'in the week of 2026-03-02 the coverage needs 168 h but 6 people × 28 h can give at most 144 h in whole shifts',
+    });
+  });
+
   it('names timeOff and the shift when everyone is away on a day', () => {
     const r = infeasible(
       solveRoster({
