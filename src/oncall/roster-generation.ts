@@ -146,10 +146,20 @@ class RosterState {
     this.caps = req.people.map((p) => p.maxHoursPerWeek ?? req.rules.maxHoursPerWeek);
     this.rest = req.rules.minRestHours * hourMs;
     this.value = new Float64Array(this.n * 4);
+    this.vectors = new Float64Array(slots.length * 4);
+    for (const s of slots) {
+      this.vectors.set(
+        [s.hours / hoursUnit, s.night ? 1 : 0, s.weekend ? 1 : 0, s.holiday ? 1 : 0],
+        s.index * 4,
+      );
+    }
   }
 
-  vector(s: Slot): [number, number, number, number] {
-    return [s.hours / this.hoursUnit, s.night ? 1 : 0, s.weekend ? 1 : 0, s.holiday ? 1 : 0];
+  /** Per slot, what it adds to each fairness category: hours / mean slot hours, night, weekend, holiday. */
+  readonly vectors: Float64Array;
+
+  vector(si: number, c: number): number {
+    return this.vectors[si * 4 + c];
   }
 
   /** Position of the first slot in p's list starting after `start` (lists are kept sorted by start). */
@@ -185,8 +195,7 @@ class RosterState {
     this.weekHours[p][s.week] += sign * s.hours;
     if (s.night) this.nightCount[p][s.day] += sign;
     this.dayCount[p][s.day] += sign;
-    const v = this.vector(s);
-    for (let c = 0; c < 4; c++) this.value[p * 4 + c] += sign * v[c];
+    for (let c = 0; c < 4; c++) this.value[p * 4 + c] += sign * this.vectors[s.index * 4 + c];
   }
 
   /** The rule that stops p from also working slot si (treating slot `without` as not theirs), or null. */
@@ -256,6 +265,39 @@ const round = (x: number) => Math.round(x * 100) / 100;
 
 // ---- prechecks: counting arguments that prove a request cannot be met ----------------------------------
 
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * The most hours a person can work out of these slots within a weekly cap: shifts are whole, so with 8-hour
+ * shifts and 28 h a week it is 24 h, not 28 (a subset sum over minutes, remembered by the slots' durations).
+ * Where the table would be large it falls back to the cap, which is still an upper bound.
+ */
+function mostHoursUnder(slots: Slot[], capHours: number, memo: Map<string, number>): number {
+  const minutes = slots.map((s) => Math.round((s.end - s.start) / 60_000)).sort((a, b) => a - b);
+  const all = minutes.reduce((a, b) => a + b, 0);
+  const cap = Math.floor(capHours * 60 + eps);
+  if (all <= cap) return all / 60;
+  const key = `${cap}:${minutes.join(',')}`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const g = minutes.reduce(gcd, 0) || 1;
+  const limit = Math.floor(cap / g);
+  let best = cap / 60;
+  if (limit * minutes.length <= 200_000) {
+    const reach = new Uint8Array(limit + 1);
+    reach[0] = 1;
+    for (const m of minutes) {
+      const step = m / g;
+      for (let j = limit; j >= step; j--) if (reach[j - step]) reach[j] = 1;
+    }
+    let j = limit;
+    while (j > 0 && !reach[j]) j--;
+    best = (j * g) / 60;
+  }
+  memo.set(key, best);
+  return best;
+}
+
 function prechecks(
   req: ValidRosterRequest,
   slots: Slot[],
@@ -308,16 +350,24 @@ function prechecks(
     g.add(i);
     groups.set(key, g);
   });
+  const subsetSums = new Map<string, number>();
+  const byWeek: Slot[][] = Array.from({ length: weeks }, () => []);
+  for (const s of slots) byWeek[s.week].push(s);
   for (const [key, templates] of groups) {
     for (let w = 0; w < weeks; w++) {
-      const inWeek = slots.filter((s) => s.week === w && templates.has(s.template));
+      const inWeek = (byWeek[w] ?? []).filter((s) => templates.has(s.template));
       const demand = inWeek.reduce((sum, s) => sum + s.hours * s.required, 0);
       let capacity = 0;
+      let plain = 0;
       let contributors = 0;
       for (let p = 0; p < n; p++) {
-        const workable = inWeek.reduce((sum, s) => sum + (allowed[s.index * n + p] ? s.hours : 0), 0);
-        if (workable > 0) contributors++;
-        capacity += Math.min(caps[p], workable);
+        const mine = inWeek.filter((s) => allowed[s.index * n + p]);
+        if (mine.length > 0) contributors++;
+        capacity += mostHoursUnder(mine, caps[p], subsetSums);
+        plain += Math.min(
+          caps[p],
+          mine.reduce((sum, s) => sum + s.hours, 0),
+        );
       }
       if (demand > capacity + eps) {
         const uniform = caps.every((c) => c === caps[0]);
@@ -327,7 +377,7 @@ function prechecks(
         out.push({
           rule: 'maxHoursPerWeek',
           basis: 'proof',
-          explanation: `in the week of ${weekLabel(req, w)} ${what} needs ${round(demand)} h but ${contributors} ${contributors === 1 ? 'person' : 'people'}${uniform ? ` × ${caps[0]} h` : ''} can give at most ${round(capacity)} h`,
+          explanation: `in the week of ${weekLabel(req, w)} ${what} needs ${round(demand)} h but ${contributors} ${contributors === 1 ? 'person' : 'people'}${uniform ? ` × ${caps[0]} h` : ''} can give at most ${round(capacity)} h${capacity < plain - eps ? ' in whole shifts' : ''}`,
         });
         if (out.length >= maxReported) return out;
       }
@@ -337,6 +387,8 @@ function prechecks(
   // Slots that overlap (or lie within the rest time of each other) need different people: in an interval
   // graph the largest such sets are those around each slot's start.
   const maxHours = slots.reduce((m, s) => Math.max(m, s.end - s.start), 0);
+  const seen = new Int32Array(n);
+  let stamp = 0;
   for (const [rule, restMs] of [
     ['coverage', 0],
     ['minRestHours', req.rules.minRestHours * hourMs],
@@ -345,23 +397,31 @@ function prechecks(
     let reported = 0;
     for (const s of slots) {
       let need = 0;
-      const people = new Set<number>();
+      stamp++;
+      let people = 0;
+      const take = (si: number) => {
+        for (let p = 0; p < n; p++)
+          if (allowed[si * n + p] && seen[p] !== stamp) {
+            seen[p] = stamp;
+            people++;
+          }
+      };
       const members: Slot[] = [];
       for (let j = s.index; j >= 0 && slots[j].start > s.start - maxHours - restMs; j--) {
         const o = slots[j];
         if (o.start <= s.start && o.end + restMs > s.start) {
           need += o.required;
           members.push(o);
-          for (const p of free(o.index)) people.add(p);
+          take(o.index);
         }
       }
       // Later slots starting at the same instant belong to the same set.
       for (let j = s.index + 1; j < slots.length && slots[j].start === s.start; j++) {
         need += slots[j].required;
         members.push(slots[j]);
-        for (const p of free(j)) people.add(p);
+        take(j);
       }
-      if (need > people.size && members.length > 1) {
+      if (need > people && members.length > 1) {
         const list = members
           .sort((a, b) => a.start - b.start)
           .map((m) => `${m.templateName} ${m.localStart}–${m.localEnd.slice(11)}`)
@@ -372,8 +432,8 @@ function prechecks(
           slot: slotRef(s),
           explanation:
             rule === 'coverage'
-              ? `overlapping shifts ${list} need ${need} different people but only ${people.size} may work them`
-              : `shifts ${list} lie within ${req.rules.minRestHours} h of rest of each other, so they need ${need} different people, but only ${people.size} may work them`,
+              ? `overlapping shifts ${list} need ${need} different people but only ${people} may work them`
+              : `shifts ${list} lie within ${req.rules.minRestHours} h of rest of each other, so they need ${need} different people, but only ${people} may work them`,
         });
         if (++reported >= 3 || out.length >= maxReported) break;
       }
@@ -536,25 +596,39 @@ function improve(state: RosterState, owner: Int32Array[], random: () => number, 
   let evaluations = 0;
   // The unfairness is the sum over categories of the squares of each person's count; the totals are fixed,
   // so this is the variance up to a constant. A move's change in it is computed from the counts alone.
-  const deltaMove = (s: Slot, a: number, b: number) => {
-    const x = state.vector(s);
+  const x = state.vectors;
+  const deltaMove = (si: number, a: number, b: number) => {
     let d = 0;
-    for (let c = 0; c < 4; c++) d += 2 * x[c] * (v[b * 4 + c] - v[a * 4 + c] + x[c]);
+    for (let c = 0; c < 4; c++) d += 2 * x[si * 4 + c] * (v[b * 4 + c] - v[a * 4 + c] + x[si * 4 + c]);
     return d;
   };
-  const deltaSwap = (s: Slot, a: number, t: Slot, b: number) => {
-    const xs = state.vector(s);
-    const xt = state.vector(t);
+  const deltaSwap = (si: number, a: number, ti: number, b: number) => {
     let d = 0;
     for (let c = 0; c < 4; c++) {
-      const dc = xt[c] - xs[c];
+      const dc = x[ti * 4 + c] - x[si * 4 + c];
       d += 2 * dc * (v[a * 4 + c] - v[b * 4 + c] + dc);
     }
     return d;
   };
   const holds = (si: number, p: number) => owner[si].includes(p);
+  // Balanced: in every category the counts of the people who work differ by at most one slot's worth, the
+  // least variance the totals allow; no move can do better, so stop looking.
+  const working = Array.from({ length: n }, (_, p) => p).filter((p) =>
+    slots.some((s) => state.allowed[s.index * n + p]),
+  );
+  const unit = [0, 1, 2, 3].map((c) => slots.reduce((m, s) => Math.max(m, x[s.index * 4 + c]), 0));
+  const balanced = () =>
+    unit.every((u, c) => {
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (const p of working) {
+        lo = Math.min(lo, v[p * 4 + c]);
+        hi = Math.max(hi, v[p * 4 + c]);
+      }
+      return hi - lo <= u + eps;
+    });
   let progress = true;
-  while (progress && evaluations < budget) {
+  while (progress && evaluations < budget && !balanced()) {
     progress = false;
     const order = Array.from({ length: slots.length }, (_, k) => k);
     for (let k = order.length - 1; k > 0; k--) {
@@ -563,13 +637,12 @@ function improve(state: RosterState, owner: Int32Array[], random: () => number, 
     }
     for (const si of order) {
       if (evaluations >= budget) break;
-      const s = slots[si];
       for (let seat = 0; seat < owner[si].length; seat++) {
         const a = owner[si][seat];
         let done = false;
         for (let b = 0; b < n && !done; b++) {
           evaluations++;
-          if (b === a || holds(si, b) || deltaMove(s, a, b) >= -eps) continue;
+          if (b === a || holds(si, b) || deltaMove(si, a, b) >= -eps) continue;
           if (state.blocker(b, si) !== null) continue;
           state.remove(a, si);
           state.add(b, si);
@@ -588,8 +661,7 @@ function improve(state: RosterState, owner: Int32Array[], random: () => number, 
             const ti = theirs[k];
             evaluations++;
             if (ti === si || holds(ti, a)) continue;
-            const t = slots[ti];
-            if (deltaSwap(s, a, t, b) >= -eps) continue;
+            if (deltaSwap(si, a, ti, b) >= -eps) continue;
             if (state.blocker(a, ti, si) !== null || state.blocker(b, si, ti) !== null) continue;
             state.remove(a, si);
             state.remove(b, ti);
@@ -639,10 +711,12 @@ export function solveRoster(input: RosterRequest): RosterResult {
   if (proven.length > 0) return { feasible: false, violations: proven, search: stats };
 
   const hoursUnit = slots.length ? slots.reduce((sum, s) => sum + s.hours, 0) / slots.length : 1;
-  const budget = Math.max(50_000, seats.length * 20);
+  // Bounded work whatever the request: chronological backtracking that has not found a way within a few
+  // times the seats rarely finds one later; a fresh order (another seed) does better.
+  const budget = Math.max(20_000, seats.length * 4);
   let found: { state: RosterState; assignment: Int32Array } | null = null;
   let failure: RosterViolation | null = null;
-  for (let attempt = 0; attempt < 4 && !found; attempt++) {
+  for (let attempt = 0; attempt < 3 && !found; attempt++) {
     const state = new RosterState(req, slots, allowed, hoursUnit);
     const outcome = search(state, seats, onLeave, seeded(req.seed * 7919 + attempt), budget);
     stats.nodes += outcome.nodes;
@@ -676,7 +750,7 @@ export function solveRoster(input: RosterRequest): RosterResult {
     state,
     owner,
     seeded(req.seed * 104729 + 1),
-    Math.max(200_000, seats.length * 400),
+    Math.min(3_000_000, Math.max(300_000, seats.length * 200)),
   );
 
   const shifts: ExplicitShift[] = [];

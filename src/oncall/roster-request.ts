@@ -145,7 +145,7 @@ export function isNightTemplate(t: Pick<ShiftTemplate, 'start' | 'end'>): boolea
 }
 
 function localDate(date: string, zone: string): DateTime | null {
-  if (!dateRe.test(date)) return null;
+  if (typeof date !== 'string' || !dateRe.test(date)) return null;
   const d = DateTime.fromISO(date, { zone });
   return d.isValid ? d.startOf('day') : null;
 }
@@ -277,7 +277,7 @@ export function timeOffSpan(o: TimeOff, zone: string): [number, number] | null {
     const a = typeof o.from === 'string' ? localDate(o.from, zone) : null;
     const b = typeof (o as TimeOffDates).to === 'string' ? localDate((o as TimeOffDates).to, zone) : null;
     if (!a || !b || b < a) return null;
-    const z = IANAZone.create(zone);
+    const z = new ZoneOffsets(zone);
     return [localInstant(`${o.from}T00:00`, z), localInstant(`${dateOfDay(dayNumber(o.to) + 1)}T00:00`, z)];
   }
   if (
@@ -316,12 +316,42 @@ export function weekdayOfDay(day: number): Weekday {
 }
 
 /**
+ * A zone's UTC offsets, remembered per quarter hour: asking Intl for an offset is slow, and a roster asks for
+ * tens of thousands. Where a quarter hour's two ends disagree a transition lies inside it, and the zone is
+ * asked for the exact instant, so the answers are the zone's own.
+ */
+export class ZoneOffsets {
+  private readonly byQuarter = new Map<number, number>();
+  private readonly zone: IANAZone;
+
+  constructor(zone: string) {
+    this.zone = IANAZone.create(zone);
+  }
+
+  private at(quarter: number): number {
+    let o = this.byQuarter.get(quarter);
+    if (o === undefined) {
+      o = this.zone.offset(quarter * 900_000);
+      this.byQuarter.set(quarter, o);
+    }
+    return o;
+  }
+
+  /** Minutes east of UTC at the instant `t` (epoch ms). */
+  offset(t: number): number {
+    const q = Math.floor(t / 900_000);
+    const o = this.at(q);
+    return o === this.at(q + 1) ? o : this.zone.offset(t);
+  }
+}
+
+/**
  * The instant of a local wall time `YYYY-MM-DDTHH:MM` in a zone. Decided here rather than left to Luxon, whose
  * choice between the two instants of an autumn wall time depends on the zone's offset at the moment the code
  * runs: a repeated wall time is its first occurrence (the summer offset); a wall time in the spring gap moves
  * forward by the gap (02:30 becomes 03:30 in Berlin).
  */
-export function localInstant(local: string, zone: IANAZone): number {
+export function localInstant(local: string, zone: ZoneOffsets): number {
   const wallTs = Date.UTC(
     Number(local.slice(0, 4)),
     Number(local.slice(5, 7)) - 1,
@@ -329,18 +359,19 @@ export function localInstant(local: string, zone: IANAZone): number {
     Number(local.slice(11, 13)),
     Number(local.slice(14, 16)),
   );
-  const offsets = [...new Set([zone.offset(wallTs - 86_400_000), zone.offset(wallTs + 86_400_000)])];
+  const before = zone.offset(wallTs - 86_400_000);
+  const after = zone.offset(wallTs + 86_400_000);
   let best = Number.POSITIVE_INFINITY;
-  for (const o of offsets) {
+  for (const o of before === after ? [before] : [before, after]) {
     const t = wallTs - o * 60_000;
     if (zone.offset(t) === o && t < best) best = t;
   }
-  return Number.isFinite(best) ? best : wallTs - Math.min(...offsets) * 60_000;
+  return Number.isFinite(best) ? best : wallTs - Math.min(before, after) * 60_000;
 }
 
 /** Every slot of the period, sorted by start (then template order). */
 export function expandSlots(req: ReturnType<typeof validateRosterRequest>): Slot[] {
-  const zone = IANAZone.create(req.period.timeZone);
+  const zone = new ZoneOffsets(req.period.timeZone);
   const first = dayNumber(req.period.start);
   const last = dayNumber(req.period.end);
   const holidays = new Set(req.holidays);

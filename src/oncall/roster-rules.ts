@@ -2,7 +2,6 @@
 // the shifts' local wall times and works out instants, weeks, nights and runs itself, sharing with the solver
 // only the request's definitions (roster-request.ts). The route returns its verdict as evidence; tests hold
 // every generated roster to it.
-import { IANAZone } from 'luxon';
 import {
   dateOfDay,
   dayNumber,
@@ -15,6 +14,7 @@ import {
   timeOffSpan,
   type ValidRosterRequest,
   weekdayOfDay,
+  ZoneOffsets,
   zoneAllows,
 } from './roster-request.js';
 import type { ExplicitShift, LocalDateTime } from './schedule-model.js';
@@ -69,7 +69,7 @@ interface Parsed {
   night: boolean;
 }
 
-function parseLocal(local: string, zone: IANAZone): number | null {
+function parseLocal(local: string, zone: ZoneOffsets): number | null {
   if (typeof local !== 'string' || !/^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d$/.test(local)) return null;
   const date = local.slice(0, 10);
   if (Number.isNaN(dayNumber(date)) || dateOfDay(dayNumber(date)) !== date) return null;
@@ -90,7 +90,7 @@ function isNight(startLocal: string, endLocal: string): boolean {
 
 export function checkRoster(req: ValidRosterRequest, shifts: ExplicitShift[]): RosterCheck {
   const zoneName = req.period.timeZone;
-  const zone = IANAZone.create(zoneName);
+  const zone = new ZoneOffsets(zoneName);
   const violations: RosterViolation[] = [];
   const add = (v: RosterViolation) => violations.push(v);
   const people = new Map(req.people.map((p) => [p.userId, p]));

@@ -238,6 +238,16 @@ describe('an infeasible request', () => {
     );
   });
 
+  it('counts whole shifts: 8-hour shifts fill only 24 h of a 28-hour week', () => {
+    const r = infeasible(solveRoster({ ...base, rules: { ...typical, maxHoursPerWeek: 28 } }));
+    expect(r.violations[0]).toMatchObject({
+      rule: 'maxHoursPerWeek',
+      basis: 'proof',
+      explanation:
+        'in the week of 2026-03-02 the coverage needs 168 h but 6 people × 28 h can give at most 144 h in whole shifts',
+    });
+  });
+
   it('names timeOff and the shift when everyone is away on a day', () => {
     const r = infeasible(
       solveRoster({
@@ -511,6 +521,57 @@ describe('properties', () => {
         if (!r.feasible) expect(r.violations.map((x) => x.rule)).toContain(rule);
       }),
       { numRuns: 120, seed: 7 },
+    );
+  });
+});
+
+describe('hostile input', () => {
+  const valid: RosterRequest = {
+    period: { start: '2026-03-02', end: '2026-03-08', timeZone: 'Europe/Berlin' },
+    shifts: [
+      { name: 'day', start: '08:00', end: '20:00', days: [1, 2, 3, 4, 5], required: 1, zones: ['EMEA'] },
+    ],
+    people: [
+      { userId: 1, zone: 'EMEA', maxHoursPerWeek: 40, timeOff: [{ from: '2026-03-03', to: '2026-03-03' }] },
+      { userId: 2, zone: 'EMEA' },
+    ],
+    holidays: ['2026-03-04'],
+    rules: { maxHoursPerWeek: 48, minRestHours: 11, maxConsecutiveNights: 3, maxConsecutiveDays: 5 },
+    seed: 3,
+  };
+  /** Every path to a value in the request, so that one of them can be replaced. */
+  function paths(value: unknown, at: (string | number)[] = []): (string | number)[][] {
+    if (value === null || typeof value !== 'object') return [at];
+    return [
+      at,
+      ...Object.entries(value).flatMap(([k, v]) => paths(v, [...at, Array.isArray(value) ? Number(k) : k])),
+    ];
+  }
+  const all = paths(valid).filter((p) => p.length > 0);
+
+  it('throws Invalid or answers, never anything else, whatever one field holds', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.anything({ withNullPrototype: true, maxDepth: 2 }), (pick, junk) => {
+        const req = structuredClone(valid) as unknown as Record<string | number, unknown>;
+        const path = all[pick % all.length];
+        let o = req;
+        for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
+        o[path[path.length - 1]] = junk;
+        let r: RosterResult;
+        try {
+          r = solveRoster(req as unknown as RosterRequest);
+        } catch (e) {
+          expect(e).toBeInstanceOf(Invalid);
+          expect((e as Invalid).fields.length).toBeGreaterThan(0);
+          return;
+        }
+        if (r.feasible)
+          expect(checkRoster(validateRosterRequest(req as unknown as RosterRequest), r.layer.shifts).ok).toBe(
+            true,
+          );
+        else expect(r.violations.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 400, seed: 42 },
     );
   });
 });
