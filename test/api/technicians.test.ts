@@ -267,4 +267,33 @@ describe.each(dialects)('technicians API on %s', (dialect) => {
     });
     expect(rr.body).toMatchObject({ policy: 'round_robin', auto: true });
   });
+  it('a deleted working calendar leaves its people on shift around the clock, not a failed delete', async () => {
+    const evening = (
+      await admin.call('POST', '/api/v1/sla/calendars', {
+        name: 'Evening',
+        timeZone: 'America/New_York',
+        hours: [{ day: 1, start: '18:00', end: '22:00' }],
+      })
+    ).body.id;
+    const put = await manager.call('PUT', `/api/v1/technicians/${other.userId}`, { calendarId: evening });
+    expect(put.body).toMatchObject({ onShift: false, timeZone: 'America/New_York', available: false });
+    // Monday 18:00 in New York is 23:00 UTC (EST).
+    expect(put.body.nextShiftAt).toBe('2026-03-02T23:00:00.000Z');
+    expect((await admin.call('DELETE', `/api/v1/sla/calendars/${evening}`)).status).toBe(204);
+    const after = await other.call('GET', `/api/v1/technicians/${other.userId}`);
+    expect(after.body).toMatchObject({ calendarId: null, onShift: true, timeZone: 'UTC' });
+  });
+
+  it('answers 401 to a forged token and 400 to an oversized list', async () => {
+    const forged = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/technicians',
+      headers: { authorization: 'Bearer not-a-real-token' },
+    });
+    expect(forged.statusCode).toBe(401);
+    const huge = await manager.call('PUT', `/api/v1/technicians/${tech.userId}`, {
+      skills: Array.from({ length: 5000 }, (_, i) => ({ skillId: i + 1, level: 3 })),
+    });
+    expect(huge.status).toBe(400);
+  });
 });
