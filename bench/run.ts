@@ -53,3 +53,8 @@ if (parts.includes('list')) {
 // SLA clocks and escalations at 100,000 open tickets (bench/sla.ts; BENCH_SLA_TICKETS, BENCH_PARTS=sla).
 if (parts.includes('sla') || process.env.BENCH_PARTS === undefined)
   await (await import('./sla.js')).benchSla();
+
+// The queue optimiser beside round-robin: 1,000 × 50 proposals and a simulated month (bench/assignment.ts;
+// BENCH_PARTS=assignment).
+if (parts.includes('assignment') || process.env.BENCH_PARTS === undefined)
+  await (await import('./assignment.js')).benchAssignment();
