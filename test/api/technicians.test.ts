@@ -100,6 +100,16 @@ describe.each(dialects)('technicians API on %s', (dialect) => {
     expect(byManager.status).toBe(201);
     const listed = await other.call('GET', `/api/v1/technicians/${tech.userId}/time-off`);
     expect(listed.body.items.map((i: { id: number }) => i.id)).toContain(mine.body.id);
+    // A colleague sees when, not why; the person and managers see why.
+    const seen = (items: { id: number; reason: string }[]) =>
+      items.find((i) => i.id === mine.body.id)?.reason;
+    expect(seen(listed.body.items)).toBe('');
+    expect(seen((await tech.call('GET', `/api/v1/technicians/${tech.userId}/time-off`)).body.items)).toBe(
+      'holiday',
+    );
+    expect(seen((await manager.call('GET', `/api/v1/technicians/${tech.userId}/time-off`)).body.items)).toBe(
+      'holiday',
+    );
     // Another person's entry is not found under this person.
     expect(
       (await manager.call('DELETE', `/api/v1/technicians/${tech.userId}/time-off/${byManager.body.id}`))
