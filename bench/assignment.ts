@@ -72,16 +72,22 @@ function largeQueue(
   return { tickets, candidates };
 }
 
-function time(fn: () => unknown): { median: number; p95: number } {
+/** Wall and CPU time of fn: the machine may be shared, and CPU time is what the process itself spent. */
+function time(fn: () => unknown): { median: number; p95: number; cpu: number } {
   for (let i = 0; i < 3; i++) fn(); // warm up the JIT
-  const samples: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
-    samples.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  samples.sort((a, b) => a - b);
-  return { median: quantile(samples, 0.5), p95: quantile(samples, 0.95) };
+  wall.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  return { median: quantile(wall, 0.5), p95: quantile(wall, 0.95), cpu: quantile(cpu, 0.5) };
 }
 
 function benchLargeQueue(): void {
@@ -95,8 +101,8 @@ function benchLargeQueue(): void {
   console.log(
     `\n## Queue optimiser: proposing for ${tickets.length} tickets × ${candidates.length} technicians (${free} free slots), ${runs} runs`,
   );
-  console.log('| policy | median ms | p95 ms | objective | assigned |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
+  console.log('| policy | median ms | p95 ms | median CPU ms | objective | assigned |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   const rows: [string, () => Proposal[]][] = [
     ['optimiser (min-cost flow)', () => proposeAssignments(tickets, candidates, options)],
     ['round-robin', () => proposeRoundRobin(tickets, candidates, options).proposals],
@@ -106,7 +112,7 @@ function benchLargeQueue(): void {
     const t = time(fn);
     const proposals = fn();
     console.log(
-      `| ${label} | ${t.median.toFixed(1)} | ${t.p95.toFixed(1)} | ${objectiveValue(tickets, candidates, proposals, options)} | ${proposals.filter((p) => p.userId !== null).length} |`,
+      `| ${label} | ${t.median.toFixed(1)} | ${t.p95.toFixed(1)} | ${t.cpu.toFixed(1)} | ${objectiveValue(tickets, candidates, proposals, options)} | ${proposals.filter((p) => p.userId !== null).length} |`,
     );
   }
 }
@@ -265,10 +271,18 @@ function buildArrivals(rnd: () => number, start: number): SimTicket[] {
     groups.forEach((g, gi) => {
       if (rnd() >= rate(g, t) / 60) return;
       let r = rnd() * g.categories.reduce((s, c) => s + c.weight, 0);
-      const category = g.categories.find((c) => (r -= c.weight) < 0) ?? g.categories[0];
+      let category = g.categories[0];
+      for (const c of g.categories) {
+        category = c;
+        r -= c.weight;
+        if (r < 0) break;
+      }
       let p = rnd() * 100;
       let priority = 1;
-      while (priority < 5 && (p -= priorityWeights[priority]) >= 0) priority++;
+      for (; priority < 5; priority++) {
+        p -= priorityWeights[priority];
+        if (p < 0) break;
+      }
       tickets.push({
         id: tickets.length + 1,
         group: gi,
@@ -317,9 +331,11 @@ function simulate(policy: Policy) {
   const pointers = groups.map(() => 0);
   let next = 0;
   let giniSum = 0;
-  let groupGiniSum = 0;
   let samples = 0;
   let openSum = 0;
+  const perPerson = techs.map(() => 0);
+  let shiftGiniSum = 0;
+  let shiftSamples = 0;
   let proposeMs = 0;
   const dayOf = (t: number) => Math.floor((t - start) / (24 * hour));
   const shiftEnd = (tech: Tech, t: number): number | null => {
@@ -356,6 +372,11 @@ function simulate(policy: Policy) {
           priority: q.priority,
           createdAt: q.createdAt,
         }));
+        // Nobody can take work: the queue waits either way (saves the month most of its calls).
+        if (
+          !candidates.some((c) => c.onShiftUntil !== null && !c.onLeave && c.openTickets < c.maxOpenTickets)
+        )
+          return;
         const options = { now: t, timeZone: 'UTC' };
         const t0 = performance.now();
         let proposals: Proposal[];
@@ -398,6 +419,17 @@ function simulate(policy: Policy) {
       groupGiniSum +=
         groups.reduce((s, _, gi) => s + gini(open.filter((_, i) => techs[i].group === gi)), 0) / 3;
       openSum += open.reduce((s, v) => s + v, 0);
+      open.forEach((v, i) => {
+        perPerson[i] += v;
+      });
+      const onShift = groups.map((_, gi) =>
+        techs.filter((x) => x.group === gi && shiftEnd(x, t) !== null).map((x) => x.held.length),
+      );
+      const withShift = onShift.filter((o) => o.length > 1);
+      if (withShift.length) {
+        shiftGiniSum += withShift.reduce((s, o) => s + gini(o), 0) / withShift.length;
+        shiftSamples++;
+      }
       samples++;
     }
   }
@@ -409,10 +441,10 @@ function simulate(policy: Policy) {
   return {
     tickets: arrivals.length,
     breaches,
-    gini: giniSum / samples,
-    groupGini: groupGiniSum / samples,
+    shiftGini: shiftGiniSum / shiftSamples,
+    monthGini: gini(perPerson),
+    everyoneGini: giniSum / samples,
     meanOpen: openSum / samples / techs.length,
-    resolved: resolved.length,
     medianHours: quantile(hoursToResolve, 0.5),
     p90Hours: quantile(hoursToResolve, 0.9),
     proposeMs,
@@ -426,21 +458,24 @@ function benchMonth(): boolean {
   const rr = simulate('round-robin');
   const opt = simulate('optimiser');
   console.log(
-    '| policy | tickets | SLA breaches | breach % | Gini of open tickets per person (time-avg) | per group | open per person | median h to resolve | p90 h | time proposing s |',
+    '| policy | tickets | SLA breaches | breach % | Gini on shift (time-avg, per group) | Gini of month-average load | Gini of everyone incl. off shift | open per person | median h to resolve | p90 h | s proposing |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [label, r] of [
     ['round-robin', rr],
     ['optimiser', opt],
   ] as const) {
     console.log(
-      `| ${label} | ${r.tickets} | ${r.breaches} | ${((100 * r.breaches) / r.tickets).toFixed(1)} | ${r.gini.toFixed(3)} | ${r.groupGini.toFixed(3)} | ${r.meanOpen.toFixed(2)} | ${r.medianHours.toFixed(2)} | ${r.p90Hours.toFixed(1)} | ${(r.proposeMs / 1000).toFixed(2)} |`,
+      `| ${label} | ${r.tickets} | ${r.breaches} | ${((100 * r.breaches) / r.tickets).toFixed(1)} | ${r.shiftGini.toFixed(3)} | ${r.monthGini.toFixed(3)} | ${r.everyoneGini.toFixed(3)} | ${r.meanOpen.toFixed(2)} | ${r.medianHours.toFixed(2)} | ${r.p90Hours.toFixed(1)} | ${(r.proposeMs / 1000).toFixed(2)} |`,
     );
   }
-  const better = opt.breaches < rr.breaches && opt.gini < rr.gini;
+  // Load imbalance is judged among the people a policy distributes to: those on shift, per group, every 15
+  // minutes. Counting people off shift too rewards a slow policy — its backlog sits evenly with everyone
+  // overnight, while fast resolution leaves off-shift queues empty beside the night shift's.
+  const better = opt.breaches < rr.breaches && opt.shiftGini < rr.shiftGini;
   console.log(
     better
-      ? `optimiser better on both: ${rr.breaches - opt.breaches} fewer breaches, Gini ${rr.gini.toFixed(3)} → ${opt.gini.toFixed(3)}`
+      ? `optimiser better on both: ${rr.breaches} → ${opt.breaches} SLA breaches, Gini on shift ${rr.shiftGini.toFixed(3)} → ${opt.shiftGini.toFixed(3)}`
       : 'WARNING: the optimiser is not better than round-robin on both figures',
   );
   return better;

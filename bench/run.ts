@@ -60,3 +60,7 @@ if (parts.includes('roster') || process.env.BENCH_PARTS === undefined)
 // On-call schedule resolution on 200 generated schedules (bench/oncall-schedules.ts; BENCH_PARTS=oncall).
 if (parts.includes('oncall') || process.env.BENCH_PARTS === undefined)
   await (await import('./oncall-schedules.js')).benchOncallSchedules();
+// The queue optimiser beside round-robin: 1,000 × 50 proposals and a simulated month (bench/assignment.ts;
+// BENCH_PARTS=assignment).
+if (parts.includes('assignment') || process.env.BENCH_PARTS === undefined)
+  await (await import('./assignment.js')).benchAssignment();

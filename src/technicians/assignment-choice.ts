@@ -44,7 +44,9 @@ export function describeCandidate(c: Available, needs: Record<string, number>, n
     .sort()
     .map((name) => `skill ${name} ${c.skills[name] ?? 0}/5`);
   parts.push(`${c.openTickets} open ticket${c.openTickets === 1 ? '' : 's'}`);
-  if (c.onShiftUntil !== null) {
+  // A shift that outlasts the week ahead (no working calendar, or 24/7) has no end worth saying.
+  if (c.onShiftUntil !== null && c.onShiftUntil - now > 7 * 86_400_000) parts.push('on shift');
+  else if (c.onShiftUntil !== null) {
     const until = DateTime.fromMillis(c.onShiftUntil, { zone: c.timeZone });
     const sameDay = until.hasSame(DateTime.fromMillis(now, { zone: c.timeZone }), 'day');
     parts.push(`on shift until ${until.toFormat(sameDay ? 'HH:mm' : 'ccc HH:mm')}`);

@@ -62,7 +62,7 @@ async function requesterGroupIds(trx: Transaction<Database>, userId: number): Pr
 export async function autoAssignTicket(
   ctx: ServiceContext,
   ticketId: number,
-  options: { claim?: boolean } = {},
+  options: { claim?: boolean; optimise?: (groupId: number) => void } = {},
 ): Promise<AutoAssignment | null> {
   const [calendars, skills, rules] = await Promise.all([
     loadWorkingCalendars(ctx),
@@ -154,7 +154,11 @@ export async function autoAssignTicket(
     return say(`${prefix}${choice.reason}`, choice.userId);
   });
   if (result) ctx.events.nudge();
-  if (optimiseGroup !== null) await assignProposals(ctx, null, optimiseGroup, { all: true });
+  if (optimiseGroup !== null) {
+    // A batch of arrivals optimises each group once, after the batch (the caller says so); alone, at once.
+    if (options.optimise) options.optimise(optimiseGroup);
+    else await assignProposals(ctx, null, optimiseGroup, { all: true });
+  }
   return result;
 }
 
@@ -206,9 +210,10 @@ export async function runAssignmentQueue(ctx: ServiceContext): Promise<AutoAssig
     .limit(passSize)
     .execute();
   const done: AutoAssignment[] = [];
+  const optimise = new Set<number>();
   for (const row of due) {
     try {
-      const r = await autoAssignTicket(ctx, row.ticket_id, { claim: true });
+      const r = await autoAssignTicket(ctx, row.ticket_id, { claim: true, optimise: (g) => optimise.add(g) });
       if (r) done.push(r);
     } catch (err) {
       const attempts = row.attempts + 1;
@@ -223,6 +228,7 @@ export async function runAssignmentQueue(ctx: ServiceContext): Promise<AutoAssig
           .execute();
     }
   }
+  for (const groupId of optimise) await assignProposals(ctx, null, groupId, { all: true });
   return done;
 }
 

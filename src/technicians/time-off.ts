@@ -1,5 +1,6 @@
 // Time off: intervals a technician is away (holiday, sick leave, training), with a reason. A technician keeps
-// their own; managers anyone's. Staff read them (who is away when). Automatic assignment skips people on leave.
+// their own, managers anyone's; staff see who is away when (the reason only the person and managers).
+// Automatic assignment skips people on leave.
 import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
@@ -50,12 +51,14 @@ export async function listTimeOff(
     .orderBy('id')
     .limit(listLimit)
     .execute();
+  // Colleagues see when someone is away; why (sick leave, a doctor) is theirs and their manager's.
+  const mayReadReason = actor.id === userId || canStaffing(actor, 'timeoff.manage_any');
   return rows.map((r) => ({
     id: r.id,
     userId: r.user_id,
     startsAt: r.starts_at,
     endsAt: r.ends_at,
-    reason: r.reason,
+    reason: mayReadReason ? r.reason : '',
     createdBy: r.created_by,
     createdAt: r.created_at,
   }));

@@ -100,6 +100,16 @@ describe.each(dialects)('technicians API on %s', (dialect) => {
     expect(byManager.status).toBe(201);
     const listed = await other.call('GET', `/api/v1/technicians/${tech.userId}/time-off`);
     expect(listed.body.items.map((i: { id: number }) => i.id)).toContain(mine.body.id);
+    // A colleague sees when, not why; the person and managers see why.
+    const seen = (items: { id: number; reason: string }[]) =>
+      items.find((i) => i.id === mine.body.id)?.reason;
+    expect(seen(listed.body.items)).toBe('');
+    expect(seen((await tech.call('GET', `/api/v1/technicians/${tech.userId}/time-off`)).body.items)).toBe(
+      'holiday',
+    );
+    expect(seen((await manager.call('GET', `/api/v1/technicians/${tech.userId}/time-off`)).body.items)).toBe(
+      'holiday',
+    );
     // Another person's entry is not found under this person.
     expect(
       (await manager.call('DELETE', `/api/v1/technicians/${tech.userId}/time-off/${byManager.body.id}`))
@@ -266,5 +276,34 @@ describe.each(dialects)('technicians API on %s', (dialect) => {
       auto: true,
     });
     expect(rr.body).toMatchObject({ policy: 'round_robin', auto: true });
+  });
+  it('a deleted working calendar leaves its people on shift around the clock, not a failed delete', async () => {
+    const evening = (
+      await admin.call('POST', '/api/v1/sla/calendars', {
+        name: 'Evening',
+        timeZone: 'America/New_York',
+        hours: [{ day: 1, start: '18:00', end: '22:00' }],
+      })
+    ).body.id;
+    const put = await manager.call('PUT', `/api/v1/technicians/${other.userId}`, { calendarId: evening });
+    expect(put.body).toMatchObject({ onShift: false, timeZone: 'America/New_York', available: false });
+    // Monday 18:00 in New York is 23:00 UTC (EST).
+    expect(put.body.nextShiftAt).toBe('2026-03-02T23:00:00.000Z');
+    expect((await admin.call('DELETE', `/api/v1/sla/calendars/${evening}`)).status).toBe(204);
+    const after = await other.call('GET', `/api/v1/technicians/${other.userId}`);
+    expect(after.body).toMatchObject({ calendarId: null, onShift: true, timeZone: 'UTC' });
+  });
+
+  it('answers 401 to a forged token and 400 to an oversized list', async () => {
+    const forged = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/technicians',
+      headers: { authorization: 'Bearer not-a-real-token' },
+    });
+    expect(forged.statusCode).toBe(401);
+    const huge = await manager.call('PUT', `/api/v1/technicians/${tech.userId}`, {
+      skills: Array.from({ length: 5000 }, (_, i) => ({ skillId: i + 1, level: 3 })),
+    });
+    expect(huge.status).toBe(400);
   });
 });

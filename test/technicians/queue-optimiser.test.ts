@@ -42,15 +42,32 @@ describe('proposals worked out by hand', () => {
     const [p] = proposeAssignments(
       [ticket(1, { skills: { VPN: 4 }, priority: 4 })],
       [
-        person(10, { name: 'Ana', skills: { VPN: 4 }, openTickets: 2 }),
-        person(11, { name: 'Ben', skills: { VPN: 2 } }),
+        person(10, { name: 'Ana', skills: { VPN: 4 }, openTickets: 1, maxOpenTickets: 8 }),
+        person(11, { name: 'Ben', skills: { VPN: 2 }, maxOpenTickets: 8 }),
       ],
       options,
     );
     expect(p.userId).toBe(10);
-    expect(p.reason).toBe('skill VPN 4/5, 2 open tickets, on shift until 18:00');
-    // urgency 25 + 10 × 4 = 65; fit 100 × (1 + 65/50) = 230; Ana's 3rd ticket of 5 costs round(15 × 5 / 5) = 15
-    expect(p.score).toEqual({ skill: 230, urgency: 65, load: 15, total: 280 });
+    expect(p.reason).toBe('skill VPN 4/5, 1 open ticket, on shift until 18:00');
+    // urgency 500 + 50 × 4 = 700; fit 100 × (1 + 200/250) = 180; Ana's 2nd ticket of 8 costs round(240 × 3 / 8)
+    // = 90: 790. Ben, 2 levels short: 700 + round(45 × 1.8) = 81, his 1st ticket round(240 / 8) = 30: 751.
+    expect(p.score).toEqual({ skill: 180, urgency: 700, load: 90, total: 790 });
+  });
+
+  it('prefers an idle near-match to an expert with a queue: a ticket ahead weighs about a skill level', () => {
+    const proposals = proposeAssignments(
+      [ticket(1, { skills: { VPN: 4 }, priority: 4 })],
+      [
+        person(10, { name: 'Ana', skills: { VPN: 4 }, openTickets: 3, maxOpenTickets: 8 }),
+        person(11, { name: 'Ben', skills: { VPN: 3 }, maxOpenTickets: 8 }),
+      ],
+      options,
+    );
+    // Ana: 700 + 180 − round(240 × 7 / 8) = 670; Ben: 700 + round(60 × 1.8) − 30 = 778.
+    expect(proposals[0]).toMatchObject({
+      userId: 11,
+      reason: 'skill VPN 3/5 (needs 4), 0 open tickets, on shift until 18:00',
+    });
   });
 
   it('spreads tickets over equally skilled people', () => {
