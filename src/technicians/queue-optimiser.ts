@@ -4,18 +4,18 @@
 // CONTRACT (issue 10): the types and `proposeAssignments` signature are shared; the body is the optimiser's.
 //
 // The objective (docs/assignment.md), maximised, in whole points so the solver is exact:
-//   Σ over assigned (ticket t, person p):  urgency(t) + round(fit(t, p) × (1 + (urgency(t) − 500) / 250))
+//   Σ over assigned (ticket t, person p):  urgency(t) + round(fit(t, p) × (1 + (urgency(t) − 700) / 250))
 //   − Σ over people: load(p), the sum of the marginal costs of the new tickets p takes.
 //   fit(t, p), 0–100: per needed skill, the level held vs needed — 100 at exactly the level, 5 less per level
 //     above (over-qualification, mild), 60 / 45 / 30 / 15 when 1 / 2 / 3 / 4 levels short, 0 when missing
 //     (strong); averaged over the ticket's skills (100 when it needs none).
-//   urgency(t), 550–1000: 500 + 50 × priority + up to 250 as the SLA nears (250 × 2^(−hours to due / 4); 250
+//   urgency(t), 750–1200: 700 + 50 × priority + up to 250 as the SLA nears (250 × 2^(−hours to due / 4); 250
 //     once due or breached; 0 without a due time). Above its base it weights the fit (×1.2 … ×3: urgent tickets
 //     get the best matches first); in full it is earned per assigned ticket (the price of leaving the ticket
 //     waiting: when slots are short, the urgent tickets take them).
-//   load: a person's k-th held ticket (counting the open ones) costs round(240 × (2k − 1) / max); the sum is
-//     about 240 × held² / max, convex, so spreading work by utilisation is optimal; one more ticket ahead in a
-//     queue of max 8 costs 60, about one level of skill short on an ordinary ticket. It stays below 480, under
+//   load: a person's k-th held ticket (counting the open ones) costs round(340 × (2k − 1) / max); the sum is
+//     about 340 × held² / max, convex, so spreading work by utilisation is optimal; one more ticket ahead in a
+//     queue of max 8 costs 85, about one level of skill short on an urgent ticket. It stays below 680, under
 //     the least urgency, so every pair is worth assigning: capacity never goes unused while a ticket waits.
 // Only eligible people take tickets: on shift now, not on leave, below their maximum — each at most
 // max − open new tickets. What is left unassigned says why.
@@ -68,7 +68,7 @@ export interface OptimiseOptions {
 /** The objective's constants, for docs/assignment.md and the tests. */
 export const OBJECTIVE = {
   /** Urgency: base + per priority step + SLA term (max), half-life of the SLA term. */
-  urgencyBase: 500,
+  urgencyBase: 700,
   urgencyPerPriority: 50,
   urgencyDueMax: 250,
   urgencyHalfLifeHours: 4,
@@ -80,7 +80,7 @@ export const OBJECTIVE = {
   fitShort: [60, 45, 30, 15] as readonly number[],
   fitMissing: 0,
   /** A person's k-th held ticket costs round(loadScale × (2k − 1) / max). */
-  loadScale: 240,
+  loadScale: 340,
 } as const;
 
 const hour = 3_600_000;
@@ -89,7 +89,7 @@ const unassignedScore = { skill: 0, urgency: 0, load: 0, total: 0 };
 const clampInt = (v: unknown, lo: number, hi: number, fallback: number): number =>
   typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : fallback;
 
-/** A ticket's urgency points (550–1000). */
+/** A ticket's urgency points (750–1200). */
 export function ticketUrgency(ticket: QueueTicket, now: number): number {
   const priority = clampInt(ticket.priority, 1, 5, 3);
   let due = 0;

@@ -49,9 +49,9 @@ describe('proposals worked out by hand', () => {
     );
     expect(p.userId).toBe(10);
     expect(p.reason).toBe('skill VPN 4/5, 1 open ticket, on shift until 18:00');
-    // urgency 500 + 50 × 4 = 700; fit 100 × (1 + 200/250) = 180; Ana's 2nd ticket of 8 costs round(240 × 3 / 8)
-    // = 90: 790. Ben, 2 levels short: 700 + round(45 × 1.8) = 81, his 1st ticket round(240 / 8) = 30: 751.
-    expect(p.score).toEqual({ skill: 180, urgency: 700, load: 90, total: 790 });
+    // urgency 700 + 50 × 4 = 900; fit 100 × (1 + 200/250) = 180; Ana's 2nd ticket of 8 costs round(340 × 3 / 8)
+    // = 128: 952. Ben, 2 levels short: 900 + round(45 × 1.8) = 81, his 1st ticket round(340 / 8) = 43: 938.
+    expect(p.score).toEqual({ skill: 180, urgency: 900, load: 128, total: 952 });
   });
 
   it('prefers an idle near-match to an expert with a queue: a ticket ahead weighs about a skill level', () => {
@@ -63,7 +63,7 @@ describe('proposals worked out by hand', () => {
       ],
       options,
     );
-    // Ana: 700 + 180 − round(240 × 7 / 8) = 670; Ben: 700 + round(60 × 1.8) − 30 = 778.
+    // Ana: 900 + 180 − round(340 × 7 / 8) = 782; Ben: 900 + round(60 × 1.8) − 43 = 965.
     expect(proposals[0]).toMatchObject({
       userId: 11,
       reason: 'skill VPN 3/5 (needs 4), 0 open tickets, on shift until 18:00',
