@@ -12,20 +12,18 @@ async function queueSms(t: TestContext, to: string, text: string): Promise<numbe
   n += 1;
   const key = `sms-test:${n}:${Date.now()}`;
   const now = t.clock.now();
-  await t.ctx.db
-    .transaction()
-    .execute((trx) =>
-      queueDeliveries(trx, now, [
-        {
-          channel: 'sms',
-          eventId: null,
-          target: to,
-          kind: 'contact_test',
-          payload: { text },
-          idempotencyKey: key,
-        },
-      ]),
-    );
+  await t.ctx.db.transaction().execute((trx) =>
+    queueDeliveries(trx, now, [
+      {
+        channel: 'sms',
+        eventId: null,
+        target: to,
+        kind: 'contact_test',
+        payload: { text },
+        idempotencyKey: key,
+      },
+    ]),
+  );
   const row = await t.ctx.db
     .selectFrom('deliveries')
     .select('id')
