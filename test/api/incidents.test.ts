@@ -203,6 +203,54 @@ describe.each(dialects)('incidents over HTTP on %s', (dialect) => {
     await anna.call('POST', `/api/v1/incidents/${other.body.id}/resolve`);
   });
 
+  it('a step whose schedule has nobody on call now is skipped, and the next step is paged at once', async () => {
+    // On duty at weekends only: nobody on Monday morning, when the test clock stands.
+    const weekends = await manager.call('POST', '/api/v1/schedules', {
+      name: 'Weekend cover',
+      timeZone: 'Europe/Berlin',
+      layers: [
+        {
+          kind: 'rotation',
+          name: 'Ben at weekends',
+          start: '2026-03-01T00:00',
+          end: null,
+          turn: { unit: 'week', count: 1 },
+          participants: [ben.userId],
+          restrictions: [{ days: [6, 7], start: '00:00', end: '24:00' }],
+        },
+      ],
+    });
+    expect(weekends.status, JSON.stringify(weekends.body)).toBe(201);
+    const policy = await manager.call('POST', '/api/v1/escalation-policies', {
+      name: 'Weekend first',
+      steps: [
+        { targets: [{ kind: 'schedule', id: weekends.body.id }], delayMinutes: 5 },
+        { targets: [{ kind: 'user', id: anna.userId }], delayMinutes: 5 },
+      ],
+    });
+    const weekendService = await manager.call('POST', '/api/v1/services', {
+      name: 'Weekend service',
+      escalationPolicyId: policy.body.id,
+    });
+    const onCall = await anna.call('GET', `/api/v1/services/${weekendService.body.id}/oncall`);
+    expect(onCall.body.userIds).toEqual([]);
+    const opened = await anna.call('POST', '/api/v1/incidents', {
+      serviceId: weekendService.body.id,
+      summary: 'Backup failed',
+    });
+    await runEscalations(t.ctx);
+    expect((await pagesOf(opened.body.id)).map((p) => p.user_id)).toEqual([anna.userId]);
+    const read = await anna.call('GET', `/api/v1/incidents/${opened.body.id}`);
+    // (Without an SMTP server the mail channel is off: the timeline also says Anna is unreachable.)
+    const kinds = read.body.timeline.filter((e: { kind: string }) => e.kind !== 'unreachable');
+    expect(kinds.map((e: { kind: string; step: number | null }) => [e.kind, e.step])).toEqual([
+      ['triggered', null],
+      ['step_skipped', 1],
+      ['notified', 2],
+    ]);
+    await anna.call('POST', `/api/v1/incidents/${opened.body.id}/resolve`);
+  });
+
   it('the Events API opens with the integration key, deduplicates by key, and resolves by key', async () => {
     const event = (action: string, extra: Record<string, unknown> = {}) =>
       anonymous('POST', '/api/v1/incidents/events', {
