@@ -99,13 +99,14 @@ export {
   updateEscalationPolicy,
 } from './escalation-policies.js';
 
-export type { ImportPlan, ImportSource, NotCarried } from './imports/import-plan.js';
 // -- imports --
+export type { AppliedImport, PolicyDraft } from './imports/import-apply.js';
+export type { ImportPlan, ImportSource, NotCarried } from './imports/import-plan.js';
 export {
   compareWithOriginals,
   type ImportInput,
-  type ImportPreview,
+  type ImportResult,
   importConverters,
-  previewImport,
   resolveFinalSchedule,
-} from './imports/import-preview.js';
+  runImport,
+} from './imports/import-run.js';

@@ -7,7 +7,7 @@ import {
   type ConvertOptions,
   type ImportPlan,
 } from '../../../src/oncall/imports/import-plan.js';
-import { compareWithOriginals, resolveFinalSchedule } from '../../../src/oncall/imports/import-preview.js';
+import { compareWithOriginals, resolveFinalSchedule } from '../../../src/oncall/imports/import-run.js';
 import { convertOpsgenie } from '../../../src/oncall/imports/opsgenie.js';
 import { convertPagerDuty } from '../../../src/oncall/imports/pagerduty.js';
 import { directory, grafanaExport, now, opsgenieExport, pagerDutyExport, windowEnd } from './fixtures.js';
