@@ -104,3 +104,16 @@ for (const [tool, convert] of Object.entries(tools)) {
     });
   });
 }
+
+describe('a plan beyond what a schedule may hold', () => {
+  it('is reported instead of compared', () => {
+    const plan = convertPagerDuty(pagerDutyExport(), options);
+    const layer = plan.schedules[0].layers[0];
+    plan.schedules[0].layers = Array.from({ length: 21 }, (_, i) => ({ ...layer, name: `L${i}` }));
+    expect(compareWithOriginals(plan, resolveFinalSchedule, now, windowEnd)).toEqual([]);
+    expect(plan.notCarried.at(-1)).toMatchObject({
+      what: 'the comparison with the original',
+      where: 'schedule "Infrastructure"',
+    });
+  });
+});
