@@ -229,30 +229,41 @@ export async function createEscalationPolicy(
   requireOncall(actor, 'policy.manage');
   const p = checkPolicyShape(input);
   await checkTargetsExist(ctx, p.steps, options.scheduleExists ?? scheduleExistsByOnCall);
+  return ctx.db.transaction().execute((trx) => insertEscalationPolicy(ctx, trx, actor, p));
+}
+
+/**
+ * In the caller's transaction (an import writes its schedules and policies at once): a policy whose shape was
+ * checked (checkPolicyShape) and whose targets exist is stored and audited.
+ */
+export async function insertEscalationPolicy(
+  ctx: ServiceContext,
+  trx: Transaction<Database>,
+  actor: Actor,
+  p: ReturnType<typeof checkPolicyShape>,
+): Promise<EscalationPolicy> {
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto('escalation_policies')
-      .values({
-        name: p.name,
-        description: p.description ?? '',
-        steps: JSON.stringify(p.steps),
-        repeat_count: p.repeatCount,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, {
-      actorId: actor.id,
-      at: now,
-      action: 'escalation_policy.create',
-      subjectType: 'escalation_policy',
-      subjectId: row.id,
-      details: { name: p.name },
-    });
-    return policyOf(row);
+  const row = await trx
+    .insertInto('escalation_policies')
+    .values({
+      name: p.name,
+      description: p.description ?? '',
+      steps: JSON.stringify(p.steps),
+      repeat_count: p.repeatCount,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, {
+    actorId: actor.id,
+    at: now,
+    action: 'escalation_policy.create',
+    subjectType: 'escalation_policy',
+    subjectId: row.id,
+    details: { name: p.name },
   });
+  return policyOf(row);
 }
 
 export async function updateEscalationPolicy(

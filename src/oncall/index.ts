@@ -190,3 +190,39 @@ export {
   type ShiftRequestInput,
   type ShiftRequestState,
 } from './shift-requests.js';
+
+// -- rosters --
+
+// -- contact methods and notification rules --
+
+// -- escalation policies --
+export {
+  checkPolicyShape,
+  createEscalationPolicy,
+  deleteEscalationPolicy,
+  type EscalationPolicy,
+  type EscalationPolicyInput,
+  type EscalationStep,
+  type EscalationTarget,
+  type EscalationTargetKind,
+  escalationPolicyLimits,
+  getEscalationPolicy,
+  listEscalationPolicies,
+  type PolicyOptions,
+  readEscalationPolicy,
+  type ScheduleExists,
+  scheduleExistsByOnCall,
+  updateEscalationPolicy,
+} from './escalation-policies.js';
+
+// -- imports --
+export type { AppliedImport, PolicyDraft } from './imports/import-apply.js';
+export type { ImportPlan, ImportSource, NotCarried } from './imports/import-plan.js';
+export {
+  compareWithOriginals,
+  type ImportInput,
+  type ImportResult,
+  importConverters,
+  resolveFinalSchedule,
+  runImport,
+} from './imports/import-run.js';

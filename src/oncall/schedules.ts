@@ -83,35 +83,46 @@ export async function createSchedule(
   input: ScheduleInput,
 ): Promise<Schedule> {
   requireOncall(actor, 'schedule.manage');
-  const now = ctx.clock.now();
   const clean = await validateSchedule(ctx.db, input);
-  return ctx.db.transaction().execute(async (trx) => {
-    await refuseTakenName(trx, clean.name, null);
-    const row = await trx
-      .insertInto('oncall_schedules')
-      .values({
-        name: clean.name,
-        description: clean.description,
-        time_zone: clean.timeZone,
-        team_id: clean.teamId,
-        layers: JSON.stringify(clean.layers),
-        created_at: now,
-        updated_at: now,
-        version: 1,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, {
-      actorId: actor.id,
-      at: now,
-      action: 'schedule.created',
-      subjectType: 'oncall_schedule',
-      subjectId: row.id,
-      details: { name: clean.name, layers: clean.layers.length },
-    });
-    await ctx.caches.get(compiledSchedulesCache).invalidate(trx);
-    return scheduleFromRow(row);
+  return ctx.db.transaction().execute((trx) => insertSchedule(ctx, trx, actor, clean));
+}
+
+/**
+ * In the caller's transaction (an import writes several schedules at once): a validated schedule is stored,
+ * audited, and the compiled schedules invalidated.
+ */
+export async function insertSchedule(
+  ctx: ServiceContext,
+  trx: Transaction<Database>,
+  actor: Actor,
+  clean: Required<ScheduleInput>,
+): Promise<Schedule> {
+  const now = ctx.clock.now();
+  await refuseTakenName(trx, clean.name, null);
+  const row = await trx
+    .insertInto('oncall_schedules')
+    .values({
+      name: clean.name,
+      description: clean.description,
+      time_zone: clean.timeZone,
+      team_id: clean.teamId,
+      layers: JSON.stringify(clean.layers),
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, {
+    actorId: actor.id,
+    at: now,
+    action: 'schedule.created',
+    subjectType: 'oncall_schedule',
+    subjectId: row.id,
+    details: { name: clean.name, layers: clean.layers.length },
   });
+  await ctx.caches.get(compiledSchedulesCache).invalidate(trx);
+  return scheduleFromRow(row);
 }
 
 export async function updateSchedule(

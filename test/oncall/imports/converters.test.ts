@@ -344,3 +344,125 @@ for (const [name, { convert, fixture }] of Object.entries(converters)) {
     });
   });
 }
+
+// ---- shapes beyond the shared fixture ---------------------------------------------------------------------
+
+describe('other documented shapes', () => {
+  it('Opsgenie: a time-of-day restriction past midnight, hourly turns of a length, a "none" turn reported', () => {
+    const data = opsgenieExport() as { schedules: { rotations: Record<string, unknown>[] }[] };
+    data.schedules[0].rotations = [
+      {
+        id: 'r',
+        name: 'Nights',
+        startDate: '2027-03-01T21:00:00Z',
+        type: 'hourly',
+        length: 12,
+        participants: [
+          { type: 'user', username: 'alice@example.test' },
+          { type: 'none' },
+          { type: 'user', id: 'og-bob' },
+        ],
+        timeRestriction: {
+          type: 'time-of-day',
+          restriction: { startHour: 22, startMin: 0, endHour: 6, endMin: 30 },
+        },
+      },
+    ];
+    const p = convertOpsgenie(data, options);
+    expect(p.schedules[0].layers).toEqual([
+      {
+        kind: 'rotation',
+        name: 'Nights',
+        start: '2027-03-01T22:00',
+        end: null,
+        turn: { unit: 'hour', count: 12 },
+        participants: [alice, bob],
+        restrictions: [
+          { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '06:30' },
+          { days: [1, 2, 3, 4, 5, 6, 7], start: '22:00', end: '24:00' },
+        ],
+      },
+    ]);
+    expect(whats(p)).toContain('schedule "Infrastructure" / rotation "Nights" :: a "none" turn');
+  });
+
+  it('Grafana OnCall: daily rolling nights become a daily window; single and recurrent events; a shift in another zone', () => {
+    const data = grafanaExport({ withFinal: false }) as {
+      schedules: { shifts: string[] }[];
+      on_call_shifts: Record<string, unknown>[];
+    };
+    data.schedules[0].shifts = ['N', 'ONE', 'REC'];
+    data.on_call_shifts = [
+      {
+        id: 'N',
+        name: 'Nights',
+        type: 'rolling_users',
+        time_zone: 'Europe/Berlin',
+        level: 0,
+        start: '2027-03-01T20:00:00',
+        duration: 12 * 3600,
+        frequency: 'daily',
+        interval: 1,
+        rolling_users: [['UALICE'], ['UBOB'], ['UCAROL']],
+        start_rotation_from_user_index: 1,
+      },
+      {
+        id: 'ONE',
+        name: 'Maintenance',
+        type: 'single_event',
+        time_zone: 'Europe/Berlin',
+        level: 3,
+        start: '2027-03-20T08:00:00',
+        duration: 4 * 3600,
+        users: ['UCAROL', 'UBOB'],
+      },
+      {
+        id: 'REC',
+        name: 'Weekly check',
+        type: 'recurrent_event',
+        time_zone: 'America/New_York',
+        level: 2,
+        start: '2027-03-01T10:00:00',
+        duration: 3600,
+        frequency: 'weekly',
+        interval: 1,
+        users: ['UBOB'],
+      },
+    ];
+    const p = convertGrafanaOnCall(data, options);
+    expect(p.schedules[0].layers).toEqual([
+      {
+        kind: 'rotation',
+        name: 'Nights',
+        start: '2027-03-01T20:00',
+        end: null,
+        turn: { unit: 'day', count: 1 },
+        participants: [bob, carol, alice],
+        restrictions: [
+          { days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '08:00' },
+          { days: [1, 2, 3, 4, 5, 6, 7], start: '20:00', end: '24:00' },
+        ],
+      },
+      {
+        kind: 'rotation',
+        name: 'Weekly check',
+        // 10:00 in New York is 16:00 in Berlin that Monday.
+        start: '2027-03-01T16:00',
+        end: null,
+        turn: { unit: 'week', count: 1 },
+        participants: [bob],
+        restrictions: [{ days: [1], start: '16:00', end: '17:00' }],
+      },
+      {
+        kind: 'shifts',
+        name: 'Maintenance',
+        shifts: [{ user: carol, start: '2027-03-20T08:00', end: '2027-03-20T12:00' }],
+      },
+    ]);
+    expect(whats(p)).toEqual([
+      'schedule "Infrastructure" / shift "Maintenance" :: 2 users on each event',
+      'schedule "Infrastructure" / shift "Weekly check" :: the shift\'s own time zone America/New_York',
+      'escalation chain "Infrastructure" :: the "trigger_webhook" step',
+    ]);
+  });
+});

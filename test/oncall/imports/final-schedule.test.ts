@@ -7,7 +7,7 @@ import {
   type ConvertOptions,
   type ImportPlan,
 } from '../../../src/oncall/imports/import-plan.js';
-import { compareWithOriginals, resolveFinalSchedule } from '../../../src/oncall/imports/import-preview.js';
+import { compareWithOriginals, resolveFinalSchedule } from '../../../src/oncall/imports/import-run.js';
 import { convertOpsgenie } from '../../../src/oncall/imports/opsgenie.js';
 import { convertPagerDuty } from '../../../src/oncall/imports/pagerduty.js';
 import { directory, grafanaExport, now, opsgenieExport, pagerDutyExport, windowEnd } from './fixtures.js';
@@ -104,3 +104,16 @@ for (const [tool, convert] of Object.entries(tools)) {
     });
   });
 }
+
+describe('a plan beyond what a schedule may hold', () => {
+  it('is reported instead of compared', () => {
+    const plan = convertPagerDuty(pagerDutyExport(), options);
+    const layer = plan.schedules[0].layers[0];
+    plan.schedules[0].layers = Array.from({ length: 21 }, (_, i) => ({ ...layer, name: `L${i}` }));
+    expect(compareWithOriginals(plan, resolveFinalSchedule, now, windowEnd)).toEqual([]);
+    expect(plan.notCarried.at(-1)).toMatchObject({
+      what: 'the comparison with the original',
+      where: 'schedule "Infrastructure"',
+    });
+  });
+});

@@ -48,6 +48,7 @@ describe.each(dialects)('on-call imports on %s', (dialect) => {
       expect(body.source).toBe(source);
       expect(body.dryRun).toBe(true);
       expect(body.unmatchedUsers).toEqual(['eve@elsewhere.test']);
+      expect(body.applied).toBeNull();
       expect(
         Object.fromEntries(
           body.users.map((u: { key: string; opsdeskUserId: number | null }) => [u.key, u.opsdeskUserId]),
@@ -65,6 +66,7 @@ describe.each(dialects)('on-call imports on %s', (dialect) => {
         { user: 'bob@example.test', start: '2027-03-30T10:00:00.000Z', end: '2027-03-30T18:00:00.000Z' },
       ]);
       expect(body.policies[0].steps.map((s: { delayMinutes: number }) => s.delayMinutes)).toEqual([10, 15]);
+      expect(body.policies[0].repeatCount).toBe(source === 'grafana-oncall' ? 6 : 3);
       expect(body.notCarried.length).toBeGreaterThan(0);
       for (const n of body.notCarried) expect(Object.keys(n).sort()).toEqual(['what', 'where', 'why']);
       expect(body.comparisons).toHaveLength(1);
@@ -112,15 +114,92 @@ describe.each(dialects)('on-call imports on %s', (dialect) => {
     expect(res.statusCode).toBe(401);
   });
 
-  it('applying is refused with a clear problem (dry runs only)', async () => {
+  it('applying while someone it needs has no account is refused, naming them, and writes nothing', async () => {
     const res = await manager.call('POST', url, {
-      source: 'opsgenie',
-      data: opsgenieExport(),
+      source: 'pagerduty',
+      data: pagerDutyExport(),
       dryRun: false,
     });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('invalid_import');
-    expect(res.body.errors).toEqual([{ field: '/dryRun', message: 'must be true' }]);
+    expect(res.body.errors).toEqual([
+      { field: '/data/users', message: 'no opsdesk user with the email eve@elsewhere.test' },
+    ]);
+    const schedules = await manager.call('GET', '/api/v1/schedules');
+    expect(schedules.body.items).toEqual([]);
+    const policies = await manager.call('GET', '/api/v1/escalation-policies');
+    expect(policies.body.items).toEqual([]);
+  });
+
+  it('applying creates the schedule, its coming override and the policy; who is on call follows the original', async () => {
+    ids.eve = (
+      await createUser(t.ctx, null, {
+        email: 'eve@elsewhere.test',
+        name: 'eve',
+        role: 'technician',
+        password: 'correct horse battery',
+      })
+    ).id;
+    const res = await manager.call('POST', url, {
+      source: 'pagerduty',
+      data: pagerDutyExport(),
+      dryRun: false,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.dryRun).toBe(false);
+    expect(res.body.unmatchedUsers).toEqual([]);
+    const { applied } = res.body;
+    expect(applied.schedules).toEqual([
+      { sourceId: 'PINFRA', id: expect.any(Number), name: 'Infrastructure' },
+    ]);
+    expect(applied.policies).toEqual([{ sourceId: 'PEP1', id: expect.any(Number), name: 'Infrastructure' }]);
+    expect(applied.overrides).toBe(1);
+    const scheduleId = applied.schedules[0].id;
+
+    const who = async (at: string) =>
+      (await manager.call('GET', `/api/v1/schedules/${scheduleId}/oncall?at=${at}`)).body.userId;
+    // Tuesday 30 March 13:00 CEST: Bob's cover; Wednesday 10:00 CEST: Carol's business hours; Saturday 27 March
+    // (before the change to summer time): Bob's out-of-hours week.
+    expect(await who('2027-03-30T11:00:00Z')).toBe(ids.bob);
+    expect(await who('2027-03-31T08:00:00Z')).toBe(ids.carol);
+    expect(await who('2027-03-27T12:00:00Z')).toBe(ids.bob);
+    expect(await who('2027-03-29T06:59:00Z')).toBe(ids.bob);
+    expect(await who('2027-03-29T07:00:00Z')).toBe(ids.carol);
+
+    const policy = await manager.call('GET', `/api/v1/escalation-policies/${applied.policies[0].id}`);
+    expect(policy.body.repeatCount).toBe(3);
+    expect(policy.body.steps).toEqual([
+      { delayMinutes: 10, targets: [{ kind: 'schedule', id: scheduleId }] },
+      {
+        delayMinutes: 15,
+        targets: [
+          { kind: 'user', id: ids.bob },
+          { kind: 'user', id: ids.eve },
+        ],
+      },
+    ]);
+  });
+
+  it('applying again fails on the taken schedule name and leaves nothing half-imported', async () => {
+    const before = (await manager.call('GET', '/api/v1/escalation-policies')).body.items.length;
+    const res = await manager.call('POST', url, {
+      source: 'pagerduty',
+      data: pagerDutyExport(),
+      dryRun: false,
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('name_taken');
+    expect((await manager.call('GET', '/api/v1/escalation-policies')).body.items.length).toBe(before);
+    expect((await manager.call('GET', '/api/v1/schedules')).body.items).toHaveLength(1);
+  });
+
+  it('a technician may not apply either', async () => {
+    const res = await technician.call('POST', url, {
+      source: 'pagerduty',
+      data: pagerDutyExport(),
+      dryRun: false,
+    });
+    expect(res.status).toBe(403);
   });
 
   it('a malformed export is refused with the path of the bad field under /data', async () => {

@@ -1,11 +1,11 @@
-// Importing an on-call setup from Opsgenie, Grafana OnCall or PagerDuty: a dry run returns the plan, what could not
-// be carried over and the imported final schedule beside the original's for the next 4 weeks. Thin: schema → actor
-// → one domain call → response schema.
+// Importing an on-call setup from Opsgenie, Grafana OnCall or PagerDuty: the plan, what could not be carried over
+// and the imported final schedule beside the original's for the next 4 weeks; without dryRun, the schedules,
+// overrides and escalation policies are created too (201). Thin: schema → actor → one domain call → response.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { toIso } from '../../../core/clock.js';
 import type { ServiceContext } from '../../../core/context.js';
-import { type ImportPreview, previewImport, resolveFinalSchedule } from '../../../oncall/index.js';
+import { type ImportResult, runImport } from '../../../oncall/index.js';
 import { requireActor } from '../../authentication.js';
 import { IsoTime, Nullable, problemResponses } from '../../schemas.js';
 
@@ -18,7 +18,7 @@ const ImportBody = Type.Object({
     {},
     { additionalProperties: true, description: "The source's export: see the converter of each source" },
   ),
-  dryRun: Type.Boolean({ default: true }),
+  dryRun: Type.Boolean({ default: true, description: 'false: create the schedules, overrides and policies' }),
 });
 
 const RestrictionSchema = Type.Object({
@@ -70,16 +70,30 @@ const PreviewSchema = Type.Object({
     Type.Object({
       sourceId: Type.String(),
       name: Type.String(),
-      repeat: Type.Integer(),
+      repeatCount: Type.Integer({ description: 'times the steps run through (1: once)' }),
       steps: Type.Array(
         Type.Object({
           delayMinutes: Type.Integer(),
-          targets: Type.Array(Type.Object({ kind: Type.String(), ref: Type.String() })),
+          targets: Type.Array(
+            Type.Object({
+              kind: Type.String(),
+              ref: Type.String({ description: 'schedule sourceId, person key, or opsdesk group id' }),
+            }),
+          ),
         }),
       ),
     }),
   ),
   notCarried: Type.Array(Type.Object({ what: Type.String(), where: Type.String(), why: Type.String() })),
+  applied: Nullable(
+    Type.Object({
+      schedules: Type.Array(
+        Type.Object({ sourceId: Type.String(), id: Type.Integer(), name: Type.String() }),
+      ),
+      policies: Type.Array(Type.Object({ sourceId: Type.String(), id: Type.Integer(), name: Type.String() })),
+      overrides: Type.Integer({ description: 'overrides still to come, created' }),
+    }),
+  ),
   comparisons: Type.Array(
     Type.Object({
       scheduleSourceId: Type.String(),
@@ -102,18 +116,26 @@ const PreviewSchema = Type.Object({
   ),
 });
 
-function previewView(p: ImportPreview) {
+function importView(p: ImportResult) {
   const { plan } = p;
   return {
     source: plan.source,
-    dryRun: true,
+    dryRun: p.applied === null,
+    applied: p.applied,
     users: plan.users,
     unmatchedUsers: plan.users.filter((u) => u.opsdeskUserId === null).map((u) => u.key),
     schedules: plan.schedules.map((s) => ({
       ...s,
       overrides: s.overrides.map((o) => ({ user: o.user, start: toIso(o.start), end: toIso(o.end) })),
     })),
-    policies: plan.policies,
+    // The policies as applying writes them: fitted to opsdesk's bounds, groups matched to opsdesk groups.
+    policies: p.drafts.map((d) => ({
+      ...d,
+      steps: d.steps.map((st) => ({
+        delayMinutes: st.delayMinutes,
+        targets: st.targets.map((t) => (t.kind === 'group' ? { kind: t.kind, ref: String(t.id) } : t)),
+      })),
+    })),
     notCarried: plan.notCarried,
     comparisons: p.comparisons.map((c) => ({
       scheduleSourceId: c.scheduleSourceId,
@@ -137,13 +159,15 @@ export function oncallImportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypeb
         schema: {
           tags: ['oncall'],
           summary:
-            'Import schedules, escalation policies and users from Opsgenie, Grafana OnCall or PagerDuty (dry run: the plan, what cannot be carried over, and the final schedule beside the original for 4 weeks)',
+            'Import schedules, overrides and escalation policies from Opsgenie, Grafana OnCall or PagerDuty, matching users by email: the plan, what cannot be carried over, the final schedule beside the original for 4 weeks, and (without dryRun) the created schedules and policies',
           body: ImportBody,
-          response: { 200: PreviewSchema, ...problemResponses },
+          response: { 200: PreviewSchema, 201: PreviewSchema, ...problemResponses },
         },
       },
-      async (request) =>
-        previewView(await previewImport(ctx, requireActor(request), request.body, resolveFinalSchedule)),
+      async (request, reply) => {
+        const result = await runImport(ctx, requireActor(request), request.body);
+        return reply.code(result.applied ? 201 : 200).send(importView(result));
+      },
     );
   };
 }

@@ -1,7 +1,7 @@
 // Importing an on-call setup, as a manager runs it: the source's export converted into a plan (people matched to
-// opsdesk users by email), what could not be carried over, and the imported final schedule beside the original's
-// for the next 4 weeks. A dry run changes nothing.
-import { type Actor, listUsers } from '../../core/auth/index.js';
+// opsdesk users by email, groups by name), what could not be carried over, and the imported final schedule beside
+// the original's for the next 4 weeks. A dry run changes nothing; otherwise the plan is applied (import-apply).
+import { type Actor, listGroups, listUsers } from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
 import { DomainError, Invalid } from '../../core/errors.js';
 import { requireOncall } from '../permissions.js';
@@ -9,6 +9,7 @@ import type { ScheduleDefinition, Segment } from '../schedule-model.js';
 import { compileSchedule, finalSchedule } from '../schedule-resolution.js';
 import { compareFinalSchedules, type ScheduleComparison } from './compare.js';
 import { convertGrafanaOnCall } from './grafana-oncall.js';
+import { type AppliedImport, applyPlan, draftPolicies, type PolicyDraft } from './import-apply.js';
 import {
   bindSchedule,
   type ConvertOptions,
@@ -48,9 +49,13 @@ export interface ScheduleSideBySide extends ScheduleComparison {
   name: string;
 }
 
-export interface ImportPreview {
+export interface ImportResult {
   plan: ImportPlan;
+  /** The policies as applying writes them (fitted to opsdesk's bounds). */
+  drafts: PolicyDraft[];
   comparisons: ScheduleSideBySide[];
+  /** What was written; null for a dry run. */
+  applied: AppliedImport | null;
 }
 
 /** The plan's schedules resolved and compared with the originals over [from, to). Pure. */
@@ -119,20 +124,17 @@ async function directoryOf(ctx: ServiceContext, actor: Actor): Promise<Directory
   }
 }
 
-export async function previewImport(
+/**
+ * Runs an import: the source's export converted into a plan and compared with the original's final schedule for
+ * the next 4 weeks; unless it is a dry run, the plan is then applied in one transaction.
+ */
+export async function runImport(
   ctx: ServiceContext,
   actor: Actor,
   input: ImportInput,
-  resolve: Resolve,
-): Promise<ImportPreview> {
+  resolve: Resolve = resolveFinalSchedule,
+): Promise<ImportResult> {
   requireOncall(actor, 'import.run');
-  if (!input.dryRun) {
-    throw new Invalid(
-      'invalid_import',
-      'Applying an import is not available yet: send dryRun: true to see the plan, what cannot be carried over and the comparison.',
-      [{ field: '/dryRun', message: 'must be true' }],
-    );
-  }
   const convert = importConverters[input.source];
   const now = ctx.clock.now();
   const directory = await directoryOf(ctx, actor);
@@ -151,6 +153,11 @@ export async function previewImport(
     }
     throw e;
   }
+  const groups = new Map<string, number>();
+  for (const g of await listGroups(ctx, actor)) groups.set(g.name.trim().toLowerCase(), g.id);
+  const { drafts, notes } = draftPolicies(plan, (ref) => groups.get(ref.trim().toLowerCase()) ?? null);
+  plan.notCarried.push(...notes);
   const comparisons = compareWithOriginals(plan, resolve, now, now + comparisonWeeks * weekMs);
-  return { plan, comparisons };
+  const applied = input.dryRun ? null : await applyPlan(ctx, actor, plan, drafts);
+  return { plan, drafts, comparisons, applied };
 }
