@@ -133,17 +133,12 @@ function Layout() {
             )}
             {staff && (
               <li>
-                <NavLink to="/technicians">Technicians</NavLink>
+                <NavLink to="/technicians">Team</NavLink>
               </li>
             )}
             {manager && (
               <li>
                 <NavLink to="/dashboard">Dashboard</NavLink>
-              </li>
-            )}
-            {manager && (
-              <li>
-                <NavLink to="/assignment">Assignment</NavLink>
               </li>
             )}
             {manager && (
@@ -161,12 +156,13 @@ function Layout() {
                 <NavLink to="/admin">Admin</NavLink>
               </li>
             )}
+            {/* Account pages: in the phone menu; on a desktop, from the name (tabs on each account page). */}
             {staff && (
-              <li>
+              <li className="narrow-only">
                 <NavLink to="/account/paging">Paging</NavLink>
               </li>
             )}
-            <li>
+            <li className="narrow-only">
               <NavLink to="/account/tokens">API tokens</NavLink>
             </li>
             {/* On a phone the name (below) is hidden: the menu carries the link instead. */}

@@ -7,6 +7,7 @@ import { setCsrfToken } from '../api/client';
 import { updateUser } from '../api/directory';
 import { keys } from '../api/keys';
 import { useUser } from '../session';
+import { AccountTabs } from '../ui/account-tabs';
 import { Field, fieldError } from '../ui/field';
 import { ErrorMessage } from '../ui/messages';
 import { useTitle } from '../ui/title';
@@ -44,6 +45,7 @@ export default function AccountPassword() {
 
   return (
     <div className="page narrow">
+      <AccountTabs />
       <h1>Change password</h1>
       <p className="muted">
         Changing your password signs you out everywhere, this browser too; you then sign in with the new one.

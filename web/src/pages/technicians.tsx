@@ -2,6 +2,7 @@
 // shift or on leave now, and their time off. Managers edit profiles and anyone's time off; a technician
 // keeps their own time off.
 import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { useCalendars } from '../api/sla';
 import {
   type Technician,
@@ -291,6 +292,7 @@ function TechnicianCard({ t }: { t: Technician }) {
 
 export default function TechniciansPage() {
   useTitle('Technicians');
+  const user = useUser();
   const technicians = useTechnicians();
   const dir = useDirectory();
   const [groupId, setGroupId] = useState('');
@@ -299,6 +301,7 @@ export default function TechniciansPage() {
     <div className="page">
       <div className="page-head">
         <h1>Technicians</h1>
+        {isManager(user) && <Link to="/assignment">Assignment and routing</Link>}
         <label className="inline">
           <span>Group</span>
           <select value={groupId} onChange={(e) => setGroupId(e.target.value)}>

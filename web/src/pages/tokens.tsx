@@ -1,6 +1,7 @@
 // Personal API tokens: create (the token is shown once), list and revoke.
 import { useState } from 'react';
 import { useCreateToken, useRevokeToken, useTokens } from '../api/tokens';
+import { AccountTabs } from '../ui/account-tabs';
 import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
@@ -18,6 +19,7 @@ export default function Tokens() {
   const revoke = useRevokeToken();
   return (
     <div className="page narrow">
+      <AccountTabs />
       <h1>API tokens</h1>
       <p className="muted">
         Tokens let scripts and integrations call the opsdesk API as you. Send one as “Authorization: Bearer

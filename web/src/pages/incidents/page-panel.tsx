@@ -48,7 +48,7 @@ export function PagePanel({ ticket }: { ticket: Ticket }) {
       {open && (
         <form id={`${formId}-form`} className="form" onSubmit={submit}>
           <label className="inline">
-            <span>Service</span>
+            <span>Service to page</span>
             <select required value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
               <option value="">Choose…</option>
               {services.data?.map((s) => (

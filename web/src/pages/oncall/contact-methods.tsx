@@ -15,6 +15,7 @@ import {
   useVerifyContactMethod,
 } from '../../api/contact-methods';
 import { useUser } from '../../session';
+import { AccountTabs } from '../../ui/account-tabs';
 import { Field, fieldError } from '../../ui/field';
 import { Empty, ErrorMessage, Loading } from '../../ui/messages';
 import { useTitle } from '../../ui/title';
@@ -274,6 +275,7 @@ export default function ContactMethodsPage() {
   const rules = useNotificationRules(user.id);
   return (
     <div className="page narrow">
+      <AccountTabs />
       <h1>How pages reach me</h1>
       <p className="muted">
         When you are on call, an incident pages you through these, in the order your rules say.
