@@ -3,7 +3,7 @@
 //   BENCH_SECONDS=20             duration of each creation load
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
-//   BENCH_PARTS=create,list,sla,oncall (default: all)
+//   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -54,12 +54,18 @@ if (parts.includes('list')) {
 if (parts.includes('sla') || process.env.BENCH_PARTS === undefined)
   await (await import('./sla.js')).benchSla();
 
-// Roster generation: a 12-person 24/7 roster for 3 months (bench/roster.ts; BENCH_PARTS=roster).
-if (parts.includes('roster') || process.env.BENCH_PARTS === undefined)
-  await (await import('./roster.js')).benchRoster();
 // On-call schedule resolution on 200 generated schedules (bench/oncall-schedules.ts; BENCH_PARTS=oncall).
 if (parts.includes('oncall') || process.env.BENCH_PARTS === undefined)
   await (await import('./oncall-schedules.js')).benchOncallSchedules();
+
+// Who is on call through the stored schedules' cache (bench/oncall-lookup.ts; BENCH_PARTS=oncall-lookup).
+if (parts.includes('oncall-lookup') || process.env.BENCH_PARTS === undefined)
+  for (const dialect of dialects) await (await import('./oncall-lookup.js')).benchOnCallLookup(dialect);
+
+// Roster generation: a 12-person 24/7 roster for 3 months (bench/roster.ts; BENCH_PARTS=roster).
+if (parts.includes('roster') || process.env.BENCH_PARTS === undefined)
+  await (await import('./roster.js')).benchRoster();
+
 // The queue optimiser beside round-robin: 1,000 × 50 proposals and a simulated month (bench/assignment.ts;
 // BENCH_PARTS=assignment).
 if (parts.includes('assignment') || process.env.BENCH_PARTS === undefined)

@@ -1,7 +1,6 @@
 // On-call's face: schedules (layers, rotations, restrictions, overrides), who is on call, rosters, escalation
 // policies, per-user contact methods and paging, and imports from Opsgenie, Grafana OnCall and PagerDuty.
 
-// -- schedules (storage, overrides, requests, feeds) --
 export {
   type FeedAccess,
   type FeedToken,
@@ -11,7 +10,6 @@ export {
   userFeed,
 } from './calendar-feeds.js';
 export { type CachedSchedule, compiledSchedules } from './compiled-schedules.js';
-// -- contact methods and notification rules --
 export {
   type ContactMethod,
   type ContactMethodChanges,
@@ -27,7 +25,6 @@ export {
   updateContactMethod,
   verifyContactMethod,
 } from './contact-methods.js';
-// -- escalation policies --
 export {
   checkPolicyShape,
   createEscalationPolicy,
@@ -46,16 +43,16 @@ export {
   scheduleExistsByOnCall,
   updateEscalationPolicy,
 } from './escalation-policies.js';
+export type { AppliedImport, PolicyDraft } from './imports/import-apply.js';
 export type { ImportPlan, ImportSource, NotCarried } from './imports/import-plan.js';
-// -- imports --
 export {
   compareWithOriginals,
   type ImportInput,
-  type ImportPreview,
+  type ImportResult,
   importConverters,
-  previewImport,
   resolveFinalSchedule,
-} from './imports/import-preview.js';
+  runImport,
+} from './imports/import-run.js';
 export {
   getNotificationRules,
   type NotificationRule,
@@ -83,7 +80,6 @@ export {
   type UpcomingOnCall,
   upcomingOnCall,
 } from './readiness.js';
-// -- rosters --
 export {
   type FairnessSummary,
   generateRoster,
@@ -111,6 +107,7 @@ export {
   type RosterViolation,
   type SlotRef,
 } from './roster-rules.js';
+export {
   type ScheduleCalendarInput,
   scheduleCalendar,
   segmentUid,
@@ -150,9 +147,8 @@ export {
   type QualityReport,
   qualityScore,
   type ScheduleSegments,
-  type TimeOff,
+  type TimeOff as ScheduleTimeOff,
 } from './schedule-reports.js';
-// -- schedule engine (resolution, reports, iCalendar) --
 export {
   type CompiledSchedule,
   compileSchedule,
@@ -190,39 +186,3 @@ export {
   type ShiftRequestInput,
   type ShiftRequestState,
 } from './shift-requests.js';
-
-// -- rosters --
-
-// -- contact methods and notification rules --
-
-// -- escalation policies --
-export {
-  checkPolicyShape,
-  createEscalationPolicy,
-  deleteEscalationPolicy,
-  type EscalationPolicy,
-  type EscalationPolicyInput,
-  type EscalationStep,
-  type EscalationTarget,
-  type EscalationTargetKind,
-  escalationPolicyLimits,
-  getEscalationPolicy,
-  listEscalationPolicies,
-  type PolicyOptions,
-  readEscalationPolicy,
-  type ScheduleExists,
-  scheduleExistsByOnCall,
-  updateEscalationPolicy,
-} from './escalation-policies.js';
-
-// -- imports --
-export type { AppliedImport, PolicyDraft } from './imports/import-apply.js';
-export type { ImportPlan, ImportSource, NotCarried } from './imports/import-plan.js';
-export {
-  compareWithOriginals,
-  type ImportInput,
-  type ImportResult,
-  importConverters,
-  resolveFinalSchedule,
-  runImport,
-} from './imports/import-run.js';
