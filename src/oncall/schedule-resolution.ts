@@ -218,6 +218,8 @@ interface CompiledRotation {
   /** Real ms per turn (hour unit) or naive local ms per turn (day and week units). */
   turnMs: number;
   participants: number[];
+  /** The one user of every turn, when all participants are the same person. */
+  soleParticipant: number | null;
   restrictions: CompiledRestriction[];
 }
 
@@ -393,6 +395,7 @@ export function compileSchedule(def: ScheduleDefinition): CompiledSchedule {
         unit: unit === 'hour' ? 'hour' : 'calendar',
         turnMs: unit === 'hour' ? turn.count * hourMs : calendarDays * dayMs,
         participants: [...participants],
+        soleParticipant: participants.every((p) => p === participants[0]) ? participants[0] : null,
         restrictions,
       });
     } else if (layer.kind === 'shifts') {
@@ -514,8 +517,11 @@ function rotationPieces(layer: CompiledRotation, zone: ZoneOffsets, from: number
   if (a >= b) return [];
   const turns: Piece[] = [];
   const n = layer.participants.length;
-  let k = turnIndexAt(layer, zone, a);
-  let s = turnStart(layer, zone, k);
+  // One person in every turn: one stretch, not a turn at a time (onCallAt then looks far cheaply).
+  if (layer.soleParticipant !== null) turns.push({ start: a, end: b, userId: layer.soleParticipant });
+  const sole = layer.soleParticipant !== null;
+  let k = sole ? 0 : turnIndexAt(layer, zone, a);
+  let s = sole ? b : turnStart(layer, zone, k);
   while (s < b) {
     const e = turnStart(layer, zone, k + 1);
     const userId = layer.participants[k % n];
