@@ -37,7 +37,7 @@ export interface UserCalendarInput {
 const nameOf = (names: ScheduleCalendarInput['userNames'], id: number) =>
   (names instanceof Map ? names.get(id) : (names as Record<number, string>)[id]) ?? `user ${id}`;
 
-function describe(source: SegmentSource, layerNames?: readonly string[]): string {
+function sourceLabel(source: SegmentSource, layerNames?: readonly string[]): string {
   if (source.kind === 'override') return 'Override';
   if (source.kind === 'layer')
     return `Layer ${source.layer + 1}${layerNames?.[source.layer] ? `: ${layerNames[source.layer]}` : ''}`;
@@ -67,7 +67,7 @@ export function scheduleCalendar(input: ScheduleCalendarInput): string {
       end: new Date(s.end),
       stamp: new Date(input.now),
       summary: `On call: ${nameOf(input.userNames, s.userId)}`,
-      description: `${input.name} — ${describe(s.source, input.layerNames)}`,
+      description: `${input.name} — ${sourceLabel(s.source, input.layerNames)}`,
     });
   }
   return cal.toString();
@@ -85,7 +85,7 @@ export function userCalendar(input: UserCalendarInput): string {
         end: new Date(s.end),
         stamp: new Date(input.now),
         summary: `On call: ${sch.name}`,
-        description: `${sch.name} — ${describe(s.source, sch.layerNames)}`,
+        description: `${sch.name} — ${sourceLabel(s.source, sch.layerNames)}`,
       });
     }
   }

@@ -40,6 +40,9 @@ export const scheduleLimits = {
   lookaroundMs: 400 * dayMs,
   /** The longest range a final schedule, a layer's segments or a report covers in one call. */
   rangeMs: 10 * 366 * dayMs,
+  /** Queries (instants and ranges) must fall in these years. */
+  firstQueryYear: 1900,
+  lastQueryYear: 2299,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -184,6 +187,8 @@ const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafe
 const minInstant = Date.UTC(scheduleLimits.firstYear, 0, 1);
 const maxInstant = Date.UTC(scheduleLimits.lastYear + 1, 0, 1);
 const turnBounds = { hour: 8760, day: 365, week: 52 } as const;
+const minQuery = Date.UTC(scheduleLimits.firstQueryYear, 0, 1);
+const maxQuery = Date.UTC(scheduleLimits.lastQueryYear + 1, 0, 1);
 
 // ---------------------------------------------------------------------------------------------------------------
 // The compiled form.
@@ -213,6 +218,8 @@ interface CompiledRotation {
   /** Real ms per turn (hour unit) or naive local ms per turn (day and week units). */
   turnMs: number;
   participants: number[];
+  /** The one user of every turn, when all participants are the same person. */
+  soleParticipant: number | null;
   restrictions: CompiledRestriction[];
 }
 
@@ -388,6 +395,7 @@ export function compileSchedule(def: ScheduleDefinition): CompiledSchedule {
         unit: unit === 'hour' ? 'hour' : 'calendar',
         turnMs: unit === 'hour' ? turn.count * hourMs : calendarDays * dayMs,
         participants: [...participants],
+        soleParticipant: participants.every((p) => p === participants[0]) ? participants[0] : null,
         restrictions,
       });
     } else if (layer.kind === 'shifts') {
@@ -509,8 +517,11 @@ function rotationPieces(layer: CompiledRotation, zone: ZoneOffsets, from: number
   if (a >= b) return [];
   const turns: Piece[] = [];
   const n = layer.participants.length;
-  let k = turnIndexAt(layer, zone, a);
-  let s = turnStart(layer, zone, k);
+  // One person in every turn: one stretch, not a turn at a time (onCallAt then looks far cheaply).
+  if (layer.soleParticipant !== null) turns.push({ start: a, end: b, userId: layer.soleParticipant });
+  const sole = layer.soleParticipant !== null;
+  let k = sole ? 0 : turnIndexAt(layer, zone, a);
+  let s = sole ? b : turnStart(layer, zone, k);
   while (s < b) {
     const e = turnStart(layer, zone, k + 1);
     const userId = layer.participants[k % n];
@@ -565,6 +576,11 @@ function checkRange(from: number, to: number): void {
       { field: '/to', message: 'must be at or after from' },
     ]);
   }
+  if (from < minQuery || to > maxQuery) {
+    throw new Invalid('invalid_schedule', 'The range must fall between 1900 and 2299', [
+      { field: from < minQuery ? '/from' : '/to', message: 'must fall between 1900 and 2299' },
+    ]);
+  }
   if (to - from > scheduleLimits.rangeMs) {
     throw new Invalid('invalid_schedule', 'The range is longer than ten years', [
       { field: '/to', message: 'at most ten years after from' },
@@ -615,6 +631,10 @@ const sameSource = (a: SegmentSource, b: SegmentSource) =>
  */
 export function finalSchedule(compiled: CompiledSchedule, from: number, to: number): Segment[] {
   checkRange(from, to);
+  return resolveRange(compiled, from, to);
+}
+
+function resolveRange(compiled: CompiledSchedule, from: number, to: number): Segment[] {
   if (from === to) return [];
   // Levels bottom to top: the layers, then the overrides.
   const levels: { pieces: Piece[]; source: (p: Piece) => SegmentSource }[] = compiled.layers.map((_, i) => {
@@ -661,16 +681,16 @@ export function finalSchedule(compiled: CompiledSchedule, from: number, to: numb
  * only while the answer's segment reaches the window's edge.
  */
 export function onCallAt(compiled: CompiledSchedule, at: number): OnCallAnswer | null {
-  if (!Number.isFinite(at)) {
+  if (!Number.isFinite(at) || at < minQuery || at >= maxQuery) {
     throw new Invalid('invalid_schedule', 'The instant must be a number of epoch ms', [
-      { field: '/at', message: 'must be an instant' },
+      { field: '/at', message: 'must be an instant between 1900 and 2299' },
     ]);
   }
   let reach = dayMs;
   for (;;) {
     const from = at - reach;
     const to = at + reach + 1;
-    const segments = finalSchedule(compiled, from, to);
+    const segments = resolveRange(compiled, from, to);
     const seg = segments.find((s) => s.start <= at && at < s.end);
     if (!seg) return null; // unreachable: the segments tile [from, to)
     if (seg.userId === null) return null;

@@ -369,7 +369,7 @@ describe('bounds', () => {
     expect((a?.end ?? 0) - t).toBeGreaterThanOrEqual(400 * 86_400_000);
   });
 
-  it('refuses a reversed range, one longer than ten years, a layer that does not exist, and a non-instant', () => {
+  it('refuses a reversed range, one longer than ten years or outside 1900–2299, a layer that does not exist, and a non-instant', () => {
     const code = (f: () => unknown) => {
       try {
         f();
@@ -384,6 +384,12 @@ describe('bounds', () => {
     expect(code(() => finalSchedule(one, 0, at('2026-01-01T00:00:00Z')))).toBe('invalid_schedule');
     expect(code(() => layerSegments(one, 1, 0, 1))).toBe('invalid_schedule');
     expect(code(() => onCallAt(one, Number.NaN))).toBe('invalid_schedule');
+    expect(code(() => onCallAt(one, Date.UTC(2300, 0, 1)))).toBe('invalid_schedule');
+    expect(code(() => finalSchedule(one, Date.UTC(1899, 11, 31), Date.UTC(1900, 0, 2)))).toBe(
+      'invalid_schedule',
+    );
+    expect(onCallAt(one, Date.UTC(2299, 11, 31))?.userId).toBe(4);
+    expect(onCallAt(one, Date.UTC(1900, 0, 1))).toBeNull();
     expect(finalSchedule(one, 5, 5)).toEqual([]);
   });
 
