@@ -245,6 +245,7 @@ class RosterState {
     const person = this.req.people[p];
     const s = this.slots[si];
     const userId = person.userId;
+    if (this.lists[p].includes(si)) return { userId, rule: 'coverage', explanation: 'already on this shift' };
     const rule = onLeave[si * this.n + p] ? 'timeOff' : (this.blocker(p, si) ?? 'coverage');
     const text: Record<RosterRule, () => string> = {
       eligibility: () => `zone ${person.zone ?? 'none'} may not work ${s.templateName}`,
