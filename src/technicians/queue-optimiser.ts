@@ -188,6 +188,9 @@ function checkOptions(options: OptimiseOptions): void {
     ]);
 }
 
+/** The largest queue one call solves: the work grows as tickets × people², about a second at these bounds. */
+export const QUEUE_LIMITS = { tickets: 5_000, candidates: 200 } as const;
+
 /** For each ticket, the optimiser's proposal: the assignment that maximises the objective, explained. */
 export function proposeAssignments(
   tickets: QueueTicket[],
@@ -195,6 +198,17 @@ export function proposeAssignments(
   options: OptimiseOptions,
 ): Proposal[] {
   checkOptions(options);
+  if (tickets.length > QUEUE_LIMITS.tickets || candidates.length > QUEUE_LIMITS.candidates)
+    throw new Invalid(
+      'validation_failed',
+      `The optimiser takes at most ${QUEUE_LIMITS.tickets} tickets and ${QUEUE_LIMITS.candidates} people at once.`,
+      [
+        ...(tickets.length > QUEUE_LIMITS.tickets ? [{ field: '/tickets', message: 'too many' }] : []),
+        ...(candidates.length > QUEUE_LIMITS.candidates
+          ? [{ field: '/candidates', message: 'too many' }]
+          : []),
+      ],
+    );
   const people = peopleOf(candidates, options.now);
   const eligible = people.filter((p) => p.free > 0);
   const n = tickets.length;

@@ -227,6 +227,10 @@ describe('proposals worked out by hand', () => {
     expect(() => proposeAssignments([ticket(1)], [person(1)], { now, timeZone: 'Mars/Olympus' })).toThrow(
       /time zone/,
     );
+    const many = Array.from({ length: 201 }, (_, i) => person(i + 1));
+    expect(() => proposeAssignments([ticket(1)], many, options)).toThrow(
+      /at most 5000 tickets and 200 people/,
+    );
   });
 
   it('reads bad numbers safely: nothing crashes, nobody takes more than their capacity', () => {
