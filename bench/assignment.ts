@@ -7,6 +7,7 @@
 //      shifts and some leave, and work faster on what they know. The whole month runs once per policy
 //      (assignment every 5 minutes); printed: SLA breaches and the time-averaged Gini of open tickets per person.
 // Environment: BENCH_ASSIGN_RUNS=15 (timed runs), BENCH_ASSIGN_SEED=10 (workload seed), BENCH_ASSIGN_DAYS=31.
+import os from 'node:os';
 import { proposeLeastLoaded, proposeRoundRobin } from '../src/technicians/assignment-baselines.js';
 import {
   type OptimiseOptions,
@@ -93,28 +94,43 @@ function time(fn: () => unknown): { median: number; p95: number; cpu: number } {
 function benchLargeQueue(): void {
   const now = Date.parse('2026-03-16T10:00:00Z');
   const options: OptimiseOptions = { now, timeZone: 'Europe/Berlin' };
-  const { tickets, candidates } = largeQueue(random(seed), now);
-  const free = candidates.reduce(
-    (s, c) => s + (!c.onLeave && c.onShiftUntil !== null ? Math.max(0, c.maxOpenTickets - c.openTickets) : 0),
-    0,
-  );
-  console.log(
-    `\n## Queue optimiser: proposing for ${tickets.length} tickets × ${candidates.length} technicians (${free} free slots), ${runs} runs`,
-  );
-  console.log('| policy | median ms | p95 ms | median CPU ms | objective | assigned |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  const rows: [string, () => Proposal[]][] = [
-    ['optimiser (min-cost flow)', () => proposeAssignments(tickets, candidates, options)],
-    ['round-robin', () => proposeRoundRobin(tickets, candidates, options).proposals],
-    ['least-loaded', () => proposeLeastLoaded(tickets, candidates, options)],
-  ];
-  for (const [label, fn] of rows) {
-    const t = time(fn);
-    const proposals = fn();
-    console.log(
-      `| ${label} | ${t.median.toFixed(1)} | ${t.p95.toFixed(1)} | ${t.cpu.toFixed(1)} | ${objectiveValue(tickets, candidates, proposals, options)} | ${proposals.filter((p) => p.userId !== null).length} |`,
+  const roomy = largeQueue(random(seed), now);
+  // The same people with 8 free places each at most: about 400 slots for 1,000 tickets, so the solver also
+  // decides who waits.
+  const short = {
+    tickets: roomy.tickets,
+    candidates: roomy.candidates.map((c) => ({ ...c, maxOpenTickets: c.openTickets + 8 })),
+  };
+  const optimiser: { median: number; cpu: number }[] = [];
+  for (const { tickets, candidates } of [roomy, short]) {
+    const free = candidates.reduce(
+      (s, c) =>
+        s + (!c.onLeave && c.onShiftUntil !== null ? Math.max(0, c.maxOpenTickets - c.openTickets) : 0),
+      0,
     );
+    console.log(
+      `\n## Queue optimiser: proposing for ${tickets.length} tickets × ${candidates.length} technicians (${free} free slots), ${runs} runs`,
+    );
+    console.log('| policy | median ms | p95 ms | median CPU ms | objective | assigned |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+    const rows: [string, () => Proposal[]][] = [
+      ['optimiser (min-cost flow)', () => proposeAssignments(tickets, candidates, options)],
+      ['round-robin', () => proposeRoundRobin(tickets, candidates, options).proposals],
+      ['least-loaded', () => proposeLeastLoaded(tickets, candidates, options)],
+    ];
+    for (const [label, fn] of rows) {
+      const t = time(fn);
+      if (label.startsWith('optimiser')) optimiser.push(t);
+      const proposals = fn();
+      console.log(
+        `| ${label} | ${t.median.toFixed(1)} | ${t.p95.toFixed(1)} | ${t.cpu.toFixed(1)} | ${objectiveValue(tickets, candidates, proposals, options)} | ${proposals.filter((p) => p.userId !== null).length} |`,
+      );
+    }
   }
+  const worst = optimiser.reduce((a, b) => (b.median > a.median ? b : a));
+  console.log(
+    `target ≤ 200 ms: optimiser median ${worst.median.toFixed(0)} ms wall, ${worst.cpu.toFixed(0)} ms CPU (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores: on a busy machine wall time is mostly waiting)`,
+  );
 }
 
 // ---- 2. A month of a 3-group, 12-technician department ----
@@ -481,7 +497,7 @@ function benchMonth(): boolean {
 
 export async function benchAssignment(): Promise<void> {
   benchLargeQueue();
-  benchMonth();
+  if (days > 0) benchMonth();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchAssignment();

@@ -4,18 +4,18 @@
 // CONTRACT (issue 10): the types and `proposeAssignments` signature are shared; the body is the optimiser's.
 //
 // The objective (docs/assignment.md), maximised, in whole points so the solver is exact:
-//   Σ over assigned (ticket t, person p):  urgency(t) + round(fit(t, p) × (1 + (urgency(t) − 500) / 250))
+//   Σ over assigned (ticket t, person p):  urgency(t) + round(fit(t, p) × (1 + (urgency(t) − 700) / 250))
 //   − Σ over people: load(p), the sum of the marginal costs of the new tickets p takes.
 //   fit(t, p), 0–100: per needed skill, the level held vs needed — 100 at exactly the level, 5 less per level
 //     above (over-qualification, mild), 60 / 45 / 30 / 15 when 1 / 2 / 3 / 4 levels short, 0 when missing
 //     (strong); averaged over the ticket's skills (100 when it needs none).
-//   urgency(t), 550–1000: 500 + 50 × priority + up to 250 as the SLA nears (250 × 2^(−hours to due / 4); 250
+//   urgency(t), 750–1200: 700 + 50 × priority + up to 250 as the SLA nears (250 × 2^(−hours to due / 4); 250
 //     once due or breached; 0 without a due time). Above its base it weights the fit (×1.2 … ×3: urgent tickets
 //     get the best matches first); in full it is earned per assigned ticket (the price of leaving the ticket
 //     waiting: when slots are short, the urgent tickets take them).
-//   load: a person's k-th held ticket (counting the open ones) costs round(240 × (2k − 1) / max); the sum is
-//     about 240 × held² / max, convex, so spreading work by utilisation is optimal; one more ticket ahead in a
-//     queue of max 8 costs 60, about one level of skill short on an ordinary ticket. It stays below 480, under
+//   load: a person's k-th held ticket (counting the open ones) costs round(340 × (2k − 1) / max); the sum is
+//     about 340 × held² / max, convex, so spreading work by utilisation is optimal; one more ticket ahead in a
+//     queue of max 8 costs 85, about one level of skill short on an urgent ticket. It stays below 680, under
 //     the least urgency, so every pair is worth assigning: capacity never goes unused while a ticket waits.
 // Only eligible people take tickets: on shift now, not on leave, below their maximum — each at most
 // max − open new tickets. What is left unassigned says why.
@@ -68,7 +68,7 @@ export interface OptimiseOptions {
 /** The objective's constants, for docs/assignment.md and the tests. */
 export const OBJECTIVE = {
   /** Urgency: base + per priority step + SLA term (max), half-life of the SLA term. */
-  urgencyBase: 500,
+  urgencyBase: 700,
   urgencyPerPriority: 50,
   urgencyDueMax: 250,
   urgencyHalfLifeHours: 4,
@@ -80,7 +80,7 @@ export const OBJECTIVE = {
   fitShort: [60, 45, 30, 15] as readonly number[],
   fitMissing: 0,
   /** A person's k-th held ticket costs round(loadScale × (2k − 1) / max). */
-  loadScale: 240,
+  loadScale: 340,
 } as const;
 
 const hour = 3_600_000;
@@ -89,7 +89,7 @@ const unassignedScore = { skill: 0, urgency: 0, load: 0, total: 0 };
 const clampInt = (v: unknown, lo: number, hi: number, fallback: number): number =>
   typeof v === 'number' && Number.isFinite(v) ? Math.min(hi, Math.max(lo, Math.round(v))) : fallback;
 
-/** A ticket's urgency points (550–1000). */
+/** A ticket's urgency points (750–1200). */
 export function ticketUrgency(ticket: QueueTicket, now: number): number {
   const priority = clampInt(ticket.priority, 1, 5, 3);
   let due = 0;
@@ -127,15 +127,17 @@ function levelsOf(candidate: QueueCandidate): Map<string, number> {
   return levels;
 }
 
+/** The fit of one skill held at `held` (0: missing) where `need` is needed. */
+function levelFit(held: number, need: number): number {
+  if (held === 0) return OBJECTIVE.fitMissing;
+  if (held >= need) return OBJECTIVE.fitExact - OBJECTIVE.fitPerLevelOver * (held - need);
+  return OBJECTIVE.fitShort[need - held - 1];
+}
+
 function skillFit(needs: Need[], levels: Map<string, number>): number {
   if (needs.length === 0) return OBJECTIVE.fitExact;
   let sum = 0;
-  for (const need of needs) {
-    const held = levels.get(need.key) ?? 0;
-    if (held === 0) sum += OBJECTIVE.fitMissing;
-    else if (held >= need.level) sum += OBJECTIVE.fitExact - OBJECTIVE.fitPerLevelOver * (held - need.level);
-    else sum += OBJECTIVE.fitShort[need.level - held - 1];
-  }
+  for (const need of needs) sum += levelFit(levels.get(need.key) ?? 0, need.level);
   return sum / needs.length;
 }
 
@@ -186,6 +188,9 @@ function checkOptions(options: OptimiseOptions): void {
     ]);
 }
 
+/** The largest queue one call solves: the work grows as tickets × people², about a second at these bounds. */
+export const QUEUE_LIMITS = { tickets: 5_000, candidates: 200 } as const;
+
 /** For each ticket, the optimiser's proposal: the assignment that maximises the objective, explained. */
 export function proposeAssignments(
   tickets: QueueTicket[],
@@ -193,16 +198,52 @@ export function proposeAssignments(
   options: OptimiseOptions,
 ): Proposal[] {
   checkOptions(options);
+  if (tickets.length > QUEUE_LIMITS.tickets || candidates.length > QUEUE_LIMITS.candidates)
+    throw new Invalid(
+      'validation_failed',
+      `The optimiser takes at most ${QUEUE_LIMITS.tickets} tickets and ${QUEUE_LIMITS.candidates} people at once.`,
+      [
+        ...(tickets.length > QUEUE_LIMITS.tickets ? [{ field: '/tickets', message: 'too many' }] : []),
+        ...(candidates.length > QUEUE_LIMITS.candidates
+          ? [{ field: '/candidates', message: 'too many' }]
+          : []),
+      ],
+    );
   const people = peopleOf(candidates, options.now);
   const eligible = people.filter((p) => p.free > 0);
   const n = tickets.length;
   const P = eligible.length;
   const urgency = tickets.map((t) => ticketUrgency(t, options.now));
+  // Skills by index and people's levels in one table: the 50,000 pairs of a large queue read arrays, not maps
+  // (the same sums as skillFit, in the same order).
+  const skillIndex = new Map<string, number>();
+  const needs = tickets.map((t) =>
+    needsOf(t).map((need) => {
+      let k = skillIndex.get(need.key);
+      if (k === undefined) {
+        k = skillIndex.size;
+        skillIndex.set(need.key, k);
+      }
+      return { k, level: need.level };
+    }),
+  );
+  const K = skillIndex.size;
+  const levels = new Uint8Array(P * K);
+  eligible.forEach((person, p) => {
+    for (const [key, k] of skillIndex) levels[p * K + k] = person.levels.get(key) ?? 0;
+  });
   const cost = new Float64Array(n * P);
   for (let i = 0; i < n; i++) {
-    const needs = needsOf(tickets[i]);
-    for (let p = 0; p < P; p++)
-      cost[i * P + p] = -urgency[i] - skillTerm(skillFit(needs, eligible[p].levels), urgency[i]);
+    const ticketNeeds = needs[i];
+    for (let p = 0; p < P; p++) {
+      let fit = OBJECTIVE.fitExact;
+      if (ticketNeeds.length > 0) {
+        let sum = 0;
+        for (const need of ticketNeeds) sum += levelFit(levels[p * K + need.k], need.level);
+        fit = sum / ticketNeeds.length;
+      }
+      cost[i * P + p] = -urgency[i] - skillTerm(fit, urgency[i]);
+    }
   }
   const capacity = new Int32Array(P);
   const marginalStart = new Int32Array(P);
