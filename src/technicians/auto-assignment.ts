@@ -1,7 +1,8 @@
 // Automatic assignment as tickets arrive: a subscriber to ticket.created queues the ticket (in the relay's
 // transaction, so none is lost), and a runner — nudged once the relay's pass has committed, and a periodic job
 // for what a nudge missed — routes it by the rules and lets its group's policy pick a person, through the help
-// desk's commands. Groups whose policy is the optimiser with auto also have their queue optimised periodically.
+// desk's commands. Every few minutes each automatic group retries its waiting tickets (the optimiser's groups
+// have their queue optimised).
 // Instance-safe: a queued ticket is claimed by deleting its row (one instance wins), a group's assignments take
 // its lock (lockGroupPolicy), and a periodic optimisation is claimed by a conditional UPDATE.
 import type { Transaction } from 'kysely';
@@ -12,6 +13,7 @@ import {
   assignTicket,
   type HistoryEntry,
   isOpenStatus,
+  openStatuses,
   reassignTicket,
   recordTicketChange,
 } from '../helpdesk/index.js';
@@ -62,7 +64,12 @@ async function requesterGroupIds(trx: Transaction<Database>, userId: number): Pr
 export async function autoAssignTicket(
   ctx: ServiceContext,
   ticketId: number,
-  options: { claim?: boolean; optimise?: (groupId: number) => void } = {},
+  options: {
+    claim?: boolean;
+    optimise?: (groupId: number) => void;
+    /** A periodic retry of a waiting ticket: when still nobody can take it, say nothing new. */
+    retry?: boolean;
+  } = {},
 ): Promise<AutoAssignment | null> {
   const [calendars, skills, rules] = await Promise.all([
     loadWorkingCalendars(ctx),
@@ -139,7 +146,11 @@ export async function autoAssignTicket(
     const choice = chooseAssignee(policy.policy, people, needs, policy.lastUserId, now);
     const prefix = routedBy ? `${routedBy}; ` : '';
     // Nobody qualifies: it stays in the group's queue, and the history says why.
-    if (choice.userId === null) return say(`${prefix}${choice.reason}`, null);
+    if (choice.userId === null) {
+      if (options.retry && history.length === 0)
+        return { ticketId, groupId, userId: null, reason: choice.reason };
+      return say(`${prefix}${choice.reason}`, null);
+    }
     const changes = await assignTicket(trx, {
       ticketId,
       groupId,
@@ -232,20 +243,25 @@ export async function runAssignmentQueue(ctx: ServiceContext): Promise<AutoAssig
   return done;
 }
 
+/** Waiting tickets a periodic retry takes per group (the oldest first). */
+const retryBatch = 100;
+
 /**
- * Optimise the queue of every group whose policy is the optimiser with auto, at most once per interval
- * across instances: the instance whose conditional UPDATE moves `optimised_at` runs it.
+ * Every few minutes, per group that assigns on its own (at most once per interval across instances: the
+ * instance whose conditional UPDATE moves `optimised_at` runs it): the optimiser's groups have their queue
+ * optimised; the others retry their waiting tickets, so what arrived while nobody could take it goes to the
+ * first person whose shift begins or who comes back. Returns the groups it ran for.
  */
 export async function runQueueOptimisation(ctx: ServiceContext): Promise<number[]> {
   const now = ctx.clock.now();
   const groups = await ctx.db
     .selectFrom('assignment_policies')
-    .select('group_id')
-    .where('policy', '=', 'optimise')
+    .select(['group_id', 'policy'])
+    .where('policy', '!=', 'manual')
     .where('auto', '=', 1)
     .execute();
   const ran: number[] = [];
-  for (const { group_id } of groups) {
+  for (const { group_id, policy } of groups) {
     const claimed = await ctx.db
       .updateTable('assignment_policies')
       .set({ optimised_at: now })
@@ -253,8 +269,26 @@ export async function runQueueOptimisation(ctx: ServiceContext): Promise<number[
       .where((eb) => eb.or([eb('optimised_at', 'is', null), eb('optimised_at', '<=', now - optimiseEveryMs)]))
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) continue;
-    await assignProposals(ctx, null, group_id, { all: true });
     ran.push(group_id);
+    if (policy === 'optimise') {
+      await assignProposals(ctx, null, group_id, { all: true });
+      continue;
+    }
+    const waiting = await ctx.db
+      .selectFrom('tickets')
+      .select('id')
+      .where('group_id', '=', group_id)
+      .where('assignee_id', 'is', null)
+      .where('status', 'in', openStatuses)
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(retryBatch)
+      .execute();
+    for (const { id } of waiting) {
+      const r = await autoAssignTicket(ctx, id, { retry: true });
+      // Who is available does not depend on the ticket: nobody for this one means nobody for the rest.
+      if (r?.userId === null) break;
+    }
   }
   return ran;
 }

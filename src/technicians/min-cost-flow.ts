@@ -34,7 +34,12 @@ export function solveAssignment(problem: AssignmentProblem): Int32Array {
   const W = P + 1; // people and the unassigned node U = P
   const U = P;
   const T = W; // the sink
-  const c = (i: number, v: number) => (v === U ? unassignedCost[i] : cost[i * P + v]);
+  // One row of W costs per ticket, the unassigned column last: the inner loops index it without a branch.
+  const cw = new Float64Array(n * W);
+  for (let i = 0; i < n; i++) {
+    cw.set(cost.subarray(i * P, i * P + P), i * W);
+    cw[i * W + U] = unassignedCost[i];
+  }
 
   const owner = new Int32Array(n).fill(-2); // −2: not yet added
   const slot = new Int32Array(n); // position of a ticket in its owner's list
@@ -53,10 +58,11 @@ export function solveAssignment(problem: AssignmentProblem): Int32Array {
     owner[x] = p;
     slot[x] = members[p].length;
     members[p].push(x);
-    const base = c(x, p);
+    const row = x * W;
+    const base = cw[row + p];
     for (let q = 0; q < W; q++) {
       if (q === p) continue;
-      const v = c(x, q) - base;
+      const v = cw[row + q] - base;
       if (v < D[p * W + q]) {
         D[p * W + q] = v;
         arg[p * W + q] = x;
@@ -76,7 +82,7 @@ export function solveAssignment(problem: AssignmentProblem): Int32Array {
       let best = Infinity;
       let who = -1;
       for (const y of list) {
-        const v = c(y, q) - c(y, p);
+        const v = cw[y * W + q] - cw[y * W + p];
         if (v < best || (v === best && y < who)) {
           best = v;
           who = y;
@@ -97,7 +103,7 @@ export function solveAssignment(problem: AssignmentProblem): Int32Array {
     if (owner[i] !== -2) continue; // listed twice in order
     // Dijkstra on reduced costs from the new ticket (its own arcs may be negative: they only seed the keys).
     for (let v = 0; v < W; v++) {
-      key[v] = c(i, v) - pi[v];
+      key[v] = cw[i * W + v] - pi[v];
       parent[v] = -1;
       done[v] = 0;
     }

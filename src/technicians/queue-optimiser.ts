@@ -127,15 +127,17 @@ function levelsOf(candidate: QueueCandidate): Map<string, number> {
   return levels;
 }
 
+/** The fit of one skill held at `held` (0: missing) where `need` is needed. */
+function levelFit(held: number, need: number): number {
+  if (held === 0) return OBJECTIVE.fitMissing;
+  if (held >= need) return OBJECTIVE.fitExact - OBJECTIVE.fitPerLevelOver * (held - need);
+  return OBJECTIVE.fitShort[need - held - 1];
+}
+
 function skillFit(needs: Need[], levels: Map<string, number>): number {
   if (needs.length === 0) return OBJECTIVE.fitExact;
   let sum = 0;
-  for (const need of needs) {
-    const held = levels.get(need.key) ?? 0;
-    if (held === 0) sum += OBJECTIVE.fitMissing;
-    else if (held >= need.level) sum += OBJECTIVE.fitExact - OBJECTIVE.fitPerLevelOver * (held - need.level);
-    else sum += OBJECTIVE.fitShort[need.level - held - 1];
-  }
+  for (const need of needs) sum += levelFit(levels.get(need.key) ?? 0, need.level);
   return sum / needs.length;
 }
 
@@ -186,6 +188,9 @@ function checkOptions(options: OptimiseOptions): void {
     ]);
 }
 
+/** The largest queue one call solves: the work grows as tickets × people², about a second at these bounds. */
+export const QUEUE_LIMITS = { tickets: 5_000, candidates: 200 } as const;
+
 /** For each ticket, the optimiser's proposal: the assignment that maximises the objective, explained. */
 export function proposeAssignments(
   tickets: QueueTicket[],
@@ -193,16 +198,52 @@ export function proposeAssignments(
   options: OptimiseOptions,
 ): Proposal[] {
   checkOptions(options);
+  if (tickets.length > QUEUE_LIMITS.tickets || candidates.length > QUEUE_LIMITS.candidates)
+    throw new Invalid(
+      'validation_failed',
+      `The optimiser takes at most ${QUEUE_LIMITS.tickets} tickets and ${QUEUE_LIMITS.candidates} people at once.`,
+      [
+        ...(tickets.length > QUEUE_LIMITS.tickets ? [{ field: '/tickets', message: 'too many' }] : []),
+        ...(candidates.length > QUEUE_LIMITS.candidates
+          ? [{ field: '/candidates', message: 'too many' }]
+          : []),
+      ],
+    );
   const people = peopleOf(candidates, options.now);
   const eligible = people.filter((p) => p.free > 0);
   const n = tickets.length;
   const P = eligible.length;
   const urgency = tickets.map((t) => ticketUrgency(t, options.now));
+  // Skills by index and people's levels in one table: the 50,000 pairs of a large queue read arrays, not maps
+  // (the same sums as skillFit, in the same order).
+  const skillIndex = new Map<string, number>();
+  const needs = tickets.map((t) =>
+    needsOf(t).map((need) => {
+      let k = skillIndex.get(need.key);
+      if (k === undefined) {
+        k = skillIndex.size;
+        skillIndex.set(need.key, k);
+      }
+      return { k, level: need.level };
+    }),
+  );
+  const K = skillIndex.size;
+  const levels = new Uint8Array(P * K);
+  eligible.forEach((person, p) => {
+    for (const [key, k] of skillIndex) levels[p * K + k] = person.levels.get(key) ?? 0;
+  });
   const cost = new Float64Array(n * P);
   for (let i = 0; i < n; i++) {
-    const needs = needsOf(tickets[i]);
-    for (let p = 0; p < P; p++)
-      cost[i * P + p] = -urgency[i] - skillTerm(skillFit(needs, eligible[p].levels), urgency[i]);
+    const ticketNeeds = needs[i];
+    for (let p = 0; p < P; p++) {
+      let fit = OBJECTIVE.fitExact;
+      if (ticketNeeds.length > 0) {
+        let sum = 0;
+        for (const need of ticketNeeds) sum += levelFit(levels[p * K + need.k], need.level);
+        fit = sum / ticketNeeds.length;
+      }
+      cost[i * P + p] = -urgency[i] - skillTerm(fit, urgency[i]);
+    }
   }
   const capacity = new Int32Array(P);
   const marginalStart = new Int32Array(P);

@@ -369,6 +369,34 @@ describe.each(dialects)('automatic assignment on %s', (dialect) => {
     await setPolicy('manual', false);
   });
 
+  it('a ticket left waiting while nobody was on shift goes to the first person whose shift begins', async () => {
+    await setPolicy('round_robin');
+    await manager.call('POST', '/api/v1/assignment-rules', { name: 'All', groupId: group });
+    // Monday 06:00 in Berlin: the day shift starts at 08:00.
+    t.clock.set(at('2026-03-02T05:00:00Z'));
+    const id = await arrive('Before anyone is in');
+    await settle();
+    expect((await ticket(id)).assignee_id).toBeNull();
+    const reasons = async () => {
+      const body = (await admin.call('GET', `/api/v1/tickets/${id}/history`)).body;
+      return ((body.items ?? body) as { field: string }[]).filter((h) => h.field === 'assignment_reason')
+        .length;
+    };
+    expect(await reasons()).toBe(1);
+    // Still nobody at 06:30: tried again, nothing new said.
+    t.clock.set(at('2026-03-02T05:30:00Z'));
+    await t.ctx.db.updateTable('assignment_policies').set({ optimised_at: null }).execute();
+    expect(await runQueueOptimisation(t.ctx)).toContain(group);
+    expect((await ticket(id)).assignee_id).toBeNull();
+    expect(await reasons()).toBe(1);
+    // 08:00: the first of the day shift takes it.
+    t.clock.set(at('2026-03-02T07:00:00Z'));
+    expect(await runQueueOptimisation(t.ctx)).toContain(group);
+    expect((await ticket(id)).assignee_id).toBe(techs[0].userId);
+    expect(await reasons()).toBe(2);
+    await setPolicy('manual', false);
+  });
+
   it('nobody qualifies when the group has no members: left in the queue', async () => {
     const empty = (await createGroup(t.ctx, null, { name: 'Empty' })).id;
     await setPolicy('least_loaded', true, empty);

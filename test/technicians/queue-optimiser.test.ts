@@ -170,11 +170,66 @@ describe('proposals worked out by hand', () => {
     expect(q.reason).toBe('no skills needed, 0 open tickets, on shift until 18:00');
   });
 
+  it('tells shift ends in local time across a DST change, and far ends with their date', () => {
+    // 29 March 2026: Berlin moves from 02:00 CET to 03:00 CEST; 10:00 UTC is 12:00 local, not 11:00.
+    const dstNow = Date.parse('2026-03-29T00:30:00Z');
+    const [p] = proposeAssignments(
+      [ticket(1, { dueAt: dstNow - 50 * h })],
+      [person(10, { onShiftUntil: Date.parse('2026-03-29T10:00:00Z') })],
+      { now: dstNow, timeZone: 'Europe/Berlin' },
+    );
+    expect(p.reason).toBe('no skills needed, 0 open tickets, on shift until 12:00; SLA breached 2 days ago');
+    const [q] = proposeAssignments(
+      [ticket(1, { dueAt: now + 90 * 60_000 })],
+      [person(10, { onShiftUntil: Date.parse('2026-03-26T17:00:00Z') })],
+      options,
+    );
+    expect(q.reason).toBe(
+      'no skills needed, 0 open tickets, on shift until 26 Mar 18:00; SLA due in 1 h 30 min',
+    );
+  });
+
+  it('scores any assignment on the objective, and an infeasible one as −Infinity', () => {
+    const tickets = [ticket(1), ticket(2)];
+    const people = [person(10, { maxOpenTickets: 1 }), person(11, { onLeave: true }), person(12)];
+    const value = (userIds: (number | null)[]) =>
+      objectiveValue(
+        tickets,
+        people,
+        userIds.map((userId, i) => ({ ticketId: i + 1, userId })),
+        options,
+      );
+    // Each: urgency 850 + fit 100 × 1.6 = 160; person 10's 1st of 1 costs 340, person 12's 1st and 2nd of 5 cost
+    // 68 and 204.
+    expect(value([10, 12])).toBe(850 + 160 - 340 + 850 + 160 - 68);
+    expect(value([12, 12])).toBe(2 * (850 + 160) - 68 - 204);
+    expect(value([null, null])).toBe(0);
+    expect(value([10, 10])).toBe(Number.NEGATIVE_INFINITY); // over capacity
+    expect(value([11, null])).toBe(Number.NEGATIVE_INFINITY); // on leave
+    expect(value([99, null])).toBe(Number.NEGATIVE_INFINITY); // not a candidate
+    expect(
+      objectiveValue(
+        tickets,
+        people,
+        [
+          { ticketId: 1, userId: 12 },
+          { ticketId: 1, userId: 12 },
+        ],
+        options,
+      ),
+    ).toBe(Number.NEGATIVE_INFINITY); // the same ticket twice
+    expect(users(proposeAssignments(tickets, people, options))).toEqual([12, 12]);
+  });
+
   it('handles empty queues and refuses an unknown zone', () => {
     expect(proposeAssignments([], [person(1)], options)).toEqual([]);
     expect(proposeAssignments([], [], options)).toEqual([]);
     expect(() => proposeAssignments([ticket(1)], [person(1)], { now, timeZone: 'Mars/Olympus' })).toThrow(
       /time zone/,
+    );
+    const many = Array.from({ length: 201 }, (_, i) => person(i + 1));
+    expect(() => proposeAssignments([ticket(1)], many, options)).toThrow(
+      /at most 5000 tickets and 200 people/,
     );
   });
 
