@@ -61,6 +61,9 @@ describe.each(dialects)('the readiness report on %s', (dialect) => {
     const smsOnly = await userSession(t.app, t.ctx, 'technician');
     const failing = await userSession(t.app, t.ctx, 'technician');
     const offDuty = await userSession(t.app, t.ctx, 'technician');
+    const gone = await userSession(t.app, t.ctx, 'technician');
+    await chatMethod(gone, ok.url, true);
+    await t.ctx.db.updateTable('users').set({ active: 0 }).where('id', '=', gone.userId).execute();
     await chatMethod(ready, ok.url, true);
     await chatMethod(unverified, ok.url, false);
     await smsOnly.call('POST', `/api/v1/users/${smsOnly.userId}/contact-methods`, {
@@ -79,10 +82,11 @@ describe.each(dialects)('the readiness report on %s', (dialect) => {
         { userId: ready.userId, scheduleId: 1, start: now + day },
         { userId: unverified.userId, scheduleId: 1, start: now + 2 * day },
         { userId: smsOnly.userId, scheduleId: 3, start: now + 4 * day },
+        { userId: gone.userId, scheduleId: 3, start: now + 6 * day },
       ];
     };
     const report = await readinessReport(t.ctx, await managerActor(), { days: 7 }, upcoming);
-    expect(report.onCallPeople).toBe(5);
+    expect(report.onCallPeople).toBe(6);
     expect(
       report.unreachable.map((e) => [
         e.userId,
@@ -95,6 +99,8 @@ describe.each(dialects)('the readiness report on %s', (dialect) => {
       [unverified.userId, 2 * day, [1], ['not_verified']],
       [failing.userId, 3 * day, [2], ['not_verified', 'last_delivery_failed']],
       [smsOnly.userId, 4 * day, [3], ['not_verified', 'channel_disabled']],
+      // A working chat method, but a deactivated account is never paged.
+      [gone.userId, 6 * day, [3], ['account_inactive']],
     ]);
     expect(report.unreachable.find((e) => e.userId === failing.userId)?.reasons[1].contactMethodIds).toEqual([
       failed,
