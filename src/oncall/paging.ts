@@ -122,10 +122,11 @@ export async function pageUser(
   const now = ctx.clock.now();
   const user = await trx
     .selectFrom('users')
-    .select(['id', 'email', 'active'])
+    .select(['id', 'email', 'active', 'role'])
     .where('id', '=', input.userId)
     .executeTakeFirst();
-  if (user?.active !== 1) return { deliveries: [], unreachable: true };
+  // A deactivated account, or a requester (never on call), is not paged: the caller records it as unreachable.
+  if (user?.active !== 1 || user.role === 'requester') return { deliveries: [], unreachable: true };
   const rules = await effectiveRules(ctx, trx, input.userId);
   // The secret is read here, not shown by contact-method views.
   const secrets = new Map(

@@ -1,7 +1,6 @@
-// The readiness report: the people on call in the coming days who could not be reached if paged now — no
-// contact method, none verified, only channels that cannot send (sms without a gateway, email without SMTP), or
+// The readiness report: the people on call in the coming days who could not be reached if paged now — a
+// deactivated account, no contact method, none verified, only channels that cannot send (sms without a gateway, email without SMTP), or
 // methods whose last delivery failed — each with the reasons, so a manager fixes it before it matters.
-import { sql } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { Invalid } from '../core/errors.js';
@@ -20,6 +19,7 @@ export type UpcomingOnCall = (
 ) => Promise<{ userId: number; scheduleId: number; start: number }[]>;
 
 export type ReadinessReasonCode =
+  | 'account_inactive'
   | 'no_contact_methods'
   | 'not_verified'
   | 'channel_disabled'
@@ -62,6 +62,7 @@ export function methodProblems(m: ContactMethod): ReadinessReasonCode[] {
 }
 
 const messages: Record<ReadinessReasonCode, string> = {
+  account_inactive: 'the account is deactivated: pages to it are not sent',
   no_contact_methods: 'has no contact method',
   not_verified: 'not verified: send a test message',
   channel_disabled: 'its channel cannot send (sms needs OPSDESK_SMS_GATEWAY_URL, email OPSDESK_SMTP_OUT_URL)',
@@ -105,11 +106,18 @@ export async function readinessReport(
   const users =
     ids.length === 0
       ? []
-      : await ctx.db.selectFrom('users').select(['id', 'name', 'email']).where('id', 'in', ids).execute();
+      : await ctx.db
+          .selectFrom('users')
+          .select(['id', 'name', 'email', 'active'])
+          .where('id', 'in', ids)
+          .execute();
   const methods = await contactMethodsOfUsers(ctx, ctx.db, ids);
   const unreachable: ReadinessEntry[] = [];
   for (const u of users) {
-    const reasons = readinessReasons(methods.filter((m) => m.userId === u.id));
+    const reasons =
+      u.active === 1
+        ? readinessReasons(methods.filter((m) => m.userId === u.id))
+        : [{ code: 'account_inactive' as const, contactMethodIds: [], message: messages.account_inactive }];
     if (reasons === null) continue;
     const p = people.get(u.id) as { first: number; schedules: Set<number> };
     unreachable.push({
@@ -139,13 +147,10 @@ export function upcomingFromSchedules(
   };
 }
 
-/**
- * Every stored schedule's id. Read raw from the schedules' table (migration 2026-11-30-oncall-schedules) until
- * their face offers a list; the on-call people come from onCallSegments either way.
- */
+/** Every stored schedule's id. */
 export async function storedScheduleIds(ctx: ServiceContext): Promise<number[]> {
-  const result = await sql<{ id: number }>`SELECT id FROM oncall_schedules ORDER BY id`.execute(ctx.db);
-  return result.rows.map((r) => Number(r.id));
+  const rows = await ctx.db.selectFrom('oncall_schedules').select('id').orderBy('id').execute();
+  return rows.map((r) => r.id);
 }
 
 /** Who is on call in the coming days, from every stored schedule: what the readiness route asks. */

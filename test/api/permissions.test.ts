@@ -1019,6 +1019,141 @@ const table: Row[] = [
   // -- rosters --
 
   // -- contact methods and readiness --
+  // Own methods: staff ('contact.manage_own'); a requester has none to keep. Another's (the manager's): managers
+  // ('contact.manage_any'). Each caller first gets a method of their own to act on where they may have one.
+  ...((): Row[] => {
+    const ownContacts = byRule((a) => canOncall(a, 'contact.manage_own'));
+    const anyContacts = byRule((a) => canOncall(a, 'contact.manage_any'));
+    /** Another person's methods: the manager's, so that the manager's own call is also allowed by 'manage_any'. */
+    const contactOwner = (f: Fixture) => f.ids.manager;
+    const ownId = (f: Fixture, who: Who) => (who === 'anonymous' ? f.ids.technician : f.ids[who]);
+
+    /**
+     * A method of this user's, made by the admin (who may keep anyone's) once per fixture and reused, or fresh
+     * (to delete); requesters have none: a dummy id.
+     */
+    const made = new WeakMap<Fixture, Map<number, number>>();
+    async function contactMethodOf(
+      f: Fixture,
+      userId: number,
+      role: 'staff' | 'requester',
+      fresh = false,
+    ): Promise<number> {
+      if (role === 'requester') return noSuchId;
+      const cache = made.get(f) ?? new Map<number, number>();
+      made.set(f, cache);
+      const known = cache.get(userId);
+      if (known !== undefined && !fresh) return known;
+      const m = await as(f, 'admin', 'POST', `/api/v1/users/${userId}/contact-methods`, {
+        kind: 'chat',
+        target: `http://127.0.0.1:9/chat/${unique()}`,
+      });
+      if (!fresh) cache.set(userId, m.id);
+      return m.id;
+    }
+    const isRequester = (who: Who) => who === 'owner' || who === 'otherRequester';
+
+    const rows: Row[] = [];
+    const own = (
+      route: Row['route'],
+      method: Method,
+      path: (id: number, methodId: number) => string,
+      body?: unknown,
+      expectation: Expect = ownContacts,
+    ): Row => ({
+      route,
+      case: 'their own',
+      call: async (f, who) => {
+        const id = ownId(f, who);
+        const methodId =
+          who === 'anonymous'
+            ? noSuchId
+            : await contactMethodOf(
+                f,
+                id,
+                isRequester(who) ? 'requester' : 'staff',
+                method === 'DELETE' || route.endsWith('/test'),
+              );
+        return { method, url: path(id, methodId), body };
+      },
+      expect: expectation,
+    });
+    const another = (
+      route: Row['route'],
+      method: Method,
+      path: (id: number, methodId: number) => string,
+      body?: unknown,
+      expectation: Expect = anyContacts,
+    ): Row => ({
+      route,
+      case: "another's (the manager's)",
+      call: async (f) => {
+        const id = contactOwner(f);
+        return {
+          method,
+          url: path(
+            id,
+            await contactMethodOf(f, id, 'staff', method === 'DELETE' || route.endsWith('/test')),
+          ),
+          body,
+        };
+      },
+      expect: expectation,
+    });
+    const list = (id: number) => `/api/v1/users/${id}/contact-methods`;
+    const one = (id: number, m: number) => `/api/v1/users/${id}/contact-methods/${m}`;
+    const rules = (id: number) => `/api/v1/users/${id}/notification-rules`;
+    const chatBody = () => ({ kind: 'chat', target: `http://127.0.0.1:9/c/${unique()}` });
+    // A requester gets past nothing: 403 before their (dummy) method id is looked at.
+    for (const make of [own, another]) {
+      rows.push(
+        make('GET /api/v1/users/:id/contact-methods', 'GET', (id) => list(id)),
+        make('POST /api/v1/users/:id/contact-methods', 'POST', (id) => list(id), chatBody()),
+        make('PATCH /api/v1/users/:id/contact-methods/:methodId', 'PATCH', one, { label: 'Desk' }),
+        make('DELETE /api/v1/users/:id/contact-methods/:methodId', 'DELETE', one),
+        make(
+          'POST /api/v1/users/:id/contact-methods/:methodId/test',
+          'POST',
+          (id, m) => `${one(id, m)}/test`,
+        ),
+        make('GET /api/v1/users/:id/notification-rules', 'GET', (id) => rules(id)),
+        make('PUT /api/v1/users/:id/notification-rules', 'PUT', (id) => rules(id), { rules: [] }),
+      );
+    }
+    // A chat method has no code: who may keep it gets past the check to the 400.
+    rows.push(
+      own(
+        'POST /api/v1/users/:id/contact-methods/:methodId/verify',
+        'POST',
+        (id, m) => `${one(id, m)}/verify`,
+        { code: '123456' },
+        byRule((a) => canOncall(a, 'contact.manage_own'), 403, 400),
+      ),
+      another(
+        'POST /api/v1/users/:id/contact-methods/:methodId/verify',
+        'POST',
+        (id, m) => `${one(id, m)}/verify`,
+        { code: '123456' },
+        byRule((a) => canOncall(a, 'contact.manage_any'), 403, 400),
+      ),
+    );
+    // Another's method id under one's own path is not found, for everyone who may keep their own.
+    rows.push({
+      route: 'PATCH /api/v1/users/:id/contact-methods/:methodId',
+      case: "another's method under one's own id",
+      call: async (f, who) => {
+        const foreign = await contactMethodOf(f, contactOwner(f), 'staff');
+        return { method: 'PATCH', url: one(ownId(f, who), foreign), body: { label: 'Mine?' } };
+      },
+      expect: { ...byRule((a) => canOncall(a, 'contact.manage_own'), 403, 404), manager: 'ok' },
+    });
+    return rows;
+  })(),
+  {
+    route: 'GET /api/v1/oncall/readiness',
+    call: () => ({ method: 'GET', url: '/api/v1/oncall/readiness?days=7' }),
+    expect: byRule((a) => canOncall(a, 'readiness.read')),
+  },
 
   // -- escalation policies and incidents --
   // Staff read policies, services and incidents, open and answer incidents; managers define policies and

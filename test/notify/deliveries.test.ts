@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import type { Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as deliveriesMigration from '../../src/core/db/migrations/2026-11-30-deliveries.js';
+import * as oncallContactsMigration from '../../src/core/db/migrations/2026-11-30-oncall-contacts.js';
 import { JobScheduler } from '../../src/core/jobs.js';
 import { deliverMailDue, registerMail, subscribeMail } from '../../src/mail/index.js';
 import { nextState } from '../../src/notify/channel.js';
@@ -342,6 +343,8 @@ describe.each(dialects)('the delivery worker on %s', (dialect) => {
     const c = await makeContext(dialect);
     try {
       const db = c.ctx.db as unknown as Kysely<any>;
+      // Later migrations that build on the one log come off first and go back on after it.
+      await oncallContactsMigration.down(db);
       await deliveriesMigration.down(db);
       const user = await db
         .insertInto('users')
@@ -429,6 +432,7 @@ describe.each(dialects)('the delivery worker on %s', (dialect) => {
         .execute();
 
       await deliveriesMigration.up(db);
+      await oncallContactsMigration.up(db);
 
       const rows = await c.ctx.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
       expect(rows.map((r) => [r.channel, r.state, r.idempotency_key])).toEqual([

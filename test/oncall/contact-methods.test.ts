@@ -93,6 +93,42 @@ describe.each(dialects)('contact methods on %s (private targets refused)', (dial
     expect(JSON.stringify(list.body)).not.toContain('whsec');
   });
 
+  it('answers bad input with problems, never a crash: huge bodies, long labels, forged tokens, twice-deleted', async () => {
+    const huge = await t.app.inject({
+      method: 'POST',
+      url: base(tech),
+      headers: { authorization: `Bearer ${tech.token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ kind: 'email', target: 'a@example.test', label: 'x'.repeat(2_000_000) }),
+    });
+    expect(huge.statusCode).toBe(413);
+    const long = await tech.call('POST', base(tech), {
+      kind: 'email',
+      target: 'a@example.test',
+      label: 'x'.repeat(101),
+    });
+    expect(long.status).toBe(400);
+    const forged = await t.app.inject({
+      method: 'GET',
+      url: base(tech),
+      headers: { authorization: 'Bearer not-a-real-token' },
+    });
+    expect(forged.statusCode).toBe(401);
+    const m = await tech.call('POST', base(tech), { kind: 'email', target: 'probe@example.test' });
+    expect((await tech.call('PATCH', `${base(tech)}/${m.body.id}`, {})).body.target).toBe(
+      'probe@example.test',
+    );
+    expect(
+      (await tech.call('POST', `${base(tech)}/${m.body.id}/verify`, { code: '1'.repeat(21) })).status,
+    ).toBe(400);
+    expect((await tech.call('POST', `${base(tech)}/${m.body.id}/verify`, { code: '123456' })).status).toBe(
+      400,
+    );
+    expect((await tech.call('DELETE', `${base(tech)}/${m.body.id}`)).status).toBe(204);
+    expect((await tech.call('DELETE', `${base(tech)}/${m.body.id}`)).status).toBe(404);
+    expect((await tech.call('GET', '/api/v1/users/0/contact-methods')).status).toBe(400);
+    expect((await tech.call('GET', '/api/v1/users/abc/contact-methods')).status).toBe(400);
+  });
+
   it('rules name only the person’s own methods, with bounded delays', async () => {
     const other = await userSession(t.app, t.ctx, 'technician');
     const mine = await tech.call('POST', base(tech), { kind: 'email', target: 'mine@example.test' });

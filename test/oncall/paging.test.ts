@@ -217,11 +217,13 @@ describe.each(dialects)('paging on %s', (dialect) => {
     expect(verified.deliveries.map((d) => [d.method, d.notBefore - t.clock.now()])).toEqual([['chat', 0]]);
   });
 
-  it('an inactive person is unreachable and nothing is queued', async () => {
+  it('an inactive person, an unknown id and a requester are unreachable: nothing is queued', async () => {
     const tech = await userSession(t.app, t.ctx, 'technician');
     await t.ctx.db.updateTable('users').set({ active: 0 }).where('id', '=', tech.userId).execute();
     expect(await run(page(tech.userId))).toEqual({ deliveries: [], unreachable: true });
     expect(await run(page(999_999))).toEqual({ deliveries: [], unreachable: true });
+    const requester = await userSession(t.app, t.ctx, 'requester');
+    expect(await run(page(requester.userId))).toEqual({ deliveries: [], unreachable: true });
   });
 });
 

@@ -10,6 +10,7 @@ import { IsoTime, problemResponses } from '../../schemas.js';
 
 const ReasonSchema = Type.Object({
   code: Type.Union([
+    Type.Literal('account_inactive'),
     Type.Literal('no_contact_methods'),
     Type.Literal('not_verified'),
     Type.Literal('channel_disabled'),

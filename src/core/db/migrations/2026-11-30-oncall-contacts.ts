@@ -42,12 +42,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('notification_rules_place', ['user_id', 'position'])
     .execute();
 
-  // No foreign key to incidents: that table belongs to a later migration; a page outlives nothing it names.
+  // Plain integers, no foreign keys: incidents belong to a later migration, and the log keeps a deleted
+  // method's deliveries as they were (ids are never reused). SQLite cannot drop a column that references.
   await db.schema.alterTable('deliveries').addColumn('incident_id', 'integer').execute();
-  await db.schema
-    .alterTable('deliveries')
-    .addColumn('contact_method_id', 'integer', (c) => c.references('contact_methods.id').onDelete('set null'))
-    .execute();
+  await db.schema.alterTable('deliveries').addColumn('contact_method_id', 'integer').execute();
   await db.schema
     .createIndex('deliveries_incident')
     .on('deliveries')
