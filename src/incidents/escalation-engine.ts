@@ -432,6 +432,9 @@ export const escalationIntervalMs = 5_000;
 export class EscalationRunner {
   private running: Promise<unknown> | null = null;
   private again = false;
+  private closed = false;
+  /** What close() undoes: the subscription that nudges it. */
+  readonly cleanups: (() => void)[] = [];
 
   constructor(
     private readonly ctx: ServiceContext,
@@ -459,6 +462,7 @@ export class EscalationRunner {
 
   /** A pass soon, outside whatever transaction the caller holds (an event subscriber's). */
   nudge(): void {
+    if (this.closed) return;
     detachedFromTransaction(() => {
       setTimeout(() => {
         this.pass().catch((err) => this.ctx.log.error({ err }, 'escalation pass failed'));
@@ -469,5 +473,12 @@ export class EscalationRunner {
   /** Wait for a pass in progress (shutdown, tests). */
   async idle(): Promise<void> {
     await this.running;
+  }
+
+  /** No more nudged passes; waits for one in progress. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const undo of this.cleanups.splice(0)) undo();
+    await this.idle();
   }
 }

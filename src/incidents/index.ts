@@ -76,9 +76,11 @@ export function registerIncidents(
   ports: EscalationPorts = oncallPorts,
 ): EscalationRunner {
   const runner = new EscalationRunner(ctx, ports);
-  ctx.events.subscribe('incident-escalations', ['incident.triggered'], () => runner.nudge(), {
-    writes: false,
-  });
+  runner.cleanups.push(
+    ctx.events.subscribe('incident-escalations', ['incident.triggered'], () => runner.nudge(), {
+      writes: false,
+    }),
+  );
   jobs.every('incidents.escalations', escalationIntervalMs, () => runner.pass());
   return runner;
 }

@@ -3,11 +3,13 @@
 // minutes, then nobody once exhausted; an acknowledgement stops it and its timeout restarts it; a step with
 // nobody on call is skipped; an edited policy leaves a running incident alone; dedup keys fold events; two
 // engines on one database page once; a restart continues the timer; signed links acknowledge, tampered ones not.
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, actorForUser, createGroup, createUser } from '../../src/core/auth/index.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { ServiceContext } from '../../src/core/context.js';
 import { DomainError, NotFound } from '../../src/core/errors.js';
+import { JobScheduler } from '../../src/core/jobs.js';
 import {
   acknowledgeIncident,
   createIncident,
@@ -15,6 +17,7 @@ import {
   type EscalationPorts,
   getIncident,
   receiveIncidentEvent,
+  registerIncidents,
   resolveIncident,
   respondByLink,
   runEscalations,
@@ -471,6 +474,26 @@ describe.each(dialects)('the escalation engine on %s', (dialect) => {
     expect(await refusal(() => respondByLink(t.ctx, id, 'resolve', resolveToken, ports))).toBe(
       'respond_link_expired',
     );
+  });
+
+  it('wired by registerIncidents, the engine pages as soon as the relay hands it the new incident', async () => {
+    freshPorts();
+    const { service } = await serviceWith(twoSteps());
+    const jobs = new JobScheduler(pino({ level: 'silent' }));
+    const runner = registerIncidents(t.ctx, jobs, ports);
+    try {
+      expect(jobs.names()).toContain('incidents.escalations');
+      const id = await open(service.id);
+      await t.ctx.events.idle();
+      await t.ctx.events.dispatchPending();
+      // The nudge runs on the next turn of the event loop.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await runner.idle();
+      expect(pager.pagedFor(id)).toEqual([{ userId: a, step: 1 }]);
+    } finally {
+      await runner.close();
+      await jobs.stop();
+    }
   });
 
   it('a restart continues the timer: a new context on the same database pages B when it comes due', async () => {
