@@ -3,7 +3,7 @@
 //   BENCH_SECONDS=20             duration of each creation load
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
-//   BENCH_PARTS=create,list
+//   BENCH_PARTS=create,list,sla,oncall (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -53,3 +53,7 @@ if (parts.includes('list')) {
 // SLA clocks and escalations at 100,000 open tickets (bench/sla.ts; BENCH_SLA_TICKETS, BENCH_PARTS=sla).
 if (parts.includes('sla') || process.env.BENCH_PARTS === undefined)
   await (await import('./sla.js')).benchSla();
+
+// On-call schedule resolution on 200 generated schedules (bench/oncall-schedules.ts; BENCH_PARTS=oncall).
+if (parts.includes('oncall') || process.env.BENCH_PARTS === undefined)
+  await (await import('./oncall-schedules.js')).benchOncallSchedules();

@@ -14,6 +14,13 @@ export { type CachedSchedule, compiledSchedules } from './compiled-schedules.js'
 export { type OnCallNow, onCallSegments, whoIsOnCall } from './on-call.js';
 export { cancelPages, type PageInput, type PageResult, pageUser } from './paging.js';
 export { canOncall, type OncallAction, requireOncall } from './permissions.js';
+export {
+  type ScheduleCalendarInput,
+  scheduleCalendar,
+  segmentUid,
+  type UserCalendarInput,
+  userCalendar,
+} from './schedule-ics.js';
 export type {
   ExplicitShift,
   LocalDateTime,
@@ -36,6 +43,19 @@ export {
   type OverrideInput,
   type ScheduleOverride,
 } from './schedule-overrides.js';
+export {
+  coverageGaps,
+  type DoubleBooking,
+  doubleBookings,
+  hoursPerPerson,
+  type Interval,
+  type PersonHours,
+  type QualityComment,
+  type QualityReport,
+  qualityScore,
+  type ScheduleSegments,
+  type TimeOff,
+} from './schedule-reports.js';
 // -- schedule engine (resolution, reports, iCalendar) --
 export {
   type CompiledSchedule,

@@ -38,6 +38,8 @@ export const scheduleLimits = {
   lastYear: 2199,
   /** onCallAt widens its window up to this far either side to find where the answer's segment ends. */
   lookaroundMs: 400 * dayMs,
+  /** The longest range a final schedule, a layer's segments or a report covers in one call. */
+  rangeMs: 10 * 366 * dayMs,
 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -241,32 +243,56 @@ export interface OnCallAnswer {
 
 /**
  * Flatten prioritised intervals into sorted, non-overlapping pieces: where they overlap, the one with the
- * higher `rank` wins. A sweep over the boundaries; the active set is small in real schedules.
+ * higher `rank` wins (the later in the list on a tie). A sweep over the boundaries with a max-heap of the
+ * active items (expired ones dropped when they reach the top): O(n log n) however much they overlap.
  */
 function flatten<T extends { start: number; end: number; rank: number }>(items: T[]): T[] {
-  const live = items.filter((i) => i.end > i.start);
+  const live = items.map((item, order) => ({ item, order })).filter(({ item }) => item.end > item.start);
   if (live.length === 0) return [];
-  const points = [...new Set(live.flatMap((i) => [i.start, i.end]))].sort((a, b) => a - b);
-  const byStart = [...live].sort((a, b) => a.start - b.start);
-  const active: T[] = [];
+  const points = [...new Set(live.flatMap(({ item }) => [item.start, item.end]))].sort((x, y) => x - y);
+  const byStart = [...live].sort((x, y) => x.item.start - y.item.start);
+  type Entry = (typeof live)[number];
+  const above = (x: Entry, y: Entry) =>
+    x.item.rank > y.item.rank || (x.item.rank === y.item.rank && x.order > y.order);
+  const heap: Entry[] = [];
+  const push = (e: Entry) => {
+    heap.push(e);
+    for (let i = heap.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (!above(heap[i], heap[parent])) break;
+      [heap[i], heap[parent]] = [heap[parent], heap[i]];
+      i = parent;
+    }
+  };
+  const pop = () => {
+    const last = heap.pop() as Entry;
+    if (heap.length === 0) return;
+    heap[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let top = i;
+      if (l < heap.length && above(heap[l], heap[top])) top = l;
+      if (r < heap.length && above(heap[r], heap[top])) top = r;
+      if (top === i) break;
+      [heap[i], heap[top]] = [heap[top], heap[i]];
+      i = top;
+    }
+  };
   const out: T[] = [];
+  let lastWinner: Entry | undefined;
   let next = 0;
   for (let p = 0; p < points.length - 1; p++) {
     const a = points[p];
     const b = points[p + 1];
-    while (next < byStart.length && byStart[next].start <= a) active.push(byStart[next++]);
-    let best: T | undefined;
-    for (let i = active.length - 1; i >= 0; i--) {
-      if (active[i].end <= a) {
-        active.splice(i, 1);
-        continue;
-      }
-      if (!best || active[i].rank > best.rank) best = active[i];
-    }
+    while (next < byStart.length && byStart[next].item.start <= a) push(byStart[next++]);
+    while (heap.length > 0 && heap[0].item.end <= a) pop();
+    const best = heap[0];
     if (!best) continue;
     const last = out[out.length - 1];
-    if (last && last.end === a && last.rank === best.rank) last.end = b;
-    else out.push({ ...best, start: a, end: b });
+    if (last && last.end === a && lastWinner === best) last.end = b;
+    else out.push({ ...best.item, start: a, end: b });
+    lastWinner = best;
   }
   return out;
 }
@@ -537,6 +563,11 @@ function checkRange(from: number, to: number): void {
   if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) {
     throw new Invalid('invalid_schedule', 'The range must be two instants, from ≤ to', [
       { field: '/to', message: 'must be at or after from' },
+    ]);
+  }
+  if (to - from > scheduleLimits.rangeMs) {
+    throw new Invalid('invalid_schedule', 'The range is longer than ten years', [
+      { field: '/to', message: 'at most ten years after from' },
     ]);
   }
 }

@@ -42,112 +42,118 @@ const localDate = (dayOffset: number, minutes: number) => {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${localTime(minutes)}`;
 };
 
-const restrictionArb: fc.Arbitrary<Restriction> = fc.record({
-  days: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }) as fc.Arbitrary<
-    Weekday[]
-  >,
-  start: clockMinutes.map(localTime),
-  end: fc.oneof(clockMinutes.map(localTime), fc.constant('24:00')),
-});
-const turnArb = fc.oneof(
-  fc.record({ unit: fc.constant('hour' as const), count: fc.integer({ min: 4, max: 48 }) }),
-  fc.record({ unit: fc.constant('day' as const), count: fc.integer({ min: 1, max: 7 }) }),
-  fc.record({ unit: fc.constant('week' as const), count: fc.integer({ min: 1, max: 2 }) }),
-);
-const participantsArb = fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 });
+/** Generated schedules with local wall times drawn from `clock` (minutes after midnight). */
+function makeScheduleArb(clock: fc.Arbitrary<number>) {
+  const restrictionArb: fc.Arbitrary<Restriction> = fc.record({
+    days: fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }) as fc.Arbitrary<
+      Weekday[]
+    >,
+    start: clock.map(localTime),
+    end: fc.oneof(clock.map(localTime), fc.constant('24:00')),
+  });
+  const turnArb = fc.oneof(
+    fc.record({ unit: fc.constant('hour' as const), count: fc.integer({ min: 4, max: 48 }) }),
+    fc.record({ unit: fc.constant('day' as const), count: fc.integer({ min: 1, max: 7 }) }),
+    fc.record({ unit: fc.constant('week' as const), count: fc.integer({ min: 1, max: 2 }) }),
+  );
+  const participantsArb = fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 5 });
 
-const bottomArb: fc.Arbitrary<RotationLayer> = fc.record({
-  kind: fc.constant('rotation' as const),
-  name: fc.constant('bottom'),
-  start: fc.tuple(fc.integer({ min: 0, max: 58 }), clockMinutes).map(([d, m]) => localDate(d, m)),
-  end: fc.constant(null),
-  turn: turnArb,
-  participants: participantsArb,
-  restrictions: fc.constant([]),
-});
-const upperRotationArb: fc.Arbitrary<RotationLayer> = fc
-  .record({
-    startDay: fc.integer({ min: 0, max: 300 }),
-    startMin: clockMinutes,
-    length: fc.option(fc.integer({ min: 1, max: 120 }), { nil: null }),
+  const bottomArb: fc.Arbitrary<RotationLayer> = fc.record({
+    kind: fc.constant('rotation' as const),
+    name: fc.constant('bottom'),
+    start: fc.tuple(fc.integer({ min: 0, max: 58 }), clock).map(([d, m]) => localDate(d, m)),
+    end: fc.constant(null),
     turn: turnArb,
     participants: participantsArb,
-    restrictions: fc.array(restrictionArb, { maxLength: 3 }),
-  })
-  .map((r) => ({
-    kind: 'rotation',
-    name: 'upper',
-    start: localDate(r.startDay, r.startMin),
-    end: r.length === null ? null : localDate(r.startDay + r.length, r.startMin),
-    turn: r.turn,
-    participants: r.participants,
-    restrictions: r.restrictions,
-  }));
-const shiftsArb: fc.Arbitrary<ShiftsLayer> = fc
-  .array(
-    fc.record({
-      userId: fc.integer({ min: 1, max: 9 }),
-      day: fc.integer({ min: 55, max: 320 }),
-      startMin: clockMinutes,
-      days: fc.integer({ min: 0, max: 2 }),
-      endMin: clockMinutes,
-    }),
-    { maxLength: 12 },
-  )
-  .map((shifts) => ({
-    kind: 'shifts',
-    name: 'roster',
-    shifts: shifts
-      .filter((s) => s.days > 0 || s.endMin > s.startMin)
-      .map((s) => ({
-        userId: s.userId,
-        start: localDate(s.day, s.startMin),
-        end: localDate(s.day + s.days, s.endMin),
-      })),
-  }));
-
-const rangeArb = fc.record({
-  from: fc.integer({ min: 60 * 24, max: 300 * 24 }).map((h) => Date.UTC(2026, 0, 1) + h * hourMs),
-  length: fc.integer({ min: 1, max: 21 * 24 }).map((h) => h * hourMs + 17 * 60_000),
-});
-const overridesArb = (from: number, length: number): fc.Arbitrary<Override[]> =>
-  fc
+    restrictions: fc.constant([]),
+  });
+  const upperRotationArb: fc.Arbitrary<RotationLayer> = fc
+    .record({
+      startDay: fc.integer({ min: 0, max: 300 }),
+      startMin: clock,
+      length: fc.option(fc.integer({ min: 1, max: 120 }), { nil: null }),
+      turn: turnArb,
+      participants: participantsArb,
+      restrictions: fc.array(restrictionArb, { maxLength: 3 }),
+    })
+    .map((r) => ({
+      kind: 'rotation',
+      name: 'upper',
+      start: localDate(r.startDay, r.startMin),
+      end: r.length === null ? null : localDate(r.startDay + r.length, r.startMin),
+      turn: r.turn,
+      participants: r.participants,
+      restrictions: r.restrictions,
+    }));
+  const shiftsArb: fc.Arbitrary<ShiftsLayer> = fc
     .array(
       fc.record({
-        userId: fc.integer({ min: 100, max: 103 }),
-        start: fc.integer({ min: -length / 4, max: length }),
-        minutes: fc.integer({ min: 1, max: 3 * 24 * 60 }),
+        userId: fc.integer({ min: 1, max: 9 }),
+        day: fc.integer({ min: 55, max: 320 }),
+        startMin: clock,
+        days: fc.integer({ min: 0, max: 2 }),
+        endMin: clock,
       }),
-      { maxLength: 5 },
+      { maxLength: 12 },
     )
-    .map((os) =>
-      os.map((o, i) => ({
-        id: 1 + ((i * 7) % 11),
-        userId: o.userId,
-        start: from + Math.round(o.start / 60_000) * 60_000,
-        end: from + Math.round(o.start / 60_000) * 60_000 + o.minutes * 60_000,
-      })),
-    )
-    .map((os) => os.filter((o, i) => os.findIndex((p) => p.id === o.id) === i));
+    .map((shifts) => ({
+      kind: 'shifts',
+      name: 'roster',
+      shifts: shifts
+        .filter((s) => s.days > 0 || s.endMin > s.startMin)
+        .map((s) => ({
+          userId: s.userId,
+          start: localDate(s.day, s.startMin),
+          end: localDate(s.day + s.days, s.endMin),
+        })),
+    }));
 
-const scheduleArb = rangeArb.chain(({ from, length }) =>
-  fc.record({
-    from: fc.constant(from),
-    to: fc.constant(from + length),
-    def: fc.record({
-      id: fc.constant(1),
-      timeZone: fc.constantFrom(...zones),
-      layers: fc
-        .tuple(bottomArb, fc.array(fc.oneof(upperRotationArb, shiftsArb), { maxLength: 3 }))
-        .map(([b, rest]) => [b, ...rest] as ScheduleLayer[]),
-      overrides: overridesArb(from, length),
-    }) as fc.Arbitrary<ScheduleDefinition>,
-    samples: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), {
-      minLength: 1,
-      maxLength: 8,
+  const rangeArb = fc.record({
+    from: fc.integer({ min: 60 * 24, max: 300 * 24 }).map((h) => Date.UTC(2026, 0, 1) + h * hourMs),
+    length: fc.integer({ min: 1, max: 21 * 24 }).map((h) => h * hourMs + 17 * 60_000),
+  });
+  const overridesArb = (from: number, length: number): fc.Arbitrary<Override[]> =>
+    fc
+      .array(
+        fc.record({
+          userId: fc.integer({ min: 100, max: 103 }),
+          start: fc.integer({ min: -length / 4, max: length }),
+          minutes: fc.integer({ min: 1, max: 3 * 24 * 60 }),
+        }),
+        { maxLength: 5 },
+      )
+      .map((os) =>
+        os.map((o, i) => ({
+          id: 1 + ((i * 7) % 11),
+          userId: o.userId,
+          start: from + Math.round(o.start / 60_000) * 60_000,
+          end: from + Math.round(o.start / 60_000) * 60_000 + o.minutes * 60_000,
+        })),
+      )
+      .map((os) => os.filter((o, i) => os.findIndex((p) => p.id === o.id) === i));
+
+  return rangeArb.chain(({ from, length }) =>
+    fc.record({
+      from: fc.constant(from),
+      to: fc.constant(from + length),
+      def: fc.record({
+        id: fc.constant(1),
+        timeZone: fc.constantFrom(...zones),
+        layers: fc
+          .tuple(bottomArb, fc.array(fc.oneof(upperRotationArb, shiftsArb), { maxLength: 3 }))
+          .map(([b, rest]) => [b, ...rest] as ScheduleLayer[]),
+        overrides: overridesArb(from, length),
+      }) as fc.Arbitrary<ScheduleDefinition>,
+      samples: fc.array(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), {
+        minLength: 1,
+        maxLength: 8,
+      }),
     }),
-  }),
-);
+  );
+}
+const scheduleArb = makeScheduleArb(clockMinutes);
+/** Any quarter hour, the DST gaps and repeated hours included. */
+const anyScheduleArb = makeScheduleArb(fc.integer({ min: 0, max: 24 * 4 - 1 }).map((q) => q * 15));
 
 // ---- The naive resolver: one instant at a time, turns expanded from the layer's start with Luxon. ----
 
@@ -217,6 +223,25 @@ describe('zone offset tables', () => {
       }),
       { numRuns: 200 },
     );
+  });
+  it('change offset at the exact minute of known 2026 transitions', () => {
+    const transitions: [string, string, number, number][] = [
+      ['Europe/Berlin', '2026-03-29T01:00:00Z', 60, 120],
+      ['Europe/Berlin', '2026-10-25T01:00:00Z', 120, 60],
+      ['America/New_York', '2026-03-08T07:00:00Z', -300, -240],
+      ['America/New_York', '2026-11-01T06:00:00Z', -240, -300],
+      ['Australia/Sydney', '2026-04-04T16:00:00Z', 660, 600],
+      ['America/St_Johns', '2026-03-08T05:30:00Z', -210, -150],
+      ['Pacific/Chatham', '2026-04-04T14:00:00Z', 825, 765],
+    ];
+    for (const [zone, iso, before, after] of transitions) {
+      const t = Date.parse(iso);
+      expect([zone, zoneOffsets(zone).offsetAt(t - 1), zoneOffsets(zone).offsetAt(t)]).toEqual([
+        zone,
+        before,
+        after,
+      ]);
+    }
   });
   it('turn a local time back into the instant Luxon gives, where the time happens exactly once', () => {
     fc.assert(
@@ -303,6 +328,27 @@ describe('schedule resolution properties', () => {
           else expect(answer?.start).toBeLessThanOrEqual(seg.start);
           if (seg.end < to) expect(answer?.end).toBe(seg.end);
           else expect(answer?.end).toBeGreaterThanOrEqual(seg.end);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('with local times in the DST gaps and repeated hours too, the final schedule tiles its range with nobody missing, and onCallAt agrees', () => {
+    fc.assert(
+      fc.property(anyScheduleArb, ({ def, from, to, samples }) => {
+        const compiled = compileSchedule(def);
+        const segs = finalSchedule(compiled, from, to);
+        expect(segs[0].start).toBe(from);
+        expect(segs[segs.length - 1].end).toBe(to);
+        for (let i = 1; i < segs.length; i++) expect(segs[i].start).toBe(segs[i - 1].end);
+        expect(segs.filter((s) => s.userId === null || s.end <= s.start)).toEqual([]);
+        for (const x of samples) {
+          const t = from + Math.floor(x * (to - from));
+          const seg = segs.find((s) => s.start <= t && t < s.end);
+          const answer = onCallAt(compiled, t);
+          expect(answer?.userId).toBe(seg?.userId);
+          expect(answer?.source).toEqual(seg?.source);
         }
       }),
       { numRuns: 150 },

@@ -279,6 +279,33 @@ describe('overrides', () => {
   });
 });
 
+describe('many overrides', () => {
+  it('20,000 overrides, nested, resolve to the highest id covering each instant; a tie on id goes to the later one', () => {
+    const base = at('2026-06-01T00:00:00Z');
+    const m = 60_000;
+    const overrides = Array.from({ length: 19_999 }, (_, i) => ({
+      id: i + 1,
+      userId: 1000 + (i % 7),
+      start: base + i * m,
+      end: base + (40_000 - i) * m,
+    }));
+    overrides.push({ id: 19_999, userId: 5, start: base + 19_998 * m, end: base + 20_002 * m });
+    const s = schedule('UTC', [rotation({ participants: [1] })], overrides);
+    // At minute k < 19,998 the innermost override covering it is the one starting then: id k + 1.
+    expect(onCallAt(s, base + 123 * m)).toMatchObject({
+      userId: 1000 + (123 % 7),
+      source: { kind: 'override', overrideId: 124 },
+    });
+    expect(onCallAt(s, base + 40_000 * m - 1)).toMatchObject({
+      userId: 1000,
+      source: { kind: 'override', overrideId: 1 },
+    });
+    // Two overrides with id 19,999 over the same minutes: the one listed later wins.
+    expect(onCallAt(s, base + 20_000 * m)?.userId).toBe(5);
+    expect(onCallAt(s, base + 40_000 * m)?.source).toEqual({ kind: 'layer', layer: 0 });
+  });
+});
+
 describe('validation', () => {
   const fields = (def: unknown) => {
     try {
@@ -326,6 +353,61 @@ describe('validation', () => {
     expect(fields(null)).toEqual(['/']);
     expect(fields({ id: 1, timeZone: 'UTC', layers: [{ kind: 'other' }], overrides: [] })).toEqual([
       '/layers/0/kind',
+    ]);
+  });
+});
+
+describe('bounds', () => {
+  const one = schedule('Europe/Berlin', [rotation({ start: '2020-01-06T09:00', participants: [4] })]);
+
+  it('a lone participant is on call for a stretch that reaches as far as onCallAt looks (400 days each way)', () => {
+    const t = at('2026-06-01T12:00:00Z');
+    const a = onCallAt(one, t);
+    expect(a?.userId).toBe(4);
+    expect(a?.source).toEqual({ kind: 'layer', layer: 0 });
+    expect(t - (a?.start ?? 0)).toBeGreaterThanOrEqual(400 * 86_400_000);
+    expect((a?.end ?? 0) - t).toBeGreaterThanOrEqual(400 * 86_400_000);
+  });
+
+  it('refuses a reversed range, one longer than ten years, a layer that does not exist, and a non-instant', () => {
+    const code = (f: () => unknown) => {
+      try {
+        f();
+      } catch (err) {
+        return (err as DomainError).code;
+      }
+      return 'no error';
+    };
+    expect(code(() => finalSchedule(one, at('2026-02-01T00:00:00Z'), at('2026-01-01T00:00:00Z')))).toBe(
+      'invalid_schedule',
+    );
+    expect(code(() => finalSchedule(one, 0, at('2026-01-01T00:00:00Z')))).toBe('invalid_schedule');
+    expect(code(() => layerSegments(one, 1, 0, 1))).toBe('invalid_schedule');
+    expect(code(() => onCallAt(one, Number.NaN))).toBe('invalid_schedule');
+    expect(finalSchedule(one, 5, 5)).toEqual([]);
+  });
+
+  it('a restriction whose end equals its start is a whole day; 24:00 ends at the next midnight', () => {
+    const s = schedule('America/New_York', [
+      rotation({
+        start: '2026-03-02T00:00',
+        participants: [1],
+        restrictions: [
+          { days: [7], start: '00:00', end: '00:00' },
+          { days: [1], start: '12:00', end: '24:00' },
+        ],
+      }),
+    ]);
+    // Sun 2026-03-08 00:00 EST (05:00Z) to Mon 00:00 EDT (04:00Z): 23 hours; then Mon 12:00 EDT (16:00Z) to
+    // Tue 00:00 EDT (04:00Z).
+    expect(
+      layerSegments(s, 0, at('2026-03-07T00:00:00Z'), at('2026-03-11T00:00:00Z')).map((x) => [
+        iso(x.start),
+        iso(x.end),
+      ]),
+    ).toEqual([
+      ['2026-03-08T05:00:00.000Z', '2026-03-09T04:00:00.000Z'],
+      ['2026-03-09T16:00:00.000Z', '2026-03-10T04:00:00.000Z'],
     ]);
   });
 });
