@@ -2,13 +2,13 @@
 // iCalendar for Google Calendar or Outlook to subscribe to. A calendar app cannot sign in, so each feed has a
 // secret of its own (one per schedule, one per user; rotating replaces it) carried in the URL; only its SHA-256
 // is stored, and a wrong secret looks exactly like a missing one.
-import ical from 'ical-generator';
 import { recordAudit } from '../core/audit.js';
 import { type Actor, digest, newSecret } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { NotFound, Unauthenticated } from '../core/errors.js';
 import { compiledSchedule, compiledSchedules } from './compiled-schedules.js';
 import { requireOncall } from './permissions.js';
+import { scheduleCalendar, userCalendar } from './schedule-ics.js';
 import { finalSchedule } from './schedule-resolution.js';
 import { loadSchedule, userNames } from './schedules.js';
 
@@ -137,56 +137,33 @@ export async function scheduleFeed(
   await admit(ctx, access, { scheduleId });
   const s = await compiledSchedule(ctx, scheduleId);
   const now = ctx.clock.now();
-  const segments = finalSchedule(s.compiled, now - feedWindow.backMs, now + feedWindow.aheadMs).filter(
-    (seg) => seg.userId !== null,
-  );
-  const names = await userNames(
-    ctx.db,
-    segments.map((seg) => seg.userId as number),
-  );
+  const segments = finalSchedule(s.compiled, now - feedWindow.backMs, now + feedWindow.aheadMs);
   return scheduleCalendar({
+    scheduleId: s.id,
     name: s.name,
     timeZone: s.timeZone,
-    events: segments.map((seg) => ({
-      uid: `schedule-${s.id}-${seg.start}-${seg.userId}@opsdesk`,
-      start: seg.start,
-      end: seg.end,
-      summary: `${names.get(seg.userId as number) ?? `User ${seg.userId}`} on call (${s.name})`,
-    })),
+    segments,
+    userNames: await userNames(
+      ctx.db,
+      segments.flatMap((seg) => (seg.userId === null ? [] : [seg.userId])),
+    ),
+    now,
+    layerNames: s.definition.layers.map((l) => l.name),
   });
 }
 
 /** One person's on-call stretches across every schedule as an iCalendar feed. */
 export async function userFeed(ctx: ServiceContext, access: FeedAccess, userId: number): Promise<string> {
   await admit(ctx, access, { userId });
-  const names = await userNames(ctx.db, [userId]);
-  const name = names.get(userId);
-  if (name === undefined) throw new NotFound('user_not_found', `No user ${userId}.`);
+  const userName = (await userNames(ctx.db, [userId])).get(userId);
+  if (userName === undefined) throw new NotFound('user_not_found', `No user ${userId}.`);
   const now = ctx.clock.now();
-  const events = [];
-  for (const s of (await compiledSchedules(ctx)).values()) {
-    for (const seg of finalSchedule(s.compiled, now - feedWindow.backMs, now + feedWindow.aheadMs)) {
-      if (seg.userId !== userId) continue;
-      events.push({
-        uid: `user-${userId}-schedule-${s.id}-${seg.start}@opsdesk`,
-        start: seg.start,
-        end: seg.end,
-        summary: `On call: ${s.name}`,
-      });
-    }
-  }
-  events.sort((a, b) => a.start - b.start);
-  return scheduleCalendar({ name: `${name}: on call`, timeZone: 'UTC', events });
-}
-
-/** Events as iCalendar, in UTC: each stretch is a real span, so no client's zone rules can move it. */
-function scheduleCalendar(input: {
-  name: string;
-  timeZone: string;
-  events: { uid: string; start: number; end: number; summary: string }[];
-}): string {
-  const cal = ical({ name: input.name, prodId: { company: 'opsdesk', product: 'on-call' } });
-  for (const e of input.events)
-    cal.createEvent({ id: e.uid, start: new Date(e.start), end: new Date(e.end), summary: e.summary });
-  return cal.toString();
+  const schedules = [...(await compiledSchedules(ctx)).values()].map((s) => ({
+    scheduleId: s.id,
+    name: s.name,
+    segments: finalSchedule(s.compiled, now - feedWindow.backMs, now + feedWindow.aheadMs),
+    layerNames: s.definition.layers.map((l) => l.name),
+  }));
+  // Events are in UTC (exact anyway); a person has no zone of their own here, so the display zone is UTC.
+  return userCalendar({ userId, userName, timeZone: 'UTC', schedules, now });
 }

@@ -7,15 +7,38 @@ import { Invalid, NotFound } from '../core/errors.js';
 import { type CachedSchedule, compiledSchedule, compiledSchedules } from './compiled-schedules.js';
 import { requireOncall } from './permissions.js';
 import type { Segment } from './schedule-model.js';
+import {
+  coverageGaps,
+  type DoubleBooking,
+  doubleBookings,
+  hoursPerPerson,
+  type Interval,
+  type PersonHours,
+  type QualityReport,
+  qualityScore,
+} from './schedule-reports.js';
 import { finalSchedule, layerSegments, onCallAt } from './schedule-resolution.js';
 
 const dayMs = 86_400_000;
 /** The longest range a view expands: a year and a day, so "this year" in any zone fits. */
 export const maxRangeMs = 366 * dayMs;
 
-/** A range [from, to) a person may ask for: ordered, and at most 366 days. */
+/** Instants a person may ask about: the years the engine expands schedules in (scheduleLimits). */
+const earliest = Date.UTC(1970, 0, 1);
+const latest = Date.UTC(2199, 0, 1);
+
+export function checkInstant(at: number, field = 'querystring/at'): void {
+  if (!Number.isFinite(at) || at < earliest || at >= latest)
+    throw new Invalid('validation_failed', `${field}: must be a time between 1970 and 2198.`, [
+      { field, message: 'must be between 1970 and 2198' },
+    ]);
+}
+
+/** A range [from, to) a person may ask for: ordered, and at most 366 days, within the years of checkInstant. */
 export function checkRange(from: number, to: number): void {
-  if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from || to - from > maxRangeMs)
+  checkInstant(from, 'querystring/from');
+  checkInstant(to, 'querystring/to');
+  if (to <= from || to - from > maxRangeMs)
     throw new Invalid(
       'schedule_range_too_long',
       'The range must end after it starts and span at most 366 days.',
@@ -56,6 +79,7 @@ export async function scheduleOnCall(
   at: number,
 ): Promise<ScheduleOnCall> {
   requireOncall(actor, 'schedule.read');
+  checkInstant(at);
   return answer(await compiledSchedule(ctx, scheduleId), at);
 }
 
@@ -67,6 +91,7 @@ export async function onCallEverywhere(
   filter: { teamId?: number } = {},
 ): Promise<ScheduleOnCall[]> {
   requireOncall(actor, 'schedule.read');
+  checkInstant(at);
   const all = [...(await compiledSchedules(ctx)).values()];
   const mine = all.filter((s) => filter.teamId === undefined || s.teamId === filter.teamId);
   if (filter.teamId !== undefined && mine.length === 0) {
@@ -117,9 +142,9 @@ export interface ScheduleReport {
   scheduleId: number;
   from: number;
   to: number;
-  quality: { score: number; gapsPercent: number; overlapsPercent: number; balance: number };
-  gaps: { start: number; end: number }[];
-  hoursPerPerson: { userId: number; hours: number }[];
+  quality: QualityReport;
+  gaps: Interval[];
+  hoursPerPerson: PersonHours[];
 }
 
 /** Coverage over [from, to): the gaps, each person's hours and the quality score (gaps, overlaps, balance). */
@@ -138,13 +163,13 @@ export async function scheduleReport(
     scheduleId,
     from,
     to,
-    quality: qualityOf(final, from, to),
-    gaps: final.filter((g) => g.userId === null).map((g) => ({ start: g.start, end: g.end })),
-    hoursPerPerson: hoursOf(final),
+    quality: qualityScore(s.compiled, from, to),
+    gaps: coverageGaps(final),
+    hoursPerPerson: hoursPerPerson(final),
   };
 }
 
-/** People on call in two (or more) schedules at once over [from, to). */
+/** People on call in two (or more) schedules at once over [from, to), every schedule involved named. */
 export async function doubleBookingsIn(
   ctx: ServiceContext,
   actor: Actor,
@@ -157,70 +182,4 @@ export async function doubleBookingsIn(
   return doubleBookings(
     all.map((s) => ({ scheduleId: s.id, segments: finalSchedule(s.compiled, from, to) })),
   );
-}
-
-function hoursOf(final: Segment[]): { userId: number; hours: number }[] {
-  const hours = new Map<number, number>();
-  for (const seg of final)
-    if (seg.userId !== null)
-      hours.set(seg.userId, (hours.get(seg.userId) ?? 0) + (seg.end - seg.start) / 3_600_000);
-  return [...hours]
-    .map(([userId, h]) => ({ userId, hours: h }))
-    .sort((a, b) => b.hours - a.hours || a.userId - b.userId);
-}
-
-/**
- * Grafana OnCall's schedule quality: the share of the range without anyone on call, and how evenly the hours
- * fall (the fewest over the most, 1 = even); the score is their mean as a percentage. (A final schedule has no
- * overlaps by construction: an overlap of layers is resolved by the higher one.)
- */
-function qualityOf(final: Segment[], from: number, to: number) {
-  const gapMs = final.filter((g) => g.userId === null).reduce((sum, g) => sum + g.end - g.start, 0);
-  const gapsPercent = (100 * gapMs) / (to - from);
-  const hours = hoursOf(final).map((h) => h.hours);
-  const balance = hours.length === 0 ? 0 : Math.min(...hours) / Math.max(...hours);
-  const score = Math.round(((100 - gapsPercent + 100 * balance) / 2) * 10) / 10;
-  return {
-    score,
-    gapsPercent: Math.round(gapsPercent * 100) / 100,
-    overlapsPercent: 0,
-    balance: Math.round(balance * 1000) / 1000,
-  };
-}
-
-export interface DoubleBooking {
-  userId: number;
-  start: number;
-  end: number;
-  /** The schedules that have the person on call over the whole of [start, end). */
-  scheduleIds: number[];
-}
-
-/** Stretches in which one person is on call in two or more schedules: a sweep over each person's segments. */
-function doubleBookings(schedules: { scheduleId: number; segments: Segment[] }[]): DoubleBooking[] {
-  const byUser = new Map<number, { start: number; end: number; scheduleId: number }[]>();
-  for (const { scheduleId, segments } of schedules)
-    for (const seg of segments) {
-      if (seg.userId === null) continue;
-      const list = byUser.get(seg.userId) ?? [];
-      list.push({ start: seg.start, end: seg.end, scheduleId });
-      byUser.set(seg.userId, list);
-    }
-  const out: DoubleBooking[] = [];
-  for (const [userId, list] of byUser) {
-    const points = [...new Set(list.flatMap((l) => [l.start, l.end]))].sort((a, b) => a - b);
-    for (let i = 0; i < points.length - 1; i++) {
-      const a = points[i];
-      const b = points[i + 1];
-      const ids = [...new Set(list.filter((l) => l.start <= a && l.end >= b).map((l) => l.scheduleId))].sort(
-        (x, y) => x - y,
-      );
-      if (ids.length < 2) continue;
-      const last = out[out.length - 1];
-      if (last && last.userId === userId && last.end === a && last.scheduleIds.join() === ids.join())
-        last.end = b;
-      else out.push({ userId, start: a, end: b, scheduleIds: ids });
-    }
-  }
-  return out.sort((x, y) => x.start - y.start || x.userId - y.userId);
 }

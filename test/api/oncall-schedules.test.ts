@@ -1,8 +1,12 @@
 // On-call schedules through HTTP on both databases: building and changing schedules, who is on call at an
 // instant and now, overrides winning, swap and cover requests, and the iCalendar feeds with their secrets.
+import { Writable } from 'node:stream';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, makeApp, type TestApp } from '../support/context.js';
+import { buildApp } from '../../src/api/app.js';
+import { actorForUser, createUser } from '../../src/core/auth/index.js';
+import { createSchedule, rotateScheduleFeedToken } from '../../src/oncall/index.js';
+import { dialects, makeApp, makeContext, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 
 const iso = (s: string) => new Date(s).toISOString();
@@ -297,8 +301,23 @@ describe.each(dialects)('on-call schedules over HTTP on %s', (dialect) => {
     );
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.code).toBe('schedule_range_too_long');
+    // The next 52 weeks by default: two people taking turns week by week cover it all, evenly.
     const report = await alice.call('GET', `/api/v1/schedules/${s.id}/report`);
     expect(report.status).toBe(200);
+    expect(report.body.quality).toMatchObject({ total: 100, coverage: 100, balance: 100 });
+    expect(report.body.gaps).toEqual([]);
+    expect(report.body.hoursPerPerson.map((h: { hours: number }) => h.hours)).toEqual([
+      26 * 7 * 24,
+      26 * 7 * 24,
+    ]);
+    const early = await alice.call(
+      'GET',
+      `/api/v1/schedules/${s.id}/report?from=2026-03-01T00:00:00Z&to=2026-03-08T00:00:00Z`,
+    );
+    expect(early.body.gaps).toEqual([
+      { start: iso('2026-03-01T00:00:00Z'), end: iso('2026-03-02T08:00:00Z') },
+    ]);
+    expect(early.body.quality.coverage).toBeLessThan(100);
     expect(report.body.hoursPerPerson.map((h: { userId: number }) => h.userId).sort()).toEqual(
       [alice.userId, bob.userId].sort(),
     );
@@ -391,5 +410,135 @@ describe.each(dialects)('on-call schedules over HTTP on %s', (dialect) => {
     expect(team.body.items[0].userId).toBe(alice.userId);
     expect((await alice.call('GET', '/api/v1/groups/999999/oncall')).status).toBe(404);
     expect((await alice.call('GET', `/api/v1/schedules?teamId=${teamId}`)).body.items).toHaveLength(1);
+  });
+
+  it('never fails on odd input: far instants, leap seconds, oversized bodies, other ids', async () => {
+    const s = await newSchedule();
+    for (const at of ['9999-12-31T23:59:59Z', '0001-01-01T00:00:00Z', '2026-12-31T23:59:60Z', 'yesterday']) {
+      const res = await alice.call('GET', `/api/v1/schedules/${s.id}/oncall?at=${encodeURIComponent(at)}`);
+      expect([200, 400], `${at}: ${JSON.stringify(res.body)}`).toContain(res.status);
+    }
+    for (const q of [
+      'from=9000-01-01T00:00:00Z&to=9000-01-02T00:00:00Z',
+      'from=2026-03-05T00:00:00Z&to=2026-03-01T00:00:00Z',
+    ]) {
+      for (const path of ['final', 'report', 'overrides']) {
+        const res = await alice.call('GET', `/api/v1/schedules/${s.id}/${path}?${q}`);
+        expect([200, 400], `${path}?${q}: ${JSON.stringify(res.body)}`).toContain(res.status);
+      }
+      const res = await alice.call('GET', `/api/v1/oncall/double-bookings?${q}`);
+      expect([200, 400]).toContain(res.status);
+    }
+    const huge = await manager.call('POST', '/api/v1/schedules', {
+      name: `Huge ${++n}`,
+      timeZone: 'UTC',
+      layers: Array.from({ length: 21 }, () => weekly()),
+    });
+    expect(huge.status).toBe(400);
+    const farOverride = await manager.call('POST', `/api/v1/schedules/${s.id}/overrides`, {
+      userId: bob.userId,
+      start: '2026-03-03T00:00:00Z',
+      end: '2028-03-03T00:00:00Z',
+    });
+    expect(farOverride.status).toBe(400);
+    const nobody = await manager.call('POST', `/api/v1/schedules/${s.id}/overrides`, {
+      userId: requester.userId,
+      start: '2026-03-03T00:00:00Z',
+      end: '2026-03-03T03:00:00Z',
+    });
+    expect(nobody.status).toBe(400);
+    // An override id of another schedule is not found through this one.
+    const other = await newSchedule();
+    const o = await manager.call('POST', `/api/v1/schedules/${other.id}/overrides`, {
+      userId: bob.userId,
+      start: '2026-04-03T00:00:00Z',
+      end: '2026-04-03T03:00:00Z',
+    });
+    expect((await manager.call('DELETE', `/api/v1/schedules/${s.id}/overrides/${o.body.id}`)).status).toBe(
+      404,
+    );
+    // Bob cannot see or cancel Alice's request to someone else.
+    const carol = await userSession(t.app, t.ctx, 'technician');
+    const r = await alice.call('POST', `/api/v1/schedules/${s.id}/requests`, {
+      kind: 'cover',
+      coveringUserId: carol.userId,
+      start: '2026-03-04T00:00:00Z',
+      end: '2026-03-04T06:00:00Z',
+    });
+    expect((await bob.call('POST', `/api/v1/schedule-requests/${r.body.id}/cancel`)).status).toBe(404);
+    expect(
+      (await bob.call('GET', '/api/v1/schedule-requests')).body.items.map((i: { id: number }) => i.id),
+    ).not.toContain(r.body.id);
+  });
+
+  it('finds a person on call in two schedules at once', async () => {
+    const a = await newSchedule();
+    const b = await newSchedule({ layers: [{ ...weekly(), participants: [bob.userId, alice.userId] }] });
+    const res = await manager.call(
+      'GET',
+      '/api/v1/oncall/double-bookings?from=2026-03-02T00:00:00Z&to=2026-03-09T00:00:00Z',
+    );
+    expect(res.status).toBe(200);
+    // Week one: Alice first in a, Bob first in b; nobody is doubly booked between those two...
+    const mine = (res.body.items as { scheduleIds: number[] }[]).filter(
+      (d) => d.scheduleIds.includes(a.id) && d.scheduleIds.includes(b.id),
+    );
+    expect(mine).toEqual([]);
+    // ...until Bob also covers a for a day.
+    await manager.call('POST', `/api/v1/schedules/${a.id}/overrides`, {
+      userId: bob.userId,
+      start: '2026-03-03T00:00:00Z',
+      end: '2026-03-04T00:00:00Z',
+    });
+    const again = await manager.call(
+      'GET',
+      '/api/v1/oncall/double-bookings?from=2026-03-02T00:00:00Z&to=2026-03-09T00:00:00Z',
+    );
+    const now = (
+      again.body.items as { userId: number; start: string; end: string; scheduleIds: number[] }[]
+    ).filter((d) => d.scheduleIds.includes(a.id) && d.scheduleIds.includes(b.id));
+    // Other tests' schedules may split the stretch; together the pieces cover exactly Bob's day.
+    expect(now.every((d) => d.userId === bob.userId)).toBe(true);
+    expect(now[0]?.start).toBe(iso('2026-03-03T00:00:00Z'));
+    expect(now.at(-1)?.end).toBe(iso('2026-03-04T00:00:00Z'));
+    for (let k = 1; k < now.length; k++) expect(now[k].start).toBe(now[k - 1].end);
+  });
+
+  it('keeps a feed secret out of the request log', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    // An app of its own that logs requests, as the server's does.
+    const c = await makeContext(dialect);
+    const logged = await buildApp(c.ctx, { logger: { level: 'info', stream } });
+    try {
+      const boss = actorForUser({
+        ...(await createUser(c.ctx, null, {
+          email: 'boss@example.test',
+          name: 'Boss',
+          role: 'manager',
+          password: 'long-password-1',
+        })),
+        groupIds: [],
+      });
+      const s = await createSchedule(c.ctx, boss, {
+        name: 'Logged',
+        timeZone: 'UTC',
+        layers: [{ ...weekly(), participants: [boss.id] }],
+      });
+      const made = await rotateScheduleFeedToken(c.ctx, boss, s.id);
+      const feed = await logged.inject({ method: 'GET', url: made.path });
+      expect(feed.statusCode).toBe(200);
+      await logged.inject({ method: 'GET', url: '/api/v1/health' });
+      expect(lines.join('')).toContain('/api/v1/health');
+      expect(lines.join('')).not.toContain(made.token);
+    } finally {
+      await logged.close();
+      await c.close();
+    }
   });
 });

@@ -817,6 +817,204 @@ const table: Row[] = [
   // -- technicians and assignment --
 
   // -- on-call schedules --
+  ...(() => {
+    const oncall = (action: Parameters<typeof canOncall>[1], allowed: Outcome = 'ok') =>
+      byRule((a) => canOncall(a, action), 403, allowed);
+    const scheduleBody = (f: Fixture) => ({
+      name: `Schedule ${unique()}`,
+      timeZone: 'Europe/Berlin',
+      layers: [
+        {
+          kind: 'rotation',
+          name: 'Weekly',
+          start: '2026-03-02T09:00',
+          end: null,
+          turn: { unit: 'week', count: 1 },
+          participants: [f.ids.technician],
+          restrictions: [],
+        },
+      ],
+    });
+    // One schedule per fixture (per dialect), made on first use.
+    const made = new WeakMap<Fixture, number>();
+    const schedule = async (f: Fixture) => {
+      if (!made.has(f)) made.set(f, (await as(f, 'admin', 'POST', '/api/v1/schedules', scheduleBody(f))).id);
+      return made.get(f) as number;
+    };
+    /** A pending cover request of the technician's (the manager covers). */
+    const pendingRequest = async (f: Fixture) =>
+      (
+        await as(f, 'technician', 'POST', `/api/v1/schedules/${await schedule(f)}/requests`, {
+          kind: 'cover',
+          coveringUserId: f.ids.manager,
+          start: '2026-03-10T00:00:00Z',
+          end: '2026-03-11T00:00:00Z',
+        })
+      ).id as number;
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/schedules',
+        call: () => ({ method: 'GET', url: '/api/v1/schedules' }),
+        expect: oncall('schedule.read'),
+      },
+      {
+        route: 'POST /api/v1/schedules',
+        call: (f) => ({ method: 'POST', url: '/api/v1/schedules', body: scheduleBody(f) }),
+        expect: oncall('schedule.manage'),
+      },
+      {
+        route: 'GET /api/v1/schedules/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/schedules/${await schedule(f)}` }),
+        expect: oncall('schedule.read'),
+      },
+      {
+        route: 'PATCH /api/v1/schedules/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/schedules/${await schedule(f)}`,
+          body: { description: `Changed ${unique()}` },
+        }),
+        expect: oncall('schedule.manage'),
+      },
+      {
+        route: 'DELETE /api/v1/schedules/:id',
+        call: async (f) => ({
+          method: 'DELETE',
+          url: `/api/v1/schedules/${(await as(f, 'admin', 'POST', '/api/v1/schedules', scheduleBody(f))).id}`,
+        }),
+        expect: oncall('schedule.manage'),
+      },
+      {
+        route: 'GET /api/v1/schedules/:id/oncall',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/schedules/${await schedule(f)}/oncall?at=2026-03-03T12:00:00Z`,
+        }),
+        expect: oncall('schedule.read'),
+      },
+      {
+        route: 'GET /api/v1/schedules/:id/final',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/schedules/${await schedule(f)}/final` }),
+        expect: oncall('schedule.read'),
+      },
+      {
+        route: 'GET /api/v1/schedules/:id/report',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/schedules/${await schedule(f)}/report` }),
+        expect: oncall('schedule.read'),
+      },
+      {
+        route: 'GET /api/v1/schedules/:id/overrides',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/schedules/${await schedule(f)}/overrides` }),
+        expect: oncall('schedule.read'),
+      },
+      {
+        route: 'POST /api/v1/schedules/:id/overrides',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/schedules/${await schedule(f)}/overrides`,
+          body: { userId: f.ids.manager, start: '2026-03-04T00:00:00Z', end: '2026-03-04T08:00:00Z' },
+        }),
+        expect: oncall('schedule.manage'),
+      },
+      {
+        route: 'DELETE /api/v1/schedules/:id/overrides/:overrideId',
+        call: async (f) => {
+          const id = await schedule(f);
+          const o = await as(f, 'admin', 'POST', `/api/v1/schedules/${id}/overrides`, {
+            userId: f.ids.manager,
+            start: '2026-03-05T00:00:00Z',
+            end: '2026-03-05T08:00:00Z',
+          });
+          return { method: 'DELETE', url: `/api/v1/schedules/${id}/overrides/${o.id}` };
+        },
+        expect: oncall('schedule.manage'),
+      },
+      {
+        route: 'POST /api/v1/schedules/:id/requests',
+        call: async (f, who) => ({
+          method: 'POST',
+          url: `/api/v1/schedules/${await schedule(f)}/requests`,
+          body: {
+            kind: 'cover',
+            coveringUserId: who === 'technician' ? f.ids.manager : f.ids.technician,
+            start: '2026-03-06T00:00:00Z',
+            end: '2026-03-06T08:00:00Z',
+          },
+        }),
+        expect: oncall('schedule.request'),
+      },
+      {
+        route: 'GET /api/v1/schedule-requests',
+        call: () => ({ method: 'GET', url: '/api/v1/schedule-requests?state=pending' }),
+        expect: oncall('schedule.read'),
+      },
+      {
+        route: 'POST /api/v1/schedule-requests/:id/approve',
+        case: "the technician's own request: only a manager decides",
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/schedule-requests/${await pendingRequest(f)}/approve`,
+        }),
+        expect: oncall('schedule.approve'),
+      },
+      {
+        route: 'POST /api/v1/schedule-requests/:id/reject',
+        case: "the technician's own request: only a manager decides",
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/schedule-requests/${await pendingRequest(f)}/reject`,
+        }),
+        expect: oncall('schedule.approve'),
+      },
+      {
+        route: 'POST /api/v1/schedule-requests/:id/cancel',
+        case: "the technician's own request: the technician (its requester) or a manager withdraws it",
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/schedule-requests/${await pendingRequest(f)}/cancel`,
+        }),
+        expect: oncall('schedule.request'),
+      },
+      {
+        route: 'GET /api/v1/schedules/:id/calendar.ics',
+        case: 'signed in, no feed secret (anonymous: 401; with the secret: test/api/oncall-schedules.test.ts)',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/schedules/${await schedule(f)}/calendar.ics` }),
+        expect: oncall('schedule.read'),
+      },
+      {
+        route: 'POST /api/v1/schedules/:id/feed-token',
+        call: async (f) => ({ method: 'POST', url: `/api/v1/schedules/${await schedule(f)}/feed-token` }),
+        expect: oncall('schedule.manage'),
+      },
+      {
+        route: 'GET /api/v1/users/:id/oncall.ics',
+        case: "the technician's feed, signed in, no feed secret",
+        call: (f) => ({ method: 'GET', url: `/api/v1/users/${f.ids.technician}/oncall.ics` }),
+        expect: oncall('schedule.read'),
+      },
+      {
+        route: 'POST /api/v1/me/oncall-feed-token',
+        call: () => ({ method: 'POST', url: '/api/v1/me/oncall-feed-token' }),
+        expect: oncall('schedule.read'),
+      },
+      {
+        route: 'GET /api/v1/oncall',
+        call: () => ({ method: 'GET', url: '/api/v1/oncall' }),
+        expect: oncall('schedule.read'),
+      },
+      {
+        route: 'GET /api/v1/groups/:id/oncall',
+        call: (f) => ({ method: 'GET', url: `/api/v1/groups/${f.groupId}/oncall` }),
+        expect: oncall('schedule.read'),
+      },
+      {
+        route: 'GET /api/v1/oncall/double-bookings',
+        call: () => ({ method: 'GET', url: '/api/v1/oncall/double-bookings' }),
+        expect: oncall('schedule.read'),
+      },
+    ];
+    return rows;
+  })(),
 
   // -- rosters --
 

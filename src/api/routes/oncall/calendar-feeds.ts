@@ -33,6 +33,8 @@ export function calendarFeedRoutes(ctx: ServiceContext): FastifyPluginAsyncTypeb
       '/api/v1/schedules/:id/calendar.ics',
       {
         config: { public: true },
+        // The URL carries the feed's secret: keep it out of the request log (info), which logs URLs.
+        logLevel: 'warn',
         schema: {
           tags: ['oncall'],
           summary:
@@ -55,6 +57,8 @@ export function calendarFeedRoutes(ctx: ServiceContext): FastifyPluginAsyncTypeb
       '/api/v1/users/:id/oncall.ics',
       {
         config: { public: true },
+        // The URL carries the feed's secret: keep it out of the request log (info), which logs URLs.
+        logLevel: 'warn',
         schema: {
           tags: ['oncall'],
           summary:

@@ -210,10 +210,24 @@ export function scheduleRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               from: IsoTime,
               to: IsoTime,
               quality: Type.Object({
-                score: Type.Number({ description: '0–100, as Grafana OnCall computes it' }),
-                gapsPercent: Type.Number(),
-                overlapsPercent: Type.Number(),
-                balance: Type.Number(),
+                total: Type.Integer({
+                  description: '0–100: the mean of coverage and balance (Grafana OnCall)',
+                }),
+                coverage: Type.Integer({ description: 'percent of the range someone is on call' }),
+                balance: Type.Integer({ description: '0–100: how evenly the time falls between people' }),
+                overlap: Type.Integer({ description: 'percent of covered time where layers overlap' }),
+                comments: Type.Array(
+                  Type.Object({
+                    type: Type.Union([Type.Literal('info'), Type.Literal('warning')]),
+                    text: Type.String(),
+                  }),
+                ),
+                overloaded: Type.Array(
+                  Type.Object({
+                    userId: Type.Integer(),
+                    score: Type.Integer({ description: 'percent above average' }),
+                  }),
+                ),
               }),
               gaps: Type.Array(Type.Object({ start: IsoTime, end: IsoTime })),
               hoursPerPerson: Type.Array(
@@ -239,9 +253,20 @@ export function scheduleRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           scheduleId: r.scheduleId,
           from: toIso(r.from),
           to: toIso(r.to),
-          quality: r.quality,
+          quality: {
+            total: r.quality.total,
+            coverage: r.quality.coverage,
+            balance: r.quality.balance,
+            overlap: r.quality.overlap,
+            comments: r.quality.comments,
+            overloaded: r.quality.overloaded,
+          },
           gaps: r.gaps.map((g) => ({ start: toIso(g.start), end: toIso(g.end) })),
-          hoursPerPerson: r.hoursPerPerson.map((h) => ({ ...h, userName: names.get(h.userId) ?? null })),
+          hoursPerPerson: r.hoursPerPerson.map((h) => ({
+            userId: h.userId,
+            userName: names.get(h.userId) ?? null,
+            hours: h.ms / 3_600_000,
+          })),
         };
       },
     );
