@@ -23,9 +23,11 @@ import { serviceRoutes } from './routes/incidents/services.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
 import { calendarFeedRoutes } from './routes/oncall/calendar-feeds.js';
+import { contactMethodRoutes } from './routes/oncall/contact-methods.js';
 import { escalationPolicyRoutes } from './routes/oncall/escalation-policies.js';
 import { oncallImportRoutes } from './routes/oncall/imports.js';
 import { onCallRoutes } from './routes/oncall/on-call.js';
+import { readinessRoutes } from './routes/oncall/readiness.js';
 import { scheduleOverrideRoutes } from './routes/oncall/schedule-overrides.js';
 import { scheduleRoutes } from './routes/oncall/schedules.js';
 import { shiftRequestRoutes } from './routes/oncall/shift-requests.js';
@@ -258,6 +260,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- rosters --
 
   // -- contact methods and readiness --
+  await app.register(contactMethodRoutes(ctx));
+  await app.register(readinessRoutes(ctx));
 
   // -- escalation policies and incidents --
   await app.register(escalationPolicyRoutes(ctx));

@@ -62,6 +62,10 @@ export interface Config {
   mailAuthservIds: string[];
   /** SMTP AUTH credentials per relay: name and the SHA-256 (hex) of its secret; never the secret itself. */
   smtpRelays: { name: string; secretSha256: string }[];
+  /** The SMS gateway: POST {to, text} as JSON (src/notify/channels/sms.ts); null disables the sms channel. */
+  smsGatewayUrl: string | null;
+  /** Sent as `Authorization: Bearer …` to the SMS gateway when set. */
+  smsGatewayToken: string | null;
 }
 
 export class ConfigError extends Error {
@@ -139,6 +143,13 @@ export function loadConfig(env: Env = process.env): Config {
   if (!/^[A-Za-z0-9.-]+$/.test(mailDomain))
     throw new ConfigError('OPSDESK_MAIL_DOMAIN', 'a domain name', mailDomain);
   const mailTrust = loadMailTrust(env, mailFrom);
+  const smsGatewayUrl = env.OPSDESK_SMS_GATEWAY_URL?.trim() || null;
+  if (smsGatewayUrl && !/^https?:\/\/[^/\s]+/.test(smsGatewayUrl))
+    throw new ConfigError(
+      'OPSDESK_SMS_GATEWAY_URL',
+      'an http:// or https:// URL',
+      redactUrlSecret(smsGatewayUrl),
+    );
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: int(env, 'PORT', 8080, 0, 65535),
@@ -173,6 +184,8 @@ export function loadConfig(env: Env = process.env): Config {
     imapPollSeconds: int(env, 'OPSDESK_IMAP_POLL_SECONDS', 60, 1, 86_400),
     imapMoveTo: env.OPSDESK_IMAP_MOVE_TO?.trim() || null,
     ...mailTrust,
+    smsGatewayUrl,
+    smsGatewayToken: env.OPSDESK_SMS_GATEWAY_TOKEN?.trim() || null,
   };
 }
 
@@ -252,5 +265,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     smtpOutUrl: config.smtpOutUrl ? redactUrlSecret(config.smtpOutUrl) : null,
     imapUrl: config.imapUrl ? redactUrlSecret(config.imapUrl) : null,
     smtpRelays: config.smtpRelays.map((r) => ({ name: r.name, secretSha256: '***' })),
+    smsGatewayUrl: config.smsGatewayUrl ? redactUrlSecret(config.smsGatewayUrl) : null,
+    smsGatewayToken: config.smsGatewayToken ? '***' : null,
   };
 }

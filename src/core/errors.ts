@@ -118,6 +118,15 @@ export const errorCatalogue = {
     meaning:
       'A webhook URL must be absolute http(s) without credentials, and not a loopback, private, link-local or other non-public address unless OPSDESK_WEBHOOK_ALLOW_PRIVATE=1.',
   },
+  invalid_contact_target: {
+    kind: 'invalid',
+    meaning:
+      "A contact method's target must fit its kind: an email address, an E.164 phone number (+4915112345678) for sms, a webhook URL for webhook and chat.",
+  },
+  verification_code_wrong: {
+    kind: 'invalid',
+    meaning: 'The verification code is wrong, expired or used up; send a new test message.',
+  },
   invalid_mail_template: {
     kind: 'invalid',
     meaning: 'A mail template is too long or uses a placeholder that does not exist.',
@@ -162,6 +171,7 @@ export const errorCatalogue = {
   mail_template_not_found: { kind: 'not_found', meaning: 'No mail template for that event.' },
   mail_delivery_not_found: { kind: 'not_found', meaning: 'No such outbound mail delivery.' },
   delivery_not_found: { kind: 'not_found', meaning: 'No such delivery in the delivery log.' },
+  contact_method_not_found: { kind: 'not_found', meaning: "No such contact method among the user's." },
   inbound_mail_not_found: { kind: 'not_found', meaning: 'No such inbound mail.' },
   // on-call schedules
   schedule_not_found: { kind: 'not_found', meaning: 'No such on-call schedule.' },
@@ -208,6 +218,10 @@ export const errorCatalogue = {
   attachment_type_refused: {
     kind: 'unsupported_media_type',
     meaning: 'The file type is not allowed, or its content does not match its declared type.',
+  },
+  contact_test_too_soon: {
+    kind: 'rate_limited',
+    meaning: 'A test message was sent to this contact method less than a minute ago.',
   },
   too_many_attempts: {
     kind: 'rate_limited',

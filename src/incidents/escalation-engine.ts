@@ -332,16 +332,27 @@ export async function advanceIncident(
           step: plan.page.step,
         });
         const at = { userId, step: plan.page.step, repeat: plan.page.repeat };
-        if (result.unreachable || result.deliveries.length === 0) {
-          entries.push({ kind: 'unreachable', ...at, detail: 'no working contact method' });
-        }
         for (const d of result.deliveries) {
+          const when = d.notBefore > now ? `queued for ${new Date(d.notBefore).toISOString()}` : '';
+          const stuck =
+            'channelEnabled' in d && d.channelEnabled === false ? 'the channel cannot send now' : '';
           entries.push({
             kind: 'notified',
             ...at,
             channel: d.method,
             deliveryId: d.deliveryId,
-            detail: d.notBefore > now ? `queued for ${new Date(d.notBefore).toISOString()}` : '',
+            detail: [when, stuck].filter(Boolean).join('; '),
+          });
+        }
+        // Readiness: a page nobody can receive is said in the timeline, not only in the delivery log.
+        if (result.unreachable || result.deliveries.length === 0) {
+          entries.push({
+            kind: 'unreachable',
+            ...at,
+            detail:
+              result.deliveries.length === 0
+                ? 'no contact method to page'
+                : 'no working contact method: the page waits for a channel that can send it',
           });
         }
       }

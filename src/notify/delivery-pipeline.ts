@@ -4,6 +4,8 @@
 import type { ServiceContext } from '../core/context.js';
 import { chatChannel } from './channels/chat.js';
 import { mailChannel } from './channels/mail.js';
+import { pageChannel } from './channels/page.js';
+import { smsChannel } from './channels/sms.js';
 import { webhookChannel } from './channels/webhook.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
 
@@ -13,7 +15,11 @@ export function deliveryWorker(ctx: ServiceContext, options: DeliveryWorkerOptio
     ctx.deliveries.configure(options);
     return ctx.deliveries;
   }
-  const worker = new DeliveryWorker(ctx, [mailChannel(ctx), webhookChannel(ctx), chatChannel(ctx)], options);
+  const worker = new DeliveryWorker(
+    ctx,
+    [mailChannel(ctx), webhookChannel(ctx), chatChannel(ctx), smsChannel(ctx), pageChannel(ctx)],
+    options,
+  );
   ctx.deliveries = worker;
   return worker;
 }

@@ -17,6 +17,8 @@ export {
   mailMaxAttempts,
   mailRetryDelaysMs,
 } from './channels/mail.js';
+export { type PagePayload, pageChannel, pageRetryDelaysMs } from './channels/page.js';
+export { type SmsPayload, smsChannel, smsRetryDelaysMs, smsText, smsTextMaxLength } from './channels/sms.js';
 export {
   fanOutEvent,
   maxAttempts,
@@ -26,9 +28,13 @@ export {
   webhookChannel,
 } from './channels/webhook.js';
 export {
+  type CancelScope,
+  cancelPendingDeliveries,
   canManageDeliveries,
+  contactMethodOutcomes,
   type Delivery,
   type DeliveryLogQuery,
+  type LastOutcome,
   listDeliveryLog,
   type NewDelivery,
   queueDeliveries,

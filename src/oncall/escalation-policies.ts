@@ -89,6 +89,8 @@ function invalid(field: string, message: string): Invalid {
   ]);
 }
 
+const maxId = 2_147_483_647;
+
 const targetKinds: readonly EscalationTargetKind[] = ['schedule', 'user', 'group'];
 
 /** The shape and bounds of a policy (the references are checked against the database apart). */
@@ -116,8 +118,9 @@ export function checkPolicyShape(input: EscalationPolicyInput): Omit<EscalationP
     const targets = step.targets.map((t, j) => {
       if (!t || !targetKinds.includes(t.kind))
         throw invalid(`/steps/${i}/targets/${j}/kind`, 'must be schedule, user or group');
-      if (!Number.isSafeInteger(t.id) || t.id < 1)
-        throw invalid(`/steps/${i}/targets/${j}/id`, 'must be a positive whole number');
+      // Ids are 32-bit in every table: a larger one could only fail deeper, in the database.
+      if (!Number.isInteger(t.id) || t.id < 1 || t.id > maxId)
+        throw invalid(`/steps/${i}/targets/${j}/id`, `must be a whole number from 1 to ${maxId}`);
       return { kind: t.kind, id: t.id };
     });
     // The same target twice in a step pages nobody twice; keep the first.

@@ -98,6 +98,39 @@ export {
 // -- rosters --
 
 // -- contact methods and notification rules --
+export {
+  type ContactMethod,
+  type ContactMethodChanges,
+  type ContactMethodInput,
+  channelOfKind,
+  contactMethodKinds,
+  contactMethodsPerUserMax,
+  createContactMethod,
+  deleteContactMethod,
+  getContactMethod,
+  listContactMethods,
+  sendTestMessage,
+  updateContactMethod,
+  verifyContactMethod,
+} from './contact-methods.js';
+export {
+  getNotificationRules,
+  type NotificationRule,
+  type NotificationRules,
+  notificationRulesMax,
+  ruleDelayMaxMinutes,
+  setNotificationRules,
+} from './notification-rules.js';
+export { listPageDeliveries, type PageDelivery } from './paging.js';
+export {
+  type ReadinessEntry,
+  type ReadinessReason,
+  type ReadinessReport,
+  readinessDaysMax,
+  readinessReport,
+  type UpcomingOnCall,
+  upcomingOnCall,
+} from './readiness.js';
 
 // -- escalation policies --
 export {

@@ -1021,6 +1021,192 @@ const table: Row[] = [
   // -- contact methods and readiness --
 
   // -- escalation policies and incidents --
+  // Staff read policies, services and incidents, open and answer incidents; managers define policies and
+  // services. The Events API and the signed link in a page need no sign-in: the key or the token is the check.
+  ...(() => {
+    const oncall = (action: Parameters<typeof canOncall>[1]) => byRule((a) => canOncall(a, action));
+    // What the rows act on, made once per fixture (the first call) by the admin.
+    const made = new WeakMap<Fixture, { policyId: number; serviceId: number; integrationKey: string }>();
+    const policyBody = (f: Fixture) => ({
+      name: `Escalation ${unique()}`,
+      steps: [{ targets: [{ kind: 'user', id: f.ids.technician }], delayMinutes: 5 }],
+    });
+    async function paging(f: Fixture) {
+      let m = made.get(f);
+      if (!m) {
+        const policy = await as(f, 'admin', 'POST', '/api/v1/escalation-policies', policyBody(f));
+        const service = await as(f, 'admin', 'POST', '/api/v1/services', {
+          name: 'Network',
+          escalationPolicyId: policy.id,
+        });
+        m = { policyId: policy.id, serviceId: service.id, integrationKey: service.integrationKey };
+        made.set(f, m);
+      }
+      return m;
+    }
+    async function newIncident(f: Fixture): Promise<number> {
+      const { serviceId } = await paging(f);
+      return (await as(f, 'admin', 'POST', '/api/v1/incidents', { serviceId, summary: `Down ${unique()}` }))
+        .id;
+    }
+    const pageFromOwnersTicket = byRule((a) => canOncall(a, 'incident.create'));
+    for (const who of signedInWhos)
+      if (!canTicket(cast[who], 'ticket.read', ownersTicket)) pageFromOwnersTicket[who] = 404;
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/escalation-policies',
+        call: () => ({ method: 'GET', url: '/api/v1/escalation-policies' }),
+        expect: oncall('policy.read'),
+      },
+      {
+        route: 'POST /api/v1/escalation-policies',
+        call: (f) => ({ method: 'POST', url: '/api/v1/escalation-policies', body: policyBody(f) }),
+        expect: oncall('policy.manage'),
+      },
+      {
+        route: 'GET /api/v1/escalation-policies/:id',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/escalation-policies/${(await paging(f)).policyId}`,
+        }),
+        expect: oncall('policy.read'),
+      },
+      {
+        route: 'PATCH /api/v1/escalation-policies/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/escalation-policies/${(await paging(f)).policyId}`,
+          body: { description: 'Changed' },
+        }),
+        expect: oncall('policy.manage'),
+      },
+      {
+        route: 'DELETE /api/v1/escalation-policies/:id',
+        call: async (f) => {
+          const p = await as(f, 'admin', 'POST', '/api/v1/escalation-policies', policyBody(f));
+          return { method: 'DELETE', url: `/api/v1/escalation-policies/${p.id}` };
+        },
+        expect: oncall('policy.manage'),
+      },
+      {
+        route: 'GET /api/v1/services',
+        call: () => ({ method: 'GET', url: '/api/v1/services' }),
+        expect: oncall('incident.read'),
+      },
+      {
+        route: 'POST /api/v1/services',
+        call: async (f) => ({
+          method: 'POST',
+          url: '/api/v1/services',
+          body: { name: `Service ${unique()}`, escalationPolicyId: (await paging(f)).policyId },
+        }),
+        expect: oncall('policy.manage'),
+      },
+      {
+        route: 'GET /api/v1/services/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/services/${(await paging(f)).serviceId}` }),
+        expect: oncall('incident.read'),
+      },
+      {
+        route: 'PATCH /api/v1/services/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/services/${(await paging(f)).serviceId}`,
+          body: { description: 'Core network' },
+        }),
+        expect: oncall('policy.manage'),
+      },
+      {
+        route: 'DELETE /api/v1/services/:id',
+        call: async (f) => {
+          const s = await as(f, 'admin', 'POST', '/api/v1/services', {
+            name: `Gone ${unique()}`,
+            escalationPolicyId: (await paging(f)).policyId,
+          });
+          return { method: 'DELETE', url: `/api/v1/services/${s.id}` };
+        },
+        expect: oncall('policy.manage'),
+      },
+      {
+        route: 'GET /api/v1/services/:id/oncall',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/services/${(await paging(f)).serviceId}/oncall` }),
+        expect: oncall('incident.read'),
+      },
+      {
+        route: 'GET /api/v1/incidents',
+        call: () => ({ method: 'GET', url: '/api/v1/incidents' }),
+        expect: oncall('incident.read'),
+      },
+      {
+        route: 'POST /api/v1/incidents',
+        call: async (f) => ({
+          method: 'POST',
+          url: '/api/v1/incidents',
+          body: { serviceId: (await paging(f)).serviceId, summary: `Paged ${unique()}` },
+        }),
+        expect: oncall('incident.create'),
+      },
+      {
+        route: 'POST /api/v1/incidents/events',
+        case: "with the service's integration key: anyone holding it, signed in or not",
+        call: async (f) => ({
+          method: 'POST',
+          url: '/api/v1/incidents/events',
+          body: {
+            routing_key: (await paging(f)).integrationKey,
+            event_action: 'trigger',
+            payload: { summary: `Alert ${unique()}`, severity: 'warning', source: 'probe' },
+          },
+        }),
+        expect: everyone(),
+      },
+      {
+        route: 'POST /api/v1/incidents/events',
+        case: 'with a key that is no service’s: refused for everyone (400 invalid_integration_key)',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/incidents/events',
+          body: { routing_key: 'odik_not-a-key', event_action: 'resolve', dedup_key: 'x' },
+        }),
+        expect: everyone(400),
+      },
+      {
+        route: 'GET /api/v1/incidents/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/incidents/${await newIncident(f)}` }),
+        expect: oncall('incident.read'),
+      },
+      {
+        route: 'POST /api/v1/incidents/:id/acknowledge',
+        call: async (f) => ({ method: 'POST', url: `/api/v1/incidents/${await newIncident(f)}/acknowledge` }),
+        expect: oncall('incident.respond'),
+      },
+      {
+        route: 'POST /api/v1/incidents/:id/resolve',
+        call: async (f) => ({ method: 'POST', url: `/api/v1/incidents/${await newIncident(f)}/resolve` }),
+        expect: oncall('incident.respond'),
+      },
+      {
+        route: 'GET /api/v1/incidents/:id/respond',
+        case: 'a forged token: no sign-in needed, everyone reaches the link check (403 respond_link_invalid)',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/incidents/${await newIncident(f)}/respond?action=ack&token=${'9'.repeat(10)}.1.${'A'.repeat(43)}`,
+        }),
+        expect: everyone(403),
+      },
+      {
+        route: 'POST /api/v1/tickets/:id/page',
+        case: 'requester A’s ticket (hidden from requester B; A may not page)',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/tickets/${f.ticketId}/page`,
+          body: { serviceId: (await paging(f)).serviceId },
+        }),
+        expect: pageFromOwnersTicket,
+      },
+    ];
+    return rows;
+  })(),
 
   // -- imports --
   {

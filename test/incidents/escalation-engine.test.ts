@@ -49,7 +49,15 @@ class FakePager {
   pageUser = async (_ctx: ServiceContext, _trx: unknown, input: PageInput) => {
     this.pages.push({ ...input, at: this.clockOf() });
     return {
-      deliveries: [{ deliveryId: this.nextDelivery++, method: 'email', notBefore: this.clockOf() }],
+      deliveries: [
+        {
+          deliveryId: this.nextDelivery++,
+          method: 'email',
+          notBefore: this.clockOf(),
+          contactMethodId: null,
+          channelEnabled: true,
+        },
+      ],
       unreachable: false,
     };
   };

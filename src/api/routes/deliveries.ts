@@ -10,9 +10,19 @@ import { requireActor } from '../authentication.js';
 import { Cursor, IdParams, IsoTime, Limit, Nullable, problemResponses } from '../schemas.js';
 import { decodeIdCursor, idPage } from './paging.js';
 
-const ChannelSchema = Type.Union([Type.Literal('mail'), Type.Literal('webhook'), Type.Literal('chat')], {
-  description: 'the channel a delivery goes out on',
-});
+const ChannelSchema = Type.Union(
+  [
+    Type.Literal('mail'),
+    Type.Literal('webhook'),
+    Type.Literal('chat'),
+    Type.Literal('sms'),
+    Type.Literal('page'),
+  ],
+  {
+    description:
+      "the channel a delivery goes out on (sms: the SMS gateway; page: a person's own webhook or chat URL)",
+  },
+);
 const StateSchema = Type.Union(
   [
     Type.Literal('pending'),
@@ -20,10 +30,11 @@ const StateSchema = Type.Union(
     Type.Literal('failed'),
     Type.Literal('dead'),
     Type.Literal('disabled'),
+    Type.Literal('cancelled'),
   ],
   {
     description:
-      'pending: due at nextAttemptAt; failed: the receiver refused it for good; dead: every attempt failed; disabled: the channel is not configured',
+      'pending: due at nextAttemptAt; failed: the receiver refused it for good; dead: every attempt failed; disabled: the channel is not configured; cancelled: a page whose incident was answered before it went',
   },
 );
 const DeliverySchema = Type.Object({
@@ -47,6 +58,7 @@ const DeliverySchema = Type.Object({
   createdAt: IsoTime,
   updatedAt: IsoTime,
   deliveredAt: Nullable(IsoTime),
+  incidentId: Nullable(Type.Integer({ description: 'the incident a page belongs to' })),
 });
 
 function deliveryView(d: Delivery) {

@@ -40,6 +40,7 @@ const DeliveryStatus = Type.Union([
   Type.Literal('sent'),
   Type.Literal('failed'),
   Type.Literal('disabled'),
+  Type.Literal('cancelled'),
 ]);
 const DeliverySchema = Type.Object({
   id: Type.Integer(),

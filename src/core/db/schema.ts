@@ -213,14 +213,18 @@ export interface WebhooksTable {
 
 export type WebhookFormat = 'opsdesk' | 'chat';
 
-/** The delivery pipeline's channels (src/notify/channels/). */
-export type DeliveryChannelName = 'mail' | 'webhook' | 'chat';
+/**
+ * The delivery pipeline's channels (src/notify/channels/): sms goes through the configured SMS gateway; page
+ * posts a page to a person's own webhook or chat URL (a contact method, src/oncall/contact-methods.ts).
+ */
+export type DeliveryChannelName = 'mail' | 'webhook' | 'chat' | 'sms' | 'page';
 
 /**
  * Where a delivery stands: pending (due at next_attempt_at), delivered, failed (the receiver refused it for
- * good), dead (every attempt failed), disabled (the channel is not configured; retried on request).
+ * good), dead (every attempt failed), disabled (the channel is not configured; retried on request), cancelled
+ * (a page not yet sent when its incident was acknowledged or resolved: never claimed, never retried).
  */
-export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'dead' | 'disabled';
+export type DeliveryState = 'pending' | 'delivered' | 'failed' | 'dead' | 'disabled' | 'cancelled';
 
 /** The one delivery log of every channel (migration 2026-11-30-deliveries, src/notify/delivery-worker.ts). */
 export interface DeliveriesTable {
@@ -252,6 +256,10 @@ export interface DeliveriesTable {
   created_at: number;
   updated_at: number;
   delivered_at: number | null;
+  /** The incident a page belongs to (migration 2026-11-30-oncall-contacts): what cancelPages finds. */
+  incident_id: number | null;
+  /** The person's contact method it goes to (pages and test messages); null for everything else. */
+  contact_method_id: number | null;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -330,7 +338,7 @@ export interface MailTemplatesTable {
   updated_at: number;
 }
 
-export type MailDeliveryStatus = 'pending' | 'sent' | 'failed' | 'disabled';
+export type MailDeliveryStatus = 'pending' | 'sent' | 'failed' | 'disabled' | 'cancelled';
 
 /** A read-only view over `deliveries` in the shape of the old mail log. */
 export interface MailDeliveriesTable {
@@ -540,6 +548,10 @@ export interface Database {
   };
 
   // -- contact methods --
+  /** Migration 2026-11-30-oncall-contacts: how a person is reached (src/oncall/contact-methods.ts). */
+  contact_methods: ContactMethodsTable;
+  /** Ordered (contact method, delay) pairs per person: webhook at once, email after 5 minutes. */
+  notification_rules: NotificationRulesTable;
 
   // -- escalation policies and incidents --
   /** Migration 2026-11-30-paging. steps: EscalationStep[] as JSON; repeat_count: passes through the steps (1: once). */
@@ -624,3 +636,39 @@ export type TicketRow = Selectable<TicketsTable>;
 export type NewTicket = Insertable<TicketsTable>;
 export type TicketUpdate = Updateable<TicketsTable>;
 export type CommentRow = Selectable<CommentsTable>;
+
+// -- contact methods --
+
+/** email: an address; webhook: a signed JSON POST; chat: {text} to a Slack-compatible incoming webhook; sms. */
+export type ContactMethodKind = 'email' | 'webhook' | 'chat' | 'sms';
+
+export interface ContactMethodsTable {
+  id: Generated<number>;
+  user_id: number;
+  kind: ContactMethodKind;
+  /** The address, URL or E.164 phone number. */
+  target: string;
+  label: string;
+  /** The webhook kind's signing secret (as webhooks keep theirs); null for the others. */
+  secret: string | null;
+  /** Set when the person typed the code of a test message (email, sms). */
+  verified_at: number | null;
+  /** SHA-256 of the code of the last test message (email, sms) and when it stops working. */
+  verify_code_hash: string | null;
+  verify_code_expires_at: number | null;
+  /** Wrong codes typed against the current one; the code stops working after a few. */
+  verify_attempts: Generated<number>;
+  /** When the last test message was queued: tests are spaced (an SMS costs money). */
+  last_test_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NotificationRulesTable {
+  id: Generated<number>;
+  user_id: number;
+  /** 0, 1, …: the rule's place in the person's list. */
+  position: number;
+  contact_method_id: number;
+  delay_minutes: number;
+}

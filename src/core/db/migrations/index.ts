@@ -12,6 +12,7 @@ import * as historyVisibility from './2026-11-29-history-visibility.js';
 import * as mailTrust from './2026-11-29-mail-trust.js';
 import * as searchNames from './2026-11-29-search-names.js';
 import * as deliveries from './2026-11-30-deliveries.js';
+import * as oncallContacts from './2026-11-30-oncall-contacts.js';
 import * as oncallSchedules from './2026-11-30-oncall-schedules.js';
 import * as paging from './2026-11-30-paging.js';
 
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-30-oncall-schedules': oncallSchedules,
 
   // -- contact methods --
+  '2026-11-30-oncall-contacts': oncallContacts,
 
   // -- escalation policies and incidents --
   '2026-11-30-paging': paging,
