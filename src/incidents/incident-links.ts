@@ -71,7 +71,11 @@ export function verifyLink(
   return userId;
 }
 
-/** The path of a signed link (the caller prefixes the public URL when it has one). */
+/**
+ * The path of a signed link (the caller prefixes the public URL when it has one): the web app's page that says
+ * what the link does and does it on a click (POST /api/v1/incidents/{id}/respond). A GET that acknowledged would
+ * be done by every mail scanner that opens links, on the paged person's behalf.
+ */
 export function linkPath(incidentId: number, action: LinkAction, token: string): string {
-  return `/api/v1/incidents/${incidentId}/respond?action=${action}&token=${encodeURIComponent(token)}`;
+  return `/respond/incidents/${incidentId}?action=${action}&token=${encodeURIComponent(token)}`;
 }

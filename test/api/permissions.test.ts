@@ -1482,11 +1482,12 @@ const table: Row[] = [
         expect: oncall('incident.respond'),
       },
       {
-        route: 'GET /api/v1/incidents/:id/respond',
+        route: 'POST /api/v1/incidents/:id/respond',
         case: 'a forged token: no sign-in needed, everyone reaches the link check (403 respond_link_invalid)',
         call: async (f) => ({
-          method: 'GET',
-          url: `/api/v1/incidents/${await newIncident(f)}/respond?action=ack&token=${'9'.repeat(10)}.1.${'A'.repeat(43)}`,
+          method: 'POST',
+          url: `/api/v1/incidents/${await newIncident(f)}/respond`,
+          body: { action: 'ack', token: `${'9'.repeat(10)}.1.${'A'.repeat(43)}` },
         }),
         expect: everyone(403),
       },

@@ -4612,23 +4612,29 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
+    get?: never;
+    put?: never;
     /**
-     * The signed link in a page: acknowledge or resolve as the paged person, without signing in
+     * The signed link in a page (its web page posts here): acknowledge or resolve as the paged person, without signing in
      * @description The token is bound to the incident, the person and the action, and expires after a day; a forged or misdirected one is refused (403).
      */
-    get: {
+    post: {
       parameters: {
-        query: {
-          action: 'ack' | 'resolve';
-          token: string;
-        };
+        query?: never;
         header?: never;
         path: {
           id: number;
         };
         cookie?: never;
       };
-      requestBody?: never;
+      requestBody: {
+        content: {
+          'application/json': {
+            action: 'ack' | 'resolve';
+            token: string;
+          };
+        };
+      };
       responses: {
         /** @description Default Response */
         200: {
@@ -4759,8 +4765,6 @@ export type paths = {
         };
       };
     };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -6200,7 +6204,7 @@ export type paths = {
     };
     get?: never;
     put?: never;
-    /** Import schedules, escalation policies and users from Opsgenie, Grafana OnCall or PagerDuty (dry run: the plan, what cannot be carried over, and the final schedule beside the original for 4 weeks) */
+    /** Import schedules, overrides and escalation policies from Opsgenie, Grafana OnCall or PagerDuty, matching users by email: the plan, what cannot be carried over, the final schedule beside the original for 4 weeks, and (without dryRun) the created schedules and policies */
     post: {
       parameters: {
         query?: never;
@@ -6215,7 +6219,10 @@ export type paths = {
             data: {
               [key: string]: unknown;
             };
-            /** @default true */
+            /**
+             * @description false: create the schedules, overrides and policies
+             * @default true
+             */
             dryRun: boolean;
             source: 'opsgenie' | 'grafana-oncall' | 'pagerduty';
           };
@@ -6229,6 +6236,20 @@ export type paths = {
           };
           content: {
             'application/json': {
+              applied: {
+                /** @description overrides still to come, created */
+                overrides: number;
+                policies: {
+                  id: number;
+                  name: string;
+                  sourceId: string;
+                }[];
+                schedules: {
+                  id: number;
+                  name: string;
+                  sourceId: string;
+                }[];
+              } | null;
               comparisons: {
                 agreementPercent: number;
                 differingMinutes: number;
@@ -6257,12 +6278,132 @@ export type paths = {
               }[];
               policies: {
                 name: string;
-                repeat: number;
+                /** @description times the steps run through (1: once) */
+                repeatCount: number;
                 sourceId: string;
                 steps: {
                   delayMinutes: number;
                   targets: {
                     kind: string;
+                    /** @description schedule sourceId, person key, or opsdesk group id */
+                    ref: string;
+                  }[];
+                }[];
+              }[];
+              schedules: {
+                /** @description bottom first: a later layer wins */
+                layers: (
+                  | {
+                      end: string | null;
+                      /** @enum {string} */
+                      kind: 'rotation';
+                      name: string;
+                      /** @description person keys (emails) */
+                      participants: string[];
+                      restrictions: {
+                        days: number[];
+                        end: string;
+                        start: string;
+                      }[];
+                      /** @description local yyyy-MM-ddTHH:mm in the schedule zone */
+                      start: string;
+                      turn: {
+                        count: number;
+                        unit: string;
+                      };
+                    }
+                  | {
+                      /** @enum {string} */
+                      kind: 'shifts';
+                      name: string;
+                      shifts: {
+                        end: string;
+                        start: string;
+                        user: string;
+                      }[];
+                    }
+                )[];
+                name: string;
+                overrides: {
+                  /** Format: date-time */
+                  end: string;
+                  /** Format: date-time */
+                  start: string;
+                  user: string;
+                }[];
+                sourceId: string;
+                timeZone: string;
+              }[];
+              source: string;
+              /** @description person keys with no opsdesk user of that email */
+              unmatchedUsers: string[];
+              users: {
+                email: string | null;
+                key: string;
+                name: string | null;
+                opsdeskUserId: number | null;
+                sourceId: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              applied: {
+                /** @description overrides still to come, created */
+                overrides: number;
+                policies: {
+                  id: number;
+                  name: string;
+                  sourceId: string;
+                }[];
+                schedules: {
+                  id: number;
+                  name: string;
+                  sourceId: string;
+                }[];
+              } | null;
+              comparisons: {
+                agreementPercent: number;
+                differingMinutes: number;
+                /** Format: date-time */
+                from: string;
+                matchingMinutes: number;
+                name: string;
+                scheduleSourceId: string;
+                stretches: {
+                  agree: boolean;
+                  /** Format: date-time */
+                  end: string;
+                  ours: string | null;
+                  /** Format: date-time */
+                  start: string;
+                  theirs: string[];
+                }[];
+                /** Format: date-time */
+                to: string;
+              }[];
+              dryRun: boolean;
+              notCarried: {
+                what: string;
+                where: string;
+                why: string;
+              }[];
+              policies: {
+                name: string;
+                /** @description times the steps run through (1: once) */
+                repeatCount: number;
+                sourceId: string;
+                steps: {
+                  delayMinutes: number;
+                  targets: {
+                    kind: string;
+                    /** @description schedule sourceId, person key, or opsdesk group id */
                     ref: string;
                   }[];
                 }[];
@@ -6438,7 +6579,12 @@ export type paths = {
                 firstOnCallAt: string;
                 name: string;
                 reasons: {
-                  code: 'no_contact_methods' | 'not_verified' | 'channel_disabled' | 'last_delivery_failed';
+                  code:
+                    | 'account_inactive'
+                    | 'no_contact_methods'
+                    | 'not_verified'
+                    | 'channel_disabled'
+                    | 'last_delivery_failed';
                   contactMethodIds: number[];
                   message: string;
                 }[];
@@ -9759,11 +9905,23 @@ export type paths = {
                 userName: string | null;
               }[];
               quality: {
+                /** @description 0–100: how evenly the time falls between people */
                 balance: number;
-                gapsPercent: number;
-                overlapsPercent: number;
-                /** @description 0–100, as Grafana OnCall computes it */
-                score: number;
+                comments: {
+                  text: string;
+                  type: 'info' | 'warning';
+                }[];
+                /** @description percent of the range someone is on call */
+                coverage: number;
+                /** @description percent of covered time where layers overlap */
+                overlap: number;
+                overloaded: {
+                  /** @description percent above average */
+                  score: number;
+                  userId: number;
+                }[];
+                /** @description 0–100: the mean of coverage and balance (Grafana OnCall) */
+                total: number;
               };
               scheduleId: number;
               /** Format: date-time */

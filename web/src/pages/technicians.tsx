@@ -261,7 +261,7 @@ function TechnicianCard({ t }: { t: Technician }) {
           aria-label={`Load of ${t.name}`}
         />
       </div>
-      <div className="skill-chips" aria-label={`Skills of ${t.name}`}>
+      <div className="skill-chips" role="group" aria-label={`Skills of ${t.name}`}>
         {t.skills.length === 0 && <span className="muted small">No skills recorded.</span>}
         {t.skills.map((s) => (
           <span key={s.skillId} className="chip">

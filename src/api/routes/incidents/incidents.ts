@@ -266,19 +266,19 @@ export function incidentRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       },
       async (request) => incidentView(await resolveIncident(ctx, requireActor(request), request.params.id)),
     );
-    app.get(
+    app.post(
       '/api/v1/incidents/:id/respond',
       {
         config: { public: true },
         schema: {
           tags: ['incidents'],
           summary:
-            'The signed link in a page: acknowledge or resolve as the paged person, without signing in',
+            'The signed link in a page (its web page posts here): acknowledge or resolve as the paged person, without signing in',
           description:
             'The token is bound to the incident, the person and the action, and expires after a day; a forged or misdirected one is refused (403).',
           security: [],
           params: IdParams,
-          querystring: Type.Object({
+          body: Type.Object({
             action: Type.Union([Type.Literal('ack'), Type.Literal('resolve')]),
             token: Type.String({ minLength: 1, maxLength: 200 }),
           }),
@@ -286,7 +286,7 @@ export function incidentRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) =>
-        incidentView(await respondByLink(ctx, request.params.id, request.query.action, request.query.token)),
+        incidentView(await respondByLink(ctx, request.params.id, request.body.action, request.body.token)),
     );
     app.post(
       '/api/v1/tickets/:id/page',

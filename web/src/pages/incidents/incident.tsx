@@ -136,6 +136,7 @@ export default function IncidentPage() {
           </p>
           <ol>
             {i.policy.steps.map((s, n) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
               <li key={`${n}-${s.delayMinutes}`}>
                 {s.targets.map(targetName).join(', ')}; wait {s.delayMinutes} min
               </li>

@@ -74,6 +74,7 @@ export function ParticipantPicker({
       {value.length === 0 && <p className="muted small">Nobody yet.</p>}
       <ol className="pick-list">
         {value.map((id, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
           <li key={`${id}-${i}`} className="pick-row">
             <span className="grow">
               {i + 1}. {dir.userName(id)}

@@ -40,6 +40,7 @@ function StepsEditor({ steps, onChange }: { steps: Step[]; onChange: (s: Step[])
   return (
     <ol className="steps-editor">
       {steps.map((s, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
         <li key={`${i}-${s.targets.length}`} className="sub-card">
           <div className="skill-chips">
             {s.targets.map((t, j) => (
@@ -182,6 +183,7 @@ function PolicyCard({ p }: { p: EscalationPolicy }) {
       ) : (
         <ol>
           {p.steps.map((s, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
             <li key={`${i}-${s.delayMinutes}`}>
               {s.targets.map(targetName).join(', ')}; wait {s.delayMinutes} min
             </li>

@@ -94,6 +94,7 @@ function Result({ answer, request }: { answer: RosterAnswer; request: RosterRequ
         <p>Nothing was bent to make it fit. What cannot be met:</p>
         <ul>
           {(answer.violations ?? []).map((v, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
             <li key={`${v.rule}-${i}`}>
               <strong>{ruleLabels[v.rule] ?? v.rule}:</strong> {v.explanation}
             </li>

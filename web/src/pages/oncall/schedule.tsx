@@ -102,21 +102,33 @@ function Quality({ id }: { id: number }) {
   if (report.isPending) return <Loading label="Scoring the next 52 weeks…" />;
   if (report.error) return <ErrorMessage error={report.error} />;
   const r = report.data;
-  const tone = r.quality.score >= 90 ? 'ok' : r.quality.score >= 60 ? 'warn' : 'bad';
+  const q = r.quality;
+  const tone = q.total >= 90 ? 'ok' : q.total >= 60 ? 'warn' : 'bad';
   return (
     <section className="card" aria-labelledby="quality-title">
       <h2 id="quality-title" className="flush">
-        Quality <span className={`score score-${tone}`}>{Math.round(r.quality.score)}</span>
+        Quality <span className={`score score-${tone}`}>{q.total}</span>
       </h2>
-      <p className="hint">Over the next 52 weeks, as Grafana OnCall scores it: gaps, overlaps and balance.</p>
+      <p className="hint">
+        Over the next 52 weeks, as Grafana OnCall scores it: the mean of coverage and balance.
+      </p>
       <dl className="facts">
-        <dt>Gaps</dt>
-        <dd>{r.quality.gapsPercent.toFixed(1)} % of the time nobody is on call</dd>
-        <dt>Overlaps</dt>
-        <dd>{r.quality.overlapsPercent.toFixed(1)} % of layer time overlaps another layer</dd>
+        <dt>Coverage</dt>
+        <dd>{q.coverage} % of the time someone is on call</dd>
         <dt>Balance</dt>
-        <dd>{Math.round(r.quality.balance * 100)} % (hours spread evenly = 100 %)</dd>
+        <dd>{q.balance} % (hours spread evenly between people = 100 %)</dd>
+        <dt>Overlap</dt>
+        <dd>{q.overlap} % of covered time has layers overlapping</dd>
       </dl>
+      {q.comments.length > 0 && (
+        <ul className="plain-list small">
+          {q.comments.map((c) => (
+            <li key={c.text} className={c.type === 'warning' ? 'warn-text' : 'muted'}>
+              {c.text}
+            </li>
+          ))}
+        </ul>
+      )}
       {r.hoursPerPerson.length > 0 && (
         <details>
           <summary>Hours per person</summary>
@@ -330,6 +342,7 @@ function RotationEditor({ layer, onChange }: { layer: Rotation; onChange: (l: Ro
         <legend>On duty only (restrictions)</legend>
         {layer.restrictions.length === 0 && <p className="muted small">Around the clock.</p>}
         {layer.restrictions.map((r, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
           <div key={`${i}-${r.start}`} className="restriction-row">
             <div className="day-picks" role="group" aria-label={`Days of window ${i + 1}`}>
               {weekdays.map((w, d) => {
