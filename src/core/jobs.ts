@@ -12,6 +12,7 @@ interface Job {
 
 export class JobScheduler {
   private readonly jobs: Job[] = [];
+  private readonly stopHooks: (() => Promise<unknown>)[] = [];
   private started = false;
 
   constructor(private readonly log: Logger) {}
@@ -20,6 +21,14 @@ export class JobScheduler {
     const job: Job = { name, intervalMs, run, timer: null, running: null };
     this.jobs.push(job);
     if (this.started) this.arm(job);
+  }
+
+  /**
+   * Work to finish when the scheduler stops: a runner's pass started by a nudge rather than by a job (an incident
+   * opened, a ticket arrived) must not be cut off by the shutdown that closes the database.
+   */
+  onStop(hook: () => Promise<unknown>): void {
+    this.stopHooks.push(hook);
   }
 
   /** The registered jobs' names, in registration order. */
@@ -49,7 +58,7 @@ export class JobScheduler {
       if (job.timer) clearTimeout(job.timer);
       job.timer = null;
     }
-    await Promise.all(this.jobs.map((j) => j.running));
+    await Promise.all([...this.jobs.map((j) => j.running), ...this.stopHooks.map((hook) => hook())]);
   }
 }
 

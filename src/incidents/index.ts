@@ -76,6 +76,7 @@ export function registerIncidents(
   ports: EscalationPorts = oncallPorts,
 ): EscalationRunner {
   const runner = new EscalationRunner(ctx, ports);
+  jobs.onStop(() => runner.close());
   runner.cleanups.push(
     ctx.events.subscribe('incident-escalations', ['incident.triggered'], () => runner.nudge(), {
       writes: false,

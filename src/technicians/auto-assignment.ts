@@ -296,21 +296,31 @@ export async function runQueueOptimisation(ctx: ServiceContext): Promise<number[
 /** The runner: one pass at a time in this process, started by a nudge once the relay's pass has committed. */
 class AssignmentRunner {
   private nudged = false;
+  private closed = false;
   private running: Promise<unknown> | null = null;
+  private pending: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly ctx: ServiceContext) {}
 
   nudge(): void {
-    if (this.nudged) return;
+    if (this.nudged || this.closed) return;
     this.nudged = true;
     setImmediate(() => {
       this.nudged = false;
+      if (this.closed) return;
       // The queue row was written in the relay's pass: wait for it to commit, or it is not visible yet.
-      void this.ctx.events
+      this.pending = this.ctx.events
         .idle()
         .then(() => this.run())
         .catch((err) => this.ctx.log.error({ err }, 'automatic assignment pass failed'));
     });
+  }
+
+  /** No more nudged passes; waits for the one in progress (the service's shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pending;
+    await this.running?.catch(() => undefined);
   }
 
   async run(): Promise<void> {
@@ -344,6 +354,7 @@ export function subscribeAssignment(ctx: ServiceContext, onQueued: () => void): 
 /** What the serve command calls once: the arrival subscriber, the runner and its periodic job. */
 export function registerTechnicians(ctx: ServiceContext, jobs: JobScheduler): void {
   const runner = new AssignmentRunner(ctx);
+  jobs.onStop(() => runner.close());
   subscribeAssignment(ctx, () => runner.nudge());
   jobs.every('technicians.assignment', assignmentIntervalMs, async () => {
     await runner.run();
