@@ -1,7 +1,7 @@
 // The one place that turns errors into RFC 9457 problem+json responses: domain errors by kind, Fastify's
 // own errors (validation, malformed JSON, body too large, wrong content type) by code, anything else 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnavailable } from '../core/db/index.js';
+import { isDatabaseUnavailable, isUniqueViolation } from '../core/db/index.js';
 import { DomainError, type ErrorCode, type FieldError, httpStatusOfKind } from '../core/errors.js';
 
 /** How long a client should wait before retrying while the database is unavailable. */
@@ -129,6 +129,16 @@ export function registerProblemHandlers(app: FastifyInstance): void {
             ? 'unsupported_media_type'
             : 'validation_failed';
       return sendProblem(request, reply, e.statusCode, code, e.message);
+    }
+    if (isUniqueViolation(err)) {
+      request.log.warn({ err }, 'unique index refused a simultaneous write');
+      return sendProblem(
+        request,
+        reply,
+        409,
+        'write_conflict',
+        'A simultaneous change took the same name or key first; read again and retry.',
+      );
     }
     if (isDatabaseUnavailable(err)) {
       request.log.error({ err }, 'database unavailable');

@@ -194,7 +194,11 @@ export const errorCatalogue = {
     meaning: 'A schedule range must end after it starts and span at most 366 days.',
   },
   email_taken: { kind: 'conflict', meaning: 'Another account already uses this email address.' },
-  name_taken: { kind: 'conflict', meaning: 'Another group or category already has this name.' },
+  name_taken: { kind: 'conflict', meaning: 'Another group, category or schedule already has this name.' },
+  write_conflict: {
+    kind: 'conflict',
+    meaning: 'A simultaneous change took the same name or key first; read again and retry.',
+  },
   transition_not_allowed: {
     kind: 'conflict',
     meaning: 'The ticket cannot move from its state to the requested one.',

@@ -56,6 +56,20 @@ describe.each(dialects)('on-call schedules over HTTP on %s', (dialect) => {
   });
   afterAll(async () => t?.close());
 
+  it('two managers naming a schedule alike at the same moment: one is created, the other gets a 409', async () => {
+    const body = { name: 'Raced name', timeZone: 'Europe/Berlin', layers: [weekly()] };
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => manager.call('POST', '/api/v1/schedules', body)),
+    );
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    for (const a of answers.filter((x) => x.status !== 201)) {
+      expect(a.status).toBe(409);
+      expect(['name_taken', 'write_conflict']).toContain(a.body.code);
+    }
+    const list = await manager.call('GET', '/api/v1/schedules');
+    expect(list.body.items.filter((x: { name: string }) => x.name === 'Raced name')).toHaveLength(1);
+  });
+
   it('a manager creates, reads, changes and deletes a schedule', async () => {
     const s = await newSchedule({ description: 'Servers and network, 24/7' });
     expect(s.version).toBe(1);

@@ -91,8 +91,10 @@ describe('technicians and on-call in Chromium', () => {
     expect(await page.locator('.score').textContent()).toMatch(/^\d+$/);
     const form = page.getByRole('form', { name: 'Add an override' });
     await form.getByLabel('Who covers').selectOption({ label: 'Kenji Sato' });
-    await form.getByLabel('From').fill('2027-01-04T10:00');
-    await form.getByLabel('Until').fill('2027-01-04T14:00');
+    // Within the 30 days the page lists (the browser's zone is the machine's).
+    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    await form.getByLabel('From').fill(`${day}T10:00`);
+    await form.getByLabel('Until').fill(`${day}T14:00`);
     await form.getByLabel('Reason').fill('Swap for a training day');
     await form.getByRole('button', { name: 'Add override' }).click();
     await page.getByText('Swap for a training day').waitFor();

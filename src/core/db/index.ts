@@ -252,6 +252,20 @@ const unavailableMessages = [
 ];
 
 /** Is this error the database being unavailable (a 503 to retry later), not a fault of the query? */
+/**
+ * A write refused by a unique index (PostgreSQL 23505, SQLite's UNIQUE / PRIMARY KEY constraint): two requests
+ * raced past a "is the name free?" check, and the index kept the data right. The edge answers 409, not 500.
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | null, depth = 0; e && depth < 5; depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+      return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (
     let e = err as { code?: unknown; message?: unknown; cause?: unknown } | null, depth = 0;

@@ -89,7 +89,8 @@ export function ShiftTimeline({
       if (s.userId !== null && !people.has(s.userId)) people.set(s.userId, nameOf(s.userId));
   return (
     <figure className="shift-timeline" aria-label={label}>
-      <div className="shift-scroll">
+      {/* Focusable, so a keyboard can scroll it sideways at phone width. */}
+      <div className="shift-scroll" role="region" aria-label={`${label}: calendar`} tabIndex={0}>
         <table>
           <thead>
             <tr>

@@ -141,11 +141,13 @@ export default function IncidentsPage() {
                   <td>
                     <IncidentState state={i.state} />
                   </td>
-                  <td>{serviceName(i.serviceId)}</td>
-                  <td>
+                  <td className="nowrap">{serviceName(i.serviceId)}</td>
+                  <td className="nowrap">
                     <Time iso={i.createdAt} />
                   </td>
-                  <td>{i.acknowledgedBy === null ? '—' : dir.userName(i.acknowledgedBy)}</td>
+                  <td className="nowrap">
+                    {i.acknowledgedBy === null ? '—' : dir.userName(i.acknowledgedBy)}
+                  </td>
                 </tr>
               ))}
             </tbody>

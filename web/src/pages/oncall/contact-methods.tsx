@@ -209,8 +209,8 @@ function Rules({
       <ol className="pick-list">
         {list.map((r, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
-          <li key={`${r.contactMethodId}-${i}`} className="pick-row">
-            <span className="grow">{name(r.contactMethodId)}</span>
+          <li key={`${r.contactMethodId}-${i}`} className="rule-row">
+            <span className="rule-name">{name(r.contactMethodId)}</span>
             <label className="inline">
               <span>after</span>
               <input

@@ -51,7 +51,7 @@ function OnCallNow() {
                   </>
                 )}
               </td>
-              <td>{a.end ? <WhenLocal iso={a.end} /> : '—'}</td>
+              <td className="nowrap">{a.end ? <WhenLocal iso={a.end} /> : '—'}</td>
             </tr>
           ))}
         </tbody>
