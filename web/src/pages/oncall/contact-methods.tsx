@@ -206,7 +206,7 @@ function Rules({
           ? 'No rules yet: every verified method is used at once.'
           : 'Each method is used this many minutes into a page, unless someone acknowledges first.'}
       </p>
-      <ol className="pick-list">
+      <ol className="plain-list">
         {list.map((r, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
           <li key={`${r.contactMethodId}-${i}`} className="rule-row">
