@@ -4,11 +4,14 @@
 // acknowledges the incident. Every new page is laid out at desktop and phone width in both themes without
 // clipped or overlapping text, horizontal scrolling or serious axe violations (screenshots in
 // test-output/e2e-oncall).
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPassword, loadDemoOrganisation } from '../../src/demo/index.js';
 import { runEscalations } from '../../src/incidents/index.js';
+import { opsgenieExport } from '../oncall/imports/fixtures.js';
 import {
   desktop,
   ensureWebBuilt,
@@ -128,6 +131,25 @@ describe('technicians and on-call in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('the manager previews an Opsgenie export: people matched, what is not carried, nothing written', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-import-')), 'opsgenie.json');
+    fs.writeFileSync(file, JSON.stringify(opsgenieExport({ withTimeline: true })));
+    const before = await server.ctx.db.selectFrom('oncall_schedules').select('id').execute();
+    const { context, page } = await signInPage(browser, server.base, manager, demoPassword);
+    await page.goto('/oncall/import');
+    await page.getByLabel('Export (JSON)').setInputFiles(file);
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('heading', { name: 'Not carried over' }).waitFor();
+    // The fixture's people have no accounts here: the preview says so and Import stays off.
+    await page.getByText(/No opsdesk account for:/).waitFor();
+    expect(await page.getByRole('button', { name: 'Import' }).isDisabled()).toBe(true);
+    await screenshot(page, 'import-preview', shots);
+    expect(await server.ctx.db.selectFrom('oncall_schedules').select('id').execute()).toHaveLength(
+      before.length,
+    );
+    await context.close();
+  }, 60_000);
+
   it('a technician pages the on-call from a ticket and acknowledges it', async () => {
     const { context, page } = await signInPage(browser, server.base, tech, demoPassword);
     await page.goto(`/tickets/${ticketId}`);
@@ -157,6 +179,18 @@ describe('technicians and on-call in Chromium', () => {
       who: manager,
       path: () => `/oncall/schedules/${scheduleId}`,
       ready: (p) => p.locator('.shift-timeline .shift-bar').first().waitFor(),
+    },
+    {
+      name: 'import',
+      who: manager,
+      path: () => '/oncall/import',
+      ready: (p) => p.getByRole('heading', { name: 'Import from another on-call tool' }).waitFor(),
+    },
+    {
+      name: 'oncall-manager',
+      who: manager,
+      path: () => '/oncall',
+      ready: (p) => p.getByRole('heading', { name: 'Readiness: who could not be reached' }).waitFor(),
     },
     {
       name: 'rosters',

@@ -27,6 +27,7 @@ const IncidentPage = lazy(() => import('./pages/incidents/incident'));
 const Technicians = lazy(() => import('./pages/technicians'));
 const Assignment = lazy(() => import('./pages/assignment'));
 const Policies = lazy(() => import('./pages/oncall/policies'));
+const ImportOnCall = lazy(() => import('./pages/oncall/import'));
 const Respond = lazy(() => import('./pages/incidents/respond'));
 
 type Theme = 'system' | 'light' | 'dark';
@@ -283,6 +284,7 @@ export function App() {
             <Route path="/reports/sla" element={<SlaReport />} />
             <Route path="/oncall/rosters" element={<Rosters />} />
             <Route path="/oncall/policies" element={<Policies />} />
+            <Route path="/oncall/import" element={<ImportOnCall />} />
             <Route path="/assignment" element={<Assignment />} />
             <Route path="/admin/*" element={<Admin />} />
           </Route>

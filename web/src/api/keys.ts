@@ -46,6 +46,7 @@ export const keys = {
   overrides: (id: number, from: string, to: string) =>
     ['oncall', 'schedules', id, 'overrides', from, to] as const,
   shiftRequests: (state: string) => ['oncall', 'requests', state] as const,
+  readiness: (days: number) => ['oncall', 'readiness', days] as const,
   staffing: ['staffing'] as const,
   technicians: ['staffing', 'technicians'] as const,
   timeOff: (userId: number) => ['staffing', 'time-off', userId] as const,

@@ -169,3 +169,24 @@ export function useGenerateRoster() {
     mutationFn: (body: RosterRequest) => unwrap(client.POST('/api/v1/rosters/generate', { body })),
   });
 }
+
+export type ImportRequest = RequestOf<'/api/v1/oncall/imports', 'post'>;
+export type ImportPreview = ResponseOf<'/api/v1/oncall/imports', 'post'>;
+export type Readiness = ResponseOf<'/api/v1/oncall/readiness', 'get'>;
+
+export function useImport() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ImportRequest) => unwrap(client.POST('/api/v1/oncall/imports', { body })),
+    onSuccess: (r) => {
+      if (!r.dryRun) void qc.invalidateQueries({ queryKey: keys.oncall });
+    },
+  });
+}
+
+export function useReadiness(days = 7) {
+  return useQuery({
+    queryKey: keys.readiness(days),
+    queryFn: () => unwrap(client.GET('/api/v1/oncall/readiness', { params: { query: { days } } })),
+  });
+}

@@ -8,6 +8,7 @@ import {
   useDecideShiftRequest,
   useMyFeedToken,
   useOnCallNow,
+  useReadiness,
   useSchedules,
   useShiftRequests,
 } from '../../api/oncall';
@@ -245,6 +246,30 @@ function Requests() {
   );
 }
 
+function Readiness() {
+  const readiness = useReadiness(7);
+  if (readiness.isPending) return <Loading />;
+  if (readiness.error) return <ErrorMessage error={readiness.error} />;
+  const r = readiness.data;
+  if (r.items.length === 0)
+    return <p className="muted">All {r.onCallPeople} people on call in the next 7 days can be reached.</p>;
+  return (
+    <ul className="plain-list">
+      {r.items.map((p) => (
+        <li key={p.userId} className="request-row">
+          <div className="grow">
+            <strong>{p.name}</strong>{' '}
+            <span className="muted small">
+              on call from <WhenLocal iso={p.firstOnCallAt} />
+            </span>
+            <div className="small warn-text">{p.reasons.map((x) => x.message).join(' · ')}</div>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export default function OnCallOverview() {
   useTitle('On call');
   const user = useUser();
@@ -257,6 +282,7 @@ export default function OnCallOverview() {
         <h1>On call</h1>
         <div className="actions">
           {manager && <Link to="/oncall/rosters">Generate a roster</Link>}
+          {manager && <Link to="/oncall/import">Import</Link>}
           <Link to="/incidents">Incidents</Link>
         </div>
       </div>
@@ -264,6 +290,12 @@ export default function OnCallOverview() {
         <h2 id="now-title">Now</h2>
         <OnCallNow />
       </section>
+      {manager && (
+        <section aria-labelledby="readiness-title">
+          <h2 id="readiness-title">Readiness: who could not be reached</h2>
+          <Readiness />
+        </section>
+      )}
       <section aria-labelledby="requests-title">
         <h2 id="requests-title">Swap and cover requests</h2>
         <Requests />
