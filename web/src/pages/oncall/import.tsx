@@ -188,9 +188,7 @@ export default function ImportPage() {
           <button
             type="button"
             className="primary"
-            disabled={
-              !data || !preview || !preview.dryRun || preview.unmatchedUsers.length > 0 || run.isPending
-            }
+            disabled={!data || !preview?.dryRun || preview.unmatchedUsers.length > 0 || run.isPending}
             onClick={() => data && run.mutate({ source, data, dryRun: false })}
           >
             Import
