@@ -20,6 +20,14 @@ const requesterFields = new Set(['created', 'status', 'title', 'satisfaction']);
 /** An automatic escalation's text from the engine ("first_response level 1: 30 min before the due time;
  * priority raised") in words: "First response reached level 1, 30 min before its due time; priority raised".
  * Null when the text is not the engine's. */
+/** Who made a change no person made: the SLA engine, its escalations, or automatic assignment (group, assignee). */
+function systemActor(field: string): string {
+  if (field === 'sla') return 'SLA';
+  if (field === 'escalation' || field === 'priority') return 'SLA escalation';
+  if (field === 'assignment_reason') return 'Automatic assignment';
+  return 'opsdesk';
+}
+
 export function automaticEscalation(reason: string): string | null {
   const m =
     /^(first_response|next_response|resolution|ola) level (\d+): (at|\d+ min before|\d+ min after) the due time(; priority raised)?$/.exec(
@@ -123,6 +131,8 @@ export function Timeline({ ticketId }: { ticketId: number }) {
       }
       case 'sla':
         return `: ${slaEvent(h.to ?? '', dir.groupName)}`;
+      case 'assignment_reason':
+        return `: ${h.to ?? ''}`;
       case 'priority':
         if (h.actorId === null && Number(h.to) > Number(h.from))
           return `raised priority from ${v(h.from)} to ${v(h.to)}`;
@@ -170,8 +180,8 @@ export function Timeline({ ticketId }: { ticketId: number }) {
             className={`tl-change ${h.field === 'escalation' || h.field === 'sla' ? 'tl-escalation' : ''}`}
           >
             <span>
-              {/* Only the SLA engine changes a ticket without a person: say so, not "Nobody". */}
-              {h.actorId === null ? (h.field === 'sla' ? 'SLA' : 'SLA escalation') : dir.userName(h.actorId)}
+              {/* A change without a person is the service's own: say which part of it, not "Nobody". */}
+              {h.actorId === null ? systemActor(h.field) : dir.userName(h.actorId)}
               {describe(h).startsWith(':') ? '' : ' '}
               {describe(h)}
             </span>
