@@ -24,29 +24,51 @@ export function personHue(userId: number): number {
   return hues[userId % hues.length];
 }
 
+/** One formatter per zone that reads a local wall time off an instant (formatters are costly to build). */
+const wallFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The local wall time at `ms` in the zone, as if it were UTC (epoch ms of Y-M-D h:m "Z"). */
+function wallAt(ms: number, timeZone: string): number {
+  let f = wallFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    wallFormatters.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
+  return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute);
+}
+
+/**
+ * The instant of a local wall time (as epoch ms of its UTC reading) in the zone, as the server resolves it: of the
+ * offsets in force half a day either side, the earliest instant that reads as that wall time (a repeated autumn
+ * hour takes its first occurrence); a time in the spring gap moves forward by the gap.
+ */
+export function instantOfWall(wall: number, timeZone: string): number {
+  const offsetAt = (ms: number) => wallAt(ms, timeZone) - Math.floor(ms / 60_000) * 60_000;
+  const before = wall - offsetAt(wall - 43_200_000);
+  const after = wall - offsetAt(wall + 43_200_000);
+  const fits = [before, after].filter((t) => wallAt(t, timeZone) === wall);
+  return fits.length > 0 ? Math.min(...fits) : before;
+}
+
+/** A local `YYYY-MM-DDTHH:MM` in the zone as an ISO instant. */
+export function wallToIso(wall: string, timeZone: string): string {
+  return new Date(instantOfWall(Date.parse(`${wall}:00Z`), timeZone)).toISOString();
+}
+
 /** Midnights of each local day in [from, to) in the zone, as epoch ms (the day's real length follows). */
 export function localMidnights(from: number, to: number, timeZone: string): number[] {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  const offsetAt = (ms: number) => {
-    const p = Object.fromEntries(parts.formatToParts(ms).map((x) => [x.type, x.value]));
-    const asUtc = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute);
-    return asUtc - Math.floor(ms / 60_000) * 60_000;
-  };
   const midnightOf = (ms: number) => {
-    const p = Object.fromEntries(parts.formatToParts(ms).map((x) => [x.type, x.value]));
-    const wall = Date.UTC(+p.year, +p.month - 1, +p.day);
-    // The instant whose local wall time is 00:00 that day: try the offset of the guess twice (DST edges).
-    let guess = wall - offsetAt(wall);
-    guess = wall - offsetAt(guess);
-    return guess;
+    const wall = wallAt(ms, timeZone);
+    return instantOfWall(wall - (wall % 86_400_000), timeZone);
   };
   const out: number[] = [];
   let day = midnightOf(from);

@@ -5,39 +5,31 @@ import { useState } from 'react';
 import { uiLocale } from '../../locale';
 import { useDirectory } from '../../ui/directory';
 
-const whenFmt = new Intl.DateTimeFormat(uiLocale, {
+const whenOptions: Intl.DateTimeFormatOptions = {
   weekday: 'short',
   day: 'numeric',
   month: 'short',
   hour: '2-digit',
   minute: '2-digit',
-});
+};
+const whenFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "Mon, Nov 30, 07:00" in the zone (the browser's when none is given), one formatter per zone. */
+function whenFormat(timeZone = ''): Intl.DateTimeFormat {
+  let f = whenFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat(uiLocale, timeZone ? { ...whenOptions, timeZone } : whenOptions);
+    whenFormats.set(timeZone, f);
+  }
+  return f;
+}
 
 export function WhenLocal({ iso, timeZone }: { iso: string; timeZone?: string }) {
-  const fmt = timeZone
-    ? new Intl.DateTimeFormat(uiLocale, {
-        timeZone,
-        weekday: 'short',
-        day: 'numeric',
-        month: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-      })
-    : whenFmt;
-  return <time dateTime={iso}>{fmt.format(new Date(iso))}</time>;
+  return <time dateTime={iso}>{whenFormat(timeZone).format(new Date(iso))}</time>;
 }
 
 export function formatRange(from: string, to: string, timeZone?: string): string {
-  const fmt = timeZone
-    ? new Intl.DateTimeFormat(uiLocale, {
-        timeZone,
-        weekday: 'short',
-        day: 'numeric',
-        month: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-      })
-    : whenFmt;
+  const fmt = whenFormat(timeZone);
   return `${fmt.format(new Date(from))} – ${fmt.format(new Date(to))}`;
 }
 

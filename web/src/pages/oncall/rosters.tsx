@@ -14,7 +14,7 @@ import {
 import { useDirectory } from '../../ui/directory';
 import { Field, fieldError } from '../../ui/field';
 import { ErrorMessage } from '../../ui/messages';
-import { ShiftTimeline } from '../../ui/shift-timeline';
+import { ShiftTimeline, wallToIso } from '../../ui/shift-timeline';
 import { useTitle } from '../../ui/title';
 import { ParticipantPicker, timeZones } from './parts';
 
@@ -55,28 +55,6 @@ const ruleLabels: Record<string, string> = {
 
 function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** A local `YYYY-MM-DDTHH:MM` in `zone` as an ISO instant (the first matching offset, as the server does). */
-function wallToIso(wall: string, zone: string): string {
-  const guess = Date.parse(`${wall}:00Z`);
-  const offsetAt = (ms: number) => {
-    const p = Object.fromEntries(
-      new Intl.DateTimeFormat('en-CA', {
-        timeZone: zone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      })
-        .formatToParts(ms)
-        .map((x) => [x.type, x.value]),
-    );
-    return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) - ms;
-  };
-  return new Date(guess - offsetAt(guess - offsetAt(guess))).toISOString();
 }
 
 function Result({ answer, request }: { answer: RosterAnswer; request: RosterRequest }) {
