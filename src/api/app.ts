@@ -268,6 +268,18 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- rosters --
   await app.register((await import('./routes/oncall/rosters.js')).rosterRoutes(ctx));
 
+  // -- monitoring: metric store and PromQL queries --
+
+  // -- monitoring: scrapes and remote-write --
+
+  // -- monitoring: targets, checks, maintenance, heartbeats --
+
+  // -- monitoring: alert rules and the Alertmanager receiver --
+
+  // -- monitoring: alerts, routing, silences --
+
+  // -- monitoring: status pages --
+
   // -- contact methods and readiness --
   await app.register(contactMethodRoutes(ctx));
   await app.register(readinessRoutes(ctx));

@@ -42,6 +42,8 @@ export function registerDomains(
 
   // -- incidents: the escalation engine --
   registerIncidents(ctx, jobs); // escalation timers every 5 s, and at once when an incident opens
+
+  // -- monitoring --
 }
 
 /** How long a shutdown may take before the process exits anyway. */

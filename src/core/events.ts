@@ -38,6 +38,9 @@ export const eventTypes = [
   'incident.triggered',
   'incident.acknowledged',
   'incident.resolved',
+  'check.state_changed',
+  'alert.firing',
+  'alert.resolved',
 ] as const satisfies readonly EventType[];
 // An event type a domain declares but the list lacks makes this `true` fail to be assignable to `never`.
 const everyTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.js';
 import { canTicket, type TicketAction } from '../../src/helpdesk/index.js';
 import { canMail } from '../../src/mail/index.js';
+import { canMonitor } from '../../src/monitoring/index.js';
 import { canManageDeliveries } from '../../src/notify/index.js';
 import { canOncall } from '../../src/oncall/index.js';
 import { canSeeDashboard } from '../../src/reports/dashboard.js';
@@ -1516,6 +1517,18 @@ const table: Row[] = [
     }),
     expect: byRule((a) => canOncall(a, 'import.run')),
   },
+
+  // -- monitoring: metric store and PromQL queries --
+
+  // -- monitoring: scrapes and remote-write --
+
+  // -- monitoring: targets, checks, maintenance, heartbeats --
+
+  // -- monitoring: alert rules and the Alertmanager receiver --
+
+  // -- monitoring: alerts, routing, silences --
+
+  // -- monitoring: status pages --
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files

@@ -628,6 +628,80 @@ export interface Database {
     delivery_id: number | null;
     detail: string;
   };
+
+  // -- monitoring: targets and checks (migration 2026-12-01-monitoring-targets, src/monitoring/) --
+  monitoring_targets: {
+    id: Generated<number>;
+    name: string;
+    kind: 'host' | 'service';
+    address: string | null;
+    description: string;
+    /** JSON array of "key" or "key:value". */
+    tags: string;
+    group_id: number | null;
+    escalation_policy_id: number | null;
+    service_id: number | null;
+    state: 'pending' | 'up' | 'down' | 'paused';
+    state_since: number;
+    created_at: number;
+    updated_at: number;
+  };
+  monitoring_target_dependencies: { target_id: number; parent_id: number };
+  monitoring_maintenance_windows: {
+    id: Generated<number>;
+    name: string;
+    description: string;
+    /** JSON array of target ids; empty: every target. */
+    target_ids: string;
+    starts_at: number;
+    ends_at: number | null;
+    rrule: string | null;
+    time_zone: string;
+    duration_minutes: number | null;
+    created_by: number | null;
+    created_at: number;
+    updated_at: number;
+  };
+  monitoring_checks: {
+    id: Generated<number>;
+    target_id: number;
+    name: string;
+    kind: string;
+    /** CheckSpec as JSON (src/monitoring/check-model.ts). */
+    spec: string;
+    interval_seconds: number;
+    timeout_seconds: number;
+    retries: number;
+    enabled: number;
+    state: 'pending' | 'up' | 'down' | 'paused';
+    state_since: number;
+    consecutive_failures: number;
+    last_run_at: number | null;
+    last_ok: number | null;
+    last_latency_ms: number | null;
+    last_message: string;
+    /** JSON [[epoch ms, latency ms, ok 0|1], …], newest last: the board's sparkline. */
+    recent_results: Generated<string>;
+    next_run_at: number;
+    lease_until: number | null;
+    heartbeat_token_hash: string | null;
+    last_beat_at: number | null;
+    created_at: number;
+    updated_at: number;
+  };
+  monitoring_check_states: {
+    id: Generated<number>;
+    check_id: number;
+    state: 'pending' | 'up' | 'down' | 'paused';
+    at: number;
+    message: string;
+  };
+
+  // -- monitoring: metric store --
+
+  // -- monitoring: alerts --
+
+  // -- monitoring: status pages --
 }
 
 // -- technicians (migration 2026-11-30-technicians, src/technicians/) --

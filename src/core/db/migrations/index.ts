@@ -16,6 +16,7 @@ import * as oncallContacts from './2026-11-30-oncall-contacts.js';
 import * as oncallSchedules from './2026-11-30-oncall-schedules.js';
 import * as paging from './2026-11-30-paging.js';
 import * as technicians from './2026-11-30-technicians.js';
+import * as monitoringTargets from './2026-12-01-monitoring-targets.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -41,4 +42,13 @@ export const migrations: Record<string, Migration> = {
 
   // -- escalation policies and incidents --
   '2026-11-30-paging': paging,
+
+  // -- monitoring: targets and checks --
+  '2026-12-01-monitoring-targets': monitoringTargets,
+
+  // -- monitoring: metric store --
+
+  // -- monitoring: alerts --
+
+  // -- monitoring: status pages --
 };
