@@ -155,6 +155,22 @@ function mergeSamples(
   ts: number[],
   vals: number[],
 ): { timestamps: Float64Array; values: Float64Array } {
+  // The usual case: the new samples ascend and follow the chunk's (appends keep a series' order).
+  let ascending = true;
+  for (let i = 1; i < ts.length && ascending; i++)
+    if ((ts[i] as number) <= (ts[i - 1] as number)) ascending = false;
+  const oldN = old?.timestamps.length ?? 0;
+  if (ascending && (oldN === 0 || (old?.timestamps[oldN - 1] as number) < (ts[0] as number))) {
+    const timestamps = new Float64Array(oldN + ts.length);
+    const values = new Float64Array(oldN + ts.length);
+    if (old) {
+      timestamps.set(old.timestamps);
+      values.set(old.values);
+    }
+    timestamps.set(ts, oldN);
+    values.set(vals, oldN);
+    return { timestamps, values };
+  }
   const all: [number, number, number][] = [];
   let seq = 0;
   if (old)

@@ -495,8 +495,9 @@ function assemble(
 ): { timestamps: Float64Array; values: Float64Array } {
   let size = 0;
   for (const b of blobs ?? []) size += chunkCount(b);
-  let ts = new Float64Array(size);
-  let vals = new Float64Array(size);
+  const more = extra?.ts.length ?? 0;
+  let ts = new Float64Array(size + more);
+  let vals = new Float64Array(size + more);
   let n = 0;
   for (const b of blobs ?? []) n += decodeChunkInto(b, ts, vals, n);
   // Chunks are disjoint windows in order, each sorted: trim to the range.
@@ -504,9 +505,18 @@ function assemble(
   while (from < n && (ts[from] as number) < startMs) from++;
   let to = n;
   while (to > from && (ts[to - 1] as number) > endMs) to--;
+  if (!extra || more === 0) return { timestamps: ts.subarray(from, to), values: vals.subarray(from, to) };
+  // The usual case: the write-ahead samples ascend after the chunks' (one writer per series).
+  let ascending = to === from || (extra.ts[0] as number) > (ts[to - 1] as number);
+  for (let k = 1; k < more && ascending; k++)
+    if ((extra.ts[k] as number) <= (extra.ts[k - 1] as number)) ascending = false;
+  if (ascending) {
+    ts.set(extra.ts, to);
+    vals.set(extra.vals, to);
+    return { timestamps: ts.subarray(from, to + more), values: vals.subarray(from, to + more) };
+  }
   ts = ts.subarray(from, to);
   vals = vals.subarray(from, to);
-  if (!extra || extra.ts.length === 0) return { timestamps: ts, values: vals };
   // Merge the write-ahead samples in: sort them (appends from several instances may interleave), then merge.
   const order = extra.ts.map((_, i) => i);
   order.sort((a, b) => (extra.ts[a] as number) - (extra.ts[b] as number) || a - b);

@@ -81,9 +81,50 @@ export function decodeBatch(blob: Uint8Array): DecodedBatch {
 }
 
 // ---- chunks ---------------------------------------------------------------------------------------------
-// [u32 count][u32 flags][f64 first timestamp] then, regular (flags & 1): [f64 step]; else [i32 delta from first]
-// × count, padded to 8 bytes; then [f64 value] × count. A scrape's timestamps are mostly evenly spaced: 8 bytes a
-// sample instead of 12.
+// [u32 count][u32 flags][f64 first timestamp]; timestamps regular (flags & 1): [f64 step], else [i32 delta from
+// first] × count padded to 8 bytes; then the values by mode (flags >> 1 & 3):
+//   0 raw:      [f64] × count
+//   1 constant: [f64] once
+//   2 decimal:  every value is an integer over 10^k (k = flags >> 4 & 15, 0–3): [f64 first × 10^k] then the
+//               zigzag varint deltas of the scaled values. Counters and most gauges (bytes, seconds to 1/100) take
+//               1–3 bytes a sample; the encoder checks that decoding gives back every value bit for bit (else raw).
+// A scrape's timestamps are mostly evenly spaced and its values mostly counters: 1–3 bytes a sample, not 16.
+
+const modeRaw = 0;
+const modeConstant = 1;
+const modeDecimal = 2;
+const scales = [1, 10, 100, 1000];
+/** Scaled values stay below this, so deltas and their zigzag stay exact doubles. */
+const scaledLimit = 2 ** 50;
+
+/** The decimal mode's varint bytes, or null when the values do not decode back exactly at scale 10^k. */
+function encodeDecimal(values: ArrayLike<number>, count: number, k: number): Uint8Array | null {
+  const scale = scales[k] as number;
+  const out = new Uint8Array(8 + count * 8);
+  let at = 8;
+  let acc = 0;
+  for (let i = 0; i < count; i++) {
+    const v = values[i] as number;
+    const scaled = Math.round(v * scale);
+    if (!(Math.abs(scaled) < scaledLimit)) return null;
+    if (i === 0) {
+      acc = scaled;
+      if (!Object.is(acc / scale, v)) return null;
+      new Float64Array(out.buffer, 0, 1)[0] = scaled;
+      continue;
+    }
+    const d = scaled - acc;
+    acc += d;
+    if (!Object.is(acc / scale, v)) return null;
+    let zz = d >= 0 ? d * 2 : -d * 2 - 1;
+    while (zz >= 128) {
+      out[at++] = (zz % 128) | 128;
+      zz = Math.floor(zz / 128);
+    }
+    out[at++] = zz;
+  }
+  return out.subarray(0, at);
+}
 
 export function encodeChunk(
   timestamps: ArrayLike<number>,
@@ -95,18 +136,36 @@ export function encodeChunk(
   let regular = true;
   for (let i = 2; i < count && regular; i++) if (timestamps[i] !== first + i * step) regular = false;
   const tsBytes = regular ? 8 : Math.ceil((count * 4) / 8) * 8;
-  const out = new ArrayBuffer(16 + tsBytes + count * 8);
+  let constant = count > 0;
+  for (let i = 1; i < count && constant; i++) if (!Object.is(values[i], values[0])) constant = false;
+  let mode = constant ? modeConstant : modeRaw;
+  let decimal: Uint8Array | null = null;
+  let scale = 0;
+  if (!constant)
+    for (let k = 0; k < scales.length && !decimal; k++) {
+      decimal = encodeDecimal(values, count, k);
+      if (decimal) {
+        mode = modeDecimal;
+        scale = k;
+      }
+    }
+  const valueBytes = mode === modeConstant ? 8 : decimal ? decimal.length : count * 8;
+  const out = new ArrayBuffer(16 + tsBytes + Math.ceil(valueBytes / 8) * 8);
   const head = new Uint32Array(out, 0, 2);
   head[0] = count;
-  head[1] = regular ? 1 : 0;
+  head[1] = (regular ? 1 : 0) | (mode << 1) | (scale << 4);
   new Float64Array(out, 8, 1)[0] = first;
   if (regular) new Float64Array(out, 16, 1)[0] = step;
   else {
     const deltas = new Int32Array(out, 16, count);
     for (let i = 0; i < count; i++) deltas[i] = (timestamps[i] as number) - first;
   }
-  const vals = new Float64Array(out, 16 + tsBytes, count);
-  for (let i = 0; i < count; i++) vals[i] = values[i] as number;
+  if (mode === modeConstant) new Float64Array(out, 16 + tsBytes, 1)[0] = values[0] as number;
+  else if (decimal) new Uint8Array(out, 16 + tsBytes, decimal.length).set(decimal);
+  else {
+    const vals = new Float64Array(out, 16 + tsBytes, count);
+    for (let i = 0; i < count; i++) vals[i] = values[i] as number;
+  }
   return new Uint8Array(out);
 }
 
@@ -120,16 +179,19 @@ export function chunkCount(blob: Uint8Array): number {
   );
 }
 
+/** The f64 at `offset` of a blob that may not be aligned (little-endian, as the typed arrays that wrote it). */
+function float64At(blob: Uint8Array, offset: number): number {
+  return new DataView(blob.buffer, blob.byteOffset, blob.byteLength).getFloat64(offset, true);
+}
+
 /** Decode a chunk into ts/vals at `at`; returns the number of samples written. */
 export function decodeChunkInto(blob: Uint8Array, ts: Float64Array, vals: Float64Array, at: number): number {
-  const headBytes = new Uint8Array(24);
-  headBytes.set(blob.subarray(0, Math.min(24, blob.length)));
-  const count = new Uint32Array(headBytes.buffer, 0, 2)[0] as number;
-  const regular = ((new Uint32Array(headBytes.buffer, 0, 2)[1] as number) & 1) === 1;
-  const first = new Float64Array(headBytes.buffer, 8, 1)[0] as number;
+  const count = chunkCount(blob);
+  const flags = chunkCount(blob.subarray(4));
+  const first = float64At(blob, 8);
   let tsBytes: number;
-  if (regular) {
-    const step = new Float64Array(headBytes.buffer, 16, 1)[0] as number;
+  if (flags & 1) {
+    const step = float64At(blob, 16);
     for (let i = 0; i < count; i++) ts[at + i] = first + i * step;
     tsBytes = 8;
   } else {
@@ -139,7 +201,29 @@ export function decodeChunkInto(blob: Uint8Array, ts: Float64Array, vals: Float6
     for (let i = 0; i < count; i++) ts[at + i] = first + (deltas[i] as number);
     tsBytes = Math.ceil((count * 4) / 8) * 8;
   }
-  copyFloat64(blob, 16 + tsBytes, count, vals, at);
+  const base = 16 + tsBytes;
+  const mode = (flags >> 1) & 3;
+  if (mode === modeConstant) vals.fill(float64At(blob, base), at, at + count);
+  else if (mode === modeDecimal) {
+    const scale = scales[(flags >> 4) & 15] as number;
+    let acc = float64At(blob, base);
+    vals[at] = acc / scale;
+    let p = base + 8;
+    for (let i = 1; i < count; i++) {
+      let b = blob[p++] as number;
+      let zz = b & 127;
+      if (b >= 128) {
+        let mult = 128;
+        do {
+          b = blob[p++] as number;
+          zz += (b & 127) * mult;
+          mult *= 128;
+        } while (b >= 128);
+      }
+      acc += zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2;
+      vals[at + i] = acc / scale;
+    }
+  } else copyFloat64(blob, base, count, vals, at);
   return count;
 }
 
