@@ -106,7 +106,10 @@ async function ensureLoaded(ctx: ServiceContext): Promise<StoreState> {
   const state = stateOf(ctx);
   state.loaded ??= (async () => {
     const rows = await ctx.db.selectFrom('metric_series').select(['id', 'labels', 'source']).execute();
-    for (const r of rows) state.index.add(labelsKey(JSON.parse(r.labels)), entryOf(r, false, 0));
+    for (const r of rows) {
+      const entry = entryOf(r, false, 0);
+      state.index.add(labelsKey(entry.labels), entry);
+    }
     await noteWalHeads(ctx, state, 0);
     state.refreshedAt = ctx.clock.now();
   })().catch((err) => {
@@ -147,8 +150,10 @@ async function refreshIndex(ctx: ServiceContext, state: StoreState): Promise<voi
         .where('id', '>', state.index.maxId - refreshOverlap)
         .execute();
       for (const r of rows)
-        if (!state.index.byId.has(Number(r.id)))
-          state.index.add(labelsKey(JSON.parse(r.labels)), entryOf(r, false, 0));
+        if (!state.index.byId.has(Number(r.id))) {
+          const entry = entryOf(r, false, 0);
+          state.index.add(labelsKey(entry.labels), entry);
+        }
       state.refreshedAt = ctx.clock.now();
     } finally {
       state.refreshing = null;
