@@ -104,6 +104,23 @@ function rate(samples: number, ms: number): string {
   return `${Math.round((samples / ms) * 1000).toLocaleString('en')}`;
 }
 
+/**
+ * Wall and CPU milliseconds of `work`. The machine may be shared: the CPU time (this process, every thread) is what
+ * "on one core" means when other processes take turns on it; both are printed.
+ */
+async function timed<T>(work: () => Promise<T> | T): Promise<{ value: T; wallMs: number; cpuMs: number }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await work();
+  const wallMs = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { value, wallMs, cpuMs: (c.user + c.system) / 1000 };
+}
+
+function both(samples: number, t: { wallMs: number; cpuMs: number }): string {
+  return `${rate(samples, t.cpuMs)} (wall ${rate(samples, t.wallMs)})`;
+}
+
 async function benchAppend(): Promise<void> {
   console.log('\n## Metric store, SQLite: append rate (samples/s, one core)');
   console.log(
@@ -128,46 +145,45 @@ async function benchAppend(): Promise<void> {
         key: 'bench',
         maxSeries: 1e6,
       });
-      const t0 = performance.now();
-      let accepted = 0;
-      for (const batch of all)
-        accepted += (await store.append(batch, { key: 'bench', maxSeries: 1e6 })).accepted;
-      const storeMs = performance.now() - t0;
-      if (accepted !== total) throw new Error(`accepted ${accepted} of ${total}`);
-      const t1 = performance.now();
-      encodeOnly(all);
-      const encodeMs = performance.now() - t1;
+      const appended = await timed(async () => {
+        let accepted = 0;
+        for (const batch of all)
+          accepted += (await store.append(batch, { key: 'bench', maxSeries: 1e6 })).accepted;
+        return accepted;
+      });
+      if (appended.value !== total) throw new Error(`accepted ${appended.value} of ${total}`);
+      const encoded = await timed(() => encodeOnly(all));
       // Row per sample, over a tenth of the samples (it is slow), in 500-row INSERTs of one transaction per batch.
       await sql`CREATE TABLE bench_samples (series_id integer, ts integer, value real, PRIMARY KEY (series_id, ts))`.execute(
         opened.ctx.db,
       );
       const rowBatches = all.slice(0, Math.max(1, Math.floor(batchCount / 10)));
       const ids = new Map(labels.map((l, i) => [labelsKey(l), i + 1]));
-      const t2 = performance.now();
-      let rowSamples = 0;
-      for (const batch of rowBatches) {
-        const rows: { series_id: number; ts: number; value: number }[] = [];
-        for (const s of batch)
-          for (let j = 0; j < s.timestamps.length; j++)
-            rows.push({
-              series_id: ids.get(labelsKey(s.labels)) as number,
-              ts: s.timestamps[j] as number,
-              value: s.values[j] as number,
-            });
-        await opened.ctx.db.transaction().execute(async (trx) => {
-          for (let i = 0; i < rows.length; i += 500)
-            await (trx as any)
-              .insertInto('bench_samples')
-              .values(rows.slice(i, i + 500))
-              .execute();
-        });
-        rowSamples += rows.length;
-      }
-      const rowMs = performance.now() - t2;
-      const storeRate = total / storeMs;
-      const rowRate = rowSamples / rowMs;
+      const rowWise = await timed(async () => {
+        let rowSamples = 0;
+        for (const batch of rowBatches) {
+          const rows: { series_id: number; ts: number; value: number }[] = [];
+          for (const s of batch)
+            for (let j = 0; j < s.timestamps.length; j++)
+              rows.push({
+                series_id: ids.get(labelsKey(s.labels)) as number,
+                ts: s.timestamps[j] as number,
+                value: s.values[j] as number,
+              });
+          await opened.ctx.db.transaction().execute(async (trx) => {
+            for (let i = 0; i < rows.length; i += 500)
+              await (trx as any)
+                .insertInto('bench_samples')
+                .values(rows.slice(i, i + 500))
+                .execute();
+          });
+          rowSamples += rows.length;
+        }
+        return rowSamples;
+      });
+      const ratio = total / appended.cpuMs / (rowWise.value / rowWise.cpuMs);
       console.log(
-        `| ${label} | ${total.toLocaleString('en')} | ${rate(total, storeMs)} | ${rate(total, encodeMs)} | ${rate(rowSamples, rowMs)} | ${(storeRate / rowRate).toFixed(1)}× |`,
+        `| ${label} | ${total.toLocaleString('en')} | ${both(total, appended)} | ${both(total, encoded)} | ${both(rowWise.value, rowWise)} | ${ratio.toFixed(1)}× |`,
       );
     } finally {
       await opened.close();
@@ -196,26 +212,24 @@ async function benchRead(): Promise<void> {
     const compacted = await compactMetrics(opened.ctx);
     const compactMs = performance.now() - t1;
     const matchers = [{ name: 'job', op: '=', value: 'node' }] as const;
-    const times: number[] = [];
+    const times: { wallMs: number; cpuMs: number }[] = [];
     let samples = 0;
     for (let i = 0; i < 7; i++) {
-      const t = performance.now();
-      const got = await store.select(matchers, end - day, end);
-      times.push(performance.now() - t);
-      samples = got.reduce((n, s) => n + s.timestamps.length, 0);
+      const r = await timed(() => store.select(matchers, end - day, end));
+      times.push(r);
+      samples = r.value.reduce((n, s) => n + s.timestamps.length, 0);
     }
-    times.sort((a, b) => a - b);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    const readWall = median(times.map((t) => t.wallMs));
+    const readCpu = median(times.map((t) => t.cpuMs));
     // The same read with the last hour still in the write-ahead table (as between compactions).
     const [lastHour] = batches(labels, 1000, 4, 1, end + step);
     clock.set(end + 5 * step);
     await store.append(lastHour as IngestSeries[], { key: 'bench', maxSeries: 1e6 });
-    const walTimes: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      await store.select(matchers, end - day, end + 5 * step);
-      walTimes.push(performance.now() - t);
-    }
-    walTimes.sort((a, b) => a - b);
+    const walTimes: { wallMs: number; cpuMs: number }[] = [];
+    for (let i = 0; i < 5; i++)
+      walTimes.push(await timed(() => store.select(matchers, end - day, end + 5 * step)));
+    const base = await timed(() => baselineCopy(samples));
     const size =
       fs.statSync(path.join(dir, 'opsdesk.db')).size +
       (fs.statSync(path.join(dir, 'opsdesk.db-wal'), { throwIfNoEntry: false })?.size ?? 0);
@@ -223,12 +237,12 @@ async function benchRead(): Promise<void> {
     console.log('| what | figure |');
     console.log('| --- | ---: |');
     console.log(`| samples read | ${samples.toLocaleString('en')} |`);
+    console.log(`| read, median of 7: CPU / wall | ${readCpu.toFixed(0)} ms / ${readWall.toFixed(0)} ms |`);
     console.log(
-      `| read, median of 7 (p50 / max) | ${times[3]?.toFixed(0)} ms / ${times[6]?.toFixed(0)} ms |`,
+      `| read with 4,000 samples not yet compacted, median of 5: CPU / wall | ${median(walTimes.map((t) => t.cpuMs)).toFixed(0)} ms / ${median(walTimes.map((t) => t.wallMs)).toFixed(0)} ms |`,
     );
-    console.log(`| read with 4,000 samples not yet compacted, median of 5 | ${walTimes[2]?.toFixed(0)} ms |`);
     console.log(
-      `| baseline: 5.76 M samples into Float64Arrays in memory (no DB) | ${baselineCopy(samples).toFixed(0)} ms |`,
+      `| baseline: as many samples written into Float64Arrays in memory (no DB): CPU / wall | ${base.cpuMs.toFixed(0)} ms / ${base.wallMs.toFixed(0)} ms |`,
     );
     console.log(`| loading them (24 appends of 240,000 samples) | ${loadMs.toFixed(0)} ms |`);
     console.log(
@@ -244,8 +258,7 @@ async function benchRead(): Promise<void> {
 }
 
 /** The floor under any read: filling typed arrays with that many samples. */
-function baselineCopy(samples: number): number {
-  const t = performance.now();
+function baselineCopy(samples: number): void {
   const per = Math.ceil(samples / 1000);
   let sum = 0;
   for (let s = 0; s < 1000; s++) {
@@ -258,7 +271,6 @@ function baselineCopy(samples: number): number {
     sum += (ts[per - 1] as number) + (vs[0] as number);
   }
   if (sum < 0) console.log(sum);
-  return performance.now() - t;
 }
 
 /** In a child: RSS with an empty store, then after 100 scrapes of 1,000 new series each (all active). */
