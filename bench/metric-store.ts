@@ -230,9 +230,12 @@ async function benchRead(): Promise<void> {
     for (let i = 0; i < 5; i++)
       walTimes.push(await timed(() => store.select(matchers, end - day, end + 5 * step)));
     const base = await timed(() => baselineCopy(samples));
-    const size =
-      fs.statSync(path.join(dir, 'opsdesk.db')).size +
-      (fs.statSync(path.join(dir, 'opsdesk.db-wal'), { throwIfNoEntry: false })?.size ?? 0);
+    const stored = await sql<{
+      bytes: number;
+      n: number;
+    }>`SELECT sum(length(data)) AS bytes, sum(samples) AS n FROM metric_chunks`.execute(opened.ctx.db);
+    const chunkBytes = Number(stored.rows[0]?.bytes ?? 0);
+    const chunkSamples = Number(stored.rows[0]?.n ?? 1);
     console.log('\n## Metric store, SQLite: read of 1,000 series × 24 h of 15 s samples');
     console.log('| what | figure |');
     console.log('| --- | ---: |');
@@ -249,7 +252,7 @@ async function benchRead(): Promise<void> {
       `| compacting them into ${compacted.chunks.toLocaleString('en')} chunks | ${compactMs.toFixed(0)} ms |`,
     );
     console.log(
-      `| database file | ${(size / 1048576).toFixed(0)} MB (${(size / samples).toFixed(1)} bytes/sample) |`,
+      `| chunk blobs | ${(chunkBytes / 1048576).toFixed(1)} MB (${(chunkBytes / chunkSamples).toFixed(2)} bytes/sample; 16 raw) |`,
     );
   } finally {
     await opened.close();

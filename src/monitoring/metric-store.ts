@@ -224,11 +224,14 @@ async function createSeries(
     };
   });
   for (const part of chunks(rows, 200)) {
-    await ctx.db
+    // Both dialects return only the rows this statement inserted: the others existed already.
+    const inserted = await ctx.db
       .insertInto('metric_series')
       .values(part)
       .onConflict((oc) => oc.column('key_hash').doNothing())
+      .returning('id')
       .execute();
+    const mine = new Set(inserted.map((r) => Number(r.id)));
     const made = await ctx.db
       .selectFrom('metric_series')
       .select(['id', 'labels', 'source'])
@@ -239,9 +242,8 @@ async function createSeries(
       )
       .execute();
     for (const r of made) {
-      const entry = entryOf(r, true, now);
-      // A series another instance made earlier may hold samples already: check its head on first use.
-      if (r.source !== source.key) entry.headKnown = false;
+      // A series another append or instance made first may hold samples already: check its head on first use.
+      const entry = entryOf(r, mine.has(Number(r.id)), now);
       state.index.add(labelsKey(entry.labels), entry);
     }
   }
