@@ -196,6 +196,17 @@ async function loadHeads(ctx: ServiceContext, entries: SeriesEntry[]): Promise<v
   }
 }
 
+/** The label set without its empty-valued labels (the same object when it has none). */
+function withoutEmptyValues(labels: Labels): Labels {
+  let out: Labels | null = null;
+  for (const [n, v] of Object.entries(labels))
+    if (v === '') {
+      if (!out) out = { ...labels };
+      delete out[n];
+    }
+  return out ?? labels;
+}
+
 function count(result: IngestResult, reason: RejectReason, n: number): void {
   if (n > 0) result.rejected[reason] = (result.rejected[reason] ?? 0) + n;
 }
@@ -277,11 +288,19 @@ async function append(
       count(result, problem, s.timestamps.length);
       continue;
     }
-    keys[i] = key;
-    if (!missingKeys.has(key)) {
-      missingKeys.add(key);
+    // An empty value means the label is absent (Prometheus's data model): {a=""} is the series without a.
+    const labels = withoutEmptyValues(s.labels);
+    const canonicalKey = labels === s.labels ? key : labelsKey(labels);
+    const known = index.byKey.get(canonicalKey);
+    if (known) {
+      entries[i] = known;
+      continue;
+    }
+    keys[i] = canonicalKey;
+    if (!missingKeys.has(canonicalKey)) {
+      missingKeys.add(canonicalKey);
       if (!missing) missing = [];
-      missing.push({ key, labels: s.labels });
+      missing.push({ key: canonicalKey, labels });
     }
   }
   if (missing) {

@@ -224,6 +224,15 @@ describe.each(dialects)('metric store on %s', (dialect) => {
       );
     const up = eq('__name__', 'm_up');
     expect(await names([up, eq('env', 'prod')])).toEqual(['prod/fra']);
+    // An empty value is the label's absence: the same series as without it.
+    const again = await store.append([series({ __name__: 'm_up', env: 'dev', dc: '' }, [[now, 2]])], source);
+    expect(again.accepted).toBe(1);
+    expect((await store.select([up, eq('env', 'dev')], now - minute, now)).map(pairs)).toEqual([
+      [
+        [now - second, 1],
+        [now, 2],
+      ],
+    ]);
     expect(await names([up, { name: 'env', op: '!=', value: 'prod' }])).toEqual([
       'production/ams',
       'dev/-',
