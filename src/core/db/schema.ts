@@ -697,7 +697,8 @@ export interface Database {
     message: string;
   };
 
-  // -- monitoring: metric store (migration 2026-12-01-metric-store, src/monitoring/metric-store.ts) --
+  // -- monitoring: metric store --
+  // (migration 2026-12-01-metric-store, src/monitoring/metric-store.ts)
   metric_series: {
     id: Generated<number>;
     /** SHA-256 (hex) of the canonical label set. */
