@@ -3,7 +3,7 @@
 //   BENCH_SECONDS=20             duration of each creation load
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
-//   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment (default: all)
+//   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -70,3 +70,8 @@ if (parts.includes('roster') || process.env.BENCH_PARTS === undefined)
 // BENCH_PARTS=assignment).
 if (parts.includes('assignment') || process.env.BENCH_PARTS === undefined)
   await (await import('./assignment.js')).benchAssignment();
+
+// The metric store on SQLite: append rate (scrape and remote-write batches) beside encode-only and row-per-sample,
+// a 1,000 series × 24 h read, RSS at 100,000 series (bench/metric-store.ts; BENCH_PARTS=metric-store).
+if (parts.includes('metric-store') || process.env.BENCH_PARTS === undefined)
+  await (await import('./metric-store.js')).benchMetricStore();

@@ -66,6 +66,10 @@ export interface Config {
   smsGatewayUrl: string | null;
   /** Sent as `Authorization: Bearer …` to the SMS gateway when set. */
   smsGatewayToken: string | null;
+  /** How long the metric store keeps raw samples, 1-minute rollups and 1-hour rollups (ascending). */
+  metricsRetentionRawMs: number;
+  metricsRetention1mMs: number;
+  metricsRetention1hMs: number;
 }
 
 export class ConfigError extends Error {
@@ -186,7 +190,59 @@ export function loadConfig(env: Env = process.env): Config {
     ...mailTrust,
     smsGatewayUrl,
     smsGatewayToken: env.OPSDESK_SMS_GATEWAY_TOKEN?.trim() || null,
+    ...loadMetricsRetention(env),
   };
+}
+
+const dayMs = 86_400_000;
+
+/**
+ * A retention: an ISO 8601 duration of weeks, days, hours, minutes and seconds (P15D, P2W, PT36H, P1DT12H) or a
+ * whole number of days. Years and months are refused: their length depends on the calendar.
+ */
+function retention(env: Env, name: string, fallbackDays: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallbackDays * dayMs;
+  const expected =
+    'an ISO 8601 duration (P15D, P2W, PT36H) or a whole number of days, from 1 hour to 100 years';
+  let ms: number;
+  if (/^\d+$/.test(raw)) ms = Number(raw) * dayMs;
+  else {
+    const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/i.exec(raw);
+    if (!m || raw.toUpperCase() === 'P' || /T$/i.test(raw)) throw new ConfigError(name, expected, raw);
+    const [w, d, h, min, sec] = m.slice(1).map((v) => Number(v ?? 0)) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    ms = (w * 7 + d) * dayMs + h * 3_600_000 + min * 60_000 + sec * 1000;
+  }
+  if (!(ms >= 3_600_000 && ms <= 100 * 365 * dayMs)) throw new ConfigError(name, expected, raw);
+  return ms;
+}
+
+/** The metric store's retention per resolution: a rollup outlives the resolution it is computed from. */
+function loadMetricsRetention(
+  env: Env,
+): Pick<Config, 'metricsRetentionRawMs' | 'metricsRetention1mMs' | 'metricsRetention1hMs'> {
+  const raw = retention(env, 'OPSDESK_METRICS_RETENTION_RAW', 15);
+  const oneMinute = retention(env, 'OPSDESK_METRICS_RETENTION_1M', 90);
+  const oneHour = retention(env, 'OPSDESK_METRICS_RETENTION_1H', 730);
+  if (oneMinute < raw)
+    throw new ConfigError(
+      'OPSDESK_METRICS_RETENTION_1M',
+      'at least OPSDESK_METRICS_RETENTION_RAW',
+      env.OPSDESK_METRICS_RETENTION_1M ?? '',
+    );
+  if (oneHour < oneMinute)
+    throw new ConfigError(
+      'OPSDESK_METRICS_RETENTION_1H',
+      'at least OPSDESK_METRICS_RETENTION_1M',
+      env.OPSDESK_METRICS_RETENTION_1H ?? '',
+    );
+  return { metricsRetentionRawMs: raw, metricsRetention1mMs: oneMinute, metricsRetention1hMs: oneHour };
 }
 
 function list(raw: string | undefined): string[] {

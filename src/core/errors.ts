@@ -106,6 +106,11 @@ export const errorCatalogue = {
   },
   malformed_json: { kind: 'invalid', meaning: 'The request body is not valid JSON.' },
   invalid_cursor: { kind: 'invalid', meaning: 'The pagination cursor was not issued by this service.' },
+  invalid_label_matcher: {
+    kind: 'invalid',
+    meaning:
+      'A label matcher is not valid (its regular expression, its operator), or no matcher of a selector excludes the empty string.',
+  },
   invalid_priority_matrix: { kind: 'invalid', meaning: 'A priority matrix must be 5×5 with priorities 1–5.' },
   invalid_email: { kind: 'invalid', meaning: 'The email address is not valid.' },
   weak_password: { kind: 'invalid', meaning: 'The password is too short or too long.' },

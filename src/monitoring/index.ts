@@ -5,6 +5,13 @@ export type { AlertInput, AlertOrigin, ReceivedAlerts } from './alert-pipeline.j
 export { receiveAlerts } from './alert-pipeline.js';
 export type { CheckKind, CheckResult, CheckSpec, CheckState } from './check-model.js';
 export { checkKinds } from './check-model.js';
+export {
+  compactMetrics,
+  maintainMetricStore,
+  registerMetricStore,
+  rollupMetrics,
+  sweepMetricRetention,
+} from './metric-maintenance.js';
 export type {
   IngestResult,
   IngestSeries,
@@ -13,11 +20,14 @@ export type {
   Labels,
   MetricStore,
   RejectReason,
+  Resolution,
+  RollupSeries,
   SampleSource,
   SeriesSamples,
 } from './metric-model.js';
 export { labelsKey, labelsProblem, metricLimits, rejectReasons } from './metric-model.js';
-export { metricStore } from './metric-store.js';
+export type { MetricStoreStats } from './metric-store.js';
+export { metricStore, storeStats } from './metric-store.js';
 export type { AlertEvent, CheckStateChanged } from './monitoring-events.js';
 export { canMonitor, type MonitorAction, requireMonitor } from './permissions.js';
 export type { PromQueryData, QueryOptions } from './promql.js';

@@ -1,9 +1,783 @@
-// The metric store: series and samples in the service's database, rollups at 1 minute and 1 hour, retention per
-// resolution. (Stub: the metric store's part fills this in.)
+// The metric store: series and samples in the service's database (issue 11 item 4). An append writes one row — a
+// columnar blob of the batch — to the write-ahead table metric_wal and is durable when it resolves; compaction
+// (metric-maintenance.ts) moves those rows into per-series chunks of a 2-hour window, rolls closed windows up to
+// 1-minute and 1-hour buckets, and sweeps what is past its retention. Reads take chunks plus the batches not yet
+// compacted. Series are found through an in-memory index held per context (series-index.ts).
+//
+// Ordering follows Prometheus's head: a sample older than its series' newest is out of order, one at the newest's
+// timestamp with another value a duplicate, the same value at the same timestamp is accepted silently (and not
+// stored twice). Instances appending to one PostgreSQL each check against what they know of a series; a series is
+// normally written by one source, and reads merge and de-duplicate by timestamp whatever the order of the rows.
+import { defineLocalCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
-import type { MetricStore } from './metric-model.js';
+import { chunks } from '../core/db/index.js';
+import {
+  type IngestResult,
+  type IngestSeries,
+  type IngestSource,
+  type LabelMatcher,
+  type Labels,
+  labelsKey,
+  labelsProblem,
+  type MetricStore,
+  metricLimits,
+  type RejectReason,
+  type Resolution,
+  type RollupSeries,
+  type SeriesSamples,
+} from './metric-model.js';
+import {
+  bucketize,
+  chunkCount,
+  decodeBatch,
+  decodeBuckets,
+  decodeChunkInto,
+  encodeBatch,
+} from './sample-codec.js';
+import { canonicalLabels, labelsHash, type SeriesEntry, SeriesIndex } from './series-index.js';
+
+/** A chunk holds one series' samples of one window of this length, aligned to it. */
+export const chunkWindowMs = 2 * 3_600_000;
+/** Rollup buckets and the window of one rollup row, per resolution. */
+export const rollupShape = {
+  '1m': { bucketMs: 60_000, windowMs: chunkWindowMs },
+  '1h': { bucketMs: 3_600_000, windowMs: 86_400_000 },
+} as const;
+/** A series that took a sample (or was made) within this long counts against its source's series limit. */
+export const activeSeriesMs = 3_600_000;
+/** New series appear to reads on other instances within this long (the index re-reads newer series rows). */
+const refreshEveryMs = 1_000;
+/** Series ids are taken from a sequence and may commit out of order: re-read this many below the highest known. */
+const refreshOverlap = 1_000;
+/** Series ids per statement of a read (bounded parameter lists). */
+const idsPerStatement = 500;
+
+export interface MetricStoreStats {
+  /** Series this instance knows. */
+  series: number;
+  /** Samples accepted by appends on this instance. */
+  samplesAppended: number;
+  /** Samples refused, by reason. */
+  rejected: Partial<Record<RejectReason, number>>;
+  /** Samples refused, by the source's kind ('scrape', 'remote_write', 'check', 'self') and reason. */
+  rejectedBySource: Record<string, Partial<Record<RejectReason, number>>>;
+}
+
+class StoreState {
+  readonly index = new SeriesIndex();
+  loaded: Promise<void> | null = null;
+  refreshedAt = Number.NEGATIVE_INFINITY;
+  refreshing: Promise<void> | null = null;
+  samplesAppended = 0;
+  readonly rejected: Partial<Record<RejectReason, number>> = {};
+  readonly rejectedBySource: Record<string, Partial<Record<RejectReason, number>>> = {};
+  /** Label sets being created by an append now: a concurrent append of the same set waits for it. */
+  readonly creating = new Map<string, Promise<void>>();
+}
+
+// Per context: the index mirrors rows any instance may add, so it refreshes from the database (refreshEveryMs);
+// nothing an instance caches can be made wrong by another, since series rows are never changed, only added.
+const storeState = defineLocalCache('metric_store', () => new StoreState());
+
+function stateOf(ctx: ServiceContext): StoreState {
+  return ctx.caches.local(storeState);
+}
+
+interface SeriesRow {
+  id: number;
+  labels: string;
+  source: string;
+}
+
+function entryOf(row: SeriesRow, headKnown: boolean, now: number): SeriesEntry {
+  return {
+    id: Number(row.id),
+    labels: JSON.parse(row.labels) as Labels,
+    source: row.source,
+    lastTs: Number.NEGATIVE_INFINITY,
+    lastValue: Number.NaN,
+    headKnown,
+    activeAt: headKnown ? now : Number.NEGATIVE_INFINITY,
+  };
+}
+
+/** Load the series index and, from the write-ahead rows, the newest sample of each series in them. */
+async function ensureLoaded(ctx: ServiceContext): Promise<StoreState> {
+  const state = stateOf(ctx);
+  state.loaded ??= (async () => {
+    const rows = await ctx.db.selectFrom('metric_series').select(['id', 'labels', 'source']).execute();
+    for (const r of rows) {
+      const entry = entryOf(r, false, 0);
+      state.index.add(labelsKey(entry.labels), entry);
+    }
+    await noteWalHeads(ctx, state, 0);
+    state.refreshedAt = ctx.clock.now();
+  })().catch((err) => {
+    state.loaded = null;
+    throw err;
+  });
+  await state.loaded;
+  return state;
+}
+
+/** Take the newest sample per series from the write-ahead rows after `afterId` into the index's heads. */
+async function noteWalHeads(ctx: ServiceContext, state: StoreState, afterId: number): Promise<void> {
+  const batches = await ctx.db.selectFrom('metric_wal').select(['data']).where('id', '>', afterId).execute();
+  for (const b of batches) {
+    const d = decodeBatch(b.data);
+    let at = 0;
+    for (let i = 0; i < d.ids.length; i++) {
+      const n = d.counts[i] as number;
+      const e = state.index.byId.get(d.ids[i] as number);
+      const t = d.timestamps[at + n - 1] as number;
+      if (e && n > 0 && t >= e.lastTs) {
+        e.lastTs = t;
+        e.lastValue = d.values[at + n - 1] as number;
+      }
+      at += n;
+    }
+  }
+}
+
+/** Series made by other instances since the last look become visible to reads (at most once a second). */
+async function refreshIndex(ctx: ServiceContext, state: StoreState): Promise<void> {
+  if (ctx.clock.now() - state.refreshedAt < refreshEveryMs) return;
+  state.refreshing ??= (async () => {
+    try {
+      const rows = await ctx.db
+        .selectFrom('metric_series')
+        .select(['id', 'labels', 'source'])
+        .where('id', '>', state.index.maxId - refreshOverlap)
+        .execute();
+      for (const r of rows)
+        if (!state.index.byId.has(Number(r.id))) {
+          const entry = entryOf(r, false, 0);
+          state.index.add(labelsKey(entry.labels), entry);
+        }
+      state.refreshedAt = ctx.clock.now();
+    } finally {
+      state.refreshing = null;
+    }
+  })();
+  await state.refreshing;
+}
+
+/** For series loaded from the database, their newest stored sample (from their latest chunk). */
+async function loadHeads(ctx: ServiceContext, entries: SeriesEntry[]): Promise<void> {
+  for (const part of chunks(entries, idsPerStatement)) {
+    const rows = await ctx.db
+      .selectFrom('metric_chunks as c')
+      .select(['c.series_id', 'c.max_ts', 'c.last_value'])
+      .where(
+        'c.series_id',
+        'in',
+        part.map((e) => e.id),
+      )
+      .where(({ eb, selectFrom }) =>
+        eb(
+          'c.window_start',
+          '=',
+          selectFrom('metric_chunks as l')
+            .select((s) => s.fn.max('l.window_start').as('w'))
+            .whereRef('l.series_id', '=', 'c.series_id'),
+        ),
+      )
+      .execute();
+    const byId = new Map(part.map((e) => [e.id, e]));
+    for (const r of rows) {
+      const e = byId.get(Number(r.series_id));
+      const t = Number(r.max_ts);
+      if (e && t > e.lastTs) {
+        e.lastTs = t;
+        e.lastValue = r.last_value === null ? Number.NaN : Number(r.last_value);
+      }
+    }
+    for (const e of part) e.headKnown = true;
+  }
+}
+
+/** The label set without its empty-valued labels (the same object when it has none). */
+function withoutEmptyValues(labels: Labels): Labels {
+  let out: Labels | null = null;
+  for (const [n, v] of Object.entries(labels))
+    if (v === '') {
+      if (!out) out = { ...labels };
+      delete out[n];
+    }
+  return out ?? labels;
+}
+
+function count(result: IngestResult, reason: RejectReason, n: number): void {
+  if (n > 0) result.rejected[reason] = (result.rejected[reason] ?? 0) + n;
+}
+
+function sourceKind(key: string): string {
+  const i = key.indexOf(':');
+  return i < 0 ? key : key.slice(0, i);
+}
+
+/** Make the series of these label sets (or find them, if another append or instance made them first). */
+async function createSeries(
+  ctx: ServiceContext,
+  state: StoreState,
+  wanted: { key: string; labels: Labels }[],
+  source: IngestSource,
+): Promise<void> {
+  const now = ctx.clock.now();
+  const rows = wanted.map((w) => {
+    const labels = canonicalLabels(w.labels);
+    return {
+      key_hash: labelsHash(labels),
+      labels,
+      name: w.labels.__name__ as string,
+      source: source.key,
+      created_at: now,
+    };
+  });
+  for (const part of chunks(rows, 200)) {
+    // Both dialects return only the rows this statement inserted: the others existed already.
+    const inserted = await ctx.db
+      .insertInto('metric_series')
+      .values(part)
+      .onConflict((oc) => oc.column('key_hash').doNothing())
+      .returning('id')
+      .execute();
+    const mine = new Set(inserted.map((r) => Number(r.id)));
+    const made = await ctx.db
+      .selectFrom('metric_series')
+      .select(['id', 'labels', 'source'])
+      .where(
+        'key_hash',
+        'in',
+        part.map((p) => p.key_hash),
+      )
+      .execute();
+    for (const r of made) {
+      // A series another append or instance made first may hold samples already: check its head on first use.
+      const entry = entryOf(r, mine.has(Number(r.id)), now);
+      state.index.add(labelsKey(entry.labels), entry);
+    }
+  }
+}
+
+async function append(
+  ctx: ServiceContext,
+  series: readonly IngestSeries[],
+  source: IngestSource,
+): Promise<IngestResult> {
+  const state = await ensureLoaded(ctx);
+  const result: IngestResult = { accepted: 0, rejected: {} };
+  const now = ctx.clock.now();
+  const index = state.index;
+
+  // 1. Find each series; validate and make the new ones, within the source's limit.
+  const entries: (SeriesEntry | undefined)[] = new Array(series.length);
+  const keys: (string | undefined)[] = new Array(series.length);
+  let missing: { key: string; labels: Labels }[] | null = null;
+  const missingKeys = new Set<string>();
+  for (let i = 0; i < series.length; i++) {
+    const s = series[i] as IngestSeries;
+    const key = labelsKey(s.labels);
+    const e = index.byKey.get(key);
+    if (e) {
+      entries[i] = e;
+      continue;
+    }
+    const problem = labelsProblem(s.labels);
+    if (problem) {
+      count(result, problem, s.timestamps.length);
+      continue;
+    }
+    // An empty value means the label is absent (Prometheus's data model): {a=""} is the series without a.
+    const labels = withoutEmptyValues(s.labels);
+    const canonicalKey = labels === s.labels ? key : labelsKey(labels);
+    const known = index.byKey.get(canonicalKey);
+    if (known) {
+      entries[i] = known;
+      continue;
+    }
+    keys[i] = canonicalKey;
+    if (!missingKeys.has(canonicalKey)) {
+      missingKeys.add(canonicalKey);
+      if (!missing) missing = [];
+      missing.push({ key: canonicalKey, labels });
+    }
+  }
+  if (missing) {
+    // Concurrent appends of the same new label sets: the second waits for the first's rows.
+    const waits = missing.map((m) => state.creating.get(m.key)).filter((p) => p !== undefined);
+    if (waits.length) await Promise.allSettled(waits);
+    missing = missing.filter((m) => !index.byKey.has(m.key));
+    const own = index.bySource.get(source.key) ?? [];
+    let active = 0;
+    for (const e of own) if (e.activeAt >= now - activeSeriesMs || e.lastTs >= now - activeSeriesMs) active++;
+    const room = Math.max(0, source.maxSeries - active);
+    const make = missing.slice(0, room);
+    if (make.length) {
+      const work = createSeries(ctx, state, make, source);
+      for (const m of make) state.creating.set(m.key, work);
+      try {
+        await work;
+      } finally {
+        for (const m of make) if (state.creating.get(m.key) === work) state.creating.delete(m.key);
+      }
+    }
+    for (let i = 0; i < series.length; i++) {
+      const key = keys[i];
+      if (key === undefined) continue;
+      const e = index.byKey.get(key);
+      if (e) entries[i] = e;
+      else count(result, 'series_limit', (series[i] as IngestSeries).timestamps.length);
+    }
+  }
+
+  // 2. Series loaded from the database: their newest stored sample, once.
+  let unknown: SeriesEntry[] | null = null;
+  for (const e of entries)
+    if (e && !e.headKnown) {
+      if (!unknown) unknown = [];
+      unknown.push(e);
+    }
+  if (unknown) await loadHeads(ctx, [...new Set(unknown)]);
+
+  // 3. Check each sample against its series' head (synchronously: concurrent appends see each other's samples).
+  const minTs = now - ctx.config.metricsRetentionRawMs;
+  const maxTs = now + metricLimits.futureMs;
+  let total = 0;
+  for (let i = 0; i < series.length; i++)
+    if (entries[i]) total += (series[i] as IngestSeries).timestamps.length;
+  const ids = new Uint32Array(series.length);
+  const counts = new Uint32Array(series.length);
+  const ts = new Float64Array(total);
+  const vals = new Float64Array(total);
+  const undo: { e: SeriesEntry; lastTs: number; lastValue: number; activeAt: number }[] = [];
+  let runs = 0;
+  let n = 0;
+  /** Samples equal to their series' newest: accepted, and not stored twice. */
+  let repeated = 0;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < series.length; i++) {
+    const e = entries[i];
+    if (!e) continue;
+    const s = series[i] as IngestSeries;
+    const len = Math.min(s.timestamps.length, s.values.length);
+    count(result, 'invalid_timestamp', Math.abs(s.timestamps.length - s.values.length));
+    const before = n;
+    let lastTs = e.lastTs;
+    let lastValue = e.lastValue;
+    for (let j = 0; j < len; j++) {
+      const t = s.timestamps[j] as number;
+      const v = s.values[j] as number;
+      if (typeof t !== 'number' || !Number.isSafeInteger(t) || typeof v !== 'number') {
+        count(result, 'invalid_timestamp', 1);
+        continue;
+      }
+      if (t > maxTs) count(result, 'too_far_in_future', 1);
+      else if (t < minTs) count(result, 'too_old', 1);
+      else if (t < lastTs) count(result, 'out_of_order', 1);
+      else if (t === lastTs) {
+        // Prometheus compares the bits: NaN equals NaN (a repeated stale marker), -0 differs from 0.
+        if (!Object.is(v, lastValue)) count(result, 'duplicate_sample', 1);
+        else repeated++;
+      } else {
+        ts[n] = t;
+        vals[n] = v;
+        n++;
+        lastTs = t;
+        lastValue = v;
+      }
+    }
+    if (n > before) {
+      undo.push({ e, lastTs: e.lastTs, lastValue: e.lastValue, activeAt: e.activeAt });
+      ids[runs] = e.id;
+      counts[runs] = n - before;
+      runs++;
+      e.lastTs = lastTs;
+      e.lastValue = lastValue;
+      e.activeAt = now;
+      if ((ts[before] as number) < lo) lo = ts[before] as number;
+      if (lastTs > hi) hi = lastTs;
+    }
+  }
+
+  // 4. One row: durable when the insert resolves (group commit returns after COMMIT).
+  if (n > 0) {
+    try {
+      await ctx.db
+        .insertInto('metric_wal')
+        .values({
+          min_ts: lo,
+          max_ts: hi,
+          samples: n,
+          created_at: now,
+          data: encodeBatch(ids, counts, runs, ts, vals, n),
+        })
+        .execute();
+    } catch (err) {
+      // Nothing was stored: give the heads back, unless a later append moved them on.
+      for (const u of undo.reverse())
+        if (u.e.activeAt === now) {
+          u.e.lastTs = u.lastTs;
+          u.e.lastValue = u.lastValue;
+          u.e.activeAt = u.activeAt;
+        }
+      throw err;
+    }
+  }
+  result.accepted = n + repeated;
+  state.samplesAppended += n + repeated;
+  const kind = sourceKind(source.key);
+  for (const [reason, k] of Object.entries(result.rejected) as [RejectReason, number][]) {
+    state.rejected[reason] = (state.rejected[reason] ?? 0) + k;
+    const bySource = state.rejectedBySource[kind] ?? {};
+    state.rejectedBySource[kind] = bySource;
+    bySource[reason] = (bySource[reason] ?? 0) + k;
+  }
+  if (Object.keys(result.rejected).length > 0)
+    ctx.log.debug({ source: source.key, rejected: result.rejected }, 'metric samples refused');
+  return result;
+}
+
+// ---- reads ------------------------------------------------------------------------------------------------
+
+async function resolveSeries(ctx: ServiceContext, matchers: readonly LabelMatcher[]): Promise<SeriesEntry[]> {
+  const state = await ensureLoaded(ctx);
+  await refreshIndex(ctx, state);
+  return state.index.resolve(matchers);
+}
+
+interface Gathered {
+  /** Chunk blobs per series (in window order). */
+  chunks: Map<number, Uint8Array[]>;
+  /** Samples from the write-ahead rows per series, in append order. */
+  wal: Map<number, { ts: number[]; vals: number[] }>;
+}
+
+/**
+ * The stored samples of these series that may fall in [startMs, endMs]. The write-ahead rows are read before the
+ * chunks: a compaction committing in between then shows a sample twice (merged away), never not at all.
+ */
+async function gather(ctx: ServiceContext, ids: number[], startMs: number, endMs: number): Promise<Gathered> {
+  const wanted = new Set(ids);
+  const wal = new Map<number, { ts: number[]; vals: number[] }>();
+  const batches = await ctx.db
+    .selectFrom('metric_wal')
+    .select(['data'])
+    .where('max_ts', '>=', startMs)
+    .where('min_ts', '<=', endMs)
+    .orderBy('id')
+    .execute();
+  for (const b of batches) {
+    const d = decodeBatch(b.data);
+    let at = 0;
+    for (let i = 0; i < d.ids.length; i++) {
+      const id = d.ids[i] as number;
+      const n = d.counts[i] as number;
+      if (wanted.has(id)) {
+        let acc = wal.get(id);
+        for (let j = at; j < at + n; j++) {
+          const t = d.timestamps[j] as number;
+          if (t < startMs || t > endMs) continue;
+          if (!acc) {
+            acc = { ts: [], vals: [] };
+            wal.set(id, acc);
+          }
+          acc.ts.push(t);
+          acc.vals.push(d.values[j] as number);
+        }
+      }
+      at += n;
+    }
+  }
+  const byId = new Map<number, Uint8Array[]>();
+  const firstWindow = Math.floor(startMs / chunkWindowMs) * chunkWindowMs;
+  for (const part of chunks(ids, idsPerStatement)) {
+    const rows = await ctx.db
+      .selectFrom('metric_chunks')
+      .select(['series_id', 'data'])
+      .where('series_id', 'in', part)
+      .where('window_start', '>=', firstWindow)
+      .where('window_start', '<=', endMs)
+      .orderBy('series_id')
+      .orderBy('window_start')
+      .execute();
+    for (const r of rows) {
+      const id = Number(r.series_id);
+      const list = byId.get(id);
+      if (list) list.push(r.data);
+      else byId.set(id, [r.data]);
+    }
+  }
+  return { chunks: byId, wal };
+}
+
+/** One series' samples in [startMs, endMs], ascending, one per timestamp (the first stored wins). */
+function assemble(
+  blobs: Uint8Array[] | undefined,
+  extra: { ts: number[]; vals: number[] } | undefined,
+  startMs: number,
+  endMs: number,
+): { timestamps: Float64Array; values: Float64Array } {
+  let size = 0;
+  for (const b of blobs ?? []) size += chunkCount(b);
+  const more = extra?.ts.length ?? 0;
+  let ts = new Float64Array(size + more);
+  let vals = new Float64Array(size + more);
+  let n = 0;
+  for (const b of blobs ?? []) n += decodeChunkInto(b, ts, vals, n);
+  // Chunks are disjoint windows in order, each sorted: trim to the range.
+  let from = 0;
+  while (from < n && (ts[from] as number) < startMs) from++;
+  let to = n;
+  while (to > from && (ts[to - 1] as number) > endMs) to--;
+  if (!extra || more === 0) return { timestamps: ts.subarray(from, to), values: vals.subarray(from, to) };
+  // The usual case: the write-ahead samples ascend after the chunks' (one writer per series).
+  let ascending = to === from || (extra.ts[0] as number) > (ts[to - 1] as number);
+  for (let k = 1; k < more && ascending; k++)
+    if ((extra.ts[k] as number) <= (extra.ts[k - 1] as number)) ascending = false;
+  if (ascending) {
+    ts.set(extra.ts, to);
+    vals.set(extra.vals, to);
+    return { timestamps: ts.subarray(from, to + more), values: vals.subarray(from, to + more) };
+  }
+  ts = ts.subarray(from, to);
+  vals = vals.subarray(from, to);
+  // Merge the write-ahead samples in: sort them (appends from several instances may interleave), then merge.
+  const order = extra.ts.map((_, i) => i);
+  order.sort((a, b) => (extra.ts[a] as number) - (extra.ts[b] as number) || a - b);
+  const outTs = new Float64Array(ts.length + order.length);
+  const outVals = new Float64Array(ts.length + order.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < ts.length || j < order.length) {
+    const fromChunk =
+      j >= order.length || (i < ts.length && (ts[i] as number) <= (extra.ts[order[j] as number] as number));
+    const t = fromChunk ? (ts[i] as number) : (extra.ts[order[j] as number] as number);
+    const v = fromChunk ? (vals[i] as number) : (extra.vals[order[j] as number] as number);
+    if (fromChunk) i++;
+    else j++;
+    if (k > 0 && outTs[k - 1] === t) continue;
+    outTs[k] = t;
+    outVals[k] = v;
+    k++;
+  }
+  return { timestamps: outTs.subarray(0, k), values: outVals.subarray(0, k) };
+}
+
+async function select(
+  ctx: ServiceContext,
+  matchers: readonly LabelMatcher[],
+  startMs: number,
+  endMs: number,
+): Promise<SeriesSamples[]> {
+  const entries = await resolveSeries(ctx, matchers);
+  if (entries.length === 0 || endMs < startMs) return [];
+  return selectEntries(ctx, entries, startMs, endMs);
+}
+
+async function selectEntries(
+  ctx: ServiceContext,
+  entries: SeriesEntry[],
+  startMs: number,
+  endMs: number,
+): Promise<SeriesSamples[]> {
+  const got = await gather(
+    ctx,
+    entries.map((e) => e.id),
+    startMs,
+    endMs,
+  );
+  const out: SeriesSamples[] = [];
+  for (const e of entries) {
+    const { timestamps, values } = assemble(got.chunks.get(e.id), got.wal.get(e.id), startMs, endMs);
+    if (timestamps.length > 0) out.push({ labels: e.labels, timestamps, values });
+  }
+  return out;
+}
+
+/** The matching series that have a sample in the range (chunk bounds and write-ahead rows; no samples decoded). */
+async function seriesWithSamples(
+  ctx: ServiceContext,
+  matchers: readonly LabelMatcher[],
+  startMs: number,
+  endMs: number,
+): Promise<SeriesEntry[]> {
+  const entries = await resolveSeries(ctx, matchers);
+  if (entries.length === 0 || endMs < startMs) return [];
+  const found = new Set<number>();
+  const wanted = new Set(entries.map((e) => e.id));
+  const batches = await ctx.db
+    .selectFrom('metric_wal')
+    .select(['data'])
+    .where('max_ts', '>=', startMs)
+    .where('min_ts', '<=', endMs)
+    .execute();
+  for (const b of batches) {
+    const d = decodeBatch(b.data);
+    let at = 0;
+    for (let i = 0; i < d.ids.length; i++) {
+      const id = d.ids[i] as number;
+      const n = d.counts[i] as number;
+      if (wanted.has(id) && !found.has(id))
+        for (let j = at; j < at + n; j++) {
+          const t = d.timestamps[j] as number;
+          if (t >= startMs && t <= endMs) {
+            found.add(id);
+            break;
+          }
+        }
+      at += n;
+    }
+  }
+  const rest = entries.map((e) => e.id).filter((id) => !found.has(id));
+  const firstWindow = Math.floor(startMs / chunkWindowMs) * chunkWindowMs;
+  for (const part of chunks(rest, idsPerStatement)) {
+    const rows = await ctx.db
+      .selectFrom('metric_chunks')
+      .select(['series_id'])
+      .distinct()
+      .where('series_id', 'in', part)
+      .where('window_start', '>=', firstWindow)
+      .where('window_start', '<=', endMs)
+      .where('min_ts', '<=', endMs)
+      .where('max_ts', '>=', startMs)
+      .execute();
+    for (const r of rows) found.add(Number(r.series_id));
+  }
+  // As Prometheus's series API: a chunk whose bounds overlap the range counts, even with a gap across it.
+  return entries.filter((e) => found.has(e.id));
+}
+
+async function selectRollup(
+  ctx: ServiceContext,
+  matchers: readonly LabelMatcher[],
+  startMs: number,
+  endMs: number,
+  resolution: Exclude<Resolution, 'raw'>,
+): Promise<RollupSeries[]> {
+  const entries = await resolveSeries(ctx, matchers);
+  if (entries.length === 0 || endMs < startMs) return [];
+  const { bucketMs, windowMs } = rollupShape[resolution];
+  const from = Math.floor(startMs / bucketMs) * bucketMs;
+  const stored = new Map<number, { covered: number; rows: ReturnType<typeof decodeBuckets>[] }>();
+  for (const part of chunks(
+    entries.map((e) => e.id),
+    idsPerStatement,
+  )) {
+    const rows = await ctx.db
+      .selectFrom('metric_rollups')
+      .select(['series_id', 'covered_to', 'data'])
+      .where('series_id', 'in', part)
+      .where('resolution', '=', resolution)
+      .where('window_start', '>', from - windowMs)
+      .where('window_start', '<=', endMs)
+      .orderBy('series_id')
+      .orderBy('window_start')
+      .execute();
+    for (const r of rows) {
+      const id = Number(r.series_id);
+      let s = stored.get(id);
+      if (!s) {
+        s = { covered: from, rows: [] };
+        stored.set(id, s);
+      }
+      s.covered = Math.max(s.covered, Number(r.covered_to));
+      s.rows.push(decodeBuckets(r.data));
+    }
+  }
+  // What is not rolled up yet (open windows, late samples) comes from the raw samples.
+  let rawFrom = Number.POSITIVE_INFINITY;
+  for (const e of entries) rawFrom = Math.min(rawFrom, stored.get(e.id)?.covered ?? from);
+  const raw = rawFrom <= endMs ? await selectEntries(ctx, entries, rawFrom, endMs) : [];
+  const rawBy = new Map(raw.map((r) => [r.labels, r]));
+  const out: RollupSeries[] = [];
+  for (const e of entries) {
+    const s = stored.get(e.id);
+    const covered = s?.covered ?? from;
+    const cols: number[][] = [[], [], [], [], []];
+    for (const b of s?.rows ?? [])
+      for (let i = 0; i < b.timestamps.length; i++) {
+        const t = b.timestamps[i] as number;
+        if (t < from || t > endMs || t >= covered) continue;
+        cols[0]?.push(t);
+        cols[1]?.push(b.min[i] as number);
+        cols[2]?.push(b.max[i] as number);
+        cols[3]?.push(b.sum[i] as number);
+        cols[4]?.push(b.count[i] as number);
+      }
+    const r = rawBy.get(e.labels);
+    if (r) {
+      let k = 0;
+      while (k < r.timestamps.length && (r.timestamps[k] as number) < covered) k++;
+      const b = bucketize(r.timestamps.subarray(k), r.values.subarray(k), bucketMs);
+      for (let i = 0; i < b.timestamps.length; i++) {
+        cols[0]?.push(b.timestamps[i] as number);
+        cols[1]?.push(b.min[i] as number);
+        cols[2]?.push(b.max[i] as number);
+        cols[3]?.push(b.sum[i] as number);
+        cols[4]?.push(b.count[i] as number);
+      }
+    }
+    if ((cols[0] as number[]).length === 0) continue;
+    const [t, mn, mx, sm, ct] = cols.map((c) => Float64Array.from(c)) as Float64Array[];
+    out.push({
+      labels: e.labels,
+      timestamps: t as Float64Array,
+      min: mn as Float64Array,
+      max: mx as Float64Array,
+      sum: sm as Float64Array,
+      count: ct as Float64Array,
+    });
+  }
+  return out;
+}
 
 /** The context's store (its in-memory series index is held per context, in ctx.caches). */
-export function metricStore(_ctx: ServiceContext): MetricStore {
-  throw new Error('metricStore: not built yet');
+export function metricStore(ctx: ServiceContext): MetricStore {
+  return {
+    append: (series, source) => append(ctx, series, source),
+    select: (matchers, startMs, endMs) => select(ctx, matchers, startMs, endMs),
+    series: async (matchers, startMs, endMs) =>
+      (await seriesWithSamples(ctx, matchers, startMs, endMs)).map((e) => e.labels),
+    labelNames: async (matchers, startMs, endMs) => {
+      const names = new Set<string>();
+      for (const e of await seriesWithSamples(ctx, matchers, startMs, endMs))
+        for (const n of Object.keys(e.labels)) names.add(n);
+      return [...names].sort();
+    },
+    labelValues: async (name, matchers, startMs, endMs) => {
+      const values = new Set<string>();
+      for (const e of await seriesWithSamples(ctx, matchers, startMs, endMs)) {
+        const v = e.labels[name];
+        if (v !== undefined) values.add(v);
+      }
+      return [...values].sort();
+    },
+    selectRollup: (matchers, startMs, endMs, resolution) =>
+      selectRollup(ctx, matchers, startMs, endMs, resolution),
+  };
+}
+
+/** Counters for the service's /metrics (this instance's appends; series this instance knows). */
+export async function storeStats(ctx: ServiceContext): Promise<MetricStoreStats> {
+  const state = await ensureLoaded(ctx);
+  return {
+    series: state.index.size,
+    samplesAppended: state.samplesAppended,
+    rejected: { ...state.rejected },
+    rejectedBySource: Object.fromEntries(
+      Object.entries(state.rejectedBySource).map(([k, v]) => [k, { ...v }]),
+    ),
+  };
+}
+
+/** The write-ahead rows waiting for compaction (a gauge for /metrics and the tests). */
+export async function pendingWalRows(ctx: ServiceContext): Promise<number> {
+  const row = await ctx.db
+    .selectFrom('metric_wal')
+    .select((s) => s.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -698,6 +698,43 @@ export interface Database {
   };
 
   // -- monitoring: metric store --
+  // (migration 2026-12-01-metric-store, src/monitoring/metric-store.ts)
+  metric_series: {
+    id: Generated<number>;
+    /** SHA-256 (hex) of the canonical label set. */
+    key_hash: string;
+    /** JSON object, names sorted. */
+    labels: string;
+    name: string;
+    source: string;
+    created_at: number;
+  };
+  /** One row per append: series ids, timestamps and values as one columnar blob (sample-codec.ts). */
+  metric_wal: {
+    id: Generated<number>;
+    min_ts: number;
+    max_ts: number;
+    samples: number;
+    created_at: number;
+    data: Uint8Array;
+  };
+  metric_chunks: {
+    series_id: number;
+    window_start: number;
+    min_ts: number;
+    max_ts: number;
+    samples: number;
+    last_value: number | null;
+    rolled_up: number;
+    data: Uint8Array;
+  };
+  metric_rollups: {
+    series_id: number;
+    resolution: '1m' | '1h';
+    window_start: number;
+    covered_to: number;
+    data: Uint8Array;
+  };
 
   // -- monitoring: alerts --
 
