@@ -21,6 +21,8 @@ interface HopResponse {
   status: number;
   location: string | undefined;
   body: Buffer;
+  /** Bytes of the (decoded) body read, at most httpBodyLimitBytes. */
+  bytesRead: number;
   truncated: boolean;
   /** Epoch seconds of the server certificate's notAfter (https only). */
   certNotAfter: number | null;
@@ -91,7 +93,7 @@ export async function runHttpCheck(spec: HttpCheckSpec, options: CheckRunOptions
     metrics.push(
       { name: 'probe_http_status_code', value: response.status },
       { name: 'probe_http_redirects', value: redirects },
-      { name: 'probe_http_content_length', value: response.body.length },
+      { name: 'probe_http_content_length', value: response.bytesRead },
     );
     if (response.certNotAfter !== null)
       metrics.push({ name: 'probe_ssl_earliest_cert_expiry', value: response.certNotAfter });
@@ -246,17 +248,25 @@ function requestHop(
             status,
             location,
             body: keep ? Buffer.concat(chunks) : Buffer.alloc(0),
+            bytesRead: size,
             truncated,
             certNotAfter,
           });
         };
         source.on('data', (chunk: Buffer) => {
           if (settled) return;
-          const room = httpBodyLimitBytes - size;
-          if (keep) chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
-          size += chunk.length;
+          // A body of exactly the limit is whole; one byte more is truncated: stop reading there.
           if (size >= httpBodyLimitBytes) {
-            finish(size > httpBodyLimitBytes);
+            finish(true);
+            stream.destroy();
+            return;
+          }
+          const room = httpBodyLimitBytes - size;
+          const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+          if (keep) chunks.push(kept);
+          size += kept.length;
+          if (chunk.length > room) {
+            finish(true);
             stream.destroy();
           }
         });
