@@ -33,3 +33,10 @@ export function describeNetworkError(err: unknown): string {
   const line = err.message.split('\n')[0] ?? 'failed';
   return code !== undefined && !line.includes(code) ? `${line} (${code})` : line;
 }
+
+/** OpenSSL's verification code (socket.authorizationError) in words: "self-signed certificate". */
+export function describeCertificateError(code: string): string {
+  const known = byCode[code];
+  if (known?.startsWith('TLS: ')) return known.slice(5);
+  return code.toLowerCase().replace(/_/g, ' ');
+}

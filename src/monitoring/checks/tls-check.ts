@@ -4,7 +4,7 @@
 // tls_cert_expiry_days and, as blackbox_exporter names it, probe_ssl_earliest_cert_expiry (epoch seconds).
 import tls, { type DetailedPeerCertificate, type PeerCertificate } from 'node:tls';
 import type { CheckMetric, CheckResult, CheckRunOptions, TlsCheckSpec } from '../check-model.js';
-import { describeNetworkError } from './network-errors.js';
+import { describeCertificateError, describeNetworkError } from './network-errors.js';
 import { startDeadline } from './probe-deadline.js';
 
 const dayMs = 86_400_000;
@@ -50,7 +50,9 @@ function handshake(spec: TlsCheckSpec, signal: AbortSignal): Promise<Handshake> 
       const authError = socket.authorizationError as unknown as Error | string | null;
       resolve({
         chain: chainOf(leaf),
-        authorizationError: authError ? String((authError as Error).message ?? authError) : null,
+        authorizationError: authError
+          ? describeCertificateError(String((authError as Error).message ?? authError))
+          : null,
         identityError: tls.checkServerIdentity(servername, leaf)?.message ?? null,
       });
     });
