@@ -71,7 +71,10 @@ export async function runCheck(spec: CheckSpec, options: CheckRunOptions): Promi
     );
   });
   try {
-    const result = await Promise.race([probe(spec, options), overrun]);
+    const probing = probe(spec, options);
+    // A probe that overran and fails later has already been reported for: its late rejection is dropped here.
+    probing.catch(() => {});
+    const result = await Promise.race([probing, overrun]);
     return { ...result, message: oneLine(result.message) };
   } catch (err) {
     return {

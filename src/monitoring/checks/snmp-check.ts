@@ -214,9 +214,9 @@ export async function runSnmpCheck(spec: SnmpCheckSpec, options: CheckRunOptions
     const sessionFailed = new Promise<never>((_, reject) => {
       // A malformed datagram is emitted as 'error' on the session: without a listener it would crash the process.
       s.on('error', (err: Error) => reject(new SnmpFailure(`SNMP failed: ${err.message}`)));
-      deadline.signal.addEventListener('abort', () => reject(new SnmpFailure(deadline.reason())), {
-        once: true,
-      });
+      const onDeadline = () => reject(new SnmpFailure(deadline.reason()));
+      if (deadline.signal.aborted) onDeadline();
+      else deadline.signal.addEventListener('abort', onDeadline, { once: true });
     });
     sessionFailed.catch(() => {});
     const parts: string[] = [];
@@ -266,7 +266,11 @@ export async function runSnmpCheck(spec: SnmpCheckSpec, options: CheckRunOptions
         parts.push(`${w.name}: ${vbs.length} values`);
       }
     };
-    await Promise.race([work(), sessionFailed]);
+    // After a deadline or a session error the race is decided; closing the session then rejects the requests
+    // still out, which nobody awaits any more: they are caught here rather than left unhandled.
+    const working = work();
+    working.catch(() => {});
+    await Promise.race([working, sessionFailed]);
     return { ok: true, latencyMs: deadline.elapsedMs(), message: parts.join('; '), metrics };
   } catch (err) {
     const message = deadline.signal.aborted

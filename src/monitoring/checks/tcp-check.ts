@@ -14,7 +14,7 @@ export async function runTcpCheck(spec: TcpCheckSpec, options: CheckRunOptions):
         socket.destroy();
         resolve();
       });
-      socket.once('error', reject);
+      socket.on('error', reject);
     });
     return { ok: true, latencyMs: deadline.elapsedMs(), message: `port ${spec.port} open`, metrics: [] };
   } catch (err) {

@@ -56,7 +56,7 @@ function handshake(spec: TlsCheckSpec, signal: AbortSignal): Promise<Handshake> 
         identityError: tls.checkServerIdentity(servername, leaf)?.message ?? null,
       });
     });
-    socket.once('error', reject);
+    socket.on('error', reject);
   });
 }
 
