@@ -78,7 +78,8 @@ async function answerTexts(resolver: dns.Resolver, type: RecordType, host: strin
     case 'NS':
       return (await resolver.resolveNs(host)).map((n) => [name(n)]);
     case 'PTR':
-      return (await resolver.resolvePtr(host)).map((n) => [name(n)]);
+      // An address is looked up in reverse (10.1.2.3 → 3.2.1.10.in-addr.arpa), as dig -x does.
+      return (await (isIP(host) ? resolver.reverse(host) : resolver.resolvePtr(host))).map((n) => [name(n)]);
     case 'MX':
       return (await resolver.resolveMx(host)).map((r) => [
         `${r.priority} ${name(r.exchange)}`,

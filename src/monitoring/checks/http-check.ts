@@ -227,68 +227,60 @@ function requestHop(
       }
       const location = res.headers.location;
       const redirect = redirectStatuses.has(status) && location !== undefined;
-      if (!readBody || redirect || method === 'HEAD') {
-        // Read (and drop) up to the limit so latency covers the transfer; never more.
-        drain(res, false);
-      } else drain(res, true);
-
-      function drain(stream: http.IncomingMessage, keep: boolean) {
-        const encoding = String(res.headers['content-encoding'] ?? 'identity').toLowerCase();
-        let source: NodeJS.ReadableStream = stream;
-        if (encoding === 'gzip' || encoding === 'x-gzip') source = stream.pipe(zlib.createGunzip());
-        else if (encoding === 'deflate') source = stream.pipe(zlib.createInflate());
-        else if (encoding === 'br') source = stream.pipe(zlib.createBrotliDecompress());
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let settled = false;
-        const finish = (truncated: boolean) => {
-          if (settled) return;
-          settled = true;
-          resolve({
-            status,
-            location,
-            body: keep ? Buffer.concat(chunks) : Buffer.alloc(0),
-            bytesRead: size,
-            truncated,
-            certNotAfter,
-          });
-        };
-        source.on('data', (chunk: Buffer) => {
-          if (settled) return;
-          // A body of exactly the limit is whole; one byte more is truncated: stop reading there.
-          if (size >= httpBodyLimitBytes) {
-            finish(true);
-            stream.destroy();
-            return;
-          }
-          const room = httpBodyLimitBytes - size;
-          const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-          if (keep) chunks.push(kept);
-          size += kept.length;
-          if (chunk.length > room) {
-            finish(true);
-            stream.destroy();
-          }
-        });
-        source.on('end', () => finish(false));
-        source.on('error', (err: Error) => {
-          if (settled) return;
-          settled = true;
-          reject(
-            source === stream
-              ? err
-              : new ProbeFailure(`HTTP ${status}, but the ${encoding} body is malformed (${err.message})`),
-          );
-        });
-        if (source !== stream) stream.on('error', (err) => source.emit('error', err));
-        stream.on('close', () => {
-          if (!settled && !stream.complete) {
-            settled = true;
-            reject(new ProbeFailure(`HTTP ${status}, but the connection closed in the body`));
-          }
-        });
-      }
+      // A body nobody looks at is still read (and dropped) up to the limit, so latency covers the transfer.
+      readCapped(res, readBody && !redirect && method !== 'HEAD').then(
+        (read) => resolve({ status, location, certNotAfter, ...read }),
+        reject,
+      );
     });
     req.end(body);
+  });
+}
+
+/** Read a response body, decoded, to at most httpBodyLimitBytes; keep the bytes only when asked. */
+function readCapped(
+  res: http.IncomingMessage,
+  keep: boolean,
+): Promise<{ body: Buffer; bytesRead: number; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const status = res.statusCode ?? 0;
+    const encoding = String(res.headers['content-encoding'] ?? 'identity').toLowerCase();
+    let source: NodeJS.ReadableStream = res;
+    if (encoding === 'gzip' || encoding === 'x-gzip') source = res.pipe(zlib.createGunzip());
+    else if (encoding === 'deflate') source = res.pipe(zlib.createInflate());
+    else if (encoding === 'br') source = res.pipe(zlib.createBrotliDecompress());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (truncated: boolean) => {
+      if (settled) return;
+      settled = true;
+      resolve({ body: keep ? Buffer.concat(chunks) : Buffer.alloc(0), bytesRead: size, truncated });
+      // Stop the download: what is past the limit is never read.
+      if (truncated) res.destroy();
+    };
+    const failWith = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      reject(err);
+    };
+    source.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      // A body of exactly the limit is whole; one byte more is truncated.
+      const room = httpBodyLimitBytes - size;
+      const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      if (keep) chunks.push(kept);
+      size += kept.length;
+      if (chunk.length > room) finish(true);
+    });
+    source.on('end', () => finish(false));
+    res.on('error', failWith);
+    res.on('close', () => {
+      if (!res.complete) failWith(new ProbeFailure(`HTTP ${status}, but the connection closed in the body`));
+    });
+    if (source !== res)
+      source.on('error', (err: Error) =>
+        failWith(new ProbeFailure(`HTTP ${status}, but the ${encoding} body is malformed (${err.message})`)),
+      );
   });
 }

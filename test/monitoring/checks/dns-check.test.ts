@@ -59,6 +59,7 @@ describe('DNS check', () => {
       ['TXT', 'txt.test', 'v=spf1 -all'],
       ['SRV', '_http._tcp.srv.test', '1 5 8080 web.test'],
       ['PTR', '3.2.1.10.in-addr.arpa', 'web.test'],
+      ['PTR', '10.1.2.3', 'web.test'],
     ];
     for (const [recordType, name, expect_] of cases) {
       const r = await dns({ name, recordType, expect: expect_ });
