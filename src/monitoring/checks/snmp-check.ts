@@ -146,6 +146,11 @@ function describeSnmpError(err: unknown, spec: SnmpCheckSpec, timeoutMs: number)
   return `SNMP failed: ${first}`;
 }
 
+/** Text readings become an info-style series (value 1, the text as a label); an empty text is no label. */
+function textLabels(labels: Record<string, string>, text: string): Record<string, string> {
+  return text === '' ? labels : { ...labels, value: text };
+}
+
 function formatUptime(seconds: number): string {
   const d = Math.floor(seconds / 86_400);
   const h = Math.floor((seconds % 86_400) / 3600);
@@ -244,7 +249,7 @@ export async function runSnmpCheck(spec: SnmpCheckSpec, options: CheckRunOptions
           metrics.push(
             'number' in v
               ? { name: o.name, value: v.number }
-              : { name: o.name, labels: { value: v.text }, value: 1 },
+              : { name: o.name, labels: textLabels({}, v.text), value: 1 },
           );
         }
         if (oids.length > 0) parts.push(oids.length === 1 ? '1 OID' : `${oids.length} OIDs`);
@@ -260,7 +265,7 @@ export async function runSnmpCheck(spec: SnmpCheckSpec, options: CheckRunOptions
           metrics.push(
             'number' in v
               ? { name: w.name, labels: { index }, value: v.number }
-              : { name: w.name, labels: { index, value: v.text }, value: 1 },
+              : { name: w.name, labels: textLabels({ index }, v.text), value: 1 },
           );
         }
         parts.push(`${w.name}: ${vbs.length} values`);
