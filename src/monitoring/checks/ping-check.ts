@@ -30,6 +30,33 @@ export function parsePingOutput(output: string): PingSummary | null {
   };
 }
 
+/** The verdict on a summary: down when nothing answered or loss is above the spec's limit; latency is the average rtt. */
+export function judgePing(
+  spec: PingCheckSpec,
+  summary: PingSummary,
+): Omit<CheckResult, 'latencyMs'> & { latencyMs: number | null } {
+  const metrics: CheckMetric[] = [{ name: 'ping_loss_ratio', value: summary.lossRatio }];
+  if (summary.rtt) metrics.push({ name: 'ping_rtt_seconds', value: summary.rtt.avg / 1000 });
+  if (summary.received === 0 || !summary.rtt)
+    return {
+      ok: false,
+      latencyMs: null,
+      message: `no reply from ${spec.host} (${summary.transmitted} sent)`,
+      metrics,
+    };
+  const lossPercent = Math.round(summary.lossRatio * 1000) / 10;
+  const latencyMs = summary.rtt.avg;
+  const line = `${summary.received}/${summary.transmitted} replies, rtt ${summary.rtt.avg.toFixed(3)} ms`;
+  if (spec.maxLossPercent !== undefined && lossPercent > spec.maxLossPercent)
+    return {
+      ok: false,
+      latencyMs,
+      message: `${lossPercent}% loss, above ${spec.maxLossPercent}% (${line})`,
+      metrics,
+    };
+  return { ok: true, latencyMs, message: line, metrics };
+}
+
 export async function runPingCheck(spec: PingCheckSpec, options: CheckRunOptions): Promise<CheckResult> {
   const deadline = startDeadline(options);
   const count = spec.count ?? 3;
@@ -71,21 +98,8 @@ export async function runPingCheck(spec: PingCheckSpec, options: CheckRunOptions
         run.stderr.trim().split('\n')[0] || run.stdout.trim().split('\n').pop() || `exit code ${run.code}`;
       return fail(`ping failed: ${why.replace(/^ping: /, '')}`);
     }
-    const metrics: CheckMetric[] = [{ name: 'ping_loss_ratio', value: summary.lossRatio }];
-    if (summary.rtt) metrics.push({ name: 'ping_rtt_seconds', value: summary.rtt.avg / 1000 });
-    const lossPercent = Math.round(summary.lossRatio * 1000) / 10;
-    if (summary.received === 0 || !summary.rtt)
-      return fail(`no reply from ${spec.host} (${summary.transmitted} sent)`, metrics);
-    const latencyMs = summary.rtt.avg;
-    const line = `${summary.received}/${summary.transmitted} replies, rtt ${summary.rtt.avg.toFixed(3)} ms`;
-    if (spec.maxLossPercent !== undefined && lossPercent > spec.maxLossPercent)
-      return {
-        ok: false,
-        latencyMs,
-        message: `${lossPercent}% loss, above ${spec.maxLossPercent}% (${line})`,
-        metrics,
-      };
-    return { ok: true, latencyMs, message: line, metrics };
+    const result = judgePing(spec, summary);
+    return { ...result, latencyMs: result.latencyMs ?? deadline.elapsedMs() };
   } catch (err) {
     if (deadline.signal.aborted) return fail(deadline.reason());
     if ((err as NodeJS.ErrnoException).code === 'ENOENT')

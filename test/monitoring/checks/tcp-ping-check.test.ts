@@ -2,7 +2,7 @@
 // time, 127.0.0.1 through the system's ping, and ping's summary lines as iputils and BusyBox print them.
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { parsePingOutput } from '../../../src/monitoring/checks/ping-check.js';
+import { judgePing, parsePingOutput } from '../../../src/monitoring/checks/ping-check.js';
 import { runCheck } from '../../../src/monitoring/index.js';
 import { freeTcpPort } from './peers.js';
 
@@ -79,5 +79,23 @@ describe('ping check', () => {
       '2 packets transmitted, 2 packets received, 0% packet loss\nround-trip min/avg/max = 0.1/0.2/0.3 ms';
     expect(parsePingOutput(busybox)?.rtt).toEqual({ min: 0.1, avg: 0.2, max: 0.3 });
     expect(parsePingOutput('ping: socket: Operation not permitted')).toBeNull();
+  });
+
+  it('is down with no reply, or with loss above the limit', () => {
+    const spec = { kind: 'ping' as const, host: '10.0.0.9', count: 4 };
+    const partial = { transmitted: 4, received: 3, lossRatio: 0.25, rtt: { min: 0.4, avg: 0.5, max: 0.7 } };
+    expect(judgePing(spec, partial)).toMatchObject({
+      ok: true,
+      latencyMs: 0.5,
+      message: '3/4 replies, rtt 0.500 ms',
+    });
+    expect(judgePing({ ...spec, maxLossPercent: 20 }, partial)).toMatchObject({
+      ok: false,
+      message: '25% loss, above 20% (3/4 replies, rtt 0.500 ms)',
+    });
+    expect(judgePing({ ...spec, maxLossPercent: 25 }, partial).ok).toBe(true);
+    const none = judgePing(spec, { transmitted: 4, received: 0, lossRatio: 1, rtt: null });
+    expect(none).toMatchObject({ ok: false, latencyMs: null, message: 'no reply from 10.0.0.9 (4 sent)' });
+    expect(none.metrics).toEqual([{ name: 'ping_loss_ratio', value: 1 }]);
   });
 });
