@@ -57,6 +57,8 @@ export interface TlsCheckSpec {
   servername?: string;
   /** Down when the certificate expires in fewer days than this (default 14). */
   minDaysLeft?: number;
+  /** Down on an untrusted chain or a name mismatch (default true); false reports days left of any certificate. */
+  verifyTls?: boolean;
 }
 
 export interface SnmpCheckSpec {

@@ -3,7 +3,14 @@
 // -- each part adds its exports in its own block; registerMonitoring wires them --
 export type { AlertInput, AlertOrigin, ReceivedAlerts } from './alert-pipeline.js';
 export { receiveAlerts } from './alert-pipeline.js';
-export type { CheckKind, CheckResult, CheckSpec, CheckState } from './check-model.js';
+export type {
+  CheckKind,
+  CheckMetric,
+  CheckResult,
+  CheckRunOptions,
+  CheckSpec,
+  CheckState,
+} from './check-model.js';
 export { checkKinds } from './check-model.js';
 export {
   compactMetrics,
@@ -12,6 +19,16 @@ export {
   rollupMetrics,
   sweepMetricRetention,
 } from './metric-maintenance.js';
+export type { CheckSpecInput } from './checks/check-specs.js';
+  checkSpecLimits,
+  checkSpecProblems,
+  checkSpecSchema,
+  isValidCheckSpec,
+  redactCheckSpec,
+  restoreCheckSpecSecrets,
+  secretPlaceholder,
+} from './checks/check-specs.js';
+export { runCheck } from './checks/run-check.js';
 export type {
   IngestResult,
   IngestSeries,
