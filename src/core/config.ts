@@ -66,6 +66,8 @@ export interface Config {
   smsGatewayUrl: string | null;
   /** Sent as `Authorization: Bearer …` to the SMS gateway when set. */
   smsGatewayToken: string | null;
+  /** Checks (monitoring) one instance runs at the same time; more wait for a free slot. */
+  checkConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -186,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...mailTrust,
     smsGatewayUrl,
     smsGatewayToken: env.OPSDESK_SMS_GATEWAY_TOKEN?.trim() || null,
+    checkConcurrency: int(env, 'OPSDESK_CHECK_CONCURRENCY', 200, 1, 10_000),
   };
 }
 
