@@ -27,6 +27,7 @@ import {
   checkLimits,
   checkOf,
   getCheckRow,
+  lockTarget,
   type RecentResult,
 } from './checks.js';
 import type { IngestSeries } from './metric-model.js';
@@ -108,7 +109,9 @@ export async function recordCheckResult(
   result: CheckResult,
   at: number,
 ): Promise<RecordedResult> {
+  const { target_id: targetId } = await getCheckRow(ctx, checkId);
   const { row, changed, from } = await ctx.db.transaction().execute(async (trx) => {
+    await lockTarget(ctx, trx, targetId);
     const row = await trx
       .selectFrom('monitoring_checks')
       .selectAll()

@@ -254,11 +254,27 @@ export async function changeCheckState(
       payload: { checkId: check.id, targetId: check.target_id, from: check.state, to, message, at },
     },
   ]);
-  await refreshTargetState(trx, check.target_id, at);
+  await refreshTargetState(ctx, trx, check.target_id, at);
+}
+
+/**
+ * Take the target's row lock (PostgreSQL) as the first statement of a transaction that may change its derived
+ * state: two checks of one target finishing at once are then counted one after the other, each reading the other's
+ * committed state. First, because a lock taken after writing a check row (a foreign-key share lock on the target)
+ * would be an upgrade, and two upgrades deadlock.
+ */
+export async function lockTarget(
+  ctx: ServiceContext,
+  trx: Transaction<Database>,
+  targetId: number,
+): Promise<void> {
+  if (ctx.caps.supportsSkipLocked)
+    await trx.selectFrom('monitoring_targets').select('id').where('id', '=', targetId).forUpdate().execute();
 }
 
 /** A target's state: the worst of its enabled checks (down, pending, up); paused when every check is disabled. */
 export async function refreshTargetState(
+  _ctx: ServiceContext,
   trx: Transaction<Database>,
   targetId: number,
   at: number,
@@ -309,6 +325,7 @@ export async function createCheck(
   const token = input.spec.kind === 'heartbeat' ? randomBytes(24).toString('base64url') : null;
   const enabled = input.enabled ?? true;
   const id = await ctx.db.transaction().execute(async (trx) => {
+    await lockTarget(ctx, trx, targetId);
     const row = await trx
       .insertInto('monitoring_checks')
       .values({
@@ -340,7 +357,7 @@ export async function createCheck(
       .insertInto('monitoring_check_states')
       .values({ check_id: row.id, state: enabled ? 'pending' : 'paused', at: now, message: 'created' })
       .execute();
-    await refreshTargetState(trx, targetId, now);
+    await refreshTargetState(ctx, trx, targetId, now);
     return row.id;
   });
   return { check: await getCheck(ctx, id), heartbeatToken: token };
@@ -399,6 +416,7 @@ export async function updateCheck(
     ]);
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
+    await lockTarget(ctx, trx, old.target_id);
     await trx
       .updateTable('monitoring_checks')
       .set({
@@ -420,7 +438,7 @@ export async function updateCheck(
       const to = merged.enabled ? 'pending' : 'paused';
       await changeCheckState(ctx, trx, old, to, merged.enabled ? 'enabled' : 'paused', now);
     }
-    await refreshTargetState(trx, old.target_id, now);
+    await refreshTargetState(ctx, trx, old.target_id, now);
   });
   return getCheck(ctx, id);
 }
@@ -428,7 +446,8 @@ export async function updateCheck(
 export async function deleteCheck(ctx: ServiceContext, id: number): Promise<void> {
   const old = await getCheckRow(ctx, id);
   await ctx.db.transaction().execute(async (trx) => {
+    await lockTarget(ctx, trx, old.target_id);
     await trx.deleteFrom('monitoring_checks').where('id', '=', id).execute();
-    await refreshTargetState(trx, old.target_id, ctx.clock.now());
+    await refreshTargetState(ctx, trx, old.target_id, ctx.clock.now());
   });
 }

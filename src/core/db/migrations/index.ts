@@ -16,8 +16,8 @@ import * as oncallContacts from './2026-11-30-oncall-contacts.js';
 import * as oncallSchedules from './2026-11-30-oncall-schedules.js';
 import * as paging from './2026-11-30-paging.js';
 import * as technicians from './2026-11-30-technicians.js';
-import * as monitoringChecksExtra from './2026-12-01-monitoring-checks-extra.js';
 import * as monitoringTargets from './2026-12-01-monitoring-targets.js';
+import * as monitoringChecksExtra from './2026-12-01-monitoring-targets-checks-extra.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -46,7 +46,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- monitoring: targets and checks --
   '2026-12-01-monitoring-targets': monitoringTargets,
-  '2026-12-01-monitoring-checks-extra': monitoringChecksExtra,
+  '2026-12-01-monitoring-targets-checks-extra': monitoringChecksExtra,
 
   // -- monitoring: metric store --
 
