@@ -7,7 +7,12 @@ import {
   zonedInstant,
 } from '../../src/monitoring/maintenance-windows.js';
 
-function recurring(startsAt: string, rrule: string, zone: string, durationMinutes: number): MaintenanceWindow {
+function recurring(
+  startsAt: string,
+  rrule: string,
+  zone: string,
+  durationMinutes: number,
+): MaintenanceWindow {
   return {
     id: 1,
     name: 'w',

@@ -2,7 +2,12 @@
 // and paused say nothing, maintenance turns down time into up time, and a zone's days are 23 or 25 hours at DST.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dayBoundaries, type StateChange, uptimePercent, uptimeTotals } from '../../src/monitoring/check-history.js';
+import {
+  dayBoundaries,
+  type StateChange,
+  uptimePercent,
+  uptimeTotals,
+} from '../../src/monitoring/check-history.js';
 import type { Interval } from '../../src/monitoring/maintenance-windows.js';
 
 const state = fc.constantFrom('pending', 'up', 'down', 'paused') as fc.Arbitrary<StateChange['state']>;
