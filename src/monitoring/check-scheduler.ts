@@ -80,9 +80,10 @@ export function checkPorts(ctx: ServiceContext): CheckPorts {
 function defaultPorts(ctx: ServiceContext, runner: CheckRunner): CheckPorts {
   return {
     runner,
-    sink: (series, checkId) =>
+    // async: a stub that throws at once becomes a rejection the callers count, never a crash
+    sink: async (series, checkId) =>
       metricStore(ctx).append(series, { key: `check:${checkId}`, maxSeries: 10_000 }),
-    alerts: (alerts) => receiveAlerts(ctx, alerts, 'check'),
+    alerts: async (alerts) => receiveAlerts(ctx, alerts, 'check'),
   };
 }
 
@@ -525,11 +526,11 @@ export async function runCheckNow(
       : await probe(ctx, ports.runner, row);
   const at = ctx.clock.now();
   const recorded = await recordCheckResult(ctx, checkId, result, at);
-  if (row.kind !== 'heartbeat') {
-    const names = await targetNames(ctx, [row.target_id]);
-    await ports
-      .sink(runSeries(row, names.get(row.target_id) ?? String(row.target_id), result, at), row.id)
-      .catch((err) => ctx.log.warn({ err, checkId }, 'check metrics not stored'));
+  const names = await targetNames(ctx, [row.target_id]);
+  try {
+    await ports.sink(runSeries(row, names.get(row.target_id) ?? String(row.target_id), result, at), row.id);
+  } catch (err) {
+    ctx.log.warn({ err, checkId }, 'check metrics not stored');
   }
   return { result, check: recorded.check };
 }
