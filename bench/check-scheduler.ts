@@ -190,7 +190,7 @@ async function benchScheduler(): Promise<void> {
   const scheduler = registerChecks(ctx, jobs, probe, {
     sink: async () => {},
     alerts: async () => {},
-    onRunStart: (id, slot, started) => {
+    onRunStart: (_id, slot, started) => {
       // A slot that passed before the scheduler started is run at once: not a measure of its pace.
       if (slot < runStart) return;
       jitter.push(started - slot);

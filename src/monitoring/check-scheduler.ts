@@ -109,6 +109,7 @@ export async function recordCheckResult(
   checkId: number,
   result: CheckResult,
   at: number,
+  ports: CheckPorts = checkPorts(ctx),
 ): Promise<RecordedResult> {
   const { target_id: targetId } = await getCheckRow(ctx, checkId);
   const { row, changed, from } = await ctx.db.transaction().execute(async (trx) => {
@@ -143,7 +144,7 @@ export async function recordCheckResult(
     return { row, changed: enabledTo !== row.state, from: row.state };
   });
   const fresh = await getCheckRow(ctx, checkId);
-  if (row.not_running_since !== null) await resolveNotRunning(ctx, checkPorts(ctx), fresh, at);
+  if (row.not_running_since !== null) await resolveNotRunning(ctx, ports, fresh, at);
   return { check: checkOf(fresh), changed, from };
 }
 
@@ -442,7 +443,7 @@ export class CheckScheduler {
         .execute();
       return;
     }
-    await recordCheckResult(this.ctx, row.id, result, at);
+    await recordCheckResult(this.ctx, row.id, result, at, this.ports);
     try {
       await this.ports.sink(runSeries(row, run.targetName, result, at), row.id);
     } catch (err) {
@@ -525,7 +526,7 @@ export async function runCheckNow(
         })
       : await probe(ctx, ports.runner, row);
   const at = ctx.clock.now();
-  const recorded = await recordCheckResult(ctx, checkId, result, at);
+  const recorded = await recordCheckResult(ctx, checkId, result, at, ports);
   const names = await targetNames(ctx, [row.target_id]);
   try {
     await ports.sink(runSeries(row, names.get(row.target_id) ?? String(row.target_id), result, at), row.id);

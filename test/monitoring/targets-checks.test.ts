@@ -333,6 +333,12 @@ describe.each(dialects)('monitoring targets and checks on %s', (dialect) => {
     expect(await failing.sweep()).toBe(0);
     expect(failing.stats.alertFailures).toBe(1);
     expect(await scheduler.sweep()).toBe(1);
+    // It runs again: the alert is resolved (endsAt set) and the check no longer flagged.
+    t.clock.set(Math.max(t.clock.now(), (await getCheck(ctx, check.id)).nextRunAt));
+    await scheduler.runDue();
+    const resolved = p.alerts.filter((a) => a.labels.check === 'cert' && a.endsAt !== null);
+    expect(resolved).toHaveLength(1);
+    expect((await getCheck(ctx, check.id)).notRunningSince).toBeNull();
   });
 
   it('holds alerts back in maintenance (recurring across DST) and while a parent is down', async () => {
