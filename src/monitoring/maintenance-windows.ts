@@ -286,16 +286,24 @@ export async function listMaintenanceWindows(
 ): Promise<MaintenanceWindow[]> {
   let q = ctx.db.selectFrom('monitoring_maintenance_windows').selectAll();
   if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);
-  if (filter.targetId !== undefined)
+  if (filter.targetId !== undefined) {
+    // target_ids is a sorted JSON array of integers ("[3,12,40]"): these four patterns match the id as a whole element.
+    const id = String(filter.targetId);
     q = q.where((eb) =>
-      eb.or([eb('target_ids', '=', '[]'), eb(sql`target_ids`, 'like', `%${filter.targetId}%`)]),
+      eb.or([
+        eb('target_ids', '=', '[]'),
+        eb('target_ids', '=', `[${id}]`),
+        eb('target_ids', 'like', `[${id},%`),
+        eb('target_ids', 'like', `%,${id},%`),
+        eb('target_ids', 'like', `%,${id}]`),
+      ]),
     );
+  }
   const rows = await q
     .orderBy('id', 'desc')
     .limit(filter.limit + 1)
     .execute();
-  // The LIKE above is a coarse prefilter (12 matches 112); the exact test is on the parsed list.
-  return rows.map(windowOf).filter((w) => filter.targetId === undefined || windowCovers(w, filter.targetId));
+  return rows.map(windowOf);
 }
 
 /** Every window that could cover something in [fromMs, toMs): one-offs overlapping it, recurring ones begun. */

@@ -72,6 +72,27 @@ describe.each(dialects)('monitoring targets over HTTP on %s', (dialect) => {
       'invalid_cursor',
     );
 
+    const win = await manager.call('POST', '/api/v1/monitoring/maintenance-windows', {
+      name: 'switch firmware',
+      targetIds: [core.body.id],
+      startsAt: '2026-04-01T22:00:00Z',
+      endsAt: '2026-04-01T23:00:00Z',
+    });
+    expect(win.status).toBe(201);
+    const forCore = await tech.call('GET', `/api/v1/monitoring/maintenance-windows?targetId=${core.body.id}`);
+    expect(forCore.body.items.map((w: any) => w.id)).toEqual([win.body.id]);
+    const forWeb = await tech.call('GET', `/api/v1/monitoring/maintenance-windows?targetId=${web.body.id}`);
+    expect(forWeb.body.items).toEqual([]);
+    const moved = await manager.call('PATCH', `/api/v1/monitoring/maintenance-windows/${win.body.id}`, {
+      rrule: 'FREQ=MONTHLY;BYMONTHDAY=1',
+      timeZone: 'Europe/Berlin',
+      durationMinutes: 60,
+    });
+    expect(moved.body).toMatchObject({
+      rrule: 'FREQ=MONTHLY;BYMONTHDAY=1',
+      endsAt: null,
+      durationMinutes: 60,
+    });
     const detail = await tech.call('GET', `/api/v1/monitoring/targets/${web.body.id}`);
     expect(detail.body.uptime).toEqual({ h24: null, d7: null, d30: null, d90: null });
     const board = await tech.call('GET', '/api/v1/monitoring/board');
