@@ -3,7 +3,7 @@
 // alerts are held back and its downtime counts as up; its checks go on. Local wall times become instants here,
 // DST exact: a time in the spring gap moves forward by the gap, a repeated autumn time is its first occurrence.
 import ICAL from 'ical.js';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { DateTime } from 'luxon';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
