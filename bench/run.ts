@@ -4,6 +4,7 @@
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
 //   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store (default: all)
+//   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,check-scheduler (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -75,3 +76,7 @@ if (parts.includes('assignment') || process.env.BENCH_PARTS === undefined)
 // a 1,000 series × 24 h read, RSS at 100,000 series (bench/metric-store.ts; BENCH_PARTS=metric-store).
 if (parts.includes('metric-store') || process.env.BENCH_PARTS === undefined)
   await (await import('./metric-store.js')).benchMetricStore();
+// Monitoring checks: 5,000 HTTP checks' start-time jitter beside a setTimeout per check, and the status board of
+// 10,000 targets beside the raw rows (bench/check-scheduler.ts; BENCH_PARTS=check-scheduler).
+if (parts.includes('check-scheduler') || process.env.BENCH_PARTS === undefined)
+  await (await import('./check-scheduler.js')).benchCheckScheduler();

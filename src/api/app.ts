@@ -22,6 +22,9 @@ import { incidentRoutes } from './routes/incidents/incidents.js';
 import { serviceRoutes } from './routes/incidents/services.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
+import { heartbeatRoutes } from './routes/monitoring/heartbeats.js';
+import { maintenanceWindowRoutes } from './routes/monitoring/maintenance-windows.js';
+import { monitoringTargetRoutes } from './routes/monitoring/targets.js';
 import { calendarFeedRoutes } from './routes/oncall/calendar-feeds.js';
 import { contactMethodRoutes } from './routes/oncall/contact-methods.js';
 import { escalationPolicyRoutes } from './routes/oncall/escalation-policies.js';
@@ -273,6 +276,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- monitoring: scrapes and remote-write --
 
   // -- monitoring: targets, checks, maintenance, heartbeats --
+  await app.register(monitoringTargetRoutes(ctx));
+  await app.register(maintenanceWindowRoutes(ctx));
+  await app.register(heartbeatRoutes(ctx));
 
   // -- monitoring: alert rules and the Alertmanager receiver --
 

@@ -15,6 +15,7 @@ import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/inde
 import { registerIncidents } from '../incidents/index.js';
 import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
 import { registerMail } from '../mail/index.js';
+import { registerChecks } from '../monitoring/index.js';
 import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
 import { registerSla } from '../sla/index.js';
 import { registerTechnicians } from '../technicians/index.js';
@@ -44,6 +45,9 @@ export function registerDomains(
   registerIncidents(ctx, jobs); // escalation timers every 5 s, and at once when an incident opens
 
   // -- monitoring --
+  // checks spread over their intervals (a tick every 250 ms), and CheckNotRunning for a check that stopped running;
+  // the integrator passes the checks part's runCheck as the runner
+  registerChecks(ctx, jobs);
 }
 
 /** How long a shutdown may take before the process exits anyway. */

@@ -70,6 +70,8 @@ export interface Config {
   metricsRetentionRawMs: number;
   metricsRetention1mMs: number;
   metricsRetention1hMs: number;
+  /** Checks (monitoring) one instance runs at the same time; more wait for a free slot. */
+  checkConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -191,6 +193,7 @@ export function loadConfig(env: Env = process.env): Config {
     smsGatewayUrl,
     smsGatewayToken: env.OPSDESK_SMS_GATEWAY_TOKEN?.trim() || null,
     ...loadMetricsRetention(env),
+    checkConcurrency: int(env, 'OPSDESK_CHECK_CONCURRENCY', 200, 1, 10_000),
   };
 }
 

@@ -312,6 +312,28 @@ export const errorCatalogue = {
     kind: 'conflict',
     meaning: 'The incident cannot move from its state to the requested one (a resolved incident is final).',
   },
+  // monitoring: targets, checks, maintenance windows, heartbeats
+  target_not_found: { kind: 'not_found', meaning: 'No such monitoring target.' },
+  check_not_found: { kind: 'not_found', meaning: 'No such check.' },
+  maintenance_window_not_found: { kind: 'not_found', meaning: 'No such maintenance window.' },
+  heartbeat_not_found: { kind: 'not_found', meaning: 'No heartbeat check has this token.' },
+  target_name_taken: { kind: 'conflict', meaning: 'Another monitoring target already has this name.' },
+  dependency_cycle: {
+    kind: 'invalid',
+    meaning:
+      'A target cannot depend on itself or on a target that depends on it (directly or through others).',
+  },
+  invalid_check: {
+    kind: 'invalid',
+    meaning:
+      "A check's spec must fit its kind, its interval be 1 s–1 day, its timeout at least 1 s and at most its interval, its retries 0–10.",
+  },
+  invalid_maintenance_window: {
+    kind: 'invalid',
+    meaning:
+      'A maintenance window is one-off (an end after its start) or recurring (an RRULE, an IANA time zone and a duration of 1 minute–31 days).',
+  },
+  check_running: { kind: 'conflict', meaning: 'The check is running now; wait for its result.' },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;

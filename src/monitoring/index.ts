@@ -11,6 +11,9 @@ export type {
   CheckSpec,
   CheckState,
 } from './check-model.js';
+export type { CheckHistory, UptimeRange } from './check-history.js';
+export { checkHistory, targetUptimes, uptimeRanges } from './check-history.js';
+export type { CheckKind, CheckResult, CheckSpec, CheckState } from './check-model.js';
 export { checkKinds } from './check-model.js';
 export {
   compactMetrics,
@@ -29,6 +32,26 @@ export type { CheckSpecInput } from './checks/check-specs.js';
   secretPlaceholder,
 } from './checks/check-specs.js';
 export { runCheck } from './checks/run-check.js';
+export type {
+  CheckAlertSender,
+  CheckMetricSink,
+  CheckPorts,
+  CheckRunner,
+  CheckSchedulerOptions,
+} from './check-scheduler.js';
+export { CheckScheduler, recordCheckResult, registerChecks, runCheckNow } from './check-scheduler.js';
+export type { Check, CheckInput, CreatedCheck, RecentResult } from './checks.js';
+export { checkLimits, createCheck, deleteCheck, getCheck, listChecks, updateCheck } from './checks.js';
+export { receiveHeartbeat } from './heartbeats.js';
+export type { MaintenanceWindow, MaintenanceWindowInput } from './maintenance-windows.js';
+export {
+  createMaintenanceWindow,
+  deleteMaintenanceWindow,
+  getMaintenanceWindow,
+  listMaintenanceWindows,
+  maintenanceLimits,
+  updateMaintenanceWindow,
+} from './maintenance-windows.js';
 export type {
   IngestResult,
   IngestSeries,
@@ -49,5 +72,9 @@ export type { AlertEvent, CheckStateChanged } from './monitoring-events.js';
 export { canMonitor, type MonitorAction, requireMonitor } from './permissions.js';
 export type { PromQueryData, QueryOptions } from './promql.js';
 export { checkPromql, evaluateInstant, queryInstant, queryRange } from './promql.js';
+export type { BoardCheck, BoardTarget } from './status-board.js';
+export { statusBoard } from './status-board.js';
 export type { AlertSuppression, TargetRouting } from './target-status.js';
 export { alertSuppression, dailyUptime, targetRouting } from './target-status.js';
+export type { Target, TargetFilter, TargetInput, TargetKind } from './targets.js';
+export { createTarget, deleteTarget, getTarget, listTargets, targetLimits, updateTarget } from './targets.js';

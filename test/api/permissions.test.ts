@@ -1523,6 +1523,190 @@ const table: Row[] = [
   // -- monitoring: scrapes and remote-write --
 
   // -- monitoring: targets, checks, maintenance, heartbeats --
+  ...(() => {
+    const monitor = (action: Parameters<typeof canMonitor>[1]) => byRule((a) => canMonitor(a, action));
+    const targetBody = () => ({ name: `Target ${unique()}`, kind: 'host', tags: ['site:hq'] });
+    const checkBody = {
+      name: 'ping',
+      spec: { kind: 'tcp', host: '127.0.0.1', port: 9 },
+      intervalSeconds: 60,
+      timeoutSeconds: 5,
+    };
+    const newTarget = async (f: Fixture) =>
+      (await as(f, 'admin', 'POST', '/api/v1/monitoring/targets', targetBody())).id as number;
+    const newCheck = async (f: Fixture) =>
+      (await as(f, 'admin', 'POST', `/api/v1/monitoring/targets/${await newTarget(f)}/checks`, checkBody))
+        .id as number;
+    const newWindow = async (f: Fixture) =>
+      (
+        await as(f, 'admin', 'POST', '/api/v1/monitoring/maintenance-windows', {
+          name: `Window ${unique()}`,
+          startsAt: '2026-04-01T00:00:00Z',
+          endsAt: '2026-04-01T02:00:00Z',
+        })
+      ).id as number;
+    const made = new WeakMap<Fixture, { target: number; check: number; window: number; token: string }>();
+    const shared = async (f: Fixture) => {
+      if (!made.has(f)) {
+        const target = await newTarget(f);
+        const check = (await as(f, 'admin', 'POST', `/api/v1/monitoring/targets/${target}/checks`, checkBody))
+          .id;
+        const beat = await as(f, 'admin', 'POST', `/api/v1/monitoring/targets/${target}/checks`, {
+          name: 'nightly',
+          spec: { kind: 'heartbeat' },
+          intervalSeconds: 3600,
+          timeoutSeconds: 1,
+        });
+        made.set(f, { target, check, window: await newWindow(f), token: beat.heartbeatToken });
+      }
+      return made.get(f) as { target: number; check: number; window: number; token: string };
+    };
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/monitoring/targets',
+        call: () => ({ method: 'GET', url: '/api/v1/monitoring/targets' }),
+        expect: monitor('target.read'),
+      },
+      {
+        route: 'POST /api/v1/monitoring/targets',
+        call: () => ({ method: 'POST', url: '/api/v1/monitoring/targets', body: targetBody() }),
+        expect: monitor('target.manage'),
+      },
+      {
+        route: 'GET /api/v1/monitoring/targets/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/monitoring/targets/${(await shared(f)).target}` }),
+        expect: monitor('target.read'),
+      },
+      {
+        route: 'PATCH /api/v1/monitoring/targets/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/monitoring/targets/${(await shared(f)).target}`,
+          body: { description: 'core switch' },
+        }),
+        expect: monitor('target.manage'),
+      },
+      {
+        route: 'DELETE /api/v1/monitoring/targets/:id',
+        call: async (f) => ({ method: 'DELETE', url: `/api/v1/monitoring/targets/${await newTarget(f)}` }),
+        expect: monitor('target.manage'),
+      },
+      {
+        route: 'GET /api/v1/monitoring/targets/:id/checks',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/monitoring/targets/${(await shared(f)).target}/checks`,
+        }),
+        expect: monitor('target.read'),
+      },
+      {
+        route: 'POST /api/v1/monitoring/targets/:id/checks',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/monitoring/targets/${(await shared(f)).target}/checks`,
+          body: checkBody,
+        }),
+        expect: monitor('target.manage'),
+      },
+      {
+        route: 'GET /api/v1/monitoring/checks/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/monitoring/checks/${(await shared(f)).check}` }),
+        expect: monitor('target.read'),
+      },
+      {
+        route: 'PATCH /api/v1/monitoring/checks/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/monitoring/checks/${(await shared(f)).check}`,
+          body: { retries: 1 },
+        }),
+        expect: monitor('target.manage'),
+      },
+      {
+        route: 'DELETE /api/v1/monitoring/checks/:id',
+        call: async (f) => ({ method: 'DELETE', url: `/api/v1/monitoring/checks/${await newCheck(f)}` }),
+        expect: monitor('target.manage'),
+      },
+      {
+        route: 'POST /api/v1/monitoring/checks/:id/run',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/monitoring/checks/${(await shared(f)).check}/run`,
+        }),
+        expect: monitor('target.manage'),
+      },
+      {
+        route: 'GET /api/v1/monitoring/checks/:id/history',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/monitoring/checks/${(await shared(f)).check}/history`,
+        }),
+        expect: monitor('target.read'),
+      },
+      {
+        route: 'GET /api/v1/monitoring/board',
+        call: () => ({ method: 'GET', url: '/api/v1/monitoring/board' }),
+        expect: monitor('target.read'),
+      },
+      {
+        route: 'GET /api/v1/monitoring/maintenance-windows',
+        call: () => ({ method: 'GET', url: '/api/v1/monitoring/maintenance-windows' }),
+        expect: monitor('target.read'),
+      },
+      {
+        route: 'POST /api/v1/monitoring/maintenance-windows',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/monitoring/maintenance-windows',
+          body: {
+            name: 'Patch night',
+            startsAt: '2026-04-05T01:00:00Z',
+            rrule: 'FREQ=WEEKLY;BYDAY=SU',
+            timeZone: 'Europe/Berlin',
+            durationMinutes: 120,
+          },
+        }),
+        expect: monitor('target.manage'),
+      },
+      {
+        route: 'GET /api/v1/monitoring/maintenance-windows/:id',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/monitoring/maintenance-windows/${(await shared(f)).window}`,
+        }),
+        expect: monitor('target.read'),
+      },
+      {
+        route: 'PATCH /api/v1/monitoring/maintenance-windows/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/monitoring/maintenance-windows/${(await shared(f)).window}`,
+          body: { description: 'firmware' },
+        }),
+        expect: monitor('target.manage'),
+      },
+      {
+        route: 'DELETE /api/v1/monitoring/maintenance-windows/:id',
+        call: async (f) => ({
+          method: 'DELETE',
+          url: `/api/v1/monitoring/maintenance-windows/${await newWindow(f)}`,
+        }),
+        expect: monitor('target.manage'),
+      },
+      // The push URL needs no sign-in: its token is the secret.
+      {
+        route: 'GET /api/v1/heartbeats/:token',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/heartbeats/${(await shared(f)).token}` }),
+        expect: everyone(),
+      },
+      {
+        route: 'POST /api/v1/heartbeats/:token',
+        call: async (f) => ({ method: 'POST', url: `/api/v1/heartbeats/${(await shared(f)).token}` }),
+        expect: everyone(),
+      },
+    ];
+    return rows;
+  })(),
 
   // -- monitoring: alert rules and the Alertmanager receiver --
 

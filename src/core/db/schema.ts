@@ -688,6 +688,8 @@ export interface Database {
     last_beat_at: number | null;
     created_at: number;
     updated_at: number;
+    /** When the sweep found it had not run for two intervals (CheckNotRunning raised); null while it runs. */
+    not_running_since: Generated<number | null>;
   };
   monitoring_check_states: {
     id: Generated<number>;

@@ -18,6 +18,7 @@ import * as paging from './2026-11-30-paging.js';
 import * as technicians from './2026-11-30-technicians.js';
 import * as metricStore from './2026-12-01-metric-store.js';
 import * as monitoringTargets from './2026-12-01-monitoring-targets.js';
+import * as monitoringChecksExtra from './2026-12-01-monitoring-targets-checks-extra.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -46,6 +47,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- monitoring: targets and checks --
   '2026-12-01-monitoring-targets': monitoringTargets,
+  '2026-12-01-monitoring-targets-checks-extra': monitoringChecksExtra,
 
   // -- monitoring: metric store --
   '2026-12-01-metric-store': metricStore,

@@ -1,0 +1,68 @@
+// Maintenance windows' occurrences (pure): RRULEs expanded in an IANA zone, exact across DST changes, and the
+// precise refusals of bad windows.
+import { describe, expect, it } from 'vitest';
+import {
+  type MaintenanceWindow,
+  windowOccurrences,
+  zonedInstant,
+} from '../../src/monitoring/maintenance-windows.js';
+
+function recurring(
+  startsAt: string,
+  rrule: string,
+  zone: string,
+  durationMinutes: number,
+): MaintenanceWindow {
+  return {
+    id: 1,
+    name: 'w',
+    description: '',
+    targetIds: [],
+    startsAt: Date.parse(startsAt),
+    endsAt: null,
+    rrule,
+    timeZone: zone,
+    durationMinutes,
+    createdBy: null,
+    createdAt: 0,
+    updatedAt: 0,
+  };
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+
+describe('maintenance window occurrences', () => {
+  it('keeps local wall time across the spring and autumn changes (Europe/Berlin)', () => {
+    // Daily at 01:30 local for 30 minutes.
+    const w = recurring('2026-03-27T00:30:00Z', 'FREQ=DAILY', 'Europe/Berlin', 30);
+    const occ = windowOccurrences(w, Date.parse('2026-03-27T00:00:00Z'), Date.parse('2026-03-31T00:00:00Z'));
+    expect(occ.map((o) => iso(o.start))).toEqual([
+      '2026-03-27T00:30:00.000Z',
+      '2026-03-28T00:30:00.000Z',
+      '2026-03-29T00:30:00.000Z', // 01:30 CET: the change is at 02:00
+      '2026-03-29T23:30:00.000Z', // 01:30 CEST
+      '2026-03-30T23:30:00.000Z',
+    ]);
+    expect(occ.every((o) => o.end - o.start === 30 * 60_000)).toBe(true);
+  });
+
+  it('moves a time in the spring gap forward and takes the first of a repeated autumn hour', () => {
+    const t = { year: 2026, month: 3, day: 29, hour: 2, minute: 30, second: 0 };
+    expect(iso(zonedInstant('Europe/Berlin', t))).toBe('2026-03-29T01:30:00.000Z'); // 03:30 CEST
+    const autumn = { year: 2026, month: 10, day: 25, hour: 2, minute: 30, second: 0 };
+    expect(iso(zonedInstant('Europe/Berlin', autumn))).toBe('2026-10-25T00:30:00.000Z'); // first 02:30 (CEST)
+    expect(iso(zonedInstant('America/New_York', { ...autumn, month: 11, day: 1, hour: 1 }))).toBe(
+      '2026-11-01T05:30:00.000Z',
+    );
+  });
+
+  it('honours COUNT and UNTIL, and a one-off window is its own interval', () => {
+    const w = recurring('2026-01-05T08:00:00Z', 'FREQ=WEEKLY;COUNT=3', 'UTC', 60);
+    expect(windowOccurrences(w, 0, Date.parse('2027-01-01T00:00:00Z'))).toHaveLength(3);
+    const once: MaintenanceWindow = { ...w, rrule: null, durationMinutes: null, endsAt: w.startsAt + 1000 };
+    expect(windowOccurrences(once, w.startsAt + 999, w.startsAt + 5000)).toEqual([
+      { start: w.startsAt, end: w.startsAt + 1000 },
+    ]);
+    expect(windowOccurrences(once, w.startsAt + 1000, w.startsAt + 5000)).toEqual([]);
+  });
+});
