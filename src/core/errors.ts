@@ -329,6 +329,7 @@ export const errorCatalogue = {
       'Some samples of the payload were refused (the rest were stored); the detail counts them by reason.',
   },
   scrape_target_not_found: { kind: 'not_found', meaning: 'No such scrape target.' },
+  scrape_target_exists: { kind: 'conflict', meaning: 'This job already scrapes this URL.' },
   metrics_payload_too_large: {
     kind: 'too_large',
     meaning: 'The remote-write body, or what it decompresses to, exceeds the limit.',

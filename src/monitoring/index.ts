@@ -5,6 +5,11 @@ export type { AlertInput, AlertOrigin, ReceivedAlerts } from './alert-pipeline.j
 export { receiveAlerts } from './alert-pipeline.js';
 export type { CheckKind, CheckResult, CheckSpec, CheckState } from './check-model.js';
 export { checkKinds } from './check-model.js';
+// -- metrics in: exposition parsing, relabelling, scrapes, remote-write --
+export type { ExpositionError, ExpositionFormat, ParsedExposition } from './exposition.js';
+export { expositionFormat, parseExposition } from './exposition.js';
+export type { IngestSourceKind, IngestStats } from './ingest-stats.js';
+export { countPayloadRefused, ingestStats } from './ingest-stats.js';
 export type {
   IngestResult,
   IngestSeries,
@@ -22,5 +27,25 @@ export type { AlertEvent, CheckStateChanged } from './monitoring-events.js';
 export { canMonitor, type MonitorAction, requireMonitor } from './permissions.js';
 export type { PromQueryData, QueryOptions } from './promql.js';
 export { checkPromql, evaluateInstant, queryInstant, queryRange } from './promql.js';
+export type { RelabelAction, RelabelConfig } from './relabel.js';
+export { compileRelabels, relabel, relabelActions } from './relabel.js';
+export type { RemoteWriteOutcome } from './remote-write.js';
+export {
+  decodeWriteRequest,
+  receiveRemoteWrite,
+  remoteWriteLimits,
+  snappyDecompress,
+} from './remote-write.js';
+export type { MetricSink, ScrapeOutcome, ScrapeTarget, ScrapeTargetInput } from './scrapes.js';
+export {
+  createScrapeTarget,
+  deleteScrapeTarget,
+  getScrapeTarget,
+  listScrapeTargets,
+  registerScrapes,
+  scrapeLimits,
+  scrapeTargetNow,
+  updateScrapeTarget,
+} from './scrapes.js';
 export type { AlertSuppression, TargetRouting } from './target-status.js';
 export { alertSuppression, dailyUptime, targetRouting } from './target-status.js';

@@ -3,7 +3,20 @@
 // path, so no library: the snappy decoder reads the declared length first and refuses a bomb before allocating;
 // the protobuf reader skips fields it does not know (metadata, exemplars) and counts native histograms it ignores.
 import { isUtf8 } from 'node:buffer';
-import { type IngestSeries, type Labels, metricLimits, type RejectReason } from './metric-model.js';
+import type { Actor } from '../core/auth/index.js';
+import type { ServiceContext } from '../core/context.js';
+import { Invalid, TooLarge, UnsupportedMediaType } from '../core/errors.js';
+import { countAccepted, countIgnored, countRejected } from './ingest-stats.js';
+import {
+  type IngestResult,
+  type IngestSeries,
+  type Labels,
+  type MetricStore,
+  metricLimits,
+  type RejectReason,
+} from './metric-model.js';
+import { metricStore } from './metric-store.js';
+import { requireMonitor } from './permissions.js';
 
 export class DecodeError extends Error {
   constructor(
@@ -433,4 +446,88 @@ export function encodeWriteRequest(series: readonly IngestSeries[]): Buffer {
     parts.push(field(0x0a, Buffer.concat(inner)));
   }
   return Buffer.concat(parts);
+}
+
+/** Bytes a remote-write body may decompress to: Prometheus sends ~2,000 samples per request, a few hundred KB. */
+export const remoteWriteLimits = {
+  compressedBytes: metricLimits.payloadBytes,
+  decompressedBytes: metricLimits.payloadBytes * 4,
+} as const;
+
+export interface RemoteWriteOutcome {
+  samples: number;
+  accepted: number;
+  rejected: Partial<Record<RejectReason, number>>;
+}
+
+function describeRejects(rejected: Partial<Record<RejectReason, number>>): string {
+  return Object.entries(rejected)
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
+}
+
+/**
+ * One remote-write 1.0 request: snappy-compressed protobuf WriteRequest from a staff member's token. The valid
+ * samples are stored; when some were refused it throws Invalid (400, the spec's "do not retry") after storing the
+ * rest, naming the count by reason. Undecodable bodies are refused whole (400), oversized ones before decompression.
+ */
+export async function receiveRemoteWrite(
+  ctx: ServiceContext,
+  actor: Actor,
+  request: { body: Uint8Array; contentEncoding: string | undefined },
+  sink?: Pick<MetricStore, 'append'>,
+): Promise<RemoteWriteOutcome> {
+  requireMonitor(actor, 'metrics.write');
+  const encoding = (request.contentEncoding ?? '').trim().toLowerCase();
+  if (encoding !== 'snappy' || !(request.body instanceof Uint8Array)) {
+    countRejected(ctx, 'remote_write', { unsupported_content_type: 1 });
+    throw new UnsupportedMediaType(
+      'unsupported_media_type',
+      'Remote-write bodies must be Content-Encoding: snappy.',
+    );
+  }
+  let decoded: DecodedWriteRequest;
+  try {
+    if (request.body.length > remoteWriteLimits.compressedBytes)
+      throw new DecodeError('payload_too_large', `${request.body.length} bytes compressed`);
+    const raw = snappyDecompress(request.body, remoteWriteLimits.decompressedBytes);
+    decoded = decodeWriteRequest(raw);
+  } catch (err) {
+    if (!(err instanceof DecodeError)) throw err;
+    countRejected(ctx, 'remote_write', { [err.reason]: 1 });
+    ctx.log.info({ reason: err.reason, detail: err.message, user: actor.id }, 'remote-write refused');
+    if (err.reason === 'payload_too_large')
+      throw new TooLarge('metrics_payload_too_large', `The remote-write body is too large: ${err.message}.`);
+    throw new Invalid(
+      'metrics_payload_undecodable',
+      `The body is not a snappy-compressed WriteRequest (${err.reason}: ${err.message}).`,
+    );
+  }
+  countIgnored(ctx, decoded.ignored);
+  const rejected: Partial<Record<RejectReason, number>> = { ...decoded.rejected };
+  let accepted = 0;
+  if (decoded.series.length > 0) {
+    const result: IngestResult = await (sink ?? metricStore(ctx)).append(decoded.series, {
+      key: `remote_write:user:${actor.id}`,
+      maxSeries: metricLimits.seriesPerSource,
+    });
+    accepted = result.accepted;
+    for (const [k, n] of Object.entries(result.rejected))
+      if (n) rejected[k as RejectReason] = (rejected[k as RejectReason] ?? 0) + n;
+  }
+  countAccepted(ctx, 'remote_write', accepted);
+  countRejected(ctx, 'remote_write', rejected);
+  const refused = Object.values(rejected).reduce((a, b) => a + (b ?? 0), 0);
+  if (refused > 0) {
+    ctx.log.info({ rejected, accepted, user: actor.id }, 'remote-write samples refused');
+    throw new Invalid(
+      'metrics_samples_refused',
+      `Stored ${accepted} of ${decoded.samples} samples; refused ${refused}: ${describeRejects(rejected)}.`,
+      Object.entries(rejected).map(([reason, n]) => ({
+        field: `samples/${reason}`,
+        message: `${n} refused`,
+      })),
+    );
+  }
+  return { samples: decoded.samples, accepted, rejected };
 }

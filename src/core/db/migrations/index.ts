@@ -17,6 +17,7 @@ import * as oncallSchedules from './2026-11-30-oncall-schedules.js';
 import * as paging from './2026-11-30-paging.js';
 import * as technicians from './2026-11-30-technicians.js';
 import * as monitoringTargets from './2026-12-01-monitoring-targets.js';
+import * as scrapeTargets from './2026-12-01-scrape-targets.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -45,6 +46,9 @@ export const migrations: Record<string, Migration> = {
 
   // -- monitoring: targets and checks --
   '2026-12-01-monitoring-targets': monitoringTargets,
+
+  // -- monitoring: scrape targets --
+  '2026-12-01-scrape-targets': scrapeTargets,
 
   // -- monitoring: metric store --
 
