@@ -720,7 +720,8 @@ export async function claimDueScrapes(ctx: ServiceContext, limit: number): Promi
       const next = nextScrapeSlot(r.job, r.url, r.interval_seconds, now + 1);
       await trx
         .updateTable('monitoring_scrape_targets')
-        .set({ next_scrape_at: next, lease_until: now + (r.timeout_seconds + 30) * 1000 })
+        // The lease outlasts the timeout but not the next slot: a dead instance's target is scraped on time.
+        .set({ next_scrape_at: next, lease_until: Math.min(now + r.timeout_seconds * 1000 + 5000, next) })
         .where('id', '=', r.id)
         .execute();
     }

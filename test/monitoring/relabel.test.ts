@@ -75,7 +75,12 @@ describe('relabel_config', () => {
 
   it('hashmod takes the low 8 bytes of the MD5 as Prometheus does', () => {
     // Prometheus's relabel_test.go: "baz" and "foo\nbar" with modulus 1000 give 976 and 734.
-    const hashmod = { action: 'hashmod', source_labels: ['c'], target_label: 'd', modulus: 1000 } as const;
+    const hashmod: RelabelConfig = {
+      action: 'hashmod',
+      source_labels: ['c'],
+      target_label: 'd',
+      modulus: 1000,
+    };
     expect(run({ c: 'baz' }, hashmod)?.d).toBe('976');
     expect(run({ c: 'foo\nbar' }, hashmod)?.d).toBe('734');
   });

@@ -2,6 +2,7 @@
 // series, refusals by reason with the valid rest kept, and bad bytes refused with a reason, never a crash.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { IngestSeries } from '../../src/monitoring/metric-model.js';
 import {
   DecodeError,
   decodeWriteRequest,
@@ -59,7 +60,7 @@ describe('snappy', () => {
 
 describe('WriteRequest', () => {
   it('decodes series with their samples', () => {
-    const series = [
+    const series: IngestSeries[] = [
       {
         labels: { __name__: 'up', job: 'node', instance: 'a:9100' },
         timestamps: [t0, t0 + 15_000],
