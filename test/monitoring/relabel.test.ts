@@ -12,7 +12,7 @@ const run = (labels: Record<string, string>, ...configs: RelabelConfig[]) =>
   relabel(labels, compileRelabels(configs, '/relabel'));
 
 describe('relabel_config', () => {
-  it('replace: joins sources with the separator, anchors the regex, expands $1 and ${name}', () => {
+  it('replace: joins sources with the separator, anchors the regex, expands $1 and $name', () => {
     expect(
       run(
         { __name__: 'up', a: 'foo', b: 'bar' },
@@ -20,6 +20,7 @@ describe('relabel_config', () => {
           source_labels: ['a', 'b'],
           regex: '(f.o);(?<rest>.*)',
           target_label: 'c',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: Prometheus's replacement syntax, not JavaScript's
           replacement: '${rest}-$1',
         },
       ),
@@ -115,6 +116,7 @@ describe('relabel_config', () => {
 
   it('expands templates as Go does', () => {
     const m = /^(?<first>a)(b)$/.exec('ab') as RegExpExecArray;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Go's template syntax, not JavaScript's
     expect(expandTemplate('$1-$2-${first}-$first-$$-${3}-$1x', m)).toBe('a-b-a-a-$--');
   });
 });
