@@ -70,3 +70,8 @@ if (parts.includes('roster') || process.env.BENCH_PARTS === undefined)
 // BENCH_PARTS=assignment).
 if (parts.includes('assignment') || process.env.BENCH_PARTS === undefined)
   await (await import('./assignment.js')).benchAssignment();
+
+// Metrics in: the scrape and remote-write paths into the embedded store, beside parse-only rates
+// (bench/metric-ingest.ts; BENCH_PARTS=metric-ingest).
+if (parts.includes('metric-ingest') || process.env.BENCH_PARTS === undefined)
+  await (await import('./metric-ingest.js')).benchMetricIngest();

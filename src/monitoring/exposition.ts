@@ -90,6 +90,16 @@ const decimal = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** Go's strconv.ParseFloat as the exposition formats use it: decimals, exponents, NaN and ±Inf in any case. */
 export function parseFloatValue(text: string): number | null {
+  // Fast path: a plain decimal. Number() also reads "0x1F", "0o7", "0b1", "" and "Infinity", which Go's ParseFloat
+  // spells otherwise or refuses, so those go the slow way.
+  const c = text.charCodeAt(0);
+  if ((c >= 48 && c <= 57) || c === 45) {
+    const second = text.charCodeAt(1) | 0x20;
+    if (!(c === 48 && (second === 120 || second === 111 || second === 98))) {
+      const v = Number(text);
+      if (!Number.isNaN(v)) return v;
+    }
+  }
   if (decimal.test(text)) return Number(text);
   switch (text.toLowerCase()) {
     case 'nan':
@@ -211,6 +221,12 @@ class ExpositionScanner {
   }
 
   private comment(i: number): boolean {
+    // Text format: only "# TYPE" lines are read (skip HELP text unsliced: node_exporter has one per family).
+    if (!this.om) {
+      let j = i + 1;
+      while (j < this.lineEnd && (this.s.charCodeAt(j) === C_SP || this.s.charCodeAt(j) === C_TAB)) j++;
+      if (!this.s.startsWith('TYPE', j)) return false;
+    }
     const text = this.s.slice(i, this.lineEnd);
     if (this.om) {
       if (text === '# EOF') return true;
@@ -225,8 +241,8 @@ class ExpositionScanner {
       }
       return false;
     }
-    // Text format: # HELP and # TYPE have a shape; any other # line is a comment.
-    const m = /^#[ \t]+(TYPE|HELP)[ \t]+(\S*)(?:[ \t]+(.*))?$/.exec(text);
+    // Text format: # TYPE has a shape (a name and a known type); # HELP and any other # line are comments.
+    const m = /^#[ \t]+(TYPE)[ \t]+(\S*)(?:[ \t]+(.*))?$/.exec(text);
     if (m) {
       if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(m[2] as string))
         throw new LineError('invalid_metric_name', `invalid metric name in # ${m[1]}`);

@@ -111,10 +111,25 @@ export function compileRelabels(configs: readonly RelabelConfig[], field: string
  * changed. A label set to "" is removed (an empty value is no label).
  */
 export function relabel(labels: Labels, configs: CompiledRelabels): Labels | null {
-  if (configs.length === 0) return labels;
-  const out: Labels = { ...labels };
-  for (const c of configs) if (!applyOne(out, c)) return null;
+  let out = labels;
+  let copied = false;
+  for (const c of configs) {
+    // Filters only read; the copy is made before the first action that writes (the scrape path's hot loop).
+    if (!copied && !filters.has(c.action)) {
+      out = { ...labels };
+      copied = true;
+    }
+    if (!applyOne(out, c)) return null;
+  }
   return out;
+}
+
+const filters = new Set<RelabelAction>(['keep', 'drop', 'keepequal', 'dropequal']);
+const namers = new Set<RelabelAction>(['replace', 'labelmap', 'hashmod', 'lowercase', 'uppercase']);
+
+/** Whether the configs may add a label or set a value (so the result needs the label checks again). */
+export function relabelsMayWrite(configs: CompiledRelabels): boolean {
+  return configs.some((c) => namers.has(c.action));
 }
 
 function sourceValue(labels: Labels, c: CompiledRelabel): string {

@@ -24,7 +24,13 @@ import {
 } from './metric-model.js';
 import { metricStore } from './metric-store.js';
 import { requireMonitor } from './permissions.js';
-import { type CompiledRelabels, compileRelabels, type RelabelConfig, relabel } from './relabel.js';
+import {
+  type CompiledRelabels,
+  compileRelabels,
+  type RelabelConfig,
+  relabel,
+  relabelsMayWrite,
+} from './relabel.js';
 
 /** Where scraped samples go: the metric store, or a test's sink. */
 export type MetricSink = Pick<MetricStore, 'append'>;
@@ -626,24 +632,35 @@ export function relabelSamples(
 ): IngestSeries[] {
   const out: IngestSeries[] = [];
   const relabelled = metricRelabel.length > 0;
+  // The parser checked the scraped names and values and the target's were checked when it was saved, so the
+  // label checks run again only where a relabel config may have written a name or value.
+  const recheck = relabelsMayWrite(metricRelabel);
+  const targetCount = Object.keys(target).length;
   for (const s of parsed) {
     let labels: Labels | null = withTargetLabels(s.labels, target, honorLabels);
     if (relabelled) {
       labels = relabel(labels, metricRelabel);
       if (!labels) continue; // dropped on purpose: not a refusal
-      const problem = labelsProblem(labels);
-      if (problem) {
-        rejected[problem] = (rejected[problem] ?? 0) + 1;
-        continue;
-      }
       s.labels = labels;
-    } else if (Object.keys(labels).length > metricLimits.labelsPerSeries) {
-      rejected.too_many_labels = (rejected.too_many_labels ?? 0) + 1;
+    }
+    const problem = recheck
+      ? labelsProblem(labels)
+      : targetCount > 0 && countLabels(labels) > metricLimits.labelsPerSeries
+        ? 'too_many_labels'
+        : null;
+    if (problem) {
+      rejected[problem] = (rejected[problem] ?? 0) + 1;
       continue;
     }
     out.push(s);
   }
   return out;
+}
+
+function countLabels(labels: Labels): number {
+  let n = 0;
+  for (const _ in labels) n++;
+  return n;
 }
 
 /** Series of this scrape that the last one of the target did not have (Prometheus's scrape_series_added). */
