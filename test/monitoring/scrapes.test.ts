@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/core/auth/index.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { IngestSeries, IngestSource } from '../../src/monitoring/metric-model.js';
+import { compileRelabels } from '../../src/monitoring/relabel.js';
 import {
   claimDueScrapes,
   createScrapeTarget,
@@ -19,6 +20,7 @@ import {
   scrapesSettled,
   scrapeTargetNow,
   startDueScrapes,
+  targetLabels,
   updateScrapeTarget,
 } from '../../src/monitoring/scrapes.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
@@ -322,5 +324,52 @@ describe('scrape slots', () => {
     expect(parts.size).toBe(6);
     const one = slots[1] as number;
     expect(nextScrapeSlot('node', 'http://h1:9100/metrics', 60, one + 1)).toBe(one + 60_000);
+  });
+});
+
+describe('target relabelling', () => {
+  const t = {
+    url: 'http://10.0.0.5:9100/metrics?collect=cpu',
+    job: 'node',
+    labels: { env: 'prod' },
+    intervalSeconds: 60,
+    timeoutSeconds: 10,
+  };
+  it('gives instance from __address__ and drops the __ labels', () => {
+    expect(targetLabels(t, [])).toEqual({
+      labels: { env: 'prod', job: 'node', instance: '10.0.0.5:9100' },
+      url: 'http://10.0.0.5:9100/metrics?collect=cpu',
+    });
+  });
+  it('rewrites the address, path and parameters, sets instance, or drops the target', () => {
+    const r = targetLabels(
+      t,
+      compileRelabels(
+        [
+          {
+            source_labels: ['__address__'],
+            regex: '([^:]+):.*',
+            target_label: 'instance',
+            replacement: 'host-$1',
+          },
+          {
+            source_labels: ['__address__'],
+            regex: '([^:]+):.*',
+            target_label: '__address__',
+            replacement: '$1:9200',
+          },
+          { target_label: '__metrics_path__', replacement: '/probe' },
+          { target_label: '__param_module', replacement: 'http_2xx' },
+        ],
+        '/r',
+      ),
+    );
+    expect(r).toEqual({
+      labels: { env: 'prod', job: 'node', instance: 'host-10.0.0.5' },
+      url: 'http://10.0.0.5:9200/probe?collect=cpu&module=http_2xx',
+    });
+    expect(
+      targetLabels(t, compileRelabels([{ source_labels: ['env'], regex: 'prod', action: 'drop' }], '/r')),
+    ).toBeNull();
   });
 });
