@@ -34,8 +34,8 @@ function storeLanded(ctx: ServiceContext): boolean {
     metricStore(ctx);
     return true;
   } catch (err) {
-    if ((err as Error).message.includes('not built yet')) return false;
-    throw err;
+    // Only the stub says this; a real store may fail on the bare context this is probed with, and is there.
+    return !String((err as Error)?.message).includes('not built yet');
   }
 }
 
