@@ -18,6 +18,8 @@ export interface ExpositionError {
 
 export interface ParsedExposition {
   series: IngestSeries[];
+  /** Each series' text as the target wrote it (name and label set), parallel to series: a cheap identity. */
+  keys: string[];
   /** Sample lines seen (accepted or not): Prometheus's scrape_samples_scraped counts what the target exposed. */
   samples: number;
   rejected: Partial<Record<RejectReason, number>>;
@@ -139,6 +141,7 @@ class ExpositionScanner {
   private readonly rejected: Partial<Record<RejectReason, number>> = {};
   private readonly errors: ExpositionError[] = [];
   private readonly seen = new Set<string>();
+  private readonly keys: string[] = [];
   private readonly honor: boolean;
   private readonly om: boolean;
   /** OpenMetrics: the type of each family named by # TYPE, to skip its _created series. */
@@ -183,6 +186,7 @@ class ExpositionScanner {
     }
     return {
       series: this.series,
+      keys: this.keys,
       samples: this.samples,
       rejected: this.rejected,
       errors: this.errors,
@@ -198,6 +202,7 @@ class ExpositionScanner {
   private invalidAsWhole(): ParsedExposition {
     return {
       series: [],
+      keys: [],
       samples: this.samples,
       rejected: this.rejected,
       errors: this.errors,
@@ -298,6 +303,7 @@ class ExpositionScanner {
     if (this.seen.has(key))
       throw new LineError('duplicate_sample', 'the same series twice in one exposition');
     this.seen.add(key);
+    this.keys.push(key);
     this.series.push({ labels, timestamps: [ts], values: [value] });
   }
 

@@ -16,7 +16,6 @@ import {
   type IngestResult,
   type IngestSeries,
   type Labels,
-  labelsKey,
   labelsProblem,
   type MetricStore,
   metricLimits,
@@ -394,6 +393,7 @@ function compiledFor(ctx: ServiceContext, t: ScrapeTarget): Compiled {
   const s = ctx.caches.local(scrapeState);
   const hit = s.compiled.get(t.id);
   if (hit && hit.updatedAt === t.updatedAt) return hit;
+  if (hit) s.lastSeries.delete(t.id); // changed (perhaps by another instance): series keys may mean others now
   const c = {
     updatedAt: t.updatedAt,
     relabel: compileRelabels(t.relabelConfigs, '/relabelConfigs'),
@@ -547,6 +547,7 @@ export async function runScrape(
     return outcome;
   }
   let series: IngestSeries[] = [];
+  let keys: string[] = [];
   try {
     const { body, contentType } = await fetchExposition(target.url, t.timeoutSeconds);
     const format = expositionFormat(contentType);
@@ -562,12 +563,14 @@ export async function runScrape(
       const e = parsed.errors[0];
       throw new ScrapeFailure(`invalid OpenMetrics exposition${e ? ` (line ${e.line}: ${e.message})` : ''}`);
     }
+    keys = parsed.keys;
     series = relabelSamples(
       parsed.series,
       target.labels,
       t.honorLabels,
       compiled.metricRelabel,
       outcome.rejected,
+      keys,
     );
     outcome.samplesPostMetricRelabeling = series.length;
     if (series.length > t.sampleLimit) {
@@ -587,7 +590,7 @@ export async function runScrape(
   let storeError = '';
   try {
     if (series.length > 0) {
-      outcome.seriesAdded = countNewSeries(ctx, t.id, series);
+      outcome.seriesAdded = countNewSeries(ctx, t.id, keys);
       const result: IngestResult = await sink.append(series, source);
       outcome.accepted = result.accepted;
       addCounts(outcome.rejected, result.rejected);
@@ -629,14 +632,18 @@ export function relabelSamples(
   honorLabels: boolean,
   metricRelabel: CompiledRelabels,
   rejected: Partial<Record<RejectReason, number>>,
+  /** The parser's keys, parallel to `parsed`: kept in step (compacted in place) with what is returned. */
+  keys?: string[],
 ): IngestSeries[] {
   const out: IngestSeries[] = [];
+  let k = 0;
   const relabelled = metricRelabel.length > 0;
   // The parser checked the scraped names and values and the target's were checked when it was saved, so the
   // label checks run again only where a relabel config may have written a name or value.
   const recheck = relabelsMayWrite(metricRelabel);
   const targetCount = Object.keys(target).length;
-  for (const s of parsed) {
+  for (let i = 0; i < parsed.length; i++) {
+    const s = parsed[i] as IngestSeries;
     let labels: Labels | null = withTargetLabels(s.labels, target, honorLabels);
     if (relabelled) {
       labels = relabel(labels, metricRelabel);
@@ -653,7 +660,9 @@ export function relabelSamples(
       continue;
     }
     out.push(s);
+    if (keys) keys[k++] = keys[i] as string;
   }
+  if (keys) keys.length = k;
   return out;
 }
 
@@ -663,14 +672,17 @@ function countLabels(labels: Labels): number {
   return n;
 }
 
-/** Series of this scrape that the last one of the target did not have (Prometheus's scrape_series_added). */
-function countNewSeries(ctx: ServiceContext, id: number, series: IngestSeries[]): number {
+/**
+ * Series of this scrape that the last one of the target did not have (Prometheus's scrape_series_added), by the
+ * series' text as exposed: for one target and its relabel configs that text names one stored series, and it costs
+ * no sorting. (A change of the target's configs forgets the last scrape's set.)
+ */
+function countNewSeries(ctx: ServiceContext, id: number, keys: string[]): number {
   const state = ctx.caches.local(scrapeState);
   const previous = state.lastSeries.get(id);
   const now = new Set<string>();
   let added = 0;
-  for (const s of series) {
-    const key = labelsKey(s.labels);
+  for (const key of keys) {
     now.add(key);
     if (!previous?.has(key)) added++;
   }
