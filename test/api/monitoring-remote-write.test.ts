@@ -74,6 +74,16 @@ describe.each(dialects)('remote-write on %s', (dialect) => {
     expect(res.headers['content-type']).toContain('application/problem+json');
   });
 
+  it('accepts an empty request (204), whatever parameters the content type carries', async () => {
+    const empty = snappyCompress(Buffer.alloc(0));
+    expect((await post(empty, headers(staff))).statusCode).toBe(204);
+    const withParams = await post(empty, {
+      ...headers(staff),
+      'content-type': 'application/x-protobuf; proto=prometheus.WriteRequest',
+    });
+    expect(withParams.statusCode).toBe(204);
+  });
+
   it('refuses other encodings and content types with 415', async () => {
     const body = encodeWriteRequest([{ labels: { __name__: 'up' }, timestamps: [now()], values: [1] }]);
     const plain = await post(body, { ...headers(staff), 'content-encoding': 'identity' });
