@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorForUser, createApiToken, createUser } from '../../src/core/auth/index.js';
 import type { ServiceContext } from '../../src/core/context.js';
@@ -107,6 +108,25 @@ describe.each(dialects)('remote-write on %s', (dialect) => {
     expect(proto.json().detail).toContain('malformed_protobuf');
     expect(count('malformed_snappy') - count('malformed_snappy', before)).toBe(1);
     expect(count('malformed_protobuf') - count('malformed_protobuf', before)).toBe(1);
+  });
+
+  it('random bodies are refused with a reason (400, 413) or taken, never a crash', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }),
+          // Valid snappy around random protobuf bytes: the decoder behind the decompressor gets its share.
+          fc.uint8Array({ maxLength: 200 }).map((b) => new Uint8Array(snappyCompress(b))),
+        ),
+        async (bytes) => {
+          const res = await post(Buffer.from(bytes), headers(staff));
+          expect([204, 400, 413]).toContain(res.statusCode);
+          if (res.statusCode !== 204)
+            expect(res.headers['content-type']).toContain('application/problem+json');
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('refuses a snappy bomb by its declared size and an oversized body, with 413', async () => {
