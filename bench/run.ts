@@ -80,3 +80,7 @@ if (parts.includes('metric-store') || process.env.BENCH_PARTS === undefined)
 // 10,000 targets beside the raw rows (bench/check-scheduler.ts; BENCH_PARTS=check-scheduler).
 if (parts.includes('check-scheduler') || process.env.BENCH_PARTS === undefined)
   await (await import('./check-scheduler.js')).benchCheckScheduler();
+// Metrics in: the scrape and remote-write paths into the embedded store, beside parse-only rates
+// (bench/metric-ingest.ts; BENCH_PARTS=metric-ingest).
+if (parts.includes('metric-ingest') || process.env.BENCH_PARTS === undefined)
+  await (await import('./metric-ingest.js')).benchMetricIngest();

@@ -274,6 +274,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- monitoring: metric store and PromQL queries --
 
   // -- monitoring: scrapes and remote-write --
+  await app.register((await import('./routes/monitoring/scrapes.js')).scrapeTargetRoutes(ctx));
+  await app.register((await import('./routes/monitoring/remote-write.js')).remoteWriteRoutes(ctx));
 
   // -- monitoring: targets, checks, maintenance, heartbeats --
   await app.register(monitoringTargetRoutes(ctx));

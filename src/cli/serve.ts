@@ -16,6 +16,7 @@ import { registerIncidents } from '../incidents/index.js';
 import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
 import { registerMail } from '../mail/index.js';
 import { registerChecks } from '../monitoring/index.js';
+import { registerScrapes } from '../monitoring/index.js';
 import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
 import { registerSla } from '../sla/index.js';
 import { registerTechnicians } from '../technicians/index.js';
@@ -48,6 +49,7 @@ export function registerDomains(
   // checks spread over their intervals (a tick every 250 ms), and CheckNotRunning for a check that stopped running;
   // the integrator passes the checks part's runCheck as the runner
   registerChecks(ctx, jobs);
+  registerScrapes(ctx, jobs); // due scrape targets claimed (leases) and scraped, every second
 }
 
 /** How long a shutdown may take before the process exits anyway. */

@@ -334,6 +334,33 @@ export const errorCatalogue = {
       'A maintenance window is one-off (an end after its start) or recurring (an RRULE, an IANA time zone and a duration of 1 minute–31 days).',
   },
   check_running: { kind: 'conflict', meaning: 'The check is running now; wait for its result.' },
+  // monitoring: scrape targets and remote-write (issue 11)
+  invalid_relabel_config: {
+    kind: 'invalid',
+    meaning:
+      'A relabel config has an unknown action, a regex that does not compile, or lacks the target_label or modulus its action needs.',
+  },
+  invalid_scrape_target: {
+    kind: 'invalid',
+    meaning:
+      'A scrape target needs an absolute http(s) URL without credentials, an interval of 5–3600 s and a timeout no longer than the interval.',
+  },
+  metrics_payload_undecodable: {
+    kind: 'invalid',
+    meaning:
+      'The remote-write body is not valid snappy-compressed protobuf (prometheus.WriteRequest); the detail names the reason.',
+  },
+  metrics_samples_refused: {
+    kind: 'invalid',
+    meaning:
+      'Some samples of the payload were refused (the rest were stored); the detail counts them by reason.',
+  },
+  scrape_target_not_found: { kind: 'not_found', meaning: 'No such scrape target.' },
+  scrape_target_exists: { kind: 'conflict', meaning: 'This job already scrapes this URL.' },
+  metrics_payload_too_large: {
+    kind: 'too_large',
+    meaning: 'The remote-write body, or what it decompresses to, exceeds the limit.',
+  },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;

@@ -44,7 +44,6 @@ export type { Check, CheckInput, CreatedCheck, RecentResult } from './checks.js'
 export { checkLimits, createCheck, deleteCheck, getCheck, listChecks, updateCheck } from './checks.js';
 export { receiveHeartbeat } from './heartbeats.js';
 export type { MaintenanceWindow, MaintenanceWindowInput } from './maintenance-windows.js';
-export {
   createMaintenanceWindow,
   deleteMaintenanceWindow,
   getMaintenanceWindow,
@@ -52,6 +51,11 @@ export {
   maintenanceLimits,
   updateMaintenanceWindow,
 } from './maintenance-windows.js';
+// -- metrics in: exposition parsing, relabelling, scrapes, remote-write --
+export type { ExpositionError, ExpositionFormat, ParsedExposition } from './exposition.js';
+export { expositionFormat, parseExposition } from './exposition.js';
+export type { IngestSourceKind, IngestStats } from './ingest-stats.js';
+export { countPayloadRefused, ingestStats } from './ingest-stats.js';
 export type {
   IngestResult,
   IngestSeries,
@@ -74,6 +78,25 @@ export type { PromQueryData, QueryOptions } from './promql.js';
 export { checkPromql, evaluateInstant, queryInstant, queryRange } from './promql.js';
 export type { BoardCheck, BoardTarget } from './status-board.js';
 export { statusBoard } from './status-board.js';
+export type { RelabelAction, RelabelConfig } from './relabel.js';
+export { compileRelabels, relabel, relabelActions } from './relabel.js';
+export type { RemoteWriteOutcome } from './remote-write.js';
+export {
+  decodeWriteRequest,
+  receiveRemoteWrite,
+  remoteWriteLimits,
+  snappyDecompress,
+} from './remote-write.js';
+export type { MetricSink, ScrapeOutcome, ScrapeTarget, ScrapeTargetInput } from './scrapes.js';
+  createScrapeTarget,
+  deleteScrapeTarget,
+  getScrapeTarget,
+  listScrapeTargets,
+  registerScrapes,
+  scrapeLimits,
+  scrapeTargetNow,
+  updateScrapeTarget,
+} from './scrapes.js';
 export type { AlertSuppression, TargetRouting } from './target-status.js';
 export { alertSuppression, dailyUptime, targetRouting } from './target-status.js';
 export type { Target, TargetFilter, TargetInput, TargetKind } from './targets.js';

@@ -1521,6 +1521,59 @@ const table: Row[] = [
   // -- monitoring: metric store and PromQL queries --
 
   // -- monitoring: scrapes and remote-write --
+  ...((): Row[] => {
+    const monitor = (action: Parameters<typeof canMonitor>[1], allowed: Outcome = 'ok') =>
+      byRule((a) => canMonitor(a, action), 403, allowed);
+    const base = '/api/v1/monitoring/scrape-targets';
+    // Port 9 (discard) on loopback: nothing listens, so a scrape fails fast and says why.
+    const body = () => ({ url: `http://127.0.0.1:9/metrics?n=${unique()}`, job: 'permissions' });
+    const made = new WeakMap<Fixture, number>();
+    const target = async (f: Fixture) => {
+      if (!made.has(f)) made.set(f, (await as(f, 'admin', 'POST', base, body())).id);
+      return made.get(f) as number;
+    };
+    return [
+      { route: `GET ${base}`, call: () => ({ method: 'GET', url: base }), expect: monitor('target.read') },
+      {
+        route: `POST ${base}`,
+        call: () => ({ method: 'POST', url: base, body: body() }),
+        expect: monitor('target.manage'),
+      },
+      {
+        route: `GET ${base}/:id`,
+        call: async (f) => ({ method: 'GET', url: `${base}/${await target(f)}` }),
+        expect: monitor('target.read'),
+      },
+      {
+        route: `PATCH ${base}/:id`,
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `${base}/${await target(f)}`,
+          body: { intervalSeconds: 30 },
+        }),
+        expect: monitor('target.manage'),
+      },
+      {
+        route: `DELETE ${base}/:id`,
+        call: async (f) => ({
+          method: 'DELETE',
+          url: `${base}/${(await as(f, 'admin', 'POST', base, body())).id}`,
+        }),
+        expect: monitor('target.manage'),
+      },
+      {
+        route: `POST ${base}/:id/scrape`,
+        call: async (f) => ({ method: 'POST', url: `${base}/${await target(f)}/scrape` }),
+        expect: monitor('target.manage'),
+      },
+      {
+        // A JSON body is no remote-write payload: past authentication and the rule, staff get 415.
+        route: 'POST /api/v1/prom/write',
+        call: () => ({ method: 'POST', url: '/api/v1/prom/write', body: {} }),
+        expect: monitor('metrics.write', 415),
+      },
+    ];
+  })(),
 
   // -- monitoring: targets, checks, maintenance, heartbeats --
   ...(() => {

@@ -699,6 +699,37 @@ export interface Database {
     message: string;
   };
 
+  // -- monitoring: scrape targets (migration 2026-12-01-scrape-targets, src/monitoring/scrapes.ts) --
+  monitoring_scrape_targets: {
+    id: Generated<number>;
+    url: string;
+    job: string;
+    interval_seconds: number;
+    timeout_seconds: number;
+    /** JSON object: static labels. */
+    labels: string;
+    /** JSON arrays of relabel_config (src/monitoring/relabel.ts). */
+    relabel_configs: string;
+    metric_relabel_configs: string;
+    honor_labels: number;
+    honor_timestamps: number;
+    sample_limit: number;
+    series_limit: number;
+    target_id: number | null;
+    enabled: number;
+    next_scrape_at: number;
+    lease_until: number | null;
+    last_scrape_at: number | null;
+    last_duration_ms: number | null;
+    last_up: number | null;
+    last_error: Generated<string>;
+    last_samples: number | null;
+    /** JSON object: reject reason → count, of the last scrape. */
+    last_rejected: Generated<string>;
+    created_at: number;
+    updated_at: number;
+  };
+
   // -- monitoring: metric store --
   // (migration 2026-12-01-metric-store, src/monitoring/metric-store.ts)
   metric_series: {

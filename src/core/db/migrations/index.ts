@@ -19,6 +19,7 @@ import * as technicians from './2026-11-30-technicians.js';
 import * as metricStore from './2026-12-01-metric-store.js';
 import * as monitoringTargets from './2026-12-01-monitoring-targets.js';
 import * as monitoringChecksExtra from './2026-12-01-monitoring-targets-checks-extra.js';
+import * as scrapeTargets from './2026-12-01-scrape-targets.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -48,6 +49,9 @@ export const migrations: Record<string, Migration> = {
   // -- monitoring: targets and checks --
   '2026-12-01-monitoring-targets': monitoringTargets,
   '2026-12-01-monitoring-targets-checks-extra': monitoringChecksExtra,
+
+  // -- monitoring: scrape targets --
+  '2026-12-01-scrape-targets': scrapeTargets,
 
   // -- monitoring: metric store --
   '2026-12-01-metric-store': metricStore,
