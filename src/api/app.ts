@@ -22,6 +22,8 @@ import { incidentRoutes } from './routes/incidents/incidents.js';
 import { serviceRoutes } from './routes/incidents/services.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
+import { alertRuleRoutes } from './routes/monitoring/alert-rules.js';
+import { alertmanagerRoutes } from './routes/monitoring/alertmanager.js';
 import { calendarFeedRoutes } from './routes/oncall/calendar-feeds.js';
 import { contactMethodRoutes } from './routes/oncall/contact-methods.js';
 import { escalationPolicyRoutes } from './routes/oncall/escalation-policies.js';
@@ -275,6 +277,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- monitoring: targets, checks, maintenance, heartbeats --
 
   // -- monitoring: alert rules and the Alertmanager receiver --
+  await app.register(alertRuleRoutes(ctx));
+  await app.register(alertmanagerRoutes(ctx));
 
   // -- monitoring: alerts, routing, silences --
 

@@ -31,7 +31,7 @@ export function alertRulePorts(ctx: ServiceContext): AlertRulePorts {
 }
 
 /** Replace some ports for this context (tests; registerAlertRules with its ports). */
-export function useAlertRulePorts(ctx: ServiceContext, ports: Partial<AlertRulePorts>): void {
+export function replaceAlertRulePorts(ctx: ServiceContext, ports: Partial<AlertRulePorts>): void {
   const held = ctx.caches.local(portsCache);
   held.ports = { ...held.ports, ...ports };
 }

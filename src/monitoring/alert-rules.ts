@@ -216,7 +216,11 @@ function normalise(ctx: ServiceContext, input: AlertRuleInput): Normalised {
   const forSeconds = hold('forSeconds', input.forSeconds);
   const keepFiringForSeconds = hold('keepFiringForSeconds', input.keepFiringForSeconds);
   const intervalSeconds = input.intervalSeconds ?? L.defaultIntervalSeconds;
-  if (!Number.isInteger(intervalSeconds) || intervalSeconds < L.minIntervalSeconds || intervalSeconds > L.maxIntervalSeconds)
+  if (
+    !Number.isInteger(intervalSeconds) ||
+    intervalSeconds < L.minIntervalSeconds ||
+    intervalSeconds > L.maxIntervalSeconds
+  )
     errors.push({
       field: 'intervalSeconds',
       message: `whole seconds from ${L.minIntervalSeconds} to ${L.maxIntervalSeconds}`,
@@ -300,7 +304,7 @@ export async function createAlertRule(
   ctx: ServiceContext,
   actorId: number | null,
   input: AlertRuleInput,
-): Promise<AlertRule> {
+): Promise<AlertRule & { alerts: RuleAlert[] }> {
   const n = normalise(ctx, input);
   const now = ctx.clock.now();
   try {
@@ -355,7 +359,7 @@ export async function updateAlertRule(
   ctx: ServiceContext,
   id: number,
   change: Partial<AlertRuleInput>,
-): Promise<AlertRule> {
+): Promise<AlertRule & { alerts: RuleAlert[] }> {
   const current = await getAlertRule(ctx, id);
   const merged: AlertRuleInput = {
     name: change.name ?? current.name,
@@ -371,7 +375,12 @@ export async function updateAlertRule(
   };
   if (merged.kind === 'promql') merged.expr = change.expr ?? (current.kind === 'promql' ? current.expr : '');
   else merged.check = change.check ?? current.check ?? undefined;
-  if (change.labels && change.severity === undefined && current.severity !== null && !('severity' in change.labels))
+  if (
+    change.labels &&
+    change.severity === undefined &&
+    current.severity !== null &&
+    !('severity' in change.labels)
+  )
     merged.severity = current.severity;
   const n = normalise(ctx, merged);
   const now = ctx.clock.now();
@@ -404,7 +413,12 @@ export async function updateAlertRule(
         .execute();
       // A changed expression or selector makes new alerts: the old ones are dropped, as a reload that changes a
       // rule does in Prometheus (its active alerts are carried over only for an identical rule).
-      if (n.kind !== current.kind || n.expr !== current.expr || n.checkSelector !== selectorText(current.check) || !n.enabled)
+      if (
+        n.kind !== current.kind ||
+        n.expr !== current.expr ||
+        n.checkSelector !== selectorText(current.check) ||
+        !n.enabled
+      )
         await trx.deleteFrom('monitoring_rule_alerts').where('rule_id', '=', id).execute();
     });
   } catch (err) {
@@ -421,7 +435,10 @@ export async function deleteAlertRule(ctx: ServiceContext, id: number): Promise<
 
 // ---- reads -------------------------------------------------------------------------------------------------
 
-export async function ruleAlerts(ctx: ServiceContext, ruleIds: readonly number[]): Promise<Map<number, RuleAlert[]>> {
+export async function ruleAlerts(
+  ctx: ServiceContext,
+  ruleIds: readonly number[],
+): Promise<Map<number, RuleAlert[]>> {
   const out = new Map<number, RuleAlert[]>();
   if (ruleIds.length === 0) return out;
   const rows = await ctx.db
@@ -440,8 +457,15 @@ export async function ruleAlerts(ctx: ServiceContext, ruleIds: readonly number[]
   return out;
 }
 
-export async function getAlertRule(ctx: ServiceContext, id: number): Promise<AlertRule & { alerts: RuleAlert[] }> {
-  const row = await ctx.db.selectFrom('monitoring_alert_rules').selectAll().where('id', '=', id).executeTakeFirst();
+export async function getAlertRule(
+  ctx: ServiceContext,
+  id: number,
+): Promise<AlertRule & { alerts: RuleAlert[] }> {
+  const row = await ctx.db
+    .selectFrom('monitoring_alert_rules')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) throw new NotFound('alert_rule_not_found', 'No such alert rule.');
   const alerts = (await ruleAlerts(ctx, [id])).get(id) ?? [];
   return { ...ruleFromRow(row, alerts), alerts };

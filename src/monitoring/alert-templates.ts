@@ -138,7 +138,8 @@ function tokenize(body: string): Token[] {
         if (body[j] === '\\') {
           const e = body[j + 1];
           const map: Record<string, string> = { n: '\n', t: '\t', '"': '"', '\\': '\\', r: '\r' };
-          if (e === undefined || map[e] === undefined) throw new TemplateError('unsupported escape in a string');
+          if (e === undefined || map[e] === undefined)
+            throw new TemplateError('unsupported escape in a string');
           v += map[e];
           j += 2;
         } else {
@@ -220,9 +221,10 @@ function parsePipeline(body: string): Operand {
 }
 
 function variable(word: string): Operand {
-  const m = /^(\$labels|\$externalLabels|\$value|\.Labels|\.ExternalLabels|\.Value)(?:\.([a-zA-Z_][a-zA-Z0-9_]*))?$/.exec(
-    word,
-  );
+  const m =
+    /^(\$labels|\$externalLabels|\$value|\.Labels|\.ExternalLabels|\.Value)(?:\.([a-zA-Z_][a-zA-Z0-9_]*))?$/.exec(
+      word,
+    );
   if (!m) throw new TemplateError(`"${word}" is not a supported variable or function`);
   const base = m[1] as string;
   const name = m[2] ?? null;

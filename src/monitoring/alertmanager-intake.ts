@@ -3,8 +3,8 @@
 // is checked on its own (label names and values as Alertmanager's model validates them, sizes and counts bounded,
 // times); the bad ones are refused with a reason and the valid rest goes to the alert pipeline.
 import type { ServiceContext } from '../core/context.js';
-import { alertRulePorts } from './alert-rule-ports.js';
 import type { AlertInput } from './alert-pipeline.js';
+import { alertRulePorts } from './alert-rule-ports.js';
 import { metricLimits } from './metric-model.js';
 
 export const intakeLimits = {
@@ -75,7 +75,8 @@ function readLabels(v: unknown): Record<string, string> {
   for (const name of names) {
     if (name.length > intakeLimits.labelNameLength)
       throw new Refusal('label_too_long', `a label name is longer than ${intakeLimits.labelNameLength}`);
-    if (!labelName.test(name)) throw new Refusal('invalid_label_name', `"${name.slice(0, 100)}" is not a label name`);
+    if (!labelName.test(name))
+      throw new Refusal('invalid_label_name', `"${name.slice(0, 100)}" is not a label name`);
     const value = v[name];
     if (typeof value !== 'string' || loneSurrogate.test(value))
       throw new Refusal('invalid_label_value', `label ${name}: the value must be UTF-8 text`);
@@ -84,13 +85,15 @@ function readLabels(v: unknown): Record<string, string> {
     // Alertmanager drops labels with empty values (removeEmptyLabels).
     if (value !== '') labels[name] = value;
   }
-  if (Object.keys(labels).length === 0) throw new Refusal('labels_missing', 'at least one label pair required');
+  if (Object.keys(labels).length === 0)
+    throw new Refusal('labels_missing', 'at least one label pair required');
   return labels;
 }
 
 function readAnnotations(v: unknown): Record<string, string> {
   if (v === undefined || v === null) return {};
-  if (!isPlainObject(v)) throw new Refusal('invalid_annotations', 'annotations must be an object of names to texts');
+  if (!isPlainObject(v))
+    throw new Refusal('invalid_annotations', 'annotations must be an object of names to texts');
   const names = Object.keys(v);
   if (names.length > intakeLimits.annotationsPerAlert)
     throw new Refusal('invalid_annotations', `more than ${intakeLimits.annotationsPerAlert} annotations`);
@@ -99,7 +102,11 @@ function readAnnotations(v: unknown): Record<string, string> {
     const value = v[name];
     if (!labelName.test(name) || name.length > intakeLimits.labelNameLength)
       throw new Refusal('invalid_annotations', `"${name.slice(0, 100)}" is not an annotation name`);
-    if (typeof value !== 'string' || loneSurrogate.test(value) || value.length > intakeLimits.annotationValueLength)
+    if (
+      typeof value !== 'string' ||
+      loneSurrogate.test(value) ||
+      value.length > intakeLimits.annotationValueLength
+    )
       throw new Refusal(
         'invalid_annotations',
         `annotation ${name}: UTF-8 text up to ${intakeLimits.annotationValueLength} characters`,
@@ -123,7 +130,10 @@ function readTime(v: unknown, field: string): number | null {
 function readGeneratorUrl(v: unknown): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v !== 'string' || v.length > intakeLimits.generatorUrlLength)
-    throw new Refusal('invalid_generator_url', `generatorURL must be text up to ${intakeLimits.generatorUrlLength}`);
+    throw new Refusal(
+      'invalid_generator_url',
+      `generatorURL must be text up to ${intakeLimits.generatorUrlLength}`,
+    );
   return v;
 }
 
@@ -191,7 +201,11 @@ export async function takeAlertmanagerAlerts(
     const received = await alertRulePorts(ctx).send(ctx, valid, 'alertmanager');
     accepted = received.accepted;
     for (const r of received.rejected)
-      rejected.push({ index: validIndex[r.index] ?? r.index, reason: 'refused_by_pipeline', detail: r.reason });
+      rejected.push({
+        index: validIndex[r.index] ?? r.index,
+        reason: 'refused_by_pipeline',
+        detail: r.reason,
+      });
   }
   rejected.sort((a, b) => a.index - b.index);
   if (rejected.length > 0) {

@@ -1,8 +1,33 @@
 // Monitoring's face: targets and checks, the metric store and PromQL, scraping and remote-write, alert rules,
 // the alert pipeline (routing, grouping, silences, inhibition) into incidents, and status pages.
 // -- each part adds its exports in its own block; registerMonitoring wires them --
+// alert rules and the Alertmanager receivers
+
 export type { AlertInput, AlertOrigin, ReceivedAlerts } from './alert-pipeline.js';
 export { receiveAlerts } from './alert-pipeline.js';
+export type { AlertRulePorts } from './alert-rule-ports.js';
+export { alertRulePorts, replaceAlertRulePorts } from './alert-rule-ports.js';
+export type {
+  AlertRule,
+  AlertRuleInput,
+  AlertRuleKind,
+  CheckSelector,
+  PromAlert,
+  PromRuleGroup,
+  RuleAlert,
+} from './alert-rules.js';
+export {
+  alertRuleLimits,
+  createAlertRule,
+  deleteAlertRule,
+  getAlertRule,
+  listAlertRules,
+  promAlerts,
+  promRuleGroups,
+  updateAlertRule,
+} from './alert-rules.js';
+export type { IntakeRejection, IntakeResult } from './alertmanager-intake.js';
+export { intakeLimits, takeAlertmanagerAlerts } from './alertmanager-intake.js';
 export type { CheckKind, CheckResult, CheckSpec, CheckState } from './check-model.js';
 export { checkKinds } from './check-model.js';
 export type {
@@ -22,5 +47,6 @@ export type { AlertEvent, CheckStateChanged } from './monitoring-events.js';
 export { canMonitor, type MonitorAction, requireMonitor } from './permissions.js';
 export type { PromQueryData, QueryOptions } from './promql.js';
 export { checkPromql, evaluateInstant, queryInstant, queryRange } from './promql.js';
+export { AlertRuleRunner, evaluateDueRules, previewRule, registerAlertRules } from './rule-evaluation.js';
 export type { AlertSuppression, TargetRouting } from './target-status.js';
 export { alertSuppression, dailyUptime, targetRouting } from './target-status.js';

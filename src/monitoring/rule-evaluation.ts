@@ -12,8 +12,8 @@ import type { ServiceContext } from '../core/context.js';
 import { type Database, detachedFromTransaction } from '../core/db/index.js';
 import { runExclusively } from '../core/exclusive-work.js';
 import type { JobScheduler } from '../core/jobs.js';
-import { type AlertRulePorts, alertRulePorts, useAlertRulePorts } from './alert-rule-ports.js';
 import type { AlertInput } from './alert-pipeline.js';
+import { type AlertRulePorts, alertRulePorts, replaceAlertRulePorts } from './alert-rule-ports.js';
 import { alertFromRow, type CheckSelector, type RuleAlert } from './alert-rules.js';
 import { expandOrExplain } from './alert-templates.js';
 import { type Labels, labelsKey } from './metric-model.js';
@@ -74,7 +74,10 @@ export function evaluateAlertingRule(
       annotations[name] = expandOrExplain(template, data);
     const fp = fingerprintOf(labels);
     if (fresh.has(fp))
-      return { ok: false, error: 'vector contains metrics with the same labelset after applying alert labels' };
+      return {
+        ok: false,
+        error: 'vector contains metrics with the same labelset after applying alert labels',
+      };
     fresh.set(fp, {
       fingerprint: fp,
       labels,
@@ -221,7 +224,11 @@ export async function evaluateStoredRule(
 ): Promise<{ error: string | null; sent: number }> {
   const started = performance.now();
   const previous = new Map<string, RuleAlert>();
-  const rows = await ctx.db.selectFrom('monitoring_rule_alerts').selectAll().where('rule_id', '=', row.id).execute();
+  const rows = await ctx.db
+    .selectFrom('monitoring_rule_alerts')
+    .selectAll()
+    .where('rule_id', '=', row.id)
+    .execute();
   for (const r of rows) previous.set(r.fingerprint, alertFromRow(r));
 
   let outcome: EvaluationOutcome;
@@ -289,10 +296,16 @@ export async function evaluateStoredRule(
       row.kind === 'promql' ? 'rule' : 'check',
     );
     if (received.rejected.length > 0)
-      ctx.log.warn({ ruleId: row.id, rejected: received.rejected }, 'the alert pipeline refused alerts of a rule');
+      ctx.log.warn(
+        { ruleId: row.id, rejected: received.rejected },
+        'the alert pipeline refused alerts of a rule',
+      );
   } catch (err) {
     // Not marked sent: the next evaluation sends them again.
-    ctx.log.error({ err, ruleId: row.id }, 'sending alerts to the pipeline failed; they are sent again next round');
+    ctx.log.error(
+      { err, ruleId: row.id },
+      'sending alerts to the pipeline failed; they are sent again next round',
+    );
     return { error: null, sent: 0 };
   }
   await ctx.db.transaction().execute(async (trx) => {
@@ -342,7 +355,11 @@ export async function evaluateDueRules(
         await ctx.db
           .updateTable('monitoring_alert_rules')
           .set({
-            next_evaluation_at: nextEvaluation(Number(rule.next_evaluation_at), rule.interval_seconds * 1000, now),
+            next_evaluation_at: nextEvaluation(
+              Number(rule.next_evaluation_at),
+              rule.interval_seconds * 1000,
+              now,
+            ),
           })
           .where('id', '=', rule.id)
           .execute();
@@ -386,7 +403,9 @@ export class AlertRuleRunner {
     if (this.closed) return;
     detachedFromTransaction(() => {
       setTimeout(() => {
-        this.pass({ checksOnly: true }).catch((err) => this.ctx.log.error({ err }, 'check rule round failed'));
+        this.pass({ checksOnly: true }).catch((err) =>
+          this.ctx.log.error({ err }, 'check rule round failed'),
+        );
       }, 0).unref();
     });
   }
@@ -408,7 +427,7 @@ export function registerAlertRules(
   jobs: JobScheduler,
   ports?: Partial<AlertRulePorts>,
 ): AlertRuleRunner {
-  if (ports) useAlertRulePorts(ctx, ports);
+  if (ports) replaceAlertRulePorts(ctx, ports);
   const runner = new AlertRuleRunner(ctx);
   jobs.onStop(() => runner.close());
   runner.cleanups.push(
