@@ -2,7 +2,9 @@
 // (configuration/alerting_rules and rules/alerting.go): pending → firing after `for`, `for: 0`, resolved, pending
 // dropped, keep_firing_for, flapping input, label templating, collisions, resends, and a restart that continues.
 // Stored on both dialects; PromQL and the pipeline are replaced by ports (an in-memory vector and a recorder).
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JobScheduler } from '../../src/core/jobs.js';
 import {
   type AlertInput,
   type AlertOrigin,
@@ -10,6 +12,7 @@ import {
   evaluateDueRules,
   getAlertRule,
   type Labels,
+  registerAlertRules,
   replaceAlertRulePorts,
 } from '../../src/monitoring/index.js';
 import { evaluateAlertingRule, type RuleSpec } from '../../src/monitoring/rule-evaluation.js';
@@ -39,6 +42,56 @@ describe('the state machine (pure)', () => {
     });
   });
 });
+
+async function insertCheck(t: TestContext): Promise<{ id: number; targetId: number }> {
+  const now = t.clock.now();
+  const target = await t.ctx.db
+    .insertInto('monitoring_targets')
+    .values({
+      name: 'intranet',
+      kind: 'service',
+      address: null,
+      description: '',
+      group_id: null,
+      escalation_policy_id: null,
+      service_id: null,
+      tags: JSON.stringify(['env:prod', 'web']),
+      state: 'up',
+      state_since: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const check = await t.ctx.db
+    .insertInto('monitoring_checks')
+    .values({
+      target_id: target.id,
+      name: 'https',
+      kind: 'http',
+      spec: JSON.stringify({ kind: 'http', url: 'http://127.0.0.1:1/' }),
+      interval_seconds: 60,
+      timeout_seconds: 10,
+      retries: 0,
+      enabled: 1,
+      last_message: '',
+      last_run_at: null,
+      last_ok: null,
+      last_latency_ms: null,
+      lease_until: null,
+      heartbeat_token_hash: null,
+      last_beat_at: null,
+      state: 'up',
+      state_since: now,
+      consecutive_failures: 1,
+      next_run_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: check.id, targetId: target.id };
+}
 
 describe.each(dialects)('alert rules on %s', (dialect) => {
   let t: TestContext;
@@ -270,52 +323,7 @@ describe.each(dialects)('alert rules on %s', (dialect) => {
   });
 
   it('check rules: down for N consecutive checks → alerts with alertname, target, check, severity', async () => {
-    const now = t.clock.now();
-    const target = await t.ctx.db
-      .insertInto('monitoring_targets')
-      .values({
-        name: 'intranet',
-        kind: 'service',
-        address: null,
-        description: '',
-        group_id: null,
-        escalation_policy_id: null,
-        service_id: null,
-        tags: JSON.stringify(['env:prod', 'web']),
-        state: 'up',
-        state_since: now,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const check = await t.ctx.db
-      .insertInto('monitoring_checks')
-      .values({
-        target_id: target.id,
-        name: 'https',
-        kind: 'http',
-        spec: JSON.stringify({ kind: 'http', url: 'http://127.0.0.1:1/' }),
-        interval_seconds: 60,
-        timeout_seconds: 10,
-        retries: 0,
-        enabled: 1,
-        last_message: '',
-        last_run_at: null,
-        last_ok: null,
-        last_latency_ms: null,
-        lease_until: null,
-        heartbeat_token_hash: null,
-        last_beat_at: null,
-        state: 'up',
-        state_since: now,
-        consecutive_failures: 1,
-        next_run_at: now,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const check = await insertCheck(t);
     const byTag = await createAlertRule(t.ctx, null, {
       name: 'SiteDown',
       kind: 'check',
@@ -347,5 +355,51 @@ describe.each(dialects)('alert rules on %s', (dialect) => {
       .execute();
     await evaluateDueRules(t.ctx, { checksOnly: true });
     expect(await states(byTag.id)).toEqual(['inactive']);
+  });
+
+  it("a check's state change evaluates the check rules at once, between rounds", async () => {
+    const jobs = new JobScheduler(pino({ level: 'silent' }));
+    const runner = registerAlertRules(t.ctx, jobs);
+    try {
+      const check = await insertCheck(t);
+      const rule = await createAlertRule(t.ctx, null, {
+        name: 'SiteDown',
+        kind: 'check',
+        check: { targetId: check.targetId, downAfter: 2 },
+      });
+      await evaluateDueRules(t.ctx); // the round: nothing down; the next is a minute away
+      expect(await states(rule.id)).toEqual([]);
+      const at = t.clock.now();
+      await t.ctx.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('monitoring_checks')
+          .set({ consecutive_failures: 2, state: 'down' })
+          .where('id', '=', check.id)
+          .execute();
+        await t.ctx.events.record(trx, [
+          {
+            type: 'check.state_changed',
+            subjectType: 'monitoring_check',
+            subjectId: check.id,
+            actorId: null,
+            payload: {
+              checkId: check.id,
+              targetId: check.targetId,
+              from: 'up',
+              to: 'down',
+              message: 'refused',
+              at,
+            },
+          },
+        ]);
+      });
+      await t.ctx.events.dispatchPending();
+      await new Promise((r) => setTimeout(r, 20));
+      await runner.idle();
+      expect(await states(rule.id)).toEqual(['firing']);
+      expect(sent[0]?.origin).toBe('check');
+    } finally {
+      await jobs.stop();
+    }
   });
 });
