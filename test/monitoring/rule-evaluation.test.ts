@@ -3,7 +3,7 @@
 // dropped, keep_firing_for, flapping input, label templating, collisions, resends, and a restart that continues.
 // Stored on both dialects; PromQL and the pipeline are replaced by ports (an in-memory vector and a recorder).
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JobScheduler } from '../../src/core/jobs.js';
 import {
   type AlertInput,
@@ -99,8 +99,14 @@ describe.each(dialects)('alert rules on %s', (dialect) => {
   let sent: { alerts: AlertInput[]; origin: AlertOrigin; at: number }[];
   let failEvaluation: string | null;
 
-  beforeEach(async () => {
+  // One database per dialect; each test starts from no rules, targets or checks.
+  beforeAll(async () => {
     t = await makeContext(dialect);
+  });
+  afterAll(async () => t?.close());
+  beforeEach(async () => {
+    await t.ctx.db.deleteFrom('monitoring_alert_rules').execute();
+    await t.ctx.db.deleteFrom('monitoring_targets').execute();
     vector = [];
     sent = [];
     failEvaluation = null;
@@ -116,7 +122,6 @@ describe.each(dialects)('alert rules on %s', (dialect) => {
       },
     });
   });
-  afterEach(async () => t.close());
 
   async function round(): Promise<void> {
     await evaluateDueRules(t.ctx);
