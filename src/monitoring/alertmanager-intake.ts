@@ -68,7 +68,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 function readLabels(v: unknown): Record<string, string> {
   if (!isPlainObject(v)) throw new Refusal('labels_missing', 'labels must be an object of names to texts');
-  const labels: Record<string, string> = {};
+  // Entries, not assignment: a label named __proto__ must stay a label.
+  const labels: [string, string][] = [];
   const names = Object.keys(v);
   if (names.length > intakeLimits.labelsPerAlert)
     throw new Refusal('too_many_labels', `more than ${intakeLimits.labelsPerAlert} labels`);
@@ -83,11 +84,10 @@ function readLabels(v: unknown): Record<string, string> {
     if (value.length > intakeLimits.labelValueLength)
       throw new Refusal('label_too_long', `label ${name}: longer than ${intakeLimits.labelValueLength}`);
     // Alertmanager drops labels with empty values (removeEmptyLabels).
-    if (value !== '') labels[name] = value;
+    if (value !== '') labels.push([name, value]);
   }
-  if (Object.keys(labels).length === 0)
-    throw new Refusal('labels_missing', 'at least one label pair required');
-  return labels;
+  if (labels.length === 0) throw new Refusal('labels_missing', 'at least one label pair required');
+  return Object.fromEntries(labels);
 }
 
 function readAnnotations(v: unknown): Record<string, string> {
@@ -97,7 +97,7 @@ function readAnnotations(v: unknown): Record<string, string> {
   const names = Object.keys(v);
   if (names.length > intakeLimits.annotationsPerAlert)
     throw new Refusal('invalid_annotations', `more than ${intakeLimits.annotationsPerAlert} annotations`);
-  const out: Record<string, string> = {};
+  const out: [string, string][] = [];
   for (const name of names) {
     const value = v[name];
     if (!labelName.test(name) || name.length > intakeLimits.labelNameLength)
@@ -111,9 +111,9 @@ function readAnnotations(v: unknown): Record<string, string> {
         'invalid_annotations',
         `annotation ${name}: UTF-8 text up to ${intakeLimits.annotationValueLength} characters`,
       );
-    out[name] = value;
+    out.push([name, value]);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 /** An RFC 3339 time in epoch ms, or null for absent / Go's zero time. */
