@@ -14,6 +14,7 @@ import {
   type Labels,
   registerAlertRules,
   replaceAlertRulePorts,
+  updateAlertRule,
 } from '../../src/monitoring/index.js';
 import { evaluateAlertingRule, type RuleSpec } from '../../src/monitoring/rule-evaluation.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
@@ -360,6 +361,25 @@ describe.each(dialects)('alert rules on %s', (dialect) => {
       .execute();
     await evaluateDueRules(t.ctx, { checksOnly: true });
     expect(await states(byTag.id)).toEqual(['inactive']);
+  });
+
+  it('a group has one interval; a changed expression starts its alerts afresh, a changed label keeps them', async () => {
+    const a = await createAlertRule(t.ctx, null, { name: 'A', kind: 'promql', expr: 'x', group: 'g' });
+    const b = await createAlertRule(t.ctx, null, {
+      name: 'B',
+      kind: 'promql',
+      expr: 'x',
+      group: 'g',
+      intervalSeconds: 15,
+    });
+    expect((await getAlertRule(t.ctx, a.id)).intervalSeconds).toBe(15);
+    expect(b.nextEvaluationAt).toBe(a.nextEvaluationAt);
+    vector = [{ labels: { job: 'a' }, value: 1 }];
+    await round();
+    await updateAlertRule(t.ctx, a.id, { annotations: { summary: 'changed' } });
+    expect(await states(a.id)).toEqual(['firing']);
+    await updateAlertRule(t.ctx, a.id, { expr: 'y' });
+    expect(await states(a.id)).toEqual([]);
   });
 
   it("a check's state change evaluates the check rules at once, between rounds", async () => {
