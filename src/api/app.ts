@@ -25,6 +25,8 @@ import { mailRoutes } from './routes/mail.js';
 import { heartbeatRoutes } from './routes/monitoring/heartbeats.js';
 import { maintenanceWindowRoutes } from './routes/monitoring/maintenance-windows.js';
 import { monitoringTargetRoutes } from './routes/monitoring/targets.js';
+import { alertRuleRoutes } from './routes/monitoring/alert-rules.js';
+import { alertmanagerRoutes } from './routes/monitoring/alertmanager.js';
 import { calendarFeedRoutes } from './routes/oncall/calendar-feeds.js';
 import { contactMethodRoutes } from './routes/oncall/contact-methods.js';
 import { escalationPolicyRoutes } from './routes/oncall/escalation-policies.js';
@@ -283,6 +285,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(heartbeatRoutes(ctx));
 
   // -- monitoring: alert rules and the Alertmanager receiver --
+  await app.register(alertRuleRoutes(ctx));
+  await app.register(alertmanagerRoutes(ctx));
 
   // -- monitoring: alerts, routing, silences --
 

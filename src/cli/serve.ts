@@ -17,6 +17,7 @@ import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
 import { registerMail } from '../mail/index.js';
 import { registerChecks } from '../monitoring/index.js';
 import { registerScrapes } from '../monitoring/index.js';
+import { registerAlertRules } from '../monitoring/index.js';
 import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
 import { registerSla } from '../sla/index.js';
 import { registerTechnicians } from '../technicians/index.js';
@@ -50,6 +51,7 @@ export function registerDomains(
   // the integrator passes the checks part's runCheck as the runner
   registerChecks(ctx, jobs);
   registerScrapes(ctx, jobs); // due scrape targets claimed (leases) and scraped, every second
+  registerAlertRules(ctx, jobs); // alert rules each second for due groups; check rules at once on a check's change
 }
 
 /** How long a shutdown may take before the process exits anyway. */

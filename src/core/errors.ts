@@ -361,6 +361,17 @@ export const errorCatalogue = {
     kind: 'too_large',
     meaning: 'The remote-write body, or what it decompresses to, exceeds the limit.',
   },
+  // monitoring: alert rules and the Alertmanager receivers (issue 11)
+  invalid_alert_rule: {
+    kind: 'invalid',
+    meaning:
+      'An alert rule needs a metric-style name, a PromQL expression or a check selector with downAfter, valid label names, templates in the supported subset, and durations in range.',
+  },
+  alerts_refused: {
+    kind: 'invalid',
+    meaning: 'Some alerts of the batch were refused (each with its reason); the valid rest was kept.',
+  },
+  alert_rule_not_found: { kind: 'not_found', meaning: 'No such alert rule.' },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;

@@ -1,6 +1,8 @@
 // Monitoring's face: targets and checks, the metric store and PromQL, scraping and remote-write, alert rules,
 // the alert pipeline (routing, grouping, silences, inhibition) into incidents, and status pages.
 // -- each part adds its exports in its own block; registerMonitoring wires them --
+// alert rules and the Alertmanager receivers
+
 export type { AlertInput, AlertOrigin, ReceivedAlerts } from './alert-pipeline.js';
 export { receiveAlerts } from './alert-pipeline.js';
 export type {
@@ -13,6 +15,28 @@ export type {
 } from './check-model.js';
 export type { CheckHistory, UptimeRange } from './check-history.js';
 export { checkHistory, targetUptimes, uptimeRanges } from './check-history.js';
+export type { AlertRulePorts } from './alert-rule-ports.js';
+export { alertRulePorts, replaceAlertRulePorts } from './alert-rule-ports.js';
+  AlertRule,
+  AlertRuleInput,
+  AlertRuleKind,
+  CheckSelector,
+  PromAlert,
+  PromRuleGroup,
+  RuleAlert,
+} from './alert-rules.js';
+export {
+  alertRuleLimits,
+  createAlertRule,
+  deleteAlertRule,
+  getAlertRule,
+  listAlertRules,
+  promAlerts,
+  promRuleGroups,
+  updateAlertRule,
+} from './alert-rules.js';
+export type { IntakeRejection, IntakeResult } from './alertmanager-intake.js';
+export { intakeLimits, takeAlertmanagerAlerts } from './alertmanager-intake.js';
 export type { CheckKind, CheckResult, CheckSpec, CheckState } from './check-model.js';
 export { checkKinds } from './check-model.js';
 export {
@@ -97,6 +121,7 @@ export type { MetricSink, ScrapeOutcome, ScrapeTarget, ScrapeTargetInput } from 
   scrapeTargetNow,
   updateScrapeTarget,
 } from './scrapes.js';
+export { AlertRuleRunner, evaluateDueRules, previewRule, registerAlertRules } from './rule-evaluation.js';
 export type { AlertSuppression, TargetRouting } from './target-status.js';
 export { alertSuppression, dailyUptime, targetRouting } from './target-status.js';
 export type { Target, TargetFilter, TargetInput, TargetKind } from './targets.js';

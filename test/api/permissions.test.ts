@@ -112,6 +112,12 @@ interface Row {
 
 let n = 0;
 const unique = () => `${Date.now()}-${++n}`;
+/** A check rule (no PromQL needed) with a fresh name. */
+const checkRuleBody = () => ({
+  name: `Rule_${unique().replace('-', '_')}`,
+  kind: 'check',
+  check: { tags: ['web'], downAfter: 3 },
+});
 
 /** Call the API as a signed-in user of the fixture (setup for one row's call). */
 async function as(f: Fixture, who: SignedIn, method: Method, url: string, body?: unknown) {
@@ -1762,6 +1768,71 @@ const table: Row[] = [
   })(),
 
   // -- monitoring: alert rules and the Alertmanager receiver --
+  // Check rules and selectors: they need no PromQL, so the table runs before the PromQL part lands.
+  {
+    route: 'GET /api/v1/monitoring/rules',
+    call: () => ({ method: 'GET', url: '/api/v1/monitoring/rules' }),
+    expect: byRule((a) => canMonitor(a, 'rule.read')),
+  },
+  {
+    route: 'POST /api/v1/monitoring/rules',
+    call: () => ({ method: 'POST', url: '/api/v1/monitoring/rules', body: checkRuleBody() }),
+    expect: byRule((a) => canMonitor(a, 'rule.manage')),
+  },
+  {
+    route: 'POST /api/v1/monitoring/rules/preview',
+    call: () => ({
+      method: 'POST',
+      url: '/api/v1/monitoring/rules/preview',
+      body: { check: { targetId: 1, downAfter: 1 } },
+    }),
+    expect: byRule((a) => canMonitor(a, 'rule.read')),
+  },
+  {
+    route: 'GET /api/v1/monitoring/rules/:id',
+    call: async (f) => ({
+      method: 'GET',
+      url: `/api/v1/monitoring/rules/${(await as(f, 'admin', 'POST', '/api/v1/monitoring/rules', checkRuleBody())).id}`,
+    }),
+    expect: byRule((a) => canMonitor(a, 'rule.read')),
+  },
+  {
+    route: 'PATCH /api/v1/monitoring/rules/:id',
+    call: async (f) => ({
+      method: 'PATCH',
+      url: `/api/v1/monitoring/rules/${(await as(f, 'admin', 'POST', '/api/v1/monitoring/rules', checkRuleBody())).id}`,
+      body: { forSeconds: 60 },
+    }),
+    expect: byRule((a) => canMonitor(a, 'rule.manage')),
+  },
+  {
+    route: 'DELETE /api/v1/monitoring/rules/:id',
+    call: async (f) => ({
+      method: 'DELETE',
+      url: `/api/v1/monitoring/rules/${(await as(f, 'admin', 'POST', '/api/v1/monitoring/rules', checkRuleBody())).id}`,
+    }),
+    expect: byRule((a) => canMonitor(a, 'rule.manage')),
+  },
+  {
+    route: 'GET /api/v1/prom/rules',
+    call: () => ({ method: 'GET', url: '/api/v1/prom/rules' }),
+    expect: byRule((a) => canMonitor(a, 'rule.read')),
+  },
+  {
+    route: 'GET /api/v1/prom/alerts',
+    call: () => ({ method: 'GET', url: '/api/v1/prom/alerts' }),
+    expect: byRule((a) => canMonitor(a, 'rule.read')),
+  },
+  {
+    route: 'POST /api/v1/alertmanager/webhook',
+    call: () => ({ method: 'POST', url: '/api/v1/alertmanager/webhook', body: { version: '4', alerts: [] } }),
+    expect: byRule((a) => canMonitor(a, 'alert.ingest')),
+  },
+  {
+    route: 'POST /api/v1/alertmanager/api/v2/alerts',
+    call: () => ({ method: 'POST', url: '/api/v1/alertmanager/api/v2/alerts', body: [] }),
+    expect: byRule((a) => canMonitor(a, 'alert.ingest')),
+  },
 
   // -- monitoring: alerts, routing, silences --
 

@@ -770,6 +770,50 @@ export interface Database {
   };
 
   // -- monitoring: alerts --
+  // alert rules and their active alerts (migration 2026-12-01-alert-rules, src/monitoring/alert-rules.ts)
+  monitoring_alert_rules: {
+    id: Generated<number>;
+    name: string;
+    kind: 'promql' | 'check';
+    expr: string;
+    /** JSON {targetId?, tags?}; null for a PromQL rule. */
+    check_selector: string | null;
+    down_after: number | null;
+    for_seconds: number;
+    keep_firing_for_seconds: number;
+    /** JSON object of label templates (severity included). */
+    labels: string;
+    /** JSON object of annotation templates. */
+    annotations: string;
+    group_name: string;
+    interval_seconds: number;
+    enabled: number;
+    next_evaluation_at: number;
+    health: 'unknown' | 'ok' | 'err';
+    last_error: string | null;
+    last_evaluated_at: number | null;
+    last_evaluation_ms: number | null;
+    created_by: number | null;
+    created_at: number;
+    updated_at: number;
+  };
+  monitoring_rule_alerts: {
+    rule_id: number;
+    fingerprint: string;
+    /** JSON object. */
+    labels: string;
+    /** JSON object. */
+    annotations: string;
+    state: 'pending' | 'firing' | 'inactive';
+    active_at: number;
+    fired_at: number | null;
+    resolved_at: number | null;
+    /** Null for NaN. */
+    last_value: number | null;
+    keep_firing_since: number | null;
+    last_sent_at: number | null;
+    valid_until: number | null;
+  };
 
   // -- monitoring: status pages --
 }
