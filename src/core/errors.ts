@@ -307,6 +307,7 @@ export const errorCatalogue = {
     kind: 'conflict',
     meaning: 'The incident cannot move from its state to the requested one (a resolved incident is final).',
   },
+  silence_not_found: { kind: 'not_found', meaning: 'No such silence.' },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;

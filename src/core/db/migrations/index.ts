@@ -16,6 +16,7 @@ import * as oncallContacts from './2026-11-30-oncall-contacts.js';
 import * as oncallSchedules from './2026-11-30-oncall-schedules.js';
 import * as paging from './2026-11-30-paging.js';
 import * as technicians from './2026-11-30-technicians.js';
+import * as alertPipeline from './2026-12-01-alert-pipeline.js';
 import * as monitoringTargets from './2026-12-01-monitoring-targets.js';
 
 export const migrations: Record<string, Migration> = {
@@ -49,6 +50,7 @@ export const migrations: Record<string, Migration> = {
   // -- monitoring: metric store --
 
   // -- monitoring: alerts --
+  '2026-12-01-alert-pipeline': alertPipeline,
 
   // -- monitoring: status pages --
 };
