@@ -118,10 +118,9 @@ export async function receiveAlerts(
   // The last of two alerts with one label set in a batch wins, as it would arriving one after the other.
   const valid = new Map<string, AlertInput>();
   alerts.forEach((a, index) => {
-    if (index >= alertLimits.perBatch) return rejected.push({ index, reason: 'too_many_alerts' });
-    const problem = alertProblem(a);
-    if (problem) return rejected.push({ index, reason: problem });
-    valid.set(alertFingerprint(a.labels), a);
+    const problem = index >= alertLimits.perBatch ? 'too_many_alerts' : alertProblem(a);
+    if (problem) rejected.push({ index, reason: problem });
+    else valid.set(alertFingerprint(a.labels), a);
   });
   if (rejected.length > 0)
     ctx.log.warn(
