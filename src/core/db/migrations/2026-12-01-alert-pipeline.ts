@@ -23,7 +23,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('resolves_at', ms, (c) => c.notNull())
     .addColumn('generator_url', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('origin', 'text', (c) => c.notNull())
-    .addColumn('target_id', 'integer', (c) => c.references('monitoring_targets.id').onDelete('set null'))
+    // The target its `target` label names when it came in. No foreign key: this migration sorts before the
+    // targets' (2026-12-01-monitoring-targets), and an alert outlives its target by design.
+    .addColumn('target_id', 'integer')
     // The state last recorded as an event ('firing' | 'resolved'): the sweep records timed-out resolutions.
     .addColumn('status', 'text', (c) => c.notNull())
     // JSON [epoch ms, …] of its recent changes of state, newest last: what flapping is judged by.
