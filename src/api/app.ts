@@ -22,6 +22,7 @@ import { incidentRoutes } from './routes/incidents/incidents.js';
 import { serviceRoutes } from './routes/incidents/services.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
+import { alertRoutes } from './routes/monitoring/alerts.js';
 import { calendarFeedRoutes } from './routes/oncall/calendar-feeds.js';
 import { contactMethodRoutes } from './routes/oncall/contact-methods.js';
 import { escalationPolicyRoutes } from './routes/oncall/escalation-policies.js';
@@ -277,6 +278,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- monitoring: alert rules and the Alertmanager receiver --
 
   // -- monitoring: alerts, routing, silences --
+  await app.register(alertRoutes(ctx));
 
   // -- monitoring: status pages --
 

@@ -39,7 +39,7 @@ export async function loadRouting(ctx: ServiceContext): Promise<Routing> {
 }
 
 export async function getAlertRouting(ctx: ServiceContext, actor: Actor): Promise<StoredRouting> {
-  requireMonitor(actor, 'alert.read');
+  requireMonitor(actor, 'routing.manage');
   const row = await readRow(ctx);
   if (!row) return { document: defaultRoutingDocument, updatedAt: null, updatedBy: null };
   return {
