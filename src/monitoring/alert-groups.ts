@@ -7,6 +7,7 @@
 // the lease), so several instances never flush one group twice.
 import type { ServiceContext } from '../core/context.js';
 import type { JobScheduler } from '../core/jobs.js';
+import { resolveIncidentFromAlerts } from '../incidents/index.js';
 import { queueDeliveries } from '../notify/index.js';
 import {
   type Alert,
@@ -14,6 +15,7 @@ import {
   type GroupRow,
   isFiring,
   type Muter,
+  pipelinePorts,
   type Stage,
   setPipelineNudge,
 } from './alert-model.js';
@@ -213,7 +215,7 @@ async function flushGroup(
     error = err instanceof Error ? err.message : String(err);
     ctx.log.warn({ err, group: group.group_key, receiver: opts.receiver }, 'alert group notification failed');
   }
-  await ctx.db.transaction().execute(async (trx) => {
+  const deleted = await ctx.db.transaction().execute(async (trx): Promise<boolean> => {
     if (error !== null) {
       await trx
         .updateTable('monitoring_alert_groups')
@@ -226,7 +228,7 @@ async function flushGroup(
         })
         .where('id', '=', group.id)
         .execute();
-      return;
+      return false;
     }
     if (run.notified) await queueDeliveries(trx, at, run.deliveries);
     // Alertmanager drops the alerts that were resolved when the flush began, once they were handled.
@@ -251,7 +253,7 @@ async function flushGroup(
       .executeTakeFirstOrThrow();
     if (Number(left.n) === 0) {
       await trx.deleteFrom('monitoring_alert_groups').where('id', '=', group.id).execute();
-      return;
+      return true;
     }
     const log = run.notified
       ? {
@@ -273,10 +275,33 @@ async function flushGroup(
       })
       .where('id', '=', group.id)
       .execute();
+    return false;
   });
   if (run.notified && run.deliveries.length > 0) ctx.deliveries?.nudge();
+  if (deleted && run.incidentId !== null) await closeLeftIncident(run);
   if (error !== null) return 'failed';
   return run.notified ? 'notified' : 'quiet';
+}
+
+/**
+ * A group whose alerts all resolved without the receiver hearing it (their resolution silenced, or sent while the
+ * route was muted) is gone; its incident must not stay open for ever: resolve it as the receiver would have.
+ */
+async function closeLeftIncident(run: FlushRun): Promise<void> {
+  const resolves = (run.receiver?.incident_configs ?? []).some((c) => c.resolve_incident !== false);
+  if (!resolves || run.incidentId === null) return;
+  const row = await run.ctx.db
+    .selectFrom('incidents')
+    .select('state')
+    .where('id', '=', run.incidentId)
+    .executeTakeFirst();
+  if (!row || row.state === 'resolved') return;
+  await resolveIncidentFromAlerts(
+    run.ctx,
+    run.incidentId,
+    ['every alert of the group has resolved'],
+    pipelinePorts(run.ctx).escalation,
+  );
 }
 
 /** The groups as they stand, for the API and tests. */
