@@ -99,7 +99,11 @@ describe.each(dialects)('the alert pipeline on %s', (dialect) => {
         ],
       },
       receivers: [
-        { name: 'hook', webhook_configs: [{ url: 'http://127.0.0.1:9/alerts' }] },
+        {
+          name: 'hook',
+          webhook_configs: [{ url: 'http://127.0.0.1:9/alerts' }],
+          email_configs: [{ to: 'oncall@example.test' }],
+        },
         { name: 'incident', incident_configs: [{ service_id: serviceId }] },
       ],
       inhibit_rules: [
@@ -154,6 +158,15 @@ describe.each(dialects)('the alert pipeline on %s', (dialect) => {
     });
     expect(body!.alerts).toHaveLength(1);
     expect(body!.alerts[0]).toMatchObject({ status: 'firing', endsAt: '0001-01-01T00:00:00Z' });
+    // The mail beside it, on the same pipeline (written disabled: no outbound mail is configured here).
+    const mails = await t.ctx.db
+      .selectFrom('deliveries')
+      .select(['target', 'state', 'payload'])
+      .where('kind', '=', 'alert_notification')
+      .execute();
+    const mail = mails.find((m) => JSON.parse(m.payload).subject.includes('Wait'))!;
+    expect(mail).toMatchObject({ target: 'oncall@example.test', state: 'disabled' });
+    expect(JSON.parse(mail.payload).subject).toBe('[FIRING:1] Wait: Wait is bad');
   });
 
   it('never sends an alert that resolved within group_wait', async () => {
