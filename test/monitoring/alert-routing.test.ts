@@ -268,3 +268,53 @@ describe('flapping', () => {
     expect(isFlapping(t, flappingRule.windowMs + 1)).toBe(false);
   });
 });
+
+describe('the route walk, as a property', () => {
+  const names = ['team', 'severity', 'env'];
+  const values = ['a', 'b', 'c'];
+  const matcher = fc
+    .tuple(
+      fc.constantFrom(...names),
+      fc.constantFrom('=', '!=', '=~', '!~'),
+      fc.constantFrom(...values, 'a|b'),
+    )
+    .map(([n, op, v]) => `${n}${op}${JSON.stringify(v)}`);
+  const route = fc.letrec((tie) => ({
+    node: fc.record({
+      matchers: fc.array(matcher, { maxLength: 2 }),
+      continue: fc.boolean(),
+      routes: fc.oneof({ depthSize: 'small' }, fc.constant([]), fc.array(tie('node'), { maxLength: 3 })),
+    }),
+  })).node as fc.Arbitrary<RoutingDocument['route']>;
+  const labels = fc.record({
+    team: fc.constantFrom(...values),
+    severity: fc.constantFrom(...values),
+    env: fc.constantFrom(...values),
+  });
+
+  it('always finds a route, and every route found matches the alert from the root down', () => {
+    fc.assert(
+      fc.property(fc.array(route, { maxLength: 4 }), labels, (children, l) => {
+        const routing = compileRouting({ route: { receiver: 'default', routes: children }, receivers });
+        const found = matchRoutes(routing.root, l);
+        expect(found.length).toBeGreaterThan(0);
+        for (const r of found) {
+          // The key is the path: every ancestor on it is a route whose matchers the alert satisfies.
+          let node = routing.root;
+          const steps = r.key.split('/').slice(1);
+          for (const step of steps) {
+            node = node.routes[Number(step.slice(0, step.indexOf('{')))]!;
+            expect(node.matchers.every((m) => m.test(l))).toBe(true);
+          }
+        }
+        // Without `continue` anywhere, exactly one route takes the alert.
+        const noContinue = JSON.parse(
+          JSON.stringify(children).replaceAll('"continue":true', '"continue":false'),
+        );
+        const single = compileRouting({ route: { receiver: 'default', routes: noContinue }, receivers });
+        expect(matchRoutes(single.root, l)).toHaveLength(1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
