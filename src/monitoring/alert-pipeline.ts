@@ -149,17 +149,16 @@ export async function receiveAlerts(
           .selectFrom('monitoring_alerts')
           .selectAll()
           .where('fingerprint', 'in', [...valid.keys()])
+          // The sweep records a timed-out alert resolved; a row lock makes it and this take turns.
+          .$if(ctx.caps.supportsSkipLocked, (q) => q.forUpdate())
           .execute()
       ).map((r) => [r.fingerprint, r]),
     );
     const events: NewEvent[] = [];
     for (const [fingerprint, input] of valid) {
       const prev = existing.get(fingerprint);
-      const alert = await storeAlert(trx, fingerprint, input, prev, origin, targetIds, now);
-      const wasFiring = prev !== undefined && prev.status === 'firing';
-      const firing = isFiring(alert, now);
-      if (firing && !wasFiring) events.push(event('alert.firing', alert));
-      if (!firing && wasFiring) events.push(event('alert.resolved', alert));
+      const { alert, changes } = await storeAlert(trx, fingerprint, input, prev, origin, targetIds, now);
+      events.push(...changes);
       for (const route of matchRoutes(routing.root, alert.labels))
         await joinGroup(
           trx,
@@ -185,13 +184,20 @@ async function storeAlert(
   origin: AlertOrigin,
   targetIds: Map<string, number>,
   now: number,
-): Promise<Alert> {
+): Promise<{ alert: Alert; changes: NewEvent[] }> {
   const resolvesAt = input.endsAt ?? now + alertLimits.resolveTimeoutMs;
   const firing = resolvesAt > now;
-  const wasFiring = prev !== undefined && prev.status === 'firing';
+  const changes: NewEvent[] = [];
+  let transitions = prev ? (JSON.parse(prev.transitions) as number[]) : [];
+  // Timed out before the sweep saw it: it resolved then, whatever this one says.
+  const lapsed = prev !== undefined && prev.status === 'firing' && Number(prev.resolves_at) <= now;
+  if (lapsed) {
+    transitions = recordTransition(transitions, Number(prev.resolves_at));
+    changes.push(event('alert.resolved', alertOf({ ...prev, status: 'resolved' })));
+  }
+  const wasFiring = prev !== undefined && prev.status === 'firing' && !lapsed;
   // A re-sent firing alert keeps its first start (Alertmanager merges overlapping alerts the same way).
   const startsAt = wasFiring ? Math.min(Number(prev.starts_at), input.startsAt) : input.startsAt;
-  let transitions = prev ? (JSON.parse(prev.transitions) as number[]) : [];
   if (firing !== wasFiring && (firing || prev !== undefined))
     transitions = recordTransition(transitions, firing ? now : Math.min(now, resolvesAt));
   const values = {
@@ -214,7 +220,10 @@ async function storeAlert(
       .insertInto('monitoring_alerts')
       .values({ ...values, fingerprint, created_at: now })
       .execute();
-  return alertOf({ ...values, fingerprint, created_at: now });
+  const alert = alertOf({ ...values, fingerprint, created_at: now });
+  if (firing && !wasFiring) changes.push(event('alert.firing', alert));
+  if (!firing && wasFiring) changes.push(event('alert.resolved', alert));
+  return { alert, changes };
 }
 
 /**

@@ -8,7 +8,12 @@ import { type Actor, actorForUser, createUser } from '../../src/core/auth/index.
 import { createService, getIncident, runEscalations } from '../../src/incidents/index.js';
 import { flushDueGroups, listAlertGroups, runAlertPipeline } from '../../src/monitoring/alert-groups.js';
 import { usePipelinePorts } from '../../src/monitoring/alert-model.js';
-import { type AlertInput, listAlerts, receiveAlerts } from '../../src/monitoring/alert-pipeline.js';
+import {
+  type AlertInput,
+  alertFingerprint,
+  listAlerts,
+  receiveAlerts,
+} from '../../src/monitoring/alert-pipeline.js';
 import type { RoutingDocument } from '../../src/monitoring/alert-routing.js';
 import { putAlertRouting } from '../../src/monitoring/alert-routing-store.js';
 import { createSilence, expireSilence } from '../../src/monitoring/silences.js';
@@ -229,6 +234,22 @@ describe.each(dialects)('the alert pipeline on %s', (dialect) => {
       .where('type', '=', 'alert.resolved')
       .execute();
     expect(events.length).toBeGreaterThan(0);
+  });
+
+  it('records an alert that lapsed unseen as resolved before it fires again', async () => {
+    const t0 = t.clock.now();
+    const labels = { alertname: 'Lapse' };
+    await receiveAlerts(t.ctx, [firing(labels, { endsAt: null })], 'rule');
+    t.clock.set(t0 + 6 * minute);
+    await receiveAlerts(t.ctx, [firing(labels, { endsAt: null })], 'rule');
+    const events = await t.ctx.db
+      .selectFrom('outbox')
+      .select('type')
+      .where('subject_type', '=', 'alert')
+      .where('subject_id', '=', alertFingerprint(labels))
+      .orderBy('id')
+      .execute();
+    expect(events.map((e) => e.type)).toEqual(['alert.firing', 'alert.resolved', 'alert.firing']);
   });
 
   it('mutes a silenced alert (listed as suppressed with the silence) until the silence expires', async () => {
