@@ -140,6 +140,20 @@ describe.each(dialects)('monitoring alerts over HTTP on %s', (dialect) => {
     );
   });
 
+  it('documents the routes in the OpenAPI document', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/monitoring/alerts',
+        '/api/v1/monitoring/silences',
+        '/api/v1/monitoring/silences/{id}/expire',
+        '/api/v1/monitoring/alert-routing',
+      ]),
+    );
+  });
+
   it('never answers a 500 to arbitrary matcher text', async () => {
     await fc.assert(
       fc.asyncProperty(
