@@ -5,7 +5,9 @@
 // alerts, newly resolved ones, or repeat_interval passed — checked on these ticks only), then the receiver. Due
 // groups are claimed with a lease (FOR UPDATE SKIP LOCKED where the database has it, and an update conditional on
 // the lease), so several instances never flush one group twice.
+import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
+import { DomainError } from '../core/errors.js';
 import type { JobScheduler } from '../core/jobs.js';
 import { resolveIncidentFromAlerts } from '../incidents/index.js';
 import { queueDeliveries } from '../notify/index.js';
@@ -25,6 +27,7 @@ import { findRoute, type ReceiverSpec, type RouteOpts, type Routing } from './al
 import { loadRouting } from './alert-routing-store.js';
 import { flappingMuter } from './flapping.js';
 import { Inhibitor } from './inhibition.js';
+import { requireMonitor } from './permissions.js';
 import { loadSilencer } from './silences.js';
 import { isActiveAt } from './time-intervals.js';
 
@@ -206,6 +209,9 @@ async function flushGroup(
   };
   let sent: Alert[] = alerts;
   let error: string | null = null;
+  // A receiver that cannot work as configured (no service to open the incident on) is tried again at the next
+  // group_interval, when its configuration may be fixed; anything else soon.
+  let retryInMs = Math.min(flushRetryMs, opts.groupIntervalMs);
   try {
     for (const stage of stages) {
       sent = await stage(run, sent);
@@ -213,6 +219,7 @@ async function flushGroup(
     }
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
+    if (err instanceof DomainError && err.kind === 'invalid') retryInMs = opts.groupIntervalMs;
     ctx.log.warn({ err, group: group.group_key, receiver: opts.receiver }, 'alert group notification failed');
   }
   const deleted = await ctx.db.transaction().execute(async (trx): Promise<boolean> => {
@@ -223,7 +230,7 @@ async function flushGroup(
           lease_until: null,
           last_error: error.slice(0, 1000),
           incident_id: run.incidentId,
-          next_flush_at: at + Math.min(flushRetryMs, opts.groupIntervalMs),
+          next_flush_at: at + retryInMs,
           updated_at: at,
         })
         .where('id', '=', group.id)
@@ -304,14 +311,38 @@ async function closeLeftIncident(run: FlushRun): Promise<void> {
   );
 }
 
-/** The groups as they stand, for the API and tests. */
-export async function listAlertGroups(ctx: ServiceContext) {
+export interface AlertGroupView {
+  id: number;
+  groupKey: string;
+  receiver: string;
+  groupLabels: Record<string, string>;
+  alertCount: number;
+  nextFlushAt: number;
+  lastNotifiedAt: number | null;
+  incidentId: number | null;
+  /** Why the last flush failed (an incident receiver with no service to open it on), until one succeeds. */
+  lastError: string | null;
+}
+
+/** The aggregation groups as they stand (Alertmanager's GET /api/v2/alerts/groups), staff. */
+export async function listAlertGroups(ctx: ServiceContext, actor?: Actor): Promise<AlertGroupView[]> {
+  if (actor) requireMonitor(actor, 'alert.read');
+  const counts = new Map(
+    (
+      await ctx.db
+        .selectFrom('monitoring_alert_group_alerts')
+        .select((eb) => ['group_id', eb.fn.countAll<number>().as('n')])
+        .groupBy('group_id')
+        .execute()
+    ).map((r) => [r.group_id, Number(r.n)]),
+  );
   const rows = await ctx.db.selectFrom('monitoring_alert_groups').selectAll().orderBy('id').execute();
   return rows.map((g) => ({
     id: g.id,
     groupKey: g.group_key,
     receiver: g.receiver,
     groupLabels: JSON.parse(g.group_labels) as Record<string, string>,
+    alertCount: counts.get(g.id) ?? 0,
     nextFlushAt: Number(g.next_flush_at),
     lastNotifiedAt: g.last_notified_at === null ? null : Number(g.last_notified_at),
     incidentId: g.incident_id,

@@ -1,7 +1,8 @@
 // Monitoring's face: targets and checks, the metric store and PromQL, scraping and remote-write, alert rules,
 // the alert pipeline (routing, grouping, silences, inhibition) into incidents, and status pages.
 // -- each part adds its exports in its own block; registerMonitoring wires them --
-export { registerAlertPipeline, runAlertPipeline } from './alert-groups.js';
+export type { AlertGroupView } from './alert-groups.js';
+export { listAlertGroups, registerAlertPipeline, runAlertPipeline } from './alert-groups.js';
 export type { MuteReason, PipelinePorts, TargetPorts } from './alert-model.js';
 export { usePipelinePorts } from './alert-model.js';
 export type { AlertInput, AlertOrigin, AlertStatus, AlertView, ReceivedAlerts } from './alert-pipeline.js';

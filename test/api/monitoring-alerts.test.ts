@@ -3,7 +3,7 @@
 // refused when they would silence everything; alerts listed with their status; arbitrary matcher text never a 500.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receiveAlerts } from '../../src/monitoring/index.js';
+import { defaultRoutingDocument, receiveAlerts, runAlertPipeline } from '../../src/monitoring/index.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 
@@ -138,6 +138,31 @@ describe.each(dialects)('monitoring alerts over HTTP on %s', (dialect) => {
     expect(firing.body.items.map((a: { labels: { alertname: string } }) => a.labels.alertname)).not.toContain(
       'Gone',
     );
+  });
+
+  it('shows a group whose incident cannot be opened, with why, and tries again at group_interval', async () => {
+    await manager.call('PUT', '/api/v1/monitoring/alert-routing', defaultRoutingDocument);
+    const t0 = t.clock.now();
+    await receiveAlerts(
+      t.ctx,
+      [{ labels: { alertname: 'Orphan' }, annotations: {}, startsAt: t0, endsAt: null }],
+      'rule',
+    );
+    t.clock.set(t0 + 30_000);
+    expect((await runAlertPipeline(t.ctx)).failed).toBe(1);
+    const res = await tech.call('GET', '/api/v1/monitoring/alert-groups');
+    expect(res.status).toBe(200);
+    const group = res.body.items.find(
+      (g: { groupLabels: { alertname?: string } }) => g.groupLabels.alertname === 'Orphan',
+    );
+    expect(group).toMatchObject({
+      receiver: 'incident',
+      alertCount: 1,
+      lastNotifiedAt: null,
+      incidentId: null,
+    });
+    expect(group.lastError).toMatch(/no service or escalation policy/);
+    expect(Date.parse(group.nextFlushAt)).toBe(t0 + 30_000 + 300_000);
   });
 
   it('documents the routes in the OpenAPI document', async () => {

@@ -1547,6 +1547,11 @@ const table: Row[] = [
         expect: monitor('alert.read'),
       },
       {
+        route: 'GET /api/v1/monitoring/alert-groups',
+        call: () => ({ method: 'GET', url: '/api/v1/monitoring/alert-groups' }),
+        expect: monitor('alert.read'),
+      },
+      {
         route: 'GET /api/v1/monitoring/silences',
         call: () => ({ method: 'GET', url: '/api/v1/monitoring/silences' }),
         expect: monitor('alert.read'),

@@ -9,6 +9,7 @@ import {
   createSilence,
   expireSilence,
   getAlertRouting,
+  listAlertGroups,
   listAlerts,
   listSilences,
   putAlertRouting,
@@ -236,6 +237,45 @@ export function alertRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
             endsAt: toIso(a.endsAt),
             resolvesAt: toIso(a.resolvesAt),
             updatedAt: toIso(a.updatedAt),
+          })),
+        };
+      },
+    );
+    app.get(
+      '/api/v1/monitoring/alert-groups',
+      {
+        schema: {
+          tags: ['monitoring'],
+          summary: 'Aggregation groups: their timers, last notification, incident and last failure (staff)',
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  id: Type.Integer(),
+                  groupKey: Type.String(),
+                  receiver: Type.String(),
+                  groupLabels: LabelSet,
+                  alertCount: Type.Integer(),
+                  nextFlushAt: IsoTime,
+                  lastNotifiedAt: Nullable(IsoTime),
+                  incidentId: Nullable(Type.Integer()),
+                  lastError: Nullable(Type.String()),
+                }),
+              ),
+            }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => {
+        const actor = requireActor(request);
+        requireMonitor(actor, 'alert.read');
+        const groups = await listAlertGroups(ctx, actor);
+        return {
+          items: groups.map((g) => ({
+            ...g,
+            nextFlushAt: toIso(g.nextFlushAt),
+            lastNotifiedAt: toIso(g.lastNotifiedAt),
           })),
         };
       },
