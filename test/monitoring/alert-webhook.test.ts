@@ -5,7 +5,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorForUser, createUser } from '../../src/core/auth/index.js';
-import { runAlertPipeline } from '../../src/monitoring/alert-groups.js';
+import { JobScheduler } from '../../src/core/jobs.js';
+import { registerAlertPipeline, runAlertPipeline } from '../../src/monitoring/alert-groups.js';
 import { receiveAlerts } from '../../src/monitoring/alert-pipeline.js';
 import { putAlertRouting } from '../../src/monitoring/alert-routing-store.js';
 import { deliveryWorker } from '../../src/notify/index.js';
@@ -102,5 +103,24 @@ describe.each(dialects)('an Alertmanager webhook receiver on %s', (dialect) => {
       .where('kind', '=', 'alertmanager.webhook')
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ state: 'delivered', attempts: 2 });
+  });
+
+  it('flushes soon after alerts arrive once registered (an alert older than group_wait goes at once)', async () => {
+    const jobs = new JobScheduler(t.ctx.log);
+    registerAlertPipeline(t.ctx, jobs);
+    const now = t.clock.now();
+    await receiveAlerts(
+      t.ctx,
+      [{ labels: { alertname: 'Late' }, annotations: {}, startsAt: now - 60_000, endsAt: null }],
+      'alertmanager',
+    );
+    // Stopping waits for the round the arrival started.
+    await jobs.stop();
+    const queued = await t.ctx.db
+      .selectFrom('deliveries')
+      .select('payload')
+      .where('kind', '=', 'alertmanager.webhook')
+      .execute();
+    expect(queued.some((d) => JSON.parse(d.payload).body.groupLabels.alertname === 'Late')).toBe(true);
   });
 });
