@@ -87,13 +87,14 @@ export function alertOf(row: Row): Alert {
   };
 }
 
-function alertEvent(a: Alert): AlertEvent {
+/** A firing alert's end as it was sent (null: none given); a resolved one's, when it resolved. */
+function alertEvent(a: Alert, resolved: boolean): AlertEvent {
   return {
     fingerprint: a.fingerprint,
     labels: a.labels,
     annotations: a.annotations,
     startsAt: a.startsAt,
-    endsAt: a.endsAt ?? a.resolvesAt,
+    endsAt: resolved ? a.resolvesAt : a.endsAt,
     targetId: a.targetId,
   };
 }
@@ -104,7 +105,7 @@ function event(type: 'alert.firing' | 'alert.resolved', a: Alert): NewEvent {
     subjectType: 'alert',
     subjectId: a.fingerprint,
     actorId: null,
-    payload: alertEvent(a),
+    payload: alertEvent(a, type === 'alert.resolved'),
   } as NewEvent;
 }
 
