@@ -27,6 +27,7 @@ import { maintenanceWindowRoutes } from './routes/monitoring/maintenance-windows
 import { monitoringTargetRoutes } from './routes/monitoring/targets.js';
 import { alertRuleRoutes } from './routes/monitoring/alert-rules.js';
 import { alertmanagerRoutes } from './routes/monitoring/alertmanager.js';
+import { alertRoutes } from './routes/monitoring/alerts.js';
 import { calendarFeedRoutes } from './routes/oncall/calendar-feeds.js';
 import { contactMethodRoutes } from './routes/oncall/contact-methods.js';
 import { escalationPolicyRoutes } from './routes/oncall/escalation-policies.js';
@@ -289,6 +290,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(alertmanagerRoutes(ctx));
 
   // -- monitoring: alerts, routing, silences --
+  await app.register(alertRoutes(ctx));
 
   // -- monitoring: status pages --
 

@@ -18,6 +18,7 @@ import { registerMail } from '../mail/index.js';
 import { registerChecks } from '../monitoring/index.js';
 import { registerScrapes } from '../monitoring/index.js';
 import { registerAlertRules } from '../monitoring/index.js';
+import { registerAlertPipeline } from '../monitoring/index.js';
 import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
 import { registerSla } from '../sla/index.js';
 import { registerTechnicians } from '../technicians/index.js';
@@ -52,6 +53,7 @@ export function registerDomains(
   registerChecks(ctx, jobs);
   registerScrapes(ctx, jobs); // due scrape targets claimed (leases) and scraped, every second
   registerAlertRules(ctx, jobs); // alert rules each second for due groups; check rules at once on a check's change
+  registerAlertPipeline(ctx, jobs); // alert group timers every second, and soon after alerts arrive
 }
 
 /** How long a shutdown may take before the process exits anyway. */

@@ -372,6 +372,7 @@ export const errorCatalogue = {
     meaning: 'Some alerts of the batch were refused (each with its reason); the valid rest was kept.',
   },
   alert_rule_not_found: { kind: 'not_found', meaning: 'No such alert rule.' },
+  silence_not_found: { kind: 'not_found', meaning: 'No such silence.' },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;

@@ -127,7 +127,10 @@ export type TimelineKind =
   | 'ack_timeout'
   | 'resolved'
   | 'pages_cancelled'
-  | 'linked_ticket';
+  | 'linked_ticket'
+  // alerts of the monitoring group the incident was opened for (src/incidents/alert-incidents.ts)
+  | 'alert_firing'
+  | 'alert_resolved';
 
 export async function writeTimeline(
   trx: Db,

@@ -104,7 +104,7 @@ function fieldError(field: string, message: string): Invalid {
   return new Invalid('validation_failed', `${field}: ${message}`, [{ field, message }]);
 }
 
-interface OpenInput {
+export interface OpenInput {
   service: Service | null;
   policyId: number;
   summary: string;
@@ -140,7 +140,7 @@ export interface Opened {
 }
 
 /** Open an incident (or fold the event into the open one with its dedup key); the engine pages at once. */
-async function openIncident(ctx: ServiceContext, input: OpenInput): Promise<Opened> {
+export async function openIncident(ctx: ServiceContext, input: OpenInput): Promise<Opened> {
   const checked = checkOpenInput(input);
   const policy = await readEscalationPolicy(ctx.db, input.policyId);
   const snapshot: PolicySnapshot = {
@@ -380,7 +380,7 @@ export async function receiveIncidentEvent(
 }
 
 /** Acknowledge or resolve: the move, the timer, the pages still waiting, the timeline and the event. */
-async function respond(
+export async function respond(
   ctx: ServiceContext,
   id: number,
   to: 'acknowledged' | 'resolved',
@@ -563,4 +563,11 @@ export async function getIncident(
   const row = await ctx.db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('incident_not_found', `No incident ${id}.`);
   return { ...incidentOf(row), timeline: await readTimeline(ctx.db, id) };
+}
+
+/** One incident without a policy check, for other domains' commands (monitoring's alert incidents). */
+export async function readIncident(db: Db, id: number): Promise<Incident> {
+  const row = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('incident_not_found', `No incident ${id}.`);
+  return incidentOf(row);
 }

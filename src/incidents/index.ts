@@ -11,6 +11,13 @@ import {
 } from './escalation-engine.js';
 
 export {
+  type AlertIncident,
+  type AlertIncidentInput,
+  openIncidentFromAlerts,
+  recordAlertActivity,
+  resolveIncidentFromAlerts,
+} from './alert-incidents.js';
+export {
   type AdvanceOutcome,
   advanceIncident,
   type EscalationPassResult,

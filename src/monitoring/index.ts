@@ -39,7 +39,6 @@ export type { IntakeRejection, IntakeResult } from './alertmanager-intake.js';
 export { intakeLimits, takeAlertmanagerAlerts } from './alertmanager-intake.js';
 export type { CheckKind, CheckResult, CheckSpec, CheckState } from './check-model.js';
 export { checkKinds } from './check-model.js';
-export {
   compactMetrics,
   maintainMetricStore,
   registerMetricStore,
@@ -56,7 +55,6 @@ export type { CheckSpecInput } from './checks/check-specs.js';
   secretPlaceholder,
 } from './checks/check-specs.js';
 export { runCheck } from './checks/run-check.js';
-export type {
   CheckAlertSender,
   CheckMetricSink,
   CheckPorts,
@@ -80,6 +78,17 @@ export type { ExpositionError, ExpositionFormat, ParsedExposition } from './expo
 export { expositionFormat, parseExposition } from './exposition.js';
 export type { IngestSourceKind, IngestStats } from './ingest-stats.js';
 export { countPayloadRefused, ingestStats } from './ingest-stats.js';
+export type { AlertGroupView } from './alert-groups.js';
+export { listAlertGroups, registerAlertPipeline, runAlertPipeline } from './alert-groups.js';
+export type { MuteReason, PipelinePorts, TargetPorts } from './alert-model.js';
+export { usePipelinePorts } from './alert-model.js';
+export type { AlertInput, AlertOrigin, AlertStatus, AlertView, ReceivedAlerts } from './alert-pipeline.js';
+export { listAlerts, receiveAlerts } from './alert-pipeline.js';
+export type { RoutingDocument } from './alert-routing.js';
+export { defaultRoutingDocument } from './alert-routing.js';
+export type { StoredRouting } from './alert-routing-store.js';
+export { getAlertRouting, putAlertRouting } from './alert-routing-store.js';
+export { flappingRule } from './flapping.js';
 export type {
   IngestResult,
   IngestSeries,
@@ -122,6 +131,8 @@ export type { MetricSink, ScrapeOutcome, ScrapeTarget, ScrapeTargetInput } from 
   updateScrapeTarget,
 } from './scrapes.js';
 export { AlertRuleRunner, evaluateDueRules, previewRule, registerAlertRules } from './rule-evaluation.js';
+export type { Silence, SilenceInput, SilenceState } from './silences.js';
+export { createSilence, expireSilence, listSilences } from './silences.js';
 export type { AlertSuppression, TargetRouting } from './target-status.js';
 export { alertSuppression, dailyUptime, targetRouting } from './target-status.js';
 export type { Target, TargetFilter, TargetInput, TargetKind } from './targets.js';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.js';
 import { canTicket, type TicketAction } from '../../src/helpdesk/index.js';
 import { canMail } from '../../src/mail/index.js';
-import { canMonitor } from '../../src/monitoring/index.js';
+import { canMonitor, defaultRoutingDocument } from '../../src/monitoring/index.js';
 import { canManageDeliveries } from '../../src/notify/index.js';
 import { canOncall } from '../../src/oncall/index.js';
 import { canSeeDashboard } from '../../src/reports/dashboard.js';
@@ -1835,6 +1835,65 @@ const table: Row[] = [
   },
 
   // -- monitoring: alerts, routing, silences --
+  ...(() => {
+    const monitor = (action: Parameters<typeof canMonitor>[1]) => byRule((a) => canMonitor(a, action));
+    const silenceBody = () => ({
+      matchers: [`alertname="Perm${unique()}"`],
+      endsAt: '2026-03-03T09:00:00Z',
+      comment: 'maintenance',
+    });
+    const made = new WeakMap<Fixture, number>();
+    const silence = async (f: Fixture) => {
+      if (!made.has(f))
+        made.set(f, (await as(f, 'admin', 'POST', '/api/v1/monitoring/silences', silenceBody())).id);
+      return made.get(f) as number;
+    };
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/monitoring/alerts',
+        call: () => ({ method: 'GET', url: '/api/v1/monitoring/alerts' }),
+        expect: monitor('alert.read'),
+      },
+      {
+        route: 'GET /api/v1/monitoring/alert-groups',
+        call: () => ({ method: 'GET', url: '/api/v1/monitoring/alert-groups' }),
+        expect: monitor('alert.read'),
+      },
+      {
+        route: 'GET /api/v1/monitoring/silences',
+        call: () => ({ method: 'GET', url: '/api/v1/monitoring/silences' }),
+        expect: monitor('alert.read'),
+      },
+      {
+        route: 'POST /api/v1/monitoring/silences',
+        call: () => ({ method: 'POST', url: '/api/v1/monitoring/silences', body: silenceBody() }),
+        expect: monitor('silence.manage'),
+      },
+      {
+        route: 'POST /api/v1/monitoring/silences/:id/expire',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/monitoring/silences/${await silence(f)}/expire`,
+        }),
+        expect: monitor('silence.manage'),
+      },
+      {
+        route: 'GET /api/v1/monitoring/alert-routing',
+        call: () => ({ method: 'GET', url: '/api/v1/monitoring/alert-routing' }),
+        expect: monitor('routing.manage'),
+      },
+      {
+        route: 'PUT /api/v1/monitoring/alert-routing',
+        call: () => ({
+          method: 'PUT',
+          url: '/api/v1/monitoring/alert-routing',
+          body: defaultRoutingDocument,
+        }),
+        expect: monitor('routing.manage'),
+      },
+    ];
+    return rows;
+  })(),
 
   // -- monitoring: status pages --
 ];

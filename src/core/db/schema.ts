@@ -814,6 +814,55 @@ export interface Database {
     last_sent_at: number | null;
     valid_until: number | null;
   };
+  /** Migration 2026-12-01-alert-pipeline (src/monitoring/alert-pipeline.ts). labels, annotations: JSON. */
+  monitoring_alerts: {
+    fingerprint: string;
+    labels: string;
+    annotations: string;
+    starts_at: number;
+    ends_at: number | null;
+    resolves_at: number;
+    generator_url: string;
+    origin: string;
+    target_id: number | null;
+    status: 'firing' | 'resolved';
+    transitions: string;
+    created_at: number;
+    updated_at: number;
+  };
+  /** Aggregation groups: the flush timer, the lease and the notification log (src/monitoring/alert-groups.ts). */
+  monitoring_alert_groups: {
+    id: Generated<number>;
+    group_key: string;
+    route_key: string;
+    receiver: string;
+    group_labels: string;
+    route_opts: string;
+    next_flush_at: number;
+    lease_until: number | null;
+    has_flushed: number;
+    last_notified_at: number | null;
+    last_firing: string;
+    last_resolved: string;
+    incident_id: number | null;
+    last_error: string | null;
+    created_at: number;
+    updated_at: number;
+  };
+  monitoring_alert_group_alerts: { group_id: number; fingerprint: string };
+  /** matchers: JSON AlertMatcher[] (src/monitoring/silences.ts). */
+  monitoring_silences: {
+    id: Generated<number>;
+    matchers: string;
+    starts_at: number;
+    ends_at: number;
+    created_by: number | null;
+    comment: string;
+    created_at: number;
+    updated_at: number;
+  };
+  /** The routing document (JSON, Alertmanager's shape), one row with id 1 (src/monitoring/alert-routing.ts). */
+  monitoring_alert_routing: { id: number; document: string; updated_by: number | null; updated_at: number };
 
   // -- monitoring: status pages --
 }

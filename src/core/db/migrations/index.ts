@@ -18,6 +18,7 @@ import * as paging from './2026-11-30-paging.js';
 import * as technicians from './2026-11-30-technicians.js';
 import * as metricStore from './2026-12-01-metric-store.js';
 import * as alertRules from './2026-12-01-alert-rules.js';
+import * as alertPipeline from './2026-12-01-alert-pipeline.js';
 import * as monitoringTargets from './2026-12-01-monitoring-targets.js';
 import * as monitoringChecksExtra from './2026-12-01-monitoring-targets-checks-extra.js';
 import * as scrapeTargets from './2026-12-01-scrape-targets.js';
@@ -59,6 +60,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- monitoring: alerts --
   '2026-12-01-alert-rules': alertRules,
+  '2026-12-01-alert-pipeline': alertPipeline,
 
   // -- monitoring: status pages --
 };
