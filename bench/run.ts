@@ -3,8 +3,8 @@
 //   BENCH_SECONDS=20             duration of each creation load
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
-//   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store (default: all)
-//   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,check-scheduler (default: all)
+//   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store,check-scheduler,metric-ingest,
+//               promql (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
