@@ -279,6 +279,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- monitoring: alerts, routing, silences --
 
   // -- monitoring: status pages --
+  await app.register((await import('./routes/monitoring/status-pages.js')).statusPageRoutes(ctx));
 
   // -- contact methods and readiness --
   await app.register(contactMethodRoutes(ctx));

@@ -15,6 +15,7 @@ import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/inde
 import { registerIncidents } from '../incidents/index.js';
 import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
 import { registerMail } from '../mail/index.js';
+import { registerStatusPages } from '../monitoring/index.js';
 import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
 import { registerSla } from '../sla/index.js';
 import { registerTechnicians } from '../technicians/index.js';
@@ -44,6 +45,7 @@ export function registerDomains(
   registerIncidents(ctx, jobs); // escalation timers every 5 s, and at once when an incident opens
 
   // -- monitoring --
+  registerStatusPages(ctx, jobs); // a requester's ticket about an announced outage linked to it
 }
 
 /** How long a shutdown may take before the process exits anyway. */

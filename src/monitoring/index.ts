@@ -24,3 +24,46 @@ export type { PromQueryData, QueryOptions } from './promql.js';
 export { checkPromql, evaluateInstant, queryInstant, queryRange } from './promql.js';
 export type { AlertSuppression, TargetRouting } from './target-status.js';
 export { alertSuppression, dailyUptime, targetRouting } from './target-status.js';
+// -- status pages --
+export type {
+  ComponentState,
+  StatusAudience,
+  StatusImpact,
+  StatusIncidentState,
+} from './status-page-model.js';
+export {
+  componentStates,
+  slugPattern,
+  statusAudiences,
+  statusImpacts,
+  statusIncidentStates,
+  statusPageLimits,
+} from './status-page-model.js';
+export type { StatusIncident, StatusIncidentChange, StatusIncidentInput } from './status-incidents.js';
+export {
+  getStatusIncident,
+  listStatusIncidents,
+  postStatusIncident,
+  updateStatusIncident,
+} from './status-incidents.js';
+export type {
+  BannerItem,
+  StatusPage,
+  StatusPageChanges,
+  StatusPageInput,
+  StatusPagePorts,
+  StatusPageView,
+} from './status-pages.js';
+export {
+  createStatusPage,
+  deleteStatusPage,
+  getStatusPage,
+  listStatusPages,
+  portalBanner,
+  registerStatusPages,
+  statusPagePorts,
+  updateStatusPage,
+  viewStatusPage,
+} from './status-pages.js';
+export type { Subscribed, SubscriptionInput } from './status-subscriptions.js';
+export { confirmSubscription, subscribe, unsubscribe } from './status-subscriptions.js';

@@ -17,6 +17,7 @@ import * as oncallSchedules from './2026-11-30-oncall-schedules.js';
 import * as paging from './2026-11-30-paging.js';
 import * as technicians from './2026-11-30-technicians.js';
 import * as monitoringTargets from './2026-12-01-monitoring-targets.js';
+import * as statusPages from './2026-12-01-status-pages.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   // -- monitoring: alerts --
 
   // -- monitoring: status pages --
+  '2026-12-01-status-pages': statusPages,
 };
