@@ -22,8 +22,13 @@ export type { AlertEvent, CheckStateChanged } from './monitoring-events.js';
 export { canMonitor, type MonitorAction, requireMonitor } from './permissions.js';
 export type { PromQueryData, QueryOptions } from './promql.js';
 export { checkPromql, evaluateInstant, queryInstant, queryRange } from './promql.js';
-export type { AlertSuppression, TargetRouting } from './target-status.js';
-export { alertSuppression, dailyUptime, targetRouting } from './target-status.js';
+export type { StatusIncident, StatusIncidentChange, StatusIncidentInput } from './status-incidents.js';
+export {
+  getStatusIncident,
+  listStatusIncidents,
+  postStatusIncident,
+  updateStatusIncident,
+} from './status-incidents.js';
 // -- status pages --
 export type {
   ComponentState,
@@ -39,13 +44,6 @@ export {
   statusIncidentStates,
   statusPageLimits,
 } from './status-page-model.js';
-export type { StatusIncident, StatusIncidentChange, StatusIncidentInput } from './status-incidents.js';
-export {
-  getStatusIncident,
-  listStatusIncidents,
-  postStatusIncident,
-  updateStatusIncident,
-} from './status-incidents.js';
 export type {
   BannerItem,
   StatusPage,
@@ -67,3 +65,5 @@ export {
 } from './status-pages.js';
 export type { Subscribed, SubscriptionInput } from './status-subscriptions.js';
 export { confirmSubscription, subscribe, unsubscribe } from './status-subscriptions.js';
+export type { AlertSuppression, TargetRouting } from './target-status.js';
+export { alertSuppression, dailyUptime, targetRouting } from './target-status.js';

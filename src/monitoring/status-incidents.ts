@@ -69,10 +69,7 @@ export async function readStatusIncidents(
   where: { pageIds: number[]; active?: boolean; limit: number; ids?: number[] },
 ): Promise<StatusIncident[]> {
   if (where.pageIds.length === 0) return [];
-  let q = db
-    .selectFrom('status_incidents')
-    .selectAll()
-    .where('page_id', 'in', where.pageIds);
+  let q = db.selectFrom('status_incidents').selectAll().where('page_id', 'in', where.pageIds);
   if (where.active !== undefined) q = q.where('resolved_at', where.active ? 'is' : 'is not', null);
   if (where.ids) q = q.where('id', 'in', where.ids.length ? where.ids : [0]);
   const rows = await q.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(where.limit).execute();
@@ -145,7 +142,13 @@ async function queueNotice(
   ctx: ServiceContext,
   trx: Trx,
   page: StatusPageRow,
-  incident: { id: number; title: string; impact: StatusImpact; state: StatusIncidentState; componentIds: number[] },
+  incident: {
+    id: number;
+    title: string;
+    impact: StatusImpact;
+    state: StatusIncidentState;
+    componentIds: number[];
+  },
   update: { id: number; message: string; at: number },
   kind: 'incident.posted' | 'incident.updated' | 'incident.resolved',
 ): Promise<void> {
@@ -179,16 +182,23 @@ export async function postStatusIncident(
   requireMonitor(actor, 'statuspage.manage');
   const title = input.title.trim();
   const message = input.message.trim();
-  if (!title) throw new Invalid('validation_failed', 'The title is empty.', [{ field: '/title', message: 'is empty' }]);
+  if (!title)
+    throw new Invalid('validation_failed', 'The title is empty.', [{ field: '/title', message: 'is empty' }]);
   if (!message)
-    throw new Invalid('validation_failed', 'The message is empty.', [{ field: '/message', message: 'is empty' }]);
+    throw new Invalid('validation_failed', 'The message is empty.', [
+      { field: '/message', message: 'is empty' },
+    ]);
   const state = input.state ?? 'investigating';
   const now = ctx.clock.now();
   const id = await ctx.db.transaction().execute(async (trx) => {
     const page = await loadPageById(trx, pageId);
     const componentIds = await checkComponents(trx, page.id, input.componentIds);
     if (input.incidentId != null) {
-      const exists = await trx.selectFrom('incidents').select('id').where('id', '=', input.incidentId).executeTakeFirst();
+      const exists = await trx
+        .selectFrom('incidents')
+        .select('id')
+        .where('id', '=', input.incidentId)
+        .executeTakeFirst();
       if (!exists)
         throw new Invalid('invalid_reference', `There is no incident ${input.incidentId}.`, [
           { field: '/incidentId', message: 'no such incident' },
@@ -245,7 +255,9 @@ export async function updateStatusIncident(
   requireMonitor(actor, 'statuspage.manage');
   const message = change.message.trim();
   if (!message)
-    throw new Invalid('validation_failed', 'The message is empty.', [{ field: '/message', message: 'is empty' }]);
+    throw new Invalid('validation_failed', 'The message is empty.', [
+      { field: '/message', message: 'is empty' },
+    ]);
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     const page = await loadPageById(trx, pageId);
@@ -255,8 +267,10 @@ export async function updateStatusIncident(
       .where('id', '=', incidentId)
       .where('page_id', '=', page.id)
       .executeTakeFirst();
-    if (!row) throw new NotFound('status_incident_not_found', `There is no announcement ${incidentId} on this page.`);
-    if (row.state === 'resolved') throw new Conflict('status_incident_resolved', 'The announcement is resolved; post a new one.');
+    if (!row)
+      throw new NotFound('status_incident_not_found', `There is no announcement ${incidentId} on this page.`);
+    if (row.state === 'resolved')
+      throw new Conflict('status_incident_resolved', 'The announcement is resolved; post a new one.');
     const state = change.state ?? row.state;
     const impact = change.impact ?? row.impact;
     let componentIds: number[];
@@ -270,7 +284,11 @@ export async function updateStatusIncident(
           .execute();
     } else {
       componentIds = (
-        await trx.selectFrom('status_incident_components').select('component_id').where('status_incident_id', '=', row.id).execute()
+        await trx
+          .selectFrom('status_incident_components')
+          .select('component_id')
+          .where('status_incident_id', '=', row.id)
+          .execute()
       ).map((c) => c.component_id);
     }
     await trx
@@ -304,7 +322,8 @@ export async function getStatusIncident(
 ): Promise<StatusIncident> {
   requireMonitor(actor, 'statuspage.manage');
   const [found] = await readStatusIncidents(ctx.db, { pageIds: [pageId], limit: 1, ids: [incidentId] });
-  if (!found) throw new NotFound('status_incident_not_found', `There is no announcement ${incidentId} on this page.`);
+  if (!found)
+    throw new NotFound('status_incident_not_found', `There is no announcement ${incidentId} on this page.`);
   return found;
 }
 
@@ -317,7 +336,11 @@ export async function listStatusIncidents(
   requireMonitor(actor, 'statuspage.manage');
   await loadPageById(ctx.db, pageId);
   const active = await readStatusIncidents(ctx.db, { pageIds: [pageId], active: true, limit: 200 });
-  const past = await readStatusIncidents(ctx.db, { pageIds: [pageId], active: false, limit: statusPageLimits.history });
+  const past = await readStatusIncidents(ctx.db, {
+    pageIds: [pageId],
+    active: false,
+    limit: statusPageLimits.history,
+  });
   return [...active, ...past];
 }
 
@@ -333,7 +356,11 @@ export async function linkNewTicket(
 ): Promise<number> {
   const ticket = event.payload.ticket;
   if (ticket.categoryId === null) return 0;
-  const requester = await trx.selectFrom('users').select(['role']).where('id', '=', ticket.requesterId).executeTakeFirst();
+  const requester = await trx
+    .selectFrom('users')
+    .select(['role'])
+    .where('id', '=', ticket.requesterId)
+    .executeTakeFirst();
   if (!requester || requester.role !== 'requester') return 0;
   const matches = await trx
     .selectFrom('status_incidents as i')
@@ -363,9 +390,11 @@ export async function linkNewTicket(
     ]);
     if (m.incident_id !== null)
       await writeTimeline(trx, m.incident_id, now, [
-        { kind: 'linked_ticket', detail: `Ticket #${ticket.id} filed about "${m.title}" (status page announcement ${m.id})` },
+        {
+          kind: 'linked_ticket',
+          detail: `Ticket #${ticket.id} filed about "${m.title}" (status page announcement ${m.id})`,
+        },
       ]);
   }
   return linked;
 }
-

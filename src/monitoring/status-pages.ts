@@ -150,9 +150,11 @@ async function checkReferences(
     ]);
   const components = input.components ?? [];
   if (components.length > statusPageLimits.components)
-    throw new Invalid('validation_failed', `A page holds at most ${statusPageLimits.components} components.`, [
-      { field: '/components', message: `at most ${statusPageLimits.components}` },
-    ]);
+    throw new Invalid(
+      'validation_failed',
+      `A page holds at most ${statusPageLimits.components} components.`,
+      [{ field: '/components', message: `at most ${statusPageLimits.components}` }],
+    );
   const targetIds = [...new Set(components.map((c) => c.targetId))];
   const categoryIds = [...new Set(components.flatMap((c) => (c.categoryId ? [c.categoryId] : [])))];
   const targets = targetIds.length
@@ -164,7 +166,10 @@ async function checkReferences(
   const missingTarget = targetIds.find((id) => !targets.some((t) => t.id === id));
   if (missingTarget !== undefined)
     throw new Invalid('invalid_status_page', `There is no monitoring target ${missingTarget}.`, [
-      { field: `/components/${components.findIndex((c) => c.targetId === missingTarget)}/targetId`, message: 'no such target' },
+      {
+        field: `/components/${components.findIndex((c) => c.targetId === missingTarget)}/targetId`,
+        message: 'no such target',
+      },
     ]);
   const missingCategory = categoryIds.find((id) => !categories.some((c) => c.id === id));
   if (missingCategory !== undefined)
@@ -186,7 +191,15 @@ async function readPage(db: Kysely<Database>, row: StatusPageRow): Promise<Statu
   const components = await db
     .selectFrom('status_page_components as c')
     .innerJoin('monitoring_targets as t', 't.id', 'c.target_id')
-    .select(['c.id', 'c.target_id', 't.name as target_name', 'c.display_name', 'c.section', 'c.position', 'c.category_id'])
+    .select([
+      'c.id',
+      'c.target_id',
+      't.name as target_name',
+      'c.display_name',
+      'c.section',
+      'c.position',
+      'c.category_id',
+    ])
     .where('c.page_id', '=', row.id)
     .orderBy('c.position')
     .execute();
@@ -236,12 +249,19 @@ async function writeComponents(
   pageId: number,
   components: ComponentInput[],
 ): Promise<void> {
-  const existing = await trx.selectFrom('status_page_components').select('id').where('page_id', '=', pageId).execute();
+  const existing = await trx
+    .selectFrom('status_page_components')
+    .select('id')
+    .where('page_id', '=', pageId)
+    .execute();
   const keep = new Set(components.flatMap((c) => (c.id ? [c.id] : [])));
   const unknown = [...keep].find((id) => !existing.some((e) => e.id === id));
   if (unknown !== undefined)
     throw new Invalid('invalid_status_page', `Component ${unknown} is not one of this page’s.`, [
-      { field: `/components/${components.findIndex((c) => c.id === unknown)}/id`, message: 'not a component of this page' },
+      {
+        field: `/components/${components.findIndex((c) => c.id === unknown)}/id`,
+        message: 'not a component of this page',
+      },
     ]);
   const gone = existing.filter((e) => !keep.has(e.id)).map((e) => e.id);
   if (gone.length) await trx.deleteFrom('status_page_components').where('id', 'in', gone).execute();
@@ -254,7 +274,11 @@ async function writeComponents(
       category_id: c.categoryId ?? null,
     };
     if (c.id) await trx.updateTable('status_page_components').set(values).where('id', '=', c.id).execute();
-    else await trx.insertInto('status_page_components').values({ ...values, page_id: pageId }).execute();
+    else
+      await trx
+        .insertInto('status_page_components')
+        .values({ ...values, page_id: pageId })
+        .execute();
   }
 }
 
@@ -272,7 +296,10 @@ export async function createStatusPage(
   const now = ctx.clock.now();
   const id = await ctx.db.transaction().execute(async (trx) => {
     if (await slugTaken(trx, input.slug, null))
-      throw new Conflict('status_page_slug_taken', `Another status page already has the slug "${input.slug}".`);
+      throw new Conflict(
+        'status_page_slug_taken',
+        `Another status page already has the slug "${input.slug}".`,
+      );
     const row = await trx
       .insertInto('status_pages')
       .values({
@@ -304,7 +331,10 @@ export async function updateStatusPage(
   await ctx.db.transaction().execute(async (trx) => {
     const page = await loadPageById(trx, id);
     if (changes.slug !== undefined && (await slugTaken(trx, changes.slug, page.id)))
-      throw new Conflict('status_page_slug_taken', `Another status page already has the slug "${changes.slug}".`);
+      throw new Conflict(
+        'status_page_slug_taken',
+        `Another status page already has the slug "${changes.slug}".`,
+      );
     await trx
       .updateTable('status_pages')
       .set({
@@ -452,7 +482,11 @@ export async function portalBanner(ctx: ServiceContext, actor: Actor): Promise<B
   const pages = (await ctx.db.selectFrom('status_pages').selectAll().execute()).filter((p) =>
     canSeeStatusPage(actor, p.audience),
   );
-  const incidents = await readStatusIncidents(ctx.db, { pageIds: pages.map((p) => p.id), active: true, limit: 20 });
+  const incidents = await readStatusIncidents(ctx.db, {
+    pageIds: pages.map((p) => p.id),
+    active: true,
+    limit: 20,
+  });
   const componentIds = [...new Set(incidents.flatMap((i) => i.componentIds))];
   const names = componentIds.length
     ? await ctx.db

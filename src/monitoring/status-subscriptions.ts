@@ -57,7 +57,10 @@ async function refuseInternalHost(url: string): Promise<void> {
   try {
     addresses = await dns.promises.lookup(host, { all: true });
   } catch (err) {
-    refuse(`URL's host ${host.slice(0, 100)} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`, '/url');
+    refuse(
+      `URL's host ${host.slice(0, 100)} does not resolve (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      '/url',
+    );
   }
   for (const a of addresses) {
     const literal = a.family === 6 ? `[${a.address}]` : a.address;
@@ -201,7 +204,10 @@ export async function confirmSubscription(ctx: ServiceContext, token: string): P
     .where('s.confirm_token_hash', '=', hash(token))
     .executeTakeFirst();
   if (!row)
-    throw new Invalid('subscription_link_invalid', 'The confirmation link is not valid, or was used already.');
+    throw new Invalid(
+      'subscription_link_invalid',
+      'The confirmation link is not valid, or was used already.',
+    );
   await ctx.db
     .updateTable('status_subscriptions')
     .set({ confirmed_at: ctx.clock.now(), confirm_token_hash: null })

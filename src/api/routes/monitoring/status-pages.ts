@@ -91,7 +91,12 @@ const PageSchema = Type.Object({
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
-const UpdateSchema = Type.Object({ id: Type.Integer(), state: IncidentState, message: Type.String(), at: IsoTime });
+const UpdateSchema = Type.Object({
+  id: Type.Integer(),
+  state: IncidentState,
+  message: Type.String(),
+  at: IsoTime,
+});
 const PublicIncident = Type.Object({
   id: Type.Integer(),
   title: Type.String(),
@@ -141,7 +146,9 @@ const ViewSchema = Type.Object({
           id: Type.Integer(),
           name: Type.String(),
           state: ComponentState,
-          uptime: Nullable(Type.Array(Nullable(Type.Number()), { description: 'per day, oldest first, 0–1' })),
+          uptime: Nullable(
+            Type.Array(Nullable(Type.Number()), { description: 'per day, oldest first, 0–1' }),
+          ),
           uptimePercent: Nullable(Type.Number()),
         }),
       ),
@@ -234,7 +241,8 @@ export function statusPageRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox
       {
         schema: {
           tags,
-          summary: 'A status page as its readers see it (public pages: anyone; sign-in pages: signed-in users)',
+          summary:
+            'A status page as its readers see it (public pages: anyone; sign-in pages: signed-in users)',
           params: SlugParams,
           response: { 200: ViewSchema, ...problemResponses },
         },
@@ -255,10 +263,7 @@ export function statusPageRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox
       },
       async (request, reply) => {
         const now = ctx.clock.now();
-        const wait = Math.max(
-          perAddress.attempt(request.ip, now),
-          perPage.attempt(request.params.slug, now),
-        );
+        const wait = Math.max(perAddress.attempt(request.ip, now), perPage.attempt(request.params.slug, now));
         if (wait > 0)
           throw new RateLimited(
             'subscriptions_rate_limited',
@@ -408,7 +413,11 @@ export function statusPageRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox
       async (request, reply) =>
         reply
           .code(201)
-          .send(incidentView(await postStatusIncident(ctx, requireActor(request), request.params.id, request.body))),
+          .send(
+            incidentView(
+              await postStatusIncident(ctx, requireActor(request), request.params.id, request.body),
+            ),
+          ),
     );
     app.post(
       '/api/v1/monitoring/status-pages/:id/incidents/:incidentId/updates',
