@@ -361,7 +361,7 @@ export async function linkNewTicket(
     .select(['role'])
     .where('id', '=', ticket.requesterId)
     .executeTakeFirst();
-  if (!requester || requester.role !== 'requester') return 0;
+  if (requester?.role !== 'requester') return 0;
   const matches = await trx
     .selectFrom('status_incidents as i')
     .innerJoin('status_incident_components as ic', 'ic.status_incident_id', 'i.id')

@@ -457,7 +457,10 @@ export async function viewStatusPage(
   const sections: StatusPageView['sections'] = [];
   for (const v of views) {
     let s = sections.find((x) => x.name === v.section);
-    if (!s) sections.push((s = { name: v.section, components: [] }));
+    if (!s) {
+      s = { name: v.section, components: [] };
+      sections.push(s);
+    }
     const { section: _section, ...component } = v;
     s.components.push(component);
   }

@@ -23,7 +23,16 @@ async function insertTarget(t: TestContext, name: string, state: 'up' | 'down' |
   const now = t.clock.now();
   const row = await t.ctx.db
     .insertInto('monitoring_targets')
-    .values({ name, kind: 'service', state, state_since: now, created_at: now, updated_at: now })
+    .values({
+      name,
+      kind: 'service',
+      description: '',
+      tags: '[]',
+      state,
+      state_since: now,
+      created_at: now,
+      updated_at: now,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -168,6 +177,8 @@ describe.each(dialects)('status pages on %s', (dialect) => {
       .values([
         {
           name: 'Mail relay patching',
+          description: '',
+          time_zone: 'UTC',
           target_ids: JSON.stringify([mail]),
           starts_at: now - 60_000,
           ends_at: now + 3_600_000,
@@ -176,6 +187,8 @@ describe.each(dialects)('status pages on %s', (dialect) => {
         },
         {
           name: 'VPN firmware',
+          description: '',
+          time_zone: 'UTC',
           target_ids: JSON.stringify([vpn]),
           starts_at: now + 86_400_000,
           ends_at: now + 90_000_000,
@@ -184,6 +197,8 @@ describe.each(dialects)('status pages on %s', (dialect) => {
         },
         {
           name: 'Over already',
+          description: '',
+          time_zone: 'UTC',
           target_ids: '[]',
           starts_at: now - 7_200_000,
           ends_at: now - 3_600_000,
