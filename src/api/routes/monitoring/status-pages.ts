@@ -239,6 +239,7 @@ export function statusPageRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox
     app.get(
       '/api/v1/status-pages/:slug',
       {
+        config: { public: true },
         schema: {
           tags,
           summary:
@@ -252,6 +253,7 @@ export function statusPageRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox
     app.post(
       '/api/v1/status-pages/:slug/subscriptions',
       {
+        config: { public: true },
         schema: {
           tags,
           summary:
@@ -263,7 +265,9 @@ export function statusPageRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox
       },
       async (request, reply) => {
         const now = ctx.clock.now();
-        const wait = Math.max(perAddress.attempt(request.ip, now), perPage.attempt(request.params.slug, now));
+        // Signed-in callers are counted as themselves; anonymous ones by their address.
+        const caller = request.actor ? `user:${request.actor.id}` : `ip:${request.ip}`;
+        const wait = Math.max(perAddress.attempt(caller, now), perPage.attempt(request.params.slug, now));
         if (wait > 0)
           throw new RateLimited(
             'subscriptions_rate_limited',
@@ -286,6 +290,7 @@ export function statusPageRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox
     app.post(
       '/api/v1/status-pages/subscriptions/confirm',
       {
+        config: { public: true },
         schema: {
           tags,
           summary: "Confirm a mail subscription with its link's token",
@@ -298,6 +303,7 @@ export function statusPageRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox
     app.post(
       '/api/v1/status-pages/subscriptions/unsubscribe',
       {
+        config: { public: true },
         schema: {
           tags,
           summary: "End a subscription with its unsubscribe link's token",
