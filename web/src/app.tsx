@@ -29,6 +29,8 @@ const Assignment = lazy(() => import('./pages/assignment'));
 const Policies = lazy(() => import('./pages/oncall/policies'));
 const ImportOnCall = lazy(() => import('./pages/oncall/import'));
 const Respond = lazy(() => import('./pages/incidents/respond'));
+const StatusPage = lazy(() => import('./pages/status-page'));
+const StatusPagesAdmin = lazy(() => import('./pages/status-pages'));
 
 type Theme = 'system' | 'light' | 'dark';
 
@@ -154,6 +156,11 @@ function Layout() {
             )}
             {manager && (
               <li>
+                <NavLink to="/status-pages">Status pages</NavLink>
+              </li>
+            )}
+            {manager && (
+              <li>
                 <NavLink to="/admin">Admin</NavLink>
               </li>
             )}
@@ -263,6 +270,14 @@ export function App() {
           </Suspense>
         }
       />
+      <Route
+        path="/status/:slug"
+        element={
+          <Suspense fallback={<Loading />}>
+            <StatusPage />
+          </Suspense>
+        }
+      />
       <Route element={<RequireUser />}>
         <Route element={<Layout />}>
           <Route path="/requests/*" element={<Portal />} />
@@ -287,6 +302,7 @@ export function App() {
             <Route path="/oncall/import" element={<ImportOnCall />} />
             <Route path="/assignment" element={<Assignment />} />
             <Route path="/admin/*" element={<Admin />} />
+            <Route path="/status-pages" element={<StatusPagesAdmin />} />
           </Route>
           <Route
             path="*"
