@@ -59,7 +59,7 @@ export {
   listStatusPages,
   portalBanner,
   registerStatusPages,
-  statusPagePorts,
+  setStatusPagePorts,
   updateStatusPage,
   viewStatusPage,
 } from './status-pages.js';

@@ -5,6 +5,7 @@
 // portal banner: the active announcements a signed-in user may see, so requesters do not file duplicates.
 import type { Kysely } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
+import { defineLocalCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Conflict, Invalid } from '../core/errors.js';
@@ -125,7 +126,14 @@ export interface BannerItem {
 export interface StatusPagePorts {
   dailyUptime: typeof dailyUptime;
 }
-export const statusPagePorts: StatusPagePorts = { dailyUptime };
+
+/** The context's ports: the targets part's functions unless a test (or a demo) gave its own. */
+const contextPorts = defineLocalCache('status_page_ports', (): StatusPagePorts => ({ dailyUptime }));
+
+/** Serve a context's status pages from other ports (tests and browser tests, before the targets part lands). */
+export function setStatusPagePorts(ctx: ServiceContext, ports: StatusPagePorts): void {
+  Object.assign(ctx.caches.local(contextPorts), ports);
+}
 
 function validZone(zone: string): boolean {
   try {
@@ -406,7 +414,7 @@ export async function viewStatusPage(
   ctx: ServiceContext,
   actor: Actor | null,
   slug: string,
-  ports: StatusPagePorts = statusPagePorts,
+  ports: StatusPagePorts = ctx.caches.local(contextPorts),
 ): Promise<StatusPageView> {
   const page = await loadVisiblePage(ctx.db, actor, slug);
   const now = ctx.clock.now();

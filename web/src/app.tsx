@@ -156,11 +156,6 @@ function Layout() {
             )}
             {manager && (
               <li>
-                <NavLink to="/status-pages">Status pages</NavLink>
-              </li>
-            )}
-            {manager && (
-              <li>
                 <NavLink to="/admin">Admin</NavLink>
               </li>
             )}

@@ -204,13 +204,13 @@ export default function StatusPagePage() {
     <div className="status-page">
       <header className="status-page-head">
         <div className="status-page-head-inner">
-          <Link to="/" className="brand" aria-label="opsdesk home">
+          <p className="brand">
             <svg viewBox="0 0 32 32" width="22" height="22" aria-hidden="true">
               <rect width="32" height="32" rx="7" fill="var(--accent)" />
               <path d="M9 11h14M9 16h14M9 21h9" stroke="#fff" strokeWidth="2.5" strokeLinecap="round" />
             </svg>
             <span>{v?.title ?? 'Status'}</span>
-          </Link>
+          </p>
           {!user && (
             <Link to={`/sign-in?next=${encodeURIComponent(`/status/${slug}`)}`} className="button ghost">
               Sign in

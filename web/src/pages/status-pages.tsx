@@ -67,7 +67,7 @@ function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: S
   }
   return (
     <form
-      className="card form"
+      className="card form status-editor"
       onSubmit={submit}
       aria-label={page ? `Edit ${page.title}` : 'New status page'}
     >
@@ -393,6 +393,9 @@ export default function StatusPagesAdmin() {
   const current = typeof selected === 'number' ? (list.find((p) => p.id === selected) ?? null) : null;
   return (
     <div className="page">
+      <p className="muted">
+        <Link to="/admin">Administration</Link> ›
+      </p>
       <div className="page-head">
         <h1>Status pages</h1>
         <button type="button" className="primary" onClick={() => setSelected('new')}>
