@@ -192,7 +192,8 @@ describe('status pages in Chromium', () => {
       await anon.close();
 
       // A requester: the banner on their list and on the new-request form.
-      for (const who of ['requester', 'manager'] as Who[]) {
+      // The managers' editor in the light passes only: the dark ones cover the readers' views.
+      for (const who of (scheme === 'light' ? ['requester', 'manager'] : ['requester']) as Who[]) {
         const context = await browser.newContext({ viewport, baseURL: server.base, colorScheme: scheme });
         const page = await context.newPage();
         await page.goto('/sign-in');
