@@ -308,8 +308,15 @@ export const errorCatalogue = {
     meaning: 'The incident cannot move from its state to the requested one (a resolved incident is final).',
   },
   // -- monitoring: status pages --
-  status_page_not_found: { kind: 'not_found', meaning: 'No such status page, or not one the caller may see.' },
+  status_page_not_found: {
+    kind: 'not_found',
+    meaning: 'No such status page, or not one the caller may see.',
+  },
   status_incident_not_found: { kind: 'not_found', meaning: 'No such announcement on that status page.' },
+  status_maintenance_not_found: {
+    kind: 'not_found',
+    meaning: "No current or upcoming maintenance window with that id covers the status page's components.",
+  },
   status_page_slug_taken: { kind: 'conflict', meaning: 'Another status page already has this slug.' },
   status_incident_resolved: { kind: 'conflict', meaning: 'The announcement is resolved; post a new one.' },
   invalid_status_page: {

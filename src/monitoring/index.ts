@@ -53,6 +53,7 @@ export type {
   StatusPageView,
 } from './status-pages.js';
 export {
+  announceMaintenance,
   createStatusPage,
   deleteStatusPage,
   getStatusPage,

@@ -3,12 +3,12 @@
 // the readers' view (each component's state — the target's, unless an active announcement's impact overrides it —,
 // 90-day uptime bars, active announcements with their updates, scheduled maintenance, past announcements), and the
 // portal banner: the active announcements a signed-in user may see, so requesters do not file duplicates.
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import { defineLocalCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
-import { Conflict, Invalid } from '../core/errors.js';
+import { Conflict, Invalid, NotFound } from '../core/errors.js';
 import type { JobScheduler } from '../core/jobs.js';
 import { requireMonitor } from './permissions.js';
 import { linkNewTicket, readStatusIncidents, type StatusIncident } from './status-incidents.js';
@@ -26,7 +26,7 @@ import {
   statusPageLimits,
   worseState,
 } from './status-page-model.js';
-import { subscriptionCounts } from './status-subscriptions.js';
+import { notifySubscribers, subscriptionCounts } from './status-subscriptions.js';
 import { dailyUptime } from './target-status.js';
 
 export interface ComponentInput {
@@ -372,7 +372,7 @@ function targetState(state: 'pending' | 'up' | 'down' | 'paused'): ComponentStat
 
 /** One-off maintenance windows covering the targets, current or upcoming (each with the components it covers). */
 async function pageMaintenance(
-  db: Kysely<Database>,
+  db: Kysely<Database> | Transaction<Database>,
   components: { id: number; target_id: number }[],
   now: number,
 ): Promise<MaintenanceView[]> {
@@ -520,6 +520,68 @@ export async function portalBanner(ctx: ServiceContext, actor: Actor): Promise<B
       lastUpdate: i.updates[0] ? { message: i.updates[0].message, at: i.updates[0].at } : null,
     };
   });
+}
+
+/**
+ * Tell a page's subscribers about a maintenance window that covers its components (managers). Announcing the same
+ * window again sends nothing new unless the window changed since (its updated_at is part of the notice's key).
+ */
+export async function announceMaintenance(
+  ctx: ServiceContext,
+  actor: Actor,
+  pageId: number,
+  windowId: number,
+): Promise<{ queued: number }> {
+  requireMonitor(actor, 'statuspage.manage');
+  const queued = await ctx.db.transaction().execute(async (trx) => {
+    const page = await loadPageById(trx, pageId);
+    const components = await trx
+      .selectFrom('status_page_components')
+      .select(['id', 'target_id'])
+      .where('page_id', '=', page.id)
+      .orderBy('position')
+      .execute();
+    const [window] = (await pageMaintenance(trx, components, ctx.clock.now())).filter(
+      (m) => m.id === windowId,
+    );
+    if (!window)
+      throw new NotFound(
+        'status_maintenance_not_found',
+        `Maintenance window ${windowId} is not a current or upcoming window covering this page's components.`,
+      );
+    const row = await trx
+      .selectFrom('monitoring_maintenance_windows')
+      .select('updated_at')
+      .where('id', '=', windowId)
+      .executeTakeFirstOrThrow();
+    const displayNames = (
+      await trx
+        .selectFrom('status_page_components')
+        .select('display_name')
+        .where('id', 'in', window.componentIds)
+        .orderBy('position')
+        .execute()
+    ).map((c) => c.display_name);
+    const span = `${new Date(window.startsAt).toISOString()}${window.endsAt ? ` – ${new Date(window.endsAt).toISOString()}` : ''}`;
+    return notifySubscribers(ctx, trx, page, {
+      key: `maintenance.${windowId}.${row.updated_at}`,
+      kind: 'maintenance.announced',
+      subject: `Scheduled maintenance: ${window.name}`,
+      text: `${window.name} (${displayNames.join(', ')})\n${span}${window.description ? `\n\n${window.description}` : ''}`,
+      details: {
+        maintenance: {
+          id: window.id,
+          name: window.name,
+          description: window.description,
+          startsAt: new Date(window.startsAt).toISOString(),
+          endsAt: window.endsAt === null ? null : new Date(window.endsAt).toISOString(),
+          components: displayNames,
+        },
+      },
+    });
+  });
+  ctx.deliveries?.nudge();
+  return { queued };
 }
 
 /** Wiring: a requester's new ticket about an affected component is linked to the active announcement. */

@@ -247,7 +247,7 @@ export async function subscriptionCounts(
   };
 }
 
-/** Queue the notice to every confirmed subscriber of the page, in the caller's transaction. Returns how many. */
+/** Queue the notice to every confirmed subscriber of the page, in the caller's transaction. Returns how many were new. */
 export async function notifySubscribers(
   ctx: ServiceContext,
   trx: Trx,
@@ -311,7 +311,8 @@ export async function notifySubscribers(
       idempotencyKey,
     };
   });
+  let written = 0;
   for (let i = 0; i < deliveries.length; i += 500)
-    await queueDeliveries(trx, now, deliveries.slice(i, i + 500));
-  return deliveries.length;
+    written += (await queueDeliveries(trx, now, deliveries.slice(i, i + 500))).length;
+  return written;
 }

@@ -1654,6 +1654,16 @@ const table: Row[] = [
         expect: statusPage,
       },
       {
+        route: 'POST /api/v1/monitoring/status-pages/:id/maintenance-announcements',
+        case: 'a window that covers none of the page’s components: managers learn so (404)',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/monitoring/status-pages/${await permPage(f)}/maintenance-announcements`,
+          body: { windowId: 1 },
+        }),
+        expect: byRule((a) => canMonitor(a, 'statuspage.manage'), 403, 404),
+      },
+      {
         route: 'POST /api/v1/monitoring/status-pages/:id/incidents/:incidentId/updates',
         call: async (f) => {
           const id = await permPage(f);

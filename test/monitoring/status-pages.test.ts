@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, createUser } from '../../src/core/auth/index.js';
 import {
+  announceMaintenance,
   confirmSubscription,
   createStatusPage,
   portalBanner,
@@ -313,6 +314,51 @@ describe.each(dialects)('status pages on %s', (dialect) => {
       type: 'status_page.incident.posted',
       page: { slug: 'it' },
       incident: { title: 'Printing down', impact: 'critical', components: ['Mail'] },
+    });
+  });
+
+  it('announcing maintenance tells subscribers once per version of the window; a window not covering the page is refused', async () => {
+    const now = t.clock.now();
+    const inserted = await t.ctx.db
+      .insertInto('monitoring_maintenance_windows')
+      .values([
+        {
+          name: 'VPN concentrator swap',
+          description: 'Remote access is down for 15 minutes.',
+          time_zone: 'UTC',
+          target_ids: JSON.stringify([vpn]),
+          starts_at: now + 3_600_000,
+          ends_at: now + 4_500_000,
+          created_at: now,
+          updated_at: now,
+        },
+        {
+          name: 'Elsewhere',
+          description: '',
+          time_zone: 'UTC',
+          target_ids: JSON.stringify([999_999]),
+          starts_at: now + 3_600_000,
+          ends_at: now + 4_500_000,
+          created_at: now,
+          updated_at: now,
+        },
+      ])
+      .returning('id')
+      .execute();
+    const before = (await deliveries(t)).length;
+    expect(await announceMaintenance(t.ctx, manager, pageId, inserted[0].id)).toEqual({ queued: 1 });
+    expect(await announceMaintenance(t.ctx, manager, pageId, inserted[0].id)).toEqual({ queued: 0 });
+    const queued = (await deliveries(t)).slice(before);
+    expect(queued).toHaveLength(1);
+    expect(JSON.parse(queued[0].payload).body).toMatchObject({
+      type: 'status_page.maintenance.announced',
+      maintenance: { name: 'VPN concentrator swap', components: ['VPN'] },
+    });
+    await expect(announceMaintenance(t.ctx, manager, pageId, inserted[1].id)).rejects.toMatchObject({
+      code: 'status_maintenance_not_found',
+    });
+    await expect(announceMaintenance(t.ctx, requester, pageId, inserted[0].id)).rejects.toMatchObject({
+      kind: 'forbidden',
     });
   });
 });

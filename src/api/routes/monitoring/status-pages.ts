@@ -9,6 +9,7 @@ import { toIso } from '../../../core/clock.js';
 import type { ServiceContext } from '../../../core/context.js';
 import { RateLimited } from '../../../core/errors.js';
 import {
+  announceMaintenance,
   type BannerItem,
   componentStates,
   confirmSubscription,
@@ -423,6 +424,25 @@ export function statusPageRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox
             incidentView(
               await postStatusIncident(ctx, requireActor(request), request.params.id, request.body),
             ),
+          ),
+    );
+    app.post(
+      '/api/v1/monitoring/status-pages/:id/maintenance-announcements',
+      {
+        schema: {
+          tags,
+          summary:
+            "Tell the page's subscribers about a current or upcoming maintenance window covering its components (managers)",
+          params: IdParams,
+          body: Type.Object({ windowId: Id }, { additionalProperties: false }),
+          response: { 202: Type.Object({ queued: Type.Integer() }), ...problemResponses },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .code(202)
+          .send(
+            await announceMaintenance(ctx, requireActor(request), request.params.id, request.body.windowId),
           ),
     );
     app.post(
