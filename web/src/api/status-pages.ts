@@ -129,3 +129,15 @@ export function useUpdateAnnouncement(pageId: number) {
     onSuccess: refresh,
   });
 }
+
+export function useAnnounceMaintenance(pageId: number) {
+  return useMutation({
+    mutationFn: (windowId: number) =>
+      unwrap(
+        client.POST('/api/v1/monitoring/status-pages/{id}/maintenance-announcements', {
+          params: { path: { id: pageId } },
+          body: { windowId },
+        }),
+      ),
+  });
+}

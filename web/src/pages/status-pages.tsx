@@ -8,11 +8,13 @@ import {
   type AnnouncementInput,
   type StatusPage,
   type StatusPageInput,
+  useAnnounceMaintenance,
   useAnnouncements,
   useDeleteStatusPage,
   usePostAnnouncement,
   useSaveStatusPage,
   useStatusPages,
+  useStatusPageView,
   useUpdateAnnouncement,
 } from '../api/status-pages';
 import { useDirectory } from '../ui/directory';
@@ -296,6 +298,37 @@ function AnnouncementCard({
   );
 }
 
+/** The page's current and upcoming maintenance (from the targets' windows), each announceable to subscribers. */
+function Maintenance({ page }: { page: StatusPage }) {
+  const view = useStatusPageView(page.slug);
+  const announce = useAnnounceMaintenance(page.id);
+  const windows = view.data?.maintenance ?? [];
+  if (windows.length === 0) return null;
+  return (
+    <section className="card" aria-labelledby="maintenance-title">
+      <h2 id="maintenance-title">Scheduled maintenance</h2>
+      <ErrorMessage error={announce.error} title="Not announced." />
+      {announce.isSuccess && (
+        <p className="ok-text" role="status">
+          {announce.data.queued === 0
+            ? 'Nothing new to send: subscribers were told already.'
+            : `Sent to ${announce.data.queued} subscriber${announce.data.queued === 1 ? '' : 's'}.`}
+        </p>
+      )}
+      <ul className="maintenance-list">
+        {windows.map((m) => (
+          <li key={m.id}>
+            <strong>{m.name}</strong> <Time iso={m.startsAt} />{' '}
+            <button type="button" disabled={announce.isPending} onClick={() => announce.mutate(m.id)}>
+              Announce to subscribers
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function Announcements({ page }: { page: StatusPage }) {
   const list = useAnnouncements(page.id);
   const post = usePostAnnouncement(page.id);
@@ -376,6 +409,7 @@ function Announcements({ page }: { page: StatusPage }) {
           Post announcement
         </button>
       </form>
+      <Maintenance page={page} />
       {list.isPending && <Loading />}
       <ErrorMessage error={list.error} title="Announcements could not be loaded." />
       {list.data?.map((a) => (
