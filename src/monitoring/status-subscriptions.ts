@@ -91,7 +91,7 @@ export async function subscribe(
     if (!allowPrivate) await refuseInternalHost(target);
   }
   const now = ctx.clock.now();
-  return ctx.db.transaction().execute(async (trx) => {
+  const subscribed = await ctx.db.transaction().execute(async (trx): Promise<Subscribed> => {
     const existing = await trx
       .selectFrom('status_subscriptions')
       .select(['id', 'confirmed_at'])
@@ -161,6 +161,9 @@ export async function subscribe(
       .executeTakeFirstOrThrow();
     return { id: row.id, kind: 'webhook', confirmed: true, secret };
   });
+  // The confirmation mail goes now rather than at the worker's next round.
+  if (input.kind === 'mail') ctx.deliveries?.nudge();
+  return subscribed;
 }
 
 async function queueConfirmation(

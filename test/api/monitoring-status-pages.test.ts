@@ -8,6 +8,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobScheduler } from '../../src/core/jobs.js';
 import { registerStatusPages } from '../../src/monitoring/index.js';
+import { deliveryWorker, verifyWebhookSignature } from '../../src/notify/index.js';
+import { startReceiver } from '../notify/receiver.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 
@@ -30,7 +32,11 @@ describe.each(dialects)('status pages over HTTP on %s', (dialect) => {
     });
 
   beforeAll(async () => {
-    t = await makeApp(dialect, { OPSDESK_PUBLIC_URL: 'http://desk.example.test' });
+    t = await makeApp(dialect, {
+      OPSDESK_PUBLIC_URL: 'http://desk.example.test',
+      // Staff may point webhooks at the loopback receiver; anonymous subscribers still may not.
+      OPSDESK_WEBHOOK_ALLOW_PRIVATE: '1',
+    });
     registerStatusPages(t.ctx, new JobScheduler(pino({ level: 'silent' })));
     manager = await userSession(t.app, t.ctx, 'manager');
     requester = await userSession(t.app, t.ctx, 'requester');
@@ -289,6 +295,47 @@ describe.each(dialects)('status pages over HTTP on %s', (dialect) => {
       token: '../../etc',
     });
     expect(unsub.statusCode).toBe(400);
+  });
+
+  it("a signed-in subscriber's webhook receives each update, signed with the secret shown once", async () => {
+    const receiver = await startReceiver(200);
+    try {
+      const sub = await manager.call('POST', '/api/v1/status-pages/it/subscriptions', {
+        kind: 'webhook',
+        url: `${receiver.url}/status`,
+      });
+      expect(sub.status, JSON.stringify(sub.body)).toBe(202);
+      const posted = await manager.call(
+        'POST',
+        `/api/v1/monitoring/status-pages/${pageId}/incidents/${announcementId}/updates`,
+        {
+          message: 'Line card replaced; watching.',
+          state: 'monitoring',
+        },
+      );
+      expect(posted.status).toBe(201);
+      await deliveryWorker(t.ctx).runDue();
+      expect(receiver.received).toHaveLength(1);
+      const req = receiver.received[0];
+      expect(JSON.parse(req.body)).toMatchObject({
+        type: 'status_page.incident.updated',
+        page: { slug: 'it', url: 'http://desk.example.test/status/it' },
+        incident: { title: 'VPN degraded', state: 'monitoring', components: ['VPN'] },
+        update: { message: 'Line card replaced; watching.' },
+        unsubscribeUrl: expect.stringMatching(/^http:\/\/desk\.example\.test\/status\/it\?unsubscribe=/),
+      });
+      expect(
+        verifyWebhookSignature({
+          secret: sub.body.secret,
+          body: req.body,
+          signature: req.headers['x-opsdesk-signature'] as string,
+          timestamp: req.headers['x-opsdesk-timestamp'] as string,
+          nowMs: t.clock.now(),
+        }),
+      ).toBe(true);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('subscription requests from one address are rate-limited with Retry-After', async () => {

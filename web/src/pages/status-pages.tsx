@@ -305,7 +305,7 @@ function Maintenance({ page }: { page: StatusPage }) {
   const windows = view.data?.maintenance ?? [];
   if (windows.length === 0) return null;
   return (
-    <section className="card" aria-labelledby="maintenance-title">
+    <section className="card status-editor" aria-labelledby="maintenance-title">
       <h2 id="maintenance-title">Scheduled maintenance</h2>
       <ErrorMessage error={announce.error} title="Not announced." />
       {announce.isSuccess && (
