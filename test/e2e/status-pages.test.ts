@@ -4,10 +4,12 @@
 // editor. Every view at 1280 px and 390 px in light and dark, screenshots in test-output/e2e-status, with no
 // horizontal overflow, no clipped or overlapping text and no serious axe-core violations.
 import path from 'node:path';
+import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
-import { setStatusPagePorts } from '../../src/monitoring/index.js';
+import { JobScheduler } from '../../src/core/jobs.js';
+import { registerStatusPages, setStatusPagePorts } from '../../src/monitoring/index.js';
 import {
   apiCaller,
   desktop,
@@ -48,6 +50,7 @@ function fakeUptime(seed: number, days: number): (number | null)[] {
 describe('status pages in Chromium', () => {
   let server: Server;
   let browser: Browser;
+  let categoryId = 0;
   const apiAs = apiCaller<Who>(
     () => server.base,
     (who) => people[who].email,
@@ -58,6 +61,7 @@ describe('status pages in Chromium', () => {
     requireChromium();
     ensureWebBuilt();
     server = await startServer();
+    registerStatusPages(server.ctx, new JobScheduler(pino({ level: 'silent' })));
     for (const p of Object.values(people)) await createUser(server.ctx, null, { ...p, password });
     const now = Date.now();
     const target = async (name: string, state: 'up' | 'down') =>
@@ -90,6 +94,7 @@ describe('status pages in Chromium', () => {
         new Map(ids.map((id) => [id, fakeUptime(seeds.get(id) ?? 1, days)])),
     });
     const category = await apiAs('manager', 'POST', '/api/v1/categories', { name: 'VPN and remote access' });
+    categoryId = category.id;
     const page = await apiAs('manager', 'POST', '/api/v1/monitoring/status-pages', {
       slug: 'it',
       title: 'Northwind IT services',
@@ -212,6 +217,18 @@ describe('status pages in Chromium', () => {
               /VPN degraded since .+ we know/,
             );
             await check(page, `${name}-${label}`, viewport.width, found);
+          }
+          if (label === 'desktop') {
+            // Filed anyway: the request is linked to the known problem, and its timeline says so.
+            const ticket = await apiAs('requester', 'POST', '/api/v1/tickets', {
+              title: 'VPN drops every few minutes',
+              description: 'Since this morning.',
+              categoryId,
+            });
+            while ((await server.ctx.events.dispatchPending()) > 0);
+            await page.goto(`/requests/${ticket.id}`);
+            await page.getByText('linked to the known problem “VPN degraded”').waitFor();
+            await screenshot(page, 'portal-request-linked-desktop', shots);
           }
         } else {
           await page.goto('/status-pages');
