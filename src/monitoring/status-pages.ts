@@ -372,6 +372,7 @@ function targetState(state: 'pending' | 'up' | 'down' | 'paused'): ComponentStat
 
 /** One-off maintenance windows covering the targets, current or upcoming (each with the components it covers). */
 async function pageMaintenance(
+  ctx: ServiceContext,
   db: Kysely<Database> | Transaction<Database>,
   components: { id: number; target_id: number }[],
   now: number,
@@ -392,7 +393,12 @@ async function pageMaintenance(
     try {
       ids = JSON.parse(w.target_ids) as number[];
     } catch (err) {
-      throw new Error(`maintenance window ${w.id} has unreadable target_ids: ${(err as Error).message}`);
+      // One bad row must not take every status page down: it is left out, and said so.
+      ctx.log.warn(
+        { err, windowId: w.id, reason: 'unreadable_target_ids' },
+        'maintenance window left off status pages',
+      );
+      continue;
     }
     const covered = components.filter((c) => ids.length === 0 || ids.includes(c.target_id)).map((c) => c.id);
     if (covered.length === 0) continue;
@@ -428,7 +434,7 @@ export async function viewStatusPage(
   const [active, history, maintenance] = await Promise.all([
     readStatusIncidents(ctx.db, { pageIds: [page.id], active: true, limit: 100 }),
     readStatusIncidents(ctx.db, { pageIds: [page.id], active: false, limit: statusPageLimits.history }),
-    pageMaintenance(ctx.db, components, now),
+    pageMaintenance(ctx, ctx.db, components, now),
   ]);
   const days = statusPageLimits.uptimeDays;
   let uptime: Map<number, (number | null)[]> | null = null;
@@ -541,7 +547,7 @@ export async function announceMaintenance(
       .where('page_id', '=', page.id)
       .orderBy('position')
       .execute();
-    const [window] = (await pageMaintenance(trx, components, ctx.clock.now())).filter(
+    const [window] = (await pageMaintenance(ctx, trx, components, ctx.clock.now())).filter(
       (m) => m.id === windowId,
     );
     if (!window)

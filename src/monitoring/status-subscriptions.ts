@@ -257,13 +257,14 @@ export async function notifySubscribers(
   page: StatusPageRow,
   notice: StatusNotice,
 ): Promise<number> {
-  const subs = await trx
+  let query = trx
     .selectFrom('status_subscriptions')
     .select(['id', 'kind', 'target', 'secret', 'unsubscribe_token'])
     .where('page_id', '=', page.id)
-    .where('confirmed_at', 'is not', null)
-    .orderBy('id')
-    .execute();
+    .where('confirmed_at', 'is not', null);
+  // A page made sign-in only since tells only those who subscribed signed in (and are still users).
+  if (page.audience === 'signed_in') query = query.where('user_id', 'is not', null);
+  const subs = await query.orderBy('id').execute();
   if (subs.length === 0) return 0;
   const now = ctx.clock.now();
   const link = pageUrl(ctx.config.publicUrl, page.slug);

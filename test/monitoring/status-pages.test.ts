@@ -354,6 +354,15 @@ describe.each(dialects)('status pages on %s', (dialect) => {
       type: 'status_page.maintenance.announced',
       maintenance: { name: 'VPN concentrator swap', components: ['VPN'] },
     });
+    // Made sign-in only, the page tells nobody who subscribed anonymously.
+    await updateStatusPage(t.ctx, manager, pageId, { audience: 'signed_in' });
+    await t.ctx.db
+      .updateTable('monitoring_maintenance_windows')
+      .set({ updated_at: now + 1 })
+      .where('id', '=', inserted[0].id)
+      .execute();
+    expect(await announceMaintenance(t.ctx, manager, pageId, inserted[0].id)).toEqual({ queued: 0 });
+    await updateStatusPage(t.ctx, manager, pageId, { audience: 'public' });
     await expect(announceMaintenance(t.ctx, manager, pageId, inserted[1].id)).rejects.toMatchObject({
       code: 'status_maintenance_not_found',
     });
