@@ -10,6 +10,7 @@ import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Conflict, Invalid, NotFound } from '../core/errors.js';
 import type { JobScheduler } from '../core/jobs.js';
+import { nextOccurrence } from './maintenance-occurrences.js';
 import { requireMonitor } from './permissions.js';
 import { linkNewTicket, readStatusIncidents, type StatusIncident } from './status-incidents.js';
 import {
@@ -370,7 +371,13 @@ function targetState(state: 'pending' | 'up' | 'down' | 'paused'): ComponentStat
   return state === 'up' ? 'operational' : state === 'down' ? 'major_outage' : 'unknown';
 }
 
-/** One-off maintenance windows covering the targets, current or upcoming (each with the components it covers). */
+/** How far ahead a page lists scheduled maintenance. */
+const maintenanceHorizonMs = 30 * 86_400_000;
+
+/**
+ * Maintenance windows covering the page's targets, current or upcoming within the horizon (a recurring window as
+ * its current or next occurrence), each with the components it covers, soonest first.
+ */
 async function pageMaintenance(
   ctx: ServiceContext,
   db: Kysely<Database> | Transaction<Database>,
@@ -378,14 +385,13 @@ async function pageMaintenance(
   now: number,
 ): Promise<MaintenanceView[]> {
   if (components.length === 0) return [];
-  // Recurring windows (rrule) are the targets part's to expand; a page lists the one-off ones.
   const rows = await db
     .selectFrom('monitoring_maintenance_windows')
     .selectAll()
-    .where('rrule', 'is', null)
     .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
+    .where('starts_at', '<=', now + maintenanceHorizonMs)
     .orderBy('starts_at')
-    .limit(200)
+    .limit(500)
     .execute();
   const views: MaintenanceView[] = [];
   for (const w of rows) {
@@ -402,17 +408,28 @@ async function pageMaintenance(
     }
     const covered = components.filter((c) => ids.length === 0 || ids.includes(c.target_id)).map((c) => c.id);
     if (covered.length === 0) continue;
+    let occurrence: ReturnType<typeof nextOccurrence>;
+    try {
+      occurrence = nextOccurrence(w, now, now + maintenanceHorizonMs);
+    } catch (err) {
+      ctx.log.warn(
+        { err, windowId: w.id, reason: 'unreadable_rrule' },
+        'maintenance window left off status pages',
+      );
+      continue;
+    }
+    if (!occurrence) continue;
     views.push({
       id: w.id,
       name: w.name,
       description: w.description,
-      startsAt: w.starts_at,
-      endsAt: w.ends_at,
+      startsAt: occurrence.startsAt,
+      endsAt: occurrence.endsAt,
       componentIds: covered,
-      current: w.starts_at <= now,
+      current: occurrence.startsAt <= now,
     });
   }
-  return views.slice(0, 20);
+  return views.sort((a, b) => a.startsAt - b.startsAt).slice(0, 20);
 }
 
 /** The readers' view of a page (404 to a reader who may not see it). */
