@@ -293,6 +293,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(alertRoutes(ctx));
 
   // -- monitoring: status pages --
+  await app.register((await import('./routes/monitoring/status-pages.js')).statusPageRoutes(ctx));
 
   // -- contact methods and readiness --
   await app.register(contactMethodRoutes(ctx));

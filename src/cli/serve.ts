@@ -19,6 +19,7 @@ import { registerChecks } from '../monitoring/index.js';
 import { registerScrapes } from '../monitoring/index.js';
 import { registerAlertRules } from '../monitoring/index.js';
 import { registerAlertPipeline } from '../monitoring/index.js';
+import { registerStatusPages } from '../monitoring/index.js';
 import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
 import { registerSla } from '../sla/index.js';
 import { registerTechnicians } from '../technicians/index.js';
@@ -54,6 +55,7 @@ export function registerDomains(
   registerScrapes(ctx, jobs); // due scrape targets claimed (leases) and scraped, every second
   registerAlertRules(ctx, jobs); // alert rules each second for due groups; check rules at once on a check's change
   registerAlertPipeline(ctx, jobs); // alert group timers every second, and soon after alerts arrive
+  registerStatusPages(ctx, jobs); // a requester's ticket about an announced outage linked to it
 }
 
 /** How long a shutdown may take before the process exits anyway. */

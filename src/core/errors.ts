@@ -373,6 +373,35 @@ export const errorCatalogue = {
   },
   alert_rule_not_found: { kind: 'not_found', meaning: 'No such alert rule.' },
   silence_not_found: { kind: 'not_found', meaning: 'No such silence.' },
+  // -- monitoring: status pages --
+  status_page_not_found: {
+    kind: 'not_found',
+    meaning: 'No such status page, or not one the caller may see.',
+  },
+  status_incident_not_found: { kind: 'not_found', meaning: 'No such announcement on that status page.' },
+  status_maintenance_not_found: {
+    kind: 'not_found',
+    meaning: "No current or upcoming maintenance window with that id covers the status page's components.",
+  },
+  status_page_slug_taken: { kind: 'conflict', meaning: 'Another status page already has this slug.' },
+  status_incident_resolved: { kind: 'conflict', meaning: 'The announcement is resolved; post a new one.' },
+  invalid_status_page: {
+    kind: 'invalid',
+    meaning: 'A status page component names a monitoring target or category that does not exist.',
+  },
+  invalid_subscription_target: {
+    kind: 'invalid',
+    meaning:
+      'A subscription needs a valid email address, or a public http(s) webhook URL (anonymous subscribers may not name a loopback, private or other internal address).',
+  },
+  subscription_link_invalid: {
+    kind: 'invalid',
+    meaning: 'The confirmation or unsubscribe link is not one this service issued, or was used already.',
+  },
+  subscriptions_rate_limited: {
+    kind: 'rate_limited',
+    meaning: 'Too many subscription requests from this address or for this page; wait and retry.',
+  },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;

@@ -32,6 +32,7 @@ export {
   resolveStep,
   runEscalations,
   type TimelineKind,
+  writeTimeline,
 } from './escalation-engine.js';
 export type { IncidentEvent } from './incident-events.js';
 export { type LinkAction, linkPath, linkSecret, linkTtlMs, signLink, verifyLink } from './incident-links.js';

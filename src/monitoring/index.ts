@@ -1,7 +1,6 @@
 // Monitoring's face: targets and checks, the metric store and PromQL, scraping and remote-write, alert rules,
 // the alert pipeline (routing, grouping, silences, inhibition) into incidents, and status pages.
 // -- each part adds its exports in its own block; registerMonitoring wires them --
-// alert rules and the Alertmanager receivers
 export type { AlertGroupView } from './alert-groups.js';
 export { listAlertGroups, registerAlertPipeline, runAlertPipeline } from './alert-groups.js';
 export type { MuteReason, PipelinePorts, TargetPorts } from './alert-model.js';
@@ -14,6 +13,15 @@ export type { StoredRouting } from './alert-routing-store.js';
 export { getAlertRouting, putAlertRouting } from './alert-routing-store.js';
 export type { AlertRulePorts } from './alert-rule-ports.js';
 export { alertRulePorts, replaceAlertRulePorts } from './alert-rule-ports.js';
+export type {
+  AlertRule,
+  AlertRuleInput,
+  AlertRuleKind,
+  CheckSelector,
+  PromAlert,
+  PromRuleGroup,
+  RuleAlert,
+} from './alert-rules.js';
 export {
   alertRuleLimits,
   createAlertRule,
@@ -37,8 +45,24 @@ export type {
   CheckState,
 } from './check-model.js';
 export { checkKinds } from './check-model.js';
+export type {
+  CheckAlertSender,
+  CheckMetricSink,
+  CheckPorts,
+  CheckRunner,
+  CheckSchedulerOptions,
+} from './check-scheduler.js';
 export { CheckScheduler, recordCheckResult, registerChecks, runCheckNow } from './check-scheduler.js';
 export type { CheckSpecInput } from './checks/check-specs.js';
+export {
+  checkSpecLimits,
+  checkSpecProblems,
+  checkSpecSchema,
+  isValidCheckSpec,
+  redactCheckSpec,
+  restoreCheckSpecSecrets,
+  secretPlaceholder,
+} from './checks/check-specs.js';
 export { runCheck } from './checks/run-check.js';
 export type { Check, CheckInput, CreatedCheck, RecentResult } from './checks.js';
 export { checkLimits, createCheck, deleteCheck, getCheck, listChecks, updateCheck } from './checks.js';
@@ -49,6 +73,21 @@ export { receiveHeartbeat } from './heartbeats.js';
 export type { IngestSourceKind, IngestStats } from './ingest-stats.js';
 export { countPayloadRefused, ingestStats } from './ingest-stats.js';
 export type { MaintenanceWindow, MaintenanceWindowInput } from './maintenance-windows.js';
+export {
+  createMaintenanceWindow,
+  deleteMaintenanceWindow,
+  getMaintenanceWindow,
+  listMaintenanceWindows,
+  maintenanceLimits,
+  updateMaintenanceWindow,
+} from './maintenance-windows.js';
+export {
+  compactMetrics,
+  maintainMetricStore,
+  registerMetricStore,
+  rollupMetrics,
+  sweepMetricRetention,
+} from './metric-maintenance.js';
 export type {
   IngestResult,
   IngestSeries,
@@ -81,6 +120,16 @@ export {
 } from './remote-write.js';
 export { AlertRuleRunner, evaluateDueRules, previewRule, registerAlertRules } from './rule-evaluation.js';
 export type { MetricSink, ScrapeOutcome, ScrapeTarget, ScrapeTargetInput } from './scrapes.js';
+export {
+  createScrapeTarget,
+  deleteScrapeTarget,
+  getScrapeTarget,
+  listScrapeTargets,
+  registerScrapes,
+  scrapeLimits,
+  scrapeTargetNow,
+  updateScrapeTarget,
+} from './scrapes.js';
 export type { Silence, SilenceInput, SilenceState } from './silences.js';
 export { createSilence, expireSilence, listSilences } from './silences.js';
 export type { BoardCheck, BoardTarget } from './status-board.js';

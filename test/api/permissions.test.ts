@@ -1896,6 +1896,161 @@ const table: Row[] = [
   })(),
 
   // -- monitoring: status pages --
+  // Readers: a public page and its subscriptions are anyone's; confirm and unsubscribe links carry their own
+  // check (the token). The banner is any signed-in user's; pages and announcements are managers' work.
+  ...(() => {
+    const statusPage = byRule((a) => canMonitor(a, 'statuspage.manage'));
+    const made = new WeakMap<Fixture, number>();
+    async function permPage(f: Fixture): Promise<number> {
+      let id = made.get(f);
+      if (id === undefined) {
+        id = (
+          await as(f, 'admin', 'POST', '/api/v1/monitoring/status-pages', {
+            slug: 'perm-page',
+            title: 'Permissions page',
+            audience: 'public',
+          })
+        ).id as number;
+        made.set(f, id);
+      }
+      return id;
+    }
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/status-pages/:slug',
+        case: 'a public page: anyone',
+        call: async (f) => {
+          await permPage(f);
+          return { method: 'GET', url: '/api/v1/status-pages/perm-page' };
+        },
+        expect: everyone(),
+      },
+      {
+        route: 'POST /api/v1/status-pages/:slug/subscriptions',
+        case: 'by mail to a public page: anyone',
+        call: async (f, who) => {
+          await permPage(f);
+          return {
+            method: 'POST',
+            url: '/api/v1/status-pages/perm-page/subscriptions',
+            body: { kind: 'mail', email: `${who.toLowerCase()}-${unique()}@example.org` },
+          };
+        },
+        expect: everyone(),
+      },
+      {
+        route: 'POST /api/v1/status-pages/subscriptions/confirm',
+        case: 'a token this service never issued: anyone may try, no one gets in',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/status-pages/subscriptions/confirm',
+          body: { token: 'never-issued-token-123' },
+        }),
+        expect: everyone(400),
+      },
+      {
+        route: 'POST /api/v1/status-pages/subscriptions/unsubscribe',
+        case: 'a token this service never issued: anyone may try, no one gets in',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/status-pages/subscriptions/unsubscribe',
+          body: { token: 'never-issued-token-123' },
+        }),
+        expect: everyone(400),
+      },
+      {
+        route: 'GET /api/v1/portal/banner',
+        call: () => ({ method: 'GET', url: '/api/v1/portal/banner' }),
+        expect: signedIn,
+      },
+      {
+        route: 'GET /api/v1/monitoring/status-pages',
+        call: () => ({ method: 'GET', url: '/api/v1/monitoring/status-pages' }),
+        expect: statusPage,
+      },
+      {
+        route: 'POST /api/v1/monitoring/status-pages',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/monitoring/status-pages',
+          body: { slug: `p-${unique()}`, title: 'Made', audience: 'signed_in' },
+        }),
+        expect: statusPage,
+      },
+      {
+        route: 'GET /api/v1/monitoring/status-pages/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/monitoring/status-pages/${await permPage(f)}` }),
+        expect: statusPage,
+      },
+      {
+        route: 'PATCH /api/v1/monitoring/status-pages/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/monitoring/status-pages/${await permPage(f)}`,
+          body: { description: 'Changed' },
+        }),
+        expect: statusPage,
+      },
+      {
+        route: 'DELETE /api/v1/monitoring/status-pages/:id',
+        call: async (f) => {
+          const page = await as(f, 'admin', 'POST', '/api/v1/monitoring/status-pages', {
+            slug: `gone-${unique()}`,
+            title: 'Gone',
+            audience: 'public',
+          });
+          return { method: 'DELETE', url: `/api/v1/monitoring/status-pages/${page.id}` };
+        },
+        expect: statusPage,
+      },
+      {
+        route: 'GET /api/v1/monitoring/status-pages/:id/incidents',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/monitoring/status-pages/${await permPage(f)}/incidents`,
+        }),
+        expect: statusPage,
+      },
+      {
+        route: 'POST /api/v1/monitoring/status-pages/:id/incidents',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/monitoring/status-pages/${await permPage(f)}/incidents`,
+          body: { title: `Slow ${unique()}`, impact: 'minor', message: 'Looking.', componentIds: [] },
+        }),
+        expect: statusPage,
+      },
+      {
+        route: 'POST /api/v1/monitoring/status-pages/:id/maintenance-announcements',
+        case: 'a window that covers none of the page’s components: managers learn so (404)',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/monitoring/status-pages/${await permPage(f)}/maintenance-announcements`,
+          body: { windowId: 1 },
+        }),
+        expect: byRule((a) => canMonitor(a, 'statuspage.manage'), 403, 404),
+      },
+      {
+        route: 'POST /api/v1/monitoring/status-pages/:id/incidents/:incidentId/updates',
+        call: async (f) => {
+          const id = await permPage(f);
+          const posted = await as(f, 'admin', 'POST', `/api/v1/monitoring/status-pages/${id}/incidents`, {
+            title: `Down ${unique()}`,
+            impact: 'major',
+            message: 'Looking.',
+            componentIds: [],
+          });
+          return {
+            method: 'POST',
+            url: `/api/v1/monitoring/status-pages/${id}/incidents/${posted.id}/updates`,
+            body: { message: 'Found it.', state: 'identified' },
+          };
+        },
+        expect: statusPage,
+      },
+    ];
+    return rows;
+  })(),
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files

@@ -29,6 +29,8 @@ const Assignment = lazy(() => import('./pages/assignment'));
 const Policies = lazy(() => import('./pages/oncall/policies'));
 const ImportOnCall = lazy(() => import('./pages/oncall/import'));
 const Respond = lazy(() => import('./pages/incidents/respond'));
+const StatusPage = lazy(() => import('./pages/status-page'));
+const StatusPagesAdmin = lazy(() => import('./pages/status-pages'));
 
 type Theme = 'system' | 'light' | 'dark';
 
@@ -263,6 +265,14 @@ export function App() {
           </Suspense>
         }
       />
+      <Route
+        path="/status/:slug"
+        element={
+          <Suspense fallback={<Loading />}>
+            <StatusPage />
+          </Suspense>
+        }
+      />
       <Route element={<RequireUser />}>
         <Route element={<Layout />}>
           <Route path="/requests/*" element={<Portal />} />
@@ -287,6 +297,7 @@ export function App() {
             <Route path="/oncall/import" element={<ImportOnCall />} />
             <Route path="/assignment" element={<Assignment />} />
             <Route path="/admin/*" element={<Admin />} />
+            <Route path="/status-pages" element={<StatusPagesAdmin />} />
           </Route>
           <Route
             path="*"

@@ -15,7 +15,8 @@ type Item =
   | { kind: 'attachment'; at: string; key: string; attachment: Attachment };
 
 const levelByNumber = ['very_low', 'low', 'medium', 'high', 'very_high'] as const;
-const requesterFields = new Set(['created', 'status', 'title', 'satisfaction']);
+// A link to a status page announcement tells the requester their problem is known.
+const requesterFields = new Set(['created', 'status', 'title', 'satisfaction', 'status_incident']);
 
 /** An automatic escalation's text from the engine ("first_response level 1: 30 min before the due time;
  * priority raised") in words: "First response reached level 1, 30 min before its due time; priority raised".
@@ -25,6 +26,7 @@ function systemActor(field: string): string {
   if (field === 'sla') return 'SLA';
   if (field === 'escalation' || field === 'priority') return 'SLA escalation';
   if (field === 'assignment_reason') return 'Automatic assignment';
+  if (field === 'status_incident') return 'Status page';
   return 'opsdesk';
 }
 
@@ -133,6 +135,8 @@ export function Timeline({ ticketId }: { ticketId: number }) {
         return `: ${slaEvent(h.to ?? '', dir.groupName)}`;
       case 'assignment_reason':
         return `: ${h.to ?? ''}`;
+      case 'status_incident':
+        return `: linked to the known problem “${h.to ?? ''}”`;
       case 'priority':
         if (h.actorId === null && Number(h.to) > Number(h.from))
           return `raised priority from ${v(h.from)} to ${v(h.to)}`;

@@ -865,6 +865,60 @@ export interface Database {
   monitoring_alert_routing: { id: number; document: string; updated_by: number | null; updated_at: number };
 
   // -- monitoring: status pages --
+  status_pages: {
+    id: Generated<number>;
+    slug: string;
+    title: string;
+    description: string;
+    audience: 'public' | 'signed_in';
+    time_zone: string;
+    created_at: number;
+    updated_at: number;
+  };
+  status_page_components: {
+    id: Generated<number>;
+    page_id: number;
+    target_id: number;
+    display_name: string;
+    section: string;
+    position: number;
+    category_id: number | null;
+  };
+  status_incidents: {
+    id: Generated<number>;
+    page_id: number;
+    title: string;
+    impact: 'none' | 'minor' | 'major' | 'critical';
+    state: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+    incident_id: number | null;
+    started_at: number;
+    resolved_at: number | null;
+    created_by: number | null;
+    created_at: number;
+    updated_at: number;
+  };
+  status_incident_components: { status_incident_id: number; component_id: number };
+  status_incident_updates: {
+    id: Generated<number>;
+    status_incident_id: number;
+    state: 'investigating' | 'identified' | 'monitoring' | 'resolved';
+    message: string;
+    at: number;
+    created_by: number | null;
+  };
+  status_incident_tickets: { status_incident_id: number; ticket_id: number; at: number };
+  status_subscriptions: {
+    id: Generated<number>;
+    page_id: number;
+    kind: 'mail' | 'webhook';
+    target: string;
+    secret: string | null;
+    confirm_token_hash: string | null;
+    unsubscribe_token: string;
+    confirmed_at: number | null;
+    user_id: number | null;
+    created_at: number;
+  };
 }
 
 // -- technicians (migration 2026-11-30-technicians, src/technicians/) --

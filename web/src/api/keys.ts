@@ -62,4 +62,8 @@ export const keys = {
   contactsOf: (userId: number) => ['contacts', userId] as const,
   contactMethods: (userId: number) => ['contacts', userId, 'methods'] as const,
   notificationRules: (userId: number) => ['contacts', userId, 'rules'] as const,
+  statusPages: ['status-pages'] as const,
+  statusPageView: (slug: string) => ['status-pages', 'view', slug] as const,
+  statusPageIncidents: (id: number) => ['status-pages', id, 'incidents'] as const,
+  portalBanner: ['status-pages', 'banner'] as const,
 };

@@ -597,6 +597,7 @@ export default function Admin() {
             {label}
           </NavLink>
         ))}
+        <NavLink to="/status-pages">Status pages</NavLink>
         <NavLink to="/account/tokens">API tokens</NavLink>
       </nav>
       <Suspense fallback={<Loading />}>

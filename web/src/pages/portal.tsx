@@ -21,6 +21,7 @@ import { StatusBadge } from '../ui/badges';
 import { useDirectory } from '../ui/directory';
 import { Field } from '../ui/field';
 import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { StatusBanner } from '../ui/status-banner';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
 
@@ -37,6 +38,7 @@ function MyRequests() {
           New request
         </Link>
       </div>
+      <StatusBanner />
       <div className="segmented" role="group" aria-label="Which requests">
         <button type="button" aria-pressed={show === 'open'} onClick={() => setShow('open')}>
           Open and resolved
@@ -113,6 +115,7 @@ function NewRequest() {
   return (
     <div className="page narrow">
       <h1>New request</h1>
+      <StatusBanner />
       <p className="muted">Tell us what you need or what is not working. We will reply here and by email.</p>
       <form className="card form" onSubmit={submit}>
         <ErrorMessage error={error} title="Your request was not sent." />

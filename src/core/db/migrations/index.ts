@@ -22,6 +22,7 @@ import * as alertPipeline from './2026-12-01-alert-pipeline.js';
 import * as monitoringTargets from './2026-12-01-monitoring-targets.js';
 import * as monitoringChecksExtra from './2026-12-01-monitoring-targets-checks-extra.js';
 import * as scrapeTargets from './2026-12-01-scrape-targets.js';
+import * as statusPages from './2026-12-01-status-pages.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -63,4 +64,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-alert-pipeline': alertPipeline,
 
   // -- monitoring: status pages --
+  '2026-12-01-status-pages': statusPages,
 };

@@ -1,0 +1,45 @@
+// The portal banner: the active status page announcements the user may see ("VPN degraded since 09:12 — we
+// know"), on the requester's ticket list and new-ticket form, so nobody files a duplicate of a known outage.
+import { Link } from 'react-router-dom';
+import { type BannerItem, usePortalBanner } from '../api/status-pages';
+import { uiLocale } from '../locale';
+
+const timeOfDay = new Intl.DateTimeFormat(uiLocale, { timeStyle: 'short' });
+const dayAndTime = new Intl.DateTimeFormat(uiLocale, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** "09:12" today, "Mar 1, 2026, 09:12" on another day. */
+function since(iso: string): string {
+  const d = new Date(iso);
+  return d.toDateString() === new Date().toDateString() ? timeOfDay.format(d) : dayAndTime.format(d);
+}
+
+export const impactLabel: Record<BannerItem['impact'], string> = {
+  none: 'Notice',
+  minor: 'Minor',
+  major: 'Major',
+  critical: 'Critical',
+};
+
+export function StatusBanner() {
+  const banner = usePortalBanner();
+  const items = banner.data ?? [];
+  if (items.length === 0) return null;
+  return (
+    <section className="status-banner" aria-label="Known problems">
+      {items.map((i) => (
+        <div key={i.id} className={`status-banner-item impact-${i.impact}`}>
+          <p className="status-banner-head">
+            <span className={`badge impact-badge impact-${i.impact}`}>{impactLabel[i.impact]}</span>{' '}
+            <strong>{i.title}</strong> since <time dateTime={i.startedAt}>{since(i.startedAt)}</time> — we
+            know and are working on it.
+          </p>
+          {i.lastUpdate && <p className="status-banner-update">{i.lastUpdate.message}</p>}
+          <p className="status-banner-foot">
+            {i.components.length > 0 && <span className="muted">Affects {i.components.join(', ')}. </span>}
+            <Link to={`/status/${i.pageSlug}`}>Follow it on the status page</Link>
+          </p>
+        </div>
+      ))}
+    </section>
+  );
+}
