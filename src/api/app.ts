@@ -13,6 +13,7 @@ import type { ServiceContext } from '../core/context.js';
 import { Invalid, Unauthenticated } from '../core/errors.js';
 import { registerAuthentication } from './authentication.js';
 import { ServiceMetrics } from './metrics.js';
+import { monitoringIngestStatus } from './monitoring-status.js';
 import { registerProblemHandlers, sendProblem } from './problems.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
@@ -22,12 +23,12 @@ import { incidentRoutes } from './routes/incidents/incidents.js';
 import { serviceRoutes } from './routes/incidents/services.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
-import { heartbeatRoutes } from './routes/monitoring/heartbeats.js';
-import { maintenanceWindowRoutes } from './routes/monitoring/maintenance-windows.js';
-import { monitoringTargetRoutes } from './routes/monitoring/targets.js';
 import { alertRuleRoutes } from './routes/monitoring/alert-rules.js';
 import { alertmanagerRoutes } from './routes/monitoring/alertmanager.js';
 import { alertRoutes } from './routes/monitoring/alerts.js';
+import { heartbeatRoutes } from './routes/monitoring/heartbeats.js';
+import { maintenanceWindowRoutes } from './routes/monitoring/maintenance-windows.js';
+import { monitoringTargetRoutes } from './routes/monitoring/targets.js';
 import { calendarFeedRoutes } from './routes/oncall/calendar-feeds.js';
 import { contactMethodRoutes } from './routes/oncall/contact-methods.js';
 import { escalationPolicyRoutes } from './routes/oncall/escalation-policies.js';
@@ -279,6 +280,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- monitoring: scrapes and remote-write --
   await app.register((await import('./routes/monitoring/scrapes.js')).scrapeTargetRoutes(ctx));
   await app.register((await import('./routes/monitoring/remote-write.js')).remoteWriteRoutes(ctx));
+  metrics.watchMonitoring(() => monitoringIngestStatus(ctx));
 
   // -- monitoring: targets, checks, maintenance, heartbeats --
   await app.register(monitoringTargetRoutes(ctx));

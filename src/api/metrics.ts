@@ -127,4 +127,55 @@ export class ServiceMetrics {
   observeQuery = (durationMs: number, failed: boolean): void => {
     this.dbQueries.observe({ outcome: failed ? 'error' : 'ok' }, durationMs / 1000);
   };
+
+  /**
+   * Monitoring's ingest on this instance, read when scraped: series the store holds, samples stored by source kind,
+   * samples refused by source kind and reason (the counted reasons of every ingest path). Once per registry.
+   */
+  watchMonitoring(read: () => Promise<MonitoringIngestStatus>): void {
+    if (this.registry.getSingleMetric('opsdesk_metric_series')) return;
+    let current: Promise<MonitoringIngestStatus> | null = null;
+    const status = () => {
+      current ??= read().finally(() => {
+        setImmediate(() => {
+          current = null;
+        });
+      });
+      return current;
+    };
+    new client.Gauge({
+      name: 'opsdesk_metric_series',
+      help: 'Series the metric store holds (known to this instance)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await status()).series);
+      },
+    });
+    new client.Gauge({
+      name: 'opsdesk_metric_samples_stored_total',
+      help: 'Samples stored by this instance since start, by source kind (counter semantics)',
+      labelNames: ['source'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [source, n] of Object.entries((await status()).stored)) this.set({ source }, n);
+      },
+    });
+    new client.Gauge({
+      name: 'opsdesk_metric_samples_rejected_total',
+      help: 'Samples (or whole payloads) refused by this instance since start, by source kind and reason (counter semantics)',
+      labelNames: ['source', 'reason'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const r of (await status()).rejected) this.set({ source: r.source, reason: r.reason }, r.count);
+      },
+    });
+  }
+}
+
+export interface MonitoringIngestStatus {
+  series: number;
+  stored: Record<string, number>;
+  rejected: { source: string; reason: string; count: number }[];
 }

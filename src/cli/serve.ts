@@ -15,11 +15,7 @@ import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/inde
 import { registerIncidents } from '../incidents/index.js';
 import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
 import { registerMail } from '../mail/index.js';
-import { registerChecks } from '../monitoring/index.js';
-import { registerScrapes } from '../monitoring/index.js';
-import { registerAlertRules } from '../monitoring/index.js';
-import { registerAlertPipeline } from '../monitoring/index.js';
-import { registerStatusPages } from '../monitoring/index.js';
+import { registerMonitoring } from '../monitoring/index.js';
 import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
 import { registerSla } from '../sla/index.js';
 import { registerTechnicians } from '../technicians/index.js';
@@ -49,13 +45,7 @@ export function registerDomains(
   registerIncidents(ctx, jobs); // escalation timers every 5 s, and at once when an incident opens
 
   // -- monitoring --
-  // checks spread over their intervals (a tick every 250 ms), and CheckNotRunning for a check that stopped running;
-  // the integrator passes the checks part's runCheck as the runner
-  registerChecks(ctx, jobs);
-  registerScrapes(ctx, jobs); // due scrape targets claimed (leases) and scraped, every second
-  registerAlertRules(ctx, jobs); // alert rules each second for due groups; check rules at once on a check's change
-  registerAlertPipeline(ctx, jobs); // alert group timers every second, and soon after alerts arrive
-  registerStatusPages(ctx, jobs); // a requester's ticket about an announced outage linked to it
+  registerMonitoring(ctx, jobs); // metric store upkeep, checks, scrapes, alert rules, the alert pipeline, status pages
 }
 
 /** How long a shutdown may take before the process exits anyway. */

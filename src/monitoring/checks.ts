@@ -6,7 +6,8 @@ import type { Selectable, Transaction } from 'kysely';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Invalid, NotFound } from '../core/errors.js';
-import { type CheckKind, type CheckSpec, type CheckState, checkKinds } from './check-model.js';
+import type { CheckKind, CheckSpec, CheckState } from './check-model.js';
+import { checkSpecProblems, redactCheckSpec, restoreCheckSpecSecrets } from './checks/check-specs.js';
 
 export const checkLimits = {
   name: 200,
@@ -60,22 +61,9 @@ export interface CheckInput {
 
 export type CheckRow = Selectable<Database['monitoring_checks']>;
 
+/** The spec without its secrets (SNMP community and keys, credential headers, a URL's password): the API never returns them. */
 export function redactSpec(spec: CheckSpec): CheckSpec {
-  if (spec.kind !== 'snmp') return spec;
-  const { community: _community, user, ...rest } = spec;
-  return {
-    ...rest,
-    ...(user
-      ? {
-          user: {
-            name: user.name,
-            level: user.level,
-            authProtocol: user.authProtocol,
-            privProtocol: user.privProtocol,
-          },
-        }
-      : {}),
-  };
+  return redactCheckSpec(spec);
 }
 
 export function checkOf(r: CheckRow): Check {
@@ -126,77 +114,9 @@ export function firstSlot(checkId: number, intervalMs: number, now: number): num
   return offset + k * intervalMs;
 }
 
-const hostPattern = /^[A-Za-z0-9._:[\]-]{1,253}$/;
-
-/**
- * What is wrong with a spec, field by field. A minimal stand-in for the checks part's `checkSpecProblems`
- * (src/monitoring/checks/): kind and the required fields of each kind, their numbers in range.
- */
+/** What is wrong with a spec, field by field (the checks part's validation), as fields of the request body. */
 export function specProblems(spec: unknown): { field: string; message: string }[] {
-  const p: { field: string; message: string }[] = [];
-  if (!spec || typeof spec !== 'object') return [{ field: '/spec', message: 'an object' }];
-  const s = spec as Record<string, unknown>;
-  if (!checkKinds.includes(s.kind as CheckKind))
-    return [{ field: '/spec/kind', message: `one of ${checkKinds.join(', ')}` }];
-  const host = (name: string) => {
-    if (typeof s[name] !== 'string' || !hostPattern.test(s[name] as string))
-      p.push({ field: `/spec/${name}`, message: 'a host name or address' });
-  };
-  const port = (name: string, required: boolean) => {
-    const v = s[name];
-    if (v === undefined && !required) return;
-    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 65_535)
-      p.push({ field: `/spec/${name}`, message: 'a port, 1–65535' });
-  };
-  switch (s.kind as CheckKind) {
-    case 'http': {
-      let ok = false;
-      try {
-        const u = new URL(String(s.url));
-        ok = u.protocol === 'http:' || u.protocol === 'https:';
-      } catch {
-        ok = false; // reported below
-      }
-      if (!ok) p.push({ field: '/spec/url', message: 'an http:// or https:// URL' });
-      if (
-        s.maxLatencyMs !== undefined &&
-        !(Number.isFinite(s.maxLatencyMs) && (s.maxLatencyMs as number) > 0)
-      )
-        p.push({ field: '/spec/maxLatencyMs', message: 'a positive number' });
-      break;
-    }
-    case 'tcp':
-      host('host');
-      port('port', true);
-      break;
-    case 'ping':
-      host('host');
-      break;
-    case 'dns':
-      if (typeof s.name !== 'string' || s.name.length === 0 || s.name.length > 253)
-        p.push({ field: '/spec/name', message: 'a DNS name' });
-      if (typeof s.recordType !== 'string') p.push({ field: '/spec/recordType', message: 'a record type' });
-      break;
-    case 'tls':
-      host('host');
-      port('port', false);
-      break;
-    case 'snmp':
-      host('host');
-      port('port', false);
-      if (s.version !== '2c' && s.version !== '3') p.push({ field: '/spec/version', message: "'2c' or '3'" });
-      break;
-    case 'heartbeat':
-      if (
-        s.graceSeconds !== undefined &&
-        (!Number.isInteger(s.graceSeconds) ||
-          (s.graceSeconds as number) < 0 ||
-          (s.graceSeconds as number) > 86_400)
-      )
-        p.push({ field: '/spec/graceSeconds', message: 'whole seconds, 0–86400' });
-      break;
-  }
-  return p;
+  return checkSpecProblems(spec).map((p) => ({ field: `/spec${p.field}`, message: p.message }));
 }
 
 function validate(input: CheckInput): void {
@@ -405,7 +325,8 @@ export async function updateCheck(
   const oldSpec = JSON.parse(old.spec) as CheckSpec;
   const merged: CheckInput = {
     name: change.name ?? old.name,
-    spec: change.spec ?? oldSpec,
+    // The placeholder sent back for a secret keeps the stored one.
+    spec: change.spec ? restoreCheckSpecSecrets(change.spec, oldSpec) : oldSpec,
     intervalSeconds: change.intervalSeconds ?? old.interval_seconds,
     timeoutSeconds: change.timeoutSeconds ?? old.timeout_seconds,
     retries: change.retries ?? old.retries,

@@ -1,6 +1,16 @@
 // Monitoring's face: targets and checks, the metric store and PromQL, scraping and remote-write, alert rules,
 // the alert pipeline (routing, grouping, silences, inhibition) into incidents, and status pages.
 // -- each part adds its exports in its own block; registerMonitoring wires them --
+import type { ServiceContext } from '../core/context.js';
+import type { JobScheduler } from '../core/jobs.js';
+import { registerAlertPipeline } from './alert-groups.js';
+import { registerChecks } from './check-scheduler.js';
+import { runCheck } from './checks/run-check.js';
+import { registerMetricStore } from './metric-maintenance.js';
+import { registerAlertRules } from './rule-evaluation.js';
+import { registerScrapes } from './scrapes.js';
+import { registerStatusPages } from './status-pages.js';
+
 export type { AlertGroupView } from './alert-groups.js';
 export { listAlertGroups, registerAlertPipeline, runAlertPipeline } from './alert-groups.js';
 export type { MuteReason, PipelinePorts, TargetPorts } from './alert-model.js';
@@ -181,3 +191,17 @@ export type { AlertSuppression, TargetRouting } from './target-status.js';
 export { alertSuppression, dailyUptime, targetRouting } from './target-status.js';
 export type { Target, TargetFilter, TargetInput, TargetKind } from './targets.js';
 export { createTarget, deleteTarget, getTarget, listTargets, targetLimits, updateTarget } from './targets.js';
+
+/**
+ * What the serve command calls once: the metric store's compaction, rollups and retention; checks on their
+ * schedules with the real probes; scrapes; alert rules; the alert pipeline's group timers; status pages' ticket
+ * links. In this order, the relay hands a check's state change to the check rules before the pipeline runs.
+ */
+export function registerMonitoring(ctx: ServiceContext, jobs: JobScheduler): void {
+  registerMetricStore(ctx, jobs); // WAL → chunks every 30 s, rollups every minute, retention hourly (one instance)
+  registerChecks(ctx, jobs, runCheck); // checks spread over their intervals (a 250 ms tick); CheckNotRunning sweep
+  registerScrapes(ctx, jobs); // due scrape targets claimed (leases) and scraped, every second
+  registerAlertRules(ctx, jobs); // due rule groups each second; check rules at once on a check's change
+  registerAlertPipeline(ctx, jobs); // alert group timers every second, and soon after alerts arrive
+  registerStatusPages(ctx, jobs); // a requester's ticket about an announced outage linked to it
+}
