@@ -2,7 +2,7 @@
 // SampleSource (promql-eval.ts), and answer in the Prometheus HTTP API's JSON shapes. The subset is documented in
 // docs/promql.md; anything outside it is refused with Invalid('unsupported_promql') naming what.
 import { Invalid } from '../core/errors.js';
-import type { Labels, SampleSource } from './metric-model.js';
+import type { LabelMatcher, Labels, SampleSource } from './metric-model.js';
 import type { Expr } from './promql-ast.js';
 import { Evaluator, type StepSeries, type StepValue } from './promql-eval.js';
 import { parsePromql, typeOf } from './promql-parse.js';
@@ -26,6 +26,19 @@ export const defaultLookbackMs = 5 * 60_000;
 export const defaultMaxSamples = 25_000_000;
 /** Prometheus's bound on the points of one series in a range query. */
 export const maxRangePoints = 11_000;
+
+/** A series selector as the API's match[] takes it (`up{job="api"}`): its matchers, or Invalid('invalid_promql'). */
+export function parseSeriesSelector(text: string): LabelMatcher[] {
+  const expr = parsePromql(text);
+  if (expr.kind !== 'vector_selector' || expr.offsetMs !== 0 || expr.at) {
+    throw new Invalid(
+      'invalid_promql',
+      `match[] must be a series selector such as up{job="api"}, not ${JSON.stringify(text.slice(0, 80))}.`,
+      [{ field: 'match[]', message: 'not a series selector' }],
+    );
+  }
+  return expr.matchers;
+}
 
 /** Throws Invalid('invalid_promql') with the position of the error (line and column) when the text is not PromQL. */
 export function checkPromql(query: string): void {
