@@ -70,3 +70,7 @@ if (parts.includes('roster') || process.env.BENCH_PARTS === undefined)
 // BENCH_PARTS=assignment).
 if (parts.includes('assignment') || process.env.BENCH_PARTS === undefined)
   await (await import('./assignment.js')).benchAssignment();
+
+// PromQL range queries over 1,000 series × 24 h at 15 s steps, in memory (bench/promql.ts; BENCH_PARTS=promql).
+if (parts.includes('promql') || process.env.BENCH_PARTS === undefined)
+  await (await import('./promql.js')).benchPromql();

@@ -124,23 +124,29 @@ export class Evaluator {
     const last = (at ?? this.endMs) - s.offsetMs;
     const found = await this.fetch(s.matchers, first - this.limits.lookbackMs + 1, last);
     const out: StepSeries[] = [];
-    const n = this.steps.length;
+    const steps = this.steps;
+    const n = steps.length;
+    const offset = s.offsetMs;
+    const lookback = this.limits.lookbackMs;
     for (const f of found) {
       const series = this.newSeries(f.labels);
+      const values = series.values;
+      const present = series.present;
       const ts = f.timestamps;
       const vs = f.values;
+      const len = ts.length;
       const bits = new Uint32Array(vs.buffer, vs.byteOffset, vs.length * 2);
       let j = 0;
       let any = false;
       for (let i = 0; i < n; i++) {
-        const t = (at ?? this.steps[i]) - s.offsetMs;
-        while (j < ts.length && ts[j] <= t) j++;
+        const t = (at === null ? steps[i] : at) - offset;
+        while (j < len && ts[j] <= t) j++;
         const k = j - 1;
-        if (k < 0 || ts[k] <= t - this.limits.lookbackMs) continue;
+        if (k < 0 || ts[k] <= t - lookback) continue;
         const v = vs[k];
         if (Number.isNaN(v) && isStaleMarker(bits, k)) continue;
-        series.values[i] = v;
-        series.present[i] = 1;
+        values[i] = v;
+        present[i] = 1;
         any = true;
         if (at !== null) {
           // Fixed by @: one answer for every step.
@@ -202,6 +208,42 @@ export class Evaluator {
         if (v === null) continue;
         result.values[i] = v;
         result.present[i] = 1;
+        any = true;
+      }
+      if (any) out.push(result);
+    }
+    return out;
+  }
+
+  /** rate, increase and delta: overWindows specialised, as this is the hot path of dashboards and rules. */
+  private async rates(m: MatrixSelectorNode, isCounter: boolean, isRate: boolean): Promise<StepSeries[]> {
+    const { at, series } = await this.rangeSamples(m);
+    const steps = this.steps;
+    const n = steps.length;
+    const offset = m.selector.offsetMs;
+    const range = m.rangeMs;
+    const out: StepSeries[] = [];
+    for (const f of series) {
+      const ts = f.timestamps;
+      const vs = f.values;
+      const len = ts.length;
+      if (len < 2) continue;
+      const prefix = isCounter ? counterResetPrefix(vs) : null;
+      const result = this.newSeries(dropName(f.labels));
+      const values = result.values;
+      const present = result.present;
+      let lo = 0;
+      let hi = 0;
+      let any = false;
+      for (let i = 0; i < n; i++) {
+        const end = (at === null ? steps[i] : at) - offset;
+        const start = end - range;
+        while (lo < len && ts[lo] <= start) lo++;
+        if (hi < lo) hi = lo;
+        while (hi < len && ts[hi] <= end) hi++;
+        if (hi - lo < 2) continue;
+        values[i] = extrapolatedRate(ts, vs, prefix, lo, hi, start, end, isCounter, isRate);
+        present[i] = 1;
         any = true;
       }
       if (any) out.push(result);
@@ -446,35 +488,50 @@ export class Evaluator {
       }
       const count = new Float64Array(n);
       const sumSq = e.op === 'stddev' || e.op === 'stdvar' ? new Float64Array(n) : null;
+      // One tight loop per operation: this is the hot path of `sum by (…) (rate(…))` over many series.
       for (const s of g.members) {
-        for (let i = 0; i < n; i++) {
-          if (!s.present[i]) continue;
-          const v = s.values[i];
-          const c = count[i]++;
-          switch (e.op) {
-            case 'sum':
-            case 'avg':
-            case 'stddev':
-            case 'stdvar':
-              values[i] = c === 0 ? v : values[i] + v;
-              if (sumSq) sumSq[i] = c === 0 ? v * v : sumSq[i] + v * v;
-              break;
-            case 'min':
-              if (c === 0 || v < values[i] || Number.isNaN(values[i])) values[i] = v;
-              break;
-            case 'max':
-              if (c === 0 || v > values[i] || Number.isNaN(values[i])) values[i] = v;
-              break;
-            case 'count':
-              values[i] = c + 1;
-              break;
-            case 'group':
-              values[i] = 1;
-              break;
-          }
-          present[i] = 1;
+        const sv = s.values;
+        const sp = s.present;
+        switch (e.op) {
+          case 'sum':
+          case 'avg':
+            for (let i = 0; i < n; i++) {
+              if (sp[i] === 0) continue;
+              values[i] = count[i]++ === 0 ? sv[i] : values[i] + sv[i];
+            }
+            break;
+          case 'stddev':
+          case 'stdvar':
+            for (let i = 0; i < n; i++) {
+              if (sp[i] === 0) continue;
+              const v = sv[i];
+              const first = count[i]++ === 0;
+              values[i] = first ? v : values[i] + v;
+              sumSq![i] = first ? v * v : sumSq![i] + v * v;
+            }
+            break;
+          case 'min':
+            for (let i = 0; i < n; i++) {
+              if (sp[i] === 0) continue;
+              const v = sv[i];
+              if (count[i]++ === 0 || v < values[i] || Number.isNaN(values[i])) values[i] = v;
+            }
+            break;
+          case 'max':
+            for (let i = 0; i < n; i++) {
+              if (sp[i] === 0) continue;
+              const v = sv[i];
+              if (count[i]++ === 0 || v > values[i] || Number.isNaN(values[i])) values[i] = v;
+            }
+            break;
+          case 'count':
+          case 'group':
+            for (let i = 0; i < n; i++) if (sp[i] !== 0) values[i] = e.op === 'group' ? 1 : ++count[i];
+            break;
         }
+        for (let i = 0; i < n; i++) present[i] |= sp[i];
       }
+      if (e.op === 'group') count.fill(1);
       if (e.op === 'avg') for (let i = 0; i < n; i++) if (present[i]) values[i] /= count[i];
       if (sumSq) {
         for (let i = 0; i < n; i++) {
@@ -527,27 +584,11 @@ export class Evaluator {
     switch (e.func) {
       case 'rate':
       case 'increase':
-      case 'delta': {
-        const counter = e.func !== 'delta';
-        const series = await this.overWindows(
-          matrixArg!,
-          keep,
-          (s) => (counter ? counterResetPrefix(s.values) : null),
-          (s, lo, hi, start, end, prefix) =>
-            extrapolatedRate(
-              s.timestamps,
-              s.values,
-              prefix as Float64Array | null,
-              lo,
-              hi,
-              start,
-              end,
-              counter,
-              e.func === 'rate',
-            ),
-        );
-        return { type: 'vector', series };
-      }
+      case 'delta':
+        return {
+          type: 'vector',
+          series: await this.rates(matrixArg!, e.func !== 'delta', e.func === 'rate'),
+        };
       case 'irate':
       case 'idelta': {
         const series = await this.overWindows(

@@ -74,9 +74,11 @@ export const elementwise: Record<string, (v: number) => number> = {
 };
 
 /**
- * rate, increase and delta over the samples [lo, hi) of a series (Prometheus's extrapolatedRate): the change
- * between the first and last sample (plus counter resets, given as their prefix sums), extrapolated to the edges
- * of the window [rangeStart, rangeEnd] when the samples come close enough to them, never below zero for counters.
+ * rate, increase and delta over the samples [lo, hi) of a series, hi − lo ≥ 2 (Prometheus's extrapolatedRate): the
+ * change between the first and last sample (plus counter resets, given as their prefix sums), extrapolated to the
+ * edges of the window [rangeStart, rangeEnd] when the samples come close enough to them, never below zero for
+ * counters. Durations stay in milliseconds (only their ratios matter), and the call is kept small and monomorphic
+ * because it runs once per series and step.
  */
 export function extrapolatedRate(
   ts: Float64Array,
@@ -88,32 +90,27 @@ export function extrapolatedRate(
   rangeEndMs: number,
   isCounter: boolean,
   isRate: boolean,
-): number | null {
-  const n = hi - lo;
-  if (n < 2) return null;
+): number {
   const first = vs[lo];
+  const firstT = ts[lo];
   const lastT = ts[hi - 1];
   let result = vs[hi - 1] - first;
   // resetPrefix[j] sums the values before each drop at or before j: a drop at lo itself is outside the window.
-  if (isCounter && resetPrefix) result += resetPrefix[hi - 1] - resetPrefix[lo];
-  let durationToStart = (ts[lo] - rangeStartMs) / 1000;
-  let durationToEnd = (rangeEndMs - lastT) / 1000;
-  const sampledInterval = (lastT - ts[lo]) / 1000;
-  const averageBetween = sampledInterval / (n - 1);
+  if (resetPrefix !== null) result += resetPrefix[hi - 1] - resetPrefix[lo];
+  const sampledInterval = lastT - firstT;
+  const averageBetween = sampledInterval / (hi - lo - 1);
   const threshold = averageBetween * 1.1;
-  let extrapolateTo = sampledInterval;
-  if (durationToStart >= threshold) durationToStart = averageBetween / 2;
+  let toStart = firstT - rangeStartMs;
+  let toEnd = rangeEndMs - lastT;
+  if (toStart >= threshold) toStart = averageBetween / 2;
   if (isCounter && result > 0 && first >= 0) {
     // A counter cannot be negative: never extrapolate back past where it would have been zero.
-    const durationToZero = sampledInterval * (first / result);
-    if (durationToZero < durationToStart) durationToStart = durationToZero;
+    const toZero = sampledInterval * (first / result);
+    if (toZero < toStart) toStart = toZero;
   }
-  extrapolateTo += durationToStart;
-  if (durationToEnd >= threshold) durationToEnd = averageBetween / 2;
-  extrapolateTo += durationToEnd;
-  let factor = extrapolateTo / sampledInterval;
-  if (isRate) factor /= (rangeEndMs - rangeStartMs) / 1000;
-  return result * factor;
+  if (toEnd >= threshold) toEnd = averageBetween / 2;
+  const extrapolated = (result * (sampledInterval + toStart + toEnd)) / sampledInterval;
+  return isRate ? extrapolated / ((rangeEndMs - rangeStartMs) / 1000) : extrapolated;
 }
 
 /** The prefix sums of counter resets: out[j] = Σ over k ≤ j with v[k] < v[k-1] of v[k-1]. */
