@@ -94,7 +94,9 @@ function openMetrics(all: Fixture[]): string {
     const labels = Object.entries(rest)
       .map(([k, v]) => `${k}="${v}"`)
       .join(',');
-    f.timestamps.forEach((t, i) => lines.push(`${name}{${labels}} ${f.values[i]} ${(t / 1000).toFixed(3)}`));
+    f.timestamps.forEach((t, i) => {
+      lines.push(`${name}{${labels}} ${f.values[i]} ${(t / 1000).toFixed(3)}`);
+    });
   }
   lines.push('# EOF');
   return `${lines.join('\n')}\n`;
