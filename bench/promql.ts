@@ -6,7 +6,7 @@
 // BENCH_PROMQL_RUNS=5.
 import { MemorySampleSource } from '../src/monitoring/memory-sample-source.js';
 import type { SeriesSamples } from '../src/monitoring/metric-model.js';
-import { evaluateRange, queryRange } from '../src/monitoring/promql.js';
+import { evaluateRange, matrixJson, queryRange } from '../src/monitoring/promql.js';
 import { extrapolatedRate } from '../src/monitoring/promql-functions.js';
 
 const seriesCount = Number(process.env.BENCH_PROMQL_SERIES ?? 1000);
@@ -154,6 +154,12 @@ export async function benchPromql(): Promise<void> {
   }
   const engineSel = await time(() => evaluateRange(source, 'x', start, end, stepMs));
   const apiSel = await time(() => queryRange(source, 'x', start, end, stepMs), 2);
+  const streamSel = await time(async () => {
+    const { steps: at, series } = await evaluateRange(source, 'x', start, end, stepMs);
+    let bytes = 0;
+    for (const chunk of matrixJson(at, series)) bytes += chunk.length;
+    return bytes;
+  }, 2);
   const baseSel = await time(() => baselineSelector(source), 2);
 
   console.log(
@@ -173,6 +179,12 @@ export async function benchPromql(): Promise<void> {
     'x',
     `opsdesk: queryRange (${((seriesCount * steps) / 1e6).toFixed(2)} M points as [t, "v"])`,
     apiSel,
+    baseSel,
+  );
+  row(
+    'x',
+    `opsdesk: evaluation + JSON text as the API streams it (${(streamSel.result / 1e6).toFixed(0)} MB)`,
+    streamSel,
     baseSel,
   );
   row('x', 'baseline: step-major, binary search per step', baseSel, baseSel);

@@ -21,6 +21,14 @@ export { metricStore } from './metric-store.js';
 export type { AlertEvent, CheckStateChanged } from './monitoring-events.js';
 export { canMonitor, type MonitorAction, requireMonitor } from './permissions.js';
 export type { PromQueryData, QueryOptions } from './promql.js';
-export { checkPromql, evaluateInstant, parseSeriesSelector, queryInstant, queryRange } from './promql.js';
+export {
+  checkPromql,
+  evaluateInstant,
+  evaluateRange,
+  matrixJson,
+  parseSeriesSelector,
+  queryInstant,
+  queryRange,
+} from './promql.js';
 export type { AlertSuppression, TargetRouting } from './target-status.js';
 export { alertSuppression, dailyUptime, targetRouting } from './target-status.js';

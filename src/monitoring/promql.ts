@@ -200,6 +200,27 @@ export async function queryRange(
   return { resultType: 'matrix', result };
 }
 
+/**
+ * A range query's `data` as JSON text, series by series, for an HTTP answer that streams: a large result (1,000 series
+ * × 5,761 steps) never exists as millions of [t, "v"] pairs at once. The same JSON as queryRange's result.
+ */
+export function* matrixJson(steps: Float64Array, series: StepSeries[]): Generator<string> {
+  const times = Array.from(steps, (t) => String(t / 1000));
+  yield '{"resultType":"matrix","result":[';
+  let first = true;
+  for (const s of sortSeries(series)) {
+    let points = '';
+    for (let i = 0; i < times.length; i++) {
+      if (s.present[i] === 0) continue;
+      points += `${points === '' ? '' : ','}[${times[i]},"${formatValue(s.values[i])}"]`;
+    }
+    if (points === '') continue;
+    yield `${first ? '' : ','}{"metric":${JSON.stringify(s.labels)},"values":[${points}]}`;
+    first = false;
+  }
+  yield ']}';
+}
+
 /** For alert rules: the instant vector an expression returns at a time (a scalar is one sample with no labels). */
 export async function evaluateInstant(
   source: SampleSource,

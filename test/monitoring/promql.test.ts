@@ -8,7 +8,9 @@ import { MemorySampleSource } from '../../src/monitoring/memory-sample-source.js
 import {
   checkPromql,
   evaluateInstant,
+  evaluateRange,
   formatValue,
+  matrixJson,
   type PromQueryData,
   queryInstant,
   queryRange,
@@ -483,6 +485,15 @@ describe('result shapes', () => {
       { resultType: 'matrix' }
     >;
     expect(late.result[0].values.map((v) => v[0])).toEqual([240, 360, 480, 600]);
+  });
+
+  it('the streamed JSON text of a range query is queryRange’s result', async () => {
+    for (const query of ['up', 'rate(http_requests_total[1m])', '1 / (up - 1)', 'absent(nope)', 'nope']) {
+      const { steps, series } = await evaluateRange(src, query, 0, 600 * s, 45 * s);
+      expect(JSON.parse([...matrixJson(steps, series)].join(''))).toEqual(
+        await queryRange(src, query, 0, 600 * s, 45 * s),
+      );
+    }
   });
 
   it('a range query over a range vector or a string is refused', async () => {

@@ -2,6 +2,7 @@
 // http://host/api/v1/prom with an API token as a bearer header) and other Prometheus clients read opsdesk's metrics.
 // GET and POST with form bodies, as Grafana sends them; answers {status:'success', data}; errors stay problem+json and
 // also carry Prometheus's members (status:'error', errorType, error) so Prometheus clients read them.
+import { Readable } from 'node:stream';
 import formbody from '@fastify/formbody';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -10,12 +11,13 @@ import type { FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../../../core/context.js';
 import { Invalid } from '../../../core/errors.js';
 import {
+  evaluateRange,
   type LabelMatcher,
+  matrixJson,
   metricLimits,
   metricStore,
   parseSeriesSelector,
   queryInstant,
-  queryRange,
   requireMonitor,
   type SampleSource,
 } from '../../../monitoring/index.js';
@@ -230,7 +232,7 @@ export function promApiRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           querystring: Params,
           response: { 200: success(QueryData), ...problemResponses },
         },
-        handler: async (request) => {
+        handler: async (request, reply) => {
           requireMonitor(requireActor(request), 'metrics.read');
           const p = paramsOf(request);
           const query = requireQuery(p);
@@ -246,8 +248,14 @@ export function promApiRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               ]);
             }
           }
-          const data = await queryRange(store, query, start, end, parseStep(p.step));
-          return { status: 'success' as const, data };
+          const { steps, series } = await evaluateRange(store, query, start, end, parseStep(p.step));
+          // Streamed as text: a day of 1,000 series is millions of points, too many to hold as JSON values at once.
+          function* body() {
+            yield '{"status":"success","data":';
+            yield* matrixJson(steps, series);
+            yield '}';
+          }
+          return reply.type('application/json; charset=utf-8').send(Readable.from(body()));
         },
       });
       app.route({
