@@ -1,7 +1,7 @@
 // PromQL: parse (with @prometheus-io/lezer-promql, promql-parse.ts), evaluate instant and range queries over a
 // SampleSource (promql-eval.ts), and answer in the Prometheus HTTP API's JSON shapes. The subset is documented in
 // docs/promql.md; anything outside it is refused with Invalid('unsupported_promql') naming what.
-import { Invalid } from '../core/errors.js';
+import { Invalid, TooLarge } from '../core/errors.js';
 import type { LabelMatcher, Labels, SampleSource } from './metric-model.js';
 import type { Expr } from './promql-ast.js';
 import { Evaluator, type StepSeries, type StepValue } from './promql-eval.js';
@@ -24,6 +24,8 @@ export interface QueryOptions {
 export const defaultLookbackMs = 5 * 60_000;
 /** Samples read plus points held per query: about 400 MB of typed arrays at the worst. */
 export const defaultMaxSamples = 25_000_000;
+/** Raw samples an instant query of a bare range selector (`x[1h]`) may answer with. */
+export const maxRawSamples = 2_000_000;
 /** Prometheus's bound on the points of one series in a range query. */
 export const maxRangePoints = 11_000;
 
@@ -94,7 +96,8 @@ async function rangeVectorAt(
   const s = expr.selector;
   const at = s.at ? (s.at.kind === 'time' ? s.at.ms : timeMs) : timeMs;
   const end = at - s.offsetMs;
-  const limit = options?.maxSamples ?? defaultMaxSamples;
+  // Raw samples are answered as [t, "v"] pairs, about 100 bytes each in memory: a tighter bound than evaluation's.
+  const limit = Math.min(options?.maxSamples ?? defaultMaxSamples, maxRawSamples);
   const found = await source.select(s.matchers, end - expr.rangeMs + 1, end);
   let total = 0;
   const result: { metric: Labels; values: [number, string][] }[] = [];
@@ -114,7 +117,10 @@ async function rangeVectorAt(
 }
 
 function tooMany(limit: number): never {
-  throw new Invalid('promql_execution', `The query returns more than ${limit} samples.`);
+  throw new TooLarge(
+    'promql_too_many_samples',
+    `The query returns more than ${limit} raw samples; narrow the selector or the range.`,
+  );
 }
 
 function isStale(values: Float64Array, k: number): boolean {

@@ -534,6 +534,11 @@ describe('bounds', () => {
     await expect(
       queryInstant(src, 'sum(rate(http_requests_total[10m]))', 600 * s, { maxSamples: 500 }),
     ).resolves.toBeTruthy();
+    await expect(
+      queryInstant(src, 'http_requests_total[10m]', 600 * s, { maxSamples: 100 }),
+    ).rejects.toMatchObject({
+      code: 'promql_too_many_samples',
+    });
   });
 });
 
