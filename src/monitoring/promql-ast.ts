@@ -20,6 +20,20 @@ export interface MatrixSelectorNode {
   rangeMs: number;
 }
 
+/** `expr[range:step] offset … @ …`: the inner expression evaluated at steps aligned to multiples of step. */
+export interface SubqueryNode {
+  kind: 'subquery';
+  expr: Expr;
+  rangeMs: number;
+  /** null: the default evaluation interval (1 minute, Prometheus's default global evaluation_interval). */
+  stepMs: number | null;
+  offsetMs: number;
+  at: AtModifier | null;
+}
+
+/** What a range function reads: samples of a range selector or the points of a subquery. */
+export type RangeNode = MatrixSelectorNode | SubqueryNode;
+
 export interface NumberNode {
   kind: 'number';
   value: number;
@@ -94,6 +108,7 @@ export interface UnaryNode {
 export type Expr =
   | VectorSelectorNode
   | MatrixSelectorNode
+  | SubqueryNode
   | NumberNode
   | StringNode
   | CallNode

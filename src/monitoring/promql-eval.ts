@@ -12,7 +12,8 @@ import type {
   BinaryOp,
   CallNode,
   Expr,
-  MatrixSelectorNode,
+  RangeNode,
+  SubqueryNode,
   VectorMatching,
   VectorSelectorNode,
 } from './promql-ast.js';
@@ -47,15 +48,23 @@ export interface EvalLimits {
   maxSamples: number;
 }
 
+/** Subqueries without a step use Prometheus's default evaluation interval. */
+export const defaultSubqueryStepMs = 60_000;
+
 export class Evaluator {
   private touched = 0;
+  /** The evaluator of the whole query: subqueries count their samples against its bound. */
+  private readonly root: Evaluator;
 
   constructor(
     private readonly source: SampleSource,
     /** Evaluation times, epoch ms, ascending. */
     readonly steps: Float64Array,
     private readonly limits: EvalLimits,
-  ) {}
+    root?: Evaluator,
+  ) {
+    this.root = root ?? this;
+  }
 
   private get startMs(): number {
     return this.steps[0];
@@ -67,8 +76,8 @@ export class Evaluator {
 
   /** Count samples or points against the query's bound, refusing the query the moment it is crossed. */
   private touch(n: number): void {
-    this.touched += n;
-    if (this.touched > this.limits.maxSamples) {
+    this.root.touched += n;
+    if (this.root.touched > this.limits.maxSamples) {
       throw new TooLarge(
         'promql_too_many_samples',
         `The query would touch more than ${this.limits.maxSamples} samples; narrow the selectors, the time range or the resolution.`,
@@ -91,6 +100,7 @@ export class Evaluator {
       case 'vector_selector':
         return { type: 'vector', series: await this.vectorSelector(e) };
       case 'matrix_selector':
+      case 'subquery':
         throw new Invalid(
           'invalid_promql',
           'A range vector cannot be evaluated here; apply a function to it.',
@@ -106,7 +116,7 @@ export class Evaluator {
     }
   }
 
-  private atTime(s: VectorSelectorNode): number | null {
+  private atTime(s: { at: VectorSelectorNode['at'] }): number | null {
     if (!s.at) return null;
     return s.at.kind === 'time' ? s.at.ms : s.at.kind === 'start' ? this.startMs : this.endMs;
   }
@@ -160,14 +170,54 @@ export class Evaluator {
     return out;
   }
 
-  /** The samples of a range selector per series, stale markers dropped (a range vector never holds them). */
-  private async rangeSamples(m: MatrixSelectorNode): Promise<{ at: number | null; series: SeriesSamples[] }> {
-    const s = m.selector;
-    const at = this.atTime(s);
-    const first = (at ?? this.startMs) - s.offsetMs - m.rangeMs;
-    const last = (at ?? this.endMs) - s.offsetMs;
-    const found = await this.fetch(s.matchers, first + 1, last);
-    return { at, series: found.map(withoutStaleMarkers) };
+  /** Where a range node's windows sit: (t − offset − range, t − offset], t fixed by @ when given. */
+  private windowOf(m: RangeNode): { at: number | null; offsetMs: number; rangeMs: number } {
+    const holder = m.kind === 'matrix_selector' ? m.selector : m;
+    return { at: this.atTime(holder), offsetMs: holder.offsetMs, rangeMs: m.rangeMs };
+  }
+
+  /** The samples of a range selector, stale markers dropped (a range vector never holds them), or a subquery's points. */
+  async rangeSamples(m: RangeNode): Promise<SeriesSamples[]> {
+    const { at, offsetMs, rangeMs } = this.windowOf(m);
+    const first = (at ?? this.startMs) - offsetMs - rangeMs;
+    const last = (at ?? this.endMs) - offsetMs;
+    if (m.kind === 'subquery') return this.subqueryPoints(m, first, last);
+    const found = await this.fetch(m.selector.matchers, first + 1, last);
+    return found.map(withoutStaleMarkers);
+  }
+
+  /**
+   * A subquery's inner expression at the multiples of its step in [first, last] (Prometheus aligns them to the epoch,
+   * so every query sees the same points), as series of samples for the range function around it.
+   */
+  private async subqueryPoints(m: SubqueryNode, first: number, last: number): Promise<SeriesSamples[]> {
+    const step = m.stepMs ?? defaultSubqueryStepMs;
+    const start = Math.ceil(first / step) * step;
+    const count = start > last ? 0 : Math.floor((last - start) / step) + 1;
+    if (count === 0) return [];
+    this.touch(count);
+    const steps = new Float64Array(count);
+    for (let i = 0; i < count; i++) steps[i] = start + i * step;
+    const inner = new Evaluator(this.source, steps, this.limits, this.root);
+    const value = await inner.eval(m.expr);
+    if (value.type !== 'vector')
+      throw new Invalid('invalid_promql', 'A subquery needs an instant vector inside.');
+    const out: SeriesSamples[] = [];
+    for (const s of value.series) {
+      let n = 0;
+      for (let i = 0; i < count; i++) n += s.present[i];
+      if (n === 0) continue;
+      const timestamps = new Float64Array(n);
+      const values = new Float64Array(n);
+      let o = 0;
+      for (let i = 0; i < count; i++) {
+        if (s.present[i] === 0) continue;
+        timestamps[o] = steps[i];
+        values[o++] = s.values[i];
+      }
+      out.push({ labels: s.labels, timestamps, values });
+    }
+    return out;
   }
 
   /**
@@ -175,7 +225,7 @@ export class Evaluator {
    * window's sample indices (hi exclusive), which only move forward as t grows.
    */
   private async overWindows(
-    m: MatrixSelectorNode,
+    m: RangeNode,
     keepName: boolean,
     prepare: (s: SeriesSamples) => unknown,
     fn: (
@@ -188,7 +238,8 @@ export class Evaluator {
       step: number,
     ) => number | null,
   ): Promise<StepSeries[]> {
-    const { at, series } = await this.rangeSamples(m);
+    const { at, offsetMs } = this.windowOf(m);
+    const series = await this.rangeSamples(m);
     const out: StepSeries[] = [];
     const n = this.steps.length;
     for (const f of series) {
@@ -199,7 +250,7 @@ export class Evaluator {
       let hi = 0;
       let any = false;
       for (let i = 0; i < n; i++) {
-        const end = (at ?? this.steps[i]) - m.selector.offsetMs;
+        const end = (at ?? this.steps[i]) - offsetMs;
         const start = end - m.rangeMs;
         while (lo < ts.length && ts[lo] <= start) lo++;
         if (hi < lo) hi = lo;
@@ -216,11 +267,12 @@ export class Evaluator {
   }
 
   /** rate, increase and delta: overWindows specialised, as this is the hot path of dashboards and rules. */
-  private async rates(m: MatrixSelectorNode, isCounter: boolean, isRate: boolean): Promise<StepSeries[]> {
-    const { at, series } = await this.rangeSamples(m);
+  private async rates(m: RangeNode, isCounter: boolean, isRate: boolean): Promise<StepSeries[]> {
+    const { at } = this.windowOf(m);
+    const series = await this.rangeSamples(m);
     const steps = this.steps;
     const n = steps.length;
-    const offset = m.selector.offsetMs;
+    const offset = this.windowOf(m).offsetMs;
     const range = m.rangeMs;
     const out: StepSeries[] = [];
     for (const f of series) {
@@ -579,7 +631,9 @@ export class Evaluator {
 
   private async call(e: CallNode): Promise<StepValue> {
     const n = this.steps.length;
-    const matrixArg = e.args.find((a): a is MatrixSelectorNode => a.kind === 'matrix_selector');
+    const matrixArg = e.args.find(
+      (a): a is RangeNode => a.kind === 'matrix_selector' || a.kind === 'subquery',
+    );
     const keep = keepsMetricName.has(e.func);
     switch (e.func) {
       case 'rate':
@@ -620,7 +674,7 @@ export class Evaluator {
         };
       case 'predict_linear': {
         const seconds = await this.scalarArg(e.args[1]);
-        const at = this.atTime(matrixArg!.selector);
+        const at = this.windowOf(matrixArg!).at;
         return {
           type: 'vector',
           series: await this.overWindows(
@@ -701,7 +755,7 @@ export class Evaluator {
           () => null,
           (_s, lo, hi) => (hi > lo ? 1 : null),
         );
-        return this.absent(present, matrixArg!.selector);
+        return this.absent(present, matrixArg!.kind === 'matrix_selector' ? matrixArg!.selector : null);
       }
       case 'absent': {
         const v = await this.eval(e.args[0]);

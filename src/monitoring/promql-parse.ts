@@ -162,7 +162,7 @@ class Parser {
       case 'AggregateExpr':
         return this.aggregate(node);
       case 'SubqueryExpr':
-        return this.unsupported(node.from, 'subqueries ([range:step]) are not supported');
+        return this.subquery(node);
       case 'AnchoredExpr':
       case 'SmoothedExpr':
         return this.unsupported(node.from, 'the anchored and smoothed modifiers are not supported');
@@ -341,16 +341,31 @@ class Parser {
     return { kind: 'matrix_selector', selector: inner, rangeMs };
   }
 
+  subquery(node: Node): Expr {
+    const parts = this.children(node);
+    const inner = parts[0] ? this.expr(parts[0]) : this.fail(node.from, 'bad subquery');
+    if (typeOf(inner) !== 'vector') {
+      this.fail(node.from, `subquery is only allowed on instant vector, got ${typeName(typeOf(inner))}`);
+    }
+    const durations = parts.slice(1).filter((p) => p.name === 'DurationExpr');
+    if (!durations[0]) this.fail(node.to, 'missing subquery range');
+    const rangeMs = this.durationExpr(durations[0]);
+    if (rangeMs <= 0) this.fail(durations[0].from, 'range must be greater than zero');
+    const stepMs = durations[1] ? this.durationExpr(durations[1]) : null;
+    if (stepMs !== null && stepMs <= 0) this.fail(durations[1].from, 'step must be greater than zero');
+    return { kind: 'subquery', expr: inner, rangeMs, stepMs, offsetMs: 0, at: null };
+  }
+
   /** `offset` and `@` apply to the selector beneath (Prometheus allows them on selectors and subqueries only). */
   modified(node: Node): Expr {
     const parts = this.children(node);
     const target = parts[0] ? this.expr(parts[0]) : this.fail(node.from, 'bad modifier');
     const selector =
-      target.kind === 'vector_selector'
+      target.kind === 'vector_selector' || target.kind === 'subquery'
         ? target
         : target.kind === 'matrix_selector'
           ? target.selector
-          : this.fail(node.from, 'offset and @ may only follow a selector');
+          : this.fail(node.from, 'offset and @ may only follow a selector or a subquery');
     if (node.name === 'OffsetExpr') {
       if (selector.offsetMs !== 0)
         this.fail(parts[1]?.from ?? node.from, 'offset may not be set multiple times');
@@ -550,6 +565,7 @@ export function typeOf(e: Expr): ValueType {
     case 'aggregate':
       return 'vector';
     case 'matrix_selector':
+    case 'subquery':
       return 'matrix';
     case 'unary':
       return typeOf(e.expr);

@@ -69,6 +69,22 @@ export async function queryInstant(
   const expr = parsePromql(query);
   const t = timeMs / 1000;
   if (expr.kind === 'matrix_selector') return rangeVectorAt(source, expr, timeMs, options);
+  if (expr.kind === 'subquery') {
+    const points = await evaluator(source, Float64Array.of(timeMs), options).rangeSamples(expr);
+    const at = expr.at ? (expr.at.kind === 'time' ? expr.at.ms : timeMs) : timeMs;
+    const end = at - expr.offsetMs;
+    const result: { metric: Labels; values: [number, string][] }[] = [];
+    for (const p of sortSeries(points)) {
+      const values: [number, string][] = [];
+      for (let k = 0; k < p.timestamps.length; k++) {
+        // The window is left-open: a point exactly `range` before is not in it.
+        if (p.timestamps[k] > end - expr.rangeMs)
+          values.push([p.timestamps[k] / 1000, formatValue(p.values[k])]);
+      }
+      if (values.length > 0) result.push({ metric: p.labels, values });
+    }
+    return { resultType: 'matrix', result };
+  }
   const value = await evaluator(source, Float64Array.of(timeMs), options).eval(expr);
   switch (value.type) {
     case 'scalar':

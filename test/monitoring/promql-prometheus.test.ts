@@ -258,6 +258,11 @@ const expressions = [
   'memory_bytes offset 10m',
   `memory_bytes @ ${(at(100) + 700) / 1000}`,
   'rate(http_requests_total[5m] offset 30m)',
+  'max_over_time(rate(http_requests_total[1m])[10m:1m])',
+  'avg_over_time(sum by (job) (memory_bytes)[15m:2m])',
+  'rate(http_requests_total[5m:30s])',
+  'min_over_time(up[20m:] offset 5m)',
+  'quantile_over_time(0.5, deriv(temperature_celsius[5m])[30m:5m])',
 ];
 
 describe('opsdesk beside Prometheus', () => {
@@ -285,6 +290,7 @@ describe('opsdesk beside Prometheus', () => {
     'topk(1, memory_bytes)',
     'up == 0',
     '1 + 1',
+    'max_over_time(rate(http_requests_total[1m])[10m:1m])',
   ])('%s (range)', async (query) => {
     const start = at(10) + 3_300;
     const end = at(470);

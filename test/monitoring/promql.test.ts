@@ -439,6 +439,31 @@ describe('functions', () => {
   });
 });
 
+describe('subqueries', () => {
+  it('evaluate the inner expression at multiples of the step inside the window', async () => {
+    // rate over 1 m is 10/15 everywhere on instance a; its maximum over 5 minutes too.
+    expect(await vectorAt('max_over_time(rate(http_requests_total{instance="a"}[1m])[5m:1m])')).toEqual({
+      'instance=a,job=api': 10 / 15,
+    });
+    // Points at 540 s and 600 s (the window (480 s, 600 s] is left-open), 360 and 400.
+    expect(await queryInstant(src, 'http_requests_total{instance="a"}[2m:1m]', 600 * s)).toEqual({
+      resultType: 'matrix',
+      result: [
+        {
+          metric: { __name__: 'http_requests_total', job: 'api', instance: 'a' },
+          values: [
+            [540, '360'],
+            [600, '400'],
+          ],
+        },
+      ],
+    });
+    expect(await vectorAt('sum_over_time(http_requests_total{instance="a"}[2m:1m] offset 1m)')).toEqual({
+      'instance=a,job=api': 320 + 360,
+    });
+  });
+});
+
 describe('result shapes', () => {
   it('an instant query answers vector, scalar, string or, for a range selector, matrix', async () => {
     expect(await queryInstant(src, 'up{instance="a"}', 600 * s)).toEqual({
@@ -555,7 +580,9 @@ describe('invalid PromQL', () => {
     ['sum(up) + rate(up[5m] offset 1m offset 2m)', 'invalid_promql', 1, 33, 32],
     ['holt_winters(up[5m], 0.1, 0.1)', 'unsupported_promql', 1, 1, 0],
     ['count_values("v", up)', 'unsupported_promql', 1, 1, 0],
-    ['max_over_time(up[5m:1m])', 'unsupported_promql', 1, 15, 14],
+    ['max_over_time(up[5m] @ 1 offset 1m offset 2m)', 'invalid_promql', 1, 36, 35],
+    ['up + limitk(2, up)', 'unsupported_promql', 1, 6, 5],
+    ['up[5m][10m:]', 'invalid_promql', 1, 1, 0],
     ['up + timestamp(up)', 'unsupported_promql', 1, 6, 5],
   ];
   it.each(cases)('%j → %s at %i:%i', async (query, code, line, column, offset) => {
