@@ -648,6 +648,9 @@ describe('invalid PromQL', () => {
       'absent(',
       'time()',
       ' ',
+      '[10m:1m]',
+      '[5m:]',
+      'max_over_time(',
     ];
     const text = fc.oneof(
       fc.string({ maxLength: 40 }),
