@@ -84,3 +84,6 @@ if (parts.includes('check-scheduler') || process.env.BENCH_PARTS === undefined)
 // (bench/metric-ingest.ts; BENCH_PARTS=metric-ingest).
 if (parts.includes('metric-ingest') || process.env.BENCH_PARTS === undefined)
   await (await import('./metric-ingest.js')).benchMetricIngest();
+// PromQL range queries over 1,000 series × 24 h at 15 s steps, in memory (bench/promql.ts; BENCH_PARTS=promql).
+if (parts.includes('promql') || process.env.BENCH_PARTS === undefined)
+  await (await import('./promql.js')).benchPromql();

@@ -276,6 +276,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register((await import('./routes/oncall/rosters.js')).rosterRoutes(ctx));
 
   // -- monitoring: metric store and PromQL queries --
+  await app.register((await import('./routes/monitoring/prom-api.js')).promApiRoutes(ctx));
 
   // -- monitoring: scrapes and remote-write --
   await app.register((await import('./routes/monitoring/scrapes.js')).scrapeTargetRoutes(ctx));

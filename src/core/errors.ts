@@ -401,6 +401,30 @@ export const errorCatalogue = {
   subscriptions_rate_limited: {
     kind: 'rate_limited',
     meaning: 'Too many subscription requests from this address or for this page; wait and retry.',
+  // monitoring: PromQL
+  invalid_promql: {
+    kind: 'invalid',
+    meaning:
+      'The query is not valid PromQL, or a query parameter (time, start, end, step) is not valid; the detail names the line, column and offset.',
+  },
+  unsupported_promql: {
+    kind: 'invalid',
+    meaning:
+      'The query uses a PromQL function, operator or modifier outside the documented subset (docs/promql.md).',
+  },
+  promql_execution: {
+    kind: 'invalid',
+    meaning:
+      'The query is valid but cannot be evaluated on this data (many-to-many vector matching, duplicate label sets).',
+  },
+  promql_too_many_points: {
+    kind: 'invalid',
+    meaning: 'A range query may have at most 11,000 steps per series; increase the step.',
+  },
+  promql_too_many_samples: {
+    kind: 'too_large',
+    meaning:
+      'The query would read or hold more samples than the bound; narrow the selectors, range or resolution.',
   },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },

@@ -1,6 +1,7 @@
 // Monitoring's face: targets and checks, the metric store and PromQL, scraping and remote-write, alert rules,
 // the alert pipeline (routing, grouping, silences, inhibition) into incidents, and status pages.
 // -- each part adds its exports in its own block; registerMonitoring wires them --
+
 import type { ServiceContext } from '../core/context.js';
 import type { JobScheduler } from '../core/jobs.js';
 import { registerAlertPipeline } from './alert-groups.js';
@@ -118,7 +119,15 @@ export type { AlertEvent, CheckStateChanged } from './monitoring-events.js';
 export type { MonitorAction } from './permissions.js';
 export { canMonitor, requireMonitor } from './permissions.js';
 export type { PromQueryData, QueryOptions } from './promql.js';
-export { checkPromql, evaluateInstant, queryInstant, queryRange } from './promql.js';
+export {
+  checkPromql,
+  evaluateInstant,
+  evaluateRange,
+  matrixJson,
+  parseSeriesSelector,
+  queryInstant,
+  queryRange,
+} from './promql.js';
 export type { RelabelAction, RelabelConfig } from './relabel.js';
 export { compileRelabels, relabel, relabelActions } from './relabel.js';
 export type { RemoteWriteOutcome } from './remote-write.js';

@@ -1525,6 +1525,47 @@ const table: Row[] = [
   },
 
   // -- monitoring: metric store and PromQL queries --
+  // Staff read metrics ('metrics.read'); GET and POST (Grafana posts forms) alike.
+  ...(['GET', 'POST'] as const).flatMap((method): Row[] => [
+    {
+      route: `${method} /api/v1/prom/query`,
+      call: () => ({ method, url: '/api/v1/prom/query?query=1%2B1&time=1700000000' }),
+      expect: byRule((a) => canMonitor(a, 'metrics.read')),
+    },
+    {
+      route: `${method} /api/v1/prom/query_range`,
+      call: () => ({
+        method,
+        url: '/api/v1/prom/query_range?query=1&start=1700000000&end=1700000060&step=15',
+      }),
+      expect: byRule((a) => canMonitor(a, 'metrics.read')),
+    },
+    {
+      route: `${method} /api/v1/prom/series`,
+      call: () => ({ method, url: '/api/v1/prom/series?match[]=up' }),
+      expect: byRule((a) => canMonitor(a, 'metrics.read')),
+    },
+    {
+      route: `${method} /api/v1/prom/labels`,
+      call: () => ({ method, url: '/api/v1/prom/labels' }),
+      expect: byRule((a) => canMonitor(a, 'metrics.read')),
+    },
+  ]),
+  {
+    route: 'GET /api/v1/prom/label/:name/values',
+    call: () => ({ method: 'GET', url: '/api/v1/prom/label/job/values' }),
+    expect: byRule((a) => canMonitor(a, 'metrics.read')),
+  },
+  {
+    route: 'GET /api/v1/prom/metadata',
+    call: () => ({ method: 'GET', url: '/api/v1/prom/metadata' }),
+    expect: byRule((a) => canMonitor(a, 'metrics.read')),
+  },
+  {
+    route: 'GET /api/v1/prom/status/buildinfo',
+    call: () => ({ method: 'GET', url: '/api/v1/prom/status/buildinfo' }),
+    expect: byRule((a) => canMonitor(a, 'metrics.read')),
+  },
 
   // -- monitoring: scrapes and remote-write --
   ...((): Row[] => {

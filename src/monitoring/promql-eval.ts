@@ -1,0 +1,1120 @@
+// Evaluates a PromQL syntax tree over a SampleSource at a run of evaluation times (one for an instant query, the
+// steps of a range query). It works series by series rather than step by step: a series' labels, group and match
+// signature are computed once, and range functions slide a window over its samples with two pointers, so a range
+// query costs about one pass over the samples rather than one per step. Semantics follow Prometheus 3: a left-open
+// lookback window, left-open range windows, staleness markers end a series, arithmetic drops the metric name.
+import { Invalid, TooLarge } from '../core/errors.js';
+import type { LabelMatcher, Labels, SampleSource, SeriesSamples } from './metric-model.js';
+import { labelsKey } from './metric-model.js';
+import type {
+  AggregateNode,
+  BinaryNode,
+  BinaryOp,
+  CallNode,
+  Expr,
+  RangeNode,
+  SubqueryNode,
+  VectorMatching,
+  VectorSelectorNode,
+} from './promql-ast.js';
+import { isComparison } from './promql-ast.js';
+import {
+  type Bucket,
+  bucketQuantile,
+  counterResetPrefix,
+  elementwise,
+  extrapolatedRate,
+  keepsMetricName,
+  linearRegression,
+  quantileOf,
+} from './promql-functions.js';
+import { compileRegex } from './promql-parse.js';
+
+/** One series over the evaluation steps: values[i] holds only where present[i] is 1. */
+export interface StepSeries {
+  labels: Labels;
+  values: Float64Array;
+  present: Uint8Array;
+}
+
+export type StepValue =
+  | { type: 'scalar'; values: Float64Array }
+  | { type: 'vector'; series: StepSeries[] }
+  | { type: 'string'; value: string };
+
+export interface EvalLimits {
+  lookbackMs: number;
+  /** Samples read from the source plus points held in results, across the query. */
+  maxSamples: number;
+}
+
+/** Subqueries without a step use Prometheus's default evaluation interval. */
+export const defaultSubqueryStepMs = 60_000;
+
+export class Evaluator {
+  private touched = 0;
+  /** The evaluator of the whole query: subqueries count their samples against its bound. */
+  private readonly root: Evaluator;
+
+  constructor(
+    private readonly source: SampleSource,
+    /** Evaluation times, epoch ms, ascending. */
+    readonly steps: Float64Array,
+    private readonly limits: EvalLimits,
+    root?: Evaluator,
+  ) {
+    this.root = root ?? this;
+  }
+
+  private get startMs(): number {
+    return this.steps[0];
+  }
+
+  private get endMs(): number {
+    return this.steps[this.steps.length - 1];
+  }
+
+  /** Count samples or points against the query's bound, refusing the query the moment it is crossed. */
+  private touch(n: number): void {
+    this.root.touched += n;
+    if (this.root.touched > this.limits.maxSamples) {
+      throw new TooLarge(
+        'promql_too_many_samples',
+        `The query would touch more than ${this.limits.maxSamples} samples; narrow the selectors, the time range or the resolution.`,
+      );
+    }
+  }
+
+  private newSeries(labels: Labels): StepSeries {
+    const n = this.steps.length;
+    this.touch(n);
+    return { labels, values: new Float64Array(n), present: new Uint8Array(n) };
+  }
+
+  async eval(e: Expr): Promise<StepValue> {
+    switch (e.kind) {
+      case 'number':
+        return { type: 'scalar', values: new Float64Array(this.steps.length).fill(e.value) };
+      case 'string':
+        return { type: 'string', value: e.value };
+      case 'vector_selector':
+        return { type: 'vector', series: await this.vectorSelector(e) };
+      case 'matrix_selector':
+      case 'subquery':
+        throw new Invalid(
+          'invalid_promql',
+          'A range vector cannot be evaluated here; apply a function to it.',
+        );
+      case 'unary':
+        return this.unary(await this.eval(e.expr));
+      case 'binary':
+        return this.binary(e);
+      case 'aggregate':
+        return this.aggregate(e);
+      case 'call':
+        return this.call(e);
+    }
+  }
+
+  private atTime(s: { at: VectorSelectorNode['at'] }): number | null {
+    if (!s.at) return null;
+    return s.at.kind === 'time' ? s.at.ms : s.at.kind === 'start' ? this.startMs : this.endMs;
+  }
+
+  private async fetch(matchers: LabelMatcher[], fromMs: number, toMs: number): Promise<SeriesSamples[]> {
+    const found = await this.source.select(matchers, fromMs, toMs);
+    for (const s of found) this.touch(s.timestamps.length);
+    return found;
+  }
+
+  /** An instant selector: at each step the latest sample in (t − offset − lookback, t − offset], unless stale. */
+  async vectorSelector(s: VectorSelectorNode): Promise<StepSeries[]> {
+    const at = this.atTime(s);
+    const first = (at ?? this.startMs) - s.offsetMs;
+    const last = (at ?? this.endMs) - s.offsetMs;
+    const found = await this.fetch(s.matchers, first - this.limits.lookbackMs + 1, last);
+    const out: StepSeries[] = [];
+    const steps = this.steps;
+    const n = steps.length;
+    const offset = s.offsetMs;
+    const lookback = this.limits.lookbackMs;
+    for (const f of found) {
+      const series = this.newSeries(f.labels);
+      const values = series.values;
+      const present = series.present;
+      const ts = f.timestamps;
+      const vs = f.values;
+      const len = ts.length;
+      const bits = new Uint32Array(vs.buffer, vs.byteOffset, vs.length * 2);
+      let j = 0;
+      let any = false;
+      for (let i = 0; i < n; i++) {
+        const t = (at === null ? steps[i] : at) - offset;
+        while (j < len && ts[j] <= t) j++;
+        const k = j - 1;
+        if (k < 0 || ts[k] <= t - lookback) continue;
+        const v = vs[k];
+        if (Number.isNaN(v) && isStaleMarker(bits, k)) continue;
+        values[i] = v;
+        present[i] = 1;
+        any = true;
+        if (at !== null) {
+          // Fixed by @: one answer for every step.
+          series.values.fill(v);
+          series.present.fill(1);
+          break;
+        }
+      }
+      if (any) out.push(series);
+    }
+    return out;
+  }
+
+  /** Where a range node's windows sit: (t − offset − range, t − offset], t fixed by @ when given. */
+  private windowOf(m: RangeNode): { at: number | null; offsetMs: number; rangeMs: number } {
+    const holder = m.kind === 'matrix_selector' ? m.selector : m;
+    return { at: this.atTime(holder), offsetMs: holder.offsetMs, rangeMs: m.rangeMs };
+  }
+
+  /** The samples of a range selector, stale markers dropped (a range vector never holds them), or a subquery's points. */
+  async rangeSamples(m: RangeNode): Promise<SeriesSamples[]> {
+    const { at, offsetMs, rangeMs } = this.windowOf(m);
+    const first = (at ?? this.startMs) - offsetMs - rangeMs;
+    const last = (at ?? this.endMs) - offsetMs;
+    if (m.kind === 'subquery') return this.subqueryPoints(m, first, last);
+    const found = await this.fetch(m.selector.matchers, first + 1, last);
+    return found.map(withoutStaleMarkers);
+  }
+
+  /**
+   * A subquery's inner expression at the multiples of its step in [first, last] (Prometheus aligns them to the epoch,
+   * so every query sees the same points), as series of samples for the range function around it.
+   */
+  private async subqueryPoints(m: SubqueryNode, first: number, last: number): Promise<SeriesSamples[]> {
+    const step = m.stepMs ?? defaultSubqueryStepMs;
+    const start = Math.ceil(first / step) * step;
+    const count = start > last ? 0 : Math.floor((last - start) / step) + 1;
+    if (count === 0) return [];
+    this.touch(count);
+    const steps = new Float64Array(count);
+    for (let i = 0; i < count; i++) steps[i] = start + i * step;
+    const inner = new Evaluator(this.source, steps, this.limits, this.root);
+    const value = await inner.eval(m.expr);
+    if (value.type !== 'vector')
+      throw new Invalid('invalid_promql', 'A subquery needs an instant vector inside.');
+    const out: SeriesSamples[] = [];
+    for (const s of value.series) {
+      let n = 0;
+      for (let i = 0; i < count; i++) n += s.present[i];
+      if (n === 0) continue;
+      const timestamps = new Float64Array(n);
+      const values = new Float64Array(n);
+      let o = 0;
+      for (let i = 0; i < count; i++) {
+        if (s.present[i] === 0) continue;
+        timestamps[o] = steps[i];
+        values[o++] = s.values[i];
+      }
+      out.push({ labels: s.labels, timestamps, values });
+    }
+    return out;
+  }
+
+  /**
+   * Apply `fn` to the window (t − offset − range, t − offset] of every series at every step: lo..hi are the
+   * window's sample indices (hi exclusive), which only move forward as t grows.
+   */
+  private async overWindows(
+    m: RangeNode,
+    keepName: boolean,
+    prepare: (s: SeriesSamples) => unknown,
+    fn: (
+      s: SeriesSamples,
+      lo: number,
+      hi: number,
+      windowStart: number,
+      windowEnd: number,
+      prepared: unknown,
+      step: number,
+    ) => number | null,
+  ): Promise<StepSeries[]> {
+    const { at, offsetMs } = this.windowOf(m);
+    const series = await this.rangeSamples(m);
+    const out: StepSeries[] = [];
+    const n = this.steps.length;
+    for (const f of series) {
+      const result = this.newSeries(keepName ? f.labels : dropName(f.labels));
+      const ts = f.timestamps;
+      const prepared = prepare(f);
+      let lo = 0;
+      let hi = 0;
+      let any = false;
+      for (let i = 0; i < n; i++) {
+        const end = (at ?? this.steps[i]) - offsetMs;
+        const start = end - m.rangeMs;
+        while (lo < ts.length && ts[lo] <= start) lo++;
+        if (hi < lo) hi = lo;
+        while (hi < ts.length && ts[hi] <= end) hi++;
+        const v = fn(f, lo, hi, start, end, prepared, i);
+        if (v === null) continue;
+        result.values[i] = v;
+        result.present[i] = 1;
+        any = true;
+      }
+      if (any) out.push(result);
+    }
+    return out;
+  }
+
+  /** rate, increase and delta: overWindows specialised, as this is the hot path of dashboards and rules. */
+  private async rates(m: RangeNode, isCounter: boolean, isRate: boolean): Promise<StepSeries[]> {
+    const { at } = this.windowOf(m);
+    const series = await this.rangeSamples(m);
+    const steps = this.steps;
+    const n = steps.length;
+    const offset = this.windowOf(m).offsetMs;
+    const range = m.rangeMs;
+    const out: StepSeries[] = [];
+    for (const f of series) {
+      const ts = f.timestamps;
+      const vs = f.values;
+      const len = ts.length;
+      if (len < 2) continue;
+      const prefix = isCounter ? counterResetPrefix(vs) : null;
+      const result = this.newSeries(dropName(f.labels));
+      const values = result.values;
+      const present = result.present;
+      let lo = 0;
+      let hi = 0;
+      let any = false;
+      for (let i = 0; i < n; i++) {
+        const end = (at === null ? steps[i] : at) - offset;
+        const start = end - range;
+        while (lo < len && ts[lo] <= start) lo++;
+        if (hi < lo) hi = lo;
+        while (hi < len && ts[hi] <= end) hi++;
+        if (hi - lo < 2) continue;
+        values[i] = extrapolatedRate(ts, vs, prefix, lo, hi, start, end, isCounter, isRate);
+        present[i] = 1;
+        any = true;
+      }
+      if (any) out.push(result);
+    }
+    return out;
+  }
+
+  private unary(v: StepValue): StepValue {
+    if (v.type === 'scalar') return { type: 'scalar', values: v.values.map((x) => -x) };
+    if (v.type !== 'vector') throw new Invalid('invalid_promql', 'A string cannot be negated.');
+    return {
+      type: 'vector',
+      series: v.series.map((s) => ({
+        labels: dropName(s.labels),
+        values: s.values.map((x) => -x),
+        present: s.present,
+      })),
+    };
+  }
+
+  private async binary(e: BinaryNode): Promise<StepValue> {
+    const lhs = await this.eval(e.lhs);
+    const rhs = await this.eval(e.rhs);
+    const n = this.steps.length;
+    if (lhs.type === 'scalar' && rhs.type === 'scalar') {
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const [v, keep] = binop(e.op, lhs.values[i], rhs.values[i]);
+        values[i] = isComparison(e.op) ? (keep ? 1 : 0) : v;
+      }
+      return { type: 'scalar', values };
+    }
+    if (lhs.type === 'vector' && rhs.type === 'scalar')
+      return this.vectorScalar(e, lhs.series, rhs.values, false);
+    if (lhs.type === 'scalar' && rhs.type === 'vector')
+      return this.vectorScalar(e, rhs.series, lhs.values, true);
+    if (lhs.type === 'vector' && rhs.type === 'vector' && e.matching) {
+      const series =
+        e.op === 'and' || e.op === 'or' || e.op === 'unless'
+          ? this.setOp(e.op, lhs.series, rhs.series, e.matching)
+          : this.vectorVector(e, lhs.series, rhs.series, e.matching);
+      return { type: 'vector', series };
+    }
+    throw new Invalid('invalid_promql', 'A binary operation needs scalars or instant vectors on both sides.');
+  }
+
+  private vectorScalar(
+    e: BinaryNode,
+    vector: StepSeries[],
+    scalar: Float64Array,
+    scalarLeft: boolean,
+  ): StepValue {
+    const comparison = isComparison(e.op);
+    const out: StepSeries[] = [];
+    for (const s of vector) {
+      const labels = !comparison || e.returnBool ? dropName(s.labels) : s.labels;
+      const r = this.newSeries(labels);
+      let any = false;
+      for (let i = 0; i < s.values.length; i++) {
+        if (!s.present[i]) continue;
+        const [l, rr] = scalarLeft ? [scalar[i], s.values[i]] : [s.values[i], scalar[i]];
+        const [v, keep] = binop(e.op, l, rr);
+        if (comparison && !e.returnBool && !keep) continue;
+        // A comparison keeps the vector's own value, whichever side it stands on.
+        r.values[i] = e.returnBool ? (keep ? 1 : 0) : comparison ? s.values[i] : v;
+        r.present[i] = 1;
+        any = true;
+      }
+      if (any) out.push(r);
+    }
+    return { type: 'vector', series: out };
+  }
+
+  private vectorVector(
+    e: BinaryNode,
+    lhs: StepSeries[],
+    rhs: StepSeries[],
+    matching: VectorMatching,
+  ): StepSeries[] {
+    const swapped = matching.card === 'one-to-many';
+    const many = swapped ? rhs : lhs;
+    const one = swapped ? lhs : rhs;
+    const sig = signatureOf(matching);
+    const oneBySig = groupBySignature(one, sig);
+    const manyBySig = matching.card === 'one-to-one' ? groupBySignature(many, sig) : null;
+    const comparison = isComparison(e.op);
+    const outputs = new Map<string, StepSeries>();
+    const n = this.steps.length;
+    for (const m of many) {
+      const key = sig(m.labels);
+      const candidates = oneBySig.get(key);
+      if (!candidates) continue;
+      const siblings = manyBySig?.get(key);
+      for (let i = 0; i < n; i++) {
+        if (!m.present[i]) continue;
+        let match: StepSeries | null = null;
+        for (const c of candidates) {
+          if (!c.present[i]) continue;
+          if (match) {
+            throw new Invalid(
+              'promql_execution',
+              `found duplicate series for the match group ${describeLabels(signatureLabels(c.labels, matching))} on the ${swapped ? 'left' : 'right'} hand-side of the operation: many-to-many matching not allowed: matching labels must be unique on one side`,
+            );
+          }
+          match = c;
+        }
+        if (!match) continue;
+        if (siblings && siblings.length > 1 && siblings.some((o) => o !== m && o.present[i])) {
+          throw new Invalid(
+            'promql_execution',
+            `multiple matches for labels ${describeLabels(signatureLabels(m.labels, matching))}: many-to-one matching must be explicit (group_left/group_right)`,
+          );
+        }
+        const [l, r] = swapped ? [match.values[i], m.values[i]] : [m.values[i], match.values[i]];
+        const [v, keep] = binop(e.op, l, r);
+        if (comparison && !e.returnBool && !keep) continue;
+        const labels = resultLabels(m.labels, match.labels, e, matching);
+        const k = labelsKey(labels);
+        let out = outputs.get(k);
+        if (!out) {
+          out = this.newSeries(labels);
+          outputs.set(k, out);
+        }
+        if (out.present[i]) {
+          throw new Invalid(
+            'promql_execution',
+            `vector cannot contain metrics with the same labelset ${describeLabels(labels)}`,
+          );
+        }
+        out.values[i] = e.returnBool ? (keep ? 1 : 0) : v;
+        out.present[i] = 1;
+      }
+    }
+    return [...outputs.values()];
+  }
+
+  private setOp(
+    op: 'and' | 'or' | 'unless',
+    lhs: StepSeries[],
+    rhs: StepSeries[],
+    matching: VectorMatching,
+  ): StepSeries[] {
+    const sig = signatureOf(matching);
+    const n = this.steps.length;
+    const anyPresent = (list: StepSeries[] | undefined, i: number) =>
+      list?.some((s) => s.present[i]) ?? false;
+    const filter = (s: StepSeries, keep: (i: number) => boolean): StepSeries | null => {
+      const present = new Uint8Array(n);
+      let any = false;
+      for (let i = 0; i < n; i++) {
+        if (s.present[i] && keep(i)) {
+          present[i] = 1;
+          any = true;
+        }
+      }
+      return any ? { labels: s.labels, values: s.values, present } : null;
+    };
+    if (op === 'and' || op === 'unless') {
+      const rhsBySig = groupBySignature(rhs, sig);
+      const out: StepSeries[] = [];
+      for (const l of lhs) {
+        const others = rhsBySig.get(sig(l.labels));
+        const r = filter(l, (i) => anyPresent(others, i) === (op === 'and'));
+        if (r) out.push(r);
+      }
+      return out;
+    }
+    const lhsBySig = groupBySignature(lhs, sig);
+    const merged = new Map<string, StepSeries>();
+    for (const l of lhs) merged.set(labelsKey(l.labels), l);
+    for (const r of rhs) {
+      const shadow = lhsBySig.get(sig(r.labels));
+      const kept = filter(r, (i) => !anyPresent(shadow, i));
+      if (!kept) continue;
+      const k = labelsKey(r.labels);
+      const existing = merged.get(k);
+      if (!existing) {
+        merged.set(k, kept);
+        continue;
+      }
+      const joined = this.newSeries(existing.labels);
+      for (let i = 0; i < n; i++) {
+        if (existing.present[i]) {
+          joined.values[i] = existing.values[i];
+          joined.present[i] = 1;
+        } else if (kept.present[i]) {
+          joined.values[i] = kept.values[i];
+          joined.present[i] = 1;
+        }
+      }
+      merged.set(k, joined);
+    }
+    return [...merged.values()];
+  }
+
+  private async scalarArg(e: Expr | null): Promise<Float64Array> {
+    if (!e) return new Float64Array(this.steps.length);
+    const v = await this.eval(e);
+    if (v.type !== 'scalar') throw new Invalid('invalid_promql', 'A scalar parameter was expected.');
+    return v.values;
+  }
+
+  private async aggregate(e: AggregateNode): Promise<StepValue> {
+    const param = await this.scalarArg(e.param);
+    const input = await this.eval(e.expr);
+    if (input.type !== 'vector')
+      throw new Invalid('invalid_promql', 'An aggregation takes an instant vector.');
+    const n = this.steps.length;
+    const groupLabels = (l: Labels): Labels => {
+      const out: Labels = {};
+      if (e.without) {
+        for (const [k, v] of Object.entries(l)) if (k !== '__name__' && !e.grouping.includes(k)) out[k] = v;
+      } else {
+        for (const k of e.grouping) if (l[k] !== undefined) out[k] = l[k];
+      }
+      return out;
+    };
+    const groups = new Map<string, { labels: Labels; members: StepSeries[] }>();
+    for (const s of input.series) {
+      const labels = groupLabels(s.labels);
+      const k = labelsKey(labels);
+      const g = groups.get(k);
+      if (g) g.members.push(s);
+      else groups.set(k, { labels, members: [s] });
+    }
+    if (e.op === 'topk' || e.op === 'bottomk')
+      return { type: 'vector', series: this.topk(e.op, param, groups) };
+    const out: StepSeries[] = [];
+    for (const g of groups.values()) {
+      const r = this.newSeries(g.labels);
+      const { values, present } = r;
+      if (e.op === 'quantile') {
+        for (let i = 0; i < n; i++) {
+          const xs: number[] = [];
+          for (const s of g.members) if (s.present[i]) xs.push(s.values[i]);
+          if (xs.length === 0) continue;
+          values[i] = quantileOf(param[i], xs);
+          present[i] = 1;
+        }
+        out.push(r);
+        continue;
+      }
+      const count = new Float64Array(n);
+      const sumSq = e.op === 'stddev' || e.op === 'stdvar' ? new Float64Array(n) : null;
+      // One tight loop per operation: this is the hot path of `sum by (…) (rate(…))` over many series.
+      for (const s of g.members) {
+        const sv = s.values;
+        const sp = s.present;
+        switch (e.op) {
+          case 'sum':
+            // The commonest aggregation: one pass, presence standing in for the count.
+            for (let i = 0; i < n; i++) {
+              if (sp[i] === 0) continue;
+              if (present[i] === 0) {
+                values[i] = sv[i];
+                present[i] = 1;
+              } else values[i] += sv[i];
+            }
+            continue;
+          case 'avg':
+            for (let i = 0; i < n; i++) {
+              if (sp[i] === 0) continue;
+              values[i] = count[i]++ === 0 ? sv[i] : values[i] + sv[i];
+            }
+            break;
+          case 'stddev':
+          case 'stdvar':
+            for (let i = 0; i < n; i++) {
+              if (sp[i] === 0) continue;
+              const v = sv[i];
+              const first = count[i]++ === 0;
+              values[i] = first ? v : values[i] + v;
+              sumSq![i] = first ? v * v : sumSq![i] + v * v;
+            }
+            break;
+          case 'min':
+            for (let i = 0; i < n; i++) {
+              if (sp[i] === 0) continue;
+              const v = sv[i];
+              if (count[i]++ === 0 || v < values[i] || Number.isNaN(values[i])) values[i] = v;
+            }
+            break;
+          case 'max':
+            for (let i = 0; i < n; i++) {
+              if (sp[i] === 0) continue;
+              const v = sv[i];
+              if (count[i]++ === 0 || v > values[i] || Number.isNaN(values[i])) values[i] = v;
+            }
+            break;
+          case 'count':
+          case 'group':
+            for (let i = 0; i < n; i++) if (sp[i] !== 0) values[i] = e.op === 'group' ? 1 : ++count[i];
+            break;
+        }
+        for (let i = 0; i < n; i++) present[i] |= sp[i];
+      }
+      if (e.op === 'group') count.fill(1);
+      if (e.op === 'avg') for (let i = 0; i < n; i++) if (present[i]) values[i] /= count[i];
+      if (sumSq) {
+        for (let i = 0; i < n; i++) {
+          if (!present[i]) continue;
+          const mean = values[i] / count[i];
+          const variance = Math.max(0, sumSq[i] / count[i] - mean * mean);
+          values[i] = e.op === 'stddev' ? Math.sqrt(variance) : variance;
+        }
+      }
+      out.push(r);
+    }
+    return { type: 'vector', series: out };
+  }
+
+  private topk(
+    op: 'topk' | 'bottomk',
+    param: Float64Array,
+    groups: Map<string, { labels: Labels; members: StepSeries[] }>,
+  ): StepSeries[] {
+    const n = this.steps.length;
+    const chosen = new Map<StepSeries, Uint8Array>();
+    // NaN ranks last either way, as in Prometheus's heaps.
+    const better = (a: number, b: number) =>
+      Number.isNaN(b) ? !Number.isNaN(a) : op === 'topk' ? a > b : a < b;
+    for (const g of groups.values()) {
+      for (let i = 0; i < n; i++) {
+        const k = Math.trunc(param[i]);
+        if (!(k >= 1)) continue;
+        const present = g.members.filter((s) => s.present[i]);
+        present.sort((a, b) =>
+          better(a.values[i], b.values[i]) ? -1 : better(b.values[i], a.values[i]) ? 1 : 0,
+        );
+        for (const s of present.slice(0, k)) {
+          let mask = chosen.get(s);
+          if (!mask) {
+            mask = new Uint8Array(n);
+            chosen.set(s, mask);
+          }
+          mask[i] = 1;
+        }
+      }
+    }
+    return [...chosen.entries()].map(([s, present]) => ({ labels: s.labels, values: s.values, present }));
+  }
+
+  private async call(e: CallNode): Promise<StepValue> {
+    const n = this.steps.length;
+    const matrixArg = e.args.find(
+      (a): a is RangeNode => a.kind === 'matrix_selector' || a.kind === 'subquery',
+    );
+    const keep = keepsMetricName.has(e.func);
+    switch (e.func) {
+      case 'rate':
+      case 'increase':
+      case 'delta':
+        return {
+          type: 'vector',
+          series: await this.rates(matrixArg!, e.func !== 'delta', e.func === 'rate'),
+        };
+      case 'irate':
+      case 'idelta': {
+        const series = await this.overWindows(
+          matrixArg!,
+          keep,
+          () => null,
+          (s, lo, hi) => {
+            if (hi - lo < 2) return null;
+            const last = s.values[hi - 1];
+            const prev = s.values[hi - 2];
+            if (e.func === 'idelta') return last - prev;
+            const interval = (s.timestamps[hi - 1] - s.timestamps[hi - 2]) / 1000;
+            if (interval === 0) return null;
+            return (last < prev ? last : last - prev) / interval;
+          },
+        );
+        return { type: 'vector', series };
+      }
+      case 'deriv':
+        return {
+          type: 'vector',
+          series: await this.overWindows(
+            matrixArg!,
+            keep,
+            () => null,
+            (s, lo, hi) =>
+              hi - lo < 2 ? null : linearRegression(s.timestamps, s.values, lo, hi, s.timestamps[lo])[0],
+          ),
+        };
+      case 'predict_linear': {
+        const seconds = await this.scalarArg(e.args[1]);
+        const at = this.windowOf(matrixArg!).at;
+        return {
+          type: 'vector',
+          series: await this.overWindows(
+            matrixArg!,
+            keep,
+            () => null,
+            (s, lo, hi, _start, _end, _p, i) => {
+              if (hi - lo < 2) return null;
+              const [slope, intercept] = linearRegression(
+                s.timestamps,
+                s.values,
+                lo,
+                hi,
+                at ?? this.steps[i],
+              );
+              return intercept + slope * seconds[i];
+            },
+          ),
+        };
+      }
+      case 'changes':
+      case 'resets':
+        return {
+          type: 'vector',
+          series: await this.overWindows(
+            matrixArg!,
+            keep,
+            () => null,
+            (s, lo, hi) => {
+              if (hi - lo < 1) return null;
+              let count = 0;
+              for (let j = lo + 1; j < hi; j++) {
+                const a = s.values[j - 1];
+                const b = s.values[j];
+                if (e.func === 'resets' ? b < a : !(a === b || (Number.isNaN(a) && Number.isNaN(b)))) count++;
+              }
+              return count;
+            },
+          ),
+        };
+      case 'quantile_over_time': {
+        const q = await this.scalarArg(e.args[0]);
+        return {
+          type: 'vector',
+          series: await this.overWindows(
+            matrixArg!,
+            keep,
+            () => null,
+            (s, lo, hi, _a, _b, _p, i) =>
+              hi === lo ? null : quantileOf(q[i], Array.from(s.values.subarray(lo, hi))),
+          ),
+        };
+      }
+      case 'avg_over_time':
+      case 'min_over_time':
+      case 'max_over_time':
+      case 'sum_over_time':
+      case 'count_over_time':
+      case 'last_over_time':
+      case 'stddev_over_time':
+      case 'stdvar_over_time':
+      case 'present_over_time': {
+        const fn = overTime[e.func];
+        return {
+          type: 'vector',
+          series: await this.overWindows(
+            matrixArg!,
+            keep,
+            () => null,
+            (s, lo, hi) => (hi === lo ? null : fn(s.values, lo, hi)),
+          ),
+        };
+      }
+      case 'absent_over_time': {
+        const present = await this.overWindows(
+          matrixArg!,
+          false,
+          () => null,
+          (_s, lo, hi) => (hi > lo ? 1 : null),
+        );
+        return this.absent(present, matrixArg!.kind === 'matrix_selector' ? matrixArg!.selector : null);
+      }
+      case 'absent': {
+        const v = await this.eval(e.args[0]);
+        const arg = e.args[0];
+        return this.absent(v.type === 'vector' ? v.series : [], arg.kind === 'vector_selector' ? arg : null);
+      }
+      case 'time':
+        return { type: 'scalar', values: this.steps.map((t) => t / 1000) };
+      case 'vector': {
+        const s = await this.scalarArg(e.args[0]);
+        const r = this.newSeries({});
+        r.values.set(s);
+        r.present.fill(1);
+        return { type: 'vector', series: [r] };
+      }
+      case 'scalar': {
+        const v = await this.vectorArg(e.args[0]);
+        const values = new Float64Array(n).fill(Number.NaN);
+        for (let i = 0; i < n; i++) {
+          let found = 0;
+          for (const s of v) {
+            if (s.present[i]) {
+              found++;
+              values[i] = s.values[i];
+            }
+          }
+          if (found !== 1) values[i] = Number.NaN;
+        }
+        return { type: 'scalar', values };
+      }
+      case 'round': {
+        const to = e.args[1] ? await this.scalarArg(e.args[1]) : new Float64Array(n).fill(1);
+        const v = await this.vectorArg(e.args[0]);
+        return this.mapVector(v, keep, (x, i) => {
+          const inverse = 1 / to[i];
+          return Math.floor(x * inverse + 0.5) / inverse;
+        });
+      }
+      case 'clamp':
+      case 'clamp_min':
+      case 'clamp_max': {
+        const a = await this.scalarArg(e.args[1]);
+        const b = e.func === 'clamp' ? await this.scalarArg(e.args[2]) : a;
+        const v = await this.vectorArg(e.args[0]);
+        if (e.func === 'clamp') {
+          // clamp with min > max returns nothing, as Prometheus's does.
+          const filtered = v.map((s) => ({
+            ...s,
+            present: s.present.map((p, i) => (p && a[i] <= b[i] ? 1 : 0)),
+          }));
+          return this.mapVector(filtered, keep, (x, i) => goMax(a[i], goMin(b[i], x)));
+        }
+        return this.mapVector(v, keep, (x, i) => (e.func === 'clamp_min' ? goMax(a[i], x) : goMin(a[i], x)));
+      }
+      case 'sort':
+      case 'sort_desc':
+        return { type: 'vector', series: await this.vectorArg(e.args[0]) };
+      case 'histogram_quantile':
+        return this.histogramQuantile(await this.scalarArg(e.args[0]), await this.vectorArg(e.args[1]));
+      case 'label_replace':
+        return this.labelReplace(e);
+    }
+    const fn = elementwise[e.func];
+    if (fn) return this.mapVector(await this.vectorArg(e.args[0]), keep, (x) => fn(x));
+    throw new Invalid('unsupported_promql', `The function ${e.func}() is not supported.`);
+  }
+
+  private async vectorArg(e: Expr): Promise<StepSeries[]> {
+    const v = await this.eval(e);
+    if (v.type !== 'vector') throw new Invalid('invalid_promql', 'An instant vector was expected.');
+    return v.series;
+  }
+
+  private mapVector(v: StepSeries[], keepName: boolean, fn: (x: number, step: number) => number): StepValue {
+    const series: StepSeries[] = [];
+    for (const s of v) {
+      const values = new Float64Array(s.values.length);
+      let any = false;
+      for (let i = 0; i < values.length; i++) {
+        if (!s.present[i]) continue;
+        values[i] = fn(s.values[i], i);
+        any = true;
+      }
+      if (any) series.push({ labels: keepName ? s.labels : dropName(s.labels), values, present: s.present });
+    }
+    return { type: 'vector', series };
+  }
+
+  /** 1 with the selector's equality labels at the steps where the input has no sample at all. */
+  private absent(input: StepSeries[], selector: VectorSelectorNode | null): StepValue {
+    const labels: Labels = {};
+    const seen = new Set<string>();
+    for (const m of selector?.matchers ?? []) {
+      if (m.name === '__name__') continue;
+      if (m.op === '=' && !seen.has(m.name)) labels[m.name] = m.value;
+      else delete labels[m.name];
+      seen.add(m.name);
+    }
+    const r = this.newSeries(labels);
+    let any = false;
+    for (let i = 0; i < this.steps.length; i++) {
+      if (input.some((s) => s.present[i])) continue;
+      r.values[i] = 1;
+      r.present[i] = 1;
+      any = true;
+    }
+    return { type: 'vector', series: any ? [r] : [] };
+  }
+
+  private histogramQuantile(q: Float64Array, input: StepSeries[]): StepValue {
+    const groups = new Map<string, { labels: Labels; buckets: { le: number; s: StepSeries }[] }>();
+    for (const s of input) {
+      const le = s.labels.le === undefined ? Number.NaN : parseBound(s.labels.le);
+      // A series without a valid `le` is no bucket; Prometheus skips it too (with a warning).
+      if (Number.isNaN(le)) continue;
+      const labels = dropName(s.labels);
+      delete labels.le;
+      const k = labelsKey(labels);
+      const g = groups.get(k) ?? { labels, buckets: [] };
+      g.buckets.push({ le, s });
+      groups.set(k, g);
+    }
+    const out: StepSeries[] = [];
+    for (const g of groups.values()) {
+      const r = this.newSeries(g.labels);
+      let any = false;
+      for (let i = 0; i < this.steps.length; i++) {
+        const buckets: Bucket[] = [];
+        for (const b of g.buckets)
+          if (b.s.present[i]) buckets.push({ upperBound: b.le, count: b.s.values[i] });
+        if (buckets.length === 0) continue;
+        r.values[i] = bucketQuantile(q[i], buckets);
+        r.present[i] = 1;
+        any = true;
+      }
+      if (any) out.push(r);
+    }
+    return { type: 'vector', series: out };
+  }
+
+  private async labelReplace(e: CallNode): Promise<StepValue> {
+    const v = await this.vectorArg(e.args[0]);
+    const [dst, replacement, src, regex] = e.args.slice(1).map((a) => (a as { value: string }).value);
+    const re = compileRegex(regex);
+    const out = new Map<string, StepSeries>();
+    for (const s of v) {
+      const m = re.exec(s.labels[src] ?? '');
+      let labels = s.labels;
+      if (m) {
+        const value = expandTemplate(replacement, m);
+        labels = { ...s.labels };
+        if (value === '') delete labels[dst];
+        else labels[dst] = value;
+      }
+      const k = labelsKey(labels);
+      if (out.has(k)) {
+        throw new Invalid(
+          'promql_execution',
+          `vector cannot contain metrics with the same labelset ${describeLabels(labels)}`,
+        );
+      }
+      out.set(k, { ...s, labels });
+    }
+    return { type: 'vector', series: [...out.values()] };
+  }
+}
+
+const overTime: Record<string, (v: Float64Array, lo: number, hi: number) => number> = {
+  avg_over_time: (v, lo, hi) => sumOf(v, lo, hi) / (hi - lo),
+  sum_over_time: sumOf,
+  count_over_time: (_v, lo, hi) => hi - lo,
+  last_over_time: (v, _lo, hi) => v[hi - 1],
+  present_over_time: () => 1,
+  min_over_time: (v, lo, hi) => {
+    let m = v[lo];
+    for (let j = lo + 1; j < hi; j++) if (v[j] < m || Number.isNaN(m)) m = v[j];
+    return m;
+  },
+  max_over_time: (v, lo, hi) => {
+    let m = v[lo];
+    for (let j = lo + 1; j < hi; j++) if (v[j] > m || Number.isNaN(m)) m = v[j];
+    return m;
+  },
+  stddev_over_time: (v, lo, hi) => Math.sqrt(varianceOf(v, lo, hi)),
+  stdvar_over_time: varianceOf,
+};
+
+function sumOf(v: Float64Array, lo: number, hi: number): number {
+  // Kahan summation, as Prometheus's sum_over_time, so long windows of large values keep their precision.
+  let sum = 0;
+  let c = 0;
+  for (let j = lo; j < hi; j++) {
+    const y = v[j] - c;
+    const t = sum + y;
+    c = t - sum - y;
+    sum = t;
+  }
+  return Number.isFinite(sum) ? sum : sumPlain(v, lo, hi);
+}
+
+function sumPlain(v: Float64Array, lo: number, hi: number): number {
+  let sum = 0;
+  for (let j = lo; j < hi; j++) sum += v[j];
+  return sum;
+}
+
+function varianceOf(v: Float64Array, lo: number, hi: number): number {
+  // Welford's online variance (population), as Prometheus's stdvar_over_time.
+  let count = 0;
+  let mean = 0;
+  let aux = 0;
+  for (let j = lo; j < hi; j++) {
+    count++;
+    const delta = v[j] - mean;
+    mean += delta / count;
+    aux += delta * (v[j] - mean);
+  }
+  return aux / count;
+}
+
+/** Go's math.Max/Min: NaN wins (JavaScript's Math.max agrees), kept named for the reader. */
+const goMax = Math.max;
+const goMin = Math.min;
+
+/** Prometheus's staleness marker: the NaN with bit pattern 0x7ff0000000000002. */
+function isStaleMarker(bits: Uint32Array, k: number): boolean {
+  return bits[2 * k] === 2 && bits[2 * k + 1] === 0x7ff00000;
+}
+
+function withoutStaleMarkers(s: SeriesSamples): SeriesSamples {
+  const bits = new Uint32Array(s.values.buffer, s.values.byteOffset, s.values.length * 2);
+  let stale = 0;
+  for (let k = 0; k < s.values.length; k++) if (Number.isNaN(s.values[k]) && isStaleMarker(bits, k)) stale++;
+  if (stale === 0) return s;
+  const timestamps = new Float64Array(s.values.length - stale);
+  const values = new Float64Array(s.values.length - stale);
+  let o = 0;
+  for (let k = 0; k < s.values.length; k++) {
+    if (Number.isNaN(s.values[k]) && isStaleMarker(bits, k)) continue;
+    timestamps[o] = s.timestamps[k];
+    values[o++] = s.values[k];
+  }
+  return { labels: s.labels, timestamps, values };
+}
+
+export function dropName(labels: Labels): Labels {
+  if (labels.__name__ === undefined) return labels;
+  const { __name__: _, ...rest } = labels;
+  return rest;
+}
+
+function parseBound(le: string): number {
+  const t = le.trim().toLowerCase();
+  if (t === '+inf' || t === 'inf') return Number.POSITIVE_INFINITY;
+  if (t === '-inf') return Number.NEGATIVE_INFINITY;
+  return t === '' ? Number.NaN : Number(t);
+}
+
+/** The value of an operation and whether a comparison holds (Prometheus's vectorElemBinop). */
+function binop(op: BinaryOp, l: number, r: number): [number, boolean] {
+  switch (op) {
+    case '+':
+      return [l + r, true];
+    case '-':
+      return [l - r, true];
+    case '*':
+      return [l * r, true];
+    case '/':
+      return [l / r, true];
+    case '%':
+      // Go's math.Mod: the sign of the dividend, as JavaScript's %.
+      return [l % r, true];
+    case '^':
+      return [l ** r, true];
+    case '==':
+      return [l, l === r];
+    case '!=':
+      return [l, l !== r];
+    case '>':
+      return [l, l > r];
+    case '<':
+      return [l, l < r];
+    case '>=':
+      return [l, l >= r];
+    case '<=':
+      return [l, l <= r];
+    default:
+      return [l, true];
+  }
+}
+
+function signatureLabels(labels: Labels, matching: VectorMatching): Labels {
+  const out: Labels = {};
+  if (matching.on) {
+    for (const k of matching.labels) if (labels[k] !== undefined) out[k] = labels[k];
+  } else {
+    for (const [k, v] of Object.entries(labels))
+      if (k !== '__name__' && !matching.labels.includes(k)) out[k] = v;
+  }
+  return out;
+}
+
+function signatureOf(matching: VectorMatching): (labels: Labels) => string {
+  return (labels) => labelsKey(signatureLabels(labels, matching));
+}
+
+function groupBySignature(series: StepSeries[], sig: (l: Labels) => string): Map<string, StepSeries[]> {
+  const map = new Map<string, StepSeries[]>();
+  for (const s of series) {
+    const k = sig(s.labels);
+    const list = map.get(k);
+    if (list) list.push(s);
+    else map.set(k, [s]);
+  }
+  return map;
+}
+
+/** The labels of a vector-vector result (Prometheus's resultMetric): `many` is the side whose labels carry over. */
+function resultLabels(many: Labels, one: Labels, e: BinaryNode, matching: VectorMatching): Labels {
+  let out: Labels = { ...many };
+  if (!isComparison(e.op) || e.returnBool) delete out.__name__;
+  if (matching.card === 'one-to-one') {
+    if (matching.on) {
+      const kept: Labels = {};
+      for (const k of matching.labels) if (out[k] !== undefined) kept[k] = out[k];
+      out = kept;
+    } else {
+      for (const k of matching.labels) delete out[k];
+    }
+  }
+  for (const k of matching.include) {
+    if (one[k] !== undefined && one[k] !== '') out[k] = one[k];
+    else delete out[k];
+  }
+  return out;
+}
+
+export function describeLabels(labels: Labels): string {
+  return `{${Object.keys(labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(labels[k])}`)
+    .join(', ')}}`;
+}
+
+/** Go's regexp Expand for `$1`, `${1}`, `$name`, `${name}` and `$$`: the replacement of label_replace. */
+function expandTemplate(template: string, m: RegExpExecArray): string {
+  return template.replace(/\$(?:\$|\{([a-zA-Z0-9_]+)\}|([a-zA-Z0-9_]+))/g, (whole, braced, bare) => {
+    if (whole === '$$') return '$';
+    const name: string = braced ?? bare;
+    if (/^\d+$/.test(name)) return m[Number(name)] ?? '';
+    return m.groups?.[name] ?? '';
+  });
+}
