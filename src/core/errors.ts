@@ -401,6 +401,7 @@ export const errorCatalogue = {
   subscriptions_rate_limited: {
     kind: 'rate_limited',
     meaning: 'Too many subscription requests from this address or for this page; wait and retry.',
+  },
   // monitoring: PromQL
   invalid_promql: {
     kind: 'invalid',
