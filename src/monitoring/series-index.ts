@@ -66,8 +66,12 @@ export class SeriesIndex {
     return entry;
   }
 
-  /** The series matching every matcher, ids ascending. Throws Invalid when no matcher excludes the empty string. */
+  /**
+   * The series matching every matcher, ids ascending. No matchers at all is every series (Prometheus's /labels and
+   * /label/…/values without match[]); otherwise throws Invalid when no matcher excludes the empty string.
+   */
   resolve(matchers: readonly LabelMatcher[]): SeriesEntry[] {
+    if (matchers.length === 0) return [...this.byId.values()].sort((a, b) => a.id - b.id);
     const compiled = compileMatchers(matchers);
     let candidates: Set<number> | null = null;
     for (const m of compiled) {

@@ -124,7 +124,15 @@ describe.each(dialects)('status pages over HTTP on %s', (dialect) => {
     expect(view.json()).toMatchObject({
       title: 'IT services',
       overall: 'operational',
-      sections: [{ name: 'Remote work', components: [{ name: 'VPN', state: 'operational', uptime: null }] }],
+      // A target with no checks yet: 90 days, none of them monitored.
+      sections: [
+        {
+          name: 'Remote work',
+          components: [
+            { name: 'VPN', state: 'operational', uptime: Array.from({ length: 90 }, () => null), uptimePercent: null },
+          ],
+        },
+      ],
     });
     expect((await anonymous('GET', '/api/v1/status-pages/nope')).statusCode).toBe(404);
     await manager.call('PATCH', `/api/v1/monitoring/status-pages/${pageId}`, { audience: 'signed_in' });
