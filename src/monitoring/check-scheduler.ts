@@ -384,7 +384,9 @@ export class CheckScheduler {
       return {
         row,
         targetName: names.get(row.target_id) ?? String(row.target_id),
-        slot: Math.max(Number(row.next_run_at) - intervalMs, now),
+        // The slot on the grid, even when the claim came late (then the run starts at once, and its lateness shows
+        // in the start-time jitter rather than being hidden by calling "now" the slot).
+        slot: Number(row.next_run_at) - intervalMs,
       };
     });
   }
