@@ -131,6 +131,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false },
     },
     routerOptions: { maxParamLength: 200 },
+    // Grafana and other Prometheus clients take a base URL and append /api/v1/query, /api/v1/rules…: pointed at
+    // http://opsdesk/prometheus they reach the Prometheus-shaped API under /api/v1/prom/.
+    rewriteUrl: (req) => prometheusAlias(req.url ?? '/'),
     // Errors the router raises before any route runs (a malformed or over-long URL) get problem+json too.
     frameworkErrors: (error, request, reply) => {
       const tooLong = (error as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH';
@@ -313,4 +316,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(eventRoutes(ctx, metrics));
   await registerWebApp(app);
   return app;
+}
+
+/** `/prometheus/api/v1/<x>` → `/api/v1/prom/<x>`: the Prometheus-shaped API at the base URL Grafana expects. */
+export function prometheusAlias(url: string): string {
+  return url.startsWith('/prometheus/api/v1/') ? `/api/v1/prom/${url.slice('/prometheus/api/v1/'.length)}` : url;
 }

@@ -70,6 +70,27 @@ describe.each(dialects)('Prometheus query API on %s', (dialect) => {
     }
   });
 
+  it('answers at /prometheus/api/v1/…, the base URL a Grafana data source appends its paths to', async () => {
+    for (const path of ['query', 'labels', 'rules', 'status/buildinfo']) {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/prometheus/api/v1/${path}${path === 'query' ? `?query=vector(1)&time=${seconds(now)}` : ''}`,
+        headers: { authorization: `Bearer ${apiToken}` },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().status).toBe('success');
+    }
+    const query = await t.app.inject({
+      method: 'GET',
+      url: `/prometheus/api/v1/query?query=vector(1)&time=${seconds(now)}`,
+      headers: { authorization: `Bearer ${apiToken}` },
+    });
+    expect(query.json().data).toEqual({
+      resultType: 'vector',
+      result: [{ metric: {}, value: [seconds(now), '1'] }],
+    });
+  });
+
   it('answers a range query with a matrix at start, start + step, …', async () => {
     const res = await grafana('POST', '/query_range', {
       query: 'up{instance="a"}',
