@@ -320,5 +320,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
 
 /** `/prometheus/api/v1/<x>` → `/api/v1/prom/<x>`: the Prometheus-shaped API at the base URL Grafana expects. */
 export function prometheusAlias(url: string): string {
-  return url.startsWith('/prometheus/api/v1/') ? `/api/v1/prom/${url.slice('/prometheus/api/v1/'.length)}` : url;
+  return url.startsWith('/prometheus/api/v1/')
+    ? `/api/v1/prom/${url.slice('/prometheus/api/v1/'.length)}`
+    : url;
 }

@@ -129,7 +129,12 @@ describe.each(dialects)('status pages over HTTP on %s', (dialect) => {
         {
           name: 'Remote work',
           components: [
-            { name: 'VPN', state: 'operational', uptime: Array.from({ length: 90 }, () => null), uptimePercent: null },
+            {
+              name: 'VPN',
+              state: 'operational',
+              uptime: Array.from({ length: 90 }, () => null),
+              uptimePercent: null,
+            },
           ],
         },
       ],
