@@ -441,10 +441,14 @@ async function append(
 
 // ---- reads ------------------------------------------------------------------------------------------------
 
-async function resolveSeries(ctx: ServiceContext, matchers: readonly LabelMatcher[]): Promise<SeriesEntry[]> {
+async function resolveSeries(
+  ctx: ServiceContext,
+  matchers: readonly LabelMatcher[],
+  everyWhenEmpty = false,
+): Promise<SeriesEntry[]> {
   const state = await ensureLoaded(ctx);
   await refreshIndex(ctx, state);
-  return state.index.resolve(matchers);
+  return state.index.resolve(matchers, everyWhenEmpty);
 }
 
 interface Gathered {
@@ -604,7 +608,7 @@ async function seriesWithSamples(
   startMs: number,
   endMs: number,
 ): Promise<SeriesEntry[]> {
-  const entries = await resolveSeries(ctx, matchers);
+  const entries = await resolveSeries(ctx, matchers, true);
   if (entries.length === 0 || endMs < startMs) return [];
   const found = new Set<number>();
   const wanted = new Set(entries.map((e) => e.id));

@@ -67,11 +67,12 @@ export class SeriesIndex {
   }
 
   /**
-   * The series matching every matcher, ids ascending. No matchers at all is every series (Prometheus's /labels and
-   * /label/…/values without match[]); otherwise throws Invalid when no matcher excludes the empty string.
+   * The series matching every matcher, ids ascending. With `everyWhenEmpty`, no matchers at all is every series
+   * (Prometheus's /labels and /label/…/values without match[]); otherwise throws Invalid when no matcher excludes the
+   * empty string (a selector must select something).
    */
-  resolve(matchers: readonly LabelMatcher[]): SeriesEntry[] {
-    if (matchers.length === 0) return [...this.byId.values()].sort((a, b) => a.id - b.id);
+  resolve(matchers: readonly LabelMatcher[], everyWhenEmpty = false): SeriesEntry[] {
+    if (matchers.length === 0 && everyWhenEmpty) return [...this.byId.values()].sort((a, b) => a.id - b.id);
     const compiled = compileMatchers(matchers);
     let candidates: Set<number> | null = null;
     for (const m of compiled) {
