@@ -26,6 +26,7 @@ import {
   updateTicket,
 } from '../helpdesk/index.js';
 import { installDemoSla, replaySla } from '../sla/index.js';
+import { installDemoMonitoring, selfUrlOf } from './demo-monitoring.js';
 import { installDemoOnCall } from './demo-oncall.js';
 import { type PersonRef, planTimeline, type Step } from './demo-timeline.js';
 import {
@@ -51,6 +52,8 @@ export interface DemoOptions {
   requesterCount?: number;
   /** Reuse a hash of demoPassword (tests load the demo twice and skip the second hashing). */
   passwordHash?: string;
+  /** Where the service answers itself, for the checks and the scrape that monitor it (default: HOST and PORT). */
+  selfUrl?: string;
 }
 
 export interface DemoSummary {
@@ -213,15 +216,19 @@ export async function loadDemoOrganisation(
 
   // Technicians' skills and the on-call setup, as a manager makes them today.
   const clockNow = new ManualClock(now);
-  await installDemoOnCall(
-    { ...ctx, clock: clockNow, events: new EventBus(ctx.db, ctx.caps, clockNow, ctx.log) },
-    {
-      manager,
-      technicians,
-      groupId: (key) => groupIds.get(key) as number,
-      categoryId: (name) => categoryIds.get(name.toLowerCase()),
-    },
-  );
+  const today = { ...ctx, clock: clockNow, events: new EventBus(ctx.db, ctx.caps, clockNow, ctx.log) };
+  await installDemoOnCall(today, {
+    manager,
+    technicians,
+    groupId: (key) => groupIds.get(key) as number,
+    categoryId: (name) => categoryIds.get(name.toLowerCase()),
+  });
+  // Monitoring of the service itself: live charts and a working rule within a minute of starting.
+  await installDemoMonitoring(today, {
+    manager,
+    selfUrl: options.selfUrl ?? selfUrlOf(ctx.config),
+    groupId: groupIds.get('l2') as number,
+  });
 
   // The story's events are history, not news: mark them delivered so a webhook added later, or the
   // notifications of a running service, do not replay three months of tickets.

@@ -150,6 +150,37 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
     expect(await isFreshInstall(a.ctx)).toBe(false);
   });
 
+  it('monitors opsdesk itself: a target with its health and web checks, its /metrics scraped, rules, a status page', async () => {
+    const db = a.ctx.db;
+    const target = await db
+      .selectFrom('monitoring_targets')
+      .selectAll()
+      .where('name', '=', 'opsdesk')
+      .executeTakeFirstOrThrow();
+    expect(target.service_id).not.toBeNull();
+    const checks = await db
+      .selectFrom('monitoring_checks')
+      .select(['name', 'kind', 'spec'])
+      .where('target_id', '=', target.id)
+      .orderBy('name')
+      .execute();
+    expect(checks.map((c) => [c.name, c.kind])).toEqual([
+      ['health', 'http'],
+      ['web app', 'http'],
+    ]);
+    expect(JSON.parse(checks[0]?.spec as string).url).toBe(`http://127.0.0.1:${a.config.port}/api/v1/health`);
+    const scrapes = await db.selectFrom('monitoring_scrape_targets').select(['url', 'job']).execute();
+    expect(scrapes).toEqual([{ url: `http://127.0.0.1:${a.config.port}/metrics`, job: 'opsdesk' }]);
+    const rules = await db.selectFrom('monitoring_alert_rules').select('name').orderBy('name').execute();
+    expect(rules.map((r) => r.name)).toEqual([
+      'OpsdeskHealthDown',
+      'OpsdeskScrapeFailing',
+      'OpsdeskSlowRequests',
+    ]);
+    const pages = await db.selectFrom('status_pages').select(['slug', 'audience']).execute();
+    expect(pages).toEqual([{ slug: 'it', audience: 'public' }]);
+  });
+
   it('refuses to load twice into the same database', async () => {
     await expect(loadDemoOrganisation(a.ctx, { now, passwordHash })).rejects.toMatchObject({
       code: 'email_taken',
