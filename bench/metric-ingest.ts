@@ -191,6 +191,8 @@ export async function benchMetricIngest(): Promise<void> {
       ? await rate(async (i) => {
           // Each scrape 15 s after the last, as a target scraped every 15 s; the store sees new timestamps.
           const at = start + 60_000 + (i + 21) * 15_000;
+          // The service's clock moves with the scrapes (else their samples would soon be from its future).
+          clock.set(at);
           const parsed = parseExposition(payload, 'text', { defaultTimestampMs: at });
           const series = relabelSamples(parsed.series, { ...target }, false, metricRelabel, {});
           return (await (store as MetricStore).append(series, { key: 'scrape:1', maxSeries: 50_000 }))
@@ -203,6 +205,7 @@ export async function benchMetricIngest(): Promise<void> {
           const decoded = decodeWriteRequest(snappyDecompress(body));
           // Shift the request's timestamps forward each round, as the next request would carry.
           const shift = 60_000 * (i + 21) + 3_600_000;
+          clock.set(start + shift + 45_000);
           for (const s of decoded.series)
             for (let k = 0; k < s.timestamps.length; k++) s.timestamps[k] += shift;
           return (
