@@ -120,7 +120,7 @@ function AddTargetForm({ onClose }: { onClose: () => void }) {
               id={id}
               className="short"
               type="number"
-              min={10}
+              min={1}
               max={86400}
               required={Boolean(url.trim())}
               value={interval}
@@ -281,7 +281,7 @@ export default function BoardPage() {
       )}
       <div className="filters" role="group" aria-label="Filters">
         <label className="inline">
-          <span>Search</span>
+          <span>Search targets</span>
           <input
             type="search"
             value={search}

@@ -200,7 +200,7 @@ function CheckEditor({ check, onClose }: { check: Check; onClose: () => void }) 
               id={id}
               className="short"
               type="number"
-              min={10}
+              min={1}
               value={interval}
               onChange={(e) => setIntervalSeconds(e.target.value)}
             />
@@ -337,7 +337,7 @@ function AddCheckForm({ targetId }: { targetId: number }) {
               id={id}
               className="short"
               type="number"
-              min={10}
+              min={1}
               required
               value={interval}
               onChange={(e) => setIntervalSeconds(e.target.value)}
