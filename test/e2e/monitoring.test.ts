@@ -160,6 +160,8 @@ describe('monitoring in Chromium', () => {
       await page.goto(`/monitoring/targets/${targetId}`);
       await page.locator('.chart .uplot').first().waitFor();
       await check(page, `target-${label}`, viewport.width, found);
+      await page.getByRole('heading', { name: 'Add an HTTP check' }).scrollIntoViewIfNeeded();
+      await check(page, `target-checks-${label}`, viewport.width, found);
       await context.close();
     }
     expect(found).toEqual([]);

@@ -1,11 +1,18 @@
 // The monitoring pages' tab bar: the status board, alerts, alert rules and silences, each its own page.
-import { NavLink } from 'react-router-dom';
+import { NavLink, useLocation } from 'react-router-dom';
 import type { MonitorState } from '../../api/monitoring';
 
 export function MonitoringTabs() {
+  // A target's page belongs to the board: its tab stays current there.
+  const onBoard = /^\/monitoring(\/targets\/|\/?$)/.test(useLocation().pathname);
   return (
     <nav className="tabs" aria-label="Monitoring">
-      <NavLink to="/monitoring" end>
+      <NavLink
+        to="/monitoring"
+        end
+        className={onBoard ? 'active' : undefined}
+        aria-current={onBoard ? 'page' : undefined}
+      >
         Board
       </NavLink>
       <NavLink to="/monitoring/alerts">Alerts</NavLink>
