@@ -97,7 +97,7 @@ describe('monitoring in Chromium', () => {
       .execute();
     for (let i = 0; i < 200; i++) {
       const c = await getCheck(server.ctx, Number(check?.id));
-      if (c.state === 'up' && c.recentResults.length >= 4) break;
+      if (c.state === 'up' && c.recentResults.length >= 2) break;
       await new Promise((r) => setTimeout(r, 100));
     }
 
@@ -137,31 +137,33 @@ describe('monitoring in Chromium', () => {
 
   it('the board and the target page fit the desktop and a phone, light and dark', async () => {
     const found: string[] = [];
-    for (const [label, viewport, scheme] of [
-      ['desktop', desktop, 'light'],
-      ['phone', phone, 'light'],
-      ['desktop-dark', desktop, 'dark'],
-      ['phone-dark', phone, 'dark'],
+    for (const [size, viewport] of [
+      ['desktop', desktop],
+      ['phone', phone],
     ] as const) {
+      // One sign-in per width; the theme follows the emulated colour scheme.
       const { context, page } = await signInPage(browser, server.base, manager.email, password, viewport);
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.goto('/monitoring');
-      await page.locator('svg.sparkline').first().waitFor();
-      await check(page, `board-${label}`, viewport.width, found);
-      if (viewport === phone) {
-        await page.getByRole('button', { name: 'Menu' }).click();
-        await page
-          .getByRole('navigation', { name: 'Main' })
-          .getByRole('link', { name: 'Monitoring' })
-          .waitFor();
-        await screenshot(page, `menu-${label}`, shots);
-        await page.getByRole('button', { name: 'Menu' }).click();
+      for (const scheme of ['light', 'dark'] as const) {
+        const label = scheme === 'light' ? size : `${size}-dark`;
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.goto('/monitoring');
+        await page.locator('svg.sparkline').first().waitFor();
+        await check(page, `board-${label}`, viewport.width, found);
+        if (viewport === phone) {
+          await page.getByRole('button', { name: 'Menu' }).click();
+          await page
+            .getByRole('navigation', { name: 'Main' })
+            .getByRole('link', { name: 'Monitoring' })
+            .waitFor();
+          await screenshot(page, `menu-${label}`, shots);
+          await page.getByRole('button', { name: 'Menu' }).click();
+        }
+        await page.goto(`/monitoring/targets/${targetId}`);
+        await page.locator('.chart .uplot').first().waitFor();
+        await check(page, `target-${label}`, viewport.width, found);
+        await page.getByRole('heading', { name: 'Add an HTTP check' }).scrollIntoViewIfNeeded();
+        await check(page, `target-checks-${label}`, viewport.width, found);
       }
-      await page.goto(`/monitoring/targets/${targetId}`);
-      await page.locator('.chart .uplot').first().waitFor();
-      await check(page, `target-${label}`, viewport.width, found);
-      await page.getByRole('heading', { name: 'Add an HTTP check' }).scrollIntoViewIfNeeded();
-      await check(page, `target-checks-${label}`, viewport.width, found);
       await context.close();
     }
     expect(found).toEqual([]);

@@ -23,6 +23,8 @@ export function useBoard() {
   return useQuery({
     queryKey: keys.monitoringBoard,
     queryFn: () => unwrap(client.GET('/api/v1/monitoring/board')),
+    // States change by the second: opening the board always asks again (the app's default keeps answers 10 s).
+    staleTime: 0,
     refetchInterval: 15_000,
   });
 }
@@ -64,6 +66,7 @@ export function useChecks(targetId: number) {
       unwrap(
         client.GET('/api/v1/monitoring/targets/{id}/checks', { params: { path: { id: targetId } } }),
       ).then((r) => r.items),
+    staleTime: 0,
     refetchInterval: 15_000,
   });
 }
@@ -98,7 +101,8 @@ export function useRangeQuery(query: string, rangeSeconds: number, enabled = tru
   return useQuery({
     queryKey: keys.promRange(query, String(rangeSeconds)),
     enabled,
-    refetchInterval: 60_000,
+    staleTime: 0,
+    refetchInterval: 30_000,
     queryFn: async () => {
       const end = Math.floor(Date.now() / 1000);
       const step = Math.max(15, Math.round(rangeSeconds / 240));
