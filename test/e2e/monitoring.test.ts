@@ -123,6 +123,57 @@ describe('monitoring in Chromium', () => {
     await page.getByRole('button', { name: 'State changes' }).click();
     await page.locator('.state-changes li').first().waitFor();
     await screenshot(page, 'target-latency-desktop', shots);
+    // The manager edits the target's tags.
+    await page.getByRole('button', { name: 'Edit target' }).click();
+    const editor = page.getByRole('form', { name: 'Edit web-frontend' });
+    await editor.getByLabel('Tags').fill('env:e2e, web, team:ops');
+    await screenshot(page, 'target-edit-desktop', shots);
+    await editor.getByRole('button', { name: 'Save target' }).click();
+    await page.getByRole('link', { name: 'team:ops' }).waitFor();
+    await context.close();
+  }, 60_000);
+
+  it('the board stays a short list of rows at 10,000 targets, and filters them', async () => {
+    const now = Date.now();
+    const states = ['up', 'up', 'up', 'down', 'pending', 'paused'] as const;
+    const targets = Array.from({ length: 10_000 }, (_, i) => ({
+      id: i + 1,
+      name: `host-${String(i).padStart(5, '0')}`,
+      kind: 'host',
+      tags: [`rack:${i % 40}`],
+      groupId: null,
+      state: states[i % states.length],
+      stateSince: new Date(now - i * 1000).toISOString(),
+      uptime24h: 99.5,
+      checks: [
+        {
+          id: i + 1,
+          name: 'ping',
+          kind: 'ping',
+          enabled: true,
+          state: states[i % states.length],
+          lastRunAt: new Date(now - 5000).toISOString(),
+          lastOk: true,
+          lastLatencyMs: 3,
+          lastMessage: '',
+          notRunningSince: null,
+          recentResults: Array.from({ length: 30 }, (_, r) => [now - (30 - r) * 60_000, 2 + (r % 5), 1]),
+        },
+      ],
+    }));
+    const body = JSON.stringify({ at: new Date(now).toISOString(), targets });
+    const { context, page } = await signInPage(browser, server.base, manager.email, password);
+    await page.route('**/api/v1/monitoring/board', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body }),
+    );
+    await page.goto('/monitoring');
+    await page.getByRole('status').filter({ hasText: '10000 of 10000 targets' }).waitFor();
+    expect(await page.locator('.board-scroll [role="row"]').count()).toBeLessThan(60);
+    const started = Date.now();
+    await page.getByRole('searchbox', { name: 'Search targets' }).fill('host-0999');
+    await page.getByRole('status').filter({ hasText: '10 of 10000 targets' }).waitFor();
+    expect(Date.now() - started).toBeLessThan(3000);
+    await page.getByRole('link', { name: 'host-09990' }).waitFor();
     await context.close();
   }, 60_000);
 
