@@ -55,7 +55,8 @@ export function useTarget(id: number) {
   return useQuery({
     queryKey: keys.monitoringTarget(id),
     queryFn: () => unwrap(client.GET('/api/v1/monitoring/targets/{id}', { params: { path: { id } } })),
-    refetchInterval: 30_000,
+    staleTime: 0,
+    refetchInterval: 15_000,
   });
 }
 
