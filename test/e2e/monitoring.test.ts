@@ -127,9 +127,12 @@ describe('monitoring in Chromium', () => {
     await page.getByRole('button', { name: 'Edit target' }).click();
     const editor = page.getByRole('form', { name: 'Edit web-frontend' });
     await editor.getByLabel('Tags').fill('env:e2e, web, team:ops');
+    await editor.getByRole('option', { name: 'billing-api' }).waitFor();
+    await editor.getByLabel('Depends on').selectOption({ label: 'billing-api' });
     await screenshot(page, 'target-edit-desktop', shots);
     await editor.getByRole('button', { name: 'Save target' }).click();
     await page.getByRole('link', { name: 'team:ops' }).waitFor();
+    await page.getByText('Depends on billing-api').waitFor();
     await context.close();
   }, 60_000);
 

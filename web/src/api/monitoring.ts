@@ -9,7 +9,7 @@ export type Board = ResponseOf<'/api/v1/monitoring/board', 'get'>;
 export type BoardTarget = Board['targets'][number];
 export type BoardCheck = BoardTarget['checks'][number];
 export type MonitorState = BoardTarget['state'];
-export type Target = ResponseOf<'/api/v1/monitoring/targets', 'get'>['items'][number];
+export type Target = ResponseOf<'/api/v1/monitoring/targets', 'post'>;
 export type TargetDetail = ResponseOf<'/api/v1/monitoring/targets/{id}', 'get'>;
 export type TargetInput = RequestOf<'/api/v1/monitoring/targets', 'post'>;
 export type Check = ResponseOf<'/api/v1/monitoring/targets/{id}/checks', 'get'>['items'][number];
@@ -26,28 +26,6 @@ export function useBoard() {
     // States change by the second: opening the board always asks again (the app's default keeps answers 10 s).
     staleTime: 0,
     refetchInterval: 15_000,
-  });
-}
-
-/** Every target by name, for the parent picker (pages of 500 until done). */
-export function useAllTargets(enabled = true) {
-  return useQuery({
-    queryKey: keys.monitoringTargets,
-    enabled,
-    queryFn: async () => {
-      const all: Target[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await unwrap(
-          client.GET('/api/v1/monitoring/targets', {
-            params: { query: { limit: 500, ...(cursor ? { cursor } : {}) } },
-          }),
-        );
-        all.push(...page.items);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      return all;
-    },
   });
 }
 

@@ -8,7 +8,7 @@ import { useEscalationPolicies, useServices } from '../../api/incidents';
 import {
   type Check,
   type TargetDetail,
-  useAllTargets,
+  useBoard,
   useCheckHistory,
   useChecks,
   useCreateCheck,
@@ -360,7 +360,9 @@ function TargetEditor({ target, onClose }: { target: TargetDetail; onClose: () =
   const groups = useGroups();
   const policies = useEscalationPolicies();
   const services = useServices();
-  const targets = useAllTargets();
+  // The board lists every target by name in one request (the targets list pages by 200).
+  const board = useBoard();
+  const others = (board.data?.targets ?? []).filter((t) => t.id !== target.id);
   const [tags, setTags] = useState(target.tags.join(', '));
   const [groupId, setGroupId] = useState(String(target.groupId ?? ''));
   const [policyId, setPolicyId] = useState(String(target.escalationPolicyId ?? ''));
@@ -439,18 +441,16 @@ function TargetEditor({ target, onClose }: { target: TargetDetail; onClose: () =
           <select
             id={id}
             multiple
-            size={Math.min(6, Math.max(2, (targets.data?.length ?? 1) - 1))}
+            size={Math.min(6, Math.max(2, others.length))}
             value={parents}
             aria-describedby={d}
             onChange={(e) => setParents([...e.target.selectedOptions].map((o) => o.value))}
           >
-            {targets.data
-              ?.filter((t) => t.id !== target.id)
-              .map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
-                </option>
-              ))}
+            {others.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
           </select>
         )}
       </Field>
@@ -474,6 +474,8 @@ export default function TargetPage() {
   const target = useTarget(id);
   const checks = useChecks(id);
   const [editing, setEditing] = useState(false);
+  const board = useBoard();
+  const nameOf = (pid: number) => board.data?.targets.find((x) => x.id === pid)?.name ?? `Target ${pid}`;
   useTitle(target.data?.name ?? 'Monitoring target');
   if (target.isPending) return <Loading />;
   if (target.error)
@@ -509,6 +511,17 @@ export default function TargetPage() {
         {t.address ? ` · ${t.address}` : ''}
         {t.description ? ` · ${t.description}` : ''}
       </p>
+      {t.parentIds.length > 0 && (
+        <p className="small">
+          Depends on{' '}
+          {t.parentIds.map((pid, i) => (
+            <span key={pid}>
+              {i > 0 && ', '}
+              <Link to={`/monitoring/targets/${pid}`}>{nameOf(pid)}</Link>
+            </span>
+          ))}
+        </p>
+      )}
       {t.tags.length > 0 && (
         <p className="chips">
           {t.tags.map((tag) => (
