@@ -92,7 +92,8 @@ export function useRangeQuery(query: string, rangeSeconds: number, enabled = tru
           },
         }),
       );
-      return (r.data.resultType === 'matrix' ? r.data.result : []) as RangeSeries[];
+      const series = (r.data.resultType === 'matrix' ? r.data.result : []) as RangeSeries[];
+      return { start: end - rangeSeconds, end, series };
     },
   });
 }

@@ -58,10 +58,21 @@ function Chart({
   seriesLabel: (metric: Record<string, string>) => string;
 }) {
   const data = useRangeQuery(query, rangeSeconds);
-  const series = useMemo(
-    () => (data.data ?? []).map((s) => ({ label: seriesLabel(s.metric), values: s.values })),
-    [data.data, seriesLabel],
-  );
+  // Empty points at both ends keep the time axis on the chosen range, however few samples there are.
+  const series = useMemo(() => {
+    if (!data.data) return [];
+    const { start, end } = data.data;
+    return data.data.series.map((s) => {
+      const first = s.values[0]?.[0] ?? end;
+      const last = s.values[s.values.length - 1]?.[0] ?? start;
+      const values: [number, string][] = [
+        ...(first > start ? [[start, 'NaN'] as [number, string]] : []),
+        ...s.values,
+        ...(last < end ? [[end, 'NaN'] as [number, string]] : []),
+      ];
+      return { label: seriesLabel(s.metric), values };
+    });
+  }, [data.data, seriesLabel]);
   return (
     <section className="card panel" aria-label={title}>
       <h3 className="flush">{title}</h3>
