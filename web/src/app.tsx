@@ -31,6 +31,8 @@ const ImportOnCall = lazy(() => import('./pages/oncall/import'));
 const Respond = lazy(() => import('./pages/incidents/respond'));
 const StatusPage = lazy(() => import('./pages/status-page'));
 const StatusPagesAdmin = lazy(() => import('./pages/status-pages'));
+const MonitoringBoard = lazy(() => import('./pages/monitoring/board'));
+const MonitoringTarget = lazy(() => import('./pages/monitoring/target'));
 
 type Theme = 'system' | 'light' | 'dark';
 
@@ -127,6 +129,11 @@ function Layout() {
             {staff && (
               <li>
                 <NavLink to="/incidents">Incidents</NavLink>
+              </li>
+            )}
+            {staff && (
+              <li>
+                <NavLink to="/monitoring">Monitoring</NavLink>
               </li>
             )}
             {staff && (
@@ -287,6 +294,8 @@ export function App() {
             <Route path="/incidents/:id" element={<IncidentPage />} />
             <Route path="/technicians" element={<Technicians />} />
             <Route path="/account/paging" element={<ContactMethods />} />
+            <Route path="/monitoring" element={<MonitoringBoard />} />
+            <Route path="/monitoring/targets/:id" element={<MonitoringTarget />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />

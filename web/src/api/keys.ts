@@ -66,4 +66,12 @@ export const keys = {
   statusPageView: (slug: string) => ['status-pages', 'view', slug] as const,
   statusPageIncidents: (id: number) => ['status-pages', id, 'incidents'] as const,
   portalBanner: ['status-pages', 'banner'] as const,
+  monitoring: ['monitoring'] as const,
+  monitoringBoard: ['monitoring', 'board'] as const,
+  monitoringTargets: ['monitoring', 'targets'] as const,
+  monitoringTarget: (id: number) => ['monitoring', 'target', id] as const,
+  monitoringChecks: (targetId: number) => ['monitoring', 'target', targetId, 'checks'] as const,
+  monitoringCheckHistory: (checkId: number) => ['monitoring', 'check', checkId, 'history'] as const,
+  scrapeTargets: ['monitoring', 'scrape-targets'] as const,
+  promRange: (query: string, range: string) => ['monitoring', 'prom', query, range] as const,
 };

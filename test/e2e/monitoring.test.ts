@@ -1,0 +1,225 @@
+// Monitoring in Chromium, without the demo organisation: a manager adds a target with an HTTP check of a local
+// server this test runs, sees it go up on the status board with a sparkline, and opens the target's page to its
+// latency chart. The board and the target page are laid out at desktop and phone width in both themes without
+// clipped or overlapping text, horizontal scrolling or serious axe violations (screenshots in
+// test-output/e2e-monitoring).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import pino from 'pino';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/core/auth/index.js';
+import { JobScheduler } from '../../src/core/jobs.js';
+import { createCheck, createTarget, getCheck, registerChecks, runCheck } from '../../src/monitoring/index.js';
+import {
+  desktop,
+  ensureWebBuilt,
+  launch,
+  phone,
+  requireChromium,
+  root,
+  type Server,
+  screenshot,
+  seriousViolations,
+  signInPage,
+  startServer,
+} from './browser.js';
+import { layoutProblems } from './layout.js';
+
+const shots = path.join(root, 'test-output', 'e2e-monitoring');
+const manager = { email: 'monitor-manager@e2e.test', name: 'Mina Manager', role: 'manager' as const };
+const password = 'correct horse battery staple';
+
+describe('monitoring in Chromium', () => {
+  let server: Server;
+  let browser: Browser;
+  let site: http.Server;
+  let siteUrl = '';
+  let jobs: JobScheduler;
+  let targetId = 0;
+
+  beforeAll(async () => {
+    requireChromium();
+    ensureWebBuilt();
+    server = await startServer();
+    await createUser(server.ctx, null, { ...manager, password });
+    site = http.createServer((_req, res) => {
+      // A little jitter, so the sparkline has a shape.
+      setTimeout(() => res.end('ok'), 5 + Math.floor(Math.random() * 30));
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/health`;
+    // A second target that is down: a port nobody listens on.
+    const billing = await createTarget(server.ctx, {
+      name: 'billing-api',
+      kind: 'service',
+      tags: ['env:prod'],
+    });
+    await createCheck(server.ctx, billing.id, {
+      name: 'HTTP',
+      spec: { kind: 'http', url: 'http://127.0.0.1:9/health' },
+      intervalSeconds: 2,
+      timeoutSeconds: 1,
+    });
+    jobs = new JobScheduler(pino({ level: 'silent' }));
+    registerChecks(server.ctx, jobs, runCheck);
+    jobs.start();
+    browser = await launch();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await jobs?.stop();
+    await server?.close();
+    await new Promise((resolve) => site?.close(resolve));
+  });
+
+  it('a manager adds a target with an HTTP check, sees it up on the board and its latency chart', async () => {
+    const { context, page } = await signInPage(browser, server.base, manager.email, password);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Monitoring' }).click();
+    await page.getByRole('heading', { name: 'Monitoring' }).waitFor();
+    await page.getByRole('button', { name: 'Add a target' }).click();
+    const form = page.getByRole('form', { name: 'Add a target' });
+    await form.getByLabel('Name').fill('web-frontend');
+    await form.getByLabel('Tags').fill('env:e2e, web');
+    await form.getByLabel('HTTP check URL').fill(siteUrl);
+    await form.getByLabel('Every (seconds)').fill('1');
+    await form.getByRole('button', { name: 'Add target' }).click();
+    await page.waitForURL(/\/monitoring\/targets\/\d+$/);
+    targetId = Number(/(\d+)$/.exec(page.url())?.[1]);
+    await page.getByRole('heading', { name: 'web-frontend' }).waitFor();
+
+    // A few runs, so the sparkline and the chart have points.
+    const [check] = await server.ctx.db
+      .selectFrom('monitoring_checks')
+      .select('id')
+      .where('target_id', '=', targetId)
+      .execute();
+    for (let i = 0; i < 200; i++) {
+      const c = await getCheck(server.ctx, Number(check?.id));
+      if (c.state === 'up' && c.recentResults.length >= 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+
+    await page.getByRole('navigation', { name: 'Monitoring' }).getByRole('link', { name: 'Board' }).click();
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'web-frontend' }) });
+    await row.getByText('Up', { exact: true }).waitFor();
+    await row.locator('svg.sparkline').waitFor();
+    expect(await row.locator('svg.sparkline').getAttribute('aria-label')).toMatch(
+      /^Last \d+ runs: latest \d+ ms/,
+    );
+    // Filters: by state and by search.
+    await page.getByRole('button', { name: /Down 1/ }).click();
+    await page.getByRole('link', { name: 'billing-api' }).waitFor();
+    expect(await page.getByRole('link', { name: 'web-frontend' }).count()).toBe(0);
+    await page.getByRole('button', { name: /Down 1/ }).click();
+    await page.getByRole('searchbox', { name: 'Search targets' }).fill('frontend');
+    await page.getByRole('status').filter({ hasText: '1 of 2 targets' }).waitFor();
+    await screenshot(page, 'board-filtered-desktop', shots);
+
+    await page.getByRole('link', { name: 'web-frontend' }).click();
+    await page.getByRole('img', { name: /Check latency/ }).waitFor();
+    await page.locator('.chart .uplot').first().waitFor();
+    await page.getByRole('button', { name: 'State changes' }).click();
+    await page.locator('.state-changes li').first().waitFor();
+    await screenshot(page, 'target-latency-desktop', shots);
+    // The manager edits the target's tags.
+    await page.getByRole('button', { name: 'Edit target' }).click();
+    const editor = page.getByRole('form', { name: 'Edit web-frontend' });
+    await editor.getByLabel('Tags').fill('env:e2e, web, team:ops');
+    await editor.getByRole('option', { name: 'billing-api' }).waitFor();
+    await editor.getByLabel('Depends on').selectOption({ label: 'billing-api' });
+    await screenshot(page, 'target-edit-desktop', shots);
+    await editor.getByRole('button', { name: 'Save target' }).click();
+    await page.getByRole('link', { name: 'team:ops' }).waitFor();
+    await page.getByText('Depends on billing-api').waitFor();
+    await context.close();
+  }, 60_000);
+
+  it('the board stays a short list of rows at 10,000 targets, and filters them', async () => {
+    const now = Date.now();
+    const states = ['up', 'up', 'up', 'down', 'pending', 'paused'] as const;
+    const targets = Array.from({ length: 10_000 }, (_, i) => ({
+      id: i + 1,
+      name: `host-${String(i).padStart(5, '0')}`,
+      kind: 'host',
+      tags: [`rack:${i % 40}`],
+      groupId: null,
+      state: states[i % states.length],
+      stateSince: new Date(now - i * 1000).toISOString(),
+      uptime24h: 99.5,
+      checks: [
+        {
+          id: i + 1,
+          name: 'ping',
+          kind: 'ping',
+          enabled: true,
+          state: states[i % states.length],
+          lastRunAt: new Date(now - 5000).toISOString(),
+          lastOk: true,
+          lastLatencyMs: 3,
+          lastMessage: '',
+          notRunningSince: null,
+          recentResults: Array.from({ length: 30 }, (_, r) => [now - (30 - r) * 60_000, 2 + (r % 5), 1]),
+        },
+      ],
+    }));
+    const body = JSON.stringify({ at: new Date(now).toISOString(), targets });
+    const { context, page } = await signInPage(browser, server.base, manager.email, password);
+    await page.route('**/api/v1/monitoring/board', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body }),
+    );
+    await page.goto('/monitoring');
+    await page.getByRole('status').filter({ hasText: '10000 of 10000 targets' }).waitFor();
+    expect(await page.locator('.board-scroll [role="row"]').count()).toBeLessThan(60);
+    const started = Date.now();
+    await page.getByRole('searchbox', { name: 'Search targets' }).fill('host-0999');
+    await page.getByRole('status').filter({ hasText: '10 of 10000 targets' }).waitFor();
+    expect(Date.now() - started).toBeLessThan(3000);
+    await page.getByRole('link', { name: 'host-09990' }).waitFor();
+    await context.close();
+  }, 60_000);
+
+  async function check(page: Page, name: string, width: number, found: string[]) {
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (scrollWidth > width + 1) found.push(`${name}: ${scrollWidth}px wide in ${width}px`);
+    for (const problem of await layoutProblems(page)) found.push(`${name}: ${problem}`);
+    for (const v of await seriousViolations(page))
+      found.push(`${name}: ${v.id} ${v.help} ${JSON.stringify(v.nodes)}`);
+    await screenshot(page, name, shots);
+  }
+
+  it('the board and the target page fit the desktop and a phone, light and dark', async () => {
+    const found: string[] = [];
+    for (const [size, viewport] of [
+      ['desktop', desktop],
+      ['phone', phone],
+    ] as const) {
+      // One sign-in per width; the theme follows the emulated colour scheme.
+      const { context, page } = await signInPage(browser, server.base, manager.email, password, viewport);
+      for (const scheme of ['light', 'dark'] as const) {
+        const label = scheme === 'light' ? size : `${size}-dark`;
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.goto('/monitoring');
+        await page.locator('svg.sparkline').first().waitFor();
+        await check(page, `board-${label}`, viewport.width, found);
+        if (viewport === phone) {
+          await page.getByRole('button', { name: 'Menu' }).click();
+          await page
+            .getByRole('navigation', { name: 'Main' })
+            .getByRole('link', { name: 'Monitoring' })
+            .waitFor();
+          await screenshot(page, `menu-${label}`, shots);
+          await page.getByRole('button', { name: 'Menu' }).click();
+        }
+        await page.goto(`/monitoring/targets/${targetId}`);
+        await page.locator('.chart .uplot').first().waitFor();
+        await check(page, `target-${label}`, viewport.width, found);
+        await page.getByRole('heading', { name: 'Add an HTTP check' }).scrollIntoViewIfNeeded();
+        await check(page, `target-checks-${label}`, viewport.width, found);
+      }
+      await context.close();
+    }
+    expect(found).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,580 @@
+// One monitored target: its state and uptime, charts over a chosen range (each check's latency from the
+// probe_duration_seconds it records; the host's CPU, memory and filesystems when it has scrape targets), its
+// checks with their last run, message, state changes and "run now"; managers edit the target and its checks.
+import { type FormEvent, lazy, Suspense, useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { useGroups } from '../../api/directory';
+import { useEscalationPolicies, useServices } from '../../api/incidents';
+import {
+  type Check,
+  type TargetDetail,
+  useBoard,
+  useCheckHistory,
+  useChecks,
+  useCreateCheck,
+  useRangeQuery,
+  useRunCheck,
+  useScrapeTargets,
+  useTarget,
+  useUpdateCheck,
+  useUpdateTarget,
+} from '../../api/monitoring';
+import { isManager, useUser } from '../../session';
+import { useServerNow } from '../../sla';
+import { Field, fieldError } from '../../ui/field';
+import { ErrorMessage, Loading } from '../../ui/messages';
+import { type Run, Sparkline } from '../../ui/sparkline';
+import { Time } from '../../ui/time';
+import { useTitle } from '../../ui/title';
+import { parseTags } from './board';
+import { formatUptime, MonitoringTabs, MonitorStateBadge, secondsAgo } from './tabs';
+
+// uPlot loads with the chart, on chart pages only.
+const TimeSeriesChart = lazy(() => import('../../ui/time-series-chart'));
+
+const ranges = [
+  { label: '1 h', seconds: 3600 },
+  { label: '6 h', seconds: 6 * 3600 },
+  { label: '24 h', seconds: 86_400 },
+  { label: '7 d', seconds: 7 * 86_400 },
+] as const;
+
+/** A PromQL label value in double quotes: backslashes and quotes escaped. */
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function Chart({
+  title,
+  query,
+  rangeSeconds,
+  unit,
+  seriesLabel,
+}: {
+  title: string;
+  query: string;
+  rangeSeconds: number;
+  unit: string;
+  seriesLabel: (metric: Record<string, string>) => string;
+}) {
+  const data = useRangeQuery(query, rangeSeconds);
+  // Empty points at both ends keep the time axis on the chosen range, however few samples there are.
+  const series = useMemo(() => {
+    if (!data.data) return [];
+    const { start, end } = data.data;
+    return data.data.series.map((s) => {
+      const first = s.values[0]?.[0] ?? end;
+      const last = s.values[s.values.length - 1]?.[0] ?? start;
+      const values: [number, string][] = [
+        ...(first > start ? [[start, 'NaN'] as [number, string]] : []),
+        ...s.values,
+        ...(last < end ? [[end, 'NaN'] as [number, string]] : []),
+      ];
+      return { label: seriesLabel(s.metric), values };
+    });
+  }, [data.data, seriesLabel]);
+  return (
+    <section className="card panel" aria-label={title}>
+      <h3 className="flush">{title}</h3>
+      <ErrorMessage error={data.error} title="The chart could not be loaded." />
+      {data.isPending && <div className="chart-placeholder">Loading…</div>}
+      {data.data && series.length === 0 && <div className="chart-placeholder">No data in this range.</div>}
+      {series.length > 0 && (
+        <Suspense fallback={<div className="chart-placeholder">Loading…</div>}>
+          <TimeSeriesChart series={series} unit={unit} label={`${title} over the chosen range`} />
+        </Suspense>
+      )}
+    </section>
+  );
+}
+
+const byCheck = (m: Record<string, string>) => m.check ?? 'latency';
+const byInstance = (m: Record<string, string>) => m.instance ?? m.job ?? 'value';
+const byMount = (m: Record<string, string>) => `${m.instance ?? ''} ${m.mountpoint ?? ''}`.trim();
+
+function Charts({ target }: { target: TargetDetail }) {
+  const [range, setRange] = useState<number>(3600);
+  const scrapes = useScrapeTargets();
+  const jobs = [...new Set((scrapes.data ?? []).filter((s) => s.targetId === target.id).map((s) => s.job))];
+  const name = quote(target.name);
+  return (
+    <section aria-labelledby="charts-title">
+      <div className="page-head">
+        <h2 id="charts-title">Charts</h2>
+        <fieldset className="range-picker" aria-label="Range">
+          {ranges.map((r) => (
+            <button
+              key={r.label}
+              type="button"
+              aria-pressed={range === r.seconds}
+              onClick={() => setRange(r.seconds)}
+            >
+              {r.label}
+            </button>
+          ))}
+        </fieldset>
+      </div>
+      <div className="panels">
+        <Chart
+          title="Check latency"
+          query={`1000 * probe_duration_seconds{target=${name}}`}
+          rangeSeconds={range}
+          unit="ms"
+          seriesLabel={byCheck}
+        />
+        {jobs.map((job) => {
+          const j = quote(job);
+          return [
+            <Chart
+              key={`${job}-cpu`}
+              title={`CPU busy (${job})`}
+              query={`100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle",job=${j}}[5m])))`}
+              rangeSeconds={range}
+              unit="%"
+              seriesLabel={byInstance}
+            />,
+            <Chart
+              key={`${job}-memory`}
+              title={`Memory used (${job})`}
+              query={`100 * (1 - node_memory_MemAvailable_bytes{job=${j}} / node_memory_MemTotal_bytes{job=${j}})`}
+              rangeSeconds={range}
+              unit="%"
+              seriesLabel={byInstance}
+            />,
+            <Chart
+              key={`${job}-fs`}
+              title={`Filesystems used (${job})`}
+              query={`100 * (1 - node_filesystem_avail_bytes{job=${j},fstype!~"tmpfs|overlay|squashfs"} / node_filesystem_size_bytes{job=${j},fstype!~"tmpfs|overlay|squashfs"})`}
+              rangeSeconds={range}
+              unit="%"
+              seriesLabel={byMount}
+            />,
+          ];
+        })}
+      </div>
+    </section>
+  );
+}
+
+function History({ checkId }: { checkId: number }) {
+  const history = useCheckHistory(checkId, true);
+  if (history.isPending) return <Loading />;
+  if (history.error) return <ErrorMessage error={history.error} />;
+  if (history.data.changes.length === 0) return <p className="muted small">No state changes yet.</p>;
+  return (
+    <ol className="state-changes" reversed>
+      {history.data.changes.map((c) => (
+        <li key={`${c.at}-${c.state}`}>
+          <MonitorStateBadge state={c.state} />
+          <Time iso={c.at} />
+          <span className="muted">{c.message}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function CheckEditor({ check, onClose }: { check: Check; onClose: () => void }) {
+  const update = useUpdateCheck(check.id, onClose);
+  const spec = check.spec as { kind: string; url?: string };
+  const [name, setName] = useState(check.name);
+  const [url, setUrl] = useState(spec.url ?? '');
+  const [interval, setIntervalSeconds] = useState(String(check.intervalSeconds));
+  const [timeout, setTimeoutSeconds] = useState(String(check.timeoutSeconds));
+  const [enabled, setEnabled] = useState(check.enabled);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    update.mutate({
+      name: name.trim(),
+      intervalSeconds: Number(interval),
+      timeoutSeconds: Number(timeout),
+      enabled,
+      ...(spec.kind === 'http' ? { spec: { ...check.spec, url: url.trim() } } : {}),
+    });
+  };
+  return (
+    <form className="form" onSubmit={submit} aria-label={`Edit ${check.name}`}>
+      <div className="field-row">
+        <Field label="Name" error={fieldError(update.error, '/name')}>
+          {(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        {spec.kind === 'http' && (
+          <Field label="URL" error={fieldError(update.error, '/spec/url')}>
+            {(id) => (
+              <input id={id} type="url" required value={url} onChange={(e) => setUrl(e.target.value)} />
+            )}
+          </Field>
+        )}
+        <Field label="Every (seconds)" error={fieldError(update.error, '/intervalSeconds')}>
+          {(id) => (
+            <input
+              id={id}
+              className="short"
+              type="number"
+              min={1}
+              value={interval}
+              onChange={(e) => setIntervalSeconds(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Timeout (seconds)" error={fieldError(update.error, '/timeoutSeconds')}>
+          {(id) => (
+            <input
+              id={id}
+              className="short"
+              type="number"
+              min={1}
+              value={timeout}
+              onChange={(e) => setTimeoutSeconds(e.target.value)}
+            />
+          )}
+        </Field>
+      </div>
+      <label className="inline">
+        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
+        <span>Enabled (unchecked: paused)</span>
+      </label>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={update.isPending}>
+          Save check
+        </button>
+        <button type="button" className="ghost" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+      <ErrorMessage error={update.error} title="Not saved." />
+    </form>
+  );
+}
+
+function CheckCard({ check, manager }: { check: Check; manager: boolean }) {
+  const now = useServerNow();
+  const run = useRunCheck(check.id);
+  const [editing, setEditing] = useState(false);
+  const [showHistory, setShowHistory] = useState(false);
+  const spec = check.spec as { kind: string; url?: string; host?: string };
+  return (
+    <li className="card check-card">
+      <h3>
+        {check.name}
+        <MonitorStateBadge state={check.state} />
+        <span className="muted small">
+          {check.kind}
+          {spec.url ? ` · ${spec.url}` : spec.host ? ` · ${spec.host}` : ''} · every {check.intervalSeconds} s
+        </span>
+      </h3>
+      <p className="small">
+        Last run {secondsAgo(check.lastRunAt, now)}
+        {check.lastLatencyMs !== null && ` · ${Math.round(check.lastLatencyMs)} ms`} · {check.state} since{' '}
+        <Time iso={check.stateSince} />
+      </p>
+      {check.lastMessage && <p className="check-message muted small">{check.lastMessage}</p>}
+      <Sparkline runs={check.recentResults as Run[]} width={160} height={28} />
+      <div className="actions">
+        {manager && (
+          <button type="button" onClick={() => run.mutate()} disabled={run.isPending}>
+            {run.isPending ? 'Running…' : 'Run now'}
+          </button>
+        )}
+        <button
+          type="button"
+          className="ghost"
+          aria-expanded={showHistory}
+          onClick={() => setShowHistory((s) => !s)}
+        >
+          State changes
+        </button>
+        {manager && !editing && (
+          <button type="button" className="ghost" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+        )}
+      </div>
+      <p role="status" className="small">
+        {run.data &&
+          `Ran: ${run.data.result.ok ? 'up' : 'down'} in ${Math.round(run.data.result.latencyMs)} ms. ${run.data.result.message}`}
+      </p>
+      <ErrorMessage error={run.error} title="Not run." />
+      {showHistory && <History checkId={check.id} />}
+      {editing && <CheckEditor check={check} onClose={() => setEditing(false)} />}
+    </li>
+  );
+}
+
+function AddCheckForm({ targetId }: { targetId: number }) {
+  const [url, setUrl] = useState('');
+  const [name, setName] = useState('HTTP');
+  const [interval, setIntervalSeconds] = useState('60');
+  const add = useCreateCheck(() => setUrl(''));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const seconds = Number(interval);
+    add.mutate({
+      targetId,
+      body: {
+        name: name.trim(),
+        spec: { kind: 'http', url: url.trim() },
+        intervalSeconds: seconds,
+        timeoutSeconds: Math.min(10, seconds),
+      },
+    });
+  };
+  return (
+    <form className="card form" onSubmit={submit} aria-labelledby="add-check">
+      <h3 id="add-check" className="flush">
+        Add an HTTP check
+      </h3>
+      <div className="field-row">
+        <Field label="Check name" error={fieldError(add.error, '/name')}>
+          {(id) => (
+            <input id={id} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+          )}
+        </Field>
+        <Field label="URL" error={fieldError(add.error, '/spec/url')}>
+          {(id) => (
+            <input
+              id={id}
+              type="url"
+              required
+              placeholder="https://example.com/health"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Every (seconds)" error={fieldError(add.error, '/intervalSeconds')}>
+          {(id) => (
+            <input
+              id={id}
+              className="short"
+              type="number"
+              min={1}
+              required
+              value={interval}
+              onChange={(e) => setIntervalSeconds(e.target.value)}
+            />
+          )}
+        </Field>
+      </div>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={add.isPending}>
+          Add check
+        </button>
+      </div>
+      <ErrorMessage error={add.error} title="Not added." />
+    </form>
+  );
+}
+
+function TargetEditor({ target, onClose }: { target: TargetDetail; onClose: () => void }) {
+  const update = useUpdateTarget(target.id, onClose);
+  const groups = useGroups();
+  const policies = useEscalationPolicies();
+  const services = useServices();
+  // The board lists every target by name in one request (the targets list pages by 200).
+  const board = useBoard();
+  const others = (board.data?.targets ?? []).filter((t) => t.id !== target.id);
+  const [tags, setTags] = useState(target.tags.join(', '));
+  const [groupId, setGroupId] = useState(String(target.groupId ?? ''));
+  const [policyId, setPolicyId] = useState(String(target.escalationPolicyId ?? ''));
+  const [serviceId, setServiceId] = useState(String(target.serviceId ?? ''));
+  const [parents, setParents] = useState<string[]>(target.parentIds.map(String));
+  const orNull = (v: string) => (v ? Number(v) : null);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    update.mutate({
+      tags: parseTags(tags),
+      groupId: orNull(groupId),
+      escalationPolicyId: orNull(policyId),
+      serviceId: orNull(serviceId),
+      parentIds: parents.map(Number),
+    });
+  };
+  return (
+    <form className="card form" onSubmit={submit} aria-labelledby="edit-target">
+      <h2 id="edit-target" className="flush">
+        Edit {target.name}
+      </h2>
+      <div className="field-row">
+        <Field
+          label="Tags"
+          hint="Comma-separated, e.g. env:prod, web"
+          error={fieldError(update.error, '/tags/0')}
+        >
+          {(id, d) => (
+            <input id={id} value={tags} aria-describedby={d} onChange={(e) => setTags(e.target.value)} />
+          )}
+        </Field>
+        <Field label="Group">
+          {(id) => (
+            <select id={id} value={groupId} onChange={(e) => setGroupId(e.target.value)}>
+              <option value="">None</option>
+              {groups.data?.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <div className="field-row">
+        <Field label="Escalation policy">
+          {(id) => (
+            <select id={id} value={policyId} onChange={(e) => setPolicyId(e.target.value)}>
+              <option value="">None</option>
+              {policies.data?.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Service">
+          {(id) => (
+            <select id={id} value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
+              <option value="">None</option>
+              {services.data?.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <Field
+        label="Depends on"
+        hint="While a parent is down, this target's new alerts are held back. Ctrl- or ⌘-click to pick several."
+      >
+        {(id, d) => (
+          <select
+            id={id}
+            multiple
+            size={Math.min(6, Math.max(2, others.length))}
+            value={parents}
+            aria-describedby={d}
+            onChange={(e) => setParents([...e.target.selectedOptions].map((o) => o.value))}
+          >
+            {others.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={update.isPending}>
+          Save target
+        </button>
+        <button type="button" className="ghost" onClick={onClose}>
+          Cancel
+        </button>
+      </div>
+      <ErrorMessage error={update.error} title="Not saved." />
+    </form>
+  );
+}
+
+export default function TargetPage() {
+  const id = Number(useParams().id);
+  const user = useUser();
+  const manager = isManager(user);
+  const target = useTarget(id);
+  const checks = useChecks(id);
+  const [editing, setEditing] = useState(false);
+  const board = useBoard();
+  const nameOf = (pid: number) => board.data?.targets.find((x) => x.id === pid)?.name ?? `Target ${pid}`;
+  useTitle(target.data?.name ?? 'Monitoring target');
+  if (target.isPending) return <Loading />;
+  if (target.error)
+    return (
+      <div className="page">
+        <MonitoringTabs />
+        <ErrorMessage error={target.error} title="This target could not be loaded." />
+      </div>
+    );
+  const t = target.data;
+  return (
+    <div className="page">
+      <MonitoringTabs />
+      <p className="small">
+        <Link to="/monitoring">← Status board</Link>
+      </p>
+      <div className="page-head">
+        <h1>{t.name}</h1>
+        <div className="actions">
+          <MonitorStateBadge state={t.state} />
+          <span className="muted small">
+            since <Time iso={t.stateSince} />
+          </span>
+          {manager && !editing && (
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit target
+            </button>
+          )}
+        </div>
+      </div>
+      <p className="muted">
+        {t.kind === 'host' ? 'Host' : 'Service'}
+        {t.address ? ` · ${t.address}` : ''}
+        {t.description ? ` · ${t.description}` : ''}
+      </p>
+      {t.parentIds.length > 0 && (
+        <p className="small">
+          Depends on{' '}
+          {t.parentIds.map((pid, i) => (
+            <span key={pid}>
+              {i > 0 && ', '}
+              <Link to={`/monitoring/targets/${pid}`}>{nameOf(pid)}</Link>
+            </span>
+          ))}
+        </p>
+      )}
+      {t.tags.length > 0 && (
+        <p className="chips">
+          {t.tags.map((tag) => (
+            <Link key={tag} className="chip" to={`/monitoring?tag=${encodeURIComponent(tag)}`}>
+              {tag}
+            </Link>
+          ))}
+        </p>
+      )}
+      {editing && <TargetEditor target={t} onClose={() => setEditing(false)} />}
+      <section className="card" aria-labelledby="uptime-title">
+        <h2 id="uptime-title" className="flush">
+          Uptime
+        </h2>
+        <dl className="uptime-figures">
+          {(
+            [
+              ['24 h', t.uptime.h24],
+              ['7 days', t.uptime.d7],
+              ['30 days', t.uptime.d30],
+              ['90 days', t.uptime.d90],
+            ] as const
+          ).map(([label, v]) => (
+            <div key={label}>
+              <dt>{label}</dt>
+              <dd>{formatUptime(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      <Charts target={t} />
+      <section aria-labelledby="checks-title">
+        <h2 id="checks-title">Checks</h2>
+        <ErrorMessage error={checks.error} title="The checks could not be loaded." />
+        {checks.data?.length === 0 && <p className="muted">No checks yet.</p>}
+        <ul className="card-list">
+          {checks.data?.map((c) => (
+            <CheckCard key={c.id} check={c} manager={manager} />
+          ))}
+        </ul>
+        {manager && <AddCheckForm targetId={t.id} />}
+      </section>
+    </div>
+  );
+}
