@@ -66,4 +66,10 @@ export const keys = {
   statusPageView: (slug: string) => ['status-pages', 'view', slug] as const,
   statusPageIncidents: (id: number) => ['status-pages', id, 'incidents'] as const,
   portalBanner: ['status-pages', 'banner'] as const,
+  monitoringAlerts: ['monitoring', 'alerts'] as const,
+  alertGroups: ['monitoring', 'alerts', 'groups'] as const,
+  silences: ['monitoring', 'silences'] as const,
+  alertRules: ['monitoring', 'rules'] as const,
+  alertRule: (id: number) => ['monitoring', 'rules', id] as const,
+  rulePreview: (body: string) => ['monitoring', 'rules', 'preview', body] as const,
 };
