@@ -31,6 +31,9 @@ const ImportOnCall = lazy(() => import('./pages/oncall/import'));
 const Respond = lazy(() => import('./pages/incidents/respond'));
 const StatusPage = lazy(() => import('./pages/status-page'));
 const StatusPagesAdmin = lazy(() => import('./pages/status-pages'));
+const MonitoringAlerts = lazy(() => import('./pages/monitoring/alerts'));
+const MonitoringSilences = lazy(() => import('./pages/monitoring/silences'));
+const MonitoringRules = lazy(() => import('./pages/monitoring/rules'));
 
 type Theme = 'system' | 'light' | 'dark';
 
@@ -287,6 +290,9 @@ export function App() {
             <Route path="/incidents/:id" element={<IncidentPage />} />
             <Route path="/technicians" element={<Technicians />} />
             <Route path="/account/paging" element={<ContactMethods />} />
+            <Route path="/monitoring/alerts" element={<MonitoringAlerts />} />
+            <Route path="/monitoring/silences" element={<MonitoringSilences />} />
+            <Route path="/monitoring/rules/*" element={<MonitoringRules />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />

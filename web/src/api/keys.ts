@@ -72,4 +72,5 @@ export const keys = {
   alertRules: ['monitoring', 'rules'] as const,
   alertRule: (id: number) => ['monitoring', 'rules', id] as const,
   rulePreview: (body: string) => ['monitoring', 'rules', 'preview', body] as const,
+  targetSearch: (search: string) => ['monitoring', 'targets', 'search', search] as const,
 };

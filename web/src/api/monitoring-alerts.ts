@@ -19,9 +19,9 @@ export function useMonitoringAlerts(state?: MonitoringAlert['state']) {
   return useQuery({
     queryKey: [...keys.monitoringAlerts, state ?? 'all'],
     queryFn: () =>
-      unwrap(
-        client.GET('/api/v1/monitoring/alerts', { params: { query: state ? { state } : {} } }),
-      ).then((r) => r.items),
+      unwrap(client.GET('/api/v1/monitoring/alerts', { params: { query: state ? { state } : {} } })).then(
+        (r) => r.items,
+      ),
     refetchInterval: 15_000,
   });
 }
@@ -38,9 +38,9 @@ export function useSilences(state?: Silence['state']) {
   return useQuery({
     queryKey: [...keys.silences, state ?? 'all'],
     queryFn: () =>
-      unwrap(
-        client.GET('/api/v1/monitoring/silences', { params: { query: state ? { state } : {} } }),
-      ).then((r) => r.items),
+      unwrap(client.GET('/api/v1/monitoring/silences', { params: { query: state ? { state } : {} } })).then(
+        (r) => r.items,
+      ),
     refetchInterval: 30_000,
   });
 }
@@ -85,8 +85,7 @@ export function useAlertRules() {
 export function useAlertRule(id: number | null) {
   return useQuery({
     queryKey: keys.alertRule(id ?? 0),
-    queryFn: () =>
-      unwrap(client.GET('/api/v1/monitoring/rules/{id}', { params: { path: { id: id ?? 0 } } })),
+    queryFn: () => unwrap(client.GET('/api/v1/monitoring/rules/{id}', { params: { path: { id: id ?? 0 } } })),
     enabled: id !== null,
   });
 }
@@ -95,7 +94,8 @@ export function useAlertRule(id: number | null) {
 export function useRulePreview(body: RulePreviewInput | null) {
   return useQuery({
     queryKey: keys.rulePreview(JSON.stringify(body)),
-    queryFn: () => unwrap(client.POST('/api/v1/monitoring/rules/preview', { body: body as RulePreviewInput })),
+    queryFn: () =>
+      unwrap(client.POST('/api/v1/monitoring/rules/preview', { body: body as RulePreviewInput })),
     enabled: body !== null,
     retry: false,
     placeholderData: keepPreviousData,
@@ -125,5 +125,21 @@ export function useDeleteAlertRule(onDone?: () => void) {
       onDone?.();
       void qc.invalidateQueries({ queryKey: keys.alertRules });
     },
+  });
+}
+
+export type TargetSummary = ResponseOf<'/api/v1/monitoring/targets', 'get'>['items'][number];
+
+/** Targets whose name matches, for a check rule's selector (a few: there may be thousands). */
+export function useTargetSearch(search: string) {
+  return useQuery({
+    queryKey: keys.targetSearch(search),
+    queryFn: () =>
+      unwrap(
+        client.GET('/api/v1/monitoring/targets', {
+          params: { query: { limit: 20, ...(search ? { search } : {}) } },
+        }),
+      ).then((r) => r.items),
+    placeholderData: keepPreviousData,
   });
 }

@@ -61,7 +61,9 @@ function MuteReasons({ reasons, nameOf }: { reasons: MuteReason[]; nameOf: (fp: 
               ))}
             </>
           )}
-          {r.kind === 'inhibited' && <>Inhibited by {(r.by ?? []).map(nameOf).join(', ') || 'another alert'}</>}
+          {r.kind === 'inhibited' && (
+            <>Inhibited by {(r.by ?? []).map(nameOf).join(', ') || 'another alert'}</>
+          )}
           {r.kind === 'maintenance' && <>In a maintenance window</>}
           {r.kind === 'parent_down' && <>Parent target is down</>}
           {r.kind === 'flapping' && <>Flapping: notifications held</>}
@@ -105,7 +107,11 @@ function AlertGroups() {
                   <td className="num">{g.alertCount}</td>
                   <td className="nowrap">{g.lastNotifiedAt ? <Time iso={g.lastNotifiedAt} /> : '—'}</td>
                   <td className="nowrap">
-                    {g.incidentId === null ? '—' : <Link to={`/incidents/${g.incidentId}`}>#{g.incidentId}</Link>}
+                    {g.incidentId === null ? (
+                      '—'
+                    ) : (
+                      <Link to={`/incidents/${g.incidentId}`}>#{g.incidentId}</Link>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -143,7 +149,9 @@ export default function AlertsPage() {
       </div>
       {alerts.isPending && <Loading />}
       <ErrorMessage error={alerts.error} />
-      {alerts.data?.length === 0 && <Empty title={state === 'firing' ? 'Nothing is firing.' : 'No alerts.'} />}
+      {alerts.data?.length === 0 && (
+        <Empty title={state === 'firing' ? 'Nothing is firing.' : 'No alerts.'} />
+      )}
       {alerts.data && alerts.data.length > 0 && (
         <div className="table-wrap">
           <table className="data-table">

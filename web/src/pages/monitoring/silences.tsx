@@ -208,7 +208,9 @@ export default function SilencesPage() {
                   </td>
                   <td className="break">
                     {s.comment}
-                    {s.createdBy !== null && <span className="muted small"> · {dir.userName(s.createdBy)}</span>}
+                    {s.createdBy !== null && (
+                      <span className="muted small"> · {dir.userName(s.createdBy)}</span>
+                    )}
                   </td>
                   <td className="nowrap">
                     {s.state !== 'expired' && (
