@@ -104,7 +104,10 @@ describe('alerts, silences and alert rules in Chromium', () => {
 
     const { context, page } = await signInPage(browser, server.base, manager, password);
     await page.goto('/monitoring/alerts');
-    const row = page.getByRole('row').filter({ hasText: 'DiskAlmostFull' });
+    const row = page
+      .getByRole('table', { name: 'Alerts', exact: true })
+      .getByRole('row')
+      .filter({ hasText: 'DiskAlmostFull' });
     await row.waitFor();
     await row.getByText('Firing').waitFor();
     await screenshot(page, 'alerts-firing', shots);

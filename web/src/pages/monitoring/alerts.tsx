@@ -28,9 +28,9 @@ export function LabelChips({ labels, label }: { labels: Record<string, string>; 
   const entries = Object.entries(labels);
   if (entries.length === 0) return <span className="muted">—</span>;
   return (
-    <ul className="chips flush" aria-label={label}>
+    <ul className="chips label-chips" aria-label={label}>
       {entries.map(([k, v]) => (
-        <li key={k} className="chip break">
+        <li key={k} className="chip label-chip">
           {k}={v}
         </li>
       ))}
@@ -83,7 +83,7 @@ function AlertGroups() {
       {groups.data?.length === 0 && <Empty title="No alert groups." />}
       {groups.data && groups.data.length > 0 && (
         <div className="table-wrap">
-          <table className="data-table">
+          <table className="data-table stack-table">
             <caption className="visually-hidden">Alert groups</caption>
             <thead>
               <tr>
@@ -99,14 +99,20 @@ function AlertGroups() {
             <tbody>
               {groups.data.map((g) => (
                 <tr key={g.id}>
-                  <td>
+                  <td data-label="Group">
                     <LabelChips labels={g.groupLabels} label={`Group ${g.id} labels`} />
                     {g.lastError && <p className="danger-text small break">Last failure: {g.lastError}</p>}
                   </td>
-                  <td className="break">{g.receiver}</td>
-                  <td className="num">{g.alertCount}</td>
-                  <td className="nowrap">{g.lastNotifiedAt ? <Time iso={g.lastNotifiedAt} /> : '—'}</td>
-                  <td className="nowrap">
+                  <td data-label="Receiver" className="break">
+                    {g.receiver}
+                  </td>
+                  <td data-label="Alerts" className="num">
+                    {g.alertCount}
+                  </td>
+                  <td data-label="Last notified" className="nowrap">
+                    {g.lastNotifiedAt ? <Time iso={g.lastNotifiedAt} /> : '—'}
+                  </td>
+                  <td data-label="Incident" className="nowrap">
                     {g.incidentId === null ? (
                       '—'
                     ) : (
@@ -154,7 +160,7 @@ export default function AlertsPage() {
       )}
       {alerts.data && alerts.data.length > 0 && (
         <div className="table-wrap">
-          <table className="data-table">
+          <table className="data-table stack-table">
             <caption className="visually-hidden">Alerts</caption>
             <thead>
               <tr>
@@ -181,14 +187,14 @@ export default function AlertsPage() {
                         </p>
                       )}
                     </td>
-                    <td>
+                    <td data-label="State">
                       <AlertStatus alert={a} />
                       <MuteReasons reasons={a.mutedBy} nameOf={nameOf} />
                     </td>
-                    <td>
+                    <td data-label="Labels">
                       <LabelChips labels={a.labels} label={`Labels of ${name}`} />
                     </td>
-                    <td className="nowrap">
+                    <td data-label="Since" className="nowrap">
                       <Time iso={a.startsAt} />
                     </td>
                     <td className="nowrap">

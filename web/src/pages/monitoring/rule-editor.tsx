@@ -120,7 +120,7 @@ function Preview({ body, expr }: { body: RulePreviewInput | null; expr: string }
               ? 'Returns nothing now: the rule would not fire.'
               : `${preview.data.result.length} series now: each would be an alert (once it has held for the “for” time).`}{' '}
             <span className="small muted">
-              At <Time iso={preview.data.at} />.
+              Evaluated <Time iso={preview.data.at} />.
             </span>
           </p>
           {preview.data.result.length > 0 && (
@@ -225,7 +225,9 @@ function draftOf(r: AlertRule | undefined): Draft {
     keepText: formatDuration(r?.keepFiringForSeconds ?? 0),
     severity: r?.severity ?? 'warning',
     group: r?.group ?? 'default',
-    labels: pairsText(r?.labels ?? {}),
+    labels: pairsText(
+      Object.fromEntries(Object.entries(r?.labels ?? {}).filter(([k]) => !(k === 'severity' && r?.severity))),
+    ),
     annotations: pairsText(r?.annotations ?? { summary: '' }),
     enabled: r?.enabled ?? true,
   };

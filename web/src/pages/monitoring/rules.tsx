@@ -54,7 +54,7 @@ function RuleList() {
       )}
       {rules.data && rules.data.length > 0 && (
         <div className="table-wrap">
-          <table className="data-table">
+          <table className="data-table stack-table">
             <caption className="visually-hidden">Alert rules</caption>
             <thead>
               <tr>
@@ -88,13 +88,15 @@ function RuleList() {
                     </p>
                     {r.lastError && <p className="danger-text small flush">{r.lastError}</p>}
                   </td>
-                  <td>
+                  <td data-label="Health">
                     <Health rule={r} />
                   </td>
-                  <td>
+                  <td data-label="Alerts">
                     <RuleState rule={r} />
                   </td>
-                  <td className="nowrap">{r.lastEvaluatedAt ? <Time iso={r.lastEvaluatedAt} /> : '—'}</td>
+                  <td data-label="Last evaluated" className="nowrap">
+                    {r.lastEvaluatedAt ? <Time iso={r.lastEvaluatedAt} /> : '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -173,7 +173,7 @@ export default function SilencesPage() {
       {silences.data?.length === 0 && <Empty title="No silences." />}
       {silences.data && silences.data.length > 0 && (
         <div className="table-wrap">
-          <table className="data-table">
+          <table className="data-table stack-table">
             <caption className="visually-hidden">Silences</caption>
             <thead>
               <tr>
@@ -192,10 +192,10 @@ export default function SilencesPage() {
                   <td className="nowrap">
                     #{s.id} <SilenceState state={s.state} />
                   </td>
-                  <td>
-                    <ul className="chips flush" aria-label={`Matchers of silence ${s.id}`}>
+                  <td data-label="Matchers">
+                    <ul className="chips label-chips" aria-label={`Matchers of silence ${s.id}`}>
                       {s.matchers.map((m) => (
-                        <li key={`${m.name}${m.op}${m.value}`} className="chip break">
+                        <li key={`${m.name}${m.op}${m.value}`} className="chip label-chip">
                           {m.name}
                           {m.op}
                           {JSON.stringify(m.value)}
@@ -203,10 +203,10 @@ export default function SilencesPage() {
                       ))}
                     </ul>
                   </td>
-                  <td className="nowrap">
+                  <td data-label="Ends" className="nowrap">
                     <Time iso={s.endsAt} />
                   </td>
-                  <td className="break">
+                  <td data-label="Comment" className="break">
                     {s.comment}
                     {s.createdBy !== null && (
                       <span className="muted small"> · {dir.userName(s.createdBy)}</span>
