@@ -64,6 +64,7 @@ describe('alerts, silences and alert rules in Chromium', () => {
       .locator('#expr-error')
       .getByText(/line 1, column \d+/)
       .waitFor();
+    await screenshot(page, 'rule-editor-parse-error', shots);
     await expr.fill('vector(1) > 0');
     await page.getByText(/1 series now/).waitFor();
     await page.getByLabel('Severity').fill('critical');

@@ -91,7 +91,7 @@ function ExprError({ expr, error }: { expr: string; error: unknown }) {
   const at = errorPosition(error);
   const line = at ? (expr.split('\n')[at.line - 1] ?? '') : '';
   return (
-    <div className="field-error" id="expr-error" role="alert">
+    <div className="field-error" id="expr-error" aria-live="polite">
       <p className="flush">{error instanceof Error ? error.message : String(error)}</p>
       {at && (
         <pre className="expr-caret" aria-hidden="true">
@@ -104,15 +104,27 @@ function ExprError({ expr, error }: { expr: string; error: unknown }) {
   );
 }
 
-function Preview({ body, expr }: { body: RulePreviewInput | null; expr: string }) {
-  const preview = useRulePreview(body);
+/** A 400 to an expression's preview is the expression's fault: shown at the field, not in the preview. */
+function isExprError(body: RulePreviewInput | null, error: unknown): boolean {
+  return body?.expr !== undefined && error instanceof ApiError && error.status === 400;
+}
+
+function Preview({
+  body,
+  preview,
+}: {
+  body: RulePreviewInput | null;
+  preview: ReturnType<typeof useRulePreview>;
+}) {
   if (body === null) return <p className="muted">Type an expression to see what it returns now.</p>;
-  const isExprError =
-    preview.error instanceof ApiError && preview.error.status === 400 && body.expr !== undefined;
   return (
     <div aria-live="polite" aria-busy={preview.isFetching}>
       {preview.isPending && <Loading label="Evaluating…" />}
-      {isExprError ? <ExprError expr={expr} error={preview.error} /> : <ErrorMessage error={preview.error} />}
+      {isExprError(body, preview.error) ? (
+        <p className="muted">Fix the expression to see what it returns.</p>
+      ) : (
+        <ErrorMessage error={preview.error} />
+      )}
       {preview.data && !preview.error && (
         <>
           <p className={preview.data.result.length > 0 ? 'warn-text' : 'muted'}>
@@ -257,6 +269,7 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
   const settled = useSettled(d, 400);
   const body = previewBody(settled);
+  const preview = useRulePreview(body);
   const save = useSaveAlertRule(rule?.id ?? null, (r) =>
     navigate(`/monitoring/rules/${r.id}`, { replace: true }),
   );
@@ -353,7 +366,11 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
               Every series it returns is an alert, e.g. <code>up == 0</code> or{' '}
               <code>probe_duration_seconds &gt; 2</code>.
             </p>
-            {exprError && <p className="field-error">{exprError}</p>}
+            {isExprError(body, preview.error) ? (
+              <ExprError expr={settled.expr} error={preview.error} />
+            ) : (
+              exprError && <p className="field-error">{exprError}</p>
+            )}
           </div>
         ) : (
           <>
@@ -392,7 +409,7 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
           <h3 id="preview-title" className="flush">
             Preview
           </h3>
-          <Preview body={body} expr={settled.expr} />
+          <Preview body={body} preview={preview} />
         </section>
         <div className="field-row">
           <Field label="For" hint="Held this long before it fires: 30s, 5m, 1h.">
@@ -505,7 +522,13 @@ function RuleStatus({ rule }: { rule: AlertRule }) {
     <dl className="facts">
       <dt>Health</dt>
       <dd>
-        {rule.health === 'err' ? <span className="danger-text">Error: {rule.lastError}</span> : rule.health}
+        {rule.health === 'err' ? (
+          <span className="danger-text">Error: {rule.lastError}</span>
+        ) : rule.health === 'ok' ? (
+          'OK'
+        ) : (
+          'not evaluated yet'
+        )}
       </dd>
       <dt>Last evaluated</dt>
       <dd>
