@@ -309,7 +309,7 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="rule-form-title">
       <h2 id="rule-form-title" className="flush">
-        {rule ? 'Edit the rule' : 'New alert rule'}
+        {rule ? 'Edit the rule' : 'Definition'}
       </h2>
       <fieldset disabled={!manager} className="plain-fieldset">
         <div className="field-row">

@@ -1,7 +1,7 @@
 // Silences: the active, pending and expired ones with their matchers, a form to make one (matchers, a duration or
 // an end, a comment) that an alert's "Silence" prefills through ?matcher=…, and Expire to end one now.
-import { type FormEvent, useState } from 'react';
-import { Link, useSearchParams } from 'react-router-dom';
+import { type FormEvent, useEffect, useState } from 'react';
+import { Link, useLocation, useSearchParams } from 'react-router-dom';
 import { type Silence, useCreateSilence, useExpireSilence, useSilences } from '../../api/monitoring-alerts';
 import { useDirectory } from '../../ui/directory';
 import { Field, fieldError } from '../../ui/field';
@@ -108,20 +108,20 @@ function SilenceForm({ initialMatchers }: { initialMatchers: string[] }) {
             )}
           </Field>
         )}
+        <Field label="Comment" hint="Why, and who to ask." error={fieldError(create.error, '/comment')}>
+          {(id, d, invalid) => (
+            <input
+              id={id}
+              required
+              maxLength={1024}
+              value={comment}
+              aria-describedby={d}
+              aria-invalid={invalid || undefined}
+              onChange={(e) => setComment(e.target.value)}
+            />
+          )}
+        </Field>
       </div>
-      <Field label="Comment" hint="Why, and who to ask." error={fieldError(create.error, '/comment')}>
-        {(id, d, invalid) => (
-          <input
-            id={id}
-            required
-            maxLength={1024}
-            value={comment}
-            aria-describedby={d}
-            aria-invalid={invalid || undefined}
-            onChange={(e) => setComment(e.target.value)}
-          />
-        )}
-      </Field>
       <div className="actions">
         <button type="submit" className="primary" disabled={create.isPending}>
           Silence
@@ -145,6 +145,12 @@ export default function SilencesPage() {
   const silences = useSilences(state || undefined);
   const expire = useExpireSilence();
   const dir = useDirectory();
+  const { hash } = useLocation();
+  const loaded = silences.data !== undefined;
+  // An alert's "silenced by #n" links here with #silence-n: the row exists only once the list has loaded.
+  useEffect(() => {
+    if (loaded && hash) document.getElementById(hash.slice(1))?.scrollIntoView({ block: 'center' });
+  }, [loaded, hash]);
   return (
     <div className="page">
       {/* The monitoring tab bar (web/src/pages/monitoring/tabs.tsx) goes here once merged. */}
