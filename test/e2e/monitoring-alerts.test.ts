@@ -1,6 +1,6 @@
 // Alerts, silences and alert rules in Chromium against one server (no demo organisation): a manager writes the
 // rule `vector(1) > 0`, sees the live preview (and a parse error at its column), saves it; an alert fed through
-// Alertmanager's webhook receiver with a staff API token shows on the alerts page and is silenced from there. Each
+// Alertmanager's webhook receiver with a staff API token shows on the alerts page and is silenced from there, then the silence expired. Each
 // page at 1280 px and 390 px in light and dark (screenshots in test-output/e2e-monitoring) without horizontal
 // overflow, clipped or overlapping text, or serious axe-core violations.
 import path from 'node:path';
@@ -79,7 +79,7 @@ describe('alerts, silences and alert rules in Chromium', () => {
     await context.close();
   }, 60_000);
 
-  it('an alert from Alertmanager’s webhook shows on the alerts page and is silenced from there', async () => {
+  it('an alert from Alertmanager’s webhook shows on the alerts page, is silenced from there, and fires again when the silence is expired', async () => {
     const res = await fetch(`${server.base}/api/v1/alertmanager/webhook`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/json' },
@@ -126,7 +126,13 @@ describe('alerts, silences and alert rules in Chromium', () => {
     await screenshot(page, 'silence-made', shots);
     await page.goto('/monitoring/alerts');
     await row.getByText('Suppressed').waitFor();
-    await row.getByRole('link', { name: /silence #\d+/ }).waitFor();
+    await row.getByRole('link', { name: /silence #\d+/ }).click();
+    // Expire ends it now: the alert fires again.
+    const silenceRow = page.getByRole('row').filter({ hasText: 'Volume grows tonight' });
+    await silenceRow.getByRole('button', { name: /Expire silence \d+/ }).click();
+    await silenceRow.getByText('Expired').waitFor();
+    await page.goto('/monitoring/alerts');
+    await row.getByText('Firing').waitFor();
     await context.close();
   }, 60_000);
 
