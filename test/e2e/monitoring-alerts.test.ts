@@ -1,8 +1,8 @@
 // Alerts, silences and alert rules in Chromium against one server (no demo organisation): a manager writes the
 // rule `vector(1) > 0`, sees the live preview (and a parse error at its column), saves it; an alert fed through
 // Alertmanager's webhook receiver with a staff API token shows on the alerts page, is silenced from there and fires
-// again once the silence is expired. Each page at 1280 px and 390 px in light and dark (screenshots in test-output/e2e-monitoring) without horizontal
-// overflow, clipped or overlapping text, or serious axe-core violations.
+// again once the silence is expired. Each page at 1280 px and 390 px in light and dark (screenshots in
+// test-output/e2e-monitoring) without horizontal overflow, clipped or overlapping text, or serious axe violations.
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
