@@ -110,13 +110,22 @@ function isExprError(body: RulePreviewInput | null, error: unknown): boolean {
 }
 
 function Preview({
+  kind,
   body,
   preview,
 }: {
+  kind: AlertRule['kind'];
   body: RulePreviewInput | null;
   preview: ReturnType<typeof useRulePreview>;
 }) {
-  if (body === null) return <p className="muted">Type an expression to see what it returns now.</p>;
+  if (body === null)
+    return (
+      <p className="muted">
+        {kind === 'promql'
+          ? 'Type an expression to see what it returns now.'
+          : 'Choose a target or tags to see which checks would alert now.'}
+      </p>
+    );
   return (
     <div aria-live="polite" aria-busy={preview.isFetching}>
       {preview.isPending && <Loading label="Evaluating…" />}
@@ -409,7 +418,7 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
           <h3 id="preview-title" className="flush">
             Preview
           </h3>
-          <Preview body={body} preview={preview} />
+          <Preview kind={d.kind} body={body} preview={preview} />
         </section>
         <div className="field-row">
           <Field label="For" hint="Held this long before it fires: 30s, 5m, 1h.">
