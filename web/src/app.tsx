@@ -33,6 +33,9 @@ const StatusPage = lazy(() => import('./pages/status-page'));
 const StatusPagesAdmin = lazy(() => import('./pages/status-pages'));
 const MonitoringBoard = lazy(() => import('./pages/monitoring/board'));
 const MonitoringTarget = lazy(() => import('./pages/monitoring/target'));
+const MonitoringAlerts = lazy(() => import('./pages/monitoring/alerts'));
+const MonitoringSilences = lazy(() => import('./pages/monitoring/silences'));
+const MonitoringRules = lazy(() => import('./pages/monitoring/rules'));
 
 type Theme = 'system' | 'light' | 'dark';
 
@@ -296,6 +299,9 @@ export function App() {
             <Route path="/account/paging" element={<ContactMethods />} />
             <Route path="/monitoring" element={<MonitoringBoard />} />
             <Route path="/monitoring/targets/:id" element={<MonitoringTarget />} />
+            <Route path="/monitoring/alerts" element={<MonitoringAlerts />} />
+            <Route path="/monitoring/silences" element={<MonitoringSilences />} />
+            <Route path="/monitoring/rules/*" element={<MonitoringRules />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />

@@ -74,4 +74,11 @@ export const keys = {
   monitoringCheckHistory: (checkId: number) => ['monitoring', 'check', checkId, 'history'] as const,
   scrapeTargets: ['monitoring', 'scrape-targets'] as const,
   promRange: (query: string, range: string) => ['monitoring', 'prom', query, range] as const,
+  monitoringAlerts: ['monitoring', 'alerts'] as const,
+  alertGroups: ['monitoring', 'alerts', 'groups'] as const,
+  silences: ['monitoring', 'silences'] as const,
+  alertRules: ['monitoring', 'rules'] as const,
+  alertRule: (id: number) => ['monitoring', 'rules', id] as const,
+  rulePreview: (body: string) => ['monitoring', 'rules', 'preview', body] as const,
+  targetSearch: (search: string) => ['monitoring', 'targets', 'search', search] as const,
 };

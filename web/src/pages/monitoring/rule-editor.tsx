@@ -1,0 +1,570 @@
+// The alert rule editor: a PromQL expression (or a check rule's selector and failures in a row), how long it must
+// hold (for) and keep firing, severity, labels and annotations, with a live preview of what the expression returns
+// now — asked of the server as the user pauses typing; a parse error points at its line and column.
+import { type FormEvent, useEffect, useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { ApiError } from '../../api/client';
+import {
+  type AlertRule,
+  type AlertRuleInput,
+  type RulePreviewInput,
+  useAlertRule,
+  useDeleteAlertRule,
+  useRulePreview,
+  useSaveAlertRule,
+  useTargetSearch,
+} from '../../api/monitoring-alerts';
+import { isManager, useUser } from '../../session';
+import { Field, fieldError } from '../../ui/field';
+import { ErrorMessage, Loading } from '../../ui/messages';
+import { Time } from '../../ui/time';
+import { useTitle } from '../../ui/title';
+
+/** The value once it has stopped changing for `ms`: the preview asks once per pause, not per keystroke. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return settled;
+}
+
+const durationUnits: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** Seconds from a Prometheus duration ("5m", "1h30m", "90s") or a bare number of seconds; null when neither. */
+export function parseDuration(text: string): number | null {
+  const t = text.trim();
+  if (t === '') return 0;
+  if (/^\d+$/.test(t)) return Number(t);
+  if (!/^(\d+[smhdw])+$/.test(t)) return null;
+  let total = 0;
+  for (const [, n, u] of t.matchAll(/(\d+)([smhdw])/g)) total += Number(n) * durationUnits[u];
+  return total;
+}
+
+export function formatDuration(seconds: number): string {
+  if (seconds === 0) return '0s';
+  const parts: string[] = [];
+  let rest = seconds;
+  for (const [u, n] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
+    if (rest >= n) {
+      parts.push(`${Math.floor(rest / n)}${u}`);
+      rest %= n;
+    }
+  }
+  return parts.join('');
+}
+
+/** name=value lines (the value may hold "="); blank lines are skipped. */
+function parsePairs(text: string): { pairs: Record<string, string>; bad: number | null } {
+  const pairs: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '') continue;
+    const eq = line.indexOf('=');
+    if (eq < 1) return { pairs, bad: i + 1 };
+    pairs[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return { pairs, bad: null };
+}
+
+const pairsText = (m: Record<string, string>) =>
+  Object.entries(m)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
+
+/** Line and column from the server's PromQL error ("parse error at line 1, column 7 (offset 6): …"). */
+function errorPosition(error: unknown): { line: number; column: number } | null {
+  if (!(error instanceof ApiError)) return null;
+  const m = /line (\d+), column (\d+)/.exec(error.message);
+  return m ? { line: Number(m[1]), column: Number(m[2]) } : null;
+}
+
+function ExprError({ expr, error }: { expr: string; error: unknown }) {
+  const at = errorPosition(error);
+  const line = at ? (expr.split('\n')[at.line - 1] ?? '') : '';
+  return (
+    <div className="field-error" id="expr-error" aria-live="polite">
+      <p className="flush">{error instanceof Error ? error.message : String(error)}</p>
+      {at && (
+        <pre className="expr-caret" aria-hidden="true">
+          {line}
+          {'\n'}
+          {`${' '.repeat(Math.max(0, at.column - 1))}^`}
+        </pre>
+      )}
+    </div>
+  );
+}
+
+/** A 400 to an expression's preview is the expression's fault: shown at the field, not in the preview. */
+function isExprError(body: RulePreviewInput | null, error: unknown): boolean {
+  return body?.expr !== undefined && error instanceof ApiError && error.status === 400;
+}
+
+function Preview({
+  kind,
+  body,
+  preview,
+}: {
+  kind: AlertRule['kind'];
+  body: RulePreviewInput | null;
+  preview: ReturnType<typeof useRulePreview>;
+}) {
+  if (body === null)
+    return (
+      <p className="muted">
+        {kind === 'promql'
+          ? 'Type an expression to see what it returns now.'
+          : 'Choose a target or tags to see which checks would alert now.'}
+      </p>
+    );
+  return (
+    <div aria-live="polite" aria-busy={preview.isFetching}>
+      {preview.isPending && <Loading label="Evaluating…" />}
+      {isExprError(body, preview.error) ? (
+        <p className="muted">Fix the expression to see what it returns.</p>
+      ) : (
+        <ErrorMessage error={preview.error} />
+      )}
+      {preview.data && !preview.error && (
+        <>
+          <p className={preview.data.result.length > 0 ? 'warn-text' : 'muted'}>
+            {preview.data.result.length === 0
+              ? 'Returns nothing now: the rule would not fire.'
+              : `${preview.data.result.length} series now: each would be an alert (once it has held for the “for” time).`}{' '}
+            <span className="small muted">
+              Evaluated <Time iso={preview.data.at} />.
+            </span>
+          </p>
+          {preview.data.result.length > 0 && (
+            <div className="table-wrap">
+              <table className="data-table">
+                <caption className="visually-hidden">What the expression returns now</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Series</th>
+                    <th scope="col" className="num">
+                      Value
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {preview.data.result.slice(0, 50).map((r) => {
+                    const labels = Object.entries(r.metric)
+                      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+                      .join(', ');
+                    return (
+                      <tr key={labels}>
+                        <td className="break">
+                          <code>{labels ? `{${labels}}` : '{}'}</code>
+                        </td>
+                        <td className="num">{r.value}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function TargetPicker({
+  targetId,
+  onChange,
+}: {
+  targetId: number | null;
+  onChange: (id: number | null) => void;
+}) {
+  const [search, setSearch] = useState('');
+  const settled = useSettled(search, 300);
+  const targets = useTargetSearch(settled);
+  return (
+    <div className="field-row">
+      <Field label="Find a target">
+        {(id) => <input id={id} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />}
+      </Field>
+      <Field label="Target">
+        {(id) => (
+          <select
+            id={id}
+            value={targetId ?? ''}
+            onChange={(e) => onChange(e.target.value ? Number(e.target.value) : null)}
+          >
+            <option value="">By tags instead</option>
+            {targetId !== null && !targets.data?.some((t) => t.id === targetId) && (
+              <option value={targetId}>Target #{targetId}</option>
+            )}
+            {targets.data?.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+    </div>
+  );
+}
+
+interface Draft {
+  name: string;
+  kind: AlertRule['kind'];
+  expr: string;
+  targetId: number | null;
+  tags: string;
+  downAfter: string;
+  forText: string;
+  keepText: string;
+  severity: string;
+  group: string;
+  labels: string;
+  annotations: string;
+  enabled: boolean;
+}
+
+function draftOf(r: AlertRule | undefined): Draft {
+  return {
+    name: r?.name ?? '',
+    kind: r?.kind ?? 'promql',
+    expr: r?.kind === 'promql' ? r.expr : '',
+    targetId: r?.check?.targetId ?? null,
+    tags: (r?.check?.tags ?? []).join(', '),
+    downAfter: String(r?.check?.downAfter ?? 3),
+    forText: formatDuration(r?.forSeconds ?? 0),
+    keepText: formatDuration(r?.keepFiringForSeconds ?? 0),
+    severity: r?.severity ?? 'warning',
+    group: r?.group ?? 'default',
+    labels: pairsText(
+      Object.fromEntries(Object.entries(r?.labels ?? {}).filter(([k]) => !(k === 'severity' && r?.severity))),
+    ),
+    annotations: pairsText(r?.annotations ?? { summary: '' }),
+    enabled: r?.enabled ?? true,
+  };
+}
+
+function checkSelector(d: Draft) {
+  const tags = d.tags
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  return {
+    ...(d.targetId !== null ? { targetId: d.targetId } : { tags }),
+    downAfter: Math.max(1, Number(d.downAfter) || 1),
+  };
+}
+
+function previewBody(d: Draft): RulePreviewInput | null {
+  if (d.kind === 'promql') return d.expr.trim() ? { expr: d.expr } : null;
+  const sel = checkSelector(d);
+  return 'targetId' in sel || sel.tags.length > 0 ? { check: sel } : null;
+}
+
+function RuleForm({ rule }: { rule?: AlertRule }) {
+  const navigate = useNavigate();
+  const manager = isManager(useUser());
+  const [d, setD] = useState<Draft>(() => draftOf(rule));
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
+  const settled = useSettled(d, 400);
+  const body = previewBody(settled);
+  const preview = useRulePreview(body);
+  const save = useSaveAlertRule(rule?.id ?? null, (r) =>
+    navigate(`/monitoring/rules/${r.id}`, { replace: true }),
+  );
+  const remove = useDeleteAlertRule(() => navigate('/monitoring/rules'));
+  const forSeconds = parseDuration(d.forText);
+  const keepSeconds = parseDuration(d.keepText);
+  const labels = parsePairs(d.labels);
+  const annotations = parsePairs(d.annotations);
+  const localProblem =
+    forSeconds === null
+      ? 'For is not a duration.'
+      : keepSeconds === null
+        ? 'Keep firing for is not a duration.'
+        : labels.bad !== null
+          ? `Labels line ${labels.bad} is not name=value.`
+          : annotations.bad !== null
+            ? `Annotations line ${annotations.bad} is not name=value.`
+            : null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (localProblem) return;
+    const input: AlertRuleInput = {
+      name: d.name.trim(),
+      kind: d.kind,
+      ...(d.kind === 'promql' ? { expr: d.expr } : { check: checkSelector(d) }),
+      forSeconds: forSeconds ?? 0,
+      keepFiringForSeconds: keepSeconds ?? 0,
+      severity: d.severity.trim() || null,
+      group: d.group.trim() || 'default',
+      labels: labels.pairs,
+      annotations: Object.fromEntries(Object.entries(annotations.pairs).filter(([, v]) => v !== '')),
+      enabled: d.enabled,
+    };
+    save.mutate(input);
+  };
+  const exprError = fieldError(save.error, '/expr') ?? fieldError(save.error, 'query');
+  return (
+    <form className="card form" onSubmit={submit} aria-labelledby="rule-form-title">
+      <h2 id="rule-form-title" className="flush">
+        {rule ? 'Edit the rule' : 'Definition'}
+      </h2>
+      <fieldset disabled={!manager} className="plain-fieldset">
+        <div className="field-row">
+          <Field
+            label="Name"
+            hint="The alertname label."
+            error={fieldError(save.error, '/name') ?? fieldError(save.error, 'name')}
+          >
+            {(id, dsc, invalid) => (
+              <input
+                id={id}
+                required
+                maxLength={200}
+                value={d.name}
+                aria-describedby={dsc}
+                aria-invalid={invalid || undefined}
+                onChange={(e) => set('name', e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Group" hint="Rules of a group are evaluated together.">
+            {(id, dsc) => (
+              <input
+                id={id}
+                value={d.group}
+                aria-describedby={dsc}
+                onChange={(e) => set('group', e.target.value)}
+              />
+            )}
+          </Field>
+        </div>
+        <div className="segmented" role="group" aria-label="Kind of rule">
+          <button type="button" aria-pressed={d.kind === 'promql'} onClick={() => set('kind', 'promql')}>
+            PromQL expression
+          </button>
+          <button type="button" aria-pressed={d.kind === 'check'} onClick={() => set('kind', 'check')}>
+            Check failures
+          </button>
+        </div>
+        {d.kind === 'promql' ? (
+          <div className="field">
+            <label htmlFor="rule-expr">Expression</label>
+            <textarea
+              id="rule-expr"
+              className="code-input"
+              required
+              rows={Math.max(3, d.expr.split('\n').length)}
+              spellCheck={false}
+              value={d.expr}
+              aria-describedby="expr-hint expr-error"
+              onChange={(e) => set('expr', e.target.value)}
+            />
+            <p className="hint" id="expr-hint">
+              Every series it returns is an alert, e.g. <code>up == 0</code> or{' '}
+              <code>probe_duration_seconds &gt; 2</code>.
+            </p>
+            {isExprError(body, preview.error) ? (
+              <ExprError expr={settled.expr} error={preview.error} />
+            ) : (
+              exprError && <p className="field-error">{exprError}</p>
+            )}
+          </div>
+        ) : (
+          <>
+            <TargetPicker targetId={d.targetId} onChange={(id) => set('targetId', id)} />
+            <div className="field-row">
+              {d.targetId === null && (
+                <Field label="Tags" hint="Comma-separated: checks of targets with any of these tags.">
+                  {(id, dsc) => (
+                    <input
+                      id={id}
+                      value={d.tags}
+                      aria-describedby={dsc}
+                      onChange={(e) => set('tags', e.target.value)}
+                    />
+                  )}
+                </Field>
+              )}
+              <Field label="Failures in a row" error={fieldError(save.error, 'check.downAfter')}>
+                {(id, dsc, invalid) => (
+                  <input
+                    id={id}
+                    type="number"
+                    min={1}
+                    max={100}
+                    value={d.downAfter}
+                    aria-describedby={dsc}
+                    aria-invalid={invalid || undefined}
+                    onChange={(e) => set('downAfter', e.target.value)}
+                  />
+                )}
+              </Field>
+            </div>
+          </>
+        )}
+        <section className="sub-card" aria-labelledby="preview-title">
+          <h3 id="preview-title" className="flush">
+            Preview
+          </h3>
+          <Preview kind={d.kind} body={body} preview={preview} />
+        </section>
+        <div className="field-row">
+          <Field label="For" hint="Held this long before it fires: 30s, 5m, 1h.">
+            {(id, dsc) => (
+              <input
+                id={id}
+                value={d.forText}
+                aria-describedby={dsc}
+                aria-invalid={forSeconds === null || undefined}
+                onChange={(e) => set('forText', e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Keep firing for" hint="Stays firing this long after it clears.">
+            {(id, dsc) => (
+              <input
+                id={id}
+                value={d.keepText}
+                aria-describedby={dsc}
+                aria-invalid={keepSeconds === null || undefined}
+                onChange={(e) => set('keepText', e.target.value)}
+              />
+            )}
+          </Field>
+          <Field label="Severity">
+            {(id) => (
+              <>
+                <input
+                  id={id}
+                  list="severities"
+                  value={d.severity}
+                  onChange={(e) => set('severity', e.target.value)}
+                />
+                <datalist id="severities">
+                  <option value="critical" />
+                  <option value="warning" />
+                  <option value="info" />
+                </datalist>
+              </>
+            )}
+          </Field>
+        </div>
+        <div className="field-row">
+          <Field label="Labels" hint="name=value, one per line: added to every alert.">
+            {(id, dsc) => (
+              <textarea
+                id={id}
+                rows={3}
+                spellCheck={false}
+                value={d.labels}
+                aria-describedby={dsc}
+                onChange={(e) => set('labels', e.target.value)}
+              />
+            )}
+          </Field>
+          <Field
+            label="Annotations"
+            hint="summary=…, description=…; templates such as {{ $labels.instance }} work."
+          >
+            {(id, dsc) => (
+              <textarea
+                id={id}
+                rows={3}
+                spellCheck={false}
+                value={d.annotations}
+                aria-describedby={dsc}
+                onChange={(e) => set('annotations', e.target.value)}
+              />
+            )}
+          </Field>
+        </div>
+        <label className="choice">
+          <input type="checkbox" checked={d.enabled} onChange={(e) => set('enabled', e.target.checked)} />
+          Enabled
+        </label>
+      </fieldset>
+      {localProblem && <p className="field-error">{localProblem}</p>}
+      <ErrorMessage error={save.error} title="Not saved." />
+      <ErrorMessage error={remove.error} title="Not deleted." />
+      <div className="actions">
+        {manager ? (
+          <>
+            <button type="submit" className="primary" disabled={save.isPending || localProblem !== null}>
+              {rule ? 'Save rule' : 'Create rule'}
+            </button>
+            {rule && (
+              <button
+                type="button"
+                className="danger-text"
+                disabled={remove.isPending}
+                onClick={() => {
+                  if (window.confirm(`Delete the rule ${rule.name} and its alerts?`)) remove.mutate(rule.id);
+                }}
+              >
+                Delete
+              </button>
+            )}
+          </>
+        ) : (
+          <p className="muted small">Only managers change alert rules.</p>
+        )}
+        <Link to="/monitoring/rules">Back to the rules</Link>
+      </div>
+    </form>
+  );
+}
+
+function RuleStatus({ rule }: { rule: AlertRule }) {
+  return (
+    <dl className="facts">
+      <dt>Health</dt>
+      <dd>
+        {rule.health === 'err' ? (
+          <span className="danger-text">Error: {rule.lastError}</span>
+        ) : rule.health === 'ok' ? (
+          'OK'
+        ) : (
+          'not evaluated yet'
+        )}
+      </dd>
+      <dt>Last evaluated</dt>
+      <dd>
+        {rule.lastEvaluatedAt ? <Time iso={rule.lastEvaluatedAt} /> : 'not yet'}
+        {rule.lastEvaluationMs !== null && <span className="muted"> · {rule.lastEvaluationMs} ms</span>}
+      </dd>
+      <dt>Alerts</dt>
+      <dd>
+        {rule.alerts.filter((a) => a.state !== 'inactive').length} active{' '}
+        <Link to="/monitoring/alerts">(alerts)</Link>
+      </dd>
+    </dl>
+  );
+}
+
+export function RuleEditorPage({ id }: { id: number | null }) {
+  const rule = useAlertRule(id);
+  useTitle(id === null ? 'New alert rule' : (rule.data?.name ?? 'Alert rule'));
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1 className="break">{id === null ? 'New alert rule' : (rule.data?.name ?? 'Alert rule')}</h1>
+      </div>
+      {id !== null && rule.isPending && <Loading />}
+      <ErrorMessage error={rule.error} />
+      {rule.data && <RuleStatus rule={rule.data} />}
+      {(id === null || rule.data) && <RuleForm key={rule.data?.updatedAt ?? 'new'} rule={rule.data} />}
+    </div>
+  );
+}
