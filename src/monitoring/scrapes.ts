@@ -3,12 +3,14 @@
 // (FOR UPDATE SKIP LOCKED on PostgreSQL, so instances never scrape one target twice), each target at a fixed offset
 // in its interval (spread, as Prometheus spreads them by a hash of the target), with bounded concurrency.
 import type { Selectable } from 'kysely';
+import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
 import { defineLocalCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Conflict, Invalid, NotFound } from '../core/errors.js';
 import { lockKey } from '../core/exclusive-work.js';
+import { redactUrl } from './checks/check-specs.js';
 import type { JobScheduler } from '../core/jobs.js';
 import { type ExpositionError, expositionFormat, parseExposition, scrapeAcceptHeader } from './exposition.js';
 import { countAccepted, countRejected, countScrape } from './ingest-stats.js';
@@ -248,7 +250,8 @@ export async function createScrapeTarget(
   await assertTarget(ctx, input.targetId);
   await assertFree(ctx, v.job, v.url);
   const now = ctx.clock.now();
-  const row = await ctx.db
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const created = await trx
     .insertInto('monitoring_scrape_targets')
     .values({
       url: v.url,
@@ -270,6 +273,16 @@ export async function createScrapeTarget(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.scrape_target.created',
+      subjectType: 'monitoring_scrape_target',
+      subjectId: created.id,
+      details: scrapeDetails(input),
+    });
+    return created;
+  });
   return toTarget(row);
 }
 
@@ -317,7 +330,8 @@ export async function updateScrapeTarget(
   const now = ctx.clock.now();
   const timing =
     v.intervalSeconds !== current.intervalSeconds || v.url !== current.url || v.job !== current.job;
-  const row = await ctx.db
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const updated = await trx
     .updateTable('monitoring_scrape_targets')
     .set({
       url: v.url,
@@ -339,16 +353,46 @@ export async function updateScrapeTarget(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
-  if (!row) throw new NotFound('scrape_target_not_found', 'No such scrape target.');
+    if (!updated) throw new NotFound('scrape_target_not_found', 'No such scrape target.');
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.scrape_target.updated',
+      subjectType: 'monitoring_scrape_target',
+      subjectId: id,
+      details: scrapeDetails(patch),
+    });
+    return updated;
+  });
   forgetCompiled(ctx, id);
   return toTarget(row);
 }
 
 export async function deleteScrapeTarget(ctx: ServiceContext, actor: Actor, id: number): Promise<void> {
   requireMonitor(actor, 'target.manage');
-  const r = await ctx.db.deleteFrom('monitoring_scrape_targets').where('id', '=', id).executeTakeFirst();
-  if (Number(r.numDeletedRows) === 0) throw new NotFound('scrape_target_not_found', 'No such scrape target.');
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .deleteFrom('monitoring_scrape_targets')
+      .where('id', '=', id)
+      .returning(['id', 'job', 'url'])
+      .executeTakeFirst();
+    if (!row) throw new NotFound('scrape_target_not_found', 'No such scrape target.');
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: ctx.clock.now(),
+      action: 'monitoring.scrape_target.deleted',
+      subjectType: 'monitoring_scrape_target',
+      subjectId: id,
+      details: { job: row.job, url: redactUrl(row.url) },
+    });
+  });
   forgetCompiled(ctx, id);
+}
+
+/** The given fields of a scrape target's input for the audit log, its URL without a password. */
+function scrapeDetails(input: Partial<ScrapeTargetInput>): Record<string, unknown> {
+  const fields = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+  return typeof input.url === 'string' ? { ...fields, url: redactUrl(input.url) } : fields;
 }
 
 /** Scrape one target now (outside its schedule) and say what happened. */

@@ -625,7 +625,8 @@ export function isValidCheckSpec(spec: unknown): spec is CheckSpec {
 
 // ---- secrets ----
 
-function redactUrl(url: string): string {
+/** A URL with its password (if any) replaced by the placeholder. */
+export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password === '') return url;
