@@ -446,7 +446,11 @@ export async function updateAlertRule(
   return getAlertRule(ctx, id);
 }
 
-export async function deleteAlertRule(ctx: ServiceContext, actorId: number | null, id: number): Promise<void> {
+export async function deleteAlertRule(
+  ctx: ServiceContext,
+  actorId: number | null,
+  id: number,
+): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const row = await trx
       .deleteFrom('monitoring_alert_rules')

@@ -202,22 +202,22 @@ export async function createMaintenanceWindow(
   const now = ctx.clock.now();
   const row = await ctx.db.transaction().execute(async (trx) => {
     const created = await trx
-    .insertInto('monitoring_maintenance_windows')
-    .values({
-      name: input.name.trim(),
-      description: input.description ?? '',
-      target_ids: JSON.stringify(targetIds),
-      starts_at: input.startsAt,
-      ends_at: input.rrule ? null : (input.endsAt ?? null),
-      rrule: input.rrule ? input.rrule.trim().replace(/^RRULE:/i, '') : null,
-      time_zone: input.timeZone ?? 'UTC',
-      duration_minutes: input.rrule ? (input.durationMinutes ?? null) : null,
-      created_by: createdBy,
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+      .insertInto('monitoring_maintenance_windows')
+      .values({
+        name: input.name.trim(),
+        description: input.description ?? '',
+        target_ids: JSON.stringify(targetIds),
+        starts_at: input.startsAt,
+        ends_at: input.rrule ? null : (input.endsAt ?? null),
+        rrule: input.rrule ? input.rrule.trim().replace(/^RRULE:/i, '') : null,
+        time_zone: input.timeZone ?? 'UTC',
+        duration_minutes: input.rrule ? (input.durationMinutes ?? null) : null,
+        created_by: createdBy,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await recordAudit(trx, {
       actorId: createdBy,
       at: now,
@@ -267,21 +267,21 @@ export async function updateMaintenanceWindow(
   const now = ctx.clock.now();
   const row = await ctx.db.transaction().execute(async (trx) => {
     const updated = await trx
-    .updateTable('monitoring_maintenance_windows')
-    .set({
-      name: merged.name.trim(),
-      description: merged.description ?? '',
-      target_ids: JSON.stringify(targetIds),
-      starts_at: merged.startsAt,
-      ends_at: merged.rrule ? null : (merged.endsAt ?? null),
-      rrule: merged.rrule ? merged.rrule.trim().replace(/^RRULE:/i, '') : null,
-      time_zone: merged.timeZone ?? 'UTC',
-      duration_minutes: merged.rrule ? (merged.durationMinutes ?? null) : null,
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+      .updateTable('monitoring_maintenance_windows')
+      .set({
+        name: merged.name.trim(),
+        description: merged.description ?? '',
+        target_ids: JSON.stringify(targetIds),
+        starts_at: merged.startsAt,
+        ends_at: merged.rrule ? null : (merged.endsAt ?? null),
+        rrule: merged.rrule ? merged.rrule.trim().replace(/^RRULE:/i, '') : null,
+        time_zone: merged.timeZone ?? 'UTC',
+        duration_minutes: merged.rrule ? (merged.durationMinutes ?? null) : null,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await recordAudit(trx, {
       actorId,
       at: now,

@@ -10,8 +10,8 @@ import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Conflict, Invalid, NotFound } from '../core/errors.js';
 import { lockKey } from '../core/exclusive-work.js';
-import { redactUrl } from './checks/check-specs.js';
 import type { JobScheduler } from '../core/jobs.js';
+import { redactUrl } from './checks/check-specs.js';
 import { type ExpositionError, expositionFormat, parseExposition, scrapeAcceptHeader } from './exposition.js';
 import { countAccepted, countRejected, countScrape } from './ingest-stats.js';
 import {
@@ -252,27 +252,27 @@ export async function createScrapeTarget(
   const now = ctx.clock.now();
   const row = await ctx.db.transaction().execute(async (trx) => {
     const created = await trx
-    .insertInto('monitoring_scrape_targets')
-    .values({
-      url: v.url,
-      job: v.job,
-      interval_seconds: v.intervalSeconds,
-      timeout_seconds: v.timeoutSeconds,
-      labels: JSON.stringify(v.labels),
-      relabel_configs: JSON.stringify(v.relabelConfigs),
-      metric_relabel_configs: JSON.stringify(v.metricRelabelConfigs),
-      honor_labels: input.honorLabels ? 1 : 0,
-      honor_timestamps: input.honorTimestamps === false ? 0 : 1,
-      sample_limit: input.sampleLimit ?? metricLimits.samplesPerScrape,
-      series_limit: input.seriesLimit ?? metricLimits.seriesPerSource,
-      target_id: input.targetId ?? null,
-      enabled: input.enabled === false ? 0 : 1,
-      next_scrape_at: nextScrapeSlot(v.job, v.url, v.intervalSeconds, now),
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+      .insertInto('monitoring_scrape_targets')
+      .values({
+        url: v.url,
+        job: v.job,
+        interval_seconds: v.intervalSeconds,
+        timeout_seconds: v.timeoutSeconds,
+        labels: JSON.stringify(v.labels),
+        relabel_configs: JSON.stringify(v.relabelConfigs),
+        metric_relabel_configs: JSON.stringify(v.metricRelabelConfigs),
+        honor_labels: input.honorLabels ? 1 : 0,
+        honor_timestamps: input.honorTimestamps === false ? 0 : 1,
+        sample_limit: input.sampleLimit ?? metricLimits.samplesPerScrape,
+        series_limit: input.seriesLimit ?? metricLimits.seriesPerSource,
+        target_id: input.targetId ?? null,
+        enabled: input.enabled === false ? 0 : 1,
+        next_scrape_at: nextScrapeSlot(v.job, v.url, v.intervalSeconds, now),
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     await recordAudit(trx, {
       actorId: actor.id,
       at: now,
@@ -332,27 +332,27 @@ export async function updateScrapeTarget(
     v.intervalSeconds !== current.intervalSeconds || v.url !== current.url || v.job !== current.job;
   const row = await ctx.db.transaction().execute(async (trx) => {
     const updated = await trx
-    .updateTable('monitoring_scrape_targets')
-    .set({
-      url: v.url,
-      job: v.job,
-      interval_seconds: v.intervalSeconds,
-      timeout_seconds: v.timeoutSeconds,
-      labels: JSON.stringify(v.labels),
-      relabel_configs: JSON.stringify(v.relabelConfigs),
-      metric_relabel_configs: JSON.stringify(v.metricRelabelConfigs),
-      honor_labels: merged.honorLabels ? 1 : 0,
-      honor_timestamps: merged.honorTimestamps === false ? 0 : 1,
-      sample_limit: merged.sampleLimit ?? current.sampleLimit,
-      series_limit: merged.seriesLimit ?? current.seriesLimit,
-      target_id: merged.targetId ?? null,
-      enabled: merged.enabled === false ? 0 : 1,
-      ...(timing ? { next_scrape_at: nextScrapeSlot(v.job, v.url, v.intervalSeconds, now) } : {}),
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
+      .updateTable('monitoring_scrape_targets')
+      .set({
+        url: v.url,
+        job: v.job,
+        interval_seconds: v.intervalSeconds,
+        timeout_seconds: v.timeoutSeconds,
+        labels: JSON.stringify(v.labels),
+        relabel_configs: JSON.stringify(v.relabelConfigs),
+        metric_relabel_configs: JSON.stringify(v.metricRelabelConfigs),
+        honor_labels: merged.honorLabels ? 1 : 0,
+        honor_timestamps: merged.honorTimestamps === false ? 0 : 1,
+        sample_limit: merged.sampleLimit ?? current.sampleLimit,
+        series_limit: merged.seriesLimit ?? current.seriesLimit,
+        target_id: merged.targetId ?? null,
+        enabled: merged.enabled === false ? 0 : 1,
+        ...(timing ? { next_scrape_at: nextScrapeSlot(v.job, v.url, v.intervalSeconds, now) } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
     if (!updated) throw new NotFound('scrape_target_not_found', 'No such scrape target.');
     await recordAudit(trx, {
       actorId: actor.id,
