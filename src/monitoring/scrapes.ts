@@ -11,7 +11,6 @@ import type { Database } from '../core/db/index.js';
 import { Conflict, Invalid, NotFound } from '../core/errors.js';
 import { lockKey } from '../core/exclusive-work.js';
 import type { JobScheduler } from '../core/jobs.js';
-import { redactUrl } from './checks/check-specs.js';
 import { type ExpositionError, expositionFormat, parseExposition, scrapeAcceptHeader } from './exposition.js';
 import { countAccepted, countRejected, countScrape } from './ingest-stats.js';
 import {
@@ -383,16 +382,15 @@ export async function deleteScrapeTarget(ctx: ServiceContext, actor: Actor, id: 
       action: 'monitoring.scrape_target.deleted',
       subjectType: 'monitoring_scrape_target',
       subjectId: id,
-      details: { job: row.job, url: redactUrl(row.url) },
+      details: { job: row.job, url: row.url },
     });
   });
   forgetCompiled(ctx, id);
 }
 
-/** The given fields of a scrape target's input for the audit log, its URL without a password. */
+/** The given fields of a scrape target's input, for the audit log (a URL holds no credentials: they are refused). */
 function scrapeDetails(input: Partial<ScrapeTargetInput>): Record<string, unknown> {
-  const fields = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
-  return typeof input.url === 'string' ? { ...fields, url: redactUrl(input.url) } : fields;
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
 }
 
 /** Scrape one target now (outside its schedule) and say what happened. */

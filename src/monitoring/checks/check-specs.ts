@@ -625,8 +625,7 @@ export function isValidCheckSpec(spec: unknown): spec is CheckSpec {
 
 // ---- secrets ----
 
-/** A URL with its password (if any) replaced by the placeholder. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password === '') return url;
