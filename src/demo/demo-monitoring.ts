@@ -30,7 +30,7 @@ export function selfUrlOf(config: { host: string; port: number }): string {
 export async function installDemoMonitoring(ctx: ServiceContext, refs: DemoMonitoringRefs): Promise<void> {
   const services = await listServices(ctx, refs.manager);
   const servers = services.find((s) => s.name === 'Servers and storage');
-  const target = await createTarget(ctx, {
+  const target = await createTarget(ctx, refs.manager, {
     name: 'opsdesk',
     kind: 'service',
     address: refs.selfUrl,
@@ -39,14 +39,14 @@ export async function installDemoMonitoring(ctx: ServiceContext, refs: DemoMonit
     groupId: refs.groupId,
     serviceId: servers?.id ?? null,
   });
-  await createCheck(ctx, target.id, {
+  await createCheck(ctx, refs.manager, target.id, {
     name: 'health',
     spec: { kind: 'http', url: `${refs.selfUrl}/api/v1/health`, expectStatus: ['200'], maxLatencyMs: 2000 },
     intervalSeconds: 30,
     timeoutSeconds: 5,
     retries: 1,
   });
-  await createCheck(ctx, target.id, {
+  await createCheck(ctx, refs.manager, target.id, {
     name: 'web app',
     spec: { kind: 'http', url: `${refs.selfUrl}/`, keyword: 'opsdesk' },
     intervalSeconds: 60,

@@ -1,6 +1,7 @@
 // The stored routing document: one row, read by every flush and receive (compiled once per document version in
 // this process) and replaced whole by a manager (routing.manage). Before anyone saves one, the built-in default
 // applies (everything to an incident with a ticket; a target's critical alert mutes its warnings).
+import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
 import { defineLocalCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
@@ -86,12 +87,23 @@ export async function putAlertRouting(
   }
   const now = ctx.clock.now();
   const text = JSON.stringify(document);
-  await ctx.db
-    .insertInto('monitoring_alert_routing')
-    .values({ id: 1, document: text, updated_by: actor.id, updated_at: now })
-    .onConflict((oc) =>
-      oc.column('id').doUpdateSet({ document: text, updated_by: actor.id, updated_at: now }),
-    )
-    .execute();
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('monitoring_alert_routing')
+      .values({ id: 1, document: text, updated_by: actor.id, updated_at: now })
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({ document: text, updated_by: actor.id, updated_at: now }),
+      )
+      .execute();
+    // The receivers' names only: their configurations may hold webhook URLs with tokens.
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.alert_routing.replaced',
+      subjectType: 'monitoring_alert_routing',
+      subjectId: 1,
+      details: { receivers: document.receivers.map((r) => r.name), bytes: text.length },
+    });
+  });
   return { document, updatedAt: now, updatedBy: actor.id };
 }

@@ -3,6 +3,7 @@
 // every target carrying some tags), each in a group evaluated at the group's interval (rule-evaluation.ts). Here:
 // validation, create/read/update/delete, and the reads in Prometheus's /api/v1/rules and /api/v1/alerts shapes.
 import type { Selectable } from 'kysely';
+import { recordAudit } from '../core/audit.js';
 import type { ServiceContext } from '../core/context.js';
 import { type Database, isUniqueViolation } from '../core/db/index.js';
 import { type FieldError, Invalid, NotFound } from '../core/errors.js';
@@ -345,6 +346,14 @@ export async function createAlertRule(
         .where('group_name', '=', n.group)
         .where('interval_seconds', '!=', n.intervalSeconds)
         .execute();
+      await recordAudit(trx, {
+        actorId,
+        at: now,
+        action: 'monitoring.alert_rule.created',
+        subjectType: 'monitoring_alert_rule',
+        subjectId: row.id,
+        details: definedFields(input),
+      });
       return row.id;
     });
     return getAlertRule(ctx, id);
@@ -357,6 +366,7 @@ export async function createAlertRule(
 /** Change a rule (a partial input over the stored one). Its alerts are kept: Prometheus keeps them across reloads. */
 export async function updateAlertRule(
   ctx: ServiceContext,
+  actorId: number | null,
   id: number,
   change: Partial<AlertRuleInput>,
 ): Promise<AlertRule & { alerts: RuleAlert[] }> {
@@ -420,6 +430,14 @@ export async function updateAlertRule(
         !n.enabled
       )
         await trx.deleteFrom('monitoring_rule_alerts').where('rule_id', '=', id).execute();
+      await recordAudit(trx, {
+        actorId,
+        at: now,
+        action: 'monitoring.alert_rule.updated',
+        subjectType: 'monitoring_alert_rule',
+        subjectId: id,
+        details: definedFields(change),
+      });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken();
@@ -428,9 +446,32 @@ export async function updateAlertRule(
   return getAlertRule(ctx, id);
 }
 
-export async function deleteAlertRule(ctx: ServiceContext, id: number): Promise<void> {
-  const res = await ctx.db.deleteFrom('monitoring_alert_rules').where('id', '=', id).executeTakeFirst();
-  if (Number(res.numDeletedRows) === 0) throw new NotFound('alert_rule_not_found', 'No such alert rule.');
+export async function deleteAlertRule(
+  ctx: ServiceContext,
+  actorId: number | null,
+  id: number,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .deleteFrom('monitoring_alert_rules')
+      .where('id', '=', id)
+      .returning(['id', 'name'])
+      .executeTakeFirst();
+    if (!row) throw new NotFound('alert_rule_not_found', 'No such alert rule.');
+    await recordAudit(trx, {
+      actorId,
+      at: ctx.clock.now(),
+      action: 'monitoring.alert_rule.deleted',
+      subjectType: 'monitoring_alert_rule',
+      subjectId: id,
+      details: { name: row.name },
+    });
+  });
+}
+
+/** The fields given in an input, for the audit log. */
+function definedFields(input: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
 }
 
 // ---- reads -------------------------------------------------------------------------------------------------

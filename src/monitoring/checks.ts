@@ -3,6 +3,8 @@
 // state and a `check.state_changed` event. Heartbeat checks get a secret token, shown once and stored hashed.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Selectable, Transaction } from 'kysely';
+import { recordAudit } from '../core/audit.js';
+import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Invalid, NotFound } from '../core/errors.js';
@@ -233,6 +235,7 @@ export interface CreatedCheck {
 
 export async function createCheck(
   ctx: ServiceContext,
+  actor: Actor,
   targetId: number,
   input: CheckInput,
 ): Promise<CreatedCheck> {
@@ -280,9 +283,26 @@ export async function createCheck(
       .values({ check_id: row.id, state: enabled ? 'pending' : 'paused', at: now, message: 'created' })
       .execute();
     await refreshTargetState(ctx, trx, targetId, now);
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.check.created',
+      subjectType: 'monitoring_check',
+      subjectId: row.id,
+      details: checkDetails({ ...input, targetId }),
+    });
     return row.id;
   });
   return { check: await getCheck(ctx, id), heartbeatToken: token };
+}
+
+/** The given fields of a check's change for the audit log; the spec without its secrets (SNMP community, keys). */
+function checkDetails(change: Partial<CheckInput> & { targetId?: number }): Record<string, unknown> {
+  const { spec, ...rest } = change;
+  return {
+    ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+    ...(spec ? { spec: redactCheckSpec(spec) } : {}),
+  };
 }
 
 export async function getCheckRow(ctx: ServiceContext, id: number): Promise<CheckRow> {
@@ -318,6 +338,7 @@ export async function listChecks(ctx: ServiceContext, targetId: number): Promise
 /** Change a check; a new interval moves it to its new grid, (dis)abling it pauses or restarts its state. */
 export async function updateCheck(
   ctx: ServiceContext,
+  actor: Actor,
   id: number,
   change: Partial<CheckInput>,
 ): Promise<Check> {
@@ -362,15 +383,32 @@ export async function updateCheck(
       await changeCheckState(ctx, trx, old, to, merged.enabled ? 'enabled' : 'paused', now);
     }
     await refreshTargetState(ctx, trx, old.target_id, now);
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.check.updated',
+      subjectType: 'monitoring_check',
+      subjectId: id,
+      details: checkDetails(change),
+    });
   });
   return getCheck(ctx, id);
 }
 
-export async function deleteCheck(ctx: ServiceContext, id: number): Promise<void> {
+export async function deleteCheck(ctx: ServiceContext, actor: Actor, id: number): Promise<void> {
   const old = await getCheckRow(ctx, id);
   await ctx.db.transaction().execute(async (trx) => {
     await lockTarget(ctx, trx, old.target_id);
     await trx.deleteFrom('monitoring_checks').where('id', '=', id).execute();
-    await refreshTargetState(ctx, trx, old.target_id, ctx.clock.now());
+    const now = ctx.clock.now();
+    await refreshTargetState(ctx, trx, old.target_id, now);
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.check.deleted',
+      subjectType: 'monitoring_check',
+      subjectId: id,
+      details: { name: old.name, targetId: old.target_id },
+    });
   });
 }

@@ -5,6 +5,7 @@
 import ICAL from 'ical.js';
 import type { Kysely, Selectable } from 'kysely';
 import { DateTime } from 'luxon';
+import { recordAudit } from '../core/audit.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Invalid, NotFound } from '../core/errors.js';
@@ -199,23 +200,34 @@ export async function createMaintenanceWindow(
   const targetIds = [...new Set(input.targetIds ?? [])].sort((a, b) => a - b);
   await checkTargets(ctx.db, targetIds);
   const now = ctx.clock.now();
-  const row = await ctx.db
-    .insertInto('monitoring_maintenance_windows')
-    .values({
-      name: input.name.trim(),
-      description: input.description ?? '',
-      target_ids: JSON.stringify(targetIds),
-      starts_at: input.startsAt,
-      ends_at: input.rrule ? null : (input.endsAt ?? null),
-      rrule: input.rrule ? input.rrule.trim().replace(/^RRULE:/i, '') : null,
-      time_zone: input.timeZone ?? 'UTC',
-      duration_minutes: input.rrule ? (input.durationMinutes ?? null) : null,
-      created_by: createdBy,
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const created = await trx
+      .insertInto('monitoring_maintenance_windows')
+      .values({
+        name: input.name.trim(),
+        description: input.description ?? '',
+        target_ids: JSON.stringify(targetIds),
+        starts_at: input.startsAt,
+        ends_at: input.rrule ? null : (input.endsAt ?? null),
+        rrule: input.rrule ? input.rrule.trim().replace(/^RRULE:/i, '') : null,
+        time_zone: input.timeZone ?? 'UTC',
+        duration_minutes: input.rrule ? (input.durationMinutes ?? null) : null,
+        created_by: createdBy,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actorId: createdBy,
+      at: now,
+      action: 'monitoring.maintenance_window.created',
+      subjectType: 'monitoring_maintenance_window',
+      subjectId: created.id,
+      details: definedFields(input),
+    });
+    return created;
+  });
   return windowOf(row);
 }
 
@@ -231,6 +243,7 @@ export async function getMaintenanceWindow(ctx: ServiceContext, id: number): Pro
 
 export async function updateMaintenanceWindow(
   ctx: ServiceContext,
+  actorId: number | null,
   id: number,
   change: Partial<MaintenanceWindowInput>,
 ): Promise<MaintenanceWindow> {
@@ -251,32 +264,63 @@ export async function updateMaintenanceWindow(
   validate(merged);
   const targetIds = [...new Set(merged.targetIds ?? [])].sort((a, b) => a - b);
   await checkTargets(ctx.db, targetIds);
-  const row = await ctx.db
-    .updateTable('monitoring_maintenance_windows')
-    .set({
-      name: merged.name.trim(),
-      description: merged.description ?? '',
-      target_ids: JSON.stringify(targetIds),
-      starts_at: merged.startsAt,
-      ends_at: merged.rrule ? null : (merged.endsAt ?? null),
-      rrule: merged.rrule ? merged.rrule.trim().replace(/^RRULE:/i, '') : null,
-      time_zone: merged.timeZone ?? 'UTC',
-      duration_minutes: merged.rrule ? (merged.durationMinutes ?? null) : null,
-      updated_at: ctx.clock.now(),
-    })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const now = ctx.clock.now();
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('monitoring_maintenance_windows')
+      .set({
+        name: merged.name.trim(),
+        description: merged.description ?? '',
+        target_ids: JSON.stringify(targetIds),
+        starts_at: merged.startsAt,
+        ends_at: merged.rrule ? null : (merged.endsAt ?? null),
+        rrule: merged.rrule ? merged.rrule.trim().replace(/^RRULE:/i, '') : null,
+        time_zone: merged.timeZone ?? 'UTC',
+        duration_minutes: merged.rrule ? (merged.durationMinutes ?? null) : null,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actorId,
+      at: now,
+      action: 'monitoring.maintenance_window.updated',
+      subjectType: 'monitoring_maintenance_window',
+      subjectId: id,
+      details: definedFields(change),
+    });
+    return updated;
+  });
   return windowOf(row);
 }
 
-export async function deleteMaintenanceWindow(ctx: ServiceContext, id: number): Promise<void> {
-  const res = await ctx.db
-    .deleteFrom('monitoring_maintenance_windows')
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (Number(res.numDeletedRows) === 0)
-    throw new NotFound('maintenance_window_not_found', `No maintenance window ${id}.`);
+export async function deleteMaintenanceWindow(
+  ctx: ServiceContext,
+  actorId: number | null,
+  id: number,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .deleteFrom('monitoring_maintenance_windows')
+      .where('id', '=', id)
+      .returning(['id', 'name'])
+      .executeTakeFirst();
+    if (!row) throw new NotFound('maintenance_window_not_found', `No maintenance window ${id}.`);
+    await recordAudit(trx, {
+      actorId,
+      at: ctx.clock.now(),
+      action: 'monitoring.maintenance_window.deleted',
+      subjectType: 'monitoring_maintenance_window',
+      subjectId: id,
+      details: { name: row.name },
+    });
+  });
+}
+
+/** The fields given in an input, for the audit log. */
+function definedFields(input: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
 }
 
 /** Windows by start, newest first; `limit + 1` items for the edge's paging. */

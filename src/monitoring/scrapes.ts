@@ -3,6 +3,7 @@
 // (FOR UPDATE SKIP LOCKED on PostgreSQL, so instances never scrape one target twice), each target at a fixed offset
 // in its interval (spread, as Prometheus spreads them by a hash of the target), with bounded concurrency.
 import type { Selectable } from 'kysely';
+import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
 import { defineLocalCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
@@ -248,28 +249,39 @@ export async function createScrapeTarget(
   await assertTarget(ctx, input.targetId);
   await assertFree(ctx, v.job, v.url);
   const now = ctx.clock.now();
-  const row = await ctx.db
-    .insertInto('monitoring_scrape_targets')
-    .values({
-      url: v.url,
-      job: v.job,
-      interval_seconds: v.intervalSeconds,
-      timeout_seconds: v.timeoutSeconds,
-      labels: JSON.stringify(v.labels),
-      relabel_configs: JSON.stringify(v.relabelConfigs),
-      metric_relabel_configs: JSON.stringify(v.metricRelabelConfigs),
-      honor_labels: input.honorLabels ? 1 : 0,
-      honor_timestamps: input.honorTimestamps === false ? 0 : 1,
-      sample_limit: input.sampleLimit ?? metricLimits.samplesPerScrape,
-      series_limit: input.seriesLimit ?? metricLimits.seriesPerSource,
-      target_id: input.targetId ?? null,
-      enabled: input.enabled === false ? 0 : 1,
-      next_scrape_at: nextScrapeSlot(v.job, v.url, v.intervalSeconds, now),
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const created = await trx
+      .insertInto('monitoring_scrape_targets')
+      .values({
+        url: v.url,
+        job: v.job,
+        interval_seconds: v.intervalSeconds,
+        timeout_seconds: v.timeoutSeconds,
+        labels: JSON.stringify(v.labels),
+        relabel_configs: JSON.stringify(v.relabelConfigs),
+        metric_relabel_configs: JSON.stringify(v.metricRelabelConfigs),
+        honor_labels: input.honorLabels ? 1 : 0,
+        honor_timestamps: input.honorTimestamps === false ? 0 : 1,
+        sample_limit: input.sampleLimit ?? metricLimits.samplesPerScrape,
+        series_limit: input.seriesLimit ?? metricLimits.seriesPerSource,
+        target_id: input.targetId ?? null,
+        enabled: input.enabled === false ? 0 : 1,
+        next_scrape_at: nextScrapeSlot(v.job, v.url, v.intervalSeconds, now),
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.scrape_target.created',
+      subjectType: 'monitoring_scrape_target',
+      subjectId: created.id,
+      details: scrapeDetails(input),
+    });
+    return created;
+  });
   return toTarget(row);
 }
 
@@ -317,38 +329,68 @@ export async function updateScrapeTarget(
   const now = ctx.clock.now();
   const timing =
     v.intervalSeconds !== current.intervalSeconds || v.url !== current.url || v.job !== current.job;
-  const row = await ctx.db
-    .updateTable('monitoring_scrape_targets')
-    .set({
-      url: v.url,
-      job: v.job,
-      interval_seconds: v.intervalSeconds,
-      timeout_seconds: v.timeoutSeconds,
-      labels: JSON.stringify(v.labels),
-      relabel_configs: JSON.stringify(v.relabelConfigs),
-      metric_relabel_configs: JSON.stringify(v.metricRelabelConfigs),
-      honor_labels: merged.honorLabels ? 1 : 0,
-      honor_timestamps: merged.honorTimestamps === false ? 0 : 1,
-      sample_limit: merged.sampleLimit ?? current.sampleLimit,
-      series_limit: merged.seriesLimit ?? current.seriesLimit,
-      target_id: merged.targetId ?? null,
-      enabled: merged.enabled === false ? 0 : 1,
-      ...(timing ? { next_scrape_at: nextScrapeSlot(v.job, v.url, v.intervalSeconds, now) } : {}),
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
-  if (!row) throw new NotFound('scrape_target_not_found', 'No such scrape target.');
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const updated = await trx
+      .updateTable('monitoring_scrape_targets')
+      .set({
+        url: v.url,
+        job: v.job,
+        interval_seconds: v.intervalSeconds,
+        timeout_seconds: v.timeoutSeconds,
+        labels: JSON.stringify(v.labels),
+        relabel_configs: JSON.stringify(v.relabelConfigs),
+        metric_relabel_configs: JSON.stringify(v.metricRelabelConfigs),
+        honor_labels: merged.honorLabels ? 1 : 0,
+        honor_timestamps: merged.honorTimestamps === false ? 0 : 1,
+        sample_limit: merged.sampleLimit ?? current.sampleLimit,
+        series_limit: merged.seriesLimit ?? current.seriesLimit,
+        target_id: merged.targetId ?? null,
+        enabled: merged.enabled === false ? 0 : 1,
+        ...(timing ? { next_scrape_at: nextScrapeSlot(v.job, v.url, v.intervalSeconds, now) } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!updated) throw new NotFound('scrape_target_not_found', 'No such scrape target.');
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.scrape_target.updated',
+      subjectType: 'monitoring_scrape_target',
+      subjectId: id,
+      details: scrapeDetails(patch),
+    });
+    return updated;
+  });
   forgetCompiled(ctx, id);
   return toTarget(row);
 }
 
 export async function deleteScrapeTarget(ctx: ServiceContext, actor: Actor, id: number): Promise<void> {
   requireMonitor(actor, 'target.manage');
-  const r = await ctx.db.deleteFrom('monitoring_scrape_targets').where('id', '=', id).executeTakeFirst();
-  if (Number(r.numDeletedRows) === 0) throw new NotFound('scrape_target_not_found', 'No such scrape target.');
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .deleteFrom('monitoring_scrape_targets')
+      .where('id', '=', id)
+      .returning(['id', 'job', 'url'])
+      .executeTakeFirst();
+    if (!row) throw new NotFound('scrape_target_not_found', 'No such scrape target.');
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: ctx.clock.now(),
+      action: 'monitoring.scrape_target.deleted',
+      subjectType: 'monitoring_scrape_target',
+      subjectId: id,
+      details: { job: row.job, url: row.url },
+    });
+  });
   forgetCompiled(ctx, id);
+}
+
+/** The given fields of a scrape target's input, for the audit log (a URL holds no credentials: they are refused). */
+function scrapeDetails(input: Partial<ScrapeTargetInput>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
 }
 
 /** Scrape one target now (outside its schedule) and say what happened. */

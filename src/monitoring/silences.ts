@@ -2,6 +2,7 @@
 // expiring one ends it now. An alert every matcher of an active silence matches is muted, with the silences' ids.
 // Staff make and expire them (silence.manage), as on-call engineers do in Alertmanager.
 import type { Selectable } from 'kysely';
+import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
@@ -78,19 +79,30 @@ export async function createSilence(
   const startsAt = input.startsAt ?? now;
   if (input.endsAt <= startsAt) throw bad('/endsAt', 'must come after startsAt');
   if (input.endsAt <= now) throw bad('/endsAt', 'must be in the future');
-  const row = await ctx.db
-    .insertInto('monitoring_silences')
-    .values({
-      matchers: JSON.stringify(matchers),
-      starts_at: startsAt,
-      ends_at: input.endsAt,
-      created_by: actor.id,
-      comment,
-      created_at: now,
-      updated_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const row = await ctx.db.transaction().execute(async (trx) => {
+    const created = await trx
+      .insertInto('monitoring_silences')
+      .values({
+        matchers: JSON.stringify(matchers),
+        starts_at: startsAt,
+        ends_at: input.endsAt,
+        created_by: actor.id,
+        comment,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.silence.created',
+      subjectType: 'monitoring_silence',
+      subjectId: created.id,
+      details: { matchers: input.matchers, startsAt, endsAt: input.endsAt, comment },
+    });
+    return created;
+  });
   return silenceOf(row, now);
 }
 
@@ -105,12 +117,23 @@ export async function expireSilence(ctx: ServiceContext, actor: Actor, id: numbe
     .executeTakeFirst();
   if (!row) throw new NotFound('silence_not_found', `No silence ${id}.`);
   if (Number(row.ends_at) <= now) return silenceOf(row, now);
-  const updated = await ctx.db
-    .updateTable('monitoring_silences')
-    .set({ ends_at: now, starts_at: Math.min(Number(row.starts_at), now), updated_at: now })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  const updated = await ctx.db.transaction().execute(async (trx) => {
+    const expired = await trx
+      .updateTable('monitoring_silences')
+      .set({ ends_at: now, starts_at: Math.min(Number(row.starts_at), now), updated_at: now })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.silence.expired',
+      subjectType: 'monitoring_silence',
+      subjectId: id,
+      details: { endsAt: now, wasEndingAt: Number(row.ends_at) },
+    });
+    return expired;
+  });
   return silenceOf(updated, now);
 }
 

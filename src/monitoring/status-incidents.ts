@@ -4,6 +4,7 @@
 // transaction. A requester's new ticket in a category mapped to an affected component is linked to the active
 // announcement (on the ticket's history, the announcement, and the linked incident's timeline).
 import type { Kysely, Transaction } from 'kysely';
+import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
@@ -238,6 +239,22 @@ export async function postStatusIncident(
       { id: update.id, message, at: now },
       state === 'resolved' ? 'incident.resolved' : 'incident.posted',
     );
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.status_incident.posted',
+      subjectType: 'status_incident',
+      subjectId: row.id,
+      details: {
+        pageId: page.id,
+        title,
+        impact: input.impact,
+        state,
+        componentIds,
+        incidentId: input.incidentId ?? null,
+        updateId: update.id,
+      },
+    });
     return row.id;
   });
   ctx.deliveries?.nudge();
@@ -309,6 +326,18 @@ export async function updateStatusIncident(
       { id: update.id, message, at: now },
       state === 'resolved' ? 'incident.resolved' : 'incident.updated',
     );
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.status_incident.updated',
+      subjectType: 'status_incident',
+      subjectId: row.id,
+      details: {
+        pageId: page.id,
+        updateId: update.id,
+        ...Object.fromEntries(Object.entries(change).filter(([k, v]) => v !== undefined && k !== 'message')),
+      },
+    });
   });
   ctx.deliveries?.nudge();
   return getStatusIncident(ctx, actor, pageId, incidentId);

@@ -4,6 +4,7 @@
 // 90-day uptime bars, active announcements with their updates, scheduled maintenance, past announcements), and the
 // portal banner: the active announcements a signed-in user may see, so requesters do not file duplicates.
 import type { Kysely, Transaction } from 'kysely';
+import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
 import { defineLocalCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
@@ -323,6 +324,14 @@ export async function createStatusPage(
       .returning('id')
       .executeTakeFirstOrThrow();
     await writeComponents(trx, row.id, input.components ?? []);
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.status_page.created',
+      subjectType: 'status_page',
+      subjectId: row.id,
+      details: { ...input },
+    });
     return row.id;
   });
   return getStatusPage(ctx, actor, id);
@@ -357,14 +366,32 @@ export async function updateStatusPage(
       .where('id', '=', page.id)
       .execute();
     if (changes.components) await writeComponents(trx, page.id, changes.components);
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.status_page.updated',
+      subjectType: 'status_page',
+      subjectId: page.id,
+      details: Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
+    });
   });
   return getStatusPage(ctx, actor, id);
 }
 
 export async function deleteStatusPage(ctx: ServiceContext, actor: Actor, id: number): Promise<void> {
   requireMonitor(actor, 'statuspage.manage');
-  await loadPageById(ctx.db, id);
-  await ctx.db.deleteFrom('status_pages').where('id', '=', id).execute();
+  await ctx.db.transaction().execute(async (trx) => {
+    const page = await loadPageById(trx, id);
+    await trx.deleteFrom('status_pages').where('id', '=', id).execute();
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: ctx.clock.now(),
+      action: 'monitoring.status_page.deleted',
+      subjectType: 'status_page',
+      subjectId: id,
+      details: { slug: page.slug, title: page.title },
+    });
+  });
 }
 
 function targetState(state: 'pending' | 'up' | 'down' | 'paused'): ComponentState {
@@ -585,6 +612,14 @@ export async function announceMaintenance(
         .orderBy('position')
         .execute()
     ).map((c) => c.display_name);
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: ctx.clock.now(),
+      action: 'monitoring.status_maintenance.announced',
+      subjectType: 'status_page',
+      subjectId: page.id,
+      details: { windowId, name: window.name },
+    });
     const span = `${new Date(window.startsAt).toISOString()}${window.endsAt ? ` – ${new Date(window.endsAt).toISOString()}` : ''}`;
     return notifySubscribers(ctx, trx, page, {
       key: `maintenance.${windowId}.${row.updated_at}`,

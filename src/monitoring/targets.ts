@@ -2,6 +2,8 @@
 // and the targets they depend on (a dependency graph without cycles). A target's state is derived from its checks
 // (check-scheduler.ts keeps it); here it is read, listed and filtered.
 import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { recordAudit } from '../core/audit.js';
+import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { type Database, isUniqueViolation } from '../core/db/index.js';
 import { Conflict, Invalid, NotFound } from '../core/errors.js';
@@ -196,7 +198,12 @@ function nameTaken(err: unknown): never {
   throw err;
 }
 
-export async function createTarget(ctx: ServiceContext, input: TargetInput): Promise<Target> {
+/** The fields of a target's input that were given, for the audit log. */
+function targetDetails(input: Partial<TargetInput>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+}
+
+export async function createTarget(ctx: ServiceContext, actor: Actor, input: TargetInput): Promise<Target> {
   const now = ctx.clock.now();
   const tags = normaliseTags(input.tags);
   await checkReferences(ctx.db, input);
@@ -222,6 +229,14 @@ export async function createTarget(ctx: ServiceContext, input: TargetInput): Pro
         .returning('id')
         .executeTakeFirstOrThrow();
       await setParents(trx, row.id, input.parentIds ?? []);
+      await recordAudit(trx, {
+        actorId: actor.id,
+        at: now,
+        action: 'monitoring.target.created',
+        subjectType: 'monitoring_target',
+        subjectId: row.id,
+        details: targetDetails(input),
+      });
       return row.id;
     })
     .catch(nameTaken);
@@ -240,6 +255,7 @@ export async function getTarget(ctx: ServiceContext, id: number): Promise<Target
 
 export async function updateTarget(
   ctx: ServiceContext,
+  actor: Actor,
   id: number,
   input: Partial<TargetInput>,
 ): Promise<Target> {
@@ -267,15 +283,37 @@ export async function updateTarget(
         .where('id', '=', id)
         .execute();
       if (input.parentIds !== undefined) await setParents(trx, id, input.parentIds);
+      await recordAudit(trx, {
+        actorId: actor.id,
+        at: ctx.clock.now(),
+        action: 'monitoring.target.updated',
+        subjectType: 'monitoring_target',
+        subjectId: id,
+        details: targetDetails(input),
+      });
     })
     .catch(nameTaken);
   return getTarget(ctx, id);
 }
 
 /** Delete a target with its checks, their history and its dependencies (both ways). */
-export async function deleteTarget(ctx: ServiceContext, id: number): Promise<void> {
-  const res = await ctx.db.deleteFrom('monitoring_targets').where('id', '=', id).executeTakeFirst();
-  if (Number(res.numDeletedRows) === 0) throw new NotFound('target_not_found', `No monitoring target ${id}.`);
+export async function deleteTarget(ctx: ServiceContext, actor: Actor, id: number): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .deleteFrom('monitoring_targets')
+      .where('id', '=', id)
+      .returning(['id', 'name'])
+      .executeTakeFirst();
+    if (!row) throw new NotFound('target_not_found', `No monitoring target ${id}.`);
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: ctx.clock.now(),
+      action: 'monitoring.target.deleted',
+      subjectType: 'monitoring_target',
+      subjectId: id,
+      details: { name: row.name },
+    });
+  });
 }
 
 function likePattern(text: string): string {

@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/core/auth/index.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { ServiceContext } from '../../src/core/context.js';
 import { JobScheduler } from '../../src/core/jobs.js';
@@ -17,6 +18,9 @@ import {
   registerChecks,
 } from '../../src/monitoring/index.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
+
+/** The manager who makes these changes (audited). */
+const admin = systemActor(0);
 
 /** Stand-in HTTP probe: a status below 400 is up; a refused connection or the deadline is down. */
 const httpProbe: CheckRunner = async (spec, options) => {
@@ -67,13 +71,13 @@ describe.each(dialects)('the check scheduler on the wall clock, %s', (dialect) =
     const slow = await listen(0, 1_500);
     const port = (server.address() as AddressInfo).port;
     const slowPort = (slow.address() as AddressInfo).port;
-    const target = await createTarget(ctx, { name: `spread-${dialect}`, kind: 'service' });
+    const target = await createTarget(ctx, admin, { name: `spread-${dialect}`, kind: 'service' });
     const ids: number[] = [];
     for (let i = 0; i < 12; i++) {
       const url = i % 2 === 0 ? `http://127.0.0.1:${port}/${i}` : `http://127.0.0.1:${slowPort}/${i}`;
       ids.push(
         (
-          await createCheck(ctx, target.id, {
+          await createCheck(ctx, admin, target.id, {
             name: `c${i}`,
             spec: { kind: 'http', url },
             intervalSeconds: 2,
@@ -127,8 +131,8 @@ describe.each(dialects)('the check scheduler on the wall clock, %s', (dialect) =
   it('finds a stopped site down within one interval plus the timeout, and up again when it returns', async () => {
     let server = await listen();
     const port = (server.address() as AddressInfo).port;
-    const target = await createTarget(ctx, { name: `site-${dialect}`, kind: 'service' });
-    const { check } = await createCheck(ctx, target.id, {
+    const target = await createTarget(ctx, admin, { name: `site-${dialect}`, kind: 'service' });
+    const { check } = await createCheck(ctx, admin, target.id, {
       name: 'home',
       spec: { kind: 'http', url: `http://127.0.0.1:${port}/` },
       intervalSeconds: 2,

@@ -377,9 +377,9 @@ describe.each(dialects)('alert rules on %s', (dialect) => {
     expect(b.nextEvaluationAt).toBe(a.nextEvaluationAt);
     vector = [{ labels: { job: 'a' }, value: 1 }];
     await round();
-    await updateAlertRule(t.ctx, a.id, { annotations: { summary: 'changed' } });
+    await updateAlertRule(t.ctx, null, a.id, { annotations: { summary: 'changed' } });
     expect(await states(a.id)).toEqual(['firing']);
-    await updateAlertRule(t.ctx, a.id, { expr: 'y' });
+    await updateAlertRule(t.ctx, null, a.id, { expr: 'y' });
     expect(await states(a.id)).toEqual([]);
   });
 

@@ -2,6 +2,7 @@
 // cycles, retries before down, history and events on each change, the target's worst state, two instances sharing
 // the checks, heartbeats, CheckNotRunning, maintenance and parents holding alerts back, uptime from the history.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/core/auth/index.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { ServiceContext } from '../../src/core/context.js';
 import {
@@ -27,6 +28,9 @@ import {
   updateTarget,
 } from '../../src/monitoring/index.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
+
+/** The manager who makes these changes (audited). */
+const admin = systemActor(0);
 
 const http = (url: string): CheckSpec => ({ kind: 'http', url });
 
@@ -74,22 +78,25 @@ describe.each(dialects)('monitoring targets and checks on %s', (dialect) => {
   afterAll(async () => t?.close());
 
   it('refuses a dependency that would make a cycle, directly or through others', async () => {
-    const a = await createTarget(ctx, { name: name('core'), kind: 'host' });
-    const b = await createTarget(ctx, { name: name('switch'), kind: 'host', parentIds: [a.id] });
-    const c = await createTarget(ctx, { name: name('site'), kind: 'service', parentIds: [b.id] });
+    const a = await createTarget(ctx, admin, { name: name('core'), kind: 'host' });
+    const b = await createTarget(ctx, admin, { name: name('switch'), kind: 'host', parentIds: [a.id] });
+    const c = await createTarget(ctx, admin, { name: name('site'), kind: 'service', parentIds: [b.id] });
     expect(c.parentIds).toEqual([b.id]);
-    await expect(updateTarget(ctx, a.id, { parentIds: [c.id] })).rejects.toMatchObject({
+    await expect(updateTarget(ctx, admin, a.id, { parentIds: [c.id] })).rejects.toMatchObject({
       code: 'dependency_cycle',
     });
-    await expect(updateTarget(ctx, a.id, { parentIds: [a.id] })).rejects.toMatchObject({
+    await expect(updateTarget(ctx, admin, a.id, { parentIds: [a.id] })).rejects.toMatchObject({
       code: 'dependency_cycle',
     });
-    await expect(updateTarget(ctx, a.id, { parentIds: [999_999] })).rejects.toMatchObject({
+    await expect(updateTarget(ctx, admin, a.id, { parentIds: [999_999] })).rejects.toMatchObject({
       code: 'invalid_reference',
     });
     // Re-pointing c at a directly is no cycle.
-    expect((await updateTarget(ctx, c.id, { parentIds: [a.id, b.id] })).parentIds).toEqual([a.id, b.id]);
-    await expect(createTarget(ctx, { name: a.name, kind: 'host' })).rejects.toMatchObject({
+    expect((await updateTarget(ctx, admin, c.id, { parentIds: [a.id, b.id] })).parentIds).toEqual([
+      a.id,
+      b.id,
+    ]);
+    await expect(createTarget(ctx, admin, { name: a.name, kind: 'host' })).rejects.toMatchObject({
       code: 'target_name_taken',
     });
   });
@@ -99,7 +106,7 @@ describe.each(dialects)('monitoring targets and checks on %s', (dialect) => {
     const made = [];
     for (let i = 0; i < 3; i++)
       made.push(
-        await createTarget(ctx, {
+        await createTarget(ctx, admin, {
           name: name(`Router ${i}`),
           kind: 'host',
           tags: [tag],
@@ -123,16 +130,16 @@ describe.each(dialects)('monitoring targets and checks on %s', (dialect) => {
     const s = scriptedRunner();
     const p = ports(s.runner);
     const scheduler = new CheckScheduler(ctx, p.ports, { concurrency: 4 });
-    const target = await createTarget(ctx, { name: name('web'), kind: 'service' });
+    const target = await createTarget(ctx, admin, { name: name('web'), kind: 'service' });
     const url = `http://site-${n}.test/`;
-    const { check } = await createCheck(ctx, target.id, {
+    const { check } = await createCheck(ctx, admin, target.id, {
       name: 'home',
       spec: http(url),
       intervalSeconds: 60,
       timeoutSeconds: 10,
       retries: 2,
     });
-    const other = await createCheck(ctx, target.id, {
+    const other = await createCheck(ctx, admin, target.id, {
       name: 'api',
       spec: http(`${url}api`),
       intervalSeconds: 60,
@@ -195,7 +202,7 @@ describe.each(dialects)('monitoring targets and checks on %s', (dialect) => {
     expect(recent.length).toBe(5);
     expect(recent.map((r) => r[2])).toEqual([1, 0, 0, 0, 1]);
     // Pausing the other check leaves the target at its remaining check's state.
-    await updateCheck(ctx, other.check.id, { enabled: false });
+    await updateCheck(ctx, admin, other.check.id, { enabled: false });
     expect((await getCheck(ctx, other.check.id)).state).toBe('paused');
     expect((await getTarget(ctx, target.id)).state).toBe('up');
   });
@@ -203,8 +210,8 @@ describe.each(dialects)('monitoring targets and checks on %s', (dialect) => {
   it('keeps its grid: a late run is not followed by a drifted one, missed slots are skipped', async () => {
     const s = scriptedRunner();
     const scheduler = new CheckScheduler(ctx, ports(s.runner).ports);
-    const target = await createTarget(ctx, { name: name('grid'), kind: 'service' });
-    const { check } = await createCheck(ctx, target.id, {
+    const target = await createTarget(ctx, admin, { name: name('grid'), kind: 'service' });
+    const { check } = await createCheck(ctx, admin, target.id, {
       name: 'g',
       spec: http(`http://grid-${n}.test/`),
       intervalSeconds: 30,
@@ -221,12 +228,12 @@ describe.each(dialects)('monitoring targets and checks on %s', (dialect) => {
   });
 
   it('two instances share the checks and never run one twice', async () => {
-    const target = await createTarget(ctx, { name: name('shared'), kind: 'service' });
+    const target = await createTarget(ctx, admin, { name: name('shared'), kind: 'service' });
     const ids: number[] = [];
     for (let i = 0; i < 20; i++)
       ids.push(
         (
-          await createCheck(ctx, target.id, {
+          await createCheck(ctx, admin, target.id, {
             name: `c${i}`,
             spec: http(`http://shared-${n}-${i}.test/`),
             intervalSeconds: 60,
@@ -263,8 +270,8 @@ describe.each(dialects)('monitoring targets and checks on %s', (dialect) => {
   it('a heartbeat marks the check up; a missing beat past interval + grace is a failure', async () => {
     const s = scriptedRunner();
     const scheduler = new CheckScheduler(ctx, ports(s.runner).ports);
-    const target = await createTarget(ctx, { name: name('backup-job'), kind: 'service' });
-    const { check, heartbeatToken } = await createCheck(ctx, target.id, {
+    const target = await createTarget(ctx, admin, { name: name('backup-job'), kind: 'service' });
+    const { check, heartbeatToken } = await createCheck(ctx, admin, target.id, {
       name: 'nightly',
       spec: { kind: 'heartbeat', graceSeconds: 30 },
       intervalSeconds: 300,
@@ -298,8 +305,8 @@ describe.each(dialects)('monitoring targets and checks on %s', (dialect) => {
     const s = scriptedRunner();
     const p = ports(s.runner);
     const scheduler = new CheckScheduler(ctx, p.ports);
-    const target = await createTarget(ctx, { name: name('tls-host'), kind: 'host' });
-    const { check } = await createCheck(ctx, target.id, {
+    const target = await createTarget(ctx, admin, { name: name('tls-host'), kind: 'host' });
+    const { check } = await createCheck(ctx, admin, target.id, {
       name: 'cert',
       spec: http(`http://stuck-${n}.test/`),
       intervalSeconds: 60,
@@ -342,9 +349,13 @@ describe.each(dialects)('monitoring targets and checks on %s', (dialect) => {
   });
 
   it('holds alerts back in maintenance (recurring across DST) and while a parent is down', async () => {
-    const core = await createTarget(ctx, { name: name('core-sw'), kind: 'host' });
-    const leaf = await createTarget(ctx, { name: name('printer'), kind: 'host', parentIds: [core.id] });
-    const deep = await createTarget(ctx, { name: name('ups'), kind: 'host', parentIds: [leaf.id] });
+    const core = await createTarget(ctx, admin, { name: name('core-sw'), kind: 'host' });
+    const leaf = await createTarget(ctx, admin, {
+      name: name('printer'),
+      kind: 'host',
+      parentIds: [core.id],
+    });
+    const deep = await createTarget(ctx, admin, { name: name('ups'), kind: 'host', parentIds: [leaf.id] });
     const now = t.clock.now();
     expect(await alertSuppression(ctx, deep.id, now)).toBeNull();
     await ctx.db.updateTable('monitoring_targets').set({ state: 'down' }).where('id', '=', core.id).execute();
@@ -374,9 +385,9 @@ describe.each(dialects)('monitoring targets and checks on %s', (dialect) => {
   it('computes uptime from the history: pending not counted, maintenance counted as up, days in a zone', async () => {
     const s = scriptedRunner();
     const scheduler = new CheckScheduler(ctx, ports(s.runner).ports);
-    const target = await createTarget(ctx, { name: name('uptime'), kind: 'service' });
+    const target = await createTarget(ctx, admin, { name: name('uptime'), kind: 'service' });
     const url = `http://uptime-${n}.test/`;
-    const { check } = await createCheck(ctx, target.id, {
+    const { check } = await createCheck(ctx, admin, target.id, {
       name: 'u',
       spec: http(url),
       intervalSeconds: 3600,

@@ -269,8 +269,9 @@ export function alertRuleRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => {
-        requireMonitor(requireActor(request), 'rule.manage');
-        return ruleView(await updateAlertRule(ctx, request.params.id, request.body));
+        const actor = requireActor(request);
+        requireMonitor(actor, 'rule.manage');
+        return ruleView(await updateAlertRule(ctx, actor.id, request.params.id, request.body));
       },
     );
     app.delete(
@@ -284,8 +285,9 @@ export function alertRuleRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
         },
       },
       async (request, reply) => {
-        requireMonitor(requireActor(request), 'rule.manage');
-        await deleteAlertRule(ctx, request.params.id);
+        const actor = requireActor(request);
+        requireMonitor(actor, 'rule.manage');
+        await deleteAlertRule(ctx, actor.id, request.params.id);
         return reply.code(204).send(null);
       },
     );

@@ -148,9 +148,10 @@ export function maintenanceWindowRoutes(ctx: ServiceContext): FastifyPluginAsync
         },
       },
       async (request) => {
-        requireMonitor(requireActor(request), 'target.manage');
+        const actor = requireActor(request);
+        requireMonitor(actor, 'target.manage');
         const b = request.body;
-        const w = await updateMaintenanceWindow(ctx, request.params.id, {
+        const w = await updateMaintenanceWindow(ctx, actor.id, request.params.id, {
           ...b,
           startsAt: ms(b.startsAt) ?? undefined,
           endsAt: ms(b.endsAt),
@@ -169,8 +170,9 @@ export function maintenanceWindowRoutes(ctx: ServiceContext): FastifyPluginAsync
         },
       },
       async (request, reply) => {
-        requireMonitor(requireActor(request), 'target.manage');
-        await deleteMaintenanceWindow(ctx, request.params.id);
+        const actor = requireActor(request);
+        requireMonitor(actor, 'target.manage');
+        await deleteMaintenanceWindow(ctx, actor.id, request.params.id);
         return reply.code(204).send(null);
       },
     );

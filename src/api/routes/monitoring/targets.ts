@@ -281,8 +281,9 @@ export function monitoringTargetRoutes(ctx: ServiceContext): FastifyPluginAsyncT
         },
       },
       async (request, reply) => {
-        requireMonitor(requireActor(request), 'target.manage');
-        return reply.code(201).send(targetView(await createTarget(ctx, request.body)));
+        const actor = requireActor(request);
+        requireMonitor(actor, 'target.manage');
+        return reply.code(201).send(targetView(await createTarget(ctx, actor, request.body)));
       },
     );
     app.get(
@@ -314,8 +315,9 @@ export function monitoringTargetRoutes(ctx: ServiceContext): FastifyPluginAsyncT
         },
       },
       async (request) => {
-        requireMonitor(requireActor(request), 'target.manage');
-        return targetView(await updateTarget(ctx, request.params.id, request.body));
+        const actor = requireActor(request);
+        requireMonitor(actor, 'target.manage');
+        return targetView(await updateTarget(ctx, actor, request.params.id, request.body));
       },
     );
     app.delete(
@@ -329,8 +331,9 @@ export function monitoringTargetRoutes(ctx: ServiceContext): FastifyPluginAsyncT
         },
       },
       async (request, reply) => {
-        requireMonitor(requireActor(request), 'target.manage');
-        await deleteTarget(ctx, request.params.id);
+        const actor = requireActor(request);
+        requireMonitor(actor, 'target.manage');
+        await deleteTarget(ctx, actor, request.params.id);
         return reply.code(204).send(null);
       },
     );
@@ -361,8 +364,9 @@ export function monitoringTargetRoutes(ctx: ServiceContext): FastifyPluginAsyncT
         },
       },
       async (request, reply) => {
-        requireMonitor(requireActor(request), 'target.manage');
-        const { check, heartbeatToken } = await createCheck(ctx, request.params.id, {
+        const actor = requireActor(request);
+        requireMonitor(actor, 'target.manage');
+        const { check, heartbeatToken } = await createCheck(ctx, actor, request.params.id, {
           ...request.body,
           spec: request.body.spec as CheckSpec,
         });
@@ -396,10 +400,11 @@ export function monitoringTargetRoutes(ctx: ServiceContext): FastifyPluginAsyncT
         },
       },
       async (request) => {
-        requireMonitor(requireActor(request), 'target.manage');
+        const actor = requireActor(request);
+        requireMonitor(actor, 'target.manage');
         const { spec, ...rest } = request.body;
         return checkView(
-          await updateCheck(ctx, request.params.id, {
+          await updateCheck(ctx, actor, request.params.id, {
             ...rest,
             ...(spec ? { spec: spec as CheckSpec } : {}),
           }),
@@ -417,8 +422,9 @@ export function monitoringTargetRoutes(ctx: ServiceContext): FastifyPluginAsyncT
         },
       },
       async (request, reply) => {
-        requireMonitor(requireActor(request), 'target.manage');
-        await deleteCheck(ctx, request.params.id);
+        const actor = requireActor(request);
+        requireMonitor(actor, 'target.manage');
+        await deleteCheck(ctx, actor, request.params.id);
         return reply.code(204).send(null);
       },
     );
