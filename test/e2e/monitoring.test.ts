@@ -9,7 +9,7 @@ import path from 'node:path';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/core/auth/index.js';
+import { createUser, systemActor } from '../../src/core/auth/index.js';
 import { JobScheduler } from '../../src/core/jobs.js';
 import { createCheck, createTarget, getCheck, registerChecks, runCheck } from '../../src/monitoring/index.js';
 import {
@@ -51,12 +51,12 @@ describe('monitoring in Chromium', () => {
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/health`;
     // A second target that is down: a port nobody listens on.
-    const billing = await createTarget(server.ctx, {
+    const billing = await createTarget(server.ctx, systemActor(0), {
       name: 'billing-api',
       kind: 'service',
       tags: ['env:prod'],
     });
-    await createCheck(server.ctx, billing.id, {
+    await createCheck(server.ctx, systemActor(0), billing.id, {
       name: 'HTTP',
       spec: { kind: 'http', url: 'http://127.0.0.1:9/health' },
       intervalSeconds: 2,
