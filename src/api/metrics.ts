@@ -79,15 +79,7 @@ export class ServiceMetrics {
   watchRelay(read: () => Promise<RelayStatus>): void {
     if (this.registry.getSingleMetric('opsdesk_event_relay_lag_seconds')) return;
     // One read per scrape serves the three gauges, which prom-client collects one after another.
-    let current: Promise<RelayStatus> | null = null;
-    const status = () => {
-      current ??= read().finally(() => {
-        setImmediate(() => {
-          current = null;
-        });
-      });
-      return current;
-    };
+    const status = oneReadPerScrape(read);
     new client.Gauge({
       name: 'opsdesk_event_relay_lag_seconds',
       help: 'Age of the oldest domain event not yet dispatched to subscribers (0 when none waits)',
@@ -134,15 +126,7 @@ export class ServiceMetrics {
    */
   watchMonitoring(read: () => Promise<MonitoringIngestStatus>): void {
     if (this.registry.getSingleMetric('opsdesk_metric_series')) return;
-    let current: Promise<MonitoringIngestStatus> | null = null;
-    const status = () => {
-      current ??= read().finally(() => {
-        setImmediate(() => {
-          current = null;
-        });
-      });
-      return current;
-    };
+    const status = oneReadPerScrape(read);
     new client.Gauge({
       name: 'opsdesk_metric_series',
       help: 'Series the metric store holds (known to this instance)',
@@ -178,4 +162,17 @@ export interface MonitoringIngestStatus {
   series: number;
   stored: Record<string, number>;
   rejected: { source: string; reason: string; count: number }[];
+}
+
+/** A read shared by the gauges one scrape collects one after another: the next scrape reads afresh. */
+function oneReadPerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let current: Promise<T> | null = null;
+  return () => {
+    current ??= read().finally(() => {
+      setImmediate(() => {
+        current = null;
+      });
+    });
+    return current;
+  };
 }

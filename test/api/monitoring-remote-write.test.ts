@@ -153,6 +153,13 @@ describe.each(dialects)('remote-write on %s', (dialect) => {
       now() + 60_000,
     );
     expect(stored.map((s) => s.labels.__name__).sort()).toEqual(['rw_kept', 'rw_test']);
+    // The service's own /metrics counts what was stored and refused, by source and reason.
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/opsdesk_metric_samples_stored_total\{source="remote_write"\} [1-9]/);
+    expect(metrics).toMatch(
+      /opsdesk_metric_samples_rejected_total\{source="remote_write",reason="invalid_metric_name"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/opsdesk_metric_series [1-9]/);
   });
 });
 
