@@ -5,6 +5,7 @@
 import { Invalid } from '../core/errors.js';
 import { type CompiledMatcher, compileMatcher, parseMatcher } from './alert-matchers.js';
 import { isValidLabelName } from './metric-model.js';
+import { promDurationMs } from './prom-duration.js';
 import { type CompiledInterval, compileTimeIntervals, type NamedTimeInterval } from './time-intervals.js';
 
 export interface RouteSpec {
@@ -127,15 +128,10 @@ function bad(field: string, message: string): Invalid {
   return new Invalid('validation_failed', `${field}: ${message}`, [{ field, message }]);
 }
 
-const durationPattern = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
-const durationUnits = [365 * 86_400_000, 7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1];
-
 /** A Prometheus duration ("30s", "1h30m", "4h"), in milliseconds. */
 export function parseDuration(text: string, field: string): number {
-  const m = durationPattern.exec(text);
-  if (!m || text === '') throw bad(field, `"${text}" is not a duration such as 30s, 5m or 4h`);
-  let ms = 0;
-  for (let i = 0; i < durationUnits.length; i++) if (m[i + 1]) ms += Number(m[i + 1]) * durationUnits[i]!;
+  const ms = promDurationMs(text);
+  if (ms === null) throw bad(field, `"${text}" is not a duration such as 30s, 5m or 4h`);
   return ms;
 }
 

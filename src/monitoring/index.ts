@@ -118,6 +118,7 @@ export { metricStore, storeStats } from './metric-store.js';
 export type { AlertEvent, CheckStateChanged } from './monitoring-events.js';
 export type { MonitorAction } from './permissions.js';
 export { canMonitor, requireMonitor } from './permissions.js';
+export { promDurationMs } from './prom-duration.js';
 export type { PromQueryData, QueryOptions } from './promql.js';
 export {
   checkPromql,

@@ -5,6 +5,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { Invalid } from '../core/errors.js';
 import type { LabelMatcher, MatchOp } from './metric-model.js';
+import { promDurationMs } from './prom-duration.js';
 import type {
   AggregateOp,
   AtModifier,
@@ -86,17 +87,6 @@ const binaryOps: Record<string, BinaryOp> = {
 
 const matchOps: Record<string, MatchOp> = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
 
-const durationUnits: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-  y: 31_536_000_000,
-};
-const durationPattern = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
-
 class Parser {
   constructor(private readonly text: string) {}
 
@@ -177,7 +167,7 @@ class Parser {
     if (lower === 'inf' || lower === '+inf') return Number.POSITIVE_INFINITY;
     if (lower === '-inf') return Number.NEGATIVE_INFINITY;
     if (lower === 'nan') return Number.NaN;
-    if (durationPattern.test(raw)) return this.duration(node) / 1000;
+    if (/^(?:\d+(?:ms|s|m|h|d|w|y))+$/.test(raw)) return this.duration(node) / 1000;
     const cleaned = raw.replaceAll('_', '');
     const value = /^0x[0-9a-f]+$/i.test(cleaned)
       ? Number.parseInt(cleaned.slice(2), 16)
@@ -192,17 +182,11 @@ class Parser {
   duration(node: Node): number {
     const raw = this.src(node);
     if (/^\d+(?:\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
-    if (!durationPattern.test(raw)) this.fail(node.from, `bad duration ${JSON.stringify(raw)}`);
-    let ms = 0;
-    let lastUnit = Number.POSITIVE_INFINITY;
-    for (const m of raw.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) {
-      const unit = durationUnits[m[2]];
-      // Prometheus refuses 5m1h: units must come largest first, each once.
-      if (unit >= lastUnit) this.fail(node.from, `bad duration ${JSON.stringify(raw)}: units out of order`);
-      lastUnit = unit;
-      ms += Number(m[1]) * unit;
-    }
-    return ms;
+    // Prometheus refuses 5m1h: units must come largest first, each once.
+    const ms = promDurationMs(raw);
+    if (ms === null)
+      this.fail(node.from, `bad duration ${JSON.stringify(raw)} (units largest first, each once)`);
+    return ms as number;
   }
 
   durationExpr(node: Node, negative = false): number {

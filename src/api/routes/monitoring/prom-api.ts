@@ -17,6 +17,7 @@ import {
   metricLimits,
   metricStore,
   parseSeriesSelector,
+  promDurationMs,
   queryInstant,
   requireMonitor,
   type SampleSource,
@@ -95,16 +96,6 @@ function parseTime(value: string | undefined, name: string, fallback: number): n
   return ms;
 }
 
-const durationUnits: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-  y: 31_536_000_000,
-};
-
 /** A step as Prometheus's API takes it: seconds (with a fraction) or a duration such as 15s or 1m30s. */
 function parseStep(value: string | undefined): number {
   if (value === undefined || value === '') {
@@ -113,11 +104,8 @@ function parseStep(value: string | undefined): number {
     ]);
   }
   if (/^(\d+(\.\d*)?|\.\d+)$/.test(value)) return Math.round(Number(value) * 1000);
-  if (/^(\d+(ms|s|m|h|d|w|y))+$/.test(value)) {
-    let ms = 0;
-    for (const m of value.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) ms += Number(m[1]) * durationUnits[m[2]];
-    return ms;
-  }
+  const ms = promDurationMs(value);
+  if (ms !== null) return ms;
   throw new Invalid(
     'validation_failed',
     `invalid parameter "step": cannot parse "${value}" to a valid duration`,
