@@ -2,7 +2,7 @@
 // quoted or bare): routes, inhibition rules and silences all match alerts with them. Regular expressions are
 // anchored at both ends, as Prometheus anchors them.
 import { Invalid } from '../core/errors.js';
-import type { MatchOp } from './metric-model.js';
+import { compileLabelRegex, type MatchOp } from './metric-model.js';
 
 export interface AlertMatcher {
   name: string;
@@ -53,7 +53,8 @@ export function compileMatcher(m: AlertMatcher, field = '/matchers'): CompiledMa
   }
   let re: RegExp;
   try {
-    re = new RegExp(`^(?:${m.value})$`, 'u');
+    // Alertmanager anchors as `^(?:…)$`: `.` does not match a newline there.
+    re = compileLabelRegex(m.value, { dotAll: false });
   } catch (err) {
     throw bad(field, `not a regular expression: ${(err as Error).message}`);
   }

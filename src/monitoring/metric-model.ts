@@ -161,3 +161,25 @@ export interface MetricStore extends SampleSource {
     resolution: Exclude<Resolution, 'raw'>,
   ): Promise<RollupSeries[]>;
 }
+
+/**
+ * A regex of a label matcher or relabel config as Prometheus compiles it (RE2, fully anchored: `^(?s:…)$`), in
+ * JavaScript's dialect: `.` matches a newline unless `dotAll` is false (Alertmanager's matchers: `^(?:…)$`); a leading
+ * `(?i)`, the one inline flag people write, becomes the i flag (JavaScript has no inline flags). Some RE2-valid
+ * patterns (an escaped punctuation mark outside a class) are refused in unicode mode: those compile without it.
+ * Throws SyntaxError when the pattern is not one. The one place that compiles them, so a query, the store, the
+ * alert pipeline and relabelling agree on what a pattern means.
+ */
+export function compileLabelRegex(source: string, options: { dotAll?: boolean } = {}): RegExp {
+  let body = source;
+  let flags = options.dotAll === false ? '' : 's';
+  if (body.startsWith('(?i)')) {
+    body = body.slice(4);
+    flags += 'i';
+  }
+  try {
+    return new RegExp(`^(?:${body})$`, `${flags}u`);
+  } catch {
+    return new RegExp(`^(?:${body})$`, flags);
+  }
+}

@@ -4,7 +4,7 @@
 // naming the line, column and offset of the fault.
 import { parser } from '@prometheus-io/lezer-promql';
 import { Invalid } from '../core/errors.js';
-import type { LabelMatcher, MatchOp } from './metric-model.js';
+import { compileLabelRegex, type LabelMatcher, type MatchOp } from './metric-model.js';
 import { promDurationMs } from './prom-duration.js';
 import type {
   AggregateOp,
@@ -587,18 +587,9 @@ export function compileMatcher(m: LabelMatcher): (value: string) => boolean {
   }
 }
 
-/**
- * RE2 as Prometheus compiles it (`^(?s:…)$`) in JavaScript's dialect: `.` matches a newline; a leading `(?i)`, the
- * one inline flag PromQL users write, becomes the i flag (JavaScript has no inline flags).
- */
+/** A matcher's regex, compiled as everywhere else in monitoring (compileLabelRegex). */
 export function compileRegex(source: string): RegExp {
-  let body = source;
-  let flags = 'su';
-  if (body.startsWith('(?i)')) {
-    body = body.slice(4);
-    flags += 'i';
-  }
-  return new RegExp(`^(?:${body})$`, flags);
+  return compileLabelRegex(source);
 }
 
 function regexProblem(source: string): string | null {

@@ -5,7 +5,7 @@
 // $name and ${name} as Go's Regexp.Expand does. Configs are compiled once per target and reused per sample.
 import { createHash } from 'node:crypto';
 import { Invalid } from '../core/errors.js';
-import type { Labels } from './metric-model.js';
+import { compileLabelRegex, type Labels } from './metric-model.js';
 
 export const relabelActions = [
   'replace',
@@ -61,7 +61,7 @@ export function compileRelabels(configs: readonly RelabelConfig[], field: string
     const regexText = c.regex ?? '(.*)';
     let regex: RegExp;
     try {
-      regex = new RegExp(`^(?:${regexText})$`, 's');
+      regex = compileLabelRegex(regexText);
     } catch (err) {
       throw new Invalid('invalid_relabel_config', 'A relabel regex does not compile.', [
         { field: `${at}/regex`, message: (err as Error).message },

@@ -3,7 +3,7 @@
 // reads as the empty string, and a selector needs one matcher that does not match the empty string.
 import { createHash } from 'node:crypto';
 import { Invalid } from '../core/errors.js';
-import type { LabelMatcher, Labels } from './metric-model.js';
+import { compileLabelRegex, type LabelMatcher, type Labels } from './metric-model.js';
 
 /** One series as this context knows it. */
 export interface SeriesEntry {
@@ -110,21 +110,14 @@ interface CompiledMatcher {
   matchesEmpty: boolean;
 }
 
-/** Prometheus anchors a matcher's regex and lets `.` match a newline: `^(?s:re)$`. */
+/** Prometheus anchors a matcher's regex and lets `.` match a newline: `^(?s:re)$` (compileLabelRegex). */
 function anchored(re: string, field: string): RegExp {
   try {
-    return new RegExp(`^(?:${re})$`, 'su');
-  } catch {
-    // Some RE2-valid patterns (an escaped punctuation mark outside a class) are refused in unicode mode.
-    try {
-      return new RegExp(`^(?:${re})$`, 's');
-    } catch (err) {
-      throw new Invalid(
-        'invalid_label_matcher',
-        `The regular expression ${JSON.stringify(re)} is not valid.`,
-        [{ field, message: (err as Error).message }],
-      );
-    }
+    return compileLabelRegex(re);
+  } catch (err) {
+    throw new Invalid('invalid_label_matcher', `The regular expression ${JSON.stringify(re)} is not valid.`, [
+      { field, message: (err as Error).message },
+    ]);
   }
 }
 

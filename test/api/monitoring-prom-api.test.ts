@@ -70,6 +70,17 @@ describe.each(dialects)('Prometheus query API on %s', (dialect) => {
     }
   });
 
+  it('reads a case-insensitive regex matcher the same in PromQL and in the store: (?i) as Prometheus writes it', async () => {
+    const res = await grafana('GET', '/query', {
+      query: 'up{job=~"(?i)API", instance!~"(?i)B"}',
+      time: String(seconds(now)),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data.result).toEqual([
+      { metric: { __name__: 'up', job: 'api', instance: 'a' }, value: [seconds(now), '1'] },
+    ]);
+  });
+
   it('answers at /prometheus/api/v1/…, the base URL a Grafana data source appends its paths to', async () => {
     for (const path of ['query', 'labels', 'rules', 'status/buildinfo']) {
       const res = await t.app.inject({
