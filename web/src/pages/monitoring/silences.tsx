@@ -1,7 +1,7 @@
 // Silences: the active, pending and expired ones with their matchers, a form to make one (matchers, a duration or
 // an end, a comment) that an alert's "Silence" prefills through ?matcher=…, and Expire to end one now.
 import { type FormEvent, useEffect, useState } from 'react';
-import { Link, useLocation, useSearchParams } from 'react-router-dom';
+import { useLocation, useSearchParams } from 'react-router-dom';
 import { type Silence, useCreateSilence, useExpireSilence, useSilences } from '../../api/monitoring-alerts';
 import { useDirectory } from '../../ui/directory';
 import { Field, fieldError } from '../../ui/field';
@@ -157,7 +157,6 @@ export default function SilencesPage() {
       <div className="page-head">
         <h1>Silences</h1>
         <div className="actions">
-          <Link to="/monitoring/alerts">Alerts</Link>
           <label className="inline">
             <span>Show</span>
             <select value={state} onChange={(e) => setState(e.target.value as Silence['state'] | '')}>
