@@ -90,6 +90,15 @@ export function registerProblemHandlers(app: FastifyInstance): void {
         fields,
       );
     }
+    // secure-json-parse refuses valid JSON that names __proto__ or constructor.prototype (prototype poisoning): say so.
+    if (/forbidden prototype property/.test(e.message ?? ''))
+      return sendProblem(
+        request,
+        reply,
+        400,
+        'malformed_json',
+        'The request body names __proto__ or constructor.prototype, which is refused.',
+      );
     switch (e.code) {
       case 'FST_ERR_CTP_INVALID_JSON_BODY':
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
