@@ -30,6 +30,9 @@ describe('failed event deliveries in Chromium', () => {
   let browser: Browser;
   const broken = new Set<string>();
   let slow: string | null = null;
+  // Which ticket fails is decided before it is made: the relay may hand its event to the subscriber before
+  // createTicket's caller runs again, so naming it by id afterwards raced the dispatch.
+  let next: 'broken' | 'slow' | null = null;
   const exported: string[] = [];
   const steady: string[] = [];
   let setAside = 0;
@@ -43,13 +46,16 @@ describe('failed event deliveries in Chromium', () => {
       steady.push(e.subjectId);
     });
     server.ctx.events.subscribe('ticket-export', ['ticket.created'], (e) => {
+      if (next === 'broken') broken.add(e.subjectId);
+      else if (next === 'slow') slow = e.subjectId;
+      next = null;
       if (broken.has(e.subjectId)) throw new Error(`export target refused ticket ${e.subjectId}: HTTP 503`);
       if (slow === e.subjectId) throw new Error(`export target timed out on ticket ${e.subjectId}`);
       exported.push(e.subjectId);
     });
     const actor = systemActor(adminId);
+    next = 'broken';
     const bad = await createTicket(server.ctx, actor, { title: 'Printer on floor 3 jams', description: 'x' });
-    broken.add(String(bad.id));
     setAside = bad.id;
     await server.ctx.events.idle();
     await server.ctx.events.dispatchPending();
@@ -63,8 +69,8 @@ describe('failed event deliveries in Chromium', () => {
       server.ctx.events.wakeRetries();
       await server.ctx.events.dispatchPending();
     }
-    const flaky = await createTicket(server.ctx, actor, { title: 'VPN drops every hour', description: 'y' });
-    slow = String(flaky.id);
+    next = 'slow';
+    await createTicket(server.ctx, actor, { title: 'VPN drops every hour', description: 'y' });
     await server.ctx.events.idle();
     await server.ctx.events.dispatchPending();
     await createTicket(server.ctx, actor, { title: 'New starter needs a laptop', description: 'z' });
