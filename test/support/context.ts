@@ -21,7 +21,8 @@ export const dialects: Dialect[] = ['sqlite', 'postgres'];
 
 const schemaLockKey = 727_274_001;
 
-async function withSchemaLock<T>(dialect: Dialect, work: () => Promise<T>): Promise<T> {
+/** Runs work that introspects or drops PostgreSQL schemas (migrations, DROP SCHEMA) in turn with every other test file. */
+export async function withSchemaLock<T>(dialect: Dialect, work: () => Promise<T>): Promise<T> {
   if (dialect !== 'postgres') return work();
   const lock = new pg.Client({ connectionString: postgresUrl });
   await lock.connect();
