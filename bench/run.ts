@@ -87,3 +87,6 @@ if (parts.includes('metric-ingest') || process.env.BENCH_PARTS === undefined)
 // PromQL range queries over 1,000 series × 24 h at 15 s steps, in memory (bench/promql.ts; BENCH_PARTS=promql).
 if (parts.includes('promql') || process.env.BENCH_PARTS === undefined)
   await (await import('./promql.js')).benchPromql();
+// -- logs: mining --
+// -- logs: syslog --
+// -- logs: store --

@@ -301,6 +301,10 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- monitoring: status pages --
   await app.register((await import('./routes/monitoring/status-pages.js')).statusPageRoutes(ctx));
 
+  // -- logs: store routes --
+
+  // -- logs: intelligence routes --
+
   // -- contact methods and readiness --
   await app.register(contactMethodRoutes(ctx));
   await app.register(readinessRoutes(ctx));

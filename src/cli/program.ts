@@ -118,6 +118,10 @@ export function buildProgram(): Command {
       (await import('./database-commands.js')).backupCommand(file, options),
     );
 
+  const logs = program.command('logs').description('Log tools: template mining');
+  // -- logs: mining (commands) --
+  void logs;
+
   program
     .command('config')
     .description('Print the effective configuration as JSON, with secrets masked')

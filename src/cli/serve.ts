@@ -14,6 +14,7 @@ import { openContext, registerEvents } from '../core/runtime.js';
 import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/index.js';
 import { registerIncidents } from '../incidents/index.js';
 import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
+import { registerLogs } from '../logs/index.js';
 import { registerMail } from '../mail/index.js';
 import { registerMonitoring } from '../monitoring/index.js';
 import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
@@ -46,6 +47,9 @@ export function registerDomains(
 
   // -- monitoring --
   registerMonitoring(ctx, jobs); // metric store upkeep, checks, scrapes, alert rules, the alert pipeline, status pages
+
+  // -- logs --
+  registerLogs(ctx, jobs); // log retention, pattern rates, new-pattern and spike alerts
 }
 
 /** How long a shutdown may take before the process exits anyway. */

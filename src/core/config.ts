@@ -72,6 +72,21 @@ export interface Config {
   metricsRetention1hMs: number;
   /** Checks (monitoring) one instance runs at the same time; more wait for a free slot. */
   checkConcurrency: number;
+  /** The syslog listener (logs in): UDP and TCP on one port; port 0 picks a free port (tests). */
+  syslogEnabled: boolean;
+  syslogHost: string;
+  syslogPort: number;
+  /** Syslog over TLS (RFC 5425) on its own port when a certificate and key are given (PEM files). */
+  syslogTlsPort: number;
+  syslogTlsCert: string | null;
+  syslogTlsKey: string | null;
+  /** The largest syslog message kept whole; a longer one is truncated and flagged. */
+  syslogMaxMessageBytes: number;
+  /** Open syslog TCP/TLS connections at once (all senders); more are refused and counted. */
+  syslogMaxConnections: number;
+  /** How long the log store keeps records, and how many bytes of records it keeps at most (the oldest go first). */
+  logsRetentionMs: number;
+  logsMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -194,6 +209,9 @@ export function loadConfig(env: Env = process.env): Config {
     smsGatewayToken: env.OPSDESK_SMS_GATEWAY_TOKEN?.trim() || null,
     ...loadMetricsRetention(env),
     checkConcurrency: int(env, 'OPSDESK_CHECK_CONCURRENCY', 200, 1, 10_000),
+    ...loadSyslog(env),
+    logsRetentionMs: retention(env, 'OPSDESK_LOGS_RETENTION', 30),
+    logsMaxBytes: int(env, 'OPSDESK_LOGS_MAX_MB', 10_240, 1, 100 * 1_048_576) * 1_048_576,
   };
 }
 
@@ -224,6 +242,40 @@ function retention(env: Env, name: string, fallbackDays: number): number {
   }
   if (!(ms >= 3_600_000 && ms <= 100 * 365 * dayMs)) throw new ConfigError(name, expected, raw);
   return ms;
+}
+
+/** The syslog listener: a TLS port needs both a certificate and a key, and they must be readable files. */
+function loadSyslog(
+  env: Env,
+): Pick<
+  Config,
+  | 'syslogEnabled'
+  | 'syslogHost'
+  | 'syslogPort'
+  | 'syslogTlsPort'
+  | 'syslogTlsCert'
+  | 'syslogTlsKey'
+  | 'syslogMaxMessageBytes'
+  | 'syslogMaxConnections'
+> {
+  const syslogTlsCert = env.OPSDESK_SYSLOG_TLS_CERT?.trim() || null;
+  const syslogTlsKey = env.OPSDESK_SYSLOG_TLS_KEY?.trim() || null;
+  if ((syslogTlsCert === null) !== (syslogTlsKey === null))
+    throw new ConfigError(
+      syslogTlsCert ? 'OPSDESK_SYSLOG_TLS_KEY' : 'OPSDESK_SYSLOG_TLS_CERT',
+      'both OPSDESK_SYSLOG_TLS_CERT and OPSDESK_SYSLOG_TLS_KEY (PEM files), or neither',
+      '',
+    );
+  return {
+    syslogEnabled: bool(env, 'OPSDESK_SYSLOG_ENABLED', true),
+    syslogHost: env.OPSDESK_SYSLOG_HOST?.trim() || '127.0.0.1',
+    syslogPort: int(env, 'OPSDESK_SYSLOG_PORT', 5514, 0, 65535),
+    syslogTlsPort: int(env, 'OPSDESK_SYSLOG_TLS_PORT', 6514, 0, 65535),
+    syslogTlsCert,
+    syslogTlsKey,
+    syslogMaxMessageBytes: int(env, 'OPSDESK_SYSLOG_MAX_MESSAGE_BYTES', 65_536, 480, 1_048_576),
+    syslogMaxConnections: int(env, 'OPSDESK_SYSLOG_MAX_CONNECTIONS', 512, 1, 100_000),
+  };
 }
 
 /** The metric store's retention per resolution: a rollup outlives the resolution it is computed from. */

@@ -919,6 +919,39 @@ export interface Database {
     user_id: number | null;
     created_at: number;
   };
+
+  // -- logs: templates (migration 2026-12-02-log-templates, src/logs/) --
+  /**
+   * The error patterns: one row per mined template. Its id is the miner's and never changes; its text may
+   * (the miner generalises it). A technician may name it or merge it into another (merged_into: the survivor;
+   * its records and counts are read as the survivor's).
+   */
+  log_templates: {
+    id: string;
+    template: string;
+    name: string | null;
+    merged_into: string | null;
+    /** Records assigned to it (all time; retention does not subtract). */
+    count: number;
+    /** The most severe (lowest syslog number) severity seen, 0–7. */
+    worst_severity: number;
+    /** Severities seen, as a bit set (bit n = severity n). */
+    severity_mask: number;
+    first_seen: number;
+    last_seen: number;
+    /** One message assigned to it, as it arrived (the first one, or a later one after the text changed). */
+    example: string;
+    created_at: number;
+    updated_at: number;
+  };
+  /** Per template, the hosts it came from (bounded per template by the store). */
+  log_template_hosts: { template_id: string; host: string; count: number; last_seen: number };
+  /** Per template and minute (epoch ms of the minute's start): records, and those at severity error or worse. */
+  log_template_minutes: { template_id: string; minute: number; count: number; errors: number };
+
+  // -- logs: store --
+
+  // -- logs: intelligence --
 }
 
 // -- technicians (migration 2026-11-30-technicians, src/technicians/) --
