@@ -2092,6 +2092,10 @@ const table: Row[] = [
     ];
     return rows;
   })(),
+
+  // -- logs: store --
+
+  // -- logs: intelligence --
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files
