@@ -948,6 +948,8 @@ export interface Database {
   log_template_hosts: { template_id: string; host: string; count: number; last_seen: number };
   /** Per template and minute (epoch ms of the minute's start): records, and those at severity error or worse. */
   log_template_minutes: { template_id: string; minute: number; count: number; errors: number };
+  /** The same per host ('' for records without one): what a ticket's or incident's hosts logged around it. */
+  log_host_minutes: { host: string; minute: number; template_id: string; count: number; errors: number };
 
   // -- logs: store --
 

@@ -1,5 +1,6 @@
 // Logs (issue 12): the error patterns that template mining finds — one row per template, the hosts it came from,
-// and its count per minute (the series that new-pattern and spike alerts read). The records themselves are the
+// and its count per minute, in all and per host (the series that new-pattern and spike alerts read, and what a
+// ticket's hosts logged around it). The records themselves are the
 // log store's migration. Frozen in time: Kysely<any>.
 import type { Kysely } from 'kysely';
 
