@@ -6,7 +6,7 @@
 import { systemActor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { Invalid, NotFound } from '../core/errors.js';
-import { createTicket, type Level } from '../helpdesk/index.js';
+import { addComment, createTicket, type Level } from '../helpdesk/index.js';
 import { type EscalationPorts, oncallPorts, writeTimeline } from './escalation-engine.js';
 import {
   type Incident,
@@ -158,5 +158,33 @@ export async function resolveIncidentFromAlerts(
 ): Promise<Incident> {
   const current = await recordAlertActivity(ctx, incidentId, 'alert_resolved', alertLines);
   if (current.state === 'resolved') return current;
-  return respond(ctx, incidentId, 'resolved', { userId: null, channel: 'monitoring' }, ports);
+  const resolved = await respond(ctx, incidentId, 'resolved', { userId: null, channel: 'monitoring' }, ports);
+  await noteResolutionOnTicket(ctx, resolved, alertLines);
+  return resolved;
+}
+
+/**
+ * The incident's ticket stays open — a person confirms the service works and closes it, as the ticket may carry
+ * a requester's report too — but its workers learn that monitoring sees the problem gone: an internal note.
+ */
+async function noteResolutionOnTicket(
+  ctx: ServiceContext,
+  incident: Incident,
+  alertLines: string[],
+): Promise<void> {
+  if (incident.ticketId === null) return;
+  const ticket = await ctx.db
+    .selectFrom('tickets')
+    .select(['requester_id', 'status'])
+    .where('id', '=', incident.ticketId)
+    .executeTakeFirst();
+  if (!ticket || ticket.status === 'closed' || ticket.status === 'resolved') return;
+  const at = new Date(incident.resolvedAt ?? ctx.clock.now()).toISOString();
+  const body = [
+    `Monitoring: every alert of incident #${incident.id} has resolved; the incident resolved at ${at}.`,
+    ...alertLines.slice(0, 20).map((line) => `- ${line}`),
+    '',
+    'Close this ticket once the service is confirmed working.',
+  ].join('\n');
+  await addComment(ctx, systemActor(ticket.requester_id), incident.ticketId, { body, internal: true });
 }

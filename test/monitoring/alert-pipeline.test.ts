@@ -434,6 +434,24 @@ describe.each(dialects)('the alert pipeline on %s', (dialect) => {
     const after = await getIncident(t.ctx, admin, incident.id);
     expect(after.state).toBe('resolved');
     expect(after.timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['alert_resolved', 'resolved']));
+    // The ticket stays open for a person to confirm, with an internal note that monitoring sees it resolved.
+    const ticket = await t.ctx.db
+      .selectFrom('tickets')
+      .select('status')
+      .where('id', '=', incident.ticketId!)
+      .executeTakeFirstOrThrow();
+    expect(ticket.status).not.toBe('resolved');
+    const notes = await t.ctx.db
+      .selectFrom('comments')
+      .select(['body', 'internal'])
+      .where('ticket_id', '=', incident.ticketId!)
+      .execute();
+    expect(notes).toEqual([
+      expect.objectContaining({
+        internal: 1,
+        body: expect.stringContaining(`incident #${incident.id} has resolved`),
+      }),
+    ]);
     const count = await t.ctx.db
       .selectFrom('incidents')
       .select('id')
