@@ -302,6 +302,10 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register((await import('./routes/monitoring/status-pages.js')).statusPageRoutes(ctx));
 
   // -- logs: store routes --
+  await app.register((await import('./routes/logs/ingest.js')).logIngestRoutes(ctx));
+  await app.register((await import('./routes/logs/search.js')).logSearchRoutes(ctx));
+  await app.register((await import('./routes/logs/tail.js')).logTailRoutes(ctx));
+  await app.register((await import('./routes/logs/patterns.js')).logPatternRoutes(ctx));
 
   // -- logs: intelligence routes --
 

@@ -373,6 +373,16 @@ export const errorCatalogue = {
   },
   alert_rule_not_found: { kind: 'not_found', meaning: 'No such alert rule.' },
   silence_not_found: { kind: 'not_found', meaning: 'No such silence.' },
+  // -- logs: store --
+  log_pattern_not_found: { kind: 'not_found', meaning: 'No such log pattern (template).' },
+  log_pattern_merge_refused: {
+    kind: 'conflict',
+    meaning: 'A log pattern cannot be merged into itself or into a pattern merged into it (a cycle).',
+  },
+  log_lines_refused: {
+    kind: 'invalid',
+    meaning: 'No line of the log upload was valid; each refused line is named with its number and reason.',
+  },
   // -- monitoring: status pages --
   status_page_not_found: {
     kind: 'not_found',

@@ -3,7 +3,11 @@
 // the periodic work.
 import type { ServiceContext } from '../core/context.js';
 import type { JobScheduler } from '../core/jobs.js';
+import { runLogRetention } from './log-retention.js';
 
+// -- logs: store --
+export type { HttpLineRejectReason, HttpLogResult } from './http-records.js';
+export { countHttpLogRefusal, httpLogIngestStats, httpLogLimits, receiveHttpLogs } from './http-records.js';
 // -- logs: model --
 export type {
   LogRecordInput,
@@ -14,6 +18,23 @@ export type {
   StructuredData,
 } from './log-model.js';
 export { errorSeverity, facilityNames, logFieldLimits, severityNames } from './log-model.js';
+export type { PatternFilter, PatternPage, PatternView } from './log-patterns.js';
+export { getPattern, listPatterns, mergePattern, renamePattern } from './log-patterns.js';
+export type { RetentionSweep } from './log-retention.js';
+export { logRetentionLimits, runLogRetention, sweepLogRetention } from './log-retention.js';
+export type { LogFilter, LogHistogram, LogPage, LogRecordView } from './log-search.js';
+export {
+  histogramStep,
+  logHistogram,
+  logSearchLimits,
+  parseLogQuery,
+  parseSeverityFilter,
+  searchLogs,
+} from './log-search.js';
+export type { LogIngest, LogIngestStats } from './log-store.js';
+export { logIngest, logStoreLimits, openLogIngest } from './log-store.js';
+export type { TailOptions, TailSubscriber } from './log-tail.js';
+export { LogTail } from './log-tail.js';
 export type { LogAction } from './permissions.js';
 export { canLogs, requireLogs } from './permissions.js';
 // -- logs: syslog --
@@ -23,13 +44,13 @@ export { parseSyslogMessage } from './syslog-parse.js';
 export type { StoredTemplate, TemplateAssignment } from './template-miner.js';
 export { TemplateMiner } from './template-miner.js';
 
-// -- logs: store --
-
 // -- logs: intelligence --
 
 /** Every periodic job of the logs domain (retention, pattern rates, alerts); called from serve's registerDomains. */
 export function registerLogs(ctx: ServiceContext, jobs: JobScheduler): void {
   // -- logs: store (register) --
+  // Every minute, on one instance: records past their age or over the size limit, and old minute counts.
+  jobs.every('logs.retention', 60_000, () => runLogRetention(ctx));
   // -- logs: intelligence (register) --
   void ctx;
   void jobs;

@@ -10,6 +10,7 @@ import type { FastifyInstance, InjectOptions, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.js';
 import { canTicket, type TicketAction } from '../../src/helpdesk/index.js';
+import { canLogs } from '../../src/logs/index.js';
 import { canMail } from '../../src/mail/index.js';
 import { canMonitor, defaultRoutingDocument } from '../../src/monitoring/index.js';
 import { canManageDeliveries } from '../../src/notify/index.js';
@@ -2094,6 +2095,67 @@ const table: Row[] = [
   })(),
 
   // -- logs: store --
+  ...((): Row[] => {
+    const logs = (action: Parameters<typeof canLogs>[1]) => byRule((a) => canLogs(a, action));
+    /** A fresh pattern: a unique message sent by the admin, found by its text. */
+    const pattern = async (f: Fixture): Promise<string> => {
+      const word = `perm${unique().replace('-', 'x')}`;
+      await as(f, 'admin', 'POST', '/api/v1/logs', [{ message: `permissions ${word} happened` }]);
+      const list = await as(f, 'admin', 'GET', `/api/v1/logs/patterns?q=${word}`);
+      return list.items[0].id as string;
+    };
+    return [
+      {
+        route: 'POST /api/v1/logs',
+        call: () => ({ method: 'POST', url: '/api/v1/logs', body: [{ message: 'permissions table line' }] }),
+        expect: logs('logs.write'),
+      },
+      {
+        route: 'GET /api/v1/logs',
+        call: () => ({ method: 'GET', url: '/api/v1/logs?q=permissions&limit=5' }),
+        expect: logs('logs.read'),
+      },
+      {
+        route: 'GET /api/v1/logs/histogram',
+        call: () => ({ method: 'GET', url: '/api/v1/logs/histogram?severity=err' }),
+        expect: logs('logs.read'),
+      },
+      {
+        route: 'GET /api/v1/logs/tail',
+        call: () => ({ method: 'GET', url: '/api/v1/logs/tail?host=nowhere' }),
+        expect: logs('logs.read'),
+        stream: true,
+      },
+      {
+        route: 'GET /api/v1/logs/patterns',
+        call: () => ({ method: 'GET', url: '/api/v1/logs/patterns' }),
+        expect: logs('logs.read'),
+      },
+      {
+        route: 'GET /api/v1/logs/patterns/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/logs/patterns/${await pattern(f)}` }),
+        expect: logs('logs.read'),
+      },
+      {
+        route: 'PATCH /api/v1/logs/patterns/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/logs/patterns/${await pattern(f)}`,
+          body: { name: 'Named by the table' },
+        }),
+        expect: logs('pattern.manage'),
+      },
+      {
+        route: 'POST /api/v1/logs/patterns/:id/merge',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/logs/patterns/${await pattern(f)}/merge`,
+          body: { into: await pattern(f) },
+        }),
+        expect: logs('pattern.manage'),
+      },
+    ];
+  })(),
 
   // -- logs: intelligence --
 ];

@@ -952,6 +952,33 @@ export interface Database {
   log_host_minutes: { host: string; minute: number; template_id: string; count: number; errors: number };
 
   // -- logs: store --
+  /** Log records (migration 2026-12-02-log-records, src/logs/log-store.ts): the id is insertion order. */
+  log_records: {
+    id: Generated<number>;
+    time: number;
+    received_at: number;
+    host: string | null;
+    app: string | null;
+    proc_id: string | null;
+    msg_id: string | null;
+    severity: number;
+    facility: number;
+    message: string;
+    /** JSON (RFC 5424 structured data) or null. */
+    structured_data: string | null;
+    /** The miner's template; a merged template's records are read as its survivor's. */
+    template_id: string;
+    /** The monitoring target whose name or address is the host, when one was at ingest. */
+    target_id: number | null;
+    source: string;
+    peer: string | null;
+    /** 1: the message was cut at the limit. */
+    truncated: number;
+    /** What the record costs (text plus overhead): what size retention counts. */
+    bytes: number;
+  };
+  /** One row (id 1): the records and bytes stored now, kept by ingest and retention. */
+  log_store_totals: { id: number; records: number; bytes: number };
 
   // -- logs: intelligence --
 }

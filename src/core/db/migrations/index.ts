@@ -23,6 +23,7 @@ import * as monitoringTargets from './2026-12-01-monitoring-targets.js';
 import * as monitoringChecksExtra from './2026-12-01-monitoring-targets-checks-extra.js';
 import * as scrapeTargets from './2026-12-01-scrape-targets.js';
 import * as statusPages from './2026-12-01-status-pages.js';
+import * as logRecords from './2026-12-02-log-records.js';
 import * as logTemplates from './2026-12-02-log-templates.js';
 
 export const migrations: Record<string, Migration> = {
@@ -71,6 +72,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-log-templates': logTemplates,
 
   // -- logs: store --
+  '2026-12-02-log-records': logRecords,
 
   // -- logs: intelligence --
 };

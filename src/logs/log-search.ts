@@ -1,0 +1,325 @@
+// The log store's read side: full-text search over the records with filters, newest first by a cursor, and counts
+// over time by severity. The text query is parsed here into words and quoted phrases (every one must match); the
+// engine's index finds candidate rows by their words (FTS5 on SQLite, a tsvector GIN index on PostgreSQL) and
+// each term is then checked against the message itself, so a phrase is a phrase on both engines and no query
+// text ever reaches the engine's own query syntax.
+import { type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import type { ServiceContext } from '../core/context.js';
+import type { Database } from '../core/db/index.js';
+import { Invalid } from '../core/errors.js';
+import { type Severity, severityNames } from './log-model.js';
+
+export const logSearchLimits = {
+  /** Records per page at most. */
+  pageSize: 500,
+  /** Terms in a query at most, and characters of the query. */
+  terms: 16,
+  queryChars: 512,
+  /** Values of a set filter (hosts, severities) at most. */
+  setValues: 50,
+  /** Buckets a histogram aims at (the step is the nicest that gives at most about this many). */
+  buckets: 60,
+} as const;
+
+export interface LogFilter {
+  q?: string;
+  hosts?: string[];
+  apps?: string[];
+  /** Severities to include (a set); "at most" is given as the set 0..n. */
+  severities?: Severity[];
+  from?: number;
+  to?: number;
+  /** A template: its records and those of the templates merged into it. */
+  templateId?: string;
+  targetId?: number;
+}
+
+export interface LogRecordView {
+  id: number;
+  time: number;
+  receivedAt: number;
+  host: string | null;
+  app: string | null;
+  procId: string | null;
+  msgId: string | null;
+  severity: number;
+  facility: number;
+  message: string;
+  structuredData: Record<string, Record<string, string>> | null;
+  /** The template as read: the survivor when the miner's template was merged. */
+  templateId: string;
+  targetId: number | null;
+  source: string;
+  peer: string | null;
+  truncated: boolean;
+}
+
+export interface LogPage {
+  records: LogRecordView[];
+  /** Pass as `before` for the next (older) page; null on the last page. */
+  nextBefore: number | null;
+}
+
+/** A query's text split into terms: words (letters and digits runs of a word) and "quoted phrases". */
+export function parseLogQuery(q: string): string[] {
+  if (q.length > logSearchLimits.queryChars)
+    throw new Invalid('validation_failed', `q: at most ${logSearchLimits.queryChars} characters`, [
+      { field: 'querystring/q', message: `at most ${logSearchLimits.queryChars} characters` },
+    ]);
+  const terms: string[] = [];
+  const re = /"([^"]*)"?|(\S+)/g;
+  for (let m = re.exec(q); m; m = re.exec(q)) {
+    const term = (m[1] ?? m[2] ?? '').trim();
+    if (term) terms.push(term);
+  }
+  if (terms.length > logSearchLimits.terms)
+    throw new Invalid('validation_failed', `q: at most ${logSearchLimits.terms} words and phrases`, [
+      { field: 'querystring/q', message: `at most ${logSearchLimits.terms} words and phrases` },
+    ]);
+  return terms;
+}
+
+/** LIKE's wildcards and its escape character, escaped. */
+function likeEscaped(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The index's words of a term, as the engines split text (runs of letters and digits), lower case. */
+function wordsOf(term: string): string[] {
+  return (term.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 32);
+}
+
+/** A severity filter's text: a name or number (at most that: "err" is 0–3), or a comma-separated set ("=err,warning"). */
+export function parseSeverityFilter(text: string): Severity[] {
+  const bad = () =>
+    new Invalid('validation_failed', 'severity: a name or 0–7 (at most that), or =a,b,… (exactly those)', [
+      { field: 'querystring/severity', message: 'a name or 0–7, or =a,b,…' },
+    ]);
+  const one = (s: string): Severity => {
+    const t = s.trim().toLowerCase();
+    if (/^[0-7]$/.test(t)) return Number(t) as Severity;
+    const i = (severityNames as readonly string[]).indexOf(
+      t === 'error' ? 'err' : t === 'warn' ? 'warning' : t,
+    );
+    if (i < 0) throw bad();
+    return i as Severity;
+  };
+  if (text.startsWith('=')) {
+    const values = text.slice(1).split(',').filter(Boolean);
+    if (values.length === 0 || values.length > 8) throw bad();
+    return [...new Set(values.map(one))].sort();
+  }
+  const max = one(text);
+  return Array.from({ length: max + 1 }, (_, i) => i as Severity);
+}
+
+type RecordQuery = SelectQueryBuilder<Database, 'log_records', object>;
+
+/** The templates read as `templateId`: itself and those merged into it. */
+async function templateGroup(ctx: ServiceContext, templateId: string): Promise<string[]> {
+  const merged = await ctx.db
+    .selectFrom('log_templates')
+    .select('id')
+    .where('merged_into', '=', templateId)
+    .execute();
+  return [templateId, ...merged.map((m) => m.id)];
+}
+
+async function applyFilter(ctx: ServiceContext, query: RecordQuery, filter: LogFilter): Promise<RecordQuery> {
+  let q = query;
+  if (filter.hosts?.length) q = q.where('log_records.host', 'in', filter.hosts);
+  if (filter.apps?.length) q = q.where('log_records.app', 'in', filter.apps);
+  if (filter.severities && filter.severities.length < 8) {
+    const s = filter.severities;
+    // "At most n" as a range lets the (severity, id) index serve it.
+    const isRange = s.every((v, i) => v === i);
+    q = isRange
+      ? q.where('log_records.severity', '<=', s[s.length - 1] as number)
+      : q.where('log_records.severity', 'in', s);
+  }
+  if (filter.from !== undefined) q = q.where('log_records.time', '>=', filter.from);
+  if (filter.to !== undefined) q = q.where('log_records.time', '<', filter.to);
+  if (filter.templateId !== undefined)
+    q = q.where('log_records.template_id', 'in', await templateGroup(ctx, filter.templateId));
+  if (filter.targetId !== undefined) q = q.where('log_records.target_id', '=', filter.targetId);
+  if (filter.q) {
+    const terms = parseLogQuery(filter.q);
+    const words = [...new Set(terms.flatMap(wordsOf))];
+    if (words.length > 0) {
+      // The records' index is the store's own (a contentless FTS5 table, a GIN expression index: see the
+      // migration), not the search port's document indexes, so it asks which engine holds it.
+      if (ctx.caps.fullText === 'fts5') {
+        // Each word quoted (a double quote inside doubled): FTS5 reads it as a string, never as an operator.
+        const match = words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
+        q = q.where(
+          'log_records.id',
+          'in',
+          sql<number>`(SELECT rowid FROM log_records_fts WHERE log_records_fts MATCH ${match})`,
+        );
+      } else {
+        // Each term parsed by PostgreSQL's own parser, as the index was (a host name, a path, an address is one
+        // word there); plainto_tsquery reads no operators, so the text cannot be query syntax.
+        for (const term of terms)
+          if (wordsOf(term).length > 0)
+            q = q.where(
+              sql<SqlBool>`to_tsvector('simple'::regconfig, log_records.message) @@ plainto_tsquery('simple'::regconfig, ${term})`,
+            );
+      }
+    }
+    // Every term (a phrase, a word with punctuation) is then checked against the text, case-insensitively.
+    for (const term of terms)
+      q = q.where(
+        sql<SqlBool>`lower(log_records.message) LIKE ${`%${likeEscaped(term.toLowerCase())}%`} ESCAPE '\\'`,
+      );
+  }
+  return q;
+}
+
+function viewOf(
+  r: {
+    id: number;
+    time: number;
+    received_at: number;
+    host: string | null;
+    app: string | null;
+    proc_id: string | null;
+    msg_id: string | null;
+    severity: number;
+    facility: number;
+    message: string;
+    structured_data: string | null;
+    template_id: string;
+    target_id: number | null;
+    source: string;
+    peer: string | null;
+    truncated: number | boolean;
+  },
+  survivorOf: Map<string, string>,
+): LogRecordView {
+  return {
+    id: Number(r.id),
+    time: Number(r.time),
+    receivedAt: Number(r.received_at),
+    host: r.host,
+    app: r.app,
+    procId: r.proc_id,
+    msgId: r.msg_id,
+    severity: r.severity,
+    facility: r.facility,
+    message: r.message,
+    structuredData: r.structured_data ? JSON.parse(r.structured_data) : null,
+    templateId: survivorOf.get(r.template_id) ?? r.template_id,
+    targetId: r.target_id === null ? null : Number(r.target_id),
+    source: r.source,
+    peer: r.peer,
+    truncated: Boolean(r.truncated),
+  };
+}
+
+/** Survivors of the merged templates among these ids. */
+export async function survivorsOf(ctx: ServiceContext, ids: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await ctx.db
+    .selectFrom('log_templates')
+    .select(['id', 'merged_into'])
+    .where('id', 'in', unique)
+    .where('merged_into', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.merged_into as string]));
+}
+
+/** Records matching the filter, newest first (by id, the insertion order), older than `before` when given. */
+export async function searchLogs(
+  ctx: ServiceContext,
+  filter: LogFilter,
+  page: { before?: number; limit: number },
+): Promise<LogPage> {
+  const limit = Math.min(Math.max(page.limit, 1), logSearchLimits.pageSize);
+  let q = await applyFilter(ctx, ctx.db.selectFrom('log_records'), filter);
+  if (page.before !== undefined) q = q.where('log_records.id', '<', page.before);
+  const rows = await q
+    .selectAll('log_records')
+    .orderBy('log_records.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const more = rows.length > limit;
+  const shown = rows.slice(0, limit);
+  const survivors = await survivorsOf(
+    ctx,
+    shown.map((r) => r.template_id),
+  );
+  return {
+    records: shown.map((r) => viewOf(r, survivors)),
+    nextBefore: more && shown.length > 0 ? Number((shown[shown.length - 1] as { id: number }).id) : null,
+  };
+}
+
+/** Records newer than `afterId`, oldest first, matching the filter: what the live tail sends. */
+export async function logsAfter(
+  ctx: ServiceContext,
+  afterId: number,
+  limit: number,
+): Promise<(LogRecordView & { rawTemplateId: string })[]> {
+  const rows = await ctx.db
+    .selectFrom('log_records')
+    .selectAll()
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  const survivors = await survivorsOf(
+    ctx,
+    rows.map((r) => r.template_id),
+  );
+  return rows.map((r) => ({ ...viewOf(r, survivors), rawTemplateId: r.template_id }));
+}
+
+const steps = [
+  1_000, 5_000, 15_000, 60_000, 300_000, 900_000, 1_800_000, 3_600_000, 10_800_000, 21_600_000, 43_200_000,
+  86_400_000, 604_800_000,
+];
+
+export interface LogHistogram {
+  from: number;
+  to: number;
+  stepMs: number;
+  /** One per step from `from`: its start and counts by severity (index 0–7). */
+  buckets: { start: number; counts: number[]; total: number }[];
+}
+
+/** The step for a range: the smallest of the nice steps giving at most about `buckets` buckets. */
+export function histogramStep(rangeMs: number): number {
+  for (const s of steps) if (rangeMs / s <= logSearchLimits.buckets) return s;
+  return Math.ceil(rangeMs / logSearchLimits.buckets / 86_400_000) * 86_400_000;
+}
+
+/** Counts of the matching records over [from, to), in steps chosen from the range, by severity. */
+export async function logHistogram(
+  ctx: ServiceContext,
+  filter: LogFilter & { from: number; to: number },
+): Promise<LogHistogram> {
+  const stepMs = histogramStep(filter.to - filter.from);
+  // Buckets are aligned to the step (in UTC) so that two ranges agree on their shared buckets.
+  const start = Math.floor(filter.from / stepMs) * stepMs;
+  const q = await applyFilter(ctx, ctx.db.selectFrom('log_records'), filter);
+  // Literal integers (not parameters): an integer division on both engines, and the same text in GROUP BY.
+  const bucket = sql<number>`(log_records.time - ${sql.lit(start)}) / ${sql.lit(stepMs)}`;
+  const rows = await q
+    .select([bucket.as('b'), 'log_records.severity', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy([bucket, 'log_records.severity'])
+    .execute();
+  const n = Math.max(1, Math.ceil((filter.to - start) / stepMs));
+  const buckets = Array.from({ length: n }, (_, i) => ({
+    start: start + i * stepMs,
+    counts: [0, 0, 0, 0, 0, 0, 0, 0],
+    total: 0,
+  }));
+  for (const r of rows) {
+    const b = buckets[Number(r.b)];
+    if (!b) continue;
+    b.counts[r.severity] = (b.counts[r.severity] ?? 0) + Number(r.n);
+    b.total += Number(r.n);
+  }
+  return { from: filter.from, to: filter.to, stepMs, buckets };
+}

@@ -1,0 +1,518 @@
+// The log store's write side: an in-process batching writer that every ingest path (syslog, HTTP) appends to.
+// Appends queue; one batch at a time is mined, written in one transaction (records, templates, their hosts and
+// per-minute counts, the store's totals) and only then are its appenders resolved — nothing acknowledged is lost,
+// and a failed batch rejects exactly its own appenders. Several batches waiting behind a slow commit merge into
+// one, so the rate grows with the load (group commit at this level). Nothing goes on the event bus per record:
+// the live tail reads the table.
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import { defineLocalCache } from '../core/cache-versions.js';
+import type { ServiceContext } from '../core/context.js';
+import { chunks, type Database } from '../core/db/index.js';
+import { listTargets } from '../monitoring/index.js';
+import { errorSeverity, type LogRecordInput, type LogSink } from './log-model.js';
+import { TemplateMiner } from './template-miner.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export const logStoreLimits = {
+  /** Records one transaction carries at most; more wait for the next. */
+  batchRecords: 5_000,
+  /** How long the first record of a batch waits for others before the batch is written. */
+  batchDelayMs: 10,
+  /** Hosts remembered per template (log_template_hosts); later hosts still count in the template's total. */
+  hostsPerTemplate: 100,
+  /** How often templates other instances wrote are learnt, and merges and targets re-read. */
+  refreshEveryMs: 5_000,
+  /** What a record costs beyond its text, for size retention (the row's fixed columns and its index entries). */
+  recordOverheadBytes: 96,
+} as const;
+
+export interface LogIngest extends LogSink {
+  /** Write what is queued and stop taking appends. */
+  close(): Promise<void>;
+  /** Write what is queued now (tests, shutdown). */
+  flush(): Promise<void>;
+  stats(): LogIngestStats;
+}
+
+export interface LogIngestStats {
+  appended: number;
+  batches: number;
+  failedBatches: number;
+  failedRecords: number;
+}
+
+interface Waiting {
+  records: LogRecordInput[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+interface TemplateAggregate {
+  id: string;
+  template: string;
+  /** The template's text or example changed in this batch (created or generalised). */
+  textChanged: boolean;
+  example: string;
+  count: number;
+  worst: number;
+  mask: number;
+  first: number;
+  last: number;
+}
+
+/** Bytes a record costs for size retention: its text fields (UTF-8) and a fixed overhead. */
+export function recordBytes(r: LogRecordInput, structuredData: string | null): number {
+  return (
+    Buffer.byteLength(r.message) +
+    (r.host?.length ?? 0) +
+    (r.app?.length ?? 0) +
+    (r.procId?.length ?? 0) +
+    (r.msgId?.length ?? 0) +
+    (structuredData?.length ?? 0) +
+    (r.peer?.length ?? 0) +
+    logStoreLimits.recordOverheadBytes
+  );
+}
+
+const minuteMs = 60_000;
+
+/** What one instance knows besides the miner: targets by host, merges, the hosts each template has stored. */
+class IngestState {
+  miner: TemplateMiner | null = null;
+  /** Templates last read at (updated_at), to learn what other instances mined. */
+  templatesReadAt = 0;
+  refreshedAt = Number.NEGATIVE_INFINITY;
+  /** Lower-cased name or address → target id. */
+  targets = new Map<string, number>();
+  /** Merged template → its survivor. */
+  mergedInto = new Map<string, string>();
+  /** Per template, the hosts it has rows for (up to the bound). */
+  hosts = new Map<string, Set<string>>();
+}
+
+/**
+ * Open a batching writer on this context. Each one mines with its own TemplateMiner, built from the stored
+ * templates; use one per process (logIngest(ctx) holds the context's) so that one miner sees every message.
+ */
+export function openLogIngest(ctx: ServiceContext): LogIngest {
+  const state = new IngestState();
+  const stats: LogIngestStats = { appended: 0, batches: 0, failedBatches: 0, failedRecords: 0 };
+  const queue: Waiting[] = [];
+  let queued = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let writing: Promise<void> | null = null;
+  let closed = false;
+
+  function schedule(): void {
+    if (writing || timer) return;
+    if (queued >= logStoreLimits.batchRecords) void writeNext();
+    else timer = setTimeout(() => void writeNext(), logStoreLimits.batchDelayMs);
+  }
+
+  async function writeNext(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (writing || queue.length === 0) return;
+    // Take whole appends up to the batch size (one append larger than that is a batch of its own).
+    const batch: Waiting[] = [];
+    let n = 0;
+    while (
+      queue.length > 0 &&
+      (n === 0 || n + (queue[0] as Waiting).records.length <= logStoreLimits.batchRecords)
+    ) {
+      const w = queue.shift() as Waiting;
+      batch.push(w);
+      n += w.records.length;
+    }
+    queued -= n;
+    writing = (async () => {
+      try {
+        await writeBatch(
+          ctx,
+          state,
+          batch.flatMap((w) => w.records),
+        );
+        stats.batches++;
+        stats.appended += n;
+        for (const w of batch) w.resolve();
+      } catch (err) {
+        stats.failedBatches++;
+        stats.failedRecords += n;
+        ctx.log.error({ err, records: n }, 'log store: a batch failed; its appenders are told');
+        // The miner may have learnt templates whose rows were rolled back: start again from the stored ones.
+        state.miner = null;
+        for (const w of batch) w.reject(err);
+      }
+    })();
+    await writing;
+    writing = null;
+    if (queue.length > 0) schedule();
+  }
+
+  async function flush(): Promise<void> {
+    while (queue.length > 0 || writing) {
+      if (writing) await writing;
+      else await writeNext();
+    }
+  }
+
+  return {
+    append(records) {
+      if (closed) return Promise.reject(new Error('log store: closed'));
+      if (records.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ records, resolve, reject });
+        queued += records.length;
+        schedule();
+      });
+    },
+    flush,
+    async close() {
+      closed = true;
+      await flush();
+    },
+    stats: () => ({ ...stats }),
+  };
+}
+
+// The context's one writer: the HTTP route and the syslog listener share it, so one miner sees every message.
+const sharedIngest = defineLocalCache('log_ingest', () => ({ ingest: null as LogIngest | null }));
+
+/** The context's log writer, opened on first use. */
+export function logIngest(ctx: ServiceContext): LogIngest {
+  const holder = ctx.caches.local(sharedIngest);
+  holder.ingest ??= openLogIngest(ctx);
+  return holder.ingest;
+}
+
+// Set by a merge made in this process: the next batch re-reads merges rather than waiting for the refresh.
+const ingestRefresh = defineLocalCache('log_ingest_refresh', () => ({ forced: false }));
+
+/** The next batch re-reads merges and targets (after a merge made here). */
+export function refreshIngestSoon(ctx: ServiceContext): void {
+  ctx.caches.local(ingestRefresh).forced = true;
+}
+
+async function refresh(ctx: ServiceContext, state: IngestState): Promise<void> {
+  const now = ctx.clock.now();
+  const forced = ctx.caches.local(ingestRefresh);
+  if (state.miner && !forced.forced && Math.abs(now - state.refreshedAt) < logStoreLimits.refreshEveryMs)
+    return;
+  // A merge moved hosts between templates: what this instance knew of them is re-read as needed.
+  if (forced.forced) state.hosts.clear();
+  forced.forced = false;
+  state.refreshedAt = now;
+  if (!state.miner) {
+    const rows = await ctx.db.selectFrom('log_templates').select(['id', 'template', 'updated_at']).execute();
+    state.miner = new TemplateMiner(rows.map((r) => ({ id: r.id, template: r.template })));
+    state.templatesReadAt = rows.reduce((m, r) => Math.max(m, Number(r.updated_at)), 0);
+    state.hosts.clear();
+  } else if (ctx.caps.multiInstance) {
+    // Other instances mine at once: learn what they wrote since the last look (overlapping a little, since
+    // their clocks differ from ours).
+    const rows = await ctx.db
+      .selectFrom('log_templates')
+      .select(['id', 'template', 'updated_at'])
+      .where('updated_at', '>=', state.templatesReadAt - 60_000)
+      .execute();
+    if (rows.length > 0) {
+      state.miner.learn(rows.map((r) => ({ id: r.id, template: r.template })));
+      state.templatesReadAt = Math.max(state.templatesReadAt, ...rows.map((r) => Number(r.updated_at)));
+    }
+  }
+  const merged = await ctx.db
+    .selectFrom('log_templates')
+    .select(['id', 'merged_into'])
+    .where('merged_into', 'is not', null)
+    .execute();
+  state.mergedInto = new Map(merged.map((m) => [m.id, m.merged_into as string]));
+  state.targets = await targetsByHost(ctx);
+}
+
+/** Monitoring targets by their lower-cased name and address (a name wins over another target's address). */
+async function targetsByHost(ctx: ServiceContext): Promise<Map<string, number>> {
+  const byAddress = new Map<string, number>();
+  const byName = new Map<string, number>();
+  let afterId: number | undefined;
+  for (;;) {
+    const page = await listTargets(ctx, { limit: 1000, ...(afterId !== undefined ? { afterId } : {}) });
+    for (const t of page) {
+      if (!byName.has(t.name.toLowerCase())) byName.set(t.name.toLowerCase(), t.id);
+      if (t.address && !byAddress.has(t.address.toLowerCase())) byAddress.set(t.address.toLowerCase(), t.id);
+    }
+    if (page.length < 1000) break;
+    afterId = (page[page.length - 1] as { id: number }).id;
+  }
+  for (const [k, v] of byName) byAddress.set(k, v);
+  return byAddress;
+}
+
+/** Mine and write one batch in one transaction. */
+async function writeBatch(ctx: ServiceContext, state: IngestState, records: LogRecordInput[]): Promise<void> {
+  await refresh(ctx, state);
+  const miner = state.miner as TemplateMiner;
+  const now = ctx.clock.now();
+
+  const templates = new Map<string, TemplateAggregate>();
+  const hostCounts = new Map<string, { templateId: string; host: string; count: number; last: number }>();
+  const templateMinutes = new Map<
+    string,
+    { templateId: string; minute: number; count: number; errors: number }
+  >();
+  const hostMinutes = new Map<
+    string,
+    { host: string; minute: number; templateId: string; count: number; errors: number }
+  >();
+  const rows: Insertable<Database['log_records']>[] = [];
+  let bytes = 0;
+
+  for (const r of records) {
+    const a = miner.assign(r.message);
+    // Counts of a merged template go to its survivor; the record keeps the miner's id.
+    const countedId = state.mergedInto.get(a.templateId) ?? a.templateId;
+    const isError = r.severity <= errorSeverity ? 1 : 0;
+    let t = templates.get(a.templateId);
+    if (!t) {
+      t = {
+        id: a.templateId,
+        template: a.template,
+        textChanged: false,
+        example: r.message,
+        count: 0,
+        worst: r.severity,
+        mask: 0,
+        first: r.time,
+        last: r.time,
+      };
+      templates.set(a.templateId, t);
+    }
+    if (a.created || a.changed) {
+      t.textChanged = true;
+      t.template = a.template;
+      t.example = r.message;
+    }
+    if (countedId === a.templateId) {
+      t.count++;
+      t.worst = Math.min(t.worst, r.severity);
+      t.mask |= 1 << r.severity;
+      t.first = Math.min(t.first, r.time);
+      t.last = Math.max(t.last, r.time);
+    } else {
+      let s = templates.get(countedId);
+      if (!s) {
+        s = {
+          id: countedId,
+          template: '',
+          textChanged: false,
+          example: r.message,
+          count: 0,
+          worst: r.severity,
+          mask: 0,
+          first: r.time,
+          last: r.time,
+        };
+        templates.set(countedId, s);
+      }
+      s.count++;
+      s.worst = Math.min(s.worst, r.severity);
+      s.mask |= 1 << r.severity;
+      s.first = Math.min(s.first, r.time);
+      s.last = Math.max(s.last, r.time);
+    }
+
+    const host = r.host ?? '';
+    if (r.host) {
+      const hk = `${countedId}\u0000${r.host}`;
+      const h = hostCounts.get(hk);
+      if (h) {
+        h.count++;
+        h.last = Math.max(h.last, r.time);
+      } else hostCounts.set(hk, { templateId: countedId, host: r.host, count: 1, last: r.time });
+    }
+    const minute = Math.floor(r.time / minuteMs) * minuteMs;
+    const mk = `${countedId}\u0000${minute}`;
+    const m = templateMinutes.get(mk);
+    if (m) {
+      m.count++;
+      m.errors += isError;
+    } else templateMinutes.set(mk, { templateId: countedId, minute, count: 1, errors: isError });
+    const hmk = `${host}\u0000${minute}\u0000${countedId}`;
+    const hm = hostMinutes.get(hmk);
+    if (hm) {
+      hm.count++;
+      hm.errors += isError;
+    } else hostMinutes.set(hmk, { host, minute, templateId: countedId, count: 1, errors: isError });
+
+    const sd = r.structuredData ? JSON.stringify(r.structuredData) : null;
+    const b = recordBytes(r, sd);
+    bytes += b;
+    rows.push({
+      time: r.time,
+      received_at: r.receivedAt,
+      host: r.host,
+      app: r.app,
+      proc_id: r.procId,
+      msg_id: r.msgId,
+      severity: r.severity,
+      facility: r.facility,
+      message: r.message,
+      structured_data: sd,
+      template_id: a.templateId,
+      target_id: r.host ? (state.targets.get(r.host.toLowerCase()) ?? null) : null,
+      source: r.source,
+      peer: r.peer,
+      truncated: r.truncated ? 1 : 0,
+      bytes: b,
+    });
+  }
+
+  const hostRows = await boundedHosts(ctx, state, [...hostCounts.values()]);
+
+  await ctx.db.transaction().execute(async (trx) => {
+    // Templates first, in id order: instances upserting the same rows take their locks in the same order.
+    await upsertTemplates(trx, [...templates.values()].sort(byId), now);
+    for (const part of chunks(rows, 1_000)) await trx.insertInto('log_records').values(part).execute();
+    for (const part of chunks(
+      hostRows.sort((x, y) => cmp(x.templateId, y.templateId) || cmp(x.host, y.host)),
+      1_000,
+    ))
+      await trx
+        .insertInto('log_template_hosts')
+        .values(
+          part.map((h) => ({ template_id: h.templateId, host: h.host, count: h.count, last_seen: h.last })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['template_id', 'host']).doUpdateSet({
+            count: sql`log_template_hosts.count + excluded.count`,
+            last_seen: sql`CASE WHEN excluded.last_seen > log_template_hosts.last_seen THEN excluded.last_seen ELSE log_template_hosts.last_seen END`,
+          }),
+        )
+        .execute();
+    const tm = [...templateMinutes.values()].sort(
+      (x, y) => cmp(x.templateId, y.templateId) || x.minute - y.minute,
+    );
+    for (const part of chunks(tm, 1_000))
+      await trx
+        .insertInto('log_template_minutes')
+        .values(
+          part.map((m) => ({
+            template_id: m.templateId,
+            minute: m.minute,
+            count: m.count,
+            errors: m.errors,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['template_id', 'minute']).doUpdateSet({
+            count: sql`log_template_minutes.count + excluded.count`,
+            errors: sql`log_template_minutes.errors + excluded.errors`,
+          }),
+        )
+        .execute();
+    const hm = [...hostMinutes.values()].sort(
+      (x, y) => cmp(x.host, y.host) || x.minute - y.minute || cmp(x.templateId, y.templateId),
+    );
+    for (const part of chunks(hm, 1_000))
+      await trx
+        .insertInto('log_host_minutes')
+        .values(
+          part.map((m) => ({
+            host: m.host,
+            minute: m.minute,
+            template_id: m.templateId,
+            count: m.count,
+            errors: m.errors,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['host', 'minute', 'template_id']).doUpdateSet({
+            count: sql`log_host_minutes.count + excluded.count`,
+            errors: sql`log_host_minutes.errors + excluded.errors`,
+          }),
+        )
+        .execute();
+    // Last: the one row every instance's batch updates is held for the shortest time.
+    await trx
+      .updateTable('log_store_totals')
+      .set({ records: sql`records + ${rows.length}`, bytes: sql`bytes + ${bytes}` })
+      .where('id', '=', 1)
+      .execute();
+  });
+  for (const h of hostRows) state.hosts.get(h.templateId)?.add(h.host);
+}
+
+const byId = (a: { id: string }, b: { id: string }) => cmp(a.id, b.id);
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The host rows to write: a template's hosts already stored, and new ones while it has fewer than the bound.
+ * (Instances decide apart, so the bound can be passed by a few rows per instance; it only has to be bounded.)
+ */
+async function boundedHosts<T extends { templateId: string; host: string }>(
+  ctx: ServiceContext,
+  state: IngestState,
+  pairs: T[],
+): Promise<T[]> {
+  const unknown = [...new Set(pairs.map((p) => p.templateId))].filter((id) => !state.hosts.has(id));
+  for (const part of chunks(unknown, 500)) {
+    const rows = await ctx.db
+      .selectFrom('log_template_hosts')
+      .select(['template_id', 'host'])
+      .where('template_id', 'in', part)
+      .execute();
+    for (const id of part) state.hosts.set(id, new Set());
+    for (const r of rows) state.hosts.get(r.template_id)?.add(r.host);
+  }
+  const out: T[] = [];
+  const adding = new Map<string, number>();
+  for (const p of pairs) {
+    const known = state.hosts.get(p.templateId) as Set<string>;
+    if (known.has(p.host)) out.push(p);
+    else {
+      const n = adding.get(p.templateId) ?? 0;
+      if (known.size + n < logStoreLimits.hostsPerTemplate) {
+        adding.set(p.templateId, n + 1);
+        out.push(p);
+      }
+    }
+  }
+  return out;
+}
+
+async function upsertTemplates(trx: Db, templates: TemplateAggregate[], now: number): Promise<void> {
+  for (const part of chunks(templates, 500)) {
+    await trx
+      .insertInto('log_templates')
+      .values(
+        part.map((t) => ({
+          id: t.id,
+          // '' keeps the stored text and example: only a created or generalised template writes them.
+          template: t.textChanged ? t.template : '',
+          name: null,
+          merged_into: null,
+          count: t.count,
+          worst_severity: t.worst,
+          severity_mask: t.mask,
+          first_seen: t.first,
+          last_seen: t.last,
+          example: t.example,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet({
+          count: sql`log_templates.count + excluded.count`,
+          worst_severity: sql`CASE WHEN excluded.count > 0 AND excluded.worst_severity < log_templates.worst_severity THEN excluded.worst_severity ELSE log_templates.worst_severity END`,
+          severity_mask: sql`log_templates.severity_mask | excluded.severity_mask`,
+          first_seen: sql`CASE WHEN excluded.count > 0 AND excluded.first_seen < log_templates.first_seen THEN excluded.first_seen ELSE log_templates.first_seen END`,
+          last_seen: sql`CASE WHEN excluded.count > 0 AND excluded.last_seen > log_templates.last_seen THEN excluded.last_seen ELSE log_templates.last_seen END`,
+          template: sql`CASE WHEN excluded.template <> '' THEN excluded.template ELSE log_templates.template END`,
+          example: sql`CASE WHEN excluded.template <> '' THEN excluded.example ELSE log_templates.example END`,
+          updated_at: sql`excluded.updated_at`,
+        }),
+      )
+      .execute();
+  }
+}
