@@ -3,6 +3,7 @@
 // the periodic work.
 import type { ServiceContext } from '../core/context.js';
 import type { JobScheduler } from '../core/jobs.js';
+import { evaluateLogAlerts, logAlertSettings } from './log-alerts.js';
 
 // -- logs: model --
 export type {
@@ -25,12 +26,22 @@ export { TemplateMiner } from './template-miner.js';
 
 // -- logs: store --
 
+export type { LogAlertRound } from './log-alerts.js';
+export { evaluateLogAlerts, logAlertSettings } from './log-alerts.js';
 // -- logs: intelligence --
+export type { LogContext, LogContextHost, LogContextPattern } from './log-context.js';
+export { logContextForIncident, logContextForTicket, logContextSettings } from './log-context.js';
+export type { PatternRate, PatternRateQuery } from './pattern-rates.js';
+export { patternRateLimits, patternRates } from './pattern-rates.js';
+export type { SpikeVerdict } from './spike-detection.js';
+export { detectSpike, judgeSpike, spikeSettings } from './spike-detection.js';
 
 /** Every periodic job of the logs domain (retention, pattern rates, alerts); called from serve's registerDomains. */
 export function registerLogs(ctx: ServiceContext, jobs: JobScheduler): void {
   // -- logs: store (register) --
   // -- logs: intelligence (register) --
+  // New-pattern and spike alerts each minute, on one instance at a time (the round takes its own lock).
+  jobs.every('logs.pattern-alerts', logAlertSettings.intervalMs, () => evaluateLogAlerts(ctx));
   void ctx;
   void jobs;
 }
