@@ -34,8 +34,9 @@ export const logAlertSettings = {
 const validForMs = 4 * logAlertSettings.intervalMs;
 /** Severity crit (2) or worse makes a critical alert. */
 const critSeverity = 2;
-/** Severity warning (4) or worse: patterns whose spikes alert (an info flood shows in the rates, nobody is paged). */
-const warningSeverity = 4;
+/** Severities warning (4) or worse, as severity_mask bits: patterns whose spikes alert (an info flood shows in the
+ * rates, nobody is paged for it). */
+const warningOrWorseMask = (1 << 5) - 1;
 
 export interface LogAlertRound {
   /** Another instance was running the round. */
@@ -258,6 +259,22 @@ async function evaluateRound(ctx: ServiceContext): Promise<LogAlertRound> {
             .execute()
         ).map((t) => [t.id, t]),
   );
+  // Every minute any candidate's verdict may read (each day's same time, the recent hours, the window), read for
+  // all candidates at once in a few queries rather than one per pattern.
+  const judged = candidates.filter((id) => {
+    const t = templates.get(id);
+    return t !== undefined && survivorOf(id) === id && (t.severity_mask & warningOrWorseMask) !== 0;
+  });
+  const judgedSet = new Set(judged);
+  const everyRange = [
+    ...spikePlan(0, now).baseline,
+    { from: window.from - spikeSettings.recentMinutes * minuteMs, to: window.to },
+  ];
+  const history = new Map<string, Map<number, number>>();
+  for (let i = 0; i < judged.length; i += 500) {
+    const counts = await minuteCounts(ctx, { ranges: everyRange, ids: judged.slice(i, i + 500) });
+    for (const [id, minutes] of counts) history.set(id, new Map([...minutes].map(([m, c]) => [m, c.count])));
+  }
   for (const id of candidates) {
     const t = templates.get(id);
     const row = rows.get(`spike:${id}`);
@@ -267,19 +284,9 @@ async function evaluateRound(ctx: ServiceContext): Promise<LogAlertRound> {
       if (firing) resolve(firing);
       continue;
     }
-    const alerting = (t.severity_mask & ((1 << (warningSeverity + 1)) - 1)) !== 0;
-    let verdict: (SpikeVerdict & { kind: 'seasonal' | 'recent' }) | null = null;
-    if (alerting) {
-      const plan = spikePlan(Number(t.first_seen), now);
-      const counts = (await minuteCounts(ctx, { ranges: [...plan.baseline, plan.window], ids: [id] })).get(
-        id,
-      );
-      verdict = detectSpike({
-        counts: new Map([...(counts ?? [])].map(([m, c]) => [m, c.count])),
-        firstMinute: Number(t.first_seen),
-        now,
-      });
-    }
+    const verdict = judgedSet.has(id)
+      ? detectSpike({ counts: history.get(id) ?? new Map(), firstMinute: Number(t.first_seen), now })
+      : null;
     if (verdict?.spiking) {
       const errorsInWindow = [...(windowCounts.get(id)?.values() ?? [])].reduce((s, c) => s + c.errors, 0);
       if (firing) {
