@@ -308,6 +308,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register((await import('./routes/logs/patterns.js')).logPatternRoutes(ctx));
 
   // -- logs: intelligence routes --
+  await app.register((await import('./routes/logs/log-context.js')).logContextRoutes(ctx));
+  await app.register((await import('./routes/logs/pattern-rates.js')).patternRateRoutes(ctx));
 
   // -- contact methods and readiness --
   await app.register(contactMethodRoutes(ctx));

@@ -3,11 +3,17 @@
 // the periodic work.
 import type { ServiceContext } from '../core/context.js';
 import type { JobScheduler } from '../core/jobs.js';
+import { evaluateLogAlerts, logAlertSettings } from './log-alerts.js';
 import { runLogRetention } from './log-retention.js';
 
 // -- logs: store --
 export type { HttpLineRejectReason, HttpLogResult } from './http-records.js';
 export { countHttpLogRefusal, httpLogIngestStats, httpLogLimits, receiveHttpLogs } from './http-records.js';
+export type { LogAlertRound } from './log-alerts.js';
+export { evaluateLogAlerts, logAlertSettings } from './log-alerts.js';
+// -- logs: intelligence --
+export type { LogContext, LogContextHost, LogContextPattern } from './log-context.js';
+export { logContextForIncident, logContextForTicket, logContextSettings } from './log-context.js';
 // -- logs: model --
 export type {
   LogRecordInput,
@@ -35,8 +41,12 @@ export type { LogIngest, LogIngestStats } from './log-store.js';
 export { logIngest, logStoreLimits, openLogIngest } from './log-store.js';
 export type { TailOptions, TailSubscriber } from './log-tail.js';
 export { LogTail } from './log-tail.js';
+export type { PatternRate, PatternRateQuery } from './pattern-rates.js';
+export { patternRateLimits, patternRates } from './pattern-rates.js';
 export type { LogAction } from './permissions.js';
 export { canLogs, requireLogs } from './permissions.js';
+export type { SpikeVerdict } from './spike-detection.js';
+export { detectSpike, judgeSpike, spikeSettings } from './spike-detection.js';
 // -- logs: syslog --
 export type { SyslogParse, SyslogRejectReason } from './syslog-parse.js';
 export { parseSyslogMessage } from './syslog-parse.js';
@@ -44,14 +54,12 @@ export { parseSyslogMessage } from './syslog-parse.js';
 export type { StoredTemplate, TemplateAssignment } from './template-miner.js';
 export { TemplateMiner } from './template-miner.js';
 
-// -- logs: intelligence --
-
 /** Every periodic job of the logs domain (retention, pattern rates, alerts); called from serve's registerDomains. */
 export function registerLogs(ctx: ServiceContext, jobs: JobScheduler): void {
   // -- logs: store (register) --
   // Every minute, on one instance: records past their age or over the size limit, and old minute counts.
   jobs.every('logs.retention', 60_000, () => runLogRetention(ctx));
   // -- logs: intelligence (register) --
-  void ctx;
-  void jobs;
+  // New-pattern and spike alerts each minute, on one instance at a time (the round takes its own lock).
+  jobs.every('logs.pattern-alerts', logAlertSettings.intervalMs, () => evaluateLogAlerts(ctx));
 }

@@ -36,7 +36,7 @@ export interface AlertInput {
   generatorUrl?: string;
 }
 
-export type AlertOrigin = 'rule' | 'check' | 'alertmanager';
+export type AlertOrigin = 'rule' | 'check' | 'alertmanager' | 'logs';
 
 export interface ReceivedAlerts {
   accepted: number;

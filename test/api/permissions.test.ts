@@ -2158,6 +2158,51 @@ const table: Row[] = [
   })(),
 
   // -- logs: intelligence --
+  // Log context and pattern rates are staff's (canLogs 'logs.read'); a ticket's context first asks whether the
+  // caller may see the ticket (another requester's: 404), an incident's also the incidents' read rule.
+  ...(() => {
+    const logsRead = (extra: (a: Actor) => boolean = () => true) =>
+      byRule((a) => canLogs(a, 'logs.read') && extra(a));
+    const onTicketLogs = logsRead();
+    for (const who of signedInWhos)
+      if (!canTicket(cast[who], 'ticket.read', ownersTicket)) onTicketLogs[who] = 404;
+    const incidents = new WeakMap<Fixture, number>();
+    async function logIncident(f: Fixture): Promise<number> {
+      let id = incidents.get(f);
+      if (id === undefined) {
+        const policy = await as(f, 'admin', 'POST', '/api/v1/escalation-policies', {
+          name: `Logs ${unique()}`,
+          steps: [{ targets: [{ kind: 'user', id: f.ids.technician }], delayMinutes: 5 }],
+        });
+        const service = await as(f, 'admin', 'POST', '/api/v1/services', {
+          name: `Logs ${unique()}`,
+          escalationPolicyId: policy.id,
+        });
+        id = (await as(f, 'admin', 'POST', '/api/v1/incidents', { serviceId: service.id, summary: 'Logs' }))
+          .id as number;
+        incidents.set(f, id);
+      }
+      return id;
+    }
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/tickets/:id/log-patterns',
+        call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/log-patterns` }),
+        expect: onTicketLogs,
+      },
+      {
+        route: 'GET /api/v1/incidents/:id/log-patterns',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/incidents/${await logIncident(f)}/log-patterns` }),
+        expect: logsRead((a) => canOncall(a, 'incident.read')),
+      },
+      {
+        route: 'GET /api/v1/logs/pattern-rates',
+        call: () => ({ method: 'GET', url: '/api/v1/logs/pattern-rates' }),
+        expect: logsRead(),
+      },
+    ];
+    return rows;
+  })(),
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files

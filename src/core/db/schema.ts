@@ -980,7 +980,24 @@ export interface Database {
   /** One row (id 1): the records and bytes stored now, kept by ingest and retention. */
   log_store_totals: { id: number; records: number; bytes: number };
 
-  // -- logs: intelligence --
+  // -- logs: intelligence (migration 2026-12-03-log-alerts, src/logs/log-alerts.ts) --
+  /**
+   * One row per (kind, pattern) that alerted: kind 'new' (a new error pattern; the row stays, so a pattern alerts
+   * as new once) or 'spike'. labels/annotations: JSON, as last sent. resolution_sent: the pipeline took the
+   * resolution (1), or it is still to send (0). below_since: a firing spike's first evaluation under the threshold.
+   */
+  log_pattern_alerts: {
+    kind: 'new' | 'spike';
+    template_id: string;
+    status: 'firing' | 'resolved';
+    labels: string;
+    annotations: string;
+    starts_at: number;
+    resolved_at: number | null;
+    resolution_sent: number;
+    below_since: number | null;
+    updated_at: number;
+  };
 }
 
 // -- technicians (migration 2026-11-30-technicians, src/technicians/) --

@@ -62,23 +62,4 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('bytes', 'bigint', (c) => c.notNull())
     .execute();
   await db.insertInto('log_store_totals').values({ id: 1, records: 0, bytes: 0 }).execute();
-
-  // The per-host minute counts the schema declares beside the per-template ones (log_templates migration):
-  // created here when that migration has not made them.
-  await db.schema
-    .createTable('log_host_minutes')
-    .ifNotExists()
-    .addColumn('host', 'text', (c) => c.notNull())
-    .addColumn('minute', ms, (c) => c.notNull())
-    .addColumn('template_id', 'text', (c) => c.notNull())
-    .addColumn('count', 'integer', (c) => c.notNull())
-    .addColumn('errors', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('log_host_minutes_pk', ['host', 'minute', 'template_id'])
-    .execute();
-  await db.schema
-    .createIndex('log_host_minutes_minute')
-    .ifNotExists()
-    .on('log_host_minutes')
-    .column('minute')
-    .execute();
 }

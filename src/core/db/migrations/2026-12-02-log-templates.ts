@@ -56,4 +56,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('log_template_minutes')
     .column('minute')
     .execute();
+  // The same per host (host '' when a record has none): what a ticket's or incident's hosts logged around it.
+  // Host first: what a ticket's hosts logged in a window is a range of this key.
+  await db.schema
+    .createTable('log_host_minutes')
+    .addColumn('host', 'text', (c) => c.notNull())
+    .addColumn('minute', ms, (c) => c.notNull())
+    .addColumn('template_id', 'text', (c) => c.notNull().references('log_templates.id').onDelete('cascade'))
+    .addColumn('count', 'integer', (c) => c.notNull())
+    .addColumn('errors', 'integer', (c) => c.notNull())
+    .addPrimaryKeyConstraint('log_host_minutes_pk', ['host', 'minute', 'template_id'])
+    .execute();
+  await db.schema.createIndex('log_host_minutes_minute').on('log_host_minutes').column('minute').execute();
 }

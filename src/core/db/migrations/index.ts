@@ -25,6 +25,7 @@ import * as scrapeTargets from './2026-12-01-scrape-targets.js';
 import * as statusPages from './2026-12-01-status-pages.js';
 import * as logRecords from './2026-12-02-log-records.js';
 import * as logTemplates from './2026-12-02-log-templates.js';
+import * as logAlerts from './2026-12-03-log-alerts.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -75,4 +76,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-log-records': logRecords,
 
   // -- logs: intelligence --
+  '2026-12-03-log-alerts': logAlerts,
 };
