@@ -51,8 +51,8 @@ export interface MinuteCount {
 }
 
 /**
- * Minute counts per surviving pattern over [from, to) (minute starts), optionally only for some patterns (their
- * merged templates included). Minutes without records are absent.
+ * Minute counts per surviving pattern over ranges of [from, to) (minute starts; ranges must not overlap), optionally
+ * only for some patterns (their merged templates included). Minutes without records are absent.
  */
 export async function minuteCounts(
   ctx: Pick<ServiceContext, 'db'>,
@@ -62,14 +62,19 @@ export async function minuteCounts(
   if (options.ranges.length === 0 || (options.ids && options.ids.length === 0)) return out;
   const { survivorOf, membersOf } = await loadSurvivors(ctx.db);
   const templateIds = options.ids ? [...new Set(options.ids.flatMap((id) => membersOf(id)))] : undefined;
-  const rows = await ctx.db
-    .selectFrom('log_template_minutes')
-    .select(['template_id', 'minute', 'count', 'errors'])
-    .where((eb) =>
-      eb.or(options.ranges.map((r) => eb.and([eb('minute', '>=', r.from), eb('minute', '<', r.to)]))),
-    )
-    .$if(templateIds !== undefined, (q) => q.where('template_id', 'in', templateIds as string[]))
-    .execute();
+  // One query per range: each is a seek on (template_id, minute) per pattern, where an OR of ranges sends the
+  // planner to the minute index and through every pattern's rows.
+  const rows = [];
+  for (const range of options.ranges)
+    rows.push(
+      ...(await ctx.db
+        .selectFrom('log_template_minutes')
+        .select(['template_id', 'minute', 'count', 'errors'])
+        .where('minute', '>=', range.from)
+        .where('minute', '<', range.to)
+        .$if(templateIds !== undefined, (q) => q.where('template_id', 'in', templateIds as string[]))
+        .execute()),
+    );
   for (const r of rows) {
     const id = survivorOf(r.template_id);
     const series = out.get(id) ?? new Map<number, MinuteCount>();

@@ -147,4 +147,16 @@ describe.each(dialects)('log context routes on %s', (dialect) => {
     expect(tooMany.body.errors).toEqual([expect.objectContaining({ field: 'step' })]);
     expect((await owner.call('GET', '/api/v1/logs/pattern-rates')).status).toBe(403);
   });
+  it('documents the routes in the OpenAPI document', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/tickets/{id}/log-patterns',
+        '/api/v1/incidents/{id}/log-patterns',
+        '/api/v1/logs/pattern-rates',
+      ]),
+    );
+  });
 });

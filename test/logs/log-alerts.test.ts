@@ -2,10 +2,12 @@
 // routing: no alert storm at first start (every host learns for an hour), a new error pattern and a spike each
 // raise an alert that opens an incident on the host's target's service, silences hold them back, and they resolve
 // (quiet, merged, back under the threshold). Pattern rates read a merged pattern's minutes as its survivor's.
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, actorForUser, createUser } from '../../src/core/auth/index.js';
+import { JobScheduler } from '../../src/core/jobs.js';
 import { createService, getIncident } from '../../src/incidents/index.js';
-import { evaluateLogAlerts, patternRates } from '../../src/logs/index.js';
+import { evaluateLogAlerts, patternRates, registerLogs } from '../../src/logs/index.js';
 import {
   createSilence,
   createTarget,
@@ -137,8 +139,15 @@ describe.each(dialects)('log pattern alerts on %s', (dialect) => {
     expect(incident.ticketId).not.toBeNull();
     expect(incident.summary).toContain('New error pattern on web-1');
 
-    // Still firing a minute later, and not raised twice.
+    // Still firing a minute later, and not raised twice — also by another instance (or after a restart): the
+    // state is in the database.
     at(seen + 80 * second);
+    const other = await t.openAnother(t.clock);
+    try {
+      expect((await evaluateLogAlerts(other.ctx)).opened.new).toBe(0);
+    } finally {
+      await other.close();
+    }
     expect((await evaluateLogAlerts(t.ctx)).opened.new).toBe(0);
     expect((await firing('LogPatternNew', 'disk'))?.state).toBe('firing');
 
@@ -275,4 +284,25 @@ describe.each(dialects)('log pattern alerts on %s', (dialect) => {
       .execute();
     expect(unsent).toEqual([]);
   }, 60_000);
+  it('pages nobody for an info flood: only patterns that logged at warning or worse alert on spikes', async () => {
+    const start = floorMinute(t.clock.now()) + minute;
+    await writeSeries(t.ctx, {
+      templateId: 'hits',
+      template: 'GET <*> 200',
+      host: 'web-2',
+      severity: 6,
+      from: start - 120 * minute,
+      minutes: 125,
+      perMinute: (i) => (i < 120 ? 10 : 200),
+    });
+    at(start + 5 * minute + 5 * second);
+    expect((await evaluateLogAlerts(t.ctx)).opened.spike).toBe(0);
+    expect(await firing('LogPatternSpike', 'hits')).toBeUndefined();
+  });
+
+  it('runs the round each minute from registerLogs', () => {
+    const jobs = new JobScheduler(pino({ level: 'silent' }));
+    registerLogs(t.ctx, jobs);
+    expect(jobs.names()).toContain('logs.pattern-alerts');
+  });
 });
