@@ -17,8 +17,13 @@ export { errorSeverity, facilityNames, logFieldLimits, severityNames } from './l
 export type { LogAction } from './permissions.js';
 export { canLogs, requireLogs } from './permissions.js';
 // -- logs: syslog --
-export type { SyslogParse, SyslogRejectReason } from './syslog-parse.js';
-export { parseSyslogMessage } from './syslog-parse.js';
+export type { Rfc5424Fields, SyslogParse, SyslogParseOptions, SyslogRejectReason } from './syslog-parse.js';
+export {
+  defaultSyslogMaxMessageBytes,
+  formatRfc5424,
+  isSyslogZone,
+  parseSyslogMessage,
+} from './syslog-parse.js';
 // -- logs: mining --
 export type { StoredTemplate, TemplateAssignment } from './template-miner.js';
 export { TemplateMiner } from './template-miner.js';
