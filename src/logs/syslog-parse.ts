@@ -30,20 +30,6 @@ export interface SyslogParseOptions {
 export const defaultSyslogMaxMessageBytes = 65_536;
 
 const dayMs = 86_400_000;
-const months: Record<string, number> = {
-  Jan: 1,
-  Feb: 2,
-  Mar: 3,
-  Apr: 4,
-  May: 5,
-  Jun: 6,
-  Jul: 7,
-  Aug: 8,
-  Sep: 9,
-  Oct: 10,
-  Nov: 11,
-  Dec: 12,
-};
 
 /** True when `zone` names a zone the parser can read times in (the listener checks it once at start). */
 export function isSyslogZone(zone: string): boolean {
@@ -95,9 +81,19 @@ function parseBytes(buf: Buffer, end: number, max: number, receivedAt: number, z
   return parseText(buf.toString('utf8', 0, end), truncated, true, receivedAt, zone);
 }
 
-// Control characters other than TAB, LF, VT, FF, CR and ESC (colour codes are common in logs); and U+FFFD, what
-// an invalid UTF-8 sequence decodes to.
-const suspicious = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]/;
+/**
+ * True when the text has a control character other than TAB, LF, VT, FF, CR and ESC (colour codes are common in
+ * logs), or U+FFFD, what an invalid UTF-8 sequence decodes to: then it is looked at closer.
+ */
+function suspicious(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32) {
+      if (c < 9 || (c > 13 && c !== 27)) return true;
+    } else if (c === 127 || c === 0xfffd) return true;
+  }
+  return false;
+}
 
 function parseText(
   s: string,
@@ -132,7 +128,7 @@ function parseText(
     hasPri = true;
     pos = i + 1;
   }
-  if (suspicious.test(s)) {
+  if (suspicious(s, pos, end)) {
     const verdict = inspectCharacters(s, pos, end, fromBytes);
     if (verdict) return { ok: false, reason: verdict };
   }
@@ -186,6 +182,19 @@ function cut(value: string, limit: number): string {
   return value.slice(0, c >= 0xd800 && c <= 0xdbff ? limit - 1 : limit);
 }
 
+/** Where headerToken goes on from: a module variable, not a closure or an object per field (hot path). */
+let cursor = 0;
+
+function headerToken(s: string, end: number): string | null {
+  const pos = cursor;
+  if (pos >= end) return null;
+  let stop = s.indexOf(' ', pos);
+  if (stop < 0 || stop > end) stop = end;
+  cursor = stop + 1;
+  if (stop === pos || (stop === pos + 1 && s.charCodeAt(pos) === 45)) return null;
+  return s.slice(pos, stop);
+}
+
 function parse5424(
   s: string,
   start: number,
@@ -196,21 +205,14 @@ function parse5424(
   receivedAt: number,
   zone: string,
 ): SyslogParse {
-  let pos = start;
   // The header's fields are single tokens; one that a short message leaves out is NILVALUE.
-  const token = (): string | null => {
-    if (pos >= end) return null;
-    let stop = s.indexOf(' ', pos);
-    if (stop < 0 || stop > end) stop = end;
-    const value = s.slice(pos, stop);
-    pos = stop + 1;
-    return value === '-' || value === '' ? null : value;
-  };
-  const timestamp = token();
-  const host = token();
-  const app = token();
-  const procId = token();
-  const msgId = token();
+  cursor = start;
+  const timestamp = headerToken(s, end);
+  const host = headerToken(s, end);
+  const app = headerToken(s, end);
+  const procId = headerToken(s, end);
+  const msgId = headerToken(s, end);
+  let pos = cursor;
   // An unreadable timestamp is not worth losing the record for: it takes the time it was received.
   const time = timestamp === null ? Number.NaN : parseIsoTime(timestamp, 0, timestamp.length, zone);
 
@@ -436,29 +438,61 @@ function parseIsoTime(s: string, start: number, end: number, zone: string): numb
   return utc - offsetMinutes * 60_000;
 }
 
+/** The UTC year of the last instant asked, and the span it covers: one Date per year, not per message. */
+let yearCache = { from: 0, to: -1, year: 1970 };
+
 /** The year of an instant in `zone`. */
 function yearAt(ms: number, zone: string): number {
-  return zone === 'UTC' ? new Date(ms).getUTCFullYear() : DateTime.fromMillis(ms, { zone }).year;
+  if (zone !== 'UTC') return DateTime.fromMillis(ms, { zone }).year;
+  if (ms >= yearCache.from && ms < yearCache.to) return yearCache.year;
+  const year = new Date(ms).getUTCFullYear();
+  yearCache = { from: Date.UTC(year, 0, 1), to: Date.UTC(year + 1, 0, 1), year };
+  return year;
+}
+
+/** The month (1–12) of an English three-letter abbreviation at `pos`, or 0. */
+function monthAt(s: string, pos: number): number {
+  const a = s.charCodeAt(pos);
+  const b = s.charCodeAt(pos + 1);
+  const c = s.charCodeAt(pos + 2);
+  switch (a) {
+    case 74: // J
+      if (b === 97 && c === 110) return 1; // Jan
+      if (b === 117 && c === 110) return 6; // Jun
+      return b === 117 && c === 108 ? 7 : 0; // Jul
+    case 70: // F
+      return b === 101 && c === 98 ? 2 : 0;
+    case 77: // M
+      if (b === 97 && c === 114) return 3; // Mar
+      return b === 97 && c === 121 ? 5 : 0; // May
+    case 65: // A
+      if (b === 112 && c === 114) return 4; // Apr
+      return b === 117 && c === 103 ? 8 : 0; // Aug
+    case 83: // S
+      return b === 101 && c === 112 ? 9 : 0;
+    case 79: // O
+      return b === 99 && c === 116 ? 10 : 0;
+    case 78: // N
+      return b === 111 && c === 118 ? 11 : 0;
+    case 68: // D
+      return b === 101 && c === 99 ? 12 : 0;
+    default:
+      return 0;
+  }
 }
 
 /**
  * RFC 3164's `Mmm dd hh:mm:ss` (day space-padded or not; also `Mmm dd yyyy hh:mm:ss`, fractions, and Cisco's
- * trailing colon) at `pos`: the time and where the header goes on, or null.
+ * trailing colon) at `pos`: the time, with `cursor` set where the header goes on; NaN when it is not one.
  */
-function parseBsdTime(
-  s: string,
-  pos: number,
-  end: number,
-  receivedAt: number,
-  zone: string,
-): { time: number; next: number } | null {
-  if (end - pos < 14 || s.charCodeAt(pos + 3) !== 32) return null;
-  const month = months[s.slice(pos, pos + 3)];
-  if (month === undefined) return null;
+function parseBsdTime(s: string, pos: number, end: number, receivedAt: number, zone: string): number {
+  if (end - pos < 14 || s.charCodeAt(pos + 3) !== 32) return Number.NaN;
+  const month = monthAt(s, pos);
+  if (month === 0) return Number.NaN;
   let p = pos + 4;
   if (s.charCodeAt(p) === 32) p++; // `Nov  3`: a space-padded day
   const d1 = digits(s, p, 1);
-  if (d1 < 0) return null;
+  if (d1 < 0) return Number.NaN;
   let day = d1;
   p++;
   const d2 = digits(s, p, 1);
@@ -466,18 +500,18 @@ function parseBsdTime(
     day = d1 * 10 + d2;
     p++;
   }
-  if (s.charCodeAt(p) !== 32) return null;
+  if (s.charCodeAt(p) !== 32) return Number.NaN;
   p++;
   let year = -1;
   if (s.charCodeAt(p + 4) === 32 && digits(s, p, 4) >= 0) {
     year = digits(s, p, 4);
     p += 5;
   }
-  if (end - p < 8 || s.charCodeAt(p + 2) !== 58 || s.charCodeAt(p + 5) !== 58) return null;
+  if (end - p < 8 || s.charCodeAt(p + 2) !== 58 || s.charCodeAt(p + 5) !== 58) return Number.NaN;
   const hour = digits(s, p, 2);
   const minute = digits(s, p + 3, 2);
   const second = digits(s, p + 6, 2);
-  if (hour < 0 || minute < 0 || second < 0) return null;
+  if (hour < 0 || minute < 0 || second < 0) return Number.NaN;
   p += 8;
   let ms = 0;
   if (s.charCodeAt(p) === 46) {
@@ -492,44 +526,89 @@ function parseBsdTime(
     }
   }
   if (s.charCodeAt(p) === 58) p++; // Cisco: `Nov 30 08:00:00.123:`
-  if (p < end && s.charCodeAt(p) !== 32) return null;
-  if (year >= 0) {
-    const time = wallTime(year, month, day, hour, minute, second, ms, zone);
-    return Number.isNaN(time) ? null : { time, next: p + 1 };
-  }
-  // RFC 3164 omits the year: take the receiver's; a date more than a day ahead of it is last year's (New Year),
-  // and a year-end date just behind a receiver already in January is next year's ... which the latest year
-  // not more than a day ahead gives in one rule.
+  if (p < end && s.charCodeAt(p) !== 32) return Number.NaN;
+  cursor = p + 1;
+  if (year >= 0) return wallTime(year, month, day, hour, minute, second, ms, zone);
+  // RFC 3164 omits the year: take the receiver's. A date more than a day ahead of the receiver is last year's
+  // (New Year: `Dec 31 23:59:59` read at 00:00:30); a January date read on 31 December is next year's.
   const now = yearAt(receivedAt, zone);
-  for (const y of [now + 1, now, now - 1]) {
-    const time = wallTime(y, month, day, hour, minute, second, ms, zone);
-    if (!Number.isNaN(time) && time <= receivedAt + dayMs) return { time, next: p + 1 };
+  const limit = receivedAt + dayMs;
+  if (month === 1) {
+    const next = wallTime(now + 1, month, day, hour, minute, second, ms, zone);
+    if (next <= limit) return next;
   }
-  // 29 February of no nearby leap year, or a date a year ahead: the time it was received.
-  return { time: receivedAt, next: p + 1 };
+  const time = wallTime(now, month, day, hour, minute, second, ms, zone);
+  if (time <= limit) return time;
+  const last = wallTime(now - 1, month, day, hour, minute, second, ms, zone);
+  // 29 February of no nearby leap year: the time it was received.
+  return Number.isNaN(last) ? (Number.isNaN(time) ? receivedAt : time) : last;
 }
 
-const hostChar = /^[A-Za-z0-9._:%@-]+$/;
+/** Host name characters (and IPv4/IPv6 literals, `%` zones, `@`): a token with others is not a host. */
+function isHostToken(s: string, start: number, stop: number): boolean {
+  for (let i = start; i < stop; i++) {
+    const c = s.charCodeAt(i);
+    if (
+      !(
+        (c >= 97 && c <= 122) ||
+        (c >= 65 && c <= 90) ||
+        (c >= 48 && c <= 58) ||
+        c === 46 ||
+        c === 45 ||
+        c === 95 ||
+        c === 37 ||
+        c === 64
+      )
+    )
+      return false;
+  }
+  return true;
+}
 
-/** A 3164 TAG at the start of a token: `name:`, `name[pid]:` or `name[pid]` (RFC 3164 §5.3 and practice). */
-function readTag(token: string): { app: string; procId: string | null } | null {
-  const last = token.charCodeAt(token.length - 1);
-  const body = last === 58 /* : */ ? token.slice(0, -1) : last === 93 /* ] */ ? token : null;
-  if (!body || body.length > 160) return null;
-  const open = body.indexOf('[');
-  let name = body;
-  let procId: string | null = null;
+/** What readTag found (module variables, not an object per message: hot path). */
+let tagApp = '';
+let tagProcId: string | null = null;
+
+/**
+ * A 3164 TAG as the token `s[start, stop)`: `name:`, `name[pid]:` or `name[pid]` (RFC 3164 §5.3 and practice).
+ * Sets tagApp and tagProcId.
+ */
+function readTag(s: string, start: number, stop: number): boolean {
+  const last = s.charCodeAt(stop - 1);
+  let bodyEnd: number;
+  if (last === 58 /* : */) bodyEnd = stop - 1;
+  else if (last === 93 /* ] */) bodyEnd = stop;
+  else return false;
+  if (bodyEnd === start || bodyEnd - start > 160) return false;
+  let open = -1;
+  for (let i = start; i < bodyEnd; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 91 /* [ */) {
+      if (open >= 0 || i === start) return false;
+      open = i;
+    } else if (c === 93 /* ] */) {
+      if (open < 0 || i !== bodyEnd - 1) return false;
+    } else if (c === 34 || c === 61) {
+      if (open < 0) return false; // `"` and `=` make a token a key=value or a quote, not a program name
+    }
+  }
   if (open < 0) {
-    if (last !== 58) return null;
-  } else {
-    if (open === 0 || body.indexOf(']') !== body.length - 1 || body.indexOf('[', open + 1) >= 0) return null;
-    name = body.slice(0, open);
-    procId = body.slice(open + 1, -1) || null;
+    if (last !== 58) return false;
+    tagApp = s.slice(start, bodyEnd);
+    tagProcId = null;
+    return true;
   }
-  return tagNameBreakers.test(name) ? null : { app: name, procId };
+  if (s.charCodeAt(bodyEnd - 1) !== 93) return false;
+  tagApp = s.slice(start, open);
+  tagProcId = bodyEnd - 1 > open + 1 ? s.slice(open + 1, bodyEnd - 1) : null;
+  return true;
 }
 
-const tagNameBreakers = /["=\][]/;
+/** The end of the token at `pos` (its next space, or `end`). */
+function tokenEnd(s: string, pos: number, end: number): number {
+  const stop = s.indexOf(' ', pos);
+  return stop < 0 || stop > end ? end : stop;
+}
 
 function parse3164(
   s: string,
@@ -545,49 +624,40 @@ function parse3164(
   let pos = start;
   while (pos < end && s.charCodeAt(pos) === 32) pos++;
   let time = Number.NaN;
-  let stamped = false;
   const c = s.charCodeAt(pos);
   if (c >= 65 && c <= 90) {
-    const bsd = parseBsdTime(s, pos, end, receivedAt, zone);
-    if (bsd) {
-      time = bsd.time;
-      pos = bsd.next;
-      stamped = true;
-    }
+    time = parseBsdTime(s, pos, end, receivedAt, zone);
+    if (!Number.isNaN(time)) pos = cursor;
   } else if (c >= 48 && c <= 57) {
     // An ISO time in the 3164 position: rsyslog's RFC3339 templates (RSYSLOG_ForwardFormat).
-    let stop = s.indexOf(' ', pos);
-    if (stop < 0 || stop > end) stop = end;
-    const t = parseIsoTime(s, pos, stop, zone);
-    if (!Number.isNaN(t)) {
-      time = t;
-      pos = stop + 1;
-      stamped = true;
-    }
+    const stop = tokenEnd(s, pos, end);
+    time = parseIsoTime(s, pos, stop, zone);
+    if (!Number.isNaN(time)) pos = stop + 1;
   }
+  const stamped = !Number.isNaN(time);
 
   let host: string | null = null;
   let app: string | null = null;
   let procId: string | null = null;
   // Without a PRI or a timestamp this is not a syslog header (RFC 3164 §4.3.3): the whole line is the message.
-  if (hasPri || stamped) {
-    const first = nextToken(s, pos, end);
-    if (first) {
-      const tag = readTag(first.value);
-      if (tag) {
+  if ((hasPri || stamped) && pos < end) {
+    const stop = tokenEnd(s, pos, end);
+    if (stop > pos) {
+      if (readTag(s, pos, stop)) {
         // `<13>Nov 30 08:00:00 sshd[12]: …`: no host, the token is the tag.
-        app = tag.app;
-        procId = tag.procId;
-        pos = first.next;
-      } else if (stamped && hostChar.test(first.value)) {
-        host = first.value;
-        pos = first.next;
-        const second = nextToken(s, pos, end);
-        const tag2 = second ? readTag(second.value) : null;
-        if (second && tag2) {
-          app = tag2.app;
-          procId = tag2.procId;
-          pos = second.next;
+        app = tagApp;
+        procId = tagProcId;
+        pos = stop + 1;
+      } else if (stamped && isHostToken(s, pos, stop)) {
+        host = s.slice(pos, stop);
+        pos = stop + 1;
+        if (pos < end) {
+          const stop2 = tokenEnd(s, pos, end);
+          if (stop2 > pos && readTag(s, pos, stop2)) {
+            app = tagApp;
+            procId = tagProcId;
+            pos = stop2 + 1;
+          }
         }
       }
     }
@@ -608,14 +678,6 @@ function parse3164(
       truncated,
     },
   };
-}
-
-function nextToken(s: string, pos: number, end: number): { value: string; next: number } | null {
-  if (pos >= end) return null;
-  let stop = s.indexOf(' ', pos);
-  if (stop < 0 || stop > end) stop = end;
-  if (stop === pos) return null;
-  return { value: s.slice(pos, stop), next: stop + 1 };
 }
 
 /** The parts of a record that RFC 5424 carries: what `formatRfc5424` writes and `parseSyslogMessage` reads back. */
