@@ -435,6 +435,22 @@ export async function startSyslogListener(
     tlsPort = await listen(tlsServer, host, options.tlsPort ?? config.syslogTlsPort);
   }
 
+  const closeAll = async () => {
+    closing = true;
+    const servers = [tcp, ...(tlsServer ? [tlsServer] : [])].map(
+      (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+    );
+    await new Promise<void>((resolve) => udp.close(() => resolve()));
+    const open = [...sockets].map(
+      (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
+    );
+    for (const socket of sockets) socket.destroy();
+    await Promise.all(open);
+    await Promise.all(servers);
+    await batcher.drain();
+  };
+  let closingDone: Promise<void> | undefined;
+
   const tcpPort = (tcp.address() as net.AddressInfo).port;
   log.info({ host, port: tcpPort, tlsPort }, 'syslog: listening (UDP and TCP)');
 
@@ -443,19 +459,10 @@ export async function startSyslogListener(
     tcpPort,
     tlsPort,
     stats: () => ({ ...stats, rejected: { ...stats.rejected } }),
-    close: async () => {
-      closing = true;
-      const servers = [tcp, ...(tlsServer ? [tlsServer] : [])].map(
-        (server) => new Promise<void>((resolve) => server.close(() => resolve())),
-      );
-      await new Promise<void>((resolve) => udp.close(() => resolve()));
-      const closed = [...sockets].map(
-        (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
-      );
-      for (const socket of sockets) socket.destroy();
-      await Promise.all(closed);
-      await Promise.all(servers);
-      await batcher.drain();
+    close: () => {
+      // Once: a second call waits for the first.
+      closingDone ??= closeAll();
+      return closingDone;
     },
   };
 }

@@ -571,13 +571,15 @@ let tagProcId: string | null = null;
 
 /**
  * A 3164 TAG as the token `s[start, stop)`: `name:`, `name[pid]:` or `name[pid]` (RFC 3164 §5.3 and practice).
+ * After a host, `bare` also takes a plain `name`: RFC 3164 §4.1.3 ends the TAG at the first character that
+ * cannot be in it, a space too, and rsyslog forwards RFC 5424 messages as `host app msg`, without the colon.
  * Sets tagApp and tagProcId.
  */
-function readTag(s: string, start: number, stop: number): boolean {
+function readTag(s: string, start: number, stop: number, bare: boolean): boolean {
   const last = s.charCodeAt(stop - 1);
   let bodyEnd: number;
   if (last === 58 /* : */) bodyEnd = stop - 1;
-  else if (last === 93 /* ] */) bodyEnd = stop;
+  else if (last === 93 /* ] */ || bare) bodyEnd = stop;
   else return false;
   if (bodyEnd === start || bodyEnd - start > 160) return false;
   let open = -1;
@@ -588,12 +590,10 @@ function readTag(s: string, start: number, stop: number): boolean {
       open = i;
     } else if (c === 93 /* ] */) {
       if (open < 0 || i !== bodyEnd - 1) return false;
-    } else if (c === 34 || c === 61) {
-      if (open < 0) return false; // `"` and `=` make a token a key=value or a quote, not a program name
-    }
+    } else if (open < 0 && !isTagChar(c)) return false;
   }
   if (open < 0) {
-    if (last !== 58) return false;
+    if (bodyEnd - start > 48 && last !== 58) return false;
     tagApp = s.slice(start, bodyEnd);
     tagProcId = null;
     return true;
@@ -602,6 +602,26 @@ function readTag(s: string, start: number, stop: number): boolean {
   tagApp = s.slice(start, open);
   tagProcId = bodyEnd - 1 > open + 1 ? s.slice(open + 1, bodyEnd - 1) : null;
   return true;
+}
+
+/** Program-name characters: letters, digits, `_ - . / ( ) @ % + #` (postfix/smtpd, sshd(pam_unix), %ASA-6). */
+function isTagChar(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 48 && c <= 57) ||
+    c === 95 ||
+    c === 45 ||
+    c === 46 ||
+    c === 47 ||
+    c === 40 ||
+    c === 41 ||
+    c === 64 ||
+    c === 37 ||
+    c === 43 ||
+    c === 35 ||
+    c > 127
+  );
 }
 
 /** The end of the token at `pos` (its next space, or `end`). */
@@ -643,7 +663,7 @@ function parse3164(
   if ((hasPri || stamped) && pos < end) {
     const stop = tokenEnd(s, pos, end);
     if (stop > pos) {
-      if (readTag(s, pos, stop)) {
+      if (readTag(s, pos, stop, false)) {
         // `<13>Nov 30 08:00:00 sshd[12]: …`: no host, the token is the tag.
         app = tagApp;
         procId = tagProcId;
@@ -653,7 +673,7 @@ function parse3164(
         pos = stop + 1;
         if (pos < end) {
           const stop2 = tokenEnd(s, pos, end);
-          if (stop2 > pos && readTag(s, pos, stop2)) {
+          if (stop2 > pos && readTag(s, pos, stop2, true)) {
             app = tagApp;
             procId = tagProcId;
             pos = stop2 + 1;

@@ -108,10 +108,16 @@ describe('RFC 3164 and its variants', () => {
       message: 'Connection closed',
     });
     expect(parsed('<13>Nov 30 08:00:00 kernel: Out of memory')).toMatchObject({ host: null, app: 'kernel' });
-    expect(parsed('<13>Nov 30 08:00:00 db2 free text with no tag')).toMatchObject({
+    // RFC 3164 §4.1.3: after the host, the TAG ends at the first character that cannot be in it, a space too.
+    expect(parsed('<13>Nov 30 08:00:00 db2 relayed message without a colon')).toMatchObject({
+      host: 'db2',
+      app: 'relayed',
+      message: 'message without a colon',
+    });
+    expect(parsed('<13>Nov 30 08:00:00 db2 "quoted" is no tag')).toMatchObject({
       host: 'db2',
       app: null,
-      message: 'free text with no tag',
+      message: '"quoted" is no tag',
     });
     expect(parsed('<13>Nov 30 08:00:00 h postfix/smtpd[99]: connect')).toMatchObject({
       app: 'postfix/smtpd',
