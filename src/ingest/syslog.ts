@@ -12,7 +12,7 @@ import {
   type LogRecordInput,
   type LogSink,
   type LogSource,
-  parseSyslogMessage,
+  parseSyslogFrame,
   type SyslogParseOptions,
   type SyslogRejectReason,
 } from '../logs/index.js';
@@ -212,7 +212,7 @@ export async function startSyslogListener(
   const connectionMaxPending = options.connectionMaxPendingRecords ?? 2 * (options.batchMaxRecords ?? 1000);
   const zone = options.zone ?? 'UTC';
   if (!isSyslogZone(zone)) throw new Error(`syslog listener: unknown time zone ${JSON.stringify(zone)}`);
-  const parseOptions: SyslogParseOptions = { maxMessageBytes, zone };
+  const parseOptions: Required<SyslogParseOptions> = { maxMessageBytes, zone };
   const tlsCert = options.tlsCert === undefined ? config.syslogTlsCert : options.tlsCert;
   const tlsKey = options.tlsKey === undefined ? config.syslogTlsKey : options.tlsKey;
   const log = ctx.log;
@@ -254,36 +254,20 @@ export async function startSyslogListener(
     source: LogSource,
     peer: string | null,
   ): LogRecordInput | null => {
-    const parsed = parseSyslogMessage(buf.subarray(start, end), receivedAt, parseOptions);
-    if (!parsed.ok) {
-      const n = ++stats.rejected[parsed.reason];
+    const record = parseSyslogFrame(buf, start, end, receivedAt, parseOptions, source, peer);
+    if (typeof record === 'string') {
+      const n = ++stats.rejected[record];
       if (sampled(n))
         log.warn(
-          { reason: parsed.reason, count: n, source, peer, excerpt: excerpt(buf, start, end) },
+          { reason: record, count: n, source, peer, excerpt: excerpt(buf, start, end) },
           'syslog: message refused',
         );
       return null;
     }
-    const truncated = parsed.record.truncated || cut;
-    if (truncated) stats.truncated++;
+    if (cut) record.truncated = true;
+    if (record.truncated) stats.truncated++;
     stats.accepted++;
-    const r = parsed.record;
-    // Written out, not spread: a spread copy cost more than the parse itself.
-    return {
-      time: r.time,
-      receivedAt: r.receivedAt,
-      host: r.host,
-      app: r.app,
-      procId: r.procId,
-      msgId: r.msgId,
-      severity: r.severity,
-      facility: r.facility,
-      message: r.message,
-      structuredData: r.structuredData,
-      source,
-      peer,
-      truncated,
-    };
+    return record;
   };
 
   const sockets = new Set<net.Socket>();

@@ -22,6 +22,7 @@ export {
   defaultSyslogMaxMessageBytes,
   formatRfc5424,
   isSyslogZone,
+  parseSyslogFrame,
   parseSyslogMessage,
 } from './syslog-parse.js';
 // -- logs: mining --

@@ -2,7 +2,13 @@
 // datagram or TCP frame; it never throws — what is not syslog comes back as a counted reason (docs/syslog.md).
 // Also the RFC 5424 formatter, the parser's inverse, for the property test and the benchmark's senders.
 import { DateTime, IANAZone } from 'luxon';
-import { type LogRecordInput, logFieldLimits, type Severity, type StructuredData } from './log-model.js';
+import {
+  type LogRecordInput,
+  type LogSource,
+  logFieldLimits,
+  type Severity,
+  type StructuredData,
+} from './log-model.js';
 
 /**
  * A message that could not be read as syslog, with the counted reason: `empty` (nothing but framing, or a PRI
@@ -45,24 +51,102 @@ export function parseSyslogMessage(
   receivedAt: number,
   options: SyslogParseOptions = {},
 ): SyslogParse {
+  origin = null;
   const max = options.maxMessageBytes ?? defaultSyslogMaxMessageBytes;
   const zone = options.zone ?? 'UTC';
+  let result: ParsedRecord | SyslogRejectReason;
   if (typeof raw === 'string') {
     // A JavaScript string is UTF-16: at most three UTF-8 bytes a unit, so most need no byte count.
     if (raw.length * 3 > max && Buffer.byteLength(raw) > max) {
       const buf = Buffer.from(raw);
-      return parseBytes(buf, trimmedEnd(buf), max, receivedAt, zone);
-    }
-    return parseText(raw, false, false, receivedAt, zone);
+      result = parseBytes(buf, 0, trimmedEnd(buf, 0, buf.length), max, receivedAt, zone);
+    } else result = parseText(raw, false, false, receivedAt, zone);
+  } else {
+    const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+    result = parseBytes(buf, 0, trimmedEnd(buf, 0, buf.length), max, receivedAt, zone);
   }
-  const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  return parseBytes(buf, trimmedEnd(buf), max, receivedAt, zone);
+  return typeof result === 'string' ? { ok: false, reason: result } : { ok: true, record: result };
+}
+
+/** Where a listener's record came from: set for parseSyslogFrame, null for parseSyslogMessage. */
+let origin: { source: LogSource; peer: string | null } | null = null;
+
+/**
+ * The listener's entry: `buf[start, end)` straight to a whole record (source and peer filled), or the reason it
+ * was refused — no wrapper object and no copy per message, the path every datagram and frame takes.
+ */
+export function parseSyslogFrame(
+  buf: Buffer,
+  start: number,
+  end: number,
+  receivedAt: number,
+  options: Required<SyslogParseOptions>,
+  source: LogSource,
+  peer: string | null,
+): LogRecordInput | SyslogRejectReason {
+  origin = { source, peer };
+  const result = parseBytes(
+    buf,
+    start,
+    trimmedEnd(buf, start, end),
+    options.maxMessageBytes,
+    receivedAt,
+    options.zone,
+  );
+  origin = null;
+  return result as LogRecordInput | SyslogRejectReason;
+}
+
+type ParsedRecord = Omit<LogRecordInput, 'source' | 'peer'>;
+
+/** One record literal for every path, so the objects share one shape (and the listener's carry source and peer). */
+function makeRecord(
+  time: number,
+  receivedAt: number,
+  host: string | null,
+  app: string | null,
+  procId: string | null,
+  msgId: string | null,
+  severity: Severity,
+  facility: number,
+  message: string,
+  structuredData: StructuredData | null,
+  truncated: boolean,
+): ParsedRecord {
+  if (origin)
+    return {
+      time,
+      receivedAt,
+      host,
+      app,
+      procId,
+      msgId,
+      severity,
+      facility,
+      message,
+      structuredData,
+      source: origin.source,
+      peer: origin.peer,
+      truncated,
+    } as LogRecordInput;
+  return {
+    time,
+    receivedAt,
+    host,
+    app,
+    procId,
+    msgId,
+    severity,
+    facility,
+    message,
+    structuredData,
+    truncated,
+  };
 }
 
 /** The end of a message without its trailing LF, CR and NUL bytes (framing some senders leave in). */
-function trimmedEnd(buf: Buffer): number {
-  let end = buf.length;
-  while (end > 0) {
+function trimmedEnd(buf: Buffer, start: number, end: number): number {
+  while (end > start) {
     const b = buf[end - 1];
     if (b !== 10 && b !== 13 && b !== 0) break;
     end--;
@@ -70,15 +154,22 @@ function trimmedEnd(buf: Buffer): number {
   return end;
 }
 
-function parseBytes(buf: Buffer, end: number, max: number, receivedAt: number, zone: string): SyslogParse {
+function parseBytes(
+  buf: Buffer,
+  start: number,
+  end: number,
+  max: number,
+  receivedAt: number,
+  zone: string,
+): ParsedRecord | SyslogRejectReason {
   let truncated = false;
-  if (end > max) {
+  if (end - start > max) {
     // Cut before a continuation byte (10xxxxxx), so no character is split.
-    end = max;
-    while (end > 0 && (buf[end] & 0xc0) === 0x80) end--;
+    end = start + max;
+    while (end > start && (buf[end] & 0xc0) === 0x80) end--;
     truncated = true;
   }
-  return parseText(buf.toString('utf8', 0, end), truncated, true, receivedAt, zone);
+  return parseText(buf.toString('utf8', start, end), truncated, true, receivedAt, zone);
 }
 
 /**
@@ -101,14 +192,14 @@ function parseText(
   fromBytes: boolean,
   receivedAt: number,
   zone: string,
-): SyslogParse {
+): ParsedRecord | SyslogRejectReason {
   let end = s.length;
   while (end > 0) {
     const c = s.charCodeAt(end - 1);
     if (c !== 10 && c !== 13 && c !== 0) break;
     end--;
   }
-  if (end === 0) return { ok: false, reason: 'empty' };
+  if (end === 0) return 'empty';
 
   let pos = 0;
   let pri = 13; // RFC 3164 §4.3.3: no PRI means user.notice
@@ -122,19 +213,18 @@ function parseText(
       value = value * 10 + (c - 48);
       i++;
     }
-    if (i === 1 || i > 4 || s.charCodeAt(i) !== 62 /* > */ || value > 191)
-      return { ok: false, reason: 'invalid_pri' };
+    if (i === 1 || i > 4 || s.charCodeAt(i) !== 62 /* > */ || value > 191) return 'invalid_pri';
     pri = value;
     hasPri = true;
     pos = i + 1;
   }
   if (suspicious(s, pos, end)) {
     const verdict = inspectCharacters(s, pos, end, fromBytes);
-    if (verdict) return { ok: false, reason: verdict };
+    if (verdict) return verdict;
   }
   let first = pos;
   while (first < end && (s.charCodeAt(first) === 32 || s.charCodeAt(first) === 9)) first++;
-  if (first >= end) return { ok: false, reason: 'empty' };
+  if (first >= end) return 'empty';
 
   const severity = (pri & 7) as Severity;
   const facility = pri >> 3;
@@ -204,7 +294,7 @@ function parse5424(
   truncated: boolean,
   receivedAt: number,
   zone: string,
-): SyslogParse {
+): ParsedRecord | SyslogRejectReason {
   // The header's fields are single tokens; one that a short message leaves out is NILVALUE.
   cursor = start;
   const timestamp = headerToken(s, end);
@@ -236,22 +326,19 @@ function parse5424(
       if (message.charCodeAt(0) === 0xfeff) message = message.slice(1); // RFC 5424 §6.4: the BOM marks UTF-8
     }
   }
-  return {
-    ok: true,
-    record: {
-      time: Number.isNaN(time) ? receivedAt : time,
-      receivedAt,
-      host: host === null ? null : cut(host, logFieldLimits.hostChars),
-      app: app === null ? null : cut(app, logFieldLimits.appChars),
-      procId: procId === null ? null : cut(procId, logFieldLimits.procIdChars),
-      msgId: msgId === null ? null : cut(msgId, logFieldLimits.msgIdChars),
-      severity,
-      facility,
-      message,
-      structuredData,
-      truncated,
-    },
-  };
+  return makeRecord(
+    Number.isNaN(time) ? receivedAt : time,
+    receivedAt,
+    host === null ? null : cut(host, logFieldLimits.hostChars),
+    app === null ? null : cut(app, logFieldLimits.appChars),
+    procId === null ? null : cut(procId, logFieldLimits.procIdChars),
+    msgId === null ? null : cut(msgId, logFieldLimits.msgIdChars),
+    severity,
+    facility,
+    message,
+    structuredData,
+    truncated,
+  );
 }
 
 /** Sets a key on a plain object, `__proto__` included (a sender may name a parameter anything). */
@@ -640,7 +727,7 @@ function parse3164(
   truncated: boolean,
   receivedAt: number,
   zone: string,
-): SyslogParse {
+): ParsedRecord | SyslogRejectReason {
   let pos = start;
   while (pos < end && s.charCodeAt(pos) === 32) pos++;
   let time = Number.NaN;
@@ -682,22 +769,19 @@ function parse3164(
       }
     }
   }
-  return {
-    ok: true,
-    record: {
-      time: stamped ? time : receivedAt,
-      receivedAt,
-      host: host === null ? null : cut(host, logFieldLimits.hostChars),
-      app: app === null ? null : cut(app, logFieldLimits.appChars),
-      procId: procId === null ? null : cut(procId, logFieldLimits.procIdChars),
-      msgId: null,
-      severity,
-      facility,
-      message: pos < end ? s.slice(pos, end) : '',
-      structuredData: null,
-      truncated,
-    },
-  };
+  return makeRecord(
+    stamped ? time : receivedAt,
+    receivedAt,
+    host === null ? null : cut(host, logFieldLimits.hostChars),
+    app === null ? null : cut(app, logFieldLimits.appChars),
+    procId === null ? null : cut(procId, logFieldLimits.procIdChars),
+    null,
+    severity,
+    facility,
+    pos < end ? s.slice(pos, end) : '',
+    null,
+    truncated,
+  );
 }
 
 /** The parts of a record that RFC 5424 carries: what `formatRfc5424` writes and `parseSyslogMessage` reads back. */
