@@ -1,7 +1,8 @@
 // The syslog listener (logs in): UDP and TCP on one port, as rsyslog listens, and TLS (RFC 5425) on its own port
 // when a certificate and key are set. Frames are parsed (logs/syslog-parse) and handed to a LogSink in batches;
-// a TCP or TLS connection waits (socket.pause) while its records are being stored, so a fast sender is slowed,
-// never lost. Every refusal is counted by reason and logged at a sampled rate. See docs/syslog.md.
+// a TCP or TLS connection is not read (socket.pause) while two batches of its records wait for the store, so a
+// fast sender is slowed, never lost. Every refusal is counted by reason and logged at a sampled rate.
+// See docs/syslog.md.
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -297,7 +298,7 @@ export async function startSyslogListener(
     const peer = socket.remoteAddress ?? null;
     let receivedAt = 0;
     let pending: LogRecordInput[] = [];
-    let storing = false;
+    let paused = false;
     let unstored = 0;
     let finished = false;
     const framer = new SyslogFramer(
@@ -321,29 +322,29 @@ export async function startSyslogListener(
       const records = pending;
       pending = [];
       unstored += records.length;
-      if (unstored >= connectionMaxPending && !storing) {
-        // Backpressure: read no more from this sender until its records are stored.
+      if (unstored >= connectionMaxPending && !paused) {
+        // Backpressure: read no more from this sender until the store has caught up with it.
         socket.pause();
-        storing = true;
+        paused = true;
       }
       batcher.add(records).then(
         () => {
           unstored -= records.length;
-          if (!storing || unstored >= connectionMaxPending || socket.destroyed) return;
-          storing = false;
+          if (!paused || unstored >= connectionMaxPending || socket.destroyed) return;
+          paused = false;
           socket.resume();
           socket.setTimeout(idleTimeoutMs);
         },
         () => {
           // The store refused them (counted, logged): closing tells the sender, whose queue may send again.
           unstored -= records.length;
-          storing = false;
+          paused = false;
           socket.destroy();
         },
       );
     });
     socket.on('timeout', () => {
-      if (storing) return; // our own slowness is not the sender's idleness
+      if (paused) return; // our own slowness is not the sender's idleness
       stats.idleTimeouts++;
       log.info({ source, peer, inFrame: framer.inFrame, idleTimeoutMs }, 'syslog: idle connection closed');
       socket.destroy();
@@ -405,7 +406,7 @@ export async function startSyslogListener(
         cert: fs.readFileSync(tlsCert),
         key: fs.readFileSync(tlsKey),
         minVersion: 'TLSv1.2',
-        handshakeTimeout: Math.min(idleTimeoutMs, 30_000),
+        handshakeTimeout: Math.min(idleTimeoutMs, 10_000),
       },
       (socket) => handleStream(socket, 'syslog-tls'),
     );
