@@ -349,3 +349,42 @@ describe('backpressure', () => {
     expect(sink.records).toHaveLength(stats.accepted);
   });
 });
+
+describe('store failures and shutdown', () => {
+  it('a batch the store refuses is counted and its TCP sender disconnected; UDP goes on', async () => {
+    let fail = true;
+    const stored: string[] = [];
+    const sink = {
+      append: async (records: Array<{ message: string }>) => {
+        if (fail) throw new Error('disk full');
+        for (const r of records) stored.push(r.message);
+      },
+    };
+    listener = await startSyslogListener(listenerContext(), sink);
+    const socket = await connect(listener.tcpPort);
+    socket.on('error', () => {});
+    await write(socket, '<14>refused by the store\n');
+    await closed(socket); // the listener closed it: the sender knows its records were not taken
+    expect(listener.stats()).toMatchObject({ sinkFailed: 1, accepted: 1 });
+    fail = false;
+    const udp = dgram.createSocket('udp4');
+    await new Promise<void>((resolve) =>
+      udp.send('<14>after the failure', listener!.udpPort, '127.0.0.1', () => resolve()),
+    );
+    udp.close();
+    await until(() => stored.length === 1, 'the datagram to be stored');
+    expect(stored).toEqual(['after the failure']);
+  });
+
+  it('close() keeps the partial frames of open connections and waits for the store', async () => {
+    const sink = new MemorySink();
+    listener = await startSyslogListener(listenerContext(), sink);
+    const socket = await connect(listener.tcpPort);
+    socket.on('error', () => {});
+    await write(socket, '<14>whole line\n<14>half a line');
+    await sink.waitFor(1);
+    await listener.close();
+    listener = null;
+    expect(sink.records.map((r) => r.message)).toEqual(['whole line', 'half a line']);
+  });
+});
