@@ -3,7 +3,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StructuredData } from '../../src/logs/index.js';
-import { formatRfc5424, parseSyslogMessage, type Rfc5424Fields } from '../../src/logs/index.js';
+import {
+  formatRfc5424,
+  parseSyslogFrame,
+  parseSyslogMessage,
+  type Rfc5424Fields,
+} from '../../src/logs/index.js';
 
 const receivedAt = Date.parse('2026-11-30T08:30:00Z');
 
@@ -293,6 +298,38 @@ describe('properties', () => {
         },
       ),
       { numRuns: 2000 },
+    );
+  });
+
+  it('the listener’s path (a frame inside a larger buffer) reads what parseSyslogMessage reads of the same bytes', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 80 }),
+        fc.uint8Array({ maxLength: 700 }),
+        fc.uint8Array({ maxLength: 80 }),
+        fc.boolean(),
+        (before, body, after, pri) => {
+          const frame = pri
+            ? Buffer.concat([Buffer.from('<165>Nov 30 08:00:00 h t[1]: '), body])
+            : Buffer.from(body);
+          const buf = Buffer.concat([before, frame, after]);
+          const options = { maxMessageBytes: 480, zone: 'UTC' };
+          const viaFrame = parseSyslogFrame(
+            buf,
+            before.length,
+            before.length + frame.length,
+            receivedAt,
+            options,
+            'syslog-tcp',
+            'peer',
+          );
+          const viaMessage = parseSyslogMessage(frame, receivedAt, options);
+          if (viaMessage.ok)
+            expect(viaFrame).toEqual({ ...viaMessage.record, source: 'syslog-tcp', peer: 'peer' });
+          else expect(viaFrame).toBe(viaMessage.reason);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });
