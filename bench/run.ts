@@ -4,7 +4,7 @@
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
 //   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store,check-scheduler,metric-ingest,
-//               promql (default: all)
+//               promql, syslog (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -89,4 +89,8 @@ if (parts.includes('promql') || process.env.BENCH_PARTS === undefined)
   await (await import('./promql.js')).benchPromql();
 // -- logs: mining --
 // -- logs: syslog --
+// Syslog over TCP: frame+parse, a read-and-split baseline, the listener into a counting sink, and the no-loss run
+// at 20,000 messages/s for BENCH_SYSLOG_SECONDS (default 60) (bench/syslog-ingest.ts; BENCH_PARTS=syslog).
+if (parts.includes('syslog') || process.env.BENCH_PARTS === undefined)
+  await (await import('./syslog-ingest.js')).benchSyslogIngest();
 // -- logs: store --

@@ -48,8 +48,14 @@ export { canLogs, requireLogs } from './permissions.js';
 export type { SpikeVerdict } from './spike-detection.js';
 export { detectSpike, judgeSpike, spikeSettings } from './spike-detection.js';
 // -- logs: syslog --
-export type { SyslogParse, SyslogRejectReason } from './syslog-parse.js';
-export { parseSyslogMessage } from './syslog-parse.js';
+export type { Rfc5424Fields, SyslogParse, SyslogParseOptions, SyslogRejectReason } from './syslog-parse.js';
+export {
+  defaultSyslogMaxMessageBytes,
+  formatRfc5424,
+  isSyslogZone,
+  parseSyslogFrame,
+  parseSyslogMessage,
+} from './syslog-parse.js';
 // -- logs: mining --
 export type { StoredTemplate, TemplateAssignment } from './template-miner.js';
 export { TemplateMiner } from './template-miner.js';
