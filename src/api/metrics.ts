@@ -120,6 +120,53 @@ export class ServiceMetrics {
     this.dbQueries.observe({ outcome: failed ? 'error' : 'ok' }, durationMs / 1000);
   };
 
+  /** The logs' ingest on this instance (syslog and HTTP in, the store's writes), read when scraped. Once per registry. */
+  watchLogs(read: () => LogIngestStatus): void {
+    if (this.registry.getSingleMetric('opsdesk_log_records_received_total')) return;
+    const counter = (name: string, help: string, labelNames: string[], fill: (g: client.Gauge) => void) =>
+      new client.Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          fill(this);
+        },
+      });
+    counter(
+      'opsdesk_log_records_received_total',
+      'Log records taken in since start, by source (counter semantics)',
+      ['source'],
+      (g) => {
+        for (const [source, n] of Object.entries(read().received)) g.set({ source }, n);
+      },
+    );
+    counter(
+      'opsdesk_log_records_rejected_total',
+      'Log messages, frames, connections or payloads refused since start, by source and reason (counter semantics)',
+      ['source', 'reason'],
+      (g) => {
+        for (const r of read().rejected) g.set({ source: r.source, reason: r.reason }, r.count);
+      },
+    );
+    counter(
+      'opsdesk_log_records_stored_total',
+      'Log records the store committed since start (counter semantics)',
+      [],
+      (g) => g.set(read().stored),
+    );
+    counter(
+      'opsdesk_log_records_store_failed_total',
+      'Log records whose batch the store could not commit (their senders were refused) (counter semantics)',
+      [],
+      (g) => g.set(read().storeFailed),
+    );
+    counter('opsdesk_syslog_connections_open', 'Syslog TCP and TLS connections open now', [], (g) =>
+      g.set(read().syslogConnectionsOpen),
+    );
+  }
+
   /**
    * Monitoring's ingest on this instance, read when scraped: series the store holds, samples stored by source kind,
    * samples refused by source kind and reason (the counted reasons of every ingest path). Once per registry.
@@ -156,6 +203,16 @@ export class ServiceMetrics {
       },
     });
   }
+}
+
+export interface LogIngestStatus {
+  /** Records taken in by source (syslog, http). */
+  received: Record<string, number>;
+  rejected: { source: string; reason: string; count: number }[];
+  /** Records the store committed, and those whose batch failed (their senders were told). */
+  stored: number;
+  storeFailed: number;
+  syslogConnectionsOpen: number;
 }
 
 export interface MonitoringIngestStatus {

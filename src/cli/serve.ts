@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { buildApp, version } from '../api/app.js';
+import { logIngestStatus } from '../api/log-status.js';
 import { ServiceMetrics } from '../api/metrics.js';
 import { ensureFirstAdmin } from '../core/auth/index.js';
 import { loadConfig } from '../core/config.js';
@@ -13,6 +14,7 @@ import { JobScheduler } from '../core/jobs.js';
 import { openContext, registerEvents } from '../core/runtime.js';
 import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/index.js';
 import { registerIncidents } from '../incidents/index.js';
+import { type LogStop, startLogChannel } from '../ingest/log-channel.js';
 import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
 import { registerLogs } from '../logs/index.js';
 import { registerMail } from '../mail/index.js';
@@ -65,6 +67,7 @@ export async function serveCommand(): Promise<void> {
   let jobs: JobScheduler | null = null;
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
   let stopMail: MailStop | null = null;
+  let stopLogs: LogStop | null = null;
   try {
     if (opened.applied.length > 0) log.info({ migrations: opened.applied }, 'database migrated');
     const admin = await ensureFirstAdmin(
@@ -83,6 +86,9 @@ export async function serveCommand(): Promise<void> {
     jobs = new JobScheduler(log);
     registerDomains(ctx, jobs, { onDeliveryAttempt: metrics.observeDelivery });
     stopMail = await startMailChannel(ctx, jobs); // mail's listeners: SMTP in, the IMAP poller
+    stopLogs = await startLogChannel(ctx); // the syslog listener into the log store
+    const syslog = stopLogs.syslog;
+    metrics.watchLogs(() => logIngestStatus(ctx, syslog));
     jobs.start();
     await app.listen({ host: config.host, port: config.port });
 
@@ -100,11 +106,18 @@ export async function serveCommand(): Promise<void> {
       note('Sign in with your admin account (`opsdesk user create --role admin …` makes another).');
     }
     if (await isDemoLoaded(ctx)) note(demoSignIns());
+    if (stopLogs.syslog) {
+      const l = stopLogs.syslog;
+      note(
+        `syslog: UDP and TCP ${config.syslogHost}:${l.tcpPort}${l.tlsPort !== null ? `, TLS :${l.tlsPort}` : ''}  (e.g. logger -n ${config.syslogHost} -P ${l.tcpPort} -T 'hello')`,
+      );
+    }
     note(
       `API: ${url}/api/v1  ·  docs: ${url}/docs  ·  health: ${url}/api/v1/health  ·  metrics: ${url}/metrics`,
     );
     note('');
   } catch (err) {
+    await stopLogs?.();
     await stopMail?.();
     await app?.close();
     await jobs?.stop();
@@ -115,6 +128,7 @@ export async function serveCommand(): Promise<void> {
   const running = app;
   const runningJobs = jobs;
   const runningMail = stopMail;
+  const runningLogs = stopLogs;
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -130,6 +144,7 @@ export async function serveCommand(): Promise<void> {
     try {
       await running.close();
       await runningMail?.();
+      await runningLogs?.();
       await runningJobs.stop();
       await opened.close();
       log.info('stopped');

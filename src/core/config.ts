@@ -2,6 +2,7 @@
 // service at start-up with the variable's name and what was expected.
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
+import { IANAZone } from 'luxon';
 
 export interface Config {
   host: string;
@@ -84,6 +85,8 @@ export interface Config {
   syslogMaxMessageBytes: number;
   /** Open syslog TCP/TLS connections at once (all senders); more are refused and counted. */
   syslogMaxConnections: number;
+  /** The IANA zone of syslog timestamps that carry none (RFC 3164's): the senders' local time. */
+  syslogZone: string;
   /** How long the log store keeps records, and how many bytes of records it keeps at most (the oldest go first). */
   logsRetentionMs: number;
   logsMaxBytes: number;
@@ -257,6 +260,7 @@ function loadSyslog(
   | 'syslogTlsKey'
   | 'syslogMaxMessageBytes'
   | 'syslogMaxConnections'
+  | 'syslogZone'
 > {
   const syslogTlsCert = env.OPSDESK_SYSLOG_TLS_CERT?.trim() || null;
   const syslogTlsKey = env.OPSDESK_SYSLOG_TLS_KEY?.trim() || null;
@@ -265,6 +269,13 @@ function loadSyslog(
       syslogTlsCert ? 'OPSDESK_SYSLOG_TLS_KEY' : 'OPSDESK_SYSLOG_TLS_CERT',
       'both OPSDESK_SYSLOG_TLS_CERT and OPSDESK_SYSLOG_TLS_KEY (PEM files), or neither',
       '',
+    );
+  const syslogZone = env.OPSDESK_SYSLOG_ZONE?.trim() || 'UTC';
+  if (!isKnownZone(syslogZone))
+    throw new ConfigError(
+      'OPSDESK_SYSLOG_ZONE',
+      'an IANA time zone such as Europe/Berlin or UTC',
+      syslogZone,
     );
   return {
     syslogEnabled: bool(env, 'OPSDESK_SYSLOG_ENABLED', true),
@@ -275,7 +286,12 @@ function loadSyslog(
     syslogTlsKey,
     syslogMaxMessageBytes: int(env, 'OPSDESK_SYSLOG_MAX_MESSAGE_BYTES', 65_536, 480, 1_048_576),
     syslogMaxConnections: int(env, 'OPSDESK_SYSLOG_MAX_CONNECTIONS', 512, 1, 100_000),
+    syslogZone,
   };
+}
+
+function isKnownZone(zone: string): boolean {
+  return zone === 'UTC' || IANAZone.isValidZone(zone);
 }
 
 /** The metric store's retention per resolution: a rollup outlives the resolution it is computed from. */

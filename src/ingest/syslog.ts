@@ -211,7 +211,7 @@ export async function startSyslogListener(
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   const udpQueueMax = options.udpQueueMaxRecords ?? 50_000;
   const connectionMaxPending = options.connectionMaxPendingRecords ?? 2 * (options.batchMaxRecords ?? 1000);
-  const zone = options.zone ?? 'UTC';
+  const zone = options.zone ?? config.syslogZone;
   if (!isSyslogZone(zone)) throw new Error(`syslog listener: unknown time zone ${JSON.stringify(zone)}`);
   const parseOptions: Required<SyslogParseOptions> = { maxMessageBytes, zone };
   const tlsCert = options.tlsCert === undefined ? config.syslogTlsCert : options.tlsCert;

@@ -31,6 +31,21 @@ function baseEnv(dataDir: string, extra: Record<string, string>): NodeJS.Process
   return env;
 }
 
+/** A system command that must succeed. */
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr?.on('data', (d) => {
+      err += d;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} exited ${code}: ${err}`)),
+    );
+  });
+}
+
 function start(args: string[], dataDir: string, env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', main, ...args], {
     cwd: root,
@@ -186,11 +201,17 @@ describe('the opsdesk command', () => {
   });
 
   it('serves HTTP on a free port, answers the health check and stops on SIGTERM', async () => {
-    const child = start(['serve'], dataDir, { PORT: '0', OPSDESK_DEMO: '0', OPSDESK_SMTP_PORT: '0' });
+    const child = start(['serve'], dataDir, {
+      PORT: '0',
+      OPSDESK_DEMO: '0',
+      OPSDESK_SMTP_PORT: '0',
+      OPSDESK_SYSLOG_PORT: '0',
+    });
     let stderr = '';
     child.stdout?.resume();
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 20_000);
+      // A cold start transpiles the whole service (tsx): seconds alone, far more on a machine shared by other work.
+      const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 90_000);
       child.stderr?.on('data', (d) => {
         stderr += d;
         const m = /running at (http:\/\/\S+)/.exec(stderr);
@@ -209,12 +230,54 @@ describe('the opsdesk command', () => {
       const res = await fetch(`${url}/api/v1/health`);
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ status: 'ok', database: 'sqlite' });
+
+      // The syslog listener it announces takes util-linux logger's lines, and they are searchable within 2 s.
+      const syslogPort = Number(/syslog: UDP and TCP 127\.0\.0\.1:(\d+)/.exec(stderr)?.[1]);
+      expect(syslogPort).toBeGreaterThan(0);
+      const password = /one-time password: (\S+)/.exec(stderr)![1]!;
+      const login = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@opsdesk.local', password }),
+      });
+      const { token } = (await login.json()) as { token: string };
+      const word = `probe${process.pid}x${Date.now()}`;
+      await run('logger', [
+        '-n',
+        '127.0.0.1',
+        '-P',
+        String(syslogPort),
+        '-T',
+        '-t',
+        'cron',
+        `job ${word} failed`,
+      ]);
+      await run('logger', [
+        '-n',
+        '127.0.0.1',
+        '-P',
+        String(syslogPort),
+        '-d',
+        '--rfc5424',
+        `job ${word} again`,
+      ]);
+      const sentAt = Date.now();
+      let found: { message: string; app: string | null }[] = [];
+      while (found.length < 2 && Date.now() - sentAt < 2_000) {
+        const r = await fetch(`${url}/api/v1/logs?q=${word}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        found = ((await r.json()) as { items: typeof found }).items;
+        if (found.length < 2) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(found.map((f) => f.message).sort()).toEqual([`job ${word} again`, `job ${word} failed`]);
+      expect(found.find((f) => f.message.endsWith('failed'))?.app).toBe('cron');
     } finally {
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
-  });
+  }, 120_000);
 
   it('loads the demo once, and refuses a second time without --force', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-cli-demo-'));
