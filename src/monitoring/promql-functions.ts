@@ -113,7 +113,88 @@ export function extrapolatedRate(
   return isRate ? extrapolated / ((rangeEndMs - rangeStartMs) / 1000) : extrapolated;
 }
 
-/** The prefix sums of counter resets: out[j] = Σ over k ≤ j with v[k] < v[k-1] of v[k-1]. */
+/**
+ * rate, increase or delta of one series at every step, into values/present (step i's window is (ends[i] − range,
+ * ends[i]]); whether any step has one. The same answer as extrapolatedRate at each window, bit for bit, fused for the
+ * hot path of dashboards and rules (a day of 1,000 series at 15 s steps is 5.7 M windows): the window slides with two
+ * pointers; the counter resets are summed as the pointers move, in the order the prefix sums take them; the division
+ * that depends only on the window's shape (its sample count and span, the same step after step when a target is
+ * scraped regularly) is done once per shape; and the zero point of a counter is only divided out when it could be
+ * nearer than the window's start.
+ */
+export function extrapolatedRates(
+  ts: Float64Array,
+  vs: Float64Array,
+  ends: Float64Array,
+  rangeMs: number,
+  isCounter: boolean,
+  isRate: boolean,
+  values: Float64Array,
+  present: Uint8Array,
+): boolean {
+  const n = ends.length;
+  const len = ts.length;
+  let lo = 0;
+  let hi = 0;
+  // counterResetPrefix(vs)[lo] and [hi − 1], kept up as the pointers move.
+  let resetsLo = 0;
+  let resetsHi = 0;
+  let shapeCount = -1;
+  let shapeSpan = -1;
+  let averageBetween = 0;
+  let threshold = 0;
+  let width = -1;
+  let rangeSeconds = 0;
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    const end = ends[i];
+    const start = end - rangeMs;
+    while (lo < len && ts[lo] <= start) {
+      lo++;
+      if (isCounter && lo < len && vs[lo] < vs[lo - 1]) resetsLo += vs[lo - 1];
+    }
+    while (hi < lo || (hi < len && ts[hi] <= end)) {
+      if (isCounter && hi > 0 && vs[hi] < vs[hi - 1]) resetsHi += vs[hi - 1];
+      hi++;
+    }
+    const count = hi - lo;
+    if (count < 2) continue;
+    const first = vs[lo];
+    const firstT = ts[lo];
+    const lastT = ts[hi - 1];
+    let result = vs[hi - 1] - first;
+    if (isCounter) result += resetsHi - resetsLo;
+    const sampledInterval = lastT - firstT;
+    if (count !== shapeCount || sampledInterval !== shapeSpan) {
+      shapeCount = count;
+      shapeSpan = sampledInterval;
+      averageBetween = sampledInterval / (count - 1);
+      threshold = averageBetween * 1.1;
+    }
+    let toStart = firstT - start;
+    let toEnd = end - lastT;
+    if (toStart >= threshold) toStart = averageBetween / 2;
+    // toStart is under 1.1 spans: a first value of at least twice the increase puts zero two spans back or more.
+    if (isCounter && result > 0 && first >= 0 && first < 2 * result) {
+      const toZero = sampledInterval * (first / result);
+      if (toZero < toStart) toStart = toZero;
+    }
+    if (toEnd >= threshold) toEnd = averageBetween / 2;
+    const extrapolated = (result * (sampledInterval + toStart + toEnd)) / sampledInterval;
+    if (isRate) {
+      if (end - start !== width) {
+        width = end - start;
+        rangeSeconds = width / 1000;
+      }
+      values[i] = extrapolated / rangeSeconds;
+    } else values[i] = extrapolated;
+    present[i] = 1;
+    any = true;
+  }
+  return any;
+}
+
+/** The prefix sums of counter resets: out[j] = Σ over k ≤ j with v[k] < v[k-1] of v[k-1] (extrapolatedRate's). */
 export function counterResetPrefix(vs: Float64Array): Float64Array {
   const out = new Float64Array(vs.length);
   let acc = 0;
