@@ -22,10 +22,10 @@ import {
   type Bucket,
   bucketQuantile,
   elementwise,
-  extrapolatedRates,
   keepsMetricName,
   linearRegression,
   quantileOf,
+  RateWindows,
 } from './promql-functions.js';
 import { compileRegex } from './promql-parse.js';
 
@@ -38,9 +38,20 @@ export interface StepSeries {
 
 /**
  * A range function's work on one input series: writes values and present (which comes zeroed) at the steps where
- * it has an answer; whether there is any. Called once per series with the same output arrays, so it keeps nothing.
+ * it has an answer; returns how many there are. Called once per series with the same output arrays.
  */
-type RangeKernel = (s: SeriesSamples, values: Float64Array, present: Uint8Array) => boolean;
+type RangeKernel = (s: SeriesSamples, values: Float64Array, present: Uint8Array) => number;
+
+/**
+ * A series as a stream hands it on, in the stream's scratch: its values are -0 at the steps without one, and its
+ * steps with one lie in [from, to), every one of them when dense (a regularly scraped series' usual shape). What
+ * lets an aggregation add it without a branch per step (foldMember).
+ */
+interface StreamedSeries extends StepSeries {
+  from: number;
+  to: number;
+  dense: boolean;
+}
 
 /** A call of a range function, ready to run series by series. */
 interface RangeFunction {
@@ -157,9 +168,16 @@ export class Evaluator {
   }
 
   /** A series over the steps to compute one input series into, reused for the next. */
-  private scratchSeries(): StepSeries {
+  private scratchSeries(): StreamedSeries {
     const n = this.steps.length;
-    return { labels: {}, values: new Float64Array(n), present: new Uint8Array(n) };
+    return {
+      labels: {},
+      values: new Float64Array(n),
+      present: new Uint8Array(n),
+      from: 0,
+      to: 0,
+      dense: false,
+    };
   }
 
   /**
@@ -182,11 +200,11 @@ export class Evaluator {
   /**
    * The series of an instant-vector expression one at a time, when it is computed series by series (a selector, a
    * range function of one): `visit` gets a scratch series, valid only until it returns, and only series with a
-   * value at some step. False, having evaluated nothing, when the expression needs its whole input at once. This is
+   * value at some step; its values are -0 at the steps without one (see foldMember). False, having evaluated nothing, when the expression needs its whole input at once. This is
    * what lets `sum by (mode) (rate(x[5m]))` over 1,000 series fold each rate into its group as it is computed
    * instead of holding 1,000 series of samples and 1,000 of rates.
    */
-  private async streamSeries(e: Expr, visit: (s: StepSeries) => void): Promise<boolean> {
+  private async streamSeries(e: Expr, visit: (s: StreamedSeries) => void): Promise<boolean> {
     if (e.kind === 'vector_selector') {
       await this.streamSelector(e, visit);
       return true;
@@ -199,7 +217,7 @@ export class Evaluator {
   }
 
   /** An instant selector: at each step the latest sample in (t − offset − lookback, t − offset], unless stale. */
-  private async streamSelector(s: VectorSelectorNode, visit: (s: StepSeries) => void): Promise<void> {
+  private async streamSelector(s: VectorSelectorNode, visit: (s: StreamedSeries) => void): Promise<void> {
     const at = this.atTime(s);
     const first = (at ?? this.startMs) - s.offsetMs;
     const last = (at ?? this.endMs) - s.offsetMs;
@@ -212,13 +230,14 @@ export class Evaluator {
     const present = series.present;
     await this.eachSelected(s.matchers, first - lookback + 1, last, (f) => {
       this.touch(n);
+      values.fill(-0);
       present.fill(0);
       const ts = f.timestamps;
       const vs = f.values;
       const len = ts.length;
       const bits = new Uint32Array(vs.buffer, vs.byteOffset, vs.length * 2);
       let j = 0;
-      let any = false;
+      let count = 0;
       for (let i = 0; i < n; i++) {
         const t = (at === null ? steps[i] : at) - offset;
         while (j < len && ts[j] <= t) j++;
@@ -228,16 +247,18 @@ export class Evaluator {
         if (Number.isNaN(v) && isStaleMarker(bits, k)) continue;
         values[i] = v;
         present[i] = 1;
-        any = true;
+        count++;
         if (at !== null) {
           // Fixed by @: one answer for every step.
           values.fill(v);
           present.fill(1);
+          count = n;
           break;
         }
       }
-      if (!any) return;
+      if (count === 0) return;
       series.labels = f.labels;
+      spanOf(series, count);
       visit(series);
     });
   }
@@ -307,14 +328,17 @@ export class Evaluator {
   }
 
   /** A range function's results, one input series at a time (stale markers dropped, the name as the function says). */
-  private async streamRange(fn: RangeFunction, visit: (s: StepSeries) => void): Promise<void> {
+  private async streamRange(fn: RangeFunction, visit: (s: StreamedSeries) => void): Promise<void> {
     const n = this.steps.length;
     const series = this.scratchSeries();
     await this.eachRangeSeries(fn.node, (f) => {
       this.touch(n);
+      series.values.fill(-0);
       series.present.fill(0);
-      if (!fn.kernel(f, series.values, series.present)) return;
+      const count = fn.kernel(f, series.values, series.present);
+      if (count === 0) return;
       series.labels = fn.keepName ? f.labels : dropName(f.labels);
+      spanOf(series, count);
       visit(series);
     });
   }
@@ -342,7 +366,7 @@ export class Evaluator {
       const len = ts.length;
       let lo = 0;
       let hi = 0;
-      let any = false;
+      let count = 0;
       for (let i = 0; i < n; i++) {
         const end = ends[i];
         const start = end - range;
@@ -353,9 +377,9 @@ export class Evaluator {
         if (v === null) continue;
         values[i] = v;
         present[i] = 1;
-        any = true;
+        count++;
       }
-      return any;
+      return count;
     };
   }
 
@@ -368,13 +392,10 @@ export class Evaluator {
     return ends;
   }
 
-  /** rate, increase and delta: the hot path of dashboards and rules, fused (extrapolatedRates). */
+  /** rate, increase and delta: the hot path of dashboards and rules (RateWindows: windows shared across a target). */
   private rateKernel(m: RangeNode, isCounter: boolean, isRate: boolean): RangeKernel {
-    const ends = this.windowEnds(m);
-    const range = m.rangeMs;
-    return (f, values, present) =>
-      f.timestamps.length >= 2 &&
-      extrapolatedRates(f.timestamps, f.values, ends, range, isCounter, isRate, values, present);
+    const windows = new RateWindows(this.windowEnds(m), m.rangeMs);
+    return (f, values, present) => windows.rates(f.timestamps, f.values, isCounter, isRate, values, present);
   }
 
   /**
@@ -672,7 +693,7 @@ export class Evaluator {
       // input may be streamed series by series and never held whole.
       const groups = new Map<string, AggregateGroup>();
       const n = this.steps.length;
-      const fold = (s: StepSeries) => {
+      const fold = (s: StepSeries, streamed: StreamedSeries | null) => {
         const labels = groupLabels(s.labels);
         const k = labelsKey(labels);
         let g = groups.get(k);
@@ -682,15 +703,16 @@ export class Evaluator {
             count: new Float64Array(n),
             sumSq: e.op === 'stddev' || e.op === 'stdvar' ? new Float64Array(n) : null,
           };
+          if (e.op === 'sum') g.result.values.fill(-0);
           groups.set(k, g);
         }
-        foldMember(e.op, g, s.values, s.present);
+        foldMember(e.op, g, s, streamed);
       };
-      if (!(await this.streamSeries(e.expr, fold))) {
+      if (!(await this.streamSeries(e.expr, (s) => fold(s, s)))) {
         const input = await this.eval(e.expr);
         if (input.type !== 'vector')
           throw new Invalid('invalid_promql', 'An aggregation takes an instant vector.');
-        for (const s of input.series) fold(s);
+        for (const s of input.series) fold(s, null);
       }
       const out: StepSeries[] = [];
       for (const g of groups.values()) {
@@ -948,14 +970,39 @@ interface AggregateGroup {
   sumSq: Float64Array | null;
 }
 
-/** Fold one member's values into its group: one tight loop per operation, the hot path of `sum by (…) (rate(…))`. */
-function foldMember(op: AggregateNode['op'], g: AggregateGroup, sv: Float64Array, sp: Uint8Array): void {
+/**
+ * Fold one member's values into its group: one tight loop per operation, the hot path of `sum by (…) (rate(…))`.
+ * A sum starts from -0, which adding leaves every number as it is (-0 + x = x, x + -0 = x, zeros' signs included);
+ * so a streamed member, whose gaps hold -0, is added without a branch per step (over its dense span only, when it
+ * has one), and the group's sums are bit for bit what adding only the present values gives.
+ */
+function foldMember(
+  op: AggregateNode['op'],
+  g: AggregateGroup,
+  member: StepSeries,
+  streamed: StreamedSeries | null,
+): void {
   const { values, present } = g.result;
   const count = g.count;
   const n = values.length;
+  const sv = member.values;
+  const sp = member.present;
   switch (op) {
     case 'sum':
-      // The commonest aggregation: one pass, presence standing in for the count.
+      if (streamed?.dense) {
+        const to = streamed.to;
+        for (let i = streamed.from; i < to; i++) values[i] += sv[i];
+        present.fill(1, streamed.from, to);
+        return;
+      }
+      if (streamed) {
+        for (let i = 0; i < n; i++) {
+          values[i] += sv[i];
+          present[i] |= sp[i];
+        }
+        return;
+      }
+      // Presence standing in for the count.
       for (let i = 0; i < n; i++) {
         if (sp[i] === 0) continue;
         if (present[i] === 0) {
@@ -1004,11 +1051,25 @@ function foldMember(op: AggregateNode['op'], g: AggregateGroup, sv: Float64Array
   for (let i = 0; i < n; i++) present[i] |= sp[i];
 }
 
+/** Where a streamed series' steps with a value lie, given how many there are. */
+function spanOf(s: StreamedSeries, count: number): void {
+  const p = s.present;
+  let from = 0;
+  while (p[from] === 0) from++;
+  let to = p.length;
+  while (p[to - 1] === 0) to--;
+  s.from = from;
+  s.to = to;
+  s.dense = to - from === count;
+}
+
 /** The group's answer once every member is in: avg divides, stddev and stdvar take the variance. */
 function finishGroup(op: AggregateNode['op'], g: AggregateGroup): void {
   const { values, present } = g.result;
   const count = g.count;
   const n = values.length;
+  // A sum's steps without a member keep 0, as every series' gaps do.
+  if (op === 'sum') for (let i = 0; i < n; i++) if (present[i] === 0) values[i] = 0;
   if (op === 'avg') for (let i = 0; i < n; i++) if (present[i]) values[i] /= count[i];
   const sumSq = g.sumSq;
   if (sumSq) {
