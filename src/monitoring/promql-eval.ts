@@ -230,7 +230,6 @@ export class Evaluator {
     const present = series.present;
     await this.eachSelected(s.matchers, first - lookback + 1, last, (f) => {
       this.touch(n);
-      values.fill(-0);
       present.fill(0);
       const ts = f.timestamps;
       const vs = f.values;
@@ -333,7 +332,6 @@ export class Evaluator {
     const series = this.scratchSeries();
     await this.eachRangeSeries(fn.node, (f) => {
       this.touch(n);
-      series.values.fill(-0);
       series.present.fill(0);
       const count = fn.kernel(f, series.values, series.present);
       if (count === 0) return;
@@ -1051,9 +1049,10 @@ function foldMember(
   for (let i = 0; i < n; i++) present[i] |= sp[i];
 }
 
-/** Where a streamed series' steps with a value lie, given how many there are. */
+/** Where a streamed series' steps with a value lie, given how many there are; -0 in its gaps. */
 function spanOf(s: StreamedSeries, count: number): void {
   const p = s.present;
+  const v = s.values;
   let from = 0;
   while (p[from] === 0) from++;
   let to = p.length;
@@ -1061,6 +1060,11 @@ function spanOf(s: StreamedSeries, count: number): void {
   s.from = from;
   s.to = to;
   s.dense = to - from === count;
+  // The scratch holds the last series' values where this one has none.
+  if (s.dense) {
+    v.fill(-0, 0, from);
+    v.fill(-0, to);
+  } else for (let i = 0; i < p.length; i++) if (p[i] === 0) v[i] = -0;
 }
 
 /** The group's answer once every member is in: avg divides, stddev and stdvar take the variance. */

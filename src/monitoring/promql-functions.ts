@@ -179,22 +179,20 @@ export class RateWindows {
   ): number {
     const len = ts.length;
     if (len < 2) return 0;
-    let prefix: Float64Array | null = null;
-    if (isCounter) {
-      for (let j = 1; j < len; j++)
-        if (vs[j] < vs[j - 1]) {
-          if (this.resets.length < len) this.resets = new Float64Array(len);
-          prefix = this.resets;
-          let acc = 0;
-          prefix[0] = 0;
-          for (let k = 1; k < len; k++) {
-            if (vs[k] < vs[k - 1]) acc += vs[k - 1];
-            prefix[k] = acc;
-          }
-          break;
-        }
+    // One pass: whether these are the last series' timestamps, and whether the values ever drop (a counter reset).
+    const last = this.last;
+    let same = len === this.lastLength;
+    let drops = false;
+    for (let j = len - 1; j > 0; j--) {
+      if (same && ts[j] !== last[j]) same = false;
+      if (vs[j] < vs[j - 1]) {
+        drops = true;
+        if (!same) break;
+      }
     }
-    if (this.isLast(ts)) {
+    if (same && ts[0] !== last[0]) same = false;
+    const prefix = isCounter && drops ? this.resetPrefix(vs) : null;
+    if (same) {
       if (!this.planned) this.plan(ts);
       return this.fromRuns(vs, prefix, isCounter, isRate, values, present);
     }
@@ -216,12 +214,18 @@ export class RateWindows {
     );
   }
 
-  private isLast(ts: Float64Array): boolean {
-    const len = ts.length;
-    if (len !== this.lastLength) return false;
-    const last = this.last;
-    for (let j = len - 1; j >= 0; j--) if (ts[j] !== last[j]) return false;
-    return true;
+  /** counterResetPrefix of vs, into the scratch the series share. */
+  private resetPrefix(vs: Float64Array): Float64Array {
+    const len = vs.length;
+    if (this.resets.length < len) this.resets = new Float64Array(len);
+    const prefix = this.resets;
+    let acc = 0;
+    prefix[0] = 0;
+    for (let k = 1; k < len; k++) {
+      if (vs[k] < vs[k - 1]) acc += vs[k - 1];
+      prefix[k] = acc;
+    }
+    return prefix;
   }
 
   /** Work out each step's window over ts (what extrapolatedRate computes before it looks at a value), as runs. */
