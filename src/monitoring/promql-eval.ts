@@ -184,14 +184,18 @@ export class Evaluator {
    * Every series a stream visits, copied out of its scratch. Each result is counted against the bound as it is made
    * (touch), as the points it holds are.
    */
-  private async collect(stream: (visit: (s: StepSeries) => void) => Promise<void>): Promise<StepSeries[]> {
+  private async collect(
+    stream: (visit: (s: StreamedSeries) => void) => Promise<void>,
+  ): Promise<StepSeries[]> {
     const out: StepSeries[] = [];
     const n = this.steps.length;
     await stream((s) => {
+      // A new series' gaps hold 0, not the scratch's -0.
       const values = new Float64Array(n);
       const sv = s.values;
       const sp = s.present;
-      for (let i = 0; i < n; i++) if (sp[i] !== 0) values[i] = sv[i];
+      if (s.dense) values.set(sv.subarray(s.from, s.to), s.from);
+      else for (let i = s.from; i < s.to; i++) if (sp[i] !== 0) values[i] = sv[i];
       out.push({ labels: s.labels, values, present: sp.slice() });
     });
     return out;
