@@ -3,7 +3,9 @@
 //      samples), beside two baselines measured in the same run: only turning the same batches into the stored blob
 //      (label keys, checks, encoding — no database), and a row-per-sample insert of the same samples (multi-row
 //      INSERTs into a (series_id, ts) table, the straightforward design).
-//   2. A read of 1,000 series × 24 h of 15 s samples (5.76 M samples) after compaction, median of several.
+//   2. A read of 1,000 series × 24 h of 15 s samples (5.76 M samples) after compaction, median of several: whole
+//      (select: every series' arrays at once) and streamed (selectEach: one series at a time, as PromQL reads), and
+//      the issue's range query over them (read + evaluation), beside the floor of filling that many samples in memory.
 //   3. RSS at 100,000 active series (a child process: the store's index after 100 scrapes of 1,000 new series).
 // Environment: BENCH_METRICS_PARTS=append,read,rss, BENCH_METRICS_BATCHES=300 (batches per append shape), BENCH_METRICS_SERIES_RSS=100000.
 import { fork } from 'node:child_process';
@@ -223,6 +225,17 @@ async function benchRead(): Promise<void> {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
     const readWall = median(times.map((t) => t.wallMs));
     const readCpu = median(times.map((t) => t.cpuMs));
+    const streamTimes: { wallMs: number; cpuMs: number }[] = [];
+    for (let i = 0; i < 7; i++)
+      streamTimes.push(
+        await timed(async () => {
+          let n = 0;
+          await store.selectEach?.(matchers, end - day, end, (s) => {
+            n += s.timestamps.length;
+          });
+          if (n !== samples) throw new Error(`streamed ${n} of ${samples} samples`);
+        }),
+      );
     // The same read with the last hour still in the write-ahead table (as between compactions).
     const [lastHour] = batches(labels, 1000, 4, 1, end + step);
     clock.set(end + 5 * step);
@@ -250,6 +263,9 @@ async function benchRead(): Promise<void> {
     console.log('| --- | ---: |');
     console.log(`| samples read | ${samples.toLocaleString('en')} |`);
     console.log(`| read, median of 7: CPU / wall | ${readCpu.toFixed(0)} ms / ${readWall.toFixed(0)} ms |`);
+    console.log(
+      `| read streamed (selectEach, one series at a time), median of 7: CPU / wall | ${median(streamTimes.map((t) => t.cpuMs)).toFixed(0)} ms / ${median(streamTimes.map((t) => t.wallMs)).toFixed(0)} ms |`,
+    );
     console.log(
       `| read with 4,000 samples not yet compacted, median of 5: CPU / wall | ${median(walTimes.map((t) => t.cpuMs)).toFixed(0)} ms / ${median(walTimes.map((t) => t.wallMs)).toFixed(0)} ms |`,
     );

@@ -44,6 +44,15 @@ export class MemorySampleSource implements SampleSource {
     return out;
   }
 
+  async selectEach(
+    matchers: readonly LabelMatcher[],
+    startMs: number,
+    endMs: number,
+    visit: (series: SeriesSamples) => void,
+  ): Promise<void> {
+    for (const s of await this.select(matchers, startMs, endMs)) visit(s);
+  }
+
   async series(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<Labels[]> {
     return (await this.select(matchers, startMs, endMs)).map((s) => s.labels);
   }

@@ -46,6 +46,18 @@ export interface RollupSeries {
 export interface SampleSource {
   /** Every series matching all matchers (at least one must not match the empty string), with samples in [startMs, endMs]. */
   select(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<SeriesSamples[]>;
+  /**
+   * The series of select, in the same order, handed to `visit` one at a time: for a reader that folds each series
+   * into its result as it goes (PromQL: a range function, an aggregation of one), so a query over a day of 1,000
+   * series never holds their 5.76 M samples at once. The arrays may be the source's scratch, valid only until
+   * `visit` returns. Optional: a reader falls back to select.
+   */
+  selectEach?(
+    matchers: readonly LabelMatcher[],
+    startMs: number,
+    endMs: number,
+    visit: (series: SeriesSamples) => void,
+  ): Promise<void>;
   /** The label sets of matching series that have samples in the range. */
   series(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<Labels[]>;
   labelNames(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]>;

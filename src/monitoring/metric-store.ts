@@ -516,18 +516,39 @@ async function gather(ctx: ServiceContext, ids: number[], startMs: number, endMs
   return { chunks: byId, wal };
 }
 
-/** One series' samples in [startMs, endMs], ascending, one per timestamp (the first stored wins). */
+/** Arrays a streaming read decodes every series into, grown to the largest: one pair per read, not per series. */
+interface Scratch {
+  ts: Float64Array;
+  vals: Float64Array;
+}
+
+/**
+ * One series' samples in [startMs, endMs], ascending, one per timestamp (the first stored wins). Decoded into
+ * `scratch` when given (the answer is then a view of it, valid until the next series), else into arrays of its own.
+ */
 function assemble(
   blobs: Uint8Array[] | undefined,
   extra: { ts: number[]; vals: number[] } | undefined,
   startMs: number,
   endMs: number,
+  scratch?: Scratch,
 ): { timestamps: Float64Array; values: Float64Array } {
   let size = 0;
   for (const b of blobs ?? []) size += chunkCount(b);
   const more = extra?.ts.length ?? 0;
-  let ts = new Float64Array(size + more);
-  let vals = new Float64Array(size + more);
+  let ts: Float64Array;
+  let vals: Float64Array;
+  if (scratch) {
+    if (scratch.ts.length < size + more) {
+      scratch.ts = new Float64Array(size + more);
+      scratch.vals = new Float64Array(size + more);
+    }
+    ts = scratch.ts;
+    vals = scratch.vals;
+  } else {
+    ts = new Float64Array(size + more);
+    vals = new Float64Array(size + more);
+  }
   let n = 0;
   for (const b of blobs ?? []) n += decodeChunkInto(b, ts, vals, n);
   // Chunks are disjoint windows in order, each sorted: trim to the range.
@@ -599,6 +620,29 @@ async function selectEntries(
     if (timestamps.length > 0) out.push({ labels: e.labels, timestamps, values });
   }
   return out;
+}
+
+/** select's series one at a time, decoded into one scratch pair (SampleSource.selectEach). */
+async function selectEach(
+  ctx: ServiceContext,
+  matchers: readonly LabelMatcher[],
+  startMs: number,
+  endMs: number,
+  visit: (series: SeriesSamples) => void,
+): Promise<void> {
+  const entries = await resolveSeries(ctx, matchers);
+  if (entries.length === 0 || endMs < startMs) return;
+  const got = await gather(
+    ctx,
+    entries.map((e) => e.id),
+    startMs,
+    endMs,
+  );
+  const scratch: Scratch = { ts: new Float64Array(0), vals: new Float64Array(0) };
+  for (const e of entries) {
+    const { timestamps, values } = assemble(got.chunks.get(e.id), got.wal.get(e.id), startMs, endMs, scratch);
+    if (timestamps.length > 0) visit({ labels: e.labels, timestamps, values });
+  }
 }
 
 /** The matching series that have a sample in the range (chunk bounds and write-ahead rows; no samples decoded). */
@@ -743,6 +787,7 @@ export function metricStore(ctx: ServiceContext): MetricStore {
   return {
     append: (series, source) => append(ctx, series, source),
     select: (matchers, startMs, endMs) => select(ctx, matchers, startMs, endMs),
+    selectEach: (matchers, startMs, endMs, visit) => selectEach(ctx, matchers, startMs, endMs, visit),
     series: async (matchers, startMs, endMs) =>
       (await seriesWithSamples(ctx, matchers, startMs, endMs)).map((e) => e.labels),
     labelNames: async (matchers, startMs, endMs) => {

@@ -21,12 +21,11 @@ import { isComparison } from './promql-ast.js';
 import {
   type Bucket,
   bucketQuantile,
-  counterResetPrefix,
   elementwise,
-  extrapolatedRate,
   keepsMetricName,
   linearRegression,
   quantileOf,
+  RateWindows,
 } from './promql-functions.js';
 import { compileRegex } from './promql-parse.js';
 
@@ -35,6 +34,30 @@ export interface StepSeries {
   labels: Labels;
   values: Float64Array;
   present: Uint8Array;
+}
+
+/**
+ * A range function's work on one input series: writes values and present (which comes zeroed) at the steps where
+ * it has an answer; returns how many there are. Called once per series with the same output arrays.
+ */
+type RangeKernel = (s: SeriesSamples, values: Float64Array, present: Uint8Array) => number;
+
+/**
+ * A series as a stream hands it on, in the stream's scratch: its values are -0 at the steps without one, and its
+ * steps with one lie in [from, to), every one of them when dense (a regularly scraped series' usual shape). What
+ * lets an aggregation add it without a branch per step (foldMember).
+ */
+interface StreamedSeries extends StepSeries {
+  from: number;
+  to: number;
+  dense: boolean;
+}
+
+/** A call of a range function, ready to run series by series. */
+interface RangeFunction {
+  node: RangeNode;
+  keepName: boolean;
+  kernel: RangeKernel;
 }
 
 export type StepValue =
@@ -98,7 +121,7 @@ export class Evaluator {
       case 'string':
         return { type: 'string', value: e.value };
       case 'vector_selector':
-        return { type: 'vector', series: await this.vectorSelector(e) };
+        return { type: 'vector', series: await this.collect((visit) => this.streamSelector(e, visit)) };
       case 'matrix_selector':
       case 'subquery':
         throw new Invalid(
@@ -127,27 +150,97 @@ export class Evaluator {
     return found;
   }
 
+  /** The selected series one at a time (the source's own arrays, valid only during `visit`), each counted. */
+  private async eachSelected(
+    matchers: LabelMatcher[],
+    fromMs: number,
+    toMs: number,
+    visit: (s: SeriesSamples) => void,
+  ): Promise<void> {
+    if (!this.source.selectEach) {
+      for (const s of await this.fetch(matchers, fromMs, toMs)) visit(s);
+      return;
+    }
+    await this.source.selectEach(matchers, fromMs, toMs, (s) => {
+      this.touch(s.timestamps.length);
+      visit(s);
+    });
+  }
+
+  /** A series over the steps to compute one input series into, reused for the next. */
+  private scratchSeries(): StreamedSeries {
+    const n = this.steps.length;
+    return {
+      labels: {},
+      values: new Float64Array(n),
+      present: new Uint8Array(n),
+      from: 0,
+      to: 0,
+      dense: false,
+    };
+  }
+
+  /**
+   * Every series a stream visits, copied out of its scratch. Each result is counted against the bound as it is made
+   * (touch), as the points it holds are.
+   */
+  private async collect(
+    stream: (visit: (s: StreamedSeries) => void) => Promise<void>,
+  ): Promise<StepSeries[]> {
+    const out: StepSeries[] = [];
+    const n = this.steps.length;
+    await stream((s) => {
+      // A new series' gaps hold 0, not the scratch's -0.
+      const values = new Float64Array(n);
+      const sv = s.values;
+      const sp = s.present;
+      if (s.dense) values.set(sv.subarray(s.from, s.to), s.from);
+      else for (let i = s.from; i < s.to; i++) if (sp[i] !== 0) values[i] = sv[i];
+      out.push({ labels: s.labels, values, present: sp.slice() });
+    });
+    return out;
+  }
+
+  /**
+   * The series of an instant-vector expression one at a time, when it is computed series by series (a selector, a
+   * range function of one): `visit` gets a scratch series, valid only until it returns, and only series with a
+   * value at some step; its values are -0 at the steps without one (see foldMember). False, having evaluated nothing, when the expression needs its whole input at once. This is
+   * what lets `sum by (mode) (rate(x[5m]))` over 1,000 series fold each rate into its group as it is computed
+   * instead of holding 1,000 series of samples and 1,000 of rates.
+   */
+  private async streamSeries(e: Expr, visit: (s: StreamedSeries) => void): Promise<boolean> {
+    if (e.kind === 'vector_selector') {
+      await this.streamSelector(e, visit);
+      return true;
+    }
+    if (e.kind !== 'call') return false;
+    const fn = await this.rangeFunction(e);
+    if (!fn) return false;
+    await this.streamRange(fn, visit);
+    return true;
+  }
+
   /** An instant selector: at each step the latest sample in (t − offset − lookback, t − offset], unless stale. */
-  async vectorSelector(s: VectorSelectorNode): Promise<StepSeries[]> {
+  private async streamSelector(s: VectorSelectorNode, visit: (s: StreamedSeries) => void): Promise<void> {
     const at = this.atTime(s);
     const first = (at ?? this.startMs) - s.offsetMs;
     const last = (at ?? this.endMs) - s.offsetMs;
-    const found = await this.fetch(s.matchers, first - this.limits.lookbackMs + 1, last);
-    const out: StepSeries[] = [];
     const steps = this.steps;
     const n = steps.length;
     const offset = s.offsetMs;
     const lookback = this.limits.lookbackMs;
-    for (const f of found) {
-      const series = this.newSeries(f.labels);
-      const values = series.values;
-      const present = series.present;
+    const series = this.scratchSeries();
+    const values = series.values;
+    const present = series.present;
+    await this.eachSelected(s.matchers, first - lookback + 1, last, (f) => {
+      this.touch(n);
+      present.fill(0);
       const ts = f.timestamps;
       const vs = f.values;
       const len = ts.length;
       const bits = new Uint32Array(vs.buffer, vs.byteOffset, vs.length * 2);
       let j = 0;
-      let any = false;
+      let count = 0;
       for (let i = 0; i < n; i++) {
         const t = (at === null ? steps[i] : at) - offset;
         while (j < len && ts[j] <= t) j++;
@@ -157,17 +250,20 @@ export class Evaluator {
         if (Number.isNaN(v) && isStaleMarker(bits, k)) continue;
         values[i] = v;
         present[i] = 1;
-        any = true;
+        count++;
         if (at !== null) {
           // Fixed by @: one answer for every step.
-          series.values.fill(v);
-          series.present.fill(1);
+          values.fill(v);
+          present.fill(1);
+          count = n;
           break;
         }
       }
-      if (any) out.push(series);
-    }
-    return out;
+      if (count === 0) return;
+      series.labels = f.labels;
+      spanOf(series, count);
+      visit(series);
+    });
   }
 
   /** Where a range node's windows sit: (t − offset − range, t − offset], t fixed by @ when given. */
@@ -176,14 +272,28 @@ export class Evaluator {
     return { at: this.atTime(holder), offsetMs: holder.offsetMs, rangeMs: m.rangeMs };
   }
 
+  /** The span a range node reads: from `first` (exclusive) to `last`. */
+  private spanOf(m: RangeNode): { first: number; last: number } {
+    const { at, offsetMs, rangeMs } = this.windowOf(m);
+    return { first: (at ?? this.startMs) - offsetMs - rangeMs, last: (at ?? this.endMs) - offsetMs };
+  }
+
   /** The samples of a range selector, stale markers dropped (a range vector never holds them), or a subquery's points. */
   async rangeSamples(m: RangeNode): Promise<SeriesSamples[]> {
-    const { at, offsetMs, rangeMs } = this.windowOf(m);
-    const first = (at ?? this.startMs) - offsetMs - rangeMs;
-    const last = (at ?? this.endMs) - offsetMs;
+    const { first, last } = this.spanOf(m);
     if (m.kind === 'subquery') return this.subqueryPoints(m, first, last);
     const found = await this.fetch(m.selector.matchers, first + 1, last);
     return found.map(withoutStaleMarkers);
+  }
+
+  /** rangeSamples one series at a time: the arrays may be the source's scratch, valid only during `visit`. */
+  private async eachRangeSeries(m: RangeNode, visit: (s: SeriesSamples) => void): Promise<void> {
+    const { first, last } = this.spanOf(m);
+    if (m.kind === 'subquery') {
+      for (const s of await this.subqueryPoints(m, first, last)) visit(s);
+      return;
+    }
+    await this.eachSelected(m.selector.matchers, first + 1, last, (s) => visit(withoutStaleMarkers(s)));
   }
 
   /**
@@ -220,87 +330,158 @@ export class Evaluator {
     return out;
   }
 
+  /** A range function's results, one input series at a time (stale markers dropped, the name as the function says). */
+  private async streamRange(fn: RangeFunction, visit: (s: StreamedSeries) => void): Promise<void> {
+    const n = this.steps.length;
+    const series = this.scratchSeries();
+    await this.eachRangeSeries(fn.node, (f) => {
+      this.touch(n);
+      series.present.fill(0);
+      const count = fn.kernel(f, series.values, series.present);
+      if (count === 0) return;
+      series.labels = fn.keepName ? f.labels : dropName(f.labels);
+      spanOf(series, count);
+      visit(series);
+    });
+  }
+
   /**
-   * Apply `fn` to the window (t − offset − range, t − offset] of every series at every step: lo..hi are the
+   * A kernel applying `fn` to the window (t − offset − range, t − offset] of a series at every step: lo..hi are the
    * window's sample indices (hi exclusive), which only move forward as t grows.
    */
-  private async overWindows(
+  private windowKernel(
     m: RangeNode,
-    keepName: boolean,
-    prepare: (s: SeriesSamples) => unknown,
     fn: (
       s: SeriesSamples,
       lo: number,
       hi: number,
       windowStart: number,
       windowEnd: number,
-      prepared: unknown,
       step: number,
     ) => number | null,
-  ): Promise<StepSeries[]> {
-    const { at, offsetMs } = this.windowOf(m);
-    const series = await this.rangeSamples(m);
-    const out: StepSeries[] = [];
-    const n = this.steps.length;
-    for (const f of series) {
-      const result = this.newSeries(keepName ? f.labels : dropName(f.labels));
-      const ts = f.timestamps;
-      const prepared = prepare(f);
-      let lo = 0;
-      let hi = 0;
-      let any = false;
-      for (let i = 0; i < n; i++) {
-        const end = (at ?? this.steps[i]) - offsetMs;
-        const start = end - m.rangeMs;
-        while (lo < ts.length && ts[lo] <= start) lo++;
-        if (hi < lo) hi = lo;
-        while (hi < ts.length && ts[hi] <= end) hi++;
-        const v = fn(f, lo, hi, start, end, prepared, i);
-        if (v === null) continue;
-        result.values[i] = v;
-        result.present[i] = 1;
-        any = true;
-      }
-      if (any) out.push(result);
-    }
-    return out;
-  }
-
-  /** rate, increase and delta: overWindows specialised, as this is the hot path of dashboards and rules. */
-  private async rates(m: RangeNode, isCounter: boolean, isRate: boolean): Promise<StepSeries[]> {
-    const { at } = this.windowOf(m);
-    const series = await this.rangeSamples(m);
-    const steps = this.steps;
-    const n = steps.length;
-    const offset = this.windowOf(m).offsetMs;
+  ): RangeKernel {
+    const ends = this.windowEnds(m);
+    const n = ends.length;
     const range = m.rangeMs;
-    const out: StepSeries[] = [];
-    for (const f of series) {
+    return (f, values, present) => {
       const ts = f.timestamps;
-      const vs = f.values;
       const len = ts.length;
-      if (len < 2) continue;
-      const prefix = isCounter ? counterResetPrefix(vs) : null;
-      const result = this.newSeries(dropName(f.labels));
-      const values = result.values;
-      const present = result.present;
       let lo = 0;
       let hi = 0;
-      let any = false;
+      let count = 0;
       for (let i = 0; i < n; i++) {
-        const end = (at === null ? steps[i] : at) - offset;
+        const end = ends[i];
         const start = end - range;
         while (lo < len && ts[lo] <= start) lo++;
         if (hi < lo) hi = lo;
         while (hi < len && ts[hi] <= end) hi++;
-        if (hi - lo < 2) continue;
-        values[i] = extrapolatedRate(ts, vs, prefix, lo, hi, start, end, isCounter, isRate);
+        const v = fn(f, lo, hi, start, end, i);
+        if (v === null) continue;
+        values[i] = v;
         present[i] = 1;
-        any = true;
+        count++;
       }
-      if (any) out.push(result);
+      return count;
+    };
+  }
+
+  /** The end of each step's window of a range node: t − offset, t fixed by @ when given. */
+  private windowEnds(m: RangeNode): Float64Array {
+    const { at, offsetMs } = this.windowOf(m);
+    const steps = this.steps;
+    const ends = new Float64Array(steps.length);
+    for (let i = 0; i < steps.length; i++) ends[i] = (at === null ? steps[i] : at) - offsetMs;
+    return ends;
+  }
+
+  /** rate, increase and delta: the hot path of dashboards and rules (RateWindows: windows shared across a target). */
+  private rateKernel(m: RangeNode, isCounter: boolean, isRate: boolean): RangeKernel {
+    const windows = new RateWindows(this.windowEnds(m), m.rangeMs);
+    return (f, values, present) => windows.rates(f.timestamps, f.values, isCounter, isRate, values, present);
+  }
+
+  /**
+   * A call of a function over a range vector as a kernel per series, its scalar arguments evaluated first; null
+   * for any other call (and for absent_over_time, which answers about the whole input).
+   */
+  private async rangeFunction(e: CallNode): Promise<RangeFunction | null> {
+    const node = e.args.find((a): a is RangeNode => a.kind === 'matrix_selector' || a.kind === 'subquery');
+    if (!node) return null;
+    const keepName = keepsMetricName.has(e.func);
+    const windows = (fn: Parameters<Evaluator['windowKernel']>[1]): RangeFunction => ({
+      node,
+      keepName,
+      kernel: this.windowKernel(node, fn),
+    });
+    switch (e.func) {
+      case 'rate':
+      case 'increase':
+      case 'delta':
+        return {
+          node,
+          keepName: false,
+          kernel: this.rateKernel(node, e.func !== 'delta', e.func === 'rate'),
+        };
+      case 'irate':
+      case 'idelta': {
+        const isRate = e.func === 'irate';
+        return windows((s, lo, hi) => {
+          if (hi - lo < 2) return null;
+          const last = s.values[hi - 1];
+          const prev = s.values[hi - 2];
+          if (!isRate) return last - prev;
+          const interval = (s.timestamps[hi - 1] - s.timestamps[hi - 2]) / 1000;
+          if (interval === 0) return null;
+          return (last < prev ? last : last - prev) / interval;
+        });
+      }
+      case 'deriv':
+        return windows((s, lo, hi) =>
+          hi - lo < 2 ? null : linearRegression(s.timestamps, s.values, lo, hi, s.timestamps[lo])[0],
+        );
+      case 'predict_linear': {
+        const seconds = await this.scalarArg(e.args[1]);
+        const at = this.windowOf(node).at;
+        return windows((s, lo, hi, _start, _end, i) => {
+          if (hi - lo < 2) return null;
+          const [slope, intercept] = linearRegression(s.timestamps, s.values, lo, hi, at ?? this.steps[i]);
+          return intercept + slope * seconds[i];
+        });
+      }
+      case 'changes':
+      case 'resets': {
+        const resets = e.func === 'resets';
+        return windows((s, lo, hi) => {
+          if (hi - lo < 1) return null;
+          let count = 0;
+          for (let j = lo + 1; j < hi; j++) {
+            const a = s.values[j - 1];
+            const b = s.values[j];
+            if (resets ? b < a : !(a === b || (Number.isNaN(a) && Number.isNaN(b)))) count++;
+          }
+          return count;
+        });
+      }
+      case 'quantile_over_time': {
+        const q = await this.scalarArg(e.args[0]);
+        return windows((s, lo, hi, _a, _b, i) =>
+          hi === lo ? null : quantileOf(q[i], Array.from(s.values.subarray(lo, hi))),
+        );
+      }
+      case 'avg_over_time':
+      case 'min_over_time':
+      case 'max_over_time':
+      case 'sum_over_time':
+      case 'count_over_time':
+      case 'last_over_time':
+      case 'stddev_over_time':
+      case 'stdvar_over_time':
+      case 'present_over_time': {
+        const fn = overTime[e.func];
+        return windows((s, lo, hi) => (hi === lo ? null : fn(s.values, lo, hi)));
+      }
     }
-    return out;
+    return null;
   }
 
   private unary(v: StepValue): StepValue {
@@ -500,10 +681,6 @@ export class Evaluator {
 
   private async aggregate(e: AggregateNode): Promise<StepValue> {
     const param = await this.scalarArg(e.param);
-    const input = await this.eval(e.expr);
-    if (input.type !== 'vector')
-      throw new Invalid('invalid_promql', 'An aggregation takes an instant vector.');
-    const n = this.steps.length;
     const groupLabels = (l: Labels): Labels => {
       const out: Labels = {};
       if (e.without) {
@@ -513,6 +690,43 @@ export class Evaluator {
       }
       return out;
     };
+    if (e.op !== 'topk' && e.op !== 'bottomk' && e.op !== 'quantile') {
+      // Each member folds into its group as it comes, in input order (the order the sums have always had), so the
+      // input may be streamed series by series and never held whole.
+      const groups = new Map<string, AggregateGroup>();
+      const n = this.steps.length;
+      const fold = (s: StepSeries, streamed: StreamedSeries | null) => {
+        const labels = groupLabels(s.labels);
+        const k = labelsKey(labels);
+        let g = groups.get(k);
+        if (!g) {
+          g = {
+            result: this.newSeries(labels),
+            count: new Float64Array(n),
+            sumSq: e.op === 'stddev' || e.op === 'stdvar' ? new Float64Array(n) : null,
+          };
+          if (e.op === 'sum') g.result.values.fill(-0);
+          groups.set(k, g);
+        }
+        foldMember(e.op, g, s, streamed);
+      };
+      if (!(await this.streamSeries(e.expr, (s) => fold(s, s)))) {
+        const input = await this.eval(e.expr);
+        if (input.type !== 'vector')
+          throw new Invalid('invalid_promql', 'An aggregation takes an instant vector.');
+        for (const s of input.series) fold(s, null);
+      }
+      const out: StepSeries[] = [];
+      for (const g of groups.values()) {
+        finishGroup(e.op, g);
+        out.push(g.result);
+      }
+      return { type: 'vector', series: out };
+    }
+    const input = await this.eval(e.expr);
+    if (input.type !== 'vector')
+      throw new Invalid('invalid_promql', 'An aggregation takes an instant vector.');
+    const n = this.steps.length;
     const groups = new Map<string, { labels: Labels; members: StepSeries[] }>();
     for (const s of input.series) {
       const labels = groupLabels(s.labels);
@@ -527,80 +741,12 @@ export class Evaluator {
     for (const g of groups.values()) {
       const r = this.newSeries(g.labels);
       const { values, present } = r;
-      if (e.op === 'quantile') {
-        for (let i = 0; i < n; i++) {
-          const xs: number[] = [];
-          for (const s of g.members) if (s.present[i]) xs.push(s.values[i]);
-          if (xs.length === 0) continue;
-          values[i] = quantileOf(param[i], xs);
-          present[i] = 1;
-        }
-        out.push(r);
-        continue;
-      }
-      const count = new Float64Array(n);
-      const sumSq = e.op === 'stddev' || e.op === 'stdvar' ? new Float64Array(n) : null;
-      // One tight loop per operation: this is the hot path of `sum by (…) (rate(…))` over many series.
-      for (const s of g.members) {
-        const sv = s.values;
-        const sp = s.present;
-        switch (e.op) {
-          case 'sum':
-            // The commonest aggregation: one pass, presence standing in for the count.
-            for (let i = 0; i < n; i++) {
-              if (sp[i] === 0) continue;
-              if (present[i] === 0) {
-                values[i] = sv[i];
-                present[i] = 1;
-              } else values[i] += sv[i];
-            }
-            continue;
-          case 'avg':
-            for (let i = 0; i < n; i++) {
-              if (sp[i] === 0) continue;
-              values[i] = count[i]++ === 0 ? sv[i] : values[i] + sv[i];
-            }
-            break;
-          case 'stddev':
-          case 'stdvar':
-            for (let i = 0; i < n; i++) {
-              if (sp[i] === 0) continue;
-              const v = sv[i];
-              const first = count[i]++ === 0;
-              values[i] = first ? v : values[i] + v;
-              sumSq![i] = first ? v * v : sumSq![i] + v * v;
-            }
-            break;
-          case 'min':
-            for (let i = 0; i < n; i++) {
-              if (sp[i] === 0) continue;
-              const v = sv[i];
-              if (count[i]++ === 0 || v < values[i] || Number.isNaN(values[i])) values[i] = v;
-            }
-            break;
-          case 'max':
-            for (let i = 0; i < n; i++) {
-              if (sp[i] === 0) continue;
-              const v = sv[i];
-              if (count[i]++ === 0 || v > values[i] || Number.isNaN(values[i])) values[i] = v;
-            }
-            break;
-          case 'count':
-          case 'group':
-            for (let i = 0; i < n; i++) if (sp[i] !== 0) values[i] = e.op === 'group' ? 1 : ++count[i];
-            break;
-        }
-        for (let i = 0; i < n; i++) present[i] |= sp[i];
-      }
-      if (e.op === 'group') count.fill(1);
-      if (e.op === 'avg') for (let i = 0; i < n; i++) if (present[i]) values[i] /= count[i];
-      if (sumSq) {
-        for (let i = 0; i < n; i++) {
-          if (!present[i]) continue;
-          const mean = values[i] / count[i];
-          const variance = Math.max(0, sumSq[i] / count[i] - mean * mean);
-          values[i] = e.op === 'stddev' ? Math.sqrt(variance) : variance;
-        }
+      for (let i = 0; i < n; i++) {
+        const xs: number[] = [];
+        for (const s of g.members) if (s.present[i]) xs.push(s.values[i]);
+        if (xs.length === 0) continue;
+        values[i] = quantileOf(param[i], xs);
+        present[i] = 1;
       }
       out.push(r);
     }
@@ -640,131 +786,18 @@ export class Evaluator {
 
   private async call(e: CallNode): Promise<StepValue> {
     const n = this.steps.length;
-    const matrixArg = e.args.find(
-      (a): a is RangeNode => a.kind === 'matrix_selector' || a.kind === 'subquery',
-    );
+    const range = await this.rangeFunction(e);
+    if (range)
+      return { type: 'vector', series: await this.collect((visit) => this.streamRange(range, visit)) };
     const keep = keepsMetricName.has(e.func);
     switch (e.func) {
-      case 'rate':
-      case 'increase':
-      case 'delta':
-        return {
-          type: 'vector',
-          series: await this.rates(matrixArg!, e.func !== 'delta', e.func === 'rate'),
-        };
-      case 'irate':
-      case 'idelta': {
-        const series = await this.overWindows(
-          matrixArg!,
-          keep,
-          () => null,
-          (s, lo, hi) => {
-            if (hi - lo < 2) return null;
-            const last = s.values[hi - 1];
-            const prev = s.values[hi - 2];
-            if (e.func === 'idelta') return last - prev;
-            const interval = (s.timestamps[hi - 1] - s.timestamps[hi - 2]) / 1000;
-            if (interval === 0) return null;
-            return (last < prev ? last : last - prev) / interval;
-          },
-        );
-        return { type: 'vector', series };
-      }
-      case 'deriv':
-        return {
-          type: 'vector',
-          series: await this.overWindows(
-            matrixArg!,
-            keep,
-            () => null,
-            (s, lo, hi) =>
-              hi - lo < 2 ? null : linearRegression(s.timestamps, s.values, lo, hi, s.timestamps[lo])[0],
-          ),
-        };
-      case 'predict_linear': {
-        const seconds = await this.scalarArg(e.args[1]);
-        const at = this.windowOf(matrixArg!).at;
-        return {
-          type: 'vector',
-          series: await this.overWindows(
-            matrixArg!,
-            keep,
-            () => null,
-            (s, lo, hi, _start, _end, _p, i) => {
-              if (hi - lo < 2) return null;
-              const [slope, intercept] = linearRegression(
-                s.timestamps,
-                s.values,
-                lo,
-                hi,
-                at ?? this.steps[i],
-              );
-              return intercept + slope * seconds[i];
-            },
-          ),
-        };
-      }
-      case 'changes':
-      case 'resets':
-        return {
-          type: 'vector',
-          series: await this.overWindows(
-            matrixArg!,
-            keep,
-            () => null,
-            (s, lo, hi) => {
-              if (hi - lo < 1) return null;
-              let count = 0;
-              for (let j = lo + 1; j < hi; j++) {
-                const a = s.values[j - 1];
-                const b = s.values[j];
-                if (e.func === 'resets' ? b < a : !(a === b || (Number.isNaN(a) && Number.isNaN(b)))) count++;
-              }
-              return count;
-            },
-          ),
-        };
-      case 'quantile_over_time': {
-        const q = await this.scalarArg(e.args[0]);
-        return {
-          type: 'vector',
-          series: await this.overWindows(
-            matrixArg!,
-            keep,
-            () => null,
-            (s, lo, hi, _a, _b, _p, i) =>
-              hi === lo ? null : quantileOf(q[i], Array.from(s.values.subarray(lo, hi))),
-          ),
-        };
-      }
-      case 'avg_over_time':
-      case 'min_over_time':
-      case 'max_over_time':
-      case 'sum_over_time':
-      case 'count_over_time':
-      case 'last_over_time':
-      case 'stddev_over_time':
-      case 'stdvar_over_time':
-      case 'present_over_time': {
-        const fn = overTime[e.func];
-        return {
-          type: 'vector',
-          series: await this.overWindows(
-            matrixArg!,
-            keep,
-            () => null,
-            (s, lo, hi) => (hi === lo ? null : fn(s.values, lo, hi)),
-          ),
-        };
-      }
       case 'absent_over_time': {
-        const present = await this.overWindows(
-          matrixArg!,
-          false,
-          () => null,
-          (_s, lo, hi) => (hi > lo ? 1 : null),
+        const node = e.args[0] as RangeNode;
+        const kernel = this.windowKernel(node, (_s, lo, hi) => (hi > lo ? 1 : null));
+        const present = await this.collect((visit) =>
+          this.streamRange({ node, keepName: false, kernel }, visit),
         );
-        return this.absent(present, matrixArg!.kind === 'matrix_selector' ? matrixArg!.selector : null);
+        return this.absent(present, node.kind === 'matrix_selector' ? node.selector : null);
       }
       case 'absent': {
         const v = await this.eval(e.args[0]);
@@ -932,6 +965,135 @@ export class Evaluator {
   }
 }
 
+/** An aggregation's group while its members fold in: the result so far, the members per step, their squares. */
+interface AggregateGroup {
+  result: StepSeries;
+  count: Float64Array;
+  sumSq: Float64Array | null;
+}
+
+/**
+ * Fold one member's values into its group: one tight loop per operation, the hot path of `sum by (…) (rate(…))`.
+ * A sum starts from -0, which adding leaves every number as it is (-0 + x = x, x + -0 = x, zeros' signs included);
+ * so a streamed member, whose gaps hold -0, is added without a branch per step (over its dense span only, when it
+ * has one), and the group's sums are bit for bit what adding only the present values gives.
+ */
+function foldMember(
+  op: AggregateNode['op'],
+  g: AggregateGroup,
+  member: StepSeries,
+  streamed: StreamedSeries | null,
+): void {
+  const { values, present } = g.result;
+  const count = g.count;
+  const n = values.length;
+  const sv = member.values;
+  const sp = member.present;
+  switch (op) {
+    case 'sum':
+      if (streamed?.dense) {
+        addSpan(values, sv, streamed.from, streamed.to);
+        present.fill(1, streamed.from, streamed.to);
+        return;
+      }
+      if (streamed) {
+        for (let i = 0; i < n; i++) {
+          values[i] += sv[i];
+          present[i] |= sp[i];
+        }
+        return;
+      }
+      // Presence standing in for the count.
+      for (let i = 0; i < n; i++) {
+        if (sp[i] === 0) continue;
+        if (present[i] === 0) {
+          values[i] = sv[i];
+          present[i] = 1;
+        } else values[i] += sv[i];
+      }
+      return;
+    case 'avg':
+      for (let i = 0; i < n; i++) {
+        if (sp[i] === 0) continue;
+        values[i] = count[i]++ === 0 ? sv[i] : values[i] + sv[i];
+      }
+      break;
+    case 'stddev':
+    case 'stdvar': {
+      const sumSq = g.sumSq as Float64Array;
+      for (let i = 0; i < n; i++) {
+        if (sp[i] === 0) continue;
+        const v = sv[i];
+        const first = count[i]++ === 0;
+        values[i] = first ? v : values[i] + v;
+        sumSq[i] = first ? v * v : sumSq[i] + v * v;
+      }
+      break;
+    }
+    case 'min':
+      for (let i = 0; i < n; i++) {
+        if (sp[i] === 0) continue;
+        const v = sv[i];
+        if (count[i]++ === 0 || v < values[i] || Number.isNaN(values[i])) values[i] = v;
+      }
+      break;
+    case 'max':
+      for (let i = 0; i < n; i++) {
+        if (sp[i] === 0) continue;
+        const v = sv[i];
+        if (count[i]++ === 0 || v > values[i] || Number.isNaN(values[i])) values[i] = v;
+      }
+      break;
+    case 'count':
+    case 'group':
+      for (let i = 0; i < n; i++) if (sp[i] !== 0) values[i] = op === 'group' ? 1 : ++count[i];
+      break;
+  }
+  for (let i = 0; i < n; i++) present[i] |= sp[i];
+}
+
+/** values[i] += add[i] over [from, to): small and alone, so it is optimised on its own. */
+function addSpan(values: Float64Array, add: Float64Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) values[i] += add[i];
+}
+
+/** Where a streamed series' steps with a value lie, given how many there are; -0 in its gaps. */
+function spanOf(s: StreamedSeries, count: number): void {
+  const p = s.present;
+  const v = s.values;
+  let from = 0;
+  while (p[from] === 0) from++;
+  let to = p.length;
+  while (p[to - 1] === 0) to--;
+  s.from = from;
+  s.to = to;
+  s.dense = to - from === count;
+  // The scratch holds the last series' values where this one has none.
+  if (s.dense) {
+    v.fill(-0, 0, from);
+    v.fill(-0, to);
+  } else for (let i = 0; i < p.length; i++) if (p[i] === 0) v[i] = -0;
+}
+
+/** The group's answer once every member is in: avg divides, stddev and stdvar take the variance. */
+function finishGroup(op: AggregateNode['op'], g: AggregateGroup): void {
+  const { values, present } = g.result;
+  const count = g.count;
+  const n = values.length;
+  // A sum's steps without a member keep 0, as every series' gaps do.
+  if (op === 'sum') for (let i = 0; i < n; i++) if (present[i] === 0) values[i] = 0;
+  if (op === 'avg') for (let i = 0; i < n; i++) if (present[i]) values[i] /= count[i];
+  const sumSq = g.sumSq;
+  if (sumSq) {
+    for (let i = 0; i < n; i++) {
+      if (!present[i]) continue;
+      const mean = values[i] / count[i];
+      const variance = Math.max(0, sumSq[i] / count[i] - mean * mean);
+      values[i] = op === 'stddev' ? Math.sqrt(variance) : variance;
+    }
+  }
+}
+
 const overTime: Record<string, (v: Float64Array, lo: number, hi: number) => number> = {
   avg_over_time: (v, lo, hi) => sumOf(v, lo, hi) / (hi - lo),
   sum_over_time: sumOf,
@@ -995,6 +1157,15 @@ function isStaleMarker(bits: Uint32Array, k: number): boolean {
 }
 
 function withoutStaleMarkers(s: SeriesSamples): SeriesSamples {
+  // The usual series has no NaN at all: one plain pass says so.
+  const vs = s.values;
+  let nan = false;
+  for (let k = 0; k < vs.length; k++)
+    if (Number.isNaN(vs[k])) {
+      nan = true;
+      break;
+    }
+  if (!nan) return s;
   const bits = new Uint32Array(s.values.buffer, s.values.byteOffset, s.values.length * 2);
   let stale = 0;
   for (let k = 0; k < s.values.length; k++) if (Number.isNaN(s.values[k]) && isStaleMarker(bits, k)) stale++;

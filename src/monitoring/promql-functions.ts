@@ -113,7 +113,286 @@ export function extrapolatedRate(
   return isRate ? extrapolated / ((rangeEndMs - rangeStartMs) / 1000) : extrapolated;
 }
 
-/** The prefix sums of counter resets: out[j] = Σ over k ≤ j with v[k] < v[k-1] of v[k-1]. */
+/**
+ * The windows of rate, increase and delta at every step of a range query (step i's window is (ends[i] − range,
+ * ends[i]]) over one array of timestamps — each window's first and last sample and the distances extrapolatedRate
+ * measures, all of which depend on the timestamps alone — and the scratch the series of one query share. The series
+ * of one scrape target have the same timestamps, so a query over them works the windows out once per target instead
+ * of once per series (a day of 1,000 series at 15 s steps is 5.7 M windows). The windows are kept as runs of steps
+ * whose windows have one shape and move on by the same number of samples a step: a regular scrape queried at a
+ * regular step is one run, so a series' rates are then a tight loop over its values.
+ */
+export class RateWindows {
+  readonly ends: Float64Array;
+  readonly rangeMs: number;
+  /** The last series' timestamps (a copy) and whether the runs below are worked out for them. */
+  private last = new Float64Array(0);
+  private lastLength = -1;
+  private planned = false;
+  /** Per step: the window's width in seconds (the divisor of rate). */
+  private readonly seconds: Float64Array;
+  /**
+   * Per run: its steps [from, to), the first and last sample index of its first window and how far both move on a
+   * step, and its windows' span, distances to their start and end (after extrapolatedRate's 1.1 rule) and width.
+   */
+  private runs = 0;
+  private readonly runFrom: Int32Array;
+  private readonly runTo: Int32Array;
+  private readonly runFirst: Int32Array;
+  private readonly runLast: Int32Array;
+  private readonly runStride: Int32Array;
+  private readonly runSampled: Float64Array;
+  private readonly runToStart: Float64Array;
+  private readonly runToEnd: Float64Array;
+  private readonly runSeconds: Float64Array;
+  private count = 0;
+  private resets = new Float64Array(0);
+
+  constructor(ends: Float64Array, rangeMs: number) {
+    const n = ends.length;
+    this.ends = ends;
+    this.rangeMs = rangeMs;
+    this.seconds = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.seconds[i] = (ends[i] - (ends[i] - rangeMs)) / 1000;
+    this.runFrom = new Int32Array(n);
+    this.runTo = new Int32Array(n);
+    this.runFirst = new Int32Array(n);
+    this.runLast = new Int32Array(n);
+    this.runStride = new Int32Array(n);
+    this.runSampled = new Float64Array(n);
+    this.runToStart = new Float64Array(n);
+    this.runToEnd = new Float64Array(n);
+    this.runSeconds = new Float64Array(n);
+  }
+
+  /**
+   * rate (isRate), increase or delta (not isCounter) of one series at every step into values and present (which comes
+   * zeroed): the same answer as extrapolatedRate at each window, bit for bit. Returns the number of steps with one.
+   */
+  rates(
+    ts: Float64Array,
+    vs: Float64Array,
+    isCounter: boolean,
+    isRate: boolean,
+    values: Float64Array,
+    present: Uint8Array,
+  ): number {
+    const len = ts.length;
+    if (len < 2) return 0;
+    // One pass: whether these are the last series' timestamps, and whether the values ever drop (a counter reset).
+    const last = this.last;
+    let same = len === this.lastLength;
+    let drops = false;
+    for (let j = len - 1; j > 0; j--) {
+      if (same && ts[j] !== last[j]) same = false;
+      if (vs[j] < vs[j - 1]) {
+        drops = true;
+        if (!same) break;
+      }
+    }
+    if (same && ts[0] !== last[0]) same = false;
+    const prefix = isCounter && drops ? this.resetPrefix(vs) : null;
+    if (same) {
+      if (!this.planned) this.plan(ts);
+      return this.fromRuns(vs, prefix, isCounter, isRate, values, present);
+    }
+    if (this.last.length < len) this.last = new Float64Array(len);
+    this.last.set(ts);
+    this.lastLength = len;
+    this.planned = false;
+    return slidingRates(
+      ts,
+      vs,
+      prefix,
+      this.ends,
+      this.rangeMs,
+      this.seconds,
+      isCounter,
+      isRate,
+      values,
+      present,
+    );
+  }
+
+  /** counterResetPrefix of vs, into the scratch the series share. */
+  private resetPrefix(vs: Float64Array): Float64Array {
+    const len = vs.length;
+    if (this.resets.length < len) this.resets = new Float64Array(len);
+    const prefix = this.resets;
+    let acc = 0;
+    prefix[0] = 0;
+    for (let k = 1; k < len; k++) {
+      if (vs[k] < vs[k - 1]) acc += vs[k - 1];
+      prefix[k] = acc;
+    }
+    return prefix;
+  }
+
+  /** Work out each step's window over ts (what extrapolatedRate computes before it looks at a value), as runs. */
+  private plan(ts: Float64Array): void {
+    const { ends, rangeMs, seconds } = this;
+    const n = ends.length;
+    const len = ts.length;
+    let lo = 0;
+    let hi = 0;
+    let runs = 0;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const end = ends[i];
+      const start = end - rangeMs;
+      while (lo < len && ts[lo] <= start) lo++;
+      if (hi < lo) hi = lo;
+      while (hi < len && ts[hi] <= end) hi++;
+      if (hi - lo < 2) continue;
+      count++;
+      const firstT = ts[lo];
+      const lastT = ts[hi - 1];
+      const sampledInterval = lastT - firstT;
+      const averageBetween = sampledInterval / (hi - lo - 1);
+      const threshold = averageBetween * 1.1;
+      let toStart = firstT - start;
+      let toEnd = end - lastT;
+      if (toStart >= threshold) toStart = averageBetween / 2;
+      if (toEnd >= threshold) toEnd = averageBetween / 2;
+      const r = runs - 1;
+      if (
+        r >= 0 &&
+        this.runTo[r] === i &&
+        this.runSampled[r] === sampledInterval &&
+        this.runToStart[r] === toStart &&
+        this.runToEnd[r] === toEnd &&
+        this.runSeconds[r] === seconds[i]
+      ) {
+        const steps = i - this.runFrom[r];
+        const moved = lo - this.runFirst[r];
+        if (steps === 1 && hi - 1 - this.runLast[r] === moved) {
+          this.runStride[r] = moved;
+          this.runTo[r] = i + 1;
+          continue;
+        }
+        const stride = this.runStride[r];
+        if (moved === stride * steps && hi - 1 - this.runLast[r] === moved) {
+          this.runTo[r] = i + 1;
+          continue;
+        }
+      }
+      this.runFrom[runs] = i;
+      this.runTo[runs] = i + 1;
+      this.runFirst[runs] = lo;
+      this.runLast[runs] = hi - 1;
+      this.runStride[runs] = 0;
+      this.runSampled[runs] = sampledInterval;
+      this.runToStart[runs] = toStart;
+      this.runToEnd[runs] = toEnd;
+      this.runSeconds[runs] = seconds[i];
+      runs++;
+    }
+    this.runs = runs;
+    this.count = count;
+    this.planned = true;
+  }
+
+  private fromRuns(
+    vs: Float64Array,
+    prefix: Float64Array | null,
+    isCounter: boolean,
+    isRate: boolean,
+    values: Float64Array,
+    present: Uint8Array,
+  ): number {
+    for (let r = 0; r < this.runs; r++) {
+      const from = this.runFrom[r];
+      const to = this.runTo[r];
+      const stride = this.runStride[r];
+      const sampledInterval = this.runSampled[r];
+      const startDistance = this.runToStart[r];
+      const toEnd = this.runToEnd[r];
+      const seconds = this.runSeconds[r];
+      let lo = this.runFirst[r];
+      let hi = this.runLast[r];
+      for (let i = from; i < to; i++, lo += stride, hi += stride) {
+        const first = vs[lo];
+        let result = vs[hi] - first;
+        // + 0 as extrapolatedRate's prefix difference adds when there is no reset (it makes a -0 result +0).
+        if (isCounter) result += prefix === null ? 0 : prefix[hi] - prefix[lo];
+        let toStart = startDistance;
+        // toStart is under 1.1 spans: a first value of at least twice the increase puts zero two spans back or more.
+        if (isCounter && result > 0 && first >= 0 && first < 2 * result) {
+          const toZero = sampledInterval * (first / result);
+          if (toZero < toStart) toStart = toZero;
+        }
+        const extrapolated = (result * (sampledInterval + toStart + toEnd)) / sampledInterval;
+        values[i] = isRate ? extrapolated / seconds : extrapolated;
+      }
+      present.fill(1, from, to);
+    }
+    return this.count;
+  }
+}
+
+/**
+ * RateWindows.rates over timestamps seen for the first time: one pass, the windows sliding with two pointers, the
+ * division that depends only on a window's shape (its sample count and span, the same step after step when a target
+ * is scraped regularly) done once per shape.
+ */
+function slidingRates(
+  ts: Float64Array,
+  vs: Float64Array,
+  prefix: Float64Array | null,
+  ends: Float64Array,
+  rangeMs: number,
+  seconds: Float64Array,
+  isCounter: boolean,
+  isRate: boolean,
+  values: Float64Array,
+  present: Uint8Array,
+): number {
+  const n = ends.length;
+  const len = ts.length;
+  let lo = 0;
+  let hi = 0;
+  let shapeCount = -1;
+  let shapeSpan = -1;
+  let averageBetween = 0;
+  let threshold = 0;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const end = ends[i];
+    const start = end - rangeMs;
+    while (lo < len && ts[lo] <= start) lo++;
+    if (hi < lo) hi = lo;
+    while (hi < len && ts[hi] <= end) hi++;
+    const k = hi - lo;
+    if (k < 2) continue;
+    const first = vs[lo];
+    const firstT = ts[lo];
+    const lastT = ts[hi - 1];
+    let result = vs[hi - 1] - first;
+    if (isCounter) result += prefix === null ? 0 : prefix[hi - 1] - prefix[lo];
+    const sampledInterval = lastT - firstT;
+    if (k !== shapeCount || sampledInterval !== shapeSpan) {
+      shapeCount = k;
+      shapeSpan = sampledInterval;
+      averageBetween = sampledInterval / (k - 1);
+      threshold = averageBetween * 1.1;
+    }
+    let toStart = firstT - start;
+    let toEnd = end - lastT;
+    if (toStart >= threshold) toStart = averageBetween / 2;
+    if (isCounter && result > 0 && first >= 0 && first < 2 * result) {
+      const toZero = sampledInterval * (first / result);
+      if (toZero < toStart) toStart = toZero;
+    }
+    if (toEnd >= threshold) toEnd = averageBetween / 2;
+    const extrapolated = (result * (sampledInterval + toStart + toEnd)) / sampledInterval;
+    values[i] = isRate ? extrapolated / seconds[i] : extrapolated;
+    present[i] = 1;
+    count++;
+  }
+  return count;
+}
+
+/** The prefix sums of counter resets: out[j] = Σ over k ≤ j with v[k] < v[k-1] of v[k-1] (extrapolatedRate's). */
 export function counterResetPrefix(vs: Float64Array): Float64Array {
   const out = new Float64Array(vs.length);
   let acc = 0;

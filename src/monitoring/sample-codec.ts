@@ -179,12 +179,22 @@ export function chunkCount(blob: Uint8Array): number {
   );
 }
 
+// One f64's bytes: a read is synchronous, so one scratch serves every caller (a DataView per read was a
+// measurable part of decoding thousands of chunks).
+const oneFloat = new Float64Array(1);
+const oneFloatBytes = new Uint8Array(oneFloat.buffer);
+
 /** The f64 at `offset` of a blob that may not be aligned (little-endian, as the typed arrays that wrote it). */
 function float64At(blob: Uint8Array, offset: number): number {
-  return new DataView(blob.buffer, blob.byteOffset, blob.byteLength).getFloat64(offset, true);
+  for (let i = 0; i < 8; i++) oneFloatBytes[i] = blob[offset + i] as number;
+  return oneFloat[0] as number;
 }
 
-/** Decode a chunk into ts/vals at `at`; returns the number of samples written. */
+/**
+ * Decode a chunk into ts/vals at `at`; returns the number of samples written. The hot loop of every read (a day of
+ * 1,000 series is 5.76 M samples): no allocation, and the varints of one or two bytes (a counter's usual delta)
+ * decoded with integer operations.
+ */
 export function decodeChunkInto(blob: Uint8Array, ts: Float64Array, vals: Float64Array, at: number): number {
   const count = chunkCount(blob);
   const flags = chunkCount(blob.subarray(4));
@@ -195,12 +205,18 @@ export function decodeChunkInto(blob: Uint8Array, ts: Float64Array, vals: Float6
     for (let i = 0; i < count; i++) ts[at + i] = first + i * step;
     tsBytes = 8;
   } else {
-    const deltaBytes = new Uint8Array(count * 4);
-    deltaBytes.set(blob.subarray(16, 16 + count * 4));
-    const deltas = new Int32Array(deltaBytes.buffer);
-    for (let i = 0; i < count; i++) ts[at + i] = first + (deltas[i] as number);
+    // Little-endian i32 deltas, read in place (the blob may be unaligned); `| 0` keeps the sign as Int32Array did.
+    for (let i = 0, p = 16; i < count; i++, p += 4)
+      ts[at + i] =
+        first +
+        ((blob[p] as number) |
+          ((blob[p + 1] as number) << 8) |
+          ((blob[p + 2] as number) << 16) |
+          ((blob[p + 3] as number) << 24) |
+          0);
     tsBytes = Math.ceil((count * 4) / 8) * 8;
   }
+  if (count === 0) return 0;
   const base = 16 + tsBytes;
   const mode = (flags >> 1) & 3;
   if (mode === modeConstant) vals.fill(float64At(blob, base), at, at + count);
@@ -209,19 +225,31 @@ export function decodeChunkInto(blob: Uint8Array, ts: Float64Array, vals: Float6
     let acc = float64At(blob, base);
     vals[at] = acc / scale;
     let p = base + 8;
-    for (let i = 1; i < count; i++) {
-      let b = blob[p++] as number;
-      let zz = b & 127;
-      if (b >= 128) {
-        let mult = 128;
-        do {
-          b = blob[p++] as number;
-          zz += (b & 127) * mult;
-          mult *= 128;
-        } while (b >= 128);
+    const end = at + count;
+    for (let i = at + 1; i < end; i++) {
+      const b = blob[p++] as number;
+      let d: number;
+      if (b < 128) d = (b >>> 1) ^ -(b & 1);
+      else {
+        const b2 = blob[p++] as number;
+        if (b2 < 128) {
+          const zz = (b & 127) | (b2 << 7);
+          d = (zz >>> 1) ^ -(zz & 1);
+        } else {
+          // Three bytes or more: the zigzag may pass 2^31, so plain float arithmetic (exact below 2^53).
+          let zz = (b & 127) + (b2 & 127) * 128;
+          let mult = 16_384;
+          let c: number;
+          do {
+            c = blob[p++] as number;
+            zz += (c & 127) * mult;
+            mult *= 128;
+          } while (c >= 128);
+          d = zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2;
+        }
       }
-      acc += zz % 2 === 0 ? zz / 2 : -(zz + 1) / 2;
-      vals[at + i] = acc / scale;
+      acc += d;
+      vals[i] = acc / scale;
     }
   } else copyFloat64(blob, base, count, vals, at);
   return count;
