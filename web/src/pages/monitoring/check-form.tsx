@@ -910,7 +910,15 @@ export function CheckForm({
       )}
       <div className="field-row">
         {check ? (
-          <Field label="Kind">{(id) => <input id={id} readOnly value={checkKindLabels[d.kind]} />}</Field>
+          <Field
+            label="Kind"
+            hint="A check keeps its kind: add a new check for another."
+            error={errorsAt(error, '/spec/kind')}
+          >
+            {(id, describedBy) => (
+              <input id={id} readOnly value={checkKindLabels[d.kind]} aria-describedby={describedBy} />
+            )}
+          </Field>
         ) : (
           <Field label="Kind" error={errorsAt(error, '/spec/kind')}>
             {(id) => (
