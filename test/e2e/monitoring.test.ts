@@ -180,7 +180,7 @@ describe('monitoring in Chromium', () => {
     // DNS.
     await form.getByLabel('Kind').selectOption('dns');
     await form.getByLabel('Check name').fill('Resolver');
-    await form.getByLabel('Name', { exact: true }).fill('localhost');
+    await form.getByLabel('Name to look up').fill('localhost');
     await form.getByLabel('Record type').selectOption('A');
     await form.getByLabel('Expected value').fill('127.0.0.1');
     await form.getByRole('button', { name: 'Add check' }).click();

@@ -537,14 +537,6 @@ function HttpFields(p: FieldsProps) {
           path="/spec/jsonEquals"
           hint="The field must equal this"
         />
-        <Input
-          {...p}
-          name="maxLatencyMs"
-          label="Latency threshold (ms)"
-          path="/spec/maxLatencyMs"
-          type="number"
-          hint="Slower is down"
-        />
       </div>
       <div className="check-form-switches">
         <Switch {...p} name="keywordAbsent">
@@ -557,8 +549,16 @@ function HttpFields(p: FieldsProps) {
           Verify the TLS certificate
         </Switch>
       </div>
-      {d.followRedirects && (
-        <div className="field-row">
+      <div className="field-row check-form-compact">
+        <Input
+          {...p}
+          name="maxLatencyMs"
+          label="Latency threshold (ms)"
+          path="/spec/maxLatencyMs"
+          type="number"
+          hint="Slower is down"
+        />
+        {d.followRedirects && (
           <Input
             {...p}
             name="maxRedirects"
@@ -566,10 +566,9 @@ function HttpFields(p: FieldsProps) {
             path="/spec/maxRedirects"
             type="number"
             hint="Empty: 10"
-            short
           />
-        </div>
-      )}
+        )}
+      </div>
       <Lines
         {...p}
         name="headers"
@@ -747,7 +746,7 @@ function KindFields(p: FieldsProps) {
           <Input
             {...p}
             name="dnsName"
-            label="Name"
+            label="Name to look up"
             path="/spec/name"
             required
             placeholder="www.example.com"
@@ -809,11 +808,11 @@ function KindFields(p: FieldsProps) {
     case 'heartbeat':
       return (
         <>
-          <p className="hint">
+          <p className="hint check-form-note">
             A job calls the check's push URL (GET or POST) each time it runs; no call within the interval and
             the grace is a failure. The URL is shown once, when the check is added.
           </p>
-          <div className="field-row">
+          <div className="field-row check-form-compact">
             <Input
               {...p}
               name="graceSeconds"
@@ -829,10 +828,13 @@ function KindFields(p: FieldsProps) {
 }
 
 /** The push URL of a heartbeat check just added: shown this once, ready to copy. */
-function PushUrl({ token }: { token: string }) {
+function PushUrl({ token, name }: { token: string; name: string }) {
   return (
     <div className="alert alert-ok" role="status">
-      <Field label="Push URL" hint="Shown this once: copy it into the job now. Call it with GET or POST.">
+      <Field
+        label={`Push URL of ${name}`}
+        hint="Shown this once: copy it into the job now. Call it with GET or POST."
+      >
         {(id, describedBy) => (
           <input
             id={id}
@@ -858,9 +860,9 @@ export function CheckForm({
   onClose?: () => void;
 }) {
   const [d, setDraft] = useState<Draft>(() => (check ? draftOf(check) : blankDraft('http')));
-  const [token, setToken] = useState<string | null>(null);
+  const [added, setAdded] = useState<{ token: string; name: string } | null>(null);
   const create = useCreateCheck((c) => {
-    setToken(c.heartbeatToken);
+    setAdded(c.heartbeatToken ? { token: c.heartbeatToken, name: c.name } : null);
     setDraft((x) => ({
       ...blankDraft(x.kind),
       interval: x.interval,
@@ -884,7 +886,7 @@ export function CheckForm({
   const heartbeat = d.kind === 'heartbeat';
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setToken(null);
+    setAdded(null);
     const interval = num(d.interval) as number;
     const body = {
       name: d.name.trim(),
@@ -983,7 +985,7 @@ export function CheckForm({
         )}
       </div>
       <ErrorMessage error={error} title={check ? 'Not saved.' : 'Not added.'} />
-      {token && <PushUrl token={token} />}
+      {added && <PushUrl {...added} />}
     </form>
   );
 }
