@@ -874,7 +874,10 @@ export function CheckForm({
   const mutation = check ? update : create;
   const error = mutation.error;
   const set: SetField = (key, value) => setDraft((x) => ({ ...x, [key]: value }));
-  const pickKind = (kind: CheckKind) =>
+  const pickKind = (kind: CheckKind) => {
+    // Another kind's errors and push URL say nothing about this one.
+    create.reset();
+    setAdded(null);
     setDraft((x) => ({
       ...blankDraft(kind),
       // A name the user typed stays; the default follows the kind.
@@ -883,6 +886,7 @@ export function CheckForm({
       timeout: x.timeout,
       retries: x.retries,
     }));
+  };
   const heartbeat = d.kind === 'heartbeat';
   const submit = (e: FormEvent) => {
     e.preventDefault();
