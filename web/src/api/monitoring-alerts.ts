@@ -130,10 +130,11 @@ export function useDeleteAlertRule(onDone?: () => void) {
 
 export type TargetSummary = ResponseOf<'/api/v1/monitoring/targets', 'get'>['items'][number];
 
-/** Targets whose name matches, for a check rule's selector (a few: there may be thousands). */
-export function useTargetSearch(search: string) {
+/** Targets whose name (or address) matches, for a picker (a few: there may be thousands). */
+export function useTargetSearch(search: string, enabled = true) {
   return useQuery({
     queryKey: keys.targetSearch(search),
+    enabled,
     queryFn: () =>
       unwrap(
         client.GET('/api/v1/monitoring/targets', {

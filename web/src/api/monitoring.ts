@@ -1,6 +1,7 @@
 // Monitoring targets and their checks: the status board (one request for every target, sparklines included),
-// a target with its uptime, its checks and their state changes, scrape targets, and range queries for charts.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+// a target with its uptime, its checks and their state changes, scrape targets, range queries for charts, and
+// the managers' writes (add, change, delete a target or a check, run a check now).
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { client, unwrap } from './client';
 import { keys } from './keys';
 import type { RequestOf, ResponseOf } from './types';
@@ -13,6 +14,8 @@ export type Target = ResponseOf<'/api/v1/monitoring/targets', 'post'>;
 export type TargetDetail = ResponseOf<'/api/v1/monitoring/targets/{id}', 'get'>;
 export type TargetInput = RequestOf<'/api/v1/monitoring/targets', 'post'>;
 export type Check = ResponseOf<'/api/v1/monitoring/targets/{id}/checks', 'get'>['items'][number];
+/** A check as its creation answers it: a heartbeat check's token comes this once. */
+export type CreatedCheck = ResponseOf<'/api/v1/monitoring/targets/{id}/checks', 'post'>;
 export type CheckInput = RequestOf<'/api/v1/monitoring/targets/{id}/checks', 'post'>;
 export type CheckHistory = ResponseOf<'/api/v1/monitoring/checks/{id}/history', 'get'>;
 export type ScrapeTarget = ResponseOf<'/api/v1/monitoring/scrape-targets', 'get'>['items'][number];
@@ -36,6 +39,22 @@ export function useTarget(id: number) {
     staleTime: 0,
     refetchInterval: 15_000,
   });
+}
+
+/** The names of a few targets (a target's parents), one cached request each: the board would be all of them. */
+export function useTargetNames(ids: readonly number[]): Map<number, string> {
+  const results = useQueries({
+    queries: ids.map((id) => ({
+      queryKey: keys.monitoringTarget(id),
+      queryFn: () => unwrap(client.GET('/api/v1/monitoring/targets/{id}', { params: { path: { id } } })),
+      staleTime: 60_000,
+    })),
+  });
+  const names = new Map<number, string>();
+  results.forEach((r, i) => {
+    if (r.data) names.set(ids[i] as number, r.data.name);
+  });
+  return names;
 }
 
 export function useChecks(targetId: number) {
@@ -126,7 +145,7 @@ export function useUpdateTarget(id: number, onDone?: () => void) {
   });
 }
 
-export function useCreateCheck(onDone?: (c: Check) => void) {
+export function useCreateCheck(onDone?: (c: CreatedCheck) => void) {
   const refresh = useRefresh();
   return useMutation({
     mutationFn: ({ targetId, body }: { targetId: number; body: CheckInput }) =>
@@ -157,5 +176,30 @@ export function useRunCheck(id: number) {
   return useMutation({
     mutationFn: () => unwrap(client.POST('/api/v1/monitoring/checks/{id}/run', { params: { path: { id } } })),
     onSuccess: refresh,
+  });
+}
+
+export function useDeleteTarget(id: number, onDone?: () => void) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(client.DELETE('/api/v1/monitoring/targets/{id}', { params: { path: { id } } })),
+    onSuccess: () => {
+      // The target's own queries would ask again and answer 404: drop them before refreshing the rest.
+      qc.removeQueries({ queryKey: keys.monitoringTarget(id) });
+      onDone?.();
+      void qc.invalidateQueries({ queryKey: keys.monitoring });
+    },
+  });
+}
+
+export function useDeleteCheck(id: number, onDone?: () => void) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(client.DELETE('/api/v1/monitoring/checks/{id}', { params: { path: { id } } })),
+    onSuccess: () => {
+      qc.removeQueries({ queryKey: keys.monitoringCheckHistory(id) });
+      onDone?.();
+      void qc.invalidateQueries({ queryKey: keys.monitoring });
+    },
   });
 }

@@ -1,6 +1,6 @@
-// The managers' status pages: each page's slug, title, audience and components (a monitoring target under a
-// display name, in a section, optionally mapped to a help desk category), and its announcements — post one,
-// then updates until it is resolved. The page itself is at /status/:slug.
+// The managers' status pages: each page's slug, title, audience and components (a monitoring target, picked by
+// name, under a display name, in a section, optionally mapped to a help desk category), and its announcements —
+// post one, then updates until it is resolved. The page itself is at /status/:slug.
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import {
@@ -21,6 +21,7 @@ import { useDirectory } from '../ui/directory';
 import { Field, fieldError } from '../ui/field';
 import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { impactLabel } from '../ui/status-banner';
+import { TargetCombobox } from '../ui/target-picker';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
 
@@ -53,12 +54,21 @@ function inputOf(p: StatusPage): StatusPageInput {
   };
 }
 
+/** The names of a page's targets by id, for the pickers (the input holds ids only). */
+function targetNamesOf(p: StatusPage | null): Map<number, string> {
+  return new Map((p?.components ?? []).map((c) => [c.targetId, c.targetName]));
+}
+
 function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: StatusPage) => void }) {
   const dir = useDirectory();
   const save = useSaveStatusPage();
   const remove = useDeleteStatusPage();
   const [form, setForm] = useState<StatusPageInput>(() => (page ? inputOf(page) : emptyPage()));
-  useEffect(() => setForm(page ? inputOf(page) : emptyPage()), [page]);
+  const [names, setNames] = useState(() => targetNamesOf(page));
+  useEffect(() => {
+    setForm(page ? inputOf(page) : emptyPage());
+    setNames(targetNamesOf(page));
+  }, [page]);
   const set = (patch: Partial<StatusPageInput>) => setForm((f) => ({ ...f, ...patch }));
   const components = form.components ?? [];
   const setComponent = (i: number, patch: Partial<ComponentRow>) =>
@@ -132,16 +142,23 @@ function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: S
         )}
         {components.map((c, i) => (
           <div className="status-editor-row" key={c.id ?? `new-${i}`}>
-            <Field label="Target id" error={fieldError(save.error, `/components/${i}/targetId`)}>
-              {(id, d) => (
-                <input
+            <Field label="Target" error={fieldError(save.error, `/components/${i}/targetId`)}>
+              {(id, d, invalid) => (
+                <TargetCombobox
                   id={id}
-                  aria-describedby={d}
-                  type="number"
-                  min={1}
+                  describedBy={d}
+                  invalid={invalid}
                   required
-                  value={c.targetId || ''}
-                  onChange={(e) => setComponent(i, { targetId: Number(e.target.value) })}
+                  value={
+                    c.targetId
+                      ? { id: c.targetId, name: names.get(c.targetId) ?? `Target ${c.targetId}` }
+                      : null
+                  }
+                  onPick={(t) => {
+                    setNames((m) => new Map(m).set(t.id, t.name));
+                    // A new component is shown under its target's name until someone names it otherwise.
+                    setComponent(i, { targetId: t.id, displayName: c.displayName || t.name });
+                  }}
                 />
               )}
             </Field>

@@ -1,7 +1,7 @@
 // The alert rule editor: a PromQL expression (or a check rule's selector and failures in a row), how long it must
 // hold (for) and keep firing, severity, labels and annotations, with a live preview of what the expression returns
 // now — asked of the server as the user pauses typing; a parse error points at its line and column.
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import {
@@ -17,18 +17,9 @@ import {
 import { isManager, useUser } from '../../session';
 import { Field, fieldError } from '../../ui/field';
 import { ErrorMessage, Loading } from '../../ui/messages';
+import { useSettled } from '../../ui/settled';
 import { Time } from '../../ui/time';
 import { useTitle } from '../../ui/title';
-
-/** The value once it has stopped changing for `ms`: the preview asks once per pause, not per keystroke. */
-function useSettled<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return settled;
-}
 
 const durationUnits: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
 

@@ -1,32 +1,36 @@
 // One monitored target: its state and uptime, charts over a chosen range (each check's latency from the
 // probe_duration_seconds it records; the host's CPU, memory and filesystems when it has scrape targets), its
-// checks with their last run, message, state changes and "run now"; managers edit the target and its checks.
+// checks with their last run, message, state changes and "run now"; managers edit and delete the target and its
+// checks, and add checks of every kind (check-form.tsx).
 import { type FormEvent, lazy, Suspense, useMemo, useState } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useGroups } from '../../api/directory';
 import { useEscalationPolicies, useServices } from '../../api/incidents';
 import {
   type Check,
   type TargetDetail,
-  useBoard,
   useCheckHistory,
   useChecks,
-  useCreateCheck,
+  useDeleteCheck,
+  useDeleteTarget,
   useRangeQuery,
   useRunCheck,
   useScrapeTargets,
   useTarget,
-  useUpdateCheck,
+  useTargetNames,
   useUpdateTarget,
 } from '../../api/monitoring';
+import { type CheckKind, checkKindLabels } from '../../api/monitoring-checks';
 import { isManager, useUser } from '../../session';
 import { useServerNow } from '../../sla';
 import { Field, fieldError } from '../../ui/field';
 import { ErrorMessage, Loading } from '../../ui/messages';
 import { type Run, Sparkline } from '../../ui/sparkline';
+import { TargetListPicker, type TargetRef } from '../../ui/target-picker';
 import { Time } from '../../ui/time';
 import { useTitle } from '../../ui/title';
 import { parseTags } from './board';
+import { CheckForm } from './check-form';
 import { formatUptime, MonitoringTabs, MonitorStateBadge, secondsAgo } from './tabs';
 
 // uPlot loads with the chart, on chart pages only.
@@ -174,93 +178,22 @@ function History({ checkId }: { checkId: number }) {
   );
 }
 
-function CheckEditor({ check, onClose }: { check: Check; onClose: () => void }) {
-  const update = useUpdateCheck(check.id, onClose);
-  const spec = check.spec as { kind: string; url?: string };
-  const [name, setName] = useState(check.name);
-  const [url, setUrl] = useState(spec.url ?? '');
-  const [interval, setIntervalSeconds] = useState(String(check.intervalSeconds));
-  const [timeout, setTimeoutSeconds] = useState(String(check.timeoutSeconds));
-  const [enabled, setEnabled] = useState(check.enabled);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    update.mutate({
-      name: name.trim(),
-      intervalSeconds: Number(interval),
-      timeoutSeconds: Number(timeout),
-      enabled,
-      ...(spec.kind === 'http' ? { spec: { ...check.spec, url: url.trim() } } : {}),
-    });
-  };
-  return (
-    <form className="form" onSubmit={submit} aria-label={`Edit ${check.name}`}>
-      <div className="field-row">
-        <Field label="Name" error={fieldError(update.error, '/name')}>
-          {(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}
-        </Field>
-        {spec.kind === 'http' && (
-          <Field label="URL" error={fieldError(update.error, '/spec/url')}>
-            {(id) => (
-              <input id={id} type="url" required value={url} onChange={(e) => setUrl(e.target.value)} />
-            )}
-          </Field>
-        )}
-        <Field label="Every (seconds)" error={fieldError(update.error, '/intervalSeconds')}>
-          {(id) => (
-            <input
-              id={id}
-              className="short"
-              type="number"
-              min={1}
-              value={interval}
-              onChange={(e) => setIntervalSeconds(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Timeout (seconds)" error={fieldError(update.error, '/timeoutSeconds')}>
-          {(id) => (
-            <input
-              id={id}
-              className="short"
-              type="number"
-              min={1}
-              value={timeout}
-              onChange={(e) => setTimeoutSeconds(e.target.value)}
-            />
-          )}
-        </Field>
-      </div>
-      <label className="inline">
-        <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} />
-        <span>Enabled (unchecked: paused)</span>
-      </label>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={update.isPending}>
-          Save check
-        </button>
-        <button type="button" className="ghost" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
-      <ErrorMessage error={update.error} title="Not saved." />
-    </form>
-  );
-}
-
-function CheckCard({ check, manager }: { check: Check; manager: boolean }) {
+function CheckCard({ check, targetName, manager }: { check: Check; targetName: string; manager: boolean }) {
   const now = useServerNow();
   const run = useRunCheck(check.id);
+  const remove = useDeleteCheck(check.id);
   const [editing, setEditing] = useState(false);
   const [showHistory, setShowHistory] = useState(false);
-  const spec = check.spec as { kind: string; url?: string; host?: string };
+  const spec = check.spec as { kind: string; url?: string; host?: string; name?: string };
+  const where = spec.url ?? spec.host ?? spec.name;
   return (
     <li className="card check-card">
       <h3>
         {check.name}
         <MonitorStateBadge state={check.state} />
         <span className="muted small">
-          {check.kind}
-          {spec.url ? ` · ${spec.url}` : spec.host ? ` · ${spec.host}` : ''} · every {check.intervalSeconds} s
+          {checkKindLabels[check.kind as CheckKind] ?? check.kind}
+          {where ? ` · ${where}` : ''} · every {check.intervalSeconds} s
         </span>
       </h3>
       <p className="small">
@@ -289,80 +222,31 @@ function CheckCard({ check, manager }: { check: Check; manager: boolean }) {
             Edit
           </button>
         )}
+        {manager && (
+          <button
+            type="button"
+            className="danger"
+            aria-label={`Delete check ${check.name}`}
+            disabled={remove.isPending}
+            onClick={() =>
+              window.confirm(
+                `Delete the check ${check.name} of ${targetName}, with its history and latency data? This cannot be undone.`,
+              ) && remove.mutate()
+            }
+          >
+            Delete
+          </button>
+        )}
       </div>
       <p role="status" className="small">
         {run.data &&
           `Ran: ${run.data.result.ok ? 'up' : 'down'} in ${Math.round(run.data.result.latencyMs)} ms. ${run.data.result.message}`}
       </p>
       <ErrorMessage error={run.error} title="Not run." />
+      <ErrorMessage error={remove.error} title="Not deleted." />
       {showHistory && <History checkId={check.id} />}
-      {editing && <CheckEditor check={check} onClose={() => setEditing(false)} />}
+      {editing && <CheckForm targetId={check.targetId} check={check} onClose={() => setEditing(false)} />}
     </li>
-  );
-}
-
-function AddCheckForm({ targetId }: { targetId: number }) {
-  const [url, setUrl] = useState('');
-  const [name, setName] = useState('HTTP');
-  const [interval, setIntervalSeconds] = useState('60');
-  const add = useCreateCheck(() => setUrl(''));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const seconds = Number(interval);
-    add.mutate({
-      targetId,
-      body: {
-        name: name.trim(),
-        spec: { kind: 'http', url: url.trim() },
-        intervalSeconds: seconds,
-        timeoutSeconds: Math.min(10, seconds),
-      },
-    });
-  };
-  return (
-    <form className="card form" onSubmit={submit} aria-labelledby="add-check">
-      <h3 id="add-check" className="flush">
-        Add an HTTP check
-      </h3>
-      <div className="field-row">
-        <Field label="Check name" error={fieldError(add.error, '/name')}>
-          {(id) => (
-            <input id={id} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
-          )}
-        </Field>
-        <Field label="URL" error={fieldError(add.error, '/spec/url')}>
-          {(id) => (
-            <input
-              id={id}
-              type="url"
-              required
-              placeholder="https://example.com/health"
-              value={url}
-              onChange={(e) => setUrl(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Every (seconds)" error={fieldError(add.error, '/intervalSeconds')}>
-          {(id) => (
-            <input
-              id={id}
-              className="short"
-              type="number"
-              min={1}
-              required
-              value={interval}
-              onChange={(e) => setIntervalSeconds(e.target.value)}
-            />
-          )}
-        </Field>
-      </div>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={add.isPending}>
-          Add check
-        </button>
-      </div>
-      <ErrorMessage error={add.error} title="Not added." />
-    </form>
   );
 }
 
@@ -371,14 +255,15 @@ function TargetEditor({ target, onClose }: { target: TargetDetail; onClose: () =
   const groups = useGroups();
   const policies = useEscalationPolicies();
   const services = useServices();
-  // The board lists every target by name in one request (the targets list pages by 200).
-  const board = useBoard();
-  const others = (board.data?.targets ?? []).filter((t) => t.id !== target.id);
+  const parentNames = useTargetNames(target.parentIds);
   const [tags, setTags] = useState(target.tags.join(', '));
   const [groupId, setGroupId] = useState(String(target.groupId ?? ''));
   const [policyId, setPolicyId] = useState(String(target.escalationPolicyId ?? ''));
   const [serviceId, setServiceId] = useState(String(target.serviceId ?? ''));
-  const [parents, setParents] = useState<string[]>(target.parentIds.map(String));
+  // null until changed: the parents' names load after the form opens.
+  const [parents, setParents] = useState<TargetRef[] | null>(null);
+  const shownParents =
+    parents ?? target.parentIds.map((id) => ({ id, name: parentNames.get(id) ?? `Target ${id}` }));
   const orNull = (v: string) => (v ? Number(v) : null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -387,7 +272,7 @@ function TargetEditor({ target, onClose }: { target: TargetDetail; onClose: () =
       groupId: orNull(groupId),
       escalationPolicyId: orNull(policyId),
       serviceId: orNull(serviceId),
-      parentIds: parents.map(Number),
+      ...(parents ? { parentIds: parents.map((p) => p.id) } : {}),
     });
   };
   return (
@@ -446,23 +331,17 @@ function TargetEditor({ target, onClose }: { target: TargetDetail; onClose: () =
       </div>
       <Field
         label="Depends on"
-        hint="While a parent is down, this target's new alerts are held back. Ctrl- or ⌘-click to pick several."
+        hint="While a parent is down, this target's new alerts are held back. Type a name to add one."
+        error={fieldError(update.error, '/parentIds')}
       >
         {(id, d) => (
-          <select
+          <TargetListPicker
             id={id}
-            multiple
-            size={Math.min(6, Math.max(2, others.length))}
-            value={parents}
-            aria-describedby={d}
-            onChange={(e) => setParents([...e.target.selectedOptions].map((o) => o.value))}
-          >
-            {others.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
+            describedBy={d}
+            value={shownParents}
+            exclude={[target.id]}
+            onChange={setParents}
+          />
         )}
       </Field>
       <div className="actions">
@@ -485,8 +364,10 @@ export default function TargetPage() {
   const target = useTarget(id);
   const checks = useChecks(id);
   const [editing, setEditing] = useState(false);
-  const board = useBoard();
-  const nameOf = (pid: number) => board.data?.targets.find((x) => x.id === pid)?.name ?? `Target ${pid}`;
+  const navigate = useNavigate();
+  const remove = useDeleteTarget(id, () => navigate('/monitoring'));
+  const parentNames = useTargetNames(target.data?.parentIds ?? []);
+  const nameOf = (pid: number) => parentNames.get(pid) ?? `Target ${pid}`;
   useTitle(target.data?.name ?? 'Monitoring target');
   if (target.isPending) return <Loading />;
   if (target.error)
@@ -515,8 +396,27 @@ export default function TargetPage() {
               Edit target
             </button>
           )}
+          {manager && (
+            <button
+              type="button"
+              className="danger"
+              disabled={remove.isPending}
+              onClick={() => {
+                const n = checks.data?.length ?? 0;
+                if (
+                  window.confirm(
+                    `Delete the target ${t.name} with its ${n} check${n === 1 ? '' : 's'} and their history? This cannot be undone.`,
+                  )
+                )
+                  remove.mutate();
+              }}
+            >
+              Delete target
+            </button>
+          )}
         </div>
       </div>
+      <ErrorMessage error={remove.error} title="Not deleted." />
       <p className="muted">
         {t.kind === 'host' ? 'Host' : 'Service'}
         {t.address ? ` · ${t.address}` : ''}
@@ -570,10 +470,10 @@ export default function TargetPage() {
         {checks.data?.length === 0 && <p className="muted">No checks yet.</p>}
         <ul className="card-list">
           {checks.data?.map((c) => (
-            <CheckCard key={c.id} check={c} manager={manager} />
+            <CheckCard key={c.id} check={c} targetName={t.name} manager={manager} />
           ))}
         </ul>
-        {manager && <AddCheckForm targetId={t.id} />}
+        {manager && <CheckForm targetId={t.id} />}
       </section>
     </div>
   );
