@@ -111,7 +111,7 @@ describe('logs in Chromium', () => {
     await expect.poll(() => table.getByRole('row').count()).toBe(1 + 6);
     await filters.getByLabel('Host').fill('');
     await filters.getByRole('button', { name: 'Apply' }).click();
-    await filters.getByLabel('Severity at most').selectOption('warning');
+    await filters.getByLabel('Severity').selectOption('warning');
     await page.waitForURL(/severity=warning/);
     await expect.poll(() => table.getByRole('row').count()).toBe(1 + 6 + 1);
     await messageIn(table, 'upstream timed out').waitFor();
@@ -227,6 +227,7 @@ describe('logs in Chromium', () => {
         await check(page, `search-empty-${label}`, viewport.width, found);
         await page.goto('/logs/tail');
         await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+        await check(page, `tail-waiting-${label}`, viewport.width, found);
         await send([{ host: 'web-01', app: 'nginx', severity: 'warning', message: `tail shot ${label}` }]);
         await messageIn(page, `tail shot ${label}`).waitFor();
         await check(page, `tail-${label}`, viewport.width, found);

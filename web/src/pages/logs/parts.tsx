@@ -268,7 +268,7 @@ export function LogFilterForm({
         <input value={app} placeholder="any" maxLength={500} onChange={(e) => setApp(e.target.value)} />
       </label>
       <label>
-        <span>Severity at most</span>
+        <span>Severity</span>
         <select value={params.severity} onChange={(e) => onApply({ severity: e.target.value })}>
           <option value="">Any</option>
           {severityNames.map((s) => (

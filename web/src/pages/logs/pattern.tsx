@@ -101,10 +101,11 @@ export default function PatternPage() {
         <Link to="/logs/patterns">Patterns</Link> / {p.name ?? 'unnamed'}
       </p>
       <section className="card pattern-head" aria-label="Pattern">
-        <PatternName pattern={p} />
+        {p.name && <PatternName pattern={p} />}
         <h2 className="pattern-heading">
           <TemplateText template={p.template} />
         </h2>
+        {!p.name && <PatternName pattern={p} />}
         <dl className="facts pattern-facts">
           <dt>Records</dt>
           <dd>

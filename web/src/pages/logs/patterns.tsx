@@ -168,13 +168,15 @@ function PatternRow({ p, rates, range }: { p: LogPattern; rates?: number[]; rang
     <>
       <tr>
         <td className="pattern-cell">
-          <PatternName pattern={p} />
+          {/* A name leads; an unnamed pattern offers one after its template. */}
+          {p.name && <PatternName pattern={p} />}
           <Link to={`/logs/patterns/${encodeURIComponent(p.id)}`} className="pattern-template">
             <TemplateText template={p.template} />
           </Link>
           <p className="small muted flush pattern-example" title="An example">
             e.g. <code>{p.example}</code>
           </p>
+          {!p.name && <PatternName pattern={p} />}
         </td>
         <td data-label="Records" className="num">
           {p.count.toLocaleString()}
