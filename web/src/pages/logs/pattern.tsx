@@ -141,6 +141,9 @@ export default function PatternPage() {
           </dd>
         </dl>
         <div className="actions">
+          <Link className="button" to={`/logs?pattern=${encodeURIComponent(p.id)}`}>
+            Open in search
+          </Link>
           <button type="button" onClick={() => setMerging((m) => !m)} aria-expanded={merging}>
             Merge into another…
           </button>

@@ -24,6 +24,10 @@ const sparkRanges = {
 } as const;
 type SparkRange = keyof typeof sparkRanges;
 
+function records(n: number): string {
+  return `${n.toLocaleString()} record${n === 1 ? '' : 's'}`;
+}
+
 /** A pattern's name, editable in place: Enter or Save keeps it, an empty name clears it, Escape cancels. */
 export function PatternName({ pattern }: { pattern: LogPattern }) {
   const [editing, setEditing] = useState(false);
@@ -121,7 +125,7 @@ export function MergeDialog({
                 <button type="button" className="merge-choice" onClick={() => setInto(p)}>
                   {p.name && <strong>{p.name} </strong>}
                   <TemplateText template={p.template} />
-                  <span className="muted small"> · {p.count} records</span>
+                  <span className="muted small"> · {records(p.count)}</span>
                 </button>
               </li>
             ))}
@@ -135,8 +139,8 @@ export function MergeDialog({
       ) : (
         <>
           <p>
-            Merge <strong>{pattern.name ?? pattern.template}</strong> ({pattern.count} records) into{' '}
-            <strong>{into.name ?? into.template}</strong> ({into.count} records)?
+            Merge <strong>{pattern.name ?? pattern.template}</strong> ({records(pattern.count)}) into{' '}
+            <strong>{into.name ?? into.template}</strong> ({records(into.count)})?
           </p>
           <div className="actions">
             <button
