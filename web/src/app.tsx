@@ -36,6 +36,11 @@ const MonitoringTarget = lazy(() => import('./pages/monitoring/target'));
 const MonitoringAlerts = lazy(() => import('./pages/monitoring/alerts'));
 const MonitoringSilences = lazy(() => import('./pages/monitoring/silences'));
 const MonitoringRules = lazy(() => import('./pages/monitoring/rules'));
+// -- logs pages --
+const LogSearch = lazy(() => import('./pages/logs/search'));
+const LogTail = lazy(() => import('./pages/logs/tail'));
+const LogPatterns = lazy(() => import('./pages/logs/patterns'));
+const LogPattern = lazy(() => import('./pages/logs/pattern'));
 
 type Theme = 'system' | 'light' | 'dark';
 
@@ -137,6 +142,11 @@ function Layout() {
             {staff && (
               <li>
                 <NavLink to="/monitoring">Monitoring</NavLink>
+              </li>
+            )}
+            {staff && (
+              <li>
+                <NavLink to="/logs">Logs</NavLink>
               </li>
             )}
             {staff && (
@@ -302,6 +312,10 @@ export function App() {
             <Route path="/monitoring/alerts" element={<MonitoringAlerts />} />
             <Route path="/monitoring/silences" element={<MonitoringSilences />} />
             <Route path="/monitoring/rules/*" element={<MonitoringRules />} />
+            <Route path="/logs" element={<LogSearch />} />
+            <Route path="/logs/tail" element={<LogTail />} />
+            <Route path="/logs/patterns" element={<LogPatterns />} />
+            <Route path="/logs/patterns/:id" element={<LogPattern />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />

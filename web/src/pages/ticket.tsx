@@ -15,6 +15,7 @@ import { useShortcuts } from '../ui/shortcuts';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
 import { PagePanel } from './incidents/page-panel';
+import { LogContextPanel } from './logs/context-panel';
 import { neighbour, queueHref } from './queue-state';
 import { EscalatePanel, SlaPanel } from './ticket-sla';
 
@@ -110,6 +111,7 @@ export function TicketPage({ id }: { id: number }) {
             <PagePanel ticket={t} />
           </div>
         </div>
+        <LogContextPanel kind="ticket" id={id} />
         <h2>Timeline</h2>
         <Timeline ticketId={id} />
         {!closed ? (

@@ -7,6 +7,7 @@ import { useDirectory } from '../../ui/directory';
 import { ErrorMessage, Loading } from '../../ui/messages';
 import { Time } from '../../ui/time';
 import { useTitle } from '../../ui/title';
+import { LogContextPanel } from '../logs/context-panel';
 import { WhenLocal } from '../oncall/parts';
 import { IncidentState } from './incidents';
 
@@ -144,6 +145,7 @@ export default function IncidentPage() {
           </ol>
         </section>
       </div>
+      <LogContextPanel kind="incident" id={i.id} />
       <section aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
         <ol className="timeline-list">
