@@ -260,10 +260,33 @@ async function createSeries(
   }
 }
 
+/**
+ * A series as an append of this store found or made it, handed back so that a caller appending to it again (a scrape
+ * target's cache) skips the label checks and the lookup of its label set. Opaque; series are never removed from the
+ * index, so a ref stays good for the life of the context.
+ */
+export interface SeriesRef {
+  readonly id: number;
+}
+
+/**
+ * append, with `refs` parallel to `series`: a series given a ref of this store is that series (its labels are not
+ * looked at); on return refs[i] is series i's ref, or undefined where it was refused (labels, series limit).
+ */
+export function appendResolved(
+  ctx: ServiceContext,
+  series: readonly IngestSeries[],
+  source: IngestSource,
+  refs: (SeriesRef | undefined)[],
+): Promise<IngestResult> {
+  return append(ctx, series, source, refs);
+}
+
 async function append(
   ctx: ServiceContext,
   series: readonly IngestSeries[],
   source: IngestSource,
+  refs?: (SeriesRef | undefined)[],
 ): Promise<IngestResult> {
   const state = await ensureLoaded(ctx);
   const result: IngestResult = { accepted: 0, rejected: {} };
@@ -276,6 +299,15 @@ async function append(
   let missing: { key: string; labels: Labels }[] | null = null;
   const missingKeys = new Set<string>();
   for (let i = 0; i < series.length; i++) {
+    const ref = refs?.[i];
+    if (ref !== undefined) {
+      // Another store's ref (a context's sink changed) is not this store's series: looked up by labels instead.
+      const known = index.byId.get(ref.id);
+      if (known === ref) {
+        entries[i] = known;
+        continue;
+      }
+    }
     const s = series[i] as IngestSeries;
     const key = labelsKey(s.labels);
     const e = index.byKey.get(key);
@@ -425,6 +457,7 @@ async function append(
       throw err;
     }
   }
+  if (refs) for (let i = 0; i < series.length; i++) refs[i] = entries[i];
   result.accepted = n + repeated;
   state.samplesAppended += n + repeated;
   const kind = sourceKind(source.key);
