@@ -693,6 +693,11 @@ export interface ScrapedBatch {
   entries: CachedSeries[];
 }
 
+/** A scrape target's series cache in this context, if it has one (for tests and diagnostics). */
+export function scrapeSeriesCache(ctx: ServiceContext, id: number): ScrapeSeriesCache | undefined {
+  return ctx.caches.local(scrapeState).seriesCaches.get(id);
+}
+
 function seriesCacheFor(ctx: ServiceContext, plan: ScrapePlan, format: ExpositionFormat): ScrapeSeriesCache {
   const caches = ctx.caches.local(scrapeState).seriesCaches;
   const labelling = labellingOf(plan.labels, plan.honorLabels, plan.metricRelabelConfigs, format);
