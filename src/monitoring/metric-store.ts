@@ -382,7 +382,11 @@ async function append(
   const counts = new Uint32Array(series.length);
   const ts = new Float64Array(total);
   const vals = new Float64Array(total);
-  const undo: { e: SeriesEntry; lastTs: number; lastValue: number; activeAt: number }[] = [];
+  // What each run's series held before, to give back if the write fails (columns: no object per series).
+  const undoEntries: SeriesEntry[] = [];
+  const undoTs = new Float64Array(series.length);
+  const undoValue = new Float64Array(series.length);
+  const undoActive = new Float64Array(series.length);
   let runs = 0;
   let n = 0;
   /** Samples equal to their series' newest: accepted, and not stored twice. */
@@ -421,7 +425,10 @@ async function append(
       }
     }
     if (n > before) {
-      undo.push({ e, lastTs: e.lastTs, lastValue: e.lastValue, activeAt: e.activeAt });
+      undoEntries.push(e);
+      undoTs[runs] = e.lastTs;
+      undoValue[runs] = e.lastValue;
+      undoActive[runs] = e.activeAt;
       ids[runs] = e.id;
       counts[runs] = n - before;
       runs++;
@@ -448,12 +455,14 @@ async function append(
         .execute();
     } catch (err) {
       // Nothing was stored: give the heads back, unless a later append moved them on.
-      for (const u of undo.reverse())
-        if (u.e.activeAt === now) {
-          u.e.lastTs = u.lastTs;
-          u.e.lastValue = u.lastValue;
-          u.e.activeAt = u.activeAt;
+      for (let r = runs - 1; r >= 0; r--) {
+        const e = undoEntries[r] as SeriesEntry;
+        if (e.activeAt === now) {
+          e.lastTs = undoTs[r] as number;
+          e.lastValue = undoValue[r] as number;
+          e.activeAt = undoActive[r] as number;
         }
+      }
       throw err;
     }
   }

@@ -446,7 +446,7 @@ interface Compiled {
  */
 const scrapeState = defineLocalCache('monitoring_scrapes', () => ({
   compiled: new Map<number, Compiled>(),
-  lastSeries: new Map<number, Set<string>>(),
+  lastSeries: new Map<number, readonly string[]>(),
   seriesCaches: new Map<number, ScrapeSeriesCache>(),
   inFlight: new Map<number, Promise<unknown>>(),
 }));
@@ -868,18 +868,23 @@ function countLabels(labels: Labels): number {
 /**
  * Series of this scrape that the last one of the target did not have (Prometheus's scrape_series_added), by the
  * series' text as exposed: for one target and its relabel configs that text names one stored series, and it costs
- * no sorting. (A change of the target's configs forgets the last scrape's set.)
+ * no sorting. (A change of the target's configs forgets the last scrape's keys.) A scrape's keys are distinct.
  */
-function countNewSeries(ctx: ServiceContext, id: number, keys: string[]): number {
+function countNewSeries(ctx: ServiceContext, id: number, keys: readonly string[]): number {
   const state = ctx.caches.local(scrapeState);
   const previous = state.lastSeries.get(id);
-  const now = new Set<string>();
+  state.lastSeries.set(id, keys);
+  if (!previous) return keys.length;
+  // A target mostly exposes the series of its last scrape in the same order: that prefix is compared in step, and
+  // only the rest is looked up (none of it can equal a key of the prefix: the keys of a scrape are distinct).
+  const n = Math.min(previous.length, keys.length);
+  let i = 0;
+  while (i < n && previous[i] === keys[i]) i++;
+  if (i === keys.length) return 0;
+  const before = new Set<string>();
+  for (let k = i; k < previous.length; k++) before.add(previous[k] as string);
   let added = 0;
-  for (const key of keys) {
-    now.add(key);
-    if (!previous?.has(key)) added++;
-  }
-  state.lastSeries.set(id, now);
+  for (let k = i; k < keys.length; k++) if (!before.has(keys[k] as string)) added++;
   return added;
 }
 

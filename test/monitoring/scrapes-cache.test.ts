@@ -104,6 +104,8 @@ interface Said {
   post: number;
   accepted: number;
   rejected: Partial<Record<RejectReason, number>>;
+  /** scrape_series_added. */
+  added: number;
 }
 
 function emptyOutcome(at: number): ScrapeOutcome {
@@ -138,23 +140,43 @@ async function cachedScrape(t: TestContext, plan: ScrapePlan, body: string, at: 
     post: o.samplesPostMetricRelabeling,
     accepted: o.accepted,
     rejected: o.rejected,
+    added: o.seriesAdded,
   };
 }
 
-/** The scrape path without a cache: what runScrape did before the cache, step by step. */
-async function plainScrape(t: TestContext, plan: ScrapePlan, body: string, at: number): Promise<Said> {
+/**
+ * The scrape path without a cache: what runScrape did before the cache, step by step; scrape_series_added as the
+ * texts kept that the last appended scrape of the target (`last`) did not keep.
+ */
+async function plainScrape(
+  t: TestContext,
+  plan: ScrapePlan,
+  body: string,
+  at: number,
+  last: { keys: Set<string> | null },
+): Promise<Said> {
   const parsed = parseExposition(body, 'text', {
     defaultTimestampMs: at,
     honorTimestamps: plan.honorTimestamps,
   });
   const rejected = { ...parsed.rejected };
-  const series = relabelSamples(parsed.series, plan.labels, plan.honorLabels, plan.metricRelabel, rejected);
-  const said = { up: true, scraped: parsed.samples, post: series.length, accepted: 0, rejected };
+  const keys = parsed.keys;
+  const series = relabelSamples(
+    parsed.series,
+    plan.labels,
+    plan.honorLabels,
+    plan.metricRelabel,
+    rejected,
+    keys,
+  );
+  const said = { up: true, scraped: parsed.samples, post: series.length, accepted: 0, rejected, added: 0 };
   if (series.length > plan.sampleLimit) {
     rejected.sample_limit = (rejected.sample_limit ?? 0) + series.length;
     return { ...said, up: false };
   }
   if (series.length === 0) return said;
+  said.added = keys.filter((k) => !last.keys?.has(k)).length;
+  last.keys = new Set(keys);
   const result = await metricStore(t.ctx).append(series, {
     key: `scrape:${plan.id}`,
     maxSeries: plan.seriesLimit,
@@ -198,6 +220,7 @@ describe.each(dialects)('a scrape target’s series cache on %s', (dialect) => {
         let seriesLimit = seriesLimits[1] as number;
         let honorLabels = false;
         let lines: Line[] = [];
+        const last: { keys: Set<string> | null } = { keys: null };
         for (const spec of scrapes) {
           now += 15_000;
           cachedSide.clock.set(now);
@@ -225,7 +248,7 @@ describe.each(dialects)('a scrape target’s series cache on %s', (dialect) => {
           const known = scrapeSeriesCache(cachedSide.ctx, id)?.series;
           for (const l of new Set(lines.map((x) => texts[x.text] as string))) if (known?.has(l)) hits++;
           const cached = await cachedScrape(cachedSide, plan(), body, now);
-          const plain = await plainScrape(plainSide, plan(), body, now);
+          const plain = await plainScrape(plainSide, plan(), body, now, last);
           expect(cached).toEqual(plain);
           const cache = scrapeSeriesCache(cachedSide.ctx, id);
           expect(cache?.series.size ?? 0).toBeLessThanOrEqual(seriesLimit);
