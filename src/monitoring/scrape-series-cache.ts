@@ -49,16 +49,22 @@ export class ScrapeSeriesCache {
     }
   }
 
-  /** Remember what a new series text became; the entry is returned even when the cache is full and keeps none. */
+  /**
+   * Remember what a new series text (seen in this scrape) became; the entry is returned even when the cache is full
+   * and keeps none (then it does not count as a kept entry seen, so the sweep still runs).
+   */
   learn(key: string, labels: Labels | null, problem: RejectReason | null): CachedSeries {
     const c: CachedSeries = {
       labels: labels && Object.freeze(labels),
       problem,
       ref: undefined,
-      seenIn: -1,
+      seenIn: this.scrapes,
     };
-    // The key is a slice of the scraped body: a copy keeps that body from living as long as the entry.
-    if (this.series.size < this.capacity) this.series.set(copyString(key), c);
+    if (this.series.size < this.capacity) {
+      // The key is a slice of the scraped body: a copy keeps that body from living as long as the entry.
+      this.series.set(copyString(key), c);
+      this.seenNow++;
+    }
     return c;
   }
 

@@ -13,6 +13,7 @@ import { parseExposition } from '../../src/monitoring/exposition.js';
 import { labelsKey, type RejectReason } from '../../src/monitoring/metric-model.js';
 import { metricStore } from '../../src/monitoring/metric-store.js';
 import { compileRelabels, type RelabelConfig } from '../../src/monitoring/relabel.js';
+import { ScrapeSeriesCache } from '../../src/monitoring/scrape-series-cache.js';
 import {
   appendScraped,
   createScrapeTarget,
@@ -295,5 +296,30 @@ describe.each(dialects)('a scrape target’s series cache on %s', (dialect) => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('the series cache’s bound and ageing', () => {
+  /** One scrape exposing these texts: known ones are seen, new ones learnt. */
+  const scrape = (cache: ScrapeSeriesCache, keys: string[]) => {
+    cache.beginScrape();
+    for (const k of keys) {
+      const c = cache.series.get(k);
+      if (c) cache.saw(c);
+      else cache.learn(k, { __name__: k }, null);
+    }
+    cache.endScrape();
+  };
+  it('keeps at most its capacity, forgets a text unseen for three scrapes, then has room again', () => {
+    const cache = new ScrapeSeriesCache('labelling', 3);
+    scrape(cache, ['a', 'b', 'c', 'd']);
+    expect([...cache.series.keys()]).toEqual(['a', 'b', 'c']);
+    // d is refused room while a, b and c are around; c disappears and ages out after three scrapes without it.
+    for (let i = 0; i < 3; i++) scrape(cache, ['a', 'b', 'd']);
+    expect([...cache.series.keys()]).toEqual(['a', 'b', 'c']);
+    scrape(cache, ['a', 'b', 'd']);
+    expect([...cache.series.keys()]).toEqual(['a', 'b']);
+    scrape(cache, ['a', 'b', 'd']);
+    expect([...cache.series.keys()]).toEqual(['a', 'b', 'd']);
   });
 });
