@@ -5,6 +5,8 @@
 // Errors follow each format's rule: in the text format a malformed line is refused (counted, with its line number)
 // and the rest kept; OpenMetrics 1.0 says an exposition with any malformed line is invalid as a whole, so nothing of
 // it is kept (and a missing "# EOF" means a truncated, hence invalid, exposition).
+// A scrape target's cache (scrape-series-cache.ts) hands the parser the series texts it has seen: a line whose series
+// text is one of them was parsed and accepted before, so its label set is not parsed again (only its value is).
 import { type IngestSeries, type Labels, metricLimits, type RejectReason } from './metric-model.js';
 
 export type ExpositionFormat = 'text' | 'openmetrics';
@@ -16,7 +18,8 @@ export interface ExpositionError {
   message: string;
 }
 
-export interface ParsedExposition {
+export interface ParsedExposition<V = never> {
+  /** A series whose text was in options.known comes with no labels (knownLabels): the caller holds them. */
   series: IngestSeries[];
   /** Each series' text as the target wrote it (name and label set), parallel to series: a cheap identity. */
   keys: string[];
@@ -27,13 +30,24 @@ export interface ParsedExposition {
   errors: ExpositionError[];
   /** OpenMetrics only: the exposition is invalid as a whole (the spec's rule), so nothing of it was kept. */
   invalid: boolean;
+  /** With options.known: known.get(key) parallel to series, undefined where the label set was parsed; else empty. */
+  cached: (V | undefined)[];
 }
 
-export interface ParseOptions {
+/** The labels of a sample whose series text was known (ParsedExposition.series): none, frozen, shared. */
+export const knownLabels: Readonly<Labels> = Object.freeze({});
+
+export interface ParseOptions<V = never> {
   /** The timestamp of samples that carry none (the scrape's start), epoch ms. */
   defaultTimestampMs: number;
   /** False: every sample gets defaultTimestampMs, as Prometheus's honor_timestamps: false. */
   honorTimestamps?: boolean;
+  /**
+   * Series texts (name and label set exactly as a target wrote them) that an earlier parse in this format accepted,
+   * and what the caller holds for each: such a line's label set is not parsed (it parsed before; the same text gives
+   * the same labels), and its entry comes back in `cached`.
+   */
+  known?: ReadonlyMap<string, V>;
 }
 
 const maxErrors = 10;
@@ -48,12 +62,12 @@ export function expositionFormat(contentType: string | undefined): ExpositionFor
 export const scrapeAcceptHeader =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
-export function parseExposition(
+export function parseExposition<V = never>(
   body: string,
   format: ExpositionFormat,
-  options: ParseOptions,
-): ParsedExposition {
-  return new ExpositionScanner(body, format, options).run();
+  options: ParseOptions<V>,
+): ParsedExposition<V> {
+  return new ExpositionScanner<V>(body, format, options).run();
 }
 
 class LineError extends Error {
@@ -133,7 +147,7 @@ const omTypes = new Set([
 ]);
 const textTypes = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 
-class ExpositionScanner {
+class ExpositionScanner<V> {
   private pos = 0;
   private lineNo = 0;
   private lineEnd = 0;
@@ -142,6 +156,8 @@ class ExpositionScanner {
   private readonly errors: ExpositionError[] = [];
   private readonly seen = new Set<string>();
   private readonly keys: string[] = [];
+  private readonly cached: (V | undefined)[] = [];
+  private readonly known: ReadonlyMap<string, V> | undefined;
   private readonly honor: boolean;
   private readonly om: boolean;
   /** OpenMetrics: the type of each family named by # TYPE, to skip its _created series. */
@@ -151,13 +167,14 @@ class ExpositionScanner {
   constructor(
     private readonly s: string,
     format: ExpositionFormat,
-    private readonly options: ParseOptions,
+    private readonly options: ParseOptions<V>,
   ) {
+    this.known = options.known;
     this.honor = options.honorTimestamps !== false;
     this.om = format === 'openmetrics';
   }
 
-  run(): ParsedExposition {
+  run(): ParsedExposition<V> {
     const s = this.s;
     const n = s.length;
     let sawEof = false;
@@ -191,6 +208,7 @@ class ExpositionScanner {
       rejected: this.rejected,
       errors: this.errors,
       invalid: false,
+      cached: this.cached,
     };
   }
 
@@ -199,7 +217,7 @@ class ExpositionScanner {
     if (this.errors.length < maxErrors) this.errors.push({ line: this.lineNo, reason, message });
   }
 
-  private invalidAsWhole(): ParsedExposition {
+  private invalidAsWhole(): ParsedExposition<V> {
     return {
       series: [],
       keys: [],
@@ -207,6 +225,7 @@ class ExpositionScanner {
       rejected: this.rejected,
       errors: this.errors,
       invalid: true,
+      cached: [],
     };
   }
 
@@ -266,12 +285,29 @@ class ExpositionScanner {
       throw new LineError('invalid_metric_name', 'a sample must start with a metric name');
     i++;
     while (i < end && isNameChar(s.charCodeAt(i))) i++;
-    const name = s.slice(start, i);
-    const labels: Labels = { __name__: name };
+    const nameEnd = i;
+    let key: string | undefined;
+    let hit: V | undefined;
+    if (this.known) {
+      // A series text seen before: its label set was parsed then, and the same text gives the same labels.
+      const textEnd = this.seriesTextEnd(i);
+      if (textEnd > 0) {
+        key = s.slice(start, textEnd);
+        hit = this.known.get(key);
+        if (hit !== undefined) i = textEnd;
+      }
+    }
+    let name: string | undefined;
+    let labels: Labels = knownLabels;
     let count = 1;
-    if (i < end && s.charCodeAt(i) === C_LBRACE) {
-      i = this.labelSet(i + 1, labels);
-      count = Object.keys(labels).length;
+    if (hit === undefined) {
+      name = s.slice(start, nameEnd);
+      labels = { __name__: name };
+      if (i < end && s.charCodeAt(i) === C_LBRACE) {
+        i = this.labelSet(i + 1, labels);
+        count = Object.keys(labels).length;
+      }
+      if (key !== undefined && key.length !== i - start) key = undefined;
     }
     const seriesEnd = i;
     // One separator before the value: OpenMetrics says exactly one space; the text format allows blanks.
@@ -297,14 +333,37 @@ class ExpositionScanner {
       if (!(this.om && s.charCodeAt(i) === C_HASH && s.charCodeAt(i + 1) === C_SP))
         throw new LineError('malformed_line', 'unexpected text after the sample');
     }
-    if (this.om && this.skipCreated(name)) return;
+    if (this.om && this.skipCreated(name ?? s.slice(start, nameEnd))) return;
     if (count > metricLimits.labelsPerSeries) throw new LineError('too_many_labels', 'too many labels');
-    const key = s.slice(start, seriesEnd);
+    key ??= s.slice(start, seriesEnd);
     if (this.seen.has(key))
       throw new LineError('duplicate_sample', 'the same series twice in one exposition');
     this.seen.add(key);
     this.keys.push(key);
+    if (this.known) this.cached.push(hit);
     this.series.push({ labels, timestamps: [ts], values: [value] });
+  }
+
+  /**
+   * Where the series text starting before `i` (just after the name) ends, found without reading the labels: after
+   * the "}" outside quotes (a quoted value skips escaped characters), or `i` when no label set follows; -1 when it
+   * does not end on this line. For a text that parses, labelSet ends at the same place.
+   */
+  private seriesTextEnd(i: number): number {
+    const s = this.s;
+    const end = this.lineEnd;
+    if (i >= end || s.charCodeAt(i) !== C_LBRACE) return i;
+    for (i++; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c === C_RBRACE) return i + 1;
+      if (c === C_QUOTE)
+        for (i++; i < end; i++) {
+          const q = s.charCodeAt(i);
+          if (q === C_QUOTE) break;
+          if (q === C_BACKSLASH) i++;
+        }
+    }
+    return -1;
   }
 
   private blanks(i: number): number {

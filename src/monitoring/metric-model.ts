@@ -174,24 +174,154 @@ export interface MetricStore extends SampleSource {
   ): Promise<RollupSeries[]>;
 }
 
+/** The longest regex a matcher or relabel config may be (as long as the longest label value it could spell). */
+export const maxLabelRegexLength = 4096;
+
 /**
  * A regex of a label matcher or relabel config as Prometheus compiles it (RE2, fully anchored: `^(?s:…)$`), in
  * JavaScript's dialect: `.` matches a newline unless `dotAll` is false (Alertmanager's matchers: `^(?:…)$`); a leading
  * `(?i)`, the one inline flag people write, becomes the i flag (JavaScript has no inline flags). Some RE2-valid
  * patterns (an escaped punctuation mark outside a class) are refused in unicode mode: those compile without it.
- * Throws SyntaxError when the pattern is not one. The one place that compiles them, so a query, the store, the
- * alert pipeline and relabelling agree on what a pattern means.
+ * Throws SyntaxError when the pattern is not one, is longer than maxLabelRegexLength, or has the shape that makes a
+ * backtracking engine take exponential time (refuseBacktrackingBlowUp). The one place that compiles them, so a
+ * query, the store, the alert pipeline and relabelling agree on what a pattern means.
  */
 export function compileLabelRegex(source: string, options: { dotAll?: boolean } = {}): RegExp {
+  if (source.length > maxLabelRegexLength)
+    throw new SyntaxError(`the regular expression is longer than ${maxLabelRegexLength} characters`);
   let body = source;
   let flags = options.dotAll === false ? '' : 's';
   if (body.startsWith('(?i)')) {
     body = body.slice(4);
     flags += 'i';
   }
+  let re: RegExp;
   try {
-    return new RegExp(`^(?:${body})$`, `${flags}u`);
+    re = new RegExp(`^(?:${body})$`, `${flags}u`);
   } catch {
-    return new RegExp(`^(?:${body})$`, flags);
+    re = new RegExp(`^(?:${body})$`, flags);
+  }
+  refuseBacktrackingBlowUp(body, flags.includes('i'));
+  return re;
+}
+
+/** One group being read by refuseBacktrackingBlowUp. */
+interface RegexGroup {
+  /** A quantifier that repeats (*, +, {n,}, {n,m} with m > 1) is somewhere inside. */
+  repeats: boolean;
+  /** The first character of each alternative: one character, 'any' (a class, escape, dot, or optional start), or
+   * null (the alternative is empty so far). */
+  firsts: (string | 'any' | null)[];
+}
+
+/**
+ * JavaScript's RegExp backtracks (Prometheus's RE2 does not), so some patterns take exponential time on a long
+ * non-matching value: a repeated group that contains a repeat, `(a+)+`, `(a*)*`, `(\w+\s?)*`, or whose alternatives
+ * may start with the same character, `(a|a)*`, `(.|\n)*`. Those are refused. The check is by shape and errs on the
+ * side of refusing: any class, escape or dot counts as possibly any character, and a repeat inside a repeated
+ * group is refused even where a delimiter would keep it linear (`(\d+\.)*`: write it without the nesting, as
+ * `[0-9.]*`). Bounded repeats of a group (`(…){3}`) are allowed.
+ */
+function refuseBacktrackingBlowUp(src: string, ignoreCase: boolean): void {
+  const stack: RegexGroup[] = [{ repeats: false, firsts: [null] }];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i] as string;
+    let first: string | 'any' | null;
+    let group: RegexGroup | null = null;
+    if (c === '(') {
+      i++;
+      // (?:…), (?<name>…), lookarounds (?=…) (?!…) (?<=…) (?<!…): skip the prefix, read the group alike.
+      if (src[i] === '?') {
+        i++;
+        if (src[i] === '<' && src[i + 1] !== '=' && src[i + 1] !== '!') {
+          const close = src.indexOf('>', i);
+          i = close < 0 ? src.length : close + 1;
+        } else i += src[i] === '<' ? 2 : 1;
+      }
+      stack.push({ repeats: false, firsts: [null] });
+      continue;
+    }
+    if (c === '|') {
+      (stack[stack.length - 1] as RegexGroup).firsts.push(null);
+      i++;
+      continue;
+    }
+    if (c === ')' && stack.length > 1) {
+      group = stack.pop() as RegexGroup;
+      const known = group.firsts.filter((f) => f !== null);
+      first = known.length === 1 ? (known[0] as string) : 'any';
+      i++;
+    } else if (c === '^' || c === '$') {
+      i++;
+      continue; // zero-width: no character, no atom to repeat
+    } else if (c === '\\') {
+      const e = src[i + 1] ?? '';
+      i += 2;
+      if (/[a-zA-Z0-9]/.test(e)) {
+        first = 'any';
+        // Skip what the escape spells so that its braces are not read as a quantifier (\u{…}, \p{…}, \x41, \k<…>).
+        if ((e === 'u' || e === 'p' || e === 'P') && src[i] === '{') {
+          const close = src.indexOf('}', i);
+          i = close < 0 ? src.length : close + 1;
+        } else if (e === 'u') i += 4;
+        else if (e === 'x') i += 2;
+        else if (e === 'c') i += 1;
+        else if (e === 'k' && src[i] === '<') {
+          const close = src.indexOf('>', i);
+          i = close < 0 ? src.length : close + 1;
+        }
+      } else first = ignoreCase ? e.toLowerCase() : e;
+    } else if (c === '[') {
+      i++;
+      if (src[i] === '^') i++;
+      if (src[i] === ']') i++; // RE2: a "]" first in a class is a member
+      while (i < src.length && src[i] !== ']') i += src[i] === '\\' ? 2 : 1;
+      i++;
+      first = 'any';
+    } else {
+      first = c === '.' ? 'any' : ignoreCase ? c.toLowerCase() : c;
+      i++;
+    }
+    // The atom's quantifier, if any: *, +, ?, {n}, {n,}, {n,m}, each perhaps lazy (a trailing ?).
+    let min = 1;
+    let unbounded = false;
+    let repeats = false;
+    let quantified = false;
+    const q = src[i];
+    if (q === '*' || q === '+' || q === '?') {
+      min = q === '+' ? 1 : 0;
+      unbounded = q !== '?';
+      repeats = unbounded;
+      quantified = true;
+      i++;
+    } else if (q === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i, i + 24));
+      if (m) {
+        min = Number(m[1]);
+        const max = m[2] === undefined ? min : m[3] === '' ? Number.POSITIVE_INFINITY : Number(m[3]);
+        unbounded = max === Number.POSITIVE_INFINITY;
+        repeats = max > 1;
+        quantified = true;
+        i += m[0].length;
+      }
+    }
+    if (quantified && src[i] === '?') i++;
+    if (group && unbounded) {
+      if (group.repeats)
+        throw new SyntaxError(
+          'a repeated group contains a repeat, as (a+)+ or (a*)* does: this engine backtracks, and such a pattern can take exponential time',
+        );
+      const known = group.firsts.filter((f) => f !== null);
+      if (known.length > 1 && (known.includes('any') || new Set(known).size < known.length))
+        throw new SyntaxError(
+          'a repeated group has alternatives that may start with the same character, as (a|a)* or (.|\\n)* does: this engine backtracks, and such a pattern can take exponential time',
+        );
+    }
+    const top = stack[stack.length - 1] as RegexGroup;
+    if (repeats || group?.repeats) top.repeats = true;
+    // The first character of the alternative being read: this atom's, or any when the atom may match nothing.
+    const last = top.firsts.length - 1;
+    if (top.firsts[last] === null) top.firsts[last] = min === 0 ? 'any' : first;
   }
 }

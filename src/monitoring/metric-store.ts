@@ -260,10 +260,33 @@ async function createSeries(
   }
 }
 
+/**
+ * A series as an append of this store found or made it, handed back so that a caller appending to it again (a scrape
+ * target's cache) skips the label checks and the lookup of its label set. Opaque; series are never removed from the
+ * index, so a ref stays good for the life of the context.
+ */
+export interface SeriesRef {
+  readonly id: number;
+}
+
+/**
+ * append, with `refs` parallel to `series`: a series given a ref of this store is that series (its labels are not
+ * looked at); on return refs[i] is series i's ref, or undefined where it was refused (labels, series limit).
+ */
+export function appendResolved(
+  ctx: ServiceContext,
+  series: readonly IngestSeries[],
+  source: IngestSource,
+  refs: (SeriesRef | undefined)[],
+): Promise<IngestResult> {
+  return append(ctx, series, source, refs);
+}
+
 async function append(
   ctx: ServiceContext,
   series: readonly IngestSeries[],
   source: IngestSource,
+  refs?: (SeriesRef | undefined)[],
 ): Promise<IngestResult> {
   const state = await ensureLoaded(ctx);
   const result: IngestResult = { accepted: 0, rejected: {} };
@@ -276,6 +299,15 @@ async function append(
   let missing: { key: string; labels: Labels }[] | null = null;
   const missingKeys = new Set<string>();
   for (let i = 0; i < series.length; i++) {
+    const ref = refs?.[i];
+    if (ref !== undefined) {
+      // Another store's ref (a context's sink changed) is not this store's series: looked up by labels instead.
+      const known = index.byId.get(ref.id);
+      if (known === ref) {
+        entries[i] = known;
+        continue;
+      }
+    }
     const s = series[i] as IngestSeries;
     const key = labelsKey(s.labels);
     const e = index.byKey.get(key);
@@ -350,7 +382,11 @@ async function append(
   const counts = new Uint32Array(series.length);
   const ts = new Float64Array(total);
   const vals = new Float64Array(total);
-  const undo: { e: SeriesEntry; lastTs: number; lastValue: number; activeAt: number }[] = [];
+  // What each run's series held before, to give back if the write fails (columns: no object per series).
+  const undoEntries: SeriesEntry[] = [];
+  const undoTs = new Float64Array(series.length);
+  const undoValue = new Float64Array(series.length);
+  const undoActive = new Float64Array(series.length);
   let runs = 0;
   let n = 0;
   /** Samples equal to their series' newest: accepted, and not stored twice. */
@@ -389,7 +425,10 @@ async function append(
       }
     }
     if (n > before) {
-      undo.push({ e, lastTs: e.lastTs, lastValue: e.lastValue, activeAt: e.activeAt });
+      undoEntries.push(e);
+      undoTs[runs] = e.lastTs;
+      undoValue[runs] = e.lastValue;
+      undoActive[runs] = e.activeAt;
       ids[runs] = e.id;
       counts[runs] = n - before;
       runs++;
@@ -416,15 +455,18 @@ async function append(
         .execute();
     } catch (err) {
       // Nothing was stored: give the heads back, unless a later append moved them on.
-      for (const u of undo.reverse())
-        if (u.e.activeAt === now) {
-          u.e.lastTs = u.lastTs;
-          u.e.lastValue = u.lastValue;
-          u.e.activeAt = u.activeAt;
+      for (let r = runs - 1; r >= 0; r--) {
+        const e = undoEntries[r] as SeriesEntry;
+        if (e.activeAt === now) {
+          e.lastTs = undoTs[r] as number;
+          e.lastValue = undoValue[r] as number;
+          e.activeAt = undoActive[r] as number;
         }
+      }
       throw err;
     }
   }
+  if (refs) for (let i = 0; i < series.length; i++) refs[i] = entries[i];
   result.accepted = n + repeated;
   state.samplesAppended += n + repeated;
   const kind = sourceKind(source.key);

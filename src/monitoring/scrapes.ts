@@ -1,7 +1,8 @@
 // Prometheus-style scraping: scrape targets (CRUD), one scrape (fetch with a timeout and a body cap, parse by the
 // negotiated format, relabel, limits, append, report series) and the scrape job that claims due targets with leases
 // (FOR UPDATE SKIP LOCKED on PostgreSQL, so instances never scrape one target twice), each target at a fixed offset
-// in its interval (spread, as Prometheus spreads them by a hash of the target), with bounded concurrency.
+// in its interval (spread, as Prometheus spreads them by a hash of the target), with bounded concurrency. Each target
+// keeps a cache of the series it exposes (scrape-series-cache.ts), so a repeated scrape skips the work it did before.
 import type { Selectable } from 'kysely';
 import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
@@ -11,18 +12,25 @@ import type { Database } from '../core/db/index.js';
 import { Conflict, Invalid, NotFound } from '../core/errors.js';
 import { lockKey } from '../core/exclusive-work.js';
 import type { JobScheduler } from '../core/jobs.js';
-import { type ExpositionError, expositionFormat, parseExposition, scrapeAcceptHeader } from './exposition.js';
+import {
+  type ExpositionError,
+  type ExpositionFormat,
+  expositionFormat,
+  parseExposition,
+  scrapeAcceptHeader,
+} from './exposition.js';
 import { countAccepted, countRejected, countScrape } from './ingest-stats.js';
 import {
   type IngestResult,
   type IngestSeries,
+  type IngestSource,
   type Labels,
   labelsProblem,
   type MetricStore,
   metricLimits,
   type RejectReason,
 } from './metric-model.js';
-import { metricStore } from './metric-store.js';
+import { appendResolved, metricStore, type SeriesRef } from './metric-store.js';
 import { requireMonitor } from './permissions.js';
 import {
   type CompiledRelabels,
@@ -31,9 +39,19 @@ import {
   relabel,
   relabelsMayWrite,
 } from './relabel.js';
+import { type CachedSeries, labellingOf, ScrapeSeriesCache } from './scrape-series-cache.js';
 
-/** Where scraped samples go: the metric store, or a test's sink. */
-export type MetricSink = Pick<MetricStore, 'append'>;
+/**
+ * Where scraped samples go: the metric store, or a test's sink. A sink that takes refs (the store's) is handed the
+ * series refs the target's cache holds, and gives back those of new series.
+ */
+export type MetricSink = Pick<MetricStore, 'append'> & {
+  appendResolved?(
+    series: readonly IngestSeries[],
+    source: IngestSource,
+    refs: (SeriesRef | undefined)[],
+  ): Promise<IngestResult>;
+};
 
 export const scrapeLimits = {
   minIntervalSeconds: 5,
@@ -406,8 +424,11 @@ export async function scrapeTargetNow(
 }
 
 /** The context's metric store, reached at append time: a store that cannot take a batch fails that scrape only. */
-function storeSink(ctx: ServiceContext): MetricSink {
-  return { append: (series, source) => metricStore(ctx).append(series, source) };
+export function storeSink(ctx: ServiceContext): MetricSink {
+  return {
+    append: (series, source) => metricStore(ctx).append(series, source),
+    appendResolved: (series, source, refs) => appendResolved(ctx, series, source, refs),
+  };
 }
 
 // -- one scrape ----------------------------------------------------------------------------------------------------
@@ -418,10 +439,15 @@ interface Compiled {
   metricRelabel: CompiledRelabels;
 }
 
-/** Per context: compiled relabel configs per target, and the series keys of each target's last scrape. */
+/**
+ * Per context: compiled relabel configs per target, the series keys of each target's last scrape and each target's
+ * series cache. Local: each is checked against the target's row on every scrape (updatedAt, the labelling), so a
+ * change made through another instance is seen at this one's next scrape.
+ */
 const scrapeState = defineLocalCache('monitoring_scrapes', () => ({
   compiled: new Map<number, Compiled>(),
-  lastSeries: new Map<number, Set<string>>(),
+  lastSeries: new Map<number, readonly string[]>(),
+  seriesCaches: new Map<number, ScrapeSeriesCache>(),
   inFlight: new Map<number, Promise<unknown>>(),
 }));
 
@@ -429,6 +455,7 @@ function forgetCompiled(ctx: ServiceContext, id: number): void {
   const s = ctx.caches.local(scrapeState);
   s.compiled.delete(id);
   s.lastSeries.delete(id);
+  s.seriesCaches.delete(id);
 }
 
 function compiledFor(ctx: ServiceContext, t: ScrapeTarget): Compiled {
@@ -588,55 +615,31 @@ export async function runScrape(
     await recordOutcome(ctx, t.id, outcome);
     return outcome;
   }
-  let series: IngestSeries[] = [];
-  let keys: string[] = [];
+  const plan: ScrapePlan = {
+    id: t.id,
+    labels: target.labels,
+    honorLabels: t.honorLabels,
+    honorTimestamps: t.honorTimestamps,
+    metricRelabel: compiled.metricRelabel,
+    metricRelabelConfigs: t.metricRelabelConfigs,
+    sampleLimit: t.sampleLimit,
+    seriesLimit: t.seriesLimit,
+  };
+  let batch: ScrapedBatch | null = null;
   try {
     const { body, contentType } = await fetchExposition(target.url, t.timeoutSeconds);
     const format = expositionFormat(contentType);
     outcome.format = format;
-    const parsed = parseExposition(body, format, {
-      defaultTimestampMs: started,
-      honorTimestamps: t.honorTimestamps,
-    });
-    outcome.samplesScraped = parsed.samples;
-    outcome.lineErrors = parsed.errors;
-    addCounts(outcome.rejected, parsed.rejected);
-    if (parsed.invalid) {
-      const e = parsed.errors[0];
-      throw new ScrapeFailure(`invalid OpenMetrics exposition${e ? ` (line ${e.line}: ${e.message})` : ''}`);
-    }
-    keys = parsed.keys;
-    series = relabelSamples(
-      parsed.series,
-      target.labels,
-      t.honorLabels,
-      compiled.metricRelabel,
-      outcome.rejected,
-      keys,
-    );
-    outcome.samplesPostMetricRelabeling = series.length;
-    if (series.length > t.sampleLimit) {
-      outcome.rejected.sample_limit = (outcome.rejected.sample_limit ?? 0) + series.length;
-      series = [];
-      throw new ScrapeFailure(
-        `sample_limit exceeded: ${outcome.samplesPostMetricRelabeling} > ${t.sampleLimit}`,
-      );
-    }
+    batch = scrapedSeries(ctx, plan, body, format, started, outcome);
     outcome.up = true;
   } catch (err) {
     if (!(err instanceof ScrapeFailure)) throw err;
     outcome.error = err.message;
-    series = [];
   }
   const source = { key: `scrape:${t.id}`, maxSeries: t.seriesLimit };
   let storeError = '';
   try {
-    if (series.length > 0) {
-      outcome.seriesAdded = countNewSeries(ctx, t.id, keys);
-      const result: IngestResult = await sink.append(series, source);
-      outcome.accepted = result.accepted;
-      addCounts(outcome.rejected, result.rejected);
-    }
+    if (batch) await appendScraped(ctx, plan, batch, sink, outcome);
   } catch (err) {
     // The store refused the batch (unavailable, full): the scrape worked, its samples are lost; said on the row.
     ctx.log.error({ err, scrapeTarget: t.id }, 'storing scraped samples failed');
@@ -667,7 +670,166 @@ export async function runScrape(
   return outcome;
 }
 
-/** Target labels merged, metric_relabel_configs applied; refusals counted by reason. */
+/** What the part of a scrape after the fetch needs of its target (the bench makes one as a scrape does). */
+export interface ScrapePlan {
+  /** The scrape target's id: its cache, its last series, its source key. */
+  id: number;
+  /** The target's labels after relabel_configs (targetLabels). */
+  labels: Labels;
+  honorLabels: boolean;
+  honorTimestamps: boolean;
+  metricRelabel: CompiledRelabels;
+  /** The configs as written: part of the labelling the target's series cache is valid for. */
+  metricRelabelConfigs: readonly RelabelConfig[];
+  sampleLimit: number;
+  seriesLimit: number;
+}
+
+/** A scrape's samples ready to append, each with its text, its store ref (when known) and its cache entry. */
+export interface ScrapedBatch {
+  series: IngestSeries[];
+  keys: string[];
+  refs: (SeriesRef | undefined)[];
+  entries: CachedSeries[];
+}
+
+/** A scrape target's series cache in this context, if it has one (for tests and diagnostics). */
+export function scrapeSeriesCache(ctx: ServiceContext, id: number): ScrapeSeriesCache | undefined {
+  return ctx.caches.local(scrapeState).seriesCaches.get(id);
+}
+
+function seriesCacheFor(ctx: ServiceContext, plan: ScrapePlan, format: ExpositionFormat): ScrapeSeriesCache {
+  const caches = ctx.caches.local(scrapeState).seriesCaches;
+  const labelling = labellingOf(plan.labels, plan.honorLabels, plan.metricRelabelConfigs, format);
+  let cache = caches.get(plan.id);
+  if (!cache || cache.labelling !== labelling || cache.capacity !== plan.seriesLimit) {
+    cache = new ScrapeSeriesCache(labelling, plan.seriesLimit);
+    caches.set(plan.id, cache);
+  }
+  return cache;
+}
+
+/**
+ * Parse a scraped body, give its samples the target's labels, metric-relabel them and apply the sample limit,
+ * through the target's series cache: a series text seen before takes the labels it was given then. Fills the
+ * outcome's counts; throws ScrapeFailure when the scrape fails whole (invalid OpenMetrics, sample_limit).
+ */
+export function scrapedSeries(
+  ctx: ServiceContext,
+  plan: ScrapePlan,
+  body: string,
+  format: ExpositionFormat,
+  at: number,
+  outcome: ScrapeOutcome,
+): ScrapedBatch {
+  const cache = seriesCacheFor(ctx, plan, format);
+  const parsed = parseExposition(body, format, {
+    defaultTimestampMs: at,
+    honorTimestamps: plan.honorTimestamps,
+    known: cache.series,
+  });
+  outcome.samplesScraped = parsed.samples;
+  outcome.lineErrors = parsed.errors;
+  addCounts(outcome.rejected, parsed.rejected);
+  if (parsed.invalid) {
+    const e = parsed.errors[0];
+    throw new ScrapeFailure(`invalid OpenMetrics exposition${e ? ` (line ${e.line}: ${e.message})` : ''}`);
+  }
+  const { series, keys, cached } = parsed;
+  const refs: (SeriesRef | undefined)[] = [];
+  const entries: CachedSeries[] = [];
+  const recheck = relabelsMayWrite(plan.metricRelabel);
+  const targetCount = countLabels(plan.labels);
+  cache.beginScrape();
+  let k = 0;
+  for (let i = 0; i < series.length; i++) {
+    const s = series[i] as IngestSeries;
+    let c = cached[i];
+    if (c === undefined) {
+      const labelled = labelSeries(
+        s.labels,
+        plan.labels,
+        plan.honorLabels,
+        plan.metricRelabel,
+        recheck,
+        targetCount,
+      );
+      c =
+        typeof labelled === 'string'
+          ? cache.learn(keys[i] as string, null, labelled)
+          : cache.learn(keys[i] as string, labelled, null);
+    }
+    cache.saw(c);
+    if (c.labels === null) {
+      // Dropped on purpose is not a refusal; a refused label set is counted on every scrape.
+      if (c.problem) outcome.rejected[c.problem] = (outcome.rejected[c.problem] ?? 0) + 1;
+      continue;
+    }
+    s.labels = c.labels as Labels;
+    series[k] = s;
+    keys[k] = keys[i] as string;
+    refs.push(c.ref);
+    entries.push(c);
+    k++;
+  }
+  series.length = k;
+  keys.length = k;
+  cache.endScrape();
+  outcome.samplesPostMetricRelabeling = k;
+  if (k > plan.sampleLimit) {
+    outcome.rejected.sample_limit = (outcome.rejected.sample_limit ?? 0) + k;
+    throw new ScrapeFailure(`sample_limit exceeded: ${k} > ${plan.sampleLimit}`);
+  }
+  return { series, keys, refs, entries };
+}
+
+/** Append a scrape's samples, note the store's refs in the target's cache, and count the series it added. */
+export async function appendScraped(
+  ctx: ServiceContext,
+  plan: ScrapePlan,
+  batch: ScrapedBatch,
+  sink: MetricSink,
+  outcome: ScrapeOutcome,
+): Promise<void> {
+  if (batch.series.length === 0) return;
+  outcome.seriesAdded = countNewSeries(ctx, plan.id, batch.keys);
+  const source = { key: `scrape:${plan.id}`, maxSeries: plan.seriesLimit };
+  const result: IngestResult = sink.appendResolved
+    ? await sink.appendResolved(batch.series, source, batch.refs)
+    : await sink.append(batch.series, source);
+  for (let i = 0; i < batch.entries.length; i++) (batch.entries[i] as CachedSeries).ref = batch.refs[i];
+  outcome.accepted = result.accepted;
+  addCounts(outcome.rejected, result.rejected);
+}
+
+/**
+ * One scraped series' labels with the target's merged in and metric_relabel_configs applied: the label set, null when
+ * a config dropped it, or why it is refused. `recheck`: the configs may write names or values (relabelsMayWrite).
+ */
+function labelSeries(
+  scraped: Labels,
+  target: Labels,
+  honorLabels: boolean,
+  metricRelabel: CompiledRelabels,
+  recheck: boolean,
+  targetCount: number,
+): Labels | RejectReason | null {
+  let labels: Labels | null = withTargetLabels(scraped, target, honorLabels);
+  if (metricRelabel.length > 0) {
+    labels = relabel(labels, metricRelabel);
+    if (!labels) return null;
+  }
+  // The parser checked the scraped names and values and the target's were checked when it was saved, so the
+  // label checks run again only where a relabel config may have written a name or value.
+  const problem = recheck
+    ? labelsProblem(labels)
+    : targetCount > 0 && countLabels(labels) > metricLimits.labelsPerSeries
+      ? 'too_many_labels'
+      : null;
+  return problem ?? labels;
+}
+
+/** Target labels merged, metric_relabel_configs applied; refusals counted by reason (the path without a cache). */
 export function relabelSamples(
   parsed: IngestSeries[],
   target: Labels,
@@ -679,28 +841,17 @@ export function relabelSamples(
 ): IngestSeries[] {
   const out: IngestSeries[] = [];
   let k = 0;
-  const relabelled = metricRelabel.length > 0;
-  // The parser checked the scraped names and values and the target's were checked when it was saved, so the
-  // label checks run again only where a relabel config may have written a name or value.
   const recheck = relabelsMayWrite(metricRelabel);
-  const targetCount = Object.keys(target).length;
+  const targetCount = countLabels(target);
   for (let i = 0; i < parsed.length; i++) {
     const s = parsed[i] as IngestSeries;
-    let labels: Labels | null = withTargetLabels(s.labels, target, honorLabels);
-    if (relabelled) {
-      labels = relabel(labels, metricRelabel);
-      if (!labels) continue; // dropped on purpose: not a refusal
-      s.labels = labels;
-    }
-    const problem = recheck
-      ? labelsProblem(labels)
-      : targetCount > 0 && countLabels(labels) > metricLimits.labelsPerSeries
-        ? 'too_many_labels'
-        : null;
-    if (problem) {
-      rejected[problem] = (rejected[problem] ?? 0) + 1;
+    const labelled = labelSeries(s.labels, target, honorLabels, metricRelabel, recheck, targetCount);
+    if (labelled === null) continue; // dropped on purpose: not a refusal
+    if (typeof labelled === 'string') {
+      rejected[labelled] = (rejected[labelled] ?? 0) + 1;
       continue;
     }
+    s.labels = labelled;
     out.push(s);
     if (keys) keys[k++] = keys[i] as string;
   }
@@ -717,18 +868,23 @@ function countLabels(labels: Labels): number {
 /**
  * Series of this scrape that the last one of the target did not have (Prometheus's scrape_series_added), by the
  * series' text as exposed: for one target and its relabel configs that text names one stored series, and it costs
- * no sorting. (A change of the target's configs forgets the last scrape's set.)
+ * no sorting. (A change of the target's configs forgets the last scrape's keys.) A scrape's keys are distinct.
  */
-function countNewSeries(ctx: ServiceContext, id: number, keys: string[]): number {
+function countNewSeries(ctx: ServiceContext, id: number, keys: readonly string[]): number {
   const state = ctx.caches.local(scrapeState);
   const previous = state.lastSeries.get(id);
-  const now = new Set<string>();
+  state.lastSeries.set(id, keys);
+  if (!previous) return keys.length;
+  // A target mostly exposes the series of its last scrape in the same order: that prefix is compared in step, and
+  // only the rest is looked up (none of it can equal a key of the prefix: the keys of a scrape are distinct).
+  const n = Math.min(previous.length, keys.length);
+  let i = 0;
+  while (i < n && previous[i] === keys[i]) i++;
+  if (i === keys.length) return 0;
+  const before = new Set<string>();
+  for (let k = i; k < previous.length; k++) before.add(previous[k] as string);
   let added = 0;
-  for (const key of keys) {
-    now.add(key);
-    if (!previous?.has(key)) added++;
-  }
-  state.lastSeries.set(id, now);
+  for (let k = i; k < keys.length; k++) if (!before.has(keys[k] as string)) added++;
   return added;
 }
 

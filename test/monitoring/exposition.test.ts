@@ -1,8 +1,15 @@
 // The exposition parsers: the text format keeps the valid rest of a payload, OpenMetrics refuses it whole, values
-// and timestamps as both formats write them, histograms as their series; random input never crashes.
+// and timestamps as both formats write them, histograms as their series; random input never crashes; series texts
+// known from an earlier parse (a scrape target's cache) are not parsed again and change nothing else.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseExposition, parseFloatValue } from '../../src/monitoring/exposition.js';
+import {
+  type ExpositionFormat,
+  knownLabels,
+  parseExposition,
+  parseFloatValue,
+} from '../../src/monitoring/exposition.js';
+import type { Labels } from '../../src/monitoring/metric-model.js';
 
 const at = Date.parse('2026-03-02T09:00:00Z');
 const text = (body: string, honorTimestamps = true) =>
@@ -205,6 +212,79 @@ describe('fuzz', () => {
         om(s);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('known series texts', () => {
+  it('a known text takes the caller’s entry unparsed; any other text, even of the same labels, is parsed', () => {
+    const first = text('m{a="1",b="2"} 1\nn 2\n');
+    const known = new Map(first.keys.map((k, i) => [k, first.series[i]?.labels as Labels]));
+    const r = parseExposition('m{a="1",b="2"} 5 1000\nm{b="2",a="1"} 6\nn 7\n', 'text', {
+      defaultTimestampMs: at,
+      known,
+    });
+    expect(r.keys).toEqual(['m{a="1",b="2"}', 'm{b="2",a="1"}', 'n']);
+    expect(r.cached).toEqual([{ __name__: 'm', a: '1', b: '2' }, undefined, { __name__: 'n' }]);
+    expect(r.series.map((s) => s.labels)).toEqual([
+      knownLabels,
+      { __name__: 'm', a: '1', b: '2' },
+      knownLabels,
+    ]);
+    expect(r.series.map((s) => [s.timestamps[0], s.values[0]])).toEqual([
+      [1000, 5],
+      [at, 6],
+      [at, 7],
+    ]);
+  });
+
+  // Lines built from a few label sets, written several ways, with values, timestamps and the errors a line can
+  // have after (or inside) a series text: a second parse that knows the first one's texts must say the same.
+  const labelText = fc.constantFrom(
+    '',
+    '{a="1"}',
+    '{a="1",b="x"}',
+    '{b="x",a="1"}',
+    '{a="q\\"}',
+    '{a="\\""}',
+  );
+  const tail = fc.constantFrom(' 1', ' 2.5 1000', ' NaN', '\t3', '} 1', ' 1 2 3', '', ' x', ' 1 # {a="1"} 2');
+  const line = fc.oneof(
+    fc
+      .tuple(fc.constantFrom('m', 'n_total', 'o_created'), labelText, tail)
+      .map(([n, l, t]) => `${n}${l}${t}`),
+    fc.constantFrom('# TYPE o counter', '# HELP m x', 'm{a="1"', 'm{a="1",} 4', '{a="1"} 1', '', '# EOF'),
+  );
+  const same = (format: ExpositionFormat) => (firstLines: string[], secondLines: string[]) => {
+    const options = { defaultTimestampMs: at };
+    const first = parseExposition(firstLines.join('\n'), format, options);
+    const known = new Map(first.keys.map((k, i) => [k, first.series[i]?.labels as Labels]));
+    const body = secondLines.join('\n');
+    const plain = parseExposition(body, format, options);
+    const cached = parseExposition(body, format, { ...options, known });
+    // Keys, sample count, refusals, errors and validity the same; series the same once hits take their labels.
+    const { cached: hits, series, ...rest } = cached;
+    const { cached: none, series: plainSeries, ...plainRest } = plain;
+    expect(none).toEqual([]);
+    expect(rest).toEqual(plainRest);
+    expect(series.map((s, i) => ({ ...s, labels: hits[i] ?? s.labels }))).toEqual(plainSeries);
+    // Only a known text comes back cached, with the labels a parse of it gives.
+    for (const [i, k] of cached.keys.entries()) expect(hits[i] !== undefined).toBe(known.has(k));
+  };
+  it('the text format with known texts parses to the same series, refusals and errors', () => {
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), fc.array(line, { maxLength: 12 }), (a, b) =>
+        same('text')(a, [...b, ...a]),
+      ),
+      { numRuns: 400 },
+    );
+  });
+  it('OpenMetrics with known texts parses to the same series, refusals and errors', () => {
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), fc.array(line, { maxLength: 12 }), (a, b) =>
+        same('openmetrics')([...a, '# EOF'], [...b, ...a, '# EOF']),
+      ),
+      { numRuns: 400 },
     );
   });
 });
