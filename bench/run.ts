@@ -94,3 +94,7 @@ if (parts.includes('promql') || process.env.BENCH_PARTS === undefined)
 if (parts.includes('syslog') || process.env.BENCH_PARTS === undefined)
   await (await import('./syslog-ingest.js')).benchSyslogIngest();
 // -- logs: store --
+// The log store: append rate through the writer beside plain INSERTs, and search p99 over BENCH_LOG_RECORDS
+// (default 10,000,000) stored records beside ORDER BY id DESC LIMIT 100 (bench/log-store.ts; BENCH_PARTS=log-store).
+if (parts.includes('log-store') || process.env.BENCH_PARTS === undefined)
+  await (await import('./log-store.js')).benchLogStore();

@@ -125,7 +125,28 @@ async function templateGroup(ctx: ServiceContext, templateId: string): Promise<s
   return [templateId, ...merged.map((m) => m.id)];
 }
 
-async function applyFilter(ctx: ServiceContext, query: RecordQuery, filter: LogFilter): Promise<RecordQuery> {
+/**
+ * SQLite: the full-text candidates newest first, a window at a time (rowid below `before`, at most `size`), so
+ * that a common word is not materialised in full before the page's hundred newest are taken.
+ */
+interface FtsWindow {
+  before: number | undefined;
+  size: number;
+}
+
+/** The FTS5 MATCH text of a query's words: each quoted (a double quote doubled), so none is an operator. */
+function ftsMatch(filter: LogFilter): string | null {
+  if (!filter.q) return null;
+  const words = [...new Set(parseLogQuery(filter.q).flatMap(wordsOf))];
+  return words.length > 0 ? words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ') : null;
+}
+
+async function applyFilter(
+  ctx: ServiceContext,
+  query: RecordQuery,
+  filter: LogFilter,
+  window?: FtsWindow,
+): Promise<RecordQuery> {
   let q = query;
   if (filter.hosts?.length) q = q.where('log_records.host', 'in', filter.hosts);
   if (filter.apps?.length) q = q.where('log_records.app', 'in', filter.apps);
@@ -149,12 +170,13 @@ async function applyFilter(ctx: ServiceContext, query: RecordQuery, filter: LogF
       // The records' index is the store's own (a contentless FTS5 table, a GIN expression index: see the
       // migration), not the search port's document indexes, so it asks which engine holds it.
       if (ctx.caps.fullText === 'fts5') {
-        // Each word quoted (a double quote inside doubled): FTS5 reads it as a string, never as an operator.
-        const match = words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
+        const match = ftsMatch(filter) as string;
         q = q.where(
           'log_records.id',
           'in',
-          sql<number>`(SELECT rowid FROM log_records_fts WHERE log_records_fts MATCH ${match})`,
+          window
+            ? sql<number>`(SELECT rowid FROM log_records_fts WHERE log_records_fts MATCH ${match}${window.before !== undefined ? sql` AND rowid < ${window.before}` : sql``} ORDER BY rowid DESC LIMIT ${window.size})`
+            : sql<number>`(SELECT rowid FROM log_records_fts WHERE log_records_fts MATCH ${match})`,
         );
       } else {
         // Each term parsed by PostgreSQL's own parser, as the index was (a host name, a path, an address is one
@@ -230,28 +252,66 @@ export async function survivorsOf(ctx: ServiceContext, ids: string[]): Promise<M
 }
 
 /** Records matching the filter, newest first (by id, the insertion order), older than `before` when given. */
+/** Full-text candidates read per window (SQLite), and windows per page at most before a short page is returned. */
+const ftsWindowRows = 4_096;
+const ftsWindowsPerPage = 32;
+
+/**
+ * Records matching the filter, newest first (by id, the insertion order), older than `before` when given. On
+ * SQLite a text query reads its candidates newest first in windows; when a page's windows are spent before it
+ * is full, the page is returned short with a cursor that goes on below what was read (bounded work per page).
+ */
 export async function searchLogs(
   ctx: ServiceContext,
   filter: LogFilter,
   page: { before?: number; limit: number },
 ): Promise<LogPage> {
   const limit = Math.min(Math.max(page.limit, 1), logSearchLimits.pageSize);
-  let q = await applyFilter(ctx, ctx.db.selectFrom('log_records'), filter);
-  if (page.before !== undefined) q = q.where('log_records.id', '<', page.before);
-  const rows = await q
-    .selectAll('log_records')
-    .orderBy('log_records.id', 'desc')
-    .limit(limit + 1)
-    .execute();
+  const match = ctx.caps.fullText === 'fts5' ? ftsMatch(filter) : null;
+  type Row = Awaited<ReturnType<typeof pageRows>>[number];
+  const pageRows = async (before: number | undefined, n: number, window?: FtsWindow) => {
+    let q = await applyFilter(ctx, ctx.db.selectFrom('log_records'), filter, window);
+    if (before !== undefined) q = q.where('log_records.id', '<', before);
+    return q.selectAll('log_records').orderBy('log_records.id', 'desc').limit(n).execute();
+  };
+  let rows: Row[] = [];
+  let scannedTo: number | null = null;
+  if (match === null) rows = await pageRows(page.before, limit + 1);
+  else {
+    let before = page.before;
+    for (let w = 0; w < ftsWindowsPerPage && rows.length <= limit; w++) {
+      const window = { before, size: ftsWindowRows };
+      rows.push(...(await pageRows(before, limit + 1 - rows.length, window)));
+      const edge = await sql<{
+        low: number | null;
+        n: number;
+      }>`SELECT min(rowid) AS low, count(*) AS n FROM (SELECT rowid FROM log_records_fts WHERE log_records_fts MATCH ${match}${before !== undefined ? sql` AND rowid < ${before}` : sql``} ORDER BY rowid DESC LIMIT ${ftsWindowRows})`.execute(
+        ctx.db,
+      );
+      const e = edge.rows[0];
+      if (!e || e.low === null || Number(e.n) < ftsWindowRows) {
+        scannedTo = null;
+        break;
+      }
+      before = Number(e.low);
+      scannedTo = before;
+    }
+  }
   const more = rows.length > limit;
   const shown = rows.slice(0, limit);
   const survivors = await survivorsOf(
     ctx,
     shown.map((r) => r.template_id),
   );
+  const last = shown[shown.length - 1];
   return {
     records: shown.map((r) => viewOf(r, survivors)),
-    nextBefore: more && shown.length > 0 ? Number((shown[shown.length - 1] as { id: number }).id) : null,
+    nextBefore:
+      more && last
+        ? Number(last.id)
+        : !more && scannedTo !== null
+          ? Math.min(scannedTo, last ? Number(last.id) : scannedTo)
+          : null,
   };
 }
 
