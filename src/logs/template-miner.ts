@@ -1,6 +1,8 @@
 // Template mining: assigns every message, online, to a template (its constant words, variables as <*>), with
 // ids that stay the same across restarts (a miner made from the stored templates goes on assigning their ids).
-// GROUNDWORK PLACEHOLDER: this exact-text version only fixes the contract; the mining part replaces the body.
+// A Drain-style tree (message length, then first word) over masked tokens (token-masks.ts); see
+// docs/log-patterns.md for the method and what each idea gained on the loghub datasets.
+import { isVariableToken, maskToken, wildcard } from './token-masks.js';
 
 /** A template as the store keeps it. */
 export interface StoredTemplate {
@@ -18,8 +20,34 @@ export interface TemplateAssignment {
   changed: boolean;
 }
 
+/** Two templates became one: `from` is gone, its messages belong to `into` from now on. */
+export interface TemplateMerge {
+  from: string;
+  into: string;
+}
+
+interface Cluster {
+  id: string;
+  tokens: string[];
+  text: string;
+  /** Creation order: breaks ties so that a restored miner chooses as the original did. */
+  ordinal: number;
+  /** The bucket key it is filed under (length and first word, or the wildcard). */
+  key: string;
+  alive: boolean;
+}
+
+/** How many different constant words at one position (the rest alike) make that position a variable. */
+const variantsToGeneralise = 3;
+/** Constant words that templates must share, besides the varying one, for that word to count as a variable. */
+const minSharedConstants = 2;
+
 export class TemplateMiner {
-  private readonly byText = new Map<string, StoredTemplate>();
+  private readonly byId = new Map<string, Cluster>();
+  private readonly buckets = new Map<string, Cluster[]>();
+  private readonly byLength = new Map<number, Cluster[]>();
+  private nextOrdinal = 0;
+  private merges: TemplateMerge[] = [];
 
   /** A miner that knows these templates (from the store) and keeps their ids. */
   constructor(templates: StoredTemplate[] = []) {
@@ -28,18 +56,251 @@ export class TemplateMiner {
 
   /** Add templates another instance mined (or a restart restores); known ids are updated, not duplicated. */
   learn(templates: StoredTemplate[]): void {
-    for (const t of templates) this.byText.set(t.template, { ...t });
+    for (const t of templates) {
+      const tokens = t.template === '' ? [] : t.template.split(' ');
+      const known = this.byId.get(t.id);
+      if (known) {
+        this.unfile(known);
+        known.tokens = tokens;
+        known.text = t.template;
+        this.file(known);
+      } else {
+        const cluster: Cluster = {
+          id: t.id,
+          tokens,
+          text: t.template,
+          ordinal: this.nextOrdinal++,
+          key: '',
+          alive: true,
+        };
+        this.byId.set(t.id, cluster);
+        this.file(cluster);
+      }
+    }
   }
 
   assign(message: string): TemplateAssignment {
-    const known = this.byText.get(message);
-    if (known) return { templateId: known.id, template: known.template, created: false, changed: false };
-    const created = { id: `t${this.byText.size + 1}`, template: message };
-    this.byText.set(message, created);
-    return { templateId: created.id, template: created.template, created: true, changed: false };
+    const words = tokenize(message);
+    const masked = new Array<string>(words.length);
+    for (let i = 0; i < words.length; i++) masked[i] = maskToken(words[i]);
+    const exact = this.exactMatch(masked);
+    if (exact) return { templateId: exact.id, template: exact.text, created: false, changed: false };
+    const siblings = this.siblingsOf(masked);
+    if (siblings) {
+      // Enough templates differ from this message in the same one word: that word is a variable. The oldest
+      // becomes the general template; the others merge into it.
+      const [survivor, ...others] = siblings.clusters;
+      this.unfile(survivor);
+      survivor.tokens = survivor.tokens.slice();
+      survivor.tokens[siblings.position] = wildcard;
+      survivor.text = survivor.tokens.join(' ');
+      this.file(survivor);
+      for (const other of others) this.retire(other, survivor);
+      this.absorbInstances(survivor);
+      return { templateId: survivor.id, template: survivor.text, created: false, changed: true };
+    }
+    const text = masked.join(' ');
+    const cluster: Cluster = {
+      id: this.newId(text),
+      tokens: masked,
+      text,
+      ordinal: this.nextOrdinal++,
+      key: '',
+      alive: true,
+    };
+    this.byId.set(cluster.id, cluster);
+    this.file(cluster);
+    return { templateId: cluster.id, template: text, created: true, changed: false };
   }
 
   templates(): StoredTemplate[] {
-    return [...this.byText.values()].map((t) => ({ ...t }));
+    const all = [...this.byId.values()].filter((c) => c.alive);
+    all.sort((a, b) => a.ordinal - b.ordinal);
+    return all.map((c) => ({ id: c.id, template: c.text }));
+  }
+
+  /** The merges made since the last call (a generalised template swallowed another): the store re-points rows. */
+  takeMerges(): TemplateMerge[] {
+    const taken = this.merges;
+    this.merges = [];
+    return taken;
+  }
+
+  /** The most specific template whose constant words all equal the message's (ties: the oldest). */
+  private exactMatch(masked: string[]): Cluster | undefined {
+    const n = masked.length;
+    const first = n === 0 ? '' : masked[0];
+    let best: Cluster | undefined;
+    let bestScore = -1;
+    for (const key of [bucketKey(n, first), bucketKey(n, wildcard)]) {
+      const list = this.buckets.get(key);
+      if (list) {
+        for (const c of list) {
+          const score = constantMatches(c.tokens, masked);
+          if (score > bestScore || (score === bestScore && best && c.ordinal < best.ordinal)) {
+            best = c;
+            bestScore = score;
+          }
+        }
+      }
+      if (first === wildcard) break;
+    }
+    return best;
+  }
+
+  /**
+   * Templates that differ from the message in exactly one constant word, at the same position, when there are
+   * enough of them (with the message, `variantsToGeneralise`) to call that word a variable; oldest first.
+   */
+  private siblingsOf(masked: string[]): { position: number; clusters: Cluster[] } | undefined {
+    const list = this.byLength.get(masked.length);
+    if (!list) return undefined;
+    const byPosition = new Map<number, Cluster[]>();
+    for (const c of list) {
+      const p = singleDifference(c.tokens, masked);
+      if (p < 0) continue;
+      const group = byPosition.get(p);
+      if (group) group.push(c);
+      else byPosition.set(p, [c]);
+    }
+    let found: { position: number; clusters: Cluster[] } | undefined;
+    for (const [position, clusters] of byPosition) {
+      if (clusters.length + 1 < variantsToGeneralise) continue;
+      clusters.sort((a, b) => a.ordinal - b.ordinal);
+      if (!found || clusters[0].ordinal < found.clusters[0].ordinal) found = { position, clusters };
+    }
+    return found;
+  }
+
+  private retire(other: Cluster, into: Cluster): void {
+    this.unfile(other);
+    other.alive = false;
+    this.byId.delete(other.id);
+    this.merges.push({ from: other.id, into: into.id });
+  }
+
+  /** A generalised template now covers other templates of its length: they become it. */
+  private absorbInstances(general: Cluster): void {
+    const list = this.byLength.get(general.tokens.length);
+    if (!list) return;
+    for (const other of [...list]) {
+      if (other === general) continue;
+      if (instanceOf(other.tokens, general.tokens)) this.retire(other, general);
+    }
+  }
+
+  private file(c: Cluster): void {
+    const n = c.tokens.length;
+    const first = n === 0 ? '' : c.tokens[0];
+    c.key = bucketKey(n, first);
+    let list = this.buckets.get(c.key);
+    if (!list) {
+      list = [];
+      this.buckets.set(c.key, list);
+    }
+    list.push(c);
+    let byLen = this.byLength.get(n);
+    if (!byLen) {
+      byLen = [];
+      this.byLength.set(n, byLen);
+    }
+    byLen.push(c);
+  }
+
+  private unfile(c: Cluster): void {
+    const list = this.buckets.get(c.key);
+    if (list) {
+      const at = list.indexOf(c);
+      if (at >= 0) list.splice(at, 1);
+    }
+    const byLen = this.byLength.get(c.tokens.length);
+    if (byLen) {
+      const at = byLen.indexOf(c);
+      if (at >= 0) byLen.splice(at, 1);
+    }
+  }
+
+  private newId(text: string): string {
+    let id = templateHash(text);
+    for (let salt = 1; this.byId.has(id); salt++) id = templateHash(`${text}\u0000${salt}`);
+    return id;
   }
 }
+
+function bucketKey(length: number, first: string): string {
+  return `${length}\u0000${first}`;
+}
+
+/** Words of a message: runs of non-blank characters. */
+export function tokenize(message: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i < message.length; i++) {
+    const c = message.charCodeAt(i);
+    const blank = c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
+    if (blank) {
+      if (start >= 0) {
+        words.push(message.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) start = i;
+  }
+  if (start >= 0) words.push(message.slice(start));
+  return words;
+}
+
+/** The template's constant words, when the message has all of them at their places; else -1. */
+function constantMatches(template: string[], masked: string[]): number {
+  let same = 0;
+  for (let i = 0; i < template.length; i++) {
+    const t = template[i];
+    if (t === masked[i]) same++;
+    else if (t !== wildcard) return -1;
+  }
+  return same;
+}
+
+/**
+ * The one position where the template's constant word differs from the message's; -1 for none or several, or
+ * when too few constant words are shared to call the rest one template (`running`, `blocked`, `boot (command <*>)`
+ * are different events, not one word varying).
+ */
+function singleDifference(template: string[], masked: string[]): number {
+  let at = -1;
+  let shared = 0;
+  for (let i = 0; i < template.length; i++) {
+    const t = template[i];
+    if (t === wildcard) continue;
+    if (t === masked[i]) {
+      if (!t.includes(wildcard)) shared++;
+      continue;
+    }
+    if (at >= 0) return -1;
+    at = i;
+  }
+  return shared >= minSharedConstants ? at : -1;
+}
+
+function instanceOf(specific: string[], general: string[]): boolean {
+  if (specific.length !== general.length) return false;
+  for (let i = 0; i < general.length; i++) {
+    if (general[i] !== wildcard && general[i] !== specific[i]) return false;
+  }
+  return true;
+}
+
+/** 64-bit FNV-1a of the template text at creation, as 13 base-36 characters: short, stable, rarely colliding. */
+export function templateHash(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  const hi = (h1 >>> 0).toString(36).padStart(7, '0');
+  const lo = (h2 >>> 0).toString(36).padStart(7, '0');
+  return `${hi}${lo}`;
+}
+
+export { isVariableToken };
