@@ -249,15 +249,24 @@ export function tokenize(message: string): string[] {
   return words;
 }
 
-/** The template's constant words, when the message has all of them at their places; else -1. */
+/**
+ * The template's constant words, when the message has all of them at their places; else -1. A template's <*>
+ * may stand for a constant word of the message, but not for more of them than the constants it matches: a
+ * template of variables only (`r24=<*>`, `<*> <*>`) is not a template of every message of its length.
+ */
 function constantMatches(template: string[], masked: string[]): number {
   let same = 0;
+  let absorbed = 0;
   for (let i = 0; i < template.length; i++) {
     const t = template[i];
-    if (t === masked[i]) same++;
-    else if (t !== wildcard) return -1;
+    const m = masked[i];
+    if (t === m) {
+      if (m !== wildcard) same++;
+    } else if (t === wildcard) {
+      if (!m.includes(wildcard)) absorbed++;
+    } else return -1;
   }
-  return same;
+  return absorbed > same ? -1 : same;
 }
 
 /**

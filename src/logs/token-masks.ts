@@ -12,11 +12,6 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-function isKeyChar(c: number): boolean {
-  // letters, _ - .
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 46;
-}
-
 function isOpening(c: number): boolean {
   // ( [ { " '
   return c === 40 || c === 91 || c === 123 || c === 34 || c === 39;
@@ -27,7 +22,15 @@ function isClosing(c: number): boolean {
   return c === 41 || c === 93 || c === 125 || c === 34 || c === 39 || c === 44 || c === 59 || c === 58 || c === 46;
 }
 
-/** True when the token holds a variable: a digit, a path (`/a/b`, `C:\a`), or a URL. */
+// Day and month names are parts of dates (`Fri Jul 1 09:59:46 PDT 2005`), whose other parts have digits.
+const dateWords = new Set([
+  'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun',
+  'Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec',
+]);
+
+/**
+ * True when the token holds a variable: a digit, a path (`/a/b`, `C:\a`, `./a`), a URL, or a day or month name.
+ */
 export function isVariableToken(token: string): boolean {
   let slashes = 0;
   for (let i = 0; i < token.length; i++) {
@@ -35,32 +38,70 @@ export function isVariableToken(token: string): boolean {
     if (isDigit(c)) return true;
     if (c === 47 || c === 92) slashes++; // / or \
   }
-  // Two separators make a path (`/usr/lib`, `C:\Windows\x`); a lone `/` is a word like `and/or` or `N/A`.
-  return slashes >= 2;
+  // Two separators make a path (`/usr/lib`, `C:\Windows\x`); a lone `/` is a word like `and/or` or `N/A`,
+  // unless the token starts as a relative path does.
+  if (slashes >= 2) return true;
+  if (slashes === 1 && (token.startsWith('./') || token.startsWith('../') || token.startsWith('~/'))) return true;
+  return token.length === 3 && dateWords.has(token);
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+function isWordChar(c: number): boolean {
+  return isLetter(c) || isDigit(c) || c === 95;
 }
 
 /**
- * The token as a template word: itself when it is a constant, else its `key=`, opening brackets and trailing
- * punctuation around `<*>`. A token that contains `<*>` already is kept as it is.
+ * Where the constant head of a variable token ends: opening brackets, then a key (`uid=`, `lr:`, `chdir(`,
+ * `sshd[`), then text up to dot leaders (`instruction......0`). A `key:` has no dots, so `host.example:443`
+ * stays one variable.
+ */
+function constantHeadEnd(token: string): number {
+  let i = 0;
+  while (i < token.length && isOpening(token.charCodeAt(i))) i++;
+  if (i < token.length && isLetter(token.charCodeAt(i))) {
+    let j = i + 1;
+    let dotted = false;
+    while (j < token.length) {
+      const c = token.charCodeAt(j);
+      if (isWordChar(c)) j++;
+      else if (c === 46 || c === 45) {
+        dotted = true;
+        j++;
+      } else break;
+    }
+    const sep = token.charCodeAt(j);
+    const isKey = sep === 61 || (!dotted && (sep === 58 || sep === 40 || sep === 91)); // = : ( [
+    if (isKey && j + 1 < token.length) {
+      i = j + 1;
+      while (i < token.length && isOpening(token.charCodeAt(i))) i++;
+    }
+  }
+  // Dot leaders pad a label to a column: the label is constant, the value after them the variable.
+  const leader = token.indexOf('...', i);
+  if (leader >= 0) {
+    let hasDigit = false;
+    for (let k = i; k < leader; k++) if (isDigit(token.charCodeAt(k))) hasDigit = true;
+    if (!hasDigit) {
+      let k = leader;
+      while (k < token.length && token.charCodeAt(k) === 46) k++;
+      if (k < token.length) i = k;
+    }
+  }
+  return i;
+}
+
+/**
+ * The token as a template word: itself when it is a constant, else its constant head (`uid=`, `chdir(`, opening
+ * brackets) and trailing punctuation around `<*>`.
  */
 export function maskToken(token: string): string {
   if (!isVariableToken(token)) return token;
-  let start = 0;
-  // `key=value`: the key is a constant (logname=, uid=, HWID=); only a plain word counts as a key.
-  const eq = token.indexOf('=');
-  if (eq > 0 && eq < token.length - 1) {
-    let plain = true;
-    for (let i = 0; i < eq; i++) {
-      if (!isKeyChar(token.charCodeAt(i))) {
-        plain = false;
-        break;
-      }
-    }
-    if (plain) start = eq + 1;
-  }
-  while (start < token.length && isOpening(token.charCodeAt(start))) start++;
+  const start = constantHeadEnd(token);
   let end = token.length;
   while (end > start && isClosing(token.charCodeAt(end - 1))) end--;
-  if (end <= start) return token;
+  if (end <= start) return wildcard;
   return `${token.slice(0, start)}${wildcard}${token.slice(end)}`;
 }
