@@ -2,7 +2,7 @@
 // ids that stay the same across restarts (a miner made from the stored templates goes on assigning their ids).
 // A Drain-style tree (message length, then first word) over masked tokens (token-masks.ts); see
 // docs/log-patterns.md for the method and what each idea gained on the loghub datasets.
-import { isVariableToken, maskToken, wildcard } from './token-masks.js';
+import { maskMessage, tokenize, wildcard } from './token-masks.js';
 
 /** A template as the store keeps it. */
 export interface StoredTemplate {
@@ -38,7 +38,7 @@ interface Cluster {
 }
 
 /** How many different constant words at one position (the rest alike) make that position a variable. */
-const variantsToGeneralise = 3;
+const variantsToGeneralise = Number(process.env.MINER_K ?? 3);
 /** Constant words that templates must share, besides the varying one, for that word to count as a variable. */
 const minSharedConstants = 2;
 
@@ -80,9 +80,7 @@ export class TemplateMiner {
   }
 
   assign(message: string): TemplateAssignment {
-    const words = tokenize(message);
-    const masked = new Array<string>(words.length);
-    for (let i = 0; i < words.length; i++) masked[i] = maskToken(words[i]);
+    const masked = maskMessage(message);
     const exact = this.exactMatch(masked);
     if (exact) return { templateId: exact.id, template: exact.text, created: false, changed: false };
     const siblings = this.siblingsOf(masked);
@@ -110,6 +108,8 @@ export class TemplateMiner {
     };
     this.byId.set(cluster.id, cluster);
     this.file(cluster);
+    // Born with variables (`Invalid user test9 from <*>`), it may cover templates made before it.
+    if (text.includes(wildcard)) this.absorbInstances(cluster);
     return { templateId: cluster.id, template: text, created: true, changed: false };
   }
 
@@ -185,7 +185,7 @@ export class TemplateMiner {
     if (!list) return;
     for (const other of [...list]) {
       if (other === general) continue;
-      if (instanceOf(other.tokens, general.tokens)) this.retire(other, general);
+      if (constantMatches(general.tokens, other.tokens) >= 0) this.retire(other, general);
     }
   }
 
@@ -231,24 +231,6 @@ function bucketKey(length: number, first: string): string {
   return `${length}\u0000${first}`;
 }
 
-/** Words of a message: runs of non-blank characters. */
-export function tokenize(message: string): string[] {
-  const words: string[] = [];
-  let start = -1;
-  for (let i = 0; i < message.length; i++) {
-    const c = message.charCodeAt(i);
-    const blank = c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
-    if (blank) {
-      if (start >= 0) {
-        words.push(message.slice(start, i));
-        start = -1;
-      }
-    } else if (start < 0) start = i;
-  }
-  if (start >= 0) words.push(message.slice(start));
-  return words;
-}
-
 /**
  * The template's constant words, when the message has all of them at their places; else -1. A template's <*>
  * may stand for a constant word of the message, but not for more of them than the constants it matches: a
@@ -263,10 +245,21 @@ function constantMatches(template: string[], masked: string[]): number {
     if (t === m) {
       if (m !== wildcard) same++;
     } else if (t === wildcard) {
-      if (!m.includes(wildcard)) absorbed++;
+      if (m.includes(wildcard)) continue;
+      // A variable holds a value; a run of punctuation (`****`, `--`) in its place is another event's shape.
+      if (!hasWordChar(m)) return -1;
+      absorbed++;
     } else return -1;
   }
   return absorbed > same ? -1 : same;
+}
+
+function hasWordChar(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c > 127) return true;
+  }
+  return false;
 }
 
 /**
@@ -290,14 +283,6 @@ function singleDifference(template: string[], masked: string[]): number {
   return shared >= minSharedConstants ? at : -1;
 }
 
-function instanceOf(specific: string[], general: string[]): boolean {
-  if (specific.length !== general.length) return false;
-  for (let i = 0; i < general.length; i++) {
-    if (general[i] !== wildcard && general[i] !== specific[i]) return false;
-  }
-  return true;
-}
-
 /** 64-bit FNV-1a of the template text at creation, as 13 base-36 characters: short, stable, rarely colliding. */
 export function templateHash(text: string): string {
   let h1 = 0x811c9dc5;
@@ -312,4 +297,4 @@ export function templateHash(text: string): string {
   return `${hi}${lo}`;
 }
 
-export { isVariableToken };
+export { tokenize };
