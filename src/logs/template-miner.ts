@@ -38,7 +38,7 @@ interface Cluster {
 }
 
 /** How many different constant words at one position (the rest alike) make that position a variable. */
-const variantsToGeneralise = Number(process.env.MINER_K ?? 3);
+const variantsToGeneralise = 4;
 /** Constant words that templates must share, besides the varying one, for that word to count as a variable. */
 const minSharedConstants = 2;
 
