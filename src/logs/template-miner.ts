@@ -37,6 +37,8 @@ interface Cluster {
   alive: boolean;
 }
 
+/** Masked messages remembered at most (then forgotten all at once). */
+const recentLimit = 50_000;
 /** How many different constant words at one position (the rest alike) make that position a variable. */
 const variantsToGeneralise = 4;
 /** Constant words that templates must share, besides the varying one, for that word to count as a variable. */
@@ -47,6 +49,12 @@ export class TemplateMiner {
   private readonly buckets = new Map<string, Cluster[]>();
   private readonly byLength = new Map<number, Cluster[]>();
   private nextOrdinal = 0;
+  /**
+   * Masked messages seen since the templates last changed, and their template: most messages repeat a masked
+   * form, and this answers them with one lookup. Cleared whenever a template is made, changed or merged, so it
+   * always gives what the full search would (and a restored miner, with an empty memory, answers the same).
+   */
+  private readonly recent = new Map<string, Cluster>();
   private merges: TemplateMerge[] = [];
 
   /** A miner that knows these templates (from the store) and keeps their ids. */
@@ -56,6 +64,7 @@ export class TemplateMiner {
 
   /** Add templates another instance mined (or a restart restores); known ids are updated, not duplicated. */
   learn(templates: StoredTemplate[]): void {
+    this.recent.clear();
     for (const t of templates) {
       const tokens = t.template === '' ? [] : t.template.split(' ');
       const known = this.byId.get(t.id);
@@ -80,9 +89,18 @@ export class TemplateMiner {
   }
 
   assign(message: string): TemplateAssignment {
-    const masked = maskMessage(message);
+    const maskedText = maskMessage(message);
+    const seen = this.recent.get(maskedText);
+    if (seen) return { templateId: seen.id, template: seen.text, created: false, changed: false };
+    const masked = maskedText === '' ? [] : maskedText.split(' ');
     const exact = this.exactMatch(masked);
-    if (exact) return { templateId: exact.id, template: exact.text, created: false, changed: false };
+    if (exact) {
+      if (this.recent.size >= recentLimit) this.recent.clear();
+      this.recent.set(maskedText, exact);
+      return { templateId: exact.id, template: exact.text, created: false, changed: false };
+    }
+    // The set of templates changes: an answer remembered before might not be the answer now.
+    this.recent.clear();
     const siblings = this.siblingsOf(masked);
     if (siblings) {
       // Enough templates differ from this message in the same one word: that word is a variable. The oldest
@@ -97,7 +115,7 @@ export class TemplateMiner {
       this.absorbInstances(survivor);
       return { templateId: survivor.id, template: survivor.text, created: false, changed: true };
     }
-    const text = masked.join(' ');
+    const text = maskedText;
     const cluster: Cluster = {
       id: this.newId(text),
       tokens: masked,
