@@ -4,6 +4,11 @@
 import type { ServiceContext } from '../core/context.js';
 import type { JobScheduler } from '../core/jobs.js';
 
+// -- logs: mining --
+export type { LineMiningOptions, LineTemplate } from './line-templates.js';
+export { LineTemplateMining, maxLineLength } from './line-templates.js';
+export type { LogFormat } from './log-format.js';
+export { compileLogFormat } from './log-format.js';
 // -- logs: model --
 export type {
   LogRecordInput,
@@ -19,8 +24,7 @@ export { canLogs, requireLogs } from './permissions.js';
 // -- logs: syslog --
 export type { SyslogParse, SyslogRejectReason } from './syslog-parse.js';
 export { parseSyslogMessage } from './syslog-parse.js';
-// -- logs: mining --
-export type { StoredTemplate, TemplateAssignment } from './template-miner.js';
+export type { StoredTemplate, TemplateAssignment, TemplateMerge } from './template-miner.js';
 export { TemplateMiner } from './template-miner.js';
 
 // -- logs: store --

@@ -74,5 +74,7 @@ function checkLiteral(literal: string, offset: number): void {
 }
 
 function invalidFormat(reason: string): Invalid {
-  return new Invalid('validation_failed', `invalid log format: ${reason}`, [{ field: '/format', message: reason }]);
+  return new Invalid('validation_failed', `invalid log format: ${reason}`, [
+    { field: '/format', message: reason },
+  ]);
 }

@@ -2,7 +2,7 @@
 // ids that stay the same across restarts (a miner made from the stored templates goes on assigning their ids).
 // A Drain-style tree (message length, then first word) over masked tokens (token-masks.ts); see
 // docs/log-patterns.md for the method and what each idea gained on the loghub datasets.
-import { maskMessage, tokenize, wildcard } from './token-masks.js';
+import { maskMessage, wildcard } from './token-masks.js';
 
 /** A template as the store keeps it. */
 export interface StoredTemplate {
@@ -314,5 +314,3 @@ export function templateHash(text: string): string {
   const lo = (h2 >>> 0).toString(36).padStart(7, '0');
   return `${hi}${lo}`;
 }
-
-export { tokenize };

@@ -32,23 +32,27 @@ function isOpening(c: number): boolean {
 
 function isClosing(c: number): boolean {
   // ) ] } " ' , ; : .
-  return c === 41 || c === 93 || c === 125 || c === 34 || c === 39 || c === 44 || c === 59 || c === 58 || c === 46;
+  return (
+    c === 41 || c === 93 || c === 125 || c === 34 || c === 39 || c === 44 || c === 59 || c === 58 || c === 46
+  );
 }
 
 // Day and month names are parts of dates (`Fri Jul 1 09:59:46 PDT 2005`), whose other parts have digits. (`May`
 // is left out: it is also a word.)
-const dateWords = new Set([
-  'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun',
-  'Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec',
-]);
+const dateWords = new Set(
+  'Mon Tue Wed Thu Fri Sat Sun Jan Feb Mar Apr Jun Jul Aug Sep Oct Nov Dec'.split(' '),
+);
 
 // Units that make a number a quantity: `<1 sec`, `250 ms`, `1190 bytes`, `1.16 KB` are one variable each, so a
 // duration written `00:02` or `<1 sec` is the same variable.
-const units = new Set([
-  'ns', 'us', 'µs', 'ms', 's', 'sec', 'secs', 'second', 'seconds', 'min', 'mins', 'minute', 'minutes',
-  'h', 'hr', 'hrs', 'hour', 'hours', 'day', 'days',
-  'B', 'byte', 'bytes', 'KB', 'kB', 'MB', 'GB', 'TB', 'KiB', 'MiB', 'GiB', 'TiB',
-]);
+const units = new Set(
+  [
+    'ns us µs ms s sec secs second seconds min mins minute minutes h hr hrs hour hours day days',
+    'B byte bytes KB kB MB GB TB KiB MiB GiB TiB',
+  ]
+    .join(' ')
+    .split(' '),
+);
 
 /** True when the word holds a variable: a digit, a path (`/a/b`, `C:\a\b`, `./a`), a URL, a day or month name. */
 function isVariableAt(text: string, start: number, end: number): boolean {
@@ -64,10 +68,17 @@ function isVariableAt(text: string, start: number, end: number): boolean {
   if (slashes === 1) {
     const c0 = text.charCodeAt(start);
     const c1 = text.charCodeAt(start + 1);
-    return (c0 === 46 && (c1 === 47 || (c1 === 46 && text.charCodeAt(start + 2) === 47))) || (c0 === 126 && c1 === 47);
+    return (
+      (c0 === 46 && (c1 === 47 || (c1 === 46 && text.charCodeAt(start + 2) === 47))) ||
+      (c0 === 126 && c1 === 47)
+    );
   }
-  const c0 = text.charCodeAt(start);
-  return end - start === 3 && c0 >= 65 && c0 <= 90 && dateWords.has(text.slice(start, end));
+  // `[Sun`, `Dec,`: a date word with the brackets or punctuation around it.
+  let s = start;
+  while (s < end && isOpening(text.charCodeAt(s))) s++;
+  const e = trailingStart(text, s, end);
+  const c0 = text.charCodeAt(s);
+  return e - s === 3 && c0 >= 65 && c0 <= 90 && dateWords.has(text.slice(s, e));
 }
 
 /** Where trailing closing punctuation starts (`end` when there is none). */
