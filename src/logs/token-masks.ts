@@ -218,32 +218,35 @@ export function maskMessage(message: string): string {
   }
   let out = '';
   let lastIsVariable = false;
+  let lastIsBare = false;
   const n = starts.length;
   for (let w = 0; w < n; w++) {
     const s = starts[w];
     const e = ends[w];
+    let word: string;
     if (w + 1 < n && isNumericAt(message, s, e) && isUnitAt(message, starts[w + 1], ends[w + 1])) {
       const next = ends[w + 1];
-      out += `${out.length > 0 ? ' ' : ''}${wildcard}${message.slice(trailingStart(message, starts[w + 1], next), next)}`;
-      lastIsVariable = true;
+      word = `${wildcard}${message.slice(trailingStart(message, starts[w + 1], next), next)}`;
       w++;
+    } else if (
+      lastIsVariable &&
+      message.charCodeAt(s) === 40 &&
+      bracketedQuantity(message, starts, ends, w) > 0
+    ) {
+      const last = w + bracketedQuantity(message, starts, ends, w) - 1;
+      // `(1.16 KB),`: the bracket goes with the quantity, what follows it stays with the word before.
+      const after = message.slice(trailingStart(message, starts[last], ends[last]), ends[last]).slice(1);
+      out += after;
+      if (after !== '') lastIsBare = false;
+      lastIsVariable = false;
+      w = last;
       continue;
-    }
-    if (lastIsVariable && message.charCodeAt(s) === 40) {
-      const words = bracketedQuantity(message, starts, ends, w);
-      if (words > 0) {
-        const last = ends[w + words - 1];
-        const trailing = message.slice(trailingStart(message, starts[w + words - 1], last), last);
-        // `(1.16 KB),`: the bracket goes with the quantity, what follows it stays.
-        out += trailing.slice(1);
-        lastIsVariable = false;
-        w += words - 1;
-        continue;
-      }
-    }
-    const word = maskAt(message, s, e);
+    } else word = maskAt(message, s, e);
+    // A run of bare variables is one list of values (`delete blk_1 blk_2 blk_3`), however long.
+    if (word === wildcard && lastIsBare) continue;
     out += out.length > 0 ? ` ${word}` : word;
     lastIsVariable = word.endsWith(wildcard);
+    lastIsBare = word === wildcard;
   }
   return out;
 }
