@@ -14,10 +14,10 @@ import { maskMessage, maskToken } from '../../src/logs/token-masks.js';
 
 /** The template as a pattern over the message: <*> stands for any text, a space for any blank run. */
 function templateMatches(template: string, message: string): boolean {
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const pattern = template
     .split(' ')
-    .map((word) => word.split('<*>').map(escape).join('.*?'))
+    .map((word) => word.split('<*>').map(literal).join('.*?'))
     .join('\\s+');
   return new RegExp(`^${pattern}$`, 's').test(message.trim());
 }
