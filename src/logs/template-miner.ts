@@ -41,6 +41,8 @@ interface Cluster {
 const recentLimit = 50_000;
 /** How many different constant words at one position (the rest alike) make that position a variable. */
 const variantsToGeneralise = 4;
+/** The same for words built like identifiers (isIdentifierLike), which vary more freely than plain words. */
+const variantsOfNamesToGeneralise = 3;
 /** Constant words that templates must share, besides the varying one, for that word to count as a variable. */
 const minSharedConstants = 2;
 
@@ -168,7 +170,8 @@ export class TemplateMiner {
 
   /**
    * Templates that differ from the message in exactly one constant word, at the same position, when there are
-   * enough of them (with the message, `variantsToGeneralise`) to call that word a variable; oldest first.
+   * enough of them (with the message, `variantsToGeneralise`, or `variantsOfNamesToGeneralise` when every value
+   * is built like an identifier) to call that word a variable; oldest first.
    */
   private siblingsOf(masked: string[]): { position: number; clusters: Cluster[] } | undefined {
     const list = this.byLength.get(masked.length);
@@ -183,7 +186,11 @@ export class TemplateMiner {
     }
     let found: { position: number; clusters: Cluster[] } | undefined;
     for (const [position, clusters] of byPosition) {
-      if (clusters.length + 1 < variantsToGeneralise) continue;
+      const needed =
+        isIdentifierLike(masked[position]) && clusters.every((c) => isIdentifierLike(c.tokens[position]))
+          ? variantsOfNamesToGeneralise
+          : variantsToGeneralise;
+      if (clusters.length + 1 < needed) continue;
       clusters.sort((a, b) => a.ordinal - b.ordinal);
       if (!found || clusters[0].ordinal < found.clusters[0].ordinal) found = { position, clusters };
     }
@@ -267,9 +274,26 @@ function constantMatches(template: string[], masked: string[]): number {
       // A variable holds a value; a run of punctuation (`****`, `--`) in its place is another event's shape.
       if (!hasWordChar(m)) return -1;
       absorbed++;
+    } else if (fitsMaskedWord(t, m)) {
+      // `user=<*>` takes `user=root`, `(<*>)` takes `()`: the same key or brackets around another value.
+      absorbed++;
     } else return -1;
   }
   return absorbed > same ? -1 : same;
+}
+
+/** The message word has the template word's constant head and tail around a value (or none). */
+function fitsMaskedWord(template: string, word: string): boolean {
+  const at = template.indexOf(wildcard);
+  if (at < 0) return false;
+  const tail = template.length - at - wildcard.length;
+  if ((at === 0 && tail === 0) || word.length < at + tail) return false;
+  for (let i = 0; i < at; i++) if (template.charCodeAt(i) !== word.charCodeAt(i)) return false;
+  const from = word.length - tail;
+  for (let k = 0; k < tail; k++) {
+    if (template.charCodeAt(at + wildcard.length + k) !== word.charCodeAt(from + k)) return false;
+  }
+  return !word.includes(wildcard);
 }
 
 function hasWordChar(word: string): boolean {
@@ -299,6 +323,28 @@ function singleDifference(template: string[], masked: string[]): number {
     at = i;
   }
   return shared >= minSharedConstants ? at : -1;
+}
+
+/**
+ * A word built like an identifier (`com.apple.quicklook`, `CONTAINER_REMOTE_LAUNCH`, `tickTime`, `a-b`): dots,
+ * underscores, colons, @ or hyphens inside it, or a capital after a small letter. Names like these vary freely;
+ * plain words (`Started`, `GET`, `root`) are more often a closed set of events.
+ */
+function isIdentifierLike(word: string): boolean {
+  if (word.includes(wildcard)) return false;
+  let end = word.length;
+  while (end > 0 && ',;:.)]}"\''.includes(word[end - 1])) end--;
+  let start = 0;
+  while (start < end && '([{"\''.includes(word[start])) start++;
+  let lower = false;
+  for (let i = start; i < end; i++) {
+    const c = word.charCodeAt(i);
+    const inside = i > start && i < end - 1;
+    if (inside && (c === 46 || c === 95 || c === 58 || c === 64 || c === 45)) return true;
+    if (c >= 97 && c <= 122) lower = true;
+    else if (c >= 65 && c <= 90 && lower) return true;
+  }
+  return false;
 }
 
 /** 64-bit FNV-1a of the template text at creation, as 13 base-36 characters: short, stable, rarely colliding. */
