@@ -9,6 +9,7 @@ import {
   loadDataset,
   mineDataset,
 } from '../../bench/log-templates.js';
+import { compileLogFormat } from '../../src/logs/log-format.js';
 import { type StoredTemplate, TemplateMiner } from '../../src/logs/template-miner.js';
 import { maskMessage, maskToken } from '../../src/logs/token-masks.js';
 
@@ -124,6 +125,23 @@ describe('the template miner', () => {
           .templateId,
     );
     expect(new Set(ids).size).toBe(3);
+  });
+
+  it('makes an identifier-like word a variable at three values', () => {
+    const miner = new TemplateMiner();
+    const events = ['CONTAINER_REMOTE_LAUNCH', 'CONTAINER_REMOTE_CLEANUP', 'CONTAINER_REMOTE_KILL'];
+    const ids = events.map((e) => miner.assign(`Processing the event EventType: ${e} for container main`));
+    expect(ids[2]).toMatchObject({ templateId: ids[0].templateId, changed: true });
+    expect(ids[2].template).toBe('Processing the event EventType: <*> for container main');
+  });
+
+  it('lets a masked word take the same key or brackets around a plain value', () => {
+    const miner = new TemplateMiner();
+    const a = miner.assign('session opened for user=1000 by (uid=0)');
+    expect(a.template).toBe('session opened for user=<*> by (uid=<*>)');
+    expect(miner.assign('session opened for user=root by (uid=0)').templateId).toBe(a.templateId);
+    const b = miner.assign('connection from 10.0.0.1 (host1.example.com) at noon');
+    expect(miner.assign('connection from 10.0.0.2 () at noon').templateId).toBe(b.templateId);
   });
 
   it('does not call short messages one template because they share a word or less', () => {
@@ -267,6 +285,23 @@ describe('template miner invariants', () => {
       }),
     );
   });
+});
+
+describe('restoring on real data', () => {
+  it.each(['OpenSSH', 'BGL', 'Proxifier'])(
+    '%s: mine half, restore from templates(), mine the rest: the same ids and templates',
+    (name) => {
+      const dataset = loadDataset(name);
+      const format = compileLogFormat(dataset.format);
+      const contents = dataset.lines.map((l) => format.match(l)?.Content ?? l);
+      const original = new TemplateMiner();
+      const half = contents.length / 2;
+      for (const m of contents.slice(0, half)) original.assign(m);
+      const restored = new TemplateMiner(original.templates());
+      for (const m of contents.slice(half)) expect(restored.assign(m)).toEqual(original.assign(m));
+      expect(restored.templates()).toEqual(original.templates());
+    },
+  );
 });
 
 describe('grouping accuracy on loghub, the way `opsdesk logs templates --format` mines', () => {
