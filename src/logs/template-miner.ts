@@ -1,7 +1,9 @@
 // Template mining: assigns every message, online, to a template (its constant words, variables as <*>), with
 // ids that stay the same across restarts (a miner made from the stored templates goes on assigning their ids).
-// A Drain-style tree (message length, then first word) over masked tokens (token-masks.ts); see
-// docs/log-patterns.md for the method and what each idea gained on the loghub datasets.
+// A Drain-style tree (message length, then first word) over masked tokens (token-masks.ts); a word becomes a
+// variable when enough templates differ in it alone. Beyond the groundwork's contract the miner reports its
+// internal merges (`takeMerges()`: the store re-points a merged template's rows). See docs/log-patterns.md for
+// the method and what each idea gained on the loghub datasets.
 import { maskMessage, wildcard } from './token-masks.js';
 
 /** A template as the store keeps it. */
@@ -150,9 +152,11 @@ export class TemplateMiner {
   private exactMatch(masked: string[]): Cluster | undefined {
     const n = masked.length;
     const first = n === 0 ? '' : masked[0];
+    const own = bucketKey(n, first);
+    const shared = bucketKey(n, wildcard);
     let best: Cluster | undefined;
     let bestScore = -1;
-    for (const key of [bucketKey(n, first), bucketKey(n, wildcard)]) {
+    for (const key of own === shared ? [shared] : [own, shared]) {
       const list = this.buckets.get(key);
       if (list) {
         for (const c of list) {
@@ -163,7 +167,6 @@ export class TemplateMiner {
           }
         }
       }
-      if (first === wildcard) break;
     }
     return best;
   }
@@ -252,8 +255,12 @@ export class TemplateMiner {
   }
 }
 
+/**
+ * Templates are filed by length and first word; a first word with a variable in it (`<*>`, `user=<*>`) files
+ * under the wildcard, which every message of that length also searches.
+ */
 function bucketKey(length: number, first: string): string {
-  return `${length}\u0000${first}`;
+  return `${length}\u0000${first.includes(wildcard) ? wildcard : first}`;
 }
 
 /**
