@@ -4,7 +4,10 @@
 // variable when enough templates differ in it alone. Beyond the groundwork's contract the miner reports its
 // internal merges (`takeMerges()`: the store re-points a merged template's rows). See docs/log-patterns.md for
 // the method and what each idea gained on the loghub datasets.
-import { maskMessage, wildcard } from './token-masks.js';
+import { wildcard as maskedVariable, maskMessage } from './token-masks.js';
+
+// A module constant, not the imported binding, in the hot loops (a transpiled import is a getter call).
+const wildcard = maskedVariable;
 
 /** A template as the store keeps it. */
 export interface StoredTemplate {
@@ -36,6 +39,8 @@ interface Cluster {
   ordinal: number;
   /** The bucket key it is filed under (length and first word, or the wildcard). */
   key: string;
+  /** Its keys in the sibling index. */
+  siblingKeys: number[];
   alive: boolean;
 }
 
@@ -52,6 +57,13 @@ export class TemplateMiner {
   private readonly byId = new Map<string, Cluster>();
   private readonly buckets = new Map<string, Cluster[]>();
   private readonly byLength = new Map<number, Cluster[]>();
+  /**
+   * Templates by "everything but the word at p" (a hash of length, p and the other words), for each position p
+   * of a constant word: the candidates that differ from a message in that word alone, found without scanning.
+   */
+  private readonly siblingIndex = new Map<number, Cluster[]>();
+  /** Templates by (length, position, word), for each word: the candidates a general template may cover. */
+  private readonly byWord = new Map<string, Cluster[]>();
   private nextOrdinal = 0;
   /**
    * Masked messages seen since the templates last changed, and their template: most messages repeat a masked
@@ -84,6 +96,7 @@ export class TemplateMiner {
           text: t.template,
           ordinal: this.nextOrdinal++,
           key: '',
+          siblingKeys: [],
           alive: true,
         };
         this.byId.set(t.id, cluster);
@@ -126,6 +139,7 @@ export class TemplateMiner {
       text,
       ordinal: this.nextOrdinal++,
       key: '',
+      siblingKeys: [],
       alive: true,
     };
     this.byId.set(cluster.id, cluster);
@@ -177,15 +191,18 @@ export class TemplateMiner {
    * is built like an identifier) to call that word a variable; oldest first.
    */
   private siblingsOf(masked: string[]): { position: number; clusters: Cluster[] } | undefined {
-    const list = this.byLength.get(masked.length);
-    if (!list) return undefined;
+    const keys = siblingKeysOf(masked, false);
     const byPosition = new Map<number, Cluster[]>();
-    for (const c of list) {
-      const p = singleDifference(c.tokens, masked);
-      if (p < 0) continue;
-      const group = byPosition.get(p);
-      if (group) group.push(c);
-      else byPosition.set(p, [c]);
+    for (let p = 0; p < keys.length; p++) {
+      const candidates = this.siblingIndex.get(keys[p]);
+      if (!candidates) continue;
+      for (const c of candidates) {
+        // A hash names the candidates; the words decide.
+        if (singleDifference(c.tokens, masked) !== p) continue;
+        const group = byPosition.get(p);
+        if (group) group.push(c);
+        else byPosition.set(p, [c]);
+      }
     }
     let found: { position: number; clusters: Cluster[] } | undefined;
     for (const [position, clusters] of byPosition) {
@@ -209,9 +226,18 @@ export class TemplateMiner {
 
   /** A generalised template now covers other templates of its length: they become it. */
   private absorbInstances(general: Cluster): void {
-    const list = this.byLength.get(general.tokens.length);
+    // Whatever it covers has its constant words: look among the templates sharing its rarest one.
+    const n = general.tokens.length;
+    let list = this.byLength.get(n);
+    for (let q = 0; q < n; q++) {
+      const word = general.tokens[q];
+      if (word.includes(wildcard)) continue;
+      const holders = this.byWord.get(wordKey(n, q, word)) ?? [];
+      if (!list || holders.length < list.length) list = holders;
+    }
     if (!list) return;
-    for (const other of [...list]) {
+    // In creation order, so that a restored miner (whose lists were filled in another order) reports the same.
+    for (const other of [...list].sort((a, b) => a.ordinal - b.ordinal)) {
       if (other === general) continue;
       if (constantMatches(general.tokens, other.tokens) >= 0) this.retire(other, general);
     }
@@ -227,6 +253,19 @@ export class TemplateMiner {
       this.buckets.set(c.key, list);
     }
     list.push(c);
+    for (let q = 0; q < n; q++) {
+      const k = wordKey(n, q, c.tokens[q]);
+      const holders = this.byWord.get(k);
+      if (holders) holders.push(c);
+      else this.byWord.set(k, [c]);
+    }
+    c.siblingKeys = siblingKeysOf(c.tokens, true);
+    for (const k of c.siblingKeys) {
+      if (k === noKey) continue;
+      const sibs = this.siblingIndex.get(k);
+      if (sibs) sibs.push(c);
+      else this.siblingIndex.set(k, [c]);
+    }
     let byLen = this.byLength.get(n);
     if (!byLen) {
       byLen = [];
@@ -236,6 +275,22 @@ export class TemplateMiner {
   }
 
   private unfile(c: Cluster): void {
+    for (const k of c.siblingKeys) {
+      const sibs = this.siblingIndex.get(k);
+      if (!sibs) continue;
+      const at = sibs.indexOf(c);
+      if (at >= 0) sibs.splice(at, 1);
+      if (sibs.length === 0) this.siblingIndex.delete(k);
+    }
+    c.siblingKeys = [];
+    for (let q = 0; q < c.tokens.length; q++) {
+      const k = wordKey(c.tokens.length, q, c.tokens[q]);
+      const holders = this.byWord.get(k);
+      if (!holders) continue;
+      const at = holders.indexOf(c);
+      if (at >= 0) holders.splice(at, 1);
+      if (holders.length === 0) this.byWord.delete(k);
+    }
     const list = this.buckets.get(c.key);
     if (list) {
       const at = list.indexOf(c);
@@ -253,6 +308,45 @@ export class TemplateMiner {
     for (let salt = 1; this.byId.has(id); salt++) id = templateHash(`${text}\u0000${salt}`);
     return id;
   }
+}
+
+const noKey = -1;
+
+function wordKey(length: number, position: number, word: string): string {
+  return `${length}\u0000${position}\u0000${word}`;
+}
+
+function wordHash(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * For each position p, a hash of the words without the one at p (and of the length and p): templates and
+ * messages that differ in the word at p alone share the key at p. For a template, a position holding `<*>` gets
+ * no key (`noKey`): it cannot be the word that differs.
+ */
+function siblingKeysOf(tokens: string[], template: boolean): number[] {
+  const n = tokens.length;
+  const hashes = tokens.map(wordHash);
+  const prefix = new Array<number>(n + 1);
+  const suffix = new Array<number>(n + 1);
+  prefix[0] = 0x9e3779b9;
+  for (let i = 0; i < n; i++) prefix[i + 1] = Math.imul(prefix[i] ^ hashes[i], 0x01000193) >>> 0;
+  suffix[n] = 0x85ebca6b;
+  for (let i = n - 1; i >= 0; i--) suffix[i] = Math.imul(suffix[i + 1] ^ hashes[i], 0xc2b2ae35) >>> 0;
+  const keys = new Array<number>(n);
+  for (let p = 0; p < n; p++) {
+    if (template && tokens[p] === wildcard) {
+      keys[p] = noKey;
+      continue;
+    }
+    let k = Math.imul(prefix[p] ^ (suffix[p + 1] << 1), 0x27d4eb2d);
+    k = Math.imul(k ^ (p * 0x3c6ef372 + n), 0x165667b1);
+    keys[p] = (k >>> 0) % 0x7fffffff;
+  }
+  return keys;
 }
 
 /**
