@@ -88,6 +88,10 @@ if (parts.includes('metric-ingest') || process.env.BENCH_PARTS === undefined)
 if (parts.includes('promql') || process.env.BENCH_PARTS === undefined)
   await (await import('./promql.js')).benchPromql();
 // -- logs: mining --
+// Template mining on loghub: grouping accuracy per dataset beside Drain's, and lines/s beside splitting the same
+// bytes (bench/log-templates.ts; BENCH_PARTS=log-templates).
+if (parts.includes('log-templates') || process.env.BENCH_PARTS === undefined)
+  await (await import('./log-templates.js')).benchLogTemplates();
 // -- logs: syslog --
 // Syslog over TCP: frame+parse, a read-and-split baseline, the listener into a counting sink, and the no-loss run
 // at 20,000 messages/s for BENCH_SYSLOG_SECONDS (default 60) (bench/syslog-ingest.ts; BENCH_PARTS=syslog).

@@ -120,7 +120,29 @@ export function buildProgram(): Command {
 
   const logs = program.command('logs').description('Log tools: template mining');
   // -- logs: mining (commands) --
-  void logs;
+  logs
+    .command('templates')
+    .description("Mine the templates of raw log lines; print each line's final template as JSON lines")
+    .option('--input <file>', 'the log file, one message a line (LF or CRLF); - or none reads standard input')
+    .option(
+      '--format <logformat>',
+      "the line header's shape, e.g. '<Date> <Time> <Level> <Component>: <Content>' (loghub notation; <Content> is mined)",
+    )
+    .option('--output <kind>', 'output format: jsonl', 'jsonl')
+    .addHelpText(
+      'after',
+      `
+Without --format each line is read as syslog where it can be, else mined whole; a line that does not match
+--format is mined whole. Lines longer than 64 KiB are cut to their first 64 KiB. Prints, for each input line
+in order, {"line": n, "templateId": "…", "template": "…"}: the template and id of the line's group once the
+whole input is read (variables are <*>).
+
+Example:
+  opsdesk logs templates --input HDFS_2k.log --format '<Date> <Time> <Pid> <Level> <Component>: <Content>'`,
+    )
+    .action(async (options: { input?: string; format?: string; output: string }) =>
+      (await import('./logs-command.js')).logsTemplatesCommand(options),
+    );
 
   program
     .command('config')

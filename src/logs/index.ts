@@ -9,11 +9,16 @@ import { runLogRetention } from './log-retention.js';
 // -- logs: store --
 export type { HttpLineRejectReason, HttpLogResult } from './http-records.js';
 export { countHttpLogRefusal, httpLogIngestStats, httpLogLimits, receiveHttpLogs } from './http-records.js';
+// -- logs: mining --
+export type { LineMiningOptions, LineTemplate } from './line-templates.js';
+export { LineTemplateMining, maxLineLength } from './line-templates.js';
 export type { LogAlertRound } from './log-alerts.js';
 export { evaluateLogAlerts, logAlertSettings } from './log-alerts.js';
 // -- logs: intelligence --
 export type { LogContext, LogContextHost, LogContextPattern } from './log-context.js';
 export { logContextForIncident, logContextForTicket, logContextSettings } from './log-context.js';
+export type { LogFormat } from './log-format.js';
+export { compileLogFormat } from './log-format.js';
 // -- logs: model --
 export type {
   LogRecordInput,
@@ -57,7 +62,7 @@ export {
   parseSyslogMessage,
 } from './syslog-parse.js';
 // -- logs: mining --
-export type { StoredTemplate, TemplateAssignment } from './template-miner.js';
+export type { StoredTemplate, TemplateAssignment, TemplateMerge } from './template-miner.js';
 export { TemplateMiner } from './template-miner.js';
 
 /** Every periodic job of the logs domain (retention, pattern rates, alerts); called from serve's registerDomains. */
