@@ -26,6 +26,7 @@ import {
   updateTicket,
 } from '../helpdesk/index.js';
 import { installDemoSla, replaySla } from '../sla/index.js';
+import { installDemoLogs } from './demo-logs.js';
 import { installDemoMonitoring, selfUrlOf } from './demo-monitoring.js';
 import { installDemoOnCall } from './demo-oncall.js';
 import { type PersonRef, planTimeline, type Step } from './demo-timeline.js';
@@ -229,6 +230,8 @@ export async function loadDemoOrganisation(
     selfUrl: options.selfUrl ?? selfUrlOf(ctx.config),
     groupId: groupIds.get('l2') as number,
   });
+  // A day of the servers' logs, mined into patterns.
+  await installDemoLogs(today, random);
 
   // The story's events are history, not news: mark them delivered so a webhook added later, or the
   // notifications of a running service, do not replay three months of tickets.

@@ -181,6 +181,26 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
     expect(pages).toEqual([{ slug: 'it', audience: 'public' }]);
   });
 
+  it('has a day of its servers\' logs, mined into a short list of patterns, none new enough to alert', async () => {
+    const db = a.ctx.db;
+    const records = await db
+      .selectFrom('log_records')
+      .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('time').as('last')])
+      .executeTakeFirstOrThrow();
+    expect(Number(records.n)).toBe(679);
+    expect(Number(records.last)).toBeLessThanOrEqual(now - 20 * 60_000);
+    const patterns = await db
+      .selectFrom('log_templates')
+      .select(['template', 'count'])
+      .where('merged_into', 'is', null)
+      .execute();
+    // Nine sources, each one pattern except the link's Down and Up: a short list, not one per line.
+    expect(patterns.map((p) => p.template).sort()).toEqual([]);
+    expect(patterns.map((p) => p.template)).toContain(
+      'Failed password for invalid user <*> from <*> port <*> ssh2',
+    );
+  });
+
   it('refuses to load twice into the same database', async () => {
     await expect(loadDemoOrganisation(a.ctx, { now, passwordHash })).rejects.toMatchObject({
       code: 'email_taken',

@@ -71,7 +71,7 @@ describe('logs in Chromium', () => {
         message: 'could not accept connection: too many clients already',
       });
     for (let m = 50; m >= 1; m -= 7)
-      lines.push({ time: at(m), host: 'web-01', app: 'nginx', severity: 'info', message: 'GET /health 200' });
+      lines.push({ time: at(m), host: 'web-01', app: 'nginx', severity: 'info', message: 'health check passed' });
     lines.push({
       time: at(3),
       host: 'web-01',
@@ -79,7 +79,7 @@ describe('logs in Chromium', () => {
       severity: 'warning',
       message: 'upstream timed out (110: Connection timed out) while reading response header from upstream',
     });
-    lines.push({ time: at(2), host: 'web-01', app: 'nginx', severity: 'info', message: 'GET /status 200' });
+    lines.push({ time: at(2), host: 'web-01', app: 'nginx', severity: 'info', message: 'status page served' });
     const answer = await send(lines);
     expect(answer).toMatchObject({ accepted: lines.length, rejectedCount: 0 });
     const ticket = await createTicket(server.ctx, systemActor(user.id), {
@@ -99,7 +99,7 @@ describe('logs in Chromium', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Logs' }).click();
     await page.waitForURL(/\/logs$/);
     const table = page.getByRole('table', { name: 'Log records, newest first' });
-    await messageIn(table, 'GET /status 200').waitFor();
+    await messageIn(table, 'status page served').waitFor();
     // A header, six errors of db-01, eight health checks, a warning and a status check of web-01.
     expect(await table.getByRole('row').count()).toBe(1 + 6 + 8 + 1 + 1);
     await page.getByRole('figure', { name: 'Records over time by severity' }).waitFor();
@@ -163,23 +163,23 @@ describe('logs in Chromium', () => {
     const { context, page } = await signInPage(browser, server.base, tech.email, password);
     await page.goto('/logs/patterns?sort=count');
     const table = page.getByRole('table', { name: 'Log patterns' });
-    const health = table.getByRole('row').filter({ hasText: 'GET /health 200' });
+    const health = table.getByRole('row').filter({ hasText: 'health check passed' });
     await health.getByRole('img', { name: /Records a minute of/ }).waitFor();
     await health.getByRole('button', { name: /^Name it/ }).click();
     await health.getByLabel('Pattern name').fill('Health checks');
     await health.getByRole('button', { name: 'Save' }).click();
     await health.getByText('Health checks', { exact: true }).waitFor();
 
-    // Merge "GET /status 200" into the named pattern: pick it by search, then confirm.
-    const status = table.getByRole('row').filter({ hasText: 'GET /status 200' });
+    // Merge "status page served" into the named pattern: pick it by search, then confirm.
+    const status = table.getByRole('row').filter({ hasText: 'status page served' });
     await status.getByRole('button', { name: /^Merge/ }).click();
-    const dialog = page.getByRole('region', { name: /Merge pattern GET \/status 200/ });
+    const dialog = page.getByRole('region', { name: /Merge pattern status page served/ });
     await dialog.getByLabel('Find the pattern to keep').fill('health');
     await dialog.getByRole('button', { name: /Health checks/ }).click();
     await dialog.getByText(/Merge .* into .*Health checks/).waitFor();
     await screenshot(page, 'merge-confirm-desktop', shots);
     await dialog.getByRole('button', { name: 'Merge', exact: true }).click();
-    await expect.poll(() => table.getByRole('row').filter({ hasText: 'GET /status 200' }).count()).toBe(0);
+    await expect.poll(() => table.getByRole('row').filter({ hasText: 'status page served' }).count()).toBe(0);
     const named = table.getByRole('row').filter({ hasText: 'Health checks' });
     await named.getByRole('cell', { name: '9', exact: true }).waitFor();
     await context.close();
