@@ -155,6 +155,9 @@ describe.each(dialects)('log store on %s', (dialect) => {
       before = page.nextBefore;
     }
     expect(seen).toEqual(['sync late2 done', 'sync 4 done', 'sync 3 done', 'sync 2 done']);
+    // Whole words, as the full-text index matches them: a part of a word finds nothing in a range either.
+    expect((await searchLogs(t.ctx, { ...range, q: 'syn' }, { limit: 5 })).records).toEqual([]);
+    expect((await searchLogs(t.ctx, { ...range, q: 'SYNC "4 done"' }, { limit: 5 })).records).toHaveLength(1);
     // A range with no records, and one before every record.
     expect((await searchLogs(t.ctx, { q: 'sync', from: t0 + 30 * 60_000 }, { limit: 5 })).records).toEqual(
       [],
