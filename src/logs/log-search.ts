@@ -5,7 +5,7 @@
 // text ever reaches the engine's own query syntax.
 import { type Selectable, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { ServiceContext } from '../core/context.js';
-import type { Database } from '../core/db/index.js';
+import { chunks, type Database } from '../core/db/index.js';
 import { Invalid } from '../core/errors.js';
 import { type Severity, severityNames } from './log-model.js';
 
@@ -372,20 +372,50 @@ export async function searchLogs(
     let before =
       ids && (page.before === undefined || page.before > ids.high + 1) ? ids.high + 1 : page.before;
     for (let w = 0; w < ftsWindowsPerPage && !readRange && rows.length <= limit; w++) {
-      const window = { before, size: ftsWindowRows, ...(ids ? { ids } : {}) };
-      rows.push(...(await pageRows(before, limit + 1 - rows.length, window)));
-      const edge = await sql<{
-        low: number | null;
-        n: number;
-      }>`SELECT min(rowid) AS low, count(*) AS n FROM (SELECT rowid FROM log_records_fts WHERE log_records_fts MATCH ${match}${before !== undefined ? sql` AND rowid < ${before}` : sql``}${ids ? sql` AND rowid >= ${ids.low}` : sql``} ORDER BY rowid DESC LIMIT ${ftsWindowRows})`.execute(
+      // The window's candidates, newest first: read once, for the page and for where the next window starts.
+      const window = await sql<{
+        id: number;
+      }>`SELECT rowid AS id FROM log_records_fts WHERE log_records_fts MATCH ${match}${before !== undefined ? sql` AND rowid < ${before}` : sql``}${ids ? sql` AND rowid >= ${ids.low}` : sql``} ORDER BY rowid DESC LIMIT ${ftsWindowRows}`.execute(
         ctx.db,
       );
-      const e = edge.rows[0];
-      if (!e || e.low === null || Number(e.n) < ftsWindowRows) {
+      const candidates = window.rows.map((r) => Number(r.id));
+      const low = candidates[candidates.length - 1];
+      if (low !== undefined) {
+        const want = limit + 1 - rows.length;
+        if (filter.hosts?.length) {
+          // A host's rows are a small part of a common word's: intersect the two id lists (the host's from its
+          // (host, id) index, over the window's span) rather than look each candidate's row up for its host.
+          const hostIds = await ctx.db
+            .selectFrom('log_records')
+            .select('id')
+            .where('host', 'in', filter.hosts)
+            .where('id', '>=', low)
+            .where('id', '<=', candidates[0] as number)
+            .execute();
+          const wanted = new Set(hostIds.map((r) => Number(r.id)));
+          const both = candidates.filter((id) => wanted.has(id));
+          for (const part of chunks(both, 500)) {
+            if (rows.length > limit) break;
+            let q = await applyFilter(ctx, ctx.db.selectFrom('log_records'), filter, undefined, false);
+            q = q.where('log_records.id', 'in', part);
+            rows.push(
+              ...(await q
+                .selectAll('log_records')
+                .orderBy('log_records.id', 'desc')
+                .limit(limit + 1 - rows.length)
+                .execute()),
+            );
+          }
+        } else
+          rows.push(
+            ...(await pageRows(before, want, { before, size: ftsWindowRows, ...(ids ? { ids } : {}) })),
+          );
+      }
+      if (low === undefined || candidates.length < ftsWindowRows) {
         scannedTo = null;
         break;
       }
-      before = Number(e.low);
+      before = low;
       scannedTo = before;
     }
   }
