@@ -340,7 +340,10 @@ export async function survivorsOf(ctx: ServiceContext, ids: string[]): Promise<M
 /** Records matching the filter, newest first (by id, the insertion order), older than `before` when given. */
 /** Full-text candidates read per window (SQLite), and windows per page at most before a short page is returned. */
 const ftsWindowRows = 4_096;
-const ftsWindowsPerPage = 32;
+/** Later windows of a page are larger (doubling up to this): a sparse match gets on without many round trips. */
+const ftsWindowMaxRows = 65_536;
+/** At most 4,096 + 8,192 + … + 65,536 × 8 ≈ 0.6 M candidates per page. */
+const ftsWindowsPerPage = 12;
 
 /**
  * Records matching the filter, newest first (by id, the insertion order), older than `before` when given. On
@@ -372,10 +375,11 @@ export async function searchLogs(
     let before =
       ids && (page.before === undefined || page.before > ids.high + 1) ? ids.high + 1 : page.before;
     for (let w = 0; w < ftsWindowsPerPage && !readRange && rows.length <= limit; w++) {
+      const size = Math.min(ftsWindowRows * 2 ** w, ftsWindowMaxRows);
       // The window's candidates, newest first: read once, for the page and for where the next window starts.
       const window = await sql<{
         id: number;
-      }>`SELECT rowid AS id FROM log_records_fts WHERE log_records_fts MATCH ${match}${before !== undefined ? sql` AND rowid < ${before}` : sql``}${ids ? sql` AND rowid >= ${ids.low}` : sql``} ORDER BY rowid DESC LIMIT ${ftsWindowRows}`.execute(
+      }>`SELECT rowid AS id FROM log_records_fts WHERE log_records_fts MATCH ${match}${before !== undefined ? sql` AND rowid < ${before}` : sql``}${ids ? sql` AND rowid >= ${ids.low}` : sql``} ORDER BY rowid DESC LIMIT ${size}`.execute(
         ctx.db,
       );
       const candidates = window.rows.map((r) => Number(r.id));
@@ -406,12 +410,9 @@ export async function searchLogs(
                 .execute()),
             );
           }
-        } else
-          rows.push(
-            ...(await pageRows(before, want, { before, size: ftsWindowRows, ...(ids ? { ids } : {}) })),
-          );
+        } else rows.push(...(await pageRows(before, want, { before, size, ...(ids ? { ids } : {}) })));
       }
-      if (low === undefined || candidates.length < ftsWindowRows) {
+      if (low === undefined || candidates.length < size) {
         scannedTo = null;
         break;
       }
