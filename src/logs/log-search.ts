@@ -3,9 +3,9 @@
 // engine's index finds candidate rows by their words (FTS5 on SQLite, a tsvector GIN index on PostgreSQL) and
 // each term is then checked against the message itself, so a phrase is a phrase on both engines and no query
 // text ever reaches the engine's own query syntax.
-import { type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { type Selectable, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { ServiceContext } from '../core/context.js';
-import type { Database } from '../core/db/index.js';
+import { chunks, type Database } from '../core/db/index.js';
 import { Invalid } from '../core/errors.js';
 import { type Severity, severityNames } from './log-model.js';
 
@@ -132,6 +132,90 @@ async function templateGroup(ctx: ServiceContext, templateId: string): Promise<s
 interface FtsWindow {
   before: number | undefined;
   size: number;
+  /** The ids the time range can hold (idRange): the window reads no candidates outside them. */
+  ids?: IdRange;
+}
+
+interface IdRange {
+  low: number;
+  high: number;
+  /** Records in the time range. */
+  count: number;
+}
+
+/** Records of a time range read at most to find its ids; a longer range is not narrowed (see idRange). */
+const idRangeScanRows = 200_000;
+
+/**
+ * The ids of the records in [from, to): exact (the smallest and largest id there), read from the time index,
+ * which holds each row's id. Ids follow arrival, so a time range is nearly one run of ids, and a text query
+ * with a range then reads only the full-text candidates of that run instead of every newer one (a word + one
+ * hour a week back read 32 windows of 4,096 candidates and came back empty). The scan is bounded: a range
+ * holding more than idRangeScanRows records returns undefined (the range is dense, so the newest-first
+ * windows meet it soon enough). null: the range holds no records.
+ */
+async function idRange(ctx: ServiceContext, filter: LogFilter): Promise<IdRange | null | undefined> {
+  if (filter.from === undefined && filter.to === undefined) return undefined;
+  let inner = ctx.db.selectFrom('log_records').select('log_records.id');
+  if (filter.from !== undefined) inner = inner.where('log_records.time', '>=', filter.from);
+  if (filter.to !== undefined) inner = inner.where('log_records.time', '<', filter.to);
+  const r = await ctx.db
+    .selectFrom(inner.limit(idRangeScanRows + 1).as('r'))
+    .select([
+      (eb) => eb.fn.min<number>('r.id').as('low'),
+      (eb) => eb.fn.max<number>('r.id').as('high'),
+      (eb) => eb.fn.countAll<number>().as('n'),
+    ])
+    .executeTakeFirst();
+  if (!r || Number(r.n) === 0) return null;
+  if (Number(r.n) > idRangeScanRows) return undefined;
+  return { low: Number(r.low), high: Number(r.high), count: Number(r.n) };
+}
+
+/** A range holding at most this many records is read row by row rather than through the full-text index. */
+const rangeReadRows = 100_000;
+
+/** Text as FTS5's unicode61 compares it: lower case, diacritics removed. */
+function folded(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/**
+ * A text query over a range of few records (SQLite): the range's rows newest first, by id, each checked for the
+ * query's words here as the index would (whole words, folded as unicode61 folds them) and for its terms by the
+ * filter's LIKE. FTS5 (detail=none) reads a word's whole list of rows even for a narrow rowid range — ~10 ms per
+ * 300,000 records for a common word, so hundreds at ten million — while the range's own rows are a few
+ * thousand for an hour: reading those is the bounded work.
+ */
+async function searchRange(
+  ctx: ServiceContext,
+  filter: LogFilter,
+  ids: IdRange,
+  before: number | undefined,
+  limit: number,
+): Promise<Selectable<Database['log_records']>[]> {
+  const words = [...new Set(parseLogQuery(filter.q ?? '').flatMap(wordsOf))].map(folded);
+  const hasWords = (message: string) => {
+    const tokens = new Set(folded(message).match(/[\p{L}\p{N}]+/gu) ?? []);
+    return words.every((w) => tokens.has(w));
+  };
+  const base = await applyFilter(ctx, ctx.db.selectFrom('log_records'), filter, undefined, false);
+  const out: Selectable<Database['log_records']>[] = [];
+  let below = before === undefined || before > ids.high + 1 ? ids.high + 1 : before;
+  while (out.length <= limit) {
+    const want = limit + 1 - out.length;
+    const rows = await base
+      .where('log_records.id', '<', below)
+      .where('log_records.id', '>=', ids.low)
+      .selectAll('log_records')
+      .orderBy('log_records.id', 'desc')
+      .limit(want)
+      .execute();
+    for (const r of rows) if (hasWords(r.message)) out.push(r);
+    if (rows.length < want) break;
+    below = Number((rows[rows.length - 1] as { id: number }).id);
+  }
+  return out;
 }
 
 /** The FTS5 MATCH text of a query's words: each quoted (a double quote doubled), so none is an operator. */
@@ -146,6 +230,8 @@ async function applyFilter(
   query: RecordQuery,
   filter: LogFilter,
   window?: FtsWindow,
+  /** false: no full-text index condition (the caller checks the words itself: searchRange). */
+  fullText = true,
 ): Promise<RecordQuery> {
   let q = query;
   if (filter.hosts?.length) q = q.where('log_records.host', 'in', filter.hosts);
@@ -166,7 +252,7 @@ async function applyFilter(
   if (filter.q) {
     const terms = parseLogQuery(filter.q);
     const words = [...new Set(terms.flatMap(wordsOf))];
-    if (words.length > 0) {
+    if (words.length > 0 && fullText) {
       // The records' index is the store's own (a contentless FTS5 table, a GIN expression index: see the
       // migration), not the search port's document indexes, so it asks which engine holds it.
       if (ctx.caps.fullText === 'fts5') {
@@ -175,7 +261,7 @@ async function applyFilter(
           'log_records.id',
           'in',
           window
-            ? sql<number>`(SELECT rowid FROM log_records_fts WHERE log_records_fts MATCH ${match}${window.before !== undefined ? sql` AND rowid < ${window.before}` : sql``} ORDER BY rowid DESC LIMIT ${window.size})`
+            ? sql<number>`(SELECT rowid FROM log_records_fts WHERE log_records_fts MATCH ${match}${window.before !== undefined ? sql` AND rowid < ${window.before}` : sql``}${window.ids ? sql` AND rowid >= ${window.ids.low}` : sql``} ORDER BY rowid DESC LIMIT ${window.size})`
             : sql<number>`(SELECT rowid FROM log_records_fts WHERE log_records_fts MATCH ${match})`,
         );
       } else {
@@ -254,7 +340,10 @@ export async function survivorsOf(ctx: ServiceContext, ids: string[]): Promise<M
 /** Records matching the filter, newest first (by id, the insertion order), older than `before` when given. */
 /** Full-text candidates read per window (SQLite), and windows per page at most before a short page is returned. */
 const ftsWindowRows = 4_096;
-const ftsWindowsPerPage = 32;
+/** Later windows of a page are larger (doubling up to this): a sparse match gets on without many round trips. */
+const ftsWindowMaxRows = 65_536;
+/** At most 4,096 + 8,192 + … + 65,536 × 8 ≈ 0.6 M candidates per page. */
+const ftsWindowsPerPage = 12;
 
 /**
  * Records matching the filter, newest first (by id, the insertion order), older than `before` when given. On
@@ -278,22 +367,56 @@ export async function searchLogs(
   let scannedTo: number | null = null;
   if (match === null) rows = await pageRows(page.before, limit + 1);
   else {
-    let before = page.before;
-    for (let w = 0; w < ftsWindowsPerPage && rows.length <= limit; w++) {
-      const window = { before, size: ftsWindowRows };
-      rows.push(...(await pageRows(before, limit + 1 - rows.length, window)));
-      const edge = await sql<{
-        low: number | null;
-        n: number;
-      }>`SELECT min(rowid) AS low, count(*) AS n FROM (SELECT rowid FROM log_records_fts WHERE log_records_fts MATCH ${match}${before !== undefined ? sql` AND rowid < ${before}` : sql``} ORDER BY rowid DESC LIMIT ${ftsWindowRows})`.execute(
+    const ids = await idRange(ctx, filter);
+    if (ids === null) return { records: [], nextBefore: null };
+    const readRange = ids !== undefined && ids.count <= rangeReadRows;
+    if (ids && readRange) rows = await searchRange(ctx, filter, ids, page.before, limit);
+    // Candidates newer than the range's last id cannot be in it: start below it.
+    let before =
+      ids && (page.before === undefined || page.before > ids.high + 1) ? ids.high + 1 : page.before;
+    for (let w = 0; w < ftsWindowsPerPage && !readRange && rows.length <= limit; w++) {
+      const size = Math.min(ftsWindowRows * 2 ** w, ftsWindowMaxRows);
+      // The window's candidates, newest first: read once, for the page and for where the next window starts.
+      const window = await sql<{
+        id: number;
+      }>`SELECT rowid AS id FROM log_records_fts WHERE log_records_fts MATCH ${match}${before !== undefined ? sql` AND rowid < ${before}` : sql``}${ids ? sql` AND rowid >= ${ids.low}` : sql``} ORDER BY rowid DESC LIMIT ${size}`.execute(
         ctx.db,
       );
-      const e = edge.rows[0];
-      if (!e || e.low === null || Number(e.n) < ftsWindowRows) {
+      const candidates = window.rows.map((r) => Number(r.id));
+      const low = candidates[candidates.length - 1];
+      if (low !== undefined) {
+        const want = limit + 1 - rows.length;
+        if (filter.hosts?.length) {
+          // A host's rows are a small part of a common word's: intersect the two id lists (the host's from its
+          // (host, id) index, over the window's span) rather than look each candidate's row up for its host.
+          const hostIds = await ctx.db
+            .selectFrom('log_records')
+            .select('id')
+            .where('host', 'in', filter.hosts)
+            .where('id', '>=', low)
+            .where('id', '<=', candidates[0] as number)
+            .execute();
+          const wanted = new Set(hostIds.map((r) => Number(r.id)));
+          const both = candidates.filter((id) => wanted.has(id));
+          for (const part of chunks(both, 500)) {
+            if (rows.length > limit) break;
+            let q = await applyFilter(ctx, ctx.db.selectFrom('log_records'), filter, undefined, false);
+            q = q.where('log_records.id', 'in', part);
+            rows.push(
+              ...(await q
+                .selectAll('log_records')
+                .orderBy('log_records.id', 'desc')
+                .limit(limit + 1 - rows.length)
+                .execute()),
+            );
+          }
+        } else rows.push(...(await pageRows(before, want, { before, size, ...(ids ? { ids } : {}) })));
+      }
+      if (low === undefined || candidates.length < size) {
         scannedTo = null;
         break;
       }
-      before = Number(e.low);
+      before = low;
       scannedTo = before;
     }
   }
