@@ -10,6 +10,7 @@ import type { ServiceContext } from '../core/context.js';
 import { Conflict, Invalid, NotFound } from '../core/errors.js';
 import type { Severity } from './log-model.js';
 import { refreshIngestSoon } from './log-store.js';
+import { absorbPattern } from './pattern-merges.js';
 import { requireLogs } from './permissions.js';
 
 export interface PatternView {
@@ -279,81 +280,7 @@ export async function mergePattern(
           : `Pattern ${into} is merged into ${target.merged_into}; merge into that one.`,
       );
     const now = ctx.clock.now();
-    await trx
-      .updateTable('log_templates')
-      .set({
-        count: sql`count + ${Number(source.count)}`,
-        worst_severity: Math.min(source.worst_severity, target.worst_severity),
-        severity_mask: source.severity_mask | target.severity_mask,
-        first_seen: Math.min(Number(source.first_seen), Number(target.first_seen)),
-        last_seen: Math.max(Number(source.last_seen), Number(target.last_seen)),
-        updated_at: now,
-      })
-      .where('id', '=', into)
-      .execute();
-    await trx
-      .updateTable('log_templates')
-      .set({ merged_into: into, updated_at: now })
-      .where('id', '=', id)
-      .execute();
-    await trx
-      .updateTable('log_templates')
-      .set({ merged_into: into, updated_at: now })
-      .where('merged_into', '=', id)
-      .execute();
-
-    // Hosts, minutes and host minutes move onto the survivor (adding where it has a row already).
-    const hosts = await trx
-      .selectFrom('log_template_hosts')
-      .selectAll()
-      .where('template_id', '=', id)
-      .execute();
-    for (const h of hosts)
-      await trx
-        .insertInto('log_template_hosts')
-        .values({ template_id: into, host: h.host, count: h.count, last_seen: h.last_seen })
-        .onConflict((oc) =>
-          oc.columns(['template_id', 'host']).doUpdateSet({
-            count: sql`log_template_hosts.count + excluded.count`,
-            last_seen: sql`CASE WHEN excluded.last_seen > log_template_hosts.last_seen THEN excluded.last_seen ELSE log_template_hosts.last_seen END`,
-          }),
-        )
-        .execute();
-    await trx.deleteFrom('log_template_hosts').where('template_id', '=', id).execute();
-    const minutes = await trx
-      .selectFrom('log_template_minutes')
-      .selectAll()
-      .where('template_id', '=', id)
-      .execute();
-    for (const m of minutes)
-      await trx
-        .insertInto('log_template_minutes')
-        .values({ template_id: into, minute: m.minute, count: m.count, errors: m.errors })
-        .onConflict((oc) =>
-          oc.columns(['template_id', 'minute']).doUpdateSet({
-            count: sql`log_template_minutes.count + excluded.count`,
-            errors: sql`log_template_minutes.errors + excluded.errors`,
-          }),
-        )
-        .execute();
-    await trx.deleteFrom('log_template_minutes').where('template_id', '=', id).execute();
-    const hostMinutes = await trx
-      .selectFrom('log_host_minutes')
-      .selectAll()
-      .where('template_id', '=', id)
-      .execute();
-    for (const m of hostMinutes)
-      await trx
-        .insertInto('log_host_minutes')
-        .values({ host: m.host, minute: m.minute, template_id: into, count: m.count, errors: m.errors })
-        .onConflict((oc) =>
-          oc.columns(['host', 'minute', 'template_id']).doUpdateSet({
-            count: sql`log_host_minutes.count + excluded.count`,
-            errors: sql`log_host_minutes.errors + excluded.errors`,
-          }),
-        )
-        .execute();
-    await trx.deleteFrom('log_host_minutes').where('template_id', '=', id).execute();
+    await absorbPattern(trx, source, into, now);
 
     await recordAudit(trx, {
       actorId: actor.id,

@@ -10,6 +10,7 @@ import type { ServiceContext } from '../core/context.js';
 import { chunks, type Database } from '../core/db/index.js';
 import { listTargets } from '../monitoring/index.js';
 import { errorSeverity, type LogRecordInput, type LogSink } from './log-model.js';
+import { absorbPattern } from './pattern-merges.js';
 import { TemplateMiner } from './template-miner.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -374,6 +375,10 @@ async function writeBatch(ctx: ServiceContext, state: IngestState, records: LogR
   }
 
   const hostRows = await boundedHosts(ctx, state, [...hostCounts.values()]);
+  // The miner's own merges (a generalised template took in the ones it covers): applied after this batch's
+  // counts are written, as a technician's merge would be, so the pattern list shows one pattern, not its parts.
+  const minerMerges = miner.takeMerges();
+  const applied: { from: string; into: string }[] = [];
 
   await ctx.db.transaction().execute(async (trx) => {
     // Templates first, in id order: instances upserting the same rows take their locks in the same order.
@@ -400,6 +405,19 @@ async function writeBatch(ctx: ServiceContext, state: IngestState, records: LogR
         .sort((x, y) => cmp(x.host, y.host) || x.minute - y.minute || cmp(x.templateId, y.templateId))
         .map((m) => [m.host, m.minute, m.templateId, m.count, m.errors]),
     );
+    for (const m of minerMerges) {
+      const into = state.mergedInto.get(m.into) ?? m.into;
+      if (into === m.from) continue;
+      const source = await trx
+        .selectFrom('log_templates')
+        .select(['id', 'count', 'worst_severity', 'severity_mask', 'first_seen', 'last_seen', 'merged_into'])
+        .where('id', '=', m.from)
+        .executeTakeFirst();
+      // Unknown here (another instance's), or merged already (by a technician, or this merge seen before).
+      if (!source || source.merged_into !== null) continue;
+      await absorbPattern(trx, source, into, now);
+      applied.push({ from: m.from, into });
+    }
     // Last: the one row every instance's batch updates is held for the shortest time.
     await trx
       .updateTable('log_store_totals')
@@ -408,6 +426,7 @@ async function writeBatch(ctx: ServiceContext, state: IngestState, records: LogR
       .execute();
   });
   for (const h of hostRows) state.hosts.get(h.templateId)?.add(h.host);
+  for (const m of applied) state.mergedInto.set(m.from, m.into);
 }
 
 const byId = (a: { id: string }, b: { id: string }) => cmp(a.id, b.id);

@@ -194,8 +194,11 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
       .select(['template', 'count'])
       .where('merged_into', 'is', null)
       .execute();
-    // Nine sources, each one pattern except the link's Down and Up: a short list, not one per line.
-    expect(patterns.map((p) => p.template).sort()).toEqual([]);
+    // Nine sources, each one pattern except the link's Down and Up and the backups' few names: a short list of
+    // patterns (the miner's own merges applied), not one per line or per user name.
+    expect(patterns.length).toBeGreaterThanOrEqual(9);
+    expect(patterns.length).toBeLessThanOrEqual(13);
+    expect(patterns.reduce((n, p) => n + Number(p.count), 0)).toBe(679);
     expect(patterns.map((p) => p.template)).toContain(
       'Failed password for invalid user <*> from <*> port <*> ssh2',
     );
