@@ -2102,7 +2102,9 @@ const table: Row[] = [
      * takes a word with digits for a variable, and generalises a word that varies between longer messages alike.
      */
     const pattern = async (f: Fixture): Promise<string> => {
-      const word = `perm${unique().replace(/\d/g, (d) => 'abcdefghij'[Number(d)] as string).replace('-', 'x')}`;
+      const word = `perm${unique()
+        .replace(/\d/g, (d) => 'abcdefghij'[Number(d)] as string)
+        .replace('-', 'x')}`;
       await as(f, 'admin', 'POST', '/api/v1/logs', [{ message: word }]);
       const list = await as(f, 'admin', 'GET', `/api/v1/logs/patterns?q=${word}`);
       return list.items[0].id as string;

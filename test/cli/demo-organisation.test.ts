@@ -181,7 +181,7 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
     expect(pages).toEqual([{ slug: 'it', audience: 'public' }]);
   });
 
-  it('has a day of its servers\' logs, mined into a short list of patterns, none new enough to alert', async () => {
+  it("has a day of its servers' logs, mined into a short list of patterns, none new enough to alert", async () => {
     const db = a.ctx.db;
     const records = await db
       .selectFrom('log_records')

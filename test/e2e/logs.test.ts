@@ -71,7 +71,13 @@ describe('logs in Chromium', () => {
         message: 'could not accept connection: too many clients already',
       });
     for (let m = 50; m >= 1; m -= 7)
-      lines.push({ time: at(m), host: 'web-01', app: 'nginx', severity: 'info', message: 'health check passed' });
+      lines.push({
+        time: at(m),
+        host: 'web-01',
+        app: 'nginx',
+        severity: 'info',
+        message: 'health check passed',
+      });
     lines.push({
       time: at(3),
       host: 'web-01',
@@ -79,7 +85,13 @@ describe('logs in Chromium', () => {
       severity: 'warning',
       message: 'upstream timed out (110: Connection timed out) while reading response header from upstream',
     });
-    lines.push({ time: at(2), host: 'web-01', app: 'nginx', severity: 'info', message: 'status page served' });
+    lines.push({
+      time: at(2),
+      host: 'web-01',
+      app: 'nginx',
+      severity: 'info',
+      message: 'status page served',
+    });
     const answer = await send(lines);
     expect(answer).toMatchObject({ accepted: lines.length, rejectedCount: 0 });
     const ticket = await createTicket(server.ctx, systemActor(user.id), {
