@@ -284,24 +284,7 @@ async function applyFilter(
 }
 
 function viewOf(
-  r: {
-    id: number;
-    time: number;
-    received_at: number;
-    host: string | null;
-    app: string | null;
-    proc_id: string | null;
-    msg_id: string | null;
-    severity: number;
-    facility: number;
-    message: string;
-    structured_data: string | null;
-    template_id: string;
-    target_id: number | null;
-    source: string;
-    peer: string | null;
-    truncated: number | boolean;
-  },
+  r: Omit<Selectable<Database['log_records']>, 'bytes' | 'truncated'> & { truncated: number | boolean },
   survivorOf: Map<string, string>,
 ): LogRecordView {
   return {
