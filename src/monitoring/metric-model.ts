@@ -27,6 +27,13 @@ export interface SeriesSamples {
   labels: Labels;
   timestamps: Float64Array;
   values: Float64Array;
+  /**
+   * Set by a reader that knows it cheaply: series of one read with the same key (compared by identity) have the same
+   * timestamps, value for value — what a query's rate windows reuse instead of comparing them (SampleSource.selectEach).
+   */
+  timestampsKey?: object;
+  /** Set by a reader that knows no value is NaN (so none is a stale marker) without looking at each. */
+  withoutNaN?: boolean;
 }
 
 /** The downsampled resolutions, beside the raw samples. */

@@ -29,10 +29,12 @@ import {
 import {
   bucketize,
   chunkCount,
+  chunkMayHoldNaN,
   decodeBatch,
   decodeBuckets,
   decodeChunkInto,
   encodeBatch,
+  sameChunkTimestamps,
 } from './sample-codec.js';
 import { canonicalLabels, labelsHash, type SeriesEntry, SeriesIndex } from './series-index.js';
 
@@ -574,17 +576,20 @@ function assemble(
   startMs: number,
   endMs: number,
   scratch?: Scratch,
+  timestampsInScratch = false,
 ): { timestamps: Float64Array; values: Float64Array } {
   let size = 0;
   for (const b of blobs ?? []) size += chunkCount(b);
   const more = extra?.ts.length ?? 0;
   let ts: Float64Array;
   let vals: Float64Array;
+  // The timestamps the last series decoded into the scratch are this one's too (its chunks have the same ones).
+  let skipTimestamps = false;
   if (scratch) {
     if (scratch.ts.length < size + more) {
       scratch.ts = new Float64Array(size + more);
       scratch.vals = new Float64Array(size + more);
-    }
+    } else skipTimestamps = timestampsInScratch;
     ts = scratch.ts;
     vals = scratch.vals;
   } else {
@@ -592,7 +597,7 @@ function assemble(
     vals = new Float64Array(size + more);
   }
   let n = 0;
-  for (const b of blobs ?? []) n += decodeChunkInto(b, ts, vals, n);
+  for (const b of blobs ?? []) n += decodeChunkInto(b, ts, vals, n, skipTimestamps);
   // Chunks are disjoint windows in order, each sorted: trim to the range.
   let from = 0;
   while (from < n && (ts[from] as number) < startMs) from++;
@@ -681,10 +686,52 @@ async function selectEach(
     endMs,
   );
   const scratch: Scratch = { ts: new Float64Array(0), vals: new Float64Array(0) };
+  // Series whose chunks and write-ahead samples have the timestamps of the series before them share its key, and
+  // their timestamps are not decoded again (they are in the scratch already).
+  let key: object = {};
+  let before: { blobs: Uint8Array[] | undefined; extra: number[] | undefined } | null = null;
   for (const e of entries) {
-    const { timestamps, values } = assemble(got.chunks.get(e.id), got.wal.get(e.id), startMs, endMs, scratch);
-    if (timestamps.length > 0) visit({ labels: e.labels, timestamps, values });
+    const blobs = got.chunks.get(e.id);
+    const extra = got.wal.get(e.id);
+    const same = before !== null && sameTimestamps(before.blobs, before.extra, blobs, extra?.ts);
+    if (!same) key = {};
+    before = { blobs, extra: extra?.ts };
+    const { timestamps, values } = assemble(blobs, extra, startMs, endMs, scratch, same);
+    if (timestamps.length > 0)
+      visit({
+        labels: e.labels,
+        timestamps,
+        values,
+        timestampsKey: key,
+        withoutNaN: withoutNaN(blobs, extra?.vals),
+      });
   }
+}
+
+/** Whether a series' stored samples hold no NaN, from its chunks' modes and its few write-ahead values. */
+function withoutNaN(blobs: Uint8Array[] | undefined, extra: number[] | undefined): boolean {
+  for (const b of blobs ?? []) if (chunkMayHoldNaN(b)) return false;
+  for (const v of extra ?? []) if (Number.isNaN(v)) return false;
+  return true;
+}
+
+/** Whether two series' stored samples have the same timestamps: their chunks' and write-ahead timestamps alike. */
+function sameTimestamps(
+  blobsA: Uint8Array[] | undefined,
+  extraA: number[] | undefined,
+  blobsB: Uint8Array[] | undefined,
+  extraB: number[] | undefined,
+): boolean {
+  const a = blobsA ?? [];
+  const b = blobsB ?? [];
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (!sameChunkTimestamps(a[i] as Uint8Array, b[i] as Uint8Array)) return false;
+  const x = extraA ?? [];
+  const y = extraB ?? [];
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }
 
 /** The matching series that have a sample in the range (chunk bounds and write-ahead rows; no samples decoded). */

@@ -397,7 +397,8 @@ export class Evaluator {
   /** rate, increase and delta: the hot path of dashboards and rules (RateWindows: windows shared across a target). */
   private rateKernel(m: RangeNode, isCounter: boolean, isRate: boolean): RangeKernel {
     const windows = new RateWindows(this.windowEnds(m), m.rangeMs);
-    return (f, values, present) => windows.rates(f.timestamps, f.values, isCounter, isRate, values, present);
+    return (f, values, present) =>
+      windows.rates(f.timestamps, f.values, isCounter, isRate, values, present, f.timestampsKey);
   }
 
   /**
@@ -1157,7 +1158,8 @@ function isStaleMarker(bits: Uint32Array, k: number): boolean {
 }
 
 function withoutStaleMarkers(s: SeriesSamples): SeriesSamples {
-  // The usual series has no NaN at all: one plain pass says so.
+  // The usual series has no NaN at all: its reader may know so, else one plain pass says so.
+  if (s.withoutNaN === true) return s;
   const vs = s.values;
   let nan = false;
   for (let k = 0; k < vs.length; k++)

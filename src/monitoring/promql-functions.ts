@@ -77,8 +77,8 @@ export const elementwise: Record<string, (v: number) => number> = {
  * rate, increase and delta over the samples [lo, hi) of a series, hi − lo ≥ 2 (Prometheus's extrapolatedRate): the
  * change between the first and last sample (plus counter resets, given as their prefix sums), extrapolated to the
  * edges of the window [rangeStart, rangeEnd] when the samples come close enough to them, never below zero for
- * counters. Durations stay in milliseconds (only their ratios matter), and the call is kept small and monomorphic
- * because it runs once per series and step.
+ * counters. The arithmetic is Prometheus's, step for step (durations in seconds, one factor the change is
+ * multiplied by), so that the answers are its own to the last bit.
  */
 export function extrapolatedRate(
   ts: Float64Array,
@@ -97,11 +97,11 @@ export function extrapolatedRate(
   let result = vs[hi - 1] - first;
   // resetPrefix[j] sums the values before each drop at or before j: a drop at lo itself is outside the window.
   if (resetPrefix !== null) result += resetPrefix[hi - 1] - resetPrefix[lo];
-  const sampledInterval = lastT - firstT;
+  const sampledInterval = (lastT - firstT) / 1000;
   const averageBetween = sampledInterval / (hi - lo - 1);
   const threshold = averageBetween * 1.1;
-  let toStart = firstT - rangeStartMs;
-  let toEnd = rangeEndMs - lastT;
+  let toStart = (firstT - rangeStartMs) / 1000;
+  let toEnd = (rangeEndMs - lastT) / 1000;
   if (toStart >= threshold) toStart = averageBetween / 2;
   if (isCounter && result > 0 && first >= 0) {
     // A counter cannot be negative: never extrapolate back past where it would have been zero.
@@ -109,8 +109,9 @@ export function extrapolatedRate(
     if (toZero < toStart) toStart = toZero;
   }
   if (toEnd >= threshold) toEnd = averageBetween / 2;
-  const extrapolated = (result * (sampledInterval + toStart + toEnd)) / sampledInterval;
-  return isRate ? extrapolated / ((rangeEndMs - rangeStartMs) / 1000) : extrapolated;
+  let factor = (sampledInterval + toStart + toEnd) / sampledInterval;
+  if (isRate) factor /= (rangeEndMs - rangeStartMs) / 1000;
+  return result * factor;
 }
 
 /**
@@ -128,12 +129,15 @@ export class RateWindows {
   /** The last series' timestamps (a copy) and whether the runs below are worked out for them. */
   private last = new Float64Array(0);
   private lastLength = -1;
+  /** The reader's key of the last series' timestamps (SeriesSamples.timestampsKey), when it gave one. */
+  private lastKey: object | undefined = undefined;
   private planned = false;
   /** Per step: the window's width in seconds (the divisor of rate). */
   private readonly seconds: Float64Array;
   /**
    * Per run: its steps [from, to), the first and last sample index of its first window and how far both move on a
-   * step, and its windows' span, distances to their start and end (after extrapolatedRate's 1.1 rule) and width.
+   * step, its windows' span, distances to their start and end (after extrapolatedRate's 1.1 rule, all in seconds)
+   * and width, and the factors of increase and rate when a counter's zero point does not move the start.
    */
   private runs = 0;
   private readonly runFrom: Int32Array;
@@ -145,6 +149,8 @@ export class RateWindows {
   private readonly runToStart: Float64Array;
   private readonly runToEnd: Float64Array;
   private readonly runSeconds: Float64Array;
+  private readonly runIncrease: Float64Array;
+  private readonly runRate: Float64Array;
   private count = 0;
   private resets = new Float64Array(0);
 
@@ -163,6 +169,8 @@ export class RateWindows {
     this.runToStart = new Float64Array(n);
     this.runToEnd = new Float64Array(n);
     this.runSeconds = new Float64Array(n);
+    this.runIncrease = new Float64Array(n);
+    this.runRate = new Float64Array(n);
   }
 
   /**
@@ -176,22 +184,26 @@ export class RateWindows {
     isRate: boolean,
     values: Float64Array,
     present: Uint8Array,
+    timestampsKey?: object,
   ): number {
     const len = ts.length;
     if (len < 2) return 0;
-    // One pass: whether these are the last series' timestamps, and whether the values ever drop (a counter reset).
-    const last = this.last;
+    // Whether these are the last series' timestamps: the reader may say so (its key), else a pass over them does.
     let same = len === this.lastLength;
-    let drops = false;
-    for (let j = len - 1; j > 0; j--) {
-      if (same && ts[j] !== last[j]) same = false;
-      if (vs[j] < vs[j - 1]) {
-        drops = true;
-        if (!same) break;
-      }
+    if (!same || timestampsKey === undefined || timestampsKey !== this.lastKey) {
+      const last = this.last;
+      for (let j = 0; j < len && same; j++) if (ts[j] !== last[j]) same = false;
+      this.lastKey = timestampsKey;
     }
-    if (same && ts[0] !== last[0]) same = false;
-    const prefix = isCounter && drops ? this.resetPrefix(vs) : null;
+    // A counter's resets, as prefix sums, when its values ever drop.
+    let drops = false;
+    if (isCounter)
+      for (let j = len - 1; j > 0; j--)
+        if (vs[j] < vs[j - 1]) {
+          drops = true;
+          break;
+        }
+    const prefix = drops ? this.resetPrefix(vs) : null;
     if (same) {
       if (!this.planned) this.plan(ts);
       return this.fromRuns(vs, prefix, isCounter, isRate, values, present);
@@ -247,11 +259,11 @@ export class RateWindows {
       count++;
       const firstT = ts[lo];
       const lastT = ts[hi - 1];
-      const sampledInterval = lastT - firstT;
+      const sampledInterval = (lastT - firstT) / 1000;
       const averageBetween = sampledInterval / (hi - lo - 1);
       const threshold = averageBetween * 1.1;
-      let toStart = firstT - start;
-      let toEnd = end - lastT;
+      let toStart = (firstT - start) / 1000;
+      let toEnd = (end - lastT) / 1000;
       if (toStart >= threshold) toStart = averageBetween / 2;
       if (toEnd >= threshold) toEnd = averageBetween / 2;
       const r = runs - 1;
@@ -285,6 +297,9 @@ export class RateWindows {
       this.runToStart[runs] = toStart;
       this.runToEnd[runs] = toEnd;
       this.runSeconds[runs] = seconds[i];
+      const factor = (sampledInterval + toStart + toEnd) / sampledInterval;
+      this.runIncrease[runs] = factor;
+      this.runRate[runs] = factor / seconds[i];
       runs++;
     }
     this.runs = runs;
@@ -308,6 +323,7 @@ export class RateWindows {
       const startDistance = this.runToStart[r];
       const toEnd = this.runToEnd[r];
       const seconds = this.runSeconds[r];
+      const runFactor = isRate ? this.runRate[r] : this.runIncrease[r];
       let lo = this.runFirst[r];
       let hi = this.runLast[r];
       for (let i = from; i < to; i++, lo += stride, hi += stride) {
@@ -315,14 +331,15 @@ export class RateWindows {
         let result = vs[hi] - first;
         // + 0 as extrapolatedRate's prefix difference adds when there is no reset (it makes a -0 result +0).
         if (isCounter) result += prefix === null ? 0 : prefix[hi] - prefix[lo];
-        let toStart = startDistance;
         // toStart is under 1.1 spans: a first value of at least twice the increase puts zero two spans back or more.
         if (isCounter && result > 0 && first >= 0 && first < 2 * result) {
+          let toStart = startDistance;
           const toZero = sampledInterval * (first / result);
           if (toZero < toStart) toStart = toZero;
-        }
-        const extrapolated = (result * (sampledInterval + toStart + toEnd)) / sampledInterval;
-        values[i] = isRate ? extrapolated / seconds : extrapolated;
+          let factor = (sampledInterval + toStart + toEnd) / sampledInterval;
+          if (isRate) factor /= seconds;
+          values[i] = result * factor;
+        } else values[i] = result * runFactor;
       }
       present.fill(1, from, to);
     }
@@ -353,6 +370,7 @@ function slidingRates(
   let hi = 0;
   let shapeCount = -1;
   let shapeSpan = -1;
+  let sampledInterval = 0;
   let averageBetween = 0;
   let threshold = 0;
   let count = 0;
@@ -369,23 +387,25 @@ function slidingRates(
     const lastT = ts[hi - 1];
     let result = vs[hi - 1] - first;
     if (isCounter) result += prefix === null ? 0 : prefix[hi - 1] - prefix[lo];
-    const sampledInterval = lastT - firstT;
-    if (k !== shapeCount || sampledInterval !== shapeSpan) {
+    const span = lastT - firstT;
+    if (k !== shapeCount || span !== shapeSpan) {
       shapeCount = k;
-      shapeSpan = sampledInterval;
+      shapeSpan = span;
+      sampledInterval = span / 1000;
       averageBetween = sampledInterval / (k - 1);
       threshold = averageBetween * 1.1;
     }
-    let toStart = firstT - start;
-    let toEnd = end - lastT;
+    let toStart = (firstT - start) / 1000;
+    let toEnd = (end - lastT) / 1000;
     if (toStart >= threshold) toStart = averageBetween / 2;
     if (isCounter && result > 0 && first >= 0 && first < 2 * result) {
       const toZero = sampledInterval * (first / result);
       if (toZero < toStart) toStart = toZero;
     }
     if (toEnd >= threshold) toEnd = averageBetween / 2;
-    const extrapolated = (result * (sampledInterval + toStart + toEnd)) / sampledInterval;
-    values[i] = isRate ? extrapolated / seconds[i] : extrapolated;
+    let factor = (sampledInterval + toStart + toEnd) / sampledInterval;
+    if (isRate) factor /= seconds[i];
+    values[i] = result * factor;
     present[i] = 1;
     count++;
   }

@@ -169,6 +169,28 @@ export function encodeChunk(
   return new Uint8Array(out);
 }
 
+/**
+ * Whether two chunks hold the same timestamps, from their bytes (count, flags, first timestamp and the timestamp
+ * section): the series of one scrape target share them, so a read decodes them once for all.
+ */
+export function sameChunkTimestamps(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  const count = chunkCount(a);
+  if (count !== chunkCount(b) || ((a[4] as number) & 1) !== ((b[4] as number) & 1)) return false;
+  const end = 16 + ((a[4] as number) & 1 ? 8 : count * 4);
+  for (let i = 8; i < end; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether a chunk may hold a NaN (a stale marker among them), from its mode: decimal values never do. */
+export function chunkMayHoldNaN(blob: Uint8Array): boolean {
+  const flags = blob[4] as number;
+  const mode = (flags >> 1) & 3;
+  if (mode === modeDecimal) return false;
+  if (mode === modeRaw) return true;
+  return Number.isNaN(float64At(blob, 16 + (flags & 1 ? 8 : Math.ceil((chunkCount(blob) * 4) / 8) * 8)));
+}
+
 /** A chunk's sample count, without decoding it. */
 export function chunkCount(blob: Uint8Array): number {
   return (
@@ -195,12 +217,19 @@ function float64At(blob: Uint8Array, offset: number): number {
  * 1,000 series is 5.76 M samples): no allocation, and the varints of one or two bytes (a counter's usual delta)
  * decoded with integer operations.
  */
-export function decodeChunkInto(blob: Uint8Array, ts: Float64Array, vals: Float64Array, at: number): number {
+export function decodeChunkInto(
+  blob: Uint8Array,
+  ts: Float64Array,
+  vals: Float64Array,
+  at: number,
+  skipTimestamps = false,
+): number {
   const count = chunkCount(blob);
   const flags = chunkCount(blob.subarray(4));
   const first = float64At(blob, 8);
   let tsBytes: number;
-  if (flags & 1) {
+  if (skipTimestamps) tsBytes = flags & 1 ? 8 : Math.ceil((count * 4) / 8) * 8;
+  else if (flags & 1) {
     const step = float64At(blob, 16);
     for (let i = 0; i < count; i++) ts[at + i] = first + i * step;
     tsBytes = 8;

@@ -381,4 +381,66 @@ describe.each(dialects)('PromQL fast path through the metric store (%s)', (diale
       { numRuns: 25 },
     );
   });
+
+  it('tells which series share their timestamps and which hold no NaN, from chunks and write-ahead rows', async () => {
+    const store = metricStore(t.ctx);
+    const from = t.clock.now() - 3_600_000;
+    const ts = Array.from({ length: 100 }, (_, i) => from + i * 15 * second);
+    const staleMarker = new Float64Array(new Uint32Array([0x00000002, 0x7ff00000]).buffer)[0] as number;
+    const series = (name: string, timestamps: number[], values: number[]) => ({
+      labels: { __name__: 'hints_total', job: 'hints', name },
+      timestamps,
+      values,
+    });
+    await store.append(
+      [
+        series(
+          'a',
+          ts,
+          ts.map((_, i) => i * 1.5),
+        ),
+        series(
+          'b',
+          ts,
+          ts.map((_, i) => i * 2),
+        ),
+        series(
+          'c',
+          ts.map((t, i) => (i === 50 ? t + 1 : t)),
+          ts.map((_, i) => i),
+        ),
+        series(
+          'd',
+          ts,
+          ts.map((_, i) => (i === 70 ? staleMarker : i)),
+        ),
+      ],
+      { key: 'test', maxSeries: 1_000_000 },
+    );
+    for (const compacted of [false, true]) {
+      if (compacted) await compactMetrics(t.ctx);
+      const seen: { name: string; key: object | undefined; withoutNaN: boolean | undefined; ts: number[] }[] =
+        [];
+      await store.selectEach?.([{ name: 'job', op: '=', value: 'hints' }], from, from + 3_600_000, (s) => {
+        seen.push({
+          name: s.labels.name as string,
+          key: s.timestampsKey,
+          withoutNaN: s.withoutNaN,
+          ts: [...s.timestamps],
+        });
+      });
+      const by = Object.fromEntries(seen.map((s) => [s.name, s]));
+      expect(Object.keys(by).sort()).toEqual(['a', 'b', 'c', 'd']);
+      // A shared key means the same timestamps; series come in the order they were created.
+      for (let i = 1; i < seen.length; i++)
+        if (seen[i]!.key === seen[i - 1]!.key) expect(seen[i]!.ts).toEqual(seen[i - 1]!.ts);
+      expect(seen.map((s) => s.name)).toEqual(['a', 'b', 'c', 'd']);
+      expect(by.b!.key).toBe(by.a!.key);
+      expect(by.c!.key).not.toBe(by.a!.key);
+      expect(by.a!.ts).toEqual(ts);
+      expect(by.c!.ts[50]).toBe(ts[50]! + 1);
+      expect(by.a!.withoutNaN).toBe(true);
+      expect(by.d!.withoutNaN).toBe(false);
+    }
+  });
 });
