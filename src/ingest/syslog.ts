@@ -39,6 +39,12 @@ export interface SyslogListenerOptions {
    * goes on when they are stored. Default twice batchMaxRecords.
    */
   connectionMaxPendingRecords?: number;
+  /**
+   * Records all connections may have waiting for the sink together: while few connections are open, each may have
+   * up to its share of this (never less than connectionMaxPendingRecords) — so that one busy sender fills the
+   * store's large batches, which cost less per record. Default 40,000.
+   */
+  pendingRecordsBudget?: number;
   /** UDP cannot be slowed: past this many records waiting for the sink, datagrams are dropped and counted. */
   udpQueueMaxRecords?: number;
   /** The zone of timestamps that carry none (IANA name). Default UTC. */
@@ -211,6 +217,10 @@ export async function startSyslogListener(
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   const udpQueueMax = options.udpQueueMaxRecords ?? 50_000;
   const connectionMaxPending = options.connectionMaxPendingRecords ?? 2 * (options.batchMaxRecords ?? 1000);
+  const pendingBudget = options.pendingRecordsBudget ?? 40_000;
+  /** What one connection may have waiting now: its share of the budget, at least connectionMaxPending. */
+  const connectionPendingCap = () =>
+    Math.max(connectionMaxPending, Math.floor(pendingBudget / Math.max(1, stats.connectionsOpen)));
   const zone = options.zone ?? config.syslogZone;
   if (!isSyslogZone(zone)) throw new Error(`syslog listener: unknown time zone ${JSON.stringify(zone)}`);
   const parseOptions: Required<SyslogParseOptions> = { maxMessageBytes, zone };
@@ -322,7 +332,7 @@ export async function startSyslogListener(
       const records = pending;
       pending = [];
       unstored += records.length;
-      if (unstored >= connectionMaxPending && !paused) {
+      if (unstored >= connectionPendingCap() && !paused) {
         // Backpressure: read no more from this sender until the store has caught up with it.
         socket.pause();
         paused = true;
@@ -330,7 +340,7 @@ export async function startSyslogListener(
       batcher.add(records).then(
         () => {
           unstored -= records.length;
-          if (!paused || unstored >= connectionMaxPending || socket.destroyed) return;
+          if (!paused || unstored >= connectionPendingCap() || socket.destroyed) return;
           paused = false;
           socket.resume();
           socket.setTimeout(idleTimeoutMs);

@@ -110,6 +110,15 @@ async function deleteBatch(
         .deleteFrom('log_records')
         .where('id', 'in', lo.slice(i, i + 1_000))
         .execute();
+    // The postings whose records are all gone (the oldest are deleted first, so those end below the oldest left).
+    const oldest = await trx
+      .selectFrom('log_records')
+      .select((eb) => eb.fn.min('id').as('id'))
+      .executeTakeFirst();
+    await trx
+      .deleteFrom('log_postings')
+      .where('last_id', '<', oldest?.id == null ? Number.MAX_SAFE_INTEGER : Number(oldest.id))
+      .execute();
     await trx
       .updateTable('log_store_totals')
       .set({ records: sql`records - ${ids.length}`, bytes: sql`bytes - ${freed}` })

@@ -8,6 +8,7 @@ import type { ServiceContext } from '../core/context.js';
 import { chunks, type Database } from '../core/db/index.js';
 import { Invalid } from '../core/errors.js';
 import { type Severity, severityNames } from './log-model.js';
+import { type PostingKind, postedIds } from './log-postings.js';
 
 export const logSearchLimits = {
   /** Records per page at most. */
@@ -218,6 +219,62 @@ async function searchRange(
   return out;
 }
 
+/** The filter's host, app and pattern conditions as postings to read, or null when it has none. */
+async function postingFilter(
+  ctx: ServiceContext,
+  filter: LogFilter,
+): Promise<Partial<Record<PostingKind, readonly string[]>> | null> {
+  const kinds: Partial<Record<PostingKind, readonly string[]>> = {};
+  if (filter.hosts?.length) kinds.h = filter.hosts;
+  if (filter.apps?.length) kinds.a = filter.apps;
+  if (filter.templateId !== undefined) kinds.t = await templateGroup(ctx, filter.templateId);
+  return Object.keys(kinds).length > 0 ? kinds : null;
+}
+
+/** Ids read from the postings per window at first; each later window is four times wider. */
+const postedWindowIds = 65_536;
+
+/**
+ * A query with hosts, apps or a pattern and no text: the ids their postings give, newest first, a widening window
+ * of ids at a time (so a common host's page reads little and a rare one's a few windows), each candidate's row then
+ * checked against the rest of the filter. At most a handful of windows span the whole store.
+ */
+async function searchPosted(
+  ctx: ServiceContext,
+  filter: LogFilter,
+  posted: Partial<Record<PostingKind, readonly string[]>>,
+  before: number | undefined,
+  limit: number,
+): Promise<Selectable<Database['log_records']>[]> {
+  const ids = await idRange(ctx, filter);
+  if (ids === null) return [];
+  const top = await ctx.db
+    .selectFrom('log_records')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  let high = Math.min(Number(top?.id ?? 0), ids?.high ?? Number.POSITIVE_INFINITY);
+  if (before !== undefined) high = Math.min(high, before - 1);
+  const low = ids?.low ?? 1;
+  const base = await applyFilter(ctx, ctx.db.selectFrom('log_records'), filter, undefined, false);
+  const out: Selectable<Database['log_records']>[] = [];
+  for (let width = postedWindowIds; out.length <= limit && high >= low; width *= 4) {
+    const from = Math.max(low, high - width + 1);
+    for (const part of chunks(await postedIds(ctx, posted, from, high), 500)) {
+      if (out.length > limit) break;
+      out.push(
+        ...(await base
+          .where('log_records.id', 'in', part)
+          .selectAll('log_records')
+          .orderBy('log_records.id', 'desc')
+          .limit(limit + 1 - out.length)
+          .execute()),
+      );
+    }
+    high = from - 1;
+  }
+  return out;
+}
+
 /** The FTS5 MATCH text of a query's words: each quoted (a double quote doubled), so none is an operator. */
 function ftsMatch(filter: LogFilter): string | null {
   if (!filter.q) return null;
@@ -348,7 +405,9 @@ export async function searchLogs(
   };
   let rows: Row[] = [];
   let scannedTo: number | null = null;
-  if (match === null) rows = await pageRows(page.before, limit + 1);
+  const posted = await postingFilter(ctx, filter);
+  if (match === null && posted) rows = await searchPosted(ctx, filter, posted, page.before, limit);
+  else if (match === null) rows = await pageRows(page.before, limit + 1);
   else {
     const ids = await idRange(ctx, filter);
     if (ids === null) return { records: [], nextBefore: null };
@@ -369,17 +428,10 @@ export async function searchLogs(
       const low = candidates[candidates.length - 1];
       if (low !== undefined) {
         const want = limit + 1 - rows.length;
-        if (filter.hosts?.length) {
-          // A host's rows are a small part of a common word's: intersect the two id lists (the host's from its
-          // (host, id) index, over the window's span) rather than look each candidate's row up for its host.
-          const hostIds = await ctx.db
-            .selectFrom('log_records')
-            .select('id')
-            .where('host', 'in', filter.hosts)
-            .where('id', '>=', low)
-            .where('id', '<=', candidates[0] as number)
-            .execute();
-          const wanted = new Set(hostIds.map((r) => Number(r.id)));
+        if (posted) {
+          // A host's (an app's, a pattern's) rows are a small part of a common word's: intersect the two id lists
+          // (the postings', over the window's span) rather than look each candidate's row up.
+          const wanted = new Set(await postedIds(ctx, posted, low, candidates[0] as number));
           const both = candidates.filter((id) => wanted.has(id));
           for (const part of chunks(both, 500)) {
             if (rows.length > limit) break;

@@ -4,12 +4,20 @@
 // and a failed batch rejects exactly its own appenders. Several batches waiting behind a slow commit merge into
 // one, so the rate grows with the load (group commit at this level). Nothing goes on the event bus per record:
 // the live tail reads the table.
-import { CompiledQuery, type DialectAdapter, type Kysely, sql, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  type DialectAdapter,
+  type Kysely,
+  PostgresAdapter,
+  sql,
+  type Transaction,
+} from 'kysely';
 import { defineLocalCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
 import { chunks, type Database } from '../core/db/index.js';
 import { listTargets } from '../monitoring/index.js';
 import { errorSeverity, type LogRecordInput, type LogSink } from './log-model.js';
+import { PostingsBuilder, postingKey } from './log-postings.js';
 import { absorbPattern } from './pattern-merges.js';
 import { TemplateMiner } from './template-miner.js';
 
@@ -353,8 +361,9 @@ async function writeBatch(ctx: ServiceContext, state: IngestState, records: LogR
     const sd = r.structuredData ? JSON.stringify(r.structuredData) : null;
     const b = recordBytes(r, sd);
     bytes += b;
-    // In recordInsert's column order.
+    // In recordInsert's column order (the id is given in the transaction).
     rows.push([
+      0,
       r.time,
       r.receivedAt,
       r.host,
@@ -383,7 +392,23 @@ async function writeBatch(ctx: ServiceContext, state: IngestState, records: LogR
   await ctx.db.transaction().execute(async (trx) => {
     // Templates first, in id order: instances upserting the same rows take their locks in the same order.
     await upsertTemplates(trx, [...templates.values()].sort(byId), now);
+    // The records' ids, in arrival order, known before they are written: the postings and (SQLite) the full-text
+    // rows are written beside them, not by a trigger per row.
+    const ids = await allocateIds(trx, rows.length);
+    const postings = new PostingsBuilder();
+    const fullText: unknown[][] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as unknown[];
+      const id = ids[i] as number;
+      row[0] = id;
+      if (row[3]) postings.add(postingKey('h', row[3] as string), id);
+      if (row[4]) postings.add(postingKey('a', row[4] as string), id);
+      postings.add(postingKey('t', row[11] as string), id);
+      if (!isPostgres(trx)) fullText.push([id, row[9]]);
+    }
     await bulkWrite(trx, recordInsert, rows);
+    if (fullText.length > 0) await bulkWrite(trx, fullTextInsert, fullText);
+    await bulkWrite(trx, postingInsert, postings.rows());
     await bulkWrite(
       trx,
       templateHostUpsert,
@@ -430,6 +455,34 @@ async function writeBatch(ctx: ServiceContext, state: IngestState, records: LogR
 }
 
 const byId = (a: { id: string }, b: { id: string }) => cmp(a.id, b.id);
+
+function isPostgres(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * `n` new record ids, ascending. SQLite: after the largest ever given (AUTOINCREMENT's rule; the batch holds the
+ * write lock, so nobody takes them meanwhile). PostgreSQL: from the table's sequence (ascending; other instances'
+ * batches may take ids in between).
+ */
+async function allocateIds(trx: Db, n: number): Promise<number[]> {
+  if (n === 0) return [];
+  if (isPostgres(trx)) {
+    const r = await sql<{
+      id: string | number;
+    }>`SELECT nextval(pg_get_serial_sequence('log_records', 'id')) AS id FROM generate_series(1, ${n})`.execute(
+      trx,
+    );
+    return r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+  }
+  const r = await sql<{
+    top: number;
+  }>`SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'log_records'), 0), coalesce((SELECT max(id) FROM log_records), 0)) AS top`.execute(
+    trx,
+  );
+  const top = Number(r.rows[0]?.top ?? 0);
+  return Array.from({ length: n }, (_, i) => top + 1 + i);
+}
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -566,6 +619,7 @@ async function bulkWrite(db: Db, write: BulkWrite, rows: unknown[][]): Promise<v
 const recordInsert: BulkWrite = {
   name: 'log_records',
   columns: [
+    'id',
     'time',
     'received_at',
     'host',
@@ -584,6 +638,19 @@ const recordInsert: BulkWrite = {
     'bytes',
   ],
   build: (db, rows) => db.insertInto('log_records').values(rows as never),
+};
+
+// SQLite's contentless full-text table (not in the typed schema: only the store writes it, search reads it).
+const fullTextInsert: BulkWrite = {
+  name: 'log_records_fts',
+  columns: ['rowid', 'message'],
+  build: (db, rows) => (db as Kysely<any>).insertInto('log_records_fts').values(rows),
+};
+
+const postingInsert: BulkWrite = {
+  name: 'log_postings',
+  columns: ['key', 'last_id', 'first_id', 'count', 'ids'],
+  build: (db, rows) => db.insertInto('log_postings').values(rows as never),
 };
 
 const templateHostUpsert: BulkWrite = {

@@ -50,6 +50,7 @@ describe.each(dialects)('log store on %s', (dialect) => {
   afterEach(async () => {
     // Each test starts from an empty store, so counts are the test's own.
     await t.ctx.db.deleteFrom('log_records').execute();
+    await t.ctx.db.deleteFrom('log_postings').execute();
     await t.ctx.db.deleteFrom('log_host_minutes').execute();
     await t.ctx.db.deleteFrom('log_template_minutes').execute();
     await t.ctx.db.deleteFrom('log_template_hosts').execute();
@@ -334,6 +335,104 @@ describe.each(dialects)('log store on %s', (dialect) => {
     expect((await searchLogs(t.ctx, { q: 'recent' }, { limit: 20 })).records).toHaveLength(4);
     const after = await t.ctx.db.selectFrom('log_store_totals').selectAll().executeTakeFirstOrThrow();
     expect(Number(after.records)).toBe(4);
+    // The host filter (postings) finds what is left and nothing deleted.
+    expect(
+      (await searchLogs(t.ctx, { hosts: ['web-01'] }, { limit: 20 })).records.map((r) => r.message),
+    ).toEqual(left);
+    // Postings go once all their records have: a second batch, then everything older than an hour goes.
+    await ingest.append([record('later', { host: 'web-09', time: now + 1000 })]);
+    t.clock.advance(2 * 3_600_000);
+    await sweepLogRetention(t.ctx, { retentionMs: 3_600_000, maxBytes: 1e12 });
+    expect(await t.ctx.db.selectFrom('log_postings').select('key').execute()).toEqual([]);
+    expect((await searchLogs(t.ctx, { hosts: ['web-01', 'web-09'] }, { limit: 20 })).records).toEqual([]);
+  });
+
+  it('every filter finds what a plain reading of the records finds, page by page (property)', async () => {
+    const hostNames = ['web-01', 'web-02', 'db-01'];
+    const appNames = ['nginx', 'sshd'];
+    const vocabulary = ['disk', 'full', 'link', 'down', 'retry', 'ok'];
+    const base = t.clock.now() - 3_600_000;
+    const recordsArb = fc.array(
+      fc.record({
+        host: fc.constantFrom<string | null>(...hostNames, null),
+        app: fc.constantFrom<string | null>(...appNames, null),
+        severity: fc.integer({ min: 0, max: 7 }),
+        words: fc.array(fc.constantFrom(...vocabulary), { minLength: 1, maxLength: 4 }),
+        minute: fc.integer({ min: 0, max: 59 }),
+      }),
+      { minLength: 1, maxLength: 60 },
+    );
+    const filterArb = fc.record({
+      hosts: fc.option(fc.subarray(hostNames, { minLength: 1 }), { nil: undefined, freq: 2 }),
+      apps: fc.option(fc.subarray(appNames, { minLength: 1 }), { nil: undefined, freq: 2 }),
+      severityAtMost: fc.option(fc.integer({ min: 0, max: 6 }), { nil: undefined, freq: 2 }),
+      q: fc.option(fc.constantFrom(...vocabulary), { nil: undefined, freq: 2 }),
+      minutes: fc.option(fc.tuple(fc.integer({ min: 0, max: 59 }), fc.integer({ min: 1, max: 60 })), {
+        nil: undefined,
+        freq: 2,
+      }),
+      pageSize: fc.integer({ min: 1, max: 7 }),
+      appends: fc.integer({ min: 1, max: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(recordsArb, filterArb, async (specs, f) => {
+        await t.ctx.db.deleteFrom('log_records').execute();
+        await t.ctx.db.deleteFrom('log_postings').execute();
+        const records = specs.map((s, i) =>
+          record(`${s.words.join(' ')} n${i}`, {
+            host: s.host,
+            app: s.app,
+            severity: s.severity as LogRecordInput['severity'],
+            time: base + s.minute * 60_000,
+          }),
+        );
+        // In one to three appends (one batch or several): arrival order is id order either way.
+        const size = Math.ceil(records.length / f.appends);
+        await Promise.all(
+          Array.from({ length: f.appends }, (_, k) => ingest.append(records.slice(k * size, (k + 1) * size))),
+        );
+        const filter = {
+          ...(f.hosts ? { hosts: f.hosts } : {}),
+          ...(f.apps ? { apps: f.apps } : {}),
+          ...(f.severityAtMost !== undefined
+            ? {
+                severities: Array.from(
+                  { length: f.severityAtMost + 1 },
+                  (_, i) => i as LogRecordInput['severity'],
+                ),
+              }
+            : {}),
+          ...(f.q ? { q: f.q } : {}),
+          ...(f.minutes
+            ? { from: base + f.minutes[0] * 60_000, to: base + (f.minutes[0] + f.minutes[1]) * 60_000 }
+            : {}),
+        };
+        const want = records
+          .filter(
+            (r) =>
+              (!filter.hosts || filter.hosts.includes(r.host as string)) &&
+              (!filter.apps || filter.apps.includes(r.app as string)) &&
+              (f.severityAtMost === undefined || r.severity <= f.severityAtMost) &&
+              (!filter.q || r.message.split(' ').includes(filter.q)) &&
+              (filter.from === undefined || (r.time >= filter.from && r.time < (filter.to as number))),
+          )
+          .map((r) => r.message)
+          .reverse();
+        const got: string[] = [];
+        let before: number | undefined;
+        for (let pages = 0; pages < 100; pages++) {
+          const page = await searchLogs(t.ctx, filter, {
+            limit: f.pageSize,
+            ...(before !== undefined ? { before } : {}),
+          });
+          got.push(...page.records.map((r) => r.message));
+          if (page.nextBefore === null) break;
+          before = page.nextBefore;
+        }
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('retention keeps template minutes longer than records and host minutes', async () => {

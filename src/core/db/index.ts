@@ -130,6 +130,11 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
   // under load (the OS caches the file as well).
   sqlite.pragma('cache_size = -32768');
   sqlite.pragma('temp_store = MEMORY');
+  // Checkpoint once the WAL holds 64 MB, not SQLite's 4 MB: a log batch writes more than 4 MB of pages, and at the
+  // default every such COMMIT copied them all into the database file at once (a third of the log store's write
+  // time); a page written by many batches is copied once per checkpoint. The file is cut back to that afterwards.
+  sqlite.pragma('wal_autocheckpoint = 16384');
+  sqlite.pragma('journal_size_limit = 67108864');
   // The search port keeps its word lists' scratch tokenizer on this connection and fills the lists in each
   // batch just before COMMIT (see full-text.ts).
   const search = new Fts5Search();

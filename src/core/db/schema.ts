@@ -979,6 +979,11 @@ export interface Database {
   };
   /** One row (id 1): the records and bytes stored now, kept by ingest and retention. */
   log_store_totals: { id: number; records: number; bytes: number };
+  /**
+   * Per batch and host, app or template (migration 2026-12-04-log-postings, src/logs/log-postings.ts): the ids of
+   * the batch's records with it — what the search's host, app and pattern filters read instead of an index.
+   */
+  log_postings: { key: string; last_id: number; first_id: number; count: number; ids: Uint8Array };
 
   // -- logs: intelligence (migration 2026-12-03-log-alerts, src/logs/log-alerts.ts) --
   /**

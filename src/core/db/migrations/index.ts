@@ -26,6 +26,7 @@ import * as statusPages from './2026-12-01-status-pages.js';
 import * as logRecords from './2026-12-02-log-records.js';
 import * as logTemplates from './2026-12-02-log-templates.js';
 import * as logAlerts from './2026-12-03-log-alerts.js';
+import * as logPostings from './2026-12-04-log-postings.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -77,4 +78,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- logs: intelligence --
   '2026-12-03-log-alerts': logAlerts,
+
+  // -- logs: postings --
+  '2026-12-04-log-postings': logPostings,
 };
