@@ -52,56 +52,58 @@ export async function absorbPattern(
     .where('merged_into', '=', id)
     .execute();
 
-  // Hosts, minutes and host minutes move onto the survivor (adding where it has a row already).
-  const hosts = await trx
-    .selectFrom('log_template_hosts')
-    .selectAll()
-    .where('template_id', '=', id)
+  // Hosts, minutes and host minutes move onto the survivor (adding where it has a row already): one INSERT … SELECT
+  // each, however many rows the merged pattern has.
+  const survivor = sql<string>`${into}`.as('template_id');
+  await trx
+    .insertInto('log_template_hosts')
+    .columns(['template_id', 'host', 'count', 'last_seen'])
+    .expression(
+      trx
+        .selectFrom('log_template_hosts')
+        .select([survivor, 'host', 'count', 'last_seen'])
+        .where('template_id', '=', id),
+    )
+    .onConflict((oc) =>
+      oc.columns(['template_id', 'host']).doUpdateSet({
+        count: sql`log_template_hosts.count + excluded.count`,
+        last_seen: sql`CASE WHEN excluded.last_seen > log_template_hosts.last_seen THEN excluded.last_seen ELSE log_template_hosts.last_seen END`,
+      }),
+    )
     .execute();
-  for (const h of hosts)
-    await trx
-      .insertInto('log_template_hosts')
-      .values({ template_id: into, host: h.host, count: h.count, last_seen: h.last_seen })
-      .onConflict((oc) =>
-        oc.columns(['template_id', 'host']).doUpdateSet({
-          count: sql`log_template_hosts.count + excluded.count`,
-          last_seen: sql`CASE WHEN excluded.last_seen > log_template_hosts.last_seen THEN excluded.last_seen ELSE log_template_hosts.last_seen END`,
-        }),
-      )
-      .execute();
   await trx.deleteFrom('log_template_hosts').where('template_id', '=', id).execute();
-  const minutes = await trx
-    .selectFrom('log_template_minutes')
-    .selectAll()
-    .where('template_id', '=', id)
+  await trx
+    .insertInto('log_template_minutes')
+    .columns(['template_id', 'minute', 'count', 'errors'])
+    .expression(
+      trx
+        .selectFrom('log_template_minutes')
+        .select([survivor, 'minute', 'count', 'errors'])
+        .where('template_id', '=', id),
+    )
+    .onConflict((oc) =>
+      oc.columns(['template_id', 'minute']).doUpdateSet({
+        count: sql`log_template_minutes.count + excluded.count`,
+        errors: sql`log_template_minutes.errors + excluded.errors`,
+      }),
+    )
     .execute();
-  for (const m of minutes)
-    await trx
-      .insertInto('log_template_minutes')
-      .values({ template_id: into, minute: m.minute, count: m.count, errors: m.errors })
-      .onConflict((oc) =>
-        oc.columns(['template_id', 'minute']).doUpdateSet({
-          count: sql`log_template_minutes.count + excluded.count`,
-          errors: sql`log_template_minutes.errors + excluded.errors`,
-        }),
-      )
-      .execute();
   await trx.deleteFrom('log_template_minutes').where('template_id', '=', id).execute();
-  const hostMinutes = await trx
-    .selectFrom('log_host_minutes')
-    .selectAll()
-    .where('template_id', '=', id)
+  await trx
+    .insertInto('log_host_minutes')
+    .columns(['host', 'minute', 'template_id', 'count', 'errors'])
+    .expression(
+      trx
+        .selectFrom('log_host_minutes')
+        .select(['host', 'minute', survivor, 'count', 'errors'])
+        .where('template_id', '=', id),
+    )
+    .onConflict((oc) =>
+      oc.columns(['host', 'minute', 'template_id']).doUpdateSet({
+        count: sql`log_host_minutes.count + excluded.count`,
+        errors: sql`log_host_minutes.errors + excluded.errors`,
+      }),
+    )
     .execute();
-  for (const m of hostMinutes)
-    await trx
-      .insertInto('log_host_minutes')
-      .values({ host: m.host, minute: m.minute, template_id: into, count: m.count, errors: m.errors })
-      .onConflict((oc) =>
-        oc.columns(['host', 'minute', 'template_id']).doUpdateSet({
-          count: sql`log_host_minutes.count + excluded.count`,
-          errors: sql`log_host_minutes.errors + excluded.errors`,
-        }),
-      )
-      .execute();
   await trx.deleteFrom('log_host_minutes').where('template_id', '=', id).execute();
 }

@@ -194,6 +194,7 @@ describe.each(dialects)('logs API on %s', (dialect) => {
       { message: 'pattern alpha seen', host: 'pa-1', severity: 'err' },
       { message: 'pattern alpha seen', host: 'pa-2', severity: 'warning' },
       { message: 'pattern beta seen', host: 'pa-3', severity: 'info' },
+      { message: 'pattern beta seen', host: 'pa-1', severity: 'info' },
     ]);
     const list = await tech.call('GET', '/api/v1/logs/patterns?q=pattern%20&sort=count');
     expect(list.status).toBe(200);
@@ -224,11 +225,34 @@ describe.each(dialects)('logs API on %s', (dialect) => {
     ).toBe(409);
     const merged = await tech.call('POST', `/api/v1/logs/patterns/${beta.id}/merge`, { into: alpha.id });
     expect(merged.status).toBe(200);
-    expect(merged.body).toMatchObject({ id: alpha.id, count: 3, severities: [3, 4, 6] });
-    expect(merged.body.topHosts.map((h: { host: string }) => h.host).sort()).toEqual([
-      'pa-1',
-      'pa-2',
-      'pa-3',
+    expect(merged.body).toMatchObject({ id: alpha.id, count: 4, severities: [3, 4, 6] });
+    // Hosts and minutes add up where both patterns had a row (pa-1, the minute they shared).
+    expect(
+      [...merged.body.topHosts].sort((a: { host: string }, b: { host: string }) =>
+        a.host < b.host ? -1 : 1,
+      ),
+    ).toEqual([
+      { host: 'pa-1', count: 2 },
+      { host: 'pa-2', count: 1 },
+      { host: 'pa-3', count: 1 },
+    ]);
+    expect(merged.body.ratePerMinute).toBeCloseTo(4 / 60);
+    const minuteRows = await t.ctx.db
+      .selectFrom('log_template_minutes')
+      .select(['template_id', 'count'])
+      .where('template_id', 'in', [alpha.id, beta.id])
+      .execute();
+    expect(minuteRows.map((m) => [m.template_id, Number(m.count)])).toEqual([[alpha.id, 4]]);
+    const hostMinuteRows = await t.ctx.db
+      .selectFrom('log_host_minutes')
+      .select(['host', 'count'])
+      .where('template_id', 'in', [alpha.id, beta.id])
+      .orderBy('host')
+      .execute();
+    expect(hostMinuteRows.map((m) => [m.host, Number(m.count)])).toEqual([
+      ['pa-1', 2],
+      ['pa-2', 1],
+      ['pa-3', 1],
     ]);
     // Merging back would make a cycle.
     const back = await tech.call('POST', `/api/v1/logs/patterns/${alpha.id}/merge`, { into: beta.id });
@@ -239,11 +263,11 @@ describe.each(dialects)('logs API on %s', (dialect) => {
     expect(after.body.items.map((p: { id: string }) => p.id)).not.toContain(beta.id);
     await tech.call('POST', '/api/v1/logs', [{ message: 'pattern beta seen', host: 'pa-3' }]);
     const records = await tech.call('GET', `/api/v1/logs?templateId=${alpha.id}`);
-    expect(records.body.items).toHaveLength(4);
+    expect(records.body.items).toHaveLength(5);
     expect(new Set(records.body.items.map((r: { templateId: string }) => r.templateId))).toEqual(
       new Set([alpha.id]),
     );
-    expect((await tech.call('GET', `/api/v1/logs/patterns/${alpha.id}`)).body.count).toBe(4);
+    expect((await tech.call('GET', `/api/v1/logs/patterns/${alpha.id}`)).body.count).toBe(5);
 
     const audit = await t.ctx.db
       .selectFrom('audit_log')
