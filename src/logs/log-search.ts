@@ -398,17 +398,23 @@ export async function searchLogs(
   const limit = Math.min(Math.max(page.limit, 1), logSearchLimits.pageSize);
   const match = ctx.caps.fullText === 'fts5' ? ftsMatch(filter) : null;
   type Row = Awaited<ReturnType<typeof pageRows>>[number];
-  const pageRows = async (before: number | undefined, n: number, window?: FtsWindow) => {
+  const pageRows = async (before: number | undefined, n: number, window?: FtsWindow, ids?: IdRange) => {
     let q = await applyFilter(ctx, ctx.db.selectFrom('log_records'), filter, window);
     if (before !== undefined) q = q.where('log_records.id', '<', before);
+    if (ids) q = q.where('log_records.id', '>=', ids.low).where('log_records.id', '<=', ids.high);
     return q.selectAll('log_records').orderBy('log_records.id', 'desc').limit(n).execute();
   };
   let rows: Row[] = [];
   let scannedTo: number | null = null;
   const posted = await postingFilter(ctx, filter);
   if (match === null && posted) rows = await searchPosted(ctx, filter, posted, page.before, limit);
-  else if (match === null) rows = await pageRows(page.before, limit + 1);
-  else {
+  else if (match === null) {
+    // A time range: its ids first (from the time index), then its rows newest first by id within them — rather
+    // than every row of the range read through the time index and sorted (10,000 rows for 10 minutes at 10 M).
+    const ids = await idRange(ctx, filter);
+    if (ids === null) return { records: [], nextBefore: null };
+    rows = await pageRows(page.before, limit + 1, undefined, ids);
+  } else {
     const ids = await idRange(ctx, filter);
     if (ids === null) return { records: [], nextBefore: null };
     const readRange = ids !== undefined && ids.count <= rangeReadRows;
