@@ -138,7 +138,8 @@ function sharedSchemaCompilers(): NonNullable<FastifyServerOptions['schemaContro
   return { compilersFactory: { buildValidator: sharedValidators, buildSerializer: sharedSerializers } };
 }
 
-const schemaController = sharedSchemaCompilers();
+/** For a test that builds its own app (with a logger, its own metrics): pass it to buildApp as `schemaController`. */
+export const schemaController = sharedSchemaCompilers();
 
 export async function makeApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
   const t = await makeContext(dialect, env);
