@@ -8,7 +8,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Value } from '@sinclair/typebox/value';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { ServiceContext } from '../core/context.js';
 import { Invalid, Unauthenticated } from '../core/errors.js';
 import { registerAuthentication } from './authentication.js';
@@ -116,6 +116,12 @@ export interface AppOptions {
   /** Log requests (the server does; tests usually do not). */
   logger?: boolean | object;
   trustProxy?: boolean;
+  /**
+   * Fastify's schema compilers (request validators, response serialisers). Unset, as the server leaves it, each
+   * app compiles its own. A test seam: compiling the schemas is most of the cost of building an app, so tests
+   * hand every app they build the same compilers, which keep what they compiled.
+   */
+  schemaController?: FastifyServerOptions['schemaController'];
 }
 
 export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): Promise<FastifyInstance> {
@@ -124,6 +130,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     logger: options.logger ?? false,
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: options.trustProxy ?? false,
+    ...(options.schemaController ? { schemaController: options.schemaController } : {}),
     // genReqId reads x-request-id itself, so that a long or malformed one is replaced, not trusted.
     requestIdHeader: false,
     genReqId: newRequestIds(),

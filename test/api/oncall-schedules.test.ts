@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { actorForUser, createUser } from '../../src/core/auth/index.js';
 import { createSchedule, rotateScheduleFeedToken } from '../../src/oncall/index.js';
-import { dialects, makeApp, makeContext, type TestApp } from '../support/context.js';
+import { dialects, makeApp, makeContext, schemaController, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 
 const iso = (s: string) => new Date(s).toISOString();
@@ -528,7 +528,7 @@ describe.each(dialects)('on-call schedules over HTTP on %s', (dialect) => {
     });
     // An app of its own that logs requests, as the server's does.
     const c = await makeContext(dialect);
-    const logged = await buildApp(c.ctx, { logger: { level: 'info', stream } });
+    const logged = await buildApp(c.ctx, { logger: { level: 'info', stream }, schemaController });
     try {
       const boss = actorForUser({
         ...(await createUser(c.ctx, null, {

@@ -6,6 +6,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
 import { makeApp, type TestApp } from '../support/context.js';
 
 export const chromiumPath = process.env.OPSDESK_CHROMIUM ?? '/usr/bin/chromium';
@@ -124,6 +127,51 @@ export async function signInPage(
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
   return { context, page };
+}
+
+/**
+ * Who is signed in, per test file: each person signs in through the form once, the first time a page of theirs
+ * is asked for, and every later page opens in a new context that carries that session (its cookie), at any
+ * viewport. A sign-in per test cost a page load and an argon2 verification each and tested nothing new; the
+ * sign-in itself is still driven by every file. `base` is read at call time (the server starts in beforeAll).
+ */
+export class SignedIn {
+  private readonly states = new Map<string, StorageState>();
+
+  constructor(
+    private readonly browser: () => Browser,
+    private readonly base: () => string,
+  ) {}
+
+  /**
+   * A new context and page signed in as `email`: on `at` when given, else where sign-in lands (the person's
+   * start page); `at: null` opens no page in a reused session, for a caller that goes somewhere next anyway.
+   * Close the context when done.
+   */
+  async page(
+    email: string,
+    password: string,
+    options: { viewport?: { width: number; height: number }; at?: string | null } = {},
+  ): Promise<{ context: BrowserContext; page: Page }> {
+    const viewport = options.viewport ?? desktop;
+    const state = this.states.get(email);
+    if (!state) {
+      const opened = await signInPage(this.browser(), this.base(), email, password, viewport);
+      this.states.set(email, await opened.context.storageState());
+      if (options.at) await opened.page.goto(options.at);
+      return opened;
+    }
+    const context = await this.browser().newContext({ viewport, baseURL: this.base(), storageState: state });
+    const page = await context.newPage();
+    if (options.at) {
+      await page.goto(options.at);
+    } else if (options.at === undefined) {
+      // '/' sends a signed-in person to their start page, where the sign-in form would have sent them.
+      await page.goto('/');
+      await page.waitForURL((u) => u.pathname !== '/' && !u.pathname.startsWith('/sign-in'));
+    }
+    return { context, page };
+  }
 }
 
 const axeSource = fs.readFileSync(path.join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');

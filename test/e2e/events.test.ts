@@ -15,9 +15,9 @@ import {
   requireChromium,
   root,
   type Server,
+  SignedIn,
   screenshot,
   seriousViolations,
-  signInPage,
   startServer,
 } from './browser.js';
 
@@ -28,6 +28,10 @@ const admin = { email: 'events-admin@e2e.test', name: 'Edda Admin', role: 'admin
 describe('failed event deliveries in Chromium', () => {
   let server: Server;
   let browser: Browser;
+  const signedIn = new SignedIn(
+    () => browser,
+    () => server.base,
+  );
   const broken = new Set<string>();
   let slow: string | null = null;
   // Which ticket fails is decided before it is made: the relay may hand its event to the subscriber before
@@ -97,7 +101,7 @@ describe('failed event deliveries in Chromium', () => {
       ['desktop-dark', desktop, 'dark'],
       ['phone-dark', phone, 'dark'],
     ] as const) {
-      const { context, page } = await signInPage(browser, server.base, admin.email, password, viewport);
+      const { context, page } = await signedIn.page(admin.email, password, { viewport });
       // Once the app has started (it clears the stored theme while it is 'system'), choose the theme.
       await page.getByRole('button', { name: /Change theme/ }).waitFor();
       await page.evaluate((t) => localStorage.setItem('opsdesk-theme', t), theme);
@@ -117,8 +121,7 @@ describe('failed event deliveries in Chromium', () => {
   }, 120_000);
 
   it('a retry from the page re-delivers the set-aside event to that subscriber only', async () => {
-    const { context, page } = await signInPage(browser, server.base, admin.email, password);
-    await page.goto('/admin/events');
+    const { context, page } = await signedIn.page(admin.email, password, { at: '/admin/events' });
     await page.getByRole('link', { name: 'Event deliveries' }).waitFor();
     const retry = page.getByRole('button', { name: /^Retry event \d+ for ticket-export$/ });
     await retry.first().waitFor();

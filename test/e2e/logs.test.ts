@@ -17,9 +17,9 @@ import {
   requireChromium,
   root,
   type Server,
+  SignedIn,
   screenshot,
   seriousViolations,
-  signInPage,
   startServer,
 } from './browser.js';
 import { layoutProblems } from './layout.js';
@@ -44,6 +44,10 @@ function messageIn(scope: Page | Locator, text: string | RegExp): Locator {
 describe('logs in Chromium', () => {
   let server: Server;
   let browser: Browser;
+  const signedIn = new SignedIn(
+    () => browser,
+    () => server.base,
+  );
   let ticketId = 0;
   let patternId = '';
   const api = apiCaller(
@@ -107,7 +111,7 @@ describe('logs in Chromium', () => {
   });
 
   it('the search shows the records, filters them, and a bar narrows the time range', async () => {
-    const { context, page } = await signInPage(browser, server.base, tech.email, password);
+    const { context, page } = await signedIn.page(tech.email, password);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Logs' }).click();
     await page.waitForURL(/\/logs$/);
     const table = page.getByRole('table', { name: 'Log records, newest first' });
@@ -151,8 +155,7 @@ describe('logs in Chromium', () => {
   }, 60_000);
 
   it('a record sent while the live tail is open arrives in it', async () => {
-    const { context, page } = await signInPage(browser, server.base, tech.email, password);
-    await page.goto('/logs/tail?host=web-01');
+    const { context, page } = await signedIn.page(tech.email, password, { at: '/logs/tail?host=web-01' });
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     await send([{ host: 'db-01', app: 'postgres', severity: 'err', message: 'not for this tail' }]);
     await send([{ host: 'web-01', app: 'nginx', severity: 'notice', message: 'reloaded configuration' }]);
@@ -172,8 +175,7 @@ describe('logs in Chromium', () => {
   }, 60_000);
 
   it('a technician renames a pattern in place and merges another into it', async () => {
-    const { context, page } = await signInPage(browser, server.base, tech.email, password);
-    await page.goto('/logs/patterns?sort=count');
+    const { context, page } = await signedIn.page(tech.email, password, { at: '/logs/patterns?sort=count' });
     const table = page.getByRole('table', { name: 'Log patterns' });
     const health = table.getByRole('row').filter({ hasText: 'health check passed' });
     await health.getByRole('img', { name: /Records a minute of/ }).waitFor();
@@ -198,8 +200,7 @@ describe('logs in Chromium', () => {
   }, 60_000);
 
   it('a ticket naming a host that logged errors shows the logs around it', async () => {
-    const { context, page } = await signInPage(browser, server.base, tech.email, password);
-    await page.goto(`/tickets/${ticketId}`);
+    const { context, page } = await signedIn.page(tech.email, password, { at: `/tickets/${ticketId}` });
     const panel = page.getByRole('region', { name: 'Logs around this' });
     await panel.getByText(/began \d+ minutes before the first user report/).waitFor();
     await panel.getByText('could not accept connection: too many clients already').waitFor();
@@ -226,7 +227,7 @@ describe('logs in Chromium', () => {
       ['desktop', desktop],
       ['phone', phone],
     ] as const) {
-      const { context, page } = await signInPage(browser, server.base, tech.email, password, viewport);
+      const { context, page } = await signedIn.page(tech.email, password, { viewport, at: null });
       for (const scheme of ['light', 'dark'] as const) {
         const label = scheme === 'light' ? size : `${size}-dark`;
         await page.emulateMedia({ colorScheme: scheme });

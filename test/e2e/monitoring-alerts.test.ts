@@ -15,9 +15,9 @@ import {
   requireChromium,
   root,
   type Server,
+  SignedIn,
   screenshot,
   seriousViolations,
-  signInPage,
   startServer,
 } from './browser.js';
 import { layoutProblems } from './layout.js';
@@ -29,6 +29,10 @@ const manager = 'alerts-manager@e2e.test';
 describe('alerts, silences and alert rules in Chromium', () => {
   let server: Server;
   let browser: Browser;
+  const signedIn = new SignedIn(
+    () => browser,
+    () => server.base,
+  );
   let ingestToken = '';
   let ruleId = 0;
 
@@ -54,8 +58,7 @@ describe('alerts, silences and alert rules in Chromium', () => {
   });
 
   it('a manager writes a rule, sees what it returns now, and saves it', async () => {
-    const { context, page } = await signInPage(browser, server.base, manager, password);
-    await page.goto('/monitoring/rules/new');
+    const { context, page } = await signedIn.page(manager, password, { at: '/monitoring/rules/new' });
     await page.getByLabel('Name').fill('AlwaysOne');
     const expr = page.getByLabel('Expression');
     // A parse error points at its line and column, at the field.
@@ -103,8 +106,7 @@ describe('alerts, silences and alert rules in Chromium', () => {
     expect(res.status, await res.clone().text()).toBe(200);
     expect(((await res.json()) as { accepted: number }).accepted).toBe(1);
 
-    const { context, page } = await signInPage(browser, server.base, manager, password);
-    await page.goto('/monitoring/alerts');
+    const { context, page } = await signedIn.page(manager, password, { at: '/monitoring/alerts' });
     const row = page
       .getByRole('table', { name: 'Alerts', exact: true })
       .getByRole('row')
@@ -165,7 +167,7 @@ describe('alerts, silences and alert rules in Chromium', () => {
       ['desktop', desktop],
       ['phone', phone],
     ] as const) {
-      const { context, page } = await signInPage(browser, server.base, manager, password, viewport);
+      const { context, page } = await signedIn.page(manager, password, { viewport });
       for (const theme of ['light', 'dark'] as const) {
         await page.evaluate((t) => localStorage.setItem('opsdesk-theme', t), theme);
         for (const p of pages) {

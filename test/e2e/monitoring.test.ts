@@ -21,9 +21,9 @@ import {
   requireChromium,
   root,
   type Server,
+  SignedIn,
   screenshot,
   seriousViolations,
-  signInPage,
   startServer,
 } from './browser.js';
 import { layoutProblems } from './layout.js';
@@ -44,6 +44,10 @@ const password = 'correct horse battery staple';
 describe('monitoring in Chromium', () => {
   let server: Server;
   let browser: Browser;
+  const signedIn = new SignedIn(
+    () => browser,
+    () => server.base,
+  );
   let site: http.Server;
   let siteUrl = '';
   let jobs: JobScheduler;
@@ -89,7 +93,7 @@ describe('monitoring in Chromium', () => {
   });
 
   it('a manager adds a target with an HTTP check, sees it up on the board and its latency chart', async () => {
-    const { context, page } = await signInPage(browser, server.base, manager.email, password);
+    const { context, page } = await signedIn.page(manager.email, password);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Monitoring' }).click();
     await page.getByRole('heading', { name: 'Monitoring' }).waitFor();
     await page.getByRole('button', { name: 'Add a target' }).click();
@@ -153,8 +157,9 @@ describe('monitoring in Chromium', () => {
   }, 60_000);
 
   it('a manager adds TCP, DNS and heartbeat checks from the form, edits a secret-keeping SNMP check, and deletes a check and a target', async () => {
-    const { context, page } = await signInPage(browser, server.base, manager.email, password);
-    await page.goto(`/monitoring/targets/${targetId}`);
+    const { context, page } = await signedIn.page(manager.email, password, {
+      at: `/monitoring/targets/${targetId}`,
+    });
     const form = page.getByRole('form', { name: 'Add a check' });
     const cards = page.locator('.check-card');
 
@@ -270,8 +275,9 @@ describe('monitoring in Chromium', () => {
   }, 60_000);
 
   it('a technician sees no delete, edit or add buttons', async () => {
-    const { context, page } = await signInPage(browser, server.base, technician.email, password);
-    await page.goto(`/monitoring/targets/${targetId}`);
+    const { context, page } = await signedIn.page(technician.email, password, {
+      at: `/monitoring/targets/${targetId}`,
+    });
     await page.locator('.check-card').first().waitFor();
     expect(await page.getByRole('button', { name: /^Delete|^Edit|^Run now/ }).count()).toBe(0);
     expect(await page.getByRole('form', { name: 'Add a check' }).count()).toBe(0);
@@ -307,7 +313,7 @@ describe('monitoring in Chromium', () => {
       ],
     }));
     const body = JSON.stringify({ at: new Date(now).toISOString(), targets });
-    const { context, page } = await signInPage(browser, server.base, manager.email, password);
+    const { context, page } = await signedIn.page(manager.email, password);
     await page.route('**/api/v1/monitoring/board', (route) =>
       route.fulfill({ status: 200, contentType: 'application/json', body }),
     );
@@ -340,7 +346,7 @@ describe('monitoring in Chromium', () => {
       ['phone', phone],
     ] as const) {
       // One sign-in per width; the theme follows the emulated colour scheme.
-      const { context, page } = await signInPage(browser, server.base, manager.email, password, viewport);
+      const { context, page } = await signedIn.page(manager.email, password, { viewport, at: null });
       for (const scheme of ['light', 'dark'] as const) {
         const label = scheme === 'light' ? size : `${size}-dark`;
         await page.emulateMedia({ colorScheme: scheme });

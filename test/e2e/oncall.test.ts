@@ -20,9 +20,9 @@ import {
   requireChromium,
   root,
   type Server,
+  SignedIn,
   screenshot,
   seriousViolations,
-  signInPage,
   startServer,
 } from './browser.js';
 import { layoutProblems } from './layout.js';
@@ -34,6 +34,10 @@ const tech = 'tech4@demo.opsdesk.local';
 describe('technicians and on-call in Chromium', () => {
   let server: Server;
   let browser: Browser;
+  const signedIn = new SignedIn(
+    () => browser,
+    () => server.base,
+  );
   let ticketId = 0;
   let scheduleId = 0;
 
@@ -64,8 +68,7 @@ describe('technicians and on-call in Chromium', () => {
   });
 
   it('the manager accepts the optimiser’s proposals for a queue', async () => {
-    const { context, page } = await signInPage(browser, server.base, manager, demoPassword);
-    await page.goto('/assignment');
+    const { context, page } = await signedIn.page(manager, demoPassword, { at: '/assignment' });
     await page.getByRole('heading', { name: 'Proposals for the unassigned queue' }).waitFor();
     // The group with the most unassigned tickets shows its proposals, each explained.
     const accept = page.getByRole('button', { name: /Accept all \(\d+\)/ });
@@ -87,8 +90,9 @@ describe('technicians and on-call in Chromium', () => {
   }, 60_000);
 
   it('the manager sees the schedule on a calendar, adds an override and gets its .ics', async () => {
-    const { context, page } = await signInPage(browser, server.base, manager, demoPassword);
-    await page.goto(`/oncall/schedules/${scheduleId}`);
+    const { context, page } = await signedIn.page(manager, demoPassword, {
+      at: `/oncall/schedules/${scheduleId}`,
+    });
     await page.getByRole('heading', { name: 'Infrastructure 24/7' }).waitFor();
     await page.locator('.shift-timeline .shift-bar').first().waitFor();
     expect(await page.locator('.score').textContent()).toMatch(/^\d+$/);
@@ -111,8 +115,7 @@ describe('technicians and on-call in Chromium', () => {
   }, 60_000);
 
   it('the manager generates a roster that meets the rules', async () => {
-    const { context, page } = await signInPage(browser, server.base, manager, demoPassword);
-    await page.goto('/oncall/rosters');
+    const { context, page } = await signedIn.page(manager, demoPassword, { at: '/oncall/rosters' });
     const picker = page.getByRole('group', { name: 'People' });
     for (const name of [
       'Aisha Bello',
@@ -135,8 +138,7 @@ describe('technicians and on-call in Chromium', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-import-')), 'opsgenie.json');
     fs.writeFileSync(file, JSON.stringify(opsgenieExport({ withTimeline: true })));
     const before = await server.ctx.db.selectFrom('oncall_schedules').select('id').execute();
-    const { context, page } = await signInPage(browser, server.base, manager, demoPassword);
-    await page.goto('/oncall/import');
+    const { context, page } = await signedIn.page(manager, demoPassword, { at: '/oncall/import' });
     await page.getByLabel('Export (JSON)').setInputFiles(file);
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.getByRole('heading', { name: 'Not carried over' }).waitFor();
@@ -151,8 +153,7 @@ describe('technicians and on-call in Chromium', () => {
   }, 60_000);
 
   it('a technician pages the on-call from a ticket and acknowledges it', async () => {
-    const { context, page } = await signInPage(browser, server.base, tech, demoPassword);
-    await page.goto(`/tickets/${ticketId}`);
+    const { context, page } = await signedIn.page(tech, demoPassword, { at: `/tickets/${ticketId}` });
     await page.getByRole('button', { name: 'Page the on-call…' }).click();
     await page.getByLabel('Service to page').selectOption({ label: 'Servers and storage' });
     await page.getByRole('button', { name: 'Page now' }).click();
@@ -250,7 +251,7 @@ describe('technicians and on-call in Chromium', () => {
       it(`every on-call page fits ${label} in ${theme} without serious violations`, async () => {
         const found: string[] = [];
         for (const who of [tech, manager]) {
-          const { context, page } = await signInPage(browser, server.base, who, demoPassword, viewport);
+          const { context, page } = await signedIn.page(who, demoPassword, { viewport, at: null });
           await context.addInitScript((t) => localStorage.setItem('opsdesk-theme', t), theme);
           for (const p of pages.filter((x) => x.who === who)) {
             await page.goto(p.path());

@@ -19,8 +19,8 @@ import {
   requireChromium,
   root,
   type Server,
+  SignedIn,
   screenshot,
-  signInPage,
   startServer,
 } from './browser.js';
 import { layoutProblems } from './layout.js';
@@ -38,6 +38,10 @@ type Who = keyof typeof people;
 describe('rough edges in Chromium', () => {
   let server: Server;
   let browser: Browser;
+  const signedIn = new SignedIn(
+    () => browser,
+    () => server.base,
+  );
   const ids = {} as Record<Who, number>;
   const groups = { l1: 0, l2: 0 };
   const seeded = { ticket: 0, urgent: 0, paused: 0 };
@@ -166,8 +170,7 @@ describe('rough edges in Chromium', () => {
   });
 
   it('the queue heading names the status filter', async () => {
-    const { context, page } = await signInPage(browser, server.base, people.tech.email, password);
-    await page.goto('/queue?queue=open');
+    const { context, page } = await signedIn.page(people.tech.email, password, { at: '/queue?queue=open' });
     await page.getByRole('heading', { level: 1, name: 'All open' }).waitFor();
     await page.getByRole('group', { name: 'Filters' }).getByLabel('Status').selectOption({ label: 'Any' });
     await page.getByRole('heading', { level: 1, name: 'All tickets, any status' }).waitFor();
@@ -182,8 +185,7 @@ describe('rough edges in Chromium', () => {
   });
 
   it('the timeline and the escalation cards say what the SLA engine did, in words', async () => {
-    const tech = await signInPage(browser, server.base, people.tech.email, password);
-    await tech.page.goto(`/tickets/${seeded.urgent}`);
+    const tech = await signedIn.page(people.tech.email, password, { at: `/tickets/${seeded.urgent}` });
     const timeline = tech.page.getByRole('list', { name: 'Timeline' });
     await timeline.getByText('SLA escalation raised priority from High to Critical').waitFor();
     await timeline
@@ -194,8 +196,7 @@ describe('rough edges in Chromium', () => {
     expect(text).not.toContain('first_response');
     await tech.context.close();
 
-    const mgr = await signInPage(browser, server.base, people.manager.email, password);
-    await mgr.page.goto('/escalations');
+    const mgr = await signedIn.page(people.manager.email, password, { at: '/escalations' });
     const card = mgr.page.getByRole('listitem').filter({ hasText: 'Core switch in building B' });
     await card
       .getByText('First response reached level 1, 30 min before its due time; priority raised')
@@ -208,8 +209,7 @@ describe('rough edges in Chromium', () => {
   });
 
   it('the queue and the ticket page show a clock alike: business time left, labelled', async () => {
-    const { context, page } = await signInPage(browser, server.base, people.tech.email, password);
-    await page.goto('/queue?queue=open');
+    const { context, page } = await signedIn.page(people.tech.email, password, { at: '/queue?queue=open' });
     await page.getByRole('columnheader', { name: 'Business time left' }).waitFor();
     const row = page.getByRole('row', { name: /Storage array reports/ });
     const badge = row.locator('.sla-badge');
@@ -360,13 +360,7 @@ describe('rough edges in Chromium', () => {
       it(`no page clips, squeezes or overlaps text (${label}, ${theme})`, async () => {
         const found: string[] = [];
         for (const who of ['tech', 'requester', 'manager', 'admin'] as Who[]) {
-          const { context, page } = await signInPage(
-            browser,
-            server.base,
-            people[who].email,
-            password,
-            viewport,
-          );
+          const { context, page } = await signedIn.page(people[who].email, password, { viewport, at: null });
           // Before every page's own scripts: setting it in the signed-in page raced the app's first render,
           // which stores the theme it started with ('system') and took the admin's pages back to light.
           await context.addInitScript((t) => localStorage.setItem('opsdesk-theme', t), theme);

@@ -17,9 +17,9 @@ import {
   requireChromium,
   root,
   type Server,
+  SignedIn,
   screenshot,
   seriousViolations,
-  signInPage,
   startServer,
 } from './browser.js';
 
@@ -36,6 +36,10 @@ type Who = keyof typeof people;
 describe('SLA pages in Chromium', () => {
   let server: Server;
   let browser: Browser;
+  const signedIn = new SignedIn(
+    () => browser,
+    () => server.base,
+  );
   const ids = {} as Record<Who, number>;
   const groups = { l1: 0, l2: 0 };
   const seeded = { office: 0, always: 0, policy: 0, ticket: 0, other: 0 };
@@ -123,8 +127,7 @@ describe('SLA pages in Chromium', () => {
   });
 
   it('the ticket page shows its clocks, and the queue counts down without refetching', async () => {
-    const { context, page } = await signInPage(browser, server.base, people.tech.email, password);
-    await page.goto('/queue?queue=open');
+    const { context, page } = await signedIn.page(people.tech.email, password, { at: '/queue?queue=open' });
     const row = page.getByRole('row', { name: /Storage array reports/ });
     const badge = row.locator('.sla-badge');
     await badge.waitFor();
@@ -142,7 +145,9 @@ describe('SLA pages in Chromium', () => {
     const paused = page.getByRole('row', { name: /Badge reader/ }).locator('.sla-badge');
     await expect.poll(() => paused.innerText()).toMatch(/Paused · (30m 00s|29m 59s) left$/);
     const pausedAt = await paused.innerText();
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // A tick of the running clock after that reading, rather than a fixed wait: the paused one had its chance.
+    const running = await badge.innerText();
+    await expect.poll(() => badge.innerText(), { timeout: 3000 }).not.toBe(running);
     expect(await paused.innerText()).toBe(pausedAt);
 
     await row.getByRole('link').click();
@@ -160,8 +165,7 @@ describe('SLA pages in Chromium', () => {
   });
 
   it('a technician escalates by hand; the manager sees it in the queue and resolves it', async () => {
-    const tech = await signInPage(browser, server.base, people.tech.email, password);
-    await tech.page.goto(`/tickets/${seeded.ticket}`);
+    const tech = await signedIn.page(people.tech.email, password, { at: `/tickets/${seeded.ticket}` });
     const panel = tech.page.getByRole('region', { name: 'Escalation' });
     await panel.getByRole('button', { name: 'Escalate…' }).click();
     await panel.getByRole('radio', { name: 'Needs hardware replacement' }).check();
@@ -179,7 +183,7 @@ describe('SLA pages in Chromium', () => {
     await expect.poll(() => tech.page.getByLabel('Group').inputValue()).toBe(String(groups.l2));
     await tech.context.close();
 
-    const mgr = await signInPage(browser, server.base, people.manager.email, password);
+    const mgr = await signedIn.page(people.manager.email, password);
     await mgr.page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Escalations' })
@@ -198,8 +202,9 @@ describe('SLA pages in Chromium', () => {
   });
 
   it('an admin edits a mail template, and meets a validation error at its field', async () => {
-    const { context, page } = await signInPage(browser, server.base, people.admin.email, password);
-    await page.goto('/admin/mail-templates');
+    const { context, page } = await signedIn.page(people.admin.email, password, {
+      at: '/admin/mail-templates',
+    });
     await page.getByRole('button', { name: 'SLA warning' }).click();
     const form = page.getByRole('form', { name: /SLA warning/ });
     await form.getByLabel('Subject').fill('[#{{ticket.id}}] SLA at risk: ');
@@ -297,13 +302,7 @@ describe('SLA pages in Chromium', () => {
     it(`the report renders; every new page fits ${label} without serious violations`, async () => {
       const found: string[] = [];
       for (const who of ['tech', 'manager', 'admin'] as Who[]) {
-        const { context, page } = await signInPage(
-          browser,
-          server.base,
-          people[who].email,
-          password,
-          viewport,
-        );
+        const { context, page } = await signedIn.page(people[who].email, password, { viewport, at: null });
         // Before every page's own scripts, so the app's first render cannot put back the theme it began with.
         await context.addInitScript((t) => localStorage.setItem('opsdesk-theme', t), theme);
         // The dark pass covers the pages with the new colours: clocks, badges and the report.

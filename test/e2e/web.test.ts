@@ -18,9 +18,9 @@ import {
   requireChromium,
   root,
   type Server,
+  SignedIn,
   screenshot,
   seriousViolations,
-  signInPage,
 } from './browser.js';
 
 const password = 'e2e-password-1';
@@ -36,6 +36,10 @@ type Who = keyof typeof people;
 describe('web app in Chromium', () => {
   let server: Server;
   let browser: Browser;
+  const signedIn = new SignedIn(
+    () => browser,
+    () => server.base,
+  );
   const ids = {} as Record<Who, number>;
   const perf: Record<string, number | string> = {};
   let ticketId = 0;
@@ -102,7 +106,7 @@ describe('web app in Chromium', () => {
   });
 
   it('a requester files a ticket with an attachment', async () => {
-    const { context, page } = await signInPage(browser, server.base, people.requester.email, password);
+    const { context, page } = await signedIn.page(people.requester.email, password);
     expect(new URL(page.url()).pathname).toBe('/requests');
     await page.getByRole('link', { name: 'New request' }).first().click();
     await page.getByLabel('Title').fill('Laptop screen flickers');
@@ -122,7 +126,7 @@ describe('web app in Chromium', () => {
   });
 
   it('a technician finds it unassigned, takes it, writes an internal note and a public reply', async () => {
-    const { context, page } = await signInPage(browser, server.base, people.tech.email, password);
+    const { context, page } = await signedIn.page(people.tech.email, password);
     await page.getByRole('link', { name: 'Unassigned' }).click();
     const row = page.getByRole('link', { name: /Laptop screen flickers/ });
     await row.waitFor();
@@ -160,8 +164,9 @@ describe('web app in Chromium', () => {
   });
 
   it('the requester sees the reply but not the note, and rates the resolution', async () => {
-    const { context, page } = await signInPage(browser, server.base, people.requester.email, password);
-    await page.goto(`/requests/${ticketId}`);
+    const { context, page } = await signedIn.page(people.requester.email, password, {
+      at: `/requests/${ticketId}`,
+    });
     await page.getByText('please update the display driver').waitFor();
     expect(await page.getByText('panel firmware').count()).toBe(0);
     expect(await page.content()).not.toContain('panel firmware');
@@ -176,8 +181,7 @@ describe('web app in Chromium', () => {
   });
 
   it('a ticket list updates within 2 s when someone else changes a ticket, and says who', async () => {
-    const { context, page } = await signInPage(browser, server.base, people.tech.email, password);
-    await page.goto('/queue?queue=open');
+    const { context, page } = await signedIn.page(people.tech.email, password, { at: '/queue?queue=open' });
     await page.getByRole('heading', { name: 'All open' }).waitFor();
     await page.locator('.live-dot.on').waitFor();
     const created = await apiAs('requester', 'POST', '/api/v1/tickets', {
@@ -198,8 +202,7 @@ describe('web app in Chromium', () => {
   });
 
   it('the admin creates a user', async () => {
-    const { context, page } = await signInPage(browser, server.base, people.admin.email, password);
-    await page.goto('/admin/users');
+    const { context, page } = await signedIn.page(people.admin.email, password, { at: '/admin/users' });
     const form = page.locator('form', { has: page.getByRole('heading', { name: 'Add a user' }) });
     await form.getByLabel('Name').fill('Nina New');
     await form.getByLabel('Email').fill('nina@e2e.test');
@@ -218,8 +221,7 @@ describe('web app in Chromium', () => {
   });
 
   it('a failed request keeps the form text and says why', async () => {
-    const { context, page } = await signInPage(browser, server.base, people.requester.email, password);
-    await page.goto('/requests/new');
+    const { context, page } = await signedIn.page(people.requester.email, password, { at: '/requests/new' });
     await page.getByLabel('Title').fill('VPN certificate expired');
     await page.getByLabel('Description').fill('A long description I do not want to type again.');
     await page.route('**/api/v1/tickets', (route) =>
@@ -316,13 +318,7 @@ describe('web app in Chromium', () => {
       await anon.close();
 
       for (const who of ['requester', 'tech', 'manager', 'admin'] as Who[]) {
-        const { context, page } = await signInPage(
-          browser,
-          server.base,
-          people[who].email,
-          password,
-          viewport,
-        );
+        const { context, page } = await signedIn.page(people[who].email, password, { viewport, at: null });
         for (const p of pages.filter((x) => x.who === who)) {
           await page.goto(p.path.replace(':id', String(ticketId)));
           await p.ready(page);
@@ -358,7 +354,7 @@ describe('web app in Chromium', () => {
         tags: i % 7 === 0 ? ['mail'] : [],
       });
     }
-    const { context, page } = await signInPage(browser, server.base, people.tech.email, password);
+    const { context, page } = await signedIn.page(people.tech.email, password);
     // First load: every script the browser fetched for the sign-in page and the start page, gzipped.
     const scripts = new Set<string>();
     const fresh = await browser.newContext({ viewport: desktop, baseURL: server.base });

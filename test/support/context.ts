@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import { AjvCompiler, type RouteDefinition } from '@fastify/ajv-compiler';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import pg from 'pg';
 import pino, { type Logger } from 'pino';
 import { buildApp } from '../../src/api/app.js';
@@ -100,9 +102,48 @@ export interface TestApp extends TestContext {
   app: FastifyInstance;
 }
 
+/**
+ * Schema compilers shared by every app this test file builds. Building an app compiled each route's request
+ * validators (Ajv) and response serialisers (fast-json-stringify) anew, seconds per app, the same code each
+ * time; here each is compiled once and kept by its schema (as JSON: a route's schema is a new object in every
+ * app), with the shared schemas and the options it was compiled for. They are Fastify's own default
+ * compilers, so what is validated and sent is the same as in the server.
+ */
+function sharedSchemaCompilers(): NonNullable<FastifyServerOptions['schemaController']> {
+  const keep = <F>(compiled: Map<string, F>, key: string, compile: () => F): F => {
+    let f = compiled.get(key);
+    if (!f) {
+      f = compile();
+      compiled.set(key, f);
+    }
+    return f;
+  };
+  const buildValidator = AjvCompiler();
+  const buildSerializer = SerializerSelector();
+  const validators = new Map<string, ReturnType<ReturnType<typeof buildValidator>>>();
+  const serializers = new Map<string, ReturnType<ReturnType<typeof buildSerializer>>>();
+  // Fastify hands a compiler the route's definition ({ schema, method, url, httpPart }); the validator's
+  // published type names it a schema.
+  const schemaOf = (route: unknown) => JSON.stringify((route as RouteDefinition).schema);
+  const sharedValidators: typeof buildValidator = (externalSchemas, options) => {
+    const compile = buildValidator(externalSchemas, options);
+    const context = JSON.stringify([externalSchemas, options]);
+    return (route) => keep(validators, `${context}${schemaOf(route)}`, () => compile(route));
+  };
+  const sharedSerializers: typeof buildSerializer = (externalSchemas, options) => {
+    const compile = buildSerializer(externalSchemas, options);
+    const context = JSON.stringify([externalSchemas, options]);
+    return (route) => keep(serializers, `${context}${schemaOf(route)}`, () => compile(route));
+  };
+  return { compilersFactory: { buildValidator: sharedValidators, buildSerializer: sharedSerializers } };
+}
+
+/** For a test that builds its own app (with a logger, its own metrics): pass it to buildApp as `schemaController`. */
+export const schemaController = sharedSchemaCompilers();
+
 export async function makeApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
   const t = await makeContext(dialect, env);
-  const app = await buildApp(t.ctx);
+  const app = await buildApp(t.ctx, { schemaController });
   await app.ready();
   return {
     ...t,
