@@ -65,21 +65,27 @@ export function decodeIds(
   return into;
 }
 
-/** A batch's postings as it is written: per key, its ids in the order they came (ascending). */
+/**
+ * A batch's postings as it is mined: per key, the positions of its records in the batch (ascending), which become
+ * ids once the batch's ids are allocated.
+ */
 export class PostingsBuilder {
   private readonly byKey = new Map<string, number[]>();
 
-  add(key: string, id: number): void {
-    const ids = this.byKey.get(key);
-    if (ids) ids.push(id);
-    else this.byKey.set(key, [id]);
+  add(key: string, position: number): void {
+    const positions = this.byKey.get(key);
+    if (positions) positions.push(position);
+    else this.byKey.set(key, [position]);
   }
 
-  /** Rows for log_postings, in key order (instances writing at once take their locks in one order). */
-  rows(): [string, number, number, number, Buffer][] {
+  /**
+   * Rows for log_postings, the record at position i having ids[i] (ascending), in key order (instances writing at
+   * once take their locks in one order).
+   */
+  rows(ids: readonly number[]): [string, number, number, number, Buffer][] {
     return [...this.byKey.keys()].sort().map((key) => {
-      const ids = this.byKey.get(key) as number[];
-      return [key, ids[ids.length - 1] as number, ids[0] as number, ids.length, encodeIds(ids)];
+      const own = (this.byKey.get(key) as number[]).map((p) => ids[p] as number);
+      return [key, own[own.length - 1] as number, own[0] as number, own.length, encodeIds(own)];
     });
   }
 }
