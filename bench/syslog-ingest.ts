@@ -23,6 +23,8 @@ import { openLogIngest } from '../src/logs/log-store.js';
 import { formatRfc5424, parseSyslogFrame } from '../src/logs/syslog-parse.js';
 
 const parseOptions = { maxMessageBytes: 65_536, zone: 'UTC' };
+/** End-to-end runs (each on a fresh store); the median is the figure. */
+const endToEndRepeats = 3;
 
 export interface SyslogBenchOptions {
   /** The sink under test (default: one that counts). `close` runs after the bench. */
@@ -235,21 +237,32 @@ export async function benchSyslogIngest(options: SyslogBenchOptions = {}): Promi
 
     // End to end (issue 12's figure): the same bytes into the real log store on a fresh SQLite file —
     // parsing, template mining, records, full text, templates, hosts, minute counts — counted once stored.
-    const store = await storeSink(dir);
-    const storeListener = await startSyslogListener(listenerContext(), store.sink);
-    const endToEnd = await measure(
-      messages * rounds,
-      () => sendFromChild(storeListener.tcpPort, file, rounds),
-      store.count,
-    );
-    await storeListener.close();
-    await store.close();
+    // Three runs, each on a fresh store, the median shown: on a shared machine one run swings by ±10 %.
+    const endToEndRuns: Rate[] = [];
+    for (let run = 0; run < endToEndRepeats; run++) {
+      const store = await storeSink(fs.mkdtempSync(path.join(dir, 'end-to-end-')));
+      const storeListener = await startSyslogListener(listenerContext(), store.sink);
+      endToEndRuns.push(
+        await measure(
+          messages * rounds,
+          () => sendFromChild(storeListener.tcpPort, file, rounds),
+          store.count,
+        ),
+      );
+      await storeListener.close();
+      await store.close();
+    }
+    const byWall = [...endToEndRuns].sort((a, b) => a.messages / a.wallSeconds - b.messages / b.wallSeconds);
+    const endToEnd = byWall[Math.floor(byWall.length / 2)] as Rate;
 
     const rows: Array<[string, Rate]> = [
       ['frame + parse in memory (no sockets)', inMemory],
       ['baseline: TCP read and split into frames', base],
       ['listener: TCP, frame, parse, batch → counting sink', full],
-      ['end to end: listener → log store (SQLite: mining, records, FTS, counts)', endToEnd],
+      [
+        `end to end: listener → log store (SQLite: mining, records, FTS, counts), median of ${endToEndRepeats}`,
+        endToEnd,
+      ],
     ];
     console.log(
       '| run | messages | msgs/s (wall) | msgs per CPU-second (this process) | CPU µs/msg | ÷ baseline (CPU) |',
@@ -259,6 +272,9 @@ export async function benchSyslogIngest(options: SyslogBenchOptions = {}): Promi
       console.log(
         `| ${label} | ${fmt(r.messages)} | ${fmt(r.messages / r.wallSeconds)} | ${fmt(r.messages / r.cpuSeconds)} | ${((r.cpuSeconds / r.messages) * 1e6).toFixed(2)} | ${(r.cpuSeconds / r.messages / (base.cpuSeconds / base.messages)).toFixed(2)} |`,
       );
+    console.log(
+      `End to end, each run (msgs/s wall): ${endToEndRuns.map((r) => fmt(r.messages / r.wallSeconds)).join(', ')}.`,
+    );
     console.log(
       'Target (issue 12): parse+frame ≥ 300,000 msgs/s into a counting sink; end to end with storage ≥ 50,000.',
     );

@@ -8,7 +8,7 @@ import type { ServiceContext } from '../core/context.js';
 import { chunks, type Database } from '../core/db/index.js';
 import { Invalid } from '../core/errors.js';
 import { type Severity, severityNames } from './log-model.js';
-import { type PostingKind, postedIds } from './log-postings.js';
+import { type PostingKind, postedIds, postingKey } from './log-postings.js';
 
 export const logSearchLimits = {
   /** Records per page at most. */
@@ -181,6 +181,16 @@ function folded(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
+/** Whether a message holds every word of the filter's query, as FTS5's unicode61 index would say (whole words, folded). */
+function wordCheck(filter: LogFilter): (message: string) => boolean {
+  const words = [...new Set(parseLogQuery(filter.q ?? '').flatMap(wordsOf))].map(folded);
+  if (words.length === 0) return () => true;
+  return (message) => {
+    const tokens = new Set(folded(message).match(/[\p{L}\p{N}]+/gu) ?? []);
+    return words.every((w) => tokens.has(w));
+  };
+}
+
 /**
  * A text query over a range of few records (SQLite): the range's rows newest first, by id, each checked for the
  * query's words here as the index would (whole words, folded as unicode61 folds them) and for its terms by the
@@ -195,11 +205,7 @@ async function searchRange(
   before: number | undefined,
   limit: number,
 ): Promise<Selectable<Database['log_records']>[]> {
-  const words = [...new Set(parseLogQuery(filter.q ?? '').flatMap(wordsOf))].map(folded);
-  const hasWords = (message: string) => {
-    const tokens = new Set(folded(message).match(/[\p{L}\p{N}]+/gu) ?? []);
-    return words.every((w) => tokens.has(w));
-  };
+  const hasWords = wordCheck(filter);
   const base = await applyFilter(ctx, ctx.db.selectFrom('log_records'), filter, undefined, false);
   const out: Selectable<Database['log_records']>[] = [];
   let below = before === undefined || before > ids.high + 1 ? ids.high + 1 : before;
@@ -233,21 +239,30 @@ async function postingFilter(
 
 /** Ids read from the postings per window at first; each later window is four times wider. */
 const postedWindowIds = 65_536;
+/** A text query's rows checked per page through the postings at most (then the page is returned short). */
+const postedTextRows = 50_000;
+/**
+ * A text query with hosts, apps or a pattern reads the postings first when they hold at most this share of the
+ * records (a host of many); else the full-text index's candidates first (a rare word in a common app).
+ */
+const postedTextShare = 1 / 64;
 
 /**
- * A query with hosts, apps or a pattern and no text: the ids their postings give, newest first, a widening window
- * of ids at a time (so a common host's page reads little and a rare one's a few windows), each candidate's row then
- * checked against the rest of the filter. At most a handful of windows span the whole store.
+ * A query with hosts, apps or a pattern: the ids their postings give, newest first, a widening window of ids at a
+ * time (so a common host's page reads little and a rare one's a few windows), each candidate's row then checked
+ * against the rest of the filter. Without text at most a handful of windows span the whole store. With text
+ * (SQLite: its words checked here, as searchRange does) the rows checked per page are bounded: `scannedTo` is then
+ * where the next page goes on.
  */
 async function searchPosted(
   ctx: ServiceContext,
   filter: LogFilter,
   posted: Partial<Record<PostingKind, readonly string[]>>,
+  /** The filter's time range as ids (idRange's answer, not null). */
+  ids: IdRange | undefined,
   before: number | undefined,
   limit: number,
-): Promise<Selectable<Database['log_records']>[]> {
-  const ids = await idRange(ctx, filter);
-  if (ids === null) return [];
+): Promise<{ rows: Selectable<Database['log_records']>[]; scannedTo: number | null }> {
   const top = await ctx.db
     .selectFrom('log_records')
     .select((eb) => eb.fn.max('id').as('id'))
@@ -255,24 +270,55 @@ async function searchPosted(
   let high = Math.min(Number(top?.id ?? 0), ids?.high ?? Number.POSITIVE_INFINITY);
   if (before !== undefined) high = Math.min(high, before - 1);
   const low = ids?.low ?? 1;
-  const base = await applyFilter(ctx, ctx.db.selectFrom('log_records'), filter, undefined, false);
+  // SQLite: the words are checked here (the FTS5 index answers by word, not by row); PostgreSQL: by its index.
+  const fts = ctx.caps.fullText === 'fts5';
+  const hasWords = fts && filter.q ? wordCheck(filter) : null;
+  const base = await applyFilter(ctx, ctx.db.selectFrom('log_records'), filter, undefined, !fts);
   const out: Selectable<Database['log_records']>[] = [];
+  let checked = 0;
   for (let width = postedWindowIds; out.length <= limit && high >= low; width *= 4) {
     const from = Math.max(low, high - width + 1);
     for (const part of chunks(await postedIds(ctx, posted, from, high), 500)) {
       if (out.length > limit) break;
-      out.push(
-        ...(await base
-          .where('log_records.id', 'in', part)
-          .selectAll('log_records')
-          .orderBy('log_records.id', 'desc')
-          .limit(limit + 1 - out.length)
-          .execute()),
-      );
+      let q = base
+        .where('log_records.id', 'in', part)
+        .selectAll('log_records')
+        .orderBy('log_records.id', 'desc');
+      if (!hasWords) q = q.limit(limit + 1 - out.length);
+      const rows = await q.execute();
+      checked += part.length;
+      for (const r of rows) if (out.length <= limit && (!hasWords || hasWords(r.message))) out.push(r);
     }
     high = from - 1;
+    if (hasWords && checked >= postedTextRows && out.length <= limit && high >= low)
+      return { rows: out, scannedTo: from };
   }
-  return out;
+  return { rows: out, scannedTo: null };
+}
+
+/** Whether the postings of the filter hold few of the records (see postedTextShare). */
+async function postedAreFew(
+  ctx: ServiceContext,
+  posted: Partial<Record<PostingKind, readonly string[]>>,
+): Promise<boolean> {
+  const total = Number(
+    (await ctx.db.selectFrom('log_store_totals').select('records').executeTakeFirst())?.records ?? 0,
+  );
+  if (total === 0) return true;
+  for (const [kind, values] of Object.entries(posted) as [PostingKind, readonly string[]][]) {
+    if (!values || values.length === 0) continue;
+    const r = await ctx.db
+      .selectFrom('log_postings')
+      .select((eb) => eb.fn.sum<number>('count').as('n'))
+      .where(
+        'key',
+        'in',
+        values.map((v) => postingKey(kind, v)),
+      )
+      .executeTakeFirst();
+    if (Number(r?.n ?? 0) <= total * postedTextShare) return true;
+  }
+  return false;
 }
 
 /** The FTS5 MATCH text of a query's words: each quoted (a double quote doubled), so none is an operator. */
@@ -407,8 +453,11 @@ export async function searchLogs(
   let rows: Row[] = [];
   let scannedTo: number | null = null;
   const posted = await postingFilter(ctx, filter);
-  if (match === null && posted) rows = await searchPosted(ctx, filter, posted, page.before, limit);
-  else if (match === null) {
+  if (match === null && posted) {
+    const ids = await idRange(ctx, filter);
+    if (ids === null) return { records: [], nextBefore: null };
+    ({ rows } = await searchPosted(ctx, filter, posted, ids, page.before, limit));
+  } else if (match === null) {
     // A time range: its ids first (from the time index), then its rows newest first by id within them — rather
     // than every row of the range read through the time index and sorted (10,000 rows for 10 minutes at 10 M).
     const ids = await idRange(ctx, filter);
@@ -418,11 +467,15 @@ export async function searchLogs(
     const ids = await idRange(ctx, filter);
     if (ids === null) return { records: [], nextBefore: null };
     const readRange = ids !== undefined && ids.count <= rangeReadRows;
+    // A host's (an app's, a pattern's) few records read through its postings, each checked for the words.
+    const postedFirst = !readRange && posted !== null && (await postedAreFew(ctx, posted));
     if (ids && readRange) rows = await searchRange(ctx, filter, ids, page.before, limit);
+    else if (posted && postedFirst)
+      ({ rows, scannedTo } = await searchPosted(ctx, filter, posted, ids, page.before, limit));
     // Candidates newer than the range's last id cannot be in it: start below it.
     let before =
       ids && (page.before === undefined || page.before > ids.high + 1) ? ids.high + 1 : page.before;
-    for (let w = 0; w < ftsWindowsPerPage && !readRange && rows.length <= limit; w++) {
+    for (let w = 0; w < ftsWindowsPerPage && !readRange && !postedFirst && rows.length <= limit; w++) {
       const size = Math.min(ftsWindowRows * 2 ** w, ftsWindowMaxRows);
       // The window's candidates, newest first: read once, for the page and for where the next window starts.
       const window = await sql<{
