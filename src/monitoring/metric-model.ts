@@ -65,6 +65,12 @@ export interface SampleSource {
     endMs: number,
     visit: (series: SeriesSamples) => void,
   ): Promise<void>;
+  /**
+   * The spacing of the points a read from `fromMs` on may return where they are not samples but rollup buckets
+   * (0: samples only). An instant selector reaching there looks back at least this far, so that every step finds
+   * the bucket it falls in. Optional: a source without rollups has none.
+   */
+  bucketSpacingFrom?(fromMs: number): number;
   /** The label sets of matching series that have samples in the range. */
   series(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<Labels[]>;
   labelNames(matchers: readonly LabelMatcher[], startMs: number, endMs: number): Promise<string[]>;

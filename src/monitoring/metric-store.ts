@@ -654,6 +654,8 @@ async function selectEntries(
   entries: SeriesEntry[],
   startMs: number,
   endMs: number,
+  /** The stored samples only, without the rollups' points past the raw retention. */
+  rawOnly = false,
 ): Promise<SeriesSamples[]> {
   const got = await gather(
     ctx,
@@ -661,9 +663,11 @@ async function selectEntries(
     startMs,
     endMs,
   );
+  const older = rawOnly ? new Map() : await rolledUpPoints(ctx, entries, startMs, endMs);
   const out: SeriesSamples[] = [];
   for (const e of entries) {
-    const { timestamps, values } = assemble(got.chunks.get(e.id), got.wal.get(e.id), startMs, endMs);
+    const raw = assemble(got.chunks.get(e.id), got.wal.get(e.id), startMs, endMs);
+    const { timestamps, values } = withRolledUp(older.get(e.id), raw.timestamps, raw.values);
     if (timestamps.length > 0) out.push({ labels: e.labels, timestamps, values });
   }
   return out;
@@ -685,6 +689,7 @@ async function selectEach(
     startMs,
     endMs,
   );
+  const older = await rolledUpPoints(ctx, entries, startMs, endMs);
   const scratch: Scratch = { ts: new Float64Array(0), vals: new Float64Array(0) };
   // Series whose chunks and write-ahead samples have the timestamps of the series before them share its key, and
   // their timestamps are not decoded again (they are in the scratch already).
@@ -696,12 +701,19 @@ async function selectEach(
     const same = before !== null && sameTimestamps(before.blobs, before.extra, blobs, extra?.ts);
     if (!same) key = {};
     before = { blobs, extra: extra?.ts };
-    const { timestamps, values } = assemble(blobs, extra, startMs, endMs, scratch, same);
-    if (timestamps.length > 0)
+    const raw = assemble(blobs, extra, startMs, endMs, scratch, same);
+    const rolled = older.get(e.id);
+    if (rolled && rolled.ts.length > 0) {
+      // Rolled-up points first: a series of its own (a fresh key; its averages are not NaN, its raw part may be).
+      const { timestamps, values } = withRolledUp(rolled, raw.timestamps, raw.values);
+      visit({ labels: e.labels, timestamps, values });
+      before = null;
+      key = {};
+    } else if (raw.timestamps.length > 0)
       visit({
         labels: e.labels,
-        timestamps,
-        values,
+        timestamps: raw.timestamps,
+        values: raw.values,
         timestampsKey: key,
         withoutNaN: withoutNaN(blobs, extra?.vals),
       });
@@ -787,17 +799,15 @@ async function seriesWithSamples(
   return entries.filter((e) => found.has(e.id));
 }
 
-async function selectRollup(
+/** The stored rollup rows of these series at one resolution whose windows reach [from, endMs], decoded. */
+async function rollupRows(
   ctx: ServiceContext,
-  matchers: readonly LabelMatcher[],
-  startMs: number,
+  entries: readonly SeriesEntry[],
+  from: number,
   endMs: number,
   resolution: Exclude<Resolution, 'raw'>,
-): Promise<RollupSeries[]> {
-  const entries = await resolveSeries(ctx, matchers);
-  if (entries.length === 0 || endMs < startMs) return [];
-  const { bucketMs, windowMs } = rollupShape[resolution];
-  const from = Math.floor(startMs / bucketMs) * bucketMs;
+): Promise<Map<number, { covered: number; rows: ReturnType<typeof decodeBuckets>[] }>> {
+  const { windowMs } = rollupShape[resolution];
   const stored = new Map<number, { covered: number; rows: ReturnType<typeof decodeBuckets>[] }>();
   for (const part of chunks(
     entries.map((e) => e.id),
@@ -824,10 +834,90 @@ async function selectRollup(
       s.rows.push(decodeBuckets(r.data));
     }
   }
+  return stored;
+}
+
+/**
+ * Past the raw samples' retention a read goes on in the rollups, so that a chart or a query over months still has
+ * points: each 1-minute bucket's average at the bucket's start, and past the 1-minute rollups' retention each
+ * 1-hour bucket's. The points of [startMs, endMs] older than the raw retention's start, per series id (empty when
+ * the range is all within it). Averages, not samples: docs/promql.md says what that means for each function.
+ */
+async function rolledUpPoints(
+  ctx: ServiceContext,
+  entries: readonly SeriesEntry[],
+  startMs: number,
+  endMs: number,
+): Promise<Map<number, { ts: number[]; vals: number[] }>> {
+  const out = new Map<number, { ts: number[]; vals: number[] }>();
+  const now = ctx.clock.now();
+  const rawFrom = now - ctx.config.metricsRetentionRawMs;
+  if (startMs >= rawFrom || entries.length === 0) return out;
+  const minuteFrom = now - ctx.config.metricsRetention1mMs;
+  const tiers: [Exclude<Resolution, 'raw'>, number, number][] = [
+    ['1h', startMs, Math.min(endMs, minuteFrom - 1, rawFrom - 1)],
+    ['1m', Math.max(startMs, minuteFrom), Math.min(endMs, rawFrom - 1)],
+  ];
+  for (const [resolution, from, to] of tiers) {
+    if (to < from) continue;
+    const bucketFrom = Math.floor(from / rollupShape[resolution].bucketMs) * rollupShape[resolution].bucketMs;
+    for (const [id, stored] of await rollupRows(ctx, entries, bucketFrom, to, resolution)) {
+      let points = out.get(id);
+      if (!points) {
+        points = { ts: [], vals: [] };
+        out.set(id, points);
+      }
+      // The 1-minute points begin where the 1-hour ones end (tiers are read oldest first).
+      const after =
+        points.ts.length > 0 ? (points.ts[points.ts.length - 1] as number) : Number.NEGATIVE_INFINITY;
+      for (const b of stored.rows)
+        for (let i = 0; i < b.timestamps.length; i++) {
+          const t = b.timestamps[i] as number;
+          const n = b.count[i] as number;
+          if (t < from || t > to || t >= stored.covered || t <= after || !(n > 0)) continue;
+          points.ts.push(t);
+          points.vals.push((b.sum[i] as number) / n);
+        }
+    }
+  }
+  return out;
+}
+
+/** A series' rolled-up points (older) before its raw ones: only those older than its first raw sample. */
+function withRolledUp(
+  older: { ts: number[]; vals: number[] } | undefined,
+  timestamps: Float64Array,
+  values: Float64Array,
+): { timestamps: Float64Array; values: Float64Array } {
+  if (!older || older.ts.length === 0) return { timestamps, values };
+  const firstRaw = timestamps.length > 0 ? (timestamps[0] as number) : Number.POSITIVE_INFINITY;
+  let n = 0;
+  while (n < older.ts.length && (older.ts[n] as number) < firstRaw) n++;
+  const ts = new Float64Array(n + timestamps.length);
+  const vs = new Float64Array(n + values.length);
+  ts.set(older.ts.slice(0, n));
+  vs.set(older.vals.slice(0, n));
+  ts.set(timestamps, n);
+  vs.set(values, n);
+  return { timestamps: ts, values: vs };
+}
+
+async function selectRollup(
+  ctx: ServiceContext,
+  matchers: readonly LabelMatcher[],
+  startMs: number,
+  endMs: number,
+  resolution: Exclude<Resolution, 'raw'>,
+): Promise<RollupSeries[]> {
+  const entries = await resolveSeries(ctx, matchers);
+  if (entries.length === 0 || endMs < startMs) return [];
+  const { bucketMs } = rollupShape[resolution];
+  const from = Math.floor(startMs / bucketMs) * bucketMs;
+  const stored = await rollupRows(ctx, entries, from, endMs, resolution);
   // What is not rolled up yet (open windows, late samples) comes from the raw samples.
   let rawFrom = Number.POSITIVE_INFINITY;
   for (const e of entries) rawFrom = Math.min(rawFrom, stored.get(e.id)?.covered ?? from);
-  const raw = rawFrom <= endMs ? await selectEntries(ctx, entries, rawFrom, endMs) : [];
+  const raw = rawFrom <= endMs ? await selectEntries(ctx, entries, rawFrom, endMs, true) : [];
   const rawBy = new Map(raw.map((r) => [r.labels, r]));
   const out: RollupSeries[] = [];
   for (const e of entries) {
@@ -877,6 +967,13 @@ export function metricStore(ctx: ServiceContext): MetricStore {
     append: (series, source) => append(ctx, series, source),
     select: (matchers, startMs, endMs) => select(ctx, matchers, startMs, endMs),
     selectEach: (matchers, startMs, endMs, visit) => selectEach(ctx, matchers, startMs, endMs, visit),
+    bucketSpacingFrom: (fromMs) => {
+      const now = ctx.clock.now();
+      if (fromMs >= now - ctx.config.metricsRetentionRawMs) return 0;
+      return fromMs < now - ctx.config.metricsRetention1mMs
+        ? rollupShape['1h'].bucketMs
+        : rollupShape['1m'].bucketMs;
+    },
     series: async (matchers, startMs, endMs) =>
       (await seriesWithSamples(ctx, matchers, startMs, endMs)).map((e) => e.labels),
     labelNames: async (matchers, startMs, endMs) => {

@@ -228,7 +228,11 @@ export class Evaluator {
     const steps = this.steps;
     const n = steps.length;
     const offset = s.offsetMs;
-    const lookback = this.limits.lookbackMs;
+    // Where the read reaches rollup buckets (past the raw retention), at least a bucket back.
+    const lookback = Math.max(
+      this.limits.lookbackMs,
+      this.source.bucketSpacingFrom?.(first - this.limits.lookbackMs + 1) ?? 0,
+    );
     const series = this.scratchSeries();
     const values = series.values;
     const present = series.present;

@@ -21,6 +21,7 @@ import {
   sweepMetricRetention,
 } from '../../src/monitoring/index.js';
 import { pendingWalRows } from '../../src/monitoring/metric-store.js';
+import { queryRange } from '../../src/monitoring/promql.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
 
 const second = 1000;
@@ -312,7 +313,7 @@ describe.each(dialects)('metric store on %s', (dialect) => {
     expect(Array.from(lateRollup?.count ?? [])).toEqual([1]);
   });
 
-  it('keeps each resolution for its retention, on the clock', async () => {
+  it('keeps each resolution for its retention, on the clock, and reads on in the rollups past the raw samples', async () => {
     const ctx = await makeContext(dialect, {
       OPSDESK_METRICS_RETENTION_RAW: 'P2D',
       OPSDESK_METRICS_RETENTION_1M: 'P5D',
@@ -322,11 +323,13 @@ describe.each(dialects)('metric store on %s', (dialect) => {
       const store = metricStore(ctx.ctx);
       const t0 = ctx.clock.now();
       const samples: [number, number][] = [];
-      for (let ts = t0 - 4 * hour; ts < t0; ts += minute) samples.push([ts, 1]);
+      // Within each hour, 0 … 59 (the minute): each minute's average is its value, each hour's 29.5.
+      for (let ts = t0 - 4 * hour; ts < t0; ts += minute) samples.push([ts, Math.floor(ts / minute) % 60]);
       await store.append([series({ __name__: 'ret_x' }, samples)], source);
       await maintainMetricStore(ctx.ctx);
+      const read = async () => (await store.select([eq('__name__', 'ret_x')], t0 - day, t0))[0];
       const at = async () => ({
-        raw: (await store.select([eq('__name__', 'ret_x')], t0 - day, t0))[0]?.timestamps.length ?? 0,
+        read: (await read())?.timestamps.length ?? 0,
         m:
           (await store.selectRollup([eq('__name__', 'ret_x')], t0 - day, t0, '1m'))[0]?.timestamps.length ??
           0,
@@ -334,16 +337,38 @@ describe.each(dialects)('metric store on %s', (dialect) => {
           (await store.selectRollup([eq('__name__', 'ret_x')], t0 - day, t0, '1h'))[0]?.timestamps.length ??
           0,
       });
-      expect(await at()).toEqual({ raw: 240, m: 240, h: 4 });
+      // A query over the 4 hours at 15-minute steps: the value at each step.
+      const steps = async () =>
+        (await queryRange(store, 'ret_x', t0 - 4 * hour, t0 - minute, 15 * minute)).result.flatMap((r) =>
+          'values' in r ? r.values.map(([, v]) => Number(v)) : [],
+        );
+      const minuteOf = (ms: number) => Math.floor(ms / minute) % 60;
+      const stepTimes = Array.from({ length: 16 }, (_, i) => t0 - 4 * hour + i * 15 * minute);
+      expect(await at()).toEqual({ read: 240, m: 240, h: 4 });
+      expect(pairs((await read()) as never)).toEqual(samples);
+      expect(await steps()).toEqual(stepTimes.map(minuteOf));
+
+      // Past the raw retention: the 1-minute averages, at each minute's start (here the samples themselves).
       ctx.clock.advance(3 * day);
       await maintainMetricStore(ctx.ctx);
-      expect(await at()).toEqual({ raw: 0, m: 240, h: 4 });
+      expect(await at()).toEqual({ read: 240, m: 240, h: 4 });
+      expect(pairs((await read()) as never)).toEqual(samples);
+      expect(await steps()).toEqual(stepTimes.map(minuteOf));
+
+      // Past the 1-minute retention: the hours' averages; an instant selector looks back an hour there.
       ctx.clock.advance(4 * day);
       await sweepMetricRetention(ctx.ctx);
-      expect(await at()).toEqual({ raw: 0, m: 0, h: 4 });
+      expect(await at()).toEqual({ read: 4, m: 0, h: 4 });
+      const hours = Array.from({ length: 4 }, (_, i) => Math.floor((t0 - 4 * hour) / hour) * hour + i * hour);
+      expect(pairs((await read()) as never)).toEqual(
+        hours.filter((h) => h >= t0 - 4 * hour).map((h) => [h, 29.5]),
+      );
+      expect(await steps()).toEqual(stepTimes.map(() => 29.5));
+
       ctx.clock.advance(5 * day);
       await sweepMetricRetention(ctx.ctx);
-      expect(await at()).toEqual({ raw: 0, m: 0, h: 0 });
+      expect(await at()).toEqual({ read: 0, m: 0, h: 0 });
+      expect(await steps()).toEqual([]);
       // A sample older than raw retention is refused at once.
       const old = await store.append(
         [series({ __name__: 'ret_x' }, [[ctx.clock.now() - 3 * day, 1]])],
