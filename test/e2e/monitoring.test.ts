@@ -141,6 +141,11 @@ describe('monitoring in Chromium', () => {
     await page.getByRole('button', { name: 'State changes' }).click();
     await page.locator('.state-changes li').first().waitFor();
     await screenshot(page, 'target-latency-desktop', shots);
+    // Ninety days (past the raw samples, the rollups are read): the same chart, still drawn.
+    await page.getByRole('button', { name: '90 d' }).click();
+    await page.getByRole('button', { name: '90 d', pressed: true }).waitFor();
+    await page.locator('.chart .uplot').first().waitFor();
+    await page.getByRole('button', { name: '1 h' }).click();
     // The manager edits the target's tags.
     await page.getByRole('button', { name: 'Edit target' }).click();
     const editor = page.getByRole('form', { name: 'Edit web-frontend' });

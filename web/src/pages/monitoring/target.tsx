@@ -41,6 +41,9 @@ const ranges = [
   { label: '6 h', seconds: 6 * 3600 },
   { label: '24 h', seconds: 86_400 },
   { label: '7 d', seconds: 7 * 86_400 },
+  // Past the raw samples' retention (15 days) the charts read the rollups: capacity trends over months.
+  { label: '30 d', seconds: 30 * 86_400 },
+  { label: '90 d', seconds: 90 * 86_400 },
 ] as const;
 
 /** A PromQL label value in double quotes: backslashes and quotes escaped. */
