@@ -402,11 +402,11 @@ async function writeBatch(ctx: ServiceContext, state: IngestState, records: LogR
     const ids = await allocateIds(trx, rows.length);
     for (let i = 0; i < rows.length; i++) (rows[i] as unknown[])[0] = ids[i];
     await bulkWrite(trx, recordInsert, rows);
-    if (!isPostgres(trx))
-      await bulkWrite(
+    // The full-text rows from the records just written (SQLite's ids are one run): the messages are not bound
+    // and converted to UTF-8 a second time.
+    if (!isPostgres(trx) && rows.length > 0)
+      await sql`INSERT INTO log_records_fts (rowid, message) SELECT id, message FROM log_records WHERE id >= ${ids[0]} AND id <= ${ids[ids.length - 1]}`.execute(
         trx,
-        fullTextInsert,
-        records.map((r, i) => [ids[i], r.message]),
       );
     await bulkWrite(trx, postingInsert, postings.rows(ids));
     await bulkWrite(
@@ -638,13 +638,6 @@ const recordInsert: BulkWrite = {
     'bytes',
   ],
   build: (db, rows) => db.insertInto('log_records').values(rows as never),
-};
-
-// SQLite's contentless full-text table (not in the typed schema: only the store writes it, search reads it).
-const fullTextInsert: BulkWrite = {
-  name: 'log_records_fts',
-  columns: ['rowid', 'message'],
-  build: (db, rows) => (db as Kysely<any>).insertInto('log_records_fts').values(rows),
 };
 
 const postingInsert: BulkWrite = {

@@ -338,10 +338,11 @@ describe.each(dialects)('metric store on %s', (dialect) => {
           0,
       });
       // A query over the 4 hours at 15-minute steps: the value at each step.
-      const steps = async () =>
-        (await queryRange(store, 'ret_x', t0 - 4 * hour, t0 - minute, 15 * minute)).result.flatMap((r) =>
-          'values' in r ? r.values.map(([, v]) => Number(v)) : [],
-        );
+      const steps = async () => {
+        const data = await queryRange(store, 'ret_x', t0 - 4 * hour, t0 - minute, 15 * minute);
+        if (data.resultType !== 'matrix') throw new Error(`a matrix expected, not ${data.resultType}`);
+        return data.result.flatMap((r) => r.values.map(([, v]) => Number(v)));
+      };
       const minuteOf = (ms: number) => Math.floor(ms / minute) % 60;
       const stepTimes = Array.from({ length: 16 }, (_, i) => t0 - 4 * hour + i * 15 * minute);
       expect(await at()).toEqual({ read: 240, m: 240, h: 4 });
