@@ -143,6 +143,8 @@ export async function recordCheckResult(
     await changeCheckState(ctx, trx, row, enabledTo, message, at);
     return { row, changed: enabledTo !== row.state, from: row.state };
   });
+  // The state change's event goes out now (check rules, the live stream), not at the relay's next pass.
+  if (changed) ctx.events.nudge();
   const fresh = await getCheckRow(ctx, checkId);
   if (row.not_running_since !== null) await resolveNotRunning(ctx, ports, fresh, at);
   return { check: checkOf(fresh), changed, from };

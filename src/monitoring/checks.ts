@@ -392,6 +392,7 @@ export async function updateCheck(
       details: checkDetails(change),
     });
   });
+  ctx.events.nudge();
   return getCheck(ctx, id);
 }
 

@@ -9,6 +9,7 @@ import { registerAuthentication } from '../../src/api/authentication.js';
 import { registerProblemHandlers } from '../../src/api/problems.js';
 import { liveRoutes } from '../../src/api/routes/live.js';
 import { sharedSchemas } from '../../src/api/schemas.js';
+import { receiveAlerts } from '../../src/monitoring/alert-pipeline.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 
@@ -136,6 +137,63 @@ describe('live ticket stream', () => {
       techStream.close();
       aliceStream.close();
       bobStream.close();
+    }
+  });
+
+  it("monitoring's changes reach staff only, as kind, target and time", async () => {
+    const techStream = await open(base, tech.token);
+    const aliceStream = await open(base, alice.token);
+    try {
+      // A check's state change, as the checks record it, and an alert through the real pipeline.
+      await t.ctx.db.transaction().execute((trx) =>
+        t.ctx.events.record(trx, [
+          {
+            type: 'check.state_changed',
+            subjectType: 'monitoring_check',
+            subjectId: 7,
+            actorId: null,
+            payload: {
+              checkId: 7,
+              targetId: 42,
+              from: 'up',
+              to: 'down',
+              message: 'refused',
+              at: t.clock.now(),
+            },
+          },
+        ]),
+      );
+      await receiveAlerts(
+        t.ctx,
+        [
+          {
+            labels: { alertname: 'DiskFull', target: 'db-01', secret_label: 'token-abc' },
+            annotations: { summary: 'secret annotation' },
+            startsAt: t.clock.now(),
+            endsAt: null,
+          },
+        ],
+        'rule',
+      );
+      const down = await techStream.waitFor((e) => (e as { type: string }).type === 'check.state_changed');
+      expect(down).toEqual({
+        type: 'check.state_changed',
+        targetId: 42,
+        at: new Date(t.clock.now()).toISOString(),
+      });
+      const fired = await techStream.waitFor((e) => (e as { type: string }).type === 'alert.firing');
+      expect(Object.keys(fired).sort()).toEqual(['at', 'targetId', 'type']);
+      expect(techStream.text + JSON.stringify(techStream.events)).not.toContain('secret');
+      // The requester hears nothing of monitoring (a ticket event after it shows the stream is live).
+      const created = await alice.call('POST', '/api/v1/tickets', {
+        title: 'Printer',
+        description: 'jammed',
+      });
+      await aliceStream.waitFor((e) => e.ticketId === created.body.id);
+      expect(aliceStream.events.map((e) => e.type)).toEqual(['ticket.created']);
+    } finally {
+      techStream.close();
+      aliceStream.close();
     }
   });
 

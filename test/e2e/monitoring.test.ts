@@ -50,6 +50,8 @@ describe('monitoring in Chromium', () => {
   );
   let site: http.Server;
   let siteUrl = '';
+  /** While true the site answers 503 (its check goes down). */
+  let siteFails = false;
   let jobs: JobScheduler;
   let targetId = 0;
 
@@ -61,7 +63,13 @@ describe('monitoring in Chromium', () => {
     await createUser(server.ctx, null, { ...technician, password });
     site = http.createServer((_req, res) => {
       // A little jitter, so the sparkline has a shape.
-      setTimeout(() => res.end('ok'), 5 + Math.floor(Math.random() * 30));
+      setTimeout(
+        () => {
+          res.statusCode = siteFails ? 503 : 200;
+          res.end(siteFails ? 'down' : 'ok');
+        },
+        5 + Math.floor(Math.random() * 30),
+      );
     });
     await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
     siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/health`;
@@ -158,6 +166,21 @@ describe('monitoring in Chromium', () => {
     await editor.getByRole('button', { name: 'Save target' }).click();
     await page.getByRole('link', { name: 'team:ops' }).waitFor();
     await page.getByText('Depends on billing-api').waitFor();
+    await context.close();
+  }, 60_000);
+
+  it('the open board shows a state change within seconds (the live stream; its timer is a minute)', async () => {
+    const { context, page } = await signedIn.page(technician.email, password);
+    await page.goto('/monitoring');
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'web-frontend' }) });
+    await row.getByText('Up', { exact: true }).waitFor();
+    siteFails = true;
+    try {
+      await row.getByText('Down', { exact: true }).waitFor({ timeout: 20_000 });
+    } finally {
+      siteFails = false;
+    }
+    await row.getByText('Up', { exact: true }).waitFor({ timeout: 20_000 });
     await context.close();
   }, 60_000);
 

@@ -1,8 +1,10 @@
 // Live updates for the web app: a server-sent event stream of ticket changes. One subscriber on the event
 // bus fans each ticket event out to the connected users allowed to see that ticket (the help desk's
 // canSeeTicket; never internal notes to requesters) with the actor's name and a one-line summary
-// (describeTicketEvent), so a list or ticket page can refresh and say who changed what. Each batch
-// of events and each heartbeat re-reads every stream's session and role from the database.
+// (describeTicketEvent), so a list or ticket page can refresh and say who changed what. Staff also get
+// monitoring's changes (a check's state, an alert firing or resolving: kind, target and time only), so the
+// status board and target pages refresh when something changes rather than on a timer. Each batch of events
+// and each heartbeat re-reads every stream's session and role from the database.
 
 import type { ServerResponse } from 'node:http';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -13,6 +15,7 @@ import { detachedFromTransaction } from '../../core/db/index.js';
 import { RateLimited } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/events.js';
 import { audienceIncludes, describeTicketEvent, ticketAudience } from '../../helpdesk/index.js';
+import { canMonitor } from '../../monitoring/permissions.js';
 import { requireActor } from '../authentication.js';
 import { problemResponses } from '../schemas.js';
 
@@ -29,6 +32,17 @@ interface Client {
   res: ServerResponse;
   token: string | null;
   via: 'cookie' | 'bearer';
+}
+
+/** A monitoring event as the stream tells it: its kind, the target it concerns (if any) and when. */
+function monitoringChange(event: StoredEvent<'check.state_changed' | 'alert.firing' | 'alert.resolved'>): {
+  type: string;
+  targetId: number | null;
+  at: string;
+} {
+  const p = event.payload;
+  const at = 'at' in p ? p.at : event.createdAt;
+  return { type: event.type, targetId: p.targetId ?? null, at: new Date(at).toISOString() };
 }
 
 export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): FastifyPluginAsyncTypebox {
@@ -81,7 +95,19 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
   }
 
   async function fanOut(event: StoredEvent): Promise<void> {
-    if (clients.size === 0 || event.subjectType !== 'ticket') return;
+    if (clients.size === 0) return;
+    if (
+      event.type === 'check.state_changed' ||
+      event.type === 'alert.firing' ||
+      event.type === 'alert.resolved'
+    ) {
+      // What changed and on which target, no more (an alert's labels and annotations are read through the API):
+      // a board or target page refreshes itself. Only to those who may read monitoring.
+      const frame = `id: ${event.id}\nevent: monitoring\ndata: ${JSON.stringify(monitoringChange(event))}\n\n`;
+      for (const c of clients) if (canMonitor(c.actor, 'target.read')) c.res.write(frame);
+      return;
+    }
+    if (event.subjectType !== 'ticket') return;
     const ticketId = Number(event.subjectId);
     const [audience, live] = await Promise.all([
       ticketAudience(ctx.db, ticketId),
@@ -98,7 +124,14 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
   // It never writes through the relay's transaction, so it needs no savepoint.
   const unsubscribe = ctx.events.subscribe(
     options.subscriberName ?? 'live-stream',
-    ['ticket.created', 'ticket.updated', 'ticket.commented'],
+    [
+      'ticket.created',
+      'ticket.updated',
+      'ticket.commented',
+      'check.state_changed',
+      'alert.firing',
+      'alert.resolved',
+    ],
     (event) => {
       const first = pending.length === 0;
       pending.push(event);
@@ -132,7 +165,7 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
         schema: {
           tags: ['live'],
           summary:
-            'Server-sent events: ticket changes the signed-in user may see (event "ticket", JSON data with actor and summary). The stream ends when the session ends or the role changes; a user may hold OPSDESK_LIVE_STREAMS_PER_USER open.',
+            'Server-sent events: ticket changes the signed-in user may see (event "ticket", JSON data with actor and summary); for staff, monitoring changes (event "monitoring": a check\'s state changed or an alert fired or resolved, with its type, target id and time). The stream ends when the session ends or the role changes; a user may hold OPSDESK_LIVE_STREAMS_PER_USER open.',
           response: { 200: Type.String({ description: 'text/event-stream' }), ...problemResponses },
         },
       },

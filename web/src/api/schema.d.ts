@@ -2818,7 +2818,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** Server-sent events: ticket changes the signed-in user may see (event "ticket", JSON data with actor and summary). The stream ends when the session ends or the role changes; a user may hold OPSDESK_LIVE_STREAMS_PER_USER open. */
+    /** Server-sent events: ticket changes the signed-in user may see (event "ticket", JSON data with actor and summary); for staff, monitoring changes (event "monitoring": a check's state changed or an alert fired or resolved, with its type, target id and time). The stream ends when the session ends or the role changes; a user may hold OPSDESK_LIVE_STREAMS_PER_USER open. */
     get: {
       parameters: {
         query?: never;
