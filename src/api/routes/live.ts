@@ -15,7 +15,7 @@ import { detachedFromTransaction } from '../../core/db/index.js';
 import { RateLimited } from '../../core/errors.js';
 import type { StoredEvent } from '../../core/events.js';
 import { audienceIncludes, describeTicketEvent, ticketAudience } from '../../helpdesk/index.js';
-import { canMonitor } from '../../monitoring/permissions.js';
+import { canMonitor } from '../../monitoring/index.js';
 import { requireActor } from '../authentication.js';
 import { problemResponses } from '../schemas.js';
 
