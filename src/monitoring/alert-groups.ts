@@ -17,14 +17,24 @@ import {
   type GroupRow,
   isFiring,
   type Muter,
+  nudgePipeline,
   pipelinePorts,
   type Stage,
   setPipelineNudge,
 } from './alert-model.js';
-import { alertOf, sweepResolvedAlerts, targetSuppression } from './alert-pipeline.js';
+import { alertOf, joinGroup, sweepResolvedAlerts, targetSuppression } from './alert-pipeline.js';
 import { notifyReceiver } from './alert-receivers.js';
-import { findRoute, type ReceiverSpec, type RouteOpts, type Routing } from './alert-routing.js';
-import { loadRouting } from './alert-routing-store.js';
+import {
+  findRoute,
+  groupKeyOf,
+  groupLabelsOf,
+  matchRoutes,
+  type ReceiverSpec,
+  type RouteOpts,
+  type Routing,
+  type RoutingDocument,
+} from './alert-routing.js';
+import { loadRouting, putAlertRouting, type StoredRouting } from './alert-routing-store.js';
 import { flappingMuter } from './flapping.js';
 import { Inhibitor } from './inhibition.js';
 import { requireMonitor } from './permissions.js';
@@ -309,6 +319,112 @@ async function closeLeftIncident(run: FlushRun): Promise<void> {
     ['every alert of the group has resolved'],
     pipelinePorts(run.ctx).escalation,
   );
+}
+
+/**
+ * Replace the routing document (managers), then regroup the firing alerts under it: Alertmanager rebuilds its
+ * aggregation groups from the alerts it holds when its configuration is reloaded, and so does this.
+ */
+export async function replaceAlertRouting(
+  ctx: ServiceContext,
+  actor: Actor,
+  document: RoutingDocument,
+): Promise<StoredRouting> {
+  const stored = await putAlertRouting(ctx, actor, document);
+  await regroupAlerts(ctx);
+  return stored;
+}
+
+/**
+ * Every firing alert into the groups the routing in force sends it to, and out of the others. A group it makes is
+ * new (it waits group_wait, or flushes at once for an alert older than that, as aggrGroup.insert does); a group
+ * whose key is unchanged keeps its notification log, so it sends nothing again. A group left with no alert is
+ * dropped, and its incident resolved (its alerts go on in their new groups, which open their own). Resolved alerts
+ * awaiting their group's next flush stay where they are, so the resolution is still sent.
+ */
+export async function regroupAlerts(
+  ctx: ServiceContext,
+): Promise<{ joined: number; left: number; dropped: number }> {
+  const routing = await loadRouting(ctx);
+  const now = ctx.clock.now();
+  const dropped: { incidentId: number; receiver: string }[] = [];
+  const counts = { joined: 0, left: 0, dropped: 0 };
+  await ctx.db.transaction().execute(async (trx) => {
+    const firing = (
+      await trx
+        .selectFrom('monitoring_alerts')
+        .selectAll()
+        .where('status', '=', 'firing')
+        .$if(ctx.caps.supportsSkipLocked, (q) => q.forUpdate())
+        .execute()
+    ).map(alertOf);
+    const members = await trx
+      .selectFrom('monitoring_alert_group_alerts as ga')
+      .innerJoin('monitoring_alert_groups as g', 'g.id', 'ga.group_id')
+      .select(['ga.group_id', 'ga.fingerprint', 'g.group_key'])
+      .execute();
+    const held = new Set(members.map((m) => `${m.fingerprint} ${m.group_key}`));
+    const wanted = new Map<string, Set<string>>();
+    for (const alert of firing) {
+      const keys = new Set<string>();
+      for (const route of matchRoutes(routing.root, alert.labels)) {
+        const key = groupKeyOf(route, groupLabelsOf(route.opts, alert.labels));
+        keys.add(key);
+        if (held.has(`${alert.fingerprint} ${key}`)) continue;
+        await joinGroup(trx, route.opts, key, route.key, alert, now);
+        counts.joined++;
+      }
+      wanted.set(alert.fingerprint, keys);
+    }
+    const leaving = members.filter((m) => {
+      const keys = wanted.get(m.fingerprint);
+      return keys !== undefined && !keys.has(m.group_key);
+    });
+    for (const m of leaving)
+      await trx
+        .deleteFrom('monitoring_alert_group_alerts')
+        .where('group_id', '=', m.group_id)
+        .where('fingerprint', '=', m.fingerprint)
+        .execute();
+    counts.left = leaving.length;
+    const emptied = [...new Set(leaving.map((m) => m.group_id))];
+    for (const id of emptied) {
+      const left = await trx
+        .selectFrom('monitoring_alert_group_alerts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('group_id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (Number(left.n) > 0) continue;
+      const group = await trx
+        .selectFrom('monitoring_alert_groups')
+        .select(['incident_id', 'receiver'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      await trx.deleteFrom('monitoring_alert_groups').where('id', '=', id).execute();
+      counts.dropped++;
+      if (group?.incident_id != null)
+        dropped.push({ incidentId: group.incident_id, receiver: group.receiver });
+    }
+  });
+  for (const d of dropped) {
+    const receiver = routing.receivers.get(d.receiver);
+    const resolves = !receiver || (receiver.incident_configs ?? []).some((c) => c.resolve_incident !== false);
+    if (!resolves) continue;
+    const row = await ctx.db
+      .selectFrom('incidents')
+      .select('state')
+      .where('id', '=', d.incidentId)
+      .executeTakeFirst();
+    if (!row || row.state === 'resolved') continue;
+    await resolveIncidentFromAlerts(
+      ctx,
+      d.incidentId,
+      ['the alert routing changed: its alerts went on in other groups'],
+      pipelinePorts(ctx).escalation,
+    );
+  }
+  if (counts.joined > 0) nudgePipeline(ctx);
+  return counts;
 }
 
 export interface AlertGroupView {

@@ -232,7 +232,7 @@ async function storeAlert(
  * group that has not flushed yet flushes at once when the alert is older than group_wait (Alertmanager's
  * aggrGroup.insert), so an alert that waited upstream is not held twice.
  */
-async function joinGroup(
+export async function joinGroup(
   trx: Transaction<Database>,
   opts: RouteOpts,
   groupKey: string,

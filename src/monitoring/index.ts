@@ -13,7 +13,13 @@ import { registerScrapes } from './scrapes.js';
 import { registerStatusPages } from './status-pages.js';
 
 export type { AlertGroupView } from './alert-groups.js';
-export { listAlertGroups, registerAlertPipeline, runAlertPipeline } from './alert-groups.js';
+export {
+  listAlertGroups,
+  registerAlertPipeline,
+  regroupAlerts,
+  replaceAlertRouting,
+  runAlertPipeline,
+} from './alert-groups.js';
 export type { MuteReason, PipelinePorts, TargetPorts } from './alert-model.js';
 export { usePipelinePorts } from './alert-model.js';
 export type { AlertInput, AlertOrigin, AlertStatus, AlertView, ReceivedAlerts } from './alert-pipeline.js';
@@ -21,7 +27,7 @@ export { listAlerts, receiveAlerts } from './alert-pipeline.js';
 export type { RoutingDocument } from './alert-routing.js';
 export { defaultRoutingDocument } from './alert-routing.js';
 export type { StoredRouting } from './alert-routing-store.js';
-export { getAlertRouting, putAlertRouting } from './alert-routing-store.js';
+export { getAlertRouting } from './alert-routing-store.js';
 export type { AlertRulePorts } from './alert-rule-ports.js';
 export { alertRulePorts, replaceAlertRulePorts } from './alert-rule-ports.js';
 export type {

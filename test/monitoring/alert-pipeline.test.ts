@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, actorForUser, createUser } from '../../src/core/auth/index.js';
 import { createService, getIncident, runEscalations } from '../../src/incidents/index.js';
-import { flushDueGroups, listAlertGroups, runAlertPipeline } from '../../src/monitoring/alert-groups.js';
+import {
+  flushDueGroups,
+  listAlertGroups,
+  regroupAlerts,
+  replaceAlertRouting,
+  runAlertPipeline,
+} from '../../src/monitoring/alert-groups.js';
 import { usePipelinePorts } from '../../src/monitoring/alert-model.js';
 import {
   type AlertInput,
@@ -15,7 +21,7 @@ import {
   receiveAlerts,
 } from '../../src/monitoring/alert-pipeline.js';
 import type { RoutingDocument } from '../../src/monitoring/alert-routing.js';
-import { putAlertRouting } from '../../src/monitoring/alert-routing-store.js';
+import { getAlertRouting, putAlertRouting } from '../../src/monitoring/alert-routing-store.js';
 import { createSilence, expireSilence } from '../../src/monitoring/silences.js';
 import { createEscalationPolicy } from '../../src/oncall/index.js';
 import { createPolicy, subscribeSla } from '../../src/sla/index.js';
@@ -458,5 +464,59 @@ describe.each(dialects)('the alert pipeline on %s', (dialect) => {
       .where('dedup_key', '=', after.dedupKey)
       .execute();
     expect(count).toHaveLength(1);
+  });
+  it('regroups the firing alerts when the routing changes, as Alertmanager does on a reload', async () => {
+    const t0 = t.clock.now();
+    const shop = { alertname: 'Regroup', kind: 'incident', severity: 'critical' };
+    await receiveAlerts(
+      t.ctx,
+      [firing({ ...shop, instance: 'a' }), firing({ ...shop, instance: 'b' })],
+      'rule',
+    );
+    await tick(t0 + 30 * second);
+    const regroup = async () =>
+      (await listAlertGroups(t.ctx)).filter((g) => g.groupLabels.alertname === 'Regroup');
+    const [first] = await regroup();
+    expect(first?.groupLabels).toEqual({ alertname: 'Regroup' });
+    expect(first?.alertCount).toBe(2);
+    const incident = await getIncident(t.ctx, admin, first!.incidentId!);
+    expect(incident.state).toBe('triggered');
+    const original = (await getAlertRouting(t.ctx, admin)).document;
+
+    // The same tree again: nothing moves, and the group keeps its notification log.
+    await replaceAlertRouting(t.ctx, admin, original);
+    expect((await regroup()).map((g) => g.id)).toEqual([first!.id]);
+    expect(await regroupAlerts(t.ctx)).toEqual({ joined: 0, left: 0, dropped: 0 });
+
+    // Grouped by instance too: two new groups, the old one dropped and its incident resolved.
+    const byInstance: RoutingDocument = {
+      ...original,
+      route: { ...original.route, group_by: ['alertname', 'instance'] },
+    };
+    t.clock.set(t0 + minute);
+    await replaceAlertRouting(t.ctx, admin, byInstance);
+    const after = await regroup();
+    expect(
+      after.map((g) => g.groupLabels).sort((x, y) => (x.instance ?? '').localeCompare(y.instance ?? '')),
+    ).toEqual([
+      { alertname: 'Regroup', instance: 'a' },
+      { alertname: 'Regroup', instance: 'b' },
+    ]);
+    expect(after.every((g) => g.alertCount === 1 && g.id !== first!.id)).toBe(true);
+    expect((await getIncident(t.ctx, admin, incident.id)).state).toBe('resolved');
+    // The alerts are older than group_wait: the new groups flush at the next tick, each with an incident of its own.
+    await tick(t0 + minute + second);
+    const flushed = await regroup();
+    expect(flushed.every((g) => g.lastNotifiedAt !== null && g.incidentId !== null)).toBe(true);
+    expect(new Set(flushed.map((g) => g.incidentId)).size).toBe(2);
+
+    await replaceAlertRouting(t.ctx, admin, original);
+    expect((await regroup()).map((g) => g.groupLabels)).toEqual([{ alertname: 'Regroup' }]);
+    await receiveAlerts(
+      t.ctx,
+      [resolved({ ...shop, instance: 'a' }), resolved({ ...shop, instance: 'b' })],
+      'rule',
+    );
+    await ticks(t0 + 2 * minute, t0 + 12 * minute);
   });
 });

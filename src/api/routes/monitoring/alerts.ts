@@ -12,8 +12,8 @@ import {
   listAlertGroups,
   listAlerts,
   listSilences,
-  putAlertRouting,
   type RoutingDocument,
+  replaceAlertRouting,
   requireMonitor,
   type Silence,
   type StoredRouting,
@@ -365,7 +365,7 @@ export function alertRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const actor = requireActor(request);
         requireMonitor(actor, 'routing.manage');
         return routingView(
-          await putAlertRouting(
+          await replaceAlertRouting(
             ctx,
             actor,
             request.body as Static<typeof RoutingDocumentSchema> as RoutingDocument,
