@@ -223,6 +223,9 @@ export async function benchLogStore(): Promise<void> {
     const fresh = await openStore(dialect, freshName, clock);
     const baseline = await plainBaseline(fresh.ctx, appendRecords, 1);
     const rate = await fill(fresh.ctx, appendRecords, 0, 1);
+    // The fresh store goes with the run: its PostgreSQL schema too (the SQLite file just below).
+    if (dialect === 'postgres')
+      await sql.raw(`DROP SCHEMA "${freshName.replace(/[^a-z0-9_]/g, '_')}" CASCADE`).execute(fresh.ctx.db);
     await fresh.close();
     fs.rmSync(path.join(here, '.cache', freshName), { recursive: true, force: true });
     console.log(
