@@ -305,20 +305,24 @@ async function flushGroup(
  * route was muted) is gone; its incident must not stay open for ever: resolve it as the receiver would have.
  */
 async function closeLeftIncident(run: FlushRun): Promise<void> {
-  const resolves = (run.receiver?.incident_configs ?? []).some((c) => c.resolve_incident !== false);
-  if (!resolves || run.incidentId === null) return;
-  const row = await run.ctx.db
+  if (run.incidentId === null || !resolvesIncidents(run.receiver)) return;
+  await resolveGroupIncident(run.ctx, run.incidentId, 'every alert of the group has resolved');
+}
+
+/** Whether a receiver resolves the incidents it opened when their alerts are gone (resolve_incident, default true). */
+function resolvesIncidents(receiver: ReceiverSpec | null | undefined): boolean {
+  return (receiver?.incident_configs ?? []).some((c) => c.resolve_incident !== false);
+}
+
+/** Resolve a dropped group's incident, unless it is resolved already. */
+async function resolveGroupIncident(ctx: ServiceContext, incidentId: number, reason: string): Promise<void> {
+  const row = await ctx.db
     .selectFrom('incidents')
     .select('state')
-    .where('id', '=', run.incidentId)
+    .where('id', '=', incidentId)
     .executeTakeFirst();
   if (!row || row.state === 'resolved') return;
-  await resolveIncidentFromAlerts(
-    run.ctx,
-    run.incidentId,
-    ['every alert of the group has resolved'],
-    pipelinePorts(run.ctx).escalation,
-  );
+  await resolveIncidentFromAlerts(ctx, incidentId, [reason], pipelinePorts(ctx).escalation);
 }
 
 /**
@@ -407,20 +411,13 @@ export async function regroupAlerts(
     }
   });
   for (const d of dropped) {
+    // A receiver the new document no longer has cannot say; its incident would stay open for ever: resolve it.
     const receiver = routing.receivers.get(d.receiver);
-    const resolves = !receiver || (receiver.incident_configs ?? []).some((c) => c.resolve_incident !== false);
-    if (!resolves) continue;
-    const row = await ctx.db
-      .selectFrom('incidents')
-      .select('state')
-      .where('id', '=', d.incidentId)
-      .executeTakeFirst();
-    if (!row || row.state === 'resolved') continue;
-    await resolveIncidentFromAlerts(
+    if (receiver && !resolvesIncidents(receiver)) continue;
+    await resolveGroupIncident(
       ctx,
       d.incidentId,
-      ['the alert routing changed: its alerts went on in other groups'],
-      pipelinePorts(ctx).escalation,
+      'the alert routing changed: its alerts went on in other groups',
     );
   }
   if (counts.joined > 0) nudgePipeline(ctx);
