@@ -263,13 +263,7 @@ async function searchPosted(
   before: number | undefined,
   limit: number,
 ): Promise<{ rows: Selectable<Database['log_records']>[]; scannedTo: number | null }> {
-  const top = await ctx.db
-    .selectFrom('log_records')
-    .select((eb) => eb.fn.max('id').as('id'))
-    .executeTakeFirst();
-  let high = Math.min(Number(top?.id ?? 0), ids?.high ?? Number.POSITIVE_INFINITY);
-  if (before !== undefined) high = Math.min(high, before - 1);
-  const low = ids?.low ?? 1;
+  let { high, low } = await idBounds(ctx, ids, before);
   // SQLite: the words are checked here (the FTS5 index answers by word, not by row); PostgreSQL: by its index.
   const fts = ctx.caps.fullText === 'fts5';
   const hasWords = fts && filter.q ? wordCheck(filter) : null;
@@ -294,6 +288,21 @@ async function searchPosted(
       return { rows: out, scannedTo: from };
   }
   return { rows: out, scannedTo: null };
+}
+
+/** The ids a newest-first read walks down through: from the newest stored (within the time range, below `before`). */
+async function idBounds(
+  ctx: ServiceContext,
+  ids: IdRange | undefined,
+  before: number | undefined,
+): Promise<{ high: number; low: number }> {
+  const top = await ctx.db
+    .selectFrom('log_records')
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  let high = Math.min(Number(top?.id ?? 0), ids?.high ?? Number.POSITIVE_INFINITY);
+  if (before !== undefined) high = Math.min(high, before - 1);
+  return { high, low: ids?.low ?? 1 };
 }
 
 /** Whether the postings of the filter hold few of the records (see postedTextShare). */
@@ -473,13 +482,7 @@ export async function searchLogs(
       // (the primary key read backwards: a common word fills the page from the first window in a millisecond,
       // where the GIN index would hand over every row with the word to be sorted — 150 ms at a million
       // records); then, for a rare word, the index for what is older.
-      const top = await ctx.db
-        .selectFrom('log_records')
-        .select((eb) => eb.fn.max('id').as('id'))
-        .executeTakeFirst();
-      let high = Math.min(Number(top?.id ?? 0), ids?.high ?? Number.POSITIVE_INFINITY);
-      if (page.before !== undefined) high = Math.min(high, page.before - 1);
-      const low = ids?.low ?? 1;
+      let { high, low } = await idBounds(ctx, ids, page.before);
       for (const width of pgTextWindows) {
         if (rows.length > limit || high < low) break;
         const from = Math.max(low, high - width + 1);

@@ -18,7 +18,7 @@ import { chunks, type Database } from '../core/db/index.js';
 import { listTargets } from '../monitoring/index.js';
 import { errorSeverity, type LogRecordInput, type LogSink } from './log-model.js';
 import { PostingsBuilder, postingKey } from './log-postings.js';
-import { absorbPattern } from './pattern-merges.js';
+import { absorbPattern, addToHostCount, addToHostMinute, addToTemplateMinute } from './pattern-merges.js';
 import { TemplateMiner } from './template-miner.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -404,7 +404,7 @@ async function writeBatch(ctx: ServiceContext, state: IngestState, records: LogR
     await bulkWrite(trx, recordInsert, rows);
     // The full-text rows from the records just written (SQLite's ids are one run): the messages are not bound
     // and converted to UTF-8 a second time.
-    if (!isPostgres(trx) && rows.length > 0)
+    if (ctx.caps.fullText === 'fts5' && rows.length > 0)
       await sql`INSERT INTO log_records_fts (rowid, message) SELECT id, message FROM log_records WHERE id >= ${ids[0]} AND id <= ${ids[ids.length - 1]}`.execute(
         trx,
       );
@@ -653,12 +653,7 @@ const templateHostUpsert: BulkWrite = {
     db
       .insertInto('log_template_hosts')
       .values(rows as never)
-      .onConflict((oc) =>
-        oc.columns(['template_id', 'host']).doUpdateSet({
-          count: sql`log_template_hosts.count + excluded.count`,
-          last_seen: sql`CASE WHEN excluded.last_seen > log_template_hosts.last_seen THEN excluded.last_seen ELSE log_template_hosts.last_seen END`,
-        }),
-      ),
+      .onConflict(addToHostCount),
 };
 
 const templateMinuteUpsert: BulkWrite = {
@@ -668,12 +663,7 @@ const templateMinuteUpsert: BulkWrite = {
     db
       .insertInto('log_template_minutes')
       .values(rows as never)
-      .onConflict((oc) =>
-        oc.columns(['template_id', 'minute']).doUpdateSet({
-          count: sql`log_template_minutes.count + excluded.count`,
-          errors: sql`log_template_minutes.errors + excluded.errors`,
-        }),
-      ),
+      .onConflict(addToTemplateMinute),
 };
 
 const hostMinuteUpsert: BulkWrite = {
@@ -683,10 +673,5 @@ const hostMinuteUpsert: BulkWrite = {
     db
       .insertInto('log_host_minutes')
       .values(rows as never)
-      .onConflict((oc) =>
-        oc.columns(['host', 'minute', 'template_id']).doUpdateSet({
-          count: sql`log_host_minutes.count + excluded.count`,
-          errors: sql`log_host_minutes.errors + excluded.errors`,
-        }),
-      ),
+      .onConflict(addToHostMinute),
 };

@@ -1,7 +1,7 @@
 // Merging one error pattern into another: the merged template points at its survivor (merged_into) and its counts,
 // hosts and minutes are added to the survivor's rows. A technician's merge (log-patterns.ts, audited) and the
 // miner's own (a generalised template swallowing the ones it covers, applied by the store's writer) share it.
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Kysely, type OnConflictBuilder, sql, type Transaction } from 'kysely';
 import type { Database } from '../core/db/index.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -15,6 +15,27 @@ export interface AbsorbedTemplate {
   first_seen: number | string;
   last_seen: number | string;
 }
+
+/** A host count meeting the row it would add to: the counts add up, the later last_seen stays. */
+export const addToHostCount = (oc: OnConflictBuilder<Database, 'log_template_hosts'>) =>
+  oc.columns(['template_id', 'host']).doUpdateSet({
+    count: sql`log_template_hosts.count + excluded.count`,
+    last_seen: sql`CASE WHEN excluded.last_seen > log_template_hosts.last_seen THEN excluded.last_seen ELSE log_template_hosts.last_seen END`,
+  });
+
+/** A pattern's minute meeting the row it would add to: records and errors add up. */
+export const addToTemplateMinute = (oc: OnConflictBuilder<Database, 'log_template_minutes'>) =>
+  oc.columns(['template_id', 'minute']).doUpdateSet({
+    count: sql`log_template_minutes.count + excluded.count`,
+    errors: sql`log_template_minutes.errors + excluded.errors`,
+  });
+
+/** A host's minute of a pattern meeting the row it would add to: records and errors add up. */
+export const addToHostMinute = (oc: OnConflictBuilder<Database, 'log_host_minutes'>) =>
+  oc.columns(['host', 'minute', 'template_id']).doUpdateSet({
+    count: sql`log_host_minutes.count + excluded.count`,
+    errors: sql`log_host_minutes.errors + excluded.errors`,
+  });
 
 /** Merge `source` into `into` within the caller's transaction (both rows exist; neither is merged already). */
 export async function absorbPattern(
@@ -64,12 +85,7 @@ export async function absorbPattern(
         .select([survivor, 'host', 'count', 'last_seen'])
         .where('template_id', '=', id),
     )
-    .onConflict((oc) =>
-      oc.columns(['template_id', 'host']).doUpdateSet({
-        count: sql`log_template_hosts.count + excluded.count`,
-        last_seen: sql`CASE WHEN excluded.last_seen > log_template_hosts.last_seen THEN excluded.last_seen ELSE log_template_hosts.last_seen END`,
-      }),
-    )
+    .onConflict(addToHostCount)
     .execute();
   await trx.deleteFrom('log_template_hosts').where('template_id', '=', id).execute();
   await trx
@@ -81,12 +97,7 @@ export async function absorbPattern(
         .select([survivor, 'minute', 'count', 'errors'])
         .where('template_id', '=', id),
     )
-    .onConflict((oc) =>
-      oc.columns(['template_id', 'minute']).doUpdateSet({
-        count: sql`log_template_minutes.count + excluded.count`,
-        errors: sql`log_template_minutes.errors + excluded.errors`,
-      }),
-    )
+    .onConflict(addToTemplateMinute)
     .execute();
   await trx.deleteFrom('log_template_minutes').where('template_id', '=', id).execute();
   await trx
@@ -98,12 +109,7 @@ export async function absorbPattern(
         .select(['host', 'minute', survivor, 'count', 'errors'])
         .where('template_id', '=', id),
     )
-    .onConflict((oc) =>
-      oc.columns(['host', 'minute', 'template_id']).doUpdateSet({
-        count: sql`log_host_minutes.count + excluded.count`,
-        errors: sql`log_host_minutes.errors + excluded.errors`,
-      }),
-    )
+    .onConflict(addToHostMinute)
     .execute();
   await trx.deleteFrom('log_host_minutes').where('template_id', '=', id).execute();
 }

@@ -837,6 +837,15 @@ async function rollupRows(
   return stored;
 }
 
+/** Where the raw samples and the 1-minute rollups begin now (older ones may be swept). */
+function retentionStarts(ctx: ServiceContext): { rawFrom: number; minuteFrom: number } {
+  const now = ctx.clock.now();
+  return {
+    rawFrom: now - ctx.config.metricsRetentionRawMs,
+    minuteFrom: now - ctx.config.metricsRetention1mMs,
+  };
+}
+
 /**
  * Past the raw samples' retention a read goes on in the rollups, so that a chart or a query over months still has
  * points: each 1-minute bucket's average at the bucket's start, and past the 1-minute rollups' retention each
@@ -850,10 +859,8 @@ async function rolledUpPoints(
   endMs: number,
 ): Promise<Map<number, { ts: number[]; vals: number[] }>> {
   const out = new Map<number, { ts: number[]; vals: number[] }>();
-  const now = ctx.clock.now();
-  const rawFrom = now - ctx.config.metricsRetentionRawMs;
+  const { rawFrom, minuteFrom } = retentionStarts(ctx);
   if (startMs >= rawFrom || entries.length === 0) return out;
-  const minuteFrom = now - ctx.config.metricsRetention1mMs;
   const tiers: [Exclude<Resolution, 'raw'>, number, number][] = [
     ['1h', startMs, Math.min(endMs, minuteFrom - 1, rawFrom - 1)],
     ['1m', Math.max(startMs, minuteFrom), Math.min(endMs, rawFrom - 1)],
@@ -968,11 +975,9 @@ export function metricStore(ctx: ServiceContext): MetricStore {
     select: (matchers, startMs, endMs) => select(ctx, matchers, startMs, endMs),
     selectEach: (matchers, startMs, endMs, visit) => selectEach(ctx, matchers, startMs, endMs, visit),
     bucketSpacingFrom: (fromMs) => {
-      const now = ctx.clock.now();
-      if (fromMs >= now - ctx.config.metricsRetentionRawMs) return 0;
-      return fromMs < now - ctx.config.metricsRetention1mMs
-        ? rollupShape['1h'].bucketMs
-        : rollupShape['1m'].bucketMs;
+      const { rawFrom, minuteFrom } = retentionStarts(ctx);
+      if (fromMs >= rawFrom) return 0;
+      return fromMs < minuteFrom ? rollupShape['1h'].bucketMs : rollupShape['1m'].bucketMs;
     },
     series: async (matchers, startMs, endMs) =>
       (await seriesWithSamples(ctx, matchers, startMs, endMs)).map((e) => e.labels),

@@ -34,8 +34,16 @@ interface Client {
   via: 'cookie' | 'bearer';
 }
 
+/** Monitoring's events the stream passes on to staff. */
+const monitoringEvents = ['check.state_changed', 'alert.firing', 'alert.resolved'] as const;
+type MonitoringEvent = StoredEvent<(typeof monitoringEvents)[number]>;
+
+function isMonitoringEvent(event: StoredEvent): event is MonitoringEvent {
+  return (monitoringEvents as readonly string[]).includes(event.type);
+}
+
 /** A monitoring event as the stream tells it: its kind, the target it concerns (if any) and when. */
-function monitoringChange(event: StoredEvent<'check.state_changed' | 'alert.firing' | 'alert.resolved'>): {
+function monitoringChange(event: MonitoringEvent): {
   type: string;
   targetId: number | null;
   at: string;
@@ -96,11 +104,7 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
 
   async function fanOut(event: StoredEvent): Promise<void> {
     if (clients.size === 0) return;
-    if (
-      event.type === 'check.state_changed' ||
-      event.type === 'alert.firing' ||
-      event.type === 'alert.resolved'
-    ) {
+    if (isMonitoringEvent(event)) {
       // What changed and on which target, no more (an alert's labels and annotations are read through the API):
       // a board or target page refreshes itself. Only to those who may read monitoring.
       const frame = `id: ${event.id}\nevent: monitoring\ndata: ${JSON.stringify(monitoringChange(event))}\n\n`;
@@ -124,14 +128,7 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
   // It never writes through the relay's transaction, so it needs no savepoint.
   const unsubscribe = ctx.events.subscribe(
     options.subscriberName ?? 'live-stream',
-    [
-      'ticket.created',
-      'ticket.updated',
-      'ticket.commented',
-      'check.state_changed',
-      'alert.firing',
-      'alert.resolved',
-    ],
+    ['ticket.created', 'ticket.updated', 'ticket.commented', ...monitoringEvents],
     (event) => {
       const first = pending.length === 0;
       pending.push(event);
