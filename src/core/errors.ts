@@ -170,6 +170,39 @@ export const errorCatalogue = {
   group_not_found: { kind: 'not_found', meaning: 'No such group.' },
   category_not_found: { kind: 'not_found', meaning: 'No such category.' },
   ticket_not_found: { kind: 'not_found', meaning: 'No such ticket, or not one the user may see.' },
+  article_not_found: { kind: 'not_found', meaning: 'No such article, or not one the user may read.' },
+  article_version_not_found: { kind: 'not_found', meaning: 'No such version of that article.' },
+  kb_category_not_found: { kind: 'not_found', meaning: 'No such knowledge base category.' },
+  article_attachment_not_found: {
+    kind: 'not_found',
+    meaning: 'No such attachment of that article, or not one the user may read.',
+  },
+  article_transition_not_allowed: {
+    kind: 'conflict',
+    meaning:
+      'The article cannot move to that status from its current one (draft, in review, published, archived; see docs/knowledge.md).',
+  },
+  article_edit_conflict: {
+    kind: 'conflict',
+    meaning: 'The article has a newer version than the one the edit started from; reload and edit again.',
+  },
+  ticket_not_resolved: {
+    kind: 'conflict',
+    meaning: "The ticket is not resolved yet: only a resolved ticket's solution becomes an article.",
+  },
+  kb_category_name_taken: {
+    kind: 'conflict',
+    meaning: 'Another knowledge base category already has this name.',
+  },
+  article_generated: {
+    kind: 'conflict',
+    meaning:
+      "The page is written by the service (the help desk's service agreement) and cannot be edited by hand.",
+  },
+  invalid_kb_import: {
+    kind: 'invalid',
+    meaning: 'A knowledge base import is not a Markdown file, HTML file or zip of them that can be read.',
+  },
   attachment_not_found: { kind: 'not_found', meaning: 'No such attachment, or not one the user may see.' },
   token_not_found: { kind: 'not_found', meaning: 'No such API token.' },
   webhook_not_found: { kind: 'not_found', meaning: 'No such webhook.' },

@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, InjectOptions, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.js';
+import type { ArticleAudience, ArticleStatus } from '../../src/core/db/index.js';
 import { canTicket, type TicketAction } from '../../src/helpdesk/index.js';
+import { canKnowledge, canReadArticle, type KnowledgeAction } from '../../src/knowledge/index.js';
 import { canLogs } from '../../src/logs/index.js';
 import { canMail } from '../../src/mail/index.js';
 import { canMonitor, defaultRoutingDocument } from '../../src/monitoring/index.js';
@@ -2204,6 +2206,300 @@ const table: Row[] = [
         route: 'GET /api/v1/logs/pattern-rates',
         call: () => ({ method: 'GET', url: '/api/v1/logs/pattern-rates' }),
         expect: logsRead(),
+      },
+    ];
+    return rows;
+  })(),
+  // -- knowledge base --
+  ...(() => {
+    const kb = (action: KnowledgeAction, denied: Outcome = 403, allowed: Outcome = 'ok') =>
+      byRule((a) => canKnowledge(a, action), denied, allowed);
+    /** On an article of this audience and status: hidden (404) from who may not read it, then the rule (403). */
+    const onArticle = (
+      audience: ArticleAudience,
+      status: ArticleStatus,
+      rule: (a: Actor) => boolean,
+      allowed: Outcome = 'ok',
+    ) => {
+      const e = byRule(rule, 403, allowed);
+      for (const who of signedInWhos) if (!canReadArticle(cast[who], { audience, status })) e[who] = 404;
+      return e;
+    };
+    const article = async (f: Fixture, audience: ArticleAudience, status: ArticleStatus) =>
+      (
+        await as(f, 'admin', 'POST', '/api/v1/articles', {
+          title: `Article ${unique()}`,
+          body: 'Restart the VPN client.\n',
+          kind: 'faq',
+          audience,
+          status: status === 'archived' ? 'published' : status,
+        })
+      ).id as number;
+    const edited = async (f: Fixture, audience: ArticleAudience) => {
+      const id = await article(f, audience, 'published');
+      await as(f, 'admin', 'PATCH', `/api/v1/articles/${id}`, {
+        baseVersion: 1,
+        body: 'Reinstall the VPN client.\n',
+      });
+      return id;
+    };
+    const staffOnArticle = (audience: ArticleAudience, status: ArticleStatus) =>
+      onArticle(audience, status, (a) => canKnowledge(a, 'article.versions', { audience, status }));
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/articles',
+        call: () => ({ method: 'GET', url: '/api/v1/articles?q=vpn' }),
+        expect: signedIn,
+      },
+      {
+        route: 'GET /api/v1/articles/suggest',
+        call: () => ({ method: 'GET', url: '/api/v1/articles/suggest?text=vpn%20drops' }),
+        expect: signedIn,
+      },
+      {
+        route: 'POST /api/v1/articles',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/articles',
+          body: { title: `Draft ${unique()}`, body: 'x', kind: 'guide', audience: 'public' },
+        }),
+        expect: kb('article.write'),
+      },
+      {
+        route: 'POST /api/v1/articles/preview',
+        call: () => ({ method: 'POST', url: '/api/v1/articles/preview', body: { body: '# Hi' } }),
+        expect: signedIn,
+      },
+      {
+        route: 'GET /api/v1/articles/:id',
+        case: 'a published public article',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/articles/${await article(f, 'public', 'published')}`,
+        }),
+        expect: signedIn,
+      },
+      {
+        route: 'GET /api/v1/articles/:id',
+        case: 'an internal article',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/articles/${await article(f, 'internal', 'published')}`,
+        }),
+        expect: onArticle('internal', 'published', () => true),
+      },
+      {
+        route: 'GET /api/v1/articles/:id',
+        case: "a managers' article",
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/articles/${await article(f, 'managers', 'published')}`,
+        }),
+        expect: onArticle('managers', 'published', () => true),
+      },
+      {
+        route: 'GET /api/v1/articles/:id',
+        case: 'a public draft',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/articles/${await article(f, 'public', 'draft')}`,
+        }),
+        expect: onArticle('public', 'draft', () => true),
+      },
+      {
+        route: 'PATCH /api/v1/articles/:id',
+        case: 'a published public article',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/articles/${await article(f, 'public', 'published')}`,
+          body: { baseVersion: 1, title: `Edited ${unique()}` },
+        }),
+        expect: onArticle('public', 'published', (a) => canKnowledge(a, 'article.write')),
+      },
+      {
+        route: 'PATCH /api/v1/articles/:id',
+        case: 'an internal article',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/articles/${await article(f, 'internal', 'published')}`,
+          body: { baseVersion: 1, title: `Edited ${unique()}` },
+        }),
+        expect: onArticle('internal', 'published', (a) => canKnowledge(a, 'article.write')),
+      },
+      {
+        route: 'PUT /api/v1/articles/:id/status',
+        case: 'a draft put up for review',
+        call: async (f) => ({
+          method: 'PUT',
+          url: `/api/v1/articles/${await article(f, 'public', 'draft')}/status`,
+          body: { status: 'in_review' },
+        }),
+        expect: onArticle('public', 'draft', (a) => canKnowledge(a, 'article.write')),
+      },
+      {
+        route: 'PUT /api/v1/articles/:id/status',
+        case: 'a published article archived',
+        call: async (f) => ({
+          method: 'PUT',
+          url: `/api/v1/articles/${await article(f, 'public', 'published')}/status`,
+          body: { status: 'archived' },
+        }),
+        expect: onArticle('public', 'published', (a) => canKnowledge(a, 'article.publish')),
+      },
+      {
+        route: 'GET /api/v1/articles/:id/versions',
+        case: 'a published public article',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/articles/${await article(f, 'public', 'published')}/versions`,
+        }),
+        expect: staffOnArticle('public', 'published'),
+      },
+      {
+        route: 'GET /api/v1/articles/:id/versions',
+        case: 'an internal article',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/articles/${await article(f, 'internal', 'published')}/versions`,
+        }),
+        expect: staffOnArticle('internal', 'published'),
+      },
+      {
+        route: 'GET /api/v1/articles/:id/versions/search',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/articles/${await article(f, 'public', 'published')}/versions/search?q=vpn`,
+        }),
+        expect: staffOnArticle('public', 'published'),
+      },
+      {
+        route: 'GET /api/v1/articles/:id/versions/:version',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/articles/${await article(f, 'internal', 'published')}/versions/1`,
+        }),
+        expect: staffOnArticle('internal', 'published'),
+      },
+      {
+        route: 'GET /api/v1/articles/:id/diff',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/articles/${await edited(f, 'public')}/diff?from=1&to=2`,
+        }),
+        expect: staffOnArticle('public', 'published'),
+      },
+      {
+        route: 'POST /api/v1/articles/:id/versions/:version/restore',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/articles/${await edited(f, 'public')}/versions/1/restore`,
+        }),
+        expect: onArticle('public', 'published', (a) => canKnowledge(a, 'article.write')),
+      },
+      {
+        route: 'POST /api/v1/articles/:id/deflections',
+        case: 'a published public article',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/articles/${await article(f, 'public', 'published')}/deflections`,
+          body: { text: 'vpn drops' },
+        }),
+        expect: signedIn,
+      },
+      {
+        route: 'POST /api/v1/articles/:id/deflections',
+        case: 'an internal article',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/articles/${await article(f, 'internal', 'published')}/deflections`,
+          body: { text: 'vpn drops' },
+        }),
+        expect: onArticle('internal', 'published', () => true),
+      },
+      {
+        route: 'GET /api/v1/knowledge/gaps',
+        call: () => ({ method: 'GET', url: '/api/v1/knowledge/gaps' }),
+        expect: kb('kb.reports'),
+      },
+      {
+        route: 'DELETE /api/v1/knowledge/gaps/:id',
+        call: () => ({ method: 'DELETE', url: `/api/v1/knowledge/gaps/${noSuchId}` }),
+        expect: kb('kb.reports'),
+      },
+      {
+        route: 'GET /api/v1/knowledge/deflections',
+        call: () => ({ method: 'GET', url: '/api/v1/knowledge/deflections' }),
+        expect: kb('kb.reports'),
+      },
+      {
+        route: 'GET /api/v1/knowledge/categories',
+        call: () => ({ method: 'GET', url: '/api/v1/knowledge/categories' }),
+        expect: signedIn,
+      },
+      {
+        route: 'POST /api/v1/knowledge/categories',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/knowledge/categories',
+          body: { name: `KB ${unique()}` },
+        }),
+        expect: kb('kb.manage'),
+      },
+      {
+        route: 'PUT /api/v1/knowledge/categories/:id',
+        call: async (f) => {
+          const c = await as(f, 'admin', 'POST', '/api/v1/knowledge/categories', { name: `KB ${unique()}` });
+          return {
+            method: 'PUT',
+            url: `/api/v1/knowledge/categories/${c.id}`,
+            body: { name: `KB ${unique()}` },
+          };
+        },
+        expect: kb('kb.manage'),
+      },
+      {
+        route: 'DELETE /api/v1/knowledge/categories/:id',
+        call: async (f) => {
+          const c = await as(f, 'admin', 'POST', '/api/v1/knowledge/categories', { name: `KB ${unique()}` });
+          return { method: 'DELETE', url: `/api/v1/knowledge/categories/${c.id}` };
+        },
+        expect: kb('kb.manage'),
+      },
+      {
+        route: 'GET /api/v1/tickets/:id/articles',
+        call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/articles` }),
+        expect: onTicket('ticket.read'),
+      },
+      {
+        route: 'POST /api/v1/tickets/:id/articles',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/tickets/${f.ticketId}/articles`,
+          body: { articleId: await article(f, 'public', 'published') },
+        }),
+        expect: onTicket('ticket.update_fields'),
+      },
+      {
+        route: 'DELETE /api/v1/tickets/:id/articles/:articleId',
+        call: async (f) => {
+          const articleId = await article(f, 'public', 'published');
+          await as(f, 'admin', 'POST', `/api/v1/tickets/${f.ticketId}/articles`, { articleId });
+          return { method: 'DELETE', url: `/api/v1/tickets/${f.ticketId}/articles/${articleId}` };
+        },
+        expect: onTicket('ticket.update_fields'),
+      },
+      {
+        route: 'GET /api/v1/tickets/:id/article-suggestions',
+        call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/article-suggestions` }),
+        expect: onTicket('ticket.read'),
+      },
+      {
+        route: 'POST /api/v1/tickets/:id/article-draft',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/tickets/${await resolvedTicket(f)}/article-draft`,
+        }),
+        expect: onTicket('ticket.update_fields'),
       },
     ];
     return rows;

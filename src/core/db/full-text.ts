@@ -103,6 +103,11 @@ export interface FullTextSearch {
   /** The engine's query for some words (already split and folded, see searchTerms). */
   query(terms: readonly string[]): TextQuery;
   /**
+   * Every part must match: a part of one word is that word, of several a phrase (the words in this order,
+   * next to each other). With `prefixLast`, a last part of one word matches as a prefix (instant search).
+   */
+  partsQuery(parts: readonly (readonly string[])[], prefixLast: boolean): TextQuery;
+  /**
    * The query for reading a common word's matches newest first and stopping early. FTS5 merges the doclists
    * of every word a prefix starts before returning the first match, so the last word is spelt out as the
    * whole words of `words` it starts (null when more than `maxWords`); a tsvector index reads a prefix in
@@ -228,6 +233,17 @@ export class Fts5Search implements FullTextSearch {
 
   query(terms: readonly string[]): TextQuery {
     return { terms, text: terms.map((t, i) => (i === terms.length - 1 ? `"${t}"*` : `"${t}"`)).join(' ') };
+  }
+
+  partsQuery(parts: readonly (readonly string[])[], prefixLast: boolean): TextQuery {
+    const last = parts.length - 1;
+    return {
+      terms: parts.flat(),
+      // An FTS5 string of several words is a phrase; the words are letters and digits only (searchTerms).
+      text: parts
+        .map((p, i) => (i === last && prefixLast && p.length === 1 ? `"${p[0]}"*` : `"${p.join(' ')}"`))
+        .join(' '),
+    };
   }
 
   /**
@@ -379,6 +395,16 @@ export class TsvectorSearch implements FullTextSearch {
 
   query(terms: readonly string[]): TextQuery {
     return { terms, text: terms.map((t, i) => (i === terms.length - 1 ? `${t}:*` : t)).join(' & ') };
+  }
+
+  partsQuery(parts: readonly (readonly string[])[], prefixLast: boolean): TextQuery {
+    const last = parts.length - 1;
+    return {
+      terms: parts.flat(),
+      text: parts
+        .map((p, i) => (i === last && prefixLast && p.length === 1 ? `${p[0]}:*` : `(${p.join(' <-> ')})`))
+        .join(' & '),
+    };
   }
 
   async broadQuery(_db: Db, terms: readonly string[]): Promise<TextQuery | null> {

@@ -454,6 +454,12 @@ export interface SlaEscalationsTable {
   note: string | null;
 }
 
+/** What an article is (src/knowledge/articles.ts). */
+export type ArticleKind = 'faq' | 'guide' | 'manual' | 'runbook' | 'policy' | 'procedure';
+/** Who may read it: requesters too, staff, or managers and admins. */
+export type ArticleAudience = 'public' | 'internal' | 'managers';
+export type ArticleStatus = 'draft' | 'in_review' | 'published' | 'archived';
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -1002,6 +1008,89 @@ export interface Database {
     resolution_sent: number;
     below_since: number | null;
     updated_at: number;
+  };
+
+  // -- knowledge base (migration 2026-12-05-knowledge, src/knowledge/) --
+  kb_categories: {
+    id: Generated<number>;
+    name: string;
+    description: string;
+    position: number;
+    created_at: number;
+    updated_at: number;
+  };
+  articles: {
+    id: Generated<number>;
+    kind: ArticleKind;
+    audience: ArticleAudience;
+    status: ArticleStatus;
+    title: string;
+    /** Markdown: the current version's. */
+    body: string;
+    category_id: number | null;
+    /** The tags, space-separated (indexed; article_tags holds them for filters). */
+    tag_text: string;
+    version: number;
+    created_by: number | null;
+    updated_by: number | null;
+    created_at: number;
+    updated_at: number;
+    published_at: number | null;
+    owner_id: number | null;
+    effective_at: number | null;
+    review_interval_days: number | null;
+    next_review_at: number | null;
+    last_reviewed_at: number | null;
+    /** The next_review_at a reminder was queued for. */
+    reminded_for: number | null;
+    requires_ack: number;
+    /** Set on pages the service writes itself ('service_agreement'). */
+    generated: string | null;
+    source_ticket_id: number | null;
+    helped_count: Generated<number>;
+  };
+  article_tags: { article_id: number; tag: string };
+  article_versions: {
+    id: Generated<number>;
+    article_id: number;
+    version: number;
+    kind: ArticleKind;
+    audience: ArticleAudience;
+    status: ArticleStatus;
+    title: string;
+    body: string;
+    category_id: number | null;
+    tag_text: string;
+    author_id: number | null;
+    note: string;
+    created_at: number;
+  };
+  article_attachments: {
+    id: Generated<number>;
+    article_id: number;
+    filename: string;
+    content_type: string;
+    size: number;
+    sha256: string;
+    data: Uint8Array;
+    created_by: number | null;
+    created_at: number;
+  };
+  article_acknowledgements: { article_id: number; user_id: number; version: number; acknowledged_at: number };
+  ticket_articles: { ticket_id: number; article_id: number; linked_by: number | null; linked_at: number };
+  article_deflections: {
+    id: Generated<number>;
+    article_id: number;
+    user_id: number | null;
+    text: string;
+    created_at: number;
+  };
+  article_search_gaps: {
+    id: Generated<number>;
+    query: string;
+    searches: number;
+    first_at: number;
+    last_at: number;
   };
 }
 

@@ -27,6 +27,7 @@ import * as logRecords from './2026-12-02-log-records.js';
 import * as logTemplates from './2026-12-02-log-templates.js';
 import * as logAlerts from './2026-12-03-log-alerts.js';
 import * as logPostings from './2026-12-04-log-postings.js';
+import * as knowledge from './2026-12-05-knowledge.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -81,4 +82,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- logs: postings --
   '2026-12-04-log-postings': logPostings,
+
+  // -- knowledge base --
+  '2026-12-05-knowledge': knowledge,
 };

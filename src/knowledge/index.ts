@@ -1,0 +1,62 @@
+// The knowledge base's face: articles and their versions, search, suggestions and deflections, ticket
+// links, categories, and who may do what. Named, so a new export is a decision.
+
+export {
+  type DeflectionReport,
+  deflectionReport,
+  draftFromTicket,
+  linkArticle,
+  listTicketArticles,
+  recordDeflection,
+  type SuggestedArticle,
+  suggestArticles,
+  suggestForTicket,
+  suggestionTextMax,
+  unlinkArticle,
+} from './answers.js';
+export { type ArticleDiff, type DiffPart, diffArticleVersions, diffText } from './article-diff.js';
+export { type Heading, plainText, renderArticle, sanitizeImportedHtml } from './article-rendering.js';
+export {
+  type ArticleHit,
+  type ArticleQuery,
+  countArticles,
+  dismissSearchGap,
+  listSearchGaps,
+  queryParts,
+  type SearchGap,
+  type SnippetPart,
+  searchArticles,
+  searchArticleVersions,
+  snippetOf,
+  type VersionHit,
+} from './article-search.js';
+export {
+  type Article,
+  type ArticleChanges,
+  type ArticleInput,
+  type ArticleVersion,
+  allowedArticleTransitions,
+  articleAudiences,
+  articleKinds,
+  articleLimits,
+  articleStatuses,
+  createArticle,
+  getArticle,
+  getArticleVersion,
+  getRenderedArticle,
+  isPolicyKind,
+  listArticleVersions,
+  readArticles,
+  restoreArticleVersion,
+  transitionArticle,
+  updateArticle,
+} from './articles.js';
+export { deleteKbCategory, type KbCategory, listKbCategories, saveKbCategory } from './kb-categories.js';
+export {
+  canKnowledge,
+  canReadArticle,
+  type KnowledgeAction,
+  readableAudiences,
+  readableStatuses,
+} from './policies.js';
+export { type IndexedSource, indexTerms, SuggestionIndex } from './suggestion-index.js';

@@ -1,0 +1,261 @@
+// Answers before a ticket: the published articles most likely to answer what a requester is typing. Written
+// here rather than asked of the database's full-text engine because the question is different — a whole
+// paragraph, most of whose words an article will not have, ranked by how much of it the article answers
+// (BM25F over title, tags, text and the requests it answered before; any word may match, rare words count
+// most) — and must rank the same on SQLite and PostgreSQL (ts_rank has no notion of a rare word).
+//
+// The index is held in memory per instance: each term's postings carry the article's term weight already
+// computed, so a suggestion is a sum over the query's postings (tens of microseconds per term). It is
+// rebuilt when any instance changes what it holds (an article written, published or archived; a request it
+// answered; a ticket linked): a version row in cache_versions, read at most once a second. While a rebuild
+// runs, the previous index answers.
+import type { Kysely, Transaction } from 'kysely';
+import { stemmer } from 'stemmer';
+import { defineLocalCache } from '../core/cache-versions.js';
+import type { ServiceContext } from '../core/context.js';
+import type { ArticleAudience, ArticleKind, Database } from '../core/db/index.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The cache_versions row every instance watches. */
+export const suggestionCacheName = 'knowledge.suggestions';
+
+// Words that say nothing about what a request is about (English; the demo and the labelled set are English).
+const stopWords = new Set(
+  (
+    'a about above after again against all am an and any are as at be because been before being below between both but by ' +
+    'can cannot could did do does doing down during each few for from further had has have having he her here hers him his ' +
+    'how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours out ' +
+    'over own same she should so some such than that the their theirs them then there these they this those through to too ' +
+    'under until up very was we were what when where which while who whom why will with would you your yours yourself ' +
+    'please hi hello thanks thank help need get got getting keep keeps kept still also really since cant dont doesnt isnt wont ' +
+    'im ive id am pm today yesterday morning again anymore'
+  ).split(' '),
+);
+
+/** A text's index terms: words folded and stemmed (Porter), stop words and one-letter words out. */
+export function indexTerms(text: string): string[] {
+  const words =
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
+  const out: string[] = [];
+  for (const w of words) {
+    if (w.length < 2 || w.length > 40 || stopWords.has(w)) continue;
+    out.push(/^[a-z]+$/.test(w) ? stemmer(w) : w);
+  }
+  return out;
+}
+
+/** What the index is built from: a published article and what it answered before. */
+export interface IndexedSource {
+  id: number;
+  audience: ArticleAudience;
+  kind: ArticleKind;
+  title: string;
+  tagText: string;
+  body: string;
+  /** The requests it answered (deflections, linked tickets that were solved): their words. */
+  answered: string[];
+  /** How often it helped: requests closed by it and tickets it solved. */
+  helped: number;
+}
+
+// BM25F: field weights (a title word says more than a body word), length normalisation, saturation.
+const fieldWeights = { title: 3, tags: 2, body: 1, answered: 1.5 } as const;
+const b = 0.75;
+const k1 = 1.2;
+type Field = keyof typeof fieldWeights;
+
+export interface Suggestion {
+  id: number;
+  score: number;
+}
+
+export class SuggestionIndex {
+  readonly size: number;
+  private readonly ids: Int32Array;
+  private readonly audiences: ArticleAudience[];
+  private readonly prior: Float64Array;
+  /** term → [article positions, their weights for the term] */
+  private readonly postings = new Map<string, { docs: Int32Array; weights: Float32Array }>();
+
+  constructor(sources: readonly IndexedSource[]) {
+    const n = sources.length;
+    this.size = n;
+    this.ids = Int32Array.from(sources.map((s) => s.id));
+    this.audiences = sources.map((s) => s.audience);
+    // What helped before weighs in, gently: ten answered requests lift an article by a third.
+    this.prior = Float64Array.from(sources.map((s) => 1 + 0.14 * Math.log1p(s.helped)));
+    const fields: Field[] = ['title', 'tags', 'body', 'answered'];
+    const termsOf = (s: IndexedSource): Record<Field, string[]> => ({
+      title: indexTerms(s.title),
+      tags: indexTerms(s.tagText),
+      body: indexTerms(s.body),
+      answered: indexTerms(s.answered.join(' ')),
+    });
+    const docs = sources.map(termsOf);
+    const avg = {} as Record<Field, number>;
+    for (const f of fields)
+      avg[f] = Math.max(1, docs.reduce((sum, d) => sum + d[f].length, 0) / Math.max(1, n));
+    // Per term: the documents and their length-normalised, weighted frequency.
+    const raw = new Map<string, { docs: number[]; tf: number[] }>();
+    docs.forEach((d, i) => {
+      const tf = new Map<string, number>();
+      for (const f of fields) {
+        const norm = 1 - b + (b * d[f].length) / avg[f];
+        const w = fieldWeights[f] / norm;
+        for (const t of d[f]) tf.set(t, (tf.get(t) ?? 0) + w);
+      }
+      for (const [t, v] of tf) {
+        let p = raw.get(t);
+        if (!p) {
+          p = { docs: [], tf: [] };
+          raw.set(t, p);
+        }
+        p.docs.push(i);
+        p.tf.push(v);
+      }
+    });
+    for (const [t, p] of raw) {
+      const df = p.docs.length;
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      this.postings.set(t, {
+        docs: Int32Array.from(p.docs),
+        weights: Float32Array.from(p.tf.map((v) => (idf * v * (k1 + 1)) / (v + k1))),
+      });
+    }
+  }
+
+  /**
+   * The best `limit` articles for a text, best first, among the audiences given. A query word counts once
+   * however often it is typed; an article must share at least one word with the text.
+   */
+  suggest(text: string, audiences: readonly ArticleAudience[], limit: number): Suggestion[] {
+    const terms = [...new Set(indexTerms(text))].slice(0, 200);
+    if (terms.length === 0 || this.size === 0) return [];
+    const allowed = new Set(audiences);
+    const scores = new Map<number, number>();
+    for (const t of terms) {
+      const p = this.postings.get(t);
+      if (!p) continue;
+      for (let i = 0; i < p.docs.length; i++) {
+        const d = p.docs[i];
+        scores.set(d, (scores.get(d) ?? 0) + p.weights[i]);
+      }
+    }
+    const out: Suggestion[] = [];
+    for (const [d, s] of scores) {
+      if (!allowed.has(this.audiences[d])) continue;
+      out.push({ id: this.ids[d], score: s * this.prior[d] });
+    }
+    out.sort((x, y) => y.score - x.score || x.id - y.id);
+    return out.slice(0, limit);
+  }
+}
+
+// How many answered requests of one article are read into its index entry (the newest).
+const answeredPerArticle = 30;
+
+/** Read what the index is built from: every published article, its answered requests and help counts. */
+export async function loadIndexSources(db: Db): Promise<IndexedSource[]> {
+  const articles = await db
+    .selectFrom('articles')
+    .select(['id', 'audience', 'kind', 'title', 'tag_text', 'body', 'helped_count'])
+    .where('status', '=', 'published')
+    .orderBy('id')
+    .execute();
+  const answered = new Map<number, string[]>();
+  const solved = new Map<number, number>();
+  const add = (id: number, text: string) => {
+    const list = answered.get(id) ?? [];
+    if (list.length < answeredPerArticle) list.push(text);
+    answered.set(id, list);
+  };
+  const deflections = await db
+    .selectFrom('article_deflections as d')
+    .innerJoin('articles as a', 'a.id', 'd.article_id')
+    .select(['d.article_id', 'd.text'])
+    .where('a.status', '=', 'published')
+    .orderBy('d.id', 'desc')
+    .execute();
+  for (const r of deflections) add(r.article_id, r.text);
+  const tickets = await db
+    .selectFrom('ticket_articles as ta')
+    .innerJoin('tickets as t', 't.id', 'ta.ticket_id')
+    .innerJoin('articles as a', 'a.id', 'ta.article_id')
+    .select(['ta.article_id', 't.title'])
+    .where('a.status', '=', 'published')
+    .where('t.status', 'in', ['resolved', 'closed'])
+    .orderBy('ta.linked_at', 'desc')
+    .execute();
+  for (const r of tickets) {
+    add(r.article_id, r.title);
+    solved.set(r.article_id, (solved.get(r.article_id) ?? 0) + 1);
+  }
+  return articles.map((a) => ({
+    id: a.id,
+    audience: a.audience,
+    kind: a.kind,
+    title: a.title,
+    tagText: a.tag_text,
+    body: a.body,
+    answered: answered.get(a.id) ?? [],
+    helped: Number(a.helped_count) + (solved.get(a.id) ?? 0),
+  }));
+}
+
+/** This instance's index and the version it was built at (rebuilt when the shared version moves). */
+class SuggestionState {
+  index: SuggestionIndex | null = null;
+  version = -1;
+  building: Promise<SuggestionIndex> | null = null;
+}
+
+/** Per context; a version row keeps instances in step (see the file's comment). */
+const suggestionState = defineLocalCache('knowledge.suggestion-index', () => new SuggestionState());
+
+/** The index as of the latest version this instance has seen; the previous one while a rebuild runs. */
+export async function currentSuggestionIndex(ctx: ServiceContext): Promise<SuggestionIndex> {
+  const state = ctx.caches.local(suggestionState);
+  const version = await ctx.caches.version(suggestionCacheName);
+  if (state.index && state.version === version) return state.index;
+  if (!state.building) {
+    state.building = (async () => {
+      try {
+        const index = new SuggestionIndex(await loadIndexSources(ctx.db));
+        state.index = index;
+        state.version = version;
+        return index;
+      } finally {
+        state.building = null;
+      }
+    })();
+  }
+  return state.index ?? state.building;
+}
+
+/**
+ * Run a write that changes what suggestions read, in a transaction of its own (or the caller's), and make
+ * every instance rebuild: this one as soon as it committed, the others within a second.
+ */
+export async function changingSuggestions<T>(
+  ctx: ServiceContext,
+  run: (trx: Transaction<Database>) => Promise<T>,
+  outer?: Transaction<Database>,
+): Promise<T> {
+  if (outer) {
+    const out = await run(outer);
+    await ctx.caches.bump(outer, suggestionCacheName);
+    return out;
+  }
+  let version = 0;
+  const out = await ctx.db.transaction().execute(async (trx) => {
+    const r = await run(trx);
+    version = await ctx.caches.bump(trx, suggestionCacheName);
+    return r;
+  });
+  ctx.caches.saw(suggestionCacheName, version);
+  return out;
+}
