@@ -232,8 +232,13 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   app.addHook('preValidation', async (request) => convertUrlParts(request));
 
   // No text column (on PostgreSQL) can hold U+0000, and no person types it: refuse it in any JSON string
-  // with a 400 naming the field, rather than fail deep in the database.
+  // or query parameter with a 400 naming the field, rather than fail deep in the database.
   app.addHook('preValidation', async (request) => {
+    const inQuery = findNul(request.query, 'querystring');
+    if (inQuery !== null)
+      throw new Invalid('validation_failed', `${inQuery}: must not contain NUL characters`, [
+        { field: inQuery, message: 'must not contain NUL (U+0000) characters' },
+      ]);
     if (request.body !== null && typeof request.body === 'object' && !request.isMultipart()) {
       const field = findNul(request.body, '');
       if (field !== null) {

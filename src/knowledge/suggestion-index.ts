@@ -7,8 +7,8 @@
 // The index is held in memory per instance: each term's postings carry the article's term weight already
 // computed, so a suggestion is a sum over the query's postings (tens of microseconds per term). It is
 // rebuilt when any instance changes what it holds (an article written, published or archived; a request it
-// answered; a ticket linked): a version row in cache_versions, read at most once a second. While a rebuild
-// runs, the previous index answers.
+// answered; a ticket linked): a version row in cache_versions, read at most once a second. While a big
+// index is rebuilt, its previous build answers.
 import type { Kysely, Transaction } from 'kysely';
 import { stemmer } from 'stemmer';
 import { defineLocalCache } from '../core/cache-versions.js';
@@ -206,6 +206,9 @@ export async function loadIndexSources(db: Db): Promise<IndexedSource[]> {
   }));
 }
 
+/** From this many articles, a rebuild runs while the previous index answers. */
+const staleWhileRebuildingFrom = 2000;
+
 /** This instance's index and the version it was built at (rebuilt when the shared version moves). */
 class SuggestionState {
   index: SuggestionIndex | null = null;
@@ -233,7 +236,9 @@ export async function currentSuggestionIndex(ctx: ServiceContext): Promise<Sugge
       }
     })();
   }
-  return state.index ?? state.building;
+  // A big index answers from its previous build while the new one is made (a rebuild of 20,000 articles
+  // takes about a second); a small one is rebuilt in milliseconds, so the caller waits and is never stale.
+  return state.index && state.index.size >= staleWhileRebuildingFrom ? state.index : state.building;
 }
 
 /**
