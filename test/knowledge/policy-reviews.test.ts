@@ -3,12 +3,15 @@
 // often and from however many instances the job runs; a new due date after a review is reminded again.
 // Also a fuzz of the policy routes' bodies and queries: bad input is refused, never a 5xx.
 import fc from 'fast-check';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser } from '../../src/core/auth/index.js';
+import { createUser, systemActor, updateUser } from '../../src/core/auth/index.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { Role } from '../../src/core/db/index.js';
+import { JobScheduler } from '../../src/core/jobs.js';
 import {
   queueReviewReminders,
+  registerKnowledge,
   reviewReminderLeadDays,
   runKnowledgeCycle,
 } from '../../src/knowledge/index.js';
@@ -243,6 +246,33 @@ describe.each(dialects)('policy reviews on %s', (dialect) => {
     expect(sent).toHaveLength(1);
     expect(JSON.parse(String(sent[0]?.payload)).subject).toMatch(/^Review overdue: /);
     expect(await reminders(archived.id)).toEqual([]);
+  });
+
+  it('does not mail an owner who has left; the policy stays on the list of reviews due', async () => {
+    const leaver = await createUser(t.ctx, null, {
+      email: `leaver-${dialect}@reviews.example.test`,
+      name: 'Leaver',
+      role: 'technician',
+      password,
+      groupIds: [],
+    });
+    const p = await policy({
+      ownerId: leaver.id,
+      effectiveAt: new Date(t.clock.now() - 100 * dayMs).toISOString(),
+      reviewIntervalDays: 90,
+    });
+    await updateUser(t.ctx, systemActor(0), leaver.id, { active: false });
+    await runKnowledgeCycle(t.ctx);
+    expect(await reminders(p.id)).toEqual([]);
+    const due = await manager.call('GET', '/api/v1/knowledge/reviews?dueWithinDays=0&limit=200');
+    expect(due.body.items.find((i: { id: number }) => i.id === p.id)).toMatchObject({ overdue: true });
+  });
+
+  it('registers one periodic knowledge job', async () => {
+    const jobs = new JobScheduler(pino({ level: 'silent' }));
+    registerKnowledge(t.ctx, jobs);
+    expect(jobs.names()).toEqual(['knowledge.policies']);
+    await jobs.stop();
   });
 
   it('never answers a bad body or query with a 5xx', async () => {
