@@ -241,21 +241,19 @@ async function queueReminder(
   const link = ctx.config.publicUrl ? `${ctx.config.publicUrl.replace(/\/$/, '')}/knowledge/${a.id}` : null;
   const what = a.kind === 'procedure' ? 'procedure' : 'policy';
   const subject = overdue ? `Review overdue: ${a.title}` : `Review due on ${day}: ${a.title}`;
-  const lines = [
+  const when = overdue ? `was due for review on ${day}` : `is due for review on ${day}`;
+  const paragraphs = [
     `Hello ${a.name},`,
-    '',
-    overdue
-      ? `The ${what} "${a.title}", which you own, was due for review on ${day}.`
-      : `The ${what} "${a.title}", which you own, is due for review on ${day}.`,
+    `The ${what} "${a.title}", which you own, ${when}.`,
     'Read it through, change what no longer holds, and record the review on its page.',
-    ...(link ? ['', link] : []),
   ];
-  const html = `<p>Hello ${escapeHtml(a.name)},</p><p>${escapeHtml(lines[2] ?? '')}</p><p>${escapeHtml(lines[3] ?? '')}</p>${
+  const text = `${[...paragraphs, ...(link ? [link] : [])].join('\n\n')}\n`;
+  const html = `${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}${
     link ? `<p><a href="${escapeHtml(link)}">Open the ${what}</a></p>` : ''
   }`;
   const mail: MailPayload = {
     subject,
-    text: `${lines.join('\n')}\n`,
+    text,
     html,
     // One id per policy and due date: queued twice, it is the same mail (the delivery log keeps one).
     messageId: `opsdesk.kb.review.${a.id}.${dueAt.toString(36)}@${ctx.config.mailDomain}`,
