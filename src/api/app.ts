@@ -22,6 +22,7 @@ import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents/incidents.js';
 import { serviceRoutes } from './routes/incidents/services.js';
 import { articleRoutes } from './routes/knowledge/articles.js';
+import { policyRoutes } from './routes/knowledge/policies.js';
 import { ticketArticleRoutes } from './routes/knowledge/ticket-articles.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
@@ -271,6 +272,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(savedViewRoutes(ctx));
   await app.register(articleRoutes(ctx));
   await app.register(ticketArticleRoutes(ctx));
+  await app.register(policyRoutes(ctx));
   await app.register(slaCalendarRoutes(ctx));
   await app.register(calendarWindowRoutes(ctx));
   await app.register(slaPolicyRoutes(ctx));

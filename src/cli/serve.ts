@@ -16,6 +16,7 @@ import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/inde
 import { registerIncidents } from '../incidents/index.js';
 import { type LogStop, startLogChannel } from '../ingest/log-channel.js';
 import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
+import { registerKnowledge } from '../knowledge/index.js';
 import { registerLogs } from '../logs/index.js';
 import { registerMail } from '../mail/index.js';
 import { registerMonitoring } from '../monitoring/index.js';
@@ -52,6 +53,9 @@ export function registerDomains(
 
   // -- logs --
   registerLogs(ctx, jobs); // log retention, pattern rates, new-pattern and spike alerts
+
+  // -- knowledge base --
+  registerKnowledge(ctx, jobs); // policy review reminders; the service agreement kept true to the SLA policies
 }
 
 /** How long a shutdown may take before the process exits anyway. */

@@ -199,6 +199,14 @@ export const errorCatalogue = {
     meaning:
       "The page is written by the service (the help desk's service agreement) and cannot be edited by hand.",
   },
+  article_not_policy: {
+    kind: 'conflict',
+    meaning: 'The article is not a policy or procedure, so it has no owner, reviews or review dates.',
+  },
+  article_ack_not_required: {
+    kind: 'conflict',
+    meaning: 'The article is not a published page that asks its readers to acknowledge it.',
+  },
   invalid_kb_import: {
     kind: 'invalid',
     meaning: 'A knowledge base import is not a Markdown file, HTML file or zip of them that can be read.',

@@ -172,7 +172,7 @@ function checkAudienceFor(actor: Actor, audience: ArticleAudience): void {
 }
 
 /** The article's words into its index (FTS5; PostgreSQL's generated column follows the row). */
-async function indexArticle(
+export async function indexArticle(
   ctx: ServiceContext,
   trx: Trx,
   id: number,
@@ -192,7 +192,7 @@ async function writeTags(trx: Trx, id: number, tags: string[]): Promise<void> {
 }
 
 /** A new version of the article's content, indexed for the technicians' search within versions. */
-async function writeVersion(
+export async function writeVersion(
   ctx: ServiceContext,
   trx: Trx,
   row: {

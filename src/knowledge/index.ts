@@ -1,6 +1,15 @@
 // The knowledge base's face: articles and their versions, search, suggestions and deflections, ticket
 // links, categories, and who may do what. Named, so a new export is a decision.
 
+// -- policies and procedures: reviews, reminders, acknowledgements, the generated service agreement --
+export {
+  type Acknowledgement,
+  type AcknowledgementReport,
+  acknowledgeArticle,
+  getOwnAcknowledgement,
+  listAcknowledgements,
+  type OwnAcknowledgement,
+} from './acknowledgements.js';
 export {
   type DeflectionReport,
   deflectionReport,
@@ -59,4 +68,22 @@ export {
   readableAudiences,
   readableStatuses,
 } from './policies.js';
+export {
+  listReviews,
+  markReviewed,
+  queueReviewReminders,
+  type ReviewDue,
+  type ReviewQuery,
+  reviewLimits,
+  reviewReminderLeadDays,
+} from './policy-reviews.js';
+export { knowledgeIntervalMs, registerKnowledge, runKnowledgeCycle } from './register.js';
+export {
+  getCurrentRenderedArticle,
+  getServiceAgreement,
+  refreshServiceAgreement,
+  serviceAgreementKey,
+  serviceAgreementMarkdown,
+  spokenDuration,
+} from './service-agreement.js';
 export { type IndexedSource, indexTerms, SuggestionIndex } from './suggestion-index.js';

@@ -2504,6 +2504,106 @@ const table: Row[] = [
     ];
     return rows;
   })(),
+  // -- knowledge base: policies and procedures (reviews, acknowledgements, the service agreement) --
+  ...(() => {
+    /** Hidden (404) from who may not read an article of this audience and status, then the rule (403). */
+    const onPolicy = (audience: ArticleAudience, status: ArticleStatus, rule: (a: Actor) => boolean) => {
+      const e = byRule(rule, 403);
+      for (const who of signedInWhos) if (!canReadArticle(cast[who], { audience, status })) e[who] = 404;
+      return e;
+    };
+    /** A published policy owned by the fixture's technician, asking to be acknowledged. */
+    const policy = async (f: Fixture, audience: ArticleAudience) =>
+      (
+        await as(f, 'admin', 'POST', '/api/v1/articles', {
+          title: `Policy ${unique()}`,
+          body: 'Lock your screen when you leave your desk.\n',
+          kind: 'policy',
+          audience,
+          status: 'published',
+          ownerId: f.ids.technician,
+          reviewIntervalDays: 365,
+          requiresAck: true,
+        })
+      ).id as number;
+    // The owner (the technician here) or a manager/admin records a review.
+    const reviewer = (a: Actor) => a === cast.technician || canKnowledge(a, 'article.publish');
+    const rows: Row[] = [
+      {
+        route: 'POST /api/v1/articles/:id/review',
+        case: 'a public policy the technician owns',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/articles/${await policy(f, 'public')}/review`,
+          body: { note: 'Still right.' },
+        }),
+        expect: onPolicy('public', 'published', reviewer),
+      },
+      {
+        route: 'POST /api/v1/articles/:id/review',
+        case: "a managers' policy",
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/articles/${await policy(f, 'managers')}/review`,
+          body: {},
+        }),
+        expect: onPolicy('managers', 'published', reviewer),
+      },
+      {
+        route: 'GET /api/v1/knowledge/reviews',
+        case: 'every review due',
+        call: () => ({ method: 'GET', url: '/api/v1/knowledge/reviews?dueWithinDays=400' }),
+        expect: byRule((a) => canKnowledge(a, 'kb.reports')),
+      },
+      {
+        route: 'GET /api/v1/knowledge/reviews',
+        case: "the caller's own (staff own policies)",
+        call: () => ({ method: 'GET', url: '/api/v1/knowledge/reviews?dueWithinDays=400&mine=true' }),
+        expect: byRule((a) => canKnowledge(a, 'article.write')),
+      },
+      {
+        route: 'POST /api/v1/articles/:id/acknowledgement',
+        case: 'a public policy',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/articles/${await policy(f, 'public')}/acknowledgement`,
+        }),
+        expect: signedIn,
+      },
+      {
+        route: 'POST /api/v1/articles/:id/acknowledgement',
+        case: 'an internal policy',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/articles/${await policy(f, 'internal')}/acknowledgement`,
+        }),
+        expect: onPolicy('internal', 'published', () => true),
+      },
+      {
+        route: 'GET /api/v1/articles/:id/acknowledgement',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/articles/${await policy(f, 'internal')}/acknowledgement`,
+        }),
+        expect: onPolicy('internal', 'published', () => true),
+      },
+      {
+        route: 'GET /api/v1/articles/:id/acknowledgements',
+        case: 'a public policy',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/articles/${await policy(f, 'public')}/acknowledgements`,
+        }),
+        expect: onPolicy('public', 'published', (a) => canKnowledge(a, 'kb.reports')),
+      },
+      {
+        route: 'GET /api/v1/knowledge/service-agreement',
+        call: () => ({ method: 'GET', url: '/api/v1/knowledge/service-agreement' }),
+        expect: signedIn,
+      },
+    ];
+    return rows;
+  })(),
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files

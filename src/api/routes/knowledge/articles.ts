@@ -16,7 +16,7 @@ import {
   diffArticleVersions,
   dismissSearchGap,
   getArticleVersion,
-  getRenderedArticle,
+  getCurrentRenderedArticle,
   listArticleVersions,
   listKbCategories,
   listSearchGaps,
@@ -342,7 +342,7 @@ export function articleRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const r = await getRenderedArticle(ctx, requireActor(request), request.params.id);
+        const r = await getCurrentRenderedArticle(ctx, requireActor(request), request.params.id);
         return { ...articleView(r.article), html: r.html, headings: r.headings };
       },
     );
