@@ -238,7 +238,7 @@ async function queueReminder(
 ): Promise<void> {
   const day = toIso(dueAt).slice(0, 10);
   const overdue = dueAt <= now;
-  const link = ctx.config.publicUrl ? `${ctx.config.publicUrl.replace(/\/$/, '')}/knowledge/${a.id}` : null;
+  const link = ctx.config.publicUrl ? `${ctx.config.publicUrl.replace(/\/$/, '')}/kb/${a.id}` : null;
   const what = a.kind === 'procedure' ? 'procedure' : 'policy';
   const subject = overdue ? `Review overdue: ${a.title}` : `Review due on ${day}: ${a.title}`;
   const when = overdue ? `was due for review on ${day}` : `is due for review on ${day}`;
