@@ -167,6 +167,8 @@ describe('the knowledge base in Chromium', () => {
       internal: false,
     });
     await api('technician', 'PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'resolved' });
+    // A search that finds nothing: a gap on the manager's dashboard.
+    await api('requester', 'GET', '/api/v1/articles?q=teleporter%20calibration');
     browser = await launch();
   }, 120_000);
 
@@ -324,6 +326,69 @@ describe('the knowledge base in Chromium', () => {
     expect((await api('requester', 'GET', `/api/v1/articles/${draft.id}`)).status).toBe('published');
   }, 60_000);
 
+  // The acknowledgement and review routes are built alongside these pages: until they are on the server, the
+  // browser answers for them here (their agreed shapes), and the panels that read them show.
+  it('asks a reader to acknowledge a policy, and shows a manager who has and reviews due', async () => {
+    const req = await pageAs('requester', '/kb');
+    let acknowledged: string | null = null;
+    await req.page.route(`**/api/v1/articles/${policy}/acknowledgement`, (route) => {
+      if (route.request().method() === 'POST') acknowledged = new Date().toISOString();
+      return route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({ required: true, version: 1, acknowledgedAt: acknowledged }),
+      });
+    });
+    await req.page.goto(`/kb/${policy}`);
+    await req.page.getByRole('button', { name: 'I have read and acknowledge this' }).click();
+    await req.page.getByText('You acknowledged version 1').waitFor();
+    expect(acknowledged).not.toBeNull();
+    await req.context.close();
+
+    const mgr = await pageAs('manager', '/kb');
+    await mgr.page.route(`**/api/v1/articles/${policy}/acknowledgements`, (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({
+          version: 1,
+          acknowledged: [{ userId: 1, name: 'Rita Requester', acknowledgedAt: new Date().toISOString() }],
+          pending: [{ userId: 2, name: 'Theo Technician' }],
+        }),
+      }),
+    );
+    await mgr.page.route(/\/api\/v1\/knowledge\/reviews/, (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({
+          items: [
+            {
+              id: policy,
+              title: 'Acceptable use policy',
+              kind: 'policy',
+              status: 'published',
+              ownerId: null,
+              ownerName: 'Mona Manager',
+              nextReviewAt: new Date(Date.now() - 86_400_000).toISOString(),
+              lastReviewedAt: null,
+              overdue: true,
+            },
+          ],
+        }),
+      }),
+    );
+    await mgr.page.goto(`/kb/${policy}`);
+    const acks = mgr.page.getByRole('region', { name: /Acknowledgements/ });
+    await acks.getByText('1 acknowledged · 1 not yet').waitFor();
+    await acks.getByText('Not yet (1)').click();
+    await acks.getByText('Theo Technician').waitFor();
+    await mgr.page.goto('/dashboard');
+    const due = mgr.page.getByRole('region', { name: 'Knowledge base (30 days)' });
+    await due.getByRole('link', { name: 'Acceptable use policy' }).waitFor();
+    expect(await due.locator('.kb-overdue').textContent()).toContain('Overdue');
+    await due.scrollIntoViewIfNeeded();
+    await screenshot(mgr.page, 'dashboard-reviews-desktop', shots);
+    await mgr.context.close();
+  }, 60_000);
+
   for (const [label, viewport, scheme] of [
     ['desktop', desktop, 'light'],
     ['phone', phone, 'light'],
@@ -393,6 +458,7 @@ describe('the knowledge base in Chromium', () => {
           '/kb/new?title=Printer%20offline',
           'editor-new-policy',
           async (p) => {
+            expect(await p.getByLabel('Title').inputValue()).toBe('Printer offline');
             await p.getByLabel('Kind').selectOption('policy');
             await p.getByLabel('Owner').waitFor();
           },
@@ -411,6 +477,9 @@ describe('the knowledge base in Chromium', () => {
           async (p) => {
             const card = p.getByRole('region', { name: 'Knowledge base (30 days)' });
             await card.getByText('deflection rate').waitFor();
+            expect(await card.getByRole('link', { name: 'Write it' }).getAttribute('href')).toBe(
+              '/kb/new?title=teleporter%20calibration',
+            );
             await card.scrollIntoViewIfNeeded();
           },
         ],
