@@ -1,7 +1,7 @@
 // The article editor (staff): title, kind, audience, category, tags, the Markdown with a live preview rendered
 // by the server, the policy fields for policies and procedures, and a change note. An edit names the version
 // it started from: when someone saved in between, the conflict is said plainly and the text is kept.
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import {
@@ -105,6 +105,11 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
   const conflict = error instanceof ApiError && error.code === 'article_edit_conflict';
   const busy = create.isPending || update.isPending;
   const staffUsers = dir.users.filter((u) => u.role !== 'requester' && u.active);
+  // The save button is at the foot of a long form: a refusal is brought into view where it is said.
+  const problem = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (error) problem.current?.scrollIntoView({ block: 'center' });
+  }, [error]);
 
   async function save(e: FormEvent) {
     e.preventDefault();
@@ -158,20 +163,22 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
       </p>
       <h1>{base ? `Edit “${base.title}”` : 'New article'}</h1>
       <form className="kb-editor" onSubmit={save} aria-label={base ? 'Edit article' : 'New article'}>
-        {conflict ? (
-          <div className="alert alert-error" role="alert">
-            <strong>Someone saved a newer version while you were editing.</strong>{' '}
-            {(error as ApiError).message} Your text is still here: copy what you need, then load the latest
-            version and edit again.
-            <div className="actions">
-              <button type="button" onClick={() => void reload()} disabled={latest.isFetching}>
-                Load the latest version
-              </button>
+        <div ref={problem}>
+          {conflict ? (
+            <div className="alert alert-error" role="alert">
+              <strong>Someone saved a newer version while you were editing.</strong>{' '}
+              {(error as ApiError).message} Your text is still here: copy what you need, then load the latest
+              version and edit again.
+              <div className="actions">
+                <button type="button" onClick={() => void reload()} disabled={latest.isFetching}>
+                  Load the latest version
+                </button>
+              </div>
             </div>
-          </div>
-        ) : (
-          <ErrorMessage error={error} title="The article was not saved." />
-        )}
+          ) : (
+            <ErrorMessage error={error} title="The article was not saved." />
+          )}
+        </div>
         <div className="card kb-editor-fields">
           <Field label="Title" error={fieldError(error, '/title')}>
             {(id, desc) => (
