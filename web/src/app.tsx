@@ -41,6 +41,13 @@ const LogSearch = lazy(() => import('./pages/logs/search'));
 const LogTail = lazy(() => import('./pages/logs/tail'));
 const LogPatterns = lazy(() => import('./pages/logs/patterns'));
 const LogPattern = lazy(() => import('./pages/logs/pattern'));
+// -- knowledge pages --
+const KnowledgeBase = lazy(() => import('./pages/knowledge/kb'));
+const ArticlePage = lazy(() => import('./pages/knowledge/article'));
+const ArticleEditor = lazy(() => import('./pages/knowledge/editor'));
+const ServiceAgreement = lazy(() =>
+  import('./pages/knowledge/article').then((m) => ({ default: m.ServiceAgreementPage })),
+);
 
 type Theme = 'system' | 'light' | 'dark';
 
@@ -134,6 +141,9 @@ function Layout() {
                 <NavLink to="/queue">Queue</NavLink>
               </li>
             )}
+            <li>
+              <NavLink to="/kb">Knowledge</NavLink>
+            </li>
             {staff && (
               <li>
                 <NavLink to="/incidents">Incidents</NavLink>
@@ -298,7 +308,12 @@ export function App() {
           <Route path="/requests/*" element={<Portal />} />
           <Route path="/account/tokens" element={<Tokens />} />
           <Route path="/account/password" element={<AccountPassword />} />
+          <Route path="/kb" element={<KnowledgeBase />} />
+          <Route path="/kb/service-agreement" element={<ServiceAgreement />} />
+          <Route path="/kb/:id" element={<ArticlePage />} />
           <Route element={<RequireUser roles={staffRoles} />}>
+            <Route path="/kb/new" element={<ArticleEditor />} />
+            <Route path="/kb/:id/edit" element={<ArticleEditor />} />
             <Route path="/queue" element={<Workspace />} />
             <Route path="/tickets/:id" element={<Workspace />} />
             <Route path="/oncall" element={<OnCall />} />

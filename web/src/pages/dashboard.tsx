@@ -6,6 +6,7 @@ import { useDashboard } from '../api/reports';
 import { priorityLabel, statusLabel } from '../ui/labels';
 import { ErrorMessage, Loading } from '../ui/messages';
 import { useTitle } from '../ui/title';
+import { KnowledgeCard } from './knowledge/dashboard-card';
 
 const DailyChart = lazy(() => import('./daily-chart'));
 
@@ -105,6 +106,7 @@ export default function Dashboard() {
           </table>
         </details>
       </section>
+      <KnowledgeCard />
       <div className="panels">
         <Bars
           title="Open by priority"

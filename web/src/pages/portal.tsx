@@ -24,6 +24,7 @@ import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { StatusBanner } from '../ui/status-banner';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
+import { DeflectionSuggestions, LinkedArticlesForRequester } from './knowledge/suggestions';
 
 function MyRequests() {
   useTitle('My requests');
@@ -87,6 +88,8 @@ function NewRequest() {
   const [files, setFiles] = useState<File[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // An article answered it: nothing is filed.
+  const [solved, setSolved] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -111,6 +114,20 @@ function NewRequest() {
       setBusy(false);
     }
   }
+
+  if (solved)
+    return (
+      <div className="page narrow">
+        <h1>Glad that helped</h1>
+        <div className="alert alert-ok" role="status">
+          Great — your problem is solved, so no request was filed. Thank you for letting us know which article
+          answered it.
+        </div>
+        <p>
+          <Link to="/requests">Back to my requests</Link> · <Link to="/kb">Browse the knowledge base</Link>
+        </p>
+      </div>
+    );
 
   return (
     <div className="page narrow">
@@ -142,6 +159,7 @@ function NewRequest() {
             />
           )}
         </Field>
+        <DeflectionSuggestions text={`${title}\n${description}`.trim()} onSolved={() => setSolved(true)} />
         <Field label="Category">
           {(id) => (
             <select id={id} value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
@@ -285,6 +303,7 @@ function RequestPage() {
         </div>
       )}
       {(resolved || t.status === 'closed') && <Rating ticket={t} />}
+      <LinkedArticlesForRequester ticketId={id} />
       <h2>Conversation</h2>
       <Timeline ticketId={id} />
       {t.status !== 'closed' ? (

@@ -15,6 +15,7 @@ import { useShortcuts } from '../ui/shortcuts';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
 import { PagePanel } from './incidents/page-panel';
+import { KnowledgePanel } from './knowledge/ticket-panel';
 import { LogContextPanel } from './logs/context-panel';
 import { neighbour, queueHref } from './queue-state';
 import { EscalatePanel, SlaPanel } from './ticket-sla';
@@ -112,6 +113,7 @@ export function TicketPage({ id }: { id: number }) {
           </div>
         </div>
         <LogContextPanel kind="ticket" id={id} />
+        <KnowledgePanel ticket={t} />
         <h2>Timeline</h2>
         <Timeline ticketId={id} />
         {!closed ? (

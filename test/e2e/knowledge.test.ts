@@ -1,0 +1,496 @@
+// The knowledge base in Chromium, on one server: a requester typing "vpn keeps disconnecting" into the new-request
+// form is offered the VPN FAQ, opens it in place and says it solved the problem — no ticket is filed and the
+// deflection is counted; the search page marks the matching words; a requester never sees an internal article
+// (not in suggestions, search, nor by its address); a technician turns a resolved ticket into a draft and lands
+// in its editor, links an article, and compares two versions in the history; a manager acknowledges a policy.
+// Every page at 1280 px and 390 px in light and dark, without horizontal scrolling, clipped or overlapping text
+// or serious axe violations (screenshots in test-output/e2e-knowledge).
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/core/auth/index.js';
+import {
+  apiCaller,
+  desktop,
+  ensureWebBuilt,
+  launch,
+  phone,
+  requireChromium,
+  root,
+  type Server,
+  screenshot,
+  seriousViolations,
+  signInPage,
+  startServer,
+} from './browser.js';
+import { layoutProblems } from './layout.js';
+
+const shots = path.join(root, 'test-output', 'e2e-knowledge');
+const password = 'e2e-knowledge-password';
+const people = {
+  requester: { email: 'kb-req@e2e.test', name: 'Rita Requester', role: 'requester' as const },
+  technician: { email: 'kb-tech@e2e.test', name: 'Theo Technician', role: 'technician' as const },
+  manager: { email: 'kb-manager@e2e.test', name: 'Mona Manager', role: 'manager' as const },
+};
+type Who = keyof typeof people;
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+const vpnFaqBody = `Most drops come from the Wi-Fi going to sleep or an old client.
+
+## Check your connection
+
+1. Plug in a cable, or sit closer to the access point.
+2. Turn off *power saving* for the Wi-Fi adapter.
+
+## Update the VPN client
+
+Install the newest client from the **Software Center**. Then sign in again.
+
+> If the VPN keeps disconnecting after this, file a request and say which office you are in.
+
+| Client | Newest |
+| --- | --- |
+| Windows | 5.2 |
+| macOS | 5.1 |
+`;
+
+describe('the knowledge base in Chromium', () => {
+  let server: Server;
+  let browser: Browser;
+  const api = apiCaller<Who>(
+    () => server.base,
+    (who) => people[who].email,
+    password,
+  );
+  const states = new Map<Who, StorageState>();
+  let vpnFaq = 0;
+  let runbook = 0;
+  let policy = 0;
+  let resolvedTicket = 0;
+
+  /** A page signed in as `who` (signing in through the form the first time), at a viewport and colour scheme. */
+  async function pageAs(
+    who: Who,
+    at: string,
+    viewport = desktop,
+    colorScheme: 'light' | 'dark' = 'light',
+  ): Promise<{ context: BrowserContext; page: Page }> {
+    let state = states.get(who);
+    if (!state) {
+      const first = await signInPage(browser, server.base, people[who].email, password);
+      state = await first.context.storageState();
+      states.set(who, state);
+      await first.context.close();
+    }
+    const context = await browser.newContext({
+      viewport,
+      baseURL: server.base,
+      storageState: state,
+      colorScheme,
+    });
+    const page = await context.newPage();
+    await page.goto(at);
+    return { context, page };
+  }
+
+  beforeAll(async () => {
+    requireChromium();
+    ensureWebBuilt();
+    server = await startServer();
+    let managerId = 0;
+    for (const p of Object.values(people)) {
+      const u = await createUser(server.ctx, null, { ...p, password });
+      if (p.role === 'manager') managerId = u.id;
+    }
+    const remote = await api('manager', 'POST', '/api/v1/knowledge/categories', { name: 'Remote access' });
+    const rules = await api('manager', 'POST', '/api/v1/knowledge/categories', {
+      name: 'Rules and policies',
+    });
+    vpnFaq = (
+      await api('manager', 'POST', '/api/v1/articles', {
+        title: 'Why does my VPN keep disconnecting?',
+        body: vpnFaqBody,
+        kind: 'faq',
+        audience: 'public',
+        status: 'published',
+        categoryId: remote.id,
+        tags: ['vpn', 'wifi'],
+      })
+    ).id;
+    // A second version, so the history has two to compare.
+    await api('technician', 'PATCH', `/api/v1/articles/${vpnFaq}`, {
+      baseVersion: 1,
+      body: vpnFaqBody.replace('Then sign in again.', 'Then restart the laptop and sign in again.'),
+      note: 'A restart is needed after the update',
+    });
+    runbook = (
+      await api('manager', 'POST', '/api/v1/articles', {
+        title: 'VPN concentrator failover runbook',
+        body: 'When the VPN keeps disconnecting for everyone, fail over to the second concentrator.\n\n## Steps\n\nDrain, then switch.',
+        kind: 'runbook',
+        audience: 'internal',
+        status: 'published',
+        categoryId: remote.id,
+        tags: ['vpn'],
+      })
+    ).id;
+    await api('manager', 'POST', '/api/v1/articles', {
+      title: 'Setting up a printer at home',
+      body: 'Add the printer from **Settings → Printers**; the office printers need the VPN.',
+      kind: 'guide',
+      audience: 'public',
+      status: 'published',
+      categoryId: remote.id,
+    });
+    policy = (
+      await api('manager', 'POST', '/api/v1/articles', {
+        title: 'Acceptable use policy',
+        body: '## Scope\n\nEveryone with an account.\n\n## Rules\n\nDo not share your password.',
+        kind: 'policy',
+        audience: 'public',
+        status: 'published',
+        categoryId: rules.id,
+        effectiveAt: new Date(Date.now() - 400 * 86_400_000).toISOString(),
+        reviewIntervalDays: 365,
+        requiresAck: true,
+        ownerId: managerId,
+      })
+    ).id;
+    // A ticket the technician solved: its solution becomes a draft.
+    const ticket = await api('requester', 'POST', '/api/v1/tickets', {
+      title: 'Outlook asks for my password every hour',
+      description: 'Since the update on Monday.',
+    });
+    resolvedTicket = ticket.id;
+    await api('technician', 'POST', `/api/v1/tickets/${ticket.id}/comments`, {
+      body: 'Cleared the cached credentials in the Credential Manager; it stays signed in now.',
+      internal: false,
+    });
+    await api('technician', 'PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'resolved' });
+    // A search that finds nothing: a gap on the manager's dashboard.
+    await api('requester', 'GET', '/api/v1/articles?q=teleporter%20calibration');
+    browser = await launch();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('offers the VPN FAQ to a requester typing, and "This solved my problem" files nothing', async () => {
+    const before = await api('manager', 'GET', '/api/v1/knowledge/deflections');
+    const { context, page } = await pageAs('requester', '/requests/new');
+    await page.getByLabel('Title').fill('vpn keeps disconnecting');
+    const offer = page.getByRole('region', { name: 'These articles may answer your question' });
+    await offer.getByRole('button', { name: /Why does my VPN keep disconnecting/ }).waitFor();
+    // The internal runbook matches the words too, but a requester never sees it.
+    expect(await offer.textContent()).not.toContain('concentrator');
+    await offer.getByRole('button', { name: /Why does my VPN keep disconnecting/ }).click();
+    await offer.getByRole('heading', { name: 'Update the VPN client' }).waitFor();
+    await screenshot(page, 'portal-deflection-open-desktop', shots);
+    await offer.getByRole('button', { name: 'This solved my problem' }).click();
+    await page.getByText('no request was filed').waitFor();
+    await screenshot(page, 'portal-deflection-solved-desktop', shots);
+    await context.close();
+
+    const filed = await server.ctx.db
+      .selectFrom('tickets')
+      .select('id')
+      .where('title', '=', 'vpn keeps disconnecting')
+      .execute();
+    expect(filed).toEqual([]);
+    const after = await api('manager', 'GET', '/api/v1/knowledge/deflections');
+    expect(after.deflected).toBe(before.deflected + 1);
+    expect(after.top.map((a: { id: number }) => a.id)).toContain(vpnFaq);
+  }, 60_000);
+
+  it('marks the matching words in search results, and keeps internal articles from requesters', async () => {
+    const tech = await pageAs('technician', '/kb?q=disconnecting');
+    const results = tech.page.getByRole('region', { name: 'Results' });
+    await results.getByRole('link', { name: 'VPN concentrator failover runbook' }).waitFor();
+    await results.getByRole('link', { name: 'Why does my VPN keep disconnecting?' }).waitFor();
+    const marked = await results.locator('mark').allTextContents();
+    expect(marked.length).toBeGreaterThan(0);
+    expect(marked.every((m) => /disconnect/i.test(m))).toBe(true);
+    await tech.context.close();
+
+    const req = await pageAs('requester', '/kb?q=disconnecting');
+    const reqResults = req.page.getByRole('region', { name: 'Results' });
+    await reqResults.getByRole('link', { name: 'Why does my VPN keep disconnecting?' }).waitFor();
+    expect(await reqResults.textContent()).not.toContain('concentrator');
+    // Typed into the box: the results follow, without pressing Enter.
+    await req.page.getByLabel('Search the knowledge base').fill('printer');
+    await reqResults.getByRole('link', { name: 'Setting up a printer at home' }).waitFor();
+    await req.page.goto('/kb');
+    await req.page.getByRole('heading', { name: 'Remote access' }).waitFor();
+    expect(await req.page.locator('main').textContent()).not.toContain('concentrator');
+    await req.page.goto(`/kb/${runbook}`);
+    await req.page.getByText('This article could not be opened.').waitFor();
+    expect(await req.page.locator('main').textContent()).not.toContain('second concentrator');
+    // No staff controls for a requester on a public article.
+    await req.page.goto(`/kb/${vpnFaq}`);
+    await req.page.getByRole('heading', { name: 'Why does my VPN keep disconnecting?' }).waitFor();
+    expect(await req.page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
+    expect(await req.page.getByRole('button', { name: 'History' }).count()).toBe(0);
+    await req.context.close();
+  }, 60_000);
+
+  it('turns a resolved ticket into a draft, opened in the editor; links an article to a ticket', async () => {
+    const { context, page } = await pageAs('technician', `/tickets/${resolvedTicket}`);
+    const panel = page.getByRole('region', { name: 'Knowledge' });
+    await panel.getByRole('button', { name: 'Create article from this ticket' }).click();
+    await page.waitForURL(/\/kb\/\d+\/edit$/);
+    const form = page.getByRole('form', { name: 'Edit article' });
+    await form.waitFor();
+    expect(await form.getByLabel('Title').inputValue()).toContain('Outlook asks for my password');
+    expect(await form.getByLabel('Text (Markdown)').inputValue()).toContain('Credential Manager');
+    // The preview is the server's rendering of the text.
+    await page.getByRole('region', { name: 'Preview' }).getByText('Credential Manager').first().waitFor();
+    const draftId = Number(new URL(page.url()).pathname.split('/')[2]);
+    const draft = await api('technician', 'GET', `/api/v1/articles/${draftId}`);
+    expect(draft).toMatchObject({ status: 'draft', audience: 'internal', sourceTicketId: resolvedTicket });
+
+    // Linking from the suggestions, on a ticket about the VPN.
+    const vpnTicket = await api('requester', 'POST', '/api/v1/tickets', {
+      title: 'VPN keeps disconnecting',
+      description: 'It drops every few minutes at home.',
+    });
+    await page.goto(`/tickets/${vpnTicket.id}`);
+    const kb = page.getByRole('region', { name: 'Knowledge' });
+    await kb.getByRole('button', { name: 'Link Why does my VPN keep disconnecting?' }).click();
+    await kb.getByRole('button', { name: 'Unlink Why does my VPN keep disconnecting?' }).waitFor();
+    expect(await kb.getByRole('button', { name: 'Create article from this ticket' }).count()).toBe(0);
+    await context.close();
+    const linked = await api('requester', 'GET', `/api/v1/tickets/${vpnTicket.id}/articles`);
+    expect(linked.items.map((a: { id: number }) => a.id)).toEqual([vpnFaq]);
+    // The requester sees it on their request.
+    const req = await pageAs('requester', `/requests/${vpnTicket.id}`);
+    await req.page
+      .getByRole('region', { name: 'Articles that may help' })
+      .getByRole('link', { name: 'Why does my VPN keep disconnecting?' })
+      .waitFor();
+    await req.context.close();
+  }, 60_000);
+
+  it('shows what changed between two versions, and a save on an old version as a conflict', async () => {
+    const { context, page } = await pageAs('technician', `/kb/${vpnFaq}`);
+    await page.getByRole('button', { name: 'History' }).click();
+    const history = page.getByRole('region', { name: 'History' });
+    await history.getByText('A restart is needed after the update').waitFor();
+    await history.getByLabel('Compare version 1').check();
+    await history.getByLabel('Compare version 2').check();
+    await history.locator('.kb-diff-add').first().waitFor();
+    expect(await history.locator('.kb-diff-add').allTextContents()).toEqual([
+      expect.stringContaining('restart the laptop'),
+    ]);
+    expect(await history.locator('.kb-diff-remove').allTextContents()).toEqual([
+      expect.stringContaining('Then sign in again.'),
+    ]);
+    await history.locator('.kb-diff').scrollIntoViewIfNeeded();
+    await screenshot(page, 'article-history-diff-desktop', shots);
+
+    // Someone saves while the editor is open: the save is refused plainly, the text kept.
+    await page.goto(`/kb/${vpnFaq}/edit`);
+    const form = page.getByRole('form', { name: 'Edit article' });
+    await form.getByLabel('Change note').fill('my edit');
+    await api('manager', 'PATCH', `/api/v1/articles/${vpnFaq}`, {
+      baseVersion: 2,
+      tags: ['vpn', 'wifi', 'remote'],
+    });
+    await form.getByLabel('Text (Markdown)').fill('My rewrite');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Someone saved a newer version while you were editing.').waitFor();
+    expect(await form.getByLabel('Text (Markdown)').inputValue()).toBe('My rewrite');
+    await screenshot(page, 'editor-conflict-desktop', shots);
+    await form.getByRole('button', { name: 'Load the latest version' }).click();
+    await expect.poll(() => form.getByLabel('Tags').inputValue()).toContain('remote');
+    await context.close();
+  }, 60_000);
+
+  it('lets a technician submit for review and a manager publish', async () => {
+    const draft = await api('technician', 'POST', '/api/v1/articles', {
+      title: 'Resetting a forgotten password',
+      body: 'Use the **Forgot password** link on the sign-in page.',
+      kind: 'guide',
+      audience: 'public',
+    });
+    const tech = await pageAs('technician', `/kb/${draft.id}`);
+    expect(await tech.page.getByRole('button', { name: 'Publish' }).count()).toBe(0);
+    await tech.page.getByRole('button', { name: 'Submit for review' }).click();
+    await tech.page.getByRole('button', { name: 'Back to draft' }).waitFor();
+    await tech.context.close();
+    const mgr = await pageAs('manager', `/kb/${draft.id}`);
+    await mgr.page.getByRole('button', { name: 'Publish' }).click();
+    await mgr.page.getByRole('button', { name: 'Unpublish' }).waitFor();
+    await mgr.context.close();
+    expect((await api('requester', 'GET', `/api/v1/articles/${draft.id}`)).status).toBe('published');
+  }, 60_000);
+
+  // The acknowledgement and review routes are built alongside these pages: until they are on the server, the
+  // browser answers for them here (their agreed shapes), and the panels that read them show.
+  it('asks a reader to acknowledge a policy, and shows a manager who has and reviews due', async () => {
+    const req = await pageAs('requester', '/kb');
+    let acknowledged: string | null = null;
+    await req.page.route(`**/api/v1/articles/${policy}/acknowledgement`, (route) => {
+      if (route.request().method() === 'POST') acknowledged = new Date().toISOString();
+      return route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({ required: true, version: 1, acknowledgedAt: acknowledged }),
+      });
+    });
+    await req.page.goto(`/kb/${policy}`);
+    await req.page.getByRole('button', { name: 'I have read and acknowledge this' }).click();
+    await req.page.getByText('You acknowledged version 1').waitFor();
+    expect(acknowledged).not.toBeNull();
+    await req.context.close();
+
+    const mgr = await pageAs('manager', '/kb');
+    await mgr.page.route(`**/api/v1/articles/${policy}/acknowledgements`, (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({
+          version: 1,
+          acknowledged: [{ userId: 1, name: 'Rita Requester', acknowledgedAt: new Date().toISOString() }],
+          pending: [{ userId: 2, name: 'Theo Technician' }],
+        }),
+      }),
+    );
+    await mgr.page.route(/\/api\/v1\/knowledge\/reviews/, (route) =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({
+          items: [
+            {
+              id: policy,
+              title: 'Acceptable use policy',
+              kind: 'policy',
+              status: 'published',
+              ownerId: null,
+              ownerName: 'Mona Manager',
+              nextReviewAt: new Date(Date.now() - 86_400_000).toISOString(),
+              lastReviewedAt: null,
+              overdue: true,
+            },
+          ],
+        }),
+      }),
+    );
+    await mgr.page.goto(`/kb/${policy}`);
+    const acks = mgr.page.getByRole('region', { name: /Acknowledgements/ });
+    await acks.getByText('1 acknowledged · 1 not yet').waitFor();
+    await acks.getByText('Not yet (1)').click();
+    await acks.getByText('Theo Technician').waitFor();
+    await mgr.page.goto('/dashboard');
+    const due = mgr.page.getByRole('region', { name: 'Knowledge base (30 days)' });
+    await due.getByRole('link', { name: 'Acceptable use policy' }).waitFor();
+    expect(await due.locator('.kb-overdue').textContent()).toContain('Overdue');
+    await due.scrollIntoViewIfNeeded();
+    await screenshot(mgr.page, 'dashboard-reviews-desktop', shots);
+    await mgr.context.close();
+  }, 60_000);
+
+  for (const [label, viewport, scheme] of [
+    ['desktop', desktop, 'light'],
+    ['phone', phone, 'light'],
+    ['desktop-dark', desktop, 'dark'],
+    ['phone-dark', phone, 'dark'],
+  ] as const) {
+    it(`lays out every knowledge page at ${label}`, async () => {
+      const found: string[] = [];
+      async function check(page: Page, name: string) {
+        await page.waitForLoadState('networkidle');
+        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (scrollWidth > viewport.width + 1)
+          found.push(`${name}: ${scrollWidth}px wide in ${viewport.width}px`);
+        for (const problem of await layoutProblems(page)) found.push(`${name}: ${problem}`);
+        for (const v of await seriousViolations(page))
+          found.push(`${name}: ${v.id} ${v.help} ${JSON.stringify(v.nodes)}`);
+        await screenshot(page, `${name}-${label}`, shots);
+      }
+      const views: [Who, string, string, (p: Page) => Promise<void>][] = [
+        ['requester', '/kb', 'kb-browse', (p) => p.getByRole('heading', { name: 'Remote access' }).waitFor()],
+        ['requester', '/kb?q=vpn', 'kb-search', (p) => p.locator('.kb-result mark').first().waitFor()],
+        [
+          'requester',
+          `/kb/${vpnFaq}`,
+          'article',
+          (p) => p.getByRole('heading', { name: 'Update the VPN client' }).waitFor(),
+        ],
+        [
+          'requester',
+          '/requests/new',
+          'portal-deflection',
+          async (p) => {
+            await p.getByLabel('Title').fill('vpn keeps disconnecting');
+            await p.getByRole('button', { name: /Why does my VPN keep disconnecting/ }).click();
+            await p.getByRole('button', { name: 'This solved my problem' }).waitFor();
+          },
+        ],
+        [
+          'technician',
+          '/kb?q=vpn&status=published',
+          'kb-search-staff',
+          (p) => p.locator('.kb-result mark').first().waitFor(),
+        ],
+        [
+          'technician',
+          `/kb/${vpnFaq}`,
+          'article-staff-history',
+          async (p) => {
+            await p.getByRole('button', { name: 'History' }).click();
+            await p.getByLabel('Compare version 1').check();
+            await p.getByLabel('Compare version 2').check();
+            await p.locator('.kb-diff-add').first().waitFor();
+          },
+        ],
+        [
+          'technician',
+          `/kb/${vpnFaq}/edit`,
+          'editor',
+          (p) =>
+            p
+              .getByRole('region', { name: 'Preview' })
+              .getByRole('heading', { name: 'Check your connection' })
+              .waitFor(),
+        ],
+        [
+          'technician',
+          '/kb/new?title=Printer%20offline',
+          'editor-new-policy',
+          async (p) => {
+            expect(await p.getByLabel('Title').inputValue()).toBe('Printer offline');
+            await p.getByLabel('Kind').selectOption('policy');
+            await p.getByLabel('Owner').waitFor();
+          },
+        ],
+        [
+          'technician',
+          `/tickets/${resolvedTicket}`,
+          'ticket-knowledge',
+          (p) => p.getByRole('button', { name: 'Create article from this ticket' }).waitFor(),
+        ],
+        ['manager', `/kb/${policy}`, 'article-policy', (p) => p.getByText('Next review').waitFor()],
+        [
+          'manager',
+          '/dashboard',
+          'dashboard-knowledge',
+          async (p) => {
+            const card = p.getByRole('region', { name: 'Knowledge base (30 days)' });
+            await card.getByText('deflection rate').waitFor();
+            expect(await card.getByRole('link', { name: 'Write it' }).getAttribute('href')).toBe(
+              '/kb/new?title=teleporter%20calibration',
+            );
+            await card.scrollIntoViewIfNeeded();
+          },
+        ],
+      ];
+      for (const [who, at, name, ready] of views) {
+        const { context, page } = await pageAs(who, at, viewport, scheme);
+        await ready(page);
+        await check(page, name);
+        await context.close();
+      }
+      expect(found).toEqual([]);
+    }, 180_000);
+  }
+});

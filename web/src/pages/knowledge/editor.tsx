@@ -1,0 +1,364 @@
+// The article editor (staff): title, kind, audience, category, tags, the Markdown with a live preview rendered
+// by the server, the policy fields for policies and procedures, and a change note. An edit names the version
+// it started from: when someone saved in between, the conflict is said plainly and the text is kept.
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { ApiError } from '../../api/client';
+import {
+  type ArticleAudience,
+  type ArticleKind,
+  type ArticlePatch,
+  articleKinds,
+  audienceLabel,
+  isPolicyKind,
+  kindLabel,
+  type RenderedArticle,
+  useArticle,
+  useCreateArticle,
+  useKbCategories,
+  usePreview,
+  useUpdateArticle,
+} from '../../api/knowledge';
+import { isManager, useUser } from '../../session';
+import { useDirectory } from '../../ui/directory';
+import { Field, fieldError } from '../../ui/field';
+import { ErrorMessage, Loading } from '../../ui/messages';
+import { useTitle } from '../../ui/title';
+import { useDebounced } from './parts';
+
+interface Draft {
+  title: string;
+  kind: ArticleKind;
+  audience: ArticleAudience;
+  categoryId: string;
+  tags: string;
+  body: string;
+  ownerId: string;
+  effective: string;
+  interval: string;
+  requiresAck: boolean;
+  note: string;
+}
+
+/** A day (yyyy-mm-dd, the date input's value) of an ISO time, in the browser's zone. */
+function dayOf(iso: string | null): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+const isoOfDay = (day: string) => (day ? new Date(`${day}T00:00:00`).toISOString() : null);
+
+function draftOf(a: RenderedArticle): Draft {
+  return {
+    title: a.title,
+    kind: a.kind,
+    audience: a.audience,
+    categoryId: a.categoryId === null ? '' : String(a.categoryId),
+    tags: a.tags.join(', '),
+    body: a.body,
+    ownerId: a.ownerId === null ? '' : String(a.ownerId),
+    effective: dayOf(a.effectiveAt),
+    interval: a.reviewIntervalDays === null ? '' : String(a.reviewIntervalDays),
+    requiresAck: a.requiresAck,
+    note: '',
+  };
+}
+
+const tagList = (s: string) =>
+  s
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
+
+function Editor({ article, initialTitle }: { article: RenderedArticle | null; initialTitle: string }) {
+  const user = useUser();
+  const navigate = useNavigate();
+  const dir = useDirectory();
+  const categories = useKbCategories();
+  const create = useCreateArticle();
+  const update = useUpdateArticle(article?.id ?? 0);
+  const latest = useArticle(article?.id ?? 0, false);
+  const [base, setBase] = useState(article);
+  const [d, setD] = useState<Draft>(() =>
+    article
+      ? draftOf(article)
+      : {
+          title: initialTitle,
+          kind: 'faq',
+          audience: 'public',
+          categoryId: '',
+          tags: '',
+          body: '',
+          ownerId: '',
+          effective: '',
+          interval: '',
+          requiresAck: false,
+          note: '',
+        },
+  );
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
+  const previewBody = useDebounced(d.body, 400);
+  const preview = usePreview(previewBody);
+  const policy = isPolicyKind(d.kind);
+  const error = create.error ?? update.error;
+  const conflict = error instanceof ApiError && error.code === 'article_edit_conflict';
+  const busy = create.isPending || update.isPending;
+  const staffUsers = dir.users.filter((u) => u.role !== 'requester' && u.active);
+  // The save button is at the foot of a long form: a refusal is brought into view where it is said.
+  const problem = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (error) problem.current?.scrollIntoView({ block: 'center' });
+  }, [error]);
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    const common = {
+      title: d.title,
+      body: d.body,
+      kind: d.kind,
+      audience: d.audience,
+      categoryId: d.categoryId ? Number(d.categoryId) : null,
+      tags: tagList(d.tags),
+      ...(d.note.trim() ? { note: d.note.trim() } : {}),
+    };
+    const ownerId = d.ownerId ? Number(d.ownerId) : null;
+    const effectiveAt = isoOfDay(d.effective);
+    const reviewIntervalDays = d.interval ? Number(d.interval) : null;
+    if (!base) {
+      const created = await create
+        .mutateAsync({
+          ...common,
+          ...(policy ? { ownerId, effectiveAt, reviewIntervalDays, requiresAck: d.requiresAck } : {}),
+        })
+        .catch(() => null);
+      if (created) navigate(`/kb/${created.id}`);
+      return;
+    }
+    // Only the policy fields that changed: a published policy's owner and dates are the publisher's to change.
+    const patch: ArticlePatch = { baseVersion: base.version, ...common };
+    if (policy) {
+      if (ownerId !== base.ownerId) patch.ownerId = ownerId;
+      if (dayOf(base.effectiveAt) !== d.effective) patch.effectiveAt = effectiveAt;
+      if (reviewIntervalDays !== base.reviewIntervalDays) patch.reviewIntervalDays = reviewIntervalDays;
+      if (d.requiresAck !== base.requiresAck) patch.requiresAck = d.requiresAck;
+    }
+    const saved = await update.mutateAsync(patch).catch(() => null);
+    if (saved) navigate(`/kb/${saved.id}`);
+  }
+
+  async function reload() {
+    const fresh = await latest.refetch();
+    if (fresh.data) {
+      setBase(fresh.data);
+      setD(draftOf(fresh.data));
+      update.reset();
+    }
+  }
+
+  return (
+    <div className="page kb-editor-page">
+      <p className="kb-crumbs">
+        <Link to={base ? `/kb/${base.id}` : '/kb'}>← {base ? base.title : 'Knowledge base'}</Link>
+      </p>
+      <h1>{base ? `Edit “${base.title}”` : 'New article'}</h1>
+      <form className="kb-editor" onSubmit={save} aria-label={base ? 'Edit article' : 'New article'}>
+        <div ref={problem}>
+          {conflict ? (
+            <div className="alert alert-error" role="alert">
+              <strong>Someone saved a newer version while you were editing.</strong>{' '}
+              {(error as ApiError).message} Your text is still here: copy what you need, then load the latest
+              version and edit again.
+              <div className="actions">
+                <button type="button" onClick={() => void reload()} disabled={latest.isFetching}>
+                  Load the latest version
+                </button>
+              </div>
+            </div>
+          ) : (
+            <ErrorMessage error={error} title="The article was not saved." />
+          )}
+        </div>
+        <div className="card kb-editor-fields">
+          <Field label="Title" error={fieldError(error, '/title')}>
+            {(id, desc) => (
+              <input
+                id={id}
+                aria-describedby={desc}
+                required
+                maxLength={200}
+                value={d.title}
+                onChange={(e) => set('title', e.target.value)}
+              />
+            )}
+          </Field>
+          <div className="kb-editor-row">
+            <Field label="Kind">
+              {(id) => (
+                <select id={id} value={d.kind} onChange={(e) => set('kind', e.target.value as ArticleKind)}>
+                  {articleKinds.map((k) => (
+                    <option key={k} value={k}>
+                      {kindLabel[k]}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Audience">
+              {(id) => (
+                <select
+                  id={id}
+                  value={d.audience}
+                  onChange={(e) => set('audience', e.target.value as ArticleAudience)}
+                >
+                  {(Object.keys(audienceLabel) as ArticleAudience[])
+                    .filter((a) => a !== 'managers' || isManager(user))
+                    .map((a) => (
+                      <option key={a} value={a}>
+                        {audienceLabel[a]}
+                      </option>
+                    ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Category">
+              {(id) => (
+                <select id={id} value={d.categoryId} onChange={(e) => set('categoryId', e.target.value)}>
+                  <option value="">None</option>
+                  {(categories.data ?? []).map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {c.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Tags" hint="Separated by commas">
+              {(id, desc) => (
+                <input
+                  id={id}
+                  aria-describedby={desc}
+                  value={d.tags}
+                  onChange={(e) => set('tags', e.target.value)}
+                />
+              )}
+            </Field>
+          </div>
+          {policy && (
+            <fieldset className="kb-policy-fields">
+              <legend>{kindLabel[d.kind]} details</legend>
+              <div className="kb-editor-row">
+                <Field label="Owner">
+                  {(id) => (
+                    <select id={id} value={d.ownerId} onChange={(e) => set('ownerId', e.target.value)}>
+                      <option value="">Nobody yet</option>
+                      {staffUsers.map((u) => (
+                        <option key={u.id} value={u.id}>
+                          {u.name}
+                        </option>
+                      ))}
+                    </select>
+                  )}
+                </Field>
+                <Field label="Effective from">
+                  {(id) => (
+                    <input
+                      id={id}
+                      type="date"
+                      value={d.effective}
+                      onChange={(e) => set('effective', e.target.value)}
+                    />
+                  )}
+                </Field>
+                <Field label="Review every (days)" error={fieldError(error, '/reviewIntervalDays')}>
+                  {(id) => (
+                    <input
+                      id={id}
+                      type="number"
+                      min={1}
+                      max={3650}
+                      value={d.interval}
+                      onChange={(e) => set('interval', e.target.value)}
+                    />
+                  )}
+                </Field>
+              </div>
+              <label className="inline">
+                <input
+                  type="checkbox"
+                  checked={d.requiresAck}
+                  onChange={(e) => set('requiresAck', e.target.checked)}
+                />
+                <span>Readers must acknowledge it</span>
+              </label>
+            </fieldset>
+          )}
+        </div>
+        <div className="kb-editor-split">
+          <Field label="Text (Markdown)" hint="Headings with #, lists with -, links as [text](https://…)">
+            {(id, desc) => (
+              <textarea
+                id={id}
+                aria-describedby={desc}
+                className="kb-markdown"
+                rows={18}
+                value={d.body}
+                onChange={(e) => set('body', e.target.value)}
+              />
+            )}
+          </Field>
+          <section className="kb-preview" aria-labelledby="kb-preview-title" aria-busy={preview.isFetching}>
+            <h2 id="kb-preview-title" className="kb-preview-title">
+              Preview
+            </h2>
+            <ErrorMessage error={preview.error} title="The preview could not be rendered." />
+            {preview.data ? (
+              // biome-ignore lint/security/noDangerouslySetInnerHtml: rendered and sanitised by the server
+              <div className="card kb-html" dangerouslySetInnerHTML={{ __html: preview.data }} />
+            ) : (
+              <p className="muted small">The preview shows here as you write.</p>
+            )}
+          </section>
+        </div>
+        <Field label="Change note" hint="What you changed and why (shown in the history)">
+          {(id, desc) => (
+            <input
+              id={id}
+              aria-describedby={desc}
+              maxLength={500}
+              value={d.note}
+              onChange={(e) => set('note', e.target.value)}
+            />
+          )}
+        </Field>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : base ? 'Save changes' : 'Save draft'}
+          </button>
+          <Link to={base ? `/kb/${base.id}` : '/kb'}>Cancel</Link>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+export default function ArticleEditor() {
+  const params = useParams();
+  const [search] = useSearchParams();
+  const id = params.id ? Number(params.id) : null;
+  const article = useArticle(id ?? 0, id !== null);
+  useTitle(id === null ? 'New article' : 'Edit article');
+  // A new article from a search gap or a link: its title filled in.
+  const [initialTitle] = useState(() => search.get('title') ?? '');
+  useEffect(() => window.scrollTo(0, 0), []);
+  if (id === null) return <Editor article={null} initialTitle={initialTitle} />;
+  if (article.isPending) return <Loading label="Opening the article…" />;
+  if (article.error)
+    return (
+      <div className="page narrow">
+        <ErrorMessage error={article.error} title="This article could not be opened." />
+        <Link to="/kb">Back to the knowledge base</Link>
+      </div>
+    );
+  return <Editor key={article.data.id} article={article.data} initialTitle="" />;
+}
