@@ -66,26 +66,37 @@ const sameThing: Record<string, string> = {
   licenses: 'license',
 };
 
-// Spellings split by punctuation that people also write as one word.
-const joined: [RegExp, string][] = [
-  [/\bwi[\s-]?fi\b/g, 'wifi'],
-  [/\be-mails?\b/g, 'email'],
-  [/\bsign[\s-]in\b/g, 'signin'],
-  [/\blog[\s-]?(?:in|on)\b/g, 'login'],
-  [/\bmulti[\s-]?factor\b/g, 'mfa'],
-  [/\btwo[\s-]?factor\b/g, 'mfa'],
-];
+// Spellings split by punctuation that people also write as one word (one pass over the text).
+const joined =
+  /\b(?:wi[\s-]?fi|e-mails?|sign[\s-]in|log[\s-]?(?:in|on)|multi[\s-]?factor|two[\s-]?factor)\b/g;
+function joinedAs(m: string): string {
+  if (m.startsWith('wi')) return 'wifi';
+  if (m.startsWith('e')) return 'email';
+  if (m.startsWith('s')) return 'signin';
+  if (m.startsWith('l')) return 'login';
+  return 'mfa';
+}
 
 function words(text: string): string[] {
-  let t = text.normalize('NFKC').toLowerCase();
-  for (const [re, to] of joined) t = t.replace(re, to);
+  const t = text.normalize('NFKC').toLowerCase().replace(joined, joinedAs);
   return t.match(/[\p{L}\p{N}]+/gu) ?? [];
 }
+
+// Stems of words already seen: a rebuild stems every word of every article, most of them the same few
+// thousand words; the cache is dropped whole when it grows past its bound (a vocabulary is rarely that big).
+const stems = new Map<string, string>();
+const stemsMax = 200_000;
 
 function termOf(w: string): string | null {
   if (w.length < 2 || w.length > 40 || stopWords.has(w)) return null;
   const folded = sameThing[w] ?? w;
-  return /^[a-z]+$/.test(folded) ? stemmer(folded) : folded;
+  let t = stems.get(folded);
+  if (t === undefined) {
+    t = /^[a-z]+$/.test(folded) ? stemmer(folded) : folded;
+    if (stems.size >= stemsMax) stems.clear();
+    stems.set(folded, t);
+  }
+  return t;
 }
 
 /** A text's index terms: words folded and stemmed (Porter), stop words and one-letter words out. */
