@@ -376,10 +376,11 @@ export async function currentSuggestionIndex(ctx: ServiceContext): Promise<Sugge
     })();
   }
   if (!state.index) return state.building;
-  // A reader waits a moment for the rebuild (a few milliseconds for a knowledge base of hundreds of articles),
-  // so the request right after a write — an article published, "this solved my problem" — already sees it; a
-  // long rebuild (tens of thousands of articles) does not hold readers up: the previous index answers.
+  // A reader of a knowledge base of hundreds of articles waits a moment for the rebuild (milliseconds), so the
+  // request right after a write — an article published, "this solved my problem" — already sees it; a long
+  // rebuild (tens of thousands of articles) does not hold readers up: the previous index answers.
   const previous = state.index;
+  if (previous.size > waitForRebuildUpTo) return previous;
   let timer: NodeJS.Timeout | undefined;
   const waited = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), rebuildWaitMs);
@@ -393,6 +394,8 @@ export async function currentSuggestionIndex(ctx: ServiceContext): Promise<Sugge
 
 /** How long a reader waits for a rebuild before the previous index answers. */
 const rebuildWaitMs = 250;
+/** Past this many articles a rebuild takes longer than a reader should wait (~4 s at 20,000, bench/knowledge.ts). */
+const waitForRebuildUpTo = 2000;
 
 /**
  * Run a write that changes what suggestions read, in a transaction of its own (or the caller's), and make
