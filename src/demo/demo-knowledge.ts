@@ -85,7 +85,7 @@ const articles: readonly DemoArticle[] = [
 
 1. On any computer or phone, open **https://password.demo.opsdesk.local**.
 2. Enter your work email address and complete the code check (a text message or the Authenticator app).
-3. Choose a new password. It must follow the [password policy](#): at least 14 characters, and not one of your last 10.
+3. Choose a new password. It must follow the password policy: at least 14 characters, and not one of your last 10.
 4. On your laptop, press **Ctrl+Alt+Del → Lock**, then sign in again with the new password so Windows picks it up.
 5. On your phone, Outlook and Teams will ask for the new password within an hour; enter it when they do.
 
