@@ -4,7 +4,7 @@
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
 //   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store,check-scheduler,metric-ingest,
-//               promql, syslog (default: all)
+//               promql, syslog, knowledge (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -102,3 +102,8 @@ if (parts.includes('syslog') || process.env.BENCH_PARTS === undefined)
 // (default 10,000,000) stored records beside ORDER BY id DESC LIMIT 100 (bench/log-store.ts; BENCH_PARTS=log-store).
 if (parts.includes('log-store') || process.env.BENCH_PARTS === undefined)
   await (await import('./log-store.js')).benchLogStore();
+// -- knowledge base --
+// 20,000 generated articles: search and suggestions while typing beside a key lookup and indexTerms, rendering
+// beside markdown-it alone, the suggestion index's rebuild (bench/knowledge.ts; BENCH_PARTS=knowledge).
+if (parts.includes('knowledge') || process.env.BENCH_PARTS === undefined)
+  for (const dialect of dialects) await (await import('./knowledge.js')).benchKnowledge(dialect);

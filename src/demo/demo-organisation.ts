@@ -26,6 +26,7 @@ import {
   updateTicket,
 } from '../helpdesk/index.js';
 import { installDemoSla, replaySla } from '../sla/index.js';
+import { installDemoKnowledge } from './demo-knowledge.js';
 import { installDemoLogs } from './demo-logs.js';
 import { installDemoMonitoring, selfUrlOf } from './demo-monitoring.js';
 import { installDemoOnCall } from './demo-oncall.js';
@@ -232,6 +233,8 @@ export async function loadDemoOrganisation(
   });
   // A day of the servers' logs, mined into patterns.
   await installDemoLogs(today, random);
+  // The knowledge base its people wrote, the tickets it solved and the requests it answered.
+  await installDemoKnowledge(today, { manager, technicians, requesters: requesterActors, now }, random);
 
   // The story's events are history, not news: mark them delivered so a webhook added later, or the
   // notifications of a running service, do not replay three months of tickets.

@@ -20,7 +20,8 @@ type Db = Kysely<Database> | Transaction<Database>;
 /** The cache_versions row every instance watches. */
 export const suggestionCacheName = 'knowledge.suggestions';
 
-// Words that say nothing about what a request is about (English; the demo and the labelled set are English).
+// Words that say nothing about what a request is about (English; the demo and the labelled set are English):
+// "not working" says something is wrong, not what.
 const stopWords = new Set(
   (
     'a about above after again against all am an and any are as at be because been before being below between both but by ' +
@@ -29,21 +30,81 @@ const stopWords = new Set(
     'over own same she should so some such than that the their theirs them then there these they this those through to too ' +
     'under until up very was we were what when where which while who whom why will with would you your yours yourself ' +
     'please hi hello thanks thank help need get got getting keep keeps kept still also really since cant dont doesnt isnt wont ' +
-    'im ive id am pm today yesterday morning again anymore'
+    'im ive id am pm today yesterday morning again anymore work works working worked'
   ).split(' '),
 );
 
+// A few spellings of one IT thing, folded to one term before stemming (index and query alike), so a
+// request's "wireless" finds an article's "Wi-Fi" and "pc" finds "laptop". General, short and conservative:
+// only words that mean the same thing in a help desk request.
+const sameThing: Record<string, string> = {
+  wireless: 'wifi',
+  wlan: 'wifi',
+  email: 'mail',
+  emails: 'mail',
+  mails: 'mail',
+  pc: 'laptop',
+  pcs: 'laptop',
+  computer: 'laptop',
+  computers: 'laptop',
+  notebook: 'laptop',
+  desktop: 'laptop',
+  mobile: 'phone',
+  smartphone: 'phone',
+  iphone: 'phone',
+  cellphone: 'phone',
+  passwort: 'password',
+  pw: 'password',
+  pwd: 'password',
+  '2fa': 'mfa',
+  authenticator: 'mfa',
+  login: 'sign',
+  logon: 'sign',
+  signin: 'sign',
+  licence: 'license',
+  licences: 'license',
+  licenses: 'license',
+};
+
+// Spellings split by punctuation that people also write as one word (one pass over the text).
+const joined =
+  /\b(?:wi[\s-]?fi|e-mails?|sign[\s-]in|log[\s-]?(?:in|on)|multi[\s-]?factor|two[\s-]?factor)\b/g;
+function joinedAs(m: string): string {
+  if (m.startsWith('wi')) return 'wifi';
+  if (m.startsWith('e')) return 'email';
+  if (m.startsWith('s')) return 'signin';
+  if (m.startsWith('l')) return 'login';
+  return 'mfa';
+}
+
+function words(text: string): string[] {
+  const t = text.normalize('NFKC').toLowerCase().replace(joined, joinedAs);
+  return t.match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+// Stems of words already seen: a rebuild stems every word of every article, most of them the same few
+// thousand words; the cache is dropped whole when it grows past its bound (a vocabulary is rarely that big).
+const stems = new Map<string, string>();
+const stemsMax = 200_000;
+
+function termOf(w: string): string | null {
+  if (w.length < 2 || w.length > 40 || stopWords.has(w)) return null;
+  const folded = sameThing[w] ?? w;
+  let t = stems.get(folded);
+  if (t === undefined) {
+    t = /^[a-z]+$/.test(folded) ? stemmer(folded) : folded;
+    if (stems.size >= stemsMax) stems.clear();
+    stems.set(folded, t);
+  }
+  return t;
+}
+
 /** A text's index terms: words folded and stemmed (Porter), stop words and one-letter words out. */
 export function indexTerms(text: string): string[] {
-  const words =
-    text
-      .normalize('NFKC')
-      .toLowerCase()
-      .match(/[\p{L}\p{N}]+/gu) ?? [];
   const out: string[] = [];
-  for (const w of words) {
-    if (w.length < 2 || w.length > 40 || stopWords.has(w)) continue;
-    out.push(/^[a-z]+$/.test(w) ? stemmer(w) : w);
+  for (const w of words(text)) {
+    const t = termOf(w);
+    if (t !== null) out.push(t);
   }
   return out;
 }
@@ -80,6 +141,8 @@ export class SuggestionIndex {
   private readonly prior: Float64Array;
   /** term → [article positions, their weights for the term] */
   private readonly postings = new Map<string, { docs: Int32Array; weights: Float32Array }>();
+  /** Every term, sorted: for completing a word being typed. */
+  private readonly vocabulary: string[];
 
   constructor(sources: readonly IndexedSource[]) {
     const n = sources.length;
@@ -97,8 +160,12 @@ export class SuggestionIndex {
     });
     const docs = sources.map(termsOf);
     const avg = {} as Record<Field, number>;
-    for (const f of fields)
-      avg[f] = Math.max(1, docs.reduce((sum, d) => sum + d[f].length, 0) / Math.max(1, n));
+    // A field's average length over the articles that have it: most have answered nothing yet, and an
+    // average over all of them would make the few requests an article did answer look long, and count little.
+    for (const f of fields) {
+      const having = docs.filter((d) => d[f].length > 0);
+      avg[f] = Math.max(1, having.reduce((sum, d) => sum + d[f].length, 0) / Math.max(1, having.length));
+    }
     // Per term: the documents and their length-normalised, weighted frequency.
     const raw = new Map<string, { docs: number[]; tf: number[] }>();
     docs.forEach((d, i) => {
@@ -118,6 +185,7 @@ export class SuggestionIndex {
         p.tf.push(v);
       }
     });
+    this.vocabulary = [...raw.keys()].sort();
     for (const [t, p] of raw) {
       const df = p.docs.length;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
@@ -130,19 +198,41 @@ export class SuggestionIndex {
 
   /**
    * The best `limit` articles for a text, best first, among the audiences given. A query word counts once
-   * however often it is typed; an article must share at least one word with the text.
+   * however often it is typed; an article must share at least one word with the text. A word the index does
+   * not hold stands for its likeliest neighbour, at a discount: a word being typed (the text's last, not yet
+   * followed by a space) for the commonest word it begins, a misspelt one for the commonest word one edit
+   * away ("pasword", "printr").
    */
   suggest(text: string, audiences: readonly ArticleAudience[], limit: number): Suggestion[] {
-    const terms = [...new Set(indexTerms(text))].slice(0, 200);
-    if (terms.length === 0 || this.size === 0) return [];
+    const all = words(text);
+    const typing = /[\p{L}\p{N}]$/u.test(text);
+    const seen = new Set<string>();
+    const query: { term: string; weight: number }[] = [];
+    let guesses = 0;
+    for (let i = 0; i < all.length && query.length < 200; i++) {
+      const raw = all[i];
+      const term = termOf(raw);
+      if (term === null) continue;
+      let found: string | null = this.postings.has(term) ? term : null;
+      let weight = 1;
+      if (found === null && guesses < maxGuesses) {
+        guesses++;
+        found = (typing && i === all.length - 1 ? this.completion(raw, term) : null) ?? this.neighbour(term);
+        weight = guessWeight;
+      }
+      if (found === null || seen.has(found)) continue;
+      seen.add(found);
+      query.push({ term: found, weight });
+    }
+    if (query.length === 0 || this.size === 0) return [];
     const allowed = new Set(audiences);
     const scores = new Map<number, number>();
-    for (const t of terms) {
-      const p = this.postings.get(t);
+    for (const { term, weight } of query) {
+      const p = this.postings.get(term);
       if (!p) continue;
       for (let i = 0; i < p.docs.length; i++) {
         const d = p.docs[i];
-        scores.set(d, (scores.get(d) ?? 0) + p.weights[i]);
+        scores.set(d, (scores.get(d) ?? 0) + weight * p.weights[i]);
       }
     }
     const out: Suggestion[] = [];
@@ -153,7 +243,59 @@ export class SuggestionIndex {
     out.sort((x, y) => y.score - x.score || x.id - y.id);
     return out.slice(0, limit);
   }
+
+  /** The commonest indexed term that a word being typed begins (as typed, or as its stem). */
+  private completion(raw: string, stem: string): string | null {
+    let best: string | null = null;
+    for (const prefix of new Set([raw, stem])) {
+      if (prefix.length < 3) continue;
+      let lo = 0;
+      let hi = this.vocabulary.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.vocabulary[mid] < prefix) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = lo; i < this.vocabulary.length && i < lo + 200; i++) {
+        const t = this.vocabulary[i];
+        if (!t.startsWith(prefix)) break;
+        if (best === null || this.df(t) > this.df(best)) best = t;
+      }
+    }
+    return best;
+  }
+
+  /** The commonest indexed term one edit (a letter dropped, added, changed or two swapped) from a word. */
+  private neighbour(term: string): string | null {
+    // Short words are too often another real word one edit away ("sent" → "send", "hour" → "four").
+    if (term.length < 5 || term.length > 20 || !/^[a-z]+$/.test(term)) return null;
+    let best: string | null = null;
+    const consider = (t: string) => {
+      if (t.length >= 5 && this.postings.has(t) && (best === null || this.df(t) > this.df(best))) best = t;
+    };
+    for (let i = 0; i <= term.length; i++) {
+      const head = term.slice(0, i);
+      const tail = term.slice(i);
+      if (i < term.length) consider(head + tail.slice(1));
+      if (i < term.length - 1) consider(head + tail[1] + tail[0] + tail.slice(2));
+      for (const c of alphabet) {
+        consider(head + c + tail);
+        if (i < term.length && c !== tail[0]) consider(head + c + tail.slice(1));
+      }
+    }
+    return best;
+  }
+
+  private df(term: string): number {
+    return this.postings.get(term)?.docs.length ?? 0;
+  }
 }
+
+const alphabet = 'abcdefghijklmnopqrstuvwxyz';
+/** A guessed word counts less than a word typed as the index holds it. */
+const guessWeight = 0.7;
+/** Unknown words guessed per request (a long description holds names and codes that match nothing). */
+const maxGuesses = 8;
 
 // How many answered requests of one article are read into its index entry (the newest).
 const answeredPerArticle = 30;
