@@ -129,6 +129,37 @@ function matcher(parts: readonly (readonly string[])[]): (word: string) => boole
 
 const snippetWords = 32;
 
+// The part of an article's Markdown a snippet is cut from: around the first matching word of the raw text, so
+// a long manual is not turned into plain text whole for a few words of it (that was most of a search's time).
+const snippetWindowBefore = 400;
+const snippetWindowAfter = 800;
+
+/** The plain text around the first match in an article's Markdown (its start when nothing matches). */
+export function snippetSource(body: string, matches: (word: string) => boolean): string {
+  const word = /[\p{L}\p{N}]+/gu;
+  let at = 0;
+  const seen = new Map<string, boolean>();
+  for (let m = word.exec(body); m !== null; m = word.exec(body)) {
+    const w = m[0].toLowerCase();
+    let hit = seen.get(w);
+    if (hit === undefined) {
+      hit = matches(w);
+      seen.set(w, hit);
+    }
+    if (hit) {
+      at = m.index;
+      break;
+    }
+  }
+  if (body.length <= snippetWindowBefore + snippetWindowAfter) return plainText(body);
+  // Start at a line break before the window, so the Markdown around it is read from the start of its block.
+  let start = Math.max(0, at - snippetWindowBefore);
+  const lineStart = body.lastIndexOf('\n', start);
+  if (lineStart >= 0 && start - lineStart < 200) start = lineStart + 1;
+  const text = plainText(body.slice(start, at + snippetWindowAfter));
+  return start > 0 ? `… ${text}` : text;
+}
+
 /** Some words of the text around its first match, matches marked; the text's start when nothing matches. */
 export function snippetOf(text: string, matches: (word: string) => boolean): SnippetPart[] {
   const tokens = text.match(/[\p{L}\p{N}]+|[^\p{L}\p{N}]+/gu) ?? [];
@@ -183,7 +214,10 @@ export async function searchArticles(
       items: articles.map((article) => ({
         article,
         score: null,
-        snippet: snippetOf(plainText(article.body), () => false),
+        snippet: snippetOf(
+          snippetSource(article.body, () => false),
+          () => false,
+        ),
       })),
       nextCursor:
         rows.rows.length > f.limit && last
@@ -218,7 +252,7 @@ export async function searchArticles(
     items: articles.map((article) => ({
       article,
       score: scores.get(article.id) ?? null,
-      snippet: snippetOf(plainText(article.body), matches),
+      snippet: snippetOf(snippetSource(article.body, matches), matches),
     })),
     nextCursor: rows.length > limit ? encodeCursor({ o: offset + limit }) : null,
   };
@@ -328,7 +362,7 @@ export async function searchArticleVersions(
     createdAt: Number(r.created_at),
     author: r.author_id !== null ? { id: Number(r.author_id), name: r.author_name ?? '' } : null,
     note: r.note,
-    snippet: snippetOf(plainText(r.body), matches),
+    snippet: snippetOf(snippetSource(r.body, matches), matches),
   }));
 }
 
