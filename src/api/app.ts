@@ -22,7 +22,9 @@ import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents/incidents.js';
 import { serviceRoutes } from './routes/incidents/services.js';
 import { articleRoutes } from './routes/knowledge/articles.js';
+import { articleAttachmentRoutes } from './routes/knowledge/attachments.js';
 import { ticketArticleRoutes } from './routes/knowledge/ticket-articles.js';
+import { knowledgeTransferRoutes } from './routes/knowledge/transfer.js';
 import { liveRoutes } from './routes/live.js';
 import { mailRoutes } from './routes/mail.js';
 import { alertRuleRoutes } from './routes/monitoring/alert-rules.js';
@@ -266,6 +268,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(savedViewRoutes(ctx));
   await app.register(articleRoutes(ctx));
   await app.register(ticketArticleRoutes(ctx));
+  await app.register(articleAttachmentRoutes(ctx));
+  await app.register(knowledgeTransferRoutes(ctx));
   await app.register(slaCalendarRoutes(ctx));
   await app.register(calendarWindowRoutes(ctx));
   await app.register(slaPolicyRoutes(ctx));
