@@ -147,7 +147,12 @@ function textOf(html: string): string {
 export function htmlToArticle(html: string): { title: string | null; markdown: string } {
   const titleTag = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html);
   // The head holds no content (its <title> would otherwise become text of the body).
-  const body = html.replace(/<head[\s>][\s\S]*?<\/head>/gi, '').replace(/<title[\s\S]*?<\/title>/gi, '');
+  const body = html
+    .replace(/<head[\s>][\s\S]*?<\/head>/gi, '')
+    .replace(/<title[\s\S]*?<\/title>/gi, '')
+    // Word and older editors write <b> and <i>: the allow-list knows them as <strong> and <em>.
+    .replace(/<(\/?)b(?=[\s>/])/gi, '<$1strong')
+    .replace(/<(\/?)i(?=[\s>/])/gi, '<$1em');
   const clean = sanitizeImportedHtml(body);
   const h1 = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(clean);
   const title = textOf(titleTag?.[1] ?? '') || textOf(h1?.[1] ?? '') || null;

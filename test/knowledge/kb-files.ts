@@ -64,8 +64,22 @@ export async function download(app: FastifyInstance, session: Session, url: stri
 
 /**
  * The text a PDF draws, page content streams inflated where compressed: the hex strings of its TJ and Tj
- * operators decoded as Latin-1, one line per operator.
+ * operators decoded as Windows-1252 (the built-in fonts' encoding), one line per operator.
  */
+// Windows-1252's printable C1 range (Node's TextDecoder may read the label as Latin-1).
+const winAnsiC1: Record<number, string> = {
+  128: '€',
+  133: '…',
+  145: '‘',
+  146: '’',
+  147: '“',
+  148: '”',
+  149: '•',
+  150: '–',
+  151: '—',
+};
+const winAnsi = { decode: (b: Buffer) => [...b].map((c) => winAnsiC1[c] ?? String.fromCharCode(c)).join('') };
+
 export function pdfText(pdf: Buffer): string {
   const source = pdf.toString('latin1');
   const streams: string[] = [];
@@ -87,7 +101,7 @@ export function pdfText(pdf: Buffer): string {
     for (const op of s.matchAll(/\[([^\]]*)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj/g)) {
       const hex =
         op[1] !== undefined ? [...op[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]).join('') : op[2];
-      lines.push(Buffer.from(hex, 'hex').toString('latin1'));
+      lines.push(winAnsi.decode(Buffer.from(hex, 'hex')));
     }
   return lines.join('\n');
 }
