@@ -234,6 +234,16 @@ describe.each(dialects)('knowledge base import and export on %s', (dialect) => {
     expect(m.body.detail).toMatch(/more than 5000 entries/);
   });
 
+  it('accepts an upload larger than an attachment may be, up to the import limit', async () => {
+    // 12 MiB of Markdown: over the 10 MiB of an attachment, under the import's own limit; too long for one body.
+    const big = `# Big\n\n${'word '.repeat((12 * 1_048_576) / 5)}`;
+    const r = await importFile(t, manager, 'big.md', big);
+    expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(200);
+    expect(r.body.skipped).toEqual([{ path: 'big.md', reason: expect.stringMatching(/body/) }]);
+    const over = await importFile(t, manager, 'huge.zip', Buffer.alloc(kbImportLimits.uploadBytes + 1, 0x20));
+    expect(over.status).toBe(413);
+  });
+
   it('only managers and admins import and export', async () => {
     expect((await importFile(t, technician, 'x.md', '# X\n')).status).toBe(403);
     expect((await technician.call('GET', '/api/v1/knowledge/export')).status).toBe(403);
