@@ -101,6 +101,9 @@ export function unpackZip(data: Uint8Array): Map<string, Uint8Array> {
   return out;
 }
 
+// Windows-1252's characters at 0x80–0x9F (a space where it has none).
+const windows1252C1 = '€ ‚ƒ„…†‡ˆ‰Š‹Œ Ž  ‘’“”•–—˜™š›œ žŸ';
+
 /** UTF-8 text (a BOM dropped); Windows-1252 when it is not UTF-8, as old HTML exports are. Null for binary. */
 function decodeText(data: Uint8Array): string | null {
   if (data.includes(0)) return null;
@@ -108,7 +111,10 @@ function decodeText(data: Uint8Array): string | null {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(data);
   } catch {
-    text = new TextDecoder('windows-1252').decode(data);
+    // Node reads the label windows-1252 as Latin-1: its C1 range (curly quotes, dashes, €) is mapped here.
+    text = Buffer.from(data)
+      .toString('latin1')
+      .replace(/[\u0080-\u009f]/g, (c) => windows1252C1[c.charCodeAt(0) - 0x80].trim() || ' ');
   }
   return text.replace(/^\uFEFF/, '');
 }
@@ -575,6 +581,8 @@ export async function exportKnowledge(ctx: ServiceContext, actor: Actor): Promis
       const names = new Set<string>();
       for (const { attachment, data } of files.get(a.id) ?? []) {
         let name = segment(cleanAttachmentName(attachment.filename), 'attachment');
+        // An attached .md or .html would import again as an article: it travels as text.
+        if (textExtensions.test(name)) name = `${name}.txt`;
         if (names.has(name.toLowerCase())) name = `${attachment.id}-${name}`;
         names.add(name.toLowerCase());
         const relative = `${encodeURIComponent(base)}/${encodeURIComponent(name)}`;

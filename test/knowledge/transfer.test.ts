@@ -127,6 +127,23 @@ describe.each(dialects)('knowledge base import and export on %s', (dialect) => {
     expect(a.body.html).not.toMatch(/<script|onclick|onerror|javascript:/i);
   });
 
+  it('reads an old HTML export written in Windows-1252', async () => {
+    const html = Buffer.concat([
+      Buffer.from('<title>Caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('</title><p>Press '),
+      Buffer.from([0x93]),
+      Buffer.from('Connect'),
+      Buffer.from([0x94, 0x20, 0x96, 0x20, 0x80]),
+      Buffer.from('5</p>'),
+    ]);
+    const r = await importFile(t, manager, 'cafe.htm', html);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    const a = await manager.call('GET', `/api/v1/articles/${r.body.created[0].id}`);
+    expect(a.body.title).toBe('Café');
+    expect(a.body.body).toBe('Press “Connect” – €5');
+  });
+
   it('imports a zip of a folder tree: folders name categories, linked images become attachments', async () => {
     const zip = zipOf({
       'Network and VPN/vpn-drops.md':
@@ -369,6 +386,7 @@ describe.each(dialects)('the export imports again on %s', (dialect) => {
       type: 'application/pdf',
       content: '%PDF-1.4 x',
     });
+    expect([shot.status, manual.status]).toEqual([201, 201]);
     const withImage = await manager.call('PATCH', `/api/v1/articles/${articles[0].id}`, {
       baseVersion: 1,
       body: `${articles[0].body}\n![Portal](${shot.body.url})\n`,
