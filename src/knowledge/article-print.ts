@@ -186,7 +186,8 @@ export async function articlePdf(
   let bullet: string | null = null;
   const tokens = markdown.parse(a.body, {});
   const write = (runs: Run[], size: number, base?: Partial<Run>) => {
-    const x = left + indent;
+    // Deeply nested lists and quotes stop indenting at a third of the page, so the text keeps its width.
+    const x = left + Math.min(indent, (doc.page.width - left - doc.page.margins.right) / 3);
     const width = doc.page.width - doc.page.margins.right - x;
     const all = bullet ? [{ text: bullet, bold: false, italic: false, code: false }, ...runs] : runs;
     bullet = null;

@@ -39,6 +39,10 @@ export const kbImportLimits = {
   unpackedBytes: 200 * 1_048_576,
   /** Entries of a zip (folders included). */
   entries: 5000,
+  /** One HTML page: turning HTML into Markdown costs far more than reading it. */
+  htmlChars: 5 * 1_048_576,
+  /** Elements within elements: turndown's cost grows with the square of the depth. */
+  htmlDepth: 100,
 } as const;
 
 export interface KbImportResult {
@@ -145,6 +149,20 @@ function textOf(html: string): string {
     .trim();
 }
 
+const voidElements = new Set(['br', 'hr', 'img']);
+
+/** How deep the elements of sanitised HTML nest (its tags are the allow-list's, each closed or void). */
+function nestingDepth(html: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const m of html.matchAll(/<(\/?)([a-z][a-z0-9]*)\b[^>]*>/gi)) {
+    if (voidElements.has(m[2].toLowerCase())) continue;
+    depth = m[1] ? depth - 1 : depth + 1;
+    deepest = Math.max(deepest, depth);
+  }
+  return deepest;
+}
+
 /**
  * An HTML page as an article: its title (the <title>, else the first <h1>) and its content as Markdown. The
  * HTML is sanitised with the articles' own allow-list first, so nothing that could run survives into the
@@ -159,7 +177,13 @@ export function htmlToArticle(html: string): { title: string | null; markdown: s
     // Word and older editors write <b> and <i>: the allow-list knows them as <strong> and <em>.
     .replace(/<(\/?)b(?=[\s>/])/gi, '<$1strong')
     .replace(/<(\/?)i(?=[\s>/])/gi, '<$1em');
+  if (html.length > kbImportLimits.htmlChars)
+    throw badImport(
+      `the page is larger than ${kbImportLimits.htmlChars} characters: export it in smaller pieces`,
+    );
   const clean = sanitizeImportedHtml(body);
+  if (nestingDepth(clean) > kbImportLimits.htmlDepth)
+    throw badImport(`the page nests elements more than ${kbImportLimits.htmlDepth} deep`);
   const h1 = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(clean);
   const title = textOf(titleTag?.[1] ?? '') || textOf(h1?.[1] ?? '') || null;
   return { title, markdown: turndown.turndown(clean).trim() };

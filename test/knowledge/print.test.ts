@@ -102,6 +102,22 @@ describe.each(dialects)('printing articles on %s', (dialect) => {
     expect(pdfText(pdf)).toContain(article.title);
   });
 
+  it('draws deeply nested lists and quotes (as deep as markdown-it nests) within the page', async () => {
+    const nested = `${'>'.repeat(30)} deep quote\n\n${Array.from({ length: 60 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n')}\n`;
+    const r = await manager.call('POST', '/api/v1/articles', {
+      title: 'Nested',
+      body: nested,
+      kind: 'guide',
+      audience: 'public',
+      status: 'published',
+    });
+    const pdf = await download(t.app, manager, `/api/v1/articles/${r.body.id}/pdf`);
+    expect(pdf.status).toBe(200);
+    const text = pdfText(pdf.raw);
+    expect(text).toContain('level 45');
+    expect(text).toContain('deep quote');
+  });
+
   it('prints only what the reader may read: staff print drafts, requesters do not see them', async () => {
     expect((await download(t.app, requester, `/api/v1/articles/${draftId}/print`)).status).toBe(404);
     expect((await download(t.app, requester, `/api/v1/articles/${draftId}/pdf`)).status).toBe(404);

@@ -215,6 +215,21 @@ describe.each(dialects)('knowledge base import and export on %s', (dialect) => {
     expect(reasons['binary.md']).toMatch(/binary/);
   });
 
+  it('skips an HTML page nested too deep or too large to convert, before converting it', async () => {
+    const zip = zipOf({
+      'deep.html': `<title>Deep</title>${'<strong>'.repeat(5000)}x`,
+      'large.html': `<title>Large</title><p>${'x'.repeat(kbImportLimits.htmlChars)}</p>`,
+      'fine.html': `<title>Fine</title>${'<blockquote>'.repeat(20)}x`,
+    });
+    const r = await importFile(t, manager, 'pages.zip', zip);
+    expect(r.status).toBe(200);
+    expect(r.body.created.map((c: { path: string }) => c.path)).toEqual(['fine.html']);
+    expect(r.body.skipped).toEqual([
+      { path: 'deep.html', reason: 'the page nests elements more than 100 deep' },
+      { path: 'large.html', reason: expect.stringMatching(/^the page is larger than/) },
+    ]);
+  });
+
   it('answers 400 invalid_kb_import for an upload it cannot read', async () => {
     for (const [name, content] of [
       ['photo.png', png],
