@@ -137,7 +137,7 @@ const namedEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot
 /** A fragment's text: tags dropped, the common entities decoded, white space folded. */
 function textOf(html: string): string {
   return html
-    .replace(/<[^>]*>/g, ' ')
+    .replace(/<[^<>]*>/g, ' ')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
       if (e[0] === '#') {
         const code = e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
@@ -149,14 +149,38 @@ function textOf(html: string): string {
     .trim();
 }
 
-const voidElements = new Set(['br', 'hr', 'img']);
+/**
+ * The first <name>…</name> of a page: where it starts and ends, and what it holds. Found with indexOf, not a
+ * lazy regular expression, which would rescan the rest of the page from every unclosed "<name".
+ */
+function firstElement(html: string, name: string): { start: number; end: number; inner: string } | null {
+  const lower = html.toLowerCase();
+  let start = lower.indexOf(`<${name}`);
+  while (start >= 0 && !/[\s>/]/.test(lower[start + name.length + 1] ?? ''))
+    start = lower.indexOf(`<${name}`, start + 1);
+  if (start < 0) return null;
+  const open = lower.indexOf('>', start);
+  const close = open < 0 ? -1 : lower.indexOf(`</${name}>`, open);
+  if (close < 0) return null;
+  return { start, end: close + name.length + 3, inner: html.slice(open + 1, close) };
+}
 
-/** How deep the elements of sanitised HTML nest (its tags are the allow-list's, each closed or void). */
+// Elements without an end tag, and those HTML closes by itself (an old page's <p> and <li> often are not).
+const unclosedElements = new Set(
+  'area base br col embed hr img input link meta source track wbr p li dt dd tr td th option thead tbody tfoot'.split(
+    ' ',
+  ),
+);
+
+/**
+ * How deep elements nest, counting open and end tags. Exact for sanitised HTML (each element closed); an
+ * estimate for raw HTML, which is checked first because the sanitiser's own cost grows with the square of it.
+ */
 function nestingDepth(html: string): number {
   let depth = 0;
   let deepest = 0;
-  for (const m of html.matchAll(/<(\/?)([a-z][a-z0-9]*)\b[^>]*>/gi)) {
-    if (voidElements.has(m[2].toLowerCase())) continue;
+  for (const m of html.matchAll(/<(\/?)([a-z][a-z0-9]*)\b[^<>]*>/gi)) {
+    if (unclosedElements.has(m[2].toLowerCase())) continue;
     depth = m[1] ? depth - 1 : depth + 1;
     deepest = Math.max(deepest, depth);
   }
@@ -169,24 +193,30 @@ function nestingDepth(html: string): number {
  * Markdown (and the Markdown is rendered without raw HTML anyway).
  */
 export function htmlToArticle(html: string): { title: string | null; markdown: string } {
-  const titleTag = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html);
-  // The head holds no content (its <title> would otherwise become text of the body).
-  const body = html
-    .replace(/<head[\s>][\s\S]*?<\/head>/gi, '')
-    .replace(/<title[\s\S]*?<\/title>/gi, '')
-    // Word and older editors write <b> and <i>: the allow-list knows them as <strong> and <em>.
-    .replace(/<(\/?)b(?=[\s>/])/gi, '<$1strong')
-    .replace(/<(\/?)i(?=[\s>/])/gi, '<$1em');
   if (html.length > kbImportLimits.htmlChars)
     throw badImport(
       `the page is larger than ${kbImportLimits.htmlChars} characters: export it in smaller pieces`,
     );
+  // The head holds no content (its <title> would otherwise become text of the body).
+  const title = firstElement(html, 'title');
+  const head = firstElement(html, 'head');
+  let rest = head ? html.slice(0, head.start) + html.slice(head.end) : html;
+  const stray = firstElement(rest, 'title');
+  if (stray) rest = rest.slice(0, stray.start) + rest.slice(stray.end);
+  const body = rest
+    // Word and older editors write <b> and <i>: the allow-list knows them as <strong> and <em>.
+    .replace(/<(\/?)b(?=[\s>/])/gi, '<$1strong')
+    .replace(/<(\/?)i(?=[\s>/])/gi, '<$1em');
+  if (nestingDepth(body) > kbImportLimits.htmlDepth * 10)
+    throw badImport(`the page nests elements more than ${kbImportLimits.htmlDepth} deep`);
   const clean = sanitizeImportedHtml(body);
   if (nestingDepth(clean) > kbImportLimits.htmlDepth)
     throw badImport(`the page nests elements more than ${kbImportLimits.htmlDepth} deep`);
-  const h1 = /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(clean);
-  const title = textOf(titleTag?.[1] ?? '') || textOf(h1?.[1] ?? '') || null;
-  return { title, markdown: turndown.turndown(clean).trim() };
+  const h1 = firstElement(clean, 'h1');
+  return {
+    title: textOf(title?.inner ?? '') || textOf(h1?.inner ?? '') || null,
+    markdown: turndown.turndown(clean).trim(),
+  };
 }
 
 // ---- front matter --------------------------------------------------------------------------------------

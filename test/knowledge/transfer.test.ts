@@ -4,7 +4,7 @@
 import * as fc from 'fast-check';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kbImportLimits } from '../../src/knowledge/index.js';
+import { htmlToArticle, kbImportLimits } from '../../src/knowledge/index.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 import { download, png, upload } from './kb-files.js';
@@ -320,6 +320,17 @@ describe.each(dialects)('knowledge base import and export on %s', (dialect) => {
       ),
       { numRuns: dialect === 'sqlite' ? 60 : 30 },
     );
+  });
+});
+
+describe('HTML pages that would make a converter rescan', () => {
+  // Each of these took minutes with lazy regular expressions or an unbounded nesting (found while writing the
+  // import); now each is read once. A regression shows as the test's time-out, not a timing assertion.
+  it('an unclosed head, title or tag repeated a hundred thousand times is read or refused in one pass', () => {
+    expect(htmlToArticle('<head '.repeat(100_000)).title).toBeNull();
+    expect(htmlToArticle(`<title>${'<'.repeat(100_000)}</title><p>x</p>`).markdown).toBe('x');
+    expect(() => htmlToArticle('<h1>'.repeat(100_000))).toThrow(/nests elements more than 100 deep/);
+    expect(() => htmlToArticle('<strong>'.repeat(5_000))).toThrow(/nests elements more than 100 deep/);
   });
 });
 
