@@ -144,6 +144,24 @@ Example:
       (await import('./logs-command.js')).logsTemplatesCommand(options),
     );
 
+  // -- knowledge base: import and export --
+  const kb = program.command('kb').description('Knowledge base: import Markdown/HTML, export as Markdown');
+  kb.command('import')
+    .description('Import a Markdown file, an HTML file, a zip of them, or a folder tree of them, as articles')
+    .argument('<path>', 'a .md, .html, .zip file or a folder')
+    .option('--as <email>', 'the manager or admin the import acts as (default: the first admin)')
+    .action(async (target: string, options: { as?: string }) =>
+      (await import('./kb-command.js')).kbImportCommand(target, options),
+    );
+  kb.command('export')
+    .description('Export every article as Markdown with front matter, with its attachments, into a zip')
+    .argument('<file>', 'the zip to write')
+    .option('--as <email>', 'the manager or admin the export acts as (default: the first admin)')
+    .option('--force', 'replace FILE if it exists')
+    .action(async (file: string, options: { as?: string; force?: boolean }) =>
+      (await import('./kb-command.js')).kbExportCommand(file, options),
+    );
+
   program
     .command('config')
     .description('Print the effective configuration as JSON, with secrets masked')

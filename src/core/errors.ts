@@ -211,6 +211,15 @@ export const errorCatalogue = {
     kind: 'invalid',
     meaning: 'A knowledge base import is not a Markdown file, HTML file or zip of them that can be read.',
   },
+  kb_import_too_large: {
+    kind: 'too_large',
+    meaning:
+      'A knowledge base import unpacks to more bytes or files than allowed (a zip bomb is refused); see docs/knowledge.md.',
+  },
+  article_attachment_limit: {
+    kind: 'conflict',
+    meaning: 'The article already has as many attachments as one article may have; remove one first.',
+  },
   attachment_not_found: { kind: 'not_found', meaning: 'No such attachment, or not one the user may see.' },
   token_not_found: { kind: 'not_found', meaning: 'No such API token.' },
   webhook_not_found: { kind: 'not_found', meaning: 'No such webhook.' },

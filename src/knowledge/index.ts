@@ -23,7 +23,17 @@ export {
   suggestionTextMax,
   unlinkArticle,
 } from './answers.js';
+// -- attachments, import and export, printing --
+export {
+  type ArticleAttachment,
+  addArticleAttachment,
+  articleAttachmentLimits,
+  deleteArticleAttachment,
+  listArticleAttachments,
+  readArticleAttachment,
+} from './article-attachments.js';
 export { type ArticleDiff, type DiffPart, diffArticleVersions, diffText } from './article-diff.js';
+export { articlePdf, printableArticle, printablePagePolicy } from './article-print.js';
 export { type Heading, plainText, renderArticle, sanitizeImportedHtml } from './article-rendering.js';
 export {
   type ArticleHit,
@@ -61,6 +71,14 @@ export {
   updateArticle,
 } from './articles.js';
 export { deleteKbCategory, type KbCategory, listKbCategories, saveKbCategory } from './kb-categories.js';
+export {
+  exportKnowledge,
+  htmlToArticle,
+  importKnowledge,
+  importKnowledgeFiles,
+  type KbImportResult,
+  kbImportLimits,
+} from './kb-transfer.js';
 export {
   canKnowledge,
   canReadArticle,

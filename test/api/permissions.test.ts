@@ -2504,6 +2504,7 @@ const table: Row[] = [
     ];
     return rows;
   })(),
+<<<<<<< HEAD
   // -- knowledge base: policies and procedures (reviews, acknowledgements, the service agreement) --
   ...(() => {
     /** Hidden (404) from who may not read an article of this audience and status, then the rule (403). */
@@ -2602,6 +2603,110 @@ const table: Row[] = [
         expect: signedIn,
       },
     ];
+=======
+  // -- knowledge base: attachments, import and export, printing --
+  ...(() => {
+    const transfer = byRule((a) => canKnowledge(a, 'kb.transfer'));
+    /** On an article of this audience and status: hidden (404) from who may not read it, then the rule (403). */
+    const onArticle = (audience: ArticleAudience, status: ArticleStatus, rule: (a: Actor) => boolean) => {
+      const e = byRule(rule);
+      for (const who of signedInWhos) if (!canReadArticle(cast[who], { audience, status })) e[who] = 404;
+      return e;
+    };
+    const writer = (audience: ArticleAudience) =>
+      onArticle(audience, 'published', (a) =>
+        canKnowledge(a, 'article.write', { audience, status: 'published' }),
+      );
+    const article = async (f: Fixture, audience: ArticleAudience, status: 'draft' | 'published') =>
+      (
+        await as(f, 'admin', 'POST', '/api/v1/articles', {
+          title: `Printed ${unique()}`,
+          body: '# Steps\n\n- Restart the VPN client.\n',
+          kind: 'guide',
+          audience,
+          status,
+        })
+      ).id as number;
+    /** An article of this audience with one attachment, uploaded by the admin. */
+    const attached = async (f: Fixture, audience: ArticleAudience) => {
+      const id = await article(f, audience, 'published');
+      const res = await inject(f, 'admin', {
+        method: 'POST',
+        url: `/api/v1/articles/${id}/attachments`,
+        file: { name: 'steps.txt', type: 'text/plain', content: 'step one' },
+      });
+      if (res.statusCode !== 201) throw new Error(`setup attachment: ${res.statusCode}`);
+      return `/api/v1/articles/${id}/attachments/${(res.json() as { id: number }).id}`;
+    };
+    const note = { name: 'note.txt', type: 'text/plain', content: 'see the screenshot' };
+    const rows: Row[] = [];
+    for (const audience of ['public', 'internal'] as const) {
+      rows.push(
+        {
+          route: 'POST /api/v1/articles/:id/attachments',
+          case: `a published ${audience} article`,
+          call: async (f) => ({
+            method: 'POST',
+            url: `/api/v1/articles/${await article(f, audience, 'published')}/attachments`,
+            file: note,
+          }),
+          expect: writer(audience),
+        },
+        {
+          route: 'GET /api/v1/articles/:id/attachments',
+          case: `a published ${audience} article`,
+          call: async (f) => ({
+            method: 'GET',
+            url: `/api/v1/articles/${await article(f, audience, 'published')}/attachments`,
+          }),
+          expect: onArticle(audience, 'published', () => true),
+        },
+        {
+          route: 'GET /api/v1/articles/:id/attachments/:attachmentId',
+          case: `a published ${audience} article`,
+          call: async (f) => ({ method: 'GET', url: await attached(f, audience) }),
+          expect: onArticle(audience, 'published', () => true),
+        },
+        {
+          route: 'DELETE /api/v1/articles/:id/attachments/:attachmentId',
+          case: `a published ${audience} article`,
+          call: async (f) => ({ method: 'DELETE', url: await attached(f, audience) }),
+          expect: writer(audience),
+        },
+      );
+    }
+    for (const [audience, status] of [
+      ['public', 'published'],
+      ['public', 'draft'],
+      ['internal', 'published'],
+    ] as const)
+      for (const format of ['print', 'pdf'])
+        rows.push({
+          route: `GET /api/v1/articles/:id/${format}` as Row['route'],
+          case: `a ${status} ${audience} article`,
+          call: async (f) => ({
+            method: 'GET',
+            url: `/api/v1/articles/${await article(f, audience, status)}/${format}`,
+          }),
+          expect: onArticle(audience, status, () => true),
+        });
+    rows.push(
+      {
+        route: 'POST /api/v1/knowledge/import',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/knowledge/import',
+          file: { name: 'imported.md', type: 'text/markdown', content: '# Imported\n\nText.\n' },
+        }),
+        expect: transfer,
+      },
+      {
+        route: 'GET /api/v1/knowledge/export',
+        call: () => ({ method: 'GET', url: '/api/v1/knowledge/export' }),
+        expect: transfer,
+      },
+    );
+>>>>>>> kb-transfer
     return rows;
   })(),
 ];

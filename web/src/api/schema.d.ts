@@ -860,14 +860,14 @@ export type paths = {
     };
     trace?: never;
   };
-  '/api/v1/articles/{id}/acknowledgement': {
+  '/api/v1/articles/{id}/attachments': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** The reader's own acknowledgement of the current version, and whether one is asked for */
+    /** An article's attachments */
     get: {
       parameters: {
         query?: never;
@@ -886,10 +886,20 @@ export type paths = {
           };
           content: {
             'application/json': {
-              /** Format: date-time */
-              acknowledgedAt: string | null;
-              required: boolean;
-              version: number;
+              items: {
+                articleId: number;
+                contentType: string;
+                /** Format: date-time */
+                createdAt: string;
+                filename: string;
+                id: number;
+                /** @description Shown as an image (its bytes are a PNG, JPEG, GIF or WebP) */
+                inline: boolean;
+                sha256: string;
+                size: number;
+                /** @description Where to download it; the Markdown references images by this URL */
+                url: string;
+              }[];
             };
           };
         };
@@ -968,7 +978,7 @@ export type paths = {
       };
     };
     put?: never;
-    /** Acknowledge having read the current version of a policy that asks for it (idempotent) */
+    /** Attach a file to an article (multipart/form-data, field "file", at most 10485760 bytes) */
     post: {
       parameters: {
         query?: never;
@@ -981,15 +991,24 @@ export type paths = {
       requestBody?: never;
       responses: {
         /** @description Default Response */
-        200: {
+        201: {
           headers: {
             [name: string]: unknown;
           };
           content: {
             'application/json': {
+              articleId: number;
+              contentType: string;
               /** Format: date-time */
-              acknowledgedAt: string;
-              version: number;
+              createdAt: string;
+              filename: string;
+              id: number;
+              /** @description Shown as an image (its bytes are a PNG, JPEG, GIF or WebP) */
+              inline: boolean;
+              sha256: string;
+              size: number;
+              /** @description Where to download it; the Markdown references images by this URL */
+              url: string;
             };
           };
         };
@@ -1073,57 +1092,26 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/articles/{id}/acknowledgements': {
+  '/api/v1/articles/{id}/attachments/{attachmentId}': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /**
-     * Who in the article's audience has and has not acknowledged its current version
-     * @description Active users of the audience (public: everyone; internal: staff; managers: managers and admins), a page of users by id at a time; `total` counts them all.
-     */
+    /** Download an article's attachment (images inline, anything else as a download) */
     get: {
       parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-        };
+        query?: never;
         header?: never;
         path: {
+          attachmentId: number;
           id: number;
         };
         cookie?: never;
       };
       requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              acknowledged: {
-                /** Format: date-time */
-                acknowledgedAt: string;
-                name: string;
-                userId: number;
-              }[];
-              nextCursor: string | null;
-              pending: {
-                name: string;
-                userId: number;
-              }[];
-              total: {
-                acknowledged: number;
-                pending: number;
-              };
-              version: number;
-            };
-          };
-        };
         /** @description RFC 9457 problem details */
         400: {
           headers: {
@@ -1200,7 +1188,100 @@ export type paths = {
     };
     put?: never;
     post?: never;
-    delete?: never;
+    /** Remove an article's attachment */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          attachmentId: number;
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -1451,20 +1532,15 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/articles/{id}/review': {
+  '/api/v1/articles/{id}/pdf': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Record a review of a policy or procedure: the next one falls due an interval on
-     * @description The policy's owner, a manager or an admin.
-     */
-    post: {
+    /** An article as a PDF */
+    get: {
       parameters: {
         query?: never;
         header?: never;
@@ -1473,63 +1549,8 @@ export type paths = {
         };
         cookie?: never;
       };
-      requestBody: {
-        content: {
-          'application/json': {
-            note?: string;
-          };
-        };
-      };
+      requestBody?: never;
       responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              audience: 'public' | 'internal' | 'managers';
-              /** @description Markdown */
-              body: string;
-              categoryId: number | null;
-              categoryName: string | null;
-              /** Format: date-time */
-              createdAt: string;
-              createdBy: {
-                id: number;
-                name: string;
-              } | null;
-              /** Format: date-time */
-              effectiveAt: string | null;
-              generated: string | null;
-              helpedCount: number;
-              id: number;
-              kind: 'faq' | 'guide' | 'manual' | 'runbook' | 'policy' | 'procedure';
-              /** Format: date-time */
-              lastReviewedAt: string | null;
-              /** Format: date-time */
-              nextReviewAt: string | null;
-              ownerId: number | null;
-              ownerName: string | null;
-              /** Format: date-time */
-              publishedAt: string | null;
-              requiresAck: boolean;
-              reviewIntervalDays: number | null;
-              solvedCount: number;
-              sourceTicketId: number | null;
-              status: 'draft' | 'in_review' | 'published' | 'archived';
-              tags: string[];
-              title: string;
-              /** Format: date-time */
-              updatedAt: string;
-              updatedBy: {
-                id: number;
-                name: string;
-              } | null;
-              version: number;
-            };
-          };
-        };
         /** @description RFC 9457 problem details */
         400: {
           headers: {
@@ -1604,6 +1625,109 @@ export type paths = {
         };
       };
     };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/articles/{id}/print': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An article as a standalone printable HTML page */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -8377,6 +8501,105 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/knowledge/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The whole knowledge base as a zip: Markdown files with YAML front matter in folders by category, attachments beside them */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/knowledge/gaps': {
     parameters: {
       query?: never;
@@ -8605,149 +8828,20 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/knowledge/reviews': {
+  '/api/v1/knowledge/import': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /**
-     * Policies and procedures due for review within N days or overdue, soonest first
-     * @description Managers and admins see every one; `mine=true` lists the caller’s own (any staff member).
-     */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          dueWithinDays?: number;
-          limit?: number;
-          mine?: boolean;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                id: number;
-                kind: 'faq' | 'guide' | 'manual' | 'runbook' | 'policy' | 'procedure';
-                /** Format: date-time */
-                lastReviewedAt: string | null;
-                /** Format: date-time */
-                nextReviewAt: string;
-                overdue: boolean;
-                ownerId: number | null;
-                ownerName: string | null;
-                status: 'draft' | 'in_review' | 'published' | 'archived';
-                title: string;
-              }[];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description RFC 9457 problem details */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-        /** @description RFC 9457 problem details */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get?: never;
     put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/knowledge/service-agreement': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
     /**
-     * The help desk's service agreement: a policy page generated from the SLA policies
-     * @description Written by the service (created on the first call) and regenerated, as a new version, whenever the SLA policies or their calendars say something else.
+     * Import articles: a Markdown file (YAML front matter optional), an HTML file, or a zip of a folder tree of them (multipart/form-data, field "file")
+     * @description Each file becomes an article (a draft unless its front matter says otherwise); images a file links to inside the zip become attachments. At most 52428800 bytes uploaded, 209715200 bytes and 5000 entries unpacked.
      */
-    get: {
+    post: {
       parameters: {
         query?: never;
         header?: never;
@@ -8763,52 +8857,17 @@ export type paths = {
           };
           content: {
             'application/json': {
-              audience: 'public' | 'internal' | 'managers';
-              /** @description Markdown */
-              body: string;
-              categoryId: number | null;
-              categoryName: string | null;
-              /** Format: date-time */
-              createdAt: string;
-              createdBy: {
+              created: {
                 id: number;
-                name: string;
-              } | null;
-              /** Format: date-time */
-              effectiveAt: string | null;
-              generated: string | null;
-              headings: {
-                id: string;
-                level: number;
-                text: string;
+                /** @description What was left out (an owner not known here…) */
+                notes: string[];
+                path: string;
+                title: string;
               }[];
-              helpedCount: number;
-              /** @description The Markdown rendered and sanitised */
-              html: string;
-              id: number;
-              kind: 'faq' | 'guide' | 'manual' | 'runbook' | 'policy' | 'procedure';
-              /** Format: date-time */
-              lastReviewedAt: string | null;
-              /** Format: date-time */
-              nextReviewAt: string | null;
-              ownerId: number | null;
-              ownerName: string | null;
-              /** Format: date-time */
-              publishedAt: string | null;
-              requiresAck: boolean;
-              reviewIntervalDays: number | null;
-              solvedCount: number;
-              sourceTicketId: number | null;
-              status: 'draft' | 'in_review' | 'published' | 'archived';
-              tags: string[];
-              title: string;
-              /** Format: date-time */
-              updatedAt: string;
-              updatedBy: {
-                id: number;
-                name: string;
-              } | null;
-              version: number;
+              skipped: {
+                path: string;
+                reason: string;
+              }[];
             };
           };
         };
@@ -8886,8 +8945,6 @@ export type paths = {
         };
       };
     };
-    put?: never;
-    post?: never;
     delete?: never;
     options?: never;
     head?: never;
