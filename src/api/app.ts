@@ -22,11 +22,8 @@ import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents/incidents.js';
 import { serviceRoutes } from './routes/incidents/services.js';
 import { articleRoutes } from './routes/knowledge/articles.js';
-<<<<<<< HEAD
-import { policyRoutes } from './routes/knowledge/policies.js';
-=======
 import { articleAttachmentRoutes } from './routes/knowledge/attachments.js';
->>>>>>> kb-transfer
+import { policyRoutes } from './routes/knowledge/policies.js';
 import { ticketArticleRoutes } from './routes/knowledge/ticket-articles.js';
 import { knowledgeTransferRoutes } from './routes/knowledge/transfer.js';
 import { liveRoutes } from './routes/live.js';
@@ -277,12 +274,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(savedViewRoutes(ctx));
   await app.register(articleRoutes(ctx));
   await app.register(ticketArticleRoutes(ctx));
-<<<<<<< HEAD
   await app.register(policyRoutes(ctx));
-=======
   await app.register(articleAttachmentRoutes(ctx));
   await app.register(knowledgeTransferRoutes(ctx));
->>>>>>> kb-transfer
   await app.register(slaCalendarRoutes(ctx));
   await app.register(calendarWindowRoutes(ctx));
   await app.register(slaPolicyRoutes(ctx));

@@ -2504,7 +2504,6 @@ const table: Row[] = [
     ];
     return rows;
   })(),
-<<<<<<< HEAD
   // -- knowledge base: policies and procedures (reviews, acknowledgements, the service agreement) --
   ...(() => {
     /** Hidden (404) from who may not read an article of this audience and status, then the rule (403). */
@@ -2603,7 +2602,8 @@ const table: Row[] = [
         expect: signedIn,
       },
     ];
-=======
+    return rows;
+  })(),
   // -- knowledge base: attachments, import and export, printing --
   ...(() => {
     const transfer = byRule((a) => canKnowledge(a, 'kb.transfer'));
@@ -2706,7 +2706,6 @@ const table: Row[] = [
         expect: transfer,
       },
     );
->>>>>>> kb-transfer
     return rows;
   })(),
 ];
