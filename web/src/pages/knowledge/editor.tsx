@@ -368,7 +368,9 @@ export default function ArticleEditor() {
   useTitle(id === null ? 'New article' : 'Edit article');
   // A new article from a search gap or a link: its title filled in.
   const [initialTitle] = useState(() => search.get('title') ?? '');
-  useEffect(() => window.scrollTo(0, 0), []);
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, []);
   if (id === null) return <Editor article={null} initialTitle={initialTitle} />;
   if (article.isPending) return <Loading label="Opening the article…" />;
   if (article.error)
