@@ -108,12 +108,12 @@ export default function KnowledgeBase() {
           )}
         </span>
       </div>
+      <p className="muted">Answers, guides and policies. Search first — most questions are answered here.</p>
       {managing && (
         <div id="kb-manage">
           <ManagePanel />
         </div>
       )}
-      <p className="muted">Answers, guides and policies. Search first — most questions are answered here.</p>
       <form className="kb-search" role="search" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor="kb-q" className="visually-hidden">
           Search the knowledge base
