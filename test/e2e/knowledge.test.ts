@@ -588,6 +588,9 @@ describe('the knowledge base in Chromium', () => {
         if (scrollWidth > viewport.width + 1)
           found.push(`${name}: ${scrollWidth}px wide in ${viewport.width}px`);
         for (const problem of await layoutProblems(page)) found.push(`${name}: ${problem}`);
+        // A panel whose route answered an error says so now (no panel hides on a 404): none should.
+        for (const alert of await page.locator('.alert-error').allTextContents())
+          found.push(`${name}: error shown: ${alert}`);
         for (const v of await seriousViolations(page))
           found.push(`${name}: ${v.id} ${v.help} ${JSON.stringify(v.nodes)}`);
         await screenshot(page, `${name}-${label}`, shots);
