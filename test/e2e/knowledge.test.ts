@@ -2,10 +2,14 @@
 // form is offered the VPN FAQ, opens it in place and says it solved the problem — no ticket is filed and the
 // deflection is counted; the search page marks the matching words; a requester never sees an internal article
 // (not in suggestions, search, nor by its address); a technician turns a resolved ticket into a draft and lands
-// in its editor, links an article, and compares two versions in the history; a manager acknowledges a policy.
+// in its editor, links an article, and compares two versions in the history; a requester acknowledges a policy
+// and its manager sees who has and has not, the review due on the dashboard and records it; the service
+// agreement is written from an SLA policy; a technician attaches an image and a file and inserts them into the
+// Markdown; a manager keeps the categories, imports a zip and exports.
 // Every page at 1280 px and 390 px in light and dark, without horizontal scrolling, clipped or overlapping text
 // or serious axe violations (screenshots in test-output/e2e-knowledge).
 import path from 'node:path';
+import { strToU8, zipSync } from 'fflate';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
@@ -31,7 +35,13 @@ const people = {
   requester: { email: 'kb-req@e2e.test', name: 'Rita Requester', role: 'requester' as const },
   technician: { email: 'kb-tech@e2e.test', name: 'Theo Technician', role: 'technician' as const },
   manager: { email: 'kb-manager@e2e.test', name: 'Mona Manager', role: 'manager' as const },
+  admin: { email: 'kb-admin@e2e.test', name: 'Ada Admin', role: 'admin' as const },
 };
+// A 1×1 PNG: its bytes prove it an image, so the server serves it inline.
+const pixelPng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 type Who = keyof typeof people;
 type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
@@ -66,6 +76,8 @@ describe('the knowledge base in Chromium', () => {
   let vpnFaq = 0;
   let runbook = 0;
   let policy = 0;
+  let procedure = 0;
+  let attachDraft = 0;
   let resolvedTicket = 0;
 
   /** A page signed in as `who` (signing in through the form the first time), at a viewport and colour scheme. */
@@ -154,6 +166,29 @@ describe('the knowledge base in Chromium', () => {
         reviewIntervalDays: 365,
         requiresAck: true,
         ownerId: managerId,
+      })
+    ).id;
+    // A procedure due for review in ten days: on the dashboard's list after the policy is reviewed.
+    procedure = (
+      await api('manager', 'POST', '/api/v1/articles', {
+        title: 'Leaver offboarding procedure',
+        body: '## Steps\n\n1. Disable the account.\n2. Collect the laptop.',
+        kind: 'procedure',
+        audience: 'internal',
+        status: 'published',
+        categoryId: rules.id,
+        effectiveAt: new Date(Date.now() - 80 * 86_400_000).toISOString(),
+        reviewIntervalDays: 90,
+        ownerId: managerId,
+      })
+    ).id;
+    // A draft for the technician to attach files to.
+    attachDraft = (
+      await api('technician', 'POST', '/api/v1/articles', {
+        title: 'Mapping a network drive',
+        body: 'Open the File Explorer.\n\nPick the letter.',
+        kind: 'guide',
+        audience: 'public',
       })
     ).id;
     // A ticket the technician solved: its solution becomes a draft.
@@ -326,67 +361,217 @@ describe('the knowledge base in Chromium', () => {
     expect((await api('requester', 'GET', `/api/v1/articles/${draft.id}`)).status).toBe('published');
   }, 60_000);
 
-  // The acknowledgement and review routes are built alongside these pages: until they are on the server, the
-  // browser answers for them here (their agreed shapes), and the panels that read them show.
-  it('asks a reader to acknowledge a policy, and shows a manager who has and reviews due', async () => {
-    const req = await pageAs('requester', '/kb');
-    let acknowledged: string | null = null;
-    await req.page.route(`**/api/v1/articles/${policy}/acknowledgement`, (route) => {
-      if (route.request().method() === 'POST') acknowledged = new Date().toISOString();
-      return route.fulfill({
-        contentType: 'application/json',
-        body: JSON.stringify({ required: true, version: 1, acknowledgedAt: acknowledged }),
-      });
-    });
-    await req.page.goto(`/kb/${policy}`);
+  it('asks a reader to acknowledge a policy, and shows a manager who has, the review due and records it', async () => {
+    const req = await pageAs('requester', `/kb/${policy}`);
     await req.page.getByRole('button', { name: 'I have read and acknowledge this' }).click();
     await req.page.getByText('You acknowledged version 1').waitFor();
-    expect(acknowledged).not.toBeNull();
+    await screenshot(req.page, 'article-policy-acknowledged-desktop', shots);
     await req.context.close();
+    expect(await api('requester', 'GET', `/api/v1/articles/${policy}/acknowledgement`)).toMatchObject({
+      required: true,
+      version: 1,
+      acknowledgedAt: expect.any(String),
+    });
+    // A public policy's audience is everyone: the requester has acknowledged; the other three have not.
+    const who = await api('manager', 'GET', `/api/v1/articles/${policy}/acknowledgements`);
+    expect(who.total).toEqual({ acknowledged: 1, pending: 3 });
 
-    const mgr = await pageAs('manager', '/kb');
-    await mgr.page.route(`**/api/v1/articles/${policy}/acknowledgements`, (route) =>
-      route.fulfill({
-        contentType: 'application/json',
-        body: JSON.stringify({
-          version: 1,
-          acknowledged: [{ userId: 1, name: 'Rita Requester', acknowledgedAt: new Date().toISOString() }],
-          pending: [{ userId: 2, name: 'Theo Technician' }],
-        }),
-      }),
-    );
-    await mgr.page.route(/\/api\/v1\/knowledge\/reviews/, (route) =>
-      route.fulfill({
-        contentType: 'application/json',
-        body: JSON.stringify({
-          items: [
-            {
-              id: policy,
-              title: 'Acceptable use policy',
-              kind: 'policy',
-              status: 'published',
-              ownerId: null,
-              ownerName: 'Mona Manager',
-              nextReviewAt: new Date(Date.now() - 86_400_000).toISOString(),
-              lastReviewedAt: null,
-              overdue: true,
-            },
-          ],
-        }),
-      }),
-    );
-    await mgr.page.goto(`/kb/${policy}`);
+    const mgr = await pageAs('manager', `/kb/${policy}`);
     const acks = mgr.page.getByRole('region', { name: /Acknowledgements/ });
-    await acks.getByText('1 acknowledged · 1 not yet').waitFor();
-    await acks.getByText('Not yet (1)').click();
-    await acks.getByText('Theo Technician').waitFor();
+    await acks.getByText('1 acknowledged · 3 not yet').waitFor();
+    await acks.getByText('Not yet (3)').click();
+    const pending = acks.getByRole('list', { name: 'Not yet acknowledged' });
+    await pending.getByText('Theo Technician').waitFor();
+    expect(await pending.getByRole('listitem').allTextContents()).toEqual(
+      expect.arrayContaining(['Theo Technician', 'Mona Manager', 'Ada Admin']),
+    );
+    await acks.getByText('Acknowledged (1)').click();
+    const done = acks.getByRole('list', { name: 'Acknowledged' });
+    await done.getByText(/Rita Requester/).waitFor();
+    expect(await pending.textContent()).not.toContain('Rita Requester');
+    await acks.scrollIntoViewIfNeeded();
+    await screenshot(mgr.page, 'article-policy-acks-desktop', shots);
+
+    // The policy fell due 35 days ago: overdue on the manager's dashboard, beside the procedure due soon.
     await mgr.page.goto('/dashboard');
-    const due = mgr.page.getByRole('region', { name: 'Knowledge base (30 days)' });
-    await due.getByRole('link', { name: 'Acceptable use policy' }).waitFor();
-    expect(await due.locator('.kb-overdue').textContent()).toContain('Overdue');
-    await due.scrollIntoViewIfNeeded();
+    const card = mgr.page.getByRole('region', { name: 'Knowledge base (30 days)' });
+    const due = card.getByRole('list', { name: 'Policy reviews due' });
+    const policyRow = due.getByRole('listitem').filter({ hasText: 'Acceptable use policy' });
+    await policyRow.waitFor();
+    expect(await policyRow.locator('.kb-overdue').textContent()).toContain('Overdue');
+    const procedureRow = due.getByRole('listitem').filter({ hasText: 'Leaver offboarding procedure' });
+    expect(await procedureRow.textContent()).toContain('Due');
+    expect(await procedureRow.locator('.kb-overdue').count()).toBe(0);
+    expect(await procedureRow.getByRole('link').getAttribute('href')).toBe(`/kb/${procedure}`);
+    await card.scrollIntoViewIfNeeded();
     await screenshot(mgr.page, 'dashboard-reviews-desktop', shots);
+
+    // Recorded from the policy's page: the next review is a year on, and the dashboard no longer lists it.
+    await policyRow.getByRole('link', { name: 'Acceptable use policy' }).click();
+    await mgr.page.getByRole('button', { name: 'Mark reviewed' }).click();
+    await mgr.page.getByText('Review recorded.').waitFor();
+    await expect.poll(() => mgr.page.locator('.kb-overdue').count()).toBe(0);
+    const reviewed = await api('manager', 'GET', `/api/v1/articles/${policy}`);
+    expect(reviewed.lastReviewedAt).not.toBeNull();
+    expect(Date.parse(reviewed.nextReviewAt)).toBeGreaterThan(Date.now() + 300 * 86_400_000);
+    await mgr.page.goto('/dashboard');
+    await due.getByRole('link', { name: 'Leaver offboarding procedure' }).waitFor();
+    expect(await due.getByRole('link', { name: 'Acceptable use policy' }).count()).toBe(0);
     await mgr.context.close();
+  }, 60_000);
+
+  it('writes the service agreement from the SLA policies', async () => {
+    await api('admin', 'POST', '/api/v1/sla/policies', {
+      name: 'Standard support',
+      targets: { first_response: { minutes: 60 }, resolution: { minutes: 480 } },
+    });
+    const { context, page } = await pageAs('requester', '/kb/service-agreement');
+    await page.getByRole('heading', { name: 'Help desk service agreement' }).first().waitFor();
+    const body = page.locator('.kb-body');
+    await body.getByRole('heading', { name: 'Standard support' }).waitFor();
+    const rows = (await body.locator('tr').allTextContents()).map((r) => r.replace(/\s+/g, ' ').trim());
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^First response ?1 hour ?around the clock$/),
+        expect.stringMatching(/^Resolution ?8 hours ?around the clock$/),
+      ]),
+    );
+    // Written by the service: nobody edits it by hand.
+    expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
+    await screenshot(page, 'service-agreement-desktop', shots);
+    await context.close();
+  }, 60_000);
+
+  it('attaches an image and a file to a draft, inserts them at the cursor and lists them on the article', async () => {
+    const fresh = await pageAs('technician', '/kb/new');
+    await fresh.page.getByText('Save the draft to attach files.').waitFor();
+    await fresh.context.close();
+
+    const { context, page } = await pageAs('technician', `/kb/${attachDraft}/edit`);
+    page.on('dialog', (d) => void d.accept());
+    const crashes: string[] = [];
+    page.on('pageerror', (e) => crashes.push(e.message));
+    const form = page.getByRole('form', { name: 'Edit article' });
+    const files = form.getByRole('region', { name: 'Attachments' });
+    await files.getByText('No files attached yet.').waitFor();
+    await files.getByLabel('Attach files or images').setInputFiles([
+      { name: 'drive-letter.png', mimeType: 'image/png', buffer: pixelPng },
+      { name: 'checklist.txt', mimeType: 'text/plain', buffer: Buffer.from('1. Letter\n2. Path\n') },
+    ]);
+    await files.getByRole('button', { name: 'Insert checklist.txt' }).waitFor();
+    const listed = await api('technician', 'GET', `/api/v1/articles/${attachDraft}/attachments`);
+    const png = listed.items.find((a: { filename: string }) => a.filename === 'drive-letter.png');
+    const txt = listed.items.find((a: { filename: string }) => a.filename === 'checklist.txt');
+    expect(png).toMatchObject({ inline: true, url: `/api/v1/articles/${attachDraft}/attachments/${png.id}` });
+    expect(txt).toMatchObject({ inline: false });
+
+    // The cursor between the two paragraphs: the image goes there, then the file's link after it.
+    const text = form.getByLabel('Text (Markdown)');
+    await text.evaluate((el: HTMLTextAreaElement) => {
+      const at = el.value.indexOf('Pick the letter.');
+      el.focus();
+      el.setSelectionRange(at, at);
+    });
+    await files.getByRole('button', { name: 'Insert drive-letter.png' }).click();
+    await files.getByRole('button', { name: 'Insert checklist.txt' }).click();
+    expect(await text.inputValue()).toBe(
+      `Open the File Explorer.\n\n![drive-letter.png](${png.url})[checklist.txt](${txt.url})Pick the letter.`,
+    );
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.locator(`img[src="${png.url}"]`).waitFor();
+    await files.scrollIntoViewIfNeeded();
+    await screenshot(page, 'editor-attachments-desktop', shots);
+
+    // The text file removed: its link stays in the text until the writer takes it out, the file is gone.
+    await files.getByRole('button', { name: 'Delete checklist.txt' }).click();
+    await expect.poll(() => files.getByRole('button', { name: 'Insert checklist.txt' }).count()).toBe(0);
+    expect(
+      (await api('technician', 'GET', `/api/v1/articles/${attachDraft}/attachments`)).items.map(
+        (a: { filename: string }) => a.filename,
+      ),
+    ).toEqual(['drive-letter.png']);
+    await text.fill(`Open the File Explorer.\n\n![drive-letter.png](${png.url})\n\nPick the letter.`);
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL(new RegExp(`/kb/${attachDraft}$`));
+
+    // The article shows the image (it loads: the URL is the server's) and lists the file to download.
+    const image = page.locator('.kb-body img');
+    await image.waitFor({ state: 'attached' });
+    await expect.poll(() => image.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBe(1);
+    const side = page.getByRole('complementary', { name: 'About this article' });
+    const link = side
+      .getByRole('region', { name: 'Attachments' })
+      .getByRole('link', { name: 'drive-letter.png' });
+    expect(await link.getAttribute('href')).toBe(png.url);
+    const download = await page.request.get(png.url);
+    expect(download.status()).toBe(200);
+    expect(download.headers()['content-type']).toBe('image/png');
+    // Leaving the editor after a save once threw in an effect's cleanup and blanked the page.
+    expect(crashes).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('lets a manager keep the categories, import a zip and export', async () => {
+    const { context, page } = await pageAs('manager', '/kb');
+    page.on('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Categories, import, export' }).click();
+    const cats = page.getByRole('region', { name: 'Categories' });
+    await cats.getByLabel('New category').fill('Printing');
+    await cats.getByRole('button', { name: 'Add category' }).click();
+    await cats.getByLabel('Name of Printing').fill('Printers and scanners');
+    await cats
+      .getByRole('form', { name: 'Category Printing' })
+      .getByRole('button', { name: 'Rename' })
+      .click();
+    await cats.getByRole('button', { name: 'Move Printers and scanners up' }).click();
+    const order = async () =>
+      (await api('manager', 'GET', '/api/v1/knowledge/categories')).items.map(
+        (c: { name: string }) => c.name,
+      );
+    await expect.poll(order).toEqual(['Remote access', 'Printers and scanners', 'Rules and policies']);
+    await expect
+      .poll(() =>
+        cats.locator('.kb-cat-row input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)),
+      )
+      .toEqual(['Remote access', 'Printers and scanners', 'Rules and policies']);
+    await screenshot(page, 'kb-manage-categories-desktop', shots);
+    await cats.getByRole('button', { name: 'Delete Printers and scanners' }).click();
+    await expect.poll(order).toEqual(['Remote access', 'Rules and policies']);
+    // Non-managers are not offered the tools.
+    const tech = await pageAs('technician', '/kb?manage=1');
+    await tech.page.getByRole('heading', { name: 'Knowledge base' }).waitFor();
+    expect(await tech.page.getByRole('region', { name: 'Categories' }).count()).toBe(0);
+    expect(await tech.page.getByRole('button', { name: 'Categories, import, export' }).count()).toBe(0);
+    await tech.context.close();
+
+    // A zip: a Markdown guide with front matter comes in; a spreadsheet nobody links to is skipped, with why.
+    const zip = zipSync({
+      'guides/guest-wifi.md': strToU8(
+        '---\ntitle: Connecting a guest to the Wi-Fi\nkind: guide\naudience: public\n---\n\nGive them the code from reception.\n',
+      ),
+      'data/rooms.csv': strToU8('room,floor\nA,1\n'),
+    });
+    const transfer = page.getByRole('region', { name: 'Import and export' });
+    await transfer.getByLabel('Markdown, HTML or a zip of them').setInputFiles({
+      name: 'kb.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from(zip),
+    });
+    await transfer.getByRole('button', { name: 'Import' }).click();
+    const imported = transfer.getByRole('list', { name: 'Imported' });
+    await imported.getByRole('link', { name: 'Connecting a guest to the Wi-Fi' }).waitFor();
+    expect(await transfer.getByText('1 article imported, 1 file skipped.').count()).toBe(1);
+    const skipped = transfer.getByRole('list', { name: 'Skipped' });
+    expect(await skipped.textContent()).toContain('data/rooms.csv: not a Markdown or HTML file');
+    await screenshot(page, 'kb-manage-import-desktop', shots);
+    const href = await transfer.getByRole('link', { name: 'Export everything (.zip)' }).getAttribute('href');
+    expect(href).toBe('/api/v1/knowledge/export');
+    const exported = await page.request.get(href ?? '');
+    expect(exported.status()).toBe(200);
+    expect(exported.headers()['content-type']).toBe('application/zip');
+    await imported.getByRole('link', { name: 'Connecting a guest to the Wi-Fi' }).click();
+    await page.getByText('Give them the code from reception.').waitFor();
+    await context.close();
   }, 60_000);
 
   for (const [label, viewport, scheme] of [
@@ -403,6 +588,9 @@ describe('the knowledge base in Chromium', () => {
         if (scrollWidth > viewport.width + 1)
           found.push(`${name}: ${scrollWidth}px wide in ${viewport.width}px`);
         for (const problem of await layoutProblems(page)) found.push(`${name}: ${problem}`);
+        // A panel whose route answered an error says so now (no panel hides on a 404): none should.
+        for (const alert of await page.locator('.alert-error').allTextContents())
+          found.push(`${name}: error shown: ${alert}`);
         for (const v of await seriousViolations(page))
           found.push(`${name}: ${v.id} ${v.help} ${JSON.stringify(v.nodes)}`);
         await screenshot(page, `${name}-${label}`, shots);
@@ -470,6 +658,56 @@ describe('the knowledge base in Chromium', () => {
           (p) => p.getByRole('button', { name: 'Create article from this ticket' }).waitFor(),
         ],
         ['manager', `/kb/${policy}`, 'article-policy', (p) => p.getByText('Next review').waitFor()],
+        [
+          'manager',
+          `/kb/${policy}`,
+          'article-policy-acks',
+          async (p) => {
+            const acks = p.getByRole('region', { name: /Acknowledgements/ });
+            await acks.getByText(/^Not yet \(/).click();
+            await acks.getByText(/^Acknowledged \(/).click();
+            await acks
+              .getByRole('list', { name: 'Acknowledged' })
+              .getByText(/Rita Requester/)
+              .waitFor();
+          },
+        ],
+        [
+          'requester',
+          `/kb/${policy}`,
+          'article-policy-acknowledged',
+          (p) => p.getByText('You acknowledged version 1').waitFor(),
+        ],
+        [
+          'requester',
+          '/kb/service-agreement',
+          'service-agreement',
+          (p) => p.locator('.kb-body').getByRole('heading', { name: 'Standard support' }).waitFor(),
+        ],
+        [
+          'technician',
+          `/kb/${attachDraft}/edit`,
+          'editor-attachments',
+          async (p) => {
+            await p.getByRole('button', { name: 'Insert drive-letter.png' }).waitFor();
+            await p.getByRole('region', { name: 'Attachments' }).scrollIntoViewIfNeeded();
+          },
+        ],
+        [
+          'technician',
+          `/kb/${attachDraft}`,
+          'article-attachments',
+          async (p) => {
+            await p.getByRole('link', { name: 'drive-letter.png' }).waitFor();
+            await p.getByRole('region', { name: 'Attachments' }).scrollIntoViewIfNeeded();
+          },
+        ],
+        [
+          'manager',
+          '/kb?manage=1',
+          'kb-manage',
+          (p) => p.getByRole('region', { name: 'Categories' }).getByLabel('Name of Remote access').waitFor(),
+        ],
         [
           'manager',
           '/dashboard',

@@ -1,116 +1,71 @@
-// The knowledge base's routes built alongside these pages (policy reviews, acknowledgements, the generated
-// service agreement; printing, attachments, import and export), typed by hand until their schemas are in
-// schema.d.ts. A route the server does not have yet answers 404: the hooks give null and the panel hides.
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, client, unwrap } from './client';
-import { kbKeys, type RenderedArticle } from './knowledge';
+// Policies and procedures: the reviews due, recording a review, acknowledging a policy that must be read and
+// who has (a page of people at a time), and the generated service agreement. Typed from schema.d.ts.
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { client, unwrap } from './client';
+import { kbKeys } from './knowledge';
+import type { ResponseOf } from './types';
 
-export interface ReviewDue {
-  id: number;
-  title: string;
-  kind: string;
-  status: string;
-  ownerId: number | null;
-  ownerName: string | null;
-  nextReviewAt: string | null;
-  lastReviewedAt: string | null;
-  overdue: boolean;
-}
-export interface MyAcknowledgement {
-  required: boolean;
-  version: number;
-  acknowledgedAt: string | null;
-}
-export interface Acknowledgements {
-  version: number;
-  acknowledged: { userId: number; name: string; acknowledgedAt: string }[];
-  pending: { userId: number; name: string }[];
-}
-export interface ArticleAttachment {
-  id: number;
-  filename: string;
-  contentType: string;
-  size: number;
-}
-
-type Answer = Promise<{ data?: unknown; error?: unknown; response: Response }>;
-/** The same client (session, CSRF, errors) for paths its generated types do not list yet. */
-const loose = client as unknown as {
-  GET(url: string, init?: object): Answer;
-  POST(url: string, init?: object): Answer;
-};
-
-/** The answer's body, or null when the route (or the thing) is not there. */
-async function orNull<T>(call: Answer): Promise<T | null> {
-  try {
-    return (await unwrap(call)) as T;
-  } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return null;
-    throw e;
-  }
-}
+export type ReviewDue = ResponseOf<'/api/v1/knowledge/reviews', 'get'>['items'][number];
+export type MyAcknowledgement = ResponseOf<'/api/v1/articles/{id}/acknowledgement', 'get'>;
+export type Acknowledgements = ResponseOf<'/api/v1/articles/{id}/acknowledgements', 'get'>;
+export type ServiceAgreement = ResponseOf<'/api/v1/knowledge/service-agreement', 'get'>;
 
 export const policyKeys = {
-  reviews: ['kb', 'reviews'] as const,
+  reviews: (mine: boolean) => ['kb', 'reviews', mine] as const,
   myAck: (id: number) => ['kb', 'article', id, 'ack'] as const,
   acks: (id: number) => ['kb', 'article', id, 'acks'] as const,
-  attachments: (id: number) => ['kb', 'article', id, 'attachments'] as const,
   serviceAgreement: ['kb', 'service-agreement'] as const,
 };
 
-export function useReviewsDue(enabled = true) {
+/** Policies and procedures due within 30 days or overdue: every one (managers) or the caller's own. */
+export function useReviewsDue(mine = false) {
   return useQuery({
-    queryKey: policyKeys.reviews,
+    queryKey: policyKeys.reviews(mine),
     queryFn: () =>
-      orNull<{ items: ReviewDue[] }>(
-        loose.GET('/api/v1/knowledge/reviews', { params: { query: { dueWithinDays: 30 } } }),
-      ).then((r) => r?.items ?? null),
-    enabled,
-    retry: false,
+      unwrap(
+        client.GET('/api/v1/knowledge/reviews', {
+          params: { query: { dueWithinDays: 30, mine, limit: 50 } },
+        }),
+      ),
   });
 }
 
 export function useMyAcknowledgement(id: number, enabled: boolean) {
   return useQuery({
     queryKey: policyKeys.myAck(id),
-    queryFn: () => orNull<MyAcknowledgement>(loose.GET(`/api/v1/articles/${id}/acknowledgement`)),
+    queryFn: () => unwrap(client.GET('/api/v1/articles/{id}/acknowledgement', { params: { path: { id } } })),
     enabled,
-    retry: false,
   });
 }
 
+/** Who has and has not acknowledged, a page of people at a time (`total` counts them all). */
 export function useAcknowledgements(id: number, enabled: boolean) {
-  return useQuery({
+  return useInfiniteQuery({
     queryKey: policyKeys.acks(id),
-    queryFn: () => orNull<Acknowledgements>(loose.GET(`/api/v1/articles/${id}/acknowledgements`)),
-    enabled,
-    retry: false,
-  });
-}
-
-export function useAttachments(id: number) {
-  return useQuery({
-    queryKey: policyKeys.attachments(id),
-    queryFn: () =>
-      orNull<{ items: ArticleAttachment[] }>(loose.GET(`/api/v1/articles/${id}/attachments`)).then(
-        (r) => r?.items ?? null,
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        client.GET('/api/v1/articles/{id}/acknowledgements', {
+          params: { path: { id }, query: { limit: 100, ...(pageParam ? { cursor: pageParam } : {}) } },
+        }),
       ),
-    retry: false,
+    initialPageParam: '',
+    getNextPageParam: (last: Acknowledgements) => last.nextCursor ?? undefined,
+    enabled,
   });
 }
 
 export function useServiceAgreement() {
   return useQuery({
     queryKey: policyKeys.serviceAgreement,
-    queryFn: () => orNull<RenderedArticle>(loose.GET('/api/v1/knowledge/service-agreement')),
-    retry: false,
+    queryFn: () => unwrap(client.GET('/api/v1/knowledge/service-agreement')),
   });
 }
 
 export function useAcknowledge(id: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => unwrap(loose.POST(`/api/v1/articles/${id}/acknowledgement`)),
+    mutationFn: () =>
+      unwrap(client.POST('/api/v1/articles/{id}/acknowledgement', { params: { path: { id } } })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: kbKeys.article(id) }),
   });
 }
@@ -118,12 +73,13 @@ export function useAcknowledge(id: number) {
 export function useMarkReviewed(id: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => unwrap(loose.POST(`/api/v1/articles/${id}/review`)),
+    mutationFn: (note?: string) =>
+      unwrap(
+        client.POST('/api/v1/articles/{id}/review', {
+          params: { path: { id } },
+          body: note ? { note } : {},
+        }),
+      ),
     onSuccess: () => void qc.invalidateQueries({ queryKey: kbKeys.all }),
   });
 }
-
-export const printHref = (id: number) => `/api/v1/articles/${id}/print`;
-export const pdfHref = (id: number) => `/api/v1/articles/${id}/pdf`;
-export const attachmentHref = (id: number, attachmentId: number) =>
-  `/api/v1/articles/${id}/attachments/${attachmentId}`;

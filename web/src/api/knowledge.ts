@@ -287,3 +287,27 @@ export function useSearchGaps() {
       unwrap(client.GET('/api/v1/knowledge/gaps', { params: { query: { limit: 8 } } })).then((r) => r.items),
   });
 }
+
+export type KbCategoryBody = RequestOf<'/api/v1/knowledge/categories', 'post'>;
+
+/** Add a category (id null) or rename, describe or move one. */
+export function useSaveKbCategory() {
+  const refresh = useRefreshKb();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: number | null; body: KbCategoryBody }) =>
+      id === null
+        ? unwrap(client.POST('/api/v1/knowledge/categories', { body }))
+        : unwrap(client.PUT('/api/v1/knowledge/categories/{id}', { params: { path: { id } }, body })),
+    onSuccess: refresh,
+  });
+}
+
+/** Delete a category: its articles stay, without one. */
+export function useDeleteKbCategory() {
+  const refresh = useRefreshKb();
+  return useMutation({
+    mutationFn: (id: number) =>
+      unwrap(client.DELETE('/api/v1/knowledge/categories/{id}', { params: { path: { id } } })),
+    onSuccess: refresh,
+  });
+}

@@ -13,16 +13,13 @@ import {
   useTransitionArticle,
 } from '../../api/knowledge';
 import {
-  attachmentHref,
-  pdfHref,
-  printHref,
   useAcknowledge,
   useAcknowledgements,
-  useAttachments,
   useMarkReviewed,
   useMyAcknowledgement,
   useServiceAgreement,
 } from '../../api/knowledge-policies';
+import { pdfHref, printHref, useAttachments } from '../../api/knowledge-transfer';
 import type { User } from '../../api/types';
 import { isManager, isStaff, useUser } from '../../session';
 import { ErrorMessage, Loading } from '../../ui/messages';
@@ -161,35 +158,52 @@ function Acknowledge({ article }: { article: RenderedArticle }) {
 
 function WhoAcknowledged({ article }: { article: RenderedArticle }) {
   const acks = useAcknowledgements(article.id, article.requiresAck);
-  const d = acks.data;
-  if (!d) return null;
+  const pages = acks.data?.pages ?? [];
+  const first = pages[0];
+  const acknowledged = pages.flatMap((p) => p.acknowledged);
+  const pending = pages.flatMap((p) => p.pending);
   return (
     <section className="card kb-side-card" aria-labelledby="kb-acks-title">
-      <h2 id="kb-acks-title">Acknowledgements (v{d.version})</h2>
-      <p className="small muted">
-        {d.acknowledged.length} acknowledged · {d.pending.length} not yet
-      </p>
-      {d.pending.length > 0 && (
-        <details>
-          <summary>Not yet ({d.pending.length})</summary>
-          <ul className="kb-people">
-            {d.pending.map((p) => (
-              <li key={p.userId}>{p.name}</li>
-            ))}
-          </ul>
-        </details>
-      )}
-      {d.acknowledged.length > 0 && (
-        <details>
-          <summary>Acknowledged ({d.acknowledged.length})</summary>
-          <ul className="kb-people">
-            {d.acknowledged.map((p) => (
-              <li key={p.userId}>
-                {p.name} · <Time iso={p.acknowledgedAt} />
-              </li>
-            ))}
-          </ul>
-        </details>
+      <h2 id="kb-acks-title">Acknowledgements{first ? ` (v${first.version})` : ''}</h2>
+      <ErrorMessage error={acks.error} title="Who acknowledged could not be loaded." />
+      {first && (
+        <>
+          <p className="small muted kb-ack-totals">
+            {first.total.acknowledged} acknowledged · {first.total.pending} not yet
+          </p>
+          {first.total.pending > 0 && (
+            <details>
+              <summary>Not yet ({first.total.pending})</summary>
+              <ul className="kb-people" aria-label="Not yet acknowledged">
+                {pending.map((p) => (
+                  <li key={p.userId}>{p.name}</li>
+                ))}
+              </ul>
+            </details>
+          )}
+          {first.total.acknowledged > 0 && (
+            <details>
+              <summary>Acknowledged ({first.total.acknowledged})</summary>
+              <ul className="kb-people" aria-label="Acknowledged">
+                {acknowledged.map((p) => (
+                  <li key={p.userId}>
+                    {p.name} · <Time iso={p.acknowledgedAt} />
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+          {acks.hasNextPage && (
+            <button
+              type="button"
+              className="small"
+              disabled={acks.isFetchingNextPage}
+              onClick={() => void acks.fetchNextPage()}
+            >
+              Show more people
+            </button>
+          )}
+        </>
       )}
     </section>
   );
@@ -197,14 +211,23 @@ function WhoAcknowledged({ article }: { article: RenderedArticle }) {
 
 function Attachments({ id }: { id: number }) {
   const files = useAttachments(id);
+  if (files.error)
+    return (
+      <section className="card kb-side-card" aria-labelledby="kb-files-title">
+        <h2 id="kb-files-title">Attachments</h2>
+        <ErrorMessage error={files.error} title="The attachments could not be loaded." />
+      </section>
+    );
   if (!files.data || files.data.length === 0) return null;
   return (
     <section className="card kb-side-card" aria-labelledby="kb-files-title">
       <h2 id="kb-files-title">Attachments</h2>
-      <ul className="kb-people">
+      <ul className="kb-people kb-files">
         {files.data.map((f) => (
           <li key={f.id}>
-            <a href={attachmentHref(id, f.id)}>{f.filename}</a>{' '}
+            <a href={f.url} download={f.filename}>
+              {f.filename}
+            </a>{' '}
             <span className="muted small">{formatBytes(f.size)}</span>
           </li>
         ))}
@@ -355,12 +378,10 @@ export function ServiceAgreementPage() {
   const sa = useServiceAgreement();
   useTitle('Service agreement');
   if (sa.isPending) return <Loading label="Opening the service agreement…" />;
-  if (sa.error) return <ErrorMessage error={sa.error} title="The service agreement could not be opened." />;
-  if (!sa.data)
+  if (sa.error)
     return (
       <div className="page narrow">
-        <h1>Service agreement</h1>
-        <p>There is no service agreement yet.</p>
+        <ErrorMessage error={sa.error} title="The service agreement could not be opened." />
         <Link to="/kb">Back to the knowledge base</Link>
       </div>
     );

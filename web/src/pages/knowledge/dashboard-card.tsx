@@ -69,23 +69,25 @@ export function KnowledgeCard() {
             ))}
           </ul>
         </div>
-        {reviews.data && (
-          <div>
-            <h3>Policy reviews due</h3>
-            {reviews.data.length === 0 && <p className="muted small">Nothing due in the next 30 days.</p>}
-            <ul className="kb-dash-list">
-              {reviews.data.map((p) => (
-                <li key={p.id}>
-                  <Link to={`/kb/${p.id}`}>{p.title}</Link>{' '}
-                  <span className={p.overdue ? 'badge kb-overdue' : 'muted small'}>
-                    {p.overdue ? 'Overdue' : 'Due'} {formatDay(p.nextReviewAt)}
-                  </span>{' '}
-                  <span className="muted small">{p.ownerName ?? 'No owner'}</span>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
+        <div>
+          <h3>Policy reviews due</h3>
+          <ErrorMessage error={reviews.error} title="The reviews due could not be loaded." />
+          {reviews.data && reviews.data.items.length === 0 && (
+            <p className="muted small">Nothing due in the next 30 days.</p>
+          )}
+          <ul className="kb-dash-list" aria-label="Policy reviews due">
+            {(reviews.data?.items ?? []).map((p) => (
+              <li key={p.id}>
+                <Link to={`/kb/${p.id}`}>{p.title}</Link>{' '}
+                <span className={p.overdue ? 'badge kb-overdue' : 'muted small'}>
+                  {p.overdue ? 'Overdue' : 'Due'} {formatDay(p.nextReviewAt)}
+                </span>{' '}
+                <span className="muted small">{p.ownerName ?? 'No owner'}</span>
+              </li>
+            ))}
+          </ul>
+          {reviews.data?.nextCursor && <p className="muted small">More are due than are listed here.</p>}
+        </div>
       </div>
     </section>
   );

@@ -24,6 +24,7 @@ import { useDirectory } from '../../ui/directory';
 import { Field, fieldError } from '../../ui/field';
 import { ErrorMessage, Loading } from '../../ui/messages';
 import { useTitle } from '../../ui/title';
+import { EditorAttachments } from './attachments';
 import { useDebounced } from './parts';
 
 interface Draft {
@@ -107,6 +108,7 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
   const staffUsers = dir.users.filter((u) => u.role !== 'requester' && u.active);
   // The save button is at the foot of a long form: a refusal is brought into view where it is said.
   const problem = useRef<HTMLDivElement>(null);
+  const text = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     if (error) problem.current?.scrollIntoView({ block: 'center' });
   }, [error]);
@@ -145,6 +147,20 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
     }
     const saved = await update.mutateAsync(patch).catch(() => null);
     if (saved) navigate(`/kb/${saved.id}`);
+  }
+
+  /** Put Markdown where the cursor was in the text (over any selection), the cursor after it. */
+  function insertAtCursor(markdown: string) {
+    const area = text.current;
+    const start = area ? area.selectionStart : d.body.length;
+    const end = area ? area.selectionEnd : d.body.length;
+    const next = d.body.slice(0, start) + markdown + d.body.slice(end);
+    set('body', next);
+    requestAnimationFrame(() => {
+      if (!area) return;
+      area.focus();
+      area.setSelectionRange(start + markdown.length, start + markdown.length);
+    });
   }
 
   async function reload() {
@@ -299,6 +315,7 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
             {(id, desc) => (
               <textarea
                 id={id}
+                ref={text}
                 aria-describedby={desc}
                 className="kb-markdown"
                 rows={18}
@@ -320,6 +337,7 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
             )}
           </section>
         </div>
+        <EditorAttachments articleId={base?.id ?? null} onInsert={insertAtCursor} />
         <Field label="Change note" hint="What you changed and why (shown in the history)">
           {(id, desc) => (
             <input
@@ -350,7 +368,9 @@ export default function ArticleEditor() {
   useTitle(id === null ? 'New article' : 'Edit article');
   // A new article from a search gap or a link: its title filled in.
   const [initialTitle] = useState(() => search.get('title') ?? '');
-  useEffect(() => window.scrollTo(0, 0), []);
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, []);
   if (id === null) return <Editor article={null} initialTitle={initialTitle} />;
   if (article.isPending) return <Loading label="Opening the article…" />;
   if (article.error)

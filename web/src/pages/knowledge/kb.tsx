@@ -19,6 +19,7 @@ import { isManager, isStaff, useUser } from '../../session';
 import { Empty, ErrorMessage, Loading } from '../../ui/messages';
 import { Time } from '../../ui/time';
 import { useTitle } from '../../ui/title';
+import { ManagePanel } from './manage';
 import { ArticleBadges, Snippet, useDebounced } from './parts';
 
 function ResultList({ items }: { items: ArticleHit[] }) {
@@ -62,6 +63,8 @@ export default function KnowledgeBase() {
   const categoryId = params.get('category') ?? '';
   const audience = (params.get('audience') ?? '') as ArticleAudience | '';
   const status = (params.get('status') ?? '') as ArticleStatus | '';
+  const manager = isManager(user);
+  const managing = manager && params.get('manage') === '1';
   const categories = useKbCategories();
 
   const set = (name: string, value: string) =>
@@ -92,13 +95,25 @@ export default function KnowledgeBase() {
     <div className="page kb-page">
       <div className="page-head">
         <h1>Knowledge base</h1>
-        {staff && (
-          <Link className="button primary" to="/kb/new">
-            New article
-          </Link>
-        )}
+        <span className="kb-head-actions">
+          {manager && (
+            <button type="button" aria-expanded={managing} onClick={() => set('manage', managing ? '' : '1')}>
+              {managing ? 'Close manager tools' : 'Categories, import, export'}
+            </button>
+          )}
+          {staff && (
+            <Link className="button primary" to="/kb/new">
+              New article
+            </Link>
+          )}
+        </span>
       </div>
       <p className="muted">Answers, guides and policies. Search first — most questions are answered here.</p>
+      {managing && (
+        <div id="kb-manage">
+          <ManagePanel />
+        </div>
+      )}
       <form className="kb-search" role="search" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor="kb-q" className="visually-hidden">
           Search the knowledge base
