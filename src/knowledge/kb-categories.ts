@@ -45,7 +45,8 @@ export async function saveKbCategory(
 ): Promise<KbCategory> {
   mayManage(actor);
   const name = checkName(input.name);
-  const description = (input.description ?? '').slice(0, 2000);
+  // An update without a description keeps the one it has.
+  let description = (input.description ?? '').slice(0, 2000);
   const now = ctx.clock.now();
   return ctx.db.transaction().execute(async (trx) => {
     const taken = await trx
@@ -76,6 +77,7 @@ export async function saveKbCategory(
       const row = await trx.selectFrom('kb_categories').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw new NotFound('kb_category_not_found', `No knowledge base category ${id}.`);
       position = input.position ?? row.position;
+      if (input.description === undefined) description = row.description;
       await trx
         .updateTable('kb_categories')
         .set({ name, description, position, updated_at: now })

@@ -224,6 +224,20 @@ describe.each(dialects)('knowledge base on %s', (dialect) => {
     expect((await technician.call('GET', '/api/v1/knowledge/gaps')).status).toBe(403);
   });
 
+  it('renaming a category without a description keeps the description', async () => {
+    const c = await manager.call('POST', '/api/v1/knowledge/categories', {
+      name: 'Printing',
+      description: 'Printers, scanners and print queues',
+    });
+    const renamed = await manager.call('PUT', `/api/v1/knowledge/categories/${c.body.id}`, {
+      name: 'Printing and scanning',
+    });
+    expect(renamed.body).toMatchObject({
+      name: 'Printing and scanning',
+      description: 'Printers, scanners and print queues',
+    });
+  });
+
   it('renders Markdown without letting script through', async () => {
     const r = await manager.call('POST', '/api/v1/articles/preview', {
       body: '<script>alert(1)</script>\n\n[click](javascript:alert(1))\n\n<img src=x onerror=alert(1)>',
