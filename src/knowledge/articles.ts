@@ -608,7 +608,24 @@ export async function listArticleVersions(
     .where('v.article_id', '=', id)
     .orderBy('v.version', 'desc')
     .execute();
-  return rows.map((r) => ({
+  return rows.map(versionView);
+}
+
+/** A version row (with its author's name) as the API's version, without its text. */
+function versionView(r: {
+  version: number;
+  kind: ArticleKind;
+  audience: ArticleAudience;
+  status: ArticleStatus;
+  title: string;
+  category_id: number | null;
+  tag_text: string;
+  author_id: number | null;
+  author_name: string | null;
+  note: string;
+  created_at: number;
+}): Omit<ArticleVersion, 'body'> {
+  return {
     version: r.version,
     kind: r.kind,
     audience: r.audience,
@@ -619,7 +636,7 @@ export async function listArticleVersions(
     author: r.author_id !== null ? { id: r.author_id, name: r.author_name ?? '' } : null,
     note: r.note,
     createdAt: Number(r.created_at),
-  }));
+  };
 }
 
 export async function getArticleVersion(
@@ -638,19 +655,7 @@ export async function getArticleVersion(
     .where('v.version', '=', version)
     .executeTakeFirst();
   if (!r) throw new NotFound('article_version_not_found', `Article ${id} has no version ${version}.`);
-  return {
-    version: r.version,
-    kind: r.kind,
-    audience: r.audience,
-    status: r.status,
-    title: r.title,
-    body: r.body,
-    categoryId: r.category_id,
-    tags: r.tag_text.split(' ').filter(Boolean),
-    author: r.author_id !== null ? { id: r.author_id, name: r.author_name ?? '' } : null,
-    note: r.note,
-    createdAt: Number(r.created_at),
-  };
+  return { ...versionView(r), body: r.body };
 }
 
 /**
