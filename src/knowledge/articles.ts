@@ -5,11 +5,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
+import { defineLocalCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
 import type { ArticleAudience, ArticleKind, ArticleStatus, Database } from '../core/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.js';
 import { articleIndex, articleVersionIndex } from './article-indexes.js';
-import { renderArticle } from './article-rendering.js';
+import { RenderedArticles } from './article-rendering.js';
 import { canKnowledge, canReadArticle, isManagerRole } from './policies.js';
 import { changingSuggestions } from './suggestion-index.js';
 
@@ -550,10 +551,13 @@ export async function getArticle(
   return a;
 }
 
-/** The article with its Markdown rendered to safe HTML. */
+/** Per context: rendered HTML by (article, version), which never goes stale (see RenderedArticles). */
+const renderedArticles = defineLocalCache('knowledge.rendered-articles', () => new RenderedArticles());
+
+/** The article with its Markdown rendered to safe HTML (once per version and instance). */
 export async function getRenderedArticle(ctx: ServiceContext, actor: Actor, id: number) {
   const article = await getArticle(ctx, actor, id);
-  return { article, ...renderArticle(article.body) };
+  return { article, ...ctx.caches.local(renderedArticles).get(article.id, article.version, article.body) };
 }
 
 export interface ArticleVersion {

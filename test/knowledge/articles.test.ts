@@ -126,12 +126,18 @@ describe.each(dialects)('knowledge base on %s', (dialect) => {
     expect(draft.status).toBe(201);
     expect(draft.body.status).toBe('draft');
     const id = draft.body.id;
+    expect((await manager.call('GET', `/api/v1/articles/${id}`)).body.html).toContain(
+      'Choose Map network drive.',
+    );
     const edited = await manager.call('PATCH', `/api/v1/articles/${id}`, {
       baseVersion: 1,
       body: 'Open Explorer.\nChoose This PC, then Map network drive.\n',
       note: 'clearer',
     });
     expect(edited.body.version).toBe(2);
+    // The reader gets the new version's HTML, not a rendering kept from the first.
+    const read = await manager.call('GET', `/api/v1/articles/${id}`);
+    expect(read.body.html).toContain('Choose This PC, then Map network drive.');
     const stale = await technician.call('PATCH', `/api/v1/articles/${id}`, { baseVersion: 1, title: 'x' });
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('article_edit_conflict');
