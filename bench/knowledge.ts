@@ -5,7 +5,8 @@
 // ~2 KB and a ~20 KB article beside markdown-it without sanitising; and the suggestion index's rebuild.
 // Runs from bench/run.ts (BENCH_PARTS=knowledge) or alone: `npx tsx bench/knowledge.ts`.
 // Environment: BENCH_KB_ARTICLES=20000, BENCH_DIALECTS=sqlite,postgres,
-// BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
+// BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test, BENCH_KB_KEEP=1 (keep the PostgreSQL schema, to look
+// at its plans; drop it afterwards)
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -454,7 +455,8 @@ export async function benchKnowledge(dialect: 'sqlite' | 'postgres'): Promise<vo
   } finally {
     await opened.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
-    if (schema) {
+    if (schema && process.env.BENCH_KB_KEEP === '1') console.log(`(kept PostgreSQL schema ${schema})`);
+    else if (schema) {
       const c = new pg.Client({ connectionString: pgUrl });
       await c.connect();
       await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
