@@ -129,6 +129,9 @@ const b = 0.75;
 const k1 = 1.2;
 type Field = keyof typeof fieldWeights;
 
+/** A suggestion scoring under this share of the best one is left out. */
+const relevanceFloor = 0.25;
+
 export interface Suggestion {
   id: number;
   score: number;
@@ -241,7 +244,9 @@ export class SuggestionIndex {
       out.push({ id: this.ids[d], score: s * this.prior[d] });
     }
     out.sort((x, y) => y.score - x.score || x.id - y.id);
-    return out.slice(0, limit);
+    // An article far behind the best shares only a word in passing with the text: beside the answer, it is noise.
+    const floor = (out[0]?.score ?? 0) * relevanceFloor;
+    return out.filter((s) => s.score >= floor).slice(0, limit);
   }
 
   /** The commonest indexed term that a word being typed begins (as typed, or as its stem). */
