@@ -22,6 +22,8 @@ export { createSavedView, deleteSavedView, listSavedViews } from './saved-views.
 export { describeTicketEvent, type TicketActivity } from './ticket-activity.js';
 export { rateTicket, updateTicket } from './ticket-changes.js';
 export { assignTicket, raisePriority, reassignTicket, type TicketChanges } from './ticket-commands.js';
+// The opaque list cursor (keyset or offset), for other domains' lists too.
+export { type Cursor as ListCursor, decodeCursor, encodeCursor } from './ticket-cursors.js';
 export { ticketLimits } from './ticket-input.js';
 export { listTickets, searchCandidateLimit, type TicketFilter, ticketSorts } from './ticket-list.js';
 export {

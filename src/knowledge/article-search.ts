@@ -9,6 +9,7 @@ import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { ArticleAudience, ArticleKind, ArticleStatus, Database } from '../core/db/index.js';
 import { Forbidden, Invalid, NotFound } from '../core/errors.js';
+import { decodeCursor, encodeCursor } from '../helpdesk/index.js';
 import { articleIndex, articleVersionIndex } from './article-indexes.js';
 import { plainText } from './article-rendering.js';
 import { type Article, readArticles } from './articles.js';
@@ -62,34 +63,11 @@ export function queryParts(q: string): string[][] {
   return parts.slice(0, 12);
 }
 
-interface Cursor {
-  /** keyset: updated_at and id of the last item */
-  k?: [number, number];
-  /** ranked: offset */
-  o?: number;
-}
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
+/** A cursor of the other kind: a search's offset does not page a list, nor a list's keyset a search. */
 function unknownCursor(): Invalid {
   return new Invalid('invalid_cursor', 'The cursor was not issued by this service.', [
     { field: 'query/cursor', message: 'unknown cursor' },
   ]);
-}
-
-function decodeCursor(s: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-    const k =
-      c?.k === undefined || (Array.isArray(c.k) && c.k.length === 2 && c.k.every(Number.isSafeInteger));
-    const o = c?.o === undefined || (Number.isSafeInteger(c.o) && c.o >= 0 && c.o <= maxRankedResults);
-    if (c && typeof c === 'object' && k && o && (c.k !== undefined) !== (c.o !== undefined)) return c;
-  } catch {
-    // refused below
-  }
-  throw unknownCursor();
 }
 
 /** The filters as SQL over the articles aliased `a`, within what the reader may read. */
@@ -196,7 +174,6 @@ export async function searchArticles(
   const parts = queryParts(f.q ?? '');
   const where = filters(actor, f);
   if (parts.length === 0) {
-    // A search's cursor does not page a list, nor a list's a search.
     if (cursor?.o !== undefined) throw unknownCursor();
     const after = cursor?.k
       ? sql` AND (a.updated_at < ${cursor.k[0]} OR (a.updated_at = ${cursor.k[0]} AND a.id < ${cursor.k[1]}))`

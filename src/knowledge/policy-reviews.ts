@@ -9,6 +9,7 @@ import { toIso } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
 import type { ArticleKind, ArticleStatus, Database } from '../core/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.js';
+import { decodeCursor, encodeCursor } from '../helpdesk/index.js';
 import { escapeHtml } from '../mail/index.js';
 import { type MailPayload, queueDeliveries } from '../notify/index.js';
 import { type Article, articleLimits, getArticle, isPolicyKind, nextReviewAfter } from './articles.js';
@@ -95,12 +96,6 @@ export interface ReviewQuery {
   cursor?: string;
 }
 
-function badCursor(): Invalid {
-  return new Invalid('validation_failed', 'cursor: not a cursor of this list', [
-    { field: '/cursor', message: 'not a cursor of this list' },
-  ]);
-}
-
 /** Policies and procedures (not archived) due for review within N days or overdue, soonest first. */
 export async function listReviews(
   ctx: ServiceContext,
@@ -141,9 +136,12 @@ export async function listReviews(
     .where('a.next_review_at', '<=', horizon);
   if (query.mine) q = q.where('a.owner_id', '=', actor.id);
   if (query.cursor !== undefined) {
-    const m = /^(\d{1,16})_(\d{1,10})$/.exec(query.cursor);
-    if (!m) throw badCursor();
-    const [at, after] = [Number(m[1]), Number(m[2])];
+    const key = decodeCursor(query.cursor).k;
+    if (!key)
+      throw new Invalid('invalid_cursor', 'The cursor was not issued by this list.', [
+        { field: 'query/cursor', message: 'unknown cursor' },
+      ]);
+    const [at, after] = key;
     q = q.where((eb) =>
       eb.or([
         eb('a.next_review_at', '>', at),
@@ -169,7 +167,10 @@ export async function listReviews(
     overdue: Number(r.next_review_at) <= now,
   }));
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? `${last.nextReviewAt}_${last.id}` : null };
+  return {
+    items,
+    nextCursor: rows.length > limit && last ? encodeCursor({ k: [last.nextReviewAt, last.id] }) : null,
+  };
 }
 
 /** Policies whose owner should be reminded now: due within the lead time (or overdue), not yet reminded for it. */
