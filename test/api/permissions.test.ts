@@ -65,6 +65,17 @@ function onTicket(action: TicketAction): Expect {
   for (const who of signedInWhos) if (!canTicket(cast[who], 'ticket.read', ownersTicket)) e[who] = 404;
   return e;
 }
+/** On an article of this audience and status: hidden (404) from who may not read it, then the rule (403). */
+function onArticle(
+  audience: ArticleAudience,
+  status: ArticleStatus,
+  rule: (a: Actor) => boolean,
+  allowed: Outcome = 'ok',
+): Expect {
+  const e = byRule(rule, 403, allowed);
+  for (const who of signedInWhos) if (!canReadArticle(cast[who], { audience, status })) e[who] = 404;
+  return e;
+}
 const sla = (action: SlaAction, allowed: Outcome = 'ok') => byRule((a) => canSla(a, action), 403, allowed);
 const accounts = (
   action: Parameters<typeof canAccounts>[1],
@@ -2214,17 +2225,6 @@ const table: Row[] = [
   ...(() => {
     const kb = (action: KnowledgeAction, denied: Outcome = 403, allowed: Outcome = 'ok') =>
       byRule((a) => canKnowledge(a, action), denied, allowed);
-    /** On an article of this audience and status: hidden (404) from who may not read it, then the rule (403). */
-    const onArticle = (
-      audience: ArticleAudience,
-      status: ArticleStatus,
-      rule: (a: Actor) => boolean,
-      allowed: Outcome = 'ok',
-    ) => {
-      const e = byRule(rule, 403, allowed);
-      for (const who of signedInWhos) if (!canReadArticle(cast[who], { audience, status })) e[who] = 404;
-      return e;
-    };
     const article = async (f: Fixture, audience: ArticleAudience, status: ArticleStatus) =>
       (
         await as(f, 'admin', 'POST', '/api/v1/articles', {
@@ -2506,12 +2506,6 @@ const table: Row[] = [
   })(),
   // -- knowledge base: policies and procedures (reviews, acknowledgements, the service agreement) --
   ...(() => {
-    /** Hidden (404) from who may not read an article of this audience and status, then the rule (403). */
-    const onPolicy = (audience: ArticleAudience, status: ArticleStatus, rule: (a: Actor) => boolean) => {
-      const e = byRule(rule, 403);
-      for (const who of signedInWhos) if (!canReadArticle(cast[who], { audience, status })) e[who] = 404;
-      return e;
-    };
     /** A published policy owned by the fixture's technician, asking to be acknowledged. */
     const policy = async (f: Fixture, audience: ArticleAudience) =>
       (
@@ -2537,7 +2531,7 @@ const table: Row[] = [
           url: `/api/v1/articles/${await policy(f, 'public')}/review`,
           body: { note: 'Still right.' },
         }),
-        expect: onPolicy('public', 'published', reviewer),
+        expect: onArticle('public', 'published', reviewer),
       },
       {
         route: 'POST /api/v1/articles/:id/review',
@@ -2547,7 +2541,7 @@ const table: Row[] = [
           url: `/api/v1/articles/${await policy(f, 'managers')}/review`,
           body: {},
         }),
-        expect: onPolicy('managers', 'published', reviewer),
+        expect: onArticle('managers', 'published', reviewer),
       },
       {
         route: 'GET /api/v1/knowledge/reviews',
@@ -2577,7 +2571,7 @@ const table: Row[] = [
           method: 'POST',
           url: `/api/v1/articles/${await policy(f, 'internal')}/acknowledgement`,
         }),
-        expect: onPolicy('internal', 'published', () => true),
+        expect: onArticle('internal', 'published', () => true),
       },
       {
         route: 'GET /api/v1/articles/:id/acknowledgement',
@@ -2585,7 +2579,7 @@ const table: Row[] = [
           method: 'GET',
           url: `/api/v1/articles/${await policy(f, 'internal')}/acknowledgement`,
         }),
-        expect: onPolicy('internal', 'published', () => true),
+        expect: onArticle('internal', 'published', () => true),
       },
       {
         route: 'GET /api/v1/articles/:id/acknowledgements',
@@ -2594,7 +2588,7 @@ const table: Row[] = [
           method: 'GET',
           url: `/api/v1/articles/${await policy(f, 'public')}/acknowledgements`,
         }),
-        expect: onPolicy('public', 'published', (a) => canKnowledge(a, 'kb.reports')),
+        expect: onArticle('public', 'published', (a) => canKnowledge(a, 'kb.reports')),
       },
       {
         route: 'GET /api/v1/knowledge/service-agreement',
@@ -2607,12 +2601,6 @@ const table: Row[] = [
   // -- knowledge base: attachments, import and export, printing --
   ...(() => {
     const transfer = byRule((a) => canKnowledge(a, 'kb.transfer'));
-    /** On an article of this audience and status: hidden (404) from who may not read it, then the rule (403). */
-    const onArticle = (audience: ArticleAudience, status: ArticleStatus, rule: (a: Actor) => boolean) => {
-      const e = byRule(rule);
-      for (const who of signedInWhos) if (!canReadArticle(cast[who], { audience, status })) e[who] = 404;
-      return e;
-    };
     const writer = (audience: ArticleAudience) =>
       onArticle(audience, 'published', (a) =>
         canKnowledge(a, 'article.write', { audience, status: 'published' }),
