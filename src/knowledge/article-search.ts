@@ -236,12 +236,25 @@ export async function searchArticles(
 }
 
 /** A search that found nothing: counted under its folded words, for the manager's list of gaps. */
+/** How recent an unanswered search must be to count as the start of one still being typed. */
+const typingPauseMs = 30_000;
+
 async function recordGap(ctx: ServiceContext, parts: readonly (readonly string[])[]): Promise<void> {
   const query = parts
     .map((p) => (p.length > 1 ? `"${p.join(' ')}"` : p[0]))
     .join(' ')
     .slice(0, 200);
   const now = ctx.clock.now();
+  // Search as you type asks on every pause: "telep", then "teleporter". A gap seen once, moments ago, that this
+  // query goes on from was the same search still being typed; it is folded into this one.
+  const typedOn = await ctx.db
+    .selectFrom('article_search_gaps')
+    .select(['id', 'query'])
+    .where('searches', '=', 1)
+    .where('last_at', '>=', now - typingPauseMs)
+    .execute();
+  const earlier = typedOn.filter((g) => g.query !== query && query.startsWith(g.query)).map((g) => g.id);
+  if (earlier.length > 0) await ctx.db.deleteFrom('article_search_gaps').where('id', 'in', earlier).execute();
   await ctx.db
     .insertInto('article_search_gaps')
     .values({ query, searches: 1, first_at: now, last_at: now })

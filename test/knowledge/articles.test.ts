@@ -223,7 +223,13 @@ describe.each(dialects)('knowledge base on %s', (dialect) => {
   it('lists a search that found nothing as a gap for the manager', async () => {
     await requester.call('GET', '/api/v1/articles?q=teleporter%20calibration');
     await requester.call('GET', '/api/v1/articles?q=Teleporter%20calibration');
+    // Typed on from an earlier unanswered search: one gap, not one per pause.
+    await requester.call('GET', '/api/v1/articles?q=hoverbo');
+    await requester.call('GET', '/api/v1/articles?q=hoverboard%20char');
+    await requester.call('GET', '/api/v1/articles?q=hoverboard%20charger');
     const gaps = await manager.call('GET', '/api/v1/knowledge/gaps');
+    const hoverboard = gaps.body.items.filter((g: { query: string }) => g.query.startsWith('hoverbo'));
+    expect(hoverboard.map((g: { query: string }) => g.query)).toEqual(['hoverboard charger']);
     expect(gaps.body.items).toContainEqual(
       expect.objectContaining({ query: 'teleporter calibration', searches: 2 }),
     );
