@@ -388,8 +388,8 @@ export async function benchKnowledge(dialect: 'sqlite' | 'postgres'): Promise<vo
     };
     const small = render(typical);
     const big = render(large);
-    // What a reader waits for: the long article read through getRenderedArticle (its row, and the HTML kept for
-    // its version after the first read).
+    // What a reader waits for: the long article read through getRenderedArticle (its row, and the HTML kept on
+    // it when it was written: rendering is a writer's cost, measured above).
     const longId = (
       await createArticle(ctx, manager, {
         title: 'A long manual',
@@ -430,19 +430,19 @@ export async function benchKnowledge(dialect: 'sqlite' | 'postgres'): Promise<vo
       `| baseline: indexTerms on the same text | ${termsOnly.length} | ${ms(te.p50)} | ${ms(te.p99)} | ${ms(te.max)} | |`,
     );
     console.log(
-      `| render ${(typical.length / 1024).toFixed(1)} KB (renderArticle) | 280 | ${ms(small.safe.p50)} | ${ms(small.safe.p99)} | ${ms(small.safe.max)} | ≤ 5 ms |`,
+      `| render ${(typical.length / 1024).toFixed(1)} KB when written (renderArticle) | 280 | ${ms(small.safe.p50)} | ${ms(small.safe.p99)} | ${ms(small.safe.max)} | |`,
     );
     console.log(
       `| baseline: markdown-it, no sanitising | 280 | ${ms(small.raw.p50)} | ${ms(small.raw.p99)} | ${ms(small.raw.max)} | |`,
     );
     console.log(
-      `| render ${(large.length / 1024).toFixed(1)} KB (renderArticle) | 280 | ${ms(big.safe.p50)} | ${ms(big.safe.p99)} | ${ms(big.safe.max)} | ≤ 5 ms |`,
+      `| render ${(large.length / 1024).toFixed(1)} KB when written (renderArticle) | 280 | ${ms(big.safe.p50)} | ${ms(big.safe.p99)} | ${ms(big.safe.max)} | |`,
     );
     console.log(
       `| baseline: markdown-it, no sanitising | 280 | ${ms(big.raw.p50)} | ${ms(big.raw.p99)} | ${ms(big.raw.max)} | |`,
     );
     console.log(
-      `| read the ${(large.length / 1024).toFixed(1)} KB article rendered (getRenderedArticle, kept per version) | 280 | ${ms(served.p50)} | ${ms(served.p99)} | ${ms(served.max)} | ≤ 5 ms |`,
+      `| read the ${(large.length / 1024).toFixed(1)} KB article rendered, as a reader does (getRenderedArticle) | 280 | ${ms(served.p50)} | ${ms(served.p99)} | ${ms(served.max)} | ≤ 5 ms |`,
     );
     const rb = quantiles(rebuilds);
     const rd = quantiles(reads);

@@ -1,6 +1,7 @@
 // The knowledge base's full-text indexes, described for the search port (core/db/full-text.ts): the current
 // articles, and every version of them (the technicians' search within versions). Titles weigh most, then
-// tags, then the text.
+// tags, then the text; on PostgreSQL an article with the words in its title or tags ranks before one with them
+// only in its text (the lead vector, see the port's rankedPage).
 import { defineIndex } from '../core/db/index.js';
 
 const fields = [
@@ -13,6 +14,7 @@ export const articleIndex = defineIndex({
   table: 'articles',
   fts5Table: 'article_fts',
   vectorColumn: 'search_vector',
+  leadVectorColumn: 'lead_vector',
   fields,
 });
 

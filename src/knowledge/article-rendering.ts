@@ -131,34 +131,3 @@ export function plainText(body: string): string {
   }
   return parts.join('').replace(/\s+/g, ' ').trim();
 }
-
-/**
- * Rendered articles kept by (article, version): a version's text never changes, so an entry is never wrong and
- * needs no word from other instances; the least recently read go first once the HTML held passes a bound.
- */
-export class RenderedArticles {
-  private readonly entries = new Map<string, RenderedArticle>();
-  private size = 0;
-
-  constructor(private readonly maxChars = 8_000_000) {}
-
-  get(articleId: number, version: number, body: string): RenderedArticle {
-    const key = `${articleId}:${version}`;
-    const hit = this.entries.get(key);
-    if (hit) {
-      // Read again: the newest in the map's order.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
-    const rendered = renderArticle(body);
-    this.entries.set(key, rendered);
-    this.size += rendered.html.length;
-    for (const [k, v] of this.entries) {
-      if (this.size <= this.maxChars || k === key) break;
-      this.entries.delete(k);
-      this.size -= v.html.length;
-    }
-    return rendered;
-  }
-}

@@ -205,17 +205,18 @@ export async function searchArticles(
   if (cursor?.k !== undefined) throw unknownCursor();
   const offset = cursor?.o ?? 0;
   const search = ctx.caps.search;
-  const m = search.match(articleIndex, search.partsQuery(parts, true), { alias: 'a' });
   const limit = Math.min(f.limit, maxRankedResults - offset);
   const rows =
     limit <= 0
       ? []
-      : (
-          await sql<{ id: number; score: number }>`SELECT ${m.id} AS id, ${m.score()} AS score FROM ${m.from}
-            WHERE ${m.where} AND ${where} ORDER BY score DESC, ${m.id} DESC LIMIT ${limit + 1} OFFSET ${offset}`.execute(
-            ctx.db,
-          )
-        ).rows;
+      : await search.rankedPage(
+          ctx.db,
+          articleIndex,
+          search.partsQuery(parts, true),
+          { alias: 'a', where },
+          limit,
+          offset,
+        );
   const page = rows.slice(0, limit);
   if (offset === 0 && page.length === 0 && cursor === null) await recordGap(ctx, parts);
   const articles = await readArticles(

@@ -5,12 +5,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
-import { defineLocalCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
 import type { ArticleAudience, ArticleKind, ArticleStatus, Database } from '../core/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.js';
 import { articleIndex, articleVersionIndex } from './article-indexes.js';
-import { RenderedArticles } from './article-rendering.js';
+import { type Heading, renderArticle } from './article-rendering.js';
 import { canKnowledge, canReadArticle, isManagerRole } from './policies.js';
 import { changingSuggestions } from './suggestion-index.js';
 
@@ -211,6 +210,8 @@ export async function writeVersion(
   note: string,
   at: number,
 ): Promise<void> {
+  // The version's body, rendered once, here, for every reader to come.
+  await storeRendered(trx, row.id, row.body);
   const v = await trx
     .insertInto('article_versions')
     .values({
@@ -484,8 +485,30 @@ export async function readArticles(db: Db, actor: Actor | null, ids: readonly nu
     .leftJoin('users as cu', 'cu.id', 'a.created_by')
     .leftJoin('users as uu', 'uu.id', 'a.updated_by')
     .leftJoin('users as ou', 'ou.id', 'a.owner_id')
-    .selectAll('a')
     .select([
+      'a.id',
+      'a.kind',
+      'a.audience',
+      'a.status',
+      'a.title',
+      'a.body',
+      'a.category_id',
+      'a.tag_text',
+      'a.version',
+      'a.created_by',
+      'a.updated_by',
+      'a.created_at',
+      'a.updated_at',
+      'a.published_at',
+      'a.owner_id',
+      'a.effective_at',
+      'a.review_interval_days',
+      'a.next_review_at',
+      'a.last_reviewed_at',
+      'a.requires_ack',
+      'a.generated',
+      'a.source_ticket_id',
+      'a.helped_count',
       'c.name as category_name',
       'cu.name as created_by_name',
       'uu.name as updated_by_name',
@@ -551,13 +574,40 @@ export async function getArticle(
   return a;
 }
 
-/** Per context: rendered HTML by (article, version), which never goes stale (see RenderedArticles). */
-const renderedArticles = defineLocalCache('knowledge.rendered-articles', () => new RenderedArticles());
-
-/** The article with its Markdown rendered to safe HTML (once per version and instance). */
+/**
+ * The article with its Markdown rendered to safe HTML. The rendering is kept on the row, made when the body is
+ * written (storeRendered); an article written before that was kept is rendered on its first read and kept then,
+ * unless a writer has meanwhile moved it on (its own transaction keeps the new version's).
+ */
 export async function getRenderedArticle(ctx: ServiceContext, actor: Actor, id: number) {
   const article = await getArticle(ctx, actor, id);
-  return { article, ...ctx.caches.local(renderedArticles).get(article.id, article.version, article.body) };
+  const kept = await ctx.db
+    .selectFrom('articles')
+    .select(['body_html', 'headings_json'])
+    .where('id', '=', id)
+    .where('version', '=', article.version)
+    .executeTakeFirst();
+  if (kept?.body_html != null && kept.headings_json !== null)
+    return { article, html: kept.body_html, headings: JSON.parse(kept.headings_json) as Heading[] };
+  const rendered = renderArticle(article.body);
+  await ctx.db
+    .updateTable('articles')
+    .set({ body_html: rendered.html, headings_json: JSON.stringify(rendered.headings) })
+    .where('id', '=', id)
+    .where('version', '=', article.version)
+    .where('body_html', 'is', null)
+    .execute();
+  return { article, ...rendered };
+}
+
+/** In the writer's transaction: the body rendered and kept on the row, with the body it renders. */
+export async function storeRendered(trx: Trx, id: number, body: string): Promise<void> {
+  const rendered = renderArticle(body);
+  await trx
+    .updateTable('articles')
+    .set({ body_html: rendered.html, headings_json: JSON.stringify(rendered.headings) })
+    .where('id', '=', id)
+    .execute();
 }
 
 export interface ArticleVersion {

@@ -27,6 +27,7 @@ import {
   articleStatuses,
   createArticle,
   readArticles,
+  storeRendered,
   transitionArticle,
 } from './articles.js';
 import { listKbCategories, saveKbCategory } from './kb-categories.js';
@@ -447,6 +448,7 @@ async function replaceNewBody(ctx: ServiceContext, trx: Transaction<Database>, i
     .executeTakeFirstOrThrow();
   await ctx.caps.search.index(trx, articleIndex, id, row, true);
   await ctx.caps.search.index(trx, articleVersionIndex, version.id, row, true);
+  await storeRendered(trx, id, body);
 }
 
 function mayTransfer(actor: Actor): void {

@@ -1,25 +1,175 @@
-// Rendered HTML kept by (article, version): a second read of a version is the same rendering, a new version
-// is rendered anew, and the least recently read go first once the bound is passed.
-import { describe, expect, it } from 'vitest';
-import { RenderedArticles } from '../../src/knowledge/article-rendering.js';
+// An article's rendering is kept on its row, on both databases: made when the body is written (created,
+// edited, restored), read back as it was made, never older than the body; an article kept before renderings
+// were (body_html null) is rendered on its first read and kept, unless a writer moved it on meanwhile.
+// And the ranking on both engines: an article with the word in its title comes before one that only says it
+// in its text, and pages of a ranked search fit together (no article twice, none left out) — on PostgreSQL
+// across the two tiers of the lead vector.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Actor, actorForUser, createUser } from '../../src/core/auth/index.js';
+import {
+  createArticle,
+  getRenderedArticle,
+  renderArticle,
+  restoreArticleVersion,
+  searchArticles,
+  updateArticle,
+} from '../../src/knowledge/index.js';
+import { dialects, makeContext, type TestContext } from '../support/context.js';
 
-describe('rendered articles by version', () => {
-  it('renders a version once, a new version anew', () => {
-    const cache = new RenderedArticles();
-    const first = cache.get(1, 1, '# One');
-    expect(first.html).toContain('<h1 id="one">One</h1>');
-    expect(cache.get(1, 1, 'ignored: the version is the same text')).toBe(first);
-    expect(cache.get(1, 2, '# Two').html).toContain('Two');
+describe.each(dialects)('kept renderings and ranked pages on %s', (dialect) => {
+  let t: TestContext;
+  let manager: Actor;
+
+  const kept = (id: number) =>
+    t.ctx.db
+      .selectFrom('articles')
+      .select(['body_html', 'headings_json', 'version'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+
+  beforeAll(async () => {
+    t = await makeContext(dialect);
+    const user = await createUser(t.ctx, null, {
+      email: 'kb-manager@example.test',
+      name: 'Kay Manager',
+      role: 'manager',
+      password: 'correct horse battery staple',
+    });
+    manager = actorForUser({ ...user, groupIds: [] });
+  });
+  afterAll(() => t.close());
+
+  it('keeps the rendering made when the body is written, and a new one for each new body', async () => {
+    const a = await createArticle(t.ctx, manager, {
+      title: 'Docking station',
+      body: '# Docking station\n\nPlug the **USB-C** cable in.\n\n## Still dark?\n\nReplace the dock.',
+      kind: 'guide',
+      audience: 'public',
+      status: 'published',
+    });
+    const first = await kept(a.id);
+    expect(first.body_html).toBe(renderArticle(a.body).html);
+    expect(JSON.parse(first.headings_json ?? 'null')).toEqual([
+      { level: 1, text: 'Docking station', id: 'docking-station' },
+      { level: 2, text: 'Still dark?', id: 'still-dark' },
+    ]);
+
+    const edited = await updateArticle(t.ctx, manager, a.id, {
+      baseVersion: a.version,
+      body: 'Unplug it <script>alert(1)</script> and wait ten seconds.',
+    });
+    const second = await kept(a.id);
+    expect(second.body_html).toContain('Unplug it');
+    expect(second.body_html).not.toContain('<script');
+    const read = await getRenderedArticle(t.ctx, manager, a.id);
+    expect(read.html).toBe(second.body_html);
+    expect(read.headings).toEqual([]);
+
+    await restoreArticleVersion(t.ctx, manager, a.id, 1);
+    const restored = await getRenderedArticle(t.ctx, manager, a.id);
+    expect(restored.article.version).toBe(edited.version + 1);
+    expect(restored.html).toBe(first.body_html);
   });
 
-  it('lets the least recently read go past the bound', () => {
-    const cache = new RenderedArticles(60);
-    const a = cache.get(1, 1, 'aaaaaaaaaaaaaaaaaaaa');
-    cache.get(2, 1, 'bbbbbbbbbbbbbbbbbbbb');
-    // Reading 1 again makes 2 the oldest: the third entry pushes 2 out, not 1.
-    expect(cache.get(1, 1, 'x')).toBe(a);
-    cache.get(3, 1, 'cccccccccccccccccccc');
-    expect(cache.get(1, 1, 'x')).toBe(a);
-    expect(cache.get(2, 1, 'changed').html).toContain('changed');
+  it('renders an article kept without a rendering on its first read, and keeps it', async () => {
+    const a = await createArticle(t.ctx, manager, {
+      title: 'Older article',
+      body: 'Written **before** renderings were kept.',
+      kind: 'faq',
+      audience: 'public',
+      status: 'published',
+    });
+    await t.ctx.db
+      .updateTable('articles')
+      .set({ body_html: null, headings_json: null })
+      .where('id', '=', a.id)
+      .execute();
+    const read = await getRenderedArticle(t.ctx, manager, a.id);
+    expect(read.html).toContain('<strong>before</strong>');
+    expect((await kept(a.id)).body_html).toBe(read.html);
+
+    // A rendering made from an older version is not kept over a newer one's.
+    await t.ctx.db
+      .updateTable('articles')
+      .set({ body_html: null, headings_json: null })
+      .where('id', '=', a.id)
+      .execute();
+    const stale = await t.ctx.db
+      .updateTable('articles')
+      .set({ body_html: 'stale', headings_json: '[]' })
+      .where('id', '=', a.id)
+      .where('version', '=', a.version + 1)
+      .where('body_html', 'is', null)
+      .executeTakeFirst();
+    expect(Number(stale.numUpdatedRows)).toBe(0);
+    expect((await getRenderedArticle(t.ctx, manager, a.id)).html).toContain('<strong>before</strong>');
+  });
+
+  it('ranks a title match first and pages a ranked search without gaps or repeats', async () => {
+    // 9 articles say "teleporter" only in their text (several times), 4 in their title, 3 in their tags.
+    const ids = { title: [] as number[], tags: [] as number[], text: [] as number[] };
+    for (let i = 0; i < 9; i++)
+      ids.text.push(
+        (
+          await createArticle(t.ctx, manager, {
+            title: `Lab equipment note ${i}`,
+            body: 'The teleporter hums. Teleporter calibration first; the teleporter then needs a reset.',
+            kind: 'guide',
+            audience: 'public',
+            status: 'published',
+          })
+        ).id,
+      );
+    for (let i = 0; i < 4; i++)
+      ids.title.push(
+        (
+          await createArticle(t.ctx, manager, {
+            title: `Teleporter safety ${i}`,
+            body: 'Stand clear of the pad.',
+            kind: 'faq',
+            audience: 'public',
+            status: 'published',
+          })
+        ).id,
+      );
+    for (let i = 0; i < 3; i++)
+      ids.tags.push(
+        (
+          await createArticle(t.ctx, manager, {
+            title: `Pad maintenance ${i}`,
+            body: 'Clean the pad weekly.',
+            kind: 'faq',
+            audience: 'public',
+            status: 'published',
+            tags: ['teleporter'],
+          })
+        ).id,
+      );
+
+    const whole = await searchArticles(t.ctx, manager, { q: 'teleporter', limit: 50 });
+    const order = whole.items.map((i) => i.article.id);
+    expect(order).toHaveLength(16);
+    expect(new Set(order.slice(0, 4))).toEqual(new Set(ids.title));
+    expect(new Set(order.slice(4, 7))).toEqual(new Set(ids.tags));
+    expect(new Set(order.slice(7))).toEqual(new Set(ids.text));
+    const scores = whole.items.map((i) => i.score ?? Number.NaN);
+    expect(scores).toEqual([...scores].sort((x, y) => y - x));
+
+    // Pages of 3, then of 5: the same articles in the same order, across the tiers' boundaries.
+    for (const size of [3, 5]) {
+      const paged: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await searchArticles(t.ctx, manager, {
+          q: 'teleporter',
+          limit: size,
+          ...(cursor ? { cursor } : {}),
+        });
+        expect(page.items.length).toBeLessThanOrEqual(size);
+        paged.push(...page.items.map((i) => i.article.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(paged).toEqual(order);
+    }
   });
 });

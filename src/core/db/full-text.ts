@@ -28,6 +28,12 @@ export interface DocumentIndex {
   fts5Table: string;
   vectorColumn: string;
   fields: readonly IndexField[];
+  /**
+   * PostgreSQL: a second generated tsvector of the lead fields alone (the heaviest: a title, tags), with a GIN
+   * index of its own. Its matches rank first (see rankedPage), so a common word's page is ranked from the few
+   * documents with it in a lead field, not from every document with it anywhere.
+   */
+  leadVectorColumn?: string;
 }
 
 /**
@@ -49,7 +55,13 @@ function checked(name: string): string {
 
 /** A document index, its names checked once (they are written into SQL). */
 export function defineIndex(index: DocumentIndex): DocumentIndex {
-  for (const name of [index.table, index.fts5Table, index.vectorColumn, ...index.fields.map((f) => f.name)])
+  for (const name of [
+    index.table,
+    index.fts5Table,
+    index.vectorColumn,
+    ...(index.leadVectorColumn ? [index.leadVectorColumn] : []),
+    ...index.fields.map((f) => f.name),
+  ])
     checked(name);
   return index;
 }
@@ -124,6 +136,22 @@ export interface FullTextSearch {
   /** The ids of the newest `limit` matching documents, newest first. */
   newest(db: Db, index: DocumentIndex, query: TextQuery, limit: number): Promise<number[]>;
   /**
+   * The best matches `offset` to `offset + limit` (limit + 1 of them, when there are: the caller learns there is
+   * a next page) among the rows of the documents' table (under `rows.alias`) that pass `rows.where`, best first,
+   * ties newest first; `score` higher is better. FTS5 ranks by bm25 with the fields' weights. PostgreSQL with a
+   * lead vector ranks in two tiers: the matches in the lead fields, then the others, each by ts_rank (scores
+   * 1 + r/(1+r), then r/(1+r): in [1, 2) and [0, 1)), reading the others only when the page reaches them;
+   * without one, by ts_rank alone.
+   */
+  rankedPage(
+    db: Db,
+    index: DocumentIndex,
+    query: TextQuery,
+    rows: { alias: string; where: RawBuilder<unknown> },
+    limit: number,
+    offset: number,
+  ): Promise<{ id: number; score: number }[]>;
+  /**
    * Which of these documents match (a chunk of a walk over a big table), each with whether it matches within
    * `field` too.
    */
@@ -171,6 +199,24 @@ function asciiWords(text: string): string[] | null {
 
 // Each word list has a band of rowids in the scratch tokenizer table, so one batch can fill several lists.
 const band = 2 ** 40;
+
+/** The ranked page by the match's own score, the same SQL over either engine's match. */
+async function rankedByScore(
+  db: Db,
+  m: Match,
+  where: RawBuilder<unknown>,
+  limit: number,
+  offset: number,
+): Promise<{ id: number; score: number }[]> {
+  const rows = await sql<{
+    id: number;
+    score: number;
+  }>`SELECT ${m.id} AS id, ${m.score()} AS score FROM ${m.from}
+    WHERE ${m.where} AND ${where} ORDER BY score DESC, ${m.id} DESC LIMIT ${limit + 1} OFFSET ${offset}`.execute(
+    db,
+  );
+  return rows.rows.map((r) => ({ id: Number(r.id), score: Number(r.score) }));
+}
 
 /** The newest matching ids, the same SQL over either engine's match. */
 async function newestMatching(db: Db, m: Match, limit: number): Promise<number[]> {
@@ -299,6 +345,17 @@ export class Fts5Search implements FullTextSearch {
 
   newest(db: Db, index: DocumentIndex, query: TextQuery, limit: number): Promise<number[]> {
     return newestMatching(db, this.match(index, query), limit);
+  }
+
+  rankedPage(
+    db: Db,
+    index: DocumentIndex,
+    query: TextQuery,
+    rows: { alias: string; where: RawBuilder<unknown> },
+    limit: number,
+    offset: number,
+  ): Promise<{ id: number; score: number }[]> {
+    return rankedByScore(db, this.match(index, query, { alias: rows.alias }), rows.where, limit, offset);
   }
 
   async among(
@@ -439,6 +496,41 @@ export class TsvectorSearch implements FullTextSearch {
 
   newest(db: Db, index: DocumentIndex, query: TextQuery, limit: number): Promise<number[]> {
     return newestMatching(db, this.match(index, query), limit);
+  }
+
+  async rankedPage(
+    db: Db,
+    index: DocumentIndex,
+    query: TextQuery,
+    rows: { alias: string; where: RawBuilder<unknown> },
+    limit: number,
+    offset: number,
+  ): Promise<{ id: number; score: number }[]> {
+    const m = this.match(index, query, { alias: rows.alias });
+    if (!index.leadVectorColumn) return rankedByScore(db, m, rows.where, limit, offset);
+    const lead = sql`${sql.raw(checked(rows.alias))}.${sql.raw(index.leadVectorColumn)} @@ to_tsquery('english', ${query.text})`;
+    const tier = async (where: RawBuilder<unknown>, take: number, skip: number, base: number) => {
+      const found = await sql<{
+        id: number;
+        r: number;
+      }>`SELECT ${m.id} AS id, ${m.score()} AS r FROM ${m.from}
+        WHERE ${where} AND ${rows.where} ORDER BY r DESC, ${m.id} DESC LIMIT ${take} OFFSET ${skip}`.execute(
+        db,
+      );
+      return found.rows.map((x) => ({ id: Number(x.id), score: base + Number(x.r) / (1 + Number(x.r)) }));
+    };
+    // The page and one more, from the lead matches while they last (read from the start: their count tells
+    // where the others begin), then from the others.
+    const wanted = offset + limit + 1;
+    const first = await tier(lead, wanted, 0, 1);
+    if (first.length === wanted) return first.slice(offset);
+    const rest = await tier(
+      sql`${m.where} AND NOT (${lead})`,
+      wanted - Math.max(first.length, offset),
+      Math.max(0, offset - first.length),
+      0,
+    );
+    return [...first.slice(offset), ...rest];
   }
 
   /** By primary key, the stored tsvector deciding; the field's words are those with its weight label. */

@@ -1027,6 +1027,10 @@ export interface Database {
     title: string;
     /** Markdown: the current version's. */
     body: string;
+    /** The body rendered (sanitised HTML) when it was written; null for an article not read since. */
+    body_html: string | null;
+    /** The rendered body's headings (JSON of Heading[]), with body_html. */
+    headings_json: string | null;
     category_id: number | null;
     /** The tags, space-separated (indexed; article_tags holds them for filters). */
     tag_text: string;
