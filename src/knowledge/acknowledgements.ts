@@ -5,6 +5,7 @@ import { recordAudit } from '../core/audit.js';
 import { type Actor, roles } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.js';
+import { decodeCursor, encodeCursor } from '../helpdesk/index.js';
 import { canKnowledge, canReadArticle, readableAudiences } from './policies.js';
 
 export interface Acknowledgement {
@@ -119,13 +120,15 @@ export async function listAcknowledgements(
   const row = await readableArticle(ctx, actor, id);
   if (!canKnowledge(actor, 'kb.reports', row))
     throw new Forbidden('forbidden', 'Only managers and admins see who acknowledged an article.');
+  // The help desk's opaque cursor; this list's key is the user id alone (the first key part is always 0).
   let after = 0;
   if (page.cursor !== undefined) {
-    if (!/^\d{1,10}$/.test(page.cursor))
-      throw new Invalid('validation_failed', 'cursor: not a cursor of this list', [
-        { field: '/cursor', message: 'not a cursor of this list' },
+    const c = decodeCursor(page.cursor);
+    if (c.k === undefined || c.k[0] !== 0)
+      throw new Invalid('invalid_cursor', 'The cursor was not issued for this list.', [
+        { field: 'query/cursor', message: 'unknown cursor' },
       ]);
-    after = Number(page.cursor);
+    after = c.k[1];
   }
   const limit = Math.min(Math.max(page.limit ?? 100, 1), 500);
   // Who the audience is: the roles that read it, by the one audience rule turned round.
@@ -159,6 +162,6 @@ export async function listAcknowledgements(
       .filter((u) => u.acknowledged_at !== null)
       .map((u) => ({ userId: u.id, name: u.name, acknowledgedAt: Number(u.acknowledged_at) })),
     pending: pageUsers.filter((u) => u.acknowledged_at === null).map((u) => ({ userId: u.id, name: u.name })),
-    nextCursor: users.length > limit && last ? String(last.id) : null,
+    nextCursor: users.length > limit && last ? encodeCursor({ k: [0, last.id] }) : null,
   };
 }
