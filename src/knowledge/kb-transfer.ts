@@ -552,10 +552,35 @@ export async function importKnowledgeFiles(
       result.skipped.push({ path, reason: err.message });
     }
   }
+  await linkImportedPages(ctx, result.created);
   for (const path of [...files.keys()].sort())
     if (!textExtensions.test(path) && !used.has(path))
       result.skipped.push({ path, reason: 'not a Markdown or HTML file, and no article links to it' });
   return result;
+}
+
+/**
+ * Links between the imported pages ("see [the VPN guide](../network/vpn.md#windows)") made links to the
+ * articles they became (`/kb/12#windows`), once every page has its article.
+ */
+async function linkImportedPages(ctx: ServiceContext, created: KbImportResult['created']): Promise<void> {
+  const byPath = new Map(created.map((c) => [c.path, c.id]));
+  for (const { id, path } of created) {
+    await ctx.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('articles').select('body').where('id', '=', id).executeTakeFirst();
+      if (!row) return;
+      const to = new Map<string, string>();
+      for (const m of row.body.matchAll(linkTarget)) {
+        const raw = m[1].startsWith('<') ? m[1].slice(1, -1) : m[1];
+        const target = resolveRelative(path, raw);
+        const article = target === null ? undefined : byPath.get(target);
+        if (article === undefined) continue;
+        const hash = raw.indexOf('#');
+        to.set(raw, `/kb/${article}${hash >= 0 ? raw.slice(hash) : ''}`);
+      }
+      if (to.size > 0) await replaceNewBody(ctx, trx, id, rewriteLinks(row.body, to));
+    });
+  }
 }
 
 /** Import one uploaded file: a .md, an .html/.htm, or a .zip of a folder tree of them. */
@@ -608,11 +633,43 @@ const isoOrNull = (ms: number | null) => (ms === null ? null : new Date(ms).toIS
  * The whole knowledge base as a zip: one Markdown file per article with its front matter, in a folder per
  * category (articles without one at the top), each article's attachments in a folder named like it.
  */
+/** Links to other articles (`/kb/12#part`) as relative links to their files in the export, from `folder`. */
+function articleLinksAsFiles(
+  body: string,
+  folder: string,
+  pathOf: Map<number, { folder: string; base: string }>,
+): string {
+  const to = new Map<string, string>();
+  for (const m of body.matchAll(linkTarget)) {
+    const raw = m[1].startsWith('<') ? m[1].slice(1, -1) : m[1];
+    const link = /^\/kb\/(\d{1,10})(#.*)?$/.exec(raw);
+    const target = link ? pathOf.get(Number(link[1])) : undefined;
+    if (!link || !target) continue;
+    const file = [target.folder.slice(0, -1), `${target.base}.md`].filter(Boolean).map(encodeURIComponent);
+    to.set(raw, `${folder ? '../' : ''}${file.join('/')}${link[2] ?? ''}`);
+  }
+  return to.size > 0 ? rewriteLinks(body, to) : body;
+}
+
 export async function exportKnowledge(ctx: ServiceContext, actor: Actor): Promise<Uint8Array> {
   mayTransfer(actor);
   const ids = (await ctx.db.selectFrom('articles').select('id').orderBy('id').execute()).map((r) => r.id);
   const out: Record<string, Uint8Array> = {};
+  // Every article's file first, so a link to another article (/kb/12#part) can become a link to its file.
+  const pathOf = new Map<number, { folder: string; base: string }>();
   const taken = new Set<string>();
+  for (const a of await ctx.db
+    .selectFrom('articles as a')
+    .leftJoin('kb_categories as c', 'c.id', 'a.category_id')
+    .select(['a.id', 'a.title', 'c.name as category'])
+    .orderBy('a.id')
+    .execute()) {
+    const folder = a.category ? `${segment(a.category, 'category')}/` : '';
+    let base = slugOf(a.title);
+    if (taken.has(`${folder}${base}`.toLowerCase())) base = `${base}-${a.id}`;
+    taken.add(`${folder}${base}`.toLowerCase());
+    pathOf.set(a.id, { folder, base });
+  }
   for (let i = 0; i < ids.length; i += 200) {
     const articles = await readArticles(ctx.db, actor, ids.slice(i, i + 200));
     const ownerIds = [...new Set(articles.map((a) => a.ownerId).filter((x): x is number => x !== null))];
@@ -628,11 +685,8 @@ export async function exportKnowledge(ctx: ServiceContext, actor: Actor): Promis
       articles.map((a) => a.id),
     );
     for (const a of articles) {
-      const folder = a.categoryName ? `${segment(a.categoryName, 'category')}/` : '';
-      let base = slugOf(a.title);
-      if (taken.has(`${folder}${base}`.toLowerCase())) base = `${base}-${a.id}`;
-      taken.add(`${folder}${base}`.toLowerCase());
-      let body = a.body;
+      const { folder, base } = pathOf.get(a.id) ?? { folder: '', base: `${slugOf(a.title)}-${a.id}` };
+      let body = articleLinksAsFiles(a.body, folder, pathOf);
       const attachmentPaths: string[] = [];
       const names = new Set<string>();
       for (const { attachment, data } of files.get(a.id) ?? []) {

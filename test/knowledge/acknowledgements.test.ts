@@ -94,7 +94,10 @@ describe.each(dialects)('policy acknowledgements on %s', (dialect) => {
     } while (cursor);
     expect(seen.sort()).toEqual([...ids(r.body.acknowledged), ...ids(r.body.pending)].sort());
     // The cursor is opaque: a bare id, or another list's cursor, is not one of this list's.
-    for (const forged of ['3', Buffer.from(JSON.stringify({ k: [1700000000000, 3] })).toString('base64url')]) {
+    for (const forged of [
+      '3',
+      Buffer.from(JSON.stringify({ k: [1700000000000, 3] })).toString('base64url'),
+    ]) {
       const bad = await manager.call('GET', `/api/v1/articles/${id}/acknowledgements?cursor=${forged}`);
       expect(bad.status).toBe(400);
       expect(bad.body.code).toBe('invalid_cursor');

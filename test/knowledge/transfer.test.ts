@@ -147,7 +147,7 @@ describe.each(dialects)('knowledge base import and export on %s', (dialect) => {
   it('imports a zip of a folder tree: folders name categories, linked images become attachments', async () => {
     const zip = zipOf({
       'Network and VPN/vpn-drops.md':
-        '# VPN keeps disconnecting\n\nSwitch to IKEv2.\n\n![Settings](images/settings.png "The settings")\n',
+        '# VPN keeps disconnecting\n\nSwitch to IKEv2.\n\n![Settings](images/settings.png "The settings")\n\nPrinting too? See [the driver page](../Printing/driver.html#install) and [nothing](missing.md).\n',
       'Network and VPN/images/settings.png': png,
       'Printing/driver.html':
         '<html><head><title>Printer driver</title></head><body><p>See <img src="../Network and VPN/images/settings.png" alt="shot"></p></body></html>',
@@ -179,6 +179,10 @@ describe.each(dialects)('knowledge base import and export on %s', (dialect) => {
     expect(driver.body.categoryName).toBe('Printing');
     const driverFiles = await manager.call('GET', `/api/v1/articles/${driver.body.id}/attachments`);
     expect(driver.body.body).toContain(`![shot](${driverFiles.body.items[0].url})`);
+    // A link to another page of the import is a link to its article (the anchor kept); one to no page stays.
+    expect(vpn.body.body).toContain(`[the driver page](/kb/${driver.body.id}#install)`);
+    expect(vpn.body.body).toContain('[nothing](missing.md)');
+    expect(vpn.body.html).toContain(`href="/kb/${driver.body.id}#install"`);
     // The rewritten body is what search and the version hold.
     const v1 = await manager.call('GET', `/api/v1/articles/${vpn.body.id}/versions/1`);
     expect(v1.body.body).toBe(vpn.body.body);
@@ -418,6 +422,12 @@ describe.each(dialects)('the export imports again on %s', (dialect) => {
       body: `${articles[0].body}\n![Portal](${shot.body.url})\n`,
     });
     articles[0] = withImage.body;
+    const linking = await manager.call('PATCH', `/api/v1/articles/${articles[1].id}`, {
+      baseVersion: 1,
+      body: `${articles[1].body}\nUsers locked out: [reset](/kb/${articles[0].id}#steps).\n`,
+    });
+    expect(linking.status, JSON.stringify(linking.body)).toBe(200);
+    articles[1] = linking.body;
 
     const exported = await download(source.app, manager, '/api/v1/knowledge/export');
     expect(exported.status).toBe(200);
@@ -433,6 +443,10 @@ describe.each(dialects)('the export imports again on %s', (dialect) => {
       /^---\nid: \d+\ntitle: Reset your password\nkind: faq\naudience: public\nstatus: published\ncategory: "Accounts: passwords\/SSO"\n/,
     );
     expect(front).toContain('![Portal](reset-your-password/portal.png)');
+    // A link to another article travels as a link to its file.
+    expect(strFromU8(entries['on-call-runbook.md'])).toContain(
+      '[reset](Accounts%20passwords%20SSO/reset-your-password.md#steps)',
+    );
 
     const targetManager = await userSession(target.app, target.ctx, 'manager');
     const imported = await upload(target.app, targetManager, '/api/v1/knowledge/import', {
@@ -457,7 +471,9 @@ describe.each(dialects)('the export imports again on %s', (dialect) => {
       categoryName: a.categoryName,
       reviewIntervalDays: a.reviewIntervalDays,
       requiresAck: a.requiresAck,
-      body: a.body.replace(/\/api\/v1\/articles\/\d+\/attachments\/\d+/g, 'ATTACHMENT'),
+      body: a.body
+        .replace(/\/api\/v1\/articles\/\d+\/attachments\/\d+/g, 'ATTACHMENT')
+        .replace(/\/kb\/\d+#/g, 'ARTICLE#'),
     });
     const byKey = (list: Record<string, any>[]) =>
       list.map(shape).sort((x, y) => (x.title + x.body).localeCompare(y.title + y.body));
@@ -471,5 +487,8 @@ describe.each(dialects)('the export imports again on %s', (dialect) => {
     const image = files.body.items.find((f: { filename: string }) => f.filename === 'portal.png');
     expect(reset.body).toContain(`![Portal](${image.url})`);
     expect((await download(target.app, targetManager, image.url)).raw.equals(png)).toBe(true);
+    // …and comes back as a link to the article it became.
+    const runbook = again.find((a) => a.title === 'On-call runbook');
+    expect(runbook.body).toContain(`[reset](/kb/${reset.id}#steps)`);
   });
 });
