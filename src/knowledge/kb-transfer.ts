@@ -3,6 +3,8 @@
 // images become attachments. Out: a zip of Markdown files with front matter, in folders by category, with
 // their attachments beside them — which imports again. Every article is written by createArticle, so its
 // versions, index and audit are the same as if typed in.
+
+import { strikethrough, tables } from '@joplin/turndown-plugin-gfm';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import type { Transaction } from 'kysely';
 import TurndownService from 'turndown';
@@ -132,6 +134,8 @@ const turndown = new TurndownService({
   bulletListMarker: '-',
   emDelimiter: '*',
 });
+// Tables as GitHub-flavoured Markdown tables (markdown-it renders them again), ~~struck~~ text kept.
+turndown.use([tables, strikethrough]);
 
 const namedEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 

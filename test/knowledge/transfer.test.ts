@@ -113,7 +113,9 @@ describe.each(dialects)('knowledge base import and export on %s', (dialect) => {
     const html = `<!doctype html><html><head><title>VPN client manual</title><style>p{color:red}</style>
       <script>alert(1)</script></head><body><h1>VPN client</h1><p onclick="alert(1)">Install the <b>client</b>,
       then <a href="javascript:alert(1)">sign in</a> on <a href="https://vpn.example.com">the portal</a>.</p>
-      <ul><li>Windows</li><li>macOS</li></ul><img src="x" onerror="alert(1)"></body></html>`;
+      <ul><li>Windows</li><li>macOS</li></ul><img src="x" onerror="alert(1)">
+      <table><thead><tr><th>Platform</th><th>Client</th></tr></thead><tbody><tr><td>Windows | ARM</td>
+      <td><del>2.1</del> 3.0</td></tr></tbody></table></body></html>`;
     const r = await importFile(t, manager, 'vpn.html', html, 'text/html');
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const a = await manager.call('GET', `/api/v1/articles/${r.body.created[0].id}`);
@@ -123,6 +125,9 @@ describe.each(dialects)('knowledge base import and export on %s', (dialect) => {
     expect(a.body.body).toContain('**client**');
     expect(a.body.body).toContain('[the portal](https://vpn.example.com)');
     expect(a.body.body).toMatch(/^- {1,3}Windows$/m);
+    // A table stays a table (GFM), a cell's pipe escaped; struck text stays struck.
+    expect(a.body.body).toContain('| Platform | Client |\n| --- | --- |\n| Windows \\| ARM | ~~2.1~~ 3.0 |');
+    expect(a.body.html).toMatch(/<table>[\s\S]*<th>Platform<\/th>[\s\S]*<td>Windows \| ARM<\/td>/);
     expect(a.body.body).not.toMatch(/script|onclick|onerror|javascript|color:red/i);
     expect(a.body.html).not.toMatch(/<script|onclick|onerror|javascript:/i);
   });
