@@ -424,8 +424,11 @@ export async function setNotificationPreferences(
       .execute();
     // A digest is coming while a kind goes to it or items wait (moving every kind off the digest still
     // sends what was collected, at the digest time).
-    const next =
-      hasDigestKind(p.modes) || pending.length > 0
+    // A digest already due and not yet sent stays due: saving at 08:00:30 must not put today's off a day.
+    const due = p.nextDigestAt !== null && p.nextDigestAt <= now && pending.length > 0;
+    const next = due
+      ? p.nextDigestAt
+      : hasDigestKind(p.modes) || pending.length > 0
         ? nextDigestAt(now, minute, timeZone, p.lastDigestDate)
         : null;
     const values = { digest_minute: minute, time_zone: timeZone, next_digest_at: next, updated_at: now };

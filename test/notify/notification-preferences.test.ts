@@ -352,6 +352,9 @@ describe.each(dialects)('notification preferences on %s', (dialect) => {
     }
     const waiting = (await s.ada.call('GET', '/api/v1/me/notification-preferences')).body.digest;
     expect(waiting).toMatchObject({ pending: 1, nextAt: '2026-03-09T12:00:00.000Z' });
+    // Saving preferences while that digest is due keeps it due (not put off to tomorrow).
+    const resaved = await prefs('ada', { digest: { time: '08:00', timeZone: 'America/New_York' } });
+    expect(resaved.digest.nextAt).toBe('2026-03-09T12:00:00.000Z');
     await quiet();
     expect(await sendDueDigests(other.ctx)).toMatchObject({ queued: 1, failed: 0 });
     await deliverMailDue(t.ctx);
