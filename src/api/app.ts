@@ -346,6 +346,10 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(oncallImportRoutes(ctx));
 
   await app.register(eventRoutes(ctx, metrics));
+  // -- notification preferences --
+  await app.register(
+    (await import('./routes/notification-preferences.js')).notificationPreferenceRoutes(ctx),
+  );
   await registerWebApp(app);
   return app;
 }

@@ -489,6 +489,12 @@ export const errorCatalogue = {
   },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },
+  // -- notification preferences --
+  invalid_notification_preferences: {
+    kind: 'invalid',
+    meaning:
+      'Notification preferences name each kind of mail at most once, one the person may receive (requesters have no staff kinds), a digest time HH:MM and an IANA time zone.',
+  },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

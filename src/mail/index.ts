@@ -5,11 +5,13 @@ import type { ServiceContext } from '../core/context.js';
 import type { StoredEvent } from '../core/events.js';
 import type { JobScheduler } from '../core/jobs.js';
 import { deliveryWorker } from '../notify/index.js';
+import { digestIntervalMs, sendDueDigests } from './digest.js';
 import { processStuckInbound } from './inbound.js';
 import { fanOutMailBatch, mailEventTypes, nudgeMail } from './outbound.js';
 
 export { mailMaxAttempts, mailRetryDelaysMs } from '../notify/index.js';
 export { type AutomationVerdict, detectAutomated } from './auto-replies.js';
+export { type DigestPassResult, digestIntervalMs, digestItemsMax, sendDueDigests } from './digest.js';
 export {
   type InboundInput,
   type InboundMail,
@@ -24,12 +26,32 @@ export {
   retryInbound,
 } from './inbound.js';
 export {
+  handlesOf,
+  mentionHandleMaxLength,
+  mentionHandles,
+  mentionsPerNoteMax,
+  resolveMentions,
+} from './mentions.js';
+export {
   isOurMessageId,
   messageIdList,
   mintMessageId,
   normaliseMessageId,
   ticketThreadId,
 } from './message-ids.js';
+export {
+  getNotificationPreferences,
+  type KindPreference,
+  type NotificationKind,
+  type NotificationPreferences,
+  nextDigestAt,
+  notificationKinds,
+  notificationModes,
+  type PreferencesInput,
+  parseDigestTime,
+  preferenceEntriesMax,
+  setNotificationPreferences,
+} from './notification-preferences.js';
 export {
   deliverMailDue,
   fanOutMail,
@@ -43,7 +65,7 @@ export {
   queuePasswordResetMail,
   retryMailDelivery,
 } from './outbound.js';
-export { canMail } from './policies.js';
+export { canMail, type MailAction } from './policies.js';
 export { replyMarker, stripQuotedReply, ticketRefInSubject, titleFromSubject } from './reply-text.js';
 export { type Arrival, judgeSender, relayForCredential } from './sender-trust.js';
 export {
@@ -65,12 +87,13 @@ export const inboundRetryIntervalMs = 60_000;
 
 /**
  * Wire mail into a running service: the outbound stage's subscription (its deliveries are sent by the
- * pipeline's worker, which registerNotify schedules) and the retry of stored inbound mail. The SMTP listener
+ * pipeline's worker, which registerNotify schedules), the daily digests and the retry of stored inbound mail. The SMTP listener
  * and the IMAP poller are started by src/ingest. A second call for the same context is a no-op.
  */
 export function registerMail(ctx: ServiceContext, jobs: JobScheduler): void {
   if (!subscribeMail(ctx)) return;
   jobs.every('mail.inbound-retry', inboundRetryIntervalMs, () => processStuckInbound(ctx));
+  jobs.every('mail.digest', digestIntervalMs, () => sendDueDigests(ctx));
 }
 
 /**

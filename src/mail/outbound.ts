@@ -2,7 +2,7 @@
 // delivery pipeline's mail channel inside the outbox relay's transaction (rendered, with its Message-ID and
 // thread headers); the pipeline's worker (src/notify) sends it and keeps the log. The mail log is a view of
 // it. Without OPSDESK_SMTP_OUT_URL a delivery is written as "disabled", saying so.
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import { toIso } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
@@ -17,7 +17,9 @@ import {
   queueDeliveries,
   retryDelivery,
 } from '../notify/index.js';
+import { mentionHandles, resolveMentions } from './mentions.js';
 import { bracket, mintMessageId, ticketThreadId } from './message-ids.js';
+import { kindOfTemplate, loadPreferences, modeOf, scheduleDigests } from './notification-preferences.js';
 import { canMail } from './policies.js';
 import { replyMarker } from './reply-text.js';
 import {
@@ -119,8 +121,7 @@ export async function fanOutMailBatch(ctx: ServiceContext, trx: Trx, events: Sto
   const plans: MailPlan[] = [];
   for (const event of events) {
     const ticket = tickets.get(ticketIdOf(event) ?? 0);
-    const plan = ticket ? await planMail(trx, event, ticket) : null;
-    if (plan) plans.push(plan);
+    if (ticket) plans.push(...(await planMail(trx, event, ticket)));
   }
   if (plans.length === 0) return 0;
 
@@ -145,6 +146,9 @@ export async function fanOutMailBatch(ctx: ServiceContext, trx: Trx, events: Sto
     trx,
     plans.map((p) => p.ticket.id),
   );
+  // The preference stage: each recipient's choice for the plan's kind (off, immediate, digest).
+  const preferences = await loadPreferences(trx, [...userIds]);
+  const digestItems: DigestItem[] = [];
 
   const now = ctx.clock.now();
   const enabled = ctx.config.smtpOutUrl !== null;
@@ -179,7 +183,16 @@ export async function fanOutMailBatch(ctx: ServiceContext, trx: Trx, events: Sto
       'reply.marker': replyMarker,
     } satisfies TemplateValues);
     const tpl = templates.get(template) as MailTemplate;
+    const kind = kindOfTemplate(template);
+    const immediate: Recipient[] = [];
     for (const r of recipients) {
+      const mode = kind ? modeOf(preferences.get(r.id), kind) : 'immediate';
+      if (mode === 'immediate') immediate.push(r);
+      else if (mode === 'digest' && kind)
+        digestItems.push(digestItemOf(tpl, { ...values, 'recipient.name': r.name }, plan, r, kind.kind, now));
+    }
+    if (immediate.length === 0) continue;
+    for (const r of immediate) {
       const mail = renderMail(tpl, { ...values, 'recipient.name': r.name }, ticket.id);
       const messageId = mintMessageId(ctx.config.mailDomain, ticket.id);
       const payload: MailPayload = {
@@ -204,10 +217,12 @@ export async function fanOutMailBatch(ctx: ServiceContext, trx: Trx, events: Sto
       commentOf.set(messageId, plan.commentId);
     }
     // The event's mails join the thread: the next event's mail answers them.
-    for (const d of deliveries.slice(-recipients.length))
+    for (const d of deliveries.slice(-immediate.length))
       thread.push({ messageId: (d.payload as unknown as MailPayload).messageId, inbound: false });
     threads.set(ticket.id, thread);
   }
+
+  await queueDigestItems(trx, now, digestItems);
 
   let queued = 0;
   for (const part of chunks(deliveries, bulkRows)) {
@@ -234,6 +249,73 @@ export async function fanOutMailBatch(ctx: ServiceContext, trx: Trx, events: Sto
     if (enabled) queued += inserted.length;
   }
   return queued;
+}
+
+/** One line of a person's next digest, rendered from the kind's template as its mail would have been. */
+interface DigestItem {
+  userId: number;
+  kind: string;
+  ticketId: number;
+  eventId: number;
+  ticketTitle: string;
+  subject: string;
+  detail: string | null;
+  idempotencyKey: string;
+  createdAt: number;
+}
+
+const digestDetailMaxLength = 600;
+
+function digestItemOf(
+  tpl: MailTemplate,
+  values: TemplateValues,
+  plan: MailPlan,
+  r: Recipient,
+  kind: string,
+  now: number,
+): DigestItem {
+  // The digest is not a thread of the ticket: no reply marker; the footer (the link) is the digest's own.
+  const mail = renderMail(tpl, { ...values, 'reply.marker': '' }, null);
+  const body = mail.text.split(/\n\n--\n/)[0].trim();
+  return {
+    userId: r.id,
+    kind,
+    ticketId: plan.ticket.id,
+    eventId: plan.event.id,
+    ticketTitle: plan.ticket.title,
+    subject: mail.subject,
+    detail: body.length === 0 ? null : clipText(body, digestDetailMaxLength),
+    idempotencyKey: eventMailKey(plan.event.id, plan.template, `user:${r.id}`),
+    createdAt: now,
+  };
+}
+
+function clipText(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** Keep the items for their people's digests (once per event and person) and make sure a digest is coming. */
+async function queueDigestItems(trx: Trx, now: number, items: DigestItem[]): Promise<void> {
+  if (items.length === 0) return;
+  for (const part of chunks(items, bulkRows))
+    await trx
+      .insertInto('notification_digest_items')
+      .values(
+        part.map((i) => ({
+          user_id: i.userId,
+          kind: i.kind,
+          ticket_id: i.ticketId,
+          event_id: i.eventId,
+          ticket_title: i.ticketTitle,
+          subject: i.subject,
+          detail: i.detail,
+          idempotency_key: i.idempotencyKey,
+          created_at: i.createdAt,
+        })),
+      )
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .execute();
+  await scheduleDigests(trx, now, [...new Set(items.map((i) => i.userId))]);
 }
 
 /**
@@ -265,7 +347,7 @@ export async function queueMailNotice(
  * delivery log as ticket mail. Its Message-ID is recorded as ours, so an auto-reply to it is recognised as
  * our mail come back. Returns whether it will be sent (outbound mail is configured).
  */
-async function queueDirectMail(
+export async function queueDirectMail(
   ctx: ServiceContext,
   trx: Trx,
   mail: {
@@ -310,8 +392,100 @@ async function queueDirectMail(
   return enabled;
 }
 
-/** The template and recipients an event calls for; null when it calls for no mail. */
-async function planMail(trx: Trx, event: StoredEvent, ticket: TicketRow): Promise<MailPlan | null> {
+/** The templates and recipients an event calls for (none, one, or more: an assignment and its group). */
+async function planMail(trx: Trx, event: StoredEvent, ticket: TicketRow): Promise<MailPlan[]> {
+  const plans: MailPlan[] = [];
+  const main = await planMainMail(trx, event, ticket);
+  if (main) plans.push(main);
+  if (event.type === 'ticket.assigned') {
+    const group = await planGroupMail(trx, event, ticket);
+    if (group) plans.push(group);
+  }
+  if (event.type === 'ticket.commented' && event.payload.internal === true) {
+    const mention = await planMentionMail(trx, event, ticket);
+    if (mention) plans.push(mention);
+  }
+  return plans;
+}
+
+function plan(
+  event: StoredEvent,
+  ticket: TicketRow,
+  template: MailTemplateName,
+  recipientIds: number[],
+  values: TemplateValues,
+  commentId: number | null,
+  skipActor: boolean,
+): MailPlan | null {
+  let ids = [...new Set(recipientIds)];
+  if (skipActor && event.actorId !== null) ids = ids.filter((id) => id !== event.actorId);
+  if (ids.length === 0) return null;
+  return { event, ticket, template, recipientIds: ids, values, commentId };
+}
+
+/**
+ * A ticket that comes into a group (filed into it, or moved there) is news to the group's members; the
+ * assignee is told by the assignment's own mail, the one who moved it knows.
+ */
+async function planGroupMail(trx: Trx, event: StoredEvent, ticket: TicketRow): Promise<MailPlan | null> {
+  const p = event.payload as Record<string, unknown>;
+  const groupId = typeof p.groupId === 'number' ? p.groupId : null;
+  if (groupId === null || groupId === (p.previousGroupId ?? null)) return null;
+  const group = await trx.selectFrom('groups').select('name').where('id', '=', groupId).executeTakeFirst();
+  if (!group) return null;
+  const assignee = p.assigneeId === undefined ? ticket.assignee_id : (p.assigneeId as number | null);
+  const members = (
+    await trx.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()
+  )
+    .map((m) => m.user_id)
+    .filter((id) => id !== assignee);
+  return plan(event, ticket, 'group_ticket', members, { 'group.name': group.name }, null, true);
+}
+
+/** The people an internal note mentions and who may read it (mentions.ts), told with the note. */
+async function planMentionMail(trx: Trx, event: StoredEvent, ticket: TicketRow): Promise<MailPlan | null> {
+  const p = event.payload as Record<string, unknown>;
+  const commentId = Number(p.commentId);
+  if (!Number.isSafeInteger(commentId)) return null;
+  const comment = await trx
+    .selectFrom('comments')
+    .select(['body', 'internal', 'author_id'])
+    .where('id', '=', commentId)
+    .executeTakeFirst();
+  if (comment?.internal !== 1) return null;
+  const handles = mentionHandles(comment.body);
+  if (handles.length === 0) return null;
+  // Candidates by handle, narrowed in SQL and checked exactly (and against the ticket policy) in resolveMentions.
+  const candidates = await trx
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'role'])
+    .where('active', '=', 1)
+    .where((eb) =>
+      eb.or(
+        handles.flatMap((h) => [
+          eb(sql`lower(substr(email, 1, ${h.length + 1}))`, '=', `${h}@`),
+          eb(sql`replace(lower(name), ' ', '')`, '=', h),
+          eb(sql`replace(lower(name), ' ', '.')`, '=', h),
+          eb(sql`replace(lower(name), ' ', '_')`, '=', h),
+        ]),
+      ),
+    )
+    .execute();
+  if (candidates.length === 0) return null;
+  const watcherIds = (
+    await trx.selectFrom('ticket_watchers').select('user_id').where('ticket_id', '=', ticket.id).execute()
+  ).map((w) => w.user_id);
+  const ids = resolveMentions(
+    comment.body,
+    { requester_id: ticket.requester_id, watcherIds },
+    comment.author_id,
+    candidates,
+  );
+  return plan(event, ticket, 'mentioned', ids, { 'comment.body': comment.body }, commentId, true);
+}
+
+/** The mail the event called for before preferences: null when it calls for none. */
+async function planMainMail(trx: Trx, event: StoredEvent, ticket: TicketRow): Promise<MailPlan | null> {
   const p = event.payload as Record<string, unknown>;
   let template: MailTemplateName | null = null;
   let recipientIds: number[] = [];
@@ -419,10 +593,7 @@ async function planMail(trx: Trx, event: StoredEvent, ticket: TicketRow): Promis
     }
   }
   if (!template) return null;
-  let ids = [...new Set(recipientIds)];
-  if (skipActor && event.actorId !== null) ids = ids.filter((id) => id !== event.actorId);
-  if (ids.length === 0) return null;
-  return { event, ticket, template, recipientIds: ids, values, commentId };
+  return plan(event, ticket, template, recipientIds, values, commentId, skipActor);
 }
 
 /**

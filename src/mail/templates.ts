@@ -19,6 +19,8 @@ export const mailTemplateNames = [
   'sla_warning',
   'sla_breached',
   'escalated',
+  'group_ticket',
+  'mentioned',
 ] as const;
 export type MailTemplateName = (typeof mailTemplateNames)[number];
 
@@ -36,6 +38,7 @@ export const placeholders = [
   'escalation.level',
   'escalation.reason',
   'reply.marker',
+  'group.name',
 ] as const;
 export type Placeholder = (typeof placeholders)[number];
 export type TemplateValues = Partial<Record<Placeholder, string>>;
@@ -95,6 +98,19 @@ export const defaultTemplates: Record<MailTemplateName, { subject: string; text:
     subject: 'Escalated (level {{escalation.level}}): {{ticket.title}}',
     text:
       'Ticket {{ticket.id}} "{{ticket.title}}" (priority {{ticket.priority}}) is escalated to level {{escalation.level}}: {{escalation.reason}}.' +
+      footer,
+  },
+  group_ticket: {
+    subject: 'New in {{group.name}}: {{ticket.title}}',
+    text:
+      'Ticket {{ticket.id}} "{{ticket.title}}" (priority {{ticket.priority}}) is now in the queue of {{group.name}}.' +
+      footer,
+  },
+  // No reply marker: a reply by mail becomes a public comment, and this mail quotes an internal note.
+  mentioned: {
+    subject: '{{actor.name}} mentioned you: {{ticket.title}}',
+    text:
+      '{{actor.name}} mentioned you in an internal note on ticket {{ticket.id}} "{{ticket.title}}":\n\n{{comment.body}}\n\nThe note is internal: answer in opsdesk. A reply to this mail is added to the ticket as a public comment.' +
       footer,
   },
 };

@@ -2696,6 +2696,57 @@ const table: Row[] = [
     );
     return rows;
   })(),
+
+  // -- notification preferences --
+  // One's own: everyone signed in ('preferences.manage_own'); another's (the bystander's): admins
+  // ('preferences.manage_any'). The body names a kind every role receives.
+  ...((): Row[] => {
+    const own = byRule((a) => canMail(a, 'preferences.manage_own'));
+    const anyones = byRule((a) => canMail(a, 'preferences.manage_any'));
+    const me = '/api/v1/me/notification-preferences';
+    const of = (id: number) => `/api/v1/users/${id}/notification-preferences`;
+    const ownId = (f: Fixture, who: Who) => (who === 'anonymous' ? f.ids.technician : f.ids[who]);
+    const body = {
+      preferences: [{ kind: 'comment_added', mode: 'digest' }],
+      digest: { time: '07:30', timeZone: 'Europe/Berlin' },
+    };
+    return [
+      {
+        route: 'GET /api/v1/me/notification-preferences',
+        call: () => ({ method: 'GET', url: me }),
+        expect: own,
+      },
+      {
+        route: 'PUT /api/v1/me/notification-preferences',
+        call: () => ({ method: 'PUT', url: me, body }),
+        expect: own,
+      },
+      {
+        route: 'GET /api/v1/users/:id/notification-preferences',
+        case: "one's own",
+        call: (f, who) => ({ method: 'GET', url: of(ownId(f, who)) }),
+        expect: own,
+      },
+      {
+        route: 'PUT /api/v1/users/:id/notification-preferences',
+        case: "one's own",
+        call: (f, who) => ({ method: 'PUT', url: of(ownId(f, who)), body }),
+        expect: own,
+      },
+      {
+        route: 'GET /api/v1/users/:id/notification-preferences',
+        case: "another's",
+        call: (f) => ({ method: 'GET', url: of(f.ids.bystander) }),
+        expect: anyones,
+      },
+      {
+        route: 'PUT /api/v1/users/:id/notification-preferences',
+        case: "another's",
+        call: (f) => ({ method: 'PUT', url: of(f.ids.bystander), body }),
+        expect: anyones,
+      },
+    ];
+  })(),
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files

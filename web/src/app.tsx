@@ -45,6 +45,8 @@ const LogPattern = lazy(() => import('./pages/logs/pattern'));
 const KnowledgeBase = lazy(() => import('./pages/knowledge/kb'));
 const ArticlePage = lazy(() => import('./pages/knowledge/article'));
 const ArticleEditor = lazy(() => import('./pages/knowledge/editor'));
+// -- notification preferences --
+const AccountNotifications = lazy(() => import('./pages/account-notifications'));
 const ServiceAgreement = lazy(() =>
   import('./pages/knowledge/article').then((m) => ({ default: m.ServiceAgreementPage })),
 );
@@ -196,6 +198,9 @@ function Layout() {
               </li>
             )}
             <li className="narrow-only">
+              <NavLink to="/account/notifications">Notifications</NavLink>
+            </li>
+            <li className="narrow-only">
               <NavLink to="/account/tokens">API tokens</NavLink>
             </li>
             {/* On a phone the name (below) is hidden: the menu carries the link instead. */}
@@ -308,6 +313,7 @@ export function App() {
           <Route path="/requests/*" element={<Portal />} />
           <Route path="/account/tokens" element={<Tokens />} />
           <Route path="/account/password" element={<AccountPassword />} />
+          <Route path="/account/notifications" element={<AccountNotifications />} />
           <Route path="/kb" element={<KnowledgeBase />} />
           <Route path="/kb/service-agreement" element={<ServiceAgreement />} />
           <Route path="/kb/:id" element={<ArticlePage />} />

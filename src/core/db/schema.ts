@@ -1096,6 +1096,31 @@ export interface Database {
     first_at: number;
     last_at: number;
   };
+  // -- notification preferences (migration 2026-12-06-notification-preferences, src/mail/) --
+  /** One row per person and kind that differs from nothing: a missing row is the kind's default. */
+  notification_preferences: { user_id: number; kind: string; mode: NotificationMode; updated_at: number };
+  /** The person's digest time (minutes after local midnight) and zone; next_digest_at: the claim. */
+  notification_settings: {
+    user_id: number;
+    digest_minute: number;
+    time_zone: string;
+    next_digest_at: number | null;
+    last_digest_date: string | null;
+    updated_at: number;
+  };
+  /** What waits for a person's next digest. */
+  notification_digest_items: {
+    id: Generated<number>;
+    user_id: number;
+    kind: string;
+    ticket_id: number | null;
+    event_id: number | null;
+    ticket_title: string;
+    subject: string;
+    detail: string | null;
+    idempotency_key: string;
+    created_at: number;
+  };
 }
 
 // -- technicians (migration 2026-11-30-technicians, src/technicians/) --
@@ -1181,6 +1206,9 @@ export interface SearchNamesTable {
   /** The user's or category's id, or the tag itself. */
   ref: string;
 }
+
+/** How a person wants one kind of mail: not at all, at once, or in the daily digest. */
+export type NotificationMode = 'off' | 'immediate' | 'digest';
 
 export type UserRow = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;

@@ -81,4 +81,6 @@ export const keys = {
   alertRule: (id: number) => ['monitoring', 'rules', id] as const,
   rulePreview: (body: string) => ['monitoring', 'rules', 'preview', body] as const,
   targetSearch: (search: string) => ['monitoring', 'targets', 'search', search] as const,
+  // -- notification preferences --
+  notificationPreferences: ['notification-preferences'] as const,
 };

@@ -11481,7 +11481,7 @@ export type paths = {
     };
     /**
      * Mail templates, one per notification (admin)
-     * @description Placeholders: {{ticket.id}}, {{ticket.title}}, {{ticket.status}}, {{ticket.priority}}, {{ticket.url}}, {{recipient.name}}, {{actor.name}}, {{comment.body}}, {{sla.target}}, {{sla.dueAt}}, {{escalation.level}}, {{escalation.reason}}, {{reply.marker}}. Values are HTML-escaped in the html part.
+     * @description Placeholders: {{ticket.id}}, {{ticket.title}}, {{ticket.status}}, {{ticket.priority}}, {{ticket.url}}, {{recipient.name}}, {{actor.name}}, {{comment.body}}, {{sla.target}}, {{sla.dueAt}}, {{escalation.level}}, {{escalation.reason}}, {{reply.marker}}, {{group.name}}. Values are HTML-escaped in the html part.
      */
     get: {
       parameters: {
@@ -11509,7 +11509,9 @@ export type paths = {
                   | 'ticket_assigned'
                   | 'sla_warning'
                   | 'sla_breached'
-                  | 'escalated';
+                  | 'escalated'
+                  | 'group_ticket'
+                  | 'mentioned';
                 html: string | null;
                 isDefault: boolean;
                 subject: string;
@@ -11646,7 +11648,9 @@ export type paths = {
                 | 'ticket_assigned'
                 | 'sla_warning'
                 | 'sla_breached'
-                | 'escalated';
+                | 'escalated'
+                | 'group_ticket'
+                | 'mentioned';
               html: string | null;
               isDefault: boolean;
               subject: string;
@@ -11759,7 +11763,9 @@ export type paths = {
                 | 'ticket_assigned'
                 | 'sla_warning'
                 | 'sla_breached'
-                | 'escalated';
+                | 'escalated'
+                | 'group_ticket'
+                | 'mentioned';
               html: string | null;
               isDefault: boolean;
               subject: string;
@@ -11843,6 +11849,271 @@ export type paths = {
         };
       };
     };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/notification-preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My notification preferences: each kind of mail off, immediate or in the daily digest */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              digest: {
+                /** Format: date-time */
+                nextAt: string | null;
+                /** @description items waiting for the next digest */
+                pending: number;
+                /** @description local time of the daily digest, HH:MM */
+                time: string;
+                /** @description IANA time zone of the digest time */
+                timeZone: string;
+                /** @description false: never saved, the default zone (UTC) applies */
+                timeZoneSaved: boolean;
+              };
+              /** @description the kinds this person may receive, in the account page's order */
+              kinds: {
+                /** @description off: no mail; immediate: a mail at once; digest: a line in the daily digest */
+                defaultMode: 'off' | 'immediate' | 'digest';
+                kind: string;
+                label: string;
+                /** @description off: no mail; immediate: a mail at once; digest: a line in the daily digest */
+                mode: 'off' | 'immediate' | 'digest';
+                note: string | null;
+              }[];
+              userId: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Change my notification preferences (kinds not named keep theirs) and digest time */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      /** @description kinds not named keep their mode */
+      requestBody: {
+        content: {
+          'application/json': {
+            digest?: {
+              /** @description HH:MM, 00:00–23:59 */
+              time: string;
+              /** @description IANA, e.g. Europe/Berlin */
+              timeZone: string;
+            };
+            preferences?: {
+              kind: string;
+              /** @description off: no mail; immediate: a mail at once; digest: a line in the daily digest */
+              mode: 'off' | 'immediate' | 'digest';
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              digest: {
+                /** Format: date-time */
+                nextAt: string | null;
+                /** @description items waiting for the next digest */
+                pending: number;
+                /** @description local time of the daily digest, HH:MM */
+                time: string;
+                /** @description IANA time zone of the digest time */
+                timeZone: string;
+                /** @description false: never saved, the default zone (UTC) applies */
+                timeZoneSaved: boolean;
+              };
+              /** @description the kinds this person may receive, in the account page's order */
+              kinds: {
+                /** @description off: no mail; immediate: a mail at once; digest: a line in the daily digest */
+                defaultMode: 'off' | 'immediate' | 'digest';
+                kind: string;
+                label: string;
+                /** @description off: no mail; immediate: a mail at once; digest: a line in the daily digest */
+                mode: 'off' | 'immediate' | 'digest';
+                note: string | null;
+              }[];
+              userId: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -34320,6 +34591,275 @@ export type paths = {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}/notification-preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A person's notification preferences (their own; anyone's: admins) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              digest: {
+                /** Format: date-time */
+                nextAt: string | null;
+                /** @description items waiting for the next digest */
+                pending: number;
+                /** @description local time of the daily digest, HH:MM */
+                time: string;
+                /** @description IANA time zone of the digest time */
+                timeZone: string;
+                /** @description false: never saved, the default zone (UTC) applies */
+                timeZoneSaved: boolean;
+              };
+              /** @description the kinds this person may receive, in the account page's order */
+              kinds: {
+                /** @description off: no mail; immediate: a mail at once; digest: a line in the daily digest */
+                defaultMode: 'off' | 'immediate' | 'digest';
+                kind: string;
+                label: string;
+                /** @description off: no mail; immediate: a mail at once; digest: a line in the daily digest */
+                mode: 'off' | 'immediate' | 'digest';
+                note: string | null;
+              }[];
+              userId: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Change a person's notification preferences (their own; anyone's: admins) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      /** @description kinds not named keep their mode */
+      requestBody: {
+        content: {
+          'application/json': {
+            digest?: {
+              /** @description HH:MM, 00:00–23:59 */
+              time: string;
+              /** @description IANA, e.g. Europe/Berlin */
+              timeZone: string;
+            };
+            preferences?: {
+              kind: string;
+              /** @description off: no mail; immediate: a mail at once; digest: a line in the daily digest */
+              mode: 'off' | 'immediate' | 'digest';
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              digest: {
+                /** Format: date-time */
+                nextAt: string | null;
+                /** @description items waiting for the next digest */
+                pending: number;
+                /** @description local time of the daily digest, HH:MM */
+                time: string;
+                /** @description IANA time zone of the digest time */
+                timeZone: string;
+                /** @description false: never saved, the default zone (UTC) applies */
+                timeZoneSaved: boolean;
+              };
+              /** @description the kinds this person may receive, in the account page's order */
+              kinds: {
+                /** @description off: no mail; immediate: a mail at once; digest: a line in the daily digest */
+                defaultMode: 'off' | 'immediate' | 'digest';
+                kind: string;
+                label: string;
+                /** @description off: no mail; immediate: a mail at once; digest: a line in the daily digest */
+                mode: 'off' | 'immediate' | 'digest';
+                note: string | null;
+              }[];
+              userId: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;

@@ -33,6 +33,7 @@ const placeholders = [
   'escalation.level',
   'escalation.reason',
   'reply.marker',
+  'group.name',
 ];
 
 const eventLabel: Record<string, string> = {
@@ -44,6 +45,8 @@ const eventLabel: Record<string, string> = {
   sla_warning: 'SLA warning',
   sla_breached: 'SLA breached',
   escalated: 'Escalated',
+  group_ticket: 'Ticket came into a group (to members who chose it)',
+  mentioned: '@mention in an internal note (to the staff named)',
 };
 
 function TemplateEditor({ t }: { t: MailTemplate }) {

@@ -29,6 +29,7 @@ import * as logAlerts from './2026-12-03-log-alerts.js';
 import * as logPostings from './2026-12-04-log-postings.js';
 import * as knowledge from './2026-12-05-knowledge.js';
 import * as knowledgeRendered from './2026-12-05-knowledge-rendered.js';
+import * as notificationPreferences from './2026-12-06-notification-preferences.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -87,4 +88,7 @@ export const migrations: Record<string, Migration> = {
   // -- knowledge base --
   '2026-12-05-knowledge': knowledge,
   '2026-12-05-knowledge-rendered': knowledgeRendered,
+
+  // -- notification preferences --
+  '2026-12-06-notification-preferences': notificationPreferences,
 };
