@@ -346,6 +346,10 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(oncallImportRoutes(ctx));
 
   await app.register(eventRoutes(ctx, metrics));
+
+  // -- help desk: merge, split and links --
+  await app.register((await import('./routes/ticket-links.js')).ticketLinkRoutes(ctx));
+
   await registerWebApp(app);
   return app;
 }
