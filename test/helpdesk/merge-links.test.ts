@@ -221,9 +221,17 @@ describe.each(dialects)('merge, split and links on %s', (dialect) => {
     expect(comments.body.items).toMatchObject([{ id: c.body.id, splitToTicketId: r.body.id }]);
     const twice = await tech.call('POST', `/api/v1/tickets/${original}/comments/${c.body.id}/split`, {});
     expect([twice.status, twice.body.code]).toEqual([409, 'comment_already_split']);
-    const internal = await tech.call('POST', `/api/v1/tickets/${original}/comments/${note.body.id}/split`, {});
+    const internal = await tech.call(
+      'POST',
+      `/api/v1/tickets/${original}/comments/${note.body.id}/split`,
+      {},
+    );
     expect([internal.status, internal.body.code]).toEqual([400, 'split_internal_note']);
-    const byRequester = await alice.call('POST', `/api/v1/tickets/${original}/comments/${c.body.id}/split`, {});
+    const byRequester = await alice.call(
+      'POST',
+      `/api/v1/tickets/${original}/comments/${c.body.id}/split`,
+      {},
+    );
     expect(byRequester.status).toBe(403);
   });
 });
