@@ -193,13 +193,13 @@ export function MergePanel({ ticket, onClose }: { ticket: Ticket; onClose: () =>
   );
 }
 
-/** A merged ticket says where its conversation went on. */
-export function MergedBanner({ ticket }: { ticket: Ticket }) {
+/** A merged ticket says where its conversation went on (`base`: /tickets for staff, /requests in the portal). */
+export function MergedBanner({ ticket, base = '/tickets' }: { ticket: Ticket; base?: string }) {
   if (ticket.mergedIntoId === null) return null;
   return (
     <p className="merged-banner" role="status">
       This ticket was merged into{' '}
-      <Link to={`/tickets/${ticket.mergedIntoId}`}>ticket #{ticket.mergedIntoId}</Link>; it is closed and
+      <Link to={`${base}/${ticket.mergedIntoId}`}>ticket #{ticket.mergedIntoId}</Link>; it is closed and
       read-only. Replies to its mails land there.
     </p>
   );
