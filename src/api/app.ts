@@ -350,6 +350,10 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(
     (await import('./routes/notification-preferences.js')).notificationPreferenceRoutes(ctx),
   );
+
+  // -- help desk: merge, split and links --
+  await app.register((await import('./routes/ticket-links.js')).ticketLinkRoutes(ctx));
+
   await registerWebApp(app);
   return app;
 }

@@ -1,6 +1,7 @@
 // The shapes at the HTTP edge, defined once with TypeBox: they validate input, serialise output (dropping
 // every field they do not list) and make the OpenAPI document.
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { ticketLinkKinds, ticketLinkRoles } from '../helpdesk/index.js';
 
 export const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 export const IdParams = Type.Object({ id: Id });
@@ -124,6 +125,32 @@ export const TicketSlaSchema = Type.Object({
   clocks: Type.Array(SlaClockSchema),
 });
 
+export const TicketLinkSchema = Type.Object({
+  id: Type.Integer(),
+  kind: Type.Union(
+    ticketLinkKinds.map((k) => Type.Literal(k)),
+    {
+      description: 'as stored: from parent_of / related / duplicate_of / caused_by to',
+    },
+  ),
+  direction: Type.Union([Type.Literal('outgoing'), Type.Literal('incoming')]),
+  role: Type.Union(
+    ticketLinkRoles.map((r) => Type.Literal(r)),
+    {
+      description:
+        'what the other ticket is to this one: parent, child, related, duplicate_of, duplicated_by, …',
+    },
+  ),
+  ticket: Type.Object({
+    id: Type.Integer(),
+    title: Type.String(),
+    status: StatusSchema,
+    mergedIntoId: Nullable(Type.Integer()),
+  }),
+  createdBy: Nullable(Type.Integer()),
+  createdAt: IsoTime,
+});
+
 export const TicketSchema = Type.Object(
   {
     id: Type.Integer(),
@@ -150,6 +177,11 @@ export const TicketSchema = Type.Object(
     tags: Type.Array(Type.String()),
     watcherIds: Type.Array(Type.Integer()),
     allowedTransitions: Type.Array(StatusSchema),
+    mergedIntoId: Nullable(
+      Type.Integer({ description: 'the ticket this one was merged into (it is closed and read-only)' }),
+    ),
+    /** The single-ticket read: its links from both ends. */
+    links: Type.Optional(Type.Array(TicketLinkSchema)),
     /** Staff only: the SLA clocks (exact on the single-ticket read, as stored in lists). */
     sla: Type.Optional(TicketSlaSchema),
   },
@@ -164,6 +196,7 @@ export const CommentSchema = Type.Object(
     body: Type.String(),
     internal: Type.Boolean(),
     createdAt: IsoTime,
+    splitToTicketId: Nullable(Type.Integer({ description: 'the ticket this comment was split into' })),
   },
   { $id: 'Comment' },
 );

@@ -8,6 +8,7 @@ import {
   type HistoryItem,
   levelName,
   type Ticket,
+  type TicketLink,
 } from '../helpdesk/index.js';
 
 export function userView(u: User) {
@@ -59,4 +60,8 @@ export function groupView(g: {
   createdAt: number;
 }) {
   return { ...g, createdAt: toIso(g.createdAt) };
+}
+
+export function ticketLinkView(l: TicketLink) {
+  return { ...l, createdAt: toIso(l.createdAt) };
 }

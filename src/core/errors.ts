@@ -262,6 +262,46 @@ export const errorCatalogue = {
     kind: 'conflict',
     meaning: 'A closed ticket is final; file a new request that references it.',
   },
+  ticket_merged: {
+    kind: 'conflict',
+    meaning: 'The ticket was merged into another and is read-only; change the ticket it was merged into.',
+  },
+  merge_into_self: { kind: 'invalid', meaning: 'A ticket cannot be merged into itself.' },
+  merge_target_closed: {
+    kind: 'conflict',
+    meaning: 'A ticket can be merged only into a ticket that is not closed.',
+  },
+  comment_not_found: { kind: 'not_found', meaning: 'No such comment on that ticket.' },
+  ticket_link_not_found: { kind: 'not_found', meaning: 'No such link on that ticket.' },
+  invalid_ticket_link: {
+    kind: 'invalid',
+    meaning: 'A link needs a known kind and another ticket the user may see (never the ticket itself).',
+  },
+  ticket_link_exists: {
+    kind: 'conflict',
+    meaning: 'The two tickets are already linked this way (or the opposite way, for a one-way kind).',
+  },
+  ticket_link_cycle: {
+    kind: 'conflict',
+    meaning: 'A ticket cannot be a parent of its own parent or of any ticket above it.',
+  },
+  ticket_has_parent: {
+    kind: 'conflict',
+    meaning: 'The ticket already has a parent; remove that link first.',
+  },
+  children_open: {
+    kind: 'conflict',
+    meaning:
+      'A parent ticket cannot be resolved or closed while a child ticket is open (an admin may turn this rule off).',
+  },
+  comment_already_split: {
+    kind: 'conflict',
+    meaning: 'The comment was already split into a ticket of its own.',
+  },
+  split_internal_note: {
+    kind: 'invalid',
+    meaning: "An internal note cannot become a ticket's description: the requester would read it.",
+  },
   mail_already_processed: {
     kind: 'conflict',
     meaning: 'The inbound mail was processed already, or refused unread, and cannot be retried.',

@@ -15,6 +15,7 @@ import { addComment, type Comment } from './comments.js';
 import { recordTicketChange } from './history.js';
 import { canTicket } from './policies.js';
 import { loadVisibleTicket, type Ticket } from './ticket-reads.js';
+import { refuseMerged } from './ticket-states.js';
 import { type CreateTicketInput, createTicket } from './tickets.js';
 
 export interface Attachment {
@@ -170,6 +171,10 @@ export async function addAttachment(
   if (!canTicket(actor, 'attachment.add', ticket)) {
     file.stream.resume();
     throw new Forbidden('forbidden', 'You may not attach files to this ticket.');
+  }
+  if (ticket.merged_into_id !== null) {
+    file.stream.resume();
+    refuseMerged(ticket);
   }
   if (ticket.status === 'closed') {
     file.stream.resume();

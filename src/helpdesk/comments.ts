@@ -8,9 +8,10 @@ import { Conflict, Forbidden, Invalid } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
 import { type HistoryEntry, recordTicketChange } from './history.js';
 import { canTicket } from './policies.js';
+import { resolveMergedTicket } from './ticket-links.js';
 import { loadVisibleTicket } from './ticket-reads.js';
 import { type IndexedWords, indexComment, rememberSearchWords } from './ticket-search.js';
-import { reopenState } from './ticket-states.js';
+import { refuseMerged, reopenState } from './ticket-states.js';
 import type { InSameTransaction } from './tickets.js';
 
 export interface Comment {
@@ -20,6 +21,8 @@ export interface Comment {
   body: string;
   internal: boolean;
   createdAt: number;
+  /** The ticket this comment was split into (it stays here too). */
+  splitToTicketId: number | null;
 }
 
 export const commentMaxLength = 65_535;
@@ -48,6 +51,7 @@ export async function addComment(
         internal ? 'Only staff write internal notes.' : 'You may not comment on this ticket.',
       );
     }
+    refuseMerged(ticket);
     if (ticket.status === 'closed')
       throw new Conflict(
         'ticket_closed',
@@ -93,7 +97,9 @@ export async function addComment(
         payload: { from: ticket.status, to: status },
       });
     }
-    await trx
+    // Conditional on the ticket not being merged meanwhile: on PostgreSQL this UPDATE waits for a merge that
+    // holds the row and then finds it merged, so a reply never stays behind on a merged ticket.
+    const touched = await trx
       .updateTable('tickets')
       .set({
         updated_at: now,
@@ -101,7 +107,10 @@ export async function addComment(
         ...(ticket.status === 'resolved' && status !== 'resolved' ? { resolved_at: null } : {}),
       })
       .where('id', '=', ticketId)
-      .execute();
+      .where('merged_into_id', 'is', null)
+      .executeTakeFirst();
+    if (Number(touched.numUpdatedRows) !== 1)
+      refuseMerged({ id: ticketId, merged_into_id: await resolveMergedTicket(trx, ticketId) });
     await recordTicketChange(trx, ticketId, actor.id, now, history);
     await ctx.events.record(trx, events);
     await inSameTransaction?.(trx, row);
@@ -109,7 +118,15 @@ export async function addComment(
   });
   rememberSearchWords(indexed);
   ctx.events.nudge();
-  return { id: comment.id, ticketId, authorId: actor.id, body, internal, createdAt: comment.created_at };
+  return {
+    id: comment.id,
+    ticketId,
+    authorId: actor.id,
+    body,
+    internal,
+    createdAt: comment.created_at,
+    splitToTicketId: null,
+  };
 }
 
 export async function listComments(ctx: ServiceContext, actor: Actor, ticketId: number): Promise<Comment[]> {
@@ -124,5 +141,6 @@ export async function listComments(ctx: ServiceContext, actor: Actor, ticketId: 
     body: r.body,
     internal: r.internal === 1,
     createdAt: r.created_at,
+    splitToTicketId: r.split_to_ticket_id,
   }));
 }

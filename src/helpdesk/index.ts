@@ -1,5 +1,6 @@
 // The help desk's face: what other domains and the edges may use — reading and changing tickets, comments,
-// attachments, history, categories, the priority matrix, saved views, the ticket states, and the commands
+// attachments, history, categories, the priority matrix, saved views, the ticket states, links, merge and
+// split, and the commands
 // other domains call in their own transaction (reassignTicket, raisePriority, recordTicketChange). Named, so
 // a new export is a decision; the files behind it are free to change.
 export {
@@ -25,7 +26,22 @@ export { assignTicket, raisePriority, reassignTicket, type TicketChanges } from 
 // The opaque list cursor (keyset or offset), for other domains' lists too.
 export { type Cursor as ListCursor, decodeCursor, encodeCursor } from './ticket-cursors.js';
 export { ticketLimits } from './ticket-input.js';
+// Links, merge and split (issue 14, item 4).
+export {
+  addTicketLink,
+  getTicketLinkSettings,
+  type LinkRequestKind,
+  listTicketLinks,
+  removeTicketLink,
+  resolveMergedTicket,
+  setTicketLinkSettings,
+  type TicketLink,
+  type TicketLinkSettings,
+  ticketLinkKinds,
+  ticketLinkRoles,
+} from './ticket-links.js';
 export { listTickets, searchCandidateLimit, type TicketFilter, ticketSorts } from './ticket-list.js';
+export { mergeTicket, splitComment } from './ticket-merge.js';
 export {
   audienceIncludes,
   findVisibleTicket,

@@ -16,7 +16,10 @@ export type TicketAction =
   | 'comment.read_internal'
   | 'history.read_internal'
   | 'attachment.add'
-  | 'category.manage';
+  | 'category.manage'
+  | 'ticket.merge'
+  | 'ticket.link'
+  | 'ticket.split';
 
 export interface TicketSubject {
   requester_id: number;
@@ -53,6 +56,10 @@ export function canTicket(actor: Actor, action: TicketAction, ticket?: TicketSub
     case 'comment.internal':
     case 'comment.read_internal':
     case 'history.read_internal':
+    // Merging, linking and splitting are the queue's work (a requester asks for it in a comment).
+    case 'ticket.merge':
+    case 'ticket.link':
+    case 'ticket.split':
       return staff;
     case 'category.manage':
       return actor.role === 'admin' || actor.role === 'manager';

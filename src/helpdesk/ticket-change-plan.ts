@@ -7,7 +7,7 @@ import type { NewEvent } from '../core/events.js';
 import type { HistoryEntry } from './history.js';
 import type { Level } from './levels.js';
 import { computePriority, type PriorityMatrix } from './priority-matrix.js';
-import { allowedTransitions, canTransition, needsOwner, reopenState } from './ticket-states.js';
+import { allowedTransitions, canTransition, needsOwner, refuseMerged, reopenState } from './ticket-states.js';
 
 export interface UpdateTicketInput {
   title?: string;
@@ -73,6 +73,7 @@ export function checkMayChange(row: TicketRow, input: UpdateTicketInput, staff: 
     .every((k) => k === 'status');
   if (!staff && !onlyStatus)
     throw new Forbidden('forbidden', 'A requester may only close or reopen their resolved ticket.');
+  refuseMerged(row);
   if (row.status === 'closed')
     throw new Conflict('ticket_closed', `Ticket ${row.id} is closed; file a new request that references it.`);
 }

@@ -19,8 +19,10 @@ import {
   invalid,
   resolveCategory,
 } from './ticket-input.js';
+import { checkChildrenDone } from './ticket-links.js';
 import { getTicket, loadVisibleTicket, type Ticket } from './ticket-reads.js';
 import { type IndexedWords, indexTags, indexTicket, rememberSearchWords } from './ticket-search.js';
+import { refuseMerged } from './ticket-states.js';
 
 export async function updateTicket(
   ctx: ServiceContext,
@@ -91,6 +93,7 @@ export async function updateTicket(
       watchersBefore,
     });
     if (plan.history.length === 0) return false;
+    if (plan.set.status === 'resolved' || plan.set.status === 'closed') await checkChildrenDone(trx, id);
 
     if (plan.tags !== null) {
       await trx.deleteFrom('ticket_tags').where('ticket_id', '=', id).execute();
@@ -146,6 +149,7 @@ export async function rateTicket(
     const row = await loadVisibleTicket(trx, actor, id);
     if (!canTicket(actor, 'ticket.rate', row))
       throw new Forbidden('forbidden', 'Only the requester rates the resolution.');
+    refuseMerged(row);
     if (row.status !== 'resolved' && row.status !== 'closed') {
       throw new Conflict('transition_not_allowed', 'Only a resolved or closed ticket can be rated.');
     }

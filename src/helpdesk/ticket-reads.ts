@@ -31,6 +31,8 @@ export interface Ticket {
   satisfactionComment: string | null;
   tags: string[];
   watcherIds: number[];
+  /** The ticket this one was merged into: it is closed and read-only since. */
+  mergedIntoId: number | null;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -59,6 +61,7 @@ export function toTicket(row: TicketRow, tags: string[], watcherIds: number[]): 
     satisfactionComment: row.satisfaction_comment,
     tags,
     watcherIds,
+    mergedIntoId: row.merged_into_id,
   };
 }
 

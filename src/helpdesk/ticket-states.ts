@@ -1,5 +1,7 @@
-// Ticket states and the transitions between them: one table, checked in one place.
+// Ticket states and the transitions between them: one table, checked in one place; and the rule that a
+// merged ticket (closed with a pointer) takes no change at all.
 import type { TicketStatus } from '../core/db/index.js';
+import { Conflict } from '../core/errors.js';
 
 export const ticketStatuses: readonly TicketStatus[] = [
   'new',
@@ -52,4 +54,13 @@ export function handedOverState(status: TicketStatus): TicketStatus {
 
 export function isOpenStatus(status: TicketStatus): boolean {
   return openStatuses.includes(status);
+}
+
+/** A merged ticket is read-only: every change answers where the conversation went on. */
+export function refuseMerged(row: { id: number; merged_into_id: number | null }): void {
+  if (row.merged_into_id !== null)
+    throw new Conflict(
+      'ticket_merged',
+      `Ticket ${row.id} was merged into #${row.merged_into_id} and is read-only; change #${row.merged_into_id} instead.`,
+    );
 }

@@ -18,6 +18,7 @@ import {
   commentMaxLength,
   createTicket,
   findVisibleTicket,
+  resolveMergedTicket,
   ticketLimits,
 } from '../helpdesk/index.js';
 import { detectAutomated, overSenderLimit } from './auto-replies.js';
@@ -362,7 +363,7 @@ async function runPipeline(
   } else {
     // PostgreSQL text cannot hold NUL: a mail that carries one keeps everything else.
     const text = bodyText(mail).replaceAll('\u0000', '');
-    const target = await findTicket(ctx, actor, mail);
+    const target = await findTicket(ctx, actor, mail, notes);
     // The mail's Message-ID is tied to what it made in the same transaction.
     const link =
       (comment: boolean) =>
@@ -615,13 +616,15 @@ async function senderActor(
 
 /**
  * The ticket a mail answers: by its thread (In-Reply-To, then References, newest first) through the
- * Message-ID map, else by [#123] in the subject. Either way only for a sender who takes part in the ticket —
- * its requester, a watcher, or staff — so a stranger cannot write into someone else's ticket by guessing.
+ * Message-ID map, else by [#123] in the subject; a merged ticket stands for the one it was merged into.
+ * Either way only for a sender who takes part in the ticket — its requester, a watcher, or staff — so a
+ * stranger cannot write into someone else's ticket by guessing.
  */
 async function findTicket(
   ctx: ServiceContext,
   actor: Actor,
   mail: ParsedMail,
+  notes: string[],
 ): Promise<{ id: number; status: string } | null> {
   const thread = [...messageIdList(mail.inReplyTo), ...messageIdList(mail.references).reverse()];
   const candidates: number[] = [];
@@ -640,10 +643,15 @@ async function findTicket(
   }
   const ref = ticketRefInSubject(mail.subject);
   if (ref !== null && !candidates.includes(ref)) candidates.push(ref);
-  for (const id of candidates) {
+  for (const threadId of candidates) {
+    // A reply to a merged ticket goes on where its conversation went (its requester watches that one).
+    const id = await resolveMergedTicket(ctx.db, threadId);
     // A reply adds to a ticket only when its sender may see it and comment on it (the help desk's rules).
     const t = await findVisibleTicket(ctx.db, actor, id);
-    if (t && canTicket(actor, 'comment.public', t)) return t;
+    if (t && canTicket(actor, 'comment.public', t)) {
+      if (id !== threadId) notes.push(`ticket ${threadId} was merged into ${id}: the reply went there`);
+      return t;
+    }
   }
   return null;
 }

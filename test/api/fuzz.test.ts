@@ -273,4 +273,43 @@ describe.each(dialects)('hostile input on %s', (dialect) => {
       { numRuns: runs },
     );
   });
+  it('merge, split and link requests never fail with 5xx', async () => {
+    // Fresh tickets of their own: a hostile body may well name a real id and merge or link them.
+    const ids = [] as number[];
+    for (const title of ['Fuzz merge A', 'Fuzz merge B'])
+      ids.push((await requester.call('POST', '/api/v1/tickets', { title, description: 'x' })).body.id);
+    const linkBody = fc.oneof(
+      fc
+        .dictionary(fc.constantFrom('intoId', 'kind', 'ticketId', 'title', '__proto__'), hostileValue, {
+          maxKeys: 4,
+        })
+        .map((o) => JSON.stringify(o)),
+      fc
+        .record({
+          kind: fc.constantFrom('parent_of', 'child_of', 'related', 'duplicate_of', 'caused_by', 'x'),
+          ticketId: fc.constantFrom(...ids, 0, -1, 2 ** 31),
+        })
+        .map((o) => JSON.stringify(o)),
+      hostileBody,
+    );
+    const pathId = fc.oneof(fc.constantFrom(...ids.map(String)), hostileString.map(encodeURIComponent));
+    await fc.assert(
+      fc.asyncProperty(
+        pathId,
+        pathId,
+        fc.constantFrom('merge', 'links', 'links/{x}', 'comments/{x}/split'),
+        linkBody,
+        async (id, x, route, body) => {
+          const res = await t.app.inject({
+            method: route === 'links/{x}' ? 'DELETE' : 'POST',
+            url: `/api/v1/tickets/${id}/${route.replace('{x}', x)}`,
+            payload: body,
+            headers: { authorization: `Bearer ${tech.token}`, 'content-type': 'application/json' },
+          });
+          checkAnswer(res);
+        },
+      ),
+      { numRuns: runs },
+    );
+  });
 });

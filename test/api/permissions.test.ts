@@ -152,6 +152,11 @@ async function resolvedTicket(f: Fixture): Promise<number> {
   return t.id;
 }
 
+/** Another new ticket of requester A's (merge and link rows act on fresh ones). */
+async function anotherOwnersTicket(f: Fixture): Promise<number> {
+  return (await as(f, 'owner', 'POST', '/api/v1/tickets', { title: 'Another one', description: 'x' })).id;
+}
+
 /** An open escalation to the manager, on a new ticket of requester A's. */
 async function openEscalation(f: Fixture): Promise<number> {
   const t = await as(f, 'owner', 'POST', '/api/v1/tickets', { title: 'Escalated', description: 'x' });
@@ -2747,6 +2752,64 @@ const table: Row[] = [
       },
     ];
   })(),
+  // -- help desk: merge, split and links (each caller acts on a fresh pair of requester A's tickets)
+  {
+    route: 'POST /api/v1/tickets/:id/merge',
+    call: async (f) => {
+      const [a, b] = [await anotherOwnersTicket(f), await anotherOwnersTicket(f)];
+      return { method: 'POST', url: `/api/v1/tickets/${a}/merge`, body: { intoId: b } };
+    },
+    expect: onTicket('ticket.merge'),
+  },
+  {
+    route: 'POST /api/v1/tickets/:id/comments/:commentId/split',
+    call: async (f) => {
+      const c = await as(f, 'owner', 'POST', `/api/v1/tickets/${f.ticketId}/comments`, {
+        body: 'Also: the fax',
+      });
+      return { method: 'POST', url: `/api/v1/tickets/${f.ticketId}/comments/${c.id}/split`, body: {} };
+    },
+    expect: onTicket('ticket.split'),
+  },
+  {
+    route: 'GET /api/v1/tickets/:id/links',
+    call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/links` }),
+    expect: onTicket('ticket.read'),
+  },
+  {
+    route: 'POST /api/v1/tickets/:id/links',
+    call: async (f) => ({
+      method: 'POST',
+      url: `/api/v1/tickets/${f.ticketId}/links`,
+      body: { kind: 'related', ticketId: await anotherOwnersTicket(f) },
+    }),
+    expect: onTicket('ticket.link'),
+  },
+  {
+    route: 'DELETE /api/v1/tickets/:id/links/:linkId',
+    call: async (f) => {
+      const l = await as(f, 'admin', 'POST', `/api/v1/tickets/${f.ticketId}/links`, {
+        kind: 'caused_by',
+        ticketId: await anotherOwnersTicket(f),
+      });
+      return { method: 'DELETE', url: `/api/v1/tickets/${f.ticketId}/links/${l.id}` };
+    },
+    expect: onTicket('ticket.link'),
+  },
+  {
+    route: 'GET /api/v1/settings/ticket-links',
+    call: () => ({ method: 'GET', url: '/api/v1/settings/ticket-links' }),
+    expect: accounts('settings.read'),
+  },
+  {
+    route: 'PUT /api/v1/settings/ticket-links',
+    call: () => ({
+      method: 'PUT',
+      url: '/api/v1/settings/ticket-links',
+      body: { parentWaitsForChildren: true },
+    }),
+    expect: accounts('settings.manage'),
+  },
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files

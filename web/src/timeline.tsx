@@ -1,5 +1,7 @@
 // One timeline for a ticket: comments, changes and attachments in the order they happened. The API already
 // leaves out what the viewer may not see (internal notes and their history for requesters).
+import { Link } from 'react-router-dom';
+import { linkRoleLabel, type TicketLink } from './api/ticket-links';
 import { useTicketAttachments, useTicketComments, useTicketHistory } from './api/tickets';
 import type { Attachment, ClockTarget, Comment, HistoryEntry } from './api/types';
 import { isStaff, useSession } from './session';
@@ -16,7 +18,17 @@ type Item =
 
 const levelByNumber = ['very_low', 'low', 'medium', 'high', 'very_high'] as const;
 // A link to a status page announcement tells the requester their problem is known.
-const requesterFields = new Set(['created', 'status', 'title', 'satisfaction', 'status_incident']);
+const requesterFields = new Set([
+  'created',
+  'status',
+  'title',
+  'satisfaction',
+  'status_incident',
+  'merged_into',
+  'merged_from',
+  'split_to',
+  'split_from',
+]);
 
 /** An automatic escalation's text from the engine ("first_response level 1: 30 min before the due time;
  * priority raised") in words: "First response reached level 1, 30 min before its due time; priority raised".
@@ -59,7 +71,16 @@ export function useTicketParts(id: number) {
   return { comments, history, attachments };
 }
 
-export function Timeline({ ticketId }: { ticketId: number }) {
+/** onSplit (staff pages): offer "Split to new ticket" on public replies not split yet. */
+export function Timeline({
+  ticketId,
+  onSplit,
+  splitting,
+}: {
+  ticketId: number;
+  onSplit?: (c: Comment) => void;
+  splitting?: boolean;
+}) {
   const { comments, history, attachments } = useTicketParts(ticketId);
   const dir = useDirectory();
   const staff = isStaff(useSession().user);
@@ -78,6 +99,8 @@ export function Timeline({ ticketId }: { ticketId: number }) {
     // Comments and attachments show themselves; their history entries would only repeat them.
     ...(history.data ?? [])
       .filter((h) => h.field !== 'comment' && h.field !== 'internal_note' && h.field !== 'attachment')
+      // A merged ticket's own past, copied here: read on that ticket (its banner points here).
+      .filter((h) => !h.field.startsWith('merged.'))
       // Requesters follow the state of their request; the desk's internal routing is noise to them.
       .filter((h) => staff || requesterFields.has(h.field))
       .map((h) => ({ kind: 'change' as const, at: h.at, key: `h${h.id}`, change: h })),
@@ -90,6 +113,12 @@ export function Timeline({ ticketId }: { ticketId: number }) {
   ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.key.localeCompare(b.key));
 
   const describe = (h: HistoryEntry): string => {
+    if (h.field.startsWith('link.')) {
+      const role = linkRoleLabel[h.field.slice(5) as TicketLink['role']] ?? h.field.slice(5);
+      return h.to !== null
+        ? `linked #${h.to} (${role.toLowerCase()})`
+        : `removed the link to #${h.from} (${role.toLowerCase()})`;
+    }
     const v = (x: string | null): string => {
       if (x === null || x === '') return 'none';
       switch (h.field) {
@@ -118,6 +147,14 @@ export function Timeline({ ticketId }: { ticketId: number }) {
     switch (h.field) {
       case 'created':
         return 'filed the ticket';
+      case 'merged_into':
+        return `merged this ticket into #${h.to}`;
+      case 'merged_from':
+        return `merged #${h.to} into this ticket`;
+      case 'split_to':
+        return `split a reply off into #${h.to}`;
+      case 'split_from':
+        return `split this ticket off a reply on #${h.to}`;
       case 'satisfaction':
         return `rated the resolution ${h.to} of 5`;
       case 'description':
@@ -159,6 +196,23 @@ export function Timeline({ ticketId }: { ticketId: number }) {
                 <Time iso={c.createdAt} />
               </div>
               <div className="tl-body">{c.body}</div>
+              {c.splitToTicketId !== null ? (
+                <p className="tl-split small">
+                  Split to <Link to={`/tickets/${c.splitToTicketId}`}>ticket #{c.splitToTicketId}</Link>
+                </p>
+              ) : (
+                onSplit &&
+                !c.internal && (
+                  <button
+                    type="button"
+                    className="link-button small"
+                    disabled={splitting}
+                    onClick={() => onSplit(c)}
+                  >
+                    Split to new ticket
+                  </button>
+                )
+              )}
             </li>
           );
         }

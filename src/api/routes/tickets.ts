@@ -17,6 +17,7 @@ import {
   listCategories,
   listComments,
   listHistory,
+  listTicketLinks,
   listTickets,
   openAttachment,
   openStatuses,
@@ -43,7 +44,7 @@ import {
   StatusSchema,
   TicketTypeSchema,
 } from '../schemas.js';
-import { attachmentView, commentView, historyView, ticketView } from '../views.js';
+import { attachmentView, commentView, historyView, ticketLinkView, ticketView } from '../views.js';
 import { slaView } from './sla/ticket-sla.js';
 
 const level = (v: number | string | undefined): Level | undefined =>
@@ -250,7 +251,10 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const ticket = await getTicket(ctx, actor, request.params.id);
         // Recomputed on read from the ticket's history: exact right after any change.
         const sla = await ticketSlaFor(ctx, actor, ticket.id);
-        return sla ? { ...ticketView(ticket), sla: slaView(sla) } : ticketView(ticket);
+        // Its links from both ends: a caused-by or duplicate-of shows on either ticket.
+        const links = (await listTicketLinks(ctx, actor, ticket.id)).map(ticketLinkView);
+        const view = { ...ticketView(ticket), links };
+        return sla ? { ...view, sla: slaView(sla) } : view;
       },
     );
 

@@ -93,6 +93,8 @@ export interface TicketsTable {
   closed_at: number | null;
   satisfaction: number | null;
   satisfaction_comment: string | null;
+  /** Migration 2026-12-06-ticket-links: the ticket this one was merged into (closed and read-only since). */
+  merged_into_id: Generated<number | null>;
 }
 
 export interface TicketTagsTable {
@@ -112,6 +114,8 @@ export interface CommentsTable {
   body: string;
   internal: number;
   created_at: number;
+  /** Migration 2026-12-06-ticket-links: the ticket this comment was split into. */
+  split_to_ticket_id: Generated<number | null>;
 }
 
 export interface AttachmentsTable {
@@ -1121,7 +1125,20 @@ export interface Database {
     idempotency_key: string;
     created_at: number;
   };
+
+  // -- help desk: links and merge (migration 2026-12-06-ticket-links) --
+  ticket_links: {
+    id: Generated<number>;
+    from_ticket_id: number;
+    to_ticket_id: number;
+    /** parent_of: from is the parent of to; caused_by: from was caused by to; duplicate_of: from duplicates to. */
+    kind: TicketLinkKind;
+    created_by: number | null;
+    created_at: number;
+  };
 }
+
+export type TicketLinkKind = 'parent_of' | 'related' | 'duplicate_of' | 'caused_by';
 
 // -- technicians (migration 2026-11-30-technicians, src/technicians/) --
 export interface TechnicianProfilesTable {

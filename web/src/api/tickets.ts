@@ -106,7 +106,8 @@ export function useUpdateTicket(id: number) {
     mutationFn: (changes: TicketChanges) =>
       unwrap(client.PATCH('/api/v1/tickets/{id}', { params: { path: { id } }, body: changes })),
     onSuccess: (t) => {
-      qc.setQueryData(keys.ticket(id), t);
+      // The single-ticket read carries the links; a change's answer does not: keep them.
+      qc.setQueryData<Ticket>(keys.ticket(id), (old) => ({ ...t, links: t.links ?? old?.links }));
       void qc.invalidateQueries({ queryKey: keys.ticketHistory(id) });
       void qc.invalidateQueries({ queryKey: keys.tickets });
     },

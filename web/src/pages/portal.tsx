@@ -25,6 +25,7 @@ import { StatusBanner } from '../ui/status-banner';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
 import { DeflectionSuggestions, LinkedArticlesForRequester } from './knowledge/suggestions';
+import { MergedBanner } from './ticket-links';
 
 function MyRequests() {
   useTitle('My requests');
@@ -290,6 +291,7 @@ function RequestPage() {
       <p className="muted">
         #{t.id} · {dir.categoryName(t.categoryId)} · filed <Time iso={t.createdAt} />
       </p>
+      <MergedBanner ticket={t} base="/requests" />
       {t.description && <div className="description">{t.description}</div>}
       {resolved && (
         <div className="card resolved-box">
@@ -302,7 +304,7 @@ function RequestPage() {
           </button>
         </div>
       )}
-      {(resolved || t.status === 'closed') && <Rating ticket={t} />}
+      {(resolved || (t.status === 'closed' && t.mergedIntoId === null)) && <Rating ticket={t} />}
       <LinkedArticlesForRequester ticketId={id} />
       <h2>Conversation</h2>
       <Timeline ticketId={id} />

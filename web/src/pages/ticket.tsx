@@ -1,8 +1,9 @@
 // A ticket's page for staff: the description and one timeline; a composer for public replies and internal
 // notes (with attachments); and the side panel — state, priority, assignment, group, category, watchers,
-// tags; the SLA clocks and manual escalation (ticket-sla.tsx). Keys: a assign to me, c comment, j/k next/previous ticket in the queue, u back to the queue.
+// tags; the SLA clocks and manual escalation (ticket-sla.tsx); links, merge and split (ticket-links.tsx). Keys: a assign to me, c comment, j/k next/previous ticket in the queue, u back to the queue.
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
+import { useSplitComment } from '../api/ticket-links';
 import { useStaffReply, useTicket, useUpdateTicket } from '../api/tickets';
 import type { LevelName, Status } from '../api/types';
 import { useUser } from '../session';
@@ -18,6 +19,7 @@ import { PagePanel } from './incidents/page-panel';
 import { KnowledgePanel } from './knowledge/ticket-panel';
 import { LogContextPanel } from './logs/context-panel';
 import { neighbour, queueHref } from './queue-state';
+import { LinksPanel, MergedBanner, MergePanel } from './ticket-links';
 import { EscalatePanel, SlaPanel } from './ticket-sla';
 
 export function TicketPage({ id }: { id: number }) {
@@ -32,8 +34,10 @@ export function TicketPage({ id }: { id: number }) {
   const [files, setFiles] = useState<File[]>([]);
   const [fileKey, setFileKey] = useState(0);
   const [tagText, setTagText] = useState('');
+  const [merging, setMerging] = useState(false);
 
   const update = useUpdateTicket(id);
+  const split = useSplitComment(id);
   const comment = useStaffReply(id, () => {
     setBody('');
     setFiles([]);
@@ -93,7 +97,14 @@ export function TicketPage({ id }: { id: number }) {
           <h1>
             <span className="muted">#{t.id}</span> {t.title}
           </h1>
+          {!closed && !merging && (
+            <button type="button" onClick={() => setMerging(true)}>
+              Merge into…
+            </button>
+          )}
         </div>
+        <MergedBanner ticket={t} />
+        {merging && !closed && <MergePanel ticket={t} onClose={() => setMerging(false)} />}
         <p className="ticket-meta">
           <StatusBadge status={t.status} /> <PriorityBadge priority={t.priority} />{' '}
           <span className="muted">{t.type === 'incident' ? 'Incident' : 'Request'}</span> ·{' '}
@@ -112,10 +123,16 @@ export function TicketPage({ id }: { id: number }) {
             <PagePanel ticket={t} />
           </div>
         </div>
+        <LinksPanel ticket={t} />
         <LogContextPanel kind="ticket" id={id} />
         <KnowledgePanel ticket={t} />
         <h2>Timeline</h2>
-        <Timeline ticketId={id} />
+        <ErrorMessage error={split.error} title="The reply was not split off." />
+        <Timeline
+          ticketId={id}
+          onSplit={closed ? undefined : (c) => split.mutate(c.id)}
+          splitting={split.isPending}
+        />
         {!closed ? (
           <form className={`card form composer ${internal ? 'internal' : ''}`} onSubmit={submit}>
             <div className="segmented" role="group" aria-label="Kind of comment">
@@ -156,7 +173,7 @@ export function TicketPage({ id }: { id: number }) {
             <ErrorMessage error={comment.error} title="Not sent — your text is still here." />
           </form>
         ) : (
-          <p className="muted">This ticket is closed.</p>
+          t.mergedIntoId === null && <p className="muted">This ticket is closed.</p>
         )}
         <p className="shortcuts-hint muted small">
           Keys: <kbd>a</kbd> assign to me · <kbd>c</kbd> comment · <kbd>j</kbd>/<kbd>k</kbd> next/previous ·{' '}

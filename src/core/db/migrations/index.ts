@@ -30,6 +30,7 @@ import * as logPostings from './2026-12-04-log-postings.js';
 import * as knowledge from './2026-12-05-knowledge.js';
 import * as knowledgeRendered from './2026-12-05-knowledge-rendered.js';
 import * as notificationPreferences from './2026-12-06-notification-preferences.js';
+import * as ticketLinks from './2026-12-06-ticket-links.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -91,4 +92,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- notification preferences --
   '2026-12-06-notification-preferences': notificationPreferences,
+
+  // -- help desk: links and merge --
+  '2026-12-06-ticket-links': ticketLinks,
 };
