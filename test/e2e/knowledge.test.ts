@@ -408,8 +408,17 @@ describe('the knowledge base in Chromium', () => {
 
     // Recorded from the policy's page: the next review is a year on, and the dashboard no longer lists it.
     await policyRow.getByRole('link', { name: 'Acceptable use policy' }).click();
+    await mgr.page.getByLabel('Review note').fill('Checked against the new remote work rules');
     await mgr.page.getByRole('button', { name: 'Mark reviewed' }).click();
     await mgr.page.getByText('Review recorded.').waitFor();
+    // The note is kept with the review, in the audit trail.
+    const audit = await server.ctx.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'article.reviewed')
+      .where('subject_id', '=', String(policy))
+      .executeTakeFirstOrThrow();
+    expect(audit.details).toContain('Checked against the new remote work rules');
     await expect.poll(() => mgr.page.locator('.kb-overdue').count()).toBe(0);
     const reviewed = await api('manager', 'GET', `/api/v1/articles/${policy}`);
     expect(reviewed.lastReviewedAt).not.toBeNull();

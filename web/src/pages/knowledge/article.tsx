@@ -81,6 +81,7 @@ function StatusActions({ article, user }: { article: RenderedArticle; user: User
 
 function PolicyPanel({ article, user }: { article: RenderedArticle; user: User }) {
   const review = useMarkReviewed(article.id);
+  const [note, setNote] = useState('');
   const overdue = article.nextReviewAt !== null && Date.parse(article.nextReviewAt) < Date.now();
   const mayReview = isManager(user) || article.ownerId === user.id;
   return (
@@ -112,12 +113,28 @@ function PolicyPanel({ article, user }: { article: RenderedArticle; user: User }
         )}
       </dl>
       {mayReview && isStaff(user) && article.status === 'published' && (
-        <div className="actions">
-          <button type="button" disabled={review.isPending} onClick={() => review.mutate()}>
+        <form
+          className="actions kb-review-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            review.mutate(note.trim() || undefined, { onSuccess: () => setNote('') });
+          }}
+        >
+          <label className="kb-review-note">
+            Review note <span className="muted small">(optional)</span>
+            <input
+              type="text"
+              value={note}
+              maxLength={500}
+              placeholder="What was checked or changed"
+              onChange={(e) => setNote(e.target.value)}
+            />
+          </label>
+          <button type="submit" disabled={review.isPending}>
             Mark reviewed
           </button>
           {review.isSuccess && <span className="ok-text small">Review recorded.</span>}
-        </div>
+        </form>
       )}
       <ErrorMessage error={review.error} title="The review was not recorded." />
     </section>
