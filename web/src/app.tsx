@@ -45,6 +45,8 @@ const LogPattern = lazy(() => import('./pages/logs/pattern'));
 const KnowledgeBase = lazy(() => import('./pages/knowledge/kb'));
 const ArticlePage = lazy(() => import('./pages/knowledge/article'));
 const ArticleEditor = lazy(() => import('./pages/knowledge/editor'));
+const MacrosPage = lazy(() => import('./pages/macros'));
+const NewTicket = lazy(() => import('./pages/new-ticket'));
 const ServiceAgreement = lazy(() =>
   import('./pages/knowledge/article').then((m) => ({ default: m.ServiceAgreementPage })),
 );
@@ -331,6 +333,8 @@ export function App() {
             <Route path="/logs/tail" element={<LogTail />} />
             <Route path="/logs/patterns" element={<LogPatterns />} />
             <Route path="/logs/patterns/:id" element={<LogPattern />} />
+            <Route path="/macros" element={<MacrosPage />} />
+            <Route path="/tickets/new" element={<NewTicket />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />

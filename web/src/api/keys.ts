@@ -81,4 +81,8 @@ export const keys = {
   alertRule: (id: number) => ['monitoring', 'rules', id] as const,
   rulePreview: (body: string) => ['monitoring', 'rules', 'preview', body] as const,
   targetSearch: (search: string) => ['monitoring', 'targets', 'search', search] as const,
+  // -- macros and templates --
+  cannedResponses: ['library', 'canned-responses'] as const,
+  macros: ['library', 'macros'] as const,
+  ticketTemplates: ['library', 'ticket-templates'] as const,
 };

@@ -334,6 +334,11 @@ export function QueuePage() {
       <section className="queue" aria-labelledby="queue-title">
         <div className="page-head">
           <h1 id="queue-title">{heading}</h1>
+          <span className="spacer" />
+          <Link to="/macros">Responses and macros</Link>
+          <Link className="button primary" to="/tickets/new">
+            New ticket
+          </Link>
           <span className="muted" role="status">
             {list.isPending
               ? 'Loading…'
