@@ -345,6 +345,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- imports --
   await app.register(oncallImportRoutes(ctx));
 
+  // -- macros and templates --
+  await app.register((await import('./routes/macros.js')).macroRoutes(ctx));
+
   await app.register(eventRoutes(ctx, metrics));
   // -- notification preferences --
   await app.register(

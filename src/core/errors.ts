@@ -527,6 +527,21 @@ export const errorCatalogue = {
     meaning:
       'The query would read or hold more samples than the bound; narrow the selectors, range or resolution.',
   },
+  // macros and templates
+  invalid_placeholder: {
+    kind: 'invalid',
+    meaning:
+      'A canned response or macro text uses an unknown, unclosed or malformed placeholder (see README "Macros and templates").',
+  },
+  canned_response_not_found: {
+    kind: 'not_found',
+    meaning: 'No such canned response, or not one the user may see.',
+  },
+  macro_not_found: { kind: 'not_found', meaning: 'No such macro, or not one the user may see.' },
+  ticket_template_not_found: {
+    kind: 'not_found',
+    meaning: 'No such ticket template, or not one the user may see.',
+  },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },
   // -- notification preferences --

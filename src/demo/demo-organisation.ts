@@ -28,6 +28,7 @@ import {
 import { installDemoSla, replaySla } from '../sla/index.js';
 import { installDemoKnowledge } from './demo-knowledge.js';
 import { installDemoLogs } from './demo-logs.js';
+import { installDemoMacros } from './demo-macros.js';
 import { installDemoMonitoring, selfUrlOf } from './demo-monitoring.js';
 import { installDemoOnCall } from './demo-oncall.js';
 import { type PersonRef, planTimeline, type Step } from './demo-timeline.js';
@@ -235,6 +236,15 @@ export async function loadDemoOrganisation(
   await installDemoLogs(today, random);
   // The knowledge base its people wrote, the tickets it solved and the requests it answered.
   await installDemoKnowledge(today, { manager, technicians, requesters: requesterActors, now }, random);
+  // The service desk's canned responses, macros and ticket templates.
+  await installDemoMacros(today, {
+    manager,
+    technician: technicians[0],
+    groupId: (key) => groupIds.get(key) as number,
+    categoryId: (name) => categoryIds.get(name.toLowerCase()),
+    articleId: async (title) =>
+      (await ctx.db.selectFrom('articles').select('id').where('title', '=', title).executeTakeFirst())?.id,
+  });
 
   // The story's events are history, not news: mark them delivered so a webhook added later, or the
   // notifications of a running service, do not replay three months of tickets.

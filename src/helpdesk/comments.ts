@@ -1,9 +1,10 @@
 // Comments on tickets: public replies the requester sees, and internal notes for staff only. A requester's
 // reply revives a pending or resolved ticket, as the help desks users know do.
 
+import type { Transaction } from 'kysely';
 import { type Actor, isStaff } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
-import type { TicketStatus } from '../core/db/index.js';
+import type { Database, TicketStatus } from '../core/db/index.js';
 import { Conflict, Forbidden, Invalid } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
 import { type HistoryEntry, recordTicketChange } from './history.js';
@@ -42,90 +43,110 @@ export async function addComment(
   }
   const internal = input.internal === true;
   const now = ctx.clock.now();
-  let indexed: IndexedWords | null = null;
-  const comment = await ctx.db.transaction().execute(async (trx) => {
-    const ticket = await loadVisibleTicket(trx, actor, ticketId);
-    if (!canTicket(actor, internal ? 'comment.internal' : 'comment.public', ticket)) {
-      throw new Forbidden(
-        'forbidden',
-        internal ? 'Only staff write internal notes.' : 'You may not comment on this ticket.',
-      );
-    }
-    refuseMerged(ticket);
-    if (ticket.status === 'closed')
-      throw new Conflict(
-        'ticket_closed',
-        `Ticket ${ticketId} is closed; file a new request that references it.`,
-      );
-    const row = await trx
-      .insertInto('comments')
-      .values({ ticket_id: ticketId, author_id: actor.id, body, internal: internal ? 1 : 0, created_at: now })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    indexed = await indexComment(trx, ctx.caps, row.id, body);
-    const history: HistoryEntry[] = [
-      {
-        field: internal ? 'internal_note' : 'comment',
-        from: null,
-        to: String(row.id),
-        visibility: internal ? 'internal' : 'public',
-      },
-    ];
-    const events: NewEvent[] = [
-      {
-        type: 'ticket.commented',
-        subjectType: 'ticket',
-        subjectId: ticketId,
-        actorId: actor.id,
-        payload: { commentId: row.id, internal, authorId: actor.id },
-      },
-    ];
-    let status: TicketStatus = ticket.status;
-    // The requester answered: a ticket waiting on them, or resolved, goes back to work.
-    if (
-      actor.id === ticket.requester_id &&
-      !isStaff(actor) &&
-      (ticket.status === 'pending' || ticket.status === 'resolved')
-    ) {
-      status = reopenState(ticket);
-      history.push({ field: 'status', from: ticket.status, to: status, visibility: 'public' });
-      events.push({
-        type: 'ticket.state_changed',
-        subjectType: 'ticket',
-        subjectId: ticketId,
-        actorId: actor.id,
-        payload: { from: ticket.status, to: status },
-      });
-    }
-    // Conditional on the ticket not being merged meanwhile: on PostgreSQL this UPDATE waits for a merge that
-    // holds the row and then finds it merged, so a reply never stays behind on a merged ticket.
-    const touched = await trx
-      .updateTable('tickets')
-      .set({
-        updated_at: now,
-        status,
-        ...(ticket.status === 'resolved' && status !== 'resolved' ? { resolved_at: null } : {}),
-      })
-      .where('id', '=', ticketId)
-      .where('merged_into_id', 'is', null)
-      .executeTakeFirst();
-    if (Number(touched.numUpdatedRows) !== 1)
-      refuseMerged({ id: ticketId, merged_into_id: await resolveMergedTicket(trx, ticketId) });
-    await recordTicketChange(trx, ticketId, actor.id, now, history);
-    await ctx.events.record(trx, events);
-    await inSameTransaction?.(trx, row);
-    return row;
+  const { comment, indexed } = await ctx.db.transaction().execute(async (trx) => {
+    const written = await writeCommentIn(ctx, trx, actor, ticketId, { body, internal }, now);
+    await inSameTransaction?.(trx, written.comment);
+    return written;
   });
   rememberSearchWords(indexed);
   ctx.events.nudge();
+  return comment;
+}
+
+/**
+ * addComment's work inside the caller's transaction (a macro posts its reply and note with its changes in
+ * one): checks, writes the comment, its history and events. The body is already checked for length.
+ */
+export async function writeCommentIn(
+  ctx: ServiceContext,
+  trx: Transaction<Database>,
+  actor: Actor,
+  ticketId: number,
+  input: { body: string; internal: boolean },
+  now: number,
+): Promise<{ comment: Comment; indexed: IndexedWords | null }> {
+  const { body, internal } = input;
+  let indexed: IndexedWords | null = null;
+  const ticket = await loadVisibleTicket(trx, actor, ticketId);
+  if (!canTicket(actor, internal ? 'comment.internal' : 'comment.public', ticket)) {
+    throw new Forbidden(
+      'forbidden',
+      internal ? 'Only staff write internal notes.' : 'You may not comment on this ticket.',
+    );
+  }
+  refuseMerged(ticket);
+  if (ticket.status === 'closed')
+    throw new Conflict(
+      'ticket_closed',
+      `Ticket ${ticketId} is closed; file a new request that references it.`,
+    );
+  const row = await trx
+    .insertInto('comments')
+    .values({ ticket_id: ticketId, author_id: actor.id, body, internal: internal ? 1 : 0, created_at: now })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  indexed = await indexComment(trx, ctx.caps, row.id, body);
+  const history: HistoryEntry[] = [
+    {
+      field: internal ? 'internal_note' : 'comment',
+      from: null,
+      to: String(row.id),
+      visibility: internal ? 'internal' : 'public',
+    },
+  ];
+  const events: NewEvent[] = [
+    {
+      type: 'ticket.commented',
+      subjectType: 'ticket',
+      subjectId: ticketId,
+      actorId: actor.id,
+      payload: { commentId: row.id, internal, authorId: actor.id },
+    },
+  ];
+  let status: TicketStatus = ticket.status;
+  // The requester answered: a ticket waiting on them, or resolved, goes back to work.
+  if (
+    actor.id === ticket.requester_id &&
+    !isStaff(actor) &&
+    (ticket.status === 'pending' || ticket.status === 'resolved')
+  ) {
+    status = reopenState(ticket);
+    history.push({ field: 'status', from: ticket.status, to: status, visibility: 'public' });
+    events.push({
+      type: 'ticket.state_changed',
+      subjectType: 'ticket',
+      subjectId: ticketId,
+      actorId: actor.id,
+      payload: { from: ticket.status, to: status },
+    });
+  }
+  // Conditional on the ticket not being merged meanwhile: on PostgreSQL this UPDATE waits for a merge that
+  // holds the row and then finds it merged, so a reply never stays behind on a merged ticket.
+  const touched = await trx
+    .updateTable('tickets')
+    .set({
+      updated_at: now,
+      status,
+      ...(ticket.status === 'resolved' && status !== 'resolved' ? { resolved_at: null } : {}),
+    })
+    .where('id', '=', ticketId)
+    .where('merged_into_id', 'is', null)
+    .executeTakeFirst();
+  if (Number(touched.numUpdatedRows) !== 1)
+    refuseMerged({ id: ticketId, merged_into_id: await resolveMergedTicket(trx, ticketId) });
+  await recordTicketChange(trx, ticketId, actor.id, now, history);
+  await ctx.events.record(trx, events);
   return {
-    id: comment.id,
-    ticketId,
-    authorId: actor.id,
-    body,
-    internal,
-    createdAt: comment.created_at,
-    splitToTicketId: null,
+    comment: {
+      id: row.id,
+      ticketId,
+      authorId: actor.id,
+      body,
+      internal,
+      createdAt: row.created_at,
+      splitToTicketId: null,
+    },
+    indexed,
   };
 }
 

@@ -17,7 +17,43 @@ export { createCategory, listCategories, updateCategory } from './categories.js'
 export { addComment, type Comment, commentMaxLength, listComments } from './comments.js';
 export { type HistoryEntry, type HistoryItem, listHistory, recordTicketChange } from './history.js';
 export { type Level, levelName, parseLevel } from './levels.js';
-export { canSeeTicket, canTicket, type TicketAction } from './policies.js';
+// -- macros and templates --
+export { type ArticleLinker, applyMacro, type MacroResult, renderCannedResponse } from './macro-apply.js';
+export {
+  type CannedResponse,
+  type CannedResponseInput,
+  deleteCannedResponse,
+  deleteMacro,
+  deleteTicketTemplate,
+  listCannedResponses,
+  listMacros,
+  listTicketTemplates,
+  type Macro,
+  type MacroInput,
+  type MacroStep,
+  macroLimits,
+  saveCannedResponse,
+  saveMacro,
+  saveTicketTemplate,
+  type TemplateDefaults,
+  type TicketTemplate,
+  type TicketTemplateInput,
+} from './macro-library.js';
+export {
+  type PlaceholderName,
+  parseTemplate,
+  placeholderNames,
+  renderTemplate,
+  type TemplatePart,
+} from './macro-placeholders.js';
+export {
+  canMacros,
+  canSeeMacroItem,
+  canSeeTicket,
+  canTicket,
+  type MacroLibraryAction,
+  type TicketAction,
+} from './policies.js';
 export { getPriorityMatrix, setPriorityMatrix } from './priority-matrix.js';
 export { createSavedView, deleteSavedView, listSavedViews } from './saved-views.js';
 export { describeTicketEvent, type TicketActivity } from './ticket-activity.js';

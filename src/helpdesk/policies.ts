@@ -1,7 +1,7 @@
 // Who may do what to tickets. Requesters see and act on their own (and watched) tickets and only public
 // comments; technicians work the queue; managers and admins see everything.
 import { type Actor, isStaff } from '../core/auth/index.js';
-import type { HistoryVisibility } from '../core/db/index.js';
+import type { HistoryVisibility, MacroScope } from '../core/db/index.js';
 
 export type TicketAction =
   | 'ticket.read'
@@ -89,4 +89,48 @@ const publicHistoryKinds: ReadonlySet<string> = new Set([
 /** The visibility an entry of this kind gets unless its writer says otherwise. */
 export function historyVisibility(field: string): HistoryVisibility {
   return publicHistoryKinds.has(field) ? 'public' : 'internal';
+}
+
+/** Canned responses, macros and ticket templates: using them, and managing one (its scope decides). */
+export type MacroLibraryAction = 'macros.use' | 'macros.manage';
+
+export interface MacroLibrarySubject {
+  scope: MacroScope;
+  owner_id: number | null;
+  group_id: number | null;
+}
+
+const managesShared = (actor: Pick<Actor, 'role'>) => actor.role === 'admin' || actor.role === 'manager';
+
+/**
+ * Whose canned responses, macros and templates one sees: staff see their own, their groups' and the global
+ * ones; managers and admins, who manage every group's, see those too. Requesters see none.
+ */
+export function canSeeMacroItem(
+  actor: Pick<Actor, 'id' | 'role' | 'groupIds'>,
+  item: MacroLibrarySubject,
+): boolean {
+  if (!isStaff(actor)) return false;
+  switch (item.scope) {
+    case 'global':
+      return true;
+    case 'user':
+      return item.owner_id === actor.id;
+    case 'group':
+      return managesShared(actor) || (item.group_id !== null && actor.groupIds.includes(item.group_id));
+  }
+}
+
+/**
+ * Using them is the staff's; a technician manages their personal ones, managers and admins also the
+ * group and global ones (as Zammad's text modules and Freshservice's canned responses split it).
+ */
+export function canMacros(
+  actor: Pick<Actor, 'id' | 'role'>,
+  action: MacroLibraryAction,
+  item?: MacroLibrarySubject,
+): boolean {
+  if (!isStaff(actor)) return false;
+  if (action === 'macros.use' || item === undefined) return true;
+  return item.scope === 'user' ? item.owner_id === actor.id : managesShared(actor);
 }

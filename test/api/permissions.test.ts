@@ -10,7 +10,7 @@ import type { FastifyInstance, InjectOptions, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.js';
 import type { ArticleAudience, ArticleStatus } from '../../src/core/db/index.js';
-import { canTicket, type TicketAction } from '../../src/helpdesk/index.js';
+import { canMacros, canTicket, type TicketAction } from '../../src/helpdesk/index.js';
 import { canKnowledge, canReadArticle, type KnowledgeAction } from '../../src/knowledge/index.js';
 import { canLogs } from '../../src/logs/index.js';
 import { canMail } from '../../src/mail/index.js';
@@ -2810,6 +2810,84 @@ const table: Row[] = [
     }),
     expect: accounts('settings.manage'),
   },
+  // -- macros and templates: staff use them; technicians manage their own, managers and admins the shared --
+  ...(() => {
+    const use = byRule((a) => canMacros(a, 'macros.use'));
+    const manage = (scope: 'user' | 'global') =>
+      byRule((a) => canMacros(a, 'macros.manage', { scope, owner_id: a.id, group_id: null }));
+    /** On requester A's ticket: hidden (404) from who may not read it, then staff only (403). */
+    const onOwnersTicket = () => {
+      const e = byRule((a) => canMacros(a, 'macros.use'));
+      for (const who of signedInWhos) if (!canTicket(cast[who], 'ticket.read', ownersTicket)) e[who] = 404;
+      return e;
+    };
+    const kinds = [
+      ['canned-responses', () => ({ title: `R ${unique()}`, body: 'Hello {{requester.firstName}}' })],
+      ['macros', () => ({ name: `M ${unique()}`, actions: [{ type: 'add_tags', tags: ['macro'] }] })],
+      ['ticket-templates', () => ({ name: `T ${unique()}`, defaults: { subject: 'Laptop' } })],
+    ] as const;
+    const global = async (f: Fixture, kind: string, body: object) =>
+      (await as(f, 'admin', 'POST', `/api/v1/${kind}`, { ...body, scope: 'global' })).id as number;
+    const rows: Row[] = [];
+    for (const [kind, body] of kinds) {
+      rows.push(
+        {
+          route: `GET /api/v1/${kind}`,
+          call: () => ({ method: 'GET', url: `/api/v1/${kind}` }),
+          expect: use,
+        },
+        {
+          route: `POST /api/v1/${kind}`,
+          case: 'a personal one',
+          call: () => ({ method: 'POST', url: `/api/v1/${kind}`, body: { ...body(), scope: 'user' } }),
+          expect: manage('user'),
+        },
+        {
+          route: `POST /api/v1/${kind}`,
+          case: 'a global one',
+          call: () => ({ method: 'POST', url: `/api/v1/${kind}`, body: { ...body(), scope: 'global' } }),
+          expect: manage('global'),
+        },
+        {
+          route: `PATCH /api/v1/${kind}/:id`,
+          case: 'a global one',
+          call: async (f) => ({
+            method: 'PATCH',
+            url: `/api/v1/${kind}/${await global(f, kind, body())}`,
+            body: kind === 'canned-responses' ? { title: 'Renamed' } : { name: 'Renamed' },
+          }),
+          expect: manage('global'),
+        },
+        {
+          route: `DELETE /api/v1/${kind}/:id`,
+          case: 'a global one',
+          call: async (f) => ({ method: 'DELETE', url: `/api/v1/${kind}/${await global(f, kind, body())}` }),
+          expect: manage('global'),
+        },
+      );
+    }
+    rows.push(
+      {
+        route: 'GET /api/v1/tickets/:id/canned-responses/:responseId/render',
+        case: 'a global response on requester A’s ticket',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/tickets/${f.ticketId}/canned-responses/${await global(f, 'canned-responses', kinds[0][1]())}/render`,
+        }),
+        expect: onOwnersTicket(),
+      },
+      {
+        route: 'POST /api/v1/tickets/:id/macros/:macroId/apply',
+        case: 'a global macro on requester A’s ticket',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/tickets/${f.ticketId}/macros/${await global(f, 'macros', kinds[1][1]())}/apply`,
+        }),
+        expect: onOwnersTicket(),
+      },
+    );
+    return rows;
+  })(),
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files

@@ -47,6 +47,8 @@ const ArticlePage = lazy(() => import('./pages/knowledge/article'));
 const ArticleEditor = lazy(() => import('./pages/knowledge/editor'));
 // -- notification preferences --
 const AccountNotifications = lazy(() => import('./pages/account-notifications'));
+const MacrosPage = lazy(() => import('./pages/macros'));
+const NewTicket = lazy(() => import('./pages/new-ticket'));
 const ServiceAgreement = lazy(() =>
   import('./pages/knowledge/article').then((m) => ({ default: m.ServiceAgreementPage })),
 );
@@ -337,6 +339,8 @@ export function App() {
             <Route path="/logs/tail" element={<LogTail />} />
             <Route path="/logs/patterns" element={<LogPatterns />} />
             <Route path="/logs/patterns/:id" element={<LogPattern />} />
+            <Route path="/macros" element={<MacrosPage />} />
+            <Route path="/tickets/new" element={<NewTicket />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />

@@ -161,6 +161,8 @@ export function Timeline({
         return 'edited the description';
       case 'title':
         return `renamed it to “${h.to ?? ''}”`;
+      case 'macro':
+        return `applied macro “${h.to ?? ''}”`;
       case 'escalation': {
         // Manual: "to group L2: reason" / "to the manager: reason"; closing: "level 1 resolved by …";
         // automatic: the engine's "first_response level 1: at the due time", put in words.

@@ -5,8 +5,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { toIso } from '../../core/clock.js';
 import type { ServiceContext } from '../../core/context.js';
-import { DomainError, httpStatusOfKind } from '../../core/errors.js';
+import { DomainError, httpStatusOfKind, Invalid } from '../../core/errors.js';
 import {
+  applyMacro,
   createSavedView,
   deleteSavedView,
   listSavedViews,
@@ -16,6 +17,7 @@ import {
 import { requireActor } from '../authentication.js';
 import { Id, IdParams, LevelSchema, Nullable, problemResponses, StatusSchema } from '../schemas.js';
 import { ticketView } from '../views.js';
+import { articleLinker } from './macros.js';
 
 const SavedViewSchema = Type.Object({
   id: Type.Integer(),
@@ -83,18 +85,24 @@ export function savedViewRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
       {
         schema: {
           tags: ['tickets'],
-          summary: 'Change several tickets at once; each id succeeds or fails on its own',
+          summary:
+            'Change several tickets at once, or apply a macro to each (macroId); each id succeeds or fails on its own',
+          description:
+            'Send either changes or macroId. With macroId, each ticket gets the whole macro in its own transaction (POST /api/v1/tickets/{id}/macros/{macroId}/apply).',
           body: Type.Object({
             ids: Type.Array(Id, { minItems: 1, maxItems: 200 }),
-            changes: Type.Object(
-              {
-                status: Type.Optional(StatusSchema),
-                priority: Type.Optional(LevelSchema),
-                assigneeId: Type.Optional(Nullable(Id)),
-                groupId: Type.Optional(Nullable(Id)),
-                tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
-              },
-              { minProperties: 1, additionalProperties: false },
+            macroId: Type.Optional(Id),
+            changes: Type.Optional(
+              Type.Object(
+                {
+                  status: Type.Optional(StatusSchema),
+                  priority: Type.Optional(LevelSchema),
+                  assigneeId: Type.Optional(Nullable(Id)),
+                  groupId: Type.Optional(Nullable(Id)),
+                  tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 20 })),
+                },
+                { minProperties: 1, additionalProperties: false },
+              ),
             ),
           }),
           response: {
@@ -116,16 +124,29 @@ export function savedViewRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
       },
       async (request) => {
         const actor = requireActor(request);
-        const { ids, changes } = request.body;
-        const input = {
+        const { ids, changes, macroId } = request.body;
+        if ((changes === undefined) === (macroId === undefined))
+          throw new Invalid('validation_failed', 'Send either changes or macroId.', [
+            {
+              field: changes === undefined ? '/changes' : '/macroId',
+              message: 'send either changes or macroId',
+            },
+          ]);
+        const input = changes && {
           ...changes,
           priority: changes.priority === undefined ? undefined : parseLevel(changes.priority),
         };
+        const links = articleLinker(ctx);
+        const apply = async (id: number) =>
+          input
+            ? updateTicket(ctx, actor, id, input)
+            : (await applyMacro(ctx, actor, id, macroId as number, links)).ticket;
         const results = [];
-        // One transaction per ticket (updateTicket's own): a ticket that refuses the change does not undo the others.
+        // One transaction per ticket (updateTicket's or applyMacro's own): a ticket that refuses the change does
+        // not undo the others.
         for (const id of [...new Set(ids)]) {
           try {
-            results.push({ id, ok: true, ticket: ticketView(await updateTicket(ctx, actor, id, input)) });
+            results.push({ id, ok: true, ticket: ticketView(await apply(id)) });
           } catch (err) {
             if (!(err instanceof DomainError)) throw err;
             results.push({

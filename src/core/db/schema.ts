@@ -464,6 +464,18 @@ export type ArticleKind = 'faq' | 'guide' | 'manual' | 'runbook' | 'policy' | 'p
 export type ArticleAudience = 'public' | 'internal' | 'managers';
 export type ArticleStatus = 'draft' | 'in_review' | 'published' | 'archived';
 
+/** Whose a canned response, macro or template is: one person's, one group's, or everyone's. */
+export type MacroScope = 'user' | 'group' | 'global';
+export interface MacroScopeColumns {
+  id: Generated<number>;
+  scope: MacroScope;
+  owner_id: number | null;
+  group_id: number | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   groups: GroupsTable;
@@ -1135,6 +1147,28 @@ export interface Database {
     kind: TicketLinkKind;
     created_by: number | null;
     created_at: number;
+  };
+
+  // -- macros and templates (migration 2026-12-06-macros, src/helpdesk/macro-library.ts) --
+  canned_responses: MacroScopeColumns & {
+    title: string;
+    body: string;
+    keywords: string;
+    shortcut: string | null;
+  };
+  /** actions: MacroAction[] as JSON. */
+  macros: MacroScopeColumns & { name: string; actions: string };
+  /** tags: string[] as JSON. */
+  ticket_templates: MacroScopeColumns & {
+    name: string;
+    subject: string;
+    body: string;
+    ticket_type: TicketType | null;
+    category_id: number | null;
+    impact: number | null;
+    urgency: number | null;
+    default_group_id: number | null;
+    tags: string;
   };
 }
 

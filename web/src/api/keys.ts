@@ -83,4 +83,8 @@ export const keys = {
   targetSearch: (search: string) => ['monitoring', 'targets', 'search', search] as const,
   // -- notification preferences --
   notificationPreferences: ['notification-preferences'] as const,
+  // -- macros and templates --
+  cannedResponses: ['library', 'canned-responses'] as const,
+  macros: ['library', 'macros'] as const,
+  ticketTemplates: ['library', 'ticket-templates'] as const,
 };

@@ -167,12 +167,16 @@ export function useRateTicket(id: number) {
 
 export type BulkAnswer = ResponseOf<'/api/v1/tickets/bulk', 'post'>;
 
-/** One change to many tickets; the answer says, per ticket, whether it was made. */
+/** One change (or one macro) to many tickets; the answer says, per ticket, whether it was made. */
 export function useBulkUpdateTickets(ids: number[], onDone: (r: BulkAnswer) => void) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (changes: BulkChanges) =>
-      unwrap(client.POST('/api/v1/tickets/bulk', { body: { ids, changes } })),
+    mutationFn: (what: NonNullable<BulkChanges> | { macroId: number }) =>
+      unwrap(
+        client.POST('/api/v1/tickets/bulk', {
+          body: 'macroId' in what ? { ids, macroId: what.macroId } : { ids, changes: what },
+        }),
+      ),
     onSuccess: (r) => {
       onDone(r);
       void qc.invalidateQueries({ queryKey: keys.tickets });

@@ -6,6 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { useMacros } from '../api/macros';
 import { useDeleteView, useSavedViews, useSaveView } from '../api/saved-views';
 import { seedTicket, useBulkUpdateTickets, useTicketQueue } from '../api/tickets';
 import type { LevelName, Status } from '../api/types';
@@ -134,6 +135,7 @@ function BulkBar({
 }) {
   const user = useUser();
   const dir = useDirectory();
+  const macros = useMacros();
   const bulk = useBulkUpdateTickets(ids, (r) => {
     const failed = r.results.filter((x) => !x.ok);
     onDone(
@@ -191,6 +193,23 @@ function BulkBar({
             {dir.groups.map((g) => (
               <option key={g.id} value={g.id}>
                 {g.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {macros.data && macros.data.length > 0 && (
+        <label className="inline">
+          <span>Macro</span>
+          <select
+            value=""
+            onChange={(e) => e.target.value && bulk.mutate({ macroId: Number(e.target.value) })}
+            disabled={bulk.isPending}
+          >
+            <option value="">Apply a macro…</option>
+            {macros.data.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
               </option>
             ))}
           </select>
@@ -334,6 +353,11 @@ export function QueuePage() {
       <section className="queue" aria-labelledby="queue-title">
         <div className="page-head">
           <h1 id="queue-title">{heading}</h1>
+          <span className="spacer" />
+          <Link to="/macros">Responses and macros</Link>
+          <Link className="button primary" to="/tickets/new">
+            New ticket
+          </Link>
           <span className="muted" role="status">
             {list.isPending
               ? 'Loading…'

@@ -1,6 +1,8 @@
 // A ticket's page for staff: the description and one timeline; a composer for public replies and internal
-// notes (with attachments); and the side panel — state, priority, assignment, group, category, watchers,
-// tags; the SLA clocks and manual escalation (ticket-sla.tsx); links, merge and split (ticket-links.tsx). Keys: a assign to me, c comment, j/k next/previous ticket in the queue, u back to the queue.
+// notes (with attachments), canned responses and macros (ticket-macros.tsx); and the side panel — state,
+// priority, assignment, group, category, watchers, tags; the SLA clocks and manual escalation (ticket-sla.tsx);
+// links, merge and split (ticket-links.tsx). Keys: a assign to me, c comment, j/k next/previous ticket in the
+// queue, u back to the queue.
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useSplitComment } from '../api/ticket-links';
@@ -20,6 +22,7 @@ import { KnowledgePanel } from './knowledge/ticket-panel';
 import { LogContextPanel } from './logs/context-panel';
 import { neighbour, queueHref } from './queue-state';
 import { LinksPanel, MergedBanner, MergePanel } from './ticket-links';
+import { InsertResponse, MacroMenu } from './ticket-macros';
 import { EscalatePanel, SlaPanel } from './ticket-sla';
 
 export function TicketPage({ id }: { id: number }) {
@@ -69,6 +72,18 @@ export function TicketPage({ id }: { id: number }) {
   const t = ticket.data;
   const staffUsers = dir.users.filter((u) => u.role !== 'requester' && u.active);
   const closed = t.status === 'closed';
+
+  /** Put text at the composer's cursor (replacing a selection), and leave the cursor after it. */
+  function insert(text: string) {
+    const el = composer.current;
+    const start = el?.selectionStart ?? body.length;
+    const end = el?.selectionEnd ?? body.length;
+    setBody(body.slice(0, start) + text + body.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + text.length, start + text.length);
+    });
+  }
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -135,13 +150,18 @@ export function TicketPage({ id }: { id: number }) {
         />
         {!closed ? (
           <form className={`card form composer ${internal ? 'internal' : ''}`} onSubmit={submit}>
-            <div className="segmented" role="group" aria-label="Kind of comment">
-              <button type="button" aria-pressed={!internal} onClick={() => setInternal(false)}>
-                Public reply
-              </button>
-              <button type="button" aria-pressed={internal} onClick={() => setInternal(true)}>
-                Internal note
-              </button>
+            <div className="composer-tools">
+              <div className="segmented" role="group" aria-label="Kind of comment">
+                <button type="button" aria-pressed={!internal} onClick={() => setInternal(false)}>
+                  Public reply
+                </button>
+                <button type="button" aria-pressed={internal} onClick={() => setInternal(true)}>
+                  Internal note
+                </button>
+              </div>
+              <span className="spacer" />
+              <InsertResponse ticketId={id} internal={internal} onInsert={insert} />
+              <MacroMenu ticket={t} />
             </div>
             <label htmlFor="composer" className="visually-hidden">
               {internal ? 'Internal note (staff only)' : 'Public reply to the requester'}

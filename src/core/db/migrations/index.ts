@@ -29,6 +29,7 @@ import * as logAlerts from './2026-12-03-log-alerts.js';
 import * as logPostings from './2026-12-04-log-postings.js';
 import * as knowledge from './2026-12-05-knowledge.js';
 import * as knowledgeRendered from './2026-12-05-knowledge-rendered.js';
+import * as macros from './2026-12-06-macros.js';
 import * as notificationPreferences from './2026-12-06-notification-preferences.js';
 import * as ticketLinks from './2026-12-06-ticket-links.js';
 
@@ -95,4 +96,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- help desk: links and merge --
   '2026-12-06-ticket-links': ticketLinks,
+
+  // -- macros and templates --
+  '2026-12-06-macros': macros,
 };
