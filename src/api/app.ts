@@ -346,6 +346,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(oncallImportRoutes(ctx));
 
   await app.register(eventRoutes(ctx, metrics));
+  // -- exports and the audit log --
+  await app.register((await import('./routes/exports.js')).exportRoutes(ctx));
+  await app.register((await import('./routes/audit-log.js')).auditLogRoutes(ctx));
   await registerWebApp(app);
   return app;
 }
