@@ -2,7 +2,7 @@
 // and export the same selection as CSV. Thin: schema → actor → one domain call → response schema.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
-import { type AuditFilter, type AuditRecord, exportAuditLog, listAuditLog } from '../../core/audit.js';
+import { type AuditFilter, type AuditRecord, exportAuditLog, listAuditLog } from '../../core/auth/index.js';
 import { toIso } from '../../core/clock.js';
 import type { ServiceContext } from '../../core/context.js';
 import { Invalid } from '../../core/errors.js';
