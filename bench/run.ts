@@ -107,3 +107,8 @@ if (parts.includes('log-store') || process.env.BENCH_PARTS === undefined)
 // beside markdown-it alone, the suggestion index's rebuild (bench/knowledge.ts; BENCH_PARTS=knowledge).
 if (parts.includes('knowledge') || process.env.BENCH_PARTS === undefined)
   for (const dialect of dialects) await (await import('./knowledge.js')).benchKnowledge(dialect);
+// -- exports --
+// CSV export of BENCH_EXPORT_ROWS (default 1,000,000) tickets over HTTP beside reading the same rows unformatted:
+// rows/s and peak RSS (bench/export.ts; BENCH_PARTS=export).
+if (parts.includes('export') || process.env.BENCH_PARTS === undefined)
+  await (await import('./export.js')).benchExport();

@@ -357,6 +357,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- help desk: merge, split and links --
   await app.register((await import('./routes/ticket-links.js')).ticketLinkRoutes(ctx));
 
+  // -- exports and the audit log --
+  await app.register((await import('./routes/exports.js')).exportRoutes(ctx));
+  await app.register((await import('./routes/audit-log.js')).auditLogRoutes(ctx));
   await registerWebApp(app);
   return app;
 }

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { buildApp, version } from '../api/app.js';
 import { logIngestStatus } from '../api/log-status.js';
 import { ServiceMetrics } from '../api/metrics.js';
+import { registerAuditRetention } from '../core/audit.js';
 import { ensureFirstAdmin } from '../core/auth/index.js';
 import { loadConfig } from '../core/config.js';
 import type { ServiceContext } from '../core/context.js';
@@ -36,6 +37,7 @@ export function registerDomains(
   observe: { onDeliveryAttempt?: (attempt: DeliveryAttempt) => void } = {},
 ): void {
   registerEvents(ctx, jobs); // core: the outbox relay
+  registerAuditRetention(ctx, jobs); // core: audit log rows past OPSDESK_AUDIT_RETENTION, every 10 minutes
   // webhook and chat fan-out; the delivery worker of every channel
   registerNotify(ctx, jobs, { jitter: Math.random, onAttempt: observe.onDeliveryAttempt });
   registerSla(ctx, jobs); // SLA clocks kept current, and the escalation engine every 30 s

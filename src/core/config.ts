@@ -90,6 +90,8 @@ export interface Config {
   /** How long the log store keeps records, and how many bytes of records it keeps at most (the oldest go first). */
   logsRetentionMs: number;
   logsMaxBytes: number;
+  /** How long the audit log keeps its rows (OPSDESK_AUDIT_RETENTION; the oldest go first). */
+  auditRetentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -215,6 +217,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...loadSyslog(env),
     logsRetentionMs: retention(env, 'OPSDESK_LOGS_RETENTION', 30),
     logsMaxBytes: int(env, 'OPSDESK_LOGS_MAX_MB', 10_240, 1, 100 * 1_048_576) * 1_048_576,
+    auditRetentionMs: retention(env, 'OPSDESK_AUDIT_RETENTION', 365),
   };
 }
 

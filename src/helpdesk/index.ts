@@ -61,6 +61,15 @@ export { rateTicket, updateTicket } from './ticket-changes.js';
 export { assignTicket, raisePriority, reassignTicket, type TicketChanges } from './ticket-commands.js';
 // The opaque list cursor (keyset or offset), for other domains' lists too.
 export { type Cursor as ListCursor, decodeCursor, encodeCursor } from './ticket-cursors.js';
+export {
+  defaultTicketExportColumns,
+  exportTickets,
+  parseTicketExportColumns,
+  rankedExportLimit,
+  type TicketExportColumn,
+  type TicketExportRow,
+  ticketExportColumns,
+} from './ticket-export.js';
 export { ticketLimits } from './ticket-input.js';
 // Links, merge and split (issue 14, item 4).
 export {

@@ -46,6 +46,12 @@ export interface TicketPage {
   nextCursor: string | null;
 }
 
+/** A page as ids in the list's order (what exports read their rows by), and the cursor of the next. */
+export interface TicketIdPage {
+  ids: number[];
+  nextCursor: string | null;
+}
+
 const sortColumn = { created: 'id', updated: 'updated_at', priority: 'priority' } as const;
 
 /** Ranked search reads at least this many of the newest matches of each source (see searchCandidates). */
@@ -121,6 +127,16 @@ export async function listTickets(
   actor: Actor,
   filter: TicketFilter,
 ): Promise<TicketPage> {
+  const page = await listTicketIds(ctx, actor, filter);
+  return { items: await ticketsInOrder(ctx.db, page.ids), nextCursor: page.nextCursor };
+}
+
+/** One page of the list as ids: the same visibility rule, filters, order and cursors as listTickets. */
+export async function listTicketIds(
+  ctx: ServiceContext,
+  actor: Actor,
+  filter: TicketFilter,
+): Promise<TicketIdPage> {
   const cursor = filter.cursor ? decodeCursor(filter.cursor) : undefined;
   const staff = canTicket(actor, 'comment.read_internal');
   const searching = filter.q !== undefined && filter.q.trim() !== '';
@@ -179,7 +195,7 @@ export async function listTickets(
       .limit(rowLimit);
   };
   const matches = searching ? matchingTickets(ctx.caps, filter.q as string, staff, subjects) : null;
-  if (searching && !matches) return { items: [], nextCursor: null };
+  if (searching && !matches) return { ids: [], nextCursor: null };
   if (cursor && !cursor.k)
     throw new Invalid('invalid_cursor', 'The cursor belongs to another query.', [
       { field: 'query/cursor', message: 'unknown cursor' },
@@ -237,13 +253,7 @@ export async function listTickets(
     const last = pageKeys[pageKeys.length - 1];
     nextCursor = encodeCursor({ k: [last.key, last.id] });
   }
-  return {
-    items: await ticketsInOrder(
-      ctx.db,
-      pageKeys.map((r) => r.id),
-    ),
-    nextCursor,
-  };
+  return { ids: pageKeys.map((r) => r.id), nextCursor };
 }
 
 /**
@@ -259,7 +269,7 @@ async function rankedSearch(
   filter: TicketFilter,
   offset: number,
   subjects: SearchSubjects | null,
-): Promise<TicketPage> {
+): Promise<TicketIdPage> {
   const q = filter.q as string;
   const wanted = offset + filter.limit + 1;
   // A requester searching a word found in most tickets: the newest matches are mostly other people's, so
@@ -273,17 +283,16 @@ async function rankedSearch(
   let ids: number[];
   for (;;) {
     const found = await searchCandidates(ctx.db, ctx.caps, q, staff, limit, subjects);
-    if (!found) return { items: [], nextCursor: null };
+    if (!found) return { ids: [], nextCursor: null };
     scores = found.scores;
     ids = await passingFilters(ctx, actor, staff, filter, [...scores.keys()]);
     if (!found.truncated || ids.length >= wanted || limit === null) break;
     limit = limit >= 1_000_000 ? null : limit * 16;
   }
   ids.sort((a, b) => (scores.get(b) as number) - (scores.get(a) as number) || b - a);
-  const pageIds = ids.slice(offset, offset + filter.limit);
   const more = ids.length > offset + filter.limit;
   return {
-    items: await ticketsInOrder(ctx.db, pageIds),
+    ids: ids.slice(offset, offset + filter.limit),
     nextCursor: more ? encodeCursor({ o: offset + filter.limit }) : null,
   };
 }
@@ -302,7 +311,7 @@ async function requesterBroadSearch(
   filter: TicketFilter,
   offset: number,
   subjects: SearchSubjects | null,
-): Promise<TicketPage | null> {
+): Promise<TicketIdPage | null> {
   const test = await broadMatchTest(
     ctx.db,
     ctx.caps,
@@ -328,9 +337,8 @@ async function requesterBroadSearch(
   const ids = [...scores.keys()].sort(
     (a, b) => (scores.get(b) as number) - (scores.get(a) as number) || b - a,
   );
-  const pageIds = ids.slice(offset, offset + filter.limit);
   return {
-    items: await ticketsInOrder(ctx.db, pageIds),
+    ids: ids.slice(offset, offset + filter.limit),
     nextCursor: ids.length > offset + filter.limit ? encodeCursor({ o: offset + filter.limit }) : null,
   };
 }

@@ -2888,6 +2888,41 @@ const table: Row[] = [
     );
     return rows;
   })(),
+  // -- exports and the audit log (exports: the list's own rule, every signed-in caller sees what their queue
+  // shows; the reports' CSV: the reports' rules; the audit log: canAccounts 'audit.read')
+  {
+    route: 'GET /api/v1/tickets/export.csv',
+    call: () => ({ method: 'GET', url: '/api/v1/tickets/export.csv?status=open' }),
+    expect: signedIn,
+  },
+  {
+    route: 'GET /api/v1/tickets/export.xlsx',
+    call: () => ({ method: 'GET', url: '/api/v1/tickets/export.xlsx?columns=id,title' }),
+    expect: signedIn,
+  },
+  {
+    route: 'GET /api/v1/reports/dashboard.csv',
+    call: () => ({ method: 'GET', url: '/api/v1/reports/dashboard.csv?section=status' }),
+    expect: byRule(canSeeDashboard),
+  },
+  {
+    route: 'GET /api/v1/reports/sla.csv',
+    call: () => ({
+      method: 'GET',
+      url: '/api/v1/reports/sla.csv?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z&part=breaches',
+    }),
+    expect: sla('report.read'),
+  },
+  {
+    route: 'GET /api/v1/audit-log',
+    call: () => ({ method: 'GET', url: '/api/v1/audit-log?action=user.' }),
+    expect: accounts('audit.read'),
+  },
+  {
+    route: 'GET /api/v1/audit-log/export.csv',
+    call: () => ({ method: 'GET', url: '/api/v1/audit-log/export.csv' }),
+    expect: accounts('audit.read'),
+  },
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files

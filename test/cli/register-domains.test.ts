@@ -18,7 +18,7 @@ describe.each(dialects)('registerDomains on %s', (dialect) => {
     const jobs = new JobScheduler(pino({ level: 'silent' }));
     registerDomains(t.ctx, jobs);
     expect(jobs.names()).toEqual(
-      expect.arrayContaining(['outbox.relay', 'deliveries.deliver', 'mail.inbound-retry']),
+      expect.arrayContaining(['outbox.relay', 'audit.retention', 'deliveries.deliver', 'mail.inbound-retry']),
     );
     expect(new Set(jobs.names()).size).toBe(jobs.names().length);
     expect(t.ctx.events.subscriberNames()).toEqual(expect.arrayContaining(['webhooks', 'mail']));

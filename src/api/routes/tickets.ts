@@ -1,8 +1,9 @@
 // Tickets, comments, history, attachments, ratings and categories. Thin: schema → actor → one domain call.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import '@fastify/multipart';
+import type { Actor } from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
 import type { TicketStatus } from '../../core/db/index.js';
 import { Invalid } from '../../core/errors.js';
@@ -124,6 +125,63 @@ function idOrNone(name: string, raw: string | undefined, me: number): number | '
   ]);
 }
 
+/** The queue's filters as query parameters: the list, its exports and the search take the same. */
+export const TicketListFilters = {
+  q: Type.Optional(Type.String({ maxLength: 500 })),
+  status: Type.Optional(Type.String({ maxLength: 200 })),
+  priority: Type.Optional(Type.String({ maxLength: 200 })),
+  assigneeId: Type.Optional(Type.String({ maxLength: 20 })),
+  groupId: Type.Optional(Type.String({ maxLength: 20 })),
+  requesterId: Type.Optional(Id),
+  categoryId: Type.Optional(Id),
+  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+  createdFrom: Type.Optional(Type.String({ maxLength: 40 })),
+  createdTo: Type.Optional(Type.String({ maxLength: 40 })),
+  updatedFrom: Type.Optional(Type.String({ maxLength: 40 })),
+  updatedTo: Type.Optional(Type.String({ maxLength: 40 })),
+  sort: Type.Optional(Type.Union(ticketSorts.map((s) => Type.Literal(s)))),
+};
+const TicketListFiltersSchema = Type.Object(TicketListFilters);
+
+/**
+ * The filter those parameters say, for this actor (me, mine); null when it can select nothing ("my groups"
+ * of someone in no group).
+ */
+export function ticketFilterFrom(
+  q: Static<typeof TicketListFiltersSchema>,
+  actor: Actor,
+): Omit<TicketFilter, 'limit' | 'cursor'> | null {
+  const status = parseList<TicketStatus[]>('status', q.status, (s) =>
+    s === 'open'
+      ? [...openStatuses]
+      : ticketStatuses.includes(s as TicketStatus)
+        ? [s as TicketStatus]
+        : undefined,
+  )?.flat();
+  const groupRaw = q.groupId === 'mine' ? undefined : q.groupId;
+  const filter: Omit<TicketFilter, 'limit' | 'cursor'> = {
+    q: q.q,
+    status: status ? [...new Set(status)] : undefined,
+    priority: parseList('priority', q.priority, parseLevel),
+    assigneeId: idOrNone('assigneeId', q.assigneeId, actor.id),
+    groupId: idOrNone('groupId', groupRaw, actor.id),
+    requesterId: q.requesterId,
+    categoryId: q.categoryId,
+    tag: q.tag,
+    createdFrom: parseTime('createdFrom', q.createdFrom),
+    createdTo: parseTime('createdTo', q.createdTo),
+    updatedFrom: parseTime('updatedFrom', q.updatedFrom),
+    updatedTo: parseTime('updatedTo', q.updatedTo),
+    sort: q.sort,
+  };
+  if (q.groupId === 'mine') {
+    // "my groups": every group the actor belongs to.
+    if (actor.groupIds.length === 0) return null;
+    filter.groupIds = actor.groupIds;
+  }
+  return filter;
+}
+
 export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
@@ -163,23 +221,7 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           description:
             'Filters combine with AND; lists take comma-separated values. status also takes "open". assigneeId and groupId take an id, "me"/"mine" or "none". ' +
             'With q and no sort, results are ranked by relevance; otherwise sorted by the given key with the id as tie-breaker.',
-          querystring: Type.Object({
-            q: Type.Optional(Type.String({ maxLength: 500 })),
-            status: Type.Optional(Type.String({ maxLength: 200 })),
-            priority: Type.Optional(Type.String({ maxLength: 200 })),
-            assigneeId: Type.Optional(Type.String({ maxLength: 20 })),
-            groupId: Type.Optional(Type.String({ maxLength: 20 })),
-            requesterId: Type.Optional(Id),
-            categoryId: Type.Optional(Id),
-            tag: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-            createdFrom: Type.Optional(Type.String({ maxLength: 40 })),
-            createdTo: Type.Optional(Type.String({ maxLength: 40 })),
-            updatedFrom: Type.Optional(Type.String({ maxLength: 40 })),
-            updatedTo: Type.Optional(Type.String({ maxLength: 40 })),
-            sort: Type.Optional(Type.Union(ticketSorts.map((s) => Type.Literal(s)))),
-            limit: Limit,
-            cursor: Type.Optional(Cursor),
-          }),
+          querystring: Type.Object({ ...TicketListFilters, limit: Limit, cursor: Type.Optional(Cursor) }),
           response: {
             200: Type.Object({ items: Type.Array(Type.Ref('Ticket')), nextCursor: Nullable(Type.String()) }),
             ...problemResponses,
@@ -188,38 +230,10 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const actor = requireActor(request);
-        const q = request.query;
-        const status = parseList<TicketStatus[]>('status', q.status, (s) =>
-          s === 'open'
-            ? [...openStatuses]
-            : ticketStatuses.includes(s as TicketStatus)
-              ? [s as TicketStatus]
-              : undefined,
-        )?.flat();
-        const groupRaw = q.groupId === 'mine' ? undefined : q.groupId;
-        const filter: TicketFilter = {
-          q: q.q,
-          status: status ? [...new Set(status)] : undefined,
-          priority: parseList('priority', q.priority, parseLevel),
-          assigneeId: idOrNone('assigneeId', q.assigneeId, actor.id),
-          groupId: idOrNone('groupId', groupRaw, actor.id),
-          requesterId: q.requesterId,
-          categoryId: q.categoryId,
-          tag: q.tag,
-          createdFrom: parseTime('createdFrom', q.createdFrom),
-          createdTo: parseTime('createdTo', q.createdTo),
-          updatedFrom: parseTime('updatedFrom', q.updatedFrom),
-          updatedTo: parseTime('updatedTo', q.updatedTo),
-          sort: q.sort,
-          limit: q.limit,
-          cursor: q.cursor,
-        };
-        if (q.groupId === 'mine') {
-          // "my groups": every group the actor belongs to.
-          if (actor.groupIds.length === 0) return { items: [], nextCursor: null };
-          filter.groupIds = actor.groupIds;
-        }
-        const page = await listTickets(ctx, actor, filter);
+        const { limit, cursor, ...q } = request.query;
+        const filters = ticketFilterFrom(q, actor);
+        if (!filters) return { items: [], nextCursor: null };
+        const page = await listTickets(ctx, actor, { ...filters, limit, cursor });
         // The stored clocks, for the queue's countdown (one indexed read for the page).
         const slas = await storedTicketSlas(
           ctx,

@@ -2,6 +2,7 @@
 // is a decision; the files behind it are free to change.
 export { type Actor, actorForUser, isStaff, roles, systemActor } from './actor.js';
 export { type ApiToken, createApiToken, listApiTokens, revokeApiToken } from './api-tokens.js';
+export { type AuditFilter, type AuditRecord, exportAuditLog, listAuditLog } from './audit-log-reads.js';
 export { createGroup, getGroup, listGroups, updateGroup } from './groups.js';
 export { LoginThrottle } from './login-throttle.js';
 export { finishPasswordReset, startPasswordReset } from './password-resets.js';

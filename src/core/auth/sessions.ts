@@ -1,9 +1,11 @@
 // Sign-in, sessions and request authentication. A session token works as a cookie (browsers, with a CSRF
 // token for writes) or as a bearer token (API clients); personal API tokens are bearer tokens too.
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import { recordAudit } from '../audit.js';
 import { defineLocalCache } from '../cache-versions.js';
 import type { ServiceContext } from '../context.js';
+import type { Database } from '../db/index.js';
 import { RateLimited, Unauthenticated } from '../errors.js';
 import { type Actor, actorForUser } from './actor.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -35,6 +37,15 @@ export async function login(
     email = normaliseEmail(input.email);
   } catch {
     await verifyPassword(null, input.password);
+    await auditSignIn(
+      ctx.db,
+      now,
+      'auth.sign_in_failed',
+      null,
+      input.email,
+      input.clientKey,
+      'malformed_email',
+    );
     throw new Unauthenticated('bad_credentials', 'The email or password is wrong.');
   }
   const row = await ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
@@ -43,7 +54,17 @@ export async function login(
   const locked = row?.locked_until != null && row.locked_until > now;
   const ok = await verifyPassword(row?.active && !locked ? row.password_hash : null, input.password);
   if (!row || !ok) {
-    if (row && !locked) await countFailedPassword(ctx, row.id);
+    const lockedNow = row && !locked ? await countFailedPassword(ctx, row.id) : false;
+    const reason = !row
+      ? 'unknown_email'
+      : !row.active
+        ? 'inactive'
+        : locked
+          ? 'locked'
+          : lockedNow
+            ? 'wrong_password_locked'
+            : 'wrong_password';
+    await auditSignIn(ctx.db, now, 'auth.sign_in_failed', row?.id ?? null, email, input.clientKey, reason);
     throw badCredentials();
   }
   // Clear the failures only if no parallel guess locked the account meanwhile: the lock wins.
@@ -53,7 +74,10 @@ export async function login(
     .where('id', '=', row.id)
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
     .executeTakeFirst();
-  if (Number(cleared.numUpdatedRows) === 0) throw badCredentials();
+  if (Number(cleared.numUpdatedRows) === 0) {
+    await auditSignIn(ctx.db, now, 'auth.sign_in_failed', row.id, email, input.clientKey, 'locked');
+    throw badCredentials();
+  }
   const token = newSecret(sessionTokenPrefix);
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = now + ctx.config.sessionTtlMs;
@@ -70,6 +94,7 @@ export async function login(
       .execute();
     // Expired sessions of this user go when they sign in again: the table does not grow without bound.
     await trx.deleteFrom('sessions').where('user_id', '=', row.id).where('expires_at', '<=', now).execute();
+    await auditSignIn(trx, now, 'auth.sign_in', row.id, email, input.clientKey, null);
   });
   const groups = await ctx.db
     .selectFrom('group_members')
@@ -86,6 +111,31 @@ export async function login(
       groups.map((g) => g.group_id),
     ),
   };
+}
+
+/**
+ * A sign-in, or a failed one, in the audit log: the account (when the email names one) is the subject, and
+ * the actor of a successful sign-in; an unknown email is the subject itself, so that guessing shows in the log. The reason of a failure
+ * is recorded, never the password.
+ */
+async function auditSignIn(
+  db: Kysely<Database> | Transaction<Database>,
+  at: number,
+  action: 'auth.sign_in' | 'auth.sign_in_failed',
+  userId: number | null,
+  email: string,
+  clientKey: string,
+  reason: string | null,
+): Promise<void> {
+  await recordAudit(db, {
+    // A failed sign-in names the account it tried, not as its actor: whoever tried is unknown.
+    actorId: action === 'auth.sign_in' ? userId : null,
+    at,
+    action,
+    subjectType: userId === null ? 'email' : 'user',
+    subjectId: userId ?? email.slice(0, 320),
+    details: { email: email.slice(0, 320), ip: clientKey, ...(reason ? { reason } : {}) },
+  });
 }
 
 function badCredentials(): Unauthenticated {

@@ -254,6 +254,17 @@ export async function updateUser(
       subjectId: id,
       details: changed,
     });
+    // A role is a set of permissions: its change is an event of its own, easy to find (action user.role_changed).
+    if (input.role !== undefined && input.role !== row.role) {
+      await recordAudit(trx, {
+        actorId: actor.id,
+        at: now,
+        action: 'user.role_changed',
+        subjectType: 'user',
+        subjectId: id,
+        details: { from: row.role, to: input.role },
+      });
+    }
   });
   forgetAuthentications(ctx);
   return getUser(ctx, actor, id);

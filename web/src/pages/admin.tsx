@@ -38,6 +38,7 @@ const Olas = lazy(() => import('./admin-sla/olas').then((m) => ({ default: m.Ola
 const MailTemplates = lazy(() => import('./admin-mail').then((m) => ({ default: m.MailTemplates })));
 const MailLog = lazy(() => import('./admin-mail').then((m) => ({ default: m.MailLog })));
 const EventFailures = lazy(() => import('./admin-events').then((m) => ({ default: m.EventFailures })));
+const AuditLog = lazy(() => import('./admin-audit').then((m) => ({ default: m.AuditLog })));
 
 const roles: Role[] = ['requester', 'technician', 'manager', 'admin'];
 
@@ -570,6 +571,8 @@ function Webhooks() {
 export default function Admin() {
   const user = useUser();
   const admin = user.role === 'admin';
+  // The audit log is read by admins and managers (canAccounts 'audit.read').
+  const auditReader = admin || user.role === 'manager';
   const tabs: [string, string][] = admin
     ? [
         ['users', 'Users'],
@@ -583,10 +586,12 @@ export default function Admin() {
         ['mail-templates', 'Mail templates'],
         ['mail-log', 'Mail log'],
         ['events', 'Event deliveries'],
+        ['audit-log', 'Audit log'],
       ]
     : [
         ['categories', 'Categories'],
         ['matrix', 'Priority matrix'],
+        ...(auditReader ? ([['audit-log', 'Audit log']] as [string, string][]) : []),
       ];
   return (
     <div className="page">
@@ -614,6 +619,7 @@ export default function Admin() {
           {admin && <Route path="mail-templates" element={<MailTemplates />} />}
           {admin && <Route path="mail-log" element={<MailLog />} />}
           {admin && <Route path="events" element={<EventFailures />} />}
+          {auditReader && <Route path="audit-log" element={<AuditLog />} />}
           <Route path="*" element={<p>Only an admin can open this page.</p>} />
         </Routes>
       </Suspense>

@@ -58,6 +58,17 @@ const sorts = [
 
 const pageSize = 100;
 
+/** The queue's visible columns, as the export names them (ticket, status, priority, assignee or group, SLA, updated). */
+const visibleColumns = 'id,title,status,priority,assignee,group,resolutionDueAt,updatedAt';
+
+/** The export of what the queue shows: its filters and sort, its visible columns (CSV with a BOM, for Excel). */
+function exportUrl(query: string, format: 'csv' | 'xlsx'): string {
+  const q = new URLSearchParams(query);
+  q.set('columns', visibleColumns);
+  if (format === 'csv') q.set('bom', 'true');
+  return `/api/v1/tickets/export.${format}?${q}`;
+}
+
 export function apiQuery(params: URLSearchParams): string {
   const queue = (params.get('queue') ?? 'open') as QueueName;
   const out = new URLSearchParams(queues[queue]?.params ?? {});
@@ -434,6 +445,14 @@ export function QueuePage() {
               ))}
             </select>
           </label>
+          <span className="inline export-links">
+            <a href={exportUrl(query, 'csv')} download>
+              Export CSV
+            </a>{' '}
+            <a href={exportUrl(query, 'xlsx')} download>
+              XLSX
+            </a>
+          </span>
         </div>
         {selected.size > 0 && (
           <BulkBar

@@ -45,7 +45,8 @@ const ReportSchema = Type.Object({
   ),
 });
 
-function parseTime(name: string, v: string): number {
+/** A report's from/to: an ISO 8601 time, or a 400 naming the parameter (the CSV export reads them too). */
+export function parseReportTime(name: string, v: string): number {
   const ms = Date.parse(v);
   if (!Number.isFinite(ms)) {
     throw new Invalid('validation_failed', `${name}: must be an ISO 8601 time`, [
@@ -77,8 +78,8 @@ export function slaReportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
       async (request) => {
         const q = request.query;
         const r = await getSlaReport(ctx, requireActor(request), {
-          from: parseTime('from', q.from),
-          to: parseTime('to', q.to),
+          from: parseReportTime('from', q.from),
+          to: parseReportTime('to', q.to),
           groupBy: q.groupBy,
         });
         return {

@@ -29,6 +29,7 @@ import * as logAlerts from './2026-12-03-log-alerts.js';
 import * as logPostings from './2026-12-04-log-postings.js';
 import * as knowledge from './2026-12-05-knowledge.js';
 import * as knowledgeRendered from './2026-12-05-knowledge-rendered.js';
+import * as auditLog from './2026-12-06-audit-log.js';
 import * as macros from './2026-12-06-macros.js';
 import * as notificationPreferences from './2026-12-06-notification-preferences.js';
 import * as ticketLinks from './2026-12-06-ticket-links.js';
@@ -99,4 +100,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- macros and templates --
   '2026-12-06-macros': macros,
+
+  // -- exports and the audit log --
+  '2026-12-06-audit-log': auditLog,
 };
