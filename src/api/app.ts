@@ -345,6 +345,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- imports --
   await app.register(oncallImportRoutes(ctx));
 
+  // -- time tracking --
+  await app.register((await import('./routes/time-tracking.js')).timeTrackingRoutes(ctx));
+
   await app.register(eventRoutes(ctx, metrics));
   await registerWebApp(app);
   return app;

@@ -16,7 +16,11 @@ export type TicketAction =
   | 'comment.read_internal'
   | 'history.read_internal'
   | 'attachment.add'
-  | 'category.manage';
+  | 'category.manage'
+  | 'time.read'
+  | 'time.log'
+  | 'time.manage_any'
+  | 'time.report';
 
 export interface TicketSubject {
   requester_id: number;
@@ -53,8 +57,14 @@ export function canTicket(actor: Actor, action: TicketAction, ticket?: TicketSub
     case 'comment.internal':
     case 'comment.read_internal':
     case 'history.read_internal':
+    // Time tracking is the staff's: a requester never sees or logs time (as Zammad, Freshservice, GLPI).
+    case 'time.read':
+    case 'time.log':
       return staff;
     case 'category.manage':
+    // Changing anyone's time entry, and the time report across the desk.
+    case 'time.manage_any':
+    case 'time.report':
       return actor.role === 'admin' || actor.role === 'manager';
   }
 }
