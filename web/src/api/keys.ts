@@ -81,4 +81,8 @@ export const keys = {
   alertRule: (id: number) => ['monitoring', 'rules', id] as const,
   rulePreview: (body: string) => ['monitoring', 'rules', 'preview', body] as const,
   targetSearch: (search: string) => ['monitoring', 'targets', 'search', search] as const,
+  // -- time tracking (under the ticket's key: a ticket refresh refreshes its time) --
+  ticketTime: (id: number) => ['ticket', id, 'time'] as const,
+  timeReport: (from: string, to: string, groupBy: string) => ['reports', 'time', from, to, groupBy] as const,
+  timeSettings: ['settings', 'time-tracking'] as const,
 };

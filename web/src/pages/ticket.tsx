@@ -1,6 +1,6 @@
 // A ticket's page for staff: the description and one timeline; a composer for public replies and internal
 // notes (with attachments); and the side panel — state, priority, assignment, group, category, watchers,
-// tags; the SLA clocks and manual escalation (ticket-sla.tsx). Keys: a assign to me, c comment, j/k next/previous ticket in the queue, u back to the queue.
+// tags; the SLA clocks and manual escalation (ticket-sla.tsx); time tracking (ticket-time.tsx). Keys: a assign to me, c comment, j/k next/previous ticket in the queue, u back to the queue.
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useStaffReply, useTicket, useUpdateTicket } from '../api/tickets';
@@ -19,6 +19,7 @@ import { KnowledgePanel } from './knowledge/ticket-panel';
 import { LogContextPanel } from './logs/context-panel';
 import { neighbour, queueHref } from './queue-state';
 import { EscalatePanel, SlaPanel } from './ticket-sla';
+import { TimePanel } from './ticket-time';
 
 export function TicketPage({ id }: { id: number }) {
   const user = useUser();
@@ -112,6 +113,7 @@ export function TicketPage({ id }: { id: number }) {
             <PagePanel ticket={t} />
           </div>
         </div>
+        <TimePanel ticket={t} />
         <LogContextPanel kind="ticket" id={id} />
         <KnowledgePanel ticket={t} />
         <h2>Timeline</h2>
