@@ -175,10 +175,10 @@ export default function TimeReportPage() {
                     <th scope="col" className="num">
                       Billable
                     </th>
-                    <th scope="col" className="num">
+                    <th scope="col" className="num time-extra-col">
                       Entries
                     </th>
-                    <th scope="col" className="time-share-col">
+                    <th scope="col" className="time-extra-col">
                       Share
                     </th>
                   </tr>
@@ -195,8 +195,8 @@ export default function TimeReportPage() {
                       </th>
                       <td className="num nowrap">{formatLogged(row.minutes)}</td>
                       <td className="num nowrap">{formatLogged(row.billableMinutes)}</td>
-                      <td className="num">{row.entries}</td>
-                      <td className="time-share-col">
+                      <td className="num time-extra-col">{row.entries}</td>
+                      <td className="time-extra-col">
                         <Share part={row.minutes} whole={r.totals.minutes} />
                       </td>
                     </tr>
