@@ -2,9 +2,11 @@
 // server (started in one request, stopped in another after the fake clock moved), ownership of entries, the
 // time report's totals per grouping, the "required on resolve" setting on the single and the bulk change, and
 // requesters kept out (404 where they may not see the ticket, 403 where they may).
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
 import type { Role } from '../../src/core/db/index.js';
+import { errorCatalogue } from '../../src/core/errors.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, signIn } from '../support/http.js';
 
@@ -305,6 +307,60 @@ describe.each(dialects)('time tracking on %s', (dialect) => {
     await admin.call('PUT', '/api/v1/settings/time-tracking', { requiredOnResolve: false });
     const again = await ticket({ assigneeId: tech.userId });
     expect((await tech.call('PATCH', `/api/v1/tickets/${again}`, { status: 'resolved' })).status).toBe(200);
+  });
+
+  it('hostile entries, changes and report queries never fail with 5xx, and what is stored stays in bounds', async () => {
+    const id = await ticket();
+    const entry = (await tech.call('POST', `/api/v1/tickets/${id}/time-entries`, { minutes: 5 })).body.id;
+    const time = fc.oneof(
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('2026-13-45T99:00:00Z', '0000-00-00', '+275760-09-13T00:00:00.000Z', ''),
+    );
+    const value = fc.oneof(
+      time,
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.string({ maxLength: 2100 }),
+    );
+    const body = fc.dictionary(
+      fc.constantFrom('minutes', 'startedAt', 'endedAt', 'workedOn', 'billable', 'note', 'extra'),
+      value,
+      { maxKeys: 4 },
+    );
+    const route = fc.constantFrom(
+      ['POST', `/api/v1/tickets/${id}/time-entries`],
+      ['PATCH', `/api/v1/time-entries/${entry}`],
+      ['POST', `/api/v1/tickets/${id}/timer/stop`],
+    );
+    const query = fc
+      .record({
+        from: time,
+        to: time,
+        groupBy: fc.oneof(fc.string({ maxLength: 12 }), fc.constant('ticket')),
+      })
+      .map((q) => new URLSearchParams(q).toString());
+    await fc.assert(
+      fc.asyncProperty(route, body, query, async ([method, url], payload, q) => {
+        for (const res of [
+          await tech.call(method as 'POST', url, payload),
+          await manager.call('GET', `/api/v1/reports/time?${q}`),
+        ]) {
+          expect(res.status, JSON.stringify(res.body)).toBeLessThan(500);
+          if (res.status >= 400) expect(res.body.code in errorCatalogue, res.body.code).toBe(true);
+        }
+      }),
+      { numRuns: dialect === 'sqlite' ? 100 : 40 },
+    );
+    const stored = (await tech.call('GET', `/api/v1/tickets/${id}/time-entries`)).body.items;
+    for (const e of stored) {
+      expect(e.minutes).toBeGreaterThanOrEqual(1);
+      expect(e.minutes).toBeLessThanOrEqual(1440);
+      expect(e.note.length).toBeLessThanOrEqual(2000);
+      expect(Date.parse(e.workedOn)).toBeLessThanOrEqual(t.clock.now() + 86_400_000);
+    }
   });
 
   it('requesters neither see nor log time: 403 on their own ticket, 404 on one they may not see', async () => {
