@@ -347,6 +347,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
 
   // -- macros and templates --
   await app.register((await import('./routes/macros.js')).macroRoutes(ctx));
+  // -- time tracking --
+  await app.register((await import('./routes/time-tracking.js')).timeTrackingRoutes(ctx));
 
   await app.register(eventRoutes(ctx, metrics));
   // -- notification preferences --

@@ -542,6 +542,18 @@ export const errorCatalogue = {
     kind: 'not_found',
     meaning: 'No such ticket template, or not one the user may see.',
   },
+  // -- time tracking --
+  time_entry_not_found: { kind: 'not_found', meaning: 'No such time entry, or not one the user may see.' },
+  time_entry_required: {
+    kind: 'conflict',
+    meaning:
+      'Time entry is required on resolve (a setting): log time on the ticket before resolving it (a running timer counts once stopped).',
+  },
+  timer_already_running: {
+    kind: 'conflict',
+    meaning: 'Your timer on this ticket is running already; stop it first.',
+  },
+  timer_not_running: { kind: 'conflict', meaning: 'You have no timer running on this ticket.' },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },
   // -- notification preferences --

@@ -22,6 +22,7 @@ import {
   createCategory,
   createTicket,
   listCategories,
+  logTime,
   rateTicket,
   updateTicket,
 } from '../helpdesk/index.js';
@@ -333,6 +334,13 @@ async function runStep(ctx: ServiceContext, step: Step, actor: Actor, refs: Step
       await rateTicket(ctx, actor, refs.ticketIds[step.ticket], {
         score: a.score,
         ...(a.comment ? { comment: a.comment } : {}),
+      });
+      return 0;
+    case 'time':
+      await logTime(ctx, actor, refs.ticketIds[step.ticket], {
+        minutes: a.minutes,
+        billable: a.billable,
+        note: a.note,
       });
       return 0;
   }

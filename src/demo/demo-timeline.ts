@@ -4,7 +4,7 @@
 import type { TicketStatus, TicketType } from '../core/db/index.js';
 import type { Level } from '../helpdesk/index.js';
 import { type DemoGroupKey, demoGroups, demoTechnicians } from './people.js';
-import type { SeededRandom } from './seeded-random.js';
+import { SeededRandom } from './seeded-random.js';
 import {
   acknowledgements,
   type CategoryScript,
@@ -52,7 +52,8 @@ export type StepAction =
       urgency?: Level;
     }
   | { kind: 'comment'; body: string; internal: boolean }
-  | { kind: 'rate'; score: number; comment: string | undefined };
+  | { kind: 'rate'; score: number; comment: string | undefined }
+  | { kind: 'time'; minutes: number; billable: boolean; note: string };
 
 export interface Step {
   at: number;
@@ -266,8 +267,22 @@ function planTicket(
     return timed(planned, ticket, createdAt, now);
   }
 
-  // Resolution, sometimes confirmed by the requester first, sometimes reopened when it was not fixed.
+  // Resolution, sometimes confirmed by the requester first, sometimes reopened when it was not fixed. The
+  // technician logs the time it took just before resolving (its own seeded stream, so the rest of the story is
+  // the one it was before time tracking).
   const resolution = fill(template.resolution);
+  const effort = new SeededRandom(0x7e11 + ticket * 7919);
+  const logTime = () =>
+    add(0, tech(assignee), {
+      kind: 'time',
+      minutes: effort.weighted([
+        [effort.int(5, 25), 40],
+        [effort.int(30, 90), 45],
+        [effort.int(120, 240), 15],
+      ] as const),
+      billable: effort.chance(0.75),
+      note: effort.pick(effortNotes),
+    });
   if (random.chance(0.3)) {
     add(random.delay(hour, 2 * day), tech(assignee), {
       kind: 'comment',
@@ -276,9 +291,11 @@ function planTicket(
     });
     add(random.delay(minute, 3 * minute), tech(assignee), { kind: 'update', status: 'pending' });
     add(random.delay(20 * minute, day), req, { kind: 'comment', body: random.pick(thanks), internal: false });
+    logTime();
     add(random.delay(5 * minute, 2 * hour), tech(assignee), { kind: 'update', status: 'resolved' });
   } else {
     add(random.delay(hour, 3 * day), tech(assignee), { kind: 'comment', body: resolution, internal: false });
+    logTime();
     add(random.delay(minute, 3 * minute), tech(assignee), { kind: 'update', status: 'resolved' });
     if (random.chance(0.06)) {
       add(random.delay(2 * hour, 2 * day), req, {
@@ -296,6 +313,7 @@ function planTicket(
         body: 'Fixed properly this time - the root cause is addressed, not just the symptom.',
         internal: false,
       });
+      logTime();
       add(random.delay(minute, 3 * minute), tech(assignee), { kind: 'update', status: 'resolved' });
     }
   }
@@ -333,6 +351,16 @@ function planTicket(
  * Give each step its moment. A story that would run past now is squeezed into the time since the ticket
  * was filed, keeping its order, so every action happened in the past.
  */
+/** What a technician writes against the time they log. */
+const effortNotes = [
+  'Diagnosis and fix',
+  'Remote session with the user',
+  'On site',
+  'Testing after the change',
+  'Research and vendor documentation',
+  'Phone call and follow-up',
+] as const;
+
 function timed(
   planned: { delay: number; actor: PersonRef; action: StepAction }[],
   ticket: number,

@@ -1,8 +1,8 @@
 // The help desk's face: what other domains and the edges may use — reading and changing tickets, comments,
 // attachments, history, categories, the priority matrix, saved views, the ticket states, links, merge and
-// split, and the commands
-// other domains call in their own transaction (reassignTicket, raisePriority, recordTicketChange). Named, so
-// a new export is a decision; the files behind it are free to change.
+// split, and the commands other domains call in their own transaction (reassignTicket, raisePriority,
+// recordTicketChange), and time tracking (entries, timers, the required-on-resolve setting). Named, so a new
+// export is a decision; the files behind it are free to change.
 export {
   type Attachment,
   addAttachment,
@@ -97,3 +97,21 @@ export {
 } from './ticket-reads.js';
 export { allowedTransitions, isOpenStatus, openStatuses, ticketStatuses } from './ticket-states.js';
 export { createTicket } from './tickets.js';
+export {
+  type ChangeTimeInput,
+  deleteTimeEntry,
+  discardTimer,
+  getTimeTrackingSettings,
+  type LogTimeInput,
+  listTimeEntries,
+  logTime,
+  type StopTimerInput,
+  setTimeTrackingSettings,
+  startTimer,
+  stopTimer,
+  type TicketTime,
+  type TimeEntry,
+  type TimeTrackingSettings,
+  timeTrackingLimits,
+  updateTimeEntry,
+} from './time-entries.js';

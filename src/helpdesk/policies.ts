@@ -19,7 +19,11 @@ export type TicketAction =
   | 'category.manage'
   | 'ticket.merge'
   | 'ticket.link'
-  | 'ticket.split';
+  | 'ticket.split'
+  | 'time.read'
+  | 'time.log'
+  | 'time.manage_any'
+  | 'time.report';
 
 export interface TicketSubject {
   requester_id: number;
@@ -60,8 +64,14 @@ export function canTicket(actor: Actor, action: TicketAction, ticket?: TicketSub
     case 'ticket.merge':
     case 'ticket.link':
     case 'ticket.split':
+    // Time tracking is the staff's: a requester never sees or logs time (as Zammad, Freshservice, GLPI).
+    case 'time.read':
+    case 'time.log':
       return staff;
     case 'category.manage':
+    // Changing anyone's time entry, and the time report across the desk.
+    case 'time.manage_any':
+    case 'time.report':
       return actor.role === 'admin' || actor.role === 'manager';
   }
 }

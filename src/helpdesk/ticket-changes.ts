@@ -1,6 +1,7 @@
 // Changing a ticket: updateTicket reads what the change needs, plans it (ticket-change-plan.ts, pure) and
 // applies the plan — the row, its tags and watchers, the search index, its history and events — in one
-// transaction; rateTicket records a requester's rating.
+// transaction; rateTicket records a requester's rating. Resolving asks time tracking first (time-entries.ts:
+// with the setting on, no resolve without time logged).
 import type { Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
@@ -25,6 +26,7 @@ import { checkChildrenDone } from './ticket-links.js';
 import { getTicket, loadVisibleTicket, type Ticket } from './ticket-reads.js';
 import { type IndexedWords, indexTags, indexTicket, rememberSearchWords } from './ticket-search.js';
 import { refuseMerged } from './ticket-states.js';
+import { requireTimeBeforeResolve } from './time-entries.js';
 
 export async function updateTicket(
   ctx: ServiceContext,
@@ -117,6 +119,7 @@ export async function changeTicketIn(
   });
   if (plan.history.length === 0) return { changed: false, indexed };
   if (plan.set.status === 'resolved' || plan.set.status === 'closed') await checkChildrenDone(trx, id);
+  if (plan.set.status === 'resolved') await requireTimeBeforeResolve(trx, id);
 
   if (plan.tags !== null) {
     await trx.deleteFrom('ticket_tags').where('ticket_id', '=', id).execute();

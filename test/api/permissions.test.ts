@@ -2923,6 +2923,106 @@ const table: Row[] = [
     call: () => ({ method: 'GET', url: '/api/v1/audit-log/export.csv' }),
     expect: accounts('audit.read'),
   },
+  // -- time tracking --
+  ...(() => {
+    /** A new ticket of requester A's: each timer row works on its own, so none finds another's timer. */
+    const freshTicket = async (f: Fixture) =>
+      (await as(f, 'owner', 'POST', '/api/v1/tickets', { title: 'Timed', description: 'x' })).id as number;
+    /** A caller's running timer on a fresh ticket of requester A's (requesters cannot start one). */
+    const runningTimer = async (f: Fixture, who: Who) => {
+      const id = await freshTicket(f);
+      if (who !== 'anonymous' && canTicket(cast[who], 'time.log', ownersTicket))
+        await as(f, who, 'POST', `/api/v1/tickets/${id}/timer/start`);
+      return id;
+    };
+    /** The technician's entry on requester A's ticket: its owner, managers and admins change it. */
+    const techEntry = async (f: Fixture) =>
+      (await as(f, 'technician', 'POST', `/api/v1/tickets/${f.ticketId}/time-entries`, { minutes: 5 }))
+        .id as number;
+    const onEntry = (): Expect => {
+      const e = onTicket('time.log');
+      for (const who of signedInWhos)
+        if (e[who] === 'ok' && who !== 'technician' && !canTicket(cast[who], 'time.manage_any')) e[who] = 403;
+      return e;
+    };
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/tickets/:id/time-entries',
+        call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/time-entries` }),
+        expect: onTicket('time.read'),
+      },
+      {
+        route: 'POST /api/v1/tickets/:id/time-entries',
+        call: (f) => ({
+          method: 'POST',
+          url: `/api/v1/tickets/${f.ticketId}/time-entries`,
+          body: { minutes: 5 },
+        }),
+        expect: onTicket('time.log'),
+      },
+      {
+        route: 'PATCH /api/v1/time-entries/:id',
+        case: "the technician's entry",
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/time-entries/${await techEntry(f)}`,
+          body: { minutes: 7 },
+        }),
+        expect: onEntry(),
+      },
+      {
+        route: 'DELETE /api/v1/time-entries/:id',
+        case: "the technician's entry",
+        call: async (f) => ({ method: 'DELETE', url: `/api/v1/time-entries/${await techEntry(f)}` }),
+        expect: onEntry(),
+      },
+      {
+        route: 'POST /api/v1/tickets/:id/timer/start',
+        call: async (f) => ({ method: 'POST', url: `/api/v1/tickets/${await freshTicket(f)}/timer/start` }),
+        expect: onTicket('time.log'),
+      },
+      {
+        route: 'POST /api/v1/tickets/:id/timer/stop',
+        case: "the caller's running timer",
+        call: async (f, who) => ({
+          method: 'POST',
+          url: `/api/v1/tickets/${await runningTimer(f, who)}/timer/stop`,
+          body: {},
+        }),
+        expect: onTicket('time.log'),
+      },
+      {
+        route: 'DELETE /api/v1/tickets/:id/timer',
+        case: "the caller's running timer",
+        call: async (f, who) => ({
+          method: 'DELETE',
+          url: `/api/v1/tickets/${await runningTimer(f, who)}/timer`,
+        }),
+        expect: onTicket('time.log'),
+      },
+      {
+        route: 'GET /api/v1/reports/time',
+        call: () => ({ method: 'GET', url: '/api/v1/reports/time?groupBy=category' }),
+        expect: byRule((a) => canTicket(a, 'time.report')),
+      },
+      {
+        route: 'GET /api/v1/settings/time-tracking',
+        call: () => ({ method: 'GET', url: '/api/v1/settings/time-tracking' }),
+        expect: accounts('settings.read'),
+      },
+      {
+        route: 'PUT /api/v1/settings/time-tracking',
+        // Off, as it is: the other rows resolve tickets without logging time.
+        call: () => ({
+          method: 'PUT',
+          url: '/api/v1/settings/time-tracking',
+          body: { requiredOnResolve: false },
+        }),
+        expect: accounts('settings.manage'),
+      },
+    ];
+    return rows;
+  })(),
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files

@@ -150,6 +150,28 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
     expect(await isFreshInstall(a.ctx)).toBe(false);
   });
 
+  it('has time logged by technicians on every resolved or closed ticket, mostly billable, all in the past', async () => {
+    const db = a.ctx.db;
+    const entries = await db
+      .selectFrom('time_entries as e')
+      .innerJoin('users as u', 'u.id', 'e.user_id')
+      .select(['e.ticket_id', 'e.minutes', 'e.billable', 'e.worked_on', 'u.role'])
+      .execute();
+    expect(entries.length).toBeGreaterThan(100);
+    expect(entries.every((e) => e.role === 'technician' && e.minutes >= 1 && e.minutes <= 1440)).toBe(true);
+    expect(Math.max(...entries.map((e) => e.worked_on))).toBeLessThanOrEqual(now);
+    const billable = entries.filter((e) => e.billable === 1).length / entries.length;
+    expect(billable).toBeGreaterThan(0.6);
+    expect(billable).toBeLessThan(0.9);
+    const done = await db
+      .selectFrom('tickets')
+      .select('id')
+      .where('status', 'in', ['resolved', 'closed'])
+      .execute();
+    const timed = new Set(entries.map((e) => e.ticket_id));
+    expect(done.filter((t) => !timed.has(t.id))).toEqual([]);
+  });
+
   it('monitors opsdesk itself: a target with its health and web checks, its /metrics scraped, rules, a status page', async () => {
     const db = a.ctx.db;
     const target = await db

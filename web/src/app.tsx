@@ -1,5 +1,5 @@
 // Pages and navigation shaped by the user's role: requesters get the portal, technicians the workspace,
-// managers and admins also the dashboard, escalations, the SLA report and administration. Areas load on demand to keep first load small.
+// managers and admins also the dashboard, escalations, the reports (SLA, time) and administration. Areas load on demand to keep first load small.
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Navigate, NavLink, Outlet, Route, Routes, useLocation } from 'react-router-dom';
 import type { Role } from './api/types';
@@ -18,6 +18,7 @@ const AccountPassword = lazy(() => import('./pages/account-password'));
 const ResetPassword = lazy(() => import('./pages/reset-password'));
 const Escalations = lazy(() => import('./pages/escalations'));
 const SlaReport = lazy(() => import('./pages/sla-report'));
+const TimeReport = lazy(() => import('./pages/time-report'));
 const OnCall = lazy(() => import('./pages/oncall/overview'));
 const SchedulePage = lazy(() => import('./pages/oncall/schedule'));
 const Rosters = lazy(() => import('./pages/oncall/rosters'));
@@ -185,7 +186,7 @@ function Layout() {
             )}
             {manager && (
               <li>
-                <NavLink to="/reports/sla">SLA report</NavLink>
+                <NavLink to="/reports">Reports</NavLink>
               </li>
             )}
             {manager && (
@@ -346,6 +347,8 @@ export function App() {
             <Route path="/dashboard" element={<Dashboard />} />
             <Route path="/escalations" element={<Escalations />} />
             <Route path="/reports/sla" element={<SlaReport />} />
+            <Route path="/reports/time" element={<TimeReport />} />
+            <Route path="/reports" element={<Navigate to="/reports/sla" replace />} />
             <Route path="/oncall/rosters" element={<Rosters />} />
             <Route path="/oncall/policies" element={<Policies />} />
             <Route path="/oncall/import" element={<ImportOnCall />} />

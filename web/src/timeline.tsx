@@ -174,6 +174,10 @@ export function Timeline({
         return `: ${slaEvent(h.to ?? '', dir.groupName)}`;
       case 'assignment_reason':
         return `: ${h.to ?? ''}`;
+      case 'time_entry':
+        if (h.from === null) return `logged ${h.to} min`;
+        if (h.to === null) return `removed ${h.from} min of logged time`;
+        return `changed logged time from ${h.from} to ${h.to} min`;
       case 'status_incident':
         return `: linked to the known problem “${h.to ?? ''}”`;
       case 'priority':

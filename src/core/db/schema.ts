@@ -1170,9 +1170,32 @@ export interface Database {
     default_group_id: number | null;
     tags: string;
   };
+
+  // -- time tracking (migration 2026-12-06-time-entries, src/helpdesk/time-entries.ts) --
+  time_entries: {
+    id: Generated<number>;
+    ticket_id: number;
+    user_id: number;
+    /** Whole minutes, 1–1440. */
+    minutes: number;
+    started_at: number | null;
+    ended_at: number | null;
+    /** The moment the work counts for in reports. */
+    worked_on: number;
+    billable: number;
+    note: string;
+    source: TimeEntrySource;
+    created_at: number;
+    updated_at: number;
+  };
+  /** Running timers: one per person and ticket. */
+  time_timers: { user_id: number; ticket_id: number; started_at: number };
 }
 
 export type TicketLinkKind = 'parent_of' | 'related' | 'duplicate_of' | 'caused_by';
+
+/** How a time entry was logged: a stopped timer, or typed in. */
+export type TimeEntrySource = 'timer' | 'manual';
 
 // -- technicians (migration 2026-11-30-technicians, src/technicians/) --
 export interface TechnicianProfilesTable {

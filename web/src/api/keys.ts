@@ -87,4 +87,8 @@ export const keys = {
   cannedResponses: ['library', 'canned-responses'] as const,
   macros: ['library', 'macros'] as const,
   ticketTemplates: ['library', 'ticket-templates'] as const,
+  // -- time tracking (under the ticket's key: a ticket refresh refreshes its time) --
+  ticketTime: (id: number) => ['ticket', id, 'time'] as const,
+  timeReport: (from: string, to: string, groupBy: string) => ['reports', 'time', from, to, groupBy] as const,
+  timeSettings: ['settings', 'time-tracking'] as const,
 };

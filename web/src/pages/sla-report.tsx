@@ -8,6 +8,7 @@ import { formatDuration } from '../sla';
 import { useDirectory } from '../ui/directory';
 import { Field, fieldError } from '../ui/field';
 import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { ReportTabs } from '../ui/report-tabs';
 import { useTitle } from '../ui/title';
 
 type Row = SlaReport['total'];
@@ -69,6 +70,7 @@ export default function SlaReportPage() {
   const heading = groupings.find(([g]) => g === groupBy)?.[1] ?? 'Policy';
   return (
     <div className="page">
+      <ReportTabs />
       <h1>SLA compliance</h1>
       <form
         className="card form report-filters"

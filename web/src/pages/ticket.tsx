@@ -1,8 +1,8 @@
 // A ticket's page for staff: the description and one timeline; a composer for public replies and internal
 // notes (with attachments), canned responses and macros (ticket-macros.tsx); and the side panel — state,
 // priority, assignment, group, category, watchers, tags; the SLA clocks and manual escalation (ticket-sla.tsx);
-// links, merge and split (ticket-links.tsx). Keys: a assign to me, c comment, j/k next/previous ticket in the
-// queue, u back to the queue.
+// links, merge and split (ticket-links.tsx); time tracking (ticket-time.tsx). Keys: a assign to me, c comment,
+// j/k next/previous ticket in the queue, u back to the queue.
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useSplitComment } from '../api/ticket-links';
@@ -24,6 +24,7 @@ import { neighbour, queueHref } from './queue-state';
 import { LinksPanel, MergedBanner, MergePanel } from './ticket-links';
 import { InsertResponse, MacroMenu } from './ticket-macros';
 import { EscalatePanel, SlaPanel } from './ticket-sla';
+import { TimePanel } from './ticket-time';
 
 export function TicketPage({ id }: { id: number }) {
   const user = useUser();
@@ -139,6 +140,7 @@ export function TicketPage({ id }: { id: number }) {
           </div>
         </div>
         <LinksPanel ticket={t} />
+        <TimePanel ticket={t} />
         <LogContextPanel kind="ticket" id={id} />
         <KnowledgePanel ticket={t} />
         <h2>Timeline</h2>

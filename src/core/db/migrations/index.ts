@@ -33,6 +33,7 @@ import * as auditLog from './2026-12-06-audit-log.js';
 import * as macros from './2026-12-06-macros.js';
 import * as notificationPreferences from './2026-12-06-notification-preferences.js';
 import * as ticketLinks from './2026-12-06-ticket-links.js';
+import * as timeEntries from './2026-12-06-time-entries.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -103,4 +104,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- exports and the audit log --
   '2026-12-06-audit-log': auditLog,
+
+  // -- time tracking --
+  '2026-12-06-time-entries': timeEntries,
 };
