@@ -345,6 +345,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- imports --
   await app.register(oncallImportRoutes(ctx));
 
+  // -- service catalogue and custom fields --
+  await app.register((await import('./routes/catalog.js')).catalogRoutes(ctx));
+
   await app.register(eventRoutes(ctx, metrics));
   await registerWebApp(app);
   return app;

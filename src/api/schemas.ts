@@ -124,6 +124,14 @@ export const TicketSlaSchema = Type.Object({
   clocks: Type.Array(SlaClockSchema),
 });
 
+/** A custom field's value: text, date (YYYY-MM-DD) and choice as a string, number and user id as a number. */
+export const FieldValueSchema = Type.Union([
+  Type.String({ maxLength: 10_000 }),
+  Type.Number(),
+  Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 }),
+  Type.Array(Type.Number(), { maxItems: 100 }),
+]);
+
 export const TicketSchema = Type.Object(
   {
     id: Type.Integer(),
@@ -150,6 +158,9 @@ export const TicketSchema = Type.Object(
     tags: Type.Array(Type.String()),
     watcherIds: Type.Array(Type.Integer()),
     allowedTransitions: Type.Array(StatusSchema),
+    requestTypeId: Nullable(Type.Integer()),
+    /** Custom field values by key (attachment fields: the ticket's attachment ids). */
+    fields: Type.Record(Type.String(), FieldValueSchema),
     /** Staff only: the SLA clocks (exact on the single-ticket read, as stored in lists). */
     sla: Type.Optional(TicketSlaSchema),
   },

@@ -83,3 +83,21 @@ const publicHistoryKinds: ReadonlySet<string> = new Set([
 export function historyVisibility(field: string): HistoryVisibility {
   return publicHistoryKinds.has(field) ? 'public' : 'internal';
 }
+
+// -- the service catalogue --
+
+export type CatalogAction =
+  /** Custom fields and request types: create, change, deactivate; see inactive and staff-only ones. */
+  'catalog.manage';
+
+export function canCatalog(actor: Pick<Actor, 'role'>, action: CatalogAction): boolean {
+  switch (action) {
+    case 'catalog.manage':
+      return actor.role === 'admin' || actor.role === 'manager';
+  }
+}
+
+/** Who may file through a request type: everyone, or staff only (forms for technicians' own requests). */
+export function mayUseRequestType(actor: Pick<Actor, 'role'>, audience: 'everyone' | 'staff'): boolean {
+  return audience === 'everyone' || isStaff(actor);
+}

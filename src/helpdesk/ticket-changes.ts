@@ -8,6 +8,7 @@ import { recordTicketChange } from './history.js';
 import { canTicket } from './policies.js';
 import { getPriorityMatrix } from './priority-matrix.js';
 import { checkMayChange, planTicketChange, type UpdateTicketInput } from './ticket-change-plan.js';
+import { setTicketFields } from './ticket-fields.js';
 import {
   checkGroup,
   checkStaffUser,
@@ -90,7 +91,24 @@ export async function updateTicket(
       tagsBefore,
       watchersBefore,
     });
-    if (plan.history.length === 0) return false;
+    // Custom fields: checked by their definitions and written here; their history joins the plan's.
+    const fieldHistory = input.fields !== undefined ? await setTicketFields(trx, id, input.fields) : [];
+    if (plan.history.length === 0 && fieldHistory.length === 0) return false;
+    if (fieldHistory.length > 0) {
+      plan.set.updated_at = now;
+      plan.history.push(...fieldHistory);
+      const changes = fieldHistory.map((h) => ({ field: h.field, from: h.from, to: h.to }));
+      const updated = plan.events.find((e) => e.type === 'ticket.updated');
+      if (updated) (updated.payload as { changes: unknown[] }).changes.push(...changes);
+      else
+        plan.events.unshift({
+          type: 'ticket.updated',
+          subjectType: 'ticket',
+          subjectId: id,
+          actorId: actor.id,
+          payload: { changes },
+        });
+    }
 
     if (plan.tags !== null) {
       await trx.deleteFrom('ticket_tags').where('ticket_id', '=', id).execute();

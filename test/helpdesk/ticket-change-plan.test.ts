@@ -32,6 +32,7 @@ function ticket(overrides: Partial<TicketRow> = {}): TicketRow {
     closed_at: null,
     satisfaction: null,
     satisfaction_comment: null,
+    request_type_id: null,
     ...overrides,
   };
 }

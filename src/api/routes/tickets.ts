@@ -34,6 +34,7 @@ import { storedTicketSlas, ticketSlaFor } from '../../sla/index.js';
 import { requireActor } from '../authentication.js';
 import {
   Cursor,
+  FieldValueSchema,
   Id,
   IdParams,
   LevelSchema,
@@ -123,6 +124,14 @@ function idOrNone(name: string, raw: string | undefined, me: number): number | '
   ]);
 }
 
+/** The `field.<key>=value` filters of a ticket list's query, by key (undefined: none). */
+function fieldFilters(query: Record<string, unknown>): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query))
+    if (k.startsWith('field.') && typeof v === 'string') out[k.slice('field.'.length)] = v;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(
@@ -162,23 +171,29 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           description:
             'Filters combine with AND; lists take comma-separated values. status also takes "open". assigneeId and groupId take an id, "me"/"mine" or "none". ' +
             'With q and no sort, results are ranked by relevance; otherwise sorted by the given key with the id as tie-breaker.',
-          querystring: Type.Object({
-            q: Type.Optional(Type.String({ maxLength: 500 })),
-            status: Type.Optional(Type.String({ maxLength: 200 })),
-            priority: Type.Optional(Type.String({ maxLength: 200 })),
-            assigneeId: Type.Optional(Type.String({ maxLength: 20 })),
-            groupId: Type.Optional(Type.String({ maxLength: 20 })),
-            requesterId: Type.Optional(Id),
-            categoryId: Type.Optional(Id),
-            tag: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
-            createdFrom: Type.Optional(Type.String({ maxLength: 40 })),
-            createdTo: Type.Optional(Type.String({ maxLength: 40 })),
-            updatedFrom: Type.Optional(Type.String({ maxLength: 40 })),
-            updatedTo: Type.Optional(Type.String({ maxLength: 40 })),
-            sort: Type.Optional(Type.Union(ticketSorts.map((s) => Type.Literal(s)))),
-            limit: Limit,
-            cursor: Type.Optional(Cursor),
-          }),
+          querystring: Type.Object(
+            {
+              q: Type.Optional(Type.String({ maxLength: 500 })),
+              status: Type.Optional(Type.String({ maxLength: 200 })),
+              priority: Type.Optional(Type.String({ maxLength: 200 })),
+              assigneeId: Type.Optional(Type.String({ maxLength: 20 })),
+              groupId: Type.Optional(Type.String({ maxLength: 20 })),
+              requesterId: Type.Optional(Id),
+              categoryId: Type.Optional(Id),
+              tag: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+              createdFrom: Type.Optional(Type.String({ maxLength: 40 })),
+              createdTo: Type.Optional(Type.String({ maxLength: 40 })),
+              updatedFrom: Type.Optional(Type.String({ maxLength: 40 })),
+              updatedTo: Type.Optional(Type.String({ maxLength: 40 })),
+              sort: Type.Optional(Type.Union(ticketSorts.map((s) => Type.Literal(s)))),
+              limit: Limit,
+              cursor: Type.Optional(Cursor),
+            },
+            {
+              // field.<key>=value: tickets whose custom field has this value (a user field also takes "me").
+              patternProperties: { '^field\\.[a-z][a-z0-9_]{0,39}$': Type.String({ maxLength: 200 }) },
+            },
+          ),
           response: {
             200: Type.Object({ items: Type.Array(Type.Ref('Ticket')), nextCursor: Nullable(Type.String()) }),
             ...problemResponses,
@@ -212,6 +227,7 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           sort: q.sort,
           limit: q.limit,
           cursor: q.cursor,
+          fieldValues: fieldFilters(q as Record<string, unknown>),
         };
         if (q.groupId === 'mine') {
           // "my groups": every group the actor belongs to.
@@ -268,6 +284,11 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               description: Type.Optional(TicketFields.description),
               priority: Type.Optional(LevelSchema),
               status: Type.Optional(StatusSchema),
+              fields: Type.Optional(
+                Type.Record(Type.String({ maxLength: 40 }), Nullable(FieldValueSchema), {
+                  description: 'custom field values by key; null clears one (staff)',
+                }),
+              ),
             },
             { minProperties: 1 },
           ),

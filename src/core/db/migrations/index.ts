@@ -28,6 +28,7 @@ import * as logTemplates from './2026-12-02-log-templates.js';
 import * as logAlerts from './2026-12-03-log-alerts.js';
 import * as logPostings from './2026-12-04-log-postings.js';
 import * as knowledge from './2026-12-05-knowledge.js';
+import * as catalog from './2026-12-06-catalog.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -85,4 +86,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- knowledge base --
   '2026-12-05-knowledge': knowledge,
+
+  // -- service catalogue and custom fields --
+  '2026-12-06-catalog': catalog,
 };
