@@ -124,7 +124,8 @@ export function patternProblem(pattern: string): string | null {
       continue;
     }
     const quantified = c === '*' || c === '+' || (c === '{' && /^\{\d+,\d*\}/.test(pattern.slice(i)));
-    const bounded = c === '?' || (c === '{' && /^\{\d+(,\d+)?\}/.test(pattern.slice(i)));
+    // An exact count ({4}) matches one way: no ambiguity to backtrack over.
+    const bounded = c === '?' || (c === '{' && /^\{\d+,\d+\}/.test(pattern.slice(i)));
     if (c === '[') {
       inClass = true;
       lastGroupRisky = false;
