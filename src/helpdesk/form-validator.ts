@@ -366,9 +366,9 @@ export function compileForm(fields: FormField[]): CompiledForm {
       errors.push({ field: '/fields', message: `at most ${fieldLimits.answers} answers` });
       return { values, errors };
     }
-    for (const k of keys)
-      if (!known.has(k))
-        errors.push({ field: `/fields/${shown(k)}`, message: 'is not a field of this form' });
+    // Unknown keys, each once (two long keys may show alike).
+    const unknown = new Set(keys.filter((k) => !known.has(k)).map(shown));
+    for (const k of unknown) errors.push({ field: `/fields/${k}`, message: 'is not a field of this form' });
     for (const s of steps) {
       // Hidden: neither required nor stored, whatever was sent for it.
       if (s.condition && !conditionHolds(s.condition, values.get(s.condition.field))) continue;

@@ -79,7 +79,7 @@ describe('the compiled form validator', () => {
       fc.property(answers, (a) => {
         const { values, errors } = validate(a);
         for (const e of errors) {
-          expect(e.field).toMatch(/^\/fields(\/.+)?$/);
+          expect(e.field).toMatch(/^\/fields(\/.*)?$/);
           expect(e.message.length).toBeGreaterThan(0);
         }
         // One error per field at most: a precise list, not a cascade.
