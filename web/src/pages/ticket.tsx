@@ -18,6 +18,7 @@ import { PagePanel } from './incidents/page-panel';
 import { KnowledgePanel } from './knowledge/ticket-panel';
 import { LogContextPanel } from './logs/context-panel';
 import { neighbour, queueHref } from './queue-state';
+import { TicketFieldsPanel } from './ticket-fields';
 import { EscalatePanel, SlaPanel } from './ticket-sla';
 
 export function TicketPage({ id }: { id: number }) {
@@ -112,6 +113,7 @@ export function TicketPage({ id }: { id: number }) {
             <PagePanel ticket={t} />
           </div>
         </div>
+        <TicketFieldsPanel ticket={t} />
         <LogContextPanel kind="ticket" id={id} />
         <KnowledgePanel ticket={t} />
         <h2>Timeline</h2>
