@@ -4,7 +4,7 @@
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
 //   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store,check-scheduler,metric-ingest,
-//               promql, syslog, knowledge (default: all)
+//               promql, syslog, knowledge, catalog (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -112,3 +112,8 @@ if (parts.includes('knowledge') || process.env.BENCH_PARTS === undefined)
 // rows/s and peak RSS (bench/export.ts; BENCH_PARTS=export).
 if (parts.includes('export') || process.env.BENCH_PARTS === undefined)
   await (await import('./export.js')).benchExport();
+// -- service catalogue --
+// A 50-field form's compiled validator beside JSON.parse of the answers and TypeBox's Check (bench/catalog.ts;
+// BENCH_PARTS=catalog).
+if (parts.includes('catalog') || process.env.BENCH_PARTS === undefined)
+  await (await import('./catalog.js')).benchCatalog();

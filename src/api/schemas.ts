@@ -150,6 +150,13 @@ export const TicketLinkSchema = Type.Object({
   createdBy: Nullable(Type.Integer()),
   createdAt: IsoTime,
 });
+/** A custom field's value: text, date (YYYY-MM-DD) and choice as a string, number and user id as a number. */
+export const FieldValueSchema = Type.Union([
+  Type.String({ maxLength: 10_000 }),
+  Type.Number(),
+  Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100 }),
+  Type.Array(Type.Number(), { maxItems: 100 }),
+]);
 
 export const TicketSchema = Type.Object(
   {
@@ -182,6 +189,9 @@ export const TicketSchema = Type.Object(
     ),
     /** The single-ticket read: its links from both ends. */
     links: Type.Optional(Type.Array(TicketLinkSchema)),
+    requestTypeId: Nullable(Type.Integer()),
+    /** Custom field values by key (attachment fields: the ticket's attachment ids). */
+    fields: Type.Record(Type.String(), FieldValueSchema),
     /** Staff only: the SLA clocks (exact on the single-ticket read, as stored in lists). */
     sla: Type.Optional(TicketSlaSchema),
   },

@@ -173,6 +173,11 @@ export const errorCatalogue = {
   article_not_found: { kind: 'not_found', meaning: 'No such article, or not one the user may read.' },
   article_version_not_found: { kind: 'not_found', meaning: 'No such version of that article.' },
   kb_category_not_found: { kind: 'not_found', meaning: 'No such knowledge base category.' },
+  custom_field_not_found: { kind: 'not_found', meaning: 'No such custom field.' },
+  request_type_not_found: {
+    kind: 'not_found',
+    meaning: 'No such request type, or not one the user may file through (inactive, or for staff only).',
+  },
   article_attachment_not_found: {
     kind: 'not_found',
     meaning: 'No such attachment of that article, or not one the user may read.',

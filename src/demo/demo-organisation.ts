@@ -27,6 +27,7 @@ import {
   updateTicket,
 } from '../helpdesk/index.js';
 import { installDemoSla, replaySla } from '../sla/index.js';
+import { installDemoCatalog } from './demo-catalog.js';
 import { installDemoKnowledge } from './demo-knowledge.js';
 import { installDemoLogs } from './demo-logs.js';
 import { installDemoMacros } from './demo-macros.js';
@@ -224,6 +225,12 @@ export async function loadDemoOrganisation(
   await installDemoOnCall(today, {
     manager,
     technicians,
+    groupId: (key) => groupIds.get(key) as number,
+    categoryId: (name) => categoryIds.get(name.toLowerCase()),
+  });
+  // The service catalogue: request types with their forms, routed to the groups.
+  await installDemoCatalog(today, {
+    manager,
     groupId: (key) => groupIds.get(key) as number,
     categoryId: (name) => categoryIds.get(name.toLowerCase()),
   });

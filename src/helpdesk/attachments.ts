@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
@@ -257,36 +257,34 @@ export async function uploadFile(ctx: ServiceContext, actor: Actor, file: Incomi
   };
 }
 
-/** The actor's uploads become attachments of the ticket (and reply), in the caller's transaction. */
-async function attachUploads(
+/**
+ * The actor's uploads become attachments of the ticket (and reply), in the caller's transaction. Returns the
+ * attachment made of each upload, by upload id.
+ */
+export async function attachUploads(
   trx: Transaction<Database>,
   actor: Actor,
   ticketId: number,
   commentId: number | null,
   uploadIds: number[],
   now: number,
-): Promise<void> {
+): Promise<Map<number, number>> {
+  const made = new Map<number, number>();
   const ids = [...new Set(uploadIds)];
-  if (ids.length === 0) return;
+  if (ids.length === 0) return made;
   if (ids.length > uploadLimits.perMessage)
     throw new Invalid('validation_failed', `uploadIds: at most ${uploadLimits.perMessage} files`, [
       { field: '/uploadIds', message: `at most ${uploadLimits.perMessage}` },
     ]);
-  const uploads = await trx
-    .selectFrom('attachment_uploads')
-    .selectAll()
-    .where('id', 'in', ids)
-    .where('uploaded_by', '=', actor.id)
-    .orderBy('id')
-    .execute();
+  const uploads = await ownUploads(trx, actor, ids);
   if (uploads.length !== ids.length)
     throw new Invalid('invalid_reference', 'uploadIds: an upload does not exist or is not yours', [
       { field: '/uploadIds', message: 'unknown upload' },
     ]);
-  await trx
-    .insertInto('attachments')
-    .values(
-      uploads.map((u) => ({
+  for (const u of uploads) {
+    const row = await trx
+      .insertInto('attachments')
+      .values({
         ticket_id: ticketId,
         comment_id: commentId,
         filename: u.filename,
@@ -295,9 +293,11 @@ async function attachUploads(
         sha256: u.sha256,
         uploaded_by: actor.id,
         created_at: now,
-      })),
-    )
-    .execute();
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    made.set(u.id, row.id);
+  }
   await recordTicketChange(
     trx,
     ticketId,
@@ -306,6 +306,18 @@ async function attachUploads(
     uploads.map((u) => ({ field: 'attachment', from: null, to: u.filename })),
   );
   await trx.deleteFrom('attachment_uploads').where('id', 'in', ids).execute();
+  return made;
+}
+
+/** Which of these uploads are the actor's, not yet sent with a message (by id). */
+export function ownUploads(db: Kysely<Database> | Transaction<Database>, actor: Actor, ids: number[]) {
+  return db
+    .selectFrom('attachment_uploads')
+    .selectAll()
+    .where('id', 'in', ids.length ? ids : [-1])
+    .where('uploaded_by', '=', actor.id)
+    .orderBy('id')
+    .execute();
 }
 
 /** File a ticket with files uploaded before: all of it, or nothing. */
@@ -316,7 +328,9 @@ export async function createTicketWithFiles(
   uploadIds: number[],
 ): Promise<Ticket> {
   const now = ctx.clock.now();
-  return createTicket(ctx, actor, input, (trx, t) => attachUploads(trx, actor, t.id, null, uploadIds, now));
+  return createTicket(ctx, actor, input, async (trx, t) => {
+    await attachUploads(trx, actor, t.id, null, uploadIds, now);
+  });
 }
 
 /** Reply on a ticket with files uploaded before: all of it, or nothing. */
@@ -328,9 +342,9 @@ export async function addCommentWithFiles(
   uploadIds: number[],
 ): Promise<Comment> {
   const now = ctx.clock.now();
-  return addComment(ctx, actor, ticketId, input, (trx, c) =>
-    attachUploads(trx, actor, ticketId, c.id, uploadIds, now),
-  );
+  return addComment(ctx, actor, ticketId, input, async (trx, c) => {
+    await attachUploads(trx, actor, ticketId, c.id, uploadIds, now);
+  });
 }
 
 function fromRow(r: {

@@ -13,8 +13,27 @@ export {
   uploadFile,
   uploadLimits,
 } from './attachments.js';
+export { type CatalogRequestInput, fileRequest } from './catalog-requests.js';
 export { createCategory, listCategories, updateCategory } from './categories.js';
 export { addComment, type Comment, commentMaxLength, listComments } from './comments.js';
+export {
+  type CustomField,
+  type CustomFieldInput,
+  createCustomField,
+  getCustomField,
+  listCustomFields,
+  updateCustomField,
+} from './custom-fields.js';
+export {
+  type CompiledForm,
+  compileForm,
+  customFieldTypes,
+  type FieldCondition,
+  type FieldValue,
+  type FormField,
+  fieldLimits,
+  patternProblem,
+} from './form-validator.js';
 export { type HistoryEntry, type HistoryItem, listHistory, recordTicketChange } from './history.js';
 export { type Level, levelName, parseLevel } from './levels.js';
 // -- macros and templates --
@@ -47,14 +66,26 @@ export {
   type TemplatePart,
 } from './macro-placeholders.js';
 export {
+  type CatalogAction,
+  canCatalog,
   canMacros,
   canSeeMacroItem,
   canSeeTicket,
   canTicket,
   type MacroLibraryAction,
+  mayUseRequestType,
   type TicketAction,
 } from './policies.js';
 export { getPriorityMatrix, setPriorityMatrix } from './priority-matrix.js';
+export {
+  createRequestType,
+  getRequestType,
+  listCatalog,
+  listRequestTypes,
+  type RequestType,
+  type RequestTypeInput,
+  updateRequestType,
+} from './request-types.js';
 export { createSavedView, deleteSavedView, listSavedViews } from './saved-views.js';
 export { describeTicketEvent, type TicketActivity } from './ticket-activity.js';
 export { rateTicket, updateTicket } from './ticket-changes.js';

@@ -144,3 +144,21 @@ export function canMacros(
   if (action === 'macros.use' || item === undefined) return true;
   return item.scope === 'user' ? item.owner_id === actor.id : managesShared(actor);
 }
+
+// -- the service catalogue --
+
+export type CatalogAction =
+  /** Custom fields and request types: create, change, deactivate; see inactive and staff-only ones. */
+  'catalog.manage';
+
+export function canCatalog(actor: Pick<Actor, 'role'>, action: CatalogAction): boolean {
+  switch (action) {
+    case 'catalog.manage':
+      return actor.role === 'admin' || actor.role === 'manager';
+  }
+}
+
+/** Who may file through a request type: everyone, or staff only (forms for technicians' own requests). */
+export function mayUseRequestType(actor: Pick<Actor, 'role'>, audience: 'everyone' | 'staff'): boolean {
+  return audience === 'everyone' || isStaff(actor);
+}

@@ -25,6 +25,8 @@ export interface UpdateTicketInput {
   relatedTicketId?: number | null;
   tags?: string[];
   watcherIds?: number[];
+  /** Custom field values by key (null clears one): staff only, applied by setTicketFields. */
+  fields?: Record<string, unknown>;
 }
 
 /** What the plan needs besides the request: read (and checked) in the transaction, or given by the caller. */

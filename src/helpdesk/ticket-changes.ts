@@ -11,6 +11,7 @@ import { recordTicketChange } from './history.js';
 import { canTicket } from './policies.js';
 import { getPriorityMatrix, type PriorityMatrix } from './priority-matrix.js';
 import { checkMayChange, planTicketChange, type UpdateTicketInput } from './ticket-change-plan.js';
+import { setTicketFields } from './ticket-fields.js';
 import {
   checkGroup,
   checkStaffUser,
@@ -117,7 +118,24 @@ export async function changeTicketIn(
     tagsBefore,
     watchersBefore,
   });
-  if (plan.history.length === 0) return { changed: false, indexed };
+  // Custom fields: checked by their definitions and written here; their history joins the plan's.
+  const fieldHistory = input.fields !== undefined ? await setTicketFields(trx, id, input.fields) : [];
+  if (plan.history.length === 0 && fieldHistory.length === 0) return { changed: false, indexed };
+  if (fieldHistory.length > 0) {
+    plan.set.updated_at = now;
+    plan.history.push(...fieldHistory);
+    const changes = fieldHistory.map((h) => ({ field: h.field, from: h.from, to: h.to }));
+    const updated = plan.events.find((e) => e.type === 'ticket.updated');
+    if (updated) (updated.payload as { changes: unknown[] }).changes.push(...changes);
+    else
+      plan.events.unshift({
+        type: 'ticket.updated',
+        subjectType: 'ticket',
+        subjectId: id,
+        actorId: actor.id,
+        payload: { changes },
+      });
+  }
   if (plan.set.status === 'resolved' || plan.set.status === 'closed') await checkChildrenDone(trx, id);
   if (plan.set.status === 'resolved') await requireTimeBeforeResolve(trx, id);
 

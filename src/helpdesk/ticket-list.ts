@@ -8,6 +8,7 @@ import { Invalid } from '../core/errors.js';
 import type { Level } from './levels.js';
 import { canTicket } from './policies.js';
 import { decodeCursor, encodeCursor } from './ticket-cursors.js';
+import { type FieldMatch, resolveFieldFilters } from './ticket-fields.js';
 import { type Ticket, ticketsInOrder } from './ticket-reads.js';
 import {
   broadMatchTest,
@@ -36,6 +37,10 @@ export interface TicketFilter {
   createdTo?: number;
   updatedFrom?: number;
   updatedTo?: number;
+  /** Custom field values (`field.<key>=value` in the URL), by key; all must match. */
+  fieldValues?: Record<string, string>;
+  /** fieldValues resolved against the definitions (listTickets does it). */
+  fieldMatches?: FieldMatch[];
   sort?: TicketSort;
   limit: number;
   cursor?: string;
@@ -119,15 +124,25 @@ function applyFilters<O>(
   if (filter.createdTo !== undefined) query = query.where('tickets.created_at', '<', filter.createdTo);
   if (filter.updatedFrom !== undefined) query = query.where('tickets.updated_at', '>=', filter.updatedFrom);
   if (filter.updatedTo !== undefined) query = query.where('tickets.updated_at', '<', filter.updatedTo);
+  for (const m of filter.fieldMatches ?? []) {
+    // Read from the (field_id, value, ticket_id) index of the value's column.
+    query = query.where('tickets.id', 'in', (eb) =>
+      eb
+        .selectFrom('ticket_field_values')
+        .select('ticket_id')
+        .where('field_id', '=', m.fieldId)
+        .where(m.column, '=', m.value),
+    );
+  }
   return query;
 }
 
 export async function listTickets(
   ctx: ServiceContext,
   actor: Actor,
-  filter: TicketFilter,
+  wanted: TicketFilter,
 ): Promise<TicketPage> {
-  const page = await listTicketIds(ctx, actor, filter);
+  const page = await listTicketIds(ctx, actor, wanted);
   return { items: await ticketsInOrder(ctx.db, page.ids), nextCursor: page.nextCursor };
 }
 
@@ -135,8 +150,12 @@ export async function listTickets(
 export async function listTicketIds(
   ctx: ServiceContext,
   actor: Actor,
-  filter: TicketFilter,
+  wanted: TicketFilter,
 ): Promise<TicketIdPage> {
+  // Custom fields by key and value, as the (field, value) pairs the index reads.
+  const filter: TicketFilter = wanted.fieldValues
+    ? { ...wanted, fieldMatches: await resolveFieldFilters(ctx.db, wanted.fieldValues, actor.id) }
+    : wanted;
   const cursor = filter.cursor ? decodeCursor(filter.cursor) : undefined;
   const staff = canTicket(actor, 'comment.read_internal');
   const searching = filter.q !== undefined && filter.q.trim() !== '';

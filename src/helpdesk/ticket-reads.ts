@@ -7,6 +7,7 @@ import { NotFound } from '../core/errors.js';
 import { type Level, levelName } from './levels.js';
 import { canSeeTicket } from './policies.js';
 import type { TicketEventView } from './ticket-events.js';
+import { readTicketFields, type TicketFields } from './ticket-fields.js';
 
 export interface Ticket {
   id: number;
@@ -33,11 +34,20 @@ export interface Ticket {
   watcherIds: number[];
   /** The ticket this one was merged into: it is closed and read-only since. */
   mergedIntoId: number | null;
+  /** The catalogue's request type it was filed through, if any. */
+  requestTypeId: number | null;
+  /** Custom field values by key. */
+  fields: TicketFields;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export function toTicket(row: TicketRow, tags: string[], watcherIds: number[]): Ticket {
+export function toTicket(
+  row: TicketRow,
+  tags: string[],
+  watcherIds: number[],
+  fields: TicketFields = {},
+): Ticket {
   return {
     id: row.id,
     title: row.title,
@@ -62,6 +72,8 @@ export function toTicket(row: TicketRow, tags: string[], watcherIds: number[]): 
     tags,
     watcherIds,
     mergedIntoId: row.merged_into_id,
+    requestTypeId: row.request_type_id ?? null,
+    fields,
   };
 }
 
@@ -69,7 +81,7 @@ export function toTicket(row: TicketRow, tags: string[], watcherIds: number[]): 
 export async function withDetails(db: Db, rows: TicketRow[]): Promise<Ticket[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [tags, watchers] = await Promise.all([
+  const [tags, watchers, fields] = await Promise.all([
     db
       .selectFrom('ticket_tags')
       .select(['ticket_id', 'tag'])
@@ -82,12 +94,15 @@ export async function withDetails(db: Db, rows: TicketRow[]): Promise<Ticket[]> 
       .where('ticket_id', 'in', ids)
       .orderBy('user_id')
       .execute(),
+    readTicketFields(db, ids),
   ]);
   const tagMap = new Map<number, string[]>();
   for (const t of tags) tagMap.set(t.ticket_id, [...(tagMap.get(t.ticket_id) ?? []), t.tag]);
   const watchMap = new Map<number, number[]>();
   for (const w of watchers) watchMap.set(w.ticket_id, [...(watchMap.get(w.ticket_id) ?? []), w.user_id]);
-  return rows.map((r) => toTicket(r, tagMap.get(r.id) ?? [], watchMap.get(r.id) ?? []));
+  return rows.map((r) =>
+    toTicket(r, tagMap.get(r.id) ?? [], watchMap.get(r.id) ?? [], fields.get(r.id) ?? {}),
+  );
 }
 
 /** What events carry of a ticket: enough for a webhook consumer, nothing internal. */

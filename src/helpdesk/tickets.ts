@@ -48,11 +48,21 @@ export interface CreateTicketInput {
  */
 export type InSameTransaction<T> = (trx: Transaction<Database>, created: T) => Promise<void>;
 
+/**
+ * Where the service catalogue files a ticket: the request type, and the group its defaults route it to (which
+ * a requester may not choose by hand). Set by fileRequest only, never from a request body.
+ */
+export interface CatalogueRouting {
+  requestTypeId: number;
+  groupId: number | null;
+}
+
 export async function createTicket(
   ctx: ServiceContext,
   actor: Actor,
   input: CreateTicketInput,
   inSameTransaction?: InSameTransaction<Ticket>,
+  routing?: CatalogueRouting,
 ): Promise<Ticket> {
   const title = cleanTitle(input.title);
   const description = cleanDescription(input.description);
@@ -73,7 +83,7 @@ export async function createTicket(
   const now = ctx.clock.now();
   const requesterId = input.requesterId ?? actor.id;
   const assigneeId = input.assigneeId ?? null;
-  const groupId = input.groupId ?? null;
+  const groupId = input.groupId ?? routing?.groupId ?? null;
   const status: TicketStatus = assigneeId !== null || groupId !== null ? 'assigned' : 'new';
 
   let indexed: IndexedWords | null = null;
@@ -115,6 +125,7 @@ export async function createTicket(
         closed_at: null,
         satisfaction: null,
         satisfaction_comment: null,
+        request_type_id: routing?.requestTypeId ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -44,6 +44,7 @@ export { type ClockPhase, type ClockTarget, type SlaClock, type SlaTarget, slaTa
 export {
   type ClockSummary,
   getTicketSla,
+  pinPolicyOnFiling,
   refreshTicketClocks,
   setTicketPolicy,
   storedTicketSlas,

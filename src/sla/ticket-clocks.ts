@@ -635,6 +635,27 @@ export async function storedTicketSlas(
 }
 
 /**
+ * Pin a policy to a ticket being filed, in the filing transaction: the service catalogue's request type names
+ * the SLA its tickets get. The filer's permission is the request type's, not the SLA's.
+ */
+export async function pinPolicyOnFiling(
+  trx: Transaction<Database>,
+  input: { ticketId: number; policyId: number; actorId: number; now: number },
+): Promise<void> {
+  const { ticketId, policyId, actorId, now } = input;
+  await refreshTicketClocks(trx, [ticketId], now);
+  await trx
+    .updateTable('sla_ticket_clocks')
+    .set({ pinned_policy_id: policyId })
+    .where('ticket_id', '=', ticketId)
+    .execute();
+  await recordTicketChange(trx, ticketId, actorId, now, [
+    { field: 'sla_policy', from: null, to: String(policyId), visibility: 'internal' },
+  ]);
+  await refreshTicketClocks(trx, [ticketId], now);
+}
+
+/**
  * Pin a policy to a ticket by hand (or unpin with null). The clocks are recomputed from the ticket's whole
  * history under the new policy: the pauses already served stay served.
  */

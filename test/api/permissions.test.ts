@@ -10,7 +10,13 @@ import type { FastifyInstance, InjectOptions, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.js';
 import type { ArticleAudience, ArticleStatus } from '../../src/core/db/index.js';
-import { canMacros, canTicket, type TicketAction } from '../../src/helpdesk/index.js';
+import {
+  canCatalog,
+  canMacros,
+  canTicket,
+  mayUseRequestType,
+  type TicketAction,
+} from '../../src/helpdesk/index.js';
 import { canKnowledge, canReadArticle, type KnowledgeAction } from '../../src/knowledge/index.js';
 import { canLogs } from '../../src/logs/index.js';
 import { canMail } from '../../src/mail/index.js';
@@ -3019,6 +3025,97 @@ const table: Row[] = [
           body: { requiredOnResolve: false },
         }),
         expect: accounts('settings.manage'),
+      },
+    ];
+    return rows;
+  })(),
+  // -- service catalogue and custom fields --
+  ...(() => {
+    const manage = byRule((a) => canCatalog(a, 'catalog.manage'));
+    const field = async (f: Fixture) =>
+      (
+        await as(f, 'admin', 'POST', '/api/v1/custom-fields', {
+          key: `f_${unique().replace('-', '_')}`,
+          label: 'Asset tag',
+          type: 'text',
+        })
+      ).id as number;
+    const requestType = async (f: Fixture, audience: 'everyone' | 'staff') =>
+      (
+        await as(f, 'admin', 'POST', '/api/v1/request-types', {
+          name: `Request ${unique()}`,
+          audience,
+          fields: [{ fieldId: await field(f), required: false }],
+        })
+      ).id as number;
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/catalog',
+        call: () => ({ method: 'GET', url: '/api/v1/catalog' }),
+        expect: signedIn,
+      },
+      ...(['everyone', 'staff'] as const).map(
+        (audience): Row => ({
+          route: 'POST /api/v1/catalog/:id/requests',
+          case: `a request type for ${audience}`,
+          call: async (f) => ({
+            method: 'POST',
+            url: `/api/v1/catalog/${await requestType(f, audience)}/requests`,
+            body: { fields: {} },
+          }),
+          // Hidden (404) from who may not use it.
+          expect: byRule((a) => mayUseRequestType(a, audience), 404),
+        }),
+      ),
+      {
+        route: 'GET /api/v1/custom-fields',
+        call: () => ({ method: 'GET', url: '/api/v1/custom-fields' }),
+        expect: signedIn,
+      },
+      {
+        route: 'POST /api/v1/custom-fields',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/custom-fields',
+          body: { key: `k_${unique().replace('-', '_')}`, label: 'Room', type: 'text' },
+        }),
+        expect: manage,
+      },
+      {
+        route: 'PATCH /api/v1/custom-fields/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/custom-fields/${await field(f)}`,
+          body: { label: 'Room' },
+        }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/request-types',
+        call: () => ({ method: 'GET', url: '/api/v1/request-types' }),
+        expect: manage,
+      },
+      {
+        route: 'POST /api/v1/request-types',
+        call: () => ({ method: 'POST', url: '/api/v1/request-types', body: { name: `Type ${unique()}` } }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/request-types/:id',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/request-types/${await requestType(f, 'everyone')}`,
+        }),
+        expect: manage,
+      },
+      {
+        route: 'PATCH /api/v1/request-types/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/request-types/${await requestType(f, 'everyone')}`,
+          body: { description: 'Changed' },
+        }),
+        expect: manage,
       },
     ];
     return rows;

@@ -33,6 +33,7 @@ function ticket(overrides: Partial<TicketRow> = {}): TicketRow {
     satisfaction: null,
     satisfaction_comment: null,
     merged_into_id: null,
+    request_type_id: null,
     ...overrides,
   };
 }

@@ -139,6 +139,9 @@ function Layout() {
                 <li>
                   <NavLink to="/requests/new">New request</NavLink>
                 </li>
+                <li>
+                  <NavLink to="/requests/catalog">Catalogue</NavLink>
+                </li>
               </>
             )}
             {staff && (

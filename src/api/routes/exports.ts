@@ -19,7 +19,7 @@ import { requireActor } from '../authentication.js';
 import { type ExportColumn, sendCsv, sendXlsx } from '../exports.js';
 import { problemResponses } from '../schemas.js';
 import { parseReportTime } from './sla/compliance-report.js';
-import { TicketListFilters, ticketFilterFrom } from './tickets.js';
+import { fieldFilterPattern, TicketListFilters, ticketFilterFrom } from './tickets.js';
 
 interface ExportTicket {
   row: TicketExportRow;
@@ -61,15 +61,18 @@ const ticketColumns: Record<TicketExportColumn, ExportColumn<ExportTicket>> = {
 };
 const slaColumns = new Set<TicketExportColumn>(['firstResponseDueAt', 'resolutionDueAt', 'slaBreached']);
 
-const ExportQuery = Type.Object({
-  ...TicketListFilters,
-  columns: Type.Optional(
-    Type.String({
-      maxLength: 500,
-      description: `comma-separated columns, in order; default the queue's. Known: ${ticketExportColumns.join(', ')}`,
-    }),
-  ),
-});
+const ExportQuery = Type.Object(
+  {
+    ...TicketListFilters,
+    columns: Type.Optional(
+      Type.String({
+        maxLength: 500,
+        description: `comma-separated columns, in order; default the queue's. Known: ${ticketExportColumns.join(', ')}`,
+      }),
+    ),
+  },
+  { patternProperties: fieldFilterPattern },
+);
 const Bom = Type.Boolean({
   default: false,
   description: 'start with a UTF-8 byte order mark (Excel then reads the file as UTF-8)',
@@ -122,7 +125,10 @@ export function exportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           summary: 'Export a ticket list or search as CSV (streamed)',
           description:
             'Takes the filters of GET /api/v1/tickets (q, status, priority, assigneeId, groupId, …, sort) and answers every matching ticket the caller may see, in the list’s order, as RFC 4180 CSV with the chosen columns. Text cells starting with = + - @ tab or CR get a leading apostrophe. A ranked search (q without sort) holds its first 100,000 results.',
-          querystring: Type.Object({ ...ExportQuery.properties, bom: Bom }),
+          querystring: Type.Object(
+            { ...ExportQuery.properties, bom: Bom },
+            { patternProperties: fieldFilterPattern },
+          ),
           produces: ['text/csv'],
           response: { ...problemResponses },
         },

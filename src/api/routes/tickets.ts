@@ -36,6 +36,7 @@ import { storedTicketSlas, ticketSlaFor } from '../../sla/index.js';
 import { requireActor } from '../authentication.js';
 import {
   Cursor,
+  FieldValueSchema,
   Id,
   IdParams,
   LevelSchema,
@@ -141,6 +142,10 @@ export const TicketListFilters = {
   updatedTo: Type.Optional(Type.String({ maxLength: 40 })),
   sort: Type.Optional(Type.Union(ticketSorts.map((s) => Type.Literal(s)))),
 };
+/** field.<key>=value: tickets whose custom field has this value (a user field also takes "me"). */
+export const fieldFilterPattern = {
+  '^field\\.[a-z][a-z0-9_]{0,39}$': Type.String({ maxLength: 200 }),
+};
 const TicketListFiltersSchema = Type.Object(TicketListFilters);
 
 /**
@@ -173,6 +178,7 @@ export function ticketFilterFrom(
     updatedFrom: parseTime('updatedFrom', q.updatedFrom),
     updatedTo: parseTime('updatedTo', q.updatedTo),
     sort: q.sort,
+    fieldValues: fieldFilters(q as Record<string, unknown>),
   };
   if (q.groupId === 'mine') {
     // "my groups": every group the actor belongs to.
@@ -180,6 +186,14 @@ export function ticketFilterFrom(
     filter.groupIds = actor.groupIds;
   }
   return filter;
+}
+
+/** The `field.<key>=value` filters of a ticket list's query, by key (undefined: none). */
+function fieldFilters(query: Record<string, unknown>): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query))
+    if (k.startsWith('field.') && typeof v === 'string') out[k.slice('field.'.length)] = v;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
@@ -221,7 +235,10 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           description:
             'Filters combine with AND; lists take comma-separated values. status also takes "open". assigneeId and groupId take an id, "me"/"mine" or "none". ' +
             'With q and no sort, results are ranked by relevance; otherwise sorted by the given key with the id as tie-breaker.',
-          querystring: Type.Object({ ...TicketListFilters, limit: Limit, cursor: Type.Optional(Cursor) }),
+          querystring: Type.Object(
+            { ...TicketListFilters, limit: Limit, cursor: Type.Optional(Cursor) },
+            { patternProperties: fieldFilterPattern },
+          ),
           response: {
             200: Type.Object({ items: Type.Array(Type.Ref('Ticket')), nextCursor: Nullable(Type.String()) }),
             ...problemResponses,
@@ -286,6 +303,11 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               description: Type.Optional(TicketFields.description),
               priority: Type.Optional(LevelSchema),
               status: Type.Optional(StatusSchema),
+              fields: Type.Optional(
+                Type.Record(Type.String({ maxLength: 40 }), Nullable(FieldValueSchema), {
+                  description: 'custom field values by key; null clears one (staff)',
+                }),
+              ),
             },
             { minProperties: 1 },
           ),

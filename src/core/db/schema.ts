@@ -1,6 +1,6 @@
 // Every table, as Kysely sees it. Queries are typed from this interface, so a renamed column breaks the
 // build. Times are epoch milliseconds; flags are 0/1 integers on both dialects; JSON is stored as text.
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export type Role = 'admin' | 'manager' | 'technician' | 'requester';
 
@@ -95,6 +95,8 @@ export interface TicketsTable {
   satisfaction_comment: string | null;
   /** Migration 2026-12-06-ticket-links: the ticket this one was merged into (closed and read-only since). */
   merged_into_id: Generated<number | null>;
+  /** The catalogue's request type it was filed through (migration 2026-12-06-catalog). */
+  request_type_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface TicketTagsTable {
@@ -1190,6 +1192,12 @@ export interface Database {
   };
   /** Running timers: one per person and ticket. */
   time_timers: { user_id: number; ticket_id: number; started_at: number };
+
+  // -- service catalogue and custom fields (migration 2026-12-06-catalog) --
+  custom_fields: CustomFieldsTable;
+  request_types: RequestTypesTable;
+  request_type_fields: RequestTypeFieldsTable;
+  ticket_field_values: TicketFieldValuesTable;
 }
 
 export type TicketLinkKind = 'parent_of' | 'related' | 'duplicate_of' | 'caused_by';
@@ -1325,4 +1333,67 @@ export interface NotificationRulesTable {
   position: number;
   contact_method_id: number;
   delay_minutes: number;
+}
+
+// -- service catalogue and custom fields --
+
+export type CustomFieldType = 'text' | 'number' | 'date' | 'choice' | 'multi_choice' | 'user' | 'attachment';
+
+export interface CustomFieldsTable {
+  id: Generated<number>;
+  key: string;
+  label: string;
+  type: CustomFieldType;
+  help_text: string;
+  required: number;
+  /** JSON array of strings. */
+  options: string;
+  min_value: number | null;
+  max_value: number | null;
+  pattern: string | null;
+  max_length: number | null;
+  active: number;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export type RequestTypeAudience = 'everyone' | 'staff';
+
+export interface RequestTypesTable {
+  id: Generated<number>;
+  name: string;
+  description: string;
+  catalog_category: string;
+  icon: string;
+  keywords: string;
+  audience: RequestTypeAudience;
+  active: number;
+  position: number;
+  ticket_type: TicketType;
+  category_id: number | null;
+  group_id: number | null;
+  impact: number | null;
+  urgency: number | null;
+  sla_policy_id: number | null;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RequestTypeFieldsTable {
+  request_type_id: number;
+  field_id: number;
+  position: number;
+  required: number | null;
+  /** JSON: {field, op: 'equals' | 'in' | 'set', value?, values?}. */
+  condition: string | null;
+}
+
+export interface TicketFieldValuesTable {
+  ticket_id: number;
+  field_id: number;
+  seq: number;
+  value_text: string | null;
+  value_number: number | null;
 }

@@ -4937,6 +4937,282 @@ export type paths = {
     };
     trace?: never;
   };
+  '/api/v1/catalog': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The service catalogue: the request types the caller may file, with their forms */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                active: boolean;
+                audience: 'everyone' | 'staff';
+                catalogCategory: string;
+                /** Format: date-time */
+                createdAt: string;
+                defaults: {
+                  categoryId: number | null;
+                  groupId: number | null;
+                  impact: number | null;
+                  slaPolicyId: number | null;
+                  ticketType: 'incident' | 'request';
+                  urgency: number | null;
+                };
+                description: string;
+                fields: {
+                  /** @description show this field only when the named field equals, is one of, or is set */
+                  condition: {
+                    /** @description the key of a field above this one */
+                    field: string;
+                    op: 'equals' | 'in' | 'set';
+                    value?: string | number;
+                    values?: (string | number)[];
+                  } | null;
+                  fieldId: number;
+                  helpText: string;
+                  key: string;
+                  label: string;
+                  max: number | null;
+                  maxLength: number | null;
+                  min: number | null;
+                  options: string[];
+                  pattern: string | null;
+                  required: boolean;
+                  type: 'text' | 'number' | 'date' | 'choice' | 'multi_choice' | 'user' | 'attachment';
+                }[];
+                icon: string;
+                id: number;
+                keywords: string[];
+                name: string;
+                position: number;
+                /** Format: date-time */
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/catalog/{id}/requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** File a request through a request type: its form's answers become the ticket's custom fields */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            description?: string;
+            /** @description answers by field key (attachment fields: upload ids from POST /api/v1/uploads) */
+            fields?: {
+              [key: string]: (string | number | string[] | number[]) | (never | null);
+            };
+            title?: string;
+            uploadIds?: number[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Ticket'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/categories': {
     parameters: {
       query?: never;
@@ -5185,6 +5461,403 @@ export type paths = {
           };
           content: {
             'application/json': components['schemas']['Category'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/custom-fields': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Custom field definitions (inactive ones too: tickets keep their values) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                active: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                helpText: string;
+                id: number;
+                key: string;
+                label: string;
+                max: number | null;
+                maxLength: number | null;
+                min: number | null;
+                options: string[];
+                pattern: string | null;
+                required: boolean;
+                type: 'text' | 'number' | 'date' | 'choice' | 'multi_choice' | 'user' | 'attachment';
+                /** Format: date-time */
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Define a custom field (managers and admins) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active?: boolean;
+            helpText?: string;
+            key: string;
+            label: string;
+            max?: number | null;
+            maxLength?: number | null;
+            min?: number | null;
+            options?: string[];
+            pattern?: string | null;
+            required?: boolean;
+            type: 'text' | 'number' | 'date' | 'choice' | 'multi_choice' | 'user' | 'attachment';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              helpText: string;
+              id: number;
+              key: string;
+              label: string;
+              max: number | null;
+              maxLength: number | null;
+              min: number | null;
+              options: string[];
+              pattern: string | null;
+              required: boolean;
+              type: 'text' | 'number' | 'date' | 'choice' | 'multi_choice' | 'user' | 'attachment';
+              /** Format: date-time */
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/custom-fields/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a custom field; active: false takes it off every form (managers and admins) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active?: boolean;
+            helpText?: string;
+            key?: string;
+            label?: string;
+            max?: number | null;
+            maxLength?: number | null;
+            min?: number | null;
+            options?: string[];
+            pattern?: string | null;
+            required?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              helpText: string;
+              id: number;
+              key: string;
+              label: string;
+              max: number | null;
+              maxLength: number | null;
+              min: number | null;
+              options: string[];
+              pattern: string | null;
+              required: boolean;
+              type: 'text' | 'number' | 'date' | 'choice' | 'multi_choice' | 'user' | 'attachment';
+              /** Format: date-time */
+              updatedAt: string;
+              version: number;
+            };
           };
         };
         /** @description RFC 9457 problem details */
@@ -23128,6 +23801,656 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/request-types': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every request type, inactive and staff-only ones too (managers and admins) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                active: boolean;
+                audience: 'everyone' | 'staff';
+                catalogCategory: string;
+                /** Format: date-time */
+                createdAt: string;
+                defaults: {
+                  categoryId: number | null;
+                  groupId: number | null;
+                  impact: number | null;
+                  slaPolicyId: number | null;
+                  ticketType: 'incident' | 'request';
+                  urgency: number | null;
+                };
+                description: string;
+                fields: {
+                  /** @description show this field only when the named field equals, is one of, or is set */
+                  condition: {
+                    /** @description the key of a field above this one */
+                    field: string;
+                    op: 'equals' | 'in' | 'set';
+                    value?: string | number;
+                    values?: (string | number)[];
+                  } | null;
+                  fieldId: number;
+                  helpText: string;
+                  key: string;
+                  label: string;
+                  max: number | null;
+                  maxLength: number | null;
+                  min: number | null;
+                  options: string[];
+                  pattern: string | null;
+                  required: boolean;
+                  type: 'text' | 'number' | 'date' | 'choice' | 'multi_choice' | 'user' | 'attachment';
+                }[];
+                icon: string;
+                id: number;
+                keywords: string[];
+                name: string;
+                position: number;
+                /** Format: date-time */
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a request type with its form and defaults (managers and admins) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active?: boolean;
+            audience?: 'everyone' | 'staff';
+            catalogCategory?: string;
+            defaults?: {
+              categoryId?: number | null;
+              groupId?: number | null;
+              impact?: (number | 'very_low' | 'low' | 'medium' | 'high' | 'very_high') | (never | null);
+              slaPolicyId?: number | null;
+              ticketType?: 'incident' | 'request';
+              urgency?: (number | 'very_low' | 'low' | 'medium' | 'high' | 'very_high') | (never | null);
+            };
+            description?: string;
+            /** @description the form, in order; replaces the whole form */
+            fields?: {
+              /** @description show this field only when the named field equals, is one of, or is set */
+              condition?: {
+                /** @description the key of a field above this one */
+                field: string;
+                op: 'equals' | 'in' | 'set';
+                value?: string | number;
+                values?: (string | number)[];
+              } | null;
+              fieldId: number;
+              required?: boolean | null;
+            }[];
+            icon?: string;
+            keywords?: string[];
+            name: string;
+            position?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              audience: 'everyone' | 'staff';
+              catalogCategory: string;
+              /** Format: date-time */
+              createdAt: string;
+              defaults: {
+                categoryId: number | null;
+                groupId: number | null;
+                impact: number | null;
+                slaPolicyId: number | null;
+                ticketType: 'incident' | 'request';
+                urgency: number | null;
+              };
+              description: string;
+              fields: {
+                /** @description show this field only when the named field equals, is one of, or is set */
+                condition: {
+                  /** @description the key of a field above this one */
+                  field: string;
+                  op: 'equals' | 'in' | 'set';
+                  value?: string | number;
+                  values?: (string | number)[];
+                } | null;
+                fieldId: number;
+                helpText: string;
+                key: string;
+                label: string;
+                max: number | null;
+                maxLength: number | null;
+                min: number | null;
+                options: string[];
+                pattern: string | null;
+                required: boolean;
+                type: 'text' | 'number' | 'date' | 'choice' | 'multi_choice' | 'user' | 'attachment';
+              }[];
+              icon: string;
+              id: number;
+              keywords: string[];
+              name: string;
+              position: number;
+              /** Format: date-time */
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/request-types/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One request type (managers and admins) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              audience: 'everyone' | 'staff';
+              catalogCategory: string;
+              /** Format: date-time */
+              createdAt: string;
+              defaults: {
+                categoryId: number | null;
+                groupId: number | null;
+                impact: number | null;
+                slaPolicyId: number | null;
+                ticketType: 'incident' | 'request';
+                urgency: number | null;
+              };
+              description: string;
+              fields: {
+                /** @description show this field only when the named field equals, is one of, or is set */
+                condition: {
+                  /** @description the key of a field above this one */
+                  field: string;
+                  op: 'equals' | 'in' | 'set';
+                  value?: string | number;
+                  values?: (string | number)[];
+                } | null;
+                fieldId: number;
+                helpText: string;
+                key: string;
+                label: string;
+                max: number | null;
+                maxLength: number | null;
+                min: number | null;
+                options: string[];
+                pattern: string | null;
+                required: boolean;
+                type: 'text' | 'number' | 'date' | 'choice' | 'multi_choice' | 'user' | 'attachment';
+              }[];
+              icon: string;
+              id: number;
+              keywords: string[];
+              name: string;
+              position: number;
+              /** Format: date-time */
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a request type; fields replaces the whole form (managers and admins) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active?: boolean;
+            audience?: 'everyone' | 'staff';
+            catalogCategory?: string;
+            defaults?: {
+              categoryId?: number | null;
+              groupId?: number | null;
+              impact?: (number | 'very_low' | 'low' | 'medium' | 'high' | 'very_high') | (never | null);
+              slaPolicyId?: number | null;
+              ticketType?: 'incident' | 'request';
+              urgency?: (number | 'very_low' | 'low' | 'medium' | 'high' | 'very_high') | (never | null);
+            };
+            description?: string;
+            /** @description the form, in order; replaces the whole form */
+            fields?: {
+              /** @description show this field only when the named field equals, is one of, or is set */
+              condition?: {
+                /** @description the key of a field above this one */
+                field: string;
+                op: 'equals' | 'in' | 'set';
+                value?: string | number;
+                values?: (string | number)[];
+              } | null;
+              fieldId: number;
+              required?: boolean | null;
+            }[];
+            icon?: string;
+            keywords?: string[];
+            name?: string;
+            position?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              audience: 'everyone' | 'staff';
+              catalogCategory: string;
+              /** Format: date-time */
+              createdAt: string;
+              defaults: {
+                categoryId: number | null;
+                groupId: number | null;
+                impact: number | null;
+                slaPolicyId: number | null;
+                ticketType: 'incident' | 'request';
+                urgency: number | null;
+              };
+              description: string;
+              fields: {
+                /** @description show this field only when the named field equals, is one of, or is set */
+                condition: {
+                  /** @description the key of a field above this one */
+                  field: string;
+                  op: 'equals' | 'in' | 'set';
+                  value?: string | number;
+                  values?: (string | number)[];
+                } | null;
+                fieldId: number;
+                helpText: string;
+                key: string;
+                label: string;
+                max: number | null;
+                maxLength: number | null;
+                min: number | null;
+                options: string[];
+                pattern: string | null;
+                required: boolean;
+                type: 'text' | 'number' | 'date' | 'choice' | 'multi_choice' | 'user' | 'attachment';
+              }[];
+              icon: string;
+              id: number;
+              keywords: string[];
+              name: string;
+              position: number;
+              /** Format: date-time */
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
   '/api/v1/rosters/generate': {
     parameters: {
       query?: never;
@@ -33140,6 +34463,10 @@ export type paths = {
             category?: (number | string) | (never | null);
             categoryId?: number | null;
             description?: string;
+            /** @description custom field values by key; null clears one (staff) */
+            fields?: {
+              [key: string]: (string | number | string[] | number[]) | (never | null);
+            };
             groupId?: number | null;
             /** @description 1–5 or very_low|low|medium|high|very_high */
             impact?: number | 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
@@ -40837,6 +42164,9 @@ export type components = {
       createdAt: string;
       createdBy: number;
       description: string;
+      fields: {
+        [key: string]: string | number | string[] | number[];
+      };
       groupId: number | null;
       id: number;
       impact: 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
@@ -40863,6 +42193,7 @@ export type components = {
       priorityLevel: number;
       relatedTicketId: number | null;
       requesterId: number;
+      requestTypeId: number | null;
       /** Format: date-time */
       resolvedAt: string | null;
       satisfaction: number | null;

@@ -24,6 +24,7 @@ import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { StatusBanner } from '../ui/status-banner';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
+import { Catalogue, CatalogueForm, FieldValues } from './catalog';
 import { DeflectionSuggestions, LinkedArticlesForRequester } from './knowledge/suggestions';
 import { MergedBanner } from './ticket-links';
 
@@ -36,9 +37,14 @@ function MyRequests() {
     <div className="page narrow">
       <div className="page-head">
         <h1>My requests</h1>
-        <Link className="button primary" to="/requests/new">
-          New request
-        </Link>
+        <span className="actions">
+          <Link className="button" to="/requests/catalog">
+            Service catalogue
+          </Link>
+          <Link className="button primary" to="/requests/new">
+            New request
+          </Link>
+        </span>
       </div>
       <StatusBanner />
       <div className="segmented" role="group" aria-label="Which requests">
@@ -134,7 +140,10 @@ function NewRequest() {
     <div className="page narrow">
       <h1>New request</h1>
       <StatusBanner />
-      <p className="muted">Tell us what you need or what is not working. We will reply here and by email.</p>
+      <p className="muted">
+        Tell us what you need or what is not working. We will reply here and by email. Common requests have a
+        form of their own in the <Link to="/requests/catalog">service catalogue</Link>.
+      </p>
       <form className="card form" onSubmit={submit}>
         <ErrorMessage error={error} title="Your request was not sent." />
         <Field label="Title" hint="A short summary, like “Laptop will not connect to Wi-Fi”">
@@ -293,6 +302,7 @@ function RequestPage() {
       </p>
       <MergedBanner ticket={t} base="/requests" />
       {t.description && <div className="description">{t.description}</div>}
+      <FieldValues fields={t.fields} />
       {resolved && (
         <div className="card resolved-box">
           <p>
@@ -350,6 +360,8 @@ export default function Portal() {
     <Routes>
       <Route index element={<MyRequests />} />
       <Route path="new" element={<NewRequest />} />
+      <Route path="catalog" element={<Catalogue />} />
+      <Route path="catalog/:id" element={<CatalogueForm />} />
       <Route path=":id" element={<RequestPage />} />
     </Routes>
   );

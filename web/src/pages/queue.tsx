@@ -2,10 +2,12 @@
 // the URL (so views deep-link and survive reloads); server-side paging with virtualised rows, so thousands
 // of tickets scroll smoothly; each row's nearest SLA clock counting down its business time left (sla.tsx);
 // selection with bulk actions; keyboard moves (j/k, Enter, x, a).
+
 import { useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { useCustomFields } from '../api/catalog';
 import { useMacros } from '../api/macros';
 import { useDeleteView, useSavedViews, useSaveView } from '../api/saved-views';
 import { seedTicket, useBulkUpdateTickets, useTicketQueue } from '../api/tickets';
@@ -77,8 +79,79 @@ export function apiQuery(params: URLSearchParams): string {
     const v = params.get(k);
     if (v) out.set(k, v);
   }
+  // Custom field filters pass through as they are (field.<key>=value).
+  for (const [k, v] of params) if (k.startsWith('field.') && v) out.set(k, v);
   out.set('sort', params.get('sort') || '-updated');
   return out.toString();
+}
+
+/** Filter the queue on one custom field's value: choices from a list, other types typed. */
+function CustomFieldFilter({
+  params,
+  setParams,
+}: {
+  params: URLSearchParams;
+  setParams: (p: URLSearchParams) => void;
+}) {
+  const defs = useCustomFields();
+  const current = [...params.keys()].find((k) => k.startsWith('field.'));
+  const [key, setKey] = useState(current?.slice('field.'.length) ?? '');
+  const def = defs.data?.find((d) => d.key === key);
+  const apply = (k: string, v: string) => {
+    const p = new URLSearchParams(params);
+    for (const old of [...p.keys()]) if (old.startsWith('field.')) p.delete(old);
+    if (k && v) p.set(`field.${k}`, v);
+    setParams(p);
+  };
+  const filterable = (defs.data ?? []).filter(
+    (d) => d.active && d.type !== 'attachment' && d.type !== 'user',
+  );
+  if (filterable.length === 0) return null;
+  const value = current ? (params.get(current) ?? '') : '';
+  return (
+    <span className="inline field-filter">
+      <label className="inline">
+        <span>Field</span>
+        <select
+          value={key}
+          onChange={(e) => {
+            setKey(e.target.value);
+            apply('', '');
+          }}
+        >
+          <option value="">Any</option>
+          {filterable.map((d) => (
+            <option key={d.key} value={d.key}>
+              {d.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {def && (def.type === 'choice' || def.type === 'multi_choice') && (
+        <select aria-label={`${def.label} is`} value={value} onChange={(e) => apply(def.key, e.target.value)}>
+          <option value="">any value</option>
+          {def.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
+        </select>
+      )}
+      {def && def.type !== 'choice' && def.type !== 'multi_choice' && (
+        <input
+          className="short"
+          aria-label={`${def.label} is`}
+          type={def.type === 'number' ? 'number' : def.type === 'date' ? 'date' : 'text'}
+          defaultValue={value}
+          key={def.key}
+          onBlur={(e) => apply(def.key, e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') apply(def.key, (e.target as HTMLInputElement).value);
+          }}
+        />
+      )}
+    </span>
+  );
 }
 
 function SavedViews({ current }: { current: string }) {
@@ -409,6 +482,7 @@ export function QueuePage() {
               <option value="high,very_high">High and critical</option>
             </select>
           </label>
+          <CustomFieldFilter params={params} setParams={(p) => setParams(p, { replace: true })} />
           {dir.categories.length > 0 && (
             <label className="inline">
               <span>Category</span>

@@ -21,6 +21,7 @@ import { PagePanel } from './incidents/page-panel';
 import { KnowledgePanel } from './knowledge/ticket-panel';
 import { LogContextPanel } from './logs/context-panel';
 import { neighbour, queueHref } from './queue-state';
+import { TicketFieldsPanel } from './ticket-fields';
 import { LinksPanel, MergedBanner, MergePanel } from './ticket-links';
 import { InsertResponse, MacroMenu } from './ticket-macros';
 import { EscalatePanel, SlaPanel } from './ticket-sla';
@@ -141,6 +142,7 @@ export function TicketPage({ id }: { id: number }) {
         </div>
         <LinksPanel ticket={t} />
         <TimePanel ticket={t} />
+        <TicketFieldsPanel ticket={t} />
         <LogContextPanel kind="ticket" id={id} />
         <KnowledgePanel ticket={t} />
         <h2>Timeline</h2>

@@ -30,6 +30,7 @@ import * as logPostings from './2026-12-04-log-postings.js';
 import * as knowledge from './2026-12-05-knowledge.js';
 import * as knowledgeRendered from './2026-12-05-knowledge-rendered.js';
 import * as auditLog from './2026-12-06-audit-log.js';
+import * as catalog from './2026-12-06-catalog.js';
 import * as macros from './2026-12-06-macros.js';
 import * as notificationPreferences from './2026-12-06-notification-preferences.js';
 import * as ticketLinks from './2026-12-06-ticket-links.js';
@@ -107,4 +108,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- time tracking --
   '2026-12-06-time-entries': timeEntries,
+
+  // -- service catalogue and custom fields --
+  '2026-12-06-catalog': catalog,
 };
