@@ -211,7 +211,7 @@ export async function writeVersion(
   at: number,
 ): Promise<void> {
   // The version's body, rendered once, here, for every reader to come.
-  await storeRendered(trx, row.id, row.body);
+  await storeRendered(trx, row.id, row.version, row.body);
   const v = await trx
     .insertInto('article_versions')
     .values({
@@ -575,38 +575,45 @@ export async function getArticle(
 }
 
 /**
- * The article with its Markdown rendered to safe HTML. The rendering is kept on the row, made when the body is
- * written (storeRendered); an article written before that was kept is rendered on its first read and kept then,
- * unless a writer has meanwhile moved it on (its own transaction keeps the new version's).
+ * The article with its Markdown rendered to safe HTML. The rendering is kept (article_renderings), made when the
+ * body is written (storeRendered); an article written before renderings were kept is rendered on its first read
+ * and kept then, unless a writer has meanwhile kept a newer version's.
  */
 export async function getRenderedArticle(ctx: ServiceContext, actor: Actor, id: number) {
   const article = await getArticle(ctx, actor, id);
   const kept = await ctx.db
-    .selectFrom('articles')
-    .select(['body_html', 'headings_json'])
-    .where('id', '=', id)
+    .selectFrom('article_renderings')
+    .select(['html', 'headings_json'])
+    .where('article_id', '=', id)
     .where('version', '=', article.version)
     .executeTakeFirst();
-  if (kept?.body_html != null && kept.headings_json !== null)
-    return { article, html: kept.body_html, headings: JSON.parse(kept.headings_json) as Heading[] };
+  if (kept) return { article, html: kept.html, headings: JSON.parse(kept.headings_json) as Heading[] };
   const rendered = renderArticle(article.body);
-  await ctx.db
-    .updateTable('articles')
-    .set({ body_html: rendered.html, headings_json: JSON.stringify(rendered.headings) })
-    .where('id', '=', id)
-    .where('version', '=', article.version)
-    .where('body_html', 'is', null)
-    .execute();
+  await keepRendering(ctx.db, id, article.version, rendered, true);
   return { article, ...rendered };
 }
 
-/** In the writer's transaction: the body rendered and kept on the row, with the body it renders. */
-export async function storeRendered(trx: Trx, id: number, body: string): Promise<void> {
-  const rendered = renderArticle(body);
-  await trx
-    .updateTable('articles')
-    .set({ body_html: rendered.html, headings_json: JSON.stringify(rendered.headings) })
-    .where('id', '=', id)
+/** In the writer's transaction: the body rendered and kept for the article's version. */
+export async function storeRendered(trx: Trx, id: number, version: number, body: string): Promise<void> {
+  await keepRendering(trx, id, version, renderArticle(body), false);
+}
+
+/** Keep a rendering; `ifNewer`: only over one of an older version (a reader's late fill never wins). */
+async function keepRendering(
+  db: Db,
+  id: number,
+  version: number,
+  rendered: { html: string; headings: Heading[] },
+  ifNewer: boolean,
+): Promise<void> {
+  const values = { html: rendered.html, headings_json: JSON.stringify(rendered.headings), version };
+  await db
+    .insertInto('article_renderings')
+    .values({ article_id: id, ...values })
+    .onConflict((oc) => {
+      const update = oc.column('article_id').doUpdateSet(values);
+      return ifNewer ? update.where('article_renderings.version', '<', version) : update;
+    })
     .execute();
 }
 

@@ -452,7 +452,7 @@ async function replaceNewBody(ctx: ServiceContext, trx: Transaction<Database>, i
     .executeTakeFirstOrThrow();
   await ctx.caps.search.index(trx, articleIndex, id, row, true);
   await ctx.caps.search.index(trx, articleVersionIndex, version.id, row, true);
-  await storeRendered(trx, id, body);
+  await storeRendered(trx, id, 1, body);
 }
 
 function mayTransfer(actor: Actor): void {

@@ -1,6 +1,7 @@
-// An article's rendering is kept on its row, on both databases: made when the body is written (created,
-// edited, restored), read back as it was made, never older than the body; an article kept before renderings
-// were (body_html null) is rendered on its first read and kept, unless a writer moved it on meanwhile.
+// An article's rendering is kept (article_renderings), on both databases: made when the body is written
+// (created, edited, restored), read back as it was made, never older than the body; an article kept before
+// renderings were (no row) is rendered on its first read and kept, and a rendering of an older version is
+// never served, but replaced.
 // And the ranking on both engines: an article with the word in its title comes before one that only says it
 // in its text, and pages of a ranked search fit together (no article twice, none left out) — on PostgreSQL
 // across the two tiers of the lead vector.
@@ -22,9 +23,9 @@ describe.each(dialects)('kept renderings and ranked pages on %s', (dialect) => {
 
   const kept = (id: number) =>
     t.ctx.db
-      .selectFrom('articles')
-      .select(['body_html', 'headings_json', 'version'])
-      .where('id', '=', id)
+      .selectFrom('article_renderings')
+      .select(['html', 'headings_json', 'version'])
+      .where('article_id', '=', id)
       .executeTakeFirstOrThrow();
 
   beforeAll(async () => {
@@ -48,7 +49,8 @@ describe.each(dialects)('kept renderings and ranked pages on %s', (dialect) => {
       status: 'published',
     });
     const first = await kept(a.id);
-    expect(first.body_html).toBe(renderArticle(a.body).html);
+    expect(first.html).toBe(renderArticle(a.body).html);
+    expect(first.version).toBe(a.version);
     expect(JSON.parse(first.headings_json ?? 'null')).toEqual([
       { level: 1, text: 'Docking station', id: 'docking-station' },
       { level: 2, text: 'Still dark?', id: 'still-dark' },
@@ -59,19 +61,20 @@ describe.each(dialects)('kept renderings and ranked pages on %s', (dialect) => {
       body: 'Unplug it <script>alert(1)</script> and wait ten seconds.',
     });
     const second = await kept(a.id);
-    expect(second.body_html).toContain('Unplug it');
-    expect(second.body_html).not.toContain('<script');
+    expect(second.html).toContain('Unplug it');
+    expect(second.html).not.toContain('<script');
+    expect(second.version).toBe(edited.version);
     const read = await getRenderedArticle(t.ctx, manager, a.id);
-    expect(read.html).toBe(second.body_html);
+    expect(read.html).toBe(second.html);
     expect(read.headings).toEqual([]);
 
     await restoreArticleVersion(t.ctx, manager, a.id, 1);
     const restored = await getRenderedArticle(t.ctx, manager, a.id);
     expect(restored.article.version).toBe(edited.version + 1);
-    expect(restored.html).toBe(first.body_html);
+    expect(restored.html).toBe(first.html);
   });
 
-  it('renders an article kept without a rendering on its first read, and keeps it', async () => {
+  it("renders an article kept without a rendering on its first read, and replaces an older version's", async () => {
     const a = await createArticle(t.ctx, manager, {
       title: 'Older article',
       body: 'Written **before** renderings were kept.',
@@ -79,30 +82,24 @@ describe.each(dialects)('kept renderings and ranked pages on %s', (dialect) => {
       audience: 'public',
       status: 'published',
     });
-    await t.ctx.db
-      .updateTable('articles')
-      .set({ body_html: null, headings_json: null })
-      .where('id', '=', a.id)
-      .execute();
+    await t.ctx.db.deleteFrom('article_renderings').where('article_id', '=', a.id).execute();
     const read = await getRenderedArticle(t.ctx, manager, a.id);
     expect(read.html).toContain('<strong>before</strong>');
-    expect((await kept(a.id)).body_html).toBe(read.html);
+    expect(await kept(a.id)).toEqual({ html: read.html, headings_json: '[]', version: a.version });
 
-    // A rendering made from an older version is not kept over a newer one's.
+    // A rendering of an older version (a writer's, before the article moved on) is not served, but replaced.
+    const edited = await updateArticle(t.ctx, manager, a.id, {
+      baseVersion: a.version,
+      body: 'Now *newer*.',
+    });
     await t.ctx.db
-      .updateTable('articles')
-      .set({ body_html: null, headings_json: null })
-      .where('id', '=', a.id)
+      .updateTable('article_renderings')
+      .set({ html: 'stale', version: a.version })
+      .where('article_id', '=', a.id)
       .execute();
-    const stale = await t.ctx.db
-      .updateTable('articles')
-      .set({ body_html: 'stale', headings_json: '[]' })
-      .where('id', '=', a.id)
-      .where('version', '=', a.version + 1)
-      .where('body_html', 'is', null)
-      .executeTakeFirst();
-    expect(Number(stale.numUpdatedRows)).toBe(0);
-    expect((await getRenderedArticle(t.ctx, manager, a.id)).html).toContain('<strong>before</strong>');
+    const again = await getRenderedArticle(t.ctx, manager, a.id);
+    expect(again.html).toContain('<em>newer</em>');
+    expect(await kept(a.id)).toMatchObject({ html: again.html, version: edited.version });
   });
 
   it('ranks a title match first and pages a ranked search without gaps or repeats', async () => {

@@ -1045,10 +1045,6 @@ export interface Database {
     title: string;
     /** Markdown: the current version's. */
     body: string;
-    /** The body rendered (sanitised HTML) when it was written; null for an article not read since. */
-    body_html: string | null;
-    /** The rendered body's headings (JSON of Heading[]), with body_html. */
-    headings_json: string | null;
     category_id: number | null;
     /** The tags, space-separated (indexed; article_tags holds them for filters). */
     tag_text: string;
@@ -1072,6 +1068,8 @@ export interface Database {
     helped_count: Generated<number>;
   };
   article_tags: { article_id: number; tag: string };
+  /** An article's body rendered (sanitised HTML, headings as JSON of Heading[]) for its version. */
+  article_renderings: { article_id: number; version: number; html: string; headings_json: string };
   article_versions: {
     id: Generated<number>;
     article_id: number;
