@@ -580,13 +580,16 @@ export async function getArticle(
  * and kept then, unless a writer has meanwhile kept a newer version's.
  */
 export async function getRenderedArticle(ctx: ServiceContext, actor: Actor, id: number) {
-  const article = await getArticle(ctx, actor, id);
-  const kept = await ctx.db
-    .selectFrom('article_renderings')
-    .select(['html', 'headings_json'])
-    .where('article_id', '=', id)
-    .where('version', '=', article.version)
-    .executeTakeFirst();
+  // Both at once (the rendering is used only if the reader may read the article, and only for its version).
+  const [article, stored] = await Promise.all([
+    getArticle(ctx, actor, id),
+    ctx.db
+      .selectFrom('article_renderings')
+      .select(['html', 'headings_json', 'version'])
+      .where('article_id', '=', id)
+      .executeTakeFirst(),
+  ]);
+  const kept = stored?.version === article.version ? stored : undefined;
   if (kept) return { article, html: kept.html, headings: JSON.parse(kept.headings_json) as Heading[] };
   const rendered = renderArticle(article.body);
   await keepRendering(ctx.db, id, article.version, rendered, true);
