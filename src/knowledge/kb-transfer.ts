@@ -348,17 +348,20 @@ function resolveRelative(from: string, target: string): string | null {
 function linkedFiles(path: string, body: string, files: Map<string, Uint8Array>): Map<string, string> {
   const found = new Map<string, string>();
   for (const m of body.matchAll(linkTarget)) {
-    const raw = m[1].startsWith('<') ? m[1].slice(1, -1) : m[1];
+    const raw = unwrapped(m[1]);
     const target = resolveRelative(path, raw);
     if (target && files.has(target) && !textExtensions.test(target)) found.set(raw, target);
   }
   return found;
 }
 
-function rewriteLinks(body: string, to: Map<string, string>): string {
+/** A link's destination as written, without the <…> Markdown allows around it. */
+const unwrapped = (dest: string) => (dest.startsWith('<') ? dest.slice(1, -1) : dest);
+
+/** The text with each link's destination replaced by `to` (its answer; undefined leaves the link as it is). */
+function rewriteLinks(body: string, to: (raw: string) => string | undefined): string {
   return body.replace(linkTarget, (all, dest: string, rest: string) => {
-    const raw = dest.startsWith('<') ? dest.slice(1, -1) : dest;
-    const url = to.get(raw);
+    const url = to(unwrapped(dest));
     return url === undefined ? all : `](${url}${rest}`;
   });
 }
@@ -545,7 +548,7 @@ export async function importKnowledgeFiles(
           used.add(target);
         }
         const byLink = new Map([...links].map(([raw, target]) => [raw, urls.get(target) as string]));
-        const body = rewriteLinks(parsed.input.body, byLink);
+        const body = rewriteLinks(parsed.input.body, (raw) => byLink.get(raw));
         if (body !== parsed.input.body) await replaceNewBody(ctx, trx, created.id, body);
         return created;
       });
@@ -573,16 +576,14 @@ async function linkImportedPages(ctx: ServiceContext, created: KbImportResult['c
     await ctx.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('articles').select('body').where('id', '=', id).executeTakeFirst();
       if (!row) return;
-      const to = new Map<string, string>();
-      for (const m of row.body.matchAll(linkTarget)) {
-        const raw = m[1].startsWith('<') ? m[1].slice(1, -1) : m[1];
+      const body = rewriteLinks(row.body, (raw) => {
         const target = resolveRelative(path, raw);
         const article = target === null ? undefined : byPath.get(target);
-        if (article === undefined) continue;
+        if (article === undefined) return undefined;
         const hash = raw.indexOf('#');
-        to.set(raw, `/kb/${article}${hash >= 0 ? raw.slice(hash) : ''}`);
-      }
-      if (to.size > 0) await replaceNewBody(ctx, trx, id, rewriteLinks(row.body, to));
+        return `/kb/${article}${hash >= 0 ? raw.slice(hash) : ''}`;
+      });
+      if (body !== row.body) await replaceNewBody(ctx, trx, id, body);
     });
   }
 }
@@ -643,16 +644,13 @@ function articleLinksAsFiles(
   folder: string,
   pathOf: Map<number, { folder: string; base: string }>,
 ): string {
-  const to = new Map<string, string>();
-  for (const m of body.matchAll(linkTarget)) {
-    const raw = m[1].startsWith('<') ? m[1].slice(1, -1) : m[1];
+  return rewriteLinks(body, (raw) => {
     const link = /^\/kb\/(\d{1,10})(#.*)?$/.exec(raw);
     const target = link ? pathOf.get(Number(link[1])) : undefined;
-    if (!link || !target) continue;
+    if (!link || !target) return undefined;
     const file = [target.folder.slice(0, -1), `${target.base}.md`].filter(Boolean).map(encodeURIComponent);
-    to.set(raw, `${folder ? '../' : ''}${file.join('/')}${link[2] ?? ''}`);
-  }
-  return to.size > 0 ? rewriteLinks(body, to) : body;
+    return `${folder ? '../' : ''}${file.join('/')}${link[2] ?? ''}`;
+  });
 }
 
 export async function exportKnowledge(ctx: ServiceContext, actor: Actor): Promise<Uint8Array> {
