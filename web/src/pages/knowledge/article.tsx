@@ -121,12 +121,14 @@ function PolicyPanel({ article, user }: { article: RenderedArticle; user: User }
           }}
         >
           <label className="kb-review-note">
-            Review note <span className="muted small">(optional)</span>
+            <span>
+              Review note <span className="muted small">(optional)</span>
+            </span>
             <input
               type="text"
               value={note}
               maxLength={500}
-              placeholder="What was checked or changed"
+              placeholder="What was checked"
               onChange={(e) => setNote(e.target.value)}
             />
           </label>
