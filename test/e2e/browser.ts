@@ -240,3 +240,14 @@ export function apiCaller<W extends string>(
     return json;
   };
 }
+
+/**
+ * Opens an area from the main navigation as a person would on a desktop: the link in the bar, or behind "More"
+ * when the area is one of those the bar keeps there.
+ */
+export async function openArea(page: Page, label: string): Promise<void> {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const link = nav.getByRole('link', { name: label, exact: true });
+  if (!(await link.isVisible())) await nav.getByRole('button', { name: /^More|▾/ }).click();
+  await link.click();
+}

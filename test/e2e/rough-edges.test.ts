@@ -254,6 +254,39 @@ describe('rough edges in Chromium', () => {
     await context.close();
   });
 
+  it('a manager’s bar fits a 1280 px screen: the search box keeps its width, the rest sits behind “More”', async () => {
+    const { context, page } = await signedIn.page(people.manager.email, password, {
+      at: '/queue?queue=open',
+    });
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const more = nav.getByRole('button', { name: /More/ });
+    const search = page.locator('.topbar .search');
+    await search.waitFor();
+    expect((await search.boundingBox())?.width ?? 0).toBeGreaterThanOrEqual(180);
+    // Nothing in the bar runs past the screen's edge.
+    expect(
+      await page.evaluate(() => document.querySelector('.topbar')?.scrollWidth ?? 0),
+    ).toBeLessThanOrEqual(1280);
+    expect(await nav.getByRole('link', { name: 'Admin', exact: true }).isVisible()).toBe(false);
+    await more.click();
+    expect(await more.getAttribute('aria-expanded')).toBe('true');
+    await screenshot(page, 'nav-more-desktop', shots);
+    await page.keyboard.press('Escape');
+    expect(await nav.getByRole('link', { name: 'Admin', exact: true }).isVisible()).toBe(false);
+    await more.click();
+    await nav.getByRole('link', { name: 'Reports', exact: true }).click();
+    await page.waitForURL((u) => u.pathname.startsWith('/reports'));
+    // The button names the area the manager is in, marked as the current one.
+    const current = nav.getByRole('button', { name: /Reports/ });
+    await current.waitFor();
+    expect(await current.getAttribute('class')).toContain('active');
+    // A click elsewhere closes it.
+    await current.click();
+    await page.locator('main').click({ position: { x: 5, y: 5 } });
+    expect(await nav.getByRole('link', { name: 'Admin', exact: true }).isVisible()).toBe(false);
+    await context.close();
+  });
+
   const pages: { name: string; who: Who; path: string; ready: (p: Page) => Promise<unknown> }[] = [
     {
       name: 'queue',

@@ -13,6 +13,7 @@ import {
   desktop,
   ensureWebBuilt,
   launch,
+  openArea,
   phone,
   requireChromium,
   root,
@@ -184,10 +185,7 @@ describe('SLA pages in Chromium', () => {
     await tech.context.close();
 
     const mgr = await signedIn.page(people.manager.email, password);
-    await mgr.page
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Escalations' })
-      .click();
+    await openArea(mgr.page, 'Escalations');
     const card = mgr.page.getByRole('listitem').filter({ hasText: 'Controller B needs a swap' });
     await card.getByRole('link', { name: /Storage array reports/ }).waitFor();
     await card.getByText('Toni Tech escalated from Service desk L1 to Infrastructure L2').waitFor();

@@ -11,6 +11,7 @@ import {
   desktop,
   ensureWebBuilt,
   launch,
+  openArea,
   phone,
   requireChromium,
   root,
@@ -131,8 +132,8 @@ describe('time tracking in Chromium', () => {
     await context.close();
 
     const mgr = await signInPage(browser, server.base, people.manager.email, password);
-    // One "Reports" item in the top bar, then the report's tab.
-    await mgr.page.getByRole('link', { name: 'Reports', exact: true }).first().click();
+    // One "Reports" item in the main navigation (behind "More"), then the report's tab.
+    await openArea(mgr.page, 'Reports');
     await mgr.page.waitForURL((u) => u.pathname === '/reports/sla');
     await mgr.page.getByRole('navigation', { name: 'Reports' }).getByRole('link', { name: 'Time' }).click();
     await mgr.page.waitForURL((u) => u.pathname === '/reports/time');

@@ -4,9 +4,10 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { Navigate, NavLink, Outlet, Route, Routes, useLocation } from 'react-router-dom';
 import type { Role } from './api/types';
 import { useLive } from './live';
+import { MainNav } from './main-nav';
 import { SignInPage } from './pages/sign-in';
 import { SearchBox } from './search-box';
-import { homeOf, isManager, isStaff, useSession } from './session';
+import { homeOf, isStaff, useSession } from './session';
 import { Loading } from './ui/messages';
 
 const Portal = lazy(() => import('./pages/portal'));
@@ -104,7 +105,6 @@ function Layout() {
   useEffect(() => setMenuOpen(false), [location.pathname]);
   if (!user) return null;
   const staff = isStaff(user);
-  const manager = isManager(user);
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
@@ -127,94 +127,7 @@ function Layout() {
         >
           Menu
         </button>
-        <nav id="main-nav" aria-label="Main" className={menuOpen ? 'open' : ''}>
-          <ul>
-            {!staff && (
-              <>
-                <li>
-                  <NavLink to="/requests" end>
-                    My requests
-                  </NavLink>
-                </li>
-                <li>
-                  <NavLink to="/requests/new">New request</NavLink>
-                </li>
-                <li>
-                  <NavLink to="/requests/catalog">Catalogue</NavLink>
-                </li>
-              </>
-            )}
-            {staff && (
-              <li>
-                <NavLink to="/queue">Queue</NavLink>
-              </li>
-            )}
-            <li>
-              <NavLink to="/kb">Knowledge</NavLink>
-            </li>
-            {staff && (
-              <li>
-                <NavLink to="/incidents">Incidents</NavLink>
-              </li>
-            )}
-            {staff && (
-              <li>
-                <NavLink to="/monitoring">Monitoring</NavLink>
-              </li>
-            )}
-            {staff && (
-              <li>
-                <NavLink to="/logs">Logs</NavLink>
-              </li>
-            )}
-            {staff && (
-              <li>
-                <NavLink to="/oncall">On call</NavLink>
-              </li>
-            )}
-            {staff && (
-              <li>
-                <NavLink to="/technicians">Team</NavLink>
-              </li>
-            )}
-            {manager && (
-              <li>
-                <NavLink to="/dashboard">Dashboard</NavLink>
-              </li>
-            )}
-            {manager && (
-              <li>
-                <NavLink to="/escalations">Escalations</NavLink>
-              </li>
-            )}
-            {manager && (
-              <li>
-                <NavLink to="/reports">Reports</NavLink>
-              </li>
-            )}
-            {manager && (
-              <li>
-                <NavLink to="/admin">Admin</NavLink>
-              </li>
-            )}
-            {/* Account pages: in the phone menu; on a desktop, from the name (tabs on each account page). */}
-            {staff && (
-              <li className="narrow-only">
-                <NavLink to="/account/paging">Paging</NavLink>
-              </li>
-            )}
-            <li className="narrow-only">
-              <NavLink to="/account/notifications">Notifications</NavLink>
-            </li>
-            <li className="narrow-only">
-              <NavLink to="/account/tokens">API tokens</NavLink>
-            </li>
-            {/* On a phone the name (below) is hidden: the menu carries the link instead. */}
-            <li className="narrow-only">
-              <NavLink to="/account/password">Change password</NavLink>
-            </li>
-          </ul>
-        </nav>
+        <MainNav user={user} open={menuOpen} />
         {staff && <SearchBox />}
         <div className="topbar-end">
           <span
