@@ -170,4 +170,89 @@ describe('the service catalogue in Chromium', () => {
       p.getByRole('region', { name: 'Custom fields' }).getByText('Hamburg').waitFor(),
     );
   }, 240_000);
+  it('a manager builds a field and a request type with a condition in the admin pages; the portal offers it', async () => {
+    const { context, page } = await pageAs('manager', '/admin/custom-fields');
+    await page.getByRole('button', { name: 'New field' }).click();
+    const fieldForm = page.getByRole('form', { name: 'New field' });
+    await fieldForm.getByLabel('Label').fill('Drive');
+    await fieldForm.getByLabel('Key').fill('drive');
+    await fieldForm.getByLabel('Type').selectOption('choice');
+    await fieldForm.getByLabel('Options').fill('Finance\nHR\nOther');
+    await fieldForm.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('table', { name: 'Custom fields' }).getByText('Finance · HR · Other').waitFor();
+    // A second field that the form shows only for "Other".
+    await page.getByRole('button', { name: 'New field' }).click();
+    await fieldForm.getByLabel('Label').fill('Which drive');
+    await fieldForm.getByLabel('Key').fill('Which drive');
+    await fieldForm.getByRole('button', { name: 'Save' }).click();
+    // A key is lower case without spaces: the form does not send one that is not.
+    expect(await fieldForm.getByLabel('Key').evaluate((e) => (e as HTMLInputElement).validity.valid)).toBe(
+      false,
+    );
+    expect(await page.getByRole('table', { name: 'Custom fields' }).getByText('Which drive').count()).toBe(0);
+    await fieldForm.getByLabel('Key').fill('drive_other');
+    await fieldForm.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('table', { name: 'Custom fields' }).getByText('drive_other').waitFor();
+    await capture('manager', '/admin/custom-fields', 'admin-fields', (p) =>
+      p.getByRole('table', { name: 'Custom fields' }).getByText('drive_other').waitFor(),
+    );
+
+    await page
+      .getByRole('navigation', { name: 'Administration' })
+      .getByRole('link', { name: 'Service catalogue' })
+      .click();
+    await page.getByRole('button', { name: 'New request type' }).click();
+    const typeForm = page.getByRole('form', { name: 'New request type' });
+    await typeForm.getByLabel('Name', { exact: true }).fill('Access to a shared drive');
+    await typeForm.getByLabel('Catalogue section').fill('Access');
+    await typeForm.getByLabel('Description').fill('Read or write access to a department drive.');
+    for (const label of ['Drive (Choice (one))', 'Which drive (Text)']) {
+      await typeForm.getByLabel('Field to add').selectOption({ label });
+      await typeForm.getByRole('button', { name: 'Add field' }).click();
+    }
+    await typeForm.getByLabel('Field 1: required').selectOption('true');
+    await typeForm.getByLabel('Field 2: shown').selectOption({ label: 'When “Drive”…' });
+    await typeForm.getByLabel('Field 2: condition').selectOption('equals');
+    await typeForm.getByLabel('Field 2: value').selectOption('Other');
+    await typeForm.getByRole('button', { name: 'Save' }).click();
+    await page
+      .getByRole('table', { name: 'Request types' })
+      .getByRole('button', { name: 'Access to a shared drive', exact: true })
+      .waitFor();
+    await capture('manager', '/admin/catalogue', 'admin-catalogue', (p) =>
+      p
+        .getByRole('table', { name: 'Request types' })
+        .getByRole('button', { name: 'Access to a shared drive', exact: true })
+        .waitFor(),
+    );
+    await capture('manager', '/admin/catalogue', 'admin-request-type-form', async (p) => {
+      await p.getByRole('button', { name: 'Access to a shared drive', exact: true }).click();
+      await p
+        .getByRole('form', { name: 'Edit request type Access to a shared drive' })
+        .getByLabel('Field 2: value')
+        .waitFor();
+    });
+    await context.close();
+
+    const types = await api('manager', 'GET', '/api/v1/request-types');
+    const made = types.items.find((t: { name: string }) => t.name === 'Access to a shared drive');
+    expect(made.fields).toMatchObject([
+      { key: 'drive', required: true, condition: null },
+      { key: 'drive_other', condition: { field: 'drive', op: 'equals', value: 'Other' } },
+    ]);
+
+    const req = await pageAs('requester', `/requests/catalog/${made.id}`);
+    await req.page.getByLabel('Drive *').selectOption('HR');
+    expect(await req.page.getByLabel('Which drive').count()).toBe(0);
+    await req.page.getByLabel('Drive *').selectOption('Other');
+    await req.page.getByLabel('Which drive').fill('Projects');
+    await req.page.getByRole('button', { name: 'Send request' }).click();
+    await req.page.waitForURL(/\/requests\/\d+$/);
+    const id = Number(new URL(req.page.url()).pathname.split('/').pop());
+    await req.context.close();
+    expect((await api('technician', 'GET', `/api/v1/tickets/${id}`)).fields).toMatchObject({
+      drive: 'Other',
+      drive_other: 'Projects',
+    });
+  }, 240_000);
 });

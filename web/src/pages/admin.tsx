@@ -39,6 +39,10 @@ const MailTemplates = lazy(() => import('./admin-mail').then((m) => ({ default: 
 const MailLog = lazy(() => import('./admin-mail').then((m) => ({ default: m.MailLog })));
 const EventFailures = lazy(() => import('./admin-events').then((m) => ({ default: m.EventFailures })));
 const AuditLog = lazy(() => import('./admin-audit').then((m) => ({ default: m.AuditLog })));
+const CatalogAdmin = lazy(() => import('./admin-catalog').then((m) => ({ default: m.CatalogAdmin })));
+const CustomFieldsAdmin = lazy(() =>
+  import('./admin-catalog').then((m) => ({ default: m.CustomFieldsAdmin })),
+);
 
 const roles: Role[] = ['requester', 'technician', 'manager', 'admin'];
 
@@ -578,6 +582,8 @@ export default function Admin() {
         ['users', 'Users'],
         ['groups', 'Groups'],
         ['categories', 'Categories'],
+        ['catalogue', 'Service catalogue'],
+        ['custom-fields', 'Custom fields'],
         ['matrix', 'Priority matrix'],
         ['webhooks', 'Webhooks'],
         ['calendars', 'Calendars'],
@@ -590,6 +596,8 @@ export default function Admin() {
       ]
     : [
         ['categories', 'Categories'],
+        ['catalogue', 'Service catalogue'],
+        ['custom-fields', 'Custom fields'],
         ['matrix', 'Priority matrix'],
         ...(auditReader ? ([['audit-log', 'Audit log']] as [string, string][]) : []),
       ];
@@ -611,6 +619,8 @@ export default function Admin() {
           {admin && <Route path="users" element={<Users />} />}
           {admin && <Route path="groups" element={<Groups />} />}
           <Route path="categories" element={<Categories />} />
+          <Route path="catalogue" element={<CatalogAdmin />} />
+          <Route path="custom-fields" element={<CustomFieldsAdmin />} />
           <Route path="matrix" element={<Matrix />} />
           {admin && <Route path="webhooks" element={<Webhooks />} />}
           {admin && <Route path="calendars" element={<Calendars />} />}
