@@ -126,6 +126,8 @@ export interface TicketExportOptions {
   description: boolean;
   /** The custom fields whose values the rows carry. */
   fields?: CustomField[];
+  /** The people, group and category whose names the rows carry (default all; the others are null). */
+  names?: Array<'requester' | 'assignee' | 'group' | 'category'>;
 }
 
 /**
@@ -158,33 +160,48 @@ async function ticketExportRows(
   ids: number[],
   options: TicketExportOptions,
 ): Promise<TicketExportRow[]> {
-  const [rows, tags, fields] = await Promise.all([
-    ctx.db
-      .selectFrom('tickets')
-      .leftJoin('users as requester', 'requester.id', 'tickets.requester_id')
-      .leftJoin('users as assignee', 'assignee.id', 'tickets.assignee_id')
-      .leftJoin('groups', 'groups.id', 'tickets.group_id')
-      .leftJoin('categories', 'categories.id', 'tickets.category_id')
-      .select([
-        'tickets.id',
-        'tickets.title',
-        options.description ? 'tickets.description' : sql<string>`''`.as('description'),
-        'tickets.type',
-        'tickets.status',
-        'tickets.priority',
-        'tickets.impact',
-        'tickets.urgency',
-        'tickets.created_at',
-        'tickets.updated_at',
-        'tickets.resolved_at',
-        'tickets.closed_at',
-        'requester.name as requester',
-        'assignee.name as assignee',
-        'groups.name as group',
-        'categories.name as category',
-      ])
-      .where('tickets.id', 'in', ids)
-      .execute(),
+  const names = options.names ?? ['requester', 'assignee', 'group', 'category'];
+  const rows = await ctx.db
+    .selectFrom('tickets')
+    .select([
+      'id',
+      'title',
+      options.description ? 'description' : sql<string>`''`.as('description'),
+      'type',
+      'status',
+      'priority',
+      'impact',
+      'urgency',
+      'requester_id',
+      'assignee_id',
+      'group_id',
+      'category_id',
+      'created_at',
+      'updated_at',
+      'resolved_at',
+      'closed_at',
+    ])
+    .where('id', 'in', ids)
+    .execute();
+  // Names by one lookup per kind of the batch's distinct ids (a join would look each row's up again), and only
+  // for the columns asked.
+  const distinct = (pick: (r: (typeof rows)[number]) => number | null) => {
+    const out = new Set<number>();
+    for (const r of rows) {
+      const id = pick(r);
+      if (id !== null) out.add(id);
+    }
+    return [...out];
+  };
+  const people = [
+    ...new Set([
+      ...(names.includes('requester') ? distinct((r) => r.requester_id) : []),
+      ...(names.includes('assignee') ? distinct((r) => r.assignee_id) : []),
+    ]),
+  ];
+  const groupIds = names.includes('group') ? distinct((r) => r.group_id) : [];
+  const categoryIds = names.includes('category') ? distinct((r) => r.category_id) : [];
+  const [tags, fields, userNames, groupNames, categoryNames] = await Promise.all([
     options.tags
       ? ctx.db
           .selectFrom('ticket_tags')
@@ -196,7 +213,12 @@ async function ticketExportRows(
     options.fields && options.fields.length > 0
       ? exportFieldValues(ctx, ids, options.fields)
       : new Map<number, Record<string, string | number>>(),
+    nameMap(ctx, 'users', people),
+    nameMap(ctx, 'groups', groupIds),
+    nameMap(ctx, 'categories', categoryIds),
   ]);
+  const nameOf = (map: Map<number, string>, id: number | null) =>
+    id === null ? null : (map.get(id) ?? null);
   const tagMap = new Map<number, string[]>();
   for (const t of tags) {
     const list = tagMap.get(t.ticket_id);
@@ -217,10 +239,10 @@ async function ticketExportRows(
       priority: levelName(r.priority as Level),
       impact: levelName(r.impact as Level),
       urgency: levelName(r.urgency as Level),
-      requester: r.requester,
-      assignee: r.assignee,
-      group: r.group,
-      category: r.category,
+      requester: nameOf(userNames, r.requester_id),
+      assignee: nameOf(userNames, r.assignee_id),
+      group: nameOf(groupNames, r.group_id),
+      category: nameOf(categoryNames, r.category_id),
       tags: tagMap.get(r.id) ?? [],
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
@@ -230,6 +252,17 @@ async function ticketExportRows(
     });
   }
   return out;
+}
+
+/** The names of these users, groups or categories by id. */
+async function nameMap(
+  ctx: ServiceContext,
+  table: 'users' | 'groups' | 'categories',
+  ids: number[],
+): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.db.selectFrom(table).select(['id', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 /**

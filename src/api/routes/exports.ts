@@ -111,6 +111,7 @@ export function exportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         tags: names.includes('tags'),
         description: names.includes('description'),
         fields,
+        names: (['requester', 'assignee', 'group', 'category'] as const).filter((n) => names.includes(n)),
       });
       for await (const batch of rows) {
         const slas = withSla
