@@ -8,7 +8,7 @@
 // Runs from bench/run.ts (BENCH_PARTS=export) or alone: `npx tsx bench/export.ts`.
 // Environment: BENCH_EXPORT_ROWS=1000000 (tickets seeded, cached under bench/.cache/ and in PostgreSQL schema
 // opsdesk_bench_v1_<rows>), BENCH_DIALECTS=sqlite,postgres, BENCH_EXPORT_QUERY (query string of the export, e.g.
-// `sort=-updated&columns=id,title,tags`), BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
+// `sort=-updated&columns=id,title,tags`), BENCH_EXPORT_SERVER_FLAGS (node flags for the server), BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +19,8 @@ const rows = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const exportQuery = process.env.BENCH_EXPORT_QUERY ?? '';
+/** Node flags for the server, e.g. `--max-old-space-size=128` (V8 otherwise lets garbage grow the heap first). */
+const serverFlags = (process.env.BENCH_EXPORT_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
 
 // `npm run bench` runs compiled JavaScript with plain node, so the server's RSS is what `npm start` would use;
 // under tsx the server is forked under tsx (its RSS then includes the compiler).
@@ -41,7 +43,7 @@ interface Server {
 
 async function startServer(args: string[]): Promise<Server> {
   const child = fork(serverFile, args, {
-    execArgv: compiled ? [] : ['--import', 'tsx'],
+    execArgv: [...(compiled ? [] : ['--import', 'tsx']), ...serverFlags],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<{ port: number }>((resolve, reject) => {
@@ -189,16 +191,16 @@ export async function benchExport(): Promise<void> {
       const idle = procStatus(server.pid, 'VmRSS') ?? (await server.request<{ rss: number }>('stats')).rss;
       const [load1] = os.loadavg();
       console.log(
-        `\n## CSV export of ${rows.toLocaleString('en')} tickets, ${dialect} (server in its own process${compiled ? ', plain node' : ', under tsx'}; load average ${load1.toFixed(1)} on ${os.cpus().length} cores)`,
+        `\n## CSV export of ${rows.toLocaleString('en')} tickets, ${dialect} (server in its own process${compiled ? ', plain node' : ', under tsx'}${serverFlags.length ? ` ${serverFlags.join(' ')}` : ''}; load average ${load1.toFixed(1)} on ${os.cpus().length} cores)`,
       );
       const runs = [await baseline(server), await exportOverHttp(server)];
       console.log(
-        '| run | rows | seconds | rows/s | MB sent | server peak RSS MB | server peak heap used MB |',
+        '| run | rows | seconds | rows/s | server CPU s | rows per server CPU-s | MB sent | server peak RSS MB | server peak heap used MB |',
       );
-      console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+      console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
       for (const r of runs) {
         console.log(
-          `| ${r.label} | ${r.rows.toLocaleString('en')} | ${r.seconds.toFixed(1)} | ${Math.round(r.rows / r.seconds).toLocaleString('en')} | ${(r.bytes / 1e6).toFixed(0)} | ${mb(r.peakRss).toFixed(0)} | ${mb(r.peakHeap).toFixed(0)} |`,
+          `| ${r.label} | ${r.rows.toLocaleString('en')} | ${r.seconds.toFixed(1)} | ${Math.round(r.rows / r.seconds).toLocaleString('en')} | ${r.cpuSeconds.toFixed(1)} | ${Math.round(r.rows / r.cpuSeconds).toLocaleString('en')} | ${(r.bytes / 1e6).toFixed(0)} | ${mb(r.peakRss).toFixed(0)} | ${mb(r.peakHeap).toFixed(0)} |`,
         );
       }
       const [base, exp] = runs;
