@@ -222,9 +222,14 @@ function log(msg: string): void {
   process.stderr.write(`  [seed] ${msg}\n`);
 }
 
+/** The data folder of the SQLite benchmark database of `size` tickets (OPSDESK_DATA_DIR for a server on it). */
+export function sqliteSeedDir(size: number): string {
+  return path.join(cacheDir, `sqlite-v${seedVersion}-${size}`);
+}
+
 /** Open (seeding first if needed) the SQLite benchmark database of `size` tickets. */
 export async function openSqliteSeed(size: number): Promise<OpenedContext> {
-  const dir = path.join(cacheDir, `sqlite-v${seedVersion}-${size}`);
+  const dir = sqliteSeedDir(size);
   const config = loadConfig({ OPSDESK_DATA_DIR: dir, OPSDESK_LOG_LEVEL: 'silent' });
   const file = sqliteFileOf(config);
   const ready = fs.existsSync(path.join(dir, 'seeded'));

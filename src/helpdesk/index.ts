@@ -95,6 +95,7 @@ export { type Cursor as ListCursor, decodeCursor, encodeCursor } from './ticket-
 export {
   defaultTicketExportColumns,
   exportTickets,
+  type FieldExportColumn,
   parseTicketExportColumns,
   rankedExportLimit,
   type TicketExportColumn,

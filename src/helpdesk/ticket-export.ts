@@ -1,12 +1,14 @@
 // Exporting a ticket list: the rows of any queue view or search, in the list's own order, as batches read
 // page by page (keyset cursors for sorted lists, offsets for ranked search) — never the whole result at once.
 // The visibility rule and the filters are listTickets' own (listTicketIds), so an export shows exactly what
-// the queue would. Formatting (CSV, XLSX) is the edge's business.
+// the queue would. Custom fields are columns too (`field.<key>`), their values read per batch, people and
+// attachments by name. Formatting (CSV, XLSX) is the edge's business.
 import { sql } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { TicketStatus, TicketType } from '../core/db/index.js';
 import { Invalid } from '../core/errors.js';
+import { type CustomField, toCustomField } from './custom-fields.js';
 import { type Level, levelName } from './levels.js';
 import { listTicketIds, type TicketFilter } from './ticket-list.js';
 
@@ -34,6 +36,9 @@ export const ticketExportColumns = [
   'description',
 ] as const;
 export type TicketExportColumn = (typeof ticketExportColumns)[number];
+/** A custom field's column: its values on each ticket (`field.laptop_model`). */
+export type FieldExportColumn = `field.${string}`;
+const fieldColumn = /^field\.([a-z][a-z0-9_]{0,39})$/;
 
 /** The queue's columns (ticket, status, priority, assignee or group, business time left, updated). */
 export const defaultTicketExportColumns: TicketExportColumn[] = [
@@ -73,30 +78,56 @@ export interface TicketExportRow {
   updatedAt: number;
   resolvedAt: number | null;
   closedAt: number | null;
+  /** The asked custom fields' values by key, as one cell each: lists joined with ", ", people and files by name. */
+  fields: Record<string, string | number>;
 }
 
-/** The columns named in a `columns=` list, validated; the queue's columns when it is absent or empty. */
-export function parseTicketExportColumns(raw: string | undefined): TicketExportColumn[] {
-  if (raw === undefined || raw.trim() === '') return [...defaultTicketExportColumns];
-  const out: TicketExportColumn[] = [];
-  for (const part of raw.split(',')) {
+const unknownColumn = (name: string, message: string) =>
+  new Invalid('validation_failed', `columns: unknown column "${name.slice(0, 40)}"`, [
+    { field: 'querystring/columns', message },
+  ]);
+
+/**
+ * The columns named in a `columns=` list, validated (a `field.<key>` column must name a custom field, active or
+ * not: tickets keep their values); the queue's columns when it is absent or empty. With the custom fields named.
+ */
+export async function parseTicketExportColumns(
+  ctx: ServiceContext,
+  raw: string | undefined,
+): Promise<{ columns: Array<TicketExportColumn | FieldExportColumn>; fields: CustomField[] }> {
+  const out: Array<TicketExportColumn | FieldExportColumn> = [];
+  const keys: string[] = [];
+  for (const part of (raw ?? '').split(',')) {
     const name = part.trim();
-    if (name === '') continue;
-    if (!(ticketExportColumns as readonly string[]).includes(name)) {
-      throw new Invalid('validation_failed', `columns: unknown column "${name.slice(0, 40)}"`, [
-        { field: 'querystring/columns', message: `unknown column; known: ${ticketExportColumns.join(', ')}` },
-      ]);
-    }
-    if (!out.includes(name as TicketExportColumn)) out.push(name as TicketExportColumn);
+    if (name === '' || out.includes(name as TicketExportColumn)) continue;
+    const field = fieldColumn.exec(name);
+    if (field) {
+      keys.push(field[1]);
+      out.push(name as FieldExportColumn);
+    } else if ((ticketExportColumns as readonly string[]).includes(name))
+      out.push(name as TicketExportColumn);
+    else throw unknownColumn(name, `unknown column; known: ${ticketExportColumns.join(', ')}, field.<key>`);
   }
-  if (out.length === 0) return [...defaultTicketExportColumns];
-  return out;
+  if (out.length === 0) return { columns: [...defaultTicketExportColumns], fields: [] };
+  const fields =
+    keys.length === 0
+      ? []
+      : (await ctx.db.selectFrom('custom_fields').selectAll().where('key', 'in', keys).execute()).map(
+          toCustomField,
+        );
+  const missing = keys.find((k) => !fields.some((f) => f.key === k));
+  if (missing !== undefined) throw unknownColumn(`field.${missing}`, `no custom field with key ${missing}`);
+  return { columns: out, fields };
 }
 
 /** What an export reads besides the ticket's own short fields (only when a column needs it). */
 export interface TicketExportOptions {
   tags: boolean;
   description: boolean;
+  /** The custom fields whose values the rows carry. */
+  fields?: CustomField[];
+  /** The people, group and category whose names the rows carry (default all; the others are null). */
+  names?: Array<'requester' | 'assignee' | 'group' | 'category'>;
 }
 
 /**
@@ -129,33 +160,48 @@ async function ticketExportRows(
   ids: number[],
   options: TicketExportOptions,
 ): Promise<TicketExportRow[]> {
-  const [rows, tags] = await Promise.all([
-    ctx.db
-      .selectFrom('tickets')
-      .leftJoin('users as requester', 'requester.id', 'tickets.requester_id')
-      .leftJoin('users as assignee', 'assignee.id', 'tickets.assignee_id')
-      .leftJoin('groups', 'groups.id', 'tickets.group_id')
-      .leftJoin('categories', 'categories.id', 'tickets.category_id')
-      .select([
-        'tickets.id',
-        'tickets.title',
-        options.description ? 'tickets.description' : sql<string>`''`.as('description'),
-        'tickets.type',
-        'tickets.status',
-        'tickets.priority',
-        'tickets.impact',
-        'tickets.urgency',
-        'tickets.created_at',
-        'tickets.updated_at',
-        'tickets.resolved_at',
-        'tickets.closed_at',
-        'requester.name as requester',
-        'assignee.name as assignee',
-        'groups.name as group',
-        'categories.name as category',
-      ])
-      .where('tickets.id', 'in', ids)
-      .execute(),
+  const names = options.names ?? ['requester', 'assignee', 'group', 'category'];
+  const rows = await ctx.db
+    .selectFrom('tickets')
+    .select([
+      'id',
+      'title',
+      options.description ? 'description' : sql<string>`''`.as('description'),
+      'type',
+      'status',
+      'priority',
+      'impact',
+      'urgency',
+      'requester_id',
+      'assignee_id',
+      'group_id',
+      'category_id',
+      'created_at',
+      'updated_at',
+      'resolved_at',
+      'closed_at',
+    ])
+    .where('id', 'in', ids)
+    .execute();
+  // Names by one lookup per kind of the batch's distinct ids (a join would look each row's up again), and only
+  // for the columns asked.
+  const distinct = (pick: (r: (typeof rows)[number]) => number | null) => {
+    const out = new Set<number>();
+    for (const r of rows) {
+      const id = pick(r);
+      if (id !== null) out.add(id);
+    }
+    return [...out];
+  };
+  const people = [
+    ...new Set([
+      ...(names.includes('requester') ? distinct((r) => r.requester_id) : []),
+      ...(names.includes('assignee') ? distinct((r) => r.assignee_id) : []),
+    ]),
+  ];
+  const groupIds = names.includes('group') ? distinct((r) => r.group_id) : [];
+  const categoryIds = names.includes('category') ? distinct((r) => r.category_id) : [];
+  const [tags, fields, userNames, groupNames, categoryNames] = await Promise.all([
     options.tags
       ? ctx.db
           .selectFrom('ticket_tags')
@@ -164,7 +210,15 @@ async function ticketExportRows(
           .orderBy('tag')
           .execute()
       : [],
+    options.fields && options.fields.length > 0
+      ? exportFieldValues(ctx, ids, options.fields)
+      : new Map<number, Record<string, string | number>>(),
+    nameMap(ctx, 'users', people),
+    nameMap(ctx, 'groups', groupIds),
+    nameMap(ctx, 'categories', categoryIds),
   ]);
+  const nameOf = (map: Map<number, string>, id: number | null) =>
+    id === null ? null : (map.get(id) ?? null);
   const tagMap = new Map<number, string[]>();
   for (const t of tags) {
     const list = tagMap.get(t.ticket_id);
@@ -185,16 +239,95 @@ async function ticketExportRows(
       priority: levelName(r.priority as Level),
       impact: levelName(r.impact as Level),
       urgency: levelName(r.urgency as Level),
-      requester: r.requester,
-      assignee: r.assignee,
-      group: r.group,
-      category: r.category,
+      requester: nameOf(userNames, r.requester_id),
+      assignee: nameOf(userNames, r.assignee_id),
+      group: nameOf(groupNames, r.group_id),
+      category: nameOf(categoryNames, r.category_id),
       tags: tagMap.get(r.id) ?? [],
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
       resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
       closedAt: r.closed_at === null ? null : Number(r.closed_at),
+      fields: fields.get(r.id) ?? {},
     });
+  }
+  return out;
+}
+
+/** The names of these users, groups or categories by id. */
+async function nameMap(
+  ctx: ServiceContext,
+  table: 'users' | 'groups' | 'categories',
+  ids: number[],
+): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ctx.db.selectFrom(table).select(['id', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/**
+ * The values of these fields on these tickets, one cell per ticket and field: a number as a number, a list
+ * (multi-choice, attachments) joined with ", " in its order, a person by name, an attachment by file name.
+ */
+async function exportFieldValues(
+  ctx: ServiceContext,
+  ids: number[],
+  defs: CustomField[],
+): Promise<Map<number, Record<string, string | number>>> {
+  const byId = new Map(defs.map((f) => [f.id, f]));
+  const values = await ctx.db
+    .selectFrom('ticket_field_values')
+    .select(['ticket_id', 'field_id', 'value_text', 'value_number'])
+    .where('ticket_id', 'in', ids)
+    .where('field_id', 'in', [...byId.keys()])
+    .orderBy('ticket_id')
+    .orderBy('field_id')
+    .orderBy('seq')
+    .execute();
+  const userIds = new Set<number>();
+  const fileIds = new Set<number>();
+  for (const v of values) {
+    const type = byId.get(v.field_id)?.type;
+    if (type === 'user') userIds.add(Number(v.value_number));
+    else if (type === 'attachment') fileIds.add(Number(v.value_number));
+  }
+  const [users, files] = await Promise.all([
+    userIds.size === 0
+      ? []
+      : ctx.db
+          .selectFrom('users')
+          .select(['id', 'name'])
+          .where('id', 'in', [...userIds])
+          .execute(),
+    fileIds.size === 0
+      ? []
+      : ctx.db
+          .selectFrom('attachments')
+          .select(['id', 'filename as name'])
+          .where('id', 'in', [...fileIds])
+          .execute(),
+  ]);
+  const userName = new Map(users.map((u) => [u.id, u.name]));
+  const fileName = new Map(files.map((f) => [f.id, f.name]));
+  const out = new Map<number, Record<string, string | number>>();
+  for (const v of values) {
+    const def = byId.get(v.field_id) as CustomField;
+    const n = Number(v.value_number);
+    const cell =
+      def.type === 'number'
+        ? n
+        : def.type === 'user'
+          ? (userName.get(n) ?? `#${n}`)
+          : def.type === 'attachment'
+            ? (fileName.get(n) ?? `#${n}`)
+            : (v.value_text ?? '');
+    let row = out.get(v.ticket_id);
+    if (!row) {
+      row = {};
+      out.set(v.ticket_id, row);
+    }
+    const before = row[def.key];
+    row[def.key] = before === undefined ? cell : `${before}, ${cell}`;
   }
   return out;
 }

@@ -6,7 +6,9 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { Actor } from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
 import {
+  type CustomField,
   exportTickets,
+  type FieldExportColumn,
   levelName,
   parseTicketExportColumns,
   type TicketExportColumn,
@@ -59,7 +61,18 @@ const ticketColumns: Record<TicketExportColumn, ExportColumn<ExportTicket>> = {
   },
   description: { header: 'Description', value: (t) => t.row.description },
 };
-const slaColumns = new Set<TicketExportColumn>(['firstResponseDueAt', 'resolutionDueAt', 'slaBreached']);
+const slaColumns = new Set<TicketExportColumn | FieldExportColumn>([
+  'firstResponseDueAt',
+  'resolutionDueAt',
+  'slaBreached',
+]);
+
+/** A custom field's column: headed by its label, a number field's cells as numbers. */
+const fieldColumn = (f: CustomField): ExportColumn<ExportTicket> => ({
+  header: f.label,
+  kind: f.type === 'number' ? 'number' : 'text',
+  value: (t) => t.row.fields[f.key] ?? null,
+});
 
 const ExportQuery = Type.Object(
   {
@@ -67,7 +80,7 @@ const ExportQuery = Type.Object(
     columns: Type.Optional(
       Type.String({
         maxLength: 500,
-        description: `comma-separated columns, in order; default the queue's. Known: ${ticketExportColumns.join(', ')}`,
+        description: `comma-separated columns, in order; default the queue's. Known: ${ticketExportColumns.join(', ')}, and field.<key> for a custom field`,
       }),
     ),
   },
@@ -87,9 +100,9 @@ async function* once<T>(rows: T[]): AsyncGenerator<T[]> {
 
 export function exportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   /** The tickets of a list with the SLA columns' clocks (one indexed read per batch, only when asked). */
-  function ticketExport(actor: Actor, query: Static<typeof ExportQuery>) {
+  async function ticketExport(actor: Actor, query: Static<typeof ExportQuery>) {
     const { columns: rawColumns, ...filters } = query;
-    const names = parseTicketExportColumns(rawColumns);
+    const { columns: names, fields } = await parseTicketExportColumns(ctx, rawColumns);
     const filter = ticketFilterFrom(filters, actor);
     const withSla = names.some((n) => slaColumns.has(n));
     async function* batches(): AsyncGenerator<ExportTicket[]> {
@@ -97,6 +110,8 @@ export function exportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       const rows = exportTickets(ctx, actor, filter, {
         tags: names.includes('tags'),
         description: names.includes('description'),
+        fields,
+        names: (['requester', 'assignee', 'group', 'category'] as const).filter((n) => names.includes(n)),
       });
       for await (const batch of rows) {
         const slas = withSla
@@ -111,7 +126,11 @@ export function exportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
     }
     return {
       filename: `tickets-${stamp(ctx.clock.now())}`,
-      columns: names.map((n) => ticketColumns[n]),
+      columns: names.map((n) =>
+        n.startsWith('field.')
+          ? fieldColumn(fields.find((f) => `field.${f.key}` === n) as CustomField)
+          : ticketColumns[n as TicketExportColumn],
+      ),
       batches: batches(),
     };
   }
@@ -124,7 +143,7 @@ export function exportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           tags: ['tickets', 'exports'],
           summary: 'Export a ticket list or search as CSV (streamed)',
           description:
-            'Takes the filters of GET /api/v1/tickets (q, status, priority, assigneeId, groupId, …, sort) and answers every matching ticket the caller may see, in the list’s order, as RFC 4180 CSV with the chosen columns. Text cells starting with = + - @ tab or CR get a leading apostrophe. A ranked search (q without sort) holds its first 100,000 results.',
+            'Takes the filters of GET /api/v1/tickets (q, status, priority, assigneeId, groupId, …, sort) and answers every matching ticket the caller may see, in the list’s order, as RFC 4180 CSV with the chosen columns (custom fields as field.<key>). Text cells starting with = + - @ tab or CR get a leading apostrophe. A ranked search (q without sort) holds its first 100,000 results.',
           querystring: Type.Object(
             { ...ExportQuery.properties, bom: Bom },
             { patternProperties: fieldFilterPattern },
@@ -135,7 +154,7 @@ export function exportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const { bom, ...query } = request.query;
-        return sendCsv(reply, { ...ticketExport(requireActor(request), query), bom });
+        return sendCsv(reply, { ...(await ticketExport(requireActor(request), query)), bom });
       },
     );
 
@@ -152,7 +171,7 @@ export function exportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) =>
-        sendXlsx(reply, { ...ticketExport(requireActor(request), request.query), sheet: 'Tickets' }),
+        sendXlsx(reply, { ...(await ticketExport(requireActor(request), request.query)), sheet: 'Tickets' }),
     );
 
     app.get(

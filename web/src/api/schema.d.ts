@@ -38306,7 +38306,7 @@ export type paths = {
     };
     /**
      * Export a ticket list or search as CSV (streamed)
-     * @description Takes the filters of GET /api/v1/tickets (q, status, priority, assigneeId, groupId, …, sort) and answers every matching ticket the caller may see, in the list’s order, as RFC 4180 CSV with the chosen columns. Text cells starting with = + - @ tab or CR get a leading apostrophe. A ranked search (q without sort) holds its first 100,000 results.
+     * @description Takes the filters of GET /api/v1/tickets (q, status, priority, assigneeId, groupId, …, sort) and answers every matching ticket the caller may see, in the list’s order, as RFC 4180 CSV with the chosen columns (custom fields as field.<key>). Text cells starting with = + - @ tab or CR get a leading apostrophe. A ranked search (q without sort) holds its first 100,000 results.
      */
     get: {
       parameters: {
@@ -38315,7 +38315,7 @@ export type paths = {
           /** @description start with a UTF-8 byte order mark (Excel then reads the file as UTF-8) */
           bom?: boolean;
           categoryId?: number;
-          /** @description comma-separated columns, in order; default the queue's. Known: id, title, type, status, priority, impact, urgency, requester, assignee, group, category, tags, createdAt, updatedAt, resolvedAt, closedAt, firstResponseDueAt, resolutionDueAt, slaBreached, description */
+          /** @description comma-separated columns, in order; default the queue's. Known: id, title, type, status, priority, impact, urgency, requester, assignee, group, category, tags, createdAt, updatedAt, resolvedAt, closedAt, firstResponseDueAt, resolutionDueAt, slaBreached, description, and field.<key> for a custom field */
           columns?: string;
           createdFrom?: string;
           createdTo?: string;
@@ -38433,7 +38433,7 @@ export type paths = {
         query?: {
           assigneeId?: string;
           categoryId?: number;
-          /** @description comma-separated columns, in order; default the queue's. Known: id, title, type, status, priority, impact, urgency, requester, assignee, group, category, tags, createdAt, updatedAt, resolvedAt, closedAt, firstResponseDueAt, resolutionDueAt, slaBreached, description */
+          /** @description comma-separated columns, in order; default the queue's. Known: id, title, type, status, priority, impact, urgency, requester, assignee, group, category, tags, createdAt, updatedAt, resolvedAt, closedAt, firstResponseDueAt, resolutionDueAt, slaBreached, description, and field.<key> for a custom field */
           columns?: string;
           createdFrom?: string;
           createdTo?: string;

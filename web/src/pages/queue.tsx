@@ -63,10 +63,14 @@ const pageSize = 100;
 /** The queue's visible columns, as the export names them (ticket, status, priority, assignee or group, SLA, updated). */
 const visibleColumns = 'id,title,status,priority,assignee,group,resolutionDueAt,updatedAt';
 
-/** The export of what the queue shows: its filters and sort, its visible columns (CSV with a BOM, for Excel). */
+/**
+ * The export of what the queue shows: its filters and sort, its visible columns (CSV with a BOM, for Excel), and
+ * the custom field it is filtered on as a column of its own (`field.<key>`).
+ */
 function exportUrl(query: string, format: 'csv' | 'xlsx'): string {
   const q = new URLSearchParams(query);
-  q.set('columns', visibleColumns);
+  const fieldColumns = [...q.keys()].filter((k) => k.startsWith('field.'));
+  q.set('columns', [visibleColumns, ...fieldColumns].join(','));
   if (format === 'csv') q.set('bom', 'true');
   return `/api/v1/tickets/export.${format}?${q}`;
 }
