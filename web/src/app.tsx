@@ -49,6 +49,8 @@ const ArticleEditor = lazy(() => import('./pages/knowledge/editor'));
 // -- notification preferences --
 const AccountNotifications = lazy(() => import('./pages/account-notifications'));
 const MacrosPage = lazy(() => import('./pages/macros'));
+const ProblemsPage = lazy(() => import('./pages/problems'));
+const ProblemPage = lazy(() => import('./pages/problem'));
 const NewTicket = lazy(() => import('./pages/new-ticket'));
 const ServiceAgreement = lazy(() =>
   import('./pages/knowledge/article').then((m) => ({ default: m.ServiceAgreementPage })),
@@ -155,6 +157,11 @@ function Layout() {
             {staff && (
               <li>
                 <NavLink to="/incidents">Incidents</NavLink>
+              </li>
+            )}
+            {staff && (
+              <li>
+                <NavLink to="/problems">Problems</NavLink>
               </li>
             )}
             {staff && (
@@ -345,6 +352,8 @@ export function App() {
             <Route path="/logs/patterns/:id" element={<LogPattern />} />
             <Route path="/macros" element={<MacrosPage />} />
             <Route path="/tickets/new" element={<NewTicket />} />
+            <Route path="/problems" element={<ProblemsPage />} />
+            <Route path="/problems/:id" element={<ProblemPage />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />
