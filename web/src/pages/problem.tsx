@@ -43,7 +43,6 @@ const historyLabel: Record<string, string> = {
   group: 'changed the group',
   category: 'changed the category',
   status: 'changed the state',
-  incident: 'changed the incidents',
   incidents_resolved: 'resolved incidents with the problem',
 };
 
@@ -324,16 +323,17 @@ function HistoryPanel({ id }: { id: number }) {
         {history.data?.map((h) => (
           <li key={h.id}>
             <Time iso={h.at} /> · <strong>{dir.userName(h.actorId)}</strong>{' '}
-            {historyLabel[h.field] ?? h.field}
+            {h.field === 'incident'
+              ? h.to
+                ? `linked incident #${h.to}`
+                : `unlinked incident #${h.from}`
+              : (historyLabel[h.field] ?? h.field)}
             {h.field === 'status' && (
               <span className="muted">
                 {' '}
                 {problemStatusLabel[h.from as ProblemStatus] ?? h.from} →{' '}
                 {problemStatusLabel[h.to as ProblemStatus] ?? h.to}
               </span>
-            )}
-            {h.field === 'incident' && (
-              <span className="muted"> {h.to ? `linked #${h.to}` : `unlinked #${h.from}`}</span>
             )}
             {h.field === 'incidents_resolved' && <span className="muted"> ({h.to})</span>}
           </li>
@@ -513,9 +513,9 @@ export default function ProblemPage() {
               : '.'}
           </p>
         )}
-        <ResolvePanel key={`${p.status}-${p.openIncidentCount}`} problem={p} onResolved={setResolved} />
         <IncidentsPanel problem={p} />
         <CountsPanel problem={p} />
+        <ResolvePanel key={`${p.status}-${p.openIncidentCount}`} problem={p} onResolved={setResolved} />
         <DetailsForm problem={p} />
         <HistoryPanel id={p.id} />
       </div>

@@ -32,7 +32,7 @@ export function KnownErrorBadge({ problem }: { problem: Pick<Problem, 'knownErro
 
 const views: { key: string; label: string; status?: string }[] = [
   { key: 'open', label: 'Open', status: 'new,investigating,known_error' },
-  { key: 'known', label: 'Known errors', status: 'known_error' },
+  { key: 'known', label: 'Known', status: 'known_error' },
   { key: 'resolved', label: 'Resolved', status: 'resolved' },
   { key: 'closed', label: 'Closed', status: 'closed' },
   { key: 'all', label: 'All' },
@@ -168,16 +168,22 @@ export default function ProblemsPage() {
               <tr>
                 <th scope="col">Problem</th>
                 <th scope="col">State</th>
-                <th scope="col">Priority</th>
+                <th scope="col" className="wide-only">
+                  Priority
+                </th>
                 <th scope="col">Incidents</th>
-                <th scope="col">Owner</th>
-                <th scope="col">Updated</th>
+                <th scope="col" className="wide-only">
+                  Owner
+                </th>
+                <th scope="col" className="wide-only">
+                  Updated
+                </th>
               </tr>
             </thead>
             <tbody>
               {items.map((p) => (
                 <tr key={p.id}>
-                  <td className="break">
+                  <td className="problem-title">
                     <Link to={`/problems/${p.id}`}>
                       <span className="muted">{problemNumber(p.id)}</span> {p.title}
                     </Link>
@@ -185,7 +191,7 @@ export default function ProblemsPage() {
                   <td>
                     <ProblemStatusBadge status={p.status} /> <KnownErrorBadge problem={p} />
                   </td>
-                  <td>
+                  <td className="wide-only">
                     <PriorityBadge priority={p.priority} />
                   </td>
                   <td className="nowrap">
@@ -194,8 +200,8 @@ export default function ProblemsPage() {
                       <span className="muted small"> ({p.openIncidentCount} open)</span>
                     )}
                   </td>
-                  <td className="nowrap">{p.ownerId === null ? '—' : dir.userName(p.ownerId)}</td>
-                  <td className="nowrap">
+                  <td className="nowrap wide-only">{p.ownerId === null ? '—' : dir.userName(p.ownerId)}</td>
+                  <td className="nowrap wide-only">
                     <Time iso={p.updatedAt} />
                   </td>
                 </tr>
