@@ -134,6 +134,15 @@ describe.each(dialects)('problem management on %s', (dialect) => {
     expect(flagged.body.items.map((p: { id: number }) => p.id)).toEqual([made[3], made[1]]);
     const byNumber = await tech.call('GET', `/api/v1/problems?q=PRB-${made[2]}`);
     expect(byNumber.body.items.map((p: { id: number }) => p.id)).toContain(made[2]);
+    // LIKE's wildcards are searched for as characters.
+    const wild = await problem({ title: `Disk 100%_full ${marker}` });
+    for (const q of ['%', '_', '100%_', '\\']) {
+      const found = await tech.call('GET', `/api/v1/problems?limit=200&q=${encodeURIComponent(q)}`);
+      expect(found.status).toBe(200);
+      for (const p of found.body.items) expect(p.title).toContain(q);
+    }
+    const exact = await tech.call('GET', `/api/v1/problems?q=${encodeURIComponent('100%_full')}`);
+    expect(exact.body.items.map((p: { id: number }) => p.id)).toEqual([wild.id]);
     const bad = await tech.call('GET', '/api/v1/problems?status=open');
     expect(bad.status).toBe(400);
     const badCursor = await tech.call('GET', '/api/v1/problems?cursor=bm9wZQ');
@@ -345,6 +354,7 @@ describe.each(dialects)('problem management on %s', (dialect) => {
   it('any problem body or list query answers a documented 2xx or 4xx, never a 500', async () => {
     const text = fc.oneof(
       fc.string({ maxLength: 30 }),
+      fc.constantFrom('%', '_', '\\', "'; DROP TABLE problems; --", 'PRB-', '#'),
       fc.constant(''),
       fc.constant('  '),
       fc.string({ minLength: 190, maxLength: 210 }),
