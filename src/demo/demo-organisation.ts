@@ -31,9 +31,9 @@ import { installDemoCatalog } from './demo-catalog.js';
 import { installDemoKnowledge } from './demo-knowledge.js';
 import { installDemoLogs } from './demo-logs.js';
 import { installDemoMacros } from './demo-macros.js';
-import { installDemoProblems } from './demo-problems.js';
 import { installDemoMonitoring, selfUrlOf } from './demo-monitoring.js';
 import { installDemoOnCall } from './demo-oncall.js';
+import { installDemoProblems } from './demo-problems.js';
 import { type PersonRef, planTimeline, type Step } from './demo-timeline.js';
 import {
   type DemoGroupKey,
@@ -257,7 +257,8 @@ export async function loadDemoOrganisation(
   // Two problems behind the VPN and printer tickets, with those tickets linked as their incidents.
   await installDemoProblems(today, {
     manager,
-    technician: technicians.find((t) => t.groupIds.includes(groupIds.get('network') as number)) ?? technicians[0],
+    technician:
+      technicians.find((t) => t.groupIds.includes(groupIds.get('network') as number)) ?? technicians[0],
     groupId: (key) => groupIds.get(key) as number,
     categoryId: (name) => categoryIds.get(name.toLowerCase()),
   });

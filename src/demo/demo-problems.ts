@@ -15,7 +15,11 @@ export interface DemoProblemRefs {
 }
 
 /** The newest tickets of a category, not merged: the incidents a problem is known to cause. */
-async function ticketsOf(ctx: ServiceContext, categoryId: number | undefined, count: number): Promise<number[]> {
+async function ticketsOf(
+  ctx: ServiceContext,
+  categoryId: number | undefined,
+  count: number,
+): Promise<number[]> {
   if (categoryId === undefined) return [];
   const rows = await ctx.db
     .selectFrom('tickets')
@@ -35,7 +39,8 @@ export async function installDemoProblems(ctx: ServiceContext, refs: DemoProblem
     description:
       'Since the firmware update of the VPN concentrator, remote users are disconnected every few minutes at busy times.',
     status: 'known_error',
-    rootCause: 'The concentrator runs out of session slots: the new firmware keeps closed sessions for 30 minutes.',
+    rootCause:
+      'The concentrator runs out of session slots: the new firmware keeps closed sessions for 30 minutes.',
     workaround:
       'Connect with the "VPN backup" profile (vpn2.example.com) in the VPN client; it uses the second concentrator.',
     priority: 'high',
@@ -47,7 +52,8 @@ export async function installDemoProblems(ctx: ServiceContext, refs: DemoProblem
   });
   await createProblemWithIncidents(ctx, refs.manager, {
     title: 'Print spooler stops after the monthly Windows update',
-    description: 'Several floors cannot print after the update night; restarting the print server helps for a while.',
+    description:
+      'Several floors cannot print after the update night; restarting the print server helps for a while.',
     status: 'investigating',
     priority: 'medium',
     impact: 'medium',
