@@ -364,6 +364,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- exports and the audit log --
   await app.register((await import('./routes/exports.js')).exportRoutes(ctx));
   await app.register((await import('./routes/audit-log.js')).auditLogRoutes(ctx));
+  // -- problem management --
+  await app.register((await import('./routes/problems.js')).problemRoutes(ctx));
   await registerWebApp(app);
   return app;
 }

@@ -567,6 +567,27 @@ export const errorCatalogue = {
     meaning:
       'Notification preferences name each kind of mail at most once, one the person may receive (requesters have no staff kinds), a digest time HH:MM and an IANA time zone.',
   },
+  // -- problem management --
+  problem_not_found: { kind: 'not_found', meaning: 'No such problem (requesters see none).' },
+  problem_transition_not_allowed: {
+    kind: 'conflict',
+    meaning: 'The problem cannot move from its state to the requested one (see docs/problems.md).',
+  },
+  problem_closed: {
+    kind: 'conflict',
+    meaning: 'A closed problem is final: it takes no change and no new incident; open a new problem.',
+  },
+  ticket_has_problem: {
+    kind: 'conflict',
+    meaning:
+      'The ticket is already linked to another problem (a ticket is caused by one problem); unlink it first.',
+  },
+  problem_incident_not_found: { kind: 'not_found', meaning: 'The ticket is not linked to that problem.' },
+  problem_incidents_refused: {
+    kind: 'conflict',
+    meaning:
+      'A linked incident could not be resolved (the detail names it and why); nothing was changed, the problem included.',
+  },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

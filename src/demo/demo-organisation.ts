@@ -33,6 +33,7 @@ import { installDemoLogs } from './demo-logs.js';
 import { installDemoMacros } from './demo-macros.js';
 import { installDemoMonitoring, selfUrlOf } from './demo-monitoring.js';
 import { installDemoOnCall } from './demo-oncall.js';
+import { installDemoProblems } from './demo-problems.js';
 import { type PersonRef, planTimeline, type Step } from './demo-timeline.js';
 import {
   type DemoGroupKey,
@@ -252,6 +253,14 @@ export async function loadDemoOrganisation(
     categoryId: (name) => categoryIds.get(name.toLowerCase()),
     articleId: async (title) =>
       (await ctx.db.selectFrom('articles').select('id').where('title', '=', title).executeTakeFirst())?.id,
+  });
+  // Two problems behind the VPN and printer tickets, with those tickets linked as their incidents.
+  await installDemoProblems(today, {
+    manager,
+    technician:
+      technicians.find((t) => t.groupIds.includes(groupIds.get('network') as number)) ?? technicians[0],
+    groupId: (key) => groupIds.get(key) as number,
+    categoryId: (name) => categoryIds.get(name.toLowerCase()),
   });
 
   // The story's events are history, not news: mark them delivered so a webhook added later, or the

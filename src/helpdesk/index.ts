@@ -127,6 +127,8 @@ export {
   type TicketAudience,
   ticketAudience,
 } from './ticket-reads.js';
+// Resolving tickets together with a public reply, in another domain's transaction (a problem's incidents).
+export { resolveTicketsWithReply } from './ticket-resolution.js';
 export { allowedTransitions, isOpenStatus, openStatuses, ticketStatuses } from './ticket-states.js';
 export { createTicket } from './tickets.js';
 export {

@@ -23,6 +23,7 @@ import { canMail } from '../../src/mail/index.js';
 import { canMonitor, defaultRoutingDocument } from '../../src/monitoring/index.js';
 import { canManageDeliveries } from '../../src/notify/index.js';
 import { canOncall } from '../../src/oncall/index.js';
+import { canProblem, type ProblemAction } from '../../src/problems/index.js';
 import { canSeeDashboard } from '../../src/reports/dashboard.js';
 import { canSla, type SlaAction } from '../../src/sla/index.js';
 import { canStaffing } from '../../src/technicians/index.js';
@@ -3116,6 +3117,126 @@ const table: Row[] = [
           body: { description: 'Changed' },
         }),
         expect: manage,
+      },
+    ];
+    return rows;
+  })(),
+  // -- problem management: staff read, write, link and resolve; managers and admins close --
+  ...(() => {
+    const read = byRule((a) => canProblem(a, 'problem.read'));
+    const write = byRule((a) => canProblem(a, 'problem.write'));
+    /** On requester A's ticket: hidden (404) from who may not read it, then the problem rule (403). */
+    const onOwnersTicket = (action: ProblemAction) => {
+      const e = byRule((a) => canProblem(a, action));
+      for (const who of signedInWhos) if (!canTicket(cast[who], 'ticket.read', ownersTicket)) e[who] = 404;
+      return e;
+    };
+    /** A fresh problem (the admin's), optionally with a fresh ticket of requester A's linked. */
+    const problem = async (f: Fixture, body: Record<string, unknown> = {}) =>
+      (await as(f, 'admin', 'POST', '/api/v1/problems', { title: `Problem ${unique()}`, ...body })) as {
+        id: number;
+        incidentIds: number[];
+      };
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/problems',
+        call: () => ({ method: 'GET', url: '/api/v1/problems' }),
+        expect: read,
+      },
+      {
+        route: 'POST /api/v1/problems',
+        call: () => ({ method: 'POST', url: '/api/v1/problems', body: { title: `Problem ${unique()}` } }),
+        expect: write,
+      },
+      {
+        route: 'GET /api/v1/problems/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/problems/${(await problem(f)).id}` }),
+        expect: read,
+      },
+      {
+        route: 'PATCH /api/v1/problems/:id',
+        case: 'an edit',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/problems/${(await problem(f)).id}`,
+          body: { workaround: 'Restart it' },
+        }),
+        expect: write,
+      },
+      {
+        route: 'PATCH /api/v1/problems/:id',
+        case: 'closing a resolved problem',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/problems/${(await problem(f, { status: 'known_error' })).id}`,
+          body: { status: 'closed' },
+        }),
+        // A known error cannot be closed by anyone (409); requesters are refused first.
+        expect: byRule((a) => canProblem(a, 'problem.close'), 403, 409),
+      },
+      {
+        route: 'POST /api/v1/problems/:id/resolve',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/problems/${(await problem(f, { incidentIds: [await anotherOwnersTicket(f)] })).id}/resolve`,
+          body: { resolveIncidents: true, message: 'Fixed for everyone' },
+        }),
+        expect: write,
+      },
+      {
+        route: 'POST /api/v1/problems/:id/incidents',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/problems/${(await problem(f)).id}/incidents`,
+          body: { ticketId: await anotherOwnersTicket(f) },
+        }),
+        expect: write,
+      },
+      {
+        route: 'DELETE /api/v1/problems/:id/incidents/:ticketId',
+        call: async (f) => {
+          const ticketId = await anotherOwnersTicket(f);
+          const p = await problem(f, { incidentIds: [ticketId] });
+          return { method: 'DELETE', url: `/api/v1/problems/${p.id}/incidents/${ticketId}` };
+        },
+        expect: write,
+      },
+      {
+        route: 'GET /api/v1/problems/:id/history',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/problems/${(await problem(f)).id}/history` }),
+        expect: read,
+      },
+      {
+        route: 'GET /api/v1/problems/:id/incident-counts',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/problems/${(await problem(f)).id}/incident-counts`,
+        }),
+        expect: read,
+      },
+      {
+        route: 'GET /api/v1/tickets/:id/problem',
+        call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/problem` }),
+        expect: onOwnersTicket('problem.read'),
+      },
+      {
+        route: 'PUT /api/v1/tickets/:id/problem',
+        call: async (f) => ({
+          method: 'PUT',
+          url: `/api/v1/tickets/${await anotherOwnersTicket(f)}/problem`,
+          body: { problemId: (await problem(f)).id },
+        }),
+        // A fresh ticket of requester A's: the other requester may not see it.
+        expect: onOwnersTicket('problem.write'),
+      },
+      {
+        route: 'DELETE /api/v1/tickets/:id/problem',
+        call: async (f) => {
+          const ticketId = await anotherOwnersTicket(f);
+          await problem(f, { incidentIds: [ticketId] });
+          return { method: 'DELETE', url: `/api/v1/tickets/${ticketId}/problem` };
+        },
+        expect: onOwnersTicket('problem.write'),
       },
     ];
     return rows;

@@ -172,6 +172,20 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
     expect(done.filter((t) => !timed.has(t.id))).toEqual([]);
   });
 
+  it('has two problems with linked incidents: a known error with its workaround, one under investigation', async () => {
+    const problems = await a.ctx.db.selectFrom('problems').selectAll().orderBy('id').execute();
+    expect(problems.map((p) => p.status)).toEqual(['known_error', 'investigating']);
+    expect(problems[0].workaround).not.toBe('');
+    for (const p of problems) {
+      const incidents = await a.ctx.db
+        .selectFrom('problem_incidents')
+        .select('ticket_id')
+        .where('problem_id', '=', p.id)
+        .execute();
+      expect(incidents.length).toBeGreaterThanOrEqual(3);
+    }
+  });
+
   it('monitors opsdesk itself: a target with its health and web checks, its /metrics scraped, rules, a status page', async () => {
     const db = a.ctx.db;
     const target = await db

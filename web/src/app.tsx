@@ -50,6 +50,8 @@ const ArticleEditor = lazy(() => import('./pages/knowledge/editor'));
 // -- notification preferences --
 const AccountNotifications = lazy(() => import('./pages/account-notifications'));
 const MacrosPage = lazy(() => import('./pages/macros'));
+const ProblemsPage = lazy(() => import('./pages/problems'));
+const ProblemPage = lazy(() => import('./pages/problem'));
 const NewTicket = lazy(() => import('./pages/new-ticket'));
 const ServiceAgreement = lazy(() =>
   import('./pages/knowledge/article').then((m) => ({ default: m.ServiceAgreementPage })),
@@ -258,6 +260,8 @@ export function App() {
             <Route path="/logs/patterns/:id" element={<LogPattern />} />
             <Route path="/macros" element={<MacrosPage />} />
             <Route path="/tickets/new" element={<NewTicket />} />
+            <Route path="/problems" element={<ProblemsPage />} />
+            <Route path="/problems/:id" element={<ProblemPage />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />

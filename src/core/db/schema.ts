@@ -1196,6 +1196,45 @@ export interface Database {
   request_types: RequestTypesTable;
   request_type_fields: RequestTypeFieldsTable;
   ticket_field_values: TicketFieldValuesTable;
+
+  // -- problem management (migration 2026-12-07-problems, src/problems/) --
+  problems: ProblemsTable;
+  /** A ticket is caused by at most one problem (ticket_id is the key). */
+  problem_incidents: { ticket_id: number; problem_id: number; linked_by: number | null; linked_at: number };
+  problem_history: {
+    id: Generated<number>;
+    problem_id: number;
+    actor_id: number | null;
+    at: number;
+    field: string;
+    from_value: string | null;
+    to_value: string | null;
+  };
+}
+
+export type ProblemStatus = 'new' | 'investigating' | 'known_error' | 'resolved' | 'closed';
+
+export interface ProblemsTable {
+  id: Generated<number>;
+  title: string;
+  description: string;
+  status: ProblemStatus;
+  root_cause: string;
+  workaround: string;
+  /** When it was first declared a known error (kept once resolved). */
+  known_error_at: number | null;
+  /** 1–5. */
+  priority: number;
+  /** 1–5. */
+  impact: number;
+  owner_id: number | null;
+  group_id: number | null;
+  category_id: number | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+  resolved_at: number | null;
+  closed_at: number | null;
 }
 
 export type TicketLinkKind = 'parent_of' | 'related' | 'duplicate_of' | 'caused_by';

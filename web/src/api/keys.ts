@@ -91,4 +91,9 @@ export const keys = {
   ticketTime: (id: number) => ['ticket', id, 'time'] as const,
   timeReport: (from: string, to: string, groupBy: string) => ['reports', 'time', from, to, groupBy] as const,
   timeSettings: ['settings', 'time-tracking'] as const,
+  // -- problem management (a ticket's problem under the ticket's key: a ticket refresh refreshes it) --
+  problems: ['problems'] as const,
+  problemList: (query: string) => ['problems', 'list', query] as const,
+  problem: (id: number) => ['problems', id] as const,
+  ticketProblem: (id: number) => ['ticket', id, 'problem'] as const,
 };

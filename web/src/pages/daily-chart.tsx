@@ -1,12 +1,17 @@
-// Created vs resolved per day as a uPlot line chart: uPlot is loaded with this module, only on the dashboard.
+// Created vs resolved per day as a uPlot line chart: uPlot is loaded with this module, only on the pages that
+// draw it (the dashboard; a problem's incidents over time, with its own names and description).
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 export default function DailyChart({
   daily,
+  names = ['Created', 'Resolved'],
+  label = 'Line chart of tickets created and resolved per day over the last 30 days',
 }: {
   daily: { day: string; created: number; resolved: number }[];
+  names?: [string, string];
+  label?: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -29,8 +34,8 @@ export default function DailyChart({
         height: 240,
         series: [
           {},
-          { label: 'Created', stroke: accent, width: 2 },
-          { label: 'Resolved', stroke: ok, width: 2 },
+          { label: names[0], stroke: accent, width: 2 },
+          { label: names[1], stroke: ok, width: 2 },
         ],
         axes: [axis, axis],
         scales: { y: { range: (_u, _min, max) => [0, Math.max(4, max)] } },
@@ -44,13 +49,6 @@ export default function DailyChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [daily]);
-  return (
-    <div
-      ref={box}
-      className="chart"
-      role="img"
-      aria-label="Line chart of tickets created and resolved per day over the last 30 days"
-    />
-  );
+  }, [daily, names[0], names[1]]);
+  return <div ref={box} className="chart" role="img" aria-label={label} />;
 }

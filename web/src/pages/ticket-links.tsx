@@ -17,7 +17,7 @@ import { StatusBadge } from '../ui/badges';
 import { ErrorMessage } from '../ui/messages';
 
 /** A ticket chosen by number ("#42", "42") or by a search over titles. */
-function TicketPicker({
+export function TicketPicker({
   id,
   label,
   exclude,

@@ -1,7 +1,7 @@
 // A ticket's page for staff: the description and one timeline; a composer for public replies and internal
 // notes (with attachments), canned responses and macros (ticket-macros.tsx); and the side panel — state,
 // priority, assignment, group, category, watchers, tags; the SLA clocks and manual escalation (ticket-sla.tsx);
-// links, merge and split (ticket-links.tsx); time tracking (ticket-time.tsx). Keys: a assign to me, c comment,
+// links, merge and split (ticket-links.tsx); its problem (ticket-problem.tsx); time tracking (ticket-time.tsx). Keys: a assign to me, c comment,
 // j/k next/previous ticket in the queue, u back to the queue.
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
@@ -24,6 +24,7 @@ import { neighbour, queueHref } from './queue-state';
 import { TicketFieldsPanel } from './ticket-fields';
 import { LinksPanel, MergedBanner, MergePanel } from './ticket-links';
 import { InsertResponse, MacroMenu } from './ticket-macros';
+import { ProblemPanel } from './ticket-problem';
 import { EscalatePanel, SlaPanel } from './ticket-sla';
 import { TimePanel } from './ticket-time';
 
@@ -141,6 +142,17 @@ export function TicketPage({ id }: { id: number }) {
           </div>
         </div>
         <LinksPanel ticket={t} />
+        <ProblemPanel
+          ticket={t}
+          onInsert={
+            closed
+              ? undefined
+              : (text) => {
+                  setInternal(false);
+                  insert(text);
+                }
+          }
+        />
         <TimePanel ticket={t} />
         <TicketFieldsPanel ticket={t} />
         <LogContextPanel kind="ticket" id={id} />
