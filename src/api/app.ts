@@ -364,6 +364,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- exports and the audit log --
   await app.register((await import('./routes/exports.js')).exportRoutes(ctx));
   await app.register((await import('./routes/audit-log.js')).auditLogRoutes(ctx));
+
+  // -- change management --
+  await app.register((await import('./routes/changes.js')).changeRoutes(ctx));
   await registerWebApp(app);
   return app;
 }

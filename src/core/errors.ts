@@ -567,6 +567,44 @@ export const errorCatalogue = {
     meaning:
       'Notification preferences name each kind of mail at most once, one the person may receive (requesters have no staff kinds), a digest time HH:MM and an IANA time zone.',
   },
+  // -- change management --
+  change_not_found: {
+    kind: 'not_found',
+    meaning: 'No such change request.',
+  },
+  change_template_not_found: {
+    kind: 'not_found',
+    meaning: 'No such change template, or an inactive one where an active one is needed.',
+  },
+  change_blackout_not_found: {
+    kind: 'not_found',
+    meaning: 'No such change blackout period.',
+  },
+  change_transition_not_allowed: {
+    kind: 'conflict',
+    meaning:
+      'The change cannot move to that state from its present one, or not by this route (a CAB decides awaiting_cab; only a standard change skips the CAB).',
+  },
+  change_not_ready: {
+    kind: 'conflict',
+    meaning:
+      'The change lacks what the next step needs: a window, an affected service, and for a CAB a plan and a back-out plan.',
+  },
+  change_in_blackout: {
+    kind: 'conflict',
+    meaning:
+      'The window falls in a blackout period for one of its services; only an emergency change may be scheduled there.',
+  },
+  change_locked: {
+    kind: 'conflict',
+    meaning:
+      'The change is past the point where this can change (implementation started, or it is closed, rejected or cancelled).',
+  },
+  cab_not_configured: {
+    kind: 'conflict',
+    meaning:
+      'No change advisory board group is set (Settings → Changes): a normal or emergency change cannot be sent for approval.',
+  },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -1196,6 +1196,28 @@ export interface Database {
   request_types: RequestTypesTable;
   request_type_fields: RequestTypeFieldsTable;
   ticket_field_values: TicketFieldValuesTable;
+
+  // -- change management (migration 2026-12-07-changes) --
+  changes: ChangesTable;
+  change_templates: ChangeTemplatesTable;
+  change_services: { change_id: number; service_id: number };
+  change_links: {
+    change_id: number;
+    target_type: ChangeLinkTarget;
+    target_id: number;
+    created_by: number | null;
+    created_at: number;
+  };
+  change_blackouts: {
+    id: Generated<number>;
+    name: string;
+    starts_at: number;
+    ends_at: number;
+    created_by: number | null;
+    created_at: number;
+  };
+  /** A blackout with no rows here covers every service. */
+  change_blackout_services: { blackout_id: number; service_id: number };
 }
 
 export type TicketLinkKind = 'parent_of' | 'related' | 'duplicate_of' | 'caused_by';
@@ -1394,4 +1416,64 @@ export interface TicketFieldValuesTable {
   seq: number;
   value_text: string | null;
   value_number: number | null;
+}
+
+export type ChangeType = 'standard' | 'normal' | 'emergency';
+export type ChangeState =
+  | 'draft'
+  | 'assessment'
+  | 'awaiting_cab'
+  | 'scheduled'
+  | 'implementing'
+  | 'review'
+  | 'closed'
+  | 'rejected'
+  | 'cancelled'
+  | 'failed';
+export type ChangeLevel = 'low' | 'medium' | 'high';
+export type ChangeReviewOutcome = 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+export type ChangeLinkTarget = 'ticket' | 'problem';
+
+export interface ChangesTable {
+  id: Generated<number>;
+  title: string;
+  description: string;
+  type: ChangeType;
+  state: ChangeState;
+  risk: ChangeLevel;
+  impact: ChangeLevel;
+  plan: string;
+  backout_plan: string;
+  test_plan: string;
+  /** The window, half-open [start, end), epoch ms. */
+  window_start: number | null;
+  window_end: number | null;
+  template_id: number | null;
+  requester_id: number;
+  owner_id: number | null;
+  implementer_id: number | null;
+  group_id: number | null;
+  approval_id: number | null;
+  cab_reason: string | null;
+  review_outcome: ChangeReviewOutcome | null;
+  review_notes: string | null;
+  reviewed_by: number | null;
+  reviewed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ChangeTemplatesTable {
+  id: Generated<number>;
+  name: string;
+  title: string;
+  description: string;
+  risk: ChangeLevel;
+  impact: ChangeLevel;
+  plan: string;
+  backout_plan: string;
+  test_plan: string;
+  active: number;
+  created_at: number;
+  updated_at: number;
 }
