@@ -2,10 +2,12 @@
 // edges: touching windows do not conflict), blackout periods (refused for normal and standard changes, allowed
 // for emergencies), the lifecycle of a normal change through its CAB, a standard change from a template that
 // skips the CAB, links to tickets and problems, the post-implementation review, and requesters kept out.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyCabDecision } from '../../src/changes/index.js';
+import { applyCabDecision, findConflicts } from '../../src/changes/index.js';
 import { createUser } from '../../src/core/auth/index.js';
 import type { Role } from '../../src/core/db/index.js';
+import { errorCatalogue } from '../../src/core/errors.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, signIn } from '../support/http.js';
 
@@ -554,6 +556,81 @@ describe.each(dialects)('change management on %s', (dialect) => {
       windowStart: '2026-03-29T00:30:00.000Z',
       windowEnd: '2026-03-29T01:30:00.000Z',
     });
+  });
+
+  it("the calendar's conflicts agree with the definition on random schedules (fast-check)", async () => {
+    const planned = fc.record({
+      startMin: fc.integer({ min: 0, max: 600 }),
+      lengthMin: fc.integer({ min: 1, max: 180 }),
+      services: fc.subarray(['network', 'mail'] as const, { minLength: 1 }),
+      cancelled: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(planned, { minLength: 1, maxLength: 8 }), async (plan) => {
+        const w = freshWeek();
+        const made: { id: number; start: number; end: number; serviceIds: number[]; cancelled: boolean }[] =
+          [];
+        for (const p of plan) {
+          const start = w + p.startMin * 60_000;
+          const end = start + p.lengthMin * 60_000;
+          const serviceIds = p.services.map((n) => (n === 'network' ? network : mail));
+          const c = await change(
+            { title: 'Random', serviceIds, windowStart: iso(start), windowEnd: iso(end) },
+            tech,
+          );
+          if (p.cancelled) await move(c.id, 'cancelled', tech);
+          made.push({ id: c.id, start, end, serviceIds, cancelled: p.cancelled });
+        }
+        const live = findConflicts(made.filter((m) => !m.cancelled));
+        const cal = await tech.call('GET', `/api/v1/changes?from=${iso(w)}&to=${iso(w + day)}&limit=200`);
+        expect(cal.body.items).toHaveLength(made.length);
+        for (const item of cal.body.items) expect(item.conflicts).toEqual(live.get(item.id) ?? []);
+      }),
+      { numRuns: 6 },
+    );
+  });
+
+  it('hostile change bodies are refused with a catalogued 4xx, never a 5xx (fast-check)', async () => {
+    const value = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.integer(),
+      fc.constant(null),
+      fc.boolean(),
+      fc.constantFrom(
+        '2026-03-29T02:30:00+01:00',
+        '2026-13-01T00:00:00Z',
+        '',
+        'standard',
+        'emergency',
+        'high',
+      ),
+      fc.array(fc.integer({ min: -2, max: 3 }), { maxLength: 3 }),
+    );
+    const keys = fc.constantFrom(
+      'title',
+      'type',
+      'risk',
+      'impact',
+      'windowStart',
+      'windowEnd',
+      'serviceIds',
+      'templateId',
+      'ownerId',
+      'groupId',
+      'plan',
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(keys, value, { maxKeys: 6 }), async (body) => {
+        const r = await tech.call('POST', '/api/v1/changes', body);
+        expect(r.status).toBeLessThan(500);
+        if (r.status >= 400) expect(Object.keys(errorCatalogue)).toContain(r.body.code);
+        if (r.status === 201) {
+          const p = await tech.call('PATCH', `/api/v1/changes/${r.body.id}`, body);
+          expect(p.status).toBeLessThan(500);
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('requesters see no changes, templates, blackouts or settings', async () => {
