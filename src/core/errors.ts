@@ -567,6 +567,47 @@ export const errorCatalogue = {
     meaning:
       'Notification preferences name each kind of mail at most once, one the person may receive (requesters have no staff kinds), a digest time HH:MM and an IANA time zone.',
   },
+  // -- approvals --
+  invalid_approval_plan: {
+    kind: 'invalid',
+    meaning:
+      "An approval plan needs an order (sequence or parallel) and 1–5 steps, each with a rule (one or all) and approvers: the requester's manager, 1–20 existing active users, or an existing group.",
+  },
+  approval_not_found: {
+    kind: 'not_found',
+    meaning: 'No such approval, or not one the user may see.',
+  },
+  approval_no_approver: {
+    kind: 'conflict',
+    meaning:
+      'A step of the approval has nobody to ask: the requester has no manager (an admin sets one on their account), or the named users or group have no active member other than the requester.',
+  },
+  approval_not_approver: {
+    kind: 'forbidden',
+    meaning: 'The user is not asked to decide this approval (or not at this step).',
+  },
+  approval_own_request: {
+    kind: 'forbidden',
+    meaning: 'Nobody approves their own request.',
+  },
+  approval_already_decided: {
+    kind: 'conflict',
+    meaning:
+      "The approval, or this approver's part of it, is decided already (approved, rejected, decided by another approver of the step, or withdrawn).",
+  },
+  approval_link_invalid: {
+    kind: 'forbidden',
+    meaning: 'The approval link is not one this service issued for this approval.',
+  },
+  approval_link_expired: {
+    kind: 'forbidden',
+    meaning: 'The approval link has expired; decide in the web app instead.',
+  },
+  invalid_manager: {
+    kind: 'invalid',
+    meaning:
+      'A manager must be an existing user other than the person, and not someone who reports to them (directly or through others).',
+  },
   // -- change management --
   change_not_found: {
     kind: 'not_found',

@@ -15,6 +15,8 @@ export interface UsersTable {
   locked_until: number | null;
   created_at: number;
   updated_at: number;
+  /** Migration 2026-12-07-approvals: who approves for this person when a request type asks their manager. */
+  manager_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface GroupsTable {
@@ -70,7 +72,15 @@ export interface CategoriesTable {
 }
 
 export type TicketType = 'incident' | 'request';
-export type TicketStatus = 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+export type TicketStatus =
+  | 'new'
+  | 'assigned'
+  | 'in_progress'
+  | 'pending'
+  | 'resolved'
+  | 'closed'
+  /** Migration 2026-12-07-approvals: filed, waiting for its approvers; open, in nobody's work queue, SLA paused. */
+  | 'awaiting_approval';
 
 export interface TicketsTable {
   id: Generated<number>;
@@ -1197,6 +1207,11 @@ export interface Database {
   request_type_fields: RequestTypeFieldsTable;
   ticket_field_values: TicketFieldValuesTable;
 
+  // -- approvals (migration 2026-12-07-approvals, src/helpdesk/approvals.ts) --
+  approvals: ApprovalsTable;
+  approval_steps: ApprovalStepsTable;
+  approval_approvers: ApprovalApproversTable;
+
   // -- change management (migration 2026-12-07-changes) --
   changes: ChangesTable;
   change_templates: ChangeTemplatesTable;
@@ -1399,6 +1414,8 @@ export interface RequestTypesTable {
   version: number;
   created_at: number;
   updated_at: number;
+  /** Migration 2026-12-07-approvals: the ApprovalPlan as JSON; null: no approval needed. */
+  approval_plan: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RequestTypeFieldsTable {
@@ -1416,6 +1433,50 @@ export interface TicketFieldValuesTable {
   seq: number;
   value_text: string | null;
   value_number: number | null;
+}
+
+// -- approvals (migration 2026-12-07-approvals) --
+
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'cancelled';
+export type ApprovalStepState = 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+export type ApproverState = 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+export type ApprovalVia = 'web' | 'api' | 'link';
+
+export interface ApprovalsTable {
+  id: Generated<number>;
+  subject_type: 'ticket' | 'change';
+  subject_id: number;
+  requester_id: number;
+  title: string;
+  step_order: 'sequence' | 'parallel';
+  state: ApprovalState;
+  /** The rejecting approver's comment (or why it was cancelled). */
+  reason: string | null;
+  decided_by: number | null;
+  decided_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApprovalStepsTable {
+  approval_id: number;
+  position: number;
+  rule: 'one' | 'all';
+  approver_kind: 'manager' | 'users' | 'group';
+  group_id: number | null;
+  state: ApprovalStepState;
+  decided_at: number | null;
+}
+
+export interface ApprovalApproversTable {
+  id: Generated<number>;
+  approval_id: number;
+  step: number;
+  user_id: number;
+  state: ApproverState;
+  comment: string | null;
+  via: ApprovalVia | null;
+  decided_at: number | null;
 }
 
 export type ChangeType = 'standard' | 'normal' | 'emergency';

@@ -35,6 +35,7 @@ import * as macros from './2026-12-06-macros.js';
 import * as notificationPreferences from './2026-12-06-notification-preferences.js';
 import * as ticketLinks from './2026-12-06-ticket-links.js';
 import * as timeEntries from './2026-12-06-time-entries.js';
+import * as approvals from './2026-12-07-approvals.js';
 import * as changes from './2026-12-07-changes.js';
 
 export const migrations: Record<string, Migration> = {
@@ -112,6 +113,9 @@ export const migrations: Record<string, Migration> = {
 
   // -- service catalogue and custom fields --
   '2026-12-06-catalog': catalog,
+
+  // -- approvals --
+  '2026-12-07-approvals': approvals,
 
   // -- change management --
   '2026-12-07-changes': changes,
