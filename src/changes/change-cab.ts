@@ -1,12 +1,14 @@
 // The change advisory board: which group approves normal changes, and which emergency ones (the emergency CAB;
 // default the CAB itself), kept in the settings table like other settings. Sending a change to its CAB asks
-// the approvals engine for one approval from the board's group; its decision comes back as approval.decided.
+// the approvals engine for one approval from the board's group; its decision comes back as approval.decided,
+// which subscribeChanges hands to applyCabDecision.
 import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { ChangesTable, Database } from '../core/db/index.js';
 import { Conflict, Invalid } from '../core/errors.js';
+import { cancelApprovals, requestApproval } from '../helpdesk/index.js';
 import { requireChanges } from './policies.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -87,20 +89,42 @@ export function cabGroupFor(settings: ChangeSettings, type: ChangesTable['type']
 }
 
 /**
- * Ask the CAB for a change about to wait for it, in the caller's transaction; returns the approval's id (null
- * until the approvals engine is wired in — see the last commit on this branch).
+ * Ask the CAB for a change about to wait for it, in the caller's transaction: one approval from any member of
+ * the board's group (the approvals engine leaves out the change's requester: nobody approves their own change).
  */
 export async function requestCab(
   trx: Transaction<Database>,
-  _ctx: ServiceContext,
-  _actor: Actor,
-  change: { id: number; type: ChangesTable['type']; title: string },
-): Promise<number | null> {
+  ctx: ServiceContext,
+  change: { id: number; type: ChangesTable['type']; title: string; requester_id: number },
+): Promise<number> {
   const groupId = cabGroupFor(await getChangeSettings(trx), change.type);
   if (groupId === null)
     throw new Conflict(
       'cab_not_configured',
       `No ${change.type === 'emergency' ? 'emergency CAB or ' : ''}CAB group is set: an admin or manager sets it under Settings → Changes.`,
     );
-  return null;
+  const { approvalId } = await requestApproval(trx, ctx, {
+    subjectType: 'change',
+    subjectId: change.id,
+    requesterId: change.requester_id,
+    title: `${change.type === 'emergency' ? 'Emergency change' : 'Change'} CHG-${change.id}: ${change.title}`,
+    plan: { order: 'parallel', steps: [{ approvers: { kind: 'group', groupId }, rule: 'one' }] },
+  });
+  return approvalId;
+}
+
+/** A change leaving awaiting_cab other than by the board's decision (cancelled): its approval is withdrawn. */
+export async function withdrawCab(
+  trx: Transaction<Database>,
+  now: number,
+  actor: Actor,
+  changeId: number,
+): Promise<void> {
+  await cancelApprovals(trx, {
+    subjectType: 'change',
+    subjectId: changeId,
+    actorId: actor.id,
+    reason: 'The change was cancelled.',
+    now,
+  });
 }

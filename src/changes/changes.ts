@@ -18,7 +18,7 @@ import { Conflict, type FieldError, Invalid, NotFound } from '../core/errors.js'
 import { getTicket } from '../helpdesk/index.js';
 import { listServices } from '../incidents/index.js';
 import { blackoutsOver, type ChangeBlackout, refuseBlackouts } from './change-blackouts.js';
-import { requestCab } from './change-cab.js';
+import { requestCab, withdrawCab } from './change-cab.js';
 import {
   type ChangeState,
   type ChangeType,
@@ -577,9 +577,10 @@ export async function moveChange(
       await enforceBlackouts(trx, row, serviceIds);
     }
     if (input.to === 'awaiting_cab' && needsCab(row.type)) {
-      set.approval_id = await requestCab(trx, ctx, actor, row);
+      set.approval_id = await requestCab(trx, ctx, row);
       set.cab_reason = null;
     }
+    if (row.state === 'awaiting_cab') await withdrawCab(trx, now, actor, id);
     await trx.updateTable('changes').set(set).where('id', '=', id).where('state', '=', row.state).execute();
     await recordAudit(trx, {
       actorId: actor.id,

@@ -4,10 +4,11 @@
 // skips the CAB, links to tickets and problems, the post-implementation review, and requesters kept out.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyCabDecision, findConflicts } from '../../src/changes/index.js';
-import { createUser } from '../../src/core/auth/index.js';
+import { findConflicts, subscribeChanges } from '../../src/changes/index.js';
+import { type Actor, actorForUser, createUser } from '../../src/core/auth/index.js';
 import type { Role } from '../../src/core/db/index.js';
 import { errorCatalogue } from '../../src/core/errors.js';
+import { decideApproval } from '../../src/helpdesk/index.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, signIn } from '../support/http.js';
 
@@ -58,6 +59,7 @@ describe.each(dialects)('change management on %s', (dialect) => {
 
   beforeAll(async () => {
     t = await makeApp(dialect);
+    subscribeChanges(t.ctx);
     for (const [name, role] of cast)
       await createUser(t.ctx, null, { email: `${name}@changes.test`, name: `The ${name}`, role, password });
     [admin, manager, tech, requester] = await Promise.all(
@@ -82,6 +84,21 @@ describe.each(dialects)('change management on %s', (dialect) => {
     cabGroup = g.body.id;
   });
   afterAll(async () => t?.close());
+
+  /** The domain's actor for a signed-in user (deciding an approval is the approvals engine's call). */
+  async function actorOf(who: Session): Promise<Actor> {
+    const u = await t.ctx.db
+      .selectFrom('users')
+      .select(['id', 'email', 'name', 'role'])
+      .where('id', '=', who.userId)
+      .executeTakeFirstOrThrow();
+    const groups = await t.ctx.db
+      .selectFrom('group_members')
+      .select('group_id')
+      .where('user_id', '=', who.userId)
+      .execute();
+    return actorForUser({ ...u, groupIds: groups.map((g) => g.group_id) });
+  }
 
   it('change calendar conflicts: overlapping windows on one service conflict, touching ones do not', async () => {
     const w = freshWeek();
@@ -253,21 +270,24 @@ describe.each(dialects)('change management on %s', (dialect) => {
     expect(self.status).toBe(409);
     expect(self.body.code).toBe('change_transition_not_allowed');
     // The board approves (the approvals engine's outcome); a second delivery changes nothing.
+    // One approval from the CAB group, without the change's requester (the manager): the admin decides.
     const approvalId = sent.body.approvalId;
-    const decide = () =>
-      t.ctx.db.transaction().execute((trx) =>
-        applyCabDecision(trx, t.clock.now(), {
-          changeId: ch.id,
-          approvalId,
-          outcome: 'approved',
-          reason: 'Go ahead',
-          decidedById: manager.userId,
-        }),
-      );
-    expect(await decide()).toBe(true);
-    expect(await decide()).toBe(false);
+    expect(approvalId).toEqual(expect.any(Number));
+    await expect(
+      decideApproval(t.ctx, await actorOf(manager), approvalId, { decision: 'approve' }, 'api'),
+    ).rejects.toThrow();
+    await decideApproval(
+      t.ctx,
+      await actorOf(admin),
+      approvalId,
+      { decision: 'approve', comment: 'Go ahead' },
+      'api',
+    );
+    // The decision reaches the change through the outbox; a second relay pass (a redelivery) changes nothing.
+    await t.ctx.events.dispatchPending();
+    await t.ctx.events.dispatchPending();
     const scheduled = await tech.call('GET', `/api/v1/changes/${ch.id}`);
-    expect(scheduled.body).toMatchObject({ state: 'scheduled', cabReason: 'Go ahead' });
+    expect(scheduled.body).toMatchObject({ state: 'scheduled', cabReason: null });
     // Plans are locked once implementation starts.
     expect((await move(ch.id, 'implementing', tech)).status).toBe(200);
     const locked = await tech.call('PATCH', `/api/v1/changes/${ch.id}`, { plan: 'Something else' });
@@ -319,15 +339,14 @@ describe.each(dialects)('change management on %s', (dialect) => {
     const ch = await change({ serviceIds: [mail], windowStart: iso(w + hour), windowEnd: iso(w + 2 * hour) });
     await move(ch.id, 'assessment');
     const sent = await move(ch.id, 'awaiting_cab');
-    await t.ctx.db.transaction().execute((trx) =>
-      applyCabDecision(trx, t.clock.now(), {
-        changeId: ch.id,
-        approvalId: sent.body.approvalId,
-        outcome: 'rejected',
-        reason: 'Not during month end',
-        decidedById: admin.userId,
-      }),
+    await decideApproval(
+      t.ctx,
+      await actorOf(admin),
+      sent.body.approvalId,
+      { decision: 'reject', comment: 'Not during month end' },
+      'api',
     );
+    await t.ctx.events.dispatchPending();
     expect((await tech.call('GET', `/api/v1/changes/${ch.id}`)).body).toMatchObject({
       state: 'rejected',
       cabReason: 'Not during month end',
@@ -356,6 +375,46 @@ describe.each(dialects)('change management on %s', (dialect) => {
       notes: 'Relay did not come back',
     });
     expect(r.body).toMatchObject({ state: 'closed', review: { outcome: 'backed_out' } });
+  });
+
+  it('an emergency change asks the emergency CAB; cancelling a change waiting for its CAB withdraws the approval', async () => {
+    const w = freshWeek();
+    const ecab = await admin.call('POST', '/api/v1/groups', { name: 'ECAB', memberIds: [tech.userId] });
+    await manager.call('PUT', '/api/v1/settings/changes', {
+      cabGroupId: cabGroup,
+      emergencyCabGroupId: ecab.body.id,
+    });
+    const urgent = await change({
+      type: 'emergency',
+      serviceIds: [mail],
+      windowStart: iso(w + hour),
+      windowEnd: iso(w + 2 * hour),
+    });
+    await move(urgent.id, 'assessment');
+    const sent = await move(urgent.id, 'awaiting_cab');
+    const asked = await t.ctx.db
+      .selectFrom('approval_approvers')
+      .select('user_id')
+      .where('approval_id', '=', sent.body.approvalId)
+      .execute();
+    expect(asked.map((a) => a.user_id)).toEqual([tech.userId]);
+    // Cancelled while waiting: the approval is withdrawn, and a decision cannot revive the change.
+    expect((await move(urgent.id, 'cancelled')).body.state).toBe('cancelled');
+    const approval = await t.ctx.db
+      .selectFrom('approvals')
+      .select('state')
+      .where('id', '=', sent.body.approvalId)
+      .executeTakeFirstOrThrow();
+    expect(approval.state).toBe('cancelled');
+    await expect(
+      decideApproval(t.ctx, await actorOf(tech), sent.body.approvalId, { decision: 'approve' }, 'api'),
+    ).rejects.toThrow();
+    await t.ctx.events.dispatchPending();
+    expect((await tech.call('GET', `/api/v1/changes/${urgent.id}`)).body.state).toBe('cancelled');
+    await manager.call('PUT', '/api/v1/settings/changes', {
+      cabGroupId: cabGroup,
+      emergencyCabGroupId: null,
+    });
   });
 
   it('a standard change from a template needs no CAB', async () => {
