@@ -50,6 +50,9 @@ const ArticleEditor = lazy(() => import('./pages/knowledge/editor'));
 const AccountNotifications = lazy(() => import('./pages/account-notifications'));
 const MacrosPage = lazy(() => import('./pages/macros'));
 const NewTicket = lazy(() => import('./pages/new-ticket'));
+const ChangesPage = lazy(() => import('./pages/changes/changes'));
+const ChangePage = lazy(() => import('./pages/changes/change'));
+const ChangeCalendar = lazy(() => import('./pages/changes/calendar'));
 const ServiceAgreement = lazy(() =>
   import('./pages/knowledge/article').then((m) => ({ default: m.ServiceAgreementPage })),
 );
@@ -175,6 +178,11 @@ function Layout() {
             {staff && (
               <li>
                 <NavLink to="/technicians">Team</NavLink>
+              </li>
+            )}
+            {staff && (
+              <li>
+                <NavLink to="/changes">Changes</NavLink>
               </li>
             )}
             {manager && (
@@ -345,6 +353,9 @@ export function App() {
             <Route path="/logs/patterns/:id" element={<LogPattern />} />
             <Route path="/macros" element={<MacrosPage />} />
             <Route path="/tickets/new" element={<NewTicket />} />
+            <Route path="/changes" element={<ChangesPage />} />
+            <Route path="/changes/calendar" element={<ChangeCalendar />} />
+            <Route path="/changes/:id" element={<ChangePage />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />

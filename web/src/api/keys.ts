@@ -91,4 +91,11 @@ export const keys = {
   ticketTime: (id: number) => ['ticket', id, 'time'] as const,
   timeReport: (from: string, to: string, groupBy: string) => ['reports', 'time', from, to, groupBy] as const,
   timeSettings: ['settings', 'time-tracking'] as const,
+  // -- change management --
+  changes: ['changes'] as const,
+  changeList: (query: string) => ['changes', 'list', query] as const,
+  changeCalendar: (from: string, to: string) => ['changes', 'calendar', from, to] as const,
+  change: (id: number) => ['changes', 'one', id] as const,
+  changeTemplates: ['changes', 'templates'] as const,
+  changeSettings: ['settings', 'changes'] as const,
 };
