@@ -503,6 +503,14 @@ export async function updateChange(
     const servicesChanged = servicesAfter.join(',') !== servicesBefore.join(',');
     if (Object.keys(changed).length === 0 && !servicesChanged) return;
     const after = { ...before, ...changed };
+    // The CAB approved this window on these services: a new one goes back through assessment and the CAB.
+    const replanned =
+      servicesChanged || changed.window_start !== undefined || changed.window_end !== undefined;
+    if (before.state === 'scheduled' && needsCab(before.type) && replanned)
+      throw new Conflict(
+        'change_locked',
+        `${changeNumber(id)} was approved for its window and services: move it back to assessment to re-plan them.`,
+      );
     if (isCommittedChange(after.state)) {
       if (after.window_start === null)
         throw new Conflict('change_not_ready', `${changeNumber(id)} is ${after.state}: it keeps a window.`);

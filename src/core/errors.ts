@@ -639,7 +639,7 @@ export const errorCatalogue = {
   change_locked: {
     kind: 'conflict',
     meaning:
-      'The change is past the point where this can change (implementation started, or it is closed, rejected or cancelled).',
+      'The change is past the point where this can change (implementation started, or it is closed, rejected or cancelled; an approved change keeps its window and services until moved back to assessment).',
   },
   cab_not_configured: {
     kind: 'conflict',

@@ -288,6 +288,9 @@ describe.each(dialects)('change management on %s', (dialect) => {
     await t.ctx.events.dispatchPending();
     const scheduled = await tech.call('GET', `/api/v1/changes/${ch.id}`);
     expect(scheduled.body).toMatchObject({ state: 'scheduled', cabReason: null });
+    // The approved window stays: a new one goes back through assessment and the CAB.
+    const replan = await manager.call('PATCH', `/api/v1/changes/${ch.id}`, { windowEnd: iso(w + 23 * hour) });
+    expect(replan.body.code).toBe('change_locked');
     // Plans are locked once implementation starts.
     expect((await move(ch.id, 'implementing', tech)).status).toBe(200);
     const locked = await tech.call('PATCH', `/api/v1/changes/${ch.id}`, { plan: 'Something else' });
