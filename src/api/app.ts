@@ -366,6 +366,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register((await import('./routes/audit-log.js')).auditLogRoutes(ctx));
   // -- problem management --
   await app.register((await import('./routes/problems.js')).problemRoutes(ctx));
+
+  // -- change management --
+  await app.register((await import('./routes/changes.js')).changeRoutes(ctx));
   await registerWebApp(app);
   return app;
 }

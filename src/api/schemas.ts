@@ -79,6 +79,7 @@ export const StatusSchema = Type.Union([
   Type.Literal('pending'),
   Type.Literal('resolved'),
   Type.Literal('closed'),
+  Type.Literal('awaiting_approval'),
 ]);
 export const TicketTypeSchema = Type.Union([Type.Literal('incident'), Type.Literal('request')]);
 

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { buildApp, version } from '../api/app.js';
 import { logIngestStatus } from '../api/log-status.js';
 import { ServiceMetrics } from '../api/metrics.js';
+import { registerChanges } from '../changes/index.js';
 import { registerAuditRetention } from '../core/audit.js';
 import { ensureFirstAdmin } from '../core/auth/index.js';
 import { loadConfig } from '../core/config.js';
@@ -58,6 +59,9 @@ export function registerDomains(
 
   // -- knowledge base --
   registerKnowledge(ctx, jobs); // policy review reminders; the service agreement kept true to the SLA policies
+
+  // -- change management --
+  registerChanges(ctx, jobs); // the CAB's decisions (approval.decided) schedule or reject changes
 }
 
 /** How long a shutdown may take before the process exits anyway. */

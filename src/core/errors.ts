@@ -588,6 +588,85 @@ export const errorCatalogue = {
     meaning:
       'A linked incident could not be resolved (the detail names it and why); nothing was changed, the problem included.',
   },
+  // -- approvals --
+  invalid_approval_plan: {
+    kind: 'invalid',
+    meaning:
+      "An approval plan needs an order (sequence or parallel) and 1–5 steps, each with a rule (one or all) and approvers: the requester's manager, 1–20 existing active users, or an existing group.",
+  },
+  approval_not_found: {
+    kind: 'not_found',
+    meaning: 'No such approval, or not one the user may see.',
+  },
+  approval_no_approver: {
+    kind: 'conflict',
+    meaning:
+      'A step of the approval has nobody to ask: the requester has no manager (an admin sets one on their account), or the named users or group have no active member other than the requester.',
+  },
+  approval_not_approver: {
+    kind: 'forbidden',
+    meaning: 'The user is not asked to decide this approval (or not at this step).',
+  },
+  approval_own_request: {
+    kind: 'forbidden',
+    meaning: 'Nobody approves their own request.',
+  },
+  approval_already_decided: {
+    kind: 'conflict',
+    meaning:
+      "The approval, or this approver's part of it, is decided already (approved, rejected, decided by another approver of the step, or withdrawn).",
+  },
+  approval_link_invalid: {
+    kind: 'forbidden',
+    meaning: 'The approval link is not one this service issued for this approval.',
+  },
+  approval_link_expired: {
+    kind: 'forbidden',
+    meaning: 'The approval link has expired; decide in the web app instead.',
+  },
+  invalid_manager: {
+    kind: 'invalid',
+    meaning:
+      'A manager must be an existing user other than the person, and not someone who reports to them (directly or through others).',
+  },
+  // -- change management --
+  change_not_found: {
+    kind: 'not_found',
+    meaning: 'No such change request.',
+  },
+  change_template_not_found: {
+    kind: 'not_found',
+    meaning: 'No such change template, or an inactive one where an active one is needed.',
+  },
+  change_blackout_not_found: {
+    kind: 'not_found',
+    meaning: 'No such change blackout period.',
+  },
+  change_transition_not_allowed: {
+    kind: 'conflict',
+    meaning:
+      'The change cannot move to that state from its present one, or not by this route (a CAB decides awaiting_cab; only a standard change skips the CAB).',
+  },
+  change_not_ready: {
+    kind: 'conflict',
+    meaning:
+      'The change lacks what the next step needs: a window, an affected service, and for a CAB a plan and a back-out plan.',
+  },
+  change_in_blackout: {
+    kind: 'conflict',
+    meaning:
+      'The window falls in a blackout period for one of its services; only an emergency change may be scheduled there.',
+  },
+  change_locked: {
+    kind: 'conflict',
+    meaning:
+      'The change is past the point where this can change (implementation started, or it is closed, rejected or cancelled; an approved change keeps its window and services until moved back to assessment).',
+  },
+  cab_not_configured: {
+    kind: 'conflict',
+    meaning:
+      'No change advisory board group is set (Settings → Changes): a normal or emergency change cannot be sent for approval.',
+  },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

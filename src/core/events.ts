@@ -41,6 +41,8 @@ export const eventTypes = [
   'check.state_changed',
   'alert.firing',
   'alert.resolved',
+  'approval.requested',
+  'approval.decided',
 ] as const satisfies readonly EventType[];
 // An event type a domain declares but the list lacks makes this `true` fail to be assignable to `never`.
 const everyTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;

@@ -28,6 +28,7 @@ import {
 } from '../helpdesk/index.js';
 import { installDemoSla, replaySla } from '../sla/index.js';
 import { installDemoCatalog } from './demo-catalog.js';
+import { installDemoChanges } from './demo-changes.js';
 import { installDemoKnowledge } from './demo-knowledge.js';
 import { installDemoLogs } from './demo-logs.js';
 import { installDemoMacros } from './demo-macros.js';
@@ -262,6 +263,14 @@ export async function loadDemoOrganisation(
     groupId: (key) => groupIds.get(key) as number,
     categoryId: (name) => categoryIds.get(name.toLowerCase()),
   });
+  // The change calendar: the CAB, templates of standard changes, a blackout period and a week of changes.
+  const networkTicket = await ctx.db
+    .selectFrom('tickets')
+    .select('id')
+    .where('category_id', '=', categoryIds.get('network') ?? -1)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  await installDemoChanges(today, { manager, technicians, now, networkTicketId: networkTicket?.id });
 
   // The story's events are history, not news: mark them delivered so a webhook added later, or the
   // notifications of a running service, do not replay three months of tickets.

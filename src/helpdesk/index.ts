@@ -3,6 +3,33 @@
 // split, and the commands other domains call in their own transaction (reassignTicket, raisePriority,
 // recordTicketChange), and time tracking (entries, timers, the required-on-resolve setting). Named, so a new
 // export is a decision; the files behind it are free to change.
+
+// -- approvals (issue 14, item 2): the engine, generic over tickets and change requests --
+export {
+  type Approval,
+  type ApprovalApprover,
+  type ApprovalListFilter,
+  type ApprovalStepView,
+  approvalListLimits,
+  getApproval,
+  listApprovals,
+  listSubjectApprovals,
+} from './approval-reads.js';
+export {
+  type ApprovalDecision,
+  type ApprovalPlan,
+  type ApprovalStep,
+  type ApprovalSubjectType,
+  type ApproverSpec,
+  approvalLimits,
+  cancelApprovals,
+  checkApprovalPlan,
+  checkPlanRefs,
+  type DecisionInput,
+  decideApproval,
+  decideApproverRow,
+  requestApproval,
+} from './approvals.js';
 export {
   type Attachment,
   addAttachment,
@@ -66,7 +93,9 @@ export {
   type TemplatePart,
 } from './macro-placeholders.js';
 export {
+  type ApprovalAction,
   type CatalogAction,
+  canApproval,
   canCatalog,
   canMacros,
   canSeeMacroItem,
@@ -129,7 +158,13 @@ export {
 } from './ticket-reads.js';
 // Resolving tickets together with a public reply, in another domain's transaction (a problem's incidents).
 export { resolveTicketsWithReply } from './ticket-resolution.js';
-export { allowedTransitions, isOpenStatus, openStatuses, ticketStatuses } from './ticket-states.js';
+export {
+  allowedTransitions,
+  isOpenStatus,
+  openStatuses,
+  ticketStatuses,
+  workQueueStatuses,
+} from './ticket-states.js';
 export { createTicket } from './tickets.js';
 export {
   type ChangeTimeInput,

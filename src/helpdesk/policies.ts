@@ -162,3 +162,14 @@ export function canCatalog(actor: Pick<Actor, 'role'>, action: CatalogAction): b
 export function mayUseRequestType(actor: Pick<Actor, 'role'>, audience: 'everyone' | 'staff'): boolean {
   return audience === 'everyone' || isStaff(actor);
 }
+
+/** Approvals: staff read every one; a requester reads their own requests' and those they are asked to decide. */
+export type ApprovalAction = 'approval.read';
+
+export function canApproval(
+  actor: Pick<Actor, 'id' | 'role'>,
+  _action: ApprovalAction,
+  approval: { requesterId: number; approverIds: ReadonlySet<number> },
+): boolean {
+  return isStaff(actor) || approval.requesterId === actor.id || approval.approverIds.has(actor.id);
+}

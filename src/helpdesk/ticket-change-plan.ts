@@ -129,9 +129,14 @@ export function planTicketChange(facts: ChangeFacts): TicketChangePlan {
     status = input.status;
     if (!staff) {
       const reopening = row.status === 'resolved' && status !== 'closed' && status !== 'resolved';
-      const closing = row.status === 'resolved' && status === 'closed';
+      // Closing a request still awaiting approval withdraws it (its pending approvals are cancelled).
+      const closing =
+        (row.status === 'resolved' || row.status === 'awaiting_approval') && status === 'closed';
       if (!(reopening || closing) || !facts.mayCloseOrReopen) {
-        throw new Forbidden('forbidden', 'A requester may only close or reopen their own resolved ticket.');
+        throw new Forbidden(
+          'forbidden',
+          'A requester may only close or reopen their own resolved ticket, or withdraw a request awaiting approval.',
+        );
       }
       if (reopening) status = reopenState({ assignee_id: assigneeId, group_id: groupId });
     }

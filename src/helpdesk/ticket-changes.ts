@@ -7,6 +7,7 @@ import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Conflict, Forbidden } from '../core/errors.js';
+import { cancelApprovals } from './approvals.js';
 import { recordTicketChange } from './history.js';
 import { canTicket } from './policies.js';
 import { getPriorityMatrix, type PriorityMatrix } from './priority-matrix.js';
@@ -159,6 +160,15 @@ export async function changeTicketIn(
         .execute();
   }
   await trx.updateTable('tickets').set(plan.set).where('id', '=', id).execute();
+  // Withdrawn while awaiting approval: nobody is asked any more.
+  if (row.status === 'awaiting_approval' && plan.set.status !== undefined && plan.set.status !== row.status)
+    await cancelApprovals(trx, {
+      subjectType: 'ticket',
+      subjectId: id,
+      actorId: actor.id,
+      reason: 'The request was withdrawn.',
+      now,
+    });
   if (plan.set.title !== undefined || plan.set.description !== undefined) {
     indexed = await indexTicket(
       trx,

@@ -10,10 +10,17 @@ export const ticketStatuses: readonly TicketStatus[] = [
   'pending',
   'resolved',
   'closed',
+  'awaiting_approval',
 ];
 
-/** Open states: a ticket in one of these is in somebody's queue. */
-export const openStatuses: readonly TicketStatus[] = ['new', 'assigned', 'in_progress', 'pending'];
+/** States in somebody's work queue: what auto-assignment and a technician's load count. */
+export const workQueueStatuses: readonly TicketStatus[] = ['new', 'assigned', 'in_progress', 'pending'];
+
+/**
+ * Open states: not yet resolved or closed. A ticket awaiting approval is open (its requester sees it among
+ * their open requests) but in nobody's work queue until its approvers say yes.
+ */
+export const openStatuses: readonly TicketStatus[] = [...workQueueStatuses, 'awaiting_approval'];
 
 const transitions: Record<TicketStatus, readonly TicketStatus[]> = {
   new: ['assigned', 'in_progress', 'pending', 'resolved'],
@@ -23,6 +30,9 @@ const transitions: Record<TicketStatus, readonly TicketStatus[]> = {
   // Reopening goes back to work; closing is final.
   resolved: ['new', 'assigned', 'in_progress', 'closed'],
   closed: [],
+  // Only the approvals engine leaves this state by a decision (approvals.ts); by hand, the request can only be
+  // withdrawn (closed), which cancels its pending approvals.
+  awaiting_approval: ['closed'],
 };
 
 export function allowedTransitions(from: TicketStatus): readonly TicketStatus[] {

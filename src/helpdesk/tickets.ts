@@ -53,8 +53,10 @@ export type InSameTransaction<T> = (trx: Transaction<Database>, created: T) => P
  * a requester may not choose by hand). Set by fileRequest only, never from a request body.
  */
 export interface CatalogueRouting {
-  requestTypeId: number;
+  requestTypeId: number | null;
   groupId: number | null;
+  /** The type needs approval: the ticket starts awaiting it, and its group hears of it once approved. */
+  awaitingApproval?: boolean;
 }
 
 export async function createTicket(
@@ -84,7 +86,11 @@ export async function createTicket(
   const requesterId = input.requesterId ?? actor.id;
   const assigneeId = input.assigneeId ?? null;
   const groupId = input.groupId ?? routing?.groupId ?? null;
-  const status: TicketStatus = assigneeId !== null || groupId !== null ? 'assigned' : 'new';
+  const status: TicketStatus = routing?.awaitingApproval
+    ? 'awaiting_approval'
+    : assigneeId !== null || groupId !== null
+      ? 'assigned'
+      : 'new';
 
   let indexed: IndexedWords | null = null;
   const ticket = await ctx.db.transaction().execute(async (trx) => {
@@ -156,7 +162,7 @@ export async function createTicket(
         payload: { ticket: ticketEventView(t) },
       },
     ];
-    if (assigneeId !== null || groupId !== null) {
+    if ((assigneeId !== null || groupId !== null) && status !== 'awaiting_approval') {
       events.push({
         type: 'ticket.assigned',
         subjectType: 'ticket',

@@ -64,7 +64,10 @@ export interface PolicyInput {
   levels?: EscalationLevel[];
 }
 
-/** As GLPI: waiting on the customer and resolved pause resolution and update; first response never pauses. */
+/**
+ * As GLPI: waiting on the customer and resolved pause resolution and update; first response never pauses.
+ * Awaiting approval pauses every target without being listed (sla-clock.ts runClock).
+ */
 export const defaultPauseStatuses: Record<SlaTarget, TicketStatus[]> = {
   first_response: [],
   next_response: ['pending', 'resolved'],

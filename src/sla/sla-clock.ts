@@ -128,7 +128,11 @@ export function runClock(
 ): SlaClock {
   const cal = spec.calendar;
   const end = stop !== null && stop <= now ? stop : now;
-  const pause = spec.pauseStatuses;
+  // Waiting for approval pauses every target, whatever the policy lists (as GLPI): nobody may work the ticket
+  // yet, and policies written before approvals existed do not name the state.
+  const pause = spec.pauseStatuses.includes('awaiting_approval')
+    ? spec.pauseStatuses
+    : [...spec.pauseStatuses, 'awaiting_approval' as const];
   const thresholds: Threshold[] = [];
   const warning =
     spec.warnPercent !== null ? emptyThreshold(Math.floor((spec.durationMs * spec.warnPercent) / 100)) : null;

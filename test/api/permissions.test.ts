@@ -8,6 +8,7 @@ import diagnostics from 'node:diagnostics_channel';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, InjectOptions, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canChanges } from '../../src/changes/index.js';
 import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.js';
 import type { ArticleAudience, ArticleStatus } from '../../src/core/db/index.js';
 import {
@@ -3237,6 +3238,176 @@ const table: Row[] = [
           return { method: 'DELETE', url: `/api/v1/tickets/${ticketId}/problem` };
         },
         expect: onOwnersTicket('problem.write'),
+      },
+    ];
+    return rows;
+  })(),
+  // -- change management --
+  // Staff raise, plan, move, link and review changes and read the calendar; managers and admins keep the
+  // templates, blackout periods and the CAB setting. Requesters are refused (403), not hidden from.
+  ...(() => {
+    const work = byRule((a) => canChanges(a, 'changes.work'));
+    const manage = byRule((a) => canChanges(a, 'changes.manage'));
+    const made = new WeakMap<Fixture, { serviceId: number; templateId: number }>();
+    async function setup(f: Fixture) {
+      let m = made.get(f);
+      if (!m) {
+        const policy = await as(f, 'admin', 'POST', '/api/v1/escalation-policies', {
+          name: `Changes ${unique()}`,
+          steps: [{ targets: [{ kind: 'user', id: f.ids.technician }], delayMinutes: 5 }],
+        });
+        const service = await as(f, 'admin', 'POST', '/api/v1/services', {
+          name: `Changed ${unique()}`,
+          escalationPolicyId: policy.id,
+        });
+        const template = await as(f, 'admin', 'POST', '/api/v1/change-templates', {
+          name: `Template ${unique()}`,
+          title: 'Standard',
+        });
+        m = { serviceId: service.id, templateId: template.id };
+        made.set(f, m);
+      }
+      return m;
+    }
+    /** A new draft change of the admin's: each row acts on its own. */
+    const draft = async (f: Fixture) =>
+      (await as(f, 'admin', 'POST', '/api/v1/changes', { title: `Change ${unique()}` })).id as number;
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/changes',
+        call: () => ({
+          method: 'GET',
+          url: '/api/v1/changes?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z',
+        }),
+        expect: work,
+      },
+      {
+        route: 'POST /api/v1/changes',
+        call: async (f) => ({
+          method: 'POST',
+          url: '/api/v1/changes',
+          body: { templateId: (await setup(f)).templateId, serviceIds: [(await setup(f)).serviceId] },
+        }),
+        expect: work,
+      },
+      {
+        route: 'GET /api/v1/changes/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/changes/${await draft(f)}` }),
+        expect: work,
+      },
+      {
+        route: 'PATCH /api/v1/changes/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/changes/${await draft(f)}`,
+          body: { risk: 'high' },
+        }),
+        expect: work,
+      },
+      {
+        route: 'POST /api/v1/changes/:id/transitions',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/changes/${await draft(f)}/transitions`,
+          body: { to: 'assessment' },
+        }),
+        expect: work,
+      },
+      {
+        route: 'POST /api/v1/changes/:id/review',
+        case: 'a draft (reviewed only after implementation)',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/changes/${await draft(f)}/review`,
+          body: { outcome: 'successful' },
+        }),
+        // Staff pass the policy and meet the state's 409; others get their 401 or 403 first.
+        expect: byRule((a) => canChanges(a, 'changes.work'), 403, 409),
+      },
+      {
+        route: 'POST /api/v1/changes/:id/links',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/changes/${await draft(f)}/links`,
+          body: { targetType: 'ticket', targetId: f.ticketId },
+        }),
+        expect: work,
+      },
+      {
+        route: 'DELETE /api/v1/changes/:id/links/:targetType/:targetId',
+        call: async (f) => {
+          const id = await draft(f);
+          await as(f, 'admin', 'POST', `/api/v1/changes/${id}/links`, { targetType: 'problem', targetId: 3 });
+          return { method: 'DELETE', url: `/api/v1/changes/${id}/links/problem/3` };
+        },
+        expect: work,
+      },
+      {
+        route: 'GET /api/v1/change-blackouts',
+        call: () => ({ method: 'GET', url: '/api/v1/change-blackouts' }),
+        expect: work,
+      },
+      {
+        route: 'POST /api/v1/change-blackouts',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/change-blackouts',
+          body: {
+            name: `Freeze ${unique()}`,
+            startsAt: '2030-01-01T00:00:00Z',
+            endsAt: '2030-01-02T00:00:00Z',
+          },
+        }),
+        expect: manage,
+      },
+      {
+        route: 'DELETE /api/v1/change-blackouts/:id',
+        call: async (f) => {
+          const b = await as(f, 'admin', 'POST', '/api/v1/change-blackouts', {
+            name: `Freeze ${unique()}`,
+            startsAt: '2030-02-01T00:00:00Z',
+            endsAt: '2030-02-02T00:00:00Z',
+          });
+          return { method: 'DELETE', url: `/api/v1/change-blackouts/${b.id}` };
+        },
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/change-templates',
+        call: () => ({ method: 'GET', url: '/api/v1/change-templates?includeInactive=true' }),
+        expect: work,
+      },
+      {
+        route: 'POST /api/v1/change-templates',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/change-templates',
+          body: { name: `Template ${unique()}`, title: 'Standard' },
+        }),
+        expect: manage,
+      },
+      {
+        route: 'PATCH /api/v1/change-templates/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/change-templates/${(await setup(f)).templateId}`,
+          body: { risk: 'low' },
+        }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/settings/changes',
+        call: () => ({ method: 'GET', url: '/api/v1/settings/changes' }),
+        expect: work,
+      },
+      {
+        route: 'PUT /api/v1/settings/changes',
+        call: () => ({
+          method: 'PUT',
+          url: '/api/v1/settings/changes',
+          body: { cabGroupId: null, emergencyCabGroupId: null },
+        }),
+        expect: manage,
       },
     ];
     return rows;

@@ -52,7 +52,7 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
   }, 240_000);
   afterAll(async () => a?.close());
 
-  it('has a manager, eight technicians in three groups and fifty requesters', async () => {
+  it('has a manager, eight technicians in three groups (and a CAB of two) and fifty requesters', async () => {
     const roles = await a.ctx.db
       .selectFrom('users')
       .select(['role'])
@@ -65,7 +65,12 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
       requester: 50,
     });
     const groups = await a.ctx.db.selectFrom('groups').select('name').orderBy('name').execute();
-    expect(groups.map((g) => g.name)).toEqual(['Infrastructure L2', 'Network', 'Service Desk L1']);
+    expect(groups.map((g) => g.name)).toEqual([
+      'Change advisory board',
+      'Infrastructure L2',
+      'Network',
+      'Service Desk L1',
+    ]);
     const members = await a.ctx.db.selectFrom('group_members').select('user_id').distinct().execute();
     expect(members).toHaveLength(8);
     const categories = await a.ctx.db.selectFrom('categories').select('name').orderBy('name').execute();
@@ -242,6 +247,41 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
     expect(patterns.map((p) => p.template)).toContain(
       'Failed password for invalid user <*> from <*> port <*> ssh2',
     );
+  });
+
+  it('has a change calendar: scheduled changes around now, one conflict, a blackout, a reviewed emergency', async () => {
+    const db = a.ctx.db;
+    const changes = await db
+      .selectFrom('changes')
+      .select(['id', 'type', 'state', 'window_start', 'window_end'])
+      .orderBy('id')
+      .execute();
+    expect(changes.map((c) => `${c.type}:${c.state}`)).toEqual([
+      'standard:scheduled',
+      'normal:scheduled',
+      'normal:assessment',
+      'emergency:closed',
+      'normal:draft',
+    ]);
+    // The switch replacement and the firmware upgrade share the network service and overlap.
+    const [, sw, fw] = changes;
+    expect(Number(fw.window_start)).toBeLessThan(Number(sw.window_end));
+    const shared = await db
+      .selectFrom('change_services')
+      .select('service_id')
+      .where('change_id', 'in', [sw.id, fw.id])
+      .execute();
+    expect(new Set(shared.map((r) => r.service_id)).size).toBe(1);
+    expect(await db.selectFrom('change_blackouts').select('name').execute()).toEqual([
+      { name: 'Month-end close' },
+    ]);
+    expect(await db.selectFrom('change_templates').select('id').execute()).toHaveLength(2);
+    const approvals = await db
+      .selectFrom('approvals')
+      .select('state')
+      .where('subject_type', '=', 'change')
+      .execute();
+    expect(approvals.map((x) => x.state)).toEqual(['approved', 'approved']);
   });
 
   it('refuses to load twice into the same database', async () => {

@@ -21,7 +21,9 @@ describe.each(dialects)('registerDomains on %s', (dialect) => {
       expect.arrayContaining(['outbox.relay', 'audit.retention', 'deliveries.deliver', 'mail.inbound-retry']),
     );
     expect(new Set(jobs.names()).size).toBe(jobs.names().length);
-    expect(t.ctx.events.subscriberNames()).toEqual(expect.arrayContaining(['webhooks', 'mail']));
+    expect(t.ctx.events.subscriberNames()).toEqual(
+      expect.arrayContaining(['webhooks', 'mail', 'change-cab']),
+    );
     expect(t.ctx.deliveries).toBeInstanceOf(DeliveryWorker);
     await jobs.stop();
   });

@@ -53,6 +53,9 @@ const MacrosPage = lazy(() => import('./pages/macros'));
 const ProblemsPage = lazy(() => import('./pages/problems'));
 const ProblemPage = lazy(() => import('./pages/problem'));
 const NewTicket = lazy(() => import('./pages/new-ticket'));
+const ChangesPage = lazy(() => import('./pages/changes/changes'));
+const ChangePage = lazy(() => import('./pages/changes/change'));
+const ChangeCalendar = lazy(() => import('./pages/changes/calendar'));
 const ServiceAgreement = lazy(() =>
   import('./pages/knowledge/article').then((m) => ({ default: m.ServiceAgreementPage })),
 );
@@ -262,6 +265,9 @@ export function App() {
             <Route path="/tickets/new" element={<NewTicket />} />
             <Route path="/problems" element={<ProblemsPage />} />
             <Route path="/problems/:id" element={<ProblemPage />} />
+            <Route path="/changes" element={<ChangesPage />} />
+            <Route path="/changes/calendar" element={<ChangeCalendar />} />
+            <Route path="/changes/:id" element={<ChangePage />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />

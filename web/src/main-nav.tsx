@@ -31,6 +31,7 @@ export function navItems(user: User): NavItem[] {
     { to: '/kb', label: 'Knowledge', place: 'bar' },
     { to: '/incidents', label: 'Incidents', place: 'bar' },
     { to: '/problems', label: 'Problems', place: 'more' },
+    { to: '/changes', label: 'Changes', place: 'more' },
     { to: '/monitoring', label: 'Monitoring', place: 'bar' },
     { to: '/logs', label: 'Logs', place: manager ? 'more' : 'bar' },
     { to: '/oncall', label: 'On call', place: 'bar' },

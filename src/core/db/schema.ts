@@ -15,6 +15,8 @@ export interface UsersTable {
   locked_until: number | null;
   created_at: number;
   updated_at: number;
+  /** Migration 2026-12-07-approvals: who approves for this person when a request type asks their manager. */
+  manager_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface GroupsTable {
@@ -70,7 +72,15 @@ export interface CategoriesTable {
 }
 
 export type TicketType = 'incident' | 'request';
-export type TicketStatus = 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+export type TicketStatus =
+  | 'new'
+  | 'assigned'
+  | 'in_progress'
+  | 'pending'
+  | 'resolved'
+  | 'closed'
+  /** Migration 2026-12-07-approvals: filed, waiting for its approvers; open, in nobody's work queue, SLA paused. */
+  | 'awaiting_approval';
 
 export interface TicketsTable {
   id: Generated<number>;
@@ -1210,6 +1220,33 @@ export interface Database {
     from_value: string | null;
     to_value: string | null;
   };
+
+  // -- approvals (migration 2026-12-07-approvals, src/helpdesk/approvals.ts) --
+  approvals: ApprovalsTable;
+  approval_steps: ApprovalStepsTable;
+  approval_approvers: ApprovalApproversTable;
+
+  // -- change management (migration 2026-12-07-changes) --
+  changes: ChangesTable;
+  change_templates: ChangeTemplatesTable;
+  change_services: { change_id: number; service_id: number };
+  change_links: {
+    change_id: number;
+    target_type: ChangeLinkTarget;
+    target_id: number;
+    created_by: number | null;
+    created_at: number;
+  };
+  change_blackouts: {
+    id: Generated<number>;
+    name: string;
+    starts_at: number;
+    ends_at: number;
+    created_by: number | null;
+    created_at: number;
+  };
+  /** A blackout with no rows here covers every service. */
+  change_blackout_services: { blackout_id: number; service_id: number };
 }
 
 export type ProblemStatus = 'new' | 'investigating' | 'known_error' | 'resolved' | 'closed';
@@ -1416,6 +1453,8 @@ export interface RequestTypesTable {
   version: number;
   created_at: number;
   updated_at: number;
+  /** Migration 2026-12-07-approvals: the ApprovalPlan as JSON; null: no approval needed. */
+  approval_plan: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RequestTypeFieldsTable {
@@ -1433,4 +1472,108 @@ export interface TicketFieldValuesTable {
   seq: number;
   value_text: string | null;
   value_number: number | null;
+}
+
+// -- approvals (migration 2026-12-07-approvals) --
+
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'cancelled';
+export type ApprovalStepState = 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+export type ApproverState = 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+export type ApprovalVia = 'web' | 'api' | 'link';
+
+export interface ApprovalsTable {
+  id: Generated<number>;
+  subject_type: 'ticket' | 'change';
+  subject_id: number;
+  requester_id: number;
+  title: string;
+  step_order: 'sequence' | 'parallel';
+  state: ApprovalState;
+  /** The rejecting approver's comment (or why it was cancelled). */
+  reason: string | null;
+  decided_by: number | null;
+  decided_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApprovalStepsTable {
+  approval_id: number;
+  position: number;
+  rule: 'one' | 'all';
+  approver_kind: 'manager' | 'users' | 'group';
+  group_id: number | null;
+  state: ApprovalStepState;
+  decided_at: number | null;
+}
+
+export interface ApprovalApproversTable {
+  id: Generated<number>;
+  approval_id: number;
+  step: number;
+  user_id: number;
+  state: ApproverState;
+  comment: string | null;
+  via: ApprovalVia | null;
+  decided_at: number | null;
+}
+
+export type ChangeType = 'standard' | 'normal' | 'emergency';
+export type ChangeState =
+  | 'draft'
+  | 'assessment'
+  | 'awaiting_cab'
+  | 'scheduled'
+  | 'implementing'
+  | 'review'
+  | 'closed'
+  | 'rejected'
+  | 'cancelled'
+  | 'failed';
+export type ChangeLevel = 'low' | 'medium' | 'high';
+export type ChangeReviewOutcome = 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+export type ChangeLinkTarget = 'ticket' | 'problem';
+
+export interface ChangesTable {
+  id: Generated<number>;
+  title: string;
+  description: string;
+  type: ChangeType;
+  state: ChangeState;
+  risk: ChangeLevel;
+  impact: ChangeLevel;
+  plan: string;
+  backout_plan: string;
+  test_plan: string;
+  /** The window, half-open [start, end), epoch ms. */
+  window_start: number | null;
+  window_end: number | null;
+  template_id: number | null;
+  requester_id: number;
+  owner_id: number | null;
+  implementer_id: number | null;
+  group_id: number | null;
+  approval_id: number | null;
+  cab_reason: string | null;
+  review_outcome: ChangeReviewOutcome | null;
+  review_notes: string | null;
+  reviewed_by: number | null;
+  reviewed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ChangeTemplatesTable {
+  id: Generated<number>;
+  name: string;
+  title: string;
+  description: string;
+  risk: ChangeLevel;
+  impact: ChangeLevel;
+  plan: string;
+  backout_plan: string;
+  test_plan: string;
+  active: number;
+  created_at: number;
+  updated_at: number;
 }

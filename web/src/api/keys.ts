@@ -96,4 +96,11 @@ export const keys = {
   problemList: (query: string) => ['problems', 'list', query] as const,
   problem: (id: number) => ['problems', id] as const,
   ticketProblem: (id: number) => ['ticket', id, 'problem'] as const,
+  // -- change management --
+  changes: ['changes'] as const,
+  changeList: (query: string) => ['changes', 'list', query] as const,
+  changeCalendar: (from: string, to: string) => ['changes', 'calendar', from, to] as const,
+  change: (id: number) => ['changes', 'one', id] as const,
+  changeTemplates: ['changes', 'templates'] as const,
+  changeSettings: ['settings', 'changes'] as const,
 };

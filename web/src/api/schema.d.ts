@@ -5539,6 +5539,2231 @@ export type paths = {
     };
     trace?: never;
   };
+  '/api/v1/change-blackouts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Blackout periods: those over [from, to) when given, else those not yet over (staff) */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: date-time */
+                endsAt: string;
+                id: number;
+                name: string;
+                /** @description the services it freezes; empty: every service */
+                serviceIds: number[];
+                /** Format: date-time */
+                startsAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a blackout period, for every service or some (managers, admins) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            endsAt: string;
+            name: string;
+            serviceIds?: number[];
+            /** Format: date-time */
+            startsAt: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              endsAt: string;
+              id: number;
+              name: string;
+              /** @description the services it freezes; empty: every service */
+              serviceIds: number[];
+              /** Format: date-time */
+              startsAt: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/change-blackouts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a blackout period (managers, admins) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/change-templates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Templates of standard (pre-approved) changes; inactive ones too for managers who ask (staff) */
+    get: {
+      parameters: {
+        query?: {
+          includeInactive?: boolean;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                active: boolean;
+                backoutPlan: string;
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                id: number;
+                impact: 'low' | 'medium' | 'high';
+                name: string;
+                plan: string;
+                risk: 'low' | 'medium' | 'high';
+                testPlan: string;
+                title: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a template of a standard change (managers, admins) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active?: boolean;
+            backoutPlan?: string;
+            description?: string;
+            impact?: 'low' | 'medium' | 'high';
+            name: string;
+            plan?: string;
+            risk?: 'low' | 'medium' | 'high';
+            testPlan?: string;
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              backoutPlan: string;
+              /** Format: date-time */
+              createdAt: string;
+              description: string;
+              id: number;
+              impact: 'low' | 'medium' | 'high';
+              name: string;
+              plan: string;
+              risk: 'low' | 'medium' | 'high';
+              testPlan: string;
+              title: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/change-templates/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change or deactivate a template of a standard change (managers, admins) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active?: boolean;
+            backoutPlan?: string;
+            description?: string;
+            impact?: 'low' | 'medium' | 'high';
+            name?: string;
+            plan?: string;
+            risk?: 'low' | 'medium' | 'high';
+            testPlan?: string;
+            title?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              backoutPlan: string;
+              /** Format: date-time */
+              createdAt: string;
+              description: string;
+              id: number;
+              impact: 'low' | 'medium' | 'high';
+              name: string;
+              plan: string;
+              risk: 'low' | 'medium' | 'high';
+              testPlan: string;
+              title: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Changes; with from and to, the change calendar: changes whose windows overlap [from, to) (staff)
+     * @description With from and to (ISO 8601, at most 400 days apart): changes in window order with their conflicts, and the blackout periods over the window. Without: every change, newest first.
+     */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          from?: string;
+          limit?: number;
+          q?: string;
+          serviceId?: number;
+          /** @description comma-separated states */
+          state?: string;
+          to?: string;
+          type?: 'standard' | 'normal' | 'emergency';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              blackouts: {
+                /** Format: date-time */
+                endsAt: string;
+                id: number;
+                name: string;
+                /** @description the services it freezes; empty: every service */
+                serviceIds: number[];
+                /** Format: date-time */
+                startsAt: string;
+              }[];
+              items: {
+                approvalId: number | null;
+                backoutPlan: string;
+                cabReason: string | null;
+                /** @description other live changes on one of its services whose windows overlap its own (touching is not overlapping) */
+                conflicts: number[];
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                groupId: number | null;
+                id: number;
+                impact: 'low' | 'medium' | 'high';
+                implementerId: number | null;
+                implementerName: string | null;
+                /** @description CHG-<id> */
+                number: string;
+                ownerId: number | null;
+                ownerName: string | null;
+                plan: string;
+                requesterId: number;
+                requesterName: string;
+                review: {
+                  notes: string;
+                  outcome: 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+                  /** Format: date-time */
+                  reviewedAt: string;
+                  reviewedById: number;
+                } | null;
+                risk: 'low' | 'medium' | 'high';
+                services: {
+                  id: number;
+                  name: string;
+                }[];
+                state:
+                  | 'draft'
+                  | 'assessment'
+                  | 'awaiting_cab'
+                  | 'scheduled'
+                  | 'implementing'
+                  | 'review'
+                  | 'closed'
+                  | 'rejected'
+                  | 'cancelled'
+                  | 'failed';
+                templateId: number | null;
+                testPlan: string;
+                title: string;
+                type: 'standard' | 'normal' | 'emergency';
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                windowEnd: string | null;
+                /** Format: date-time */
+                windowStart: string | null;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Raise a change (a standard change from its templateId); it starts as a draft (staff) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            backoutPlan?: string;
+            description?: string;
+            groupId?: number | null;
+            impact?: 'low' | 'medium' | 'high';
+            implementerId?: number | null;
+            ownerId?: number | null;
+            plan?: string;
+            risk?: 'low' | 'medium' | 'high';
+            serviceIds?: number[];
+            templateId?: number | null;
+            testPlan?: string;
+            title?: string;
+            type?: 'standard' | 'normal' | 'emergency';
+            /** Format: date-time */
+            windowEnd?: string | null;
+            /** Format: date-time */
+            windowStart?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              approvalId: number | null;
+              backoutPlan: string;
+              blackouts: {
+                /** Format: date-time */
+                endsAt: string;
+                id: number;
+                name: string;
+                /** @description the services it freezes; empty: every service */
+                serviceIds: number[];
+                /** Format: date-time */
+                startsAt: string;
+              }[];
+              cabReason: string | null;
+              /** @description other live changes on one of its services whose windows overlap its own (touching is not overlapping) */
+              conflicts: number[];
+              /** Format: date-time */
+              createdAt: string;
+              description: string;
+              groupId: number | null;
+              id: number;
+              impact: 'low' | 'medium' | 'high';
+              implementerId: number | null;
+              implementerName: string | null;
+              links: {
+                /** Format: date-time */
+                createdAt: string;
+                targetId: number;
+                targetType: 'ticket' | 'problem';
+                title: string | null;
+              }[];
+              nextStates: (
+                | 'draft'
+                | 'assessment'
+                | 'awaiting_cab'
+                | 'scheduled'
+                | 'implementing'
+                | 'review'
+                | 'closed'
+                | 'rejected'
+                | 'cancelled'
+                | 'failed'
+              )[];
+              /** @description CHG-<id> */
+              number: string;
+              ownerId: number | null;
+              ownerName: string | null;
+              plan: string;
+              requesterId: number;
+              requesterName: string;
+              review: {
+                notes: string;
+                outcome: 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+                /** Format: date-time */
+                reviewedAt: string;
+                reviewedById: number;
+              } | null;
+              risk: 'low' | 'medium' | 'high';
+              services: {
+                id: number;
+                name: string;
+              }[];
+              state:
+                | 'draft'
+                | 'assessment'
+                | 'awaiting_cab'
+                | 'scheduled'
+                | 'implementing'
+                | 'review'
+                | 'closed'
+                | 'rejected'
+                | 'cancelled'
+                | 'failed';
+              templateId: number | null;
+              testPlan: string;
+              title: string;
+              type: 'standard' | 'normal' | 'emergency';
+              /** Format: date-time */
+              updatedAt: string;
+              /** Format: date-time */
+              windowEnd: string | null;
+              /** Format: date-time */
+              windowStart: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/changes/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A change with its links, the blackouts over its window and the states it may move to (staff) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              approvalId: number | null;
+              backoutPlan: string;
+              blackouts: {
+                /** Format: date-time */
+                endsAt: string;
+                id: number;
+                name: string;
+                /** @description the services it freezes; empty: every service */
+                serviceIds: number[];
+                /** Format: date-time */
+                startsAt: string;
+              }[];
+              cabReason: string | null;
+              /** @description other live changes on one of its services whose windows overlap its own (touching is not overlapping) */
+              conflicts: number[];
+              /** Format: date-time */
+              createdAt: string;
+              description: string;
+              groupId: number | null;
+              id: number;
+              impact: 'low' | 'medium' | 'high';
+              implementerId: number | null;
+              implementerName: string | null;
+              links: {
+                /** Format: date-time */
+                createdAt: string;
+                targetId: number;
+                targetType: 'ticket' | 'problem';
+                title: string | null;
+              }[];
+              nextStates: (
+                | 'draft'
+                | 'assessment'
+                | 'awaiting_cab'
+                | 'scheduled'
+                | 'implementing'
+                | 'review'
+                | 'closed'
+                | 'rejected'
+                | 'cancelled'
+                | 'failed'
+              )[];
+              /** @description CHG-<id> */
+              number: string;
+              ownerId: number | null;
+              ownerName: string | null;
+              plan: string;
+              requesterId: number;
+              requesterName: string;
+              review: {
+                notes: string;
+                outcome: 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+                /** Format: date-time */
+                reviewedAt: string;
+                reviewedById: number;
+              } | null;
+              risk: 'low' | 'medium' | 'high';
+              services: {
+                id: number;
+                name: string;
+              }[];
+              state:
+                | 'draft'
+                | 'assessment'
+                | 'awaiting_cab'
+                | 'scheduled'
+                | 'implementing'
+                | 'review'
+                | 'closed'
+                | 'rejected'
+                | 'cancelled'
+                | 'failed';
+              templateId: number | null;
+              testPlan: string;
+              title: string;
+              type: 'standard' | 'normal' | 'emergency';
+              /** Format: date-time */
+              updatedAt: string;
+              /** Format: date-time */
+              windowEnd: string | null;
+              /** Format: date-time */
+              windowStart: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a change’s assessment, plans, window, services or people, until implementation starts (staff) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            backoutPlan?: string;
+            description?: string;
+            groupId?: number | null;
+            impact?: 'low' | 'medium' | 'high';
+            implementerId?: number | null;
+            ownerId?: number | null;
+            plan?: string;
+            risk?: 'low' | 'medium' | 'high';
+            serviceIds?: number[];
+            testPlan?: string;
+            title?: string;
+            type?: 'standard' | 'normal' | 'emergency';
+            /** Format: date-time */
+            windowEnd?: string | null;
+            /** Format: date-time */
+            windowStart?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              approvalId: number | null;
+              backoutPlan: string;
+              blackouts: {
+                /** Format: date-time */
+                endsAt: string;
+                id: number;
+                name: string;
+                /** @description the services it freezes; empty: every service */
+                serviceIds: number[];
+                /** Format: date-time */
+                startsAt: string;
+              }[];
+              cabReason: string | null;
+              /** @description other live changes on one of its services whose windows overlap its own (touching is not overlapping) */
+              conflicts: number[];
+              /** Format: date-time */
+              createdAt: string;
+              description: string;
+              groupId: number | null;
+              id: number;
+              impact: 'low' | 'medium' | 'high';
+              implementerId: number | null;
+              implementerName: string | null;
+              links: {
+                /** Format: date-time */
+                createdAt: string;
+                targetId: number;
+                targetType: 'ticket' | 'problem';
+                title: string | null;
+              }[];
+              nextStates: (
+                | 'draft'
+                | 'assessment'
+                | 'awaiting_cab'
+                | 'scheduled'
+                | 'implementing'
+                | 'review'
+                | 'closed'
+                | 'rejected'
+                | 'cancelled'
+                | 'failed'
+              )[];
+              /** @description CHG-<id> */
+              number: string;
+              ownerId: number | null;
+              ownerName: string | null;
+              plan: string;
+              requesterId: number;
+              requesterName: string;
+              review: {
+                notes: string;
+                outcome: 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+                /** Format: date-time */
+                reviewedAt: string;
+                reviewedById: number;
+              } | null;
+              risk: 'low' | 'medium' | 'high';
+              services: {
+                id: number;
+                name: string;
+              }[];
+              state:
+                | 'draft'
+                | 'assessment'
+                | 'awaiting_cab'
+                | 'scheduled'
+                | 'implementing'
+                | 'review'
+                | 'closed'
+                | 'rejected'
+                | 'cancelled'
+                | 'failed';
+              templateId: number | null;
+              testPlan: string;
+              title: string;
+              type: 'standard' | 'normal' | 'emergency';
+              /** Format: date-time */
+              updatedAt: string;
+              /** Format: date-time */
+              windowEnd: string | null;
+              /** Format: date-time */
+              windowStart: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/changes/{id}/links': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Link a ticket (incident or request) or a problem to a change (staff) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            targetId: number;
+            targetType: 'ticket' | 'problem';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              approvalId: number | null;
+              backoutPlan: string;
+              blackouts: {
+                /** Format: date-time */
+                endsAt: string;
+                id: number;
+                name: string;
+                /** @description the services it freezes; empty: every service */
+                serviceIds: number[];
+                /** Format: date-time */
+                startsAt: string;
+              }[];
+              cabReason: string | null;
+              /** @description other live changes on one of its services whose windows overlap its own (touching is not overlapping) */
+              conflicts: number[];
+              /** Format: date-time */
+              createdAt: string;
+              description: string;
+              groupId: number | null;
+              id: number;
+              impact: 'low' | 'medium' | 'high';
+              implementerId: number | null;
+              implementerName: string | null;
+              links: {
+                /** Format: date-time */
+                createdAt: string;
+                targetId: number;
+                targetType: 'ticket' | 'problem';
+                title: string | null;
+              }[];
+              nextStates: (
+                | 'draft'
+                | 'assessment'
+                | 'awaiting_cab'
+                | 'scheduled'
+                | 'implementing'
+                | 'review'
+                | 'closed'
+                | 'rejected'
+                | 'cancelled'
+                | 'failed'
+              )[];
+              /** @description CHG-<id> */
+              number: string;
+              ownerId: number | null;
+              ownerName: string | null;
+              plan: string;
+              requesterId: number;
+              requesterName: string;
+              review: {
+                notes: string;
+                outcome: 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+                /** Format: date-time */
+                reviewedAt: string;
+                reviewedById: number;
+              } | null;
+              risk: 'low' | 'medium' | 'high';
+              services: {
+                id: number;
+                name: string;
+              }[];
+              state:
+                | 'draft'
+                | 'assessment'
+                | 'awaiting_cab'
+                | 'scheduled'
+                | 'implementing'
+                | 'review'
+                | 'closed'
+                | 'rejected'
+                | 'cancelled'
+                | 'failed';
+              templateId: number | null;
+              testPlan: string;
+              title: string;
+              type: 'standard' | 'normal' | 'emergency';
+              /** Format: date-time */
+              updatedAt: string;
+              /** Format: date-time */
+              windowEnd: string | null;
+              /** Format: date-time */
+              windowStart: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/changes/{id}/links/{targetType}/{targetId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a link from a change (staff) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+          targetId: number;
+          targetType: 'ticket' | 'problem';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/changes/{id}/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record the post-implementation review of a change in review; it closes the change (staff) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            notes?: string;
+            outcome: 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              approvalId: number | null;
+              backoutPlan: string;
+              blackouts: {
+                /** Format: date-time */
+                endsAt: string;
+                id: number;
+                name: string;
+                /** @description the services it freezes; empty: every service */
+                serviceIds: number[];
+                /** Format: date-time */
+                startsAt: string;
+              }[];
+              cabReason: string | null;
+              /** @description other live changes on one of its services whose windows overlap its own (touching is not overlapping) */
+              conflicts: number[];
+              /** Format: date-time */
+              createdAt: string;
+              description: string;
+              groupId: number | null;
+              id: number;
+              impact: 'low' | 'medium' | 'high';
+              implementerId: number | null;
+              implementerName: string | null;
+              links: {
+                /** Format: date-time */
+                createdAt: string;
+                targetId: number;
+                targetType: 'ticket' | 'problem';
+                title: string | null;
+              }[];
+              nextStates: (
+                | 'draft'
+                | 'assessment'
+                | 'awaiting_cab'
+                | 'scheduled'
+                | 'implementing'
+                | 'review'
+                | 'closed'
+                | 'rejected'
+                | 'cancelled'
+                | 'failed'
+              )[];
+              /** @description CHG-<id> */
+              number: string;
+              ownerId: number | null;
+              ownerName: string | null;
+              plan: string;
+              requesterId: number;
+              requesterName: string;
+              review: {
+                notes: string;
+                outcome: 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+                /** Format: date-time */
+                reviewedAt: string;
+                reviewedById: number;
+              } | null;
+              risk: 'low' | 'medium' | 'high';
+              services: {
+                id: number;
+                name: string;
+              }[];
+              state:
+                | 'draft'
+                | 'assessment'
+                | 'awaiting_cab'
+                | 'scheduled'
+                | 'implementing'
+                | 'review'
+                | 'closed'
+                | 'rejected'
+                | 'cancelled'
+                | 'failed';
+              templateId: number | null;
+              testPlan: string;
+              title: string;
+              type: 'standard' | 'normal' | 'emergency';
+              /** Format: date-time */
+              updatedAt: string;
+              /** Format: date-time */
+              windowEnd: string | null;
+              /** Format: date-time */
+              windowStart: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/changes/{id}/transitions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Move a change to another state (awaiting_cab asks its CAB; the CAB decides from there) (staff) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+            to:
+              | 'draft'
+              | 'assessment'
+              | 'awaiting_cab'
+              | 'scheduled'
+              | 'implementing'
+              | 'review'
+              | 'closed'
+              | 'rejected'
+              | 'cancelled'
+              | 'failed';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              approvalId: number | null;
+              backoutPlan: string;
+              blackouts: {
+                /** Format: date-time */
+                endsAt: string;
+                id: number;
+                name: string;
+                /** @description the services it freezes; empty: every service */
+                serviceIds: number[];
+                /** Format: date-time */
+                startsAt: string;
+              }[];
+              cabReason: string | null;
+              /** @description other live changes on one of its services whose windows overlap its own (touching is not overlapping) */
+              conflicts: number[];
+              /** Format: date-time */
+              createdAt: string;
+              description: string;
+              groupId: number | null;
+              id: number;
+              impact: 'low' | 'medium' | 'high';
+              implementerId: number | null;
+              implementerName: string | null;
+              links: {
+                /** Format: date-time */
+                createdAt: string;
+                targetId: number;
+                targetType: 'ticket' | 'problem';
+                title: string | null;
+              }[];
+              nextStates: (
+                | 'draft'
+                | 'assessment'
+                | 'awaiting_cab'
+                | 'scheduled'
+                | 'implementing'
+                | 'review'
+                | 'closed'
+                | 'rejected'
+                | 'cancelled'
+                | 'failed'
+              )[];
+              /** @description CHG-<id> */
+              number: string;
+              ownerId: number | null;
+              ownerName: string | null;
+              plan: string;
+              requesterId: number;
+              requesterName: string;
+              review: {
+                notes: string;
+                outcome: 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+                /** Format: date-time */
+                reviewedAt: string;
+                reviewedById: number;
+              } | null;
+              risk: 'low' | 'medium' | 'high';
+              services: {
+                id: number;
+                name: string;
+              }[];
+              state:
+                | 'draft'
+                | 'assessment'
+                | 'awaiting_cab'
+                | 'scheduled'
+                | 'implementing'
+                | 'review'
+                | 'closed'
+                | 'rejected'
+                | 'cancelled'
+                | 'failed';
+              templateId: number | null;
+              testPlan: string;
+              title: string;
+              type: 'standard' | 'normal' | 'emergency';
+              /** Format: date-time */
+              updatedAt: string;
+              /** Format: date-time */
+              windowEnd: string | null;
+              /** Format: date-time */
+              windowStart: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/custom-fields': {
     parameters: {
       query?: never;
@@ -12345,7 +14570,14 @@ export type paths = {
                   body?: string;
                   groupId?: number | null;
                   priority?: 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
-                  status?: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                  status?:
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval';
                   tags?: string[];
                   type: string;
                 }[];
@@ -12451,7 +14683,14 @@ export type paths = {
           'application/json': {
             actions: (
               | {
-                  status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                  status:
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval';
                   /** @enum {string} */
                   type: 'set_status';
                 }
@@ -12500,7 +14739,14 @@ export type paths = {
                 body?: string;
                 groupId?: number | null;
                 priority?: 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
-                status?: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                status?:
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval';
                 tags?: string[];
                 type: string;
               }[];
@@ -12717,7 +14963,14 @@ export type paths = {
           'application/json': {
             actions?: (
               | {
-                  status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                  status:
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval';
                   /** @enum {string} */
                   type: 'set_status';
                 }
@@ -12766,7 +15019,14 @@ export type paths = {
                 body?: string;
                 groupId?: number | null;
                 priority?: 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
-                status?: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                status?:
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval';
                 tags?: string[];
                 type: string;
               }[];
@@ -24228,7 +26488,14 @@ export type paths = {
               }[];
               byStatus: {
                 count: number;
-                status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                status:
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval';
               }[];
               daily: {
                 created: number;
@@ -29378,6 +31645,219 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/settings/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The change advisory board groups (staff) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              cabGroupId: number | null;
+              emergencyCabGroupId: number | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Set the CAB group and the emergency CAB group (null: the CAB) (managers, admins) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            cabGroupId: number | null;
+            emergencyCabGroupId: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              cabGroupId: number | null;
+              emergencyCabGroupId: number | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/settings/priority-matrix': {
     parameters: {
       query?: never;
@@ -32012,7 +34492,15 @@ export type paths = {
                 calendarId: number | null;
                 groupId: number;
                 minutes: number;
-                pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent: number | null;
               }[];
             };
@@ -32123,7 +34611,15 @@ export type paths = {
           'application/json': {
             calendarId?: number | null;
             minutes: number;
-            pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+            pauseStatuses?: (
+              | 'new'
+              | 'assigned'
+              | 'in_progress'
+              | 'pending'
+              | 'resolved'
+              | 'closed'
+              | 'awaiting_approval'
+            )[];
             warnPercent?: number | null;
           };
         };
@@ -32139,7 +34635,15 @@ export type paths = {
               calendarId: number | null;
               groupId: number;
               minutes: number;
-              pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+              pauseStatuses: (
+                | 'new'
+                | 'assigned'
+                | 'in_progress'
+                | 'pending'
+                | 'resolved'
+                | 'closed'
+                | 'awaiting_approval'
+              )[];
               warnPercent: number | null;
             };
           };
@@ -32380,19 +34884,43 @@ export type paths = {
                   first_response?: {
                     calendarId: number | null;
                     minutes: number;
-                    pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                    pauseStatuses: (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )[];
                     warnPercent: number | null;
                   };
                   next_response?: {
                     calendarId: number | null;
                     minutes: number;
-                    pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                    pauseStatuses: (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )[];
                     warnPercent: number | null;
                   };
                   resolution?: {
                     calendarId: number | null;
                     minutes: number;
-                    pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                    pauseStatuses: (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )[];
                     warnPercent: number | null;
                   };
                 };
@@ -32522,19 +35050,43 @@ export type paths = {
               first_response?: {
                 calendarId?: number | null;
                 minutes: number;
-                pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses?: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent?: number | null;
               };
               next_response?: {
                 calendarId?: number | null;
                 minutes: number;
-                pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses?: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent?: number | null;
               };
               resolution?: {
                 calendarId?: number | null;
                 minutes: number;
-                pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses?: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent?: number | null;
               };
             };
@@ -32587,19 +35139,43 @@ export type paths = {
                 first_response?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
                 next_response?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
                 resolution?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
               };
@@ -32752,19 +35328,43 @@ export type paths = {
                 first_response?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
                 next_response?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
                 resolution?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
               };
@@ -32991,19 +35591,43 @@ export type paths = {
               first_response?: {
                 calendarId?: number | null;
                 minutes: number;
-                pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses?: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent?: number | null;
               };
               next_response?: {
                 calendarId?: number | null;
                 minutes: number;
-                pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses?: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent?: number | null;
               };
               resolution?: {
                 calendarId?: number | null;
                 minutes: number;
-                pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses?: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent?: number | null;
               };
             };
@@ -33056,19 +35680,43 @@ export type paths = {
                 first_response?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
                 next_response?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
                 resolution?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
               };
@@ -33223,19 +35871,43 @@ export type paths = {
                   first_response?: {
                     calendarId: number | null;
                     minutes: number;
-                    pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                    pauseStatuses: (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )[];
                     warnPercent: number | null;
                   };
                   next_response?: {
                     calendarId: number | null;
                     minutes: number;
-                    pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                    pauseStatuses: (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )[];
                     warnPercent: number | null;
                   };
                   resolution?: {
                     calendarId: number | null;
                     minutes: number;
-                    pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                    pauseStatuses: (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )[];
                     warnPercent: number | null;
                   };
                 };
@@ -35524,7 +38196,14 @@ export type paths = {
             /** @description 1–5 or very_low|low|medium|high|very_high */
             priority?: number | 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
             relatedTicketId?: number | null;
-            status?: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+            status?:
+              | 'new'
+              | 'assigned'
+              | 'in_progress'
+              | 'pending'
+              | 'resolved'
+              | 'closed'
+              | 'awaiting_approval';
             tags?: string[];
             title?: string;
             type?: 'incident' | 'request';
@@ -37318,7 +39997,14 @@ export type paths = {
                 ticket: {
                   id: number;
                   mergedIntoId: number | null;
-                  status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                  status:
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval';
                   title: string;
                 };
               }[];
@@ -37445,7 +40131,14 @@ export type paths = {
               ticket: {
                 id: number;
                 mergedIntoId: number | null;
-                status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                status:
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval';
                 title: string;
               };
             };
@@ -39543,7 +42236,14 @@ export type paths = {
               groupId?: number | null;
               /** @description 1–5 or very_low|low|medium|high|very_high */
               priority?: number | 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
-              status?: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+              status?:
+                | 'new'
+                | 'assigned'
+                | 'in_progress'
+                | 'pending'
+                | 'resolved'
+                | 'closed'
+                | 'awaiting_approval';
               tags?: string[];
             };
             ids: number[];
@@ -42524,6 +45224,8 @@ export type paths = {
                   | 'check.state_changed'
                   | 'alert.firing'
                   | 'alert.resolved'
+                  | 'approval.requested'
+                  | 'approval.decided'
                 )[];
                 /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
                 format: 'opsdesk' | 'chat';
@@ -42642,6 +45344,8 @@ export type paths = {
               | 'check.state_changed'
               | 'alert.firing'
               | 'alert.resolved'
+              | 'approval.requested'
+              | 'approval.decided'
             )[];
             /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
             format?: 'opsdesk' | 'chat';
@@ -42680,6 +45384,8 @@ export type paths = {
                 | 'check.state_changed'
                 | 'alert.firing'
                 | 'alert.resolved'
+                | 'approval.requested'
+                | 'approval.decided'
               )[];
               /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
               format: 'opsdesk' | 'chat';
@@ -42817,6 +45523,8 @@ export type paths = {
                 | 'check.state_changed'
                 | 'alert.firing'
                 | 'alert.resolved'
+                | 'approval.requested'
+                | 'approval.decided'
               )[];
               /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
               format: 'opsdesk' | 'chat';
@@ -43031,6 +45739,8 @@ export type paths = {
               | 'check.state_changed'
               | 'alert.firing'
               | 'alert.resolved'
+              | 'approval.requested'
+              | 'approval.decided'
             )[];
             /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
             format?: 'opsdesk' | 'chat';
@@ -43068,6 +45778,8 @@ export type paths = {
                 | 'check.state_changed'
                 | 'alert.firing'
                 | 'alert.resolved'
+                | 'approval.requested'
+                | 'approval.decided'
               )[];
               /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
               format: 'opsdesk' | 'chat';
@@ -43583,7 +46295,15 @@ export type components = {
       workaround: string;
     };
     Ticket: {
-      allowedTransitions: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+      allowedTransitions: (
+        | 'new'
+        | 'assigned'
+        | 'in_progress'
+        | 'pending'
+        | 'resolved'
+        | 'closed'
+        | 'awaiting_approval'
+      )[];
       assigneeId: number | null;
       categoryId: number | null;
       /** Format: date-time */
@@ -43611,7 +46331,14 @@ export type components = {
         ticket: {
           id: number;
           mergedIntoId: number | null;
-          status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+          status:
+            | 'new'
+            | 'assigned'
+            | 'in_progress'
+            | 'pending'
+            | 'resolved'
+            | 'closed'
+            | 'awaiting_approval';
           title: string;
         };
       }[];
@@ -43662,7 +46389,7 @@ export type components = {
         /** Format: date-time */
         resolutionDueAt: string | null;
       };
-      status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+      status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed' | 'awaiting_approval';
       tags: string[];
       title: string;
       type: 'incident' | 'request';

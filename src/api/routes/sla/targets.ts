@@ -7,7 +7,7 @@ export const TargetBody = Type.Object({
   minutes: Type.Integer({ minimum: 1, maximum: 525_600 }),
   calendarId: Type.Optional(Nullable(Id)),
   warnPercent: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 99 }))),
-  pauseStatuses: Type.Optional(Type.Array(StatusSchema, { maxItems: 6 })),
+  pauseStatuses: Type.Optional(Type.Array(StatusSchema, { maxItems: 7 })),
 });
 export const TargetSchema = Type.Object({
   minutes: Type.Integer(),

@@ -35,6 +35,8 @@ import * as macros from './2026-12-06-macros.js';
 import * as notificationPreferences from './2026-12-06-notification-preferences.js';
 import * as ticketLinks from './2026-12-06-ticket-links.js';
 import * as timeEntries from './2026-12-06-time-entries.js';
+import * as approvals from './2026-12-07-approvals.js';
+import * as changes from './2026-12-07-changes.js';
 import * as problems from './2026-12-07-problems.js';
 
 export const migrations: Record<string, Migration> = {
@@ -115,4 +117,9 @@ export const migrations: Record<string, Migration> = {
 
   // -- problem management --
   '2026-12-07-problems': problems,
+  // -- approvals --
+  '2026-12-07-approvals': approvals,
+
+  // -- change management --
+  '2026-12-07-changes': changes,
 };
