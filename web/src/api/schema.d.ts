@@ -256,6 +256,838 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/approval-links/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The mail link's page reads what is asked, without signing in: it decides nothing
+     * @description The token is bound to one approver of this approval and expires after a week; a forged or misdirected one is refused (403).
+     */
+    get: {
+      parameters: {
+        query: {
+          token: string;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              approval: {
+                /** @description the caller is asked now and may decide */
+                awaitingMe: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                decidedAt: string | null;
+                decidedById: number | null;
+                id: number;
+                order: 'sequence' | 'parallel';
+                reason: string | null;
+                requesterId: number;
+                requesterName: string;
+                state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+                steps: {
+                  approverKind: 'manager' | 'users' | 'group';
+                  approvers: {
+                    comment: string | null;
+                    /** Format: date-time */
+                    decidedAt: string | null;
+                    state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                    userId: number;
+                    userName: string;
+                    via: ('web' | 'api' | 'link') | (never | null);
+                  }[];
+                  /** Format: date-time */
+                  decidedAt: string | null;
+                  groupId: number | null;
+                  groupName: string | null;
+                  position: number;
+                  rule: 'one' | 'all';
+                  state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+                }[];
+                subjectId: number;
+                subjectStatus:
+                  | (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )
+                  | (never | null);
+                subjectType: 'ticket' | 'change';
+                /** @description what is decided on: a ticket's description (the form's answers) */
+                summary: string | null;
+                title: string;
+              };
+              approver: {
+                name: string;
+                state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                step: number;
+                userId: number;
+              };
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * The mail link's button: decide as the approver it was sent to, without signing in
+     * @description Single use: once that approver has decided (or the step or request was decided otherwise) it answers approval_already_decided.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description required to reject */
+            comment?: string;
+            decision: 'approve' | 'reject';
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              approval: {
+                /** @description the caller is asked now and may decide */
+                awaitingMe: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                decidedAt: string | null;
+                decidedById: number | null;
+                id: number;
+                order: 'sequence' | 'parallel';
+                reason: string | null;
+                requesterId: number;
+                requesterName: string;
+                state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+                steps: {
+                  approverKind: 'manager' | 'users' | 'group';
+                  approvers: {
+                    comment: string | null;
+                    /** Format: date-time */
+                    decidedAt: string | null;
+                    state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                    userId: number;
+                    userName: string;
+                    via: ('web' | 'api' | 'link') | (never | null);
+                  }[];
+                  /** Format: date-time */
+                  decidedAt: string | null;
+                  groupId: number | null;
+                  groupName: string | null;
+                  position: number;
+                  rule: 'one' | 'all';
+                  state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+                }[];
+                subjectId: number;
+                subjectStatus:
+                  | (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )
+                  | (never | null);
+                subjectType: 'ticket' | 'change';
+                /** @description what is decided on: a ticket's description (the form's answers) */
+                summary: string | null;
+                title: string;
+              };
+              approver: {
+                name: string;
+                state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                step: number;
+                userId: number;
+              };
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Approvals, newest first: mine=true&state=pending is what waits for my decision
+     * @description Staff see every approval; a requester those of their own requests and those they are asked to decide.
+     */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+          /** @description only those I am (or was) asked to decide */
+          mine?: boolean;
+          state?: 'pending' | 'approved' | 'rejected' | 'cancelled';
+          subjectId?: number;
+          subjectType?: 'ticket' | 'change';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @description the caller is asked now and may decide */
+                awaitingMe: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                decidedAt: string | null;
+                decidedById: number | null;
+                id: number;
+                order: 'sequence' | 'parallel';
+                reason: string | null;
+                requesterId: number;
+                requesterName: string;
+                state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+                steps: {
+                  approverKind: 'manager' | 'users' | 'group';
+                  approvers: {
+                    comment: string | null;
+                    /** Format: date-time */
+                    decidedAt: string | null;
+                    state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                    userId: number;
+                    userName: string;
+                    via: ('web' | 'api' | 'link') | (never | null);
+                  }[];
+                  /** Format: date-time */
+                  decidedAt: string | null;
+                  groupId: number | null;
+                  groupName: string | null;
+                  position: number;
+                  rule: 'one' | 'all';
+                  state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+                }[];
+                subjectId: number;
+                subjectStatus:
+                  | (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )
+                  | (never | null);
+                subjectType: 'ticket' | 'change';
+                /** @description what is decided on: a ticket's description (the form's answers) */
+                summary: string | null;
+                title: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One approval: its steps, approvers, decisions and comments */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the caller is asked now and may decide */
+              awaitingMe: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              decidedAt: string | null;
+              decidedById: number | null;
+              id: number;
+              order: 'sequence' | 'parallel';
+              reason: string | null;
+              requesterId: number;
+              requesterName: string;
+              state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+              steps: {
+                approverKind: 'manager' | 'users' | 'group';
+                approvers: {
+                  comment: string | null;
+                  /** Format: date-time */
+                  decidedAt: string | null;
+                  state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                  userId: number;
+                  userName: string;
+                  via: ('web' | 'api' | 'link') | (never | null);
+                }[];
+                /** Format: date-time */
+                decidedAt: string | null;
+                groupId: number | null;
+                groupName: string | null;
+                position: number;
+                rule: 'one' | 'all';
+                state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+              }[];
+              subjectId: number;
+              subjectStatus:
+                | (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )
+                | (never | null);
+              subjectType: 'ticket' | 'change';
+              /** @description what is decided on: a ticket's description (the form's answers) */
+              summary: string | null;
+              title: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/{id}/decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve or reject, as an approver asked now (a rejection says why) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description required to reject */
+            comment?: string;
+            decision: 'approve' | 'reject';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the caller is asked now and may decide */
+              awaitingMe: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              decidedAt: string | null;
+              decidedById: number | null;
+              id: number;
+              order: 'sequence' | 'parallel';
+              reason: string | null;
+              requesterId: number;
+              requesterName: string;
+              state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+              steps: {
+                approverKind: 'manager' | 'users' | 'group';
+                approvers: {
+                  comment: string | null;
+                  /** Format: date-time */
+                  decidedAt: string | null;
+                  state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                  userId: number;
+                  userName: string;
+                  via: ('web' | 'api' | 'link') | (never | null);
+                }[];
+                /** Format: date-time */
+                decidedAt: string | null;
+                groupId: number | null;
+                groupName: string | null;
+                position: number;
+                rule: 'one' | 'all';
+                state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+              }[];
+              subjectId: number;
+              subjectStatus:
+                | (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )
+                | (never | null);
+              subjectType: 'ticket' | 'change';
+              /** @description what is decided on: a ticket's description (the form's answers) */
+              summary: string | null;
+              title: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/articles': {
     parameters: {
       query?: never;
@@ -4963,6 +5795,18 @@ export type paths = {
             'application/json': {
               items: {
                 active: boolean;
+                /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+                approval: {
+                  order: 'sequence' | 'parallel';
+                  steps: {
+                    approvers: {
+                      groupId?: number;
+                      kind: 'manager' | 'users' | 'group';
+                      userIds?: number[];
+                    };
+                    rule: 'one' | 'all';
+                  }[];
+                } | null;
                 audience: 'everyone' | 'staff';
                 catalogCategory: string;
                 /** Format: date-time */
@@ -12345,7 +13189,14 @@ export type paths = {
                   body?: string;
                   groupId?: number | null;
                   priority?: 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
-                  status?: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                  status?:
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval';
                   tags?: string[];
                   type: string;
                 }[];
@@ -12451,7 +13302,14 @@ export type paths = {
           'application/json': {
             actions: (
               | {
-                  status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                  status:
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval';
                   /** @enum {string} */
                   type: 'set_status';
                 }
@@ -12500,7 +13358,14 @@ export type paths = {
                 body?: string;
                 groupId?: number | null;
                 priority?: 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
-                status?: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                status?:
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval';
                 tags?: string[];
                 type: string;
               }[];
@@ -12717,7 +13582,14 @@ export type paths = {
           'application/json': {
             actions?: (
               | {
-                  status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                  status:
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval';
                   /** @enum {string} */
                   type: 'set_status';
                 }
@@ -12766,7 +13638,14 @@ export type paths = {
                 body?: string;
                 groupId?: number | null;
                 priority?: 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
-                status?: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                status?:
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval';
                 tags?: string[];
                 type: string;
               }[];
@@ -13414,7 +14293,7 @@ export type paths = {
     };
     /**
      * Mail templates, one per notification (admin)
-     * @description Placeholders: {{ticket.id}}, {{ticket.title}}, {{ticket.status}}, {{ticket.priority}}, {{ticket.url}}, {{recipient.name}}, {{actor.name}}, {{comment.body}}, {{sla.target}}, {{sla.dueAt}}, {{escalation.level}}, {{escalation.reason}}, {{reply.marker}}, {{group.name}}. Values are HTML-escaped in the html part.
+     * @description Placeholders: {{ticket.id}}, {{ticket.title}}, {{ticket.status}}, {{ticket.priority}}, {{ticket.url}}, {{recipient.name}}, {{actor.name}}, {{comment.body}}, {{sla.target}}, {{sla.dueAt}}, {{escalation.level}}, {{escalation.reason}}, {{reply.marker}}, {{group.name}}, {{approval.title}}, {{approval.requester}}, {{approval.summary}}, {{approval.link}}. Values are HTML-escaped in the html part.
      */
     get: {
       parameters: {
@@ -13444,7 +14323,8 @@ export type paths = {
                   | 'sla_breached'
                   | 'escalated'
                   | 'group_ticket'
-                  | 'mentioned';
+                  | 'mentioned'
+                  | 'approval_waiting';
                 html: string | null;
                 isDefault: boolean;
                 subject: string;
@@ -13583,7 +14463,8 @@ export type paths = {
                 | 'sla_breached'
                 | 'escalated'
                 | 'group_ticket'
-                | 'mentioned';
+                | 'mentioned'
+                | 'approval_waiting';
               html: string | null;
               isDefault: boolean;
               subject: string;
@@ -13698,7 +14579,8 @@ export type paths = {
                 | 'sla_breached'
                 | 'escalated'
                 | 'group_ticket'
-                | 'mentioned';
+                | 'mentioned'
+                | 'approval_waiting';
               html: string | null;
               isDefault: boolean;
               subject: string;
@@ -23177,7 +24059,14 @@ export type paths = {
               }[];
               byStatus: {
                 count: number;
-                status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                status:
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval';
               }[];
               daily: {
                 created: number;
@@ -23827,6 +24716,18 @@ export type paths = {
             'application/json': {
               items: {
                 active: boolean;
+                /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+                approval: {
+                  order: 'sequence' | 'parallel';
+                  steps: {
+                    approvers: {
+                      groupId?: number;
+                      kind: 'manager' | 'users' | 'group';
+                      userIds?: number[];
+                    };
+                    rule: 'one' | 'all';
+                  }[];
+                } | null;
                 audience: 'everyone' | 'staff';
                 catalogCategory: string;
                 /** Format: date-time */
@@ -23960,6 +24861,18 @@ export type paths = {
         content: {
           'application/json': {
             active?: boolean;
+            /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+            approval?: {
+              order: 'sequence' | 'parallel';
+              steps: {
+                approvers: {
+                  groupId?: number;
+                  kind: 'manager' | 'users' | 'group';
+                  userIds?: number[];
+                };
+                rule: 'one' | 'all';
+              }[];
+            } | null;
             audience?: 'everyone' | 'staff';
             catalogCategory?: string;
             defaults?: {
@@ -24000,6 +24913,18 @@ export type paths = {
           content: {
             'application/json': {
               active: boolean;
+              /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+              approval: {
+                order: 'sequence' | 'parallel';
+                steps: {
+                  approvers: {
+                    groupId?: number;
+                    kind: 'manager' | 'users' | 'group';
+                    userIds?: number[];
+                  };
+                  rule: 'one' | 'all';
+                }[];
+              } | null;
               audience: 'everyone' | 'staff';
               catalogCategory: string;
               /** Format: date-time */
@@ -24152,6 +25077,18 @@ export type paths = {
           content: {
             'application/json': {
               active: boolean;
+              /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+              approval: {
+                order: 'sequence' | 'parallel';
+                steps: {
+                  approvers: {
+                    groupId?: number;
+                    kind: 'manager' | 'users' | 'group';
+                    userIds?: number[];
+                  };
+                  rule: 'one' | 'all';
+                }[];
+              } | null;
               audience: 'everyone' | 'staff';
               catalogCategory: string;
               /** Format: date-time */
@@ -24290,6 +25227,18 @@ export type paths = {
         content: {
           'application/json': {
             active?: boolean;
+            /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+            approval?: {
+              order: 'sequence' | 'parallel';
+              steps: {
+                approvers: {
+                  groupId?: number;
+                  kind: 'manager' | 'users' | 'group';
+                  userIds?: number[];
+                };
+                rule: 'one' | 'all';
+              }[];
+            } | null;
             audience?: 'everyone' | 'staff';
             catalogCategory?: string;
             defaults?: {
@@ -24330,6 +25279,18 @@ export type paths = {
           content: {
             'application/json': {
               active: boolean;
+              /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+              approval: {
+                order: 'sequence' | 'parallel';
+                steps: {
+                  approvers: {
+                    groupId?: number;
+                    kind: 'manager' | 'users' | 'group';
+                    userIds?: number[];
+                  };
+                  rule: 'one' | 'all';
+                }[];
+              } | null;
               audience: 'everyone' | 'staff';
               catalogCategory: string;
               /** Format: date-time */
@@ -30961,7 +31922,15 @@ export type paths = {
                 calendarId: number | null;
                 groupId: number;
                 minutes: number;
-                pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent: number | null;
               }[];
             };
@@ -31072,7 +32041,15 @@ export type paths = {
           'application/json': {
             calendarId?: number | null;
             minutes: number;
-            pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+            pauseStatuses?: (
+              | 'new'
+              | 'assigned'
+              | 'in_progress'
+              | 'pending'
+              | 'resolved'
+              | 'closed'
+              | 'awaiting_approval'
+            )[];
             warnPercent?: number | null;
           };
         };
@@ -31088,7 +32065,15 @@ export type paths = {
               calendarId: number | null;
               groupId: number;
               minutes: number;
-              pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+              pauseStatuses: (
+                | 'new'
+                | 'assigned'
+                | 'in_progress'
+                | 'pending'
+                | 'resolved'
+                | 'closed'
+                | 'awaiting_approval'
+              )[];
               warnPercent: number | null;
             };
           };
@@ -31329,19 +32314,43 @@ export type paths = {
                   first_response?: {
                     calendarId: number | null;
                     minutes: number;
-                    pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                    pauseStatuses: (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )[];
                     warnPercent: number | null;
                   };
                   next_response?: {
                     calendarId: number | null;
                     minutes: number;
-                    pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                    pauseStatuses: (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )[];
                     warnPercent: number | null;
                   };
                   resolution?: {
                     calendarId: number | null;
                     minutes: number;
-                    pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                    pauseStatuses: (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )[];
                     warnPercent: number | null;
                   };
                 };
@@ -31471,19 +32480,43 @@ export type paths = {
               first_response?: {
                 calendarId?: number | null;
                 minutes: number;
-                pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses?: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent?: number | null;
               };
               next_response?: {
                 calendarId?: number | null;
                 minutes: number;
-                pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses?: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent?: number | null;
               };
               resolution?: {
                 calendarId?: number | null;
                 minutes: number;
-                pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses?: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent?: number | null;
               };
             };
@@ -31536,19 +32569,43 @@ export type paths = {
                 first_response?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
                 next_response?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
                 resolution?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
               };
@@ -31701,19 +32758,43 @@ export type paths = {
                 first_response?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
                 next_response?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
                 resolution?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
               };
@@ -31940,19 +33021,43 @@ export type paths = {
               first_response?: {
                 calendarId?: number | null;
                 minutes: number;
-                pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses?: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent?: number | null;
               };
               next_response?: {
                 calendarId?: number | null;
                 minutes: number;
-                pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses?: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent?: number | null;
               };
               resolution?: {
                 calendarId?: number | null;
                 minutes: number;
-                pauseStatuses?: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                pauseStatuses?: (
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval'
+                )[];
                 warnPercent?: number | null;
               };
             };
@@ -32005,19 +33110,43 @@ export type paths = {
                 first_response?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
                 next_response?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
                 resolution?: {
                   calendarId: number | null;
                   minutes: number;
-                  pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                  pauseStatuses: (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )[];
                   warnPercent: number | null;
                 };
               };
@@ -32172,19 +33301,43 @@ export type paths = {
                   first_response?: {
                     calendarId: number | null;
                     minutes: number;
-                    pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                    pauseStatuses: (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )[];
                     warnPercent: number | null;
                   };
                   next_response?: {
                     calendarId: number | null;
                     minutes: number;
-                    pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                    pauseStatuses: (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )[];
                     warnPercent: number | null;
                   };
                   resolution?: {
                     calendarId: number | null;
                     minutes: number;
-                    pauseStatuses: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+                    pauseStatuses: (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )[];
                     warnPercent: number | null;
                   };
                 };
@@ -34473,7 +35626,14 @@ export type paths = {
             /** @description 1–5 or very_low|low|medium|high|very_high */
             priority?: number | 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
             relatedTicketId?: number | null;
-            status?: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+            status?:
+              | 'new'
+              | 'assigned'
+              | 'in_progress'
+              | 'pending'
+              | 'resolved'
+              | 'closed'
+              | 'awaiting_approval';
             tags?: string[];
             title?: string;
             type?: 'incident' | 'request';
@@ -34567,6 +35727,167 @@ export type paths = {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/tickets/{id}/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A ticket's approvals (whoever may see the ticket) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @description the caller is asked now and may decide */
+                awaitingMe: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                decidedAt: string | null;
+                decidedById: number | null;
+                id: number;
+                order: 'sequence' | 'parallel';
+                reason: string | null;
+                requesterId: number;
+                requesterName: string;
+                state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+                steps: {
+                  approverKind: 'manager' | 'users' | 'group';
+                  approvers: {
+                    comment: string | null;
+                    /** Format: date-time */
+                    decidedAt: string | null;
+                    state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                    userId: number;
+                    userName: string;
+                    via: ('web' | 'api' | 'link') | (never | null);
+                  }[];
+                  /** Format: date-time */
+                  decidedAt: string | null;
+                  groupId: number | null;
+                  groupName: string | null;
+                  position: number;
+                  rule: 'one' | 'all';
+                  state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+                }[];
+                subjectId: number;
+                subjectStatus:
+                  | (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )
+                  | (never | null);
+                subjectType: 'ticket' | 'change';
+                /** @description what is decided on: a ticket's description (the form's answers) */
+                summary: string | null;
+                title: string;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/tickets/{id}/article-draft': {
@@ -36267,7 +37588,14 @@ export type paths = {
                 ticket: {
                   id: number;
                   mergedIntoId: number | null;
-                  status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                  status:
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval';
                   title: string;
                 };
               }[];
@@ -36394,7 +37722,14 @@ export type paths = {
               ticket: {
                 id: number;
                 mergedIntoId: number | null;
-                status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+                status:
+                  | 'new'
+                  | 'assigned'
+                  | 'in_progress'
+                  | 'pending'
+                  | 'resolved'
+                  | 'closed'
+                  | 'awaiting_approval';
                 title: string;
               };
             };
@@ -38188,7 +39523,14 @@ export type paths = {
               groupId?: number | null;
               /** @description 1–5 or very_low|low|medium|high|very_high */
               priority?: number | 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
-              status?: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+              status?:
+                | 'new'
+                | 'assigned'
+                | 'in_progress'
+                | 'pending'
+                | 'resolved'
+                | 'closed'
+                | 'awaiting_approval';
               tags?: string[];
             };
             ids: number[];
@@ -39326,6 +40668,7 @@ export type paths = {
           'application/json': {
             email: string;
             groupIds?: number[];
+            managerId?: number | null;
             name: string;
             password?: string;
             role: 'admin' | 'manager' | 'technician' | 'requester';
@@ -39546,6 +40889,8 @@ export type paths = {
             currentPassword?: string;
             groupIds?: number[];
             keepApiTokens?: boolean;
+            /** @description who approves for this person as their manager; null: none */
+            managerId?: number | null;
             name?: string;
             password?: string;
             role?: 'admin' | 'manager' | 'technician' | 'requester';
@@ -41169,6 +42514,8 @@ export type paths = {
                   | 'check.state_changed'
                   | 'alert.firing'
                   | 'alert.resolved'
+                  | 'approval.requested'
+                  | 'approval.decided'
                 )[];
                 /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
                 format: 'opsdesk' | 'chat';
@@ -41287,6 +42634,8 @@ export type paths = {
               | 'check.state_changed'
               | 'alert.firing'
               | 'alert.resolved'
+              | 'approval.requested'
+              | 'approval.decided'
             )[];
             /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
             format?: 'opsdesk' | 'chat';
@@ -41325,6 +42674,8 @@ export type paths = {
                 | 'check.state_changed'
                 | 'alert.firing'
                 | 'alert.resolved'
+                | 'approval.requested'
+                | 'approval.decided'
               )[];
               /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
               format: 'opsdesk' | 'chat';
@@ -41462,6 +42813,8 @@ export type paths = {
                 | 'check.state_changed'
                 | 'alert.firing'
                 | 'alert.resolved'
+                | 'approval.requested'
+                | 'approval.decided'
               )[];
               /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
               format: 'opsdesk' | 'chat';
@@ -41676,6 +43029,8 @@ export type paths = {
               | 'check.state_changed'
               | 'alert.firing'
               | 'alert.resolved'
+              | 'approval.requested'
+              | 'approval.decided'
             )[];
             /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
             format?: 'opsdesk' | 'chat';
@@ -41713,6 +43068,8 @@ export type paths = {
                 | 'check.state_changed'
                 | 'alert.firing'
                 | 'alert.resolved'
+                | 'approval.requested'
+                | 'approval.decided'
               )[];
               /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
               format: 'opsdesk' | 'chat';
@@ -42155,7 +43512,15 @@ export type components = {
       type: string;
     };
     Ticket: {
-      allowedTransitions: ('new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed')[];
+      allowedTransitions: (
+        | 'new'
+        | 'assigned'
+        | 'in_progress'
+        | 'pending'
+        | 'resolved'
+        | 'closed'
+        | 'awaiting_approval'
+      )[];
       assigneeId: number | null;
       categoryId: number | null;
       /** Format: date-time */
@@ -42183,7 +43548,14 @@ export type components = {
         ticket: {
           id: number;
           mergedIntoId: number | null;
-          status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+          status:
+            | 'new'
+            | 'assigned'
+            | 'in_progress'
+            | 'pending'
+            | 'resolved'
+            | 'closed'
+            | 'awaiting_approval';
           title: string;
         };
       }[];
@@ -42234,7 +43606,7 @@ export type components = {
         /** Format: date-time */
         resolutionDueAt: string | null;
       };
-      status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+      status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed' | 'awaiting_approval';
       tags: string[];
       title: string;
       type: 'incident' | 'request';
@@ -42250,6 +43622,7 @@ export type components = {
       email: string;
       groupIds: number[];
       id: number;
+      managerId: number | null;
       name: string;
       role: 'admin' | 'manager' | 'technician' | 'requester';
       /** Format: date-time */

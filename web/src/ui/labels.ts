@@ -8,6 +8,7 @@ export const statusLabel: Record<Status, string> = {
   pending: 'Waiting',
   resolved: 'Resolved',
   closed: 'Closed',
+  awaiting_approval: 'Awaiting approval',
 };
 
 export const priorityLabel: Record<LevelName, string> = {
