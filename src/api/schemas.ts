@@ -48,6 +48,7 @@ export const UserSchema = Type.Object(
     role: RoleSchema,
     active: Type.Boolean(),
     groupIds: Type.Array(Type.Integer()),
+    managerId: Nullable(Type.Integer()),
     createdAt: IsoTime,
     updatedAt: IsoTime,
   },

@@ -124,6 +124,8 @@ interface DemoRequestType extends Omit<RequestTypeInput, 'fields' | 'defaults'> 
   urgency?: 1 | 2 | 3 | 4 | 5;
   type?: 'incident' | 'request';
   form: Form;
+  /** Who approves: the requester's manager; the manager, then IT's manager; IT's manager alone. */
+  approvedBy?: 'manager' | 'manager_then_it' | 'it';
 }
 
 const types: DemoRequestType[] = [
@@ -136,6 +138,7 @@ const types: DemoRequestType[] = [
     group: 'l1',
     category: 'Laptop',
     urgency: 2,
+    approvedBy: 'manager',
     form: [
       { key: 'laptop_model' },
       {
@@ -192,6 +195,7 @@ const types: DemoRequestType[] = [
     catalogCategory: 'Access',
     icon: '📁',
     keywords: ['share', 'folder', 'permissions', 'fileserver'],
+    approvedBy: 'manager_then_it',
     group: 'l2',
     category: 'Server',
     form: [
@@ -305,6 +309,7 @@ const types: DemoRequestType[] = [
     icon: '🗄️',
     keywords: ['vm', 'virtual', 'cpu', 'memory', 'disk'],
     audience: 'staff',
+    approvedBy: 'it',
     group: 'l2',
     category: 'Server',
     form: [
@@ -321,9 +326,17 @@ export async function installDemoCatalog(ctx: ServiceContext, refs: DemoCatalogR
   for (const f of fields) ids.set(f.key, (await createCustomField(ctx, refs.manager, f)).id);
   let position = 0;
   for (const t of types) {
-    const { group, category, impact, urgency, type, form, ...rest } = t;
+    const { group, category, impact, urgency, type, form, approvedBy, ...rest } = t;
+    const it = { approvers: { kind: 'users' as const, userIds: [refs.manager.id] }, rule: 'one' as const };
+    const boss = { approvers: { kind: 'manager' as const }, rule: 'one' as const };
     await createRequestType(ctx, refs.manager, {
       ...rest,
+      approval: approvedBy
+        ? {
+            order: 'sequence',
+            steps: approvedBy === 'manager' ? [boss] : approvedBy === 'it' ? [it] : [boss, it],
+          }
+        : null,
       position: position++,
       defaults: {
         ticketType: type ?? 'request',

@@ -171,6 +171,27 @@ export async function loadDemoOrganisation(
     technicians[i].groupIds = t.groups.map((k) => groupIds.get(k) as number).sort((a, b) => a - b);
   const requesterActors: Actor[] = [];
   for (const p of requesters) requesterActors.push(await newUser(p, 'requester'));
+  // Who approves for whom (issue 14, approvals): the first requester heads the department the others work
+  // in (a plain requester approving from the portal), and reports to the IT manager.
+  if (requesterActors.length > 0) {
+    await ctx.db
+      .updateTable('users')
+      .set({ manager_id: requesterActors[0].id })
+      .where(
+        'id',
+        'in',
+        requesterActors
+          .slice(1)
+          .map((a) => a.id)
+          .concat([-1]),
+      )
+      .execute();
+    await ctx.db
+      .updateTable('users')
+      .set({ manager_id: manager.id })
+      .where('id', '=', requesterActors[0].id)
+      .execute();
+  }
 
   const who = (ref: PersonRef): Actor =>
     ref.kind === 'manager'

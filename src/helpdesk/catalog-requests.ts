@@ -1,12 +1,14 @@
 // Filing through the service catalogue: the request type's form checks the answers (its compiled validator,
 // then the references: people exist, uploads are the caller's), and one transaction writes the ticket with the
 // type's defaults, the answers as custom fields (uploads become the ticket's attachments), and the answers
-// written out readably in the description.
+// written out readably in the description. A type that needs approval files it awaiting approval, asking the
+// approvers of its plan in the same transaction.
 import type { Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { type FieldError, Invalid } from '../core/errors.js';
+import { requestApproval } from './approvals.js';
 import { attachUploads, ownUploads } from './attachments.js';
 import type { FieldValue } from './form-validator.js';
 import { formValidator, type RequestType, usableRequestType } from './request-types.js';
@@ -121,9 +123,18 @@ export async function fileRequest(
         const stored = f.type === 'attachment' ? (v as number[]).map((id) => made.get(id) as number) : v;
         await writeTicketField(trx, t.id, { id: f.fieldId, type: f.type }, stored);
       }
+      // A type that needs approval: the ticket waits for its approvers (in nobody's queue, SLA paused).
+      if (type.approval)
+        await requestApproval(trx, ctx, {
+          subjectType: 'ticket',
+          subjectId: t.id,
+          requesterId: t.requesterId,
+          title,
+          plan: type.approval,
+        });
       await afterFiling?.(trx, t, type);
     },
-    { requestTypeId: type.id, groupId: d.groupId },
+    { requestTypeId: type.id, groupId: d.groupId, awaitingApproval: type.approval !== null },
   );
   return getTicket(ctx, actor, filed.id);
 }

@@ -4,6 +4,15 @@
 // recordTicketChange), and time tracking (entries, timers, the required-on-resolve setting). Named, so a new
 // export is a decision; the files behind it are free to change.
 
+export {
+  type ApprovalByLink,
+  approvalLinkPath,
+  approvalLinkTtlMs,
+  decideByLink,
+  readByLink,
+  signApprovalToken,
+  verifyApprovalToken,
+} from './approval-links.js';
 // -- approvals (issue 14, item 2): the engine, generic over tickets and change requests --
 export {
   type Approval,

@@ -2,7 +2,8 @@
 // catalogue, who may use it, the defaults the filed ticket gets, and an ordered form of custom fields with a
 // per-form required flag and show-condition. Every change of the form bumps its version; the compiled
 // validator is cached by the versions of the form and of its fields, so a change takes effect at once and an
-// unchanged form is compiled once. (Approvals will hang off a request type too: a column or table of its own.)
+// unchanged form is compiled once. A type may need approval: its plan (approvals.ts) is asked for each request
+// filed through it.
 import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
@@ -11,6 +12,7 @@ import type { ServiceContext } from '../core/context.js';
 import type { Database, RequestTypeAudience, TicketType } from '../core/db/index.js';
 import type { FieldError } from '../core/errors.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.js';
+import { type ApprovalPlan, checkApprovalPlan, checkPlanRefs } from './approvals.js';
 import { type CustomField, toCustomField } from './custom-fields.js';
 import {
   type CompiledForm,
@@ -53,6 +55,8 @@ export interface RequestType {
   version: number;
   defaults: RequestTypeDefaults;
   fields: RequestTypeField[];
+  /** Who must approve a request of this type before anyone works it; null: nobody. */
+  approval: ApprovalPlan | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -68,6 +72,8 @@ export interface RequestTypeInput {
   position?: number;
   defaults?: Partial<RequestTypeDefaults>;
   fields?: Array<{ fieldId: number; required?: boolean | null; condition?: FieldCondition | null }>;
+  /** null: no approval needed. */
+  approval?: ApprovalPlan | null;
 }
 
 export const requestTypeLimits = {
@@ -145,6 +151,7 @@ async function withForms(db: Db, rows: TypeRow[]): Promise<RequestType[]> {
     },
     // A condition on a field that left the form (deactivated) never holds: the field it guards stays hidden.
     fields: forms.get(r.id) ?? [],
+    approval: r.approval_plan ? (JSON.parse(r.approval_plan) as ApprovalPlan) : null,
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   }));
@@ -288,6 +295,13 @@ async function cleanInput(db: Db, input: RequestTypeInput, before?: RequestType)
     errors.push(...formProblems(form));
   }
   if (errors.length > 0) throw invalidOf(errors);
+  const approval =
+    input.approval === undefined
+      ? (before?.approval ?? null)
+      : input.approval === null
+        ? null
+        : checkApprovalPlan(input.approval);
+  if (approval && input.approval !== undefined) await checkPlanRefs(db, approval);
   return {
     row: {
       name,
@@ -304,6 +318,7 @@ async function cleanInput(db: Db, input: RequestTypeInput, before?: RequestType)
       impact: defaults.impact,
       urgency: defaults.urgency,
       sla_policy_id: defaults.slaPolicyId,
+      approval_plan: approval ? JSON.stringify(approval) : null,
     },
     formRows,
   };

@@ -5,6 +5,7 @@ import type { ServiceContext } from '../core/context.js';
 import type { StoredEvent } from '../core/events.js';
 import type { JobScheduler } from '../core/jobs.js';
 import { deliveryWorker } from '../notify/index.js';
+import { mailApprovalRequest } from './approval-mail.js';
 import { digestIntervalMs, sendDueDigests } from './digest.js';
 import { processStuckInbound } from './inbound.js';
 import { fanOutMailBatch, mailEventTypes, nudgeMail } from './outbound.js';
@@ -120,5 +121,9 @@ export function subscribeMail(ctx: ServiceContext): boolean {
       },
     },
   );
+  // Approvals waiting: one mail per approver with their own signed link (approval-mail.ts).
+  ctx.events.subscribe('mail.approvals', ['approval.requested'], async (event, trx) => {
+    if ((await mailApprovalRequest(ctx, trx, event as StoredEvent<'approval.requested'>)) > 0) nudgeMail(ctx);
+  });
   return true;
 }

@@ -31,8 +31,8 @@ export interface NotificationKindInfo {
 }
 
 /**
- * The kinds, in the order the account page shows them. approval_waiting has no template: opsdesk does not ask
- * for approvals yet; the choice is kept so it applies the day approvals send their first mail.
+ * The kinds, in the order the account page shows them. approval_waiting is mailed by approval-mail.ts (one
+ * signed link per approver), the others by outbound.ts's fan-out.
  */
 export const notificationKinds = [
   {
@@ -94,10 +94,11 @@ export const notificationKinds = [
   {
     kind: 'approval_waiting',
     label: 'An approval waits for me',
-    audience: 'staff',
+    // A requester may be a manager asked to approve their report's request.
+    audience: 'everyone',
     defaultMode: 'immediate',
-    templates: [],
-    note: 'Applies to approvals: opsdesk does not ask for approvals yet; this choice is kept for when it does.',
+    templates: ['approval_waiting'],
+    note: null,
   },
   {
     kind: 'ticket_created',

@@ -21,6 +21,7 @@ export const mailTemplateNames = [
   'escalated',
   'group_ticket',
   'mentioned',
+  'approval_waiting',
 ] as const;
 export type MailTemplateName = (typeof mailTemplateNames)[number];
 
@@ -39,6 +40,10 @@ export const placeholders = [
   'escalation.reason',
   'reply.marker',
   'group.name',
+  'approval.title',
+  'approval.requester',
+  'approval.summary',
+  'approval.link',
 ] as const;
 export type Placeholder = (typeof placeholders)[number];
 export type TemplateValues = Partial<Record<Placeholder, string>>;
@@ -112,6 +117,11 @@ export const defaultTemplates: Record<MailTemplateName, { subject: string; text:
     text:
       '{{actor.name}} mentioned you in an internal note on ticket {{ticket.id}} "{{ticket.title}}":\n\n{{comment.body}}\n\nThe note is internal: answer in opsdesk. A reply to this mail is added to the ticket as a public comment.' +
       footer,
+  },
+  // Not in a ticket's thread (the approver may not see the ticket): the link is the way to answer.
+  approval_waiting: {
+    subject: 'Approval needed: {{approval.title}}',
+    text: 'Hello {{recipient.name}},\n\n{{approval.requester}} asks for your approval of "{{approval.title}}".\n\n{{approval.summary}}\n\nApprove or reject here (the page asks you to confirm): {{approval.link}}\n\nThe link works once, for 7 days; you can also decide under Approvals in opsdesk.',
   },
 };
 

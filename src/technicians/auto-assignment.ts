@@ -12,10 +12,9 @@ import type { JobScheduler } from '../core/jobs.js';
 import {
   assignTicket,
   type HistoryEntry,
-  isOpenStatus,
-  openStatuses,
   reassignTicket,
   recordTicketChange,
+  workQueueStatuses,
 } from '../helpdesk/index.js';
 import { chooseAssignee } from './assignment-choice.js';
 import { loadTechnicians, loadWorkingCalendars } from './availability.js';
@@ -100,7 +99,7 @@ export async function autoAssignTicket(
       ])
       .where('id', '=', ticketId)
       .executeTakeFirst();
-    if (!t || t.assignee_id !== null || !isOpenStatus(t.status)) return null;
+    if (!t || t.assignee_id !== null || !workQueueStatuses.includes(t.status)) return null;
     const facts = {
       title: t.title,
       description: t.description,
@@ -279,7 +278,7 @@ export async function runQueueOptimisation(ctx: ServiceContext): Promise<number[
       .select('id')
       .where('group_id', '=', group_id)
       .where('assignee_id', 'is', null)
-      .where('status', 'in', openStatuses)
+      .where('status', 'in', workQueueStatuses)
       .orderBy('created_at')
       .orderBy('id')
       .limit(retryBatch)

@@ -5,7 +5,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { type Actor, systemActor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database, Role } from '../core/db/index.js';
-import { openStatuses } from '../helpdesk/index.js';
+import { workQueueStatuses } from '../helpdesk/index.js';
 import { type Calendar, listCalendars, openWindowsOf } from '../sla/index.js';
 import type { Available } from './assignment-choice.js';
 
@@ -105,7 +105,7 @@ export async function loadTechnicians(
       .selectFrom('tickets')
       .select(['assignee_id', (eb) => eb.fn.countAll<number>().as('n')])
       .where('assignee_id', 'in', ids)
-      .where('status', 'in', openStatuses)
+      .where('status', 'in', workQueueStatuses)
       .groupBy('assignee_id')
       .execute(),
   ]);

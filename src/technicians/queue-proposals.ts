@@ -7,7 +7,7 @@ import { type Actor, systemActor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { NotFound } from '../core/errors.js';
-import { assignTicket, openStatuses, recordTicketChange } from '../helpdesk/index.js';
+import { assignTicket, recordTicketChange, workQueueStatuses } from '../helpdesk/index.js';
 import { storedTicketSlas } from '../sla/index.js';
 import { unavailability } from './assignment-choice.js';
 import { loadTechnicians, loadWorkingCalendars, type Technician } from './availability.js';
@@ -67,7 +67,7 @@ export async function loadGroupQueue(ctx: ServiceContext, groupId: number): Prom
     .select(['id', 'title', 'description', 'category_id', 'requester_id', 'priority', 'created_at'])
     .where('group_id', '=', groupId)
     .where('assignee_id', 'is', null)
-    .where('status', 'in', openStatuses)
+    .where('status', 'in', workQueueStatuses)
     .orderBy('created_at')
     .orderBy('id')
     .limit(proposalTicketLimit)

@@ -12,6 +12,7 @@ import { canChanges } from '../../src/changes/index.js';
 import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.js';
 import type { ArticleAudience, ArticleStatus } from '../../src/core/db/index.js';
 import {
+  canApproval,
   canCatalog,
   canMacros,
   canTicket,
@@ -3408,6 +3409,84 @@ const table: Row[] = [
           body: { cabGroupId: null, emergencyCabGroupId: null },
         }),
         expect: manage,
+      },
+    ];
+    return rows;
+  })(),
+  // -- approvals: requester A's catalogue request, which the manager is asked to approve --
+  ...(() => {
+    const pending = async (f: Fixture) => {
+      const type = await as(f, 'admin', 'POST', '/api/v1/request-types', {
+        name: `Approved ${unique()}`,
+        approval: {
+          order: 'sequence',
+          steps: [{ approvers: { kind: 'users', userIds: [f.ids.manager] }, rule: 'one' }],
+        },
+      });
+      const ticket = await as(f, 'owner', 'POST', `/api/v1/catalog/${type.id}/requests`, { fields: {} });
+      const list = await as(f, 'admin', 'GET', `/api/v1/tickets/${ticket.id}/approvals`);
+      return list.items[0].id as number;
+    };
+    const forged = `${'9'.repeat(10)}.1.${'A'.repeat(43)}`;
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/approvals',
+        call: () => ({ method: 'GET', url: '/api/v1/approvals?state=pending&mine=true' }),
+        expect: signedIn,
+      },
+      {
+        route: 'GET /api/v1/approvals/:id',
+        case: 'requester A’s request (hidden from requester B)',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/approvals/${await pending(f)}` }),
+        expect: byRule(
+          (a) =>
+            canApproval(a, 'approval.read', {
+              requesterId: cast.owner.id,
+              approverIds: new Set([cast.manager.id]),
+            }),
+          404,
+        ),
+      },
+      {
+        route: 'POST /api/v1/approvals/:id/decision',
+        case: 'only the approver asked decides; never the requester (approval_own_request)',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/approvals/${await pending(f)}/decision`,
+          body: { decision: 'approve' },
+        }),
+        expect: {
+          anonymous: 401,
+          owner: 403,
+          otherRequester: 404,
+          technician: 403,
+          manager: 'ok',
+          admin: 403,
+        },
+      },
+      {
+        route: 'GET /api/v1/tickets/:id/approvals',
+        call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/approvals` }),
+        expect: onTicket('ticket.read'),
+      },
+      {
+        route: 'GET /api/v1/approval-links/:id',
+        case: 'a forged token: no sign-in needed, everyone reaches the link check (403 approval_link_invalid)',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/approval-links/${await pending(f)}?token=${forged}`,
+        }),
+        expect: everyone(403),
+      },
+      {
+        route: 'POST /api/v1/approval-links/:id',
+        case: 'a forged token (403 approval_link_invalid)',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/approval-links/${await pending(f)}`,
+          body: { token: forged, decision: 'approve' },
+        }),
+        expect: everyone(403),
       },
     ];
     return rows;

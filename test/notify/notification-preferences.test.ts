@@ -187,12 +187,12 @@ describe.each(dialects)('notification preferences on %s', (dialect) => {
       approval_waiting: 'immediate',
       comment_added: 'immediate',
     });
-    expect(tech.kinds.find((k: { kind: string }) => k.kind === 'approval_waiting').note).toContain(
-      'Applies to approvals',
-    );
+    expect(tech.kinds.find((k: { kind: string }) => k.kind === 'approval_waiting').note).toBeNull();
     expect(tech.digest).toMatchObject({ time: '08:00', timeZone: 'UTC', timeZoneSaved: false, pending: 0 });
     const requester = (await s.req.call('GET', '/api/v1/me/notification-preferences')).body;
+    // A requester may be asked to approve (a manager of their reports), so approvals reach them too.
     expect(requester.kinds.map((k: { kind: string }) => k.kind)).toEqual([
+      'approval_waiting',
       'ticket_created',
       'comment_added',
       'ticket_resolved',

@@ -31,6 +31,8 @@ const Assignment = lazy(() => import('./pages/assignment'));
 const Policies = lazy(() => import('./pages/oncall/policies'));
 const ImportOnCall = lazy(() => import('./pages/oncall/import'));
 const Respond = lazy(() => import('./pages/incidents/respond'));
+const Approvals = lazy(() => import('./pages/approvals'));
+const ApprovalLink = lazy(() => import('./pages/approvals').then((m) => ({ default: m.ApprovalLinkPage })));
 const StatusPage = lazy(() => import('./pages/status-page'));
 const StatusPagesAdmin = lazy(() => import('./pages/status-pages'));
 const MonitoringBoard = lazy(() => import('./pages/monitoring/board'));
@@ -217,6 +219,14 @@ export function App() {
       />
       <Route path="/" element={<Home />} />
       <Route
+        path="/approve/:id"
+        element={
+          <Suspense fallback={<Loading />}>
+            <ApprovalLink />
+          </Suspense>
+        }
+      />
+      <Route
         path="/respond/incidents/:id"
         element={
           <Suspense fallback={<Loading />}>
@@ -238,6 +248,7 @@ export function App() {
           <Route path="/account/tokens" element={<Tokens />} />
           <Route path="/account/password" element={<AccountPassword />} />
           <Route path="/account/notifications" element={<AccountNotifications />} />
+          <Route path="/approvals" element={<Approvals />} />
           <Route path="/kb" element={<KnowledgeBase />} />
           <Route path="/kb/service-agreement" element={<ServiceAgreement />} />
           <Route path="/kb/:id" element={<ArticlePage />} />

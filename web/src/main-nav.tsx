@@ -22,12 +22,15 @@ export function navItems(user: User): NavItem[] {
       { to: '/requests', label: 'My requests', end: true, place: 'bar' },
       { to: '/requests/new', label: 'New request', place: 'bar' },
       { to: '/requests/catalog', label: 'Catalogue', place: 'bar' },
+      { to: '/approvals', label: 'Approvals', place: 'bar' },
       { to: '/kb', label: 'Knowledge', place: 'bar' },
     ];
   const manager = isManager(user);
   const items: (NavItem | false)[] = [
     { to: '/queue', label: 'Queue', place: 'bar' },
     manager && { to: '/dashboard', label: 'Dashboard', place: 'bar' },
+    // Managers approve most (requests of their reports, the CAB); a technician's approvals are rarer.
+    { to: '/approvals', label: 'Approvals', place: manager ? 'bar' : 'more' },
     { to: '/kb', label: 'Knowledge', place: 'bar' },
     { to: '/incidents', label: 'Incidents', place: 'bar' },
     { to: '/problems', label: 'Problems', place: 'more' },

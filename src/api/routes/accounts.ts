@@ -17,7 +17,7 @@ import { toIso } from '../../core/clock.js';
 import type { ServiceContext } from '../../core/context.js';
 import { nudgeMail, queuePasswordResetMail } from '../../mail/index.js';
 import { requireActor } from '../authentication.js';
-import { Cursor, Id, IdParams, IsoTime, problemResponses, RoleSchema } from '../schemas.js';
+import { Cursor, Id, IdParams, IsoTime, Nullable, problemResponses, RoleSchema } from '../schemas.js';
 import { groupView, userView } from '../views.js';
 import { decodeIdCursor, idPage } from './paging.js';
 
@@ -35,6 +35,7 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
             role: RoleSchema,
             password: Type.Optional(Type.String({ minLength: 8, maxLength: 256 })),
             groupIds: Type.Optional(Type.Array(Id, { maxItems: 50 })),
+            managerId: Type.Optional(Nullable(Id)),
           }),
           response: { 201: Type.Ref('User'), ...problemResponses },
         },
@@ -110,6 +111,14 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               currentPassword: Type.Optional(Type.String({ maxLength: 1024 })),
               keepApiTokens: Type.Optional(Type.Boolean()),
               groupIds: Type.Optional(Type.Array(Id, { maxItems: 50 })),
+              managerId: Type.Optional(
+                Nullable(
+                  Type.Integer({
+                    minimum: 1,
+                    description: 'who approves for this person as their manager; null: none',
+                  }),
+                ),
+              ),
             },
             { minProperties: 1 },
           ),

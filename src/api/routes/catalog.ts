@@ -35,6 +35,7 @@ import {
   TicketTypeSchema,
 } from '../schemas.js';
 import { ticketView } from '../views.js';
+import { ApprovalPlanSchema } from './approvals.js';
 
 const FieldTypeSchema = Type.Union(customFieldTypes.map((t) => Type.Literal(t)));
 const Scalar = Type.Union([Type.String({ maxLength: 100 }), Type.Number()]);
@@ -122,6 +123,7 @@ const RequestTypeSchema = Type.Object({
   version: Type.Integer(),
   defaults: DefaultsSchema,
   fields: Type.Array(FormFieldSchema),
+  approval: Nullable(ApprovalPlanSchema),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
@@ -161,6 +163,7 @@ const RequestTypeBody = {
       { maxItems: 100, description: 'the form, in order; replaces the whole form' },
     ),
   ),
+  approval: Type.Optional(Nullable(ApprovalPlanSchema)),
 };
 
 function customFieldView(f: CustomField) {

@@ -1,6 +1,7 @@
 // A user account as the other parts see it, and the rules for its email and password: shared by account
 // management (users.ts), sign-in (sessions.ts) and resets (password-resets.ts), so none of them imports another.
-import type { Role, UserRow } from '../db/index.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, Role, UserRow } from '../db/index.js';
 import { Invalid } from '../errors.js';
 import { passwordRules } from './passwords.js';
 
@@ -11,6 +12,8 @@ export interface User {
   role: Role;
   active: boolean;
   groupIds: number[];
+  /** Who approves for this person when a request type asks the requester's manager. */
+  managerId: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -45,7 +48,40 @@ export function toUser(row: UserRow, groupIds: number[]): User {
     role: row.role,
     active: row.active === 1,
     groupIds,
+    managerId: row.manager_id ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/**
+ * A person's manager: another existing user, and not someone who reports to them, directly or through others
+ * (the chain up from the manager never reaches the person). Null clears it.
+ */
+export async function checkManager(
+  db: Kysely<Database> | Transaction<Database>,
+  userId: number | null,
+  managerId: number | null,
+): Promise<void> {
+  if (managerId === null) return;
+  const bad = (message: string) =>
+    new Invalid('invalid_manager', `managerId: ${message}`, [{ field: '/managerId', message }]);
+  if (managerId === userId) throw bad('a person is not their own manager');
+  const seen = new Set<number>();
+  let at: number | null = managerId;
+  while (at !== null) {
+    if (at === userId) throw bad('the manager reports to this person (directly or through others)');
+    if (seen.has(at)) break;
+    seen.add(at);
+    const row: { manager_id: number | null } | undefined = await db
+      .selectFrom('users')
+      .select('manager_id')
+      .where('id', '=', at)
+      .executeTakeFirst();
+    if (!row) {
+      if (at === managerId) throw bad(`no user ${managerId}`);
+      break;
+    }
+    at = row.manager_id;
+  }
 }

@@ -11,7 +11,7 @@ import { endAccountAccess } from './password-resets.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { canAccounts } from './policies.js';
 import { countFailedPassword, forgetAuthentications } from './sessions.js';
-import { checkPassword, normaliseEmail, toUser, type User } from './user-records.js';
+import { checkManager, checkPassword, normaliseEmail, toUser, type User } from './user-records.js';
 
 export interface CreateUserInput {
   email: string;
@@ -19,6 +19,7 @@ export interface CreateUserInput {
   role: Role;
   password?: string | null;
   groupIds?: number[];
+  managerId?: number | null;
 }
 
 async function groupIdsOf(ctx: ServiceContext, userIds: number[]): Promise<Map<number, number[]>> {
@@ -77,9 +78,11 @@ export async function createUser(
         ]);
       }
     }
+    await checkManager(trx, null, input.managerId ?? null);
     const row = await trx
       .insertInto('users')
       .values({
+        manager_id: input.managerId ?? null,
         email,
         name,
         role: input.role,
@@ -164,6 +167,8 @@ export interface UpdateUserInput {
   /** A password change revokes the user's API tokens unless this is true. */
   keepApiTokens?: boolean;
   groupIds?: number[];
+  /** Null: none. */
+  managerId?: number | null;
 }
 
 // Keys that say how to change the password rather than what to change.
@@ -200,9 +205,11 @@ export async function updateUser(
         { field: input.role !== undefined ? '/role' : '/active', message: 'not on your own account' },
       ]);
     }
+    if (input.managerId !== undefined) await checkManager(trx, id, input.managerId);
     await trx
       .updateTable('users')
       .set({
+        ...(input.managerId !== undefined ? { manager_id: input.managerId } : {}),
         ...(input.name !== undefined ? { name: input.name.trim() } : {}),
         ...(input.role !== undefined ? { role: input.role } : {}),
         ...(input.active !== undefined ? { active: input.active ? 1 : 0 } : {}),

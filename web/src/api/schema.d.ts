@@ -256,6 +256,838 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/approval-links/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The mail link's page reads what is asked, without signing in: it decides nothing
+     * @description The token is bound to one approver of this approval and expires after a week; a forged or misdirected one is refused (403).
+     */
+    get: {
+      parameters: {
+        query: {
+          token: string;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              approval: {
+                /** @description the caller is asked now and may decide */
+                awaitingMe: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                decidedAt: string | null;
+                decidedById: number | null;
+                id: number;
+                order: 'sequence' | 'parallel';
+                reason: string | null;
+                requesterId: number;
+                requesterName: string;
+                state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+                steps: {
+                  approverKind: 'manager' | 'users' | 'group';
+                  approvers: {
+                    comment: string | null;
+                    /** Format: date-time */
+                    decidedAt: string | null;
+                    state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                    userId: number;
+                    userName: string;
+                    via: ('web' | 'api' | 'link') | (never | null);
+                  }[];
+                  /** Format: date-time */
+                  decidedAt: string | null;
+                  groupId: number | null;
+                  groupName: string | null;
+                  position: number;
+                  rule: 'one' | 'all';
+                  state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+                }[];
+                subjectId: number;
+                subjectStatus:
+                  | (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )
+                  | (never | null);
+                subjectType: 'ticket' | 'change';
+                /** @description what is decided on: a ticket's description (the form's answers) */
+                summary: string | null;
+                title: string;
+              };
+              approver: {
+                name: string;
+                state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                step: number;
+                userId: number;
+              };
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * The mail link's button: decide as the approver it was sent to, without signing in
+     * @description Single use: once that approver has decided (or the step or request was decided otherwise) it answers approval_already_decided.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description required to reject */
+            comment?: string;
+            decision: 'approve' | 'reject';
+            token: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              approval: {
+                /** @description the caller is asked now and may decide */
+                awaitingMe: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                decidedAt: string | null;
+                decidedById: number | null;
+                id: number;
+                order: 'sequence' | 'parallel';
+                reason: string | null;
+                requesterId: number;
+                requesterName: string;
+                state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+                steps: {
+                  approverKind: 'manager' | 'users' | 'group';
+                  approvers: {
+                    comment: string | null;
+                    /** Format: date-time */
+                    decidedAt: string | null;
+                    state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                    userId: number;
+                    userName: string;
+                    via: ('web' | 'api' | 'link') | (never | null);
+                  }[];
+                  /** Format: date-time */
+                  decidedAt: string | null;
+                  groupId: number | null;
+                  groupName: string | null;
+                  position: number;
+                  rule: 'one' | 'all';
+                  state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+                }[];
+                subjectId: number;
+                subjectStatus:
+                  | (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )
+                  | (never | null);
+                subjectType: 'ticket' | 'change';
+                /** @description what is decided on: a ticket's description (the form's answers) */
+                summary: string | null;
+                title: string;
+              };
+              approver: {
+                name: string;
+                state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                step: number;
+                userId: number;
+              };
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Approvals, newest first: mine=true&state=pending is what waits for my decision
+     * @description Staff see every approval; a requester those of their own requests and those they are asked to decide.
+     */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+          /** @description only those I am (or was) asked to decide */
+          mine?: boolean;
+          state?: 'pending' | 'approved' | 'rejected' | 'cancelled';
+          subjectId?: number;
+          subjectType?: 'ticket' | 'change';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @description the caller is asked now and may decide */
+                awaitingMe: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                decidedAt: string | null;
+                decidedById: number | null;
+                id: number;
+                order: 'sequence' | 'parallel';
+                reason: string | null;
+                requesterId: number;
+                requesterName: string;
+                state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+                steps: {
+                  approverKind: 'manager' | 'users' | 'group';
+                  approvers: {
+                    comment: string | null;
+                    /** Format: date-time */
+                    decidedAt: string | null;
+                    state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                    userId: number;
+                    userName: string;
+                    via: ('web' | 'api' | 'link') | (never | null);
+                  }[];
+                  /** Format: date-time */
+                  decidedAt: string | null;
+                  groupId: number | null;
+                  groupName: string | null;
+                  position: number;
+                  rule: 'one' | 'all';
+                  state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+                }[];
+                subjectId: number;
+                subjectStatus:
+                  | (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )
+                  | (never | null);
+                subjectType: 'ticket' | 'change';
+                /** @description what is decided on: a ticket's description (the form's answers) */
+                summary: string | null;
+                title: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One approval: its steps, approvers, decisions and comments */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the caller is asked now and may decide */
+              awaitingMe: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              decidedAt: string | null;
+              decidedById: number | null;
+              id: number;
+              order: 'sequence' | 'parallel';
+              reason: string | null;
+              requesterId: number;
+              requesterName: string;
+              state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+              steps: {
+                approverKind: 'manager' | 'users' | 'group';
+                approvers: {
+                  comment: string | null;
+                  /** Format: date-time */
+                  decidedAt: string | null;
+                  state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                  userId: number;
+                  userName: string;
+                  via: ('web' | 'api' | 'link') | (never | null);
+                }[];
+                /** Format: date-time */
+                decidedAt: string | null;
+                groupId: number | null;
+                groupName: string | null;
+                position: number;
+                rule: 'one' | 'all';
+                state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+              }[];
+              subjectId: number;
+              subjectStatus:
+                | (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )
+                | (never | null);
+              subjectType: 'ticket' | 'change';
+              /** @description what is decided on: a ticket's description (the form's answers) */
+              summary: string | null;
+              title: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/approvals/{id}/decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve or reject, as an approver asked now (a rejection says why) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description required to reject */
+            comment?: string;
+            decision: 'approve' | 'reject';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the caller is asked now and may decide */
+              awaitingMe: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              decidedAt: string | null;
+              decidedById: number | null;
+              id: number;
+              order: 'sequence' | 'parallel';
+              reason: string | null;
+              requesterId: number;
+              requesterName: string;
+              state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+              steps: {
+                approverKind: 'manager' | 'users' | 'group';
+                approvers: {
+                  comment: string | null;
+                  /** Format: date-time */
+                  decidedAt: string | null;
+                  state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                  userId: number;
+                  userName: string;
+                  via: ('web' | 'api' | 'link') | (never | null);
+                }[];
+                /** Format: date-time */
+                decidedAt: string | null;
+                groupId: number | null;
+                groupName: string | null;
+                position: number;
+                rule: 'one' | 'all';
+                state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+              }[];
+              subjectId: number;
+              subjectStatus:
+                | (
+                    | 'new'
+                    | 'assigned'
+                    | 'in_progress'
+                    | 'pending'
+                    | 'resolved'
+                    | 'closed'
+                    | 'awaiting_approval'
+                  )
+                | (never | null);
+              subjectType: 'ticket' | 'change';
+              /** @description what is decided on: a ticket's description (the form's answers) */
+              summary: string | null;
+              title: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/articles': {
     parameters: {
       query?: never;
@@ -4963,6 +5795,18 @@ export type paths = {
             'application/json': {
               items: {
                 active: boolean;
+                /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+                approval: {
+                  order: 'sequence' | 'parallel';
+                  steps: {
+                    approvers: {
+                      groupId?: number;
+                      kind: 'manager' | 'users' | 'group';
+                      userIds?: number[];
+                    };
+                    rule: 'one' | 'all';
+                  }[];
+                } | null;
                 audience: 'everyone' | 'staff';
                 catalogCategory: string;
                 /** Format: date-time */
@@ -15674,7 +16518,7 @@ export type paths = {
     };
     /**
      * Mail templates, one per notification (admin)
-     * @description Placeholders: {{ticket.id}}, {{ticket.title}}, {{ticket.status}}, {{ticket.priority}}, {{ticket.url}}, {{recipient.name}}, {{actor.name}}, {{comment.body}}, {{sla.target}}, {{sla.dueAt}}, {{escalation.level}}, {{escalation.reason}}, {{reply.marker}}, {{group.name}}. Values are HTML-escaped in the html part.
+     * @description Placeholders: {{ticket.id}}, {{ticket.title}}, {{ticket.status}}, {{ticket.priority}}, {{ticket.url}}, {{recipient.name}}, {{actor.name}}, {{comment.body}}, {{sla.target}}, {{sla.dueAt}}, {{escalation.level}}, {{escalation.reason}}, {{reply.marker}}, {{group.name}}, {{approval.title}}, {{approval.requester}}, {{approval.summary}}, {{approval.link}}. Values are HTML-escaped in the html part.
      */
     get: {
       parameters: {
@@ -15704,7 +16548,8 @@ export type paths = {
                   | 'sla_breached'
                   | 'escalated'
                   | 'group_ticket'
-                  | 'mentioned';
+                  | 'mentioned'
+                  | 'approval_waiting';
                 html: string | null;
                 isDefault: boolean;
                 subject: string;
@@ -15843,7 +16688,8 @@ export type paths = {
                 | 'sla_breached'
                 | 'escalated'
                 | 'group_ticket'
-                | 'mentioned';
+                | 'mentioned'
+                | 'approval_waiting';
               html: string | null;
               isDefault: boolean;
               subject: string;
@@ -15958,7 +16804,8 @@ export type paths = {
                 | 'sla_breached'
                 | 'escalated'
                 | 'group_ticket'
-                | 'mentioned';
+                | 'mentioned'
+                | 'approval_waiting';
               html: string | null;
               isDefault: boolean;
               subject: string;
@@ -27145,6 +27992,18 @@ export type paths = {
             'application/json': {
               items: {
                 active: boolean;
+                /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+                approval: {
+                  order: 'sequence' | 'parallel';
+                  steps: {
+                    approvers: {
+                      groupId?: number;
+                      kind: 'manager' | 'users' | 'group';
+                      userIds?: number[];
+                    };
+                    rule: 'one' | 'all';
+                  }[];
+                } | null;
                 audience: 'everyone' | 'staff';
                 catalogCategory: string;
                 /** Format: date-time */
@@ -27278,6 +28137,18 @@ export type paths = {
         content: {
           'application/json': {
             active?: boolean;
+            /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+            approval?: {
+              order: 'sequence' | 'parallel';
+              steps: {
+                approvers: {
+                  groupId?: number;
+                  kind: 'manager' | 'users' | 'group';
+                  userIds?: number[];
+                };
+                rule: 'one' | 'all';
+              }[];
+            } | null;
             audience?: 'everyone' | 'staff';
             catalogCategory?: string;
             defaults?: {
@@ -27318,6 +28189,18 @@ export type paths = {
           content: {
             'application/json': {
               active: boolean;
+              /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+              approval: {
+                order: 'sequence' | 'parallel';
+                steps: {
+                  approvers: {
+                    groupId?: number;
+                    kind: 'manager' | 'users' | 'group';
+                    userIds?: number[];
+                  };
+                  rule: 'one' | 'all';
+                }[];
+              } | null;
               audience: 'everyone' | 'staff';
               catalogCategory: string;
               /** Format: date-time */
@@ -27470,6 +28353,18 @@ export type paths = {
           content: {
             'application/json': {
               active: boolean;
+              /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+              approval: {
+                order: 'sequence' | 'parallel';
+                steps: {
+                  approvers: {
+                    groupId?: number;
+                    kind: 'manager' | 'users' | 'group';
+                    userIds?: number[];
+                  };
+                  rule: 'one' | 'all';
+                }[];
+              } | null;
               audience: 'everyone' | 'staff';
               catalogCategory: string;
               /** Format: date-time */
@@ -27608,6 +28503,18 @@ export type paths = {
         content: {
           'application/json': {
             active?: boolean;
+            /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+            approval?: {
+              order: 'sequence' | 'parallel';
+              steps: {
+                approvers: {
+                  groupId?: number;
+                  kind: 'manager' | 'users' | 'group';
+                  userIds?: number[];
+                };
+                rule: 'one' | 'all';
+              }[];
+            } | null;
             audience?: 'everyone' | 'staff';
             catalogCategory?: string;
             defaults?: {
@@ -27648,6 +28555,18 @@ export type paths = {
           content: {
             'application/json': {
               active: boolean;
+              /** @description who approves: steps in sequence or in parallel; each asks the requester's manager, named users or a group, of whom one or all must approve */
+              approval: {
+                order: 'sequence' | 'parallel';
+                steps: {
+                  approvers: {
+                    groupId?: number;
+                    kind: 'manager' | 'users' | 'group';
+                    userIds?: number[];
+                  };
+                  rule: 'one' | 'all';
+                }[];
+              } | null;
               audience: 'everyone' | 'staff';
               catalogCategory: string;
               /** Format: date-time */
@@ -38299,6 +39218,167 @@ export type paths = {
     };
     trace?: never;
   };
+  '/api/v1/tickets/{id}/approvals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A ticket's approvals (whoever may see the ticket) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @description the caller is asked now and may decide */
+                awaitingMe: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: date-time */
+                decidedAt: string | null;
+                decidedById: number | null;
+                id: number;
+                order: 'sequence' | 'parallel';
+                reason: string | null;
+                requesterId: number;
+                requesterName: string;
+                state: 'pending' | 'approved' | 'rejected' | 'cancelled';
+                steps: {
+                  approverKind: 'manager' | 'users' | 'group';
+                  approvers: {
+                    comment: string | null;
+                    /** Format: date-time */
+                    decidedAt: string | null;
+                    state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped' | 'cancelled';
+                    userId: number;
+                    userName: string;
+                    via: ('web' | 'api' | 'link') | (never | null);
+                  }[];
+                  /** Format: date-time */
+                  decidedAt: string | null;
+                  groupId: number | null;
+                  groupName: string | null;
+                  position: number;
+                  rule: 'one' | 'all';
+                  state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'cancelled';
+                }[];
+                subjectId: number;
+                subjectStatus:
+                  | (
+                      | 'new'
+                      | 'assigned'
+                      | 'in_progress'
+                      | 'pending'
+                      | 'resolved'
+                      | 'closed'
+                      | 'awaiting_approval'
+                    )
+                  | (never | null);
+                subjectType: 'ticket' | 'change';
+                /** @description what is decided on: a ticket's description (the form's answers) */
+                summary: string | null;
+                title: string;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/tickets/{id}/article-draft': {
     parameters: {
       query?: never;
@@ -43381,6 +44461,7 @@ export type paths = {
           'application/json': {
             email: string;
             groupIds?: number[];
+            managerId?: number | null;
             name: string;
             password?: string;
             role: 'admin' | 'manager' | 'technician' | 'requester';
@@ -43601,6 +44682,8 @@ export type paths = {
             currentPassword?: string;
             groupIds?: number[];
             keepApiTokens?: boolean;
+            /** @description who approves for this person as their manager; null: none */
+            managerId?: number | null;
             name?: string;
             password?: string;
             role?: 'admin' | 'manager' | 'technician' | 'requester';
@@ -46415,6 +47498,7 @@ export type components = {
       email: string;
       groupIds: number[];
       id: number;
+      managerId: number | null;
       name: string;
       role: 'admin' | 'manager' | 'technician' | 'requester';
       /** Format: date-time */

@@ -185,6 +185,7 @@ function Users() {
                 <th scope="col">Name</th>
                 <th scope="col">Email</th>
                 <th scope="col">Role</th>
+                <th scope="col">Manager</th>
                 <th scope="col">Active</th>
                 <th scope="col">Password</th>
               </tr>
@@ -205,6 +206,27 @@ function Users() {
                           {r}
                         </option>
                       ))}
+                    </select>
+                  </td>
+                  <td>
+                    <select
+                      aria-label={`Manager of ${u.name}`}
+                      value={u.managerId ?? ''}
+                      onChange={(e) =>
+                        change.mutate({
+                          id: u.id,
+                          body: { managerId: e.target.value ? Number(e.target.value) : null },
+                        })
+                      }
+                    >
+                      <option value="">None</option>
+                      {(users.data ?? [])
+                        .filter((m) => m.id !== u.id && (m.active || m.id === u.managerId))
+                        .map((m) => (
+                          <option key={m.id} value={m.id}>
+                            {m.name}
+                          </option>
+                        ))}
                     </select>
                   </td>
                   <td>

@@ -216,6 +216,7 @@ export function Catalogue() {
                   </span>
                   <span className="catalog-name">{t.name}</span>
                   <span className="catalog-description muted">{t.description}</span>
+                  {t.approval && <span className="badge catalog-approval">Needs approval</span>}
                 </Link>
               </li>
             ))}
@@ -294,6 +295,11 @@ export function CatalogueForm() {
         <span aria-hidden="true">{type.icon}</span> {type.name}
       </h1>
       {type.description && <p className="muted">{type.description}</p>}
+      {type.approval && (
+        <p className="alert" role="note">
+          This request needs approval ({approvalWho(type.approval)}) before anyone works on it.
+        </p>
+      )}
       <form className="card form" onSubmit={submit} noValidate>
         <ErrorMessage
           error={error}
@@ -369,4 +375,16 @@ export function FieldValues({ fields }: { fields: Record<string, FieldValue> }) 
       ))}
     </dl>
   );
+}
+
+/** Who approves a request type's requests, in a few words. */
+function approvalWho(plan: NonNullable<RequestType['approval']>): string {
+  const words = plan.steps.map((s) =>
+    s.approvers.kind === 'manager'
+      ? 'your manager'
+      : s.approvers.kind === 'group'
+        ? `${s.rule === 'all' ? 'every member' : 'a member'} of a group`
+        : `${s.rule === 'all' ? 'each of' : 'one of'} ${s.approvers.userIds?.length ?? 0} named people`,
+  );
+  return words.join(plan.order === 'sequence' ? ', then ' : ' and ');
 }

@@ -1,6 +1,7 @@
 // The requester portal: my requests, filing a new one (with attachments), and a request's page — its
 // status and timeline, replying, reopening a resolved request and rating the resolution. Forms keep their
 // text when a request fails.
+
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
@@ -24,6 +25,7 @@ import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { StatusBanner } from '../ui/status-banner';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
+import { ApprovalsPanel } from './approvals';
 import { Catalogue, CatalogueForm, FieldValues } from './catalog';
 import { DeflectionSuggestions, LinkedArticlesForRequester } from './knowledge/suggestions';
 import { MergedBanner } from './ticket-links';
@@ -303,6 +305,22 @@ function RequestPage() {
       <MergedBanner ticket={t} base="/requests" />
       {t.description && <div className="description">{t.description}</div>}
       <FieldValues fields={t.fields} />
+      {t.status === 'awaiting_approval' && (
+        <div className="card resolved-box">
+          <p>
+            <strong>This request waits for approval.</strong> Nobody works on it until it is approved; you are
+            told either way.
+          </p>
+          <button
+            type="button"
+            onClick={() => reopen.mutate({ status: 'closed' })}
+            disabled={reopen.isPending}
+          >
+            Withdraw request
+          </button>
+        </div>
+      )}
+      <ApprovalsPanel ticketId={id} />
       {resolved && (
         <div className="card resolved-box">
           <p>

@@ -17,6 +17,7 @@ import { ErrorMessage, Loading } from '../ui/messages';
 import { useShortcuts } from '../ui/shortcuts';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
+import { ApprovalsPanel } from './approvals';
 import { PagePanel } from './incidents/page-panel';
 import { KnowledgePanel } from './knowledge/ticket-panel';
 import { LogContextPanel } from './logs/context-panel';
@@ -141,6 +142,7 @@ export function TicketPage({ id }: { id: number }) {
             <PagePanel ticket={t} />
           </div>
         </div>
+        <ApprovalsPanel ticketId={t.id} />
         <LinksPanel ticket={t} />
         <ProblemPanel
           ticket={t}
