@@ -351,6 +351,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register((await import('./routes/time-tracking.js')).timeTrackingRoutes(ctx));
   // -- service catalogue and custom fields --
   await app.register((await import('./routes/catalog.js')).catalogRoutes(ctx));
+  // -- automation rules --
+  await app.register((await import('./routes/automation.js')).automationRoutes(ctx));
 
   await app.register(eventRoutes(ctx, metrics));
   // -- notification preferences --

@@ -50,6 +50,8 @@ export const UserSchema = Type.Object(
     groupIds: Type.Array(Type.Integer()),
     createdAt: IsoTime,
     updatedAt: IsoTime,
+    department: Type.Union([Type.String(), Type.Null()]),
+    vip: Type.Boolean(),
   },
   { $id: 'User' },
 );

@@ -567,6 +567,13 @@ export const errorCatalogue = {
     meaning:
       'Notification preferences name each kind of mail at most once, one the person may receive (requesters have no staff kinds), a digest time HH:MM and an IANA time zone.',
   },
+  // -- automation rules --
+  invalid_automation_rule: {
+    kind: 'invalid',
+    meaning:
+      'An automation rule names an unknown trigger, field, operator or action, a value of the wrong kind, a group, user, custom field or webhook that does not exist, or a template with an unknown placeholder (see docs/automation.md).',
+  },
+  automation_rule_not_found: { kind: 'not_found', meaning: 'No such automation rule.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

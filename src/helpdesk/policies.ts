@@ -162,3 +162,17 @@ export function canCatalog(actor: Pick<Actor, 'role'>, action: CatalogAction): b
 export function mayUseRequestType(actor: Pick<Actor, 'role'>, audience: 'everyone' | 'staff'): boolean {
   return audience === 'everyone' || isStaff(actor);
 }
+
+// -- automation rules --
+
+export type AutomationAction =
+  /** Rules: list, create, change, order, delete, dry-run; read the rule log (with the SLA escalations). */
+  'automation.manage';
+
+/** Rules act on every ticket in the name of their author: the department's managers and admins keep them. */
+export function canAutomation(actor: Pick<Actor, 'role'>, action: AutomationAction): boolean {
+  switch (action) {
+    case 'automation.manage':
+      return actor.role === 'admin' || actor.role === 'manager';
+  }
+}

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.js';
 import type { ArticleAudience, ArticleStatus } from '../../src/core/db/index.js';
 import {
+  canAutomation,
   canCatalog,
   canMacros,
   canTicket,
@@ -3115,6 +3116,78 @@ const table: Row[] = [
           url: `/api/v1/request-types/${await requestType(f, 'everyone')}`,
           body: { description: 'Changed' },
         }),
+        expect: manage,
+      },
+    ];
+    return rows;
+  })(),
+  // -- automation rules: managers and admins keep them, dry-run them and read the rule log --
+  ...(() => {
+    const manage = byRule((a) => canAutomation(a, 'automation.manage'));
+    const ruleBody = () => ({
+      name: `Rule ${unique()}`,
+      trigger: 'created',
+      conditions: { all: [{ field: 'ticket.title', op: 'contains', value: 'never-matches-xyz' }], any: [] },
+      actions: [{ type: 'add_tags', tags: ['auto'] }],
+    });
+    const rule = async (f: Fixture) =>
+      (await as(f, 'admin', 'POST', '/api/v1/automation/rules', ruleBody())).id as number;
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/automation/rules',
+        call: () => ({ method: 'GET', url: '/api/v1/automation/rules' }),
+        expect: manage,
+      },
+      {
+        route: 'POST /api/v1/automation/rules',
+        call: () => ({ method: 'POST', url: '/api/v1/automation/rules', body: ruleBody() }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/automation/rules/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/automation/rules/${await rule(f)}` }),
+        expect: manage,
+      },
+      {
+        route: 'PUT /api/v1/automation/rules/:id',
+        call: async (f) => ({
+          method: 'PUT',
+          url: `/api/v1/automation/rules/${await rule(f)}`,
+          body: ruleBody(),
+        }),
+        expect: manage,
+      },
+      {
+        route: 'DELETE /api/v1/automation/rules/:id',
+        call: async (f) => ({ method: 'DELETE', url: `/api/v1/automation/rules/${await rule(f)}` }),
+        expect: manage,
+      },
+      {
+        route: 'POST /api/v1/automation/rules/order',
+        call: async (f) => {
+          await rule(f);
+          const list = (await as(f, 'admin', 'GET', '/api/v1/automation/rules')).items as { id: number }[];
+          return {
+            method: 'POST',
+            url: '/api/v1/automation/rules/order',
+            body: { ids: list.map((r) => r.id).reverse() },
+          };
+        },
+        expect: manage,
+      },
+      {
+        route: 'POST /api/v1/automation/rules/:id/dry-run',
+        call: async (f) => ({ method: 'POST', url: `/api/v1/automation/rules/${await rule(f)}/dry-run` }),
+        expect: manage,
+      },
+      {
+        route: 'POST /api/v1/automation/dry-run',
+        call: () => ({ method: 'POST', url: '/api/v1/automation/dry-run', body: ruleBody() }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/automation/log',
+        call: () => ({ method: 'GET', url: '/api/v1/automation/log' }),
         expect: manage,
       },
     ];

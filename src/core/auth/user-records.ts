@@ -13,6 +13,9 @@ export interface User {
   groupIds: number[];
   createdAt: number;
   updatedAt: number;
+  /** What automation rules condition on (migration 2026-12-07-automation). */
+  department: string | null;
+  vip: boolean;
 }
 
 const emailPattern = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]{1,253}\.[^\s@<>()[\]\\,;:".]{2,63}$/;
@@ -47,5 +50,7 @@ export function toUser(row: UserRow, groupIds: number[]): User {
     groupIds,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    department: row.department ?? null,
+    vip: row.vip === 1,
   };
 }

@@ -15,6 +15,9 @@ export interface UsersTable {
   locked_until: number | null;
   created_at: number;
   updated_at: number;
+  /** Requester attributes automation rules condition on (migration 2026-12-07-automation). */
+  department: ColumnType<string | null, string | null | undefined, string | null>;
+  vip: ColumnType<number, number | undefined, number>;
 }
 
 export interface GroupsTable {
@@ -1196,6 +1199,10 @@ export interface Database {
   request_types: RequestTypesTable;
   request_type_fields: RequestTypeFieldsTable;
   ticket_field_values: TicketFieldValuesTable;
+
+  // -- automation rules (migration 2026-12-07-automation, src/helpdesk/automation-*.ts) --
+  automation_rules: AutomationRulesTable;
+  automation_firings: AutomationFiringsTable;
 }
 
 export type TicketLinkKind = 'parent_of' | 'related' | 'duplicate_of' | 'caused_by';
@@ -1394,4 +1401,36 @@ export interface TicketFieldValuesTable {
   seq: number;
   value_text: string | null;
   value_number: number | null;
+}
+
+/** What starts an automation rule: a ticket event, or a quiet period without an update. */
+export type AutomationTrigger = 'created' | 'updated' | 'commented' | 'sla_warning' | 'idle';
+
+export interface AutomationRulesTable {
+  id: Generated<number>;
+  name: string;
+  trigger: AutomationTrigger;
+  idle_minutes: number | null;
+  /** JSON: {all: [{field, op, value?}], any: [...]} (src/helpdesk/automation-conditions.ts). */
+  conditions: string;
+  /** JSON: the actions in order (src/helpdesk/automation-rules.ts). */
+  actions: string;
+  position: number;
+  active: number;
+  stop_processing: number;
+  actor_id: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AutomationFiringsTable {
+  id: Generated<number>;
+  rule_id: number;
+  rule_name: string;
+  ticket_id: number;
+  event_key: string;
+  trigger: AutomationTrigger;
+  summary: string;
+  error: string | null;
+  at: number;
 }

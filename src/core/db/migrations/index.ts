@@ -35,6 +35,7 @@ import * as macros from './2026-12-06-macros.js';
 import * as notificationPreferences from './2026-12-06-notification-preferences.js';
 import * as ticketLinks from './2026-12-06-ticket-links.js';
 import * as timeEntries from './2026-12-06-time-entries.js';
+import * as automation from './2026-12-07-automation.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -111,4 +112,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- service catalogue and custom fields --
   '2026-12-06-catalog': catalog,
+
+  // -- automation rules --
+  '2026-12-07-automation': automation,
 };
