@@ -166,46 +166,67 @@ export function fieldsRead(conditions: Conditions): string[] {
 
 export type Predicate = (facts: Facts) => boolean;
 
-// Text compares case-insensitively; a number fact matches a numeric text and the other way round.
-const norm = (v: string | number | boolean) => (typeof v === 'string' ? v.toLowerCase() : v);
+// Text compares case-insensitively: facts come folded to lower case (foldFact, by whoever gathers them) and
+// condition values are folded once here, so a comparison allocates nothing. A number fact matches a numeric
+// text and the other way round.
 
-function same(fact: string | number | boolean, value: ConditionValue): boolean {
-  if (typeof fact === typeof value) return norm(fact) === norm(value);
+/** A fact as conditions expect it: text (and text in lists) in lower case. */
+export function foldFact(v: FactValue): FactValue {
+  if (typeof v === 'string') return v.toLowerCase();
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x.toLowerCase() : x));
+  return v;
+}
+
+type Folded = string | number | boolean;
+const foldValue = (v: ConditionValue): Folded => (typeof v === 'string' ? v.toLowerCase() : v);
+
+function same(fact: Folded, value: Folded): boolean {
+  if (typeof fact === typeof value) return fact === value;
   if (typeof fact === 'number' && typeof value === 'string') return String(fact) === value.trim();
   if (typeof fact === 'string' && typeof value === 'number') return fact.trim() === String(value);
   return false;
 }
 
-function valuesOf(fact: FactValue | undefined): ReadonlyArray<string | number | boolean> {
-  if (fact === null || fact === undefined || fact === '') return [];
-  return Array.isArray(fact) ? fact : [fact as string | number | boolean];
+/** Whether any value of a fact (one, or each of a list; none for null or empty text) passes the test. */
+function some(fact: FactValue | undefined, test: (v: Folded) => boolean): boolean {
+  if (fact === null || fact === undefined || fact === '') return false;
+  if (!Array.isArray(fact)) return test(fact as Folded);
+  for (const v of fact as Folded[]) if (test(v)) return true;
+  return false;
+}
+
+function isSet(fact: FactValue | undefined): boolean {
+  if (fact === null || fact === undefined || fact === '') return false;
+  return !Array.isArray(fact) || fact.length > 0;
 }
 
 function compileOne(c: Condition): Predicate {
   const { field } = c;
-  const one = c.value as ConditionValue;
-  const text = typeof one === 'string' ? one.toLowerCase() : String(one);
+  const one = foldValue(c.value as ConditionValue);
+  const text = String(one);
   const num = typeof one === 'number' ? one : Number(one);
+  const asNumber = (v: Folded) =>
+    typeof v === 'number' ? v : typeof v === 'boolean' ? Number.NaN : Number(v);
   const compare = (test: (n: number) => boolean) => (f: Facts) =>
-    valuesOf(f[field]).some((v) => {
-      const n = typeof v === 'number' ? v : Number(v);
-      return typeof v !== 'boolean' && Number.isFinite(n) && test(n);
+    some(f[field], (v) => {
+      const n = asNumber(v);
+      return Number.isFinite(n) && test(n);
     });
   const texts = (test: (s: string) => boolean) => (f: Facts) =>
-    valuesOf(f[field]).some((v) => test(String(v).toLowerCase()));
+    some(f[field], (v) => test(typeof v === 'string' ? v : String(v)));
   switch (c.op) {
     case 'set':
-      return (f) => valuesOf(f[field]).length > 0;
+      return (f) => isSet(f[field]);
     case 'not_set':
-      return (f) => valuesOf(f[field]).length === 0;
+      return (f) => !isSet(f[field]);
     case 'is':
-      return (f) => valuesOf(f[field]).some((v) => same(v, one));
+      return (f) => some(f[field], (v) => same(v, one));
     case 'is_not':
-      return (f) => !valuesOf(f[field]).some((v) => same(v, one));
+      return (f) => !some(f[field], (v) => same(v, one));
     case 'in':
     case 'not_in': {
-      const list = c.value as ConditionValue[];
-      const hit = (f: Facts) => valuesOf(f[field]).some((v) => list.some((w) => same(v, w)));
+      const list = (c.value as ConditionValue[]).map(foldValue);
+      const hit = (f: Facts) => some(f[field], (v) => list.some((w) => same(v, w)));
       return c.op === 'in' ? hit : (f) => !hit(f);
     }
     case 'contains':

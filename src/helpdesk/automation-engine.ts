@@ -13,11 +13,11 @@ import type { EventType, StoredEvent } from '../core/events.js';
 import { runExclusively } from '../core/exclusive-work.js';
 import type { JobScheduler } from '../core/jobs.js';
 import { type MailPayload, type NewDelivery, queueDeliveries } from '../notify/index.js';
-import type { Facts, FactValue } from './automation-conditions.js';
+import { type Facts, type FactValue, foldFact } from './automation-conditions.js';
 import { type CompiledRule, type CompiledRules, compiledRules, type RuleAction } from './automation-rules.js';
 import { writeCommentIn } from './comments.js';
 import { recordTicketChange } from './history.js';
-import { parseLevel } from './levels.js';
+import { levelNames, parseLevel } from './levels.js';
 import { placeholderValues } from './macro-apply.js';
 import { renderTemplate, type TemplatePart } from './macro-placeholders.js';
 import { getPriorityMatrix } from './priority-matrix.js';
@@ -61,25 +61,22 @@ export async function loadTicketFacts(
 ): Promise<Map<number, TicketFacts>> {
   const out = new Map<number, TicketFacts>();
   if (ids.length === 0) return out;
+  // One read for the tickets, their requesters and (when a rule reads them) their tags: string_agg is in
+  // both dialects (SQLite since 3.44), and a tag never holds a comma (cleanTags).
   const rows = await db
     .selectFrom('tickets as t')
     .innerJoin('users as u', 'u.id', 't.requester_id')
     .selectAll('t')
     .select(['u.email as r_email', 'u.role as r_role', 'u.department as r_department', 'u.vip as r_vip'])
+    .select(
+      reads.tags
+        ? sql<string | null>`(select string_agg(g.tag, ',') from ticket_tags g where g.ticket_id = t.id)`.as(
+            'r_tags',
+          )
+        : sql<string | null>`null`.as('r_tags'),
+    )
     .where('t.id', 'in', [...ids])
     .execute();
-  const tags = new Map<number, string[]>();
-  if (reads.tags) {
-    for (const t of await db
-      .selectFrom('ticket_tags')
-      .select(['ticket_id', 'tag'])
-      .where('ticket_id', 'in', [...ids])
-      .execute()) {
-      const list = tags.get(t.ticket_id) ?? [];
-      list.push(t.tag);
-      tags.set(t.ticket_id, list);
-    }
-  }
   const fields = reads.fields ? await readTicketFields(db, [...ids]) : new Map();
   const groups = new Map<number, number[]>();
   if (reads.groups && rows.length > 0) {
@@ -95,7 +92,7 @@ export async function loadTicketFacts(
     }
   }
   for (const r of rows) {
-    const { r_email, r_role, r_department, r_vip, ...row } = r;
+    const { r_email, r_role, r_department, r_vip, r_tags, ...row } = r;
     const facts: Record<string, FactValue> = {
       'ticket.title': row.title,
       'ticket.description': row.description,
@@ -108,7 +105,7 @@ export async function loadTicketFacts(
       'ticket.groupId': row.group_id,
       'ticket.assigneeId': row.assignee_id,
       'ticket.requestTypeId': row.request_type_id ?? null,
-      'ticket.tags': tags.get(row.id) ?? [],
+      'ticket.tags': r_tags ? r_tags.split(',') : [],
       'requester.email': r_email,
       'requester.domain': r_email.slice(r_email.lastIndexOf('@') + 1),
       'requester.role': r_role,
@@ -118,26 +115,40 @@ export async function loadTicketFacts(
     };
     const custom = fields.get(row.id) as Record<string, FactValue> | undefined;
     if (custom) for (const [k, v] of Object.entries(custom)) facts[`field.${k}`] = v;
+    for (const k in facts) facts[k] = foldFact(facts[k] as FactValue);
     out.set(row.id, { row: row as TicketRow, facts });
   }
   return out;
+}
+
+/** The facts a ticket.created event carries, as loadTicketFacts would give them. */
+function createdFacts(t: StoredEvent<'ticket.created'>['payload']['ticket']): Facts {
+  return {
+    'ticket.title': foldFact(t.title),
+    'ticket.type': foldFact(t.type),
+    'ticket.status': foldFact(t.status),
+    'ticket.priority': levelNames.indexOf(t.priority) + 1,
+    'ticket.groupId': t.groupId,
+    'ticket.assigneeId': t.assigneeId,
+    'ticket.categoryId': t.categoryId,
+  };
 }
 
 /** What the event itself adds: the changed fields, the comment, the SLA target. */
 async function eventFacts(trx: Trx, event: StoredEvent): Promise<Facts> {
   switch (event.type) {
     case 'ticket.updated':
-      return { 'event.changed': event.payload.changes.map((c) => c.field) };
+      return { 'event.changed': foldFact(event.payload.changes.map((c) => c.field)) };
     case 'ticket.commented': {
       const c = await trx
         .selectFrom('comments')
         .select('body')
         .where('id', '=', event.payload.commentId)
         .executeTakeFirst();
-      return { 'comment.body': c?.body ?? null, 'comment.internal': event.payload.internal };
+      return { 'comment.body': foldFact(c?.body ?? null), 'comment.internal': event.payload.internal };
     }
     case 'ticket.sla_warning':
-      return { 'sla.target': event.payload.target };
+      return { 'sla.target': foldFact(event.payload.target) };
     default:
       return {};
   }
@@ -439,11 +450,15 @@ async function runOnTicket(
   eventKey: string,
 ): Promise<void> {
   let current = (await loadTicketFacts(f.trx, [ticketId], all.reads)).get(ticketId);
+  let merged = current && { ...current.facts, ...extra };
   for (const compiled of rules) {
-    if (!current) return;
-    if (!compiled.matches({ ...current.facts, ...extra })) continue;
+    if (!current || !merged) return;
+    if (!compiled.matches(merged)) continue;
     const fired = await fireRule(f, compiled, current.row, eventKey);
-    if (fired) current = (await loadTicketFacts(f.trx, [ticketId], all.reads)).get(ticketId);
+    if (fired) {
+      current = (await loadTicketFacts(f.trx, [ticketId], all.reads)).get(ticketId);
+      merged = current && { ...current.facts, ...extra };
+    }
     if (compiled.rule.stopProcessing) return;
   }
 }
@@ -457,7 +472,12 @@ export async function runRulesOnEvents(
   const all = await compiledRules(ctx, trx);
   const due = events.filter((e) => {
     const trigger = triggerOf[e.type];
-    return trigger !== undefined && !fromRule(e) && (all.byTrigger.get(trigger)?.length ?? 0) > 0;
+    if (trigger === undefined || fromRule(e)) return false;
+    const rules = all.byTrigger.get(trigger) ?? [];
+    if (e.type !== 'ticket.created') return rules.length > 0;
+    // A new ticket's event carries its own fields: rules whose conditions on them fail are out without a read.
+    const carried = createdFacts(e.payload.ticket);
+    return rules.some((r) => r.mayMatchNew(carried));
   });
   if (due.length === 0) return;
   const ids = [...new Set(due.map((e) => Number(e.subjectId)))];
@@ -471,7 +491,10 @@ export async function runRulesOnEvents(
     const key = `event:${event.id}`;
     // The common case — a ticket no rule has touched this pass, no rule matching — reads nothing more.
     const known = touched.has(ticketId) ? undefined : facts.get(ticketId);
-    if (known && !rules.some((r) => r.matches({ ...known.facts, ...extra }))) continue;
+    if (known) {
+      const merged = { ...known.facts, ...extra };
+      if (!rules.some((r) => r.matches(merged))) continue;
+    }
     touched.add(ticketId);
     await runOnTicket(f, rules, all, ticketId, extra, key);
   }

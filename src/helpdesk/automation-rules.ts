@@ -302,10 +302,26 @@ export function ruleOf(r: RuleRow): AutomationRule {
   };
 }
 
+/** The facts a ticket.created event carries (its TicketEventView), so rules on them need no read. */
+export const createdEventFields: ReadonlySet<string> = new Set([
+  'ticket.title',
+  'ticket.type',
+  'ticket.status',
+  'ticket.priority',
+  'ticket.groupId',
+  'ticket.assigneeId',
+  'ticket.categoryId',
+]);
+
 /** A rule ready to evaluate: its predicate built once, its templates parsed once. */
 export interface CompiledRule {
   rule: AutomationRule;
   matches: Predicate;
+  /**
+   * Its `all` conditions on the fields a ticket.created event carries (title, type, status, priority, group,
+   * assignee, category): false means it cannot match, and the engine reads nothing for it.
+   */
+  mayMatchNew: Predicate;
   /** The templates of its reply and notify actions, parsed, by action index. */
   templates: Map<number, { subject?: TemplatePart[]; body: TemplatePart[] }>;
 }
@@ -324,7 +340,13 @@ export function compileRule(rule: AutomationRule): CompiledRule {
     if (a.type === 'notify')
       templates.set(i, { subject: parseTemplate(a.subject), body: parseTemplate(a.body) });
   });
-  return { rule, matches: compileConditions(rule.conditions), templates };
+  const carried = rule.conditions.all.filter((c) => createdEventFields.has(c.field));
+  return {
+    rule,
+    matches: compileConditions(rule.conditions),
+    mayMatchNew: compileConditions({ all: carried, any: [] }),
+    templates,
+  };
 }
 
 export function compileRules(rules: readonly AutomationRule[]): CompiledRules {

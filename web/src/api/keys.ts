@@ -91,4 +91,7 @@ export const keys = {
   ticketTime: (id: number) => ['ticket', id, 'time'] as const,
   timeReport: (from: string, to: string, groupBy: string) => ['reports', 'time', from, to, groupBy] as const,
   timeSettings: ['settings', 'time-tracking'] as const,
+  // -- automation rules --
+  automationRules: ['automation', 'rules'] as const,
+  automationLog: (ruleId: number | null) => ['automation', 'log', ruleId] as const,
 };
