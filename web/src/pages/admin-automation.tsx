@@ -712,6 +712,8 @@ function RuleLog({ ruleId }: { ruleId: number | null }) {
   );
 }
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 export function AutomationRules() {
   useTitle('Automation rules');
   const rules = useAutomationRules();
@@ -777,7 +779,8 @@ export function AutomationRules() {
                 <div className="muted small">
                   {triggerLabel[r.trigger]}
                   {r.trigger === 'idle' ? ` (${r.idleMinutes} min)` : ''} ·{' '}
-                  {r.conditions.all.length + r.conditions.any.length} conditions · {r.actions.length} actions
+                  {count(r.conditions.all.length + r.conditions.any.length, 'condition')} ·{' '}
+                  {count(r.actions.length, 'action')}
                   {r.stopProcessing ? ' · stops processing' : ''}
                   {r.active ? '' : ' · off'}
                 </div>
