@@ -27,6 +27,7 @@ import {
   updateTicket,
 } from '../helpdesk/index.js';
 import { installDemoSla, replaySla } from '../sla/index.js';
+import { installDemoAutomation } from './demo-automation.js';
 import { installDemoCatalog } from './demo-catalog.js';
 import { installDemoKnowledge } from './demo-knowledge.js';
 import { installDemoLogs } from './demo-logs.js';
@@ -252,6 +253,12 @@ export async function loadDemoOrganisation(
     categoryId: (name) => categoryIds.get(name.toLowerCase()),
     articleId: async (title) =>
       (await ctx.db.selectFrom('articles').select('id').where('title', '=', title).executeTakeFirst())?.id,
+  });
+  // A few automation rules (they act on new tickets only: the story's events are marked delivered below).
+  await installDemoAutomation(today, {
+    manager,
+    groupId: (key) => groupIds.get(key) as number,
+    requesters: requesterActors,
   });
 
   // The story's events are history, not news: mark them delivered so a webhook added later, or the
