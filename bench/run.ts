@@ -4,7 +4,7 @@
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
 //   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store,check-scheduler,metric-ingest,
-//               promql, syslog, knowledge, catalog (default: all)
+//               promql, syslog, knowledge, catalog, automation (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -117,3 +117,8 @@ if (parts.includes('export') || process.env.BENCH_PARTS === undefined)
 // BENCH_PARTS=catalog).
 if (parts.includes('catalog') || process.env.BENCH_PARTS === undefined)
   await (await import('./catalog.js')).benchCatalog();
+// -- automation rules --
+// Ticket creation (createTicket and the relay pass) with 200 active rules beside none, alternating rounds, on
+// SQLite and PostgreSQL (bench/automation.ts; BENCH_PARTS=automation).
+if (parts.includes('automation') || process.env.BENCH_PARTS === undefined)
+  await (await import('./automation.js')).benchAutomation();

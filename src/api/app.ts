@@ -353,6 +353,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register((await import('./routes/catalog.js')).catalogRoutes(ctx));
   // -- approvals --
   await app.register((await import('./routes/approvals.js')).approvalRoutes(ctx));
+  // -- automation rules --
+  await app.register((await import('./routes/automation.js')).automationRoutes(ctx));
 
   await app.register(eventRoutes(ctx, metrics));
   // -- notification preferences --

@@ -51,6 +51,8 @@ export const UserSchema = Type.Object(
     managerId: Nullable(Type.Integer()),
     createdAt: IsoTime,
     updatedAt: IsoTime,
+    department: Type.Union([Type.String(), Type.Null()]),
+    vip: Type.Boolean(),
   },
   { $id: 'User' },
 );

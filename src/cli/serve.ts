@@ -15,6 +15,7 @@ import type { ServiceContext } from '../core/context.js';
 import { JobScheduler } from '../core/jobs.js';
 import { openContext, registerEvents } from '../core/runtime.js';
 import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/index.js';
+import { registerAutomation } from '../helpdesk/index.js';
 import { registerIncidents } from '../incidents/index.js';
 import { type LogStop, startLogChannel } from '../ingest/log-channel.js';
 import { type MailStop, startMailChannel } from '../ingest/mail-channel.js';
@@ -43,6 +44,7 @@ export function registerDomains(
   registerNotify(ctx, jobs, { jitter: Math.random, onAttempt: observe.onDeliveryAttempt });
   registerSla(ctx, jobs); // SLA clocks kept current, and the escalation engine every 30 s
   registerMail(ctx, jobs); // mail fan-out onto the pipeline; stored inbound mail retried
+  registerAutomation(ctx, jobs); // automation rules on ticket events, in the relay; quiet periods every minute
   // -- technicians: automatic assignment --
   registerTechnicians(ctx, jobs); // arrivals routed and assigned; group queues optimised every few minutes
 

@@ -667,6 +667,13 @@ export const errorCatalogue = {
     meaning:
       'No change advisory board group is set (Settings → Changes): a normal or emergency change cannot be sent for approval.',
   },
+  // -- automation rules --
+  invalid_automation_rule: {
+    kind: 'invalid',
+    meaning:
+      'An automation rule names an unknown trigger, field, operator or action, a value of the wrong kind, a group, user, custom field or webhook that does not exist, or a template with an unknown placeholder (see docs/automation.md).',
+  },
+  automation_rule_not_found: { kind: 'not_found', meaning: 'No such automation rule.' },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

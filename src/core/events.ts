@@ -35,6 +35,7 @@ export const eventTypes = [
   'ticket.escalated',
   'ticket.ola_warning',
   'ticket.ola_breached',
+  'ticket.rule_fired',
   'incident.triggered',
   'incident.acknowledged',
   'incident.resolved',
@@ -224,11 +225,14 @@ export class EventBus {
     return this.subscribers.map((sub) => sub.name);
   }
 
-  /** Store events inside the caller's transaction; they are dispatched after it commits (call nudge()). */
-  async record(trx: Db, events: NewEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  /**
+   * Store events inside the caller's transaction; they are dispatched after it commits (call nudge()).
+   * Returns their outbox ids, in order (a delivery may name the event it carries).
+   */
+  async record(trx: Db, events: NewEvent[]): Promise<number[]> {
+    if (events.length === 0) return [];
     const now = this.clock.now();
-    await trx
+    const rows = await trx
       .insertInto('outbox')
       .values(
         events.map((e) => ({
@@ -240,7 +244,9 @@ export class EventBus {
           created_at: now,
         })),
       )
+      .returning('id')
       .execute();
+    return rows.map((r) => r.id);
   }
 
   /** Ask for a dispatch soon; many nudges in one tick make one pass. */

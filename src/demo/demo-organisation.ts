@@ -27,6 +27,7 @@ import {
   updateTicket,
 } from '../helpdesk/index.js';
 import { installDemoSla, replaySla } from '../sla/index.js';
+import { installDemoAutomation } from './demo-automation.js';
 import { installDemoCatalog } from './demo-catalog.js';
 import { installDemoChanges } from './demo-changes.js';
 import { installDemoKnowledge } from './demo-knowledge.js';
@@ -292,6 +293,12 @@ export async function loadDemoOrganisation(
     .orderBy('id', 'desc')
     .executeTakeFirst();
   await installDemoChanges(today, { manager, technicians, now, networkTicketId: networkTicket?.id });
+  // A few automation rules (they act on new tickets only: the story's events are marked delivered below).
+  await installDemoAutomation(today, {
+    manager,
+    groupId: (key) => groupIds.get(key) as number,
+    requesters: requesterActors,
+  });
 
   // The story's events are history, not news: mark them delivered so a webhook added later, or the
   // notifications of a running service, do not replay three months of tickets.

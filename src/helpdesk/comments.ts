@@ -9,6 +9,7 @@ import { Conflict, Forbidden, Invalid } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
 import { type HistoryEntry, recordTicketChange } from './history.js';
 import { canTicket } from './policies.js';
+import type { AutomationOrigin } from './ticket-events.js';
 import { resolveMergedTicket } from './ticket-links.js';
 import { loadVisibleTicket } from './ticket-reads.js';
 import { type IndexedWords, indexComment, rememberSearchWords } from './ticket-search.js';
@@ -64,6 +65,7 @@ export async function writeCommentIn(
   ticketId: number,
   input: { body: string; internal: boolean },
   now: number,
+  origin?: AutomationOrigin,
 ): Promise<{ comment: Comment; indexed: IndexedWords | null }> {
   const { body, internal } = input;
   let indexed: IndexedWords | null = null;
@@ -100,7 +102,7 @@ export async function writeCommentIn(
       subjectType: 'ticket',
       subjectId: ticketId,
       actorId: actor.id,
-      payload: { commentId: row.id, internal, authorId: actor.id },
+      payload: { commentId: row.id, internal, authorId: actor.id, ...(origin ? { origin } : {}) },
     },
   ];
   let status: TicketStatus = ticket.status;

@@ -49,6 +49,38 @@ export {
   uploadFile,
   uploadLimits,
 } from './attachments.js';
+// -- automation rules (issue 14 item 6) --
+export {
+  type Condition,
+  type ConditionOp,
+  type Conditions,
+  conditionFields,
+  conditionOps,
+} from './automation-conditions.js';
+export { registerAutomation, runIdleRules, subscribeAutomation } from './automation-engine.js';
+export {
+  type AutomationLogEntry,
+  type AutomationLogQuery,
+  type DryRunMatch,
+  dryRunRule,
+  dryRunScanLimit,
+  type EscalationFirings,
+  listAutomationLog,
+} from './automation-log.js';
+export {
+  type AutomationRule,
+  type AutomationRuleInput,
+  automationLimits,
+  automationTriggers,
+  createAutomationRule,
+  deleteAutomationRule,
+  getAutomationRule,
+  listAutomationRules,
+  orderAutomationRules,
+  type RuleAction,
+  ruleActionTypes,
+  updateAutomationRule,
+} from './automation-rules.js';
 export { type CatalogRequestInput, fileRequest } from './catalog-requests.js';
 export { createCategory, listCategories, updateCategory } from './categories.js';
 export { addComment, type Comment, commentMaxLength, listComments } from './comments.js';
@@ -105,6 +137,7 @@ export {
   type ApprovalAction,
   type CatalogAction,
   canApproval,
+  canAutomation,
   canCatalog,
   canMacros,
   canSeeMacroItem,

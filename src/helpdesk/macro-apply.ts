@@ -38,7 +38,7 @@ export type ArticleLinker = (
 /** Who reads a text: the requester for a public reply, the agent for an internal note. */
 type Readership = 'requester' | 'staff';
 
-async function placeholderValues(
+export async function placeholderValues(
   ctx: ServiceContext,
   db: Trx | ServiceContext['db'],
   row: TicketRow,

@@ -173,3 +173,17 @@ export function canApproval(
 ): boolean {
   return isStaff(actor) || approval.requesterId === actor.id || approval.approverIds.has(actor.id);
 }
+
+// -- automation rules --
+
+export type AutomationAction =
+  /** Rules: list, create, change, order, delete, dry-run; read the rule log (with the SLA escalations). */
+  'automation.manage';
+
+/** Rules act on every ticket in the name of their author: the department's managers and admins keep them. */
+export function canAutomation(actor: Pick<Actor, 'role'>, action: AutomationAction): boolean {
+  switch (action) {
+    case 'automation.manage':
+      return actor.role === 'admin' || actor.role === 'manager';
+  }
+}

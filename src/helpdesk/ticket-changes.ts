@@ -12,6 +12,7 @@ import { recordTicketChange } from './history.js';
 import { canTicket } from './policies.js';
 import { getPriorityMatrix, type PriorityMatrix } from './priority-matrix.js';
 import { checkMayChange, planTicketChange, type UpdateTicketInput } from './ticket-change-plan.js';
+import type { AutomationOrigin } from './ticket-events.js';
 import { setTicketFields } from './ticket-fields.js';
 import {
   checkGroup,
@@ -57,7 +58,7 @@ export async function changeTicketIn(
   actor: Actor,
   id: number,
   input: UpdateTicketInput,
-  at: { matrix: PriorityMatrix; now: number },
+  at: { matrix: PriorityMatrix; now: number; origin?: AutomationOrigin },
 ): Promise<{ changed: boolean; indexed: IndexedWords | null }> {
   const { matrix, now } = at;
   const staff = canTicket(actor, 'ticket.update_fields');
@@ -180,6 +181,9 @@ export async function changeTicketIn(
     );
   }
   await recordTicketChange(trx, id, actor.id, now, plan.history);
+  // A rule's change says so on its event (loop protection: rules do not fire on it).
+  const origin = at.origin;
+  if (origin) for (const e of plan.events) if (e.type === 'ticket.updated') e.payload.origin = origin;
   await ctx.events.record(trx, plan.events);
   return { changed: true, indexed };
 }

@@ -24,13 +24,22 @@ export interface TicketEventView {
   createdAt: string;
 }
 
+/**
+ * The automation rule whose action caused a change or comment (absent for people, mail and the SLA engine):
+ * rules never fire on such an event, so a rule cannot trigger itself and a chain stops after one pass.
+ */
+export interface AutomationOrigin {
+  ruleId: number;
+  rule: string;
+}
+
 declare module '../core/events.js' {
   interface DomainEvents {
     /** A new ticket, as webhooks receive it. */
     'ticket.created': { ticket: TicketEventView };
     /** Fields changed (the description's text is left out: it can be long). */
-    'ticket.updated': { changes: TicketChange[] };
-    'ticket.commented': { commentId: number; internal: boolean; authorId: number };
+    'ticket.updated': { changes: TicketChange[]; origin?: AutomationOrigin };
+    'ticket.commented': { commentId: number; internal: boolean; authorId: number; origin?: AutomationOrigin };
     /** The previous holder is given when an existing ticket changes hands. */
     'ticket.assigned': {
       assigneeId: number | null;
@@ -39,5 +48,7 @@ declare module '../core/events.js' {
       previousGroupId?: number | null;
     };
     'ticket.state_changed': { from: TicketStatus; to: TicketStatus };
+    /** An automation rule fired on the ticket (src/helpdesk/automation-engine.ts): what it did, in words. */
+    'ticket.rule_fired': { ruleId: number; rule: string; trigger: string; summary: string };
   }
 }

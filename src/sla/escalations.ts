@@ -475,3 +475,57 @@ export async function closeEscalation(
   ctx.events.nudge();
   return escalationOf(row);
 }
+
+/** An automatic escalation as the automation rule log shows it (src/helpdesk/automation-log.ts). */
+export interface EscalationFiring {
+  source: 'sla';
+  id: number;
+  ruleId: null;
+  rule: string;
+  ticketId: number;
+  trigger: string;
+  summary: string;
+  error: null;
+  at: number;
+}
+
+/**
+ * The escalation engine's firings (automatic escalations), newest first, strictly before (at, id): the rows the
+ * rule log merges with the automation rules' firings. Read from where escalations are recorded.
+ */
+export async function listEscalationFirings(
+  ctx: ServiceContext,
+  query: { before: { at: number; id: number | null } | null; ticketId?: number; limit: number },
+): Promise<EscalationFiring[]> {
+  let q = ctx.db.selectFrom('sla_escalations').selectAll().where('kind', '=', 'automatic');
+  if (query.ticketId !== undefined) q = q.where('ticket_id', '=', query.ticketId);
+  const before = query.before;
+  if (before) {
+    q = q.where((eb) =>
+      before.id === null
+        ? eb('created_at', '<', before.at)
+        : eb.or([
+            eb('created_at', '<', before.at),
+            eb.and([eb('created_at', '=', before.at), eb('id', '<', before.id)]),
+          ]),
+    );
+  }
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+  return rows.map((r) => ({
+    source: 'sla',
+    id: r.id,
+    ruleId: null,
+    rule: `SLA escalation level ${r.level}`,
+    ticketId: r.ticket_id,
+    trigger: r.target ? `sla_${r.target}` : 'sla',
+    summary: [
+      r.reason,
+      r.to_group_id !== null ? `handed to group ${r.to_group_id}` : null,
+      r.to_manager === 1 ? 'escalated to the manager' : null,
+    ]
+      .filter(Boolean)
+      .join('; '),
+    error: null,
+    at: Number(r.created_at),
+  }));
+}

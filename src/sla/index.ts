@@ -20,7 +20,9 @@ export { easterSunday, germanPublicHolidays, installDemoSla, replaySla, type Sla
 export {
   closeEscalation,
   type Escalation,
+  type EscalationFiring,
   escalateTicket,
+  listEscalationFirings,
   listEscalations,
   runEscalationCycle,
 } from './escalations.js';

@@ -13,6 +13,7 @@ import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.j
 import type { ArticleAudience, ArticleStatus } from '../../src/core/db/index.js';
 import {
   canApproval,
+  canAutomation,
   canCatalog,
   canMacros,
   canTicket,
@@ -3487,6 +3488,78 @@ const table: Row[] = [
           body: { token: forged, decision: 'approve' },
         }),
         expect: everyone(403),
+      },
+    ];
+    return rows;
+  })(),
+  // -- automation rules: managers and admins keep them, dry-run them and read the rule log --
+  ...(() => {
+    const manage = byRule((a) => canAutomation(a, 'automation.manage'));
+    const ruleBody = () => ({
+      name: `Rule ${unique()}`,
+      trigger: 'created',
+      conditions: { all: [{ field: 'ticket.title', op: 'contains', value: 'never-matches-xyz' }], any: [] },
+      actions: [{ type: 'add_tags', tags: ['auto'] }],
+    });
+    const rule = async (f: Fixture) =>
+      (await as(f, 'admin', 'POST', '/api/v1/automation/rules', ruleBody())).id as number;
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/automation/rules',
+        call: () => ({ method: 'GET', url: '/api/v1/automation/rules' }),
+        expect: manage,
+      },
+      {
+        route: 'POST /api/v1/automation/rules',
+        call: () => ({ method: 'POST', url: '/api/v1/automation/rules', body: ruleBody() }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/automation/rules/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/automation/rules/${await rule(f)}` }),
+        expect: manage,
+      },
+      {
+        route: 'PUT /api/v1/automation/rules/:id',
+        call: async (f) => ({
+          method: 'PUT',
+          url: `/api/v1/automation/rules/${await rule(f)}`,
+          body: ruleBody(),
+        }),
+        expect: manage,
+      },
+      {
+        route: 'DELETE /api/v1/automation/rules/:id',
+        call: async (f) => ({ method: 'DELETE', url: `/api/v1/automation/rules/${await rule(f)}` }),
+        expect: manage,
+      },
+      {
+        route: 'POST /api/v1/automation/rules/order',
+        call: async (f) => {
+          await rule(f);
+          const list = (await as(f, 'admin', 'GET', '/api/v1/automation/rules')).items as { id: number }[];
+          return {
+            method: 'POST',
+            url: '/api/v1/automation/rules/order',
+            body: { ids: list.map((r) => r.id).reverse() },
+          };
+        },
+        expect: manage,
+      },
+      {
+        route: 'POST /api/v1/automation/rules/:id/dry-run',
+        call: async (f) => ({ method: 'POST', url: `/api/v1/automation/rules/${await rule(f)}/dry-run` }),
+        expect: manage,
+      },
+      {
+        route: 'POST /api/v1/automation/dry-run',
+        call: () => ({ method: 'POST', url: '/api/v1/automation/dry-run', body: ruleBody() }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/automation/log',
+        call: () => ({ method: 'GET', url: '/api/v1/automation/log' }),
+        expect: manage,
       },
     ];
     return rows;

@@ -173,6 +173,7 @@ export function Timeline({
       case 'sla':
         return `: ${slaEvent(h.to ?? '', dir.groupName)}`;
       case 'assignment_reason':
+      case 'automation':
         return `: ${h.to ?? ''}`;
       case 'time_entry':
         if (h.from === null) return `logged ${h.to} min`;

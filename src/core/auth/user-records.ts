@@ -16,6 +16,9 @@ export interface User {
   managerId: number | null;
   createdAt: number;
   updatedAt: number;
+  /** What automation rules condition on (migration 2026-12-07-automation). */
+  department: string | null;
+  vip: boolean;
 }
 
 const emailPattern = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]{1,253}\.[^\s@<>()[\]\\,;:".]{2,63}$/;
@@ -51,6 +54,8 @@ export function toUser(row: UserRow, groupIds: number[]): User {
     managerId: row.manager_id ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    department: row.department ?? null,
+    vip: row.vip === 1,
   };
 }
 

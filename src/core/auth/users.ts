@@ -20,6 +20,19 @@ export interface CreateUserInput {
   password?: string | null;
   groupIds?: number[];
   managerId?: number | null;
+  department?: string | null;
+  vip?: boolean;
+}
+
+/** A department's name: trimmed, up to 100 characters; empty is none. */
+function cleanDepartment(d: string | null | undefined): string | null | undefined {
+  if (d === undefined || d === null) return d;
+  const t = d.trim();
+  if (t.length > 100)
+    throw new Invalid('validation_failed', 'A department needs at most 100 characters.', [
+      { field: '/department', message: 'at most 100 characters' },
+    ]);
+  return t.length === 0 ? null : t;
 }
 
 async function groupIdsOf(ctx: ServiceContext, userIds: number[]): Promise<Map<number, number[]>> {
@@ -87,6 +100,8 @@ export async function createUser(
         name,
         role: input.role,
         password_hash: passwordHash,
+        department: cleanDepartment(input.department) ?? null,
+        vip: input.vip ? 1 : 0,
         active: 1,
         failed_logins: 0,
         locked_until: null,
@@ -169,6 +184,8 @@ export interface UpdateUserInput {
   groupIds?: number[];
   /** Null: none. */
   managerId?: number | null;
+  department?: string | null;
+  vip?: boolean;
 }
 
 // Keys that say how to change the password rather than what to change.
@@ -213,6 +230,8 @@ export async function updateUser(
         ...(input.name !== undefined ? { name: input.name.trim() } : {}),
         ...(input.role !== undefined ? { role: input.role } : {}),
         ...(input.active !== undefined ? { active: input.active ? 1 : 0 } : {}),
+        ...(input.department !== undefined ? { department: cleanDepartment(input.department) ?? null } : {}),
+        ...(input.vip !== undefined ? { vip: input.vip ? 1 : 0 } : {}),
         ...(passwordHash !== undefined
           ? { password_hash: passwordHash, failed_logins: 0, locked_until: null }
           : {}),

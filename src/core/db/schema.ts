@@ -17,6 +17,9 @@ export interface UsersTable {
   updated_at: number;
   /** Migration 2026-12-07-approvals: who approves for this person when a request type asks their manager. */
   manager_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Requester attributes automation rules condition on (migration 2026-12-07-automation). */
+  department: ColumnType<string | null, string | null | undefined, string | null>;
+  vip: ColumnType<number, number | undefined, number>;
 }
 
 export interface GroupsTable {
@@ -1247,6 +1250,10 @@ export interface Database {
   };
   /** A blackout with no rows here covers every service. */
   change_blackout_services: { blackout_id: number; service_id: number };
+
+  // -- automation rules (migration 2026-12-07-automation, src/helpdesk/automation-*.ts) --
+  automation_rules: AutomationRulesTable;
+  automation_firings: AutomationFiringsTable;
 }
 
 export type ProblemStatus = 'new' | 'investigating' | 'known_error' | 'resolved' | 'closed';
@@ -1576,4 +1583,35 @@ export interface ChangeTemplatesTable {
   active: number;
   created_at: number;
   updated_at: number;
+}
+/** What starts an automation rule: a ticket event, or a quiet period without an update. */
+export type AutomationTrigger = 'created' | 'updated' | 'commented' | 'sla_warning' | 'idle';
+
+export interface AutomationRulesTable {
+  id: Generated<number>;
+  name: string;
+  trigger: AutomationTrigger;
+  idle_minutes: number | null;
+  /** JSON: {all: [{field, op, value?}], any: [...]} (src/helpdesk/automation-conditions.ts). */
+  conditions: string;
+  /** JSON: the actions in order (src/helpdesk/automation-rules.ts). */
+  actions: string;
+  position: number;
+  active: number;
+  stop_processing: number;
+  actor_id: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AutomationFiringsTable {
+  id: Generated<number>;
+  rule_id: number;
+  rule_name: string;
+  ticket_id: number;
+  event_key: string;
+  trigger: AutomationTrigger;
+  summary: string;
+  error: string | null;
+  at: number;
 }

@@ -103,4 +103,7 @@ export const keys = {
   change: (id: number) => ['changes', 'one', id] as const,
   changeTemplates: ['changes', 'templates'] as const,
   changeSettings: ['settings', 'changes'] as const,
+  // -- automation rules --
+  automationRules: ['automation', 'rules'] as const,
+  automationLog: (ruleId: number | null) => ['automation', 'log', ruleId] as const,
 };

@@ -5299,6 +5299,1643 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/automation/dry-run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The existing tickets an unsaved rule would match now */
+    post: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            actions: {
+              assigneeId?: number | null;
+              body?: string;
+              groupId?: number;
+              internal?: boolean;
+              key?: string;
+              priority?: string;
+              status?: string;
+              subject?: string;
+              tags?: string[];
+              to?: 'requester' | 'assignee' | 'group' | 'user';
+              type:
+                | 'set_status'
+                | 'set_priority'
+                | 'set_group'
+                | 'assign'
+                | 'set_field'
+                | 'add_tags'
+                | 'remove_tags'
+                | 'reply'
+                | 'notify'
+                | 'webhook';
+              userId?: number;
+              value?: string | number | string[] | number[] | (never | null);
+              webhookId?: number;
+            }[];
+            active?: boolean;
+            /** @description every condition of all, and one of any (when any is not empty) */
+            conditions?: {
+              all: {
+                /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                field: string;
+                op:
+                  | 'is'
+                  | 'is_not'
+                  | 'in'
+                  | 'not_in'
+                  | 'contains'
+                  | 'not_contains'
+                  | 'starts_with'
+                  | 'ends_with'
+                  | 'gt'
+                  | 'gte'
+                  | 'lt'
+                  | 'lte'
+                  | 'set'
+                  | 'not_set';
+                value?: (string | number | boolean) | (string | number | boolean)[];
+              }[];
+              any: {
+                /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                field: string;
+                op:
+                  | 'is'
+                  | 'is_not'
+                  | 'in'
+                  | 'not_in'
+                  | 'contains'
+                  | 'not_contains'
+                  | 'starts_with'
+                  | 'ends_with'
+                  | 'gt'
+                  | 'gte'
+                  | 'lt'
+                  | 'lte'
+                  | 'set'
+                  | 'not_set';
+                value?: (string | number | boolean) | (string | number | boolean)[];
+              }[];
+            };
+            idleMinutes?: number | null;
+            name: string;
+            stopProcessing?: boolean;
+            trigger: 'created' | 'updated' | 'commented' | 'sla_warning' | 'idle';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: number;
+                priority: string;
+                status: string;
+                title: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              nextCursor: string | null;
+              /** @description tickets looked at for this page */
+              scanned: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/automation/log': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The rule log, newest first: rules' firings and the SLA escalations' (filter by rule or ticket) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+          ruleId?: number;
+          source?: 'all' | 'rules';
+          ticketId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** Format: date-time */
+                at: string;
+                error: string | null;
+                id: number;
+                rule: string;
+                ruleId: number | null;
+                source: 'rule' | 'sla';
+                summary: string;
+                ticketId: number;
+                trigger: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/automation/rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The automation rules in their order (managers, admins) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actions: {
+                  assigneeId?: number | null;
+                  body?: string;
+                  groupId?: number;
+                  internal?: boolean;
+                  key?: string;
+                  priority?: string;
+                  status?: string;
+                  subject?: string;
+                  tags?: string[];
+                  to?: 'requester' | 'assignee' | 'group' | 'user';
+                  type:
+                    | 'set_status'
+                    | 'set_priority'
+                    | 'set_group'
+                    | 'assign'
+                    | 'set_field'
+                    | 'add_tags'
+                    | 'remove_tags'
+                    | 'reply'
+                    | 'notify'
+                    | 'webhook';
+                  userId?: number;
+                  value?: string | number | string[] | number[] | (never | null);
+                  webhookId?: number;
+                }[];
+                active: boolean;
+                actorId: number;
+                /** @description every condition of all, and one of any (when any is not empty) */
+                conditions: {
+                  all: {
+                    /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                    field: string;
+                    op:
+                      | 'is'
+                      | 'is_not'
+                      | 'in'
+                      | 'not_in'
+                      | 'contains'
+                      | 'not_contains'
+                      | 'starts_with'
+                      | 'ends_with'
+                      | 'gt'
+                      | 'gte'
+                      | 'lt'
+                      | 'lte'
+                      | 'set'
+                      | 'not_set';
+                    value?: (string | number | boolean) | (string | number | boolean)[];
+                  }[];
+                  any: {
+                    /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                    field: string;
+                    op:
+                      | 'is'
+                      | 'is_not'
+                      | 'in'
+                      | 'not_in'
+                      | 'contains'
+                      | 'not_contains'
+                      | 'starts_with'
+                      | 'ends_with'
+                      | 'gt'
+                      | 'gte'
+                      | 'lt'
+                      | 'lte'
+                      | 'set'
+                      | 'not_set';
+                    value?: (string | number | boolean) | (string | number | boolean)[];
+                  }[];
+                };
+                /** Format: date-time */
+                createdAt: string;
+                id: number;
+                idleMinutes: number | null;
+                name: string;
+                position: number;
+                stopProcessing: boolean;
+                trigger: 'created' | 'updated' | 'commented' | 'sla_warning' | 'idle';
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a rule, last in the order */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            actions: {
+              assigneeId?: number | null;
+              body?: string;
+              groupId?: number;
+              internal?: boolean;
+              key?: string;
+              priority?: string;
+              status?: string;
+              subject?: string;
+              tags?: string[];
+              to?: 'requester' | 'assignee' | 'group' | 'user';
+              type:
+                | 'set_status'
+                | 'set_priority'
+                | 'set_group'
+                | 'assign'
+                | 'set_field'
+                | 'add_tags'
+                | 'remove_tags'
+                | 'reply'
+                | 'notify'
+                | 'webhook';
+              userId?: number;
+              value?: string | number | string[] | number[] | (never | null);
+              webhookId?: number;
+            }[];
+            active?: boolean;
+            /** @description every condition of all, and one of any (when any is not empty) */
+            conditions?: {
+              all: {
+                /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                field: string;
+                op:
+                  | 'is'
+                  | 'is_not'
+                  | 'in'
+                  | 'not_in'
+                  | 'contains'
+                  | 'not_contains'
+                  | 'starts_with'
+                  | 'ends_with'
+                  | 'gt'
+                  | 'gte'
+                  | 'lt'
+                  | 'lte'
+                  | 'set'
+                  | 'not_set';
+                value?: (string | number | boolean) | (string | number | boolean)[];
+              }[];
+              any: {
+                /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                field: string;
+                op:
+                  | 'is'
+                  | 'is_not'
+                  | 'in'
+                  | 'not_in'
+                  | 'contains'
+                  | 'not_contains'
+                  | 'starts_with'
+                  | 'ends_with'
+                  | 'gt'
+                  | 'gte'
+                  | 'lt'
+                  | 'lte'
+                  | 'set'
+                  | 'not_set';
+                value?: (string | number | boolean) | (string | number | boolean)[];
+              }[];
+            };
+            idleMinutes?: number | null;
+            name: string;
+            stopProcessing?: boolean;
+            trigger: 'created' | 'updated' | 'commented' | 'sla_warning' | 'idle';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              actions: {
+                assigneeId?: number | null;
+                body?: string;
+                groupId?: number;
+                internal?: boolean;
+                key?: string;
+                priority?: string;
+                status?: string;
+                subject?: string;
+                tags?: string[];
+                to?: 'requester' | 'assignee' | 'group' | 'user';
+                type:
+                  | 'set_status'
+                  | 'set_priority'
+                  | 'set_group'
+                  | 'assign'
+                  | 'set_field'
+                  | 'add_tags'
+                  | 'remove_tags'
+                  | 'reply'
+                  | 'notify'
+                  | 'webhook';
+                userId?: number;
+                value?: string | number | string[] | number[] | (never | null);
+                webhookId?: number;
+              }[];
+              active: boolean;
+              actorId: number;
+              /** @description every condition of all, and one of any (when any is not empty) */
+              conditions: {
+                all: {
+                  /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                  field: string;
+                  op:
+                    | 'is'
+                    | 'is_not'
+                    | 'in'
+                    | 'not_in'
+                    | 'contains'
+                    | 'not_contains'
+                    | 'starts_with'
+                    | 'ends_with'
+                    | 'gt'
+                    | 'gte'
+                    | 'lt'
+                    | 'lte'
+                    | 'set'
+                    | 'not_set';
+                  value?: (string | number | boolean) | (string | number | boolean)[];
+                }[];
+                any: {
+                  /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                  field: string;
+                  op:
+                    | 'is'
+                    | 'is_not'
+                    | 'in'
+                    | 'not_in'
+                    | 'contains'
+                    | 'not_contains'
+                    | 'starts_with'
+                    | 'ends_with'
+                    | 'gt'
+                    | 'gte'
+                    | 'lt'
+                    | 'lte'
+                    | 'set'
+                    | 'not_set';
+                  value?: (string | number | boolean) | (string | number | boolean)[];
+                }[];
+              };
+              /** Format: date-time */
+              createdAt: string;
+              id: number;
+              idleMinutes: number | null;
+              name: string;
+              position: number;
+              stopProcessing: boolean;
+              trigger: 'created' | 'updated' | 'commented' | 'sla_warning' | 'idle';
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/automation/rules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One rule */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              actions: {
+                assigneeId?: number | null;
+                body?: string;
+                groupId?: number;
+                internal?: boolean;
+                key?: string;
+                priority?: string;
+                status?: string;
+                subject?: string;
+                tags?: string[];
+                to?: 'requester' | 'assignee' | 'group' | 'user';
+                type:
+                  | 'set_status'
+                  | 'set_priority'
+                  | 'set_group'
+                  | 'assign'
+                  | 'set_field'
+                  | 'add_tags'
+                  | 'remove_tags'
+                  | 'reply'
+                  | 'notify'
+                  | 'webhook';
+                userId?: number;
+                value?: string | number | string[] | number[] | (never | null);
+                webhookId?: number;
+              }[];
+              active: boolean;
+              actorId: number;
+              /** @description every condition of all, and one of any (when any is not empty) */
+              conditions: {
+                all: {
+                  /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                  field: string;
+                  op:
+                    | 'is'
+                    | 'is_not'
+                    | 'in'
+                    | 'not_in'
+                    | 'contains'
+                    | 'not_contains'
+                    | 'starts_with'
+                    | 'ends_with'
+                    | 'gt'
+                    | 'gte'
+                    | 'lt'
+                    | 'lte'
+                    | 'set'
+                    | 'not_set';
+                  value?: (string | number | boolean) | (string | number | boolean)[];
+                }[];
+                any: {
+                  /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                  field: string;
+                  op:
+                    | 'is'
+                    | 'is_not'
+                    | 'in'
+                    | 'not_in'
+                    | 'contains'
+                    | 'not_contains'
+                    | 'starts_with'
+                    | 'ends_with'
+                    | 'gt'
+                    | 'gte'
+                    | 'lt'
+                    | 'lte'
+                    | 'set'
+                    | 'not_set';
+                  value?: (string | number | boolean) | (string | number | boolean)[];
+                }[];
+              };
+              /** Format: date-time */
+              createdAt: string;
+              id: number;
+              idleMinutes: number | null;
+              name: string;
+              position: number;
+              stopProcessing: boolean;
+              trigger: 'created' | 'updated' | 'commented' | 'sla_warning' | 'idle';
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Replace a rule (it keeps its place) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            actions: {
+              assigneeId?: number | null;
+              body?: string;
+              groupId?: number;
+              internal?: boolean;
+              key?: string;
+              priority?: string;
+              status?: string;
+              subject?: string;
+              tags?: string[];
+              to?: 'requester' | 'assignee' | 'group' | 'user';
+              type:
+                | 'set_status'
+                | 'set_priority'
+                | 'set_group'
+                | 'assign'
+                | 'set_field'
+                | 'add_tags'
+                | 'remove_tags'
+                | 'reply'
+                | 'notify'
+                | 'webhook';
+              userId?: number;
+              value?: string | number | string[] | number[] | (never | null);
+              webhookId?: number;
+            }[];
+            active?: boolean;
+            /** @description every condition of all, and one of any (when any is not empty) */
+            conditions?: {
+              all: {
+                /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                field: string;
+                op:
+                  | 'is'
+                  | 'is_not'
+                  | 'in'
+                  | 'not_in'
+                  | 'contains'
+                  | 'not_contains'
+                  | 'starts_with'
+                  | 'ends_with'
+                  | 'gt'
+                  | 'gte'
+                  | 'lt'
+                  | 'lte'
+                  | 'set'
+                  | 'not_set';
+                value?: (string | number | boolean) | (string | number | boolean)[];
+              }[];
+              any: {
+                /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                field: string;
+                op:
+                  | 'is'
+                  | 'is_not'
+                  | 'in'
+                  | 'not_in'
+                  | 'contains'
+                  | 'not_contains'
+                  | 'starts_with'
+                  | 'ends_with'
+                  | 'gt'
+                  | 'gte'
+                  | 'lt'
+                  | 'lte'
+                  | 'set'
+                  | 'not_set';
+                value?: (string | number | boolean) | (string | number | boolean)[];
+              }[];
+            };
+            idleMinutes?: number | null;
+            name: string;
+            stopProcessing?: boolean;
+            trigger: 'created' | 'updated' | 'commented' | 'sla_warning' | 'idle';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              actions: {
+                assigneeId?: number | null;
+                body?: string;
+                groupId?: number;
+                internal?: boolean;
+                key?: string;
+                priority?: string;
+                status?: string;
+                subject?: string;
+                tags?: string[];
+                to?: 'requester' | 'assignee' | 'group' | 'user';
+                type:
+                  | 'set_status'
+                  | 'set_priority'
+                  | 'set_group'
+                  | 'assign'
+                  | 'set_field'
+                  | 'add_tags'
+                  | 'remove_tags'
+                  | 'reply'
+                  | 'notify'
+                  | 'webhook';
+                userId?: number;
+                value?: string | number | string[] | number[] | (never | null);
+                webhookId?: number;
+              }[];
+              active: boolean;
+              actorId: number;
+              /** @description every condition of all, and one of any (when any is not empty) */
+              conditions: {
+                all: {
+                  /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                  field: string;
+                  op:
+                    | 'is'
+                    | 'is_not'
+                    | 'in'
+                    | 'not_in'
+                    | 'contains'
+                    | 'not_contains'
+                    | 'starts_with'
+                    | 'ends_with'
+                    | 'gt'
+                    | 'gte'
+                    | 'lt'
+                    | 'lte'
+                    | 'set'
+                    | 'not_set';
+                  value?: (string | number | boolean) | (string | number | boolean)[];
+                }[];
+                any: {
+                  /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                  field: string;
+                  op:
+                    | 'is'
+                    | 'is_not'
+                    | 'in'
+                    | 'not_in'
+                    | 'contains'
+                    | 'not_contains'
+                    | 'starts_with'
+                    | 'ends_with'
+                    | 'gt'
+                    | 'gte'
+                    | 'lt'
+                    | 'lte'
+                    | 'set'
+                    | 'not_set';
+                  value?: (string | number | boolean) | (string | number | boolean)[];
+                }[];
+              };
+              /** Format: date-time */
+              createdAt: string;
+              id: number;
+              idleMinutes: number | null;
+              name: string;
+              position: number;
+              stopProcessing: boolean;
+              trigger: 'created' | 'updated' | 'commented' | 'sla_warning' | 'idle';
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Delete a rule (its log goes with it) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/automation/rules/{id}/dry-run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The existing tickets a saved rule matches now, newest first (bounded scan, paginated) */
+    post: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: number;
+                priority: string;
+                status: string;
+                title: string;
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+              nextCursor: string | null;
+              /** @description tickets looked at for this page */
+              scanned: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/automation/rules/order': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Put the rules in this order (every id once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            ids: number[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actions: {
+                  assigneeId?: number | null;
+                  body?: string;
+                  groupId?: number;
+                  internal?: boolean;
+                  key?: string;
+                  priority?: string;
+                  status?: string;
+                  subject?: string;
+                  tags?: string[];
+                  to?: 'requester' | 'assignee' | 'group' | 'user';
+                  type:
+                    | 'set_status'
+                    | 'set_priority'
+                    | 'set_group'
+                    | 'assign'
+                    | 'set_field'
+                    | 'add_tags'
+                    | 'remove_tags'
+                    | 'reply'
+                    | 'notify'
+                    | 'webhook';
+                  userId?: number;
+                  value?: string | number | string[] | number[] | (never | null);
+                  webhookId?: number;
+                }[];
+                active: boolean;
+                actorId: number;
+                /** @description every condition of all, and one of any (when any is not empty) */
+                conditions: {
+                  all: {
+                    /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                    field: string;
+                    op:
+                      | 'is'
+                      | 'is_not'
+                      | 'in'
+                      | 'not_in'
+                      | 'contains'
+                      | 'not_contains'
+                      | 'starts_with'
+                      | 'ends_with'
+                      | 'gt'
+                      | 'gte'
+                      | 'lt'
+                      | 'lte'
+                      | 'set'
+                      | 'not_set';
+                    value?: (string | number | boolean) | (string | number | boolean)[];
+                  }[];
+                  any: {
+                    /** @description ticket.*, field.<key>, requester.*, event.changed, comment.*, sla.target */
+                    field: string;
+                    op:
+                      | 'is'
+                      | 'is_not'
+                      | 'in'
+                      | 'not_in'
+                      | 'contains'
+                      | 'not_contains'
+                      | 'starts_with'
+                      | 'ends_with'
+                      | 'gt'
+                      | 'gte'
+                      | 'lt'
+                      | 'lte'
+                      | 'set'
+                      | 'not_set';
+                    value?: (string | number | boolean) | (string | number | boolean)[];
+                  }[];
+                };
+                /** Format: date-time */
+                createdAt: string;
+                id: number;
+                idleMinutes: number | null;
+                name: string;
+                position: number;
+                stopProcessing: boolean;
+                trigger: 'created' | 'updated' | 'commented' | 'sla_warning' | 'idle';
+                /** Format: date-time */
+                updatedAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/canned-responses': {
     parameters: {
       query?: never;
@@ -44459,12 +46096,14 @@ export type paths = {
       requestBody: {
         content: {
           'application/json': {
+            department?: string | null;
             email: string;
             groupIds?: number[];
             managerId?: number | null;
             name: string;
             password?: string;
             role: 'admin' | 'manager' | 'technician' | 'requester';
+            vip?: boolean;
           };
         };
       };
@@ -44680,6 +46319,7 @@ export type paths = {
           'application/json': {
             active?: boolean;
             currentPassword?: string;
+            department?: string | null;
             groupIds?: number[];
             keepApiTokens?: boolean;
             /** @description who approves for this person as their manager; null: none */
@@ -44687,6 +46327,7 @@ export type paths = {
             name?: string;
             password?: string;
             role?: 'admin' | 'manager' | 'technician' | 'requester';
+            vip?: boolean;
           };
         };
       };
@@ -46301,6 +47942,7 @@ export type paths = {
                   | 'ticket.escalated'
                   | 'ticket.ola_warning'
                   | 'ticket.ola_breached'
+                  | 'ticket.rule_fired'
                   | 'incident.triggered'
                   | 'incident.acknowledged'
                   | 'incident.resolved'
@@ -46421,6 +48063,7 @@ export type paths = {
               | 'ticket.escalated'
               | 'ticket.ola_warning'
               | 'ticket.ola_breached'
+              | 'ticket.rule_fired'
               | 'incident.triggered'
               | 'incident.acknowledged'
               | 'incident.resolved'
@@ -46461,6 +48104,7 @@ export type paths = {
                 | 'ticket.escalated'
                 | 'ticket.ola_warning'
                 | 'ticket.ola_breached'
+                | 'ticket.rule_fired'
                 | 'incident.triggered'
                 | 'incident.acknowledged'
                 | 'incident.resolved'
@@ -46600,6 +48244,7 @@ export type paths = {
                 | 'ticket.escalated'
                 | 'ticket.ola_warning'
                 | 'ticket.ola_breached'
+                | 'ticket.rule_fired'
                 | 'incident.triggered'
                 | 'incident.acknowledged'
                 | 'incident.resolved'
@@ -46816,6 +48461,7 @@ export type paths = {
               | 'ticket.escalated'
               | 'ticket.ola_warning'
               | 'ticket.ola_breached'
+              | 'ticket.rule_fired'
               | 'incident.triggered'
               | 'incident.acknowledged'
               | 'incident.resolved'
@@ -46855,6 +48501,7 @@ export type paths = {
                 | 'ticket.escalated'
                 | 'ticket.ola_warning'
                 | 'ticket.ola_breached'
+                | 'ticket.rule_fired'
                 | 'incident.triggered'
                 | 'incident.acknowledged'
                 | 'incident.resolved'
@@ -47328,7 +48975,7 @@ export type components = {
         requesterId: number;
         /** Format: date-time */
         resolvedAt: string | null;
-        status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed';
+        status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed' | 'awaiting_approval';
         title: string;
       }[];
       /** @description a known error now, or it was one before it was resolved */
@@ -47495,6 +49142,7 @@ export type components = {
       active: boolean;
       /** Format: date-time */
       createdAt: string;
+      department: string | null;
       email: string;
       groupIds: number[];
       id: number;
@@ -47503,6 +49151,7 @@ export type components = {
       role: 'admin' | 'manager' | 'technician' | 'requester';
       /** Format: date-time */
       updatedAt: string;
+      vip: boolean;
     };
   };
   responses: never;

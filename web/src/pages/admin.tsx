@@ -1,5 +1,5 @@
 // Administration: users, groups, categories, the priority matrix, webhooks, and (loaded on demand) SLA
-// calendars, policies, OLAs and the escalation path, mail templates and the mail logs. Admins manage all of it;
+// calendars, policies, OLAs and the escalation path, mail templates and the mail logs, automation rules. Admins manage all of it;
 // managers manage categories and read the matrix. Every form keeps its text when a request fails.
 import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
 import { Navigate, NavLink, Route, Routes } from 'react-router-dom';
@@ -43,6 +43,9 @@ const CatalogAdmin = lazy(() => import('./admin-catalog').then((m) => ({ default
 const CustomFieldsAdmin = lazy(() =>
   import('./admin-catalog').then((m) => ({ default: m.CustomFieldsAdmin })),
 );
+const AutomationRules = lazy(() =>
+  import('./admin-automation').then((m) => ({ default: m.AutomationRules })),
+);
 
 const roles: Role[] = ['requester', 'technician', 'manager', 'admin'];
 
@@ -56,10 +59,20 @@ function Users() {
     role: 'requester' as Role,
     password: '',
     groupId: '',
+    department: '',
+    vip: false,
   });
   const [filter, setFilter] = useState('');
   const create = useCreateUser(() =>
-    setForm({ name: '', email: '', role: 'requester', password: '', groupId: '' }),
+    setForm({
+      name: '',
+      email: '',
+      role: 'requester',
+      password: '',
+      groupId: '',
+      department: '',
+      vip: false,
+    }),
   );
   const change = useUpdateUser();
   const reset = useResetUserPassword();
@@ -71,6 +84,8 @@ function Users() {
       role: form.role,
       ...(form.password ? { password: form.password } : {}),
       groupIds: form.groupId ? [Number(form.groupId)] : [],
+      ...(form.department.trim() ? { department: form.department.trim() } : {}),
+      vip: form.vip,
     });
   };
   const shown = (users.data ?? []).filter(
@@ -144,6 +159,25 @@ function Users() {
             </select>
           )}
         </Field>
+        <Field label="Department" hint="Automation rules can use it">
+          {(id, d) => (
+            <input
+              id={id}
+              aria-describedby={d}
+              maxLength={100}
+              value={form.department}
+              onChange={(e) => setForm({ ...form, department: e.target.value })}
+            />
+          )}
+        </Field>
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={form.vip}
+            onChange={(e) => setForm({ ...form, vip: e.target.checked })}
+          />
+          <span>VIP</span>
+        </label>
         <div className="actions">
           <button type="submit" className="primary" disabled={create.isPending}>
             Add user
@@ -186,6 +220,8 @@ function Users() {
                 <th scope="col">Email</th>
                 <th scope="col">Role</th>
                 <th scope="col">Manager</th>
+                <th scope="col">Department</th>
+                <th scope="col">VIP</th>
                 <th scope="col">Active</th>
                 <th scope="col">Password</th>
               </tr>
@@ -228,6 +264,26 @@ function Users() {
                           </option>
                         ))}
                     </select>
+                  </td>
+                  <td>
+                    <input
+                      className="short"
+                      aria-label={`Department of ${u.name}`}
+                      maxLength={100}
+                      defaultValue={u.department ?? ''}
+                      onBlur={(e) => {
+                        const department = e.target.value.trim() || null;
+                        if (department !== u.department) change.mutate({ id: u.id, body: { department } });
+                      }}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`${u.name} is a VIP`}
+                      checked={u.vip}
+                      onChange={(e) => change.mutate({ id: u.id, body: { vip: e.target.checked } })}
+                    />
                   </td>
                   <td>
                     <input
@@ -615,6 +671,7 @@ export default function Admin() {
         ['mail-log', 'Mail log'],
         ['events', 'Event deliveries'],
         ['audit-log', 'Audit log'],
+        ['automation', 'Automation'],
       ]
     : [
         ['categories', 'Categories'],
@@ -622,6 +679,7 @@ export default function Admin() {
         ['custom-fields', 'Custom fields'],
         ['matrix', 'Priority matrix'],
         ...(auditReader ? ([['audit-log', 'Audit log']] as [string, string][]) : []),
+        ...(auditReader ? ([['automation', 'Automation']] as [string, string][]) : []),
       ];
   return (
     <div className="page">
@@ -652,6 +710,7 @@ export default function Admin() {
           {admin && <Route path="mail-log" element={<MailLog />} />}
           {admin && <Route path="events" element={<EventFailures />} />}
           {auditReader && <Route path="audit-log" element={<AuditLog />} />}
+          {auditReader && <Route path="automation" element={<AutomationRules />} />}
           <Route path="*" element={<p>Only an admin can open this page.</p>} />
         </Routes>
       </Suspense>

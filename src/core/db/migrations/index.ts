@@ -36,6 +36,7 @@ import * as notificationPreferences from './2026-12-06-notification-preferences.
 import * as ticketLinks from './2026-12-06-ticket-links.js';
 import * as timeEntries from './2026-12-06-time-entries.js';
 import * as approvals from './2026-12-07-approvals.js';
+import * as automation from './2026-12-07-automation.js';
 import * as changes from './2026-12-07-changes.js';
 import * as problems from './2026-12-07-problems.js';
 
@@ -122,4 +123,6 @@ export const migrations: Record<string, Migration> = {
 
   // -- change management --
   '2026-12-07-changes': changes,
+  // -- automation rules --
+  '2026-12-07-automation': automation,
 };
