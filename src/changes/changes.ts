@@ -17,6 +17,7 @@ import type {
 import { Conflict, type FieldError, Invalid, NotFound } from '../core/errors.js';
 import { getTicket } from '../helpdesk/index.js';
 import { listServices } from '../incidents/index.js';
+import { getProblemSummary } from '../problems/index.js';
 import { blackoutsOver, type ChangeBlackout, refuseBlackouts } from './change-blackouts.js';
 import { requestCab, withdrawCab } from './change-cab.js';
 import {
@@ -96,7 +97,7 @@ export interface Change {
 export interface ChangeLink {
   targetType: ChangeLinkTarget;
   targetId: number;
-  /** The ticket's title (problems are shown by id). */
+  /** The ticket's or the problem's title (null: a ticket the reader may not see). */
   title: string | null;
   createdAt: number;
 }
@@ -351,6 +352,8 @@ export async function getChange(ctx: ServiceContext, actor: Actor, id: number): 
           throw err;
         },
       );
+    } else {
+      title = (await getProblemSummary(ctx.db, l.target_id))?.title ?? null;
     }
     links.push({ targetType: l.target_type, targetId: l.target_id, title, createdAt: l.created_at });
   }
@@ -690,8 +693,8 @@ export async function reviewChange(
 }
 
 /**
- * Link a ticket (an incident or request behind the change, checked as the actor sees it) or a problem. The
- * problem is not checked here: problems live in their own domain (src/problems), joined at the merge.
+ * Link a ticket (an incident or request behind the change, checked as the actor sees it) or a problem (which
+ * must exist: staff see every problem).
  */
 export async function linkChange(
   ctx: ServiceContext,
@@ -715,6 +718,10 @@ export async function linkChange(
           ]);
         throw err;
       }
+    } else if ((await getProblemSummary(trx, input.targetId)) === null) {
+      throw new Invalid('invalid_reference', `targetId: no problem ${input.targetId}`, [
+        { field: '/targetId', message: 'no such problem' },
+      ]);
     }
     const added = await trx
       .insertInto('change_links')

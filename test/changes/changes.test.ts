@@ -575,18 +575,26 @@ describe.each(dialects)('change management on %s', (dialect) => {
     expect(linked.body.links).toMatchObject([
       { targetType: 'ticket', targetId: ticket.body.id, title: 'Switch drops packets' },
     ]);
-    // Linking twice is one link; a problem id is kept as given (problems are their own domain).
+    // Linking twice is one link; a problem must exist, and is listed with its title.
     await tech.call('POST', `/api/v1/changes/${ch.id}/links`, {
       targetType: 'ticket',
       targetId: ticket.body.id,
     });
+    const problem = await tech.call('POST', '/api/v1/problems', { title: 'Switch firmware leaks buffers' });
+    expect(problem.status).toBe(201);
+    const noProblem = await tech.call('POST', `/api/v1/changes/${ch.id}/links`, {
+      targetType: 'problem',
+      targetId: 999_999,
+    });
+    expect(noProblem.status).toBe(400);
+    expect(noProblem.body.code).toBe('invalid_reference');
     const both = await tech.call('POST', `/api/v1/changes/${ch.id}/links`, {
       targetType: 'problem',
-      targetId: 7,
+      targetId: problem.body.id,
     });
-    expect(both.body.links.map((l: any) => `${l.targetType}:${l.targetId}`)).toEqual([
-      'problem:7',
-      `ticket:${ticket.body.id}`,
+    expect(both.body.links.map((l: any) => `${l.targetType}:${l.targetId}:${l.title}`)).toEqual([
+      `problem:${problem.body.id}:Switch firmware leaks buffers`,
+      `ticket:${ticket.body.id}:Switch drops packets`,
     ]);
     const missing = await tech.call('POST', `/api/v1/changes/${ch.id}/links`, {
       targetType: 'ticket',
@@ -594,7 +602,9 @@ describe.each(dialects)('change management on %s', (dialect) => {
     });
     expect(missing.status).toBe(400);
     expect(missing.body.code).toBe('invalid_reference');
-    expect((await tech.call('DELETE', `/api/v1/changes/${ch.id}/links/problem/7`)).status).toBe(204);
+    expect(
+      (await tech.call('DELETE', `/api/v1/changes/${ch.id}/links/problem/${problem.body.id}`)).status,
+    ).toBe(204);
     expect((await tech.call('GET', `/api/v1/changes/${ch.id}`)).body.links).toHaveLength(1);
 
     // Windows: both ends, the end after the start, at most 31 days; services and people that exist.

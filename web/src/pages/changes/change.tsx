@@ -568,7 +568,10 @@ function Links({ change }: { change: ChangeDetail }) {
                 {l.title ? ` ${l.title}` : ''}
               </Link>
             ) : (
-              <span>Problem #{l.targetId}</span>
+              <Link to={`/problems/${l.targetId}`}>
+                PRB-{l.targetId}
+                {l.title ? ` ${l.title}` : ''}
+              </Link>
             )}{' '}
             <button
               type="button"
