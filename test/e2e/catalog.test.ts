@@ -214,6 +214,12 @@ describe('the service catalogue in Chromium', () => {
     await typeForm.getByLabel('Field 2: shown').selectOption({ label: 'When “Drive”…' });
     await typeForm.getByLabel('Field 2: condition').selectOption('equals');
     await typeForm.getByLabel('Field 2: value').selectOption('Other');
+    // Approved by a named person: the manager.
+    await typeForm.getByLabel(/Requests wait for approval/).check();
+    await typeForm.getByLabel('Step 1: approvers').selectOption('users');
+    await typeForm
+      .getByLabel('Step 1: people (choose one or more)')
+      .selectOption({ label: people.manager.name });
     await typeForm.getByRole('button', { name: 'Save' }).click();
     await page
       .getByRole('table', { name: 'Request types' })
@@ -236,6 +242,10 @@ describe('the service catalogue in Chromium', () => {
 
     const types = await api('manager', 'GET', '/api/v1/request-types');
     const made = types.items.find((t: { name: string }) => t.name === 'Access to a shared drive');
+    expect(made.approval).toEqual({
+      order: 'sequence',
+      steps: [{ approvers: { kind: 'users', userIds: [expect.any(Number)] }, rule: 'one' }],
+    });
     expect(made.fields).toMatchObject([
       { key: 'drive', required: true, condition: null },
       { key: 'drive_other', condition: { field: 'drive', op: 'equals', value: 'Other' } },
@@ -250,9 +260,8 @@ describe('the service catalogue in Chromium', () => {
     await req.page.waitForURL(/\/requests\/\d+$/);
     const id = Number(new URL(req.page.url()).pathname.split('/').pop());
     await req.context.close();
-    expect((await api('technician', 'GET', `/api/v1/tickets/${id}`)).fields).toMatchObject({
-      drive: 'Other',
-      drive_other: 'Projects',
-    });
+    const filed = await api('technician', 'GET', `/api/v1/tickets/${id}`);
+    expect(filed.fields).toMatchObject({ drive: 'Other', drive_other: 'Projects' });
+    expect(filed.status).toBe('awaiting_approval');
   }, 240_000);
 });

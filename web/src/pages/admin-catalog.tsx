@@ -20,6 +20,7 @@ import { Field, fieldError } from '../ui/field';
 import { levelNames, priorityLabel } from '../ui/labels';
 import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { useTitle } from '../ui/title';
+import { ApprovalEditor, type Plan } from './admin-approval-editor';
 
 type FieldType = CustomField['type'];
 const fieldTypeLabel: Record<FieldType, string> = {
@@ -286,7 +287,7 @@ export function CustomFieldsAdmin() {
                     <button type="button" className="link-button" onClick={() => setEditing(f)}>
                       {f.label}
                     </button>
-                    {!f.active && <span className="badge">inactive</span>}
+                    {!f.active && <span className="badge spaced">inactive</span>}
                   </td>
                   <td>
                     <code>{f.key}</code>
@@ -444,6 +445,7 @@ function RequestTypeForm({
     item?.fields.map((f) => ({ fieldId: f.fieldId, required: f.required, condition: f.condition })) ?? [],
   );
   const [adding, setAdding] = useState('');
+  const [approval, setApproval] = useState<Plan | null>((item?.approval as Plan | null | undefined) ?? null);
   const save = useSaveRequestType();
   const put = (i: number, r: FormRow) => setRows((all) => all.map((x, j) => (j === i ? r : x)));
   const move = (i: number, by: -1 | 1) =>
@@ -471,6 +473,7 @@ function RequestTypeForm({
         slaPolicyId: idOrNull(slaPolicyId),
       },
       fields: rows.map((r) => ({ fieldId: r.fieldId, required: r.required, condition: r.condition })),
+      approval,
     };
     save.mutate({ id: item?.id ?? null, body }, { onSuccess: onDone });
   }
@@ -720,6 +723,13 @@ function RequestTypeForm({
           </button>
         </div>
       </fieldset>
+      <ApprovalEditor
+        plan={approval}
+        onChange={setApproval}
+        error={[fieldError(save.error, '/approval'), fieldError(save.error, '/approval/steps')]
+          .filter(Boolean)
+          .join(' ')}
+      />
       <label className="check-row">
         <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> Active
         (listed in the catalogue)
@@ -786,8 +796,9 @@ export function CatalogAdmin() {
                     <button type="button" className="link-button" onClick={() => setEditing(t)}>
                       {t.name}
                     </button>
-                    {t.audience === 'staff' && <span className="badge">staff</span>}
-                    {!t.active && <span className="badge">inactive</span>}
+                    {t.audience === 'staff' && <span className="badge spaced">staff</span>}
+                    {t.approval && <span className="badge spaced">approval</span>}
+                    {!t.active && <span className="badge spaced">inactive</span>}
                   </td>
                   <td>{t.catalogCategory || '—'}</td>
                   <td>{t.fields.length}</td>
