@@ -12,6 +12,7 @@ import {
   desktop,
   ensureWebBuilt,
   launch,
+  openArea,
   phone,
   requireChromium,
   root,
@@ -127,7 +128,7 @@ describe('change management in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
 
-    await page.getByRole('link', { name: 'Changes', exact: true }).first().click();
+    await openArea(page, 'Changes');
     await page.waitForURL((u) => u.pathname === '/changes');
     await page.getByRole('link', { name: 'New change' }).click();
     await page.waitForURL((u) => u.pathname === '/changes/new');

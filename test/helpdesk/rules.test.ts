@@ -26,12 +26,21 @@ describe('ticket states', () => {
     for (const s of ticketStatuses) if (s !== 'closed') expect(canTransition('closed', s)).toBe(false);
   });
 
-  it('only a resolved ticket can be closed', () => {
+  it('only a resolved ticket, or a request still awaiting approval (withdrawn or rejected), can be closed', () => {
     for (const s of ticketStatuses)
-      expect(canTransition(s, 'closed')).toBe(s === 'resolved' || s === 'closed');
+      expect(canTransition(s, 'closed')).toBe(
+        s === 'resolved' || s === 'closed' || s === 'awaiting_approval',
+      );
   });
 
-  it('every open state can be resolved, and every state is reachable from new', () => {
+  it('a request awaiting approval leaves only by its approvers’ decision, or closed', () => {
+    expect(allowedTransitions('awaiting_approval')).toEqual(['closed']);
+    // Nothing moves a ticket into it by hand: a request enters it when filed.
+    for (const s of ticketStatuses)
+      if (s !== 'awaiting_approval') expect(allowedTransitions(s)).not.toContain('awaiting_approval');
+  });
+
+  it('every open state can be resolved, and every state but awaiting approval is reachable from new', () => {
     for (const s of ['new', 'assigned', 'in_progress', 'pending'] as TicketStatus[])
       expect(canTransition(s, 'resolved')).toBe(true);
     const seen = new Set<TicketStatus>(['new']);
@@ -44,7 +53,7 @@ describe('ticket states', () => {
         }
       }
     }
-    expect([...seen].sort()).toEqual([...ticketStatuses].sort());
+    expect([...seen].sort()).toEqual(ticketStatuses.filter((s) => s !== 'awaiting_approval').sort());
   });
 
   it('any walk through allowed transitions ends nowhere but the table allows', () => {
