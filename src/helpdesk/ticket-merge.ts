@@ -8,6 +8,7 @@ import type { ServiceContext } from '../core/context.js';
 import type { TicketRow } from '../core/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.js';
 import type { NewEvent } from '../core/events.js';
+import { cancelApprovals } from './approvals.js';
 import { type HistoryEntry, recordTicketChange } from './history.js';
 import type { Level } from './levels.js';
 import { canTicket } from './policies.js';
@@ -183,6 +184,15 @@ async function carryOver(
     .where('id', '=', from.id)
     .where('merged_into_id', 'is', null)
     .execute();
+  // A duplicate request still waiting for approval: its approvers are asked no more (the survivor carries on).
+  if (from.status === 'awaiting_approval')
+    await cancelApprovals(trx, {
+      subjectType: 'ticket',
+      subjectId: from.id,
+      actorId: actor.id,
+      reason: `The request was merged into #${into.id}.`,
+      now,
+    });
   await recordTicketChange(trx, from.id, actor.id, now, fromHistory);
 
   const intoHistory: HistoryEntry[] = [

@@ -228,6 +228,30 @@ describe.each(dialects)('approvals over HTTP on %s', (dialect) => {
     expect((await boss.call('GET', '/api/v1/approvals?state=pending&mine=true')).body.items).toEqual([]);
   });
 
+  it('a request merged while it waits: its approval is cancelled, and the old link says so', async () => {
+    const dup = await file();
+    const survivor = await file();
+    const link = await linkOf(dup.approvalId, boss.userId);
+    const merged = await tech.call('POST', `/api/v1/tickets/${dup.ticketId}/merge`, {
+      intoId: survivor.ticketId,
+    });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    const gone = (await boss.call('GET', `/api/v1/approvals/${dup.approvalId}`)).body;
+    expect(gone).toMatchObject({
+      state: 'cancelled',
+      reason: `The request was merged into #${survivor.ticketId}.`,
+    });
+    // The survivor's approval still waits for the manager.
+    expect((await boss.call('GET', `/api/v1/approvals/${survivor.approvalId}`)).body.state).toBe('pending');
+    const late = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/approval-links/${dup.approvalId}`,
+      payload: { token: link.token, decision: 'approve' },
+    });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().code).toBe('approval_already_decided');
+  });
+
   it('the inbox pages with the shared cursor, newest first', async () => {
     const filed = [await file(), await file(), await file()];
     const seen: number[] = [];
