@@ -47,12 +47,12 @@ export function navItems(user: User): NavItem[] {
 }
 
 /** The account pages: in the phone menu; on a desktop, from the name in the bar (tabs on each account page). */
-function accountItems(user: User): NavItem[] {
+function accountItems(user: User): { to: string; label: string }[] {
   return [
-    ...(isStaff(user) ? [{ to: '/account/paging', label: 'Paging', place: 'more' as const }] : []),
-    { to: '/account/notifications', label: 'Notifications', place: 'more' },
-    { to: '/account/tokens', label: 'API tokens', place: 'more' },
-    { to: '/account/password', label: 'Change password', place: 'more' },
+    ...(isStaff(user) ? [{ to: '/account/paging', label: 'Paging' }] : []),
+    { to: '/account/notifications', label: 'Notifications' },
+    { to: '/account/tokens', label: 'API tokens' },
+    { to: '/account/password', label: 'Change password' },
   ];
 }
 

@@ -491,6 +491,7 @@ function RequestTypeForm({
       )}
     </Field>
   );
+  const formError = fieldError(save.error, '/fields');
   const unused = (customFields.data ?? []).filter((f) => f.active && !rows.some((r) => r.fieldId === f.id));
   return (
     <form
@@ -629,9 +630,7 @@ function RequestTypeForm({
       </fieldset>
       <fieldset className="plain-fieldset">
         <legend>The form, in order</legend>
-        {fieldError(save.error, '/fields') && (
-          <p className="field-error">{fieldError(save.error, '/fields')}</p>
-        )}
+        {formError && <p className="field-error">{formError}</p>}
         {rows.length === 0 && (
           <p className="hint">No fields: the requester writes a title and a description.</p>
         )}
