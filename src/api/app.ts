@@ -12,6 +12,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerO
 import type { ServiceContext } from '../core/context.js';
 import { Invalid, Unauthenticated } from '../core/errors.js';
 import { registerAuthentication } from './authentication.js';
+import { lazySchemaCompilers } from './lazy-schemas.js';
 import { ServiceMetrics } from './metrics.js';
 import { monitoringIngestStatus } from './monitoring-status.js';
 import { registerProblemHandlers, sendProblem } from './problems.js';
@@ -123,7 +124,7 @@ export interface AppOptions {
   trustProxy?: boolean;
   /**
    * Fastify's schema compilers (request validators, response serialisers). Unset, as the server leaves it, each
-   * app compiles its own. A test seam: compiling the schemas is most of the cost of building an app, so tests
+   * app compiles each route's own on its first request. A test seam: compiling the schemas is most of the cost of building an app, so tests
    * hand every app they build the same compilers, which keep what they compiled.
    */
   schemaController?: FastifyServerOptions['schemaController'];
@@ -135,7 +136,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     logger: options.logger ?? false,
     bodyLimit: ctx.config.bodyLimitBytes,
     trustProxy: options.trustProxy ?? false,
-    ...(options.schemaController ? { schemaController: options.schemaController } : {}),
+    // Each route's validators and serialisers are compiled on its first request (lazy-schemas.ts), unless the
+    // caller brings its own compilers (the tests share eager ones across apps).
+    schemaController: options.schemaController ?? lazySchemaCompilers(),
     // genReqId reads x-request-id itself, so that a long or malformed one is replaced, not trusted.
     requestIdHeader: false,
     genReqId: newRequestIds(),

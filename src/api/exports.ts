@@ -3,7 +3,6 @@
 // previous one has gone out (Readable.from over an async generator for CSV; waiting for 'drain' for XLSX), so
 // a large export holds about one batch in memory, and a client that goes away stops the reads.
 import { PassThrough, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
 import { toIso } from '../core/clock.js';
 
@@ -133,6 +132,8 @@ export async function sendXlsx<R>(
 ): Promise<FastifyReply> {
   const { iterator, first } = await firstBatch(options.batches);
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
+  // exceljs is loaded on the first workbook, not at start: it is 16 MB of memory most services never use.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,
     useStyles: true,

@@ -3,7 +3,6 @@
 // markdown-it's token stream. Readers print what they may read: requesters published articles, staff drafts too.
 import MarkdownIt from 'markdown-it';
 
-import PDFDocument from 'pdfkit';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { renderArticle } from './article-rendering.js';
@@ -162,6 +161,8 @@ export async function articlePdf(
   options: { compress?: boolean } = {},
 ): Promise<Buffer> {
   const a = await getArticle(ctx, actor, id);
+  // pdfkit (8 MB of memory once loaded) is loaded on the first printed article, not at start.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,

@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { convert as htmlToText } from 'html-to-text';
 import type { Selectable, Transaction } from 'kysely';
-import { type ParsedMail, simpleParser } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { type Actor, actorForUser, createUser, isStaff, normaliseEmail } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database, MailInboundStatus, MailInboundTable } from '../core/db/index.js';
@@ -424,6 +424,8 @@ export async function parseMail(raw: Buffer): Promise<ParsedMail> {
   if (/^\s*multipart\//i.test(contentType) && !/boundary\s*=/i.test(contentType))
     throw new Rejection('malformed', 'a multipart message without a boundary');
   try {
+    // mailparser (6 MB of memory once loaded) is loaded with the first mail, not at start.
+    const { simpleParser } = await import('mailparser');
     return await simpleParser(raw, {
       skipImageLinks: true,
       skipTextLinks: true,
