@@ -169,7 +169,7 @@ export function bestScore(files: readonly ScoredFile[], profile: NabProfile): Pr
   let fpSum = 0;
   let fpCount = 0;
   let detected = 0;
-  let best = { raw: -profile.fn * windows, threshold: Number.POSITIVE_INFINITY, tp: 0, fp: 0 };
+  let best = { raw: windows === 0 ? 0 : -profile.fn * windows, threshold: Number.POSITIVE_INFINITY, tp: 0, fp: 0 };
   for (let p = 0; p < points.length; ) {
     const level = points[p].score;
     for (; p < points.length && points[p].score === level; p++) {
