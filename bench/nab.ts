@@ -120,9 +120,9 @@ function profileScores(files: ScoredFile[]): number[] {
 
 /** Candidate tunables for the hold-out search: a small grid around the defaults. */
 function* candidateOptions(): Generator<Partial<AnomalyDetectorOptions>> {
-  for (const memorySamples of [1000, 2000, 4000])
-    for (const quietSamples of [0, 75, 150, 300])
-      for (const alertLevel of [0.3, 0.5]) yield { memorySamples, quietSamples, alertLevel };
+  for (const warmupSamples of [100, 150, 200])
+    for (const memorySamples of [250, 500, 1000, 2000])
+      for (const quietSamples of [50, 100, 200]) yield { warmupSamples, memorySamples, quietSamples };
 }
 
 async function chooseOn(train: NabSeries[]): Promise<Partial<AnomalyDetectorOptions>> {

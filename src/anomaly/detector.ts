@@ -1,34 +1,30 @@
 // A streaming anomaly detector for one metric series: each sample is scored in [0, 1] from the series' own history
-// before it, then learnt. Pure and O(1) per sample; its state is a few hundred numbers (snapshot/restore).
+// before it, then learnt. Pure and O(1) per sample; its state is about 600 numbers (snapshot/restore).
 //
-// How: three predictors give a surprise each, in units of their own typical error — the point surprise against a
-// fast level (spikes, jumps), the residual against a slow level plus a learnt daily or weekly profile (a broken
-// daily pattern, level shifts), and the gap between a short and a long mean of the deseasonalised series (drifts,
-// sustained shifts). Each surprise, and its short average, is judged against its own history, as Numenta's anomaly
-// likelihood judges its raw scores: a decaying histogram gives the chance of a surprise at least that large, with
-// Chebyshev's bound as a prior so that a surprise beyond anything seen still ranks by its size. The score is the
-// smallest chance on a log scale (10⁻⁸ → 1), so one threshold means the same on every series. After an alert the
-// detector stays quiet for a while (scores damped), as alert deduplication does, so one episode alerts once.
+// How: five surprises, each in units of its own typical size — the point error against a fast deseasonalised
+// level (spikes, jumps), its short average (a burst of volatility), the residual against a slow level plus a learnt
+// daily or hour-of-week profile (a broken pattern), the short mean of that signed residual (a level shift or drift),
+// and how far the value leaves the range seen (a new extreme, as Numenta's "spatial anomaly"). Each is judged
+// against its own history, as Numenta's anomaly likelihood judges its raw scores: a decaying histogram gives the
+// chance of a surprise at least that large, with one pseudo-sample from Chebyshev's bound P(R ≥ r) ≤ 1/r² so that a
+// surprise beyond anything seen still ranks by its size. The score is the smallest chance on a log scale
+// (10⁻⁸ → 1), so one threshold means the same on every series. A score counts only by how far it rises above the
+// recent peak of scores (which decays over `quietSamples`), as alert deduplication does: one episode, one alert.
 
 export interface AnomalyDetectorOptions {
-  /** Samples learnt before any score above 0. */
+  /** Samples learnt before any score above 0 (the histograms start counting then). */
   warmupSamples: number;
   /** How many samples the surprises' histograms remember (their decay's time constant). */
   memorySamples: number;
-  /** A score at or above this is an alert; the following `quietSamples` scores are damped. */
-  alertLevel: number;
+  /** How many samples a high score keeps the next ones down (the decay of the recent peak). */
   quietSamples: number;
 }
 
 export const defaultAnomalyDetectorOptions: AnomalyDetectorOptions = {
   warmupSamples: 150,
-  memorySamples: 2000,
-  alertLevel: 0.5,
-  quietSamples: 150,
+  memorySamples: 500,
+  quietSamples: 100,
 };
-for (const [k, v] of Object.entries(process.env)) {
-  if (k.startsWith('ADO_')) (defaultAnomalyDetectorOptions as unknown as Record<string, number>)[k.slice(4)] = Number(v);
-}
 
 const stateKeys = [
   'n',
@@ -41,11 +37,13 @@ const stateKeys = [
   'weekErr',
   'flatErr',
   'absMean',
-  'quietLeft',
+  'peak',
   'spread',
   'shift',
   'weight',
   'total',
+  'hi',
+  'lo',
 ] as const;
 type StateKey = (typeof stateKeys)[number];
 
@@ -63,7 +61,6 @@ const dailyBuckets = 48; // 30 minutes each
 const weeklyBuckets = 168; // one hour each
 const dayMs = 86_400_000;
 const weekMs = 7 * dayMs;
-const settleSamples = Number(process.env.AD_SETTLE ?? 30); // the error scales need a few samples before their surprises mean anything
 
 // Learning rates per sample (fixed; the options above are the only knobs).
 const fastAlpha = 0.3; // the level a spike is measured against
@@ -79,9 +76,11 @@ const shiftSpread = Math.sqrt(shiftAlpha / (2 - shiftAlpha));
 const histogramBins = 48;
 const histogramLow = -8; // log2 of the smallest surprise told apart
 const histogramWidth = 0.5;
-const statistics = 4;
-const scoreDecades = Number(process.env.AD_DEC ?? 8); // a chance of 10^-8 scores 1
-const quietFactor = Number(process.env.AD_QF ?? 0.5);
+const statistics = 5;
+const excessScale = 10; // a value 10% of the range beyond it is one unit of surprise
+const rangeForgetting = 4; // the range forgets over 4 × memorySamples
+const scoreDecades = 8; // a chance of 10⁻⁸ scores 1
+const realertShare = 0.75; // a score counts by how far it rises above 75% of the recent peak
 
 function freshNumbers(): Record<StateKey, number> {
   const numbers = {} as Record<StateKey, number>;
@@ -95,7 +94,6 @@ export class AnomalyDetector {
   private daily = new Float64Array(dailyBuckets);
   private weekly = new Float64Array(weeklyBuckets);
   private histogram = new Float64Array(statistics * histogramBins);
-  debug: number[] = [];
 
   constructor(options: Partial<AnomalyDetectorOptions> = {}) {
     this.options = { ...defaultAnomalyDetectorOptions, ...options };
@@ -146,23 +144,25 @@ export class AnomalyDetector {
     const shift = s.shift + shiftAlpha * (seasonResidual / (seasonScale + floor) - s.shift);
 
     let logP = 0;
-    if (n >= settleSamples) {
+    if (n >= this.options.warmupSamples) {
       s.spread += averageAlpha * (r0 - s.spread);
       s.weight *= 1 + 1 / this.options.memorySamples;
       if (s.weight > 1e100) this.rescale();
+      const excess = Math.max(0, x - s.hi, s.lo - x) / (s.hi - s.lo + floor);
       logP = Math.min(
         this.judge(0, r0),
         this.judge(1, s.spread / averageSpread),
         this.judge(2, r1),
         this.judge(3, Math.abs(shift) / shiftSpread),
+        this.judge(4, excess * excessScale),
       );
       s.total += s.weight;
     }
     s.shift = shift;
-    this.debug = [r0, r1, shift, logP];
 
-    // Learn; an error counts as at most 6 typical errors, so that an anomaly does not teach the scale at once.
-    const settled = n >= settleSamples;
+    // Learn. Before warm-up an error counts whole (the scales are still forming); after, as at most 6 typical
+    // errors, so that an anomaly does not teach the scale at once.
+    const settled = n >= this.options.warmupSamples;
     const clip = (e: number, scale: number) => (settled ? Math.min(Math.abs(e), 6 * scale + floor) : Math.abs(e));
     const a = Math.max(scaleAlpha, 1 / n);
     s.fastErr += a * (clip(pointError, s.fastErr) - s.fastErr);
@@ -173,19 +173,19 @@ export class AnomalyDetector {
     this.daily[dayBucket] += seasonAlpha * (x - s.seasonLevel - season0);
     this.weekly[weekBucket] += seasonAlpha * (x - s.seasonLevel - season1);
     s.seasonLevel += Math.max(seasonLevelAlpha, 1 / n) * (deseasoned - s.seasonLevel);
+    // The range seen, forgetting slowly (towards the level) so that an old extreme does not hide a new one forever.
+    const forget = 1 / (rangeForgetting * this.options.memorySamples);
+    s.hi = Math.max(x, s.hi - forget * (s.hi - s.seasonLevel));
+    s.lo = Math.min(x, s.lo - forget * (s.lo - s.seasonLevel));
     s.absMean += Math.max(0.001, 1 / n) * (Math.abs(x) - s.absMean);
     s.n = n + 1;
     s.lastT = timestampMs;
 
     if (n < this.options.warmupSamples) return 0;
-    let out = Math.min(1, -logP / scoreDecades);
-    if (s.quietLeft > 0) {
-      s.quietLeft--;
-      out *= quietFactor;
-    } else if (out >= this.options.alertLevel) {
-      s.quietLeft = this.options.quietSamples;
-    }
-    return out;
+    const score = Math.min(1, -logP / scoreDecades);
+    const peak = s.peak;
+    s.peak = Math.max(peak * (1 - 1 / this.options.quietSamples), score);
+    return Math.max(0, score - realertShare * peak);
   }
 
   /**
@@ -223,6 +223,8 @@ export class AnomalyDetector {
     s.seasonLevel = x;
     s.absMean = Math.abs(x);
     s.weight = 1;
+    s.hi = x;
+    s.lo = x;
   }
 
   snapshot(): AnomalyDetectorState {
