@@ -20982,7 +20982,7 @@ export type paths = {
                 id: number;
                 intervalSeconds: number;
                 keepFiringForSeconds: number;
-                kind: 'promql' | 'check';
+                kind: 'promql' | 'check' | 'anomaly';
                 labels: {
                   [key: string]: string;
                 };
@@ -20995,6 +20995,7 @@ export type paths = {
                 nextEvaluationAt: string;
                 severity: string | null;
                 state: 'pending' | 'firing' | 'inactive';
+                threshold: number | null;
                 /** Format: date-time */
                 updatedAt: string;
               }[];
@@ -21102,13 +21103,16 @@ export type paths = {
             group?: string;
             intervalSeconds?: number;
             keepFiringForSeconds?: number;
-            kind: 'promql' | 'check';
+            /** @description promql: an expression; check: a target’s checks down N times in a row; anomaly: each new sample of the series a selector names scored by a streaming anomaly detector */
+            kind: 'promql' | 'check' | 'anomaly';
             labels?: {
               [key: string]: string;
             };
             /** @description the alertname */
             name: string;
             severity?: string | null;
+            /** @description kind anomaly: the score (0–1] from which a series is anomalous */
+            threshold?: number;
           };
         };
       };
@@ -21160,7 +21164,7 @@ export type paths = {
               id: number;
               intervalSeconds: number;
               keepFiringForSeconds: number;
-              kind: 'promql' | 'check';
+              kind: 'promql' | 'check' | 'anomaly';
               labels: {
                 [key: string]: string;
               };
@@ -21173,6 +21177,7 @@ export type paths = {
               nextEvaluationAt: string;
               severity: string | null;
               state: 'pending' | 'firing' | 'inactive';
+              threshold: number | null;
               /** Format: date-time */
               updatedAt: string;
             };
@@ -21324,7 +21329,7 @@ export type paths = {
               id: number;
               intervalSeconds: number;
               keepFiringForSeconds: number;
-              kind: 'promql' | 'check';
+              kind: 'promql' | 'check' | 'anomaly';
               labels: {
                 [key: string]: string;
               };
@@ -21337,6 +21342,7 @@ export type paths = {
               nextEvaluationAt: string;
               severity: string | null;
               state: 'pending' | 'firing' | 'inactive';
+              threshold: number | null;
               /** Format: date-time */
               updatedAt: string;
             };
@@ -21541,13 +21547,16 @@ export type paths = {
             group?: string;
             intervalSeconds?: number;
             keepFiringForSeconds?: number;
-            kind?: 'promql' | 'check';
+            /** @description promql: an expression; check: a target’s checks down N times in a row; anomaly: each new sample of the series a selector names scored by a streaming anomaly detector */
+            kind?: 'promql' | 'check' | 'anomaly';
             labels?: {
               [key: string]: string;
             };
             /** @description the alertname */
             name?: string;
             severity?: string | null;
+            /** @description kind anomaly: the score (0–1] from which a series is anomalous */
+            threshold?: number;
           };
         };
       };
@@ -21599,7 +21608,7 @@ export type paths = {
               id: number;
               intervalSeconds: number;
               keepFiringForSeconds: number;
-              kind: 'promql' | 'check';
+              kind: 'promql' | 'check' | 'anomaly';
               labels: {
                 [key: string]: string;
               };
@@ -21612,6 +21621,7 @@ export type paths = {
               nextEvaluationAt: string;
               severity: string | null;
               state: 'pending' | 'firing' | 'inactive';
+              threshold: number | null;
               /** Format: date-time */
               updatedAt: string;
             };
