@@ -63,8 +63,6 @@ export interface FittedCurve {
   at(t: number): { m: number; se: number };
   /** Whether the curve's own space is the logarithm of the value (exponential and power). */
   logSpace: boolean;
-  /** The trend's direction at t: 1 rising, -1 falling, 0 flat. */
-  direction(t: number): number;
   /** The residual degrees of freedom (for the band's quantile). */
   dof: number;
 }
@@ -247,16 +245,6 @@ export function fitPolynomial(p: Prepared, hi: number, degree: number): FittedCu
       }
       return { m: horner(xv), se: seOf(sigma, quadratic(inv, basis, k)) };
     },
-    direction(t) {
-      const xv = xOf(p, t);
-      let d = 0;
-      let pw = 1;
-      for (let e = 1; e < k; e++) {
-        d += e * c[e] * pw;
-        pw *= xv;
-      }
-      return Math.sign(d) || 0;
-    },
   };
 }
 
@@ -326,7 +314,6 @@ export function fitTwoParameter(
       const d = fv - inv[1];
       return { m: a + b * fv, se: seOf(sigma, inv[0] + (d * d) / inv[2]) };
     },
-    direction: () => Math.sign(b) || 0,
   };
 }
 
@@ -403,7 +390,6 @@ export function fitSeasonal(p: Prepared, hi: number, seasonMs: number): FittedCu
       const lev = 1 / hi + (d * d) / sxx + (count[k] > 0 ? 1 / count[k] : 1);
       return { m: a + b * xv + profile[k], se: seOf(sigma, lev) };
     },
-    direction: () => Math.sign(b) || 0,
   };
 }
 

@@ -22,10 +22,12 @@ export interface Forecast {
   fit: FitKind;
   predict(t: number): { value: number; lower: number; upper: number };
   /**
-   * The first time ≥ from the forecast crosses threshold in the direction of its trend (rising: reaches or exceeds
-   * it; falling: reaches or drops below it), with the band's crossings: earliest where the band's leading edge does,
-   * latest where its trailing edge does (+Infinity when that edge never does within the horizon). Null when the trend
-   * is flat or the forecast does not cross within maxHorizonMs (default 365 days). `from` itself when it already has.
+   * The first time ≥ from the forecast reaches threshold from the side it is on at `from` (below it: reaches or
+   * exceeds it, so in the direction of a trend towards it; above it: reaches or drops below it), with the band's
+   * crossings: earliest where the band's leading edge does (`from` when it already has), latest where its trailing
+   * edge does (+Infinity when that edge never does within the horizon). Null when the forecast does not reach it
+   * within maxHorizonMs (default 365 days). As Zabbix's timeleft, a forecast already past the threshold looks for its
+   * next crossing: whether a value is over a limit now is for the value itself to say.
    */
   timeLeft(
     threshold: number,
@@ -92,7 +94,6 @@ function flat(p: Prepared): FittedCurve {
     dof: p.n - 1,
     meanN: () => mean,
     at: () => ({ m: mean, se }),
-    direction: () => 0,
   };
 }
 
@@ -193,16 +194,18 @@ function makeForecast(p: Prepared, curve: FittedCurve, error: number, options?: 
     predict,
     timeLeft(threshold, from, maxHorizonMs = defaultMaxHorizonMs) {
       if (!Number.isFinite(threshold) || !Number.isFinite(from) || !(maxHorizonMs >= 0)) return null;
-      const dir = curve.direction(from);
-      if (dir === 0) return null;
+      const start = predict(from).value;
+      if (start === threshold) return { at: from, earliest: from, latest: from };
+      // Reached from the side the forecast is on now, as Zabbix's timeleft: past it, the next crossing counts.
+      const up = start < threshold;
       const horizon = Math.min(maxHorizonMs, Number.MAX_VALUE / 4);
-      // A seasonal forecast may cross at a daily peak: scan finely enough to see each (48 looks a season).
+      // A seasonal forecast may cross at a daily peak: scan finely enough to see each (48 looks a day).
       const coarse = horizon / 1000;
       const step = seasonal ? Math.max(horizon / 20_000, Math.min(coarse, p.stepMs, dayMs / 48)) : coarse;
       const steps = step > 0 ? Math.ceil(horizon / step) : 0;
-      const over = (v: number) => (dir > 0 ? v >= threshold : v <= threshold);
-      const lead = (r: { value: number; lower: number; upper: number }) => (dir > 0 ? r.upper : r.lower);
-      const trail = (r: { value: number; lower: number; upper: number }) => (dir > 0 ? r.lower : r.upper);
+      const over = (v: number) => (up ? v >= threshold : v <= threshold);
+      const lead = (r: { value: number; lower: number; upper: number }) => (up ? r.upper : r.lower);
+      const trail = (r: { value: number; lower: number; upper: number }) => (up ? r.lower : r.upper);
       const pick = [(r: { value: number }) => r.value, lead, trail];
       const found: number[] = [-1, -1, -1];
       let remaining = 3;

@@ -458,7 +458,7 @@ export class Evaluator {
       case 'forecast':
       case 'timeleft': {
         // forecast(v[r], s): the value s seconds after the evaluation time; timeleft(v[r], threshold): the seconds from
-        // the evaluation time until the forecast crosses threshold in its trend's direction, +Inf when it does not
+        // the evaluation time until the forecast reaches threshold from the side it is on, +Inf when it does not
         // within a year. Both from the fit with the least out-of-sample error over the window (at least 3 samples).
         const arg = await this.scalarArg(e.args[1]);
         const at = this.windowOf(node).at;

@@ -36,24 +36,24 @@ describe('forecastSeries', () => {
     expect(crossing?.latest).toBeGreaterThan(crossing?.at ?? 0);
   });
 
-  it('a falling series crosses a lower threshold (one above it is behind it), and a flat one never crosses', () => {
+  it('a falling series reaches a lower threshold, never one above it; a flat one never reaches any', () => {
     const free = series(100, hour, (_t, i) => 1000 - 2 * i);
     const f = forecastSeries(free);
     const crossing = f?.timeLeft(100, free[99].t);
     expect((crossing?.at ?? 0) - t0).toBeCloseTo(450 * hour, -3);
-    // Falling, it is already below 2000: the crossing is now.
-    expect(f?.timeLeft(2000, free[99].t)?.at).toBe(free[99].t);
+    expect(f?.timeLeft(2000, free[99].t)).toBeNull();
     const level = forecastSeries(series(100, hour, () => 42));
     expect(level?.predict(t0 + 500 * hour).value).toBeCloseTo(42, 9);
     expect(level?.timeLeft(50, t0)).toBeNull();
+    expect(level?.timeLeft(42, t0)).toEqual({ at: t0, earliest: t0, latest: t0 });
   });
 
-  it('answers `from` when the trend has already crossed, and null past the horizon', () => {
+  it('past the threshold it looks for the next crossing (as Zabbix), and none past the horizon', () => {
     const rising = series(50, hour, (_t, i) => i);
     const f = forecastSeries(rising);
-    expect(f?.timeLeft(10, t0 + 49 * hour)?.at).toBe(t0 + 49 * hour);
+    expect(f?.timeLeft(10, t0 + 49 * hour)).toBeNull();
     expect(f?.timeLeft(1000, t0 + 49 * hour, 100 * hour)).toBeNull();
-    expect(f?.timeLeft(1000, t0 + 49 * hour, 1000 * hour)).not.toBeNull();
+    expect(f?.timeLeft(1000, t0 + 49 * hour, 1000 * hour)?.at).toBeCloseTo(t0 + 1000 * hour, -4);
   });
 
   it('picks the exponential fit for exponential growth', () => {

@@ -679,8 +679,8 @@ describe('forecast and timeleft', () => {
     // 2 per second from 5: 8405 at 600 + 3600 s, as predict_linear; 10,000 is reached at 4997.5 s.
     expect((await vectorAt('forecast(line[5m], 3600)'))['']).toBeCloseTo(8405, 3);
     expect((await vectorAt('timeleft(line[5m], 10000)'))['']).toBeCloseTo(4397.5, 0);
-    // Already past 100 on the way up: no time left.
-    expect((await vectorAt('timeleft(line[5m], 100)'))['']).toBe(0);
+    // Already past 100 on the way up: it never reaches it again (as Zabbix's timeleft, the next crossing counts).
+    expect((await vectorAt('timeleft(line[5m], 100)'))['']).toBe(Infinity);
   });
 
   it('timeleft is +Inf for a flat series, and a window of fewer than 3 samples answers nothing', async () => {
