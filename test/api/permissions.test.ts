@@ -1553,6 +1553,18 @@ const table: Row[] = [
     expect: byRule((a) => canOncall(a, 'import.run')),
   },
 
+  // -- forecasts and the capacity report: staff, as every metrics read --
+  {
+    route: 'GET /api/v1/forecast',
+    call: () => ({ method: 'GET', url: '/api/v1/forecast?query=up&range=1d&horizon=1d' }),
+    expect: byRule((a) => canMonitor(a, 'metrics.read')),
+  },
+  {
+    route: 'GET /api/v1/capacity',
+    call: () => ({ method: 'GET', url: '/api/v1/capacity?horizon=30d' }),
+    expect: byRule((a) => canMonitor(a, 'metrics.read')),
+  },
+
   // -- monitoring: metric store and PromQL queries --
   // Staff read metrics ('metrics.read'); GET and POST (Grafana posts forms) alike.
   ...(['GET', 'POST'] as const).flatMap((method): Row[] => [

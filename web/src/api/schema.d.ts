@@ -7406,6 +7406,158 @@ export type paths = {
     };
     trace?: never;
   };
+  '/api/v1/capacity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every host's disk, memory, CPU and network headroom from node_exporter's series, their 30- and 90-day trends, and when each crosses its threshold; `needsAction` when within `horizon` */
+    get: {
+      parameters: {
+        query?: {
+          /** @description used fraction, 0–1 */
+          cpu?: string;
+          /** @description used fraction, 0–1 */
+          disk?: string;
+          /** @description a Prometheus duration (30d, 1h30m), an ISO 8601 duration (P30D, PT4H) or whole seconds */
+          horizon?: string;
+          /** @description used fraction, 0–1 */
+          memory?: string;
+          /** @description used fraction, 0–1 */
+          network?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              generatedAt: string;
+              horizon: string;
+              items: {
+                /** Format: date-time */
+                crossesAt: string | null;
+                detail: string;
+                /** Format: date-time */
+                earliest: string | null;
+                fit: string | null;
+                headroom: number;
+                /** Format: date-time */
+                latest: string | null;
+                needsAction: boolean;
+                resource: 'disk' | 'memory' | 'cpu' | 'network';
+                target: {
+                  id: number | null;
+                  instance: string;
+                  name: string;
+                };
+                threshold: number;
+                /** @description change of the used fraction per day, last 30 days */
+                trend30d: number | null;
+                /** @description change of the used fraction per day, last 90 days */
+                trend90d: number | null;
+              }[];
+              thresholds: {
+                cpu: number;
+                disk: number;
+                memory: number;
+                network: number;
+              };
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/catalog': {
     parameters: {
       query?: never;
@@ -11849,6 +12001,155 @@ export type paths = {
           };
           content: {
             'application/json': string;
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/forecast': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Each series of a PromQL expression over `range` with its forecast `horizon` ahead (the fit chosen by out-of-sample error, a band at 95 %) and, given a `threshold`, when it crosses it */
+    get: {
+      parameters: {
+        query: {
+          /** @description a Prometheus duration (30d, 1h30m), an ISO 8601 duration (P30D, PT4H) or whole seconds */
+          horizon?: string;
+          query: string;
+          /** @description a Prometheus duration (30d, 1h30m), an ISO 8601 duration (P30D, PT4H) or whole seconds */
+          range?: string;
+          /** @description a Prometheus duration (30d, 1h30m), an ISO 8601 duration (P30D, PT4H) or whole seconds */
+          step?: string;
+          threshold?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              horizon: string;
+              range: string;
+              series: {
+                crossing: {
+                  /** Format: date-time */
+                  at: string;
+                  /** Format: date-time */
+                  earliest: string;
+                  /** Format: date-time */
+                  latest: string | null;
+                } | null;
+                error: number | null;
+                fit: string | null;
+                forecast: {
+                  lower: number;
+                  /** Format: date-time */
+                  t: string;
+                  upper: number;
+                  value: number;
+                }[];
+                history: {
+                  /** Format: date-time */
+                  t: string;
+                  v: number;
+                }[];
+                labels: {
+                  [key: string]: string;
+                };
+              }[];
+              step: string;
+              threshold: number | null;
+            };
           };
         };
         /** @description RFC 9457 problem details */
