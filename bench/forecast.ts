@@ -115,7 +115,7 @@ function benchCapacity(): void {
           v: Math.min(1, Math.max(0, base + (slope * i) / 24 + rhythm + 0.01 * (rnd() - 0.5))),
         };
       }
-      usage.push({ instance: `host-${h}:9100`, resource, detail, points });
+      usage.push({ instance: `host-${h}:9100`, resource, detail, query: '', points });
     }
   }
   const hosts = Array.from({ length: hostCount }, (_, h) => ({
