@@ -8,7 +8,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AnomalyDetector, type AnomalyDetectorOptions } from '../src/anomaly/detector.js';
 import { scoreSeries } from '../src/anomaly/series-csv.js';
-import { bestScore, rawScoreAt, type NabProfile, nabProfiles, rowWorth, type ScoredFile, windowRows } from './nab-scoring.js';
+import {
+  bestScore,
+  type NabProfile,
+  nabProfiles,
+  rawScoreAt,
+  rowWorth,
+  type ScoredFile,
+  windowRows,
+} from './nab-scoring.js';
 
 /** The published detectors on these 41 files (README of the folder). */
 export const publishedNab: Array<{ name: string; scores: [number, number, number] }> = [
@@ -50,7 +58,13 @@ export function loadNab(dir = nabDir()): NabSeries[] {
         .slice(1)
         .filter((l) => l.trim() !== '')
         .map((l) => l.split(',')[0]);
-      return { name, folder: name.split('/')[0], lines, timestamps, windows: windowRows(timestamps, windows[name]) };
+      return {
+        name,
+        folder: name.split('/')[0],
+        lines,
+        timestamps,
+        windows: windowRows(timestamps, windows[name]),
+      };
     });
 }
 
@@ -118,6 +132,16 @@ function profileScores(files: ScoredFile[]): number[] {
   return nabProfiles.map((p: NabProfile) => bestScore(files, p).normalised);
 }
 
+/** The three profiles' scores, or for files without anomalies (nothing to normalise) the alarms at each best threshold. */
+function profileCells(files: ScoredFile[]): string {
+  if (files.every((f) => f.windowCount === 0)) {
+    return nabProfiles.map((p) => `${bestScore(files, p).falsePositives} alarms`).join(' | ');
+  }
+  return profileScores(files)
+    .map((s) => s.toFixed(1))
+    .join(' | ');
+}
+
 /** Candidate tunables for the hold-out search: a small grid around the defaults. */
 function* candidateOptions(): Generator<Partial<AnomalyDetectorOptions>> {
   for (const warmupSamples of [100, 150, 200])
@@ -145,7 +169,10 @@ function describe(options: Partial<AnomalyDetectorOptions>): string {
     .join(' ');
 }
 
-function throughput(corpus: readonly NabSeries[], make: () => { score(t: number, v: number): number }): number {
+function throughput(
+  corpus: readonly NabSeries[],
+  make: () => { score(t: number, v: number): number },
+): number {
   // Parsed once: this measures the detector, not the CSV reader.
   const parsed = corpus.map((s) =>
     s.lines
@@ -192,7 +219,9 @@ export async function benchNab(): Promise<void> {
         `${f.name.padEnd(58)}\t${r.raw.toFixed(2)}\ttp=${r.truePositives}/${f.windowCount} fp=${r.falsePositives}\tmax=${max.toFixed(3)}`,
       );
     }
-    console.log(`global threshold ${global.threshold} tp=${global.truePositives} fp=${global.falsePositives}`);
+    console.log(
+      `global threshold ${global.threshold} tp=${global.truePositives} fp=${global.falsePositives}`,
+    );
   }
 
   if (process.env.NAB_HOLDOUT !== '0') {
@@ -226,7 +255,7 @@ export async function benchNab(): Promise<void> {
       const test = corpus.filter((s) => s.folder === folder);
       const scored = await scoreCorpus(test, () => new AnomalyDetector(chosen));
       pooled.push(...scored);
-      console.log(`| all but ${folder} | ${folder} | ${describe(chosen)} | ${profileScores(scored).map((s) => s.toFixed(1)).join(' | ')} |`);
+      console.log(`| all but ${folder} | ${folder} | ${describe(chosen)} | ${profileCells(scored)} |`);
     }
     console.log(
       `| leave-one-folder-out, pooled | all 41 files | (per fold) | ${profileScores(pooled)
