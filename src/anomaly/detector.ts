@@ -1,5 +1,5 @@
 // A streaming anomaly detector for one metric series: each sample is scored in [0, 1] from the series' own history
-// before it, then learnt. Pure and O(1) per sample; its state is about 600 numbers (snapshot/restore).
+// before it, then learnt. Pure and O(1) per sample; its state is about 480 numbers, 7 KB of JSON (snapshot/restore).
 //
 // How: five surprises, each in units of its own typical size — the point error against a fast deseasonalised
 // level (spikes, jumps), its short average (a burst of volatility), the residual against a slow level plus a learnt
@@ -23,7 +23,7 @@ export interface AnomalyDetectorOptions {
 export const defaultAnomalyDetectorOptions: AnomalyDetectorOptions = {
   warmupSamples: 150,
   memorySamples: 500,
-  quietSamples: 100,
+  quietSamples: 50,
 };
 
 const stateKeys = [
