@@ -48,7 +48,8 @@ export function windowRows(timestamps: readonly string[], windows: ReadonlyArray
   for (const [a, b] of windows) {
     const start = first.get(a.slice(0, 19));
     const end = first.get(b.slice(0, 19));
-    if (start === undefined || end === undefined) throw new Error(`window ${a}–${b} is not on rows of the file`);
+    if (start === undefined || end === undefined)
+      throw new Error(`window ${a}–${b} is not on rows of the file`);
     rows.push({ start, end });
   }
   rows.sort((x, y) => x.start - y.start);
@@ -136,7 +137,12 @@ export function rawScoreAt(file: ScoredFile, threshold: number, profile: NabProf
     }
   }
   total -= profile.fn * (file.windowCount - seen.size);
-  return { raw: total, truePositives: seen.size, falseNegatives: file.windowCount - seen.size, falsePositives: fps };
+  return {
+    raw: total,
+    truePositives: seen.size,
+    falseNegatives: file.windowCount - seen.size,
+    falsePositives: fps,
+  };
 }
 
 /** 100 × (raw − null) / (perfect − null), where null never fires and perfect fires at each window's start. */
@@ -160,7 +166,8 @@ export function bestScore(files: readonly ScoredFile[], profile: NabProfile): Pr
     windows += files[f].windowCount;
     const { scores, worth } = files[f];
     for (let i = 0; i < scores.length; i++) {
-      if (worth.window[i] !== -2 && Number.isFinite(scores[i])) points.push({ score: scores[i], file: f, row: i });
+      if (worth.window[i] !== -2 && Number.isFinite(scores[i]))
+        points.push({ score: scores[i], file: f, row: i });
     }
   }
   points.sort((a, b) => b.score - a.score);
@@ -169,7 +176,12 @@ export function bestScore(files: readonly ScoredFile[], profile: NabProfile): Pr
   let fpSum = 0;
   let fpCount = 0;
   let detected = 0;
-  let best = { raw: windows === 0 ? 0 : -profile.fn * windows, threshold: Number.POSITIVE_INFINITY, tp: 0, fp: 0 };
+  let best = {
+    raw: windows === 0 ? 0 : -profile.fn * windows,
+    threshold: Number.POSITIVE_INFINITY,
+    tp: 0,
+    fp: 0,
+  };
   for (let p = 0; p < points.length; ) {
     const level = points[p].score;
     for (; p < points.length && points[p].score === level; p++) {

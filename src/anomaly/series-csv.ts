@@ -51,7 +51,8 @@ export function parseTimestamp(text: string): number | undefined {
 export function parseValue(text: string): number | undefined {
   const field = text.trim();
   if (decimal.test(field)) return Number(field);
-  if (notANumber.test(field)) return /nan/i.test(field) ? Number.NaN : field.startsWith('-') ? -Infinity : Infinity;
+  if (notANumber.test(field))
+    return /nan/i.test(field) ? Number.NaN : field.startsWith('-') ? -Infinity : Infinity;
   return undefined;
 }
 
@@ -85,14 +86,21 @@ export class SeriesReader {
     const fields = line.split(',');
     if (!this.headerSeen) {
       this.headerSeen = true;
-      const names = fields.map((f) => unquote(f).toLowerCase().replace(/^\ufeff/, ''));
+      const names = fields.map((f) =>
+        unquote(f)
+          .toLowerCase()
+          .replace(/^\ufeff/, ''),
+      );
       if (names.length !== 2 || names[0] !== 'timestamp' || names[1] !== 'value') {
         throw new SeriesInputError(at, `expected the header "timestamp,value", found "${clip(line)}"`);
       }
       return undefined;
     }
     if (fields.length !== 2) {
-      throw new SeriesInputError(at, `expected two fields (timestamp,value), found ${fields.length}: "${clip(line)}"`);
+      throw new SeriesInputError(
+        at,
+        `expected two fields (timestamp,value), found ${fields.length}: "${clip(line)}"`,
+      );
     }
     const timestampText = unquote(fields[0]);
     const valueText = unquote(fields[1]);
@@ -106,7 +114,10 @@ export class SeriesReader {
     const value = parseValue(valueText);
     if (value === undefined) throw new SeriesInputError(at, `"${clip(valueText)}" is not a number`);
     if (timestampMs < this.lastTimestamp) {
-      throw new SeriesInputError(at, `timestamp ${timestampText} goes back in time (rows must be in time order)`);
+      throw new SeriesInputError(
+        at,
+        `timestamp ${timestampText} goes back in time (rows must be in time order)`,
+      );
     }
     this.lastTimestamp = timestampMs;
     return { timestampText, valueText, timestampMs, value };
@@ -114,7 +125,8 @@ export class SeriesReader {
 
   /** Throws when the input ended without its header. */
   finish(): void {
-    if (!this.headerSeen) throw new SeriesInputError(1, 'the input is empty (expected the header "timestamp,value")');
+    if (!this.headerSeen)
+      throw new SeriesInputError(1, 'the input is empty (expected the header "timestamp,value")');
   }
 }
 

@@ -29,9 +29,12 @@ export async function anomalyScoreCommand(
   };
   const where = options.input && options.input !== '-' ? options.input : 'standard input';
   try {
-    await scoreSeries(readLinesFlushing(readLines(input), () => (buffered.length >= 512 ? flush() : undefined)), (row, score) => {
-      buffered.push(`${row.timestampText},${row.valueText},${formatScore(score)}\n`);
-    });
+    await scoreSeries(
+      readLinesFlushing(readLines(input), () => (buffered.length >= 512 ? flush() : undefined)),
+      (row, score) => {
+        buffered.push(`${row.timestampText},${row.valueText},${formatScore(score)}\n`);
+      },
+    );
   } catch (err) {
     if (err instanceof SeriesInputError) {
       await flush();

@@ -166,7 +166,9 @@ Example:
   const anomaly = program.command('anomaly').description('Anomaly detection on metric series');
   anomaly
     .command('score')
-    .description('Score each row of a timestamp,value CSV series for anomaly, as a stream; print timestamp,value,anomaly_score')
+    .description(
+      'Score each row of a timestamp,value CSV series for anomaly, as a stream; print timestamp,value,anomaly_score',
+    )
     .option('--input <file>', 'the CSV file (header timestamp,value); - or none reads standard input')
     .option('--output <kind>', 'output format: csv', 'csv')
     .addHelpText(

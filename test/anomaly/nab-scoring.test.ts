@@ -23,7 +23,12 @@ const oneWindow = windowRows(timestamps, [['2014-01-01 00:08:00.000000', '2014-0
 function file(detections: number[], at = 1): ScoredFile {
   const scores = new Array(timestamps.length).fill(0);
   for (const row of detections) scores[row] = at;
-  return { name: 'hand.csv', scores, worth: rowWorth(timestamps.length, oneWindow), windowCount: oneWindow.length };
+  return {
+    name: 'hand.csv',
+    scores,
+    worth: rowWorth(timestamps.length, oneWindow),
+    windowCount: oneWindow.length,
+  };
 }
 
 describe('NAB scoring', () => {
