@@ -78,9 +78,7 @@ const ignoredDevices = 'lo|veth.*|docker.*|br-.*|virbr.*|cni.*|flannel.*|cali.*'
 const fs = `{fstype!~"${ignoredFsTypes}",mountpoint!~"${ignoredMounts}"}`;
 
 /** The PromQL of each resource's used fraction; `window` is the rate window (at least the step). */
-export function capacityQueries(
-  window: string,
-): {
+export function capacityQueries(window: string): {
   resource: CapacityResource;
   query: string;
   detail: (l: Record<string, string>) => string;
@@ -161,7 +159,13 @@ export async function readUsage(range: RangeQuery, options: CapacityOptions): Pr
         if (s.present[i] && Number.isFinite(s.values[i])) points.push({ t: steps[i], v: s.values[i] });
       }
       if (points.length > 0)
-        out.push({ instance, resource: q.resource, detail: q.detail(s.labels), query: q.one(s.labels), points });
+        out.push({
+          instance,
+          resource: q.resource,
+          detail: q.detail(s.labels),
+          query: q.one(s.labels),
+          points,
+        });
     }
   }
   return out;

@@ -73,7 +73,13 @@ describe('anomaly rules in Chromium', () => {
       return i >= times.length - 12 ? usual * 4 : usual;
     });
     const result = await metricStore(server.ctx).append(
-      [{ labels: { __name__: 'node_load1', instance: 'db-02:9100', job: 'node' }, timestamps: times, values }],
+      [
+        {
+          labels: { __name__: 'node_load1', instance: 'db-02:9100', job: 'node' },
+          timestamps: times,
+          values,
+        },
+      ],
       { key: 'e2e', maxSeries: 10 },
     );
     expect(result.rejected).toEqual({});
