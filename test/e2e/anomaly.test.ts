@@ -1,7 +1,8 @@
-// Anomaly rules in Chromium: a manager on a host's page clicks "Watch for anomalies", lands in the rule editor
-// with the kind and the host's series filled in, sets a threshold and creates the rule; after its first round
-// the host's charts show the anomaly scores. The rule editor and the charts at 1280 px and 390 px, light and
-// dark, without clipped or overlapping text or serious axe violations (screenshots in test-output/e2e-anomaly).
+// Anomaly rules and the capacity report in Chromium: a manager on a host's page clicks "Watch for anomalies", lands
+// in the rule editor with the kind and the host's series filled in, sets a threshold and creates the rule; after its
+// first round the host's charts show the anomaly scores. On Capacity, the host's /data filling at 1.5 points a day
+// needs action within 30 days, and its chart shows history, forecast, band and threshold. The pages at 1280 px and
+// 390 px, light and dark, without clipped or overlapping text or serious axe violations (test-output/e2e-anomaly).
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,12 +73,32 @@ describe('anomaly rules in Chromium', () => {
       const usual = 0.4 + (hour >= 8 && hour < 18 ? 1.2 : 0) + ((i * 37) % 11) / 100;
       return i >= times.length - 12 ? usual * 4 : usual;
     });
+    // Its /data filesystem: 60% used two days ago, 1.5 points more a day.
+    const fs = {
+      instance: 'db-02.corp.example:9100',
+      job: 'node',
+      mountpoint: '/data',
+      fstype: 'ext4',
+      device: 'sdb1',
+    };
+    const size = 500 * 1024 ** 3;
+    const first = times[0] as number;
     const result = await metricStore(server.ctx).append(
       [
         {
           labels: { __name__: 'node_load1', instance: 'db-02:9100', job: 'node' },
           timestamps: times,
           values,
+        },
+        {
+          labels: { __name__: 'node_filesystem_size_bytes', ...fs },
+          timestamps: times,
+          values: times.map(() => size),
+        },
+        {
+          labels: { __name__: 'node_filesystem_avail_bytes', ...fs },
+          timestamps: times,
+          values: times.map((t) => Math.round(size * (0.4 - (0.015 * (t - first)) / 86_400_000))),
         },
       ],
       { key: 'e2e', maxSeries: 10 },
@@ -128,6 +149,29 @@ describe('anomaly rules in Chromium', () => {
     await context.close();
   }, 120_000);
 
+  it('the capacity report dates the filling disk, and its chart shows the forecast and band', async () => {
+    const { context, page } = await signedIn.page(people.manager.email, password, { at: '/monitoring' });
+    await page
+      .getByRole('navigation', { name: 'Monitoring' })
+      .getByRole('link', { name: 'Capacity' })
+      .click();
+    await page.waitForURL(/\/monitoring\/capacity$/);
+    const row = page.getByRole('row').filter({ hasText: 'Disk /data' });
+    await row.getByText('Needs action').waitFor();
+    await row.getByRole('button', { name: 'Chart' }).click();
+    await page.locator('.forecast-chart .u-over').waitFor();
+    await page.getByText(/Best fit: /).waitFor();
+    await check(page, 'capacity-chart-desktop-light');
+    const report = await api('manager', 'GET', '/api/v1/capacity?horizon=30d');
+    const disk = report.items.find((i: { detail: string }) => i.detail === '/data');
+    expect(disk).toMatchObject({ resource: 'disk', needsAction: true, target: { id: targetId } });
+    // 60% + 1.5 points a day reaches 90% 20 days after the first sample, 18 from now.
+    const days = (Date.parse(disk.crossesAt) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(14);
+    expect(days).toBeLessThan(22);
+    await context.close();
+  }, 120_000);
+
   it('the rule editor and the charts hold at every size, light and dark', async () => {
     for (const [viewport, size] of [
       [desktop, 'desktop'],
@@ -147,6 +191,14 @@ describe('anomaly rules in Chromium', () => {
         await chart.locator('.u-over').waitFor();
         await chart.scrollIntoViewIfNeeded();
         await check(p, `target-anomaly-chart-${size}-${scheme}`);
+        await p.goto('/monitoring/capacity');
+        await p
+          .getByRole('row')
+          .filter({ hasText: 'Disk /data' })
+          .getByRole('button', { name: 'Chart' })
+          .click();
+        await p.locator('.forecast-chart .u-over').waitFor();
+        await check(p, `capacity-${size}-${scheme}`);
         await opened.context.close();
       }
     }

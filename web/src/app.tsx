@@ -40,6 +40,7 @@ const MonitoringTarget = lazy(() => import('./pages/monitoring/target'));
 const MonitoringAlerts = lazy(() => import('./pages/monitoring/alerts'));
 const MonitoringSilences = lazy(() => import('./pages/monitoring/silences'));
 const MonitoringRules = lazy(() => import('./pages/monitoring/rules'));
+const MonitoringCapacity = lazy(() => import('./pages/monitoring/capacity'));
 // -- logs pages --
 const LogSearch = lazy(() => import('./pages/logs/search'));
 const LogTail = lazy(() => import('./pages/logs/tail'));
@@ -268,6 +269,7 @@ export function App() {
             <Route path="/monitoring/alerts" element={<MonitoringAlerts />} />
             <Route path="/monitoring/silences" element={<MonitoringSilences />} />
             <Route path="/monitoring/rules/*" element={<MonitoringRules />} />
+            <Route path="/monitoring/capacity" element={<MonitoringCapacity />} />
             <Route path="/logs" element={<LogSearch />} />
             <Route path="/logs/tail" element={<LogTail />} />
             <Route path="/logs/patterns" element={<LogPatterns />} />

@@ -8,6 +8,12 @@ export interface ChartSeries {
   label: string;
   /** [epoch seconds, value] pairs, ascending, as /api/v1/prom/query_range returns them (values as text). */
   values: [number, string][];
+  /** A theme colour (a CSS variable such as --warn) instead of the next of the palette. */
+  colour?: string;
+  /** Dashes: [dash, gap] in pixels (a forecast, a threshold). */
+  dash?: number[];
+  /** The lower (or upper) edge of a band: drawn thin and faint, the band between its pair filled. */
+  edge?: boolean;
 }
 
 const palette = ['--accent', '--ok', '--warn', '--danger', '--text-muted'];
@@ -33,6 +39,7 @@ export default function TimeSeriesChart({
   height = 220,
   label,
   yRange,
+  bands,
 }: {
   series: readonly ChartSeries[];
   /** Shown on the values: 'ms', '%', 'B/s', ''. */
@@ -42,6 +49,8 @@ export default function TimeSeriesChart({
   label: string;
   /** A fixed value axis (a score from 0 to 1), instead of one fitted to the data. */
   yRange?: [number, number];
+  /** Bands to fill: [upper, lower] indexes into `series` (a forecast's confidence band). */
+  bands?: [number, number][];
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -62,12 +71,21 @@ export default function TimeSeriesChart({
           {},
           ...series.map((s, i) => ({
             label: s.label,
-            stroke: colour(palette[i % palette.length] as string),
-            width: 1.5,
+            stroke: colour(s.colour ?? (palette[i % palette.length] as string)),
+            width: s.edge ? 0.5 : 1.5,
+            ...(s.dash ? { dash: s.dash } : {}),
             spanGaps: false,
             value: (_u: uPlot, v: number | null) => format(v),
           })),
         ],
+        ...(bands
+          ? {
+              bands: bands.map(([upper, lower]) => ({
+                series: [upper + 1, lower + 1] as [number, number],
+                fill: withAlpha(colour(series[upper]?.colour ?? '--accent'), 0.18),
+              })),
+            }
+          : {}),
         axes: [axis, { ...axis, size: 64, values: (_u, splits) => splits.map((v) => formatValue(v)) }],
         ...(yRange ? { scales: { y: { range: yRange } } } : {}),
       },
@@ -80,8 +98,22 @@ export default function TimeSeriesChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [series, unit, height, yRange?.[0], yRange?.[1]]);
+  }, [series, unit, height, yRange?.[0], yRange?.[1], bands]);
   return <div ref={box} className="chart" role="img" aria-label={label} />;
+}
+
+/** A theme colour (#rgb, #rrggbb or rgb()) made translucent, for a canvas fill. */
+export function withAlpha(colour: string, alpha: number): string {
+  const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(colour.trim());
+  if (hex) {
+    const h = hex[1] as string;
+    const full = h.length === 3 ? [...h].map((c) => c + c).join('') : h;
+    const [r, g, b] = [0, 2, 4].map((i) => Number.parseInt(full.slice(i, i + 2), 16));
+    return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+  }
+  const rgb = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)/i.exec(colour.trim());
+  if (rgb) return `rgba(${rgb[1]}, ${rgb[2]}, ${rgb[3]}, ${alpha})`;
+  return colour;
 }
 
 /** 1234567 → 1.23M, 0.00042 → 420µ: short, for axes and legends. */

@@ -18,6 +18,7 @@ export function MonitoringTabs() {
       <NavLink to="/monitoring/alerts">Alerts</NavLink>
       <NavLink to="/monitoring/rules">Rules</NavLink>
       <NavLink to="/monitoring/silences">Silences</NavLink>
+      <NavLink to="/monitoring/capacity">Capacity</NavLink>
     </nav>
   );
 }

@@ -1,0 +1,98 @@
+// A series' history, its forecast (dashed) with the band of the prediction filled, and the threshold it is measured
+// against, on one time axis: what the capacity report and an upgrade proposal show. Loads GET /api/v1/forecast.
+import { lazy, Suspense, useMemo } from 'react';
+import { type ForecastSeries, useForecast } from '../api/forecast';
+import { ErrorMessage } from './messages';
+import { Time } from './time';
+import type { ChartSeries } from './time-series-chart';
+
+const TimeSeriesChart = lazy(() => import('./time-series-chart'));
+
+const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+/** The chart's lines for one forecast: history, forecast, its band's two edges, the threshold. */
+export function forecastLines(s: ForecastSeries, threshold: number | null, scale = 1): ChartSeries[] {
+  const history: [number, string][] = s.history.map((p) => [seconds(p.t), String(p.v * scale)]);
+  const ahead = s.forecast.map((p) => seconds(p.t));
+  // The forecast starts from the last sample, so the two lines meet.
+  const last = history.at(-1);
+  const join = (pick: (p: ForecastSeries['forecast'][number]) => number): [number, string][] => [
+    ...(last ? [last] : []),
+    ...s.forecast.map((p, i) => [ahead[i] as number, String(pick(p) * scale)] as [number, string]),
+  ];
+  const lines: ChartSeries[] = [
+    { label: 'history', values: history, colour: '--accent' },
+    { label: 'forecast', values: join((p) => p.value), colour: '--accent', dash: [6, 4] },
+    { label: 'upper band', values: join((p) => p.upper), colour: '--accent', edge: true },
+    { label: 'lower band', values: join((p) => p.lower), colour: '--accent', edge: true },
+  ];
+  if (threshold !== null) {
+    const from = history[0]?.[0] ?? ahead[0];
+    const to = ahead.at(-1) ?? history.at(-1)?.[0];
+    if (from !== undefined && to !== undefined)
+      lines.push({
+        label: 'threshold',
+        values: [
+          [from, String(threshold * scale)],
+          [to, String(threshold * scale)],
+        ],
+        colour: '--danger',
+        dash: [2, 3],
+      });
+  }
+  return lines;
+}
+
+const bands: [number, number][] = [[2, 3]];
+
+export function ForecastChart({
+  query,
+  range = '30d',
+  horizon = '30d',
+  threshold,
+  unit = '%',
+  scale = 100,
+  label,
+}: {
+  query: string;
+  range?: string;
+  horizon?: string;
+  /** In the series' own unit (a fraction for a ratio). */
+  threshold?: number;
+  unit?: string;
+  /** Multiplies values for display (100: a fraction shown in %). */
+  scale?: number;
+  label: string;
+}) {
+  const forecast = useForecast({ query, range, horizon, threshold });
+  const first = forecast.data?.series[0];
+  const lines = useMemo(
+    () => (first ? forecastLines(first, threshold ?? null, scale) : []),
+    [first, threshold, scale],
+  );
+  if (forecast.isPending) return <div className="chart-placeholder">Loading…</div>;
+  if (forecast.error)
+    return <ErrorMessage error={forecast.error} title="The forecast could not be loaded." />;
+  if (!first || first.history.length === 0)
+    return <div className="chart-placeholder">No data in this range.</div>;
+  return (
+    <div className="forecast-chart">
+      <Suspense fallback={<div className="chart-placeholder">Loading…</div>}>
+        <TimeSeriesChart series={lines} unit={unit} bands={bands} label={label} />
+      </Suspense>
+      <p className="small muted flush">
+        {first.fit ? `Best fit: ${first.fit}` : 'Too little history for a forecast'}
+        {first.crossing ? (
+          <>
+            {' '}
+            · crosses {threshold !== undefined ? `${Math.round(threshold * scale)}${unit}` : 'the threshold'}{' '}
+            <Time iso={first.crossing.at} /> (between <Time iso={first.crossing.earliest} /> and{' '}
+            {first.crossing.latest ? <Time iso={first.crossing.latest} /> : 'later'})
+          </>
+        ) : threshold !== undefined && first.fit ? (
+          ' · does not cross the threshold in the horizon'
+        ) : null}
+      </p>
+    </div>
+  );
+}
