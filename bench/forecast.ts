@@ -121,7 +121,7 @@ function benchCapacity(): void {
         timestamps[i] = t;
         values[i] = Math.min(1, Math.max(0, base + (slope * i) / 24 + rhythm + 0.01 * (rnd() - 0.5)));
       }
-      usage.push({ instance: `host-${h}:9100`, resource, detail, timestamps, values });
+      usage.push({ instance: `host-${h}:9100`, resource, detail, query: '', timestamps, values });
     }
   }
   const hosts = Array.from({ length: hostCount }, (_, h) => ({

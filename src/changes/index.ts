@@ -45,6 +45,7 @@ export {
   type ChangeDetail,
   type ChangeInput,
   type ChangeLink,
+  type ChangeLinkInput,
   type ChangeReview,
   changeLevels,
   changeLimits,

@@ -34,6 +34,8 @@ export interface UsageSeries {
   instance: string;
   resource: CapacityResource;
   detail: string;
+  /** The PromQL of this one series' used fraction (a chart of it, a proposal's evidence). */
+  query: string;
   /** Used fraction (0–1) at each time, times ascending, every value finite. */
   timestamps: Float64Array;
   values: Float64Array;
@@ -43,6 +45,8 @@ export interface CapacityItem {
   target: CapacityHost;
   resource: CapacityResource;
   detail: string;
+  /** The PromQL of this series' used fraction. */
+  query: string;
   /** Fraction free now (1 − the latest used fraction). */
   headroom: number;
   threshold: number;
@@ -75,37 +79,69 @@ const ignoredDevices = 'lo|veth.*|docker.*|br-.*|virbr.*|cni.*|flannel.*|cali.*'
 const fs = `{fstype!~"${ignoredFsTypes}",mountpoint!~"${ignoredMounts}"}`;
 
 /** The PromQL of each resource's used fraction; `window` is the rate window (at least the step). */
-export function capacityQueries(
-  window: string,
-): { resource: CapacityResource; query: string; detail: (l: Record<string, string>) => string }[] {
+export function capacityQueries(window: string): {
+  resource: CapacityResource;
+  query: string;
+  detail: (l: Record<string, string>) => string;
+  /** The same PromQL narrowed to one series of the answer (by its labels). */
+  one: (l: Record<string, string>) => string;
+}[] {
   const speed = `(node_network_speed_bytes{device!~"${ignoredDevices}"} > 0)`;
+  const pick = (l: Record<string, string>, names: string[]) =>
+    names
+      .filter((n) => l[n] !== undefined)
+      .map((n) => `${n}=${quoteLabel(l[n] as string)}`)
+      .join(',');
   return [
     {
       resource: 'disk',
       query: `1 - node_filesystem_avail_bytes${fs} / node_filesystem_size_bytes${fs}`,
       detail: (l) => l.mountpoint ?? l.device ?? '',
+      one: (l) => {
+        const m = `{${pick(l, ['instance', 'job', 'mountpoint', 'device'])}}`;
+        return `1 - node_filesystem_avail_bytes${m} / node_filesystem_size_bytes${m}`;
+      },
     },
     {
       resource: 'memory',
       query: '1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes',
       detail: () => '',
+      one: (l) => {
+        const m = `{${pick(l, ['instance', 'job'])}}`;
+        return `1 - node_memory_MemAvailable_bytes${m} / node_memory_MemTotal_bytes${m}`;
+      },
     },
     {
       resource: 'cpu',
       query: `1 - avg by (instance, job) (rate(node_cpu_seconds_total{mode="idle"}[${window}]))`,
       detail: () => '',
+      one: (l) =>
+        `1 - avg by (instance, job) (rate(node_cpu_seconds_total{mode="idle",${pick(l, ['instance', 'job'])}}[${window}]))`,
     },
     {
       resource: 'network',
       query: `rate(node_network_receive_bytes_total{device!~"${ignoredDevices}"}[${window}]) / ${speed}`,
       detail: (l) => `${l.device ?? ''} receive`,
+      one: (l) => {
+        const m = `{${pick(l, ['instance', 'job', 'device'])}}`;
+        return `rate(node_network_receive_bytes_total${m}[${window}]) / (node_network_speed_bytes${m} > 0)`;
+      },
     },
     {
       resource: 'network',
       query: `rate(node_network_transmit_bytes_total{device!~"${ignoredDevices}"}[${window}]) / ${speed}`,
       detail: (l) => `${l.device ?? ''} transmit`,
+      one: (l) => {
+        const m = `{${pick(l, ['instance', 'job', 'device'])}}`;
+        return `rate(node_network_transmit_bytes_total${m}[${window}]) / (node_network_speed_bytes${m} > 0)`;
+      },
     },
   ];
+}
+
+/** A PromQL label value in double quotes, backslashes and quotes escaped. */
+function quoteLabel(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
 
 /** The series of every resource over the last 90 days (at least the history), read through the port. */
@@ -129,7 +165,14 @@ export async function readUsage(range: RangeQuery, options: CapacityOptions): Pr
         timestamps[j] = steps[i];
         values[j++] = s.values[i];
       }
-      out.push({ instance, resource: q.resource, detail: q.detail(s.labels), timestamps, values });
+      out.push({
+        instance,
+        resource: q.resource,
+        detail: q.detail(s.labels),
+        query: q.one(s.labels),
+        timestamps,
+        values,
+      });
     }
   }
   return out;
@@ -200,6 +243,7 @@ export function capacityItems(
       target: byInstance.get(u.instance) ?? { id: null, name: u.instance, instance: u.instance },
       resource: u.resource,
       detail: u.detail,
+      query: u.query,
       headroom: 1 - latest,
       threshold,
       crossesAt: finite(crossing?.at),

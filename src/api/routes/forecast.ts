@@ -118,6 +118,9 @@ const CapacityItem = Type.Object({
   target: Type.Object({ id: Nullable(Type.Integer()), name: Type.String(), instance: Type.String() }),
   resource: Type.Union(capacityResources.map((r) => Type.Literal(r))),
   detail: Type.String(),
+  query: Type.String({
+    description: 'the PromQL of this series’ used fraction (GET /api/v1/forecast charts it)',
+  }),
   headroom: Type.Number(),
   threshold: Type.Number(),
   crossesAt: Nullable(IsoTime),

@@ -9098,6 +9098,11 @@ export type paths = {
             groupId?: number | null;
             impact?: 'low' | 'medium' | 'high';
             implementerId?: number | null;
+            /** @description tickets and problems to link as it is raised, in the same transaction */
+            links?: {
+              targetId: number;
+              targetType: 'ticket' | 'problem';
+            }[];
             ownerId?: number | null;
             plan?: string;
             risk?: 'low' | 'medium' | 'high';
@@ -21283,7 +21288,7 @@ export type paths = {
                 id: number;
                 intervalSeconds: number;
                 keepFiringForSeconds: number;
-                kind: 'promql' | 'check';
+                kind: 'promql' | 'check' | 'anomaly';
                 labels: {
                   [key: string]: string;
                 };
@@ -21296,6 +21301,7 @@ export type paths = {
                 nextEvaluationAt: string;
                 severity: string | null;
                 state: 'pending' | 'firing' | 'inactive';
+                threshold: number | null;
                 /** Format: date-time */
                 updatedAt: string;
               }[];
@@ -21403,13 +21409,16 @@ export type paths = {
             group?: string;
             intervalSeconds?: number;
             keepFiringForSeconds?: number;
-            kind: 'promql' | 'check';
+            /** @description promql: an expression; check: a target’s checks down N times in a row; anomaly: each new sample of the series a selector names scored by a streaming anomaly detector */
+            kind: 'promql' | 'check' | 'anomaly';
             labels?: {
               [key: string]: string;
             };
             /** @description the alertname */
             name: string;
             severity?: string | null;
+            /** @description kind anomaly: the score (0–1] from which a series is anomalous */
+            threshold?: number;
           };
         };
       };
@@ -21461,7 +21470,7 @@ export type paths = {
               id: number;
               intervalSeconds: number;
               keepFiringForSeconds: number;
-              kind: 'promql' | 'check';
+              kind: 'promql' | 'check' | 'anomaly';
               labels: {
                 [key: string]: string;
               };
@@ -21474,6 +21483,7 @@ export type paths = {
               nextEvaluationAt: string;
               severity: string | null;
               state: 'pending' | 'firing' | 'inactive';
+              threshold: number | null;
               /** Format: date-time */
               updatedAt: string;
             };
@@ -21625,7 +21635,7 @@ export type paths = {
               id: number;
               intervalSeconds: number;
               keepFiringForSeconds: number;
-              kind: 'promql' | 'check';
+              kind: 'promql' | 'check' | 'anomaly';
               labels: {
                 [key: string]: string;
               };
@@ -21638,6 +21648,7 @@ export type paths = {
               nextEvaluationAt: string;
               severity: string | null;
               state: 'pending' | 'firing' | 'inactive';
+              threshold: number | null;
               /** Format: date-time */
               updatedAt: string;
             };
@@ -21842,13 +21853,16 @@ export type paths = {
             group?: string;
             intervalSeconds?: number;
             keepFiringForSeconds?: number;
-            kind?: 'promql' | 'check';
+            /** @description promql: an expression; check: a target’s checks down N times in a row; anomaly: each new sample of the series a selector names scored by a streaming anomaly detector */
+            kind?: 'promql' | 'check' | 'anomaly';
             labels?: {
               [key: string]: string;
             };
             /** @description the alertname */
             name?: string;
             severity?: string | null;
+            /** @description kind anomaly: the score (0–1] from which a series is anomalous */
+            threshold?: number;
           };
         };
       };
@@ -21900,7 +21914,7 @@ export type paths = {
               id: number;
               intervalSeconds: number;
               keepFiringForSeconds: number;
-              kind: 'promql' | 'check';
+              kind: 'promql' | 'check' | 'anomaly';
               labels: {
                 [key: string]: string;
               };
@@ -21913,6 +21927,7 @@ export type paths = {
               nextEvaluationAt: string;
               severity: string | null;
               state: 'pending' | 'firing' | 'inactive';
+              threshold: number | null;
               /** Format: date-time */
               updatedAt: string;
             };
@@ -26947,6 +26962,175 @@ export type paths = {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/problems/{id}/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The changes linked to a problem, newest first (staff)
+     * @description At most 200.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                approvalId: number | null;
+                backoutPlan: string;
+                cabReason: string | null;
+                /** @description other live changes on one of its services whose windows overlap its own (touching is not overlapping) */
+                conflicts: number[];
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                groupId: number | null;
+                id: number;
+                impact: 'low' | 'medium' | 'high';
+                implementerId: number | null;
+                implementerName: string | null;
+                /** @description CHG-<id> */
+                number: string;
+                ownerId: number | null;
+                ownerName: string | null;
+                plan: string;
+                requesterId: number;
+                requesterName: string;
+                review: {
+                  notes: string;
+                  outcome: 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+                  /** Format: date-time */
+                  reviewedAt: string;
+                  reviewedById: number;
+                } | null;
+                risk: 'low' | 'medium' | 'high';
+                services: {
+                  id: number;
+                  name: string;
+                }[];
+                state:
+                  | 'draft'
+                  | 'assessment'
+                  | 'awaiting_cab'
+                  | 'scheduled'
+                  | 'implementing'
+                  | 'review'
+                  | 'closed'
+                  | 'rejected'
+                  | 'cancelled'
+                  | 'failed';
+                templateId: number | null;
+                testPlan: string;
+                title: string;
+                type: 'standard' | 'normal' | 'emergency';
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                windowEnd: string | null;
+                /** Format: date-time */
+                windowStart: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/problems/{id}/history': {
@@ -40684,7 +40868,7 @@ export type paths = {
     };
     /**
      * List and search tickets
-     * @description Filters combine with AND; lists take comma-separated values. status also takes "open". assigneeId and groupId take an id, "me"/"mine" or "none". With q and no sort, results are ranked by relevance; otherwise sorted by the given key with the id as tie-breaker.
+     * @description Filters combine with AND; lists take comma-separated values. status also takes "open". assigneeId and groupId take an id, "me"/"mine" or "none". problemId: the problem's incidents (staff). With q and no sort, results are ranked by relevance; otherwise sorted by the given key with the id as tie-breaker.
      */
     get: {
       parameters: {
@@ -40697,6 +40881,7 @@ export type paths = {
           groupId?: string;
           limit?: number;
           priority?: string;
+          problemId?: number;
           q?: string;
           requesterId?: number;
           sort?: 'created' | '-created' | 'updated' | '-updated' | 'priority' | '-priority';
@@ -42189,6 +42374,175 @@ export type paths = {
           content: {
             'application/json': {
               body: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tickets/{id}/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The changes linked to a ticket, newest first (staff)
+     * @description A ticket the caller may not see is not found (404); a requester's own is refused (403). At most 200.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                approvalId: number | null;
+                backoutPlan: string;
+                cabReason: string | null;
+                /** @description other live changes on one of its services whose windows overlap its own (touching is not overlapping) */
+                conflicts: number[];
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                groupId: number | null;
+                id: number;
+                impact: 'low' | 'medium' | 'high';
+                implementerId: number | null;
+                implementerName: string | null;
+                /** @description CHG-<id> */
+                number: string;
+                ownerId: number | null;
+                ownerName: string | null;
+                plan: string;
+                requesterId: number;
+                requesterName: string;
+                review: {
+                  notes: string;
+                  outcome: 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+                  /** Format: date-time */
+                  reviewedAt: string;
+                  reviewedById: number;
+                } | null;
+                risk: 'low' | 'medium' | 'high';
+                services: {
+                  id: number;
+                  name: string;
+                }[];
+                state:
+                  | 'draft'
+                  | 'assessment'
+                  | 'awaiting_cab'
+                  | 'scheduled'
+                  | 'implementing'
+                  | 'review'
+                  | 'closed'
+                  | 'rejected'
+                  | 'cancelled'
+                  | 'failed';
+                templateId: number | null;
+                testPlan: string;
+                title: string;
+                type: 'standard' | 'normal' | 'emergency';
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                windowEnd: string | null;
+                /** Format: date-time */
+                windowStart: string | null;
+              }[];
             };
           };
         };
@@ -45394,6 +45748,7 @@ export type paths = {
           createdTo?: string;
           groupId?: string;
           priority?: string;
+          problemId?: number;
           q?: string;
           requesterId?: number;
           sort?: 'created' | '-created' | 'updated' | '-updated' | 'priority' | '-priority';
@@ -45512,6 +45867,7 @@ export type paths = {
           createdTo?: string;
           groupId?: string;
           priority?: string;
+          problemId?: number;
           q?: string;
           requesterId?: number;
           sort?: 'created' | '-created' | 'updated' | '-updated' | 'priority' | '-priority';

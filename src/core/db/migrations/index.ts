@@ -39,6 +39,7 @@ import * as approvals from './2026-12-07-approvals.js';
 import * as automation from './2026-12-07-automation.js';
 import * as changes from './2026-12-07-changes.js';
 import * as problems from './2026-12-07-problems.js';
+import * as anomalyRules from './2026-12-08-anomaly-rules.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -125,4 +126,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-changes': changes,
   // -- automation rules --
   '2026-12-07-automation': automation,
+  // -- anomaly rules --
+  '2026-12-08-anomaly-rules': anomalyRules,
 };
