@@ -7455,6 +7455,8 @@ export type paths = {
                 /** Format: date-time */
                 latest: string | null;
                 needsAction: boolean;
+                /** @description the PromQL of this series’ used fraction (GET /api/v1/forecast charts it) */
+                query: string;
                 resource: 'disk' | 'memory' | 'cpu' | 'network';
                 target: {
                   id: number | null;
