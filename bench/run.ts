@@ -4,7 +4,7 @@
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
 //   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store,check-scheduler,metric-ingest,
-//               promql, syslog, knowledge, catalog, automation, nab (default: all)
+//               promql, syslog, knowledge, catalog, automation, nab, forecast (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -127,3 +127,8 @@ if (parts.includes('automation') || process.env.BENCH_PARTS === undefined)
 // hold-out figures for its tunables, and samples/s beside a rolling z-score (bench/nab.ts; BENCH_PARTS=nab).
 if (parts.includes('nab') || process.env.BENCH_PARTS === undefined)
   await (await import('./nab.js')).benchNab();
+// -- forecasts and capacity --
+// Forecasts for 10,000 series (30 days hourly and at 5 minutes) and the capacity report for 1,000 hosts, beside a
+// least-squares line over the same points (bench/forecast.ts; BENCH_PARTS=forecast).
+if (parts.includes('forecast') || process.env.BENCH_PARTS === undefined)
+  await (await import('./forecast.js')).benchForecast();

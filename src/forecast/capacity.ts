@@ -2,7 +2,7 @@
 // memory, of CPU and of each network link (per interface and direction, where the link's speed is known), its
 // headroom now, its trend over 30 and 90 days, and the date its forecast crosses the threshold (with the band's
 // earliest and latest). It reads metrics through a port (a PromQL range query), so it never imports monitoring.
-import { dayMs, defaultMaxHorizonMs, forecastSeries } from './forecast.js';
+import { dayMs, defaultMaxHorizonMs, forecastSamples } from './forecast.js';
 
 export type CapacityResource = 'disk' | 'memory' | 'cpu' | 'network';
 export const capacityResources: readonly CapacityResource[] = ['disk', 'memory', 'cpu', 'network'];
@@ -36,8 +36,9 @@ export interface UsageSeries {
   detail: string;
   /** The PromQL of this one series' used fraction (a chart of it, a proposal's evidence). */
   query: string;
-  /** Used fraction (0–1), times ascending. */
-  points: { t: number; v: number }[];
+  /** Used fraction (0–1) at each time, times ascending, every value finite. */
+  timestamps: Float64Array;
+  values: Float64Array;
 }
 
 export interface CapacityItem {
@@ -154,45 +155,61 @@ export async function readUsage(range: RangeQuery, options: CapacityOptions): Pr
     const { steps, series } = await range(q.query, start, options.now, step);
     for (const s of series) {
       const instance = s.labels.instance ?? '';
-      const points: { t: number; v: number }[] = [];
-      for (let i = 0; i < steps.length; i++) {
-        if (s.present[i] && Number.isFinite(s.values[i])) points.push({ t: steps[i], v: s.values[i] });
+      let n = 0;
+      for (let i = 0; i < steps.length; i++) if (s.present[i] && Number.isFinite(s.values[i])) n++;
+      if (n === 0) continue;
+      const timestamps = new Float64Array(n);
+      const values = new Float64Array(n);
+      for (let i = 0, j = 0; i < steps.length; i++) {
+        if (!s.present[i] || !Number.isFinite(s.values[i])) continue;
+        timestamps[j] = steps[i];
+        values[j++] = s.values[i];
       }
-      if (points.length > 0)
-        out.push({
-          instance,
-          resource: q.resource,
-          detail: q.detail(s.labels),
-          query: q.one(s.labels),
-          points,
-        });
+      out.push({
+        instance,
+        resource: q.resource,
+        detail: q.detail(s.labels),
+        query: q.one(s.labels),
+        timestamps,
+        values,
+      });
     }
   }
   return out;
 }
 
-/** Least-squares slope per day of the points at or after `since`; null with fewer than 2 or no spread in time. */
-function slopePerDay(points: { t: number; v: number }[], since: number): number | null {
-  let n = 0;
+/** The first index whose time is at or after `since` (times ascending). */
+function firstAtOrAfter(ts: Float64Array, since: number): number {
+  let lo = 0;
+  let hi = ts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid] < since) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Least-squares slope per day of the samples at or after `since`; null with fewer than 2 or no spread in time. */
+function slopePerDay(ts: Float64Array, vs: Float64Array, since: number): number | null {
+  const i0 = firstAtOrAfter(ts, since);
+  const n = ts.length - i0;
+  if (n < 2) return null;
+  const t0 = ts[i0];
   let st = 0;
   let sv = 0;
-  let i0 = points.length;
-  while (i0 > 0 && points[i0 - 1].t >= since) i0--;
-  if (points.length - i0 < 2) return null;
-  const t0 = points[i0].t;
-  for (let i = i0; i < points.length; i++) {
-    n++;
-    st += (points[i].t - t0) / dayMs;
-    sv += points[i].v;
+  for (let i = i0; i < ts.length; i++) {
+    st += (ts[i] - t0) / dayMs;
+    sv += vs[i];
   }
   const mt = st / n;
   const mv = sv / n;
   let stt = 0;
   let stv = 0;
-  for (let i = i0; i < points.length; i++) {
-    const dt = (points[i].t - t0) / dayMs - mt;
+  for (let i = i0; i < ts.length; i++) {
+    const dt = (ts[i] - t0) / dayMs - mt;
     stt += dt * dt;
-    stv += dt * (points[i].v - mv);
+    stv += dt * (vs[i] - mv);
   }
   return stt > 0 ? stv / stt : null;
 }
@@ -210,11 +227,12 @@ export function capacityItems(
   const { now, horizonMs } = options;
   const items: CapacityItem[] = [];
   for (const u of usage) {
-    if (u.points.length === 0) continue;
+    const n = Math.min(u.timestamps.length, u.values.length);
+    if (n === 0) continue;
     const threshold = thresholds[u.resource];
-    const latest = u.points[u.points.length - 1].v;
-    const recent = u.points.filter((p) => p.t >= now - history);
-    const fit = forecastSeries(recent);
+    const latest = u.values[n - 1];
+    const from = firstAtOrAfter(u.timestamps, now - history);
+    const fit = forecastSamples(u.timestamps.subarray(from, n), u.values.subarray(from, n));
     // Over the threshold already: it needs action now (timeLeft would look for the next crossing, downwards).
     const over = latest >= threshold;
     const crossing = over
@@ -231,8 +249,8 @@ export function capacityItems(
       crossesAt: finite(crossing?.at),
       earliest: finite(crossing?.earliest),
       latest: finite(crossing?.latest),
-      trend30d: slopePerDay(u.points, now - 30 * dayMs),
-      trend90d: slopePerDay(u.points, now - 90 * dayMs),
+      trend30d: slopePerDay(u.timestamps, u.values, now - 30 * dayMs),
+      trend90d: slopePerDay(u.timestamps, u.values, now - 90 * dayMs),
       fit: fit?.fit ?? null,
       needsAction: over || (crossing !== null && crossing.at <= now + horizonMs),
     });

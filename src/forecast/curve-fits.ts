@@ -78,46 +78,75 @@ const maxSpans = 1e6;
 export const maxFitPoints = 1200;
 
 export function prepare(points: readonly { t: number; v: number }[]): Prepared | null {
-  let kept: { t: number; v: number }[] = [];
-  for (const p of points) if (Number.isFinite(p.t) && Number.isFinite(p.v)) kept.push(p);
+  const ts = new Float64Array(points.length);
+  const vs = new Float64Array(points.length);
+  for (let i = 0; i < points.length; i++) {
+    ts[i] = points[i].t;
+    vs[i] = points[i].v;
+  }
+  return prepareSamples(ts, vs);
+}
+
+/** As prepare, from parallel arrays (what PromQL and the capacity report hold): no object per sample. */
+export function prepareSamples(ts: ArrayLike<number>, vs: ArrayLike<number>): Prepared | null {
+  const len = Math.min(ts.length, vs.length);
+  let keep = 0;
   let sorted = true;
-  for (let i = 1; i < kept.length; i++)
-    if (kept[i].t < kept[i - 1].t) {
-      sorted = false;
-      break;
-    }
-  if (!sorted) kept.sort((a, b) => a.t - b.t);
-  if (kept.length < 3) return null;
-  const t0 = kept[0].t;
-  const t1 = kept[kept.length - 1].t;
+  let prev = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < len; i++) {
+    if (!Number.isFinite(ts[i]) || !Number.isFinite(vs[i])) continue;
+    if (ts[i] < prev) sorted = false;
+    prev = ts[i];
+    keep++;
+  }
+  let kt = new Float64Array(keep);
+  let kv = new Float64Array(keep);
+  for (let i = 0, j = 0; i < len; i++) {
+    if (!Number.isFinite(ts[i]) || !Number.isFinite(vs[i])) continue;
+    kt[j] = ts[i];
+    kv[j] = vs[i];
+    j++;
+  }
+  if (!sorted) {
+    const order = Array.from({ length: keep }, (_, i) => i).sort((a, b) => kt[a] - kt[b]);
+    kt = Float64Array.from(order, (i) => kt[i]);
+    kv = Float64Array.from(order, (i) => kv[i]);
+  }
+  if (keep < 3) return null;
+  return prepareSorted(kt, kv);
+}
+
+function prepareSorted(sortedT: Float64Array, sortedV: Float64Array): Prepared | null {
+  let kt = sortedT;
+  let kv = sortedV;
+  const t0 = kt[0];
+  const t1 = kt[kt.length - 1];
   // Halves first: t1 − t0 overflows for times near ±1.8e308.
   const halfSpan = t1 / 2 - t0 / 2;
   if (!(halfSpan > 0) || !Number.isFinite(halfSpan)) return null;
   const tMid = t0 / 2 + t1 / 2;
-  let min = kept[0].v;
-  let max = kept[0].v;
-  for (const p of kept) {
-    if (p.v < min) min = p.v;
-    if (p.v > max) max = p.v;
+  let min = kv[0];
+  let max = kv[0];
+  for (let i = 0; i < kv.length; i++) {
+    if (kv[i] < min) min = kv[i];
+    if (kv[i] > max) max = kv[i];
   }
   const centre = min / 2 + max / 2;
   let scale = max / 2 - min / 2;
   if (!(scale > 0)) scale = Math.abs(centre) > 0 ? Math.abs(centre) : 1;
   const positive = min > 0;
   let raw: Prepared['raw'] = null;
-  if (kept.length > maxFitPoints) {
-    const rt = new Float64Array(kept.length);
-    const ryn = new Float64Array(kept.length);
-    const rly = positive ? new Float64Array(kept.length) : null;
-    for (let i = 0; i < kept.length; i++) {
-      rt[i] = kept[i].t;
-      ryn[i] = (kept[i].v - centre) / scale;
-      if (rly) rly[i] = Math.log(kept[i].v / max);
+  if (kt.length > maxFitPoints) {
+    const ryn = new Float64Array(kt.length);
+    const rly = positive ? new Float64Array(kt.length) : null;
+    for (let i = 0; i < kt.length; i++) {
+      ryn[i] = (kv[i] - centre) / scale;
+      if (rly) rly[i] = Math.log(kv[i] / max);
     }
-    raw = { t: rt, yn: ryn, ly: rly };
-    kept = sliceMeans(kept, t0, halfSpan);
+    raw = { t: kt, yn: ryn, ly: rly };
+    [kt, kv] = sliceMeans(kt, kv, t0, halfSpan);
   }
-  const n = kept.length;
+  const n = kt.length;
   const t = new Float64Array(n);
   const x = new Float64Array(n);
   const yn = new Float64Array(n);
@@ -127,43 +156,49 @@ export function prepare(points: readonly { t: number; v: number }[]): Prepared |
   const stepMs = span / (n - 1);
   const tOrigin = t0 - stepMs;
   for (let i = 0; i < n; i++) {
-    const p = kept[i];
-    t[i] = p.t;
-    x[i] = (p.t - tMid) / halfSpan;
-    yn[i] = (p.v - centre) / scale;
-    lu[i] = Math.log((p.t - tOrigin) / span);
-    if (ly) ly[i] = Math.log(p.v / max);
+    t[i] = kt[i];
+    x[i] = (kt[i] - tMid) / halfSpan;
+    yn[i] = (kv[i] - centre) / scale;
+    lu[i] = Math.log((kt[i] - tOrigin) / span);
+    if (ly) ly[i] = Math.log(kv[i] / max);
   }
   return { n, t, x, yn, ly, lu, tMid, halfSpan, tOrigin, span, centre, scale, top: max, stepMs, raw };
 }
 
 /** The mean time and value of the samples in each of maxFitPoints equal slices of time (empty slices left out). */
 function sliceMeans(
-  kept: { t: number; v: number }[],
+  kt: Float64Array,
+  kv: Float64Array,
   t0: number,
   halfSpan: number,
-): { t: number; v: number }[] {
-  const out: { t: number; v: number }[] = [];
+): [Float64Array, Float64Array] {
+  const ot = new Float64Array(maxFitPoints);
+  const ov = new Float64Array(maxFitPoints);
   const width = (2 * halfSpan) / maxFitPoints;
+  let n = 0;
   let slice = 0;
   let st = 0;
   let sv = 0;
   let count = 0;
-  for (const p of kept) {
-    const k = Math.min(maxFitPoints - 1, Math.floor((p.t - t0) / width));
+  for (let i = 0; i < kt.length; i++) {
+    const k = Math.min(maxFitPoints - 1, Math.floor((kt[i] - t0) / width));
     if (k !== slice && count > 0) {
-      out.push({ t: t0 + st / count, v: sv / count });
+      ot[n] = t0 + st / count;
+      ov[n++] = sv / count;
       st = 0;
       sv = 0;
       count = 0;
     }
     slice = k;
-    st += p.t - t0;
-    sv += p.v;
+    st += kt[i] - t0;
+    sv += kv[i];
     count++;
   }
-  if (count > 0) out.push({ t: t0 + st / count, v: sv / count });
-  return out;
+  if (count > 0) {
+    ot[n] = t0 + st / count;
+    ov[n++] = sv / count;
+  }
+  return [ot.subarray(0, n), ov.subarray(0, n)];
 }
 
 export function xOf(p: Prepared, t: number): number {
@@ -188,7 +223,6 @@ export function solveSymmetric(
   k: number,
   withInverse = true,
 ): { c: Float64Array; inv: Float64Array } | null {
-  // Without the inverse, the identity's columns are left out of the elimination (half the work).
   const w = 2 * k + 1;
   const m = new Float64Array(k * w);
   for (let i = 0; i < k; i++) {
@@ -196,7 +230,8 @@ export function solveSymmetric(
     m[i * w + k + i] = 1;
     m[i * w + 2 * k] = b[i];
   }
-  const cols = (j: number) => withInverse || j < k || j === 2 * k;
+  // Without the inverse, only the matrix's own columns and the right-hand side are eliminated.
+  const last = withInverse ? w : k;
   let norm = 0;
   for (let i = 0; i < k * k; i++) norm = Math.max(norm, Math.abs(a[i]));
   if (!(norm > 0) || !Number.isFinite(norm)) return null;
@@ -212,12 +247,14 @@ export function solveSymmetric(
         m[pivot * w + j] = tmp;
       }
     }
-    for (let j = 0; j < w; j++) if (cols(j)) m[col * w + j] /= pv;
+    for (let j = 0; j < last; j++) m[col * w + j] /= pv;
+    if (!withInverse) m[col * w + 2 * k] /= pv;
     for (let r = 0; r < k; r++) {
       if (r === col) continue;
       const f = m[r * w + col];
       if (f === 0) continue;
-      for (let j = 0; j < w; j++) if (cols(j)) m[r * w + j] -= f * m[col * w + j];
+      for (let j = 0; j < last; j++) m[r * w + j] -= f * m[col * w + j];
+      if (!withInverse) m[r * w + 2 * k] -= f * m[col * w + 2 * k];
     }
   }
   const c = new Float64Array(k);

@@ -15,6 +15,7 @@ import {
   type Prepared,
   polynomialFromSums,
   prepare,
+  prepareSamples,
   seasonBins,
   studentQuantile,
 } from './curve-fits.js';
@@ -77,21 +78,20 @@ function flat(p: Prepared): FittedCurve {
 }
 
 /**
- * Whether the means of the line's residuals per phase bin explain enough of them to matter: F = (between-bin sum of
+ * Whether the means of a fit's residuals per phase bin explain enough of them to matter: F = (between-bin sum of
  * squares / (bins − 1)) / (what is left / its degrees of freedom), against a bound near the 1 % point of F.
  */
 function seasonalProfileMatters(
   p: Prepared,
-  line: FittedCurve & { coefficients: Float64Array },
+  fitted: (i: number) => number,
   season: { bin: Int32Array; bins: number },
 ): boolean {
   const { bin, bins } = season;
-  const [c0, c1] = line.coefficients;
   const sums = new Float64Array(bins);
   const counts = new Float64Array(bins);
   let sse = 0;
   for (let i = 0; i < p.n; i++) {
-    const r = p.yn[i] - c0 - c1 * p.x[i];
+    const r = p.yn[i] - fitted(i);
     sums[bin[i]] += r;
     counts[bin[i]]++;
     sse += r * r;
@@ -180,14 +180,18 @@ function scoreAll(p: Prepared, wanted: readonly FitKind[], seasons: number[]): S
   }
   if (wanted.includes('seasonal')) {
     const line = polynomialFromSums(p, all, 1, false);
+    let before: ((i: number) => number) | null = null;
     for (const seasonMs of seasons) {
       // The seasonal model is for histories of two seasons or more, whose profile explains significantly more than
-      // the trend alone (an F-test on the line's residuals): most series have none, and are spared the folds.
+      // the trend alone (an F-test on the line's residuals) — and a second season more than the first (a weekly
+      // profile holds the daily one): most series have none, and are spared the folds.
       if (!line || p.t[p.n - 1] - p.t[0] < 2 * seasonMs) continue;
+      const [c0, c1] = line.coefficients;
       const bins = seasonBins(p, seasonMs);
-      if (!seasonalProfileMatters(p, line, bins)) continue;
+      if (!seasonalProfileMatters(p, before ?? ((i) => c0 + c1 * p.x[i]), bins)) continue;
       const full = fitSeasonal(p, p.n, seasonMs, bins);
       if (!full) continue;
+      before = full.meanAt;
       let error = 0;
       let params = 0;
       let ok = true;
@@ -213,7 +217,20 @@ export function forecastSeries(
   options?: ForecastOptions,
 ): Forecast | null {
   const p = prepare(points);
-  if (!p) return null;
+  return p ? forecastPrepared(p, options) : null;
+}
+
+/** forecastSeries from parallel arrays of times and values (PromQL's windows, the capacity report's series). */
+export function forecastSamples(
+  timestamps: ArrayLike<number>,
+  values: ArrayLike<number>,
+  options?: ForecastOptions,
+): Forecast | null {
+  const p = prepareSamples(timestamps, values);
+  return p ? forecastPrepared(p, options) : null;
+}
+
+function forecastPrepared(p: Prepared, options?: ForecastOptions): Forecast | null {
   const wanted = options?.fits ?? fitKinds;
   const seasons = options?.seasonMs !== undefined ? [options.seasonMs] : [dayMs, weekMs];
   let chosen: { curve: FittedCurve; error: number } | null = null;

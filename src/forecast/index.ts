@@ -21,4 +21,4 @@ export {
   readUsage,
 } from './capacity.js';
 export type { FitKind, Forecast, ForecastOptions } from './forecast.js';
-export { dayMs, defaultMaxHorizonMs, fitKinds, forecastSeries, weekMs } from './forecast.js';
+export { dayMs, defaultMaxHorizonMs, fitKinds, forecastSamples, forecastSeries, weekMs } from './forecast.js';

@@ -5,7 +5,7 @@
 // lookback window, left-open range windows, staleness markers end a series, arithmetic drops the metric name.
 
 import { Invalid, TooLarge } from '../core/errors.js';
-import { forecastSeries } from '../forecast/index.js';
+import { forecastSamples } from '../forecast/index.js';
 import type { LabelMatcher, Labels, SampleSource, SeriesSamples } from './metric-model.js';
 import { labelsKey } from './metric-model.js';
 import type {
@@ -465,9 +465,7 @@ export class Evaluator {
         const isForecast = e.func === 'forecast';
         return windows((s, lo, hi, _start, _end, i) => {
           if (hi - lo < 3) return null;
-          const points: { t: number; v: number }[] = new Array(hi - lo);
-          for (let j = lo; j < hi; j++) points[j - lo] = { t: s.timestamps[j], v: s.values[j] };
-          const fit = forecastSeries(points);
+          const fit = forecastSamples(s.timestamps.subarray(lo, hi), s.values.subarray(lo, hi));
           if (!fit) return null;
           const from = at ?? this.steps[i];
           if (isForecast) return fit.predict(from + arg[i] * 1000).value;
