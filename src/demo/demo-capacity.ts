@@ -6,8 +6,7 @@
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { listServices } from '../incidents/index.js';
-import { createAlertRule, createTarget, metricStore } from '../monitoring/index.js';
-import type { IngestSeries } from '../monitoring/metric-model.js';
+import { createAlertRule, createTarget, type IngestSeries, metricStore } from '../monitoring/index.js';
 import { SeededRandom } from './seeded-random.js';
 
 export const demoFileServer = { name: 'files-01', instance: 'files-01:9100', job: 'node' } as const;

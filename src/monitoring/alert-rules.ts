@@ -9,7 +9,7 @@ import { type Database, isUniqueViolation } from '../core/db/index.js';
 import { type FieldError, Invalid, NotFound } from '../core/errors.js';
 import { alertRulePorts } from './alert-rule-ports.js';
 import { formatPromValue, parseTemplate, TemplateError } from './alert-templates.js';
-import { anomalyScoreMetric, defaultAnomalyThreshold } from './anomaly-rules.js';
+import { anomalyScoreMetric, defaultAnomalyThreshold } from './anomaly-model.js';
 import { isValidLabelName, isValidMetricName, type Labels, metricLimits } from './metric-model.js';
 import { parseSeriesSelector } from './promql.js';
 

@@ -6,18 +6,19 @@
 // and PromQL see them), and hands the rule's state machine the series whose highest new score reached the
 // threshold. From there an anomaly alert is like any other: pending, for, firing, the pipeline, grouping,
 // silences, incidents. Rounds run on one instance at a time (the rules' runExclusively), so states never race.
-import { AnomalyDetector } from '../anomaly/detector.js';
+import { AnomalyDetector } from '../anomaly/index.js';
 import type { ServiceContext } from '../core/context.js';
+import { anomalyScoreMetric } from './anomaly-model.js';
 import type { IngestSeries, LabelMatcher, Labels, SampleSource } from './metric-model.js';
 import { metricStore } from './metric-store.js';
 import { parseSeriesSelector } from './promql.js';
-import type { Sample } from './rule-evaluation.js';
 import { canonicalLabels } from './series-index.js';
 
-/** The name of the score series an anomaly rule writes. */
-export const anomalyScoreMetric = 'opsdesk_anomaly_score';
-/** The score at which a series is anomalous when a rule sets no threshold. */
-export const defaultAnomalyThreshold = 0.5;
+/** A series that reached the threshold, and its highest new score: what the rule's state machine takes. */
+interface Sample {
+  labels: Labels;
+  value: number;
+}
 /** How far back a series first seen by a rule is read to learn from before its first round is scored. */
 export const anomalyWarmupMs = 7 * 24 * 3_600_000;
 /** New series taken on per round (each read alone, with its warm-up history); the others wait for the next. */

@@ -16,7 +16,8 @@ import type { AlertInput } from './alert-pipeline.js';
 import { type AlertRulePorts, alertRulePorts, replaceAlertRulePorts } from './alert-rule-ports.js';
 import { alertFromRow, type CheckSelector, type RuleAlert } from './alert-rules.js';
 import { expandOrExplain } from './alert-templates.js';
-import { anomalyRuleVector, defaultAnomalyThreshold } from './anomaly-rules.js';
+import { defaultAnomalyThreshold } from './anomaly-model.js';
+import { anomalyRuleVector } from './anomaly-rules.js';
 import { type Labels, labelsKey } from './metric-model.js';
 
 /** How long a resolved alert is still sent (Prometheus's resolvedRetention). */

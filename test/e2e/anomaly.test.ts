@@ -129,7 +129,8 @@ describe('anomaly rules in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Anomalies' }).getAttribute('aria-pressed')).toBe('true');
     expect(await page.getByLabel('Series').inputValue()).toBe('{job=~"node"}');
     await page.getByLabel('Threshold').fill('0.8');
-    await page.getByText(/Watches 1 series/).waitFor();
+    // The load, and the /data filesystem's two series.
+    await page.getByText(/Watches 3 series/).waitFor();
     await check(page, 'rule-editor-anomaly-desktop-light');
     await page.getByRole('button', { name: 'Create rule' }).click();
     await page.waitForURL(/\/monitoring\/rules\/\d+$/);

@@ -4,7 +4,7 @@
 // another instance carries on from the stored detector state. Validation of the rule's selector and threshold.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/core/context.js';
-import { anomalyScoreMetric } from '../../src/monitoring/anomaly-rules.js';
+import { anomalyScoreMetric } from '../../src/monitoring/anomaly-model.js';
 import {
   createAlertRule,
   evaluateDueRules,

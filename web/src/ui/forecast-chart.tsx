@@ -22,9 +22,9 @@ export function forecastLines(s: ForecastSeries, threshold: number | null, scale
   ];
   const lines: ChartSeries[] = [
     { label: 'history', values: history, colour: '--accent' },
-    { label: 'forecast', values: join((p) => p.value), colour: '--accent', dash: [6, 4] },
-    { label: 'upper band', values: join((p) => p.upper), colour: '--accent', edge: true },
-    { label: 'lower band', values: join((p) => p.lower), colour: '--accent', edge: true },
+    { label: 'forecast', values: join((p) => p.value), colour: '--accent', dash: [6, 4], spanGaps: true },
+    { label: 'upper band', values: join((p) => p.upper), colour: '--accent', edge: true, spanGaps: true },
+    { label: 'lower band', values: join((p) => p.lower), colour: '--accent', edge: true, spanGaps: true },
   ];
   if (threshold !== null) {
     const from = history[0]?.[0] ?? ahead[0];
@@ -38,6 +38,7 @@ export function forecastLines(s: ForecastSeries, threshold: number | null, scale
         ],
         colour: '--danger',
         dash: [2, 3],
+        spanGaps: true,
       });
   }
   return lines;

@@ -14,6 +14,8 @@ export interface ChartSeries {
   dash?: number[];
   /** The lower (or upper) edge of a band: drawn thin and faint, the band between its pair filled. */
   edge?: boolean;
+  /** Draw across the times it has no value at (a threshold given by its two ends). */
+  spanGaps?: boolean;
 }
 
 const palette = ['--accent', '--ok', '--warn', '--danger', '--text-muted'];
@@ -74,7 +76,7 @@ export default function TimeSeriesChart({
             stroke: colour(s.colour ?? (palette[i % palette.length] as string)),
             width: s.edge ? 0.5 : 1.5,
             ...(s.dash ? { dash: s.dash } : {}),
-            spanGaps: false,
+            spanGaps: s.spanGaps ?? false,
             value: (_u: uPlot, v: number | null) => format(v),
           })),
         ],

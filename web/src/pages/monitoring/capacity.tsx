@@ -39,10 +39,10 @@ function Crossing({ item }: { item: CapacityItem }) {
   return (
     <span>
       <Time iso={item.crossesAt} />
-      {item.earliest && (
+      {item.earliest && Math.abs(Date.parse(item.earliest) - Date.parse(item.crossesAt)) > 12 * 3_600_000 && (
         <span className="muted small">
           {' '}
-          (from <Time iso={item.earliest} />)
+          (earliest <Time iso={item.earliest} />)
         </span>
       )}
     </span>

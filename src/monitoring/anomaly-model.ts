@@ -1,0 +1,6 @@
+// What anomaly rules share with the rules around them (alert-rules.ts reads these without the detector's code).
+
+/** The name of the score series an anomaly rule writes. */
+export const anomalyScoreMetric = 'opsdesk_anomaly_score';
+/** The score at which a series is anomalous when a rule sets no threshold. */
+export const defaultAnomalyThreshold = 0.5;
