@@ -38,6 +38,7 @@ import * as timeEntries from './2026-12-06-time-entries.js';
 import * as approvals from './2026-12-07-approvals.js';
 import * as automation from './2026-12-07-automation.js';
 import * as changes from './2026-12-07-changes.js';
+import * as upgradeProposals from './2026-12-08-upgrade-proposals.js';
 import * as problems from './2026-12-07-problems.js';
 
 export const migrations: Record<string, Migration> = {
@@ -125,4 +126,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-changes': changes,
   // -- automation rules --
   '2026-12-07-automation': automation,
+
+  // -- upgrade proposals and requests for quotes --
+  '2026-12-08-upgrade-proposals': upgradeProposals,
 };
