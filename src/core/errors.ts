@@ -683,7 +683,8 @@ export const errorCatalogue = {
   },
   proposal_locked: {
     kind: 'conflict',
-    meaning: 'Only a proposed upgrade proposal is edited; once deferred, approved or rejected its text stays.',
+    meaning:
+      'Only a proposed upgrade proposal is edited; once deferred, approved or rejected its text stays.',
   },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 

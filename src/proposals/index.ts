@@ -57,4 +57,5 @@ export {
   type ProposalFilter,
   type ProposalInput,
   returnDeferredProposals,
+  updateProposal,
 } from './proposals.js';

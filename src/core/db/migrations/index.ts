@@ -38,8 +38,8 @@ import * as timeEntries from './2026-12-06-time-entries.js';
 import * as approvals from './2026-12-07-approvals.js';
 import * as automation from './2026-12-07-automation.js';
 import * as changes from './2026-12-07-changes.js';
-import * as upgradeProposals from './2026-12-08-upgrade-proposals.js';
 import * as problems from './2026-12-07-problems.js';
+import * as upgradeProposals from './2026-12-08-upgrade-proposals.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
