@@ -1,5 +1,5 @@
 // The problem source: an open problem that keeps recurring on one host — at least N of its incidents (tickets)
-// opened within a window concern the same monitoring target — becomes a 'hardware' proposal for that target, with
+// had a monitoring incident on the same target within a window (the incident's time: when it happened there) — becomes a 'hardware' proposal for that target, with
 // the problem, its tickets and their incidents as evidence. One open proposal per (problem, target), refreshed as
 // incidents come.
 //
@@ -69,7 +69,7 @@ export async function findRecurringProblems(
       'i.details',
     ])
     .where('p.status', 'in', ['new', 'investigating', 'known_error'])
-    .where('t.created_at', '>=', since)
+    .where('i.created_at', '>=', since)
     .orderBy('p.id')
     .orderBy('t.id')
     .orderBy('i.id')
