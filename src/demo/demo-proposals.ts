@@ -58,7 +58,7 @@ export async function installDemoProposals(ctx: ServiceContext, refs: DemoPropos
     groupId: refs.groupId,
     serviceId: servers?.id ?? null,
   });
-  const printServer = await createTarget(ctx, manager, {
+  await createTarget(ctx, manager, {
     name: demoPrintServer,
     kind: 'host',
     address: 'printsrv-01.corp.example',
