@@ -34,12 +34,13 @@ export const demoPrintServer = 'printsrv-01';
 function shareSamples(now: number): { timestamps: number[]; avail: number[] } {
   const timestamps: number[] = [];
   const avail: number[] = [];
-  const start = Math.floor((now - 14 * day) / (15 * 60_000)) * 15 * 60_000;
-  for (let t = start, i = 0; t <= now; t += 15 * 60_000, i++) {
+  // Every minute, as node_exporter is scraped: a chart's step (a 240th of its range) always finds a sample.
+  const start = Math.floor((now - 14 * day) / 60_000) * 60_000;
+  for (let t = start, i = 0; t <= now; t += 60_000, i++) {
     const days = (t - start) / day;
     const weekday = new Date(t).getUTCDay();
     const used =
-      0.68 + 0.0055 * days + (weekday === 0 || weekday === 6 ? -0.002 : 0.001) + 0.0008 * Math.sin(i);
+      0.68 + 0.0055 * days + (weekday === 0 || weekday === 6 ? -0.002 : 0.001) + 0.0008 * Math.sin(i / 15);
     timestamps.push(t);
     avail.push(Math.round(4 * tib * (1 - used)));
   }

@@ -31,18 +31,28 @@ const level = (v: number) =>
 
 function MetricChart({ evidence }: { evidence: Extract<ProposalEvidence, { kind: 'metric' }> }) {
   const data = useEvidenceChart(evidence.query, evidence.from, evidence.to);
-  const series = useMemo(
-    () =>
-      (data.data?.series ?? []).map((s) => ({
+  // A ratio (every value within 0–1, as disk or memory used) reads as a percentage.
+  const { series, unit } = useMemo(() => {
+    const raw = data.data?.series ?? [];
+    const ratio =
+      raw.length > 0 &&
+      raw.every((s) =>
+        s.values.every(([, v]) => !Number.isFinite(Number(v)) || (Number(v) >= 0 && Number(v) <= 1)),
+      );
+    return {
+      unit: ratio ? '%' : '',
+      series: raw.map((s) => ({
         label:
           Object.entries(s.metric)
             .filter(([k]) => k !== '__name__')
             .map(([k, v]) => `${k}=${v}`)
             .join(', ') || 'value',
-        values: s.values,
+        values: ratio
+          ? s.values.map(([t, v]): [number, string] => [t, String(Math.round(Number(v) * 10_000) / 100)])
+          : s.values,
       })),
-    [data.data],
-  );
+    };
+  }, [data.data]);
   return (
     <figure className="proposal-chart">
       <figcaption>
@@ -50,7 +60,9 @@ function MetricChart({ evidence }: { evidence: Extract<ProposalEvidence, { kind:
         <span className="muted small">
           {formatDay(evidence.from)} – {formatDay(evidence.to)}
         </span>
-        <code className="proposal-query">{evidence.query}</code>
+        <code className="proposal-query" tabIndex={0}>
+          {evidence.query}
+        </code>
       </figcaption>
       <ErrorMessage error={data.error} title="The chart could not be loaded." />
       {data.isPending && <div className="chart-placeholder">Loading…</div>}

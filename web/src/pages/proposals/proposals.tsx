@@ -219,7 +219,7 @@ export default function ProposalsPage() {
         )}
       </div>
       {adding && <NewProposalForm onClose={() => setAdding(false)} />}
-      <div className="problem-filters">
+      <div className="problem-filters proposal-filters">
         <div className="segmented" role="group" aria-label="Which proposals">
           {views.map((v) => (
             <button key={v.key} type="button" aria-pressed={view === v.key} onClick={() => setView(v.key)}>
