@@ -71,7 +71,7 @@ function MetricChart({ evidence }: { evidence: Extract<ProposalEvidence, { kind:
         <Suspense fallback={<div className="chart-placeholder">Loading…</div>}>
           <TimeSeriesChart
             series={series}
-            height={180}
+            unit={unit}
             label={`${evidence.title} from ${evidence.from} to ${evidence.to}`}
           />
         </Suspense>
