@@ -67,7 +67,7 @@ function checkFinding(f: CapacityFinding, i: number): FieldError[] {
   const at = `/findings/${i}`;
   if (!Number.isSafeInteger(f.targetId) || f.targetId < 1)
     fields.push({ field: `${at}/targetId`, message: 'must be an id' });
-  if (!(f.resource in resourceWord))
+  if (!Object.hasOwn(resourceWord, f.resource))
     fields.push({ field: `${at}/resource`, message: 'must be disk, memory, cpu or network' });
   if (typeof f.detail !== 'string' || f.detail.length > proposalLimits.detail)
     fields.push({ field: `${at}/detail`, message: `at most ${proposalLimits.detail} characters` });

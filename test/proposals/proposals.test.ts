@@ -383,6 +383,40 @@ describe.each(dialects)('upgrade proposals on %s', (dialect) => {
     });
   });
 
+  it('hostile findings are refused with a catalogued code, or proposed; never another failure', async () => {
+    const host = await target();
+    const time = fc.oneof(
+      fc.constant(null),
+      fc.integer({ min: -1, max: 5_000_000_000_000 }),
+      fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, 1.5),
+    );
+    const findingArb = fc.record({
+      targetId: fc.oneof(fc.constant(host), fc.integer({ min: -5, max: 3_000_000_000 })),
+      resource: fc.oneof(
+        fc.constantFrom('disk', 'memory', 'cpu', 'network'),
+        fc.constantFrom('toString', '__proto__', 'gpu'),
+      ),
+      detail: fc.oneof(fc.string({ maxLength: 20 }), fc.constant('x'.repeat(300))),
+      crossesAt: time,
+      earliest: time,
+      latest: time,
+      headroom: fc.oneof(fc.double(), fc.integer()),
+      threshold: fc.oneof(fc.double(), fc.integer()),
+      query: fc.oneof(fc.string({ maxLength: 30 }), fc.constant('up')),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(findingArb, { maxLength: 3 }), async (findings) => {
+        try {
+          const r = await proposeFromCapacity(t.ctx, findings as CapacityFinding[]);
+          expect(r.items).toHaveLength(findings.length);
+        } catch (err) {
+          expect(Object.keys(errorCatalogue)).toContain((err as { code?: string }).code);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('a problem recurring on one host becomes a hardware proposal with its incidents as evidence', async () => {
     const name = `web-${dialect}-recurring`;
     const host = await target(name);
