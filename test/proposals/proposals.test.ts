@@ -338,6 +338,18 @@ describe.each(dialects)('upgrade proposals on %s', (dialect) => {
     expect(more.items.map((i) => i.outcome)).toEqual(['created', 'skipped']);
   });
 
+  it('the job takes the capacity report’s findings when a source is wired in: a dated proposal, once', async () => {
+    const host = await target();
+    const sources = { capacityFindings: async () => [finding({ targetId: host, detail: '/data' })] };
+    const first = await runProposalCycle(t.ctx, sources);
+    expect(first?.capacity?.items.map((i) => i.outcome)).toEqual(['created']);
+    const again = await runProposalCycle(t.ctx, sources);
+    expect(again?.capacity?.items.map((i) => i.outcome)).toEqual(['unchanged']);
+    const list = await tech.call('GET', `/api/v1/proposals?targetId=${host}&source=capacity`);
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.items[0].dueAt).not.toBeNull();
+  });
+
   it('a rejected capacity proposal is not proposed again for the quiet period', async () => {
     const host = await target();
     const f = finding({ targetId: host });
