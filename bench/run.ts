@@ -4,7 +4,7 @@
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
 //   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store,check-scheduler,metric-ingest,
-//               promql, syslog, knowledge, catalog, automation (default: all)
+//               promql, syslog, knowledge, catalog, automation, nab (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -122,3 +122,8 @@ if (parts.includes('catalog') || process.env.BENCH_PARTS === undefined)
 // SQLite and PostgreSQL (bench/automation.ts; BENCH_PARTS=automation).
 if (parts.includes('automation') || process.env.BENCH_PARTS === undefined)
   await (await import('./automation.js')).benchAutomation();
+// -- anomaly detection --
+// The streaming anomaly detector on NAB's 41 labelled series: the three profiles beside the published detectors,
+// hold-out figures for its tunables, and samples/s beside a rolling z-score (bench/nab.ts; BENCH_PARTS=nab).
+if (parts.includes('nab') || process.env.BENCH_PARTS === undefined)
+  await (await import('./nab.js')).benchNab();

@@ -306,6 +306,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   // -- monitoring: metric store and PromQL queries --
   await app.register((await import('./routes/monitoring/prom-api.js')).promApiRoutes(ctx));
 
+  // -- forecasts and the capacity report --
+  await app.register((await import('./routes/forecast.js')).forecastRoutes(ctx));
+
   // -- monitoring: scrapes and remote-write --
   await app.register((await import('./routes/monitoring/scrapes.js')).scrapeTargetRoutes(ctx));
   await app.register((await import('./routes/monitoring/remote-write.js')).remoteWriteRoutes(ctx));

@@ -15,7 +15,7 @@ import type {
   Database,
 } from '../core/db/index.js';
 import { Conflict, type FieldError, Invalid, NotFound } from '../core/errors.js';
-import { getTicket } from '../helpdesk/index.js';
+import { findVisibleTicket, getTicket } from '../helpdesk/index.js';
 import { listServices } from '../incidents/index.js';
 import { getProblemSummary } from '../problems/index.js';
 import { blackoutsOver, type ChangeBlackout, refuseBlackouts } from './change-blackouts.js';
@@ -51,6 +51,10 @@ export const changeLimits = {
   services: 20,
   /** A window longer than this is a project, not a change. */
   maxWindowMs: 31 * 86_400_000,
+  /** Tickets and problems linked when a change is raised (its form's "new change for this ticket"). */
+  linksOnCreate: 10,
+  /** A ticket's or a problem's changes, newest first: links are made one by one, so this is far beyond use. */
+  linkedList: 200,
 } as const;
 
 export interface ChangeReview {
@@ -127,6 +131,13 @@ export interface ChangeInput {
   groupId?: number | null;
   /** A standard change names its template (only when raised). */
   templateId?: number | null;
+  /** Tickets and problems to link as it is raised (only then), in the same transaction. */
+  links?: ChangeLinkInput[];
+}
+
+export interface ChangeLinkInput {
+  targetType: ChangeLinkTarget;
+  targetId: number;
 }
 
 export const changeNumber = (id: number) => `CHG-${id}`;
@@ -171,6 +182,14 @@ function checkShape(input: ChangeInput): FieldError[] {
       fields.push({ field: '/serviceIds', message: `at most ${changeLimits.services} services` });
     if (new Set(input.serviceIds).size !== input.serviceIds.length)
       fields.push({ field: '/serviceIds', message: 'names a service twice' });
+  }
+  if (input.links !== undefined) {
+    if (input.links.length > changeLimits.linksOnCreate)
+      fields.push({ field: '/links', message: `at most ${changeLimits.linksOnCreate} links` });
+    input.links.forEach((l, i) => {
+      if (!changeLinkTargets.includes(l.targetType))
+        fields.push({ field: `/links/${i}/targetType`, message: 'must be ticket or problem' });
+    });
   }
   return fields;
 }
@@ -461,6 +480,8 @@ export async function createChangeIn(
     subjectId: row.id,
     details: { type, templateId: template?.id ?? null, title: input.title ?? template?.title },
   });
+  for (const [i, link] of (input.links ?? []).entries())
+    await linkIn(trx, actor, row.id, link, now, `/links/${i}/targetId`);
   return row.id;
 }
 
@@ -468,7 +489,7 @@ export async function updateChange(
   ctx: ServiceContext,
   actor: Actor,
   id: number,
-  input: Omit<ChangeInput, 'templateId'>,
+  input: Omit<ChangeInput, 'templateId' | 'links'>,
 ): Promise<ChangeDetail> {
   requireChanges(actor, 'changes.work');
   const now = ctx.clock.now();
@@ -705,46 +726,29 @@ export async function reviewChange(
 
 /**
  * Link a ticket (an incident or request behind the change, checked as the actor sees it) or a problem (which
- * must exist: staff see every problem).
+ * must exist: staff see every problem), in the caller's transaction; audited when it is new.
  */
-export async function linkChange(
-  ctx: ServiceContext,
-  actor: Actor,
-  id: number,
-  input: { targetType: ChangeLinkTarget; targetId: number },
-): Promise<ChangeDetail> {
-  requireChanges(actor, 'changes.work');
-  if (!changeLinkTargets.includes(input.targetType))
-    throw invalid('/targetType', 'must be ticket or problem');
-  const now = ctx.clock.now();
-  await ctx.db.transaction().execute((trx) => linkChangeIn(trx, actor, id, input, now));
-  return getChange(ctx, actor, id);
-}
-
-/** Link a ticket or a problem to a change in the caller's transaction (checked as linkChange checks it). */
-export async function linkChangeIn(
+async function linkIn(
   trx: Transaction<Database>,
   actor: Actor,
   id: number,
-  input: { targetType: ChangeLinkTarget; targetId: number },
+  input: ChangeLinkInput,
   now: number,
+  field = '/targetId',
 ): Promise<void> {
-  requireChanges(actor, 'changes.work');
-  await readChangeRow(trx, id);
+  const noSuch = (what: string) =>
+    new Invalid('invalid_reference', `${field.slice(1)}: no ${what} ${input.targetId}`, [
+      { field, message: `no such ${what}` },
+    ]);
   if (input.targetType === 'ticket') {
     try {
       await getTicket({ db: trx }, actor, input.targetId);
     } catch (err) {
-      if (err instanceof NotFound)
-        throw new Invalid('invalid_reference', `targetId: no ticket ${input.targetId}`, [
-          { field: '/targetId', message: 'no such ticket' },
-        ]);
+      if (err instanceof NotFound) throw noSuch('ticket');
       throw err;
     }
   } else if ((await getProblemSummary(trx, input.targetId)) === null) {
-    throw new Invalid('invalid_reference', `targetId: no problem ${input.targetId}`, [
-      { field: '/targetId', message: 'no such problem' },
-    ]);
+    throw noSuch('problem');
   }
   const added = await trx
     .insertInto('change_links')
@@ -767,6 +771,23 @@ export async function linkChangeIn(
       subjectId: id,
       details: { targetType: input.targetType, targetId: input.targetId },
     });
+}
+
+export async function linkChange(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: number,
+  input: ChangeLinkInput,
+): Promise<ChangeDetail> {
+  requireChanges(actor, 'changes.work');
+  if (!changeLinkTargets.includes(input.targetType))
+    throw invalid('/targetType', 'must be ticket or problem');
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    await readChangeRow(trx, id);
+    await linkIn(trx, actor, id, input, now);
+  });
+  return getChange(ctx, actor, id);
 }
 
 export async function unlinkChange(
@@ -797,13 +818,25 @@ export async function unlinkChange(
   });
 }
 
-/** The changes linked to a ticket or a problem, newest first (for their pages). */
+/**
+ * The changes linked to a ticket or a problem, newest first, at most changeLimits.linkedList (for their pages).
+ * The ticket is read as the actor sees it first, so one they may not see is not found (404) before the staff
+ * rule refuses a requester their own (403); a problem must exist.
+ */
 export async function changesLinkedTo(
   ctx: ServiceContext,
   actor: Actor,
-  target: { targetType: ChangeLinkTarget; targetId: number },
+  target: ChangeLinkInput,
 ): Promise<Change[]> {
-  requireChanges(actor, 'changes.work');
+  if (target.targetType === 'ticket') {
+    if (!(await findVisibleTicket(ctx.db, actor, target.targetId)))
+      throw new NotFound('ticket_not_found', `No ticket ${target.targetId}.`);
+    requireChanges(actor, 'changes.work');
+  } else {
+    requireChanges(actor, 'changes.work');
+    if ((await getProblemSummary(ctx.db, target.targetId)) === null)
+      throw new NotFound('problem_not_found', `No problem ${target.targetId}.`);
+  }
   const rows = await ctx.db
     .selectFrom('changes')
     .selectAll()
@@ -815,6 +848,7 @@ export async function changesLinkedTo(
         .where('target_id', '=', target.targetId),
     )
     .orderBy('id', 'desc')
+    .limit(changeLimits.linkedList)
     .execute();
   return toChanges(ctx, actor, ctx.db, rows);
 }

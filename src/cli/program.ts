@@ -162,6 +162,29 @@ Example:
       (await import('./kb-command.js')).kbExportCommand(file, options),
     );
 
+  // -- anomaly detection --
+  const anomaly = program.command('anomaly').description('Anomaly detection on metric series');
+  anomaly
+    .command('score')
+    .description(
+      'Score each row of a timestamp,value CSV series for anomaly, as a stream; print timestamp,value,anomaly_score',
+    )
+    .option('--input <file>', 'the CSV file (header timestamp,value); - or none reads standard input')
+    .option('--output <kind>', 'output format: csv', 'csv')
+    .addHelpText(
+      'after',
+      `
+Timestamps may be YYYY-MM-DD HH:MM:SS (UTC), ISO 8601, or epoch seconds or milliseconds, and must not go back.
+Each row is scored in [0, 1] from the rows before it only (the detector learns as it reads); NaN values score 0.
+A line that cannot be read stops the command with its line number and exit code 2.
+
+Example:
+  opsdesk anomaly score --input cpu.csv --output csv > cpu-scored.csv`,
+    )
+    .action(async (options: { input?: string; output: string }) =>
+      (await import('./anomaly-command.js')).anomalyScoreCommand(options),
+    );
+
   program
     .command('config')
     .description('Print the effective configuration as JSON, with secrets masked')

@@ -28,6 +28,7 @@ import {
 } from '../helpdesk/index.js';
 import { installDemoSla, replaySla } from '../sla/index.js';
 import { installDemoAutomation } from './demo-automation.js';
+import { installDemoCapacity } from './demo-capacity.js';
 import { installDemoCatalog } from './demo-catalog.js';
 import { installDemoChanges } from './demo-changes.js';
 import { installDemoKnowledge } from './demo-knowledge.js';
@@ -265,6 +266,8 @@ export async function loadDemoOrganisation(
     selfUrl: options.selfUrl ?? selfUrlOf(ctx.config),
     groupId: groupIds.get('l2') as number,
   });
+  // A file server with two weeks of history: a filesystem filling, and an anomaly rule on its load and memory.
+  await installDemoCapacity(today, { manager, groupId: groupIds.get('l2') as number });
   // A day of the servers' logs, mined into patterns.
   await installDemoLogs(today, random);
   // The knowledge base its people wrote, the tickets it solved and the requests it answered.

@@ -9,9 +9,11 @@ import { type Database, isUniqueViolation } from '../core/db/index.js';
 import { type FieldError, Invalid, NotFound } from '../core/errors.js';
 import { alertRulePorts } from './alert-rule-ports.js';
 import { formatPromValue, parseTemplate, TemplateError } from './alert-templates.js';
+import { anomalyScoreMetric, defaultAnomalyThreshold } from './anomaly-rules.js';
 import { isValidLabelName, isValidMetricName, type Labels, metricLimits } from './metric-model.js';
+import { parseSeriesSelector } from './promql.js';
 
-export type AlertRuleKind = 'promql' | 'check';
+export type AlertRuleKind = 'promql' | 'check' | 'anomaly';
 export type AlertRuleHealth = 'unknown' | 'ok' | 'err';
 export type RuleAlertState = 'pending' | 'firing' | 'inactive';
 
@@ -24,8 +26,10 @@ export interface CheckSelector {
 export interface AlertRuleInput {
   name: string;
   kind: AlertRuleKind;
-  /** PromQL (kind 'promql'). */
+  /** PromQL (kind 'promql'); a series selector (kind 'anomaly'). */
   expr?: string;
+  /** Kind 'anomaly': the score (0–1] from which a series is anomalous; default defaultAnomalyThreshold. */
+  threshold?: number;
   /** Kind 'check': which checks, and the failures in a row that make one down. */
   check?: CheckSelector & { downAfter: number };
   forSeconds?: number;
@@ -59,6 +63,8 @@ export interface AlertRule {
   kind: AlertRuleKind;
   expr: string;
   check: (CheckSelector & { downAfter: number }) | null;
+  /** Kind 'anomaly': the score from which a series is anomalous; null for the other kinds. */
+  threshold: number | null;
   forSeconds: number;
   keepFiringForSeconds: number;
   labels: Record<string, string>;
@@ -112,6 +118,7 @@ export function ruleFromRow(row: RuleRow, alerts: readonly RuleAlert[] = []): Al
     kind: row.kind,
     expr: row.expr,
     check: row.kind === 'check' && selector ? { ...selector, downAfter: row.down_after ?? 1 } : null,
+    threshold: row.kind === 'anomaly' ? Number(row.anomaly_threshold ?? defaultAnomalyThreshold) : null,
     forSeconds: row.for_seconds,
     keepFiringForSeconds: row.keep_firing_for_seconds,
     labels,
@@ -160,6 +167,7 @@ interface Normalised {
   expr: string;
   checkSelector: string | null;
   downAfter: number | null;
+  threshold: number | null;
   forSeconds: number;
   keepFiringForSeconds: number;
   labels: Record<string, string>;
@@ -240,11 +248,25 @@ function normalise(ctx: ServiceContext, input: AlertRuleInput): Normalised {
   let expr = '';
   let checkSelector: string | null = null;
   let downAfter: number | null = null;
-  if (input.kind === 'promql') {
+  let threshold: number | null = null;
+  if (input.kind !== 'anomaly' && input.threshold !== undefined)
+    errors.push({ field: 'threshold', message: 'only for an anomaly rule' });
+  if (input.kind === 'promql' || input.kind === 'anomaly') {
     expr = (input.expr ?? '').trim();
     if (expr === '' || expr.length > L.expr)
-      errors.push({ field: 'expr', message: `a PromQL expression of 1–${L.expr} characters` });
+      errors.push({
+        field: 'expr',
+        message:
+          input.kind === 'anomaly'
+            ? `a series selector such as node_load1{instance="web-1:9100"}, of 1–${L.expr} characters`
+            : `a PromQL expression of 1–${L.expr} characters`,
+      });
     if (input.check !== undefined) errors.push({ field: 'check', message: 'only for a check rule' });
+    if (input.kind === 'anomaly') {
+      threshold = input.threshold ?? defaultAnomalyThreshold;
+      if (typeof threshold !== 'number' || !(threshold > 0 && threshold <= 1))
+        errors.push({ field: 'threshold', message: 'a score above 0 and at most 1' });
+    }
   } else if (input.kind === 'check') {
     if (input.expr !== undefined && input.expr !== '')
       errors.push({ field: 'expr', message: 'a check rule has no expression' });
@@ -264,16 +286,30 @@ function normalise(ctx: ServiceContext, input: AlertRuleInput): Normalised {
       checkSelector = JSON.stringify(targetId !== null ? { targetId } : { tags });
       downAfter = c.downAfter;
     }
-  } else errors.push({ field: 'kind', message: "'promql' or 'check'" });
+  } else errors.push({ field: 'kind', message: "'promql', 'check' or 'anomaly'" });
   if (errors.length > 0) throw new Invalid('invalid_alert_rule', 'The alert rule is not valid.', errors);
   // The expression last: its error carries the position (Invalid('invalid_promql')).
   if (input.kind === 'promql') alertRulePorts(ctx).checkExpr(expr);
+  if (input.kind === 'anomaly') {
+    try {
+      parseSeriesSelector(expr);
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      throw new Invalid('invalid_alert_rule', 'The alert rule is not valid.', [
+        {
+          field: 'expr',
+          message: `not a series selector such as node_load1{instance="web-1:9100"}: ${err.message}`,
+        },
+      ]);
+    }
+  }
   return {
     name: input.name,
     kind: input.kind,
     expr,
     checkSelector,
     downAfter,
+    threshold,
     forSeconds,
     keepFiringForSeconds,
     labels,
@@ -325,6 +361,7 @@ export async function createAlertRule(
           expr: n.expr,
           check_selector: n.checkSelector,
           down_after: n.downAfter,
+          anomaly_threshold: n.threshold,
           for_seconds: n.forSeconds,
           keep_firing_for_seconds: n.keepFiringForSeconds,
           labels: JSON.stringify(n.labels),
@@ -383,8 +420,13 @@ export async function updateAlertRule(
     enabled: change.enabled ?? current.enabled,
     ...(change.severity !== undefined ? { severity: change.severity } : {}),
   };
-  if (merged.kind === 'promql') merged.expr = change.expr ?? (current.kind === 'promql' ? current.expr : '');
+  if (merged.kind === 'promql' || merged.kind === 'anomaly')
+    merged.expr = change.expr ?? (current.kind === merged.kind ? current.expr : '');
   else merged.check = change.check ?? current.check ?? undefined;
+  if (merged.kind === 'anomaly')
+    merged.threshold =
+      change.threshold ?? (current.kind === 'anomaly' ? (current.threshold ?? undefined) : undefined);
+  else if (change.threshold !== undefined) merged.threshold = change.threshold;
   if (
     change.labels &&
     change.severity === undefined &&
@@ -404,6 +446,7 @@ export async function updateAlertRule(
           expr: n.expr,
           check_selector: n.checkSelector,
           down_after: n.downAfter,
+          anomaly_threshold: n.threshold,
           for_seconds: n.forSeconds,
           keep_firing_for_seconds: n.keepFiringForSeconds,
           labels: JSON.stringify(n.labels),
@@ -430,6 +473,9 @@ export async function updateAlertRule(
         !n.enabled
       )
         await trx.deleteFrom('monitoring_rule_alerts').where('rule_id', '=', id).execute();
+      // An anomaly rule's detectors learnt the series it named: a new selector starts afresh.
+      if (n.kind !== current.kind || n.expr !== current.expr)
+        await trx.deleteFrom('monitoring_anomaly_states').where('rule_id', '=', id).execute();
       await recordAudit(trx, {
         actorId,
         at: now,
@@ -578,6 +624,11 @@ export function checkRuleQuery(check: CheckSelector & { downAfter: number }): st
   return `opsdesk_check_consecutive_failures{${which}} >= ${check.downAfter}`;
 }
 
+/** What an anomaly rule's "query" reads as in Prometheus's shape: the score series it writes, over its threshold. */
+export function anomalyRuleQuery(name: string, threshold: number): string {
+  return `${anomalyScoreMetric}{rule="${name}"} >= ${threshold}`;
+}
+
 function promAlert(a: RuleAlert): PromAlert | null {
   if (a.state === 'inactive') return null;
   return {
@@ -615,7 +666,12 @@ export async function promRuleGroups(ctx: ServiceContext): Promise<PromRuleGroup
     g.rules.push({
       state: r.state,
       name: r.name,
-      query: r.kind === 'promql' ? r.expr : checkRuleQuery(r.check as CheckSelector & { downAfter: number }),
+      query:
+        r.kind === 'promql'
+          ? r.expr
+          : r.kind === 'anomaly'
+            ? anomalyRuleQuery(r.name, r.threshold ?? defaultAnomalyThreshold)
+            : checkRuleQuery(r.check as CheckSelector & { downAfter: number }),
       duration: r.forSeconds,
       keepFiringFor: r.keepFiringForSeconds,
       labels: r.labels,

@@ -3,7 +3,9 @@
 // signature are computed once, and range functions slide a window over its samples with two pointers, so a range
 // query costs about one pass over the samples rather than one per step. Semantics follow Prometheus 3: a left-open
 // lookback window, left-open range windows, staleness markers end a series, arithmetic drops the metric name.
+
 import { Invalid, TooLarge } from '../core/errors.js';
+import { forecastSeries } from '../forecast/index.js';
 import type { LabelMatcher, Labels, SampleSource, SeriesSamples } from './metric-model.js';
 import { labelsKey } from './metric-model.js';
 import type {
@@ -451,6 +453,26 @@ export class Evaluator {
           if (hi - lo < 2) return null;
           const [slope, intercept] = linearRegression(s.timestamps, s.values, lo, hi, at ?? this.steps[i]);
           return intercept + slope * seconds[i];
+        });
+      }
+      case 'forecast':
+      case 'timeleft': {
+        // forecast(v[r], s): the value s seconds after the evaluation time; timeleft(v[r], threshold): the seconds from
+        // the evaluation time until the forecast reaches threshold from the side it is on, +Inf when it does not
+        // within a year. Both from the fit with the least out-of-sample error over the window (at least 3 samples).
+        const arg = await this.scalarArg(e.args[1]);
+        const at = this.windowOf(node).at;
+        const isForecast = e.func === 'forecast';
+        return windows((s, lo, hi, _start, _end, i) => {
+          if (hi - lo < 3) return null;
+          const points: { t: number; v: number }[] = new Array(hi - lo);
+          for (let j = lo; j < hi; j++) points[j - lo] = { t: s.timestamps[j], v: s.values[j] };
+          const fit = forecastSeries(points);
+          if (!fit) return null;
+          const from = at ?? this.steps[i];
+          if (isForecast) return fit.predict(from + arg[i] * 1000).value;
+          const crossing = fit.timeLeft(arg[i], from);
+          return crossing ? (crossing.at - from) / 1000 : Number.POSITIVE_INFINITY;
         });
       }
       case 'changes':

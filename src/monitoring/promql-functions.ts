@@ -23,6 +23,9 @@ export const functionSignatures: Record<string, FunctionSignature> = {
   changes: onMatrix,
   resets: onMatrix,
   predict_linear: { args: ['matrix', 'scalar'], returns: 'vector' },
+  // opsdesk's own (Zabbix's forecast/timeleft): the best of several fits with a band, src/forecast.
+  forecast: { args: ['matrix', 'scalar'], returns: 'vector' },
+  timeleft: { args: ['matrix', 'scalar'], returns: 'vector' },
   avg_over_time: onMatrix,
   min_over_time: onMatrix,
   max_over_time: onMatrix,

@@ -601,13 +601,22 @@ function regexProblem(source: string): string | null {
   }
 }
 
+/**
+ * The grammar knows Prometheus's functions by name; opsdesk's own (forecast, timeleft) are handed to it under the name
+ * of one it knows of the same length, so every position in the tree stays that of the text, which the tree is read
+ * against (the call's name, from the text, is the real one).
+ */
+function withGrammarNames(text: string): string {
+  return text.replace(/(?<![\w:])(?:forecast|timeleft)(?=\s*\()/g, 'increase');
+}
+
 /** Parse PromQL into the syntax tree, or throw PromqlError (Invalid) naming where the text goes wrong. */
 export function parsePromql(text: string): Expr {
   const p = new Parser(text);
   if (text.length > maxQueryLength)
     p.fail(maxQueryLength, `the query is longer than ${maxQueryLength} characters`);
   if (text.trim() === '') p.fail(0, 'no expression found in input');
-  const tree = parser.parse(text);
+  const tree = parser.parse(withGrammarNames(text));
   let errorAt = -1;
   tree.iterate({
     enter: (n) => {

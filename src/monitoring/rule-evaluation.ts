@@ -16,6 +16,7 @@ import type { AlertInput } from './alert-pipeline.js';
 import { type AlertRulePorts, alertRulePorts, replaceAlertRulePorts } from './alert-rule-ports.js';
 import { alertFromRow, type CheckSelector, type RuleAlert } from './alert-rules.js';
 import { expandOrExplain } from './alert-templates.js';
+import { anomalyRuleVector, defaultAnomalyThreshold } from './anomaly-rules.js';
 import { type Labels, labelsKey } from './metric-model.js';
 
 /** How long a resolved alert is still sent (Prometheus's resolvedRetention). */
@@ -236,7 +237,18 @@ export async function evaluateStoredRule(
     const vector =
       row.kind === 'promql'
         ? await ports.evaluate(ctx, row.expr, ts)
-        : await checkRuleVector(ctx, JSON.parse(row.check_selector ?? '{}'), row.down_after ?? 1);
+        : row.kind === 'anomaly'
+          ? await anomalyRuleVector(
+              ctx,
+              {
+                id: row.id,
+                name: row.name,
+                expr: row.expr,
+                threshold: Number(row.anomaly_threshold ?? defaultAnomalyThreshold),
+              },
+              ts,
+            )
+          : await checkRuleVector(ctx, JSON.parse(row.check_selector ?? '{}'), row.down_after ?? 1);
     outcome = evaluateAlertingRule(specOf(row), previous, vector, ts);
   } catch (err) {
     outcome = { ok: false, error: describe(err) };
@@ -293,7 +305,7 @@ export async function evaluateStoredRule(
     const received = await ports.send(
       ctx,
       sending.map((s) => s.alert),
-      row.kind === 'promql' ? 'rule' : 'check',
+      row.kind === 'check' ? 'check' : 'rule',
     );
     if (received.rejected.length > 0)
       ctx.log.warn(

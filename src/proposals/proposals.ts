@@ -5,7 +5,7 @@
 // (none last), then id.
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import { createChangeIn, linkChangeIn } from '../changes/index.js';
+import { createChangeIn } from '../changes/index.js';
 import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
 import { toIso } from '../core/clock.js';
@@ -555,6 +555,11 @@ export async function decideProposal(
     let changeId: number | null = null;
     let quoteRequestId: number | null = null;
     if (to === 'approved') {
+      // Linked to the problem behind it, when that still exists.
+      const problem =
+        row.problem_id === null
+          ? undefined
+          : await trx.selectFrom('problems').select('id').where('id', '=', row.problem_id).executeTakeFirst();
       changeId = await createChangeIn(ctx, trx, actor, {
         title: row.title.slice(0, 200),
         description: [row.what, row.summary]
@@ -563,16 +568,8 @@ export async function decideProposal(
           .slice(0, 20_000),
         type: 'normal',
         plan: changePlanOf(row).slice(0, 20_000),
+        ...(problem ? { links: [{ targetType: 'problem' as const, targetId: problem.id }] } : {}),
       });
-      if (row.problem_id !== null) {
-        const problem = await trx
-          .selectFrom('problems')
-          .select('id')
-          .where('id', '=', row.problem_id)
-          .executeTakeFirst();
-        if (problem)
-          await linkChangeIn(trx, actor, changeId, { targetType: 'problem', targetId: problem.id }, now);
-      }
       const quote = await trx
         .insertInto('quote_requests')
         .values({

@@ -376,6 +376,15 @@ const table: Row[] = [
   // -- tickets and their conversation
   { route: 'GET /api/v1/tickets', call: () => ({ method: 'GET', url: '/api/v1/tickets' }), expect: signedIn },
   {
+    route: 'GET /api/v1/tickets',
+    case: "a problem's incidents (problemId=)",
+    call: async (f) => {
+      const p = await as(f, 'admin', 'POST', '/api/v1/problems', { title: `Problem ${unique()}` });
+      return { method: 'GET', url: `/api/v1/tickets?problemId=${p.id}` };
+    },
+    expect: byRule((a) => canProblem(a, 'problem.read')),
+  },
+  {
     route: 'POST /api/v1/tickets',
     case: 'for oneself',
     call: () => ({
@@ -1552,6 +1561,18 @@ const table: Row[] = [
       body: { source: 'pagerduty', dryRun: true, data: { users: [], schedules: [] } },
     }),
     expect: byRule((a) => canOncall(a, 'import.run')),
+  },
+
+  // -- forecasts and the capacity report: staff, as every metrics read --
+  {
+    route: 'GET /api/v1/forecast',
+    call: () => ({ method: 'GET', url: '/api/v1/forecast?query=up&range=1d&horizon=1d' }),
+    expect: byRule((a) => canMonitor(a, 'metrics.read')),
+  },
+  {
+    route: 'GET /api/v1/capacity',
+    call: () => ({ method: 'GET', url: '/api/v1/capacity?horizon=30d' }),
+    expect: byRule((a) => canMonitor(a, 'metrics.read')),
   },
 
   // -- monitoring: metric store and PromQL queries --
@@ -2907,6 +2928,15 @@ const table: Row[] = [
     expect: signedIn,
   },
   {
+    route: 'GET /api/v1/tickets/export.csv',
+    case: "a problem's incidents (problemId=)",
+    call: async (f) => {
+      const p = await as(f, 'admin', 'POST', '/api/v1/problems', { title: `Problem ${unique()}` });
+      return { method: 'GET', url: `/api/v1/tickets/export.csv?problemId=${p.id}` };
+    },
+    expect: byRule((a) => canProblem(a, 'problem.read')),
+  },
+  {
     route: 'GET /api/v1/tickets/export.xlsx',
     call: () => ({ method: 'GET', url: '/api/v1/tickets/export.xlsx?columns=id,title' }),
     expect: signedIn,
@@ -3342,6 +3372,25 @@ const table: Row[] = [
           const id = await draft(f);
           await as(f, 'admin', 'POST', `/api/v1/changes/${id}/links`, { targetType: 'problem', targetId: 3 });
           return { method: 'DELETE', url: `/api/v1/changes/${id}/links/problem/3` };
+        },
+        expect: work,
+      },
+      {
+        route: 'GET /api/v1/tickets/:id/changes',
+        call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/changes` }),
+        // Requester A's ticket: hidden (404) from who may not read it, then the staff rule (403).
+        expect: (() => {
+          const e = byRule((a) => canChanges(a, 'changes.work'));
+          for (const who of signedInWhos)
+            if (!canTicket(cast[who], 'ticket.read', ownersTicket)) e[who] = 404;
+          return e;
+        })(),
+      },
+      {
+        route: 'GET /api/v1/problems/:id/changes',
+        call: async (f) => {
+          const p = await as(f, 'admin', 'POST', '/api/v1/problems', { title: `Problem ${unique()}` });
+          return { method: 'GET', url: `/api/v1/problems/${p.id}/changes` };
         },
         expect: work,
       },

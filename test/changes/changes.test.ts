@@ -630,6 +630,100 @@ describe.each(dialects)('change management on %s', (dialect) => {
     });
   });
 
+  it("a ticket's and a problem's changes: newest first, in the list's shape; hidden tickets are not found", async () => {
+    const mine = await requester.call('POST', '/api/v1/tickets', {
+      title: 'Mail bounces since the cut-over',
+      description: 'every external address',
+    });
+    expect(mine.status).toBe(201);
+    const problem = await tech.call('POST', '/api/v1/problems', {
+      title: 'MX records point at the old relay',
+    });
+    expect(problem.status).toBe(201);
+    const ticketUrl = `/api/v1/tickets/${mine.body.id}/changes`;
+    const problemUrl = `/api/v1/problems/${problem.body.id}/changes`;
+    expect((await tech.call('GET', ticketUrl)).body).toEqual({ items: [] });
+    expect((await tech.call('GET', problemUrl)).body).toEqual({ items: [] });
+
+    const w = freshWeek();
+    // Raised from the ticket's and the problem's pages: linked as it is raised, in one transaction.
+    const first = await change({
+      title: 'Point MX at the new relay',
+      serviceIds: [mail],
+      windowStart: iso(w + 20 * hour),
+      windowEnd: iso(w + 21 * hour),
+      links: [
+        { targetType: 'ticket', targetId: mine.body.id },
+        { targetType: 'problem', targetId: problem.body.id },
+      ],
+    });
+    expect(first.links.map((l: any) => `${l.targetType}:${l.targetId}`)).toEqual([
+      `problem:${problem.body.id}`,
+      `ticket:${mine.body.id}`,
+    ]);
+    const second = await change({ title: 'Lower the MX TTL' });
+    await tech.call('POST', `/api/v1/changes/${second.id}/links`, {
+      targetType: 'ticket',
+      targetId: mine.body.id,
+    });
+    await change({ title: 'Unrelated' });
+
+    const forTicket = await tech.call('GET', ticketUrl);
+    expect(forTicket.status).toBe(200);
+    expect(forTicket.body.items.map((c: any) => c.id)).toEqual([second.id, first.id]);
+    // The item is the change list's: the calendar's item for the same change is equal to it.
+    const cal = await tech.call('GET', `/api/v1/changes?from=${iso(w)}&to=${iso(w + day)}`);
+    expect(forTicket.body.items[1]).toEqual(cal.body.items.find((c: any) => c.id === first.id));
+    expect(forTicket.body.items[1]).toMatchObject({
+      number: `CHG-${first.id}`,
+      state: 'draft',
+      type: 'normal',
+      windowStart: iso(w + 20 * hour),
+      windowEnd: iso(w + 21 * hour),
+    });
+    const forProblem = await manager.call('GET', problemUrl);
+    expect(forProblem.body.items.map((c: any) => c.id)).toEqual([first.id]);
+    // Unlinked: gone from the ticket's list.
+    await tech.call('DELETE', `/api/v1/changes/${second.id}/links/ticket/${mine.body.id}`);
+    expect((await tech.call('GET', ticketUrl)).body.items.map((c: any) => c.id)).toEqual([first.id]);
+
+    // No such ticket or problem: 404. The requester's own ticket: 403 (changes are for staff); another
+    // requester's ticket is hidden from them (404), as everywhere; every problem is refused (403).
+    expect((await tech.call('GET', '/api/v1/tickets/999999/changes')).body.code).toBe('ticket_not_found');
+    expect((await tech.call('GET', '/api/v1/problems/999999/changes')).body.code).toBe('problem_not_found');
+    expect((await requester.call('GET', ticketUrl)).status).toBe(403);
+    const others = await tech.call('POST', '/api/v1/tickets', { title: 'Not theirs', description: 'x' });
+    expect((await requester.call('GET', `/api/v1/tickets/${others.body.id}/changes`)).status).toBe(404);
+    expect((await requester.call('GET', problemUrl)).status).toBe(403);
+  });
+
+  it('links named when a change is raised are checked like any link: one bad one raises nothing', async () => {
+    const before = (await tech.call('GET', '/api/v1/changes?limit=200')).body.items.length;
+    const bad = await tech.call('POST', '/api/v1/changes', {
+      title: 'Half-linked',
+      links: [{ targetType: 'problem', targetId: 999_999 }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('invalid_reference');
+    expect(bad.body.errors).toEqual([{ field: '/links/0/targetId', message: 'no such problem' }]);
+    const tooMany = await tech.call('POST', '/api/v1/changes', {
+      title: 'Over-linked',
+      links: Array.from({ length: 11 }, (_, i) => ({ targetType: 'problem', targetId: i + 1 })),
+    });
+    expect(tooMany.status).toBe(400);
+    expect((await tech.call('GET', '/api/v1/changes?limit=200')).body.items.length).toBe(before);
+    // A requester cannot raise one from their ticket's page.
+    const own = await requester.call('POST', '/api/v1/tickets', { title: 'Mine', description: 'x' });
+    expect(
+      (
+        await requester.call('POST', '/api/v1/changes', {
+          title: 'Mine',
+          links: [{ targetType: 'ticket', targetId: own.body.id }],
+        })
+      ).status,
+    ).toBe(403);
+  });
+
   it("the calendar's conflicts agree with the definition on random schedules (fast-check)", async () => {
     const planned = fc.record({
       startMin: fc.integer({ min: 0, max: 600 }),
@@ -677,6 +771,13 @@ describe.each(dialects)('change management on %s', (dialect) => {
         'high',
       ),
       fc.array(fc.integer({ min: -2, max: 3 }), { maxLength: 3 }),
+      fc.array(
+        fc.record({
+          targetType: fc.constantFrom('ticket', 'problem', 'change'),
+          targetId: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.constant(999_999)),
+        }),
+        { maxLength: 12 },
+      ),
     );
     const keys = fc.constantFrom(
       'title',
@@ -690,6 +791,7 @@ describe.each(dialects)('change management on %s', (dialect) => {
       'ownerId',
       'groupId',
       'plan',
+      'links',
     );
     await fc.assert(
       fc.asyncProperty(fc.dictionary(keys, value, { maxKeys: 6 }), async (body) => {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../src/core/auth/index.js';
 import { demoAccounts, demoPassword, isFreshInstall, loadDemoOrganisation } from '../../src/demo/index.js';
+import { metricStore } from '../../src/monitoring/index.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
 
 const day = 86_400_000;
@@ -218,12 +219,46 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
     expect(scrapes).toEqual([{ url: `http://127.0.0.1:${a.config.port}/metrics`, job: 'opsdesk' }]);
     const rules = await db.selectFrom('monitoring_alert_rules').select('name').orderBy('name').execute();
     expect(rules.map((r) => r.name)).toEqual([
+      'FileServerUnusual',
       'OpsdeskHealthDown',
       'OpsdeskScrapeFailing',
       'OpsdeskSlowRequests',
     ]);
     const pages = await db.selectFrom('status_pages').select(['slug', 'audience']).execute();
     expect(pages).toEqual([{ slug: 'it', audience: 'public' }]);
+  });
+
+  it('has a file server with two weeks of history: /srv filling, a night of runaway load, an anomaly rule on it', async () => {
+    const target = await a.ctx.db
+      .selectFrom('monitoring_targets')
+      .select(['kind', 'service_id'])
+      .where('name', '=', 'files-01')
+      .executeTakeFirstOrThrow();
+    expect(target.kind).toBe('host');
+    const read = async (name: string, extra: Record<string, string> = {}) => {
+      const matchers = Object.entries({ __name__: name, instance: 'files-01:9100', ...extra }).map(
+        ([n, value]) => ({ name: n, op: '=' as const, value }),
+      );
+      const [series] = await metricStore(a.ctx).select(matchers, now - 15 * day, now);
+      return series as NonNullable<typeof series>;
+    };
+    const avail = await read('node_filesystem_avail_bytes', { mountpoint: '/srv' });
+    const size = await read('node_filesystem_size_bytes', { mountpoint: '/srv' });
+    expect(avail.timestamps.length).toBe(14 * 288 + 1);
+    expect(avail.timestamps.at(-1)).toBeLessThanOrEqual(now);
+    const used = (i: number) => 1 - (avail.values.at(i) as number) / (size.values.at(i) as number);
+    expect(used(0)).toBeGreaterThan(0.69);
+    expect(used(-1)).toBeGreaterThan(used(0) + 0.15); // +1.2% a day for two weeks
+    expect(used(-1)).toBeLessThan(0.9);
+    const load = await read('node_load1');
+    expect(Math.max(...load.values)).toBeGreaterThan(3.5);
+    const rule = await a.ctx.db
+      .selectFrom('monitoring_alert_rules')
+      .select(['kind', 'expr'])
+      .where('name', '=', 'FileServerUnusual')
+      .executeTakeFirstOrThrow();
+    expect(rule.kind).toBe('anomaly');
+    expect(rule.expr).toContain('node_load1');
   });
 
   it("has a day of its servers' logs, mined into a short list of patterns, none new enough to alert", async () => {

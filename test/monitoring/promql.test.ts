@@ -651,6 +651,8 @@ describe('invalid PromQL', () => {
       '[10m:1m]',
       '[5m:]',
       'max_over_time(',
+      'forecast(',
+      'timeleft(',
     ];
     const text = fc.oneof(
       fc.string({ maxLength: 40 }),
@@ -669,5 +671,40 @@ describe('invalid PromQL', () => {
       }),
       { numRuns: 600, seed: 11 },
     );
+  });
+});
+
+describe('forecast and timeleft', () => {
+  it('forecast follows a line and timeleft dates its crossing', async () => {
+    // 2 per second from 5: 8405 at 600 + 3600 s, as predict_linear; 10,000 is reached at 4997.5 s.
+    expect((await vectorAt('forecast(line[5m], 3600)'))['']).toBeCloseTo(8405, 3);
+    expect((await vectorAt('timeleft(line[5m], 10000)'))['']).toBeCloseTo(4397.5, 0);
+    // Already past 100 on the way up: it never reaches it again (as Zabbix's timeleft, the next crossing counts).
+    expect((await vectorAt('timeleft(line[5m], 100)'))['']).toBe(Infinity);
+  });
+
+  it('timeleft is +Inf for a flat series, and a window of fewer than 3 samples answers nothing', async () => {
+    expect(await vectorAt('timeleft(up{instance="a"}[5m], 2)')).toEqual({ 'instance=a,job=api': Infinity });
+    expect(await vectorAt('forecast(line[20s], 60)')).toEqual({});
+  });
+
+  it('works in range queries, with offset, and inside expressions and rules', async () => {
+    const { series } = await evaluateRange(src, 'forecast(line[5m], 60)', 300 * s, 600 * s, 60 * s);
+    expect(series).toHaveLength(1);
+    expect(Array.from(series[0].values).map((v) => Math.round(v))).toEqual([725, 845, 965, 1085, 1205, 1325]);
+    // As predict_linear: the offset moves the window, the forecast still counts from the evaluation time.
+    expect((await vectorAt('forecast(line[5m] offset 1m, 60)'))['']).toBeCloseTo(1325, 3);
+    const rows = await evaluateInstant(src, 'timeleft(line[5m], 10000) < 86400', 600 * s);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('checks its arguments like any function, and leaves labels and strings of the same name alone', async () => {
+    expect((await errorOf('forecast(line, 60)')).message).toContain('expected type range vector');
+    expect((await errorOf('timeleft(line[5m])')).message).toContain('expected 2 argument(s)');
+    expect((await errorOf('myforecast(line[5m], 60)')).code).toBe('unsupported_promql');
+    expect(await vectorAt('sum by (forecast) (line)')).toEqual({ '': 1205 });
+    expect(await vectorAt('label_replace(line, "x", "timeleft(", "", "")')).toEqual({
+      '__name__=line,x=timeleft(': 1205,
+    });
   });
 });

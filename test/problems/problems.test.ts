@@ -243,6 +243,46 @@ describe.each(dialects)('problem management on %s', (dialect) => {
     );
   });
 
+  it("the ticket list's problemId filter lists the problem's incidents, with the other filters and in exports", async () => {
+    const [a, b, c, other] = [
+      await ticket('Wi-Fi drops on floor 3'),
+      await ticket('Wi-Fi drops in the canteen'),
+      await ticket('Wi-Fi slow on floor 3'),
+      await ticket('Printer jams'),
+    ];
+    const p = await problem({ incidentIds: [a, b, c] });
+    expect((await tech.call('PATCH', `/api/v1/tickets/${c}`, { status: 'resolved' })).status).toBe(200);
+    const ids = async (query: string, who: Session = tech) => {
+      const r = await who.call('GET', `/api/v1/tickets?${query}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.items.map((i: { id: number }) => i.id);
+    };
+    expect(await ids(`problemId=${p.id}&sort=created`)).toEqual([a, b, c]);
+    expect(await ids(`problemId=${p.id}&status=open&sort=created`)).toEqual([a, b]);
+    expect(await ids(`problemId=${p.id}&q=canteen`)).toEqual([b]);
+    // Paged with the same cursors as any list.
+    const first = await tech.call('GET', `/api/v1/tickets?problemId=${p.id}&sort=created&limit=2`);
+    expect(first.body.items.map((i: { id: number }) => i.id)).toEqual([a, b]);
+    const next = await tech.call(
+      'GET',
+      `/api/v1/tickets?problemId=${p.id}&sort=created&limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
+    expect(next.body.items.map((i: { id: number }) => i.id)).toEqual([c]);
+    expect((await ids(`problemId=${p.id}`)).includes(other)).toBe(false);
+    // A problem with no incidents: none; no such problem: 404; requesters: 403 (problems are the staff's).
+    expect(await ids(`problemId=${(await problem()).id}`)).toEqual([]);
+    expect((await tech.call('GET', '/api/v1/tickets?problemId=999999')).body.code).toBe('problem_not_found');
+    expect((await requester.call('GET', `/api/v1/tickets?problemId=${p.id}`)).status).toBe(403);
+    // The export takes the queue's filters, this one too (and so does a saved view: it keeps the query).
+    const csv = await tech.call(
+      'GET',
+      `/api/v1/tickets/export.csv?problemId=${p.id}&columns=id&sort=created`,
+    );
+    expect(csv.status).toBe(200);
+    expect(String(csv.body).trim().split(/\r?\n/)).toEqual(['ID', String(a), String(b), String(c)]);
+    expect((await requester.call('GET', `/api/v1/tickets/export.csv?problemId=${p.id}`)).status).toBe(403);
+  });
+
   it('resolving a problem resolves its open incidents with a public message to each requester', async () => {
     const [a, b, done] = [await ticket(), await ticket(), await ticket()];
     expect((await tech.call('PATCH', `/api/v1/tickets/${done}`, { status: 'resolved' })).status).toBe(200);

@@ -1,6 +1,7 @@
 // Change management over HTTP: change requests and their moves, links and post-implementation review; the change
 // calendar (GET /api/v1/changes?from&to, with conflicts and blackout periods); blackout periods; templates of
-// standard changes; and the CAB setting. Thin: schema → actor → one domain call.
+// standard changes; the CAB setting; and the changes linked to a ticket or a problem, for their pages. Thin:
+// schema → actor → one domain call.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
@@ -10,6 +11,7 @@ import {
   type ChangeTemplate,
   changeLimits,
   changeStates,
+  changesLinkedTo,
   changeTypes,
   createBlackout,
   createChange,
@@ -175,6 +177,8 @@ function ms(name: string, v: string | null | undefined): number | null | undefin
 const msQuery = (name: string, v: string | undefined) =>
   (v === undefined || v === '' ? undefined : ms(`querystring/${name}`, v)) ?? undefined;
 
+const LinkBody = Type.Object({ targetType: TargetSchema, targetId: Id }, { additionalProperties: false });
+
 const ChangeBody = {
   title: Type.Optional(Type.String({ minLength: 1, maxLength: changeLimits.title })),
   description: Type.Optional(Text),
@@ -258,7 +262,16 @@ export function changeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Raise a change (a standard change from its templateId); it starts as a draft (staff)',
           body: Type.Object(
-            { ...ChangeBody, templateId: Type.Optional(Nullable(Id)) },
+            {
+              ...ChangeBody,
+              templateId: Type.Optional(Nullable(Id)),
+              links: Type.Optional(
+                Type.Array(LinkBody, {
+                  maxItems: changeLimits.linksOnCreate,
+                  description: 'tickets and problems to link as it is raised, in the same transaction',
+                }),
+              ),
+            },
             { additionalProperties: false },
           ),
           response: { 201: ChangeDetailSchema, ...problemResponses },
@@ -358,7 +371,7 @@ export function changeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           tags,
           summary: 'Link a ticket (incident or request) or a problem to a change (staff)',
           params: IdParams,
-          body: Type.Object({ targetType: TargetSchema, targetId: Id }, { additionalProperties: false }),
+          body: LinkBody,
           response: { 200: ChangeDetailSchema, ...problemResponses },
         },
       },
@@ -385,6 +398,28 @@ export function changeRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         return reply.code(204).send(null);
       },
     );
+
+    for (const targetType of ['ticket', 'problem'] as const)
+      app.get(
+        `/api/v1/${targetType}s/:id/changes`,
+        {
+          schema: {
+            tags,
+            summary: `The changes linked to a ${targetType}, newest first (staff)`,
+            description:
+              targetType === 'ticket'
+                ? `A ticket the caller may not see is not found (404); a requester's own is refused (403). At most ${changeLimits.linkedList}.`
+                : `At most ${changeLimits.linkedList}.`,
+            params: IdParams,
+            response: { 200: Type.Object({ items: Type.Array(ChangeSchema) }), ...problemResponses },
+          },
+        },
+        async (request) => ({
+          items: (
+            await changesLinkedTo(ctx, requireActor(request), { targetType, targetId: request.params.id })
+          ).map(changeView),
+        }),
+      );
 
     app.get(
       '/api/v1/change-blackouts',

@@ -103,7 +103,7 @@ export function exportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   async function ticketExport(actor: Actor, query: Static<typeof ExportQuery>) {
     const { columns: rawColumns, ...filters } = query;
     const { columns: names, fields } = await parseTicketExportColumns(ctx, rawColumns);
-    const filter = ticketFilterFrom(filters, actor);
+    const filter = await ticketFilterFrom(ctx, filters, actor);
     const withSla = names.some((n) => slaColumns.has(n));
     async function* batches(): AsyncGenerator<ExportTicket[]> {
       if (!filter) return;

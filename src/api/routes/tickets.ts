@@ -32,6 +32,7 @@ import {
   uploadFile,
   uploadLimits,
 } from '../../helpdesk/index.js';
+import { listProblemIncidentIds } from '../../problems/index.js';
 import { storedTicketSlas, ticketSlaFor } from '../../sla/index.js';
 import { requireActor } from '../authentication.js';
 import {
@@ -135,6 +136,8 @@ export const TicketListFilters = {
   groupId: Type.Optional(Type.String({ maxLength: 20 })),
   requesterId: Type.Optional(Id),
   categoryId: Type.Optional(Id),
+  /** A problem's incidents (staff). */
+  problemId: Type.Optional(Id),
   tag: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
   createdFrom: Type.Optional(Type.String({ maxLength: 40 })),
   createdTo: Type.Optional(Type.String({ maxLength: 40 })),
@@ -150,12 +153,14 @@ const TicketListFiltersSchema = Type.Object(TicketListFilters);
 
 /**
  * The filter those parameters say, for this actor (me, mine); null when it can select nothing ("my groups"
- * of someone in no group).
+ * of someone in no group, a problem with no incidents). A problem's incidents are the problems domain's to
+ * say (staff only: a requester asking is refused; no such problem is not found).
  */
-export function ticketFilterFrom(
+export async function ticketFilterFrom(
+  ctx: ServiceContext,
   q: Static<typeof TicketListFiltersSchema>,
   actor: Actor,
-): Omit<TicketFilter, 'limit' | 'cursor'> | null {
+): Promise<Omit<TicketFilter, 'limit' | 'cursor'> | null> {
   const status = parseList<TicketStatus[]>('status', q.status, (s) =>
     s === 'open'
       ? [...openStatuses]
@@ -184,6 +189,10 @@ export function ticketFilterFrom(
     // "my groups": every group the actor belongs to.
     if (actor.groupIds.length === 0) return null;
     filter.groupIds = actor.groupIds;
+  }
+  if (q.problemId !== undefined) {
+    filter.ids = await listProblemIncidentIds(ctx, actor, q.problemId);
+    if (filter.ids.length === 0) return null;
   }
   return filter;
 }
@@ -233,7 +242,7 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
           tags: ['tickets'],
           summary: 'List and search tickets',
           description:
-            'Filters combine with AND; lists take comma-separated values. status also takes "open". assigneeId and groupId take an id, "me"/"mine" or "none". ' +
+            'Filters combine with AND; lists take comma-separated values. status also takes "open". assigneeId and groupId take an id, "me"/"mine" or "none". problemId: the problem\'s incidents (staff). ' +
             'With q and no sort, results are ranked by relevance; otherwise sorted by the given key with the id as tie-breaker.',
           querystring: Type.Object(
             { ...TicketListFilters, limit: Limit, cursor: Type.Optional(Cursor) },
@@ -248,7 +257,7 @@ export function ticketRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const actor = requireActor(request);
         const { limit, cursor, ...q } = request.query;
-        const filters = ticketFilterFrom(q, actor);
+        const filters = await ticketFilterFrom(ctx, q, actor);
         if (!filters) return { items: [], nextCursor: null };
         const page = await listTickets(ctx, actor, { ...filters, limit, cursor });
         // The stored clocks, for the queue's countdown (one indexed read for the page).

@@ -811,7 +811,7 @@ export interface Database {
   monitoring_alert_rules: {
     id: Generated<number>;
     name: string;
-    kind: 'promql' | 'check';
+    kind: 'promql' | 'check' | 'anomaly';
     expr: string;
     /** JSON {targetId?, tags?}; null for a PromQL rule. */
     check_selector: string | null;
@@ -832,6 +832,18 @@ export interface Database {
     last_evaluation_ms: number | null;
     created_by: number | null;
     created_at: number;
+    updated_at: number;
+    /** Migration 2026-12-08-anomaly-rules: the score (0–1) at which an anomaly rule's series is active. */
+    anomaly_threshold: number | null;
+  };
+  /** Migration 2026-12-08-anomaly-rules (src/monitoring/anomaly-rules.ts): each anomaly rule's series' detector. */
+  monitoring_anomaly_states: {
+    rule_id: number;
+    series_key: string;
+    /** JSON: the detector's snapshot. */
+    state: string;
+    last_sample_at: number;
+    last_score: number;
     updated_at: number;
   };
   monitoring_rule_alerts: {

@@ -1,5 +1,6 @@
 // Change management: the change list and calendar (with conflicts and blackout periods), one change with the
-// states it may move to, its links and review; templates of standard changes and the CAB setting.
+// states it may move to, its links and review; the changes linked to a ticket or a problem (their pages'
+// Changes panel); templates of standard changes and the CAB setting.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { client, unwrap } from './client';
 import { keys } from './keys';
@@ -93,7 +94,23 @@ export function useChange(id: number) {
   });
 }
 
-/** Every change to a change: its page gets the answer, lists and calendars refresh. */
+export type LinkTarget = 'ticket' | 'problem';
+
+/** The changes linked to a ticket or a problem, newest first (staff). */
+export function useLinkedChanges(targetType: LinkTarget, id: number, enabled = true) {
+  return useQuery({
+    queryKey: keys.linkedChanges(targetType, id),
+    enabled,
+    queryFn: () =>
+      unwrap(
+        targetType === 'ticket'
+          ? client.GET('/api/v1/tickets/{id}/changes', { params: { path: { id } } })
+          : client.GET('/api/v1/problems/{id}/changes', { params: { path: { id } } }),
+      ).then((r) => r.items),
+  });
+}
+
+/** Every change to a change: its page gets the answer, lists, calendars and tickets' and problems' panels refresh. */
 function useChangeWrite<I>(
   mutationFn: (input: I) => Promise<ChangeDetail>,
   onDone?: (c: ChangeDetail) => void,
@@ -105,6 +122,7 @@ function useChangeWrite<I>(
       qc.setQueryData(keys.change(c.id), c);
       void qc.invalidateQueries({ queryKey: ['changes', 'list'] });
       void qc.invalidateQueries({ queryKey: ['changes', 'calendar'] });
+      void qc.invalidateQueries({ queryKey: ['changes', 'linked'] });
       onDone?.(c);
     },
   });
@@ -133,7 +151,7 @@ export function useReviewChange(id: number) {
 }
 
 export function useLinkChange(id: number) {
-  return useChangeWrite((body: { targetType: 'ticket' | 'problem'; targetId: number }) =>
+  return useChangeWrite((body: { targetType: LinkTarget; targetId: number }) =>
     unwrap(client.POST('/api/v1/changes/{id}/links', { params: { path: { id } }, body })),
   );
 }
@@ -147,7 +165,10 @@ export function useUnlinkChange(id: number) {
           params: { path: { id, targetType: l.targetType, targetId: l.targetId } },
         }),
       ),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: keys.change(id) }),
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: keys.change(id) });
+      void qc.invalidateQueries({ queryKey: ['changes', 'linked'] });
+    },
   });
 }
 

@@ -101,6 +101,8 @@ export const keys = {
   changeList: (query: string) => ['changes', 'list', query] as const,
   changeCalendar: (from: string, to: string) => ['changes', 'calendar', from, to] as const,
   change: (id: number) => ['changes', 'one', id] as const,
+  linkedChanges: (targetType: 'ticket' | 'problem', id: number) =>
+    ['changes', 'linked', targetType, id] as const,
   changeTemplates: ['changes', 'templates'] as const,
   changeSettings: ['settings', 'changes'] as const,
   // -- upgrade proposals --

@@ -7406,6 +7406,160 @@ export type paths = {
     };
     trace?: never;
   };
+  '/api/v1/capacity': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every host's disk, memory, CPU and network headroom from node_exporter's series, their 30- and 90-day trends, and when each crosses its threshold; `needsAction` when within `horizon` */
+    get: {
+      parameters: {
+        query?: {
+          /** @description used fraction, 0–1 */
+          cpu?: string;
+          /** @description used fraction, 0–1 */
+          disk?: string;
+          /** @description a Prometheus duration (30d, 1h30m), an ISO 8601 duration (P30D, PT4H) or whole seconds */
+          horizon?: string;
+          /** @description used fraction, 0–1 */
+          memory?: string;
+          /** @description used fraction, 0–1 */
+          network?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              generatedAt: string;
+              horizon: string;
+              items: {
+                /** Format: date-time */
+                crossesAt: string | null;
+                detail: string;
+                /** Format: date-time */
+                earliest: string | null;
+                fit: string | null;
+                headroom: number;
+                /** Format: date-time */
+                latest: string | null;
+                needsAction: boolean;
+                /** @description the PromQL of this series’ used fraction (GET /api/v1/forecast charts it) */
+                query: string;
+                resource: 'disk' | 'memory' | 'cpu' | 'network';
+                target: {
+                  id: number | null;
+                  instance: string;
+                  name: string;
+                };
+                threshold: number;
+                /** @description change of the used fraction per day, last 30 days */
+                trend30d: number | null;
+                /** @description change of the used fraction per day, last 90 days */
+                trend90d: number | null;
+              }[];
+              thresholds: {
+                cpu: number;
+                disk: number;
+                memory: number;
+                network: number;
+              };
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/catalog': {
     parameters: {
       query?: never;
@@ -8946,6 +9100,11 @@ export type paths = {
             groupId?: number | null;
             impact?: 'low' | 'medium' | 'high';
             implementerId?: number | null;
+            /** @description tickets and problems to link as it is raised, in the same transaction */
+            links?: {
+              targetId: number;
+              targetType: 'ticket' | 'problem';
+            }[];
             ownerId?: number | null;
             plan?: string;
             risk?: 'low' | 'medium' | 'high';
@@ -11849,6 +12008,155 @@ export type paths = {
           };
           content: {
             'application/json': string;
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/forecast': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Each series of a PromQL expression over `range` with its forecast `horizon` ahead (the fit chosen by out-of-sample error, a band at 95 %) and, given a `threshold`, when it crosses it */
+    get: {
+      parameters: {
+        query: {
+          /** @description a Prometheus duration (30d, 1h30m), an ISO 8601 duration (P30D, PT4H) or whole seconds */
+          horizon?: string;
+          query: string;
+          /** @description a Prometheus duration (30d, 1h30m), an ISO 8601 duration (P30D, PT4H) or whole seconds */
+          range?: string;
+          /** @description a Prometheus duration (30d, 1h30m), an ISO 8601 duration (P30D, PT4H) or whole seconds */
+          step?: string;
+          threshold?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              horizon: string;
+              range: string;
+              series: {
+                crossing: {
+                  /** Format: date-time */
+                  at: string;
+                  /** Format: date-time */
+                  earliest: string;
+                  /** Format: date-time */
+                  latest: string | null;
+                } | null;
+                error: number | null;
+                fit: string | null;
+                forecast: {
+                  lower: number;
+                  /** Format: date-time */
+                  t: string;
+                  upper: number;
+                  value: number;
+                }[];
+                history: {
+                  /** Format: date-time */
+                  t: string;
+                  v: number;
+                }[];
+                labels: {
+                  [key: string]: string;
+                };
+              }[];
+              step: string;
+              threshold: number | null;
+            };
           };
         };
         /** @description RFC 9457 problem details */
@@ -20982,7 +21290,7 @@ export type paths = {
                 id: number;
                 intervalSeconds: number;
                 keepFiringForSeconds: number;
-                kind: 'promql' | 'check';
+                kind: 'promql' | 'check' | 'anomaly';
                 labels: {
                   [key: string]: string;
                 };
@@ -20995,6 +21303,7 @@ export type paths = {
                 nextEvaluationAt: string;
                 severity: string | null;
                 state: 'pending' | 'firing' | 'inactive';
+                threshold: number | null;
                 /** Format: date-time */
                 updatedAt: string;
               }[];
@@ -21102,13 +21411,16 @@ export type paths = {
             group?: string;
             intervalSeconds?: number;
             keepFiringForSeconds?: number;
-            kind: 'promql' | 'check';
+            /** @description promql: an expression; check: a target’s checks down N times in a row; anomaly: each new sample of the series a selector names scored by a streaming anomaly detector */
+            kind: 'promql' | 'check' | 'anomaly';
             labels?: {
               [key: string]: string;
             };
             /** @description the alertname */
             name: string;
             severity?: string | null;
+            /** @description kind anomaly: the score (0–1] from which a series is anomalous */
+            threshold?: number;
           };
         };
       };
@@ -21160,7 +21472,7 @@ export type paths = {
               id: number;
               intervalSeconds: number;
               keepFiringForSeconds: number;
-              kind: 'promql' | 'check';
+              kind: 'promql' | 'check' | 'anomaly';
               labels: {
                 [key: string]: string;
               };
@@ -21173,6 +21485,7 @@ export type paths = {
               nextEvaluationAt: string;
               severity: string | null;
               state: 'pending' | 'firing' | 'inactive';
+              threshold: number | null;
               /** Format: date-time */
               updatedAt: string;
             };
@@ -21324,7 +21637,7 @@ export type paths = {
               id: number;
               intervalSeconds: number;
               keepFiringForSeconds: number;
-              kind: 'promql' | 'check';
+              kind: 'promql' | 'check' | 'anomaly';
               labels: {
                 [key: string]: string;
               };
@@ -21337,6 +21650,7 @@ export type paths = {
               nextEvaluationAt: string;
               severity: string | null;
               state: 'pending' | 'firing' | 'inactive';
+              threshold: number | null;
               /** Format: date-time */
               updatedAt: string;
             };
@@ -21541,13 +21855,16 @@ export type paths = {
             group?: string;
             intervalSeconds?: number;
             keepFiringForSeconds?: number;
-            kind?: 'promql' | 'check';
+            /** @description promql: an expression; check: a target’s checks down N times in a row; anomaly: each new sample of the series a selector names scored by a streaming anomaly detector */
+            kind?: 'promql' | 'check' | 'anomaly';
             labels?: {
               [key: string]: string;
             };
             /** @description the alertname */
             name?: string;
             severity?: string | null;
+            /** @description kind anomaly: the score (0–1] from which a series is anomalous */
+            threshold?: number;
           };
         };
       };
@@ -21599,7 +21916,7 @@ export type paths = {
               id: number;
               intervalSeconds: number;
               keepFiringForSeconds: number;
-              kind: 'promql' | 'check';
+              kind: 'promql' | 'check' | 'anomaly';
               labels: {
                 [key: string]: string;
               };
@@ -21612,6 +21929,7 @@ export type paths = {
               nextEvaluationAt: string;
               severity: string | null;
               state: 'pending' | 'firing' | 'inactive';
+              threshold: number | null;
               /** Format: date-time */
               updatedAt: string;
             };
@@ -26646,6 +26964,175 @@ export type paths = {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/problems/{id}/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The changes linked to a problem, newest first (staff)
+     * @description At most 200.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                approvalId: number | null;
+                backoutPlan: string;
+                cabReason: string | null;
+                /** @description other live changes on one of its services whose windows overlap its own (touching is not overlapping) */
+                conflicts: number[];
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                groupId: number | null;
+                id: number;
+                impact: 'low' | 'medium' | 'high';
+                implementerId: number | null;
+                implementerName: string | null;
+                /** @description CHG-<id> */
+                number: string;
+                ownerId: number | null;
+                ownerName: string | null;
+                plan: string;
+                requesterId: number;
+                requesterName: string;
+                review: {
+                  notes: string;
+                  outcome: 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+                  /** Format: date-time */
+                  reviewedAt: string;
+                  reviewedById: number;
+                } | null;
+                risk: 'low' | 'medium' | 'high';
+                services: {
+                  id: number;
+                  name: string;
+                }[];
+                state:
+                  | 'draft'
+                  | 'assessment'
+                  | 'awaiting_cab'
+                  | 'scheduled'
+                  | 'implementing'
+                  | 'review'
+                  | 'closed'
+                  | 'rejected'
+                  | 'cancelled'
+                  | 'failed';
+                templateId: number | null;
+                testPlan: string;
+                title: string;
+                type: 'standard' | 'normal' | 'emergency';
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                windowEnd: string | null;
+                /** Format: date-time */
+                windowStart: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/problems/{id}/history': {
@@ -40986,7 +41473,7 @@ export type paths = {
     };
     /**
      * List and search tickets
-     * @description Filters combine with AND; lists take comma-separated values. status also takes "open". assigneeId and groupId take an id, "me"/"mine" or "none". With q and no sort, results are ranked by relevance; otherwise sorted by the given key with the id as tie-breaker.
+     * @description Filters combine with AND; lists take comma-separated values. status also takes "open". assigneeId and groupId take an id, "me"/"mine" or "none". problemId: the problem's incidents (staff). With q and no sort, results are ranked by relevance; otherwise sorted by the given key with the id as tie-breaker.
      */
     get: {
       parameters: {
@@ -40999,6 +41486,7 @@ export type paths = {
           groupId?: string;
           limit?: number;
           priority?: string;
+          problemId?: number;
           q?: string;
           requesterId?: number;
           sort?: 'created' | '-created' | 'updated' | '-updated' | 'priority' | '-priority';
@@ -42491,6 +42979,175 @@ export type paths = {
           content: {
             'application/json': {
               body: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tickets/{id}/changes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The changes linked to a ticket, newest first (staff)
+     * @description A ticket the caller may not see is not found (404); a requester's own is refused (403). At most 200.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                approvalId: number | null;
+                backoutPlan: string;
+                cabReason: string | null;
+                /** @description other live changes on one of its services whose windows overlap its own (touching is not overlapping) */
+                conflicts: number[];
+                /** Format: date-time */
+                createdAt: string;
+                description: string;
+                groupId: number | null;
+                id: number;
+                impact: 'low' | 'medium' | 'high';
+                implementerId: number | null;
+                implementerName: string | null;
+                /** @description CHG-<id> */
+                number: string;
+                ownerId: number | null;
+                ownerName: string | null;
+                plan: string;
+                requesterId: number;
+                requesterName: string;
+                review: {
+                  notes: string;
+                  outcome: 'successful' | 'partially_successful' | 'failed' | 'backed_out';
+                  /** Format: date-time */
+                  reviewedAt: string;
+                  reviewedById: number;
+                } | null;
+                risk: 'low' | 'medium' | 'high';
+                services: {
+                  id: number;
+                  name: string;
+                }[];
+                state:
+                  | 'draft'
+                  | 'assessment'
+                  | 'awaiting_cab'
+                  | 'scheduled'
+                  | 'implementing'
+                  | 'review'
+                  | 'closed'
+                  | 'rejected'
+                  | 'cancelled'
+                  | 'failed';
+                templateId: number | null;
+                testPlan: string;
+                title: string;
+                type: 'standard' | 'normal' | 'emergency';
+                /** Format: date-time */
+                updatedAt: string;
+                /** Format: date-time */
+                windowEnd: string | null;
+                /** Format: date-time */
+                windowStart: string | null;
+              }[];
             };
           };
         };
@@ -45696,6 +46353,7 @@ export type paths = {
           createdTo?: string;
           groupId?: string;
           priority?: string;
+          problemId?: number;
           q?: string;
           requesterId?: number;
           sort?: 'created' | '-created' | 'updated' | '-updated' | 'priority' | '-priority';
@@ -45814,6 +46472,7 @@ export type paths = {
           createdTo?: string;
           groupId?: string;
           priority?: string;
+          problemId?: number;
           q?: string;
           requesterId?: number;
           sort?: 'created' | '-created' | 'updated' | '-updated' | 'priority' | '-priority';

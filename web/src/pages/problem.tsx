@@ -26,7 +26,9 @@ import { levelNames, priorityLabel } from '../ui/labels';
 import { ErrorMessage, Loading } from '../ui/messages';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
+import { LinkedChangesPanel } from './changes/linked-changes';
 import { KnownErrorBadge, ProblemStatusBadge } from './problems';
+import { incidentsQueueHref } from './queue-state';
 import { TicketPicker } from './ticket-links';
 
 const DailyChart = lazy(() => import('./daily-chart'));
@@ -501,9 +503,14 @@ export default function ProblemPage() {
         <p className="ticket-meta">
           <ProblemStatusBadge status={p.status} /> <KnownErrorBadge problem={p} />{' '}
           <PriorityBadge priority={p.priority} /> <span className="muted">·</span>{' '}
-          <span>
-            {p.incidentIds.length} incident{p.incidentIds.length === 1 ? '' : 's'}, {p.openIncidentCount} open
-          </span>
+          {p.incidentIds.length > 0 ? (
+            <Link to={incidentsQueueHref(p.id)} title="These incidents in the ticket queue">
+              {p.incidentIds.length} incident{p.incidentIds.length === 1 ? '' : 's'}, {p.openIncidentCount}{' '}
+              open
+            </Link>
+          ) : (
+            <span>0 incidents</span>
+          )}
         </p>
         {resolved !== null && (
           <p className="ok-text" role="status">
@@ -514,6 +521,7 @@ export default function ProblemPage() {
           </p>
         )}
         <IncidentsPanel problem={p} />
+        <LinkedChangesPanel targetType="problem" targetId={p.id} canRaise={p.status !== 'closed'} />
         <CountsPanel problem={p} />
         <ResolvePanel key={`${p.status}-${p.openIncidentCount}`} problem={p} onResolved={setResolved} />
         <DetailsForm problem={p} />

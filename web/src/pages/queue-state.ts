@@ -1,4 +1,5 @@
-// The queue the technician last looked at, in order: the ticket page's "next ticket" walks it.
+// The queue the technician last looked at, in order: the ticket page's "next ticket" walks it; and the
+// addresses of queues other pages link to (the queue reads its filters from the address).
 let ids: number[] = [];
 let search = '';
 
@@ -15,4 +16,12 @@ export function neighbour(id: number, step: 1 | -1): number | null {
 
 export function queueHref(): string {
   return `/queue${search ? `?${search}` : ''}`;
+}
+
+/** Every status: the queue's "any status". */
+export const anyStatus = 'new,assigned,in_progress,pending,resolved,closed';
+
+/** The queue filtered to a problem's incidents, resolved ones too. */
+export function incidentsQueueHref(problemId: number): string {
+  return `/queue?${new URLSearchParams({ problemId: String(problemId), status: anyStatus })}`;
 }

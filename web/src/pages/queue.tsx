@@ -9,6 +9,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useCustomFields } from '../api/catalog';
 import { useMacros } from '../api/macros';
+import { problemNumber } from '../api/problems';
 import { useDeleteView, useSavedViews, useSaveView } from '../api/saved-views';
 import { seedTicket, useBulkUpdateTickets, useTicketQueue } from '../api/tickets';
 import type { LevelName, Status } from '../api/types';
@@ -21,7 +22,7 @@ import { Empty, ErrorMessage } from '../ui/messages';
 import { useShortcuts } from '../ui/shortcuts';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
-import { rememberQueue } from './queue-state';
+import { anyStatus, rememberQueue } from './queue-state';
 import { useSlaSetup } from './ticket-sla';
 
 const queues = {
@@ -31,8 +32,6 @@ const queues = {
   open: { label: 'All open', params: {} },
 } as const;
 type QueueName = keyof typeof queues;
-
-const anyStatus = 'new,assigned,in_progress,pending,resolved,closed';
 
 /** The heading names the queue and, when it is not the default (open), the status filter: "All open",
  * "All waiting", "All tickets, any status", "Mine, resolved". */
@@ -79,7 +78,7 @@ export function apiQuery(params: URLSearchParams): string {
   const queue = (params.get('queue') ?? 'open') as QueueName;
   const out = new URLSearchParams(queues[queue]?.params ?? {});
   out.set('status', params.get('status') || 'open');
-  for (const k of ['priority', 'tag', 'q', 'groupId', 'assigneeId', 'categoryId']) {
+  for (const k of ['priority', 'tag', 'q', 'groupId', 'assigneeId', 'categoryId', 'problemId']) {
     const v = params.get(k);
     if (v) out.set(k, v);
   }
@@ -513,6 +512,21 @@ export function QueuePage() {
               maxLength={50}
             />
           </label>
+          {/^[1-9]\d{0,9}$/.test(params.get('problemId') ?? '') && (
+            <span className="chip problem-filter">
+              <Link to={`/problems/${params.get('problemId')}`}>
+                Incidents of {problemNumber(Number(params.get('problemId')))}
+              </Link>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label="Remove the problem filter"
+                onClick={() => set('problemId', '')}
+              >
+                ×
+              </button>
+            </span>
+          )}
           <label className="inline">
             <span>Sort</span>
             <select value={params.get('sort') ?? '-updated'} onChange={(e) => set('sort', e.target.value)}>

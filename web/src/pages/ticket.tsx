@@ -18,6 +18,7 @@ import { useShortcuts } from '../ui/shortcuts';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
 import { ApprovalsPanel } from './approvals';
+import { LinkedChangesPanel } from './changes/linked-changes';
 import { PagePanel } from './incidents/page-panel';
 import { KnowledgePanel } from './knowledge/ticket-panel';
 import { LogContextPanel } from './logs/context-panel';
@@ -155,6 +156,7 @@ export function TicketPage({ id }: { id: number }) {
                 }
           }
         />
+        <LinkedChangesPanel targetType="ticket" targetId={t.id} canRaise={t.mergedIntoId === null} />
         <TimePanel ticket={t} />
         <TicketFieldsPanel ticket={t} />
         <LogContextPanel kind="ticket" id={id} />

@@ -32,6 +32,7 @@ export default function TimeSeriesChart({
   unit,
   height = 220,
   label,
+  yRange,
 }: {
   series: readonly ChartSeries[];
   /** Shown on the values: 'ms', '%', 'B/s', ''. */
@@ -39,6 +40,8 @@ export default function TimeSeriesChart({
   height?: number;
   /** What the chart shows, for people who cannot see it. */
   label: string;
+  /** A fixed value axis (a score from 0 to 1), instead of one fitted to the data. */
+  yRange?: [number, number];
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -66,6 +69,7 @@ export default function TimeSeriesChart({
           })),
         ],
         axes: [axis, { ...axis, size: 64, values: (_u, splits) => splits.map((v) => formatValue(v)) }],
+        ...(yRange ? { scales: { y: { range: yRange } } } : {}),
       },
       alignSeries(series),
       el,
@@ -76,7 +80,7 @@ export default function TimeSeriesChart({
       resize.disconnect();
       plot.destroy();
     };
-  }, [series, unit, height]);
+  }, [series, unit, height, yRange?.[0], yRange?.[1]]);
   return <div ref={box} className="chart" role="img" aria-label={label} />;
 }
 

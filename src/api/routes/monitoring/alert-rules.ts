@@ -35,8 +35,18 @@ const CheckSelectorBody = Type.Object(
 );
 const RuleFields = {
   name: Type.String({ minLength: 1, maxLength: L.name, description: 'the alertname' }),
-  kind: Type.Union([Type.Literal('promql'), Type.Literal('check')]),
+  kind: Type.Union([Type.Literal('promql'), Type.Literal('check'), Type.Literal('anomaly')], {
+    description:
+      'promql: an expression; check: a target’s checks down N times in a row; anomaly: each new sample of the series a selector names scored by a streaming anomaly detector',
+  }),
   expr: Type.Optional(Type.String({ maxLength: L.expr })),
+  threshold: Type.Optional(
+    Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      description: 'kind anomaly: the score (0–1] from which a series is anomalous',
+    }),
+  ),
   check: Type.Optional(CheckSelectorBody),
   forSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: L.maxHoldSeconds })),
   keepFiringForSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: L.maxHoldSeconds })),
@@ -68,8 +78,9 @@ const AlertSchema = Type.Object({
 const RuleSchema = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
-  kind: Type.Union([Type.Literal('promql'), Type.Literal('check')]),
+  kind: Type.Union([Type.Literal('promql'), Type.Literal('check'), Type.Literal('anomaly')]),
   expr: Type.String(),
+  threshold: Nullable(Type.Number()),
   check: Nullable(
     Type.Object({
       targetId: Type.Optional(Nullable(Type.Integer())),

@@ -1,8 +1,9 @@
 // One change: the form with every field (a new change may start from a standard template), the window in the
 // viewer's time zone, the conflicts and blackouts the server found for it, the moves it may make now, its
-// links to tickets and problems, the CAB's answer and the post-implementation review.
+// links to tickets and problems, the CAB's answer and the post-implementation review. A new change opened from a
+// ticket's or a problem's page (?ticketId= / ?problemId=) is linked to it as it is raised.
 import { type FormEvent, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import {
   type ChangeDetail,
   type ChangeLevel,
@@ -10,6 +11,7 @@ import {
   type ChangeType,
   formatWindow,
   fromLocalInput,
+  type LinkTarget,
   localInput,
   outcomeLabels,
   type ReviewOutcome,
@@ -117,7 +119,9 @@ function WindowEcho({ value }: { value: string }) {
   return <span className="muted small">{f.format(new Date(iso))}</span>;
 }
 
-function ChangeForm({ change }: { change: ChangeDetail | null }) {
+type PreLink = { targetType: LinkTarget; targetId: number };
+
+function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links?: PreLink[] }) {
   const navigate = useNavigate();
   const dir = useDirectory();
   const services = useServices();
@@ -170,7 +174,12 @@ function ChangeForm({ change }: { change: ChangeDetail | null }) {
     };
     if (change) update.mutate({ ...body, ...(v.type !== change.type ? { type: v.type } : {}) });
     else
-      create.mutate({ ...body, type: v.type, ...(v.templateId ? { templateId: Number(v.templateId) } : {}) });
+      create.mutate({
+        ...body,
+        type: v.type,
+        ...(v.templateId ? { templateId: Number(v.templateId) } : {}),
+        ...(links.length > 0 ? { links } : {}),
+      });
   };
 
   const err = (f: string) => fieldError(save.error, f);
@@ -676,15 +685,41 @@ export default function ChangePage() {
   return <ExistingChange id={Number(id)} />;
 }
 
+/** The ticket or problem a new change is raised for, from the address (?ticketId= / ?problemId=). */
+function preLinks(params: URLSearchParams): PreLink[] {
+  const out: PreLink[] = [];
+  for (const targetType of ['ticket', 'problem'] as const) {
+    const raw = params.get(`${targetType}Id`) ?? '';
+    if (/^[1-9]\d{0,9}$/.test(raw)) out.push({ targetType, targetId: Number(raw) });
+  }
+  return out;
+}
+
+const linkName = (l: PreLink) => (l.targetType === 'ticket' ? `ticket #${l.targetId}` : `PRB-${l.targetId}`);
+const linkHref = (l: PreLink) => `/${l.targetType}s/${l.targetId}`;
+
 function NewChange() {
   useTitle('New change');
+  const [params] = useSearchParams();
+  const links = preLinks(params);
   return (
     <div className="page narrow">
       <p className="muted small">
         <Link to="/changes">Changes</Link>
+        {links.map((l) => (
+          <span key={l.targetType}>
+            {' '}
+            · <Link to={linkHref(l)}>Back to {linkName(l)}</Link>
+          </span>
+        ))}
       </p>
       <h1>New change</h1>
-      <ChangeForm change={null} />
+      {links.length > 0 && (
+        <p className="change-prelinked">
+          Raised for {links.map(linkName).join(' and ')}: it is linked as the change is saved.
+        </p>
+      )}
+      <ChangeForm change={null} links={links} />
     </div>
   );
 }

@@ -2,7 +2,7 @@
 // hold (for) and keep firing, severity, labels and annotations, with a live preview of what the expression returns
 // now — asked of the server as the user pauses typing; a parse error points at its line and column.
 import { type FormEvent, useState } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import {
   type AlertRule,
@@ -114,7 +114,9 @@ function Preview({
       <p className="muted">
         {kind === 'promql'
           ? 'Type an expression to see what it returns now.'
-          : 'Choose a target or tags to see which checks would alert now.'}
+          : kind === 'anomaly'
+            ? 'Type a series selector to see which series it would watch.'
+            : 'Choose a target or tags to see which checks would alert now.'}
       </p>
     );
   return (
@@ -128,9 +130,13 @@ function Preview({
       {preview.data && !preview.error && (
         <>
           <p className={preview.data.result.length > 0 ? 'warn-text' : 'muted'}>
-            {preview.data.result.length === 0
-              ? 'Returns nothing now: the rule would not fire.'
-              : `${preview.data.result.length} series now: each would be an alert (once it has held for the “for” time).`}{' '}
+            {kind === 'anomaly'
+              ? preview.data.result.length === 0
+                ? 'Names no series now: the rule would watch nothing yet.'
+                : `Watches ${preview.data.result.length} series: each new sample of each is scored.`
+              : preview.data.result.length === 0
+                ? 'Returns nothing now: the rule would not fire.'
+                : `${preview.data.result.length} series now: each would be an alert (once it has held for the “for” time).`}{' '}
             <span className="small muted">
               Evaluated <Time iso={preview.data.at} />.
             </span>
@@ -216,6 +222,7 @@ interface Draft {
   targetId: number | null;
   tags: string;
   downAfter: string;
+  threshold: string;
   forText: string;
   keepText: string;
   severity: string;
@@ -225,14 +232,25 @@ interface Draft {
   enabled: boolean;
 }
 
-function draftOf(r: AlertRule | undefined): Draft {
+/** A new rule's fields from the address (?kind=anomaly&expr=…&name=…): links elsewhere start a rule for a target. */
+function prefill(params: URLSearchParams): Partial<Draft> {
+  const kind = params.get('kind');
   return {
-    name: r?.name ?? '',
-    kind: r?.kind ?? 'promql',
-    expr: r?.kind === 'promql' ? r.expr : '',
+    ...(kind === 'promql' || kind === 'check' || kind === 'anomaly' ? { kind } : {}),
+    ...(params.get('expr') ? { expr: (params.get('expr') as string).slice(0, 4000) } : {}),
+    ...(params.get('name') ? { name: (params.get('name') as string).slice(0, 200) } : {}),
+  };
+}
+
+function draftOf(r: AlertRule | undefined, fill: Partial<Draft> = {}): Draft {
+  return {
+    name: r?.name ?? fill.name ?? '',
+    kind: r?.kind ?? fill.kind ?? 'promql',
+    expr: r?.kind === 'promql' || r?.kind === 'anomaly' ? r.expr : (fill.expr ?? ''),
     targetId: r?.check?.targetId ?? null,
     tags: (r?.check?.tags ?? []).join(', '),
     downAfter: String(r?.check?.downAfter ?? 3),
+    threshold: String(r?.threshold ?? 0.9),
     forText: formatDuration(r?.forSeconds ?? 0),
     keepText: formatDuration(r?.keepFiringForSeconds ?? 0),
     severity: r?.severity ?? 'warning',
@@ -257,7 +275,7 @@ function checkSelector(d: Draft) {
 }
 
 function previewBody(d: Draft): RulePreviewInput | null {
-  if (d.kind === 'promql') return d.expr.trim() ? { expr: d.expr } : null;
+  if (d.kind === 'promql' || d.kind === 'anomaly') return d.expr.trim() ? { expr: d.expr } : null;
   const sel = checkSelector(d);
   return 'targetId' in sel || sel.tags.length > 0 ? { check: sel } : null;
 }
@@ -265,7 +283,8 @@ function previewBody(d: Draft): RulePreviewInput | null {
 function RuleForm({ rule }: { rule?: AlertRule }) {
   const navigate = useNavigate();
   const manager = isManager(useUser());
-  const [d, setD] = useState<Draft>(() => draftOf(rule));
+  const [params] = useSearchParams();
+  const [d, setD] = useState<Draft>(() => draftOf(rule, rule ? {} : prefill(params)));
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((x) => ({ ...x, [k]: v }));
   const settled = useSettled(d, 400);
   const body = previewBody(settled);
@@ -278,23 +297,30 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
   const keepSeconds = parseDuration(d.keepText);
   const labels = parsePairs(d.labels);
   const annotations = parsePairs(d.annotations);
+  const threshold = Number(d.threshold);
   const localProblem =
-    forSeconds === null
-      ? 'For is not a duration.'
-      : keepSeconds === null
-        ? 'Keep firing for is not a duration.'
-        : labels.bad !== null
-          ? `Labels line ${labels.bad} is not name=value.`
-          : annotations.bad !== null
-            ? `Annotations line ${annotations.bad} is not name=value.`
-            : null;
+    d.kind === 'anomaly' && !(threshold > 0 && threshold <= 1)
+      ? 'The threshold is a score above 0 and at most 1.'
+      : forSeconds === null
+        ? 'For is not a duration.'
+        : keepSeconds === null
+          ? 'Keep firing for is not a duration.'
+          : labels.bad !== null
+            ? `Labels line ${labels.bad} is not name=value.`
+            : annotations.bad !== null
+              ? `Annotations line ${annotations.bad} is not name=value.`
+              : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (localProblem) return;
     const input: AlertRuleInput = {
       name: d.name.trim(),
       kind: d.kind,
-      ...(d.kind === 'promql' ? { expr: d.expr } : { check: checkSelector(d) }),
+      ...(d.kind === 'promql'
+        ? { expr: d.expr }
+        : d.kind === 'anomaly'
+          ? { expr: d.expr, threshold }
+          : { check: checkSelector(d) }),
       forSeconds: forSeconds ?? 0,
       keepFiringForSeconds: keepSeconds ?? 0,
       severity: d.severity.trim() || null,
@@ -348,8 +374,55 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
           <button type="button" aria-pressed={d.kind === 'check'} onClick={() => set('kind', 'check')}>
             Check failures
           </button>
+          <button type="button" aria-pressed={d.kind === 'anomaly'} onClick={() => set('kind', 'anomaly')}>
+            Anomalies
+          </button>
         </div>
-        {d.kind === 'promql' ? (
+        {d.kind === 'anomaly' ? (
+          <>
+            <div className="field">
+              <label htmlFor="rule-expr">Series</label>
+              <input
+                id="rule-expr"
+                className="code-input"
+                required
+                spellCheck={false}
+                value={d.expr}
+                aria-describedby="expr-hint expr-error"
+                onChange={(e) => set('expr', e.target.value)}
+              />
+              <p className="hint" id="expr-hint">
+                A series selector: every series it names is watched, each sample scored from that series’ own
+                history (its daily and weekly rhythm included), e.g. <code>node_load1</code> or every series
+                of a host, <code>{'{instance="web-1:9100"}'}</code>.
+              </p>
+              {isExprError(body, preview.error) ? (
+                <ExprError expr={settled.expr} error={preview.error} />
+              ) : (
+                exprError && <p className="field-error">{exprError}</p>
+              )}
+            </div>
+            <Field
+              label="Threshold"
+              hint="The anomaly score (0–1) from which a sample is anomalous: higher alerts less often."
+              error={fieldError(save.error, '/threshold') ?? fieldError(save.error, 'threshold')}
+            >
+              {(id, dsc, invalid) => (
+                <input
+                  id={id}
+                  type="number"
+                  min={0.01}
+                  max={1}
+                  step={0.01}
+                  value={d.threshold}
+                  aria-describedby={dsc}
+                  aria-invalid={invalid || undefined}
+                  onChange={(e) => set('threshold', e.target.value)}
+                />
+              )}
+            </Field>
+          </>
+        ) : d.kind === 'promql' ? (
           <div className="field">
             <label htmlFor="rule-expr">Expression</label>
             <textarea

@@ -79,11 +79,13 @@ function RuleList() {
                       <code>
                         {r.kind === 'promql'
                           ? r.expr
-                          : `${r.check?.downAfter ?? 1} failures in a row of ${
-                              r.check?.targetId
-                                ? `target #${r.check.targetId}`
-                                : `tags ${(r.check?.tags ?? []).join(', ')}`
-                            }`}
+                          : r.kind === 'anomaly'
+                            ? `anomalies of ${r.expr} (score ≥ ${r.threshold ?? 0.9})`
+                            : `${r.check?.downAfter ?? 1} failures in a row of ${
+                                r.check?.targetId
+                                  ? `target #${r.check.targetId}`
+                                  : `tags ${(r.check?.tags ?? []).join(', ')}`
+                              }`}
                       </code>
                     </p>
                     {r.lastError && <p className="danger-text small flush">{r.lastError}</p>}

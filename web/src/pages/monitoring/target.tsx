@@ -57,12 +57,17 @@ function Chart({
   rangeSeconds,
   unit,
   seriesLabel,
+  optional = false,
+  yRange,
 }: {
   title: string;
   query: string;
   rangeSeconds: number;
   unit: string;
   seriesLabel: (metric: Record<string, string>) => string;
+  /** Shown only when the query returns something (a chart of what not every target has). */
+  optional?: boolean;
+  yRange?: [number, number];
 }) {
   const data = useRangeQuery(query, rangeSeconds);
   // Empty points at both ends keep the time axis on the chosen range, however few samples there are.
@@ -80,6 +85,7 @@ function Chart({
       return { label: seriesLabel(s.metric), values };
     });
   }, [data.data, seriesLabel]);
+  if (optional && (data.isPending || data.error || series.length === 0)) return null;
   return (
     <section className="card panel" aria-label={title}>
       <h3 className="flush">{title}</h3>
@@ -88,7 +94,12 @@ function Chart({
       {data.data && series.length === 0 && <div className="chart-placeholder">No data in this range.</div>}
       {series.length > 0 && (
         <Suspense fallback={<div className="chart-placeholder">Loading…</div>}>
-          <TimeSeriesChart series={series} unit={unit} label={`${title} over the chosen range`} />
+          <TimeSeriesChart
+            series={series}
+            unit={unit}
+            label={`${title} over the chosen range`}
+            yRange={yRange}
+          />
         </Suspense>
       )}
     </section>
@@ -98,6 +109,9 @@ function Chart({
 const byCheck = (m: Record<string, string>) => m.check ?? 'latency';
 const byInstance = (m: Record<string, string>) => m.instance ?? m.job ?? 'value';
 const byMount = (m: Record<string, string>) => `${m.instance ?? ''} ${m.mountpoint ?? ''}`.trim();
+const scoreRange: [number, number] = [0, 1];
+const byScoredSeries = (m: Record<string, string>) =>
+  `${m.metric ?? ''} ${m.instance ?? ''}`.trim() || 'score';
 
 function Charts({ target }: { target: TargetDetail }) {
   const [range, setRange] = useState<number>(3600);
@@ -108,18 +122,32 @@ function Charts({ target }: { target: TargetDetail }) {
     <section aria-labelledby="charts-title">
       <div className="page-head">
         <h2 id="charts-title">Charts</h2>
-        <fieldset className="range-picker" aria-label="Range">
-          {ranges.map((r) => (
-            <button
-              key={r.label}
-              type="button"
-              aria-pressed={range === r.seconds}
-              onClick={() => setRange(r.seconds)}
+        <div className="head-actions">
+          {jobs.length > 0 && (
+            <Link
+              className="button ghost"
+              to={`/monitoring/rules/new?${new URLSearchParams({
+                kind: 'anomaly',
+                name: `${target.name.replace(/[^a-zA-Z0-9_]/g, '_')}_anomalies`.replace(/^[^a-zA-Z_]/, 'T'),
+                expr: `{job=~${quote(jobs.join('|'))}}`,
+              })}`}
             >
-              {r.label}
-            </button>
-          ))}
-        </fieldset>
+              Watch for anomalies
+            </Link>
+          )}
+          <fieldset className="range-picker" aria-label="Range">
+            {ranges.map((r) => (
+              <button
+                key={r.label}
+                type="button"
+                aria-pressed={range === r.seconds}
+                onClick={() => setRange(r.seconds)}
+              >
+                {r.label}
+              </button>
+            ))}
+          </fieldset>
+        </div>
       </div>
       <div className="panels">
         <Chart
@@ -155,6 +183,17 @@ function Charts({ target }: { target: TargetDetail }) {
               rangeSeconds={range}
               unit="%"
               seriesLabel={byMount}
+            />,
+            // Written by anomaly rules (Monitoring → Rules, kind "Anomalies") for the series they watch: 0 usual, 1 most unusual.
+            <Chart
+              key={`${job}-anomaly`}
+              title={`Anomaly scores (${job})`}
+              query={`max by (instance, metric) (opsdesk_anomaly_score{job=${j}})`}
+              rangeSeconds={range}
+              unit=""
+              seriesLabel={byScoredSeries}
+              optional
+              yRange={scoreRange}
             />,
           ];
         })}

@@ -1,0 +1,588 @@
+// The curves a forecast may fit, each a least-squares line in its own space (the fits Zabbix's forecast/timeleft
+// offer: linear, polynomial of degree 2–6, exponential, logarithmic, power), plus a seasonal model (a linear trend
+// and a profile over the season's phase). All work on a prepared series (times scaled to [-1, 1], values centred and
+// scaled) so that sums never overflow, and each answers its mean and the standard error of a new sample at a time.
+
+export type FitKind =
+  | 'linear'
+  | 'polynomial2'
+  | 'polynomial3'
+  | 'polynomial4'
+  | 'polynomial5'
+  | 'polynomial6'
+  | 'exponential'
+  | 'logarithmic'
+  | 'power'
+  | 'seasonal';
+
+export const fitKinds: readonly FitKind[] = [
+  'linear',
+  'polynomial2',
+  'polynomial3',
+  'polynomial4',
+  'polynomial5',
+  'polynomial6',
+  'exponential',
+  'logarithmic',
+  'power',
+  'seasonal',
+];
+
+/**
+ * A series ready for fitting, sorted by time. x = (t − tMid) / halfSpan ∈ [-1, 1]; yn = (v − centre) / scale ∈
+ * [-1, 1]; ly = ln(v / top) where every value is positive (else null); lu = ln of the time since just before the first
+ * sample, in spans (the logarithmic and power fits' variable). A long series is fitted on the means of equal slices of
+ * time (at most maxFitPoints); `raw` then keeps its samples, from which the band's spread is measured.
+ */
+export interface Prepared {
+  n: number;
+  t: Float64Array;
+  x: Float64Array;
+  yn: Float64Array;
+  ly: Float64Array | null;
+  lu: Float64Array;
+  tMid: number;
+  halfSpan: number;
+  /** The time the logarithmic and power fits count from (a mean step before the first sample). */
+  tOrigin: number;
+  span: number;
+  centre: number;
+  scale: number;
+  /** The largest value, when every value is positive: ly's unit. */
+  top: number;
+  /** The mean spacing of the (fitted) points. */
+  stepMs: number;
+  raw: { t: Float64Array; yn: Float64Array; ly: Float64Array | null } | null;
+}
+
+/** A curve fitted on some of a prepared series: its mean and the leverage of a new sample at a time. */
+export interface FittedCurve {
+  kind: FitKind;
+  params: number;
+  /** The mean in the curve's own space (yn or ly units) and the leverage x₀ᵀ(XᵀX)⁻¹x₀ of a new sample at t. */
+  at(t: number): { m: number; lev: number };
+  /** Whether the curve's own space is the logarithm of the value (exponential and power). */
+  logSpace: boolean;
+  /** The residual degrees of freedom (for the band's quantile) and the residuals' spread, in the curve's space. */
+  dof: number;
+  sigma: number;
+  /** Bounds of the mean and the largest leverage over [t0, t1], where the curve can tell them cheaply (seasonal). */
+  envelope?(t0: number, t1: number): { lo: number; hi: number; lev: number };
+  /** The season, for a seasonal curve. */
+  seasonMs?: number;
+}
+
+/** Times further than this many spans from the data are answered as at this distance (no overflow, no NaN). */
+const maxSpans = 1e6;
+/** A longer series is fitted on the means of this many equal slices of its time (its band still from every sample). */
+export const maxFitPoints = 1200;
+
+export function prepare(points: readonly { t: number; v: number }[]): Prepared | null {
+  let kept: { t: number; v: number }[] = [];
+  for (const p of points) if (Number.isFinite(p.t) && Number.isFinite(p.v)) kept.push(p);
+  let sorted = true;
+  for (let i = 1; i < kept.length; i++)
+    if (kept[i].t < kept[i - 1].t) {
+      sorted = false;
+      break;
+    }
+  if (!sorted) kept.sort((a, b) => a.t - b.t);
+  if (kept.length < 3) return null;
+  const t0 = kept[0].t;
+  const t1 = kept[kept.length - 1].t;
+  // Halves first: t1 − t0 overflows for times near ±1.8e308.
+  const halfSpan = t1 / 2 - t0 / 2;
+  if (!(halfSpan > 0) || !Number.isFinite(halfSpan)) return null;
+  const tMid = t0 / 2 + t1 / 2;
+  let min = kept[0].v;
+  let max = kept[0].v;
+  for (const p of kept) {
+    if (p.v < min) min = p.v;
+    if (p.v > max) max = p.v;
+  }
+  const centre = min / 2 + max / 2;
+  let scale = max / 2 - min / 2;
+  if (!(scale > 0)) scale = Math.abs(centre) > 0 ? Math.abs(centre) : 1;
+  const positive = min > 0;
+  let raw: Prepared['raw'] = null;
+  if (kept.length > maxFitPoints) {
+    const rt = new Float64Array(kept.length);
+    const ryn = new Float64Array(kept.length);
+    const rly = positive ? new Float64Array(kept.length) : null;
+    for (let i = 0; i < kept.length; i++) {
+      rt[i] = kept[i].t;
+      ryn[i] = (kept[i].v - centre) / scale;
+      if (rly) rly[i] = Math.log(kept[i].v / max);
+    }
+    raw = { t: rt, yn: ryn, ly: rly };
+    kept = sliceMeans(kept, t0, halfSpan);
+  }
+  const n = kept.length;
+  const t = new Float64Array(n);
+  const x = new Float64Array(n);
+  const yn = new Float64Array(n);
+  const lu = new Float64Array(n);
+  const ly = positive ? new Float64Array(n) : null;
+  const span = 2 * halfSpan;
+  const stepMs = span / (n - 1);
+  const tOrigin = t0 - stepMs;
+  for (let i = 0; i < n; i++) {
+    const p = kept[i];
+    t[i] = p.t;
+    x[i] = (p.t - tMid) / halfSpan;
+    yn[i] = (p.v - centre) / scale;
+    lu[i] = Math.log((p.t - tOrigin) / span);
+    if (ly) ly[i] = Math.log(p.v / max);
+  }
+  return { n, t, x, yn, ly, lu, tMid, halfSpan, tOrigin, span, centre, scale, top: max, stepMs, raw };
+}
+
+/** The mean time and value of the samples in each of maxFitPoints equal slices of time (empty slices left out). */
+function sliceMeans(
+  kept: { t: number; v: number }[],
+  t0: number,
+  halfSpan: number,
+): { t: number; v: number }[] {
+  const out: { t: number; v: number }[] = [];
+  const width = (2 * halfSpan) / maxFitPoints;
+  let slice = 0;
+  let st = 0;
+  let sv = 0;
+  let count = 0;
+  for (const p of kept) {
+    const k = Math.min(maxFitPoints - 1, Math.floor((p.t - t0) / width));
+    if (k !== slice && count > 0) {
+      out.push({ t: t0 + st / count, v: sv / count });
+      st = 0;
+      sv = 0;
+      count = 0;
+    }
+    slice = k;
+    st += p.t - t0;
+    sv += p.v;
+    count++;
+  }
+  if (count > 0) out.push({ t: t0 + st / count, v: sv / count });
+  return out;
+}
+
+export function xOf(p: Prepared, t: number): number {
+  const x = (t - p.tMid) / p.halfSpan;
+  return x > maxSpans ? maxSpans : x < -maxSpans ? -maxSpans : Number.isNaN(x) ? 0 : x;
+}
+
+export function luOf(p: Prepared, t: number): number {
+  // Before the origin the logarithm has no value: answer as at the first sample's distance, halved.
+  const u = (t - p.tOrigin) / p.span;
+  const floor = p.stepMs / p.span / 2;
+  return Math.log(u > maxSpans ? maxSpans : u > floor ? u : floor);
+}
+
+/**
+ * Solves the symmetric system A·c = b (A given row-major, size k) by Gauss–Jordan elimination with partial pivoting,
+ * and answers A⁻¹ too (for the band's leverage); null when A is singular or the answer is not finite.
+ */
+export function solveSymmetric(
+  a: Float64Array,
+  b: Float64Array,
+  k: number,
+  withInverse = true,
+): { c: Float64Array; inv: Float64Array } | null {
+  // Without the inverse, the identity's columns are left out of the elimination (half the work).
+  const w = 2 * k + 1;
+  const m = new Float64Array(k * w);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) m[i * w + j] = a[i * k + j];
+    m[i * w + k + i] = 1;
+    m[i * w + 2 * k] = b[i];
+  }
+  const cols = (j: number) => withInverse || j < k || j === 2 * k;
+  let norm = 0;
+  for (let i = 0; i < k * k; i++) norm = Math.max(norm, Math.abs(a[i]));
+  if (!(norm > 0) || !Number.isFinite(norm)) return null;
+  for (let col = 0; col < k; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < k; r++) if (Math.abs(m[r * w + col]) > Math.abs(m[pivot * w + col])) pivot = r;
+    const pv = m[pivot * w + col];
+    if (!(Math.abs(pv) > norm * 1e-14)) return null;
+    if (pivot !== col) {
+      for (let j = 0; j < w; j++) {
+        const tmp = m[col * w + j];
+        m[col * w + j] = m[pivot * w + j];
+        m[pivot * w + j] = tmp;
+      }
+    }
+    for (let j = 0; j < w; j++) if (cols(j)) m[col * w + j] /= pv;
+    for (let r = 0; r < k; r++) {
+      if (r === col) continue;
+      const f = m[r * w + col];
+      if (f === 0) continue;
+      for (let j = 0; j < w; j++) if (cols(j)) m[r * w + j] -= f * m[col * w + j];
+    }
+  }
+  const c = new Float64Array(k);
+  const inv = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    c[i] = m[i * w + 2 * k];
+    if (!Number.isFinite(c[i])) return null;
+    for (let j = 0; j < k; j++) inv[i * k + j] = m[i * w + k + j];
+  }
+  return { c, inv };
+}
+
+/** Where the hold-out folds cut a series: samples [0, a) train the first, [0, b) the second; [0, n) is all. */
+export interface Segments {
+  a: number;
+  b: number;
+  n: number;
+}
+
+/**
+ * The polynomial fits' sums per segment ([0, a), [a, b), [b, n)): Σxᵉ for e ≤ 12, Σy·xᵉ for e ≤ 6, Σy². Every degree
+ * and every fold is solved from them, and its error on any segment is Σy² − 2c·Σyφ + cᵀ(Σφφᵀ)c: one pass in all.
+ */
+export class PolynomialSums {
+  readonly s: Float64Array[];
+  readonly ty: Float64Array[];
+  readonly y2: Float64Array;
+  readonly count: Float64Array;
+  constructor(p: Prepared, seg: Segments) {
+    this.s = [new Float64Array(13), new Float64Array(13), new Float64Array(13)];
+    this.ty = [new Float64Array(7), new Float64Array(7), new Float64Array(7)];
+    this.y2 = new Float64Array(3);
+    this.count = Float64Array.of(seg.a, seg.b - seg.a, seg.n - seg.b);
+    const { x, yn } = p;
+    const bounds = [0, seg.a, seg.b, seg.n];
+    for (let g = 0; g < 3; g++) {
+      const s = this.s[g];
+      const ty = this.ty[g];
+      let y2 = 0;
+      for (let i = bounds[g]; i < bounds[g + 1]; i++) {
+        const xi = x[i];
+        const yi = yn[i];
+        y2 += yi * yi;
+        let pw = 1;
+        for (let e = 0; e < 7; e++) {
+          s[e] += pw;
+          ty[e] += pw * yi;
+          pw *= xi;
+        }
+        for (let e = 7; e < 13; e++) {
+          s[e] += pw;
+          pw *= xi;
+        }
+      }
+      this.y2[g] = y2;
+    }
+  }
+
+  /** The sums over the segments from..to-1 (0, 1, 2). */
+  over(from: number, to: number): { s: Float64Array; ty: Float64Array; y2: number; n: number } {
+    const s = new Float64Array(13);
+    const ty = new Float64Array(7);
+    let y2 = 0;
+    let n = 0;
+    for (let g = from; g < to; g++) {
+      for (let e = 0; e < 13; e++) s[e] += this.s[g][e];
+      for (let e = 0; e < 7; e++) ty[e] += this.ty[g][e];
+      y2 += this.y2[g];
+      n += this.count[g];
+    }
+    return { s, ty, y2, n };
+  }
+}
+
+/** Σ(y − c·φ)² over a segment from its sums (never below zero: the identity loses a little to rounding). */
+function polynomialSse(
+  c: Float64Array,
+  k: number,
+  sums: { s: Float64Array; ty: Float64Array; y2: number },
+): number {
+  let cross = 0;
+  let quad = 0;
+  for (let i = 0; i < k; i++) {
+    cross += c[i] * sums.ty[i];
+    for (let j = 0; j < k; j++) quad += c[i] * c[j] * sums.s[i + j];
+  }
+  return Math.max(0, sums.y2 - 2 * cross + quad);
+}
+
+/** A polynomial of `degree` in x from the sums of its training segments; its SSE on a test segment with `sse`. */
+export function polynomialFromSums(
+  p: Prepared,
+  sums: { s: Float64Array; ty: Float64Array; y2: number; n: number },
+  degree: number,
+  withBand = true,
+):
+  | (FittedCurve & {
+      coefficients: Float64Array;
+      sse(test: { s: Float64Array; ty: Float64Array; y2: number }): number;
+    })
+  | null {
+  const k = degree + 1;
+  if (sums.n < k + 3) return null;
+  const a = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) a[i * k + j] = sums.s[i + j];
+  const solved = solveSymmetric(a, sums.ty, k, withBand);
+  if (!solved) return null;
+  const { c, inv } = solved;
+  const dof = sums.n - k;
+  const sigma = Math.sqrt(polynomialSse(c, k, sums) / dof);
+  const basis = new Float64Array(k);
+  return {
+    kind: degree === 1 ? 'linear' : (`polynomial${degree}` as FitKind),
+    params: k,
+    logSpace: false,
+    dof,
+    sigma,
+    at(t) {
+      const xv = xOf(p, t);
+      let pw = 1;
+      for (let e = 0; e < k; e++) {
+        basis[e] = pw;
+        pw *= xv;
+      }
+      let m = c[k - 1];
+      for (let e = k - 2; e >= 0; e--) m = m * xv + c[e];
+      let lev = 0;
+      for (let i = 0; i < k; i++) {
+        let row = 0;
+        for (let j = 0; j < k; j++) row += inv[i * k + j] * basis[j];
+        lev += basis[i] * row;
+      }
+      return { m, lev };
+    },
+    coefficients: c,
+    sse: (test) => polynomialSse(c, k, test),
+  };
+}
+
+/** Sums of a straight line r = a + b·f per segment: n, Σf, Σr, Σf², Σfr, Σr². */
+export class LineSums {
+  readonly sums: Float64Array[];
+  constructor(f: Float64Array, r: Float64Array, seg: Segments) {
+    const bounds = [0, seg.a, seg.b, seg.n];
+    this.sums = [0, 1, 2].map((g) => {
+      const out = new Float64Array(6);
+      for (let i = bounds[g]; i < bounds[g + 1]; i++) {
+        const fi = f[i];
+        const ri = r[i];
+        out[0]++;
+        out[1] += fi;
+        out[2] += ri;
+        out[3] += fi * fi;
+        out[4] += fi * ri;
+        out[5] += ri * ri;
+      }
+      return out;
+    });
+  }
+  over(from: number, to: number): Float64Array {
+    const out = new Float64Array(6);
+    for (let g = from; g < to; g++) for (let e = 0; e < 6; e++) out[e] += this.sums[g][e];
+    return out;
+  }
+}
+
+/** Σ(r − a − b·f)² over a segment from its sums. */
+export function lineSse(a: number, b: number, s: Float64Array): number {
+  const [n, sf, sr, sff, sfr, srr] = s;
+  return Math.max(0, srr - 2 * a * sr - 2 * b * sfr + a * a * n + 2 * a * b * sf + b * b * sff);
+}
+
+/**
+ * exponential (ln v linear in t), logarithmic (v linear in ln t) and power (ln v linear in ln t), from the sums of
+ * their training segments; a and b answered too, for the hold-out error.
+ */
+export function lineFromSums(
+  p: Prepared,
+  s: Float64Array,
+  kind: 'exponential' | 'logarithmic' | 'power',
+): (FittedCurve & { a: number; b: number }) | null {
+  const [n, sf, sr, sff, sfr] = s;
+  if (n < 5) return null;
+  const mf = sf / n;
+  const cff = sff - sf * mf;
+  if (!(cff > 1e-12 * Math.max(1, sff))) return null;
+  const b = (sfr - sf * (sr / n)) / cff;
+  const a = sr / n - b * mf;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
+  const sigma = Math.sqrt(lineSse(a, b, s) / (n - 2));
+  const fOf = kind === 'exponential' ? (t: number) => xOf(p, t) : (t: number) => luOf(p, t);
+  return {
+    kind,
+    params: 2,
+    logSpace: kind !== 'logarithmic',
+    dof: n - 2,
+    sigma,
+    a,
+    b,
+    at(t) {
+      const fv = fOf(t);
+      const d = fv - mf;
+      return { m: a + b * fv, lev: 1 / n + (d * d) / cff };
+    },
+  };
+}
+
+/** Each sample's bin of the season's phase, and how many bins (one per sample spacing, 4 to 168). */
+export function seasonBins(p: Prepared, seasonMs: number): { bin: Int32Array; bins: number } {
+  const bins = Math.max(4, Math.min(168, Math.round(seasonMs / p.stepMs)));
+  const bin = new Int32Array(p.n);
+  // Phases from a whole number of seasons before the first sample: a division and a floor, not a remainder of 1e12.
+  const base = Math.floor(p.t[0] / seasonMs) * seasonMs;
+  for (let i = 0; i < p.n; i++) {
+    const turns = (p.t[i] - base) / seasonMs;
+    const k = Math.floor((turns - Math.floor(turns)) * bins);
+    bin[i] = k >= 0 && k < bins ? k : 0;
+  }
+  return { bin, bins };
+}
+
+/**
+ * A linear trend plus a profile over the season's phase (one mean per bin; the trend refitted on the deseasonalised
+ * values): the classical decomposition, cheap and stable, for series with a daily or weekly rhythm. On [0, hi).
+ */
+export function fitSeasonal(
+  p: Prepared,
+  hi: number,
+  seasonMs: number,
+  season: { bin: Int32Array; bins: number },
+): (FittedCurve & { meanAt(i: number): number }) | null {
+  const { bin, bins } = season;
+  if (!(seasonMs > 0) || p.t[hi - 1] - p.t[0] < 1.5 * seasonMs || hi < 2 * bins) return null;
+  const { x, yn } = p;
+  const profile = new Float64Array(bins);
+  const count = new Float64Array(bins);
+  let a = 0;
+  let b = 0;
+  let sx = 0;
+  let sx2 = 0;
+  for (let i = 0; i < hi; i++) {
+    count[bin[i]]++;
+    sx += x[i];
+    sx2 += x[i] * x[i];
+  }
+  const mx = sx / hi;
+  const sxx = sx2 - sx * mx;
+  if (!(sxx > 1e-12 * sx2)) return null;
+  const sums = new Float64Array(bins);
+  for (let round = 0; round < 2; round++) {
+    // The trend on the values less the profile (the profile is zero on the first round).
+    let my = 0;
+    let sxy = 0;
+    for (let i = 0; i < hi; i++) {
+      const r = yn[i] - profile[bin[i]];
+      my += r;
+      sxy += (x[i] - mx) * r;
+    }
+    my /= hi;
+    b = sxy / sxx;
+    a = my - b * mx;
+    sums.fill(0);
+    for (let i = 0; i < hi; i++) sums[bin[i]] += yn[i] - a - b * x[i];
+    let total = 0;
+    for (let k = 0; k < bins; k++) {
+      profile[k] = count[k] > 0 ? sums[k] / count[k] : 0;
+      total += profile[k] * count[k];
+    }
+    // Centred, so that the trend carries the level.
+    for (let k = 0; k < bins; k++) if (count[k] > 0) profile[k] -= total / hi;
+  }
+  let sse = 0;
+  let used = 0;
+  let lo = Number.POSITIVE_INFINITY;
+  let top = Number.NEGATIVE_INFINITY;
+  let sparse = 0;
+  for (let k = 0; k < bins; k++) {
+    if (count[k] === 0) continue;
+    used++;
+    lo = Math.min(lo, profile[k]);
+    top = Math.max(top, profile[k]);
+    sparse = Math.max(sparse, 1 / count[k]);
+  }
+  for (let i = 0; i < hi; i++) {
+    const e = yn[i] - a - b * x[i] - profile[bin[i]];
+    sse += e * e;
+  }
+  const dof = hi - 2 - used;
+  if (dof < 2 || !Number.isFinite(a) || !Number.isFinite(b)) return null;
+  const binOf = (tv: number) => {
+    const phase = ((tv % seasonMs) + seasonMs) % seasonMs;
+    const k = Math.floor((phase / seasonMs) * bins);
+    return k >= 0 && k < bins ? k : 0;
+  };
+  const leverage = (xv: number, k: number) => {
+    const d = xv - mx;
+    return 1 / hi + (d * d) / sxx + (count[k] > 0 ? 1 / count[k] : 1);
+  };
+  return {
+    kind: 'seasonal',
+    params: 2 + used,
+    logSpace: false,
+    dof,
+    sigma: Math.sqrt(sse / dof),
+    seasonMs,
+    meanAt: (i) => a + b * x[i] + profile[bin[i]],
+    at(tv) {
+      const xv = xOf(p, tv);
+      const k = binOf(tv);
+      return { m: a + b * xv + profile[k], lev: leverage(xv, k) };
+    },
+    envelope(t0, t1) {
+      const x0 = xOf(p, t0);
+      const x1 = xOf(p, t1);
+      const far = Math.max(Math.abs(x0 - mx), Math.abs(x1 - mx));
+      const trendLo = a + b * Math.min(x0, x1);
+      const trendHi = a + b * Math.max(x0, x1);
+      return {
+        lo: Math.min(trendLo, trendHi) + Math.min(0, lo),
+        hi: Math.max(trendLo, trendHi) + Math.max(0, top),
+        lev: 1 / hi + (far * far) / sxx + Math.max(1, sparse),
+      };
+    },
+  };
+}
+
+/** The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9). */
+export function normalQuantile(q: number): number {
+  if (q <= 0) return Number.NEGATIVE_INFINITY;
+  if (q >= 1) return Number.POSITIVE_INFINITY;
+  const a = [
+    -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+    2.506628277459239,
+  ];
+  const b = [
+    -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+  ];
+  const c = [
+    -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const low = 0.02425;
+  if (q < low) {
+    const r = Math.sqrt(-2 * Math.log(q));
+    return (
+      (((((c[0] * r + c[1]) * r + c[2]) * r + c[3]) * r + c[4]) * r + c[5]) /
+      ((((d[0] * r + d[1]) * r + d[2]) * r + d[3]) * r + 1)
+    );
+  }
+  if (q > 1 - low) return -normalQuantile(1 - q);
+  const r = q - 0.5;
+  const s = r * r;
+  return (
+    ((((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r) /
+    (((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1)
+  );
+}
+
+/** Student's t quantile for ν degrees of freedom (Cornish–Fisher expansion about the normal; exact enough for ν ≥ 3). */
+export function studentQuantile(q: number, dof: number): number {
+  const z = normalQuantile(q);
+  if (!Number.isFinite(z) || dof > 1e6) return z;
+  const v = Math.max(1, dof);
+  const z3 = z * z * z;
+  const z5 = z3 * z * z;
+  return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v);
+}

@@ -1,0 +1,347 @@
+// Forecasts of one series: every applicable curve (curve-fits.ts) is fitted on the older part of the history and
+// judged by its error on the newer part (two rolling origins, at 70 % and 85 % of the samples); the best — the
+// simplest within 5 % of the best error — is refitted on all of it. Its band is the regression's prediction interval
+// (residual spread × √(1 + leverage)), which widens as the horizon leaves the data. Pure and allocation-light: the
+// capacity report and PromQL's forecast()/timeleft() call it per series.
+import {
+  type FitKind,
+  type FittedCurve,
+  fitKinds,
+  fitSeasonal,
+  LineSums,
+  lineFromSums,
+  lineSse,
+  PolynomialSums,
+  type Prepared,
+  polynomialFromSums,
+  prepare,
+  seasonBins,
+  studentQuantile,
+} from './curve-fits.js';
+
+export type { FitKind } from './curve-fits.js';
+export { fitKinds } from './curve-fits.js';
+
+export interface Forecast {
+  fit: FitKind;
+  predict(t: number): { value: number; lower: number; upper: number };
+  /**
+   * The first time ≥ from the forecast reaches threshold from the side it is on at `from` (below it: reaches or
+   * exceeds it, so in the direction of a trend towards it; above it: reaches or drops below it), with the band's
+   * crossings: earliest where the band's leading edge does (`from` when it already has), latest where its trailing
+   * edge does (+Infinity when that edge never does within the horizon). Null when the forecast does not reach it
+   * within maxHorizonMs (default 365 days). As Zabbix's timeleft, a forecast already past the threshold looks for its
+   * next crossing: whether a value is over a limit now is for the value itself to say.
+   */
+  timeLeft(
+    threshold: number,
+    from: number,
+    maxHorizonMs?: number,
+  ): { at: number; earliest: number; latest: number } | null;
+  /** The chosen fit's out-of-sample root-mean-square error, in the series' unit (in-sample when too few samples). */
+  error: number;
+}
+
+export interface ForecastOptions {
+  /** The fits to consider (default all that apply). */
+  fits?: FitKind[];
+  /** The seasonal fit's season (default: a day, and a week, whichever fits better; each needs 2 seasons of history). */
+  seasonMs?: number;
+  /** The band's coverage, e.g. 0.95 (default), clamped to [0.5, 0.9999]. */
+  level?: number;
+}
+
+export const dayMs = 86_400_000;
+export const weekMs = 7 * dayMs;
+export const defaultMaxHorizonMs = 365 * dayMs;
+/** Fewer samples than this: no hold-out, a line (or a level) fitted on all of them. */
+const minForSelection = 12;
+/** A fit must beat a simpler one by this much (and by a millionth of the range: rounding) to be chosen over it. */
+const parsimony = 0.05;
+
+/** A level (the mean) with the samples' spread: what a forecast is when nothing else fits. */
+function flat(p: Prepared): FittedCurve {
+  let mean = 0;
+  for (let i = 0; i < p.n; i++) mean += p.yn[i];
+  mean /= p.n;
+  let ss = 0;
+  for (let i = 0; i < p.n; i++) ss += (p.yn[i] - mean) ** 2;
+  return {
+    kind: 'linear',
+    params: 1,
+    logSpace: false,
+    dof: p.n - 1,
+    sigma: Math.sqrt(ss / (p.n - 1)),
+    at: () => ({ m: mean, lev: 1 / p.n }),
+  };
+}
+
+/**
+ * Whether the means of the line's residuals per phase bin explain enough of them to matter: F = (between-bin sum of
+ * squares / (bins − 1)) / (what is left / its degrees of freedom), against a bound near the 1 % point of F.
+ */
+function seasonalProfileMatters(
+  p: Prepared,
+  line: FittedCurve & { coefficients: Float64Array },
+  season: { bin: Int32Array; bins: number },
+): boolean {
+  const { bin, bins } = season;
+  const [c0, c1] = line.coefficients;
+  const sums = new Float64Array(bins);
+  const counts = new Float64Array(bins);
+  let sse = 0;
+  for (let i = 0; i < p.n; i++) {
+    const r = p.yn[i] - c0 - c1 * p.x[i];
+    sums[bin[i]] += r;
+    counts[bin[i]]++;
+    sse += r * r;
+  }
+  let between = 0;
+  let used = 0;
+  for (let k = 0; k < bins; k++) {
+    if (counts[k] === 0) continue;
+    used++;
+    between += (sums[k] * sums[k]) / counts[k];
+  }
+  const dof = p.n - 2 - used;
+  if (used < 2 || dof < 2) return false;
+  const left = sse - between;
+  if (!(left > 0)) return between > 0;
+  const f = between / (used - 1) / (left / dof);
+  return f > 1 + 5 / Math.sqrt(used - 1);
+}
+
+/** A fit tried: its mean error over the folds (yn units, RMSE), its size, and how to refit it on everything. */
+interface Scored {
+  error: number;
+  params: number;
+  refit(): FittedCurve | null;
+}
+
+/** Hold-out RMSE of a curve in log space (exponential, power) over [lo, n), measured on the value. */
+function logLineError(p: Prepared, f: Float64Array, a: number, b: number, lo: number): number {
+  const topN = p.top / p.scale;
+  const centreN = p.centre / p.scale;
+  let ss = 0;
+  for (let i = lo; i < p.n; i++) {
+    const e = p.yn[i] - (topN * Math.exp(a + b * f[i]) - centreN);
+    ss += e * e;
+  }
+  return Math.sqrt(ss / (p.n - lo));
+}
+
+function scoreAll(p: Prepared, wanted: readonly FitKind[], seasons: number[]): Scored[] {
+  const seg = { a: Math.round(p.n * 0.7), b: Math.round(p.n * 0.85), n: p.n };
+  const folds = [
+    { train: [0, 1], test: [1, 3], lo: seg.a },
+    { train: [0, 2], test: [2, 3], lo: seg.b },
+  ] as const;
+  const out: Scored[] = [];
+  const rmse = (sse: number, count: number) => Math.sqrt(sse / count);
+  const degrees = wanted
+    .filter((k) => k === 'linear' || k.startsWith('polynomial'))
+    .map((k) => (k === 'linear' ? 1 : Number(k.slice(10))));
+  const sums = new PolynomialSums(p, seg);
+  const all = sums.over(0, 3);
+  for (const degree of degrees) {
+    let error = 0;
+    let ok = true;
+    for (const f of folds) {
+      const curve = polynomialFromSums(p, sums.over(f.train[0], f.train[1]), degree, false);
+      if (!curve) {
+        ok = false;
+        break;
+      }
+      error += rmse(curve.sse(sums.over(f.test[0], f.test[1])), p.n - f.lo) / folds.length;
+    }
+    if (ok) out.push({ error, params: degree + 1, refit: () => polynomialFromSums(p, all, degree) });
+  }
+  for (const kind of ['exponential', 'logarithmic', 'power'] as const) {
+    if (!wanted.includes(kind)) continue;
+    const r = kind === 'logarithmic' ? p.yn : p.ly;
+    if (!r) continue;
+    const f = kind === 'exponential' ? p.x : p.lu;
+    const sums = new LineSums(f, r, seg);
+    let error = 0;
+    let ok = true;
+    for (const fold of folds) {
+      const curve = lineFromSums(p, sums.over(fold.train[0], fold.train[1]), kind);
+      if (!curve) {
+        ok = false;
+        break;
+      }
+      error +=
+        (kind === 'logarithmic'
+          ? rmse(lineSse(curve.a, curve.b, sums.over(fold.test[0], fold.test[1])), p.n - fold.lo)
+          : logLineError(p, f, curve.a, curve.b, fold.lo)) / folds.length;
+    }
+    const all = sums.over(0, 3);
+    if (ok) out.push({ error, params: 2, refit: () => lineFromSums(p, all, kind) });
+  }
+  if (wanted.includes('seasonal')) {
+    const line = polynomialFromSums(p, all, 1, false);
+    for (const seasonMs of seasons) {
+      // The seasonal model is for histories of two seasons or more, whose profile explains significantly more than
+      // the trend alone (an F-test on the line's residuals): most series have none, and are spared the folds.
+      if (!line || p.t[p.n - 1] - p.t[0] < 2 * seasonMs) continue;
+      const bins = seasonBins(p, seasonMs);
+      if (!seasonalProfileMatters(p, line, bins)) continue;
+      const full = fitSeasonal(p, p.n, seasonMs, bins);
+      if (!full) continue;
+      let error = 0;
+      let params = 0;
+      let ok = true;
+      for (const fold of folds) {
+        const curve = fitSeasonal(p, fold.lo, seasonMs, bins);
+        if (!curve) {
+          ok = false;
+          break;
+        }
+        params = curve.params;
+        let ss = 0;
+        for (let i = fold.lo; i < p.n; i++) ss += (p.yn[i] - curve.meanAt(i)) ** 2;
+        error += rmse(ss, p.n - fold.lo) / folds.length;
+      }
+      if (ok) out.push({ error, params, refit: () => full });
+    }
+  }
+  return out.filter((s) => Number.isFinite(s.error));
+}
+
+export function forecastSeries(
+  points: readonly { t: number; v: number }[],
+  options?: ForecastOptions,
+): Forecast | null {
+  const p = prepare(points);
+  if (!p) return null;
+  const wanted = options?.fits ?? fitKinds;
+  const seasons = options?.seasonMs !== undefined ? [options.seasonMs] : [dayMs, weekMs];
+  let chosen: { curve: FittedCurve; error: number } | null = null;
+  if (p.n >= minForSelection) {
+    const scored = scoreAll(p, wanted, seasons);
+    let best = Number.POSITIVE_INFINITY;
+    for (const s of scored) best = Math.min(best, s.error);
+    const near = scored.filter((s) => s.error <= best * (1 + parsimony) + 1e-6);
+    near.sort((a, b) => a.params - b.params || a.error - b.error);
+    for (const s of near) {
+      const curve = s.refit();
+      if (curve) {
+        chosen = { curve, error: s.error };
+        break;
+      }
+    }
+  }
+  if (!chosen) {
+    // Too few samples to hold any out, or none of the requested fits applies.
+    if (options?.fits && !options.fits.includes('linear')) return null;
+    const all =
+      p.n >= 5 ? polynomialFromSums(p, new PolynomialSums(p, { a: 0, b: 0, n: p.n }).over(0, 3), 1) : null;
+    const curve = all ?? flat(p);
+    chosen = { curve, error: curve.sigma };
+  }
+  return makeForecast(p, chosen.curve, chosen.error * p.scale, options);
+}
+
+/** The spread of new samples about the curve: of the raw samples when the fit saw slice means, else the fit's own. */
+function sampleSpread(p: Prepared, curve: FittedCurve): number {
+  if (!p.raw) return curve.sigma;
+  const r = curve.logSpace ? p.raw.ly : p.raw.yn;
+  if (!r) return curve.sigma;
+  let ss = 0;
+  for (let i = 0; i < r.length; i++) ss += (r[i] - curve.at(p.raw.t[i]).m) ** 2;
+  const spread = Math.sqrt(ss / Math.max(1, r.length - curve.params));
+  return Number.isFinite(spread) ? spread : curve.sigma;
+}
+
+function makeForecast(p: Prepared, curve: FittedCurve, error: number, options?: ForecastOptions): Forecast {
+  const level = Math.min(0.9999, Math.max(0.5, options?.level ?? 0.95));
+  const q = studentQuantile(1 - (1 - level) / 2, curve.dof);
+  const { centre, scale, top } = p;
+  const spread = sampleSpread(p, curve);
+  const fitSpread = curve.sigma;
+  /** The standard error of a new sample: its own spread and the fit's uncertainty there (never NaN). */
+  const seOf = (lev: number) => {
+    const v = Math.sqrt(spread * spread + fitSpread * fitSpread * Math.max(0, lev));
+    return Number.isNaN(v) ? Number.POSITIVE_INFINITY : v;
+  };
+  const band = (m: number, se: number) => {
+    if (curve.logSpace)
+      return {
+        value: top * Math.exp(m),
+        lower: top * Math.exp(m - q * se),
+        upper: top * Math.exp(m + q * se),
+      };
+    const w = se === 0 ? 0 : q * se;
+    return { value: centre + scale * m, lower: centre + scale * (m - w), upper: centre + scale * (m + w) };
+  };
+  const predict = (t: number) => {
+    const { m, lev } = curve.at(t);
+    return band(m, seOf(lev));
+  };
+  return {
+    fit: curve.kind,
+    error: Number.isFinite(error) ? error : Number.MAX_VALUE,
+    predict,
+    timeLeft(threshold, from, maxHorizonMs = defaultMaxHorizonMs) {
+      if (!Number.isFinite(threshold) || !Number.isFinite(from) || !(maxHorizonMs >= 0)) return null;
+      const start = predict(from).value;
+      if (start === threshold) return { at: from, earliest: from, latest: from };
+      // Reached from the side the forecast is on now, as Zabbix's timeleft: past it, the next crossing counts.
+      const up = start < threshold;
+      const horizon = Math.min(maxHorizonMs, Number.MAX_VALUE / 4);
+      const over = (v: number) => (up ? v >= threshold : v <= threshold);
+      const pick = [
+        (r: { value: number }) => r.value,
+        (r: { lower: number; upper: number }) => (up ? r.upper : r.lower),
+        (r: { lower: number; upper: number }) => (up ? r.lower : r.upper),
+      ];
+      const found = [Number.NaN, Number.NaN, Number.NaN];
+      /** Scans [t0, t1] in `count` steps for the crossings not found yet, bisecting each to the millisecond. */
+      const scan = (t0: number, t1: number, count: number) => {
+        let prev = t0;
+        for (let i = 0; i <= count; i++) {
+          const t = i === count ? t1 : t0 + ((t1 - t0) * i) / count;
+          const r = predict(t);
+          let pending = false;
+          for (let k = 0; k < 3; k++) {
+            if (!Number.isNaN(found[k])) continue;
+            if (over(pick[k](r))) {
+              let lo = prev;
+              let hi = t;
+              for (let n = 0; n < 60 && hi - lo > 1 && i > 0; n++) {
+                const mid = lo / 2 + hi / 2;
+                if (over(pick[k](predict(mid)))) hi = mid;
+                else lo = mid;
+              }
+              found[k] = i === 0 ? t0 : hi;
+            } else pending = true;
+          }
+          if (!pending) return;
+          prev = t;
+        }
+      };
+      const envelope = curve.envelope;
+      if (envelope && curve.seasonMs) {
+        // A seasonal forecast may cross at a daily peak: season by season, scan finely only where the bounds of
+        // its trend, profile and band allow a crossing (a year of a daily season is 365 cheap checks).
+        const season = curve.seasonMs;
+        const fine = Math.max(48, Math.ceil(season / Math.min(p.stepMs, season / 48)));
+        for (let t0 = from; t0 < from + horizon && Number.isNaN(found[2]); t0 += season) {
+          const t1 = Math.min(from + horizon, t0 + season);
+          const e = envelope(t0, t1);
+          const m = up ? e.hi : e.lo;
+          // The bound of each: the mean's extreme; the leading edge's at the widest band, the trailing at the narrowest.
+          const bounds = [band(m, 0).value, pick[1](band(m, seOf(e.lev))), pick[2](band(m, seOf(0)))];
+          if (bounds.some((b, k) => Number.isNaN(found[k]) && over(b))) scan(t0, t1, fine);
+        }
+      } else scan(from, from + horizon, 1000);
+      if (Number.isNaN(found[0])) return null;
+      const at = found[0];
+      return {
+        at,
+        earliest: Number.isNaN(found[1]) ? at : Math.min(at, found[1]),
+        latest: Number.isNaN(found[2]) ? Number.POSITIVE_INFINITY : Math.max(at, found[2]),
+      };
+    },
+  };
+}

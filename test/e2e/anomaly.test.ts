@@ -1,0 +1,154 @@
+// Anomaly rules in Chromium: a manager on a host's page clicks "Watch for anomalies", lands in the rule editor
+// with the kind and the host's series filled in, sets a threshold and creates the rule; after its first round
+// the host's charts show the anomaly scores. The rule editor and the charts at 1280 px and 390 px, light and
+// dark, without clipped or overlapping text or serious axe violations (screenshots in test-output/e2e-anomaly).
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/core/auth/index.js';
+import { evaluateDueRules, metricStore } from '../../src/monitoring/index.js';
+import {
+  apiCaller,
+  desktop,
+  ensureWebBuilt,
+  launch,
+  phone,
+  requireChromium,
+  root,
+  type Server,
+  SignedIn,
+  screenshot,
+  seriousViolations,
+  startServer,
+} from './browser.js';
+import { layoutProblems } from './layout.js';
+
+const shots = path.join(root, 'test-output', 'e2e-anomaly');
+const password = 'e2e-anomaly-password';
+const people = {
+  manager: { email: 'anom-manager@e2e.test', name: 'Mona Manager', role: 'manager' as const },
+};
+type Who = keyof typeof people;
+
+describe('anomaly rules in Chromium', () => {
+  let server: Server;
+  let browser: Browser;
+  let targetId = 0;
+  const api = apiCaller<Who>(
+    () => server.base,
+    (who) => people[who].email,
+    password,
+  );
+  const signedIn = new SignedIn(
+    () => browser,
+    () => server.base,
+  );
+
+  beforeAll(async () => {
+    requireChromium();
+    ensureWebBuilt();
+    server = await startServer();
+    for (const p of Object.values(people)) await createUser(server.ctx, null, { ...p, password });
+    targetId = (
+      await api('manager', 'POST', '/api/v1/monitoring/targets', {
+        name: 'db-02',
+        kind: 'host',
+        address: 'db-02.corp.example',
+      })
+    ).id;
+    await api('manager', 'POST', '/api/v1/monitoring/scrape-targets', {
+      url: 'http://db-02.corp.example:9100/metrics',
+      job: 'node',
+      targetId,
+      enabled: false,
+    });
+    // Two days of its load at 5-minute steps, with a working-day rhythm, then an hour at four times the usual.
+    const step = 5 * 60_000;
+    const end = Math.floor(Date.now() / step) * step;
+    const times: number[] = [];
+    for (let t = end - 2 * 86_400_000; t <= end; t += step) times.push(t);
+    const values = times.map((t, i) => {
+      const hour = new Date(t).getUTCHours();
+      const usual = 0.4 + (hour >= 8 && hour < 18 ? 1.2 : 0) + ((i * 37) % 11) / 100;
+      return i >= times.length - 12 ? usual * 4 : usual;
+    });
+    const result = await metricStore(server.ctx).append(
+      [
+        {
+          labels: { __name__: 'node_load1', instance: 'db-02:9100', job: 'node' },
+          timestamps: times,
+          values,
+        },
+      ],
+      { key: 'e2e', maxSeries: 10 },
+    );
+    expect(result.rejected).toEqual({});
+    browser = await launch();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function check(page: Page, name: string) {
+    await screenshot(page, name, shots);
+    expect(await layoutProblems(page), name).toEqual([]);
+    expect(
+      (await seriousViolations(page)).map((v) => `${v.id}: ${v.help}`),
+      name,
+    ).toEqual([]);
+  }
+
+  it("a manager starts an anomaly rule from a host's page, and its scores show on the host's charts", async () => {
+    const { context, page } = await signedIn.page(people.manager.email, password, {
+      at: `/monitoring/targets/${targetId}`,
+    });
+    await page.getByRole('link', { name: 'Watch for anomalies' }).click();
+    await page.waitForURL(/\/monitoring\/rules\/new/);
+    expect(await page.getByRole('button', { name: 'Anomalies' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByLabel('Series').inputValue()).toBe('{job=~"node"}');
+    await page.getByLabel('Threshold').fill('0.8');
+    await page.getByText(/Watches 1 series/).waitFor();
+    await check(page, 'rule-editor-anomaly-desktop-light');
+    await page.getByRole('button', { name: 'Create rule' }).click();
+    await page.waitForURL(/\/monitoring\/rules\/\d+$/);
+    const id = Number(new URL(page.url()).pathname.split('/').at(-1));
+    expect(await api('manager', 'GET', `/api/v1/monitoring/rules/${id}`)).toMatchObject({
+      kind: 'anomaly',
+      expr: '{job=~"node"}',
+      threshold: 0.8,
+      name: 'db_02_anomalies',
+    });
+
+    // Its first round learns the two days and writes their scores; the host's charts then show them.
+    await evaluateDueRules(server.ctx);
+    await page.goto(`/monitoring/targets/${targetId}`);
+    const chart = page.getByRole('region', { name: 'Anomaly scores (node)' });
+    await chart.locator('.u-over').waitFor();
+    await context.close();
+  }, 120_000);
+
+  it('the rule editor and the charts hold at every size, light and dark', async () => {
+    for (const [viewport, size] of [
+      [desktop, 'desktop'],
+      [phone, 'phone'],
+    ] as const) {
+      for (const scheme of ['light', 'dark'] as const) {
+        const opened = await signedIn.page(people.manager.email, password, { viewport, at: null });
+        await opened.page.emulateMedia({ colorScheme: scheme });
+        const p = opened.page;
+        await p.goto(
+          `/monitoring/rules/new?${new URLSearchParams({ kind: 'anomaly', expr: 'node_load1', name: 'LoadUnusual' })}`,
+        );
+        await p.getByText(/Watches 1 series/).waitFor();
+        await check(p, `rule-editor-anomaly-${size}-${scheme}`);
+        await p.goto(`/monitoring/targets/${targetId}`);
+        const chart = p.getByRole('region', { name: 'Anomaly scores (node)' });
+        await chart.locator('.u-over').waitFor();
+        await chart.scrollIntoViewIfNeeded();
+        await check(p, `target-anomaly-chart-${size}-${scheme}`);
+        await opened.context.close();
+      }
+    }
+  }, 240_000);
+});
