@@ -29,7 +29,7 @@ export interface CapacityFinding {
   /** The band of the crossing. */
   earliest: number | null;
   latest: number | null;
-  /** What is left before the threshold now (a ratio for ratios: 0.12 is 12%). */
+  /** The fraction free now (the capacity report's CapacityItem.headroom: 0.12 is 12%). */
   headroom: number;
   threshold: number;
   /** The PromQL of the series the forecast was fitted on (the proposal's chart). */
