@@ -379,6 +379,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
 
   // -- change management --
   await app.register((await import('./routes/changes.js')).changeRoutes(ctx));
+  // -- upgrade proposals --
+  await app.register((await import('./routes/proposals.js')).proposalRoutes(ctx));
   await registerWebApp(app);
   return app;
 }

@@ -409,6 +409,20 @@ export async function createChange(
   actor: Actor,
   input: ChangeInput,
 ): Promise<ChangeDetail> {
+  const id = await ctx.db.transaction().execute((trx) => createChangeIn(ctx, trx, actor, input));
+  return getChange(ctx, actor, id);
+}
+
+/**
+ * Raise a change in the caller's transaction (another domain's write that must commit or fail with it: an
+ * approved upgrade proposal raises its change). The checks, the row and the audit entry; returns its id.
+ */
+export async function createChangeIn(
+  ctx: ServiceContext,
+  trx: Transaction<Database>,
+  actor: Actor,
+  input: ChangeInput,
+): Promise<number> {
   requireChanges(actor, 'changes.work');
   const now = ctx.clock.now();
   const shape = checkShape(input);
@@ -416,62 +430,59 @@ export async function createChange(
     shape.push({ field: '/title', message: 'required (or a templateId)' });
   if (shape.length > 0)
     throw new Invalid('validation_failed', `${shape[0].field.slice(1)}: ${shape[0].message}`, shape);
-  const id = await ctx.db.transaction().execute(async (trx) => {
-    const template = input.templateId == null ? null : await readTemplateRow(trx, input.templateId, true);
-    const type: ChangeType = input.type ?? (template ? 'standard' : 'normal');
-    // A standard change is pre-approved through its template, so it must have one; a template makes a standard change.
-    if (type === 'standard' && !template)
-      throw invalid('/templateId', 'a standard change is raised from a change template');
-    if (template && type !== 'standard')
-      throw invalid('/type', 'a change from a template is a standard change');
-    const windowStart = input.windowStart ?? null;
-    const windowEnd = input.windowEnd ?? null;
-    checkWindow(windowStart, windowEnd);
-    await checkReferences(trx, ctx, actor, input);
-    const row = await trx
-      .insertInto('changes')
-      .values({
-        title: (input.title ?? template?.title ?? '').trim(),
-        description: (input.description ?? template?.description ?? '').trim(),
-        type,
-        state: 'draft',
-        risk: input.risk ?? template?.risk ?? 'medium',
-        impact: input.impact ?? template?.impact ?? 'medium',
-        plan: (input.plan ?? template?.plan ?? '').trim(),
-        backout_plan: (input.backoutPlan ?? template?.backout_plan ?? '').trim(),
-        test_plan: (input.testPlan ?? template?.test_plan ?? '').trim(),
-        window_start: windowStart,
-        window_end: windowEnd,
-        template_id: template?.id ?? null,
-        requester_id: actor.id,
-        owner_id: input.ownerId ?? actor.id,
-        implementer_id: input.implementerId ?? null,
-        group_id: input.groupId ?? null,
-        approval_id: null,
-        cab_reason: null,
-        review_outcome: null,
-        review_notes: null,
-        reviewed_by: null,
-        reviewed_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await setServices(trx, row.id, input.serviceIds ?? []);
-    await recordAudit(trx, {
-      actorId: actor.id,
-      at: now,
-      action: 'change.create',
-      subjectType: 'change',
-      subjectId: row.id,
-      details: { type, templateId: template?.id ?? null, title: input.title ?? template?.title },
-    });
-    for (const [i, link] of (input.links ?? []).entries())
-      await linkIn(trx, actor, row.id, link, now, `/links/${i}/targetId`);
-    return row.id;
+  const template = input.templateId == null ? null : await readTemplateRow(trx, input.templateId, true);
+  const type: ChangeType = input.type ?? (template ? 'standard' : 'normal');
+  // A standard change is pre-approved through its template, so it must have one; a template makes a standard change.
+  if (type === 'standard' && !template)
+    throw invalid('/templateId', 'a standard change is raised from a change template');
+  if (template && type !== 'standard')
+    throw invalid('/type', 'a change from a template is a standard change');
+  const windowStart = input.windowStart ?? null;
+  const windowEnd = input.windowEnd ?? null;
+  checkWindow(windowStart, windowEnd);
+  await checkReferences(trx, ctx, actor, input);
+  const row = await trx
+    .insertInto('changes')
+    .values({
+      title: (input.title ?? template?.title ?? '').trim(),
+      description: (input.description ?? template?.description ?? '').trim(),
+      type,
+      state: 'draft',
+      risk: input.risk ?? template?.risk ?? 'medium',
+      impact: input.impact ?? template?.impact ?? 'medium',
+      plan: (input.plan ?? template?.plan ?? '').trim(),
+      backout_plan: (input.backoutPlan ?? template?.backout_plan ?? '').trim(),
+      test_plan: (input.testPlan ?? template?.test_plan ?? '').trim(),
+      window_start: windowStart,
+      window_end: windowEnd,
+      template_id: template?.id ?? null,
+      requester_id: actor.id,
+      owner_id: input.ownerId ?? actor.id,
+      implementer_id: input.implementerId ?? null,
+      group_id: input.groupId ?? null,
+      approval_id: null,
+      cab_reason: null,
+      review_outcome: null,
+      review_notes: null,
+      reviewed_by: null,
+      reviewed_at: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await setServices(trx, row.id, input.serviceIds ?? []);
+  await recordAudit(trx, {
+    actorId: actor.id,
+    at: now,
+    action: 'change.create',
+    subjectType: 'change',
+    subjectId: row.id,
+    details: { type, templateId: template?.id ?? null, title: input.title ?? template?.title },
   });
-  return getChange(ctx, actor, id);
+  for (const [i, link] of (input.links ?? []).entries())
+    await linkIn(trx, actor, row.id, link, now, `/links/${i}/targetId`);
+  return row.id;
 }
 
 export async function updateChange(

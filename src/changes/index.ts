@@ -53,6 +53,7 @@ export {
   changeNumber,
   changesLinkedTo,
   createChange,
+  createChangeIn,
   getChange,
   linkChange,
   moveChange,

@@ -24,6 +24,7 @@ import { registerLogs } from '../logs/index.js';
 import { registerMail } from '../mail/index.js';
 import { registerMonitoring } from '../monitoring/index.js';
 import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
+import { registerProposals } from '../proposals/index.js';
 import { registerSla } from '../sla/index.js';
 import { registerTechnicians } from '../technicians/index.js';
 import { note } from './command-context.js';
@@ -64,6 +65,9 @@ export function registerDomains(
 
   // -- change management --
   registerChanges(ctx, jobs); // the CAB's decisions (approval.decided) schedule or reject changes
+
+  // -- upgrade proposals --
+  registerProposals(ctx, jobs); // deferrals come back; problems recurring on a host become proposals, every 10 min
 }
 
 /** How long a shutdown may take before the process exits anyway. */

@@ -674,6 +674,18 @@ export const errorCatalogue = {
       'An automation rule names an unknown trigger, field, operator or action, a value of the wrong kind, a group, user, custom field or webhook that does not exist, or a template with an unknown placeholder (see docs/automation.md).',
   },
   automation_rule_not_found: { kind: 'not_found', meaning: 'No such automation rule.' },
+  // -- upgrade proposals --
+  proposal_not_found: { kind: 'not_found', meaning: 'No such upgrade proposal (requesters see none).' },
+  proposal_decided: {
+    kind: 'conflict',
+    meaning:
+      'The upgrade proposal is approved or rejected already: a decision is final (a deferred one may still be decided).',
+  },
+  proposal_locked: {
+    kind: 'conflict',
+    meaning:
+      'Only a proposed upgrade proposal is edited; once deferred, approved or rejected its text stays.',
+  },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

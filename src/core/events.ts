@@ -44,6 +44,10 @@ export const eventTypes = [
   'alert.resolved',
   'approval.requested',
   'approval.decided',
+  'proposal.created',
+  'proposal.updated',
+  'proposal.decided',
+  'proposal.returned',
 ] as const satisfies readonly EventType[];
 // An event type a domain declares but the list lacks makes this `true` fail to be assignable to `never`.
 const everyTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;

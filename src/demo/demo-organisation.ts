@@ -37,6 +37,7 @@ import { installDemoMacros } from './demo-macros.js';
 import { installDemoMonitoring, selfUrlOf } from './demo-monitoring.js';
 import { installDemoOnCall } from './demo-oncall.js';
 import { installDemoProblems } from './demo-problems.js';
+import { installDemoProposals } from './demo-proposals.js';
 import { type PersonRef, planTimeline, type Step } from './demo-timeline.js';
 import {
   type DemoGroupKey,
@@ -296,6 +297,13 @@ export async function loadDemoOrganisation(
     .orderBy('id', 'desc')
     .executeTakeFirst();
   await installDemoChanges(today, { manager, technicians, now, networkTicketId: networkTicket?.id });
+  // Upgrade proposals: a filling share volume, a problem recurring on the print server, an approved memory upgrade.
+  await installDemoProposals(today, {
+    manager,
+    technician: technicians[0],
+    now,
+    groupId: groupIds.get('l2') as number,
+  });
   // A few automation rules (they act on new tickets only: the story's events are marked delivered below).
   await installDemoAutomation(today, {
     manager,

@@ -27,6 +27,7 @@ import { canMonitor, defaultRoutingDocument } from '../../src/monitoring/index.j
 import { canManageDeliveries } from '../../src/notify/index.js';
 import { canOncall } from '../../src/oncall/index.js';
 import { canProblem, type ProblemAction } from '../../src/problems/index.js';
+import { canProposal } from '../../src/proposals/index.js';
 import { canSeeDashboard } from '../../src/reports/dashboard.js';
 import { canSla, type SlaAction } from '../../src/sla/index.js';
 import { canStaffing } from '../../src/technicians/index.js';
@@ -3537,6 +3538,70 @@ const table: Row[] = [
           body: { token: forged, decision: 'approve' },
         }),
         expect: everyone(403),
+      },
+    ];
+    return rows;
+  })(),
+  // -- upgrade proposals: staff read and propose; managers and admins (who manage changes) decide --
+  ...(() => {
+    const read = byRule((a) => canProposal(a, 'proposal.read'));
+    const propose = byRule((a) => canProposal(a, 'proposal.propose'));
+    const decide = byRule((a) => canProposal(a, 'proposal.decide'));
+    const targets = new WeakMap<Fixture, number>();
+    async function target(f: Fixture): Promise<number> {
+      let id = targets.get(f);
+      if (id === undefined) {
+        id = (
+          await as(f, 'admin', 'POST', '/api/v1/monitoring/targets', {
+            name: `proposal-host-${unique()}`,
+            kind: 'host',
+          })
+        ).id as number;
+        targets.set(f, id);
+      }
+      return id;
+    }
+    const body = async (f: Fixture) => ({
+      title: `Proposal ${unique()}`,
+      targetId: await target(f),
+      resource: 'disk',
+    });
+    /** A fresh proposal (the admin's), so each caller decides one still proposed. */
+    const proposal = async (f: Fixture) =>
+      (await as(f, 'admin', 'POST', '/api/v1/proposals', await body(f))).id as number;
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/proposals',
+        call: () => ({ method: 'GET', url: '/api/v1/proposals' }),
+        expect: read,
+      },
+      {
+        route: 'POST /api/v1/proposals',
+        call: async (f) => ({ method: 'POST', url: '/api/v1/proposals', body: await body(f) }),
+        expect: propose,
+      },
+      {
+        route: 'GET /api/v1/proposals/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/proposals/${await proposal(f)}` }),
+        expect: read,
+      },
+      {
+        route: 'PATCH /api/v1/proposals/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/proposals/${await proposal(f)}`,
+          body: { cost: { amountMinor: 99_900, currency: 'EUR' } },
+        }),
+        expect: propose,
+      },
+      {
+        route: 'POST /api/v1/proposals/:id/decision',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/proposals/${await proposal(f)}/decision`,
+          body: { decision: 'approve' },
+        }),
+        expect: decide,
       },
     ];
     return rows;

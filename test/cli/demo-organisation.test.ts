@@ -297,6 +297,8 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
       'normal:assessment',
       'emergency:closed',
       'normal:draft',
+      // Raised by the approved upgrade proposal (below).
+      'normal:draft',
     ]);
     // The switch replacement and the firmware upgrade share the network service and overlap.
     const [, sw, fw] = changes;
@@ -317,6 +319,58 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
       .where('subject_type', '=', 'change')
       .execute();
     expect(approvals.map((x) => x.state)).toEqual(['approved', 'approved']);
+  });
+
+  it('has upgrade proposals: a disk forecast with its chart, a recurring problem, and one approved with its change', async () => {
+    const db = a.ctx.db;
+    const proposals = await db
+      .selectFrom('upgrade_proposals')
+      .select([
+        'id',
+        'source',
+        'resource',
+        'subject_name',
+        'status',
+        'evidence',
+        'due_at',
+        'change_id',
+        'problem_id',
+      ])
+      .orderBy('id')
+      .execute();
+    expect(proposals.map((p) => `${p.source}:${p.resource}:${p.subject_name}:${p.status}`)).toEqual([
+      'capacity:disk:fileserver-01:proposed',
+      'problem:hardware:printsrv-01:proposed',
+      'manual:memory:fileserver-01:approved',
+    ]);
+    const [disk, printer, memory] = proposals;
+    // The disk fills within the next weeks: due before then.
+    expect(Number(disk.due_at)).toBeGreaterThan(now);
+    expect(Number(disk.due_at)).toBeLessThan(now + 60 * day);
+    // Its chart's query answers with the stored samples.
+    const chart = (JSON.parse(disk.evidence) as { kind: string; query: string }[]).find(
+      (e) => e.kind === 'metric',
+    );
+    expect(chart?.query).toContain('node_filesystem_avail_bytes');
+    const series = await db
+      .selectFrom('metric_series')
+      .select('name')
+      .where('labels', 'like', '%fileserver-01%')
+      .execute();
+    expect(series.map((s) => s.name).sort()).toEqual([
+      'node_filesystem_avail_bytes',
+      'node_filesystem_size_bytes',
+    ]);
+    expect(printer.problem_id).not.toBeNull();
+    const kinds = (JSON.parse(printer.evidence) as { kind: string }[]).map((e) => e.kind);
+    expect(kinds.filter((k) => k === 'incident')).toHaveLength(3);
+    expect(memory.change_id).not.toBeNull();
+    const quote = await db
+      .selectFrom('quote_requests')
+      .selectAll()
+      .where('proposal_id', '=', memory.id)
+      .executeTakeFirst();
+    expect(quote).toMatchObject({ status: 'open', quantity: 2 });
   });
 
   it('refuses to load twice into the same database', async () => {

@@ -59,6 +59,8 @@ const NewTicket = lazy(() => import('./pages/new-ticket'));
 const ChangesPage = lazy(() => import('./pages/changes/changes'));
 const ChangePage = lazy(() => import('./pages/changes/change'));
 const ChangeCalendar = lazy(() => import('./pages/changes/calendar'));
+const ProposalsPage = lazy(() => import('./pages/proposals/proposals'));
+const ProposalPage = lazy(() => import('./pages/proposals/proposal'));
 const ServiceAgreement = lazy(() =>
   import('./pages/knowledge/article').then((m) => ({ default: m.ServiceAgreementPage })),
 );
@@ -281,6 +283,8 @@ export function App() {
             <Route path="/changes" element={<ChangesPage />} />
             <Route path="/changes/calendar" element={<ChangeCalendar />} />
             <Route path="/changes/:id" element={<ChangePage />} />
+            <Route path="/proposals" element={<ProposalsPage />} />
+            <Route path="/proposals/:id" element={<ProposalPage />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />

@@ -35,6 +35,7 @@ export function navItems(user: User): NavItem[] {
     { to: '/incidents', label: 'Incidents', place: 'bar' },
     { to: '/problems', label: 'Problems', place: 'more' },
     { to: '/changes', label: 'Changes', place: 'more' },
+    { to: '/proposals', label: 'Proposals', place: 'more' },
     { to: '/monitoring', label: 'Monitoring', place: 'bar' },
     { to: '/logs', label: 'Logs', place: manager ? 'more' : 'bar' },
     { to: '/oncall', label: 'On call', place: 'bar' },

@@ -1266,6 +1266,10 @@ export interface Database {
   // -- automation rules (migration 2026-12-07-automation, src/helpdesk/automation-*.ts) --
   automation_rules: AutomationRulesTable;
   automation_firings: AutomationFiringsTable;
+
+  // -- upgrade proposals (migration 2026-12-08-upgrade-proposals, src/proposals/) --
+  upgrade_proposals: UpgradeProposalsTable;
+  quote_requests: QuoteRequestsTable;
 }
 
 export type ProblemStatus = 'new' | 'investigating' | 'known_error' | 'resolved' | 'closed';
@@ -1626,4 +1630,61 @@ export interface AutomationFiringsTable {
   summary: string;
   error: string | null;
   at: number;
+}
+
+export type ProposalStatus = 'proposed' | 'approved' | 'deferred' | 'rejected';
+export type ProposalSource = 'capacity' | 'problem' | 'warranty' | 'manual';
+export type ProposalResource = 'disk' | 'memory' | 'cpu' | 'network' | 'hardware' | 'other';
+/** Where an estimated cost came from: typed in now; vendors' quotes and budget lines add theirs later. */
+export type ProposalCostSource = 'manual';
+
+export interface UpgradeProposalsTable {
+  id: Generated<number>;
+  title: string;
+  source: ProposalSource;
+  /** The subject: a monitoring target (assets join in a later issue); its name kept for a deleted target. */
+  target_id: number | null;
+  subject_name: string;
+  resource: ProposalResource;
+  /** A mount point, an interface; '' for the whole host. */
+  detail: string;
+  what: string;
+  summary: string;
+  /** JSON: ProposalEvidence[] (src/proposals/proposal-model.ts). */
+  evidence: string;
+  /** JSON: the forecast behind a capacity proposal, or null. */
+  forecast: string | null;
+  due_at: number | null;
+  due_by_hand: number;
+  cost_minor: number | null;
+  cost_currency: string | null;
+  cost_source: ProposalCostSource | null;
+  status: ProposalStatus;
+  deferred_until: number | null;
+  decision_reason: string | null;
+  decided_by: number | null;
+  decided_at: number | null;
+  problem_id: number | null;
+  change_id: number | null;
+  /** The source's key (capacity:7:disk:/var); kept after a decision. */
+  source_key: string | null;
+  /** The same while the proposal is open (proposed or deferred): unique. */
+  open_key: string | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type QuoteRequestStatus = 'open';
+
+export interface QuoteRequestsTable {
+  id: Generated<number>;
+  proposal_id: number;
+  what: string;
+  quantity: number;
+  spec: string;
+  status: QuoteRequestStatus;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
 }

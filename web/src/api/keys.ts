@@ -105,6 +105,12 @@ export const keys = {
     ['changes', 'linked', targetType, id] as const,
   changeTemplates: ['changes', 'templates'] as const,
   changeSettings: ['settings', 'changes'] as const,
+  // -- upgrade proposals --
+  upgradeProposals: ['proposals'] as const,
+  upgradeProposalList: (query: string) => ['proposals', 'list', query] as const,
+  upgradeProposal: (id: number) => ['proposals', 'one', id] as const,
+  upgradeProposalChart: (query: string, from: string, to: string) =>
+    ['monitoring', 'prom', 'proposal', query, from, to] as const,
   // -- automation rules --
   automationRules: ['automation', 'rules'] as const,
   automationLog: (ruleId: number | null) => ['automation', 'log', ruleId] as const,

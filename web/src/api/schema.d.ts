@@ -29415,6 +29415,609 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/proposals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Upgrade proposals, the soonest due first (none last), then by id (staff) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+          source?: 'capacity' | 'problem' | 'warranty' | 'manual';
+          /** @description comma-separated: proposed, approved, deferred, rejected */
+          status?: string;
+          targetId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['UpgradeProposal'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Write up an upgrade proposal by hand for a monitoring target (staff) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            cost?: {
+              amountMinor: number;
+              /** @description ISO 4217, such as EUR */
+              currency: string;
+            } | null;
+            detail?: string;
+            /** Format: date-time */
+            dueAt?: string | null;
+            evidence?: (
+              | {
+                  /** Format: date-time */
+                  from: string;
+                  /** @enum {string} */
+                  kind: 'metric';
+                  label?: string;
+                  query: string;
+                  /** Format: date-time */
+                  to: string;
+                }
+              | {
+                  id: number;
+                  kind: 'ticket' | 'incident' | 'problem';
+                }
+            )[];
+            problemId?: number | null;
+            resource: 'disk' | 'memory' | 'cpu' | 'network' | 'hardware' | 'other';
+            summary?: string;
+            targetId: number;
+            title: string;
+            what?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['UpgradeProposal'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/proposals/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An upgrade proposal with its evidence, forecast, cost and decision (staff) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['UpgradeProposal'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Edit a proposed upgrade’s text, evidence, cost or due date (a date set here is kept when its forecast moves; null gives it back to the forecast) (staff) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            cost?: {
+              amountMinor: number;
+              /** @description ISO 4217, such as EUR */
+              currency: string;
+            } | null;
+            detail?: string;
+            /** Format: date-time */
+            dueAt?: string | null;
+            evidence?: (
+              | {
+                  /** Format: date-time */
+                  from: string;
+                  /** @enum {string} */
+                  kind: 'metric';
+                  label?: string;
+                  query: string;
+                  /** Format: date-time */
+                  to: string;
+                }
+              | {
+                  id: number;
+                  kind: 'ticket' | 'incident' | 'problem';
+                }
+            )[];
+            resource?: 'disk' | 'memory' | 'cpu' | 'network' | 'hardware' | 'other';
+            summary?: string;
+            title?: string;
+            what?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['UpgradeProposal'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/proposals/{id}/decision': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve (raising a normal change and a request for quotes), defer until a date, or reject with a reason (managers, admins) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            decision: 'approve' | 'defer' | 'reject';
+            quantity?: number;
+            reason?: string;
+            spec?: string;
+            /** Format: date-time */
+            until?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['UpgradeProposal'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/reports/dashboard': {
     parameters: {
       query?: never;
@@ -48610,6 +49213,10 @@ export type paths = {
                   | 'alert.resolved'
                   | 'approval.requested'
                   | 'approval.decided'
+                  | 'proposal.created'
+                  | 'proposal.updated'
+                  | 'proposal.decided'
+                  | 'proposal.returned'
                 )[];
                 /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
                 format: 'opsdesk' | 'chat';
@@ -48731,6 +49338,10 @@ export type paths = {
               | 'alert.resolved'
               | 'approval.requested'
               | 'approval.decided'
+              | 'proposal.created'
+              | 'proposal.updated'
+              | 'proposal.decided'
+              | 'proposal.returned'
             )[];
             /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
             format?: 'opsdesk' | 'chat';
@@ -48772,6 +49383,10 @@ export type paths = {
                 | 'alert.resolved'
                 | 'approval.requested'
                 | 'approval.decided'
+                | 'proposal.created'
+                | 'proposal.updated'
+                | 'proposal.decided'
+                | 'proposal.returned'
               )[];
               /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
               format: 'opsdesk' | 'chat';
@@ -48912,6 +49527,10 @@ export type paths = {
                 | 'alert.resolved'
                 | 'approval.requested'
                 | 'approval.decided'
+                | 'proposal.created'
+                | 'proposal.updated'
+                | 'proposal.decided'
+                | 'proposal.returned'
               )[];
               /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
               format: 'opsdesk' | 'chat';
@@ -49129,6 +49748,10 @@ export type paths = {
               | 'alert.resolved'
               | 'approval.requested'
               | 'approval.decided'
+              | 'proposal.created'
+              | 'proposal.updated'
+              | 'proposal.decided'
+              | 'proposal.returned'
             )[];
             /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
             format?: 'opsdesk' | 'chat';
@@ -49169,6 +49792,10 @@ export type paths = {
                 | 'alert.resolved'
                 | 'approval.requested'
                 | 'approval.decided'
+                | 'proposal.created'
+                | 'proposal.updated'
+                | 'proposal.decided'
+                | 'proposal.returned'
               )[];
               /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
               format: 'opsdesk' | 'chat';
@@ -49796,6 +50423,90 @@ export type components = {
       status: 'new' | 'investigating' | 'known_error' | 'resolved' | 'closed';
       title: string;
       workaround: string;
+    };
+    UpgradeProposal: {
+      allowedDecisions: ('approve' | 'defer' | 'reject')[];
+      /** @description the change an approval raised */
+      changeId: number | null;
+      cost: {
+        amountMinor: number;
+        currency: string;
+        /**
+         * @description typed in; quotes and budget lines come later
+         * @enum {string}
+         */
+        source: 'manual';
+      } | null;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: number | null;
+      /** Format: date-time */
+      decidedAt: string | null;
+      decidedBy: number | null;
+      decidedByName: string | null;
+      decisionReason: string | null;
+      /** Format: date-time */
+      deferredUntil: string | null;
+      /** @description a mount point or an interface; empty for the whole host */
+      detail: string;
+      /** Format: date-time */
+      dueAt: string | null;
+      /** @description a person set the due date: a moving forecast leaves it */
+      dueByHand: boolean;
+      evidence: (
+        | {
+            /** Format: date-time */
+            from: string;
+            /** @enum {string} */
+            kind: 'metric';
+            label: string;
+            /** @description a PromQL range query, drawn over [from, to] */
+            query: string;
+            title: string;
+            /** Format: date-time */
+            to: string;
+          }
+        | {
+            id: number;
+            kind: 'ticket' | 'incident' | 'problem';
+            /** @description null: the record no longer exists */
+            title: string | null;
+          }
+      )[];
+      forecast: {
+        /** Format: date-time */
+        crossesAt: string;
+        /** Format: date-time */
+        earliest: string | null;
+        headroom: number;
+        /** Format: date-time */
+        latest: string | null;
+        query: string;
+        threshold: number;
+      } | null;
+      id: number;
+      problemId: number | null;
+      quoteRequest: {
+        /** Format: date-time */
+        createdAt: string;
+        id: number;
+        quantity: number;
+        spec: string;
+        /** @enum {string} */
+        status: 'open';
+        what: string;
+      } | null;
+      resource: 'disk' | 'memory' | 'cpu' | 'network' | 'hardware' | 'other';
+      source: 'capacity' | 'problem' | 'warranty' | 'manual';
+      status: 'proposed' | 'approved' | 'deferred' | 'rejected';
+      subjectName: string;
+      summary: string;
+      /** @description the monitoring target; null once deleted */
+      targetId: number | null;
+      title: string;
+      /** Format: date-time */
+      updatedAt: string;
+      what: string;
     };
     User: {
       active: boolean;

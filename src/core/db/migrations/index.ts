@@ -40,6 +40,7 @@ import * as automation from './2026-12-07-automation.js';
 import * as changes from './2026-12-07-changes.js';
 import * as problems from './2026-12-07-problems.js';
 import * as anomalyRules from './2026-12-08-anomaly-rules.js';
+import * as upgradeProposals from './2026-12-08-upgrade-proposals.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -128,4 +129,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-07-automation': automation,
   // -- anomaly rules --
   '2026-12-08-anomaly-rules': anomalyRules,
+
+  // -- upgrade proposals and requests for quotes --
+  '2026-12-08-upgrade-proposals': upgradeProposals,
 };

@@ -1,0 +1,464 @@
+// One upgrade proposal: what to upgrade on which host, by when, why — the evidence, with a chart of each metric
+// query over its range and links to the tickets, incidents and problems — the forecast behind it, the estimated
+// cost, and the decision. Managers approve (landing on the change it raises), defer until a date, or reject with a
+// reason; staff edit a proposal still proposed.
+import { type FormEvent, lazy, Suspense, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { fromLocalInput, localInput } from '../../api/changes';
+import {
+  formatCost,
+  formatDay,
+  type Proposal,
+  type ProposalEvidence,
+  proposalSourceLabel,
+  resourceLabel,
+  useDecideProposal,
+  useEvidenceChart,
+  useProposal,
+  useUpdateProposal,
+} from '../../api/proposals';
+import { isManager, useUser } from '../../session';
+import { Field, fieldError } from '../../ui/field';
+import { ErrorMessage, Loading } from '../../ui/messages';
+import { useTitle } from '../../ui/title';
+import { DueDate, minorUnits, ProposalStatusBadge } from './proposals';
+
+const TimeSeriesChart = lazy(() => import('../../ui/time-series-chart'));
+
+/** "12%" for a ratio, the number otherwise (as the server words its summaries). */
+const level = (v: number) =>
+  Math.abs(v) <= 1 ? `${Math.round(v * 1000) / 10}%` : String(Math.round(v * 100) / 100);
+
+function MetricChart({ evidence }: { evidence: Extract<ProposalEvidence, { kind: 'metric' }> }) {
+  const data = useEvidenceChart(evidence.query, evidence.from, evidence.to);
+  // A ratio (every value within 0–1, as disk or memory used) reads as a percentage.
+  const { series, unit } = useMemo(() => {
+    const raw = data.data?.series ?? [];
+    const ratio =
+      raw.length > 0 &&
+      raw.every((s) =>
+        s.values.every(([, v]) => !Number.isFinite(Number(v)) || (Number(v) >= 0 && Number(v) <= 1)),
+      );
+    return {
+      unit: ratio ? '%' : '',
+      series: raw.map((s) => ({
+        label:
+          Object.entries(s.metric)
+            .filter(([k]) => k !== '__name__')
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ') || 'value',
+        values: ratio
+          ? s.values.map(([t, v]): [number, string] => [t, String(Math.round(Number(v) * 10_000) / 100)])
+          : s.values,
+      })),
+    };
+  }, [data.data]);
+  return (
+    <figure className="proposal-chart">
+      <figcaption>
+        <strong>{evidence.title}</strong>{' '}
+        <span className="muted small">
+          {formatDay(evidence.from)} – {formatDay(evidence.to)}
+        </span>
+        <code className="proposal-query" tabIndex={0}>
+          {evidence.query}
+        </code>
+      </figcaption>
+      <ErrorMessage error={data.error} title="The chart could not be loaded." />
+      {data.isPending && <div className="chart-placeholder">Loading…</div>}
+      {data.data && series.length === 0 && <div className="chart-placeholder">No data in this range.</div>}
+      {series.length > 0 && (
+        <Suspense fallback={<div className="chart-placeholder">Loading…</div>}>
+          <TimeSeriesChart
+            series={series}
+            unit={unit}
+            label={`${evidence.title} from ${evidence.from} to ${evidence.to}`}
+          />
+        </Suspense>
+      )}
+    </figure>
+  );
+}
+
+const recordPath = { ticket: '/tickets', incident: '/incidents', problem: '/problems' } as const;
+const recordName = { ticket: 'Ticket', incident: 'Incident', problem: 'Problem' } as const;
+
+function EvidencePanel({ proposal }: { proposal: Proposal }) {
+  const metrics = proposal.evidence.flatMap((e) => (e.kind === 'metric' ? [e] : []));
+  const records = proposal.evidence.flatMap((e) => (e.kind === 'metric' ? [] : [e]));
+  return (
+    <section className="card panel" aria-labelledby="evidence-title">
+      <h2 id="evidence-title" className="flush">
+        Why
+      </h2>
+      {proposal.summary && <p className="proposal-summary">{proposal.summary}</p>}
+      {proposal.forecast && (
+        <dl className="facts proposal-forecast">
+          <dt>Crosses {level(proposal.forecast.threshold)}</dt>
+          <dd>
+            {formatDay(proposal.forecast.crossesAt)}
+            {proposal.forecast.earliest && proposal.forecast.latest && (
+              <span className="muted">
+                {' '}
+                (between {formatDay(proposal.forecast.earliest)} and {formatDay(proposal.forecast.latest)})
+              </span>
+            )}
+          </dd>
+          <dt>Headroom now</dt>
+          <dd>{level(proposal.forecast.headroom)}</dd>
+        </dl>
+      )}
+      {metrics.map((e) => (
+        <MetricChart key={`${e.query} ${e.from} ${e.to}`} evidence={e} />
+      ))}
+      {records.length > 0 && (
+        <ul className="link-list proposal-records">
+          {records.map((e) => (
+            <li key={`${e.kind}-${e.id}`}>
+              <span className="link-role">
+                {recordName[e.kind]} #{e.id}
+              </span>
+              {e.title === null ? (
+                <span className="muted">(no longer exists)</span>
+              ) : (
+                <Link to={`${recordPath[e.kind]}/${e.id}`}>{e.title}</Link>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {proposal.evidence.length === 0 && !proposal.summary && <p className="muted">No evidence recorded.</p>}
+    </section>
+  );
+}
+
+function DecisionPanel({ proposal }: { proposal: Proposal }) {
+  const navigate = useNavigate();
+  const [mode, setMode] = useState<'approve' | 'defer' | 'reject' | null>(null);
+  const [reason, setReason] = useState('');
+  const [until, setUntil] = useState('');
+  const [quantity, setQuantity] = useState('1');
+  const [spec, setSpec] = useState('');
+  const decide = useDecideProposal(proposal.id, (p) => {
+    if (p.status === 'approved' && p.changeId !== null) navigate(`/changes/${p.changeId}`);
+    else setMode(null);
+  });
+  if (proposal.allowedDecisions.length === 0) return null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (mode === 'approve')
+      decide.mutate({
+        decision: 'approve',
+        ...(Number(quantity) >= 1 ? { quantity: Math.floor(Number(quantity)) } : {}),
+        ...(spec.trim() ? { spec } : {}),
+      });
+    else if (mode === 'defer') {
+      const at = fromLocalInput(until);
+      decide.mutate({
+        decision: 'defer',
+        ...(at ? { until: at } : {}),
+        ...(reason.trim() ? { reason } : {}),
+      });
+    } else if (mode === 'reject') decide.mutate({ decision: 'reject', reason });
+  };
+  return (
+    <section className="card panel" aria-labelledby="decide-title">
+      <h2 id="decide-title" className="flush">
+        Decide
+      </h2>
+      <div className="segmented" role="group" aria-label="Decision">
+        {(['approve', 'defer', 'reject'] as const).map((d) => (
+          <button key={d} type="button" aria-pressed={mode === d} onClick={() => setMode(d)}>
+            {d === 'approve' ? 'Approve…' : d === 'defer' ? 'Defer…' : 'Reject…'}
+          </button>
+        ))}
+      </div>
+      {mode !== null && (
+        <form className="form proposal-decision" onSubmit={submit}>
+          {mode === 'approve' && (
+            <>
+              <p className="muted small">
+                Approving raises a normal change with this proposal’s plan
+                {proposal.problemId !== null ? ', linked to its problem,' : ''} and opens a request for
+                quotes.
+              </p>
+              <div className="field-row">
+                <Field label="Quantity" error={fieldError(decide.error, '/quantity')}>
+                  {(id) => (
+                    <input
+                      id={id}
+                      type="number"
+                      min={1}
+                      max={100000}
+                      value={quantity}
+                      onChange={(e) => setQuantity(e.target.value)}
+                    />
+                  )}
+                </Field>
+                <Field label="Specification for the quotes" error={fieldError(decide.error, '/spec')}>
+                  {(id) => (
+                    <input
+                      id={id}
+                      maxLength={4000}
+                      value={spec}
+                      onChange={(e) => setSpec(e.target.value)}
+                      placeholder={proposal.what}
+                    />
+                  )}
+                </Field>
+              </div>
+            </>
+          )}
+          {mode === 'defer' && (
+            <Field
+              label="Until"
+              hint="It comes back as proposed on that date."
+              error={fieldError(decide.error, '/until')}
+            >
+              {(id, d, invalid) => (
+                <input
+                  id={id}
+                  type="datetime-local"
+                  required
+                  value={until}
+                  aria-describedby={d}
+                  aria-invalid={invalid || undefined}
+                  onChange={(e) => setUntil(e.target.value)}
+                />
+              )}
+            </Field>
+          )}
+          {mode !== 'approve' && (
+            <Field
+              label={mode === 'reject' ? 'Reason' : 'Reason (optional)'}
+              error={fieldError(decide.error, '/reason')}
+            >
+              {(id, d, invalid) => (
+                <textarea
+                  id={id}
+                  rows={2}
+                  maxLength={2000}
+                  required={mode === 'reject'}
+                  value={reason}
+                  aria-describedby={d}
+                  aria-invalid={invalid || undefined}
+                  onChange={(e) => setReason(e.target.value)}
+                />
+              )}
+            </Field>
+          )}
+          <div className="actions">
+            <button
+              type="submit"
+              className={mode === 'reject' ? 'danger' : 'primary'}
+              disabled={decide.isPending}
+            >
+              {mode === 'approve' ? 'Approve and raise the change' : mode === 'defer' ? 'Defer' : 'Reject'}
+            </button>
+          </div>
+          <ErrorMessage error={decide.error} title="The decision was not recorded." />
+        </form>
+      )}
+    </section>
+  );
+}
+
+function EditPanel({ proposal }: { proposal: Proposal }) {
+  const [what, setWhat] = useState(proposal.what);
+  const [summary, setSummary] = useState(proposal.summary);
+  const [due, setDue] = useState(localInput(proposal.dueAt));
+  const [amount, setAmount] = useState(proposal.cost ? (proposal.cost.amountMinor / 100).toFixed(2) : '');
+  const [currency, setCurrency] = useState(proposal.cost?.currency ?? 'EUR');
+  const [saved, setSaved] = useState(false);
+  const update = useUpdateProposal(proposal.id, () => setSaved(true));
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    const minor = minorUnits(amount);
+    update.mutate({
+      what,
+      summary,
+      dueAt: fromLocalInput(due),
+      cost: minor === null ? null : { amountMinor: minor, currency: currency.trim().toUpperCase() },
+    });
+  };
+  return (
+    <form className="card form" onSubmit={submit} aria-labelledby="edit-proposal-title">
+      <h2 id="edit-proposal-title" className="flush">
+        Details
+      </h2>
+      <Field label="What to upgrade" error={fieldError(update.error, '/what')}>
+        {(id) => <input id={id} maxLength={2000} value={what} onChange={(e) => setWhat(e.target.value)} />}
+      </Field>
+      <Field label="Why" error={fieldError(update.error, '/summary')}>
+        {(id) => (
+          <textarea
+            id={id}
+            rows={2}
+            maxLength={2000}
+            value={summary}
+            onChange={(e) => setSummary(e.target.value)}
+          />
+        )}
+      </Field>
+      <div className="field-row">
+        <Field
+          label="Needed by"
+          hint={
+            proposal.dueByHand
+              ? 'Set by hand: the forecast no longer moves it.'
+              : 'From the forecast until set here.'
+          }
+          error={fieldError(update.error, '/dueAt')}
+        >
+          {(id, d) => (
+            <input
+              id={id}
+              type="datetime-local"
+              value={due}
+              aria-describedby={d}
+              onChange={(e) => setDue(e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Estimated cost" error={fieldError(update.error, '/cost/amountMinor')}>
+          {(id) => (
+            <input
+              id={id}
+              inputMode="decimal"
+              value={amount}
+              onChange={(e) => setAmount(e.target.value)}
+              placeholder="1250.00"
+            />
+          )}
+        </Field>
+        <Field label="Currency" error={fieldError(update.error, '/cost/currency')}>
+          {(id) => (
+            <input
+              id={id}
+              maxLength={3}
+              size={4}
+              value={currency}
+              onChange={(e) => setCurrency(e.target.value)}
+            />
+          )}
+        </Field>
+      </div>
+      <div className="actions">
+        <button type="submit" disabled={update.isPending}>
+          Save
+        </button>
+        {saved && (
+          <span className="ok-text" role="status">
+            Saved.
+          </span>
+        )}
+      </div>
+      <ErrorMessage error={update.error} title="The proposal was not saved." />
+    </form>
+  );
+}
+
+export default function ProposalPage() {
+  const id = Number(useParams().id);
+  const user = useUser();
+  const proposal = useProposal(id);
+  useTitle(proposal.data ? proposal.data.title : 'Upgrade proposal');
+  if (proposal.isPending) return <Loading />;
+  if (proposal.error || !proposal.data)
+    return (
+      <div className="page narrow">
+        <ErrorMessage error={proposal.error} title="The proposal could not be loaded." />
+      </div>
+    );
+  const p = proposal.data;
+  const open = p.status === 'proposed' || p.status === 'deferred';
+  return (
+    <div className="ticket-page proposal-page">
+      <div className="ticket-main">
+        <nav aria-label="Proposal navigation" className="ticket-nav">
+          <Link to="/proposals">← Upgrade proposals</Link>
+        </nav>
+        <div className="page-head">
+          <h1>{p.title}</h1>
+        </div>
+        <p className="ticket-meta">
+          <ProposalStatusBadge status={p.status} /> <span className="badge">{resourceLabel[p.resource]}</span>{' '}
+          <span className="muted">{proposalSourceLabel[p.source]}</span>
+        </p>
+        {p.status === 'approved' && p.changeId !== null && (
+          <p className="ok-text" role="status">
+            Approved: <Link to={`/changes/${p.changeId}`}>change CHG-{p.changeId}</Link>
+            {p.quoteRequest && (
+              <>
+                {' '}
+                and request for quotes #{p.quoteRequest.id} ({p.quoteRequest.quantity} × {p.quoteRequest.spec}
+                )
+              </>
+            )}
+            .
+          </p>
+        )}
+        <EvidencePanel proposal={p} />
+        {isManager(user) && <DecisionPanel key={p.status} proposal={p} />}
+        {p.status === 'proposed' && <EditPanel key={p.updatedAt} proposal={p} />}
+      </div>
+      <aside className="ticket-side">
+        <section className="card">
+          <dl className="facts">
+            <dt>Subject</dt>
+            <dd>
+              {p.targetId !== null ? (
+                <Link to={`/monitoring/targets/${p.targetId}`}>{p.subjectName}</Link>
+              ) : (
+                p.subjectName
+              )}
+            </dd>
+            <dt>Upgrade</dt>
+            <dd>
+              {p.what || '—'}
+              {p.detail && <span className="muted"> ({p.detail})</span>}
+            </dd>
+            <dt>Needed by</dt>
+            <dd>
+              <DueDate iso={p.dueAt} open={open} />
+            </dd>
+            <dt>Estimated cost</dt>
+            <dd>{formatCost(p.cost)}</dd>
+            {p.problemId !== null && (
+              <>
+                <dt>Problem</dt>
+                <dd>
+                  <Link to={`/problems/${p.problemId}`}>PRB-{p.problemId}</Link>
+                </dd>
+              </>
+            )}
+            {p.deferredUntil && (
+              <>
+                <dt>Deferred until</dt>
+                <dd>{formatDay(p.deferredUntil)}</dd>
+              </>
+            )}
+            {p.decidedAt && (
+              <>
+                <dt>Decided</dt>
+                <dd>
+                  {formatDay(p.decidedAt)}
+                  {p.decidedByName && ` by ${p.decidedByName}`}
+                </dd>
+              </>
+            )}
+            {p.decisionReason && (
+              <>
+                <dt>Reason</dt>
+                <dd className="proposal-reason">{p.decisionReason}</dd>
+              </>
+            )}
+            <dt>Proposed</dt>
+            <dd>{formatDay(p.createdAt)}</dd>
+          </dl>
+        </section>
+      </aside>
+    </div>
+  );
+}
