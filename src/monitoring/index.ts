@@ -51,6 +51,7 @@ export {
 } from './alert-rules.js';
 export type { IntakeRejection, IntakeResult } from './alertmanager-intake.js';
 export { intakeLimits, takeAlertmanagerAlerts } from './alertmanager-intake.js';
+export { hostCapacity } from './capacity-report.js';
 export type { CheckHistory, UptimeRange } from './check-history.js';
 export { checkHistory, targetUptimes, uptimeRanges } from './check-history.js';
 export type {

@@ -9,16 +9,13 @@ import type { ServiceContext } from '../../core/context.js';
 import { Invalid, TooLarge } from '../../core/errors.js';
 import {
   type CapacityThresholds,
-  capacityHosts,
-  capacityReport,
   capacityResources,
   defaultThresholds,
   forecastSeries,
 } from '../../forecast/index.js';
 import {
   evaluateRange,
-  listScrapeTargets,
-  listTargets,
+  hostCapacity,
   metricStore,
   promDurationMs,
   requireMonitor,
@@ -150,19 +147,6 @@ function jsonNumber(v: number): number {
   return v;
 }
 
-/** Every monitoring target, page by page (listTargets answers one page and one more row to tell there is another). */
-async function allTargets(
-  ctx: ServiceContext,
-): Promise<{ id: number; name: string; address: string | null }[]> {
-  const out: { id: number; name: string; address: string | null }[] = [];
-  const limit = 1000;
-  for (;;) {
-    const page = await listTargets(ctx, { limit, afterId: out.at(-1)?.id });
-    out.push(...page.slice(0, limit));
-    if (page.length <= limit) return out;
-  }
-}
-
 export function forecastRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get(
@@ -278,14 +262,8 @@ export function forecastRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const horizon = durationMs(q.horizon, 'horizon', 30 * day, day, 5 * 365 * day);
         const thresholds: CapacityThresholds = { ...defaultThresholds };
         for (const r of capacityResources) if (q[r] !== undefined) thresholds[r] = Number(q[r]);
-        const now = ctx.clock.now();
-        const store = metricStore(ctx);
-        const hosts = capacityHosts(await allTargets(ctx), await listScrapeTargets(ctx, actor));
-        const report = await capacityReport(
-          (query, start, end, step) => evaluateRange(store, query, start, end, step),
-          hosts,
-          { now, horizonMs: horizon, thresholds },
-        );
+        const { items, now } = await hostCapacity(ctx, { horizonMs: horizon, thresholds });
+        const report = { items };
         return {
           horizon: isoDuration(horizon),
           generatedAt: toIso(now),
