@@ -22,7 +22,7 @@ export interface AnomalyDetectorOptions {
 }
 
 export const defaultAnomalyDetectorOptions: AnomalyDetectorOptions = {
-  warmupSamples: 150,
+  warmupSamples: 100,
   memorySamples: 500,
   quietSamples: 50,
 };
