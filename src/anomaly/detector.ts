@@ -1,10 +1,11 @@
 // A streaming anomaly detector for one metric series: each sample is scored in [0, 1] from the series' own history
-// before it, then learnt. Pure and O(1) per sample; its state is about 480 numbers, 7 KB of JSON (snapshot/restore).
+// before it, then learnt. Pure and O(1) per sample; its state is about 530 numbers, 7 KB of JSON (snapshot/restore).
 //
-// How: five surprises, each in units of its own typical size — the point error against a fast deseasonalised
+// How: six surprises, each in units of its own typical size — the point error against a fast deseasonalised
 // level (spikes, jumps), its short average (a burst of volatility), the residual against a slow level plus a learnt
 // daily or hour-of-week profile (a broken pattern), the short mean of that signed residual (a level shift or drift),
-// and how far the value leaves the range seen (a new extreme, as Numenta's "spatial anomaly"). Each is judged
+// a two-sided CUSUM of the same residual (a sustained shift too small for the short mean), and how far the value
+// leaves the range seen (a new extreme, as Numenta's "spatial anomaly"). Each is judged
 // against its own history, as Numenta's anomaly likelihood judges its raw scores: a decaying histogram gives the
 // chance of a surprise at least that large, with one pseudo-sample from the fourth-moment bound P(R ≥ r) ≤ 1/r⁴ so that a
 // surprise beyond anything seen still ranks by its size. The score is the smallest chance on a log scale
@@ -21,7 +22,7 @@ export interface AnomalyDetectorOptions {
 }
 
 export const defaultAnomalyDetectorOptions: AnomalyDetectorOptions = {
-  warmupSamples: 150,
+  warmupSamples: 100,
   memorySamples: 500,
   quietSamples: 50,
 };
@@ -44,6 +45,8 @@ const stateKeys = [
   'total',
   'hi',
   'lo',
+  'riseSum',
+  'fallSum',
 ] as const;
 type StateKey = (typeof stateKeys)[number];
 
@@ -76,11 +79,15 @@ const shiftSpread = Math.sqrt(shiftAlpha / (2 - shiftAlpha));
 const histogramBins = 48;
 const histogramLow = -8; // log2 of the smallest surprise told apart
 const histogramWidth = 0.5;
-const statistics = 5;
+const statistics = 6;
 const excessScale = 10; // a value 10% of the range beyond it is one unit of surprise
 const rangeForgetting = 4; // the range forgets over 4 × memorySamples
 const scoreDecades = 8; // a chance of 10⁻⁸ scores 1
-const realertShare = 0.75; // a score counts by how far it rises above 75% of the recent peak
+const realertShare = 0.75;
+// The two-sided CUSUM (Page's test) of the seasonal residual, in its own typical units: each sample adds its
+// standardised residual less this slack (clipped at 6 so that one spike is not a shift), floored at 0.
+const cusumSlack = 2;
+const cusumClip = 6; // a score counts by how far it rises above 75% of the recent peak
 
 function freshNumbers(): Record<StateKey, number> {
   const numbers = {} as Record<StateKey, number>;
@@ -155,10 +162,14 @@ export class AnomalyDetector {
         this.judge(2, r1),
         this.judge(3, Math.abs(shift) / shiftSpread),
         this.judge(4, excess * excessScale),
+        this.judge(5, Math.max(s.riseSum, s.fallSum)),
       );
       s.total += s.weight;
     }
     s.shift = shift;
+    const z = Math.max(-cusumClip, Math.min(cusumClip, seasonResidual / (seasonScale + floor)));
+    s.riseSum = Math.max(0, s.riseSum + z - cusumSlack);
+    s.fallSum = Math.max(0, s.fallSum - z - cusumSlack);
 
     // Learn. Before warm-up an error counts whole (the scales are still forming); after, as at most 6 typical
     // errors, so that an anomaly does not teach the scale at once.
