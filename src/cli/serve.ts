@@ -24,7 +24,7 @@ import { registerLogs } from '../logs/index.js';
 import { registerMail } from '../mail/index.js';
 import { registerMonitoring } from '../monitoring/index.js';
 import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
-import { registerProposals } from '../proposals/index.js';
+import { capacityFindings, registerProposals } from '../proposals/index.js';
 import { registerSla } from '../sla/index.js';
 import { registerTechnicians } from '../technicians/index.js';
 import { note } from './command-context.js';
@@ -67,7 +67,9 @@ export function registerDomains(
   registerChanges(ctx, jobs); // the CAB's decisions (approval.decided) schedule or reject changes
 
   // -- upgrade proposals --
-  registerProposals(ctx, jobs); // deferrals come back; problems recurring on a host become proposals, every 10 min
+  // Every 10 minutes: deferrals come back; a forecast crossing its threshold within a month, and a problem recurring
+  // on a host, become proposals.
+  registerProposals(ctx, jobs, { capacityFindings: (c) => capacityFindings(c) });
 }
 
 /** How long a shutdown may take before the process exits anyway. */

@@ -6,10 +6,20 @@
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { listServices } from '../incidents/index.js';
-import { createAlertRule, createTarget, type IngestSeries, metricStore } from '../monitoring/index.js';
+import {
+  createAlertRule,
+  createScrapeTarget,
+  createTarget,
+  type IngestSeries,
+  metricStore,
+} from '../monitoring/index.js';
 import { SeededRandom } from './seeded-random.js';
 
-export const demoFileServer = { name: 'files-01', instance: 'files-01:9100', job: 'node' } as const;
+export const demoFileServer = {
+  name: 'files-01',
+  instance: 'files-01.corp.example:9100',
+  job: 'node',
+} as const;
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -33,7 +43,10 @@ function workload(t: number): number {
   return weekday ? office : office * 0.15;
 }
 
-export async function installDemoCapacity(ctx: ServiceContext, refs: DemoCapacityRefs): Promise<void> {
+export async function installDemoCapacity(
+  ctx: ServiceContext,
+  refs: DemoCapacityRefs,
+): Promise<{ targetId: number }> {
   const random = new SeededRandom(20261208);
   const now = ctx.clock.now();
   const end = Math.floor(now / step) * step;
@@ -45,9 +58,10 @@ export async function installDemoCapacity(ctx: ServiceContext, refs: DemoCapacit
   const srvSize = 2048 * gib;
   const rootSize = 64 * gib;
   const memTotal = 32 * gib;
-  // /srv: 70% used two weeks ago, +1.2% a day with more written on working days; / flat around 41%.
+  // /srv: 62% used two weeks ago, +0.9 points a day with more written on working days (90% in about two and a half
+  // weeks from now); / flat around 41%.
   const srvUsed = (t: number, i: number) =>
-    srvSize * (0.7 + (0.012 * (t - (end - historyMs))) / day) + workload(t) * 2 * gib + (i % 7) * 0.01 * gib;
+    srvSize * (0.62 + (0.009 * (t - (end - historyMs))) / day) + workload(t) * 2 * gib + (i % 7) * 0.01 * gib;
   const series: IngestSeries[] = [];
   const fs = (mountpoint: string, device: string, size: number, used: (t: number, i: number) => number) => {
     const labels = { ...base, device, fstype: 'ext4', mountpoint };
@@ -110,7 +124,7 @@ export async function installDemoCapacity(ctx: ServiceContext, refs: DemoCapacit
   if (refused > 0)
     throw new Error(`the demo's file server history was refused: ${JSON.stringify(result.rejected)}`);
 
-  await createTarget(ctx, refs.manager, {
+  const target = await createTarget(ctx, refs.manager, {
     name: demoFileServer.name,
     kind: 'host',
     address: 'files-01.corp.example',
@@ -119,6 +133,14 @@ export async function installDemoCapacity(ctx: ServiceContext, refs: DemoCapacit
     groupId: refs.groupId,
     serviceId:
       (await listServices(ctx, refs.manager)).find((s) => s.name === 'Servers and storage')?.id ?? null,
+  });
+  // Its node_exporter job, kept disabled: the demo's history is all there is of this host.
+  await createScrapeTarget(ctx, refs.manager, {
+    url: `http://${demoFileServer.instance}/metrics`,
+    job: demoFileServer.job,
+    intervalSeconds: 60,
+    targetId: target.id,
+    enabled: false,
   });
   await createAlertRule(ctx, refs.manager.id, {
     name: 'FileServerUnusual',
@@ -132,4 +154,5 @@ export async function installDemoCapacity(ctx: ServiceContext, refs: DemoCapacit
         '{{ $labels.metric }} on {{ $labels.instance }} is unusual for this time (score {{ $value | humanize }})',
     },
   });
+  return { targetId: target.id };
 }

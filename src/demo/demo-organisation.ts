@@ -267,7 +267,7 @@ export async function loadDemoOrganisation(
     groupId: groupIds.get('l2') as number,
   });
   // A file server with two weeks of history: a filesystem filling, and an anomaly rule on its load and memory.
-  await installDemoCapacity(today, { manager, groupId: groupIds.get('l2') as number });
+  const fileServer = await installDemoCapacity(today, { manager, groupId: groupIds.get('l2') as number });
   // A day of the servers' logs, mined into patterns.
   await installDemoLogs(today, random);
   // The knowledge base its people wrote, the tickets it solved and the requests it answered.
@@ -303,6 +303,7 @@ export async function loadDemoOrganisation(
     technician: technicians[0],
     now,
     groupId: groupIds.get('l2') as number,
+    fileServerId: fileServer.targetId,
   });
   // A few automation rules (they act on new tickets only: the story's events are marked delivered below).
   await installDemoAutomation(today, {

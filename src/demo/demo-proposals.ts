@@ -1,14 +1,15 @@
-// The demo's upgrade proposals, on two hosts of its own: the file server whose share volume fills (two weeks of
-// node_exporter samples in the metric store, and the capacity finding the forecast makes of them, so the chart on
-// the proposal is the real series); the print server where the spooler problem keeps paging the on-call (three of
+// The demo's upgrade proposals: the file server whose /srv fills (demo-capacity.ts put two weeks of its node_exporter
+// samples in the metric store; the capacity report's finding on them, as the proposals job reads it, makes the
+// proposal, so its date and chart are the real forecast's); the print server where the spooler problem keeps paging the on-call (three of
 // the problem's tickets had a monitoring incident there: the recurring-problem source proposes its hardware); and a memory
 // upgrade the manager approved, with its change and request for quotes. Made through the domains' own commands.
 import type { Actor } from '../core/auth/index.js';
 import { ManualClock } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
 import { createIncident, listServices, resolveIncident } from '../incidents/index.js';
-import { createTarget, metricStore } from '../monitoring/index.js';
+import { createTarget } from '../monitoring/index.js';
 import {
+  capacityFindings,
   createManualProposal,
   decideProposal,
   proposeFromCapacity,
@@ -21,44 +22,19 @@ export interface DemoProposalRefs {
   technician: Actor;
   now: number;
   groupId: number;
+  /** The demo's file server (demo-capacity.ts). */
+  fileServerId: number;
 }
 
 const hour = 3_600_000;
 const day = 24 * hour;
-const tib = 2 ** 40;
 
-export const demoFileServer = 'fileserver-01';
 export const demoPrintServer = 'printsrv-01';
-
-/** The share volume's free bytes: 4 TiB, filling by about 0.55% a day with a weekly rhythm, and some noise. */
-function shareSamples(now: number): { timestamps: number[]; avail: number[] } {
-  const timestamps: number[] = [];
-  const avail: number[] = [];
-  // Every minute, as node_exporter is scraped: a chart's step (a 240th of its range) always finds a sample.
-  const start = Math.floor((now - 14 * day) / 60_000) * 60_000;
-  for (let t = start, i = 0; t <= now; t += 60_000, i++) {
-    const days = (t - start) / day;
-    const weekday = new Date(t).getUTCDay();
-    const used =
-      0.68 + 0.0055 * days + (weekday === 0 || weekday === 6 ? -0.002 : 0.001) + 0.0008 * Math.sin(i / 15);
-    timestamps.push(t);
-    avail.push(Math.round(4 * tib * (1 - used)));
-  }
-  return { timestamps, avail };
-}
 
 export async function installDemoProposals(ctx: ServiceContext, refs: DemoProposalRefs): Promise<number> {
   const { manager, technician, now } = refs;
   const servers = (await listServices(ctx, manager)).find((s) => s.name === 'Servers and storage');
-  const fileServer = await createTarget(ctx, manager, {
-    name: demoFileServer,
-    kind: 'host',
-    address: 'fileserver-01.corp.example',
-    description: 'The departments’ file shares (/srv/shares).',
-    tags: ['env:prod', 'role:fileserver'],
-    groupId: refs.groupId,
-    serviceId: servers?.id ?? null,
-  });
+  const fileServer = { id: refs.fileServerId };
   await createTarget(ctx, manager, {
     name: demoPrintServer,
     kind: 'host',
@@ -69,52 +45,15 @@ export async function installDemoProposals(ctx: ServiceContext, refs: DemoPropos
     serviceId: servers?.id ?? null,
   });
 
-  // 1. The share volume fills: its samples, and the forecast's finding on them.
-  const labels = {
-    instance: 'fileserver-01.corp.example:9100',
-    job: 'node',
-    target: demoFileServer,
-    mountpoint: '/srv/shares',
-    device: '/dev/sdb1',
-    fstype: 'xfs',
-  };
-  const { timestamps, avail } = shareSamples(now);
-  await metricStore(ctx).append(
-    [
-      { labels: { __name__: 'node_filesystem_avail_bytes', ...labels }, timestamps, values: avail },
-      {
-        labels: { __name__: 'node_filesystem_size_bytes', ...labels },
-        timestamps,
-        values: timestamps.map(() => 4 * tib),
-      },
-    ],
-    { key: 'self', maxSeries: 1000 },
+  // 1. The file server's /srv fills: the capacity report's finding, as the proposals job reads it.
+  const findings = (await capacityFindings(ctx)).filter(
+    (f) => f.targetId === fileServer.id && f.resource === 'disk' && f.detail === '/srv',
   );
-  const used = 1 - (avail[avail.length - 1] as number) / (4 * tib);
-  const perDay = 0.0055;
-  const crossesAt = now + Math.round(((0.9 - used) / perDay) * day);
-  const matcher = `target="${demoFileServer}",mountpoint="/srv/shares"`;
-  const capacity = await proposeFromCapacity(
-    ctx,
-    [
-      {
-        targetId: fileServer.id,
-        resource: 'disk',
-        detail: '/srv/shares',
-        crossesAt,
-        earliest: crossesAt - 6 * day,
-        latest: crossesAt + 11 * day,
-        headroom: 0.9 - used,
-        threshold: 0.9,
-        query: `1 - node_filesystem_avail_bytes{${matcher}} / node_filesystem_size_bytes{${matcher}}`,
-      },
-    ],
-    { chartMs: 14 * day },
-  );
+  const capacity = await proposeFromCapacity(ctx, findings, { chartMs: 14 * day });
   const diskId = capacity.items[0]?.proposalId;
   if (diskId != null)
     await updateProposal(ctx, technician, diskId, {
-      what: 'Add 2 TB to the share volume on fileserver-01 (two 2 TB SAS disks, RAID 1)',
+      what: 'Add 2 TB to /srv on files-01 (two 2 TB SAS disks, RAID 1)',
       cost: { amountMinor: 84_000, currency: 'EUR' },
     });
 
@@ -159,7 +98,7 @@ export async function installDemoProposals(ctx: ServiceContext, refs: DemoPropos
   // 3. Approved last week: more memory for the file server, with its change and request for quotes.
   const lastWeek = { ...ctx, clock: new ManualClock(now - 6 * day) };
   const memory = await createManualProposal(lastWeek, technician, {
-    title: 'More memory for fileserver-01',
+    title: 'More memory for files-01',
     targetId: fileServer.id,
     resource: 'memory',
     what: 'Add 32 GB RAM (2 × 16 GB DDR4 ECC RDIMM)',

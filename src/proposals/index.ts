@@ -4,6 +4,7 @@
 // export is a decision.
 import './proposal-events.js';
 
+export { capacityFindings, capacityHorizonMs } from './capacity-findings.js';
 export {
   type CapacityFinding,
   type CapacityOptions,

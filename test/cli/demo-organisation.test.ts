@@ -215,8 +215,15 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
       ['web app', 'http'],
     ]);
     expect(JSON.parse(checks[0]?.spec as string).url).toBe(`http://127.0.0.1:${a.config.port}/api/v1/health`);
-    const scrapes = await db.selectFrom('monitoring_scrape_targets').select(['url', 'job']).execute();
-    expect(scrapes).toEqual([{ url: `http://127.0.0.1:${a.config.port}/metrics`, job: 'opsdesk' }]);
+    const scrapes = await db
+      .selectFrom('monitoring_scrape_targets')
+      .select(['url', 'job'])
+      .orderBy('job')
+      .execute();
+    expect(scrapes).toEqual([
+      { url: 'http://files-01.corp.example:9100/metrics', job: 'node' },
+      { url: `http://127.0.0.1:${a.config.port}/metrics`, job: 'opsdesk' },
+    ]);
     const rules = await db.selectFrom('monitoring_alert_rules').select('name').orderBy('name').execute();
     expect(rules.map((r) => r.name)).toEqual([
       'FileServerUnusual',
@@ -236,9 +243,11 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
       .executeTakeFirstOrThrow();
     expect(target.kind).toBe('host');
     const read = async (name: string, extra: Record<string, string> = {}) => {
-      const matchers = Object.entries({ __name__: name, instance: 'files-01:9100', ...extra }).map(
-        ([n, value]) => ({ name: n, op: '=' as const, value }),
-      );
+      const matchers = Object.entries({
+        __name__: name,
+        instance: 'files-01.corp.example:9100',
+        ...extra,
+      }).map(([n, value]) => ({ name: n, op: '=' as const, value }));
       const [series] = await metricStore(a.ctx).select(matchers, now - 15 * day, now);
       return series as NonNullable<typeof series>;
     };
@@ -247,9 +256,9 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
     expect(avail.timestamps.length).toBe(14 * 288 + 1);
     expect(avail.timestamps.at(-1)).toBeLessThanOrEqual(now);
     const used = (i: number) => 1 - (avail.values.at(i) as number) / (size.values.at(i) as number);
-    expect(used(0)).toBeGreaterThan(0.69);
-    expect(used(-1)).toBeGreaterThan(used(0) + 0.15); // +1.2% a day for two weeks
-    expect(used(-1)).toBeLessThan(0.9);
+    expect(used(0)).toBeGreaterThan(0.61);
+    expect(used(-1)).toBeGreaterThan(used(0) + 0.1); // +0.9 points a day for two weeks
+    expect(used(-1)).toBeLessThan(0.8);
     const load = await read('node_load1');
     expect(Math.max(...load.values)).toBeGreaterThan(3.5);
     const rule = await a.ctx.db
@@ -339,9 +348,9 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
       .orderBy('id')
       .execute();
     expect(proposals.map((p) => `${p.source}:${p.resource}:${p.subject_name}:${p.status}`)).toEqual([
-      'capacity:disk:fileserver-01:proposed',
+      'capacity:disk:files-01:proposed',
       'problem:hardware:printsrv-01:proposed',
-      'manual:memory:fileserver-01:approved',
+      'manual:memory:files-01:approved',
     ]);
     const [disk, printer, memory] = proposals;
     // The disk fills within the next weeks: due before then.
@@ -352,15 +361,12 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
       (e) => e.kind === 'metric',
     );
     expect(chart?.query).toContain('node_filesystem_avail_bytes');
-    const series = await db
-      .selectFrom('metric_series')
-      .select('name')
-      .where('labels', 'like', '%fileserver-01%')
-      .execute();
-    expect(series.map((s) => s.name).sort()).toEqual([
-      'node_filesystem_avail_bytes',
-      'node_filesystem_size_bytes',
-    ]);
+    expect(chart?.query).toContain('mountpoint="/srv"');
+    // Dated by the forecast of the stored samples: 90% in about 17 days, due two weeks before.
+    const forecast = JSON.parse(disk.evidence).find((e: { kind: string }) => e.kind === 'metric');
+    expect(forecast).toBeDefined();
+    expect(Number(disk.due_at)).toBeGreaterThan(now);
+    expect(Number(disk.due_at)).toBeLessThan(now + 10 * day);
     expect(printer.problem_id).not.toBeNull();
     const kinds = (JSON.parse(printer.evidence) as { kind: string }[]).map((e) => e.kind);
     expect(kinds.filter((k) => k === 'incident')).toHaveLength(3);

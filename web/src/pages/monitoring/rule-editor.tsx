@@ -250,7 +250,7 @@ function draftOf(r: AlertRule | undefined, fill: Partial<Draft> = {}): Draft {
     targetId: r?.check?.targetId ?? null,
     tags: (r?.check?.tags ?? []).join(', '),
     downAfter: String(r?.check?.downAfter ?? 3),
-    threshold: String(r?.threshold ?? 0.9),
+    threshold: String(r?.threshold ?? 0.32),
     forText: formatDuration(r?.forSeconds ?? 0),
     keepText: formatDuration(r?.keepFiringForSeconds ?? 0),
     severity: r?.severity ?? 'warning',

@@ -80,7 +80,7 @@ function RuleList() {
                         {r.kind === 'promql'
                           ? r.expr
                           : r.kind === 'anomaly'
-                            ? `anomalies of ${r.expr} (score ≥ ${r.threshold ?? 0.9})`
+                            ? `anomalies of ${r.expr} (score ≥ ${r.threshold ?? 0.32})`
                             : `${r.check?.downAfter ?? 1} failures in a row of ${
                                 r.check?.targetId
                                   ? `target #${r.check.targetId}`
