@@ -87,8 +87,15 @@ export function ForecastChart({
           <>
             {' '}
             · crosses {threshold !== undefined ? `${Math.round(threshold * scale)}${unit}` : 'the threshold'}{' '}
-            <Time iso={first.crossing.at} /> (between <Time iso={first.crossing.earliest} /> and{' '}
-            {first.crossing.latest ? <Time iso={first.crossing.latest} /> : 'later'})
+            <Time iso={first.crossing.at} />
+            {(first.crossing.latest === null ||
+              Date.parse(first.crossing.latest) - Date.parse(first.crossing.earliest) > 12 * 3_600_000) && (
+              <>
+                {' '}
+                (between <Time iso={first.crossing.earliest} /> and{' '}
+                {first.crossing.latest ? <Time iso={first.crossing.latest} /> : 'later'})
+              </>
+            )}
           </>
         ) : threshold !== undefined && first.fit ? (
           ' · does not cross the threshold in the horizon'

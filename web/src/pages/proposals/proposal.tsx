@@ -19,6 +19,7 @@ import {
 } from '../../api/proposals';
 import { isManager, useUser } from '../../session';
 import { Field, fieldError } from '../../ui/field';
+import { ForecastChart } from '../../ui/forecast-chart';
 import { ErrorMessage, Loading } from '../../ui/messages';
 import { useTitle } from '../../ui/title';
 import { DueDate, minorUnits, ProposalStatusBadge } from './proposals';
@@ -108,9 +109,28 @@ function EvidencePanel({ proposal }: { proposal: Proposal }) {
           <dd>{level(proposal.forecast.headroom)}</dd>
         </dl>
       )}
-      {metrics.map((e) => (
-        <MetricChart key={`${e.query} ${e.from} ${e.to}`} evidence={e} />
-      ))}
+      {metrics.map((e) =>
+        // The forecast's own series: its history with the forecast, band and threshold ahead of it.
+        proposal.forecast && e.query === proposal.forecast.query ? (
+          <figure className="proposal-chart" key={`${e.query} ${e.from} ${e.to}`}>
+            <figcaption>
+              <strong>{e.title}</strong> <span className="muted small">the last 30 days and the next 60</span>
+              <code className="proposal-query" tabIndex={0}>
+                {e.query}
+              </code>
+            </figcaption>
+            <ForecastChart
+              query={e.query}
+              threshold={proposal.forecast.threshold}
+              range="30d"
+              horizon="60d"
+              label={`${e.title}: the last 30 days, the forecast for the next 60 with its band, and the threshold`}
+            />
+          </figure>
+        ) : (
+          <MetricChart key={`${e.query} ${e.from} ${e.to}`} evidence={e} />
+        ),
+      )}
       {records.length > 0 && (
         <ul className="link-list proposal-records">
           {records.map((e) => (
