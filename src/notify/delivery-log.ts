@@ -242,6 +242,8 @@ export interface RetryScope {
   endpointId?: number;
   /** The error when the delivery is not in scope (each old route kept its own code). */
   notFound?: () => NotFound;
+  /** Leave the nudge to the caller, who reads the delivery first (the worker may send it at once). */
+  noNudge?: boolean;
 }
 
 /**
@@ -286,6 +288,6 @@ export async function retryDelivery(
     });
     return deliveryFromRow(updated);
   });
-  worker.nudge();
+  if (!scope.noNudge) worker.nudge();
   return delivery;
 }

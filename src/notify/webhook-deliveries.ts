@@ -114,6 +114,10 @@ export async function redeliver(
     channels: ['webhook', 'chat'],
     endpointId: webhookId,
     notFound: () => new NotFound('webhook_not_found', `Webhook ${webhookId} has no delivery ${deliveryId}.`),
+    noNudge: true,
   });
-  return readDelivery(ctx.db, deliveryId);
+  // Read as retried, then nudge the worker: nudged first, it could send it before this read (seen on PostgreSQL).
+  const delivery = await readDelivery(ctx.db, deliveryId);
+  deliveryWorker(ctx).nudge();
+  return delivery;
 }
