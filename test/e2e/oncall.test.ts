@@ -157,7 +157,8 @@ describe('technicians and on-call in Chromium', () => {
     await page.getByRole('button', { name: 'Page the on-call…' }).click();
     await page.getByLabel('Service to page').selectOption({ label: 'Servers and storage' });
     await page.getByRole('button', { name: 'Page now' }).click();
-    const link = page.getByRole('link', { name: /Incident #\d+/ });
+    // The paging panel's link comes first: a demo ticket may already name another incident further down.
+    const link = page.getByRole('link', { name: /Incident #\d+/ }).first();
     await link.waitFor();
     await runEscalations(server.ctx);
     await link.click();
