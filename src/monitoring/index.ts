@@ -88,6 +88,8 @@ export type { ExpositionError, ExpositionFormat, ParsedExposition } from './expo
 export { expositionFormat, parseExposition } from './exposition.js';
 export { flappingRule } from './flapping.js';
 export { receiveHeartbeat } from './heartbeats.js';
+export type { HostFacts, MonitoredHostFacts } from './host-facts.js';
+export { hostFactsFromSamples, monitoredHostFacts } from './host-facts.js';
 export type { IngestSourceKind, IngestStats } from './ingest-stats.js';
 export { countPayloadRefused, ingestStats } from './ingest-stats.js';
 export type { MaintenanceWindow, MaintenanceWindowInput } from './maintenance-windows.js';
