@@ -53,6 +53,7 @@ import { slaEscalationRoutes } from './routes/sla/escalations.js';
 import { slaOlaRoutes } from './routes/sla/olas.js';
 import { slaPolicyRoutes } from './routes/sla/policies.js';
 import { ticketSlaRoutes } from './routes/sla/ticket-sla.js';
+import { ssoRoutes } from './routes/sso.js';
 import { systemRoutes } from './routes/system.js';
 import { assignmentRuleRoutes } from './routes/technicians/assignment-rules.js';
 import { groupAssignmentRoutes } from './routes/technicians/group-assignment.js';
@@ -267,6 +268,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
 
   await app.register(systemRoutes(ctx, metrics, version));
   await app.register(authRoutes(ctx));
+  await app.register(ssoRoutes(ctx));
   await app.register(accountRoutes(ctx));
   await app.register(ticketRoutes(ctx));
   await app.register(webhookRoutes(ctx));

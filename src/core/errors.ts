@@ -147,6 +147,11 @@ export const errorCatalogue = {
     meaning: 'The password-reset link was used already or replaced by a newer one.',
   },
   reset_link_expired: { kind: 'invalid', meaning: 'The password-reset link has expired.' },
+  invalid_identity_provider: {
+    kind: 'invalid',
+    meaning:
+      "An identity provider's settings do not fit: its issuer must be an https URL (http only on loopback), its slug lower-case letters, digits and dashes, its mapping name existing groups and roles.",
+  },
   not_signed_in: {
     kind: 'unauthenticated',
     meaning: 'No valid session cookie, bearer token or API token was sent.',
@@ -155,6 +160,16 @@ export const errorCatalogue = {
     kind: 'unauthenticated',
     meaning:
       'The email and password do not match an active account, or the account is locked after repeated failures (the two answer alike).',
+  },
+  sso_failed: {
+    kind: 'unauthenticated',
+    meaning:
+      "The identity provider's answer was refused (state, nonce, PKCE, signature, audience or expiry did not check, or the sign-in started too long ago), or its account may not sign in here.",
+  },
+  sso_required: {
+    kind: 'unauthenticated',
+    meaning:
+      "Accounts in this e-mail domain sign in through the organisation's identity provider, not with a password.",
   },
   csrf_token_missing: {
     kind: 'forbidden',
@@ -168,6 +183,10 @@ export const errorCatalogue = {
   not_found: { kind: 'not_found', meaning: 'No route matches the request.' },
   user_not_found: { kind: 'not_found', meaning: 'No such user.' },
   group_not_found: { kind: 'not_found', meaning: 'No such group.' },
+  identity_provider_not_found: {
+    kind: 'not_found',
+    meaning: 'No such identity provider, or it is disabled.',
+  },
   category_not_found: { kind: 'not_found', meaning: 'No such category.' },
   ticket_not_found: { kind: 'not_found', meaning: 'No such ticket, or not one the user may see.' },
   article_not_found: { kind: 'not_found', meaning: 'No such article, or not one the user may read.' },
@@ -560,6 +579,11 @@ export const errorCatalogue = {
   },
   timer_not_running: { kind: 'conflict', meaning: 'You have no timer running on this ticket.' },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
+  identity_provider_unreachable: {
+    kind: 'unavailable',
+    meaning:
+      "The identity provider's discovery document or token endpoint could not be reached or did not answer as OpenID Connect.",
+  },
   internal_error: { kind: 'internal', meaning: 'An unexpected failure; it is logged with the request id.' },
   // -- notification preferences --
   invalid_notification_preferences: {

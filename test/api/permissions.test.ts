@@ -200,6 +200,19 @@ const matrix = [
   [2, 3, 4, 5, 5],
 ];
 const noSuchId = 999_999;
+const idpBody = () => ({
+  slug: `idp-${unique()}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 40),
+  displayName: 'Corp SSO',
+  issuer: 'https://login.corp.example',
+  clientId: 'opsdesk',
+  clientSecret: 'secret',
+});
+/** A fresh identity provider, created by the fixture's admin. */
+const idp = async (f: Fixture): Promise<number> =>
+  (await as(f, 'admin', 'POST', '/api/v1/identity-providers', idpBody())).id;
 
 const table: Row[] = [
   // -- system and the API's own description (README: sign-in and the health check are public; /metrics
@@ -256,6 +269,53 @@ const table: Row[] = [
     call: () => ({ method: 'POST', url: '/api/v1/auth/logout' }),
     expect: signedIn,
     endsSessions: true,
+  },
+  // -- single sign-on (the sign-in page's methods and the OIDC flow are public; providers are admins')
+  {
+    route: 'GET /api/v1/auth/providers',
+    call: () => ({ method: 'GET', url: '/api/v1/auth/providers' }),
+    expect: everyone(),
+  },
+  {
+    route: 'GET /api/v1/auth/oidc/:slug/start',
+    case: 'no such provider: everyone reaches the lookup (404)',
+    call: () => ({ method: 'GET', url: '/api/v1/auth/oidc/nobody/start' }),
+    expect: everyone(404),
+  },
+  {
+    route: 'GET /api/v1/auth/oidc/:slug/callback',
+    case: 'no such provider: everyone reaches the lookup (404)',
+    call: () => ({ method: 'GET', url: '/api/v1/auth/oidc/nobody/callback?code=x&state=y' }),
+    expect: everyone(404),
+  },
+  {
+    route: 'GET /api/v1/identity-providers',
+    call: () => ({ method: 'GET', url: '/api/v1/identity-providers' }),
+    expect: accounts('settings.manage'),
+  },
+  {
+    route: 'POST /api/v1/identity-providers',
+    call: () => ({ method: 'POST', url: '/api/v1/identity-providers', body: idpBody() }),
+    expect: accounts('settings.manage'),
+  },
+  {
+    route: 'GET /api/v1/identity-providers/:id',
+    call: async (f) => ({ method: 'GET', url: `/api/v1/identity-providers/${await idp(f)}` }),
+    expect: accounts('settings.manage'),
+  },
+  {
+    route: 'PATCH /api/v1/identity-providers/:id',
+    call: async (f) => ({
+      method: 'PATCH',
+      url: `/api/v1/identity-providers/${await idp(f)}`,
+      body: { displayName: 'Renamed' },
+    }),
+    expect: accounts('settings.manage'),
+  },
+  {
+    route: 'DELETE /api/v1/identity-providers/:id',
+    call: async (f) => ({ method: 'DELETE', url: `/api/v1/identity-providers/${await idp(f)}` }),
+    expect: accounts('settings.manage'),
   },
   { route: 'GET /api/v1/tokens', call: () => ({ method: 'GET', url: '/api/v1/tokens' }), expect: signedIn },
   {

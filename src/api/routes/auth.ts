@@ -4,6 +4,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
   createApiToken,
+  digest,
+  endSessionUrl,
   finishPasswordReset,
   getUser,
   LoginThrottle,
@@ -66,15 +68,26 @@ export function authRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['auth'],
-          summary: 'End the current session',
-          response: { 204: Type.Null(), ...problemResponses },
+          summary:
+            "End the current session; a session opened through an identity provider that offers single logout answers with the provider's end-session URL to send the browser to",
+          response: {
+            200: Type.Object({ endSessionUrl: Nullable(Type.String()) }),
+            ...problemResponses,
+          },
         },
       },
       async (request, reply) => {
         requireActor(request);
-        if (request.presentedToken) await logout(ctx, request.presentedToken);
+        let endSession: string | null = null;
+        if (request.presentedToken) {
+          const base = (ctx.config.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/$/, '');
+          endSession = await endSessionUrl(ctx, digest(request.presentedToken), `${base}/sign-in`).catch(
+            () => null,
+          );
+          await logout(ctx, request.presentedToken);
+        }
         reply.clearCookie(sessionCookie, { path: '/' });
-        return reply.code(204).send(null);
+        return { endSessionUrl: endSession };
       },
     );
 

@@ -4,7 +4,19 @@ export { type Actor, actorForUser, isStaff, roles, systemActor } from './actor.j
 export { type ApiToken, createApiToken, listApiTokens, revokeApiToken } from './api-tokens.js';
 export { type AuditFilter, type AuditRecord, exportAuditLog, listAuditLog } from './audit-log-reads.js';
 export { createGroup, getGroup, listGroups, updateGroup } from './groups.js';
+export {
+  createIdentityProvider,
+  deleteIdentityProvider,
+  getIdentityProvider,
+  type IdentityMapping,
+  type IdentityProvider,
+  type IdentityProviderInput,
+  listIdentityProviders,
+  signInMethods,
+  updateIdentityProvider,
+} from './identity-providers.js';
 export { LoginThrottle } from './login-throttle.js';
+export { endSessionUrl, finishOidcSignIn, ssoSignInTtlMs, startOidcSignIn } from './oidc-sign-in.js';
 export { finishPasswordReset, startPasswordReset } from './password-resets.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { canAccounts } from './policies.js';

@@ -5,7 +5,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { recordAudit } from '../audit.js';
 import { defineLocalCache } from '../cache-versions.js';
 import type { ServiceContext } from '../context.js';
-import type { Database } from '../db/index.js';
+import type { Database, UserRow } from '../db/index.js';
 import { RateLimited, Unauthenticated } from '../errors.js';
 import { type Actor, actorForUser } from './actor.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -78,6 +78,39 @@ export async function login(
     await auditSignIn(ctx.db, now, 'auth.sign_in_failed', row.id, email, input.clientKey, 'locked');
     throw badCredentials();
   }
+  if (row.role !== 'admin' && (await ssoOnlyDomain(ctx, email))) {
+    await auditSignIn(ctx.db, now, 'auth.sign_in_failed', row.id, email, input.clientKey, 'sso_required');
+    throw new Unauthenticated(
+      'sso_required',
+      "This account signs in through the organisation's identity provider: use its button on the sign-in page.",
+    );
+  }
+  return openSession(ctx, row, input.clientKey, null);
+}
+
+/** Whether an enabled identity provider requires the e-mail's domain to sign in through it. */
+async function ssoOnlyDomain(ctx: ServiceContext, email: string): Promise<boolean> {
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  const rows = await ctx.db
+    .selectFrom('identity_providers')
+    .select('domains')
+    .where('enabled', '=', 1)
+    .where('sso_only', '=', 1)
+    .execute();
+  return rows.some((r) => (JSON.parse(r.domains) as string[]).includes(domain));
+}
+
+/**
+ * A new session for an account that has proved who it is (a password, or an identity provider's ID token), audited
+ * as a sign-in in the same transaction. `sso` names the provider and keeps its ID token for single logout.
+ */
+export async function openSession(
+  ctx: ServiceContext,
+  row: UserRow,
+  clientKey: string,
+  sso: { providerId: number; idToken: string | null } | null,
+): Promise<LoginResult> {
+  const now = ctx.clock.now();
   const token = newSecret(sessionTokenPrefix);
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = now + ctx.config.sessionTtlMs;
@@ -90,11 +123,21 @@ export async function login(
         csrf_token: csrfToken,
         created_at: now,
         expires_at: expiresAt,
+        provider_id: sso?.providerId ?? null,
+        id_token: sso?.idToken ?? null,
       })
       .execute();
     // Expired sessions of this user go when they sign in again: the table does not grow without bound.
     await trx.deleteFrom('sessions').where('user_id', '=', row.id).where('expires_at', '<=', now).execute();
-    await auditSignIn(trx, now, 'auth.sign_in', row.id, email, input.clientKey, null);
+    await auditSignIn(
+      trx,
+      now,
+      'auth.sign_in',
+      row.id,
+      row.email,
+      clientKey,
+      sso ? `sso:${sso.providerId}` : null,
+    );
   });
   const groups = await ctx.db
     .selectFrom('group_members')

@@ -41,6 +41,51 @@ export interface SessionsTable {
   csrf_token: string;
   created_at: number;
   expires_at: number;
+  /** The identity provider the session was opened through (migration 2026-12-09-sso), for single logout. */
+  provider_id: number | null;
+  id_token: string | null;
+}
+
+/** Identity providers an admin connects for single sign-on (migration 2026-12-09-sso). */
+export interface IdentityProvidersTable {
+  id: Generated<number>;
+  kind: string;
+  slug: string;
+  display_name: string;
+  issuer: string;
+  client_id: string;
+  client_secret: string | null;
+  scopes: string;
+  /** JSON: IdentityMapping. */
+  mapping: string;
+  /** JSON array of e-mail domains. */
+  domains: string;
+  sso_only: number;
+  create_accounts: number;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Sign-ins in flight: sent to the provider, not yet back. */
+export interface SsoSignInsTable {
+  state_hash: string;
+  provider_id: number;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  created_at: number;
+  expires_at: number;
+}
+
+/** A provider's subject linked to an account. */
+export interface UserIdentitiesTable {
+  provider_id: number;
+  subject: string;
+  user_id: number;
+  email: string | null;
+  created_at: number;
+  last_sign_in_at: number;
 }
 
 /** One-time password-reset links (migration 2026-11-29-auth-trust): only the token's SHA-256 is kept. */
@@ -496,6 +541,9 @@ export interface Database {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   sessions: SessionsTable;
+  identity_providers: IdentityProvidersTable;
+  sso_sign_ins: SsoSignInsTable;
+  user_identities: UserIdentitiesTable;
   api_tokens: ApiTokensTable;
   password_resets: PasswordResetsTable;
   categories: CategoriesTable;
