@@ -163,7 +163,7 @@ function Preview({
                         <td className="break">
                           <code>{labels ? `{${labels}}` : '{}'}</code>
                         </td>
-                        <td className="num">{r.value}</td>
+                        <td className="num">{shortValue(r.value)}</td>
                       </tr>
                     );
                   })}
@@ -175,6 +175,12 @@ function Preview({
       )}
     </div>
   );
+}
+
+/** A sample value as people read it: six significant digits ("6.6", not "6.6000000000000005"). */
+function shortValue(value: string): string {
+  const n = Number(value);
+  return Number.isFinite(n) ? String(Number(n.toPrecision(6))) : value;
 }
 
 function TargetPicker({

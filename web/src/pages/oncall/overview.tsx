@@ -42,7 +42,7 @@ function OnCallNow() {
               <th scope="row">
                 <Link to={`/oncall/schedules/${a.scheduleId}`}>{a.scheduleName}</Link>
               </th>
-              <td>
+              <td className="person-cell">
                 {a.userId === null ? (
                   <span className="badge sla-breached">Nobody: a gap</span>
                 ) : (
