@@ -32,7 +32,8 @@ export const fitKinds: readonly FitKind[] = [
  * A series ready for fitting, sorted by time. x = (t − tMid) / halfSpan ∈ [-1, 1]; yn = (v − centre) / scale ∈
  * [-1, 1]; ly = ln(v / top) where every value is positive (else null); lu = ln of the time since just before the first
  * sample, in spans (the logarithmic and power fits' variable). A long series is fitted on the means of equal slices of
- * time (at most maxFitPoints); `raw` then keeps its samples, from which the band's spread is measured.
+ * time (at most maxFitPoints); `raw` then keeps its samples (times and values as read — the caller's own arrays, read
+ * only while the forecast is made), from which the band's spread is measured.
  */
 export interface Prepared {
   n: number;
@@ -52,7 +53,20 @@ export interface Prepared {
   top: number;
   /** The mean spacing of the (fitted) points. */
   stepMs: number;
-  raw: { t: Float64Array; yn: Float64Array; ly: Float64Array | null } | null;
+  raw: { t: Float64Array; v: Float64Array } | null;
+}
+
+/**
+ * A curve that is a straight line in one variable of time — f = x (linear, exponential) or f = lu (logarithmic,
+ * power): mean a + b·f and leverage l0 + l1·f + l2·f². timeLeft solves such a curve's crossings in closed form.
+ */
+export interface CurveLine {
+  variable: 'x' | 'lu';
+  a: number;
+  b: number;
+  l0: number;
+  l1: number;
+  l2: number;
 }
 
 /** A curve fitted on some of a prepared series: its mean and the leverage of a new sample at a time. */
@@ -61,6 +75,15 @@ export interface FittedCurve {
   params: number;
   /** The mean in the curve's own space (yn or ly units) and the leverage x₀ᵀ(XᵀX)⁻¹x₀ of a new sample at t. */
   at(t: number): { m: number; lev: number };
+  /** The mean alone, as at(t).m (nothing allocated). */
+  mean(t: number): number;
+  /**
+   * The means at ts[from..to) into out[0..to − from): as mean, in one loop of the curve's own (the band's spread asks
+   * this of every raw sample; a call per sample through a function of each kind of curve would box every answer).
+   */
+  meansInto(ts: Float64Array, from: number, to: number, out: Float64Array): void;
+  /** The curve as a line in x or lu, where it is one. */
+  line?: CurveLine;
   /** Whether the curve's own space is the logarithm of the value (exponential and power). */
   logSpace: boolean;
   /** The residual degrees of freedom (for the band's quantile) and the residuals' spread, in the curve's space. */
@@ -73,7 +96,7 @@ export interface FittedCurve {
 }
 
 /** Times further than this many spans from the data are answered as at this distance (no overflow, no NaN). */
-const maxSpans = 1e6;
+export const maxSpans = 1e6;
 /** A longer series is fitted on the means of this many equal slices of its time (its band still from every sample). */
 export const maxFitPoints = 1200;
 
@@ -84,21 +107,39 @@ export function prepare(points: readonly { t: number; v: number }[]): Prepared |
     ts[i] = points[i].t;
     vs[i] = points[i].v;
   }
-  return prepareSamples(ts, vs);
+  return prepareTyped(ts, vs);
 }
 
 /** As prepare, from parallel arrays (what PromQL and the capacity report hold): no object per sample. */
 export function prepareSamples(ts: ArrayLike<number>, vs: ArrayLike<number>): Prepared | null {
   const len = Math.min(ts.length, vs.length);
+  return prepareTyped(asFloat64(ts, len), asFloat64(vs, len));
+}
+
+/** The first len numbers as a Float64Array: a view of a Float64Array, else a copy. */
+function asFloat64(a: ArrayLike<number>, len: number): Float64Array {
+  if (a instanceof Float64Array) return a.subarray(0, len);
+  const out = new Float64Array(len);
+  for (let i = 0; i < len; i++) out[i] = a[i];
+  return out;
+}
+
+/** Typed arrays only, so that the loops see one kind of array. */
+function prepareTyped(ts: Float64Array, vs: Float64Array): Prepared | null {
+  const len = ts.length;
   let keep = 0;
   let sorted = true;
   let prev = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < len; i++) {
-    if (!Number.isFinite(ts[i]) || !Number.isFinite(vs[i])) continue;
-    if (ts[i] < prev) sorted = false;
-    prev = ts[i];
+    const t = ts[i];
+    if (!Number.isFinite(t) || !Number.isFinite(vs[i])) continue;
+    if (t < prev) sorted = false;
+    prev = t;
     keep++;
   }
+  if (keep < 3) return null;
+  // Sorted and every sample finite (what the store and PromQL hand over): read in place, no copy.
+  if (sorted && keep === len) return prepareSorted(ts, vs);
   let kt = new Float64Array(keep);
   let kv = new Float64Array(keep);
   for (let i = 0, j = 0; i < len; i++) {
@@ -112,7 +153,6 @@ export function prepareSamples(ts: ArrayLike<number>, vs: ArrayLike<number>): Pr
     kt = Float64Array.from(order, (i) => kt[i]);
     kv = Float64Array.from(order, (i) => kv[i]);
   }
-  if (keep < 3) return null;
   return prepareSorted(kt, kv);
 }
 
@@ -137,21 +177,18 @@ function prepareSorted(sortedT: Float64Array, sortedV: Float64Array): Prepared |
   const positive = min > 0;
   let raw: Prepared['raw'] = null;
   if (kt.length > maxFitPoints) {
-    const ryn = new Float64Array(kt.length);
-    const rly = positive ? new Float64Array(kt.length) : null;
-    for (let i = 0; i < kt.length; i++) {
-      ryn[i] = (kv[i] - centre) / scale;
-      if (rly) rly[i] = Math.log(kv[i] / max);
-    }
-    raw = { t: kt, yn: ryn, ly: rly };
+    // The samples as read: the band's spread transforms them as it measures (most curves need no logarithms).
+    raw = { t: kt, v: kv };
     [kt, kv] = sliceMeans(kt, kv, t0, halfSpan);
   }
   const n = kt.length;
-  const t = new Float64Array(n);
-  const x = new Float64Array(n);
-  const yn = new Float64Array(n);
-  const lu = new Float64Array(n);
-  const ly = positive ? new Float64Array(n) : null;
+  // One buffer for the five columns: a typed array's own store costs far more to allocate than a view of one.
+  const columns = new Float64Array((positive ? 5 : 4) * n);
+  const t = columns.subarray(0, n);
+  const x = columns.subarray(n, 2 * n);
+  const yn = columns.subarray(2 * n, 3 * n);
+  const lu = columns.subarray(3 * n, 4 * n);
+  const ly = positive ? columns.subarray(4 * n, 5 * n) : null;
   const span = 2 * halfSpan;
   const stepMs = span / (n - 1);
   const tOrigin = t0 - stepMs;
@@ -172,8 +209,9 @@ function sliceMeans(
   t0: number,
   halfSpan: number,
 ): [Float64Array, Float64Array] {
-  const ot = new Float64Array(maxFitPoints);
-  const ov = new Float64Array(maxFitPoints);
+  const both = new Float64Array(2 * maxFitPoints);
+  const ot = both.subarray(0, maxFitPoints);
+  const ov = both.subarray(maxFitPoints);
   const width = (2 * halfSpan) / maxFitPoints;
   let n = 0;
   let slice = 0;
@@ -218,13 +256,14 @@ export function luOf(p: Prepared, t: number): number {
  * and answers A⁻¹ too (for the band's leverage); null when A is singular or the answer is not finite.
  */
 export function solveSymmetric(
-  a: Float64Array,
-  b: Float64Array,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
   k: number,
   withInverse = true,
-): { c: Float64Array; inv: Float64Array } | null {
+): { c: number[]; inv: number[] } | null {
   const w = 2 * k + 1;
-  const m = new Float64Array(k * w);
+  // Plain arrays: small typed arrays each get a store of their own, which costs more than the elimination.
+  const m: number[] = new Array(k * w).fill(0);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) m[i * w + j] = a[i * k + j];
     m[i * w + k + i] = 1;
@@ -257,12 +296,12 @@ export function solveSymmetric(
       if (!withInverse) m[r * w + 2 * k] -= f * m[col * w + 2 * k];
     }
   }
-  const c = new Float64Array(k);
-  const inv = new Float64Array(k * k);
+  const c: number[] = new Array(k);
+  const inv: number[] = new Array(k * k);
   for (let i = 0; i < k; i++) {
     c[i] = m[i * w + 2 * k];
     if (!Number.isFinite(c[i])) return null;
-    for (let j = 0; j < k; j++) inv[i * k + j] = m[i * w + k + j];
+    for (let j = 0; j < k; j++) inv[i * k + j] = withInverse ? m[i * w + k + j] : 0;
   }
   return { c, inv };
 }
@@ -278,16 +317,23 @@ export interface Segments {
  * The polynomial fits' sums per segment ([0, a), [a, b), [b, n)): Σxᵉ for e ≤ 12, Σy·xᵉ for e ≤ 6, Σy². Every degree
  * and every fold is solved from them, and its error on any segment is Σy² − 2c·Σyφ + cᵀ(Σφφᵀ)c: one pass in all.
  */
+export interface MomentSums {
+  s: number[];
+  ty: number[];
+  y2: number;
+  n: number;
+}
+
 export class PolynomialSums {
-  readonly s: Float64Array[];
-  readonly ty: Float64Array[];
-  readonly y2: Float64Array;
-  readonly count: Float64Array;
+  readonly s: number[][];
+  readonly ty: number[][];
+  readonly y2: number[];
+  readonly count: number[];
   constructor(p: Prepared, seg: Segments) {
-    this.s = [new Float64Array(13), new Float64Array(13), new Float64Array(13)];
-    this.ty = [new Float64Array(7), new Float64Array(7), new Float64Array(7)];
-    this.y2 = new Float64Array(3);
-    this.count = Float64Array.of(seg.a, seg.b - seg.a, seg.n - seg.b);
+    this.s = [0, 1, 2].map(() => new Array(13).fill(0));
+    this.ty = [0, 1, 2].map(() => new Array(7).fill(0));
+    this.y2 = [0, 0, 0];
+    this.count = [seg.a, seg.b - seg.a, seg.n - seg.b];
     const { x, yn } = p;
     const bounds = [0, seg.a, seg.b, seg.n];
     for (let g = 0; g < 3; g++) {
@@ -314,9 +360,9 @@ export class PolynomialSums {
   }
 
   /** The sums over the segments from..to-1 (0, 1, 2). */
-  over(from: number, to: number): { s: Float64Array; ty: Float64Array; y2: number; n: number } {
-    const s = new Float64Array(13);
-    const ty = new Float64Array(7);
+  over(from: number, to: number): MomentSums {
+    const s: number[] = new Array(13).fill(0);
+    const ty: number[] = new Array(7).fill(0);
     let y2 = 0;
     let n = 0;
     for (let g = from; g < to; g++) {
@@ -330,11 +376,7 @@ export class PolynomialSums {
 }
 
 /** Σ(y − c·φ)² over a segment from its sums (never below zero: the identity loses a little to rounding). */
-function polynomialSse(
-  c: Float64Array,
-  k: number,
-  sums: { s: Float64Array; ty: Float64Array; y2: number },
-): number {
+function polynomialSse(c: ArrayLike<number>, k: number, sums: Omit<MomentSums, 'n'>): number {
   let cross = 0;
   let quad = 0;
   for (let i = 0; i < k; i++) {
@@ -347,31 +389,45 @@ function polynomialSse(
 /** A polynomial of `degree` in x from the sums of its training segments; its SSE on a test segment with `sse`. */
 export function polynomialFromSums(
   p: Prepared,
-  sums: { s: Float64Array; ty: Float64Array; y2: number; n: number },
+  sums: MomentSums,
   degree: number,
   withBand = true,
-):
-  | (FittedCurve & {
-      coefficients: Float64Array;
-      sse(test: { s: Float64Array; ty: Float64Array; y2: number }): number;
-    })
-  | null {
+): (FittedCurve & { coefficients: number[]; sse(test: Omit<MomentSums, 'n'>): number }) | null {
   const k = degree + 1;
   if (sums.n < k + 3) return null;
-  const a = new Float64Array(k * k);
+  const a: number[] = new Array(k * k);
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) a[i * k + j] = sums.s[i + j];
   const solved = solveSymmetric(a, sums.ty, k, withBand);
   if (!solved) return null;
   const { c, inv } = solved;
   const dof = sums.n - k;
   const sigma = Math.sqrt(polynomialSse(c, k, sums) / dof);
-  const basis = new Float64Array(k);
+  const basis: number[] = new Array(k).fill(0);
+  const mean = (t: number) => {
+    const xv = xOf(p, t);
+    let m = c[k - 1];
+    for (let e = k - 2; e >= 0; e--) m = m * xv + c[e];
+    return m;
+  };
   return {
     kind: degree === 1 ? 'linear' : (`polynomial${degree}` as FitKind),
     params: k,
     logSpace: false,
     dof,
     sigma,
+    mean,
+    meansInto(ts, from, to, out) {
+      for (let i = from; i < to; i++) {
+        const xv = xOf(p, ts[i]);
+        let m = c[k - 1];
+        for (let e = k - 2; e >= 0; e--) m = m * xv + c[e];
+        out[i - from] = m;
+      }
+    },
+    line:
+      degree === 1
+        ? { variable: 'x', a: c[0], b: c[1], l0: inv[0], l1: inv[1] + inv[2], l2: inv[3] }
+        : undefined,
     at(t) {
       const xv = xOf(p, t);
       let pw = 1;
@@ -445,7 +501,8 @@ export function lineFromSums(
   const a = sr / n - b * mf;
   if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
   const sigma = Math.sqrt(lineSse(a, b, s) / (n - 2));
-  const fOf = kind === 'exponential' ? (t: number) => xOf(p, t) : (t: number) => luOf(p, t);
+  const variable = kind === 'exponential' ? 'x' : 'lu';
+  const fOf = variable === 'x' ? (t: number) => xOf(p, t) : (t: number) => luOf(p, t);
   return {
     kind,
     params: 2,
@@ -454,6 +511,13 @@ export function lineFromSums(
     sigma,
     a,
     b,
+    mean: (t) => a + b * fOf(t),
+    meansInto(ts, from, to, out) {
+      if (variable === 'x') for (let i = from; i < to; i++) out[i - from] = a + b * xOf(p, ts[i]);
+      else for (let i = from; i < to; i++) out[i - from] = a + b * luOf(p, ts[i]);
+    },
+    // (f − mf)²/cff + 1/n, expanded.
+    line: { variable, a, b, l0: 1 / n + (mf * mf) / cff, l1: (-2 * mf) / cff, l2: 1 / cff },
     at(t) {
       const fv = fOf(t);
       const d = fv - mf;
@@ -485,12 +549,12 @@ export function fitSeasonal(
   hi: number,
   seasonMs: number,
   season: { bin: Int32Array; bins: number },
-): (FittedCurve & { meanAt(i: number): number }) | null {
+): (FittedCurve & { sseFrom(lo: number): number; fitted(): Float64Array }) | null {
   const { bin, bins } = season;
   if (!(seasonMs > 0) || p.t[hi - 1] - p.t[0] < 1.5 * seasonMs || hi < 2 * bins) return null;
   const { x, yn } = p;
-  const profile = new Float64Array(bins);
-  const count = new Float64Array(bins);
+  const profile: number[] = new Array(bins).fill(0);
+  const count: number[] = new Array(bins).fill(0);
   let a = 0;
   let b = 0;
   let sx = 0;
@@ -503,7 +567,7 @@ export function fitSeasonal(
   const mx = sx / hi;
   const sxx = sx2 - sx * mx;
   if (!(sxx > 1e-12 * sx2)) return null;
-  const sums = new Float64Array(bins);
+  const sums: number[] = new Array(bins).fill(0);
   for (let round = 0; round < 2; round++) {
     // The trend on the values less the profile (the profile is zero on the first round).
     let my = 0;
@@ -545,7 +609,10 @@ export function fitSeasonal(
   const dof = hi - 2 - used;
   if (dof < 2 || !Number.isFinite(a) || !Number.isFinite(b)) return null;
   const binOf = (tv: number) => {
-    const phase = ((tv % seasonMs) + seasonMs) % seasonMs;
+    // tv mod seasonMs by a floor (a remainder is a slow library call; the band's spread asks this of every sample),
+    // the remainder where rounding puts the floor's answer outside [0, seasonMs).
+    let phase = tv - Math.floor(tv / seasonMs) * seasonMs;
+    if (!(phase >= 0 && phase < seasonMs)) phase = ((tv % seasonMs) + seasonMs) % seasonMs;
     const k = Math.floor((phase / seasonMs) * bins);
     return k >= 0 && k < bins ? k : 0;
   };
@@ -560,7 +627,23 @@ export function fitSeasonal(
     dof,
     sigma: Math.sqrt(sse / dof),
     seasonMs,
-    meanAt: (i) => a + b * x[i] + profile[bin[i]],
+    sseFrom(lo) {
+      let ss = 0;
+      for (let i = lo; i < p.n; i++) ss += (yn[i] - (a + b * x[i] + profile[bin[i]])) ** 2;
+      return ss;
+    },
+    fitted() {
+      const out = new Float64Array(p.n);
+      for (let i = 0; i < p.n; i++) out[i] = a + b * x[i] + profile[bin[i]];
+      return out;
+    },
+    mean: (tv) => a + b * xOf(p, tv) + profile[binOf(tv)],
+    meansInto(ts, from, to, out) {
+      for (let i = from; i < to; i++) {
+        const tv = ts[i];
+        out[i - from] = a + b * xOf(p, tv) + profile[binOf(tv)];
+      }
+    },
     at(tv) {
       const xv = xOf(p, tv);
       const k = binOf(tv);
