@@ -75,6 +75,8 @@ export interface FittedCurve {
   params: number;
   /** The mean in the curve's own space (yn or ly units) and the leverage x₀ᵀ(XᵀX)⁻¹x₀ of a new sample at t. */
   at(t: number): { m: number; lev: number };
+  /** As at(t), into out[0] (the mean) and out[1] (the leverage): nothing allocated, for the crossing scans. */
+  atInto(t: number, out: Float64Array): void;
   /** The mean alone, as at(t).m (nothing allocated). */
   mean(t: number): number;
   /**
@@ -339,22 +341,69 @@ export class PolynomialSums {
     for (let g = 0; g < 3; g++) {
       const s = this.s[g];
       const ty = this.ty[g];
+      // Scalars, not the arrays: the sums stay in registers (the same additions in the same order).
       let y2 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0,
+        s4 = 0,
+        s5 = 0,
+        s6 = 0,
+        s7 = 0,
+        s8 = 0,
+        s9 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0;
+      let t0 = 0,
+        t1 = 0,
+        t2 = 0,
+        t3 = 0,
+        t4 = 0,
+        t5 = 0,
+        t6 = 0;
       for (let i = bounds[g]; i < bounds[g + 1]; i++) {
         const xi = x[i];
         const yi = yn[i];
         y2 += yi * yi;
-        let pw = 1;
-        for (let e = 0; e < 7; e++) {
-          s[e] += pw;
-          ty[e] += pw * yi;
-          pw *= xi;
-        }
-        for (let e = 7; e < 13; e++) {
-          s[e] += pw;
-          pw *= xi;
-        }
+        s0 += 1;
+        t0 += yi;
+        let pw = xi;
+        s1 += pw;
+        t1 += pw * yi;
+        pw *= xi;
+        s2 += pw;
+        t2 += pw * yi;
+        pw *= xi;
+        s3 += pw;
+        t3 += pw * yi;
+        pw *= xi;
+        s4 += pw;
+        t4 += pw * yi;
+        pw *= xi;
+        s5 += pw;
+        t5 += pw * yi;
+        pw *= xi;
+        s6 += pw;
+        t6 += pw * yi;
+        pw *= xi;
+        s7 += pw;
+        pw *= xi;
+        s8 += pw;
+        pw *= xi;
+        s9 += pw;
+        pw *= xi;
+        s10 += pw;
+        pw *= xi;
+        s11 += pw;
+        pw *= xi;
+        s12 += pw;
       }
+      const sums = [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12];
+      for (let e = 0; e < 13; e++) s[e] = sums[e];
+      const tys = [t0, t1, t2, t3, t4, t5, t6];
+      for (let e = 0; e < 7; e++) ty[e] = tys[e];
       this.y2[g] = y2;
     }
   }
@@ -429,6 +478,11 @@ export function polynomialFromSums(
         ? { variable: 'x', a: c[0], b: c[1], l0: inv[0], l1: inv[1] + inv[2], l2: inv[3] }
         : undefined,
     at(t) {
+      const out = new Float64Array(2);
+      this.atInto(t, out);
+      return { m: out[0], lev: out[1] };
+    },
+    atInto(t, out) {
       const xv = xOf(p, t);
       let pw = 1;
       for (let e = 0; e < k; e++) {
@@ -443,7 +497,8 @@ export function polynomialFromSums(
         for (let j = 0; j < k; j++) row += inv[i * k + j] * basis[j];
         lev += basis[i] * row;
       }
-      return { m, lev };
+      out[0] = m;
+      out[1] = lev;
     },
     coefficients: c,
     sse: (test) => polynomialSse(c, k, test),
@@ -455,20 +510,26 @@ export class LineSums {
   readonly sums: Float64Array[];
   constructor(f: Float64Array, r: Float64Array, seg: Segments) {
     const bounds = [0, seg.a, seg.b, seg.n];
-    this.sums = [0, 1, 2].map((g) => {
-      const out = new Float64Array(6);
+    this.sums = [];
+    for (let g = 0; g < 3; g++) {
+      let n = 0;
+      let sf = 0;
+      let sr = 0;
+      let sff = 0;
+      let sfr = 0;
+      let srr = 0;
       for (let i = bounds[g]; i < bounds[g + 1]; i++) {
         const fi = f[i];
         const ri = r[i];
-        out[0]++;
-        out[1] += fi;
-        out[2] += ri;
-        out[3] += fi * fi;
-        out[4] += fi * ri;
-        out[5] += ri * ri;
+        n++;
+        sf += fi;
+        sr += ri;
+        sff += fi * fi;
+        sfr += fi * ri;
+        srr += ri * ri;
       }
-      return out;
-    });
+      this.sums.push(Float64Array.of(n, sf, sr, sff, sfr, srr));
+    }
   }
   over(from: number, to: number): Float64Array {
     const out = new Float64Array(6);
@@ -522,6 +583,12 @@ export function lineFromSums(
       const fv = fOf(t);
       const d = fv - mf;
       return { m: a + b * fv, lev: 1 / n + (d * d) / cff };
+    },
+    atInto(t, out) {
+      const fv = fOf(t);
+      const d = fv - mf;
+      out[0] = a + b * fv;
+      out[1] = 1 / n + (d * d) / cff;
     },
   };
 }
@@ -648,6 +715,12 @@ export function fitSeasonal(
       const xv = xOf(p, tv);
       const k = binOf(tv);
       return { m: a + b * xv + profile[k], lev: leverage(xv, k) };
+    },
+    atInto(tv, out) {
+      const xv = xOf(p, tv);
+      const k = binOf(tv);
+      out[0] = a + b * xv + profile[k];
+      out[1] = leverage(xv, k);
     },
     envelope(t0, t1) {
       const x0 = xOf(p, t0);

@@ -82,6 +82,10 @@ function flat(p: Prepared): FittedCurve {
     dof: p.n - 1,
     sigma: Math.sqrt(ss / (p.n - 1)),
     at: () => ({ m: mean, lev: 1 / p.n }),
+    atInto: (_t, out) => {
+      out[0] = mean;
+      out[1] = 1 / p.n;
+    },
     mean: () => mean,
     meansInto: (_ts, from, to, out) => out.fill(mean, 0, to - from),
   };
@@ -338,11 +342,25 @@ function makeForecast(p: Prepared, curve: FittedCurve, error: number, options?: 
         (r: { lower: number; upper: number }) => (up ? r.lower : r.upper),
       ];
       const found = [Number.NaN, Number.NaN, Number.NaN];
+      /** Whether the mean (k = 0), the leading (1) or the trailing edge (2) is over at t: as pick[k](predict(t)), unboxed. */
+      const sign = up ? 1 : -1;
+      const ml = new Float64Array(2);
+      const overAt = (k: number, t: number) => {
+        curve.atInto(t, ml);
+        const m = ml[0];
+        const lev = ml[1];
+        if (k === 0) return over(curve.logSpace ? top * Math.exp(m) : centre + scale * m);
+        const se = seOf(lev);
+        const e = k === 1 ? sign : -sign;
+        if (curve.logSpace) return over(top * Math.exp(m + e * q * se));
+        const w = se === 0 ? 0 : q * se;
+        return over(centre + scale * (m + e * w));
+      };
       /** The first time in [lo, hi] edge k is over, by halves to the millisecond, where lo is not and hi is. */
       const bisect = (k: number, lo: number, hi: number) => {
         for (let n = 0; n < 60 && hi - lo > 1; n++) {
           const mid = lo / 2 + hi / 2;
-          if (over(pick[k](predict(mid)))) hi = mid;
+          if (overAt(k, mid)) hi = mid;
           else lo = mid;
         }
         return hi;
@@ -392,7 +410,7 @@ function makeForecast(p: Prepared, curve: FittedCurve, error: number, options?: 
           // Probes: the start, the middle of each stretch between roots, the end.
           const bounds = [t0, ...cuts, t1];
           let prev = t0;
-          if (over(pick[k](predict(t0)))) {
+          if (overAt(k, t0)) {
             found[k] = t0;
             continue;
           }
@@ -402,7 +420,7 @@ function makeForecast(p: Prepared, curve: FittedCurve, error: number, options?: 
                 ? [bounds[i - 1] / 2 + bounds[i] / 2, t1]
                 : [bounds[i - 1] / 2 + bounds[i] / 2];
             for (const t of probes) {
-              if (over(pick[k](predict(t)))) {
+              if (overAt(k, t)) {
                 found[k] = bisect(k, prev, t);
                 break;
               }
@@ -418,20 +436,11 @@ function makeForecast(p: Prepared, curve: FittedCurve, error: number, options?: 
         let prev = t0;
         for (let i = 0; i <= count; i++) {
           const t = i === count ? t1 : t0 + ((t1 - t0) * i) / count;
-          const r = predict(t);
           let pending = false;
           for (let k = 0; k < 3; k++) {
             if (!Number.isNaN(found[k])) continue;
-            if (over(pick[k](r))) {
-              let lo = prev;
-              let hi = t;
-              for (let n = 0; n < 60 && hi - lo > 1 && i > 0; n++) {
-                const mid = lo / 2 + hi / 2;
-                if (over(pick[k](predict(mid)))) hi = mid;
-                else lo = mid;
-              }
-              found[k] = i === 0 ? t0 : hi;
-            } else pending = true;
+            if (overAt(k, t)) found[k] = i === 0 ? t0 : bisect(k, prev, t);
+            else pending = true;
           }
           if (!pending) return;
           prev = t;
