@@ -132,16 +132,22 @@ function prepareTyped(ts: Float64Array, vs: Float64Array): Prepared | null {
   let keep = 0;
   let sorted = true;
   let prev = Number.NEGATIVE_INFINITY;
+  // The values' range in the same pass (a long series is read as few times as can be).
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < len; i++) {
     const t = ts[i];
-    if (!Number.isFinite(t) || !Number.isFinite(vs[i])) continue;
+    const v = vs[i];
+    if (!Number.isFinite(t) || !Number.isFinite(v)) continue;
     if (t < prev) sorted = false;
     prev = t;
+    if (v < min) min = v;
+    if (v > max) max = v;
     keep++;
   }
   if (keep < 3) return null;
   // Sorted and every sample finite (what the store and PromQL hand over): read in place, no copy.
-  if (sorted && keep === len) return prepareSorted(ts, vs);
+  if (sorted && keep === len) return prepareSorted(ts, vs, min, max);
   let kt = new Float64Array(keep);
   let kv = new Float64Array(keep);
   for (let i = 0, j = 0; i < len; i++) {
@@ -155,10 +161,16 @@ function prepareTyped(ts: Float64Array, vs: Float64Array): Prepared | null {
     kt = Float64Array.from(order, (i) => kt[i]);
     kv = Float64Array.from(order, (i) => kv[i]);
   }
-  return prepareSorted(kt, kv);
+  return prepareSorted(kt, kv, min, max);
 }
 
-function prepareSorted(sortedT: Float64Array, sortedV: Float64Array): Prepared | null {
+/** From sorted finite samples and their values' least and greatest. */
+function prepareSorted(
+  sortedT: Float64Array,
+  sortedV: Float64Array,
+  min: number,
+  max: number,
+): Prepared | null {
   let kt = sortedT;
   let kv = sortedV;
   const t0 = kt[0];
@@ -167,12 +179,6 @@ function prepareSorted(sortedT: Float64Array, sortedV: Float64Array): Prepared |
   const halfSpan = t1 / 2 - t0 / 2;
   if (!(halfSpan > 0) || !Number.isFinite(halfSpan)) return null;
   const tMid = t0 / 2 + t1 / 2;
-  let min = kv[0];
-  let max = kv[0];
-  for (let i = 0; i < kv.length; i++) {
-    if (kv[i] < min) min = kv[i];
-    if (kv[i] > max) max = kv[i];
-  }
   const centre = min / 2 + max / 2;
   let scale = max / 2 - min / 2;
   if (!(scale > 0)) scale = Math.abs(centre) > 0 ? Math.abs(centre) : 1;
@@ -540,7 +546,13 @@ export class LineSums {
 
 /** Σ(r − a − b·f)² over a segment from its sums. */
 export function lineSse(a: number, b: number, s: Float64Array): number {
-  const [n, sf, sr, sff, sfr, srr] = s;
+  // Indexed, not destructured: destructuring a typed array walks its iterator.
+  const n = s[0];
+  const sf = s[1];
+  const sr = s[2];
+  const sff = s[3];
+  const sfr = s[4];
+  const srr = s[5];
   return Math.max(0, srr - 2 * a * sr - 2 * b * sfr + a * a * n + 2 * a * b * sf + b * b * sff);
 }
 
@@ -553,7 +565,11 @@ export function lineFromSums(
   s: Float64Array,
   kind: 'exponential' | 'logarithmic' | 'power',
 ): (FittedCurve & { a: number; b: number }) | null {
-  const [n, sf, sr, sff, sfr] = s;
+  const n = s[0];
+  const sf = s[1];
+  const sr = s[2];
+  const sff = s[3];
+  const sfr = s[4];
   if (n < 5) return null;
   const mf = sf / n;
   const cff = sff - sf * mf;

@@ -460,8 +460,13 @@ function makeForecast(p: Prepared, curve: FittedCurve, error: number, options?: 
           const e = envelope(t0, t1);
           const m = up ? e.hi : e.lo;
           // The bound of each: the mean's extreme; the leading edge's at the widest band, the trailing at the narrowest.
-          const bounds = [band(m, 0).value, pick[1](band(m, seOf(e.lev))), pick[2](band(m, seOf(0)))];
-          if (bounds.some((b, k) => Number.isNaN(found[k]) && over(b))) scan(t0, t1, fine);
+          // (Each found crossing skips its bound: a year of seasons allocates nothing for those already found.)
+          if (
+            (Number.isNaN(found[0]) && over(band(m, 0).value)) ||
+            (Number.isNaN(found[1]) && over(pick[1](band(m, seOf(e.lev))))) ||
+            (Number.isNaN(found[2]) && over(pick[2](band(m, seOf(0)))))
+          )
+            scan(t0, t1, fine);
         }
       } else scan(from, from + horizon, 1000);
       if (Number.isNaN(found[0])) return null;
