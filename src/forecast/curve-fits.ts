@@ -32,7 +32,8 @@ export const fitKinds: readonly FitKind[] = [
  * A series ready for fitting, sorted by time. x = (t − tMid) / halfSpan ∈ [-1, 1]; yn = (v − centre) / scale ∈
  * [-1, 1]; ly = ln(v / top) where every value is positive (else null); lu = ln of the time since just before the first
  * sample, in spans (the logarithmic and power fits' variable). A long series is fitted on the means of equal slices of
- * time (at most maxFitPoints); `raw` then keeps its samples, from which the band's spread is measured.
+ * time (at most maxFitPoints); `raw` then keeps its samples (times and values as read — the caller's own arrays, read
+ * only while the forecast is made), from which the band's spread is measured.
  */
 export interface Prepared {
   n: number;
@@ -52,7 +53,20 @@ export interface Prepared {
   top: number;
   /** The mean spacing of the (fitted) points. */
   stepMs: number;
-  raw: { t: Float64Array; yn: Float64Array; ly: Float64Array | null } | null;
+  raw: { t: Float64Array; v: Float64Array } | null;
+}
+
+/**
+ * A curve that is a straight line in one variable of time — f = x (linear, exponential) or f = lu (logarithmic,
+ * power): mean a + b·f and leverage l0 + l1·f + l2·f². timeLeft solves such a curve's crossings in closed form.
+ */
+export interface CurveLine {
+  variable: 'x' | 'lu';
+  a: number;
+  b: number;
+  l0: number;
+  l1: number;
+  l2: number;
 }
 
 /** A curve fitted on some of a prepared series: its mean and the leverage of a new sample at a time. */
@@ -61,6 +75,17 @@ export interface FittedCurve {
   params: number;
   /** The mean in the curve's own space (yn or ly units) and the leverage x₀ᵀ(XᵀX)⁻¹x₀ of a new sample at t. */
   at(t: number): { m: number; lev: number };
+  /** As at(t), into out[0] (the mean) and out[1] (the leverage): nothing allocated, for the crossing scans. */
+  atInto(t: number, out: Float64Array): void;
+  /** The mean alone, as at(t).m (nothing allocated). */
+  mean(t: number): number;
+  /**
+   * The means at ts[from..to) into out[0..to − from): as mean, in one loop of the curve's own (the band's spread asks
+   * this of every raw sample; a call per sample through a function of each kind of curve would box every answer).
+   */
+  meansInto(ts: Float64Array, from: number, to: number, out: Float64Array): void;
+  /** The curve as a line in x or lu, where it is one. */
+  line?: CurveLine;
   /** Whether the curve's own space is the logarithm of the value (exponential and power). */
   logSpace: boolean;
   /** The residual degrees of freedom (for the band's quantile) and the residuals' spread, in the curve's space. */
@@ -73,7 +98,7 @@ export interface FittedCurve {
 }
 
 /** Times further than this many spans from the data are answered as at this distance (no overflow, no NaN). */
-const maxSpans = 1e6;
+export const maxSpans = 1e6;
 /** A longer series is fitted on the means of this many equal slices of its time (its band still from every sample). */
 export const maxFitPoints = 1200;
 
@@ -84,21 +109,45 @@ export function prepare(points: readonly { t: number; v: number }[]): Prepared |
     ts[i] = points[i].t;
     vs[i] = points[i].v;
   }
-  return prepareSamples(ts, vs);
+  return prepareTyped(ts, vs);
 }
 
 /** As prepare, from parallel arrays (what PromQL and the capacity report hold): no object per sample. */
 export function prepareSamples(ts: ArrayLike<number>, vs: ArrayLike<number>): Prepared | null {
   const len = Math.min(ts.length, vs.length);
+  return prepareTyped(asFloat64(ts, len), asFloat64(vs, len));
+}
+
+/** The first len numbers as a Float64Array: a view of a Float64Array, else a copy. */
+function asFloat64(a: ArrayLike<number>, len: number): Float64Array {
+  if (a instanceof Float64Array) return a.subarray(0, len);
+  const out = new Float64Array(len);
+  for (let i = 0; i < len; i++) out[i] = a[i];
+  return out;
+}
+
+/** Typed arrays only, so that the loops see one kind of array. */
+function prepareTyped(ts: Float64Array, vs: Float64Array): Prepared | null {
+  const len = ts.length;
   let keep = 0;
   let sorted = true;
   let prev = Number.NEGATIVE_INFINITY;
+  // The values' range in the same pass (a long series is read as few times as can be).
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < len; i++) {
-    if (!Number.isFinite(ts[i]) || !Number.isFinite(vs[i])) continue;
-    if (ts[i] < prev) sorted = false;
-    prev = ts[i];
+    const t = ts[i];
+    const v = vs[i];
+    if (!Number.isFinite(t) || !Number.isFinite(v)) continue;
+    if (t < prev) sorted = false;
+    prev = t;
+    if (v < min) min = v;
+    if (v > max) max = v;
     keep++;
   }
+  if (keep < 3) return null;
+  // Sorted and every sample finite (what the store and PromQL hand over): read in place, no copy.
+  if (sorted && keep === len) return prepareSorted(ts, vs, min, max);
   let kt = new Float64Array(keep);
   let kv = new Float64Array(keep);
   for (let i = 0, j = 0; i < len; i++) {
@@ -112,11 +161,16 @@ export function prepareSamples(ts: ArrayLike<number>, vs: ArrayLike<number>): Pr
     kt = Float64Array.from(order, (i) => kt[i]);
     kv = Float64Array.from(order, (i) => kv[i]);
   }
-  if (keep < 3) return null;
-  return prepareSorted(kt, kv);
+  return prepareSorted(kt, kv, min, max);
 }
 
-function prepareSorted(sortedT: Float64Array, sortedV: Float64Array): Prepared | null {
+/** From sorted finite samples and their values' least and greatest. */
+function prepareSorted(
+  sortedT: Float64Array,
+  sortedV: Float64Array,
+  min: number,
+  max: number,
+): Prepared | null {
   let kt = sortedT;
   let kv = sortedV;
   const t0 = kt[0];
@@ -125,33 +179,24 @@ function prepareSorted(sortedT: Float64Array, sortedV: Float64Array): Prepared |
   const halfSpan = t1 / 2 - t0 / 2;
   if (!(halfSpan > 0) || !Number.isFinite(halfSpan)) return null;
   const tMid = t0 / 2 + t1 / 2;
-  let min = kv[0];
-  let max = kv[0];
-  for (let i = 0; i < kv.length; i++) {
-    if (kv[i] < min) min = kv[i];
-    if (kv[i] > max) max = kv[i];
-  }
   const centre = min / 2 + max / 2;
   let scale = max / 2 - min / 2;
   if (!(scale > 0)) scale = Math.abs(centre) > 0 ? Math.abs(centre) : 1;
   const positive = min > 0;
   let raw: Prepared['raw'] = null;
   if (kt.length > maxFitPoints) {
-    const ryn = new Float64Array(kt.length);
-    const rly = positive ? new Float64Array(kt.length) : null;
-    for (let i = 0; i < kt.length; i++) {
-      ryn[i] = (kv[i] - centre) / scale;
-      if (rly) rly[i] = Math.log(kv[i] / max);
-    }
-    raw = { t: kt, yn: ryn, ly: rly };
+    // The samples as read: the band's spread transforms them as it measures (most curves need no logarithms).
+    raw = { t: kt, v: kv };
     [kt, kv] = sliceMeans(kt, kv, t0, halfSpan);
   }
   const n = kt.length;
-  const t = new Float64Array(n);
-  const x = new Float64Array(n);
-  const yn = new Float64Array(n);
-  const lu = new Float64Array(n);
-  const ly = positive ? new Float64Array(n) : null;
+  // One buffer for the five columns: a typed array's own store costs far more to allocate than a view of one.
+  const columns = new Float64Array((positive ? 5 : 4) * n);
+  const t = columns.subarray(0, n);
+  const x = columns.subarray(n, 2 * n);
+  const yn = columns.subarray(2 * n, 3 * n);
+  const lu = columns.subarray(3 * n, 4 * n);
+  const ly = positive ? columns.subarray(4 * n, 5 * n) : null;
   const span = 2 * halfSpan;
   const stepMs = span / (n - 1);
   const tOrigin = t0 - stepMs;
@@ -172,8 +217,9 @@ function sliceMeans(
   t0: number,
   halfSpan: number,
 ): [Float64Array, Float64Array] {
-  const ot = new Float64Array(maxFitPoints);
-  const ov = new Float64Array(maxFitPoints);
+  const both = new Float64Array(2 * maxFitPoints);
+  const ot = both.subarray(0, maxFitPoints);
+  const ov = both.subarray(maxFitPoints);
   const width = (2 * halfSpan) / maxFitPoints;
   let n = 0;
   let slice = 0;
@@ -218,13 +264,14 @@ export function luOf(p: Prepared, t: number): number {
  * and answers A⁻¹ too (for the band's leverage); null when A is singular or the answer is not finite.
  */
 export function solveSymmetric(
-  a: Float64Array,
-  b: Float64Array,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
   k: number,
   withInverse = true,
-): { c: Float64Array; inv: Float64Array } | null {
+): { c: number[]; inv: number[] } | null {
   const w = 2 * k + 1;
-  const m = new Float64Array(k * w);
+  // Plain arrays: small typed arrays each get a store of their own, which costs more than the elimination.
+  const m: number[] = new Array(k * w).fill(0);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) m[i * w + j] = a[i * k + j];
     m[i * w + k + i] = 1;
@@ -257,12 +304,12 @@ export function solveSymmetric(
       if (!withInverse) m[r * w + 2 * k] -= f * m[col * w + 2 * k];
     }
   }
-  const c = new Float64Array(k);
-  const inv = new Float64Array(k * k);
+  const c: number[] = new Array(k);
+  const inv: number[] = new Array(k * k);
   for (let i = 0; i < k; i++) {
     c[i] = m[i * w + 2 * k];
     if (!Number.isFinite(c[i])) return null;
-    for (let j = 0; j < k; j++) inv[i * k + j] = m[i * w + k + j];
+    for (let j = 0; j < k; j++) inv[i * k + j] = withInverse ? m[i * w + k + j] : 0;
   }
   return { c, inv };
 }
@@ -278,45 +325,99 @@ export interface Segments {
  * The polynomial fits' sums per segment ([0, a), [a, b), [b, n)): Σxᵉ for e ≤ 12, Σy·xᵉ for e ≤ 6, Σy². Every degree
  * and every fold is solved from them, and its error on any segment is Σy² − 2c·Σyφ + cᵀ(Σφφᵀ)c: one pass in all.
  */
+export interface MomentSums {
+  s: number[];
+  ty: number[];
+  y2: number;
+  n: number;
+}
+
 export class PolynomialSums {
-  readonly s: Float64Array[];
-  readonly ty: Float64Array[];
-  readonly y2: Float64Array;
-  readonly count: Float64Array;
+  readonly s: number[][];
+  readonly ty: number[][];
+  readonly y2: number[];
+  readonly count: number[];
   constructor(p: Prepared, seg: Segments) {
-    this.s = [new Float64Array(13), new Float64Array(13), new Float64Array(13)];
-    this.ty = [new Float64Array(7), new Float64Array(7), new Float64Array(7)];
-    this.y2 = new Float64Array(3);
-    this.count = Float64Array.of(seg.a, seg.b - seg.a, seg.n - seg.b);
+    this.s = [0, 1, 2].map(() => new Array(13).fill(0));
+    this.ty = [0, 1, 2].map(() => new Array(7).fill(0));
+    this.y2 = [0, 0, 0];
+    this.count = [seg.a, seg.b - seg.a, seg.n - seg.b];
     const { x, yn } = p;
     const bounds = [0, seg.a, seg.b, seg.n];
     for (let g = 0; g < 3; g++) {
       const s = this.s[g];
       const ty = this.ty[g];
+      // Scalars, not the arrays: the sums stay in registers (the same additions in the same order).
       let y2 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0,
+        s4 = 0,
+        s5 = 0,
+        s6 = 0,
+        s7 = 0,
+        s8 = 0,
+        s9 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0;
+      let t0 = 0,
+        t1 = 0,
+        t2 = 0,
+        t3 = 0,
+        t4 = 0,
+        t5 = 0,
+        t6 = 0;
       for (let i = bounds[g]; i < bounds[g + 1]; i++) {
         const xi = x[i];
         const yi = yn[i];
         y2 += yi * yi;
-        let pw = 1;
-        for (let e = 0; e < 7; e++) {
-          s[e] += pw;
-          ty[e] += pw * yi;
-          pw *= xi;
-        }
-        for (let e = 7; e < 13; e++) {
-          s[e] += pw;
-          pw *= xi;
-        }
+        s0 += 1;
+        t0 += yi;
+        let pw = xi;
+        s1 += pw;
+        t1 += pw * yi;
+        pw *= xi;
+        s2 += pw;
+        t2 += pw * yi;
+        pw *= xi;
+        s3 += pw;
+        t3 += pw * yi;
+        pw *= xi;
+        s4 += pw;
+        t4 += pw * yi;
+        pw *= xi;
+        s5 += pw;
+        t5 += pw * yi;
+        pw *= xi;
+        s6 += pw;
+        t6 += pw * yi;
+        pw *= xi;
+        s7 += pw;
+        pw *= xi;
+        s8 += pw;
+        pw *= xi;
+        s9 += pw;
+        pw *= xi;
+        s10 += pw;
+        pw *= xi;
+        s11 += pw;
+        pw *= xi;
+        s12 += pw;
       }
+      const sums = [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12];
+      for (let e = 0; e < 13; e++) s[e] = sums[e];
+      const tys = [t0, t1, t2, t3, t4, t5, t6];
+      for (let e = 0; e < 7; e++) ty[e] = tys[e];
       this.y2[g] = y2;
     }
   }
 
   /** The sums over the segments from..to-1 (0, 1, 2). */
-  over(from: number, to: number): { s: Float64Array; ty: Float64Array; y2: number; n: number } {
-    const s = new Float64Array(13);
-    const ty = new Float64Array(7);
+  over(from: number, to: number): MomentSums {
+    const s: number[] = new Array(13).fill(0);
+    const ty: number[] = new Array(7).fill(0);
     let y2 = 0;
     let n = 0;
     for (let g = from; g < to; g++) {
@@ -330,11 +431,7 @@ export class PolynomialSums {
 }
 
 /** Σ(y − c·φ)² over a segment from its sums (never below zero: the identity loses a little to rounding). */
-function polynomialSse(
-  c: Float64Array,
-  k: number,
-  sums: { s: Float64Array; ty: Float64Array; y2: number },
-): number {
+function polynomialSse(c: ArrayLike<number>, k: number, sums: Omit<MomentSums, 'n'>): number {
   let cross = 0;
   let quad = 0;
   for (let i = 0; i < k; i++) {
@@ -347,32 +444,51 @@ function polynomialSse(
 /** A polynomial of `degree` in x from the sums of its training segments; its SSE on a test segment with `sse`. */
 export function polynomialFromSums(
   p: Prepared,
-  sums: { s: Float64Array; ty: Float64Array; y2: number; n: number },
+  sums: MomentSums,
   degree: number,
   withBand = true,
-):
-  | (FittedCurve & {
-      coefficients: Float64Array;
-      sse(test: { s: Float64Array; ty: Float64Array; y2: number }): number;
-    })
-  | null {
+): (FittedCurve & { coefficients: number[]; sse(test: Omit<MomentSums, 'n'>): number }) | null {
   const k = degree + 1;
   if (sums.n < k + 3) return null;
-  const a = new Float64Array(k * k);
+  const a: number[] = new Array(k * k);
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) a[i * k + j] = sums.s[i + j];
   const solved = solveSymmetric(a, sums.ty, k, withBand);
   if (!solved) return null;
   const { c, inv } = solved;
   const dof = sums.n - k;
   const sigma = Math.sqrt(polynomialSse(c, k, sums) / dof);
-  const basis = new Float64Array(k);
+  const basis: number[] = new Array(k).fill(0);
+  const mean = (t: number) => {
+    const xv = xOf(p, t);
+    let m = c[k - 1];
+    for (let e = k - 2; e >= 0; e--) m = m * xv + c[e];
+    return m;
+  };
   return {
     kind: degree === 1 ? 'linear' : (`polynomial${degree}` as FitKind),
     params: k,
     logSpace: false,
     dof,
     sigma,
+    mean,
+    meansInto(ts, from, to, out) {
+      for (let i = from; i < to; i++) {
+        const xv = xOf(p, ts[i]);
+        let m = c[k - 1];
+        for (let e = k - 2; e >= 0; e--) m = m * xv + c[e];
+        out[i - from] = m;
+      }
+    },
+    line:
+      degree === 1
+        ? { variable: 'x', a: c[0], b: c[1], l0: inv[0], l1: inv[1] + inv[2], l2: inv[3] }
+        : undefined,
     at(t) {
+      const out = new Float64Array(2);
+      this.atInto(t, out);
+      return { m: out[0], lev: out[1] };
+    },
+    atInto(t, out) {
       const xv = xOf(p, t);
       let pw = 1;
       for (let e = 0; e < k; e++) {
@@ -387,7 +503,8 @@ export function polynomialFromSums(
         for (let j = 0; j < k; j++) row += inv[i * k + j] * basis[j];
         lev += basis[i] * row;
       }
-      return { m, lev };
+      out[0] = m;
+      out[1] = lev;
     },
     coefficients: c,
     sse: (test) => polynomialSse(c, k, test),
@@ -399,20 +516,26 @@ export class LineSums {
   readonly sums: Float64Array[];
   constructor(f: Float64Array, r: Float64Array, seg: Segments) {
     const bounds = [0, seg.a, seg.b, seg.n];
-    this.sums = [0, 1, 2].map((g) => {
-      const out = new Float64Array(6);
+    this.sums = [];
+    for (let g = 0; g < 3; g++) {
+      let n = 0;
+      let sf = 0;
+      let sr = 0;
+      let sff = 0;
+      let sfr = 0;
+      let srr = 0;
       for (let i = bounds[g]; i < bounds[g + 1]; i++) {
         const fi = f[i];
         const ri = r[i];
-        out[0]++;
-        out[1] += fi;
-        out[2] += ri;
-        out[3] += fi * fi;
-        out[4] += fi * ri;
-        out[5] += ri * ri;
+        n++;
+        sf += fi;
+        sr += ri;
+        sff += fi * fi;
+        sfr += fi * ri;
+        srr += ri * ri;
       }
-      return out;
-    });
+      this.sums.push(Float64Array.of(n, sf, sr, sff, sfr, srr));
+    }
   }
   over(from: number, to: number): Float64Array {
     const out = new Float64Array(6);
@@ -423,7 +546,13 @@ export class LineSums {
 
 /** Σ(r − a − b·f)² over a segment from its sums. */
 export function lineSse(a: number, b: number, s: Float64Array): number {
-  const [n, sf, sr, sff, sfr, srr] = s;
+  // Indexed, not destructured: destructuring a typed array walks its iterator.
+  const n = s[0];
+  const sf = s[1];
+  const sr = s[2];
+  const sff = s[3];
+  const sfr = s[4];
+  const srr = s[5];
   return Math.max(0, srr - 2 * a * sr - 2 * b * sfr + a * a * n + 2 * a * b * sf + b * b * sff);
 }
 
@@ -436,7 +565,11 @@ export function lineFromSums(
   s: Float64Array,
   kind: 'exponential' | 'logarithmic' | 'power',
 ): (FittedCurve & { a: number; b: number }) | null {
-  const [n, sf, sr, sff, sfr] = s;
+  const n = s[0];
+  const sf = s[1];
+  const sr = s[2];
+  const sff = s[3];
+  const sfr = s[4];
   if (n < 5) return null;
   const mf = sf / n;
   const cff = sff - sf * mf;
@@ -445,7 +578,8 @@ export function lineFromSums(
   const a = sr / n - b * mf;
   if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
   const sigma = Math.sqrt(lineSse(a, b, s) / (n - 2));
-  const fOf = kind === 'exponential' ? (t: number) => xOf(p, t) : (t: number) => luOf(p, t);
+  const variable = kind === 'exponential' ? 'x' : 'lu';
+  const fOf = variable === 'x' ? (t: number) => xOf(p, t) : (t: number) => luOf(p, t);
   return {
     kind,
     params: 2,
@@ -454,10 +588,23 @@ export function lineFromSums(
     sigma,
     a,
     b,
+    mean: (t) => a + b * fOf(t),
+    meansInto(ts, from, to, out) {
+      if (variable === 'x') for (let i = from; i < to; i++) out[i - from] = a + b * xOf(p, ts[i]);
+      else for (let i = from; i < to; i++) out[i - from] = a + b * luOf(p, ts[i]);
+    },
+    // (f − mf)²/cff + 1/n, expanded.
+    line: { variable, a, b, l0: 1 / n + (mf * mf) / cff, l1: (-2 * mf) / cff, l2: 1 / cff },
     at(t) {
       const fv = fOf(t);
       const d = fv - mf;
       return { m: a + b * fv, lev: 1 / n + (d * d) / cff };
+    },
+    atInto(t, out) {
+      const fv = fOf(t);
+      const d = fv - mf;
+      out[0] = a + b * fv;
+      out[1] = 1 / n + (d * d) / cff;
     },
   };
 }
@@ -485,12 +632,12 @@ export function fitSeasonal(
   hi: number,
   seasonMs: number,
   season: { bin: Int32Array; bins: number },
-): (FittedCurve & { meanAt(i: number): number }) | null {
+): (FittedCurve & { sseFrom(lo: number): number; fitted(): Float64Array }) | null {
   const { bin, bins } = season;
   if (!(seasonMs > 0) || p.t[hi - 1] - p.t[0] < 1.5 * seasonMs || hi < 2 * bins) return null;
   const { x, yn } = p;
-  const profile = new Float64Array(bins);
-  const count = new Float64Array(bins);
+  const profile: number[] = new Array(bins).fill(0);
+  const count: number[] = new Array(bins).fill(0);
   let a = 0;
   let b = 0;
   let sx = 0;
@@ -503,7 +650,7 @@ export function fitSeasonal(
   const mx = sx / hi;
   const sxx = sx2 - sx * mx;
   if (!(sxx > 1e-12 * sx2)) return null;
-  const sums = new Float64Array(bins);
+  const sums: number[] = new Array(bins).fill(0);
   for (let round = 0; round < 2; round++) {
     // The trend on the values less the profile (the profile is zero on the first round).
     let my = 0;
@@ -545,7 +692,10 @@ export function fitSeasonal(
   const dof = hi - 2 - used;
   if (dof < 2 || !Number.isFinite(a) || !Number.isFinite(b)) return null;
   const binOf = (tv: number) => {
-    const phase = ((tv % seasonMs) + seasonMs) % seasonMs;
+    // tv mod seasonMs by a floor (a remainder is a slow library call; the band's spread asks this of every sample),
+    // the remainder where rounding puts the floor's answer outside [0, seasonMs).
+    let phase = tv - Math.floor(tv / seasonMs) * seasonMs;
+    if (!(phase >= 0 && phase < seasonMs)) phase = ((tv % seasonMs) + seasonMs) % seasonMs;
     const k = Math.floor((phase / seasonMs) * bins);
     return k >= 0 && k < bins ? k : 0;
   };
@@ -560,11 +710,33 @@ export function fitSeasonal(
     dof,
     sigma: Math.sqrt(sse / dof),
     seasonMs,
-    meanAt: (i) => a + b * x[i] + profile[bin[i]],
+    sseFrom(lo) {
+      let ss = 0;
+      for (let i = lo; i < p.n; i++) ss += (yn[i] - (a + b * x[i] + profile[bin[i]])) ** 2;
+      return ss;
+    },
+    fitted() {
+      const out = new Float64Array(p.n);
+      for (let i = 0; i < p.n; i++) out[i] = a + b * x[i] + profile[bin[i]];
+      return out;
+    },
+    mean: (tv) => a + b * xOf(p, tv) + profile[binOf(tv)],
+    meansInto(ts, from, to, out) {
+      for (let i = from; i < to; i++) {
+        const tv = ts[i];
+        out[i - from] = a + b * xOf(p, tv) + profile[binOf(tv)];
+      }
+    },
     at(tv) {
       const xv = xOf(p, tv);
       const k = binOf(tv);
       return { m: a + b * xv + profile[k], lev: leverage(xv, k) };
+    },
+    atInto(tv, out) {
+      const xv = xOf(p, tv);
+      const k = binOf(tv);
+      out[0] = a + b * xv + profile[k];
+      out[1] = leverage(xv, k);
     },
     envelope(t0, t1) {
       const x0 = xOf(p, t0);

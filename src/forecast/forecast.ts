@@ -4,6 +4,7 @@
 // (residual spread × √(1 + leverage)), which widens as the horizon leaves the data. Pure and allocation-light: the
 // capacity report and PromQL's forecast()/timeleft() call it per series.
 import {
+  type CurveLine,
   type FitKind,
   type FittedCurve,
   fitKinds,
@@ -11,6 +12,7 @@ import {
   LineSums,
   lineFromSums,
   lineSse,
+  maxSpans,
   PolynomialSums,
   type Prepared,
   polynomialFromSums,
@@ -50,6 +52,12 @@ export interface ForecastOptions {
   seasonMs?: number;
   /** The band's coverage, e.g. 0.95 (default), clamped to [0.5, 0.9999]. */
   level?: number;
+  /**
+   * How timeLeft finds the crossings of a curve that is a line in one variable (linear, exponential, logarithmic,
+   * power): 'solve' (default) from the roots of its equation, 'scan' by the grid scan every other curve takes. The
+   * two agree to the millisecond; the scan is kept as the reference the tests compare against.
+   */
+  crossings?: 'solve' | 'scan';
 }
 
 export const dayMs = 86_400_000;
@@ -74,6 +82,12 @@ function flat(p: Prepared): FittedCurve {
     dof: p.n - 1,
     sigma: Math.sqrt(ss / (p.n - 1)),
     at: () => ({ m: mean, lev: 1 / p.n }),
+    atInto: (_t, out) => {
+      out[0] = mean;
+      out[1] = 1 / p.n;
+    },
+    mean: () => mean,
+    meansInto: (_ts, from, to, out) => out.fill(mean, 0, to - from),
   };
 }
 
@@ -83,15 +97,15 @@ function flat(p: Prepared): FittedCurve {
  */
 function seasonalProfileMatters(
   p: Prepared,
-  fitted: (i: number) => number,
+  fitted: Float64Array,
   season: { bin: Int32Array; bins: number },
 ): boolean {
   const { bin, bins } = season;
-  const sums = new Float64Array(bins);
-  const counts = new Float64Array(bins);
+  const sums: number[] = new Array(bins).fill(0);
+  const counts: number[] = new Array(bins).fill(0);
   let sse = 0;
   for (let i = 0; i < p.n; i++) {
-    const r = p.yn[i] - fitted(i);
+    const r = p.yn[i] - fitted[i];
     sums[bin[i]] += r;
     counts[bin[i]]++;
     sse += r * r;
@@ -143,16 +157,21 @@ function scoreAll(p: Prepared, wanted: readonly FitKind[], seasons: number[]): S
     .map((k) => (k === 'linear' ? 1 : Number(k.slice(10))));
   const sums = new PolynomialSums(p, seg);
   const all = sums.over(0, 3);
+  // Each fold's training and test sums, added up once for every degree.
+  const foldSums = folds.map((f) => ({
+    train: sums.over(f.train[0], f.train[1]),
+    test: sums.over(f.test[0], f.test[1]),
+  }));
   for (const degree of degrees) {
     let error = 0;
     let ok = true;
-    for (const f of folds) {
-      const curve = polynomialFromSums(p, sums.over(f.train[0], f.train[1]), degree, false);
+    for (let i = 0; i < folds.length; i++) {
+      const curve = polynomialFromSums(p, foldSums[i].train, degree, false);
       if (!curve) {
         ok = false;
         break;
       }
-      error += rmse(curve.sse(sums.over(f.test[0], f.test[1])), p.n - f.lo) / folds.length;
+      error += rmse(curve.sse(foldSums[i].test), p.n - folds[i].lo) / folds.length;
     }
     if (ok) out.push({ error, params: degree + 1, refit: () => polynomialFromSums(p, all, degree) });
   }
@@ -180,7 +199,7 @@ function scoreAll(p: Prepared, wanted: readonly FitKind[], seasons: number[]): S
   }
   if (wanted.includes('seasonal')) {
     const line = polynomialFromSums(p, all, 1, false);
-    let before: ((i: number) => number) | null = null;
+    let before: Float64Array | null = null;
     for (const seasonMs of seasons) {
       // The seasonal model is for histories of two seasons or more, whose profile explains significantly more than
       // the trend alone (an F-test on the line's residuals) — and a second season more than the first (a weekly
@@ -188,10 +207,14 @@ function scoreAll(p: Prepared, wanted: readonly FitKind[], seasons: number[]): S
       if (!line || p.t[p.n - 1] - p.t[0] < 2 * seasonMs) continue;
       const [c0, c1] = line.coefficients;
       const bins = seasonBins(p, seasonMs);
-      if (!seasonalProfileMatters(p, before ?? ((i) => c0 + c1 * p.x[i]), bins)) continue;
+      if (!before) {
+        before = new Float64Array(p.n);
+        for (let i = 0; i < p.n; i++) before[i] = c0 + c1 * p.x[i];
+      }
+      if (!seasonalProfileMatters(p, before, bins)) continue;
       const full = fitSeasonal(p, p.n, seasonMs, bins);
       if (!full) continue;
-      before = full.meanAt;
+      before = full.fitted();
       let error = 0;
       let params = 0;
       let ok = true;
@@ -202,9 +225,7 @@ function scoreAll(p: Prepared, wanted: readonly FitKind[], seasons: number[]): S
           break;
         }
         params = curve.params;
-        let ss = 0;
-        for (let i = fold.lo; i < p.n; i++) ss += (p.yn[i] - curve.meanAt(i)) ** 2;
-        error += rmse(ss, p.n - fold.lo) / folds.length;
+        error += rmse(curve.sseFrom(fold.lo), p.n - fold.lo) / folds.length;
       }
       if (ok) out.push({ error, params, refit: () => full });
     }
@@ -262,11 +283,19 @@ function forecastPrepared(p: Prepared, options?: ForecastOptions): Forecast | nu
 /** The spread of new samples about the curve: of the raw samples when the fit saw slice means, else the fit's own. */
 function sampleSpread(p: Prepared, curve: FittedCurve): number {
   if (!p.raw) return curve.sigma;
-  const r = curve.logSpace ? p.raw.ly : p.raw.yn;
-  if (!r) return curve.sigma;
+  const { t, v } = p.raw;
+  const { centre, scale, top } = p;
   let ss = 0;
-  for (let i = 0; i < r.length; i++) ss += (r[i] - curve.at(p.raw.t[i]).m) ** 2;
-  const spread = Math.sqrt(ss / Math.max(1, r.length - curve.params));
+  // Each sample in the curve's own space (as prepare scales the fitted points), against the curve's mean there.
+  if (curve.logSpace && !p.ly) return curve.sigma;
+  const means = new Float64Array(Math.min(1024, t.length));
+  for (let from = 0; from < t.length; from += means.length) {
+    const to = Math.min(t.length, from + means.length);
+    curve.meansInto(t, from, to, means);
+    if (curve.logSpace) for (let i = from; i < to; i++) ss += (Math.log(v[i] / top) - means[i - from]) ** 2;
+    else for (let i = from; i < to; i++) ss += ((v[i] - centre) / scale - means[i - from]) ** 2;
+  }
+  const spread = Math.sqrt(ss / Math.max(1, t.length - curve.params));
   return Number.isFinite(spread) ? spread : curve.sigma;
 }
 
@@ -313,32 +342,115 @@ function makeForecast(p: Prepared, curve: FittedCurve, error: number, options?: 
         (r: { lower: number; upper: number }) => (up ? r.lower : r.upper),
       ];
       const found = [Number.NaN, Number.NaN, Number.NaN];
+      /** Whether the mean (k = 0), the leading (1) or the trailing edge (2) is over at t: as pick[k](predict(t)), unboxed. */
+      const sign = up ? 1 : -1;
+      const ml = new Float64Array(2);
+      const overAt = (k: number, t: number) => {
+        curve.atInto(t, ml);
+        const m = ml[0];
+        const lev = ml[1];
+        if (k === 0) return over(curve.logSpace ? top * Math.exp(m) : centre + scale * m);
+        const se = seOf(lev);
+        const e = k === 1 ? sign : -sign;
+        if (curve.logSpace) return over(top * Math.exp(m + e * q * se));
+        const w = se === 0 ? 0 : q * se;
+        return over(centre + scale * (m + e * w));
+      };
+      /** The first time in [lo, hi] edge k is over, by halves to the millisecond, where lo is not and hi is. */
+      const bisect = (k: number, lo: number, hi: number) => {
+        for (let n = 0; n < 60 && hi - lo > 1; n++) {
+          const mid = lo / 2 + hi / 2;
+          if (overAt(k, mid)) hi = mid;
+          else lo = mid;
+        }
+        return hi;
+      };
+      /**
+       * A line's crossings: where the mean (a + b·f) or an edge (the mean ± q·se, se² = spread² + fitSpread²·lev,
+       * lev quadratic in f) meets the threshold is a root of a quadratic in f. Between consecutive roots each stays
+       * on one side, so one value per stretch tells where it first is over, and halving that stretch finds the time
+       * to the millisecond as the scan does. False (scan instead) where the variable is clamped or the threshold has
+       * no value in the curve's space.
+       */
+      const solveLine = (l: CurveLine, t0: number, t1: number): boolean => {
+        const byX = l.variable === 'x';
+        const fOf = (t: number) => (byX ? (t - p.tMid) / p.halfSpan : Math.log((t - p.tOrigin) / p.span));
+        const tOf = (f: number) => (byX ? p.tMid + f * p.halfSpan : p.tOrigin + p.span * Math.exp(f));
+        if (byX) {
+          if (!(Math.abs(fOf(t0)) < maxSpans && Math.abs(fOf(t1)) < maxSpans)) return false;
+        } else {
+          const u0 = (t0 - p.tOrigin) / p.span;
+          const u1 = (t1 - p.tOrigin) / p.span;
+          if (!(u0 > p.stepMs / p.span / 2 && u1 < maxSpans)) return false;
+        }
+        if (curve.logSpace && !(threshold > 0)) return false;
+        const mT = curve.logSpace ? Math.log(threshold / top) : (threshold - centre) / scale;
+        const f0 = fOf(t0);
+        const f1 = fOf(t1);
+        if (!Number.isFinite(mT) || !Number.isFinite(f0) || !Number.isFinite(f1)) return false;
+        // D(f) = s·(a + b·f − mT), s the direction: ≥ 0 where the mean is over; the edges are D ± q·se.
+        const s = up ? 1 : -1;
+        const d0 = s * (l.a - mT);
+        const d1 = s * l.b;
+        const qq = q * q;
+        const qf = qq * fitSpread * fitSpread;
+        // D² = q²·se²: (d1² − qf·l2)·f² + (2·d0·d1 − qf·l1)·f + d0² − q²·spread² − qf·l0 = 0.
+        const edgeRoots = quadraticRoots(
+          d1 * d1 - qf * l.l2,
+          2 * d0 * d1 - qf * l.l1,
+          d0 * d0 - qq * spread * spread - qf * l.l0,
+        );
+        const meanRoots = d1 !== 0 ? [-d0 / d1] : [];
+        for (let k = 0; k < 3; k++) {
+          const cuts = (k === 0 ? meanRoots : edgeRoots)
+            .filter((f) => f > f0 && f < f1)
+            .map(tOf)
+            .filter((t) => t > t0 && t < t1)
+            .sort((a, b) => a - b);
+          // Probes: the start, the middle of each stretch between roots, the end.
+          const bounds = [t0, ...cuts, t1];
+          let prev = t0;
+          if (overAt(k, t0)) {
+            found[k] = t0;
+            continue;
+          }
+          for (let i = 1; i < bounds.length && Number.isNaN(found[k]); i++) {
+            const probes =
+              i === bounds.length - 1
+                ? [bounds[i - 1] / 2 + bounds[i] / 2, t1]
+                : [bounds[i - 1] / 2 + bounds[i] / 2];
+            for (const t of probes) {
+              if (overAt(k, t)) {
+                found[k] = bisect(k, prev, t);
+                break;
+              }
+              prev = t;
+            }
+          }
+          if (k === 0 && Number.isNaN(found[0])) return true;
+        }
+        return true;
+      };
       /** Scans [t0, t1] in `count` steps for the crossings not found yet, bisecting each to the millisecond. */
       const scan = (t0: number, t1: number, count: number) => {
         let prev = t0;
         for (let i = 0; i <= count; i++) {
           const t = i === count ? t1 : t0 + ((t1 - t0) * i) / count;
-          const r = predict(t);
           let pending = false;
           for (let k = 0; k < 3; k++) {
             if (!Number.isNaN(found[k])) continue;
-            if (over(pick[k](r))) {
-              let lo = prev;
-              let hi = t;
-              for (let n = 0; n < 60 && hi - lo > 1 && i > 0; n++) {
-                const mid = lo / 2 + hi / 2;
-                if (over(pick[k](predict(mid)))) hi = mid;
-                else lo = mid;
-              }
-              found[k] = i === 0 ? t0 : hi;
-            } else pending = true;
+            if (overAt(k, t)) found[k] = i === 0 ? t0 : bisect(k, prev, t);
+            else pending = true;
           }
           if (!pending) return;
           prev = t;
         }
       };
+      const line = options?.crossings === 'scan' ? undefined : curve.line;
       const envelope = curve.envelope;
-      if (envelope && curve.seasonMs) {
+      if (line && solveLine(line, from, from + horizon)) {
+        // Solved: found holds each crossing (or NaN).
+      } else if (envelope && curve.seasonMs) {
         // A seasonal forecast may cross at a daily peak: season by season, scan finely only where the bounds of
         // its trend, profile and band allow a crossing (a year of a daily season is 365 cheap checks).
         const season = curve.seasonMs;
@@ -348,8 +460,13 @@ function makeForecast(p: Prepared, curve: FittedCurve, error: number, options?: 
           const e = envelope(t0, t1);
           const m = up ? e.hi : e.lo;
           // The bound of each: the mean's extreme; the leading edge's at the widest band, the trailing at the narrowest.
-          const bounds = [band(m, 0).value, pick[1](band(m, seOf(e.lev))), pick[2](band(m, seOf(0)))];
-          if (bounds.some((b, k) => Number.isNaN(found[k]) && over(b))) scan(t0, t1, fine);
+          // (Each found crossing skips its bound: a year of seasons allocates nothing for those already found.)
+          if (
+            (Number.isNaN(found[0]) && over(band(m, 0).value)) ||
+            (Number.isNaN(found[1]) && over(pick[1](band(m, seOf(e.lev))))) ||
+            (Number.isNaN(found[2]) && over(pick[2](band(m, seOf(0)))))
+          )
+            scan(t0, t1, fine);
         }
       } else scan(from, from + horizon, 1000);
       if (Number.isNaN(found[0])) return null;
@@ -361,4 +478,16 @@ function makeForecast(p: Prepared, curve: FittedCurve, error: number, options?: 
       };
     },
   };
+}
+
+/** The real roots of a·f² + b·f + c = 0 (of b·f + c = 0 when a vanishes beside b), by the stable formula. */
+function quadraticRoots(a: number, b: number, c: number): number[] {
+  if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c)) return [];
+  if (Math.abs(a) <= 1e-12 * Math.abs(b)) return b !== 0 ? [-c / b] : [];
+  const disc = b * b - 4 * a * c;
+  if (disc < 0) return [];
+  const h = -(b + Math.sign(b || 1) * Math.sqrt(disc)) / 2;
+  const roots = [h / a];
+  if (h !== 0) roots.push(c / h);
+  return roots;
 }

@@ -9,7 +9,7 @@
 import { AnomalyDetector } from '../anomaly/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { anomalyScoreMetric } from './anomaly-model.js';
-import type { IngestSeries, LabelMatcher, Labels, SampleSource } from './metric-model.js';
+import type { IngestSeries, LabelMatcher, Labels, SampleSource, SeriesSamples } from './metric-model.js';
 import { metricStore } from './metric-store.js';
 import { parseSeriesSelector } from './promql.js';
 import { canonicalLabels } from './series-index.js';
@@ -48,6 +48,19 @@ function exactly(labels: Labels): LabelMatcher[] {
   return Object.entries(labels).map(([name, value]) => ({ name, op: '=' as const, value }));
 }
 
+/** A series' samples before `from` (older) followed by those of the later read (recent): one series in time order. */
+function joined(older: SeriesSamples, recent: SeriesSamples, from: number): SeriesSamples {
+  let n = 0;
+  while (n < older.timestamps.length && (older.timestamps[n] as number) < from) n++;
+  const timestamps = new Float64Array(n + recent.timestamps.length);
+  const values = new Float64Array(timestamps.length);
+  timestamps.set(older.timestamps.subarray(0, n));
+  values.set(older.values.subarray(0, n));
+  timestamps.set(recent.timestamps, n);
+  values.set(recent.values, n);
+  return { labels: recent.labels, timestamps, values };
+}
+
 /**
  * One round of an anomaly rule at `ts`: score what is new, store the states and scores, and answer the series
  * whose highest new score reached the threshold (value: that score) — the vector the rule's state machine takes.
@@ -75,17 +88,41 @@ export async function anomalyRuleVector(
       fresh: false,
     });
 
-  // Known series from their oldest last sample on; new ones alone, each with its warm-up history.
-  let knownFrom = ts;
-  for (const s of states.values()) knownFrom = Math.min(knownFrom, s.lastSampleAt + 1);
-  knownFrom = Math.max(knownFrom, ts - anomalyWarmupMs);
-  const present = await source.series(matchers, ts - anomalyWarmupMs, ts);
-  const newcomers = present
-    .filter((labels) => !states.has(canonicalLabels(labels)))
-    .slice(0, Math.max(0, Math.min(anomalyNewSeriesPerRound, anomalyMaxSeries - states.size)));
-  const reads = states.size > 0 ? await source.select(matchers, knownFrom, ts) : [];
-  for (const labels of newcomers)
-    reads.push(...(await source.select(exactly(labels), ts - anomalyWarmupMs, ts)));
+  // One read of every matching series from the known ones' oldest last sample on (the new samples of the known
+  // series, and which series are new); a new one (up to the round's quota) then reads only the older part of its
+  // warm-up history, put before what the first read brought. Before any state, a listing names the new series and
+  // each is read once, warm-up and all. A series silent since the known ones' oldest sample is taken on when it
+  // speaks again.
+  const quota = Math.max(0, Math.min(anomalyNewSeriesPerRound, anomalyMaxSeries - states.size));
+  const warmupFrom = ts - anomalyWarmupMs;
+  let reads: SeriesSamples[];
+  let newcomers: Set<string>;
+  if (states.size > 0) {
+    let knownFrom = ts;
+    for (const s of states.values()) knownFrom = Math.min(knownFrom, s.lastSampleAt + 1);
+    knownFrom = Math.max(knownFrom, warmupFrom);
+    reads = await source.select(matchers, knownFrom, ts);
+    newcomers = new Set();
+    for (const series of reads) {
+      if (newcomers.size >= quota) break;
+      const key = canonicalLabels(series.labels);
+      if (!states.has(key)) newcomers.add(key);
+    }
+    if (knownFrom > warmupFrom)
+      for (let i = 0; i < reads.length; i++) {
+        const recent = reads[i];
+        if (!newcomers.has(canonicalLabels(recent.labels))) continue;
+        const older = (await source.select(exactly(recent.labels), warmupFrom, knownFrom - 1)).find(
+          (s) => canonicalLabels(s.labels) === canonicalLabels(recent.labels),
+        );
+        if (older) reads[i] = joined(older, recent, knownFrom);
+      }
+  } else {
+    const present = (await source.series(matchers, warmupFrom, ts)).slice(0, quota);
+    newcomers = new Set(present.map(canonicalLabels));
+    reads = [];
+    for (const labels of present) reads.push(...(await source.select(exactly(labels), warmupFrom, ts)));
+  }
 
   const scores: IngestSeries[] = [];
   const vector: Sample[] = [];
@@ -94,7 +131,7 @@ export async function anomalyRuleVector(
     const key = canonicalLabels(series.labels);
     let state = states.get(key);
     if (!state) {
-      if (!newcomers.some((l) => canonicalLabels(l) === key)) continue;
+      if (!newcomers.has(key)) continue;
       state = {
         detector: new AnomalyDetector(),
         lastSampleAt: Number.NEGATIVE_INFINITY,

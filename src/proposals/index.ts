@@ -22,6 +22,7 @@ export {
   proposeFromProblems,
 } from './problem-proposals.js';
 export {
+  capacityRefreshMs,
   type ProposalCycle,
   proposalIntervalMs,
   registerProposals,

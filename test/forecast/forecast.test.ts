@@ -2,7 +2,7 @@
 // coverage of held-out noisy samples, and (fast-check) no NaN and no throw on any finite input.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { forecastSeries } from '../../src/forecast/index.js';
+import { forecastSamples, forecastSeries } from '../../src/forecast/index.js';
 
 const hour = 3_600_000;
 const day = 24 * hour;
@@ -91,6 +91,108 @@ describe('forecastSeries', () => {
     const crossing = f?.timeLeft(78, load[load.length - 1].t);
     expect(((crossing?.at ?? 0) - t0) / day).toBeGreaterThan(17.5);
     expect(((crossing?.at ?? 0) - t0) / day).toBeLessThan(19.5);
+  });
+
+  it('a line’s crossings solved in closed form are the scan’s, to the millisecond, for each fit and direction', () => {
+    const gauss = noise(17);
+    const curves: [string, (i: number) => number][] = [
+      ['linear', (i) => 100 + 0.8 * i + 2 * gauss()],
+      ['exponential', (i) => 10 * Math.exp(i / 300) * (1 + 0.01 * gauss())],
+      ['logarithmic', (i) => 5 + 3 * Math.log(i + 1) + 0.05 * gauss()],
+      ['power', (i) => 2 * (i + 1) ** 1.5 * (1 + 0.01 * gauss())],
+      ['linear', (i) => 900 - 0.5 * i + gauss()],
+    ];
+    let compared = 0;
+    for (const [fit, f] of curves) {
+      const points = series(400, hour, (_t, i) => f(i));
+      const solved = forecastSeries(points, { fits: [fit as 'linear'] });
+      const scanned = forecastSeries(points, { fits: [fit as 'linear'], crossings: 'scan' });
+      expect(solved?.fit).toBe(fit);
+      const last = points[points.length - 1];
+      for (const threshold of [last.v * 1.5, last.v * 3, last.v * 0.5, last.v + 1, points[0].v]) {
+        for (const horizon of [undefined, 30 * day, 3 * 365 * day]) {
+          const a = solved?.timeLeft(threshold, last.t, horizon) ?? null;
+          const b = scanned?.timeLeft(threshold, last.t, horizon) ?? null;
+          expect(a === null).toBe(b === null);
+          if (!a || !b) continue;
+          compared++;
+          for (const k of ['at', 'earliest', 'latest'] as const) {
+            if (!Number.isFinite(b[k])) expect(a[k]).toBe(b[k]);
+            else expect(Math.abs(a[k] - b[k])).toBeLessThanOrEqual(1);
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
+  });
+
+  it('closed-form crossings agree with the scan on random lines and thresholds (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -5, max: 5, noNaN: true }),
+        fc.double({ min: 0.01, max: 20, noNaN: true }),
+        fc.double({ min: -500, max: 500, noNaN: true }),
+        fc.integer({ min: 1, max: 1000 }),
+        (slope, spread, offset, seed) => {
+          const gauss = noise(seed);
+          const points = series(200, hour, (_t, i) => 100 + slope * i + spread * gauss());
+          const solved = forecastSeries(points, { fits: ['linear'] });
+          const scanned = forecastSeries(points, { fits: ['linear'], crossings: 'scan' });
+          const from = points[points.length - 1].t;
+          const a = solved?.timeLeft(100 + offset, from) ?? null;
+          const b = scanned?.timeLeft(100 + offset, from) ?? null;
+          expect(a === null).toBe(b === null);
+          if (!a || !b) return;
+          for (const k of ['at', 'earliest', 'latest'] as const) {
+            if (!Number.isFinite(b[k])) expect(a[k]).toBe(b[k]);
+            else expect(Math.abs(a[k] - b[k])).toBeLessThanOrEqual(1);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a long history is fitted on slice means: the same fit and crossing as its hourly means, the band from every sample', () => {
+    const gauss = noise(23);
+    // 30 days of a disk filling 1 % a day, at 1-minute steps (43,200 samples) and as hourly means.
+    const minute = 60_000;
+    const count = 30 * 24 * 60;
+    const ts = new Float64Array(count);
+    const vs = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      ts[i] = t0 + i * minute;
+      vs[i] = 40 + i / (24 * 60) + 0.5 * gauss();
+    }
+    const hourlyT = new Float64Array(count / 60);
+    const hourlyV = new Float64Array(count / 60);
+    for (let h = 0; h < count / 60; h++) {
+      let st = 0;
+      let sv = 0;
+      for (let i = h * 60; i < h * 60 + 60; i++) {
+        st += ts[i];
+        sv += vs[i];
+      }
+      hourlyT[h] = st / 60;
+      hourlyV[h] = sv / 60;
+    }
+    const copies = [ts.slice(), vs.slice()];
+    const long = forecastSamples(ts, vs);
+    const hourly = forecastSamples(hourlyT, hourlyV);
+    expect(long?.fit).toBe('linear');
+    expect(hourly?.fit).toBe('linear');
+    const from = ts[count - 1];
+    const a = long?.timeLeft(90, from);
+    const b = hourly?.timeLeft(90, from);
+    // 90 % is reached 20 days after the last sample.
+    expect(Math.abs((a?.at ?? 0) - (from + 20 * day))).toBeLessThan(6 * hour);
+    expect(Math.abs((a?.at ?? 0) - (b?.at ?? 0))).toBeLessThan(hour);
+    // The band is the samples' own spread (0.5), not the hourly means' (0.5 / √60).
+    const r = long?.predict(from + day);
+    expect(((r?.upper ?? 0) - (r?.lower ?? 0)) / 2).toBeGreaterThan(0.9);
+    expect(((r?.upper ?? 0) - (r?.lower ?? 0)) / 2).toBeLessThan(1.1);
+    // And the caller's arrays are read, not changed.
+    expect([ts, vs]).toEqual(copies);
   });
 
   it('the 95 % band covers about 95 % of held-out noisy samples, and widens with the horizon', () => {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/core/context.js';
 import { anomalyScoreMetric } from '../../src/monitoring/anomaly-model.js';
+import { anomalyRuleVector } from '../../src/monitoring/anomaly-rules.js';
 import {
   createAlertRule,
   evaluateDueRules,
@@ -12,6 +13,7 @@ import {
   metricStore,
   updateAlertRule,
 } from '../../src/monitoring/index.js';
+import type { LabelMatcher, SampleSource } from '../../src/monitoring/metric-model.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
 
 const minute = 60_000;
@@ -125,6 +127,88 @@ describe.each(dialects)('anomaly rules on %s', (dialect) => {
     // A new selector starts afresh: the learnt state is dropped.
     await updateAlertRule(t.ctx, null, rule.id, { expr: 'app_latency_seconds{job="other"}' });
     expect(await t.ctx.db.selectFrom('monitoring_anomaly_states').selectAll().execute()).toEqual([]);
+  });
+
+  it('a round reads each known series once; a new series is read for its warm-up alone, and no sample twice', async () => {
+    const a = { __name__: 'queue_depth', instance: 'q-1:9100', job: 'queue' };
+    const b = { __name__: 'queue_depth', instance: 'q-2:9100', job: 'queue' };
+    const now0 = Math.floor(t.clock.now() / step) * step;
+    const times = (from: number, to: number) => {
+      const at: number[] = [];
+      for (let x = from; x <= to; x += step) at.push(x);
+      return at;
+    };
+    const put = async (labels: Record<string, string>, at: number[]) =>
+      expect(
+        (await metricStore(t.ctx).append([{ labels, timestamps: at, values: at.map(ordinary) }], source))
+          .rejected,
+      ).toEqual({});
+    await put(a, times(now0 - day, now0));
+    // Every read through the store, counted: how many calls, and how many samples each series brought.
+    const store = metricStore(t.ctx);
+    const calls = { series: 0, select: 0 };
+    const samples = new Map<string, number>();
+    const counting: SampleSource = {
+      ...store,
+      selectEach: undefined,
+      series: async (m: readonly LabelMatcher[], from: number, to: number) => {
+        calls.series++;
+        return store.series(m, from, to);
+      },
+      select: async (m: readonly LabelMatcher[], from: number, to: number) => {
+        calls.select++;
+        const out = await store.select(m, from, to);
+        for (const s of out)
+          samples.set(
+            s.labels.instance ?? '',
+            (samples.get(s.labels.instance ?? '') ?? 0) + s.timestamps.length,
+          );
+        return out;
+      },
+    };
+    const created = await createAlertRule(t.ctx, null, {
+      name: 'QueueAnomaly',
+      kind: 'anomaly',
+      expr: 'queue_depth{job="queue"}',
+      intervalSeconds: 60,
+      severity: 'warning',
+    });
+    const rule = { id: created.id, name: created.name, expr: created.expr, threshold: 0.99 };
+
+    // First round: the listing names a, whose day of history is read once.
+    await anomalyRuleVector(t.ctx, rule, now0, counting);
+    expect(calls).toEqual({ series: 1, select: 1 });
+    expect(samples.get('q-1:9100')).toBe(times(now0 - day, now0).length);
+
+    // b appears with a day of history beside a's new sample: one read for both, then b's older part alone.
+    calls.series = 0;
+    calls.select = 0;
+    samples.clear();
+    t.clock.advance(step);
+    const now1 = now0 + step;
+    await put(a, [now1]);
+    await put(b, times(now1 - day, now1));
+    await anomalyRuleVector(t.ctx, rule, now1, counting);
+    expect(calls).toEqual({ series: 0, select: 2 });
+    expect(samples.get('q-1:9100')).toBe(1);
+    expect(samples.get('q-2:9100')).toBe(times(now1 - day, now1).length);
+    const states = await t.ctx.db
+      .selectFrom('monitoring_anomaly_states')
+      .select(['series_key', 'last_sample_at'])
+      .where('rule_id', '=', rule.id)
+      .orderBy('series_key')
+      .execute();
+    expect(states.map((s) => Number(s.last_sample_at))).toEqual([now1, now1]);
+    // b's whole day was learnt: its scores cover every sample.
+    const scored = await metricStore(t.ctx).select(
+      [
+        { name: '__name__', op: '=', value: anomalyScoreMetric },
+        { name: 'instance', op: '=', value: 'q-2:9100' },
+      ],
+      now1 - day,
+      now1,
+    );
+    expect(scored[0]?.timestamps.length).toBe(times(now1 - day, now1).length);
   });
 
   it('refuses a selector that is not one, a threshold out of (0, 1], and a threshold on another kind', async () => {

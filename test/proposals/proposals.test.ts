@@ -11,6 +11,7 @@ import { errorCatalogue } from '../../src/core/errors.js';
 import { openIncidentFromAlerts } from '../../src/incidents/index.js';
 import {
   type CapacityFinding,
+  capacityRefreshMs,
   proposeFromCapacity,
   returnDeferredProposals,
   runProposalCycle,
@@ -348,6 +349,42 @@ describe.each(dialects)('upgrade proposals on %s', (dialect) => {
     const list = await tech.call('GET', `/api/v1/proposals?targetId=${host}&source=capacity`);
     expect(list.body.items).toHaveLength(1);
     expect(list.body.items[0].dueAt).not.toBeNull();
+  });
+
+  it('the job computes the capacity findings at most hourly, and every instance reuses them in between', async () => {
+    const host = await target();
+    // Whatever an earlier pass kept is an hour old now.
+    await later(capacityRefreshMs);
+    let computed = 0;
+    let crossesAt = t.clock.now() + 20 * day;
+    const sources = {
+      capacityFindings: async () => {
+        computed++;
+        return [finding({ targetId: host, detail: '/cache', crossesAt, earliest: null, latest: null })];
+      },
+    };
+    const first = await runProposalCycle(t.ctx, sources);
+    expect(first?.capacity?.items.map((i) => i.outcome)).toEqual(['created']);
+    expect(computed).toBe(1);
+    // Ten minutes on, and on another instance: the kept findings, not a new report.
+    await later(10 * 60_000);
+    const other = await t.openAnother(new ManualClock(t.clock.now()));
+    try {
+      const again = await runProposalCycle(other.ctx, sources);
+      expect(again?.capacity?.items.map((i) => i.outcome)).toEqual(['unchanged']);
+      expect(computed).toBe(1);
+    } finally {
+      await other.close();
+    }
+    // An hour after they were computed: computed again, and a forecast that moved updates the proposal.
+    crossesAt -= 5 * day;
+    await later(capacityRefreshMs - 10 * 60_000);
+    const hourly = await runProposalCycle(t.ctx, sources);
+    expect(computed).toBe(2);
+    expect(hourly?.capacity?.items.map((i) => i.outcome)).toEqual(['updated']);
+    // A source that must be asked every pass says so.
+    await runProposalCycle(t.ctx, { ...sources, capacityRefreshMs: 0 });
+    expect(computed).toBe(3);
   });
 
   it('a rejected capacity proposal is not proposed again for the quiet period', async () => {
