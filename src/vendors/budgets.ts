@@ -87,9 +87,21 @@ export async function viewLines(
 ): Promise<BudgetLine[]> {
   if (lines.length === 0) return [];
   const ids = lines.map((l) => l.id);
+  // Only what the charges need: the budget view reads every contract of its lines.
   const contracts = await db
     .selectFrom('contracts')
-    .selectAll()
+    .select([
+      'budget_line_id',
+      'status',
+      'starts_at',
+      'ends_at',
+      'auto_renew',
+      'renewal_months',
+      'notice_days',
+      'one_off_minor',
+      'recurring_minor',
+      'recurring_period',
+    ])
     .where('budget_line_id', 'in', ids)
     .where('status', '=', 'active')
     .execute();

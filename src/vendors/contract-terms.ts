@@ -27,6 +27,12 @@ export function addMonthsUtc(at: number, months: number): number {
   );
 }
 
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysInMonth(year: number, month: number): number {
+  if (month !== 1) return monthDays[month] as number;
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+}
+
 /** Whole calendar months from a to b, ignoring the days (a lower bound to start a search from). */
 function monthsBetween(a: number, b: number): number {
   const da = new Date(a);
@@ -107,9 +113,18 @@ export function chargesBetween(c: ContractTerms, from: number, to: number): Char
   if (c.recurringPeriod === null || c.recurringMinor === 0) return out;
   const p = periodMonths[c.recurringPeriod];
   const last = c.autoRenew ? to : Math.min(to, c.endsAt);
+  // The start taken apart once; each charge is then one Date.UTC (the budget view walks thousands of contracts).
+  const d = new Date(c.startsAt);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  const dom = d.getUTCDate();
+  const timeOfDay = c.startsAt - Date.UTC(y, m, dom);
   let k = Math.max(0, Math.floor(monthsBetween(c.startsAt, from) / p) - 1);
   for (;;) {
-    const at = addMonthsUtc(c.startsAt, k * p);
+    const mm = m + k * p;
+    const ty = y + Math.floor(mm / 12);
+    const tm = mm % 12;
+    const at = Date.UTC(ty, tm, Math.min(dom, daysInMonth(ty, tm))) + timeOfDay;
     if (at >= last) break;
     if (at >= from) out.push({ at, amountMinor: c.recurringMinor });
     k += 1;

@@ -95,7 +95,20 @@ export interface ContractInput {
   notes?: string;
 }
 
-export function termsOf(r: Selectable<ContractsTable>): ContractTerms {
+export function termsOf(
+  r: Pick<
+    Selectable<ContractsTable>,
+    | 'status'
+    | 'starts_at'
+    | 'ends_at'
+    | 'auto_renew'
+    | 'renewal_months'
+    | 'notice_days'
+    | 'one_off_minor'
+    | 'recurring_minor'
+    | 'recurring_period'
+  >,
+): ContractTerms {
   return {
     status: r.status,
     startsAt: r.starts_at,
@@ -184,34 +197,46 @@ export async function listContracts(
 ): Promise<Contract[]> {
   requireVendorRight(actor, 'vendors.read');
   const now = ctx.clock.now();
-  let q = selectContracts(ctx.db);
-  if (f.vendorId !== undefined) q = q.where('contracts.vendor_id', '=', f.vendorId);
-  if (f.type !== undefined) q = q.where('contracts.type', '=', f.type);
-  if (f.budgetLineId !== undefined) q = q.where('contracts.budget_line_id', '=', f.budgetLineId);
+  // A first pass over the few columns the term needs, then whole rows for the page alone: the calendar looks at
+  // thousands of contracts and shows a page of them.
+  let q = ctx.db
+    .selectFrom('contracts')
+    .select([
+      'id',
+      'status',
+      'starts_at',
+      'ends_at',
+      'auto_renew',
+      'renewal_months',
+      'notice_days',
+      'one_off_minor',
+      'recurring_minor',
+      'recurring_period',
+    ]);
+  if (f.vendorId !== undefined) q = q.where('vendor_id', '=', f.vendorId);
+  if (f.type !== undefined) q = q.where('type', '=', f.type);
+  if (f.budgetLineId !== undefined) q = q.where('budget_line_id', '=', f.budgetLineId);
   const within = f.renewingWithinDays;
-  if (within !== undefined) {
-    const until = now + within * dayMs;
+  const until = within === undefined ? 0 : now + within * dayMs;
+  if (within !== undefined)
     q = q
-      .where('contracts.status', '=', 'active')
+      .where('status', '=', 'active')
       .where((eb) =>
-        eb.or([
-          eb('contracts.auto_renew', '=', 1),
-          eb.and([eb('contracts.ends_at', '>', now), eb('contracts.ends_at', '<=', until)]),
-        ]),
+        eb.or([eb('auto_renew', '=', 1), eb.and([eb('ends_at', '>', now), eb('ends_at', '<=', until)])]),
       );
-  } else if (f.status !== undefined) q = q.where('contracts.status', '=', f.status);
-  const rows = await q.execute();
-  let items = rows.map((r) => toContract(r, now));
-  if (within !== undefined) {
-    const until = now + within * dayMs;
-    items = items.filter((c) => c.current.termEnd > now && c.current.termEnd <= until);
-  }
-  items.sort((a, b) => a.current.termEnd - b.current.termEnd || a.id - b.id);
+  else if (f.status !== undefined) q = q.where('status', '=', f.status);
+  let keyed = (await q.execute()).map((r) => ({ id: r.id, end: currentTerm(termsOf(r), now).termEnd }));
+  if (within !== undefined) keyed = keyed.filter((c) => c.end > now && c.end <= until);
   if (f.after) {
     const [end, id] = f.after;
-    items = items.filter((c) => c.current.termEnd > end || (c.current.termEnd === end && c.id > id));
+    keyed = keyed.filter((c) => c.end > end || (c.end === end && c.id > id));
   }
-  return items.slice(0, f.limit + 1);
+  keyed.sort((a, b) => a.end - b.end || a.id - b.id);
+  const ids = keyed.slice(0, f.limit + 1).map((c) => c.id);
+  if (ids.length === 0) return [];
+  const rows = await selectContracts(ctx.db).where('contracts.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, toContract(r, now)]));
+  return ids.map((id) => byId.get(id)).filter((c): c is Contract => c !== undefined);
 }
 
 function checkInput(input: ContractInput, creating: boolean): FieldError[] {
