@@ -4,7 +4,7 @@
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
 //   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store,check-scheduler,metric-ingest,
-//               promql, syslog, knowledge, catalog, automation, nab, forecast (default: all)
+//               promql, syslog, knowledge, catalog, automation, nab, forecast, vendors (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -132,3 +132,9 @@ if (parts.includes('nab') || process.env.BENCH_PARTS === undefined)
 // least-squares line over the same points (bench/forecast.ts; BENCH_PARTS=forecast).
 if (parts.includes('forecast') || process.env.BENCH_PARTS === undefined)
   await (await import('./forecast.js')).benchForecast();
+// -- suppliers --
+// The quote comparison of 20 quotes × 200 line items beside a naive float sum, and the renewals calendar and budget
+// view over 5,000 contracts beside a plain SELECT of them, on SQLite and PostgreSQL (bench/vendors.ts;
+// BENCH_PARTS=vendors).
+if (parts.includes('vendors') || process.env.BENCH_PARTS === undefined)
+  await (await import('./vendors.js')).benchVendors();

@@ -383,6 +383,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register((await import('./routes/changes.js')).changeRoutes(ctx));
   // -- upgrade proposals --
   await app.register((await import('./routes/proposals.js')).proposalRoutes(ctx));
+  // -- suppliers: vendors, contracts, budgets, quotes --
+  await app.register((await import('./routes/vendors.js')).vendorRoutes(ctx));
   await registerWebApp(app);
   return app;
 }

@@ -27,6 +27,7 @@ import { type DeliveryAttempt, registerNotify } from '../notify/index.js';
 import { capacityFindings, registerProposals } from '../proposals/index.js';
 import { registerSla } from '../sla/index.js';
 import { registerTechnicians } from '../technicians/index.js';
+import { registerVendors } from '../vendors/index.js';
 import { note } from './command-context.js';
 import { demoSignIns } from './database-commands.js';
 
@@ -70,6 +71,9 @@ export function registerDomains(
   // Every 10 minutes: deferrals come back; a forecast crossing its threshold within a month, and a problem recurring
   // on a host, become proposals.
   registerProposals(ctx, jobs, { capacityFindings: (c) => capacityFindings(c) });
+
+  // -- suppliers --
+  registerVendors(ctx, jobs); // hourly: contracts whose notice deadline comes within its reminder days
 }
 
 /** How long a shutdown may take before the process exits anyway. */

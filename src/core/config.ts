@@ -92,6 +92,8 @@ export interface Config {
   logsMaxBytes: number;
   /** How long the audit log keeps its rows (OPSDESK_AUDIT_RETENTION; the oldest go first). */
   auditRetentionMs: number;
+  /** The month (1–12) fiscal years start in, on its 1st, UTC (OPSDESK_FISCAL_YEAR_START_MONTH; 1: calendar years). */
+  fiscalYearStartMonth: number;
 }
 
 export class ConfigError extends Error {
@@ -218,6 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
     logsRetentionMs: retention(env, 'OPSDESK_LOGS_RETENTION', 30),
     logsMaxBytes: int(env, 'OPSDESK_LOGS_MAX_MB', 10_240, 1, 100 * 1_048_576) * 1_048_576,
     auditRetentionMs: retention(env, 'OPSDESK_AUDIT_RETENTION', 365),
+    fiscalYearStartMonth: int(env, 'OPSDESK_FISCAL_YEAR_START_MONTH', 1, 1, 12),
   };
 }
 

@@ -710,6 +710,29 @@ export const errorCatalogue = {
     meaning:
       'Only a proposed upgrade proposal is edited; once deferred, approved or rejected its text stays.',
   },
+  // -- suppliers --
+  vendor_not_found: { kind: 'not_found', meaning: 'No such vendor (requesters see none).' },
+  vendor_name_taken: { kind: 'conflict', meaning: 'Another vendor already has this name.' },
+  contract_not_found: { kind: 'not_found', meaning: 'No such contract (requesters see none).' },
+  budget_line_not_found: { kind: 'not_found', meaning: 'No such budget line (requesters see none).' },
+  budget_line_taken: {
+    kind: 'conflict',
+    meaning: 'A budget line for this category and fiscal year exists already.',
+  },
+  quote_request_not_found: {
+    kind: 'not_found',
+    meaning: 'No such request for quotes (requesters see none).',
+  },
+  quote_not_found: { kind: 'not_found', meaning: 'No such quote on this request for quotes.' },
+  quote_request_closed: {
+    kind: 'conflict',
+    meaning: 'The request for quotes is awarded or cancelled: its quotes and requirements no longer change.',
+  },
+  quote_not_comparable: {
+    kind: 'conflict',
+    meaning:
+      'The request for quotes has no currency to compare in (set its currency or a budget line), or a budget line in another currency.',
+  },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -48,6 +48,9 @@ export const eventTypes = [
   'proposal.updated',
   'proposal.decided',
   'proposal.returned',
+  'contract.renewal_due',
+  'quote_request.created',
+  'quote_request.awarded',
 ] as const satisfies readonly EventType[];
 // An event type a domain declares but the list lacks makes this `true` fail to be assignable to `never`.
 const everyTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;

@@ -6,6 +6,7 @@ import type {
   ProposalResource,
   ProposalSource,
   ProposalStatus,
+  QuoteRequestStatus,
 } from '../core/db/index.js';
 import { type FieldError, Invalid } from '../core/errors.js';
 import type { ProposalDecision } from './proposal-states.js';
@@ -78,7 +79,8 @@ export interface QuoteRequest {
   what: string;
   quantity: number;
   spec: string;
-  status: 'open';
+  /** Open when the approval raised it; the vendors domain moves it on (quoted, awarded, cancelled). */
+  status: QuoteRequestStatus;
   createdAt: number;
 }
 

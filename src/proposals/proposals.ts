@@ -138,11 +138,12 @@ async function toProposals(db: Db, rows: ProposalRow[]): Promise<Proposal[]> {
     )
     .execute();
   const quoteOf = new Map<number, QuoteRequest>(
+    // Selected by proposal_id, so never null here (a request written by hand has none).
     quotes.map((q) => [
-      q.proposal_id,
+      q.proposal_id as number,
       {
         id: q.id,
-        proposalId: q.proposal_id,
+        proposalId: q.proposal_id as number,
         what: q.what,
         quantity: q.quantity,
         spec: q.spec,

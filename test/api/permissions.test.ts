@@ -31,6 +31,7 @@ import { canProposal } from '../../src/proposals/index.js';
 import { canSeeDashboard } from '../../src/reports/dashboard.js';
 import { canSla, type SlaAction } from '../../src/sla/index.js';
 import { canStaffing } from '../../src/technicians/index.js';
+import { canVendors } from '../../src/vendors/index.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { signIn } from '../support/http.js';
 
@@ -3738,6 +3739,199 @@ const table: Row[] = [
     ];
     return rows;
   })(),
+  // -- suppliers: staff read vendors, contracts, budgets, quotes and comparisons; managers and admins write them --
+  ...(() => {
+    const read = byRule((a) => canVendors(a, 'vendors.read'));
+    const manage = byRule((a) => canVendors(a, 'vendors.manage'));
+    const vendors = new WeakMap<Fixture, { id: number; name: string }>();
+    async function vendor(f: Fixture): Promise<{ id: number; name: string }> {
+      let v = vendors.get(f);
+      if (!v) {
+        const body = await as(f, 'admin', 'POST', '/api/v1/vendors', { name: `Vendor ${unique()}` });
+        v = { id: body.id as number, name: body.name as string };
+        vendors.set(f, v);
+      }
+      return v;
+    }
+    const contractBody = async (f: Fixture) => ({
+      vendorId: (await vendor(f)).id,
+      title: `Contract ${unique()}`,
+      type: 'support',
+      startsAt: '2026-01-01T00:00:00Z',
+      termMonths: 12,
+      currency: 'EUR',
+    });
+    const contract = async (f: Fixture) =>
+      (await as(f, 'admin', 'POST', '/api/v1/contracts', await contractBody(f))).id as number;
+    let year = 2100;
+    const lineBody = () => ({
+      name: `Line ${unique()}`,
+      category: `cat-${unique()}`,
+      fiscalYear: ++year,
+      currency: 'EUR',
+      plannedMinor: 100_000,
+    });
+    const line = async (f: Fixture) =>
+      (await as(f, 'admin', 'POST', '/api/v1/budget-lines', lineBody())).id as number;
+    /** A fresh request in EUR (the admin's), so each caller edits, cancels or awards one still open. */
+    const request = async (f: Fixture) =>
+      (await as(f, 'admin', 'POST', '/api/v1/quote-requests', { what: `Disks ${unique()}`, currency: 'EUR' }))
+        .id as number;
+    const quoteBody = async (f: Fixture) => ({
+      vendorId: (await vendor(f)).id,
+      currency: 'EUR',
+      lines: [{ description: 'SSD', kind: 'purchase', quantity: 2, unitPriceMinor: 10_000 }],
+    });
+    const quoted = async (f: Fixture) => {
+      const id = await request(f);
+      const quote = await as(f, 'admin', 'POST', `/api/v1/quote-requests/${id}/quotes`, await quoteBody(f));
+      return { id, quoteId: quote.id as number };
+    };
+    const rows: Row[] = [
+      { route: 'GET /api/v1/vendors', call: () => ({ method: 'GET', url: '/api/v1/vendors' }), expect: read },
+      {
+        route: 'POST /api/v1/vendors',
+        call: () => ({ method: 'POST', url: '/api/v1/vendors', body: { name: `Vendor ${unique()}` } }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/vendors/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/vendors/${(await vendor(f)).id}` }),
+        expect: read,
+      },
+      {
+        route: 'PATCH /api/v1/vendors/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/vendors/${(await vendor(f)).id}`,
+          body: { notes: `seen ${unique()}` },
+        }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/contracts',
+        call: () => ({ method: 'GET', url: '/api/v1/contracts?renewingWithinDays=90' }),
+        expect: read,
+      },
+      {
+        route: 'POST /api/v1/contracts',
+        call: async (f) => ({ method: 'POST', url: '/api/v1/contracts', body: await contractBody(f) }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/contracts/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/contracts/${await contract(f)}` }),
+        expect: read,
+      },
+      {
+        route: 'PATCH /api/v1/contracts/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/contracts/${await contract(f)}`,
+          body: { noticeDays: 60 },
+        }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/budget-lines',
+        call: () => ({ method: 'GET', url: '/api/v1/budget-lines' }),
+        expect: read,
+      },
+      {
+        route: 'POST /api/v1/budget-lines',
+        call: () => ({ method: 'POST', url: '/api/v1/budget-lines', body: lineBody() }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/budget-lines/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/budget-lines/${await line(f)}` }),
+        expect: read,
+      },
+      {
+        route: 'PATCH /api/v1/budget-lines/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/budget-lines/${await line(f)}`,
+          body: { plannedMinor: 200_000 },
+        }),
+        expect: manage,
+      },
+      {
+        route: 'POST /api/v1/budget-lines/:id/entries',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/budget-lines/${await line(f)}/entries`,
+          body: { kind: 'spend', amountMinor: 1_000 },
+        }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/quote-requests',
+        call: () => ({ method: 'GET', url: '/api/v1/quote-requests' }),
+        expect: read,
+      },
+      {
+        route: 'POST /api/v1/quote-requests',
+        call: () => ({ method: 'POST', url: '/api/v1/quote-requests', body: { what: `Disks ${unique()}` } }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/quote-requests/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/quote-requests/${await request(f)}` }),
+        expect: read,
+      },
+      {
+        route: 'PATCH /api/v1/quote-requests/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/quote-requests/${await request(f)}`,
+          body: { status: 'cancelled', cancelReason: 'not needed' },
+        }),
+        expect: manage,
+      },
+      {
+        route: 'POST /api/v1/quote-requests/:id/quotes',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/quote-requests/${await request(f)}/quotes`,
+          body: await quoteBody(f),
+        }),
+        expect: manage,
+      },
+      {
+        route: 'POST /api/v1/quote-requests/:id/quotes/import',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/quote-requests/${await request(f)}/quotes/import`,
+          body: {
+            csv: `vendor,currency,description,kind,quantity,unit_price\n#${(await vendor(f)).id},EUR,SSD,purchase,2,100.00\n`,
+          },
+        }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/quote-requests/:id/comparison',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/quote-requests/${(await quoted(f)).id}/comparison?price=50&fit=50`,
+        }),
+        expect: read,
+      },
+      {
+        route: 'POST /api/v1/quote-requests/:id/award',
+        call: async (f) => {
+          const q = await quoted(f);
+          return {
+            method: 'POST',
+            url: `/api/v1/quote-requests/${q.id}/award`,
+            body: { quoteId: q.quoteId },
+          };
+        },
+        expect: manage,
+      },
+    ];
+    return rows;
+  })(),
 ];
 
 // The table reads the policy functions; this holds the functions to the README's "Roles": a requester files
@@ -3755,9 +3949,11 @@ describe("the policies keep the README's promise", () => {
       canAccounts(a, 'settings.read'),
       canSla(a, 'sla.read'),
       canSla(a, 'escalation.create'),
+      canVendors(a, 'vendors.read'),
     ],
     manager: (a: Actor) => [
       canTicket(a, 'category.manage'),
+      canVendors(a, 'vendors.manage'),
       canSeeDashboard(a),
       canSla(a, 'report.read'),
       canSla(a, 'escalation.queue'),

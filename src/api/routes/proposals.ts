@@ -120,7 +120,7 @@ const ProposalSchema = Type.Object(
         what: Type.String(),
         quantity: Type.Integer(),
         spec: Type.String(),
-        status: Type.Literal('open'),
+        status: lit(['open', 'quoted', 'awarded', 'cancelled'] as const),
         createdAt: IsoTime,
       }),
     ),

@@ -1318,6 +1318,14 @@ export interface Database {
   // -- upgrade proposals (migration 2026-12-08-upgrade-proposals, src/proposals/) --
   upgrade_proposals: UpgradeProposalsTable;
   quote_requests: QuoteRequestsTable;
+
+  // -- suppliers (migration 2026-12-09-vendors, src/vendors/) --
+  vendors: VendorsTable;
+  contracts: ContractsTable;
+  budget_lines: BudgetLinesTable;
+  budget_entries: BudgetEntriesTable;
+  quotes: QuotesTable;
+  quote_items: QuoteItemsTable;
 }
 
 export type ProblemStatus = 'new' | 'investigating' | 'known_error' | 'resolved' | 'closed';
@@ -1723,11 +1731,13 @@ export interface UpgradeProposalsTable {
   updated_at: number;
 }
 
-export type QuoteRequestStatus = 'open';
+/** 'open' from the proposal; 'quoted' once a quote arrives; 'awarded' or 'cancelled' (migration 2026-12-09-vendors). */
+export type QuoteRequestStatus = 'open' | 'quoted' | 'awarded' | 'cancelled';
 
 export interface QuoteRequestsTable {
   id: Generated<number>;
-  proposal_id: number;
+  /** Null: written by hand (migration 2026-12-09-vendors). */
+  proposal_id: number | null;
   what: string;
   quantity: number;
   spec: string;
@@ -1735,4 +1745,126 @@ export interface QuoteRequestsTable {
   created_by: number | null;
   created_at: number;
   updated_at: number;
+  /** JSON: Requirement[] (src/vendors/quote-comparison.ts). */
+  requirements: Generated<string>;
+  budget_line_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The comparison's currency; null: the budget line's. */
+  currency: ColumnType<string | null, string | null | undefined, string | null>;
+  term_months: Generated<number>;
+  awarded_quote_id: ColumnType<number | null, number | null | undefined, number | null>;
+  awarded_at: ColumnType<number | null, number | null | undefined, number | null>;
+  awarded_by: ColumnType<number | null, number | null | undefined, number | null>;
+  cancel_reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+// -- suppliers (migration 2026-12-09-vendors) --
+
+export interface VendorsTable {
+  id: Generated<number>;
+  name: string;
+  /** JSON string lists. */
+  categories: string;
+  supplies: string;
+  /** JSON: VendorContact[]. */
+  contacts: string;
+  notes: string;
+  /** Pending tickets with this tag wait on the vendor. */
+  ticket_tag: string | null;
+  active: number;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type ContractType = 'support' | 'maintenance' | 'licence' | 'lease' | 'service';
+export type ContractStatus = 'active' | 'cancelled';
+export type RecurringPeriod = 'month' | 'quarter' | 'year';
+
+export interface ContractsTable {
+  id: Generated<number>;
+  vendor_id: number;
+  title: string;
+  type: ContractType;
+  status: ContractStatus;
+  starts_at: number;
+  /** The first term's end (exclusive). */
+  ends_at: number;
+  auto_renew: number;
+  renewal_months: number;
+  notice_days: number;
+  remind_days: number;
+  currency: string;
+  one_off_minor: number;
+  recurring_minor: number;
+  recurring_period: RecurringPeriod | null;
+  budget_line_id: number | null;
+  /** JSON: string[] of service names; number[] of asset ids (wired when assets exist). */
+  services: string;
+  asset_ids: string;
+  sla_text: string;
+  /** JSON: { name, target }[]. */
+  sla_targets: string;
+  notes: string;
+  reminded_deadline: number | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BudgetLinesTable {
+  id: Generated<number>;
+  name: string;
+  category: string;
+  /** The calendar year the fiscal year starts in. */
+  fiscal_year: number;
+  currency: string;
+  planned_minor: number;
+  notes: string;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type BudgetEntryKind = 'purchase' | 'spend';
+
+export interface BudgetEntriesTable {
+  id: Generated<number>;
+  budget_line_id: number;
+  kind: BudgetEntryKind;
+  amount_minor: number;
+  at: number;
+  description: string;
+  quote_id: number | null;
+  quote_request_id: number | null;
+  created_by: number | null;
+  created_at: number;
+}
+
+export interface QuotesTable {
+  id: Generated<number>;
+  request_id: number;
+  vendor_id: number;
+  reference: string;
+  currency: string;
+  rate: string;
+  /** JSON: string[]. */
+  requirements_met: string;
+  notes: string;
+  valid_until: number | null;
+  source: 'api' | 'csv';
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface QuoteItemsTable {
+  id: Generated<number>;
+  quote_id: number;
+  position: number;
+  description: string;
+  kind: 'purchase' | 'recurring' | 'support' | 'energy' | 'discount';
+  quantity: number;
+  unit_price_minor: number;
+  period: 'once' | 'month' | 'quarter' | 'year';
+  discount_bp: number;
 }

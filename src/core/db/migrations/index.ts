@@ -42,6 +42,7 @@ import * as problems from './2026-12-07-problems.js';
 import * as anomalyRules from './2026-12-08-anomaly-rules.js';
 import * as upgradeProposals from './2026-12-08-upgrade-proposals.js';
 import * as sso from './2026-12-09-sso.js';
+import * as vendors from './2026-12-09-vendors.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -136,4 +137,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- single sign-on --
   '2026-12-09-sso': sso,
+
+  // -- suppliers: vendors, contracts, budgets, quotes --
+  '2026-12-09-vendors': vendors,
 };

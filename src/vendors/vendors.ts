@@ -1,0 +1,244 @@
+// Vendors: who supplies what (categories, products and services), whom to call (contacts), notes, and their
+// performance as far as the desk knows it today — the tickets waiting on them: pending tickets carrying the
+// vendor's ticket tag. Each such ticket takes 10 points off 100 (none below 0); a vendor without a tag has no
+// record and scores 100. Every write is audited in its transaction. Lists are sorted by name, then id.
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { recordAudit } from '../core/audit.js';
+import type { Actor } from '../core/auth/index.js';
+import type { ServiceContext } from '../core/context.js';
+import type { Database, VendorsTable } from '../core/db/index.js';
+import { Conflict, NotFound } from '../core/errors.js';
+import { requireVendorRight } from './policies.js';
+import type { VendorPerformance } from './quote-comparison.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface VendorContact {
+  name: string;
+  role: string;
+  email: string;
+  phone: string;
+}
+
+export interface Vendor {
+  id: number;
+  name: string;
+  categories: string[];
+  supplies: string[];
+  contacts: VendorContact[];
+  notes: string;
+  ticketTag: string | null;
+  active: boolean;
+  performance: VendorPerformance & { waitingTickets: number | null };
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface VendorInput {
+  name?: string;
+  categories?: string[];
+  supplies?: string[];
+  contacts?: VendorContact[];
+  notes?: string;
+  ticketTag?: string | null;
+  active?: boolean;
+}
+
+export const vendorLimits = {
+  name: 200,
+  listItems: 50,
+  listItem: 200,
+  contacts: 50,
+  notes: 20_000,
+  tag: 100,
+};
+
+/** Points off (of 10000) per ticket waiting on the vendor. */
+export const waitingTicketPenaltyBp = 1_000;
+
+/** The performance of each vendor: pending tickets carrying its tag. */
+export async function vendorPerformance(
+  db: Db,
+  vendors: readonly { id: number; ticket_tag: string | null }[],
+): Promise<Map<number, Vendor['performance']>> {
+  const tags = [...new Set(vendors.map((v) => v.ticket_tag).filter((t): t is string => t !== null))];
+  const waiting = new Map<string, number>();
+  if (tags.length > 0) {
+    const rows = await db
+      .selectFrom('ticket_tags')
+      .innerJoin('tickets', 'tickets.id', 'ticket_tags.ticket_id')
+      .select(['ticket_tags.tag', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('ticket_tags.tag', 'in', tags)
+      .where('tickets.status', '=', 'pending')
+      .groupBy('ticket_tags.tag')
+      .execute();
+    for (const r of rows) waiting.set(r.tag, Number(r.n));
+  }
+  const out = new Map<number, Vendor['performance']>();
+  for (const v of vendors) {
+    if (v.ticket_tag === null) {
+      out.set(v.id, {
+        scoreBp: 10_000,
+        reasons: ['no ticket tag set, so no record of tickets waiting on it'],
+        waitingTickets: null,
+      });
+      continue;
+    }
+    const n = waiting.get(v.ticket_tag) ?? 0;
+    out.set(v.id, {
+      scoreBp: Math.max(0, 10_000 - n * waitingTicketPenaltyBp),
+      reasons: [
+        n === 0
+          ? `no pending tickets tagged "${v.ticket_tag}" wait on it`
+          : `${n} pending ticket${n === 1 ? '' : 's'} tagged "${v.ticket_tag}" wait${n === 1 ? 's' : ''} on it (−${waitingTicketPenaltyBp / 100} points each)`,
+      ],
+      waitingTickets: n,
+    });
+  }
+  return out;
+}
+
+async function toVendors(db: Db, rows: Selectable<VendorsTable>[]): Promise<Vendor[]> {
+  const perf = await vendorPerformance(db, rows);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    categories: JSON.parse(r.categories) as string[],
+    supplies: JSON.parse(r.supplies) as string[],
+    contacts: JSON.parse(r.contacts) as VendorContact[],
+    notes: r.notes,
+    ticketTag: r.ticket_tag,
+    active: r.active === 1,
+    performance: perf.get(r.id) as Vendor['performance'],
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+export async function readVendor(db: Db, id: number): Promise<Vendor> {
+  const row = await db.selectFrom('vendors').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('vendor_not_found', `Vendor ${id} does not exist.`);
+  return (await toVendors(db, [row]))[0] as Vendor;
+}
+
+export async function getVendor(ctx: ServiceContext, actor: Actor, id: number): Promise<Vendor> {
+  requireVendorRight(actor, 'vendors.read');
+  return readVendor(ctx.db, id);
+}
+
+export interface VendorFilter {
+  category?: string;
+  active?: boolean;
+  /** Part of the name, any case. */
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+/** A page of vendors by name, then id, and one more to tell whether another page follows. */
+export async function listVendors(ctx: ServiceContext, actor: Actor, f: VendorFilter): Promise<Vendor[]> {
+  requireVendorRight(actor, 'vendors.read');
+  let q = ctx.db.selectFrom('vendors').selectAll();
+  if (f.active !== undefined) q = q.where('active', '=', f.active ? 1 : 0);
+  if (f.q)
+    q = q.where((eb) =>
+      eb(eb.fn('lower', ['name']), 'like', `%${f.q?.toLowerCase().replace(/[%_\\]/g, '')}%`),
+    );
+  let rows = await q.orderBy('name').orderBy('id').execute();
+  // Categories are a JSON list: filtered here, exactly, rather than by a LIKE on the JSON text.
+  if (f.category !== undefined) {
+    const c = f.category.toLowerCase();
+    rows = rows.filter((r) => (JSON.parse(r.categories) as string[]).some((x) => x.toLowerCase() === c));
+  }
+  return toVendors(ctx.db, rows.slice(f.offset, f.offset + f.limit + 1));
+}
+
+async function checkNameFree(db: Db, name: string, except?: number): Promise<void> {
+  let q = db
+    .selectFrom('vendors')
+    .select('id')
+    .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()));
+  if (except !== undefined) q = q.where('id', '!=', except);
+  if (await q.executeTakeFirst())
+    throw new Conflict('vendor_name_taken', `A vendor named "${name}" exists already.`);
+}
+
+const cleanList = (list: string[]) => [...new Set(list.map((s) => s.trim()).filter((s) => s !== ''))];
+
+export async function createVendor(
+  ctx: ServiceContext,
+  actor: Actor,
+  input: VendorInput & { name: string },
+): Promise<Vendor> {
+  requireVendorRight(actor, 'vendors.manage');
+  const now = ctx.clock.now();
+  const name = input.name.trim();
+  const id = await ctx.db.transaction().execute(async (trx) => {
+    await checkNameFree(trx, name);
+    const row = await trx
+      .insertInto('vendors')
+      .values({
+        name,
+        categories: JSON.stringify(cleanList(input.categories ?? [])),
+        supplies: JSON.stringify(cleanList(input.supplies ?? [])),
+        contacts: JSON.stringify(input.contacts ?? []),
+        notes: input.notes ?? '',
+        ticket_tag: input.ticketTag?.trim() || null,
+        active: input.active === false ? 0 : 1,
+        created_by: actor.id,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'vendor.create',
+      subjectType: 'vendor',
+      subjectId: row.id,
+      details: { name },
+    });
+    return row.id;
+  });
+  return readVendor(ctx.db, id);
+}
+
+export async function updateVendor(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: number,
+  input: VendorInput,
+): Promise<Vendor> {
+  requireVendorRight(actor, 'vendors.manage');
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('vendors').select('id').where('id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFound('vendor_not_found', `Vendor ${id} does not exist.`);
+    const name = input.name?.trim();
+    if (name !== undefined) await checkNameFree(trx, name, id);
+    await trx
+      .updateTable('vendors')
+      .set({
+        ...(name !== undefined ? { name } : {}),
+        ...(input.categories ? { categories: JSON.stringify(cleanList(input.categories)) } : {}),
+        ...(input.supplies ? { supplies: JSON.stringify(cleanList(input.supplies)) } : {}),
+        ...(input.contacts ? { contacts: JSON.stringify(input.contacts) } : {}),
+        ...(input.notes !== undefined ? { notes: input.notes } : {}),
+        ...(input.ticketTag !== undefined ? { ticket_tag: input.ticketTag?.trim() || null } : {}),
+        ...(input.active !== undefined ? { active: input.active ? 1 : 0 } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'vendor.update',
+      subjectType: 'vendor',
+      subjectId: id,
+      details: { fields: Object.keys(input) },
+    });
+  });
+  return readVendor(ctx.db, id);
+}
