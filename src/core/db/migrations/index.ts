@@ -41,6 +41,7 @@ import * as changes from './2026-12-07-changes.js';
 import * as problems from './2026-12-07-problems.js';
 import * as anomalyRules from './2026-12-08-anomaly-rules.js';
 import * as upgradeProposals from './2026-12-08-upgrade-proposals.js';
+import * as assets from './2026-12-09-assets.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -132,4 +133,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- upgrade proposals and requests for quotes --
   '2026-12-08-upgrade-proposals': upgradeProposals,
+
+  // -- assets: inventory, licences, relations, ticket links and inventory agents --
+  '2026-12-09-assets': assets,
 };
