@@ -245,7 +245,14 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
       throw new Invalid('validation_failed', `${inQuery}: must not contain NUL characters`, [
         { field: inQuery, message: 'must not contain NUL (U+0000) characters' },
       ]);
-    if (request.body !== null && typeof request.body === 'object' && !request.isMultipart()) {
+    // (A raw body — remote-write, an inventory — is a Buffer: its bytes are not JSON strings, and walking
+    // them as an object's keys would take seconds.)
+    if (
+      request.body !== null &&
+      typeof request.body === 'object' &&
+      !Buffer.isBuffer(request.body) &&
+      !request.isMultipart()
+    ) {
       const field = findNul(request.body, '');
       if (field !== null) {
         throw new Invalid('validation_failed', `${field || '/'}: must not contain NUL characters`, [
@@ -381,6 +388,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register((await import('./routes/changes.js')).changeRoutes(ctx));
   // -- upgrade proposals --
   await app.register((await import('./routes/proposals.js')).proposalRoutes(ctx));
+  // -- assets and inventory agents --
+  await app.register((await import('./routes/assets.js')).assetRoutes(ctx));
+  await app.register((await import('./routes/inventory.js')).inventoryRoutes(ctx));
   await registerWebApp(app);
   return app;
 }

@@ -341,7 +341,7 @@ function cleanOptionalShort(field: string, v: string | null): string | null {
 async function checkOwner(db: Db, ownerId: number | null | undefined): Promise<void> {
   if (ownerId === undefined || ownerId === null) return;
   const u = await db.selectFrom('users').select(['active']).where('id', '=', ownerId).executeTakeFirst();
-  if (!u || u.active !== 1) throw invalidField('/ownerId', `no active user ${ownerId}`, 'invalid_reference');
+  if (u?.active !== 1) throw invalidField('/ownerId', `no active user ${ownerId}`, 'invalid_reference');
 }
 
 async function checkTag(db: Db, tag: string | null, selfId: number | null): Promise<void> {
