@@ -17,7 +17,8 @@ import { Invalid, Unauthenticated } from '../../core/errors.js';
 import { inventoryAgentPath } from '../authentication.js';
 import { problemResponses } from '../schemas.js';
 
-const realm = 'Basic realm="opsdesk inventory", charset="UTF-8"';
+// Exactly this shape: the FusionInventory agent reads the realm with /^Basic realm="(.*)"/, greedy to the last quote.
+const realm = 'Basic realm="opsdesk inventory"';
 
 /** The password of an HTTP basic Authorization header, or null. */
 function basicPassword(header: string | undefined): string | null {
