@@ -9,6 +9,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Value } from '@sinclair/typebox/value';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { inventoryStats } from '../assets/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { Invalid, Unauthenticated } from '../core/errors.js';
 import { registerAuthentication } from './authentication.js';
@@ -320,6 +321,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register((await import('./routes/monitoring/scrapes.js')).scrapeTargetRoutes(ctx));
   await app.register((await import('./routes/monitoring/remote-write.js')).remoteWriteRoutes(ctx));
   metrics.watchMonitoring(() => monitoringIngestStatus(ctx));
+  metrics.watchInventory(() => inventoryStats(ctx));
 
   // -- monitoring: targets, checks, maintenance, heartbeats --
   await app.register(monitoringTargetRoutes(ctx));

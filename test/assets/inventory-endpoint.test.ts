@@ -166,6 +166,9 @@ describe.each(dialects)('the inventory endpoint on %s', (dialect) => {
       expect(res.json().code).toBe('inventory_device_claimed');
     }
     expect(inventoryStats(t.ctx).refused.inventory_device_claimed).toBe(3);
+    const metrics = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.body).toContain('opsdesk_inventory_refused_total{reason="inventory_device_claimed"} 3');
+    expect(metrics.body).toMatch(/opsdesk_inventory_submissions_total\{outcome="created"\} [1-9]/);
     expect(await snapshot()).toBe(reference);
   });
 
