@@ -9,6 +9,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Value } from '@sinclair/typebox/value';
 import Fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { inventoryStats } from '../assets/index.js';
 import type { ServiceContext } from '../core/context.js';
 import { Invalid, Unauthenticated } from '../core/errors.js';
 import { registerAuthentication } from './authentication.js';
@@ -246,7 +247,14 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
       throw new Invalid('validation_failed', `${inQuery}: must not contain NUL characters`, [
         { field: inQuery, message: 'must not contain NUL (U+0000) characters' },
       ]);
-    if (request.body !== null && typeof request.body === 'object' && !request.isMultipart()) {
+    // (A raw body — remote-write, an inventory — is a Buffer: its bytes are not JSON strings, and walking
+    // them as an object's keys would take seconds.)
+    if (
+      request.body !== null &&
+      typeof request.body === 'object' &&
+      !Buffer.isBuffer(request.body) &&
+      !request.isMultipart()
+    ) {
       const field = findNul(request.body, '');
       if (field !== null) {
         throw new Invalid('validation_failed', `${field || '/'}: must not contain NUL characters`, [
@@ -315,6 +323,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register((await import('./routes/monitoring/scrapes.js')).scrapeTargetRoutes(ctx));
   await app.register((await import('./routes/monitoring/remote-write.js')).remoteWriteRoutes(ctx));
   metrics.watchMonitoring(() => monitoringIngestStatus(ctx));
+  metrics.watchInventory(() => inventoryStats(ctx));
 
   // -- monitoring: targets, checks, maintenance, heartbeats --
   await app.register(monitoringTargetRoutes(ctx));
@@ -385,6 +394,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register((await import('./routes/proposals.js')).proposalRoutes(ctx));
   // -- suppliers: vendors, contracts, budgets, quotes --
   await app.register((await import('./routes/vendors.js')).vendorRoutes(ctx));
+  // -- assets and inventory agents --
+  await app.register((await import('./routes/assets.js')).assetRoutes(ctx));
+  await app.register((await import('./routes/inventory.js')).inventoryRoutes(ctx));
   await registerWebApp(app);
   return app;
 }

@@ -8,6 +8,8 @@ import type { ServiceContext } from '../core/context.js';
 import { Forbidden, Unauthenticated } from '../core/errors.js';
 
 export const sessionCookie = 'opsdesk_session';
+/** Where FusionInventory / GLPI agents submit (routes/inventory.ts): HTTP basic is theirs, not a sign-in. */
+export const inventoryAgentPath = '/api/v1/inventory/fusion';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,6 +28,9 @@ export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext
     const header = request.headers.authorization;
     let token: string | null = null;
     let via: 'cookie' | 'bearer' = 'bearer';
+    // Inventory agents authenticate with HTTP basic (their token as the password): the route checks it.
+    if (typeof header === 'string' && /^Basic\s/i.test(header) && request.url.startsWith(inventoryAgentPath))
+      return;
     if (typeof header === 'string' && header.length > 0) {
       const m = /^Bearer\s+([A-Za-z0-9_-]{1,200})\s*$/i.exec(header);
       if (!m)

@@ -171,6 +171,34 @@ export class ServiceMetrics {
    * Monitoring's ingest on this instance, read when scraped: series the store holds, samples stored by source kind,
    * samples refused by source kind and reason (the counted reasons of every ingest path). Once per registry.
    */
+  /**
+   * Inventory agents' submissions on this instance, read when scraped: taken by outcome (prolog, created,
+   * updated) and refused by reason (the error code). Once per registry.
+   */
+  watchInventory(read: () => InventoryIngestStatus): void {
+    if (this.registry.getSingleMetric('opsdesk_inventory_submissions_total')) return;
+    new client.Gauge({
+      name: 'opsdesk_inventory_submissions_total',
+      help: 'Inventory agent submissions taken by this instance since start, by outcome (counter semantics)',
+      labelNames: ['outcome'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [outcome, n] of Object.entries(read().accepted)) this.set({ outcome }, n);
+      },
+    });
+    new client.Gauge({
+      name: 'opsdesk_inventory_refused_total',
+      help: 'Inventory agent submissions refused by this instance since start, by reason (counter semantics)',
+      labelNames: ['reason'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [reason, n] of Object.entries(read().refused)) this.set({ reason }, n);
+      },
+    });
+  }
+
   watchMonitoring(read: () => Promise<MonitoringIngestStatus>): void {
     if (this.registry.getSingleMetric('opsdesk_metric_series')) return;
     const status = oneReadPerScrape(read);
@@ -213,6 +241,11 @@ export interface LogIngestStatus {
   stored: number;
   storeFailed: number;
   syslogConnectionsOpen: number;
+}
+
+export interface InventoryIngestStatus {
+  accepted: Record<string, number>;
+  refused: Record<string, number>;
 }
 
 export interface MonitoringIngestStatus {

@@ -733,6 +733,67 @@ export const errorCatalogue = {
     meaning:
       'The request for quotes has no currency to compare in (set its currency or a budget line), or a budget line in another currency.',
   },
+  // -- assets and inventory --
+  asset_not_found: {
+    kind: 'not_found',
+    meaning: 'No such asset (a requester sees only the assets they own or use).',
+  },
+  asset_tag_taken: {
+    kind: 'conflict',
+    meaning: 'Another asset already carries this asset tag.',
+  },
+  asset_not_licence: {
+    kind: 'conflict',
+    meaning: 'Licence terms and seat assignments belong to an asset of type licence.',
+  },
+  asset_relation_not_found: {
+    kind: 'not_found',
+    meaning: 'No such relation between these assets.',
+  },
+  asset_relation_exists: {
+    kind: 'conflict',
+    meaning: 'The two assets are already related this way.',
+  },
+  licence_assignment_not_found: {
+    kind: 'not_found',
+    meaning: 'No such seat assignment on this licence.',
+  },
+  licence_seat_taken: {
+    kind: 'conflict',
+    meaning: 'The asset or user already holds a seat of this licence.',
+  },
+  asset_ticket_link_not_found: {
+    kind: 'not_found',
+    meaning: 'The ticket does not name this asset.',
+  },
+  inventory_agent_not_found: {
+    kind: 'not_found',
+    meaning: 'No such inventory agent.',
+  },
+  inventory_agent_unknown: {
+    kind: 'unauthenticated',
+    meaning:
+      'The inventory submission carries no valid agent token (HTTP basic password, or the token in the URL path), or the agent was revoked.',
+  },
+  invalid_inventory: {
+    kind: 'invalid',
+    meaning:
+      'The inventory document is not one we read: malformed or undecodable XML or JSON, no DEVICEID, an unknown QUERY, or a section of the wrong shape.',
+  },
+  inventory_too_large: {
+    kind: 'too_large',
+    meaning: 'The inventory document, compressed or once decompressed, exceeds the limit.',
+  },
+  inventory_device_claimed: {
+    kind: 'conflict',
+    meaning:
+      'The device (by DEVICEID, serial number or MAC address) is inventoried by another agent; its asset is not overwritten.',
+  },
+  invalid_asset_import: {
+    kind: 'invalid',
+    meaning:
+      'The asset import is not a CSV file with a header row naming at least the name column, or it has too many rows.',
+  },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -8,6 +8,7 @@ import diagnostics from 'node:diagnostics_channel';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, InjectOptions, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AssetAction, canAsset } from '../../src/assets/index.js';
 import { canChanges } from '../../src/changes/index.js';
 import { type Actor, canAccounts, createUser } from '../../src/core/auth/index.js';
 import type { ArticleAudience, ArticleStatus } from '../../src/core/db/index.js';
@@ -3332,6 +3333,265 @@ const table: Row[] = [
           return { method: 'DELETE', url: `/api/v1/tickets/${ticketId}/problem` };
         },
         expect: onOwnersTicket('problem.write'),
+      },
+    ];
+    return rows;
+  })(),
+  // -- assets: staff read and write; a requester reads the assets they own (another's are hidden, 404) and
+  // writes none; managers and admins keep inventory agents' tokens; agents submit with their token --
+  ...(() => {
+    const ownersAsset = { owner_id: cast.owner.id };
+    const write = byRule((a) => canAsset(a, 'asset.write'));
+    const agents = byRule((a) => canAsset(a, 'asset.agents'));
+    /** On requester A's asset: hidden (404) from who may not read it, then the action's rule (403). */
+    const onOwnersAsset = (action: AssetAction) => {
+      const e = byRule((a) => canAsset(a, action, ownersAsset));
+      for (const who of signedInWhos) if (!canAsset(cast[who], 'asset.read', ownersAsset)) e[who] = 404;
+      return e;
+    };
+    /** On requester A's ticket: hidden (404) from who may not read it, then the asset rule (403). */
+    const onOwnersTicket = (action: AssetAction) => {
+      const e = byRule((a) => canAsset(a, action));
+      for (const who of signedInWhos) if (!canTicket(cast[who], 'ticket.read', ownersTicket)) e[who] = 404;
+      return e;
+    };
+    /** A fresh asset of requester A's (the admin's entry). */
+    const asset = async (f: Fixture, body: Record<string, unknown> = {}) =>
+      (
+        (await as(f, 'admin', 'POST', '/api/v1/assets', {
+          name: `Laptop ${unique()}`,
+          type: 'computer',
+          ownerId: f.ids.owner,
+          ...body,
+        })) as { id: number }
+      ).id;
+    const licence = async (f: Fixture) => {
+      const id = await asset(f, { type: 'licence' });
+      await as(f, 'admin', 'PUT', `/api/v1/assets/${id}/licence`, { seats: 5 });
+      return id;
+    };
+    const agentTokens = new WeakMap<Fixture, string>();
+    const agentToken = async (f: Fixture) => {
+      let token = agentTokens.get(f);
+      if (!token) {
+        token = (await as(f, 'admin', 'POST', '/api/v1/inventory/agents', { name: `Fleet ${unique()}` }))
+          .token as string;
+        agentTokens.set(f, token);
+      }
+      return token;
+    };
+    const prolog =
+      '<?xml version="1.0"?><REQUEST><DEVICEID>pc-2026-01-01-00-00-00</DEVICEID><QUERY>PROLOG</QUERY></REQUEST>';
+    const rows: Row[] = [
+      {
+        route: 'GET /api/v1/assets',
+        call: () => ({ method: 'GET', url: '/api/v1/assets' }),
+        expect: signedIn,
+      },
+      {
+        route: 'POST /api/v1/assets',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/assets',
+          body: { name: `PC ${unique()}`, type: 'computer' },
+        }),
+        expect: write,
+      },
+      {
+        route: 'POST /api/v1/assets/bulk-update',
+        call: async (f) => ({
+          method: 'POST',
+          url: '/api/v1/assets/bulk-update',
+          body: { ids: [await asset(f)], set: { location: 'Hamburg' } },
+        }),
+        expect: write,
+      },
+      {
+        route: 'POST /api/v1/assets/import',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/assets/import',
+          file: { name: 'assets.csv', type: 'text/csv', content: `name,type\nPC ${unique()},computer\n` },
+        }),
+        expect: write,
+      },
+      {
+        route: 'GET /api/v1/assets/licences',
+        call: () => ({ method: 'GET', url: '/api/v1/assets/licences' }),
+        expect: signedIn,
+      },
+      {
+        route: 'GET /api/v1/assets/:id',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/assets/${await asset(f)}` }),
+        expect: onOwnersAsset('asset.read'),
+      },
+      {
+        route: 'PATCH /api/v1/assets/:id',
+        call: async (f) => ({
+          method: 'PATCH',
+          url: `/api/v1/assets/${await asset(f)}`,
+          body: { location: 'Desk 4' },
+        }),
+        expect: write,
+      },
+      {
+        route: 'GET /api/v1/assets/:id/history',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/assets/${await asset(f)}/history` }),
+        expect: onOwnersAsset('asset.read'),
+      },
+      {
+        route: 'GET /api/v1/assets/:id/software',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/assets/${await asset(f)}/software` }),
+        expect: onOwnersAsset('asset.read'),
+      },
+      {
+        route: 'GET /api/v1/assets/:id/relations',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/assets/${await asset(f)}/relations` }),
+        expect: onOwnersAsset('asset.read'),
+      },
+      {
+        route: 'POST /api/v1/assets/:id/relations',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/assets/${await asset(f, { type: 'monitor' })}/relations`,
+          body: { kind: 'connected_to', toAssetId: await asset(f) },
+        }),
+        expect: write,
+      },
+      {
+        route: 'DELETE /api/v1/assets/:id/relations/:relationId',
+        call: async (f) => {
+          const id = await asset(f);
+          const made = await as(f, 'admin', 'POST', `/api/v1/assets/${id}/relations`, {
+            kind: 'depends_on',
+            toAssetId: await asset(f),
+          });
+          return { method: 'DELETE', url: `/api/v1/assets/${id}/relations/${made.items[0].id}` };
+        },
+        expect: write,
+      },
+      {
+        route: 'GET /api/v1/assets/:id/licence',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/assets/${await licence(f)}/licence` }),
+        expect: onOwnersAsset('asset.read'),
+      },
+      {
+        route: 'PUT /api/v1/assets/:id/licence',
+        call: async (f) => ({
+          method: 'PUT',
+          url: `/api/v1/assets/${await licence(f)}/licence`,
+          body: { seats: 10 },
+        }),
+        expect: write,
+      },
+      {
+        route: 'POST /api/v1/assets/:id/licence/assignments',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/assets/${await licence(f)}/licence/assignments`,
+          body: { userId: f.ids.owner },
+        }),
+        expect: write,
+      },
+      {
+        route: 'DELETE /api/v1/assets/:id/licence/assignments/:assignmentId',
+        call: async (f) => {
+          const id = await licence(f);
+          const l = await as(f, 'admin', 'POST', `/api/v1/assets/${id}/licence/assignments`, {
+            userId: f.ids.owner,
+          });
+          return { method: 'DELETE', url: `/api/v1/assets/${id}/licence/assignments/${l.assignments[0].id}` };
+        },
+        expect: write,
+      },
+      {
+        route: 'GET /api/v1/assets/:id/tickets',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/assets/${await asset(f)}/tickets` }),
+        expect: onOwnersAsset('asset.read'),
+      },
+      {
+        route: 'POST /api/v1/assets/:id/tickets',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/assets/${await asset(f)}/tickets`,
+          body: { ticketId: await anotherOwnersTicket(f) },
+        }),
+        expect: write,
+      },
+      {
+        route: 'DELETE /api/v1/assets/:id/tickets/:ticketId',
+        call: async (f) => {
+          const id = await asset(f);
+          const ticketId = await anotherOwnersTicket(f);
+          await as(f, 'admin', 'POST', `/api/v1/assets/${id}/tickets`, { ticketId });
+          return { method: 'DELETE', url: `/api/v1/assets/${id}/tickets/${ticketId}` };
+        },
+        expect: write,
+      },
+      {
+        route: 'GET /api/v1/tickets/:id/assets',
+        call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/assets` }),
+        // Whoever sees the ticket sees its assets (a requester: those they own).
+        expect: onTicket('ticket.read'),
+      },
+      {
+        route: 'POST /api/v1/tickets/:id/assets',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/tickets/${await anotherOwnersTicket(f)}/assets`,
+          body: { assetId: await asset(f) },
+        }),
+        expect: onOwnersTicket('asset.write'),
+      },
+      {
+        route: 'DELETE /api/v1/tickets/:id/assets/:assetId',
+        call: async (f) => {
+          const ticketId = await anotherOwnersTicket(f);
+          const id = await asset(f);
+          await as(f, 'admin', 'POST', `/api/v1/tickets/${ticketId}/assets`, { assetId: id });
+          return { method: 'DELETE', url: `/api/v1/tickets/${ticketId}/assets/${id}` };
+        },
+        expect: onOwnersTicket('asset.write'),
+      },
+      {
+        route: 'GET /api/v1/inventory/agents',
+        call: () => ({ method: 'GET', url: '/api/v1/inventory/agents' }),
+        expect: agents,
+      },
+      {
+        route: 'POST /api/v1/inventory/agents',
+        call: () => ({
+          method: 'POST',
+          url: '/api/v1/inventory/agents',
+          body: { name: `Fleet ${unique()}` },
+        }),
+        expect: agents,
+      },
+      {
+        route: 'DELETE /api/v1/inventory/agents/:id',
+        call: async (f) => {
+          const made = await as(f, 'admin', 'POST', '/api/v1/inventory/agents', {
+            name: `Fleet ${unique()}`,
+          });
+          return { method: 'DELETE', url: `/api/v1/inventory/agents/${made.agent.id}` };
+        },
+        expect: agents,
+      },
+      {
+        route: 'POST /api/v1/inventory/fusion',
+        case: 'without the agent’s HTTP basic password: no user session stands in for it',
+        call: () => ({ method: 'POST', url: '/api/v1/inventory/fusion', body: prolog }),
+        expect: everyone(401),
+      },
+      {
+        route: 'POST /api/v1/inventory/fusion/:token',
+        case: 'a valid agent token in the path: the token is the credential, whoever calls',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/inventory/fusion/${await agentToken(f)}`,
+          body: prolog,
+        }),
+        expect: everyone(),
       },
     ];
     return rows;

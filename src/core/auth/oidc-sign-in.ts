@@ -61,8 +61,7 @@ async function configuration(
 
 /** Only a path on this service (no scheme, no host, no //) may be where a sign-in returns to. */
 export function safeReturnPath(path: string | undefined): string {
-  if (!path || !path.startsWith('/') || path.startsWith('//') || path.includes('\\') || path.length > 500)
-    return '/';
+  if (!path?.startsWith('/') || path.startsWith('//') || path.includes('\\') || path.length > 500) return '/';
   return path;
 }
 

@@ -1326,6 +1326,107 @@ export interface Database {
   budget_entries: BudgetEntriesTable;
   quotes: QuotesTable;
   quote_items: QuoteItemsTable;
+  // -- assets (migration 2026-12-09-assets, src/assets/) --
+  assets: AssetsTable;
+  inventory_agents: InventoryAgentsTable;
+  /** The MAC addresses of an asset's network cards (lower case, colon-separated). */
+  asset_macs: { asset_id: number; mac: string };
+  asset_software: AssetSoftwareTable;
+  /** The terms of an asset of type licence. */
+  asset_licences: { asset_id: number; software_name: string; seats: number; expires_on: number | null };
+  licence_assignments: LicenceAssignmentsTable;
+  asset_relations: AssetRelationsTable;
+  /** A ticket names the assets it affects. */
+  asset_tickets: { asset_id: number; ticket_id: number; linked_by: number | null; linked_at: number };
+  asset_history: {
+    id: Generated<number>;
+    asset_id: number;
+    actor_id: number | null;
+    at: number;
+    field: string;
+    from_value: string | null;
+    to_value: string | null;
+  };
+}
+
+export type AssetType =
+  | 'computer'
+  | 'server'
+  | 'network_device'
+  | 'printer'
+  | 'phone'
+  | 'peripheral'
+  | 'monitor'
+  | 'software'
+  | 'licence';
+export type AssetStatus = 'in_stock' | 'in_use' | 'in_repair' | 'retired';
+export type AssetRelationKind = 'installed_on' | 'connected_to' | 'depends_on';
+
+export interface AssetsTable {
+  id: Generated<number>;
+  name: string;
+  type: AssetType;
+  status: AssetStatus;
+  serial: string | null;
+  asset_tag: string | null;
+  model: string;
+  manufacturer: string;
+  location: string;
+  owner_id: number | null;
+  /** Midnight UTC of the day. */
+  purchased_on: number | null;
+  cost_minor: number | null;
+  cost_currency: string | null;
+  supplier: string;
+  warranty_ends_on: number | null;
+  end_of_life_on: number | null;
+  notes: string;
+  /** JSON: HardwareFacts (src/assets/asset-model.ts), or null. */
+  hardware: string | null;
+  inventory_agent_id: number | null;
+  inventory_device_id: string | null;
+  inventoried_at: number | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InventoryAgentsTable {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  created_by: number | null;
+  created_at: number;
+  last_seen_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AssetSoftwareTable {
+  id: Generated<number>;
+  asset_id: number;
+  name: string;
+  version: string;
+  publisher: string;
+  installed_on: number | null;
+  source: 'inventory' | 'manual';
+}
+
+export interface LicenceAssignmentsTable {
+  id: Generated<number>;
+  licence_id: number;
+  asset_id: number | null;
+  user_id: number | null;
+  assigned_by: number | null;
+  assigned_at: number;
+}
+
+export interface AssetRelationsTable {
+  id: Generated<number>;
+  from_asset_id: number;
+  to_asset_id: number;
+  kind: AssetRelationKind;
+  created_by: number | null;
+  created_at: number;
 }
 
 export type ProblemStatus = 'new' | 'investigating' | 'known_error' | 'resolved' | 'closed';

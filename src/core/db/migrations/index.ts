@@ -41,6 +41,7 @@ import * as changes from './2026-12-07-changes.js';
 import * as problems from './2026-12-07-problems.js';
 import * as anomalyRules from './2026-12-08-anomaly-rules.js';
 import * as upgradeProposals from './2026-12-08-upgrade-proposals.js';
+import * as assets from './2026-12-09-assets.js';
 import * as sso from './2026-12-09-sso.js';
 import * as vendors from './2026-12-09-vendors.js';
 
@@ -140,4 +141,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- suppliers: vendors, contracts, budgets, quotes --
   '2026-12-09-vendors': vendors,
+
+  // -- assets: inventory, licences, relations, ticket links and inventory agents --
+  '2026-12-09-assets': assets,
 };

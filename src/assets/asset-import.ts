@@ -1,0 +1,441 @@
+// Importing assets from CSV (a spreadsheet, a GLPI or another tool's export): a header row names the columns,
+// in any order and spelling (asset_tag, Asset Tag, assetTag). Each row is checked alone: a malformed row is
+// reported with its line and the reason, and the good rows are kept. A row whose serial number or MAC address
+// is an asset already updates that asset (duplicates merged), as does a later row of the same file. Rows are
+// written in batches, each one transaction; when a batch fails, its rows are retried one by one so that one
+// bad row costs only itself.
+import type { Transaction } from 'kysely';
+import { recordAudit } from '../core/audit.js';
+import type { Actor } from '../core/auth/index.js';
+import type { ServiceContext } from '../core/context.js';
+import type { AssetStatus, AssetType, Database } from '../core/db/index.js';
+import { DomainError, Invalid } from '../core/errors.js';
+import {
+  type AssetInput,
+  assetStatuses,
+  assetTypes,
+  type HardwareFacts,
+  normaliseMac,
+  normaliseSerial,
+  parseDay,
+} from './asset-model.js';
+import { type AssetRow, applyAssetInput, insertAsset, requireAssetWrite, updateAssetIn } from './assets.js';
+
+export const importLimits = {
+  rows: 100_000,
+  bodyBytes: 32 * 1024 * 1024,
+  batchRows: 200,
+  /** Rejections listed in the report (the count is always whole). */
+  reportedRejections: 1_000,
+} as const;
+
+export interface ImportRejection {
+  /** The line of the file (the header is line 1). */
+  line: number;
+  reason: string;
+  fields: { field: string; message: string }[];
+}
+
+export interface ImportReport {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  rejections: ImportRejection[];
+  createdIds: number[];
+  updatedIds: number[];
+}
+
+/** RFC 4180: fields separated by the delimiter, quoted with ", "" inside quotes, CRLF or LF line ends. */
+export function parseCsv(text: string, delimiter = ','): { line: number; cells: string[] }[] {
+  const rows: { line: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  let i = 0;
+  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  while (i < src.length) {
+    const c = src[i];
+    if (quoted) {
+      if (c === '"') {
+        if (src[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else {
+        if (c === '\n') line++;
+        cell += c;
+      }
+      i++;
+      continue;
+    }
+    if (c === '"' && cell === '') quoted = true;
+    else if (c === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      cells.push(cell);
+      if (!(cells.length === 1 && cells[0] === '')) rows.push({ line: rowLine, cells });
+      cells = [];
+      cell = '';
+      if (c === '\r' && src[i + 1] === '\n') i++;
+      line++;
+      rowLine = line;
+    } else cell += c;
+    i++;
+  }
+  if (quoted)
+    throw new Invalid('invalid_asset_import', `Line ${rowLine}: a quoted field is not closed.`, [
+      { field: '/', message: 'unclosed quote' },
+    ]);
+  if (cell !== '' || cells.length > 0) {
+    cells.push(cell);
+    rows.push({ line: rowLine, cells });
+  }
+  return rows;
+}
+
+type Column =
+  | 'name'
+  | 'type'
+  | 'status'
+  | 'serial'
+  | 'assetTag'
+  | 'model'
+  | 'manufacturer'
+  | 'location'
+  | 'owner'
+  | 'purchaseDate'
+  | 'cost'
+  | 'currency'
+  | 'supplier'
+  | 'warrantyEnd'
+  | 'endOfLife'
+  | 'notes'
+  | 'mac';
+
+const aliases: Record<string, Column> = {
+  name: 'name',
+  type: 'type',
+  itemtype: 'type',
+  status: 'status',
+  state: 'status',
+  serial: 'serial',
+  serialnumber: 'serial',
+  assettag: 'assetTag',
+  tag: 'assetTag',
+  inventorynumber: 'assetTag',
+  otherserial: 'assetTag',
+  model: 'model',
+  manufacturer: 'manufacturer',
+  location: 'location',
+  owner: 'owner',
+  user: 'owner',
+  owneremail: 'owner',
+  purchasedate: 'purchaseDate',
+  buydate: 'purchaseDate',
+  cost: 'cost',
+  value: 'cost',
+  price: 'cost',
+  currency: 'currency',
+  supplier: 'supplier',
+  warrantyend: 'warrantyEnd',
+  warrantyenddate: 'warrantyEnd',
+  endoflife: 'endOfLife',
+  eol: 'endOfLife',
+  notes: 'notes',
+  comment: 'notes',
+  comments: 'notes',
+  mac: 'mac',
+  macaddress: 'mac',
+  macs: 'mac',
+};
+
+/** GLPI's and people's words for types and states. */
+const typeWords: Record<string, AssetType> = {
+  computer: 'computer',
+  laptop: 'computer',
+  desktop: 'computer',
+  workstation: 'computer',
+  server: 'server',
+  networkdevice: 'network_device',
+  networkequipment: 'network_device',
+  switch: 'network_device',
+  router: 'network_device',
+  printer: 'printer',
+  phone: 'phone',
+  peripheral: 'peripheral',
+  monitor: 'monitor',
+  software: 'software',
+  licence: 'licence',
+  license: 'licence',
+};
+const statusWords: Record<string, AssetStatus> = {
+  instock: 'in_stock',
+  stock: 'in_stock',
+  inuse: 'in_use',
+  used: 'in_use',
+  active: 'in_use',
+  inrepair: 'in_repair',
+  repair: 'in_repair',
+  retired: 'retired',
+  disposed: 'retired',
+};
+const word = (s: string) => s.toLowerCase().replace(/[\s_\-.]/g, '');
+
+interface ParsedRow {
+  line: number;
+  input: AssetInput & { name: string; type: AssetType };
+  serial: string | null;
+  macs: string[];
+  ownerEmail: string | null;
+}
+
+class RowError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** "1 299,00" / "1299.00" / "1299" → minor units (two decimals). */
+function parseAmount(s: string): number {
+  const t = s.replace(/\s/g, '');
+  const m = /^(\d{1,12})(?:[.,](\d{1,2}))?$/.exec(t);
+  if (!m) throw new RowError('cost', `"${s.slice(0, 40)}" is not an amount such as 1299.00`);
+  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
+}
+
+function parseRow(line: number, header: (Column | null)[], cells: string[]): ParsedRow {
+  const v: Partial<Record<Column, string>> = {};
+  header.forEach((col, i) => {
+    if (col && cells[i] !== undefined) v[col] = cells[i].trim();
+  });
+  if (cells.length > header.length && cells.slice(header.length).some((c) => c.trim() !== ''))
+    throw new RowError('row', `has ${cells.length} fields, the header ${header.length}`);
+  const name = v.name ?? '';
+  if (name === '') throw new RowError('name', 'is empty');
+  let type: AssetType = 'computer';
+  if (v.type) {
+    const t =
+      typeWords[word(v.type)] ??
+      (assetTypes.includes(v.type as AssetType) ? (v.type as AssetType) : undefined);
+    if (!t) throw new RowError('type', `"${v.type.slice(0, 40)}" is not one of ${assetTypes.join(', ')}`);
+    type = t;
+  }
+  let status: AssetStatus | undefined;
+  if (v.status) {
+    status =
+      statusWords[word(v.status)] ??
+      (assetStatuses.includes(v.status as AssetStatus) ? (v.status as AssetStatus) : undefined);
+    if (!status)
+      throw new RowError('status', `"${v.status.slice(0, 40)}" is not one of ${assetStatuses.join(', ')}`);
+  }
+  const day = (col: 'purchaseDate' | 'warrantyEnd' | 'endOfLife') => {
+    const s = v[col];
+    if (!s) return undefined;
+    try {
+      parseDay(`/${col}`, s);
+    } catch {
+      throw new RowError(col, `"${s.slice(0, 40)}" is not a date YYYY-MM-DD`);
+    }
+    return s;
+  };
+  let cost: AssetInput['cost'];
+  if (v.cost) {
+    const currency = (v.currency ?? '').toUpperCase();
+    if (!/^[A-Z]{3}$/.test(currency))
+      throw new RowError('currency', 'a cost needs an ISO 4217 currency such as EUR');
+    cost = { amountMinor: parseAmount(v.cost), currency };
+  }
+  const macs: string[] = [];
+  for (const part of (v.mac ?? '').split(/[;|\s]+/).filter(Boolean)) {
+    const mac = normaliseMac(part);
+    if (!mac) throw new RowError('mac', `"${part.slice(0, 40)}" is not a MAC address`);
+    macs.push(mac);
+  }
+  const serial = normaliseSerial(v.serial);
+  let ownerEmail: string | null = null;
+  let ownerId: number | undefined;
+  if (v.owner) {
+    if (/^\d{1,9}$/.test(v.owner)) ownerId = Number(v.owner);
+    else if (v.owner.includes('@')) ownerEmail = v.owner.toLowerCase();
+    else throw new RowError('owner', 'is a user id or an email address');
+  }
+  const hardware: HardwareFacts | undefined = macs.length
+    ? { networkCards: macs.map((mac, i) => ({ name: `nic${i}`, mac })) }
+    : undefined;
+  const input: ParsedRow['input'] = {
+    name,
+    type,
+    ...(status ? { status } : {}),
+    ...(serial ? { serial } : {}),
+    ...(v.assetTag ? { assetTag: v.assetTag } : {}),
+    ...(v.model ? { model: v.model } : {}),
+    ...(v.manufacturer ? { manufacturer: v.manufacturer } : {}),
+    ...(v.location ? { location: v.location } : {}),
+    ...(v.supplier ? { supplier: v.supplier } : {}),
+    ...(v.notes ? { notes: v.notes } : {}),
+    ...(ownerId !== undefined ? { ownerId } : {}),
+    ...(day('purchaseDate') ? { purchaseDate: day('purchaseDate') } : {}),
+    ...(day('warrantyEnd') ? { warrantyEnd: day('warrantyEnd') } : {}),
+    ...(day('endOfLife') ? { endOfLife: day('endOfLife') } : {}),
+    ...(cost ? { cost } : {}),
+    ...(hardware ? { hardware } : {}),
+  };
+  return { line, input, serial, macs, ownerEmail };
+}
+
+/** Import a CSV text; the report names every rejected row (up to importLimits.reportedRejections). */
+export async function importAssetsCsv(ctx: ServiceContext, actor: Actor, csv: string): Promise<ImportReport> {
+  requireAssetWrite(actor);
+  const firstLine = csv.slice(0, csv.search(/\r?\n|$/));
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  const rows = parseCsv(csv, delimiter);
+  if (rows.length === 0)
+    throw new Invalid('invalid_asset_import', 'The file is empty: a header row and data rows are expected.', [
+      { field: '/', message: 'empty' },
+    ]);
+  if (rows.length - 1 > importLimits.rows)
+    throw new Invalid('invalid_asset_import', `At most ${importLimits.rows} rows per import.`, [
+      { field: '/', message: 'too many rows' },
+    ]);
+  const header = rows[0].cells.map((h) => aliases[word(h)] ?? null);
+  if (!header.includes('name'))
+    throw new Invalid('invalid_asset_import', 'The header row must name a "name" column.', [
+      { field: '/', message: 'no name column' },
+    ]);
+  const report: ImportReport = {
+    rows: rows.length - 1,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    rejections: [],
+    createdIds: [],
+    updatedIds: [],
+  };
+  const reject = (line: number, field: string, reason: string) => {
+    report.rejected++;
+    if (report.rejections.length < importLimits.reportedRejections)
+      report.rejections.push({ line, reason: `${field}: ${reason}`, fields: [{ field, message: reason }] });
+  };
+  const parsed: ParsedRow[] = [];
+  for (const r of rows.slice(1)) {
+    try {
+      parsed.push(parseRow(r.line, header, r.cells));
+    } catch (e) {
+      if (e instanceof RowError) reject(r.line, e.field, e.message);
+      else throw e;
+    }
+  }
+  // Owners named by email: one read.
+  const emails = [...new Set(parsed.flatMap((p) => (p.ownerEmail ? [p.ownerEmail] : [])))];
+  const owners = new Map<string, number>();
+  for (let i = 0; i < emails.length; i += 500) {
+    const users = await ctx.db
+      .selectFrom('users')
+      .select(['id', 'email'])
+      .where('email', 'in', emails.slice(i, i + 500))
+      .execute();
+    for (const u of users) owners.set(u.email.toLowerCase(), u.id);
+  }
+  const now = ctx.clock.now();
+  type Outcome = { kind: 'created' | 'updated' | 'unchanged'; id: number };
+  const writeRow = async (trx: Transaction<Database>, p: ParsedRow): Promise<Outcome> => {
+    const input = { ...p.input };
+    if (p.ownerEmail) {
+      const id = owners.get(p.ownerEmail);
+      if (id === undefined) throw new RowError('owner', `no user ${p.ownerEmail}`);
+      input.ownerId = id;
+    }
+    let existing: AssetRow | undefined;
+    if (p.serial)
+      existing = await trx
+        .selectFrom('assets')
+        .selectAll()
+        .where('serial', '=', p.serial)
+        .orderBy('id')
+        .executeTakeFirst();
+    if (!existing && p.macs.length > 0)
+      existing = await trx
+        .selectFrom('assets')
+        .selectAll()
+        .where('id', 'in', (eb) => eb.selectFrom('asset_macs').select('asset_id').where('mac', 'in', p.macs))
+        .orderBy('id')
+        .executeTakeFirst();
+    if (existing) {
+      // A merge never takes MACs away: the row's join the asset's.
+      if (input.hardware && existing.hardware) {
+        const had = JSON.parse(existing.hardware) as HardwareFacts;
+        const known = new Set((had.networkCards ?? []).map((n) => n.mac));
+        input.hardware = {
+          ...had,
+          networkCards: [
+            ...(had.networkCards ?? []),
+            ...(input.hardware.networkCards ?? []).filter((n) => !known.has(n.mac)),
+          ],
+        };
+      }
+      const changes = await updateAssetIn(trx, existing, actor.id, input, now);
+      return { kind: changes.length > 0 ? 'updated' : 'unchanged', id: existing.id };
+    }
+    await applyAssetInput(trx, null, input);
+    return { kind: 'created', id: await insertAsset(trx, actor.id, input, now) };
+  };
+  const tally = (o: Outcome) => {
+    report[o.kind]++;
+    if (o.kind === 'created') report.createdIds.push(o.id);
+    if (o.kind === 'updated' && !report.updatedIds.includes(o.id)) report.updatedIds.push(o.id);
+  };
+  const rowFailure = (p: ParsedRow, e: unknown) => {
+    if (e instanceof RowError) reject(p.line, e.field, e.message);
+    else if (e instanceof DomainError)
+      reject(p.line, e.fields[0]?.field.replace(/^\//, '') || 'row', e.fields[0]?.message ?? e.message);
+    else throw e;
+  };
+  for (let i = 0; i < parsed.length; i += importLimits.batchRows) {
+    const batch = parsed.slice(i, i + importLimits.batchRows);
+    try {
+      const outcomes = await ctx.db.transaction().execute(async (trx) => {
+        const out: Outcome[] = [];
+        for (const p of batch) out.push(await writeRow(trx, p));
+        return out;
+      });
+      outcomes.forEach(tally);
+    } catch {
+      // One row spoiled the batch: each row on its own, so only the bad ones are refused.
+      for (const p of batch) {
+        try {
+          tally(await ctx.db.transaction().execute((trx) => writeRow(trx, p)));
+        } catch (e) {
+          rowFailure(p, e);
+        }
+      }
+    }
+  }
+  report.rejections.sort((a, b) => a.line - b.line);
+  await ctx.db.transaction().execute((trx) =>
+    recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'asset.import',
+      subjectType: 'asset',
+      subjectId: report.createdIds[0] ?? report.updatedIds[0] ?? 0,
+      details: {
+        rows: report.rows,
+        created: report.created,
+        updated: report.updated,
+        rejected: report.rejected,
+      },
+    }),
+  );
+  return report;
+}
