@@ -19,6 +19,7 @@ import type { ServiceContext } from '../../core/context.js';
 import { requireActor, sessionCookie } from '../authentication.js';
 import { IdParams, IsoTime, Nullable, problemResponses } from '../schemas.js';
 import { apiTokenView, userView } from '../views.js';
+import { baseUrl } from './sso.js';
 
 export function authRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   const throttle = new LoginThrottle(ctx.config.loginRatePerMinute);
@@ -80,10 +81,8 @@ export function authRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         requireActor(request);
         let endSession: string | null = null;
         if (request.presentedToken) {
-          const base = (ctx.config.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/$/, '');
-          endSession = await endSessionUrl(ctx, digest(request.presentedToken), `${base}/sign-in`).catch(
-            () => null,
-          );
+          const signInPage = `${baseUrl(ctx, request)}/sign-in`;
+          endSession = await endSessionUrl(ctx, digest(request.presentedToken), signInPage).catch(() => null);
           await logout(ctx, request.presentedToken);
         }
         reply.clearCookie(sessionCookie, { path: '/' });

@@ -77,7 +77,7 @@ const ProviderFields = {
 const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 40 }) });
 
 /** This service's own address as the browser sees it: the configured public URL, else the request's. */
-function baseUrl(ctx: ServiceContext, request: FastifyRequest): string {
+export function baseUrl(ctx: ServiceContext, request: FastifyRequest): string {
   return (ctx.config.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/$/, '');
 }
 

@@ -1,9 +1,11 @@
 // The identity providers an admin connects for single sign-on (OpenID Connect now): their settings, how their
 // claims map to roles and groups, and the e-mail domains they vouch for. The client secret is written, never read
 // back through the API.
+
+import type { Selectable } from 'kysely';
 import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
-import type { Role } from '../db/index.js';
+import type { IdentityProvidersTable, Role } from '../db/index.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
 import { type Actor, roles } from './actor.js';
 import { canAccounts } from './policies.js';
@@ -53,23 +55,7 @@ export interface IdentityProviderInput {
   enabled?: boolean;
 }
 
-type Row = {
-  id: number;
-  kind: string;
-  slug: string;
-  display_name: string;
-  issuer: string;
-  client_id: string;
-  client_secret: string | null;
-  scopes: string;
-  mapping: string;
-  domains: string;
-  sso_only: number;
-  create_accounts: number;
-  enabled: number;
-  created_at: number;
-  updated_at: number;
-};
+type Row = Selectable<IdentityProvidersTable>;
 
 const defaultMapping: IdentityMapping = {
   rolesClaim: null,
