@@ -174,7 +174,7 @@ describe('approvals in Chromium', () => {
       (p) => p.getByText('Approved: the old one goes to the spare pool.').waitFor(),
       'technician',
     );
-  });
+  }, 120_000);
 
   it("the manager's inbox shows what waits, and the catalogue says which types need approval", async () => {
     await fileRequest();
@@ -190,5 +190,5 @@ describe('approvals in Chromium', () => {
       (p) => p.getByText('Needs approval').first().waitFor(),
       'requester',
     );
-  });
+  }, 120_000);
 });
