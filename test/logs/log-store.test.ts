@@ -350,7 +350,9 @@ describe.each(dialects)('log store on %s', (dialect) => {
 
   // A property run against PostgreSQL on a loaded machine can outlast a default timeout; each run first checks the
   // test's signal, so a timed-out property stops instead of writing into the next test's store.
-  it('every filter finds what a plain reading of the records finds, page by page (property)', async ({ signal }) => {
+  it('every filter finds what a plain reading of the records finds, page by page (property)', async ({
+    signal,
+  }) => {
     const hostNames = ['web-01', 'web-02', 'db-01'];
     const appNames = ['nginx', 'sshd'];
     // 'downtime' holds 'down': a word is a whole word, not a part of one.

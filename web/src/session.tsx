@@ -47,13 +47,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const signOut = useCallback(async () => {
+    let providerLogout: string | null = null;
     try {
-      await logout();
+      providerLogout = await logout();
     } finally {
       setCsrfToken(null);
       qc.clear();
       qc.setQueryData(keys.session, null);
-      navigate('/sign-in', { replace: true });
+      // A single-sign-on session also ends at its provider, which sends the browser back to the sign-in page.
+      if (providerLogout) window.location.assign(providerLogout);
+      else navigate('/sign-in', { replace: true });
     }
   }, [qc, navigate]);
 

@@ -2,6 +2,7 @@
 // mutations invalidate with them, so a refresh can never miss a list spelt differently.
 export const keys = {
   session: ['session'] as const,
+  signInMethods: ['sign-in-methods'] as const,
   tickets: ['tickets'] as const,
   ticketQueue: (query: string) => ['tickets', 'queue', query] as const,
   ticketSearch: (q: string) => ['tickets', 'search', q] as const,

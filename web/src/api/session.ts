@@ -1,6 +1,6 @@
 // Signing in and out, the current session, and password changes by the user (own password, reset link).
 import { ApiError, client, setCsrfToken, unwrap } from './client';
-import type { RequestOf, User } from './types';
+import type { RequestOf, ResponseOf, User } from './types';
 
 /** The signed-in user, or null when there is none; remembers the session's CSRF token for writes. */
 export async function loadSession(): Promise<User | null> {
@@ -20,8 +20,16 @@ export async function login(email: string, password: string): Promise<User> {
   return r.user;
 }
 
-export async function logout(): Promise<void> {
-  await unwrap(client.POST('/api/v1/auth/logout'));
+/** Signs out; answers the identity provider's logout address when the session came from single sign-on. */
+export async function logout(): Promise<string | null> {
+  return (await unwrap(client.POST('/api/v1/auth/logout'))).endSessionUrl;
+}
+
+export type SignInMethods = ResponseOf<'/api/v1/auth/providers', 'get'>;
+
+/** The sign-in methods the sign-in page offers: a password, and each enabled identity provider. */
+export async function signInMethods(): Promise<SignInMethods> {
+  return unwrap(client.GET('/api/v1/auth/providers'));
 }
 
 export async function resetPassword(body: RequestOf<'/api/v1/auth/password-reset', 'post'>): Promise<void> {

@@ -1,6 +1,10 @@
-// Sign-in: email and password; on success, back to where the user was going (or their start page).
+// Sign-in: each connected identity provider as a button (single sign-on), then email and password; on success,
+// back to where the user was going (or their start page). A failed single sign-on comes back here with its reason.
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
+import { keys } from '../api/keys';
+import { signInMethods } from '../api/session';
 import { homeOf, useSession } from '../session';
 import { ErrorMessage, Loading } from '../ui/messages';
 import { useTitle } from '../ui/title';
@@ -14,8 +18,12 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const methods = useQuery({ queryKey: keys.signInMethods, queryFn: signInMethods, staleTime: 60_000 });
   const next = params.get('next');
   const safeNext = next?.startsWith('/') && !next.startsWith('//') ? next : null;
+  const ssoError = params.get('sso_error');
+  const providers = methods.data?.items ?? [];
+  const passwordOffered = methods.data?.password ?? true;
 
   if (loading) return <Loading />;
   if (user) return <Navigate to={safeNext ?? homeOf(user)} replace />;
@@ -51,32 +59,55 @@ export function SignInPage() {
             Your password is changed and every session ended: sign in with the new one.
           </div>
         )}
+        {ssoError && (
+          <div className="alert alert-error" role="alert">
+            <strong>Single sign-on did not complete.</strong> {params.get('message') ?? ssoError}
+          </div>
+        )}
         <ErrorMessage error={error} title="Could not sign in." />
-        <div className="field">
-          <label htmlFor="email">Email</label>
-          <input
-            id="email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="password">Password</label>
-          <input
-            id="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </div>
-        <button type="submit" className="primary wide" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
+        {providers.length > 0 && (
+          <div className="sso-methods">
+            {providers.map((p) => (
+              <a
+                key={p.slug}
+                className="button wide"
+                href={safeNext ? `${p.startUrl}?returnTo=${encodeURIComponent(safeNext)}` : p.startUrl}
+              >
+                Sign in with {p.displayName}
+              </a>
+            ))}
+            {passwordOffered && <p className="sso-or muted">or with your password</p>}
+          </div>
+        )}
+        {passwordOffered && (
+          <>
+            <div className="field">
+              <label htmlFor="email">Email</label>
+              <input
+                id="email"
+                type="email"
+                autoComplete="username"
+                required
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="password">Password</label>
+              <input
+                id="password"
+                type="password"
+                autoComplete="current-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            </div>
+            <button type="submit" className="primary wide" disabled={busy}>
+              {busy ? 'Signing in…' : 'Sign in'}
+            </button>
+          </>
+        )}
       </form>
     </main>
   );
