@@ -47,6 +47,7 @@ import { scheduleRoutes } from './routes/oncall/schedules.js';
 import { shiftRequestRoutes } from './routes/oncall/shift-requests.js';
 import { reportRoutes } from './routes/reports.js';
 import { savedViewRoutes } from './routes/saved-views.js';
+import { scimRoutes, scimTokenRoutes } from './routes/scim.js';
 import { calendarWindowRoutes } from './routes/sla/calendar-windows.js';
 import { slaCalendarRoutes } from './routes/sla/calendars.js';
 import { slaReportRoutes } from './routes/sla/compliance-report.js';
@@ -277,6 +278,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(systemRoutes(ctx, metrics, version));
   await app.register(authRoutes(ctx));
   await app.register(ssoRoutes(ctx));
+  await app.register(scimRoutes(ctx));
+  await app.register(scimTokenRoutes(ctx));
   await app.register(accountRoutes(ctx));
   await app.register(ticketRoutes(ctx));
   await app.register(webhookRoutes(ctx));

@@ -272,6 +272,137 @@ const table: Row[] = [
     expect: signedIn,
     endsSessions: true,
   },
+  // -- SCIM provisioning: a SCIM token opens /scim/v2, and nothing else does — no user's session or token,
+  // whatever the role (test/api/scim.test.ts covers the token itself); SCIM tokens are admins'
+  {
+    route: 'GET /scim/v2/ServiceProviderConfig',
+    call: () => ({ method: 'GET', url: '/scim/v2/ServiceProviderConfig' }),
+    expect: everyone(401),
+  },
+  {
+    route: 'GET /scim/v2/ResourceTypes',
+    call: () => ({ method: 'GET', url: '/scim/v2/ResourceTypes' }),
+    expect: everyone(401),
+  },
+  {
+    route: 'GET /scim/v2/ResourceTypes/:name',
+    call: () => ({ method: 'GET', url: '/scim/v2/ResourceTypes/User' }),
+    expect: everyone(401),
+  },
+  {
+    route: 'GET /scim/v2/Schemas',
+    call: () => ({ method: 'GET', url: '/scim/v2/Schemas' }),
+    expect: everyone(401),
+  },
+  {
+    route: 'GET /scim/v2/Schemas/:id',
+    call: () => ({ method: 'GET', url: '/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User' }),
+    expect: everyone(401),
+  },
+  {
+    route: 'GET /scim/v2/Users',
+    call: () => ({ method: 'GET', url: '/scim/v2/Users' }),
+    expect: everyone(401),
+  },
+  {
+    route: 'POST /scim/v2/Users',
+    call: () => ({ method: 'POST', url: '/scim/v2/Users', body: { userName: 'x@example.test' } }),
+    expect: everyone(401),
+  },
+  {
+    route: 'GET /scim/v2/Users/:id',
+    call: () => ({ method: 'GET', url: '/scim/v2/Users/1' }),
+    expect: everyone(401),
+  },
+  {
+    route: 'PUT /scim/v2/Users/:id',
+    call: () => ({ method: 'PUT', url: '/scim/v2/Users/1', body: { userName: 'x@example.test' } }),
+    expect: everyone(401),
+  },
+  {
+    route: 'PATCH /scim/v2/Users/:id',
+    call: () => ({ method: 'PATCH', url: '/scim/v2/Users/1', body: { userName: 'x@example.test' } }),
+    expect: everyone(401),
+  },
+  {
+    route: 'DELETE /scim/v2/Users/:id',
+    call: () => ({ method: 'DELETE', url: '/scim/v2/Users/1' }),
+    expect: everyone(401),
+  },
+  {
+    route: 'GET /scim/v2/Groups',
+    call: () => ({ method: 'GET', url: '/scim/v2/Groups' }),
+    expect: everyone(401),
+  },
+  {
+    route: 'POST /scim/v2/Groups',
+    call: () => ({ method: 'POST', url: '/scim/v2/Groups', body: { userName: 'x@example.test' } }),
+    expect: everyone(401),
+  },
+  {
+    route: 'GET /scim/v2/Groups/:id',
+    call: () => ({ method: 'GET', url: '/scim/v2/Groups/1' }),
+    expect: everyone(401),
+  },
+  {
+    route: 'PUT /scim/v2/Groups/:id',
+    call: () => ({ method: 'PUT', url: '/scim/v2/Groups/1', body: { userName: 'x@example.test' } }),
+    expect: everyone(401),
+  },
+  {
+    route: 'PATCH /scim/v2/Groups/:id',
+    call: () => ({ method: 'PATCH', url: '/scim/v2/Groups/1', body: { userName: 'x@example.test' } }),
+    expect: everyone(401),
+  },
+  {
+    route: 'DELETE /scim/v2/Groups/:id',
+    call: () => ({ method: 'DELETE', url: '/scim/v2/Groups/1' }),
+    expect: everyone(401),
+  },
+  {
+    route: 'GET /scim/v2/*',
+    call: () => ({ method: 'GET', url: '/scim/v2/Nothing' }),
+    expect: everyone(401),
+  },
+  {
+    route: 'POST /scim/v2/*',
+    call: () => ({ method: 'POST', url: '/scim/v2/Nothing', body: { userName: 'x@example.test' } }),
+    expect: everyone(401),
+  },
+  {
+    route: 'PUT /scim/v2/*',
+    call: () => ({ method: 'PUT', url: '/scim/v2/Nothing', body: { userName: 'x@example.test' } }),
+    expect: everyone(401),
+  },
+  {
+    route: 'PATCH /scim/v2/*',
+    call: () => ({ method: 'PATCH', url: '/scim/v2/Nothing', body: { userName: 'x@example.test' } }),
+    expect: everyone(401),
+  },
+  {
+    route: 'DELETE /scim/v2/*',
+    call: () => ({ method: 'DELETE', url: '/scim/v2/Nothing' }),
+    expect: everyone(401),
+  },
+  {
+    route: 'GET /api/v1/scim-tokens',
+    call: () => ({ method: 'GET', url: '/api/v1/scim-tokens' }),
+    expect: accounts('scim.manage'),
+  },
+  {
+    route: 'POST /api/v1/scim-tokens',
+    call: () => ({ method: 'POST', url: '/api/v1/scim-tokens', body: { name: 'Entra ID' } }),
+    expect: accounts('scim.manage'),
+  },
+  {
+    route: 'DELETE /api/v1/scim-tokens/:id',
+    case: 'a token the admin made',
+    call: async (f) => ({
+      method: 'DELETE',
+      url: `/api/v1/scim-tokens/${(await as(f, 'admin', 'POST', '/api/v1/scim-tokens', { name: 'Okta' })).id}`,
+    }),
+    expect: accounts('scim.manage'),
+  },
   // -- single sign-on (the sign-in page's methods and the OIDC flow are public; providers are admins')
   {
     route: 'GET /api/v1/auth/providers',
@@ -4365,7 +4496,11 @@ describe.each(dialects)('route × role on %s', (dialect) => {
           : res.statusCode >= 200 && res.statusCode < 300
             ? 'ok'
             : res.statusCode;
-        if (res.statusCode >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
+        // Errors are problem+json, but SCIM's, which are SCIM's own error body (RFC 7644 §3.12).
+        if (res.statusCode >= 400)
+          expect(res.headers['content-type']).toContain(
+            request.url.startsWith('/scim/') ? 'application/scim+json' : 'application/problem+json',
+          );
       }
       if (row.endsSessions) await signInAll();
       expect(got).toEqual(row.expect);

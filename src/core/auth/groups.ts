@@ -27,7 +27,13 @@ function checkName(name: string): string {
 export async function listGroups(ctx: ServiceContext, actor: Actor): Promise<Group[]> {
   if (!canAccounts(actor, 'group.list')) throw new Forbidden('forbidden', 'Requesters may not list groups.');
   const [groups, members] = await Promise.all([
-    ctx.db.selectFrom('groups').selectAll().orderBy('name').orderBy('id').execute(),
+    ctx.db
+      .selectFrom('groups')
+      .selectAll()
+      .where('scim_deleted_at', 'is', null)
+      .orderBy('name')
+      .orderBy('id')
+      .execute(),
     ctx.db.selectFrom('group_members').select(['group_id', 'user_id']).orderBy('user_id').execute(),
   ]);
   return groups.map((g) => ({

@@ -20,6 +20,41 @@ export { endSessionUrl, finishOidcSignIn, ssoSignInTtlMs, startOidcSignIn } from
 export { finishPasswordReset, startPasswordReset } from './password-resets.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { canAccounts } from './policies.js';
+export {
+  coreGroupUrn,
+  coreUserUrn,
+  enterpriseUserUrn,
+  type Filter as ScimFilter,
+  matches as scimFilterMatches,
+  parseFilter as parseScimFilter,
+  ScimError,
+} from './scim-filter.js';
+export {
+  createScimGroup,
+  deleteScimGroup,
+  getScimGroup,
+  listScimGroups,
+  patchScimGroup,
+  replaceScimGroup,
+} from './scim-groups.js';
+export { applyPatch as applyScimPatch } from './scim-patch.js';
+export {
+  authenticateScim,
+  createScimToken,
+  listScimTokens,
+  revokeScimToken,
+  type ScimCaller,
+  type ScimToken,
+  scimRoles,
+} from './scim-tokens.js';
+export {
+  createScimUser,
+  deleteScimUser,
+  getScimUser,
+  listScimUsers,
+  patchScimUser,
+  replaceScimUser,
+} from './scim-users.js';
 export { digest, newSecret, sameSecret } from './secret-tokens.js';
 export {
   apiTokenPrefix,

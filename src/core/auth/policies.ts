@@ -13,7 +13,8 @@ export type AccountAction =
   | 'settings.read'
   | 'webhook.manage'
   | 'audit.read'
-  | 'events.manage';
+  | 'events.manage'
+  | 'scim.manage';
 
 export function canAccounts(actor: Actor, action: AccountAction, subjectUserId?: number): boolean {
   switch (action) {
@@ -23,6 +24,7 @@ export function canAccounts(actor: Actor, action: AccountAction, subjectUserId?:
     case 'settings.manage':
     case 'webhook.manage':
     case 'events.manage':
+    case 'scim.manage':
       return actor.role === 'admin';
     case 'audit.read':
       return actor.role === 'admin' || actor.role === 'manager';

@@ -20,6 +20,17 @@ export interface UsersTable {
   /** Requester attributes automation rules condition on (migration 2026-12-07-automation). */
   department: ColumnType<string | null, string | null | undefined, string | null>;
   vip: ColumnType<number, number | undefined, number>;
+  /** What a directory says about the person (migration 2026-12-10-scim): its id for them, the userName it uses. */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
+  user_name: ColumnType<string | null, string | null | undefined, string | null>;
+  phone: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A BCP 47 language tag (de, en-GB). */
+  language: ColumnType<string | null, string | null | undefined, string | null>;
+  /** An IANA time zone (Europe/Berlin). */
+  time_zone: ColumnType<string | null, string | null | undefined, string | null>;
+  location: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Deleted by the directory over SCIM: deactivated, kept for its history, hidden from SCIM. */
+  scim_deleted_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface GroupsTable {
@@ -27,6 +38,23 @@ export interface GroupsTable {
   name: string;
   description: string;
   created_at: number;
+  /** A directory's id for the group, provisioned over SCIM (migration 2026-12-10-scim). */
+  external_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Deleted by the directory over SCIM: emptied and hidden from SCIM, kept for the tickets it was given. */
+  scim_deleted_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** Bearer tokens an identity provider provisions people and groups with over SCIM (migration 2026-12-10-scim). */
+export interface ScimTokensTable {
+  id: Generated<number>;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  default_role: Role;
+  created_by: number | null;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
 }
 
 export interface GroupMembersTable {
@@ -545,6 +573,7 @@ export interface Database {
   sso_sign_ins: SsoSignInsTable;
   user_identities: UserIdentitiesTable;
   api_tokens: ApiTokensTable;
+  scim_tokens: ScimTokensTable;
   password_resets: PasswordResetsTable;
   categories: CategoriesTable;
   tickets: TicketsTable;
