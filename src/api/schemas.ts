@@ -53,6 +53,10 @@ export const UserSchema = Type.Object(
     updatedAt: IsoTime,
     department: Type.Union([Type.String(), Type.Null()]),
     vip: Type.Boolean(),
+    phone: Nullable(Type.String()),
+    language: Nullable(Type.String({ description: 'BCP 47 language tag' })),
+    timeZone: Nullable(Type.String({ description: 'IANA time zone' })),
+    location: Nullable(Type.String()),
   },
   { $id: 'User' },
 );

@@ -789,6 +789,11 @@ export const errorCatalogue = {
     meaning:
       'The device (by DEVICEID, serial number or MAC address) is inventoried by another agent; its asset is not overwritten.',
   },
+  invalid_user_import: {
+    kind: 'invalid',
+    meaning:
+      'The user import is not a CSV file with a header row naming an email column and only known columns, or it has too many rows.',
+  },
   invalid_asset_import: {
     kind: 'invalid',
     meaning:

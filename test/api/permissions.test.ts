@@ -478,6 +478,16 @@ const table: Row[] = [
 
   // -- users and groups
   {
+    route: 'POST /api/v1/users/import',
+    case: 'a preview of one new person',
+    call: () => ({
+      method: 'POST',
+      url: '/api/v1/users/import',
+      body: { csv: `email,name\nimp${unique()}@example.test,Imported`, dryRun: true },
+    }),
+    expect: accounts('user.create'),
+  },
+  {
     route: 'POST /api/v1/users',
     call: () => ({
       method: 'POST',

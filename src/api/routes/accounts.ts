@@ -7,11 +7,13 @@ import {
   createUser,
   getGroup,
   getUser,
+  importUsersCsv,
   listGroups,
   listUsers,
   startPasswordReset,
   updateGroup,
   updateUser,
+  userImportLimits,
 } from '../../core/auth/index.js';
 import { toIso } from '../../core/clock.js';
 import type { ServiceContext } from '../../core/context.js';
@@ -20,6 +22,14 @@ import { requireActor } from '../authentication.js';
 import { Cursor, Id, IdParams, IsoTime, Nullable, problemResponses, RoleSchema } from '../schemas.js';
 import { groupView, userView } from '../views.js';
 import { decodeIdCursor, idPage } from './paging.js';
+
+/** Contact and locale: phone, language (BCP 47), time zone (IANA), office. */
+const ContactFields = {
+  phone: Type.Optional(Nullable(Type.String({ maxLength: 50 }))),
+  language: Type.Optional(Nullable(Type.String({ maxLength: 35 }))),
+  timeZone: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+  location: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+};
 
 export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -37,6 +47,7 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
             groupIds: Type.Optional(Type.Array(Id, { maxItems: 50 })),
             managerId: Type.Optional(Nullable(Id)),
             department: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+            ...ContactFields,
             vip: Type.Optional(Type.Boolean()),
           }),
           response: { 201: Type.Ref('User'), ...problemResponses },
@@ -46,6 +57,58 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         const actor = requireActor(request);
         return reply.code(201).send(userView(await createUser(ctx, actor, request.body)));
       },
+    );
+
+    app.post(
+      '/api/v1/users/import',
+      {
+        bodyLimit: userImportLimits.bodyBytes,
+        schema: {
+          tags: ['users'],
+          summary: 'Import people from CSV (admin); dryRun previews',
+          description:
+            'Columns (header row, any order, "," or ";"): email (required), name (required for a new person), role, department, location, phone, language, time_zone, manager (an email, of someone here or in the file), groups (names separated by ; or |, made if missing), active, vip. ' +
+            'People are matched by email: re-running a file updates them; an empty cell leaves a field as it is. Rows with problems are refused with every reason; the good rows are written together.',
+          body: Type.Object(
+            { csv: Type.String({ minLength: 1 }), dryRun: Type.Optional(Type.Boolean()) },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              dryRun: Type.Boolean(),
+              rows: Type.Integer(),
+              created: Type.Integer(),
+              updated: Type.Integer(),
+              unchanged: Type.Integer(),
+              rejected: Type.Array(
+                Type.Object({
+                  line: Type.Integer(),
+                  email: Nullable(Type.String()),
+                  reasons: Type.Array(Type.String()),
+                }),
+              ),
+              groupsCreated: Type.Array(Type.String()),
+              preview: Type.Array(
+                Type.Object({
+                  line: Type.Integer(),
+                  email: Type.String(),
+                  action: Type.Union([
+                    Type.Literal('create'),
+                    Type.Literal('update'),
+                    Type.Literal('unchanged'),
+                  ]),
+                  changes: Type.Array(Type.String()),
+                }),
+              ),
+            }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) =>
+        importUsersCsv(ctx, requireActor(request), request.body.csv, {
+          dryRun: request.body.dryRun ?? false,
+        }),
     );
 
     app.get(
@@ -122,6 +185,7 @@ export function accountRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
                 ),
               ),
               department: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+              ...ContactFields,
               vip: Type.Optional(Type.Boolean()),
             },
             { minProperties: 1 },

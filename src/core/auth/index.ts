@@ -64,5 +64,6 @@ export {
   onAuthenticationsChanged,
   reauthenticate,
 } from './sessions.js';
+export { importUsersCsv, type UserImportReport, userImportLimits } from './user-import.js';
 export { normaliseEmail, type User } from './user-records.js';
 export { createUser, ensureFirstAdmin, getUser, listUsers, updateUser } from './users.js';

@@ -19,6 +19,13 @@ export interface User {
   /** What automation rules condition on (migration 2026-12-07-automation). */
   department: string | null;
   vip: boolean;
+  /** Migration 2026-12-10-scim: contact and locale, from a directory, an import or an admin. */
+  phone: string | null;
+  /** BCP 47 language tag. */
+  language: string | null;
+  /** IANA time zone. */
+  timeZone: string | null;
+  location: string | null;
 }
 
 const emailPattern = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"]{1,253}\.[^\s@<>()[\]\\,;:".]{2,63}$/;
@@ -56,6 +63,10 @@ export function toUser(row: UserRow, groupIds: number[]): User {
     updatedAt: row.updated_at,
     department: row.department ?? null,
     vip: row.vip === 1,
+    phone: row.phone ?? null,
+    language: row.language ?? null,
+    timeZone: row.time_zone ?? null,
+    location: row.location ?? null,
   };
 }
 
@@ -89,4 +100,51 @@ export async function checkManager(
     }
     at = row.manager_id;
   }
+}
+
+/** A language tag in its canonical form (de, en-GB; en_US is read as en-US); null for none. */
+export function checkLanguage(v: string | null | undefined, field = '/language'): string | null | undefined {
+  if (v === undefined || v === null) return v;
+  const t = v.trim();
+  if (t === '') return null;
+  try {
+    const tag = Intl.getCanonicalLocales(t.replace('_', '-'))[0];
+    if (tag && tag.length <= 35) return tag;
+  } catch {
+    // falls through to the error below
+  }
+  throw new Invalid('validation_failed', `${field.slice(1)}: "${t}" is not a language tag (en, de-AT).`, [
+    { field, message: 'a BCP 47 language tag' },
+  ]);
+}
+
+/** An IANA time zone in its canonical spelling; null for none. */
+export function checkTimeZone(v: string | null | undefined, field = '/timeZone'): string | null | undefined {
+  if (v === undefined || v === null) return v;
+  const t = v.trim();
+  if (t === '') return null;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: t }).resolvedOptions().timeZone;
+  } catch {
+    throw new Invalid(
+      'validation_failed',
+      `${field.slice(1)}: "${t}" is not an IANA time zone (Europe/Berlin).`,
+      [{ field, message: 'an IANA time zone' }],
+    );
+  }
+}
+
+/** A short free text (phone, office): trimmed, at most `max` characters; empty is none. */
+export function checkShortText(
+  v: string | null | undefined,
+  field: string,
+  max: number,
+): string | null | undefined {
+  if (v === undefined || v === null) return v;
+  const t = v.trim();
+  if (t.length > max)
+    throw new Invalid('validation_failed', `${field.slice(1)}: at most ${max} characters.`, [
+      { field, message: `at most ${max} characters` },
+    ]);
+  return t === '' ? null : t;
 }

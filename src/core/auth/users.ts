@@ -11,7 +11,16 @@ import { endAccountAccess } from './password-resets.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { canAccounts } from './policies.js';
 import { countFailedPassword, forgetAuthentications } from './sessions.js';
-import { checkManager, checkPassword, normaliseEmail, toUser, type User } from './user-records.js';
+import {
+  checkLanguage,
+  checkManager,
+  checkPassword,
+  checkShortText,
+  checkTimeZone,
+  normaliseEmail,
+  toUser,
+  type User,
+} from './user-records.js';
 
 export interface CreateUserInput {
   email: string;
@@ -22,6 +31,10 @@ export interface CreateUserInput {
   managerId?: number | null;
   department?: string | null;
   vip?: boolean;
+  phone?: string | null;
+  language?: string | null;
+  timeZone?: string | null;
+  location?: string | null;
 }
 
 /** A department's name: trimmed, up to 100 characters; empty is none. */
@@ -33,6 +46,20 @@ function cleanDepartment(d: string | null | undefined): string | null | undefine
       { field: '/department', message: 'at most 100 characters' },
     ]);
   return t.length === 0 ? null : t;
+}
+
+/** Phone, language, time zone and office, checked, as the columns they set (absent: unchanged). */
+function contactColumns(input: Pick<CreateUserInput, 'phone' | 'language' | 'timeZone' | 'location'>) {
+  const phone = checkShortText(input.phone, '/phone', 50);
+  const language = checkLanguage(input.language);
+  const timeZone = checkTimeZone(input.timeZone);
+  const location = checkShortText(input.location, '/location', 200);
+  return {
+    ...(phone !== undefined ? { phone } : {}),
+    ...(language !== undefined ? { language } : {}),
+    ...(timeZone !== undefined ? { time_zone: timeZone } : {}),
+    ...(location !== undefined ? { location } : {}),
+  };
 }
 
 async function groupIdsOf(ctx: ServiceContext, userIds: number[]): Promise<Map<number, number[]>> {
@@ -102,6 +129,7 @@ export async function createUser(
         password_hash: passwordHash,
         department: cleanDepartment(input.department) ?? null,
         vip: input.vip ? 1 : 0,
+        ...contactColumns(input),
         active: 1,
         failed_logins: 0,
         locked_until: null,
@@ -186,6 +214,10 @@ export interface UpdateUserInput {
   managerId?: number | null;
   department?: string | null;
   vip?: boolean;
+  phone?: string | null;
+  language?: string | null;
+  timeZone?: string | null;
+  location?: string | null;
 }
 
 // Keys that say how to change the password rather than what to change.
@@ -232,6 +264,7 @@ export async function updateUser(
         ...(input.active !== undefined ? { active: input.active ? 1 : 0 } : {}),
         ...(input.department !== undefined ? { department: cleanDepartment(input.department) ?? null } : {}),
         ...(input.vip !== undefined ? { vip: input.vip ? 1 : 0 } : {}),
+        ...contactColumns(input),
         ...(passwordHash !== undefined
           ? { password_hash: passwordHash, failed_logins: 0, locked_until: null }
           : {}),

@@ -54024,10 +54024,14 @@ export type paths = {
             department?: string | null;
             email: string;
             groupIds?: number[];
+            language?: string | null;
+            location?: string | null;
             managerId?: number | null;
             name: string;
             password?: string;
+            phone?: string | null;
             role: 'admin' | 'manager' | 'technician' | 'requester';
+            timeZone?: string | null;
             vip?: boolean;
           };
         };
@@ -54247,11 +54251,15 @@ export type paths = {
             department?: string | null;
             groupIds?: number[];
             keepApiTokens?: boolean;
+            language?: string | null;
+            location?: string | null;
             /** @description who approves for this person as their manager; null: none */
             managerId?: number | null;
             name?: string;
             password?: string;
+            phone?: string | null;
             role?: 'admin' | 'manager' | 'technician' | 'requester';
+            timeZone?: string | null;
             vip?: boolean;
           };
         };
@@ -55741,6 +55749,142 @@ export type paths = {
             'application/json': {
               /** Format: date-time */
               expiresAt: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Import people from CSV (admin); dryRun previews
+     * @description Columns (header row, any order, "," or ";"): email (required), name (required for a new person), role, department, location, phone, language, time_zone, manager (an email, of someone here or in the file), groups (names separated by ; or |, made if missing), active, vip. People are matched by email: re-running a file updates them; an empty cell leaves a field as it is. Rows with problems are refused with every reason; the good rows are written together.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            csv: string;
+            dryRun?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              created: number;
+              dryRun: boolean;
+              groupsCreated: string[];
+              preview: {
+                action: 'create' | 'update' | 'unchanged';
+                changes: string[];
+                email: string;
+                line: number;
+              }[];
+              rejected: {
+                email: string | null;
+                line: number;
+                reasons: string[];
+              }[];
+              rows: number;
+              unchanged: number;
+              updated: number;
             };
           };
         };
@@ -58077,9 +58221,15 @@ export type components = {
       email: string;
       groupIds: number[];
       id: number;
+      /** @description BCP 47 language tag */
+      language: string | null;
+      location: string | null;
       managerId: number | null;
       name: string;
+      phone: string | null;
       role: 'admin' | 'manager' | 'technician' | 'requester';
+      /** @description IANA time zone */
+      timeZone: string | null;
       /** Format: date-time */
       updatedAt: string;
       vip: boolean;
