@@ -43,6 +43,8 @@ const CatalogAdmin = lazy(() => import('./admin-catalog').then((m) => ({ default
 const CustomFieldsAdmin = lazy(() =>
   import('./admin-catalog').then((m) => ({ default: m.CustomFieldsAdmin })),
 );
+const PeopleImport = lazy(() => import('./admin-directory').then((m) => ({ default: m.PeopleImport })));
+const ScimTokens = lazy(() => import('./admin-directory').then((m) => ({ default: m.ScimTokens })));
 const AutomationRules = lazy(() =>
   import('./admin-automation').then((m) => ({ default: m.AutomationRules })),
 );
@@ -659,6 +661,8 @@ export default function Admin() {
     ? [
         ['users', 'Users'],
         ['groups', 'Groups'],
+        ['import-people', 'Import people'],
+        ['scim', 'SCIM'],
         ['categories', 'Categories'],
         ['catalogue', 'Service catalogue'],
         ['custom-fields', 'Custom fields'],
@@ -698,6 +702,8 @@ export default function Admin() {
           <Route index element={<Navigate to={admin ? 'users' : 'categories'} replace />} />
           {admin && <Route path="users" element={<Users />} />}
           {admin && <Route path="groups" element={<Groups />} />}
+          {admin && <Route path="import-people" element={<PeopleImport />} />}
+          {admin && <Route path="scim" element={<ScimTokens />} />}
           <Route path="categories" element={<Categories />} />
           <Route path="catalogue" element={<CatalogAdmin />} />
           <Route path="custom-fields" element={<CustomFieldsAdmin />} />
