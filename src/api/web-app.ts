@@ -79,6 +79,19 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
           reply.header('cache-control', 'public, max-age=31536000, immutable');
       },
     });
+    // The web app's own pages live under /assets too (the inventory: /assets/12, /assets/labels). A parametric
+    // route outranks the static plugin's wildcard: a name with an extension is a built file, served as the
+    // plugin would; any other name is a page, given index.html as every deep link is.
+    app.get<{ Params: { name: string } }>(
+      '/assets/:name',
+      { schema: { hide: true }, config: { public: true } },
+      async (request, reply) => {
+        const { name } = request.params;
+        if (/\.[A-Za-z0-9]+$/.test(name)) return reply.sendFile(name, assets);
+        if (!wantsHtml(request)) return notFound(request, reply);
+        return reply.header('cache-control', 'no-cache').sendFile('index.html', dist);
+      },
+    );
   } else {
     await app.register(fastifyStatic, { root: dist, serve: false });
   }

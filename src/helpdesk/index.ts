@@ -157,7 +157,7 @@ export {
   type RequestTypeInput,
   updateRequestType,
 } from './request-types.js';
-export { createSavedView, deleteSavedView, listSavedViews } from './saved-views.js';
+export { createSavedView, deleteSavedView, listSavedViews, savedViewScopes } from './saved-views.js';
 export { describeTicketEvent, type TicketActivity } from './ticket-activity.js';
 export { rateTicket, updateTicket } from './ticket-changes.js';
 export { assignTicket, raisePriority, reassignTicket, type TicketChanges } from './ticket-commands.js';

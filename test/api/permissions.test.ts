@@ -4397,11 +4397,16 @@ describe("the policies keep the README's promise", () => {
 });
 
 /**
- * Pages, not API: the web app's fallback, its hashed assets (registered only once web/dist is built, so the
- * table must not depend on them) and the /docs browser, served to anyone.
+ * Pages, not API: the web app's fallback, its hashed assets and the inventory's pages that share their prefix
+ * (registered only once web/dist is built, so the table must not depend on them) and the /docs browser, served
+ * to anyone.
  */
 const pages = (url: string) =>
-  url === '/*' || url === '/assets/*' || url === '/docs' || url.startsWith('/docs/');
+  url === '/*' ||
+  url === '/assets/*' ||
+  url === '/assets/:name' ||
+  url === '/docs' ||
+  url.startsWith('/docs/');
 
 function rowKey(r: { route: string }): string {
   return r.route;

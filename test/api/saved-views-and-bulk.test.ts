@@ -33,6 +33,27 @@ describe.each(dialects)('saved views and bulk changes on %s', (dialect) => {
     expect((await tech.call('GET', '/api/v1/saved-views')).body.items).toEqual([]);
   });
 
+  it('the inventory list keeps its own views (scope assets), apart from the queue’s', async () => {
+    const queue = await tech.call('POST', '/api/v1/saved-views', { name: 'Open mail', query: 'tag=mail' });
+    const assets = await tech.call('POST', '/api/v1/saved-views', {
+      scope: 'assets',
+      name: 'Laptops in repair',
+      query: 'type=computer&status=in_repair',
+    });
+    expect(assets.status).toBe(201);
+    expect(assets.body).toMatchObject({ scope: 'assets', name: 'Laptops in repair' });
+    expect(queue.body.scope).toBe('tickets');
+    const names = async (url: string) =>
+      ((await tech.call('GET', url)).body.items as { name: string }[]).map((v) => v.name);
+    expect(await names('/api/v1/saved-views')).toEqual(['Open mail']);
+    expect(await names('/api/v1/saved-views?scope=tickets')).toEqual(['Open mail']);
+    expect(await names('/api/v1/saved-views?scope=assets')).toEqual(['Laptops in repair']);
+    expect((await tech.call('GET', '/api/v1/saved-views?scope=problems')).status).toBe(400);
+    expect((await other.call('DELETE', `/api/v1/saved-views/${assets.body.id}`)).status).toBe(404);
+    expect((await tech.call('DELETE', `/api/v1/saved-views/${assets.body.id}`)).status).toBe(204);
+    expect((await tech.call('DELETE', `/api/v1/saved-views/${queue.body.id}`)).status).toBe(204);
+  });
+
   it('a bulk change applies to each ticket on its own and reports every refusal', async () => {
     const a = (await requester.call('POST', '/api/v1/tickets', { title: 'A', description: '' })).body.id;
     const b = (await requester.call('POST', '/api/v1/tickets', { title: 'B', description: '' })).body.id;

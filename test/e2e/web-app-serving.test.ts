@@ -56,6 +56,16 @@ describe('serving web/dist', () => {
     expect(asset.headers['cache-control']).toContain('immutable');
     expect((await app.inject({ method: 'GET', url: '/favicon.svg' })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/assets/missing.js' })).statusCode).toBe(404);
+    // The inventory's pages share the prefix with the built files: a name without an extension is a page.
+    for (const url of ['/assets/12', '/assets/labels?ids=1,2']) {
+      const page = await app.inject({ method: 'GET', url, headers: { accept: 'text/html' } });
+      expect(page.statusCode, url).toBe(200);
+      expect(page.body).toContain('id="root"');
+    }
+    expect(
+      (await app.inject({ method: 'GET', url: '/assets/12', headers: { accept: 'application/json' } }))
+        .statusCode,
+    ).toBe(404);
     expect(
       (await app.inject({ method: 'GET', url: '/docs/nope', headers: { accept: 'text/html' } })).statusCode,
     ).toBe(404);

@@ -61,6 +61,10 @@ const ChangePage = lazy(() => import('./pages/changes/change'));
 const ChangeCalendar = lazy(() => import('./pages/changes/calendar'));
 const ProposalsPage = lazy(() => import('./pages/proposals/proposals'));
 const ProposalPage = lazy(() => import('./pages/proposals/proposal'));
+// -- asset pages --
+const AssetsPage = lazy(() => import('./pages/assets/assets'));
+const AssetPage = lazy(() => import('./pages/assets/asset'));
+const AssetLabels = lazy(() => import('./pages/assets/labels'));
 const ServiceAgreement = lazy(() =>
   import('./pages/knowledge/article').then((m) => ({ default: m.ServiceAgreementPage })),
 );
@@ -255,6 +259,9 @@ export function App() {
           <Route path="/kb" element={<KnowledgeBase />} />
           <Route path="/kb/service-agreement" element={<ServiceAgreement />} />
           <Route path="/kb/:id" element={<ArticlePage />} />
+          {/* Staff see the inventory; a requester sees the equipment they own, read only. */}
+          <Route path="/assets" element={<AssetsPage />} />
+          <Route path="/assets/:id" element={<AssetPage />} />
           <Route element={<RequireUser roles={staffRoles} />}>
             <Route path="/kb/new" element={<ArticleEditor />} />
             <Route path="/kb/:id/edit" element={<ArticleEditor />} />
@@ -285,6 +292,7 @@ export function App() {
             <Route path="/changes/:id" element={<ChangePage />} />
             <Route path="/proposals" element={<ProposalsPage />} />
             <Route path="/proposals/:id" element={<ProposalPage />} />
+            <Route path="/assets/labels" element={<AssetLabels />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />

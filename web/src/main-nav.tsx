@@ -24,6 +24,7 @@ export function navItems(user: User): NavItem[] {
       { to: '/requests/catalog', label: 'Catalogue', place: 'bar' },
       { to: '/approvals', label: 'Approvals', place: 'bar' },
       { to: '/kb', label: 'Knowledge', place: 'bar' },
+      { to: '/assets', label: 'My equipment', place: 'bar' },
     ];
   const manager = isManager(user);
   const items: (NavItem | false)[] = [
@@ -36,6 +37,7 @@ export function navItems(user: User): NavItem[] {
     { to: '/problems', label: 'Problems', place: 'more' },
     { to: '/changes', label: 'Changes', place: 'more' },
     { to: '/proposals', label: 'Proposals', place: 'more' },
+    { to: '/assets', label: 'Assets', place: 'more' },
     { to: '/monitoring', label: 'Monitoring', place: 'bar' },
     { to: '/logs', label: 'Logs', place: manager ? 'more' : 'bar' },
     { to: '/oncall', label: 'On call', place: 'bar' },

@@ -1,4 +1,4 @@
-// Saved views (a person's named ticket-list filters) and bulk changes to selected tickets: the technician
+// Saved views (a person's named list filters: the queue's, or the inventory list's with scope=assets) and bulk changes to selected tickets: the technician
 // workspace's two conveniences. Thin: schema → actor → domain call.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -12,6 +12,7 @@ import {
   deleteSavedView,
   listSavedViews,
   parseLevel,
+  savedViewScopes,
   updateTicket,
 } from '../../helpdesk/index.js';
 import { requireActor } from '../authentication.js';
@@ -19,8 +20,14 @@ import { Id, IdParams, LevelSchema, Nullable, problemResponses, StatusSchema } f
 import { ticketView } from '../views.js';
 import { articleLinker } from './macros.js';
 
+const ScopeSchema = Type.Union(
+  savedViewScopes.map((s) => Type.Literal(s)),
+  { description: 'which list the view filters: tickets (the queue) or assets (the inventory)' },
+);
+
 const SavedViewSchema = Type.Object({
   id: Type.Integer(),
+  scope: ScopeSchema,
   name: Type.String(),
   query: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
@@ -33,12 +40,13 @@ export function savedViewRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
       {
         schema: {
           tags: ['tickets'],
-          summary: 'My saved ticket views',
+          summary: 'My saved views of one list (the queue’s unless scope=assets)',
+          querystring: Type.Object({ scope: Type.Optional(ScopeSchema) }),
           response: { 200: Type.Object({ items: Type.Array(SavedViewSchema) }), ...problemResponses },
         },
       },
       async (request) => ({
-        items: (await listSavedViews(ctx, requireActor(request))).map((v) => ({
+        items: (await listSavedViews(ctx, requireActor(request), request.query.scope)).map((v) => ({
           ...v,
           createdAt: toIso(v.createdAt),
         })),
@@ -50,8 +58,9 @@ export function savedViewRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
       {
         schema: {
           tags: ['tickets'],
-          summary: 'Save a ticket view (a name and the list query string)',
+          summary: 'Save a view (a name and the list query string; scope assets for the inventory list)',
           body: Type.Object({
+            scope: Type.Optional(ScopeSchema),
             name: Type.String({ minLength: 1, maxLength: 100 }),
             query: Type.String({ maxLength: 2000 }),
           }),

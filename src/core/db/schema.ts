@@ -370,9 +370,14 @@ export interface WebhookDeliveriesTable {
   updated_at: number;
 }
 
+/** Which list a saved view filters. */
+export type SavedViewScope = 'tickets' | 'assets';
+
 export interface SavedViewsTable {
   id: Generated<number>;
   user_id: number;
+  /** Which list the view filters (the queue's views are 'tickets'). */
+  scope: ColumnType<SavedViewScope, SavedViewScope | undefined, SavedViewScope>;
   name: string;
   query: string;
   created_at: number;

@@ -115,4 +115,11 @@ export const keys = {
   // -- automation rules --
   automationRules: ['automation', 'rules'] as const,
   automationLog: (ruleId: number | null) => ['automation', 'log', ruleId] as const,
+  // -- asset pages --
+  assets: ['assets'] as const,
+  assetList: (query: string) => ['assets', 'list', query] as const,
+  asset: (id: number) => ['assets', 'one', id] as const,
+  assetHistory: (id: number) => ['assets', 'one', id, 'history'] as const,
+  assetSoftware: (id: number) => ['assets', 'one', id, 'software'] as const,
+  assetViews: ['saved-views', 'assets'] as const,
 };

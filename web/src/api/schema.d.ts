@@ -37673,10 +37673,13 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** My saved ticket views */
+    /** My saved views of one list (the queue’s unless scope=assets) */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description which list the view filters: tickets (the queue) or assets (the inventory) */
+          scope?: 'tickets' | 'assets';
+        };
         header?: never;
         path?: never;
         cookie?: never;
@@ -37696,6 +37699,8 @@ export type paths = {
                 id: number;
                 name: string;
                 query: string;
+                /** @description which list the view filters: tickets (the queue) or assets (the inventory) */
+                scope: 'tickets' | 'assets';
               }[];
             };
           };
@@ -37775,7 +37780,7 @@ export type paths = {
       };
     };
     put?: never;
-    /** Save a ticket view (a name and the list query string) */
+    /** Save a view (a name and the list query string; scope assets for the inventory list) */
     post: {
       parameters: {
         query?: never;
@@ -37788,6 +37793,8 @@ export type paths = {
           'application/json': {
             name: string;
             query: string;
+            /** @description which list the view filters: tickets (the queue) or assets (the inventory) */
+            scope?: 'tickets' | 'assets';
           };
         };
       };
@@ -37804,6 +37811,8 @@ export type paths = {
               id: number;
               name: string;
               query: string;
+              /** @description which list the view filters: tickets (the queue) or assets (the inventory) */
+              scope: 'tickets' | 'assets';
             };
           };
         };

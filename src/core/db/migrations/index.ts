@@ -44,6 +44,7 @@ import * as upgradeProposals from './2026-12-08-upgrade-proposals.js';
 import * as assets from './2026-12-09-assets.js';
 import * as sso from './2026-12-09-sso.js';
 import * as vendors from './2026-12-09-vendors.js';
+import * as savedViewScopes from './2026-12-10-assets-web.js';
 import * as scim from './2026-12-10-scim.js';
 
 export const migrations: Record<string, Migration> = {
@@ -146,6 +147,8 @@ export const migrations: Record<string, Migration> = {
   // -- assets: inventory, licences, relations, ticket links and inventory agents --
   '2026-12-09-assets': assets,
 
+  // -- saved views of the assets list (a scope per view) --
+  '2026-12-10-assets-web': savedViewScopes,
   // -- SCIM provisioning --
   '2026-12-10-scim': scim,
 };
