@@ -44,6 +44,7 @@ import * as upgradeProposals from './2026-12-08-upgrade-proposals.js';
 import * as assets from './2026-12-09-assets.js';
 import * as sso from './2026-12-09-sso.js';
 import * as vendors from './2026-12-09-vendors.js';
+import * as assetsLife from './2026-12-10-assets-life.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -144,4 +145,6 @@ export const migrations: Record<string, Migration> = {
 
   // -- assets: inventory, licences, relations, ticket links and inventory agents --
   '2026-12-09-assets': assets,
+  // -- assets: repairs, lifecycle reminders, replacement requests --
+  '2026-12-10-assets-life': assetsLife,
 };
