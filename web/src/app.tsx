@@ -61,6 +61,7 @@ const ChangePage = lazy(() => import('./pages/changes/change'));
 const ChangeCalendar = lazy(() => import('./pages/changes/calendar'));
 const ProposalsPage = lazy(() => import('./pages/proposals/proposals'));
 const ProposalPage = lazy(() => import('./pages/proposals/proposal'));
+const AssetLifecycle = lazy(() => import('./pages/assets/lifecycle'));
 const ServiceAgreement = lazy(() =>
   import('./pages/knowledge/article').then((m) => ({ default: m.ServiceAgreementPage })),
 );
@@ -296,6 +297,7 @@ export function App() {
             <Route path="/oncall/policies" element={<Policies />} />
             <Route path="/oncall/import" element={<ImportOnCall />} />
             <Route path="/assignment" element={<Assignment />} />
+            <Route path="/assets/lifecycle" element={<AssetLifecycle />} />
             <Route path="/admin/*" element={<Admin />} />
             <Route path="/status-pages" element={<StatusPagesAdmin />} />
           </Route>
