@@ -107,7 +107,8 @@ export async function registerWebApp(app: FastifyInstance, options: WebAppOption
     if (isServicePath(pathname)) return notFound(request, reply);
     const name = decodeURIComponent(pathname.slice(1));
     if (topLevel.has(name)) return reply.header('cache-control', 'public, max-age=3600').sendFile(name, dist);
-    if (!wantsHtml(request) || pathname.startsWith('/assets/')) return notFound(request, reply);
+    // A missing build file under /assets/ (a name with an extension) stays 404; a page path there is a page.
+    if (!wantsHtml(request) || /^\/assets\/.*\.[A-Za-z0-9]+$/.test(pathname)) return notFound(request, reply);
     // The page itself is never cached, so a new build's asset names reach browsers at once.
     return reply.header('cache-control', 'no-cache').sendFile('index.html', dist);
   });

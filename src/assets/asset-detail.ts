@@ -1,12 +1,15 @@
-// An asset's page in one read: the asset, the tickets that name it, its relations, the software installed on
-// it (the first page; the whole list is GET …/software) and, for a licence, its terms and seats.
+// An asset's page in one read: the asset, the tickets that name it and which of them are incidents, its repairs
+// (staff), its relations, the software installed on it (the first page; the whole list is GET …/software) and,
+// for a licence, its terms and seats.
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Asset } from './asset-model.js';
 import { type AssetRelation, listRelationsOf } from './asset-relations.js';
+import { type AssetRepair, listRepairsOf } from './asset-repairs.js';
 import { type AssetTicket, listTicketsOf } from './asset-tickets.js';
 import { loadReadableAsset, macsOf, toAsset } from './assets.js';
 import { getLicence, type Licence } from './licences.js';
+import { canAsset } from './policies.js';
 
 export interface InstalledSoftware {
   id: number;
@@ -19,6 +22,14 @@ export interface InstalledSoftware {
 
 export interface AssetDetail extends Asset {
   tickets: AssetTicket[];
+  /**
+   * Its incidents: the tickets of type incident that name it. (Monitored hosts' incidents join here once an
+   * asset is linked to a monitoring target; no such link exists yet.)
+   */
+  incidents: AssetTicket[];
+  /** Its repairs, newest first (staff; a requester sees none). */
+  repairs: AssetRepair[];
+  replacementRequestId: number | null;
   relations: AssetRelation[];
   softwareCount: number;
   licence: Licence | null;
@@ -32,9 +43,13 @@ export async function getAsset(ctx: ServiceContext, actor: Actor, id: number): P
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('asset_id', '=', id)
     .executeTakeFirstOrThrow();
+  const tickets = await listTicketsOf(ctx, actor, id);
   return {
     ...toAsset(row, macs),
-    tickets: await listTicketsOf(ctx, actor, id),
+    tickets,
+    incidents: tickets.filter((t) => t.type === 'incident'),
+    repairs: canAsset(actor, 'asset.repair') ? await listRepairsOf(ctx, id) : [],
+    replacementRequestId: row.replacement_request_id,
     relations: await listRelationsOf(ctx, actor, id),
     softwareCount: Number(count.n),
     licence: row.type === 'licence' ? await getLicence(ctx, actor, id) : null,

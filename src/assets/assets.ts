@@ -483,6 +483,7 @@ export async function insertAsset(
       inventory_agent_id: null,
       inventory_device_id: null,
       inventoried_at: null,
+      replacement_request_id: null,
       created_by: actorId,
       created_at: now,
       updated_at: now,

@@ -3,6 +3,8 @@
 // history, CSV import, and inventory agents (FusionInventory / GLPI agent) that keep hardware and software
 // current. Named, so a new export is a decision.
 
+import './asset-events.js';
+
 export { type AssetDetail, getAsset, type InstalledSoftware, listInstalledSoftware } from './asset-detail.js';
 export {
   type ImportRejection,
@@ -11,6 +13,21 @@ export {
   importLimits,
   parseCsv,
 } from './asset-import.js';
+export {
+  failureRates,
+  type LifecycleAsset,
+  type LifecycleLicence,
+  type LifecycleView,
+  lifecycleLimits,
+  lifecycleReminderIntervalMs,
+  lifecycleView,
+  type ModelFailureRate,
+  type RaisedReminder,
+  raiseLifecycleReminders,
+  registerAssets,
+  runLifecycleReminders,
+  subscribeAssets,
+} from './asset-lifecycle.js';
 export {
   type Asset,
   type AssetInput,
@@ -30,6 +47,19 @@ export {
   getAssetRelations,
   removeAssetRelation,
 } from './asset-relations.js';
+export {
+  type AssetRepair,
+  type CloseRepairInput,
+  closeRepair,
+  listRepairs,
+  type RepairInput,
+  type RepairOption,
+  type ReplacementInput,
+  repairLimits,
+  repairOptions,
+  requestReplacement,
+  startRepair,
+} from './asset-repairs.js';
 export {
   type AssetTicket,
   getAssetTickets,

@@ -9,7 +9,11 @@ export type AssetAction =
   /** Create, edit, bulk-edit, relate, assign licence seats, link tickets, import. */
   | 'asset.write'
   /** Create, list and revoke inventory agents' tokens. */
-  | 'asset.agents';
+  | 'asset.agents'
+  /** Start and close repairs, ask for a replacement, read repairs and the repair-or-replace figures. */
+  | 'asset.repair'
+  /** The lifecycle view (warranties, ends of life, licences) and failure rates by model: planning. */
+  | 'asset.plan';
 
 export function canAsset(
   actor: Pick<Actor, 'id' | 'role'>,
@@ -22,7 +26,10 @@ export function canAsset(
     case 'asset.write':
       return isStaff(actor);
     case 'asset.agents':
+    case 'asset.plan':
       return actor.role === 'admin' || actor.role === 'manager';
+    case 'asset.repair':
+      return isStaff(actor);
   }
 }
 

@@ -94,6 +94,8 @@ export interface Config {
   auditRetentionMs: number;
   /** The month (1–12) fiscal years start in, on its 1st, UTC (OPSDESK_FISCAL_YEAR_START_MONTH; 1: calendar years). */
   fiscalYearStartMonth: number;
+  /** Days before a warranty's end, an end of life or a licence's expiry that its reminder is raised (OPSDESK_ASSET_REMINDER_DAYS). */
+  assetReminderDays: number;
 }
 
 export class ConfigError extends Error {
@@ -221,6 +223,7 @@ export function loadConfig(env: Env = process.env): Config {
     logsMaxBytes: int(env, 'OPSDESK_LOGS_MAX_MB', 10_240, 1, 100 * 1_048_576) * 1_048_576,
     auditRetentionMs: retention(env, 'OPSDESK_AUDIT_RETENTION', 365),
     fiscalYearStartMonth: int(env, 'OPSDESK_FISCAL_YEAR_START_MONTH', 1, 1, 12),
+    assetReminderDays: int(env, 'OPSDESK_ASSET_REMINDER_DAYS', 90, 1, 3650),
   };
 }
 

@@ -766,6 +766,23 @@ export const errorCatalogue = {
     kind: 'not_found',
     meaning: 'The ticket does not name this asset.',
   },
+  asset_repair_not_found: {
+    kind: 'not_found',
+    meaning: 'No such repair of this asset.',
+  },
+  asset_repair_open: {
+    kind: 'conflict',
+    meaning: 'The asset is in repair already (one open repair at a time), or the repair is closed already.',
+  },
+  asset_not_available: {
+    kind: 'conflict',
+    meaning:
+      'The asset is retired (it is not repaired or replaced), or the loaner asked for is not in stock.',
+  },
+  asset_replacement_open: {
+    kind: 'conflict',
+    meaning: 'A replacement of this asset is asked for already (its request for quotes is open or awarded).',
+  },
   inventory_agent_not_found: {
     kind: 'not_found',
     meaning: 'No such inventory agent.',

@@ -51,6 +51,13 @@ export const eventTypes = [
   'contract.renewal_due',
   'quote_request.created',
   'quote_request.awarded',
+  'asset.warranty_ending',
+  'asset.end_of_life',
+  'licence.over_assigned',
+  'licence.expiring',
+  'asset.repair_started',
+  'asset.repair_closed',
+  'asset.replacement_requested',
 ] as const satisfies readonly EventType[];
 // An event type a domain declares but the list lacks makes this `true` fail to be assignable to `never`.
 const everyTypeListed: Exclude<EventType, (typeof eventTypes)[number]> extends never ? true : never = true;

@@ -19,6 +19,7 @@ import {
   compareQuotes,
   defaultWeights,
   type QuoteLine,
+  quoteTotals,
   type Requirement,
   type Weights,
 } from './quote-comparison.js';
@@ -60,6 +61,9 @@ export interface QuoteRequestView {
   awardedAt: number | null;
   awardedBy: number | null;
   cancelReason: string | null;
+  /** The asset this request replaces and the ticket it came from (assets' replacement), or null. */
+  assetId: number | null;
+  ticketId: number | null;
   quoteCount: number;
   createdBy: number | null;
   createdAt: number;
@@ -121,6 +125,8 @@ function toView(r: Selectable<QuoteRequestsTable>, quoteCount: number): QuoteReq
     awardedAt: r.awarded_at,
     awardedBy: r.awarded_by,
     cancelReason: r.cancel_reason,
+    assetId: r.asset_id,
+    ticketId: r.ticket_id,
     quoteCount,
     createdBy: r.created_by,
     createdAt: r.created_at,
@@ -274,52 +280,112 @@ export async function createQuoteRequest(
   input: QuoteRequestInput & { what: string },
 ): Promise<QuoteRequestView> {
   requireVendorRight(actor, 'vendors.manage');
-  const now = ctx.clock.now();
-  const fields: FieldError[] = [];
-  checkRequirements(fields, input.requirements);
-  const id = await ctx.db.transaction().execute(async (trx) => {
-    await checkRequestRefs(trx, fields, input);
-    if (fields.length > 0) throw invalid(fields);
-    const what = input.what.trim();
-    const row = await trx
-      .insertInto('quote_requests')
-      .values({
-        proposal_id: null,
-        what,
-        quantity: input.quantity ?? 1,
-        spec: input.spec ?? '',
-        status: 'open',
-        requirements: JSON.stringify(input.requirements ?? []),
-        budget_line_id: input.budgetLineId ?? null,
-        currency: input.currency ?? null,
-        term_months: input.termMonths ?? 36,
-        created_by: actor.id,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await recordAudit(trx, {
-      actorId: actor.id,
-      at: now,
-      action: 'quote_request.create',
-      subjectType: 'quote_request',
-      subjectId: row.id,
-      details: { what },
-    });
-    await ctx.events.record(trx, [
-      {
-        type: 'quote_request.created',
-        subjectType: 'quote_request',
-        subjectId: row.id,
-        actorId: actor.id,
-        payload: { quoteRequestId: row.id, proposalId: null, what },
-      },
-    ]);
-    return row.id;
-  });
+  const id = await ctx.db
+    .transaction()
+    .execute((trx) => openQuoteRequestIn(ctx, trx, actor.id, ctx.clock.now(), input));
   ctx.events.nudge();
   return readQuoteRequest(ctx.db, id);
+}
+
+/**
+ * A request for quotes written in the caller's transaction, with its audit entry and event — for another domain
+ * that has authorised its own actor (assets: a technician asks to replace an asset from a ticket). Returns its id.
+ */
+export async function openQuoteRequestIn(
+  ctx: ServiceContext,
+  trx: Trx,
+  actorId: number,
+  now: number,
+  input: QuoteRequestInput & { what: string; assetId?: number | null; ticketId?: number | null },
+): Promise<number> {
+  const fields: FieldError[] = [];
+  checkRequirements(fields, input.requirements);
+  await checkRequestRefs(trx, fields, input);
+  if (fields.length > 0) throw invalid(fields);
+  const what = input.what.trim();
+  const row = await trx
+    .insertInto('quote_requests')
+    .values({
+      proposal_id: null,
+      what,
+      quantity: input.quantity ?? 1,
+      spec: input.spec ?? '',
+      status: 'open',
+      requirements: JSON.stringify(input.requirements ?? []),
+      budget_line_id: input.budgetLineId ?? null,
+      currency: input.currency ?? null,
+      term_months: input.termMonths ?? 36,
+      asset_id: input.assetId ?? null,
+      ticket_id: input.ticketId ?? null,
+      created_by: actorId,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await recordAudit(trx, {
+    actorId,
+    at: now,
+    action: 'quote_request.create',
+    subjectType: 'quote_request',
+    subjectId: row.id,
+    details: { what, ...(input.assetId ? { assetId: input.assetId, ticketId: input.ticketId } : {}) },
+  });
+  await ctx.events.record(trx, [
+    {
+      type: 'quote_request.created',
+      subjectType: 'quote_request',
+      subjectId: row.id,
+      actorId,
+      payload: { quoteRequestId: row.id, proposalId: null, what },
+    },
+  ]);
+  return row.id;
+}
+
+/**
+ * What the latest quotes for these assets' replacements say one costs: the newest awarded request's winning quote,
+ * else the newest quote of any of their requests — its total over the request's term, in the quote's currency.
+ */
+export async function latestReplacementQuote(
+  db: Db,
+  assetIds: number[],
+): Promise<{ quoteRequestId: number; amountMinor: number; currency: string; awarded: boolean } | null> {
+  if (assetIds.length === 0) return null;
+  const requests = await db
+    .selectFrom('quote_requests')
+    .select(['id', 'status', 'awarded_quote_id', 'term_months'])
+    .where('asset_id', 'in', assetIds)
+    .where('status', '!=', 'cancelled')
+    .orderBy('id', 'desc')
+    .limit(50)
+    .execute();
+  const awarded = requests.find((r) => r.status === 'awarded' && r.awarded_quote_id !== null);
+  for (const r of awarded ? [awarded] : requests) {
+    const quotes = await readQuotes(db, r.id);
+    const q = awarded ? quotes.find((x) => x.id === r.awarded_quote_id) : quotes.at(-1);
+    if (!q) continue;
+    const totals = quoteTotals(
+      {
+        id: q.id,
+        vendorId: q.vendorId,
+        vendorName: q.vendorName,
+        currency: q.currency,
+        rate: '1',
+        lines: q.lines,
+        requirementsMet: [],
+      },
+      q.currency,
+      r.term_months,
+    );
+    return {
+      quoteRequestId: r.id,
+      amountMinor: totals.totalMinor,
+      currency: q.currency,
+      awarded: awarded !== undefined,
+    };
+  }
+  return null;
 }
 
 /** Edit an open request, or cancel it (status 'cancelled' with a reason). */

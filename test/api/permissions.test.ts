@@ -3506,6 +3506,13 @@ const table: Row[] = [
           ...body,
         })) as { id: number }
       ).id;
+    /** A fresh asset of requester A's, named by a fresh ticket of theirs. */
+    const onTicketAsset = async (f: Fixture) => {
+      const ticketId = await anotherOwnersTicket(f);
+      const id = await asset(f);
+      await as(f, 'admin', 'POST', `/api/v1/tickets/${ticketId}/assets`, { assetId: id });
+      return { ticketId, id };
+    };
     const licence = async (f: Fixture) => {
       const id = await asset(f, { type: 'licence' });
       await as(f, 'admin', 'PUT', `/api/v1/assets/${id}/licence`, { seats: 5 });
@@ -3693,6 +3700,62 @@ const table: Row[] = [
           return { method: 'DELETE', url: `/api/v1/tickets/${ticketId}/assets/${id}` };
         },
         expect: onOwnersTicket('asset.write'),
+      },
+      // -- lifecycle (managers, admins) and repair or replace from a ticket (staff) --
+      {
+        route: 'GET /api/v1/assets/lifecycle',
+        call: () => ({ method: 'GET', url: '/api/v1/assets/lifecycle?within=P3M' }),
+        expect: byRule((a) => canAsset(a, 'asset.plan')),
+      },
+      {
+        route: 'GET /api/v1/assets/failure-rates',
+        call: () => ({ method: 'GET', url: '/api/v1/assets/failure-rates?months=12' }),
+        expect: byRule((a) => canAsset(a, 'asset.plan')),
+      },
+      {
+        route: 'GET /api/v1/assets/:id/repairs',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/assets/${await asset(f)}/repairs` }),
+        expect: byRule((a) => canAsset(a, 'asset.repair')),
+      },
+      {
+        route: 'POST /api/v1/assets/:id/repairs/:repairId/close',
+        call: async (f) => {
+          const { ticketId, id } = await onTicketAsset(f);
+          const r = await as(f, 'admin', 'POST', `/api/v1/tickets/${ticketId}/assets/${id}/repair`, {
+            kind: 'in_house',
+          });
+          return {
+            method: 'POST',
+            url: `/api/v1/assets/${id}/repairs/${r.id}/close`,
+            body: { outcome: 'repaired', cost: { amountMinor: 5_000, currency: 'EUR' } },
+          };
+        },
+        expect: byRule((a) => canAsset(a, 'asset.repair')),
+      },
+      {
+        route: 'GET /api/v1/tickets/:id/assets/repair-options',
+        call: (f) => ({ method: 'GET', url: `/api/v1/tickets/${f.ticketId}/assets/repair-options` }),
+        expect: onOwnersTicket('asset.repair'),
+      },
+      {
+        route: 'POST /api/v1/tickets/:id/assets/:assetId/repair',
+        call: async (f) => {
+          const { ticketId, id } = await onTicketAsset(f);
+          return {
+            method: 'POST',
+            url: `/api/v1/tickets/${ticketId}/assets/${id}/repair`,
+            body: { kind: 'in_house' },
+          };
+        },
+        expect: onOwnersTicket('asset.repair'),
+      },
+      {
+        route: 'POST /api/v1/tickets/:id/assets/:assetId/replacement',
+        call: async (f) => {
+          const { ticketId, id } = await onTicketAsset(f);
+          return { method: 'POST', url: `/api/v1/tickets/${ticketId}/assets/${id}/replacement`, body: {} };
+        },
+        expect: onOwnersTicket('asset.repair'),
       },
       {
         route: 'GET /api/v1/inventory/agents',
@@ -4402,11 +4465,7 @@ describe("the policies keep the README's promise", () => {
  * to anyone.
  */
 const pages = (url: string) =>
-  url === '/*' ||
-  url === '/assets/*' ||
-  url === '/assets/:name' ||
-  url === '/docs' ||
-  url.startsWith('/docs/');
+  url === '/*' || url.startsWith('/assets/') || url === '/docs' || url.startsWith('/docs/');
 
 function rowKey(r: { route: string }): string {
   return r.route;

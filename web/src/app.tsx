@@ -65,6 +65,7 @@ const ProposalPage = lazy(() => import('./pages/proposals/proposal'));
 const AssetsPage = lazy(() => import('./pages/assets/assets'));
 const AssetPage = lazy(() => import('./pages/assets/asset'));
 const AssetLabels = lazy(() => import('./pages/assets/labels'));
+const AssetLifecycle = lazy(() => import('./pages/assets/lifecycle'));
 const ServiceAgreement = lazy(() =>
   import('./pages/knowledge/article').then((m) => ({ default: m.ServiceAgreementPage })),
 );
@@ -304,6 +305,7 @@ export function App() {
             <Route path="/oncall/policies" element={<Policies />} />
             <Route path="/oncall/import" element={<ImportOnCall />} />
             <Route path="/assignment" element={<Assignment />} />
+            <Route path="/assets/lifecycle" element={<AssetLifecycle />} />
             <Route path="/admin/*" element={<Admin />} />
             <Route path="/status-pages" element={<StatusPagesAdmin />} />
           </Route>

@@ -9,6 +9,7 @@ import {
   type Asset,
   type AssetDetail,
   type AssetRelation,
+  type AssetRepair,
   type AssetTicket,
   addAssetRelation,
   assetLimits,
@@ -17,10 +18,12 @@ import {
   assetTypes,
   assignLicenceSeat,
   bulkUpdateAssets,
+  closeRepair,
   createAsset,
   createInventoryAgent,
   dayOrNull,
   encodeAssetCursor,
+  failureRates,
   getAsset,
   getAssetRelations,
   getAssetTickets,
@@ -31,6 +34,9 @@ import {
   importAssetsCsv,
   importLimits,
   type Licence,
+  type LifecycleAsset,
+  lifecycleLimits,
+  lifecycleView,
   linkAssetTicket,
   linkTicketAsset,
   listAssetHistory,
@@ -38,10 +44,15 @@ import {
   listInstalledSoftware,
   listInventoryAgents,
   listLicences,
+  listRepairs,
   parseDay,
   removeAssetRelation,
+  repairLimits,
+  repairOptions,
+  requestReplacement,
   revokeInventoryAgent,
   setLicenceTerms,
+  startRepair,
   type TicketAsset,
   unassignLicenceSeat,
   unlinkAssetTicket,
@@ -255,12 +266,42 @@ const LicenceSchema = Type.Object(
   },
   { $id: 'AssetLicence' },
 );
+const RepairKindSchema = Type.Union([Type.Literal('in_house'), Type.Literal('vendor_rma')]);
+const RepairOutcomeSchema = Type.Union([Type.Literal('repaired'), Type.Literal('unrepairable')]);
+const RepairSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    assetId: Type.Integer(),
+    ticketId: Nullable(Type.Integer()),
+    kind: RepairKindSchema,
+    vendorId: Nullable(Type.Integer()),
+    rmaNumber: Type.String(),
+    loanerAssetId: Nullable(
+      Type.Integer({ description: 'the asset lent to the ticket’s requester meanwhile' }),
+    ),
+    notes: Type.String(),
+    cost: Nullable(Money),
+    openedBy: Nullable(Type.Integer()),
+    openedAt: IsoTime,
+    closedBy: Nullable(Type.Integer()),
+    closedAt: Nullable(IsoTime),
+    outcome: Nullable(RepairOutcomeSchema),
+  },
+  { $id: 'AssetRepair' },
+);
 const AssetDetailSchema = Type.Object(
   {
     ...assetFields,
     tickets: Type.Array(TicketOfAsset, {
       description: 'the tickets that name this asset (those the caller may see)',
     }),
+    incidents: Type.Array(TicketOfAsset, {
+      description: 'its incidents: the tickets of type incident among them',
+    }),
+    repairs: Type.Array(Type.Ref('AssetRepair'), { description: 'its repairs, newest first (staff)' }),
+    replacementRequestId: Nullable(
+      Type.Integer({ description: 'the request for quotes whose award retires this asset, or null' }),
+    ),
     relations: Type.Array(Type.Ref('AssetRelation')),
     softwareCount: Type.Integer(),
     licence: Nullable(Type.Ref('AssetLicence')),
@@ -368,9 +409,30 @@ const licenceView = (l: Licence) => ({
   expiresOn: dayOrNull(l.expiresOn),
   assignments: l.assignments.map((a) => ({ ...a, assignedAt: toIso(a.assignedAt) })),
 });
+const repairView = (r: AssetRepair) => ({
+  ...r,
+  openedAt: toIso(r.openedAt),
+  closedAt: toIso(r.closedAt),
+});
+const lifecycleAssetView = (a: LifecycleAsset) => ({ ...a, on: dayOrNull(a.on) });
+const LifecycleAssetSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  type: AssetTypeSchema,
+  status: AssetStatusSchema,
+  manufacturer: Type.String(),
+  model: Type.String(),
+  location: Type.String(),
+  ownerId: Nullable(Type.Integer()),
+  on: Day,
+  daysLeft: Type.Integer(),
+});
 const detailView = (a: AssetDetail) => ({
   ...assetView(a),
   tickets: a.tickets.map(ticketOfAssetView),
+  incidents: a.incidents.map(ticketOfAssetView),
+  repairs: a.repairs.map(repairView),
+  replacementRequestId: a.replacementRequestId,
   relations: a.relations.map(relationView),
   softwareCount: a.softwareCount,
   licence: a.licence ? licenceView(a.licence) : null,
@@ -405,6 +467,7 @@ export function assetRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
     app.addSchema(AssetSchema);
     app.addSchema(RelationSchema);
     app.addSchema(LicenceSchema);
+    app.addSchema(RepairSchema);
     app.addSchema(AssetDetailSchema);
     // A CSV body as it is (the import also takes multipart/form-data, field "file").
     app.addContentTypeParser(
@@ -884,6 +947,260 @@ export function assetRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         await unlinkTicketAsset(ctx, requireActor(request), request.params.id, request.params.assetId);
         return reply.code(204).send(null);
+      },
+    );
+
+    // -- lifecycle: what ends within a window, failure rates by model (managers, admins) --
+    app.get(
+      '/api/v1/assets/lifecycle',
+      {
+        schema: {
+          tags,
+          summary:
+            'Warranties ending and ends of life within a window, licences over-assigned or expiring (managers, admins)',
+          querystring: Type.Object({
+            within: Type.Optional(
+              Type.String({
+                maxLength: 40,
+                description: 'an ISO 8601 duration from P1D to P3Y (calendar months, UTC); default P3M',
+              }),
+            ),
+          }),
+          response: {
+            200: Type.Object({
+              from: IsoTime,
+              until: IsoTime,
+              warrantiesEnding: Type.Array(LifecycleAssetSchema),
+              endOfLife: Type.Array(LifecycleAssetSchema),
+              licences: Type.Array(
+                Type.Object({
+                  assetId: Type.Integer(),
+                  name: Type.String(),
+                  softwareName: Type.String(),
+                  seats: Type.Integer(),
+                  used: Type.Integer(),
+                  expiresOn: Nullable(Day),
+                  overAssigned: Type.Boolean(),
+                  expiring: Type.Boolean(),
+                }),
+              ),
+            }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => {
+        const v = await lifecycleView(ctx, requireActor(request), request.query.within ?? 'P3M');
+        return {
+          from: toIso(v.from),
+          until: toIso(v.until),
+          warrantiesEnding: v.warrantiesEnding.map(lifecycleAssetView),
+          endOfLife: v.endOfLife.map(lifecycleAssetView),
+          licences: v.licences.map((l) => ({ ...l, expiresOn: dayOrNull(l.expiresOn) })),
+        };
+      },
+    );
+
+    app.get(
+      '/api/v1/assets/failure-rates',
+      {
+        schema: {
+          tags,
+          summary:
+            'Per model: assets, linked incidents and tickets, repairs, failures per asset-year (managers, admins)',
+          description:
+            'Failures are the incidents naming an asset plus its repairs not already counted through their incident, within the last `months`; an asset counts from its purchase (or entry) or the window’s start. Highest rate first.',
+          querystring: Type.Object({
+            months: Type.Optional(
+              Type.Integer({ minimum: 1, maximum: lifecycleLimits.monthsMax, default: 12 }),
+            ),
+          }),
+          response: {
+            200: Type.Object({
+              from: IsoTime,
+              until: IsoTime,
+              models: Type.Array(
+                Type.Object({
+                  manufacturer: Type.String(),
+                  model: Type.String(),
+                  assets: Type.Integer(),
+                  tickets: Type.Integer(),
+                  incidents: Type.Integer(),
+                  repairs: Type.Integer(),
+                  failures: Type.Integer(),
+                  assetYears: Type.Number(),
+                  failuresPerAssetYear: Type.Number(),
+                }),
+              ),
+            }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => {
+        const r = await failureRates(ctx, requireActor(request), request.query.months ?? 12);
+        return { from: toIso(r.from), until: toIso(r.until), models: r.models };
+      },
+    );
+
+    // -- repair or replace, from a ticket (staff) --
+    app.get(
+      '/api/v1/assets/:id/repairs',
+      {
+        schema: {
+          tags,
+          summary: "An asset's repairs, newest first (staff)",
+          params: IdParams,
+          response: { 200: Type.Object({ items: Type.Array(Type.Ref('AssetRepair')) }), ...problemResponses },
+        },
+      },
+      async (request) => ({
+        items: (await listRepairs(ctx, requireActor(request), request.params.id)).map(repairView),
+      }),
+    );
+
+    app.post(
+      '/api/v1/assets/:id/repairs/:repairId/close',
+      {
+        schema: {
+          tags,
+          summary: 'Close a repair (staff): what it cost and how it ended; the asset back in use, or retired',
+          params: Type.Object({ id: Id, repairId: Id }),
+          body: Type.Object({
+            outcome: RepairOutcomeSchema,
+            cost: Type.Optional(Nullable(Money)),
+            notes: Type.Optional(Type.String({ maxLength: repairLimits.notes })),
+          }),
+          response: { 200: Type.Ref('AssetRepair'), ...problemResponses },
+        },
+      },
+      async (request) =>
+        repairView(
+          await closeRepair(
+            ctx,
+            requireActor(request),
+            request.params.id,
+            request.params.repairId,
+            request.body,
+          ),
+        ),
+    );
+
+    app.get(
+      '/api/v1/tickets/:id/assets/repair-options',
+      {
+        schema: {
+          tags,
+          summary:
+            'For each asset the ticket names: repairs in 12 months, what they cost, its age, a replacement’s price, and a sentence (staff)',
+          params: IdParams,
+          response: {
+            200: Type.Object({
+              items: Type.Array(
+                Type.Object({
+                  assetId: Type.Integer(),
+                  name: Type.String(),
+                  type: AssetTypeSchema,
+                  status: AssetStatusSchema,
+                  manufacturer: Type.String(),
+                  model: Type.String(),
+                  repairsLast12Months: Type.Integer(),
+                  spentLast12Months: Nullable(Money),
+                  repairsInOtherCurrencies: Type.Integer(),
+                  openRepairId: Nullable(Type.Integer()),
+                  purchaseCost: Nullable(Money),
+                  ageMonths: Nullable(Type.Integer()),
+                  endOfLifePassed: Type.Boolean(),
+                  replacement: Nullable(
+                    Type.Object({
+                      amountMinor: Type.Integer(),
+                      currency: Type.String(),
+                      source: Type.Union([
+                        Type.Literal('award'),
+                        Type.Literal('quote'),
+                        Type.Literal('purchase_cost'),
+                      ]),
+                      quoteRequestId: Nullable(Type.Integer()),
+                    }),
+                  ),
+                  replacementRequestId: Nullable(Type.Integer()),
+                  advice: Type.Union([Type.Literal('repair'), Type.Literal('replace')]),
+                  summary: Type.String({
+                    description: 'e.g. "LT-0042: 3 repairs in 12 months, €420 spent, replacement €900"',
+                  }),
+                }),
+              ),
+            }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => ({ items: await repairOptions(ctx, requireActor(request), request.params.id) }),
+    );
+
+    app.post(
+      '/api/v1/tickets/:id/assets/:assetId/repair',
+      {
+        schema: {
+          tags,
+          summary:
+            'Start a repair of an asset this ticket names (staff): in repair, in house or a vendor RMA, perhaps a loaner to the requester',
+          params: Type.Object({ id: Id, assetId: Id }),
+          body: Type.Object({
+            kind: RepairKindSchema,
+            vendorId: Type.Optional(Nullable(Id)),
+            rmaNumber: Type.Optional(Type.String({ maxLength: repairLimits.rmaNumber })),
+            loanerAssetId: Type.Optional(Nullable(Id)),
+            notes: Type.Optional(Type.String({ maxLength: repairLimits.notes })),
+          }),
+          response: { 201: Type.Ref('AssetRepair'), ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const r = await startRepair(
+          ctx,
+          requireActor(request),
+          request.params.id,
+          request.params.assetId,
+          request.body,
+        );
+        return reply.code(201).send(repairView(r));
+      },
+    );
+
+    app.post(
+      '/api/v1/tickets/:id/assets/:assetId/replacement',
+      {
+        schema: {
+          tags,
+          summary:
+            'Ask to replace an asset this ticket names (staff): a request for quotes with requirements from the asset; its award retires the asset',
+          params: Type.Object({ id: Id, assetId: Id }),
+          body: Type.Object({
+            budgetLineId: Type.Optional(Nullable(Id)),
+            currency: Type.Optional(Nullable(Type.String({ pattern: '^[A-Z]{3}$' }))),
+            quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+            notes: Type.Optional(Type.String({ maxLength: repairLimits.notes })),
+          }),
+          response: {
+            201: Type.Object({
+              quoteRequestId: Type.Integer(),
+              assetId: Type.Integer(),
+              ticketId: Type.Integer(),
+            }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request, reply) => {
+        const r = await requestReplacement(
+          ctx,
+          requireActor(request),
+          request.params.id,
+          request.params.assetId,
+          request.body,
+        );
+        return reply.code(201).header('location', `/api/v1/quote-requests/${r.quoteRequestId}`).send(r);
       },
     );
 

@@ -281,6 +281,10 @@ const quoteRequestFields = {
   awardedAt: Nullable(IsoTime),
   awardedBy: Nullable(Type.Integer()),
   cancelReason: Nullable(Type.String()),
+  assetId: Nullable(
+    Type.Integer({ description: 'the asset this request replaces (from a ticket), or null' }),
+  ),
+  ticketId: Nullable(Type.Integer({ description: 'the ticket the replacement was asked from, or null' })),
   quoteCount: Type.Integer(),
   createdBy: Nullable(Type.Integer()),
   createdAt: IsoTime,

@@ -1372,6 +1372,10 @@ export interface Database {
   asset_relations: AssetRelationsTable;
   /** A ticket names the assets it affects. */
   asset_tickets: { asset_id: number; ticket_id: number; linked_by: number | null; linked_at: number };
+  // -- assets' lifecycle (migration 2026-12-10-assets-life, src/assets/) --
+  asset_repairs: AssetRepairsTable;
+  /** A lifecycle reminder raised: once per asset, kind and the day it is about. */
+  asset_reminders: { asset_id: number; kind: AssetReminderKind; about: number; raised_at: number };
   asset_history: {
     id: Generated<number>;
     asset_id: number;
@@ -1423,6 +1427,34 @@ export interface AssetsTable {
   created_by: number | null;
   created_at: number;
   updated_at: number;
+  /** The request for quotes whose award retires this asset (migration 2026-12-10-assets-life). */
+  replacement_request_id: number | null;
+}
+
+export type AssetRepairKind = 'in_house' | 'vendor_rma';
+export type AssetRepairOutcome = 'repaired' | 'unrepairable';
+export type AssetReminderKind =
+  | 'warranty_ending'
+  | 'end_of_life'
+  | 'licence_over_assigned'
+  | 'licence_expiring';
+
+export interface AssetRepairsTable {
+  id: Generated<number>;
+  asset_id: number;
+  ticket_id: number | null;
+  kind: AssetRepairKind;
+  vendor_id: number | null;
+  rma_number: string;
+  loaner_asset_id: number | null;
+  notes: string;
+  cost_minor: number | null;
+  cost_currency: string | null;
+  opened_by: number | null;
+  opened_at: number;
+  closed_by: number | null;
+  closed_at: number | null;
+  outcome: AssetRepairOutcome | null;
 }
 
 export interface InventoryAgentsTable {
@@ -1890,6 +1922,9 @@ export interface QuoteRequestsTable {
   awarded_at: ColumnType<number | null, number | null | undefined, number | null>;
   awarded_by: ColumnType<number | null, number | null | undefined, number | null>;
   cancel_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The asset this request replaces and the ticket it came from (migration 2026-12-10-assets-life). */
+  asset_id: ColumnType<number | null, number | null | undefined, number | null>;
+  ticket_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 // -- suppliers (migration 2026-12-09-vendors) --

@@ -5414,6 +5414,242 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/assets/{id}/repairs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An asset's repairs, newest first (staff) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['AssetRepair'][];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/assets/{id}/repairs/{repairId}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Close a repair (staff): what it cost and how it ended; the asset back in use, or retired */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+          repairId: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            cost?: {
+              /** @description minor units (cents) */
+              amountMinor: number;
+              /** @description ISO 4217, such as EUR */
+              currency: string;
+            } | null;
+            notes?: string;
+            outcome: 'repaired' | 'unrepairable';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AssetRepair'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/assets/{id}/software': {
     parameters: {
       query?: never;
@@ -6047,6 +6283,135 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/assets/failure-rates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Per model: assets, linked incidents and tickets, repairs, failures per asset-year (managers, admins)
+     * @description Failures are the incidents naming an asset plus its repairs not already counted through their incident, within the last `months`; an asset counts from its purchase (or entry) or the window’s start. Highest rate first.
+     */
+    get: {
+      parameters: {
+        query?: {
+          months?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              from: string;
+              models: {
+                assets: number;
+                assetYears: number;
+                failures: number;
+                failuresPerAssetYear: number;
+                incidents: number;
+                manufacturer: string;
+                model: string;
+                repairs: number;
+                tickets: number;
+              }[];
+              /** Format: date-time */
+              until: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/assets/import': {
     parameters: {
       query?: never;
@@ -6203,6 +6568,186 @@ export type paths = {
           content: {
             'application/json': {
               items: components['schemas']['AssetLicence'][];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/assets/lifecycle': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Warranties ending and ends of life within a window, licences over-assigned or expiring (managers, admins) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description an ISO 8601 duration from P1D to P3Y (calendar months, UTC); default P3M */
+          within?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              endOfLife: {
+                daysLeft: number;
+                id: number;
+                location: string;
+                manufacturer: string;
+                model: string;
+                name: string;
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
+                on: string;
+                ownerId: number | null;
+                status: 'in_stock' | 'in_use' | 'in_repair' | 'retired';
+                type:
+                  | 'computer'
+                  | 'server'
+                  | 'network_device'
+                  | 'printer'
+                  | 'phone'
+                  | 'peripheral'
+                  | 'monitor'
+                  | 'software'
+                  | 'licence';
+              }[];
+              /** Format: date-time */
+              from: string;
+              licences: {
+                assetId: number;
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
+                expiresOn: string | null;
+                expiring: boolean;
+                name: string;
+                overAssigned: boolean;
+                seats: number;
+                softwareName: string;
+                used: number;
+              }[];
+              /** Format: date-time */
+              until: string;
+              warrantiesEnding: {
+                daysLeft: number;
+                id: number;
+                location: string;
+                manufacturer: string;
+                model: string;
+                name: string;
+                /**
+                 * Format: date
+                 * @description YYYY-MM-DD
+                 */
+                on: string;
+                ownerId: number | null;
+                status: 'in_stock' | 'in_use' | 'in_repair' | 'retired';
+                type:
+                  | 'computer'
+                  | 'server'
+                  | 'network_device'
+                  | 'printer'
+                  | 'phone'
+                  | 'peripheral'
+                  | 'monitor'
+                  | 'software'
+                  | 'licence';
+              }[];
             };
           };
         };
@@ -35249,6 +35794,8 @@ export type paths = {
           };
           content: {
             'application/json': {
+              /** @description the asset this request replaces (from a ticket), or null */
+              assetId: number | null;
               /** Format: date-time */
               awardedAt: string | null;
               awardedBy: number | null;
@@ -35275,6 +35822,8 @@ export type paths = {
               spec: string;
               status: 'open' | 'quoted' | 'awarded' | 'cancelled';
               termMonths: number;
+              /** @description the ticket the replacement was asked from, or null */
+              ticketId: number | null;
               /** Format: date-time */
               updatedAt: string;
               what: string;
@@ -49415,6 +49964,406 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/tickets/{id}/assets/{assetId}/repair': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start a repair of an asset this ticket names (staff): in repair, in house or a vendor RMA, perhaps a loaner to the requester */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          assetId: number;
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            kind: 'in_house' | 'vendor_rma';
+            loanerAssetId?: number | null;
+            notes?: string;
+            rmaNumber?: string;
+            vendorId?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AssetRepair'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tickets/{id}/assets/{assetId}/replacement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ask to replace an asset this ticket names (staff): a request for quotes with requirements from the asset; its award retires the asset */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          assetId: number;
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            budgetLineId?: number | null;
+            currency?: string | null;
+            notes?: string;
+            quantity?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              assetId: number;
+              quoteRequestId: number;
+              ticketId: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tickets/{id}/assets/repair-options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** For each asset the ticket names: repairs in 12 months, what they cost, its age, a replacement’s price, and a sentence (staff) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                advice: 'repair' | 'replace';
+                ageMonths: number | null;
+                assetId: number;
+                endOfLifePassed: boolean;
+                manufacturer: string;
+                model: string;
+                name: string;
+                openRepairId: number | null;
+                purchaseCost: {
+                  /** @description minor units (cents) */
+                  amountMinor: number;
+                  /** @description ISO 4217, such as EUR */
+                  currency: string;
+                } | null;
+                repairsInOtherCurrencies: number;
+                repairsLast12Months: number;
+                replacement: {
+                  amountMinor: number;
+                  currency: string;
+                  quoteRequestId: number | null;
+                  source: 'award' | 'quote' | 'purchase_cost';
+                } | null;
+                replacementRequestId: number | null;
+                spentLast12Months: {
+                  /** @description minor units (cents) */
+                  amountMinor: number;
+                  /** @description ISO 4217, such as EUR */
+                  currency: string;
+                } | null;
+                status: 'in_stock' | 'in_use' | 'in_repair' | 'retired';
+                /** @description e.g. "LT-0042: 3 repairs in 12 months, €420 spent, replacement €900" */
+                summary: string;
+                type:
+                  | 'computer'
+                  | 'server'
+                  | 'network_device'
+                  | 'printer'
+                  | 'phone'
+                  | 'peripheral'
+                  | 'monitor'
+                  | 'software'
+                  | 'licence';
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/tickets/{id}/attachments': {
     parameters: {
       query?: never;
@@ -56490,6 +57439,13 @@ export type paths = {
                   | 'contract.renewal_due'
                   | 'quote_request.created'
                   | 'quote_request.awarded'
+                  | 'asset.warranty_ending'
+                  | 'asset.end_of_life'
+                  | 'licence.over_assigned'
+                  | 'licence.expiring'
+                  | 'asset.repair_started'
+                  | 'asset.repair_closed'
+                  | 'asset.replacement_requested'
                 )[];
                 /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
                 format: 'opsdesk' | 'chat';
@@ -56618,6 +57574,13 @@ export type paths = {
               | 'contract.renewal_due'
               | 'quote_request.created'
               | 'quote_request.awarded'
+              | 'asset.warranty_ending'
+              | 'asset.end_of_life'
+              | 'licence.over_assigned'
+              | 'licence.expiring'
+              | 'asset.repair_started'
+              | 'asset.repair_closed'
+              | 'asset.replacement_requested'
             )[];
             /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
             format?: 'opsdesk' | 'chat';
@@ -56666,6 +57629,13 @@ export type paths = {
                 | 'contract.renewal_due'
                 | 'quote_request.created'
                 | 'quote_request.awarded'
+                | 'asset.warranty_ending'
+                | 'asset.end_of_life'
+                | 'licence.over_assigned'
+                | 'licence.expiring'
+                | 'asset.repair_started'
+                | 'asset.repair_closed'
+                | 'asset.replacement_requested'
               )[];
               /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
               format: 'opsdesk' | 'chat';
@@ -56813,6 +57783,13 @@ export type paths = {
                 | 'contract.renewal_due'
                 | 'quote_request.created'
                 | 'quote_request.awarded'
+                | 'asset.warranty_ending'
+                | 'asset.end_of_life'
+                | 'licence.over_assigned'
+                | 'licence.expiring'
+                | 'asset.repair_started'
+                | 'asset.repair_closed'
+                | 'asset.replacement_requested'
               )[];
               /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
               format: 'opsdesk' | 'chat';
@@ -57037,6 +58014,13 @@ export type paths = {
               | 'contract.renewal_due'
               | 'quote_request.created'
               | 'quote_request.awarded'
+              | 'asset.warranty_ending'
+              | 'asset.end_of_life'
+              | 'licence.over_assigned'
+              | 'licence.expiring'
+              | 'asset.repair_started'
+              | 'asset.repair_closed'
+              | 'asset.replacement_requested'
             )[];
             /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
             format?: 'opsdesk' | 'chat';
@@ -57084,6 +58068,13 @@ export type paths = {
                 | 'contract.renewal_due'
                 | 'quote_request.created'
                 | 'quote_request.awarded'
+                | 'asset.warranty_ending'
+                | 'asset.end_of_life'
+                | 'licence.over_assigned'
+                | 'licence.expiring'
+                | 'asset.repair_started'
+                | 'asset.repair_closed'
+                | 'asset.replacement_requested'
               )[];
               /** @description opsdesk (default): the signed JSON event; chat: {"text": …}, one line per event, for a Slack, Mattermost or Teams incoming webhook */
               format: 'opsdesk' | 'chat';
@@ -57540,6 +58531,21 @@ export type components = {
       endOfLife: string | null;
       hardware: components['schemas']['AssetHardware'] | (never | null);
       id: number;
+      /** @description its incidents: the tickets of type incident among them */
+      incidents: {
+        /** Format: date-time */
+        createdAt: string;
+        id: number;
+        /** Format: date-time */
+        linkedAt: string;
+        priority: 'very_low' | 'low' | 'medium' | 'high' | 'very_high';
+        requesterId: number;
+        /** Format: date-time */
+        resolvedAt: string | null;
+        status: 'new' | 'assigned' | 'in_progress' | 'pending' | 'resolved' | 'closed' | 'awaiting_approval';
+        title: string;
+        type: string;
+      }[];
       /** @description set when an inventory agent keeps this asset current */
       inventory: {
         agentId: number | null;
@@ -57563,6 +58569,10 @@ export type components = {
        */
       purchaseDate: string | null;
       relations: components['schemas']['AssetRelation'][];
+      /** @description its repairs, newest first (staff) */
+      repairs: components['schemas']['AssetRepair'][];
+      /** @description the request for quotes whose award retires this asset, or null */
+      replacementRequestId: number | null;
       serial: string | null;
       softwareCount: number;
       status: 'in_stock' | 'in_use' | 'in_repair' | 'retired';
@@ -57700,6 +58710,30 @@ export type components = {
           | 'licence';
       };
       toAssetId: number;
+    };
+    AssetRepair: {
+      assetId: number;
+      /** Format: date-time */
+      closedAt: string | null;
+      closedBy: number | null;
+      cost: {
+        /** @description minor units (cents) */
+        amountMinor: number;
+        /** @description ISO 4217, such as EUR */
+        currency: string;
+      } | null;
+      id: number;
+      kind: 'in_house' | 'vendor_rma';
+      /** @description the asset lent to the ticket’s requester meanwhile */
+      loanerAssetId: number | null;
+      notes: string;
+      /** Format: date-time */
+      openedAt: string;
+      openedBy: number | null;
+      outcome: ('repaired' | 'unrepairable') | (never | null);
+      rmaNumber: string;
+      ticketId: number | null;
+      vendorId: number | null;
     };
     Attachment: {
       commentId: number | null;
@@ -57996,6 +59030,8 @@ export type components = {
       };
     };
     QuoteRequest: {
+      /** @description the asset this request replaces (from a ticket), or null */
+      assetId: number | null;
       /** Format: date-time */
       awardedAt: string | null;
       awardedBy: number | null;
@@ -58021,6 +59057,8 @@ export type components = {
       spec: string;
       status: 'open' | 'quoted' | 'awarded' | 'cancelled';
       termMonths: number;
+      /** @description the ticket the replacement was asked from, or null */
+      ticketId: number | null;
       /** Format: date-time */
       updatedAt: string;
       what: string;

@@ -1,7 +1,7 @@
 // A ticket's page for staff: the description and one timeline; a composer for public replies and internal
 // notes (with attachments), canned responses and macros (ticket-macros.tsx); and the side panel — state,
 // priority, assignment, group, category, watchers, tags; the SLA clocks and manual escalation (ticket-sla.tsx);
-// links, merge and split (ticket-links.tsx); its problem (ticket-problem.tsx); time tracking (ticket-time.tsx). Keys: a assign to me, c comment,
+// links, merge and split (ticket-links.tsx); its assets, to repair or replace (ticket-assets.tsx); its problem (ticket-problem.tsx); time tracking (ticket-time.tsx). Keys: a assign to me, c comment,
 // j/k next/previous ticket in the queue, u back to the queue.
 import { type FormEvent, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
@@ -23,6 +23,7 @@ import { PagePanel } from './incidents/page-panel';
 import { KnowledgePanel } from './knowledge/ticket-panel';
 import { LogContextPanel } from './logs/context-panel';
 import { neighbour, queueHref } from './queue-state';
+import { TicketAssetsPanel } from './ticket-assets';
 import { TicketFieldsPanel } from './ticket-fields';
 import { LinksPanel, MergedBanner, MergePanel } from './ticket-links';
 import { InsertResponse, MacroMenu } from './ticket-macros';
@@ -145,6 +146,7 @@ export function TicketPage({ id }: { id: number }) {
         </div>
         <ApprovalsPanel ticketId={t.id} />
         <LinksPanel ticket={t} />
+        <TicketAssetsPanel ticket={t} />
         <ProblemPanel
           ticket={t}
           onInsert={

@@ -44,6 +44,7 @@ import * as upgradeProposals from './2026-12-08-upgrade-proposals.js';
 import * as assets from './2026-12-09-assets.js';
 import * as sso from './2026-12-09-sso.js';
 import * as vendors from './2026-12-09-vendors.js';
+import * as assetsLife from './2026-12-10-assets-life.js';
 import * as savedViewScopes from './2026-12-10-assets-web.js';
 import * as scim from './2026-12-10-scim.js';
 
@@ -151,4 +152,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-10-assets-web': savedViewScopes,
   // -- SCIM provisioning --
   '2026-12-10-scim': scim,
+  // -- assets: repairs, lifecycle reminders, replacement requests --
+  '2026-12-10-assets-life': assetsLife,
 };
