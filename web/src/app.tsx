@@ -66,6 +66,18 @@ const AssetsPage = lazy(() => import('./pages/assets/assets'));
 const AssetPage = lazy(() => import('./pages/assets/asset'));
 const AssetLabels = lazy(() => import('./pages/assets/labels'));
 const AssetLifecycle = lazy(() => import('./pages/assets/lifecycle'));
+// -- suppliers pages --
+const VendorsPage = lazy(() => import('./pages/vendors/vendors'));
+const VendorPage = lazy(() => import('./pages/vendors/vendor'));
+const ContractsPage = lazy(() => import('./pages/vendors/contracts'));
+const ContractPage = lazy(() => import('./pages/vendors/contract'));
+const NewContractPage = lazy(() =>
+  import('./pages/vendors/contract').then((m) => ({ default: m.NewContractPage })),
+);
+const BudgetsPage = lazy(() => import('./pages/vendors/budgets'));
+const QuoteRequestsPage = lazy(() => import('./pages/vendors/quote-requests'));
+const QuoteRequestPage = lazy(() => import('./pages/vendors/quote-request'));
+const SuppliersPage = lazy(() => import('./pages/vendors/suppliers'));
 const ServiceAgreement = lazy(() =>
   import('./pages/knowledge/article').then((m) => ({ default: m.ServiceAgreementPage })),
 );
@@ -294,6 +306,13 @@ export function App() {
             <Route path="/proposals" element={<ProposalsPage />} />
             <Route path="/proposals/:id" element={<ProposalPage />} />
             <Route path="/assets/labels" element={<AssetLabels />} />
+            <Route path="/vendors" element={<VendorsPage />} />
+            <Route path="/vendors/:id" element={<VendorPage />} />
+            <Route path="/contracts" element={<ContractsPage />} />
+            <Route path="/contracts/:id" element={<ContractPage />} />
+            <Route path="/budgets" element={<BudgetsPage />} />
+            <Route path="/quote-requests" element={<QuoteRequestsPage />} />
+            <Route path="/quote-requests/:id" element={<QuoteRequestPage />} />
           </Route>
           <Route element={<RequireUser roles={managerRoles} />}>
             <Route path="/dashboard" element={<Dashboard />} />
@@ -308,6 +327,8 @@ export function App() {
             <Route path="/assets/lifecycle" element={<AssetLifecycle />} />
             <Route path="/admin/*" element={<Admin />} />
             <Route path="/status-pages" element={<StatusPagesAdmin />} />
+            <Route path="/suppliers" element={<SuppliersPage />} />
+            <Route path="/contracts/new" element={<NewContractPage />} />
           </Route>
           <Route
             path="*"

@@ -38,6 +38,8 @@ export function navItems(user: User): NavItem[] {
     { to: '/changes', label: 'Changes', place: 'more' },
     { to: '/proposals', label: 'Proposals', place: 'more' },
     { to: '/assets', label: 'Assets', place: 'more' },
+    // Managers land on their overview of suppliers; technicians read the vendors and what hangs off them.
+    { to: manager ? '/suppliers' : '/vendors', label: 'Suppliers', place: 'more' },
     { to: '/monitoring', label: 'Monitoring', place: 'bar' },
     { to: '/logs', label: 'Logs', place: manager ? 'more' : 'bar' },
     { to: '/oncall', label: 'On call', place: 'bar' },

@@ -1,0 +1,370 @@
+// One contract: its term, renewal and notice deadline (the running term, as the server works it out), costs and
+// how they are charged, the budget line it draws on, covered services and assets, and the vendor's SLA — and the
+// form that adds (/contracts/new) or edits it (managers). Dates are whole days in UTC, as the server counts months.
+import { type FormEvent, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import {
+  type Contract,
+  type ContractType,
+  contractTypeLabel,
+  contractTypes,
+  formatDay,
+  formatMoney,
+  moneyInput,
+  parseMoney,
+  periodLabel,
+  type RecurringPeriod,
+  useBudgetLines,
+  useContract,
+  useCreateContract,
+  useUpdateContract,
+  useVendors,
+} from '../../api/vendors';
+import { isManager, useUser } from '../../session';
+import { Field, fieldError } from '../../ui/field';
+import { ErrorMessage, Loading } from '../../ui/messages';
+import { useTitle } from '../../ui/title';
+import { DaysAway, recurringText } from './contracts';
+import { SupplierTabs, splitList } from './parts';
+
+const day = (iso: string) => iso.slice(0, 10);
+const utc = (d: string) => `${d}T00:00:00.000Z`;
+
+export function ContractForm({ contract }: { contract?: Contract }) {
+  const navigate = useNavigate();
+  const vendors = useVendors();
+  const lines = useBudgetLines();
+  const [f, setF] = useState(() => ({
+    vendorId: contract ? String(contract.vendorId) : '',
+    title: contract?.title ?? '',
+    type: (contract?.type ?? 'support') as ContractType,
+    startsAt: contract ? day(contract.startsAt) : new Date().toISOString().slice(0, 10),
+    endsAt: contract ? day(contract.endsAt) : '',
+    termMonths: contract ? '' : '12',
+    autoRenew: contract?.autoRenew ?? true,
+    renewalMonths: String(contract?.renewalMonths ?? 12),
+    noticeDays: String(contract?.noticeDays ?? 30),
+    remindDays: String(contract?.remindDays ?? 30),
+    currency: contract?.currency ?? 'EUR',
+    oneOff: contract ? moneyInput(contract.oneOffMinor, contract.currency) : '',
+    recurring: contract ? moneyInput(contract.recurringMinor, contract.currency) : '',
+    period: (contract?.recurringPeriod ?? 'year') as RecurringPeriod,
+    budgetLineId: contract?.budgetLineId ? String(contract.budgetLineId) : '',
+    services: contract?.services.join(', ') ?? '',
+    assetIds: contract?.assetIds.join(', ') ?? '',
+    slaText: contract?.slaText ?? '',
+    slaTargets: contract?.slaTargets.map((t) => `${t.name}: ${t.target}`).join('\n') ?? '',
+    notes: contract?.notes ?? '',
+  }));
+  const set =
+    (k: keyof typeof f) =>
+    (e: { target: { value: string } }): void =>
+      setF((x) => ({ ...x, [k]: e.target.value }));
+  const done = (c: Contract) => navigate(`/contracts/${c.id}`);
+  const create = useCreateContract(done);
+  const update = useUpdateContract(contract?.id ?? 0, done);
+  const write = contract ? update : create;
+  const currency = f.currency.trim().toUpperCase();
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const recurring = parseMoney(f.recurring, currency) ?? 0;
+    const body = {
+      vendorId: Number(f.vendorId),
+      title: f.title,
+      type: f.type,
+      startsAt: utc(f.startsAt),
+      ...(f.endsAt ? { endsAt: utc(f.endsAt) } : f.termMonths ? { termMonths: Number(f.termMonths) } : {}),
+      autoRenew: f.autoRenew,
+      renewalMonths: Number(f.renewalMonths) || 12,
+      noticeDays: Number(f.noticeDays) || 0,
+      remindDays: Number(f.remindDays) || 0,
+      currency,
+      oneOffMinor: parseMoney(f.oneOff, currency) ?? 0,
+      recurringMinor: recurring,
+      recurringPeriod: recurring > 0 ? f.period : null,
+      budgetLineId: f.budgetLineId ? Number(f.budgetLineId) : null,
+      services: splitList(f.services),
+      assetIds: splitList(f.assetIds)
+        .map(Number)
+        .filter((n) => Number.isInteger(n) && n > 0),
+      slaText: f.slaText,
+      slaTargets: f.slaTargets
+        .split('\n')
+        .map((l) => l.split(':'))
+        .filter((p) => p.length >= 2 && p[0]?.trim())
+        .map(([name, ...rest]) => ({ name: (name ?? '').trim(), target: rest.join(':').trim() })),
+      notes: f.notes,
+    };
+    if (contract) update.mutate(body);
+    else create.mutate(body);
+  };
+  const err = (p: string) => fieldError(write.error, p);
+  return (
+    <form className="card form" onSubmit={submit} aria-labelledby="contract-form-title">
+      <h2 id="contract-form-title" className="flush">
+        {contract ? 'Edit the contract' : 'New contract'}
+      </h2>
+      <div className="field-row">
+        <Field label="Vendor" error={err('/vendorId')}>
+          {(id) => (
+            <select id={id} required value={f.vendorId} onChange={set('vendorId')}>
+              <option value="">Choose a vendor</option>
+              {vendors.data?.items.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {v.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Title" error={err('/title')}>
+          {(id) => <input id={id} required value={f.title} onChange={set('title')} />}
+        </Field>
+        <Field label="Type">
+          {(id) => (
+            <select id={id} value={f.type} onChange={set('type')}>
+              {contractTypes.map((t) => (
+                <option key={t} value={t}>
+                  {contractTypeLabel[t]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <div className="field-row">
+        <Field label="Starts" error={err('/startsAt')}>
+          {(id) => <input id={id} type="date" required value={f.startsAt} onChange={set('startsAt')} />}
+        </Field>
+        <Field label="First term ends" hint="Or give the term in months." error={err('/endsAt')}>
+          {(id, d) => (
+            <input id={id} type="date" aria-describedby={d} value={f.endsAt} onChange={set('endsAt')} />
+          )}
+        </Field>
+        <Field label="Term in months" error={err('/termMonths')}>
+          {(id) => <input id={id} inputMode="numeric" value={f.termMonths} onChange={set('termMonths')} />}
+        </Field>
+      </div>
+      <div className="field-row">
+        <Field label="Renewal length in months">
+          {(id) => (
+            <input id={id} inputMode="numeric" value={f.renewalMonths} onChange={set('renewalMonths')} />
+          )}
+        </Field>
+        <Field label="Notice period in days">
+          {(id) => <input id={id} inputMode="numeric" value={f.noticeDays} onChange={set('noticeDays')} />}
+        </Field>
+        <Field label="Remind days before notice">
+          {(id) => <input id={id} inputMode="numeric" value={f.remindDays} onChange={set('remindDays')} />}
+        </Field>
+      </div>
+      <label className="inline">
+        <input
+          type="checkbox"
+          checked={f.autoRenew}
+          onChange={(e) => setF((x) => ({ ...x, autoRenew: e.target.checked }))}
+        />{' '}
+        <span>Renews automatically</span>
+      </label>
+      <div className="field-row">
+        <Field label="Currency" error={err('/currency')}>
+          {(id) => <input id={id} maxLength={3} required value={f.currency} onChange={set('currency')} />}
+        </Field>
+        <Field label="One-off cost" error={err('/oneOffMinor')}>
+          {(id) => <input id={id} inputMode="decimal" value={f.oneOff} onChange={set('oneOff')} />}
+        </Field>
+        <Field label="Recurring cost" error={err('/recurringMinor')}>
+          {(id) => <input id={id} inputMode="decimal" value={f.recurring} onChange={set('recurring')} />}
+        </Field>
+        <Field label="Charged">
+          {(id) => (
+            <select id={id} value={f.period} onChange={set('period')}>
+              {(Object.keys(periodLabel) as RecurringPeriod[]).map((p) => (
+                <option key={p} value={p}>
+                  {periodLabel[p]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <div className="field-row">
+        <Field label="Budget line" error={err('/budgetLineId')}>
+          {(id) => (
+            <select id={id} value={f.budgetLineId} onChange={set('budgetLineId')}>
+              <option value="">None</option>
+              {lines.data?.items.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name} ({l.fiscalYear})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Covered services" hint="Separated by commas.">
+          {(id, d) => <input id={id} aria-describedby={d} value={f.services} onChange={set('services')} />}
+        </Field>
+        <Field label="Covered asset ids" hint="Numbers, separated by commas.">
+          {(id, d) => <input id={id} aria-describedby={d} value={f.assetIds} onChange={set('assetIds')} />}
+        </Field>
+      </div>
+      <Field label="Vendor's SLA">
+        {(id) => <textarea id={id} rows={2} value={f.slaText} onChange={set('slaText')} />}
+      </Field>
+      <Field label="SLA targets" hint="One a line: name: target (e.g. Response: 4 hours).">
+        {(id, d) => (
+          <textarea id={id} rows={2} aria-describedby={d} value={f.slaTargets} onChange={set('slaTargets')} />
+        )}
+      </Field>
+      <Field label="Notes">
+        {(id) => <textarea id={id} rows={2} value={f.notes} onChange={set('notes')} />}
+      </Field>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={write.isPending}>
+          {contract ? 'Save' : 'Add contract'}
+        </button>
+      </div>
+      <ErrorMessage error={write.error} title="The contract was not saved." />
+    </form>
+  );
+}
+
+export function NewContractPage() {
+  useTitle('New contract');
+  return (
+    <div className="page narrow">
+      <SupplierTabs />
+      <h1>New contract</h1>
+      <ContractForm />
+    </div>
+  );
+}
+
+export default function ContractPage() {
+  const id = Number(useParams().id);
+  const user = useUser();
+  const contract = useContract(id);
+  const lines = useBudgetLines();
+  const [editing, setEditing] = useState(false);
+  useTitle(contract.data?.title ?? 'Contract');
+  if (contract.isPending) return <Loading />;
+  if (!contract.data)
+    return (
+      <div className="page narrow">
+        <ErrorMessage error={contract.error} title="The contract could not be loaded." />
+      </div>
+    );
+  const c = contract.data;
+  const line = lines.data?.items.find((l) => l.id === c.budgetLineId);
+  return (
+    <div className="ticket-page supplier-page">
+      <div className="ticket-main">
+        <SupplierTabs />
+        <div className="page-head">
+          <h1>{c.title}</h1>
+          {isManager(user) && !editing && (
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+          )}
+        </div>
+        <p className="ticket-meta">
+          <span className="badge">{contractTypeLabel[c.type]}</span>
+          {c.status === 'cancelled' && <span className="badge score-danger">Cancelled</span>}
+          <Link to={`/vendors/${c.vendorId}`}>{c.vendorName}</Link>
+        </p>
+        {editing && <ContractForm contract={c} />}
+        <div className="supplier-cards">
+          <section className="card" aria-labelledby="term-title">
+            <h2 id="term-title">Term and renewal</h2>
+            <dl className="facts">
+              <dt>Started</dt>
+              <dd>{formatDay(c.startsAt)}</dd>
+              <dt>First term ended</dt>
+              <dd>{formatDay(c.endsAt)}</dd>
+              <dt>Running term ends</dt>
+              <dd>
+                {formatDay(c.current.termEnd)} {c.current.running && <DaysAway iso={c.current.termEnd} />}
+              </dd>
+              <dt>Notice deadline</dt>
+              <dd>
+                {formatDay(c.current.noticeDeadline)}{' '}
+                {c.current.running && <DaysAway iso={c.current.noticeDeadline} />}
+              </dd>
+              <dt>Then</dt>
+              <dd>{c.current.action === 'renews' ? `renews for ${c.renewalMonths} months` : 'expires'}</dd>
+              <dt>Notice period</dt>
+              <dd>{c.noticeDays} days</dd>
+              <dt>Reminder</dt>
+              <dd>{c.remindDays} days before the notice deadline</dd>
+            </dl>
+          </section>
+          <section className="card" aria-labelledby="costs-title">
+            <h2 id="costs-title">Costs and charges</h2>
+            <dl className="facts">
+              <dt>One-off</dt>
+              <dd>{c.oneOffMinor > 0 ? formatMoney(c.oneOffMinor, c.currency) : '—'}</dd>
+              <dt>Recurring</dt>
+              <dd>{recurringText(c)}</dd>
+              <dt>Charged</dt>
+              <dd>
+                {c.oneOffMinor > 0 ? 'the one-off cost at the start; ' : ''}
+                {c.recurringPeriod
+                  ? `the recurring cost in advance at the start of each ${c.recurringPeriod}, ${c.autoRenew ? 'for as long as it renews' : 'until the term ends'}`
+                  : 'nothing recurring'}
+              </dd>
+              <dt>Budget line</dt>
+              <dd>
+                {c.budgetLineId === null ? (
+                  '—'
+                ) : (
+                  <Link to={`/budgets?line=${c.budgetLineId}`}>
+                    {line ? `${line.name} (${line.fiscalYear})` : `Line ${c.budgetLineId}`}
+                  </Link>
+                )}
+              </dd>
+            </dl>
+          </section>
+          <section className="card" aria-labelledby="covers-title">
+            <h2 id="covers-title">What it covers</h2>
+            <dl className="facts">
+              <dt>Services</dt>
+              <dd>{c.services.join(', ') || '—'}</dd>
+              <dt>Assets</dt>
+              <dd>{c.assetIds.length ? c.assetIds.map((a) => `#${a}`).join(', ') : '—'}</dd>
+            </dl>
+          </section>
+          <section className="card" aria-labelledby="sla-title">
+            <h2 id="sla-title">Vendor's SLA</h2>
+            {c.slaText ? <p>{c.slaText}</p> : <p className="muted">No SLA text.</p>}
+            {c.slaTargets.length > 0 && (
+              <dl className="facts">
+                {c.slaTargets.map((t) => (
+                  <div key={t.name} className="contents">
+                    <dt>{t.name}</dt>
+                    <dd>{t.target}</dd>
+                  </div>
+                ))}
+              </dl>
+            )}
+          </section>
+        </div>
+        {c.notes && <p>{c.notes}</p>}
+      </div>
+      <aside className="ticket-side">
+        <dl className="facts">
+          <dt>Vendor</dt>
+          <dd>
+            <Link to={`/vendors/${c.vendorId}`}>{c.vendorName}</Link>
+          </dd>
+          <dt>Currency</dt>
+          <dd>{c.currency}</dd>
+          <dt>Status</dt>
+          <dd>{c.status === 'active' ? (c.current.running ? 'Running' : 'Ended') : 'Cancelled'}</dd>
+          <dt>Updated</dt>
+          <dd>{formatDay(c.updatedAt)}</dd>
+        </dl>
+      </aside>
+    </div>
+  );
+}
