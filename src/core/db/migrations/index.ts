@@ -45,6 +45,7 @@ import * as assets from './2026-12-09-assets.js';
 import * as sso from './2026-12-09-sso.js';
 import * as vendors from './2026-12-09-vendors.js';
 import * as scim from './2026-12-10-scim.js';
+import * as vendorsApi from './2026-12-10-vendors-api.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -148,4 +149,5 @@ export const migrations: Record<string, Migration> = {
 
   // -- SCIM provisioning --
   '2026-12-10-scim': scim,
+  '2026-12-10-vendors-api': vendorsApi,
 };
