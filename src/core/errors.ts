@@ -716,7 +716,7 @@ export const errorCatalogue = {
   contract_not_found: { kind: 'not_found', meaning: 'No such contract (requesters see none).' },
   vendor_document_not_found: {
     kind: 'not_found',
-    meaning: "No such document of that vendor, or its stored file is gone.",
+    meaning: 'No such document of that vendor, or its stored file is gone.',
   },
   budget_line_not_found: { kind: 'not_found', meaning: 'No such budget line (requesters see none).' },
   budget_line_taken: {
