@@ -714,6 +714,10 @@ export const errorCatalogue = {
   vendor_not_found: { kind: 'not_found', meaning: 'No such vendor (requesters see none).' },
   vendor_name_taken: { kind: 'conflict', meaning: 'Another vendor already has this name.' },
   contract_not_found: { kind: 'not_found', meaning: 'No such contract (requesters see none).' },
+  vendor_document_not_found: {
+    kind: 'not_found',
+    meaning: 'No such document of that vendor, or its stored file is gone.',
+  },
   budget_line_not_found: { kind: 'not_found', meaning: 'No such budget line (requesters see none).' },
   budget_line_taken: {
     kind: 'conflict',

@@ -86,13 +86,13 @@ function storagePath(dataDir: string, sha256: string): string {
   return path.join(dataDir, 'attachments', sha256.slice(0, 2), sha256);
 }
 
-interface IncomingFile {
+export interface IncomingFile {
   filename: string;
   contentType: string;
   stream: Readable;
 }
 
-interface StoredFile {
+export interface StoredFile {
   filename: string;
   contentType: string;
   size: number;
@@ -103,7 +103,7 @@ interface StoredFile {
  * Check a file (declared type accepted, size within the limit, content matching the type) and store it under
  * its SHA-256. Nothing is written to the database: a refused file leaves no trace.
  */
-async function storeFile(ctx: ServiceContext, file: IncomingFile): Promise<StoredFile> {
+export async function storeFile(ctx: ServiceContext, file: IncomingFile): Promise<StoredFile> {
   const contentType = file.contentType.split(';')[0].trim().toLowerCase();
   const sniff = attachmentTypes[contentType];
   if (!sniff) {
@@ -157,6 +157,19 @@ async function storeFile(ctx: ServiceContext, file: IncomingFile): Promise<Store
     out.destroy();
     fs.rmSync(tmp, { force: true });
     file.stream.resume();
+    throw err;
+  }
+}
+
+/**
+ * A stored file opened by its SHA-256 (other domains keep their files the same way: vendor documents), or null
+ * when the storage no longer holds it.
+ */
+export async function openStoredFile(ctx: ServiceContext, sha256: string): Promise<FileHandle | null> {
+  try {
+    return await fs.promises.open(storagePath(ctx.config.dataDir, sha256), 'r');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
   }
 }

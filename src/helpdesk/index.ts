@@ -44,8 +44,12 @@ export {
   addAttachment,
   addCommentWithFiles,
   createTicketWithFiles,
+  type IncomingFile,
   listAttachments,
   openAttachment,
+  openStoredFile,
+  type StoredFile,
+  storeFile,
   uploadFile,
   uploadLimits,
 } from './attachments.js';

@@ -319,6 +319,8 @@ export interface EntryInput {
   description?: string;
   quoteId?: number | null;
   quoteRequestId?: number | null;
+  /** The vendor paid (spend per vendor and year). */
+  vendorId?: number | null;
 }
 
 /** Write a purchase or a spending on a line inside the caller's transaction (an award, or by hand). */
@@ -339,6 +341,7 @@ export async function commitPurchase(
       description: input.description ?? '',
       quote_id: input.quoteId ?? null,
       quote_request_id: input.quoteRequestId ?? null,
+      vendor_id: input.vendorId ?? null,
       created_by: actorId,
       created_at: now,
     })
@@ -374,6 +377,13 @@ export async function addBudgetEntry(
       .where('id', '=', lineId)
       .executeTakeFirst();
     if (!line) throw new NotFound('budget_line_not_found', `Budget line ${lineId} does not exist.`);
+    if (
+      input.vendorId != null &&
+      !(await trx.selectFrom('vendors').select('id').where('id', '=', input.vendorId).executeTakeFirst())
+    )
+      throw new Invalid('validation_failed', 'vendorId: no such vendor', [
+        { field: '/vendorId', message: 'no such vendor' },
+      ]);
     return commitPurchase(trx, actor.id, lineId, now, { ...input, quoteId: null, quoteRequestId: null });
   });
   const row = await ctx.db

@@ -64,6 +64,8 @@ export interface Contract {
   slaText: string;
   slaTargets: SlaTarget[];
   notes: string;
+  /** Units or seats covered; null: not stated. */
+  units: number | null;
   /** The term running now, its end and notice deadline. */
   current: CurrentTerm;
   createdAt: number;
@@ -93,6 +95,7 @@ export interface ContractInput {
   slaText?: string;
   slaTargets?: SlaTarget[];
   notes?: string;
+  units?: number | null;
 }
 
 export function termsOf(
@@ -148,6 +151,7 @@ function toContract(r: ContractRow, now: number): Contract {
     slaText: r.sla_text,
     slaTargets: JSON.parse(r.sla_targets) as SlaTarget[],
     notes: r.notes,
+    units: r.units ?? null,
     current: currentTerm(termsOf(r), now),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -330,6 +334,7 @@ export async function createContract(
     sla_text: input.slaText ?? '',
     sla_targets: JSON.stringify(input.slaTargets ?? []),
     notes: input.notes ?? '',
+    units: input.units ?? null,
     created_by: actor.id,
     created_at: now,
     updated_at: now,
@@ -388,6 +393,7 @@ export async function updateContract(
       sla_text: input.slaText ?? row.sla_text,
       sla_targets: input.slaTargets ? JSON.stringify(input.slaTargets) : row.sla_targets,
       notes: input.notes ?? row.notes,
+      units: input.units === undefined ? (row.units ?? null) : input.units,
       updated_at: now,
     };
     const refs: FieldError[] = [];

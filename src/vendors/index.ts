@@ -3,6 +3,7 @@
 // Named, so a new export is a decision.
 import './vendor-events.js';
 
+export { briefHtml } from './brief-html.js';
 export { type BudgetFacts, type BudgetPosition, budgetPosition } from './budget-position.js';
 export {
   addBudgetEntry,
@@ -42,6 +43,16 @@ export {
   updateContract,
 } from './contracts.js';
 export { currencyExponent, formatMinor, isCurrency, parseMajor } from './money.js';
+export {
+  type Brief,
+  briefRounding,
+  contractBrief,
+  type DerivedPrice,
+  derivePrices,
+  type PriceInputs,
+  purchaseBrief,
+  unitPriceChangeBp,
+} from './negotiation-brief.js';
 export { canVendors, type VendorAction } from './policies.js';
 export {
   type ChargePeriod,
@@ -73,6 +84,7 @@ export {
   createQuoteRequest,
   getQuoteRequest,
   importQuotesCsv,
+  importQuoteText,
   latestReplacementQuote,
   listQuoteRequests,
   openQuoteRequestIn,
@@ -82,10 +94,12 @@ export {
   type QuoteRequestFilter,
   type QuoteRequestInput,
   type QuoteRequestView,
+  type QuoteTextInput,
   quoteLimits,
   quoteRequestStatuses,
   updateQuoteRequest,
 } from './quote-requests.js';
+export { parseQuoteText } from './quote-text.js';
 export {
   raiseRenewalReminders,
   registerVendors,
@@ -93,12 +107,22 @@ export {
   runRenewalReminders,
 } from './renewal-reminders.js';
 export {
+  addVendorDocument,
+  listVendorDocuments,
+  openVendorDocument,
+  type VendorDocument,
+} from './vendor-documents.js';
+export { type Overview, overviewWindowDays, vendorOverview } from './vendor-overview.js';
+export { parseSlaDuration, pendingMs, responseTargetMs } from './vendor-sla.js';
+export { type SpendRow, spendLimits, vendorSpend } from './vendor-spend.js';
+export {
   createVendor,
   getVendor,
   listVendors,
   updateVendor,
   type Vendor,
   type VendorContact,
+  type VendorDetail,
   type VendorFilter,
   type VendorInput,
   vendorLimits,

@@ -24,6 +24,7 @@ import {
   type Weights,
 } from './quote-comparison.js';
 import { type CsvRowError, parseQuoteCsv } from './quote-csv.js';
+import { parseQuoteText } from './quote-text.js';
 import { vendorPerformance } from './vendors.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -81,7 +82,7 @@ export interface Quote {
   requirementsMet: string[];
   notes: string;
   validUntil: number | null;
-  source: 'api' | 'csv';
+  source: 'api' | 'csv' | 'pdf-text';
   lines: QuoteLine[];
   createdAt: number;
 }
@@ -468,7 +469,7 @@ async function insertQuote(
   actor: Actor,
   requestId: number,
   q: QuoteInput,
-  source: 'api' | 'csv',
+  source: 'api' | 'csv' | 'pdf-text',
   now: number,
 ): Promise<number> {
   const row = await trx
@@ -515,7 +516,7 @@ async function addQuotesIn(
   actor: Actor,
   row: Selectable<QuoteRequestsTable>,
   quotes: QuoteInput[],
-  source: 'api' | 'csv',
+  source: 'api' | 'csv' | 'pdf-text',
   now: number,
 ): Promise<number[]> {
   const ids: number[] = [];
@@ -647,6 +648,55 @@ export async function importQuotesCsv(
   return { quotes, rejected };
 }
 
+export interface QuoteTextInput {
+  text: string;
+  vendorId: number;
+  currency: string;
+  rate?: string;
+  reference?: string;
+  requirementsMet?: string[];
+}
+
+/**
+ * One vendor's quote from the text of its PDF (src/vendors/quote-text.ts): the table's rows become line items,
+ * rows that cannot be read are reported by line number, the others kept. The answer is the CSV import's.
+ */
+export async function importQuoteText(
+  ctx: ServiceContext,
+  actor: Actor,
+  requestId: number,
+  input: QuoteTextInput,
+): Promise<QuoteImport> {
+  requireVendorRight(actor, 'vendors.manage');
+  const parsed = parseQuoteText(input.text, input.currency);
+  if (parsed.fileError !== null)
+    throw new Invalid('validation_failed', `text: ${parsed.fileError}`, [
+      { field: '/text', message: parsed.fileError },
+    ]);
+  const now = ctx.clock.now();
+  const ids = await ctx.db.transaction().execute(async (trx) => {
+    const row = await openRequestFor(trx, requestId);
+    const fields: FieldError[] = [];
+    const keys = new Set((JSON.parse(row.requirements) as Requirement[]).map((r) => r.key));
+    const q: QuoteInput = {
+      vendorId: input.vendorId,
+      reference: input.reference,
+      currency: input.currency,
+      rate: input.rate,
+      requirementsMet: input.requirementsMet,
+      lines: parsed.lines.map(({ row: _r, ...l }) => l),
+    };
+    checkQuote(fields, '', q, keys, row.currency);
+    if (!(await trx.selectFrom('vendors').select('id').where('id', '=', input.vendorId).executeTakeFirst()))
+      fields.push({ field: '/vendorId', message: 'no such vendor' });
+    if (fields.length > 0) throw invalid(fields);
+    if (q.lines.length === 0) return [] as number[];
+    return addQuotesIn(trx, actor, row, [q], 'pdf-text', now);
+  });
+  const quotes = (await readQuotes(ctx.db, requestId)).filter((q) => ids.includes(q.id));
+  return { quotes, rejected: parsed.rejected };
+}
+
 /** The comparison's inputs as the database holds them now. */
 async function comparisonInput(
   ctx: ServiceContext,
@@ -730,6 +780,23 @@ export async function compareRequest(
   const row = await loadRequest(ctx.db, id);
   const comparison = compareExactly(await comparisonInput(ctx, ctx.db, row, w));
   return { requestId: id, status: row.status, ...comparison };
+}
+
+/** A request's comparison at the default weights, without an actor (the negotiation brief reads it). */
+export async function readComparison(
+  ctx: ServiceContext,
+  db: Db,
+  id: number,
+): Promise<Comparison & { what: string; quantity: number; budgetLineId: number | null; createdAt: number }> {
+  const row = await loadRequest(db, id);
+  const comparison = compareExactly(await comparisonInput(ctx, db, row, defaultWeights));
+  return {
+    ...comparison,
+    what: row.what,
+    quantity: row.quantity,
+    budgetLineId: row.budget_line_id,
+    createdAt: row.created_at,
+  };
 }
 
 export interface Award {

@@ -10,6 +10,8 @@ import type { Database, VendorsTable } from '../core/db/index.js';
 import { Conflict, NotFound } from '../core/errors.js';
 import { requireVendorRight } from './policies.js';
 import type { VendorPerformance } from './quote-comparison.js';
+import { type SlaRecord, vendorSlaRecords } from './vendor-sla.js';
+import { readSpend, type SpendRow, spendSpan } from './vendor-spend.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -29,7 +31,13 @@ export interface Vendor {
   notes: string;
   ticketTag: string | null;
   active: boolean;
-  performance: VendorPerformance & { waitingTickets: number | null };
+  performance: VendorPerformance & {
+    waitingTickets: number | null;
+    /** Tickets that waited on the vendor within / beyond its contracts' response target (vendor-sla.ts). */
+    slaMet: number;
+    slaMissed: number;
+    slaTargetMs: number | null;
+  };
   createdAt: number;
   updatedAt: number;
 }
@@ -60,7 +68,7 @@ export const waitingTicketPenaltyBp = 1_000;
 export async function vendorPerformance(
   db: Db,
   vendors: readonly { id: number; ticket_tag: string | null }[],
-): Promise<Map<number, Vendor['performance']>> {
+): Promise<Map<number, VendorPerformance & { waitingTickets: number | null }>> {
   const tags = [...new Set(vendors.map((v) => v.ticket_tag).filter((t): t is string => t !== null))];
   const waiting = new Map<string, number>();
   if (tags.length > 0) {
@@ -74,7 +82,7 @@ export async function vendorPerformance(
       .execute();
     for (const r of rows) waiting.set(r.tag, Number(r.n));
   }
-  const out = new Map<number, Vendor['performance']>();
+  const out = new Map<number, VendorPerformance & { waitingTickets: number | null }>();
   for (const v of vendors) {
     if (v.ticket_tag === null) {
       out.set(v.id, {
@@ -98,8 +106,9 @@ export async function vendorPerformance(
   return out;
 }
 
-async function toVendors(db: Db, rows: Selectable<VendorsTable>[]): Promise<Vendor[]> {
+async function toVendors(db: Db, rows: Selectable<VendorsTable>[], now: number): Promise<Vendor[]> {
   const perf = await vendorPerformance(db, rows);
+  const sla = await vendorSlaRecords(db, rows, now);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -109,21 +118,43 @@ async function toVendors(db: Db, rows: Selectable<VendorsTable>[]): Promise<Vend
     notes: r.notes,
     ticketTag: r.ticket_tag,
     active: r.active === 1,
-    performance: perf.get(r.id) as Vendor['performance'],
+    performance: {
+      ...(perf.get(r.id) as VendorPerformance & { waitingTickets: number | null }),
+      slaMet: sla.get(r.id)?.met ?? 0,
+      slaMissed: sla.get(r.id)?.missed ?? 0,
+      slaTargetMs: sla.get(r.id)?.targetMs ?? null,
+    },
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
 }
 
-export async function readVendor(db: Db, id: number): Promise<Vendor> {
+export async function readVendor(db: Db, id: number, now: number): Promise<Vendor> {
   const row = await db.selectFrom('vendors').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('vendor_not_found', `Vendor ${id} does not exist.`);
-  return (await toVendors(db, [row]))[0] as Vendor;
+  return (await toVendors(db, [row], now))[0] as Vendor;
 }
 
-export async function getVendor(ctx: ServiceContext, actor: Actor, id: number): Promise<Vendor> {
+export interface VendorDetail extends Vendor {
+  /** Spend per fiscal year and currency over the default span (vendor-spend.ts). */
+  spend: Omit<SpendRow, 'vendorId' | 'vendorName'>[];
+  /** Each ticket that waited on the vendor, against the response target. */
+  responses: SlaRecord['tickets'];
+}
+
+export async function getVendor(ctx: ServiceContext, actor: Actor, id: number): Promise<VendorDetail> {
   requireVendorRight(actor, 'vendors.read');
-  return readVendor(ctx.db, id);
+  const now = ctx.clock.now();
+  const vendor = await readVendor(ctx.db, id, now);
+  const startMonth = ctx.config.fiscalYearStartMonth;
+  const spend = await readSpend(ctx.db, now, startMonth, spendSpan(now, startMonth), [id]);
+  const row = { id, ticket_tag: vendor.ticketTag };
+  const sla = (await vendorSlaRecords(ctx.db, [row], now)).get(id);
+  return {
+    ...vendor,
+    spend: spend.map(({ vendorId: _v, vendorName: _n, ...rest }) => rest),
+    responses: sla?.tickets.slice(0, 200) ?? [],
+  };
 }
 
 export interface VendorFilter {
@@ -150,7 +181,7 @@ export async function listVendors(ctx: ServiceContext, actor: Actor, f: VendorFi
     const c = f.category.toLowerCase();
     rows = rows.filter((r) => (JSON.parse(r.categories) as string[]).some((x) => x.toLowerCase() === c));
   }
-  return toVendors(ctx.db, rows.slice(f.offset, f.offset + f.limit + 1));
+  return toVendors(ctx.db, rows.slice(f.offset, f.offset + f.limit + 1), ctx.clock.now());
 }
 
 async function checkNameFree(db: Db, name: string, except?: number): Promise<void> {
@@ -201,7 +232,7 @@ export async function createVendor(
     });
     return row.id;
   });
-  return readVendor(ctx.db, id);
+  return readVendor(ctx.db, id, ctx.clock.now());
 }
 
 export async function updateVendor(
@@ -240,5 +271,5 @@ export async function updateVendor(
       details: { fields: Object.keys(input) },
     });
   });
-  return readVendor(ctx.db, id);
+  return readVendor(ctx.db, id, ctx.clock.now());
 }

@@ -4393,6 +4393,87 @@ const table: Row[] = [
         },
         expect: manage,
       },
+      {
+        route: 'POST /api/v1/quote-requests/:id/quotes/import (PDF text)',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/quote-requests/${await request(f)}/quotes/import`,
+          body: {
+            text: 'Description   Qty   Unit price   Total\nSSD   2   100.00   200.00\n',
+            vendorId: (await vendor(f)).id,
+            currency: 'EUR',
+          },
+        }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/vendors/overview',
+        call: () => ({ method: 'GET', url: '/api/v1/vendors/overview' }),
+        expect: read,
+      },
+      {
+        route: 'GET /api/v1/vendors/spend',
+        call: () => ({ method: 'GET', url: '/api/v1/vendors/spend' }),
+        expect: read,
+      },
+      {
+        route: 'GET /api/v1/contracts/:id/brief',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/contracts/${await contract(f)}/brief` }),
+        expect: read,
+      },
+      {
+        route: 'GET /api/v1/contracts/:id/brief.html',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/contracts/${await contract(f)}/brief.html` }),
+        expect: read,
+      },
+      {
+        route: 'GET /api/v1/quote-requests/:id/brief',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/quote-requests/${(await quoted(f)).id}/brief?vendorId=${(await vendor(f)).id}`,
+        }),
+        expect: read,
+      },
+      {
+        route: 'GET /api/v1/quote-requests/:id/brief.html',
+        call: async (f) => ({
+          method: 'GET',
+          url: `/api/v1/quote-requests/${(await quoted(f)).id}/brief.html?vendorId=${(await vendor(f)).id}`,
+        }),
+        expect: read,
+      },
+      {
+        route: 'POST /api/v1/vendors/:id/documents',
+        call: async (f) => ({
+          method: 'POST',
+          url: `/api/v1/vendors/${(await vendor(f)).id}/documents`,
+          file: { name: 'price-list.txt', type: 'text/plain', content: 'prices' },
+        }),
+        expect: manage,
+      },
+      {
+        route: 'GET /api/v1/vendors/:id/documents',
+        call: async (f) => ({ method: 'GET', url: `/api/v1/vendors/${(await vendor(f)).id}/documents` }),
+        expect: read,
+      },
+      {
+        route: 'GET /api/v1/vendors/:id/documents/:documentId',
+        call: async (f) => {
+          const v = (await vendor(f)).id;
+          const up = await f.app.inject({
+            method: 'POST',
+            url: `/api/v1/vendors/${v}/documents`,
+            headers: {
+              authorization: `Bearer ${f.tokens.admin}`,
+              'content-type': 'multipart/form-data; boundary=xx',
+            },
+            payload:
+              '--xx\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--xx--\r\n',
+          });
+          return { method: 'GET', url: `/api/v1/vendors/${v}/documents/${up.json().id}` };
+        },
+        expect: read,
+      },
     ];
     return rows;
   })(),

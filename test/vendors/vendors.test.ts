@@ -77,6 +77,9 @@ describe.each(dialects)('suppliers on %s', (dialect) => {
     expect(read.performance).toEqual({
       score: 80,
       waitingTickets: 2,
+      slaMet: 0,
+      slaMissed: 0,
+      slaTargetMs: null,
       reasons: ['2 pending tickets tagged "vendor-acme" wait on it (−10 points each)'],
     });
     expect((await requester.call('GET', '/api/v1/vendors')).status).toBe(403);

@@ -3,6 +3,7 @@
 // the comparison (weights as query parameters) and the award. Staff read; managers and admins write. Thin:
 // schema → actor → one domain call → response schema. Money in integer minor units with its currency; times
 // ISO 8601.
+import '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type TSchema, Type } from '@sinclair/typebox';
 import { toIso } from '../../core/clock.js';
@@ -12,14 +13,18 @@ import { decodeCursor, encodeCursor } from '../../helpdesk/index.js';
 import {
   addBudgetEntry,
   addQuote,
+  addVendorDocument,
   awardQuote,
+  type Brief,
   type BudgetEntry,
   type BudgetLine,
+  briefHtml,
   budgetLimits,
   type Comparison,
   type Contract,
   chargePeriods,
   compareRequest,
+  contractBrief,
   contractLimits,
   contractStatuses,
   contractTypes,
@@ -32,22 +37,31 @@ import {
   getQuoteRequest,
   getVendor,
   importQuotesCsv,
+  importQuoteText,
   itemKinds,
   listBudgetLines,
   listContracts,
   listQuoteRequests,
+  listVendorDocuments,
   listVendors,
+  openVendorDocument,
+  overviewWindowDays,
+  purchaseBrief,
   type Quote,
   type QuoteRequestView,
   quoteLimits,
   quoteRequestStatuses,
   recurringPeriods,
+  spendLimits,
   updateBudgetLine,
   updateContract,
   updateQuoteRequest,
   updateVendor,
   type Vendor,
+  type VendorDocument,
   vendorLimits,
+  vendorOverview,
+  vendorSpend,
 } from '../../vendors/index.js';
 import { requireActor } from '../authentication.js';
 import { Cursor, Id, IdParams, IsoTime, Limit, Nullable, problemResponses } from '../schemas.js';
@@ -127,6 +141,13 @@ const VendorSchema = Type.Object(
     performance: Type.Object({
       score: Type.Number({ description: '0–100: 100 less 10 per ticket waiting on the vendor' }),
       waitingTickets: Nullable(Type.Integer({ description: 'null: no ticket tag, no record' })),
+      slaMet: Type.Integer({
+        description: "tickets that waited on the vendor no longer than its contracts' response target",
+      }),
+      slaMissed: Type.Integer({ description: 'tickets that waited longer' }),
+      slaTargetMs: Nullable(
+        Type.Integer({ description: "the shortest response target of the vendor's active contracts" }),
+      ),
       reasons: Type.Array(Type.String()),
     }),
     createdAt: IsoTime,
@@ -134,6 +155,14 @@ const VendorSchema = Type.Object(
   },
   { $id: 'Vendor' },
 );
+const SpendFields = {
+  fiscalYear: Type.Integer(),
+  currency: Type.String(),
+  contractsMinor: Type.Integer({ description: 'contract charges due in the year' }),
+  purchasesMinor: Type.Integer({ description: 'awarded quotes and purchases naming the vendor' }),
+  spendMinor: Type.Integer({ description: 'spending entries naming the vendor' }),
+  totalMinor: Type.Integer(),
+};
 const VendorEditable = {
   name: Type.Optional(Name(vendorLimits.name)),
   categories: Type.Optional(StringList),
@@ -171,6 +200,7 @@ const ContractSchema = Type.Object(
     slaText: Type.String(),
     slaTargets: Type.Array(Type.Object({ name: Type.String(), target: Type.String() })),
     notes: Type.String(),
+    units: Nullable(Type.Integer({ description: 'units or seats covered; null: not stated' })),
     current: Type.Object({
       termEnd: IsoTime,
       noticeDeadline: IsoTime,
@@ -204,6 +234,7 @@ const ContractEditable = {
   slaText: Type.Optional(Text(contractLimits.text)),
   slaTargets: Type.Optional(Type.Array(SlaTargetSchema, { maxItems: 50 })),
   notes: Type.Optional(Text(contractLimits.text)),
+  units: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 10_000_000 }))),
 };
 
 const PositionSchema = Type.Object({
@@ -326,7 +357,7 @@ const QuoteSchema = Type.Object(
     requirementsMet: Type.Array(Type.String()),
     notes: Type.String(),
     validUntil: Nullable(IsoTime),
-    source: lit(['api', 'csv'] as const),
+    source: lit(['api', 'csv', 'pdf-text'] as const),
     lines: Type.Array(LineSchema),
     createdAt: IsoTime,
   },
@@ -405,6 +436,123 @@ const ComparisonSchema = Type.Object(
   { $id: 'QuoteComparison' },
 );
 
+const Derived = Type.Object({
+  amountMinor: Nullable(Type.Integer()),
+  rule: Type.String(),
+  steps: Type.Array(Type.String()),
+});
+const BriefSchema = Type.Object(
+  {
+    kind: lit(['renewal', 'purchase'] as const),
+    generatedAt: IsoTime,
+    currency: Type.String(),
+    subject: Type.Object({
+      contractId: Nullable(Type.Integer()),
+      quoteRequestId: Nullable(Type.Integer()),
+      title: Type.String(),
+      vendorId: Type.Integer(),
+      vendorName: Type.String(),
+      category: Nullable(Type.String()),
+      units: Nullable(Type.Integer()),
+    }),
+    paidBefore: Type.Object({
+      totalMinor: Type.Integer(),
+      charges: Type.Array(
+        Type.Object({
+          contractId: Type.Integer(),
+          title: Type.String(),
+          at: IsoTime,
+          kind: lit(['one-off', 'recurring'] as const),
+          amountMinor: Type.Integer(),
+        }),
+      ),
+      terms: Type.Array(
+        Type.Object({
+          contractId: Type.Integer(),
+          title: Type.String(),
+          type: lit(contractTypes),
+          startsAt: IsoTime,
+          termEnd: IsoTime,
+          oneOffMinor: Type.Integer(),
+          recurringMinor: Type.Integer(),
+          recurringPeriod: Nullable(lit(recurringPeriods)),
+          annualMinor: Type.Integer(),
+        }),
+      ),
+    }),
+    otherQuotes: Type.Array(
+      Type.Object({
+        quoteId: Type.Integer(),
+        quoteRequestId: Type.Integer(),
+        what: Type.String(),
+        vendorId: Type.Integer(),
+        vendorName: Type.String(),
+        at: IsoTime,
+        totalMinor: Type.Integer(),
+        units: Type.Integer(),
+        unitPriceMinor: Type.Integer(),
+      }),
+    ),
+    unitPriceTrend: Type.Object({
+      points: Type.Array(
+        Type.Object({ fiscalYear: Type.Integer(), unitPriceMinor: Type.Integer(), source: Type.String() }),
+      ),
+      changeBp: Nullable(Type.Integer({ description: 'per-year change in basis points; + is rising' })),
+      explanation: Type.String(),
+    }),
+    volume: Type.Object({
+      years: Type.Array(Type.Object({ fiscalYear: Type.Integer(), totalMinor: Type.Integer() })),
+      totalMinor: Type.Integer(),
+      units: Nullable(Type.Integer()),
+    }),
+    performance: Type.Object({
+      score: Type.Number(),
+      waitingTickets: Nullable(Type.Integer()),
+      slaMet: Type.Integer(),
+      slaMissed: Type.Integer(),
+      reasons: Type.Array(Type.String()),
+    }),
+    target: Derived,
+    walkAway: Derived,
+    rounding: Type.Array(Type.String()),
+  },
+  { $id: 'NegotiationBrief' },
+);
+function briefView(b: Brief) {
+  return {
+    ...b,
+    generatedAt: toIso(b.generatedAt),
+    paidBefore: {
+      ...b.paidBefore,
+      charges: b.paidBefore.charges.map((c) => ({ ...c, at: toIso(c.at) })),
+      terms: b.paidBefore.terms.map((t) => ({
+        ...t,
+        startsAt: toIso(t.startsAt),
+        termEnd: toIso(t.termEnd),
+      })),
+    },
+    otherQuotes: b.otherQuotes.map((q) => ({ ...q, at: toIso(q.at) })),
+  };
+}
+const briefCsp =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const DocumentSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    vendorId: Type.Integer(),
+    title: Type.String(),
+    filename: Type.String(),
+    contentType: Type.String(),
+    sizeBytes: Type.Integer(),
+    sha256: Type.String(),
+    uploadedBy: Nullable(Type.Integer()),
+    createdAt: IsoTime,
+  },
+  { $id: 'VendorDocument' },
+);
+const documentView = (d: VendorDocument) => ({ ...d, createdAt: toIso(d.createdAt) });
+const PurchaseBriefQuery = Type.Object({ vendorId: Id }, { additionalProperties: false });
+
 // ---- views -------------------------------------------------------------------------------------------------
 
 function vendorView(v: Vendor) {
@@ -413,6 +561,9 @@ function vendorView(v: Vendor) {
     performance: {
       score: v.performance.scoreBp / 100,
       waitingTickets: v.performance.waitingTickets,
+      slaMet: v.performance.slaMet,
+      slaMissed: v.performance.slaMissed,
+      slaTargetMs: v.performance.slaTargetMs,
       reasons: v.performance.reasons,
     },
     createdAt: toIso(v.createdAt),
@@ -485,6 +636,8 @@ export function vendorRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       QuoteRequestSchema,
       QuoteSchema,
       ComparisonSchema,
+      BriefSchema,
+      DocumentSchema,
     ])
       app.addSchema(s);
 
@@ -538,12 +691,31 @@ export function vendorRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags,
-          summary: 'A vendor with its contacts and performance (staff)',
+          summary:
+            'A vendor with its contacts, performance (each ticket that waited on it against the response target) and spend per fiscal year (staff)',
           params: IdParams,
-          response: { 200: Type.Ref('Vendor'), ...problemResponses },
+          response: {
+            200: Type.Intersect([
+              Type.Ref('Vendor'),
+              Type.Object({
+                spend: Type.Array(Type.Object(SpendFields)),
+                responses: Type.Array(
+                  Type.Object({
+                    ticketId: Type.Integer(),
+                    waitedMs: Type.Integer(),
+                    outcome: lit(['met', 'missed', 'open', 'no_target'] as const),
+                  }),
+                ),
+              }),
+            ]),
+            ...problemResponses,
+          },
         },
       },
-      async (request) => vendorView(await getVendor(ctx, requireActor(request), request.params.id)),
+      async (request) => {
+        const v = await getVendor(ctx, requireActor(request), request.params.id);
+        return { ...vendorView(v), spend: v.spend, responses: v.responses };
+      },
     );
     app.patch(
       '/api/v1/vendors/:id',
@@ -771,6 +943,7 @@ export function vendorRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               amountMinor: Minor(budgetLimits.amountMinor),
               at: Type.Optional(Time),
               description: Type.Optional(Text(budgetLimits.description)),
+              vendorId: Type.Optional(Nullable(Id)),
             },
             { additionalProperties: false },
           ),
@@ -924,12 +1097,33 @@ export function vendorRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary:
-            'Import quotes from CSV, one line item per row (columns in docs/vendors.md); rows that cannot be read are reported by number, the others kept (managers, admins)',
+            "Import quotes from CSV ({csv}), one line item per row, or one vendor's quote from a PDF's text ({text, vendorId, currency}) (docs/vendors.md); rows that cannot be read are reported by number, the others kept (managers, admins)",
           params: IdParams,
-          body: Type.Object(
-            { csv: Type.String({ minLength: 1, maxLength: 1_000_000 }) },
-            { additionalProperties: false },
-          ),
+          body: Type.Union([
+            Type.Object(
+              { csv: Type.String({ minLength: 1, maxLength: 1_000_000 }) },
+              { additionalProperties: false },
+            ),
+            Type.Object(
+              {
+                text: Type.String({
+                  minLength: 1,
+                  maxLength: 1_000_000,
+                  description: "a PDF's text: a table with description, qty, unit price (and total) columns",
+                }),
+                vendorId: Id,
+                currency: Currency,
+                rate: Type.Optional(Rate),
+                reference: Type.Optional(Text(quoteLimits.reference)),
+                requirementsMet: Type.Optional(
+                  Type.Array(Type.String({ maxLength: quoteLimits.requirementKey }), {
+                    maxItems: quoteLimits.requirements,
+                  }),
+                ),
+              },
+              { additionalProperties: false },
+            ),
+          ]),
           response: {
             200: Type.Object({
               quotes: Type.Array(Type.Ref('Quote')),
@@ -940,7 +1134,11 @@ export function vendorRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
-        const r = await importQuotesCsv(ctx, requireActor(request), request.params.id, request.body.csv);
+        const b = request.body;
+        const r =
+          'csv' in b
+            ? await importQuotesCsv(ctx, requireActor(request), request.params.id, b.csv)
+            : await importQuoteText(ctx, requireActor(request), request.params.id, b);
         return { quotes: r.quotes.map(quoteView), rejected: r.rejected };
       },
     );
@@ -986,6 +1184,252 @@ export function vendorRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const a = await awardQuote(ctx, requireActor(request), request.params.id, request.body);
         return { ...a, request: requestView(a.request) };
+      },
+    );
+    // -- the manager's view, spend, briefs, documents --
+    app.get(
+      '/api/v1/vendors/overview',
+      {
+        schema: {
+          tags,
+          summary: `The manager's view: running contracts whose term ends within ${overviewWindowDays} days with their notice deadlines, budget left per line this fiscal year, open requests for quotes (staff)`,
+          response: {
+            200: Type.Object({
+              asOf: IsoTime,
+              fiscalYear: Type.Integer(),
+              renewals: Type.Array(
+                Type.Object({
+                  contractId: Type.Integer(),
+                  vendorId: Type.Integer(),
+                  vendorName: Type.String(),
+                  title: Type.String(),
+                  type: lit(contractTypes),
+                  termEnd: IsoTime,
+                  noticeDeadline: IsoTime,
+                  daysToNotice: Type.Integer(),
+                  action: lit(['renews', 'expires'] as const),
+                  currency: Type.String(),
+                  recurringMinor: Type.Integer(),
+                  recurringPeriod: Nullable(lit(recurringPeriods)),
+                  reminded: Type.Boolean(),
+                }),
+              ),
+              budgets: Type.Array(
+                Type.Object({
+                  budgetLineId: Type.Integer(),
+                  name: Type.String(),
+                  category: Type.String(),
+                  fiscalYear: Type.Integer(),
+                  currency: Type.String(),
+                  plannedMinor: Type.Integer(),
+                  spentMinor: Type.Integer(),
+                  committedMinor: Type.Integer(),
+                  remainingMinor: Type.Integer(),
+                  forecastMinor: Type.Integer(),
+                }),
+              ),
+              openRequests: Type.Array(
+                Type.Object({
+                  id: Type.Integer(),
+                  what: Type.String(),
+                  status: lit(quoteRequestStatuses),
+                  quoteCount: Type.Integer(),
+                  budgetLineId: Nullable(Type.Integer()),
+                  createdAt: IsoTime,
+                }),
+              ),
+            }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => {
+        const o = await vendorOverview(ctx, requireActor(request));
+        return {
+          ...o,
+          asOf: toIso(o.asOf),
+          renewals: o.renewals.map((r) => ({
+            ...r,
+            termEnd: toIso(r.termEnd),
+            noticeDeadline: toIso(r.noticeDeadline),
+          })),
+          openRequests: o.openRequests.map((r) => ({ ...r, createdAt: toIso(r.createdAt) })),
+        };
+      },
+    );
+    app.get(
+      '/api/v1/vendors/spend',
+      {
+        schema: {
+          tags,
+          summary: `Spend per vendor, fiscal year and currency in minor units: contract charges due, purchases (awarded quotes) and spending naming the vendor; default the current fiscal year and the four before, at most ${spendLimits.years} years (staff)`,
+          querystring: Type.Object(
+            {
+              fromYear: Type.Optional(Type.Integer({ minimum: 1900, maximum: 3000 })),
+              toYear: Type.Optional(Type.Integer({ minimum: 1900, maximum: 3000 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              fromYear: Type.Integer(),
+              toYear: Type.Integer(),
+              items: Type.Array(
+                Type.Object({ vendorId: Type.Integer(), vendorName: Type.String(), ...SpendFields }),
+              ),
+            }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => vendorSpend(ctx, requireActor(request), request.query),
+    );
+    app.get(
+      '/api/v1/contracts/:id/brief',
+      {
+        schema: {
+          tags,
+          summary:
+            'Negotiation brief for the renewal: what we paid, other quotes, price per unit over time, our volume, the record, a target and a walk-away price with their derivation (staff)',
+          params: IdParams,
+          response: { 200: Type.Ref('NegotiationBrief'), ...problemResponses },
+        },
+      },
+      async (request) => briefView(await contractBrief(ctx, requireActor(request), request.params.id)),
+    );
+    app.get(
+      '/api/v1/contracts/:id/brief.html',
+      {
+        schema: {
+          tags,
+          summary: 'The renewal brief as one printable A4 page (self-contained HTML, no scripts) (staff)',
+          params: IdParams,
+          produces: ['text/html'],
+          response: { ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const b = await contractBrief(ctx, requireActor(request), request.params.id);
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('content-security-policy', briefCsp)
+          .header('x-content-type-options', 'nosniff')
+          .send(briefHtml(b));
+      },
+    );
+    app.get(
+      '/api/v1/quote-requests/:id/brief',
+      {
+        schema: {
+          tags,
+          summary:
+            "Negotiation brief for a purchase from one vendor that quoted on the request (vendorId): its quote, the others', price per unit over time, our volume, its record, a target and a walk-away price (staff)",
+          params: IdParams,
+          querystring: PurchaseBriefQuery,
+          response: { 200: Type.Ref('NegotiationBrief'), ...problemResponses },
+        },
+      },
+      async (request) =>
+        briefView(await purchaseBrief(ctx, requireActor(request), request.params.id, request.query.vendorId)),
+    );
+    app.get(
+      '/api/v1/quote-requests/:id/brief.html',
+      {
+        schema: {
+          tags,
+          summary: 'The purchase brief as one printable A4 page (self-contained HTML, no scripts) (staff)',
+          params: IdParams,
+          querystring: PurchaseBriefQuery,
+          produces: ['text/html'],
+          response: { ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const b = await purchaseBrief(ctx, requireActor(request), request.params.id, request.query.vendorId);
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('content-security-policy', briefCsp)
+          .header('x-content-type-options', 'nosniff')
+          .send(briefHtml(b));
+      },
+    );
+    app.post(
+      '/api/v1/vendors/:id/documents',
+      {
+        schema: {
+          tags,
+          summary:
+            'Keep a document for a vendor (multipart/form-data, field "file", optional field "title"; types and size as attachments) (managers, admins)',
+          params: IdParams,
+          consumes: ['multipart/form-data'],
+          response: { 201: Type.Ref('VendorDocument'), ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const actor = requireActor(request);
+        const file = request.isMultipart() ? await request.file() : undefined;
+        if (!file)
+          throw new Invalid(
+            'validation_failed',
+            'Send the file as multipart/form-data in a field named "file".',
+            [{ field: '/file', message: 'required' }],
+          );
+        const titleField = file.fields.title as { value?: unknown } | undefined;
+        const title = typeof titleField?.value === 'string' ? titleField.value : undefined;
+        const d = await addVendorDocument(
+          ctx,
+          actor,
+          request.params.id,
+          { filename: file.filename, contentType: file.mimetype, stream: file.file },
+          title,
+        );
+        return reply.code(201).send(documentView(d));
+      },
+    );
+    app.get(
+      '/api/v1/vendors/:id/documents',
+      {
+        schema: {
+          tags,
+          summary: "A vendor's documents, newest first (staff)",
+          params: IdParams,
+          response: {
+            200: Type.Object({ items: Type.Array(Type.Ref('VendorDocument')) }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => ({
+        items: (await listVendorDocuments(ctx, requireActor(request), request.params.id)).map(documentView),
+      }),
+    );
+    app.get(
+      '/api/v1/vendors/:id/documents/:documentId',
+      {
+        schema: {
+          tags,
+          summary: "Download a vendor's document (always as an attachment) (staff)",
+          params: Type.Object({ id: Id, documentId: Id }),
+          response: { ...problemResponses },
+        },
+      },
+      async (request, reply) => {
+        const { document, file } = await openVendorDocument(
+          ctx,
+          requireActor(request),
+          request.params.id,
+          request.params.documentId,
+        );
+        return reply
+          .type(document.contentType)
+          .header('content-length', String(document.sizeBytes))
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'; sandbox")
+          .header(
+            'content-disposition',
+            `attachment; filename*=UTF-8''${encodeURIComponent(document.filename)}`,
+          )
+          .send(file.createReadStream({ start: 0 }));
       },
     );
   };

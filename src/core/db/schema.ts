@@ -1360,6 +1360,7 @@ export interface Database {
   budget_entries: BudgetEntriesTable;
   quotes: QuotesTable;
   quote_items: QuoteItemsTable;
+  vendor_documents: VendorDocumentsTable;
   // -- assets (migration 2026-12-09-assets, src/assets/) --
   assets: AssetsTable;
   inventory_agents: InventoryAgentsTable;
@@ -1976,6 +1977,8 @@ export interface ContractsTable {
   sla_targets: string;
   notes: string;
   reminded_deadline: number | null;
+  /** Units or seats covered; null: not stated (migration 2026-12-10-vendors-api). */
+  units: ColumnType<number | null, number | null | undefined, number | null>;
   created_by: number | null;
   created_at: number;
   updated_at: number;
@@ -2008,6 +2011,8 @@ export interface BudgetEntriesTable {
   quote_request_id: number | null;
   created_by: number | null;
   created_at: number;
+  /** The vendor paid, where known (migration 2026-12-10-vendors-api). */
+  vendor_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface QuotesTable {
@@ -2021,7 +2026,7 @@ export interface QuotesTable {
   requirements_met: string;
   notes: string;
   valid_until: number | null;
-  source: 'api' | 'csv';
+  source: 'api' | 'csv' | 'pdf-text';
   created_by: number | null;
   created_at: number;
   updated_at: number;
@@ -2037,4 +2042,17 @@ export interface QuoteItemsTable {
   unit_price_minor: number;
   period: 'once' | 'month' | 'quarter' | 'year';
   discount_bp: number;
+}
+
+/** A document kept for a vendor; the file is stored like attachments, under its SHA-256 (2026-12-10-vendors-api). */
+export interface VendorDocumentsTable {
+  id: Generated<number>;
+  vendor_id: number;
+  title: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  uploaded_by: number | null;
+  created_at: number;
 }

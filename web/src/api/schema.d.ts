@@ -10628,6 +10628,7 @@ export type paths = {
             at?: string;
             description?: string;
             kind: 'purchase' | 'spend';
+            vendorId?: number | null;
           };
         };
       };
@@ -14352,6 +14353,7 @@ export type paths = {
             termMonths?: number;
             title: string;
             type: 'support' | 'maintenance' | 'licence' | 'lease' | 'service';
+            units?: number | null;
             vendorId: number;
           };
         };
@@ -14593,6 +14595,7 @@ export type paths = {
             termMonths?: number;
             title?: string;
             type?: 'support' | 'maintenance' | 'licence' | 'lease' | 'service';
+            units?: number | null;
             vendorId?: number;
           };
         };
@@ -14681,6 +14684,217 @@ export type paths = {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/contracts/{id}/brief': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Negotiation brief for the renewal: what we paid, other quotes, price per unit over time, our volume, the record, a target and a walk-away price with their derivation (staff) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NegotiationBrief'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/contracts/{id}/brief.html': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The renewal brief as one printable A4 page (self-contained HTML, no scripts) (staff) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/custom-fields': {
@@ -36156,6 +36370,221 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/quote-requests/{id}/brief': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Negotiation brief for a purchase from one vendor that quoted on the request (vendorId): its quote, the others', price per unit over time, our volume, its record, a target and a walk-away price (staff) */
+    get: {
+      parameters: {
+        query: {
+          vendorId: number;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NegotiationBrief'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/quote-requests/{id}/brief.html': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The purchase brief as one printable A4 page (self-contained HTML, no scripts) (staff) */
+    get: {
+      parameters: {
+        query: {
+          vendorId: number;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/html': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/quote-requests/{id}/comparison': {
     parameters: {
       query?: never;
@@ -36414,7 +36843,7 @@ export type paths = {
     };
     get?: never;
     put?: never;
-    /** Import quotes from CSV, one line item per row (columns in docs/vendors.md); rows that cannot be read are reported by number, the others kept (managers, admins) */
+    /** Import quotes from CSV ({csv}), one line item per row, or one vendor's quote from a PDF's text ({text, vendorId, currency}) (docs/vendors.md); rows that cannot be read are reported by number, the others kept (managers, admins) */
     post: {
       parameters: {
         query?: never;
@@ -36426,9 +36855,21 @@ export type paths = {
       };
       requestBody: {
         content: {
-          'application/json': {
-            csv: string;
-          };
+          'application/json':
+            | {
+                csv: string;
+              }
+            | {
+                /** @description ISO 4217, such as EUR */
+                currency: string;
+                /** @description one major unit of the quote currency in the request currency, e.g. "0.92" */
+                rate?: string;
+                reference?: string;
+                requirementsMet?: string[];
+                /** @description a PDF's text: a table with description, qty, unit price (and total) columns */
+                text: string;
+                vendorId: number;
+              };
         };
       };
       responses: {
@@ -57163,7 +57604,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** A vendor with its contacts and performance (staff) */
+    /** A vendor with its contacts, performance (each ticket that waited on it against the response target) and spend per fiscal year (staff) */
     get: {
       parameters: {
         query?: never;
@@ -57181,7 +57622,24 @@ export type paths = {
             [name: string]: unknown;
           };
           content: {
-            'application/json': components['schemas']['Vendor'];
+            'application/json': components['schemas']['Vendor'] & {
+              responses: {
+                outcome: 'met' | 'missed' | 'open' | 'no_target';
+                ticketId: number;
+                waitedMs: number;
+              }[];
+              spend: {
+                /** @description contract charges due in the year */
+                contractsMinor: number;
+                currency: string;
+                fiscalYear: number;
+                /** @description awarded quotes and purchases naming the vendor */
+                purchasesMinor: number;
+                /** @description spending entries naming the vendor */
+                spendMinor: number;
+                totalMinor: number;
+              }[];
+            };
           };
         };
         /** @description RFC 9457 problem details */
@@ -57378,6 +57836,591 @@ export type paths = {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/vendors/{id}/documents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A vendor's documents, newest first (staff) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['VendorDocument'][];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Keep a document for a vendor (multipart/form-data, field "file", optional field "title"; types and size as attachments) (managers, admins) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VendorDocument'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/vendors/{id}/documents/{documentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a vendor's document (always as an attachment) (staff) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          documentId: number;
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/vendors/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The manager's view: running contracts whose term ends within 90 days with their notice deadlines, budget left per line this fiscal year, open requests for quotes (staff) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** Format: date-time */
+              asOf: string;
+              budgets: {
+                budgetLineId: number;
+                category: string;
+                committedMinor: number;
+                currency: string;
+                fiscalYear: number;
+                forecastMinor: number;
+                name: string;
+                plannedMinor: number;
+                remainingMinor: number;
+                spentMinor: number;
+              }[];
+              fiscalYear: number;
+              openRequests: {
+                budgetLineId: number | null;
+                /** Format: date-time */
+                createdAt: string;
+                id: number;
+                quoteCount: number;
+                status: 'open' | 'quoted' | 'awarded' | 'cancelled';
+                what: string;
+              }[];
+              renewals: {
+                action: 'renews' | 'expires';
+                contractId: number;
+                currency: string;
+                daysToNotice: number;
+                /** Format: date-time */
+                noticeDeadline: string;
+                recurringMinor: number;
+                recurringPeriod: ('month' | 'quarter' | 'year') | (never | null);
+                reminded: boolean;
+                /** Format: date-time */
+                termEnd: string;
+                title: string;
+                type: 'support' | 'maintenance' | 'licence' | 'lease' | 'service';
+                vendorId: number;
+                vendorName: string;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/vendors/spend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Spend per vendor, fiscal year and currency in minor units: contract charges due, purchases (awarded quotes) and spending naming the vendor; default the current fiscal year and the four before, at most 20 years (staff) */
+    get: {
+      parameters: {
+        query?: {
+          fromYear?: number;
+          toYear?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              fromYear: number;
+              items: {
+                /** @description contract charges due in the year */
+                contractsMinor: number;
+                currency: string;
+                fiscalYear: number;
+                /** @description awarded quotes and purchases naming the vendor */
+                purchasesMinor: number;
+                /** @description spending entries naming the vendor */
+                spendMinor: number;
+                totalMinor: number;
+                vendorId: number;
+                vendorName: string;
+              }[];
+              toYear: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/webhooks': {
@@ -58834,6 +59877,8 @@ export type components = {
       status: 'active' | 'cancelled';
       title: string;
       type: 'support' | 'maintenance' | 'licence' | 'lease' | 'service';
+      /** @description units or seats covered; null: not stated */
+      units: number | null;
       /** Format: date-time */
       updatedAt: string;
       vendorId: number;
@@ -58858,6 +59903,93 @@ export type components = {
       to: string | null;
       /** @description public: the requester sees it too; internal: staff only */
       visibility: 'public' | 'internal';
+    };
+    NegotiationBrief: {
+      currency: string;
+      /** Format: date-time */
+      generatedAt: string;
+      kind: 'renewal' | 'purchase';
+      otherQuotes: {
+        /** Format: date-time */
+        at: string;
+        quoteId: number;
+        quoteRequestId: number;
+        totalMinor: number;
+        unitPriceMinor: number;
+        units: number;
+        vendorId: number;
+        vendorName: string;
+        what: string;
+      }[];
+      paidBefore: {
+        charges: {
+          amountMinor: number;
+          /** Format: date-time */
+          at: string;
+          contractId: number;
+          kind: 'one-off' | 'recurring';
+          title: string;
+        }[];
+        terms: {
+          annualMinor: number;
+          contractId: number;
+          oneOffMinor: number;
+          recurringMinor: number;
+          recurringPeriod: ('month' | 'quarter' | 'year') | (never | null);
+          /** Format: date-time */
+          startsAt: string;
+          /** Format: date-time */
+          termEnd: string;
+          title: string;
+          type: 'support' | 'maintenance' | 'licence' | 'lease' | 'service';
+        }[];
+        totalMinor: number;
+      };
+      performance: {
+        reasons: string[];
+        score: number;
+        slaMet: number;
+        slaMissed: number;
+        waitingTickets: number | null;
+      };
+      rounding: string[];
+      subject: {
+        category: string | null;
+        contractId: number | null;
+        quoteRequestId: number | null;
+        title: string;
+        units: number | null;
+        vendorId: number;
+        vendorName: string;
+      };
+      target: {
+        amountMinor: number | null;
+        rule: string;
+        steps: string[];
+      };
+      unitPriceTrend: {
+        /** @description per-year change in basis points; + is rising */
+        changeBp: number | null;
+        explanation: string;
+        points: {
+          fiscalYear: number;
+          source: string;
+          unitPriceMinor: number;
+        }[];
+      };
+      volume: {
+        totalMinor: number;
+        units: number | null;
+        years: {
+          fiscalYear: number;
+          totalMinor: number;
+        }[];
+      };
+      walkAway: {
+        amountMinor: number | null;
+        rule: string;
+        steps: string[];
+      };
     };
     /** @description RFC 9457 problem details */
     Problem: {
@@ -58964,7 +60096,7 @@ export type components = {
       reference: string;
       requestId: number;
       requirementsMet: string[];
-      source: 'api' | 'csv';
+      source: 'api' | 'csv' | 'pdf-text';
       /** Format: date-time */
       validUntil: string | null;
       vendorId: number;
@@ -59299,6 +60431,12 @@ export type components = {
         reasons: string[];
         /** @description 0–100: 100 less 10 per ticket waiting on the vendor */
         score: number;
+        /** @description tickets that waited on the vendor no longer than its contracts' response target */
+        slaMet: number;
+        /** @description tickets that waited longer */
+        slaMissed: number;
+        /** @description the shortest response target of the vendor's active contracts */
+        slaTargetMs: number | null;
         /** @description null: no ticket tag, no record */
         waitingTickets: number | null;
       };
@@ -59307,6 +60445,18 @@ export type components = {
       ticketTag: string | null;
       /** Format: date-time */
       updatedAt: string;
+    };
+    VendorDocument: {
+      contentType: string;
+      /** Format: date-time */
+      createdAt: string;
+      filename: string;
+      id: number;
+      sha256: string;
+      sizeBytes: number;
+      title: string;
+      uploadedBy: number | null;
+      vendorId: number;
     };
   };
   responses: never;

@@ -47,6 +47,7 @@ import * as vendors from './2026-12-09-vendors.js';
 import * as assetsLife from './2026-12-10-assets-life.js';
 import * as savedViewScopes from './2026-12-10-assets-web.js';
 import * as scim from './2026-12-10-scim.js';
+import * as vendorsApi from './2026-12-10-vendors-api.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -154,4 +155,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-10-scim': scim,
   // -- assets: repairs, lifecycle reminders, replacement requests --
   '2026-12-10-assets-life': assetsLife,
+  '2026-12-10-vendors-api': vendorsApi,
 };
