@@ -6,7 +6,9 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { client, unwrap } from './client';
 import type { QueryOf, RequestOf, ResponseOf } from './types';
 
-export type Vendor = ResponseOf<'/api/v1/vendors/{id}', 'get'>;
+/** A vendor as lists and writes answer it; the page's GET adds its spend and its responses. */
+export type Vendor = ResponseOf<'/api/v1/vendors', 'post'>;
+export type VendorDetail = ResponseOf<'/api/v1/vendors/{id}', 'get'>;
 export type VendorContact = Vendor['contacts'][number];
 export type NewVendor = RequestOf<'/api/v1/vendors', 'post'>;
 export type VendorChange = RequestOf<'/api/v1/vendors/{id}', 'patch'>;
