@@ -58,6 +58,16 @@ export {
   inventoryLimits,
   parseInventory,
 } from './fusion-inventory.js';
+export { glpiDay, importAssetsGlpi, parseGlpiExport } from './glpi-import.js';
+export {
+  type HostSyncItem,
+  type HostSyncReport,
+  hardwareFromHostFacts,
+  hostSyncIntervalMs,
+  registerAssets,
+  runHostSyncNow,
+  syncHostAssets,
+} from './host-facts.js';
 export {
   authenticateInventoryAgent,
   createInventoryAgent,

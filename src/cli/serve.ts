@@ -7,6 +7,7 @@ import pino from 'pino';
 import { buildApp, version } from '../api/app.js';
 import { logIngestStatus } from '../api/log-status.js';
 import { ServiceMetrics } from '../api/metrics.js';
+import { registerAssets } from '../assets/index.js';
 import { registerChanges } from '../changes/index.js';
 import { registerAuditRetention } from '../core/audit.js';
 import { ensureFirstAdmin } from '../core/auth/index.js';
@@ -74,6 +75,9 @@ export function registerDomains(
 
   // -- suppliers --
   registerVendors(ctx, jobs); // hourly: contracts whose notice deadline comes within its reminder days
+
+  // -- assets --
+  registerAssets(ctx, jobs); // every 15 minutes: monitored hosts' node_exporter facts into their assets
 }
 
 /** How long a shutdown may take before the process exits anyway. */

@@ -44,6 +44,7 @@ import * as upgradeProposals from './2026-12-08-upgrade-proposals.js';
 import * as assets from './2026-12-09-assets.js';
 import * as sso from './2026-12-09-sso.js';
 import * as vendors from './2026-12-09-vendors.js';
+import * as assetsScale from './2026-12-10-assets-scale.js';
 import * as scim from './2026-12-10-scim.js';
 
 export const migrations: Record<string, Migration> = {
@@ -148,4 +149,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- SCIM provisioning --
   '2026-12-10-scim': scim,
+
+  // -- assets: agent-less inventory from node_exporter (the monitoring target an asset came from) --
+  '2026-12-10-assets-scale': assetsScale,
 };
