@@ -4,7 +4,7 @@
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
 //   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store,check-scheduler,metric-ingest,
-//               promql, syslog, knowledge, catalog, automation, nab, forecast, vendors (default: all)
+//               promql, syslog, knowledge, catalog, automation, nab, forecast, vendors, assets (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -138,3 +138,8 @@ if (parts.includes('forecast') || process.env.BENCH_PARTS === undefined)
 // BENCH_PARTS=vendors).
 if (parts.includes('vendors') || process.env.BENCH_PARTS === undefined)
   await (await import('./vendors.js')).benchVendors();
+
+// The asset list over 200,000 assets (filters, q, cursor pages) beside a page by primary key, and the CSV import of
+// 50,000 rows (300 malformed) beside bare INSERTs, on SQLite and PostgreSQL (bench/assets.ts; BENCH_PARTS=assets).
+if (parts.includes('assets') || process.env.BENCH_PARTS === undefined)
+  await (await import('./assets.js')).benchAssets();

@@ -188,7 +188,7 @@ const statusWords: Record<string, AssetStatus> = {
 };
 const word = (s: string) => s.toLowerCase().replace(/[\s_\-.]/g, '');
 
-interface ParsedRow {
+export interface ParsedRow {
   line: number;
   input: AssetInput & { name: string; type: AssetType };
   serial: string | null;
@@ -196,7 +196,8 @@ interface ParsedRow {
   ownerEmail: string | null;
 }
 
-class RowError extends Error {
+/** A row refused: the field at fault and why (the report says "field: reason" with the row's line). */
+export class RowError extends Error {
   constructor(
     readonly field: string,
     message: string,
@@ -206,7 +207,7 @@ class RowError extends Error {
 }
 
 /** "1 299,00" / "1299.00" / "1299" → minor units (two decimals). */
-function parseAmount(s: string): number {
+export function parseAmount(s: string): number {
   const t = s.replace(/\s/g, '');
   const m = /^(\d{1,12})(?:[.,](\d{1,2}))?$/.exec(t);
   if (!m) throw new RowError('cost', `"${s.slice(0, 40)}" is not an amount such as 1299.00`);
@@ -312,8 +313,38 @@ export async function importAssetsCsv(ctx: ServiceContext, actor: Actor, csv: st
     throw new Invalid('invalid_asset_import', 'The header row must name a "name" column.', [
       { field: '/', message: 'no name column' },
     ]);
+  const parsed: ParsedRow[] = [];
+  const refused: ImportRejection[] = [];
+  for (const r of rows.slice(1)) {
+    try {
+      parsed.push(parseRow(r.line, header, r.cells));
+    } catch (e) {
+      if (e instanceof RowError)
+        refused.push({
+          line: r.line,
+          reason: `${e.field}: ${e.message}`,
+          fields: [{ field: e.field, message: e.message }],
+        });
+      else throw e;
+    }
+  }
+  return importParsedRows(ctx, actor, rows.length - 1, parsed, refused);
+}
+
+/**
+ * The write half every import format shares (CSV, GLPI's export): rows already parsed, and those refused while
+ * parsing; each good row creates an asset or updates the one with its serial or MAC, in batches.
+ */
+export async function importParsedRows(
+  ctx: ServiceContext,
+  actor: Actor,
+  rowCount: number,
+  parsed: ParsedRow[],
+  refused: ImportRejection[],
+): Promise<ImportReport> {
+  requireAssetWrite(actor);
   const report: ImportReport = {
-    rows: rows.length - 1,
+    rows: rowCount,
     created: 0,
     updated: 0,
     unchanged: 0,
@@ -327,15 +358,7 @@ export async function importAssetsCsv(ctx: ServiceContext, actor: Actor, csv: st
     if (report.rejections.length < importLimits.reportedRejections)
       report.rejections.push({ line, reason: `${field}: ${reason}`, fields: [{ field, message: reason }] });
   };
-  const parsed: ParsedRow[] = [];
-  for (const r of rows.slice(1)) {
-    try {
-      parsed.push(parseRow(r.line, header, r.cells));
-    } catch (e) {
-      if (e instanceof RowError) reject(r.line, e.field, e.message);
-      else throw e;
-    }
-  }
+  for (const r of refused) reject(r.line, r.fields[0]?.field ?? 'row', r.fields[0]?.message ?? r.reason);
   // Owners named by email: one read.
   const emails = [...new Set(parsed.flatMap((p) => (p.ownerEmail ? [p.ownerEmail] : [])))];
   const owners = new Map<string, number>();

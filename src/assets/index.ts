@@ -88,6 +88,16 @@ export {
   inventoryLimits,
   parseInventory,
 } from './fusion-inventory.js';
+export { glpiDay, importAssetsGlpi, parseGlpiExport } from './glpi-import.js';
+export {
+  type HostSyncItem,
+  type HostSyncReport,
+  hardwareFromHostFacts,
+  hostSyncIntervalMs,
+  registerHostSync,
+  runHostSyncNow,
+  syncHostAssets,
+} from './host-facts.js';
 export {
   authenticateInventoryAgent,
   createInventoryAgent,

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { buildApp, version } from '../api/app.js';
 import { logIngestStatus } from '../api/log-status.js';
 import { ServiceMetrics } from '../api/metrics.js';
-import { registerAssets } from '../assets/index.js';
+import { registerAssets, registerHostSync } from '../assets/index.js';
 import { registerChanges } from '../changes/index.js';
 import { registerAuditRetention } from '../core/audit.js';
 import { ensureFirstAdmin } from '../core/auth/index.js';
@@ -79,6 +79,8 @@ export function registerDomains(
   // -- assets --
   // Hourly: warranties and ends of life coming, licences expiring or over-assigned; an awarded replacement retires its asset.
   registerAssets(ctx, jobs);
+  // Every 15 minutes: monitored hosts' node_exporter facts into their assets.
+  registerHostSync(ctx, jobs);
 }
 
 /** How long a shutdown may take before the process exits anyway. */

@@ -820,6 +820,10 @@ export const errorCatalogue = {
     meaning:
       'The asset import is not a CSV file with a header row naming at least the name column, or it has too many rows.',
   },
+  host_sync_busy: {
+    kind: 'conflict',
+    meaning: 'Another instance is filling assets from monitored hosts right now; try again in a moment.',
+  },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -3564,6 +3564,11 @@ const table: Row[] = [
         expect: write,
       },
       {
+        route: 'POST /api/v1/assets/sync-hosts',
+        call: () => ({ method: 'POST', url: '/api/v1/assets/sync-hosts' }),
+        expect: agents,
+      },
+      {
         route: 'GET /api/v1/assets/licences',
         call: () => ({ method: 'GET', url: '/api/v1/assets/licences' }),
         expect: signedIn,

@@ -32,6 +32,7 @@ import {
   type HardwareFacts,
   type InventoryAgent,
   importAssetsCsv,
+  importAssetsGlpi,
   importLimits,
   type Licence,
   type LifecycleAsset,
@@ -51,6 +52,7 @@ import {
   repairOptions,
   requestReplacement,
   revokeInventoryAgent,
+  runHostSyncNow,
   setLicenceTerms,
   startRepair,
   type TicketAsset,
@@ -62,7 +64,7 @@ import {
 import { toIso } from '../../core/clock.js';
 import type { ServiceContext } from '../../core/context.js';
 import type { AssetStatus, AssetType } from '../../core/db/index.js';
-import { Invalid } from '../../core/errors.js';
+import { Conflict, Invalid } from '../../core/errors.js';
 import { levelName } from '../../helpdesk/index.js';
 import { requireActor } from '../authentication.js';
 import {
@@ -571,11 +573,18 @@ export function assetRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         bodyLimit: importLimits.bodyBytes,
         schema: {
           tags,
-          summary: 'Import assets from CSV (staff): text/csv body, or multipart/form-data field "file"',
+          summary:
+            'Import assets from CSV or a GLPI computers export (staff): text/csv body, or multipart/form-data field "file"',
           description:
             'A header row names the columns (name required; type, status, serial, asset_tag, model, manufacturer, location, owner (id or email), purchase_date, cost, currency, supplier, warranty_end, end_of_life, notes, mac). ' +
+            'format=glpi reads GLPI’s computers list export (semicolon-separated, English or French headers: Name/Nom, Status/Statut, Serial number/Numéro de série, Inventory number, Operating system - Name, Component - Processor, User, …). ' +
             'Malformed rows are reported by line and reason; the good rows are kept. A row whose serial or MAC is an asset already updates it.',
           consumes: ['text/csv', 'multipart/form-data'],
+          querystring: Type.Object({
+            format: Type.Optional(
+              Type.Union([Type.Literal('csv'), Type.Literal('glpi')], { default: 'csv' }),
+            ),
+          }),
           response: {
             200: Type.Object({
               rows: Type.Integer(),
@@ -614,7 +623,62 @@ export function assetRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
             'Send the CSV as text/csv, or as multipart/form-data field "file".',
             [{ field: '/', message: 'a CSV body is required' }],
           );
-        return importAssetsCsv(ctx, actor, csv);
+        return request.query.format === 'glpi'
+          ? importAssetsGlpi(ctx, actor, csv)
+          : importAssetsCsv(ctx, actor, csv);
+      },
+    );
+
+    app.post(
+      '/api/v1/assets/sync-hosts',
+      {
+        schema: {
+          tags,
+          summary:
+            'Fill assets from monitored hosts’ node_exporter metrics now (managers, admins): CPUs, memory, file systems, network cards, OS',
+          description:
+            'Each monitoring target scraped from node_exporter becomes an asset linked to it, found by that link, its serial or a MAC (an asset a FusionInventory agent sent is merged); owner, location and status stay. The same pass runs every 15 minutes.',
+          response: {
+            200: Type.Object({
+              hosts: Type.Integer(),
+              created: Type.Integer(),
+              updated: Type.Integer(),
+              unchanged: Type.Integer(),
+              conflicts: Type.Integer(),
+              items: Type.Array(
+                Type.Object({
+                  targetId: Type.Integer(),
+                  targetName: Type.String(),
+                  instance: Type.String(),
+                  assetId: Type.Union([Type.Integer(), Type.Null()]),
+                  outcome: Type.Union([
+                    Type.Literal('created'),
+                    Type.Literal('updated'),
+                    Type.Literal('unchanged'),
+                    Type.Literal('conflict'),
+                  ]),
+                  matchedBy: Type.Union([
+                    Type.Literal('target'),
+                    Type.Literal('serial'),
+                    Type.Literal('mac'),
+                    Type.Null(),
+                  ]),
+                  reason: Type.Optional(Type.String()),
+                }),
+              ),
+            }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => {
+        const report = await runHostSyncNow(ctx, requireActor(request));
+        if (report === null)
+          throw new Conflict(
+            'host_sync_busy',
+            'Another instance is syncing monitored hosts right now; try again in a moment.',
+          );
+        return report;
       },
     );
 

@@ -1425,6 +1425,10 @@ export interface AssetsTable {
   inventory_agent_id: number | null;
   inventory_device_id: string | null;
   inventoried_at: number | null;
+  /** The monitored host (node_exporter) the asset's facts come from (migration 2026-12-10-assets-scale). */
+  monitoring_target_id: number | null;
+  /** When node_exporter's facts last filled the asset. */
+  host_facts_at: number | null;
   created_by: number | null;
   created_at: number;
   updated_at: number;

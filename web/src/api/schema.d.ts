@@ -6422,12 +6422,14 @@ export type paths = {
     get?: never;
     put?: never;
     /**
-     * Import assets from CSV (staff): text/csv body, or multipart/form-data field "file"
-     * @description A header row names the columns (name required; type, status, serial, asset_tag, model, manufacturer, location, owner (id or email), purchase_date, cost, currency, supplier, warranty_end, end_of_life, notes, mac). Malformed rows are reported by line and reason; the good rows are kept. A row whose serial or MAC is an asset already updates it.
+     * Import assets from CSV or a GLPI computers export (staff): text/csv body, or multipart/form-data field "file"
+     * @description A header row names the columns (name required; type, status, serial, asset_tag, model, manufacturer, location, owner (id or email), purchase_date, cost, currency, supplier, warranty_end, end_of_life, notes, mac). format=glpi reads GLPI’s computers list export (semicolon-separated, English or French headers: Name/Nom, Status/Statut, Serial number/Numéro de série, Inventory number, Operating system - Name, Component - Processor, User, …). Malformed rows are reported by line and reason; the good rows are kept. A row whose serial or MAC is an asset already updates it.
      */
     post: {
       parameters: {
-        query?: never;
+        query?: {
+          format?: 'csv' | 'glpi';
+        };
         header?: never;
         path?: never;
         cookie?: never;
@@ -6827,6 +6829,132 @@ export type paths = {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/assets/sync-hosts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Fill assets from monitored hosts’ node_exporter metrics now (managers, admins): CPUs, memory, file systems, network cards, OS
+     * @description Each monitoring target scraped from node_exporter becomes an asset linked to it, found by that link, its serial or a MAC (an asset a FusionInventory agent sent is merged); owner, location and status stay. The same pass runs every 15 minutes.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              conflicts: number;
+              created: number;
+              hosts: number;
+              items: {
+                assetId: number | null;
+                instance: string;
+                matchedBy: 'target' | 'serial' | 'mac' | (never | null);
+                outcome: 'created' | 'updated' | 'unchanged' | 'conflict';
+                reason?: string;
+                targetId: number;
+                targetName: string;
+              }[];
+              unchanged: number;
+              updated: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;

@@ -45,6 +45,7 @@ import * as assets from './2026-12-09-assets.js';
 import * as sso from './2026-12-09-sso.js';
 import * as vendors from './2026-12-09-vendors.js';
 import * as assetsLife from './2026-12-10-assets-life.js';
+import * as assetsScale from './2026-12-10-assets-scale.js';
 import * as savedViewScopes from './2026-12-10-assets-web.js';
 import * as scim from './2026-12-10-scim.js';
 import * as vendorsApi from './2026-12-10-vendors-api.js';
@@ -156,4 +157,7 @@ export const migrations: Record<string, Migration> = {
   // -- assets: repairs, lifecycle reminders, replacement requests --
   '2026-12-10-assets-life': assetsLife,
   '2026-12-10-vendors-api': vendorsApi,
+
+  // -- assets: agent-less inventory from node_exporter (the monitoring target an asset came from) --
+  '2026-12-10-assets-scale': assetsScale,
 };
