@@ -4399,7 +4399,8 @@ const table: Row[] = [
         expect: manage,
       },
       {
-        route: 'POST /api/v1/quote-requests/:id/quotes/import (PDF text)',
+        route: 'POST /api/v1/quote-requests/:id/quotes/import',
+        case: 'PDF text',
         call: async (f) => ({
           method: 'POST',
           url: `/api/v1/quote-requests/${await request(f)}/quotes/import`,
