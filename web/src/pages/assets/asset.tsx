@@ -582,7 +582,17 @@ function Records({ title, items, link }: { title: string; items: Loose[]; link?:
 
 function Tickets({ asset, staff }: { asset: AssetDetail; staff: boolean }) {
   const extra = asset as AssetDetail & { incidents?: unknown; repairs?: unknown };
-  const incidents = Array.isArray(extra.incidents) ? (extra.incidents as Loose[]) : [];
+  // The server's incidents are, for now, the tickets of type incident that name the asset: those are listed
+  // above already (marked "incident"); only incidents that are not among them get a list of their own.
+  const ticketIds = new Set(asset.tickets.map((t) => t.id));
+  const incidents = (Array.isArray(extra.incidents) ? (extra.incidents as Loose[]) : []).filter(
+    (i) => !ticketIds.has(Number((i as { id?: unknown }).id)),
+  );
+  const incidentTickets = new Set(
+    (Array.isArray(extra.incidents) ? (extra.incidents as Loose[]) : []).map((i) =>
+      Number((i as { id?: unknown }).id),
+    ),
+  );
   const repairs = Array.isArray(extra.repairs) ? (extra.repairs as Loose[]) : [];
   return (
     <section className="card asset-section" aria-labelledby="asset-tickets-title">
@@ -598,6 +608,7 @@ function Tickets({ asset, staff }: { asset: AssetDetail; staff: boolean }) {
               <Link to={staff ? `/tickets/${t.id}` : `/requests/${t.id}`}>
                 <span className="muted">#{t.id}</span> {t.title}
               </Link>{' '}
+              {incidentTickets.has(t.id) && <span className="badge">incident</span>}{' '}
               <StatusBadge status={t.status} /> <PriorityBadge priority={t.priority} />{' '}
               <span className="muted small">
                 <Time iso={t.createdAt} />
