@@ -23,7 +23,7 @@ import {
 import { applyPatch, type Json } from './scim-patch.js';
 import { type ScimCaller, scimRoles } from './scim-tokens.js';
 import { forgetAuthentications } from './sessions.js';
-import { checkManager, normaliseEmail } from './user-records.js';
+import { checkLanguage, checkManager, checkTimeZone, normaliseEmail } from './user-records.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -107,22 +107,13 @@ function pick(list: unknown, what: string): Json | null {
   );
 }
 
-function languageTag(v: string | null): string | null {
-  if (v === null) return null;
+/** The account's own checks of a language tag and a time zone, answered as SCIM's invalidValue. */
+function checked(check: () => string | null | undefined): string | null {
   try {
-    // Entra sends preferredLanguage as en-US or en_US.
-    return Intl.getCanonicalLocales(v.replace('_', '-'))[0] ?? null;
-  } catch {
-    throw invalid(`preferredLanguage "${v}" is not a language tag (en, de-AT).`);
-  }
-}
-
-function timeZoneName(v: string | null): string | null {
-  if (v === null) return null;
-  try {
-    return new Intl.DateTimeFormat('en', { timeZone: v }).resolvedOptions().timeZone;
-  } catch {
-    throw invalid(`timezone "${v}" is not an IANA time zone (Europe/Berlin).`);
+    return check() ?? null;
+  } catch (e) {
+    if (e instanceof DomainError) throw invalid(e.message);
+    throw e;
   }
 }
 
@@ -186,10 +177,14 @@ function fieldsOf(doc: Json): UserFields {
     active: bool(getCi(doc, 'active'), 'active') ?? true,
     externalId: text(getCi(doc, 'externalid'), 'externalId', 255),
     phone: text(phoneEntry ? getCi(phoneEntry, 'value') : null, 'phoneNumbers.value', 50),
-    language: languageTag(
-      text(getCi(doc, 'preferredlanguage') ?? getCi(doc, 'locale'), 'preferredLanguage', 35),
+    // Entra sends preferredLanguage as en-US or en_US.
+    language: checked(() =>
+      checkLanguage(
+        text(getCi(doc, 'preferredlanguage') ?? getCi(doc, 'locale'), 'preferredLanguage', 35),
+        '/preferredLanguage',
+      ),
     ),
-    timeZone: timeZoneName(text(getCi(doc, 'timezone'), 'timezone', 64)),
+    timeZone: checked(() => checkTimeZone(text(getCi(doc, 'timezone'), 'timezone', 64), '/timezone')),
     location: text(
       addressEntry ? (getCi(addressEntry, 'formatted') ?? getCi(addressEntry, 'locality')) : null,
       'addresses',
