@@ -35,6 +35,10 @@ describe('anomaly rules in Chromium', () => {
   let server: Server;
   let browser: Browser;
   let targetId = 0;
+  // The rule editor's preview names the series with a sample in the last five minutes, as a live host scraped every
+  // few seconds always has; the tests run for minutes after the history was written, so each page sees a fresh one.
+  let appendSeries: (at: number[], load: number[]) => Promise<void> = async () => {};
+  const sampleNow = () => appendSeries([Date.now()], [0.5]);
   const api = apiCaller<Who>(
     () => server.base,
     (who) => people[who].email,
@@ -83,27 +87,30 @@ describe('anomaly rules in Chromium', () => {
     };
     const size = 500 * 1024 ** 3;
     const first = times[0] as number;
-    const result = await metricStore(server.ctx).append(
-      [
-        {
-          labels: { __name__: 'node_load1', instance: 'db-02:9100', job: 'node' },
-          timestamps: times,
-          values,
-        },
-        {
-          labels: { __name__: 'node_filesystem_size_bytes', ...fs },
-          timestamps: times,
-          values: times.map(() => size),
-        },
-        {
-          labels: { __name__: 'node_filesystem_avail_bytes', ...fs },
-          timestamps: times,
-          values: times.map((t) => Math.round(size * (0.4 - (0.015 * (t - first)) / 86_400_000))),
-        },
-      ],
-      { key: 'e2e', maxSeries: 10 },
-    );
-    expect(result.rejected).toEqual({});
+    appendSeries = async (at: number[], load: number[]) => {
+      const result = await metricStore(server.ctx).append(
+        [
+          {
+            labels: { __name__: 'node_load1', instance: 'db-02:9100', job: 'node' },
+            timestamps: at,
+            values: load,
+          },
+          {
+            labels: { __name__: 'node_filesystem_size_bytes', ...fs },
+            timestamps: at,
+            values: at.map(() => size),
+          },
+          {
+            labels: { __name__: 'node_filesystem_avail_bytes', ...fs },
+            timestamps: at,
+            values: at.map((t) => Math.round(size * (0.4 - (0.015 * (t - first)) / 86_400_000))),
+          },
+        ],
+        { key: 'e2e', maxSeries: 10 },
+      );
+      expect(result.rejected).toEqual({});
+    };
+    await appendSeries(times, values);
     browser = await launch();
   }, 240_000);
   afterAll(async () => {
@@ -121,6 +128,7 @@ describe('anomaly rules in Chromium', () => {
   }
 
   it("a manager starts an anomaly rule from a host's page, and its scores show on the host's charts", async () => {
+    await sampleNow();
     const { context, page } = await signedIn.page(people.manager.email, password, {
       at: `/monitoring/targets/${targetId}`,
     });
@@ -182,6 +190,7 @@ describe('anomaly rules in Chromium', () => {
         const opened = await signedIn.page(people.manager.email, password, { viewport, at: null });
         await opened.page.emulateMedia({ colorScheme: scheme });
         const p = opened.page;
+        await sampleNow();
         await p.goto(
           `/monitoring/rules/new?${new URLSearchParams({ kind: 'anomaly', expr: 'node_load1', name: 'LoadUnusual' })}`,
         );
