@@ -40,6 +40,8 @@ declare module '../core/events.js' {
       outcome: 'repaired' | 'unrepairable';
       costMinor: number | null;
       currency: string | null;
+      /** The repair's loaner, back in stock with the repair closed (null: none, or no longer on this loan). */
+      loanerReturnedId: number | null;
     };
     'asset.replacement_requested': { assetId: number; ticketId: number; quoteRequestId: number };
   }

@@ -371,12 +371,13 @@ export async function closeRepair(
         to: `#${repairId} ${input.outcome}${cost ? ` (${cost.amountMinor} ${cost.currency})` : ''}`,
       },
     ]);
+    const loanerReturnedId = await returnLoaner(trx, actor, repair, now);
     if (repair.ticket_id !== null)
       await recordTicketChange(trx, repair.ticket_id, actor.id, now, [
         {
           field: 'asset_repair',
           from: `#${assetId} in repair`,
-          to: `#${assetId} ${input.outcome}`,
+          to: `#${assetId} ${input.outcome}${loanerReturnedId !== null ? `, loaner #${loanerReturnedId} returned` : ''}`,
           visibility: 'internal',
         },
       ]);
@@ -386,7 +387,7 @@ export async function closeRepair(
       action: 'asset.repair_close',
       subjectType: 'asset',
       subjectId: assetId,
-      details: { repairId, outcome: input.outcome, cost },
+      details: { repairId, outcome: input.outcome, cost, loanerReturnedId },
     });
     await ctx.events.record(trx, [
       {
@@ -400,12 +401,50 @@ export async function closeRepair(
           outcome: input.outcome,
           costMinor: cost?.amountMinor ?? null,
           currency: cost?.currency ?? null,
+          loanerReturnedId,
         },
       },
     ]);
   });
   ctx.events.nudge();
   return readRepair(ctx, repairId);
+}
+
+/**
+ * The repair's loaner comes back to stock when the repair closes (the asset is back, or its replacement is the
+ * next step): in stock, no owner, the return in its history. Only while it is still out on this loan — in use by
+ * the ticket's requester; a loaner given away for good or retired meanwhile is left as it is. Returns its id.
+ */
+async function returnLoaner(
+  trx: Trx,
+  actor: Actor,
+  repair: Selectable<AssetRepairsTable>,
+  now: number,
+): Promise<number | null> {
+  if (repair.loaner_asset_id === null) return null;
+  const loaner = await trx
+    .selectFrom('assets')
+    .selectAll()
+    .where('id', '=', repair.loaner_asset_id)
+    .executeTakeFirst();
+  if (loaner?.status !== 'in_use') return null;
+  if (repair.ticket_id !== null) {
+    const ticket = await trx
+      .selectFrom('tickets')
+      .select('requester_id')
+      .where('id', '=', repair.ticket_id)
+      .executeTakeFirst();
+    if (ticket && loaner.owner_id !== ticket.requester_id) return null;
+  }
+  await updateAssetIn(trx, loaner, actor.id, { status: 'in_stock', ownerId: null }, now);
+  await recordAssetChange(trx, loaner.id, actor.id, now, [
+    {
+      field: 'loan',
+      from: `loaner for #${repair.asset_id} (repair #${repair.id})`,
+      to: `returned to stock (repair #${repair.id} closed)`,
+    },
+  ]);
+  return loaner.id;
 }
 
 const typeWords: Record<AssetType, string> = {

@@ -3,13 +3,20 @@
 // transaction with the asset's own history (who, when, field, old → new) and the audit log; one function,
 // applyAssetInput, turns an input into the changed columns and history rows for every entry path (the API,
 // bulk edit, CSV import, inventory agents). Lists are keyset-paginated, sorted by last change or by name.
-import type { Expression, Kysely, SqlBool, Transaction } from 'kysely';
+import type { Kysely, RawBuilder, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
-import type { AssetStatus, AssetsTable, AssetType, Database } from '../core/db/index.js';
+import {
+  type AssetStatus,
+  type AssetsTable,
+  type AssetType,
+  type Database,
+  defineIndex,
+} from '../core/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.js';
+import { searchTerms } from '../core/search-names.js';
 import {
   type Asset,
   type AssetInput,
@@ -167,9 +174,48 @@ export async function readAsset(db: Db, id: number): Promise<Asset> {
   return toAsset(row, (await macsOf(db, [id])).get(id) ?? []);
 }
 
+/**
+ * The words of an asset's name, serial, asset tag, model and manufacturer, for the list's search (q). The index
+ * follows the row by itself: triggers on SQLite, a generated column on PostgreSQL (migration 2026-12-11).
+ */
+export const assetSearchIndex = defineIndex({
+  table: 'assets',
+  fts5Table: 'asset_fts',
+  vectorColumn: 'search_vector',
+  fields: [
+    { name: 'name', weight: 1, label: 'A' },
+    { name: 'serial', weight: 1, label: 'A' },
+    { name: 'asset_tag', weight: 1, label: 'A' },
+    { name: 'model', weight: 1, label: 'A' },
+    { name: 'manufacturer', weight: 1, label: 'A' },
+  ],
+});
+
 function numberIn(q: string): number | null {
   const m = /^(?:#|ast-?)\s*(\d{1,9})$/i.exec(q.trim());
   return m ? Number(m[1]) : null;
+}
+
+/**
+ * A filter matching more assets than this is tested on the rows read in the list's order (the page is found
+ * within a few hundred rows) rather than driving the read (every match fetched, then sorted). Counting up to it
+ * reads at most this many index entries. Neither engine's planner can tell the two cases apart without
+ * statistics of the data, which SQLite does not keep by itself.
+ */
+const manyMatches = 500;
+
+async function firstMatches(ctx: ServiceContext, matching: RawBuilder<unknown>): Promise<number[]> {
+  const found = await sql<{ id: number }>`SELECT m.id FROM (${matching}) m LIMIT ${manyMatches}`.execute(
+    ctx.db,
+  );
+  return found.rows.map((r) => Number(r.id));
+}
+
+async function matchesMany(ctx: ServiceContext, matching: RawBuilder<unknown>): Promise<boolean> {
+  const found = await sql<{
+    n: number;
+  }>`SELECT count(*) AS n FROM (SELECT 1 AS one FROM (${matching}) m LIMIT ${manyMatches}) c`.execute(ctx.db);
+  return Number(found.rows[0]?.n ?? 0) >= manyMatches;
 }
 
 /** Up to limit + 1 assets (the extra one says there is a next page); a requester's own only. */
@@ -182,26 +228,40 @@ export async function listAssets(ctx: ServiceContext, actor: Actor, filter: Asse
   if (filter.status && filter.status.length > 0) q = q.where('status', 'in', filter.status);
   if (filter.location !== undefined) q = q.where('location', '=', filter.location);
   if (filter.ownerId !== undefined) q = q.where('owner_id', '=', filter.ownerId);
-  if (filter.warrantyEndsBefore !== undefined)
-    q = q.where('warranty_ends_on', 'is not', null).where('warranty_ends_on', '<', filter.warrantyEndsBefore);
+  if (filter.warrantyEndsBefore !== undefined) {
+    const before = filter.warrantyEndsBefore;
+    const ending = sql`SELECT id FROM assets WHERE warranty_ends_on IS NOT NULL AND warranty_ends_on < ${before}`;
+    // As for common words below: when many warranties end before then, the list's own order finds the page.
+    q = (await matchesMany(ctx, ending))
+      ? q.where(sql<boolean>`+warranty_ends_on < ${before}`)
+      : q.where('warranty_ends_on', 'is not', null).where('warranty_ends_on', '<', before);
+  }
   const text = filter.q?.trim().slice(0, assetLimits.searchMaxLength) ?? '';
   if (text !== '') {
+    // Every way the words can name an asset gives its ids, read from an index (never a scan of the table):
+    // the full-text index of the name, serial, tag, model and manufacturer (every word, the last as a prefix),
+    // a MAC in any spelling, an id. "#12" names the asset by id alone.
     const mac = normaliseMac(text);
     const number = numberIn(text);
-    const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => {
-      const any: Expression<SqlBool>[] = [
-        sql<boolean>`lower(name) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(coalesce(serial, '')) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(coalesce(asset_tag, '')) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(model) like ${pattern} escape '\\'`,
-        sql<boolean>`lower(manufacturer) like ${pattern} escape '\\'`,
-      ];
-      if (mac)
-        any.push(eb('id', 'in', eb.selectFrom('asset_macs').select('asset_id').where('mac', '=', mac)));
-      if (number !== null) any.push(eb('id', '=', number));
-      return eb.or(any);
-    });
+    const terms = text.startsWith('#') && number !== null ? [] : searchTerms(text);
+    const sources: RawBuilder<unknown>[] = [];
+    if (terms.length > 0) {
+      const m = ctx.caps.search.match(assetSearchIndex, ctx.caps.search.query(terms));
+      sources.push(sql`SELECT ${m.id} AS id FROM ${m.from} WHERE ${m.where}`);
+    }
+    if (mac) sources.push(sql`SELECT asset_id AS id FROM asset_macs WHERE mac = ${mac}`);
+    if (number !== null) sources.push(sql`SELECT id FROM assets WHERE id = ${number}`);
+    const matching = sql.join(sources, sql` UNION `);
+    const ids = sources.length === 0 ? [] : await firstMatches(ctx, matching);
+    if (ids.length >= manyMatches) {
+      // Common words ("thinkpad"): the page is found sooner by reading the list in its order and keeping the
+      // rows that match than by sorting every match. The unary plus keeps the id out of index choices, so the
+      // planner reads the order's index and tests each row against the matches.
+      q = q.where(sql<boolean>`+assets.id IN (${matching})`);
+    } else if (ids.length > 0) {
+      // Few: by their ids. (Given the subquery instead, neither planner can tell how few a prefix matches.)
+      q = q.where('assets.id', 'in', ids);
+    } else q = q.where(sql<boolean>`1 = 0`);
   }
   if (filter.cursor) {
     const c = decodeAssetCursor(sort, filter.cursor);

@@ -115,6 +115,35 @@ describe.each(dialects)('repair or replace, lifecycle and failure rates on %s', 
     expect(detail.repairs.map((r: { id: number }) => r.id)).toEqual([started.body.id]);
     expect(detail.incidents.map((i: { id: number }) => i.id)).toEqual([ticket]);
     expect(detail.tickets.map((i: { id: number }) => i.id)).toEqual([ticket]);
+    // The loaner is back in stock, with no owner, its return in its history and the event.
+    expect(await ok(tech, 'GET', `/api/v1/assets/${loaner}`)).toMatchObject({
+      status: 'in_stock',
+      ownerId: null,
+    });
+    const loanerHistory = (await ok(tech, 'GET', `/api/v1/assets/${loaner}/history`)).items.map(
+      (h: { field: string; to: string | null }) => `${h.field}=${h.to}`,
+    );
+    expect(loanerHistory).toEqual(
+      expect.arrayContaining([
+        'status=in_stock',
+        'owner=null',
+        `loan=returned to stock (repair #${started.body.id} closed)`,
+      ]),
+    );
+    const closedEvents = await t.ctx.db
+      .selectFrom('outbox')
+      .select('payload')
+      .where('type', '=', 'asset.repair_closed')
+      .execute();
+    expect(closedEvents.map((e) => JSON.parse(e.payload))).toContainEqual(
+      expect.objectContaining({ assetId: pc, repairId: started.body.id, loanerReturnedId: loaner }),
+    );
+    // Lent again to another repair, it can be: it is in stock.
+    expect(
+      (await ok(tech, 'GET', '/api/v1/assets?status=in_stock&q=Loaner')).items.map(
+        (a: { id: number }) => a.id,
+      ),
+    ).toContain(loaner);
     const closedTwice = await tech.call('POST', `/api/v1/assets/${pc}/repairs/${started.body.id}/close`, {
       outcome: 'repaired',
     });

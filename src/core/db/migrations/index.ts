@@ -49,6 +49,7 @@ import * as assetsScale from './2026-12-10-assets-scale.js';
 import * as savedViewScopes from './2026-12-10-assets-web.js';
 import * as scim from './2026-12-10-scim.js';
 import * as vendorsApi from './2026-12-10-vendors-api.js';
+import * as assetsLists from './2026-12-11-assets-lists.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -160,4 +161,6 @@ export const migrations: Record<string, Migration> = {
 
   // -- assets: agent-less inventory from node_exporter (the monitoring target an asset came from) --
   '2026-12-10-assets-scale': assetsScale,
+  // -- assets: the list's indexes and full-text search at 200,000 assets --
+  '2026-12-11-assets-lists': assetsLists,
 };
