@@ -39,6 +39,7 @@ import { installDemoOnCall } from './demo-oncall.js';
 import { installDemoProblems } from './demo-problems.js';
 import { installDemoProposals } from './demo-proposals.js';
 import { type PersonRef, planTimeline, type Step } from './demo-timeline.js';
+import { installDemoVendors } from './demo-vendors.js';
 import {
   type DemoGroupKey,
   type DemoPerson,
@@ -305,6 +306,8 @@ export async function loadDemoOrganisation(
     groupId: groupIds.get('l2') as number,
     fileServerId: fileServer.targetId,
   });
+  // Suppliers: vendors, contracts renewing soon, this year's budget lines, and three quotes for the memory upgrade.
+  await installDemoVendors(today, { manager, now, memoryProposalTitle: 'More memory for files-01' });
   // A few automation rules (they act on new tickets only: the story's events are marked delivered below).
   await installDemoAutomation(today, {
     manager,

@@ -2,9 +2,11 @@
 // promised shape — people per role, three groups, tickets in every state over 90 days with comments,
 // history, ratings and tags — built through the domain functions, so sign-in and history are real.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../src/core/auth/index.js';
+import { actorForUser, hashPassword, verifyPassword } from '../../src/core/auth/index.js';
+import { ManualClock } from '../../src/core/clock.js';
 import { demoAccounts, demoPassword, isFreshInstall, loadDemoOrganisation } from '../../src/demo/index.js';
 import { metricStore } from '../../src/monitoring/index.js';
+import { compareRequest, contractBrief, listVendors, vendorOverview } from '../../src/vendors/index.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
 
 const day = 86_400_000;
@@ -376,7 +378,71 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
       .selectAll()
       .where('proposal_id', '=', memory.id)
       .executeTakeFirst();
-    expect(quote).toMatchObject({ status: 'open', quantity: 2 });
+    // Three vendors quoted it (the suppliers' demo, below).
+    expect(quote).toMatchObject({ status: 'quoted', quantity: 2 });
+  });
+
+  it('has suppliers: renewals within 90 days reminded, budget lines, three quotes with a clear winner, a brief', async () => {
+    const ctx = { ...a.ctx, clock: new ManualClock(now) };
+    const managerRow = await a.ctx.db
+      .selectFrom('users')
+      .select(['id', 'email', 'name', 'role'])
+      .where('role', '=', 'manager')
+      .executeTakeFirstOrThrow();
+    const manager = actorForUser({ ...managerRow, groupIds: [] });
+    const vendors = await listVendors(ctx, manager, { limit: 50, offset: 0 });
+    expect(vendors.length).toBeGreaterThanOrEqual(6);
+    expect(vendors.every((v) => v.contacts.length > 0)).toBe(true);
+    // The network vendor's TAC keeps tickets waiting: its record counts them.
+    const contoso = vendors.find((v) => v.name === 'Contoso Networks');
+    expect(contoso?.performance.waitingTickets).toBeGreaterThan(0);
+
+    const overview = await vendorOverview(ctx, manager);
+    expect(overview.renewals.map((r) => [r.vendorName, r.daysToNotice, r.reminded])).toEqual([
+      ['Fabrikam Print Services', 10, true],
+      ['Contoso Networks', 30, true],
+      ['Tailspin Software', 15, true],
+    ]);
+    const network = overview.renewals.find((r) => r.vendorName === 'Contoso Networks');
+    expect(Math.round(((network?.termEnd ?? 0) - now) / day)).toBe(60);
+    expect(overview.budgets.length).toBe(5);
+    for (const b of overview.budgets) {
+      expect(b.spentMinor + b.committedMinor + b.remainingMinor).toBe(b.plannedMinor);
+      expect(b.spentMinor).toBeGreaterThan(0);
+    }
+    expect(overview.openRequests.map((r) => r.quoteCount).sort()).toEqual([1, 3]);
+
+    // The approved memory upgrade's request: three quotes (one in US dollars), a clear winner, the budget effect.
+    const memory = overview.openRequests.find((r) => r.quoteCount === 3);
+    const comparison = await compareRequest(ctx, manager, memory?.id as number);
+    expect(comparison.ranked.map((q) => q.vendorName)).toEqual([
+      'Northwind Server Supply',
+      'Litware Memory Direct',
+      'Adatum Systems',
+    ]);
+    expect(comparison.recommendation).toMatchObject({
+      vendorName: 'Northwind Server Supply',
+      totalMinor: 35_800,
+    });
+    expect(comparison.ranked[1]?.reasons).toContain(
+      'quoted 415.00 USD, converted at the stated rate 1 USD = 0.92 EUR',
+    );
+    expect(comparison.ranked[0]?.budget).toMatchObject({ remainingAfterMinor: 3_163_500 - 35_800 });
+
+    // The renewal due in 60 days: its brief weighs the competitor's quote, the price trend and the budget.
+    const brief = await contractBrief(ctx, manager, network?.contractId as number);
+    expect(brief.otherQuotes.map((q) => [q.vendorName, q.totalMinor])).toEqual([
+      ['Wingtip Network Services', 1_320_000],
+    ]);
+    expect(brief.unitPriceTrend.changeBp).toBeGreaterThan(0);
+    expect(brief.walkAway.amountMinor).toBe(1_320_000);
+    expect(brief.target.amountMinor).toBeLessThan(1_320_000);
+    const reminders = await a.ctx.db
+      .selectFrom('outbox')
+      .select('subject_id')
+      .where('type', '=', 'contract.renewal_due')
+      .execute();
+    expect(reminders.map((r) => Number(r.subject_id))).toContain(network?.contractId);
   });
 
   it('refuses to load twice into the same database', async () => {
