@@ -20,6 +20,7 @@ import { registerProblemHandlers, sendProblem } from './problems.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { directoryRoutes } from './routes/directories.js';
 import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents/incidents.js';
 import { serviceRoutes } from './routes/incidents/services.js';
@@ -278,6 +279,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   await app.register(systemRoutes(ctx, metrics, version));
   await app.register(authRoutes(ctx));
   await app.register(ssoRoutes(ctx));
+  await app.register(directoryRoutes(ctx));
   await app.register(scimRoutes(ctx));
   await app.register(scimTokenRoutes(ctx));
   await app.register(accountRoutes(ctx));

@@ -10,7 +10,7 @@ import { ServiceMetrics } from '../api/metrics.js';
 import { registerAssets, registerHostSync } from '../assets/index.js';
 import { registerChanges } from '../changes/index.js';
 import { registerAuditRetention } from '../core/audit.js';
-import { ensureFirstAdmin } from '../core/auth/index.js';
+import { ensureFirstAdmin, registerLdapSync } from '../core/auth/index.js';
 import { loadConfig } from '../core/config.js';
 import type { ServiceContext } from '../core/context.js';
 import { JobScheduler } from '../core/jobs.js';
@@ -81,6 +81,10 @@ export function registerDomains(
   registerAssets(ctx, jobs);
   // Every 15 minutes: monitored hosts' node_exporter facts into their assets.
   registerHostSync(ctx, jobs);
+
+  // -- LDAP and Active Directory --
+  // Each minute: directories whose sync is on and due are synced (one instance per directory).
+  registerLdapSync(ctx, jobs);
 }
 
 /** How long a shutdown may take before the process exits anyway. */

@@ -824,6 +824,22 @@ export const errorCatalogue = {
     kind: 'conflict',
     meaning: 'Another instance is filling assets from monitored hosts right now; try again in a moment.',
   },
+  // -- LDAP and Active Directory --
+  invalid_ldap_directory: {
+    kind: 'invalid',
+    meaning:
+      "A directory's settings do not fit: its URL must be ldaps://, or ldap:// with StartTLS (plain only on loopback), its bases DNs, its filters LDAP filters in parentheses, its mapping existing groups and roles.",
+  },
+  ldap_directory_not_found: { kind: 'not_found', meaning: 'No such LDAP directory.' },
+  ldap_directory_unreachable: {
+    kind: 'unavailable',
+    meaning:
+      'The directory could not be reached or used: no connection, TLS refused or not trusted, the service account refused, or a search failed.',
+  },
+  ldap_sync_running: {
+    kind: 'conflict',
+    meaning: 'A sync of this directory is running (here or on another instance); try again when it ends.',
+  },
 } as const satisfies Record<string, { kind: ErrorKind; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -212,6 +212,16 @@ const idpBody = () => ({
   clientId: 'opsdesk',
   clientSecret: 'secret',
 });
+const ldapBody = () => ({
+  name: `Directory ${unique()}`,
+  // Nothing listens on the discard port: a test or sync answers 503 for whoever may reach it.
+  url: 'ldap://127.0.0.1:9',
+  userBase: 'ou=people,dc=example,dc=org',
+  enabled: false,
+});
+/** A fresh LDAP directory, created by the fixture's admin. */
+const ldapDirectory = async (f: Fixture): Promise<number> =>
+  (await as(f, 'admin', 'POST', '/api/v1/ldap-directories', ldapBody())).id;
 /** A fresh identity provider, created by the fixture's admin. */
 const idp = async (f: Fixture): Promise<number> =>
   (await as(f, 'admin', 'POST', '/api/v1/identity-providers', idpBody())).id;
@@ -449,6 +459,52 @@ const table: Row[] = [
     route: 'DELETE /api/v1/identity-providers/:id',
     call: async (f) => ({ method: 'DELETE', url: `/api/v1/identity-providers/${await idp(f)}` }),
     expect: accounts('settings.manage'),
+  },
+  // -- LDAP directories (admins, as identity providers)
+  {
+    route: 'GET /api/v1/ldap-directories',
+    call: () => ({ method: 'GET', url: '/api/v1/ldap-directories' }),
+    expect: accounts('settings.manage'),
+  },
+  {
+    route: 'POST /api/v1/ldap-directories',
+    call: () => ({ method: 'POST', url: '/api/v1/ldap-directories', body: ldapBody() }),
+    expect: accounts('settings.manage'),
+  },
+  {
+    route: 'GET /api/v1/ldap-directories/:id',
+    call: async (f) => ({ method: 'GET', url: `/api/v1/ldap-directories/${await ldapDirectory(f)}` }),
+    expect: accounts('settings.manage'),
+  },
+  {
+    route: 'PATCH /api/v1/ldap-directories/:id',
+    call: async (f) => ({
+      method: 'PATCH',
+      url: `/api/v1/ldap-directories/${await ldapDirectory(f)}`,
+      body: { syncIntervalMinutes: 30 },
+    }),
+    expect: accounts('settings.manage'),
+  },
+  {
+    route: 'DELETE /api/v1/ldap-directories/:id',
+    call: async (f) => ({ method: 'DELETE', url: `/api/v1/ldap-directories/${await ldapDirectory(f)}` }),
+    expect: accounts('settings.manage'),
+  },
+  {
+    route: 'POST /api/v1/ldap-directories/:id/test',
+    case: 'the directory cannot be reached: an admin gets 503',
+    call: async (f) => ({ method: 'POST', url: `/api/v1/ldap-directories/${await ldapDirectory(f)}/test` }),
+    expect: accounts('settings.manage', 403, 503),
+  },
+  {
+    route: 'POST /api/v1/ldap-directories/:id/sync',
+    case: 'the directory cannot be reached: an admin gets 503',
+    call: async (f) => ({
+      method: 'POST',
+      url: `/api/v1/ldap-directories/${await ldapDirectory(f)}/sync`,
+      body: { dryRun: true },
+    }),
+    expect: accounts('settings.manage', 403, 503),
   },
   { route: 'GET /api/v1/tokens', call: () => ({ method: 'GET', url: '/api/v1/tokens' }), expect: signedIn },
   {

@@ -15,6 +15,27 @@ export {
   signInMethods,
   updateIdentityProvider,
 } from './identity-providers.js';
+export {
+  createLdapDirectory,
+  deleteLdapDirectory,
+  getLdapDirectory,
+  type LdapBindMode,
+  type LdapDirectory,
+  type LdapDirectoryInput,
+  type LdapMapping,
+  type LdapNestedGroups,
+  lastLdapSyncReport,
+  listLdapDirectories,
+  updateLdapDirectory,
+} from './ldap-directories.js';
+export {
+  type LdapSyncItem,
+  type LdapSyncReport,
+  registerLdapSync,
+  runDueLdapSyncs,
+  syncLdapDirectory,
+} from './ldap-sync.js';
+export { type LdapTestResult, testLdapDirectory } from './ldap-test.js';
 export { LoginThrottle } from './login-throttle.js';
 export { endSessionUrl, finishOidcSignIn, ssoSignInTtlMs, startOidcSignIn } from './oidc-sign-in.js';
 export { finishPasswordReset, startPasswordReset } from './password-resets.js';

@@ -8,6 +8,7 @@ import type { ServiceContext } from '../context.js';
 import type { Database, UserRow } from '../db/index.js';
 import { RateLimited, Unauthenticated } from '../errors.js';
 import { type Actor, actorForUser } from './actor.js';
+import { signInThroughDirectory } from './ldap-sign-in.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
 import { digest, newSecret } from './secret-tokens.js';
@@ -32,6 +33,25 @@ export async function login(
   const wait = throttle.attempt(input.clientKey, now);
   if (wait > 0)
     throw new RateLimited('too_many_attempts', `Too many sign-in attempts; retry in ${wait} s.`, wait);
+  // A directory's people sign in with the directory's password (ldap-sign-in.ts decides whose login that is).
+  const directory = await signInThroughDirectory(ctx, input.email, input.password);
+  if (directory.kind === 'signed_in') {
+    // Open sessions of this account see a role or groups the directory changed at once.
+    forgetAuthentications(ctx);
+    return openSession(ctx, directory.row, input.clientKey, null, `ldap:${directory.directoryId}`);
+  }
+  if (directory.kind === 'refused') {
+    await auditSignIn(
+      ctx.db,
+      now,
+      'auth.sign_in_failed',
+      directory.userId,
+      input.email,
+      input.clientKey,
+      directory.reason,
+    );
+    throw badCredentials();
+  }
   let email: string;
   try {
     email = normaliseEmail(input.email);
@@ -109,6 +129,8 @@ export async function openSession(
   row: UserRow,
   clientKey: string,
   sso: { providerId: number; idToken: string | null } | null,
+  /** How the account proved who it is, when not a local password or an identity provider (`ldap:<id>`). */
+  method: string | null = null,
 ): Promise<LoginResult> {
   const now = ctx.clock.now();
   const token = newSecret(sessionTokenPrefix);
@@ -136,7 +158,7 @@ export async function openSession(
       row.id,
       row.email,
       clientKey,
-      sso ? `sso:${sso.providerId}` : null,
+      sso ? `sso:${sso.providerId}` : method,
     );
   });
   const groups = await ctx.db

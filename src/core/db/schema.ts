@@ -116,6 +116,56 @@ export interface UserIdentitiesTable {
   last_sign_in_at: number;
 }
 
+/** Directories an admin connects for LDAP / Active Directory sign-in and sync (migration 2026-12-11-ldap). */
+export interface LdapDirectoriesTable {
+  id: Generated<number>;
+  name: string;
+  url: string;
+  start_tls: number;
+  tls_ca: string | null;
+  /** 'search' | 'direct' */
+  bind_mode: string;
+  bind_dn: string | null;
+  bind_password: string | null;
+  user_dn_template: string | null;
+  user_base: string;
+  user_filter: string;
+  login_attribute: string;
+  email_attribute: string;
+  name_attribute: string;
+  id_attribute: string;
+  disabled_filter: string | null;
+  group_base: string | null;
+  group_filter: string;
+  member_attribute: string;
+  group_name_attribute: string;
+  /** 'auto' | 'matching-rule' | 'walk' | 'off' */
+  nested_groups: string;
+  /** JSON: LdapMapping. */
+  mapping: string;
+  create_accounts: number;
+  sync_enabled: number;
+  sync_interval_minutes: number;
+  enabled: number;
+  last_sync_at: number | null;
+  /** JSON: the last sync's report. */
+  last_sync_report: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Accounts linked to a directory's people, by its id for them (migration 2026-12-11-ldap). */
+export interface LdapAccountsTable {
+  directory_id: number;
+  unique_id: string;
+  user_id: number;
+  dn: string;
+  deactivated_by_sync: number;
+  created_at: number;
+  last_seen_at: number | null;
+  last_sign_in_at: number | null;
+}
+
 /** One-time password-reset links (migration 2026-11-29-auth-trust): only the token's SHA-256 is kept. */
 export interface PasswordResetsTable {
   id: Generated<number>;
@@ -577,6 +627,8 @@ export interface Database {
   identity_providers: IdentityProvidersTable;
   sso_sign_ins: SsoSignInsTable;
   user_identities: UserIdentitiesTable;
+  ldap_directories: LdapDirectoriesTable;
+  ldap_accounts: LdapAccountsTable;
   api_tokens: ApiTokensTable;
   scim_tokens: ScimTokensTable;
   password_resets: PasswordResetsTable;

@@ -22011,6 +22011,1026 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/ldap-directories': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The LDAP and Active Directory directories connected for sign-in and sync (admins) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                bindDn: string | null;
+                bindMode: 'search' | 'direct';
+                createAccounts: boolean;
+                /** Format: date-time */
+                createdAt: string;
+                disabledFilter: string | null;
+                emailAttribute: string;
+                enabled: boolean;
+                groupBase: string | null;
+                groupFilter: string;
+                groupNameAttribute: string;
+                hasBindPassword: boolean;
+                id: number;
+                idAttribute: string;
+                /** Format: date-time */
+                lastSyncAt: string | null;
+                loginAttribute: string;
+                mapping: {
+                  defaultRole: 'admin' | 'manager' | 'technician' | 'requester';
+                  groupMap: {
+                    [key: string]: number[];
+                  };
+                  roleMap: {
+                    [key: string]: 'admin' | 'manager' | 'technician' | 'requester';
+                  };
+                };
+                memberAttribute: string;
+                name: string;
+                nameAttribute: string;
+                nestedGroups: 'auto' | 'matching-rule' | 'walk' | 'off';
+                startTls: boolean;
+                syncEnabled: boolean;
+                syncIntervalMinutes: number;
+                tlsCa: string | null;
+                /** Format: date-time */
+                updatedAt: string;
+                url: string;
+                userBase: string;
+                userDnTemplate: string | null;
+                userFilter: string;
+              }[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Connect a directory (admins); its service account's password is never shown again */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            bindDn?: string | null;
+            bindMode?: 'search' | 'direct';
+            bindPassword?: string | null;
+            createAccounts?: boolean;
+            disabledFilter?: string | null;
+            emailAttribute?: string;
+            enabled?: boolean;
+            groupBase?: string | null;
+            groupFilter?: string;
+            groupNameAttribute?: string;
+            idAttribute?: string;
+            loginAttribute?: string;
+            mapping?: {
+              defaultRole?: 'admin' | 'manager' | 'technician' | 'requester';
+              groupMap?: {
+                [key: string]: number[];
+              };
+              roleMap?: {
+                [key: string]: 'admin' | 'manager' | 'technician' | 'requester';
+              };
+            };
+            memberAttribute?: string;
+            name: string;
+            nameAttribute?: string;
+            nestedGroups?: 'auto' | 'matching-rule' | 'walk' | 'off';
+            startTls?: boolean;
+            syncEnabled?: boolean;
+            syncIntervalMinutes?: number;
+            tlsCa?: string | null;
+            url: string;
+            userBase: string;
+            userDnTemplate?: string | null;
+            userFilter?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              bindDn: string | null;
+              bindMode: 'search' | 'direct';
+              createAccounts: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              disabledFilter: string | null;
+              emailAttribute: string;
+              enabled: boolean;
+              groupBase: string | null;
+              groupFilter: string;
+              groupNameAttribute: string;
+              hasBindPassword: boolean;
+              id: number;
+              idAttribute: string;
+              /** Format: date-time */
+              lastSyncAt: string | null;
+              loginAttribute: string;
+              mapping: {
+                defaultRole: 'admin' | 'manager' | 'technician' | 'requester';
+                groupMap: {
+                  [key: string]: number[];
+                };
+                roleMap: {
+                  [key: string]: 'admin' | 'manager' | 'technician' | 'requester';
+                };
+              };
+              memberAttribute: string;
+              name: string;
+              nameAttribute: string;
+              nestedGroups: 'auto' | 'matching-rule' | 'walk' | 'off';
+              startTls: boolean;
+              syncEnabled: boolean;
+              syncIntervalMinutes: number;
+              tlsCa: string | null;
+              /** Format: date-time */
+              updatedAt: string;
+              url: string;
+              userBase: string;
+              userDnTemplate: string | null;
+              userFilter: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/ldap-directories/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One directory, with the report of its last sync (admins) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              bindDn: string | null;
+              bindMode: 'search' | 'direct';
+              createAccounts: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              disabledFilter: string | null;
+              emailAttribute: string;
+              enabled: boolean;
+              groupBase: string | null;
+              groupFilter: string;
+              groupNameAttribute: string;
+              hasBindPassword: boolean;
+              id: number;
+              idAttribute: string;
+              /** Format: date-time */
+              lastSyncAt: string | null;
+              loginAttribute: string;
+              mapping: {
+                defaultRole: 'admin' | 'manager' | 'technician' | 'requester';
+                groupMap: {
+                  [key: string]: number[];
+                };
+                roleMap: {
+                  [key: string]: 'admin' | 'manager' | 'technician' | 'requester';
+                };
+              };
+              memberAttribute: string;
+              name: string;
+              nameAttribute: string;
+              nestedGroups: 'auto' | 'matching-rule' | 'walk' | 'off';
+              startTls: boolean;
+              syncEnabled: boolean;
+              syncIntervalMinutes: number;
+              tlsCa: string | null;
+              /** Format: date-time */
+              updatedAt: string;
+              url: string;
+              userBase: string;
+              userDnTemplate: string | null;
+              userFilter: string;
+            } & {
+              lastSync: {
+                added: number;
+                changed: number;
+                deactivated: number;
+                directoryId: number;
+                dryRun: boolean;
+                errors: number;
+                /** Format: date-time */
+                finishedAt: string;
+                groups: number;
+                items: {
+                  action: 'added' | 'changed' | 'deactivated' | 'error';
+                  changes?: string[];
+                  dn: string;
+                  email: string | null;
+                  reason?: string;
+                }[];
+                people: number;
+                /** Format: date-time */
+                startedAt: string;
+                unchanged: number;
+              } | null;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Disconnect a directory (admins): its links to accounts go; the accounts stay */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a directory's settings (admins); a bindPassword given replaces the stored one */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            bindDn?: string | null;
+            bindMode?: 'search' | 'direct';
+            bindPassword?: string | null;
+            createAccounts?: boolean;
+            disabledFilter?: string | null;
+            emailAttribute?: string;
+            enabled?: boolean;
+            groupBase?: string | null;
+            groupFilter?: string;
+            groupNameAttribute?: string;
+            idAttribute?: string;
+            loginAttribute?: string;
+            mapping?: {
+              defaultRole?: 'admin' | 'manager' | 'technician' | 'requester';
+              groupMap?: {
+                [key: string]: number[];
+              };
+              roleMap?: {
+                [key: string]: 'admin' | 'manager' | 'technician' | 'requester';
+              };
+            };
+            memberAttribute?: string;
+            name?: string;
+            nameAttribute?: string;
+            nestedGroups?: 'auto' | 'matching-rule' | 'walk' | 'off';
+            startTls?: boolean;
+            syncEnabled?: boolean;
+            syncIntervalMinutes?: number;
+            tlsCa?: string | null;
+            url?: string;
+            userBase?: string;
+            userDnTemplate?: string | null;
+            userFilter?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              bindDn: string | null;
+              bindMode: 'search' | 'direct';
+              createAccounts: boolean;
+              /** Format: date-time */
+              createdAt: string;
+              disabledFilter: string | null;
+              emailAttribute: string;
+              enabled: boolean;
+              groupBase: string | null;
+              groupFilter: string;
+              groupNameAttribute: string;
+              hasBindPassword: boolean;
+              id: number;
+              idAttribute: string;
+              /** Format: date-time */
+              lastSyncAt: string | null;
+              loginAttribute: string;
+              mapping: {
+                defaultRole: 'admin' | 'manager' | 'technician' | 'requester';
+                groupMap: {
+                  [key: string]: number[];
+                };
+                roleMap: {
+                  [key: string]: 'admin' | 'manager' | 'technician' | 'requester';
+                };
+              };
+              memberAttribute: string;
+              name: string;
+              nameAttribute: string;
+              nestedGroups: 'auto' | 'matching-rule' | 'walk' | 'off';
+              startTls: boolean;
+              syncEnabled: boolean;
+              syncIntervalMinutes: number;
+              tlsCa: string | null;
+              /** Format: date-time */
+              updatedAt: string;
+              url: string;
+              userBase: string;
+              userDnTemplate: string | null;
+              userFilter: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/ldap-directories/{id}/sync': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sync a directory now (admins): accounts added, changed and deactivated; with dryRun, only the report */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            dryRun?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              added: number;
+              changed: number;
+              deactivated: number;
+              directoryId: number;
+              dryRun: boolean;
+              errors: number;
+              /** Format: date-time */
+              finishedAt: string;
+              groups: number;
+              items: {
+                action: 'added' | 'changed' | 'deactivated' | 'error';
+                changes?: string[];
+                dn: string;
+                email: string | null;
+                reason?: string;
+              }[];
+              people: number;
+              /** Format: date-time */
+              startedAt: string;
+              unchanged: number;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/ldap-directories/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Test a directory (admins): connect, bind as the service account, read a first page of people and groups */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              groups: number;
+              nestedGroups: 'matching-rule' | 'walk' | 'off';
+              people: number;
+              sample: {
+                dn: string;
+                email: string | null;
+                login: string | null;
+                name: string;
+              }[];
+              tls: 'ldaps' | 'starttls' | 'none';
+              warnings: string[];
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/logs': {
     parameters: {
       query?: never;

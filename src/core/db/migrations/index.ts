@@ -50,6 +50,7 @@ import * as savedViewScopes from './2026-12-10-assets-web.js';
 import * as scim from './2026-12-10-scim.js';
 import * as vendorsApi from './2026-12-10-vendors-api.js';
 import * as assetsLists from './2026-12-11-assets-lists.js';
+import * as ldap from './2026-12-11-ldap.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -163,4 +164,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-10-assets-scale': assetsScale,
   // -- assets: the list's indexes and full-text search at 200,000 assets --
   '2026-12-11-assets-lists': assetsLists,
+
+  // -- LDAP and Active Directory sign-in and sync --
+  '2026-12-11-ldap': ldap,
 };
