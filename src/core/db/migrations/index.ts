@@ -49,6 +49,7 @@ import * as assetsScale from './2026-12-10-assets-scale.js';
 import * as savedViewScopes from './2026-12-10-assets-web.js';
 import * as scim from './2026-12-10-scim.js';
 import * as vendorsApi from './2026-12-10-vendors-api.js';
+import * as saml from './2026-12-11-saml.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -160,4 +161,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- assets: agent-less inventory from node_exporter (the monitoring target an asset came from) --
   '2026-12-10-assets-scale': assetsScale,
+
+  // -- single sign-on with SAML 2.0 --
+  '2026-12-11-saml': saml,
 };
