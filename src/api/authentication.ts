@@ -19,6 +19,7 @@ declare module 'fastify' {
 }
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+const samlAcs = /^\/api\/v1\/auth\/saml\/[^/?]+\/acs(?:\?|$)/;
 
 export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext): void {
   app.decorateRequest('actor', null);
@@ -31,6 +32,8 @@ export function registerAuthentication(app: FastifyInstance, ctx: ServiceContext
     // Inventory agents authenticate with HTTP basic (their token as the password): the route checks it.
     if (typeof header === 'string' && /^Basic\s/i.test(header) && request.url.startsWith(inventoryAgentPath))
       return;
+    // A SAML provider's POST to the assertion consumer service signs in by its signed assertion, not a session.
+    if (request.method === 'POST' && samlAcs.test(request.url)) return;
     if (typeof header === 'string' && header.length > 0) {
       const m = /^Bearer\s+([A-Za-z0-9_-]{1,200})\s*$/i.exec(header);
       if (!m)

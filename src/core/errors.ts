@@ -166,6 +166,11 @@ export const errorCatalogue = {
     meaning:
       "The identity provider's answer was refused (state, nonce, PKCE, signature, audience or expiry did not check, or the sign-in started too long ago), or its account may not sign in here.",
   },
+  saml_assertion_replayed: {
+    kind: 'unauthenticated',
+    meaning:
+      'A SAML assertion already used to sign in was presented again (every instance sharing the database refuses it until it expires).',
+  },
   sso_required: {
     kind: 'unauthenticated',
     meaning:

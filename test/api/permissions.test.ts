@@ -432,6 +432,28 @@ const table: Row[] = [
     expect: everyone(404),
   },
   {
+    route: 'GET /api/v1/auth/saml/:slug/metadata',
+    case: 'no such provider: everyone reaches the lookup (404)',
+    call: () => ({ method: 'GET', url: '/api/v1/auth/saml/nobody/metadata' }),
+    expect: everyone(404),
+  },
+  {
+    route: 'GET /api/v1/auth/saml/:slug/start',
+    case: 'no such provider: everyone reaches the lookup (404)',
+    call: () => ({ method: 'GET', url: '/api/v1/auth/saml/nobody/start' }),
+    expect: everyone(404),
+  },
+  {
+    route: 'POST /api/v1/auth/saml/:slug/acs',
+    case: 'no such provider: everyone reaches the lookup (404), no session or CSRF token needed',
+    call: () => ({
+      method: 'POST',
+      url: '/api/v1/auth/saml/nobody/acs',
+      body: { SAMLResponse: 'PHNhbWxwOlJlc3BvbnNlLz4=', RelayState: 'x' },
+    }),
+    expect: everyone(404),
+  },
+  {
     route: 'GET /api/v1/identity-providers',
     call: () => ({ method: 'GET', url: '/api/v1/identity-providers' }),
     expect: accounts('settings.manage'),

@@ -1,7 +1,8 @@
-// The identity providers an admin connects for single sign-on (OpenID Connect now): their settings, how their
-// claims map to roles and groups, and the e-mail domains they vouch for. The client secret is written, never read
-// back through the API.
+// The identity providers an admin connects for single sign-on (OpenID Connect and SAML 2.0): their settings, how
+// their claims map to roles and groups, and the e-mail domains they vouch for. The client secret is written, never
+// read back through the API. A SAML provider's "claims" are its assertion's attributes.
 
+import { X509Certificate } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
@@ -23,11 +24,26 @@ export interface IdentityMapping {
   groupMap: Record<string, number[]>;
 }
 
+export type IdentityProviderKind = 'oidc' | 'saml';
+
+/** What a SAML provider needs beyond the shared settings (its entity ID is the provider's issuer). */
+export interface SamlSettings {
+  /** Where the browser is sent with the AuthnRequest (HTTP-Redirect binding). */
+  ssoUrl: string;
+  /** The PEM certificates the provider signs assertions with (more than one while it rolls its key over). */
+  certificates: string[];
+  /** The attribute holding the e-mail address; null: the NameID, when it is one. */
+  emailAttribute: string | null;
+  /** The attribute holding the display name. */
+  nameAttribute: string | null;
+}
+
 export interface IdentityProvider {
   id: number;
-  kind: 'oidc';
+  kind: IdentityProviderKind;
   slug: string;
   displayName: string;
+  /** OpenID Connect: the issuer URL; SAML: the provider's entity ID. */
   issuer: string;
   clientId: string;
   hasClientSecret: boolean;
@@ -37,15 +53,20 @@ export interface IdentityProvider {
   ssoOnly: boolean;
   createAccounts: boolean;
   enabled: boolean;
+  /** Null for OpenID Connect. */
+  saml: SamlSettings | null;
   createdAt: number;
   updatedAt: number;
 }
 
 export interface IdentityProviderInput {
+  /** 'oidc' when not given; a provider's kind never changes. */
+  kind?: IdentityProviderKind;
   slug: string;
   displayName: string;
   issuer: string;
-  clientId: string;
+  /** OpenID Connect only. */
+  clientId?: string;
   clientSecret?: string | null;
   scopes?: string;
   mapping?: Partial<IdentityMapping>;
@@ -53,6 +74,8 @@ export interface IdentityProviderInput {
   ssoOnly?: boolean;
   createAccounts?: boolean;
   enabled?: boolean;
+  /** SAML only: required there. */
+  saml?: Partial<SamlSettings>;
 }
 
 type Row = Selectable<IdentityProvidersTable>;
@@ -68,7 +91,7 @@ const defaultMapping: IdentityMapping = {
 export function toIdentityProvider(row: Row): IdentityProvider {
   return {
     id: row.id,
-    kind: 'oidc',
+    kind: row.kind === 'saml' ? 'saml' : 'oidc',
     slug: row.slug,
     displayName: row.display_name,
     issuer: row.issuer,
@@ -80,6 +103,7 @@ export function toIdentityProvider(row: Row): IdentityProvider {
     ssoOnly: row.sso_only === 1,
     createAccounts: row.create_accounts === 1,
     enabled: row.enabled === 1,
+    saml: row.saml ? (JSON.parse(row.saml) as SamlSettings) : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -107,13 +131,70 @@ export function checkIssuer(issuer: string): string {
   return url.href.replace(/\/$/, '');
 }
 
+/** A certificate as PEM, from PEM or bare base64 (as metadata carries it); refused when it does not parse. */
+export function checkCertificate(text: string): string {
+  const body = text.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+  const pem = `-----BEGIN CERTIFICATE-----\n${(body.match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
+  try {
+    new X509Certificate(pem);
+  } catch {
+    throw bad('/saml/certificates', 'holds one that is not an X.509 certificate');
+  }
+  return pem;
+}
+
+function checkSaml(input: Partial<SamlSettings> | undefined): SamlSettings {
+  if (!input?.ssoUrl) throw bad('/saml/ssoUrl', 'is needed for a SAML provider');
+  let url: URL;
+  try {
+    url = new URL(input.ssoUrl);
+  } catch {
+    throw bad('/saml/ssoUrl', 'is not a URL');
+  }
+  // As an issuer, but the single sign-on URL may carry a query (some providers name the application there).
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+    throw bad('/saml/ssoUrl', 'must be https (http only on loopback)');
+  if (url.username || url.password || url.hash)
+    throw bad('/saml/ssoUrl', 'must not carry credentials or a fragment');
+  const ssoUrl = url.href;
+  const certificates = (input.certificates ?? []).map(checkCertificate);
+  if (certificates.length === 0) throw bad('/saml/certificates', 'must hold the signing certificate');
+  const attribute = (name: string | null | undefined) => {
+    const trimmed = name?.trim() ?? '';
+    return trimmed === '' ? null : trimmed;
+  };
+  return {
+    ssoUrl,
+    certificates: [...new Set(certificates)],
+    emailAttribute: attribute(input.emailAttribute),
+    nameAttribute: attribute(input.nameAttribute),
+  };
+}
+
+/** A SAML entity ID: any URI (a URL or a URN), as the provider's metadata names it. */
+function checkEntityId(entityId: string): string {
+  const trimmed = entityId.trim();
+  if (
+    trimmed.length === 0 ||
+    trimmed.length > 500 ||
+    /\s/.test(trimmed) ||
+    !/^[a-z][a-z0-9+.-]*:/i.test(trimmed)
+  )
+    throw bad('/issuer', 'must be the SAML entity ID, a URI without spaces');
+  return trimmed;
+}
+
 async function checkInput(ctx: ServiceContext, input: IdentityProviderInput) {
   if (!/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/.test(input.slug))
     throw bad('/slug', 'must be 1–40 lower-case letters, digits and dashes');
   const displayName = input.displayName.trim();
   if (displayName.length === 0 || displayName.length > 100)
     throw bad('/displayName', 'needs 1–100 characters');
-  const issuer = checkIssuer(input.issuer);
+  const kind = input.kind ?? 'oidc';
+  const issuer = kind === 'saml' ? checkEntityId(input.issuer) : checkIssuer(input.issuer);
+  const saml = kind === 'saml' ? checkSaml(input.saml) : null;
+  if (kind === 'oidc' && !input.clientId) throw bad('/clientId', 'is needed for an OpenID Connect provider');
   const mapping: IdentityMapping = { ...defaultMapping, ...input.mapping };
   for (const [value, role] of Object.entries(mapping.roleMap))
     if (!roles.includes(role)) throw bad('/mapping/roleMap', `maps "${value}" to an unknown role`);
@@ -127,9 +208,10 @@ async function checkInput(ctx: ServiceContext, input: IdentityProviderInput) {
   for (const d of domains)
     if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d))
       throw bad('/domains', `holds "${d}", which is not a domain name`);
+  if (kind === 'saml') return { kind, displayName, issuer, mapping, domains, scopes: '', saml };
   const scopes = (input.scopes ?? 'openid email profile').trim().split(/\s+/);
   if (!scopes.includes('openid')) throw bad('/scopes', 'must include openid');
-  return { displayName, issuer, mapping, domains, scopes: scopes.join(' ') };
+  return { kind, displayName, issuer, mapping, domains, scopes: scopes.join(' '), saml };
 }
 
 function requireAdmin(actor: Actor): void {
@@ -142,18 +224,22 @@ export async function listIdentityProviders(ctx: ServiceContext, actor: Actor): 
   return rows.map(toIdentityProvider);
 }
 
-/** What the sign-in page offers: enabled providers' slugs and names (public). */
+/** What the sign-in page offers: enabled providers' kinds, slugs and names (public). */
 export async function signInMethods(
   ctx: ServiceContext,
-): Promise<{ kind: 'oidc'; slug: string; displayName: string }[]> {
+): Promise<{ kind: IdentityProviderKind; slug: string; displayName: string }[]> {
   const rows = await ctx.db
     .selectFrom('identity_providers')
-    .select(['slug', 'display_name'])
+    .select(['kind', 'slug', 'display_name'])
     .where('enabled', '=', 1)
     .orderBy('display_name')
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({ kind: 'oidc' as const, slug: r.slug, displayName: r.display_name }));
+  return rows.map((r) => ({
+    kind: r.kind === 'saml' ? ('saml' as const) : ('oidc' as const),
+    slug: r.slug,
+    displayName: r.display_name,
+  }));
 }
 
 export async function getIdentityProvider(ctx: ServiceContext, actor: Actor, id: number) {
@@ -185,12 +271,13 @@ export async function createIdentityProvider(
     const row = await trx
       .insertInto('identity_providers')
       .values({
-        kind: 'oidc',
+        kind: c.kind,
         slug: input.slug,
         display_name: c.displayName,
         issuer: c.issuer,
-        client_id: input.clientId,
-        client_secret: input.clientSecret ?? null,
+        client_id: c.kind === 'oidc' ? (input.clientId ?? '') : '',
+        client_secret: c.kind === 'oidc' ? (input.clientSecret ?? null) : null,
+        saml: c.saml ? JSON.stringify(c.saml) : null,
         scopes: c.scopes,
         mapping: JSON.stringify(c.mapping),
         domains: JSON.stringify(c.domains),
@@ -208,7 +295,7 @@ export async function createIdentityProvider(
       action: 'identity_provider.created',
       subjectType: 'identity_provider',
       subjectId: String(row.id),
-      details: { slug: input.slug, issuer: c.issuer, clientId: input.clientId },
+      details: { kind: c.kind, slug: input.slug, issuer: c.issuer, clientId: input.clientId ?? null },
     });
     return row.id;
   });
@@ -222,7 +309,11 @@ export async function updateIdentityProvider(
   patch: Partial<IdentityProviderInput>,
 ): Promise<IdentityProvider> {
   const before = await getIdentityProvider(ctx, actor, id);
+  if (patch.kind !== undefined && patch.kind !== before.kind)
+    throw bad('/kind', 'never changes: connect a new provider instead');
   const merged: IdentityProviderInput = {
+    kind: before.kind,
+    saml: before.saml ? { ...before.saml, ...patch.saml } : patch.saml,
     slug: patch.slug ?? before.slug,
     displayName: patch.displayName ?? before.displayName,
     issuer: patch.issuer ?? before.issuer,
@@ -248,9 +339,10 @@ export async function updateIdentityProvider(
         slug: merged.slug,
         display_name: c.displayName,
         issuer: c.issuer,
-        client_id: merged.clientId,
+        client_id: merged.clientId ?? '',
         ...(patch.clientSecret !== undefined ? { client_secret: patch.clientSecret } : {}),
         scopes: c.scopes,
+        saml: c.saml ? JSON.stringify(c.saml) : null,
         mapping: JSON.stringify(c.mapping),
         domains: JSON.stringify(c.domains),
         ...(patch.ssoOnly !== undefined ? { sso_only: patch.ssoOnly ? 1 : 0 } : {}),
@@ -278,6 +370,7 @@ export async function deleteIdentityProvider(ctx: ServiceContext, actor: Actor, 
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('sso_sign_ins').where('provider_id', '=', id).execute();
+    await trx.deleteFrom('saml_assertions').where('provider_id', '=', id).execute();
     await trx.deleteFrom('user_identities').where('provider_id', '=', id).execute();
     await trx
       .updateTable('sessions')
@@ -296,12 +389,17 @@ export async function deleteIdentityProvider(ctx: ServiceContext, actor: Actor, 
   });
 }
 
-/** The provider a sign-in goes through, with its secret: for the OIDC flow only, never for the API. */
-export async function providerForSignIn(ctx: ServiceContext, slug: string) {
+/** The provider a sign-in goes through, with its secret: for the sign-in flows only, never for the API. */
+export async function providerForSignIn(
+  ctx: ServiceContext,
+  slug: string,
+  kind: IdentityProviderKind = 'oidc',
+) {
   const row = await ctx.db
     .selectFrom('identity_providers')
     .selectAll()
     .where('slug', '=', slug)
+    .where('kind', '=', kind)
     .where('enabled', '=', 1)
     .executeTakeFirst();
   if (!row) throw new NotFound('identity_provider_not_found', `No enabled identity provider "${slug}".`);

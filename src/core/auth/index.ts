@@ -11,7 +11,9 @@ export {
   type IdentityMapping,
   type IdentityProvider,
   type IdentityProviderInput,
+  type IdentityProviderKind,
   listIdentityProviders,
+  type SamlSettings,
   signInMethods,
   updateIdentityProvider,
 } from './identity-providers.js';
@@ -41,6 +43,14 @@ export { endSessionUrl, finishOidcSignIn, ssoSignInTtlMs, startOidcSignIn } from
 export { finishPasswordReset, startPasswordReset } from './password-resets.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { canAccounts } from './policies.js';
+export {
+  finishSamlSignIn,
+  type SamlServiceProvider,
+  samlClockSkewMs,
+  samlMetadata,
+  samlResponseMaxBytes,
+  startSamlSignIn,
+} from './saml-sign-in.js';
 export {
   coreGroupUrn,
   coreUserUrn,

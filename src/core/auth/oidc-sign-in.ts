@@ -182,7 +182,7 @@ function refusal(e: unknown): string {
   return (inner ?? error.message).slice(0, 300);
 }
 
-async function auditFailure(
+export async function auditFailure(
   ctx: ServiceContext,
   at: number,
   provider: IdentityProvider,
@@ -199,8 +199,12 @@ async function auditFailure(
   });
 }
 
-/** The account behind the claims: linked by subject, else by a verified e-mail, else created (when allowed). */
-async function accountFor(
+/**
+ * The account behind the claims: linked by subject, else by a verified e-mail, else created (when allowed). SAML
+ * sign-in (saml-sign-in.ts) passes its assertion's attributes in the same shape (sub, email, name and the
+ * provider's role and group attributes).
+ */
+export async function accountFor(
   ctx: ServiceContext,
   provider: IdentityProvider,
   claims: Record<string, unknown>,

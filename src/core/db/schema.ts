@@ -93,6 +93,16 @@ export interface IdentityProvidersTable {
   enabled: number;
   created_at: number;
   updated_at: number;
+  /** JSON: a SAML provider's settings (migration 2026-12-11-saml); null for OpenID Connect. */
+  saml: string | null;
+}
+
+/** SAML assertions already used (migration 2026-12-11-saml), kept until they expire: none signs in twice. */
+export interface SamlAssertionsTable {
+  provider_id: number;
+  assertion_id: string;
+  used_at: number;
+  expires_at: number;
 }
 
 /** Sign-ins in flight: sent to the provider, not yet back. */
@@ -626,6 +636,7 @@ export interface Database {
   sessions: SessionsTable;
   identity_providers: IdentityProvidersTable;
   sso_sign_ins: SsoSignInsTable;
+  saml_assertions: SamlAssertionsTable;
   user_identities: UserIdentitiesTable;
   ldap_directories: LdapDirectoriesTable;
   ldap_accounts: LdapAccountsTable;

@@ -8409,14 +8409,357 @@ export type paths = {
             'application/json': {
               items: {
                 displayName: string;
-                /** @enum {string} */
-                kind: 'oidc';
+                kind: 'oidc' | 'saml';
                 slug: string;
                 startUrl: string;
               }[];
               password: boolean;
             };
           };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/saml/{slug}/acs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** The SAML provider's answer (HTTP-POST binding): checks the signed assertion, its audience, recipient, request, validity window and that it was not used before, opens a session and redirects to where the sign-in started */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          slug: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/x-www-form-urlencoded': {
+            RelayState?: string;
+            SAMLResponse: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        303: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/saml/{slug}/metadata': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** This service's SAML 2.0 service provider metadata for a provider (its entity ID is this URL): the same document at every fetch */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          slug: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description application/samlmetadata+xml */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/samlmetadata+xml': string;
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/samlmetadata+xml': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/samlmetadata+xml': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/samlmetadata+xml': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/samlmetadata+xml': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/samlmetadata+xml': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/samlmetadata+xml': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/samlmetadata+xml': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/samlmetadata+xml': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/saml/{slug}/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Start signing in through a SAML provider: redirects to the provider's single sign-on URL with an AuthnRequest */
+    get: {
+      parameters: {
+        query?: {
+          returnTo?: string;
+        };
+        header?: never;
+        path: {
+          slug: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        303: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
         /** @description RFC 9457 problem details */
         400: {
@@ -18190,8 +18533,7 @@ export type paths = {
                 hasClientSecret: boolean;
                 id: number;
                 issuer: string;
-                /** @enum {string} */
-                kind: 'oidc';
+                kind: 'oidc' | 'saml';
                 mapping: {
                   defaultRole: 'admin' | 'manager' | 'technician' | 'requester';
                   groupMap: {
@@ -18205,6 +18547,20 @@ export type paths = {
                 };
                 /** @description The callback URL to register at the provider. */
                 redirectUri: string;
+                saml: {
+                  /** @description The assertion consumer service URL (HTTP-POST), to register at the provider */
+                  acsUrl: string;
+                  /** @description PEM (or bare base64) certificates the provider signs assertions with */
+                  certificates: string[];
+                  emailAttribute: string | null;
+                  /** @description This service's SAML metadata for the provider */
+                  metadataUrl: string;
+                  nameAttribute: string | null;
+                  /** @description This service's entity ID, to register at the provider */
+                  spEntityId: string;
+                  /** @description The provider's single sign-on URL */
+                  ssoUrl: string;
+                } | null;
                 scopes: string;
                 slug: string;
                 ssoOnly: boolean;
@@ -18289,7 +18645,7 @@ export type paths = {
       };
     };
     put?: never;
-    /** Connect an OpenID Connect provider (admins); its client secret is never shown again */
+    /** Connect an OpenID Connect or SAML 2.0 provider (admins); a client secret is never shown again */
     post: {
       parameters: {
         query?: never;
@@ -18300,13 +18656,16 @@ export type paths = {
       requestBody: {
         content: {
           'application/json': {
-            clientId: string;
+            /** @description OpenID Connect only */
+            clientId?: string;
             clientSecret?: string | null;
             createAccounts?: boolean;
             displayName: string;
             domains?: string[];
             enabled?: boolean;
+            /** @description OpenID Connect: the issuer URL; SAML: the provider's entity ID */
             issuer: string;
+            kind?: 'oidc' | 'saml';
             mapping?: {
               defaultRole?: 'admin' | 'manager' | 'technician' | 'requester';
               groupMap?: {
@@ -18317,6 +18676,15 @@ export type paths = {
                 [key: string]: 'admin' | 'manager' | 'technician' | 'requester';
               };
               rolesClaim?: string | null;
+            };
+            /** @description SAML only */
+            saml?: {
+              /** @description PEM (or bare base64) certificates the provider signs assertions with */
+              certificates?: string[];
+              emailAttribute?: string | null;
+              nameAttribute?: string | null;
+              /** @description The provider's single sign-on URL */
+              ssoUrl?: string;
             };
             scopes?: string;
             slug: string;
@@ -18342,8 +18710,7 @@ export type paths = {
               hasClientSecret: boolean;
               id: number;
               issuer: string;
-              /** @enum {string} */
-              kind: 'oidc';
+              kind: 'oidc' | 'saml';
               mapping: {
                 defaultRole: 'admin' | 'manager' | 'technician' | 'requester';
                 groupMap: {
@@ -18357,6 +18724,20 @@ export type paths = {
               };
               /** @description The callback URL to register at the provider. */
               redirectUri: string;
+              saml: {
+                /** @description The assertion consumer service URL (HTTP-POST), to register at the provider */
+                acsUrl: string;
+                /** @description PEM (or bare base64) certificates the provider signs assertions with */
+                certificates: string[];
+                emailAttribute: string | null;
+                /** @description This service's SAML metadata for the provider */
+                metadataUrl: string;
+                nameAttribute: string | null;
+                /** @description This service's entity ID, to register at the provider */
+                spEntityId: string;
+                /** @description The provider's single sign-on URL */
+                ssoUrl: string;
+              } | null;
               scopes: string;
               slug: string;
               ssoOnly: boolean;
@@ -18481,8 +18862,7 @@ export type paths = {
               hasClientSecret: boolean;
               id: number;
               issuer: string;
-              /** @enum {string} */
-              kind: 'oidc';
+              kind: 'oidc' | 'saml';
               mapping: {
                 defaultRole: 'admin' | 'manager' | 'technician' | 'requester';
                 groupMap: {
@@ -18496,6 +18876,20 @@ export type paths = {
               };
               /** @description The callback URL to register at the provider. */
               redirectUri: string;
+              saml: {
+                /** @description The assertion consumer service URL (HTTP-POST), to register at the provider */
+                acsUrl: string;
+                /** @description PEM (or bare base64) certificates the provider signs assertions with */
+                certificates: string[];
+                emailAttribute: string | null;
+                /** @description This service's SAML metadata for the provider */
+                metadataUrl: string;
+                nameAttribute: string | null;
+                /** @description This service's entity ID, to register at the provider */
+                spEntityId: string;
+                /** @description The provider's single sign-on URL */
+                ssoUrl: string;
+              } | null;
               scopes: string;
               slug: string;
               ssoOnly: boolean;
@@ -18688,13 +19082,16 @@ export type paths = {
       requestBody: {
         content: {
           'application/json': {
+            /** @description OpenID Connect only */
             clientId?: string;
             clientSecret?: string | null;
             createAccounts?: boolean;
             displayName?: string;
             domains?: string[];
             enabled?: boolean;
+            /** @description OpenID Connect: the issuer URL; SAML: the provider's entity ID */
             issuer?: string;
+            kind?: 'oidc' | 'saml';
             mapping?: {
               defaultRole?: 'admin' | 'manager' | 'technician' | 'requester';
               groupMap?: {
@@ -18705,6 +19102,15 @@ export type paths = {
                 [key: string]: 'admin' | 'manager' | 'technician' | 'requester';
               };
               rolesClaim?: string | null;
+            };
+            /** @description SAML only */
+            saml?: {
+              /** @description PEM (or bare base64) certificates the provider signs assertions with */
+              certificates?: string[];
+              emailAttribute?: string | null;
+              nameAttribute?: string | null;
+              /** @description The provider's single sign-on URL */
+              ssoUrl?: string;
             };
             scopes?: string;
             slug?: string;
@@ -18730,8 +19136,7 @@ export type paths = {
               hasClientSecret: boolean;
               id: number;
               issuer: string;
-              /** @enum {string} */
-              kind: 'oidc';
+              kind: 'oidc' | 'saml';
               mapping: {
                 defaultRole: 'admin' | 'manager' | 'technician' | 'requester';
                 groupMap: {
@@ -18745,6 +19150,20 @@ export type paths = {
               };
               /** @description The callback URL to register at the provider. */
               redirectUri: string;
+              saml: {
+                /** @description The assertion consumer service URL (HTTP-POST), to register at the provider */
+                acsUrl: string;
+                /** @description PEM (or bare base64) certificates the provider signs assertions with */
+                certificates: string[];
+                emailAttribute: string | null;
+                /** @description This service's SAML metadata for the provider */
+                metadataUrl: string;
+                nameAttribute: string | null;
+                /** @description This service's entity ID, to register at the provider */
+                spEntityId: string;
+                /** @description The provider's single sign-on URL */
+                ssoUrl: string;
+              } | null;
               scopes: string;
               slug: string;
               ssoOnly: boolean;

@@ -51,6 +51,7 @@ import * as scim from './2026-12-10-scim.js';
 import * as vendorsApi from './2026-12-10-vendors-api.js';
 import * as assetsLists from './2026-12-11-assets-lists.js';
 import * as ldap from './2026-12-11-ldap.js';
+import * as saml from './2026-12-11-saml.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -167,4 +168,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- LDAP and Active Directory sign-in and sync --
   '2026-12-11-ldap': ldap,
+
+  // -- single sign-on with SAML 2.0 --
+  '2026-12-11-saml': saml,
 };
