@@ -7,9 +7,10 @@
 import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.js';
 import { createUser } from '../../src/core/auth/index.js';
 import { errorCatalogue } from '../../src/core/errors.js';
-import { dialects, makeApp, type TestApp } from '../support/context.js';
+import { dialects, makeApp, schemaController, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 import {
   type AuthnRequest,
@@ -301,6 +302,116 @@ describe.each(dialects)('SAML 2.0 sign-in on %s', (dialect) => {
     expect(api.res.statusCode).toBe(401);
     expect(api.res.headers['content-type']).toContain('application/problem+json');
     expect(api.res.json().code).toBe('saml_assertion_replayed');
+  });
+
+  it('refuses a used assertion on another instance sharing the database, and lets one of two racing uses through', async () => {
+    const other = await t.openAnother(t.clock);
+    const second = await buildApp(other.ctx, { schemaController });
+    try {
+      await second.ready();
+      const postTo = (app: typeof t.app, samlResponse: string, relayState: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/saml/corp/acs',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ SAMLResponse: samlResponse, RelayState: relayState }).toString(),
+        });
+      const jo: Person = { nameId: 'jo-0008', attributes: { mail: 'jo@corp.example' } };
+      // Used on this instance, then presented to the other with a fresh request of its own.
+      const a = await start();
+      expect(
+        (await postTo(t.app, idp.response(a, jo, { now: t.clock.now(), assertionId: '_jo-1' }), a.relayState))
+          .statusCode,
+      ).toBe(303);
+      const b = await start();
+      const onOther = await postTo(
+        second,
+        idp.response(b, jo, { now: t.clock.now(), assertionId: '_jo-1' }),
+        b.relayState,
+      );
+      expect(onOther.statusCode).toBe(401);
+      expect(onOther.json().code).toBe('saml_assertion_replayed');
+      // Two answers carrying one assertion ID arrive at once: exactly one signs in. On PostgreSQL they reach both
+      // instances; SQLite carries one instance (two writers on one file wait on its lock), so there they race in one.
+      const racer = dialect === 'postgres' ? second : t.app;
+      const c = await start();
+      const d = await start();
+      const raced = await Promise.all([
+        postTo(t.app, idp.response(c, jo, { now: t.clock.now(), assertionId: '_jo-2' }), c.relayState),
+        postTo(racer, idp.response(d, jo, { now: t.clock.now(), assertionId: '_jo-2' }), d.relayState),
+      ]);
+      expect(raced.map((r) => r.statusCode).sort()).toEqual([303, 401]);
+    } finally {
+      await second.close();
+      await other.close();
+    }
+  });
+
+  it('binds the sign-in to the browser with a SameSite=None cookie where cookies are secure', async () => {
+    const secure = await makeApp(dialect, {
+      OPSDESK_PUBLIC_URL: 'https://desk.corp.example',
+      OPSDESK_COOKIE_SECURE: 'true',
+    });
+    try {
+      secure.clock.set(t.clock.now());
+      const created = await secure.ctx.db
+        .insertInto('identity_providers')
+        .values({
+          kind: 'saml',
+          slug: 'corp',
+          display_name: 'Corp SAML',
+          issuer: idp.entityId,
+          client_id: '',
+          client_secret: null,
+          scopes: '',
+          mapping: '{}',
+          domains: '[]',
+          sso_only: 0,
+          create_accounts: 1,
+          enabled: 1,
+          saml: JSON.stringify({
+            ssoUrl: idp.ssoUrl,
+            certificates: [idp.key.cert],
+            emailAttribute: 'mail',
+            nameAttribute: null,
+          }),
+          created_at: secure.clock.now(),
+          updated_at: secure.clock.now(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      expect(created.id).toBeGreaterThan(0);
+      const started = await secure.app.inject({ method: 'GET', url: '/api/v1/auth/saml/corp/start' });
+      const cookie = started.cookies.find((c) => c.name === 'opsdesk_saml_state');
+      expect(cookie).toMatchObject({
+        httpOnly: true,
+        secure: true,
+        sameSite: 'None',
+        path: '/api/v1/auth/saml',
+      });
+      const request = readAuthnRequest(String(started.headers.location));
+      expect(request.acsUrl).toBe('https://desk.corp.example/api/v1/auth/saml/corp/acs');
+      const kim: Person = { nameId: 'kim-0009', attributes: { mail: 'kim@corp.example' } };
+      const answer = idp.response(request, kim, { now: secure.clock.now() });
+      const form = new URLSearchParams({ SAMLResponse: answer, RelayState: request.relayState }).toString();
+      const acs = (cookies: Record<string, string>) =>
+        secure.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/saml/corp/acs',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          cookies,
+          payload: form,
+        });
+      const elsewhere = await acs({});
+      expect(elsewhere.statusCode).toBe(401);
+      expect(elsewhere.json().detail).toMatch(/did not start in this browser/);
+      // The refusal above did not use the sign-in up: the browser that started it still finishes it.
+      const here = await acs({ opsdesk_saml_state: cookie?.value ?? '' });
+      expect(here.statusCode).toBe(303);
+      expect(here.cookies.find((c) => c.name === 'opsdesk_session')?.secure).toBe(true);
+    } finally {
+      await secure.close();
+    }
   });
 
   it('refuses an answer to another request or without the RelayState it was sent with', async () => {

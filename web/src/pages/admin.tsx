@@ -45,6 +45,9 @@ const CustomFieldsAdmin = lazy(() =>
 );
 const PeopleImport = lazy(() => import('./admin-directory').then((m) => ({ default: m.PeopleImport })));
 const ScimTokens = lazy(() => import('./admin-directory').then((m) => ({ default: m.ScimTokens })));
+const IdentityProviders = lazy(() =>
+  import('./admin-sign-in').then((m) => ({ default: m.IdentityProviders })),
+);
 const AutomationRules = lazy(() =>
   import('./admin-automation').then((m) => ({ default: m.AutomationRules })),
 );
@@ -663,6 +666,7 @@ export default function Admin() {
         ['groups', 'Groups'],
         ['import-people', 'Import people'],
         ['scim', 'SCIM'],
+        ['sign-in', 'Single sign-on'],
         ['categories', 'Categories'],
         ['catalogue', 'Service catalogue'],
         ['custom-fields', 'Custom fields'],
@@ -704,6 +708,7 @@ export default function Admin() {
           {admin && <Route path="groups" element={<Groups />} />}
           {admin && <Route path="import-people" element={<PeopleImport />} />}
           {admin && <Route path="scim" element={<ScimTokens />} />}
+          {admin && <Route path="sign-in" element={<IdentityProviders />} />}
           <Route path="categories" element={<Categories />} />
           <Route path="catalogue" element={<CatalogAdmin />} />
           <Route path="custom-fields" element={<CustomFieldsAdmin />} />

@@ -1,0 +1,420 @@
+// Administration of single sign-on: the identity providers connected (OpenID Connect or SAML 2.0), with what to
+// register at each provider (the callback URL; for SAML this service's entity ID, ACS URL and metadata), and a
+// form to connect another, its attributes mapped to a role and to groups.
+import { useState } from 'react';
+import { useGroups } from '../api/directory';
+import {
+  type IdentityProviderInput,
+  useCreateIdentityProvider,
+  useDeleteIdentityProvider,
+  useIdentityProviders,
+  useSetIdentityProviderEnabled,
+} from '../api/identity-providers';
+import type { Role } from '../api/types';
+import { Field, fieldError } from '../ui/field';
+import { Empty, ErrorMessage, Loading } from '../ui/messages';
+import { useTitle } from '../ui/title';
+
+const roles: Role[] = ['requester', 'technician', 'manager', 'admin'];
+
+const blank = {
+  kind: 'saml' as 'oidc' | 'saml',
+  slug: '',
+  displayName: '',
+  issuer: '',
+  clientId: '',
+  clientSecret: '',
+  ssoUrl: '',
+  certificate: '',
+  emailAttribute: 'email',
+  nameAttribute: 'displayName',
+  rolesClaim: '',
+  roleMap: '',
+  defaultRole: 'requester' as Role,
+  groupsClaim: '',
+  groupMap: '',
+  domains: '',
+};
+
+/** "value = thing" lines into pairs; blank lines are skipped. */
+function pairs(text: string): [string, string][] {
+  return text
+    .split('\n')
+    .map((line) => line.split('='))
+    .filter((parts) => parts.length >= 2 && parts[0].trim() !== '')
+    .map((parts) => [parts[0].trim(), parts.slice(1).join('=').trim()]);
+}
+
+export function IdentityProviders() {
+  useTitle('Single sign-on');
+  const list = useIdentityProviders();
+  const groups = useGroups();
+  const [form, setForm] = useState(blank);
+  const [mappingError, setMappingError] = useState<string | null>(null);
+  const create = useCreateIdentityProvider(() => setForm(blank));
+  const setEnabled = useSetIdentityProviderEnabled();
+  const remove = useDeleteIdentityProvider();
+  const set = (patch: Partial<typeof blank>) => setForm((f) => ({ ...f, ...patch }));
+  const saml = form.kind === 'saml';
+
+  const submit = () => {
+    const roleMap: Record<string, Role> = {};
+    for (const [value, role] of pairs(form.roleMap)) {
+      if (!roles.includes(role as Role)) return setMappingError(`"${role}" is not a role.`);
+      roleMap[value] = role as Role;
+    }
+    const groupMap: Record<string, number[]> = {};
+    for (const [value, name] of pairs(form.groupMap)) {
+      const group = groups.data?.find((g) => g.name.toLowerCase() === name.toLowerCase());
+      if (!group) return setMappingError(`There is no group "${name}".`);
+      groupMap[value] = [...(groupMap[value] ?? []), group.id];
+    }
+    setMappingError(null);
+    const body: IdentityProviderInput = {
+      kind: form.kind,
+      slug: form.slug.trim(),
+      displayName: form.displayName.trim(),
+      issuer: form.issuer.trim(),
+      mapping: {
+        rolesClaim: form.rolesClaim.trim() || null,
+        roleMap,
+        defaultRole: form.defaultRole,
+        groupsClaim: form.groupsClaim.trim() || null,
+        groupMap,
+      },
+      domains: form.domains
+        .split(/[\s,]+/)
+        .map((d) => d.trim())
+        .filter(Boolean),
+      ...(saml
+        ? {
+            saml: {
+              ssoUrl: form.ssoUrl.trim(),
+              certificates: [form.certificate.trim()],
+              emailAttribute: form.emailAttribute.trim() || null,
+              nameAttribute: form.nameAttribute.trim() || null,
+            },
+          }
+        : { clientId: form.clientId.trim(), clientSecret: form.clientSecret || null }),
+    };
+    create.mutate(body);
+  };
+
+  return (
+    <>
+      <ErrorMessage error={setEnabled.error ?? remove.error ?? list.error} title="Not saved." />
+      {list.isPending && <Loading />}
+      {list.data?.length === 0 && <Empty title="No identity providers yet." />}
+      <ul className="card-list">
+        {(list.data ?? []).map((p) => (
+          <li key={p.id} className="card idp">
+            <div className="idp-body">
+              <strong>{p.displayName}</strong>{' '}
+              <span className="badge spaced">{p.kind === 'saml' ? 'SAML 2.0' : 'OpenID Connect'}</span>
+              {!p.enabled && <span className="badge spaced">disabled</span>}
+              <dl className="facts idp-facts">
+                <dt>{p.kind === 'saml' ? 'Entity ID' : 'Issuer'}</dt>
+                <dd>
+                  <code className="break">{p.issuer}</code>
+                </dd>
+                {p.saml ? (
+                  <>
+                    <dt>Our entity ID</dt>
+                    <dd>
+                      <code className="break">{p.saml.spEntityId}</code>
+                    </dd>
+                    <dt>Our ACS URL</dt>
+                    <dd>
+                      <code className="break">{p.saml.acsUrl}</code>
+                    </dd>
+                    <dt>Metadata</dt>
+                    <dd>
+                      <a href={p.saml.metadataUrl} className="break">
+                        {p.saml.metadataUrl}
+                      </a>
+                    </dd>
+                  </>
+                ) : (
+                  <>
+                    <dt>Callback URL</dt>
+                    <dd>
+                      <code className="break">{p.redirectUri}</code>
+                    </dd>
+                  </>
+                )}
+                {p.domains.length > 0 && (
+                  <>
+                    <dt>Domains</dt>
+                    <dd>{p.domains.join(', ')}</dd>
+                  </>
+                )}
+              </dl>
+            </div>
+            <div className="actions">
+              <button type="button" onClick={() => setEnabled.mutate({ id: p.id, enabled: !p.enabled })}>
+                {p.enabled ? 'Disable' : 'Enable'}
+              </button>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => {
+                  if (window.confirm(`Disconnect ${p.displayName}? Its accounts stay.`)) remove.mutate(p.id);
+                }}
+              >
+                Disconnect
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="card form"
+        aria-labelledby="idp-title"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <h2 id="idp-title">Connect an identity provider</h2>
+        <p className="muted">
+          People then sign in with the button the sign-in page shows for it. A first sign-in creates the
+          account (or links the one with the same e-mail address), in the role and groups its attributes map
+          to.
+        </p>
+        <Field label="Protocol">
+          {(id) => (
+            <select
+              id={id}
+              value={form.kind}
+              onChange={(e) => set({ kind: e.target.value as 'oidc' | 'saml' })}
+            >
+              <option value="saml">SAML 2.0</option>
+              <option value="oidc">OpenID Connect</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Button label" error={fieldError(create.error, '/displayName')}>
+          {(id) => (
+            <input
+              id={id}
+              required
+              maxLength={100}
+              placeholder="e.g. Corp SSO"
+              value={form.displayName}
+              onChange={(e) => set({ displayName: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field
+          label="Short name"
+          hint="Lower-case letters, digits and dashes; it is part of the URLs below."
+          error={fieldError(create.error, '/slug')}
+        >
+          {(id, describedBy) => (
+            <input
+              id={id}
+              required
+              maxLength={40}
+              pattern="[a-z0-9][a-z0-9\-]*"
+              aria-describedby={describedBy}
+              placeholder="corp"
+              value={form.slug}
+              onChange={(e) => set({ slug: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field
+          label={saml ? 'Identity provider entity ID' : 'Issuer URL'}
+          error={fieldError(create.error, '/issuer')}
+        >
+          {(id) => (
+            <input
+              id={id}
+              required
+              maxLength={500}
+              placeholder={saml ? 'https://sts.windows.net/…/' : 'https://login.example.org'}
+              value={form.issuer}
+              onChange={(e) => set({ issuer: e.target.value })}
+            />
+          )}
+        </Field>
+        {saml ? (
+          <>
+            <Field label="Single sign-on URL" error={fieldError(create.error, '/saml/ssoUrl')}>
+              {(id) => (
+                <input
+                  id={id}
+                  required
+                  type="url"
+                  maxLength={1000}
+                  placeholder="https://login.example.org/saml2"
+                  value={form.ssoUrl}
+                  onChange={(e) => set({ ssoUrl: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field
+              label="Signing certificate"
+              hint="The provider's certificate (PEM or base64); assertions it has not signed are refused."
+              error={fieldError(create.error, '/saml/certificates')}
+            >
+              {(id, describedBy) => (
+                <textarea
+                  id={id}
+                  required
+                  rows={4}
+                  spellCheck={false}
+                  aria-describedby={describedBy}
+                  placeholder="-----BEGIN CERTIFICATE-----"
+                  value={form.certificate}
+                  onChange={(e) => set({ certificate: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label="E-mail attribute" hint="Empty: the NameID, when it is an address.">
+              {(id, describedBy) => (
+                <input
+                  id={id}
+                  maxLength={200}
+                  aria-describedby={describedBy}
+                  value={form.emailAttribute}
+                  onChange={(e) => set({ emailAttribute: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label="Name attribute">
+              {(id) => (
+                <input
+                  id={id}
+                  maxLength={200}
+                  value={form.nameAttribute}
+                  onChange={(e) => set({ nameAttribute: e.target.value })}
+                />
+              )}
+            </Field>
+          </>
+        ) : (
+          <>
+            <Field label="Client ID" error={fieldError(create.error, '/clientId')}>
+              {(id) => (
+                <input
+                  id={id}
+                  required
+                  maxLength={500}
+                  value={form.clientId}
+                  onChange={(e) => set({ clientId: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field label="Client secret" hint="Stored, never shown again.">
+              {(id, describedBy) => (
+                <input
+                  id={id}
+                  type="password"
+                  autoComplete="off"
+                  maxLength={2000}
+                  aria-describedby={describedBy}
+                  value={form.clientSecret}
+                  onChange={(e) => set({ clientSecret: e.target.value })}
+                />
+              )}
+            </Field>
+          </>
+        )}
+        <Field label={saml ? 'Role attribute' : 'Role claim'} hint="Empty: everyone gets the default role.">
+          {(id, describedBy) => (
+            <input
+              id={id}
+              maxLength={100}
+              aria-describedby={describedBy}
+              placeholder="role"
+              value={form.rolesClaim}
+              onChange={(e) => set({ rolesClaim: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field label="Roles" hint="One per line: value = role (requester, technician, manager or admin).">
+          {(id, describedBy) => (
+            <textarea
+              id={id}
+              rows={2}
+              spellCheck={false}
+              aria-describedby={describedBy}
+              placeholder="it-staff = technician"
+              value={form.roleMap}
+              onChange={(e) => set({ roleMap: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field label="Default role">
+          {(id) => (
+            <select
+              id={id}
+              value={form.defaultRole}
+              onChange={(e) => set({ defaultRole: e.target.value as Role })}
+            >
+              {roles.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={saml ? 'Groups attribute' : 'Groups claim'}>
+          {(id) => (
+            <input
+              id={id}
+              maxLength={100}
+              placeholder="groups"
+              value={form.groupsClaim}
+              onChange={(e) => set({ groupsClaim: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field
+          label="Groups"
+          hint="One per line: value = group name. These groups are kept in step at each sign-in."
+        >
+          {(id, describedBy) => (
+            <textarea
+              id={id}
+              rows={2}
+              spellCheck={false}
+              aria-describedby={describedBy}
+              placeholder="network-team = Network"
+              value={form.groupMap}
+              onChange={(e) => set({ groupMap: e.target.value })}
+            />
+          )}
+        </Field>
+        <Field
+          label="E-mail domains"
+          hint="Separated by commas; empty: any. Addresses elsewhere are refused."
+          error={fieldError(create.error, '/domains')}
+        >
+          {(id, describedBy) => (
+            <input
+              id={id}
+              aria-describedby={describedBy}
+              placeholder="example.org"
+              value={form.domains}
+              onChange={(e) => set({ domains: e.target.value })}
+            />
+          )}
+        </Field>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={create.isPending}>
+            Connect
+          </button>
+        </div>
+        {mappingError && (
+          <div className="alert alert-error" role="alert">
+            {mappingError}
+          </div>
+        )}
+        <ErrorMessage error={create.error} title="Not connected." />
+      </form>
+    </>
+  );
+}
