@@ -1,9 +1,10 @@
 // `npx tsx bench/vendors.ts` (or `BENCH_PARTS=vendors npm run bench`): the suppliers' two hot paths.
 // 1. The quote comparison of 20 quotes × 200 line items (every kind and period, a third in another currency),
 //    target ≤ 50 ms; baseline in the same run: the naive sum quantity × unit price of the same lines in floats.
-// 2. The renewals calendar (contracts renewing within 90 days) and the budget view (every budget line of a year
-//    with its position) over 5,000 contracts on 200 vendors and 50 budget lines, target ≤ 100 ms p99; baseline in
-//    the same run: reading the same 5,000 contract rows with one plain SELECT.
+// 2. The renewals calendar (contracts renewing within 90 days), the budget view (every budget line of a year
+//    with its position) and the manager's overview (renewals in 90 days, the year's budget lines, open requests:
+//    GET /api/v1/vendors/overview) over 5,000 contracts on 200 vendors and 50 budget lines, target ≤ 100 ms p99;
+//    baseline in the same run: reading the same 5,000 contract rows with one plain SELECT.
 // Wall time and the process's CPU time beside it (the bench machine is shared: CPU time is what the work costs when
 // other processes take turns on the cores). Environment: BENCH_VENDOR_CONTRACTS=5000, BENCH_VENDOR_RUNS=50,
 // BENCH_DIALECTS=sqlite,postgres, BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
@@ -24,6 +25,7 @@ import {
   itemKinds,
   listBudgetLines,
   listContracts,
+  vendorOverview,
 } from '../src/vendors/index.js';
 
 const contractCount = Number(process.env.BENCH_VENDOR_CONTRACTS ?? 5_000);
@@ -216,15 +218,18 @@ async function benchContracts(dialect: 'sqlite' | 'postgres'): Promise<void> {
     }
     const calendar = () => listContracts(ctx, actor, { renewingWithinDays: 90, limit: 200 });
     const budget = () => listBudgetLines(ctx, actor, { fiscalYear: 2026, limit: 200 });
+    const overview = () => vendorOverview(ctx, actor);
     const raw = () => ctx.db.selectFrom('contracts').selectAll().execute();
     for (let i = 0; i < 3; i++) {
       await calendar();
       await budget();
+      await overview();
       await raw();
     }
     const base = await time(runs, raw);
     const cal = await time(runs, calendar);
     const bud = await time(runs, budget);
+    const ovw = await time(runs, overview);
     const found = (await calendar()).length;
     console.log(
       `\n## Renewals calendar and budget view over ${contractCount} contracts, ${dialect}, ${runs} runs (${found} renewing within 90 days, first page of 200)`,
@@ -235,6 +240,7 @@ async function benchContracts(dialect: 'sqlite' | 'postgres'): Promise<void> {
     );
     console.log(row('renewals calendar: renewingWithinDays=90', cal, base, 100));
     console.log(row('budget view: 50 lines of 2026 with positions', bud, base, 100));
+    console.log(row("manager's overview: renewals in 90 days, 2026's lines, open requests", ovw, base, 100));
   } finally {
     await opened.close();
     if (schema) {

@@ -35,7 +35,7 @@ export interface BudgetLine {
   currency: string;
   notes: string;
   position: BudgetPosition;
-  /** How many contracts draw on it. */
+  /** How many active contracts draw on it within its fiscal year (one that ended before it charges nothing). */
   contracts: number;
   createdAt: number;
   updatedAt: number;
@@ -87,7 +87,12 @@ export async function viewLines(
 ): Promise<BudgetLine[]> {
   if (lines.length === 0) return [];
   const ids = lines.map((l) => l.id);
-  // Only what the charges need: the budget view reads every contract of its lines.
+  // Only what the charges need, and only contracts that can charge within the lines' years: started before the
+  // last year ends, and renewing or with a first term ending after the first year starts (an ended term charges
+  // nothing later).
+  const spans = lines.map((l) => fiscalYearSpan(l.fiscal_year, startMonth));
+  const from = Math.min(...spans.map((s) => s.from));
+  const to = Math.max(...spans.map((s) => s.to));
   const contracts = await db
     .selectFrom('contracts')
     .select([
@@ -104,6 +109,8 @@ export async function viewLines(
     ])
     .where('budget_line_id', 'in', ids)
     .where('status', '=', 'active')
+    .where('starts_at', '<', to)
+    .where((eb) => eb.or([eb('auto_renew', '=', 1), eb('ends_at', '>', from)]))
     .execute();
   const entries = await db
     .selectFrom('budget_entries')

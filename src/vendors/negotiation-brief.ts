@@ -172,6 +172,10 @@ export interface Brief {
     waitingTickets: number | null;
     slaMet: number;
     slaMissed: number;
+    /** Asset repairs sent to the vendor and returned, still out, and the median turnaround (vendor-rma.ts). */
+    rmaReturned: number;
+    rmaOpen: number;
+    rmaMedianTurnaroundMs: number | null;
     reasons: string[];
   };
   target: DerivedPrice;
@@ -397,6 +401,9 @@ function performanceOf(v: Awaited<ReturnType<typeof readVendor>>): Brief['perfor
     waitingTickets: p.waitingTickets,
     slaMet: p.slaMet,
     slaMissed: p.slaMissed,
+    rmaReturned: p.rmaReturned,
+    rmaOpen: p.rmaOpen,
+    rmaMedianTurnaroundMs: p.rmaMedianTurnaroundMs,
     reasons,
   };
 }

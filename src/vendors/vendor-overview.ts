@@ -59,89 +59,95 @@ export async function vendorOverview(ctx: ServiceContext, actor: Actor): Promise
   const startMonth = ctx.config.fiscalYearStartMonth;
   const fiscalYear = fiscalYearOf(now, startMonth);
   const until = now + overviewWindowDays * dayMs;
-  const terms = await ctx.db
-    .selectFrom('contracts')
-    .select([
-      'id',
-      'status',
-      'starts_at',
-      'ends_at',
-      'auto_renew',
-      'renewal_months',
-      'notice_days',
-      'one_off_minor',
-      'recurring_minor',
-      'recurring_period',
-    ])
-    .where('status', '=', 'active')
-    .where((eb) =>
-      eb.or([eb('auto_renew', '=', 1), eb.and([eb('ends_at', '>', now), eb('ends_at', '<=', until)])]),
-    )
-    .execute();
-  const due = new Map<number, ReturnType<typeof currentTerm>>();
-  for (const t of terms) {
-    const cur = currentTerm(termsOf(t), now);
-    if (cur.termEnd > now && cur.termEnd <= until) due.set(t.id, cur);
-  }
-  const ids = [...due.keys()];
-  const rows =
-    ids.length === 0
-      ? []
-      : await ctx.db
-          .selectFrom('contracts')
-          .innerJoin('vendors', 'vendors.id', 'contracts.vendor_id')
-          .select([
-            'contracts.id',
-            'contracts.vendor_id',
-            'vendors.name as vendor_name',
-            'contracts.title',
-            'contracts.type',
-            'contracts.currency',
-            'contracts.recurring_minor',
-            'contracts.recurring_period',
-            'contracts.reminded_deadline',
-          ])
-          .where('contracts.id', 'in', ids)
-          .execute();
-  const renewals = rows
-    .map((r) => {
-      const cur = due.get(r.id) as ReturnType<typeof currentTerm>;
-      return {
-        contractId: r.id,
-        vendorId: r.vendor_id,
-        vendorName: r.vendor_name,
-        title: r.title,
-        type: r.type,
-        termEnd: cur.termEnd,
-        noticeDeadline: cur.noticeDeadline,
-        daysToNotice: Math.floor((cur.noticeDeadline - now) / dayMs),
-        action: cur.action,
-        currency: r.currency,
-        recurringMinor: r.recurring_minor,
-        recurringPeriod: r.recurring_period,
-        reminded: r.reminded_deadline === cur.noticeDeadline,
-      };
-    })
-    .sort((a, b) => a.termEnd - b.termEnd || a.contractId - b.contractId);
-  const lineRows = await ctx.db
-    .selectFrom('budget_lines')
-    .selectAll()
-    .where('fiscal_year', '=', fiscalYear)
-    .orderBy('name')
-    .orderBy('id')
-    .execute();
-  const budgets = (await viewLines(ctx.db, lineRows, now, startMonth)).map((l) => ({
-    budgetLineId: l.id,
-    name: l.name,
-    category: l.category,
-    fiscalYear: l.fiscalYear,
-    currency: l.currency,
-    plannedMinor: l.position.plannedMinor,
-    spentMinor: l.position.spentMinor,
-    committedMinor: l.position.committedMinor,
-    remainingMinor: l.position.remainingMinor,
-    forecastMinor: l.position.forecastMinor,
-  }));
+  // The parts are independent: on PostgreSQL the budget lines are read beside the renewals.
+  const budgetsRead = (async () => {
+    const lineRows = await ctx.db
+      .selectFrom('budget_lines')
+      .selectAll()
+      .where('fiscal_year', '=', fiscalYear)
+      .orderBy('name')
+      .orderBy('id')
+      .execute();
+    return (await viewLines(ctx.db, lineRows, now, startMonth)).map((l) => ({
+      budgetLineId: l.id,
+      name: l.name,
+      category: l.category,
+      fiscalYear: l.fiscalYear,
+      currency: l.currency,
+      plannedMinor: l.position.plannedMinor,
+      spentMinor: l.position.spentMinor,
+      committedMinor: l.position.committedMinor,
+      remainingMinor: l.position.remainingMinor,
+      forecastMinor: l.position.forecastMinor,
+    }));
+  })();
+  const renewalsRead = (async () => {
+    const terms = await ctx.db
+      .selectFrom('contracts')
+      .select([
+        'id',
+        'status',
+        'starts_at',
+        'ends_at',
+        'auto_renew',
+        'renewal_months',
+        'notice_days',
+        'one_off_minor',
+        'recurring_minor',
+        'recurring_period',
+      ])
+      .where('status', '=', 'active')
+      .where((eb) =>
+        eb.or([eb('auto_renew', '=', 1), eb.and([eb('ends_at', '>', now), eb('ends_at', '<=', until)])]),
+      )
+      .execute();
+    const due = new Map<number, ReturnType<typeof currentTerm>>();
+    for (const t of terms) {
+      const cur = currentTerm(termsOf(t), now);
+      if (cur.termEnd > now && cur.termEnd <= until) due.set(t.id, cur);
+    }
+    const ids = [...due.keys()];
+    const rows =
+      ids.length === 0
+        ? []
+        : await ctx.db
+            .selectFrom('contracts')
+            .innerJoin('vendors', 'vendors.id', 'contracts.vendor_id')
+            .select([
+              'contracts.id',
+              'contracts.vendor_id',
+              'vendors.name as vendor_name',
+              'contracts.title',
+              'contracts.type',
+              'contracts.currency',
+              'contracts.recurring_minor',
+              'contracts.recurring_period',
+              'contracts.reminded_deadline',
+            ])
+            .where('contracts.id', 'in', ids)
+            .execute();
+    return rows
+      .map((r) => {
+        const cur = due.get(r.id) as ReturnType<typeof currentTerm>;
+        return {
+          contractId: r.id,
+          vendorId: r.vendor_id,
+          vendorName: r.vendor_name,
+          title: r.title,
+          type: r.type,
+          termEnd: cur.termEnd,
+          noticeDeadline: cur.noticeDeadline,
+          daysToNotice: Math.floor((cur.noticeDeadline - now) / dayMs),
+          action: cur.action,
+          currency: r.currency,
+          recurringMinor: r.recurring_minor,
+          recurringPeriod: r.recurring_period,
+          reminded: r.reminded_deadline === cur.noticeDeadline,
+        };
+      })
+      .sort((a, b) => a.termEnd - b.termEnd || a.contractId - b.contractId);
+  })();
+  const [renewals, budgets] = await Promise.all([renewalsRead, budgetsRead]);
   const requests = await ctx.db
     .selectFrom('quote_requests')
     .select(['id', 'what', 'status', 'budget_line_id', 'created_at'])

@@ -10,6 +10,7 @@ import type { Database, VendorsTable } from '../core/db/index.js';
 import { Conflict, NotFound } from '../core/errors.js';
 import { requireVendorRight } from './policies.js';
 import type { VendorPerformance } from './quote-comparison.js';
+import { type RmaRecord, rmaReason, vendorRmaRecords } from './vendor-rma.js';
 import { type SlaRecord, vendorSlaRecords } from './vendor-sla.js';
 import { readSpend, type SpendRow, spendSpan } from './vendor-spend.js';
 
@@ -37,6 +38,10 @@ export interface Vendor {
     slaMet: number;
     slaMissed: number;
     slaTargetMs: number | null;
+    /** Asset repairs sent to the vendor (vendor-rma.ts): returned, still out, the median turnaround. */
+    rmaReturned: number;
+    rmaOpen: number;
+    rmaMedianTurnaroundMs: number | null;
   };
   createdAt: number;
   updatedAt: number;
@@ -109,6 +114,11 @@ export async function vendorPerformance(
 async function toVendors(db: Db, rows: Selectable<VendorsTable>[], now: number): Promise<Vendor[]> {
   const perf = await vendorPerformance(db, rows);
   const sla = await vendorSlaRecords(db, rows, now);
+  const rma = await vendorRmaRecords(
+    db,
+    rows.map((r) => r.id),
+    now,
+  );
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -118,15 +128,33 @@ async function toVendors(db: Db, rows: Selectable<VendorsTable>[], now: number):
     notes: r.notes,
     ticketTag: r.ticket_tag,
     active: r.active === 1,
-    performance: {
-      ...(perf.get(r.id) as VendorPerformance & { waitingTickets: number | null }),
-      slaMet: sla.get(r.id)?.met ?? 0,
-      slaMissed: sla.get(r.id)?.missed ?? 0,
-      slaTargetMs: sla.get(r.id)?.targetMs ?? null,
-    },
+    performance: withRma(
+      {
+        ...(perf.get(r.id) as VendorPerformance & { waitingTickets: number | null }),
+        slaMet: sla.get(r.id)?.met ?? 0,
+        slaMissed: sla.get(r.id)?.missed ?? 0,
+        slaTargetMs: sla.get(r.id)?.targetMs ?? null,
+      },
+      rma.get(r.id),
+    ),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
+}
+
+/** The RMA figures beside the rest of the record; the score stays the waiting tickets' (a reason says the RMA's). */
+function withRma(
+  p: Omit<Vendor['performance'], 'rmaReturned' | 'rmaOpen' | 'rmaMedianTurnaroundMs'>,
+  r: RmaRecord | undefined,
+): Vendor['performance'] {
+  const reason = r ? rmaReason(r) : null;
+  return {
+    ...p,
+    reasons: reason === null ? p.reasons : [...p.reasons, reason],
+    rmaReturned: r?.returned ?? 0,
+    rmaOpen: r?.open ?? 0,
+    rmaMedianTurnaroundMs: r?.medianTurnaroundMs ?? null,
+  };
 }
 
 export async function readVendor(db: Db, id: number, now: number): Promise<Vendor> {
@@ -140,6 +168,8 @@ export interface VendorDetail extends Vendor {
   spend: Omit<SpendRow, 'vendorId' | 'vendorName'>[];
   /** Each ticket that waited on the vendor, against the response target. */
   responses: SlaRecord['tickets'];
+  /** Each asset repair sent to the vendor, newest first (≤ 200). */
+  rmas: RmaRecord['repairs'];
 }
 
 export async function getVendor(ctx: ServiceContext, actor: Actor, id: number): Promise<VendorDetail> {
@@ -150,10 +180,12 @@ export async function getVendor(ctx: ServiceContext, actor: Actor, id: number): 
   const spend = await readSpend(ctx.db, now, startMonth, spendSpan(now, startMonth), [id]);
   const row = { id, ticket_tag: vendor.ticketTag };
   const sla = (await vendorSlaRecords(ctx.db, [row], now)).get(id);
+  const rma = (await vendorRmaRecords(ctx.db, [id], now)).get(id);
   return {
     ...vendor,
     spend: spend.map(({ vendorId: _v, vendorName: _n, ...rest }) => rest),
     responses: sla?.tickets.slice(0, 200) ?? [],
+    rmas: rma?.repairs.slice(0, 200) ?? [],
   };
 }
 

@@ -80,6 +80,9 @@ describe.each(dialects)('suppliers on %s', (dialect) => {
       slaMet: 0,
       slaMissed: 0,
       slaTargetMs: null,
+      rmaReturned: 0,
+      rmaOpen: 0,
+      rmaMedianTurnaroundMs: null,
       reasons: ['2 pending tickets tagged "vendor-acme" wait on it (−10 points each)'],
     });
     expect((await requester.call('GET', '/api/v1/vendors')).status).toBe(403);

@@ -148,6 +148,11 @@ const VendorSchema = Type.Object(
       slaTargetMs: Nullable(
         Type.Integer({ description: "the shortest response target of the vendor's active contracts" }),
       ),
+      rmaReturned: Type.Integer({ description: 'asset repairs sent to the vendor (RMA) and returned' }),
+      rmaOpen: Type.Integer({ description: 'asset repairs still at the vendor' }),
+      rmaMedianTurnaroundMs: Nullable(
+        Type.Integer({ description: 'median days out of the returned repairs, in ms (the lower middle)' }),
+      ),
       reasons: Type.Array(Type.String()),
     }),
     createdAt: IsoTime,
@@ -510,6 +515,9 @@ const BriefSchema = Type.Object(
       waitingTickets: Nullable(Type.Integer()),
       slaMet: Type.Integer(),
       slaMissed: Type.Integer(),
+      rmaReturned: Type.Integer(),
+      rmaOpen: Type.Integer(),
+      rmaMedianTurnaroundMs: Nullable(Type.Integer()),
       reasons: Type.Array(Type.String()),
     }),
     target: Derived,
@@ -564,6 +572,9 @@ function vendorView(v: Vendor) {
       slaMet: v.performance.slaMet,
       slaMissed: v.performance.slaMissed,
       slaTargetMs: v.performance.slaTargetMs,
+      rmaReturned: v.performance.rmaReturned,
+      rmaOpen: v.performance.rmaOpen,
+      rmaMedianTurnaroundMs: v.performance.rmaMedianTurnaroundMs,
       reasons: v.performance.reasons,
     },
     createdAt: toIso(v.createdAt),
@@ -706,6 +717,20 @@ export function vendorRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
                     outcome: lit(['met', 'missed', 'open', 'no_target'] as const),
                   }),
                 ),
+                rmas: Type.Array(
+                  Type.Object({
+                    repairId: Type.Integer(),
+                    assetId: Type.Integer(),
+                    ticketId: Nullable(Type.Integer()),
+                    rmaNumber: Type.String(),
+                    openedAt: IsoTime,
+                    closedAt: Nullable(IsoTime),
+                    turnaroundMs: Type.Integer({
+                      description: 'opened to closed; still open: opened to now',
+                    }),
+                    outcome: Nullable(lit(['repaired', 'unrepairable'] as const)),
+                  }),
+                ),
               }),
             ]),
             ...problemResponses,
@@ -714,7 +739,16 @@ export function vendorRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const v = await getVendor(ctx, requireActor(request), request.params.id);
-        return { ...vendorView(v), spend: v.spend, responses: v.responses };
+        return {
+          ...vendorView(v),
+          spend: v.spend,
+          responses: v.responses,
+          rmas: v.rmas.map((r) => ({
+            ...r,
+            openedAt: toIso(r.openedAt),
+            closedAt: r.closedAt === null ? null : toIso(r.closedAt),
+          })),
+        };
       },
     );
     app.patch(

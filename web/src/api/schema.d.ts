@@ -59195,6 +59195,19 @@ export type paths = {
                 ticketId: number;
                 waitedMs: number;
               }[];
+              rmas: {
+                assetId: number;
+                /** Format: date-time */
+                closedAt: string | null;
+                /** Format: date-time */
+                openedAt: string;
+                outcome: ('repaired' | 'unrepairable') | (never | null);
+                repairId: number;
+                rmaNumber: string;
+                ticketId: number | null;
+                /** @description opened to closed; still open: opened to now */
+                turnaroundMs: number;
+              }[];
               spend: {
                 /** @description contract charges due in the year */
                 contractsMinor: number;
@@ -61514,6 +61527,9 @@ export type components = {
       };
       performance: {
         reasons: string[];
+        rmaMedianTurnaroundMs: number | null;
+        rmaOpen: number;
+        rmaReturned: number;
         score: number;
         slaMet: number;
         slaMissed: number;
@@ -61996,6 +62012,12 @@ export type components = {
       notes: string;
       performance: {
         reasons: string[];
+        /** @description median days out of the returned repairs, in ms (the lower middle) */
+        rmaMedianTurnaroundMs: number | null;
+        /** @description asset repairs still at the vendor */
+        rmaOpen: number;
+        /** @description asset repairs sent to the vendor (RMA) and returned */
+        rmaReturned: number;
         /** @description 0–100: 100 less 10 per ticket waiting on the vendor */
         score: number;
         /** @description tickets that waited on the vendor no longer than its contracts' response target */

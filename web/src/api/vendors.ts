@@ -37,6 +37,11 @@ export type RankedQuote = Comparison['ranked'][number];
 export type Weights = Comparison['weights'];
 export type Award = ResponseOf<'/api/v1/quote-requests/{id}/award', 'post'>;
 
+/** The printable negotiation briefs (one A4 page of HTML, served by the API with the session cookie). */
+export const contractBriefUrl = (contractId: number) => `/api/v1/contracts/${contractId}/brief.html`;
+export const purchaseBriefUrl = (requestId: number, vendorId: number) =>
+  `/api/v1/quote-requests/${requestId}/brief.html?vendorId=${vendorId}`;
+
 export const contractTypeLabel: Record<ContractType, string> = {
   support: 'Support',
   maintenance: 'Maintenance',

@@ -6,6 +6,7 @@ import { Link, useNavigate, useParams } from 'react-router-dom';
 import {
   type Contract,
   type ContractType,
+  contractBriefUrl,
   contractTypeLabel,
   contractTypes,
   formatDay,
@@ -272,6 +273,11 @@ export default function ContractPage() {
           <span className="badge">{contractTypeLabel[c.type]}</span>
           {c.status === 'cancelled' && <span className="badge score-danger">Cancelled</span>}
           <Link to={`/vendors/${c.vendorId}`}>{c.vendorName}</Link>
+          {c.current.running && (
+            <a href={contractBriefUrl(c.id)} target="_blank" rel="noreferrer">
+              Negotiation brief (printable)
+            </a>
+          )}
         </p>
         {editing && <ContractForm contract={c} />}
         <div className="supplier-cards">

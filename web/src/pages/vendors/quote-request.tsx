@@ -8,6 +8,7 @@ import {
   formatMoney,
   lineKinds,
   parseMoney,
+  purchaseBriefUrl,
   type QuoteImport,
   type QuoteRequest,
   useAddQuote,
@@ -396,7 +397,15 @@ export default function QuoteRequestPage() {
                     · {q.currency}
                     {q.source === 'csv' ? ' · CSV' : ''}
                     {r.awardedQuoteId === q.id ? ' · awarded' : ''}
-                  </span>
+                  </span>{' '}
+                  <a
+                    className="small"
+                    href={purchaseBriefUrl(r.id, q.vendorId)}
+                    target="_blank"
+                    rel="noreferrer"
+                  >
+                    Negotiation brief
+                  </a>
                   <div className="small">
                     {q.lines
                       .slice(0, 3)

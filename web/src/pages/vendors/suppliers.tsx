@@ -6,6 +6,7 @@ import { Link } from 'react-router-dom';
 import {
   type BudgetLineSummary,
   type Contract,
+  contractBriefUrl,
   formatDay,
   formatMoney,
   type QuoteRequestSummary,
@@ -71,7 +72,10 @@ export default function SuppliersPage() {
                     </span>
                     <div className="small">
                       Notice by {formatDay(c.current.noticeDeadline)}{' '}
-                      <DaysAway iso={c.current.noticeDeadline} /> · {recurringText(c)}
+                      <DaysAway iso={c.current.noticeDeadline} /> · {recurringText(c)} ·{' '}
+                      <a href={contractBriefUrl(c.id)} target="_blank" rel="noreferrer">
+                        Negotiation brief
+                      </a>
                     </div>
                   </li>
                 ))}

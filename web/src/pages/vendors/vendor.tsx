@@ -23,6 +23,13 @@ import { useTitle } from '../../ui/title';
 import { SupplierTabs, splitList } from './parts';
 import { ScoreBadge } from './vendors';
 
+/** "4 h", "6.5 days": whole hours below a day, one decimal of a day from a day on. */
+function durationText(ms: number): string {
+  if (ms < 86_400_000) return `${Math.round(ms / 3_600_000)} h`;
+  const d = Math.round((ms / 86_400_000) * 10) / 10;
+  return `${d} day${d === 1 ? '' : 's'}`;
+}
+
 function VendorQuotes({ vendorId }: { vendorId: number }) {
   // No endpoint lists a vendor's quotes: look through the twenty latest requests that have any.
   const requests = useQuoteRequests({ limit: 20 });
@@ -212,6 +219,34 @@ export default function VendorPage() {
             {v.performance.reasons.map((r) => (
               <div key={r} className="muted small">
                 {r}
+              </div>
+            ))}
+          </dd>
+          <dt>Response target</dt>
+          <dd>
+            {v.performance.slaTargetMs === null
+              ? '— (no response target in its contracts)'
+              : `${durationText(v.performance.slaTargetMs)}: met ${v.performance.slaMet}, missed ${v.performance.slaMissed}`}
+            {v.responses.slice(0, 5).map((r) => (
+              <div key={r.ticketId} className="small">
+                <Link to={`/tickets/${r.ticketId}`}>#{r.ticketId}</Link> waited {durationText(r.waitedMs)} ·{' '}
+                {r.outcome.replace('_', ' ')}
+              </div>
+            ))}
+          </dd>
+          <dt>RMA turnaround</dt>
+          <dd>
+            {v.performance.rmaMedianTurnaroundMs === null
+              ? 'no repair returned yet'
+              : `median ${durationText(v.performance.rmaMedianTurnaroundMs)} over ${v.performance.rmaReturned} returned`}
+            {v.performance.rmaOpen > 0 && ` · ${v.performance.rmaOpen} still out`}
+            {v.rmas.slice(0, 5).map((r) => (
+              <div key={r.repairId} className="small">
+                {r.rmaNumber || `repair ${r.repairId}`}:{' '}
+                <Link to={`/assets/${r.assetId}`}>asset {r.assetId}</Link> ·{' '}
+                {r.closedAt
+                  ? `back in ${durationText(r.turnaroundMs)}`
+                  : `out ${durationText(r.turnaroundMs)}`}
               </div>
             ))}
           </dd>
