@@ -27,6 +27,7 @@ import {
   updateTicket,
 } from '../helpdesk/index.js';
 import { installDemoSla, replaySla } from '../sla/index.js';
+import { installDemoAssets } from './demo-assets.js';
 import { installDemoAutomation } from './demo-automation.js';
 import { installDemoCapacity } from './demo-capacity.js';
 import { installDemoCatalog } from './demo-catalog.js';
@@ -305,6 +306,13 @@ export async function loadDemoOrganisation(
     now,
     groupId: groupIds.get('l2') as number,
     fileServerId: fileServer.targetId,
+  });
+  // The inventory: laptops, servers behind the monitored hosts, printers, network, licences, repairs from tickets.
+  await installDemoAssets(today, {
+    manager,
+    technician: technicians[0],
+    requesters: requesterActors,
+    now,
   });
   // Suppliers: vendors, contracts renewing soon, this year's budget lines, and three quotes for the memory upgrade.
   await installDemoVendors(today, { manager, now, memoryProposalTitle: 'More memory for files-01' });

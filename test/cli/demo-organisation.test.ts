@@ -2,6 +2,7 @@
 // promised shape — people per role, three groups, tickets in every state over 90 days with comments,
 // history, ratings and tags — built through the domain functions, so sign-in and history are real.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { failureRates, lifecycleView, listAssets } from '../../src/assets/index.js';
 import { actorForUser, hashPassword, verifyPassword } from '../../src/core/auth/index.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { demoAccounts, demoPassword, isFreshInstall, loadDemoOrganisation } from '../../src/demo/index.js';
@@ -443,6 +444,64 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
       .where('type', '=', 'contract.renewal_due')
       .execute();
     expect(reminders.map((r) => Number(r.subject_id))).toContain(network?.contractId);
+  });
+
+  it('has an inventory linked to its tickets and monitored hosts, warranties ending next quarter and a model that fails most', async () => {
+    const db = a.ctx.db;
+    const m = await db
+      .selectFrom('users')
+      .select(['id', 'email', 'name', 'role'])
+      .where('role', '=', 'manager')
+      .executeTakeFirstOrThrow();
+    const manager = actorForUser({ ...m, groupIds: [] });
+    const all = await listAssets(a.ctx, manager, { limit: 200 });
+    const types = new Set(all.map((x) => x.type));
+    for (const t of [
+      'computer',
+      'server',
+      'printer',
+      'network_device',
+      'licence',
+      'software',
+      'monitor',
+      'phone',
+    ])
+      expect(types, t).toContain(t);
+    // The servers behind the monitored hosts name their monitoring targets.
+    const linked = await db
+      .selectFrom('assets')
+      .innerJoin('monitoring_targets', 'monitoring_targets.id', 'assets.monitoring_target_id')
+      .select(['assets.name', 'monitoring_targets.name as target'])
+      .execute();
+    expect(linked.map((l) => l.target).sort()).toEqual(['files-01', 'opsdesk', 'printsrv-01']);
+    // Tickets name assets; a laptop's page lists its tickets.
+    const links = await db.selectFrom('asset_tickets').select(['asset_id', 'ticket_id']).execute();
+    expect(links.length).toBeGreaterThan(5);
+    // A loaner lent for a repair came back to stock when the repair closed.
+    const loan = await db
+      .selectFrom('asset_repairs')
+      .select(['loaner_asset_id', 'closed_at'])
+      .where('loaner_asset_id', 'is not', null)
+      .executeTakeFirstOrThrow();
+    expect(loan.closed_at).not.toBeNull();
+    const loaner = all.find((x) => x.id === loan.loaner_asset_id);
+    expect(loaner).toMatchObject({ status: 'in_stock', ownerId: null });
+    // The manager's view on the story's last day: warranties ending in the next three months, and the Latitude
+    // 5420 failing most.
+    a.clock.set(now);
+    const view = await lifecycleView(a.ctx, manager, 'P3M');
+    expect(view.warrantiesEnding.length).toBeGreaterThanOrEqual(3);
+    expect(view.licences.length).toBeGreaterThan(0);
+    const rates = await failureRates(a.ctx, manager, 12);
+    expect(rates.models[0]).toMatchObject({ manufacturer: 'Dell', model: 'Latitude 5420' });
+    expect(rates.models[0]?.failures).toBeGreaterThan(0);
+    // A technician turned the stolen laptop's ticket into a replacement request.
+    const replaced = await db
+      .selectFrom('assets')
+      .select(['id', 'replacement_request_id'])
+      .where('replacement_request_id', 'is not', null)
+      .execute();
+    expect(replaced).toHaveLength(1);
   });
 
   it('refuses to load twice into the same database', async () => {
