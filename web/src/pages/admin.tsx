@@ -45,6 +45,7 @@ const CustomFieldsAdmin = lazy(() =>
 );
 const PeopleImport = lazy(() => import('./admin-directory').then((m) => ({ default: m.PeopleImport })));
 const ScimTokens = lazy(() => import('./admin-directory').then((m) => ({ default: m.ScimTokens })));
+const LdapDirectories = lazy(() => import('./admin-ldap').then((m) => ({ default: m.LdapDirectories })));
 const AutomationRules = lazy(() =>
   import('./admin-automation').then((m) => ({ default: m.AutomationRules })),
 );
@@ -663,6 +664,7 @@ export default function Admin() {
         ['groups', 'Groups'],
         ['import-people', 'Import people'],
         ['scim', 'SCIM'],
+        ['directories', 'Directories'],
         ['categories', 'Categories'],
         ['catalogue', 'Service catalogue'],
         ['custom-fields', 'Custom fields'],
@@ -704,6 +706,7 @@ export default function Admin() {
           {admin && <Route path="groups" element={<Groups />} />}
           {admin && <Route path="import-people" element={<PeopleImport />} />}
           {admin && <Route path="scim" element={<ScimTokens />} />}
+          {admin && <Route path="directories" element={<LdapDirectories />} />}
           <Route path="categories" element={<Categories />} />
           <Route path="catalogue" element={<CatalogAdmin />} />
           <Route path="custom-fields" element={<CustomFieldsAdmin />} />
