@@ -4,7 +4,7 @@
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
 //   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store,check-scheduler,metric-ingest,
-//               promql, syslog, knowledge, catalog, automation, nab, forecast, vendors, assets (default: all)
+//               promql, syslog, knowledge, catalog, automation, nab, forecast, vendors, assets, ldap (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -143,3 +143,9 @@ if (parts.includes('vendors') || process.env.BENCH_PARTS === undefined)
 // 50,000 rows (300 malformed) beside bare INSERTs, on SQLite and PostgreSQL (bench/assets.ts; BENCH_PARTS=assets).
 if (parts.includes('assets') || process.env.BENCH_PARTS === undefined)
   await (await import('./assets.js')).benchAssets();
+
+// The LDAP sync of 20,000 people and 2,000 nested groups from a local slapd (first sync, dry run, a sync with nothing
+// to change) beside a plain paged search of the same entries, on SQLite and PostgreSQL (bench/ldap.ts;
+// BENCH_PARTS=ldap).
+if (parts.includes('ldap') || process.env.BENCH_PARTS === undefined)
+  await (await import('./ldap.js')).benchLdap();

@@ -278,6 +278,9 @@ async function applySync(
 
     const seen = new Set<string>();
     const claimed = new Set<number>();
+    // New accounts are written after the walk, several hundred a statement (one round trip per row was the cost).
+    const pending = new Set<string>();
+    const toCreate: { person: DirectoryPerson; email: string; role: Role; groupIds: number[] }[] = [];
     for (const person of read.people) {
       if (person.disabled) continue;
       seen.add(person.uniqueId);
@@ -333,53 +336,22 @@ async function applySync(
           continue;
         }
         const newRole = role ?? directory.mapping.defaultRole;
-        note({ action: 'added', dn: person.dn, email });
-        if (dryRun) continue;
-        const row = await trx
-          .insertInto('users')
-          .values({
-            email,
-            name: person.name,
-            role: newRole,
-            password_hash: null,
-            active: 1,
-            failed_logins: 0,
-            locked_until: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        byEmail.set(email, { id: row.id, email, name: person.name, role: newRole, active: 1 });
-        claimed.add(row.id);
-        await indexName(trx, 'user', row.id, person.name);
-        await trx
-          .insertInto('ldap_accounts')
-          .values({
-            directory_id: directory.id,
-            unique_id: person.uniqueId,
-            user_id: row.id,
+        if (pending.has(email)) {
+          note({
+            action: 'error',
             dn: person.dn,
-            deactivated_by_sync: 0,
-            created_at: now,
-            last_seen_at: now,
-            last_sign_in_at: null,
-          })
-          .execute();
-        const member = [...groups.member];
-        if (member.length > 0)
-          await trx
-            .insertInto('group_members')
-            .values(member.map((group_id) => ({ group_id, user_id: row.id })))
-            .execute();
-        await recordAudit(trx, {
-          actorId: actor?.id ?? null,
-          at: now,
-          action: 'user.created',
-          subjectType: 'user',
-          subjectId: row.id,
-          details: { via: 'ldap', directoryId: directory.id, dn: person.dn, role: newRole, groupIds: member },
-        });
+            email,
+            reason: 'another person of the directory has this e-mail',
+          });
+          continue;
+        }
+        note({ action: 'added', dn: person.dn, email });
+        if (dryRun) {
+          pending.add(email);
+          continue;
+        }
+        pending.add(email);
+        toCreate.push({ person, email, role: newRole, groupIds: [...groups.member] });
         continue;
       }
       claimed.add(user.id);
@@ -467,6 +439,66 @@ async function applySync(
         subjectId: uid,
         details: { via: 'ldap', directoryId: directory.id, changes },
       });
+    }
+
+    for (const part of chunks(toCreate, 500)) {
+      const rows = await trx
+        .insertInto('users')
+        .values(
+          part.map((c) => ({
+            email: c.email,
+            name: c.person.name,
+            role: c.role,
+            password_hash: null,
+            active: 1,
+            failed_logins: 0,
+            locked_until: null,
+            created_at: now,
+            updated_at: now,
+          })),
+        )
+        .returning(['id', 'email'])
+        .execute();
+      const idOf = new Map(rows.map((r) => [r.email, r.id]));
+      const made = part.map((c) => ({ ...c, id: idOf.get(c.email) as number }));
+      await trx
+        .insertInto('ldap_accounts')
+        .values(
+          made.map((c) => ({
+            directory_id: directory.id,
+            unique_id: c.person.uniqueId,
+            user_id: c.id,
+            dn: c.person.dn,
+            deactivated_by_sync: 0,
+            created_at: now,
+            last_seen_at: now,
+            last_sign_in_at: null,
+          })),
+        )
+        .execute();
+      const members = made.flatMap((c) => c.groupIds.map((group_id) => ({ group_id, user_id: c.id })));
+      if (members.length > 0) await trx.insertInto('group_members').values(members).execute();
+      // The same rows recordAudit writes, several at once.
+      await trx
+        .insertInto('audit_log')
+        .values(
+          made.map((c) => ({
+            actor_id: actor?.id ?? null,
+            at: now,
+            action: 'user.created',
+            subject_type: 'user',
+            subject_id: String(c.id),
+            details: JSON.stringify({
+              via: 'ldap',
+              directoryId: directory.id,
+              dn: c.person.dn,
+              role: c.role,
+              groupIds: c.groupIds,
+            }),
+          })),
+        )
+        .execute();
+      for (const c of made) await indexName(trx, 'user', c.id, c.person.name);
     }
 
     // People who left (or are disabled): their accounts are deactivated and their sessions end.

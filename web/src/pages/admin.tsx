@@ -48,6 +48,7 @@ const ScimTokens = lazy(() => import('./admin-directory').then((m) => ({ default
 const IdentityProviders = lazy(() =>
   import('./admin-sign-in').then((m) => ({ default: m.IdentityProviders })),
 );
+const LdapDirectories = lazy(() => import('./admin-ldap').then((m) => ({ default: m.LdapDirectories })));
 const AutomationRules = lazy(() =>
   import('./admin-automation').then((m) => ({ default: m.AutomationRules })),
 );
@@ -667,6 +668,7 @@ export default function Admin() {
         ['import-people', 'Import people'],
         ['scim', 'SCIM'],
         ['sign-in', 'Single sign-on'],
+        ['directories', 'Directories'],
         ['categories', 'Categories'],
         ['catalogue', 'Service catalogue'],
         ['custom-fields', 'Custom fields'],
@@ -709,6 +711,7 @@ export default function Admin() {
           {admin && <Route path="import-people" element={<PeopleImport />} />}
           {admin && <Route path="scim" element={<ScimTokens />} />}
           {admin && <Route path="sign-in" element={<IdentityProviders />} />}
+          {admin && <Route path="directories" element={<LdapDirectories />} />}
           <Route path="categories" element={<Categories />} />
           <Route path="catalogue" element={<CatalogAdmin />} />
           <Route path="custom-fields" element={<CustomFieldsAdmin />} />
