@@ -13,6 +13,7 @@ import {
   login,
   logout,
   revokeApiToken,
+  signInThroughDirectory,
 } from '../../core/auth/index.js';
 import { toIso } from '../../core/clock.js';
 import type { ServiceContext } from '../../core/context.js';
@@ -47,7 +48,12 @@ export function authRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const result = await login(ctx, throttle, { ...request.body, clientKey: request.ip });
+        const result = await login(
+          ctx,
+          throttle,
+          { ...request.body, clientKey: request.ip },
+          signInThroughDirectory,
+        );
         reply.setCookie(sessionCookie, result.token, {
           httpOnly: true,
           sameSite: 'lax',

@@ -30,6 +30,7 @@ export {
   listLdapDirectories,
   updateLdapDirectory,
 } from './ldap-directories.js';
+export { signInThroughDirectory } from './ldap-sign-in.js';
 export {
   type LdapSyncItem,
   type LdapSyncReport,

@@ -16,16 +16,9 @@ import {
   personAttributes,
   toPerson,
 } from './ldap-people.js';
+import type { DirectorySignIn } from './sessions.js';
 import { normaliseEmail } from './user-records.js';
 import { createUser } from './users.js';
-
-/** What the directories say about a sign-in. */
-export type DirectorySignIn =
-  /** No directory knows this login (or none is enabled): the local password decides. */
-  | { kind: 'not_directory' }
-  | { kind: 'signed_in'; row: UserRow; directoryId: number }
-  /** A directory knows the person and refused: the reason is for the audit log only. */
-  | { kind: 'refused'; userId: number | null; reason: string };
 
 type Candidate = { directory: LdapDirectory; bindPassword: string | null };
 

@@ -8,7 +8,6 @@ import type { ServiceContext } from '../context.js';
 import type { Database, UserRow } from '../db/index.js';
 import { RateLimited, Unauthenticated } from '../errors.js';
 import { type Actor, actorForUser } from './actor.js';
-import { signInThroughDirectory } from './ldap-sign-in.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
 import { digest, newSecret } from './secret-tokens.js';
@@ -24,10 +23,29 @@ export interface LoginResult {
   user: User;
 }
 
+/** What the directories (LDAP, Active Directory) say of a password sign-in. */
+export type DirectorySignIn =
+  /** No directory knows this login (or none is enabled): the local password decides. */
+  | { kind: 'not_directory' }
+  | { kind: 'signed_in'; row: UserRow; directoryId: number }
+  /** A directory knows the person and refused: the reason is for the audit log only. */
+  | { kind: 'refused'; userId: number | null; reason: string };
+
+/**
+ * Asks the directories about a password sign-in: ldap-sign-in.ts's signInThroughDirectory, handed in by the
+ * caller because a directory's sign-in creates accounts through users.ts, which imports this file.
+ */
+export type DirectorySignInCheck = (
+  ctx: ServiceContext,
+  login: string,
+  password: string,
+) => Promise<DirectorySignIn>;
+
 export async function login(
   ctx: ServiceContext,
   throttle: LoginThrottle,
   input: { email: string; password: string; clientKey: string },
+  signInThroughDirectory: DirectorySignInCheck,
 ): Promise<LoginResult> {
   const now = ctx.clock.now();
   const wait = throttle.attempt(input.clientKey, now);
