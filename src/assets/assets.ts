@@ -243,12 +243,25 @@ export async function listAssets(ctx: ServiceContext, actor: Actor, filter: Asse
     // a MAC in any spelling, an id. "#12" names the asset by id alone.
     const mac = normaliseMac(text);
     const number = numberIn(text);
-    const terms = text.startsWith('#') && number !== null ? [] : searchTerms(text);
+    // A serial number or an asset tag typed whole names its assets alone, as a scanner's input does: its words
+    // ("GLPI", "SN", "002") would also match every asset of the same series.
+    const spellings = [...new Set([text, text.toUpperCase()])];
+    const exact = /\s/.test(text)
+      ? []
+      : await ctx.db
+          .selectFrom('assets')
+          .select('id')
+          .where((eb) => eb.or([eb('serial', 'in', spellings), eb('asset_tag', 'in', spellings)]))
+          .limit(manyMatches)
+          .execute();
+    const terms = exact.length > 0 || (text.startsWith('#') && number !== null) ? [] : searchTerms(text);
     const sources: RawBuilder<unknown>[] = [];
     if (terms.length > 0) {
       const m = ctx.caps.search.match(assetSearchIndex, ctx.caps.search.query(terms));
       sources.push(sql`SELECT ${m.id} AS id FROM ${m.from} WHERE ${m.where}`);
     }
+    if (exact.length > 0)
+      sources.push(sql`SELECT id FROM assets WHERE id IN (${sql.join(exact.map((e) => Number(e.id)))})`);
     if (mac) sources.push(sql`SELECT asset_id AS id FROM asset_macs WHERE mac = ${mac}`);
     if (number !== null) sources.push(sql`SELECT id FROM assets WHERE id = ${number}`);
     const matching = sql.join(sources, sql` UNION `);

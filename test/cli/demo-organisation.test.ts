@@ -411,7 +411,9 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
       expect(b.spentMinor + b.committedMinor + b.remainingMinor).toBe(b.plannedMinor);
       expect(b.spentMinor).toBeGreaterThan(0);
     }
-    expect(overview.openRequests.map((r) => r.quoteCount).sort()).toEqual([1, 3]);
+    // The memory upgrade's (three quotes), the network renewal's competitor (one), and the stolen laptop's
+    // replacement, asked for by the inventory's demo and not yet quoted.
+    expect(overview.openRequests.map((r) => r.quoteCount).sort()).toEqual([0, 1, 3]);
 
     // The approved memory upgrade's request: three quotes (one in US dollars), a clear winner, the budget effect.
     const memory = overview.openRequests.find((r) => r.quoteCount === 3);
