@@ -16,6 +16,7 @@ import {
   personAttributes,
   toPerson,
 } from './ldap-people.js';
+import { setMappedGroups } from './oidc-sign-in.js';
 import type { DirectorySignIn } from './sessions.js';
 import { normaliseEmail } from './user-records.js';
 import { createUser } from './users.js';
@@ -190,19 +191,7 @@ async function accountForPerson(
           .doUpdateSet({ dn: person.dn, deactivated_by_sync: 0, last_seen_at: now, last_sign_in_at: now }),
       )
       .execute();
-    if (groups.managed.size > 0) {
-      await trx
-        .deleteFrom('group_members')
-        .where('user_id', '=', id)
-        .where('group_id', 'in', [...groups.managed])
-        .execute();
-      const member = [...groups.member];
-      if (member.length > 0)
-        await trx
-          .insertInto('group_members')
-          .values(member.map((group_id) => ({ group_id, user_id: id })))
-          .execute();
-    }
+    await setMappedGroups(trx, id, groups);
     return trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   });
   if (!row.active) return { kind: 'refused', userId: id, reason: 'inactive' };

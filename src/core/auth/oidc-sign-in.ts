@@ -4,10 +4,11 @@
 // provider's subject, linked by a verified e-mail, or created, its role and groups set from the claims.
 // Sign-ins in flight live in the database, so that any instance finishes what another started.
 import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import * as oidc from 'openid-client';
 import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
-import type { Role } from '../db/index.js';
+import type { Database, Role } from '../db/index.js';
 import { Unauthenticated, Unavailable } from '../errors.js';
 import { roles } from './actor.js';
 import { type IdentityMapping, type IdentityProvider, providerForSignIn } from './identity-providers.js';
@@ -291,19 +292,7 @@ export async function accountFor(
       })
       .onConflict((oc) => oc.columns(['provider_id', 'subject']).doUpdateSet({ email, last_sign_in_at: now }))
       .execute();
-    if (groups.managed.size > 0) {
-      await trx
-        .deleteFrom('group_members')
-        .where('user_id', '=', id)
-        .where('group_id', 'in', [...groups.managed])
-        .execute();
-      const member = [...groups.member];
-      if (member.length > 0)
-        await trx
-          .insertInto('group_members')
-          .values(member.map((group_id) => ({ group_id, user_id: id })))
-          .execute();
-    }
+    await setMappedGroups(trx, id, groups);
     return trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   });
   // Open sessions of this account see a changed role or groups at once.
@@ -337,4 +326,27 @@ export async function endSessionUrl(
     ...(row.id_token ? { id_token_hint: row.id_token } : { client_id: provider.clientId }),
     state: randomBytes(12).toString('base64url'),
   }).href;
+}
+
+/**
+ * Sets the groups an identity provider or a directory manages for an account: out of every managed group, into those
+ * its claims or directory groups map to; groups the mapping does not name are left as they are.
+ */
+export async function setMappedGroups(
+  trx: Transaction<Database>,
+  userId: number,
+  groups: { managed: Set<number>; member: Set<number> },
+): Promise<void> {
+  if (groups.managed.size === 0) return;
+  await trx
+    .deleteFrom('group_members')
+    .where('user_id', '=', userId)
+    .where('group_id', 'in', [...groups.managed])
+    .execute();
+  const member = [...groups.member];
+  if (member.length > 0)
+    await trx
+      .insertInto('group_members')
+      .values(member.map((group_id) => ({ group_id, user_id: userId })))
+      .execute();
 }
