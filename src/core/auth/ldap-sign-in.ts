@@ -5,7 +5,6 @@
 // and groups set from the directory's groups, nested ones included, as an OpenID Connect sign-in sets them.
 import { escapeFilter } from 'ldapts';
 import type { ServiceContext } from '../context.js';
-import type { UserRow } from '../db/index.js';
 import { escapeDnValue, LdapConnection } from './ldap-connection.js';
 import { directoriesForSignIn, type LdapDirectory } from './ldap-directories.js';
 import {
