@@ -45,6 +45,7 @@ describe.each(dialects)('LDAP directories on %s', (dialect) => {
   let netGroup: number;
   let staffGroup: number;
   let directoryId: number;
+  let aliceId: number;
 
   const settings = () => ({
     name: 'Corp directory',
@@ -104,6 +105,7 @@ describe.each(dialects)('LDAP directories on %s', (dialect) => {
     const user = res.json().user;
     expect(user).toMatchObject({ email: 'alice@corp.example', name: 'Alice Network', role: 'technician' });
     expect(user.groupIds.sort()).toEqual([netGroup, staffGroup].sort());
+    aliceId = user.id;
     // By the directory's login name too, and the same account again.
     const again = await login('alice', 'alice pw');
     expect(again.statusCode).toBe(200);
@@ -117,6 +119,18 @@ describe.each(dialects)('LDAP directories on %s', (dialect) => {
       `/api/v1/audit-log?action=auth.sign_in&subjectType=user&subjectId=${user.id}`,
     );
     expect(audit.status).toBe(200);
+  });
+
+  it('never makes or changes an admin: a mapping to admin is refused, an admin signing in stays admin', async () => {
+    expect((await admin.call('PATCH', `/api/v1/users/${aliceId}`, { role: 'admin' })).status).toBe(200);
+    const res = await login('alice', 'alice pw');
+    expect(res.statusCode).toBe(200);
+    expect(res.json().user.role).toBe('admin');
+    const report = await admin.call('POST', `/api/v1/ldap-directories/${directoryId}/sync`, { dryRun: true });
+    expect(report.status).toBe(200);
+    const item = report.body.items.find((i: { email: string | null }) => i.email === 'alice@corp.example');
+    expect(item?.changes ?? []).not.toContain('role');
+    expect((await admin.call('PATCH', `/api/v1/users/${aliceId}`, { role: 'technician' })).status).toBe(200);
   });
 
   it('refuses a wrong password, a disabled person and an unknown login alike', async () => {
@@ -272,6 +286,11 @@ describe.each(dialects)('LDAP directories on %s', (dialect) => {
         '/mapping/groupMap',
       ],
       [{ name: 'Corp directory' }, '/name'],
+      [
+        { mapping: { roleMap: { 'it-staff': 'admin' }, defaultRole: 'requester', groupMap: {} } },
+        '/mapping/roleMap',
+      ],
+      [{ mapping: { roleMap: {}, defaultRole: 'admin', groupMap: {} } }, '/mapping/defaultRole'],
     ] as const) {
       const res = await admin.call('POST', '/api/v1/ldap-directories', { ...base, ...patch });
       expect(res.status).toBe(400);

@@ -126,6 +126,15 @@ describe.each(dialects)('OpenID Connect sign-in on %s', (dialect) => {
       mapping: { groupMap: { network: [987_654] } },
     });
     expect(unknownGroup.status).toBe(400);
+    // A provider never gives admin: admins are made in opsdesk.
+    for (const [mapping, field] of [
+      [{ roleMap: { 'it-lead': 'admin' } }, '/mapping/roleMap'],
+      [{ defaultRole: 'admin' }, '/mapping/defaultRole'],
+    ] as const) {
+      const res = await admin.call('PATCH', `/api/v1/identity-providers/${providerId}`, { mapping });
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].field).toBe(field);
+    }
   });
 
   it('creates an account on first sign-in with the mapped role and groups, and finds it by subject after', async () => {

@@ -13,6 +13,17 @@ export interface Actor {
 }
 
 export const roles: readonly Role[] = ['admin', 'manager', 'technician', 'requester'];
+/**
+ * The roles a directory (SCIM, LDAP) or an identity provider may give. Admin accounts are made and changed in
+ * opsdesk only: a mapping cannot make one, and a sign-in or sync never changes an admin's role (a directory
+ * group renamed must not lock the last admin out, nor a forged group claim let someone in as admin).
+ */
+export const directoryRoles: readonly Role[] = ['manager', 'technician', 'requester'];
+
+/** The refusal of a mapping that would give the admin role. */
+export function noAdmin(value: string): string {
+  return `maps "${value}" to admin: a directory gives ${directoryRoles.join(', ')}; admins are made in opsdesk`;
+}
 
 export function isStaff(actor: Pick<Actor, 'role'>): boolean {
   return actor.role !== 'requester';

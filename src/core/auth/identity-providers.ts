@@ -8,7 +8,7 @@ import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
 import type { IdentityProvidersTable, Role } from '../db/index.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
-import { type Actor, roles } from './actor.js';
+import { type Actor, directoryRoles, noAdmin, roles } from './actor.js';
 import { canAccounts } from './policies.js';
 
 /** How a provider's claims become a role and groups. */
@@ -196,9 +196,12 @@ async function checkInput(ctx: ServiceContext, input: IdentityProviderInput) {
   const saml = kind === 'saml' ? checkSaml(input.saml) : null;
   if (kind === 'oidc' && !input.clientId) throw bad('/clientId', 'is needed for an OpenID Connect provider');
   const mapping: IdentityMapping = { ...defaultMapping, ...input.mapping };
-  for (const [value, role] of Object.entries(mapping.roleMap))
+  for (const [value, role] of Object.entries(mapping.roleMap)) {
     if (!roles.includes(role)) throw bad('/mapping/roleMap', `maps "${value}" to an unknown role`);
-  if (!roles.includes(mapping.defaultRole)) throw bad('/mapping/defaultRole', 'is not a role');
+    if (!directoryRoles.includes(role)) throw bad('/mapping/roleMap', noAdmin(value));
+  }
+  if (!directoryRoles.includes(mapping.defaultRole))
+    throw bad('/mapping/defaultRole', `must be one of ${directoryRoles.join(', ')}`);
   const groupIds = [...new Set(Object.values(mapping.groupMap).flat())];
   if (groupIds.length > 0) {
     const found = await ctx.db.selectFrom('groups').select('id').where('id', 'in', groupIds).execute();

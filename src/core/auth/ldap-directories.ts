@@ -7,7 +7,7 @@ import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
 import type { LdapDirectoriesTable, Role } from '../db/index.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
-import { type Actor, roles } from './actor.js';
+import { type Actor, directoryRoles, noAdmin, roles } from './actor.js';
 import { canAccounts } from './policies.js';
 
 /** How a directory's groups become a role and opsdesk groups. Groups are named by their name (cn) or their DN. */
@@ -229,9 +229,11 @@ async function checkInput(ctx: ServiceContext, input: LdapDirectoryInput) {
   const mapping: LdapMapping = { ...defaultMapping, ...input.mapping };
   for (const [group, role] of Object.entries(mapping.roleMap)) {
     if (!roles.includes(role)) throw bad('/mapping/roleMap', `maps "${group}" to an unknown role`);
+    if (!directoryRoles.includes(role)) throw bad('/mapping/roleMap', noAdmin(group));
     if (group.trim().length === 0) throw bad('/mapping/roleMap', 'names an empty group');
   }
-  if (!roles.includes(mapping.defaultRole)) throw bad('/mapping/defaultRole', 'is not a role');
+  if (!directoryRoles.includes(mapping.defaultRole))
+    throw bad('/mapping/defaultRole', `must be one of ${directoryRoles.join(', ')}`);
   for (const [group, ids] of Object.entries(mapping.groupMap)) {
     if (group.trim().length === 0) throw bad('/mapping/groupMap', 'names an empty group');
     if (!Array.isArray(ids) || ids.some((i) => !Number.isInteger(i) || i < 1))

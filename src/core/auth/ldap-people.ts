@@ -3,7 +3,7 @@
 // give in opsdesk (a role, groups) through the directory's mapping.
 import { escapeFilter } from 'ldapts';
 import type { Role } from '../db/index.js';
-import { roles } from './actor.js';
+import { directoryRoles } from './actor.js';
 import {
   allValues,
   firstValue,
@@ -92,8 +92,7 @@ export function mappedRole(mapping: LdapMapping, keys: Set<string>): Role | null
   const found = Object.entries(mapping.roleMap)
     .filter(([group]) => keys.has(mappingKey(group)))
     .map(([, role]) => role);
-  if (found.length === 0) return null;
-  return roles.find((r) => found.includes(r)) ?? null;
+  return directoryRoles.find((r) => found.includes(r)) ?? null;
 }
 
 /** The opsdesk groups the directory groups put the account in, and every group the mapping manages. */

@@ -167,6 +167,7 @@ async function accountForPerson(
         .set({ role, updated_at: now })
         .where('id', '=', id)
         .where('role', '!=', role)
+        .where('role', '!=', 'admin')
         .execute();
     // An account a sync deactivated (gone or disabled in the directory) is active again once the directory
     // lets the person bind; one an admin deactivated stays so.

@@ -366,7 +366,7 @@ async function applySync(
         set.email = email;
         changes.push('email');
       }
-      if (role && role !== user.role) {
+      if (role && role !== user.role && user.role !== 'admin') {
         set.role = role;
         changes.push('role');
       }

@@ -10,7 +10,7 @@ import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
 import type { Database, Role } from '../db/index.js';
 import { Unauthenticated, Unavailable } from '../errors.js';
-import { roles } from './actor.js';
+import { directoryRoles } from './actor.js';
 import { type IdentityMapping, type IdentityProvider, providerForSignIn } from './identity-providers.js';
 import { digest } from './secret-tokens.js';
 import { forgetAuthentications, type LoginResult, openSession } from './sessions.js';
@@ -118,8 +118,7 @@ export function mappedRole(mapping: IdentityMapping, claims: Record<string, unkn
   const found = claimValues(claims, mapping.rolesClaim)
     .map((v) => mapping.roleMap[v])
     .filter((r): r is Role => r !== undefined);
-  if (found.length === 0) return null;
-  return roles.find((r) => found.includes(r)) ?? null;
+  return directoryRoles.find((r) => found.includes(r)) ?? null;
 }
 
 /** The groups the claims put the account in, and every group the mapping manages (to take the others away). */
@@ -279,6 +278,7 @@ export async function accountFor(
         .set({ role, updated_at: now })
         .where('id', '=', id)
         .where('role', '!=', role)
+        .where('role', '!=', 'admin')
         .execute();
     await trx
       .insertInto('user_identities')

@@ -22,7 +22,8 @@ import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
 
-const roles: Role[] = ['requester', 'technician', 'manager', 'admin'];
+// A directory never gives admin: admins are made in opsdesk (the server refuses such a mapping).
+const roles: Role[] = ['requester', 'technician', 'manager'];
 
 const empty = {
   name: '',
@@ -268,11 +269,7 @@ export function LdapDirectories() {
         {text('Login attribute', 'loginAttribute', 'uid; sAMAccountName on Active Directory')}
         {text('E-mail attribute', 'emailAttribute')}
         {text('Id attribute', 'idAttribute', 'entryUUID; objectGUID on Active Directory')}
-        {text(
-          'Disabled people',
-          'disabledFilter',
-          'An LDAP filter, e.g. (employeeType=disabled); docs/ldap.md has Active Directory’s',
-        )}
+        {text('Disabled people', 'disabledFilter', 'An LDAP filter, e.g. (employeeType=disabled)')}
         <Field label="Nested groups">
           {(id) => (
             <select

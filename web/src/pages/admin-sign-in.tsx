@@ -15,7 +15,8 @@ import { Field, fieldError } from '../ui/field';
 import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { useTitle } from '../ui/title';
 
-const roles: Role[] = ['requester', 'technician', 'manager', 'admin'];
+// A directory or identity provider never gives admin: admins are made in opsdesk (the server refuses such a mapping).
+const roles: Role[] = ['requester', 'technician', 'manager'];
 
 const blank = {
   kind: 'saml' as 'oidc' | 'saml',
