@@ -10,7 +10,7 @@ import { ServiceMetrics } from '../api/metrics.js';
 import { registerAssets, registerHostSync } from '../assets/index.js';
 import { registerChanges } from '../changes/index.js';
 import { registerAuditRetention } from '../core/audit.js';
-import { ensureFirstAdmin, registerLdapSync } from '../core/auth/index.js';
+import { ensureFirstAdmin, registerLdapSync, sealStoredSecrets } from '../core/auth/index.js';
 import { loadConfig } from '../core/config.js';
 import type { ServiceContext } from '../core/context.js';
 import { JobScheduler } from '../core/jobs.js';
@@ -103,6 +103,8 @@ export async function serveCommand(): Promise<void> {
   let stopLogs: LogStop | null = null;
   try {
     if (opened.applied.length > 0) log.info({ migrations: opened.applied }, 'database migrated');
+    const sealed = await sealStoredSecrets(ctx);
+    if (sealed > 0) log.info({ sealed }, 'stored peer secrets sealed');
     const admin = await ensureFirstAdmin(
       ctx,
       config.adminEmail && config.adminPassword

@@ -8,6 +8,8 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  /** The key secrets stored for peers are sealed with (src/core/secret-box.ts); null: the data folder's key file. */
+  secretKey: Buffer | null;
   /** postgres://… selects PostgreSQL; unset means the embedded SQLite file under dataDir. */
   databaseUrl: string | null;
   demo: boolean;
@@ -131,6 +133,20 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** OPSDESK_SECRET_KEY: 32 bytes as 64 hex digits or base64; unset means the data folder's key file. */
+function loadSecretKey(env: Env): Buffer | null {
+  const text = env.OPSDESK_SECRET_KEY?.trim();
+  if (!text) return null;
+  const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32 || (!/^[0-9a-f]{64}$/i.test(text) && key.toString('base64') !== text))
+    throw new ConfigError(
+      'OPSDESK_SECRET_KEY',
+      '32 bytes as 64 hex digits or base64 (openssl rand -hex 32)',
+      '…',
+    );
+  return key;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL?.trim() || null;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -184,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST?.trim() || '127.0.0.1',
     port: int(env, 'PORT', 8080, 0, 65535),
     dataDir: path.resolve(env.OPSDESK_DATA_DIR?.trim() || 'data'),
+    secretKey: loadSecretKey(env),
     databaseUrl,
     demo: bool(env, 'OPSDESK_DEMO', true),
     adminEmail,
@@ -398,6 +415,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
       ? config.databaseUrl.replace(/\/\/([^:@/]*)(:[^@/]*)?@/, '//$1:***@')
       : null,
     adminPassword: config.adminPassword ? '***' : null,
+    secretKey: config.secretKey ? '***' : null,
     smtpOutUrl: config.smtpOutUrl ? redactUrlSecret(config.smtpOutUrl) : null,
     imapUrl: config.imapUrl ? redactUrlSecret(config.imapUrl) : null,
     smtpRelays: config.smtpRelays.map((r) => ({ name: r.name, secretSha256: '***' })),

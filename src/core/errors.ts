@@ -584,6 +584,11 @@ export const errorCatalogue = {
   },
   timer_not_running: { kind: 'conflict', meaning: 'You have no timer running on this ticket.' },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
+  secret_key_mismatch: {
+    kind: 'unavailable',
+    meaning:
+      'A stored secret (a bind password, a client secret) was sealed under another key: every instance needs the same OPSDESK_SECRET_KEY.',
+  },
   identity_provider_unreachable: {
     kind: 'unavailable',
     meaning:

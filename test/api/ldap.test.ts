@@ -4,6 +4,7 @@
 // were disabled deactivated (and back when they return), bad settings refused as problem+json, two syncs at once.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealStoredSecrets } from '../../src/core/auth/index.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, signIn, userSession } from '../support/http.js';
 import {
@@ -90,6 +91,22 @@ describe.each(dialects)('LDAP directories on %s', (dialect) => {
     expect(one.status).toBe(200);
     expect(one.body.hasBindPassword).toBe(true);
     expect(JSON.stringify(one.body)).not.toContain('service secret');
+    // Sealed in the database too; a plain value stored before sealing is sealed at start-up.
+    const stored = () =>
+      t.ctx.db
+        .selectFrom('ldap_directories')
+        .select('bind_password')
+        .where('id', '=', directoryId)
+        .executeTakeFirstOrThrow();
+    expect((await stored()).bind_password).toMatch(/^enc:v1:/);
+    await t.ctx.db
+      .updateTable('ldap_directories')
+      .set({ bind_password: 'service secret' })
+      .where('id', '=', directoryId)
+      .execute();
+    expect(await sealStoredSecrets(t.ctx)).toBe(1);
+    expect((await stored()).bind_password).toMatch(/^enc:v1:/);
+    expect(await sealStoredSecrets(t.ctx)).toBe(0);
     expect(one.body.lastSync).toBeNull();
     const tested = await admin.call('POST', `/api/v1/ldap-directories/${directoryId}/test`);
     expect(tested.status).toBe(200);

@@ -106,6 +106,13 @@ describe.each(dialects)('OpenID Connect sign-in on %s', (dialect) => {
     const one = await admin.call('GET', `/api/v1/identity-providers/${providerId}`);
     expect(one.body.hasClientSecret).toBe(true);
     expect(JSON.stringify(one.body)).not.toContain(idp.clientSecret);
+    const stored = await t.ctx.db
+      .selectFrom('identity_providers')
+      .select('client_secret')
+      .where('id', '=', providerId)
+      .executeTakeFirstOrThrow();
+    expect(stored.client_secret).toMatch(/^enc:v1:/);
+    expect(stored.client_secret).not.toContain(idp.clientSecret);
     expect(one.body.redirectUri).toBe(callbackFor('corp'));
     for (const issuer of [
       'http://10.0.0.5',

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
 import type { IdentityProvidersTable, Role } from '../db/index.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { isSealed, openSecret, sealSecret } from '../secret-box.js';
 import { type Actor, directoryRoles, noAdmin, roles } from './actor.js';
 import { canAccounts } from './policies.js';
 
@@ -279,7 +280,7 @@ export async function createIdentityProvider(
         display_name: c.displayName,
         issuer: c.issuer,
         client_id: c.kind === 'oidc' ? (input.clientId ?? '') : '',
-        client_secret: c.kind === 'oidc' ? (input.clientSecret ?? null) : null,
+        client_secret: c.kind === 'oidc' ? sealSecret(ctx.config, input.clientSecret ?? null) : null,
         saml: c.saml ? JSON.stringify(c.saml) : null,
         scopes: c.scopes,
         mapping: JSON.stringify(c.mapping),
@@ -343,7 +344,9 @@ export async function updateIdentityProvider(
         display_name: c.displayName,
         issuer: c.issuer,
         client_id: merged.clientId ?? '',
-        ...(patch.clientSecret !== undefined ? { client_secret: patch.clientSecret } : {}),
+        ...(patch.clientSecret !== undefined
+          ? { client_secret: sealSecret(ctx.config, patch.clientSecret) }
+          : {}),
         scopes: c.scopes,
         saml: c.saml ? JSON.stringify(c.saml) : null,
         mapping: JSON.stringify(c.mapping),
@@ -406,5 +409,44 @@ export async function providerForSignIn(
     .where('enabled', '=', 1)
     .executeTakeFirst();
   if (!row) throw new NotFound('identity_provider_not_found', `No enabled identity provider "${slug}".`);
-  return { provider: toIdentityProvider(row), clientSecret: row.client_secret };
+  return { provider: toIdentityProvider(row), clientSecret: openSecret(ctx.config, row.client_secret) };
+}
+
+/**
+ * Seals the peer secrets stored before sealing (a bind password, a client secret), at start-up. Instances racing
+ * it agree: each row is written only while it still holds the plain value.
+ */
+export async function sealStoredSecrets(ctx: ServiceContext): Promise<number> {
+  let sealed = 0;
+  const providers = await ctx.db
+    .selectFrom('identity_providers')
+    .select(['id', 'client_secret'])
+    .where('client_secret', 'is not', null)
+    .execute();
+  for (const row of providers) {
+    if (row.client_secret === null || row.client_secret === '' || isSealed(row.client_secret)) continue;
+    const res = await ctx.db
+      .updateTable('identity_providers')
+      .set({ client_secret: sealSecret(ctx.config, row.client_secret) })
+      .where('id', '=', row.id)
+      .where('client_secret', '=', row.client_secret)
+      .executeTakeFirst();
+    sealed += Number(res.numUpdatedRows);
+  }
+  const directories = await ctx.db
+    .selectFrom('ldap_directories')
+    .select(['id', 'bind_password'])
+    .where('bind_password', 'is not', null)
+    .execute();
+  for (const row of directories) {
+    if (row.bind_password === null || row.bind_password === '' || isSealed(row.bind_password)) continue;
+    const res = await ctx.db
+      .updateTable('ldap_directories')
+      .set({ bind_password: sealSecret(ctx.config, row.bind_password) })
+      .where('id', '=', row.id)
+      .where('bind_password', '=', row.bind_password)
+      .executeTakeFirst();
+    sealed += Number(res.numUpdatedRows);
+  }
+  return sealed;
 }

@@ -14,6 +14,7 @@ export {
   type IdentityProviderKind,
   listIdentityProviders,
   type SamlSettings,
+  sealStoredSecrets,
   signInMethods,
   updateIdentityProvider,
 } from './identity-providers.js';

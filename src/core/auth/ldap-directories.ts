@@ -7,6 +7,7 @@ import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
 import type { LdapDirectoriesTable, Role } from '../db/index.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { openSecret, sealSecret } from '../secret-box.js';
 import { type Actor, directoryRoles, noAdmin, roles } from './actor.js';
 import { canAccounts } from './policies.js';
 
@@ -322,7 +323,7 @@ export async function directoryForBind(
   id: number,
 ): Promise<{ directory: LdapDirectory; bindPassword: string | null }> {
   const row = await readRow(ctx, id);
-  return { directory: toLdapDirectory(row), bindPassword: row.bind_password };
+  return { directory: toLdapDirectory(row), bindPassword: openSecret(ctx.config, row.bind_password) };
 }
 
 /** The enabled directories people sign in through, with their passwords, in the order they are tried. */
@@ -335,7 +336,10 @@ export async function directoriesForSignIn(
     .where('enabled', '=', 1)
     .orderBy('id')
     .execute();
-  return rows.map((row) => ({ directory: toLdapDirectory(row), bindPassword: row.bind_password }));
+  return rows.map((row) => ({
+    directory: toLdapDirectory(row),
+    bindPassword: openSecret(ctx.config, row.bind_password),
+  }));
 }
 
 async function nameTaken(ctx: ServiceContext, name: string, except: number | null): Promise<boolean> {
@@ -363,7 +367,7 @@ export async function createLdapDirectory(
         tls_ca: c.tlsCa,
         bind_mode: c.bindMode,
         bind_dn: c.bindDn,
-        bind_password: input.bindPassword || null,
+        bind_password: sealSecret(ctx.config, input.bindPassword || null),
         user_dn_template: c.userDnTemplate,
         user_base: c.userBase,
         user_filter: c.userFilter,
@@ -428,7 +432,9 @@ export async function updateLdapDirectory(
         tls_ca: c.tlsCa,
         bind_mode: c.bindMode,
         bind_dn: c.bindDn,
-        ...(bindPassword !== undefined ? { bind_password: bindPassword || null } : {}),
+        ...(bindPassword !== undefined
+          ? { bind_password: sealSecret(ctx.config, bindPassword || null) }
+          : {}),
         user_dn_template: c.userDnTemplate,
         user_base: c.userBase,
         user_filter: c.userFilter,
