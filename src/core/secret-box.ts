@@ -19,7 +19,6 @@ function keyFor(config: Pick<Config, 'secretKey' | 'dataDir'>): Buffer {
   const file = path.join(config.dataDir, keyFileName);
   const known = keys.get(file);
   if (known) return known;
-  let key: Buffer;
   try {
     fs.mkdirSync(config.dataDir, { recursive: true });
     fs.writeFileSync(file, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
@@ -27,7 +26,7 @@ function keyFor(config: Pick<Config, 'secretKey' | 'dataDir'>): Buffer {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
   const text = fs.readFileSync(file, 'utf8').trim();
-  key = Buffer.from(text, 'hex');
+  const key = Buffer.from(text, 'hex');
   if (key.length !== 32 || !/^[0-9a-f]{64}$/i.test(text))
     throw new Error(`${file} does not hold a 32-byte hex key; restore it, or set OPSDESK_SECRET_KEY`);
   keys.set(file, key);
@@ -69,5 +68,5 @@ export function openSecret(
 
 /** Whether a stored value is sealed (tests and the start-up pass that seals values stored before). */
 export function isSealed(stored: string | null): boolean {
-  return stored !== null && stored.startsWith(prefix);
+  return stored?.startsWith(prefix) ?? false;
 }
