@@ -723,7 +723,11 @@ export async function importParsedRows(
         if (r.outcome) tally({ kind: r.outcome.kind, id: r.outcome.asset.row.id });
         else rowFailure(r.p, r.error);
       }
-    } catch {
+    } catch (e) {
+      ctx.log.warn(
+        { err: e, firstLine: batch[0]?.line },
+        'asset import: a batch failed whole, its rows go one by one',
+      );
       // The batch failed whole (another writer took a tag meanwhile, say): what the import held may be stale, so
       // it starts again from the database, and this batch's rows go one by one, so only the bad ones are refused.
       held = new ImportBatch(actor.id, now, owners);
