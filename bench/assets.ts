@@ -6,7 +6,7 @@
 //    the report; baseline in the same run: the same rows parsed and inserted bare (one multi-row INSERT per 200).
 // Wall time and the process's CPU time beside it (the bench machine is shared). Environment:
 // BENCH_ASSETS=200000, BENCH_ASSET_IMPORT_ROWS=50000, BENCH_ASSET_RUNS=100, BENCH_DIALECTS=sqlite,postgres,
-// BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
+// BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test, BENCH_ASSET_PARTS=list,import (one part alone: list or import)
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,6 +31,7 @@ const assetCount = Number(process.env.BENCH_ASSETS ?? 200_000);
 const importRows = Number(process.env.BENCH_ASSET_IMPORT_ROWS ?? 50_000);
 const runs = Number(process.env.BENCH_ASSET_RUNS ?? 100);
 const dialects = (process.env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',') as Array<'sqlite' | 'postgres'>;
+const parts = new Set((process.env.BENCH_ASSET_PARTS ?? 'list,import').split(','));
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const now = Date.parse('2026-06-15T09:00:00Z');
 const day = 86_400_000;
@@ -322,8 +323,8 @@ async function benchImport(dialect: 'sqlite' | 'postgres'): Promise<void> {
 
 export async function benchAssets(): Promise<void> {
   for (const dialect of dialects) {
-    await benchList(dialect);
-    await benchImport(dialect);
+    if (parts.has('list')) await benchList(dialect);
+    if (parts.has('import')) await benchImport(dialect);
   }
 }
 

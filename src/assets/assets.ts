@@ -410,18 +410,40 @@ function cleanOptionalShort(field: string, v: string | null): string | null {
   return t === '' ? null : t;
 }
 
-/** The owner must be an active account (of any role: a requester owns a laptop). */
-async function checkOwner(db: Db, ownerId: number | null | undefined): Promise<void> {
-  if (ownerId === undefined || ownerId === null) return;
-  const u = await db.selectFrom('users').select(['active']).where('id', '=', ownerId).executeTakeFirst();
-  if (u?.active !== 1) throw invalidField('/ownerId', `no active user ${ownerId}`, 'invalid_reference');
+/** What checking an input needs from the database, read beforehand (one asset's, or a whole import's at once). */
+export interface AssetReferences {
+  /** The id of another asset carrying the tag, if any. */
+  tagCarrier(tag: string): number | undefined;
+  /** The account exists and is active. */
+  activeUser(id: number): boolean;
 }
 
-async function checkTag(db: Db, tag: string | null, selfId: number | null): Promise<void> {
+/** The owner must be an active account (of any role: a requester owns a laptop). */
+function checkOwner(refs: AssetReferences, ownerId: number | null | undefined): void {
+  if (ownerId === undefined || ownerId === null) return;
+  if (!refs.activeUser(ownerId))
+    throw invalidField('/ownerId', `no active user ${ownerId}`, 'invalid_reference');
+}
+
+function checkTag(refs: AssetReferences, tag: string | null, selfId: number | null): void {
   if (tag === null) return;
-  const other = await db.selectFrom('assets').select('id').where('asset_tag', '=', tag).executeTakeFirst();
-  if (other && other.id !== selfId)
-    throw new Conflict('asset_tag_taken', `Asset ${other.id} already carries the asset tag "${tag}".`);
+  const other = refs.tagCarrier(tag);
+  if (other !== undefined && other !== selfId)
+    throw new Conflict('asset_tag_taken', `Asset ${other} already carries the asset tag "${tag}".`);
+}
+
+/** The references one input names, read from the database in the caller's transaction. */
+async function readReferences(db: Db, input: AssetInput): Promise<AssetReferences> {
+  const tag = input.assetTag ? input.assetTag.trim() : '';
+  const carrier =
+    tag === ''
+      ? undefined
+      : await db.selectFrom('assets').select('id').where('asset_tag', '=', tag).executeTakeFirst();
+  const owner =
+    input.ownerId === undefined || input.ownerId === null
+      ? undefined
+      : await db.selectFrom('users').select(['active']).where('id', '=', input.ownerId).executeTakeFirst();
+  return { tagCarrier: () => carrier?.id, activeUser: () => owner?.active === 1 };
 }
 
 /**
@@ -433,6 +455,15 @@ export async function applyAssetInput(
   row: AssetRow | null,
   input: AssetInput,
 ): Promise<{ set: Partial<AssetRow>; changes: AssetChange[] }> {
+  return assetInputChanges(row, input, await readReferences(db, input));
+}
+
+/** applyAssetInput with its references already read: no database, so an import checks thousands of rows at once. */
+export function assetInputChanges(
+  row: AssetRow | null,
+  input: AssetInput,
+  refs: AssetReferences,
+): { set: Partial<AssetRow>; changes: AssetChange[] } {
   const set: Partial<AssetRow> = {};
   const changes: AssetChange[] = [];
   const put = <K extends keyof AssetRow>(
@@ -454,7 +485,7 @@ export async function applyAssetInput(
     put('serial', 'serial', cleanOptionalShort('/serial', input.serial), (v) => v);
   if (input.assetTag !== undefined) {
     const tag = cleanOptionalShort('/assetTag', input.assetTag);
-    await checkTag(db, tag, row?.id ?? null);
+    checkTag(refs, tag, row?.id ?? null);
     put('asset_tag', 'assetTag', tag, (v) => v);
   }
   for (const [key, field] of [
@@ -472,7 +503,7 @@ export async function applyAssetInput(
     put('notes', 'notes', input.notes.trim(), (v) => (v.length > 200 ? `${v.slice(0, 199)}…` : v));
   }
   if (input.ownerId !== undefined) {
-    await checkOwner(db, input.ownerId);
+    checkOwner(refs, input.ownerId);
     put('owner_id', 'owner', input.ownerId, str);
   }
   for (const [key, field, pointer] of [
@@ -524,6 +555,45 @@ export async function syncMacs(
       .execute();
 }
 
+/** The row of a new asset: the columns its input set, the rest at their defaults. */
+export function newAssetValues(
+  set: Partial<AssetRow>,
+  type: AssetType,
+  actorId: number | null,
+  now: number,
+  extra: Partial<AssetRow> = {},
+): Omit<AssetRow, 'id'> {
+  return {
+    name: set.name ?? '',
+    type,
+    status: set.status ?? 'in_stock',
+    serial: set.serial ?? null,
+    asset_tag: set.asset_tag ?? null,
+    model: set.model ?? '',
+    manufacturer: set.manufacturer ?? '',
+    location: set.location ?? '',
+    owner_id: set.owner_id ?? null,
+    purchased_on: set.purchased_on ?? null,
+    cost_minor: set.cost_minor ?? null,
+    cost_currency: set.cost_currency ?? null,
+    supplier: set.supplier ?? '',
+    warranty_ends_on: set.warranty_ends_on ?? null,
+    end_of_life_on: set.end_of_life_on ?? null,
+    notes: set.notes ?? '',
+    hardware: set.hardware ?? null,
+    inventory_agent_id: null,
+    inventory_device_id: null,
+    inventoried_at: null,
+    replacement_request_id: null,
+    monitoring_target_id: null,
+    host_facts_at: null,
+    created_by: actorId,
+    created_at: now,
+    updated_at: now,
+    ...extra,
+  };
+}
+
 /** Insert a new asset in the caller's transaction; returns its id. */
 export async function insertAsset(
   trx: Transaction<Database>,
@@ -535,33 +605,7 @@ export async function insertAsset(
   const { set } = await applyAssetInput(trx, null, input);
   const row = await trx
     .insertInto('assets')
-    .values({
-      name: set.name ?? '',
-      type: input.type,
-      status: set.status ?? 'in_stock',
-      serial: set.serial ?? null,
-      asset_tag: set.asset_tag ?? null,
-      model: set.model ?? '',
-      manufacturer: set.manufacturer ?? '',
-      location: set.location ?? '',
-      owner_id: set.owner_id ?? null,
-      purchased_on: set.purchased_on ?? null,
-      cost_minor: set.cost_minor ?? null,
-      cost_currency: set.cost_currency ?? null,
-      supplier: set.supplier ?? '',
-      warranty_ends_on: set.warranty_ends_on ?? null,
-      end_of_life_on: set.end_of_life_on ?? null,
-      notes: set.notes ?? '',
-      hardware: set.hardware ?? null,
-      inventory_agent_id: null,
-      inventory_device_id: null,
-      inventoried_at: null,
-      replacement_request_id: null,
-      created_by: actorId,
-      created_at: now,
-      updated_at: now,
-      ...extra,
-    })
+    .values(newAssetValues(set, input.type, actorId, now, extra))
     .returning('id')
     .executeTakeFirstOrThrow();
   if (input.hardware) await syncMacs(trx, row.id, input.hardware);

@@ -185,6 +185,41 @@ Example:
       (await import('./anomaly-command.js')).anomalyScoreCommand(options),
     );
 
+  // -- moving in from another help desk --
+  const imports = program
+    .command('import')
+    .description('Import people, groups and tickets from another help desk (Zammad)');
+  imports
+    .command('zammad')
+    .description(
+      'Import from Zammad through its REST API; run again to update, or to continue a stopped import',
+    )
+    .requiredOption('--url <url>', "Zammad's address, e.g. https://desk.example.com")
+    .requiredOption('--token <token>', 'a Zammad API token (its owner needs admin.user and ticket.agent)')
+    .option('--since <time>', 'only tickets updated since this date or time')
+    .option('--dry-run', 'read everything and report, write nothing')
+    .option('--as <email>', 'the admin the import acts as (default: the first admin)')
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `
+Progress goes to stderr, the report to stdout. Each ticket keeps its Zammad number ("zammad 31004", searchable)
+and its original times. See docs/import.md for what is carried and how states and priorities map.
+
+Example:
+  opsdesk import zammad --url https://desk.example.com --token "$ZAMMAD_TOKEN"`,
+    )
+    .action(
+      async (options: {
+        url: string;
+        token: string;
+        since?: string;
+        dryRun?: boolean;
+        as?: string;
+        json?: boolean;
+      }) => (await import('./import-command.js')).importZammadCommand(options),
+    );
+
   program
     .command('config')
     .description('Print the effective configuration as JSON, with secrets masked')

@@ -177,6 +177,16 @@ export {
   type TicketExportRow,
   ticketExportColumns,
 } from './ticket-export.js';
+// -- moving in from another help desk (src/import/ reads, this writes) --
+export {
+  fitText,
+  type ImportedAttachmentWrite,
+  type ImportedCommentWrite,
+  type ImportedTicketIds,
+  type ImportedTicketWrite,
+  importedTags,
+  writeImportedTickets,
+} from './ticket-import.js';
 export { ticketLimits } from './ticket-input.js';
 // Links, merge and split (issue 14, item 4).
 export {
@@ -204,6 +214,7 @@ export {
 } from './ticket-reads.js';
 // Resolving tickets together with a public reply, in another domain's transaction (a problem's incidents).
 export { resolveTicketsWithReply } from './ticket-resolution.js';
+export { rememberSearchWords } from './ticket-search.js';
 export {
   allowedTransitions,
   isOpenStatus,

@@ -35,6 +35,12 @@ export async function searchSubjects(db: Db, q: string): Promise<SearchSubjects 
   return any ? subjects : null;
 }
 
+/** A number names our ticket, or one imported under that number (tickets.external_ref, "zammad 31004"). */
+function numberedSql(n: number): RawBuilder<unknown> {
+  const refs = ['zammad', 'glpi', 'osticket'].map((source) => `${source} ${n}`);
+  return sql`(id = ${n} OR external_ref IN (${sql.join(refs)}))`;
+}
+
 // A named ticket comes before every text match; tickets found only by a name come after them.
 const numberScore = Number.MAX_VALUE;
 const namedScore = -1;
@@ -42,7 +48,8 @@ const namedScore = -1;
 /** The tickets the subjects name, as a UNION of index ranges (ticket_id). */
 function namedTicketsSql(s: SearchSubjects): RawBuilder<unknown>[] {
   const parts: RawBuilder<unknown>[] = [];
-  if (s.ticketId !== null) parts.push(sql`SELECT id AS ticket_id FROM tickets WHERE id = ${s.ticketId}`);
+  if (s.ticketId !== null)
+    parts.push(sql`SELECT id AS ticket_id FROM tickets WHERE ${numberedSql(s.ticketId)}`);
   if (s.userIds.length > 0) {
     parts.push(sql`SELECT id AS ticket_id FROM tickets WHERE requester_id IN (${sql.join(s.userIds)})`);
     parts.push(sql`SELECT id AS ticket_id FROM tickets WHERE assignee_id IN (${sql.join(s.userIds)})`);
@@ -67,7 +74,7 @@ async function newestNamed(
   const cap = limit !== null ? sql` ORDER BY id DESC LIMIT ${limit}` : sql``;
   const run = async (query: RawBuilder<{ id: number }>) =>
     lists.push((await query.execute(db)).rows.map((r) => Number(r.id)));
-  if (s.ticketId !== null) await run(sql`SELECT id FROM tickets WHERE id = ${s.ticketId}`);
+  if (s.ticketId !== null) await run(sql`SELECT id FROM tickets WHERE ${numberedSql(s.ticketId)}`);
   for (const u of s.userIds) {
     await run(sql`SELECT id FROM tickets WHERE requester_id = ${u}${cap}`);
     await run(sql`SELECT id FROM tickets WHERE assignee_id = ${u}${cap}`);

@@ -34,6 +34,7 @@ function ticket(overrides: Partial<TicketRow> = {}): TicketRow {
     satisfaction_comment: null,
     merged_into_id: null,
     request_type_id: null,
+    external_ref: null,
     ...overrides,
   };
 }

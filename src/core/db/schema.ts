@@ -243,6 +243,8 @@ export interface TicketsTable {
   merged_into_id: Generated<number | null>;
   /** The catalogue's request type it was filed through (migration 2026-12-06-catalog). */
   request_type_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The ticket's number in the help desk it was imported from (migration 2026-12-12-import). */
+  external_ref: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TicketTagsTable {
@@ -291,6 +293,23 @@ export interface TicketHistoryTable {
 }
 
 export type HistoryVisibility = 'public' | 'internal';
+
+/** Which local row an imported record became (migration 2026-12-12-import). */
+export interface ImportLinksTable {
+  source: string;
+  kind: string;
+  original_id: string;
+  local_id: number;
+  imported_at: number;
+}
+
+/** Where an import of one resource stopped: the last page written whole (migration 2026-12-12-import). */
+export interface ImportCheckpointsTable {
+  source: string;
+  resource: string;
+  cursor: string;
+  updated_at: number;
+}
 
 /** One row per shared cache: its version, bumped in the transaction that changes what it holds. */
 export interface CacheVersionsTable {
@@ -650,6 +669,8 @@ export interface Database {
   comments: CommentsTable;
   attachments: AttachmentsTable;
   ticket_history: TicketHistoryTable;
+  import_links: ImportLinksTable;
+  import_checkpoints: ImportCheckpointsTable;
   cache_versions: CacheVersionsTable;
   attachment_uploads: AttachmentUploadsTable;
   audit_log: AuditLogTable;

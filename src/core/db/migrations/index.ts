@@ -52,6 +52,7 @@ import * as vendorsApi from './2026-12-10-vendors-api.js';
 import * as assetsLists from './2026-12-11-assets-lists.js';
 import * as ldap from './2026-12-11-ldap.js';
 import * as saml from './2026-12-11-saml.js';
+import * as importLinks from './2026-12-12-import.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -171,4 +172,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- single sign-on with SAML 2.0 --
   '2026-12-11-saml': saml,
+
+  // -- moving in from Zammad, GLPI, osTicket: links to the original records, checkpoints --
+  '2026-12-12-import': importLinks,
 };

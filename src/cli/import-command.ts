@@ -1,0 +1,108 @@
+// `opsdesk import zammad --url … --token …`: moving a help desk's people, groups and tickets in, with progress on
+// stderr and, on stdout, the report (counts; what could not be carried and why). Acting as the admin named by
+// --as (the first active admin when none is named). A killed import continues where it stopped when run again.
+import { type Actor, actorForUser, listUsers, normaliseEmail, systemActor } from '../core/auth/index.js';
+import type { ServiceContext } from '../core/context.js';
+import {
+  ImportFailed,
+  type ImportReport,
+  type ImportSource,
+  runImport,
+  ZammadSource,
+} from '../import/index.js';
+import { note, say, withContext } from './command-context.js';
+import { CommandFailed, UsageError } from './exit-codes.js';
+
+const reader = systemActor(0);
+
+async function importingAdmin(ctx: ServiceContext, email: string | undefined): Promise<Actor> {
+  const wanted = email === undefined ? undefined : normaliseEmail(email);
+  const users = await listUsers(ctx, reader, {
+    limit: 50,
+    active: true,
+    ...(wanted ? { q: wanted } : { role: 'admin' }),
+  });
+  const user = wanted ? users.find((u) => u.email === wanted) : users[0];
+  if (!user)
+    throw new UsageError(
+      wanted ? `no active account ${wanted}` : 'no active admin: name one with --as <email>',
+    );
+  if (user.role !== 'admin') throw new UsageError(`${user.email} is a ${user.role}: only an admin imports`);
+  return actorForUser(user);
+}
+
+function parseSince(since: string | undefined): number | null {
+  if (since === undefined) return null;
+  const ms = Date.parse(since);
+  if (Number.isNaN(ms))
+    throw new UsageError(
+      `--since ${since}: expected a date or time, e.g. 2026-01-31 or 2026-01-31T08:00:00Z`,
+    );
+  return ms;
+}
+
+/** The report as a person reads it; the list of what was not carried in full (it is what they must check). */
+export function printReport(report: ImportReport): void {
+  const verb = report.dryRun ? 'would import' : 'imported';
+  say(`${report.source}: ${verb}`);
+  say(`  people       ${report.people.created} new, ${report.people.updated} already here`);
+  say(`  groups       ${report.groups.created} new, ${report.groups.updated} already here`);
+  say(`  tickets      ${report.tickets.created} new, ${report.tickets.updated} updated`);
+  say(`  comments     ${report.comments} new`);
+  say(`  attachments  ${report.attachments} new`);
+  const resumed = Object.entries(report.resumedFrom);
+  if (resumed.length > 0)
+    say(`  continued an earlier run after ${resumed.map(([r, c]) => `${r} page ${c}`).join(', ')}`);
+  if (report.notCarried.length === 0) say('Everything was carried.');
+  else {
+    say(`Not carried as it was (${report.notCarried.length}):`);
+    for (const line of report.notCarried) say(`  - ${line}`);
+  }
+}
+
+async function importFrom(
+  source: ImportSource,
+  options: { dryRun?: boolean; as?: string; json?: boolean },
+): Promise<void> {
+  await withContext(async ({ ctx }) => {
+    const importer = await importingAdmin(ctx, options.as);
+    const started = Date.now();
+    let last = 0;
+    try {
+      const report = await runImport(ctx, source, importer, {
+        dryRun: options.dryRun,
+        progress: ({ resource, page, done }) => {
+          // One line per page is plenty on a terminal; at most two a second.
+          if (Date.now() - last < 500 && resource === 'tickets') return;
+          last = Date.now();
+          const seconds = (Date.now() - started) / 1000;
+          note(`${resource}: page ${page}, ${done} so far (${seconds.toFixed(1)} s)`);
+        },
+      });
+      note(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (options.json) say(JSON.stringify(report, null, 2));
+      else printReport(report);
+    } catch (err) {
+      if (err instanceof ImportFailed) throw new CommandFailed(`import from ${source.key}: ${err.message}`);
+      throw err;
+    }
+  });
+}
+
+export async function importZammadCommand(options: {
+  url: string;
+  token: string;
+  since?: string;
+  dryRun?: boolean;
+  as?: string;
+  json?: boolean;
+}): Promise<void> {
+  let source: ZammadSource;
+  try {
+    source = new ZammadSource({ url: options.url, token: options.token, since: parseSince(options.since) });
+  } catch (err) {
+    if (err instanceof ImportFailed) throw new UsageError(err.message);
+    throw err;
+  }
+  await importFrom(source, options);
+}

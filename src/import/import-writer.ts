@@ -1,0 +1,452 @@
+// The source-agnostic side of an import: people, groups and tickets from any ImportSource, written through the
+// help desk's and accounts' own functions and keyed by (source, kind, original id) in import_links, so a second
+// run updates instead of duplicating. Each page of tickets is one transaction with its links and its checkpoint:
+// a killed import leaves whole pages only, and the next run continues after the last of them.
+
+import { Readable } from 'node:stream';
+import type { Actor } from '../core/auth/index.js';
+import { createGroup, createUser, normaliseEmail } from '../core/auth/index.js';
+import type { ServiceContext } from '../core/context.js';
+import {
+  getPriorityMatrix,
+  type ImportedAttachmentWrite,
+  type ImportedCommentWrite,
+  type ImportedTicketWrite,
+  rememberSearchWords,
+  type StoredFile,
+  storeFile,
+  writeImportedTickets,
+} from '../helpdesk/index.js';
+import {
+  type ImportedFile,
+  type ImportedPerson,
+  type ImportedTicket,
+  ImportFailed,
+  type ImportSource,
+} from './import-source.js';
+
+export interface ImportCounts {
+  created: number;
+  updated: number;
+}
+
+export interface ImportReport {
+  source: string;
+  dryRun: boolean;
+  /** Pages read in this run, and whether it continued an earlier one. */
+  resumedFrom: Record<string, string>;
+  people: ImportCounts;
+  groups: ImportCounts;
+  tickets: ImportCounts;
+  comments: number;
+  attachments: number;
+  /** What could not be carried, and why: one sentence each. */
+  notCarried: string[];
+}
+
+export type ImportProgress = (event: { resource: string; page: string; done: number }) => void;
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  progress?: ImportProgress;
+  /** Checked between pages: aborting stops the import after the page it is writing (resumable). */
+  signal?: AbortSignal;
+}
+
+type Kind = 'person' | 'group' | 'ticket' | 'comment' | 'attachment';
+
+const resources = ['people', 'groups', 'tickets'] as const;
+
+/** A file to write, with the original id its link is kept under. */
+type FileWrite = ImportedAttachmentWrite & { originalId: string };
+type TicketWrite = Omit<ImportedTicketWrite, 'attachments' | 'comments'> & {
+  source: ImportedTicket;
+  attachments: FileWrite[];
+  comments: Array<Omit<ImportedCommentWrite, 'attachments'> & { attachments: FileWrite[] }>;
+};
+
+class ImportWriter {
+  private readonly links = new Map<Kind, Map<string, number>>();
+  readonly report: ImportReport;
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly source: ImportSource,
+    private readonly importer: Actor,
+    private readonly dryRun: boolean,
+  ) {
+    this.report = {
+      source: source.key,
+      dryRun,
+      resumedFrom: {},
+      people: { created: 0, updated: 0 },
+      groups: { created: 0, updated: 0 },
+      tickets: { created: 0, updated: 0 },
+      comments: 0,
+      attachments: 0,
+      notCarried: [],
+    };
+  }
+
+  /** People and groups are few: their links are kept in memory for the whole run. */
+  async loadLinks(kind: Kind): Promise<void> {
+    const rows = await this.ctx.db
+      .selectFrom('import_links')
+      .select(['original_id', 'local_id'])
+      .where('source', '=', this.source.key)
+      .where('kind', '=', kind)
+      .execute();
+    this.links.set(kind, new Map(rows.map((r) => [r.original_id, Number(r.local_id)])));
+  }
+
+  private linked(kind: Kind, originalId: string | null): number | null {
+    if (originalId === null) return null;
+    return this.links.get(kind)?.get(originalId) ?? null;
+  }
+
+  private async link(kind: Kind, originalId: string, localId: number): Promise<void> {
+    this.links.get(kind)?.set(originalId, localId);
+    await this.ctx.db
+      .insertInto('import_links')
+      .values({
+        source: this.source.key,
+        kind,
+        original_id: originalId,
+        local_id: localId,
+        imported_at: this.ctx.clock.now(),
+      })
+      .onConflict((oc) => oc.columns(['source', 'kind', 'original_id']).doNothing())
+      .execute();
+  }
+
+  async checkpoint(resource: string): Promise<string | null> {
+    const row = await this.ctx.db
+      .selectFrom('import_checkpoints')
+      .select('cursor')
+      .where('source', '=', this.source.key)
+      .where('resource', '=', resource)
+      .executeTakeFirst();
+    return row?.cursor ?? null;
+  }
+
+  private async saveCheckpoint(resource: string, cursor: string): Promise<void> {
+    if (this.dryRun) return;
+    await this.ctx.db
+      .insertInto('import_checkpoints')
+      .values({ source: this.source.key, resource, cursor, updated_at: this.ctx.clock.now() })
+      .onConflict((oc) =>
+        oc.columns(['source', 'resource']).doUpdateSet({ cursor, updated_at: this.ctx.clock.now() }),
+      )
+      .execute();
+  }
+
+  /** The whole import is written: the next run starts from the first page again (and updates). */
+  async clearCheckpoints(): Promise<void> {
+    if (this.dryRun) return;
+    await this.ctx.db.deleteFrom('import_checkpoints').where('source', '=', this.source.key).execute();
+  }
+
+  async writePerson(p: ImportedPerson): Promise<void> {
+    if (this.linked('person', p.originalId) !== null) {
+      this.report.people.updated++;
+      return;
+    }
+    let email: string;
+    try {
+      email = normaliseEmail(p.email ?? '');
+    } catch {
+      email = `${this.source.kind}-${p.originalId}@import.invalid`;
+      this.report.notCarried.push(
+        `person ${p.originalId} (${p.name}): no valid e-mail address${p.email ? ` ("${p.email}")` : ''}; given ${email}, who cannot be mailed`,
+      );
+    }
+    if (this.dryRun) {
+      this.report.people.created++;
+      return;
+    }
+    const existing = await this.ctx.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', email)
+      .executeTakeFirst();
+    if (existing) {
+      // Someone already here under the same address is the same person: linked, not duplicated.
+      await this.link('person', p.originalId, existing.id);
+      this.report.people.updated++;
+      return;
+    }
+    const user = await createUser(this.ctx, null, {
+      email,
+      name: p.name.slice(0, 200),
+      role: p.staff ? 'technician' : 'requester',
+      department: p.organisation?.slice(0, 100) ?? null,
+    });
+    await this.link('person', p.originalId, user.id);
+    this.report.people.created++;
+    if (!p.active)
+      this.report.notCarried.push(
+        `person ${p.originalId} (${email}) is inactive there: imported active, without a password`,
+      );
+  }
+
+  async writeGroup(originalId: string, name: string, description: string): Promise<void> {
+    if (this.linked('group', originalId) !== null) {
+      this.report.groups.updated++;
+      return;
+    }
+    if (this.dryRun) {
+      this.report.groups.created++;
+      return;
+    }
+    const clean = name.trim().slice(0, 100) || `${this.source.kind} group ${originalId}`;
+    const existing = await this.ctx.db
+      .selectFrom('groups')
+      .select('id')
+      .where('name', '=', clean)
+      .executeTakeFirst();
+    if (existing) {
+      await this.link('group', originalId, existing.id);
+      this.report.groups.updated++;
+      return;
+    }
+    const group = await createGroup(this.ctx, null, { name: clean, description: description.slice(0, 2000) });
+    await this.link('group', originalId, group.id);
+    this.report.groups.created++;
+  }
+
+  private async pageLinks(kind: Kind, ids: string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      if (part.length === 0) continue;
+      const rows = await this.ctx.db
+        .selectFrom('import_links')
+        .select(['original_id', 'local_id'])
+        .where('source', '=', this.source.key)
+        .where('kind', '=', kind)
+        .where('original_id', 'in', part)
+        .execute();
+      for (const r of rows) found.set(r.original_id, Number(r.local_id));
+    }
+    return found;
+  }
+
+  /** Download and store a file; a file refused here (its type, its size) is reported and left out. */
+  private async storeImported(ticket: ImportedTicket, f: ImportedFile): Promise<StoredFile | null> {
+    const bytes = await f.download();
+    try {
+      return await storeFile(this.ctx, {
+        filename: f.filename,
+        contentType: f.contentType,
+        stream: Readable.from([bytes]),
+      });
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      this.report.notCarried.push(`ticket ${ticket.number}: attachment "${f.filename}" not carried: ${why}`);
+      return null;
+    }
+  }
+
+  async writeTickets(cursor: string, tickets: ImportedTicket[]): Promise<void> {
+    for (const t of tickets)
+      for (const p of t.problems) this.report.notCarried.push(`ticket ${t.number}: ${p}`);
+    if (this.dryRun) {
+      this.report.tickets.created += tickets.length;
+      this.report.comments += tickets.reduce((n, t) => n + t.comments.length, 0);
+      return;
+    }
+    const ticketLinks = await this.pageLinks(
+      'ticket',
+      tickets.map((t) => t.originalId),
+    );
+    const commentLinks = await this.pageLinks(
+      'comment',
+      tickets.flatMap((t) => t.comments.map((c) => c.originalId)),
+    );
+    const fileLinks = await this.pageLinks(
+      'attachment',
+      tickets.flatMap((t) =>
+        [...t.attachments, ...t.comments.flatMap((c) => c.attachments)].map((f) => f.originalId),
+      ),
+    );
+    const person = (id: string | null) => this.linked('person', id);
+    // Files first, as the help desk does with uploads: stored before the transaction, named by it.
+    const files = async (t: ImportedTicket, list: ImportedFile[], by: number, at: number) => {
+      const out: FileWrite[] = [];
+      for (const f of list) {
+        const existingId = fileLinks.get(f.originalId) ?? null;
+        if (existingId !== null) {
+          out.push({
+            existingId,
+            originalId: f.originalId,
+            uploadedBy: by,
+            createdAt: at,
+            file: { filename: '', contentType: '', size: 0, sha256: '' },
+          });
+          continue;
+        }
+        const stored = await this.storeImported(t, f);
+        if (stored)
+          out.push({
+            existingId: null,
+            originalId: f.originalId,
+            file: stored,
+            uploadedBy: by,
+            createdAt: at,
+          });
+      }
+      return out;
+    };
+    const writes: TicketWrite[] = [];
+    for (const t of tickets) {
+      let requesterId = person(t.requester);
+      if (requesterId === null) {
+        requesterId = this.importer.id;
+        t.problems.push(`requester ${t.requester ?? '(none)'} unknown: filed for ${this.importer.email}`);
+        this.report.notCarried.push(
+          `ticket ${t.number}: requester ${t.requester ?? '(none)'} unknown: filed for ${this.importer.email}`,
+        );
+      }
+      const assigneeId = person(t.owner);
+      if (t.owner !== null && assigneeId === null)
+        this.report.notCarried.push(`ticket ${t.number}: owner ${t.owner} unknown: left unassigned`);
+      const createdBy = person(t.createdBy) ?? requesterId;
+      writes.push({
+        source: t,
+        existingId: ticketLinks.get(t.originalId) ?? null,
+        externalRef: `${this.source.kind} ${t.number}`,
+        title: t.title,
+        description: t.description,
+        status: t.status,
+        impact: t.impact,
+        urgency: t.urgency,
+        requesterId,
+        assigneeId,
+        groupId: this.linked('group', t.group),
+        createdBy,
+        createdAt: t.createdAt,
+        updatedAt: t.updatedAt,
+        resolvedAt: t.closedAt,
+        closedAt: t.closedAt,
+        tags: t.tags,
+        attachments: await files(t, t.attachments, createdBy, t.createdAt),
+        comments: await Promise.all(
+          t.comments.map(async (c) => {
+            const authorId = person(c.author) ?? this.importer.id;
+            return {
+              existingId: commentLinks.get(c.originalId) ?? null,
+              authorId,
+              body: c.body,
+              internal: c.internal,
+              createdAt: c.createdAt,
+              attachments: await files(t, c.attachments, authorId, c.createdAt),
+            };
+          }),
+        ),
+      });
+    }
+    const matrix = await getPriorityMatrix(this.ctx);
+    const now = this.ctx.clock.now();
+    const indexed = await this.ctx.db.transaction().execute(async (trx) => {
+      const written = await writeImportedTickets(trx, this.ctx.caps, matrix, writes, now);
+      const links: Array<{ kind: Kind; original_id: string; local_id: number }> = [];
+      written.ids.forEach((ids, i) => {
+        const w = writes[i];
+        if (ids.created)
+          links.push({ kind: 'ticket', original_id: w.source.originalId, local_id: ids.ticketId });
+        w.attachments.forEach((a, j) => {
+          if (a.existingId === null)
+            links.push({ kind: 'attachment', original_id: a.originalId, local_id: ids.attachmentIds[j] });
+        });
+        w.comments.forEach((c, j) => {
+          if (c.existingId === null)
+            links.push({
+              kind: 'comment',
+              original_id: w.source.comments[j].originalId,
+              local_id: ids.comments[j].commentId,
+            });
+          c.attachments.forEach((a, k) => {
+            if (a.existingId === null)
+              links.push({
+                kind: 'attachment',
+                original_id: a.originalId,
+                local_id: ids.comments[j].attachmentIds[k],
+              });
+          });
+        });
+        if (ids.created) this.report.tickets.created++;
+        else this.report.tickets.updated++;
+        this.report.comments += w.comments.filter((c) => c.existingId === null).length;
+        this.report.attachments +=
+          w.attachments.filter((a) => a.existingId === null).length +
+          w.comments.reduce((n, c) => n + c.attachments.filter((a) => a.existingId === null).length, 0);
+      });
+      for (let i = 0; i < links.length; i += 400) {
+        await trx
+          .insertInto('import_links')
+          .values(links.slice(i, i + 400).map((l) => ({ ...l, source: this.source.key, imported_at: now })))
+          .execute();
+      }
+      await trx
+        .insertInto('import_checkpoints')
+        .values({ source: this.source.key, resource: 'tickets', cursor, updated_at: now })
+        .onConflict((oc) => oc.columns(['source', 'resource']).doUpdateSet({ cursor, updated_at: now }))
+        .execute();
+      return written.indexed;
+    });
+    rememberSearchWords(...indexed);
+  }
+
+  async savePage(resource: string, cursor: string): Promise<void> {
+    await this.saveCheckpoint(resource, cursor);
+  }
+}
+
+/**
+ * Import everything a source holds: people, then groups, then tickets, each from where an earlier, unfinished
+ * run stopped. `importer` is the admin the import acts as (the requester of a ticket whose requester is unknown).
+ */
+export async function runImport(
+  ctx: ServiceContext,
+  source: ImportSource,
+  importer: Actor,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
+  const writer = new ImportWriter(ctx, source, importer, options.dryRun === true);
+  await source.open();
+  try {
+    for (const kind of ['person', 'group'] as const) await writer.loadLinks(kind);
+    for (const resource of resources) {
+      const after = await writer.checkpoint(resource);
+      if (after !== null) writer.report.resumedFrom[resource] = after;
+      let done = 0;
+      const pages =
+        resource === 'people'
+          ? source.people(after)
+          : resource === 'groups'
+            ? source.groups(after)
+            : source.tickets(after);
+      for await (const page of pages as AsyncIterable<{ cursor: string; items: unknown[] }>) {
+        if (resource === 'people')
+          for (const p of page.items as ImportedPerson[]) await writer.writePerson(p);
+        else if (resource === 'groups')
+          for (const g of page.items as Array<{ originalId: string; name: string; description: string }>)
+            await writer.writeGroup(g.originalId, g.name, g.description);
+        else await writer.writeTickets(page.cursor, page.items as ImportedTicket[]);
+        if (resource !== 'tickets') await writer.savePage(resource, page.cursor);
+        done += page.items.length;
+        options.progress?.({ resource, page: page.cursor, done });
+        if (options.signal?.aborted)
+          throw new ImportFailed(
+            'stopped',
+            `stopped after ${resource} page ${page.cursor}: run again to continue`,
+          );
+      }
+    }
+    await writer.clearCheckpoints();
+    writer.report.notCarried.push(...source.problems);
+    return writer.report;
+  } finally {
+    await source.close();
+  }
+}
