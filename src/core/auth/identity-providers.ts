@@ -9,8 +9,9 @@ import type { ServiceContext } from '../context.js';
 import type { IdentityProvidersTable, Role } from '../db/index.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
 import { isSealed, openSecret, sealSecret } from '../secret-box.js';
-import { type Actor, directoryRoles, noAdmin, roles } from './actor.js';
+import type { Actor } from './actor.js';
 import { canAccounts } from './policies.js';
+import { checkRoleMapping } from './role-mapping.js';
 
 /** How a provider's claims become a role and groups. */
 export interface IdentityMapping {
@@ -197,17 +198,7 @@ async function checkInput(ctx: ServiceContext, input: IdentityProviderInput) {
   const saml = kind === 'saml' ? checkSaml(input.saml) : null;
   if (kind === 'oidc' && !input.clientId) throw bad('/clientId', 'is needed for an OpenID Connect provider');
   const mapping: IdentityMapping = { ...defaultMapping, ...input.mapping };
-  for (const [value, role] of Object.entries(mapping.roleMap)) {
-    if (!roles.includes(role)) throw bad('/mapping/roleMap', `maps "${value}" to an unknown role`);
-    if (!directoryRoles.includes(role)) throw bad('/mapping/roleMap', noAdmin(value));
-  }
-  if (!directoryRoles.includes(mapping.defaultRole))
-    throw bad('/mapping/defaultRole', `must be one of ${directoryRoles.join(', ')}`);
-  const groupIds = [...new Set(Object.values(mapping.groupMap).flat())];
-  if (groupIds.length > 0) {
-    const found = await ctx.db.selectFrom('groups').select('id').where('id', 'in', groupIds).execute();
-    if (found.length !== groupIds.length) throw bad('/mapping/groupMap', 'names a group that does not exist');
-  }
+  await checkRoleMapping(ctx, mapping, bad);
   const domains = [...new Set((input.domains ?? []).map((d) => d.trim().toLowerCase()))];
   for (const d of domains)
     if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(d))

@@ -8,8 +8,9 @@ import type { ServiceContext } from '../context.js';
 import type { LdapDirectoriesTable, Role } from '../db/index.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
 import { openSecret, sealSecret } from '../secret-box.js';
-import { type Actor, directoryRoles, noAdmin, roles } from './actor.js';
+import type { Actor } from './actor.js';
 import { canAccounts } from './policies.js';
+import { checkRoleMapping } from './role-mapping.js';
 
 /** How a directory's groups become a role and opsdesk groups. Groups are named by their name (cn) or their DN. */
 export interface LdapMapping {
@@ -228,23 +229,7 @@ async function checkInput(ctx: ServiceContext, input: LdapDirectoryInput) {
   if (!ldapNestedGroupModes.includes(nestedGroups))
     throw bad('/nestedGroups', 'must be auto, matching-rule, walk or off');
   const mapping: LdapMapping = { ...defaultMapping, ...input.mapping };
-  for (const [group, role] of Object.entries(mapping.roleMap)) {
-    if (!roles.includes(role)) throw bad('/mapping/roleMap', `maps "${group}" to an unknown role`);
-    if (!directoryRoles.includes(role)) throw bad('/mapping/roleMap', noAdmin(group));
-    if (group.trim().length === 0) throw bad('/mapping/roleMap', 'names an empty group');
-  }
-  if (!directoryRoles.includes(mapping.defaultRole))
-    throw bad('/mapping/defaultRole', `must be one of ${directoryRoles.join(', ')}`);
-  for (const [group, ids] of Object.entries(mapping.groupMap)) {
-    if (group.trim().length === 0) throw bad('/mapping/groupMap', 'names an empty group');
-    if (!Array.isArray(ids) || ids.some((i) => !Number.isInteger(i) || i < 1))
-      throw bad('/mapping/groupMap', `maps "${group}" to something other than group ids`);
-  }
-  const groupIds = [...new Set(Object.values(mapping.groupMap).flat())];
-  if (groupIds.length > 0) {
-    const found = await ctx.db.selectFrom('groups').select('id').where('id', 'in', groupIds).execute();
-    if (found.length !== groupIds.length) throw bad('/mapping/groupMap', 'names a group that does not exist');
-  }
+  await checkRoleMapping(ctx, mapping, bad);
   const interval = input.syncIntervalMinutes ?? defaults.syncIntervalMinutes;
   if (!Number.isInteger(interval) || interval < 5 || interval > 10_080)
     throw bad('/syncIntervalMinutes', 'must be a whole number of minutes from 5 to 10080 (a week)');
