@@ -487,7 +487,6 @@ export async function startZammad(data: ZammadData, token = 'zammad-test-token')
       return;
     }
     const q = url.searchParams;
-    let m: RegExpExecArray | null;
     if (path === '/api/v1/users/me') return send(200, data.users[1] ?? {});
     if (path === '/api/v1/users') return send(200, page(data.users, q));
     if (path === '/api/v1/organizations') return send(200, page(data.organizations, q));
@@ -499,19 +498,22 @@ export async function startZammad(data: ZammadData, token = 'zammad-test-token')
       for (let i = (p - 1) * per; i < Math.min(data.ticketCount, p * per); i++) out.push(data.ticket(i));
       return send(200, out);
     }
-    if ((m = /^\/api\/v1\/ticket_articles\/by_ticket\/(\d+)$/.exec(path))) {
+    const byTicket = /^\/api\/v1\/ticket_articles\/by_ticket\/(\d+)$/.exec(path);
+    if (byTicket) {
       return send(
         200,
-        articlesOf(Number(m[1])).map((a) => ({
+        articlesOf(Number(byTicket[1])).map((a) => ({
           ...a,
           attachments: a.attachments.map(({ bytes: _bytes, ...rest }) => rest),
         })),
       );
     }
     if (path === '/api/v1/tags') return send(200, { tags: data.tags(Number(q.get('o_id'))) });
-    if ((m = /^\/api\/v1\/ticket_attachment\/(\d+)\/(\d+)\/(\d+)$/.exec(path))) {
-      const article = articlesOf(Number(m[1])).find((a) => a.id === Number(m?.[2]));
-      const file = article?.attachments.find((f) => f.id === Number(m?.[3]));
+    const download = /^\/api\/v1\/ticket_attachment\/(\d+)\/(\d+)\/(\d+)$/.exec(path);
+    if (download) {
+      const [, ticketId, articleId, fileId] = download.map(Number);
+      const article = articlesOf(ticketId).find((a) => a.id === articleId);
+      const file = article?.attachments.find((f) => f.id === fileId);
       if (!file) return send(404, { error: 'Not found' });
       return send(200, file.bytes, file.preferences['Content-Type']);
     }

@@ -1,0 +1,86 @@
+// `opsdesk import zammad` as an operator runs it: a real process over a SQLite data folder imports the local
+// Zammad, with progress on stderr and the report on stdout; a wrong token, an unreachable address or a URL that
+// is not one ends with a message and a non-zero exit.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/core/auth/index.js';
+import { loadConfig } from '../../src/core/config.js';
+import { openContext } from '../../src/core/runtime.js';
+import { startZammad, type ZammadServer, zammadFixture } from '../support/zammad-server.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const main = path.join(root, 'src/cli/main.ts');
+
+describe('opsdesk import zammad', () => {
+  let dataDir: string;
+  let zammad: ZammadServer;
+
+  function opsdesk(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        OPSDESK_DATA_DIR: dataDir,
+        OPSDESK_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  }
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-import-cli-'));
+    const opened = await openContext(loadConfig({ OPSDESK_DATA_DIR: dataDir, OPSDESK_LOG_LEVEL: 'silent' }), {
+      log: pino({ level: 'silent' }),
+    });
+    await createUser(opened.ctx, null, { email: 'admin@opsdesk.example', name: 'Admin', role: 'admin' });
+    await opened.close();
+    zammad = await startZammad(zammadFixture());
+  });
+
+  afterAll(async () => {
+    await zammad.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('imports, shows its progress on stderr and prints the report', async () => {
+    const run = await opsdesk(['import', 'zammad', '--url', zammad.url, '--token', zammad.token]);
+    expect(run.stderr).toMatch(/tickets: page 1, 7 so far/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('tickets      7 new, 0 updated');
+    expect(run.stdout).toContain('comments     15 new');
+    expect(run.stdout).toContain('attachments  2 new');
+    expect(run.stdout).toContain('ticket 31006: state "waiting for vendor" has no equivalent here');
+    const again = await opsdesk(['import', 'zammad', '--url', zammad.url, '--token', zammad.token, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).tickets).toEqual({ created: 0, updated: 7 });
+  }, 180_000);
+
+  it('a wrong token, an unreachable address or a bad URL ends with a message and a non-zero exit', async () => {
+    const token = await opsdesk(['import', 'zammad', '--url', zammad.url, '--token', 'nope']);
+    expect(token.code).toBe(1);
+    expect(token.stderr).toContain('refused the credentials (HTTP 401): check the token');
+    const away = await opsdesk(['import', 'zammad', '--url', 'http://127.0.0.1:9', '--token', 'x']);
+    expect(away.code).toBe(1);
+    expect(away.stderr).toMatch(/opsdesk: import from zammad:http:\/\/127\.0\.0\.1:9: cannot reach/);
+    const bad = await opsdesk(['import', 'zammad', '--url', 'not a url', '--token', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--url not a url is not a URL');
+    const since = await opsdesk(['import', 'zammad', '--url', zammad.url, '--token', 'x', '--since', 'soon']);
+    expect(since.code).toBe(2);
+    expect(since.stderr).toContain('--since soon: expected a date or time');
+  }, 240_000);
+});
