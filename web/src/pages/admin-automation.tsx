@@ -2,6 +2,7 @@
 // (trigger, conditions on any field, actions in order, "stop processing"), the dry run of the rule as edited
 // (the existing tickets it would match now), and the rule log with the SLA escalations' firings.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router-dom';
 import {
   type AutomationRule,
@@ -18,6 +19,7 @@ import {
 import { useCustomFields } from '../api/catalog';
 import { useGroups, useUsers } from '../api/directory';
 import { useWebhooks } from '../api/webhooks';
+import { t } from '../i18n';
 import { useUser } from '../session';
 import { Field } from '../ui/field';
 import { levelNames, priorityLabel } from '../ui/labels';
@@ -26,67 +28,70 @@ import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
 
 type Trigger = AutomationRuleInput['trigger'];
-const triggers: [Trigger, string][] = [
-  ['created', 'A ticket is created'],
-  ['updated', 'A ticket is updated'],
-  ['commented', 'A ticket gets a reply or note'],
-  ['sla_warning', 'An SLA warning fires'],
-  ['idle', 'A ticket has no update for a while'],
+const triggers = (): [Trigger, string][] => [
+  ['created', t('admin-automation:trigger.created')],
+  ['updated', t('admin-automation:trigger.updated')],
+  ['commented', t('admin-automation:trigger.commented')],
+  ['sla_warning', t('admin-automation:trigger.sla_warning')],
+  ['idle', t('admin-automation:trigger.idle')],
 ];
-const triggerLabel = Object.fromEntries(triggers) as Record<string, string>;
+const triggerLabel = (trigger: string): string =>
+  (Object.fromEntries(triggers()) as Record<string, string>)[trigger] ?? trigger;
 
-const builtInFields: [string, string][] = [
-  ['ticket.title', 'Subject'],
-  ['ticket.description', 'Description'],
-  ['ticket.type', 'Type'],
-  ['ticket.status', 'Status'],
-  ['ticket.priority', 'Priority'],
-  ['ticket.impact', 'Impact'],
-  ['ticket.urgency', 'Urgency'],
-  ['ticket.groupId', 'Group (id)'],
-  ['ticket.assigneeId', 'Assignee (id)'],
-  ['ticket.categoryId', 'Category (id)'],
-  ['ticket.tags', 'Tags'],
-  ['requester.email', "Requester's email"],
-  ['requester.domain', "Requester's email domain"],
-  ['requester.role', "Requester's role"],
-  ['requester.department', "Requester's department"],
-  ['requester.vip', 'Requester is VIP'],
-  ['requester.groupIds', "Requester's groups (id)"],
-  ['event.changed', 'Changed fields (updates)'],
-  ['comment.body', 'Comment text (comments)'],
-  ['comment.internal', 'Comment is internal (comments)'],
-  ['sla.target', 'SLA target (warnings)'],
+const builtInFields = (): [string, string][] => [
+  ['ticket.title', t('admin-automation:field.ticket_title')],
+  ['ticket.description', t('admin-automation:field.ticket_description')],
+  ['ticket.type', t('admin-automation:field.ticket_type')],
+  ['ticket.status', t('admin-automation:field.ticket_status')],
+  ['ticket.priority', t('admin-automation:field.ticket_priority')],
+  ['ticket.impact', t('admin-automation:field.ticket_impact')],
+  ['ticket.urgency', t('admin-automation:field.ticket_urgency')],
+  ['ticket.groupId', t('admin-automation:field.ticket_groupId')],
+  ['ticket.assigneeId', t('admin-automation:field.ticket_assigneeId')],
+  ['ticket.categoryId', t('admin-automation:field.ticket_categoryId')],
+  ['ticket.tags', t('admin-automation:field.ticket_tags')],
+  ['requester.email', t('admin-automation:field.requester_email')],
+  ['requester.domain', t('admin-automation:field.requester_domain')],
+  ['requester.role', t('admin-automation:field.requester_role')],
+  ['requester.department', t('admin-automation:field.requester_department')],
+  ['requester.vip', t('admin-automation:field.requester_vip')],
+  ['requester.groupIds', t('admin-automation:field.requester_groupIds')],
+  ['event.changed', t('admin-automation:field.event_changed')],
+  ['comment.body', t('admin-automation:field.comment_body')],
+  ['comment.internal', t('admin-automation:field.comment_internal')],
+  ['sla.target', t('admin-automation:field.sla_target')],
 ];
-const ops: [RuleCondition['op'], string][] = [
-  ['is', 'is'],
-  ['is_not', 'is not'],
-  ['in', 'is one of'],
-  ['not_in', 'is none of'],
-  ['contains', 'contains'],
-  ['not_contains', 'does not contain'],
-  ['starts_with', 'starts with'],
-  ['ends_with', 'ends with'],
-  ['gt', '>'],
-  ['gte', '≥'],
-  ['lt', '<'],
-  ['lte', '≤'],
-  ['set', 'is set'],
-  ['not_set', 'is not set'],
+const ops = (): [RuleCondition['op'], string][] => [
+  ['is', t('admin-automation:op.is')],
+  ['is_not', t('admin-automation:op.is_not')],
+  ['in', t('admin-automation:op.in')],
+  ['not_in', t('admin-automation:op.not_in')],
+  ['contains', t('admin-automation:op.contains')],
+  ['not_contains', t('admin-automation:op.not_contains')],
+  ['starts_with', t('admin-automation:op.starts_with')],
+  ['ends_with', t('admin-automation:op.ends_with')],
+  ['gt', t('admin-automation:op.gt')],
+  ['gte', t('admin-automation:op.gte')],
+  ['lt', t('admin-automation:op.lt')],
+  ['lte', t('admin-automation:op.lte')],
+  ['set', t('admin-automation:op.set')],
+  ['not_set', t('admin-automation:op.not_set')],
 ];
-const actionTypes: [RuleAction['type'], string][] = [
-  ['set_priority', 'Set priority'],
-  ['set_status', 'Set status'],
-  ['set_group', 'Set group'],
-  ['assign', 'Assign'],
-  ['add_tags', 'Add tags'],
-  ['remove_tags', 'Remove tags'],
-  ['set_field', 'Set custom field'],
-  ['reply', 'Reply or note'],
-  ['notify', 'Notify by mail'],
-  ['webhook', 'Call a webhook'],
+const actionTypes = (): [RuleAction['type'], string][] => [
+  ['set_priority', t('admin-automation:action.set_priority')],
+  ['set_status', t('admin-automation:action.set_status')],
+  ['set_group', t('admin-automation:action.set_group')],
+  ['assign', t('admin-automation:action.assign')],
+  ['add_tags', t('admin-automation:action.add_tags')],
+  ['remove_tags', t('admin-automation:action.remove_tags')],
+  ['set_field', t('admin-automation:action.set_field')],
+  ['reply', t('admin-automation:action.reply')],
+  ['notify', t('admin-automation:action.notify')],
+  ['webhook', t('admin-automation:action.webhook')],
 ];
 const statuses = ['new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed'];
+/** A ticket state as this page has always written it (lower case), in the current language. */
+const statusWord = (s: string) => t(`admin-automation:status.${s}`, { defaultValue: s.replace('_', ' ') });
 
 /** A condition's value as typed: numbers and yes/no read as such; lists separated by commas. */
 function parseValue(text: string, op: RuleCondition['op']): RuleCondition['value'] {
@@ -188,6 +193,7 @@ function ConditionRows({
   fields: [string, string][];
   onChange: (rows: Draft['all']) => void;
 }) {
+  const { t } = useTranslation('admin-automation');
   const put = (i: number, r: Draft['all'][number]) => onChange(rows.map((x, j) => (j === i ? r : x)));
   return (
     <fieldset>
@@ -196,7 +202,7 @@ function ConditionRows({
         // biome-ignore lint/suspicious/noArrayIndexKey: conditions have no identity but their place
         <div className="step-row" key={i}>
           <select
-            aria-label={`${title}: field ${i + 1}`}
+            aria-label={t('conditions.field', { title, n: i + 1 })}
             value={r.field}
             onChange={(e) => put(i, { ...r, field: e.target.value })}
           >
@@ -207,11 +213,11 @@ function ConditionRows({
             ))}
           </select>
           <select
-            aria-label={`${title}: operator ${i + 1}`}
+            aria-label={t('conditions.operator', { title, n: i + 1 })}
             value={r.op}
             onChange={(e) => put(i, { ...r, op: e.target.value as RuleCondition['op'] })}
           >
-            {ops.map(([o, label]) => (
+            {ops().map(([o, label]) => (
               <option key={o} value={o}>
                 {label}
               </option>
@@ -220,8 +226,10 @@ function ConditionRows({
           {r.op !== 'set' && r.op !== 'not_set' && (
             <input
               type="text"
-              aria-label={`${title}: value ${i + 1}`}
-              placeholder={r.op === 'in' || r.op === 'not_in' ? 'values, separated by commas' : 'value'}
+              aria-label={t('conditions.value', { title, n: i + 1 })}
+              placeholder={
+                r.op === 'in' || r.op === 'not_in' ? t('conditions.values') : t('conditions.oneValue')
+              }
               value={r.text}
               onChange={(e) => put(i, { ...r, text: e.target.value })}
             />
@@ -229,10 +237,10 @@ function ConditionRows({
           <button
             type="button"
             className="ghost"
-            aria-label={`Remove ${title.toLowerCase()} condition ${i + 1}`}
+            aria-label={t('conditions.remove', { title: title.toLowerCase(), n: i + 1 })}
             onClick={() => onChange(rows.filter((_, j) => j !== i))}
           >
-            Remove
+            {t('remove')}
           </button>
         </div>
       ))}
@@ -241,7 +249,7 @@ function ConditionRows({
         disabled={rows.length >= 25}
         onClick={() => onChange([...rows, { field: 'ticket.title', op: 'contains', text: '' }])}
       >
-        Add condition
+        {t('conditions.add')}
       </button>
     </fieldset>
   );
@@ -261,13 +269,14 @@ function ActionEditor({
   const fields = useCustomFields();
   const user = useUser();
   const hooks = useWebhooks();
-  const label = `Action ${index + 1}`;
+  const { t } = useTranslation('admin-automation');
+  const n = index + 1;
   const staff = (users.data ?? []).filter((u) => u.role !== 'requester' && u.active);
   switch (action.type) {
     case 'set_priority':
       return (
         <select
-          aria-label={`${label}: priority`}
+          aria-label={t('action.priority', { n })}
           value={action.priority}
           onChange={(e) => onChange({ ...action, priority: e.target.value })}
         >
@@ -281,13 +290,13 @@ function ActionEditor({
     case 'set_status':
       return (
         <select
-          aria-label={`${label}: status`}
+          aria-label={t('action.status', { n })}
           value={action.status}
           onChange={(e) => onChange({ ...action, status: e.target.value })}
         >
           {statuses.map((s) => (
             <option key={s} value={s}>
-              {s.replace('_', ' ')}
+              {statusWord(s)}
             </option>
           ))}
         </select>
@@ -295,11 +304,11 @@ function ActionEditor({
     case 'set_group':
       return (
         <select
-          aria-label={`${label}: group`}
+          aria-label={t('action.group', { n })}
           value={action.groupId ?? ''}
           onChange={(e) => onChange({ ...action, groupId: Number(e.target.value) })}
         >
-          <option value="">Choose a group</option>
+          <option value="">{t('action.chooseGroup')}</option>
           {(groups.data ?? []).map((g) => (
             <option key={g.id} value={g.id}>
               {g.name}
@@ -310,13 +319,13 @@ function ActionEditor({
     case 'assign':
       return (
         <select
-          aria-label={`${label}: assignee`}
+          aria-label={t('action.assignee', { n })}
           value={action.assigneeId ?? ''}
           onChange={(e) =>
             onChange({ ...action, assigneeId: e.target.value ? Number(e.target.value) : null })
           }
         >
-          <option value="">Nobody</option>
+          <option value="">{t('action.nobody')}</option>
           {staff.map((u) => (
             <option key={u.id} value={u.id}>
               {u.name}
@@ -329,8 +338,8 @@ function ActionEditor({
       return (
         <input
           type="text"
-          aria-label={`${label}: tags, separated by commas`}
-          placeholder="tags, separated by commas"
+          aria-label={t('action.tags', { n })}
+          placeholder={t('action.tagsPlaceholder')}
           defaultValue={(action.tags ?? []).join(', ')}
           onChange={(e) =>
             onChange({
@@ -347,11 +356,11 @@ function ActionEditor({
       return (
         <>
           <select
-            aria-label={`${label}: custom field`}
+            aria-label={t('action.customField', { n })}
             value={action.key ?? ''}
             onChange={(e) => onChange({ ...action, key: e.target.value })}
           >
-            <option value="">Choose a field</option>
+            <option value="">{t('action.chooseField')}</option>
             {(fields.data ?? []).map((f) => (
               <option key={f.key} value={f.key}>
                 {f.label}
@@ -360,7 +369,7 @@ function ActionEditor({
           </select>
           <input
             type="text"
-            aria-label={`${label}: value`}
+            aria-label={t('action.value', { n })}
             value={
               typeof action.value === 'string' || typeof action.value === 'number' ? String(action.value) : ''
             }
@@ -377,10 +386,10 @@ function ActionEditor({
               checked={action.internal ?? false}
               onChange={(e) => onChange({ ...action, internal: e.target.checked })}
             />
-            <span>Internal note</span>
+            <span>{t('action.internal')}</span>
           </label>
           <textarea
-            aria-label={`${label}: text`}
+            aria-label={t('action.text', { n })}
             rows={3}
             value={action.body ?? ''}
             onChange={(e) => onChange({ ...action, body: e.target.value })}
@@ -391,22 +400,22 @@ function ActionEditor({
       return (
         <>
           <select
-            aria-label={`${label}: to`}
+            aria-label={t('action.to', { n })}
             value={action.to}
             onChange={(e) => onChange({ ...action, to: e.target.value as NonNullable<RuleAction['to']> })}
           >
-            <option value="requester">The requester</option>
-            <option value="assignee">The assignee</option>
-            <option value="group">The ticket's group</option>
-            <option value="user">A person</option>
+            <option value="requester">{t('action.to.requester')}</option>
+            <option value="assignee">{t('action.to.assignee')}</option>
+            <option value="group">{t('action.to.group')}</option>
+            <option value="user">{t('action.to.user')}</option>
           </select>
           {action.to === 'user' && (
             <select
-              aria-label={`${label}: person`}
+              aria-label={t('action.person', { n })}
               value={action.userId ?? ''}
               onChange={(e) => onChange({ ...action, userId: Number(e.target.value) })}
             >
-              <option value="">Choose</option>
+              <option value="">{t('action.choose')}</option>
               {(users.data ?? []).map((u) => (
                 <option key={u.id} value={u.id}>
                   {u.name}
@@ -416,12 +425,12 @@ function ActionEditor({
           )}
           <input
             type="text"
-            aria-label={`${label}: subject`}
+            aria-label={t('action.subject', { n })}
             value={action.subject ?? ''}
             onChange={(e) => onChange({ ...action, subject: e.target.value })}
           />
           <textarea
-            aria-label={`${label}: text`}
+            aria-label={t('action.text', { n })}
             rows={3}
             value={action.body ?? ''}
             onChange={(e) => onChange({ ...action, body: e.target.value })}
@@ -432,11 +441,11 @@ function ActionEditor({
       // Webhooks are listed to admins; a manager names one by its id.
       return user.role === 'admin' ? (
         <select
-          aria-label={`${label}: webhook`}
+          aria-label={t('action.webhook', { n })}
           value={action.webhookId ?? ''}
           onChange={(e) => onChange({ ...action, webhookId: Number(e.target.value) })}
         >
-          <option value="">Choose a webhook</option>
+          <option value="">{t('action.chooseWebhook')}</option>
           {(hooks.data ?? []).map((w) => (
             <option key={w.id} value={w.id}>
               {w.url}
@@ -447,7 +456,7 @@ function ActionEditor({
         <input
           type="number"
           min={1}
-          aria-label={`${label}: webhook id`}
+          aria-label={t('action.webhookId', { n })}
           value={action.webhookId ?? ''}
           onChange={(e) => onChange({ ...action, webhookId: Number(e.target.value) })}
         />
@@ -456,32 +465,31 @@ function ActionEditor({
 }
 
 function DryRunResults({ result, onMore }: { result: DryRun; onMore: (() => void) | null }) {
+  const { t } = useTranslation('admin-automation');
   return (
     <section className="card" aria-labelledby="dry-run-title">
-      <h3 id="dry-run-title">Dry run: tickets it would match now</h3>
+      <h3 id="dry-run-title">{t('dryRun.title')}</h3>
       {result.items.length === 0 ? (
-        <Empty title="No existing ticket matches">Looked at {result.scanned} tickets.</Empty>
+        <Empty title={t('dryRun.empty')}>{t('dryRun.scanned', { count: result.scanned })}</Empty>
       ) : (
         <ul className="library-list">
-          {result.items.map((t) => (
-            <li key={t.id}>
-              <NavLink to={`/tickets/${t.id}`}>
-                #{t.id} {t.title}
+          {result.items.map((tk) => (
+            <li key={tk.id}>
+              <NavLink to={`/tickets/${tk.id}`}>
+                #{tk.id} {tk.title}
               </NavLink>{' '}
               <span className="muted small">
-                {t.status.replace('_', ' ')} ·{' '}
-                {priorityLabel[t.priority as keyof typeof priorityLabel] ?? t.priority}
+                {statusWord(tk.status)} ·{' '}
+                {priorityLabel[tk.priority as keyof typeof priorityLabel] ?? tk.priority}
               </span>
             </li>
           ))}
         </ul>
       )}
-      <p className="hint">
-        Conditions on the event (changed fields, the comment, the SLA target) see nothing in a dry run.
-      </p>
+      <p className="hint">{t('dryRun.hint')}</p>
       {onMore && (
         <button type="button" onClick={onMore}>
-          More
+          {t('dryRun.more')}
         </button>
       )}
     </section>
@@ -489,14 +497,18 @@ function DryRunResults({ result, onMore }: { result: DryRun; onMore: (() => void
 }
 
 function RuleForm({ rule, onDone }: { rule: AutomationRule | null; onDone: () => void }) {
+  const { t } = useTranslation('admin-automation');
   const [d, setD] = useState<Draft>(() => draftOf(rule));
   const custom = useCustomFields();
   const save = useSaveRule(onDone);
   const dry = useDryRun();
   const [pages, setPages] = useState<DryRun[]>([]);
   const fields: [string, string][] = [
-    ...builtInFields,
-    ...(custom.data ?? []).map((f): [string, string] => [`field.${f.key}`, `Field: ${f.label}`]),
+    ...builtInFields(),
+    ...(custom.data ?? []).map((f): [string, string] => [
+      `field.${f.key}`,
+      t('form.customField', { label: f.label }),
+    ]),
   ];
   const put = (i: number, a: RuleAction) =>
     setD({ ...d, actions: d.actions.map((x, j) => (j === i ? a : x)) });
@@ -519,13 +531,17 @@ function RuleForm({ rule, onDone }: { rule: AutomationRule | null; onDone: () =>
     : null;
   return (
     <>
-      <form className="card form" onSubmit={submit} aria-label={rule ? `Edit rule ${rule.name}` : 'New rule'}>
+      <form
+        className="card form"
+        onSubmit={submit}
+        aria-label={rule ? t('form.edit', { name: rule.name }) : t('form.new')}
+      >
         <ErrorMessage
           error={save.error ?? dry.error}
-          title={dry.error ? 'The dry run failed.' : 'Not saved.'}
+          title={dry.error ? t('form.dryRunFailed') : t('form.notSaved')}
         />
         <div className="field-row">
-          <Field label="Name">
+          <Field label={t('form.name')}>
             {(id) => (
               <input
                 id={id}
@@ -536,15 +552,15 @@ function RuleForm({ rule, onDone }: { rule: AutomationRule | null; onDone: () =>
               />
             )}
           </Field>
-          <Field label="When">
+          <Field label={t('form.when')}>
             {(id) => (
               <select
                 id={id}
                 value={d.trigger}
                 onChange={(e) => setD({ ...d, trigger: e.target.value as Trigger })}
               >
-                {triggers.map(([t, label]) => (
-                  <option key={t} value={t}>
+                {triggers().map(([code, label]) => (
+                  <option key={code} value={code}>
                     {label}
                   </option>
                 ))}
@@ -552,7 +568,7 @@ function RuleForm({ rule, onDone }: { rule: AutomationRule | null; onDone: () =>
             )}
           </Field>
           {d.trigger === 'idle' && (
-            <Field label="Quiet for (minutes)">
+            <Field label={t('form.idleMinutes')}>
               {(id) => (
                 <input
                   id={id}
@@ -567,33 +583,36 @@ function RuleForm({ rule, onDone }: { rule: AutomationRule | null; onDone: () =>
           )}
         </div>
         <ConditionRows
-          title="All of these"
+          title={t('form.all')}
           rows={d.all}
           fields={fields}
           onChange={(all) => setD({ ...d, all })}
         />
         <ConditionRows
-          title="Any of these"
+          title={t('form.any')}
           rows={d.any}
           fields={fields}
           onChange={(any) => setD({ ...d, any })}
         />
         <fieldset>
-          <legend>Actions, in order</legend>
+          <legend>{t('form.actions')}</legend>
           <p className="hint">
-            Texts may use placeholders such as {'{{requester.firstName}}'}, {'{{ticket.number}}'} and{' '}
-            {'{{ticket.url}}'}. Changes made by a rule never trigger rules.
+            {t('form.placeholders', {
+              first: '{{requester.firstName}}',
+              number: '{{ticket.number}}',
+              url: '{{ticket.url}}',
+            })}
           </p>
           {d.actions.map((a, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: actions have no identity but their place
             <div className="step-row" key={i}>
               <select
-                aria-label={`Action ${i + 1}`}
+                aria-label={t('form.action', { n: i + 1 })}
                 value={a.type}
                 onChange={(e) => put(i, newAction(e.target.value as RuleAction['type']))}
               >
-                {actionTypes.map(([t, label]) => (
-                  <option key={t} value={t}>
+                {actionTypes().map(([code, label]) => (
+                  <option key={code} value={code}>
                     {label}
                   </option>
                 ))}
@@ -602,10 +621,10 @@ function RuleForm({ rule, onDone }: { rule: AutomationRule | null; onDone: () =>
               <button
                 type="button"
                 className="ghost"
-                aria-label={`Remove action ${i + 1}`}
+                aria-label={t('form.removeAction', { n: i + 1 })}
                 onClick={() => setD({ ...d, actions: d.actions.filter((_, j) => j !== i) })}
               >
-                Remove
+                {t('remove')}
               </button>
             </div>
           ))}
@@ -614,7 +633,7 @@ function RuleForm({ rule, onDone }: { rule: AutomationRule | null; onDone: () =>
             disabled={d.actions.length >= 20}
             onClick={() => setD({ ...d, actions: [...d.actions, newAction('add_tags')] })}
           >
-            Add action
+            {t('form.addAction')}
           </button>
         </fieldset>
         <div className="field-row">
@@ -624,7 +643,7 @@ function RuleForm({ rule, onDone }: { rule: AutomationRule | null; onDone: () =>
               checked={d.active}
               onChange={(e) => setD({ ...d, active: e.target.checked })}
             />
-            <span>Active</span>
+            <span>{t('active')}</span>
           </label>
           <label className="inline">
             <input
@@ -632,18 +651,18 @@ function RuleForm({ rule, onDone }: { rule: AutomationRule | null; onDone: () =>
               checked={d.stopProcessing}
               onChange={(e) => setD({ ...d, stopProcessing: e.target.checked })}
             />
-            <span>Stop processing later rules when this one fires</span>
+            <span>{t('form.stopProcessing')}</span>
           </label>
         </div>
         <div className="actions">
           <button type="submit" className="primary" disabled={save.isPending}>
-            Save
+            {t('common:actions.save')}
           </button>
           <button type="button" onClick={() => runDry()} disabled={dry.isPending}>
-            Dry run
+            {t('form.dryRun')}
           </button>
           <button type="button" className="ghost" onClick={onDone}>
-            Cancel
+            {t('common:actions.cancel')}
           </button>
         </div>
       </form>
@@ -658,27 +677,28 @@ function RuleForm({ rule, onDone }: { rule: AutomationRule | null; onDone: () =>
 }
 
 function RuleLog({ ruleId }: { ruleId: number | null }) {
+  const { t } = useTranslation('admin-automation');
   const log = useAutomationLog(ruleId);
   const items = log.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="rule-log-title">
-      <h2 id="rule-log-title">Rule log</h2>
-      <p className="hint">Every firing of a rule, and of the SLA escalation levels, newest first.</p>
+      <h2 id="rule-log-title">{t('log.title')}</h2>
+      <p className="hint">{t('log.hint')}</p>
       <ErrorMessage error={log.error} />
       {log.isPending ? (
         <Loading />
       ) : items.length === 0 ? (
-        <Empty title="Nothing has fired yet" />
+        <Empty title={t('log.empty')} />
       ) : (
         <div className="table-wrap">
           <table className="data-table">
-            <caption className="visually-hidden">Rule log</caption>
+            <caption className="visually-hidden">{t('log.title')}</caption>
             <thead>
               <tr>
-                <th scope="col">When</th>
-                <th scope="col">Rule</th>
-                <th scope="col">Ticket</th>
-                <th scope="col">What it did</th>
+                <th scope="col">{t('log.when')}</th>
+                <th scope="col">{t('log.rule')}</th>
+                <th scope="col">{t('log.ticket')}</th>
+                <th scope="col">{t('log.what')}</th>
               </tr>
             </thead>
             <tbody>
@@ -689,13 +709,17 @@ function RuleLog({ ruleId }: { ruleId: number | null }) {
                   </td>
                   <td>
                     {e.rule}
-                    {e.source === 'sla' && <span className="muted small"> (SLA)</span>}
+                    {e.source === 'sla' && <span className="muted small"> {t('log.sla')}</span>}
                   </td>
                   <td>
                     <NavLink to={`/tickets/${e.ticketId}`}>#{e.ticketId}</NavLink>
                   </td>
                   <td className="break">
-                    {e.error ? <span className="error-text">Refused: {e.error}</span> : e.summary}
+                    {e.error ? (
+                      <span className="error-text">{t('log.refused', { error: e.error })}</span>
+                    ) : (
+                      e.summary
+                    )}
                   </td>
                 </tr>
               ))}
@@ -705,17 +729,16 @@ function RuleLog({ ruleId }: { ruleId: number | null }) {
       )}
       {log.hasNextPage && (
         <button type="button" onClick={() => void log.fetchNextPage()} disabled={log.isFetchingNextPage}>
-          Older
+          {t('log.older')}
         </button>
       )}
     </section>
   );
 }
 
-const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-
 export function AutomationRules() {
-  useTitle('Automation rules');
+  const { t } = useTranslation('admin-automation');
+  useTitle(t('title'));
   const rules = useAutomationRules();
   const order = useOrderRules();
   const save = useSaveRule(() => {});
@@ -743,17 +766,14 @@ export function AutomationRules() {
   return (
     <section aria-labelledby="automation-title">
       <div className="page-head">
-        <h2 id="automation-title">Automation rules</h2>
+        <h2 id="automation-title">{t('title')}</h2>
         {editing === null && (
           <button type="button" className="primary" onClick={() => setEditing('new')}>
-            New rule
+            {t('form.new')}
           </button>
         )}
       </div>
-      <p className="hint">
-        Rules run in this order on each event; a rule with "stop processing" ends the pass when it fires. Each
-        firing is written in the ticket's history and the rule log.
-      </p>
+      <p className="hint">{t('intro')}</p>
       {editing !== null && (
         <RuleForm
           key={editing === 'new' ? 'new' : editing.id}
@@ -765,9 +785,7 @@ export function AutomationRules() {
       {rules.isPending ? (
         <Loading />
       ) : list.length === 0 ? (
-        <Empty title="No rules yet">
-          A rule sets fields, replies, notifies or calls a webhook when tickets change.
-        </Empty>
+        <Empty title={t('empty.title')}>{t('empty.text')}</Empty>
       ) : (
         <ol className="library-list">
           {list.map((r, i) => (
@@ -777,19 +795,19 @@ export function AutomationRules() {
                   {i + 1}. {r.name}
                 </strong>
                 <div className="muted small">
-                  {triggerLabel[r.trigger]}
-                  {r.trigger === 'idle' ? ` (${r.idleMinutes} min)` : ''} ·{' '}
-                  {count(r.conditions.all.length + r.conditions.any.length, 'condition')} ·{' '}
-                  {count(r.actions.length, 'action')}
-                  {r.stopProcessing ? ' · stops processing' : ''}
-                  {r.active ? '' : ' · off'}
+                  {triggerLabel(r.trigger)}
+                  {r.trigger === 'idle' ? t('list.idle', { minutes: r.idleMinutes }) : ''} ·{' '}
+                  {t('list.conditions', { count: r.conditions.all.length + r.conditions.any.length })} ·{' '}
+                  {t('list.actions', { count: r.actions.length })}
+                  {r.stopProcessing ? t('list.stops') : ''}
+                  {r.active ? '' : t('list.off')}
                 </div>
               </div>
               <div className="actions">
                 <button
                   type="button"
                   className="ghost"
-                  aria-label={`Move ${r.name} up`}
+                  aria-label={t('list.moveUp', { name: r.name })}
                   disabled={i === 0 || order.isPending}
                   onClick={() => move(i, -1)}
                 >
@@ -798,7 +816,7 @@ export function AutomationRules() {
                 <button
                   type="button"
                   className="ghost"
-                  aria-label={`Move ${r.name} down`}
+                  aria-label={t('list.moveDown', { name: r.name })}
                   disabled={i === list.length - 1 || order.isPending}
                   onClick={() => move(i, 1)}
                 >
@@ -809,22 +827,22 @@ export function AutomationRules() {
                     type="checkbox"
                     checked={r.active}
                     onChange={() => toggle(r)}
-                    aria-label={`${r.name} is active`}
+                    aria-label={t('list.isActive', { name: r.name })}
                   />
-                  <span>Active</span>
+                  <span>{t('active')}</span>
                 </label>
                 <button type="button" onClick={() => setEditing(r)}>
-                  Edit
+                  {t('common:actions.edit')}
                 </button>
                 <button
                   type="button"
                   className="danger"
                   onClick={() => {
-                    if (window.confirm(`Delete the rule ${r.name} and its log?`))
+                    if (window.confirm(t('list.confirmDelete', { name: r.name })))
                       save.mutate({ id: r.id, body: null });
                   }}
                 >
-                  Delete
+                  {t('common:actions.delete')}
                 </button>
               </div>
             </li>

@@ -3,6 +3,7 @@
 // from. The server validates everything (a condition naming a field below it, a choice without options…); the
 // forms show its answer next to the field it names.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   type CustomField,
   type CustomFieldBody,
@@ -15,6 +16,7 @@ import {
 } from '../api/catalog';
 import { usePolicies } from '../api/sla';
 import type { LevelName } from '../api/types';
+import { t } from '../i18n';
 import { useDirectory } from '../ui/directory';
 import { Field, fieldError } from '../ui/field';
 import { levelNames, priorityLabel } from '../ui/labels';
@@ -23,16 +25,26 @@ import { useTitle } from '../ui/title';
 import { ApprovalEditor, type Plan } from './admin-approval-editor';
 
 type FieldType = CustomField['type'];
-const fieldTypeLabel: Record<FieldType, string> = {
-  text: 'Text',
-  number: 'Number',
-  date: 'Date',
-  choice: 'Choice (one)',
-  multi_choice: 'Choice (several)',
-  user: 'A person',
-  attachment: 'Attachment',
-};
-const fieldTypes = Object.keys(fieldTypeLabel) as FieldType[];
+const fieldTypes: FieldType[] = ['text', 'number', 'date', 'choice', 'multi_choice', 'user', 'attachment'];
+/** A field type as people read it, in the current language. */
+function fieldTypeLabel(type: FieldType): string {
+  switch (type) {
+    case 'text':
+      return t('admin-catalog:fieldType.text');
+    case 'number':
+      return t('admin-catalog:fieldType.number');
+    case 'date':
+      return t('admin-catalog:fieldType.date');
+    case 'choice':
+      return t('admin-catalog:fieldType.choice');
+    case 'multi_choice':
+      return t('admin-catalog:fieldType.multi_choice');
+    case 'user':
+      return t('admin-catalog:fieldType.user');
+    case 'attachment':
+      return t('admin-catalog:fieldType.attachment');
+  }
+}
 
 const splitList = (s: string, sep: RegExp) =>
   s
@@ -44,6 +56,7 @@ const numberOrNull = (s: string) => (s.trim() === '' ? null : Number(s));
 // ---- custom fields -------------------------------------------------------------------------------
 
 function CustomFieldForm({ item, onDone }: { item: CustomField | null; onDone: () => void }) {
+  const { t } = useTranslation('admin-catalog');
   const [key, setKey] = useState(item?.key ?? '');
   const [label, setLabel] = useState(item?.label ?? '');
   const [type, setType] = useState<FieldType>(item?.type ?? 'text');
@@ -81,11 +94,11 @@ function CustomFieldForm({ item, onDone }: { item: CustomField | null; onDone: (
     <form
       className="card form"
       onSubmit={submit}
-      aria-label={item ? `Edit field ${item.label}` : 'New field'}
+      aria-label={item ? t('fields.edit', { label: item.label }) : t('fields.new')}
     >
-      <ErrorMessage error={save.error} title="Not saved." />
+      <ErrorMessage error={save.error} title={t('notSaved')} />
       <div className="field-row">
-        <Field label="Label" error={fieldError(save.error, '/label')}>
+        <Field label={t('fields.label')} error={fieldError(save.error, '/label')}>
           {(id, d) => (
             <input
               id={id}
@@ -98,8 +111,8 @@ function CustomFieldForm({ item, onDone }: { item: CustomField | null; onDone: (
           )}
         </Field>
         <Field
-          label="Key"
-          hint={item ? 'Fixed: the API and the queue filter (field.<key>=) use it' : 'a-z, 0-9 and _'}
+          label={t('fields.key')}
+          hint={item ? t('fields.keyFixed') : t('fields.keyHint')}
           error={fieldError(save.error, '/key')}
         >
           {(id, d) => (
@@ -115,7 +128,7 @@ function CustomFieldForm({ item, onDone }: { item: CustomField | null; onDone: (
             />
           )}
         </Field>
-        <Field label="Type" hint={item ? 'Fixed once created' : undefined}>
+        <Field label={t('fields.type')} hint={item ? t('fields.typeFixed') : undefined}>
           {(id, d) => (
             <select
               id={id}
@@ -124,9 +137,9 @@ function CustomFieldForm({ item, onDone }: { item: CustomField | null; onDone: (
               value={type}
               onChange={(e) => setType(e.target.value as FieldType)}
             >
-              {fieldTypes.map((t) => (
-                <option key={t} value={t}>
-                  {fieldTypeLabel[t]}
+              {fieldTypes.map((ft) => (
+                <option key={ft} value={ft}>
+                  {fieldTypeLabel(ft)}
                 </option>
               ))}
             </select>
@@ -134,8 +147,8 @@ function CustomFieldForm({ item, onDone }: { item: CustomField | null; onDone: (
         </Field>
       </div>
       <Field
-        label="Help text"
-        hint="Shown under the field on the form"
+        label={t('fields.helpText')}
+        hint={t('fields.helpTextHint')}
         error={fieldError(save.error, '/helpText')}
       >
         {(id, d) => (
@@ -149,7 +162,11 @@ function CustomFieldForm({ item, onDone }: { item: CustomField | null; onDone: (
         )}
       </Field>
       {choices && (
-        <Field label="Options" hint="One per line" error={fieldError(save.error, '/options')}>
+        <Field
+          label={t('fields.options')}
+          hint={t('fields.optionsHint')}
+          error={fieldError(save.error, '/options')}
+        >
           {(id, d) => (
             <textarea
               id={id}
@@ -164,7 +181,7 @@ function CustomFieldForm({ item, onDone }: { item: CustomField | null; onDone: (
       )}
       {type === 'number' && (
         <div className="field-row">
-          <Field label="Smallest" error={fieldError(save.error, '/min')}>
+          <Field label={t('fields.min')} error={fieldError(save.error, '/min')}>
             {(id, d) => (
               <input
                 id={id}
@@ -175,7 +192,7 @@ function CustomFieldForm({ item, onDone }: { item: CustomField | null; onDone: (
               />
             )}
           </Field>
-          <Field label="Largest" error={fieldError(save.error, '/max')}>
+          <Field label={t('fields.max')} error={fieldError(save.error, '/max')}>
             {(id, d) => (
               <input
                 id={id}
@@ -191,8 +208,8 @@ function CustomFieldForm({ item, onDone }: { item: CustomField | null; onDone: (
       {type === 'text' && (
         <div className="field-row">
           <Field
-            label="Pattern"
-            hint="A regular expression the whole answer must match"
+            label={t('fields.pattern')}
+            hint={t('fields.patternHint')}
             error={fieldError(save.error, '/pattern')}
           >
             {(id, d) => (
@@ -205,7 +222,7 @@ function CustomFieldForm({ item, onDone }: { item: CustomField | null; onDone: (
               />
             )}
           </Field>
-          <Field label="Longest answer (characters)" error={fieldError(save.error, '/maxLength')}>
+          <Field label={t('fields.maxLength')} error={fieldError(save.error, '/maxLength')}>
             {(id, d) => (
               <input
                 id={id}
@@ -221,19 +238,19 @@ function CustomFieldForm({ item, onDone }: { item: CustomField | null; onDone: (
         </div>
       )}
       <label className="check-row">
-        <input type="checkbox" checked={required} onChange={(e) => setRequired(e.target.checked)} /> Required
-        on every form (a form may override)
+        <input type="checkbox" checked={required} onChange={(e) => setRequired(e.target.checked)} />{' '}
+        {t('fields.required')}
       </label>
       <label className="check-row">
-        <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> Active (an
-        inactive field leaves every form; tickets keep their values)
+        <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />{' '}
+        {t('fields.active')}
       </label>
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>
-          Save
+          {t('common:actions.save')}
         </button>
         <button type="button" className="ghost" onClick={onDone}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
     </form>
@@ -241,7 +258,8 @@ function CustomFieldForm({ item, onDone }: { item: CustomField | null; onDone: (
 }
 
 export function CustomFieldsAdmin() {
-  useTitle('Custom fields');
+  const { t } = useTranslation('admin-catalog');
+  useTitle(t('fields.title'));
   const fields = useCustomFields();
   const [editing, setEditing] = useState<CustomField | 'new' | null>(null);
   if (fields.isPending) return <Loading />;
@@ -249,17 +267,14 @@ export function CustomFieldsAdmin() {
   return (
     <section aria-labelledby="custom-fields-title">
       <div className="page-head">
-        <h2 id="custom-fields-title">Custom fields</h2>
+        <h2 id="custom-fields-title">{t('fields.title')}</h2>
         {editing === null && (
           <button type="button" className="primary" onClick={() => setEditing('new')}>
-            New field
+            {t('fields.new')}
           </button>
         )}
       </div>
-      <p className="hint">
-        Fields that request types' forms are built from. Every ticket may carry them; the queue filters on
-        them and the exports carry them.
-      </p>
+      <p className="hint">{t('fields.intro')}</p>
       {editing !== null && (
         <CustomFieldForm
           key={editing === 'new' ? 'new' : editing.id}
@@ -268,16 +283,16 @@ export function CustomFieldsAdmin() {
         />
       )}
       {fields.data.length === 0 ? (
-        <Empty title="No custom fields yet." />
+        <Empty title={t('fields.empty')} />
       ) : (
         <div className="table-wrap">
-          <table className="data-table" aria-label="Custom fields">
+          <table className="data-table" aria-label={t('fields.title')}>
             <thead>
               <tr>
-                <th>Label</th>
-                <th>Key</th>
-                <th>Type</th>
-                <th>Rules</th>
+                <th>{t('fields.label')}</th>
+                <th>{t('fields.key')}</th>
+                <th>{t('fields.type')}</th>
+                <th>{t('fields.rules')}</th>
               </tr>
             </thead>
             <tbody>
@@ -287,12 +302,12 @@ export function CustomFieldsAdmin() {
                     <button type="button" className="link-button" onClick={() => setEditing(f)}>
                       {f.label}
                     </button>
-                    {!f.active && <span className="badge spaced">inactive</span>}
+                    {!f.active && <span className="badge spaced">{t('badge.inactive')}</span>}
                   </td>
                   <td>
                     <code>{f.key}</code>
                   </td>
-                  <td>{fieldTypeLabel[f.type]}</td>
+                  <td>{fieldTypeLabel(f.type)}</td>
                   <td className="break">{fieldRules(f)}</td>
                 </tr>
               ))}
@@ -306,12 +321,12 @@ export function CustomFieldsAdmin() {
 
 function fieldRules(f: CustomField): string {
   const parts: string[] = [];
-  if (f.required) parts.push('required');
+  if (f.required) parts.push(t('admin-catalog:rules.required'));
   if (f.options.length > 0) parts.push(f.options.join(' · '));
   if (f.min !== null) parts.push(`≥ ${f.min}`);
   if (f.max !== null) parts.push(`≤ ${f.max}`);
-  if (f.pattern) parts.push(`matches ${f.pattern}`);
-  if (f.maxLength) parts.push(`≤ ${f.maxLength} characters`);
+  if (f.pattern) parts.push(t('admin-catalog:rules.pattern', { pattern: f.pattern }));
+  if (f.maxLength) parts.push(t('admin-catalog:rules.maxLength', { count: f.maxLength }));
   return parts.join('; ') || '—';
 }
 
@@ -338,7 +353,8 @@ function ConditionEditor({
   fieldsById: Map<number, CustomField>;
   onChange: (c: Condition | null) => void;
 }) {
-  const label = `Field ${index + 1}`;
+  const { t } = useTranslation('admin-catalog');
+  const field = index + 1;
   const candidates = above
     .map((r) => fieldsById.get(r.fieldId))
     .filter((f): f is CustomField => f !== undefined);
@@ -347,21 +363,21 @@ function ConditionEditor({
   return (
     <div className="condition-row">
       <select
-        aria-label={`${label}: shown`}
+        aria-label={t('conditions.shown', { field })}
         value={c?.field ?? ''}
         onChange={(e) => onChange(e.target.value ? { field: e.target.value, op: 'set' } : null)}
         disabled={candidates.length === 0}
       >
-        <option value="">Always shown</option>
+        <option value="">{t('conditions.always')}</option>
         {candidates.map((f) => (
           <option key={f.key} value={f.key}>
-            When “{f.label}”…
+            {t('conditions.when', { label: f.label })}
           </option>
         ))}
       </select>
       {c && (
         <select
-          aria-label={`${label}: condition`}
+          aria-label={t('conditions.condition', { field })}
           value={c.op}
           onChange={(e) => {
             const op = e.target.value as Condition['op'];
@@ -374,15 +390,15 @@ function ConditionEditor({
             );
           }}
         >
-          <option value="set">is answered</option>
-          <option value="equals">is</option>
-          <option value="in">is one of</option>
+          <option value="set">{t('conditions.op.set')}</option>
+          <option value="equals">{t('conditions.op.equals')}</option>
+          <option value="in">{t('conditions.op.in')}</option>
         </select>
       )}
       {c?.op === 'equals' &&
         (source && source.options.length > 0 ? (
           <select
-            aria-label={`${label}: value`}
+            aria-label={t('conditions.value', { field })}
             value={String(c.value ?? '')}
             onChange={(e) => onChange({ ...c, value: e.target.value })}
           >
@@ -395,7 +411,7 @@ function ConditionEditor({
         ) : (
           <input
             type="text"
-            aria-label={`${label}: value`}
+            aria-label={t('conditions.value', { field })}
             value={String(c.value ?? '')}
             onChange={(e) => onChange({ ...c, value: e.target.value })}
           />
@@ -403,8 +419,8 @@ function ConditionEditor({
       {c?.op === 'in' && (
         <input
           type="text"
-          aria-label={`${label}: values, separated by commas`}
-          placeholder={source?.options.join(', ') || 'values, separated by commas'}
+          aria-label={t('conditions.values', { field })}
+          placeholder={source?.options.join(', ') || t('conditions.valuesPlaceholder')}
           defaultValue={(c.values ?? []).join(', ')}
           onChange={(e) => onChange({ ...c, values: splitList(e.target.value, /,/) })}
         />
@@ -422,6 +438,7 @@ function RequestTypeForm({
   categories: string[];
   onDone: () => void;
 }) {
+  const { t } = useTranslation('admin-catalog');
   const dir = useDirectory();
   const policies = usePolicies(60_000);
   const customFields = useCustomFields();
@@ -481,7 +498,7 @@ function RequestTypeForm({
     <Field label={label}>
       {(id) => (
         <select id={id} value={value} onChange={(e) => set(e.target.value)}>
-          <option value="">From the matrix</option>
+          <option value="">{t('types.fromMatrix')}</option>
           {levelNames.map((l: LevelName, i) => (
             <option key={l} value={i + 1}>
               {priorityLabel[l]}
@@ -497,11 +514,11 @@ function RequestTypeForm({
     <form
       className="card form"
       onSubmit={submit}
-      aria-label={item ? `Edit request type ${item.name}` : 'New request type'}
+      aria-label={item ? t('types.edit', { name: item.name }) : t('types.new')}
     >
-      <ErrorMessage error={save.error} title="Not saved." />
+      <ErrorMessage error={save.error} title={t('notSaved')} />
       <div className="field-row">
-        <Field label="Name" error={fieldError(save.error, '/name')}>
+        <Field label={t('types.name')} error={fieldError(save.error, '/name')}>
           {(id, dsc) => (
             <input
               id={id}
@@ -514,8 +531,8 @@ function RequestTypeForm({
           )}
         </Field>
         <Field
-          label="Catalogue section"
-          hint="Where the portal lists it"
+          label={t('types.section')}
+          hint={t('types.sectionHint')}
           error={fieldError(save.error, '/catalogCategory')}
         >
           {(id, dsc) => (
@@ -537,7 +554,7 @@ function RequestTypeForm({
           )}
         </Field>
       </div>
-      <Field label="Description" hint="What the requester gets and when to choose it">
+      <Field label={t('types.description')} hint={t('types.descriptionHint')}>
         {(id, dsc) => (
           <textarea
             id={id}
@@ -550,7 +567,7 @@ function RequestTypeForm({
         )}
       </Field>
       <div className="field-row">
-        <Field label="Search words" hint="Separated by commas; the catalogue's search matches them">
+        <Field label={t('types.keywords')} hint={t('types.keywordsHint')}>
           {(id, dsc) => (
             <input
               id={id}
@@ -560,38 +577,38 @@ function RequestTypeForm({
             />
           )}
         </Field>
-        <Field label="Who may file it">
+        <Field label={t('types.audience')}>
           {(id) => (
             <select
               id={id}
               value={audience}
               onChange={(e) => setAudience(e.target.value as RequestType['audience'])}
             >
-              <option value="everyone">Everyone (the portal)</option>
-              <option value="staff">Staff only</option>
+              <option value="everyone">{t('types.audience.everyone')}</option>
+              <option value="staff">{t('types.audience.staff')}</option>
             </select>
           )}
         </Field>
       </div>
       <fieldset className="plain-fieldset">
-        <legend>The filed ticket's defaults</legend>
+        <legend>{t('types.defaults')}</legend>
         <div className="field-row">
-          <Field label="Ticket type">
+          <Field label={t('types.ticketType')}>
             {(id) => (
               <select
                 id={id}
                 value={ticketType}
                 onChange={(e) => setTicketType(e.target.value as RequestType['defaults']['ticketType'])}
               >
-                <option value="request">Request</option>
-                <option value="incident">Incident</option>
+                <option value="request">{t('types.ticketType.request')}</option>
+                <option value="incident">{t('types.ticketType.incident')}</option>
               </select>
             )}
           </Field>
-          <Field label="Category">
+          <Field label={t('types.category')}>
             {(id) => (
               <select id={id} value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
-                <option value="">None</option>
+                <option value="">{t('types.none')}</option>
                 {dir.categories.map((c) => (
                   <option key={c.id} value={c.id}>
                     {c.name}
@@ -600,10 +617,10 @@ function RequestTypeForm({
               </select>
             )}
           </Field>
-          <Field label="Group">
+          <Field label={t('types.group')}>
             {(id) => (
               <select id={id} value={groupId} onChange={(e) => setGroupId(e.target.value)}>
-                <option value="">Assignment rules</option>
+                <option value="">{t('types.assignmentRules')}</option>
                 {dir.groups.map((g) => (
                   <option key={g.id} value={g.id}>
                     {g.name}
@@ -612,12 +629,12 @@ function RequestTypeForm({
               </select>
             )}
           </Field>
-          {level('Impact', impact, setImpact)}
-          {level('Urgency', urgency, setUrgency)}
-          <Field label="SLA policy">
+          {level(t('types.impact'), impact, setImpact)}
+          {level(t('types.urgency'), urgency, setUrgency)}
+          <Field label={t('types.slaPolicy')}>
             {(id) => (
               <select id={id} value={slaPolicyId} onChange={(e) => setSlaPolicyId(e.target.value)}>
-                <option value="">SLA rules</option>
+                <option value="">{t('types.slaRules')}</option>
                 {(policies.data ?? []).map((p) => (
                   <option key={p.id} value={p.id}>
                     {p.name}
@@ -629,11 +646,9 @@ function RequestTypeForm({
         </div>
       </fieldset>
       <fieldset className="plain-fieldset">
-        <legend>The form, in order</legend>
+        <legend>{t('form.title')}</legend>
         {formError && <p className="field-error">{formError}</p>}
-        {rows.length === 0 && (
-          <p className="hint">No fields: the requester writes a title and a description.</p>
-        )}
+        {rows.length === 0 && <p className="hint">{t('form.empty')}</p>}
         <ol className="form-rows">
           {rows.map((r, i) => {
             const f = fieldsById.get(r.fieldId);
@@ -646,26 +661,28 @@ function RequestTypeForm({
               <li key={r.fieldId} className="form-row-item">
                 <div className="step-row">
                   <strong className="form-row-label">
-                    {f?.label ?? `Field ${r.fieldId}`}{' '}
-                    <span className="muted">({f ? fieldTypeLabel[f.type] : 'unknown'})</span>
+                    {f?.label ?? t('form.unknownField', { id: r.fieldId })}{' '}
+                    <span className="muted">
+                      {t('form.fieldType', { type: f ? fieldTypeLabel(f.type) : t('form.unknownType') })}
+                    </span>
                   </strong>
                   <select
-                    aria-label={`Field ${i + 1}: required`}
+                    aria-label={t('form.required', { field: i + 1 })}
                     value={r.required === null ? '' : String(r.required)}
                     onChange={(e) =>
                       put(i, { ...r, required: e.target.value === '' ? null : e.target.value === 'true' })
                     }
                   >
                     <option value="">
-                      {f?.required ? 'Required (field’s rule)' : 'Optional (field’s rule)'}
+                      {f?.required ? t('form.requiredByField') : t('form.optionalByField')}
                     </option>
-                    <option value="true">Required here</option>
-                    <option value="false">Optional here</option>
+                    <option value="true">{t('form.requiredHere')}</option>
+                    <option value="false">{t('form.optionalHere')}</option>
                   </select>
                   <button
                     type="button"
                     className="ghost"
-                    aria-label={`Move field ${i + 1} up`}
+                    aria-label={t('form.moveUp', { field: i + 1 })}
                     disabled={i === 0}
                     onClick={() => move(i, -1)}
                   >
@@ -674,7 +691,7 @@ function RequestTypeForm({
                   <button
                     type="button"
                     className="ghost"
-                    aria-label={`Move field ${i + 1} down`}
+                    aria-label={t('form.moveDown', { field: i + 1 })}
                     disabled={i === rows.length - 1}
                     onClick={() => move(i, 1)}
                   >
@@ -683,10 +700,10 @@ function RequestTypeForm({
                   <button
                     type="button"
                     className="ghost"
-                    aria-label={`Remove field ${i + 1}`}
+                    aria-label={t('form.remove', { field: i + 1 })}
                     onClick={() => setRows((all) => all.filter((_, j) => j !== i))}
                   >
-                    Remove
+                    {t('form.removeButton')}
                   </button>
                 </div>
                 <ConditionEditor
@@ -702,11 +719,11 @@ function RequestTypeForm({
           })}
         </ol>
         <div className="step-row">
-          <select aria-label="Field to add" value={adding} onChange={(e) => setAdding(e.target.value)}>
-            <option value="">Choose a field…</option>
+          <select aria-label={t('form.add')} value={adding} onChange={(e) => setAdding(e.target.value)}>
+            <option value="">{t('form.choose')}</option>
             {unused.map((f) => (
               <option key={f.id} value={f.id}>
-                {f.label} ({fieldTypeLabel[f.type]})
+                {t('form.option', { label: f.label, type: fieldTypeLabel(f.type) })}
               </option>
             ))}
           </select>
@@ -718,7 +735,7 @@ function RequestTypeForm({
               setAdding('');
             }}
           >
-            Add field
+            {t('form.addButton')}
           </button>
         </div>
       </fieldset>
@@ -730,15 +747,15 @@ function RequestTypeForm({
           .join(' ')}
       />
       <label className="check-row">
-        <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} /> Active
-        (listed in the catalogue)
+        <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />{' '}
+        {t('types.active')}
       </label>
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>
-          Save
+          {t('common:actions.save')}
         </button>
         <button type="button" className="ghost" onClick={onDone}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
     </form>
@@ -746,27 +763,25 @@ function RequestTypeForm({
 }
 
 export function CatalogAdmin() {
-  useTitle('Service catalogue');
+  const { t } = useTranslation('admin-catalog');
+  useTitle(t('types.title'));
   const types = useRequestTypes();
   const dir = useDirectory();
   const [editing, setEditing] = useState<RequestType | 'new' | null>(null);
   if (types.isPending) return <Loading />;
   if (types.error) return <ErrorMessage error={types.error} />;
-  const sections = [...new Set(types.data.map((t) => t.catalogCategory).filter(Boolean))].sort();
+  const sections = [...new Set(types.data.map((rt) => rt.catalogCategory).filter(Boolean))].sort();
   return (
     <section aria-labelledby="catalogue-title">
       <div className="page-head">
-        <h2 id="catalogue-title">Service catalogue</h2>
+        <h2 id="catalogue-title">{t('types.title')}</h2>
         {editing === null && (
           <button type="button" className="primary" onClick={() => setEditing('new')}>
-            New request type
+            {t('types.new')}
           </button>
         )}
       </div>
-      <p className="hint">
-        The request types the portal offers, each with its form and the defaults its tickets get. Build the
-        form from the custom fields.
-      </p>
+      <p className="hint">{t('types.intro')}</p>
       {editing !== null && (
         <RequestTypeForm
           key={editing === 'new' ? 'new' : editing.id}
@@ -776,32 +791,34 @@ export function CatalogAdmin() {
         />
       )}
       {types.data.length === 0 ? (
-        <Empty title="No request types yet." />
+        <Empty title={t('types.empty')} />
       ) : (
         <div className="table-wrap">
-          <table className="data-table" aria-label="Request types">
+          <table className="data-table" aria-label={t('types.tableLabel')}>
             <thead>
               <tr>
-                <th>Request type</th>
-                <th>Section</th>
-                <th>Fields</th>
-                <th>Goes to</th>
+                <th>{t('types.column.type')}</th>
+                <th>{t('types.column.section')}</th>
+                <th>{t('types.column.fields')}</th>
+                <th>{t('types.column.goesTo')}</th>
               </tr>
             </thead>
             <tbody>
-              {types.data.map((t) => (
-                <tr key={t.id} className={t.active ? undefined : 'muted'}>
+              {types.data.map((rt) => (
+                <tr key={rt.id} className={rt.active ? undefined : 'muted'}>
                   <td>
-                    <button type="button" className="link-button" onClick={() => setEditing(t)}>
-                      {t.name}
+                    <button type="button" className="link-button" onClick={() => setEditing(rt)}>
+                      {rt.name}
                     </button>
-                    {t.audience === 'staff' && <span className="badge spaced">staff</span>}
-                    {t.approval && <span className="badge spaced">approval</span>}
-                    {!t.active && <span className="badge spaced">inactive</span>}
+                    {rt.audience === 'staff' && <span className="badge spaced">{t('badge.staff')}</span>}
+                    {rt.approval && <span className="badge spaced">{t('badge.approval')}</span>}
+                    {!rt.active && <span className="badge spaced">{t('badge.inactive')}</span>}
                   </td>
-                  <td>{t.catalogCategory || '—'}</td>
-                  <td>{t.fields.length}</td>
-                  <td>{t.defaults.groupId ? dir.groupName(t.defaults.groupId) : 'Assignment rules'}</td>
+                  <td>{rt.catalogCategory || '—'}</td>
+                  <td>{rt.fields.length}</td>
+                  <td>
+                    {rt.defaults.groupId ? dir.groupName(rt.defaults.groupId) : t('types.assignmentRules')}
+                  </td>
                 </tr>
               ))}
             </tbody>

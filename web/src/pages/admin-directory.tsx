@@ -1,6 +1,7 @@
 // Administration of people moving in: the CSV import (a preview of what each row would do and why a row is
 // refused, then the import itself) and the SCIM tokens an identity provider provisions with.
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import {
   type CreatedScimToken,
   type UserImportReport,
@@ -14,6 +15,7 @@ import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
 
+// i18n-ignore: a sample file, not words
 const example = [
   'email,name,role,department,location,phone,language,time_zone,manager,groups',
   'ada@example.org,Ada Lovelace,technician,IT,Berlin,+49 30 1234,de,Europe/Berlin,boss@example.org,Network',
@@ -21,28 +23,33 @@ const example = [
 ].join('\n');
 
 function Report({ report }: { report: UserImportReport }) {
-  const verb = report.dryRun ? 'would be' : 'were';
+  const { t } = useTranslation('admin-directory');
+  const dry = report.dryRun ? 'yes' : 'no';
   return (
     <section className="card" aria-labelledby="import-report-title">
-      <h2 id="import-report-title">{report.dryRun ? 'Preview' : 'Imported'}</h2>
+      <h2 id="import-report-title">{report.dryRun ? t('report.preview') : t('report.imported')}</h2>
       <p>
-        {report.rows} rows: {report.created} {verb} created, {report.updated} {verb} updated,{' '}
-        {report.unchanged} unchanged, {report.rejected.length} refused.
+        {t('report.summary', {
+          dry,
+          rows: report.rows,
+          created: report.created,
+          updated: report.updated,
+          unchanged: report.unchanged,
+          rejected: report.rejected.length,
+        })}
         {report.groupsCreated.length > 0 && (
-          <>
-            {' '}
-            Groups {report.dryRun ? 'to make' : 'made'}: {report.groupsCreated.join(', ')}.
-          </>
+          <> {t('report.groups', { dry, groups: report.groupsCreated.join(', ') })}</>
         )}
       </p>
       {report.rejected.length > 0 && (
         <div className="alert alert-error" role="alert">
-          <strong>Refused rows</strong>
+          <strong>{t('report.refused')}</strong>
           <ul>
             {report.rejected.map((r) => (
               <li key={r.line}>
-                Line {r.line}
-                {r.email ? ` (${r.email})` : ''}: {r.reasons.join('; ')}
+                {r.email
+                  ? t('report.lineWithEmail', { line: r.line, email: r.email, reasons: r.reasons.join('; ') })
+                  : t('report.line', { line: r.line, reasons: r.reasons.join('; ') })}
               </li>
             ))}
           </ul>
@@ -51,13 +58,13 @@ function Report({ report }: { report: UserImportReport }) {
       {report.preview.length > 0 && (
         <div className="table-wrap">
           <table className="data-table">
-            <caption className="visually-hidden">What each row does</caption>
+            <caption className="visually-hidden">{t('report.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Line</th>
-                <th scope="col">Email</th>
-                <th scope="col">Action</th>
-                <th scope="col">Changes</th>
+                <th scope="col">{t('report.column.line')}</th>
+                <th scope="col">{t('report.column.email')}</th>
+                <th scope="col">{t('report.column.action')}</th>
+                <th scope="col">{t('report.column.changes')}</th>
               </tr>
             </thead>
             <tbody>
@@ -80,7 +87,8 @@ function Report({ report }: { report: UserImportReport }) {
 }
 
 export function PeopleImport() {
-  useTitle('Import people');
+  const { t } = useTranslation('admin-directory');
+  useTitle(t('import.title'));
   const [csv, setCsv] = useState('');
   const [report, setReport] = useState<UserImportReport | null>(null);
   const run = useImportUsers(setReport);
@@ -95,14 +103,9 @@ export function PeopleImport() {
           run.mutate({ csv, dryRun: true });
         }}
       >
-        <h2 id="import-title">Import people from CSV</h2>
-        <p className="muted">
-          A header row names the columns: email (required), name (required for someone new), role, department,
-          location, phone, language, time_zone, manager (an email), groups (separated by ;), active, vip.
-          People are matched by email, so importing a file again updates them; an empty cell leaves a field as
-          it is.
-        </p>
-        <Field label="CSV file">
+        <h2 id="import-title">{t('import.heading')}</h2>
+        <p className="muted">{t('import.intro')}</p>
+        <Field label={t('import.file')}>
           {(id) => (
             <input
               id={id}
@@ -118,7 +121,7 @@ export function PeopleImport() {
             />
           )}
         </Field>
-        <Field label="Or paste it here">
+        <Field label={t('import.paste')}>
           {(id) => (
             <textarea
               id={id}
@@ -136,7 +139,7 @@ export function PeopleImport() {
         </Field>
         <div className="actions">
           <button type="submit" disabled={run.isPending || csv.trim() === ''}>
-            Preview
+            {t('import.preview')}
           </button>
           <button
             type="button"
@@ -144,10 +147,12 @@ export function PeopleImport() {
             disabled={!previewed || (report?.created ?? 0) + (report?.updated ?? 0) === 0}
             onClick={() => run.mutate({ csv, dryRun: false })}
           >
-            Import {report?.dryRun ? `${report.created + report.updated} people` : ''}
+            {report?.dryRun
+              ? t('import.submitCount', { count: report.created + report.updated })
+              : t('import.submit')}
           </button>
         </div>
-        <ErrorMessage error={run.error} title="Not imported." />
+        <ErrorMessage error={run.error} title={t('import.failed')} />
       </form>
       {report && <Report report={report} />}
     </>
@@ -155,13 +160,14 @@ export function PeopleImport() {
 }
 
 export function ScimTokens() {
-  useTitle('SCIM provisioning');
+  const { t } = useTranslation('admin-directory');
+  useTitle(t('scim.title'));
   const list = useScimTokens();
   const [name, setName] = useState('');
   const [role, setRole] = useState<'requester' | 'technician' | 'manager'>('requester');
   const [made, setMade] = useState<CreatedScimToken | null>(null);
-  const create = useCreateScimToken((t) => {
-    setMade(t);
+  const create = useCreateScimToken((token) => {
+    setMade(token);
     setName('');
   });
   const revoke = useRevokeScimToken();
@@ -175,60 +181,66 @@ export function ScimTokens() {
           create.mutate({ name, defaultRole: role });
         }}
       >
-        <h2 id="scim-title">SCIM provisioning</h2>
-        <p className="muted">
-          Entra ID, Okta and other identity providers create, update and deactivate people and groups here.
-          Make a token, then give the provider the tenant URL and the token.
-        </p>
-        <label htmlFor="scim-name">Name</label>
+        <h2 id="scim-title">{t('scim.title')}</h2>
+        <p className="muted">{t('scim.intro')}</p>
+        <label htmlFor="scim-name">{t('scim.name')}</label>
         <input
           id="scim-name"
           required
           maxLength={100}
           value={name}
-          placeholder="e.g. Entra ID"
+          placeholder={t('scim.namePlaceholder')}
           onChange={(e) => setName(e.target.value)}
         />
-        <label htmlFor="scim-role">New people are</label>
+        <label htmlFor="scim-role">{t('scim.role')}</label>
         <select id="scim-role" value={role} onChange={(e) => setRole(e.target.value as typeof role)}>
-          <option value="requester">requesters</option>
-          <option value="technician">technicians</option>
-          <option value="manager">managers</option>
+          <option value="requester">{t('scim.roles.requester')}</option>
+          <option value="technician">{t('scim.roles.technician')}</option>
+          <option value="manager">{t('scim.roles.manager')}</option>
         </select>
         <button type="submit" className="primary" disabled={create.isPending}>
-          Make token
+          {t('scim.submit')}
         </button>
       </form>
       {made && (
         <div className="alert alert-ok" role="status">
-          Tenant URL: <code className="break">{made.tenantUrl}</code>
+          {t('scim.tenantUrl')} <code className="break">{made.tenantUrl}</code>
           <br />
-          Secret token (copy it now — it will not be shown again): <code className="break">{made.token}</code>
+          {t('scim.secret')} <code className="break">{made.token}</code>
         </div>
       )}
-      <ErrorMessage error={create.error ?? revoke.error ?? list.error} title="Not saved." />
+      <ErrorMessage error={create.error ?? revoke.error ?? list.error} title={t('scim.notSaved')} />
       {list.isPending && <Loading />}
-      {list.data?.length === 0 && <Empty title="No SCIM tokens yet." />}
+      {list.data?.length === 0 && <Empty title={t('scim.empty')} />}
       <ul className="card-list">
-        {(list.data ?? []).map((t) => (
-          <li key={t.id} className="card token">
+        {(list.data ?? []).map((tok) => (
+          <li key={tok.id} className="card token">
             <div>
-              <strong>{t.name}</strong> <code>{t.prefix}…</code>
+              <strong>{tok.name}</strong> <code>{tok.prefix}…</code>
               <p className="muted small">
-                new people: {t.defaultRole}s · made <Time iso={t.createdAt} />
-                {t.lastUsedAt && (
+                <Trans
+                  t={t}
+                  i18nKey="scim.tokenMade"
+                  values={{ role: tok.defaultRole }}
+                  components={{ made: <Time iso={tok.createdAt} /> }}
+                />
+                {tok.lastUsedAt && (
                   <>
                     {' '}
-                    · last used <Time iso={t.lastUsedAt} />
+                    <Trans
+                      t={t}
+                      i18nKey="scim.tokenUsed"
+                      components={{ used: <Time iso={tok.lastUsedAt} /> }}
+                    />
                   </>
                 )}
               </p>
             </div>
-            {t.revokedAt ? (
-              <span className="badge">Revoked</span>
+            {tok.revokedAt ? (
+              <span className="badge">{t('scim.revoked')}</span>
             ) : (
-              <button type="button" className="danger" onClick={() => revoke.mutate(t.id)}>
-                Revoke
+              <button type="button" className="danger" onClick={() => revoke.mutate(tok.id)}>
+                {t('scim.revoke')}
               </button>
             )}
           </li>

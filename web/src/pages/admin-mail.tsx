@@ -2,6 +2,7 @@
 // the placeholders the renderer knows; reset to the default), the outbound delivery log and the inbound log,
 // read-only with retry buttons.
 import { useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   type MailTemplate,
@@ -13,6 +14,7 @@ import {
   useRetryInbound,
   useSaveMailTemplate,
 } from '../api/mail';
+import { t } from '../i18n';
 import { Field, fieldError } from '../ui/field';
 import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { Time } from '../ui/time';
@@ -36,26 +38,19 @@ const placeholders = [
   'group.name',
 ];
 
-const eventLabel: Record<string, string> = {
-  ticket_created: 'Ticket opened (to the requester)',
-  comment_added: 'Public reply (to requester and watchers)',
-  requester_replied: 'Requester replied (to the assignee)',
-  ticket_resolved: 'Ticket resolved',
-  ticket_assigned: 'Ticket assigned',
-  sla_warning: 'SLA warning',
-  sla_breached: 'SLA breached',
-  escalated: 'Escalated',
-  group_ticket: 'Ticket came into a group (to members who chose it)',
-  mentioned: '@mention in an internal note (to the staff named)',
-};
+/** A notification's name as people read it; an event this page does not know shows its code. */
+const eventLabel = (event: string): string => t(`admin-mail:event.${event}`, { defaultValue: event });
+/** A delivery's or a received mail's state, in the current language. */
+const statusLabel = (status: string): string => t(`admin-mail:status.${status}`, { defaultValue: status });
 
-function TemplateEditor({ t }: { t: MailTemplate }) {
-  const [subject, setSubject] = useState(t.subject);
-  const [text, setText] = useState(t.text);
-  const [html, setHtml] = useState(t.html ?? '');
+function TemplateEditor({ template }: { template: MailTemplate }) {
+  const [subject, setSubject] = useState(template.subject);
+  const [text, setText] = useState(template.text);
+  const [html, setHtml] = useState(template.html ?? '');
+  const { t } = useTranslation('admin-mail');
   const last = useRef<HTMLInputElement | HTMLTextAreaElement | null>(null);
-  const save = useSaveMailTemplate(t.event);
-  const reset = useResetMailTemplate(t.event, (d) => {
+  const save = useSaveMailTemplate(template.event);
+  const reset = useResetMailTemplate(template.event, (d) => {
     setSubject(d.subject);
     setText(d.text);
     setHtml(d.html ?? '');
@@ -85,11 +80,13 @@ function TemplateEditor({ t }: { t: MailTemplate }) {
       }}
     >
       <h2 id="template-title" className="flush">
-        {eventLabel[t.event] ?? t.event}{' '}
-        <span className="muted small">{t.isDefault ? '(default)' : '(customised)'}</span>
+        {eventLabel(template.event)}{' '}
+        <span className="muted small">
+          {template.isDefault ? t('template.default') : t('template.customised')}
+        </span>
       </h2>
       <p className="hint" id="placeholder-hint">
-        Placeholders — choose one to insert it where the cursor was:
+        {t('template.placeholders')}
       </p>
       <ul className="placeholders" aria-describedby="placeholder-hint">
         {placeholders.map((p) => (
@@ -99,14 +96,14 @@ function TemplateEditor({ t }: { t: MailTemplate }) {
               className="chip"
               onMouseDown={(e) => e.preventDefault()}
               onClick={() => insert(p)}
-              aria-label={`Insert {{${p}}}`}
+              aria-label={t('template.insert', { placeholder: `{{${p}}}` })}
             >
               <code>{`{{${p}}}`}</code>
             </button>
           </li>
         ))}
       </ul>
-      <Field label="Subject" error={fieldError(err, '/subject')}>
+      <Field label={t('template.subject')} error={fieldError(err, '/subject')}>
         {(id, d, inv) => (
           <input
             id={id}
@@ -123,7 +120,7 @@ function TemplateEditor({ t }: { t: MailTemplate }) {
           />
         )}
       </Field>
-      <Field label="Text" error={fieldError(err, '/text')}>
+      <Field label={t('template.text')} error={fieldError(err, '/text')}>
         {(id, d, inv) => (
           <textarea
             id={id}
@@ -140,7 +137,7 @@ function TemplateEditor({ t }: { t: MailTemplate }) {
           />
         )}
       </Field>
-      <Field label="HTML (optional)" hint="Leave empty to send text only" error={fieldError(err, '/html')}>
+      <Field label={t('template.html')} hint={t('template.htmlHint')} error={fieldError(err, '/html')}>
         {(id, d, inv) => (
           <textarea
             id={id}
@@ -159,63 +156,69 @@ function TemplateEditor({ t }: { t: MailTemplate }) {
       </Field>
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>
-          Save template
+          {t('template.save')}
         </button>
-        <button type="button" disabled={reset.isPending || t.isDefault} onClick={() => reset.mutate()}>
-          Reset to default
+        <button type="button" disabled={reset.isPending || template.isDefault} onClick={() => reset.mutate()}>
+          {t('template.reset')}
         </button>
         {save.isSuccess && (
           <span role="status" className="ok-text">
-            Saved.
+            {t('template.saved')}
           </span>
         )}
         {reset.isSuccess && (
           <span role="status" className="ok-text">
-            Back to the default.
+            {t('template.resetDone')}
           </span>
         )}
       </div>
-      <ErrorMessage error={save.error ?? reset.error} title="The template was not saved." />
+      <ErrorMessage error={save.error ?? reset.error} title={t('template.failed')} />
     </form>
   );
 }
 
 export function MailTemplates() {
-  useTitle('Mail templates');
+  const { t } = useTranslation('admin-mail');
+  useTitle(t('templates.title'));
   const list = useMailTemplates();
   const [event, setEvent] = useState<string | null>(null);
   if (list.isPending) return <Loading />;
   const items = list.data ?? [];
-  const current = items.find((t) => t.event === (event ?? items[0]?.event));
+  const current = items.find((m) => m.event === (event ?? items[0]?.event));
   return (
     <div className="split">
       <section aria-labelledby="templates-title">
         <h2 id="templates-title" className="flush">
-          Notifications
+          {t('templates.list')}
         </h2>
         <ErrorMessage error={list.error} />
         <ul className="pick-list">
-          {items.map((t) => (
-            <li key={t.event}>
+          {items.map((m) => (
+            <li key={m.event}>
               <button
                 type="button"
-                aria-current={current?.event === t.event ? 'true' : undefined}
-                onClick={() => setEvent(t.event)}
+                aria-current={current?.event === m.event ? 'true' : undefined}
+                onClick={() => setEvent(m.event)}
               >
-                {eventLabel[t.event] ?? t.event}{' '}
-                {!t.isDefault && <span className="muted small">· customised</span>}
+                {eventLabel(m.event)}{' '}
+                {!m.isDefault && <span className="muted small">{t('templates.customised')}</span>}
               </button>
             </li>
           ))}
         </ul>
       </section>
-      {current ? <TemplateEditor key={current.event} t={current} /> : <Empty title="No templates." />}
+      {current ? (
+        <TemplateEditor key={current.event} template={current} />
+      ) : (
+        <Empty title={t('templates.empty')} />
+      )}
     </div>
   );
 }
 
 export function MailLog() {
-  useTitle('Mail log');
+  const { t } = useTranslation('admin-mail');
+  useTitle(t('log.title'));
   const [outStatus, setOutStatus] = useState('');
   const [inStatus, setInStatus] = useState('');
   const out = useDeliveryLog(outStatus);
@@ -228,46 +231,38 @@ export function MailLog() {
     <>
       <section aria-labelledby="out-title">
         <div className="page-head">
-          <h2 id="out-title">Mail out</h2>
+          <h2 id="out-title">{t('out.title')}</h2>
           <label className="inline">
-            <span>Status</span>
+            <span>{t('log.status')}</span>
             <select value={outStatus} onChange={(e) => setOutStatus(e.target.value)}>
-              <option value="">Any</option>
-              <option value="pending">Pending</option>
-              <option value="sent">Sent</option>
-              <option value="failed">Failed</option>
-              <option value="disabled">Disabled (no relay)</option>
+              <option value="">{t('log.any')}</option>
+              <option value="pending">{t('out.filter.pending')}</option>
+              <option value="sent">{t('out.filter.sent')}</option>
+              <option value="failed">{t('out.filter.failed')}</option>
+              <option value="disabled">{t('out.filter.disabled')}</option>
             </select>
           </label>
         </div>
-        <ErrorMessage
-          error={out.error ?? retryOut.error}
-          title="The delivery log could not be loaded or retried."
-        />
+        <ErrorMessage error={out.error ?? retryOut.error} title={t('out.failed')} />
         {out.isPending ? (
           <Loading />
         ) : deliveries.length === 0 ? (
-          <Empty title="No mail sent yet." />
+          <Empty title={t('out.empty')} />
         ) : (
-          <div
-            className="table-wrap"
-            role="region"
-            aria-label="Mail out table (scrolls sideways)"
-            tabIndex={0}
-          >
+          <div className="table-wrap" role="region" aria-label={t('out.region')} tabIndex={0}>
             <table className="data-table">
-              <caption className="visually-hidden">Outbound mail deliveries, newest first</caption>
+              <caption className="visually-hidden">{t('out.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">To</th>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Status</th>
+                  <th scope="col">{t('log.when')}</th>
+                  <th scope="col">{t('out.to')}</th>
+                  <th scope="col">{t('template.subject')}</th>
+                  <th scope="col">{t('log.status')}</th>
                   <th scope="col" className="num">
-                    Attempts
+                    {t('out.attempts')}
                   </th>
                   <th scope="col">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t('log.actions')}</span>
                   </th>
                 </tr>
               </thead>
@@ -284,14 +279,18 @@ export function MailLog() {
                       ) : (
                         d.subject
                       )}
-                      <div className="muted small">{eventLabel[d.template] ?? d.template}</div>
+                      <div className="muted small">{eventLabel(d.template)}</div>
                     </td>
                     <td>
-                      <span className={`badge mail-${d.status}`}>{d.status}</span>
+                      <span className={`badge mail-${d.status}`}>{statusLabel(d.status)}</span>
                       {d.lastError && <div className="log-error">{d.lastError}</div>}
                       {d.status === 'pending' && d.nextAttemptAt && (
                         <div className="muted small">
-                          next try <Time iso={d.nextAttemptAt} />
+                          <Trans
+                            t={t}
+                            i18nKey="out.nextTry"
+                            components={{ time: <Time iso={d.nextAttemptAt} /> }}
+                          />
                         </div>
                       )}
                     </td>
@@ -302,9 +301,9 @@ export function MailLog() {
                           type="button"
                           disabled={retryOut.isPending}
                           onClick={() => retryOut.mutate(d.id)}
-                          aria-label={`Retry mail ${d.id} to ${d.to}`}
+                          aria-label={t('out.retry', { id: d.id, to: d.to })}
                         >
-                          Retry
+                          {t('log.retry')}
                         </button>
                       )}
                     </td>
@@ -316,48 +315,40 @@ export function MailLog() {
         )}
         {out.hasNextPage && (
           <button type="button" onClick={() => void out.fetchNextPage()} disabled={out.isFetchingNextPage}>
-            Show older
+            {t('log.older')}
           </button>
         )}
       </section>
       <section aria-labelledby="in-title">
         <div className="page-head">
-          <h2 id="in-title">Mail in</h2>
+          <h2 id="in-title">{t('in.title')}</h2>
           <label className="inline">
-            <span>Status</span>
+            <span>{t('log.status')}</span>
             <select value={inStatus} onChange={(e) => setInStatus(e.target.value)}>
-              <option value="">Any</option>
-              <option value="received">Received</option>
-              <option value="processed">Processed</option>
-              <option value="rejected">Rejected</option>
+              <option value="">{t('log.any')}</option>
+              <option value="received">{t('in.filter.received')}</option>
+              <option value="processed">{t('in.filter.processed')}</option>
+              <option value="rejected">{t('in.filter.rejected')}</option>
             </select>
           </label>
         </div>
-        <ErrorMessage
-          error={inbound.error ?? retryIn.error}
-          title="The inbound log could not be loaded or retried."
-        />
+        <ErrorMessage error={inbound.error ?? retryIn.error} title={t('in.failed')} />
         {inbound.isPending ? (
           <Loading />
         ) : received.length === 0 ? (
-          <Empty title="No mail received yet." />
+          <Empty title={t('in.empty')} />
         ) : (
-          <div
-            className="table-wrap"
-            role="region"
-            aria-label="Mail in table (scrolls sideways)"
-            tabIndex={0}
-          >
+          <div className="table-wrap" role="region" aria-label={t('in.region')} tabIndex={0}>
             <table className="data-table">
-              <caption className="visually-hidden">Inbound mail, newest first</caption>
+              <caption className="visually-hidden">{t('in.caption')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">From</th>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Outcome</th>
+                  <th scope="col">{t('log.when')}</th>
+                  <th scope="col">{t('in.from')}</th>
+                  <th scope="col">{t('template.subject')}</th>
+                  <th scope="col">{t('in.outcome')}</th>
                   <th scope="col">
-                    <span className="visually-hidden">Actions</span>
+                    <span className="visually-hidden">{t('log.actions')}</span>
                   </th>
                 </tr>
               </thead>
@@ -369,9 +360,9 @@ export function MailLog() {
                       <div className="muted small">{m.source.toUpperCase()}</div>
                     </td>
                     <td className="break">{m.sender ?? '—'}</td>
-                    <td>{m.subject ?? <span className="muted">(no subject)</span>}</td>
+                    <td>{m.subject ?? <span className="muted">{t('in.noSubject')}</span>}</td>
                     <td>
-                      <span className={`badge mail-${m.status}`}>{m.status}</span>{' '}
+                      <span className={`badge mail-${m.status}`}>{statusLabel(m.status)}</span>{' '}
                       {m.reason?.replace(/_/g, ' ')}
                       {m.ticketId !== null && (
                         <>
@@ -387,9 +378,9 @@ export function MailLog() {
                           type="button"
                           disabled={retryIn.isPending}
                           onClick={() => retryIn.mutate(m.id)}
-                          aria-label={`Process mail ${m.id} again`}
+                          aria-label={t('in.retry', { id: m.id })}
                         >
-                          Retry
+                          {t('log.retry')}
                         </button>
                       )}
                     </td>
@@ -405,7 +396,7 @@ export function MailLog() {
             onClick={() => void inbound.fetchNextPage()}
             disabled={inbound.isFetchingNextPage}
           >
-            Show older
+            {t('log.older')}
           </button>
         )}
       </section>

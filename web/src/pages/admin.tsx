@@ -2,6 +2,7 @@
 // calendars, policies, OLAs and the escalation path, mail templates and the mail logs, automation rules. Admins manage all of it;
 // managers manage categories and read the matrix. Every form keeps its text when a request fails.
 import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes } from 'react-router-dom';
 import {
   useCategories,
@@ -56,7 +57,8 @@ const AutomationRules = lazy(() =>
 const roles: Role[] = ['requester', 'technician', 'manager', 'admin'];
 
 function Users() {
-  useTitle('Users');
+  const { t } = useTranslation('admin');
+  useTitle(t('users.title'));
   const users = useUsers();
   const groups = useGroups();
   const [form, setForm] = useState({
@@ -100,8 +102,8 @@ function Users() {
   return (
     <>
       <form className="card form grid-form" onSubmit={submit} aria-labelledby="new-user-title">
-        <h2 id="new-user-title">Add a user</h2>
-        <Field label="Name">
+        <h2 id="new-user-title">{t('users.new.title')}</h2>
+        <Field label={t('fields.name')}>
           {(id) => (
             <input
               id={id}
@@ -111,7 +113,7 @@ function Users() {
             />
           )}
         </Field>
-        <Field label="Email">
+        <Field label={t('fields.email')}>
           {(id) => (
             <input
               id={id}
@@ -122,7 +124,7 @@ function Users() {
             />
           )}
         </Field>
-        <Field label="Role">
+        <Field label={t('fields.role')}>
           {(id) => (
             <select
               id={id}
@@ -131,13 +133,13 @@ function Users() {
             >
               {roles.map((r) => (
                 <option key={r} value={r}>
-                  {r}
+                  {t(`roles.${r}`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Password" hint="At least 8 characters; leave empty to set later">
+        <Field label={t('fields.password')} hint={t('users.new.passwordHint')}>
           {(id, d) => (
             <input
               id={id}
@@ -149,14 +151,14 @@ function Users() {
             />
           )}
         </Field>
-        <Field label="Group">
+        <Field label={t('fields.group')}>
           {(id) => (
             <select
               id={id}
               value={form.groupId}
               onChange={(e) => setForm({ ...form, groupId: e.target.value })}
             >
-              <option value="">None</option>
+              <option value="">{t('none')}</option>
               {(groups.data ?? []).map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name}
@@ -165,7 +167,7 @@ function Users() {
             </select>
           )}
         </Field>
-        <Field label="Department" hint="Automation rules can use it">
+        <Field label={t('fields.department')} hint={t('users.new.departmentHint')}>
           {(id, d) => (
             <input
               id={id}
@@ -182,36 +184,40 @@ function Users() {
             checked={form.vip}
             onChange={(e) => setForm({ ...form, vip: e.target.checked })}
           />
-          <span>VIP</span>
+          <span>{t('fields.vip')}</span>
         </label>
         <div className="actions">
           <button type="submit" className="primary" disabled={create.isPending}>
-            Add user
+            {t('users.new.submit')}
           </button>
           {create.isSuccess && (
             <span role="status" className="ok-text">
-              User added.
+              {t('users.new.done')}
             </span>
           )}
         </div>
-        <ErrorMessage error={create.error} title="The user was not added." />
+        <ErrorMessage error={create.error} title={t('users.new.failed')} />
       </form>
       <div className="filters">
         <label className="inline">
-          <span>Find</span>
+          <span>{t('users.find')}</span>
           <input
             type="search"
             value={filter}
             onChange={(e) => setFilter(e.target.value)}
-            placeholder="Name or email"
+            placeholder={t('users.findPlaceholder')}
           />
         </label>
       </div>
       <ErrorMessage error={users.error ?? change.error ?? reset.error} />
       {reset.data && (
         <div className="alert alert-ok" role="status">
-          A one-time link to set a new password was mailed to {reset.data.user.email}; it expires{' '}
-          <Time iso={reset.data.expiresAt} />. Their old password, sessions and API tokens no longer work.
+          <Trans
+            t={t}
+            i18nKey="users.reset.done"
+            values={{ email: reset.data.user.email }}
+            components={{ expires: <Time iso={reset.data.expiresAt} /> }}
+          />
         </div>
       )}
       {users.isPending ? (
@@ -219,17 +225,17 @@ function Users() {
       ) : (
         <div className="table-wrap">
           <table className="data-table">
-            <caption className="visually-hidden">Users</caption>
+            <caption className="visually-hidden">{t('users.title')}</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Manager</th>
-                <th scope="col">Department</th>
-                <th scope="col">VIP</th>
-                <th scope="col">Active</th>
-                <th scope="col">Password</th>
+                <th scope="col">{t('fields.name')}</th>
+                <th scope="col">{t('fields.email')}</th>
+                <th scope="col">{t('fields.role')}</th>
+                <th scope="col">{t('fields.manager')}</th>
+                <th scope="col">{t('fields.department')}</th>
+                <th scope="col">{t('fields.vip')}</th>
+                <th scope="col">{t('fields.active')}</th>
+                <th scope="col">{t('fields.password')}</th>
               </tr>
             </thead>
             <tbody>
@@ -239,20 +245,20 @@ function Users() {
                   <td>{u.email}</td>
                   <td>
                     <select
-                      aria-label={`Role of ${u.name}`}
+                      aria-label={t('users.roleOf', { name: u.name })}
                       value={u.role}
                       onChange={(e) => change.mutate({ id: u.id, body: { role: e.target.value as Role } })}
                     >
                       {roles.map((r) => (
                         <option key={r} value={r}>
-                          {r}
+                          {t(`roles.${r}`)}
                         </option>
                       ))}
                     </select>
                   </td>
                   <td>
                     <select
-                      aria-label={`Manager of ${u.name}`}
+                      aria-label={t('users.managerOf', { name: u.name })}
                       value={u.managerId ?? ''}
                       onChange={(e) =>
                         change.mutate({
@@ -261,7 +267,7 @@ function Users() {
                         })
                       }
                     >
-                      <option value="">None</option>
+                      <option value="">{t('none')}</option>
                       {(users.data ?? [])
                         .filter((m) => m.id !== u.id && (m.active || m.id === u.managerId))
                         .map((m) => (
@@ -274,7 +280,7 @@ function Users() {
                   <td>
                     <input
                       className="short"
-                      aria-label={`Department of ${u.name}`}
+                      aria-label={t('users.departmentOf', { name: u.name })}
                       maxLength={100}
                       defaultValue={u.department ?? ''}
                       onBlur={(e) => {
@@ -286,7 +292,7 @@ function Users() {
                   <td>
                     <input
                       type="checkbox"
-                      aria-label={`${u.name} is a VIP`}
+                      aria-label={t('users.isVip', { name: u.name })}
                       checked={u.vip}
                       onChange={(e) => change.mutate({ id: u.id, body: { vip: e.target.checked } })}
                     />
@@ -294,7 +300,7 @@ function Users() {
                   <td>
                     <input
                       type="checkbox"
-                      aria-label={`${u.name} is active`}
+                      aria-label={t('users.isActive', { name: u.name })}
                       checked={u.active}
                       onChange={(e) => change.mutate({ id: u.id, body: { active: e.target.checked } })}
                     />
@@ -302,18 +308,14 @@ function Users() {
                   <td>
                     <button
                       type="button"
-                      aria-label={`Reset the password of ${u.name}`}
+                      aria-label={t('users.reset.label', { name: u.name })}
                       disabled={!u.active || reset.isPending}
                       onClick={() => {
-                        if (
-                          window.confirm(
-                            `Reset the password of ${u.name}? Their password, sessions and API tokens stop working now, and ${u.email} gets a one-time link to set a new one.`,
-                          )
-                        )
+                        if (window.confirm(t('users.reset.confirm', { name: u.name, email: u.email })))
                           reset.mutate(u);
                       }}
                     >
-                      Reset
+                      {t('users.reset.submit')}
                     </button>
                   </td>
                 </tr>
@@ -327,7 +329,8 @@ function Users() {
 }
 
 function Groups() {
-  useTitle('Groups');
+  const { t } = useTranslation('admin');
+  useTitle(t('groups.title'));
   const groups = useGroups();
   const users = useUsers();
   const [name, setName] = useState('');
@@ -338,7 +341,8 @@ function Groups() {
   });
   const members = useUpdateGroup();
   const staff = (users.data ?? []).filter((u) => u.role !== 'requester');
-  const nameOf = (id: number) => users.data?.find((u) => u.id === id)?.name ?? `User ${id}`;
+  const nameOf = (id: number) =>
+    users.data?.find((u) => u.id === id)?.name ?? t('groups.unknownUser', { id });
   return (
     <>
       <form
@@ -349,35 +353,35 @@ function Groups() {
           create.mutate({ name, description });
         }}
       >
-        <h2 id="new-group-title">Add a group</h2>
-        <Field label="Name">
+        <h2 id="new-group-title">{t('groups.new.title')}</h2>
+        <Field label={t('fields.name')}>
           {(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
-        <Field label="Description">
+        <Field label={t('fields.description')}>
           {(id) => <input id={id} value={description} onChange={(e) => setDescription(e.target.value)} />}
         </Field>
         <div className="actions">
           <button type="submit" className="primary" disabled={create.isPending}>
-            Add group
+            {t('groups.new.submit')}
           </button>
         </div>
-        <ErrorMessage error={create.error} title="The group was not added." />
+        <ErrorMessage error={create.error} title={t('groups.new.failed')} />
       </form>
       <ErrorMessage error={groups.error ?? members.error} />
-      {groups.data?.length === 0 && <Empty title="No groups yet." />}
+      {groups.data?.length === 0 && <Empty title={t('groups.empty')} />}
       <ul className="card-list">
         {(groups.data ?? []).map((g) => (
           <li key={g.id} className="card">
             <h3>{g.name}</h3>
             {g.description && <p className="muted">{g.description}</p>}
-            <ul className="chips" aria-label={`Members of ${g.name}`}>
+            <ul className="chips" aria-label={t('groups.membersOf', { group: g.name })}>
               {g.memberIds.map((m) => (
                 <li key={m} className="chip">
                   {nameOf(m)}
                   <button
                     type="button"
                     className="icon-button"
-                    aria-label={`Remove ${nameOf(m)} from ${g.name}`}
+                    aria-label={t('groups.remove', { name: nameOf(m), group: g.name })}
                     onClick={() =>
                       members.mutate({ id: g.id, memberIds: g.memberIds.filter((x) => x !== m) })
                     }
@@ -388,7 +392,7 @@ function Groups() {
               ))}
             </ul>
             <label className="inline">
-              <span>Add member</span>
+              <span>{t('groups.addMember')}</span>
               <select
                 value=""
                 onChange={(e) =>
@@ -396,7 +400,7 @@ function Groups() {
                   members.mutate({ id: g.id, memberIds: [...g.memberIds, Number(e.target.value)] })
                 }
               >
-                <option value="">Choose…</option>
+                <option value="">{t('choose')}</option>
                 {staff
                   .filter((u) => !g.memberIds.includes(u.id))
                   .map((u) => (
@@ -416,6 +420,7 @@ function Groups() {
 function CategoryRow({ c }: { c: Category }) {
   const [name, setName] = useState(c.name);
   const save = useRenameCategory(c.id);
+  const { t } = useTranslation('admin');
   return (
     <li>
       <form
@@ -426,20 +431,21 @@ function CategoryRow({ c }: { c: Category }) {
         }}
       >
         <label htmlFor={`cat-${c.id}`} className="visually-hidden">
-          Name of category {c.name}
+          {t('categories.nameOf', { name: c.name })}
         </label>
         <input id={`cat-${c.id}`} value={name} onChange={(e) => setName(e.target.value)} required />
         <button type="submit" disabled={name === c.name || save.isPending}>
-          Rename
+          {t('categories.rename')}
         </button>
       </form>
-      <ErrorMessage error={save.error} title="Not renamed." />
+      <ErrorMessage error={save.error} title={t('categories.notRenamed')} />
     </li>
   );
 }
 
 function Categories() {
-  useTitle('Categories');
+  const { t } = useTranslation('admin');
+  useTitle(t('categories.title'));
   const list = useCategories();
   const [name, setName] = useState('');
   const create = useCreateCategory(() => setName(''));
@@ -452,14 +458,14 @@ function Categories() {
           create.mutate({ name });
         }}
       >
-        <label htmlFor="new-category">New category</label>
+        <label htmlFor="new-category">{t('categories.new')}</label>
         <input id="new-category" required value={name} onChange={(e) => setName(e.target.value)} />
         <button type="submit" className="primary" disabled={create.isPending}>
-          Add
+          {t('categories.add')}
         </button>
       </form>
-      <ErrorMessage error={create.error ?? list.error} title="Not saved." />
-      {list.data?.length === 0 && <Empty title="No categories yet." />}
+      <ErrorMessage error={create.error ?? list.error} title={t('notSaved')} />
+      {list.data?.length === 0 && <Empty title={t('categories.empty')} />}
       <ul className="plain-list">
         {(list.data ?? []).map((c) => (
           <CategoryRow key={c.id} c={c} />
@@ -470,7 +476,8 @@ function Categories() {
 }
 
 function Matrix() {
-  useTitle('Priority matrix');
+  const { t } = useTranslation('admin');
+  useTitle(t('matrix.title'));
   const user = useUser();
   const q = usePriorityMatrix();
   const [m, setM] = useState<number[][] | null>(null);
@@ -488,16 +495,13 @@ function Matrix() {
         if (m) save.mutate(m);
       }}
     >
-      <p className="muted">
-        A ticket’s priority follows from its impact and urgency.{' '}
-        {admin ? '' : 'Only an admin can change the matrix.'}
-      </p>
+      <p className="muted">{admin ? t('matrix.intro') : t('matrix.introReadOnly')}</p>
       <div className="table-wrap">
         <table className="data-table matrix">
-          <caption className="visually-hidden">Priority by urgency (rows) and impact (columns)</caption>
+          <caption className="visually-hidden">{t('matrix.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">Urgency ↓ / Impact →</th>
+              <th scope="col">{t('matrix.corner')}</th>
               {levelNames.map((l) => (
                 <th scope="col" key={l}>
                   {priorityLabel[l]}
@@ -512,7 +516,10 @@ function Matrix() {
                 {row.map((v, i) => (
                   <td key={levelNames[i]}>
                     <select
-                      aria-label={`Priority for urgency ${priorityLabel[levelNames[u]]}, impact ${priorityLabel[levelNames[i]]}`}
+                      aria-label={t('matrix.cell', {
+                        urgency: priorityLabel[levelNames[u]],
+                        impact: priorityLabel[levelNames[i]],
+                      })}
                       value={v}
                       disabled={!admin}
                       onChange={(e) =>
@@ -536,15 +543,15 @@ function Matrix() {
           </tbody>
         </table>
       </div>
-      <ErrorMessage error={save.error ?? q.error} title="The matrix was not saved." />
+      <ErrorMessage error={save.error ?? q.error} title={t('matrix.failed')} />
       {admin && (
         <div className="actions">
           <button type="submit" className="primary" disabled={save.isPending}>
-            Save matrix
+            {t('matrix.save')}
           </button>
           {save.isSuccess && (
             <span role="status" className="ok-text">
-              Saved.
+              {t('matrix.saved')}
             </span>
           )}
         </div>
@@ -554,7 +561,8 @@ function Matrix() {
 }
 
 function Webhooks() {
-  useTitle('Webhooks');
+  const { t } = useTranslation('admin');
+  useTitle(t('webhooks.title'));
   const list = useWebhooks();
   const [url, setUrl] = useState('');
   const [format, setFormat] = useState<Webhook['format']>('opsdesk');
@@ -574,53 +582,53 @@ function Webhooks() {
           create.mutate({ url, format });
         }}
       >
-        <label htmlFor="new-webhook">Endpoint URL</label>
+        <label htmlFor="new-webhook">{t('webhooks.url')}</label>
         <input
           id="new-webhook"
           type="url"
           required
-          placeholder="https://example.com/hooks/opsdesk"
+          placeholder="https://example.com/hooks/opsdesk" // i18n-ignore: an example address
           value={url}
           onChange={(e) => setUrl(e.target.value)}
         />
-        <label htmlFor="new-webhook-format">Sends</label>
+        <label htmlFor="new-webhook-format">{t('webhooks.sends')}</label>
         <select
           id="new-webhook-format"
           value={format}
           onChange={(e) => setFormat(e.target.value as Webhook['format'])}
         >
-          <option value="opsdesk">Signed JSON events</option>
-          <option value="chat">Chat messages (Slack, Mattermost, Teams)</option>
+          <option value="opsdesk">{t('webhooks.format.opsdesk')}</option>
+          <option value="chat">{t('webhooks.format.chat')}</option>
         </select>
         <button type="submit" className="primary" disabled={create.isPending}>
-          Add webhook
+          {t('webhooks.submit')}
         </button>
       </form>
       {secret && (
         <div className="alert alert-ok" role="status">
-          Signing secret (shown once): <code>{secret}</code>
+          {t('webhooks.secret')} <code>{secret}</code>
         </div>
       )}
-      <ErrorMessage error={create.error ?? toggle.error ?? remove.error} title="Not saved." />
+      <ErrorMessage error={create.error ?? toggle.error ?? remove.error} title={t('notSaved')} />
       {list.error ? (
-        <ErrorMessage error={list.error} title="Webhooks could not be loaded." />
+        <ErrorMessage error={list.error} title={t('webhooks.loadFailed')} />
       ) : list.data?.length === 0 ? (
-        <Empty title="No webhooks yet.">
-          <p>Webhooks send signed ticket events to other systems, or messages to a chat channel.</p>
+        <Empty title={t('webhooks.empty.title')}>
+          <p>{t('webhooks.empty.text')}</p>
         </Empty>
       ) : (
         <div className="table-wrap">
           <table className="data-table">
-            <caption className="visually-hidden">Webhooks</caption>
+            <caption className="visually-hidden">{t('webhooks.title')}</caption>
             <thead>
               <tr>
-                <th scope="col">URL</th>
-                <th scope="col">Sends</th>
-                <th scope="col">Events</th>
-                <th scope="col">Active</th>
-                <th scope="col">Created</th>
+                <th scope="col">{t('webhooks.columns.url')}</th>
+                <th scope="col">{t('webhooks.sends')}</th>
+                <th scope="col">{t('webhooks.columns.events')}</th>
+                <th scope="col">{t('fields.active')}</th>
+                <th scope="col">{t('webhooks.columns.created')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('webhooks.columns.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -628,12 +636,12 @@ function Webhooks() {
               {(list.data ?? []).map((w) => (
                 <tr key={w.id}>
                   <td className="break">{w.url}</td>
-                  <td>{w.format === 'chat' ? 'Chat messages' : 'Signed JSON'}</td>
-                  <td>{w.events.length ? w.events.join(', ') : 'all'}</td>
+                  <td>{w.format === 'chat' ? t('webhooks.short.chat') : t('webhooks.short.opsdesk')}</td>
+                  <td>{w.events.length ? w.events.join(', ') : t('webhooks.allEvents')}</td>
                   <td>
                     <input
                       type="checkbox"
-                      aria-label={`Webhook ${w.url} is active`}
+                      aria-label={t('webhooks.isActive', { url: w.url })}
                       checked={w.active}
                       onChange={() => toggle.mutate(w)}
                     />
@@ -643,7 +651,7 @@ function Webhooks() {
                   </td>
                   <td>
                     <button type="button" className="danger" onClick={() => remove.mutate(w.id)}>
-                      Delete
+                      {t('common:actions.delete')}
                     </button>
                   </td>
                 </tr>
@@ -657,51 +665,52 @@ function Webhooks() {
 }
 
 export default function Admin() {
+  const { t } = useTranslation('admin');
   const user = useUser();
   const admin = user.role === 'admin';
   // The audit log is read by admins and managers (canAccounts 'audit.read').
   const auditReader = admin || user.role === 'manager';
   const tabs: [string, string][] = admin
     ? [
-        ['users', 'Users'],
-        ['groups', 'Groups'],
-        ['import-people', 'Import people'],
-        ['scim', 'SCIM'],
-        ['sign-in', 'Single sign-on'],
-        ['directories', 'Directories'],
-        ['categories', 'Categories'],
-        ['catalogue', 'Service catalogue'],
-        ['custom-fields', 'Custom fields'],
-        ['matrix', 'Priority matrix'],
-        ['webhooks', 'Webhooks'],
-        ['calendars', 'Calendars'],
-        ['sla-policies', 'SLA policies'],
-        ['olas', 'OLAs & path'],
-        ['mail-templates', 'Mail templates'],
-        ['mail-log', 'Mail log'],
-        ['events', 'Event deliveries'],
-        ['audit-log', 'Audit log'],
-        ['automation', 'Automation'],
+        ['users', t('users.title')],
+        ['groups', t('groups.title')],
+        ['import-people', t('tabs.importPeople')],
+        ['scim', t('tabs.scim')],
+        ['sign-in', t('tabs.signIn')],
+        ['directories', t('tabs.directories')],
+        ['categories', t('categories.title')],
+        ['catalogue', t('tabs.catalogue')],
+        ['custom-fields', t('tabs.customFields')],
+        ['matrix', t('matrix.title')],
+        ['webhooks', t('webhooks.title')],
+        ['calendars', t('tabs.calendars')],
+        ['sla-policies', t('tabs.slaPolicies')],
+        ['olas', t('tabs.olas')],
+        ['mail-templates', t('tabs.mailTemplates')],
+        ['mail-log', t('tabs.mailLog')],
+        ['events', t('tabs.events')],
+        ['audit-log', t('tabs.auditLog')],
+        ['automation', t('tabs.automation')],
       ]
     : [
-        ['categories', 'Categories'],
-        ['catalogue', 'Service catalogue'],
-        ['custom-fields', 'Custom fields'],
-        ['matrix', 'Priority matrix'],
-        ...(auditReader ? ([['audit-log', 'Audit log']] as [string, string][]) : []),
-        ...(auditReader ? ([['automation', 'Automation']] as [string, string][]) : []),
+        ['categories', t('categories.title')],
+        ['catalogue', t('tabs.catalogue')],
+        ['custom-fields', t('tabs.customFields')],
+        ['matrix', t('matrix.title')],
+        ...(auditReader ? ([['audit-log', t('tabs.auditLog')]] as [string, string][]) : []),
+        ...(auditReader ? ([['automation', t('tabs.automation')]] as [string, string][]) : []),
       ];
   return (
     <div className="page">
-      <h1>Administration</h1>
-      <nav aria-label="Administration" className="tabs">
+      <h1>{t('title')}</h1>
+      <nav aria-label={t('title')} className="tabs">
         {tabs.map(([path, label]) => (
           <NavLink key={path} to={`/admin/${path}`}>
             {label}
           </NavLink>
         ))}
-        <NavLink to="/status-pages">Status pages</NavLink>
-        <NavLink to="/account/tokens">API tokens</NavLink>
+        <NavLink to="/status-pages">{t('tabs.statusPages')}</NavLink>
+        <NavLink to="/account/tokens">{t('tabs.apiTokens')}</NavLink>
       </nav>
       <Suspense fallback={<Loading />}>
         <Routes>
@@ -725,7 +734,7 @@ export default function Admin() {
           {admin && <Route path="events" element={<EventFailures />} />}
           {auditReader && <Route path="audit-log" element={<AuditLog />} />}
           {auditReader && <Route path="automation" element={<AutomationRules />} />}
-          <Route path="*" element={<p>Only an admin can open this page.</p>} />
+          <Route path="*" element={<p>{t('adminOnly')}</p>} />
         </Routes>
       </Suspense>
     </div>

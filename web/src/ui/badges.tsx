@@ -1,4 +1,5 @@
 // Badges for a ticket's state and priority (colour plus words, never colour alone).
+import { useTranslation } from 'react-i18next';
 import type { LevelName, Status } from '../api/types';
 import { priorityLabel, statusLabel } from './labels';
 
@@ -7,9 +8,10 @@ export function StatusBadge({ status }: { status: Status }) {
 }
 
 export function PriorityBadge({ priority }: { priority: LevelName }) {
+  const { t } = useTranslation();
   return (
     <span className={`badge prio-${priority}`}>
-      <span className="visually-hidden">Priority </span>
+      <span className="visually-hidden">{t('priority.label')} </span>
       {priorityLabel[priority]}
     </span>
   );

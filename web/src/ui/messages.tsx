@@ -1,15 +1,17 @@
 // What a page says instead of its content: an error (with the fields a problem+json answer names), an
 // empty state, or loading.
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 
 export function ErrorMessage({ error, title }: { error: unknown; title?: string }) {
+  const { t } = useTranslation();
   if (!error) return null;
   const message = error instanceof Error ? error.message : String(error);
   const fields = error instanceof ApiError ? error.fields : [];
   return (
     <div className="alert alert-error" role="alert">
-      <strong>{title ?? 'Something went wrong.'}</strong> {message}
+      <strong>{title ?? t('error.title')}</strong> {message}
       {fields.length > 0 && (
         <ul>
           {fields.map((f) => (
@@ -32,10 +34,11 @@ export function Empty({ title, children }: { title: string; children?: ReactNode
   );
 }
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+export function Loading({ label }: { label?: string }) {
+  const { t } = useTranslation();
   return (
     <p className="loading" role="status">
-      {label}
+      {label ?? t('loading')}
     </p>
   );
 }

@@ -1,6 +1,7 @@
 // SLA calendars (admins): the list, and the editor of one — zone, weekly hours with split shifts, holidays
 // one-off or yearly, 24/7, .ics import — with validation problems shown at the field they name.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useCalendars, useDeleteCalendar, useImportHolidays, useSaveCalendar } from '../../api/sla';
 import type { Calendar, Holiday, WorkingHours } from '../../api/types';
 import { Field, fieldError } from '../../ui/field';
@@ -8,8 +9,6 @@ import { Empty, ErrorMessage, Loading } from '../../ui/messages';
 import { useTitle } from '../../ui/title';
 
 import { At, FormActions, Saved } from './form-feedback';
-
-const days = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 interface CalendarDraft {
   name: string;
@@ -52,6 +51,16 @@ function CalendarEditor({
           holidays: [],
         },
   );
+  const { t } = useTranslation('admin-sla');
+  const days = [
+    t('days.monday'),
+    t('days.tuesday'),
+    t('days.wednesday'),
+    t('days.thursday'),
+    t('days.friday'),
+    t('days.saturday'),
+    t('days.sunday'),
+  ];
   const [imported, setImported] = useState<number | null>(null);
   const save = useSaveCalendar(calendar?.id, onSaved);
   const remove = useDeleteCalendar(calendar?.id, () => onSaved(null));
@@ -71,10 +80,10 @@ function CalendarEditor({
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="calendar-editor-title">
       <h2 id="calendar-editor-title" className="flush">
-        {calendar ? `Calendar: ${calendar.name}` : 'New calendar'}
+        {calendar ? t('calendars.editTitle', { name: calendar.name }) : t('calendars.new')}
       </h2>
       <div className="grid-form">
-        <Field label="Name" error={fieldError(err, '/name')}>
+        <Field label={t('fields.name')} error={fieldError(err, '/name')}>
           {(id, dsc, inv) => (
             <input
               id={id}
@@ -87,7 +96,11 @@ function CalendarEditor({
             />
           )}
         </Field>
-        <Field label="Time zone" hint="IANA name, e.g. Europe/Berlin" error={fieldError(err, '/timeZone')}>
+        <Field
+          label={t('calendars.timeZone')}
+          hint={t('calendars.timeZoneHint')}
+          error={fieldError(err, '/timeZone')}
+        >
           {(id, dsc, inv) => (
             <input
               id={id}
@@ -112,17 +125,14 @@ function CalendarEditor({
               checked={d.alwaysOpen}
               onChange={(e) => setD({ ...d, alwaysOpen: e.target.checked })}
             />
-            Open 24/7 (holidays still close whole days)
+            {t('calendars.alwaysOpen')}
           </label>
         </div>
       </div>
       {!d.alwaysOpen && (
         <fieldset className="sub-card">
-          <legend>Weekly hours</legend>
-          <p className="hint">
-            Several rows on one day make split shifts (e.g. 08:00–12:00 and 13:00–17:00). 24:00 ends at
-            midnight.
-          </p>
+          <legend>{t('calendars.hours.title')}</legend>
+          <p className="hint">{t('calendars.hours.hint')}</p>
           <At error={err} field="/hours" />
           <ul className="editor-list">
             {d.hours.map((h, i) => (
@@ -130,7 +140,7 @@ function CalendarEditor({
               <li key={i}>
                 <div className="hours-row">
                   <select
-                    aria-label={`Day of hours row ${i + 1}`}
+                    aria-label={t('calendars.hours.day', { row: i + 1 })}
                     value={h.day}
                     onChange={(e) => setHours(i, { day: Number(e.target.value) })}
                   >
@@ -141,7 +151,7 @@ function CalendarEditor({
                     ))}
                   </select>
                   <input
-                    aria-label={`Start of hours row ${i + 1}`}
+                    aria-label={t('calendars.hours.start', { row: i + 1 })}
                     value={h.start}
                     pattern="\d\d:\d\d"
                     placeholder="09:00"
@@ -149,7 +159,7 @@ function CalendarEditor({
                     onChange={(e) => setHours(i, { start: e.target.value })}
                   />
                   <input
-                    aria-label={`End of hours row ${i + 1}`}
+                    aria-label={t('calendars.hours.end', { row: i + 1 })}
                     value={h.end}
                     pattern="\d\d:\d\d"
                     placeholder="17:00"
@@ -159,10 +169,10 @@ function CalendarEditor({
                   <button
                     type="button"
                     className="ghost"
-                    aria-label={`Remove hours row ${i + 1}`}
+                    aria-label={t('calendars.hours.remove', { row: i + 1 })}
                     onClick={() => setD({ ...d, hours: d.hours.filter((_, j) => j !== i) })}
                   >
-                    Remove
+                    {t('remove')}
                   </button>
                 </div>
                 <At error={err} field={`/hours/${i}/day`} />
@@ -176,17 +186,17 @@ function CalendarEditor({
               type="button"
               onClick={() => setD({ ...d, hours: [...d.hours, { day: 1, start: '09:00', end: '17:00' }] })}
             >
-              Add hours
+              {t('calendars.hours.add')}
             </button>
             <button type="button" className="ghost" onClick={() => setD({ ...d, hours: officeHours })}>
-              Monday–Friday 09:00–17:00
+              {t('calendars.hours.office')}
             </button>
           </div>
         </fieldset>
       )}
       <fieldset className="sub-card">
-        <legend>Holidays</legend>
-        {d.holidays.length === 0 && <p className="muted small">No holidays.</p>}
+        <legend>{t('calendars.holidays.title')}</legend>
+        {d.holidays.length === 0 && <p className="muted small">{t('calendars.holidays.empty')}</p>}
         <ul className="editor-list">
           {d.holidays.map((h, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place; their position is their identity
@@ -194,14 +204,14 @@ function CalendarEditor({
               <div className="hours-row holiday-row">
                 <input
                   type="date"
-                  aria-label={`Date of holiday ${i + 1}`}
+                  aria-label={t('calendars.holidays.date', { row: i + 1 })}
                   value={h.date}
                   required
                   aria-invalid={fieldError(err, `/holidays/${i}/date`) ? true : undefined}
                   onChange={(e) => setHoliday(i, { date: e.target.value })}
                 />
                 <input
-                  aria-label={`Name of holiday ${i + 1}`}
+                  aria-label={t('calendars.holidays.name', { row: i + 1 })}
                   value={h.name}
                   maxLength={200}
                   onChange={(e) => setHoliday(i, { name: e.target.value })}
@@ -212,15 +222,15 @@ function CalendarEditor({
                     checked={h.yearly}
                     onChange={(e) => setHoliday(i, { yearly: e.target.checked })}
                   />
-                  Every year
+                  {t('calendars.holidays.yearly')}
                 </label>
                 <button
                   type="button"
                   className="ghost"
-                  aria-label={`Remove holiday ${i + 1}`}
+                  aria-label={t('calendars.holidays.remove', { row: i + 1 })}
                   onClick={() => setD({ ...d, holidays: d.holidays.filter((_, j) => j !== i) })}
                 >
-                  Remove
+                  {t('remove')}
                 </button>
               </div>
               <At error={err} field={`/holidays/${i}/date`} />
@@ -240,11 +250,11 @@ function CalendarEditor({
               })
             }
           >
-            Add holiday
+            {t('calendars.holidays.add')}
           </button>
           {calendar && (
             <label className="inline">
-              <span>Import .ics</span>
+              <span>{t('calendars.holidays.import')}</span>
               <input
                 type="file"
                 accept=".ics,text/calendar"
@@ -256,9 +266,11 @@ function CalendarEditor({
               />
             </label>
           )}
-          <Saved show={imported !== null && !importIcs.isPending}>Imported {imported} holidays.</Saved>
+          <Saved show={imported !== null && !importIcs.isPending}>
+            {t('calendars.holidays.imported', { count: imported ?? 0 })}
+          </Saved>
         </div>
-        <ErrorMessage error={importIcs.error} title="The file was not imported." />
+        <ErrorMessage error={importIcs.error} title={t('calendars.holidays.importFailed')} />
       </fieldset>
       <FormActions noun="calendar" existing={calendar} save={save} remove={remove} />
     </form>
@@ -266,7 +278,8 @@ function CalendarEditor({
 }
 
 export function Calendars() {
-  useTitle('Business calendars');
+  const { t } = useTranslation('admin-sla');
+  useTitle(t('calendars.title'));
   const list = useCalendars();
   const [selected, setSelected] = useState<number | 'new' | null>(null);
   const current = selected === 'new' ? null : ((list.data ?? []).find((c) => c.id === selected) ?? null);
@@ -275,7 +288,7 @@ export function Calendars() {
     <div className="split">
       <section aria-labelledby="calendars-title">
         <h2 id="calendars-title" className="flush">
-          Calendars
+          {t('calendars.listTitle')}
         </h2>
         <ErrorMessage error={list.error} />
         <ul className="pick-list">
@@ -293,12 +306,12 @@ export function Calendars() {
         </ul>
         <p>
           <button type="button" className="primary" onClick={() => setSelected('new')}>
-            New calendar
+            {t('calendars.new')}
           </button>
         </p>
       </section>
       {selected === null ? (
-        <Empty title="Choose a calendar to edit, or create one." />
+        <Empty title={t('calendars.choose')} />
       ) : (
         <CalendarEditor
           key={String(selected)}

@@ -1,10 +1,10 @@
 // The escalation levels of an SLA policy: when each fires (before or after which target's due time) and
 // what it does (notify, reassign, raise the priority).
+import { useTranslation } from 'react-i18next';
 import type { EscalationLevel, Group, SlaTargetName } from '../../api/types';
-import { targetLabel } from '../../sla';
 import { Field, fieldError } from '../../ui/field';
 import { Checks } from './checks';
-import { targetNames } from './policy-targets';
+import { targetLabel, targetNames } from './policy-targets';
 
 export function LevelEditor({
   level,
@@ -33,11 +33,13 @@ export function LevelEditor({
         ...(r ? [{ type: 'raise_priority' as const }] : []),
       ],
     });
+  const { t } = useTranslation('admin-sla');
   const p = `/levels/${i}`;
+  const n = i + 1;
   return (
     <li className="sub-card">
       <div className="grid-form">
-        <Field label={`Level ${i + 1}: number`} error={fieldError(error, `${p}/level`)}>
+        <Field label={t('levels.number', { level: n })} error={fieldError(error, `${p}/level`)}>
           {(id, d, inv) => (
             <input
               id={id}
@@ -51,7 +53,7 @@ export function LevelEditor({
             />
           )}
         </Field>
-        <Field label={`Level ${i + 1}: target`} error={fieldError(error, `${p}/target`)}>
+        <Field label={t('levels.target', { level: n })} error={fieldError(error, `${p}/target`)}>
           {(id, d) => (
             <select
               id={id}
@@ -59,17 +61,17 @@ export function LevelEditor({
               aria-describedby={d}
               onChange={(e) => onChange({ ...level, target: e.target.value as SlaTargetName })}
             >
-              {targetNames.map((t) => (
-                <option key={t} value={t}>
-                  {targetLabel[t]}
+              {targetNames.map((name) => (
+                <option key={name} value={name}>
+                  {targetLabel(name)}
                 </option>
               ))}
             </select>
           )}
         </Field>
         <Field
-          label={`Level ${i + 1}: minutes from due`}
-          hint="Negative: before the breach"
+          label={t('levels.offset', { level: n })}
+          hint={t('levels.offsetHint')}
           error={fieldError(error, `${p}/offsetMinutes`)}
         >
           {(id, d, inv) => (
@@ -83,7 +85,7 @@ export function LevelEditor({
             />
           )}
         </Field>
-        <Field label={`Level ${i + 1}: reassign to`} error={fieldError(error, `${p}/actions`)}>
+        <Field label={t('levels.reassign', { level: n })} error={fieldError(error, `${p}/actions`)}>
           {(id, d) => (
             <select
               id={id}
@@ -91,7 +93,7 @@ export function LevelEditor({
               value={reassign?.type === 'reassign' ? reassign.groupId : ''}
               onChange={(e) => setActions(notify, e.target.value ? Number(e.target.value) : null, raise)}
             >
-              <option value="">Nobody (keep)</option>
+              <option value="">{t('levels.reassignNobody')}</option>
               {groups.map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name}
@@ -101,11 +103,11 @@ export function LevelEditor({
           )}
         </Field>
         <Checks
-          legend={`Level ${i + 1}: notify`}
+          legend={t('levels.notify', { level: n })}
           options={[
-            ['assignee', 'Assignee'],
-            ['group', 'Group'],
-            ['manager', 'Manager'],
+            ['assignee', t('levels.notifyAssignee')],
+            ['group', t('levels.notifyGroup')],
+            ['manager', t('levels.notifyManager')],
           ]}
           value={notify}
           onChange={(n) =>
@@ -121,12 +123,12 @@ export function LevelEditor({
                 setActions(notify, reassign?.type === 'reassign' ? reassign.groupId : null, e.target.checked)
               }
             />
-            Raise the priority
+            {t('levels.raise')}
           </label>
         </div>
       </div>
       <button type="button" className="ghost" onClick={onRemove}>
-        Remove level {i + 1}
+        {t('levels.remove', { level: n })}
       </button>
     </li>
   );

@@ -1,6 +1,7 @@
 // Group OLAs and the escalation path (admins): one target per group, and the order of groups a ticket is
 // escalated through.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useCalendars, useEscalationPath, useOlas, useSaveEscalationPath, useSaveOla } from '../../api/sla';
 import type { Calendar, Group, Ola, SlaTarget } from '../../api/types';
 import { useDirectory } from '../../ui/directory';
@@ -11,37 +12,39 @@ import { Saved } from './form-feedback';
 import { TargetEditor } from './target-editor';
 
 function OlaRow({ group, ola, calendars }: { group: Group; ola: Ola | undefined; calendars: Calendar[] }) {
-  const [t, setT] = useState<SlaTarget | undefined>(ola);
+  const { t } = useTranslation('admin-sla');
+  const [target, setTarget] = useState<SlaTarget | undefined>(ola);
   const save = useSaveOla(group.id);
   return (
     <form
       className="form"
       onSubmit={(e) => {
         e.preventDefault();
-        save.mutate(t);
+        save.mutate(target);
       }}
     >
       <TargetEditor
-        name={`OLA ${group.name}`}
+        name={t('olas.targetName', { group: group.name })}
         path=""
-        value={t}
+        value={target}
         calendars={calendars}
         error={save.error}
-        onChange={setT}
+        onChange={setTarget}
       />
       <div className="actions">
         <button type="submit" disabled={save.isPending}>
-          Save OLA of {group.name}
+          {t('olas.save', { group: group.name })}
         </button>
         <Saved show={save.isSuccess} />
       </div>
-      <ErrorMessage error={save.error} title="The OLA was not saved." />
+      <ErrorMessage error={save.error} title={t('olas.failed')} />
     </form>
   );
 }
 
 export function Olas() {
-  useTitle('OLAs and escalation path');
+  const { t } = useTranslation('admin-sla');
+  useTitle(t('olas.title'));
   const dir = useDirectory();
   const calendars = useCalendars();
   const olas = useOlas();
@@ -54,12 +57,9 @@ export function Olas() {
     <>
       <section className="card form" aria-labelledby="path-title">
         <h2 id="path-title" className="flush">
-          Escalation path
+          {t('olas.path.title')}
         </h2>
-        <p className="hint">
-          A technician’s manual escalation hands the ticket to the next group here; after the last, to the
-          manager.
-        </p>
+        <p className="hint">{t('olas.path.hint')}</p>
         <ol className="pick-list">
           {ids.map((id, i) => (
             <li key={id} className="pick-row">
@@ -69,7 +69,7 @@ export function Olas() {
               <button
                 type="button"
                 className="icon-button"
-                aria-label={`Move ${dir.groupName(id)} up`}
+                aria-label={t('olas.path.moveUp', { group: dir.groupName(id) })}
                 disabled={i === 0}
                 onClick={() => setDraft(ids.map((x, j) => (j === i - 1 ? id : j === i ? ids[i - 1] : x)))}
               >
@@ -78,20 +78,20 @@ export function Olas() {
               <button
                 type="button"
                 className="icon-button"
-                aria-label={`Remove ${dir.groupName(id)} from the path`}
+                aria-label={t('olas.path.remove', { group: dir.groupName(id) })}
                 onClick={() => setDraft(ids.filter((x) => x !== id))}
               >
                 ×
               </button>
             </li>
           ))}
-          <li className="muted small">then: the manager</li>
+          <li className="muted small">{t('olas.path.thenManager')}</li>
         </ol>
         <div className="actions">
           <label className="inline">
-            <span>Add group</span>
+            <span>{t('olas.path.addGroup')}</span>
             <select value="" onChange={(e) => e.target.value && setDraft([...ids, Number(e.target.value)])}>
-              <option value="">Choose…</option>
+              <option value="">{t('choose')}</option>
               {dir.groups
                 .filter((g) => !ids.includes(g.id))
                 .map((g) => (
@@ -107,17 +107,15 @@ export function Olas() {
             disabled={draft === null || savePath.isPending}
             onClick={() => savePath.mutate(ids)}
           >
-            Save path
+            {t('olas.path.save')}
           </button>
           <Saved show={savePath.isSuccess && draft === null} />
         </div>
-        <ErrorMessage error={savePath.error ?? olas.error ?? path.error} title="Not saved." />
+        <ErrorMessage error={savePath.error ?? olas.error ?? path.error} title={t('notSaved')} />
       </section>
-      <h2>OLAs per group</h2>
-      <p className="hint">
-        An internal resolution target for the time a group holds a ticket, counted from its assignment.
-      </p>
-      {dir.groups.length === 0 && <Empty title="No groups yet." />}
+      <h2>{t('olas.perGroup.title')}</h2>
+      <p className="hint">{t('olas.perGroup.hint')}</p>
+      {dir.groups.length === 0 && <Empty title={t('olas.noGroups')} />}
       {dir.groups.map((g) => (
         <OlaRow
           key={g.id}

@@ -1,6 +1,7 @@
 // SLA policies (admins): the list in the order they are tried, and the editor of one — conditions,
 // targets, escalation levels.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useCalendars, useDeletePolicy, usePolicies, useReorderPolicies, useSavePolicy } from '../../api/sla';
 import type { SlaPolicy } from '../../api/types';
 import { useDirectory } from '../../ui/directory';
@@ -23,6 +24,7 @@ function PolicyEditor({
   policy: SlaPolicy | null;
   onSaved: (p: SlaPolicy | null) => void;
 }) {
+  const { t } = useTranslation('admin-sla');
   const dir = useDirectory();
   const calendars = useCalendars();
   const [d, setD] = useState<PolicyDraft>(() =>
@@ -59,10 +61,10 @@ function PolicyEditor({
       }}
     >
       <h2 id="policy-editor-title" className="flush">
-        {policy ? `Policy: ${policy.name}` : 'New policy'}
+        {policy ? t('policies.editTitle', { name: policy.name }) : t('policies.new')}
       </h2>
       <div className="grid-form">
-        <Field label="Name" error={fieldError(err, '/name')}>
+        <Field label={t('fields.name')} error={fieldError(err, '/name')}>
           {(id, dsc, inv) => (
             <input
               id={id}
@@ -82,23 +84,23 @@ function PolicyEditor({
               checked={d.active}
               onChange={(e) => setD({ ...d, active: e.target.checked })}
             />
-            Active
+            {t('policies.active')}
           </label>
         </div>
       </div>
       <fieldset className="sub-card">
-        <legend>Applies to (all that are set must match; none set: every ticket)</legend>
+        <legend>{t('policies.appliesTo')}</legend>
         <Checks
-          legend="Priorities"
+          legend={t('policies.priorities')}
           options={levelNames.map((l, i) => [i + 1, priorityLabel[l]])}
           value={c.priorities}
           onChange={(priorities) => setD({ ...d, conditions: { ...c, priorities } })}
         />
         <Checks
-          legend="Types"
+          legend={t('policies.types')}
           options={[
-            ['incident', 'Incident'],
-            ['request', 'Request'],
+            ['incident', t('policies.type.incident')],
+            ['request', t('policies.type.request')],
           ]}
           value={c.types}
           onChange={(types) =>
@@ -107,7 +109,7 @@ function PolicyEditor({
         />
         {dir.categories.length > 0 && (
           <Checks
-            legend="Categories"
+            legend={t('policies.categories')}
             options={dir.categories.map((x) => [x.id, x.name])}
             value={c.categoryIds}
             onChange={(categoryIds) => setD({ ...d, conditions: { ...c, categoryIds } })}
@@ -115,7 +117,7 @@ function PolicyEditor({
         )}
         {dir.groups.length > 0 && (
           <Checks
-            legend="Requester in group"
+            legend={t('policies.requesterGroups')}
             options={dir.groups.map((x) => [x.id, x.name])}
             value={c.requesterGroupIds}
             onChange={(requesterGroupIds) => setD({ ...d, conditions: { ...c, requesterGroupIds } })}
@@ -123,27 +125,25 @@ function PolicyEditor({
         )}
         <At error={err} field="/conditions" />
       </fieldset>
-      <h3>Targets</h3>
+      <h3>{t('policies.targets')}</h3>
       <At error={err} field="/targets" />
-      {targetNames.map((t) => (
+      {targetNames.map((name) => (
         <TargetEditor
-          key={t}
-          name={t}
-          value={d.targets[t]}
+          key={name}
+          name={name}
+          value={d.targets[name]}
           calendars={calendars.data ?? []}
           error={err}
           onChange={(v) => {
             const targets = { ...d.targets };
-            if (v) targets[t] = v;
-            else delete targets[t];
+            if (v) targets[name] = v;
+            else delete targets[name];
             setD({ ...d, targets });
           }}
         />
       ))}
-      <h3>Escalation levels</h3>
-      {d.levels.length === 0 && (
-        <p className="muted small">No levels: warnings and breaches are still recorded and mailed.</p>
-      )}
+      <h3>{t('policies.levels')}</h3>
+      {d.levels.length === 0 && <p className="muted small">{t('policies.noLevels')}</p>}
       <ul className="editor-list">
         {d.levels.map((l, i) => (
           <LevelEditor
@@ -176,7 +176,7 @@ function PolicyEditor({
             })
           }
         >
-          Add level
+          {t('policies.addLevel')}
         </button>
       </p>
       <FormActions noun="policy" existing={policy} save={save} remove={remove} />
@@ -185,7 +185,8 @@ function PolicyEditor({
 }
 
 export function Policies() {
-  useTitle('SLA policies');
+  const { t } = useTranslation('admin-sla');
+  useTitle(t('policies.title'));
   const list = usePolicies();
   const [selected, setSelected] = useState<number | 'new' | null>(null);
   const order = useReorderPolicies();
@@ -201,9 +202,9 @@ export function Policies() {
     <div className="split">
       <section aria-labelledby="policies-title">
         <h2 id="policies-title" className="flush">
-          Policies
+          {t('policies.listTitle')}
         </h2>
-        <p className="hint">Tried in this order; the first whose conditions match a ticket applies.</p>
+        <p className="hint">{t('policies.order')}</p>
         <ErrorMessage error={list.error ?? order.error} />
         <ol className="pick-list">
           {items.map((p, i) => (
@@ -213,12 +214,12 @@ export function Policies() {
                 aria-current={selected === p.id ? 'true' : undefined}
                 onClick={() => setSelected(p.id)}
               >
-                {i + 1}. {p.name} {!p.active && <span className="muted small">(inactive)</span>}
+                {i + 1}. {p.name} {!p.active && <span className="muted small">{t('policies.inactive')}</span>}
               </button>
               <button
                 type="button"
                 className="icon-button"
-                aria-label={`Move ${p.name} up`}
+                aria-label={t('policies.moveUp', { name: p.name })}
                 disabled={i === 0 || order.isPending}
                 onClick={() => move(i, -1)}
               >
@@ -227,7 +228,7 @@ export function Policies() {
               <button
                 type="button"
                 className="icon-button"
-                aria-label={`Move ${p.name} down`}
+                aria-label={t('policies.moveDown', { name: p.name })}
                 disabled={i === items.length - 1 || order.isPending}
                 onClick={() => move(i, 1)}
               >
@@ -238,12 +239,12 @@ export function Policies() {
         </ol>
         <p>
           <button type="button" className="primary" onClick={() => setSelected('new')}>
-            New policy
+            {t('policies.new')}
           </button>
         </p>
       </section>
       {selected === null ? (
-        <Empty title="Choose a policy to edit, or create one." />
+        <Empty title={t('policies.choose')} />
       ) : (
         <PolicyEditor key={String(selected)} policy={current} onSaved={(p) => setSelected(p ? p.id : null)} />
       )}

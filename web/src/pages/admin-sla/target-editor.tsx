@@ -1,9 +1,10 @@
 // One SLA or OLA target: minutes, calendar, warning percentage and the states that pause it.
-import type { Calendar, SlaTarget, SlaTargetName, Status } from '../../api/types';
-import { targetLabel } from '../../sla';
+import { useTranslation } from 'react-i18next';
+import type { Calendar, SlaTarget, Status } from '../../api/types';
 import { Field, fieldError } from '../../ui/field';
 import { statusLabel } from '../../ui/labels';
 import { Checks } from './checks';
+import { isTargetName, targetLabel } from './policy-targets';
 
 const pausable: Status[] = ['new', 'assigned', 'in_progress', 'pending', 'resolved'];
 
@@ -23,7 +24,8 @@ export function TargetEditor({
   error: unknown;
   onChange: (t: SlaTarget | undefined) => void;
 }) {
-  const label = targetLabel[name as SlaTargetName] ?? name;
+  const { t } = useTranslation('admin-sla');
+  const label = isTargetName(name) ? targetLabel(name) : name;
   return (
     <fieldset className="sub-card">
       <legend>
@@ -45,8 +47,8 @@ export function TargetEditor({
       {value && (
         <div className="grid-form">
           <Field
-            label={`${label}: minutes`}
-            hint="Business minutes"
+            label={t('targets.minutes', { target: label })}
+            hint={t('targets.minutesHint')}
             error={fieldError(error, `${path}/minutes`)}
           >
             {(id, d, inv) => (
@@ -62,7 +64,10 @@ export function TargetEditor({
               />
             )}
           </Field>
-          <Field label={`${label}: calendar`} error={fieldError(error, `${path}/calendarId`)}>
+          <Field
+            label={t('targets.calendar', { target: label })}
+            error={fieldError(error, `${path}/calendarId`)}
+          >
             {(id, d, inv) => (
               <select
                 id={id}
@@ -73,7 +78,7 @@ export function TargetEditor({
                   onChange({ ...value, calendarId: e.target.value ? Number(e.target.value) : null })
                 }
               >
-                <option value="">24/7 (no calendar)</option>
+                <option value="">{t('targets.noCalendar')}</option>
                 {calendars.map((c) => (
                   <option key={c.id} value={c.id}>
                     {c.name}
@@ -83,8 +88,8 @@ export function TargetEditor({
             )}
           </Field>
           <Field
-            label={`${label}: warn at %`}
-            hint="Of the target used; empty: no warning"
+            label={t('targets.warn', { target: label })}
+            hint={t('targets.warnHint')}
             error={fieldError(error, `${path}/warnPercent`)}
           >
             {(id, d, inv) => (
@@ -103,7 +108,7 @@ export function TargetEditor({
             )}
           </Field>
           <Checks
-            legend={`${label}: paused while`}
+            legend={t('targets.paused', { target: label })}
             options={pausable.map((s) => [s, statusLabel[s]])}
             value={value.pauseStatuses}
             onChange={(pauseStatuses) => onChange({ ...value, pauseStatuses })}
