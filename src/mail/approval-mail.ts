@@ -8,6 +8,7 @@ import type { Database } from '../core/db/index.js';
 import type { StoredEvent } from '../core/events.js';
 import { approvalLinkPath } from '../helpdesk/index.js';
 import { queueDeliveries } from '../notify/index.js';
+import { mailLanguageOf, templateIn } from './mail-language.js';
 import { mintMessageId } from './message-ids.js';
 import { kindOfTemplate, loadPreferences, modeOf, scheduleDigests } from './notification-preferences.js';
 import { loadTemplate, renderMail } from './templates.js';
@@ -34,7 +35,7 @@ export async function mailApprovalRequest(
   const rows = await trx
     .selectFrom('approval_approvers as p')
     .innerJoin('users as u', 'u.id', 'p.user_id')
-    .select(['p.id', 'p.user_id', 'p.state', 'u.email', 'u.name', 'u.active'])
+    .select(['p.id', 'p.user_id', 'p.state', 'u.email', 'u.name', 'u.active', 'u.language'])
     .where('p.approval_id', '=', approvalId)
     .where('p.step', '=', step)
     .where('p.user_id', 'in', approverIds)
@@ -55,7 +56,7 @@ export async function mailApprovalRequest(
     if (mode === 'off') continue;
     const link = `${base}${await approvalLinkPath(trx, approvalId, r.id, now)}`;
     const mail = renderMail(
-      tpl,
+      templateIn(tpl, mailLanguageOf(r.language)),
       {
         'recipient.name': r.name,
         'approval.title': approval.title,

@@ -17,6 +17,7 @@ import {
   queueDeliveries,
   retryDelivery,
 } from '../notify/index.js';
+import { localValues, mailLanguageOf, templateIn } from './mail-language.js';
 import { mentionHandles, resolveMentions } from './mentions.js';
 import { bracket, mintMessageId, ticketThreadId } from './message-ids.js';
 import { kindOfTemplate, loadPreferences, modeOf, scheduleDigests } from './notification-preferences.js';
@@ -77,6 +78,8 @@ interface Recipient {
   id: number;
   email: string;
   name: string;
+  language: string | null;
+  time_zone: string | null;
 }
 
 const robotAddress = /^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|donotreply)@/i;
@@ -130,11 +133,11 @@ export async function fanOutMailBatch(ctx: ServiceContext, trx: Trx, events: Sto
     for (const id of plan.recipientIds) userIds.add(id);
     if (plan.event.actorId !== null) userIds.add(plan.event.actorId);
   }
-  const users = new Map<number, { id: number; email: string; name: string; active: number }>();
+  const users = new Map<number, Recipient & { active: number }>();
   for (const part of chunks([...userIds], bulkRows))
     for (const u of await trx
       .selectFrom('users')
-      .select(['id', 'email', 'name', 'active'])
+      .select(['id', 'email', 'name', 'active', 'language', 'time_zone'])
       .where('id', 'in', part)
       .execute())
       users.set(u.id, u);
@@ -160,7 +163,7 @@ export async function fanOutMailBatch(ctx: ServiceContext, trx: Trx, events: Sto
     const recipients: Recipient[] = plan.recipientIds
       .map((id) => users.get(id))
       .filter(
-        (u): u is { id: number; email: string; name: string; active: number } =>
+        (u): u is Recipient & { active: number } =>
           u !== undefined &&
           u.active === 1 &&
           !robotAddress.test(u.email) &&
@@ -193,7 +196,13 @@ export async function fanOutMailBatch(ctx: ServiceContext, trx: Trx, events: Sto
     }
     if (immediate.length === 0) continue;
     for (const r of immediate) {
-      const mail = renderMail(tpl, { ...values, 'recipient.name': r.name }, ticket.id);
+      // In the recipient's language and time zone (their profile), else English and UTC.
+      const language = mailLanguageOf(r.language);
+      const mail = renderMail(
+        templateIn(tpl, language),
+        { ...values, ...localValues(values, language, r.time_zone), 'recipient.name': r.name },
+        ticket.id,
+      );
       const messageId = mintMessageId(ctx.config.mailDomain, ticket.id);
       const payload: MailPayload = {
         subject: mail.subject,

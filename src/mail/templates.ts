@@ -7,6 +7,7 @@ import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Forbidden, Invalid, NotFound } from '../core/errors.js';
+import { defaultTemplateIn } from './mail-language.js';
 import { canMail } from './policies.js';
 import { replyMarker } from './reply-text.js';
 
@@ -58,72 +59,10 @@ export interface MailTemplate {
   updatedAt: number | null;
 }
 
-const footer = '\n\n--\n{{ticket.url}}';
-
-export const defaultTemplates: Record<MailTemplateName, { subject: string; text: string }> = {
-  ticket_created: {
-    subject: 'We received your request: {{ticket.title}}',
-    text:
-      '{{reply.marker}}\n\nHello {{recipient.name}},\n\nyour request "{{ticket.title}}" is ticket {{ticket.id}}. We will answer by mail; reply to this mail to add to it.' +
-      footer,
-  },
-  comment_added: {
-    subject: 'Re: {{ticket.title}}',
-    text: '{{reply.marker}}\n\n{{actor.name}} wrote:\n\n{{comment.body}}' + footer,
-  },
-  requester_replied: {
-    subject: 'Re: {{ticket.title}}',
-    text: '{{reply.marker}}\n\n{{actor.name}} replied on ticket {{ticket.id}}:\n\n{{comment.body}}' + footer,
-  },
-  ticket_resolved: {
-    subject: 'Resolved: {{ticket.title}}',
-    text:
-      '{{reply.marker}}\n\nHello {{recipient.name}},\n\nticket {{ticket.id}} "{{ticket.title}}" is resolved. If it is not, reply to this mail and it will be reopened.' +
-      footer,
-  },
-  ticket_assigned: {
-    subject: 'Assigned to you: {{ticket.title}}',
-    text:
-      'Ticket {{ticket.id}} "{{ticket.title}}" (priority {{ticket.priority}}) is now assigned to you by {{actor.name}}.' +
-      footer,
-  },
-  sla_warning: {
-    subject: 'SLA warning: {{ticket.title}}',
-    text:
-      'The {{sla.target}} target of ticket {{ticket.id}} "{{ticket.title}}" is due at {{sla.dueAt}}.' +
-      footer,
-  },
-  sla_breached: {
-    subject: 'SLA breached: {{ticket.title}}',
-    text:
-      'The {{sla.target}} target of ticket {{ticket.id}} "{{ticket.title}}" was due at {{sla.dueAt}} and is breached.' +
-      footer,
-  },
-  escalated: {
-    subject: 'Escalated (level {{escalation.level}}): {{ticket.title}}',
-    text:
-      'Ticket {{ticket.id}} "{{ticket.title}}" (priority {{ticket.priority}}) is escalated to level {{escalation.level}}: {{escalation.reason}}.' +
-      footer,
-  },
-  group_ticket: {
-    subject: 'New in {{group.name}}: {{ticket.title}}',
-    text:
-      'Ticket {{ticket.id}} "{{ticket.title}}" (priority {{ticket.priority}}) is now in the queue of {{group.name}}.' +
-      footer,
-  },
-  // No reply marker: a reply by mail becomes a public comment, and this mail quotes an internal note.
-  mentioned: {
-    subject: '{{actor.name}} mentioned you: {{ticket.title}}',
-    text:
-      '{{actor.name}} mentioned you in an internal note on ticket {{ticket.id}} "{{ticket.title}}":\n\n{{comment.body}}\n\nThe note is internal: answer in opsdesk. A reply to this mail is added to the ticket as a public comment.' +
-      footer,
-  },
-  // Not in a ticket's thread (the approver may not see the ticket): the link is the way to answer.
-  approval_waiting: {
-    subject: 'Approval needed: {{approval.title}}',
-    text: 'Hello {{recipient.name}},\n\n{{approval.requester}} asks for your approval of "{{approval.title}}".\n\n{{approval.summary}}\n\nApprove or reject here (the page asks you to confirm): {{approval.link}}\n\nThe link works once, for 7 days; you can also decide under Approvals in opsdesk.',
-  },
-};
+/** The English defaults (each language's are in src/mail/i18n, read by mail-language.ts). */
+export const defaultTemplates = Object.fromEntries(
+  mailTemplateNames.map((name) => [name, defaultTemplateIn(name, 'en')]),
+) as Record<MailTemplateName, { subject: string; text: string }>;
 
 const placeholderPattern = /\{\{\s*([a-zA-Z.]+)\s*\}\}/g;
 const limits = { subject: 500, text: 20_000, html: 50_000 } as const;

@@ -609,6 +609,16 @@ const table: Row[] = [
   },
   {
     route: 'PATCH /api/v1/users/:id',
+    case: 'one’s own language and time zone',
+    call: (f, who) => ({
+      method: 'PATCH',
+      url: `/api/v1/users/${f.ids[who === 'anonymous' ? 'owner' : who]}`,
+      body: { language: 'de', timeZone: 'Europe/Berlin' },
+    }),
+    expect: signedIn,
+  },
+  {
+    route: 'PATCH /api/v1/users/:id',
     case: 'one’s own password (with the current one)',
     call: (f, who) => ({
       method: 'PATCH',

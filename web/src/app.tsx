@@ -1,6 +1,7 @@
 // Pages and navigation shaped by the user's role: requesters get the portal, technicians the workspace,
 // managers and admins also the dashboard, escalations, the reports (SLA, time) and administration. Areas load on demand to keep first load small.
 import { lazy, Suspense, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Outlet, Route, Routes, useLocation } from 'react-router-dom';
 import type { Role } from './api/types';
 import { useLive } from './live';
@@ -16,6 +17,7 @@ const Dashboard = lazy(() => import('./pages/dashboard'));
 const Admin = lazy(() => import('./pages/admin'));
 const Tokens = lazy(() => import('./pages/tokens'));
 const AccountPassword = lazy(() => import('./pages/account-password'));
+const AccountLanguage = lazy(() => import('./pages/account-language'));
 const ResetPassword = lazy(() => import('./pages/reset-password'));
 const Escalations = lazy(() => import('./pages/escalations'));
 const SlaReport = lazy(() => import('./pages/sla-report'));
@@ -102,6 +104,7 @@ function useTheme(): [Theme, () => void] {
 }
 
 function LiveToasts() {
+  const { t } = useTranslation('shell');
   const { recent, dismiss } = useLive();
   return (
     <div className="toasts" aria-live="polite" aria-atomic="false">
@@ -111,7 +114,7 @@ function LiveToasts() {
           <button
             type="button"
             className="icon-button"
-            aria-label="Dismiss notification"
+            aria-label={t('dismissNotification')}
             onClick={() => dismiss(e.id)}
           >
             ×
@@ -123,6 +126,7 @@ function LiveToasts() {
 }
 
 function Layout() {
+  const { t } = useTranslation('shell');
   const { user, signOut } = useSession();
   const { connected } = useLive();
   const [theme, toggleTheme] = useTheme();
@@ -135,10 +139,10 @@ function Layout() {
   return (
     <div className="shell">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('skipToContent')}
       </a>
       <header className="topbar">
-        <NavLink to={homeOf(user)} className="brand" aria-label="opsdesk home">
+        <NavLink to={homeOf(user)} className="brand" aria-label={t('home')}>
           <svg viewBox="0 0 32 32" width="22" height="22" aria-hidden="true">
             <rect width="32" height="32" rx="7" fill="var(--accent)" />
             <path d="M9 11h14M9 16h14M9 21h9" stroke="#fff" strokeWidth="2.5" strokeLinecap="round" />
@@ -152,37 +156,35 @@ function Layout() {
           aria-controls="main-nav"
           onClick={() => setMenuOpen((o) => !o)}
         >
-          Menu
+          {t('menu')}
         </button>
         <MainNav user={user} open={menuOpen} />
         {staff && <SearchBox />}
         <div className="topbar-end">
           <span
             className={`live-dot ${connected ? 'on' : ''}`}
-            title={connected ? 'Live updates on' : 'Live updates reconnecting'}
+            title={connected ? t('live.on') : t('live.reconnecting')}
           >
-            <span className="visually-hidden">
-              {connected ? 'Live updates on' : 'Live updates reconnecting'}
-            </span>
+            <span className="visually-hidden">{connected ? t('live.on') : t('live.reconnecting')}</span>
           </span>
           <button
             type="button"
             className="ghost"
             onClick={toggleTheme}
-            aria-label={`Theme: ${theme}. Change theme`}
+            aria-label={t('theme.change', { theme })}
           >
             {theme === 'dark' ? '☾' : theme === 'light' ? '☀' : '◐'}
           </button>
           <NavLink
             to="/account/password"
             className="whoami"
-            title={`${user.email} · change password`}
-            aria-label={`${user.name}: change password`}
+            title={t('account.title', { email: user.email })}
+            aria-label={t('account.label', { name: user.name })}
           >
             {user.name}
           </NavLink>
           <button type="button" className="ghost" onClick={() => void signOut()}>
-            Sign out
+            {t('signOut')}
           </button>
         </div>
       </header>
@@ -197,9 +199,10 @@ function Layout() {
 }
 
 function RequireUser({ roles }: { roles?: Role[] }) {
+  const { t } = useTranslation('shell');
   const { user, loading } = useSession();
   const location = useLocation();
-  if (loading) return <Loading label="Signing you in…" />;
+  if (loading) return <Loading label={t('signingIn')} />;
   if (!user)
     return (
       <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />
@@ -207,9 +210,9 @@ function RequireUser({ roles }: { roles?: Role[] }) {
   if (roles && !roles.includes(user.role)) {
     return (
       <div className="page narrow">
-        <h1>Not available</h1>
-        <p>This page is not part of your role’s workspace.</p>
-        <NavLink to={homeOf(user)}>Go to your start page</NavLink>
+        <h1>{t('notAvailable.title')}</h1>
+        <p>{t('notAvailable.body')}</p>
+        <NavLink to={homeOf(user)}>{t('goHome')}</NavLink>
       </div>
     );
   }
@@ -226,6 +229,7 @@ const staffRoles: Role[] = ['technician', 'manager', 'admin'];
 const managerRoles: Role[] = ['manager', 'admin'];
 
 export function App() {
+  const { t } = useTranslation('shell');
   return (
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
@@ -267,6 +271,7 @@ export function App() {
           <Route path="/requests/*" element={<Portal />} />
           <Route path="/account/tokens" element={<Tokens />} />
           <Route path="/account/password" element={<AccountPassword />} />
+          <Route path="/account/language" element={<AccountLanguage />} />
           <Route path="/account/notifications" element={<AccountNotifications />} />
           <Route path="/approvals" element={<Approvals />} />
           <Route path="/kb" element={<KnowledgeBase />} />
@@ -334,9 +339,9 @@ export function App() {
             path="*"
             element={
               <div className="page narrow">
-                <h1>Page not found</h1>
+                <h1>{t('notFound.title')}</h1>
                 <p>
-                  There is nothing at this address. <NavLink to="/">Go to your start page</NavLink>.
+                  {t('notFound.body')} <NavLink to="/">{t('goHome')}</NavLink>
                 </p>
               </div>
             }

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { NavLink, useLocation } from 'react-router-dom';
 import type { User } from './api/types';
+import { t } from './i18n';
 import { isManager, isStaff } from './session';
 
 interface NavItem {
@@ -19,34 +20,34 @@ interface NavItem {
 export function navItems(user: User): NavItem[] {
   if (!isStaff(user))
     return [
-      { to: '/requests', label: 'My requests', end: true, place: 'bar' },
-      { to: '/requests/new', label: 'New request', place: 'bar' },
-      { to: '/requests/catalog', label: 'Catalogue', place: 'bar' },
-      { to: '/approvals', label: 'Approvals', place: 'bar' },
-      { to: '/kb', label: 'Knowledge', place: 'bar' },
-      { to: '/assets', label: 'My equipment', place: 'bar' },
+      { to: '/requests', label: t('shell:nav.myRequests'), end: true, place: 'bar' },
+      { to: '/requests/new', label: t('shell:nav.newRequest'), place: 'bar' },
+      { to: '/requests/catalog', label: t('shell:nav.catalogue'), place: 'bar' },
+      { to: '/approvals', label: t('shell:nav.approvals'), place: 'bar' },
+      { to: '/kb', label: t('shell:nav.knowledge'), place: 'bar' },
+      { to: '/assets', label: t('shell:nav.myEquipment'), place: 'bar' },
     ];
   const manager = isManager(user);
   const items: (NavItem | false)[] = [
-    { to: '/queue', label: 'Queue', place: 'bar' },
-    manager && { to: '/dashboard', label: 'Dashboard', place: 'bar' },
+    { to: '/queue', label: t('shell:nav.queue'), place: 'bar' },
+    manager && { to: '/dashboard', label: t('shell:nav.dashboard'), place: 'bar' },
     // Managers approve most (requests of their reports, the CAB); a technician's approvals are rarer.
-    { to: '/approvals', label: 'Approvals', place: manager ? 'bar' : 'more' },
-    { to: '/kb', label: 'Knowledge', place: 'bar' },
-    { to: '/incidents', label: 'Incidents', place: 'bar' },
-    { to: '/problems', label: 'Problems', place: 'more' },
-    { to: '/changes', label: 'Changes', place: 'more' },
-    { to: '/proposals', label: 'Proposals', place: 'more' },
-    { to: '/assets', label: 'Assets', place: 'more' },
+    { to: '/approvals', label: t('shell:nav.approvals'), place: manager ? 'bar' : 'more' },
+    { to: '/kb', label: t('shell:nav.knowledge'), place: 'bar' },
+    { to: '/incidents', label: t('shell:nav.incidents'), place: 'bar' },
+    { to: '/problems', label: t('shell:nav.problems'), place: 'more' },
+    { to: '/changes', label: t('shell:nav.changes'), place: 'more' },
+    { to: '/proposals', label: t('shell:nav.proposals'), place: 'more' },
+    { to: '/assets', label: t('shell:nav.assets'), place: 'more' },
     // Managers land on their overview of suppliers; technicians read the vendors and what hangs off them.
-    { to: manager ? '/suppliers' : '/vendors', label: 'Suppliers', place: 'more' },
-    { to: '/monitoring', label: 'Monitoring', place: 'bar' },
-    { to: '/logs', label: 'Logs', place: manager ? 'more' : 'bar' },
-    { to: '/oncall', label: 'On call', place: 'bar' },
-    { to: '/technicians', label: 'Team', place: 'more' },
-    manager && { to: '/escalations', label: 'Escalations', place: 'more' },
-    manager && { to: '/reports', label: 'Reports', place: 'more' },
-    manager && { to: '/admin', label: 'Admin', place: 'more' },
+    { to: manager ? '/suppliers' : '/vendors', label: t('shell:nav.suppliers'), place: 'more' },
+    { to: '/monitoring', label: t('shell:nav.monitoring'), place: 'bar' },
+    { to: '/logs', label: t('shell:nav.logs'), place: manager ? 'more' : 'bar' },
+    { to: '/oncall', label: t('shell:nav.onCall'), place: 'bar' },
+    { to: '/technicians', label: t('shell:nav.team'), place: 'more' },
+    manager && { to: '/escalations', label: t('shell:nav.escalations'), place: 'more' },
+    manager && { to: '/reports', label: t('shell:nav.reports'), place: 'more' },
+    manager && { to: '/admin', label: t('shell:nav.admin'), place: 'more' },
   ];
   return items.filter((i): i is NavItem => i !== false);
 }
@@ -54,10 +55,11 @@ export function navItems(user: User): NavItem[] {
 /** The account pages: in the phone menu; on a desktop, from the name in the bar (tabs on each account page). */
 function accountItems(user: User): { to: string; label: string }[] {
   return [
-    ...(isStaff(user) ? [{ to: '/account/paging', label: 'Paging' }] : []),
-    { to: '/account/notifications', label: 'Notifications' },
-    { to: '/account/tokens', label: 'API tokens' },
-    { to: '/account/password', label: 'Change password' },
+    ...(isStaff(user) ? [{ to: '/account/paging', label: t('shell:nav.paging') }] : []),
+    { to: '/account/notifications', label: t('shell:nav.notifications') },
+    { to: '/account/tokens', label: t('shell:nav.tokens') },
+    { to: '/account/language', label: t('shell:nav.language') },
+    { to: '/account/password', label: t('shell:nav.password') },
   ];
 }
 
@@ -92,7 +94,7 @@ export function MainNav({ user, open }: { user: User; open: boolean }) {
   }, [moreOpen]);
   const current = more.find((i) => isAt(pathname, i));
   return (
-    <nav id="main-nav" aria-label="Main" className={open ? 'open' : ''}>
+    <nav id="main-nav" aria-label={t('shell:nav.label')} className={open ? 'open' : ''}>
       <ul>
         {items.map((item) => (
           // An area behind "More" on a desktop still stands in the phone menu's column.
@@ -111,7 +113,7 @@ export function MainNav({ user, open }: { user: User; open: boolean }) {
               aria-controls="main-nav-more"
               onClick={() => setMoreOpen((o) => !o)}
             >
-              {current ? current.label : 'More'} <span aria-hidden="true">▾</span>
+              {current ? current.label : t('shell:nav.more')} <span aria-hidden="true">▾</span>
             </button>
             <ul id="main-nav-more" hidden={!moreOpen}>
               {more.map((item) => (

@@ -2,6 +2,7 @@
 // move, Enter to open; "/" focuses it from anywhere. An ARIA combobox with a listbox of tickets. A ticket
 // number (`490`, `#490`) and Enter opens that ticket when it exists and you may see it.
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { fetchTicket, useTicketSearch } from './api/tickets';
 import type { Ticket } from './api/types';
@@ -9,6 +10,7 @@ import { StatusBadge } from './ui/badges';
 import { useShortcuts } from './ui/shortcuts';
 
 export function SearchBox() {
+  const { t } = useTranslation('shell');
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
   const [open, setOpen] = useState(false);
@@ -17,8 +19,8 @@ export function SearchBox() {
   const navigate = useNavigate();
 
   useEffect(() => {
-    const t = window.setTimeout(() => setQ(text.trim()), 120);
-    return () => window.clearTimeout(t);
+    const timer = window.setTimeout(() => setQ(text.trim()), 120);
+    return () => window.clearTimeout(timer);
   }, [text]);
 
   const results = useTicketSearch(q, 8);
@@ -32,16 +34,16 @@ export function SearchBox() {
     fetchTicket(Number(number)).then(go, () => fallback && go(fallback));
   }
 
-  function go(t: Ticket) {
+  function go(ticket: Ticket) {
     setOpen(false);
     setText('');
-    navigate(`/tickets/${t.id}`);
+    navigate(`/tickets/${ticket.id}`);
   }
 
   return (
     <div className="search">
       <label htmlFor="global-search" className="visually-hidden">
-        Search tickets
+        {t('search.label')}
       </label>
       <input
         id="global-search"
@@ -52,7 +54,7 @@ export function SearchBox() {
         aria-controls="search-results"
         aria-autocomplete="list"
         aria-activedescendant={open && items[active] ? `search-result-${items[active].id}` : undefined}
-        placeholder="Search tickets  /"
+        placeholder={t('search.placeholder')}
         value={text}
         autoComplete="off"
         onChange={(e) => {
@@ -82,26 +84,26 @@ export function SearchBox() {
         }}
       />
       {open && q && (
-        <ul id="search-results" role="listbox" className="search-results" aria-label="Matching tickets">
+        <ul id="search-results" role="listbox" className="search-results" aria-label={t('search.results')}>
           {items.length === 0 && !results.isFetching && (
             <li role="option" aria-selected="false" aria-disabled="true" className="muted">
-              No tickets match “{q}”
+              {t('search.none', { q })}
             </li>
           )}
-          {items.map((t, i) => (
+          {items.map((ticket, i) => (
             <li
-              key={t.id}
-              id={`search-result-${t.id}`}
+              key={ticket.id}
+              id={`search-result-${ticket.id}`}
               role="option"
               aria-selected={i === active}
               className={i === active ? 'active' : ''}
               onMouseDown={(e) => {
                 e.preventDefault();
-                go(t);
+                go(ticket);
               }}
             >
-              <span className="muted">#{t.id}</span> <span className="grow">{t.title}</span>{' '}
-              <StatusBadge status={t.status} />
+              <span className="muted">#{ticket.id}</span> <span className="grow">{ticket.title}</span>{' '}
+              <StatusBadge status={ticket.status} />
             </li>
           ))}
         </ul>

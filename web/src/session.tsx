@@ -7,6 +7,7 @@ import { setCsrfToken, setUnauthorizedHandler } from './api/client';
 import { keys } from './api/keys';
 import { loadSession, login, logout } from './api/session';
 import type { User } from './api/types';
+import { setPreferences } from './locale';
 
 interface SessionValue {
   user: User | null;
@@ -26,6 +27,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     staleTime: Number.POSITIVE_INFINITY,
     retry: 1,
   });
+
+  // The signed-in user's language and time zone (else the browser's) for every word and date; signed out,
+  // the last user's choice stays, remembered by the browser.
+  const user = session.data;
+  useEffect(() => {
+    if (user) setPreferences({ language: user.language, timeZone: user.timeZone });
+  }, [user]);
 
   useEffect(() => {
     setUnauthorizedHandler(() => {

@@ -222,6 +222,9 @@ export interface UpdateUserInput {
 
 // Keys that say how to change the password rather than what to change.
 const passwordOptions = new Set(['currentPassword', 'keepApiTokens']);
+// What anyone may change on their own account: their name, password, and the language and time zone the app
+// and its mails speak to them in.
+const ownSettings = new Set(['password', 'name', 'language', 'timeZone']);
 
 export async function updateUser(
   ctx: ServiceContext,
@@ -231,7 +234,7 @@ export async function updateUser(
 ): Promise<User> {
   const self = actor.id === id;
   const onlyOwnPassword =
-    self && Object.keys(input).every((k) => k === 'password' || k === 'name' || passwordOptions.has(k));
+    self && Object.keys(input).every((k) => ownSettings.has(k) || passwordOptions.has(k));
   if (!onlyOwnPassword && !canAccounts(actor, 'user.update')) {
     throw new Forbidden('forbidden', 'Only an admin may change other accounts, roles and groups.');
   }

@@ -57199,7 +57199,7 @@ export type paths = {
     delete?: never;
     options?: never;
     head?: never;
-    /** Change a user (admin; anyone may change their own name and, from a signed-in session with currentPassword, their password). A new password ends every session of the user and revokes their API tokens unless keepApiTokens is true. */
+    /** Change a user (admin; anyone may change their own name, language and time zone and, from a signed-in session with currentPassword, their password). A new password ends every session of the user and revokes their API tokens unless keepApiTokens is true. */
     patch: {
       parameters: {
         query?: never;

@@ -2,6 +2,7 @@
 // back to where the user was going (or their start page). A failed single sign-on comes back here with its reason.
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
 import { keys } from '../api/keys';
 import { signInMethods } from '../api/session';
@@ -10,7 +11,8 @@ import { ErrorMessage, Loading } from '../ui/messages';
 import { useTitle } from '../ui/title';
 
 export function SignInPage() {
-  useTitle('Sign in');
+  const { t } = useTranslation('sign-in');
+  useTitle(t('title'));
   const { user, loading, signIn } = useSession();
   const [params] = useSearchParams();
   const navigate = useNavigate();
@@ -52,19 +54,19 @@ export function SignInPage() {
           </svg>
           <span>opsdesk</span>
         </div>
-        <h1 id="sign-in-title">Sign in</h1>
-        {next && <p className="muted">Sign in to continue.</p>}
+        <h1 id="sign-in-title">{t('title')}</h1>
+        {next && <p className="muted">{t('toContinue')}</p>}
         {params.get('password') === 'changed' && (
           <div className="alert alert-ok" role="status">
-            Your password is changed and every session ended: sign in with the new one.
+            {t('passwordChanged')}
           </div>
         )}
         {ssoError && (
           <div className="alert alert-error" role="alert">
-            <strong>Single sign-on did not complete.</strong> {params.get('message') ?? ssoError}
+            <strong>{t('ssoFailed')}</strong> {params.get('message') ?? ssoError}
           </div>
         )}
-        <ErrorMessage error={error} title="Could not sign in." />
+        <ErrorMessage error={error} title={t('failed')} />
         {providers.length > 0 && (
           <div className="sso-methods">
             {providers.map((p) => (
@@ -73,16 +75,16 @@ export function SignInPage() {
                 className="button wide"
                 href={safeNext ? `${p.startUrl}?returnTo=${encodeURIComponent(safeNext)}` : p.startUrl}
               >
-                Sign in with {p.displayName}
+                {t('withProvider', { provider: p.displayName })}
               </a>
             ))}
-            {passwordOffered && <p className="sso-or muted">or with your password</p>}
+            {passwordOffered && <p className="sso-or muted">{t('orPassword')}</p>}
           </div>
         )}
         {passwordOffered && (
           <>
             <div className="field">
-              <label htmlFor="email">Email</label>
+              <label htmlFor="email">{t('email')}</label>
               <input
                 id="email"
                 type="email"
@@ -93,7 +95,7 @@ export function SignInPage() {
               />
             </div>
             <div className="field">
-              <label htmlFor="password">Password</label>
+              <label htmlFor="password">{t('password')}</label>
               <input
                 id="password"
                 type="password"
@@ -104,7 +106,7 @@ export function SignInPage() {
               />
             </div>
             <button type="submit" className="primary wide" disabled={busy}>
-              {busy ? 'Signing in…' : 'Sign in'}
+              {busy ? t('signingIn') : t('submit')}
             </button>
           </>
         )}
