@@ -1,5 +1,6 @@
 // One incident: its state, the escalation policy it follows (as it was when it opened), the timeline of who was
 // notified when and by which channel, and acknowledge and resolve.
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { type TimelineEntry, useIncident, useRespond, useServices } from '../../api/incidents';
 import { useSchedules } from '../../api/oncall';
@@ -11,18 +12,18 @@ import { LogContextPanel } from '../logs/context-panel';
 import { WhenLocal } from '../oncall/parts';
 import { IncidentState } from './incidents';
 
-const kindText: Record<string, string> = {
-  triggered: 'Triggered',
-  notified: 'Notified',
-  unreachable: 'Could not reach',
-  step_skipped: 'Step skipped: nobody on call',
-  exhausted: 'Policy exhausted: nobody acknowledged',
-  acknowledged: 'Acknowledged',
-  ack_timeout: 'Acknowledgement timed out: escalating again',
-  resolved: 'Resolved',
-  pages_cancelled: 'Pages still waiting cancelled',
-  linked_ticket: 'Linked to a ticket',
-};
+const timelineKinds = new Set([
+  'triggered',
+  'notified',
+  'unreachable',
+  'step_skipped',
+  'exhausted',
+  'acknowledged',
+  'ack_timeout',
+  'resolved',
+  'pages_cancelled',
+  'linked_ticket',
+]);
 
 function entryClass(e: TimelineEntry): string {
   if (e.kind === 'acknowledged' || e.kind === 'resolved') return 'tl-ack';
@@ -44,20 +45,25 @@ export default function IncidentPage() {
   const services = useServices();
   const schedules = useSchedules();
   const dir = useDirectory();
-  useTitle(incident.data ? `#${id} ${incident.data.summary}` : 'Incident');
+  const { t } = useTranslation('incidents');
+  useTitle(incident.data ? `#${id} ${incident.data.summary}` : t('incident.title'));
   if (incident.isPending) return <Loading />;
   if (incident.error) return <ErrorMessage error={incident.error} />;
   const i = incident.data;
-  const targetName = (t: { kind: string; id: number }) =>
-    t.kind === 'user'
-      ? dir.userName(t.id)
-      : t.kind === 'group'
-        ? `everyone in ${dir.groupName(t.id)}`
-        : `on call in ${schedules.data?.find((s) => s.id === t.id)?.name ?? `schedule ${t.id}`}`;
+  const targetName = (target: { kind: string; id: number }) =>
+    target.kind === 'user'
+      ? dir.userName(target.id)
+      : target.kind === 'group'
+        ? t('target.group', { name: dir.groupName(target.id) })
+        : t('target.schedule', {
+            name:
+              schedules.data?.find((s) => s.id === target.id)?.name ??
+              t('target.scheduleFallback', { id: target.id }),
+          });
   return (
     <div className="page">
       <p className="muted small">
-        <Link to="/incidents">Incidents</Link> / #{i.id}
+        <Link to="/incidents">{t('title')}</Link> / #{i.id}
       </p>
       <div className="page-head">
         <h1>
@@ -73,33 +79,33 @@ export default function IncidentPage() {
             disabled={respond.isPending}
             onClick={() => respond.mutate('acknowledge')}
           >
-            Acknowledge
+            {t('actions.acknowledge')}
           </button>
         )}
         {i.state !== 'resolved' && (
           <button type="button" disabled={respond.isPending} onClick={() => respond.mutate('resolve')}>
-            Resolve
+            {t('actions.resolve')}
           </button>
         )}
       </div>
-      <ErrorMessage error={respond.error} title="Not done." />
+      <ErrorMessage error={respond.error} title={t('actions.failed')} />
       <div className="two-col">
         <section className="card" aria-labelledby="facts-title">
           <h2 id="facts-title" className="flush">
-            Details
+            {t('incident.details')}
           </h2>
           <dl className="facts">
-            <dt>Service</dt>
+            <dt>{t('incident.service')}</dt>
             <dd>{services.data?.find((s) => s.id === i.serviceId)?.name ?? '—'}</dd>
-            <dt>Severity</dt>
+            <dt>{t('incident.severity')}</dt>
             <dd>{i.severity}</dd>
-            <dt>Opened</dt>
+            <dt>{t('incident.opened')}</dt>
             <dd>
               <Time iso={i.createdAt} /> ({i.source})
             </dd>
             {i.ticketId !== null && (
               <>
-                <dt>Ticket</dt>
+                <dt>{t('incident.ticket')}</dt>
                 <dd>
                   <Link to={`/tickets/${i.ticketId}`}>#{i.ticketId}</Link>
                 </dd>
@@ -107,19 +113,19 @@ export default function IncidentPage() {
             )}
             {i.dedupKey && (
               <>
-                <dt>Dedup key</dt>
+                <dt>{t('incident.dedupKey')}</dt>
                 <dd className="break">{i.dedupKey}</dd>
               </>
             )}
             {i.eventCount > 1 && (
               <>
-                <dt>Events</dt>
+                <dt>{t('incident.events')}</dt>
                 <dd>{i.eventCount}</dd>
               </>
             )}
             {i.nextEscalationAt && i.state !== 'resolved' && (
               <>
-                <dt>{i.state === 'acknowledged' ? 'Escalates again' : 'Next step'}</dt>
+                <dt>{i.state === 'acknowledged' ? t('incident.escalatesAgain') : t('incident.nextStep')}</dt>
                 <dd>
                   <WhenLocal iso={i.nextEscalationAt} />
                 </dd>
@@ -132,14 +138,15 @@ export default function IncidentPage() {
             {i.policy.name}
           </h2>
           <p className="hint">
-            The policy as it was when the incident opened
-            {i.policy.repeatCount > 1 && <>, run through {i.policy.repeatCount} times</>}.
+            {i.policy.repeatCount > 1
+              ? t('policy.hintRepeated', { count: i.policy.repeatCount })
+              : t('policy.hint')}
           </p>
           <ol>
             {i.policy.steps.map((s, n) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
               <li key={`${n}-${s.delayMinutes}`}>
-                {s.targets.map(targetName).join(', ')}; wait {s.delayMinutes} min
+                {t('policy.step', { targets: s.targets.map(targetName).join(', '), minutes: s.delayMinutes })}
               </li>
             ))}
           </ol>
@@ -147,18 +154,20 @@ export default function IncidentPage() {
       </div>
       <LogContextPanel kind="incident" id={i.id} />
       <section aria-labelledby="timeline-title">
-        <h2 id="timeline-title">Timeline</h2>
+        <h2 id="timeline-title">{t('timeline.title')}</h2>
         <ol className="timeline-list">
           {i.timeline.map((e) => (
             <li key={e.id} className={entryClass(e)}>
-              <strong>{kindText[e.kind] ?? e.kind}</strong>
+              <strong>{timelineKinds.has(e.kind) ? t(`timeline.kind.${e.kind}`) : e.kind}</strong>
               {e.userId !== null && <> {e.userName ?? dir.userName(e.userId)}</>}
-              {e.channel && <> by {e.channel}</>}
+              {e.channel && <> {t('timeline.channel', { channel: e.channel })}</>}
               {e.step !== null && (
                 <span className="muted small">
                   {' '}
-                  · step {e.step}
-                  {e.repeat !== null && e.repeat > 1 && <>, pass {e.repeat}</>}
+                  ·{' '}
+                  {e.repeat !== null && e.repeat > 1
+                    ? t('timeline.stepPass', { step: e.step, pass: e.repeat })
+                    : t('timeline.step', { step: e.step })}
                 </span>
               )}
               <div className="muted small">

@@ -1,6 +1,7 @@
 // Incidents: what is triggered, acknowledged or resolved, newest first, and paging by hand ("page the network
 // on-call"): a service and a summary open an incident that runs the service's escalation policy.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { type Incident, useIncidents, useOpenIncident, useServices } from '../../api/incidents';
 import { isManager, useUser } from '../../session';
@@ -10,23 +11,21 @@ import { Empty, ErrorMessage, Loading } from '../../ui/messages';
 import { Time } from '../../ui/time';
 import { useTitle } from '../../ui/title';
 
-const stateLabels: Record<Incident['state'], string> = {
-  triggered: 'Triggered',
-  acknowledged: 'Acknowledged',
-  resolved: 'Resolved',
-};
+const states: Incident['state'][] = ['triggered', 'acknowledged', 'resolved'];
 
 export function IncidentState({ state }: { state: Incident['state'] }) {
+  const { t } = useTranslation('incidents');
   const cls =
     state === 'triggered'
       ? 'badge sla-breached'
       : state === 'acknowledged'
         ? 'badge sla-warning'
         : 'badge badge-ok';
-  return <span className={cls}>{stateLabels[state]}</span>;
+  return <span className={cls}>{t(`state.${state}`)}</span>;
 }
 
 function PageForm() {
+  const { t } = useTranslation('incidents');
   const navigate = useNavigate();
   const services = useServices();
   const [serviceId, setServiceId] = useState('');
@@ -39,10 +38,10 @@ function PageForm() {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="page-title">
       <h2 id="page-title" className="flush">
-        Page the on-call
+        {t('page.title')}
       </h2>
       <div className="field-row">
-        <Field label="Service" error={fieldError(open.error, '/serviceId')}>
+        <Field label={t('page.service')} error={fieldError(open.error, '/serviceId')}>
           {(id, d, invalid) => (
             <select
               id={id}
@@ -52,7 +51,7 @@ function PageForm() {
               aria-invalid={invalid || undefined}
               onChange={(e) => setServiceId(e.target.value)}
             >
-              <option value="">Choose a service…</option>
+              <option value="">{t('page.chooseService')}</option>
               {services.data?.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -61,7 +60,7 @@ function PageForm() {
             </select>
           )}
         </Field>
-        <Field label="What is wrong" error={fieldError(open.error, '/summary')}>
+        <Field label={t('page.summary')} error={fieldError(open.error, '/summary')}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -77,36 +76,37 @@ function PageForm() {
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={open.isPending}>
-          Page now
+          {t('page.submit')}
         </button>
       </div>
-      <ErrorMessage error={open.error} title="Not paged." />
+      <ErrorMessage error={open.error} title={t('page.failed')} />
     </form>
   );
 }
 
 export default function IncidentsPage() {
-  useTitle('Incidents');
+  const { t } = useTranslation('incidents');
+  useTitle(t('title'));
   const user = useUser();
   const dir = useDirectory();
   const [state, setState] = useState<Incident['state'] | ''>('');
   const incidents = useIncidents(state || undefined);
   const services = useServices();
   const serviceName = (id: number | null) =>
-    services.data?.find((s) => s.id === id)?.name ?? (id === null ? '—' : `Service ${id}`);
+    services.data?.find((s) => s.id === id)?.name ?? (id === null ? '—' : t('serviceFallback', { id }));
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Incidents</h1>
+        <h1>{t('title')}</h1>
         <div className="actions">
-          {isManager(user) && <Link to="/oncall/policies">Services and escalation policies</Link>}
+          {isManager(user) && <Link to="/oncall/policies">{t('policiesLink')}</Link>}
           <label className="inline">
-            <span>Show</span>
+            <span>{t('filter.show')}</span>
             <select value={state} onChange={(e) => setState(e.target.value as Incident['state'] | '')}>
-              <option value="">All</option>
-              {Object.entries(stateLabels).map(([k, l]) => (
+              <option value="">{t('filter.all')}</option>
+              {states.map((k) => (
                 <option key={k} value={k}>
-                  {l}
+                  {t(`state.${k}`)}
                 </option>
               ))}
             </select>
@@ -115,18 +115,18 @@ export default function IncidentsPage() {
       </div>
       {incidents.isPending && <Loading />}
       <ErrorMessage error={incidents.error} />
-      {incidents.data?.length === 0 && <Empty title="No incidents." />}
+      {incidents.data?.length === 0 && <Empty title={t('empty')} />}
       {incidents.data && incidents.data.length > 0 && (
         <div className="table-wrap">
           <table className="data-table">
-            <caption className="visually-hidden">Incidents</caption>
+            <caption className="visually-hidden">{t('title')}</caption>
             <thead>
               <tr>
-                <th scope="col">Incident</th>
-                <th scope="col">State</th>
-                <th scope="col">Service</th>
-                <th scope="col">Opened</th>
-                <th scope="col">Acknowledged by</th>
+                <th scope="col">{t('table.incident')}</th>
+                <th scope="col">{t('table.state')}</th>
+                <th scope="col">{t('table.service')}</th>
+                <th scope="col">{t('table.opened')}</th>
+                <th scope="col">{t('table.acknowledgedBy')}</th>
               </tr>
             </thead>
             <tbody>
@@ -136,7 +136,9 @@ export default function IncidentsPage() {
                     <Link to={`/incidents/${i.id}`}>
                       #{i.id} {i.summary}
                     </Link>
-                    {i.eventCount > 1 && <span className="muted small"> · {i.eventCount} events</span>}
+                    {i.eventCount > 1 && (
+                      <span className="muted small"> · {t('events', { count: i.eventCount })}</span>
+                    )}
                   </td>
                   <td>
                     <IncidentState state={i.state} />

@@ -1,6 +1,7 @@
 // On a ticket: page the on-call engineer of a service ("page the network on-call") — an incident linked to the
 // ticket that runs the service's escalation policy — and the ticket's incidents with their state.
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useIncidents, usePageFromTicket, useServices } from '../../api/incidents';
 import type { Ticket } from '../../api/types';
@@ -8,6 +9,7 @@ import { ErrorMessage } from '../../ui/messages';
 import { IncidentState } from './incidents';
 
 export function PagePanel({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation('incidents');
   const formId = useId();
   const [open, setOpen] = useState(false);
   const services = useServices();
@@ -23,7 +25,7 @@ export function PagePanel({ ticket }: { ticket: Ticket }) {
   return (
     <section className="card escalate" aria-labelledby={`${formId}-title`}>
       <div className="sla-panel-head">
-        <h2 id={`${formId}-title`}>On-call</h2>
+        <h2 id={`${formId}-title`}>{t('panel.title')}</h2>
         {!open && ticket.status !== 'closed' && (
           <button
             type="button"
@@ -31,7 +33,7 @@ export function PagePanel({ ticket }: { ticket: Ticket }) {
             aria-controls={`${formId}-form`}
             onClick={() => setOpen(true)}
           >
-            Page the on-call…
+            {t('panel.open')}
           </button>
         )}
       </div>
@@ -39,18 +41,19 @@ export function PagePanel({ ticket }: { ticket: Ticket }) {
         <ul className="plain-list">
           {list.map((i) => (
             <li key={i.id}>
-              <Link to={`/incidents/${i.id}`}>Incident #{i.id}</Link> <IncidentState state={i.state} />
+              <Link to={`/incidents/${i.id}`}>{t('panel.incident', { id: i.id })}</Link>{' '}
+              <IncidentState state={i.state} />
             </li>
           ))}
         </ul>
       )}
-      {list.length === 0 && !open && <p className="muted small">Nobody paged for this ticket.</p>}
+      {list.length === 0 && !open && <p className="muted small">{t('panel.none')}</p>}
       {open && (
         <form id={`${formId}-form`} className="form" onSubmit={submit}>
           <label className="inline">
-            <span>Service to page</span>
+            <span>{t('panel.service')}</span>
             <select required value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
-              <option value="">Choose…</option>
+              <option value="">{t('panel.choose')}</option>
               {services.data?.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -59,20 +62,20 @@ export function PagePanel({ ticket }: { ticket: Ticket }) {
             </select>
           </label>
           <label className="inline">
-            <span>Summary</span>
+            <span>{t('panel.summary')}</span>
             <input required maxLength={1024} value={summary} onChange={(e) => setSummary(e.target.value)} />
           </label>
           <div className="actions">
             <button type="submit" className="primary" disabled={page.isPending}>
-              Page now
+              {t('page.submit')}
             </button>
             <button type="button" className="ghost" onClick={() => setOpen(false)}>
-              Cancel
+              {t('common:actions.cancel')}
             </button>
           </div>
         </form>
       )}
-      <ErrorMessage error={page.error} title="Not paged." />
+      <ErrorMessage error={page.error} title={t('page.failed')} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 // The page a paged person's signed link opens, without signing in: it says what the link will do and does it
 // only on a click (mail scanners that open every link must not acknowledge an incident for them).
 import { useMutation } from '@tanstack/react-query';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { client, unwrap } from '../../api/client';
 import { ErrorMessage } from '../../ui/messages';
@@ -11,8 +12,8 @@ export default function RespondPage() {
   const [params] = useSearchParams();
   const action = params.get('action') === 'resolve' ? 'resolve' : 'ack';
   const token = params.get('token') ?? '';
-  const verb = action === 'ack' ? 'Acknowledge' : 'Resolve';
-  useTitle(`${verb} incident #${id}`);
+  const { t } = useTranslation('incidents');
+  useTitle(t('respond.title', { action, id }));
   const respond = useMutation({
     mutationFn: () =>
       unwrap(
@@ -21,40 +22,42 @@ export default function RespondPage() {
   });
   return (
     <main className="page narrow respond-page">
-      <h1>
-        {verb} incident #{id}
-      </h1>
+      <h1>{t('respond.title', { action, id })}</h1>
       {respond.data ? (
         <div className="alert" role="status">
           <p>
-            <strong>
-              #{respond.data.id} {respond.data.summary}
-            </strong>{' '}
-            is now {respond.data.state}.
+            <Trans
+              t={t}
+              i18nKey="respond.done"
+              values={{ state: respond.data.state }}
+              components={{
+                incident: (
+                  <strong>
+                    #{respond.data.id} {respond.data.summary}
+                  </strong>
+                ),
+              }}
+            />
           </p>
           <p>
-            <Link to={`/incidents/${id}`}>Open the incident</Link> (sign in to see its timeline).
+            <Trans t={t} i18nKey="respond.open" components={{ anchor: <Link to={`/incidents/${id}`} /> }} />
           </p>
         </div>
       ) : (
         <>
-          <p>
-            {action === 'ack'
-              ? 'Acknowledging stops the escalation: nobody else is paged while you work on it.'
-              : 'Resolving closes the incident and cancels every page still waiting.'}
-          </p>
+          <p>{action === 'ack' ? t('respond.ackExplained') : t('respond.resolveExplained')}</p>
           <button
             type="button"
             className="primary"
             disabled={!token || respond.isPending}
             onClick={() => respond.mutate()}
           >
-            {verb} now
+            {t('respond.submit', { action })}
           </button>
         </>
       )}
-      <ErrorMessage error={respond.error} title="Not done." />
-      {!token && <p className="field-error">This link has no token: open the one in your notification.</p>}
+      <ErrorMessage error={respond.error} title={t('actions.failed')} />
+      {!token && <p className="field-error">{t('respond.noToken')}</p>}
     </main>
   );
 }

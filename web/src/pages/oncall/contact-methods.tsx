@@ -2,6 +2,7 @@
 // verified, and my notification rules — which method how many minutes into a page (chat at once, email
 // after five…). Readiness reports anyone on call without a working method.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   type ContactMethod,
   type ContactMethodInput,
@@ -14,18 +15,15 @@ import {
   useTestContactMethod,
   useVerifyContactMethod,
 } from '../../api/contact-methods';
+import { t as translate } from '../../i18n';
 import { useUser } from '../../session';
 import { AccountTabs } from '../../ui/account-tabs';
 import { Field, fieldError } from '../../ui/field';
 import { Empty, ErrorMessage, Loading } from '../../ui/messages';
 import { useTitle } from '../../ui/title';
 
-const kindLabels: Record<ContactMethod['kind'], string> = {
-  email: 'Email',
-  webhook: 'Webhook',
-  chat: 'Chat (Slack-compatible)',
-  sms: 'SMS',
-};
+const kinds: ContactMethod['kind'][] = ['email', 'webhook', 'chat', 'sms'];
+const kindLabel = (kind: ContactMethod['kind']) => translate(`oncall:contact.kind.${kind}`);
 const placeholders: Record<ContactMethod['kind'], string> = {
   email: 'me@example.org',
   webhook: 'https://hooks.example.org/opsdesk',
@@ -34,6 +32,7 @@ const placeholders: Record<ContactMethod['kind'], string> = {
 };
 
 function MethodRow({ m, userId }: { m: ContactMethod; userId: number }) {
+  const { t } = useTranslation('oncall');
   const test = useTestContactMethod(userId);
   const verify = useVerifyContactMethod(userId);
   const remove = useDeleteContactMethod(userId);
@@ -42,19 +41,19 @@ function MethodRow({ m, userId }: { m: ContactMethod; userId: number }) {
   return (
     <li className="request-row">
       <div className="grow">
-        <strong>{m.label || kindLabels[m.kind]}</strong>{' '}
+        <strong>{m.label || kindLabel(m.kind)}</strong>{' '}
         {m.verified ? (
-          <span className="badge">verified</span>
+          <span className="badge">{t('contact.verified')}</span>
         ) : (
-          <span className="badge sla-warning">not verified</span>
+          <span className="badge sla-warning">{t('contact.notVerified')}</span>
         )}
-        {!m.channelEnabled && <span className="badge sla-breached">channel not configured</span>}
+        {!m.channelEnabled && <span className="badge sla-breached">{t('contact.channelOff')}</span>}
         <div className="muted small">
-          {kindLabels[m.kind]} · {m.target}
+          {kindLabel(m.kind)} · {m.target}
           {m.lastDelivery && (
             <>
               {' '}
-              · last message {m.lastDelivery.state}
+              · {t('contact.lastMessage', { state: m.lastDelivery.state })}
               {m.lastDelivery.reason && ` (${m.lastDelivery.reason})`}
             </>
           )}
@@ -62,15 +61,15 @@ function MethodRow({ m, userId }: { m: ContactMethod; userId: number }) {
       </div>
       <div className="actions">
         <button type="button" disabled={test.isPending} onClick={() => test.mutate(m.id)}>
-          Send a test
+          {t('contact.test')}
         </button>
         <button
           type="button"
           className="ghost"
           onClick={() => remove.mutate(m.id)}
-          aria-label={`Remove ${m.label || m.target}`}
+          aria-label={t('contact.removeNamed', { name: m.label || m.target })}
         >
-          Remove
+          {t('contact.remove')}
         </button>
       </div>
       {needsCode && (
@@ -82,7 +81,7 @@ function MethodRow({ m, userId }: { m: ContactMethod; userId: number }) {
           }}
         >
           <label className="inline">
-            <span>Code from the test</span>
+            <span>{t('contact.code')}</span>
             <input
               value={code}
               inputMode="numeric"
@@ -92,17 +91,18 @@ function MethodRow({ m, userId }: { m: ContactMethod; userId: number }) {
             />
           </label>
           <button type="submit" className="primary" disabled={verify.isPending}>
-            Verify
+            {t('contact.verify')}
           </button>
         </form>
       )}
-      {test.isSuccess && !needsCode && !m.verified && <span role="status">Test queued.</span>}
-      <ErrorMessage error={test.error ?? verify.error ?? remove.error} title="Not done." />
+      {test.isSuccess && !needsCode && !m.verified && <span role="status">{t('contact.testQueued')}</span>}
+      <ErrorMessage error={test.error ?? verify.error ?? remove.error} title={t('requests.failed')} />
     </li>
   );
 }
 
 function AddMethod({ userId }: { userId: number }) {
+  const { t } = useTranslation('oncall');
   const [kind, setKind] = useState<ContactMethodInput['kind']>('email');
   const [target, setTarget] = useState('');
   const [label, setLabel] = useState('');
@@ -117,25 +117,25 @@ function AddMethod({ userId }: { userId: number }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="add-method">
       <h2 id="add-method" className="flush">
-        Add a contact method
+        {t('contact.addTitle')}
       </h2>
       <div className="field-row">
-        <Field label="Kind">
+        <Field label={t('contact.kindLabel')}>
           {(id) => (
             <select
               id={id}
               value={kind}
               onChange={(e) => setKind(e.target.value as ContactMethodInput['kind'])}
             >
-              {Object.entries(kindLabels).map(([k, l]) => (
+              {kinds.map((k) => (
                 <option key={k} value={k}>
-                  {l}
+                  {kindLabel(k)}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Label" hint="Optional: “Work phone”">
+        <Field label={t('contact.label')} hint={t('contact.labelHint')}>
           {(id, d) => (
             <input
               id={id}
@@ -148,8 +148,8 @@ function AddMethod({ userId }: { userId: number }) {
         </Field>
       </div>
       <Field
-        label={kind === 'sms' ? 'Phone number' : kind === 'email' ? 'Address' : 'URL'}
-        hint={kind === 'sms' ? 'International format, e.g. +4915112345678' : undefined}
+        label={t('contact.target', { kind })}
+        hint={kind === 'sms' ? t('contact.phoneHint') : undefined}
         error={fieldError(add.error, '/target')}
       >
         {(id, d, invalid) => (
@@ -167,15 +167,15 @@ function AddMethod({ userId }: { userId: number }) {
       </Field>
       {add.data?.secret && (
         <p className="alert">
-          Signing secret, shown once: <code>{add.data.secret}</code>
+          {t('contact.secret')} <code>{add.data.secret}</code>
         </p>
       )}
       <div className="actions">
         <button type="submit" className="primary" disabled={add.isPending}>
-          Add
+          {t('participants.add')}
         </button>
       </div>
-      <ErrorMessage error={add.error} title="Not added." />
+      <ErrorMessage error={add.error} title={t('contact.addFailed')} />
     </form>
   );
 }
@@ -189,47 +189,44 @@ function Rules({
   methods: ContactMethod[];
   rules: NotificationRules;
 }) {
+  const { t } = useTranslation('oncall');
   const [draft, setDraft] = useState<NotificationRules['rules'] | null>(null);
   const list = draft ?? rules.rules;
   const save = useSaveNotificationRules(userId, () => setDraft(null));
   const name = (id: number) => {
     const m = methods.find((x) => x.id === id);
-    return m ? `${m.label || kindLabels[m.kind]} (${m.target})` : `Method ${id}`;
+    return m ? `${m.label || kindLabel(m.kind)} (${m.target})` : t('rules.methodFallback', { id });
   };
   return (
     <section className="card form" aria-labelledby="rules-title">
       <h2 id="rules-title" className="flush">
-        When a page reaches me
+        {t('rules.title')}
       </h2>
-      <p className="hint">
-        {rules.isDefault && draft === null
-          ? 'No rules yet: every verified method is used at once.'
-          : 'Each method is used this many minutes into a page, unless someone acknowledges first.'}
-      </p>
+      <p className="hint">{rules.isDefault && draft === null ? t('rules.default') : t('rules.hint')}</p>
       <ol className="plain-list">
         {list.map((r, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
           <li key={`${r.contactMethodId}-${i}`} className="rule-row">
             <span className="rule-name">{name(r.contactMethodId)}</span>
             <label className="inline">
-              <span>after</span>
+              <span>{t('rules.after')}</span>
               <input
                 type="number"
                 min={0}
                 max={1440}
                 value={r.delayMinutes}
-                aria-label={`Minutes before ${name(r.contactMethodId)}`}
+                aria-label={t('rules.minutesBefore', { name: name(r.contactMethodId) })}
                 onChange={(e) =>
                   setDraft(list.map((x, j) => (j === i ? { ...x, delayMinutes: Number(e.target.value) } : x)))
                 }
                 style={{ width: '5rem' }}
               />
-              <span>min</span>
+              <span>{t('rules.min')}</span>
             </label>
             <button
               type="button"
               className="icon-button"
-              aria-label={`Remove the rule for ${name(r.contactMethodId)}`}
+              aria-label={t('rules.remove', { name: name(r.contactMethodId) })}
               onClick={() => setDraft(list.filter((_, j) => j !== i))}
             >
               ×
@@ -239,7 +236,7 @@ function Rules({
       </ol>
       <div className="actions">
         <label className="inline">
-          <span>Add</span>
+          <span>{t('participants.add')}</span>
           <select
             value=""
             onChange={(e) =>
@@ -247,10 +244,10 @@ function Rules({
               setDraft([...list, { contactMethodId: Number(e.target.value), delayMinutes: 0 }])
             }
           >
-            <option value="">Choose a method…</option>
+            <option value="">{t('rules.choose')}</option>
             {methods.map((m) => (
               <option key={m.id} value={m.id}>
-                {m.label || kindLabels[m.kind]} ({m.target})
+                {m.label || kindLabel(m.kind)} ({m.target})
               </option>
             ))}
           </select>
@@ -261,30 +258,29 @@ function Rules({
           disabled={draft === null || save.isPending}
           onClick={() => save.mutate(list)}
         >
-          Save rules
+          {t('rules.save')}
         </button>
       </div>
-      <ErrorMessage error={save.error} title="Not saved." />
+      <ErrorMessage error={save.error} title={t('rules.failed')} />
     </section>
   );
 }
 
 export default function ContactMethodsPage() {
-  useTitle('Paging: how to reach me');
+  const { t } = useTranslation('oncall');
+  useTitle(t('contact.pageTitle'));
   const user = useUser();
   const methods = useContactMethods(user.id);
   const rules = useNotificationRules(user.id);
   return (
     <div className="page narrow">
       <AccountTabs />
-      <h1>How pages reach me</h1>
-      <p className="muted">
-        When you are on call, an incident pages you through these, in the order your rules say.
-      </p>
+      <h1>{t('contact.heading')}</h1>
+      <p className="muted">{t('contact.intro')}</p>
       {methods.isPending && <Loading />}
       <ErrorMessage error={methods.error ?? rules.error} />
       {methods.data && methods.data.length === 0 && (
-        <Empty title="No contact methods yet.">Add one below so a page can reach you.</Empty>
+        <Empty title={t('contact.empty')}>{t('contact.emptyHint')}</Empty>
       )}
       <ul className="plain-list">
         {methods.data?.map((m) => (

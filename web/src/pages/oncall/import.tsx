@@ -3,6 +3,7 @@
 // carried over and why, and the next 4 weeks of each imported schedule beside the original's — then the import,
 // all in one transaction.
 import { type ChangeEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { type ImportPreview, type ImportRequest, useImport } from '../../api/oncall';
 import { Empty, ErrorMessage } from '../../ui/messages';
@@ -10,18 +11,26 @@ import { useTitle } from '../../ui/title';
 import { formatRange } from './parts';
 
 const sources: Record<ImportRequest['source'], string> = {
-  opsgenie: 'Opsgenie',
-  'grafana-oncall': 'Grafana OnCall',
-  pagerduty: 'PagerDuty',
+  opsgenie: 'Opsgenie', // i18n-ignore: a product name
+  'grafana-oncall': 'Grafana OnCall', // i18n-ignore: a product name
+  pagerduty: 'PagerDuty', // i18n-ignore: a product name
 };
 
+/** The dates the intro names, at noon UTC so they are the same calendar day in every zone. */
+const opsgenieEnds = new Date('2027-04-05T12:00:00Z');
+const grafanaArchived = new Date('2026-03-24T12:00:00Z');
+
 function Preview({ p }: { p: ImportPreview }) {
+  const { t } = useTranslation('oncall');
   return (
     <>
       {p.applied && (
         <div className="alert" role="status">
-          Imported {p.applied.schedules.length} schedules, {p.applied.policies.length} escalation policies and{' '}
-          {p.applied.overrides} overrides still to come.{' '}
+          {t('import.applied', {
+            schedules: p.applied.schedules.length,
+            policies: p.applied.policies.length,
+            overrides: p.applied.overrides,
+          })}{' '}
           {p.applied.schedules.map((s) => (
             <Link key={s.id} to={`/oncall/schedules/${s.id}`} className="spaced">
               {s.name}
@@ -31,21 +40,18 @@ function Preview({ p }: { p: ImportPreview }) {
       )}
       <section className="card" aria-labelledby="people-title">
         <h2 id="people-title" className="flush">
-          People
+          {t('import.people')}
         </h2>
         <p>
-          {p.users.length - p.unmatchedUsers.length} of {p.users.length} matched to opsdesk users by email.
+          {t('import.matched', { matched: p.users.length - p.unmatchedUsers.length, total: p.users.length })}
         </p>
         {p.unmatchedUsers.length > 0 && (
-          <p className="field-error">
-            No opsdesk account for: {p.unmatchedUsers.join(', ')}. Create them (or leave them out of the
-            export) before importing.
-          </p>
+          <p className="field-error">{t('import.unmatched', { emails: p.unmatchedUsers.join(', ') })}</p>
         )}
       </section>
       <section aria-labelledby="schedules-title">
-        <h2 id="schedules-title">Schedules, next 4 weeks beside the original</h2>
-        {p.schedules.length === 0 && <Empty title="No schedules in the export." />}
+        <h2 id="schedules-title">{t('import.schedules')}</h2>
+        {p.schedules.length === 0 && <Empty title={t('import.noSchedules')} />}
         <ul className="plain-list">
           {p.schedules.map((s) => {
             const c = p.comparisons.find((x) => x.scheduleSourceId === s.sourceId);
@@ -61,21 +67,28 @@ function Preview({ p }: { p: ImportPreview }) {
                       {c.agreementPercent.toFixed(1)} %
                     </span>
                   ) : (
-                    <span className="muted small">no original final schedule in the export to compare</span>
+                    <span className="muted small">{t('import.noComparison')}</span>
                   )}
                 </div>
                 <p className="muted small">
-                  {s.timeZone} · {s.layers.length} layers ({s.layers.map((l) => l.name).join(', ')}) ·{' '}
-                  {s.overrides.length} overrides
+                  {s.timeZone} ·{' '}
+                  {t('import.layers', {
+                    count: s.layers.length,
+                    names: s.layers.map((l) => l.name).join(', '),
+                  })}{' '}
+                  · {t('import.overrides', { count: s.overrides.length })}
                 </p>
                 {differing.length > 0 && (
                   <details>
-                    <summary>{differing.length} stretches differ</summary>
+                    <summary>{t('import.differ', { count: differing.length })}</summary>
                     <ul className="plain-list small">
                       {differing.slice(0, 50).map((d) => (
                         <li key={d.start}>
-                          {formatRange(d.start, d.end, s.timeZone)}: theirs {d.theirs.join(' + ') || 'nobody'}
-                          , ours {d.ours ?? 'nobody'}
+                          {t('import.stretch', {
+                            range: formatRange(d.start, d.end, s.timeZone),
+                            theirs: d.theirs.join(' + ') || t('import.nobody'),
+                            ours: d.ours ?? t('import.nobody'),
+                          })}
                         </li>
                       ))}
                     </ul>
@@ -87,16 +100,15 @@ function Preview({ p }: { p: ImportPreview }) {
         </ul>
       </section>
       <section aria-labelledby="policies-title">
-        <h2 id="policies-title">Escalation policies</h2>
-        {p.policies.length === 0 && <Empty title="No escalation policies in the export." />}
+        <h2 id="policies-title">{t('import.policies')}</h2>
+        {p.policies.length === 0 && <Empty title={t('import.noPolicies')} />}
         <ul className="plain-list">
           {p.policies.map((pol) => (
             <li key={pol.sourceId} className="request-row">
               <div className="grow">
                 <strong>{pol.name}</strong>
                 <div className="muted small">
-                  {pol.steps.length} steps, run through {pol.repeatCount}{' '}
-                  {pol.repeatCount === 1 ? 'time' : 'times'}
+                  {t('import.policySteps', { steps: pol.steps.length, count: pol.repeatCount })}
                 </div>
               </div>
             </li>
@@ -104,9 +116,9 @@ function Preview({ p }: { p: ImportPreview }) {
         </ul>
       </section>
       <section aria-labelledby="not-carried-title">
-        <h2 id="not-carried-title">Not carried over</h2>
+        <h2 id="not-carried-title">{t('import.notCarried')}</h2>
         {p.notCarried.length === 0 ? (
-          <Empty title="Everything in the export has a place in opsdesk." />
+          <Empty title={t('import.allCarried')} />
         ) : (
           <ul className="plain-list">
             {p.notCarried.map((n) => (
@@ -125,7 +137,8 @@ function Preview({ p }: { p: ImportPreview }) {
 }
 
 export default function ImportPage() {
-  useTitle('Import on-call');
+  const { t } = useTranslation('oncall');
+  useTitle(t('import.title'));
   const [source, setSource] = useState<ImportRequest['source']>('opsgenie');
   const [data, setData] = useState<Record<string, unknown> | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
@@ -139,11 +152,14 @@ export default function ImportPage() {
     try {
       const parsed = JSON.parse(await file.text());
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-        throw new Error('not a JSON object');
+        throw new Error(t('import.notObject'));
       setData(parsed);
     } catch (err) {
       setFileError(
-        `${file.name} is not a JSON export (${err instanceof Error ? err.message : 'unreadable'}).`,
+        t('import.badFile', {
+          file: file.name,
+          reason: err instanceof Error ? err.message : t('import.unreadable'),
+        }),
       );
     }
   };
@@ -151,18 +167,14 @@ export default function ImportPage() {
   return (
     <div className="page">
       <p className="muted small">
-        <Link to="/oncall">On call</Link> / Import
+        <Link to="/oncall">{t('title')}</Link> / {t('links.import')}
       </p>
-      <h1>Import from another on-call tool</h1>
-      <p className="muted">
-        Opsgenie’s support ends on 2027-04-05 and Grafana OnCall’s open-source edition was archived on
-        2026-03-24. Bring their schedules, overrides and escalation policies here: nothing is written until
-        you press Import.
-      </p>
+      <h1>{t('import.heading')}</h1>
+      <p className="muted">{t('import.intro', { opsgenieEnds, grafanaArchived })}</p>
       <div className="card form">
         <div className="field-row">
           <label className="inline">
-            <span>From</span>
+            <span>{t('import.from')}</span>
             <select value={source} onChange={(e) => setSource(e.target.value as ImportRequest['source'])}>
               {Object.entries(sources).map(([k, l]) => (
                 <option key={k} value={k}>
@@ -172,7 +184,7 @@ export default function ImportPage() {
             </select>
           </label>
           <label className="inline">
-            <span>Export (JSON)</span>
+            <span>{t('import.file')}</span>
             <input type="file" accept="application/json,.json" onChange={(e) => void read(e)} />
           </label>
         </div>
@@ -183,7 +195,7 @@ export default function ImportPage() {
             disabled={!data || run.isPending}
             onClick={() => data && run.mutate({ source, data, dryRun: true })}
           >
-            Preview
+            {t('import.preview')}
           </button>
           <button
             type="button"
@@ -191,10 +203,10 @@ export default function ImportPage() {
             disabled={!data || !preview?.dryRun || preview.unmatchedUsers.length > 0 || run.isPending}
             onClick={() => data && run.mutate({ source, data, dryRun: false })}
           >
-            Import
+            {t('import.submit')}
           </button>
         </div>
-        <ErrorMessage error={run.error} title="Not imported." />
+        <ErrorMessage error={run.error} title={t('import.failed')} />
       </div>
       {preview && <Preview p={preview} />}
     </div>

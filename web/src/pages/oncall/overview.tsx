@@ -1,6 +1,7 @@
 // On call: who holds each schedule now and until when, the schedules, swap and cover requests (a manager
 // approves or rejects; a technician sees and withdraws their own), and a new schedule for managers.
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import {
   type ShiftRequest,
@@ -20,20 +21,21 @@ import { useTitle } from '../../ui/title';
 import { FeedLink, formatRange, ParticipantPicker, timeZones, WhenLocal } from './parts';
 
 function OnCallNow() {
+  const { t } = useTranslation('oncall');
   const now = useOnCallNow();
   const dir = useDirectory();
   if (now.isPending) return <Loading />;
   if (now.error) return <ErrorMessage error={now.error} />;
-  if (now.data.length === 0) return <Empty title="No schedules yet." />;
+  if (now.data.length === 0) return <Empty title={t('schedules.empty')} />;
   return (
     <div className="table-wrap">
       <table className="data-table">
-        <caption className="visually-hidden">Who is on call now</caption>
+        <caption className="visually-hidden">{t('now.caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">Schedule</th>
-            <th scope="col">On call</th>
-            <th scope="col">Until</th>
+            <th scope="col">{t('now.schedule')}</th>
+            <th scope="col">{t('now.onCall')}</th>
+            <th scope="col">{t('now.until')}</th>
           </tr>
         </thead>
         <tbody>
@@ -44,11 +46,11 @@ function OnCallNow() {
               </th>
               <td className="person-cell">
                 {a.userId === null ? (
-                  <span className="badge sla-breached">Nobody: a gap</span>
+                  <span className="badge sla-breached">{t('now.gap')}</span>
                 ) : (
                   <>
                     {dir.userName(a.userId)}
-                    {a.source?.kind === 'override' && <span className="badge">override</span>}
+                    {a.source?.kind === 'override' && <span className="badge">{t('now.override')}</span>}
                   </>
                 )}
               </td>
@@ -62,6 +64,7 @@ function OnCallNow() {
 }
 
 function NewSchedule() {
+  const { t } = useTranslation('oncall');
   const navigate = useNavigate();
   const dir = useDirectory();
   const [name, setName] = useState('');
@@ -93,13 +96,10 @@ function NewSchedule() {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="new-schedule">
       <h2 id="new-schedule" className="flush">
-        New schedule
+        {t('newSchedule.title')}
       </h2>
-      <p className="hint">
-        Starts with one rotation around the clock; add layers, restrictions and overrides on the schedule’s
-        page.
-      </p>
-      <Field label="Name" error={fieldError(create.error, '/name')}>
+      <p className="hint">{t('newSchedule.hint')}</p>
+      <Field label={t('newSchedule.name')} error={fieldError(create.error, '/name')}>
         {(id, d, invalid) => (
           <input
             id={id}
@@ -113,8 +113,8 @@ function NewSchedule() {
         )}
       </Field>
       <Field
-        label="Time zone"
-        hint="Handoffs keep their local time across daylight saving changes"
+        label={t('newSchedule.timeZone')}
+        hint={t('newSchedule.timeZoneHint')}
         error={fieldError(create.error, '/timeZone')}
       >
         {(id, d) => (
@@ -125,10 +125,10 @@ function NewSchedule() {
           </select>
         )}
       </Field>
-      <Field label="Team">
+      <Field label={t('newSchedule.team')}>
         {(id) => (
           <select id={id} value={teamId} onChange={(e) => setTeamId(e.target.value)}>
-            <option value="">No team</option>
+            <option value="">{t('newSchedule.noTeam')}</option>
             {dir.groups.map((g) => (
               <option key={g.id} value={g.id}>
                 {g.name}
@@ -143,7 +143,7 @@ function NewSchedule() {
         error={fieldError(create.error, '/layers/0/participants')}
       />
       <div className="field-row">
-        <Field label="First handoff" hint="Local time in the schedule’s zone">
+        <Field label={t('newSchedule.firstHandoff')} hint={t('newSchedule.firstHandoffHint')}>
           {(id, d) => (
             <input
               id={id}
@@ -155,39 +155,48 @@ function NewSchedule() {
             />
           )}
         </Field>
-        <Field label="Each turn">
+        <Field label={t('newSchedule.turn')}>
           {(id) => (
             <select id={id} value={unit} onChange={(e) => setUnit(e.target.value as 'day' | 'week')}>
-              <option value="day">One day</option>
-              <option value="week">One week</option>
+              <option value="day">{t('newSchedule.turnDay')}</option>
+              <option value="week">{t('newSchedule.turnWeek')}</option>
             </select>
           )}
         </Field>
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={create.isPending || participants.length === 0}>
-          Create schedule
+          {t('newSchedule.create')}
         </button>
       </div>
-      <ErrorMessage error={create.error} title="Not created." />
+      <ErrorMessage error={create.error} title={t('newSchedule.failed')} />
     </form>
   );
 }
 
 function RequestRow({ r, manager, mine }: { r: ShiftRequest; manager: boolean; mine: boolean }) {
+  const { t } = useTranslation('oncall');
   const dir = useDirectory();
   const decide = useDecideShiftRequest();
   const what =
     r.kind === 'cover'
-      ? `${dir.userName(r.coveringUserId)} covers ${dir.userName(r.requesterId)}`
-      : `${dir.userName(r.requesterId)} swaps with ${dir.userName(r.coveringUserId)}`;
+      ? t('requests.covers', {
+          covering: dir.userName(r.coveringUserId),
+          requester: dir.userName(r.requesterId),
+        })
+      : t('requests.swaps', {
+          requester: dir.userName(r.requesterId),
+          covering: dir.userName(r.coveringUserId),
+        });
   return (
     <li className="request-row">
       <div className="grow">
         <strong>{what}</strong>
         <div className="muted small">
           {formatRange(r.start, r.end)}
-          {r.swapStart && r.swapEnd && <> · in return {formatRange(r.swapStart, r.swapEnd)}</>}
+          {r.swapStart && r.swapEnd && (
+            <> · {t('requests.inReturn', { range: formatRange(r.swapStart, r.swapEnd) })}</>
+          )}
           {r.reason && <> · “{r.reason}”</>}
         </div>
       </div>
@@ -201,14 +210,14 @@ function RequestRow({ r, manager, mine }: { r: ShiftRequest; manager: boolean; m
                 disabled={decide.isPending}
                 onClick={() => decide.mutate({ id: r.id, decision: 'approve' })}
               >
-                Approve
+                {t('requests.approve')}
               </button>
               <button
                 type="button"
                 disabled={decide.isPending}
                 onClick={() => decide.mutate({ id: r.id, decision: 'reject' })}
               >
-                Reject
+                {t('requests.reject')}
               </button>
             </>
           )}
@@ -219,24 +228,25 @@ function RequestRow({ r, manager, mine }: { r: ShiftRequest; manager: boolean; m
               disabled={decide.isPending}
               onClick={() => decide.mutate({ id: r.id, decision: 'cancel' })}
             >
-              Withdraw
+              {t('requests.withdraw')}
             </button>
           )}
         </div>
       ) : (
-        <span className="badge">{r.state}</span>
+        <span className="badge">{t('requests.state', { state: r.state })}</span>
       )}
-      <ErrorMessage error={decide.error} title="Not done." />
+      <ErrorMessage error={decide.error} title={t('requests.failed')} />
     </li>
   );
 }
 
 function Requests() {
+  const { t } = useTranslation('oncall');
   const user = useUser();
   const requests = useShiftRequests('pending');
   if (requests.isPending) return <Loading />;
   if (requests.error) return <ErrorMessage error={requests.error} />;
-  if (requests.data.length === 0) return <Empty title="No pending swap or cover requests." />;
+  if (requests.data.length === 0) return <Empty title={t('requests.empty')} />;
   return (
     <ul className="plain-list">
       {requests.data.map((r) => (
@@ -247,12 +257,13 @@ function Requests() {
 }
 
 function Readiness() {
+  const { t } = useTranslation('oncall');
   const readiness = useReadiness(7);
   if (readiness.isPending) return <Loading />;
   if (readiness.error) return <ErrorMessage error={readiness.error} />;
   const r = readiness.data;
   if (r.items.length === 0)
-    return <p className="muted">All {r.onCallPeople} people on call in the next 7 days can be reached.</p>;
+    return <p className="muted">{t('readiness.allReachable', { count: r.onCallPeople })}</p>;
   return (
     <ul className="plain-list">
       {r.items.map((p) => (
@@ -260,7 +271,11 @@ function Readiness() {
           <div className="grow">
             <strong>{p.name}</strong>{' '}
             <span className="muted small">
-              on call from <WhenLocal iso={p.firstOnCallAt} />
+              <Trans
+                t={t}
+                i18nKey="readiness.from"
+                components={{ when: <WhenLocal iso={p.firstOnCallAt} /> }}
+              />
             </span>
             <div className="small warn-text">{p.reasons.map((x) => x.message).join(' · ')}</div>
           </div>
@@ -271,7 +286,8 @@ function Readiness() {
 }
 
 export default function OnCallOverview() {
-  useTitle('On call');
+  const { t } = useTranslation('oncall');
+  useTitle(t('title'));
   const user = useUser();
   const schedules = useSchedules();
   const feed = useMyFeedToken();
@@ -279,32 +295,32 @@ export default function OnCallOverview() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>On call</h1>
+        <h1>{t('title')}</h1>
         <div className="actions">
-          {manager && <Link to="/oncall/rosters">Generate a roster</Link>}
-          {manager && <Link to="/oncall/import">Import</Link>}
-          <Link to="/incidents">Incidents</Link>
+          {manager && <Link to="/oncall/rosters">{t('links.rosters')}</Link>}
+          {manager && <Link to="/oncall/import">{t('links.import')}</Link>}
+          <Link to="/incidents">{t('links.incidents')}</Link>
         </div>
       </div>
       <section aria-labelledby="now-title">
-        <h2 id="now-title">Now</h2>
+        <h2 id="now-title">{t('now.title')}</h2>
         <OnCallNow />
       </section>
       {manager && (
         <section aria-labelledby="readiness-title">
-          <h2 id="readiness-title">Readiness: who could not be reached</h2>
+          <h2 id="readiness-title">{t('readiness.title')}</h2>
           <Readiness />
         </section>
       )}
       <section aria-labelledby="requests-title">
-        <h2 id="requests-title">Swap and cover requests</h2>
+        <h2 id="requests-title">{t('requests.title')}</h2>
         <Requests />
       </section>
       <section aria-labelledby="schedules-title">
-        <h2 id="schedules-title">Schedules</h2>
+        <h2 id="schedules-title">{t('schedules.title')}</h2>
         {schedules.isPending && <Loading />}
         <ErrorMessage error={schedules.error} />
-        {schedules.data && schedules.data.length === 0 && <Empty title="No schedules yet." />}
+        {schedules.data && schedules.data.length === 0 && <Empty title={t('schedules.empty')} />}
         <ul className="card-list">
           {schedules.data?.map((s) => (
             <li key={s.id} className="card">
@@ -312,7 +328,7 @@ export default function OnCallOverview() {
                 <strong>{s.name}</strong>
               </Link>
               <div className="muted small">
-                {s.timeZone} · {s.layers.length} {s.layers.length === 1 ? 'layer' : 'layers'}
+                {s.timeZone} · {t('schedules.layers', { count: s.layers.length })}
               </div>
             </li>
           ))}
@@ -320,12 +336,10 @@ export default function OnCallOverview() {
       </section>
       <section aria-labelledby="feed-title" className="card">
         <h2 id="feed-title" className="flush">
-          Your shifts in your calendar
+          {t('feed.title')}
         </h2>
-        <p className="hint">
-          Subscribe in Google Calendar or Outlook: every shift you hold, in every schedule.
-        </p>
-        <FeedLink mutation={feed} label="Make my calendar link" />
+        <p className="hint">{t('feed.subscribe')}</p>
+        <FeedLink mutation={feed} label={t('feed.make')} />
       </section>
       {manager && <NewSchedule />}
     </div>

@@ -2,7 +2,8 @@
 // time zone list, and a calendar-feed link made on request (its secret is shown once).
 import type { UseMutationResult } from '@tanstack/react-query';
 import { useState } from 'react';
-import { uiLocale } from '../../locale';
+import { useTranslation } from 'react-i18next';
+import { type DateFormat, dateTimeFormat } from '../../locale';
 import { useDirectory } from '../../ui/directory';
 
 const whenOptions: Intl.DateTimeFormatOptions = {
@@ -12,13 +13,13 @@ const whenOptions: Intl.DateTimeFormatOptions = {
   hour: '2-digit',
   minute: '2-digit',
 };
-const whenFormats = new Map<string, Intl.DateTimeFormat>();
+const whenFormats = new Map<string, DateFormat>();
 
-/** "Mon, Nov 30, 07:00" in the zone (the browser's when none is given), one formatter per zone. */
-function whenFormat(timeZone = ''): Intl.DateTimeFormat {
+/** "Mon, Nov 30, 07:00" in the zone (the user's when none is given) and language, one formatter per zone. */
+function whenFormat(timeZone = ''): DateFormat {
   let f = whenFormats.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat(uiLocale, timeZone ? { ...whenOptions, timeZone } : whenOptions);
+    f = dateTimeFormat(timeZone ? { ...whenOptions, timeZone } : whenOptions);
     whenFormats.set(timeZone, f);
   }
   return f;
@@ -50,7 +51,7 @@ export function localInputToIso(value: string): string {
 export function ParticipantPicker({
   value,
   onChange,
-  label = 'Participants, in turn order',
+  label,
   error,
 }: {
   value: number[];
@@ -58,12 +59,13 @@ export function ParticipantPicker({
   label?: string;
   error?: string;
 }) {
+  const { t } = useTranslation('oncall');
   const dir = useDirectory();
   const staff = dir.users.filter((u) => u.role !== 'requester');
   return (
     <fieldset className="sub-card">
-      <legend>{label}</legend>
-      {value.length === 0 && <p className="muted small">Nobody yet.</p>}
+      <legend>{label ?? t('participants.label')}</legend>
+      {value.length === 0 && <p className="muted small">{t('participants.none')}</p>}
       <ol className="pick-list">
         {value.map((id, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
@@ -74,7 +76,7 @@ export function ParticipantPicker({
             <button
               type="button"
               className="icon-button"
-              aria-label={`Move ${dir.userName(id)} up`}
+              aria-label={t('participants.moveUp', { name: dir.userName(id) })}
               disabled={i === 0}
               onClick={() => onChange(value.map((x, j) => (j === i - 1 ? id : j === i ? value[i - 1] : x)))}
             >
@@ -83,7 +85,7 @@ export function ParticipantPicker({
             <button
               type="button"
               className="icon-button"
-              aria-label={`Remove ${dir.userName(id)}`}
+              aria-label={t('participants.remove', { name: dir.userName(id) })}
               onClick={() => onChange(value.filter((_, j) => j !== i))}
             >
               ×
@@ -92,9 +94,9 @@ export function ParticipantPicker({
         ))}
       </ol>
       <label className="inline">
-        <span>Add</span>
+        <span>{t('participants.add')}</span>
         <select value="" onChange={(e) => e.target.value && onChange([...value, Number(e.target.value)])}>
-          <option value="">Choose a person…</option>
+          <option value="">{t('participants.choose')}</option>
           {staff
             .filter((u) => !value.includes(u.id))
             .map((u) => (
@@ -119,28 +121,27 @@ export function FeedLink({
   mutation: UseMutationResult<FeedToken, Error, void>;
   label: string;
 }) {
+  const { t } = useTranslation('oncall');
   const [copied, setCopied] = useState(false);
   const link = mutation.data ? (mutation.data.url ?? `${location.origin}${mutation.data.path}`) : null;
   return (
     <div className="feed-link">
       {link ? (
         <>
-          <p className="hint">
-            Shown once. Anyone with the link sees these shifts; making a new one retires it.
-          </p>
+          <p className="hint">{t('feed.hint')}</p>
           <div className="actions">
             <input
               className="grow"
               readOnly
               value={link}
-              aria-label="Calendar link"
+              aria-label={t('feed.link')}
               onFocus={(e) => e.target.select()}
             />
             <button
               type="button"
               onClick={() => void navigator.clipboard?.writeText(link).then(() => setCopied(true))}
             >
-              {copied ? 'Copied' : 'Copy'}
+              {copied ? t('feed.copied') : t('feed.copy')}
             </button>
           </div>
         </>

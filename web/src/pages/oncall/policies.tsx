@@ -2,6 +2,7 @@
 // person or a group, wait N minutes for an acknowledgement, go on — run through K times; a service is what an
 // incident is raised on, with the policy it runs and an integration key for machines (shown once).
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   type EscalationPolicy,
@@ -24,18 +25,24 @@ type Target = Step['targets'][number];
 function useTargetName() {
   const dir = useDirectory();
   const schedules = useSchedules();
-  return (t: Target) =>
-    t.kind === 'user'
-      ? dir.userName(t.id)
-      : t.kind === 'group'
-        ? `everyone in ${dir.groupName(t.id)}`
-        : `on call: ${schedules.data?.find((s) => s.id === t.id)?.name ?? `schedule ${t.id}`}`;
+  const { t } = useTranslation('oncall');
+  return (target: Target) =>
+    target.kind === 'user'
+      ? dir.userName(target.id)
+      : target.kind === 'group'
+        ? t('policies.target.group', { name: dir.groupName(target.id) })
+        : t('policies.target.schedule', {
+            name:
+              schedules.data?.find((s) => s.id === target.id)?.name ??
+              t('policies.target.scheduleFallback', { id: target.id }),
+          });
 }
 
 function StepsEditor({ steps, onChange }: { steps: Step[]; onChange: (s: Step[]) => void }) {
   const dir = useDirectory();
   const schedules = useSchedules();
   const targetName = useTargetName();
+  const { t } = useTranslation('oncall');
   const staff = dir.users.filter((u) => u.role !== 'requester');
   return (
     <ol className="steps-editor">
@@ -43,13 +50,13 @@ function StepsEditor({ steps, onChange }: { steps: Step[]; onChange: (s: Step[])
         // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
         <li key={`${i}-${s.targets.length}`} className="sub-card">
           <div className="skill-chips">
-            {s.targets.map((t, j) => (
-              <span key={`${t.kind}-${t.id}`} className="chip">
-                {targetName(t)}
+            {s.targets.map((target, j) => (
+              <span key={`${target.kind}-${target.id}`} className="chip">
+                {targetName(target)}
                 <button
                   type="button"
                   className="icon-button"
-                  aria-label={`Remove ${targetName(t)} from step ${i + 1}`}
+                  aria-label={t('policies.removeTarget', { name: targetName(target), step: i + 1 })}
                   onClick={() =>
                     onChange(
                       steps.map((x, k) =>
@@ -65,33 +72,33 @@ function StepsEditor({ steps, onChange }: { steps: Step[]; onChange: (s: Step[])
           </div>
           <div className="actions">
             <label className="inline">
-              <span>Notify</span>
+              <span>{t('policies.notify')}</span>
               <select
                 value=""
-                aria-label={`Add a target to step ${i + 1}`}
+                aria-label={t('policies.addTarget', { step: i + 1 })}
                 onChange={(e) => {
                   if (!e.target.value) return;
                   const [kind, id] = e.target.value.split(':');
-                  const t = { kind: kind as Target['kind'], id: Number(id) };
-                  onChange(steps.map((x, k) => (k === i ? { ...x, targets: [...x.targets, t] } : x)));
+                  const next = { kind: kind as Target['kind'], id: Number(id) };
+                  onChange(steps.map((x, k) => (k === i ? { ...x, targets: [...x.targets, next] } : x)));
                 }}
               >
-                <option value="">Add…</option>
-                <optgroup label="Whoever is on call in">
+                <option value="">{t('policies.addOption')}</option>
+                <optgroup label={t('policies.group.schedule')}>
                   {schedules.data?.map((sc) => (
                     <option key={sc.id} value={`schedule:${sc.id}`}>
                       {sc.name}
                     </option>
                   ))}
                 </optgroup>
-                <optgroup label="A person">
+                <optgroup label={t('policies.group.person')}>
                   {staff.map((u) => (
                     <option key={u.id} value={`user:${u.id}`}>
                       {u.name}
                     </option>
                   ))}
                 </optgroup>
-                <optgroup label="Everyone in a group">
+                <optgroup label={t('policies.group.group')}>
                   {dir.groups.map((g) => (
                     <option key={g.id} value={`group:${g.id}`}>
                       {g.name}
@@ -101,13 +108,13 @@ function StepsEditor({ steps, onChange }: { steps: Step[]; onChange: (s: Step[])
               </select>
             </label>
             <label className="inline">
-              <span>then wait</span>
+              <span>{t('policies.thenWait')}</span>
               <input
                 type="number"
                 min={1}
                 max={1440}
                 value={s.delayMinutes}
-                aria-label={`Minutes to wait after step ${i + 1}`}
+                aria-label={t('policies.waitMinutes', { step: i + 1 })}
                 style={{ width: '5rem' }}
                 onChange={(e) =>
                   onChange(
@@ -115,17 +122,17 @@ function StepsEditor({ steps, onChange }: { steps: Step[]; onChange: (s: Step[])
                   )
                 }
               />
-              <span>min</span>
+              <span>{t('rules.min')}</span>
             </label>
             <button type="button" className="ghost" onClick={() => onChange(steps.filter((_, k) => k !== i))}>
-              Remove step
+              {t('policies.removeStep')}
             </button>
           </div>
         </li>
       ))}
       <li>
         <button type="button" onClick={() => onChange([...steps, { targets: [], delayMinutes: 15 }])}>
-          Add a step
+          {t('policies.addStep')}
         </button>
       </li>
     </ol>
@@ -138,13 +145,14 @@ function PolicyCard({ p }: { p: EscalationPolicy }) {
   const [repeat, setRepeat] = useState(p.repeatCount);
   const save = useUpdatePolicy(p.id, () => setEditing(false));
   const targetName = useTargetName();
+  const { t } = useTranslation('oncall');
   return (
     <li className="card">
       <div className="page-head">
         <h3 className="flush">{p.name}</h3>
         {!editing && (
           <button type="button" onClick={() => setEditing(true)}>
-            Edit
+            {t('common:actions.edit')}
           </button>
         )}
       </div>
@@ -153,7 +161,7 @@ function PolicyCard({ p }: { p: EscalationPolicy }) {
         <div className="form">
           <StepsEditor steps={steps} onChange={setSteps} />
           <label className="inline">
-            <span>Run through the steps</span>
+            <span>{t('policies.runThrough')}</span>
             <input
               type="number"
               min={1}
@@ -162,7 +170,7 @@ function PolicyCard({ p }: { p: EscalationPolicy }) {
               style={{ width: '4rem' }}
               onChange={(e) => setRepeat(Number(e.target.value))}
             />
-            <span>times</span>
+            <span>{t('policies.times')}</span>
           </label>
           <div className="actions">
             <button
@@ -171,24 +179,24 @@ function PolicyCard({ p }: { p: EscalationPolicy }) {
               disabled={save.isPending}
               onClick={() => save.mutate({ steps, repeatCount: repeat })}
             >
-              Save policy
+              {t('policies.save')}
             </button>
             <button type="button" className="ghost" onClick={() => setEditing(false)}>
-              Cancel
+              {t('common:actions.cancel')}
             </button>
           </div>
-          <ErrorMessage error={save.error} title="Not saved." />
-          <p className="hint">Incidents already open keep following the policy as it was when they opened.</p>
+          <ErrorMessage error={save.error} title={t('rules.failed')} />
+          <p className="hint">{t('policies.openKeep')}</p>
         </div>
       ) : (
         <ol>
           {p.steps.map((s, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
             <li key={`${i}-${s.delayMinutes}`}>
-              {s.targets.map(targetName).join(', ')}; wait {s.delayMinutes} min
+              {t('policies.step', { targets: s.targets.map(targetName).join(', '), minutes: s.delayMinutes })}
             </li>
           ))}
-          {p.repeatCount > 1 && <li className="muted">then from the top, {p.repeatCount} passes in all</li>}
+          {p.repeatCount > 1 && <li className="muted">{t('policies.repeat', { count: p.repeatCount })}</li>}
         </ol>
       )}
     </li>
@@ -199,6 +207,7 @@ function NewPolicy() {
   const [name, setName] = useState('');
   const [steps, setSteps] = useState<Step[]>([{ targets: [], delayMinutes: 15 }]);
   const [repeat, setRepeat] = useState(2);
+  const { t } = useTranslation('oncall');
   const create = useCreatePolicy(() => {
     setName('');
     setSteps([{ targets: [], delayMinutes: 15 }]);
@@ -210,16 +219,16 @@ function NewPolicy() {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="new-policy">
       <h3 id="new-policy" className="flush">
-        New escalation policy
+        {t('policies.newTitle')}
       </h3>
-      <Field label="Name" error={fieldError(create.error, '/name')}>
+      <Field label={t('newSchedule.name')} error={fieldError(create.error, '/name')}>
         {(id) => (
           <input id={id} required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
         )}
       </Field>
       <StepsEditor steps={steps} onChange={setSteps} />
       <label className="inline">
-        <span>Run through the steps</span>
+        <span>{t('policies.runThrough')}</span>
         <input
           type="number"
           min={1}
@@ -228,14 +237,14 @@ function NewPolicy() {
           style={{ width: '4rem' }}
           onChange={(e) => setRepeat(Number(e.target.value))}
         />
-        <span>times</span>
+        <span>{t('policies.times')}</span>
       </label>
       <div className="actions">
         <button type="submit" className="primary" disabled={create.isPending}>
-          Create policy
+          {t('policies.create')}
         </button>
       </div>
-      <ErrorMessage error={create.error} title="Not created." />
+      <ErrorMessage error={create.error} title={t('newSchedule.failed')} />
     </form>
   );
 }
@@ -246,6 +255,7 @@ function NewService({ policies }: { policies: EscalationPolicy[] }) {
   const [policyId, setPolicyId] = useState('');
   const [groupId, setGroupId] = useState('');
   const [key, setKey] = useState<string | null>(null);
+  const { t } = useTranslation('oncall');
   const create = useCreateService((s) => {
     setKey((s as { integrationKey?: string }).integrationKey ?? null);
     setName('');
@@ -257,18 +267,18 @@ function NewService({ policies }: { policies: EscalationPolicy[] }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="new-service">
       <h3 id="new-service" className="flush">
-        New service
+        {t('services.newTitle')}
       </h3>
       <div className="field-row">
-        <Field label="Name" error={fieldError(create.error, '/name')}>
+        <Field label={t('newSchedule.name')} error={fieldError(create.error, '/name')}>
           {(id) => (
             <input id={id} required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
           )}
         </Field>
-        <Field label="Escalation policy" error={fieldError(create.error, '/escalationPolicyId')}>
+        <Field label={t('services.policy')} error={fieldError(create.error, '/escalationPolicyId')}>
           {(id) => (
             <select id={id} required value={policyId} onChange={(e) => setPolicyId(e.target.value)}>
-              <option value="">Choose…</option>
+              <option value="">{t('services.choose')}</option>
               {policies.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name}
@@ -277,10 +287,10 @@ function NewService({ policies }: { policies: EscalationPolicy[] }) {
             </select>
           )}
         </Field>
-        <Field label="Help desk group" hint="Where its tickets go">
+        <Field label={t('services.group')} hint={t('services.groupHint')}>
           {(id, d) => (
             <select id={id} value={groupId} aria-describedby={d} onChange={(e) => setGroupId(e.target.value)}>
-              <option value="">None</option>
+              <option value="">{t('services.none')}</option>
               {dir.groups.map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name}
@@ -292,46 +302,55 @@ function NewService({ policies }: { policies: EscalationPolicy[] }) {
       </div>
       {key && (
         <p className="alert" role="status">
-          Integration key, shown once — machines send it as <code>routing_key</code> to{' '}
-          <code>POST /api/v1/incidents/events</code>: <code className="break">{key}</code>
+          <Trans
+            t={t}
+            i18nKey="services.key"
+            components={{ field: <code />, route: <code /> }}
+            values={{ field: 'routing_key', route: 'POST /api/v1/incidents/events' }}
+          />{' '}
+          <code className="break">{key}</code>
         </p>
       )}
       <div className="actions">
         <button type="submit" className="primary" disabled={create.isPending}>
-          Create service
+          {t('services.create')}
         </button>
       </div>
-      <ErrorMessage error={create.error} title="Not created." />
+      <ErrorMessage error={create.error} title={t('newSchedule.failed')} />
     </form>
   );
 }
 
 export default function PoliciesPage() {
-  useTitle('Services and escalation policies');
+  const { t } = useTranslation('oncall');
+  useTitle(t('policies.title'));
   const services = useServices();
   const policies = useEscalationPolicies();
   const dir = useDirectory();
   if (services.isPending || policies.isPending) return <Loading />;
-  const policyName = (id: number) => policies.data?.find((p) => p.id === id)?.name ?? `Policy ${id}`;
+  const policyName = (id: number) =>
+    policies.data?.find((p) => p.id === id)?.name ?? t('services.policyFallback', { id });
   return (
     <div className="page">
       <p className="muted small">
-        <Link to="/incidents">Incidents</Link> / Services and escalation policies
+        <Link to="/incidents">{t('links.incidents')}</Link> / {t('policies.title')}
       </p>
-      <h1>Services and escalation policies</h1>
+      <h1>{t('policies.title')}</h1>
       <ErrorMessage error={services.error ?? policies.error} />
       <section aria-labelledby="services-title">
-        <h2 id="services-title">Services</h2>
-        {services.data?.length === 0 && <Empty title="No services yet." />}
+        <h2 id="services-title">{t('services.title')}</h2>
+        {services.data?.length === 0 && <Empty title={t('services.empty')} />}
         <ul className="plain-list">
           {services.data?.map((s) => (
             <li key={s.id} className="request-row">
               <div className="grow">
                 <strong>{s.name}</strong>
                 <div className="muted small">
-                  runs {policyName(s.escalationPolicyId)}
-                  {s.groupId !== null && <> · tickets to {dir.groupName(s.groupId)}</>} · key{' '}
-                  {s.integrationKeyPrefix}…
+                  {t('services.runs', { policy: policyName(s.escalationPolicyId) })}
+                  {s.groupId !== null && (
+                    <> · {t('services.ticketsTo', { group: dir.groupName(s.groupId) })}</>
+                  )}{' '}
+                  · {t('services.keyPrefix', { prefix: s.integrationKeyPrefix })}
                 </div>
               </div>
             </li>
@@ -340,7 +359,7 @@ export default function PoliciesPage() {
         <NewService policies={policies.data ?? []} />
       </section>
       <section aria-labelledby="policies-title">
-        <h2 id="policies-title">Escalation policies</h2>
+        <h2 id="policies-title">{t('import.policies')}</h2>
         <ul className="card-list">
           {policies.data?.map((p) => (
             <PolicyCard key={p.id} p={p} />
