@@ -4,6 +4,7 @@
 // inputs the ticket page reuses.
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import {
   type FieldValue,
@@ -17,6 +18,7 @@ import {
 import { ApiError } from '../api/client';
 import { keys } from '../api/keys';
 import { uploadFiles } from '../api/tickets';
+import { t as translate } from '../i18n';
 import { useDirectory } from '../ui/directory';
 import { Field, fieldError } from '../ui/field';
 import { Empty, ErrorMessage, Loading } from '../ui/messages';
@@ -44,6 +46,7 @@ export function FieldInput({
   describedBy?: string;
   required?: boolean;
 }) {
+  const { t } = useTranslation('catalog');
   const dir = useDirectory();
   const common = { id, 'aria-describedby': describedBy, required };
   switch (field.type) {
@@ -84,7 +87,7 @@ export function FieldInput({
           value={typeof value === 'string' ? value : ''}
           onChange={(e) => onChange(e.target.value || null)}
         >
-          <option value="">Choose…</option>
+          <option value="">{t('input.choose')}</option>
           {field.options.map((o) => (
             <option key={o} value={o}>
               {o}
@@ -131,7 +134,7 @@ export function FieldInput({
           value={typeof value === 'number' ? String(value) : ''}
           onChange={(e) => onChange(e.target.value ? Number(e.target.value) : null)}
         >
-          <option value="">Choose a person…</option>
+          <option value="">{t('input.choosePerson')}</option>
           {dir.users.map((u) => (
             <option key={u.id} value={u.id}>
               {u.name}
@@ -150,7 +153,7 @@ export function FieldInput({
             onChange={(e) => onFiles?.([...(e.target.files ?? [])])}
           />
           {files && files.length > 0 && (
-            <ul className="file-list" aria-label={`Files for ${field.label}`}>
+            <ul className="file-list" aria-label={t('input.filesFor', { field: field.label })}>
               {files.map((f) => (
                 <li key={f.name}>{f.name}</li>
               ))}
@@ -168,39 +171,40 @@ function matches(t: RequestType, q: string): boolean {
 }
 
 export function Catalogue() {
-  useTitle('Service catalogue');
+  const { t } = useTranslation('catalog');
+  useTitle(t('title'));
   const catalog = useCatalog();
   const [q, setQ] = useState('');
   const groups = useMemo(() => {
     const out = new Map<string, RequestType[]>();
-    for (const t of catalog.data ?? []) {
-      if (q && !matches(t, q)) continue;
-      const g = t.catalogCategory || 'Other requests';
-      out.set(g, [...(out.get(g) ?? []), t]);
+    for (const type of catalog.data ?? []) {
+      if (q && !matches(type, q)) continue;
+      const g = type.catalogCategory || t('otherRequests');
+      out.set(g, [...(out.get(g) ?? []), type]);
     }
     return [...out.entries()];
-  }, [catalog.data, q]);
+  }, [catalog.data, q, t]);
   return (
     <div className="page narrow">
       <div className="page-head">
-        <h1>Service catalogue</h1>
-        <Link to="/requests/new">Something else</Link>
+        <h1>{t('title')}</h1>
+        <Link to="/requests/new">{t('somethingElse')}</Link>
       </div>
-      <p className="muted">Pick what you need: each request asks just what we need to get it done.</p>
+      <p className="muted">{t('intro')}</p>
       <input
         type="search"
         className="catalog-search"
-        aria-label="Search the catalogue"
-        placeholder="Search: laptop, VPN, shared drive…"
+        aria-label={t('search.label')}
+        placeholder={t('search.placeholder')}
         value={q}
         onChange={(e) => setQ(e.target.value)}
       />
       {catalog.isPending && <Loading />}
-      <ErrorMessage error={catalog.error} title="The catalogue could not be loaded." />
+      <ErrorMessage error={catalog.error} title={t('errors.load')} />
       {catalog.data && groups.length === 0 && (
-        <Empty title="Nothing in the catalogue matches.">
+        <Empty title={t('empty.title')}>
           <p>
-            <Link to="/requests/new">Describe it in your own words</Link> instead.
+            <Trans t={t} i18nKey="empty.text" components={{ link: <Link to="/requests/new" /> }} />
           </p>
         </Empty>
       )}
@@ -208,15 +212,15 @@ export function Catalogue() {
         <section key={group} className="catalog-group" aria-label={group}>
           <h2>{group}</h2>
           <ul className="catalog-grid">
-            {items.map((t) => (
-              <li key={t.id}>
-                <Link to={`/requests/catalog/${t.id}`} className="catalog-card">
+            {items.map((type) => (
+              <li key={type.id}>
+                <Link to={`/requests/catalog/${type.id}`} className="catalog-card">
                   <span className="catalog-icon" aria-hidden="true">
-                    {t.icon || '📝'}
+                    {type.icon || '📝'}
                   </span>
-                  <span className="catalog-name">{t.name}</span>
-                  <span className="catalog-description muted">{t.description}</span>
-                  {t.approval && <span className="badge catalog-approval">Needs approval</span>}
+                  <span className="catalog-name">{type.name}</span>
+                  <span className="catalog-description muted">{type.description}</span>
+                  {type.approval && <span className="badge catalog-approval">{t('needsApproval')}</span>}
                 </Link>
               </li>
             ))}
@@ -228,12 +232,13 @@ export function Catalogue() {
 }
 
 export function CatalogueForm() {
+  const { t } = useTranslation('catalog');
   const id = Number(useParams().id);
   const catalog = useCatalog();
   const navigate = useNavigate();
   const qc = useQueryClient();
-  const type = catalog.data?.find((t) => t.id === id);
-  useTitle(type ? type.name : 'Request');
+  const type = catalog.data?.find((x) => x.id === id);
+  useTitle(type ? type.name : t('form.title'));
   const [answers, setAnswers] = useState<Record<string, FieldValue | null>>({});
   const [files, setFiles] = useState<Record<string, File[]>>({});
   const [description, setDescription] = useState('');
@@ -244,9 +249,9 @@ export function CatalogueForm() {
   if (!type)
     return (
       <div className="page narrow">
-        <ErrorMessage error={catalog.error} title="The catalogue could not be loaded." />
-        {!catalog.error && <p>This request type is not in your catalogue.</p>}
-        <Link to="/requests/catalog">← Service catalogue</Link>
+        <ErrorMessage error={catalog.error} title={t('errors.load')} />
+        {!catalog.error && <p>{t('form.notInCatalogue')}</p>}
+        <Link to="/requests/catalog">{t('form.back')}</Link>
       </div>
     );
   const shown = shownFields(type.fields, {
@@ -273,12 +278,12 @@ export function CatalogueForm() {
           if (v !== null && v !== undefined) fields[f.key] = v;
         }
       }
-      const t = await fileCatalogRequest(type.id, {
+      const created = await fileCatalogRequest(type.id, {
         fields,
         ...(description.trim() ? { description } : {}),
       });
       void qc.invalidateQueries({ queryKey: keys.tickets });
-      navigate(`/requests/${t.id}`, { state: { filed: true } });
+      navigate(`/requests/${created.id}`, { state: { filed: true } });
     } catch (err) {
       setError(err);
     } finally {
@@ -289,7 +294,7 @@ export function CatalogueForm() {
   return (
     <div className="page narrow">
       <p>
-        <Link to="/requests/catalog">← Service catalogue</Link>
+        <Link to="/requests/catalog">{t('form.back')}</Link>
       </p>
       <h1>
         <span aria-hidden="true">{type.icon}</span> {type.name}
@@ -297,17 +302,13 @@ export function CatalogueForm() {
       {type.description && <p className="muted">{type.description}</p>}
       {type.approval && (
         <p className="alert" role="note">
-          This request needs approval ({approvalWho(type.approval)}) before anyone works on it.
+          {t('form.needsApproval', { who: approvalWho(type.approval) })}
         </p>
       )}
       <form className="card form" onSubmit={submit} noValidate>
         <ErrorMessage
           error={error}
-          title={
-            error instanceof ApiError && error.fields.length
-              ? 'Please check the marked fields.'
-              : 'Your request was not sent.'
-          }
+          title={error instanceof ApiError && error.fields.length ? t('form.checkFields') : t('form.notSent')}
         />
         {shown.map((f) => (
           <Field
@@ -330,7 +331,7 @@ export function CatalogueForm() {
             )}
           </Field>
         ))}
-        <Field label="Anything else?" hint="Optional: details that the questions above do not cover">
+        <Field label={t('form.anythingElse')} hint={t('form.anythingElseHint')}>
           {(fid, d) => (
             <textarea
               id={fid}
@@ -343,9 +344,9 @@ export function CatalogueForm() {
         </Field>
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Sending…' : 'Send request'}
+            {busy ? t('form.sending') : t('form.send')}
           </button>
-          <Link to="/requests/catalog">Cancel</Link>
+          <Link to="/requests/catalog">{t('common:actions.cancel')}</Link>
         </div>
       </form>
     </div>
@@ -354,6 +355,7 @@ export function CatalogueForm() {
 
 /** A ticket's custom fields, read-only: label and value, in the definitions' order. */
 export function FieldValues({ fields }: { fields: Record<string, FieldValue> }) {
+  const { t } = useTranslation('catalog');
   const dir = useDirectory();
   const { data: defs } = useCustomFields();
   const keysShown = Object.keys(fields);
@@ -362,7 +364,7 @@ export function FieldValues({ fields }: { fields: Record<string, FieldValue> }) 
   const typeOf = (k: string) => defs?.find((d) => d.key === k)?.type;
   const text = (k: string, v: FieldValue) => {
     if (typeOf(k) === 'user') return dir.userName(v as number);
-    if (typeOf(k) === 'attachment') return `${(v as number[]).length} file(s), see the conversation`;
+    if (typeOf(k) === 'attachment') return t('values.files', { count: (v as number[]).length });
     return Array.isArray(v) ? v.join(', ') : String(v);
   };
   return (
@@ -381,10 +383,16 @@ export function FieldValues({ fields }: { fields: Record<string, FieldValue> }) 
 function approvalWho(plan: NonNullable<RequestType['approval']>): string {
   const words = plan.steps.map((s) =>
     s.approvers.kind === 'manager'
-      ? 'your manager'
+      ? translate('catalog:approval.manager')
       : s.approvers.kind === 'group'
-        ? `${s.rule === 'all' ? 'every member' : 'a member'} of a group`
-        : `${s.rule === 'all' ? 'each of' : 'one of'} ${s.approvers.userIds?.length ?? 0} named people`,
+        ? s.rule === 'all'
+          ? translate('catalog:approval.groupAll')
+          : translate('catalog:approval.groupAny')
+        : s.rule === 'all'
+          ? translate('catalog:approval.peopleAll', { count: s.approvers.userIds?.length ?? 0 })
+          : translate('catalog:approval.peopleAny', { count: s.approvers.userIds?.length ?? 0 }),
   );
-  return words.join(plan.order === 'sequence' ? ', then ' : ' and ');
+  return words.join(
+    plan.order === 'sequence' ? translate('catalog:approval.then') : translate('catalog:approval.and'),
+  );
 }

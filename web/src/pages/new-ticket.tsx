@@ -3,6 +3,7 @@
 // filing. The form keeps its text when filing fails.
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { keys } from '../api/keys';
 import { type TicketTemplate, useTicketTemplates } from '../api/macros';
@@ -54,7 +55,8 @@ function fromTemplate(form: Form, t: TicketTemplate): Form {
 }
 
 export default function NewTicket() {
-  useTitle('New ticket');
+  const { t } = useTranslation('new-ticket');
+  useTitle(t('title'));
   const dir = useDirectory();
   const navigate = useNavigate();
   const qc = useQueryClient();
@@ -69,10 +71,10 @@ export default function NewTicket() {
   // The template named in the address fills the form once it is known.
   const templateId = Number(params.get('template') ?? '') || null;
   useEffect(() => {
-    const t = templates.data?.find((x) => x.id === templateId);
-    if (t && applied !== t.id) {
-      setForm((f) => fromTemplate(f, t));
-      setApplied(t.id);
+    const template = templates.data?.find((x) => x.id === templateId);
+    if (template && applied !== template.id) {
+      setForm((f) => fromTemplate(f, template));
+      setApplied(template.id);
     }
   }, [templates.data, templateId, applied]);
 
@@ -81,7 +83,7 @@ export default function NewTicket() {
     setBusy(true);
     setError(null);
     try {
-      const t = await createTicket({
+      const created = await createTicket({
         title: form.title,
         description: form.description,
         type: form.type,
@@ -95,9 +97,9 @@ export default function NewTicket() {
           .map((s) => s.trim())
           .filter(Boolean),
       });
-      seedTicket(qc, t);
+      seedTicket(qc, created);
       void qc.invalidateQueries({ queryKey: keys.tickets });
-      navigate(`/tickets/${t.id}`);
+      navigate(`/tickets/${created.id}`);
     } catch (err) {
       setError(err);
     } finally {
@@ -108,10 +110,10 @@ export default function NewTicket() {
   const people = dir.users.filter((u) => u.active);
   return (
     <div className="page narrow">
-      <h1>New ticket</h1>
+      <h1>{t('title')}</h1>
       <form className="card form" onSubmit={submit}>
-        <ErrorMessage error={error ?? templates.error} title="The ticket was not filed." />
-        <Field label="Template" hint="Start from a template: its fields fill the form below">
+        <ErrorMessage error={error ?? templates.error} title={t('errors.file')} />
+        <Field label={t('template.label')} hint={t('template.hint')}>
           {(id, d) => (
             <select
               id={id}
@@ -122,16 +124,16 @@ export default function NewTicket() {
                 setParams(e.target.value ? { template: e.target.value } : {}, { replace: true });
               }}
             >
-              <option value="">No template</option>
-              {(templates.data ?? []).map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
+              <option value="">{t('template.none')}</option>
+              {(templates.data ?? []).map((template) => (
+                <option key={template.id} value={template.id}>
+                  {template.name}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Requester" hint="Who the ticket is for (you, when left empty)">
+        <Field label={t('requester.label')} hint={t('requester.hint')}>
           {(id, d) => (
             <select
               id={id}
@@ -139,7 +141,7 @@ export default function NewTicket() {
               value={form.requesterId}
               onChange={(e) => set('requesterId', e.target.value)}
             >
-              <option value="">Me</option>
+              <option value="">{t('requester.me')}</option>
               {people.map((u) => (
                 <option key={u.id} value={u.id}>
                   {u.name} ({u.email})
@@ -148,7 +150,7 @@ export default function NewTicket() {
             </select>
           )}
         </Field>
-        <Field label="Subject">
+        <Field label={t('subject')}>
           {(id) => (
             <input
               id={id}
@@ -159,7 +161,7 @@ export default function NewTicket() {
             />
           )}
         </Field>
-        <Field label="Description">
+        <Field label={t('description')}>
           {(id) => (
             <textarea
               id={id}
@@ -170,18 +172,18 @@ export default function NewTicket() {
           )}
         </Field>
         <div className="field-row">
-          <Field label="Type">
+          <Field label={t('type.label')}>
             {(id) => (
               <select id={id} value={form.type} onChange={(e) => set('type', e.target.value as Form['type'])}>
-                <option value="incident">Incident</option>
-                <option value="request">Request</option>
+                <option value="incident">{t('type.incident')}</option>
+                <option value="request">{t('type.request')}</option>
               </select>
             )}
           </Field>
-          <Field label="Category">
+          <Field label={t('category')}>
             {(id) => (
               <select id={id} value={form.categoryId} onChange={(e) => set('categoryId', e.target.value)}>
-                <option value="">None</option>
+                <option value="">{t('none')}</option>
                 {dir.categories.map((c) => (
                   <option key={c.id} value={c.id}>
                     {c.name}
@@ -193,7 +195,7 @@ export default function NewTicket() {
         </div>
         <div className="field-row">
           {(['impact', 'urgency'] as const).map((k) => (
-            <Field key={k} label={k === 'impact' ? 'Impact' : 'Urgency'}>
+            <Field key={k} label={k === 'impact' ? t('impact') : t('urgency')}>
               {(id) => (
                 <select id={id} value={form[k]} onChange={(e) => set(k, e.target.value as LevelName)}>
                   {levelNames.map((l) => (
@@ -207,10 +209,10 @@ export default function NewTicket() {
           ))}
         </div>
         <div className="field-row">
-          <Field label="Group">
+          <Field label={t('group')}>
             {(id) => (
               <select id={id} value={form.groupId} onChange={(e) => set('groupId', e.target.value)}>
-                <option value="">None</option>
+                <option value="">{t('none')}</option>
                 {dir.groups.map((g) => (
                   <option key={g.id} value={g.id}>
                     {g.name}
@@ -219,7 +221,7 @@ export default function NewTicket() {
               </select>
             )}
           </Field>
-          <Field label="Tags" hint="Separated by commas">
+          <Field label={t('tags.label')} hint={t('tags.hint')}>
             {(id, d) => (
               <input
                 id={id}
@@ -232,9 +234,9 @@ export default function NewTicket() {
         </div>
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Filing…' : 'File ticket'}
+            {busy ? t('filing') : t('file')}
           </button>
-          <Link to="/queue">Cancel</Link>
+          <Link to="/queue">{t('common:actions.cancel')}</Link>
         </div>
       </form>
     </div>

@@ -4,6 +4,7 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { keys } from '../api/keys';
 import {
@@ -31,51 +32,52 @@ import { DeflectionSuggestions, LinkedArticlesForRequester } from './knowledge/s
 import { MergedBanner } from './ticket-links';
 
 function MyRequests() {
-  useTitle('My requests');
+  const { t } = useTranslation('portal');
+  useTitle(t('mine.title'));
   const user = useUser();
   const [show, setShow] = useState<'open' | 'all'>('open');
   const list = useMyTickets(show, user.id);
   return (
     <div className="page narrow">
       <div className="page-head">
-        <h1>My requests</h1>
+        <h1>{t('mine.title')}</h1>
         <span className="actions">
           <Link className="button" to="/requests/catalog">
-            Service catalogue
+            {t('mine.catalogue')}
           </Link>
           <Link className="button primary" to="/requests/new">
-            New request
+            {t('mine.newRequest')}
           </Link>
         </span>
       </div>
       <StatusBanner />
-      <div className="segmented" role="group" aria-label="Which requests">
+      <div className="segmented" role="group" aria-label={t('mine.which')}>
         <button type="button" aria-pressed={show === 'open'} onClick={() => setShow('open')}>
-          Open and resolved
+          {t('mine.openAndResolved')}
         </button>
         <button type="button" aria-pressed={show === 'all'} onClick={() => setShow('all')}>
-          All
+          {t('mine.all')}
         </button>
       </div>
       {list.isPending && <Loading />}
-      <ErrorMessage error={list.error} title="Your requests could not be loaded." />
+      <ErrorMessage error={list.error} title={t('mine.error')} />
       {list.data && list.data.items.length === 0 && (
-        <Empty title="No requests here yet.">
+        <Empty title={t('mine.empty.title')}>
           <p>
-            Something not working? <Link to="/requests/new">Tell us about it</Link> and we will take it from
-            there.
+            <Trans t={t} i18nKey="mine.empty.text" components={{ link: <Link to="/requests/new" /> }} />
           </p>
         </Empty>
       )}
       {list.data && list.data.items.length > 0 && (
         <ul className="request-list">
-          {list.data.items.map((t) => (
-            <li key={t.id}>
-              <Link to={`/requests/${t.id}`} className="request-card">
-                <span className="request-title">{t.title}</span>
+          {list.data.items.map((r) => (
+            <li key={r.id}>
+              <Link to={`/requests/${r.id}`} className="request-card">
+                <span className="request-title">{r.title}</span>
                 <span className="request-meta">
-                  <StatusBadge status={t.status} /> <span className="muted">#{t.id} · updated </span>
-                  <Time iso={t.updatedAt} />
+                  <StatusBadge status={r.status} />{' '}
+                  <span className="muted">{t('mine.updated', { id: r.id })} </span>
+                  <Time iso={r.updatedAt} />
                 </span>
               </Link>
             </li>
@@ -87,7 +89,8 @@ function MyRequests() {
 }
 
 function NewRequest() {
-  useTitle('New request');
+  const { t } = useTranslation('portal');
+  useTitle(t('new.title'));
   const dir = useDirectory();
   const navigate = useNavigate();
   const qc = useQueryClient();
@@ -107,7 +110,7 @@ function NewRequest() {
     try {
       // Files first: the server refuses a file before the request exists, so nothing is filed half-way.
       const uploadIds = await uploadFiles(files);
-      const t = await createTicket({
+      const created = await createTicket({
         title,
         description,
         type: 'request',
@@ -115,7 +118,7 @@ function NewRequest() {
         ...(uploadIds.length > 0 ? { uploadIds } : {}),
       });
       void qc.invalidateQueries({ queryKey: keys.tickets });
-      navigate(`/requests/${t.id}`, { state: { filed: true } });
+      navigate(`/requests/${created.id}`, { state: { filed: true } });
     } catch (err) {
       // The form keeps everything typed: nothing is lost when the request fails.
       setError(err);
@@ -127,28 +130,26 @@ function NewRequest() {
   if (solved)
     return (
       <div className="page narrow">
-        <h1>Glad that helped</h1>
+        <h1>{t('solved.title')}</h1>
         <div className="alert alert-ok" role="status">
-          Great — your problem is solved, so no request was filed. Thank you for letting us know which article
-          answered it.
+          {t('solved.text')}
         </div>
         <p>
-          <Link to="/requests">Back to my requests</Link> · <Link to="/kb">Browse the knowledge base</Link>
+          <Link to="/requests">{t('backToRequests')}</Link> · <Link to="/kb">{t('solved.browseKb')}</Link>
         </p>
       </div>
     );
 
   return (
     <div className="page narrow">
-      <h1>New request</h1>
+      <h1>{t('new.title')}</h1>
       <StatusBanner />
       <p className="muted">
-        Tell us what you need or what is not working. We will reply here and by email. Common requests have a
-        form of their own in the <Link to="/requests/catalog">service catalogue</Link>.
+        <Trans t={t} i18nKey="new.intro" components={{ link: <Link to="/requests/catalog" /> }} />
       </p>
       <form className="card form" onSubmit={submit}>
-        <ErrorMessage error={error} title="Your request was not sent." />
-        <Field label="Title" hint="A short summary, like “Laptop will not connect to Wi-Fi”">
+        <ErrorMessage error={error} title={t('new.error')} />
+        <Field label={t('new.titleField')} hint={t('new.titleHint')}>
           {(id, d) => (
             <input
               id={id}
@@ -160,7 +161,7 @@ function NewRequest() {
             />
           )}
         </Field>
-        <Field label="Description" hint="What happened, what you expected, and anything you already tried">
+        <Field label={t('new.description')} hint={t('new.descriptionHint')}>
           {(id, d) => (
             <textarea
               id={id}
@@ -172,10 +173,10 @@ function NewRequest() {
           )}
         </Field>
         <DeflectionSuggestions text={`${title}\n${description}`.trim()} onSolved={() => setSolved(true)} />
-        <Field label="Category">
+        <Field label={t('new.category')}>
           {(id) => (
             <select id={id} value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
-              <option value="">Not sure</option>
+              <option value="">{t('new.notSure')}</option>
               {dir.categories.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
@@ -184,7 +185,7 @@ function NewRequest() {
             </select>
           )}
         </Field>
-        <Field label="Attachments" hint="Screenshots or documents that help (optional)">
+        <Field label={t('attachments')} hint={t('new.attachmentsHint')}>
           {(id, d) => (
             <input
               id={id}
@@ -196,7 +197,7 @@ function NewRequest() {
           )}
         </Field>
         {files.length > 0 && (
-          <ul className="file-list" aria-label="Files to attach">
+          <ul className="file-list" aria-label={t('new.filesToAttach')}>
             {files.map((f) => (
               <li key={f.name}>{f.name}</li>
             ))}
@@ -204,9 +205,9 @@ function NewRequest() {
         )}
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Sending…' : 'Send request'}
+            {busy ? t('new.sending') : t('new.send')}
           </button>
-          <Link to="/requests">Cancel</Link>
+          <Link to="/requests">{t('common:actions.cancel')}</Link>
         </div>
       </form>
     </div>
@@ -214,14 +215,28 @@ function NewRequest() {
 }
 
 function Rating({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation('portal');
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
   const rate = useRateTicket(ticket.id);
   if (ticket.satisfaction !== null) {
     return (
       <p className="rated">
-        You rated this resolution <strong>{ticket.satisfaction} of 5</strong>
-        {ticket.satisfactionComment ? ` — “${ticket.satisfactionComment}”` : ''}. Thank you!
+        {ticket.satisfactionComment ? (
+          <Trans
+            t={t}
+            i18nKey="rating.doneWithComment"
+            values={{ score: ticket.satisfaction, comment: ticket.satisfactionComment }}
+            components={{ strong: <strong /> }}
+          />
+        ) : (
+          <Trans
+            t={t}
+            i18nKey="rating.done"
+            values={{ score: ticket.satisfaction }}
+            components={{ strong: <strong /> }}
+          />
+        )}
       </p>
     );
   }
@@ -234,39 +249,40 @@ function Rating({ ticket }: { ticket: Ticket }) {
       }}
     >
       <fieldset>
-        <legend>How satisfied are you with the resolution?</legend>
+        <legend>{t('rating.question')}</legend>
         <div className="stars">
           {[1, 2, 3, 4, 5].map((n) => (
             <label key={n} className={n <= score ? 'on' : ''}>
               <input type="radio" name="score" value={n} checked={score === n} onChange={() => setScore(n)} />
               <span aria-hidden="true">★</span>
-              <span className="visually-hidden">{n} of 5</span>
+              <span className="visually-hidden">{t('rating.score', { score: n })}</span>
             </label>
           ))}
         </div>
       </fieldset>
-      <Field label="Comment (optional)">
+      <Field label={t('rating.comment')}>
         {(id) => <textarea id={id} rows={2} value={comment} onChange={(e) => setComment(e.target.value)} />}
       </Field>
-      <ErrorMessage error={rate.error} title="Your rating was not saved." />
+      <ErrorMessage error={rate.error} title={t('rating.error')} />
       <button type="submit" className="primary" disabled={score === 0 || rate.isPending}>
-        Send rating
+        {t('rating.send')}
       </button>
     </form>
   );
 }
 
 function RequestPage() {
+  const { t } = useTranslation('portal');
   const id = Number(useParams().id);
   const location = useLocation();
   const state = (location.state ?? {}) as { filed?: boolean };
-  const ticket = useTicket(id);
+  const query = useTicket(id);
   const dir = useDirectory();
   const [reply, setReply] = useState('');
   const [replyFiles, setReplyFiles] = useState<File[]>([]);
   // A new key empties the file input after a reply is sent.
   const [fileInputKey, setFileInputKey] = useState(0);
-  useTitle(ticket.data ? ticket.data.title : `Request #${id}`);
+  useTitle(query.data ? query.data.title : t('request.title', { id }));
   const send = useRequesterReply(id, () => {
     setReply('');
     setReplyFiles([]);
@@ -274,49 +290,49 @@ function RequestPage() {
   });
   const reopen = useUpdateTicket(id);
 
-  if (ticket.isPending) return <Loading />;
-  if (ticket.error) {
+  if (query.isPending) return <Loading />;
+  if (query.error) {
     return (
       <div className="page narrow">
-        <ErrorMessage error={ticket.error} title="This request could not be opened." />
-        <Link to="/requests">Back to my requests</Link>
+        <ErrorMessage error={query.error} title={t('request.errorOpen')} />
+        <Link to="/requests">{t('backToRequests')}</Link>
       </div>
     );
   }
-  const t = ticket.data;
-  const resolved = t.status === 'resolved';
+  const ticket = query.data;
+  const resolved = ticket.status === 'resolved';
   return (
     <div className="page narrow">
       <p>
-        <Link to="/requests">← My requests</Link>
+        <Link to="/requests">{t('request.back')}</Link>
       </p>
       {state.filed && (
         <div className="alert alert-ok" role="status">
-          Your request was filed. We will reply here.
+          {t('request.filed')}
         </div>
       )}
       <div className="page-head">
-        <h1>{t.title}</h1>
-        <StatusBadge status={t.status} />
+        <h1>{ticket.title}</h1>
+        <StatusBadge status={ticket.status} />
       </div>
       <p className="muted">
-        #{t.id} · {dir.categoryName(t.categoryId)} · filed <Time iso={t.createdAt} />
+        #{ticket.id} · {dir.categoryName(ticket.categoryId)} · {t('request.filedAt')}{' '}
+        <Time iso={ticket.createdAt} />
       </p>
-      <MergedBanner ticket={t} base="/requests" />
-      {t.description && <div className="description">{t.description}</div>}
-      <FieldValues fields={t.fields} />
-      {t.status === 'awaiting_approval' && (
+      <MergedBanner ticket={ticket} base="/requests" />
+      {ticket.description && <div className="description">{ticket.description}</div>}
+      <FieldValues fields={ticket.fields} />
+      {ticket.status === 'awaiting_approval' && (
         <div className="card resolved-box">
           <p>
-            <strong>This request waits for approval.</strong> Nobody works on it until it is approved; you are
-            told either way.
+            <Trans t={t} i18nKey="request.awaitingApproval" components={{ strong: <strong /> }} />
           </p>
           <button
             type="button"
             onClick={() => reopen.mutate({ status: 'closed' })}
             disabled={reopen.isPending}
           >
-            Withdraw request
+            {t('request.withdraw')}
           </button>
         </div>
       )}
@@ -324,19 +340,21 @@ function RequestPage() {
       {resolved && (
         <div className="card resolved-box">
           <p>
-            <strong>We marked this request as resolved.</strong> If it is not fixed, reopen it or reply below.
+            <Trans t={t} i18nKey="request.resolved" components={{ strong: <strong /> }} />
           </p>
-          <ErrorMessage error={reopen.error} title="Could not reopen." />
+          <ErrorMessage error={reopen.error} title={t('request.reopenError')} />
           <button type="button" onClick={() => reopen.mutate({ status: 'new' })} disabled={reopen.isPending}>
-            Reopen request
+            {t('request.reopen')}
           </button>
         </div>
       )}
-      {(resolved || (t.status === 'closed' && t.mergedIntoId === null)) && <Rating ticket={t} />}
+      {(resolved || (ticket.status === 'closed' && ticket.mergedIntoId === null)) && (
+        <Rating ticket={ticket} />
+      )}
       <LinkedArticlesForRequester ticketId={id} />
-      <h2>Conversation</h2>
+      <h2>{t('request.conversation')}</h2>
       <Timeline ticketId={id} />
-      {t.status !== 'closed' ? (
+      {ticket.status !== 'closed' ? (
         <form
           className="card form"
           onSubmit={(e) => {
@@ -344,12 +362,12 @@ function RequestPage() {
             if (reply.trim()) send.mutate({ body: reply, files: replyFiles });
           }}
         >
-          <Field label="Your reply">
+          <Field label={t('request.yourReply')}>
             {(fid) => (
               <textarea id={fid} rows={4} value={reply} onChange={(e) => setReply(e.target.value)} required />
             )}
           </Field>
-          <Field label="Attachments" hint="Screenshots or documents (optional)">
+          <Field label={t('attachments')} hint={t('request.attachmentsHint')}>
             {(fid, d) => (
               <input
                 key={fileInputKey}
@@ -361,13 +379,13 @@ function RequestPage() {
               />
             )}
           </Field>
-          <ErrorMessage error={send.error} title="Your reply was not sent; your text is still here." />
+          <ErrorMessage error={send.error} title={t('request.replyError')} />
           <button type="submit" className="primary" disabled={send.isPending}>
-            Send reply
+            {t('request.sendReply')}
           </button>
         </form>
       ) : (
-        <p className="muted">This request is closed. File a new request if you need more help.</p>
+        <p className="muted">{t('request.closed')}</p>
       )}
     </div>
   );

@@ -6,6 +6,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { useCustomFields } from '../api/catalog';
 import { useMacros } from '../api/macros';
@@ -13,6 +14,7 @@ import { problemNumber } from '../api/problems';
 import { useDeleteView, useSavedViews, useSaveView } from '../api/saved-views';
 import { seedTicket, useBulkUpdateTickets, useTicketQueue } from '../api/tickets';
 import type { LevelName, Status } from '../api/types';
+import { t as translate } from '../i18n';
 import { useUser } from '../session';
 import { SlaCountdown } from '../sla';
 import { PriorityBadge, StatusBadge } from '../ui/badges';
@@ -25,36 +27,42 @@ import { useTitle } from '../ui/title';
 import { anyStatus, rememberQueue } from './queue-state';
 import { useSlaSetup } from './ticket-sla';
 
+// Labels are catalogue keys (queue:queues.*), read when shown so they follow a change of language.
 const queues = {
-  mine: { label: 'Mine', params: { assigneeId: 'me' } },
-  groups: { label: 'My groups', params: { groupId: 'mine' } },
-  unassigned: { label: 'Unassigned', params: { assigneeId: 'none' } },
-  open: { label: 'All open', params: {} },
+  mine: { params: { assigneeId: 'me' } },
+  groups: { params: { groupId: 'mine' } },
+  unassigned: { params: { assigneeId: 'none' } },
+  open: { params: {} },
 } as const;
 type QueueName = keyof typeof queues;
 
 /** The heading names the queue and, when it is not the default (open), the status filter: "All open",
  * "All waiting", "All tickets, any status", "Mine, resolved". */
 function queueHeading(queue: QueueName, status: string | null): string {
-  const base = queues[queue]?.label ?? 'Queue';
+  const base = queues[queue] ? queueLabel(queue) : translate('queue:heading.queue');
   if (!status || status === 'open') return base;
+  if (queue === 'open' && status === anyStatus) return translate('queue:heading.allAnyStatus');
   const named =
     status === anyStatus
-      ? 'any status'
+      ? translate('queue:heading.anyStatus')
       : status
           .split(',')
-          .map((s) => statusLabel[s as Status]?.toLowerCase() ?? s)
+          .map((s) => (s in statusLabel ? translate(`queue:heading.status.${s}`) : s))
           .join(', ');
-  if (queue === 'open') return status === anyStatus ? 'All tickets, any status' : `All ${named}`;
-  return `${base}, ${named}`;
+  if (queue === 'open') return translate('queue:heading.allWithStatus', { statuses: named });
+  return translate('queue:heading.queueWithStatus', { queue: base, statuses: named });
+}
+
+function queueLabel(queue: QueueName): string {
+  return translate(`queue:queues.${queue}`);
 }
 
 const sorts = [
-  ['-updated', 'Recently updated'],
-  ['-created', 'Newest first'],
-  ['created', 'Oldest first'],
-  ['-priority', 'Highest priority'],
-  ['priority', 'Lowest priority'],
+  ['-updated', 'sort.recentlyUpdated'],
+  ['-created', 'sort.newestFirst'],
+  ['created', 'sort.oldestFirst'],
+  ['-priority', 'sort.highestPriority'],
+  ['priority', 'sort.lowestPriority'],
 ] as const;
 
 const pageSize = 100;
@@ -96,6 +104,7 @@ function CustomFieldFilter({
   params: URLSearchParams;
   setParams: (p: URLSearchParams) => void;
 }) {
+  const { t } = useTranslation('queue');
   const defs = useCustomFields();
   const current = [...params.keys()].find((k) => k.startsWith('field.'));
   const [key, setKey] = useState(current?.slice('field.'.length) ?? '');
@@ -114,7 +123,7 @@ function CustomFieldFilter({
   return (
     <span className="inline field-filter">
       <label className="inline">
-        <span>Field</span>
+        <span>{t('field.label')}</span>
         <select
           value={key}
           onChange={(e) => {
@@ -122,7 +131,7 @@ function CustomFieldFilter({
             apply('', '');
           }}
         >
-          <option value="">Any</option>
+          <option value="">{t('any')}</option>
           {filterable.map((d) => (
             <option key={d.key} value={d.key}>
               {d.label}
@@ -131,8 +140,12 @@ function CustomFieldFilter({
         </select>
       </label>
       {def && (def.type === 'choice' || def.type === 'multi_choice') && (
-        <select aria-label={`${def.label} is`} value={value} onChange={(e) => apply(def.key, e.target.value)}>
-          <option value="">any value</option>
+        <select
+          aria-label={t('field.is', { field: def.label })}
+          value={value}
+          onChange={(e) => apply(def.key, e.target.value)}
+        >
+          <option value="">{t('field.anyValue')}</option>
           {def.options.map((o) => (
             <option key={o} value={o}>
               {o}
@@ -143,7 +156,7 @@ function CustomFieldFilter({
       {def && def.type !== 'choice' && def.type !== 'multi_choice' && (
         <input
           className="short"
-          aria-label={`${def.label} is`}
+          aria-label={t('field.is', { field: def.label })}
           type={def.type === 'number' ? 'number' : def.type === 'date' ? 'date' : 'text'}
           defaultValue={value}
           key={def.key}
@@ -158,6 +171,7 @@ function CustomFieldFilter({
 }
 
 function SavedViews({ current }: { current: string }) {
+  const { t } = useTranslation('queue');
   const views = useSavedViews();
   const [name, setName] = useState('');
   const save = useSaveView(() => setName(''));
@@ -165,11 +179,9 @@ function SavedViews({ current }: { current: string }) {
   return (
     <section aria-labelledby="saved-views-title" className="saved-views">
       <h2 id="saved-views-title" className="side-title">
-        Saved views
+        {t('views.title')}
       </h2>
-      {views.data && views.data.length === 0 && (
-        <p className="muted small">Filter the list, then save it here.</p>
-      )}
+      {views.data && views.data.length === 0 && <p className="muted small">{t('views.empty')}</p>}
       <ul>
         {(views.data ?? []).map((v) => (
           <li key={v.id} className="saved-view">
@@ -179,7 +191,7 @@ function SavedViews({ current }: { current: string }) {
             <button
               type="button"
               className="icon-button"
-              aria-label={`Delete saved view ${v.name}`}
+              aria-label={t('views.delete', { name: v.name })}
               onClick={() => remove.mutate(v.id)}
             >
               ×
@@ -195,20 +207,20 @@ function SavedViews({ current }: { current: string }) {
         }}
       >
         <label htmlFor="save-view-name" className="visually-hidden">
-          Name for this view
+          {t('views.nameLabel')}
         </label>
         <input
           id="save-view-name"
-          placeholder="Name this view"
+          placeholder={t('views.namePlaceholder')}
           value={name}
           onChange={(e) => setName(e.target.value)}
           maxLength={100}
         />
         <button type="submit" disabled={!name.trim() || save.isPending}>
-          Save
+          {t('common:actions.save')}
         </button>
       </form>
-      <ErrorMessage error={save.error ?? remove.error} title="The view was not saved." />
+      <ErrorMessage error={save.error ?? remove.error} title={t('views.error')} />
     </section>
   );
 }
@@ -220,6 +232,7 @@ function BulkBar({
   ids: number[];
   onDone: (message: string | null, clear: boolean) => void;
 }) {
+  const { t } = useTranslation('queue');
   const user = useUser();
   const dir = useDirectory();
   const macros = useMacros();
@@ -227,25 +240,29 @@ function BulkBar({
     const failed = r.results.filter((x) => !x.ok);
     onDone(
       failed.length === 0
-        ? `Changed ${r.results.length} ticket${r.results.length === 1 ? '' : 's'}.`
-        : `Changed ${r.results.length - failed.length}; ${failed.length} refused: ${failed.map((f) => `#${f.id} ${f.error?.detail ?? ''}`).join('; ')}`,
+        ? t('bulk.changed', { count: r.results.length })
+        : t('bulk.partly', {
+            changed: r.results.length - failed.length,
+            refused: failed.length,
+            details: failed.map((f) => `#${f.id} ${f.error?.detail ?? ''}`).join('; '),
+          }),
       failed.length === 0,
     );
   });
   return (
-    <div className="bulk-bar" role="region" aria-label="Bulk actions">
-      <strong>{ids.length} selected</strong>
+    <div className="bulk-bar" role="region" aria-label={t('bulk.label')}>
+      <strong>{t('bulk.selected', { count: ids.length })}</strong>
       <button type="button" onClick={() => bulk.mutate({ assigneeId: user.id })} disabled={bulk.isPending}>
-        Assign to me
+        {t('bulk.assignToMe')}
       </button>
       <label className="inline">
-        <span>Status</span>
+        <span>{t('status')}</span>
         <select
           value=""
           onChange={(e) => e.target.value && bulk.mutate({ status: e.target.value as Status })}
           disabled={bulk.isPending}
         >
-          <option value="">Set status…</option>
+          <option value="">{t('bulk.setStatus')}</option>
           {(['in_progress', 'pending', 'resolved'] as Status[]).map((s) => (
             <option key={s} value={s}>
               {statusLabel[s]}
@@ -254,13 +271,13 @@ function BulkBar({
         </select>
       </label>
       <label className="inline">
-        <span>Priority</span>
+        <span>{t('common:priority.label')}</span>
         <select
           value=""
           onChange={(e) => e.target.value && bulk.mutate({ priority: e.target.value as LevelName })}
           disabled={bulk.isPending}
         >
-          <option value="">Set priority…</option>
+          <option value="">{t('bulk.setPriority')}</option>
           {levelNames.map((l) => (
             <option key={l} value={l}>
               {priorityLabel[l]}
@@ -270,13 +287,13 @@ function BulkBar({
       </label>
       {dir.groups.length > 0 && (
         <label className="inline">
-          <span>Group</span>
+          <span>{t('bulk.group')}</span>
           <select
             value=""
             onChange={(e) => e.target.value && bulk.mutate({ groupId: Number(e.target.value) })}
             disabled={bulk.isPending}
           >
-            <option value="">Move to group…</option>
+            <option value="">{t('bulk.moveToGroup')}</option>
             {dir.groups.map((g) => (
               <option key={g.id} value={g.id}>
                 {g.name}
@@ -287,13 +304,13 @@ function BulkBar({
       )}
       {macros.data && macros.data.length > 0 && (
         <label className="inline">
-          <span>Macro</span>
+          <span>{t('bulk.macro')}</span>
           <select
             value=""
             onChange={(e) => e.target.value && bulk.mutate({ macroId: Number(e.target.value) })}
             disabled={bulk.isPending}
           >
-            <option value="">Apply a macro…</option>
+            <option value="">{t('bulk.applyMacro')}</option>
             {macros.data.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.name}
@@ -303,15 +320,16 @@ function BulkBar({
         </label>
       )}
       <button type="button" className="ghost" onClick={() => onDone(null, true)}>
-        Clear selection
+        {t('bulk.clear')}
       </button>
-      {bulk.isPending && <span className="bulk-status">Working…</span>}
-      <ErrorMessage error={bulk.error} title="The bulk change failed." />
+      {bulk.isPending && <span className="bulk-status">{t('bulk.working')}</span>}
+      <ErrorMessage error={bulk.error} title={t('bulk.error')} />
     </div>
   );
 }
 
 export function QueuePage() {
+  const { t } = useTranslation('queue');
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const qc = useQueryClient();
@@ -328,7 +346,7 @@ export function QueuePage() {
   useEffect(
     () =>
       rememberQueue(
-        items.map((t) => t.id),
+        items.map((x) => x.id),
         viewQuery,
       ),
     [items, viewQuery],
@@ -374,8 +392,8 @@ export function QueuePage() {
     window.requestAnimationFrame(() => document.getElementById(`row-link-${items[idx]?.id}`)?.focus());
   };
   const prefetch = (id: number) => {
-    const t = items.find((x) => x.id === id);
-    if (t) seedTicket(qc, t);
+    const ticket = items.find((x) => x.id === id);
+    if (ticket) seedTicket(qc, ticket);
   };
 
   useShortcuts({
@@ -400,7 +418,7 @@ export function QueuePage() {
     written.current = { q, tag };
   }, [params]);
   useEffect(() => {
-    const t = window.setTimeout(() => {
+    const timer = window.setTimeout(() => {
       const p = new URLSearchParams(latest.current);
       let changed = false;
       for (const [k, v] of [
@@ -416,13 +434,13 @@ export function QueuePage() {
       written.current = { q: p.get('q') ?? '', tag: p.get('tag') ?? '' };
       setParams(p, { replace: true });
     }, 250);
-    return () => window.clearTimeout(t);
+    return () => window.clearTimeout(timer);
   }, [filterText, tagText, setParams]);
 
   return (
     <div className="workspace">
-      <aside className="sidebar" aria-label="Queues">
-        <h2 className="side-title">Queues</h2>
+      <aside className="sidebar" aria-label={t('queues.label')}>
+        <h2 className="side-title">{t('queues.label')}</h2>
         <ul className="queue-nav">
           {(Object.keys(queues) as QueueName[]).map((name) => (
             <li key={name}>
@@ -430,7 +448,7 @@ export function QueuePage() {
                 to={`/queue?queue=${name}`}
                 aria-current={queue === name && params.size <= 1 ? 'page' : undefined}
               >
-                {queues[name].label}
+                {queueLabel(name)}
               </Link>
             </li>
           ))}
@@ -441,59 +459,61 @@ export function QueuePage() {
         <div className="page-head">
           <h1 id="queue-title">{heading}</h1>
           <span className="spacer" />
-          <Link to="/macros">Responses and macros</Link>
+          <Link to="/macros">{t('links.macros')}</Link>
           <Link className="button primary" to="/tickets/new">
-            New ticket
+            {t('links.newTicket')}
           </Link>
           <span className="muted" role="status">
             {list.isPending
-              ? 'Loading…'
-              : `${items.length}${list.hasNextPage ? '+' : ''} ticket${items.length === 1 ? '' : 's'}`}
+              ? t('common:loading')
+              : list.hasNextPage
+                ? t('countMore', { count: items.length })
+                : t('count', { count: items.length })}
           </span>
         </div>
-        <div className="filters" role="group" aria-label="Filters">
+        <div className="filters" role="group" aria-label={t('filters.label')}>
           <label className="inline">
-            <span>Filter</span>
+            <span>{t('filters.words')}</span>
             <input
               type="search"
               value={filterText}
               onChange={(e) => setFilterText(e.target.value)}
-              placeholder="Words in tickets"
+              placeholder={t('filters.wordsPlaceholder')}
             />
           </label>
           <label className="inline">
-            <span>Status</span>
+            <span>{t('status')}</span>
             <select value={params.get('status') ?? ''} onChange={(e) => set('status', e.target.value)}>
-              <option value="">Open</option>
+              <option value="">{t('filters.open')}</option>
               {(Object.keys(statusLabel) as Status[]).map((s) => (
                 <option key={s} value={s}>
                   {statusLabel[s]}
                 </option>
               ))}
-              <option value={anyStatus}>Any</option>
+              <option value={anyStatus}>{t('any')}</option>
             </select>
           </label>
           <label className="inline">
-            <span>Priority</span>
+            <span>{t('common:priority.label')}</span>
             <select value={params.get('priority') ?? ''} onChange={(e) => set('priority', e.target.value)}>
-              <option value="">Any</option>
+              <option value="">{t('any')}</option>
               {levelNames.map((l) => (
                 <option key={l} value={l}>
                   {priorityLabel[l]}
                 </option>
               ))}
-              <option value="high,very_high">High and critical</option>
+              <option value="high,very_high">{t('filters.highAndCritical')}</option>
             </select>
           </label>
           <CustomFieldFilter params={params} setParams={(p) => setParams(p, { replace: true })} />
           {dir.categories.length > 0 && (
             <label className="inline">
-              <span>Category</span>
+              <span>{t('filters.category')}</span>
               <select
                 value={params.get('categoryId') ?? ''}
                 onChange={(e) => set('categoryId', e.target.value)}
               >
-                <option value="">Any</option>
+                <option value="">{t('any')}</option>
                 {dir.categories.map((c) => (
                   <option key={c.id} value={c.id}>
                     {c.name}
@@ -503,24 +523,24 @@ export function QueuePage() {
             </label>
           )}
           <label className="inline">
-            <span>Tag</span>
+            <span>{t('filters.tag')}</span>
             <input
               className="short"
               value={tagText}
               onChange={(e) => setTagText(e.target.value)}
-              placeholder="any"
+              placeholder={t('filters.tagPlaceholder')}
               maxLength={50}
             />
           </label>
           {/^[1-9]\d{0,9}$/.test(params.get('problemId') ?? '') && (
             <span className="chip problem-filter">
               <Link to={`/problems/${params.get('problemId')}`}>
-                Incidents of {problemNumber(Number(params.get('problemId')))}
+                {t('filters.incidentsOf', { problem: problemNumber(Number(params.get('problemId'))) })}
               </Link>
               <button
                 type="button"
                 className="icon-button"
-                aria-label="Remove the problem filter"
+                aria-label={t('filters.removeProblem')}
                 onClick={() => set('problemId', '')}
               >
                 ×
@@ -528,21 +548,21 @@ export function QueuePage() {
             </span>
           )}
           <label className="inline">
-            <span>Sort</span>
+            <span>{t('filters.sort')}</span>
             <select value={params.get('sort') ?? '-updated'} onChange={(e) => set('sort', e.target.value)}>
               {sorts.map(([v, l]) => (
                 <option key={v} value={v}>
-                  {l}
+                  {t(l)}
                 </option>
               ))}
             </select>
           </label>
           <span className="inline export-links">
             <a href={exportUrl(query, 'csv')} download>
-              Export CSV
+              {t('export.csv')}
             </a>{' '}
             <a href={exportUrl(query, 'xlsx')} download>
-              XLSX
+              {t('export.xlsx')}
             </a>
           </span>
         </div>
@@ -558,51 +578,54 @@ export function QueuePage() {
         <p role="status" className="bulk-status">
           {bulkMessage}
         </p>
-        <ErrorMessage error={list.error} title="The queue could not be loaded." />
+        <ErrorMessage error={list.error} title={t('errors.load')} />
         {list.data && items.length === 0 && (
-          <Empty title="Nothing here.">
-            <p>
-              {queue === 'mine' ? 'No open tickets are assigned to you.' : 'No tickets match these filters.'}
-            </p>
+          <Empty title={t('empty.title')}>
+            <p>{queue === 'mine' ? t('empty.mine') : t('empty.filtered')}</p>
           </Empty>
         )}
         {items.length > 0 && (
-          <div className="ticket-table" role="table" aria-label="Tickets" aria-rowcount={items.length}>
+          <div
+            className="ticket-table"
+            role="table"
+            aria-label={t('table.label')}
+            aria-rowcount={items.length}
+          >
             <div className="tt-row tt-header" role="row">
               <span role="columnheader" className="tt-check">
                 <input
                   type="checkbox"
-                  aria-label="Select all loaded tickets"
+                  aria-label={t('table.selectAll')}
                   checked={selected.size > 0 && selected.size === items.length}
                   onChange={(e) =>
-                    setSelected(e.target.checked ? new Set(items.map((t) => t.id)) : new Set())
+                    setSelected(e.target.checked ? new Set(items.map((x) => x.id)) : new Set())
                   }
                 />
               </span>
               <span role="columnheader" className="tt-title">
-                Ticket
+                {t('table.ticket')}
               </span>
               <span role="columnheader" className="tt-status">
-                Status
+                {t('status')}
               </span>
               <span role="columnheader" className="tt-prio">
-                Priority
+                {t('common:priority.label')}
               </span>
               <span role="columnheader" className="tt-who">
-                Assignee
+                {t('table.assignee')}
               </span>
               <span role="columnheader" className="tt-sla">
-                Business time left
+                {t('table.businessTimeLeft')}
               </span>
               <span role="columnheader" className="tt-time">
-                Updated
+                {t('table.updated')}
               </span>
             </div>
             <div className="tt-scroll" ref={scroller} data-testid="queue-scroll">
               <div role="rowgroup" style={{ height: rows.getTotalSize(), position: 'relative' }}>
                 {virtualItems.map((v) => {
-                  const t = items[v.index];
-                  if (!t) {
+                  const row = items[v.index];
+                  if (!row) {
                     return (
                       <div
                         key="more"
@@ -610,40 +633,40 @@ export function QueuePage() {
                         className="tt-row tt-more"
                         style={{ transform: `translateY(${v.start}px)` }}
                       >
-                        <span role="cell">Loading more…</span>
+                        <span role="cell">{t('table.loadingMore')}</span>
                       </div>
                     );
                   }
                   return (
                     <div
-                      key={t.id}
+                      key={row.id}
                       role="row"
                       aria-rowindex={v.index + 1}
                       data-index={v.index}
                       ref={rows.measureElement}
-                      className={`tt-row ${selected.has(t.id) ? 'selected' : ''} ${v.index === cursor ? 'cursor' : ''}`}
+                      className={`tt-row ${selected.has(row.id) ? 'selected' : ''} ${v.index === cursor ? 'cursor' : ''}`}
                       style={{ transform: `translateY(${v.start}px)` }}
                     >
                       <span role="cell" className="tt-check">
                         <input
                           type="checkbox"
-                          aria-label={`Select #${t.id}`}
-                          checked={selected.has(t.id)}
-                          onChange={() => toggle(t.id)}
+                          aria-label={t('table.select', { id: row.id })}
+                          checked={selected.has(row.id)}
+                          onChange={() => toggle(row.id)}
                         />
                       </span>
                       <span role="cell" className="tt-title">
                         <Link
-                          id={`row-link-${t.id}`}
-                          to={`/tickets/${t.id}`}
+                          id={`row-link-${row.id}`}
+                          to={`/tickets/${row.id}`}
                           onFocus={() => setCursor(v.index)}
-                          onMouseEnter={() => prefetch(t.id)}
+                          onMouseEnter={() => prefetch(row.id)}
                         >
-                          <span className="muted">#{t.id}</span> {t.title}
+                          <span className="muted">#{row.id}</span> {row.title}
                         </Link>
-                        {t.tags.length > 0 && (
+                        {row.tags.length > 0 && (
                           <span className="tags-inline">
-                            {t.tags.slice(0, 3).map((tag) => (
+                            {row.tags.slice(0, 3).map((tag) => (
                               <span key={tag} className="tag">
                                 {tag}
                               </span>
@@ -652,38 +675,38 @@ export function QueuePage() {
                         )}
                       </span>
                       <span role="cell" className="tt-status">
-                        <StatusBadge status={t.status} />
+                        <StatusBadge status={row.status} />
                       </span>
                       <span role="cell" className="tt-prio">
-                        <PriorityBadge priority={t.priority} />
+                        <PriorityBadge priority={row.priority} />
                       </span>
                       <span
                         role="cell"
                         className="tt-who"
                         title={
-                          t.assigneeId
-                            ? dir.userName(t.assigneeId)
-                            : t.groupId
-                              ? dir.groupName(t.groupId)
+                          row.assigneeId
+                            ? dir.userName(row.assigneeId)
+                            : row.groupId
+                              ? dir.groupName(row.groupId)
                               : undefined
                         }
                       >
-                        {t.assigneeId ? (
-                          dir.userName(t.assigneeId)
-                        ) : t.groupId ? (
-                          dir.groupName(t.groupId)
+                        {row.assigneeId ? (
+                          dir.userName(row.assigneeId)
+                        ) : row.groupId ? (
+                          dir.groupName(row.groupId)
                         ) : (
-                          <span className="muted">Unassigned</span>
+                          <span className="muted">{t('table.unassigned')}</span>
                         )}
                       </span>
                       <span role="cell" className="tt-sla">
                         <SlaCountdown
-                          sla={t.sla}
-                          calendarOf={(c) => (slaSetup.ready ? slaSetup.calendarOf(t.sla, c) : undefined)}
+                          sla={row.sla}
+                          calendarOf={(c) => (slaSetup.ready ? slaSetup.calendarOf(row.sla, c) : undefined)}
                         />
                       </span>
                       <span role="cell" className="tt-time">
-                        <Time iso={t.updatedAt} />
+                        <Time iso={row.updatedAt} />
                       </span>
                     </div>
                   );
@@ -693,8 +716,7 @@ export function QueuePage() {
           </div>
         )}
         <p className="shortcuts-hint muted small">
-          Keys: <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>o</kbd> or <kbd>Enter</kbd> open · <kbd>x</kbd> select ·{' '}
-          <kbd>/</kbd> search
+          <Trans t={t} i18nKey="shortcuts" components={{ kbd: <kbd /> }} />
         </p>
       </section>
     </div>

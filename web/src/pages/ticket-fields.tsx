@@ -1,6 +1,7 @@
 // A ticket's custom fields on the staff ticket page: every value it holds, and for technicians an editor of
 // the active fields (each checked by the server against its definition; null clears one).
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { type FieldValue, useCustomFields } from '../api/catalog';
 import { useUpdateTicket } from '../api/tickets';
 import type { Ticket } from '../api/types';
@@ -9,15 +10,16 @@ import { ErrorMessage } from '../ui/messages';
 import { FieldInput, FieldValues } from './catalog';
 
 export function TicketFieldsPanel({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation('ticket-fields');
   const defs = useCustomFields();
   const update = useUpdateTicket(ticket.id);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<Record<string, FieldValue | null>>({});
   const editable = (defs.data ?? []).filter((d) => d.active && d.type !== 'attachment');
   return (
-    <section className="card ticket-fields" aria-label="Custom fields">
+    <section className="card ticket-fields" aria-label={t('label')}>
       <div className="page-head">
-        <h2>Fields</h2>
+        <h2>{t('title')}</h2>
         {!editing && editable.length > 0 && ticket.status !== 'closed' && (
           <button
             type="button"
@@ -26,11 +28,11 @@ export function TicketFieldsPanel({ ticket }: { ticket: Ticket }) {
               setEditing(true);
             }}
           >
-            Edit fields
+            {t('edit')}
           </button>
         )}
       </div>
-      {!editing && Object.keys(ticket.fields).length === 0 && <p className="muted">No custom fields set.</p>}
+      {!editing && Object.keys(ticket.fields).length === 0 && <p className="muted">{t('none')}</p>}
       {!editing && <FieldValues fields={ticket.fields} />}
       {editing && (
         <form
@@ -47,7 +49,7 @@ export function TicketFieldsPanel({ ticket }: { ticket: Ticket }) {
             update.mutate({ fields: changes }, { onSuccess: () => setEditing(false) });
           }}
         >
-          <ErrorMessage error={update.error} title="The fields were not saved." />
+          <ErrorMessage error={update.error} title={t('error')} />
           {editable.map((d) => (
             <Field
               key={d.key}
@@ -68,10 +70,10 @@ export function TicketFieldsPanel({ ticket }: { ticket: Ticket }) {
           ))}
           <div className="actions">
             <button type="submit" className="primary" disabled={update.isPending}>
-              Save fields
+              {t('save')}
             </button>
             <button type="button" onClick={() => setEditing(false)}>
-              Cancel
+              {t('common:actions.cancel')}
             </button>
           </div>
         </form>

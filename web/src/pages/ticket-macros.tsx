@@ -2,6 +2,7 @@
 // the chosen one is filled in by the server for this ticket and inserted at the cursor) and "Macros"
 // (apply one: its replies, notes and changes at once; the result is said in words).
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   type MacroResult,
   renderCannedResponse,
@@ -10,6 +11,7 @@ import {
   useMacros,
 } from '../api/macros';
 import type { Ticket } from '../api/types';
+import { t as translate } from '../i18n';
 import { useDirectory } from '../ui/directory';
 import { priorityLabel, statusLabel } from '../ui/labels';
 import { ErrorMessage } from '../ui/messages';
@@ -39,6 +41,7 @@ export function InsertResponse({
   internal: boolean;
   onInsert: (text: string) => void;
 }) {
+  const { t } = useTranslation('ticket-macros');
   const [open, setOpen] = useState(false);
   const [q, setQ] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -63,14 +66,14 @@ export function InsertResponse({
   return (
     <div className="picker">
       <button type="button" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-        Insert response
+        {t('responses.open')}
       </button>
       {open && (
-        <div className="picker-panel" role="dialog" aria-label="Insert a canned response">
+        <div className="picker-panel" role="dialog" aria-label={t('responses.dialog')}>
           <input
             type="search"
-            aria-label="Search responses"
-            placeholder="Search responses"
+            aria-label={t('responses.search')}
+            placeholder={t('responses.search')}
             value={q}
             // biome-ignore lint/a11y/noAutofocus: the panel opens to be typed in
             autoFocus
@@ -83,9 +86,9 @@ export function InsertResponse({
               }
             }}
           />
-          {list.isPending && <p className="muted small">Loading…</p>}
-          <ErrorMessage error={list.error ?? error} title="The response could not be inserted." />
-          {list.data && shown.length === 0 && <p className="muted small">No response matches.</p>}
+          {list.isPending && <p className="muted small">{t('common:loading')}</p>}
+          <ErrorMessage error={list.error ?? error} title={t('responses.error')} />
+          {list.data && shown.length === 0 && <p className="muted small">{t('responses.none')}</p>}
           <ul className="picker-list">
             {shown.map((r) => (
               <li key={r.id}>
@@ -104,23 +107,41 @@ export function InsertResponse({
 
 /** What a macro did, in words: "Applied “X”: status Pending, priority High, 1 reply, 1 note." */
 function describe(name: string, before: Ticket, r: MacroResult, groupName: (id: number) => string): string {
-  const t = r.ticket;
+  const after = r.ticket;
   const parts: string[] = [];
-  if (t.status !== before.status) parts.push(`status ${statusLabel[t.status]}`);
-  if (t.priority !== before.priority) parts.push(`priority ${priorityLabel[t.priority]}`);
-  if (t.groupId !== before.groupId)
-    parts.push(t.groupId === null ? 'no group' : `group ${groupName(t.groupId)}`);
-  if (t.assigneeId !== before.assigneeId)
-    parts.push(t.assigneeId === null ? 'unassigned' : 'assignee changed');
-  if (t.tags.join() !== before.tags.join()) parts.push(`tags ${t.tags.join(', ') || 'none'}`);
+  if (after.status !== before.status)
+    parts.push(translate('ticket-macros:result.status', { status: statusLabel[after.status] }));
+  if (after.priority !== before.priority)
+    parts.push(translate('ticket-macros:result.priority', { priority: priorityLabel[after.priority] }));
+  if (after.groupId !== before.groupId)
+    parts.push(
+      after.groupId === null
+        ? translate('ticket-macros:result.noGroup')
+        : translate('ticket-macros:result.group', { group: groupName(after.groupId) }),
+    );
+  if (after.assigneeId !== before.assigneeId)
+    parts.push(
+      after.assigneeId === null
+        ? translate('ticket-macros:result.unassigned')
+        : translate('ticket-macros:result.assigneeChanged'),
+    );
+  if (after.tags.join() !== before.tags.join())
+    parts.push(
+      after.tags.length
+        ? translate('ticket-macros:result.tags', { tags: after.tags.join(', ') })
+        : translate('ticket-macros:result.noTags'),
+    );
   const replies = r.comments.filter((c) => !c.internal).length;
   const notes = r.comments.length - replies;
-  if (replies) parts.push(`${replies} ${replies === 1 ? 'reply' : 'replies'}`);
-  if (notes) parts.push(`${notes} ${notes === 1 ? 'note' : 'notes'}`);
-  return `Applied “${name}”: ${parts.length ? parts.join(', ') : 'nothing to change'}.`;
+  if (replies) parts.push(translate('ticket-macros:result.replies', { count: replies }));
+  if (notes) parts.push(translate('ticket-macros:result.notes', { count: notes }));
+  return parts.length
+    ? translate('ticket-macros:result.applied', { name, changes: parts.join(', ') })
+    : translate('ticket-macros:result.appliedNothing', { name });
 }
 
 export function MacroMenu({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation('ticket-macros');
   const dir = useDirectory();
   const [open, setOpen] = useState(false);
   const [q, setQ] = useState('');
@@ -140,22 +161,22 @@ export function MacroMenu({ ticket }: { ticket: Ticket }) {
         onClick={() => setOpen((o) => !o)}
         disabled={apply.isPending}
       >
-        Macros
+        {t('macros.open')}
       </button>
       {open && (
-        <div className="picker-panel" role="dialog" aria-label="Apply a macro">
+        <div className="picker-panel" role="dialog" aria-label={t('macros.dialog')}>
           <input
             type="search"
-            aria-label="Search macros"
-            placeholder="Search macros"
+            aria-label={t('macros.search')}
+            placeholder={t('macros.search')}
             value={q}
             // biome-ignore lint/a11y/noAutofocus: the panel opens to be typed in
             autoFocus
             onChange={(e) => setQ(e.target.value)}
             onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
           />
-          {list.isPending && <p className="muted small">Loading…</p>}
-          {list.data && shown.length === 0 && <p className="muted small">No macro matches.</p>}
+          {list.isPending && <p className="muted small">{t('common:loading')}</p>}
+          {list.data && shown.length === 0 && <p className="muted small">{t('macros.none')}</p>}
           <ul className="picker-list">
             {shown.map((m) => (
               <li key={m.id}>
@@ -178,7 +199,7 @@ export function MacroMenu({ ticket }: { ticket: Ticket }) {
           </ul>
         </div>
       )}
-      <ErrorMessage error={apply.error} title="The macro was not applied; nothing changed." />
+      <ErrorMessage error={apply.error} title={t('macros.error')} />
       {result && (
         <p role="status" className="macro-result">
           {result}

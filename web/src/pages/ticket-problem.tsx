@@ -2,6 +2,7 @@
 // over the open problems (known errors say so) that links the ticket and puts the workaround into the
 // composer as a public reply draft the agent edits and sends. Unlink when it was the wrong problem.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   openProblemStatuses,
@@ -13,15 +14,17 @@ import {
   useTicketProblem,
 } from '../api/problems';
 import type { Ticket } from '../api/types';
+import { t as translate } from '../i18n';
 import { ErrorMessage } from '../ui/messages';
 import { ProblemStatusBadge } from './problems';
 
 /** The reply draft a workaround becomes. */
 export function workaroundReply(p: Pick<TicketProblem, 'id' | 'title' | 'workaround'>): string {
-  return (
-    `This is a known problem we are working on (${problemNumber(p.id)}: ${p.title}).\n\n` +
-    `Until it is fixed, this works around it:\n${p.workaround.trim()}\n`
-  );
+  return translate('ticket-problem:workaroundReply', {
+    problem: problemNumber(p.id),
+    title: p.title,
+    workaround: p.workaround.trim(),
+  });
 }
 
 function ProblemPicker({
@@ -33,6 +36,7 @@ function ProblemPicker({
   onLinked: (p: TicketProblem) => void;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation('ticket-problem');
   const [q, setQ] = useState('');
   const problems = useProblems({
     status: openProblemStatuses.join(','),
@@ -45,17 +49,17 @@ function ProblemPicker({
     <div className="link-add">
       <div className="ticket-picker">
         <label htmlFor="problem-search-ticket" className="visually-hidden">
-          Search open problems
+          {t('picker.search')}
         </label>
         <input
           id="problem-search-ticket"
           type="search"
-          placeholder="Problem number or words of its title"
+          placeholder={t('picker.placeholder')}
           value={q}
           onChange={(e) => setQ(e.target.value)}
           autoComplete="off"
         />
-        <ul className="picker-results problem-picker-results" aria-label="Open problems">
+        <ul className="picker-results problem-picker-results" aria-label={t('picker.results')}>
           {items.map((p) => (
             <li key={p.id}>
               <button
@@ -69,15 +73,13 @@ function ProblemPicker({
               </button>
             </li>
           ))}
-          {problems.isSuccess && items.length === 0 && (
-            <li className="muted small">No open problem matches.</li>
-          )}
+          {problems.isSuccess && items.length === 0 && <li className="muted small">{t('picker.none')}</li>}
         </ul>
       </div>
       <button type="button" className="ghost" onClick={onCancel}>
-        Cancel
+        {t('common:actions.cancel')}
       </button>
-      <ErrorMessage error={link.error} title="The ticket was not linked." />
+      <ErrorMessage error={link.error} title={t('picker.error')} />
     </div>
   );
 }
@@ -90,6 +92,7 @@ export function ProblemPanel({
   /** Put a public reply draft into the composer (absent on a closed ticket). */
   onInsert?: (text: string) => void;
 }) {
+  const { t } = useTranslation('ticket-problem');
   const problem = useTicketProblem(ticket.id);
   const clear = useClearTicketProblem(ticket.id);
   const [picking, setPicking] = useState(false);
@@ -98,18 +101,18 @@ export function ProblemPanel({
   return (
     <section className="card problem-panel" aria-labelledby="problem-panel-title">
       <div className="kb-panel-head">
-        <h2 id="problem-panel-title">Problem</h2>
+        <h2 id="problem-panel-title">{t('title')}</h2>
         {!readOnly && !p && !picking && problem.isSuccess && (
           <button type="button" onClick={() => setPicking(true)}>
-            Caused by a known problem…
+            {t('causedByKnown')}
           </button>
         )}
       </div>
-      <ErrorMessage error={problem.error ?? clear.error} title="The problem did not change." />
+      <ErrorMessage error={problem.error ?? clear.error} title={t('error')} />
       {p ? (
         <>
           <p>
-            Caused by {p.knownError ? 'known problem' : 'problem'}{' '}
+            {p.knownError ? t('causedBy.knownError') : t('causedBy.problem')}{' '}
             <Link to={`/problems/${p.id}`}>
               <span className="muted">{problemNumber(p.id)}</span> {p.title}
             </Link>{' '}
@@ -117,17 +120,17 @@ export function ProblemPanel({
           </p>
           {p.workaround.trim() ? (
             <>
-              <p className="small muted">Workaround</p>
+              <p className="small muted">{t('workaround')}</p>
               <p className="workaround">{p.workaround}</p>
             </>
           ) : (
-            <p className="muted small">No workaround yet.</p>
+            <p className="muted small">{t('noWorkaround')}</p>
           )}
           {!readOnly && (
             <div className="row-actions">
               {onInsert && p.workaround.trim() && (
                 <button type="button" onClick={() => onInsert(workaroundReply(p))}>
-                  Insert workaround in reply
+                  {t('insertWorkaround')}
                 </button>
               )}
               <button
@@ -136,13 +139,13 @@ export function ProblemPanel({
                 disabled={clear.isPending}
                 onClick={() => clear.mutate()}
               >
-                Unlink
+                {t('unlink')}
               </button>
             </div>
           )}
         </>
       ) : (
-        !picking && <p className="muted small">Not linked to a problem.</p>
+        !picking && <p className="muted small">{t('notLinked')}</p>
       )}
       {picking && !p && (
         <ProblemPicker

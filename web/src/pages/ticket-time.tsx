@@ -2,6 +2,7 @@
 // same one), a manual entry (minutes or h:mm, billable, a note) and the entries with their totals. Entries are
 // deleted by their owner, a manager or an admin, as the server allows.
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import {
   formatLogged,
   parseDuration,
@@ -13,12 +14,12 @@ import {
   useTicketTime,
 } from '../api/time-tracking';
 import type { Ticket } from '../api/types';
-import { uiLocale } from '../locale';
+import { dateTimeFormat } from '../locale';
 import { useUser } from '../session';
 import { useServerNow } from '../sla';
 import { ErrorMessage } from '../ui/messages';
 
-const dayFormat = new Intl.DateTimeFormat(uiLocale, { weekday: 'short', day: 'numeric', month: 'short' });
+const dayFormat = dateTimeFormat({ weekday: 'short', day: 'numeric', month: 'short' });
 
 /** A running timer's face: h:mm:ss. */
 function clock(ms: number): string {
@@ -28,15 +29,17 @@ function clock(ms: number): string {
 }
 
 function RunningClock({ startedAt }: { startedAt: string }) {
+  const { t } = useTranslation('ticket-time');
   const now = useServerNow();
   return (
-    <span className="timer-clock" role="timer" aria-label="Time on the timer">
+    <span className="timer-clock" role="timer" aria-label={t('clock')}>
       {clock(now - Date.parse(startedAt))}
     </span>
   );
 }
 
 export function TimePanel({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation('ticket-time');
   const user = useUser();
   const time = useTicketTime(ticket.id);
   const log = useLogTime(ticket.id);
@@ -84,22 +87,29 @@ export function TimePanel({ ticket }: { ticket: Ticket }) {
   return (
     <section className="card time-panel" aria-labelledby="time-title">
       <div className="time-head">
-        <h2 id="time-title">Time</h2>
+        <h2 id="time-title">{t('title')}</h2>
         {totals && (
           <p className="time-totals">
-            <strong>{formatLogged(totals.minutes)}</strong> logged ·{' '}
-            <span>{formatLogged(totals.billableMinutes)} billable</span>
+            <Trans
+              t={t}
+              i18nKey="totals"
+              values={{
+                logged: formatLogged(totals.minutes),
+                billable: formatLogged(totals.billableMinutes),
+              }}
+              components={{ strong: <strong />, span: <span /> }}
+            />
           </p>
         )}
       </div>
-      <ErrorMessage error={time.error} title="The time could not be read." />
+      <ErrorMessage error={time.error} title={t('errors.read')} />
       {!closed && (
         <div className="time-timer">
           {timer ? (
             <>
               <RunningClock startedAt={timer.startedAt} />
               <button type="button" className="primary" disabled={stop.isPending} onClick={stopTimer}>
-                Stop and log
+                {t('timer.stop')}
               </button>
               <button
                 type="button"
@@ -107,7 +117,7 @@ export function TimePanel({ ticket }: { ticket: Ticket }) {
                 disabled={discard.isPending}
                 onClick={() => discard.mutate(undefined)}
               >
-                Discard
+                {t('timer.discard')}
               </button>
             </>
           ) : (
@@ -116,26 +126,22 @@ export function TimePanel({ ticket }: { ticket: Ticket }) {
               disabled={start.isPending || time.isPending}
               onClick={() => start.mutate(undefined)}
             >
-              ▶ Start timer
+              {t('timer.start')}
             </button>
           )}
-          <span className="muted small">
-            {timer
-              ? 'Stop logs the time on the timer (or what you typed in Time spent), with the note and billable box below.'
-              : 'The timer keeps running if you leave this page.'}
-          </span>
+          <span className="muted small">{timer ? t('timer.stopHint') : t('timer.runningHint')}</span>
         </div>
       )}
-      <ErrorMessage error={start.error ?? stop.error ?? discard.error} title="The timer did not change." />
+      <ErrorMessage error={start.error ?? stop.error ?? discard.error} title={t('errors.timer')} />
       {!closed && (
-        <form className="time-form" onSubmit={submit} aria-label="Log time">
+        <form className="time-form" onSubmit={submit} aria-label={t('form.label')}>
           <div className="field time-spent">
-            <label htmlFor="time-spent">Time spent</label>
+            <label htmlFor="time-spent">{t('form.spent')}</label>
             <input
               id="time-spent"
               value={spent}
               inputMode="text"
-              placeholder="45 or 1:30"
+              placeholder={t('form.spentPlaceholder')}
               aria-invalid={typo || undefined}
               aria-describedby="time-spent-hint"
               onChange={(e) => {
@@ -144,53 +150,53 @@ export function TimePanel({ ticket }: { ticket: Ticket }) {
               }}
             />
             <p className={typo ? 'field-error' : 'hint'} id="time-spent-hint">
-              {typo ? 'Minutes (1–1440) or h:mm, e.g. 45 or 1:30.' : 'Minutes or h:mm'}
+              {typo ? t('form.spentError') : t('form.spentHint')}
             </p>
           </div>
           <div className="field time-note">
-            <label htmlFor="time-note">Note</label>
+            <label htmlFor="time-note">{t('form.note')}</label>
             <input
               id="time-note"
               value={note}
               maxLength={2000}
-              placeholder="What you did"
+              placeholder={t('form.notePlaceholder')}
               onChange={(e) => setNote(e.target.value)}
             />
           </div>
           <label className="inline time-billable">
             <input type="checkbox" checked={billable} onChange={(e) => setBillable(e.target.checked)} />
-            <span>Billable</span>
+            <span>{t('billable')}</span>
           </label>
           <button type="submit" disabled={log.isPending || !spent.trim()}>
-            Log time
+            {t('form.submit')}
           </button>
         </form>
       )}
-      <ErrorMessage error={log.error} title="The time was not logged." />
-      <ErrorMessage error={remove.error} title="The entry was not deleted." />
+      <ErrorMessage error={log.error} title={t('errors.log')} />
+      <ErrorMessage error={remove.error} title={t('errors.delete')} />
       {time.data && time.data.items.length === 0 ? (
-        <p className="muted small">No time logged yet.</p>
+        <p className="muted small">{t('none')}</p>
       ) : (
-        <ul className="time-list" aria-label="Time entries">
+        <ul className="time-list" aria-label={t('entries')}>
           {(time.data?.items ?? []).map((e) => (
             <li key={e.id}>
               <span className="time-minutes">{formatLogged(e.minutes)}</span>
               <span className="time-who">
                 {e.userName} · {dayFormat.format(new Date(e.workedOn))}
-                {e.source === 'timer' && <span className="muted"> · timer</span>}
+                {e.source === 'timer' && <span className="muted"> · {t('fromTimer')}</span>}
               </span>
               <span className={`badge ${e.billable ? 'time-billable-badge' : 'time-free-badge'}`}>
-                {e.billable ? 'Billable' : 'Not billable'}
+                {e.billable ? t('billable') : t('notBillable')}
               </span>
               {!closed && (e.userId === user.id || manager) && (
                 <button
                   type="button"
                   className="ghost time-delete"
                   disabled={remove.isPending}
-                  aria-label={`Delete ${formatLogged(e.minutes)} by ${e.userName}`}
+                  aria-label={t('deleteEntry', { time: formatLogged(e.minutes), name: e.userName })}
                   onClick={() => remove.mutate(e.id)}
                 >
-                  Delete
+                  {t('common:actions.delete')}
                 </button>
               )}
               {e.note && <span className="time-entry-note">{e.note}</span>}

@@ -4,6 +4,7 @@
 // links, merge and split (ticket-links.tsx); its assets, to repair or replace (ticket-assets.tsx); its problem (ticket-problem.tsx); time tracking (ticket-time.tsx). Keys: a assign to me, c comment,
 // j/k next/previous ticket in the queue, u back to the queue.
 import { type FormEvent, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { useSplitComment } from '../api/ticket-links';
 import { useStaffReply, useTicket, useUpdateTicket } from '../api/tickets';
@@ -32,11 +33,12 @@ import { EscalatePanel, SlaPanel } from './ticket-sla';
 import { TimePanel } from './ticket-time';
 
 export function TicketPage({ id }: { id: number }) {
+  const { t } = useTranslation('ticket');
   const user = useUser();
   const navigate = useNavigate();
   const dir = useDirectory();
-  const ticket = useTicket(id);
-  useTitle(ticket.data ? `#${id} ${ticket.data.title}` : `Ticket #${id}`);
+  const query = useTicket(id);
+  useTitle(query.data ? `#${id} ${query.data.title}` : t('title', { id }));
   const composer = useRef<HTMLTextAreaElement>(null);
   const [body, setBody] = useState('');
   const [internal, setInternal] = useState(false);
@@ -58,7 +60,7 @@ export function TicketPage({ id }: { id: number }) {
     if (n !== null) navigate(`/tickets/${n}`);
   };
   useShortcuts({
-    a: () => ticket.data && ticket.data.assigneeId !== user.id && update.mutate({ assigneeId: user.id }),
+    a: () => query.data && query.data.assigneeId !== user.id && update.mutate({ assigneeId: user.id }),
     c: () => composer.current?.focus(),
     j: () => go(1),
     n: () => go(1),
@@ -66,18 +68,18 @@ export function TicketPage({ id }: { id: number }) {
     u: () => navigate(queueHref()),
   });
 
-  if (ticket.isPending) return <Loading label="Opening the ticket…" />;
-  if (ticket.error) {
+  if (query.isPending) return <Loading label={t('opening')} />;
+  if (query.error) {
     return (
       <div className="page narrow">
-        <ErrorMessage error={ticket.error} title={`Ticket #${id} could not be opened.`} />
-        <Link to={queueHref()}>Back to the queue</Link>
+        <ErrorMessage error={query.error} title={t('errors.open', { id })} />
+        <Link to={queueHref()}>{t('backToQueue')}</Link>
       </div>
     );
   }
-  const t = ticket.data;
+  const ticket = query.data;
   const staffUsers = dir.users.filter((u) => u.role !== 'requester' && u.active);
-  const closed = t.status === 'closed';
+  const closed = ticket.status === 'closed';
 
   /** Put text at the composer's cursor (replacing a selection), and leave the cursor after it. */
   function insert(text: string) {
@@ -99,8 +101,8 @@ export function TicketPage({ id }: { id: number }) {
   return (
     <div className="ticket-page">
       <div className="ticket-main">
-        <nav aria-label="Ticket navigation" className="ticket-nav">
-          <Link to={queueHref()}>← Queue</Link>
+        <nav aria-label={t('nav.label')} className="ticket-nav">
+          <Link to={queueHref()}>{t('nav.queue')}</Link>
           <span className="spacer" />
           <button
             type="button"
@@ -108,47 +110,47 @@ export function TicketPage({ id }: { id: number }) {
             onClick={() => go(-1)}
             disabled={neighbour(id, -1) === null}
           >
-            Previous
+            {t('nav.previous')}
           </button>
           <button type="button" className="ghost" onClick={() => go(1)} disabled={neighbour(id, 1) === null}>
-            Next ticket
+            {t('nav.next')}
           </button>
         </nav>
         <div className="page-head">
           <h1>
-            <span className="muted">#{t.id}</span> {t.title}
+            <span className="muted">#{ticket.id}</span> {ticket.title}
           </h1>
           {!closed && !merging && (
             <button type="button" onClick={() => setMerging(true)}>
-              Merge into…
+              {t('mergeInto')}
             </button>
           )}
         </div>
-        <MergedBanner ticket={t} />
-        {merging && !closed && <MergePanel ticket={t} onClose={() => setMerging(false)} />}
+        <MergedBanner ticket={ticket} />
+        {merging && !closed && <MergePanel ticket={ticket} onClose={() => setMerging(false)} />}
         <p className="ticket-meta">
-          <StatusBadge status={t.status} /> <PriorityBadge priority={t.priority} />{' '}
-          <span className="muted">{t.type === 'incident' ? 'Incident' : 'Request'}</span> ·{' '}
-          <span>From {dir.userName(t.requesterId)}</span> · <span className="muted">filed</span>{' '}
-          <Time iso={t.createdAt} />
+          <StatusBadge status={ticket.status} /> <PriorityBadge priority={ticket.priority} />{' '}
+          <span className="muted">{ticket.type === 'incident' ? t('meta.incident') : t('meta.request')}</span>{' '}
+          · <span>{t('meta.from', { name: dir.userName(ticket.requesterId) })}</span> ·{' '}
+          <span className="muted">{t('meta.filed')}</span> <Time iso={ticket.createdAt} />
         </p>
-        {t.description ? (
-          <div className="description">{t.description}</div>
+        {ticket.description ? (
+          <div className="description">{ticket.description}</div>
         ) : (
-          <p className="muted">No description.</p>
+          <p className="muted">{t('noDescription')}</p>
         )}
         <div className="sla-row">
-          <SlaPanel ticket={t} />
+          <SlaPanel ticket={ticket} />
           <div className="side-stack">
-            <EscalatePanel ticket={t} />
-            <PagePanel ticket={t} />
+            <EscalatePanel ticket={ticket} />
+            <PagePanel ticket={ticket} />
           </div>
         </div>
-        <ApprovalsPanel ticketId={t.id} />
-        <LinksPanel ticket={t} />
-        <TicketAssetsPanel ticket={t} />
+        <ApprovalsPanel ticketId={ticket.id} />
+        <LinksPanel ticket={ticket} />
+        <TicketAssetsPanel ticket={ticket} />
         <ProblemPanel
-          ticket={t}
+          ticket={ticket}
           onInsert={
             closed
               ? undefined
@@ -158,13 +160,17 @@ export function TicketPage({ id }: { id: number }) {
                 }
           }
         />
-        <LinkedChangesPanel targetType="ticket" targetId={t.id} canRaise={t.mergedIntoId === null} />
-        <TimePanel ticket={t} />
-        <TicketFieldsPanel ticket={t} />
+        <LinkedChangesPanel
+          targetType="ticket"
+          targetId={ticket.id}
+          canRaise={ticket.mergedIntoId === null}
+        />
+        <TimePanel ticket={ticket} />
+        <TicketFieldsPanel ticket={ticket} />
         <LogContextPanel kind="ticket" id={id} />
-        <KnowledgePanel ticket={t} />
-        <h2>Timeline</h2>
-        <ErrorMessage error={split.error} title="The reply was not split off." />
+        <KnowledgePanel ticket={ticket} />
+        <h2>{t('timeline')}</h2>
+        <ErrorMessage error={split.error} title={t('errors.split')} />
         <Timeline
           ticketId={id}
           onSplit={closed ? undefined : (c) => split.mutate(c.id)}
@@ -173,20 +179,20 @@ export function TicketPage({ id }: { id: number }) {
         {!closed ? (
           <form className={`card form composer ${internal ? 'internal' : ''}`} onSubmit={submit}>
             <div className="composer-tools">
-              <div className="segmented" role="group" aria-label="Kind of comment">
+              <div className="segmented" role="group" aria-label={t('composer.kind')}>
                 <button type="button" aria-pressed={!internal} onClick={() => setInternal(false)}>
-                  Public reply
+                  {t('composer.publicReply')}
                 </button>
                 <button type="button" aria-pressed={internal} onClick={() => setInternal(true)}>
-                  Internal note
+                  {t('composer.internalNote')}
                 </button>
               </div>
               <span className="spacer" />
               <InsertResponse ticketId={id} internal={internal} onInsert={insert} />
-              <MacroMenu ticket={t} />
+              <MacroMenu ticket={ticket} />
             </div>
             <label htmlFor="composer" className="visually-hidden">
-              {internal ? 'Internal note (staff only)' : 'Public reply to the requester'}
+              {internal ? t('composer.internalLabel') : t('composer.publicLabel')}
             </label>
             <textarea
               id="composer"
@@ -194,13 +200,11 @@ export function TicketPage({ id }: { id: number }) {
               rows={4}
               value={body}
               onChange={(e) => setBody(e.target.value)}
-              placeholder={
-                internal ? 'A note for staff only — the requester will not see it' : 'Reply to the requester'
-              }
+              placeholder={internal ? t('composer.internalPlaceholder') : t('composer.publicPlaceholder')}
             />
             <div className="composer-foot">
               <label className="inline">
-                <span>Attach</span>
+                <span>{t('composer.attach')}</span>
                 <input
                   key={fileKey}
                   type="file"
@@ -209,30 +213,29 @@ export function TicketPage({ id }: { id: number }) {
                 />
               </label>
               <button type="submit" className="primary" disabled={comment.isPending}>
-                {internal ? 'Add note' : 'Send reply'}
+                {internal ? t('composer.addNote') : t('composer.sendReply')}
               </button>
             </div>
-            <ErrorMessage error={comment.error} title="Not sent — your text is still here." />
+            <ErrorMessage error={comment.error} title={t('errors.send')} />
           </form>
         ) : (
-          t.mergedIntoId === null && <p className="muted">This ticket is closed.</p>
+          ticket.mergedIntoId === null && <p className="muted">{t('closed')}</p>
         )}
         <p className="shortcuts-hint muted small">
-          Keys: <kbd>a</kbd> assign to me · <kbd>c</kbd> comment · <kbd>j</kbd>/<kbd>k</kbd> next/previous ·{' '}
-          <kbd>u</kbd> back to queue
+          <Trans t={t} i18nKey="shortcuts" components={{ kbd: <kbd /> }} />
         </p>
       </div>
-      <aside className="ticket-side" aria-label="Ticket properties">
-        <ErrorMessage error={update.error} title="The change was not saved." />
+      <aside className="ticket-side" aria-label={t('side.label')}>
+        <ErrorMessage error={update.error} title={t('errors.update')} />
         <div className="field">
-          <label htmlFor="f-status">Status</label>
+          <label htmlFor="f-status">{t('side.status')}</label>
           <select
             id="f-status"
-            value={t.status}
+            value={ticket.status}
             disabled={closed || update.isPending}
             onChange={(e) => update.mutate({ status: e.target.value as Status })}
           >
-            {[t.status, ...t.allowedTransitions.filter((s) => s !== t.status)].map((s) => (
+            {[ticket.status, ...ticket.allowedTransitions.filter((s) => s !== ticket.status)].map((s) => (
               <option key={s} value={s}>
                 {statusLabel[s]}
               </option>
@@ -240,10 +243,10 @@ export function TicketPage({ id }: { id: number }) {
           </select>
         </div>
         <div className="field">
-          <label htmlFor="f-priority">Priority</label>
+          <label htmlFor="f-priority">{t('common:priority.label')}</label>
           <select
             id="f-priority"
-            value={t.priority}
+            value={ticket.priority}
             disabled={closed || update.isPending}
             onChange={(e) => update.mutate({ priority: e.target.value as LevelName })}
           >
@@ -255,39 +258,39 @@ export function TicketPage({ id }: { id: number }) {
           </select>
         </div>
         <div className="field">
-          <label htmlFor="f-assignee">Assignee</label>
+          <label htmlFor="f-assignee">{t('side.assignee')}</label>
           <select
             id="f-assignee"
-            value={t.assigneeId ?? ''}
+            value={ticket.assigneeId ?? ''}
             disabled={closed || update.isPending}
             onChange={(e) => update.mutate({ assigneeId: e.target.value ? Number(e.target.value) : null })}
           >
-            <option value="">Unassigned</option>
+            <option value="">{t('side.unassigned')}</option>
             {staffUsers.map((u) => (
               <option key={u.id} value={u.id}>
                 {u.name}
               </option>
             ))}
           </select>
-          {t.assigneeId !== user.id && !closed && (
+          {ticket.assigneeId !== user.id && !closed && (
             <button
               type="button"
               className="link-button"
               onClick={() => update.mutate({ assigneeId: user.id })}
             >
-              Assign to me
+              {t('side.assignToMe')}
             </button>
           )}
         </div>
         <div className="field">
-          <label htmlFor="f-group">Group</label>
+          <label htmlFor="f-group">{t('side.group')}</label>
           <select
             id="f-group"
-            value={t.groupId ?? ''}
+            value={ticket.groupId ?? ''}
             disabled={closed || update.isPending}
             onChange={(e) => update.mutate({ groupId: e.target.value ? Number(e.target.value) : null })}
           >
-            <option value="">No group</option>
+            <option value="">{t('side.noGroup')}</option>
             {dir.groups.map((g) => (
               <option key={g.id} value={g.id}>
                 {g.name}
@@ -296,14 +299,14 @@ export function TicketPage({ id }: { id: number }) {
           </select>
         </div>
         <div className="field">
-          <label htmlFor="f-category">Category</label>
+          <label htmlFor="f-category">{t('side.category')}</label>
           <select
             id="f-category"
-            value={t.categoryId ?? ''}
+            value={ticket.categoryId ?? ''}
             disabled={closed || update.isPending}
             onChange={(e) => update.mutate({ categoryId: e.target.value ? Number(e.target.value) : null })}
           >
-            <option value="">None</option>
+            <option value="">{t('side.noCategory')}</option>
             {dir.categories.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -312,38 +315,38 @@ export function TicketPage({ id }: { id: number }) {
           </select>
         </div>
         <fieldset className="field">
-          <legend>Watchers</legend>
+          <legend>{t('side.watchers')}</legend>
           <ul className="chips">
-            {t.watcherIds.map((w) => (
+            {ticket.watcherIds.map((w) => (
               <li key={w} className="chip">
                 {dir.userName(w)}
                 <button
                   type="button"
                   className="icon-button"
-                  aria-label={`Remove watcher ${dir.userName(w)}`}
+                  aria-label={t('side.removeWatcher', { name: dir.userName(w) })}
                   disabled={closed}
-                  onClick={() => update.mutate({ watcherIds: t.watcherIds.filter((x) => x !== w) })}
+                  onClick={() => update.mutate({ watcherIds: ticket.watcherIds.filter((x) => x !== w) })}
                 >
                   ×
                 </button>
               </li>
             ))}
-            {t.watcherIds.length === 0 && <li className="muted small">Nobody is watching.</li>}
+            {ticket.watcherIds.length === 0 && <li className="muted small">{t('side.noWatchers')}</li>}
           </ul>
           <label htmlFor="f-watch" className="visually-hidden">
-            Add a watcher
+            {t('side.addWatcher')}
           </label>
           <select
             id="f-watch"
             value=""
             disabled={closed}
             onChange={(e) =>
-              e.target.value && update.mutate({ watcherIds: [...t.watcherIds, Number(e.target.value)] })
+              e.target.value && update.mutate({ watcherIds: [...ticket.watcherIds, Number(e.target.value)] })
             }
           >
-            <option value="">Add a watcher…</option>
+            <option value="">{t('side.addWatcherOption')}</option>
             {dir.users
-              .filter((u) => u.active && !t.watcherIds.includes(u.id))
+              .filter((u) => u.active && !ticket.watcherIds.includes(u.id))
               .map((u) => (
                 <option key={u.id} value={u.id}>
                   {u.name}
@@ -352,17 +355,17 @@ export function TicketPage({ id }: { id: number }) {
           </select>
         </fieldset>
         <fieldset className="field">
-          <legend>Tags</legend>
+          <legend>{t('side.tags')}</legend>
           <ul className="chips">
-            {t.tags.map((tag) => (
+            {ticket.tags.map((tag) => (
               <li key={tag} className="chip tag">
                 {tag}
                 <button
                   type="button"
                   className="icon-button"
-                  aria-label={`Remove tag ${tag}`}
+                  aria-label={t('side.removeTag', { tag })}
                   disabled={closed}
-                  onClick={() => update.mutate({ tags: t.tags.filter((x) => x !== tag) })}
+                  onClick={() => update.mutate({ tags: ticket.tags.filter((x) => x !== tag) })}
                 >
                   ×
                 </button>
@@ -374,38 +377,43 @@ export function TicketPage({ id }: { id: number }) {
             onSubmit={(e) => {
               e.preventDefault();
               const tag = tagText.trim().toLowerCase();
-              if (tag && !t.tags.includes(tag))
-                update.mutate({ tags: [...t.tags, tag] }, { onSuccess: () => setTagText('') });
+              if (tag && !ticket.tags.includes(tag))
+                update.mutate({ tags: [...ticket.tags, tag] }, { onSuccess: () => setTagText('') });
             }}
           >
             <label htmlFor="f-tag" className="visually-hidden">
-              Add a tag
+              {t('side.addTag')}
             </label>
             <input
               id="f-tag"
-              placeholder="Add a tag"
+              placeholder={t('side.addTag')}
               value={tagText}
               onChange={(e) => setTagText(e.target.value)}
               disabled={closed}
               maxLength={50}
             />
             <button type="submit" disabled={closed || !tagText.trim()}>
-              Add
+              {t('side.add')}
             </button>
           </form>
         </fieldset>
         <dl className="facts">
-          <dt>Requester</dt>
-          <dd>{dir.userName(t.requesterId)}</dd>
-          <dt>Updated</dt>
+          <dt>{t('facts.requester')}</dt>
+          <dd>{dir.userName(ticket.requesterId)}</dd>
+          <dt>{t('facts.updated')}</dt>
           <dd>
-            <Time iso={t.updatedAt} />
+            <Time iso={ticket.updatedAt} />
           </dd>
-          {t.satisfaction !== null && (
+          {ticket.satisfaction !== null && (
             <>
-              <dt>Rating</dt>
+              <dt>{t('facts.rating')}</dt>
               <dd>
-                {t.satisfaction} of 5{t.satisfactionComment ? ` — “${t.satisfactionComment}”` : ''}
+                {ticket.satisfactionComment
+                  ? t('facts.ratingWithComment', {
+                      score: ticket.satisfaction,
+                      comment: ticket.satisfactionComment,
+                    })
+                  : t('facts.ratingScore', { score: ticket.satisfaction })}
               </dd>
             </>
           )}
