@@ -8,6 +8,8 @@ import type { DeliveryAttempt } from '../notify/index.js';
 
 export class ServiceMetrics {
   readonly registry = new client.Registry();
+  /** Scrapes begun through scrape(): the gauges that share one read per scrape tell scrapes apart by it. */
+  private scrapes = 0;
   readonly requests = new client.Counter({
     name: 'opsdesk_http_requests_total',
     help: 'HTTP requests served, by method, route and status code',
@@ -72,6 +74,12 @@ export class ServiceMetrics {
     );
   }
 
+  /** The registry's metrics in Prometheus' text format: one scrape. */
+  scrape(): Promise<string> {
+    this.scrapes++;
+    return this.registry.metrics();
+  }
+
   /**
    * The outbox relay, read from the database when scraped (so every instance reports the shared state): how
    * far behind it is, and each subscriber's dead-lettered and retrying deliveries. Once per registry.
@@ -79,7 +87,7 @@ export class ServiceMetrics {
   watchRelay(read: () => Promise<RelayStatus>): void {
     if (this.registry.getSingleMetric('opsdesk_event_relay_lag_seconds')) return;
     // One read per scrape serves the three gauges, which prom-client collects one after another.
-    const status = oneReadPerScrape(read);
+    const status = oneReadPerScrape(() => this.scrapes, read);
     new client.Gauge({
       name: 'opsdesk_event_relay_lag_seconds',
       help: 'Age of the oldest domain event not yet dispatched to subscribers (0 when none waits)',
@@ -201,7 +209,7 @@ export class ServiceMetrics {
 
   watchMonitoring(read: () => Promise<MonitoringIngestStatus>): void {
     if (this.registry.getSingleMetric('opsdesk_metric_series')) return;
-    const status = oneReadPerScrape(read);
+    const status = oneReadPerScrape(() => this.scrapes, read);
     new client.Gauge({
       name: 'opsdesk_metric_series',
       help: 'Series the metric store holds (known to this instance)',
@@ -254,15 +262,27 @@ export interface MonitoringIngestStatus {
   rejected: { source: string; reason: string; count: number }[];
 }
 
-/** A read shared by the gauges one scrape collects one after another: the next scrape reads afresh. */
-function oneReadPerScrape<T>(read: () => Promise<T>): () => Promise<T> {
-  let current: Promise<T> | null = null;
+/**
+ * A read shared by the gauges one scrape collects one after another: the next scrape reads afresh. A scrape
+ * through ServiceMetrics.scrape is told apart by its number: a second one in the same turn of the event loop (two
+ * requests answered without I/O between them) was served the first one's read. One straight from the registry
+ * still reads afresh once the event loop has turned.
+ */
+function oneReadPerScrape<T>(scrape: () => number, read: () => Promise<T>): () => Promise<T> {
+  let current: { scrape: number; value: Promise<T> } | null = null;
   return () => {
-    current ??= read().finally(() => {
-      setImmediate(() => {
-        current = null;
-      });
-    });
-    return current;
+    const now = scrape();
+    if (current?.scrape !== now) {
+      const entry: { scrape: number; value: Promise<T> } = {
+        scrape: now,
+        value: read().finally(() => {
+          setImmediate(() => {
+            if (current === entry) current = null;
+          });
+        }),
+      };
+      current = entry;
+    }
+    return current.value;
   };
 }

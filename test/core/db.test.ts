@@ -8,7 +8,8 @@ import { dialects, makeContext, type TestContext, withSchemaLock } from '../supp
 describe.each(dialects)('database on %s', (dialect) => {
   let t: TestContext;
   beforeAll(async () => {
-    t = await makeContext(dialect);
+    // Every migration run here, on an empty database: the other tests copy a database migrated once.
+    t = await makeContext(dialect, {}, { fresh: true });
   });
   afterAll(async () => t?.close());
 

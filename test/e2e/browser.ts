@@ -186,8 +186,9 @@ export interface AxeViolation {
 /** axe-core's violations of serious or critical impact on the current page. */
 export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   // Evaluated through the DevTools protocol, not as an inline <script>: the page's CSP (script-src 'self')
-  // refuses inline scripts, as it should.
-  await page.evaluate(axeSource);
+  // refuses inline scripts, as it should. Once per document: a page checked in several states (the SPA
+  // moving between them without a reload) keeps it.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const axe = (
       window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: AxeViolation[] }> } }

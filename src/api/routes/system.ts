@@ -60,7 +60,7 @@ export function systemRoutes(
 
     app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
       reply.type(metrics.registry.contentType);
-      return metrics.registry.metrics();
+      return metrics.scrape();
     });
 
     app.get(
