@@ -101,7 +101,8 @@ describe.each(dialects)('outbound fan-out on %s', (dialect) => {
       .selectAll()
       .where('template', '=', 'sla_breached')
       .executeTakeFirstOrThrow();
-    expect(mail.text_body).toContain('2026-03-02T12:00:00.000Z');
+    // The due time in the recipient's language and zone (no zone set: UTC), never a raw timestamp.
+    expect(mail.text_body).toMatch(/was due at Mar 2, 2026, 12:00\sPM \(UTC\) and is breached/);
     expect(mail.subject).toBe(`[#${ticketId}] SLA breached: Server down`);
     expect(mail.last_error).toContain('OPSDESK_SMTP_OUT_URL');
     // Both events went out in one relay pass; the escalation's mails still answer the breach's.
