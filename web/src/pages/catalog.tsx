@@ -204,7 +204,7 @@ export function Catalogue() {
       {catalog.data && groups.length === 0 && (
         <Empty title={t('empty.title')}>
           <p>
-            <Trans t={t} i18nKey="empty.text" components={{ link: <Link to="/requests/new" /> }} />
+            <Trans t={t} i18nKey="empty.text" components={{ anchor: <Link to="/requests/new" /> }} />
           </p>
         </Empty>
       )}

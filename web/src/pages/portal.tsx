@@ -64,7 +64,7 @@ function MyRequests() {
       {list.data && list.data.items.length === 0 && (
         <Empty title={t('mine.empty.title')}>
           <p>
-            <Trans t={t} i18nKey="mine.empty.text" components={{ link: <Link to="/requests/new" /> }} />
+            <Trans t={t} i18nKey="mine.empty.text" components={{ anchor: <Link to="/requests/new" /> }} />
           </p>
         </Empty>
       )}
@@ -145,7 +145,7 @@ function NewRequest() {
       <h1>{t('new.title')}</h1>
       <StatusBanner />
       <p className="muted">
-        <Trans t={t} i18nKey="new.intro" components={{ link: <Link to="/requests/catalog" /> }} />
+        <Trans t={t} i18nKey="new.intro" components={{ anchor: <Link to="/requests/catalog" /> }} />
       </p>
       <form className="card form" onSubmit={submit}>
         <ErrorMessage error={error} title={t('new.error')} />
