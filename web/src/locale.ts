@@ -1,6 +1,6 @@
 // The one language and time zone every word, date, time and relative time is shown in: the signed-in user's
-// choice (their profile's language and time zone), else the browser's (navigator.language, the Intl time
-// zone). The UI's language gives the words; the browser's region gives the conventions that carry no words
+// choice (their profile's language and time zone), else English in the browser's time zone (see
+// unchosenLanguage). The UI's language gives the words; the browser's region gives the conventions that carry no words
 // (day before month, a 24-hour clock), so a German browser reads "4 days ago" on an English page, never
 // "vor 4 Tagen" beside English. Formatters made here follow a change of language or zone without a reload.
 
@@ -69,9 +69,16 @@ function store(key: string, value: string) {
   }
 }
 
+/**
+ * The language of someone who has not chosen one. English until every page is in the catalogues: a German
+ * browser would otherwise get German words beside pages still in English. The account page suggests the
+ * browser's language (browserLanguage) and one click makes it the user's.
+ */
+const unchosenLanguage = (): Language => 'en';
+
 // The last choice is remembered in the browser so the first paint, before the session answers, is already
 // in the user's language.
-let language: Language = supportedLanguage(stored(storageKey.language)) ?? browserLanguage();
+let language: Language = supportedLanguage(stored(storageKey.language)) ?? unchosenLanguage();
 let timeZone: string = ((z) => (z && isTimeZone(z) ? z : browserTimeZone()))(stored(storageKey.timeZone));
 let locale = regionalLocale(language);
 
@@ -92,11 +99,12 @@ export function onPreferencesChange(listener: Listener): () => void {
 }
 
 /**
- * Switch to a user's language and time zone; null or unknown values fall back to the browser's. Returns
+ * Switch to a user's language and time zone; null or unknown values fall back to English and the browser's
+ * zone. Returns
  * whether anything changed.
  */
 export function setPreferences(next: { language?: string | null; timeZone?: string | null }): boolean {
-  const nextLanguage = supportedLanguage(next.language) ?? browserLanguage();
+  const nextLanguage = supportedLanguage(next.language) ?? unchosenLanguage();
   const nextZone = next.timeZone && isTimeZone(next.timeZone) ? next.timeZone : browserTimeZone();
   if (nextLanguage === language && nextZone === timeZone) return false;
   language = nextLanguage;
