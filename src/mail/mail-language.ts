@@ -3,7 +3,22 @@
 // by test/mail/mail-language.test.ts); a template an admin saved is one text for everyone and wins over them.
 import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
-import type { MailTemplateName } from './templates.js';
+
+/** The notifications a mail template exists for. */
+export const mailTemplateNames = [
+  'ticket_created',
+  'comment_added',
+  'requester_replied',
+  'ticket_resolved',
+  'ticket_assigned',
+  'sla_warning',
+  'sla_breached',
+  'escalated',
+  'group_ticket',
+  'mentioned',
+  'approval_waiting',
+] as const;
+export type MailTemplateName = (typeof mailTemplateNames)[number];
 
 export const mailLanguages = ['en', 'de'] as const;
 export type MailLanguage = (typeof mailLanguages)[number];

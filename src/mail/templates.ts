@@ -7,24 +7,12 @@ import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Forbidden, Invalid, NotFound } from '../core/errors.js';
-import { defaultTemplateIn } from './mail-language.js';
+import { defaultTemplateIn, type MailTemplateName, mailTemplateNames } from './mail-language.js';
 import { canMail } from './policies.js';
 import { replyMarker } from './reply-text.js';
 
-export const mailTemplateNames = [
-  'ticket_created',
-  'comment_added',
-  'requester_replied',
-  'ticket_resolved',
-  'ticket_assigned',
-  'sla_warning',
-  'sla_breached',
-  'escalated',
-  'group_ticket',
-  'mentioned',
-  'approval_waiting',
-] as const;
-export type MailTemplateName = (typeof mailTemplateNames)[number];
+// The names live beside the per-language defaults (mail-language.ts), which this module reads.
+export { type MailTemplateName, mailTemplateNames } from './mail-language.js';
 
 export const placeholders = [
   'ticket.id',
