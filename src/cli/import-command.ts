@@ -68,13 +68,15 @@ async function importFrom(
     const importer = await importingAdmin(ctx, options.as);
     const started = Date.now();
     let last = 0;
+    let lastResource = '';
     try {
       const report = await runImport(ctx, source, importer, {
         dryRun: options.dryRun,
         progress: ({ resource, page, done }) => {
-          // One line per page is plenty on a terminal; at most two a second.
-          if (Date.now() - last < 500 && resource === 'tickets') return;
+          // One line per page is plenty on a terminal; tickets at most two a second, the first page always.
+          if (resource === 'tickets' && lastResource === resource && Date.now() - last < 500) return;
           last = Date.now();
+          lastResource = resource;
           const seconds = (Date.now() - started) / 1000;
           note(`${resource}: page ${page}, ${done} so far (${seconds.toFixed(1)} s)`);
         },
