@@ -1,7 +1,7 @@
 // `opsdesk import zammad --url … --token …`: moving a help desk's people, groups and tickets in, with progress on
 // stderr and, on stdout, the report (counts; what could not be carried and why). Acting as the admin named by
 // --as (the first active admin when none is named). A killed import continues where it stopped when run again.
-import { type Actor, actorForUser, listUsers, normaliseEmail, systemActor } from '../core/auth/index.js';
+import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import {
   ImportFailed,
@@ -10,25 +10,13 @@ import {
   runImport,
   ZammadSource,
 } from '../import/index.js';
-import { note, say, withContext } from './command-context.js';
+import { actingAccount, note, say, withContext } from './command-context.js';
 import { CommandFailed, UsageError } from './exit-codes.js';
 
-const reader = systemActor(0);
-
 async function importingAdmin(ctx: ServiceContext, email: string | undefined): Promise<Actor> {
-  const wanted = email === undefined ? undefined : normaliseEmail(email);
-  const users = await listUsers(ctx, reader, {
-    limit: 50,
-    active: true,
-    ...(wanted ? { q: wanted } : { role: 'admin' }),
-  });
-  const user = wanted ? users.find((u) => u.email === wanted) : users[0];
-  if (!user)
-    throw new UsageError(
-      wanted ? `no active account ${wanted}` : 'no active admin: name one with --as <email>',
-    );
+  const { user, actor } = await actingAccount(ctx, email, 'name one with --as <email>');
   if (user.role !== 'admin') throw new UsageError(`${user.email} is a ${user.role}: only an admin imports`);
-  return actorForUser(user);
+  return actor;
 }
 
 function parseSince(since: string | undefined): number | null {

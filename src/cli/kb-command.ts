@@ -3,7 +3,7 @@
 // manager or admin named by --as (the first active admin when none is named).
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Actor, actorForUser, listUsers, normaliseEmail, systemActor } from '../core/auth/index.js';
+import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import {
   canKnowledge,
@@ -13,25 +13,11 @@ import {
   type KbImportResult,
   kbImportLimits,
 } from '../knowledge/index.js';
-import { note, say, withContext } from './command-context.js';
+import { actingAccount, note, say, withContext } from './command-context.js';
 import { CommandFailed, UsageError } from './exit-codes.js';
 
-// Reads by the service itself (finding the acting account); nothing read here is written back.
-const reader = systemActor(0);
-
 async function actingUser(ctx: ServiceContext, email: string | undefined): Promise<Actor> {
-  const wanted = email === undefined ? undefined : normaliseEmail(email);
-  const users = await listUsers(ctx, reader, {
-    limit: 50,
-    active: true,
-    ...(wanted ? { q: wanted } : { role: 'admin' }),
-  });
-  const user = wanted ? users.find((u) => u.email === wanted) : users[0];
-  if (!user)
-    throw new UsageError(
-      wanted ? `no active account ${wanted}` : 'no active admin: name a manager with --as <email>',
-    );
-  const actor = actorForUser(user);
+  const { user, actor } = await actingAccount(ctx, email, 'name a manager with --as <email>');
   if (!canKnowledge(actor, 'kb.transfer'))
     throw new UsageError(`${user.email} is a ${user.role}: only managers and admins import and export`);
   return actor;
