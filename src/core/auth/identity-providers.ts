@@ -408,36 +408,43 @@ export async function providerForSignIn(
  * it agree: each row is written only while it still holds the plain value.
  */
 export async function sealStoredSecrets(ctx: ServiceContext): Promise<number> {
-  let sealed = 0;
+  // Each row is written only while it still holds the plain value it was read with.
+  const seal = async (
+    rows: { id: number; value: string | null }[],
+    write: (id: number, plain: string, sealed: string) => Promise<{ numUpdatedRows: bigint }>,
+  ) => {
+    let n = 0;
+    for (const { id, value } of rows)
+      if (value && !isSealed(value))
+        n += Number((await write(id, value, sealSecret(ctx.config, value) as string)).numUpdatedRows);
+    return n;
+  };
   const providers = await ctx.db
     .selectFrom('identity_providers')
-    .select(['id', 'client_secret'])
+    .select(['id', 'client_secret as value'])
     .where('client_secret', 'is not', null)
     .execute();
-  for (const row of providers) {
-    if (row.client_secret === null || row.client_secret === '' || isSealed(row.client_secret)) continue;
-    const res = await ctx.db
-      .updateTable('identity_providers')
-      .set({ client_secret: sealSecret(ctx.config, row.client_secret) })
-      .where('id', '=', row.id)
-      .where('client_secret', '=', row.client_secret)
-      .executeTakeFirst();
-    sealed += Number(res.numUpdatedRows);
-  }
   const directories = await ctx.db
     .selectFrom('ldap_directories')
-    .select(['id', 'bind_password'])
+    .select(['id', 'bind_password as value'])
     .where('bind_password', 'is not', null)
     .execute();
-  for (const row of directories) {
-    if (row.bind_password === null || row.bind_password === '' || isSealed(row.bind_password)) continue;
-    const res = await ctx.db
-      .updateTable('ldap_directories')
-      .set({ bind_password: sealSecret(ctx.config, row.bind_password) })
-      .where('id', '=', row.id)
-      .where('bind_password', '=', row.bind_password)
-      .executeTakeFirst();
-    sealed += Number(res.numUpdatedRows);
-  }
-  return sealed;
+  return (
+    (await seal(providers, (id, plain, sealed) =>
+      ctx.db
+        .updateTable('identity_providers')
+        .set({ client_secret: sealed })
+        .where('id', '=', id)
+        .where('client_secret', '=', plain)
+        .executeTakeFirst(),
+    )) +
+    (await seal(directories, (id, plain, sealed) =>
+      ctx.db
+        .updateTable('ldap_directories')
+        .set({ bind_password: sealed })
+        .where('id', '=', id)
+        .where('bind_password', '=', plain)
+        .executeTakeFirst(),
+    ))
+  );
 }
