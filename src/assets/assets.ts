@@ -204,6 +204,14 @@ function numberIn(q: string): number | null {
  */
 const manyMatches = 500;
 
+/**
+ * Words that match many assets, beside other conditions (type=server and "proliant"): the rows passing them all
+ * may be few, and bunched anywhere in the list's order (every ProLiant sorts after the others by name), where
+ * reading in that order would walk most of the table to fill a page. Up to this many are fetched whole (the
+ * engine combines the conditions' indexes) and sorted instead.
+ */
+const sortedMatches = 5_000;
+
 async function firstMatches(ctx: ServiceContext, matching: RawBuilder<unknown>): Promise<number[]> {
   const found = await sql<{ id: number }>`SELECT m.id FROM (${matching}) m LIMIT ${manyMatches}`.execute(
     ctx.db,
@@ -223,6 +231,13 @@ export async function listAssets(ctx: ServiceContext, actor: Actor, filter: Asse
   const sort = filter.sort ?? 'updated';
   let q = ctx.db.selectFrom('assets').selectAll();
   const scope = assetOwnerScope(actor);
+  const narrowed =
+    scope !== null ||
+    (filter.type?.length ?? 0) > 0 ||
+    (filter.status?.length ?? 0) > 0 ||
+    filter.location !== undefined ||
+    filter.ownerId !== undefined ||
+    filter.warrantyEndsBefore !== undefined;
   if (scope !== null) q = q.where('owner_id', '=', scope);
   if (filter.type && filter.type.length > 0) q = q.where('type', 'in', filter.type);
   if (filter.status && filter.status.length > 0) q = q.where('status', 'in', filter.status);
@@ -256,8 +271,9 @@ export async function listAssets(ctx: ServiceContext, actor: Actor, filter: Asse
           .execute();
     const terms = exact.length > 0 || (text.startsWith('#') && number !== null) ? [] : searchTerms(text);
     const sources: RawBuilder<unknown>[] = [];
-    if (terms.length > 0) {
-      const m = ctx.caps.search.match(assetSearchIndex, ctx.caps.search.query(terms));
+    const words = terms.length > 0 ? ctx.caps.search.query(terms) : null;
+    if (words) {
+      const m = ctx.caps.search.match(assetSearchIndex, words);
       sources.push(sql`SELECT ${m.id} AS id FROM ${m.from} WHERE ${m.where}`);
     }
     if (exact.length > 0)
@@ -266,7 +282,26 @@ export async function listAssets(ctx: ServiceContext, actor: Actor, filter: Asse
     if (number !== null) sources.push(sql`SELECT id FROM assets WHERE id = ${number}`);
     const matching = sql.join(sources, sql` UNION `);
     const ids = sources.length === 0 ? [] : await firstMatches(ctx, matching);
-    if (ids.length >= manyMatches) {
+    const together =
+      ids.length >= manyMatches && narrowed && words && sources.length === 1
+        ? await q
+            .clearSelect()
+            .select('assets.id')
+            .where(ctx.caps.search.matches(assetSearchIndex, words, 'assets'))
+            .limit(sortedMatches)
+            .execute()
+        : null;
+    if (together && together.length < sortedMatches) {
+      // Few pass them all: by their ids, as below.
+      q =
+        together.length > 0
+          ? q.where(
+              'assets.id',
+              'in',
+              together.map((r) => Number(r.id)),
+            )
+          : q.where(sql<boolean>`1 = 0`);
+    } else if (ids.length >= manyMatches) {
       // Common words ("thinkpad"): the page is found sooner by reading the list in its order and keeping the
       // rows that match than by sorting every match. The unary plus keeps the id out of index choices, so the
       // planner reads the order's index and tests each row against the matches.

@@ -144,6 +144,43 @@ describe.each(dialects)('assets on %s', (dialect) => {
     expect(badCursor.status).toBe(400);
   });
 
+  it('a word many assets share, beside another filter, lists the few passing both in order, wherever they sort', async () => {
+    // 560 computers and 40 servers share the word; the servers sort after every computer by name. Over 500
+    // matches the list reads in its own order, but with type=server as well it sorts the 40 instead of walking
+    // past the computers: either way, the pages must be these servers in name order.
+    const w = `zq${Math.random().toString(36).slice(2, 8)}`;
+    const csv = ['Name,Type,Status'];
+    for (let i = 0; i < 560; i++) csv.push(`Alpha ${w} ${String(i).padStart(3, '0')},computer,in_use`);
+    for (let i = 0; i < 40; i++) csv.push(`Zulu ${w} ${String(i).padStart(2, '0')},server,in_use`);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/assets/import',
+      headers: { authorization: `Bearer ${tech.token}`, 'content-type': 'text/csv' },
+      payload: csv.join('\n'),
+    });
+    expect(res.json()).toMatchObject({ created: 600, rejected: 0 });
+    const servers = Array.from({ length: 40 }, (_, i) => `Zulu ${w} ${String(i).padStart(2, '0')}`);
+    for (const sort of ['name', 'updated']) {
+      const names: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { name: string }[]; nextCursor: string | null } } = await tech.call(
+          'GET',
+          `/api/v1/assets?q=${w}&type=server&sort=${sort}&limit=15${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        names.push(...page.body.items.map((a) => a.name));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(sort === 'name' ? names : [...names].sort()).toEqual(servers);
+    }
+    const all = await tech.call('GET', `/api/v1/assets?q=${w}&sort=name&limit=3`);
+    expect(all.body.items.map((a: { name: string }) => a.name)).toEqual(
+      [0, 1, 2].map((i) => `Alpha ${w} 00${i}`),
+    );
+    const none = await tech.call('GET', `/api/v1/assets?q=${w}&type=printer`);
+    expect(none.body.items).toEqual([]);
+  });
+
   it('finds an asset by its MAC address in any spelling', async () => {
     const made = await tech.call(
       'POST',

@@ -133,6 +133,11 @@ export interface FullTextSearch {
    * `rowsFirst` as well, the join is driven by the documents (a few chosen rows, then their words).
    */
   match(index: DocumentIndex, query: TextQuery, rows?: { alias: string; rowsFirst?: boolean }): Match;
+  /**
+   * The match as a condition on the documents' own rows (the table under `alias`), to stand beside the list's
+   * other conditions: PostgreSQL then combines the indexes of all of them (a bitmap AND) to find the rows.
+   */
+  matches(index: DocumentIndex, query: TextQuery, alias: string): RawBuilder<boolean>;
   /** The ids of the newest `limit` matching documents, newest first. */
   newest(db: Db, index: DocumentIndex, query: TextQuery, limit: number): Promise<number[]>;
   /**
@@ -317,6 +322,11 @@ export class Fts5Search implements FullTextSearch {
     return { terms: query.terms, text: `${field(index, name).name} : (${query.text})` };
   }
 
+  matches(index: DocumentIndex, query: TextQuery, alias: string): RawBuilder<boolean> {
+    const fts = sql.raw(index.fts5Table);
+    return sql<boolean>`${sql.raw(checked(alias))}.id IN (SELECT rowid FROM ${fts} WHERE ${fts} MATCH ${query.text})`;
+  }
+
   match(index: DocumentIndex, query: TextQuery, rows?: { alias: string; rowsFirst?: boolean }): Match {
     const fts = sql.raw(index.fts5Table);
     const id = sql<number>`${fts}.rowid`;
@@ -475,6 +485,10 @@ export class TsvectorSearch implements FullTextSearch {
       terms: query.terms,
       text: query.terms.map((t, i) => (i === last ? `${t}:*${label}` : `${t}:${label}`)).join(' & '),
     };
+  }
+
+  matches(index: DocumentIndex, query: TextQuery, alias: string): RawBuilder<boolean> {
+    return sql<boolean>`${sql.raw(checked(alias))}.${sql.raw(index.vectorColumn)} @@ to_tsquery('english', ${query.text})`;
   }
 
   match(index: DocumentIndex, query: TextQuery, rows?: { alias: string; rowsFirst?: boolean }): Match {
