@@ -62,7 +62,9 @@ function MuteReasons({ reasons, nameOf }: { reasons: MuteReason[]; nameOf: (fp: 
               {(r.silenceIds ?? []).map((id, i) => (
                 <span key={id}>
                   {i > 0 && ', '}
-                  <Link to={`/monitoring/silences#silence-${id}`}>{t('alerts.mute.silence', { id })}</Link>
+                  <Link to={`/monitoring/silences#silence-${id}`}>
+                    {t('alerts.mute.silence', { id: String(id) })}
+                  </Link>
                 </span>
               ))}
             </>
@@ -108,7 +110,7 @@ function AlertGroups() {
               {groups.data.map((g) => (
                 <tr key={g.id}>
                   <td data-label={t('groups.group')}>
-                    <LabelChips labels={g.groupLabels} label={t('groups.labels', { id: g.id })} />
+                    <LabelChips labels={g.groupLabels} label={t('groups.labels', { id: String(g.id) })} />
                     {g.lastError && (
                       <p className="danger-text small break">
                         {t('groups.lastFailure', { error: g.lastError })}
@@ -195,7 +197,7 @@ export default function AlertsPage() {
                       {a.targetId !== null && (
                         <p className="small flush">
                           <Link to={`/monitoring/targets/${a.targetId}`}>
-                            {t('alerts.target', { id: a.targetId })}
+                            {t('alerts.target', { id: String(a.targetId) })}
                           </Link>
                         </p>
                       )}
