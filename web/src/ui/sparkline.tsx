@@ -1,5 +1,7 @@
 // A check's last runs as a small inline SVG line of latencies, failed runs marked: the status board draws
 // thousands, so it is plain SVG, no chart library.
+import { useTranslation } from 'react-i18next';
+
 export type Run = [atMs: number, latencyMs: number, ok: 0 | 1];
 
 export function Sparkline({
@@ -11,7 +13,8 @@ export function Sparkline({
   width?: number;
   height?: number;
 }) {
-  if (runs.length === 0) return <span className="muted">no runs yet</span>;
+  const { t } = useTranslation('ui');
+  if (runs.length === 0) return <span className="muted">{t('sparkline.empty')}</span>;
   const max = Math.max(1, ...runs.map((r) => r[1]));
   const step = runs.length > 1 ? width / (runs.length - 1) : 0;
   const y = (v: number) => height - 2 - (v / max) * (height - 4);
@@ -25,7 +28,20 @@ export function Sparkline({
       height={height}
       viewBox={`0 0 ${width} ${height}`}
       role="img"
-      aria-label={`Last ${runs.length} runs: latest ${Math.round(last[1])} ms, slowest ${Math.round(max)} ms${failed ? `, ${failed} failed` : ''}`}
+      aria-label={
+        failed
+          ? t('sparkline.labelFailed', {
+              count: runs.length,
+              latest: Math.round(last[1]),
+              slowest: Math.round(max),
+              failed,
+            })
+          : t('sparkline.label', {
+              count: runs.length,
+              latest: Math.round(last[1]),
+              slowest: Math.round(max),
+            })
+      }
     >
       <polyline points={points} fill="none" stroke="var(--accent)" strokeWidth="1.5" />
       {runs.map((r, i) =>

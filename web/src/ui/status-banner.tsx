@@ -1,11 +1,12 @@
 // The portal banner: the active status page announcements the user may see ("VPN degraded since 09:12 — we
 // know"), on the requester's ticket list and new-ticket form, so nobody files a duplicate of a known outage.
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { type BannerItem, usePortalBanner } from '../api/status-pages';
-import { uiLocale } from '../locale';
+import { dateTimeFormat } from '../locale';
 
-const timeOfDay = new Intl.DateTimeFormat(uiLocale, { timeStyle: 'short' });
-const dayAndTime = new Intl.DateTimeFormat(uiLocale, { dateStyle: 'medium', timeStyle: 'short' });
+const timeOfDay = dateTimeFormat({ timeStyle: 'short' });
+const dayAndTime = dateTimeFormat({ dateStyle: 'medium', timeStyle: 'short' });
 
 /** "09:12" today, "Mar 1, 2026, 09:12" on another day. */
 function since(iso: string): string {
@@ -21,22 +22,31 @@ export const impactLabel: Record<BannerItem['impact'], string> = {
 };
 
 export function StatusBanner() {
+  const { t } = useTranslation('ui');
   const banner = usePortalBanner();
   const items = banner.data ?? [];
   if (items.length === 0) return null;
   return (
-    <section className="status-banner" aria-label="Known problems">
+    <section className="status-banner" aria-label={t('banner.label')}>
       {items.map((i) => (
         <div key={i.id} className={`status-banner-item impact-${i.impact}`}>
           <p className="status-banner-head">
-            <span className={`badge impact-badge impact-${i.impact}`}>{impactLabel[i.impact]}</span>{' '}
-            <strong>{i.title}</strong> since <time dateTime={i.startedAt}>{since(i.startedAt)}</time> — we
-            know and are working on it.
+            <span className={`badge impact-badge impact-${i.impact}`}>{t(`banner.impact.${i.impact}`)}</span>{' '}
+            <Trans
+              t={t}
+              i18nKey="banner.head"
+              components={{
+                title: <strong>{i.title}</strong>,
+                since: <time dateTime={i.startedAt}>{since(i.startedAt)}</time>,
+              }}
+            />
           </p>
           {i.lastUpdate && <p className="status-banner-update">{i.lastUpdate.message}</p>}
           <p className="status-banner-foot">
-            {i.components.length > 0 && <span className="muted">Affects {i.components.join(', ')}. </span>}
-            <Link to={`/status/${i.pageSlug}`}>Follow it on the status page</Link>
+            {i.components.length > 0 && (
+              <span className="muted">{t('banner.affects', { components: i.components.join(', ') })} </span>
+            )}
+            <Link to={`/status/${i.pageSlug}`}>{t('banner.follow')}</Link>
           </p>
         </div>
       ))}

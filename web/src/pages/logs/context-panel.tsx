@@ -2,6 +2,7 @@
 // (GET /tickets/:id/log-patterns, /incidents/:id/log-patterns) — the sentence first ("This error began 4 minutes
 // before the first user report."), each pattern's counts, and a link to the search for those hosts and that
 // window. Hidden while loading, on an error (a panel beside the ticket must not get in its way) and when empty.
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { type LogContext, useLogContext } from '../../api/logs';
 import { patternTitle, SeverityBadge } from './parts';
@@ -29,6 +30,7 @@ function searchLink(c: LogContext, p: LogContext['patterns'][number] | null): st
 }
 
 export function LogContextPanel({ kind, id }: { kind: 'ticket' | 'incident'; id: number }) {
+  const { t } = useTranslation('logs');
   const context = useLogContext(kind, id);
   const c = context.data;
   if (!c || c.patterns.length === 0) return null;
@@ -37,7 +39,7 @@ export function LogContextPanel({ kind, id }: { kind: 'ticket' | 'incident'; id:
   return (
     <section className="card log-context" aria-labelledby={`log-context-${kind}-${id}`}>
       <h2 id={`log-context-${kind}-${id}`} className="flush">
-        Logs around this
+        {t('context.title')}
       </h2>
       {lead && <p className="log-context-lead">{lead.sentence}</p>}
       <ul className="log-context-list">
@@ -48,18 +50,23 @@ export function LogContextPanel({ kind, id }: { kind: 'ticket' | 'incident'; id:
               <Link to={`/logs/patterns/${encodeURIComponent(p.id)}`}>{patternTitle(p)}</Link>
             </div>
             <div className="muted small">
-              {p.count} record{p.count === 1 ? '' : 's'}
-              {p.errors > 0 && `, ${p.errors} error${p.errors === 1 ? '' : 's'}`} on {p.hosts.join(', ')} ·{' '}
-              <Link to={searchLink(c, p)}>see them</Link>
+              {p.errors > 0
+                ? t('context.countsErrors', { count: p.count, errors: p.errors, hosts: p.hosts.join(', ') })
+                : t('context.counts', { count: p.count, hosts: p.hosts.join(', ') })}{' '}
+              · <Link to={searchLink(c, p)}>{t('context.see')}</Link>
             </div>
           </li>
         ))}
       </ul>
       <p className="small flush">
         <Link to={searchLink(c, null)}>
-          Search the logs of {hosts.length === 1 ? hosts[0] : `${hosts.length} hosts`} in this window
+          {hosts.length === 1
+            ? t('context.searchHost', { host: hosts[0] })
+            : t('context.searchHosts', { count: hosts.length })}
         </Link>
-        {c.patterns.length > 8 && <span className="muted"> · {c.patterns.length - 8} more patterns</span>}
+        {c.patterns.length > 8 && (
+          <span className="muted"> · {t('context.more', { count: c.patterns.length - 8 })}</span>
+        )}
       </p>
     </section>
   );

@@ -2,44 +2,38 @@
 // severity badges, record times in local time with the zone, a template with its variables as chips, and a
 // pattern's rate as a small SVG line (the list draws fifty; no chart library for that).
 import { type FormEvent, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { NavLink, useLocation, useSearchParams } from 'react-router-dom';
 import { type LogFilterQuery, type SeverityName, severityNames } from '../../api/logs';
-import { uiLocale } from '../../locale';
+import { t as translate } from '../../i18n';
+import { dateTimeFormat, numberFormat } from '../../locale';
 
 export function LogsTabs() {
+  const { t } = useTranslation('logs');
   // A pattern's page belongs to the patterns tab.
   const onPatterns = useLocation().pathname.startsWith('/logs/patterns');
   return (
-    <nav className="tabs" aria-label="Logs">
+    <nav className="tabs" aria-label={t('title')}>
       <NavLink to="/logs" end>
-        Search
+        {t('tabs.search')}
       </NavLink>
-      <NavLink to="/logs/tail">Live tail</NavLink>
+      <NavLink to="/logs/tail">{t('tabs.tail')}</NavLink>
       <NavLink
         to="/logs/patterns"
         className={onPatterns ? 'active' : undefined}
         aria-current={onPatterns ? 'page' : undefined}
       >
-        Patterns
+        {t('tabs.patterns')}
       </NavLink>
     </nav>
   );
 }
 
-const severityLabels: Record<SeverityName, string> = {
-  emerg: 'Emergency',
-  alert: 'Alert',
-  crit: 'Critical',
-  err: 'Error',
-  warning: 'Warning',
-  notice: 'Notice',
-  info: 'Info',
-  debug: 'Debug',
-};
-
+/** A syslog severity in words (logs:severity.*), read when shown so it follows the language. */
 export function severityLabel(s: number | string): string {
   const name = typeof s === 'number' ? severityNames[s] : s;
-  return name ? (severityLabels[name as SeverityName] ?? name) : String(s);
+  if (!name) return String(s);
+  return severityNames.includes(name as SeverityName) ? translate(`logs:severity.${name}`) : name;
 }
 
 /** Errors and worse look alike (danger), warnings warn, the rest are quiet: the word carries the meaning. */
@@ -48,7 +42,7 @@ export function SeverityBadge({ severity }: { severity: number }) {
   return <span className={`badge ${tone}`}>{severityLabel(severity)}</span>;
 }
 
-const recordTime = new Intl.DateTimeFormat(uiLocale, {
+const recordTime = dateTimeFormat({
   month: 'short',
   day: 'numeric',
   hour: '2-digit',
@@ -56,7 +50,7 @@ const recordTime = new Intl.DateTimeFormat(uiLocale, {
   second: '2-digit',
   timeZoneName: 'short',
 });
-const shortTime = new Intl.DateTimeFormat(uiLocale, {
+const shortTime = dateTimeFormat({
   month: 'short',
   day: 'numeric',
   hour: '2-digit',
@@ -82,7 +76,7 @@ export function TemplateText({ template }: { template: string }) {
         <span key={i}>
           {p}
           {i < parts.length - 1 && (
-            <span className="var-chip" title="a variable part">
+            <span className="var-chip" title={translate('logs:template.variable')}>
               {'<*>'}
             </span>
           )}
@@ -108,7 +102,7 @@ export function RateSparkline({
   width?: number;
   height?: number;
 }) {
-  if (values.length === 0) return <span className="muted small">no data</span>;
+  if (values.length === 0) return <span className="muted small">{translate('logs:rate.noData')}</span>;
   const max = Math.max(...values);
   const step = values.length > 1 ? width / (values.length - 1) : 0;
   const y = (v: number) => height - 2 - (max > 0 ? (v / max) * (height - 4) : 0);
@@ -121,28 +115,32 @@ export function RateSparkline({
       height={height}
       viewBox={`0 0 ${width} ${height}`}
       role="img"
-      aria-label={`${label}: peak ${formatRate(max)} a minute, latest ${formatRate(last)}`}
+      aria-label={translate('logs:rate.label', { label, peak: formatRate(max), latest: formatRate(last) })}
     >
       <polyline points={points} fill="none" stroke="var(--accent)" strokeWidth="1.5" />
     </svg>
   );
 }
 
+const oneDecimal = numberFormat({ minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const whole = numberFormat({ maximumFractionDigits: 0 });
+
 export function formatRate(perMinute: number): string {
   if (perMinute === 0) return '0';
-  if (perMinute < 0.1) return '<0.1';
-  return perMinute < 10 ? perMinute.toFixed(1) : String(Math.round(perMinute));
+  if (perMinute < 0.1) return `<${oneDecimal.format(0.1)}`;
+  return perMinute < 10 ? oneDecimal.format(perMinute) : whole.format(perMinute);
 }
 
 // -- the filter, kept in the URL --
 
+// Each preset's words are logs:filter.range.<key>.
 export const rangePresets = [
-  { key: '15m', label: '15 min', ms: 15 * 60_000 },
-  { key: '1h', label: '1 hour', ms: 3_600_000 },
-  { key: '6h', label: '6 hours', ms: 6 * 3_600_000 },
-  { key: '24h', label: '24 hours', ms: 86_400_000 },
-  { key: '7d', label: '7 days', ms: 7 * 86_400_000 },
-  { key: '30d', label: '30 days', ms: 30 * 86_400_000 },
+  { key: '15m', ms: 15 * 60_000 },
+  { key: '1h', ms: 3_600_000 },
+  { key: '6h', ms: 6 * 3_600_000 },
+  { key: '24h', ms: 86_400_000 },
+  { key: '7d', ms: 7 * 86_400_000 },
+  { key: '30d', ms: 30 * 86_400_000 },
 ] as const;
 export const defaultRange = '24h';
 
@@ -222,6 +220,7 @@ export function LogFilterForm({
   onApply: (next: Partial<LogParams>) => void;
   withRange?: boolean;
 }) {
+  const { t } = useTranslation('logs');
   const [q, setQ] = useState(params.q);
   const [host, setHost] = useState(params.host);
   const [app, setApp] = useState(params.app);
@@ -248,40 +247,49 @@ export function LogFilterForm({
     onApply(next);
   };
   return (
-    <form className="log-filters" onSubmit={submit} aria-label="Log filters">
+    <form className="log-filters" onSubmit={submit} aria-label={t('filter.label')}>
       <label className="log-filter-q">
-        <span>Search messages</span>
+        <span>{t('filter.q')}</span>
         <input
           type="search"
           value={q}
-          placeholder='words or "a phrase"'
+          placeholder={t('filter.qPlaceholder')}
           maxLength={500}
           onChange={(e) => setQ(e.target.value)}
         />
       </label>
       <label>
-        <span>Host</span>
-        <input value={host} placeholder="any" maxLength={500} onChange={(e) => setHost(e.target.value)} />
+        <span>{t('filter.host')}</span>
+        <input
+          value={host}
+          placeholder={t('filter.any')}
+          maxLength={500}
+          onChange={(e) => setHost(e.target.value)}
+        />
       </label>
       <label>
-        <span>App</span>
-        <input value={app} placeholder="any" maxLength={500} onChange={(e) => setApp(e.target.value)} />
+        <span>{t('filter.app')}</span>
+        <input
+          value={app}
+          placeholder={t('filter.any')}
+          maxLength={500}
+          onChange={(e) => setApp(e.target.value)}
+        />
       </label>
       <label>
-        <span>Severity</span>
+        <span>{t('filter.severity')}</span>
         <select value={params.severity} onChange={(e) => onApply({ severity: e.target.value })}>
-          <option value="">Any</option>
+          <option value="">{t('filter.anySeverity')}</option>
           {severityNames.map((s) => (
             <option key={s} value={s}>
-              {severityLabel(s)}
-              {s === 'emerg' ? '' : ' or worse'}
+              {s === 'emerg' ? severityLabel(s) : t('filter.orWorse', { severity: severityLabel(s) })}
             </option>
           ))}
         </select>
       </label>
       {withRange && (
         <label>
-          <span>Time</span>
+          <span>{t('filter.time')}</span>
           <select
             value={params.range}
             onChange={(e) => {
@@ -298,28 +306,28 @@ export function LogFilterForm({
           >
             {rangePresets.map((r) => (
               <option key={r.key} value={r.key}>
-                Last {r.label}
+                {t(`filter.range.${r.key}`)}
               </option>
             ))}
-            <option value="custom">Custom…</option>
+            <option value="custom">{t('filter.custom')}</option>
           </select>
         </label>
       )}
       {withRange && params.range === 'custom' && (
         <>
           <label>
-            <span>From</span>
+            <span>{t('filter.from')}</span>
             <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
           </label>
           <label>
-            <span>To</span>
+            <span>{t('filter.to')}</span>
             <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
           </label>
         </>
       )}
       <div className="log-filter-actions">
         <button type="submit" className="primary">
-          Apply
+          {t('filter.apply')}
         </button>
       </div>
     </form>

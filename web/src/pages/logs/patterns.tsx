@@ -2,6 +2,7 @@
 // the last hour or day, first and last seen, worst severity, top hosts and an example; sorted and filtered in the
 // URL; renamed inline and merged into another pattern (a searchable picker, then a confirmation).
 import { type FormEvent, useId, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import {
   type LogPattern,
@@ -13,23 +14,29 @@ import {
   usePatterns,
   useRenamePattern,
 } from '../../api/logs';
+import { t as translate } from '../../i18n';
+import { numberFormat } from '../../locale';
 import { Empty, ErrorMessage, Loading } from '../../ui/messages';
 import { Time } from '../../ui/time';
 import { useTitle } from '../../ui/title';
 import { formatRate, LogsTabs, RateSparkline, SeverityBadge, severityLabel, TemplateText } from './parts';
 
+// Each range's words are logs:patterns.spark.<key>.
 const sparkRanges = {
-  hour: { label: 'last hour', ms: 3_600_000, step: 60 },
-  day: { label: 'last day', ms: 86_400_000, step: 1800 },
+  hour: { ms: 3_600_000, step: 60 },
+  day: { ms: 86_400_000, step: 1800 },
 } as const;
 type SparkRange = keyof typeof sparkRanges;
 
+const countFormat = numberFormat();
+
 function records(n: number): string {
-  return `${n.toLocaleString()} record${n === 1 ? '' : 's'}`;
+  return translate('logs:patterns.records', { count: n, formatted: countFormat.format(n) });
 }
 
 /** A pattern's name, editable in place: Enter or Save keeps it, an empty name clears it, Escape cancels. */
 export function PatternName({ pattern }: { pattern: LogPattern }) {
+  const { t } = useTranslation('logs');
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(pattern.name ?? '');
   const rename = useRenamePattern(pattern.id);
@@ -46,8 +53,10 @@ export function PatternName({ pattern }: { pattern: LogPattern }) {
             setEditing(true);
           }}
         >
-          {pattern.name ? 'Rename' : 'Name it'}
-          <span className="visually-hidden">: pattern {pattern.name ?? pattern.template}</span>
+          {pattern.name ? t('patterns.rename') : t('patterns.nameIt')}
+          <span className="visually-hidden">
+            {t('patterns.namedSuffix', { name: pattern.name ?? pattern.template })}
+          </span>
         </button>
       </div>
     );
@@ -56,9 +65,9 @@ export function PatternName({ pattern }: { pattern: LogPattern }) {
     rename.mutate(name.trim() || null, { onSuccess: () => setEditing(false) });
   };
   return (
-    <form className="inline-form pattern-rename" onSubmit={submit} aria-label="Rename pattern">
+    <form className="inline-form pattern-rename" onSubmit={submit} aria-label={t('patterns.renameLabel')}>
       <label htmlFor={inputId} className="visually-hidden">
-        Pattern name
+        {t('patterns.nameLabel')}
       </label>
       <input
         id={inputId}
@@ -66,17 +75,17 @@ export function PatternName({ pattern }: { pattern: LogPattern }) {
         autoFocus
         value={name}
         maxLength={200}
-        placeholder="A name people recognise"
+        placeholder={t('patterns.namePlaceholder')}
         onChange={(e) => setName(e.target.value)}
         onKeyDown={(e) => e.key === 'Escape' && setEditing(false)}
       />
       <button type="submit" className="primary" disabled={rename.isPending}>
-        Save
+        {t('common:actions.save')}
       </button>
       <button type="button" className="ghost" onClick={() => setEditing(false)}>
-        Cancel
+        {t('common:actions.cancel')}
       </button>
-      <ErrorMessage error={rename.error} title="Not renamed." />
+      <ErrorMessage error={rename.error} title={t('patterns.renameFailed')} />
     </form>
   );
 }
@@ -91,6 +100,7 @@ export function MergeDialog({
   onClose: () => void;
   onMerged?: (survivor: LogPattern) => void;
 }) {
+  const { t } = useTranslation('logs');
   const [q, setQ] = useState('');
   const [into, setInto] = useState<LogPattern | null>(null);
   const choices = usePatternChoices(q, true);
@@ -101,24 +111,25 @@ export function MergeDialog({
   const searchId = useId();
   const others = (choices.data ?? []).filter((p) => p.id !== pattern.id);
   return (
-    <section className="card merge-panel" aria-label={`Merge pattern ${pattern.name ?? pattern.template}`}>
-      <h3 className="flush">Merge into another pattern</h3>
+    <section
+      className="card merge-panel"
+      aria-label={t('merge.label', { name: pattern.name ?? pattern.template })}
+    >
+      <h3 className="flush">{t('merge.title')}</h3>
       {!into ? (
         <>
-          <p className="hint">
-            Its records will be counted and searched as the pattern you pick. This cannot be undone.
-          </p>
-          <label htmlFor={searchId}>Find the pattern to keep</label>
+          <p className="hint">{t('merge.hint')}</p>
+          <label htmlFor={searchId}>{t('merge.find')}</label>
           <input
             id={searchId}
             type="search"
             value={q}
-            placeholder="Words of its template or name"
+            placeholder={t('merge.findPlaceholder')}
             onChange={(e) => setQ(e.target.value)}
           />
           {choices.isPending && <Loading />}
           <ErrorMessage error={choices.error} />
-          {choices.data && others.length === 0 && <p className="muted small">No other pattern matches.</p>}
+          {choices.data && others.length === 0 && <p className="muted small">{t('merge.noMatch')}</p>}
           <ul className="pick-list merge-choices">
             {others.map((p) => (
               <li key={p.id}>
@@ -132,15 +143,22 @@ export function MergeDialog({
           </ul>
           <div className="actions">
             <button type="button" className="ghost" onClick={onClose}>
-              Cancel
+              {t('common:actions.cancel')}
             </button>
           </div>
         </>
       ) : (
         <>
           <p>
-            Merge <strong>{pattern.name ?? pattern.template}</strong> ({records(pattern.count)}) into{' '}
-            <strong>{into.name ?? into.template}</strong> ({records(into.count)})?
+            <Trans
+              t={t}
+              i18nKey="merge.confirm"
+              values={{ fromCount: records(pattern.count), intoCount: records(into.count) }}
+              components={{
+                merged: <strong>{pattern.name ?? pattern.template}</strong>,
+                survivor: <strong>{into.name ?? into.template}</strong>,
+              }}
+            />
           </p>
           <div className="actions">
             <button
@@ -149,16 +167,16 @@ export function MergeDialog({
               disabled={merge.isPending}
               onClick={() => merge.mutate(into.id)}
             >
-              Merge
+              {t('merge.submit')}
             </button>
             <button type="button" className="ghost" onClick={() => setInto(null)}>
-              Pick another
+              {t('merge.pickAnother')}
             </button>
             <button type="button" className="ghost" onClick={onClose}>
-              Cancel
+              {t('common:actions.cancel')}
             </button>
           </div>
-          <ErrorMessage error={merge.error} title="Not merged." />
+          <ErrorMessage error={merge.error} title={t('merge.failed')} />
         </>
       )}
     </section>
@@ -166,6 +184,8 @@ export function MergeDialog({
 }
 
 function PatternRow({ p, rates, range }: { p: LogPattern; rates?: number[]; range: SparkRange }) {
+  const { t } = useTranslation('logs');
+  const rangeText = t(`patterns.spark.${range}`);
   const [merging, setMerging] = useState(false);
   const title = p.name ?? p.template;
   return (
@@ -177,34 +197,33 @@ function PatternRow({ p, rates, range }: { p: LogPattern; rates?: number[]; rang
           <Link to={`/logs/patterns/${encodeURIComponent(p.id)}`} className="pattern-template">
             <TemplateText template={p.template} />
           </Link>
-          <p className="small muted flush pattern-example" title="An example">
-            e.g. <code>{p.example}</code>
+          <p className="small muted flush pattern-example" title={t('patterns.exampleTitle')}>
+            <Trans t={t} i18nKey="patterns.example" components={{ example: <code>{p.example}</code> }} />
           </p>
           {!p.name && <PatternName pattern={p} />}
         </td>
-        <td data-label="Records" className="num">
-          {p.count.toLocaleString()}
+        <td data-label={t('patterns.col.records')} className="num">
+          {countFormat.format(p.count)}
         </td>
-        <td data-label={`Rate, ${sparkRanges[range].label}`}>
+        <td data-label={t('patterns.rateLabel', { range: rangeText })}>
           {rates ? (
-            <RateSparkline
-              values={rates}
-              label={`Records a minute of ${title}, ${sparkRanges[range].label}`}
-            />
+            <RateSparkline values={rates} label={t('patterns.sparkLabel', { title, range: rangeText })} />
           ) : (
             <span className="muted small">…</span>
           )}
-          <div className="muted small nowrap">{formatRate(p.ratePerMinute)}/min last hour</div>
+          <div className="muted small nowrap">
+            {t('patterns.lastHourRate', { rate: formatRate(p.ratePerMinute) })}
+          </div>
         </td>
-        <td data-label="Seen" className="nowrap small">
-          first <Time iso={p.firstSeen} />
+        <td data-label={t('patterns.col.seen')} className="nowrap small">
+          <Trans t={t} i18nKey="patterns.first" components={{ when: <Time iso={p.firstSeen} /> }} />
           <br />
-          last <Time iso={p.lastSeen} />
+          <Trans t={t} i18nKey="patterns.last" components={{ when: <Time iso={p.lastSeen} /> }} />
         </td>
-        <td data-label="Worst">
+        <td data-label={t('patterns.col.worst')}>
           <SeverityBadge severity={p.worstSeverity} />
         </td>
-        <td data-label="Top hosts" className="break small">
+        <td data-label={t('patterns.col.topHosts')} className="break small">
           {p.topHosts.length === 0 ? (
             <span className="muted">—</span>
           ) : (
@@ -217,7 +236,8 @@ function PatternRow({ p, rates, range }: { p: LogPattern; rates?: number[]; rang
         </td>
         <td className="nowrap">
           <button type="button" onClick={() => setMerging((m) => !m)} aria-expanded={merging}>
-            Merge…<span className="visually-hidden"> pattern {title}</span>
+            {t('patterns.merge')}
+            <span className="visually-hidden">{t('patterns.mergeSuffix', { title })}</span>
           </button>
         </td>
       </tr>
@@ -233,7 +253,8 @@ function PatternRow({ p, rates, range }: { p: LogPattern; rates?: number[]; rang
 }
 
 export default function PatternsPage() {
-  useTitle('Patterns · Logs');
+  const { t } = useTranslation('logs');
+  useTitle(t('patterns.pageTitle'));
   const [params, setParams] = useSearchParams();
   const sort = (params.get('sort') ?? 'last_seen') as PatternSort;
   const range = (params.get('rate') === 'day' ? 'day' : 'hour') as SparkRange;
@@ -268,88 +289,90 @@ export default function PatternsPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Logs</h1>
+        <h1>{t('title')}</h1>
       </div>
       <LogsTabs />
       <form
         className="log-filters"
-        aria-label="Pattern filters"
+        aria-label={t('patterns.filters')}
         onSubmit={(e) => {
           e.preventDefault();
           set({ q: q.trim(), host: host.trim() });
         }}
       >
         <label className="log-filter-q">
-          <span>Template or name</span>
+          <span>{t('patterns.q')}</span>
           <input type="search" value={q} maxLength={200} onChange={(e) => setQ(e.target.value)} />
         </label>
         <label>
-          <span>Host</span>
-          <input value={host} placeholder="any" maxLength={255} onChange={(e) => setHost(e.target.value)} />
+          <span>{t('filter.host')}</span>
+          <input
+            value={host}
+            placeholder={t('filter.any')}
+            maxLength={255}
+            onChange={(e) => setHost(e.target.value)}
+          />
         </label>
         <label>
-          <span>Has seen</span>
+          <span>{t('patterns.hasSeen')}</span>
           <select value={severity} onChange={(e) => set({ severity: e.target.value })}>
-            <option value="">Any severity</option>
+            <option value="">{t('patterns.anySeverity')}</option>
             {severityNames.slice(0, 7).map((s) => (
               <option key={s} value={s}>
-                {severityLabel(s)}
-                {s === 'emerg' ? '' : ' or worse'}
+                {s === 'emerg' ? severityLabel(s) : t('filter.orWorse', { severity: severityLabel(s) })}
               </option>
             ))}
           </select>
         </label>
         <label>
-          <span>Sort by</span>
+          <span>{t('patterns.sortBy')}</span>
           <select
             value={sort}
             onChange={(e) => set({ sort: e.target.value === 'last_seen' ? '' : e.target.value })}
           >
-            <option value="last_seen">Last seen</option>
-            <option value="count">Most records</option>
+            <option value="last_seen">{t('patterns.sort.lastSeen')}</option>
+            <option value="count">{t('patterns.sort.count')}</option>
           </select>
         </label>
         <label>
-          <span>Rate over</span>
+          <span>{t('patterns.rateOver')}</span>
           <select
             value={range}
             onChange={(e) => set({ rate: e.target.value === 'hour' ? '' : e.target.value })}
           >
-            <option value="hour">Last hour</option>
-            <option value="day">Last day</option>
+            <option value="hour">{t('patterns.rateOver.hour')}</option>
+            <option value="day">{t('patterns.rateOver.day')}</option>
           </select>
         </label>
         <div className="log-filter-actions">
           <button type="submit" className="primary">
-            Apply
+            {t('filter.apply')}
           </button>
         </div>
       </form>
       {patterns.isPending && <Loading />}
-      <ErrorMessage error={patterns.error} title="The patterns could not be loaded." />
+      <ErrorMessage error={patterns.error} title={t('patterns.loadFailed')} />
       {patterns.data && items.length === 0 && (
-        <Empty title={params.toString() ? 'No patterns match these filters.' : 'No log patterns yet.'}>
-          <p>
-            Patterns form as log records arrive: each kind of message becomes one, its variable parts masked.
-          </p>
+        <Empty title={params.toString() ? t('patterns.noMatch') : t('patterns.empty')}>
+          <p>{t('patterns.emptyHint')}</p>
         </Empty>
       )}
       {items.length > 0 && (
         <div className="table-wrap">
           <table className="data-table stack-table pattern-table">
-            <caption className="visually-hidden">Log patterns</caption>
+            <caption className="visually-hidden">{t('patterns.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Pattern</th>
+                <th scope="col">{t('patterns.col.pattern')}</th>
                 <th scope="col" className="num">
-                  Records
+                  {t('patterns.col.records')}
                 </th>
-                <th scope="col">Rate ({spark.label})</th>
-                <th scope="col">Seen</th>
-                <th scope="col">Worst</th>
-                <th scope="col">Top hosts</th>
+                <th scope="col">{t('patterns.col.rate', { range: t(`patterns.spark.${range}`) })}</th>
+                <th scope="col">{t('patterns.col.seen')}</th>
+                <th scope="col">{t('patterns.col.worst')}</th>
+                <th scope="col">{t('patterns.col.topHosts')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('patterns.col.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -368,7 +391,7 @@ export default function PatternsPage() {
             disabled={patterns.isFetchingNextPage}
             onClick={() => void patterns.fetchNextPage()}
           >
-            {patterns.isFetchingNextPage ? 'Loading…' : 'Load more'}
+            {patterns.isFetchingNextPage ? t('common:loading') : t('search.loadMore')}
           </button>
         </div>
       )}

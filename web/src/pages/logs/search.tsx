@@ -2,6 +2,7 @@
 // the range to its step), the records newest first with "load more" by cursor, and an empty state that says how
 // to send logs here.
 import { useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useLogHistogram, useLogSearch, usePattern } from '../../api/logs';
 import { Empty, ErrorMessage, Loading } from '../../ui/messages';
@@ -11,33 +12,50 @@ import { filterOf, LogFilterForm, LogsTabs, patternTitle, useLogParams } from '.
 import { RecordTable } from './records';
 
 function PatternChip({ id, onClear }: { id: string; onClear: () => void }) {
+  const { t } = useTranslation('logs');
   const p = usePattern(id);
   return (
     <p className="log-applied">
-      <span className="muted">Pattern:</span>{' '}
+      <span className="muted">{t('search.pattern')}</span>{' '}
       <Link to={`/logs/patterns/${encodeURIComponent(id)}`}>{p.data ? patternTitle(p.data) : id}</Link>{' '}
       <button type="button" className="link-button" onClick={onClear}>
-        Show every pattern
+        {t('search.everyPattern')}
       </button>
     </p>
   );
 }
 
 export function SendLogsHint() {
+  const { t } = useTranslation('logs');
   const host = window.location.hostname;
   return (
     <div className="send-logs">
       <p>
-        Point syslog at port 5514 of this server (UDP or TCP, RFC 5424 or 3164;{' '}
-        <code>OPSDESK_SYSLOG_PORT</code> changes the port). With rsyslog, a file in{' '}
-        <code>/etc/rsyslog.d/</code> holding:
+        <Trans
+          t={t}
+          i18nKey="send.syslog"
+          components={{
+            // i18n-ignore: a variable's name
+            variable: <code>OPSDESK_SYSLOG_PORT</code>,
+            // i18n-ignore: a folder
+            folder: <code>/etc/rsyslog.d/</code>,
+          }}
+        />
       </p>
       <pre className="log-message">*.* @@{host}:5514</pre>
-      <p>To try it from a shell:</p>
+      <p>{t('send.shell')}</p>
+      {/* i18n-ignore: a command, not words */}
       <pre className="log-message">logger -n {host} -P 5514 -T "hello from $(hostname)"</pre>
       <p>
-        Scripts and agents can POST JSON lines to <code>/api/v1/logs</code> with an{' '}
-        <Link to="/account/tokens">API token</Link>.
+        <Trans
+          t={t}
+          i18nKey="send.api"
+          components={{
+            // i18n-ignore: an address
+            path: <code>/api/v1/logs</code>,
+            token: <Link to="/account/tokens" />,
+          }}
+        />
       </p>
     </div>
   );
@@ -45,6 +63,7 @@ export function SendLogsHint() {
 
 /** The filter form, histogram and records for the filter in the URL (`fixed` pins a pattern: the pattern page). */
 export function LogSearchResults({ fixed }: { fixed?: { pattern: string } }) {
+  const { t } = useTranslation('logs');
   const [params, setParams] = useLogParams();
   const applied = fixed ? { ...params, ...fixed } : params;
   // Preset ranges end at the moment the filter was set (or refreshed): pages and bars stay put.
@@ -64,7 +83,7 @@ export function LogSearchResults({ fixed }: { fixed?: { pattern: string } }) {
       )}
       <div className="log-toolbar">
         <button type="button" onClick={() => setNow(Date.now())}>
-          Refresh
+          {t('search.refresh')}
         </button>
         {params.range === 'custom' && (
           <button
@@ -72,22 +91,22 @@ export function LogSearchResults({ fixed }: { fixed?: { pattern: string } }) {
             className="link-button"
             onClick={() => setParams({ range: '', from: '', to: '' })}
           >
-            Back to the last 24 hours
+            {t('search.last24h')}
           </button>
         )}
       </div>
-      <ErrorMessage error={histogram.error} title="The counts could not be loaded." />
+      <ErrorMessage error={histogram.error} title={t('search.countsFailed')} />
       {histogram.data?.buckets.some((b) => b.total > 0) && (
         <Histogram data={histogram.data} onPick={(from, to) => setParams({ range: 'custom', from, to })} />
       )}
       {search.isPending && <Loading />}
-      <ErrorMessage error={search.error} title="The search failed." />
+      <ErrorMessage error={search.error} title={t('search.failed')} />
       {search.data && records.length === 0 && (
-        <Empty title={filtered ? 'No records match these filters.' : 'No log records in this time range.'}>
-          {filtered ? <p>Widen the time range or clear a filter.</p> : <SendLogsHint />}
+        <Empty title={filtered ? t('search.noMatch') : t('search.empty')}>
+          {filtered ? <p>{t('search.noMatchHint')}</p> : <SendLogsHint />}
         </Empty>
       )}
-      {records.length > 0 && <RecordTable records={records} caption="Log records, newest first" />}
+      {records.length > 0 && <RecordTable records={records} caption={t('search.caption')} />}
       {search.hasNextPage && (
         <div className="load-row">
           <button
@@ -95,7 +114,7 @@ export function LogSearchResults({ fixed }: { fixed?: { pattern: string } }) {
             disabled={search.isFetchingNextPage}
             onClick={() => void search.fetchNextPage()}
           >
-            {search.isFetchingNextPage ? 'Loading…' : 'Load more'}
+            {search.isFetchingNextPage ? t('common:loading') : t('search.loadMore')}
           </button>
         </div>
       )}
@@ -104,11 +123,12 @@ export function LogSearchResults({ fixed }: { fixed?: { pattern: string } }) {
 }
 
 export default function LogSearchPage() {
-  useTitle('Logs');
+  const { t } = useTranslation('logs');
+  useTitle(t('title'));
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Logs</h1>
+        <h1>{t('title')}</h1>
       </div>
       <LogsTabs />
       <LogSearchResults />

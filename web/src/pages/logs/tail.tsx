@@ -3,6 +3,7 @@
 // 2,000 rows are kept, and the list follows the newest record unless the reader has scrolled away from it. It says
 // when the stream is reconnecting (EventSource retries by itself; records stored meanwhile are not replayed).
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { type LogRecord, tailUrl } from '../../api/logs';
 import { Empty } from '../../ui/messages';
 import { useTitle } from '../../ui/title';
@@ -32,7 +33,8 @@ function prepend(kept: Kept, records: readonly LogRecord[]): Kept {
 }
 
 export default function LogTailPage() {
-  useTitle('Live tail · Logs');
+  const { t } = useTranslation('logs');
+  useTitle(t('tail.pageTitle'));
   const [params, setParams] = useLogParams();
   const [kept, setKept] = useState<Kept>({ rows: [], dropped: 0 });
   const { rows, dropped } = kept;
@@ -80,27 +82,25 @@ export default function LogTailPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Logs</h1>
+        <h1>{t('title')}</h1>
       </div>
       <LogsTabs />
       <LogFilterForm params={params} onApply={setParams} withRange={false} />
       <div className="log-toolbar">
         <span className={`tail-state tail-${state}`} role="status">
-          {state === 'live' &&
-            (paused ? `Paused · ${held.length} new held` : 'Live: new records appear as they arrive')}
-          {state === 'connecting' && 'Connecting…'}
-          {state === 'reconnecting' &&
-            'Connection lost: reconnecting… (records sent meanwhile are not shown; search for them)'}
-          {state === 'refused' && 'The stream was refused or closed. Reload the page to try again.'}
+          {state === 'live' && (paused ? t('tail.paused', { count: held.length }) : t('tail.live'))}
+          {state === 'connecting' && t('tail.connecting')}
+          {state === 'reconnecting' && t('tail.reconnecting')}
+          {state === 'refused' && t('tail.refused')}
         </span>
         <span className="spacer" />
         {paused ? (
           <button type="button" className="primary" onClick={resume}>
-            Resume
+            {t('tail.resume')}
           </button>
         ) : (
           <button type="button" onClick={() => setPaused(true)}>
-            Pause
+            {t('tail.pause')}
           </button>
         )}
         <button
@@ -110,16 +110,17 @@ export default function LogTailPage() {
             setHeld([]);
           }}
         >
-          Clear
+          {t('tail.clear')}
         </button>
         <span className="muted small">
-          {rows.length} row{rows.length === 1 ? '' : 's'}
-          {dropped > 0 && ` (the oldest ${dropped} dropped: ${tailCap} are kept)`}
+          {dropped > 0
+            ? t('tail.rowsDropped', { count: rows.length, dropped, cap: tailCap })
+            : t('tail.rows', { count: rows.length })}
         </span>
       </div>
       {rows.length === 0 ? (
-        <Empty title="Waiting for records that match.">
-          <p>Records stored from now on appear here, newest at the top.</p>
+        <Empty title={t('tail.waiting')}>
+          <p>{t('tail.waitingHint')}</p>
           <SendLogsHint />
         </Empty>
       ) : (
@@ -130,7 +131,7 @@ export default function LogTailPage() {
             following.current = e.currentTarget.scrollTop < 40;
           }}
         >
-          <RecordTable records={rows} caption="Live log records, newest first" />
+          <RecordTable records={rows} caption={t('tail.caption')} />
         </div>
       )}
     </div>

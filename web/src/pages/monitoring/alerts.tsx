@@ -2,6 +2,7 @@
 // inhibiting alert, maintenance, a parent target down, flapping), "Silence" prefilling a silence with the alert's
 // labels, and the aggregation groups with the incident each opened.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   type MonitoringAlert,
@@ -40,12 +41,16 @@ export function LabelChips({ labels, label }: { labels: Record<string, string>; 
 }
 
 function AlertStatus({ alert }: { alert: MonitoringAlert }) {
-  if (alert.status === 'resolved') return <span className="badge badge-ok">Resolved</span>;
-  if (alert.status === 'suppressed') return <span className="badge sla-paused">Suppressed</span>;
-  return <span className="badge sla-breached">Firing</span>;
+  const { t } = useTranslation('monitoring');
+  if (alert.status === 'resolved')
+    return <span className="badge badge-ok">{t('alerts.status.resolved')}</span>;
+  if (alert.status === 'suppressed')
+    return <span className="badge sla-paused">{t('alerts.status.suppressed')}</span>;
+  return <span className="badge sla-breached">{t('alerts.status.firing')}</span>;
 }
 
 function MuteReasons({ reasons, nameOf }: { reasons: MuteReason[]; nameOf: (fp: string) => string }) {
+  const { t } = useTranslation('monitoring');
   if (reasons.length === 0) return null;
   return (
     <ul className="plain-list small">
@@ -53,21 +58,24 @@ function MuteReasons({ reasons, nameOf }: { reasons: MuteReason[]; nameOf: (fp: 
         <li key={r.kind + (r.silenceIds ?? r.by ?? []).join()}>
           {r.kind === 'silenced' && (
             <>
-              Silenced by{' '}
+              {t('alerts.mute.silencedBy')}{' '}
               {(r.silenceIds ?? []).map((id, i) => (
                 <span key={id}>
                   {i > 0 && ', '}
-                  <Link to={`/monitoring/silences#silence-${id}`}>silence #{id}</Link>
+                  <Link to={`/monitoring/silences#silence-${id}`}>
+                    {t('alerts.mute.silence', { id: String(id) })}
+                  </Link>
                 </span>
               ))}
             </>
           )}
-          {r.kind === 'inhibited' && (
-            <>Inhibited by {(r.by ?? []).map(nameOf).join(', ') || 'another alert'}</>
-          )}
-          {r.kind === 'maintenance' && <>In a maintenance window</>}
-          {r.kind === 'parent_down' && <>Parent target is down</>}
-          {r.kind === 'flapping' && <>Flapping: notifications held</>}
+          {r.kind === 'inhibited' &&
+            ((r.by ?? []).length > 0
+              ? t('alerts.mute.inhibitedBy', { names: (r.by ?? []).map(nameOf).join(', ') })
+              : t('alerts.mute.inhibitedByAnother'))}
+          {r.kind === 'maintenance' && t('alerts.mute.maintenance')}
+          {r.kind === 'parent_down' && t('alerts.mute.parentDown')}
+          {r.kind === 'flapping' && t('alerts.mute.flapping')}
         </li>
       ))}
     </ul>
@@ -75,45 +83,50 @@ function MuteReasons({ reasons, nameOf }: { reasons: MuteReason[]; nameOf: (fp: 
 }
 
 function AlertGroups() {
+  const { t } = useTranslation('monitoring');
   const groups = useAlertGroups();
   return (
     <section aria-labelledby="groups-title">
-      <h2 id="groups-title">Alert groups</h2>
+      <h2 id="groups-title">{t('groups.title')}</h2>
       {groups.isPending && <Loading />}
       <ErrorMessage error={groups.error} />
-      {groups.data?.length === 0 && <Empty title="No alert groups." />}
+      {groups.data?.length === 0 && <Empty title={t('groups.empty')} />}
       {groups.data && groups.data.length > 0 && (
         <div className="table-wrap">
           <table className="data-table stack-table">
-            <caption className="visually-hidden">Alert groups</caption>
+            <caption className="visually-hidden">{t('groups.title')}</caption>
             <thead>
               <tr>
-                <th scope="col">Group</th>
-                <th scope="col">Receiver</th>
+                <th scope="col">{t('groups.group')}</th>
+                <th scope="col">{t('groups.receiver')}</th>
                 <th scope="col" className="num">
-                  Alerts
+                  {t('groups.alerts')}
                 </th>
-                <th scope="col">Last notified</th>
-                <th scope="col">Incident</th>
+                <th scope="col">{t('groups.lastNotified')}</th>
+                <th scope="col">{t('groups.incident')}</th>
               </tr>
             </thead>
             <tbody>
               {groups.data.map((g) => (
                 <tr key={g.id}>
-                  <td data-label="Group">
-                    <LabelChips labels={g.groupLabels} label={`Group ${g.id} labels`} />
-                    {g.lastError && <p className="danger-text small break">Last failure: {g.lastError}</p>}
+                  <td data-label={t('groups.group')}>
+                    <LabelChips labels={g.groupLabels} label={t('groups.labels', { id: String(g.id) })} />
+                    {g.lastError && (
+                      <p className="danger-text small break">
+                        {t('groups.lastFailure', { error: g.lastError })}
+                      </p>
+                    )}
                   </td>
-                  <td data-label="Receiver" className="break">
+                  <td data-label={t('groups.receiver')} className="break">
                     {g.receiver}
                   </td>
-                  <td data-label="Alerts" className="num">
+                  <td data-label={t('groups.alerts')} className="num">
                     {g.alertCount}
                   </td>
-                  <td data-label="Last notified" className="nowrap">
+                  <td data-label={t('groups.lastNotified')} className="nowrap">
                     {g.lastNotifiedAt ? <Time iso={g.lastNotifiedAt} /> : '—'}
                   </td>
-                  <td data-label="Incident" className="nowrap">
+                  <td data-label={t('groups.incident')} className="nowrap">
                     {g.incidentId === null ? (
                       '—'
                     ) : (
@@ -131,7 +144,8 @@ function AlertGroups() {
 }
 
 export default function AlertsPage() {
-  useTitle('Alerts');
+  const { t } = useTranslation('monitoring');
+  useTitle(t('alerts.title'));
   const [state, setState] = useState<MonitoringAlert['state'] | ''>('firing');
   const alerts = useMonitoringAlerts(state || undefined);
   const byFingerprint = new Map(alerts.data?.map((a) => [a.fingerprint, a]));
@@ -139,14 +153,14 @@ export default function AlertsPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Alerts</h1>
+        <h1>{t('alerts.title')}</h1>
         <div className="actions">
           <label className="inline">
-            <span>Show</span>
+            <span>{t('alerts.show')}</span>
             <select value={state} onChange={(e) => setState(e.target.value as MonitoringAlert['state'] | '')}>
-              <option value="firing">Firing</option>
-              <option value="resolved">Resolved</option>
-              <option value="">All</option>
+              <option value="firing">{t('alerts.show.firing')}</option>
+              <option value="resolved">{t('alerts.show.resolved')}</option>
+              <option value="">{t('alerts.show.all')}</option>
             </select>
           </label>
         </div>
@@ -155,20 +169,20 @@ export default function AlertsPage() {
       {alerts.isPending && <Loading />}
       <ErrorMessage error={alerts.error} />
       {alerts.data?.length === 0 && (
-        <Empty title={state === 'firing' ? 'Nothing is firing.' : 'No alerts.'} />
+        <Empty title={state === 'firing' ? t('alerts.empty.firing') : t('alerts.empty.any')} />
       )}
       {alerts.data && alerts.data.length > 0 && (
         <div className="table-wrap">
           <table className="data-table stack-table">
-            <caption className="visually-hidden">Alerts</caption>
+            <caption className="visually-hidden">{t('alerts.title')}</caption>
             <thead>
               <tr>
-                <th scope="col">Alert</th>
-                <th scope="col">State</th>
-                <th scope="col">Labels</th>
-                <th scope="col">Since</th>
+                <th scope="col">{t('alerts.table.alert')}</th>
+                <th scope="col">{t('alerts.table.state')}</th>
+                <th scope="col">{t('alerts.table.labels')}</th>
+                <th scope="col">{t('alerts.table.since')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('alerts.table.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -182,24 +196,30 @@ export default function AlertsPage() {
                       {a.annotations.summary && <p className="muted small flush">{a.annotations.summary}</p>}
                       {a.targetId !== null && (
                         <p className="small flush">
-                          <Link to={`/monitoring/targets/${a.targetId}`}>Target #{a.targetId}</Link>
+                          <Link to={`/monitoring/targets/${a.targetId}`}>
+                            {t('alerts.target', { id: String(a.targetId) })}
+                          </Link>
                         </p>
                       )}
                     </td>
-                    <td data-label="State">
+                    <td data-label={t('alerts.table.state')}>
                       <AlertStatus alert={a} />
                       <MuteReasons reasons={a.mutedBy} nameOf={nameOf} />
                     </td>
-                    <td data-label="Labels">
-                      <LabelChips labels={a.labels} label={`Labels of ${name}`} />
+                    <td data-label={t('alerts.table.labels')}>
+                      <LabelChips labels={a.labels} label={t('alerts.labelsOf', { name })} />
                     </td>
-                    <td data-label="Since" className="nowrap">
+                    <td data-label={t('alerts.table.since')} className="nowrap">
                       <Time iso={a.startsAt} />
                     </td>
                     <td className="nowrap">
                       {a.state === 'firing' && (
-                        <Link className="button" to={silenceLinkFor(a.labels)} aria-label={`Silence ${name}`}>
-                          Silence
+                        <Link
+                          className="button"
+                          to={silenceLinkFor(a.labels)}
+                          aria-label={t('alerts.silenceNamed', { name })}
+                        >
+                          {t('alerts.silence')}
                         </Link>
                       )}
                     </td>

@@ -3,6 +3,7 @@
 // virtual list, so 10,000 targets stay responsive; managers add a target with an HTTP check from here.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type FormEvent, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import {
   type BoardCheck,
@@ -19,7 +20,7 @@ import { Field, fieldError } from '../../ui/field';
 import { Empty, ErrorMessage, Loading } from '../../ui/messages';
 import { type Run, Sparkline } from '../../ui/sparkline';
 import { useTitle } from '../../ui/title';
-import { formatUptime, MonitoringTabs, MonitorStateBadge, secondsAgo, stateLabels } from './tabs';
+import { formatUptime, MonitoringTabs, MonitorStateBadge, monitorStateLabel, secondsAgo } from './tabs';
 
 /** Tags as the API takes them: "key" or "key:value", comma-separated in the field. */
 export function parseTags(text: string): string[] {
@@ -34,6 +35,7 @@ export function parseTags(text: string): string[] {
 }
 
 function AddTargetForm({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation('monitoring');
   const navigate = useNavigate();
   const [name, setName] = useState('');
   const [kind, setKind] = useState<'service' | 'host'>('service');
@@ -63,10 +65,10 @@ function AddTargetForm({ onClose }: { onClose: () => void }) {
   return (
     <form className="card form" onSubmit={(e) => void submit(e).catch(() => {})} aria-labelledby="add-target">
       <h2 id="add-target" className="flush">
-        Add a target
+        {t('board.add.title')}
       </h2>
       <div className="field-row">
-        <Field label="Name" error={fieldError(add.error, '/name')}>
+        <Field label={t('board.add.name')} error={fieldError(add.error, '/name')}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -79,17 +81,17 @@ function AddTargetForm({ onClose }: { onClose: () => void }) {
             />
           )}
         </Field>
-        <Field label="Kind">
+        <Field label={t('board.add.kind')}>
           {(id) => (
             <select id={id} value={kind} onChange={(e) => setKind(e.target.value as 'service' | 'host')}>
-              <option value="service">Service</option>
-              <option value="host">Host</option>
+              <option value="service">{t('board.add.kind.service')}</option>
+              <option value="host">{t('board.add.kind.host')}</option>
             </select>
           )}
         </Field>
         <Field
-          label="Tags"
-          hint="Comma-separated, e.g. env:prod, web"
+          label={t('board.add.tags')}
+          hint={t('board.add.tagsHint')}
           error={fieldError(add.error, '/tags/0')}
         >
           {(id, d) => (
@@ -99,22 +101,22 @@ function AddTargetForm({ onClose }: { onClose: () => void }) {
       </div>
       <div className="field-row">
         <Field
-          label="HTTP check URL"
-          hint="Optional: checked from this server"
+          label={t('board.add.url')}
+          hint={t('board.add.urlHint')}
           error={fieldError(addCheck.error, '/spec/url')}
         >
           {(id, d) => (
             <input
               id={id}
               type="url"
-              placeholder="https://example.com/health"
+              placeholder="https://example.com/health" // i18n-ignore: an example address
               value={url}
               aria-describedby={d}
               onChange={(e) => setUrl(e.target.value)}
             />
           )}
         </Field>
-        <Field label="Every (seconds)" error={fieldError(addCheck.error, '/intervalSeconds')}>
+        <Field label={t('board.add.interval')} error={fieldError(addCheck.error, '/intervalSeconds')}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -133,29 +135,30 @@ function AddTargetForm({ onClose }: { onClose: () => void }) {
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={add.isPending || addCheck.isPending}>
-          Add target
+          {t('board.add.submit')}
         </button>
         <button type="button" className="ghost" onClick={onClose}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
-      <ErrorMessage error={add.error} title="Not added." />
-      <ErrorMessage error={addCheck.error} title="The target was added, its check was not." />
+      <ErrorMessage error={add.error} title={t('board.add.failed')} />
+      <ErrorMessage error={addCheck.error} title={t('board.add.checkFailed')} />
     </form>
   );
 }
 
 function CheckCell({ check, now }: { check: BoardCheck; now: number }) {
+  const { t } = useTranslation('monitoring');
   return (
     <li className="board-check">
       <span className="board-check-name">
         <span className={`state-dot monitor-${check.state}`} aria-hidden="true" />
         {check.name}
-        <span className="visually-hidden">: {stateLabels[check.state]}</span>
+        <span className="visually-hidden">: {monitorStateLabel(check.state)}</span>
       </span>
       <span className="muted small nowrap" title={check.lastMessage || undefined}>
         {secondsAgo(check.lastRunAt, now)}
-        {check.lastLatencyMs !== null && ` · ${Math.round(check.lastLatencyMs)} ms`}
+        {check.lastLatencyMs !== null && ` · ${t('board.latency', { ms: Math.round(check.lastLatencyMs) })}`}
       </span>
       <Sparkline runs={check.recentResults as Run[]} />
     </li>
@@ -163,6 +166,7 @@ function CheckCell({ check, now }: { check: BoardCheck; now: number }) {
 }
 
 function BoardRow({ target }: { target: BoardTarget }) {
+  const { t } = useTranslation('monitoring');
   const now = useServerNow();
   return (
     <>
@@ -170,9 +174,9 @@ function BoardRow({ target }: { target: BoardTarget }) {
         <Link to={`/monitoring/targets/${target.id}`}>{target.name}</Link>
         {target.tags.length > 0 && (
           <span className="board-tags">
-            {target.tags.map((t) => (
-              <span key={t} className="chip">
-                {t}
+            {target.tags.map((tag) => (
+              <span key={tag} className="chip">
+                {tag}
               </span>
             ))}
           </span>
@@ -180,15 +184,17 @@ function BoardRow({ target }: { target: BoardTarget }) {
       </div>
       <div role="cell" className="board-state">
         <MonitorStateBadge state={target.state} />
-        <span className="muted small nowrap">since {secondsAgo(target.stateSince, now)}</span>
+        <span className="muted small nowrap">
+          {t('board.since', { ago: secondsAgo(target.stateSince, now) })}
+        </span>
       </div>
       <div role="cell" className="board-uptime">
-        <span className="narrow-label">Uptime 24 h: </span>
+        <span className="narrow-label">{t('board.uptimeLabel')} </span>
         {formatUptime(target.uptime24h)}
       </div>
       <div role="cell">
-        <ul className="board-checks" aria-label={`Checks of ${target.name}`}>
-          {target.checks.length === 0 && <li className="muted small">No checks</li>}
+        <ul className="board-checks" aria-label={t('board.checksOf', { name: target.name })}>
+          {target.checks.length === 0 && <li className="muted small">{t('board.noChecks')}</li>}
           {target.checks.map((c) => (
             <CheckCell key={c.id} check={c} now={now} />
           ))}
@@ -207,7 +213,8 @@ function matches(t: BoardTarget, state: string, tag: string, words: string[]): b
 }
 
 export default function BoardPage() {
-  useTitle('Monitoring');
+  const { t } = useTranslation('monitoring');
+  useTitle(t('board.title'));
   const user = useUser();
   const board = useBoard();
   const [params, setParams] = useSearchParams();
@@ -227,7 +234,7 @@ export default function BoardPage() {
   const all = board.data?.targets;
   const counts = useMemo(() => {
     const c: Record<MonitorState, number> = { up: 0, down: 0, pending: 0, paused: 0 };
-    for (const t of all ?? []) c[t.state]++;
+    for (const target of all ?? []) c[target.state]++;
     return c;
   }, [all]);
   const items = useMemo(() => {
@@ -235,7 +242,7 @@ export default function BoardPage() {
     // Down first, then pending, up, paused; by name within a state.
     const order = new Map(monitorStates.map((s, i) => [s, i]));
     return (all ?? [])
-      .filter((t) => matches(t, state, tag, w))
+      .filter((target) => matches(target, state, tag, w))
       .sort((a, b) => (order.get(a.state) ?? 0) - (order.get(b.state) ?? 0) || a.name.localeCompare(b.name));
   }, [all, state, tag, words]);
 
@@ -251,11 +258,11 @@ export default function BoardPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Monitoring</h1>
+        <h1>{t('board.title')}</h1>
         {isManager(user) && !adding && (
           <div className="actions">
             <button type="button" className="primary" onClick={() => setAdding(true)}>
-              Add a target
+              {t('board.add.title')}
             </button>
           </div>
         )}
@@ -263,7 +270,7 @@ export default function BoardPage() {
       <MonitoringTabs />
       {adding && <AddTargetForm onClose={() => setAdding(false)} />}
       {all && (
-        <ul className="board-summary" aria-label="Targets by state">
+        <ul className="board-summary" aria-label={t('board.byState')}>
           {monitorStates.map((s) => (
             <li key={s}>
               <button
@@ -273,19 +280,19 @@ export default function BoardPage() {
                 onClick={() => setParam('state', state === s ? '' : s)}
               >
                 <span className={`state-dot monitor-${s}`} aria-hidden="true" />
-                {stateLabels[s]} <strong>{counts[s]}</strong>
+                {monitorStateLabel(s)} <strong>{counts[s]}</strong>
               </button>
             </li>
           ))}
         </ul>
       )}
-      <div className="filters" role="group" aria-label="Filters">
+      <div className="filters" role="group" aria-label={t('board.filters')}>
         <label className="inline">
-          <span>Search targets</span>
+          <span>{t('board.search')}</span>
           <input
             type="search"
             value={search}
-            placeholder="Name, tag or check"
+            placeholder={t('board.searchPlaceholder')}
             onChange={(e) => {
               setSearch(e.target.value);
               setParam('q', e.target.value.trim());
@@ -293,22 +300,22 @@ export default function BoardPage() {
           />
         </label>
         <label className="inline">
-          <span>State</span>
+          <span>{t('board.state')}</span>
           <select value={state} onChange={(e) => setParam('state', e.target.value)}>
-            <option value="">Any</option>
+            <option value="">{t('board.anyState')}</option>
             {monitorStates.map((s) => (
               <option key={s} value={s}>
-                {stateLabels[s]}
+                {monitorStateLabel(s)}
               </option>
             ))}
           </select>
         </label>
         <label className="inline">
-          <span>Tag</span>
+          <span>{t('board.tag')}</span>
           <input
             className="short"
             value={tagText}
-            placeholder="any"
+            placeholder={t('board.anyTag')}
             maxLength={100}
             onChange={(e) => {
               setTagText(e.target.value);
@@ -317,40 +324,38 @@ export default function BoardPage() {
           />
         </label>
         <span className="muted" role="status">
-          {all ? `${items.length} of ${all.length} target${all.length === 1 ? '' : 's'}` : ''}
+          {all ? t('board.shown', { shown: items.length, total: all.length }) : ''}
         </span>
       </div>
       {board.isPending && <Loading />}
-      <ErrorMessage error={board.error} title="The board could not be loaded." />
+      <ErrorMessage error={board.error} title={t('board.loadFailed')} />
       {all && all.length === 0 && (
-        <Empty title="Nothing is monitored yet.">
-          {isManager(user) && <p>Add a target and an HTTP check to see it here.</p>}
-        </Empty>
+        <Empty title={t('board.empty')}>{isManager(user) && <p>{t('board.emptyHint')}</p>}</Empty>
       )}
-      {all && all.length > 0 && items.length === 0 && <Empty title="No targets match these filters." />}
+      {all && all.length > 0 && items.length === 0 && <Empty title={t('board.noMatch')} />}
       {items.length > 0 && (
-        <div className="board" role="table" aria-label="Targets" aria-rowcount={items.length + 1}>
+        <div className="board" role="table" aria-label={t('board.targets')} aria-rowcount={items.length + 1}>
           <div className="board-row board-header" role="row" aria-rowindex={1}>
-            <span role="columnheader">Target</span>
-            <span role="columnheader">State</span>
-            <span role="columnheader">Uptime 24 h</span>
-            <span role="columnheader">Checks: last run, latency, recent runs</span>
+            <span role="columnheader">{t('board.column.target')}</span>
+            <span role="columnheader">{t('board.column.state')}</span>
+            <span role="columnheader">{t('board.column.uptime')}</span>
+            <span role="columnheader">{t('board.column.checks')}</span>
           </div>
           <div className="board-scroll" ref={scroller} data-testid="board-scroll">
             <div role="rowgroup" style={{ height: rows.getTotalSize(), position: 'relative' }}>
               {rows.getVirtualItems().map((v) => {
-                const t = items[v.index] as BoardTarget;
+                const target = items[v.index] as BoardTarget;
                 return (
                   <div
-                    key={t.id}
+                    key={target.id}
                     role="row"
                     aria-rowindex={v.index + 2}
                     data-index={v.index}
                     ref={rows.measureElement}
-                    className={`board-row state-${t.state}`}
+                    className={`board-row state-${target.state}`}
                     style={{ transform: `translateY(${v.start}px)` }}
                   >
-                    <BoardRow target={t} />
+                    <BoardRow target={target} />
                   </div>
                 );
               })}

@@ -2,47 +2,49 @@
 // 90 days, and when each forecast crosses its threshold (with the band); those that cross within the chosen horizon
 // first. A row opens its chart: history, forecast, band and threshold.
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { type CapacityItem, type CapacityResource, useCapacity } from '../../api/forecast';
+import { t as translate } from '../../i18n';
+import { numberFormat } from '../../locale';
 import { ForecastChart } from '../../ui/forecast-chart';
 import { Empty, ErrorMessage, Loading } from '../../ui/messages';
 import { Time } from '../../ui/time';
 import { useTitle } from '../../ui/title';
 import { MonitoringTabs } from './tabs';
 
-const horizons = [
-  { label: '7 d', value: '7d' },
-  { label: '30 d', value: '30d' },
-  { label: '90 d', value: '90d' },
-  { label: '180 d', value: '180d' },
-] as const;
+// Labels are catalogue keys (monitoring:capacity.horizon.*), read when shown.
+const horizons = ['7d', '30d', '90d', '180d'] as const;
 
-const resourceLabels: Record<CapacityResource, string> = {
-  disk: 'Disk',
-  memory: 'Memory',
-  cpu: 'CPU',
-  network: 'Network',
-};
+function resourceLabel(resource: CapacityResource): string {
+  return translate(`monitoring:capacity.resource.${resource}`);
+}
 
-const percent = (fraction: number) => `${Math.round(fraction * 1000) / 10}%`;
+const percentFormat = numberFormat({ style: 'percent', maximumFractionDigits: 1 });
+const percent = (fraction: number) => percentFormat.format(fraction);
+
+const weekTrend = numberFormat({ signDisplay: 'always', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const dayTrend = numberFormat({ signDisplay: 'always', minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** A trend of the used fraction per day, as percentage points a day (or a week when small). */
 function trendText(perDay: number | null): string {
   if (perDay === null) return '—';
   const pp = perDay * 100;
-  if (Math.abs(pp) < 0.05) return `${pp >= 0 ? '+' : ''}${(pp * 7).toFixed(2)} pts/week`;
-  return `${pp >= 0 ? '+' : ''}${pp.toFixed(1)} pts/day`;
+  if (Math.abs(pp) < 0.05)
+    return translate('monitoring:capacity.trend.week', { value: weekTrend.format(pp * 7) });
+  return translate('monitoring:capacity.trend.day', { value: dayTrend.format(pp) });
 }
 
 function Crossing({ item }: { item: CapacityItem }) {
-  if (!item.crossesAt) return <span className="muted">Not in sight</span>;
+  const { t } = useTranslation('monitoring');
+  if (!item.crossesAt) return <span className="muted">{t('capacity.notInSight')}</span>;
   return (
     <span>
       <Time iso={item.crossesAt} />
       {item.earliest && Math.abs(Date.parse(item.earliest) - Date.parse(item.crossesAt)) > 12 * 3_600_000 && (
         <span className="muted small">
           {' '}
-          (earliest <Time iso={item.earliest} />)
+          <Trans t={t} i18nKey="capacity.earliest" components={{ when: <Time iso={item.earliest} /> }} />
         </span>
       )}
     </span>
@@ -50,11 +52,12 @@ function Crossing({ item }: { item: CapacityItem }) {
 }
 
 function Row({ item, open, onToggle }: { item: CapacityItem; open: boolean; onToggle: () => void }) {
-  const name = `${resourceLabels[item.resource]}${item.detail ? ` ${item.detail}` : ''}`;
+  const { t } = useTranslation('monitoring');
+  const name = `${resourceLabel(item.resource)}${item.detail ? ` ${item.detail}` : ''}`;
   return (
     <>
       <tr className={item.needsAction ? 'needs-action' : undefined}>
-        <td data-label="Host" className="break">
+        <td data-label={t('capacity.table.host')} className="break">
           {item.target.id !== null ? (
             <Link to={`/monitoring/targets/${item.target.id}`}>{item.target.name}</Link>
           ) : (
@@ -62,27 +65,30 @@ function Row({ item, open, onToggle }: { item: CapacityItem; open: boolean; onTo
           )}
           <span className="muted small"> {item.target.instance}</span>
         </td>
-        <td data-label="Resource" className="break">
+        <td data-label={t('capacity.table.resource')} className="break">
           {name}
         </td>
-        <td data-label="Used now" className="nowrap">
-          {percent(1 - item.headroom)} <span className="muted small">of {percent(item.threshold)}</span>
+        <td data-label={t('capacity.table.used')} className="nowrap">
+          {percent(1 - item.headroom)}{' '}
+          <span className="muted small">
+            {t('capacity.ofThreshold', { threshold: percent(item.threshold) })}
+          </span>
         </td>
-        <td data-label="Trend" className="nowrap">
+        <td data-label={t('capacity.table.trendShort')} className="nowrap">
           {trendText(item.trend30d)}
-          <span className="muted small"> · 90 d {trendText(item.trend90d)}</span>
+          <span className="muted small"> · {t('capacity.trend90', { trend: trendText(item.trend90d) })}</span>
         </td>
-        <td data-label="Crosses">
+        <td data-label={t('capacity.table.crossesShort')}>
           <Crossing item={item} />
         </td>
-        <td data-label="Action" className="nowrap">
+        <td data-label={t('capacity.table.action')} className="nowrap">
           {item.needsAction ? (
-            <span className="badge sla-warning">Needs action</span>
+            <span className="badge sla-warning">{t('capacity.needsAction')}</span>
           ) : (
             <span className="muted">—</span>
           )}{' '}
           <button type="button" className="link-button" aria-expanded={open} onClick={onToggle}>
-            {open ? 'Hide chart' : 'Chart'}
+            {open ? t('capacity.hideChart') : t('capacity.chart')}
           </button>
         </td>
       </tr>
@@ -92,7 +98,7 @@ function Row({ item, open, onToggle }: { item: CapacityItem; open: boolean; onTo
             <ForecastChart
               query={item.query}
               threshold={item.threshold}
-              label={`${name} of ${item.target.name}: used share over 30 days, its forecast and band`}
+              label={t('capacity.chartLabel', { resource: name, host: item.target.name })}
             />
           </td>
         </tr>
@@ -102,7 +108,8 @@ function Row({ item, open, onToggle }: { item: CapacityItem; open: boolean; onTo
 }
 
 export default function CapacityPage() {
-  useTitle('Capacity');
+  const { t } = useTranslation('monitoring');
+  useTitle(t('capacity.title'));
   const [horizon, setHorizon] = useState<string>('30d');
   const [onlyAction, setOnlyAction] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
@@ -113,21 +120,16 @@ export default function CapacityPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Capacity</h1>
+        <h1>{t('capacity.title')}</h1>
         <div className="head-actions">
           <label className="choice">
             <input type="checkbox" checked={onlyAction} onChange={(e) => setOnlyAction(e.target.checked)} />
-            Needs action only
+            {t('capacity.onlyAction')}
           </label>
-          <fieldset className="range-picker" aria-label="Horizon">
+          <fieldset className="range-picker" aria-label={t('capacity.horizon')}>
             {horizons.map((h) => (
-              <button
-                key={h.value}
-                type="button"
-                aria-pressed={horizon === h.value}
-                onClick={() => setHorizon(h.value)}
-              >
-                {h.label}
+              <button key={h} type="button" aria-pressed={horizon === h} onClick={() => setHorizon(h)}>
+                {t(`capacity.horizon.${h}`)}
               </button>
             ))}
           </fieldset>
@@ -138,32 +140,37 @@ export default function CapacityPage() {
       <ErrorMessage error={report.error} />
       {report.data && (
         <p className="muted">
-          {needing === 0
-            ? 'Nothing crosses its threshold within the horizon.'
-            : `${needing} ${needing === 1 ? 'resource crosses' : 'resources cross'} its threshold within the horizon.`}{' '}
-          Thresholds: disk {percent(report.data.thresholds.disk)}, memory{' '}
-          {percent(report.data.thresholds.memory)}, CPU {percent(report.data.thresholds.cpu)}, network{' '}
-          {percent(report.data.thresholds.network)} used. Upgrades proposed from these are under{' '}
-          <Link to="/proposals">Proposals</Link>.
+          {needing === 0 ? t('capacity.crossingNone') : t('capacity.crossingSome', { count: needing })}{' '}
+          <Trans
+            t={t}
+            i18nKey="capacity.thresholds"
+            values={{
+              disk: percent(report.data.thresholds.disk),
+              memory: percent(report.data.thresholds.memory),
+              cpu: percent(report.data.thresholds.cpu),
+              network: percent(report.data.thresholds.network),
+            }}
+            components={{ proposals: <Link to="/proposals" /> }}
+          />
         </p>
       )}
       {report.data && items.length === 0 && (
-        <Empty title={onlyAction ? 'Nothing needs action.' : 'No host reports its capacity yet.'}>
-          Hosts appear here once node_exporter on them is scraped (a target's scrape job).
+        <Empty title={onlyAction ? t('capacity.emptyAction') : t('capacity.empty')}>
+          {t('capacity.emptyHint')}
         </Empty>
       )}
       {items.length > 0 && (
         <div className="table-wrap">
           <table className="data-table stack-table capacity-table">
-            <caption className="visually-hidden">Capacity of every host</caption>
+            <caption className="visually-hidden">{t('capacity.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Host</th>
-                <th scope="col">Resource</th>
-                <th scope="col">Used now</th>
-                <th scope="col">Trend (30 d)</th>
-                <th scope="col">Crosses its threshold</th>
-                <th scope="col">Action</th>
+                <th scope="col">{t('capacity.table.host')}</th>
+                <th scope="col">{t('capacity.table.resource')}</th>
+                <th scope="col">{t('capacity.table.used')}</th>
+                <th scope="col">{t('capacity.table.trend')}</th>
+                <th scope="col">{t('capacity.table.crosses')}</th>
+                <th scope="col">{t('capacity.table.action')}</th>
               </tr>
             </thead>
             <tbody>

@@ -3,12 +3,12 @@
 // are shown at the field they name (errors[].field, e.g. /spec/user/authKey). Secrets come back as the
 // placeholder and are kept unless retyped; a new heartbeat check shows its push URL, which is answered only once.
 import { type FormEvent, type ReactNode, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { type Check, useCreateCheck, useUpdateCheck } from '../../api/monitoring';
 import {
   type CheckKind,
   type CheckSpec,
-  checkKindLabels,
   checkKinds,
   dnsRecordTypes,
   heartbeatUrl,
@@ -20,9 +20,17 @@ import {
   snmpSecurityLevels,
   specOf,
 } from '../../api/monitoring-checks';
+import { t as translate } from '../../i18n';
 import { Field } from '../../ui/field';
 import { ErrorMessage } from '../../ui/messages';
 import '../../ui/monitoring-forms.css';
+
+/** A check kind in words ("HTTP(S) request"): monitoring-checks:kind.*, read when shown. */
+export function checkKindLabel(kind: string): string {
+  return (checkKinds as readonly string[]).includes(kind)
+    ? translate(`monitoring-checks:kind.${kind}`)
+    : kind;
+}
 
 /** Every field of every kind as the form holds it: text as typed, switches as booleans. */
 interface Draft {
@@ -334,7 +342,7 @@ export function errorsAt(error: unknown, path: string): string | undefined {
     if (!field.startsWith(`${path}/`)) return [];
     const rest = field
       .slice(path.length + 1)
-      .replace(/^(\d+)(?=\/|$)/, (n) => `line ${Number(n) + 1}`)
+      .replace(/^(\d+)(?=\/|$)/, (n) => translate('monitoring-checks:errors.line', { line: Number(n) + 1 }))
       .replace('/', ' ');
     return [`${rest}: ${f.message}`];
   });
@@ -476,9 +484,10 @@ function Lines({
 }
 
 const secretHint = (d: string) =>
-  d === secretPlaceholder ? 'Stored; kept unless you type a new one.' : undefined;
+  d === secretPlaceholder ? translate('monitoring-checks:hint.secretStored') : undefined;
 
 function HttpFields(p: FieldsProps) {
+  const { t } = useTranslation('monitoring-checks');
   const { d } = p;
   return (
     <>
@@ -486,23 +495,23 @@ function HttpFields(p: FieldsProps) {
         <Input
           {...p}
           name="url"
-          label="URL"
+          label={t('field.url')}
           path="/spec/url"
           type="url"
           required
-          placeholder="https://example.com/health"
+          placeholder="https://example.com/health" // i18n-ignore: an example address
         />
-        <Choice {...p} name="method" label="Method" path="/spec/method" options={httpMethods} />
+        <Choice {...p} name="method" label={t('field.method')} path="/spec/method" options={httpMethods} />
         <Input
           {...p}
           name="expectStatus"
-          label="Expected status"
+          label={t('field.expectStatus')}
           path="/spec/expectStatus"
-          hint="Codes or ranges, e.g. 200-299, 301; empty: 200-399"
+          hint={t('hint.expectStatus')}
         />
       </div>
       {d.method === 'POST' && (
-        <Field label="Request body" error={errorsAt(p.error, '/spec/body')}>
+        <Field label={t('field.body')} error={errorsAt(p.error, '/spec/body')}>
           {(id, describedBy, invalid) => (
             <textarea
               id={id}
@@ -519,69 +528,70 @@ function HttpFields(p: FieldsProps) {
         <Input
           {...p}
           name="keyword"
-          label="Keyword"
+          label={t('field.keyword')}
           path="/spec/keyword"
-          hint="The page must contain this text"
+          hint={t('hint.keyword')}
         />
         <Input
           {...p}
           name="jsonPath"
-          label="JSON field"
+          label={t('field.jsonPath')}
           path="/spec/jsonPath"
-          hint="A dot path, e.g. status.db or items[0].ok"
+          hint={t('hint.jsonPath')}
         />
         <Input
           {...p}
           name="jsonEquals"
-          label="JSON value"
+          label={t('field.jsonEquals')}
           path="/spec/jsonEquals"
-          hint="The field must equal this"
+          hint={t('hint.jsonEquals')}
         />
       </div>
       <div className="check-form-switches">
         <Switch {...p} name="keywordAbsent">
-          Down when the keyword is present
+          {t('switch.keywordAbsent')}
         </Switch>
         <Switch {...p} name="followRedirects">
-          Follow redirects
+          {t('switch.followRedirects')}
         </Switch>
         <Switch {...p} name="verifyTls">
-          Verify the TLS certificate
+          {t('switch.verifyTls')}
         </Switch>
       </div>
       <div className="field-row check-form-compact">
         <Input
           {...p}
           name="maxLatencyMs"
-          label="Latency threshold (ms)"
+          label={t('field.maxLatencyMs')}
           path="/spec/maxLatencyMs"
           type="number"
-          hint="Slower is down"
+          hint={t('hint.maxLatencyMs')}
         />
         {d.followRedirects && (
           <Input
             {...p}
             name="maxRedirects"
-            label="At most redirects"
+            label={t('field.maxRedirects')}
             path="/spec/maxRedirects"
             type="number"
-            hint="Empty: 10"
+            hint={t('hint.maxRedirects')}
           />
         )}
       </div>
       <Lines
         {...p}
         name="headers"
-        label="Request headers"
+        label={t('field.headers')}
         path="/spec/headers"
-        hint={`One a line, "Name: value". Credentials show as ${secretPlaceholder} and are kept unless retyped.`}
-        placeholder="Authorization: Bearer …"
+        hint={t('hint.headers', { placeholder: secretPlaceholder })}
+        placeholder="Authorization: Bearer …" // i18n-ignore: an example header
       />
     </>
   );
 }
 
 function SnmpFields(p: FieldsProps) {
+  const { t } = useTranslation('monitoring-checks');
   const { d } = p;
   const auth = d.level !== 'noAuthNoPriv';
   const priv = d.level === 'authPriv';
@@ -591,19 +601,26 @@ function SnmpFields(p: FieldsProps) {
         <Input
           {...p}
           name="host"
-          label="Host"
+          label={t('field.host')}
           path="/spec/host"
           required
-          placeholder="switch-01.example.com"
+          placeholder="switch-01.example.com" // i18n-ignore: an example host
         />
-        <Input {...p} name="port" label="Port" path="/spec/port" type="number" hint="Empty: 161" />
+        <Input
+          {...p}
+          name="port"
+          label={t('field.port')}
+          path="/spec/port"
+          type="number"
+          hint={t('hint.port161')}
+        />
         <Choice
           {...p}
           name="version"
-          label="SNMP version"
+          label={t('field.snmpVersion')}
           path="/spec/version"
           options={['2c', '3'] as const}
-          labels={{ '2c': 'v2c (community)', '3': 'v3 (user)' }}
+          labels={{ '2c': t('snmp.v2c'), '3': t('snmp.v3') }}
         />
       </div>
       {d.version === '2c' ? (
@@ -611,7 +628,7 @@ function SnmpFields(p: FieldsProps) {
           <Input
             {...p}
             name="community"
-            label="Community"
+            label={t('field.community')}
             path="/spec/community"
             type="password"
             required
@@ -621,17 +638,17 @@ function SnmpFields(p: FieldsProps) {
       ) : (
         <>
           <div className="field-row">
-            <Input {...p} name="userName" label="User" path="/spec/user/name" required />
+            <Input {...p} name="userName" label={t('field.user')} path="/spec/user/name" required />
             <Choice
               {...p}
               name="level"
-              label="Security level"
+              label={t('field.level')}
               path="/spec/user/level"
               options={snmpSecurityLevels}
               labels={{
-                noAuthNoPriv: 'No authentication',
-                authNoPriv: 'Authentication',
-                authPriv: 'Authentication and privacy',
+                noAuthNoPriv: t('snmp.noAuthNoPriv'),
+                authNoPriv: t('snmp.authNoPriv'),
+                authPriv: t('snmp.authPriv'),
               }}
             />
           </div>
@@ -643,18 +660,18 @@ function SnmpFields(p: FieldsProps) {
               <Choice
                 {...p}
                 name="authProtocol"
-                label="Authentication protocol"
+                label={t('field.authProtocol')}
                 path="/spec/user/authProtocol"
                 options={snmpAuthProtocols}
               />
               <Input
                 {...p}
                 name="authKey"
-                label="Authentication passphrase"
+                label={t('field.authKey')}
                 path="/spec/user/authKey"
                 type="password"
                 required
-                hint={secretHint(d.authKey) ?? '8 characters or more'}
+                hint={secretHint(d.authKey) ?? t('hint.passphrase')}
               />
             </div>
           )}
@@ -663,49 +680,49 @@ function SnmpFields(p: FieldsProps) {
               <Choice
                 {...p}
                 name="privProtocol"
-                label="Privacy protocol"
+                label={t('field.privProtocol')}
                 path="/spec/user/privProtocol"
                 options={snmpPrivProtocols}
               />
               <Input
                 {...p}
                 name="privKey"
-                label="Privacy passphrase"
+                label={t('field.privKey')}
                 path="/spec/user/privKey"
                 type="password"
                 required
-                hint={secretHint(d.privKey) ?? '8 characters or more'}
+                hint={secretHint(d.privKey) ?? t('hint.passphrase')}
               />
             </div>
           )}
         </>
       )}
       <fieldset className="plain-fieldset">
-        <legend>What to read</legend>
+        <legend>{t('snmp.read')}</legend>
         <div className="check-form-switches">
           <Switch {...p} name="uptime">
-            Uptime (sysUpTime)
+            {t('switch.uptime')}
           </Switch>
           <Switch {...p} name="interfaces">
-            Interface status and traffic
+            {t('switch.interfaces')}
           </Switch>
         </div>
         <div className="field-row">
           <Lines
             {...p}
             name="oids"
-            label="OIDs"
+            label={t('field.oids')}
             path="/spec/oids"
-            hint="One a line: the OID, then a metric name"
-            placeholder="1.3.6.1.2.1.1.5.0 sys_name"
+            hint={t('hint.oids')}
+            placeholder="1.3.6.1.2.1.1.5.0 sys_name" // i18n-ignore: an example OID
           />
           <Lines
             {...p}
             name="walks"
-            label="Table walks"
+            label={t('field.walks')}
             path="/spec/walks"
-            hint="One a line: the table's OID, then a metric name"
-            placeholder="1.3.6.1.2.1.25.3.3.1.2 cpu_load"
+            hint={t('hint.walks')}
+            placeholder="1.3.6.1.2.1.25.3.3.1.2 cpu_load" // i18n-ignore: an example OID
           />
         </div>
       </fieldset>
@@ -714,6 +731,7 @@ function SnmpFields(p: FieldsProps) {
 }
 
 function KindFields(p: FieldsProps) {
+  const { t } = useTranslation('monitoring-checks');
   const { d } = p;
   switch (d.kind) {
     case 'http':
@@ -721,22 +739,43 @@ function KindFields(p: FieldsProps) {
     case 'tcp':
       return (
         <div className="field-row">
-          <Input {...p} name="host" label="Host" path="/spec/host" required placeholder="db-01.example.com" />
-          <Input {...p} name="port" label="Port" path="/spec/port" type="number" required />
+          <Input
+            {...p}
+            name="host"
+            label={t('field.host')}
+            path="/spec/host"
+            required
+            placeholder="db-01.example.com" // i18n-ignore: an example host
+          />
+          <Input {...p} name="port" label={t('field.port')} path="/spec/port" type="number" required />
         </div>
       );
     case 'ping':
       return (
         <div className="field-row">
-          <Input {...p} name="host" label="Host" path="/spec/host" required placeholder="10.0.0.1" />
-          <Input {...p} name="count" label="Echo requests" path="/spec/count" type="number" hint="Empty: 3" />
+          <Input
+            {...p}
+            name="host"
+            label={t('field.host')}
+            path="/spec/host"
+            required
+            placeholder="10.0.0.1"
+          />
+          <Input
+            {...p}
+            name="count"
+            label={t('field.count')}
+            path="/spec/count"
+            type="number"
+            hint={t('hint.count')}
+          />
           <Input
             {...p}
             name="maxLossPercent"
-            label="Most loss (%)"
+            label={t('field.maxLossPercent')}
             path="/spec/maxLossPercent"
             type="number"
-            hint="Empty: down only when none answers"
+            hint={t('hint.maxLossPercent')}
           />
         </div>
       );
@@ -746,59 +785,61 @@ function KindFields(p: FieldsProps) {
           <Input
             {...p}
             name="dnsName"
-            label="Name to look up"
+            label={t('field.dnsName')}
             path="/spec/name"
             required
-            placeholder="www.example.com"
+            placeholder="www.example.com" // i18n-ignore: an example name
           />
           <Choice
             {...p}
             name="recordType"
-            label="Record type"
+            label={t('field.recordType')}
             path="/spec/recordType"
             options={dnsRecordTypes}
           />
-          <Input
-            {...p}
-            name="expect"
-            label="Expected value"
-            path="/spec/expect"
-            hint="One of the answers must equal this"
-          />
-          <Input
-            {...p}
-            name="server"
-            label="DNS server"
-            path="/spec/server"
-            hint="host[:port]; empty: the system's resolver"
-          />
+          <Input {...p} name="expect" label={t('field.expect')} path="/spec/expect" hint={t('hint.expect')} />
+          <Input {...p} name="server" label={t('field.server')} path="/spec/server" hint={t('hint.server')} />
         </div>
       );
     case 'tls':
       return (
         <>
           <div className="field-row">
-            <Input {...p} name="host" label="Host" path="/spec/host" required placeholder="example.com" />
-            <Input {...p} name="port" label="Port" path="/spec/port" type="number" hint="Empty: 443" />
+            <Input
+              {...p}
+              name="host"
+              label={t('field.host')}
+              path="/spec/host"
+              required
+              placeholder="example.com" // i18n-ignore: an example host
+            />
+            <Input
+              {...p}
+              name="port"
+              label={t('field.port')}
+              path="/spec/port"
+              type="number"
+              hint={t('hint.port443')}
+            />
             <Input
               {...p}
               name="minDaysLeft"
-              label="Warn days before expiry"
+              label={t('field.minDaysLeft')}
               path="/spec/minDaysLeft"
               type="number"
-              hint="Down with fewer days left; empty: 14"
+              hint={t('hint.minDaysLeft')}
             />
             <Input
               {...p}
               name="servername"
-              label="Server name (SNI)"
+              label={t('field.servername')}
               path="/spec/servername"
-              hint="Empty: the host"
+              hint={t('hint.servername')}
             />
           </div>
           <div className="check-form-switches">
             <Switch {...p} name="verifyTls">
-              Verify the chain and name
+              {t('switch.verifyChain')}
             </Switch>
           </div>
         </>
@@ -808,18 +849,15 @@ function KindFields(p: FieldsProps) {
     case 'heartbeat':
       return (
         <>
-          <p className="hint check-form-note">
-            A job calls the check's push URL (GET or POST) each time it runs; no call within the interval and
-            the grace is a failure. The URL is shown once, when the check is added.
-          </p>
+          <p className="hint check-form-note">{t('heartbeat.note')}</p>
           <div className="field-row check-form-compact">
             <Input
               {...p}
               name="graceSeconds"
-              label="Grace (seconds)"
+              label={t('field.graceSeconds')}
               path="/spec/graceSeconds"
               type="number"
-              hint="Extra time before a late beat counts; empty: 0"
+              hint={t('hint.graceSeconds')}
             />
           </div>
         </>
@@ -829,12 +867,10 @@ function KindFields(p: FieldsProps) {
 
 /** The push URL of a heartbeat check just added: shown this once, ready to copy. */
 function PushUrl({ token, name }: { token: string; name: string }) {
+  const { t } = useTranslation('monitoring-checks');
   return (
     <div className="alert alert-ok" role="status">
-      <Field
-        label={`Push URL of ${name}`}
-        hint="Shown this once: copy it into the job now. Call it with GET or POST."
-      >
+      <Field label={t('pushUrl', { name })} hint={t('hint.pushUrl')}>
         {(id, describedBy) => (
           <input
             id={id}
@@ -859,6 +895,7 @@ export function CheckForm({
   check?: Check;
   onClose?: () => void;
 }) {
+  const { t } = useTranslation('monitoring-checks');
   const [d, setDraft] = useState<Draft>(() => (check ? draftOf(check) : blankDraft('http')));
   const [added, setAdded] = useState<{ token: string; name: string } | null>(null);
   const create = useCreateCheck((c) => {
@@ -905,49 +942,45 @@ export function CheckForm({
     if (check) update.mutate({ ...body, enabled: d.enabled });
     else create.mutate({ targetId, body });
   };
-  const title = check ? `Edit ${check.name}` : 'Add a check';
+  const title = check ? t('form.edit', { name: check.name }) : t('form.add');
   const p = { d, set, error };
   return (
     <form className={check ? 'form check-form' : 'card form check-form'} onSubmit={submit} aria-label={title}>
       {!check && (
         <h3 id="add-check" className="flush">
-          Add a check
+          {t('form.add')}
         </h3>
       )}
       <div className="field-row">
         {check ? (
-          <Field
-            label="Kind"
-            hint="A check keeps its kind: add a new check for another."
-            error={errorsAt(error, '/spec/kind')}
-          >
+          <Field label={t('field.kind')} hint={t('hint.kindFixed')} error={errorsAt(error, '/spec/kind')}>
             {(id, describedBy) => (
-              <input id={id} readOnly value={checkKindLabels[d.kind]} aria-describedby={describedBy} />
+              <input id={id} readOnly value={checkKindLabel(d.kind)} aria-describedby={describedBy} />
             )}
           </Field>
         ) : (
-          <Field label="Kind" error={errorsAt(error, '/spec/kind')}>
+          <Field label={t('field.kind')} error={errorsAt(error, '/spec/kind')}>
             {(id) => (
               <select id={id} value={d.kind} onChange={(e) => pickKind(e.target.value as CheckKind)}>
                 {checkKinds.map((k) => (
                   <option key={k} value={k}>
-                    {checkKindLabels[k]}
+                    {checkKindLabel(k)}
                   </option>
                 ))}
               </select>
             )}
           </Field>
         )}
-        <Input {...p} name="name" label="Check name" path="/name" required />
+        <Input {...p} name="name" label={t('field.name')} path="/name" required />
       </div>
       <KindFields {...p} />
       <fieldset className="plain-fieldset">
-        <legend>Schedule</legend>
+        <legend>{t('form.schedule')}</legend>
         <div className="field-row">
           <Input
             {...p}
             name="interval"
-            label={heartbeat ? 'Beat expected every (seconds)' : 'Every (seconds)'}
+            label={heartbeat ? t('field.beatInterval') : t('field.interval')}
             path="/intervalSeconds"
             type="number"
             required
@@ -956,39 +989,39 @@ export function CheckForm({
             <Input
               {...p}
               name="timeout"
-              label="Timeout (seconds)"
+              label={t('field.timeout')}
               path="/timeoutSeconds"
               type="number"
               required
-              hint="At most the interval"
+              hint={t('hint.timeout')}
             />
           )}
           <Input
             {...p}
             name="retries"
-            label="Retries"
+            label={t('field.retries')}
             path="/retries"
             type="number"
-            hint="Failures in a row tolerated before it is down"
+            hint={t('hint.retries')}
           />
         </div>
         {check && (
           <Switch d={d} set={set} name="enabled">
-            Enabled (unchecked: paused)
+            {t('switch.enabled')}
           </Switch>
         )}
       </fieldset>
       <div className="actions">
         <button type="submit" className="primary" disabled={mutation.isPending}>
-          {check ? 'Save check' : 'Add check'}
+          {check ? t('form.save') : t('form.submit')}
         </button>
         {onClose && (
           <button type="button" className="ghost" onClick={onClose}>
-            Cancel
+            {t('common:actions.cancel')}
           </button>
         )}
       </div>
-      <ErrorMessage error={error} title={check ? 'Not saved.' : 'Not added.'} />
+      <ErrorMessage error={error} title={check ? t('form.saveFailed') : t('form.addFailed')} />
       {added && <PushUrl {...added} />}
     </form>
   );

@@ -2,6 +2,7 @@
 // hold (for) and keep firing, severity, labels and annotations, with a live preview of what the expression returns
 // now — asked of the server as the user pauses typing; a parse error points at its line and column.
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import {
@@ -14,6 +15,7 @@ import {
   useSaveAlertRule,
   useTargetSearch,
 } from '../../api/monitoring-alerts';
+import { numberFormat } from '../../locale';
 import { isManager, useUser } from '../../session';
 import { Field, fieldError } from '../../ui/field';
 import { ErrorMessage, Loading } from '../../ui/messages';
@@ -109,21 +111,22 @@ function Preview({
   body: RulePreviewInput | null;
   preview: ReturnType<typeof useRulePreview>;
 }) {
+  const { t } = useTranslation('monitoring-rules');
   if (body === null)
     return (
       <p className="muted">
         {kind === 'promql'
-          ? 'Type an expression to see what it returns now.'
+          ? t('preview.emptyPromql')
           : kind === 'anomaly'
-            ? 'Type a series selector to see which series it would watch.'
-            : 'Choose a target or tags to see which checks would alert now.'}
+            ? t('preview.emptyAnomaly')
+            : t('preview.emptyCheck')}
       </p>
     );
   return (
     <div aria-live="polite" aria-busy={preview.isFetching}>
-      {preview.isPending && <Loading label="Evaluating…" />}
+      {preview.isPending && <Loading label={t('preview.evaluating')} />}
       {isExprError(body, preview.error) ? (
-        <p className="muted">Fix the expression to see what it returns.</p>
+        <p className="muted">{t('preview.fixExpr')}</p>
       ) : (
         <ErrorMessage error={preview.error} />
       )}
@@ -132,24 +135,28 @@ function Preview({
           <p className={preview.data.result.length > 0 ? 'warn-text' : 'muted'}>
             {kind === 'anomaly'
               ? preview.data.result.length === 0
-                ? 'Names no series now: the rule would watch nothing yet.'
-                : `Watches ${preview.data.result.length} series: each new sample of each is scored.`
+                ? t('preview.anomalyNone')
+                : t('preview.anomalySome', { count: preview.data.result.length })
               : preview.data.result.length === 0
-                ? 'Returns nothing now: the rule would not fire.'
-                : `${preview.data.result.length} series now: each would be an alert (once it has held for the “for” time).`}{' '}
+                ? t('preview.none')
+                : t('preview.some', { count: preview.data.result.length })}{' '}
             <span className="small muted">
-              Evaluated <Time iso={preview.data.at} />.
+              <Trans
+                t={t}
+                i18nKey="preview.evaluated"
+                components={{ when: <Time iso={preview.data.at} /> }}
+              />
             </span>
           </p>
           {preview.data.result.length > 0 && (
             <div className="table-wrap">
               <table className="data-table">
-                <caption className="visually-hidden">What the expression returns now</caption>
+                <caption className="visually-hidden">{t('preview.caption')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Series</th>
+                    <th scope="col">{t('preview.series')}</th>
                     <th scope="col" className="num">
-                      Value
+                      {t('preview.value')}
                     </th>
                   </tr>
                 </thead>
@@ -177,10 +184,12 @@ function Preview({
   );
 }
 
+const sampleFormat = numberFormat({ maximumSignificantDigits: 6, useGrouping: false });
+
 /** A sample value as people read it: six significant digits ("6.6", not "6.6000000000000005"). */
 function shortValue(value: string): string {
   const n = Number(value);
-  return Number.isFinite(n) ? String(Number(n.toPrecision(6))) : value;
+  return Number.isFinite(n) ? sampleFormat.format(n) : value;
 }
 
 function TargetPicker({
@@ -190,28 +199,29 @@ function TargetPicker({
   targetId: number | null;
   onChange: (id: number | null) => void;
 }) {
+  const { t } = useTranslation('monitoring-rules');
   const [search, setSearch] = useState('');
   const settled = useSettled(search, 300);
   const targets = useTargetSearch(settled);
   return (
     <div className="field-row">
-      <Field label="Find a target">
+      <Field label={t('picker.find')}>
         {(id) => <input id={id} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />}
       </Field>
-      <Field label="Target">
+      <Field label={t('picker.target')}>
         {(id) => (
           <select
             id={id}
             value={targetId ?? ''}
             onChange={(e) => onChange(e.target.value ? Number(e.target.value) : null)}
           >
-            <option value="">By tags instead</option>
-            {targetId !== null && !targets.data?.some((t) => t.id === targetId) && (
-              <option value={targetId}>Target #{targetId}</option>
+            <option value="">{t('picker.byTags')}</option>
+            {targetId !== null && !targets.data?.some((x) => x.id === targetId) && (
+              <option value={targetId}>{t('picker.targetNumber', { id: String(targetId) })}</option>
             )}
-            {targets.data?.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
+            {targets.data?.map((x) => (
+              <option key={x.id} value={x.id}>
+                {x.name}
               </option>
             ))}
           </select>
@@ -287,6 +297,7 @@ function previewBody(d: Draft): RulePreviewInput | null {
 }
 
 function RuleForm({ rule }: { rule?: AlertRule }) {
+  const { t } = useTranslation('monitoring-rules');
   const navigate = useNavigate();
   const manager = isManager(useUser());
   const [params] = useSearchParams();
@@ -306,15 +317,15 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
   const threshold = Number(d.threshold);
   const localProblem =
     d.kind === 'anomaly' && !(threshold > 0 && threshold <= 1)
-      ? 'The threshold is a score above 0 and at most 1.'
+      ? t('problem.threshold')
       : forSeconds === null
-        ? 'For is not a duration.'
+        ? t('problem.for')
         : keepSeconds === null
-          ? 'Keep firing for is not a duration.'
+          ? t('problem.keep')
           : labels.bad !== null
-            ? `Labels line ${labels.bad} is not name=value.`
+            ? t('problem.labels', { line: labels.bad })
             : annotations.bad !== null
-              ? `Annotations line ${annotations.bad} is not name=value.`
+              ? t('problem.annotations', { line: annotations.bad })
               : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -341,13 +352,13 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="rule-form-title">
       <h2 id="rule-form-title" className="flush">
-        {rule ? 'Edit the rule' : 'Definition'}
+        {rule ? t('form.editTitle') : t('form.newTitle')}
       </h2>
       <fieldset disabled={!manager} className="plain-fieldset">
         <div className="field-row">
           <Field
-            label="Name"
-            hint="The alertname label."
+            label={t('form.name')}
+            hint={t('form.nameHint')}
             error={fieldError(save.error, '/name') ?? fieldError(save.error, 'name')}
           >
             {(id, dsc, invalid) => (
@@ -362,7 +373,7 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
               />
             )}
           </Field>
-          <Field label="Group" hint="Rules of a group are evaluated together.">
+          <Field label={t('form.group')} hint={t('form.groupHint')}>
             {(id, dsc) => (
               <input
                 id={id}
@@ -373,21 +384,21 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
             )}
           </Field>
         </div>
-        <div className="segmented" role="group" aria-label="Kind of rule">
+        <div className="segmented" role="group" aria-label={t('form.kind')}>
           <button type="button" aria-pressed={d.kind === 'promql'} onClick={() => set('kind', 'promql')}>
-            PromQL expression
+            {t('form.kind.promql')}
           </button>
           <button type="button" aria-pressed={d.kind === 'check'} onClick={() => set('kind', 'check')}>
-            Check failures
+            {t('form.kind.check')}
           </button>
           <button type="button" aria-pressed={d.kind === 'anomaly'} onClick={() => set('kind', 'anomaly')}>
-            Anomalies
+            {t('form.kind.anomaly')}
           </button>
         </div>
         {d.kind === 'anomaly' ? (
           <>
             <div className="field">
-              <label htmlFor="rule-expr">Series</label>
+              <label htmlFor="rule-expr">{t('form.series')}</label>
               <input
                 id="rule-expr"
                 className="code-input"
@@ -398,9 +409,16 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
                 onChange={(e) => set('expr', e.target.value)}
               />
               <p className="hint" id="expr-hint">
-                A series selector: every series it names is watched, each sample scored from that series’ own
-                history (its daily and weekly rhythm included), e.g. <code>node_load1</code> or every series
-                of a host, <code>{'{instance="web-1:9100"}'}</code>.
+                <Trans
+                  t={t}
+                  i18nKey="form.seriesHint"
+                  components={{
+                    // i18n-ignore: a metric name, not words
+                    metric: <code>node_load1</code>,
+                    // i18n-ignore: a series selector, not words
+                    hostSelector: <code>{'{instance="web-1:9100"}'}</code>,
+                  }}
+                />
               </p>
               {isExprError(body, preview.error) ? (
                 <ExprError expr={settled.expr} error={preview.error} />
@@ -409,8 +427,8 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
               )}
             </div>
             <Field
-              label="Threshold"
-              hint="The anomaly score (0–1) from which a sample is anomalous: higher alerts less often."
+              label={t('form.threshold')}
+              hint={t('form.thresholdHint')}
               error={fieldError(save.error, '/threshold') ?? fieldError(save.error, 'threshold')}
             >
               {(id, dsc, invalid) => (
@@ -430,7 +448,7 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
           </>
         ) : d.kind === 'promql' ? (
           <div className="field">
-            <label htmlFor="rule-expr">Expression</label>
+            <label htmlFor="rule-expr">{t('form.expr')}</label>
             <textarea
               id="rule-expr"
               className="code-input"
@@ -442,8 +460,16 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
               onChange={(e) => set('expr', e.target.value)}
             />
             <p className="hint" id="expr-hint">
-              Every series it returns is an alert, e.g. <code>up == 0</code> or{' '}
-              <code>probe_duration_seconds &gt; 2</code>.
+              <Trans
+                t={t}
+                i18nKey="form.exprHint"
+                components={{
+                  // i18n-ignore: a query, not words
+                  first: <code>up == 0</code>,
+                  // i18n-ignore: a query, not words
+                  second: <code>probe_duration_seconds &gt; 2</code>,
+                }}
+              />
             </p>
             {isExprError(body, preview.error) ? (
               <ExprError expr={settled.expr} error={preview.error} />
@@ -456,7 +482,7 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
             <TargetPicker targetId={d.targetId} onChange={(id) => set('targetId', id)} />
             <div className="field-row">
               {d.targetId === null && (
-                <Field label="Tags" hint="Comma-separated: checks of targets with any of these tags.">
+                <Field label={t('form.tags')} hint={t('form.tagsHint')}>
                   {(id, dsc) => (
                     <input
                       id={id}
@@ -467,7 +493,7 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
                   )}
                 </Field>
               )}
-              <Field label="Failures in a row" error={fieldError(save.error, 'check.downAfter')}>
+              <Field label={t('form.downAfter')} error={fieldError(save.error, 'check.downAfter')}>
                 {(id, dsc, invalid) => (
                   <input
                     id={id}
@@ -486,12 +512,12 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
         )}
         <section className="sub-card" aria-labelledby="preview-title">
           <h3 id="preview-title" className="flush">
-            Preview
+            {t('preview.title')}
           </h3>
           <Preview kind={d.kind} body={body} preview={preview} />
         </section>
         <div className="field-row">
-          <Field label="For" hint="Held this long before it fires: 30s, 5m, 1h.">
+          <Field label={t('form.for')} hint={t('form.forHint')}>
             {(id, dsc) => (
               <input
                 id={id}
@@ -502,7 +528,7 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
               />
             )}
           </Field>
-          <Field label="Keep firing for" hint="Stays firing this long after it clears.">
+          <Field label={t('form.keep')} hint={t('form.keepHint')}>
             {(id, dsc) => (
               <input
                 id={id}
@@ -513,7 +539,7 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
               />
             )}
           </Field>
-          <Field label="Severity">
+          <Field label={t('form.severity')}>
             {(id) => (
               <>
                 <input
@@ -532,7 +558,7 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
           </Field>
         </div>
         <div className="field-row">
-          <Field label="Labels" hint="name=value, one per line: added to every alert.">
+          <Field label={t('form.labels')} hint={t('form.labelsHint')}>
             {(id, dsc) => (
               <textarea
                 id={id}
@@ -544,10 +570,7 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
               />
             )}
           </Field>
-          <Field
-            label="Annotations"
-            hint="summary=…, description=…; templates such as {{ $labels.instance }} work."
-          >
+          <Field label={t('form.annotations')} hint={t('form.annotationsHint')}>
             {(id, dsc) => (
               <textarea
                 id={id}
@@ -562,17 +585,17 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
         </div>
         <label className="choice">
           <input type="checkbox" checked={d.enabled} onChange={(e) => set('enabled', e.target.checked)} />
-          Enabled
+          {t('form.enabled')}
         </label>
       </fieldset>
       {localProblem && <p className="field-error">{localProblem}</p>}
-      <ErrorMessage error={save.error} title="Not saved." />
-      <ErrorMessage error={remove.error} title="Not deleted." />
+      <ErrorMessage error={save.error} title={t('form.saveFailed')} />
+      <ErrorMessage error={remove.error} title={t('form.deleteFailed')} />
       <div className="actions">
         {manager ? (
           <>
             <button type="submit" className="primary" disabled={save.isPending || localProblem !== null}>
-              {rule ? 'Save rule' : 'Create rule'}
+              {rule ? t('form.save') : t('form.create')}
             </button>
             {rule && (
               <button
@@ -580,56 +603,65 @@ function RuleForm({ rule }: { rule?: AlertRule }) {
                 className="danger-text"
                 disabled={remove.isPending}
                 onClick={() => {
-                  if (window.confirm(`Delete the rule ${rule.name} and its alerts?`)) remove.mutate(rule.id);
+                  if (window.confirm(t('form.deleteConfirm', { name: rule.name }))) remove.mutate(rule.id);
                 }}
               >
-                Delete
+                {t('common:actions.delete')}
               </button>
             )}
           </>
         ) : (
-          <p className="muted small">Only managers change alert rules.</p>
+          <p className="muted small">{t('form.managersOnly')}</p>
         )}
-        <Link to="/monitoring/rules">Back to the rules</Link>
+        <Link to="/monitoring/rules">{t('form.back')}</Link>
       </div>
     </form>
   );
 }
 
 function RuleStatus({ rule }: { rule: AlertRule }) {
+  const { t } = useTranslation('monitoring-rules');
   return (
     <dl className="facts">
-      <dt>Health</dt>
+      <dt>{t('status.health')}</dt>
       <dd>
         {rule.health === 'err' ? (
-          <span className="danger-text">Error: {rule.lastError}</span>
+          <span className="danger-text">{t('status.error', { error: rule.lastError })}</span>
         ) : rule.health === 'ok' ? (
-          'OK'
+          t('status.ok')
         ) : (
-          'not evaluated yet'
+          t('status.notEvaluated')
         )}
       </dd>
-      <dt>Last evaluated</dt>
+      <dt>{t('status.lastEvaluated')}</dt>
       <dd>
-        {rule.lastEvaluatedAt ? <Time iso={rule.lastEvaluatedAt} /> : 'not yet'}
-        {rule.lastEvaluationMs !== null && <span className="muted"> · {rule.lastEvaluationMs} ms</span>}
+        {rule.lastEvaluatedAt ? <Time iso={rule.lastEvaluatedAt} /> : t('status.notYet')}
+        {rule.lastEvaluationMs !== null && (
+          <span className="muted"> · {t('status.took', { ms: rule.lastEvaluationMs })}</span>
+        )}
       </dd>
-      <dt>Alerts</dt>
+      <dt>{t('status.alerts')}</dt>
       <dd>
-        {rule.alerts.filter((a) => a.state !== 'inactive').length} active{' '}
-        <Link to="/monitoring/alerts">(alerts)</Link>
+        <Trans
+          t={t}
+          i18nKey="status.active"
+          values={{ count: rule.alerts.filter((a) => a.state !== 'inactive').length }}
+          components={{ alerts: <Link to="/monitoring/alerts" /> }}
+        />
       </dd>
     </dl>
   );
 }
 
 export function RuleEditorPage({ id }: { id: number | null }) {
+  const { t } = useTranslation('monitoring-rules');
   const rule = useAlertRule(id);
-  useTitle(id === null ? 'New alert rule' : (rule.data?.name ?? 'Alert rule'));
+  const heading = id === null ? t('editor.newTitle') : (rule.data?.name ?? t('editor.title'));
+  useTitle(heading);
   return (
     <div className="page">
       <div className="page-head">
-        <h1 className="break">{id === null ? 'New alert rule' : (rule.data?.name ?? 'Alert rule')}</h1>
+        <h1 className="break">{heading}</h1>
       </div>
       {id !== null && rule.isPending && <Loading />}
       <ErrorMessage error={rule.error} />

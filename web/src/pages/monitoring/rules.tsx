@@ -1,5 +1,6 @@
 // Alert rules: each with its health (and last error), last evaluation and active alerts, by group; the editor
 // for a new or an existing rule at /monitoring/rules/new and /monitoring/rules/:id.
+import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useParams } from 'react-router-dom';
 import { type AlertRule, useAlertRules } from '../../api/monitoring-alerts';
 import { isManager, useUser } from '../../session';
@@ -10,36 +11,39 @@ import { formatDuration, RuleEditorPage } from './rule-editor';
 import { MonitoringTabs } from './tabs';
 
 function Health({ rule }: { rule: AlertRule }) {
-  if (!rule.enabled) return <span className="badge">Disabled</span>;
-  if (rule.health === 'err') return <span className="badge sla-breached">Error</span>;
-  if (rule.health === 'ok') return <span className="badge badge-ok">OK</span>;
-  return <span className="badge">Not yet run</span>;
+  const { t } = useTranslation('monitoring-rules');
+  if (!rule.enabled) return <span className="badge">{t('health.disabled')}</span>;
+  if (rule.health === 'err') return <span className="badge sla-breached">{t('health.error')}</span>;
+  if (rule.health === 'ok') return <span className="badge badge-ok">{t('health.ok')}</span>;
+  return <span className="badge">{t('health.notRun')}</span>;
 }
 
 function RuleState({ rule }: { rule: AlertRule }) {
+  const { t } = useTranslation('monitoring-rules');
   const firing = rule.alerts.filter((a) => a.state === 'firing').length;
   const pending = rule.alerts.filter((a) => a.state === 'pending').length;
-  if (firing + pending === 0) return <span className="muted">None</span>;
+  if (firing + pending === 0) return <span className="muted">{t('list.none')}</span>;
   return (
     <span className="nowrap">
-      {firing > 0 && <span className="badge sla-breached">{firing} firing</span>}{' '}
-      {pending > 0 && <span className="badge sla-warning">{pending} pending</span>}
+      {firing > 0 && <span className="badge sla-breached">{t('list.firing', { count: firing })}</span>}{' '}
+      {pending > 0 && <span className="badge sla-warning">{t('list.pending', { count: pending })}</span>}
     </span>
   );
 }
 
 function RuleList() {
-  useTitle('Alert rules');
+  const { t } = useTranslation('monitoring-rules');
+  useTitle(t('list.title'));
   const manager = isManager(useUser());
   const rules = useAlertRules();
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Alert rules</h1>
+        <h1>{t('list.title')}</h1>
         <div className="actions">
           {manager && (
             <Link className="button primary" to="/monitoring/rules/new">
-              New rule
+              {t('list.new')}
             </Link>
           )}
         </div>
@@ -48,20 +52,18 @@ function RuleList() {
       {rules.isPending && <Loading />}
       <ErrorMessage error={rules.error} />
       {rules.data?.length === 0 && (
-        <Empty title="No alert rules.">
-          {manager ? 'A rule turns an expression, such as up == 0, into alerts.' : 'Managers define them.'}
-        </Empty>
+        <Empty title={t('list.empty')}>{manager ? t('list.emptyHint') : t('list.emptyHintOthers')}</Empty>
       )}
       {rules.data && rules.data.length > 0 && (
         <div className="table-wrap">
           <table className="data-table stack-table">
-            <caption className="visually-hidden">Alert rules</caption>
+            <caption className="visually-hidden">{t('list.title')}</caption>
             <thead>
               <tr>
-                <th scope="col">Rule</th>
-                <th scope="col">Health</th>
-                <th scope="col">Alerts</th>
-                <th scope="col">Last evaluated</th>
+                <th scope="col">{t('list.rule')}</th>
+                <th scope="col">{t('list.health')}</th>
+                <th scope="col">{t('list.alerts')}</th>
+                <th scope="col">{t('list.lastEvaluated')}</th>
               </tr>
             </thead>
             <tbody>
@@ -73,30 +75,34 @@ function RuleList() {
                       {' '}
                       · {r.group}
                       {r.severity && ` · ${r.severity}`}
-                      {r.forSeconds > 0 && ` · for ${formatDuration(r.forSeconds)}`}
+                      {r.forSeconds > 0 && ` · ${t('list.for', { duration: formatDuration(r.forSeconds) })}`}
                     </span>
                     <p className="flush small">
                       <code>
                         {r.kind === 'promql'
                           ? r.expr
                           : r.kind === 'anomaly'
-                            ? `anomalies of ${r.expr} (score ≥ ${r.threshold ?? 0.32})`
-                            : `${r.check?.downAfter ?? 1} failures in a row of ${
-                                r.check?.targetId
-                                  ? `target #${r.check.targetId}`
-                                  : `tags ${(r.check?.tags ?? []).join(', ')}`
-                              }`}
+                            ? t('list.anomalyExpr', { expr: r.expr, threshold: r.threshold ?? 0.32 })
+                            : r.check?.targetId
+                              ? t('list.checkTarget', {
+                                  count: r.check?.downAfter ?? 1,
+                                  id: String(r.check.targetId),
+                                })
+                              : t('list.checkTags', {
+                                  count: r.check?.downAfter ?? 1,
+                                  tags: (r.check?.tags ?? []).join(', '),
+                                })}
                       </code>
                     </p>
                     {r.lastError && <p className="danger-text small flush">{r.lastError}</p>}
                   </td>
-                  <td data-label="Health">
+                  <td data-label={t('list.health')}>
                     <Health rule={r} />
                   </td>
-                  <td data-label="Alerts">
+                  <td data-label={t('list.alerts')}>
                     <RuleState rule={r} />
                   </td>
-                  <td data-label="Last evaluated" className="nowrap">
+                  <td data-label={t('list.lastEvaluated')} className="nowrap">
                     {r.lastEvaluatedAt ? <Time iso={r.lastEvaluatedAt} /> : '—'}
                   </td>
                 </tr>

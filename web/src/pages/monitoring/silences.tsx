@@ -1,8 +1,10 @@
 // Silences: the active, pending and expired ones with their matchers, a form to make one (matchers, a duration or
 // an end, a comment) that an alert's "Silence" prefills through ?matcher=…, and Expire to end one now.
 import { type FormEvent, useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import { type Silence, useCreateSilence, useExpireSilence, useSilences } from '../../api/monitoring-alerts';
+import { t as translate } from '../../i18n';
 import { useDirectory } from '../../ui/directory';
 import { Field, fieldError } from '../../ui/field';
 import { Empty, ErrorMessage, Loading } from '../../ui/messages';
@@ -10,23 +12,24 @@ import { Time } from '../../ui/time';
 import { useTitle } from '../../ui/title';
 import { MonitoringTabs } from './tabs';
 
+// Labels are catalogue keys (monitoring:silences.duration.*), read when shown.
 const durations: [string, number][] = [
-  ['1 hour', 3_600_000],
-  ['2 hours', 7_200_000],
-  ['4 hours', 14_400_000],
-  ['1 day', 86_400_000],
-  ['1 week', 7 * 86_400_000],
+  ['hour1', 3_600_000],
+  ['hours2', 7_200_000],
+  ['hours4', 14_400_000],
+  ['day1', 86_400_000],
+  ['week1', 7 * 86_400_000],
 ];
 
-const stateLabels: Record<Silence['state'], string> = {
-  active: 'Active',
-  pending: 'Pending',
-  expired: 'Expired',
-};
+const silenceStates: Silence['state'][] = ['active', 'pending', 'expired'];
+
+function silenceStateLabel(state: Silence['state']): string {
+  return translate(`monitoring:silences.state.${state}`);
+}
 
 function SilenceState({ state }: { state: Silence['state'] }) {
   const cls = state === 'active' ? 'badge sla-paused' : state === 'pending' ? 'badge sla-warning' : 'badge';
-  return <span className={cls}>{stateLabels[state]}</span>;
+  return <span className={cls}>{silenceStateLabel(state)}</span>;
 }
 
 /** A datetime-local value (the browser's zone) for an instant. */
@@ -36,6 +39,7 @@ function localInput(ms: number): string {
 }
 
 function SilenceForm({ initialMatchers }: { initialMatchers: string[] }) {
+  const { t } = useTranslation('monitoring');
   const [matchers, setMatchers] = useState(initialMatchers.join('\n'));
   const [duration, setDuration] = useState(String(durations[1][1]));
   const [endsAt, setEndsAt] = useState(() => localInput(Date.now() + 2 * 3_600_000));
@@ -61,13 +65,9 @@ function SilenceForm({ initialMatchers }: { initialMatchers: string[] }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="new-silence-title">
       <h2 id="new-silence-title" className="flush">
-        New silence
+        {t('silences.new')}
       </h2>
-      <Field
-        label="Matchers"
-        hint='One per line: name="value", name!="value", name=~"regex" or name!~"regex". An alert is silenced when every matcher matches.'
-        error={matcherError}
-      >
+      <Field label={t('silences.matchers')} hint={t('silences.matchersHint')} error={matcherError}>
         {(id, d, invalid) => (
           <textarea
             id={id}
@@ -82,20 +82,20 @@ function SilenceForm({ initialMatchers }: { initialMatchers: string[] }) {
         )}
       </Field>
       <div className="field-row">
-        <Field label="For">
+        <Field label={t('silences.for')}>
           {(id) => (
             <select id={id} value={duration} onChange={(e) => setDuration(e.target.value)}>
               {durations.map(([l, ms]) => (
                 <option key={ms} value={ms}>
-                  {l}
+                  {t(`silences.duration.${l}`)}
                 </option>
               ))}
-              <option value="custom">Until a time…</option>
+              <option value="custom">{t('silences.untilTime')}</option>
             </select>
           )}
         </Field>
         {duration === 'custom' && (
-          <Field label="Ends" error={fieldError(create.error, '/endsAt')}>
+          <Field label={t('silences.ends')} error={fieldError(create.error, '/endsAt')}>
             {(id, d, invalid) => (
               <input
                 id={id}
@@ -109,7 +109,11 @@ function SilenceForm({ initialMatchers }: { initialMatchers: string[] }) {
             )}
           </Field>
         )}
-        <Field label="Comment" hint="Why, and who to ask." error={fieldError(create.error, '/comment')}>
+        <Field
+          label={t('silences.comment')}
+          hint={t('silences.commentHint')}
+          error={fieldError(create.error, '/comment')}
+        >
           {(id, d, invalid) => (
             <input
               id={id}
@@ -125,13 +129,18 @@ function SilenceForm({ initialMatchers }: { initialMatchers: string[] }) {
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={create.isPending}>
-          Silence
+          {t('silences.submit')}
         </button>
       </div>
-      <ErrorMessage error={create.error} title="Not silenced." />
+      <ErrorMessage error={create.error} title={t('silences.failed')} />
       {made && !create.error && (
         <p className="alert alert-ok" role="status">
-          Silence #{made.id} is {stateLabels[made.state].toLowerCase()} until <Time iso={made.endsAt} />.
+          <Trans
+            t={t}
+            i18nKey="silences.made"
+            values={{ id: String(made.id), state: made.state }}
+            components={{ until: <Time iso={made.endsAt} /> }}
+          />
         </p>
       )}
     </form>
@@ -139,7 +148,8 @@ function SilenceForm({ initialMatchers }: { initialMatchers: string[] }) {
 }
 
 export default function SilencesPage() {
-  useTitle('Silences');
+  const { t } = useTranslation('monitoring');
+  useTitle(t('silences.title'));
   const [params] = useSearchParams();
   const prefill = params.getAll('matcher');
   const [state, setState] = useState<Silence['state'] | ''>('');
@@ -155,15 +165,15 @@ export default function SilencesPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Silences</h1>
+        <h1>{t('silences.title')}</h1>
         <div className="actions">
           <label className="inline">
-            <span>Show</span>
+            <span>{t('silences.show')}</span>
             <select value={state} onChange={(e) => setState(e.target.value as Silence['state'] | '')}>
-              <option value="">All</option>
-              {Object.entries(stateLabels).map(([k, l]) => (
+              <option value="">{t('silences.show.all')}</option>
+              {silenceStates.map((k) => (
                 <option key={k} value={k}>
-                  {l}
+                  {silenceStateLabel(k)}
                 </option>
               ))}
             </select>
@@ -173,22 +183,22 @@ export default function SilencesPage() {
       <MonitoringTabs />
       {/* The key remounts the form when an alert's Silence link brings other matchers. */}
       <SilenceForm key={prefill.join('\n')} initialMatchers={prefill} />
-      <ErrorMessage error={expire.error} title="Not expired." />
+      <ErrorMessage error={expire.error} title={t('silences.expireFailed')} />
       {silences.isPending && <Loading />}
       <ErrorMessage error={silences.error} />
-      {silences.data?.length === 0 && <Empty title="No silences." />}
+      {silences.data?.length === 0 && <Empty title={t('silences.empty')} />}
       {silences.data && silences.data.length > 0 && (
         <div className="table-wrap">
           <table className="data-table stack-table">
-            <caption className="visually-hidden">Silences</caption>
+            <caption className="visually-hidden">{t('silences.title')}</caption>
             <thead>
               <tr>
-                <th scope="col">Silence</th>
-                <th scope="col">Matchers</th>
-                <th scope="col">Ends</th>
-                <th scope="col">Comment</th>
+                <th scope="col">{t('silences.table.silence')}</th>
+                <th scope="col">{t('silences.matchers')}</th>
+                <th scope="col">{t('silences.ends')}</th>
+                <th scope="col">{t('silences.comment')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('silences.table.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -198,8 +208,11 @@ export default function SilencesPage() {
                   <td className="nowrap">
                     #{s.id} <SilenceState state={s.state} />
                   </td>
-                  <td data-label="Matchers">
-                    <ul className="chips label-chips" aria-label={`Matchers of silence ${s.id}`}>
+                  <td data-label={t('silences.matchers')}>
+                    <ul
+                      className="chips label-chips"
+                      aria-label={t('silences.matchersOf', { id: String(s.id) })}
+                    >
                       {s.matchers.map((m) => (
                         <li key={`${m.name}${m.op}${m.value}`} className="chip label-chip">
                           {m.name}
@@ -209,10 +222,10 @@ export default function SilencesPage() {
                       ))}
                     </ul>
                   </td>
-                  <td data-label="Ends" className="nowrap">
+                  <td data-label={t('silences.ends')} className="nowrap">
                     <Time iso={s.endsAt} />
                   </td>
-                  <td data-label="Comment" className="break">
+                  <td data-label={t('silences.comment')} className="break">
                     {s.comment}
                     {s.createdBy !== null && (
                       <span className="muted small"> · {dir.userName(s.createdBy)}</span>
@@ -223,10 +236,10 @@ export default function SilencesPage() {
                       <button
                         type="button"
                         disabled={expire.isPending}
-                        aria-label={`Expire silence ${s.id}`}
+                        aria-label={t('silences.expireNamed', { id: String(s.id) })}
                         onClick={() => expire.mutate(s.id)}
                       >
-                        Expire
+                        {t('silences.expire')}
                       </button>
                     )}
                   </td>

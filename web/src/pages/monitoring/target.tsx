@@ -3,6 +3,7 @@
 // checks with their last run, message, state changes and "run now"; managers edit and delete the target and its
 // checks, and add checks of every kind (check-form.tsx).
 import { type FormEvent, lazy, Suspense, useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useGroups } from '../../api/directory';
 import { useEscalationPolicies, useServices } from '../../api/incidents';
@@ -20,7 +21,6 @@ import {
   useTargetNames,
   useUpdateTarget,
 } from '../../api/monitoring';
-import { type CheckKind, checkKindLabels } from '../../api/monitoring-checks';
 import { isManager, useUser } from '../../session';
 import { useServerNow } from '../../sla';
 import { Field, fieldError } from '../../ui/field';
@@ -30,20 +30,21 @@ import { TargetListPicker, type TargetRef } from '../../ui/target-picker';
 import { Time } from '../../ui/time';
 import { useTitle } from '../../ui/title';
 import { parseTags } from './board';
-import { CheckForm } from './check-form';
+import { CheckForm, checkKindLabel } from './check-form';
 import { formatUptime, MonitoringTabs, MonitorStateBadge, secondsAgo } from './tabs';
 
 // uPlot loads with the chart, on chart pages only.
 const TimeSeriesChart = lazy(() => import('../../ui/time-series-chart'));
 
+// Labels are catalogue keys (monitoring:target.range.*), read when shown.
 const ranges = [
-  { label: '1 h', seconds: 3600 },
-  { label: '6 h', seconds: 6 * 3600 },
-  { label: '24 h', seconds: 86_400 },
-  { label: '7 d', seconds: 7 * 86_400 },
+  { label: 'h1', seconds: 3600 },
+  { label: 'h6', seconds: 6 * 3600 },
+  { label: 'h24', seconds: 86_400 },
+  { label: 'd7', seconds: 7 * 86_400 },
   // Past the raw samples' retention (15 days) the charts read the rollups: capacity trends over months.
-  { label: '30 d', seconds: 30 * 86_400 },
-  { label: '90 d', seconds: 90 * 86_400 },
+  { label: 'd30', seconds: 30 * 86_400 },
+  { label: 'd90', seconds: 90 * 86_400 },
 ] as const;
 
 /** A PromQL label value in double quotes: backslashes and quotes escaped. */
@@ -69,6 +70,7 @@ function Chart({
   optional?: boolean;
   yRange?: [number, number];
 }) {
+  const { t } = useTranslation('monitoring');
   const data = useRangeQuery(query, rangeSeconds);
   // Empty points at both ends keep the time axis on the chosen range, however few samples there are.
   const series = useMemo(() => {
@@ -89,15 +91,17 @@ function Chart({
   return (
     <section className="card panel" aria-label={title}>
       <h3 className="flush">{title}</h3>
-      <ErrorMessage error={data.error} title="The chart could not be loaded." />
-      {data.isPending && <div className="chart-placeholder">Loading…</div>}
-      {data.data && series.length === 0 && <div className="chart-placeholder">No data in this range.</div>}
+      <ErrorMessage error={data.error} title={t('target.chart.failed')} />
+      {data.isPending && <div className="chart-placeholder">{t('common:loading')}</div>}
+      {data.data && series.length === 0 && (
+        <div className="chart-placeholder">{t('target.chart.noData')}</div>
+      )}
       {series.length > 0 && (
-        <Suspense fallback={<div className="chart-placeholder">Loading…</div>}>
+        <Suspense fallback={<div className="chart-placeholder">{t('common:loading')}</div>}>
           <TimeSeriesChart
             series={series}
             unit={unit}
-            label={`${title} over the chosen range`}
+            label={t('target.chart.label', { title })}
             yRange={yRange}
           />
         </Suspense>
@@ -114,6 +118,7 @@ const byScoredSeries = (m: Record<string, string>) =>
   `${m.metric ?? ''} ${m.instance ?? ''}`.trim() || 'score';
 
 function Charts({ target }: { target: TargetDetail }) {
+  const { t } = useTranslation('monitoring');
   const [range, setRange] = useState<number>(3600);
   const scrapes = useScrapeTargets();
   const jobs = [...new Set((scrapes.data ?? []).filter((s) => s.targetId === target.id).map((s) => s.job))];
@@ -121,7 +126,7 @@ function Charts({ target }: { target: TargetDetail }) {
   return (
     <section aria-labelledby="charts-title">
       <div className="page-head">
-        <h2 id="charts-title">Charts</h2>
+        <h2 id="charts-title">{t('target.charts')}</h2>
         <div className="head-actions">
           {jobs.length > 0 && (
             <Link
@@ -132,10 +137,10 @@ function Charts({ target }: { target: TargetDetail }) {
                 expr: `{job=~${quote(jobs.join('|'))}}`,
               })}`}
             >
-              Watch for anomalies
+              {t('target.watchAnomalies')}
             </Link>
           )}
-          <fieldset className="range-picker" aria-label="Range">
+          <fieldset className="range-picker" aria-label={t('target.range')}>
             {ranges.map((r) => (
               <button
                 key={r.label}
@@ -143,7 +148,7 @@ function Charts({ target }: { target: TargetDetail }) {
                 aria-pressed={range === r.seconds}
                 onClick={() => setRange(r.seconds)}
               >
-                {r.label}
+                {t(`target.range.${r.label}`)}
               </button>
             ))}
           </fieldset>
@@ -151,10 +156,10 @@ function Charts({ target }: { target: TargetDetail }) {
       </div>
       <div className="panels">
         <Chart
-          title="Check latency"
+          title={t('target.chart.latency')}
           query={`1000 * probe_duration_seconds{target=${name}}`}
           rangeSeconds={range}
-          unit="ms"
+          unit="ms" // i18n-ignore: a unit symbol
           seriesLabel={byCheck}
         />
         {jobs.map((job) => {
@@ -162,7 +167,7 @@ function Charts({ target }: { target: TargetDetail }) {
           return [
             <Chart
               key={`${job}-cpu`}
-              title={`CPU busy (${job})`}
+              title={t('target.chart.cpu', { job })}
               query={`100 * (1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle",job=${j}}[5m])))`}
               rangeSeconds={range}
               unit="%"
@@ -170,7 +175,7 @@ function Charts({ target }: { target: TargetDetail }) {
             />,
             <Chart
               key={`${job}-memory`}
-              title={`Memory used (${job})`}
+              title={t('target.chart.memory', { job })}
               query={`100 * (1 - node_memory_MemAvailable_bytes{job=${j}} / node_memory_MemTotal_bytes{job=${j}})`}
               rangeSeconds={range}
               unit="%"
@@ -178,7 +183,7 @@ function Charts({ target }: { target: TargetDetail }) {
             />,
             <Chart
               key={`${job}-fs`}
-              title={`Filesystems used (${job})`}
+              title={t('target.chart.filesystems', { job })}
               query={`100 * (1 - node_filesystem_avail_bytes{job=${j},fstype!~"tmpfs|overlay|squashfs"} / node_filesystem_size_bytes{job=${j},fstype!~"tmpfs|overlay|squashfs"})`}
               rangeSeconds={range}
               unit="%"
@@ -187,7 +192,7 @@ function Charts({ target }: { target: TargetDetail }) {
             // Written by anomaly rules (Monitoring → Rules, kind "Anomalies") for the series they watch: 0 usual, 1 most unusual.
             <Chart
               key={`${job}-anomaly`}
-              title={`Anomaly scores (${job})`}
+              title={t('target.chart.anomaly', { job })}
               query={`max by (instance, metric) (opsdesk_anomaly_score{job=${j}})`}
               rangeSeconds={range}
               unit=""
@@ -203,10 +208,11 @@ function Charts({ target }: { target: TargetDetail }) {
 }
 
 function History({ checkId }: { checkId: number }) {
+  const { t } = useTranslation('monitoring');
   const history = useCheckHistory(checkId, true);
   if (history.isPending) return <Loading />;
   if (history.error) return <ErrorMessage error={history.error} />;
-  if (history.data.changes.length === 0) return <p className="muted small">No state changes yet.</p>;
+  if (history.data.changes.length === 0) return <p className="muted small">{t('target.check.noChanges')}</p>;
   return (
     <ol className="state-changes" reversed>
       {history.data.changes.map((c) => (
@@ -221,6 +227,7 @@ function History({ checkId }: { checkId: number }) {
 }
 
 function CheckCard({ check, targetName, manager }: { check: Check; targetName: string; manager: boolean }) {
+  const { t } = useTranslation('monitoring');
   const now = useServerNow();
   const run = useRunCheck(check.id);
   const remove = useDeleteCheck(check.id);
@@ -234,21 +241,27 @@ function CheckCard({ check, targetName, manager }: { check: Check; targetName: s
         {check.name}
         <MonitorStateBadge state={check.state} />
         <span className="muted small">
-          {checkKindLabels[check.kind as CheckKind] ?? check.kind}
-          {where ? ` · ${where}` : ''} · every {check.intervalSeconds} s
+          {checkKindLabel(check.kind)}
+          {where ? ` · ${where}` : ''} · {t('target.check.every', { seconds: check.intervalSeconds })}
         </span>
       </h3>
       <p className="small">
-        Last run {secondsAgo(check.lastRunAt, now)}
-        {check.lastLatencyMs !== null && ` · ${Math.round(check.lastLatencyMs)} ms`} · {check.state} since{' '}
-        <Time iso={check.stateSince} />
+        {t('target.check.lastRun', { ago: secondsAgo(check.lastRunAt, now) })}
+        {check.lastLatencyMs !== null && ` · ${t('board.latency', { ms: Math.round(check.lastLatencyMs) })}`}{' '}
+        ·{' '}
+        <Trans
+          t={t}
+          i18nKey="target.check.stateSince"
+          values={{ state: check.state }}
+          components={{ since: <Time iso={check.stateSince} /> }}
+        />
       </p>
       {check.lastMessage && <p className="check-message muted small">{check.lastMessage}</p>}
       <Sparkline runs={check.recentResults as Run[]} width={160} height={28} />
       <div className="actions">
         {manager && (
           <button type="button" onClick={() => run.mutate()} disabled={run.isPending}>
-            {run.isPending ? 'Running…' : 'Run now'}
+            {run.isPending ? t('target.check.running') : t('target.check.runNow')}
           </button>
         )}
         <button
@@ -257,35 +270,38 @@ function CheckCard({ check, targetName, manager }: { check: Check; targetName: s
           aria-expanded={showHistory}
           onClick={() => setShowHistory((s) => !s)}
         >
-          State changes
+          {t('target.check.stateChanges')}
         </button>
         {manager && !editing && (
           <button type="button" className="ghost" onClick={() => setEditing(true)}>
-            Edit
+            {t('common:actions.edit')}
           </button>
         )}
         {manager && (
           <button
             type="button"
             className="danger"
-            aria-label={`Delete check ${check.name}`}
+            aria-label={t('target.check.deleteNamed', { name: check.name })}
             disabled={remove.isPending}
             onClick={() =>
-              window.confirm(
-                `Delete the check ${check.name} of ${targetName}, with its history and latency data? This cannot be undone.`,
-              ) && remove.mutate()
+              window.confirm(t('target.check.deleteConfirm', { name: check.name, target: targetName })) &&
+              remove.mutate()
             }
           >
-            Delete
+            {t('common:actions.delete')}
           </button>
         )}
       </div>
       <p role="status" className="small">
         {run.data &&
-          `Ran: ${run.data.result.ok ? 'up' : 'down'} in ${Math.round(run.data.result.latencyMs)} ms. ${run.data.result.message}`}
+          t('target.check.ran', {
+            result: run.data.result.ok ? 'up' : 'down',
+            ms: Math.round(run.data.result.latencyMs),
+            message: run.data.result.message,
+          })}
       </p>
-      <ErrorMessage error={run.error} title="Not run." />
-      <ErrorMessage error={remove.error} title="Not deleted." />
+      <ErrorMessage error={run.error} title={t('target.check.runFailed')} />
+      <ErrorMessage error={remove.error} title={t('target.deleteFailed')} />
       {showHistory && <History checkId={check.id} />}
       {editing && <CheckForm targetId={check.targetId} check={check} onClose={() => setEditing(false)} />}
     </li>
@@ -293,6 +309,7 @@ function CheckCard({ check, targetName, manager }: { check: Check; targetName: s
 }
 
 function TargetEditor({ target, onClose }: { target: TargetDetail; onClose: () => void }) {
+  const { t } = useTranslation('monitoring');
   const update = useUpdateTarget(target.id, onClose);
   const groups = useGroups();
   const policies = useEscalationPolicies();
@@ -305,7 +322,11 @@ function TargetEditor({ target, onClose }: { target: TargetDetail; onClose: () =
   // null until changed: the parents' names load after the form opens.
   const [parents, setParents] = useState<TargetRef[] | null>(null);
   const shownParents =
-    parents ?? target.parentIds.map((id) => ({ id, name: parentNames.get(id) ?? `Target ${id}` }));
+    parents ??
+    target.parentIds.map((id) => ({
+      id,
+      name: parentNames.get(id) ?? t('target.fallbackName', { id: String(id) }),
+    }));
   const orNull = (v: string) => (v ? Number(v) : null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -320,22 +341,22 @@ function TargetEditor({ target, onClose }: { target: TargetDetail; onClose: () =
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="edit-target">
       <h2 id="edit-target" className="flush">
-        Edit {target.name}
+        {t('target.edit.title', { name: target.name })}
       </h2>
       <div className="field-row">
         <Field
-          label="Tags"
-          hint="Comma-separated, e.g. env:prod, web"
+          label={t('board.add.tags')}
+          hint={t('board.add.tagsHint')}
           error={fieldError(update.error, '/tags/0')}
         >
           {(id, d) => (
             <input id={id} value={tags} aria-describedby={d} onChange={(e) => setTags(e.target.value)} />
           )}
         </Field>
-        <Field label="Group">
+        <Field label={t('target.edit.group')}>
           {(id) => (
             <select id={id} value={groupId} onChange={(e) => setGroupId(e.target.value)}>
-              <option value="">None</option>
+              <option value="">{t('target.edit.none')}</option>
               {groups.data?.map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name}
@@ -346,10 +367,10 @@ function TargetEditor({ target, onClose }: { target: TargetDetail; onClose: () =
         </Field>
       </div>
       <div className="field-row">
-        <Field label="Escalation policy">
+        <Field label={t('target.edit.policy')}>
           {(id) => (
             <select id={id} value={policyId} onChange={(e) => setPolicyId(e.target.value)}>
-              <option value="">None</option>
+              <option value="">{t('target.edit.none')}</option>
               {policies.data?.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name}
@@ -358,10 +379,10 @@ function TargetEditor({ target, onClose }: { target: TargetDetail; onClose: () =
             </select>
           )}
         </Field>
-        <Field label="Service">
+        <Field label={t('target.edit.service')}>
           {(id) => (
             <select id={id} value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
-              <option value="">None</option>
+              <option value="">{t('target.edit.none')}</option>
               {services.data?.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -372,8 +393,8 @@ function TargetEditor({ target, onClose }: { target: TargetDetail; onClose: () =
         </Field>
       </div>
       <Field
-        label="Depends on"
-        hint="While a parent is down, this target's new alerts are held back. Type a name to add one."
+        label={t('target.edit.dependsOn')}
+        hint={t('target.edit.dependsOnHint')}
         error={fieldError(update.error, '/parentIds')}
       >
         {(id, d) => (
@@ -388,18 +409,19 @@ function TargetEditor({ target, onClose }: { target: TargetDetail; onClose: () =
       </Field>
       <div className="actions">
         <button type="submit" className="primary" disabled={update.isPending}>
-          Save target
+          {t('target.edit.save')}
         </button>
         <button type="button" className="ghost" onClick={onClose}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
-      <ErrorMessage error={update.error} title="Not saved." />
+      <ErrorMessage error={update.error} title={t('target.edit.saveFailed')} />
     </form>
   );
 }
 
 export default function TargetPage() {
+  const { t } = useTranslation('monitoring');
   const id = Number(useParams().id);
   const user = useUser();
   const manager = isManager(user);
@@ -409,33 +431,33 @@ export default function TargetPage() {
   const navigate = useNavigate();
   const remove = useDeleteTarget(id, () => navigate('/monitoring'));
   const parentNames = useTargetNames(target.data?.parentIds ?? []);
-  const nameOf = (pid: number) => parentNames.get(pid) ?? `Target ${pid}`;
-  useTitle(target.data?.name ?? 'Monitoring target');
+  const nameOf = (pid: number) => parentNames.get(pid) ?? t('target.fallbackName', { id: String(pid) });
+  useTitle(target.data?.name ?? t('target.title'));
   if (target.isPending) return <Loading />;
   if (target.error)
     return (
       <div className="page">
         <MonitoringTabs />
-        <ErrorMessage error={target.error} title="This target could not be loaded." />
+        <ErrorMessage error={target.error} title={t('target.loadFailed')} />
       </div>
     );
-  const t = target.data;
+  const detail = target.data;
   return (
     <div className="page">
       <MonitoringTabs />
       <p className="small">
-        <Link to="/monitoring">← Status board</Link>
+        <Link to="/monitoring">{t('target.back')}</Link>
       </p>
       <div className="page-head">
-        <h1>{t.name}</h1>
+        <h1>{detail.name}</h1>
         <div className="actions">
-          <MonitorStateBadge state={t.state} />
+          <MonitorStateBadge state={detail.state} />
           <span className="muted small">
-            since <Time iso={t.stateSince} />
+            <Trans t={t} i18nKey="target.since" components={{ since: <Time iso={detail.stateSince} /> }} />
           </span>
           {manager && !editing && (
             <button type="button" onClick={() => setEditing(true)}>
-              Edit target
+              {t('target.editButton')}
             </button>
           )}
           {manager && (
@@ -445,29 +467,25 @@ export default function TargetPage() {
               disabled={remove.isPending}
               onClick={() => {
                 const n = checks.data?.length ?? 0;
-                if (
-                  window.confirm(
-                    `Delete the target ${t.name} with its ${n} check${n === 1 ? '' : 's'} and their history? This cannot be undone.`,
-                  )
-                )
+                if (window.confirm(t('target.deleteConfirm', { name: detail.name, count: n })))
                   remove.mutate();
               }}
             >
-              Delete target
+              {t('target.delete')}
             </button>
           )}
         </div>
       </div>
-      <ErrorMessage error={remove.error} title="Not deleted." />
+      <ErrorMessage error={remove.error} title={t('target.deleteFailed')} />
       <p className="muted">
-        {t.kind === 'host' ? 'Host' : 'Service'}
-        {t.address ? ` · ${t.address}` : ''}
-        {t.description ? ` · ${t.description}` : ''}
+        {detail.kind === 'host' ? t('board.add.kind.host') : t('board.add.kind.service')}
+        {detail.address ? ` · ${detail.address}` : ''}
+        {detail.description ? ` · ${detail.description}` : ''}
       </p>
-      {t.parentIds.length > 0 && (
+      {detail.parentIds.length > 0 && (
         <p className="small">
-          Depends on{' '}
-          {t.parentIds.map((pid, i) => (
+          {t('target.dependsOn')}{' '}
+          {detail.parentIds.map((pid, i) => (
             <span key={pid}>
               {i > 0 && ', '}
               <Link to={`/monitoring/targets/${pid}`}>{nameOf(pid)}</Link>
@@ -475,47 +493,47 @@ export default function TargetPage() {
           ))}
         </p>
       )}
-      {t.tags.length > 0 && (
+      {detail.tags.length > 0 && (
         <p className="chips">
-          {t.tags.map((tag) => (
+          {detail.tags.map((tag) => (
             <Link key={tag} className="chip" to={`/monitoring?tag=${encodeURIComponent(tag)}`}>
               {tag}
             </Link>
           ))}
         </p>
       )}
-      {editing && <TargetEditor target={t} onClose={() => setEditing(false)} />}
+      {editing && <TargetEditor target={detail} onClose={() => setEditing(false)} />}
       <section className="card" aria-labelledby="uptime-title">
         <h2 id="uptime-title" className="flush">
-          Uptime
+          {t('target.uptime')}
         </h2>
         <dl className="uptime-figures">
           {(
             [
-              ['24 h', t.uptime.h24],
-              ['7 days', t.uptime.d7],
-              ['30 days', t.uptime.d30],
-              ['90 days', t.uptime.d90],
+              ['h24', detail.uptime.h24],
+              ['d7', detail.uptime.d7],
+              ['d30', detail.uptime.d30],
+              ['d90', detail.uptime.d90],
             ] as const
           ).map(([label, v]) => (
             <div key={label}>
-              <dt>{label}</dt>
+              <dt>{t(`target.uptime.${label}`)}</dt>
               <dd>{formatUptime(v)}</dd>
             </div>
           ))}
         </dl>
       </section>
-      <Charts target={t} />
+      <Charts target={detail} />
       <section aria-labelledby="checks-title">
-        <h2 id="checks-title">Checks</h2>
-        <ErrorMessage error={checks.error} title="The checks could not be loaded." />
-        {checks.data?.length === 0 && <p className="muted">No checks yet.</p>}
+        <h2 id="checks-title">{t('target.checks')}</h2>
+        <ErrorMessage error={checks.error} title={t('target.checksFailed')} />
+        {checks.data?.length === 0 && <p className="muted">{t('target.noChecks')}</p>}
         <ul className="card-list">
           {checks.data?.map((c) => (
-            <CheckCard key={c.id} check={c} targetName={t.name} manager={manager} />
+            <CheckCard key={c.id} check={c} targetName={detail.name} manager={manager} />
           ))}
         </ul>
-        {manager && <CheckForm targetId={t.id} />}
+        {manager && <CheckForm targetId={detail.id} />}
       </section>
     </div>
   );
