@@ -10,6 +10,7 @@ import {
   useQuery,
   useQueryClient,
 } from '@tanstack/react-query';
+import { dateTimeFormat, numberFormat } from '../locale';
 import { client, unwrap } from './client';
 import { keys } from './keys';
 import type { components } from './schema';
@@ -253,7 +254,7 @@ export function useDeleteAssetView() {
   });
 }
 
-const dayFormat = new Intl.DateTimeFormat(undefined, {
+const dayFormat = dateTimeFormat({
   year: 'numeric',
   month: 'short',
   day: 'numeric',
@@ -271,9 +272,7 @@ export function formatDay(day: string | null): string {
 export function formatCost(cost: { amountMinor: number; currency: string } | null): string {
   if (!cost) return '—';
   try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency: cost.currency }).format(
-      cost.amountMinor / 100,
-    );
+    return numberFormat({ style: 'currency', currency: cost.currency }).format(cost.amountMinor / 100);
   } catch {
     return `${(cost.amountMinor / 100).toFixed(2)} ${cost.currency}`;
   }

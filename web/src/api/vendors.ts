@@ -3,6 +3,7 @@
 // the award. Money comes in integer minor units with its currency; it is shown with that currency's own exponent
 // (JPY has none, EUR two) and typed in major units. Each write refreshes everything under 'suppliers'.
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { dateTimeFormat, numberFormat } from '../locale';
 import { client, unwrap } from './client';
 import type { QueryOf, RequestOf, ResponseOf } from './types';
 
@@ -89,7 +90,7 @@ export function formatMoney(amountMinor: number, currency: string): string {
   const exp = currencyExponent(currency);
   const major = amountMinor / 10 ** exp;
   try {
-    return new Intl.NumberFormat(undefined, {
+    return numberFormat({
       style: 'currency',
       currency,
       minimumFractionDigits: exp,
@@ -117,12 +118,12 @@ export function moneyInput(amountMinor: number, currency: string): string {
   return (amountMinor / 10 ** exp).toFixed(exp);
 }
 
-/** "12 Mar 2027" in the reader's zone, or a dash. */
+const dayFormat = dateTimeFormat({ year: 'numeric', month: 'short', day: 'numeric' });
+
+/** "12 Mar 2027" in the reader's language and zone, or a dash. */
 export function formatDay(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' }).format(
-    new Date(iso),
-  );
+  return dayFormat.format(new Date(iso));
 }
 
 /** Whole days from now until a time (negative once it has passed). */

@@ -2,21 +2,19 @@
 // software, a licence's seats, its tickets (and incidents and repairs where the server reports them), its
 // history, and its relations drawn as a graph with add and remove. Staff edit it; a requester reads their own.
 import { type FormEvent, type ReactNode, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import {
   type AssetDetail,
   type AssetStatus,
   type AssetType,
   assetStatuses,
-  assetStatusLabel,
-  assetTypeLabel,
   assetTypes,
   formatCost,
   formatDay,
   formatMb,
   type RelationKind,
   relationKinds,
-  relationLabel,
   useAddRelation,
   useAsset,
   useAssetHistory,
@@ -25,6 +23,7 @@ import {
   useRemoveRelation,
   useUpdateAsset,
 } from '../../api/assets';
+import { t as translate } from '../../i18n';
 import { isStaff, useUser } from '../../session';
 import { PriorityBadge, StatusBadge } from '../../ui/badges';
 import { useDirectory } from '../../ui/directory';
@@ -45,6 +44,7 @@ function minorUnits(text: string): number | null | undefined {
 }
 
 function EditForm({ asset, onClose }: { asset: AssetDetail; onClose: () => void }) {
+  const { t } = useTranslation('assets');
   const dir = useDirectory();
   const [f, setF] = useState({
     name: asset.name,
@@ -74,7 +74,7 @@ function EditForm({ asset, onClose }: { asset: AssetDetail; onClose: () => void 
     e.preventDefault();
     const minor = minorUnits(f.amount);
     if (minor === undefined) {
-      setCostError('a number with at most two decimals, such as 1250.00');
+      setCostError(t('edit.costInvalid'));
       return;
     }
     setCostError(undefined);
@@ -126,29 +126,29 @@ function EditForm({ asset, onClose }: { asset: AssetDetail; onClose: () => void 
   return (
     <form className="card form asset-edit" onSubmit={submit} aria-labelledby="asset-edit-title">
       <div className="kb-panel-head">
-        <h2 id="asset-edit-title">Edit asset</h2>
+        <h2 id="asset-edit-title">{t('edit.title')}</h2>
         <button type="button" className="ghost" onClick={onClose}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
       <div className="asset-edit-grid">
-        {text('Name', 'name')}
-        <Field label="Type">
+        {text(t('edit.name'), 'name')}
+        <Field label={t('field.type')}>
           {(id) => (
             <select
               id={id}
               value={f.type}
               onChange={(e) => setF({ ...f, type: e.target.value as AssetType })}
             >
-              {assetTypes.map((t) => (
-                <option key={t} value={t}>
-                  {assetTypeLabel[t]}
+              {assetTypes.map((k) => (
+                <option key={k} value={k}>
+                  {t(`type.${k}`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Status">
+        <Field label={t('field.status')}>
           {(id) => (
             <select
               id={id}
@@ -157,21 +157,21 @@ function EditForm({ asset, onClose }: { asset: AssetDetail; onClose: () => void 
             >
               {assetStatuses.map((s) => (
                 <option key={s} value={s}>
-                  {assetStatusLabel[s]}
+                  {t(`status.${s}`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        {text('Asset tag', 'assetTag')}
-        {text('Serial number', 'serial')}
-        {text('Manufacturer', 'manufacturer')}
-        {text('Model', 'model')}
-        {text('Location', 'location')}
-        <Field label="Owner" error={fieldError(update.error, '/ownerId')}>
+        {text(t('field.assetTag'), 'assetTag')}
+        {text(t('edit.serial'), 'serial')}
+        {text(t('field.manufacturer'), 'manufacturer')}
+        {text(t('field.model'), 'model')}
+        {text(t('field.location'), 'location')}
+        <Field label={t('field.owner')} error={fieldError(update.error, '/ownerId')}>
           {(id) => (
             <select id={id} value={f.ownerId} onChange={set('ownerId')}>
-              <option value="">Nobody</option>
+              <option value="">{t('bulk.nobody')}</option>
               {dir.users.map((u) => (
                 <option key={u.id} value={u.id}>
                   {u.name}
@@ -180,9 +180,9 @@ function EditForm({ asset, onClose }: { asset: AssetDetail; onClose: () => void 
             </select>
           )}
         </Field>
-        {text('Supplier', 'supplier')}
-        {day('Purchase date', 'purchaseDate')}
-        <Field label="Cost" error={costError ?? fieldError(update.error, '/cost/amountMinor')}>
+        {text(t('field.supplier'), 'supplier')}
+        {day(t('edit.purchaseDate'), 'purchaseDate')}
+        <Field label={t('field.cost')} error={costError ?? fieldError(update.error, '/cost/amountMinor')}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -195,26 +195,27 @@ function EditForm({ asset, onClose }: { asset: AssetDetail; onClose: () => void 
             />
           )}
         </Field>
-        <Field label="Currency" error={fieldError(update.error, '/cost/currency')}>
+        <Field label={t('edit.currency')} error={fieldError(update.error, '/cost/currency')}>
           {(id) => <input id={id} maxLength={3} value={f.currency} onChange={set('currency')} />}
         </Field>
-        {day('Warranty ends', 'warrantyEnd')}
-        {day('End of life', 'endOfLife')}
+        {day(t('field.warrantyEnds'), 'warrantyEnd')}
+        {day(t('field.endOfLife'), 'endOfLife')}
       </div>
-      <Field label="Notes" error={fieldError(update.error, '/notes')}>
+      <Field label={t('edit.notes')} error={fieldError(update.error, '/notes')}>
         {(id) => <textarea id={id} rows={3} maxLength={10_000} value={f.notes} onChange={set('notes')} />}
       </Field>
       <div className="actions">
         <button type="submit" className="primary" disabled={update.isPending || !f.name.trim()}>
-          Save
+          {t('common:actions.save')}
         </button>
       </div>
-      <ErrorMessage error={update.error} title="The asset was not saved." />
+      <ErrorMessage error={update.error} title={t('edit.failed')} />
     </form>
   );
 }
 
 function AddRelation({ asset }: { asset: AssetDetail }) {
+  const { t } = useTranslation('assets');
   const [kind, setKind] = useState<RelationKind>('installed_on');
   const [q, setQ] = useState('');
   const [picked, setPicked] = useState<{ id: number; name: string } | null>(null);
@@ -232,14 +233,14 @@ function AddRelation({ asset }: { asset: AssetDetail }) {
         if (picked) add.mutate({ kind, toAssetId: picked.id });
       }}
     >
-      <h3 className="flush">Add a relation</h3>
+      <h3 className="flush">{t('relations.add')}</h3>
       <div className="asset-add-relation-row">
         <label className="inline">
-          <span>This asset</span>
+          <span>{t('relations.thisAsset')}</span>
           <select value={kind} onChange={(e) => setKind(e.target.value as RelationKind)}>
             {relationKinds.map((k) => (
               <option key={k} value={k}>
-                {relationLabel[k].out.toLowerCase()}
+                {t(`relations.pick.${k}`)}
               </option>
             ))}
           </select>
@@ -250,7 +251,7 @@ function AddRelation({ asset }: { asset: AssetDetail }) {
             <button
               type="button"
               className="icon-button"
-              aria-label={`Pick another asset than ${picked.name}`}
+              aria-label={t('relations.repick', { name: picked.name })}
               onClick={() => setPicked(null)}
             >
               ×
@@ -258,68 +259,67 @@ function AddRelation({ asset }: { asset: AssetDetail }) {
           </span>
         ) : (
           <label className="inline">
-            <span className="visually-hidden">Find the other asset</span>
+            <span className="visually-hidden">{t('relations.find')}</span>
             <input
               type="search"
               value={q}
               onChange={(e) => setQ(e.target.value)}
-              placeholder="Name, tag or serial"
+              placeholder={t('relations.findPlaceholder')}
               maxLength={200}
             />
           </label>
         )}
         <button type="submit" disabled={!picked || add.isPending}>
-          Add
+          {t('relations.addButton')}
         </button>
       </div>
       {!picked && q.trim() && (
-        <ul className="asset-picks" aria-label="Matching assets">
+        <ul className="asset-picks" aria-label={t('relations.matches')}>
           {choices.map((a) => (
             <li key={a.id}>
               <button type="button" className="link-button" onClick={() => setPicked(a)}>
                 {a.name}
               </button>{' '}
               <span className="muted small">
-                {assetTypeLabel[a.type]}
+                {t(`type.${a.type}`)}
                 {a.assetTag ? ` · ${a.assetTag}` : ''}
               </span>
             </li>
           ))}
-          {found.isSuccess && choices.length === 0 && <li className="muted small">No asset matches.</li>}
+          {found.isSuccess && choices.length === 0 && (
+            <li className="muted small">{t('relations.noMatch')}</li>
+          )}
         </ul>
       )}
-      <ErrorMessage error={add.error} title="The relation was not added." />
+      <ErrorMessage error={add.error} title={t('relations.addFailed')} />
     </form>
   );
 }
 
 function Relations({ asset, staff }: { asset: AssetDetail; staff: boolean }) {
+  const { t } = useTranslation('assets');
   const remove = useRemoveRelation(asset.id);
   return (
     <section className="card asset-section" aria-labelledby="asset-relations-title">
       <h2 id="asset-relations-title" className="flush">
-        Relations
+        {t('relations.title')}
       </h2>
       {asset.relations.length === 0 ? (
-        <p className="muted">Not related to other assets yet.</p>
+        <p className="muted">{t('relations.none')}</p>
       ) : (
         <>
-          <RelationGraph
-            name={asset.name}
-            typeLabel={assetTypeLabel[asset.type]}
-            relations={asset.relations}
-          />
+          <RelationGraph name={asset.name} typeLabel={t(`type.${asset.type}`)} relations={asset.relations} />
           <ul className="asset-relation-list">
             {asset.relations.map((r) => (
               <li key={r.id}>
-                <span className="muted">{relationLabel[r.kind][r.direction]}</span>{' '}
+                <span className="muted">{t(`relation.${r.kind}.${r.direction}`)}</span>{' '}
                 <Link to={`/assets/${r.other.id}`}>{r.other.name}</Link>{' '}
                 <AssetStatusBadge status={r.other.status} />
                 {staff && (
                   <button
                     type="button"
                     className="icon-button"
-                    aria-label={`Remove the relation ${relationLabel[r.kind][r.direction].toLowerCase()} ${r.other.name}`}
+                    aria-label={t(`relations.remove.${r.kind}.${r.direction}`, { name: r.other.name })}
                     disabled={remove.isPending}
                     onClick={() => remove.mutate(r.id)}
                   >
@@ -331,28 +331,31 @@ function Relations({ asset, staff }: { asset: AssetDetail; staff: boolean }) {
           </ul>
         </>
       )}
-      <ErrorMessage error={remove.error} title="The relation was not removed." />
+      <ErrorMessage error={remove.error} title={t('relations.removeFailed')} />
       {staff && <AddRelation asset={asset} />}
     </section>
   );
 }
 
 function Hardware({ asset }: { asset: AssetDetail }) {
+  const { t } = useTranslation('assets');
   const h = asset.hardware;
   if (!h) return null;
   const memory = h.memoryMb ?? h.memoryModules?.reduce((s, m) => s + m.capacityMb, 0);
   return (
     <section className="card asset-section" aria-labelledby="asset-hardware-title">
       <h2 id="asset-hardware-title" className="flush">
-        Hardware
+        {t('hardware.title')}
       </h2>
       <dl className="facts asset-hardware">
         {h.os && (
           <>
-            <dt>Operating system</dt>
+            <dt>{t('hardware.os')}</dt>
             <dd>
               {[h.os.name, h.os.version].filter(Boolean).join(' ')}
-              {h.os.kernel && <span className="muted"> · kernel {h.os.kernel}</span>}
+              {h.os.kernel && (
+                <span className="muted"> · {t('hardware.kernel', { kernel: h.os.kernel })}</span>
+              )}
               {h.os.arch && <span className="muted"> · {h.os.arch}</span>}
               {h.os.fqdn && <div className="muted small">{h.os.fqdn}</div>}
             </dd>
@@ -360,7 +363,7 @@ function Hardware({ asset }: { asset: AssetDetail }) {
         )}
         {h.cpus && h.cpus.length > 0 && (
           <>
-            <dt>CPUs</dt>
+            <dt>{t('hardware.cpus')}</dt>
             <dd>
               <ul className="flat-list">
                 {h.cpus.map((c, i) => (
@@ -368,9 +371,9 @@ function Hardware({ asset }: { asset: AssetDetail }) {
                   <li key={i}>
                     {c.name}
                     <span className="muted">
-                      {c.cores !== undefined && ` · ${c.cores} cores`}
-                      {c.threads !== undefined && ` · ${c.threads} threads`}
-                      {c.speedMhz !== undefined && ` · ${c.speedMhz} MHz`}
+                      {c.cores !== undefined && ` · ${t('hardware.cores', { count: c.cores })}`}
+                      {c.threads !== undefined && ` · ${t('hardware.threads', { count: c.threads })}`}
+                      {c.speedMhz !== undefined && ` · ${t('hardware.speed', { mhz: c.speedMhz })}`}
                     </span>
                   </li>
                 ))}
@@ -380,14 +383,16 @@ function Hardware({ asset }: { asset: AssetDetail }) {
         )}
         {memory !== undefined && (
           <>
-            <dt>Memory</dt>
+            <dt>{t('hardware.memory')}</dt>
             <dd>
               {formatMb(memory)}
               {h.memoryModules && h.memoryModules.length > 0 && (
                 <span className="muted">
                   {' '}
-                  in {h.memoryModules.length} module{h.memoryModules.length === 1 ? '' : 's'} (
-                  {h.memoryModules.map((m) => formatMb(m.capacityMb)).join(', ')})
+                  {t('hardware.modules', {
+                    count: h.memoryModules.length,
+                    sizes: h.memoryModules.map((m) => formatMb(m.capacityMb)).join(', '),
+                  })}
                 </span>
               )}
             </dd>
@@ -395,7 +400,7 @@ function Hardware({ asset }: { asset: AssetDetail }) {
         )}
         {h.disks && h.disks.length > 0 && (
           <>
-            <dt>Disks</dt>
+            <dt>{t('hardware.disks')}</dt>
             <dd>
               <ul className="flat-list">
                 {h.disks.map((d, i) => (
@@ -411,7 +416,7 @@ function Hardware({ asset }: { asset: AssetDetail }) {
         )}
         {h.drives && h.drives.length > 0 && (
           <>
-            <dt>File systems</dt>
+            <dt>{t('hardware.fileSystems')}</dt>
             <dd>
               <ul className="flat-list">
                 {h.drives.map((d, i) => (
@@ -420,7 +425,8 @@ function Hardware({ asset }: { asset: AssetDetail }) {
                     <code>{d.mount}</code>{' '}
                     <span className="muted">
                       {d.fileSystem ?? ''}
-                      {d.totalMb !== undefined && ` · ${formatMb(d.freeMb)} free of ${formatMb(d.totalMb)}`}
+                      {d.totalMb !== undefined &&
+                        ` · ${t('hardware.free', { free: formatMb(d.freeMb), total: formatMb(d.totalMb) })}`}
                     </span>
                   </li>
                 ))}
@@ -430,7 +436,7 @@ function Hardware({ asset }: { asset: AssetDetail }) {
         )}
         {h.networkCards && h.networkCards.length > 0 && (
           <>
-            <dt>Network cards</dt>
+            <dt>{t('hardware.networkCards')}</dt>
             <dd>
               <ul className="flat-list">
                 {h.networkCards.map((n, i) => (
@@ -439,7 +445,7 @@ function Hardware({ asset }: { asset: AssetDetail }) {
                     {n.name} {n.mac && <code>{n.mac}</code>}{' '}
                     <span className="muted">
                       {(n.ipAddresses ?? []).join(', ')}
-                      {n.virtual ? ' · virtual' : ''}
+                      {n.virtual ? ` · ${t('hardware.virtual')}` : ''}
                     </span>
                   </li>
                 ))}
@@ -449,10 +455,12 @@ function Hardware({ asset }: { asset: AssetDetail }) {
         )}
         {h.bios && (
           <>
-            <dt>BIOS</dt>
+            <dt>{t('hardware.bios')}</dt>
             <dd>
               {[h.bios.manufacturer, h.bios.model, h.bios.version].filter(Boolean).join(' ') || '—'}
-              {h.bios.serial && <span className="muted"> · S/N {h.bios.serial}</span>}
+              {h.bios.serial && (
+                <span className="muted"> · {t('table.serial', { serial: h.bios.serial })}</span>
+              )}
             </dd>
           </>
         )}
@@ -462,6 +470,7 @@ function Hardware({ asset }: { asset: AssetDetail }) {
 }
 
 function Software({ asset }: { asset: AssetDetail }) {
+  const { t } = useTranslation('assets');
   const [open, setOpen] = useState(false);
   const list = useInstalledSoftware(asset.id, open && asset.softwareCount > 0);
   if (asset.softwareCount === 0) return null;
@@ -469,10 +478,10 @@ function Software({ asset }: { asset: AssetDetail }) {
     <section className="card asset-section" aria-labelledby="asset-software-title">
       <div className="kb-panel-head">
         <h2 id="asset-software-title" className="flush">
-          Software <span className="muted">({asset.softwareCount})</span>
+          {t('software.title')} <span className="muted">({asset.softwareCount})</span>
         </h2>
         <button type="button" className="ghost" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-          {open ? 'Hide' : 'Show installed software'}
+          {open ? t('software.hide') : t('software.show')}
         </button>
       </div>
       {open && list.isPending && <Loading />}
@@ -480,13 +489,13 @@ function Software({ asset }: { asset: AssetDetail }) {
       {open && list.data && (
         <div className="table-wrap asset-software">
           <table className="data-table">
-            <caption className="visually-hidden">Installed software</caption>
+            <caption className="visually-hidden">{t('software.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Version</th>
+                <th scope="col">{t('software.name')}</th>
+                <th scope="col">{t('software.version')}</th>
                 <th scope="col" className="wide-only">
-                  Publisher
+                  {t('software.publisher')}
                 </th>
               </tr>
             </thead>
@@ -507,34 +516,42 @@ function Software({ asset }: { asset: AssetDetail }) {
 }
 
 function Licence({ asset }: { asset: AssetDetail }) {
+  const { t } = useTranslation('assets');
   const dir = useDirectory();
   const l = asset.licence;
   if (!l) return null;
   return (
     <section className="card asset-section" aria-labelledby="asset-licence-title">
       <h2 id="asset-licence-title" className="flush">
-        Licence seats
+        {t('licence.title')}
       </h2>
       <p>
-        <strong>
-          {l.used} of {l.seats}
-        </strong>{' '}
-        seat{l.seats === 1 ? '' : 's'} used
-        {l.softwareName && <> for {l.softwareName}</>}
-        {l.expiresOn && <>, expires {formatDay(l.expiresOn)}</>}.{' '}
-        {l.overAssigned && <span className="badge asset-over">Over-assigned</span>}
+        <Trans
+          t={t}
+          i18nKey="licence.used"
+          values={{
+            used: l.used,
+            seats: l.seats,
+            hasSoftware: l.softwareName ? 'yes' : 'no',
+            software: l.softwareName ?? '',
+            hasExpiry: l.expiresOn ? 'yes' : 'no',
+            expires: l.expiresOn ? formatDay(l.expiresOn) : '',
+          }}
+          components={{ strong: <strong /> }}
+        />{' '}
+        {l.overAssigned && <span className="badge asset-over">{t('licence.over')}</span>}
       </p>
       {l.assignments.length > 0 && (
         <ul className="flat-list">
           {l.assignments.map((a) => (
             <li key={a.id}>
               {a.assetId !== null ? (
-                <Link to={`/assets/${a.assetId}`}>Asset #{a.assetId}</Link>
+                <Link to={`/assets/${a.assetId}`}>{t('licence.asset', { id: a.assetId })}</Link>
               ) : (
                 dir.userName(a.userId)
               )}{' '}
               <span className="muted small">
-                since <Time iso={a.assignedAt} />
+                <Trans t={t} i18nKey="licence.since" components={{ time: <Time iso={a.assignedAt} /> }} />
               </span>
             </li>
           ))}
@@ -581,10 +598,11 @@ function Records({ title, items, link }: { title: string; items: Loose[]; link?:
 }
 
 function Tickets({ asset, staff }: { asset: AssetDetail; staff: boolean }) {
+  const { t } = useTranslation('assets');
   const extra = asset as AssetDetail & { incidents?: unknown; repairs?: unknown };
   // The server's incidents are, for now, the tickets of type incident that name the asset: those are listed
   // above already (marked "incident"); only incidents that are not among them get a list of their own.
-  const ticketIds = new Set(asset.tickets.map((t) => t.id));
+  const ticketIds = new Set(asset.tickets.map((ticket) => ticket.id));
   const incidents = (Array.isArray(extra.incidents) ? (extra.incidents as Loose[]) : []).filter(
     (i) => !ticketIds.has(Number((i as { id?: unknown }).id)),
   );
@@ -597,56 +615,62 @@ function Tickets({ asset, staff }: { asset: AssetDetail; staff: boolean }) {
   return (
     <section className="card asset-section" aria-labelledby="asset-tickets-title">
       <h2 id="asset-tickets-title" className="flush">
-        Tickets
+        {t('tickets.title')}
       </h2>
       {asset.tickets.length === 0 ? (
-        <p className="muted">No ticket names this asset.</p>
+        <p className="muted">{t('tickets.none')}</p>
       ) : (
         <ul className="flat-list asset-tickets">
-          {asset.tickets.map((t) => (
-            <li key={t.id}>
-              <Link to={staff ? `/tickets/${t.id}` : `/requests/${t.id}`}>
-                <span className="muted">#{t.id}</span> {t.title}
+          {asset.tickets.map((ticket) => (
+            <li key={ticket.id}>
+              <Link to={staff ? `/tickets/${ticket.id}` : `/requests/${ticket.id}`}>
+                <span className="muted">#{ticket.id}</span> {ticket.title}
               </Link>{' '}
-              {incidentTickets.has(t.id) && <span className="badge">incident</span>}{' '}
-              <StatusBadge status={t.status} /> <PriorityBadge priority={t.priority} />{' '}
+              {incidentTickets.has(ticket.id) && <span className="badge">{t('tickets.incident')}</span>}{' '}
+              <StatusBadge status={ticket.status} /> <PriorityBadge priority={ticket.priority} />{' '}
               <span className="muted small">
-                <Time iso={t.createdAt} />
+                <Time iso={ticket.createdAt} />
               </span>
             </li>
           ))}
         </ul>
       )}
-      <Records title="Incidents" items={incidents} link={staff ? (id) => `/incidents/${id}` : undefined} />
-      <Records title="Repairs" items={repairs} />
+      <Records
+        title={t('tickets.incidents')}
+        items={incidents}
+        link={staff ? (id) => `/incidents/${id}` : undefined}
+      />
+      <Records title={t('tickets.repairs')} items={repairs} />
     </section>
   );
 }
 
 /** A history value as the page words it (a status or type by its label, other fields as written). */
 function historyValue(field: string, value: string): string {
-  if (field === 'status') return assetStatusLabel[value as AssetStatus] ?? value;
-  if (field === 'type') return assetTypeLabel[value as AssetType] ?? value;
+  if (field === 'status' && (assetStatuses as string[]).includes(value))
+    return translate(`assets:status.${value}`);
+  if (field === 'type' && (assetTypes as string[]).includes(value)) return translate(`assets:type.${value}`);
   return value;
 }
 
 function History({ id }: { id: number }) {
+  const { t } = useTranslation('assets');
   const dir = useDirectory();
   const history = useAssetHistory(id);
   return (
     <section className="card asset-section" aria-labelledby="asset-history-title">
       <h2 id="asset-history-title" className="flush">
-        History
+        {t('history.title')}
       </h2>
       {history.isPending && <Loading />}
       <ErrorMessage error={history.error} />
-      {history.data && history.data.length === 0 && <p className="muted">No changes yet.</p>}
+      {history.data && history.data.length === 0 && <p className="muted">{t('history.none')}</p>}
       {history.data && history.data.length > 0 && (
         <ol className="asset-history">
           {[...history.data].reverse().map((h) => (
             <li key={h.id}>
               <span className="muted small">
-                <Time iso={h.at} /> · {h.actorId === null ? 'Inventory' : dir.userName(h.actorId)}
+                <Time iso={h.at} /> · {h.actorId === null ? t('history.inventory') : dir.userName(h.actorId)}
               </span>
               <div>
                 <strong>{h.field}</strong>{' '}
@@ -655,7 +679,11 @@ function History({ id }: { id: number }) {
                     <del>{historyValue(h.field, h.from)}</del> →{' '}
                   </>
                 )}
-                {h.to === null ? <span className="muted">cleared</span> : historyValue(h.field, h.to)}
+                {h.to === null ? (
+                  <span className="muted">{t('history.cleared')}</span>
+                ) : (
+                  historyValue(h.field, h.to)
+                )}
               </div>
             </li>
           ))}
@@ -666,6 +694,7 @@ function History({ id }: { id: number }) {
 }
 
 function Facts({ asset }: { asset: AssetDetail }) {
+  const { t } = useTranslation('assets');
   const dir = useDirectory();
   const row = (label: string, value: ReactNode) => (
     <>
@@ -675,21 +704,21 @@ function Facts({ asset }: { asset: AssetDetail }) {
   );
   return (
     <dl className="facts asset-facts">
-      {row('Type', assetTypeLabel[asset.type])}
-      {row('Asset tag', asset.assetTag)}
-      {row('Serial', asset.serial)}
-      {row('Manufacturer', asset.manufacturer)}
-      {row('Model', asset.model)}
-      {row('Location', asset.location)}
-      {row('Owner', asset.ownerId === null ? null : dir.userName(asset.ownerId))}
-      {row('Supplier', asset.supplier)}
-      {row('Purchased', asset.purchaseDate && formatDay(asset.purchaseDate))}
-      {row('Cost', asset.cost && formatCost(asset.cost))}
-      {row('Warranty ends', asset.warrantyEnd && <WarrantyEnd day={asset.warrantyEnd} />)}
-      {row('End of life', asset.endOfLife && formatDay(asset.endOfLife))}
+      {row(t('field.type'), t(`type.${asset.type}`))}
+      {row(t('field.assetTag'), asset.assetTag)}
+      {row(t('facts.serial'), asset.serial)}
+      {row(t('field.manufacturer'), asset.manufacturer)}
+      {row(t('field.model'), asset.model)}
+      {row(t('field.location'), asset.location)}
+      {row(t('field.owner'), asset.ownerId === null ? null : dir.userName(asset.ownerId))}
+      {row(t('field.supplier'), asset.supplier)}
+      {row(t('facts.purchased'), asset.purchaseDate && formatDay(asset.purchaseDate))}
+      {row(t('field.cost'), asset.cost && formatCost(asset.cost))}
+      {row(t('field.warrantyEnds'), asset.warrantyEnd && <WarrantyEnd day={asset.warrantyEnd} />)}
+      {row(t('field.endOfLife'), asset.endOfLife && formatDay(asset.endOfLife))}
       {asset.macs.length > 0 &&
         row(
-          'MAC addresses',
+          t('facts.macs'),
           <ul className="flat-list">
             {asset.macs.map((m) => (
               <li key={m}>
@@ -700,60 +729,59 @@ function Facts({ asset }: { asset: AssetDetail }) {
         )}
       {asset.inventory &&
         row(
-          'Inventoried',
+          t('facts.inventoried'),
           asset.inventory.at ? (
-            <>
-              <Time iso={asset.inventory.at} /> by an agent
-            </>
+            <Trans t={t} i18nKey="facts.byAgentAt" components={{ time: <Time iso={asset.inventory.at} /> }} />
           ) : (
-            'by an agent'
+            t('facts.byAgent')
           ),
         )}
-      {row('Added', <Time iso={asset.createdAt} />)}
-      {row('Changed', <Time iso={asset.updatedAt} />)}
+      {row(t('facts.added'), <Time iso={asset.createdAt} />)}
+      {row(t('facts.changed'), <Time iso={asset.updatedAt} />)}
     </dl>
   );
 }
 
 export default function AssetPage() {
+  const { t } = useTranslation('assets');
   const id = Number(useParams().id);
   const user = useUser();
   const staff = isStaff(user);
   const asset = useAsset(id);
   const [editing, setEditing] = useState(false);
-  useTitle(asset.data ? asset.data.name : 'Asset');
+  useTitle(asset.data ? asset.data.name : t('table.asset'));
   if (asset.isPending) return <Loading />;
   if (asset.error || !asset.data)
     return (
       <div className="page narrow">
-        <ErrorMessage error={asset.error} title="The asset could not be loaded." />
-        <Link to="/assets">← {staff ? 'Assets' : 'My equipment'}</Link>
+        <ErrorMessage error={asset.error} title={t('detail.loadFailed')} />
+        <Link to="/assets">← {staff ? t('title') : t('mine.title')}</Link>
       </div>
     );
   const a = asset.data;
   return (
     <div className="ticket-page asset-page">
       <div className="ticket-main">
-        <nav aria-label="Asset navigation" className="ticket-nav">
-          <Link to="/assets">← {staff ? 'Assets' : 'My equipment'}</Link>
+        <nav aria-label={t('detail.nav')} className="ticket-nav">
+          <Link to="/assets">← {staff ? t('title') : t('mine.title')}</Link>
         </nav>
         <div className="page-head">
           <h1>{a.name}</h1>
           {staff && (
             <span className="asset-actions">
               <Link className="button" to={`/assets/labels?ids=${a.id}`}>
-                Print label
+                {t('detail.printLabel')}
               </Link>
               {!editing && (
                 <button type="button" className="primary" onClick={() => setEditing(true)}>
-                  Edit
+                  {t('common:actions.edit')}
                 </button>
               )}
             </span>
           )}
         </div>
         <p className="ticket-meta">
-          <AssetStatusBadge status={a.status} /> <span className="badge">{assetTypeLabel[a.type]}</span>
+          <AssetStatusBadge status={a.status} /> <span className="badge">{t(`type.${a.type}`)}</span>
           {a.assetTag && <span className="muted">{a.assetTag}</span>}
           {(a.manufacturer || a.model) && (
             <span className="muted">{[a.manufacturer, a.model].filter(Boolean).join(' ')}</span>
@@ -768,7 +796,7 @@ export default function AssetPage() {
         <Tickets asset={a} staff={staff} />
         <History id={a.id} />
       </div>
-      <aside className="ticket-side" aria-label="Details">
+      <aside className="ticket-side" aria-label={t('detail.details')}>
         <Facts asset={a} />
       </aside>
     </div>

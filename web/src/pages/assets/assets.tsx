@@ -3,6 +3,7 @@
 // follows the server's cursor; selected rows take a bulk edit (status, location, owner) or go to the labels
 // page; a CSV import shows the rows it refused and why. Requesters see the equipment they own, read only.
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import {
   type Asset,
@@ -10,8 +11,6 @@ import {
   assetFilterKeys,
   assetFilterOf,
   assetStatuses,
-  assetStatusLabel,
-  assetTypeLabel,
   assetTypes,
   type BulkSet,
   formatDay,
@@ -31,7 +30,8 @@ import { useTitle } from '../../ui/title';
 import './assets.css';
 
 export function AssetStatusBadge({ status }: { status: AssetStatus }) {
-  return <span className={`badge asset-${status}`}>{assetStatusLabel[status]}</span>;
+  const { t } = useTranslation('assets');
+  return <span className={`badge asset-${status}`}>{t(`status.${status}`)}</span>;
 }
 
 /** A warranty end, marked when it has passed. */
@@ -54,6 +54,7 @@ function viewQueryOf(params: URLSearchParams): string {
 }
 
 function SavedViews({ current }: { current: string }) {
+  const { t } = useTranslation('assets');
   const views = useAssetViews();
   const [name, setName] = useState('');
   const save = useSaveAssetView(() => setName(''));
@@ -61,12 +62,12 @@ function SavedViews({ current }: { current: string }) {
   return (
     <section className="asset-views" aria-labelledby="asset-views-title">
       <h2 id="asset-views-title" className="visually-hidden">
-        Saved views
+        {t('views.title')}
       </h2>
       <ul className="asset-view-list">
         <li className="saved-view">
           <Link to="/assets" aria-current={current === '' ? 'page' : undefined}>
-            All assets
+            {t('views.all')}
           </Link>
         </li>
         {(views.data ?? []).map((v) => (
@@ -77,7 +78,7 @@ function SavedViews({ current }: { current: string }) {
             <button
               type="button"
               className="icon-button"
-              aria-label={`Delete saved view ${v.name}`}
+              aria-label={t('views.delete', { name: v.name })}
               onClick={() => remove.mutate(v.id)}
             >
               ×
@@ -93,20 +94,20 @@ function SavedViews({ current }: { current: string }) {
         }}
       >
         <label htmlFor="asset-view-name" className="visually-hidden">
-          Name for this view
+          {t('views.nameLabel')}
         </label>
         <input
           id="asset-view-name"
-          placeholder="Name this view"
+          placeholder={t('views.namePlaceholder')}
           value={name}
           onChange={(e) => setName(e.target.value)}
           maxLength={100}
         />
         <button type="submit" disabled={!name.trim() || save.isPending}>
-          Save view
+          {t('views.save')}
         </button>
       </form>
-      <ErrorMessage error={save.error ?? remove.error} title="The view was not saved." />
+      <ErrorMessage error={save.error ?? remove.error} title={t('views.saveFailed')} />
     </section>
   );
 }
@@ -118,37 +119,33 @@ function BulkBar({
   ids: number[];
   onDone: (message: string | null, clear: boolean) => void;
 }) {
+  const { t } = useTranslation('assets');
   const dir = useDirectory();
   const [location, setLocation] = useState('');
   const bulk = useBulkUpdateAssets((r) =>
-    onDone(
-      `Changed ${r.updatedIds.length} asset${r.updatedIds.length === 1 ? '' : 's'}${
-        r.unchangedIds.length ? `; ${r.unchangedIds.length} already so` : ''
-      }.`,
-      true,
-    ),
+    onDone(t('bulk.changed', { count: r.updatedIds.length, unchanged: r.unchangedIds.length }), true),
   );
   const apply = (set: BulkSet) => bulk.mutate({ ids, set });
   return (
-    <div className="bulk-bar" role="region" aria-label="Bulk actions">
-      <strong>{ids.length} selected</strong>
+    <div className="bulk-bar" role="region" aria-label={t('bulk.label')}>
+      <strong>{t('bulk.selected', { count: ids.length })}</strong>
       <label className="inline">
-        <span>Status</span>
+        <span>{t('field.status')}</span>
         <select
           value=""
           disabled={bulk.isPending}
           onChange={(e) => e.target.value && apply({ status: e.target.value as AssetStatus })}
         >
-          <option value="">Set status…</option>
+          <option value="">{t('bulk.setStatus')}</option>
           {assetStatuses.map((s) => (
             <option key={s} value={s}>
-              {assetStatusLabel[s]}
+              {t(`status.${s}`)}
             </option>
           ))}
         </select>
       </label>
       <label className="inline">
-        <span>Owner</span>
+        <span>{t('field.owner')}</span>
         <select
           value=""
           disabled={bulk.isPending}
@@ -157,8 +154,8 @@ function BulkBar({
             if (v) apply({ ownerId: v === 'none' ? null : Number(v) });
           }}
         >
-          <option value="">Give to…</option>
-          <option value="none">Nobody</option>
+          <option value="">{t('bulk.giveTo')}</option>
+          <option value="none">{t('bulk.nobody')}</option>
           {dir.users.map((u) => (
             <option key={u.id} value={u.id}>
               {u.name}
@@ -174,47 +171,60 @@ function BulkBar({
         }}
       >
         <label className="inline">
-          <span>Location</span>
+          <span>{t('field.location')}</span>
           <input
             className="short"
             value={location}
             maxLength={200}
             onChange={(e) => setLocation(e.target.value)}
-            placeholder="Room 2.14"
+            placeholder={t('bulk.locationPlaceholder')}
           />
         </label>
         <button type="submit" disabled={bulk.isPending || !location.trim()}>
-          Move
+          {t('bulk.move')}
         </button>
       </form>
       <Link className="button" to={`/assets/labels?ids=${ids.join(',')}`}>
-        Print labels
+        {t('bulk.printLabels')}
       </Link>
       <button type="button" className="ghost" onClick={() => onDone(null, true)}>
-        Clear selection
+        {t('bulk.clear')}
       </button>
-      {bulk.isPending && <span className="bulk-status">Working…</span>}
-      <ErrorMessage error={bulk.error} title="The bulk change failed." />
+      {bulk.isPending && <span className="bulk-status">{t('bulk.working')}</span>}
+      <ErrorMessage error={bulk.error} title={t('bulk.failed')} />
     </div>
   );
 }
 
 function ImportReportView({ report }: { report: ImportReport }) {
+  const { t } = useTranslation('assets');
   return (
     <div className="asset-import-report" role="status">
       <p>
-        {report.rows} row{report.rows === 1 ? '' : 's'} read: <strong>{report.created}</strong> added,{' '}
-        <strong>{report.updated}</strong> updated, {report.unchanged} unchanged,{' '}
-        <strong className={report.rejected ? 'danger-text' : undefined}>{report.rejected}</strong> refused.
+        <Trans
+          t={t}
+          i18nKey="import.summary"
+          values={{
+            rows: report.rows,
+            created: report.created,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            rejected: report.rejected,
+          }}
+          components={{
+            strong: <strong />,
+            refused: <strong className={report.rejected ? 'danger-text' : undefined} />,
+          }}
+        />
       </p>
       {report.rejections.length > 0 && (
         <div className="table-wrap">
           <table className="data-table">
-            <caption className="visually-hidden">Refused rows</caption>
+            <caption className="visually-hidden">{t('import.refusedRows')}</caption>
             <thead>
               <tr>
-                <th scope="col">Line</th>
-                <th scope="col">Why</th>
+                <th scope="col">{t('import.line')}</th>
+                <th scope="col">{t('import.why')}</th>
               </tr>
             </thead>
             <tbody>
@@ -248,6 +258,7 @@ function ImportReportView({ report }: { report: ImportReport }) {
 }
 
 function ImportPanel({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation('assets');
   const [file, setFile] = useState<File | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
   const run = useImportAssets(setReport);
@@ -258,21 +269,16 @@ function ImportPanel({ onClose }: { onClose: () => void }) {
   return (
     <form className="card form asset-import" onSubmit={submit} aria-labelledby="asset-import-title">
       <div className="kb-panel-head">
-        <h2 id="asset-import-title">Import from CSV</h2>
+        <h2 id="asset-import-title">{t('import.title')}</h2>
         <button type="button" className="ghost" onClick={onClose}>
-          Close
+          {t('common:actions.close')}
         </button>
       </div>
       <p className="muted small">
-        A header row names the columns: <code>name</code> (required), <code>type</code>, <code>status</code>,{' '}
-        <code>serial</code>, <code>asset_tag</code>, <code>model</code>, <code>manufacturer</code>,{' '}
-        <code>location</code>, <code>owner</code> (id or email), <code>purchase_date</code>, <code>cost</code>
-        , <code>currency</code>, <code>supplier</code>, <code>warranty_end</code>, <code>end_of_life</code>,{' '}
-        <code>notes</code>, <code>mac</code>. A row whose serial or MAC is known updates that asset; refused
-        rows are listed below, the good ones kept.
+        <Trans t={t} i18nKey="import.help" components={{ col: <code /> }} />
       </p>
       <div className="asset-import-pick">
-        <label htmlFor="asset-import-file">CSV file</label>
+        <label htmlFor="asset-import-file">{t('import.file')}</label>
         <input
           id="asset-import-file"
           type="file"
@@ -283,10 +289,10 @@ function ImportPanel({ onClose }: { onClose: () => void }) {
           }}
         />
         <button type="submit" className="primary" disabled={!file || run.isPending}>
-          {run.isPending ? 'Importing…' : 'Import'}
+          {run.isPending ? t('import.running') : t('import.run')}
         </button>
       </div>
-      <ErrorMessage error={run.error} title="The file was not imported." />
+      <ErrorMessage error={run.error} title={t('import.failed')} />
       {report && <ImportReportView report={report} />}
     </form>
   );
@@ -305,39 +311,40 @@ function AssetRows({
   setAll: (on: boolean) => void;
   selectable: boolean;
 }) {
+  const { t } = useTranslation('assets');
   const dir = useDirectory();
   return (
     <div className="table-wrap">
       <table className="data-table asset-table">
-        <caption className="visually-hidden">Assets</caption>
+        <caption className="visually-hidden">{t('title')}</caption>
         <thead>
           <tr>
             {selectable && (
               <th scope="col" className="asset-check">
                 <input
                   type="checkbox"
-                  aria-label="Select all loaded assets"
+                  aria-label={t('table.selectAll')}
                   checked={selected.size > 0 && selected.size === items.length}
                   onChange={(e) => setAll(e.target.checked)}
                 />
               </th>
             )}
-            <th scope="col">Asset</th>
+            <th scope="col">{t('table.asset')}</th>
             <th scope="col" className="wide-only">
-              Type
+              {t('field.type')}
             </th>
-            <th scope="col">Status</th>
+            <th scope="col">{t('field.status')}</th>
             <th scope="col" className="wide-only">
-              Location
-            </th>
-            <th scope="col" className="wide-only">
-              Owner
+              {t('field.location')}
             </th>
             <th scope="col" className="wide-only">
-              Warranty
+              {t('field.owner')}
             </th>
             <th scope="col" className="wide-only">
-              Updated
+              {t('table.warranty')}
+            </th>
+            <th scope="col" className="wide-only">
+              {t('table.updated')}
             </th>
           </tr>
         </thead>
@@ -348,7 +355,7 @@ function AssetRows({
                 <td className="asset-check">
                   <input
                     type="checkbox"
-                    aria-label={`Select ${a.name}`}
+                    aria-label={t('table.select', { name: a.name })}
                     checked={selected.has(a.id)}
                     onChange={() => toggle(a.id)}
                   />
@@ -359,14 +366,14 @@ function AssetRows({
                 <div className="muted small">
                   {[
                     a.assetTag,
-                    a.serial && `S/N ${a.serial}`,
+                    a.serial && t('table.serial', { serial: a.serial }),
                     [a.manufacturer, a.model].filter(Boolean).join(' '),
                   ]
                     .filter(Boolean)
-                    .join(' · ') || assetTypeLabel[a.type]}
+                    .join(' · ') || t(`type.${a.type}`)}
                 </div>
               </td>
-              <td className="nowrap wide-only">{assetTypeLabel[a.type]}</td>
+              <td className="nowrap wide-only">{t(`type.${a.type}`)}</td>
               <td className="nowrap">
                 <AssetStatusBadge status={a.status} />
               </td>
@@ -390,20 +397,19 @@ function AssetRows({
 
 /** A requester's own equipment: what they hold, read only. */
 function MyEquipment() {
-  useTitle('My equipment');
+  const { t } = useTranslation('assets');
+  useTitle(t('mine.title'));
   const list = useAssetPages({ limit: pageSize, sort: 'name' });
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <div className="page">
       <div className="page-head">
-        <h1>My equipment</h1>
+        <h1>{t('mine.title')}</h1>
       </div>
-      <p className="muted">
-        The devices and licences registered to you. Something missing or wrong? File a request.
-      </p>
+      <p className="muted">{t('mine.intro')}</p>
       {list.isPending && <Loading />}
       <ErrorMessage error={list.error} />
-      {list.isSuccess && items.length === 0 && <Empty title="Nothing is registered to you." />}
+      {list.isSuccess && items.length === 0 && <Empty title={t('mine.empty')} />}
       {items.length > 0 && (
         <AssetRows
           items={items}
@@ -415,7 +421,7 @@ function MyEquipment() {
       )}
       {list.hasNextPage && (
         <button type="button" onClick={() => list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-          Show more
+          {t('showMore')}
         </button>
       )}
     </div>
@@ -423,7 +429,8 @@ function MyEquipment() {
 }
 
 function StaffAssets() {
-  useTitle('Assets');
+  const { t } = useTranslation('assets');
+  useTitle(t('title'));
   const [params, setParams] = useSearchParams();
   const dir = useDirectory();
   const filter = useMemo(() => assetFilterOf(params), [params]);
@@ -460,7 +467,7 @@ function StaffAssets() {
     written.current = { q: pq, location: pl };
   }, [params]);
   useEffect(() => {
-    const t = window.setTimeout(() => {
+    const timer = window.setTimeout(() => {
       const p = new URLSearchParams(latest.current);
       let changed = false;
       for (const [k, v] of [
@@ -476,7 +483,7 @@ function StaffAssets() {
       written.current = { q: p.get('q') ?? '', location: p.get('location') ?? '' };
       setParams(p, { replace: true });
     }, 250);
-    return () => window.clearTimeout(t);
+    return () => window.clearTimeout(timer);
   }, [q, location, setParams]);
 
   const toggle = (id: number) =>
@@ -490,29 +497,33 @@ function StaffAssets() {
   return (
     <div className="page assets-page">
       <div className="page-head">
-        <h1>Assets</h1>
+        <h1>{t('title')}</h1>
         <span className="spacer" />
         <span className="muted" role="status">
           {list.isPending
-            ? 'Loading…'
-            : `${items.length}${list.hasNextPage ? '+' : ''} asset${items.length === 1 ? '' : 's'}`}
+            ? t('common:loading')
+            : t('count', { count: items.length, more: list.hasNextPage ? 'yes' : 'no' })}
         </span>
         {!importing && (
           <button type="button" onClick={() => setImporting(true)}>
-            Import CSV
+            {t('import.open')}
           </button>
         )}
       </div>
       {importing && <ImportPanel onClose={() => setImporting(false)} />}
       <SavedViews current={current} />
-      <div className={`filters asset-filters${showFilters ? ' open' : ''}`} role="group" aria-label="Filters">
+      <div
+        className={`filters asset-filters${showFilters ? ' open' : ''}`}
+        role="group"
+        aria-label={t('filters.label')}
+      >
         <label className="inline asset-search">
-          <span>Search</span>
+          <span>{t('filters.search')}</span>
           <input
             type="search"
             value={q}
             onChange={(e) => setQ(e.target.value)}
-            placeholder="Name, serial, tag, MAC"
+            placeholder={t('filters.searchPlaceholder')}
             maxLength={200}
           />
         </label>
@@ -523,44 +534,44 @@ function StaffAssets() {
           aria-expanded={showFilters}
           onClick={() => setShowFilters((o) => !o)}
         >
-          Filters{activeFilters > 0 ? ` (${activeFilters})` : ''}
+          {t('filters.toggle', { count: activeFilters })}
         </button>
         <label className="inline">
-          <span>Type</span>
+          <span>{t('field.type')}</span>
           <select value={params.get('type') ?? ''} onChange={(e) => set('type', e.target.value)}>
-            <option value="">Any</option>
-            {assetTypes.map((t) => (
-              <option key={t} value={t}>
-                {assetTypeLabel[t]}
+            <option value="">{t('filters.any')}</option>
+            {assetTypes.map((k) => (
+              <option key={k} value={k}>
+                {t(`type.${k}`)}
               </option>
             ))}
           </select>
         </label>
         <label className="inline">
-          <span>Status</span>
+          <span>{t('field.status')}</span>
           <select value={params.get('status') ?? ''} onChange={(e) => set('status', e.target.value)}>
-            <option value="">Any</option>
+            <option value="">{t('filters.any')}</option>
             {assetStatuses.map((s) => (
               <option key={s} value={s}>
-                {assetStatusLabel[s]}
+                {t(`status.${s}`)}
               </option>
             ))}
           </select>
         </label>
         <label className="inline">
-          <span>Location</span>
+          <span>{t('field.location')}</span>
           <input
             className="short"
             value={location}
             onChange={(e) => setLocation(e.target.value)}
-            placeholder="any"
+            placeholder={t('filters.anyLocation')}
             maxLength={200}
           />
         </label>
         <label className="inline">
-          <span>Owner</span>
+          <span>{t('field.owner')}</span>
           <select value={params.get('ownerId') ?? ''} onChange={(e) => set('ownerId', e.target.value)}>
-            <option value="">Anyone</option>
+            <option value="">{t('filters.anyone')}</option>
             {dir.users.map((u) => (
               <option key={u.id} value={u.id}>
                 {u.name}
@@ -569,7 +580,7 @@ function StaffAssets() {
           </select>
         </label>
         <label className="inline">
-          <span>Warranty ends before</span>
+          <span>{t('filters.warrantyEndsBefore')}</span>
           <input
             type="date"
             value={params.get('warrantyEndsBefore') ?? ''}
@@ -577,10 +588,10 @@ function StaffAssets() {
           />
         </label>
         <label className="inline">
-          <span>Sort</span>
+          <span>{t('filters.sort')}</span>
           <select value={params.get('sort') ?? 'updated'} onChange={(e) => set('sort', e.target.value)}>
-            <option value="updated">Recently changed</option>
-            <option value="name">Name</option>
+            <option value="updated">{t('filters.sortUpdated')}</option>
+            <option value="name">{t('filters.sortName')}</option>
           </select>
         </label>
       </div>
@@ -596,10 +607,10 @@ function StaffAssets() {
       <p role="status" className="bulk-status">
         {message}
       </p>
-      <ErrorMessage error={list.error} title="The assets could not be loaded." />
+      <ErrorMessage error={list.error} title={t('loadFailed')} />
       {list.isSuccess && items.length === 0 && (
-        <Empty title="No assets match these filters.">
-          <p>Import a CSV, or let the inventory agents report in.</p>
+        <Empty title={t('empty.title')}>
+          <p>{t('empty.text')}</p>
         </Empty>
       )}
       {items.length > 0 && (
@@ -618,7 +629,7 @@ function StaffAssets() {
           onClick={() => list.fetchNextPage()}
           disabled={list.isFetchingNextPage}
         >
-          {list.isFetchingNextPage ? 'Loading…' : 'Show more'}
+          {list.isFetchingNextPage ? t('common:loading') : t('showMore')}
         </button>
       )}
     </div>

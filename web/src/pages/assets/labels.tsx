@@ -4,6 +4,7 @@
 // Content-Security-Policy holds); the print stylesheet leaves only the labels, in a 3 × 7 sheet's grid.
 import qrcode from 'qrcode-generator';
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { type AssetDetail, useAssetsById } from '../../api/assets';
 import { ErrorMessage, Loading } from '../../ui/messages';
@@ -53,21 +54,23 @@ export function QrCode({ text, label }: { text: string; label: string }) {
 }
 
 function Label({ asset }: { asset: AssetDetail }) {
+  const { t } = useTranslation('assets');
   const url = `${window.location.origin}/assets/${asset.id}`;
   return (
-    <article className="asset-label" aria-label={`Label of ${asset.name}`}>
-      <QrCode text={url} label={`QR code of ${url}`} />
+    <article className="asset-label" aria-label={t('labels.label', { name: asset.name })}>
+      <QrCode text={url} label={t('labels.qr', { url })} />
       <div className="asset-label-text">
         <p className="asset-label-tag">{asset.assetTag ?? `#${asset.id}`}</p>
         <p className="asset-label-name">{asset.name}</p>
-        {asset.serial && <p className="asset-label-serial">S/N {asset.serial}</p>}
+        {asset.serial && <p className="asset-label-serial">{t('table.serial', { serial: asset.serial })}</p>}
       </div>
     </article>
   );
 }
 
 export default function AssetLabelsPage() {
-  useTitle('Asset labels');
+  const { t } = useTranslation('assets');
+  useTitle(t('labels.title'));
   const [params] = useSearchParams();
   const ids = useMemo(
     () =>
@@ -88,30 +91,28 @@ export default function AssetLabelsPage() {
   return (
     <div className="page asset-labels-page">
       <div className="page-head no-print">
-        <h1>Asset labels</h1>
+        <h1>{t('labels.title')}</h1>
         <span className="asset-actions">
-          <Link to="/assets">← Assets</Link>
+          <Link to="/assets">← {t('title')}</Link>
           <button
             type="button"
             className="primary"
             onClick={() => window.print()}
             disabled={loaded.length === 0}
           >
-            Print
+            {t('labels.print')}
           </button>
         </span>
       </div>
       <p className="muted no-print">
-        {ids.length === 0
-          ? 'Select assets in the list and choose “Print labels”.'
-          : `${loaded.length} label${loaded.length === 1 ? '' : 's'}, laid out for a sheet of 3 × 7 (63.5 × 38.1 mm). Each QR code opens the asset’s page.`}
+        {ids.length === 0 ? t('labels.none') : t('labels.count', { count: loaded.length })}
       </p>
       {pending && <Loading />}
       {failed > 0 && (
         <div className="no-print">
           <ErrorMessage
-            error={new Error(`${failed} of the assets could not be loaded (removed, or not yours to see).`)}
-            title="Some labels are missing."
+            error={new Error(t('labels.failed', { count: failed }))}
+            title={t('labels.missing')}
           />
         </div>
       )}

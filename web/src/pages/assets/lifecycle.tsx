@@ -3,40 +3,40 @@
 // that fail most (failures per asset-year over the last 12 or 24 months). The server does the counting; the page
 // only lays it out.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { type Lifecycle, useFailureRates, useLifecycle } from '../../api/asset-lifecycle';
-import { uiLocale } from '../../locale';
+import { dateTimeFormat, numberFormat } from '../../locale';
 import { Empty, ErrorMessage, Loading } from '../../ui/messages';
 import { useTitle } from '../../ui/title';
 
-const windows = [
-  { within: 'P1M', label: 'Month' },
-  { within: 'P3M', label: 'Quarter' },
-  { within: 'P6M', label: 'Half-year' },
-  { within: 'P1Y', label: 'Year' },
-] as const;
+const windows = ['P1M', 'P3M', 'P6M', 'P1Y'] as const;
 
-const dayFormat = new Intl.DateTimeFormat(uiLocale, {
+const dayFormat = dateTimeFormat({
   day: 'numeric',
   month: 'short',
   year: 'numeric',
   timeZone: 'UTC',
 });
 const showDay = (day: string) => dayFormat.format(new Date(`${day}T00:00:00Z`));
+const rateFormat = numberFormat({ minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 function Ending({
+  id,
   title,
   items,
   none,
 }: {
+  id: string;
   title: string;
   items: Lifecycle['warrantiesEnding'];
   none: string;
 }) {
+  const { t } = useTranslation('assets');
   return (
-    <section className="card" aria-labelledby={`${title}-h`.replace(/\W+/g, '-')}>
+    <section className="card" aria-labelledby={id}>
       <div className="kb-panel-head">
-        <h2 id={`${title}-h`.replace(/\W+/g, '-')}>
+        <h2 id={id}>
           {title} <span className="muted small">({items.length})</span>
         </h2>
       </div>
@@ -48,16 +48,16 @@ function Ending({
             <caption className="visually-hidden">{title}</caption>
             <thead>
               <tr>
-                <th scope="col">Asset</th>
+                <th scope="col">{t('table.asset')}</th>
                 <th scope="col" className="wide-only">
-                  Model
+                  {t('field.model')}
                 </th>
                 <th scope="col" className="wide-only">
-                  Location
+                  {t('field.location')}
                 </th>
-                <th scope="col">Date</th>
+                <th scope="col">{t('lifecycle.date')}</th>
                 <th scope="col" className="num">
-                  Days
+                  {t('lifecycle.days')}
                 </th>
               </tr>
             </thead>
@@ -82,26 +82,27 @@ function Ending({
 }
 
 function Licences({ items }: { items: Lifecycle['licences'] }) {
+  const { t } = useTranslation('assets');
   return (
     <section className="card" aria-labelledby="licences-h">
       <div className="kb-panel-head">
         <h2 id="licences-h">
-          Licences <span className="muted small">({items.length})</span>
+          {t('lifecycle.licences')} <span className="muted small">({items.length})</span>
         </h2>
       </div>
       {items.length === 0 ? (
-        <p className="muted">No licence is over-assigned or expiring in this window.</p>
+        <p className="muted">{t('lifecycle.licencesNone')}</p>
       ) : (
         <div className="table-wrap">
           <table className="data-table lifecycle-table">
-            <caption className="visually-hidden">Licences over-assigned or expiring</caption>
+            <caption className="visually-hidden">{t('lifecycle.licencesCaption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Licence</th>
+                <th scope="col">{t('lifecycle.licence')}</th>
                 <th scope="col" className="num">
-                  Seats used
+                  {t('lifecycle.seatsUsed')}
                 </th>
-                <th scope="col">Expires</th>
+                <th scope="col">{t('lifecycle.expires')}</th>
               </tr>
             </thead>
             <tbody>
@@ -111,8 +112,8 @@ function Licences({ items }: { items: Lifecycle['licences'] }) {
                     <Link to={`/assets/${l.assetId}`}>{l.name}</Link>
                     {l.softwareName && <div className="muted small">{l.softwareName}</div>}
                     <div className="lifecycle-flags">
-                      {l.overAssigned && <span className="badge danger">Over-assigned</span>}
-                      {l.expiring && <span className="badge warn">Renewal due</span>}
+                      {l.overAssigned && <span className="badge danger">{t('licence.over')}</span>}
+                      {l.expiring && <span className="badge warn">{t('lifecycle.renewalDue')}</span>}
                     </div>
                   </td>
                   <td className="num nowrap">
@@ -130,46 +131,44 @@ function Licences({ items }: { items: Lifecycle['licences'] }) {
 }
 
 function FailureRates() {
+  const { t } = useTranslation('assets');
   const [months, setMonths] = useState(12);
   const rates = useFailureRates(months);
   const models = rates.data?.models ?? [];
   return (
     <section className="card" aria-labelledby="failure-h">
       <div className="kb-panel-head">
-        <h2 id="failure-h">Models that fail most</h2>
-        <div className="segmented" role="group" aria-label="Over the last">
+        <h2 id="failure-h">{t('lifecycle.failuresTitle')}</h2>
+        <div className="segmented" role="group" aria-label={t('lifecycle.overTheLast')}>
           {[12, 24].map((m) => (
             <button key={m} type="button" aria-pressed={months === m} onClick={() => setMonths(m)}>
-              {m} months
+              {t('lifecycle.months', { count: m })}
             </button>
           ))}
         </div>
       </div>
-      <p className="small muted">
-        Failures are incidents naming an asset, and repairs not already counted through their incident, per
-        year each asset was in service.
-      </p>
+      <p className="small muted">{t('lifecycle.failuresExplained')}</p>
       {rates.isPending && <Loading />}
       <ErrorMessage error={rates.error} />
-      {rates.isSuccess && models.length === 0 && <p className="muted">No hardware with a model yet.</p>}
+      {rates.isSuccess && models.length === 0 && <p className="muted">{t('lifecycle.noModels')}</p>}
       {models.length > 0 && (
         <div className="table-wrap">
           <table className="data-table lifecycle-table">
-            <caption className="visually-hidden">Failure rates by model</caption>
+            <caption className="visually-hidden">{t('lifecycle.ratesCaption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Model</th>
+                <th scope="col">{t('field.model')}</th>
                 <th scope="col" className="num">
-                  Assets
+                  {t('title')}
                 </th>
                 <th scope="col" className="num wide-only">
-                  Incidents
+                  {t('tickets.incidents')}
                 </th>
                 <th scope="col" className="num wide-only">
-                  Repairs
+                  {t('tickets.repairs')}
                 </th>
                 <th scope="col" className="num">
-                  Per asset-year
+                  {t('lifecycle.perAssetYear')}
                 </th>
               </tr>
             </thead>
@@ -183,7 +182,7 @@ function FailureRates() {
                   <td className="num">{m.assets}</td>
                   <td className="num wide-only">{m.incidents}</td>
                   <td className="num wide-only">{m.repairs}</td>
-                  <td className="num">{m.failuresPerAssetYear.toFixed(2)}</td>
+                  <td className="num">{rateFormat.format(m.failuresPerAssetYear)}</td>
                 </tr>
               ))}
             </tbody>
@@ -195,24 +194,19 @@ function FailureRates() {
 }
 
 export default function AssetLifecyclePage() {
-  useTitle('Asset lifecycle');
+  const { t } = useTranslation('assets');
+  useTitle(t('lifecycle.title'));
   const [within, setWithin] = useState<string>('P3M');
   const view = useLifecycle(within);
-  const label = windows.find((w) => w.within === within)?.label.toLowerCase() ?? within;
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Asset lifecycle</h1>
+        <h1>{t('lifecycle.title')}</h1>
         <div className="head-actions">
-          <div className="segmented" role="group" aria-label="Ending within the next">
+          <div className="segmented" role="group" aria-label={t('lifecycle.within')}>
             {windows.map((w) => (
-              <button
-                key={w.within}
-                type="button"
-                aria-pressed={within === w.within}
-                onClick={() => setWithin(w.within)}
-              >
-                {w.label}
+              <button key={w} type="button" aria-pressed={within === w} onClick={() => setWithin(w)}>
+                {t(`lifecycle.window.${w}`)}
               </button>
             ))}
           </div>
@@ -224,17 +218,20 @@ export default function AssetLifecyclePage() {
         {view.data && (
           <>
             {view.data.warrantiesEnding.length + view.data.endOfLife.length + view.data.licences.length ===
-              0 && <Empty title={`Nothing ends in the next ${label}.`} />}
+              0 && <Empty title={t('lifecycle.nothingEnds', { within })} />}
             <Ending
-              title="Warranties ending"
+              id="Warranties-ending-h"
+              title={t('lifecycle.warranties')}
               items={view.data.warrantiesEnding}
-              none={`No warranty ends in the next ${label}.`}
+              none={t('lifecycle.noWarranty', { within })}
             />
             <Ending
-              title="End of life"
+              id="End-of-life-h"
+              title={t('field.endOfLife')}
               items={view.data.endOfLife}
-              none={`No asset reaches its end of life in the next ${label}.`}
+              none={t('lifecycle.noEndOfLife', { within })}
             />
+
             <Licences items={view.data.licences} />
           </>
         )}

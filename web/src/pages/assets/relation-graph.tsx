@@ -4,8 +4,9 @@
 // to the one relied on; each related asset is a link to its page. The layout follows the box's width, so text
 // keeps its size on a phone instead of shrinking with a fixed viewBox.
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
-import { type AssetRelation, assetTypeLabel, relationLabel } from '../../api/assets';
+import type { AssetRelation } from '../../api/assets';
 
 interface Placed {
   relation: AssetRelation;
@@ -136,7 +137,9 @@ export function RelationGraph({
   typeLabel: string;
   relations: AssetRelation[];
 }) {
+  const { t } = useTranslation('assets');
   const box = useRef<HTMLDivElement>(null);
+
   const [width, setWidth] = useState(640);
   const navigate = useNavigate();
   useEffect(() => {
@@ -156,7 +159,7 @@ export function RelationGraph({
         height={g.height}
         viewBox={`0 0 ${g.width} ${g.height}`}
         role="group"
-        aria-label={`Relations of ${name}`}
+        aria-label={t('graph.label', { name })}
       >
         <defs>
           <marker
@@ -207,7 +210,8 @@ export function RelationGraph({
         </g>
         {g.nodes.map((n) => {
           const r = n.relation;
-          const kind = relationLabel[r.kind][r.direction];
+          const kind = t(`relation.${r.kind}.${r.direction}`);
+          const type = t(`type.${r.other.type}`);
           const href = `/assets/${r.other.id}`;
           return (
             <a
@@ -220,7 +224,7 @@ export function RelationGraph({
               }}
             >
               {/* The link's name (the text drawn may be cut to fit): an SVG link is named by its title. */}
-              <title>{`${kind}: ${r.other.name} (${assetTypeLabel[r.other.type]})`}</title>
+              <title>{t('graph.node', { kind, name: r.other.name, type })}</title>
               <rect x={n.x} y={n.y} width={g.nodeW} height={nodeH} rx={8} />
               <text x={n.x + 8} y={n.y + 16} className="relation-kind">
                 {kind}
@@ -229,7 +233,7 @@ export function RelationGraph({
                 {clip(r.other.name, g.nodeW - 16)}
               </text>
               <text x={n.x + 8} y={n.y + 50} className="relation-type">
-                {clip(assetTypeLabel[r.other.type], g.nodeW - 16)}
+                {clip(type, g.nodeW - 16)}
               </text>
             </a>
           );

@@ -2,6 +2,7 @@
 // midnight, so a DST day has 23 or 25 hours), each with the changes whose windows overlap it; changes in
 // conflict are marked, days in a blackout period shaded and named. Managers add and remove blackouts here.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import {
   type Blackout,
@@ -12,12 +13,23 @@ import {
   useDeleteBlackout,
 } from '../../api/changes';
 import { useServices } from '../../api/incidents';
+import { browserTimeZone, dateTimeFormat } from '../../locale';
 import { isManager, useUser } from '../../session';
 import { Field, fieldError } from '../../ui/field';
 import { ErrorMessage, Loading } from '../../ui/messages';
 import { useTitle } from '../../ui/title';
 
 type View = 'week' | 'month';
+
+// The grid's days are the browser's local midnights (calendar arithmetic on Date): their names and times are
+// written in the UI's language in that same zone, so a day's label never slips to its neighbour.
+const localFormat = (options: Intl.DateTimeFormatOptions) =>
+  dateTimeFormat({ ...options, timeZone: browserTimeZone() });
+const weekLabel = localFormat({ day: 'numeric', month: 'short', year: 'numeric' });
+const monthLabel = localFormat({ month: 'long', year: 'numeric' });
+const weekdayFormat = localFormat({ weekday: 'short' });
+const dayNumberFormat = localFormat({ day: 'numeric', month: 'short' });
+const blackoutFormat = dateTimeFormat({ dateStyle: 'medium', timeStyle: 'short' });
 
 /** Local midnight of a date, by calendar arithmetic (never by adding 24 hours, which DST breaks). */
 const midnight = (y: number, m: number, d: number) => new Date(y, m, d);
@@ -39,22 +51,27 @@ function daysOf(view: View, anchor: Date): { days: Date[]; from: Date; to: Date;
   if (view === 'week') {
     const from = weekStart(anchor);
     const days = Array.from({ length: 7 }, (_, i) => addDays(from, i));
-    const fmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
-    return { days, from, to: addDays(from, 7), label: `${fmt.format(from)} – ${fmt.format(days[6])}` };
+    return {
+      days,
+      from,
+      to: addDays(from, 7),
+      label: `${weekLabel.format(from)} – ${weekLabel.format(days[6])}`,
+    };
   }
   const first = midnight(anchor.getFullYear(), anchor.getMonth(), 1);
   const from = weekStart(first);
   const next = midnight(anchor.getFullYear(), anchor.getMonth() + 1, 1);
   const days: Date[] = [];
   for (let d = from; d < next || days.length % 7 !== 0; d = addDays(d, 1)) days.push(d);
-  const label = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' }).format(first);
+  const label = monthLabel.format(first);
   return { days, from, to: addDays(days[days.length - 1], 1), label };
 }
 
 const overlaps = (s: number, e: number, from: Date, to: Date) => s < to.getTime() && e > from.getTime();
-const hm = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const hm = localFormat({ hour: '2-digit', minute: '2-digit' });
 
 function ChangeChip({ c, day, next }: { c: Change; day: Date; next: Date }) {
+  const { t } = useTranslation('changes');
   const s = Date.parse(c.windowStart ?? '');
   const e = Date.parse(c.windowEnd ?? '');
   // The part of the window on this day, as the viewer's clock reads it.
@@ -63,7 +80,14 @@ function ChangeChip({ c, day, next }: { c: Change; day: Date; next: Date }) {
   const conflict = c.conflicts.length > 0;
   return (
     <li className={`change-chip change-chip-${c.state}${conflict ? ' change-chip-conflict' : ''}`}>
-      <Link to={`/changes/${c.id}`} title={`${c.number} ${c.title}${conflict ? ' — in conflict' : ''}`}>
+      <Link
+        to={`/changes/${c.id}`}
+        title={t('calendar.chipTitle', {
+          number: c.number,
+          title: c.title,
+          conflict: conflict ? 'yes' : 'no',
+        })}
+      >
         <span className="change-chip-time">
           {from}–{to}
         </span>{' '}
@@ -71,7 +95,7 @@ function ChangeChip({ c, day, next }: { c: Change; day: Date; next: Date }) {
         {conflict && (
           <span className="change-chip-flag">
             {' '}
-            ⚠<span className="visually-hidden"> in conflict</span>
+            ⚠<span className="visually-hidden"> {t('calendar.inConflict')}</span>
           </span>
         )}
       </Link>
@@ -80,6 +104,7 @@ function ChangeChip({ c, day, next }: { c: Change; day: Date; next: Date }) {
 }
 
 function BlackoutForm() {
+  const { t } = useTranslation('changes');
   const services = useServices();
   const [name, setName] = useState('');
   const [start, setStart] = useState('');
@@ -98,18 +123,16 @@ function BlackoutForm() {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="blackout-title">
       <h2 id="blackout-title" className="flush">
-        Add a blackout period
+        {t('blackout.add')}
       </h2>
-      <p className="muted small">
-        No normal or standard change may be scheduled in a blackout; an emergency change may, with a warning.
-      </p>
+      <p className="muted small">{t('blackout.explained')}</p>
       <div className="field-row">
-        <Field label="Name" error={fieldError(create.error, '/name')}>
+        <Field label={t('blackout.name')} error={fieldError(create.error, '/name')}>
           {(id) => (
             <input id={id} required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
           )}
         </Field>
-        <Field label="Starts" error={fieldError(create.error, '/startsAt')}>
+        <Field label={t('blackout.starts')} error={fieldError(create.error, '/startsAt')}>
           {(id) => (
             <input
               id={id}
@@ -120,7 +143,7 @@ function BlackoutForm() {
             />
           )}
         </Field>
-        <Field label="Ends" error={fieldError(create.error, '/endsAt')}>
+        <Field label={t('blackout.ends')} error={fieldError(create.error, '/endsAt')}>
           {(id) => (
             <input
               id={id}
@@ -131,10 +154,10 @@ function BlackoutForm() {
             />
           )}
         </Field>
-        <Field label="Service">
+        <Field label={t('blackout.service')}>
           {(id) => (
             <select id={id} value={serviceId} onChange={(e) => setServiceId(e.target.value)}>
-              <option value="">Every service</option>
+              <option value="">{t('blackout.everyService')}</option>
               {services.data?.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -146,23 +169,24 @@ function BlackoutForm() {
       </div>
       <div className="actions">
         <button type="submit" disabled={create.isPending}>
-          Add blackout
+          {t('blackout.submit')}
         </button>
       </div>
-      <ErrorMessage error={create.error} title="Not added." />
+      <ErrorMessage error={create.error} title={t('notAdded')} />
     </form>
   );
 }
 
 function BlackoutList({ blackouts, manager }: { blackouts: Blackout[]; manager: boolean }) {
+  const { t } = useTranslation('changes');
   const remove = useDeleteBlackout();
   const services = useServices();
-  const fmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  const fmt = blackoutFormat;
   if (blackouts.length === 0) return null;
   return (
     <section className="card" aria-labelledby="blackouts-title">
       <h2 id="blackouts-title" className="flush">
-        Blackout periods
+        {t('blackout.title')}
       </h2>
       <ul className="change-blackouts">
         {blackouts.map((b) => (
@@ -172,7 +196,7 @@ function BlackoutList({ blackouts, manager }: { blackouts: Blackout[]; manager: 
               {' '}
               ·{' '}
               {b.serviceIds.length === 0
-                ? 'every service'
+                ? t('blackout.everyServiceLower')
                 : b.serviceIds
                     .map((id) => services.data?.find((s) => s.id === id)?.name ?? `#${id}`)
                     .join(', ')}
@@ -182,21 +206,22 @@ function BlackoutList({ blackouts, manager }: { blackouts: Blackout[]; manager: 
                 type="button"
                 className="link-button"
                 onClick={() => remove.mutate(b.id)}
-                aria-label={`Remove ${b.name}`}
+                aria-label={t('blackout.removeNamed', { name: b.name })}
               >
-                Remove
+                {t('blackout.remove')}
               </button>
             )}
           </li>
         ))}
       </ul>
-      <ErrorMessage error={remove.error} title="Not removed." />
+      <ErrorMessage error={remove.error} title={t('notRemoved')} />
     </section>
   );
 }
 
 export default function ChangeCalendarPage() {
-  useTitle('Change calendar');
+  const { t } = useTranslation('changes');
+  useTitle(t('calendarLink'));
   const user = useUser();
   const [params, setParams] = useSearchParams();
   const view: View = params.get('view') === 'month' ? 'month' : 'week';
@@ -218,54 +243,54 @@ export default function ChangeCalendarPage() {
   const blackouts = calendar.data?.blackouts ?? [];
   const conflicted = items.filter((c) => c.conflicts.length > 0).length;
   const today = ymd(new Date());
-  const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
-  const dayNumber = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const weekday = weekdayFormat;
+  const dayNumber = dayNumberFormat;
+  const zone = browserTimeZone();
   return (
     <div className="page change-calendar-page">
       <div className="page-head">
-        <h1>Change calendar</h1>
+        <h1>{t('calendarLink')}</h1>
         <div className="actions">
-          <Link to="/changes">All changes</Link>
+          <Link to="/changes">{t('calendar.all')}</Link>
           <Link to="/changes/new" className="button primary">
-            New change
+            {t('new')}
           </Link>
         </div>
       </div>
       <div className="change-calendar-bar">
-        <div className="segmented" role="group" aria-label="View">
+        <div className="segmented" role="group" aria-label={t('calendar.view')}>
           <button type="button" aria-pressed={view === 'week'} onClick={() => go({ view: 'week' })}>
-            Week
+            {t('calendar.week')}
           </button>
           <button type="button" aria-pressed={view === 'month'} onClick={() => go({ view: 'month' })}>
-            Month
+            {t('calendar.month')}
           </button>
         </div>
         <div className="actions">
-          <button type="button" onClick={() => step(-1)} aria-label={`Previous ${view}`}>
+          <button type="button" onClick={() => step(-1)} aria-label={t('calendar.previous', { view })}>
             ‹
           </button>
           <button type="button" onClick={() => go({ date: parseYmd(null) })}>
-            Today
+            {t('calendar.today')}
           </button>
-          <button type="button" onClick={() => step(1)} aria-label={`Next ${view}`}>
+          <button type="button" onClick={() => step(1)} aria-label={t('calendar.next', { view })}>
             ›
           </button>
         </div>
         <h2 className="flush change-calendar-label">{label}</h2>
       </div>
       <p className="muted small">
-        Times in {zone}.{' '}
+        {t('calendar.zone', { zone })}{' '}
         {conflicted > 0 && (
-          <span className="change-conflict-note">
-            {conflicted === 1 ? '1 change is' : `${conflicted} changes are`} in conflict (⚠): another change
-            touches the same service at the same time.
-          </span>
+          <span className="change-conflict-note">{t('calendar.conflicts', { count: conflicted })}</span>
         )}
       </p>
       {calendar.isPending && <Loading />}
       <ErrorMessage error={calendar.error} />
-      <ol className={`change-calendar change-calendar-${view}`} aria-label={`Changes, ${label}`}>
+      <ol
+        className={`change-calendar change-calendar-${view}`}
+        aria-label={t('calendar.gridLabel', { label })}
+      >
         {days.map((day) => {
           const next = addDays(day, 1);
           const inDay = items.filter((c) =>

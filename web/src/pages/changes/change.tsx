@@ -3,19 +3,17 @@
 // links to tickets and problems, the CAB's answer and the post-implementation review. A new change opened from a
 // ticket's or a problem's page (?ticketId= / ?problemId=) is linked to it as it is raised.
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import {
   type ChangeDetail,
   type ChangeLevel,
   type ChangeState,
   type ChangeType,
-  formatWindow,
   fromLocalInput,
   type LinkTarget,
   localInput,
-  outcomeLabels,
   type ReviewOutcome,
-  stateLabels,
   useChange,
   useChangeCalendar,
   useChangeTemplates,
@@ -27,37 +25,41 @@ import {
   useUpdateChange,
 } from '../../api/changes';
 import { useServices } from '../../api/incidents';
+import { t as translate } from '../../i18n';
+import { browserTimeZone, currentLocale, dateTimeFormat } from '../../locale';
 import { useDirectory } from '../../ui/directory';
 import { Field, fieldError } from '../../ui/field';
 import { ErrorMessage, Loading } from '../../ui/messages';
 import { useTitle } from '../../ui/title';
-import { ChangeStateBadge, ChangeTypeBadge, RiskBadge } from './change-badges';
+import { ChangeStateBadge, ChangeTypeBadge, formatChangeWindow, RiskBadge } from './change-badges';
 
 /** What a move is called on its button, by the state it goes to (and from where, for a few). */
 function moveLabel(from: ChangeState, to: ChangeState): string {
   switch (to) {
     case 'assessment':
-      return from === 'draft' ? 'Submit for assessment' : 'Re-plan';
+      return from === 'draft' ? translate('changes:move.submit') : translate('changes:move.replan');
     case 'awaiting_cab':
-      return 'Send to the CAB';
+      return translate('changes:move.toCab');
     case 'scheduled':
-      return 'Schedule';
+      return translate('changes:move.schedule');
     case 'implementing':
-      return 'Start implementation';
+      return translate('changes:move.start');
     case 'review':
-      return from === 'failed' ? 'Review the failure' : 'Implementation done';
+      return from === 'failed' ? translate('changes:move.reviewFailure') : translate('changes:move.done');
     case 'failed':
-      return 'Implementation failed';
+      return translate('changes:move.failed');
     case 'draft':
-      return 'Back to draft';
+      return translate('changes:move.backToDraft');
     case 'rejected':
-      return 'Reject';
+      return translate('changes:move.reject');
     case 'cancelled':
-      return 'Cancel the change';
+      return translate('changes:move.cancel');
     default:
-      return stateLabels[to];
+      return translate(`changes:state.${to}`);
   }
 }
+
+const outcomes: ReviewOutcome[] = ['successful', 'partially_successful', 'failed', 'backed_out'];
 
 const levels: ChangeLevel[] = ['low', 'medium', 'high'];
 const editable: ChangeState[] = ['draft', 'assessment', 'awaiting_cab', 'scheduled'];
@@ -106,22 +108,26 @@ const idOrNull = (v: string) => (v === '' ? null : Number(v));
 function WindowEcho({ value }: { value: string }) {
   const iso = fromLocalInput(value);
   if (!iso) return null;
-  // (dateStyle and timeStyle do not combine with timeZoneName: the parts are named one by one.)
-  const f = new Intl.DateTimeFormat(undefined, {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'long',
-  });
-  return <span className="muted small">{f.format(new Date(iso))}</span>;
+  return <span className="muted small">{echoFormat.format(new Date(iso))}</span>;
 }
+
+// (dateStyle and timeStyle do not combine with timeZoneName: the parts are named one by one.) The browser's zone:
+// the one a datetime-local field is read in.
+const echoFormat = dateTimeFormat({
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'long',
+  timeZone: browserTimeZone(),
+});
 
 type PreLink = { targetType: LinkTarget; targetId: number };
 
 function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links?: PreLink[] }) {
+  const { t } = useTranslation('changes');
   const navigate = useNavigate();
   const dir = useDirectory();
   const services = useServices();
@@ -136,20 +142,20 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
   const staff = dir.users.filter((u) => u.role !== 'requester' && u.active);
 
   const chooseTemplate = (id: string) => {
-    const t = templates.data?.find((x) => String(x.id) === id);
+    const tpl = templates.data?.find((x) => String(x.id) === id);
     setV((old) => ({
       ...old,
       templateId: id,
-      type: t ? 'standard' : old.type === 'standard' ? 'normal' : old.type,
-      ...(t
+      type: tpl ? 'standard' : old.type === 'standard' ? 'normal' : old.type,
+      ...(tpl
         ? {
-            title: t.title,
-            description: t.description,
-            risk: t.risk,
-            impact: t.impact,
-            plan: t.plan,
-            backoutPlan: t.backoutPlan,
-            testPlan: t.testPlan,
+            title: tpl.title,
+            description: tpl.description,
+            risk: tpl.risk,
+            impact: tpl.impact,
+            plan: tpl.plan,
+            backoutPlan: tpl.backoutPlan,
+            testPlan: tpl.testPlan,
           }
         : {}),
     }));
@@ -204,10 +210,10 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
     <form
       className="card form change-form"
       onSubmit={submit}
-      aria-label={change ? 'Change details' : 'New change'}
+      aria-label={change ? t('form.details') : t('new')}
     >
       {!change && (
-        <Field label="Standard change template" hint="A standard change is pre-approved: it needs no CAB.">
+        <Field label={t('form.template')} hint={t('form.templateHint')}>
           {(id, d) => (
             <select
               id={id}
@@ -215,17 +221,17 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
               value={v.templateId}
               onChange={(e) => chooseTemplate(e.target.value)}
             >
-              <option value="">None — a normal or emergency change</option>
-              {templates.data?.map((t) => (
-                <option key={t.id} value={t.id}>
-                  {t.name}
+              <option value="">{t('form.noTemplate')}</option>
+              {templates.data?.map((tpl) => (
+                <option key={tpl.id} value={tpl.id}>
+                  {tpl.name}
                 </option>
               ))}
             </select>
           )}
         </Field>
       )}
-      <Field label="Title" error={err('/title')}>
+      <Field label={t('form.title')} error={err('/title')}>
         {(id, d, invalid) => (
           <input
             id={id}
@@ -240,7 +246,7 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
         )}
       </Field>
       <div className="field-row">
-        <Field label="Type" error={err('/type')}>
+        <Field label={t('table.type')} error={err('/type')}>
           {(id, d) => (
             <select
               id={id}
@@ -253,13 +259,13 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
               }
               onChange={(e) => set('type', e.target.value as ChangeType)}
             >
-              {v.type === 'standard' && <option value="standard">Standard</option>}
-              <option value="normal">Normal</option>
-              <option value="emergency">Emergency</option>
+              {v.type === 'standard' && <option value="standard">{t('type.standard')}</option>}
+              <option value="normal">{t('type.normal')}</option>
+              <option value="emergency">{t('type.emergency')}</option>
             </select>
           )}
         </Field>
-        <Field label="Risk">
+        <Field label={t('form.risk')}>
           {(id) => (
             <select
               id={id}
@@ -269,13 +275,13 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
             >
               {levels.map((l) => (
                 <option key={l} value={l}>
-                  {l[0].toUpperCase() + l.slice(1)}
+                  {t(`level.${l}`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Impact">
+        <Field label={t('form.impact')}>
           {(id) => (
             <select
               id={id}
@@ -285,19 +291,19 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
             >
               {levels.map((l) => (
                 <option key={l} value={l}>
-                  {l[0].toUpperCase() + l.slice(1)}
+                  {t(`level.${l}`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
       </div>
-      {text('description', 'Description')}
-      {text('plan', 'Implementation plan')}
-      {text('backoutPlan', 'Back-out plan', 'How the change is undone if it goes wrong.')}
-      {text('testPlan', 'Test plan', 'How you will know it worked.')}
+      {text('description', t('form.description'))}
+      {text('plan', t('form.plan'))}
+      {text('backoutPlan', t('form.backoutPlan'), t('form.backoutPlanHint'))}
+      {text('testPlan', t('form.testPlan'), t('form.testPlanHint'))}
       <div className="field-row">
-        <Field label="Window starts" error={err('/windowStart')}>
+        <Field label={t('form.windowStarts')} error={err('/windowStart')}>
           {(id, d, invalid) => (
             <>
               <input
@@ -313,7 +319,7 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
             </>
           )}
         </Field>
-        <Field label="Window ends" error={err('/windowEnd')}>
+        <Field label={t('form.windowEnds')} error={err('/windowEnd')}>
           {(id, d, invalid) => (
             <>
               <input
@@ -332,8 +338,8 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
         </Field>
       </div>
       <fieldset className="change-services" disabled={locked}>
-        <legend>Affected services</legend>
-        {services.data?.length === 0 && <p className="muted small">No services yet (On call → services).</p>}
+        <legend>{t('form.services')}</legend>
+        {services.data?.length === 0 && <p className="muted small">{t('form.noServices')}</p>}
         {services.data?.map((s) => (
           <label key={s.id} className="inline">
             <input
@@ -353,7 +359,11 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
       </fieldset>
       <div className="field-row">
         {(['ownerId', 'implementerId'] as const).map((k) => (
-          <Field key={k} label={k === 'ownerId' ? 'Owner' : 'Implementer'} error={err(`/${k}`)}>
+          <Field
+            key={k}
+            label={k === 'ownerId' ? t('form.owner') : t('form.implementer')}
+            error={err(`/${k}`)}
+          >
             {(id, d) => (
               <select
                 id={id}
@@ -362,7 +372,7 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
                 value={v[k]}
                 onChange={(e) => set(k, e.target.value)}
               >
-                <option value="">{k === 'ownerId' ? 'Me' : 'Nobody yet'}</option>
+                <option value="">{k === 'ownerId' ? t('form.me') : t('form.nobodyYet')}</option>
                 {staff.map((u) => (
                   <option key={u.id} value={u.id}>
                     {u.name}
@@ -372,7 +382,7 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
             )}
           </Field>
         ))}
-        <Field label="Group" error={err('/groupId')}>
+        <Field label={t('form.group')} error={err('/groupId')}>
           {(id, d) => (
             <select
               id={id}
@@ -381,7 +391,7 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
               value={v.groupId}
               onChange={(e) => set('groupId', e.target.value)}
             >
-              <option value="">No group</option>
+              <option value="">{t('form.noGroup')}</option>
               {dir.groups.map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name}
@@ -394,18 +404,19 @@ function ChangeForm({ change, links = [] }: { change: ChangeDetail | null; links
       {!locked && (
         <div className="actions">
           <button type="submit" className="primary" disabled={save.isPending}>
-            {change ? 'Save changes' : 'Raise the change'}
+            {change ? t('form.save') : t('form.raise')}
           </button>
-          {update.isSuccess && !update.isPending && <span className="ok-text">Saved.</span>}
+          {update.isSuccess && !update.isPending && <span className="ok-text">{t('form.saved')}</span>}
         </div>
       )}
-      <ErrorMessage error={save.error} title={change ? 'Not saved.' : 'Not raised.'} />
+      <ErrorMessage error={save.error} title={change ? t('notSaved') : t('form.notRaised')} />
     </form>
   );
 }
 
 /** The server's conflicts for this change, named: the calendar over its window has their titles. */
 function Warnings({ change }: { change: ChangeDetail }) {
+  const { t } = useTranslation('changes');
   const enabled = change.windowStart !== null && change.conflicts.length > 0;
   const window = useChangeCalendar(change.windowStart ?? '', change.windowEnd ?? '', enabled);
   const others = enabled ? (window.data?.items ?? []).filter((c) => change.conflicts.includes(c.id)) : [];
@@ -414,13 +425,7 @@ function Warnings({ change }: { change: ChangeDetail }) {
     <div className="alert alert-error change-warnings" role="alert">
       {change.conflicts.length > 0 && (
         <>
-          <strong>
-            Conflict:{' '}
-            {change.conflicts.length === 1
-              ? 'another change touches'
-              : `${change.conflicts.length} other changes touch`}{' '}
-            the same service in this window.
-          </strong>
+          <strong>{t('warnings.conflict', { count: change.conflicts.length })}</strong>
           <ul>
             {change.conflicts.map((id) => {
               const c = others.find((o) => o.id === id);
@@ -430,13 +435,13 @@ function Warnings({ change }: { change: ChangeDetail }) {
               return (
                 <li key={id}>
                   <Link to={`/changes/${id}`}>
-                    CHG-{id}
+                    {t('changeNumber', { id })}
                     {c ? ` ${c.title}` : ''}
                   </Link>
                   {c && (
                     <span>
                       {' '}
-                      — {shared?.join(', ')}, {formatWindow(c.windowStart, c.windowEnd)}
+                      — {shared?.join(', ')}, {formatChangeWindow(c.windowStart, c.windowEnd)}
                     </span>
                   )}
                 </li>
@@ -447,14 +452,15 @@ function Warnings({ change }: { change: ChangeDetail }) {
       )}
       {change.blackouts.length > 0 && (
         <>
-          <strong>The window falls in a blackout period.</strong>
+          <strong>{t('warnings.blackout')}</strong>
           <ul>
             {change.blackouts.map((b) => (
               <li key={b.id}>
-                {b.name}: {formatWindow(b.startsAt, b.endsAt)}
-                {change.type === 'emergency'
-                  ? ' (an emergency change may go ahead)'
-                  : ' (it cannot be scheduled there)'}
+                {t('warnings.blackoutItem', {
+                  name: b.name,
+                  window: formatChangeWindow(b.startsAt, b.endsAt),
+                  emergency: change.type === 'emergency' ? 'yes' : 'no',
+                })}
               </li>
             ))}
           </ul>
@@ -465,6 +471,7 @@ function Warnings({ change }: { change: ChangeDetail }) {
 }
 
 function Moves({ change }: { change: ChangeDetail }) {
+  const { t } = useTranslation('changes');
   const move = useMoveChange(change.id);
   if (change.nextStates.length === 0) return null;
   return (
@@ -488,15 +495,14 @@ function Moves({ change }: { change: ChangeDetail }) {
           </button>
         ))}
       </div>
-      {change.state === 'awaiting_cab' && (
-        <p className="muted small">Waiting for the change advisory board to approve or reject it.</p>
-      )}
-      <ErrorMessage error={move.error} title="Not moved." />
+      {change.state === 'awaiting_cab' && <p className="muted small">{t('move.waitingForCab')}</p>}
+      <ErrorMessage error={move.error} title={t('move.notMoved')} />
     </div>
   );
 }
 
 function Review({ change }: { change: ChangeDetail }) {
+  const { t } = useTranslation('changes');
   const review = useReviewChange(change.id);
   const [outcome, setOutcome] = useState<ReviewOutcome>('successful');
   const [notes, setNotes] = useState('');
@@ -504,10 +510,10 @@ function Review({ change }: { change: ChangeDetail }) {
     return (
       <section className="card" aria-labelledby="pir-title">
         <h2 id="pir-title" className="flush">
-          Post-implementation review
+          {t('review.title')}
         </h2>
         <p>
-          <strong>{outcomeLabels[change.review.outcome]}</strong>
+          <strong>{t(`outcome.${change.review.outcome}`)}</strong>
         </p>
         {change.review.notes && <p className="change-notes">{change.review.notes}</p>}
       </section>
@@ -523,20 +529,20 @@ function Review({ change }: { change: ChangeDetail }) {
       }}
     >
       <h2 id="pir-title" className="flush">
-        Post-implementation review
+        {t('review.title')}
       </h2>
-      <Field label="Outcome">
+      <Field label={t('review.outcome')}>
         {(id) => (
           <select id={id} value={outcome} onChange={(e) => setOutcome(e.target.value as ReviewOutcome)}>
-            {Object.entries(outcomeLabels).map(([k, l]) => (
+            {outcomes.map((k) => (
               <option key={k} value={k}>
-                {l}
+                {t(`outcome.${k}`)}
               </option>
             ))}
           </select>
         )}
       </Field>
-      <Field label="What happened, what we learnt">
+      <Field label={t('review.notes')}>
         {(id) => (
           <textarea
             id={id}
@@ -549,15 +555,16 @@ function Review({ change }: { change: ChangeDetail }) {
       </Field>
       <div className="actions">
         <button type="submit" className="primary" disabled={review.isPending}>
-          Close with this review
+          {t('review.submit')}
         </button>
       </div>
-      <ErrorMessage error={review.error} title="Not recorded." />
+      <ErrorMessage error={review.error} title={t('review.failed')} />
     </form>
   );
 }
 
 function Links({ change }: { change: ChangeDetail }) {
+  const { t } = useTranslation('changes');
   const link = useLinkChange(change.id);
   const unlink = useUnlinkChange(change.id);
   const [targetType, setTargetType] = useState<'ticket' | 'problem'>('ticket');
@@ -565,55 +572,55 @@ function Links({ change }: { change: ChangeDetail }) {
   return (
     <section className="card" aria-labelledby="links-title">
       <h2 id="links-title" className="flush">
-        Linked incidents and problems
+        {t('links.title')}
       </h2>
-      {change.links.length === 0 && <p className="muted small">Nothing linked.</p>}
+      {change.links.length === 0 && <p className="muted small">{t('links.none')}</p>}
       <ul className="change-links">
         {change.links.map((l) => (
           <li key={`${l.targetType}:${l.targetId}`}>
             {l.targetType === 'ticket' ? (
               <Link to={`/tickets/${l.targetId}`}>
-                Ticket #{l.targetId}
+                {t('links.ticket', { id: l.targetId })}
                 {l.title ? ` ${l.title}` : ''}
               </Link>
             ) : (
               <Link to={`/problems/${l.targetId}`}>
-                PRB-{l.targetId}
+                {t('problemNumber', { id: l.targetId })}
                 {l.title ? ` ${l.title}` : ''}
               </Link>
             )}{' '}
             <button
               type="button"
               className="link-button"
-              aria-label={`Unlink ${l.targetType} ${l.targetId}`}
+              aria-label={t('links.unlinkNamed', { target: l.targetType, id: l.targetId })}
               onClick={() => unlink.mutate({ targetType: l.targetType, targetId: l.targetId })}
             >
-              Unlink
+              {t('links.unlink')}
             </button>
           </li>
         ))}
       </ul>
       <form
         className="field-row"
-        aria-label="Link"
+        aria-label={t('links.link')}
         onSubmit={(e) => {
           e.preventDefault();
           link.mutate({ targetType, targetId: Number(targetId) }, { onSuccess: () => setTargetId('') });
         }}
       >
-        <Field label="Link a">
+        <Field label={t('links.linkA')}>
           {(id) => (
             <select
               id={id}
               value={targetType}
               onChange={(e) => setTargetType(e.target.value as 'ticket' | 'problem')}
             >
-              <option value="ticket">Ticket</option>
-              <option value="problem">Problem</option>
+              <option value="ticket">{t('links.kindTicket')}</option>
+              <option value="problem">{t('links.kindProblem')}</option>
             </select>
           )}
         </Field>
-        <Field label="Number" error={fieldError(link.error, '/targetId')}>
+        <Field label={t('links.number')} error={fieldError(link.error, '/targetId')}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -629,25 +636,26 @@ function Links({ change }: { change: ChangeDetail }) {
         </Field>
         <div className="actions">
           <button type="submit" disabled={link.isPending}>
-            Link
+            {t('links.link')}
           </button>
         </div>
       </form>
-      <ErrorMessage error={link.error ?? unlink.error} title="Not linked." />
+      <ErrorMessage error={link.error ?? unlink.error} title={t('links.failed')} />
     </section>
   );
 }
 
 function ExistingChange({ id }: { id: number }) {
+  const { t } = useTranslation('changes');
   const change = useChange(id);
   const c = change.data;
-  useTitle(c ? `${c.number} ${c.title}` : 'Change');
+  useTitle(c ? `${c.number} ${c.title}` : t('table.change'));
   if (change.isPending) return <Loading />;
   if (!c) return <ErrorMessage error={change.error} />;
   return (
     <div className="page">
       <p className="muted small">
-        <Link to="/changes">Changes</Link> · <Link to="/changes/calendar">Calendar</Link>
+        <Link to="/changes">{t('title')}</Link> · <Link to="/changes/calendar">{t('calendar.short')}</Link>
       </p>
       <div className="page-head">
         <h1>
@@ -658,11 +666,11 @@ function ExistingChange({ id }: { id: number }) {
         <ChangeStateBadge state={c.state} />
         <ChangeTypeBadge type={c.type} />
         <RiskBadge risk={c.risk} />
-        <span className="muted small">{formatWindow(c.windowStart, c.windowEnd)}</span>
+        <span className="muted small">{formatChangeWindow(c.windowStart, c.windowEnd)}</span>
       </div>
       {c.cabReason && (
         <p className="muted">
-          CAB: <em>{c.cabReason}</em>
+          <Trans t={t} i18nKey="cabReason" values={{ reason: c.cabReason }} components={{ em: <em /> }} />
         </p>
       )}
       <Warnings change={c} />
@@ -695,30 +703,32 @@ function preLinks(params: URLSearchParams): PreLink[] {
   return out;
 }
 
-const linkName = (l: PreLink) => (l.targetType === 'ticket' ? `ticket #${l.targetId}` : `PRB-${l.targetId}`);
+const linkName = (l: PreLink) =>
+  l.targetType === 'ticket'
+    ? translate('changes:prelinked.ticket', { id: l.targetId })
+    : translate('changes:problemNumber', { id: l.targetId });
 const linkHref = (l: PreLink) => `/${l.targetType}s/${l.targetId}`;
 
 function NewChange() {
-  useTitle('New change');
+  const { t } = useTranslation('changes');
+  useTitle(t('new'));
   const [params] = useSearchParams();
   const links = preLinks(params);
+  const names = new Intl.ListFormat(currentLocale(), { type: 'conjunction' }).format(links.map(linkName));
   return (
     <div className="page narrow">
       <p className="muted small">
-        <Link to="/changes">Changes</Link>
+        <Link to="/changes">{t('title')}</Link>
         {links.map((l) => (
           <span key={l.targetType}>
             {' '}
-            · <Link to={linkHref(l)}>Back to {linkName(l)}</Link>
+            · <Link to={linkHref(l)}>{t('prelinked.back', { name: linkName(l) })}</Link>
           </span>
         ))}
       </p>
-      <h1>New change</h1>
-      {links.length > 0 && (
-        <p className="change-prelinked">
-          Raised for {links.map(linkName).join(' and ')}: it is linked as the change is saved.
-        </p>
-      )}
+      <h1>{t('new')}</h1>
+      {links.length > 0 && <p className="change-prelinked">{t('prelinked.raisedFor', { names })}</p>}
+
       <ChangeForm change={null} links={links} />
     </div>
   );

@@ -1,10 +1,9 @@
 // The change list: every change, newest first, with its state, window (in the viewer's time zone) and
 // conflicts; for managers, the CAB groups and the templates of standard changes.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
-  formatWindow,
-  stateLabels,
   useChangeSettings,
   useChanges,
   useChangeTemplates,
@@ -16,9 +15,10 @@ import { useDirectory } from '../../ui/directory';
 import { Field, fieldError } from '../../ui/field';
 import { Empty, ErrorMessage, Loading } from '../../ui/messages';
 import { useTitle } from '../../ui/title';
-import { ChangeStateBadge, ChangeTypeBadge } from './change-badges';
+import { ChangeStateBadge, ChangeTypeBadge, changeStates, formatChangeWindow } from './change-badges';
 
 function CabSettings() {
+  const { t } = useTranslation('changes');
   const dir = useDirectory();
   const settings = useChangeSettings();
   const save = useSaveChangeSettings();
@@ -29,10 +29,10 @@ function CabSettings() {
   return (
     <section className="card form" aria-labelledby="cab-title">
       <h2 id="cab-title" className="flush">
-        Change advisory board
+        {t('cab.title')}
       </h2>
       <div className="field-row">
-        <Field label="CAB group" hint="Approves normal changes: one member's approval is enough.">
+        <Field label={t('cab.group')} hint={t('cab.groupHint')}>
           {(id, d) => (
             <select
               id={id}
@@ -40,7 +40,7 @@ function CabSettings() {
               value={s.cabGroupId ?? ''}
               onChange={(e) => pick('cabGroupId', e.target.value)}
             >
-              <option value="">None set</option>
+              <option value="">{t('cab.noneSet')}</option>
               {dir.groups.map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name}
@@ -49,7 +49,7 @@ function CabSettings() {
             </select>
           )}
         </Field>
-        <Field label="Emergency CAB group" hint="Approves emergency changes; none: the CAB.">
+        <Field label={t('cab.emergencyGroup')} hint={t('cab.emergencyHint')}>
           {(id, d) => (
             <select
               id={id}
@@ -57,7 +57,7 @@ function CabSettings() {
               value={s.emergencyCabGroupId ?? ''}
               onChange={(e) => pick('emergencyCabGroupId', e.target.value)}
             >
-              <option value="">The CAB</option>
+              <option value="">{t('cab.theCab')}</option>
               {dir.groups.map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name}
@@ -67,12 +67,13 @@ function CabSettings() {
           )}
         </Field>
       </div>
-      <ErrorMessage error={save.error} title="Not saved." />
+      <ErrorMessage error={save.error} title={t('notSaved')} />
     </section>
   );
 }
 
 function Templates() {
+  const { t } = useTranslation('changes');
   const templates = useChangeTemplates();
   const [name, setName] = useState('');
   const [plan, setPlan] = useState('');
@@ -87,22 +88,21 @@ function Templates() {
   return (
     <section className="card form" aria-labelledby="templates-title">
       <h2 id="templates-title" className="flush">
-        Standard change templates
+        {t('templates.title')}
       </h2>
-      <p className="muted small">
-        A change raised from one of these is pre-approved: it is scheduled without the CAB.
-      </p>
+      <p className="muted small">{t('templates.intro')}</p>
       {templates.data && templates.data.length > 0 && (
         <ul className="change-templates">
-          {templates.data.map((t) => (
-            <li key={t.id}>
-              <strong>{t.name}</strong> <span className="muted small">{t.risk} risk</span>
+          {templates.data.map((tpl) => (
+            <li key={tpl.id}>
+              <strong>{tpl.name}</strong>{' '}
+              <span className="muted small">{t('templates.risk', { risk: tpl.risk })}</span>
             </li>
           ))}
         </ul>
       )}
-      <form onSubmit={submit} className="field-row" aria-label="New template">
-        <Field label="New template" error={fieldError(create.error, '/name')}>
+      <form onSubmit={submit} className="field-row" aria-label={t('templates.new')}>
+        <Field label={t('templates.new')} error={fieldError(create.error, '/name')}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -115,22 +115,23 @@ function Templates() {
             />
           )}
         </Field>
-        <Field label="Its plan">
+        <Field label={t('templates.plan')}>
           {(id) => <input id={id} maxLength={2000} value={plan} onChange={(e) => setPlan(e.target.value)} />}
         </Field>
         <div className="actions">
           <button type="submit" disabled={create.isPending}>
-            Add template
+            {t('templates.add')}
           </button>
         </div>
       </form>
-      <ErrorMessage error={create.error} title="Not added." />
+      <ErrorMessage error={create.error} title={t('notAdded')} />
     </section>
   );
 }
 
 export default function ChangesPage() {
-  useTitle('Changes');
+  const { t } = useTranslation('changes');
+  useTitle(t('title'));
   const user = useUser();
   const [state, setState] = useState('');
   const [q, setQ] = useState('');
@@ -139,49 +140,51 @@ export default function ChangesPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Changes</h1>
+        <h1>{t('title')}</h1>
         <div className="actions">
-          <Link to="/changes/calendar">Change calendar</Link>
+          <Link to="/changes/calendar">{t('calendarLink')}</Link>
           <Link to="/changes/new" className="button primary">
-            New change
+            {t('new')}
           </Link>
         </div>
       </div>
       <div className="change-filters">
         <label className="inline">
-          <span>Show</span>
+          <span>{t('filter.show')}</span>
           <select value={state} onChange={(e) => setState(e.target.value)}>
-            <option value="">All</option>
-            <option value="draft,assessment,awaiting_cab,scheduled,implementing,review">Open</option>
-            {Object.entries(stateLabels).map(([k, l]) => (
+            <option value="">{t('filter.all')}</option>
+            <option value="draft,assessment,awaiting_cab,scheduled,implementing,review">
+              {t('filter.open')}
+            </option>
+            {changeStates.map((k) => (
               <option key={k} value={k}>
-                {l}
+                {t(`state.${k}`)}
               </option>
             ))}
           </select>
         </label>
         <input
           type="search"
-          aria-label="Search titles"
-          placeholder="Search titles"
+          aria-label={t('filter.search')}
+          placeholder={t('filter.search')}
           value={q}
           onChange={(e) => setQ(e.target.value)}
         />
       </div>
       {changes.isPending && <Loading />}
       <ErrorMessage error={changes.error} />
-      {items?.length === 0 && <Empty title="No changes." />}
+      {items?.length === 0 && <Empty title={t('empty')} />}
       {items && items.length > 0 && (
         <div className="table-wrap">
           <table className="data-table change-table">
-            <caption className="visually-hidden">Changes</caption>
+            <caption className="visually-hidden">{t('title')}</caption>
             <thead>
               <tr>
-                <th scope="col">Change</th>
-                <th scope="col">State</th>
-                <th scope="col">Type</th>
-                <th scope="col">Window</th>
-                <th scope="col">Services</th>
+                <th scope="col">{t('table.change')}</th>
+                <th scope="col">{t('table.state')}</th>
+                <th scope="col">{t('table.type')}</th>
+                <th scope="col">{t('table.window')}</th>
+                <th scope="col">{t('table.services')}</th>
               </tr>
             </thead>
             <tbody>
@@ -193,7 +196,7 @@ export default function ChangesPage() {
                     </Link>
                     {c.conflicts.length > 0 && (
                       <span className="badge sla-breached change-conflict-badge">
-                        {c.conflicts.length === 1 ? '1 conflict' : `${c.conflicts.length} conflicts`}
+                        {t('conflicts', { count: c.conflicts.length })}
                       </span>
                     )}
                   </td>
@@ -203,7 +206,8 @@ export default function ChangesPage() {
                   <td>
                     <ChangeTypeBadge type={c.type} />
                   </td>
-                  <td>{formatWindow(c.windowStart, c.windowEnd)}</td>
+                  <td>{formatChangeWindow(c.windowStart, c.windowEnd)}</td>
+
                   <td>{c.services.map((s) => s.name).join(', ') || '—'}</td>
                 </tr>
               ))}

@@ -1,11 +1,12 @@
 // The Changes panel on a staff ticket page and on a problem's page: each change linked to it (number and title,
 // state, type, window in the viewer's zone), and "New change for this ticket/problem", which opens the change
 // form pre-linked (?ticketId= / ?problemId=: the link is made as the change is raised).
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { formatWindow, type LinkTarget, useLinkedChanges } from '../../api/changes';
+import { type LinkTarget, useLinkedChanges } from '../../api/changes';
 import { isStaff, useUser } from '../../session';
 import { ErrorMessage } from '../../ui/messages';
-import { ChangeStateBadge, ChangeTypeBadge } from './change-badges';
+import { ChangeStateBadge, ChangeTypeBadge, formatChangeWindow } from './change-badges';
 
 /** The change form, pre-linked to this ticket or problem. */
 export const newChangeHref = (targetType: LinkTarget, id: number) => `/changes/new?${targetType}Id=${id}`;
@@ -20,6 +21,7 @@ export function LinkedChangesPanel({
   targetId: number;
   canRaise?: boolean;
 }) {
+  const { t } = useTranslation('changes');
   const user = useUser();
   const staff = isStaff(user);
   const changes = useLinkedChanges(targetType, targetId, staff);
@@ -28,19 +30,19 @@ export function LinkedChangesPanel({
   const items = changes.data;
   const raise = canRaise && (
     <Link className="button" to={newChangeHref(targetType, targetId)}>
-      New change for this {targetType}
+      {t('linked.new', { target: targetType })}
     </Link>
   );
   return (
     <section className="card linked-changes" aria-labelledby={`${targetType}-changes-title`}>
       <div className="kb-panel-head">
         <h2 id={`${targetType}-changes-title`}>
-          Changes {items && items.length > 0 && <span className="muted">({items.length})</span>}
+          {t('title')} {items && items.length > 0 && <span className="muted">({items.length})</span>}
         </h2>
         {items && raise}
       </div>
-      <ErrorMessage error={changes.error} title="The changes could not be read." />
-      {items?.length === 0 && <p className="muted small">No change is linked to this {targetType}.</p>}
+      <ErrorMessage error={changes.error} title={t('linked.failed')} />
+      {items?.length === 0 && <p className="muted small">{t('linked.none', { target: targetType })}</p>}
       {items && items.length > 0 && (
         <ul className="link-list linked-change-list">
           {items.map((c) => (
@@ -52,7 +54,7 @@ export function LinkedChangesPanel({
               </span>
               <span className="linked-change-meta">
                 <ChangeStateBadge state={c.state} /> <ChangeTypeBadge type={c.type} />{' '}
-                <span className="muted small">{formatWindow(c.windowStart, c.windowEnd)}</span>
+                <span className="muted small">{formatChangeWindow(c.windowStart, c.windowEnd)}</span>
               </span>
             </li>
           ))}

@@ -2,12 +2,11 @@
 // badges and facts; for policies the owner, dates, reviews and acknowledgements; for staff editing, status
 // moves and the history of versions. Also the generated service agreement's address, /kb/service-agreement.
 import { type ReactNode, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, Navigate, useParams } from 'react-router-dom';
 import {
   type ArticleStatus,
-  audienceLabel,
   isPolicyKind,
-  kindLabel,
   type RenderedArticle,
   useArticle,
   useTransitionArticle,
@@ -28,36 +27,38 @@ import { useTitle } from '../../ui/title';
 import { HistoryPanel } from './history';
 import { ArticleBadges, formatDay } from './parts';
 
-/** The status moves a role may make from a status, as buttons (the server's transition table, by role). */
+/** The status moves a role may make from a status, as buttons (the server's transition table, by role); the
+ * label is a key of the knowledge catalogue's move.* words. */
 function statusActions(status: ArticleStatus, manager: boolean): { to: ArticleStatus; label: string }[] {
   const writer: Partial<Record<ArticleStatus, { to: ArticleStatus; label: string }[]>> = {
-    draft: [{ to: 'in_review', label: 'Submit for review' }],
-    in_review: [{ to: 'draft', label: 'Back to draft' }],
+    draft: [{ to: 'in_review', label: 'submit' }],
+    in_review: [{ to: 'draft', label: 'backToDraft' }],
   };
   const publisher: Record<ArticleStatus, { to: ArticleStatus; label: string }[]> = {
     draft: [
-      { to: 'in_review', label: 'Submit for review' },
-      { to: 'published', label: 'Publish' },
-      { to: 'archived', label: 'Archive' },
+      { to: 'in_review', label: 'submit' },
+      { to: 'published', label: 'publish' },
+      { to: 'archived', label: 'archive' },
     ],
     in_review: [
-      { to: 'published', label: 'Publish' },
-      { to: 'draft', label: 'Send back' },
-      { to: 'archived', label: 'Archive' },
+      { to: 'published', label: 'publish' },
+      { to: 'draft', label: 'sendBack' },
+      { to: 'archived', label: 'archive' },
     ],
     published: [
-      { to: 'draft', label: 'Unpublish' },
-      { to: 'archived', label: 'Archive' },
+      { to: 'draft', label: 'unpublish' },
+      { to: 'archived', label: 'archive' },
     ],
     archived: [
-      { to: 'published', label: 'Publish again' },
-      { to: 'draft', label: 'Back to draft' },
+      { to: 'published', label: 'publishAgain' },
+      { to: 'draft', label: 'backToDraft' },
     ],
   };
   return manager ? publisher[status] : (writer[status] ?? []);
 }
 
 function StatusActions({ article, user }: { article: RenderedArticle; user: User }) {
+  const { t } = useTranslation('knowledge');
   const move = useTransitionArticle(article.id);
   const actions = statusActions(article.status, isManager(user));
   if (actions.length === 0) return null;
@@ -71,44 +72,45 @@ function StatusActions({ article, user }: { article: RenderedArticle; user: User
           disabled={move.isPending}
           onClick={() => move.mutate(a.to)}
         >
-          {a.label}
+          {t(`move.${a.label}`)}
         </button>
       ))}
-      <ErrorMessage error={move.error} title="The status did not change." />
+      <ErrorMessage error={move.error} title={t('move.failed')} />
     </div>
   );
 }
 
 function PolicyPanel({ article, user }: { article: RenderedArticle; user: User }) {
+  const { t } = useTranslation('knowledge');
   const review = useMarkReviewed(article.id);
   const [note, setNote] = useState('');
   const overdue = article.nextReviewAt !== null && Date.parse(article.nextReviewAt) < Date.now();
   const mayReview = isManager(user) || article.ownerId === user.id;
   return (
     <section className="card kb-side-card" aria-labelledby="kb-policy-title">
-      <h2 id="kb-policy-title">{kindLabel[article.kind]}</h2>
+      <h2 id="kb-policy-title">{t(`kind.${article.kind}`)}</h2>
       <dl className="facts">
-        <dt>Owner</dt>
-        <dd>{article.ownerName ?? 'Nobody yet'}</dd>
-        <dt>Effective</dt>
+        <dt>{t('policy.owner')}</dt>
+        <dd>{article.ownerName ?? t('policy.nobodyYet')}</dd>
+        <dt>{t('policy.effective')}</dt>
         <dd>{formatDay(article.effectiveAt)}</dd>
-        <dt>Next review</dt>
+        <dt>{t('policy.nextReview')}</dt>
         <dd>
           {article.nextReviewAt ? (
             <span className={overdue ? 'badge kb-overdue' : ''}>
               {formatDay(article.nextReviewAt)}
-              {overdue ? ' · overdue' : ''}
+              {overdue ? ` · ${t('policy.overdue')}` : ''}
             </span>
           ) : (
             '—'
           )}
         </dd>
-        <dt>Reviewed</dt>
+        <dt>{t('policy.reviewed')}</dt>
         <dd>{formatDay(article.lastReviewedAt)}</dd>
         {article.reviewIntervalDays !== null && (
           <>
-            <dt>Every</dt>
-            <dd>{article.reviewIntervalDays} days</dd>
+            <dt>{t('policy.every')}</dt>
+            <dd>{t('policy.days', { count: article.reviewIntervalDays })}</dd>
           </>
         )}
       </dl>
@@ -122,28 +124,29 @@ function PolicyPanel({ article, user }: { article: RenderedArticle; user: User }
         >
           <label className="kb-review-note">
             <span>
-              Review note <span className="muted small">(optional)</span>
+              {t('policy.reviewNote')} <span className="muted small">{t('policy.optional')}</span>
             </span>
             <input
               type="text"
               value={note}
               maxLength={500}
-              placeholder="What was checked"
+              placeholder={t('policy.reviewNotePlaceholder')}
               onChange={(e) => setNote(e.target.value)}
             />
           </label>
           <button type="submit" disabled={review.isPending}>
-            Mark reviewed
+            {t('policy.markReviewed')}
           </button>
-          {review.isSuccess && <span className="ok-text small">Review recorded.</span>}
+          {review.isSuccess && <span className="ok-text small">{t('policy.reviewRecorded')}</span>}
         </form>
       )}
-      <ErrorMessage error={review.error} title="The review was not recorded." />
+      <ErrorMessage error={review.error} title={t('policy.reviewFailed')} />
     </section>
   );
 }
 
 function Acknowledge({ article }: { article: RenderedArticle }) {
+  const { t } = useTranslation('knowledge');
   const mine = useMyAcknowledgement(article.id, article.requiresAck && article.status === 'published');
   const ack = useAcknowledge(article.id);
   const me = mine.data;
@@ -151,31 +154,38 @@ function Acknowledge({ article }: { article: RenderedArticle }) {
   if (me.acknowledgedAt || ack.isSuccess)
     return (
       <p className="alert alert-ok kb-ack" role="status">
-        You acknowledged version {me.version}
         {me.acknowledgedAt ? (
-          <>
-            {' '}
-            <Time iso={me.acknowledgedAt} />
-          </>
-        ) : null}
-        .
+          <Trans
+            t={t}
+            i18nKey="ack.doneAt"
+            values={{ version: me.version }}
+            components={{ time: <Time iso={me.acknowledgedAt} /> }}
+          />
+        ) : (
+          t('ack.done', { version: me.version })
+        )}
       </p>
     );
   return (
     <div className="card kb-ack">
       <p>
-        <strong>Please read this {kindLabel[article.kind].toLowerCase()} and confirm.</strong> Your
-        acknowledgement of version {me.version} is recorded.
+        <Trans
+          t={t}
+          i18nKey="ack.please"
+          values={{ kind: article.kind, version: me.version }}
+          components={{ strong: <strong /> }}
+        />
       </p>
       <button type="button" className="primary" disabled={ack.isPending} onClick={() => ack.mutate()}>
-        I have read and acknowledge this
+        {t('ack.confirm')}
       </button>
-      <ErrorMessage error={ack.error} title="Your acknowledgement was not recorded." />
+      <ErrorMessage error={ack.error} title={t('ack.failed')} />
     </div>
   );
 }
 
 function WhoAcknowledged({ article }: { article: RenderedArticle }) {
+  const { t } = useTranslation('knowledge');
   const acks = useAcknowledgements(article.id, article.requiresAck);
   const pages = acks.data?.pages ?? [];
   const first = pages[0];
@@ -183,17 +193,19 @@ function WhoAcknowledged({ article }: { article: RenderedArticle }) {
   const pending = pages.flatMap((p) => p.pending);
   return (
     <section className="card kb-side-card" aria-labelledby="kb-acks-title">
-      <h2 id="kb-acks-title">Acknowledgements{first ? ` (v${first.version})` : ''}</h2>
-      <ErrorMessage error={acks.error} title="Who acknowledged could not be loaded." />
+      <h2 id="kb-acks-title">
+        {first ? t('acks.titleVersion', { version: first.version }) : t('acks.title')}
+      </h2>
+      <ErrorMessage error={acks.error} title={t('acks.failed')} />
       {first && (
         <>
           <p className="small muted kb-ack-totals">
-            {first.total.acknowledged} acknowledged · {first.total.pending} not yet
+            {t('acks.totals', { acknowledged: first.total.acknowledged, pending: first.total.pending })}
           </p>
           {first.total.pending > 0 && (
             <details>
-              <summary>Not yet ({first.total.pending})</summary>
-              <ul className="kb-people" aria-label="Not yet acknowledged">
+              <summary>{t('acks.notYet', { count: first.total.pending })}</summary>
+              <ul className="kb-people" aria-label={t('acks.notYetLabel')}>
                 {pending.map((p) => (
                   <li key={p.userId}>{p.name}</li>
                 ))}
@@ -202,8 +214,8 @@ function WhoAcknowledged({ article }: { article: RenderedArticle }) {
           )}
           {first.total.acknowledged > 0 && (
             <details>
-              <summary>Acknowledged ({first.total.acknowledged})</summary>
-              <ul className="kb-people" aria-label="Acknowledged">
+              <summary>{t('acks.acknowledged', { count: first.total.acknowledged })}</summary>
+              <ul className="kb-people" aria-label={t('acks.acknowledgedLabel')}>
                 {acknowledged.map((p) => (
                   <li key={p.userId}>
                     {p.name} · <Time iso={p.acknowledgedAt} />
@@ -219,7 +231,7 @@ function WhoAcknowledged({ article }: { article: RenderedArticle }) {
               disabled={acks.isFetchingNextPage}
               onClick={() => void acks.fetchNextPage()}
             >
-              Show more people
+              {t('acks.more')}
             </button>
           )}
         </>
@@ -229,18 +241,19 @@ function WhoAcknowledged({ article }: { article: RenderedArticle }) {
 }
 
 function Attachments({ id }: { id: number }) {
+  const { t } = useTranslation('knowledge');
   const files = useAttachments(id);
   if (files.error)
     return (
       <section className="card kb-side-card" aria-labelledby="kb-files-title">
-        <h2 id="kb-files-title">Attachments</h2>
-        <ErrorMessage error={files.error} title="The attachments could not be loaded." />
+        <h2 id="kb-files-title">{t('files.title')}</h2>
+        <ErrorMessage error={files.error} title={t('files.loadFailed')} />
       </section>
     );
   if (!files.data || files.data.length === 0) return null;
   return (
     <section className="card kb-side-card" aria-labelledby="kb-files-title">
-      <h2 id="kb-files-title">Attachments</h2>
+      <h2 id="kb-files-title">{t('files.title')}</h2>
       <ul className="kb-people kb-files">
         {files.data.map((f) => (
           <li key={f.id}>
@@ -256,6 +269,7 @@ function Attachments({ id }: { id: number }) {
 }
 
 export function ArticleView({ article, extra }: { article: RenderedArticle; extra?: ReactNode }) {
+  const { t } = useTranslation('knowledge');
   const user = useUser();
   const staff = isStaff(user);
   const [history, setHistory] = useState(false);
@@ -263,7 +277,7 @@ export function ArticleView({ article, extra }: { article: RenderedArticle; extr
   return (
     <div className="page kb-article-page">
       <p className="kb-crumbs">
-        <Link to="/kb">← Knowledge base</Link>
+        <Link to="/kb">← {t('title')}</Link>
         {article.categoryName && (
           <>
             {' · '}
@@ -276,12 +290,25 @@ export function ArticleView({ article, extra }: { article: RenderedArticle; extr
         <ArticleBadges kind={article.kind} audience={article.audience} status={article.status} />
       </div>
       <p className="muted small kb-meta">
-        Version {article.version} · updated <Time iso={article.updatedAt} />
-        {article.updatedBy ? ` by ${article.updatedBy.name}` : ''}
+        <Trans
+          t={t}
+          i18nKey="meta.version"
+          values={{
+            version: article.version,
+            by: article.updatedBy?.name ?? '',
+            hasBy: article.updatedBy ? 'yes' : 'no',
+          }}
+          components={{ time: <Time iso={article.updatedAt} /> }}
+        />
         {staff && article.sourceTicketId !== null && (
           <>
-            {' · from '}
-            <Link to={`/tickets/${article.sourceTicketId}`}>ticket #{article.sourceTicketId}</Link>
+            {' · '}
+            <Trans
+              t={t}
+              i18nKey="meta.fromTicket"
+              values={{ id: article.sourceTicketId }}
+              components={{ anchor: <Link to={`/tickets/${article.sourceTicketId}`} /> }}
+            />
           </>
         )}
       </p>
@@ -289,18 +316,18 @@ export function ArticleView({ article, extra }: { article: RenderedArticle; extr
       <div className="kb-toolbar">
         {staff && article.generated === null && (
           <Link className="button" to={`/kb/${article.id}/edit`}>
-            Edit
+            {t('common:actions.edit')}
           </Link>
         )}
         <a className="button" href={printHref(article.id)} target="_blank" rel="noreferrer">
-          Print
+          {t('toolbar.print')}
         </a>
         <a className="button" href={pdfHref(article.id)}>
-          PDF
+          {t('toolbar.pdf')}
         </a>
         {staff && (
           <button type="button" aria-expanded={history} onClick={() => setHistory((h) => !h)}>
-            {history ? 'Hide history' : 'History'}
+            {history ? t('toolbar.hideHistory') : t('toolbar.history')}
           </button>
         )}
         {staff && <StatusActions article={article} user={user} />}
@@ -313,10 +340,10 @@ export function ArticleView({ article, extra }: { article: RenderedArticle; extr
           {/* biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised server-side (article-rendering.ts) */}
           <div className="kb-html" dangerouslySetInnerHTML={{ __html: article.html }} />
         </article>
-        <aside className="kb-side" aria-label="About this article">
+        <aside className="kb-side" aria-label={t('side.label')}>
           {article.headings.length > 1 && (
             <nav className="card kb-side-card kb-toc" aria-labelledby="kb-toc-title">
-              <h2 id="kb-toc-title">Contents</h2>
+              <h2 id="kb-toc-title">{t('side.contents')}</h2>
               <ol>
                 {article.headings.map((h) => (
                   <li key={h.id} className={`kb-toc-${Math.min(h.level, 4)}`}>
@@ -327,25 +354,25 @@ export function ArticleView({ article, extra }: { article: RenderedArticle; extr
             </nav>
           )}
           <section className="card kb-side-card" aria-labelledby="kb-facts-title">
-            <h2 id="kb-facts-title">Details</h2>
+            <h2 id="kb-facts-title">{t('side.details')}</h2>
             <dl className="facts">
-              <dt>Kind</dt>
-              <dd>{kindLabel[article.kind]}</dd>
+              <dt>{t('filter.kind')}</dt>
+              <dd>{t(`kind.${article.kind}`)}</dd>
               {staff && (
                 <>
-                  <dt>Audience</dt>
-                  <dd>{audienceLabel[article.audience]}</dd>
+                  <dt>{t('filter.audience')}</dt>
+                  <dd>{t(`audience.${article.audience}`)}</dd>
                 </>
               )}
-              <dt>Category</dt>
-              <dd>{article.categoryName ?? 'None'}</dd>
+              <dt>{t('filter.category')}</dt>
+              <dd>{article.categoryName ?? t('side.none')}</dd>
               {article.tags.length > 0 && (
                 <>
-                  <dt>Tags</dt>
+                  <dt>{t('side.tags')}</dt>
                   <dd className="kb-tags">
-                    {article.tags.map((t) => (
-                      <Link key={t} className="tag" to={`/kb?q=${encodeURIComponent(t)}`}>
-                        {t}
+                    {article.tags.map((tag) => (
+                      <Link key={tag} className="tag" to={`/kb?q=${encodeURIComponent(tag)}`}>
+                        {tag}
                       </Link>
                     ))}
                   </dd>
@@ -353,15 +380,15 @@ export function ArticleView({ article, extra }: { article: RenderedArticle; extr
               )}
               {article.publishedAt && (
                 <>
-                  <dt>Published</dt>
+                  <dt>{t('status.published')}</dt>
                   <dd>{formatDay(article.publishedAt)}</dd>
                 </>
               )}
               {staff && (
                 <>
-                  <dt>Helped</dt>
+                  <dt>{t('side.helped')}</dt>
                   <dd>
-                    {article.helpedCount} deflected · {article.solvedCount} tickets solved
+                    {t('side.helpedText', { helped: article.helpedCount, solved: article.solvedCount })}
                   </dd>
                 </>
               )}
@@ -377,16 +404,17 @@ export function ArticleView({ article, extra }: { article: RenderedArticle; extr
 }
 
 export default function ArticlePage() {
+  const { t } = useTranslation('knowledge');
   const id = Number(useParams().id);
   const article = useArticle(id, Number.isInteger(id) && id > 0);
-  useTitle(article.data?.title ?? 'Article');
+  useTitle(article.data?.title ?? t('article.title'));
   if (!Number.isInteger(id) || id <= 0) return <Navigate to="/kb" replace />;
-  if (article.isPending) return <Loading label="Opening the article…" />;
+  if (article.isPending) return <Loading label={t('article.opening')} />;
   if (article.error)
     return (
       <div className="page narrow">
-        <ErrorMessage error={article.error} title="This article could not be opened." />
-        <Link to="/kb">Back to the knowledge base</Link>
+        <ErrorMessage error={article.error} title={t('article.openFailed')} />
+        <Link to="/kb">{t('article.back')}</Link>
       </div>
     );
   return <ArticleView article={article.data} />;
@@ -394,14 +422,15 @@ export default function ArticlePage() {
 
 /** The help desk's service agreement, written by the service from the SLA policies. */
 export function ServiceAgreementPage() {
+  const { t } = useTranslation('knowledge');
   const sa = useServiceAgreement();
-  useTitle('Service agreement');
-  if (sa.isPending) return <Loading label="Opening the service agreement…" />;
+  useTitle(t('agreement.title'));
+  if (sa.isPending) return <Loading label={t('agreement.opening')} />;
   if (sa.error)
     return (
       <div className="page narrow">
-        <ErrorMessage error={sa.error} title="The service agreement could not be opened." />
-        <Link to="/kb">Back to the knowledge base</Link>
+        <ErrorMessage error={sa.error} title={t('agreement.openFailed')} />
+        <Link to="/kb">{t('article.back')}</Link>
       </div>
     );
   return <ArticleView article={sa.data} />;

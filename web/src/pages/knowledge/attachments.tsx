@@ -2,6 +2,7 @@
 // the Markdown at the cursor (an image shown inline, anything else as a link). A new article has no id to
 // attach to until its draft is saved, so it says so instead.
 import { useId, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   attachmentMarkdown,
   useAttachments,
@@ -18,14 +19,15 @@ export function EditorAttachments({
   articleId: number | null;
   onInsert: (markdown: string) => void;
 }) {
+  const { t } = useTranslation('knowledge');
   const titleId = useId();
   return (
     <section className="card kb-attach" aria-labelledby={titleId}>
       <h2 id={titleId} className="kb-attach-title">
-        Attachments
+        {t('files.title')}
       </h2>
       {articleId === null ? (
-        <p className="muted small">Save the draft to attach files.</p>
+        <p className="muted small">{t('files.saveFirst')}</p>
       ) : (
         <AttachmentList articleId={articleId} onInsert={onInsert} />
       )}
@@ -34,6 +36,7 @@ export function EditorAttachments({
 }
 
 function AttachmentList({ articleId, onInsert }: { articleId: number; onInsert: (md: string) => void }) {
+  const { t } = useTranslation('knowledge');
   const files = useAttachments(articleId);
   const upload = useUploadAttachment(articleId);
   const remove = useDeleteAttachment(articleId);
@@ -51,7 +54,7 @@ function AttachmentList({ articleId, onInsert }: { articleId: number; onInsert: 
   return (
     <>
       <div className="kb-attach-upload">
-        <label htmlFor={inputId}>Attach files or images</label>
+        <label htmlFor={inputId}>{t('files.attach')}</label>
         <input
           id={inputId}
           ref={input}
@@ -62,14 +65,14 @@ function AttachmentList({ articleId, onInsert }: { articleId: number; onInsert: 
         />
         {upload.isPending && (
           <span className="muted small" role="status">
-            Uploading…
+            {t('files.uploading')}
           </span>
         )}
       </div>
-      <ErrorMessage error={upload.error} title="The file was not attached." />
-      <ErrorMessage error={files.error} title="The attachments could not be loaded." />
-      <ErrorMessage error={remove.error} title="The attachment was not removed." />
-      {files.data && files.data.length === 0 && <p className="muted small">No files attached yet.</p>}
+      <ErrorMessage error={upload.error} title={t('files.uploadFailed')} />
+      <ErrorMessage error={files.error} title={t('files.loadFailed')} />
+      <ErrorMessage error={remove.error} title={t('files.removeFailed')} />
+      {files.data && files.data.length === 0 && <p className="muted small">{t('files.none')}</p>}
       {files.data && files.data.length > 0 && (
         <ul className="kb-attach-list">
           {files.data.map((f) => (
@@ -79,7 +82,7 @@ function AttachmentList({ articleId, onInsert }: { articleId: number; onInsert: 
                   {f.filename}
                 </a>{' '}
                 <span className="muted small">
-                  {f.inline ? 'image · ' : ''}
+                  {f.inline ? `${t('files.image')} · ` : ''}
                   {formatBytes(f.size)}
                 </span>
               </span>
@@ -87,21 +90,21 @@ function AttachmentList({ articleId, onInsert }: { articleId: number; onInsert: 
                 <button
                   type="button"
                   className="small"
-                  aria-label={`Insert ${f.filename}`}
+                  aria-label={t('files.insertNamed', { name: f.filename })}
                   onClick={() => onInsert(attachmentMarkdown(f))}
                 >
-                  Insert
+                  {t('files.insert')}
                 </button>
                 <button
                   type="button"
                   className="small danger"
-                  aria-label={`Delete ${f.filename}`}
+                  aria-label={t('files.deleteNamed', { name: f.filename })}
                   disabled={remove.isPending}
                   onClick={() => {
-                    if (window.confirm(`Remove ${f.filename} from this article?`)) remove.mutate(f.id);
+                    if (window.confirm(t('files.removeConfirm', { name: f.filename }))) remove.mutate(f.id);
                   }}
                 >
-                  Delete
+                  {t('common:actions.delete')}
                 </button>
               </span>
             </li>

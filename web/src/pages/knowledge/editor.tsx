@@ -2,6 +2,7 @@
 // by the server, the policy fields for policies and procedures, and a change note. An edit names the version
 // it started from: when someone saved in between, the conflict is said plainly and the text is kept.
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../../api/client';
 import {
@@ -9,9 +10,7 @@ import {
   type ArticleKind,
   type ArticlePatch,
   articleKinds,
-  audienceLabel,
   isPolicyKind,
-  kindLabel,
   type RenderedArticle,
   useArticle,
   useCreateArticle,
@@ -25,7 +24,7 @@ import { Field, fieldError } from '../../ui/field';
 import { ErrorMessage, Loading } from '../../ui/messages';
 import { useTitle } from '../../ui/title';
 import { EditorAttachments } from './attachments';
-import { useDebounced } from './parts';
+import { articleAudiences, useDebounced } from './parts';
 
 interface Draft {
   title: string;
@@ -73,6 +72,7 @@ const tagList = (s: string) =>
     .filter(Boolean);
 
 function Editor({ article, initialTitle }: { article: RenderedArticle | null; initialTitle: string }) {
+  const { t } = useTranslation('knowledge');
   const user = useUser();
   const navigate = useNavigate();
   const dir = useDirectory();
@@ -175,28 +175,31 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
   return (
     <div className="page kb-editor-page">
       <p className="kb-crumbs">
-        <Link to={base ? `/kb/${base.id}` : '/kb'}>← {base ? base.title : 'Knowledge base'}</Link>
+        <Link to={base ? `/kb/${base.id}` : '/kb'}>← {base ? base.title : t('title')}</Link>
       </p>
-      <h1>{base ? `Edit “${base.title}”` : 'New article'}</h1>
-      <form className="kb-editor" onSubmit={save} aria-label={base ? 'Edit article' : 'New article'}>
+      <h1>{base ? t('editor.editTitle', { title: base.title }) : t('newArticle')}</h1>
+      <form className="kb-editor" onSubmit={save} aria-label={base ? t('editor.edit') : t('newArticle')}>
         <div ref={problem}>
           {conflict ? (
             <div className="alert alert-error" role="alert">
-              <strong>Someone saved a newer version while you were editing.</strong>{' '}
-              {(error as ApiError).message} Your text is still here: copy what you need, then load the latest
-              version and edit again.
+              <Trans
+                t={t}
+                i18nKey="editor.conflict"
+                values={{ message: (error as ApiError).message }}
+                components={{ strong: <strong /> }}
+              />
               <div className="actions">
                 <button type="button" onClick={() => void reload()} disabled={latest.isFetching}>
-                  Load the latest version
+                  {t('editor.loadLatest')}
                 </button>
               </div>
             </div>
           ) : (
-            <ErrorMessage error={error} title="The article was not saved." />
+            <ErrorMessage error={error} title={t('editor.notSaved')} />
           )}
         </div>
         <div className="card kb-editor-fields">
-          <Field label="Title" error={fieldError(error, '/title')}>
+          <Field label={t('editor.titleField')} error={fieldError(error, '/title')}>
             {(id, desc) => (
               <input
                 id={id}
@@ -209,38 +212,38 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
             )}
           </Field>
           <div className="kb-editor-row">
-            <Field label="Kind">
+            <Field label={t('filter.kind')}>
               {(id) => (
                 <select id={id} value={d.kind} onChange={(e) => set('kind', e.target.value as ArticleKind)}>
                   {articleKinds.map((k) => (
                     <option key={k} value={k}>
-                      {kindLabel[k]}
+                      {t(`kind.${k}`)}
                     </option>
                   ))}
                 </select>
               )}
             </Field>
-            <Field label="Audience">
+            <Field label={t('filter.audience')}>
               {(id) => (
                 <select
                   id={id}
                   value={d.audience}
                   onChange={(e) => set('audience', e.target.value as ArticleAudience)}
                 >
-                  {(Object.keys(audienceLabel) as ArticleAudience[])
+                  {articleAudiences
                     .filter((a) => a !== 'managers' || isManager(user))
                     .map((a) => (
                       <option key={a} value={a}>
-                        {audienceLabel[a]}
+                        {t(`audience.${a}`)}
                       </option>
                     ))}
                 </select>
               )}
             </Field>
-            <Field label="Category">
+            <Field label={t('filter.category')}>
               {(id) => (
                 <select id={id} value={d.categoryId} onChange={(e) => set('categoryId', e.target.value)}>
-                  <option value="">None</option>
+                  <option value="">{t('side.none')}</option>
                   {(categories.data ?? []).map((c) => (
                     <option key={c.id} value={c.id}>
                       {c.name}
@@ -249,7 +252,7 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
                 </select>
               )}
             </Field>
-            <Field label="Tags" hint="Separated by commas">
+            <Field label={t('side.tags')} hint={t('editor.tagsHint')}>
               {(id, desc) => (
                 <input
                   id={id}
@@ -262,12 +265,12 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
           </div>
           {policy && (
             <fieldset className="kb-policy-fields">
-              <legend>{kindLabel[d.kind]} details</legend>
+              <legend>{t('editor.policyDetails', { kind: d.kind })}</legend>
               <div className="kb-editor-row">
-                <Field label="Owner">
+                <Field label={t('policy.owner')}>
                   {(id) => (
                     <select id={id} value={d.ownerId} onChange={(e) => set('ownerId', e.target.value)}>
-                      <option value="">Nobody yet</option>
+                      <option value="">{t('policy.nobodyYet')}</option>
                       {staffUsers.map((u) => (
                         <option key={u.id} value={u.id}>
                           {u.name}
@@ -276,7 +279,7 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
                     </select>
                   )}
                 </Field>
-                <Field label="Effective from">
+                <Field label={t('editor.effectiveFrom')}>
                   {(id) => (
                     <input
                       id={id}
@@ -286,7 +289,7 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
                     />
                   )}
                 </Field>
-                <Field label="Review every (days)" error={fieldError(error, '/reviewIntervalDays')}>
+                <Field label={t('editor.reviewEvery')} error={fieldError(error, '/reviewIntervalDays')}>
                   {(id) => (
                     <input
                       id={id}
@@ -305,13 +308,13 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
                   checked={d.requiresAck}
                   onChange={(e) => set('requiresAck', e.target.checked)}
                 />
-                <span>Readers must acknowledge it</span>
+                <span>{t('editor.requiresAck')}</span>
               </label>
             </fieldset>
           )}
         </div>
         <div className="kb-editor-split">
-          <Field label="Text (Markdown)" hint="Headings with #, lists with -, links as [text](https://…)">
+          <Field label={t('editor.body')} hint={t('editor.bodyHint')}>
             {(id, desc) => (
               <textarea
                 id={id}
@@ -326,19 +329,19 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
           </Field>
           <section className="kb-preview" aria-labelledby="kb-preview-title" aria-busy={preview.isFetching}>
             <h2 id="kb-preview-title" className="kb-preview-title">
-              Preview
+              {t('editor.preview')}
             </h2>
-            <ErrorMessage error={preview.error} title="The preview could not be rendered." />
+            <ErrorMessage error={preview.error} title={t('editor.previewFailed')} />
             {preview.data ? (
               // biome-ignore lint/security/noDangerouslySetInnerHtml: rendered and sanitised by the server
               <div className="card kb-html" dangerouslySetInnerHTML={{ __html: preview.data }} />
             ) : (
-              <p className="muted small">The preview shows here as you write.</p>
+              <p className="muted small">{t('editor.previewEmpty')}</p>
             )}
           </section>
         </div>
         <EditorAttachments articleId={base?.id ?? null} onInsert={insertAtCursor} />
-        <Field label="Change note" hint="What you changed and why (shown in the history)">
+        <Field label={t('editor.note')} hint={t('editor.noteHint')}>
           {(id, desc) => (
             <input
               id={id}
@@ -351,9 +354,9 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
         </Field>
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : base ? 'Save changes' : 'Save draft'}
+            {busy ? t('editor.saving') : base ? t('editor.saveChanges') : t('editor.saveDraft')}
           </button>
-          <Link to={base ? `/kb/${base.id}` : '/kb'}>Cancel</Link>
+          <Link to={base ? `/kb/${base.id}` : '/kb'}>{t('common:actions.cancel')}</Link>
         </div>
       </form>
     </div>
@@ -361,23 +364,24 @@ function Editor({ article, initialTitle }: { article: RenderedArticle | null; in
 }
 
 export default function ArticleEditor() {
+  const { t } = useTranslation('knowledge');
   const params = useParams();
   const [search] = useSearchParams();
   const id = params.id ? Number(params.id) : null;
   const article = useArticle(id ?? 0, id !== null);
-  useTitle(id === null ? 'New article' : 'Edit article');
+  useTitle(id === null ? t('newArticle') : t('editor.edit'));
   // A new article from a search gap or a link: its title filled in.
   const [initialTitle] = useState(() => search.get('title') ?? '');
   useEffect(() => {
     window.scrollTo(0, 0);
   }, []);
   if (id === null) return <Editor article={null} initialTitle={initialTitle} />;
-  if (article.isPending) return <Loading label="Opening the article…" />;
+  if (article.isPending) return <Loading label={t('article.opening')} />;
   if (article.error)
     return (
       <div className="page narrow">
-        <ErrorMessage error={article.error} title="This article could not be opened." />
-        <Link to="/kb">Back to the knowledge base</Link>
+        <ErrorMessage error={article.error} title={t('article.openFailed')} />
+        <Link to="/kb">{t('article.back')}</Link>
       </div>
     );
   return <Editor key={article.data.id} article={article.data} initialTitle="" />;

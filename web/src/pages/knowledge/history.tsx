@@ -1,6 +1,7 @@
 // An article's history for staff: every version with its author and note; pick two to see what changed (lines
 // added and removed), open one as it read then, bring one back; search within the versions' text.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   type ArticleDiff,
   type RenderedArticle,
@@ -24,11 +25,10 @@ function diffLines(diff: ArticleDiff): { op: ArticleDiff['body'][number]['op']; 
 }
 
 function DiffView({ diff }: { diff: ArticleDiff }) {
+  const { t } = useTranslation('knowledge');
   return (
     <div className="kb-diff">
-      <h3>
-        Version {diff.from} → version {diff.to}
-      </h3>
+      <h3>{t('history.diffTitle', { from: diff.from, to: diff.to })}</h3>
       {diff.fields.length > 0 && (
         <dl className="facts kb-diff-fields">
           {diff.fields.map((f) => (
@@ -42,7 +42,7 @@ function DiffView({ diff }: { diff: ArticleDiff }) {
         </dl>
       )}
       {diff.body.every((l) => l.op === 'equal') ? (
-        <p className="muted small">The text is the same.</p>
+        <p className="muted small">{t('history.sameText')}</p>
       ) : (
         <pre className="kb-diff-body">
           {diffLines(diff).map((l, i) => (
@@ -52,7 +52,9 @@ function DiffView({ diff }: { diff: ArticleDiff }) {
                 {l.op === 'add' ? '+' : l.op === 'remove' ? '−' : ' '}
               </span>
               {l.op !== 'equal' && (
-                <span className="visually-hidden">{l.op === 'add' ? 'Added: ' : 'Removed: '}</span>
+                <span className="visually-hidden">
+                  {l.op === 'add' ? t('history.added') : t('history.removed')}{' '}
+                </span>
               )}
               {l.text || ' '}
             </span>
@@ -64,6 +66,7 @@ function DiffView({ diff }: { diff: ArticleDiff }) {
 }
 
 export function HistoryPanel({ article }: { article: RenderedArticle }) {
+  const { t } = useTranslation('knowledge');
   const versions = useArticleVersions(article.id, true);
   const [picked, setPicked] = useState<number[]>([]);
   const [viewing, setViewing] = useState<number | null>(null);
@@ -82,36 +85,36 @@ export function HistoryPanel({ article }: { article: RenderedArticle }) {
 
   return (
     <section className="card kb-history" aria-labelledby="kb-history-title">
-      <h2 id="kb-history-title">History</h2>
+      <h2 id="kb-history-title">{t('toolbar.history')}</h2>
       <div className="kb-history-search">
         <label htmlFor="kb-version-q" className="visually-hidden">
-          Search within the versions
+          {t('history.search')}
         </label>
         <input
           id="kb-version-q"
           type="search"
-          placeholder="Search within the versions"
+          placeholder={t('history.search')}
           value={text}
           onChange={(e) => setText(e.target.value)}
         />
       </div>
       {q && found.data && (
-        <ul className="kb-version-hits" aria-label="Versions that match">
-          {found.data.length === 0 && <li className="muted small">No version has these words.</li>}
+        <ul className="kb-version-hits" aria-label={t('history.matches')}>
+          {found.data.length === 0 && <li className="muted small">{t('history.noMatch')}</li>}
           {found.data.map((h) => (
             <li key={h.version}>
               <button type="button" className="link-button" onClick={() => setViewing(h.version)}>
-                Version {h.version}
+                {t('history.version', { version: h.version })}
               </button>{' '}
-              <span className="muted small">{h.author?.name ?? 'Someone'}</span>
+              <span className="muted small">{h.author?.name ?? t('history.someone')}</span>
               <Snippet parts={h.snippet} />
             </li>
           ))}
         </ul>
       )}
       {versions.isPending && <Loading />}
-      <ErrorMessage error={versions.error} title="The versions could not be loaded." />
-      <p className="muted small">Tick two versions to see what changed between them.</p>
+      <ErrorMessage error={versions.error} title={t('history.loadFailed')} />
+      <p className="muted small">{t('history.tickTwo')}</p>
       <ul className="kb-versions">
         {(versions.data ?? []).map((v) => (
           <li key={v.version} className={v.version === article.version ? 'current' : ''}>
@@ -121,12 +124,12 @@ export function HistoryPanel({ article }: { article: RenderedArticle }) {
                 checked={picked.includes(v.version)}
                 onChange={() => toggle(v.version)}
               />
-              <span className="visually-hidden">Compare version {v.version}</span>
+              <span className="visually-hidden">{t('history.compare', { version: v.version })}</span>
             </label>
             <div className="kb-version-main">
-              <strong>v{v.version}</strong>
-              {v.version === article.version && <span className="badge">Current</span>}{' '}
-              <span>{v.author?.name ?? 'Someone'}</span>{' '}
+              <strong>{t('history.short', { version: v.version })}</strong>
+              {v.version === article.version && <span className="badge">{t('history.current')}</span>}{' '}
+              <span>{v.author?.name ?? t('history.someone')}</span>{' '}
               <span className="muted small">
                 <Time iso={v.createdAt} />
               </span>
@@ -134,45 +137,46 @@ export function HistoryPanel({ article }: { article: RenderedArticle }) {
             </div>
             <div className="kb-version-actions">
               <button type="button" className="ghost" onClick={() => setViewing(v.version)}>
-                View
+                {t('history.view')}
               </button>
               {editable && v.version !== article.version && (
                 <button
                   type="button"
                   disabled={restore.isPending}
                   onClick={() => {
-                    if (window.confirm(`Bring version ${v.version} back as a new version?`))
+                    if (window.confirm(t('history.restoreConfirm', { version: v.version })))
                       restore.mutate(v.version);
                   }}
                 >
-                  Restore
+                  {t('history.restore')}
                 </button>
               )}
             </div>
           </li>
         ))}
       </ul>
-      <ErrorMessage error={restore.error} title="The version was not restored." />
+      <ErrorMessage error={restore.error} title={t('history.restoreFailed')} />
       {restore.isSuccess && (
         <p className="alert alert-ok" role="status">
-          Restored as version {restore.data.version}.
+          {t('history.restored', { version: restore.data.version })}
         </p>
       )}
-      {diff.isFetching && <Loading label="Comparing…" />}
-      <ErrorMessage error={diff.error} title="The versions could not be compared." />
+      {diff.isFetching && <Loading label={t('history.comparing')} />}
+      <ErrorMessage error={diff.error} title={t('history.compareFailed')} />
       {pair && diff.data && <DiffView diff={diff.data} />}
       {viewing !== null && (
         <div className="kb-version-view">
           <div className="page-head">
             <h3>
-              Version {viewing}
+              {t('history.version', { version: viewing })}
               {shown.data ? ` · ${shown.data.title}` : ''}
             </h3>
             <button type="button" className="ghost" onClick={() => setViewing(null)}>
-              Close
+              {t('common:actions.close')}
             </button>
           </div>
-          <ErrorMessage error={shown.error} title="The version could not be opened." />
+          <ErrorMessage error={shown.error} title={t('history.openFailed')} />
+
           {shown.data && (
             // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised server-side (article-rendering.ts)
             <div className="kb-html" dangerouslySetInnerHTML={{ __html: shown.data.html }} />

@@ -1,6 +1,7 @@
 // The knowledge base page: search as you type (debounced) with filters for kind and category (staff also
 // audience and status), results with the matching words marked; with no words, browse by category and kind.
 // The filters live in the address bar, so a search can be shared and Back returns to it.
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import {
   type ArticleAudience,
@@ -9,9 +10,6 @@ import {
   type ArticleQuery,
   type ArticleStatus,
   articleKinds,
-  articleStatusLabel,
-  audienceLabel,
-  kindLabel,
   useArticleSearch,
   useKbCategories,
 } from '../../api/knowledge';
@@ -20,9 +18,10 @@ import { Empty, ErrorMessage, Loading } from '../../ui/messages';
 import { Time } from '../../ui/time';
 import { useTitle } from '../../ui/title';
 import { ManagePanel } from './manage';
-import { ArticleBadges, Snippet, useDebounced } from './parts';
+import { ArticleBadges, articleAudiences, articleStatuses, Snippet, useDebounced } from './parts';
 
 function ResultList({ items }: { items: ArticleHit[] }) {
+  const { t } = useTranslation('knowledge');
   return (
     <ul className="kb-results">
       {items.map((a) => (
@@ -35,12 +34,13 @@ function ResultList({ items }: { items: ArticleHit[] }) {
           </div>
           <Snippet parts={a.snippet} />
           <p className="muted small kb-result-meta">
-            {a.categoryName ?? 'No category'} · updated <Time iso={a.updatedAt} />
+            {a.categoryName ?? t('noCategory')} ·{' '}
+            <Trans t={t} i18nKey="updatedAt" components={{ time: <Time iso={a.updatedAt} /> }} />
             {a.tags.length > 0 && (
               <span className="tags-inline">
-                {a.tags.map((t) => (
-                  <span key={t} className="tag">
-                    {t}
+                {a.tags.map((tag) => (
+                  <span key={tag} className="tag">
+                    {tag}
                   </span>
                 ))}
               </span>
@@ -53,7 +53,8 @@ function ResultList({ items }: { items: ArticleHit[] }) {
 }
 
 export default function KnowledgeBase() {
-  useTitle('Knowledge base');
+  const { t } = useTranslation('knowledge');
+  useTitle(t('title'));
   const user = useUser();
   const staff = isStaff(user);
   const [params, setParams] = useSearchParams();
@@ -94,21 +95,21 @@ export default function KnowledgeBase() {
   return (
     <div className="page kb-page">
       <div className="page-head">
-        <h1>Knowledge base</h1>
+        <h1>{t('title')}</h1>
         <span className="kb-head-actions">
           {manager && (
             <button type="button" aria-expanded={managing} onClick={() => set('manage', managing ? '' : '1')}>
-              {managing ? 'Close manager tools' : 'Categories, import, export'}
+              {managing ? t('manage.close') : t('manage.open')}
             </button>
           )}
           {staff && (
             <Link className="button primary" to="/kb/new">
-              New article
+              {t('newArticle')}
             </Link>
           )}
         </span>
       </div>
-      <p className="muted">Answers, guides and policies. Search first — most questions are answered here.</p>
+      <p className="muted">{t('intro')}</p>
       {managing && (
         <div id="kb-manage">
           <ManagePanel />
@@ -116,12 +117,12 @@ export default function KnowledgeBase() {
       )}
       <form className="kb-search" role="search" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor="kb-q" className="visually-hidden">
-          Search the knowledge base
+          {t('search.label')}
         </label>
         <input
           id="kb-q"
           type="search"
-          placeholder="Search articles, e.g. “vpn disconnects”"
+          placeholder={t('search.placeholder')}
           value={text}
           onChange={(e) => set('q', e.target.value)}
           // biome-ignore lint/a11y/noAutofocus: searching is what this page is for
@@ -130,20 +131,20 @@ export default function KnowledgeBase() {
       </form>
       <div className="filters kb-filters">
         <label className="inline">
-          <span>Kind</span>
+          <span>{t('filter.kind')}</span>
           <select value={kind} onChange={(e) => set('kind', e.target.value)}>
-            <option value="">Any kind</option>
+            <option value="">{t('filter.anyKind')}</option>
             {articleKinds.map((k) => (
               <option key={k} value={k}>
-                {kindLabel[k]}
+                {t(`kind.${k}`)}
               </option>
             ))}
           </select>
         </label>
         <label className="inline">
-          <span>Category</span>
+          <span>{t('filter.category')}</span>
           <select value={categoryId} onChange={(e) => set('category', e.target.value)}>
-            <option value="">Any category</option>
+            <option value="">{t('filter.anyCategory')}</option>
             {(categories.data ?? []).map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -153,14 +154,14 @@ export default function KnowledgeBase() {
         </label>
         {staff && (
           <label className="inline">
-            <span>Audience</span>
+            <span>{t('filter.audience')}</span>
             <select value={audience} onChange={(e) => set('audience', e.target.value)}>
-              <option value="">Any audience</option>
-              {(Object.keys(audienceLabel) as ArticleAudience[])
+              <option value="">{t('filter.anyAudience')}</option>
+              {articleAudiences
                 .filter((a) => a !== 'managers' || isManager(user))
                 .map((a) => (
                   <option key={a} value={a}>
-                    {audienceLabel[a]}
+                    {t(`audience.${a}`)}
                   </option>
                 ))}
             </select>
@@ -168,36 +169,40 @@ export default function KnowledgeBase() {
         )}
         {staff && (
           <label className="inline">
-            <span>Status</span>
+            <span>{t('filter.status')}</span>
             <select value={status} onChange={(e) => set('status', e.target.value)}>
-              <option value="">Not archived</option>
-              {(Object.keys(articleStatusLabel) as ArticleStatus[]).map((s) => (
+              <option value="">{t('filter.notArchived')}</option>
+              {articleStatuses.map((s) => (
                 <option key={s} value={s}>
-                  {articleStatusLabel[s]}
+                  {t(`status.${s}`)}
                 </option>
               ))}
             </select>
           </label>
         )}
       </div>
-      <ErrorMessage error={results.error} title="The search did not run." />
-      {results.isPending && <Loading label="Searching…" />}
+      <ErrorMessage error={results.error} title={t('search.failed')} />
+      {results.isPending && <Loading label={t('search.running')} />}
       {results.data && filtered && (
-        <section aria-label="Results" aria-busy={results.isFetching}>
+        <section aria-label={t('search.results')} aria-busy={results.isFetching}>
           <p className="muted small" role="status">
             {items.length === 0
-              ? 'No articles found.'
-              : `${items.length}${results.data.nextCursor ? '+' : ''} article${items.length === 1 ? '' : 's'}`}
+              ? t('search.none')
+              : t('search.count', { count: items.length, more: results.data.nextCursor ? 'yes' : 'no' })}
           </p>
           {items.length === 0 ? (
-            <Empty title={q ? `Nothing matches “${q}”.` : 'No articles with these filters.'}>
+            <Empty title={q ? t('search.nothingMatches', { q }) : t('search.noFiltered')}>
               {staff ? (
                 <p>
-                  <Link to={`/kb/new${q ? `?title=${encodeURIComponent(q)}` : ''}`}>Write this article</Link>
+                  <Link to={`/kb/new${q ? `?title=${encodeURIComponent(q)}` : ''}`}>{t('search.write')}</Link>
                 </p>
               ) : (
                 <p>
-                  Try other words, or <Link to="/requests/new">ask the service desk</Link>.
+                  <Trans
+                    t={t}
+                    i18nKey="search.askDesk"
+                    components={{ anchor: <Link to="/requests/new" /> }}
+                  />
                 </p>
               )}
             </Empty>
@@ -215,8 +220,8 @@ export default function KnowledgeBase() {
 
 /** No search: the articles grouped by category, with the kinds to pick from. */
 function Browse({ items, categories }: { items: ArticleHit[]; categories: { id: number; name: string }[] }) {
-  if (items.length === 0)
-    return <Empty title="The knowledge base is empty.">Articles appear here once they are published.</Empty>;
+  const { t } = useTranslation('knowledge');
+  if (items.length === 0) return <Empty title={t('browse.empty')}>{t('browse.emptyText')}</Empty>;
   const kinds = articleKinds.filter((k) => items.some((a) => a.kind === k));
   const groups = [
     ...categories.map((c) => ({
@@ -224,14 +229,14 @@ function Browse({ items, categories }: { items: ArticleHit[]; categories: { id: 
       name: c.name,
       items: items.filter((a) => a.categoryId === c.id),
     })),
-    { key: 'none', name: 'Other articles', items: items.filter((a) => a.categoryId === null) },
+    { key: 'none', name: t('browse.other'), items: items.filter((a) => a.categoryId === null) },
   ].filter((g) => g.items.length > 0);
   return (
     <>
-      <nav aria-label="Browse by kind" className="kb-kinds">
+      <nav aria-label={t('browse.byKind')} className="kb-kinds">
         {kinds.map((k) => (
           <Link key={k} to={`/kb?kind=${k}`} className="chip">
-            {kindLabel[k]} ({items.filter((a) => a.kind === k).length})
+            {t(`kind.${k}`)} ({items.filter((a) => a.kind === k).length})
           </Link>
         ))}
       </nav>
@@ -251,7 +256,7 @@ function Browse({ items, categories }: { items: ArticleHit[]; categories: { id: 
             </ul>
             {g.items.length > 8 && g.key !== 'none' && (
               <Link to={`/kb?category=${g.key}`} className="small">
-                All {g.items.length} articles
+                {t('browse.all', { count: g.items.length })}
               </Link>
             )}
           </section>

@@ -2,6 +2,7 @@
 // articles in and out — import a Markdown or HTML file or a zip of them (what was created and what was skipped,
 // with why), and export the whole knowledge base as a zip.
 import { type FormEvent, useId, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   type KbCategory,
@@ -34,6 +35,7 @@ function CategoryRow({
   onMove: (from: number, to: number) => void;
   busy: boolean;
 }) {
+  const { t } = useTranslation('knowledge');
   const save = useSaveKbCategory();
   const remove = useDeleteKbCategory();
   const [name, setName] = useState(category.name);
@@ -51,19 +53,23 @@ function CategoryRow({
 
   return (
     <li className="kb-cat-row">
-      <form className="kb-cat-form" onSubmit={rename} aria-label={`Category ${category.name}`}>
+      <form
+        className="kb-cat-form"
+        onSubmit={rename}
+        aria-label={t('categories.named', { name: category.name })}
+      >
         <label htmlFor={inputId} className="visually-hidden">
-          Name of {category.name}
+          {t('categories.nameOf', { name: category.name })}
         </label>
         <input id={inputId} value={name} maxLength={100} required onChange={(e) => setName(e.target.value)} />
         <span className="kb-cat-actions">
           <button type="submit" className="small" disabled={!changed || save.isPending}>
-            Rename
+            {t('categories.rename')}
           </button>
           <button
             type="button"
             className="small"
-            aria-label={`Move ${category.name} up`}
+            aria-label={t('categories.up', { name: category.name })}
             disabled={index === 0 || busy}
             onClick={() => onMove(index, index - 1)}
           >
@@ -72,7 +78,7 @@ function CategoryRow({
           <button
             type="button"
             className="small"
-            aria-label={`Move ${category.name} down`}
+            aria-label={t('categories.down', { name: category.name })}
             disabled={index === count - 1 || busy}
             onClick={() => onMove(index, index + 1)}
           >
@@ -81,24 +87,25 @@ function CategoryRow({
           <button
             type="button"
             className="small danger"
-            aria-label={`Delete ${category.name}`}
+            aria-label={t('files.deleteNamed', { name: category.name })}
             disabled={remove.isPending}
             onClick={() => {
-              if (window.confirm(`Delete the category ${category.name}? Its articles stay, without one.`))
+              if (window.confirm(t('categories.deleteConfirm', { name: category.name })))
                 remove.mutate(category.id);
             }}
           >
-            Delete
+            {t('common:actions.delete')}
           </button>
         </span>
       </form>
-      <ErrorMessage error={save.error} title="The category was not renamed." />
-      <ErrorMessage error={remove.error} title="The category was not deleted." />
+      <ErrorMessage error={save.error} title={t('categories.renameFailed')} />
+      <ErrorMessage error={remove.error} title={t('categories.deleteFailed')} />
     </li>
   );
 }
 
 function CategoriesPanel() {
+  const { t } = useTranslation('knowledge');
   const categories = useKbCategories();
   const add = useSaveKbCategory();
   const reorder = useSaveKbCategory();
@@ -132,10 +139,10 @@ function CategoriesPanel() {
 
   return (
     <section className="card kb-manage-card" aria-labelledby={titleId}>
-      <h2 id={titleId}>Categories</h2>
-      <ErrorMessage error={categories.error} title="The categories could not be loaded." />
-      <ErrorMessage error={reorder.error} title="The categories were not reordered." />
-      {categories.data && list.length === 0 && <p className="muted small">No categories yet.</p>}
+      <h2 id={titleId}>{t('categories.title')}</h2>
+      <ErrorMessage error={categories.error} title={t('categories.loadFailed')} />
+      <ErrorMessage error={reorder.error} title={t('categories.reorderFailed')} />
+      {categories.data && list.length === 0 && <p className="muted small">{t('categories.none')}</p>}
       <ol className="kb-cat-list">
         {list.map((c, i) => (
           <CategoryRow
@@ -148,38 +155,38 @@ function CategoriesPanel() {
           />
         ))}
       </ol>
-      <form className="kb-cat-add" onSubmit={create} aria-label="Add a category">
-        <label htmlFor={nameId}>New category</label>
+      <form className="kb-cat-add" onSubmit={create} aria-label={t('categories.addLabel')}>
+        <label htmlFor={nameId}>{t('categories.new')}</label>
         <input
           id={nameId}
           value={name}
           maxLength={100}
-          placeholder="e.g. Printing"
+          placeholder={t('categories.placeholder')}
           onChange={(e) => setName(e.target.value)}
         />
         <button type="submit" disabled={add.isPending || name.trim().length === 0}>
-          Add category
+          {t('categories.add')}
         </button>
       </form>
-      <ErrorMessage error={add.error} title="The category was not added." />
+      <ErrorMessage error={add.error} title={t('categories.addFailed')} />
     </section>
   );
 }
 
 function ImportReport({ result }: { result: ImportResult }) {
+  const { t } = useTranslation('knowledge');
   return (
     <div className="kb-import-report" role="status">
       <p>
-        <strong>
-          {result.created.length} article{result.created.length === 1 ? '' : 's'} imported
-        </strong>
-        {result.skipped.length > 0
-          ? `, ${result.skipped.length} file${result.skipped.length === 1 ? '' : 's'} skipped`
-          : ''}
-        .
+        <Trans
+          t={t}
+          i18nKey="import.result"
+          values={{ count: result.created.length, skipped: result.skipped.length }}
+          components={{ strong: <strong /> }}
+        />
       </p>
       {result.created.length > 0 && (
-        <ul className="kb-import-list" aria-label="Imported">
+        <ul className="kb-import-list" aria-label={t('import.imported')}>
           {result.created.map((a) => (
             <li key={a.id}>
               <Link to={`/kb/${a.id}`}>{a.title}</Link> <span className="muted small kb-path">{a.path}</span>
@@ -189,7 +196,7 @@ function ImportReport({ result }: { result: ImportResult }) {
         </ul>
       )}
       {result.skipped.length > 0 && (
-        <ul className="kb-import-list" aria-label="Skipped">
+        <ul className="kb-import-list" aria-label={t('import.skipped')}>
           {result.skipped.map((s) => (
             <li key={s.path}>
               <span className="kb-path">{s.path}</span>: {s.reason}
@@ -202,6 +209,7 @@ function ImportReport({ result }: { result: ImportResult }) {
 }
 
 function TransferPanel() {
+  const { t } = useTranslation('knowledge');
   const run = useImportKnowledge();
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
@@ -220,9 +228,9 @@ function TransferPanel() {
 
   return (
     <section className="card kb-manage-card" aria-labelledby={titleId}>
-      <h2 id={titleId}>Import and export</h2>
-      <form className="kb-import" onSubmit={start} aria-label="Import articles">
-        <label htmlFor={fileId}>Markdown, HTML or a zip of them</label>
+      <h2 id={titleId}>{t('import.title')}</h2>
+      <form className="kb-import" onSubmit={start} aria-label={t('import.label')}>
+        <label htmlFor={fileId}>{t('import.file')}</label>
         <input
           id={fileId}
           ref={input}
@@ -231,18 +239,15 @@ function TransferPanel() {
           onChange={(e) => setFile(e.target.files?.[0] ?? null)}
         />
         <button type="submit" className="primary" disabled={!file || run.isPending}>
-          {run.isPending ? 'Importing…' : 'Import'}
+          {run.isPending ? t('import.running') : t('import.run')}
         </button>
       </form>
-      <p className="muted small">
-        Each file becomes a draft unless its front matter says otherwise; images a file links to inside a zip
-        are attached.
-      </p>
-      <ErrorMessage error={run.error} title="Nothing was imported." />
+      <p className="muted small">{t('import.help')}</p>
+      <ErrorMessage error={run.error} title={t('import.failed')} />
       {run.data && <ImportReport result={run.data} />}
       <p className="kb-export">
         <a className="button" href={exportHref} download>
-          Export everything (.zip)
+          {t('import.export')}
         </a>
       </p>
     </section>

@@ -1,16 +1,12 @@
 // Small pieces the knowledge pages share: a search snippet with its hits marked (as text, never as HTML), an
 // article's kind/audience/status badges, and a value that settles after the user stops typing.
 import { useEffect, useState } from 'react';
-import {
-  type ArticleAudience,
-  type ArticleKind,
-  type ArticleStatus,
-  articleStatusLabel,
-  audienceLabel,
-  kindLabel,
-  type SnippetPart,
-} from '../../api/knowledge';
-import { uiLocale } from '../../locale';
+import { useTranslation } from 'react-i18next';
+import type { ArticleAudience, ArticleKind, ArticleStatus, SnippetPart } from '../../api/knowledge';
+import { dateTimeFormat } from '../../locale';
+
+export const articleAudiences: ArticleAudience[] = ['public', 'internal', 'managers'];
+export const articleStatuses: ArticleStatus[] = ['draft', 'in_review', 'published', 'archived'];
 
 /** The snippet's parts as text; the words that matched in <mark>. */
 export function Snippet({ parts }: { parts: SnippetPart[] }) {
@@ -36,14 +32,15 @@ export function ArticleBadges({
   status: ArticleStatus;
   showStatus?: boolean;
 }) {
+  const { t } = useTranslation('knowledge');
   return (
     <span className="kb-badges">
-      <span className="badge kb-kind">{kindLabel[kind]}</span>
+      <span className="badge kb-kind">{t(`kind.${kind}`)}</span>
       {audience !== 'public' && (
-        <span className={`badge kb-audience-${audience}`}>{audienceLabel[audience]}</span>
+        <span className={`badge kb-audience-${audience}`}>{t(`audience.${audience}`)}</span>
       )}
       {showStatus && status !== 'published' && (
-        <span className={`badge kb-status-${status}`}>{articleStatusLabel[status]}</span>
+        <span className={`badge kb-status-${status}`}>{t(`status.${status}`)}</span>
       )}
     </span>
   );
@@ -53,14 +50,16 @@ export function ArticleBadges({
 export function useDebounced<T>(value: T, ms: number): T {
   const [settled, setSettled] = useState(value);
   useEffect(() => {
-    const t = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
   }, [value, ms]);
   return settled;
 }
 
+const dayFormat = dateTimeFormat({ year: 'numeric', month: 'short', day: 'numeric' });
+
 /** An ISO time as a date people read (no time of day: reviews and effective dates are days). */
 export function formatDay(iso: string | null): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleDateString(uiLocale, { year: 'numeric', month: 'short', day: 'numeric' });
+  return dayFormat.format(new Date(iso));
 }

@@ -2,9 +2,9 @@
 // opened in place; "This solved my problem" records the answer and no request is filed. Also the articles
 // linked to a requester's own request.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
-  kindLabel,
   type Suggestion,
   useArticle,
   useDeflect,
@@ -27,6 +27,7 @@ function SuggestedArticle({
   onSolved: () => void;
   busy: boolean;
 }) {
+  const { t } = useTranslation('knowledge');
   const article = useArticle(s.id, open);
   const bodyId = `kb-suggestion-${s.id}`;
   return (
@@ -39,22 +40,22 @@ function SuggestedArticle({
         onClick={onToggle}
       >
         <span className="kb-suggestion-title">{s.title}</span>
-        <span className="badge kb-kind">{kindLabel[s.kind]}</span>
+        <span className="badge kb-kind">{t(`kind.${s.kind}`)}</span>
       </button>
       {open && (
         <div id={bodyId} className="kb-suggestion-body">
-          {article.isPending && <Loading label="Opening…" />}
-          <ErrorMessage error={article.error} title="This article could not be opened." />
+          {article.isPending && <Loading label={t('suggest.opening')} />}
+          <ErrorMessage error={article.error} title={t('article.openFailed')} />
           {article.data && (
             // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised server-side (article-rendering.ts)
             <div className="kb-html" dangerouslySetInnerHTML={{ __html: article.data.html }} />
           )}
           <div className="actions">
             <button type="button" className="primary" disabled={busy} onClick={onSolved}>
-              This solved my problem
+              {t('suggest.solved')}
             </button>
             <Link to={`/kb/${s.id}`} target="_blank" rel="noreferrer">
-              Open in a new tab
+              {t('suggest.newTab')}
             </Link>
           </div>
         </div>
@@ -65,6 +66,7 @@ function SuggestedArticle({
 
 /** The suggestions for what the requester typed; `onSolved` once one of them answered it. */
 export function DeflectionSuggestions({ text, onSolved }: { text: string; onSolved: () => void }) {
+  const { t } = useTranslation('knowledge');
   const settled = useDebounced(text, 300);
   const found = useSuggestions(settled, 5);
   const deflect = useDeflect();
@@ -73,7 +75,7 @@ export function DeflectionSuggestions({ text, onSolved }: { text: string; onSolv
   if (items.length === 0) return null;
   return (
     <section className="card kb-deflect" aria-labelledby="kb-deflect-title" aria-live="polite">
-      <h2 id="kb-deflect-title">These articles may answer your question</h2>
+      <h2 id="kb-deflect-title">{t('suggest.title')}</h2>
       <ul className="kb-suggestions">
         {items.map((s) => (
           <SuggestedArticle
@@ -88,24 +90,25 @@ export function DeflectionSuggestions({ text, onSolved }: { text: string; onSolv
           />
         ))}
       </ul>
-      <ErrorMessage error={deflect.error} title="That did not go through." />
-      <p className="muted small">Not what you need? Carry on below and send your request.</p>
+      <ErrorMessage error={deflect.error} title={t('suggest.failed')} />
+      <p className="muted small">{t('suggest.carryOn')}</p>
     </section>
   );
 }
 
 /** The published articles staff linked to a requester's request. */
 export function LinkedArticlesForRequester({ ticketId }: { ticketId: number }) {
+  const { t } = useTranslation('knowledge');
   const linked = useTicketArticles(ticketId);
   if (!linked.data || linked.data.length === 0) return null;
   return (
     <section className="card kb-linked" aria-labelledby="kb-linked-title">
-      <h2 id="kb-linked-title">Articles that may help</h2>
+      <h2 id="kb-linked-title">{t('suggest.mayHelp')}</h2>
       <ul className="kb-links">
         {linked.data.map((a) => (
           <li key={a.id}>
             <Link to={`/kb/${a.id}`}>{a.title}</Link>{' '}
-            <span className="badge kb-kind">{kindLabel[a.kind]}</span>
+            <span className="badge kb-kind">{t(`kind.${a.kind}`)}</span>
           </li>
         ))}
       </ul>

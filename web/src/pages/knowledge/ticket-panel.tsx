@@ -1,8 +1,8 @@
 // The knowledge panel on a staff ticket page: the articles linked to the ticket (unlink), the ones that may
 // answer it (link), and — once it is resolved — its solution written up as a draft article.
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import {
-  kindLabel,
   useDraftFromTicket,
   useLinkArticle,
   useTicketArticles,
@@ -14,6 +14,7 @@ import { ErrorMessage } from '../../ui/messages';
 import { ArticleBadges } from './parts';
 
 export function KnowledgePanel({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation('knowledge');
   const navigate = useNavigate();
   const linked = useTicketArticles(ticket.id);
   const suggested = useTicketSuggestions(ticket.id);
@@ -26,22 +27,22 @@ export function KnowledgePanel({ ticket }: { ticket: Ticket }) {
   return (
     <section className="card kb-ticket-panel" aria-labelledby="kb-ticket-title">
       <div className="kb-panel-head">
-        <h2 id="kb-ticket-title">Knowledge</h2>
+        <h2 id="kb-ticket-title">{t('panel.title')}</h2>
         {done && (
           <button
             type="button"
             disabled={draft.isPending}
             onClick={() => draft.mutate(undefined, { onSuccess: (a) => navigate(`/kb/${a.id}/edit`) })}
           >
-            Create article from this ticket
+            {t('panel.createArticle')}
           </button>
         )}
       </div>
-      <ErrorMessage error={draft.error} title="The draft was not created." />
-      <ErrorMessage error={link.error ?? unlink.error} title="The link did not change." />
-      <h3>Linked articles</h3>
+      <ErrorMessage error={draft.error} title={t('panel.draftFailed')} />
+      <ErrorMessage error={link.error ?? unlink.error} title={t('panel.linkFailed')} />
+      <h3>{t('panel.linked')}</h3>
       {(linked.data ?? []).length === 0 ? (
-        <p className="muted small">None yet. Link the article that answers this ticket.</p>
+        <p className="muted small">{t('panel.noneLinked')}</p>
       ) : (
         <ul className="kb-ticket-list">
           {(linked.data ?? []).map((a) => (
@@ -54,33 +55,33 @@ export function KnowledgePanel({ ticket }: { ticket: Ticket }) {
                 type="button"
                 className="ghost"
                 disabled={unlink.isPending}
-                aria-label={`Unlink ${a.title}`}
+                aria-label={t('panel.unlinkNamed', { title: a.title })}
                 onClick={() => unlink.mutate(a.id)}
               >
-                Unlink
+                {t('panel.unlink')}
               </button>
             </li>
           ))}
         </ul>
       )}
-      <h3>Suggested</h3>
+      <h3>{t('panel.suggested')}</h3>
       {suggestions.length === 0 ? (
-        <p className="muted small">No article matches this ticket.</p>
+        <p className="muted small">{t('panel.noMatch')}</p>
       ) : (
         <ul className="kb-ticket-list">
           {suggestions.map((a) => (
             <li key={a.id}>
               <span className="grow-wrap">
                 <Link to={`/kb/${a.id}`}>{a.title}</Link>{' '}
-                <span className="badge kb-kind">{kindLabel[a.kind]}</span>
+                <span className="badge kb-kind">{t(`kind.${a.kind}`)}</span>
               </span>
               <button
                 type="button"
                 disabled={link.isPending}
-                aria-label={`Link ${a.title}`}
+                aria-label={t('panel.linkNamed', { title: a.title })}
                 onClick={() => link.mutate(a.id)}
               >
-                Link
+                {t('panel.link')}
               </button>
             </li>
           ))}

@@ -2,6 +2,7 @@
 // the year's end marked — with its figures. Opening a line lists its entries (purchases and spending; contract
 // charges are counted by the server) and lets a manager record a purchase or spending; managers add lines.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import {
   type BudgetLineSummary,
@@ -20,6 +21,7 @@ import { useTitle } from '../../ui/title';
 import { BudgetBars, SupplierTabs } from './parts';
 
 function NewLineForm({ year, onClose }: { year: number; onClose: () => void }) {
+  const { t } = useTranslation('vendors');
   const [name, setName] = useState('');
   const [category, setCategory] = useState('');
   const [currency, setCurrency] = useState('EUR');
@@ -39,24 +41,24 @@ function NewLineForm({ year, onClose }: { year: number; onClose: () => void }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="new-line-title">
       <div className="kb-panel-head">
-        <h2 id="new-line-title">New budget line for {year}</h2>
+        <h2 id="new-line-title">{t('budgets.newLine', { year: String(year) })}</h2>
         <button type="button" className="ghost" onClick={onClose}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
       <div className="field-row">
-        <Field label="Name" error={fieldError(create.error, '/name')}>
+        <Field label={t('vendor.name')} error={fieldError(create.error, '/name')}>
           {(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
-        <Field label="Category" error={fieldError(create.error, '/category')}>
+        <Field label={t('budgets.category')} error={fieldError(create.error, '/category')}>
           {(id) => <input id={id} required value={category} onChange={(e) => setCategory(e.target.value)} />}
         </Field>
-        <Field label="Currency">
+        <Field label={t('contract.currency')}>
           {(id) => (
             <input id={id} maxLength={3} value={currency} onChange={(e) => setCurrency(e.target.value)} />
           )}
         </Field>
-        <Field label="Planned" error={fieldError(create.error, '/plannedMinor')}>
+        <Field label={t('budget.planned')} error={fieldError(create.error, '/plannedMinor')}>
           {(id) => (
             <input
               id={id}
@@ -70,15 +72,16 @@ function NewLineForm({ year, onClose }: { year: number; onClose: () => void }) {
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={create.isPending}>
-          Add line
+          {t('budgets.addLine')}
         </button>
       </div>
-      <ErrorMessage error={create.error} title="The budget line was not saved." />
+      <ErrorMessage error={create.error} title={t('budgets.lineNotSaved')} />
     </form>
   );
 }
 
 function LineEntries({ line }: { line: BudgetLineSummary }) {
+  const { t } = useTranslation('vendors');
   const user = useUser();
   const detail = useBudgetLine(line.id);
   const [kind, setKind] = useState<'purchase' | 'spend'>('purchase');
@@ -98,21 +101,19 @@ function LineEntries({ line }: { line: BudgetLineSummary }) {
   return (
     <div className="budget-entries">
       {detail.isPending && <Loading />}
-      {detail.data && entries.length === 0 && (
-        <p className="muted small">No purchases or spending recorded.</p>
-      )}
+      {detail.data && entries.length === 0 && <p className="muted small">{t('budgets.noEntries')}</p>}
       {entries.length > 0 && (
         <div className="table-wrap">
           <table className="data-table supplier-table">
-            <caption className="visually-hidden">Entries on {line.name}</caption>
+            <caption className="visually-hidden">{t('budgets.entriesOn', { name: line.name })}</caption>
             <thead>
               <tr>
-                <th scope="col">Entry</th>
+                <th scope="col">{t('budgets.entry')}</th>
                 <th scope="col" className="wide-only">
-                  Date
+                  {t('budgets.date')}
                 </th>
                 <th scope="col" className="num">
-                  Amount
+                  {t('budgets.amount')}
                 </th>
               </tr>
             </thead>
@@ -120,9 +121,9 @@ function LineEntries({ line }: { line: BudgetLineSummary }) {
               {entries.map((x) => (
                 <tr key={x.id}>
                   <td>
-                    {x.description || (x.kind === 'purchase' ? 'Purchase' : 'Spending')}
+                    {x.description || (x.kind === 'purchase' ? t('budgets.purchase') : t('budgets.spending'))}
                     <div className="muted small">
-                      {x.kind === 'purchase' ? 'Purchase (committed)' : 'Spent'}
+                      {x.kind === 'purchase' ? t('budgets.purchaseCommitted') : t('budget.spent')}
                     </div>
                   </td>
                   <td className="wide-only nowrap">{formatDay(x.at)}</td>
@@ -134,21 +135,24 @@ function LineEntries({ line }: { line: BudgetLineSummary }) {
         </div>
       )}
       {isManager(user) && (
-        <form className="form" onSubmit={submit} aria-label={`Record on ${line.name}`}>
+        <form className="form" onSubmit={submit} aria-label={t('budgets.recordOn', { name: line.name })}>
           <div className="field-row">
-            <Field label="Record">
+            <Field label={t('budgets.record')}>
               {(id) => (
                 <select
                   id={id}
                   value={kind}
                   onChange={(e) => setKind(e.target.value as 'purchase' | 'spend')}
                 >
-                  <option value="purchase">A purchase</option>
-                  <option value="spend">Spending</option>
+                  <option value="purchase">{t('budgets.aPurchase')}</option>
+                  <option value="spend">{t('budgets.spending')}</option>
                 </select>
               )}
             </Field>
-            <Field label={`Amount (${line.currency})`} error={fieldError(add.error, '/amountMinor')}>
+            <Field
+              label={t('budgets.amountIn', { currency: line.currency })}
+              error={fieldError(add.error, '/amountMinor')}
+            >
               {(id) => (
                 <input
                   id={id}
@@ -159,16 +163,16 @@ function LineEntries({ line }: { line: BudgetLineSummary }) {
                 />
               )}
             </Field>
-            <Field label="Description">
+            <Field label={t('budgets.description')}>
               {(id) => <input id={id} value={description} onChange={(e) => setDescription(e.target.value)} />}
             </Field>
           </div>
           <div className="actions">
             <button type="submit" disabled={add.isPending}>
-              Record
+              {t('budgets.record')}
             </button>
           </div>
-          <ErrorMessage error={add.error} title="Not recorded." />
+          <ErrorMessage error={add.error} title={t('budgets.notRecorded')} />
         </form>
       )}
     </div>
@@ -176,7 +180,8 @@ function LineEntries({ line }: { line: BudgetLineSummary }) {
 }
 
 export default function BudgetsPage() {
-  useTitle('Budgets');
+  const { t } = useTranslation('vendors');
+  useTitle(t('tabs.budgets'));
   const user = useUser();
   const [params, setParams] = useSearchParams();
   const [year, setYear] = useState(() => Number(params.get('year')) || new Date().getFullYear());
@@ -188,15 +193,15 @@ export default function BudgetsPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Budgets</h1>
+        <h1>{t('tabs.budgets')}</h1>
         {isManager(user) && !adding && (
           <button type="button" className="primary" onClick={() => setAdding(true)}>
-            Add a budget line
+            {t('budgets.add')}
           </button>
         )}
       </div>
       <SupplierTabs />
-      <div className="segmented" role="group" aria-label="Fiscal year">
+      <div className="segmented" role="group" aria-label={t('budgets.fiscalYear')}>
         {[year - 1, year, year + 1].map((y) => (
           <button key={y} type="button" aria-pressed={y === year} onClick={() => setYear(y)}>
             {y}
@@ -206,14 +211,15 @@ export default function BudgetsPage() {
       {adding && <NewLineForm year={year} onClose={() => setAdding(false)} />}
       {lines.isPending && <Loading />}
       <ErrorMessage error={lines.error} />
-      {lines.isSuccess && items.length === 0 && <Empty title={`No budget lines for ${year}.`} />}
+      {lines.isSuccess && items.length === 0 && (
+        <Empty title={t('overview.noLines', { year: String(year) })} />
+      )}
       <div className="supplier-cards budget-lines">
         {items.map((l) => (
           <section key={l.id} className="card" aria-labelledby={`line-${l.id}`}>
             <h2 id={`line-${l.id}`}>{l.name}</h2>
             <p className="muted small">
-              {l.category} · {l.fiscalYear} · {l.currency} · {l.contracts} contract
-              {l.contracts === 1 ? '' : 's'}
+              {l.category} · {l.fiscalYear} · {l.currency} · {t('budgets.contracts', { count: l.contracts })}
             </p>
             <BudgetBars position={l.position} currency={l.currency} />
             <button
@@ -222,7 +228,7 @@ export default function BudgetsPage() {
               aria-expanded={open === l.id}
               onClick={() => toggle(l.id)}
             >
-              {open === l.id ? 'Hide entries' : 'Entries'}
+              {open === l.id ? t('budgets.hideEntries') : t('budgets.entries')}
             </button>
             {open === l.id && <LineEntries line={l} />}
           </section>

@@ -3,6 +3,7 @@
 // budget line before and after; the recommendation with its reasons. The weight sliders re-query the comparison
 // (after a short pause), and Award sends the weights the manager looked at.
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import {
   type Comparison,
   defaultWeights,
@@ -16,11 +17,7 @@ import {
 import { isManager, useUser } from '../../session';
 import { ErrorMessage, Loading } from '../../ui/messages';
 
-const criteria: { key: keyof Weights; label: string }[] = [
-  { key: 'price', label: 'Price' },
-  { key: 'fit', label: 'Fit to requirements' },
-  { key: 'performance', label: 'Vendor performance' },
-];
+const criteria: (keyof Weights)[] = ['price', 'fit', 'performance'];
 
 function QuoteCard({
   q,
@@ -37,50 +34,51 @@ function QuoteCard({
   onAward: () => void;
   awarding: boolean;
 }) {
-  const t = q.totals;
+  const { t } = useTranslation('vendors');
+  const totals = q.totals;
   const money = (v: number) => formatMoney(v, c.currency);
   return (
     <article
       className={`card compare-card${recommended ? ' recommended' : ''}${q.qualified ? '' : ' unqualified'}`}
-      aria-label={`Rank ${q.rank}: ${q.vendorName}`}
+      aria-label={t('compare.rank', { rank: q.rank, vendor: q.vendorName })}
     >
       <h3>
         <span className="badge">#{q.rank}</span> {q.vendorName}
-        {recommended && <span className="badge score-ok">Recommended</span>}
-        {!q.qualified && <span className="badge score-danger">Misses a must</span>}
+        {recommended && <span className="badge score-ok">{t('compare.recommended')}</span>}
+        {!q.qualified && <span className="badge score-danger">{t('compare.missesMust')}</span>}
       </h3>
-      <div className="compare-total">{money(t.totalMinor)}</div>
+      <div className="compare-total">{money(totals.totalMinor)}</div>
       <p className="muted small flush">
-        over {c.termMonths} months
-        {t.quoteCurrency !== c.currency &&
-          ` · ${formatMoney(t.quoteTotalMinor, t.quoteCurrency)} at ${t.rate}`}
+        {t('compare.over', { count: c.termMonths })}
+        {totals.quoteCurrency !== c.currency &&
+          ` · ${t('compare.atRate', { amount: formatMoney(totals.quoteTotalMinor, totals.quoteCurrency), rate: totals.rate })}`}
       </p>
       <dl className="facts">
-        <dt>Purchase</dt>
-        <dd className="num">{money(t.purchaseMinor)}</dd>
-        <dt>Recurring</dt>
-        <dd className="num">{money(t.recurringMinor)}</dd>
-        <dt>Support</dt>
-        <dd className="num">{money(t.supportMinor)}</dd>
-        <dt>Energy</dt>
-        <dd className="num">{money(t.energyMinor)}</dd>
-        <dt>Discounts</dt>
-        <dd className="num">−{money(t.discountMinor)}</dd>
-        <dt>Price score</dt>
+        <dt>{t('budgets.purchase')}</dt>
+        <dd className="num">{money(totals.purchaseMinor)}</dd>
+        <dt>{t('contracts.recurring')}</dt>
+        <dd className="num">{money(totals.recurringMinor)}</dd>
+        <dt>{t('compare.support')}</dt>
+        <dd className="num">{money(totals.supportMinor)}</dd>
+        <dt>{t('compare.energy')}</dt>
+        <dd className="num">{money(totals.energyMinor)}</dd>
+        <dt>{t('compare.discounts')}</dt>
+        <dd className="num">−{money(totals.discountMinor)}</dd>
+        <dt>{t('compare.priceScore')}</dt>
         <dd className="num">{q.scores.price}</dd>
-        <dt>Fit</dt>
+        <dt>{t('compare.fit')}</dt>
         <dd className="num">{q.scores.fit}</dd>
-        <dt>Performance</dt>
+        <dt>{t('vendors.performance')}</dt>
         <dd className="num">{q.scores.performance}</dd>
         <dt>
-          <strong>Weighted</strong>
+          <strong>{t('compare.weighted')}</strong>
         </dt>
         <dd className="num">
           <strong>{q.scores.weighted}</strong>
         </dd>
         {q.budget && c.budget && (
           <>
-            <dt>Budget after</dt>
+            <dt>{t('compare.budgetAfter')}</dt>
             <dd className={`num ${q.budget.fits ? '' : 'danger-text'}`}>
               {money(q.budget.remainingAfterMinor)}
             </dd>
@@ -88,7 +86,9 @@ function QuoteCard({
         )}
       </dl>
       {q.missingRequirements.length > 0 && (
-        <p className="small danger-text">Missing: {q.missingRequirements.join(', ')}</p>
+        <p className="small danger-text">
+          {t('compare.missing', { list: q.missingRequirements.join(', ') })}
+        </p>
       )}
       {q.reasons.length > 0 && (
         <ul>
@@ -105,7 +105,7 @@ function QuoteCard({
             disabled={awarding}
             onClick={onAward}
           >
-            Award to {q.vendorName}
+            {t('compare.awardTo', { vendor: q.vendorName })}
           </button>
         </div>
       )}
@@ -114,43 +114,49 @@ function QuoteCard({
 }
 
 export function ComparisonPanel({ request }: { request: QuoteRequest }) {
+  const { t } = useTranslation('vendors');
   const user = useUser();
   const [weights, setWeights] = useState<Weights>(defaultWeights);
   const [asked, setAsked] = useState<Weights>(defaultWeights);
   useEffect(() => {
-    const t = setTimeout(() => setAsked(weights), 250);
-    return () => clearTimeout(t);
+    const timer = setTimeout(() => setAsked(weights), 250);
+    return () => clearTimeout(timer);
   }, [weights]);
   const allZero = asked.price + asked.fit + asked.performance === 0;
   const comparison = useComparison(request.id, asked, request.quoteCount > 0 && !allZero);
   const [awarded, setAwarded] = useState<string | null>(null);
   const award = useAward(request.id, (a) =>
-    setAwarded(`Awarded: ${formatMoney(a.amountMinor, a.currency)} committed to the budget line.`),
+    setAwarded(t('compare.awarded', { amount: formatMoney(a.amountMinor, a.currency) })),
   );
   const c = comparison.data;
   const canAward = isManager(user) && (request.status === 'open' || request.status === 'quoted');
   return (
     <section className="card panel" aria-labelledby="comparison-title">
-      <h2 id="comparison-title">Comparison</h2>
+      <h2 id="comparison-title">{t('compare.title')}</h2>
       <fieldset className="weights">
-        <legend className="visually-hidden">Weights</legend>
+        <legend className="visually-hidden">{t('compare.weights')}</legend>
         {criteria.map((k) => (
-          <label key={k.key}>
+          <label key={k}>
             <span>
-              {k.label}: <strong>{weights[k.key]}</strong>
+              <Trans
+                t={t}
+                i18nKey="compare.criterion"
+                values={{ criterion: k, weight: weights[k] }}
+                components={{ strong: <strong /> }}
+              />
             </span>
             <input
               type="range"
               min={0}
               max={100}
               step={5}
-              value={weights[k.key]}
-              onChange={(e) => setWeights((w) => ({ ...w, [k.key]: Number(e.target.value) }))}
+              value={weights[k]}
+              onChange={(e) => setWeights((w) => ({ ...w, [k]: Number(e.target.value) }))}
             />
           </label>
         ))}
       </fieldset>
-      {allZero && <p className="warn-text">Give at least one criterion some weight.</p>}
+      {allZero && <p className="warn-text">{t('compare.noWeight')}</p>}
       {comparison.isPending && request.quoteCount > 0 && <Loading />}
       <ErrorMessage error={comparison.error} />
       {awarded && (
@@ -158,14 +164,16 @@ export function ComparisonPanel({ request }: { request: QuoteRequest }) {
           {awarded}
         </p>
       )}
-      <ErrorMessage error={award.error} title="Not awarded." />
+      <ErrorMessage error={award.error} title={t('compare.notAwarded')} />
       {c && (
         <>
           {c.recommendation ? (
-            <div className="alert alert-ok" role="status" aria-label="Recommendation">
+            <div className="alert alert-ok" role="status" aria-label={t('compare.recommendation')}>
               <strong>
-                Recommended: {c.recommendation.vendorName},{' '}
-                {formatMoney(c.recommendation.totalMinor, c.currency)}
+                {t('compare.recommendedLine', {
+                  vendor: c.recommendation.vendorName,
+                  amount: formatMoney(c.recommendation.totalMinor, c.currency),
+                })}
               </strong>
               <ul>
                 {c.recommendation.reasons.map((r) => (
@@ -178,8 +186,16 @@ export function ComparisonPanel({ request }: { request: QuoteRequest }) {
           )}
           {c.budget && (
             <p className="small">
-              Budget line <strong>{c.budget.name}</strong> ({c.budget.fiscalYear}):{' '}
-              {formatMoney(c.budget.remainingMinor, c.currency)} left before any of these quotes.
+              <Trans
+                t={t}
+                i18nKey="compare.budgetLine"
+                values={{
+                  name: c.budget.name,
+                  year: String(c.budget.fiscalYear),
+                  amount: formatMoney(c.budget.remainingMinor, c.currency),
+                }}
+                components={{ strong: <strong /> }}
+              />
             </p>
           )}
           <div className="compare-grid">
@@ -196,7 +212,8 @@ export function ComparisonPanel({ request }: { request: QuoteRequest }) {
             ))}
           </div>
           <details>
-            <summary>How the amounts are rounded</summary>
+            <summary>{t('compare.rounding')}</summary>
+
             <ol className="small">
               {c.rounding.map((r) => (
                 <li key={r}>{r}</li>

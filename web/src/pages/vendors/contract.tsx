@@ -2,18 +2,17 @@
 // how they are charged, the budget line it draws on, covered services and assets, and the vendor's SLA — and the
 // form that adds (/contracts/new) or edits it (managers). Dates are whole days in UTC, as the server counts months.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import {
   type Contract,
   type ContractType,
   contractBriefUrl,
-  contractTypeLabel,
   contractTypes,
   formatDay,
   formatMoney,
   moneyInput,
   parseMoney,
-  periodLabel,
   type RecurringPeriod,
   useBudgetLines,
   useContract,
@@ -30,8 +29,10 @@ import { SupplierTabs, splitList } from './parts';
 
 const day = (iso: string) => iso.slice(0, 10);
 const utc = (d: string) => `${d}T00:00:00.000Z`;
+const periods: RecurringPeriod[] = ['month', 'quarter', 'year'];
 
 export function ContractForm({ contract }: { contract?: Contract }) {
+  const { t } = useTranslation('vendors');
   const navigate = useNavigate();
   const vendors = useVendors();
   const lines = useBudgetLines();
@@ -54,7 +55,7 @@ export function ContractForm({ contract }: { contract?: Contract }) {
     services: contract?.services.join(', ') ?? '',
     assetIds: contract?.assetIds.join(', ') ?? '',
     slaText: contract?.slaText ?? '',
-    slaTargets: contract?.slaTargets.map((t) => `${t.name}: ${t.target}`).join('\n') ?? '',
+    slaTargets: contract?.slaTargets.map((s) => `${s.name}: ${s.target}`).join('\n') ?? '',
     notes: contract?.notes ?? '',
   }));
   const set =
@@ -103,13 +104,13 @@ export function ContractForm({ contract }: { contract?: Contract }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="contract-form-title">
       <h2 id="contract-form-title" className="flush">
-        {contract ? 'Edit the contract' : 'New contract'}
+        {contract ? t('contract.edit') : t('contract.new')}
       </h2>
       <div className="field-row">
-        <Field label="Vendor" error={err('/vendorId')}>
+        <Field label={t('vendors.vendor')} error={err('/vendorId')}>
           {(id) => (
             <select id={id} required value={f.vendorId} onChange={set('vendorId')}>
-              <option value="">Choose a vendor</option>
+              <option value="">{t('contract.chooseVendor')}</option>
               {vendors.data?.items.map((v) => (
                 <option key={v.id} value={v.id}>
                   {v.name}
@@ -118,15 +119,15 @@ export function ContractForm({ contract }: { contract?: Contract }) {
             </select>
           )}
         </Field>
-        <Field label="Title" error={err('/title')}>
+        <Field label={t('contract.title')} error={err('/title')}>
           {(id) => <input id={id} required value={f.title} onChange={set('title')} />}
         </Field>
-        <Field label="Type">
+        <Field label={t('contract.type')}>
           {(id) => (
             <select id={id} value={f.type} onChange={set('type')}>
-              {contractTypes.map((t) => (
-                <option key={t} value={t}>
-                  {contractTypeLabel[t]}
+              {contractTypes.map((k) => (
+                <option key={k} value={k}>
+                  {t(`contractType.${k}`)}
                 </option>
               ))}
             </select>
@@ -134,28 +135,32 @@ export function ContractForm({ contract }: { contract?: Contract }) {
         </Field>
       </div>
       <div className="field-row">
-        <Field label="Starts" error={err('/startsAt')}>
+        <Field label={t('contract.starts')} error={err('/startsAt')}>
           {(id) => <input id={id} type="date" required value={f.startsAt} onChange={set('startsAt')} />}
         </Field>
-        <Field label="First term ends" hint="Or give the term in months." error={err('/endsAt')}>
+        <Field
+          label={t('contract.firstTermEnds')}
+          hint={t('contract.firstTermEndsHint')}
+          error={err('/endsAt')}
+        >
           {(id, d) => (
             <input id={id} type="date" aria-describedby={d} value={f.endsAt} onChange={set('endsAt')} />
           )}
         </Field>
-        <Field label="Term in months" error={err('/termMonths')}>
+        <Field label={t('contract.termMonths')} error={err('/termMonths')}>
           {(id) => <input id={id} inputMode="numeric" value={f.termMonths} onChange={set('termMonths')} />}
         </Field>
       </div>
       <div className="field-row">
-        <Field label="Renewal length in months">
+        <Field label={t('contract.renewalMonths')}>
           {(id) => (
             <input id={id} inputMode="numeric" value={f.renewalMonths} onChange={set('renewalMonths')} />
           )}
         </Field>
-        <Field label="Notice period in days">
+        <Field label={t('contract.noticeDays')}>
           {(id) => <input id={id} inputMode="numeric" value={f.noticeDays} onChange={set('noticeDays')} />}
         </Field>
-        <Field label="Remind days before notice">
+        <Field label={t('contract.remindDays')}>
           {(id) => <input id={id} inputMode="numeric" value={f.remindDays} onChange={set('remindDays')} />}
         </Field>
       </div>
@@ -165,24 +170,24 @@ export function ContractForm({ contract }: { contract?: Contract }) {
           checked={f.autoRenew}
           onChange={(e) => setF((x) => ({ ...x, autoRenew: e.target.checked }))}
         />{' '}
-        <span>Renews automatically</span>
+        <span>{t('contract.autoRenew')}</span>
       </label>
       <div className="field-row">
-        <Field label="Currency" error={err('/currency')}>
+        <Field label={t('contract.currency')} error={err('/currency')}>
           {(id) => <input id={id} maxLength={3} required value={f.currency} onChange={set('currency')} />}
         </Field>
-        <Field label="One-off cost" error={err('/oneOffMinor')}>
+        <Field label={t('contract.oneOffCost')} error={err('/oneOffMinor')}>
           {(id) => <input id={id} inputMode="decimal" value={f.oneOff} onChange={set('oneOff')} />}
         </Field>
-        <Field label="Recurring cost" error={err('/recurringMinor')}>
+        <Field label={t('contract.recurringCost')} error={err('/recurringMinor')}>
           {(id) => <input id={id} inputMode="decimal" value={f.recurring} onChange={set('recurring')} />}
         </Field>
-        <Field label="Charged">
+        <Field label={t('contract.charged')}>
           {(id) => (
             <select id={id} value={f.period} onChange={set('period')}>
-              {(Object.keys(periodLabel) as RecurringPeriod[]).map((p) => (
+              {periods.map((p) => (
                 <option key={p} value={p}>
-                  {periodLabel[p]}
+                  {t(`period.${p}`)}
                 </option>
               ))}
             </select>
@@ -190,10 +195,10 @@ export function ContractForm({ contract }: { contract?: Contract }) {
         </Field>
       </div>
       <div className="field-row">
-        <Field label="Budget line" error={err('/budgetLineId')}>
+        <Field label={t('contract.budgetLine')} error={err('/budgetLineId')}>
           {(id) => (
             <select id={id} value={f.budgetLineId} onChange={set('budgetLineId')}>
-              <option value="">None</option>
+              <option value="">{t('contract.noLine')}</option>
               {lines.data?.items.map((l) => (
                 <option key={l.id} value={l.id}>
                   {l.name} ({l.fiscalYear})
@@ -202,57 +207,59 @@ export function ContractForm({ contract }: { contract?: Contract }) {
             </select>
           )}
         </Field>
-        <Field label="Covered services" hint="Separated by commas.">
+        <Field label={t('contract.coveredServices')} hint={t('commaSeparated')}>
           {(id, d) => <input id={id} aria-describedby={d} value={f.services} onChange={set('services')} />}
         </Field>
-        <Field label="Covered asset ids" hint="Numbers, separated by commas.">
+        <Field label={t('contract.coveredAssets')} hint={t('contract.coveredAssetsHint')}>
           {(id, d) => <input id={id} aria-describedby={d} value={f.assetIds} onChange={set('assetIds')} />}
         </Field>
       </div>
-      <Field label="Vendor's SLA">
+      <Field label={t('contract.vendorSla')}>
         {(id) => <textarea id={id} rows={2} value={f.slaText} onChange={set('slaText')} />}
       </Field>
-      <Field label="SLA targets" hint="One a line: name: target (e.g. Response: 4 hours).">
+      <Field label={t('contract.slaTargets')} hint={t('contract.slaTargetsHint')}>
         {(id, d) => (
           <textarea id={id} rows={2} aria-describedby={d} value={f.slaTargets} onChange={set('slaTargets')} />
         )}
       </Field>
-      <Field label="Notes">
+      <Field label={t('vendor.notes')}>
         {(id) => <textarea id={id} rows={2} value={f.notes} onChange={set('notes')} />}
       </Field>
       <div className="actions">
         <button type="submit" className="primary" disabled={write.isPending}>
-          {contract ? 'Save' : 'Add contract'}
+          {contract ? t('common:actions.save') : t('contract.submit')}
         </button>
       </div>
-      <ErrorMessage error={write.error} title="The contract was not saved." />
+      <ErrorMessage error={write.error} title={t('contract.notSaved')} />
     </form>
   );
 }
 
 export function NewContractPage() {
-  useTitle('New contract');
+  const { t } = useTranslation('vendors');
+  useTitle(t('contract.new'));
   return (
     <div className="page narrow">
       <SupplierTabs />
-      <h1>New contract</h1>
+      <h1>{t('contract.new')}</h1>
       <ContractForm />
     </div>
   );
 }
 
 export default function ContractPage() {
+  const { t } = useTranslation('vendors');
   const id = Number(useParams().id);
   const user = useUser();
   const contract = useContract(id);
   const lines = useBudgetLines();
   const [editing, setEditing] = useState(false);
-  useTitle(contract.data?.title ?? 'Contract');
+  useTitle(contract.data?.title ?? t('contracts.contract'));
   if (contract.isPending) return <Loading />;
   if (!contract.data)
     return (
       <div className="page narrow">
-        <ErrorMessage error={contract.error} title="The contract could not be loaded." />
+        <ErrorMessage error={contract.error} title={t('contract.loadFailed')} />
       </div>
     );
   const c = contract.data;
@@ -265,90 +272,97 @@ export default function ContractPage() {
           <h1>{c.title}</h1>
           {isManager(user) && !editing && (
             <button type="button" onClick={() => setEditing(true)}>
-              Edit
+              {t('common:actions.edit')}
             </button>
           )}
         </div>
         <p className="ticket-meta">
-          <span className="badge">{contractTypeLabel[c.type]}</span>
-          {c.status === 'cancelled' && <span className="badge score-danger">Cancelled</span>}
+          <span className="badge">{t(`contractType.${c.type}`)}</span>
+          {c.status === 'cancelled' && <span className="badge score-danger">{t('contract.cancelled')}</span>}
           <Link to={`/vendors/${c.vendorId}`}>{c.vendorName}</Link>
           {c.current.running && (
             <a href={contractBriefUrl(c.id)} target="_blank" rel="noreferrer">
-              Negotiation brief (printable)
+              {t('contract.brief')}
             </a>
           )}
         </p>
         {editing && <ContractForm contract={c} />}
         <div className="supplier-cards">
           <section className="card" aria-labelledby="term-title">
-            <h2 id="term-title">Term and renewal</h2>
+            <h2 id="term-title">{t('contract.termTitle')}</h2>
             <dl className="facts">
-              <dt>Started</dt>
+              <dt>{t('contract.started')}</dt>
               <dd>{formatDay(c.startsAt)}</dd>
-              <dt>First term ended</dt>
+              <dt>{t('contract.firstTermEnded')}</dt>
               <dd>{formatDay(c.endsAt)}</dd>
-              <dt>Running term ends</dt>
+              <dt>{t('contract.runningTermEnds')}</dt>
               <dd>
                 {formatDay(c.current.termEnd)} {c.current.running && <DaysAway iso={c.current.termEnd} />}
               </dd>
-              <dt>Notice deadline</dt>
+              <dt>{t('contract.noticeDeadline')}</dt>
               <dd>
                 {formatDay(c.current.noticeDeadline)}{' '}
                 {c.current.running && <DaysAway iso={c.current.noticeDeadline} />}
               </dd>
-              <dt>Then</dt>
-              <dd>{c.current.action === 'renews' ? `renews for ${c.renewalMonths} months` : 'expires'}</dd>
-              <dt>Notice period</dt>
-              <dd>{c.noticeDays} days</dd>
-              <dt>Reminder</dt>
-              <dd>{c.remindDays} days before the notice deadline</dd>
+              <dt>{t('contract.then')}</dt>
+              <dd>
+                {c.current.action === 'renews'
+                  ? t('contract.renewsFor', { count: c.renewalMonths })
+                  : t('contracts.expires')}
+              </dd>
+              <dt>{t('contract.noticePeriod')}</dt>
+              <dd>{t('contract.days', { count: c.noticeDays })}</dd>
+              <dt>{t('contract.reminder')}</dt>
+              <dd>{t('contract.reminderDays', { count: c.remindDays })}</dd>
             </dl>
           </section>
           <section className="card" aria-labelledby="costs-title">
-            <h2 id="costs-title">Costs and charges</h2>
+            <h2 id="costs-title">{t('contract.costsTitle')}</h2>
             <dl className="facts">
-              <dt>One-off</dt>
+              <dt>{t('contract.oneOff')}</dt>
               <dd>{c.oneOffMinor > 0 ? formatMoney(c.oneOffMinor, c.currency) : '—'}</dd>
-              <dt>Recurring</dt>
+              <dt>{t('contracts.recurring')}</dt>
               <dd>{recurringText(c)}</dd>
-              <dt>Charged</dt>
+              <dt>{t('contract.charged')}</dt>
               <dd>
-                {c.oneOffMinor > 0 ? 'the one-off cost at the start; ' : ''}
-                {c.recurringPeriod
-                  ? `the recurring cost in advance at the start of each ${c.recurringPeriod}, ${c.autoRenew ? 'for as long as it renews' : 'until the term ends'}`
-                  : 'nothing recurring'}
+                {t('contract.chargedText', {
+                  oneOff: c.oneOffMinor > 0 ? 'yes' : 'no',
+                  period: c.recurringPeriod ?? 'none',
+                  renews: c.autoRenew ? 'yes' : 'no',
+                })}
               </dd>
-              <dt>Budget line</dt>
+              <dt>{t('contract.budgetLine')}</dt>
               <dd>
                 {c.budgetLineId === null ? (
                   '—'
                 ) : (
                   <Link to={`/budgets?line=${c.budgetLineId}`}>
-                    {line ? `${line.name} (${line.fiscalYear})` : `Line ${c.budgetLineId}`}
+                    {line
+                      ? `${line.name} (${line.fiscalYear})`
+                      : t('contract.lineFallback', { id: c.budgetLineId })}
                   </Link>
                 )}
               </dd>
             </dl>
           </section>
           <section className="card" aria-labelledby="covers-title">
-            <h2 id="covers-title">What it covers</h2>
+            <h2 id="covers-title">{t('contract.coversTitle')}</h2>
             <dl className="facts">
-              <dt>Services</dt>
+              <dt>{t('contract.services')}</dt>
               <dd>{c.services.join(', ') || '—'}</dd>
-              <dt>Assets</dt>
+              <dt>{t('contract.assets')}</dt>
               <dd>{c.assetIds.length ? c.assetIds.map((a) => `#${a}`).join(', ') : '—'}</dd>
             </dl>
           </section>
           <section className="card" aria-labelledby="sla-title">
-            <h2 id="sla-title">Vendor's SLA</h2>
-            {c.slaText ? <p>{c.slaText}</p> : <p className="muted">No SLA text.</p>}
+            <h2 id="sla-title">{t('contract.vendorSla')}</h2>
+            {c.slaText ? <p>{c.slaText}</p> : <p className="muted">{t('contract.noSla')}</p>}
             {c.slaTargets.length > 0 && (
               <dl className="facts">
-                {c.slaTargets.map((t) => (
-                  <div key={t.name} className="contents">
-                    <dt>{t.name}</dt>
-                    <dd>{t.target}</dd>
+                {c.slaTargets.map((s) => (
+                  <div key={s.name} className="contents">
+                    <dt>{s.name}</dt>
+                    <dd>{s.target}</dd>
                   </div>
                 ))}
               </dl>
@@ -359,15 +373,22 @@ export default function ContractPage() {
       </div>
       <aside className="ticket-side">
         <dl className="facts">
-          <dt>Vendor</dt>
+          <dt>{t('vendors.vendor')}</dt>
           <dd>
             <Link to={`/vendors/${c.vendorId}`}>{c.vendorName}</Link>
           </dd>
-          <dt>Currency</dt>
+          <dt>{t('contract.currency')}</dt>
           <dd>{c.currency}</dd>
-          <dt>Status</dt>
-          <dd>{c.status === 'active' ? (c.current.running ? 'Running' : 'Ended') : 'Cancelled'}</dd>
-          <dt>Updated</dt>
+          <dt>{t('contract.status')}</dt>
+          <dd>
+            {c.status === 'active'
+              ? c.current.running
+                ? t('contract.running')
+                : t('contract.ended')
+              : t('contract.cancelled')}
+          </dd>
+          <dt>{t('contract.updated')}</dt>
+
           <dd>{formatDay(c.updatedAt)}</dd>
         </dl>
       </aside>

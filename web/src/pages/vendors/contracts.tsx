@@ -2,18 +2,19 @@
 // month listing the notice deadlines and term ends that fall in it. "Renewing within" narrows both to the
 // server's renewals calendar (?renewingWithinDays=N). Managers add a contract (contract.tsx holds the form).
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   type Contract,
   type ContractType,
-  contractTypeLabel,
   contractTypes,
   daysUntil,
   formatDay,
   formatMoney,
-  periodLabel,
   useContracts,
 } from '../../api/vendors';
+import { t as translate } from '../../i18n';
+import { browserTimeZone, dateTimeFormat } from '../../locale';
 import { isManager, useUser } from '../../session';
 import { Field } from '../../ui/field';
 import { Empty, ErrorMessage, Loading } from '../../ui/messages';
@@ -27,7 +28,11 @@ interface CalendarMark {
 }
 
 /** The next twelve months, each with the notice deadlines and term ends in it (in the reader's zone). */
+// The months are the browser's (calendar arithmetic on Date): named in the UI's language in that same zone.
+const monthName = dateTimeFormat({ month: 'long', year: 'numeric', timeZone: browserTimeZone() });
+
 export function RenewalCalendar({ contracts, months = 12 }: { contracts: Contract[]; months?: number }) {
+  const { t } = useTranslation('vendors');
   const now = new Date();
   const grid = Array.from({ length: months }, (_, i) => new Date(now.getFullYear(), now.getMonth() + i, 1));
   const marks: CalendarMark[] = contracts
@@ -37,9 +42,8 @@ export function RenewalCalendar({ contracts, months = 12 }: { contracts: Contrac
       { at: c.current.termEnd, kind: 'end' as const, contract: c },
     ])
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-  const monthName = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
   return (
-    <section className="renewal-calendar" aria-label="Renewals calendar">
+    <section className="renewal-calendar" aria-label={t('calendar.label')}>
       {grid.map((m) => {
         const inMonth = marks.filter((x) => {
           const d = new Date(x.at);
@@ -49,7 +53,7 @@ export function RenewalCalendar({ contracts, months = 12 }: { contracts: Contrac
           <div key={m.toISOString()} className="renewal-month">
             <h3>{monthName.format(m)}</h3>
             {inMonth.length === 0 ? (
-              <p className="muted small flush">Nothing due.</p>
+              <p className="muted small flush">{t('calendar.nothingDue')}</p>
             ) : (
               <ul>
                 {inMonth.map((x) => (
@@ -57,10 +61,10 @@ export function RenewalCalendar({ contracts, months = 12 }: { contracts: Contrac
                     <span className="day">{new Date(x.at).getDate()}</span>
                     <span className={`badge ${x.kind === 'notice' ? 'score-warn' : 'score-danger'}`}>
                       {x.kind === 'notice'
-                        ? 'Notice'
+                        ? t('calendar.notice')
                         : x.contract.current.action === 'renews'
-                          ? 'Renews'
-                          : 'Ends'}
+                          ? t('calendar.renews')
+                          : t('calendar.ends')}
                     </span>
                     <Link to={`/contracts/${x.contract.id}`}>{x.contract.title}</Link>
                   </li>
@@ -76,21 +80,26 @@ export function RenewalCalendar({ contracts, months = 12 }: { contracts: Contrac
 
 /** "in 12 days", "today", "5 days ago" */
 export function DaysAway({ iso }: { iso: string }) {
+  const { t } = useTranslation('vendors');
   const d = daysUntil(iso);
-  const text = d === 0 ? 'today' : d > 0 ? `in ${d} day${d === 1 ? '' : 's'}` : `${-d} days ago`;
+  const text = d === 0 ? t('days.today') : d > 0 ? t('days.in', { count: d }) : t('days.ago', { count: -d });
   return <span className={d < 0 ? 'danger-text' : d <= 30 ? 'warn-text' : 'muted'}>{text}</span>;
 }
 
 export function recurringText(c: Contract): string {
   return c.recurringPeriod && c.recurringMinor > 0
-    ? `${formatMoney(c.recurringMinor, c.currency)} ${periodLabel[c.recurringPeriod]}`
+    ? translate('vendors:recurring', {
+        amount: formatMoney(c.recurringMinor, c.currency),
+        period: c.recurringPeriod,
+      })
     : '—';
 }
 
 const windows = [0, 30, 60, 90, 180, 365];
 
 export default function ContractsPage() {
-  useTitle('Contracts');
+  const { t } = useTranslation('vendors');
+  useTitle(t('tabs.contracts'));
   const user = useUser();
   const [within, setWithin] = useState(0);
   const [type, setType] = useState<ContractType | ''>('');
@@ -102,33 +111,33 @@ export default function ContractsPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Contracts</h1>
+        <h1>{t('tabs.contracts')}</h1>
         {isManager(user) && (
           <Link className="button primary" to="/contracts/new">
-            Add a contract
+            {t('contracts.add')}
           </Link>
         )}
       </div>
       <SupplierTabs />
       <div className="filters-row">
-        <Field label="Renewing within">
+        <Field label={t('contracts.renewingWithin')}>
           {(id) => (
             <select id={id} value={within} onChange={(e) => setWithin(Number(e.target.value))}>
               {windows.map((w) => (
                 <option key={w} value={w}>
-                  {w === 0 ? 'Any time' : `${w} days`}
+                  {w === 0 ? t('contracts.anyTime') : t('contracts.days', { count: w })}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Type">
+        <Field label={t('contract.type')}>
           {(id) => (
             <select id={id} value={type} onChange={(e) => setType(e.target.value as ContractType | '')}>
-              <option value="">All types</option>
-              {contractTypes.map((t) => (
-                <option key={t} value={t}>
-                  {contractTypeLabel[t]}
+              <option value="">{t('contracts.allTypes')}</option>
+              {contractTypes.map((k) => (
+                <option key={k} value={k}>
+                  {t(`contractType.${k}`)}
                 </option>
               ))}
             </select>
@@ -138,20 +147,20 @@ export default function ContractsPage() {
       {contracts.isPending && <Loading />}
       <ErrorMessage error={contracts.error} />
       {contracts.data && <RenewalCalendar contracts={items} />}
-      {contracts.isSuccess && items.length === 0 && <Empty title="No contracts here." />}
+      {contracts.isSuccess && items.length === 0 && <Empty title={t('contracts.empty')} />}
       {items.length > 0 && (
         <div className="table-wrap">
           <table className="data-table supplier-table">
-            <caption className="visually-hidden">Contracts</caption>
+            <caption className="visually-hidden">{t('tabs.contracts')}</caption>
             <thead>
               <tr>
-                <th scope="col">Contract</th>
-                <th scope="col">Notice by</th>
+                <th scope="col">{t('contracts.contract')}</th>
+                <th scope="col">{t('contracts.noticeBy')}</th>
                 <th scope="col" className="wide-only">
-                  Term ends
+                  {t('contracts.termEnds')}
                 </th>
                 <th scope="col" className="wide-only num">
-                  Recurring
+                  {t('contracts.recurring')}
                 </th>
               </tr>
             </thead>
@@ -161,8 +170,8 @@ export default function ContractsPage() {
                   <td>
                     <Link to={`/contracts/${c.id}`}>{c.title}</Link>
                     <div className="muted small">
-                      {c.vendorName} · {contractTypeLabel[c.type]}
-                      {c.status === 'cancelled' ? ' · cancelled' : ''}
+                      {c.vendorName} · {t(`contractType.${c.type}`)}
+                      {c.status === 'cancelled' ? ` · ${t('contracts.cancelled')}` : ''}
                     </div>
                   </td>
                   <td>
@@ -175,7 +184,9 @@ export default function ContractsPage() {
                   </td>
                   <td className="wide-only nowrap">
                     {formatDay(c.current.termEnd)}
-                    <div className="muted small">{c.current.action === 'renews' ? 'renews' : 'expires'}</div>
+                    <div className="muted small">
+                      {c.current.action === 'renews' ? t('contracts.renews') : t('contracts.expires')}
+                    </div>
                   </td>
                   <td className="wide-only num">{recurringText(c)}</td>
                 </tr>

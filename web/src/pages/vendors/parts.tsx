@@ -1,19 +1,21 @@
 // What the supplier pages share: their tabs (one "Suppliers" item in the top bar leads to all of them), a budget
 // line's position drawn as bars, and the comma-separated lists the forms take.
+import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router-dom';
 import { type BudgetPosition, formatMoney } from '../../api/vendors';
 import { isManager, useUser } from '../../session';
 import './vendors.css';
 
 export function SupplierTabs() {
+  const { t } = useTranslation('vendors');
   const user = useUser();
   return (
-    <nav className="account-tabs" aria-label="Suppliers">
-      {isManager(user) && <NavLink to="/suppliers">Overview</NavLink>}
-      <NavLink to="/vendors">Vendors</NavLink>
-      <NavLink to="/contracts">Contracts</NavLink>
-      <NavLink to="/budgets">Budgets</NavLink>
-      <NavLink to="/quote-requests">Quotes</NavLink>
+    <nav className="account-tabs" aria-label={t('tabs.label')}>
+      {isManager(user) && <NavLink to="/suppliers">{t('tabs.overview')}</NavLink>}
+      <NavLink to="/vendors">{t('tabs.vendors')}</NavLink>
+      <NavLink to="/contracts">{t('tabs.contracts')}</NavLink>
+      <NavLink to="/budgets">{t('tabs.budgets')}</NavLink>
+      <NavLink to="/quote-requests">{t('tabs.quotes')}</NavLink>
     </nav>
   );
 }
@@ -27,6 +29,7 @@ export const splitList = (text: string): string[] =>
 
 /** Planned against spent, committed and what remains, with the forecast of the year's end marked. */
 export function BudgetBars({ position: p, currency }: { position: BudgetPosition; currency: string }) {
+  const { t } = useTranslation('vendors');
   const scale = Math.max(p.plannedMinor, p.spentMinor + p.committedMinor, p.forecastMinor, 1);
   const pct = (v: number) => `${Math.max(0, (v / scale) * 100)}%`;
   const over = p.remainingMinor < 0;
@@ -40,30 +43,30 @@ export function BudgetBars({ position: p, currency }: { position: BudgetPosition
       </div>
       <dl className="budget-figures">
         <div>
-          <dt>Planned</dt>
+          <dt>{t('budget.planned')}</dt>
           <dd>{formatMoney(p.plannedMinor, currency)}</dd>
         </div>
         <div>
           <dt>
-            <span className="key spent" /> Spent
+            <span className="key spent" /> {t('budget.spent')}
           </dt>
           <dd>{formatMoney(p.spentMinor, currency)}</dd>
         </div>
         <div>
           <dt>
-            <span className="key committed" /> Committed
+            <span className="key committed" /> {t('budget.committed')}
           </dt>
           <dd>{formatMoney(p.committedMinor, currency)}</dd>
         </div>
         <div>
           <dt>
-            <span className="key remaining" /> Remaining
+            <span className="key remaining" /> {t('budget.remaining')}
           </dt>
           <dd className={over ? 'danger-text' : undefined}>{formatMoney(p.remainingMinor, currency)}</dd>
         </div>
         <div>
           <dt>
-            <span className="key forecast" /> Forecast
+            <span className="key forecast" /> {t('budget.forecast')}
           </dt>
           <dd className={p.forecastRemainingMinor < 0 ? 'danger-text' : undefined}>
             {formatMoney(p.forecastMinor, currency)}

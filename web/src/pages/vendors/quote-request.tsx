@@ -1,6 +1,7 @@
 // One request for quotes: what is asked for, its requirements, the quotes received (entered here line by line or
 // imported from CSV, with the rows the import refused and why), the comparison side by side and the award.
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import {
   chargePeriods,
@@ -42,6 +43,7 @@ const emptyLine: LineRow = {
 };
 
 function AddQuoteForm({ request }: { request: QuoteRequest }) {
+  const { t } = useTranslation('vendors');
   const vendors = useVendors({ active: true });
   const [vendorId, setVendorId] = useState('');
   const [reference, setReference] = useState('');
@@ -81,13 +83,13 @@ function AddQuoteForm({ request }: { request: QuoteRequest }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="add-quote-title">
       <h2 id="add-quote-title" className="flush">
-        Enter a quote
+        {t('quote.enter')}
       </h2>
       <div className="field-row">
-        <Field label="Vendor" error={fieldError(add.error, '/vendorId')}>
+        <Field label={t('vendors.vendor')} error={fieldError(add.error, '/vendorId')}>
           {(id) => (
             <select id={id} required value={vendorId} onChange={(e) => setVendorId(e.target.value)}>
-              <option value="">Choose a vendor</option>
+              <option value="">{t('contract.chooseVendor')}</option>
               {vendors.data?.items.map((v) => (
                 <option key={v.id} value={v.id}>
                   {v.name}
@@ -96,19 +98,15 @@ function AddQuoteForm({ request }: { request: QuoteRequest }) {
             </select>
           )}
         </Field>
-        <Field label="Reference">
+        <Field label={t('quote.reference')}>
           {(id) => <input id={id} value={reference} onChange={(e) => setReference(e.target.value)} />}
         </Field>
-        <Field label="Currency">
+        <Field label={t('contract.currency')}>
           {(id) => (
             <input id={id} maxLength={3} value={currency} onChange={(e) => setCurrency(e.target.value)} />
           )}
         </Field>
-        <Field
-          label="Stated rate"
-          hint="When the currency differs from the request's."
-          error={fieldError(add.error, '/rate')}
-        >
+        <Field label={t('quote.rate')} hint={t('quote.rateHint')} error={fieldError(add.error, '/rate')}>
           {(id, d) => (
             <input
               id={id}
@@ -123,7 +121,7 @@ function AddQuoteForm({ request }: { request: QuoteRequest }) {
       </div>
       {request.requirements.length > 0 && (
         <fieldset className="field">
-          <legend>Requirements met</legend>
+          <legend>{t('quote.requirementsMet')}</legend>
           <div className="checks">
             {request.requirements.map((r) => (
               <label key={r.key}>
@@ -141,11 +139,11 @@ function AddQuoteForm({ request }: { request: QuoteRequest }) {
         </fieldset>
       )}
       <fieldset className="field">
-        <legend>Line items</legend>
+        <legend>{t('quote.lineItems')}</legend>
         {lines.map((l, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, never reordered
           <div key={i} className="quote-line-row">
-            <Field label={`Item ${i + 1}`}>
+            <Field label={t('quote.item', { n: i + 1 })}>
               {(id) => (
                 <input
                   id={id}
@@ -155,7 +153,7 @@ function AddQuoteForm({ request }: { request: QuoteRequest }) {
                 />
               )}
             </Field>
-            <Field label="Kind">
+            <Field label={t('quote.kind')}>
               {(id) => (
                 <select
                   id={id}
@@ -164,13 +162,13 @@ function AddQuoteForm({ request }: { request: QuoteRequest }) {
                 >
                   {lineKinds.map((k) => (
                     <option key={k} value={k}>
-                      {k}
+                      {t(`lineKind.${k}`)}
                     </option>
                   ))}
                 </select>
               )}
             </Field>
-            <Field label="Quantity">
+            <Field label={t('requests.quantity')}>
               {(id) => (
                 <input
                   id={id}
@@ -180,7 +178,7 @@ function AddQuoteForm({ request }: { request: QuoteRequest }) {
                 />
               )}
             </Field>
-            <Field label="Unit price">
+            <Field label={t('quote.unitPrice')}>
               {(id) => (
                 <input
                   id={id}
@@ -191,7 +189,7 @@ function AddQuoteForm({ request }: { request: QuoteRequest }) {
                 />
               )}
             </Field>
-            <Field label="Period">
+            <Field label={t('quote.period')}>
               {(id) => (
                 <select
                   id={id}
@@ -200,13 +198,13 @@ function AddQuoteForm({ request }: { request: QuoteRequest }) {
                 >
                   {chargePeriods.map((p) => (
                     <option key={p} value={p}>
-                      {p}
+                      {t(`chargePeriod.${p}`)}
                     </option>
                   ))}
                 </select>
               )}
             </Field>
-            <Field label="Discount %">
+            <Field label={t('quote.discount')}>
               {(id) => (
                 <input
                   id={id}
@@ -219,7 +217,7 @@ function AddQuoteForm({ request }: { request: QuoteRequest }) {
             <button
               type="button"
               className="ghost"
-              aria-label={`Remove item ${i + 1}`}
+              aria-label={t('quote.removeItem', { n: i + 1 })}
               disabled={lines.length === 1}
               onClick={() => setLines((ls) => ls.filter((_, j) => j !== i))}
             >
@@ -229,21 +227,21 @@ function AddQuoteForm({ request }: { request: QuoteRequest }) {
         ))}
         <div>
           <button type="button" className="ghost" onClick={() => setLines((ls) => [...ls, { ...emptyLine }])}>
-            Add a line
+            {t('quote.addLine')}
           </button>
         </div>
       </fieldset>
       <div className="actions">
         <button type="submit" className="primary" disabled={add.isPending}>
-          Save the quote
+          {t('quote.save')}
         </button>
         {saved && (
           <span className="ok-text" role="status">
-            Saved.
+            {t('saved')}
           </span>
         )}
       </div>
-      <ErrorMessage error={add.error} title="The quote was not saved." />
+      <ErrorMessage error={add.error} title={t('quote.notSaved')} />
     </form>
   );
 }
@@ -252,6 +250,7 @@ const csvExample =
   'vendor,reference,currency,description,kind,quantity,unit_price,period,requirements_met\nAcme,Q-1,EUR,Server,purchase,2,4200.00,once,ecc;rack';
 
 function ImportForm({ request }: { request: QuoteRequest }) {
+  const { t } = useTranslation('vendors');
   const [csv, setCsv] = useState('');
   const [report, setReport] = useState<QuoteImport | null>(null);
   const run = useImportQuotes(request.id);
@@ -263,9 +262,9 @@ function ImportForm({ request }: { request: QuoteRequest }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="import-title">
       <h2 id="import-title" className="flush">
-        Import quotes from CSV
+        {t('import.title')}
       </h2>
-      <Field label="CSV file">
+      <Field label={t('import.file')}>
         {(id) => (
           <input
             id={id}
@@ -275,10 +274,7 @@ function ImportForm({ request }: { request: QuoteRequest }) {
           />
         )}
       </Field>
-      <Field
-        label="Or paste the rows"
-        hint="One line item a row; the header names the columns (docs/vendors.md)."
-      >
+      <Field label={t('import.paste')} hint={t('import.pasteHint')}>
         {(id, d) => (
           <textarea
             id={id}
@@ -293,28 +289,25 @@ function ImportForm({ request }: { request: QuoteRequest }) {
       </Field>
       <div className="actions">
         <button type="submit" disabled={run.isPending || !csv.trim()}>
-          Import
+          {t('import.run')}
         </button>
       </div>
-      <ErrorMessage error={run.error} title="Nothing was imported." />
+      <ErrorMessage error={run.error} title={t('import.failed')} />
       {report && (
         <div className="import-report" role="status">
           <p className={report.quotes.length ? 'ok-text' : 'warn-text'}>
-            {report.quotes.length} quote{report.quotes.length === 1 ? '' : 's'} imported
-            {report.rejected.length > 0 &&
-              `; ${report.rejected.length} row${report.rejected.length === 1 ? '' : 's'} refused`}
-            .
+            {t('import.result', { count: report.quotes.length, refused: report.rejected.length })}
           </p>
           {report.rejected.length > 0 && (
             <div className="table-wrap">
               <table className="data-table supplier-table">
-                <caption className="visually-hidden">Rows refused</caption>
+                <caption className="visually-hidden">{t('import.refusedRows')}</caption>
                 <thead>
                   <tr>
                     <th scope="col" className="num">
-                      Row
+                      {t('import.row')}
                     </th>
-                    <th scope="col">Why</th>
+                    <th scope="col">{t('import.why')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -335,15 +328,16 @@ function ImportForm({ request }: { request: QuoteRequest }) {
 }
 
 export default function QuoteRequestPage() {
+  const { t } = useTranslation('vendors');
   const id = Number(useParams().id);
   const user = useUser();
   const request = useQuoteRequest(id);
-  useTitle(request.data ? `RFQ-${id} ${request.data.what}` : 'Request for quotes');
+  useTitle(request.data ? `${t('rfqNumber', { id })} ${request.data.what}` : t('request.title'));
   if (request.isPending) return <Loading />;
   if (!request.data)
     return (
       <div className="page narrow">
-        <ErrorMessage error={request.error} title="The request could not be loaded." />
+        <ErrorMessage error={request.error} title={t('request.loadFailed')} />
       </div>
     );
   const r = request.data;
@@ -353,50 +347,57 @@ export default function QuoteRequestPage() {
       <SupplierTabs />
       <div className="page-head">
         <h1>
-          RFQ-{r.id} {r.what}
+          {t('rfqNumber', { id: r.id })} {r.what}
         </h1>
         <RequestStatusBadge status={r.status} />
       </div>
       <p className="ticket-meta">
-        {r.quantity} × {r.spec || r.what} · {r.termMonths} months
+        {r.quantity} × {r.spec || r.what} · {t('requests.months', { count: r.termMonths })}
         {r.proposalId !== null && (
           <>
             {' '}
-            · from <Link to={`/proposals/${r.proposalId}`}>proposal {r.proposalId}</Link>
+            ·{' '}
+            <Trans
+              t={t}
+              i18nKey="request.fromProposal"
+              values={{ id: r.proposalId }}
+              components={{ anchor: <Link to={`/proposals/${r.proposalId}`} /> }}
+            />
           </>
         )}
-        {r.awardedAt && ` · awarded ${formatDay(r.awardedAt)}`}
+        {r.awardedAt && ` · ${t('request.awardedOn', { day: formatDay(r.awardedAt) })}`}
       </p>
       <div className="supplier-cards">
         <section className="card" aria-labelledby="req-title">
-          <h2 id="req-title">Requirements</h2>
+          <h2 id="req-title">{t('requests.requirements')}</h2>
           {r.requirements.length === 0 ? (
-            <p className="muted">None stated.</p>
+            <p className="muted">{t('request.noneStated')}</p>
           ) : (
             <ul className="plain-list">
               {r.requirements.map((q) => (
                 <li key={q.key}>
-                  {q.text} <span className="muted small">weight {q.weight}</span>
-                  {q.mandatory && <span className="badge score-warn">Must</span>}
+                  {q.text} <span className="muted small">{t('request.weight', { weight: q.weight })}</span>
+                  {q.mandatory && <span className="badge score-warn">{t('request.must')}</span>}
                 </li>
               ))}
             </ul>
           )}
         </section>
         <section className="card" aria-labelledby="quotes-title">
-          <h2 id="quotes-title">Quotes ({r.quotes.length})</h2>
+          <h2 id="quotes-title">{t('request.quotes', { count: r.quotes.length })}</h2>
           {r.quotes.length === 0 ? (
-            <p className="muted">No quotes yet.</p>
+            <p className="muted">{t('request.noQuotes')}</p>
           ) : (
             <ul className="plain-list">
               {r.quotes.map((q) => (
                 <li key={q.id}>
                   <Link to={`/vendors/${q.vendorId}`}>{q.vendorName}</Link>{' '}
                   <span className="muted small">
-                    {q.reference || `quote ${q.id}`} · {q.lines.length} line{q.lines.length === 1 ? '' : 's'}{' '}
-                    · {q.currency}
+                    {q.reference || t('vendor.quoteFallback', { id: q.id })} ·{' '}
+                    {t('request.lines', { count: q.lines.length })} · {q.currency}
+                    {/* i18n-ignore: CSV is the format's name */}
                     {q.source === 'csv' ? ' · CSV' : ''}
-                    {r.awardedQuoteId === q.id ? ' · awarded' : ''}
+                    {r.awardedQuoteId === q.id ? ` · ${t('vendor.awarded')}` : ''}
                   </span>{' '}
                   <a
                     className="small"
@@ -404,7 +405,7 @@ export default function QuoteRequestPage() {
                     target="_blank"
                     rel="noreferrer"
                   >
-                    Negotiation brief
+                    {t('brief')}
                   </a>
                   <div className="small">
                     {q.lines

@@ -1,11 +1,11 @@
 // Requests for quotes, newest first, by state; managers write one by hand (an approved upgrade proposal opens
 // one by itself). The request's own page, with its quotes and the comparison, is quote-request.tsx.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import {
   formatDay,
   type QuoteRequestStatus,
-  requestStatusLabel,
   useBudgetLines,
   useCreateQuoteRequest,
   useQuoteRequests,
@@ -17,8 +17,9 @@ import { useTitle } from '../../ui/title';
 import { SupplierTabs } from './parts';
 
 export function RequestStatusBadge({ status }: { status: QuoteRequestStatus }) {
+  const { t } = useTranslation('vendors');
   const tone = { open: 'score-warn', quoted: 'status-new', awarded: 'score-ok', cancelled: '' }[status];
-  return <span className={`badge ${tone}`}>{requestStatusLabel[status]}</span>;
+  return <span className={`badge ${tone}`}>{t(`requestStatus.${status}`)}</span>;
 }
 
 interface ReqRow {
@@ -29,6 +30,7 @@ interface ReqRow {
 }
 
 function NewRequestForm({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation('vendors');
   const navigate = useNavigate();
   const lines = useBudgetLines();
   const [what, setWhat] = useState('');
@@ -61,16 +63,16 @@ function NewRequestForm({ onClose }: { onClose: () => void }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="new-rfq-title">
       <div className="kb-panel-head">
-        <h2 id="new-rfq-title">New request for quotes</h2>
+        <h2 id="new-rfq-title">{t('requests.newTitle')}</h2>
         <button type="button" className="ghost" onClick={onClose}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
       <div className="field-row">
-        <Field label="What" error={fieldError(create.error, '/what')}>
+        <Field label={t('requests.what')} error={fieldError(create.error, '/what')}>
           {(id) => <input id={id} required value={what} onChange={(e) => setWhat(e.target.value)} />}
         </Field>
-        <Field label="Quantity">
+        <Field label={t('requests.quantity')}>
           {(id) => (
             <input
               id={id}
@@ -80,20 +82,20 @@ function NewRequestForm({ onClose }: { onClose: () => void }) {
             />
           )}
         </Field>
-        <Field label="Term in months">
+        <Field label={t('contract.termMonths')}>
           {(id) => (
             <input id={id} inputMode="numeric" value={term} onChange={(e) => setTerm(e.target.value)} />
           )}
         </Field>
       </div>
       <div className="field-row">
-        <Field label="Specification">
+        <Field label={t('requests.spec')}>
           {(id) => <input id={id} value={spec} onChange={(e) => setSpec(e.target.value)} />}
         </Field>
-        <Field label="Budget line">
+        <Field label={t('contract.budgetLine')}>
           {(id) => (
             <select id={id} value={lineId} onChange={(e) => setLineId(e.target.value)}>
-              <option value="">None</option>
+              <option value="">{t('contract.noLine')}</option>
               {lines.data?.items.map((l) => (
                 <option key={l.id} value={l.id}>
                   {l.name} ({l.fiscalYear})
@@ -104,17 +106,17 @@ function NewRequestForm({ onClose }: { onClose: () => void }) {
         </Field>
       </div>
       <fieldset className="field">
-        <legend>Requirements</legend>
+        <legend>{t('requests.requirements')}</legend>
         {reqs.map((r, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place, never reordered
           <div key={i} className="field-row">
-            <Field label={`Key ${i + 1}`}>
+            <Field label={t('requests.key', { n: i + 1 })}>
               {(id) => <input id={id} value={r.key} onChange={(e) => setReq(i, { key: e.target.value })} />}
             </Field>
-            <Field label={`Requirement ${i + 1}`}>
+            <Field label={t('requests.requirement', { n: i + 1 })}>
               {(id) => <input id={id} value={r.text} onChange={(e) => setReq(i, { text: e.target.value })} />}
             </Field>
-            <Field label={`Weight ${i + 1}`}>
+            <Field label={t('requests.weight', { n: i + 1 })}>
               {(id) => (
                 <input
                   id={id}
@@ -130,7 +132,7 @@ function NewRequestForm({ onClose }: { onClose: () => void }) {
                 checked={r.mandatory}
                 onChange={(e) => setReq(i, { mandatory: e.target.checked })}
               />{' '}
-              <span>Mandatory</span>
+              <span>{t('requests.mandatory')}</span>
             </label>
           </div>
         ))}
@@ -140,29 +142,30 @@ function NewRequestForm({ onClose }: { onClose: () => void }) {
             className="ghost"
             onClick={() => setReqs((rs) => [...rs, { key: '', text: '', mandatory: false, weight: '1' }])}
           >
-            Add a requirement
+            {t('requests.addRequirement')}
           </button>
         </div>
       </fieldset>
       <div className="actions">
         <button type="submit" className="primary" disabled={create.isPending}>
-          Open the request
+          {t('requests.open')}
         </button>
       </div>
-      <ErrorMessage error={create.error} title="The request was not saved." />
+      <ErrorMessage error={create.error} title={t('requests.notSaved')} />
     </form>
   );
 }
 
 const views = [
-  { key: 'open,quoted', label: 'Open' },
-  { key: 'awarded', label: 'Awarded' },
-  { key: 'cancelled', label: 'Cancelled' },
-  { key: '', label: 'All' },
-];
+  { key: 'open,quoted', label: 'open' },
+  { key: 'awarded', label: 'awarded' },
+  { key: 'cancelled', label: 'cancelled' },
+  { key: '', label: 'all' },
+] as const;
 
 export default function QuoteRequestsPage() {
-  useTitle('Requests for quotes');
+  const { t } = useTranslation('vendors');
+  useTitle(t('requests.title'));
   const user = useUser();
   const [view, setView] = useState('open,quoted');
   const [adding, setAdding] = useState(false);
@@ -171,39 +174,39 @@ export default function QuoteRequestsPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Requests for quotes</h1>
+        <h1>{t('requests.title')}</h1>
         {isManager(user) && !adding && (
           <button type="button" className="primary" onClick={() => setAdding(true)}>
-            New request
+            {t('requests.new')}
           </button>
         )}
       </div>
       <SupplierTabs />
       {adding && <NewRequestForm onClose={() => setAdding(false)} />}
-      <div className="segmented" role="group" aria-label="Which requests">
+      <div className="segmented" role="group" aria-label={t('requests.which')}>
         {views.map((v) => (
           <button key={v.key} type="button" aria-pressed={view === v.key} onClick={() => setView(v.key)}>
-            {v.label}
+            {t(`requests.view.${v.label}`)}
           </button>
         ))}
       </div>
       {requests.isPending && <Loading />}
       <ErrorMessage error={requests.error} />
-      {requests.isSuccess && items.length === 0 && <Empty title="No requests here." />}
+      {requests.isSuccess && items.length === 0 && <Empty title={t('requests.empty')} />}
       {items.length > 0 && (
         <div className="table-wrap">
           <table className="data-table supplier-table">
-            <caption className="visually-hidden">Requests for quotes</caption>
+            <caption className="visually-hidden">{t('requests.title')}</caption>
             <thead>
               <tr>
-                <th scope="col">Request</th>
+                <th scope="col">{t('requests.request')}</th>
                 <th scope="col" className="num">
-                  Quotes
+                  {t('tabs.quotes')}
                 </th>
                 <th scope="col" className="wide-only">
-                  Opened
+                  {t('requests.opened')}
                 </th>
-                <th scope="col">State</th>
+                <th scope="col">{t('requests.state')}</th>
               </tr>
             </thead>
             <tbody>
@@ -211,10 +214,10 @@ export default function QuoteRequestsPage() {
                 <tr key={r.id}>
                   <td>
                     <Link to={`/quote-requests/${r.id}`}>
-                      RFQ-{r.id} {r.what}
+                      {t('rfqNumber', { id: r.id })} {r.what}
                     </Link>
                     <div className="muted small">
-                      {r.quantity} × {r.spec || r.what} · {r.termMonths} months
+                      {r.quantity} × {r.spec || r.what} · {t('requests.months', { count: r.termMonths })}
                     </div>
                   </td>
                   <td className="num">{r.quoteCount}</td>

@@ -2,6 +2,7 @@
 // each budget line this year, and the open requests for quotes. Assembled from the list endpoints
 // (contracts?renewingWithinDays=90, budget-lines?fiscalYear=, quote-requests?status=open,quoted); once
 // GET /api/v1/vendors/overview exists, useSupplierOverview is the one place to switch to it.
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   type BudgetLineSummary,
@@ -43,14 +44,15 @@ function useSupplierOverview(fiscalYear: number) {
 }
 
 export default function SuppliersPage() {
-  useTitle('Suppliers');
+  const { t } = useTranslation('vendors');
+  useTitle(t('tabs.label'));
   const year = new Date().getFullYear();
   const overview = useSupplierOverview(year);
   const o = overview.data;
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Suppliers</h1>
+        <h1>{t('tabs.label')}</h1>
       </div>
       <SupplierTabs />
       {overview.isPending && <Loading />}
@@ -58,23 +60,23 @@ export default function SuppliersPage() {
       {o && (
         <div className="supplier-cards">
           <section className="card" aria-labelledby="renewals-title">
-            <h2 id="renewals-title">Renewals in the next 90 days</h2>
+            <h2 id="renewals-title">{t('overview.renewals')}</h2>
             {o.renewals.length === 0 ? (
-              <p className="muted">No contract's term ends in the next 90 days.</p>
+              <p className="muted">{t('overview.noRenewals')}</p>
             ) : (
               <ul className="plain-list">
                 {o.renewals.map((c) => (
                   <li key={c.id}>
                     <Link to={`/contracts/${c.id}`}>{c.title}</Link>{' '}
                     <span className="muted small">
-                      {c.vendorName} · {c.current.action === 'renews' ? 'renews' : 'ends'}{' '}
-                      {formatDay(c.current.termEnd)}
+                      {c.vendorName} ·{' '}
+                      {t('overview.termEnd', { action: c.current.action, day: formatDay(c.current.termEnd) })}
                     </span>
                     <div className="small">
-                      Notice by {formatDay(c.current.noticeDeadline)}{' '}
+                      {t('overview.noticeBy', { day: formatDay(c.current.noticeDeadline) })}{' '}
                       <DaysAway iso={c.current.noticeDeadline} /> · {recurringText(c)} ·{' '}
                       <a href={contractBriefUrl(c.id)} target="_blank" rel="noreferrer">
-                        Negotiation brief
+                        {t('brief')}
                       </a>
                     </div>
                   </li>
@@ -83,16 +85,16 @@ export default function SuppliersPage() {
             )}
           </section>
           <section className="card" aria-labelledby="left-title">
-            <h2 id="left-title">Budget left in {year}</h2>
+            <h2 id="left-title">{t('overview.budgetLeft', { year: String(year) })}</h2>
             {o.lines.length === 0 ? (
-              <p className="muted">No budget lines for {year}.</p>
+              <p className="muted">{t('overview.noLines', { year: String(year) })}</p>
             ) : (
               <ul className="plain-list">
                 {o.lines.map((l) => (
                   <li key={l.id}>
                     <Link to={`/budgets?line=${l.id}&year=${l.fiscalYear}`}>{l.name}</Link>{' '}
                     <span className={l.position.remainingMinor < 0 ? 'danger-text' : 'muted'}>
-                      {formatMoney(l.position.remainingMinor, l.currency)} left
+                      {t('overview.left', { amount: formatMoney(l.position.remainingMinor, l.currency) })}
                     </span>
                     <BudgetBars position={l.position} currency={l.currency} />
                   </li>
@@ -101,19 +103,20 @@ export default function SuppliersPage() {
             )}
           </section>
           <section className="card" aria-labelledby="open-title">
-            <h2 id="open-title">Open requests for quotes</h2>
+            <h2 id="open-title">{t('overview.openRequests')}</h2>
             {o.requests.length === 0 ? (
-              <p className="muted">No request waits for quotes.</p>
+              <p className="muted">{t('overview.noRequests')}</p>
             ) : (
               <ul className="plain-list">
                 {o.requests.map((r) => (
                   <li key={r.id}>
                     <Link to={`/quote-requests/${r.id}`}>
-                      RFQ-{r.id} {r.what}
+                      {t('rfqNumber', { id: r.id })} {r.what}
                     </Link>{' '}
                     <RequestStatusBadge status={r.status} />
                     <div className="muted small">
-                      {r.quoteCount} quote{r.quoteCount === 1 ? '' : 's'} · opened {formatDay(r.createdAt)}
+                      {t('overview.quotes', { count: r.quoteCount })} ·{' '}
+                      {t('overview.opened', { day: formatDay(r.createdAt) })}
                     </div>
                   </li>
                 ))}

@@ -3,10 +3,10 @@
 // edit the tag, notes and whether it is active.
 import { useQueries } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { client, unwrap } from '../../api/client';
 import {
-  contractTypeLabel,
   formatDay,
   formatMoney,
   supplierKeys,
@@ -16,6 +16,7 @@ import {
   useVendor,
   type Vendor,
 } from '../../api/vendors';
+import { t as translate } from '../../i18n';
 import { isManager, useUser } from '../../session';
 import { Field } from '../../ui/field';
 import { Empty, ErrorMessage, Loading } from '../../ui/messages';
@@ -25,12 +26,13 @@ import { ScoreBadge } from './vendors';
 
 /** "4 h", "6.5 days": whole hours below a day, one decimal of a day from a day on. */
 function durationText(ms: number): string {
-  if (ms < 86_400_000) return `${Math.round(ms / 3_600_000)} h`;
+  if (ms < 86_400_000) return translate('vendors:duration.hours', { hours: Math.round(ms / 3_600_000) });
   const d = Math.round((ms / 86_400_000) * 10) / 10;
-  return `${d} day${d === 1 ? '' : 's'}`;
+  return translate('vendors:duration.days', { days: d });
 }
 
 function VendorQuotes({ vendorId }: { vendorId: number }) {
+  const { t } = useTranslation('vendors');
   // No endpoint lists a vendor's quotes: look through the twenty latest requests that have any.
   const requests = useQuoteRequests({ limit: 20 });
   const withQuotes = (requests.data?.items ?? []).filter((r) => r.quoteCount > 0);
@@ -44,17 +46,18 @@ function VendorQuotes({ vendorId }: { vendorId: number }) {
     d.data ? d.data.quotes.filter((q) => q.vendorId === vendorId).map((q) => ({ q, r: d.data })) : [],
   );
   if (requests.isPending) return <Loading />;
-  if (quotes.length === 0) return <p className="muted">No quotes among the recent requests.</p>;
+  if (quotes.length === 0) return <p className="muted">{t('vendor.noQuotes')}</p>;
   return (
     <ul className="plain-list">
       {quotes.map(({ q, r }) => (
         <li key={q.id}>
           <Link to={`/quote-requests/${r.id}`}>
-            RFQ-{r.id} {r.what}
+            {t('rfqNumber', { id: r.id })} {r.what}
           </Link>{' '}
           <span className="muted small">
-            {q.reference || `quote ${q.id}`} · {q.currency} · {q.lines.length} lines
-            {r.awardedQuoteId === q.id ? ' · awarded' : ''}
+            {q.reference || t('vendor.quoteFallback', { id: q.id })} · {q.currency} ·{' '}
+            {t('vendor.lines', { count: q.lines.length })}
+            {r.awardedQuoteId === q.id ? ` · ${t('vendor.awarded')}` : ''}
           </span>
         </li>
       ))}
@@ -63,6 +66,7 @@ function VendorQuotes({ vendorId }: { vendorId: number }) {
 }
 
 function EditVendor({ vendor }: { vendor: Vendor }) {
+  const { t } = useTranslation('vendors');
   const [tag, setTag] = useState(vendor.ticketTag ?? '');
   const [categories, setCategories] = useState(vendor.categories.join(', '));
   const [supplies, setSupplies] = useState(vendor.supplies.join(', '));
@@ -84,52 +88,53 @@ function EditVendor({ vendor }: { vendor: Vendor }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="edit-vendor-title">
       <h2 id="edit-vendor-title" className="flush">
-        Edit
+        {t('common:actions.edit')}
       </h2>
       <div className="field-row">
-        <Field label="Categories">
+        <Field label={t('vendor.categories')}>
           {(id) => <input id={id} value={categories} onChange={(e) => setCategories(e.target.value)} />}
         </Field>
-        <Field label="Products and services">
+        <Field label={t('vendor.supplies')}>
           {(id) => <input id={id} value={supplies} onChange={(e) => setSupplies(e.target.value)} />}
         </Field>
-        <Field label="Ticket tag">
+        <Field label={t('vendor.ticketTag')}>
           {(id) => <input id={id} value={tag} onChange={(e) => setTag(e.target.value)} />}
         </Field>
       </div>
-      <Field label="Notes">
+      <Field label={t('vendor.notes')}>
         {(id) => <textarea id={id} rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} />}
       </Field>
       <div className="actions">
         <label className="inline">
           <input type="checkbox" checked={active} onChange={(e) => setActive(e.target.checked)} />{' '}
-          <span>Active</span>
+          <span>{t('vendor.active')}</span>
         </label>
         <button type="submit" disabled={update.isPending}>
-          Save
+          {t('common:actions.save')}
         </button>
         {saved && (
           <span className="ok-text" role="status">
-            Saved.
+            {t('saved')}
           </span>
         )}
       </div>
-      <ErrorMessage error={update.error} title="The vendor was not saved." />
+      <ErrorMessage error={update.error} title={t('vendor.notSaved')} />
     </form>
   );
 }
 
 export default function VendorPage() {
+  const { t } = useTranslation('vendors');
   const id = Number(useParams().id);
   const user = useUser();
   const vendor = useVendor(id);
   const contracts = useContracts({ vendorId: id });
-  useTitle(vendor.data?.name ?? 'Vendor');
+  useTitle(vendor.data?.name ?? t('vendors.vendor'));
   if (vendor.isPending) return <Loading />;
   if (!vendor.data)
     return (
       <div className="page narrow">
-        <ErrorMessage error={vendor.error} title="The vendor could not be loaded." />
+        <ErrorMessage error={vendor.error} title={t('vendor.loadFailed')} />
       </div>
     );
   const v = vendor.data;
@@ -141,7 +146,7 @@ export default function VendorPage() {
           <h1>{v.name}</h1>
         </div>
         <p className="ticket-meta">
-          <ScoreBadge vendor={v} /> {!v.active && <span className="badge">Inactive</span>}
+          <ScoreBadge vendor={v} /> {!v.active && <span className="badge">{t('vendor.inactive')}</span>}
           {v.categories.map((c) => (
             <span key={c} className="badge">
               {c}
@@ -149,9 +154,9 @@ export default function VendorPage() {
           ))}
         </p>
         <section className="card panel" aria-labelledby="contacts-title">
-          <h2 id="contacts-title">Contacts</h2>
+          <h2 id="contacts-title">{t('vendor.contacts')}</h2>
           {v.contacts.length === 0 ? (
-            <p className="muted">No contacts recorded.</p>
+            <p className="muted">{t('vendor.noContacts')}</p>
           ) : (
             <ul className="plain-list">
               {v.contacts.map((c) => (
@@ -167,19 +172,19 @@ export default function VendorPage() {
           )}
         </section>
         <section className="card panel" aria-labelledby="contracts-title">
-          <h2 id="contracts-title">Contracts</h2>
+          <h2 id="contracts-title">{t('tabs.contracts')}</h2>
           {contracts.isPending && <Loading />}
-          {contracts.data && contracts.data.items.length === 0 && <Empty title="No contracts." />}
+          {contracts.data && contracts.data.items.length === 0 && <Empty title={t('vendor.noContracts')} />}
           {contracts.data && contracts.data.items.length > 0 && (
             <div className="table-wrap">
               <table className="data-table supplier-table">
-                <caption className="visually-hidden">Contracts with {v.name}</caption>
+                <caption className="visually-hidden">{t('vendor.contractsWith', { name: v.name })}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Contract</th>
-                    <th scope="col">Term ends</th>
+                    <th scope="col">{t('contracts.contract')}</th>
+                    <th scope="col">{t('contracts.termEnds')}</th>
                     <th scope="col" className="wide-only">
-                      Cost
+                      {t('vendor.cost')}
                     </th>
                   </tr>
                 </thead>
@@ -188,7 +193,7 @@ export default function VendorPage() {
                     <tr key={c.id}>
                       <td>
                         <Link to={`/contracts/${c.id}`}>{c.title}</Link>
-                        <div className="muted small">{contractTypeLabel[c.type]}</div>
+                        <div className="muted small">{t(`contractType.${c.type}`)}</div>
                       </td>
                       <td className="nowrap">{formatDay(c.current.termEnd)}</td>
                       <td className="wide-only num">
@@ -202,18 +207,18 @@ export default function VendorPage() {
           )}
         </section>
         <section className="card panel" aria-labelledby="quotes-title">
-          <h2 id="quotes-title">Quotes</h2>
+          <h2 id="quotes-title">{t('tabs.quotes')}</h2>
           <VendorQuotes vendorId={v.id} />
         </section>
         {isManager(user) && <EditVendor key={v.updatedAt} vendor={v} />}
       </div>
       <aside className="ticket-side">
         <dl className="facts">
-          <dt>Supplies</dt>
+          <dt>{t('vendors.suppliesColumn')}</dt>
           <dd>{v.supplies.join(', ') || '—'}</dd>
-          <dt>Ticket tag</dt>
+          <dt>{t('vendor.ticketTag')}</dt>
           <dd>{v.ticketTag ? <code>{v.ticketTag}</code> : '—'}</dd>
-          <dt>Performance</dt>
+          <dt>{t('vendors.performance')}</dt>
           <dd>
             {v.performance.score} / 100
             {v.performance.reasons.map((r) => (
@@ -222,41 +227,50 @@ export default function VendorPage() {
               </div>
             ))}
           </dd>
-          <dt>Response target</dt>
+          <dt>{t('vendor.responseTarget')}</dt>
           <dd>
             {v.performance.slaTargetMs === null
-              ? '— (no response target in its contracts)'
-              : `${durationText(v.performance.slaTargetMs)}: met ${v.performance.slaMet}, missed ${v.performance.slaMissed}`}
+              ? t('vendor.noResponseTarget')
+              : t('vendor.responseFigures', {
+                  target: durationText(v.performance.slaTargetMs),
+                  met: v.performance.slaMet,
+                  missed: v.performance.slaMissed,
+                })}
             {v.responses.slice(0, 5).map((r) => (
               <div key={r.ticketId} className="small">
-                <Link to={`/tickets/${r.ticketId}`}>#{r.ticketId}</Link> waited {durationText(r.waitedMs)} ·{' '}
-                {r.outcome.replace('_', ' ')}
+                <Link to={`/tickets/${r.ticketId}`}>#{r.ticketId}</Link>{' '}
+                {t('vendor.waited', { duration: durationText(r.waitedMs) })} ·{' '}
+                {t(`vendor.outcome.${r.outcome}`)}
               </div>
             ))}
           </dd>
-          <dt>RMA turnaround</dt>
+          <dt>{t('vendor.rmaTurnaround')}</dt>
           <dd>
             {v.performance.rmaMedianTurnaroundMs === null
-              ? 'no repair returned yet'
-              : `median ${durationText(v.performance.rmaMedianTurnaroundMs)} over ${v.performance.rmaReturned} returned`}
-            {v.performance.rmaOpen > 0 && ` · ${v.performance.rmaOpen} still out`}
+              ? t('vendor.noRepairReturned')
+              : t('vendor.rmaMedian', {
+                  duration: durationText(v.performance.rmaMedianTurnaroundMs),
+                  count: v.performance.rmaReturned,
+                })}
+            {v.performance.rmaOpen > 0 && ` · ${t('vendor.rmaOpen', { count: v.performance.rmaOpen })}`}
             {v.rmas.slice(0, 5).map((r) => (
               <div key={r.repairId} className="small">
-                {r.rmaNumber || `repair ${r.repairId}`}:{' '}
-                <Link to={`/assets/${r.assetId}`}>asset {r.assetId}</Link> ·{' '}
+                {r.rmaNumber || t('vendor.repairFallback', { id: r.repairId })}:{' '}
+                <Link to={`/assets/${r.assetId}`}>{t('vendor.asset', { id: r.assetId })}</Link> ·{' '}
                 {r.closedAt
-                  ? `back in ${durationText(r.turnaroundMs)}`
-                  : `out ${durationText(r.turnaroundMs)}`}
+                  ? t('vendor.backIn', { duration: durationText(r.turnaroundMs) })
+                  : t('vendor.out', { duration: durationText(r.turnaroundMs) })}
               </div>
             ))}
           </dd>
           {v.notes && (
             <>
-              <dt>Notes</dt>
+              <dt>{t('vendor.notes')}</dt>
               <dd>{v.notes}</dd>
             </>
           )}
-          <dt>Added</dt>
+          <dt>{t('vendor.added')}</dt>
+
           <dd>{formatDay(v.createdAt)}</dd>
         </dl>
       </aside>

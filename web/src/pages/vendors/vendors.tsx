@@ -2,6 +2,7 @@
 // and the ticket tag that records waits on it) and, for managers, a form to add one. The vendor's own page is
 // vendor.tsx.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { useCreateVendor, useVendors, type Vendor } from '../../api/vendors';
 import { isManager, useUser } from '../../session';
@@ -11,6 +12,7 @@ import { useTitle } from '../../ui/title';
 import { SupplierTabs, splitList } from './parts';
 
 export function ScoreBadge({ vendor }: { vendor: Vendor }) {
+  // The reasons are the server's words (see docs/i18n.md: server-side free text is shown as it is).
   const s = vendor.performance.score;
   const tone = s >= 80 ? 'ok' : s >= 50 ? 'warn' : 'danger';
   return (
@@ -21,6 +23,7 @@ export function ScoreBadge({ vendor }: { vendor: Vendor }) {
 }
 
 function NewVendorForm({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation('vendors');
   const navigate = useNavigate();
   const [name, setName] = useState('');
   const [categories, setCategories] = useState('');
@@ -43,23 +46,23 @@ function NewVendorForm({ onClose }: { onClose: () => void }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="new-vendor-title">
       <div className="kb-panel-head">
-        <h2 id="new-vendor-title">Add a vendor</h2>
+        <h2 id="new-vendor-title">{t('vendors.add')}</h2>
         <button type="button" className="ghost" onClick={onClose}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
       <div className="field-row">
-        <Field label="Name" error={fieldError(create.error, '/name')}>
+        <Field label={t('vendor.name')} error={fieldError(create.error, '/name')}>
           {(id) => <input id={id} required value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
-        <Field label="Ticket tag" hint="Pending tickets with this tag wait on the vendor.">
+        <Field label={t('vendor.ticketTag')} hint={t('vendor.ticketTagHint')}>
           {(id, d) => (
             <input id={id} aria-describedby={d} value={tag} onChange={(e) => setTag(e.target.value)} />
           )}
         </Field>
       </div>
       <div className="field-row">
-        <Field label="Categories" hint="Separated by commas.">
+        <Field label={t('vendor.categories')} hint={t('commaSeparated')}>
           {(id, d) => (
             <input
               id={id}
@@ -69,7 +72,7 @@ function NewVendorForm({ onClose }: { onClose: () => void }) {
             />
           )}
         </Field>
-        <Field label="Products and services" hint="Separated by commas.">
+        <Field label={t('vendor.supplies')} hint={t('commaSeparated')}>
           {(id, d) => (
             <input
               id={id}
@@ -81,31 +84,32 @@ function NewVendorForm({ onClose }: { onClose: () => void }) {
         </Field>
       </div>
       <div className="field-row">
-        <Field label="Contact name">
+        <Field label={t('contact.name')}>
           {(id) => <input id={id} value={contact.name} onChange={setC('name')} />}
         </Field>
-        <Field label="Contact role">
+        <Field label={t('contact.role')}>
           {(id) => <input id={id} value={contact.role} onChange={setC('role')} />}
         </Field>
-        <Field label="Contact email">
+        <Field label={t('contact.email')}>
           {(id) => <input id={id} type="email" value={contact.email} onChange={setC('email')} />}
         </Field>
-        <Field label="Contact phone">
+        <Field label={t('contact.phone')}>
           {(id) => <input id={id} value={contact.phone} onChange={setC('phone')} />}
         </Field>
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={create.isPending}>
-          Add vendor
+          {t('vendors.submit')}
         </button>
       </div>
-      <ErrorMessage error={create.error} title="The vendor was not saved." />
+      <ErrorMessage error={create.error} title={t('vendor.notSaved')} />
     </form>
   );
 }
 
 export default function VendorsPage() {
-  useTitle('Vendors');
+  const { t } = useTranslation('vendors');
+  useTitle(t('tabs.vendors'));
   const user = useUser();
   const [q, setQ] = useState('');
   const [adding, setAdding] = useState(false);
@@ -114,37 +118,37 @@ export default function VendorsPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Vendors</h1>
+        <h1>{t('tabs.vendors')}</h1>
         {isManager(user) && !adding && (
           <button type="button" className="primary" onClick={() => setAdding(true)}>
-            Add a vendor
+            {t('vendors.add')}
           </button>
         )}
       </div>
       <SupplierTabs />
       {adding && <NewVendorForm onClose={() => setAdding(false)} />}
       <div className="filters-row">
-        <Field label="Find a vendor">
+        <Field label={t('vendors.find')}>
           {(id) => <input id={id} type="search" value={q} onChange={(e) => setQ(e.target.value)} />}
         </Field>
       </div>
       {vendors.isPending && <Loading />}
       <ErrorMessage error={vendors.error} />
-      {vendors.isSuccess && items.length === 0 && <Empty title="No vendors yet." />}
+      {vendors.isSuccess && items.length === 0 && <Empty title={t('vendors.empty')} />}
       {items.length > 0 && (
         <div className="table-wrap">
           <table className="data-table supplier-table">
-            <caption className="visually-hidden">Vendors</caption>
+            <caption className="visually-hidden">{t('tabs.vendors')}</caption>
             <thead>
               <tr>
-                <th scope="col">Vendor</th>
+                <th scope="col">{t('vendors.vendor')}</th>
                 <th scope="col" className="wide-only">
-                  Supplies
+                  {t('vendors.suppliesColumn')}
                 </th>
                 <th scope="col" className="wide-only">
-                  Ticket tag
+                  {t('vendor.ticketTag')}
                 </th>
-                <th scope="col">Performance</th>
+                <th scope="col">{t('vendors.performance')}</th>
               </tr>
             </thead>
             <tbody>
@@ -152,7 +156,8 @@ export default function VendorsPage() {
                 <tr key={v.id}>
                   <td>
                     <Link to={`/vendors/${v.id}`}>{v.name}</Link>
-                    {!v.active && <span className="badge">Inactive</span>}
+                    {!v.active && <span className="badge">{t('vendor.inactive')}</span>}
+
                     <div className="muted small">{v.categories.join(' · ') || '—'}</div>
                   </td>
                   <td className="wide-only">{v.supplies.join(', ') || '—'}</td>
