@@ -2,6 +2,7 @@
 // server ends every session of mine (this one too), so on success the user signs in again with the new one.
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { setCsrfToken } from '../api/client';
 import { updateUser } from '../api/directory';
@@ -13,7 +14,8 @@ import { ErrorMessage } from '../ui/messages';
 import { useTitle } from '../ui/title';
 
 export default function AccountPassword() {
-  useTitle('Change password');
+  const { t } = useTranslation('account-password');
+  useTitle(t('title'));
   const user = useUser();
   const qc = useQueryClient();
   const navigate = useNavigate();
@@ -46,13 +48,11 @@ export default function AccountPassword() {
   return (
     <div className="page narrow">
       <AccountTabs />
-      <h1>Change password</h1>
-      <p className="muted">
-        Changing your password signs you out everywhere, this browser too; you then sign in with the new one.
-      </p>
-      <form className="card form password-form" onSubmit={submit} aria-label="Change password">
-        <ErrorMessage error={error} title="The password was not changed." />
-        <Field label="Current password" error={fieldError(error, '/currentPassword')}>
+      <h1>{t('title')}</h1>
+      <p className="muted">{t('intro')}</p>
+      <form className="card form password-form" onSubmit={submit} aria-label={t('title')}>
+        <ErrorMessage error={error} title={t('failed')} />
+        <Field label={t('current')} error={fieldError(error, '/currentPassword')}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -66,7 +66,7 @@ export default function AccountPassword() {
             />
           )}
         </Field>
-        <Field label="New password" hint="8 to 256 characters" error={fieldError(error, '/password')}>
+        <Field label={t('new')} hint={t('newHint')} error={fieldError(error, '/password')}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -82,10 +82,7 @@ export default function AccountPassword() {
             />
           )}
         </Field>
-        <Field
-          label="Repeat the new password"
-          error={mismatch ? 'does not match the new password' : undefined}
-        >
+        <Field label={t('repeat')} error={mismatch ? t('mismatch') : undefined}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -102,15 +99,13 @@ export default function AccountPassword() {
         <label className="check-row">
           <input type="checkbox" checked={keepTokens} onChange={(e) => setKeepTokens(e.target.checked)} />
           <span>
-            Keep my API tokens working
-            <span className="hint">
-              Leave unticked if a token may have leaked: they are revoked with the change.
-            </span>
+            {t('keepTokens')}
+            <span className="hint">{t('keepTokensHint')}</span>
           </span>
         </label>
         <div className="actions">
           <button type="submit" className="primary" disabled={busy || mismatch}>
-            {busy ? 'Changing…' : 'Change password'}
+            {busy ? t('changing') : t('title')}
           </button>
         </div>
       </form>

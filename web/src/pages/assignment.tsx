@@ -2,6 +2,7 @@
 // skill, or the queue optimiser) and the optimiser's explained proposals for the unassigned queue, accepted per
 // ticket or all at once; the routing rules that send a ticket to a group; the skills catalogue.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   type AcceptOutcome,
@@ -22,15 +23,16 @@ import { Field, fieldError } from '../ui/field';
 import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { useTitle } from '../ui/title';
 
-const policyLabels: Record<AssignmentPolicy['policy'], string> = {
-  manual: 'By hand',
-  round_robin: 'Round-robin',
-  least_loaded: 'Least loaded',
-  best_skill: 'Best skill match',
-  optimise: 'Optimise the queue',
-};
+const policies: AssignmentPolicy['policy'][] = [
+  'manual',
+  'round_robin',
+  'least_loaded',
+  'best_skill',
+  'optimise',
+];
 
 function PolicyForm({ groupId }: { groupId: number }) {
+  const { t } = useTranslation('assignment');
   const policy = useAssignmentPolicy(groupId);
   const set = useSetPolicy(groupId);
   if (policy.isPending) return <Loading />;
@@ -39,15 +41,15 @@ function PolicyForm({ groupId }: { groupId: number }) {
   return (
     <div className="actions">
       <label className="inline">
-        <span>Policy</span>
+        <span>{t('policy.label')}</span>
         <select
           value={p.policy}
           disabled={set.isPending}
           onChange={(e) => set.mutate({ policy: e.target.value as AssignmentPolicy['policy'], auto: p.auto })}
         >
-          {Object.entries(policyLabels).map(([k, l]) => (
+          {policies.map((k) => (
             <option key={k} value={k}>
-              {l}
+              {t(`policy.${k}`)}
             </option>
           ))}
         </select>
@@ -59,60 +61,59 @@ function PolicyForm({ groupId }: { groupId: number }) {
           disabled={set.isPending || p.policy === 'manual'}
           onChange={(e) => set.mutate({ policy: p.policy, auto: e.target.checked })}
         />
-        <span>Assign automatically</span>
+        <span>{t('policy.auto')}</span>
       </label>
-      <ErrorMessage error={set.error} title="Not saved." />
+      <ErrorMessage error={set.error} title={t('policy.failed')} />
     </div>
   );
 }
 
 function Proposals({ groupId }: { groupId: number }) {
+  const { t } = useTranslation('assignment');
   const proposals = useProposals(groupId);
   const accept = useAcceptProposals(groupId);
   const [outcomes, setOutcomes] = useState<AcceptOutcome[]>([]);
   const done = (r: AcceptOutcome[]) => setOutcomes(r);
-  if (proposals.isPending) return <Loading label="Optimising the queue…" />;
+  if (proposals.isPending) return <Loading label={t('proposals.loading')} />;
   if (proposals.error) return <ErrorMessage error={proposals.error} />;
   const assignable = proposals.data.filter((p) => p.userId !== null);
   return (
     <section aria-labelledby="proposals-title">
       <div className="page-head">
-        <h2 id="proposals-title">Proposals for the unassigned queue</h2>
+        <h2 id="proposals-title">{t('proposals.title')}</h2>
         <button
           type="button"
           className="primary"
           disabled={assignable.length === 0 || accept.isPending}
           onClick={() => accept.mutate({ all: true }, { onSuccess: done })}
         >
-          Accept all ({assignable.length})
+          {t('proposals.acceptAll', { count: assignable.length })}
         </button>
       </div>
-      <p className="hint">
-        The assignment that best matches skills and SLA urgency while balancing load, solved for the whole
-        queue at once.
-      </p>
+      <p className="hint">{t('proposals.hint')}</p>
       {outcomes.length > 0 && (
         <div className="alert" role="status">
-          {outcomes.filter((o) => o.outcome === 'assigned').length} assigned
-          {outcomes.some((o) => o.outcome === 'skipped') && (
-            <>, {outcomes.filter((o) => o.outcome === 'skipped').length} skipped</>
-          )}
-          .
+          {outcomes.some((o) => o.outcome === 'skipped')
+            ? t('proposals.outcomeSkipped', {
+                assigned: outcomes.filter((o) => o.outcome === 'assigned').length,
+                skipped: outcomes.filter((o) => o.outcome === 'skipped').length,
+              })
+            : t('proposals.outcome', { assigned: outcomes.filter((o) => o.outcome === 'assigned').length })}
         </div>
       )}
-      <ErrorMessage error={accept.error} title="Not assigned." />
+      <ErrorMessage error={accept.error} title={t('proposals.failed')} />
       {proposals.data.length === 0 ? (
-        <Empty title="Nothing unassigned in this group." />
+        <Empty title={t('proposals.empty')} />
       ) : (
         <div className="table-wrap">
           <table className="data-table">
             <thead>
               <tr>
-                <th scope="col">Ticket</th>
-                <th scope="col">Proposed</th>
-                <th scope="col">Why</th>
+                <th scope="col">{t('proposals.ticket')}</th>
+                <th scope="col">{t('proposals.proposed')}</th>
+                <th scope="col">{t('proposals.why')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Accept</span>
+                  <span className="visually-hidden">{t('proposals.accept')}</span>
                 </th>
               </tr>
             </thead>
@@ -124,7 +125,7 @@ function Proposals({ groupId }: { groupId: number }) {
                       #{p.ticketId} {p.ticketTitle}
                     </Link>
                   </td>
-                  <td>{p.userName ?? <span className="muted">Nobody now</span>}</td>
+                  <td>{p.userName ?? <span className="muted">{t('proposals.nobody')}</span>}</td>
                   <td className="break">{p.reason}</td>
                   <td>
                     {p.userId !== null && (
@@ -132,9 +133,9 @@ function Proposals({ groupId }: { groupId: number }) {
                         type="button"
                         disabled={accept.isPending}
                         onClick={() => accept.mutate({ ticketIds: [p.ticketId] }, { onSuccess: done })}
-                        aria-label={`Accept: #${p.ticketId} to ${p.userName}`}
+                        aria-label={t('proposals.acceptOne', { id: String(p.ticketId), name: p.userName })}
                       >
-                        Accept
+                        {t('proposals.accept')}
                       </button>
                     )}
                   </td>
@@ -149,6 +150,7 @@ function Proposals({ groupId }: { groupId: number }) {
 }
 
 function Rules() {
+  const { t } = useTranslation('assignment');
   const dir = useDirectory();
   const rules = useAssignmentRules();
   const skills = useSkills();
@@ -182,56 +184,70 @@ function Rules() {
   const skillName = (id: number | null) => skills.data?.find((s) => s.id === id)?.name;
   return (
     <section aria-labelledby="rules-title">
-      <h2 id="rules-title">Routing rules</h2>
-      <p className="hint">
-        Tried in order when a ticket arrives; the first that matches sends it to its group.
-      </p>
+      <h2 id="rules-title">{t('rules.title')}</h2>
+      <p className="hint">{t('rules.hint')}</p>
       {rules.isPending && <Loading />}
       <ErrorMessage error={rules.error ?? remove.error} />
-      {rules.data?.length === 0 && <Empty title="No rules: tickets wait in the general queue." />}
+      {rules.data?.length === 0 && <Empty title={t('rules.empty')} />}
       <ol className="plain-list">
         {rules.data?.map((r) => (
           <li key={r.id} className="request-row">
             <div className="grow">
               <strong>{r.name}</strong> → {dir.groupName(r.groupId)}
-              {r.skillId !== null && <> · needs {skillName(r.skillId) ?? 'a skill'}</>}
+              {r.skillId !== null && (
+                <>
+                  {' '}
+                  ·{' '}
+                  {skillName(r.skillId) !== undefined
+                    ? t('rules.needs', { skill: skillName(r.skillId) })
+                    : t('rules.needsSome')}
+                </>
+              )}
               <div className="muted small">
                 {[
                   r.conditions.categoryIds?.length
-                    ? `category ${r.conditions.categoryIds.map((c) => dir.categoryName(c)).join(' or ')}`
+                    ? t('rules.category', {
+                        names: r.conditions.categoryIds.map((c) => dir.categoryName(c)).join(t('rules.or')),
+                      })
                     : null,
-                  r.conditions.keywords?.length ? `words: ${r.conditions.keywords.join(', ')}` : null,
+                  r.conditions.keywords?.length
+                    ? t('rules.words', { words: r.conditions.keywords.join(', ') })
+                    : null,
                   r.conditions.requesterGroupIds?.length
-                    ? `requester in ${r.conditions.requesterGroupIds.map((g) => dir.groupName(g)).join(' or ')}`
+                    ? t('rules.requesterIn', {
+                        names: r.conditions.requesterGroupIds
+                          .map((g) => dir.groupName(g))
+                          .join(t('rules.or')),
+                      })
                     : null,
                 ]
                   .filter(Boolean)
-                  .join(' · ') || 'every ticket'}
-                {!r.active && ' · off'}
+                  .join(' · ') || t('rules.every')}
+                {!r.active && ` · ${t('rules.off')}`}
               </div>
             </div>
             <button
               type="button"
               className="ghost"
               onClick={() => remove.mutate(r.id)}
-              aria-label={`Remove rule ${r.name}`}
+              aria-label={t('rules.removeNamed', { name: r.name })}
             >
-              Remove
+              {t('remove')}
             </button>
           </li>
         ))}
       </ol>
       <form className="card form" onSubmit={submit} aria-labelledby="new-rule">
         <h3 id="new-rule" className="flush">
-          New rule
+          {t('rules.new')}
         </h3>
-        <Field label="Name" error={fieldError(create.error, '/name')}>
+        <Field label={t('rules.name')} error={fieldError(create.error, '/name')}>
           {(id) => (
             <input id={id} required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
           )}
         </Field>
         <div className="field-row">
-          <Field label="Words in the title or description" hint="Comma-separated; any one matches">
+          <Field label={t('rules.keywords')} hint={t('rules.keywordsHint')}>
             {(id, d) => (
               <input
                 id={id}
@@ -241,10 +257,10 @@ function Rules() {
               />
             )}
           </Field>
-          <Field label="Category">
+          <Field label={t('rules.categoryLabel')}>
             {(id) => (
               <select id={id} value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
-                <option value="">Any</option>
+                <option value="">{t('rules.any')}</option>
                 {dir.categories.map((c) => (
                   <option key={c.id} value={c.id}>
                     {c.name}
@@ -255,10 +271,10 @@ function Rules() {
           </Field>
         </div>
         <div className="field-row">
-          <Field label="Send to group" error={fieldError(create.error, '/groupId')}>
+          <Field label={t('rules.group')} error={fieldError(create.error, '/groupId')}>
             {(id) => (
               <select id={id} required value={groupId} onChange={(e) => setGroupId(e.target.value)}>
-                <option value="">Choose…</option>
+                <option value="">{t('rules.choose')}</option>
                 {dir.groups.map((g) => (
                   <option key={g.id} value={g.id}>
                     {g.name}
@@ -267,10 +283,10 @@ function Rules() {
               </select>
             )}
           </Field>
-          <Field label="Needs skill">
+          <Field label={t('rules.skill')}>
             {(id) => (
               <select id={id} value={skillId} onChange={(e) => setSkillId(e.target.value)}>
-                <option value="">None</option>
+                <option value="">{t('rules.noSkill')}</option>
                 {skills.data?.map((s) => (
                   <option key={s.id} value={s.id}>
                     {s.name}
@@ -282,16 +298,17 @@ function Rules() {
         </div>
         <div className="actions">
           <button type="submit" className="primary" disabled={create.isPending}>
-            Add rule
+            {t('rules.add')}
           </button>
         </div>
-        <ErrorMessage error={create.error} title="Not added." />
+        <ErrorMessage error={create.error} title={t('notAdded')} />
       </form>
     </section>
   );
 }
 
 function Skills() {
+  const { t } = useTranslation('assignment');
   const dir = useDirectory();
   const skills = useSkills();
   const remove = useDeleteSkill();
@@ -303,10 +320,8 @@ function Skills() {
   });
   return (
     <section aria-labelledby="skills-title">
-      <h2 id="skills-title">Skills</h2>
-      <p className="hint">
-        A ticket needs a skill when its category or its words say so; technicians hold levels 1–5.
-      </p>
+      <h2 id="skills-title">{t('skills.title')}</h2>
+      <p className="hint">{t('skills.hint')}</p>
       <ErrorMessage error={skills.error ?? remove.error} />
       <ul className="plain-list">
         {skills.data?.map((s) => (
@@ -316,16 +331,16 @@ function Skills() {
               <div className="muted small">
                 {[s.categoryIds.map((c) => dir.categoryName(c)).join(', '), s.keywords.join(', ')]
                   .filter(Boolean)
-                  .join(' · ') || 'set on technicians only'}
+                  .join(' · ') || t('skills.techniciansOnly')}
               </div>
             </div>
             <button
               type="button"
               className="ghost"
               onClick={() => remove.mutate(s.id)}
-              aria-label={`Remove skill ${s.name}`}
+              aria-label={t('skills.removeNamed', { name: s.name })}
             >
-              Remove
+              {t('remove')}
             </button>
           </li>
         ))}
@@ -340,52 +355,53 @@ function Skills() {
             .filter(Boolean);
           create.mutate({ name, keywords: words });
         }}
-        aria-label="New skill"
+        aria-label={t('skills.new')}
       >
         <input
           required
           maxLength={100}
-          placeholder="Skill, e.g. VPN"
-          aria-label="Skill name"
+          placeholder={t('skills.namePlaceholder')}
+          aria-label={t('skills.name')}
           value={name}
           onChange={(e) => setName(e.target.value)}
         />
         <input
-          placeholder="Words, comma-separated"
-          aria-label="Words that need the skill"
+          placeholder={t('skills.wordsPlaceholder')}
+          aria-label={t('skills.words')}
           value={keywords}
           onChange={(e) => setKeywords(e.target.value)}
         />
         <button type="submit" disabled={create.isPending}>
-          Add skill
+          {t('skills.add')}
         </button>
       </form>
-      <ErrorMessage error={create.error} title="Not added." />
+      <ErrorMessage error={create.error} title={t('notAdded')} />
     </section>
   );
 }
 
 export default function AssignmentPage() {
-  useTitle('Assignment');
+  const { t } = useTranslation('assignment');
+  useTitle(t('title'));
   const dir = useDirectory();
   const [picked, setPicked] = useState<number | null>(null);
   const groupId = picked ?? dir.groups[0]?.id ?? null;
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Assignment</h1>
-        <Link to="/technicians">Technicians</Link>
+        <h1>{t('title')}</h1>
+        <Link to="/technicians">{t('techniciansLink')}</Link>
       </div>
       {dir.groups.length === 0 ? (
-        <Empty title="No groups yet." />
+        <Empty title={t('noGroups')} />
       ) : (
         <section className="card" aria-labelledby="group-title">
           <div className="page-head">
             <h2 id="group-title" className="flush">
-              Group
+              {t('group')}
             </h2>
             <select
-              aria-label="Group"
+              aria-label={t('group')}
               value={groupId ?? ''}
               onChange={(e) => setPicked(Number(e.target.value))}
             >

@@ -1,18 +1,21 @@
 // Created vs resolved per day as a uPlot line chart: uPlot is loaded with this module, only on the pages that
 // draw it (the dashboard; a problem's incidents over time, with its own names and description).
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
 export default function DailyChart({
   daily,
-  names = ['Created', 'Resolved'],
-  label = 'Line chart of tickets created and resolved per day over the last 30 days',
+  names: givenNames,
+  label,
 }: {
   daily: { day: string; created: number; resolved: number }[];
   names?: [string, string];
   label?: string;
 }) {
+  const { t } = useTranslation('dashboard');
+  const names = givenNames ?? [t('chart.created'), t('chart.resolved')];
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -50,5 +53,5 @@ export default function DailyChart({
       plot.destroy();
     };
   }, [daily, names[0], names[1]]);
-  return <div ref={box} className="chart" role="img" aria-label={label} />;
+  return <div ref={box} className="chart" role="img" aria-label={label ?? t('chart.label')} />;
 }

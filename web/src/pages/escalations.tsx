@@ -1,6 +1,7 @@
 // The manager's escalation queue: open escalations, oldest first (manual ones with the technician's reason,
 // automatic ones from the policies' levels), each resolved with a note or handed on to a group.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { useCloseEscalation, useEscalations } from '../api/sla';
 import { useTickets } from '../api/tickets';
@@ -14,14 +15,15 @@ import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
 
 const views = {
-  open: { label: 'All open', query: { status: 'open' } },
-  manager: { label: 'Open, to the manager', query: { status: 'open', toManager: true } },
-  resolved: { label: 'Resolved', query: { status: 'resolved' } },
-  handed_on: { label: 'Handed on', query: { status: 'handed_on' } },
+  open: { query: { status: 'open' } },
+  manager: { query: { status: 'open', toManager: true } },
+  resolved: { query: { status: 'resolved' } },
+  handed_on: { query: { status: 'handed_on' } },
 } as const;
 type View = keyof typeof views;
 
 function CloseForm({ e, mode, onDone }: { e: Escalation; mode: 'resolve' | 'hand-on'; onDone: () => void }) {
+  const { t } = useTranslation('escalations');
   const dir = useDirectory();
   const [note, setNote] = useState('');
   const [groupId, setGroupId] = useState('');
@@ -34,10 +36,14 @@ function CloseForm({ e, mode, onDone }: { e: Escalation; mode: 'resolve' | 'hand
     <form
       className="form sub-card"
       onSubmit={submit}
-      aria-label={mode === 'resolve' ? `Resolve escalation of #${e.ticketId}` : `Hand on #${e.ticketId}`}
+      aria-label={
+        mode === 'resolve'
+          ? t('close.resolveLabel', { id: String(e.ticketId) })
+          : t('close.handOnLabel', { id: String(e.ticketId) })
+      }
     >
       {mode === 'hand-on' && (
-        <Field label="Hand on to group" error={fieldError(close.error, '/groupId')}>
+        <Field label={t('close.group')} error={fieldError(close.error, '/groupId')}>
           {(id, d, invalid) => (
             <select
               id={id}
@@ -47,7 +53,7 @@ function CloseForm({ e, mode, onDone }: { e: Escalation; mode: 'resolve' | 'hand
               aria-invalid={invalid || undefined}
               onChange={(x) => setGroupId(x.target.value)}
             >
-              <option value="">Choose a group…</option>
+              <option value="">{t('close.chooseGroup')}</option>
               {dir.groups.map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name}
@@ -57,7 +63,7 @@ function CloseForm({ e, mode, onDone }: { e: Escalation; mode: 'resolve' | 'hand
           )}
         </Field>
       )}
-      <Field label="Note" hint="Saved on the ticket's timeline" error={fieldError(close.error, '/note')}>
+      <Field label={t('close.note')} hint={t('close.noteHint')} error={fieldError(close.error, '/note')}>
         {(id, d, invalid) => (
           <textarea
             id={id}
@@ -73,60 +79,68 @@ function CloseForm({ e, mode, onDone }: { e: Escalation; mode: 'resolve' | 'hand
       </Field>
       <div className="actions">
         <button type="submit" className="primary" disabled={close.isPending}>
-          {mode === 'resolve' ? 'Resolve escalation' : 'Hand on'}
+          {mode === 'resolve' ? t('close.resolve') : t('close.handOn')}
         </button>
         <button type="button" className="ghost" onClick={onDone}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
-      <ErrorMessage error={close.error} title="Not saved." />
+      <ErrorMessage error={close.error} title={t('close.failed')} />
     </form>
   );
 }
 
 function EscalationCard({ e, ticket }: { e: Escalation; ticket: Ticket | undefined }) {
+  const { t } = useTranslation('escalations');
   const dir = useDirectory();
   const [mode, setMode] = useState<'resolve' | 'hand-on' | null>(null);
   // An automatic level may only notify or raise the priority: then it goes to no one, and says nothing of it.
-  const to = e.toManager ? 'the manager' : e.toGroupId !== null ? dir.groupName(e.toGroupId) : null;
-  const reason = e.kind === 'automatic' ? (automaticEscalation(e.reason) ?? e.reason) : `“${e.reason}”`;
+  const to = e.toManager ? t('card.theManager') : e.toGroupId !== null ? dir.groupName(e.toGroupId) : null;
+  const reason =
+    e.kind === 'automatic'
+      ? (automaticEscalation(e.reason) ?? e.reason)
+      : t('card.quoted', { reason: e.reason });
   return (
     <li className="card escalation-card">
       <div className="sla-panel-head">
         <h2 className="escalation-title">
           <Link to={`/tickets/${e.ticketId}`}>
-            <span className="muted">#{e.ticketId}</span> {ticket?.title ?? 'Ticket'}
+            <span className="muted">#{e.ticketId}</span> {ticket?.title ?? t('card.ticket')}
           </Link>
         </h2>
         <span className="status-line">
           {ticket && <StatusBadge status={ticket.status} />}
           {ticket && <PriorityBadge priority={ticket.priority} />}
           <span className={`badge ${e.status === 'open' ? 'sla-warning' : 'sla-phase-achieved'}`}>
-            Level {e.level} ·{' '}
-            {e.status === 'open' ? 'open' : e.status === 'resolved' ? 'resolved' : 'handed on'}
+            {t('card.level', { level: e.level, status: e.status })}
           </span>
         </span>
       </div>
       <p className="escalation-reason">{reason}</p>
       <p className="muted small">
-        {e.kind === 'manual'
-          ? `${dir.userName(e.actorId)} escalated`
-          : 'Escalated automatically by the SLA policy'}
-        {e.fromGroupId !== null ? ` from ${dir.groupName(e.fromGroupId)}` : ''}
-        {to !== null ? ` to ${to}` : ''} · <Time iso={e.createdAt} />
+        {t('card.escalated', {
+          kind: e.kind,
+          actor: e.kind === 'manual' ? dir.userName(e.actorId) : '',
+          hasFrom: e.fromGroupId !== null ? 'yes' : 'no',
+          from: e.fromGroupId !== null ? dir.groupName(e.fromGroupId) : '',
+          hasTo: to !== null ? 'yes' : 'no',
+          to: to ?? '',
+        })}{' '}
+        · <Time iso={e.createdAt} />
       </p>
       {e.note && (
         <p className="small">
-          Note: {e.note} {e.closedBy !== null && <span className="muted">— {dir.userName(e.closedBy)}</span>}
+          {t('card.note', { note: e.note })}{' '}
+          {e.closedBy !== null && <span className="muted">— {dir.userName(e.closedBy)}</span>}
         </p>
       )}
       {e.status === 'open' && mode === null && (
         <div className="actions">
           <button type="button" onClick={() => setMode('resolve')}>
-            Resolve…
+            {t('card.resolve')}
           </button>
           <button type="button" onClick={() => setMode('hand-on')}>
-            Hand on…
+            {t('card.handOn')}
           </button>
         </div>
       )}
@@ -136,7 +150,8 @@ function EscalationCard({ e, ticket }: { e: Escalation; ticket: Ticket | undefin
 }
 
 export default function EscalationsPage() {
-  useTitle('Escalations');
+  const { t } = useTranslation('escalations');
+  useTitle(t('title'));
   const [params, setParams] = useSearchParams();
   const view = ((params.get('view') ?? 'open') in views ? (params.get('view') ?? 'open') : 'open') as View;
   const list = useEscalations(view, views[view].query);
@@ -147,9 +162,9 @@ export default function EscalationsPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Escalations</h1>
+        <h1>{t('title')}</h1>
         <label className="inline">
-          <span>Show</span>
+          <span>{t('show')}</span>
           <select
             value={view}
             onChange={(e) =>
@@ -158,24 +173,22 @@ export default function EscalationsPage() {
           >
             {(Object.keys(views) as View[]).map((v) => (
               <option key={v} value={v}>
-                {views[v].label}
+                {t(`view.${v}`)}
               </option>
             ))}
           </select>
         </label>
       </div>
-      <p className="muted">
-        Tickets a technician could not move on, and those the SLA levels escalated. Oldest first.
-      </p>
-      <ErrorMessage error={list.error} title="The escalations could not be loaded." />
+      <p className="muted">{t('intro')}</p>
+      <ErrorMessage error={list.error} title={t('loadFailed')} />
       {list.isPending ? (
         <Loading />
       ) : items.length === 0 ? (
-        <Empty title="No escalations here.">
-          <p>{view === 'open' || view === 'manager' ? 'Nothing is waiting for you.' : 'None yet.'}</p>
+        <Empty title={t('empty')}>
+          <p>{view === 'open' || view === 'manager' ? t('emptyOpen') : t('emptyClosed')}</p>
         </Empty>
       ) : (
-        <ul className="card-list" aria-label="Escalations">
+        <ul className="card-list" aria-label={t('title')}>
           {items.map((e) => (
             <EscalationCard key={e.id} e={e} ticket={ticketOf(e.ticketId)} />
           ))}

@@ -2,6 +2,7 @@
 // each editable by who may manage it (technicians their own; managers and admins the group and global ones).
 // One list and one form per kind; the server checks placeholders and scopes and the form shows its answer.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   type CannedResponse,
@@ -14,6 +15,7 @@ import {
   useTicketTemplates,
 } from '../api/macros';
 import type { LevelName, Status } from '../api/types';
+import { t as translate } from '../i18n';
 import { isManager, useUser } from '../session';
 import { useDirectory } from '../ui/directory';
 import { Field, fieldError } from '../ui/field';
@@ -23,11 +25,13 @@ import { useTitle } from '../ui/title';
 import { short } from './ticket-macros';
 
 type Kind = 'canned-responses' | 'macros' | 'ticket-templates';
-const kindLabel: Record<Kind, string> = {
-  'canned-responses': 'Canned responses',
-  macros: 'Macros',
-  'ticket-templates': 'Ticket templates',
-};
+const kinds: Kind[] = ['canned-responses', 'macros', 'ticket-templates'];
+/** Each kind's name in the catalogue keys (kind.<key>, kind.new.<key>, kind.empty.<key>). */
+const kindKey = {
+  'canned-responses': 'cannedResponses',
+  macros: 'macros',
+  'ticket-templates': 'ticketTemplates',
+} as const;
 type Scope = 'user' | 'group' | 'global';
 interface Scoped {
   id: number;
@@ -36,17 +40,21 @@ interface Scoped {
   groupId: number | null;
 }
 
-const placeholderHelp =
-  'Placeholders: {{ticket.number}} {{ticket.subject}} {{ticket.status}} {{ticket.priority}} {{ticket.url}} {{requester.name}} {{requester.firstName}} {{requester.email}} {{agent.name}} {{agent.firstName}} {{agent.email}} {{group.name}} {{article:ID}}';
+// i18n-ignore: the placeholders themselves, the same in every language
+const placeholders = `{{ticket.number}} {{ticket.subject}} {{ticket.status}} {{ticket.priority}} {{ticket.url}} {{requester.name}} {{requester.firstName}} {{requester.email}} {{agent.name}} {{agent.firstName}} {{agent.email}} {{group.name}} {{article:ID}}`;
+
+/** "Placeholders: {{ticket.number}} …" in the user's language, read when shown. */
+const placeholderHelp = () => translate('macros:placeholders', { list: placeholders });
 
 function useScopeLabel() {
+  const { t } = useTranslation('macros');
   const dir = useDirectory();
   return (i: Scoped) =>
     i.scope === 'user'
-      ? 'Personal'
+      ? t('scope.personal')
       : i.scope === 'global'
-        ? 'Everyone'
-        : `Group: ${dir.groupName(i.groupId ?? 0)}`;
+        ? t('scope.everyone')
+        : t('scope.group', { name: dir.groupName(i.groupId ?? 0) });
 }
 
 /** Who may change an item: its owner for a personal one; managers and admins for shared ones. */
@@ -64,11 +72,12 @@ function ScopeFields({
   groupId: string;
   onChange: (scope: Scope, groupId: string) => void;
 }) {
+  const { t } = useTranslation('macros');
   const user = useUser();
   const dir = useDirectory();
   return (
     <div className="field-row">
-      <Field label="For" hint={isManager(user) ? undefined : 'Managers share items with a group or everyone'}>
+      <Field label={t('scope.for')} hint={isManager(user) ? undefined : t('scope.hint')}>
         {(id, d) => (
           <select
             id={id}
@@ -76,17 +85,17 @@ function ScopeFields({
             value={scope}
             onChange={(e) => onChange(e.target.value as Scope, groupId)}
           >
-            <option value="user">Me only</option>
-            {isManager(user) && <option value="group">A group</option>}
-            {isManager(user) && <option value="global">Everyone</option>}
+            <option value="user">{t('scope.meOnly')}</option>
+            {isManager(user) && <option value="group">{t('scope.aGroup')}</option>}
+            {isManager(user) && <option value="global">{t('scope.everyone')}</option>}
           </select>
         )}
       </Field>
       {scope === 'group' && (
-        <Field label="Group">
+        <Field label={t('scope.groupLabel')}>
           {(id) => (
             <select id={id} required value={groupId} onChange={(e) => onChange(scope, e.target.value)}>
-              <option value="">Choose…</option>
+              <option value="">{t('scope.choose')}</option>
               {dir.groups.map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name}
@@ -108,6 +117,7 @@ const scopeBody = (scope: Scope, groupId: string) => ({
 // ---- canned responses ----------------------------------------------------------------------------
 
 function ResponseForm({ item, onDone }: { item: CannedResponse | null; onDone: () => void }) {
+  const { t } = useTranslation('macros');
   const [title, setTitle] = useState(item?.title ?? '');
   const [body, setBody] = useState(item?.body ?? '');
   const [keywords, setKeywords] = useState(item?.keywords ?? '');
@@ -123,18 +133,14 @@ function ResponseForm({ item, onDone }: { item: CannedResponse | null; onDone: (
     });
   }
   return (
-    <form
-      className="card form"
-      onSubmit={submit}
-      aria-label={item ? 'Edit canned response' : 'New canned response'}
-    >
-      <ErrorMessage error={save.error} title="Not saved." />
-      <Field label="Title">
+    <form className="card form" onSubmit={submit} aria-label={item ? t('response.edit') : t('response.new')}>
+      <ErrorMessage error={save.error} title={t('notSaved')} />
+      <Field label={t('response.title')}>
         {(id) => (
           <input id={id} required maxLength={100} value={title} onChange={(e) => setTitle(e.target.value)} />
         )}
       </Field>
-      <Field label="Text" hint={placeholderHelp} error={fieldError(save.error, '/body')}>
+      <Field label={t('response.text')} hint={placeholderHelp()} error={fieldError(save.error, '/body')}>
         {(id, d) => (
           <textarea
             id={id}
@@ -147,7 +153,7 @@ function ResponseForm({ item, onDone }: { item: CannedResponse | null; onDone: (
         )}
       </Field>
       <div className="field-row">
-        <Field label="Keywords" hint="Words the picker also matches">
+        <Field label={t('response.keywords')} hint={t('response.keywordsHint')}>
           {(id, d) => (
             <input
               id={id}
@@ -157,7 +163,7 @@ function ResponseForm({ item, onDone }: { item: CannedResponse | null; onDone: (
             />
           )}
         </Field>
-        <Field label="Shortcut">
+        <Field label={t('response.shortcut')}>
           {(id) => (
             <input id={id} maxLength={30} value={shortcut} onChange={(e) => setShortcut(e.target.value)} />
           )}
@@ -173,10 +179,10 @@ function ResponseForm({ item, onDone }: { item: CannedResponse | null; onDone: (
       />
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>
-          Save
+          {t('common:actions.save')}
         </button>
         <button type="button" className="ghost" onClick={onDone}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
     </form>
@@ -185,16 +191,19 @@ function ResponseForm({ item, onDone }: { item: CannedResponse | null; onDone: (
 
 // ---- macros --------------------------------------------------------------------------------------
 
-const stepTypes: { type: MacroStepInput['type']; label: string }[] = [
-  { type: 'set_status', label: 'Set state' },
-  { type: 'set_priority', label: 'Set priority' },
-  { type: 'set_group', label: 'Set group' },
-  { type: 'assign', label: 'Assign' },
-  { type: 'add_tags', label: 'Add tags' },
-  { type: 'remove_tags', label: 'Remove tags' },
-  { type: 'public_reply', label: 'Public reply' },
-  { type: 'internal_note', label: 'Internal note' },
+const stepTypes: MacroStepInput['type'][] = [
+  'set_status',
+  'set_priority',
+  'set_group',
+  'assign',
+  'add_tags',
+  'remove_tags',
+  'public_reply',
+  'internal_note',
 ];
+
+/** An action's name in the user's language; one this page does not know is shown by its code. */
+const stepLabel = (type: string) => translate(`macros:step.${type}`, { defaultValue: type });
 
 function newStep(type: MacroStepInput['type']): MacroStepInput {
   switch (type) {
@@ -223,13 +232,14 @@ function StepEditor({
   index: number;
   onChange: (s: MacroStepInput) => void;
 }) {
+  const { t } = useTranslation('macros');
   const dir = useDirectory();
-  const label = `Action ${index + 1}`;
+  const n = index + 1;
   switch (step.type) {
     case 'set_status':
       return (
         <select
-          aria-label={`${label}: state`}
+          aria-label={t('action.state', { n })}
           value={step.status}
           onChange={(e) => onChange({ ...step, status: e.target.value as Status })}
         >
@@ -243,7 +253,7 @@ function StepEditor({
     case 'set_priority':
       return (
         <select
-          aria-label={`${label}: priority`}
+          aria-label={t('action.priority', { n })}
           value={String(step.priority)}
           onChange={(e) => onChange({ ...step, priority: e.target.value as LevelName })}
         >
@@ -257,11 +267,11 @@ function StepEditor({
     case 'set_group':
       return (
         <select
-          aria-label={`${label}: group`}
+          aria-label={t('action.group', { n })}
           value={step.groupId ?? ''}
           onChange={(e) => onChange({ ...step, groupId: e.target.value ? Number(e.target.value) : null })}
         >
-          <option value="">No group</option>
+          <option value="">{t('action.noGroup')}</option>
           {dir.groups.map((g) => (
             <option key={g.id} value={g.id}>
               {g.name}
@@ -272,7 +282,7 @@ function StepEditor({
     case 'assign':
       return (
         <select
-          aria-label={`${label}: assignee`}
+          aria-label={t('action.assignee', { n })}
           value={step.assignee === null ? '' : String(step.assignee)}
           onChange={(e) =>
             onChange({
@@ -281,8 +291,8 @@ function StepEditor({
             })
           }
         >
-          <option value="me">Me (who applies it)</option>
-          <option value="">Nobody</option>
+          <option value="me">{t('action.me')}</option>
+          <option value="">{t('action.nobody')}</option>
           {dir.users
             .filter((u) => u.role !== 'requester' && u.active)
             .map((u) => (
@@ -297,8 +307,8 @@ function StepEditor({
       return (
         <input
           type="text"
-          aria-label={`${label}: tags, separated by commas`}
-          placeholder="tags, separated by commas"
+          aria-label={t('action.tags', { n })}
+          placeholder={t('action.tagsPlaceholder')}
           defaultValue={step.tags.join(', ')}
           onChange={(e) =>
             onChange({
@@ -314,7 +324,7 @@ function StepEditor({
     default:
       return (
         <textarea
-          aria-label={`${label}: text`}
+          aria-label={t('action.text', { n })}
           rows={3}
           value={step.body}
           onChange={(e) => onChange({ ...step, body: e.target.value })}
@@ -324,6 +334,7 @@ function StepEditor({
 }
 
 function MacroForm({ item, onDone }: { item: Macro | null; onDone: () => void }) {
+  const { t } = useTranslation('macros');
   const [name, setName] = useState(item?.name ?? '');
   const [steps, setSteps] = useState<MacroStepInput[]>(
     (item?.actions as MacroStepInput[] | undefined) ?? [newStep('set_status')],
@@ -337,29 +348,29 @@ function MacroForm({ item, onDone }: { item: Macro | null; onDone: () => void })
     save.mutate({ id: item?.id ?? null, body: { name, actions: steps, ...scopeBody(scope, groupId) } });
   }
   return (
-    <form className="card form" onSubmit={submit} aria-label={item ? 'Edit macro' : 'New macro'}>
-      <ErrorMessage error={save.error} title="Not saved." />
-      <Field label="Name">
+    <form className="card form" onSubmit={submit} aria-label={item ? t('macro.edit') : t('macro.new')}>
+      <ErrorMessage error={save.error} title={t('notSaved')} />
+      <Field label={t('macro.name')}>
         {(id) => (
           <input id={id} required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
         )}
       </Field>
       <fieldset>
-        <legend>Actions, in order</legend>
+        <legend>{t('macro.actions')}</legend>
         <p className="hint">
-          Replies and notes are posted first, then the changes are made as one. {placeholderHelp}
+          {t('macro.actionsHint')} {placeholderHelp()}
         </p>
         {steps.map((s, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: steps have no identity but their place
           <div className="step-row" key={i}>
             <select
-              aria-label={`Action ${i + 1}`}
+              aria-label={t('action.label', { n: i + 1 })}
               value={s.type}
               onChange={(e) => put(i, newStep(e.target.value as MacroStepInput['type']))}
             >
-              {stepTypes.map((t) => (
-                <option key={t.type} value={t.type}>
-                  {t.label}
+              {stepTypes.map((type) => (
+                <option key={type} value={type}>
+                  {stepLabel(type)}
                 </option>
               ))}
             </select>
@@ -367,10 +378,10 @@ function MacroForm({ item, onDone }: { item: Macro | null; onDone: () => void })
             <button
               type="button"
               className="ghost"
-              aria-label={`Remove action ${i + 1}`}
+              aria-label={t('action.remove', { n: i + 1 })}
               onClick={() => setSteps((all) => all.filter((_, j) => j !== i))}
             >
-              Remove
+              {t('remove')}
             </button>
           </div>
         ))}
@@ -379,7 +390,7 @@ function MacroForm({ item, onDone }: { item: Macro | null; onDone: () => void })
           onClick={() => setSteps((all) => [...all, newStep('public_reply')])}
           disabled={steps.length >= 20}
         >
-          Add action
+          {t('macro.addAction')}
         </button>
       </fieldset>
       <ScopeFields
@@ -392,10 +403,10 @@ function MacroForm({ item, onDone }: { item: Macro | null; onDone: () => void })
       />
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>
-          Save
+          {t('common:actions.save')}
         </button>
         <button type="button" className="ghost" onClick={onDone}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
     </form>
@@ -405,6 +416,7 @@ function MacroForm({ item, onDone }: { item: Macro | null; onDone: () => void })
 // ---- ticket templates ----------------------------------------------------------------------------
 
 function TemplateForm({ item, onDone }: { item: TicketTemplate | null; onDone: () => void }) {
+  const { t } = useTranslation('macros');
   const dir = useDirectory();
   const d = item?.defaults;
   const [name, setName] = useState(item?.name ?? '');
@@ -446,7 +458,7 @@ function TemplateForm({ item, onDone }: { item: TicketTemplate | null; onDone: (
     <Field label={label}>
       {(id) => (
         <select id={id} value={value} onChange={(e) => set(e.target.value)}>
-          <option value="">Not set</option>
+          <option value="">{t('template.notSet')}</option>
           {levelNames.map((l) => (
             <option key={l} value={l}>
               {priorityLabel[l]}
@@ -457,39 +469,35 @@ function TemplateForm({ item, onDone }: { item: TicketTemplate | null; onDone: (
     </Field>
   );
   return (
-    <form
-      className="card form"
-      onSubmit={submit}
-      aria-label={item ? 'Edit ticket template' : 'New ticket template'}
-    >
-      <ErrorMessage error={save.error} title="Not saved." />
-      <Field label="Name">
+    <form className="card form" onSubmit={submit} aria-label={item ? t('template.edit') : t('template.new')}>
+      <ErrorMessage error={save.error} title={t('notSaved')} />
+      <Field label={t('template.name')}>
         {(id) => (
           <input id={id} required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
         )}
       </Field>
-      <Field label="Subject">
+      <Field label={t('template.subject')}>
         {(id) => (
           <input id={id} maxLength={200} value={subject} onChange={(e) => setSubject(e.target.value)} />
         )}
       </Field>
-      <Field label="Description">
+      <Field label={t('template.description')}>
         {(id) => <textarea id={id} rows={5} value={body} onChange={(e) => setBody(e.target.value)} />}
       </Field>
       <div className="field-row">
-        <Field label="Type">
+        <Field label={t('template.type')}>
           {(id) => (
             <select id={id} value={type} onChange={(e) => setType(e.target.value)}>
-              <option value="">Not set</option>
-              <option value="incident">Incident</option>
-              <option value="request">Request</option>
+              <option value="">{t('template.notSet')}</option>
+              <option value="incident">{t('template.incident')}</option>
+              <option value="request">{t('template.request')}</option>
             </select>
           )}
         </Field>
-        <Field label="Category">
+        <Field label={t('template.category')}>
           {(id) => (
             <select id={id} value={categoryId} onChange={(e) => setCategoryId(e.target.value)}>
-              <option value="">Not set</option>
+              <option value="">{t('template.notSet')}</option>
               {dir.categories.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
@@ -498,12 +506,12 @@ function TemplateForm({ item, onDone }: { item: TicketTemplate | null; onDone: (
             </select>
           )}
         </Field>
-        {level('Impact', impact, setImpact)}
-        {level('Urgency', urgency, setUrgency)}
-        <Field label="Group">
+        {level(t('template.impact'), impact, setImpact)}
+        {level(t('template.urgency'), urgency, setUrgency)}
+        <Field label={t('template.group')}>
           {(id) => (
             <select id={id} value={group} onChange={(e) => setGroup(e.target.value)}>
-              <option value="">Not set</option>
+              <option value="">{t('template.notSet')}</option>
               {dir.groups.map((g) => (
                 <option key={g.id} value={g.id}>
                   {g.name}
@@ -512,7 +520,7 @@ function TemplateForm({ item, onDone }: { item: TicketTemplate | null; onDone: (
             </select>
           )}
         </Field>
-        <Field label="Tags" hint="Separated by commas">
+        <Field label={t('template.tags')} hint={t('template.tagsHint')}>
           {(id, h) => (
             <input id={id} aria-describedby={h} value={tags} onChange={(e) => setTags(e.target.value)} />
           )}
@@ -528,10 +536,10 @@ function TemplateForm({ item, onDone }: { item: TicketTemplate | null; onDone: (
       />
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>
-          Save
+          {t('common:actions.save')}
         </button>
         <button type="button" className="ghost" onClick={onDone}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
     </form>
@@ -542,16 +550,16 @@ function TemplateForm({ item, onDone }: { item: TicketTemplate | null; onDone: (
 
 function describeItem(kind: Kind, i: CannedResponse | Macro | TicketTemplate): string {
   if (kind === 'canned-responses') return (i as CannedResponse).body;
-  if (kind === 'macros')
-    return (i as Macro).actions
-      .map((a) => stepTypes.find((t) => t.type === a.type)?.label ?? a.type)
-      .join(' · ');
+  if (kind === 'macros') return (i as Macro).actions.map((a) => stepLabel(a.type)).join(' · ');
   const d = (i as TicketTemplate).defaults;
-  return [d.subject, d.tags.join(', ')].filter(Boolean).join(' · ') || 'No defaults';
+  return (
+    [d.subject, d.tags.join(', ')].filter(Boolean).join(' · ') || translate('macros:template.noDefaults')
+  );
 }
 
 export default function MacrosPage() {
-  useTitle('Responses and macros');
+  const { t } = useTranslation('macros');
+  useTitle(t('title'));
   const [kind, setKind] = useState<Kind>('canned-responses');
   const [editing, setEditing] = useState<number | 'new' | null>(null);
   const scopeLabel = useScopeLabel();
@@ -572,11 +580,11 @@ export default function MacrosPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Responses and macros</h1>
-        <Link to="/tickets/new">New ticket</Link>
+        <h1>{t('title')}</h1>
+        <Link to="/tickets/new">{t('newTicket')}</Link>
       </div>
-      <div className="segmented" role="group" aria-label="Kind">
-        {(Object.keys(kindLabel) as Kind[]).map((k) => (
+      <div className="segmented" role="group" aria-label={t('kind.label')}>
+        {kinds.map((k) => (
           <button
             key={k}
             type="button"
@@ -586,7 +594,7 @@ export default function MacrosPage() {
               setEditing(null);
             }}
           >
-            {kindLabel[k]}
+            {t(`kind.${kindKey[k]}`)}
           </button>
         ))}
       </div>
@@ -602,13 +610,13 @@ export default function MacrosPage() {
         <>
           <p>
             <button type="button" className="primary" onClick={() => setEditing('new')}>
-              New {kindLabel[kind].toLowerCase().replace(/s$/, '')}
+              {t(`kind.new.${kindKey[kind]}`)}
             </button>
           </p>
           {list.isPending && <Loading />}
-          <ErrorMessage error={list.error ?? remove.error} title="The list could not be loaded or changed." />
-          {list.data && items.length === 0 && <Empty title={`No ${kindLabel[kind].toLowerCase()} yet.`} />}
-          <ul className="library-list" aria-label={kindLabel[kind]}>
+          <ErrorMessage error={list.error ?? remove.error} title={t('listFailed')} />
+          {list.data && items.length === 0 && <Empty title={t(`kind.empty.${kindKey[kind]}`)} />}
+          <ul className="library-list" aria-label={t(`kind.${kindKey[kind]}`)}>
             {items.map((i) => (
               <li key={i.id} className="card library-item">
                 <div>
@@ -619,17 +627,18 @@ export default function MacrosPage() {
                 {mayManage(i) && (
                   <span className="actions">
                     <button type="button" onClick={() => setEditing(i.id)}>
-                      Edit
+                      {t('common:actions.edit')}
                     </button>
                     <button
                       type="button"
                       className="ghost"
-                      aria-label={`Delete ${label(i)}`}
+                      aria-label={t('deleteNamed', { name: label(i) })}
                       onClick={() =>
-                        window.confirm(`Delete “${label(i)}”?`) && remove.mutate({ id: i.id, body: null })
+                        window.confirm(t('deleteConfirm', { name: label(i) })) &&
+                        remove.mutate({ id: i.id, body: null })
                       }
                     >
-                      Delete
+                      {t('common:actions.delete')}
                     </button>
                   </span>
                 )}

@@ -3,12 +3,12 @@
 // search, unlink); "Resolve" — with the open incidents and a message to their requesters, in one go — and the
 // incident count over time (the dashboard's chart), and the history.
 import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import {
   type ProblemDetail,
   type ProblemStatus,
   problemNumber,
-  problemStatusLabel,
   useIncidentCounts,
   useLinkIncident,
   useProblem,
@@ -27,28 +27,30 @@ import { ErrorMessage, Loading } from '../ui/messages';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
 import { LinkedChangesPanel } from './changes/linked-changes';
-import { KnownErrorBadge, ProblemStatusBadge } from './problems';
+import { KnownErrorBadge, ProblemStatusBadge, problemStatusText } from './problems';
 import { incidentsQueueHref } from './queue-state';
 import { TicketPicker } from './ticket-links';
 
 const DailyChart = lazy(() => import('./daily-chart'));
 
-const historyLabel: Record<string, string> = {
-  created: 'logged the problem',
-  title: 'changed the title',
-  description: 'changed the description',
-  root_cause: 'changed the root cause',
-  workaround: 'changed the workaround',
-  priority: 'changed the priority',
-  impact: 'changed the impact',
-  owner: 'changed the owner',
-  group: 'changed the group',
-  category: 'changed the category',
-  status: 'changed the state',
-  incidents_resolved: 'resolved incidents with the problem',
-};
+/** The history fields the catalogue has words for (history.<field>); another is shown by its code. */
+const historyFields = new Set([
+  'created',
+  'title',
+  'description',
+  'root_cause',
+  'workaround',
+  'priority',
+  'impact',
+  'owner',
+  'group',
+  'category',
+  'status',
+  'incidents_resolved',
+]);
 
 function DetailsForm({ problem }: { problem: ProblemDetail }) {
+  const { t } = useTranslation('problems');
   const update = useUpdateProblem(problem.id);
   const closed = problem.status === 'closed';
   const [draft, setDraft] = useState({
@@ -89,9 +91,9 @@ function DetailsForm({ problem }: { problem: ProblemDetail }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="problem-details-title">
       <h2 id="problem-details-title" className="flush">
-        Details
+        {t('details.title')}
       </h2>
-      <Field label="Title" error={fieldError(update.error, '/title')}>
+      <Field label={t('details.titleLabel')} error={fieldError(update.error, '/title')}>
         {(id, d, invalid) => (
           <input
             id={id}
@@ -105,26 +107,23 @@ function DetailsForm({ problem }: { problem: ProblemDetail }) {
           />
         )}
       </Field>
-      {area('description', 'Description')}
-      {area('rootCause', 'Root cause')}
-      {area(
-        'workaround',
-        'Workaround',
-        'Agents insert it into their reply when they link a ticket to this problem.',
-      )}
+      {area('description', t('details.description'))}
+      {area('rootCause', t('details.rootCause'))}
+      {area('workaround', t('details.workaround'), t('details.workaroundHint'))}
       {!closed && (
         <div className="actions">
           <button type="submit" className="primary" disabled={changed.length === 0 || update.isPending}>
-            Save details
+            {t('details.save')}
           </button>
         </div>
       )}
-      <ErrorMessage error={update.error} title="The problem was not saved." />
+      <ErrorMessage error={update.error} title={t('details.failed')} />
     </form>
   );
 }
 
 function IncidentsPanel({ problem }: { problem: ProblemDetail }) {
+  const { t } = useTranslation('problems');
   const dir = useDirectory();
   const link = useLinkIncident(problem.id);
   const unlink = useUnlinkIncident(problem.id);
@@ -134,30 +133,30 @@ function IncidentsPanel({ problem }: { problem: ProblemDetail }) {
     <section className="card" aria-labelledby="incidents-title">
       <div className="kb-panel-head">
         <h2 id="incidents-title">
-          Incidents <span className="muted">({problem.incidents.length})</span>
+          {t('incidents.title')} <span className="muted">({problem.incidents.length})</span>
         </h2>
         {!closed && !adding && (
           <button type="button" onClick={() => setAdding(true)}>
-            Link incident
+            {t('incidents.link')}
           </button>
         )}
       </div>
-      <ErrorMessage error={link.error ?? unlink.error} title="The incidents did not change." />
+      <ErrorMessage error={link.error ?? unlink.error} title={t('incidents.failed')} />
       {adding && (
         <div className="link-add">
           <TicketPicker
             id="problem-incident"
-            label="Ticket to link"
+            label={t('incidents.ticketToLink')}
             exclude={0}
-            onPick={(t) => link.mutate(t.id, { onSuccess: () => setAdding(false) })}
+            onPick={(ticket) => link.mutate(ticket.id, { onSuccess: () => setAdding(false) })}
           />
           <button type="button" className="ghost" onClick={() => setAdding(false)}>
-            Cancel
+            {t('common:actions.cancel')}
           </button>
         </div>
       )}
       {problem.incidents.length === 0 ? (
-        <p className="muted small">No incidents linked yet.</p>
+        <p className="muted small">{t('incidents.none')}</p>
       ) : (
         <ul className="link-list problem-incidents">
           {problem.incidents.map((i) => (
@@ -177,10 +176,10 @@ function IncidentsPanel({ problem }: { problem: ProblemDetail }) {
                   type="button"
                   className="ghost"
                   disabled={unlink.isPending}
-                  aria-label={`Unlink #${i.id}`}
+                  aria-label={t('incidents.unlinkNamed', { id: String(i.id) })}
                   onClick={() => unlink.mutate(i.id)}
                 >
-                  Unlink
+                  {t('incidents.unlink')}
                 </button>
               )}
             </li>
@@ -198,6 +197,7 @@ function ResolvePanel({
   problem: ProblemDetail;
   onResolved: (count: number) => void;
 }) {
+  const { t } = useTranslation('problems');
   const resolve = useResolveProblem(problem.id);
   const [rootCause, setRootCause] = useState(problem.rootCause);
   const [withIncidents, setWithIncidents] = useState(problem.openIncidentCount > 0);
@@ -217,10 +217,10 @@ function ResolvePanel({
   return (
     <form className="card form resolve-panel" onSubmit={submit} aria-labelledby="resolve-title">
       <h2 id="resolve-title" className="flush">
-        {problem.status === 'resolved' ? 'Resolve the incidents linked since' : 'Resolve the problem'}
+        {problem.status === 'resolved' ? t('resolve.titleSince') : t('resolve.title')}
       </h2>
 
-      <Field label="Root cause" error={fieldError(resolve.error, '/rootCause')}>
+      <Field label={t('details.rootCause')} error={fieldError(resolve.error, '/rootCause')}>
         {(id, d) => (
           <textarea
             id={id}
@@ -238,15 +238,12 @@ function ResolvePanel({
           disabled={problem.openIncidentCount === 0}
           onChange={(e) => setWithIncidents(e.target.checked)}
         />
-        <span>
-          Also resolve the {problem.openIncidentCount} open incident
-          {problem.openIncidentCount === 1 ? '' : 's'}
-        </span>
+        <span>{t('resolve.withIncidents', { count: problem.openIncidentCount })}</span>
       </label>
       {withIncidents && (
         <Field
-          label="Message to their requesters"
-          hint="Sent as a public reply on each incident before it is resolved."
+          label={t('resolve.message')}
+          hint={t('resolve.messageHint')}
           error={fieldError(resolve.error, '/message')}
         >
           {(id, d, invalid) => (
@@ -258,7 +255,7 @@ function ResolvePanel({
               aria-describedby={d}
               aria-invalid={invalid || undefined}
               onChange={(e) => setMessage(e.target.value)}
-              placeholder="What was fixed, and what they should do if it happens again"
+              placeholder={t('resolve.messagePlaceholder')}
             />
           )}
         </Field>
@@ -266,30 +263,31 @@ function ResolvePanel({
       <div className="actions">
         <button type="submit" className="primary" disabled={resolve.isPending}>
           {withIncidents
-            ? `Resolve with ${problem.openIncidentCount} incident${problem.openIncidentCount === 1 ? '' : 's'}`
-            : 'Resolve problem'}
+            ? t('resolve.submitWith', { count: problem.openIncidentCount })
+            : t('resolve.submit')}
         </button>
       </div>
 
-      <ErrorMessage error={resolve.error} title="Nothing was resolved." />
+      <ErrorMessage error={resolve.error} title={t('resolve.failed')} />
     </form>
   );
 }
 
 function CountsPanel({ problem }: { problem: ProblemDetail }) {
+  const { t } = useTranslation('problems');
   const [bucket, setBucket] = useState<'day' | 'week'>('day');
   const days = bucket === 'day' ? 30 : 182;
   const counts = useIncidentCounts(problem.id, bucket, days);
   return (
     <section className="card" aria-labelledby="counts-title">
       <div className="kb-panel-head">
-        <h2 id="counts-title">Incidents over time</h2>
-        <div className="segmented" role="group" aria-label="Count per">
+        <h2 id="counts-title">{t('counts.title')}</h2>
+        <div className="segmented" role="group" aria-label={t('counts.per')}>
           <button type="button" aria-pressed={bucket === 'day'} onClick={() => setBucket('day')}>
-            Daily, 30 days
+            {t('counts.daily')}
           </button>
           <button type="button" aria-pressed={bucket === 'week'} onClick={() => setBucket('week')}>
-            Weekly, 6 months
+            {t('counts.weekly')}
           </button>
         </div>
       </div>
@@ -297,15 +295,17 @@ function CountsPanel({ problem }: { problem: ProblemDetail }) {
       {counts.data && (
         <>
           <p className="muted small">
-            {counts.data.items.reduce((n, d) => n + d.created, 0)} reported and{' '}
-            {counts.data.items.reduce((n, d) => n + d.resolved, 0)} resolved in this window (
-            {counts.data.total} linked in all).
+            {t('counts.summary', {
+              reported: counts.data.items.reduce((n, d) => n + d.created, 0),
+              resolved: counts.data.items.reduce((n, d) => n + d.resolved, 0),
+              total: counts.data.total,
+            })}
           </p>
           <Suspense fallback={<div className="chart-placeholder" />}>
             <DailyChart
               daily={counts.data.items}
-              names={['Reported', 'Resolved']}
-              label={`Line chart of ${problemNumber(problem.id)}'s incidents reported and resolved per ${bucket}`}
+              names={[t('counts.reported'), t('counts.resolved')]}
+              label={t('counts.chart', { problem: problemNumber(problem.id), bucket })}
             />
           </Suspense>
         </>
@@ -315,11 +315,12 @@ function CountsPanel({ problem }: { problem: ProblemDetail }) {
 }
 
 function HistoryPanel({ id }: { id: number }) {
+  const { t } = useTranslation('problems');
   const dir = useDirectory();
   const history = useProblemHistory(id);
   return (
     <section aria-labelledby="problem-history-title">
-      <h2 id="problem-history-title">History</h2>
+      <h2 id="problem-history-title">{t('history.heading')}</h2>
       <ErrorMessage error={history.error} />
       <ol className="problem-history">
         {history.data?.map((h) => (
@@ -327,14 +328,15 @@ function HistoryPanel({ id }: { id: number }) {
             <Time iso={h.at} /> · <strong>{dir.userName(h.actorId)}</strong>{' '}
             {h.field === 'incident'
               ? h.to
-                ? `linked incident #${h.to}`
-                : `unlinked incident #${h.from}`
-              : (historyLabel[h.field] ?? h.field)}
+                ? t('history.linked', { id: String(h.to) })
+                : t('history.unlinked', { id: String(h.from) })
+              : historyFields.has(h.field)
+                ? t(`history.field.${h.field}`)
+                : h.field}
             {h.field === 'status' && (
               <span className="muted">
                 {' '}
-                {problemStatusLabel[h.from as ProblemStatus] ?? h.from} →{' '}
-                {problemStatusLabel[h.to as ProblemStatus] ?? h.to}
+                {h.from ? problemStatusText(h.from) : h.from} → {h.to ? problemStatusText(h.to) : h.to}
               </span>
             )}
             {h.field === 'incidents_resolved' && <span className="muted"> ({h.to})</span>}
@@ -346,6 +348,7 @@ function HistoryPanel({ id }: { id: number }) {
 }
 
 function SidePanel({ problem }: { problem: ProblemDetail }) {
+  const { t } = useTranslation('problems');
   const user = useUser();
   const dir = useDirectory();
   const update = useUpdateProblem(problem.id);
@@ -354,10 +357,10 @@ function SidePanel({ problem }: { problem: ProblemDetail }) {
   // Closing is a manager's: a technician is not offered it.
   const moves = problem.allowedTransitions.filter((s) => s !== 'closed' || isManager(user));
   return (
-    <aside className="ticket-side" aria-label="Problem properties">
-      <ErrorMessage error={update.error} title="The change was not saved." />
+    <aside className="ticket-side" aria-label={t('side.label')}>
+      <ErrorMessage error={update.error} title={t('side.failed')} />
       <div className="field">
-        <label htmlFor="p-status">State</label>
+        <label htmlFor="p-status">{t('table.state')}</label>
         <select
           id="p-status"
           value={problem.status}
@@ -366,14 +369,16 @@ function SidePanel({ problem }: { problem: ProblemDetail }) {
         >
           {[problem.status, ...moves].map((s) => (
             <option key={s} value={s}>
-              {problemStatusLabel[s]}
+              {problemStatusText(s)}
             </option>
           ))}
         </select>
       </div>
       {(['priority', 'impact'] as const).map((key) => (
         <div className="field" key={key}>
-          <label htmlFor={`p-${key}`}>{key === 'priority' ? 'Priority' : 'Impact'}</label>
+          <label htmlFor={`p-${key}`}>
+            {key === 'priority' ? t('common:priority.label') : t('side.impact')}
+          </label>
           <select
             id={`p-${key}`}
             value={problem[key]}
@@ -389,14 +394,14 @@ function SidePanel({ problem }: { problem: ProblemDetail }) {
         </div>
       ))}
       <div className="field">
-        <label htmlFor="p-owner">Owner</label>
+        <label htmlFor="p-owner">{t('table.owner')}</label>
         <select
           id="p-owner"
           value={problem.ownerId ?? ''}
           disabled={closed || update.isPending}
           onChange={(e) => update.mutate({ ownerId: e.target.value ? Number(e.target.value) : null })}
         >
-          <option value="">Nobody</option>
+          <option value="">{t('side.nobody')}</option>
           {staff.map((u) => (
             <option key={u.id} value={u.id}>
               {u.name}
@@ -405,19 +410,19 @@ function SidePanel({ problem }: { problem: ProblemDetail }) {
         </select>
         {problem.ownerId !== user.id && !closed && (
           <button type="button" className="link-button" onClick={() => update.mutate({ ownerId: user.id })}>
-            Take it
+            {t('side.takeIt')}
           </button>
         )}
       </div>
       <div className="field">
-        <label htmlFor="p-group">Group</label>
+        <label htmlFor="p-group">{t('side.group')}</label>
         <select
           id="p-group"
           value={problem.groupId ?? ''}
           disabled={closed || update.isPending}
           onChange={(e) => update.mutate({ groupId: e.target.value ? Number(e.target.value) : null })}
         >
-          <option value="">No group</option>
+          <option value="">{t('side.noGroup')}</option>
           {dir.groups.map((g) => (
             <option key={g.id} value={g.id}>
               {g.name}
@@ -426,14 +431,14 @@ function SidePanel({ problem }: { problem: ProblemDetail }) {
         </select>
       </div>
       <div className="field">
-        <label htmlFor="p-category">Category</label>
+        <label htmlFor="p-category">{t('side.category')}</label>
         <select
           id="p-category"
           value={problem.categoryId ?? ''}
           disabled={closed || update.isPending}
           onChange={(e) => update.mutate({ categoryId: e.target.value ? Number(e.target.value) : null })}
         >
-          <option value="">None</option>
+          <option value="">{t('side.noCategory')}</option>
           {dir.categories.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name}
@@ -442,13 +447,20 @@ function SidePanel({ problem }: { problem: ProblemDetail }) {
         </select>
       </div>
       <dl className="facts">
-        <dt>Logged</dt>
+        <dt>{t('side.logged')}</dt>
         <dd>
-          <Time iso={problem.createdAt} /> by {dir.userName(problem.createdBy)}
+          <Trans
+            t={t}
+            i18nKey="side.loggedBy"
+            components={{
+              when: <Time iso={problem.createdAt} />,
+              person: <span>{dir.userName(problem.createdBy)}</span>,
+            }}
+          />
         </dd>
         {problem.knownErrorAt && (
           <>
-            <dt>Known error since</dt>
+            <dt>{t('side.knownErrorSince')}</dt>
             <dd>
               <Time iso={problem.knownErrorAt} />
             </dd>
@@ -456,7 +468,7 @@ function SidePanel({ problem }: { problem: ProblemDetail }) {
         )}
         {problem.resolvedAt && (
           <>
-            <dt>Resolved</dt>
+            <dt>{t('side.resolved')}</dt>
             <dd>
               <Time iso={problem.resolvedAt} />
             </dd>
@@ -464,7 +476,7 @@ function SidePanel({ problem }: { problem: ProblemDetail }) {
         )}
         {problem.closedAt && (
           <>
-            <dt>Closed</dt>
+            <dt>{t('side.closed')}</dt>
             <dd>
               <Time iso={problem.closedAt} />
             </dd>
@@ -476,24 +488,25 @@ function SidePanel({ problem }: { problem: ProblemDetail }) {
 }
 
 export default function ProblemPage() {
+  const { t } = useTranslation('problems');
   const id = Number(useParams().id);
   const problem = useProblem(id);
   const [resolved, setResolved] = useState<number | null>(null);
   useTitle(problem.data ? `${problemNumber(id)} ${problem.data.title}` : problemNumber(id));
-  if (problem.isPending) return <Loading label="Opening the problem…" />;
+  if (problem.isPending) return <Loading label={t('opening')} />;
   if (problem.error)
     return (
       <div className="page narrow">
-        <ErrorMessage error={problem.error} title={`${problemNumber(id)} could not be opened.`} />
-        <Link to="/problems">Back to the problems</Link>
+        <ErrorMessage error={problem.error} title={t('openFailed', { problem: problemNumber(id) })} />
+        <Link to="/problems">{t('back')}</Link>
       </div>
     );
   const p = problem.data;
   return (
     <div className="ticket-page problem-page">
       <div className="ticket-main">
-        <nav aria-label="Problem navigation" className="ticket-nav">
-          <Link to="/problems">← Problems</Link>
+        <nav aria-label={t('nav')} className="ticket-nav">
+          <Link to="/problems">{t('navBack')}</Link>
         </nav>
         <div className="page-head">
           <h1>
@@ -504,20 +517,18 @@ export default function ProblemPage() {
           <ProblemStatusBadge status={p.status} /> <KnownErrorBadge problem={p} />{' '}
           <PriorityBadge priority={p.priority} /> <span className="muted">·</span>{' '}
           {p.incidentIds.length > 0 ? (
-            <Link to={incidentsQueueHref(p.id)} title="These incidents in the ticket queue">
-              {p.incidentIds.length} incident{p.incidentIds.length === 1 ? '' : 's'}, {p.openIncidentCount}{' '}
-              open
+            <Link to={incidentsQueueHref(p.id)} title={t('meta.queueLink')}>
+              {t('meta.incidents', { count: p.incidentIds.length, open: p.openIncidentCount })}
             </Link>
           ) : (
-            <span>0 incidents</span>
+            <span>{t('meta.noIncidents')}</span>
           )}
         </p>
         {resolved !== null && (
           <p className="ok-text" role="status">
-            {problemNumber(p.id)} is resolved
             {resolved > 0
-              ? `, with ${resolved} incident${resolved === 1 ? '' : 's'}: each requester got your message.`
-              : '.'}
+              ? t('resolvedWith', { problem: problemNumber(p.id), count: resolved })
+              : t('resolvedAlone', { problem: problemNumber(p.id) })}
           </p>
         )}
         <IncidentsPanel problem={p} />

@@ -2,16 +2,17 @@
 // numbers; "Show more" pages with the server's cursor) and "Log a problem" — title, description, workaround,
 // priority. The problem's own page is problem.tsx.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import {
   type Problem,
   type ProblemStatus,
   problemNumber,
-  problemStatusLabel,
   useCreateProblem,
   useProblemPages,
 } from '../api/problems';
 import type { LevelName } from '../api/types';
+import { t as translate } from '../i18n';
 import { PriorityBadge } from '../ui/badges';
 import { useDirectory } from '../ui/directory';
 import { Field, fieldError } from '../ui/field';
@@ -20,25 +21,32 @@ import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
 
+/** A problem's state in the user's language; a state this page does not know is shown by its code. */
+export function problemStatusText(status: string): string {
+  return translate(`problems:status.${status}`, { defaultValue: status });
+}
+
 export function ProblemStatusBadge({ status }: { status: ProblemStatus }) {
-  return <span className={`badge problem-${status}`}>{problemStatusLabel[status]}</span>;
+  return <span className={`badge problem-${status}`}>{problemStatusText(status)}</span>;
 }
 
 /** "Known error" beside the state, when it is one (or was, before it was resolved). */
 export function KnownErrorBadge({ problem }: { problem: Pick<Problem, 'knownError' | 'status'> }) {
+  const { t } = useTranslation('problems');
   if (!problem.knownError || problem.status === 'known_error') return null;
-  return <span className="badge problem-known_error">Known error</span>;
+  return <span className="badge problem-known_error">{t('knownError')}</span>;
 }
 
-const views: { key: string; label: string; status?: string }[] = [
-  { key: 'open', label: 'Open', status: 'new,investigating,known_error' },
-  { key: 'known', label: 'Known', status: 'known_error' },
-  { key: 'resolved', label: 'Resolved', status: 'resolved' },
-  { key: 'closed', label: 'Closed', status: 'closed' },
-  { key: 'all', label: 'All' },
+const views: { key: 'open' | 'known' | 'resolved' | 'closed' | 'all'; status?: string }[] = [
+  { key: 'open', status: 'new,investigating,known_error' },
+  { key: 'known', status: 'known_error' },
+  { key: 'resolved', status: 'resolved' },
+  { key: 'closed', status: 'closed' },
+  { key: 'all' },
 ];
 
 function NewProblemForm({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation('problems');
   const navigate = useNavigate();
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
@@ -58,12 +66,12 @@ function NewProblemForm({ onClose }: { onClose: () => void }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="new-problem-title">
       <div className="kb-panel-head">
-        <h2 id="new-problem-title">Log a problem</h2>
+        <h2 id="new-problem-title">{t('new.title')}</h2>
         <button type="button" className="ghost" onClick={onClose}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
-      <Field label="Title" error={fieldError(create.error, '/title')}>
+      <Field label={t('new.titleLabel')} error={fieldError(create.error, '/title')}>
         {(id, d, invalid) => (
           <input
             id={id}
@@ -73,16 +81,16 @@ function NewProblemForm({ onClose }: { onClose: () => void }) {
             aria-describedby={d}
             aria-invalid={invalid || undefined}
             onChange={(e) => setTitle(e.target.value)}
-            placeholder="What keeps going wrong"
+            placeholder={t('new.titlePlaceholder')}
           />
         )}
       </Field>
-      <Field label="Description">
+      <Field label={t('new.description')}>
         {(id) => (
           <textarea id={id} rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
         )}
       </Field>
-      <Field label="Workaround" hint="With a workaround the problem is logged as a known error.">
+      <Field label={t('new.workaround')} hint={t('new.workaroundHint')}>
         {(id, d) => (
           <textarea
             id={id}
@@ -93,7 +101,7 @@ function NewProblemForm({ onClose }: { onClose: () => void }) {
           />
         )}
       </Field>
-      <Field label="Priority">
+      <Field label={t('common:priority.label')}>
         {(id) => (
           <select id={id} value={priority} onChange={(e) => setPriority(e.target.value as LevelName)}>
             {levelNames.map((l) => (
@@ -106,16 +114,17 @@ function NewProblemForm({ onClose }: { onClose: () => void }) {
       </Field>
       <div className="actions">
         <button type="submit" className="primary" disabled={create.isPending}>
-          Log problem
+          {t('new.submit')}
         </button>
       </div>
-      <ErrorMessage error={create.error} title="The problem was not logged." />
+      <ErrorMessage error={create.error} title={t('new.failed')} />
     </form>
   );
 }
 
 export default function ProblemsPage() {
-  useTitle('Problems');
+  const { t } = useTranslation('problems');
+  useTitle(t('title'));
   const dir = useDirectory();
   const [view, setView] = useState('open');
   const [q, setQ] = useState('');
@@ -130,53 +139,53 @@ export default function ProblemsPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Problems</h1>
+        <h1>{t('title')}</h1>
         {!adding && (
           <button type="button" className="primary" onClick={() => setAdding(true)}>
-            Log a problem
+            {t('new.title')}
           </button>
         )}
       </div>
       {adding && <NewProblemForm onClose={() => setAdding(false)} />}
       <div className="problem-filters">
-        <div className="segmented" role="group" aria-label="Which problems">
+        <div className="segmented" role="group" aria-label={t('filters.label')}>
           {views.map((v) => (
             <button key={v.key} type="button" aria-pressed={view === v.key} onClick={() => setView(v.key)}>
-              {v.label}
+              {t(`filters.${v.key}`)}
             </button>
           ))}
         </div>
         <label htmlFor="problem-search" className="visually-hidden">
-          Search problems
+          {t('search.label')}
         </label>
         <input
           id="problem-search"
           type="search"
-          placeholder="Search titles or PRB-number"
+          placeholder={t('search.placeholder')}
           value={q}
           onChange={(e) => setQ(e.target.value)}
         />
       </div>
       {problems.isPending && <Loading />}
       <ErrorMessage error={problems.error} />
-      {problems.isSuccess && items.length === 0 && <Empty title="No problems here." />}
+      {problems.isSuccess && items.length === 0 && <Empty title={t('empty')} />}
       {items.length > 0 && (
         <div className="table-wrap">
           <table className="data-table problem-table">
-            <caption className="visually-hidden">Problems</caption>
+            <caption className="visually-hidden">{t('title')}</caption>
             <thead>
               <tr>
-                <th scope="col">Problem</th>
-                <th scope="col">State</th>
+                <th scope="col">{t('table.problem')}</th>
+                <th scope="col">{t('table.state')}</th>
                 <th scope="col" className="wide-only">
-                  Priority
+                  {t('common:priority.label')}
                 </th>
-                <th scope="col">Incidents</th>
+                <th scope="col">{t('table.incidents')}</th>
                 <th scope="col" className="wide-only">
-                  Owner
+                  {t('table.owner')}
                 </th>
                 <th scope="col" className="wide-only">
-                  Updated
+                  {t('table.updated')}
                 </th>
               </tr>
             </thead>
@@ -197,7 +206,10 @@ export default function ProblemsPage() {
                   <td className="nowrap">
                     {p.incidentIds.length}
                     {p.openIncidentCount > 0 && (
-                      <span className="muted small"> ({p.openIncidentCount} open)</span>
+                      <span className="muted small">
+                        {' '}
+                        {t('table.openIncidents', { count: p.openIncidentCount })}
+                      </span>
                     )}
                   </td>
                   <td className="nowrap wide-only">{p.ownerId === null ? '—' : dir.userName(p.ownerId)}</td>
@@ -212,7 +224,7 @@ export default function ProblemsPage() {
       )}
       {problems.hasNextPage && (
         <button type="button" onClick={() => problems.fetchNextPage()} disabled={problems.isFetchingNextPage}>
-          Show more
+          {t('showMore')}
         </button>
       )}
     </div>

@@ -1,6 +1,7 @@
 // Where an admin's reset link lands: /reset-password#<one-time token>. The token rides in the fragment, which
 // the browser sends to no server; the page takes it out of the address bar and sets the new password with it.
 import { type FormEvent, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { resetPassword } from '../api/session';
@@ -21,7 +22,8 @@ function Brand() {
 }
 
 export default function ResetPassword() {
-  useTitle('Set a new password');
+  const { t } = useTranslation('reset-password');
+  useTitle(t('title'));
   const [token] = useState(() => window.location.hash.replace(/^#/, ''));
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -60,31 +62,28 @@ export default function ResetPassword() {
     <main id="main" className="sign-in">
       <form className="card sign-in-card" onSubmit={submit} aria-labelledby="reset-title">
         <Brand />
-        <h1 id="reset-title">Set a new password</h1>
+        <h1 id="reset-title">{t('title')}</h1>
         {done ? (
           <>
             <div className="alert alert-ok" role="status">
-              Your new password is set.
+              {t('done')}
             </div>
             <Link className="button primary wide" to="/sign-in">
-              Sign in
+              {t('signIn')}
             </Link>
           </>
         ) : deadLink ? (
           <>
             <div className="alert alert-error" role="alert">
-              <strong>This link cannot be used.</strong>{' '}
-              {token
-                ? (error as Error).message
-                : 'The address is incomplete: open the link from the mail as it is, or ask an admin for a new one.'}
+              <strong>{t('dead')}</strong> {token ? (error as Error).message : t('incomplete')}
             </div>
-            <Link to="/sign-in">Back to sign-in</Link>
+            <Link to="/sign-in">{t('back')}</Link>
           </>
         ) : (
           <>
-            <p className="muted">An admin reset your password. Choose a new one; this link works once.</p>
-            <ErrorMessage error={error} title="The password was not set." />
-            <Field label="New password" hint="8 to 256 characters" error={fieldError(error, '/password')}>
+            <p className="muted">{t('intro')}</p>
+            <ErrorMessage error={error} title={t('failed')} />
+            <Field label={t('new')} hint={t('newHint')} error={fieldError(error, '/password')}>
               {(id, d, invalid) => (
                 <input
                   id={id}
@@ -100,10 +99,7 @@ export default function ResetPassword() {
                 />
               )}
             </Field>
-            <Field
-              label="Repeat the new password"
-              error={mismatch ? 'does not match the new password' : undefined}
-            >
+            <Field label={t('repeat')} error={mismatch ? t('mismatch') : undefined}>
               {(id, d, invalid) => (
                 <input
                   id={id}
@@ -118,7 +114,7 @@ export default function ResetPassword() {
               )}
             </Field>
             <button type="submit" className="primary wide" disabled={busy || mismatch}>
-              {busy ? 'Setting…' : 'Set password'}
+              {busy ? t('setting') : t('submit')}
             </button>
           </>
         )}

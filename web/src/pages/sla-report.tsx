@@ -1,9 +1,11 @@
 // SLA compliance for managers: first response and resolution met per policy, group or technician over a
 // period (tickets created in it), and the breaches with their causes. Period and grouping live in the URL.
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { type SlaReport, type SlaReportQuery, useSlaReport } from '../api/reports';
 import { slaSetupStaleMs, usePolicies } from '../api/sla';
-import { uiLocale } from '../locale';
+import { t as translate } from '../i18n';
+import { dateTimeFormat, numberFormat } from '../locale';
 import { formatDuration } from '../sla';
 import { useDirectory } from '../ui/directory';
 import { Field, fieldError } from '../ui/field';
@@ -14,36 +16,31 @@ import { useTitle } from '../ui/title';
 type Row = SlaReport['total'];
 type Compliance = Row['firstResponse'];
 
-const causes: Record<string, string> = {
-  unassigned: 'Nobody took it',
-  waiting_in_group_queue: 'Waiting in the group’s queue',
-  with_technician: 'With the technician',
-  reopened: 'Reopened',
-};
-const groupings = [
-  ['policy', 'Policy'],
-  ['group', 'Group'],
-  ['technician', 'Technician'],
-] as const;
+/** The breach causes the catalogue has words for (cause.<code>); another is shown by its code. */
+const causes = new Set(['unassigned', 'waiting_in_group_queue', 'with_technician', 'reopened']);
+const groupings = ['policy', 'group', 'technician'] as const;
+type Grouping = (typeof groupings)[number];
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
-const dtf = new Intl.DateTimeFormat(uiLocale, { dateStyle: 'medium', timeStyle: 'short' });
+const dtf = dateTimeFormat({ dateStyle: 'medium', timeStyle: 'short' });
+const percentFormat = numberFormat({ minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 function Percent({ c }: { c: Compliance }) {
   if (c.percent === null) return <span className="muted">—</span>;
   const band = c.percent >= 95 ? 'high' : c.percent >= 80 ? 'mid' : 'low';
-  return <span className={`percent ${band}`}>{c.percent.toFixed(1)} %</span>;
+  return <span className={`percent ${band}`}>{percentFormat.format(c.percent)} %</span>;
 }
 
 function margin(c: Compliance): string {
   if (c.averageMarginSeconds === null) return '—';
   return c.averageMarginSeconds >= 0
-    ? `${formatDuration(c.averageMarginSeconds)} early`
-    : `${formatDuration(c.averageMarginSeconds)} late`;
+    ? translate('sla-report:margin.early', { duration: formatDuration(c.averageMarginSeconds) })
+    : translate('sla-report:margin.late', { duration: formatDuration(c.averageMarginSeconds) });
 }
 
 export default function SlaReportPage() {
-  useTitle('SLA compliance');
+  const { t } = useTranslation('sla-report');
+  useTitle(t('title'));
   const dir = useDirectory();
   const [params, setParams] = useSearchParams();
   const today = new Date();
@@ -65,19 +62,23 @@ export default function SlaReportPage() {
   );
   const policies = usePolicies(slaSetupStaleMs);
   const policyName = (id: number | null) =>
-    id === null ? '—' : (policies.data?.find((p) => p.id === id)?.name ?? `Policy ${id}`);
+    id === null
+      ? '—'
+      : (policies.data?.find((p) => p.id === id)?.name ?? t('policyFallback', { id: String(id) }));
   const r = report.data;
-  const heading = groupings.find(([g]) => g === groupBy)?.[1] ?? 'Policy';
+  const grouping: Grouping = (groupings as readonly string[]).includes(groupBy)
+    ? (groupBy as Grouping)
+    : 'policy';
   return (
     <div className="page">
       <ReportTabs />
-      <h1>SLA compliance</h1>
+      <h1>{t('title')}</h1>
       <form
         className="card form report-filters"
-        aria-label="Report period"
+        aria-label={t('period')}
         onSubmit={(e) => e.preventDefault()}
       >
-        <Field label="From" error={fieldError(report.error, 'querystring/from')}>
+        <Field label={t('from')} error={fieldError(report.error, 'querystring/from')}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -90,7 +91,7 @@ export default function SlaReportPage() {
             />
           )}
         </Field>
-        <Field label="To" error={fieldError(report.error, 'querystring/to')}>
+        <Field label={t('to')} error={fieldError(report.error, 'querystring/to')}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -103,35 +104,37 @@ export default function SlaReportPage() {
             />
           )}
         </Field>
-        <Field label="Per">
+        <Field label={t('per')}>
           {(id) => (
             <select id={id} value={groupBy} onChange={(e) => set('groupBy', e.target.value)}>
-              {groupings.map(([g, l]) => (
+              {groupings.map((g) => (
                 <option key={g} value={g}>
-                  {l}
+                  {t(`grouping.${g}`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
       </form>
-      <ErrorMessage error={report.error} title="The report could not be made." />
+      <ErrorMessage error={report.error} title={t('failed')} />
       {report.isPending && valid ? (
-        <Loading label="Counting…" />
+        <Loading label={t('loading')} />
       ) : r ? (
         <>
           <div className="kpis">
             <div className="card kpi">
               <span className="kpi-value">{r.total.tickets}</span>
-              <span className="kpi-label">tickets with an SLA, created in the period</span>
+              <span className="kpi-label">{t('kpi.tickets')}</span>
             </div>
             <div className="card kpi">
               <span className="kpi-value">
                 <Percent c={r.total.firstResponse} />
               </span>
               <span className="kpi-label">
-                first responses on time ({r.total.firstResponse.met} met, {r.total.firstResponse.breached}{' '}
-                breached)
+                {t('kpi.firstResponse', {
+                  met: r.total.firstResponse.met,
+                  breached: r.total.firstResponse.breached,
+                })}
               </span>
             </div>
             <div className="card kpi">
@@ -139,42 +142,37 @@ export default function SlaReportPage() {
                 <Percent c={r.total.resolution} />
               </span>
               <span className="kpi-label">
-                resolutions on time ({r.total.resolution.met} met, {r.total.resolution.breached} breached)
+                {t('kpi.resolution', { met: r.total.resolution.met, breached: r.total.resolution.breached })}
               </span>
             </div>
             <div className="card kpi">
               <span className="kpi-value">{r.breaches.length}</span>
-              <span className="kpi-label">breaches</span>
+              <span className="kpi-label">{t('kpi.breaches')}</span>
             </div>
           </div>
-          <h2>Per {heading.toLowerCase()}</h2>
+          <h2>{t(`perHeading.${grouping}`)}</h2>
           {r.rows.length === 0 ? (
-            <Empty title="No tickets with an SLA in this period." />
+            <Empty title={t('empty')} />
           ) : (
-            <div
-              className="table-wrap"
-              role="region"
-              aria-label="Compliance table (scrolls sideways)"
-              tabIndex={0}
-            >
+            <div className="table-wrap" role="region" aria-label={t('table.region')} tabIndex={0}>
               <table className="data-table">
-                <caption className="visually-hidden">SLA compliance per {heading.toLowerCase()}</caption>
+                <caption className="visually-hidden">{t(`caption.${grouping}`)}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">{heading}</th>
+                    <th scope="col">{t(`grouping.${grouping}`)}</th>
                     <th scope="col" className="num">
-                      Tickets
+                      {t('table.tickets')}
                     </th>
-                    <th scope="col">First response met</th>
+                    <th scope="col">{t('table.firstResponseMet')}</th>
                     <th scope="col" className="num">
-                      Met / breached / open
+                      {t('table.counts')}
                     </th>
-                    <th scope="col">Avg. margin</th>
-                    <th scope="col">Resolution met</th>
+                    <th scope="col">{t('table.margin')}</th>
+                    <th scope="col">{t('table.resolutionMet')}</th>
                     <th scope="col" className="num">
-                      Met / breached / open
+                      {t('table.counts')}
                     </th>
-                    <th scope="col">Avg. margin</th>
+                    <th scope="col">{t('table.margin')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -202,28 +200,23 @@ export default function SlaReportPage() {
               </table>
             </div>
           )}
-          <h2>Breaches</h2>
+          <h2>{t('breaches.title')}</h2>
           {r.breaches.length === 0 ? (
-            <Empty title="No breaches in this period." />
+            <Empty title={t('breaches.empty')} />
           ) : (
-            <div
-              className="table-wrap"
-              role="region"
-              aria-label="Breaches table (scrolls sideways)"
-              tabIndex={0}
-            >
+            <div className="table-wrap" role="region" aria-label={t('breaches.region')} tabIndex={0}>
               <table className="data-table">
-                <caption className="visually-hidden">Breached SLA targets with their causes</caption>
+                <caption className="visually-hidden">{t('breaches.caption')}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">Ticket</th>
-                    <th scope="col">Target</th>
-                    <th scope="col">Cause</th>
-                    <th scope="col">Due</th>
-                    <th scope="col">Late by</th>
-                    <th scope="col">Policy</th>
-                    <th scope="col">Group</th>
-                    <th scope="col">Assignee</th>
+                    <th scope="col">{t('breaches.ticket')}</th>
+                    <th scope="col">{t('breaches.target')}</th>
+                    <th scope="col">{t('breaches.cause')}</th>
+                    <th scope="col">{t('breaches.due')}</th>
+                    <th scope="col">{t('breaches.lateBy')}</th>
+                    <th scope="col">{t('grouping.policy')}</th>
+                    <th scope="col">{t('grouping.group')}</th>
+                    <th scope="col">{t('breaches.assignee')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -234,16 +227,20 @@ export default function SlaReportPage() {
                           #{b.ticketId} {b.title}
                         </Link>
                       </td>
-                      <td>{b.target === 'first_response' ? 'First response' : 'Resolution'}</td>
-                      <td>{causes[b.cause] ?? b.cause}</td>
+                      <td>
+                        {b.target === 'first_response'
+                          ? t('breaches.firstResponse')
+                          : t('breaches.resolution')}
+                      </td>
+                      <td>{causes.has(b.cause) ? t(`cause.${b.cause}`) : b.cause}</td>
                       <td>{b.dueAt ? dtf.format(new Date(b.dueAt)) : '—'}</td>
                       <td>
                         {b.overdueSeconds !== null ? formatDuration(b.overdueSeconds) : '—'}
-                        {b.achievedAt === null && <span className="muted"> (still open)</span>}
+                        {b.achievedAt === null && <span className="muted"> {t('breaches.stillOpen')}</span>}
                       </td>
                       <td>{policyName(b.policyId)}</td>
                       <td>{b.groupId === null ? '—' : dir.groupName(b.groupId)}</td>
-                      <td>{b.assigneeId === null ? 'Nobody' : dir.userName(b.assigneeId)}</td>
+                      <td>{b.assigneeId === null ? t('breaches.nobody') : dir.userName(b.assigneeId)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -2,6 +2,7 @@
 // name, under a display name, in a section, optionally mapped to a help desk category), and its announcements —
 // post one, then updates until it is resolved. The page itself is at /status/:slug.
 import { type FormEvent, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   type Announcement,
@@ -60,6 +61,7 @@ function targetNamesOf(p: StatusPage | null): Map<number, string> {
 }
 
 function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: StatusPage) => void }) {
+  const { t } = useTranslation('status-pages');
   const dir = useDirectory();
   const save = useSaveStatusPage();
   const remove = useDeleteStatusPage();
@@ -81,12 +83,12 @@ function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: S
     <form
       className="card form status-editor"
       onSubmit={submit}
-      aria-label={page ? `Edit ${page.title}` : 'New status page'}
+      aria-label={page ? t('editor.edit', { title: page.title }) : t('new')}
     >
-      <h2>{page ? page.title : 'New status page'}</h2>
-      <ErrorMessage error={save.error ?? remove.error} title="Not saved." />
+      <h2>{page ? page.title : t('new')}</h2>
+      <ErrorMessage error={save.error ?? remove.error} title={t('notSaved')} />
       <div className="status-editor-grid">
-        <Field label="Title" error={fieldError(save.error, '/title')}>
+        <Field label={t('editor.title')} error={fieldError(save.error, '/title')}>
           {(id, d) => (
             <input
               id={id}
@@ -98,7 +100,7 @@ function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: S
             />
           )}
         </Field>
-        <Field label="Slug" hint="The address: /status/<slug>" error={fieldError(save.error, '/slug')}>
+        <Field label={t('editor.slug')} hint={t('editor.slugHint')} error={fieldError(save.error, '/slug')}>
           {(id, d) => (
             <input
               id={id}
@@ -111,20 +113,20 @@ function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: S
             />
           )}
         </Field>
-        <Field label="Who may read it">
+        <Field label={t('editor.audience')}>
           {(id) => (
             <select
               id={id}
               value={form.audience}
               onChange={(e) => set({ audience: e.target.value as StatusPageInput['audience'] })}
             >
-              <option value="public">Anyone (public)</option>
-              <option value="signed_in">Signed-in users</option>
+              <option value="public">{t('editor.public')}</option>
+              <option value="signed_in">{t('editor.signedIn')}</option>
             </select>
           )}
         </Field>
       </div>
-      <Field label="Description">
+      <Field label={t('editor.description')}>
         {(id) => (
           <textarea
             id={id}
@@ -136,13 +138,11 @@ function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: S
         )}
       </Field>
       <fieldset className="status-editor-components">
-        <legend>Components</legend>
-        {components.length === 0 && (
-          <p className="muted">No components yet: add the monitoring targets readers care about.</p>
-        )}
+        <legend>{t('editor.components')}</legend>
+        {components.length === 0 && <p className="muted">{t('editor.noComponents')}</p>}
         {components.map((c, i) => (
           <div className="status-editor-row" key={c.id ?? `new-${i}`}>
-            <Field label="Target" error={fieldError(save.error, `/components/${i}/targetId`)}>
+            <Field label={t('editor.target')} error={fieldError(save.error, `/components/${i}/targetId`)}>
               {(id, d, invalid) => (
                 <TargetCombobox
                   id={id}
@@ -151,18 +151,22 @@ function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: S
                   required
                   value={
                     c.targetId
-                      ? { id: c.targetId, name: names.get(c.targetId) ?? `Target ${c.targetId}` }
+                      ? {
+                          id: c.targetId,
+                          name:
+                            names.get(c.targetId) ?? t('editor.targetFallback', { id: String(c.targetId) }),
+                        }
                       : null
                   }
-                  onPick={(t) => {
-                    setNames((m) => new Map(m).set(t.id, t.name));
+                  onPick={(target) => {
+                    setNames((m) => new Map(m).set(target.id, target.name));
                     // A new component is shown under its target's name until someone names it otherwise.
-                    setComponent(i, { targetId: t.id, displayName: c.displayName || t.name });
+                    setComponent(i, { targetId: target.id, displayName: c.displayName || target.name });
                   }}
                 />
               )}
             </Field>
-            <Field label="Shown as">
+            <Field label={t('editor.shownAs')}>
               {(id) => (
                 <input
                   id={id}
@@ -173,7 +177,7 @@ function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: S
                 />
               )}
             </Field>
-            <Field label="Section">
+            <Field label={t('editor.section')}>
               {(id) => (
                 <input
                   id={id}
@@ -183,7 +187,7 @@ function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: S
                 />
               )}
             </Field>
-            <Field label="Tickets in category">
+            <Field label={t('editor.category')}>
               {(id) => (
                 <select
                   id={id}
@@ -192,7 +196,7 @@ function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: S
                     setComponent(i, { categoryId: e.target.value ? Number(e.target.value) : null })
                   }
                 >
-                  <option value="">None</option>
+                  <option value="">{t('editor.noCategory')}</option>
                   {dir.categories.map((cat) => (
                     <option key={cat.id} value={cat.id}>
                       {cat.name}
@@ -204,10 +208,12 @@ function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: S
             <button
               type="button"
               className="ghost"
-              aria-label={`Remove ${c.displayName || 'component'}`}
+              aria-label={
+                c.displayName ? t('editor.removeNamed', { name: c.displayName }) : t('editor.removeComponent')
+              }
               onClick={() => set({ components: components.filter((_, j) => j !== i) })}
             >
-              Remove
+              {t('editor.remove')}
             </button>
           </div>
         ))}
@@ -215,12 +221,12 @@ function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: S
           type="button"
           onClick={() => set({ components: [...components, { targetId: 0, displayName: '', section: '' }] })}
         >
-          Add component
+          {t('editor.addComponent')}
         </button>
       </fieldset>
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>
-          {page ? 'Save page' : 'Create page'}
+          {page ? t('editor.save') : t('editor.create')}
         </button>
         {page && (
           <button
@@ -228,11 +234,10 @@ function PageEditor({ page, onSaved }: { page: StatusPage | null; onSaved: (p: S
             className="danger"
             disabled={remove.isPending}
             onClick={() =>
-              window.confirm(`Delete ${page.title} with its announcements and subscribers?`) &&
-              remove.mutate(page.id)
+              window.confirm(t('editor.deleteConfirm', { title: page.title })) && remove.mutate(page.id)
             }
           >
-            Delete page
+            {t('editor.delete')}
           </button>
         )}
       </div>
@@ -249,6 +254,7 @@ function AnnouncementCard({
   a: Announcement;
   names: Map<number, string>;
 }) {
+  const { t } = useTranslation('status-pages');
   const update = useUpdateAnnouncement(pageId);
   const [message, setMessage] = useState('');
   const [state, setState] = useState(a.state);
@@ -262,28 +268,29 @@ function AnnouncementCard({
         <span className={`badge impact-badge impact-${a.impact}`}>{impactLabel[a.impact]}</span> {a.title}
       </h3>
       <p className="muted">
-        {a.state} · started <Time iso={a.startedAt} />
+        {t(`state.${a.state}`)} · {t('announcement.started')} <Time iso={a.startedAt} />
         {a.componentIds.length > 0 && ` · ${a.componentIds.map((c) => names.get(c) ?? `#${c}`).join(', ')}`}
-        {a.ticketIds.length > 0 &&
-          ` · ${a.ticketIds.length} ticket${a.ticketIds.length === 1 ? '' : 's'} linked`}
+        {a.ticketIds.length > 0 && ` · ${t('announcement.tickets', { count: a.ticketIds.length })}`}
         {a.incidentId && (
           <>
             {' · '}
-            <Link to={`/incidents/${a.incidentId}`}>incident #{a.incidentId}</Link>
+            <Link to={`/incidents/${a.incidentId}`}>
+              {t('announcement.incident', { id: String(a.incidentId) })}
+            </Link>
           </>
         )}
       </p>
       <ol className="announcement-updates">
         {a.updates.map((u) => (
           <li key={u.id}>
-            <strong>{u.state}</strong> — {u.message} <Time iso={u.at} />
+            <strong>{t(`state.${u.state}`)}</strong> — {u.message} <Time iso={u.at} />
           </li>
         ))}
       </ol>
       {a.state !== 'resolved' && (
         <form onSubmit={submit} className="announcement-update-form">
-          <ErrorMessage error={update.error} title="Update not posted." />
-          <Field label="Update">
+          <ErrorMessage error={update.error} title={t('announcement.updateFailed')} />
+          <Field label={t('announcement.update')}>
             {(id) => (
               <textarea
                 id={id}
@@ -295,19 +302,19 @@ function AnnouncementCard({
               />
             )}
           </Field>
-          <Field label="State">
+          <Field label={t('announcement.state')}>
             {(id) => (
               <select id={id} value={state} onChange={(e) => setState(e.target.value as typeof state)}>
                 {states.map((s) => (
                   <option key={s} value={s}>
-                    {s}
+                    {t(`state.${s}`)}
                   </option>
                 ))}
               </select>
             )}
           </Field>
           <button type="submit" disabled={update.isPending}>
-            Post update
+            {t('announcement.post')}
           </button>
         </form>
       )}
@@ -317,19 +324,20 @@ function AnnouncementCard({
 
 /** The page's current and upcoming maintenance (from the targets' windows), each announceable to subscribers. */
 function Maintenance({ page }: { page: StatusPage }) {
+  const { t } = useTranslation('status-pages');
   const view = useStatusPageView(page.slug);
   const announce = useAnnounceMaintenance(page.id);
   const windows = view.data?.maintenance ?? [];
   if (windows.length === 0) return null;
   return (
     <section className="card status-editor" aria-labelledby="maintenance-title">
-      <h2 id="maintenance-title">Scheduled maintenance</h2>
-      <ErrorMessage error={announce.error} title="Not announced." />
+      <h2 id="maintenance-title">{t('maintenance.title')}</h2>
+      <ErrorMessage error={announce.error} title={t('maintenance.failed')} />
       {announce.isSuccess && (
         <p className="ok-text" role="status">
           {announce.data.queued === 0
-            ? 'Nothing new to send: subscribers were told already.'
-            : `Sent to ${announce.data.queued} subscriber${announce.data.queued === 1 ? '' : 's'}.`}
+            ? t('maintenance.nothingNew')
+            : t('maintenance.sent', { count: announce.data.queued })}
         </p>
       )}
       <ul className="maintenance-list">
@@ -337,7 +345,7 @@ function Maintenance({ page }: { page: StatusPage }) {
           <li key={m.id}>
             <strong>{m.name}</strong> <Time iso={m.startsAt} />{' '}
             <button type="button" disabled={announce.isPending} onClick={() => announce.mutate(m.id)}>
-              Announce to subscribers
+              {t('maintenance.announce')}
             </button>
           </li>
         ))}
@@ -347,6 +355,7 @@ function Maintenance({ page }: { page: StatusPage }) {
 }
 
 function Announcements({ page }: { page: StatusPage }) {
+  const { t } = useTranslation('status-pages');
   const list = useAnnouncements(page.id);
   const post = usePostAnnouncement(page.id);
   const empty = (): AnnouncementInput => ({ title: '', impact: 'minor', message: '', componentIds: [] });
@@ -358,10 +367,10 @@ function Announcements({ page }: { page: StatusPage }) {
   }
   return (
     <section aria-labelledby="announcements-title">
-      <h2 id="announcements-title">Announcements</h2>
-      <form className="card form" onSubmit={submit} aria-label="New announcement">
-        <ErrorMessage error={post.error} title="Not posted." />
-        <Field label="Title" hint="What readers see, like “VPN degraded”">
+      <h2 id="announcements-title">{t('announcements.title')}</h2>
+      <form className="card form" onSubmit={submit} aria-label={t('announcements.new')}>
+        <ErrorMessage error={post.error} title={t('announcements.failed')} />
+        <Field label={t('announcements.titleLabel')} hint={t('announcements.titleHint')}>
           {(id, d) => (
             <input
               id={id}
@@ -373,7 +382,7 @@ function Announcements({ page }: { page: StatusPage }) {
             />
           )}
         </Field>
-        <Field label="Impact">
+        <Field label={t('announcements.impact')}>
           {(id) => (
             <select
               id={id}
@@ -388,7 +397,7 @@ function Announcements({ page }: { page: StatusPage }) {
             </select>
           )}
         </Field>
-        <Field label="Message">
+        <Field label={t('announcements.message')}>
           {(id) => (
             <textarea
               id={id}
@@ -402,7 +411,7 @@ function Announcements({ page }: { page: StatusPage }) {
         </Field>
         {page.components.length > 0 && (
           <fieldset className="checkbox-list">
-            <legend>Affected components</legend>
+            <legend>{t('announcements.components')}</legend>
             {page.components.map((c) => (
               <label key={c.id}>
                 <input
@@ -423,12 +432,12 @@ function Announcements({ page }: { page: StatusPage }) {
           </fieldset>
         )}
         <button type="submit" className="primary" disabled={post.isPending}>
-          Post announcement
+          {t('announcements.post')}
         </button>
       </form>
       <Maintenance page={page} />
       {list.isPending && <Loading />}
-      <ErrorMessage error={list.error} title="Announcements could not be loaded." />
+      <ErrorMessage error={list.error} title={t('announcements.loadFailed')} />
       {list.data?.map((a) => (
         <AnnouncementCard key={a.id} pageId={page.id} a={a} names={names} />
       ))}
@@ -437,7 +446,8 @@ function Announcements({ page }: { page: StatusPage }) {
 }
 
 export default function StatusPagesAdmin() {
-  useTitle('Status pages');
+  const { t } = useTranslation('status-pages');
+  useTitle(t('title'));
   const pages = useStatusPages();
   const [selected, setSelected] = useState<number | 'new' | null>(null);
   const list = pages.data ?? [];
@@ -445,19 +455,19 @@ export default function StatusPagesAdmin() {
   return (
     <div className="page">
       <p className="muted">
-        <Link to="/admin">Administration</Link> ›
+        <Link to="/admin">{t('admin')}</Link> ›
       </p>
       <div className="page-head">
-        <h1>Status pages</h1>
+        <h1>{t('title')}</h1>
         <button type="button" className="primary" onClick={() => setSelected('new')}>
-          New status page
+          {t('new')}
         </button>
       </div>
       {pages.isPending && <Loading />}
-      <ErrorMessage error={pages.error} title="Status pages could not be loaded." />
+      <ErrorMessage error={pages.error} title={t('loadFailed')} />
       {pages.data && list.length === 0 && selected !== 'new' && (
-        <Empty title="No status pages yet.">
-          <p>A status page tells users what is down before they file a ticket about it.</p>
+        <Empty title={t('empty')}>
+          <p>{t('emptyHint')}</p>
         </Empty>
       )}
       {list.length > 0 && (
@@ -473,11 +483,15 @@ export default function StatusPagesAdmin() {
                 {p.title}
               </button>{' '}
               <span className="muted">
-                /status/{p.slug} · {p.audience === 'public' ? 'public' : 'signed-in users'} ·{' '}
-                {p.components.length} components · {p.activeIncidents} active ·{' '}
-                {p.subscribers.mail + p.subscribers.webhook} subscribers
+                {t('summary', {
+                  path: `/status/${p.slug}`,
+                  audience: p.audience,
+                  components: p.components.length,
+                  active: p.activeIncidents,
+                  subscribers: p.subscribers.mail + p.subscribers.webhook,
+                })}
               </span>{' '}
-              <Link to={`/status/${p.slug}`}>Open</Link>
+              <Link to={`/status/${p.slug}`}>{t('open')}</Link>
             </li>
           ))}
         </ul>

@@ -2,6 +2,7 @@
 // shift or on leave now, and their time off. Managers edit profiles and anyone's time off; a technician
 // keeps their own time off.
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useCalendars } from '../api/sla';
 import {
@@ -20,53 +21,61 @@ import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { useTitle } from '../ui/title';
 import { formatRange, localInputToIso, WhenLocal } from './oncall/parts';
 
-function Availability({ t }: { t: Technician }) {
-  if (t.onLeave)
+function Availability({ tech }: { tech: Technician }) {
+  const { t } = useTranslation('technicians');
+  if (tech.onLeave)
     return (
       <span className="badge sla-warning">
-        On leave
-        {t.leaveUntil && (
-          <>
-            {' '}
-            until <WhenLocal iso={t.leaveUntil} />
-          </>
+        {tech.leaveUntil ? (
+          <Trans
+            t={t}
+            i18nKey="availability.onLeaveUntil"
+            components={{ when: <WhenLocal iso={tech.leaveUntil} /> }}
+          />
+        ) : (
+          t('availability.onLeave')
         )}
       </span>
     );
-  if (!t.onShift)
+  if (!tech.onShift)
     return (
       <span className="badge">
-        Off shift
-        {t.nextShiftAt && (
-          <>
-            {' '}
-            · back <WhenLocal iso={t.nextShiftAt} />
-          </>
+        {tech.nextShiftAt ? (
+          <Trans
+            t={t}
+            i18nKey="availability.offShiftBack"
+            components={{ when: <WhenLocal iso={tech.nextShiftAt} /> }}
+          />
+        ) : (
+          t('availability.offShift')
         )}
       </span>
     );
   return (
     <span className="badge badge-ok">
-      On shift
-      {t.onShiftUntil && (
-        <>
-          {' '}
-          until <WhenLocal iso={t.onShiftUntil} timeZone={t.timeZone} />
-        </>
+      {tech.onShiftUntil ? (
+        <Trans
+          t={t}
+          i18nKey="availability.onShiftUntil"
+          components={{ when: <WhenLocal iso={tech.onShiftUntil} timeZone={tech.timeZone} /> }}
+        />
+      ) : (
+        t('availability.onShift')
       )}
     </span>
   );
 }
 
-function ProfileEditor({ t, onDone }: { t: Technician; onDone: () => void }) {
+function ProfileEditor({ tech, onDone }: { tech: Technician; onDone: () => void }) {
+  const { t } = useTranslation('technicians');
   const skills = useSkills();
   const calendars = useCalendars();
   const [levels, setLevels] = useState<Record<number, number>>(() =>
-    Object.fromEntries(t.skills.map((s) => [s.skillId, s.level])),
+    Object.fromEntries(tech.skills.map((s) => [s.skillId, s.level])),
   );
-  const [calendarId, setCalendarId] = useState(t.calendarId === null ? '' : String(t.calendarId));
-  const [max, setMax] = useState(t.maxOpenTickets);
-  const save = useUpdateTechnician(t.userId, onDone);
+  const [calendarId, setCalendarId] = useState(tech.calendarId === null ? '' : String(tech.calendarId));
+  const [max, setMax] = useState(tech.maxOpenTickets);
+  const save = useUpdateTechnician(tech.userId, onDone);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     save.mutate({
@@ -78,12 +87,10 @@ function ProfileEditor({ t, onDone }: { t: Technician; onDone: () => void }) {
     });
   };
   return (
-    <form className="sub-card form" onSubmit={submit} aria-label={`Profile of ${t.name}`}>
+    <form className="sub-card form" onSubmit={submit} aria-label={t('profile.label', { name: tech.name })}>
       <fieldset className="plain-fieldset">
-        <legend>Skills (0 = none, 5 = expert)</legend>
-        {skills.data?.length === 0 && (
-          <p className="muted small">No skills in the catalogue yet (Assignment page).</p>
-        )}
+        <legend>{t('profile.skills')}</legend>
+        {skills.data?.length === 0 && <p className="muted small">{t('profile.noSkills')}</p>}
         <div className="skill-grid">
           {skills.data?.map((s) => (
             <label key={s.id} className="inline">
@@ -102,8 +109,8 @@ function ProfileEditor({ t, onDone }: { t: Technician; onDone: () => void }) {
       </fieldset>
       <div className="field-row">
         <Field
-          label="Working calendar"
-          hint="When they are on shift"
+          label={t('profile.calendar')}
+          hint={t('profile.calendarHint')}
           error={fieldError(save.error, '/calendarId')}
         >
           {(id, d) => (
@@ -113,7 +120,7 @@ function ProfileEditor({ t, onDone }: { t: Technician; onDone: () => void }) {
               aria-describedby={d}
               onChange={(e) => setCalendarId(e.target.value)}
             >
-              <option value="">Always on shift</option>
+              <option value="">{t('profile.alwaysOnShift')}</option>
               {calendars.data?.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
@@ -122,7 +129,7 @@ function ProfileEditor({ t, onDone }: { t: Technician; onDone: () => void }) {
             </select>
           )}
         </Field>
-        <Field label="Most open tickets at once" error={fieldError(save.error, '/maxOpenTickets')}>
+        <Field label={t('profile.maxOpen')} error={fieldError(save.error, '/maxOpenTickets')}>
           {(id) => (
             <input
               id={id}
@@ -137,33 +144,34 @@ function ProfileEditor({ t, onDone }: { t: Technician; onDone: () => void }) {
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>
-          Save profile
+          {t('profile.save')}
         </button>
         <button type="button" className="ghost" onClick={onDone}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
-      <ErrorMessage error={save.error} title="Not saved." />
+      <ErrorMessage error={save.error} title={t('notSaved')} />
     </form>
   );
 }
 
-function TimeOffList({ t, editable }: { t: Technician; editable: boolean }) {
-  const timeOff = useTimeOff(t.userId);
-  const remove = useDeleteTimeOff(t.userId);
+function TimeOffList({ tech, editable }: { tech: Technician; editable: boolean }) {
+  const { t } = useTranslation('technicians');
+  const timeOff = useTimeOff(tech.userId);
+  const remove = useDeleteTimeOff(tech.userId);
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
   const [reason, setReason] = useState('');
-  const add = useAddTimeOff(t.userId, () => {
+  const add = useAddTimeOff(tech.userId, () => {
     setStart('');
     setEnd('');
     setReason('');
   });
   return (
     <div className="sub-card">
-      <h3 className="flush">Time off</h3>
+      <h3 className="flush">{t('timeOff.title')}</h3>
       {timeOff.isPending && <Loading />}
-      {timeOff.data?.length === 0 && <p className="muted small">None planned.</p>}
+      {timeOff.data?.length === 0 && <p className="muted small">{t('timeOff.none')}</p>}
       <ul className="plain-list">
         {timeOff.data?.map((o) => (
           <li key={o.id} className="request-row">
@@ -173,7 +181,7 @@ function TimeOffList({ t, editable }: { t: Technician; editable: boolean }) {
             </span>
             {editable && (
               <button type="button" className="ghost" onClick={() => remove.mutate(o.id)}>
-                Remove
+                {t('timeOff.remove')}
               </button>
             )}
           </li>
@@ -190,9 +198,9 @@ function TimeOffList({ t, editable }: { t: Technician; editable: boolean }) {
               reason: reason || undefined,
             });
           }}
-          aria-label={`Add time off for ${t.name}`}
+          aria-label={t('timeOff.addFor', { name: tech.name })}
         >
-          <Field label="From" error={fieldError(add.error, '/startsAt')}>
+          <Field label={t('timeOff.from')} error={fieldError(add.error, '/startsAt')}>
             {(id) => (
               <input
                 id={id}
@@ -203,7 +211,7 @@ function TimeOffList({ t, editable }: { t: Technician; editable: boolean }) {
               />
             )}
           </Field>
-          <Field label="Until" error={fieldError(add.error, '/endsAt')}>
+          <Field label={t('timeOff.until')} error={fieldError(add.error, '/endsAt')}>
             {(id) => (
               <input
                 id={id}
@@ -214,43 +222,42 @@ function TimeOffList({ t, editable }: { t: Technician; editable: boolean }) {
               />
             )}
           </Field>
-          <Field label="Reason">
+          <Field label={t('timeOff.reason')}>
             {(id) => (
               <input id={id} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
             )}
           </Field>
           <div className="actions">
             <button type="submit" disabled={add.isPending}>
-              Add time off
+              {t('timeOff.add')}
             </button>
           </div>
         </form>
       )}
-      <ErrorMessage error={add.error ?? remove.error} title="Not saved." />
+      <ErrorMessage error={add.error ?? remove.error} title={t('notSaved')} />
     </div>
   );
 }
 
-function TechnicianCard({ t }: { t: Technician }) {
+function TechnicianCard({ tech }: { tech: Technician }) {
+  const { t } = useTranslation('technicians');
   const user = useUser();
   const dir = useDirectory();
   const manager = isManager(user);
   const [editing, setEditing] = useState(false);
   const [showTimeOff, setShowTimeOff] = useState(false);
-  const load = t.maxOpenTickets > 0 ? t.openTickets / t.maxOpenTickets : 1;
+  const load = tech.maxOpenTickets > 0 ? tech.openTickets / tech.maxOpenTickets : 1;
   return (
     <li className="card">
       <div className="page-head">
-        <h2 className="flush">{t.name}</h2>
-        <Availability t={t} />
+        <h2 className="flush">{tech.name}</h2>
+        <Availability tech={tech} />
       </div>
       <p className="muted small">
-        {t.groupIds.map((g) => dir.groupName(g)).join(', ') || 'No group'} · {t.timeZone}
+        {tech.groupIds.map((g) => dir.groupName(g)).join(', ') || t('card.noGroup')} · {tech.timeZone}
       </p>
       <div className="load-row">
-        <span>
-          {t.openTickets} of {t.maxOpenTickets} open tickets
-        </span>
+        <span>{t('card.load', { open: tech.openTickets, max: tech.maxOpenTickets })}</span>
         <meter
           min={0}
           max={1}
@@ -258,12 +265,12 @@ function TechnicianCard({ t }: { t: Technician }) {
           high={0.9}
           optimum={0.3}
           value={load}
-          aria-label={`Load of ${t.name}`}
+          aria-label={t('card.loadOf', { name: tech.name })}
         />
       </div>
-      <div className="skill-chips" role="group" aria-label={`Skills of ${t.name}`}>
-        {t.skills.length === 0 && <span className="muted small">No skills recorded.</span>}
-        {t.skills.map((s) => (
+      <div className="skill-chips" role="group" aria-label={t('card.skillsOf', { name: tech.name })}>
+        {tech.skills.length === 0 && <span className="muted small">{t('card.noSkills')}</span>}
+        {tech.skills.map((s) => (
           <span key={s.skillId} className="chip">
             {s.name} {s.level}/5
           </span>
@@ -272,7 +279,7 @@ function TechnicianCard({ t }: { t: Technician }) {
       <div className="actions">
         {manager && !editing && (
           <button type="button" onClick={() => setEditing(true)}>
-            Edit profile
+            {t('card.edit')}
           </button>
         )}
         <button
@@ -281,31 +288,34 @@ function TechnicianCard({ t }: { t: Technician }) {
           aria-expanded={showTimeOff}
           onClick={() => setShowTimeOff((x) => !x)}
         >
-          Time off
+          {t('timeOff.title')}
         </button>
       </div>
-      {editing && <ProfileEditor t={t} onDone={() => setEditing(false)} />}
-      {showTimeOff && <TimeOffList t={t} editable={manager || t.userId === user.id} />}
+      {editing && <ProfileEditor tech={tech} onDone={() => setEditing(false)} />}
+      {showTimeOff && <TimeOffList tech={tech} editable={manager || tech.userId === user.id} />}
     </li>
   );
 }
 
 export default function TechniciansPage() {
-  useTitle('Technicians');
+  const { t } = useTranslation('technicians');
+  useTitle(t('title'));
   const user = useUser();
   const technicians = useTechnicians();
   const dir = useDirectory();
   const [groupId, setGroupId] = useState('');
-  const shown = (technicians.data ?? []).filter((t) => !groupId || t.groupIds.includes(Number(groupId)));
+  const shown = (technicians.data ?? []).filter(
+    (tech) => !groupId || tech.groupIds.includes(Number(groupId)),
+  );
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Technicians</h1>
-        {isManager(user) && <Link to="/assignment">Assignment and routing</Link>}
+        <h1>{t('title')}</h1>
+        {isManager(user) && <Link to="/assignment">{t('assignmentLink')}</Link>}
         <label className="inline">
-          <span>Group</span>
+          <span>{t('group')}</span>
           <select value={groupId} onChange={(e) => setGroupId(e.target.value)}>
-            <option value="">Everyone</option>
+            <option value="">{t('everyone')}</option>
             {dir.groups.map((g) => (
               <option key={g.id} value={g.id}>
                 {g.name}
@@ -316,10 +326,10 @@ export default function TechniciansPage() {
       </div>
       {technicians.isPending && <Loading />}
       <ErrorMessage error={technicians.error} />
-      {technicians.data && shown.length === 0 && <Empty title="Nobody here." />}
+      {technicians.data && shown.length === 0 && <Empty title={t('empty')} />}
       <ul className="card-list technician-list">
-        {shown.map((t) => (
-          <TechnicianCard key={t.userId} t={t} />
+        {shown.map((tech) => (
+          <TechnicianCard key={tech.userId} tech={tech} />
         ))}
       </ul>
     </div>

@@ -3,6 +3,7 @@
 // Repair (in house or a vendor RMA, an RMA number, a loaner from stock for the requester) and Replace (a request
 // for quotes with requirements from the asset; its award retires it). An asset in repair is closed here too.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import {
   type RepairOption,
@@ -14,13 +15,6 @@ import {
 import type { Ticket } from '../api/types';
 import { Field, fieldError } from '../ui/field';
 import { ErrorMessage } from '../ui/messages';
-
-const statusLabel: Record<RepairOption['status'], string> = {
-  in_stock: 'In stock',
-  in_use: 'In use',
-  in_repair: 'In repair',
-  retired: 'Retired',
-};
 
 /** "420.50" → 42050 minor units (two decimals); null when it does not read as an amount. */
 function toMinor(text: string): number | null {
@@ -38,6 +32,7 @@ function RepairForm({
   asset: RepairOption;
   onDone: () => void;
 }) {
+  const { t } = useTranslation('ticket-assets');
   const start = useStartRepair(ticketId);
   const [kind, setKind] = useState<'in_house' | 'vendor_rma'>('in_house');
   const [rma, setRma] = useState('');
@@ -60,18 +55,22 @@ function RepairForm({
     );
   }
   return (
-    <form className="form asset-action-form" onSubmit={submit} aria-label={`Repair ${asset.name}`}>
-      <div className="segmented" role="group" aria-label="Kind of repair">
+    <form
+      className="form asset-action-form"
+      onSubmit={submit}
+      aria-label={t('repair.label', { name: asset.name })}
+    >
+      <div className="segmented" role="group" aria-label={t('repair.kind')}>
         <button type="button" aria-pressed={kind === 'in_house'} onClick={() => setKind('in_house')}>
-          In house
+          {t('repair.inHouse')}
         </button>
         <button type="button" aria-pressed={kind === 'vendor_rma'} onClick={() => setKind('vendor_rma')}>
-          Vendor RMA
+          {t('repair.vendorRma')}
         </button>
       </div>
       <div className="field-row">
         {kind === 'vendor_rma' && (
-          <Field label="RMA number" error={fieldError(start.error, '/rmaNumber')}>
+          <Field label={t('repair.rma')} error={fieldError(start.error, '/rmaNumber')}>
             {(id, d) => (
               <input
                 id={id}
@@ -84,8 +83,8 @@ function RepairForm({
           </Field>
         )}
         <Field
-          label="Loaner asset"
-          hint="An asset number in stock, lent to the requester."
+          label={t('repair.loaner')}
+          hint={t('repair.loanerHint')}
           error={fieldError(start.error, '/loanerAssetId')}
         >
           {(id, d) => (
@@ -100,18 +99,18 @@ function RepairForm({
           )}
         </Field>
       </div>
-      <Field label="Notes">
+      <Field label={t('repair.notes')}>
         {(id) => <input id={id} maxLength={5000} value={notes} onChange={(e) => setNotes(e.target.value)} />}
       </Field>
       <div className="actions">
         <button type="submit" className="primary" disabled={start.isPending}>
-          Start repair
+          {t('repair.start')}
         </button>
         <button type="button" className="ghost" onClick={onDone}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
-      <ErrorMessage error={start.error} title="The repair was not started." />
+      <ErrorMessage error={start.error} title={t('repair.failed')} />
     </form>
   );
 }
@@ -125,6 +124,7 @@ function ReplaceForm({
   asset: RepairOption;
   onDone: () => void;
 }) {
+  const { t } = useTranslation('ticket-assets');
   const ask = useAskReplacement(ticketId);
   const [notes, setNotes] = useState('');
   function submit(e: FormEvent) {
@@ -135,12 +135,15 @@ function ReplaceForm({
     );
   }
   return (
-    <form className="form asset-action-form" onSubmit={submit} aria-label={`Replace ${asset.name}`}>
+    <form
+      className="form asset-action-form"
+      onSubmit={submit}
+      aria-label={t('replace.label', { name: asset.name })}
+    >
       <p className="small muted">
-        Opens a request for quotes for a {asset.manufacturer} {asset.model || asset.type} or better; the asset
-        is retired when a quote is awarded.
+        {t('replace.hint', { model: `${asset.manufacturer} ${asset.model || asset.type}`.trim() })}
       </p>
-      <Field label="What the replacement needs" hint="Added to the request's specification.">
+      <Field label={t('replace.needs')} hint={t('replace.needsHint')}>
         {(id, d) => (
           <textarea
             id={id}
@@ -154,18 +157,19 @@ function ReplaceForm({
       </Field>
       <div className="actions">
         <button type="submit" className="primary" disabled={ask.isPending}>
-          Request quotes
+          {t('replace.submit')}
         </button>
         <button type="button" className="ghost" onClick={onDone}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
-      <ErrorMessage error={ask.error} title="The replacement was not requested." />
+      <ErrorMessage error={ask.error} title={t('replace.failed')} />
     </form>
   );
 }
 
 function CloseRepairForm({ ticketId, asset }: { ticketId: number; asset: RepairOption }) {
+  const { t } = useTranslation('ticket-assets');
   const close = useCloseRepair(ticketId);
   const [outcome, setOutcome] = useState<'repaired' | 'unrepairable'>('repaired');
   const [amount, setAmount] = useState('');
@@ -184,24 +188,24 @@ function CloseRepairForm({ ticketId, asset }: { ticketId: number; asset: RepairO
     <form
       className="form asset-action-form"
       onSubmit={submit}
-      aria-label={`Close the repair of ${asset.name}`}
+      aria-label={t('close.label', { name: asset.name })}
     >
       <div className="field-row">
-        <Field label="Outcome">
+        <Field label={t('close.outcome')}>
           {(id) => (
             <select
               id={id}
               value={outcome}
               onChange={(e) => setOutcome(e.target.value as 'repaired' | 'unrepairable')}
             >
-              <option value="repaired">Repaired: back in use</option>
-              <option value="unrepairable">Not repairable: retire</option>
+              <option value="repaired">{t('close.repaired')}</option>
+              <option value="unrepairable">{t('close.unrepairable')}</option>
             </select>
           )}
         </Field>
         <Field
-          label={`Cost (${currency})`}
-          error={amount.trim() && minor === null ? 'An amount such as 140.00' : undefined}
+          label={t('close.cost', { currency })}
+          error={amount.trim() && minor === null ? t('close.badAmount') : undefined}
         >
           {(id, d, invalid) => (
             <input
@@ -218,15 +222,16 @@ function CloseRepairForm({ ticketId, asset }: { ticketId: number; asset: RepairO
       </div>
       <div className="actions">
         <button type="submit" disabled={close.isPending || (amount.trim() !== '' && minor === null)}>
-          Close repair
+          {t('close.submit')}
         </button>
       </div>
-      <ErrorMessage error={close.error} title="The repair was not closed." />
+      <ErrorMessage error={close.error} title={t('close.failed')} />
     </form>
   );
 }
 
 function AssetRow({ ticket, asset }: { ticket: Ticket; asset: RepairOption }) {
+  const { t } = useTranslation('ticket-assets');
   const [acting, setActing] = useState<'repair' | 'replace' | null>(null);
   const readOnly = ticket.mergedIntoId !== null || asset.status === 'retired';
   const inRepair = asset.openRepairId !== null;
@@ -236,26 +241,24 @@ function AssetRow({ ticket, asset }: { ticket: Ticket; asset: RepairOption }) {
         <Link to={`/assets/${asset.assetId}`}>
           <span className="muted">#{asset.assetId}</span> {asset.name}
         </Link>
-        <span className={`badge asset-status-${asset.status}`}>{statusLabel[asset.status]}</span>
+        <span className={`badge asset-status-${asset.status}`}>{t(`status.${asset.status}`)}</span>
         {asset.advice === 'replace' && asset.status !== 'retired' && (
-          <span className="badge warn">Replacement advised</span>
+          <span className="badge warn">{t('advised')}</span>
         )}
       </div>
       <p className="ticket-asset-summary">{asset.summary}</p>
       {asset.replacementRequestId !== null && (
-        <p className="small muted">
-          Replacement asked for: request for quotes #{asset.replacementRequestId}.
-        </p>
+        <p className="small muted">{t('askedFor', { id: String(asset.replacementRequestId) })}</p>
       )}
       {inRepair && !readOnly && <CloseRepairForm ticketId={ticket.id} asset={asset} />}
       {!readOnly && !inRepair && acting === null && (
         <div className="actions">
           <button type="button" onClick={() => setActing('repair')}>
-            Repair
+            {t('repair.open')}
           </button>
           {asset.replacementRequestId === null && (
             <button type="button" onClick={() => setActing('replace')}>
-              Replace
+              {t('replace.open')}
             </button>
           )}
         </div>
@@ -272,13 +275,14 @@ function AssetRow({ ticket, asset }: { ticket: Ticket; asset: RepairOption }) {
 
 /** The panel; nothing when the ticket names no asset. */
 export function TicketAssetsPanel({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation('ticket-assets');
   const options = useRepairOptions(ticket.id);
   const items = options.data ?? [];
   if (options.isSuccess && items.length === 0) return null;
   return (
     <section className="card ticket-assets-panel" aria-labelledby="ticket-assets-title">
       <div className="kb-panel-head">
-        <h2 id="ticket-assets-title">Assets</h2>
+        <h2 id="ticket-assets-title">{t('title')}</h2>
       </div>
       <ErrorMessage error={options.error} />
       <ul className="ticket-assets">

@@ -2,19 +2,16 @@
 // state; add by number or search, remove), "Merge into…" with a confirmation, and the banner a merged ticket
 // shows in place of its composer. The rules (cycles, one parent, the parent rule) are the server's.
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
-import {
-  type LinkKind,
-  linkKindLabel,
-  linkRoleLabel,
-  useAddLink,
-  useMergeTicket,
-  useRemoveLink,
-} from '../api/ticket-links';
+import { type LinkKind, useAddLink, useMergeTicket, useRemoveLink } from '../api/ticket-links';
 import { useTicketSearch } from '../api/tickets';
 import type { Ticket } from '../api/types';
 import { StatusBadge } from '../ui/badges';
 import { ErrorMessage } from '../ui/messages';
+
+/** The kinds a person picks when linking: "this ticket is … #n" (kind.<code> in the catalogue). */
+const linkKinds: LinkKind[] = ['related', 'parent_of', 'child_of', 'duplicate_of', 'caused_by'];
 
 /** A ticket chosen by number ("#42", "42") or by a search over titles. */
 export function TicketPicker({
@@ -28,10 +25,11 @@ export function TicketPicker({
   exclude: number;
   onPick: (t: { id: number; title: string }) => void;
 }) {
+  const { t } = useTranslation('ticket-links');
   const [q, setQ] = useState('');
   const number = /^#?\s*(\d{1,9})$/.exec(q.trim());
   const search = useTicketSearch(number ? '' : q.trim(), 6);
-  const hits = (search.data?.items ?? []).filter((t) => t.id !== exclude && t.mergedIntoId === null);
+  const hits = (search.data?.items ?? []).filter((hit) => hit.id !== exclude && hit.mergedIntoId === null);
   return (
     <div className="ticket-picker">
       <label htmlFor={id} className="visually-hidden">
@@ -40,32 +38,36 @@ export function TicketPicker({
       <input
         id={id}
         type="search"
-        placeholder="Ticket number or words of its title"
+        placeholder={t('picker.placeholder')}
         value={q}
         onChange={(e) => setQ(e.target.value)}
         autoComplete="off"
       />
       {q.trim() !== '' && (
-        <ul className="picker-results" aria-label={`${label}: matches`}>
+        <ul className="picker-results" aria-label={t('picker.matches', { label })}>
           {number && Number(number[1]) !== exclude && (
             <li>
               <button
                 type="button"
                 className="ghost"
-                onClick={() => onPick({ id: Number(number[1]), title: `Ticket #${number[1]}` })}
+                onClick={() =>
+                  onPick({ id: Number(number[1]), title: t('picker.ticket', { id: number[1] }) })
+                }
               >
-                Ticket #{number[1]}
+                {t('picker.ticket', { id: number[1] })}
               </button>
             </li>
           )}
-          {hits.map((t) => (
-            <li key={t.id}>
-              <button type="button" className="ghost" onClick={() => onPick(t)}>
-                <span className="muted">#{t.id}</span> {t.title} <StatusBadge status={t.status} />
+          {hits.map((hit) => (
+            <li key={hit.id}>
+              <button type="button" className="ghost" onClick={() => onPick(hit)}>
+                <span className="muted">#{hit.id}</span> {hit.title} <StatusBadge status={hit.status} />
               </button>
             </li>
           ))}
-          {!number && search.isSuccess && hits.length === 0 && <li className="muted small">No match.</li>}
+          {!number && search.isSuccess && hits.length === 0 && (
+            <li className="muted small">{t('picker.none')}</li>
+          )}
         </ul>
       )}
     </div>
@@ -73,6 +75,7 @@ export function TicketPicker({
 }
 
 export function LinksPanel({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation('ticket-links');
   const add = useAddLink(ticket.id);
   const remove = useRemoveLink(ticket.id);
   const [kind, setKind] = useState<LinkKind>('related');
@@ -82,21 +85,21 @@ export function LinksPanel({ ticket }: { ticket: Ticket }) {
   return (
     <section className="card links-panel" aria-labelledby="links-title">
       <div className="kb-panel-head">
-        <h2 id="links-title">Links</h2>
+        <h2 id="links-title">{t('title')}</h2>
         {!readOnly && !adding && (
           <button type="button" onClick={() => setAdding(true)}>
-            Add link
+            {t('add')}
           </button>
         )}
       </div>
-      <ErrorMessage error={add.error ?? remove.error} title="The link did not change." />
+      <ErrorMessage error={add.error ?? remove.error} title={t('failed')} />
       {links.length === 0 ? (
-        <p className="muted small">No linked tickets.</p>
+        <p className="muted small">{t('none')}</p>
       ) : (
         <ul className="link-list">
           {links.map((l) => (
             <li key={l.id}>
-              <span className="link-role">{linkRoleLabel[l.role]}</span>
+              <span className="link-role">{t(`role.${l.role}`)}</span>
               <span className="grow-wrap">
                 <Link to={`/tickets/${l.ticket.id}`}>
                   <span className="muted">#{l.ticket.id}</span> {l.ticket.title}
@@ -108,10 +111,10 @@ export function LinksPanel({ ticket }: { ticket: Ticket }) {
                   type="button"
                   className="ghost"
                   disabled={remove.isPending}
-                  aria-label={`Remove link to #${l.ticket.id}`}
+                  aria-label={t('removeNamed', { id: String(l.ticket.id) })}
                   onClick={() => remove.mutate(l)}
                 >
-                  Remove
+                  {t('remove')}
                 </button>
               )}
             </li>
@@ -120,22 +123,24 @@ export function LinksPanel({ ticket }: { ticket: Ticket }) {
       )}
       {adding && (
         <div className="link-add">
-          <label htmlFor="link-kind">This ticket is</label>
+          <label htmlFor="link-kind">{t('thisTicketIs')}</label>
           <select id="link-kind" value={kind} onChange={(e) => setKind(e.target.value as LinkKind)}>
-            {(Object.keys(linkKindLabel) as LinkKind[]).map((k) => (
+            {linkKinds.map((k) => (
               <option key={k} value={k}>
-                {linkKindLabel[k]}
+                {t(`kind.${k}`)}
               </option>
             ))}
           </select>
           <TicketPicker
             id="link-ticket"
-            label="Ticket to link"
+            label={t('ticketToLink')}
             exclude={ticket.id}
-            onPick={(t) => add.mutate({ kind, ticketId: t.id }, { onSuccess: () => setAdding(false) })}
+            onPick={(other) =>
+              add.mutate({ kind, ticketId: other.id }, { onSuccess: () => setAdding(false) })
+            }
           />
           <button type="button" className="ghost" onClick={() => setAdding(false)}>
-            Cancel
+            {t('common:actions.cancel')}
           </button>
         </div>
       )}
@@ -145,6 +150,7 @@ export function LinksPanel({ ticket }: { ticket: Ticket }) {
 
 /** "Merge into…": pick the ticket that carries on, confirm, and go there. */
 export function MergePanel({ ticket, onClose }: { ticket: Ticket; onClose: () => void }) {
+  const { t } = useTranslation('ticket-links');
   const navigate = useNavigate();
   const merge = useMergeTicket(ticket.id);
   const [into, setInto] = useState<{ id: number; title: string } | null>(null);
@@ -161,46 +167,57 @@ export function MergePanel({ ticket, onClose }: { ticket: Ticket; onClose: () =>
   return (
     <section className="card merge-panel" aria-labelledby="merge-title">
       <div className="kb-panel-head">
-        <h2 id="merge-title">Merge #{ticket.id} into another ticket</h2>
+        <h2 id="merge-title">{t('merge.title', { id: String(ticket.id) })}</h2>
         <button type="button" className="ghost" onClick={onClose}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
       {into === null ? (
-        <TicketPicker id="merge-into" label="Ticket to merge into" exclude={ticket.id} onPick={setInto} />
+        <TicketPicker id="merge-into" label={t('merge.into')} exclude={ticket.id} onPick={setInto} />
       ) : (
         <form onSubmit={confirm} className="merge-confirm">
           <p>
-            Merge <strong>#{ticket.id}</strong> into{' '}
-            <strong>
-              #{into.id} {into.title}
-            </strong>
-            ? Its comments, files, watchers and links move there, its requester follows as a watcher, and #
-            {ticket.id} is closed. This cannot be undone.
+            <Trans
+              t={t}
+              i18nKey="merge.confirm"
+              values={{ id: String(ticket.id) }}
+              components={{
+                from: <strong>#{ticket.id}</strong>,
+                into: (
+                  <strong>
+                    #{into.id} {into.title}
+                  </strong>
+                ),
+              }}
+            />
           </p>
           <div className="row-actions">
             <button type="submit" className="danger" disabled={merge.isPending}>
-              Merge into #{into.id}
+              {t('merge.submit', { id: String(into.id) })}
             </button>
             <button type="button" className="ghost" onClick={() => setInto(null)}>
-              Pick another
+              {t('merge.another')}
             </button>
           </div>
         </form>
       )}
-      <ErrorMessage error={merge.error} title="The tickets were not merged." />
+      <ErrorMessage error={merge.error} title={t('merge.failed')} />
     </section>
   );
 }
 
 /** A merged ticket says where its conversation went on (`base`: /tickets for staff, /requests in the portal). */
 export function MergedBanner({ ticket, base = '/tickets' }: { ticket: Ticket; base?: string }) {
+  const { t } = useTranslation('ticket-links');
   if (ticket.mergedIntoId === null) return null;
   return (
     <p className="merged-banner" role="status">
-      This ticket was merged into{' '}
-      <Link to={`${base}/${ticket.mergedIntoId}`}>ticket #{ticket.mergedIntoId}</Link>; it is closed and
-      read-only. Replies to its mails land there.
+      <Trans
+        t={t}
+        i18nKey="merged"
+        values={{ id: String(ticket.mergedIntoId) }}
+        components={{ anchor: <Link to={`${base}/${ticket.mergedIntoId}`} /> }}
+      />
     </p>
   );
 }

@@ -3,6 +3,7 @@
 // live, paused, warned and breached states, and the result once achieved; and the technician's manual
 // escalation, with a reason, to the next group on the escalation path or to the manager.
 import { type FormEvent, useId, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import {
   slaSetupStaleMs,
   useCalendars,
@@ -64,36 +65,39 @@ function ClockRow({
   calendar: Calendar | null;
   groupName: string;
 }) {
+  const { t } = useTranslation('ticket-sla');
   const at = useServerNow();
   const u = urgencyOf(clock, at);
-  const name = clock.target === 'ola' ? `OLA · ${groupName}` : targetLabel[clock.target];
+  const name = clock.target === 'ola' ? t('ola', { group: groupName }) : targetLabel[clock.target];
   const left = useBusinessRemaining(clock, computedAt, calendar, at);
-  const phase = { inactive: 'Not running', running: 'Running', paused: 'Paused', achieved: 'Achieved' }[
-    clock.phase
-  ];
+  const phase = t(`phase.${clock.phase}`);
   const done = clock.phase === 'achieved';
   return (
     <li className={`sla-clock sla-${done ? (clock.breached ? 'breached' : 'met') : u}`}>
       <div className="sla-clock-head">
         <strong>{name}</strong>
         <span className={`badge sla-phase-${clock.phase}`}>{phase}</span>
-        {clock.warned && !clock.breached && <span className="badge sla-warning">Warned</span>}
-        {clock.breached && <span className="badge sla-breached">Breached</span>}
-        <span className="muted small">target {formatMinutes(Math.round(clock.targetSeconds / 60))}</span>
+        {clock.warned && !clock.breached && <span className="badge sla-warning">{t('warned')}</span>}
+        {clock.breached && <span className="badge sla-breached">{t('breached')}</span>}
+        <span className="muted small">
+          {t('target', { duration: formatMinutes(Math.round(clock.targetSeconds / 60)) })}
+        </span>
       </div>
       {done ? (
         <p className="sla-line">
-          Achieved {clock.achievedAt ? localTime(clock.achievedAt) : ''}
-          {clock.achievedMinutes !== null && (
-            <> after {formatMinutes(clock.achievedMinutes)} of business time</>
-          )}
+          {clock.achievedMinutes !== null
+            ? t('achievedAfter', {
+                when: clock.achievedAt ? localTime(clock.achievedAt) : '',
+                duration: formatMinutes(clock.achievedMinutes),
+              })
+            : t('achieved', { when: clock.achievedAt ? localTime(clock.achievedAt) : '' })}
           {clock.marginMinutes !== null && (
             <span className={clock.marginMinutes >= 0 ? 'ok-text' : 'danger-text'}>
               {' '}
               ·{' '}
               {clock.marginMinutes >= 0
-                ? `${formatMinutes(clock.marginMinutes)} to spare`
-                : `${formatMinutes(-clock.marginMinutes)} late`}
+                ? t('toSpare', { duration: formatMinutes(clock.marginMinutes) })
+                : t('late', { duration: formatMinutes(-clock.marginMinutes) })}
             </span>
           )}
         </p>
@@ -101,8 +105,14 @@ function ClockRow({
         <>
           {clock.dueAt ? (
             <p className="sla-line">
-              Due <time dateTime={clock.dueAt}>{localTime(clock.dueAt)}</time>{' '}
-              <span className="muted">your time</span>
+              <Trans
+                t={t}
+                i18nKey="due"
+                components={{
+                  when: <time dateTime={clock.dueAt}>{localTime(clock.dueAt)}</time>,
+                  muted: <span className="muted" />,
+                }}
+              />
               {calendar ? (
                 <span className="muted">
                   {' '}
@@ -114,47 +124,57 @@ function ClockRow({
             </p>
           ) : (
             <p className="sla-line muted">
-              No due time while paused{calendar ? ` · calendar ${calendar.name}, ${calendar.timeZone}` : ''}
+              {calendar
+                ? t('noDueCalendar', { calendar: calendar.name, zone: calendar.timeZone })
+                : t('noDue')}
             </p>
           )}
           <p className="sla-line">
-            {clock.phase === 'paused' ? 'Paused with ' : 'Business time left: '}
-            <span className="sla-countdown" role="timer" aria-live="off">
-              {left === undefined
-                ? '…'
-                : left >= 0
-                  ? formatDuration(left)
-                  : `${formatDuration(left)} overdue`}
-            </span>
-            {clock.phase === 'paused' && ' left — the clock stands still while the ticket waits'}
+            <Trans
+              t={t}
+              i18nKey={clock.phase === 'paused' ? 'pausedLeft' : 'left'}
+              components={{
+                timer: (
+                  <span className="sla-countdown" role="timer" aria-live="off">
+                    {left === undefined
+                      ? '…'
+                      : left >= 0
+                        ? formatDuration(left)
+                        : t('overdue', { duration: formatDuration(left) })}
+                  </span>
+                ),
+              }}
+            />
           </p>
         </>
       ) : (
-        <p className="sla-line muted">Starts when the ticket needs it.</p>
+        <p className="sla-line muted">{t('startsLater')}</p>
       )}
     </li>
   );
 }
 
 export function SlaPanel({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation('ticket-sla');
   const setup = useSlaSetup();
   const dir = useDirectory();
   const sla = ticket.sla;
   if (!sla || (sla.policyId === null && sla.clocks.length === 0)) {
     return (
       <section className="card sla-panel" aria-labelledby="sla-title">
-        <h2 id="sla-title">Service level</h2>
-        <p className="muted">No SLA policy applies to this ticket.</p>
+        <h2 id="sla-title">{t('title')}</h2>
+        <p className="muted">{t('noPolicy')}</p>
       </section>
     );
   }
   return (
     <section className="card sla-panel" aria-labelledby="sla-title">
       <div className="sla-panel-head">
-        <h2 id="sla-title">Service level</h2>
+        <h2 id="sla-title">{t('title')}</h2>
         <span className="muted small">
-          {sla.policyName ?? 'No policy'}
-          {sla.pinned ? ' (set by hand)' : ''}
+          {sla.pinned
+            ? t('pinned', { policy: sla.policyName ?? t('policyNone') })
+            : (sla.policyName ?? t('policyNone'))}
         </span>
       </div>
       <ul className="sla-clocks">
@@ -172,14 +192,16 @@ export function SlaPanel({ ticket }: { ticket: Ticket }) {
   );
 }
 
-const presets = ['Needs L2', 'Needs hardware replacement', 'Needs vendor'];
+/** The usual reasons (preset.<key>); the reason is sent in the technician's words. */
+const presets = ['needsL2', 'needsHardware', 'needsVendor'] as const;
 
 export function EscalatePanel({ ticket }: { ticket: Ticket }) {
+  const { t } = useTranslation('ticket-sla');
   const setup = useSlaSetup();
   const dir = useDirectory();
   const formId = useId();
   const [open, setOpen] = useState(false);
-  const [preset, setPreset] = useState(presets[0]);
+  const [preset, setPreset] = useState<(typeof presets)[number] | ''>(presets[0]);
   const [details, setDetails] = useState('');
   const at = ticket.groupId === null ? -1 : setup.path.indexOf(ticket.groupId);
   const next = setup.path[at + 1] ?? null;
@@ -192,7 +214,7 @@ export function EscalatePanel({ ticket }: { ticket: Ticket }) {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const reason = [preset, details.trim()].filter(Boolean).join(': ');
+    const reason = [preset ? t(`preset.${preset}`) : '', details.trim()].filter(Boolean).join(': ');
     if (preset || details.trim()) escalate.mutate({ reason, to: target });
   };
   const openOnes = (escalations.data ?? []).filter((e) => e.status === 'open');
@@ -200,11 +222,9 @@ export function EscalatePanel({ ticket }: { ticket: Ticket }) {
   return (
     <section className="card escalate" aria-labelledby={`${formId}-title`}>
       <div className="sla-panel-head">
-        <h2 id={`${formId}-title`}>Escalation</h2>
+        <h2 id={`${formId}-title`}>{t('escalate.title')}</h2>
         {openOnes.length > 0 && (
-          <span className="badge sla-warning">
-            {openOnes.length} open escalation{openOnes.length === 1 ? '' : 's'}
-          </span>
+          <span className="badge sla-warning">{t('escalate.open', { count: openOnes.length })}</span>
         )}
         {!open && ticket.status !== 'closed' && (
           <button
@@ -213,19 +233,19 @@ export function EscalatePanel({ ticket }: { ticket: Ticket }) {
             aria-expanded={false}
             aria-controls={`${formId}-form`}
           >
-            Escalate…
+            {t('escalate.start')}
           </button>
         )}
       </div>
       {escalate.isSuccess && !open && (
         <p role="status" className="ok-text small">
-          Escalated — see the timeline.
+          {t('escalate.done')}
         </p>
       )}
       {open && (
         <form id={`${formId}-form`} className="form escalate-form" onSubmit={submit}>
           <fieldset className="field">
-            <legend>Reason</legend>
+            <legend>{t('escalate.reason')}</legend>
             <div className="choices">
               {presets.map((p) => (
                 <label key={p} className="choice">
@@ -236,7 +256,7 @@ export function EscalatePanel({ ticket }: { ticket: Ticket }) {
                     checked={preset === p}
                     onChange={() => setPreset(p)}
                   />
-                  {p}
+                  {t(`preset.${p}`)}
                 </label>
               ))}
               <label className="choice">
@@ -247,12 +267,14 @@ export function EscalatePanel({ ticket }: { ticket: Ticket }) {
                   checked={preset === ''}
                   onChange={() => setPreset('')}
                 />
-                Other (describe below)
+                {t('escalate.other')}
               </label>
             </div>
           </fieldset>
           <div className="field">
-            <label htmlFor={`${formId}-details`}>Details{preset ? ' (optional)' : ''}</label>
+            <label htmlFor={`${formId}-details`}>
+              {preset ? t('escalate.detailsOptional') : t('escalate.details')}
+            </label>
             <textarea
               id={`${formId}-details`}
               rows={2}
@@ -270,7 +292,7 @@ export function EscalatePanel({ ticket }: { ticket: Ticket }) {
             )}
           </div>
           <fieldset className="field">
-            <legend>Escalate to</legend>
+            <legend>{t('escalate.to')}</legend>
             <div className="choices">
               <label className="choice">
                 <input
@@ -281,8 +303,8 @@ export function EscalatePanel({ ticket }: { ticket: Ticket }) {
                   onChange={() => setTo('group')}
                 />
                 {next === null
-                  ? 'Next group (none: top of the escalation path)'
-                  : `Next group: ${dir.groupName(next)}`}
+                  ? t('escalate.noNextGroup')
+                  : t('escalate.nextGroup', { group: dir.groupName(next) })}
               </label>
               <label className="choice">
                 <input
@@ -291,7 +313,7 @@ export function EscalatePanel({ ticket }: { ticket: Ticket }) {
                   checked={target === 'manager'}
                   onChange={() => setTo('manager')}
                 />
-                The manager
+                {t('escalate.manager')}
               </label>
             </div>
           </fieldset>
@@ -301,13 +323,13 @@ export function EscalatePanel({ ticket }: { ticket: Ticket }) {
               className="primary"
               disabled={escalate.isPending || (!preset && !details.trim())}
             >
-              Escalate
+              {t('escalate.submit')}
             </button>
             <button type="button" className="ghost" onClick={() => setOpen(false)}>
-              Cancel
+              {t('common:actions.cancel')}
             </button>
           </div>
-          <ErrorMessage error={escalate.error} title="Not escalated." />
+          <ErrorMessage error={escalate.error} title={t('escalate.failed')} />
         </form>
       )}
     </section>

@@ -1,6 +1,7 @@
 // The time report for managers: time logged on tickets over a period (whole local days), in total and
 // billable, per technician, ticket, group or category; and the "time entry required on resolve" setting
 // (an admin changes it). Period and grouping live in the URL.
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import {
   formatLogged,
@@ -15,12 +16,7 @@ import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { ReportTabs } from '../ui/report-tabs';
 import { useTitle } from '../ui/title';
 
-const groupings: [TimeReportGrouping, string][] = [
-  ['technician', 'Technician'],
-  ['ticket', 'Ticket'],
-  ['group', 'Group'],
-  ['category', 'Category'],
-];
+const groupings: TimeReportGrouping[] = ['technician', 'ticket', 'group', 'category'];
 
 const day = (d: Date) => {
   const local = new Date(d.getTime() - d.getTimezoneOffset() * 60_000);
@@ -28,15 +24,17 @@ const day = (d: Date) => {
 };
 
 function Share({ part, whole }: { part: number; whole: number }) {
+  const { t } = useTranslation('time-report');
   const percent = whole > 0 ? Math.round((part / whole) * 100) : 0;
   return (
-    <span className="time-share" title={`${percent} % of the total`}>
+    <span className="time-share" title={t('share', { percent })}>
       <span className="time-share-bar" style={{ width: `${percent}%` }} />
     </span>
   );
 }
 
 function RequiredSetting() {
+  const { t } = useTranslation('time-report');
   const user = useUser();
   const settings = useTimeSettings();
   const save = useSaveTimeSettings();
@@ -51,20 +49,17 @@ function RequiredSetting() {
           disabled={!admin || settings.isPending || save.isPending}
           onChange={(e) => save.mutate({ requiredOnResolve: e.target.checked })}
         />
-        <span>Require a time entry to resolve a ticket</span>
+        <span>{t('setting.required')}</span>
       </label>
-      <p className="muted small">
-        {admin
-          ? 'When on, a ticket with no time logged cannot be resolved — alone or in a bulk change.'
-          : 'An admin changes this setting.'}
-      </p>
-      <ErrorMessage error={save.error ?? settings.error} title="The setting was not saved." />
+      <p className="muted small">{admin ? t('setting.hint') : t('setting.adminOnly')}</p>
+      <ErrorMessage error={save.error ?? settings.error} title={t('setting.failed')} />
     </div>
   );
 }
 
 export default function TimeReportPage() {
-  useTitle('Time report');
+  const { t } = useTranslation('time-report');
+  useTitle(t('title'));
   const [params, setParams] = useSearchParams();
   const today = new Date();
   const from = params.get('from') ?? day(new Date(today.getTime() - 29 * 86_400_000));
@@ -88,17 +83,17 @@ export default function TimeReportPage() {
     valid,
   );
   const r = report.data;
-  const heading = groupings.find(([g]) => g === groupBy)?.[1] ?? 'Technician';
+  const grouping = groupings.includes(groupBy) ? groupBy : 'technician';
   return (
     <div className="page">
       <ReportTabs />
-      <h1>Time report</h1>
+      <h1>{t('title')}</h1>
       <form
         className="card form report-filters"
-        aria-label="Report period"
+        aria-label={t('period')}
         onSubmit={(e) => e.preventDefault()}
       >
-        <Field label="From" error={fieldError(report.error, 'querystring/from')}>
+        <Field label={t('from')} error={fieldError(report.error, 'querystring/from')}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -111,7 +106,7 @@ export default function TimeReportPage() {
             />
           )}
         </Field>
-        <Field label="To" error={fieldError(report.error, 'querystring/to')}>
+        <Field label={t('to')} error={fieldError(report.error, 'querystring/to')}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -124,62 +119,64 @@ export default function TimeReportPage() {
             />
           )}
         </Field>
-        <Field label="Per">
+        <Field label={t('per')}>
           {(id) => (
             <select id={id} value={groupBy} onChange={(e) => set('groupBy', e.target.value)}>
-              {groupings.map(([g, l]) => (
+              {groupings.map((g) => (
                 <option key={g} value={g}>
-                  {l}
+                  {t(`grouping.${g}`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
       </form>
-      <ErrorMessage error={report.error} title="The report could not be made." />
+      <ErrorMessage error={report.error} title={t('failed')} />
       {report.isPending && valid ? (
-        <Loading label="Adding up…" />
+        <Loading label={t('loading')} />
       ) : r ? (
         <>
           <div className="kpis">
             <div className="card kpi">
               <span className="kpi-value">{formatLogged(r.totals.minutes)}</span>
-              <span className="kpi-label">logged in the period</span>
+              <span className="kpi-label">{t('kpi.logged')}</span>
             </div>
             <div className="card kpi">
               <span className="kpi-value">{formatLogged(r.totals.billableMinutes)}</span>
               <span className="kpi-label">
-                billable
-                {r.totals.minutes > 0 &&
-                  ` (${Math.round((r.totals.billableMinutes / r.totals.minutes) * 100)} %)`}
+                {r.totals.minutes > 0
+                  ? t('kpi.billableShare', {
+                      percent: Math.round((r.totals.billableMinutes / r.totals.minutes) * 100),
+                    })
+                  : t('kpi.billable')}
               </span>
             </div>
             <div className="card kpi">
               <span className="kpi-value">{r.totals.entries}</span>
-              <span className="kpi-label">entries</span>
+              <span className="kpi-label">{t('kpi.entries')}</span>
             </div>
           </div>
-          <h2>Per {heading.toLowerCase()}</h2>
+          <h2>{t(`perHeading.${grouping}`)}</h2>
           {r.rows.length === 0 ? (
-            <Empty title="No time logged in this period." />
+            <Empty title={t('empty')} />
           ) : (
-            <div className="table-wrap" role="region" aria-label="Time table (scrolls sideways)" tabIndex={0}>
+            <div className="table-wrap" role="region" aria-label={t('table.region')} tabIndex={0}>
               <table className="data-table time-table">
-                <caption className="visually-hidden">Time logged per {heading.toLowerCase()}</caption>
+                <caption className="visually-hidden">{t(`caption.${grouping}`)}</caption>
                 <thead>
                   <tr>
-                    <th scope="col">{heading}</th>
+                    <th scope="col">{t(`grouping.${grouping}`)}</th>
                     <th scope="col" className="num">
-                      Logged
+                      {t('table.logged')}
                     </th>
                     <th scope="col" className="num">
-                      Billable
+                      {t('table.billable')}
                     </th>
                     <th scope="col" className="num time-extra-col">
-                      Entries
+                      {t('table.entries')}
                     </th>
                     <th scope="col" className="time-extra-col">
-                      Share
+                      {t('table.share')}
                     </th>
                   </tr>
                 </thead>
@@ -203,12 +200,12 @@ export default function TimeReportPage() {
                   ))}
                 </tbody>
               </table>
-              {r.truncated && <p className="muted small">Only the largest {r.rows.length} are listed.</p>}
+              {r.truncated && <p className="muted small">{t('truncated', { count: r.rows.length })}</p>}
             </div>
           )}
         </>
       ) : null}
-      <h2>Setting</h2>
+      <h2>{t('setting.title')}</h2>
       <RequiredSetting />
     </div>
   );

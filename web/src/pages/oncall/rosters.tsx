@@ -2,6 +2,7 @@
 // the labour rules in; out comes a roster that meets every rule with its fairness figures — or the rules that
 // cannot be met — and the roster goes onto a schedule as a layer of shifts.
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { client, unwrap } from '../../api/client';
 import {
@@ -11,6 +12,7 @@ import {
   useSchedules,
   useUpdateSchedule,
 } from '../../api/oncall';
+import { t as translate } from '../../i18n';
 import { useDirectory } from '../../ui/directory';
 import { Field, fieldError } from '../../ui/field';
 import { ErrorMessage } from '../../ui/messages';
@@ -20,44 +22,46 @@ import { ParticipantPicker, timeZones } from './parts';
 
 type Coverage = '24/7-3' | '24/7-2' | 'business';
 
-const coverages: Record<Coverage, { label: string; shifts: RosterRequest['shifts'] }> = {
-  '24/7-3': {
-    label: '24/7 in three 8-hour shifts',
-    shifts: [
-      { name: 'Early', start: '06:00', end: '14:00' },
-      { name: 'Late', start: '14:00', end: '22:00' },
-      { name: 'Night', start: '22:00', end: '06:00' },
-    ],
-  },
-  '24/7-2': {
-    label: '24/7 in two 12-hour shifts',
-    shifts: [
-      { name: 'Day', start: '08:00', end: '20:00' },
-      { name: 'Night', start: '20:00', end: '08:00' },
-    ],
-  },
-  business: {
-    label: 'Business hours, weekdays 09:00–17:00',
-    shifts: [{ name: 'Office', start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] }],
-  },
-};
+const coverageCodes: Coverage[] = ['24/7-3', '24/7-2', 'business'];
 
-const ruleLabels: Record<string, string> = {
-  coverage: 'Coverage',
-  maxHoursPerWeek: 'Most hours a week',
-  minRestHours: 'Least rest between shifts',
-  maxConsecutiveNights: 'Most nights in a row',
-  maxConsecutiveDays: 'Most days in a row',
-  timeOff: 'Time off',
-  eligibility: 'Who may work a shift',
-  overlap: 'One shift at a time',
-};
+/** The coverage's shifts, named in the user's language when the roster is asked for (the names go onto the layer). */
+function coverageShifts(coverage: Coverage): RosterRequest['shifts'] {
+  const shift = (k: string) => translate(`oncall-rosters:shift.${k}`);
+  switch (coverage) {
+    case '24/7-3':
+      return [
+        { name: shift('early'), start: '06:00', end: '14:00' },
+        { name: shift('late'), start: '14:00', end: '22:00' },
+        { name: shift('night'), start: '22:00', end: '06:00' },
+      ];
+    case '24/7-2':
+      return [
+        { name: shift('day'), start: '08:00', end: '20:00' },
+        { name: shift('night'), start: '20:00', end: '08:00' },
+      ];
+    case 'business':
+      return [{ name: shift('office'), start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5] }];
+  }
+}
+
+/** The rules the server names in a violation; an unknown one is shown by its code. */
+const ruleCodes = new Set([
+  'coverage',
+  'maxHoursPerWeek',
+  'minRestHours',
+  'maxConsecutiveNights',
+  'maxConsecutiveDays',
+  'timeOff',
+  'eligibility',
+  'overlap',
+]);
 
 function isoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
 function Result({ answer, request }: { answer: RosterAnswer; request: RosterRequest }) {
+  const { t } = useTranslation('oncall-rosters');
   const dir = useDirectory();
   const schedules = useSchedules();
   const [scheduleId, setScheduleId] = useState('');
@@ -67,14 +71,17 @@ function Result({ answer, request }: { answer: RosterAnswer; request: RosterRequ
     return (
       <section className="card alert-error" aria-labelledby="infeasible-title">
         <h2 id="infeasible-title" className="flush">
-          No roster meets every rule
+          {t('infeasible.title')}
         </h2>
-        <p>Nothing was bent to make it fit. What cannot be met:</p>
+        <p>{t('infeasible.intro')}</p>
         <ul>
           {(answer.violations ?? []).map((v, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
             <li key={`${v.rule}-${i}`}>
-              <strong>{ruleLabels[v.rule] ?? v.rule}:</strong> {v.explanation}
+              <strong>
+                {t('infeasible.rule', { rule: ruleCodes.has(v.rule) ? t(`rule.${v.rule}`) : v.rule })}
+              </strong>{' '}
+              {v.explanation}
             </li>
           ))}
         </ul>
@@ -87,19 +94,19 @@ function Result({ answer, request }: { answer: RosterAnswer; request: RosterRequ
   return (
     <section aria-labelledby="roster-title">
       <h2 id="roster-title">
-        Roster: {layer.shifts.length} shifts, every rule met {answer.checks?.ok ? '✓' : ''}
+        {t('result.title', { count: layer.shifts.length })} {answer.checks?.ok ? '✓' : ''}
       </h2>
       <div className="table-wrap">
         <table className="data-table">
-          <caption className="visually-hidden">Shifts and fairness per person</caption>
+          <caption className="visually-hidden">{t('result.caption')}</caption>
           <thead>
             <tr>
-              <th scope="col">Person</th>
-              <th scope="col">Shifts</th>
-              <th scope="col">Hours</th>
-              <th scope="col">Nights</th>
-              <th scope="col">Weekends</th>
-              <th scope="col">Holidays</th>
+              <th scope="col">{t('result.person')}</th>
+              <th scope="col">{t('result.shifts')}</th>
+              <th scope="col">{t('result.hours')}</th>
+              <th scope="col">{t('result.nights')}</th>
+              <th scope="col">{t('result.weekends')}</th>
+              <th scope="col">{t('result.holidays')}</th>
             </tr>
           </thead>
           <tbody>
@@ -118,20 +125,23 @@ function Result({ answer, request }: { answer: RosterAnswer; request: RosterRequ
       </div>
       {answer.fairness && (
         <p className="hint">
-          Spread between the most and the least: {Math.round(answer.fairness.hours.spread)} h,{' '}
-          {answer.fairness.nights.spread} nights, {answer.fairness.weekends.spread} weekend shifts,{' '}
-          {answer.fairness.holidays.spread} holiday shifts.
+          {t('result.spread', {
+            hours: Math.round(answer.fairness.hours.spread),
+            nights: answer.fairness.nights.spread,
+            weekends: answer.fairness.weekends.spread,
+            holidays: answer.fairness.holidays.spread,
+          })}
         </p>
       )}
       <ShiftTimeline
-        label="The roster's first two weeks"
+        label={t('result.timeline')}
         from={from}
         to={twoWeeks}
         timeZone={zone}
         nameOf={(id) => dir.userName(id)}
         rows={[
           {
-            label: 'Roster',
+            label: t('result.row'),
             segments: layer.shifts
               .map((s) => ({
                 start: wallToIso(s.start, zone),
@@ -143,13 +153,15 @@ function Result({ answer, request }: { answer: RosterAnswer; request: RosterRequ
         ]}
       />
       <div className="card form">
-        <h3 className="flush">Put it on a schedule</h3>
-        <p className="hint">
-          Added as the schedule’s top layer: it wins where it has shifts; overrides still win over it.
-        </p>
+        <h3 className="flush">{t('apply.title')}</h3>
+        <p className="hint">{t('apply.hint')}</p>
         <div className="actions">
-          <select aria-label="Schedule" value={scheduleId} onChange={(e) => setScheduleId(e.target.value)}>
-            <option value="">Choose a schedule…</option>
+          <select
+            aria-label={t('apply.schedule')}
+            value={scheduleId}
+            onChange={(e) => setScheduleId(e.target.value)}
+          >
+            <option value="">{t('apply.choose')}</option>
             {schedules.data?.map((s) => (
               <option key={s.id} value={s.id}>
                 {s.name} ({s.timeZone})
@@ -162,30 +174,36 @@ function Result({ answer, request }: { answer: RosterAnswer; request: RosterRequ
             disabled={!schedule || apply.isPending}
             onClick={() => schedule && apply.mutate({ layers: [...schedule.layers, layer] })}
           >
-            Add as a layer
+            {t('apply.submit')}
           </button>
           {apply.isSuccess && schedule && (
             <span role="status">
-              Added to <Link to={`/oncall/schedules/${schedule.id}`}>{schedule.name}</Link>.
+              <Trans
+                t={t}
+                i18nKey="apply.done"
+                components={{
+                  schedule: <Link to={`/oncall/schedules/${schedule.id}`}>{schedule.name}</Link>,
+                }}
+              />
             </span>
           )}
         </div>
         {schedule && schedule.timeZone !== zone && (
           <p className="field-error">
-            The schedule is in {schedule.timeZone}; the roster was made in {zone}. Choose a schedule in the
-            same zone.
+            {t('apply.otherZone', { scheduleZone: schedule.timeZone, rosterZone: zone })}
           </p>
         )}
-        <ErrorMessage error={apply.error} title="Not added." />
+        <ErrorMessage error={apply.error} title={t('apply.failed')} />
       </div>
     </section>
   );
 }
 
 export default function RostersPage() {
-  useTitle('Generate a roster');
+  const { t } = useTranslation('oncall-rosters');
+  useTitle(t('title'));
   const today = Date.now();
-  const [name, setName] = useState('Generated roster');
+  const [name, setName] = useState(() => t('defaultName'));
   const [start, setStart] = useState(isoDate(today + 86_400_000));
   const [end, setEnd] = useState(isoDate(today + 29 * 86_400_000));
   const [timeZone, setTimeZone] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
@@ -209,7 +227,7 @@ export default function RostersPage() {
     const request: RosterRequest = {
       name,
       period: { start, end, timeZone },
-      shifts: coverages[coverage].shifts,
+      shifts: coverageShifts(coverage),
       people: people.map((userId, i) => ({
         userId,
         ...(timeOff[i].length ? { timeOff: timeOff[i].slice(0, 100) } : {}),
@@ -222,12 +240,12 @@ export default function RostersPage() {
   return (
     <div className="page">
       <p className="muted small">
-        <Link to="/oncall">On call</Link> / Generate a roster
+        <Link to="/oncall">{t('breadcrumb')}</Link> / {t('title')}
       </p>
-      <h1>Generate a roster</h1>
-      <form className="card form" onSubmit={(e) => void submit(e)} aria-label="Roster request">
+      <h1>{t('title')}</h1>
+      <form className="card form" onSubmit={(e) => void submit(e)} aria-label={t('form.label')}>
         <div className="field-row">
-          <Field label="Name" error={fieldError(generate.error, '/name')}>
+          <Field label={t('form.name')} error={fieldError(generate.error, '/name')}>
             {(id) => (
               <input
                 id={id}
@@ -238,7 +256,7 @@ export default function RostersPage() {
               />
             )}
           </Field>
-          <Field label="Time zone">
+          <Field label={t('form.timeZone')}>
             {(id) => (
               <select id={id} value={timeZone} onChange={(e) => setTimeZone(e.target.value)}>
                 {timeZones(timeZone).map((z) => (
@@ -249,38 +267,38 @@ export default function RostersPage() {
           </Field>
         </div>
         <div className="field-row">
-          <Field label="First day" error={fieldError(generate.error, '/period/start')}>
+          <Field label={t('form.firstDay')} error={fieldError(generate.error, '/period/start')}>
             {(id) => (
               <input id={id} type="date" required value={start} onChange={(e) => setStart(e.target.value)} />
             )}
           </Field>
-          <Field label="Last day" error={fieldError(generate.error, '/period/end')}>
+          <Field label={t('form.lastDay')} error={fieldError(generate.error, '/period/end')}>
             {(id) => (
               <input id={id} type="date" required value={end} onChange={(e) => setEnd(e.target.value)} />
             )}
           </Field>
         </div>
-        <Field label="Coverage">
+        <Field label={t('form.coverage')}>
           {(id) => (
             <select id={id} value={coverage} onChange={(e) => setCoverage(e.target.value as Coverage)}>
-              {Object.entries(coverages).map(([k, c]) => (
+              {coverageCodes.map((k) => (
                 <option key={k} value={k}>
-                  {c.label}
+                  {t(`coverage.${k}`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
         <ParticipantPicker
-          label="People"
+          label={t('form.people')}
           value={people}
           onChange={setPeople}
           error={fieldError(generate.error, '/people')}
         />
         <fieldset className="sub-card">
-          <legend>Rules</legend>
+          <legend>{t('form.rules')}</legend>
           <div className="field-row">
-            <Field label="Most hours a week">
+            <Field label={t('form.maxHours')}>
               {(id) => (
                 <input
                   id={id}
@@ -292,7 +310,7 @@ export default function RostersPage() {
                 />
               )}
             </Field>
-            <Field label="Least rest between shifts (h)">
+            <Field label={t('form.minRest')}>
               {(id) => (
                 <input
                   id={id}
@@ -304,7 +322,7 @@ export default function RostersPage() {
                 />
               )}
             </Field>
-            <Field label="Most nights in a row">
+            <Field label={t('form.maxNights')}>
               {(id) => (
                 <input
                   id={id}
@@ -317,14 +335,14 @@ export default function RostersPage() {
               )}
             </Field>
           </div>
-          <p className="hint">Everyone’s time off from the Technicians page is kept.</p>
+          <p className="hint">{t('form.timeOffHint')}</p>
         </fieldset>
         <div className="actions">
           <button type="submit" className="primary" disabled={generate.isPending || people.length === 0}>
-            {generate.isPending ? 'Generating…' : 'Generate'}
+            {generate.isPending ? t('form.generating') : t('form.generate')}
           </button>
         </div>
-        <ErrorMessage error={generate.error} title="Not generated." />
+        <ErrorMessage error={generate.error} title={t('form.failed')} />
       </form>
       {generate.data && sent && <Result answer={generate.data} request={sent} />}
     </div>

@@ -2,6 +2,7 @@
 // each layer (a higher layer wins, overrides win over all), overrides and cover requests, its calendar feed,
 // and — for managers — its layers: rotations with handoff, turn length, participants and restrictions.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import {
   type Layer,
@@ -16,6 +17,7 @@ import {
   useScheduleReport,
   useUpdateSchedule,
 } from '../../api/oncall';
+import { dateTimeFormat } from '../../locale';
 import { isManager, useUser } from '../../session';
 import { useDirectory } from '../../ui/directory';
 import { Field, fieldError } from '../../ui/field';
@@ -25,7 +27,10 @@ import { useTitle } from '../../ui/title';
 import { FeedLink, formatRange, localInputToIso, ParticipantPicker } from './parts';
 
 const dayMs = 86_400_000;
-const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+const weekdays = [1, 2, 3, 4, 5, 6, 7] as const;
+// 1 January 2024 was a Monday: the short weekday names Monday first, in the user's language.
+const weekdayFormat = dateTimeFormat({ weekday: 'short', timeZone: 'UTC' });
+const weekdayName = (isoDay: number) => weekdayFormat.format(Date.UTC(2024, 0, isoDay));
 
 function startOfToday(): number {
   const d = new Date();
@@ -34,52 +39,52 @@ function startOfToday(): number {
 }
 
 function Calendar({ schedule }: { schedule: Schedule }) {
+  const { t } = useTranslation('oncall-schedule');
   const dir = useDirectory();
   const [offsetWeeks, setOffsetWeeks] = useState(0);
   const from = new Date(startOfToday() + offsetWeeks * 7 * dayMs).toISOString();
   const to = new Date(startOfToday() + (offsetWeeks + 2) * 7 * dayMs).toISOString();
   const final = useFinalSchedule(schedule.id, from, to);
   const layerName = (i: number | undefined) =>
-    i === undefined ? 'layer' : (schedule.layers[i]?.name ?? `Layer ${i + 1}`);
+    i === undefined
+      ? t('calendar.layer')
+      : (schedule.layers[i]?.name ?? t('layers.defaultName', { n: i + 1 }));
   return (
     <section aria-labelledby="calendar-title">
       <div className="page-head">
-        <h2 id="calendar-title">Calendar</h2>
+        <h2 id="calendar-title">{t('calendar.title')}</h2>
         <div className="actions">
           <button type="button" onClick={() => setOffsetWeeks((w) => w - 2)}>
-            ← Earlier
+            {t('calendar.earlier')}
           </button>
           <button type="button" disabled={offsetWeeks === 0} onClick={() => setOffsetWeeks(0)}>
-            Today
+            {t('calendar.today')}
           </button>
           <button type="button" onClick={() => setOffsetWeeks((w) => w + 2)}>
-            Later →
+            {t('calendar.later')}
           </button>
         </div>
       </div>
-      <p className="hint">
-        Days in {schedule.timeZone}. Where layers overlap the higher one wins; an override wins over every
-        layer.
-      </p>
+      <p className="hint">{t('calendar.hint', { zone: schedule.timeZone })}</p>
       {final.isPending && <Loading />}
       <ErrorMessage error={final.error} />
       {final.data && (
         <ShiftTimeline
-          label={`${schedule.name}: final schedule and layers`}
+          label={t('calendar.label', { name: schedule.name })}
           from={final.data.from}
           to={final.data.to}
           timeZone={schedule.timeZone}
           nameOf={(id) => dir.userName(id)}
           rows={[
             {
-              label: 'Final',
+              label: t('calendar.final'),
               segments: final.data.final.map((s) => ({
                 ...s,
                 source:
                   s.source.kind === 'override'
-                    ? 'override'
+                    ? t('calendar.override')
                     : s.source.kind === 'gap'
-                      ? 'gap'
+                      ? t('calendar.gap')
                       : layerName(s.source.layer),
               })),
             },
@@ -97,9 +102,10 @@ function Calendar({ schedule }: { schedule: Schedule }) {
 }
 
 function Quality({ id }: { id: number }) {
+  const { t } = useTranslation('oncall-schedule');
   const report = useScheduleReport(id);
   const dir = useDirectory();
-  if (report.isPending) return <Loading label="Scoring the next 52 weeks…" />;
+  if (report.isPending) return <Loading label={t('quality.loading')} />;
   if (report.error) return <ErrorMessage error={report.error} />;
   const r = report.data;
   const q = r.quality;
@@ -107,18 +113,16 @@ function Quality({ id }: { id: number }) {
   return (
     <section className="card" aria-labelledby="quality-title">
       <h2 id="quality-title" className="flush">
-        Quality <span className={`score score-${tone}`}>{q.total}</span>
+        {t('quality.title')} <span className={`score score-${tone}`}>{q.total}</span>
       </h2>
-      <p className="hint">
-        Over the next 52 weeks, as Grafana OnCall scores it: the mean of coverage and balance.
-      </p>
+      <p className="hint">{t('quality.hint')}</p>
       <dl className="facts">
-        <dt>Coverage</dt>
-        <dd>{q.coverage} % of the time someone is on call</dd>
-        <dt>Balance</dt>
-        <dd>{q.balance} % (hours spread evenly between people = 100 %)</dd>
-        <dt>Overlap</dt>
-        <dd>{q.overlap} % of covered time has layers overlapping</dd>
+        <dt>{t('quality.coverage')}</dt>
+        <dd>{t('quality.coverageValue', { percent: q.coverage })}</dd>
+        <dt>{t('quality.balance')}</dt>
+        <dd>{t('quality.balanceValue', { percent: q.balance })}</dd>
+        <dt>{t('quality.overlap')}</dt>
+        <dd>{t('quality.overlapValue', { percent: q.overlap })}</dd>
       </dl>
       {q.comments.length > 0 && (
         <ul className="plain-list small">
@@ -131,11 +135,14 @@ function Quality({ id }: { id: number }) {
       )}
       {r.hoursPerPerson.length > 0 && (
         <details>
-          <summary>Hours per person</summary>
+          <summary>{t('quality.hoursPerPerson')}</summary>
           <ul className="plain-list">
             {r.hoursPerPerson.map((h) => (
               <li key={h.userId}>
-                {h.userName ?? dir.userName(h.userId)}: {Math.round(h.hours)} h
+                {t('quality.hours', {
+                  name: h.userName ?? dir.userName(h.userId),
+                  hours: Math.round(h.hours),
+                })}
               </li>
             ))}
           </ul>
@@ -146,6 +153,7 @@ function Quality({ id }: { id: number }) {
 }
 
 function Overrides({ schedule, manager }: { schedule: Schedule; manager: boolean }) {
+  const { t } = useTranslation('oncall-schedule');
   const dir = useDirectory();
   const user = useUser();
   const from = new Date(startOfToday()).toISOString();
@@ -174,10 +182,10 @@ function Overrides({ schedule, manager }: { schedule: Schedule; manager: boolean
   const staff = dir.users.filter((u) => u.role !== 'requester' && (manager || u.id !== user.id));
   return (
     <section aria-labelledby="overrides-title">
-      <h2 id="overrides-title">Overrides, next 30 days</h2>
+      <h2 id="overrides-title">{t('overrides.title')}</h2>
       {overrides.isPending && <Loading />}
       <ErrorMessage error={overrides.error ?? remove.error} />
-      {overrides.data?.length === 0 && <Empty title="No overrides." />}
+      {overrides.data?.length === 0 && <Empty title={t('overrides.empty')} />}
       <ul className="plain-list">
         {overrides.data?.map((o) => (
           <li key={o.id} className="request-row">
@@ -193,9 +201,9 @@ function Overrides({ schedule, manager }: { schedule: Schedule; manager: boolean
                 type="button"
                 className="ghost"
                 onClick={() => remove.mutate(o.id)}
-                aria-label={`Remove the override of ${dir.userName(o.userId)}`}
+                aria-label={t('overrides.removeNamed', { name: dir.userName(o.userId) })}
               >
-                Remove
+                {t('overrides.remove')}
               </button>
             )}
           </li>
@@ -203,11 +211,11 @@ function Overrides({ schedule, manager }: { schedule: Schedule; manager: boolean
       </ul>
       <form className="card form" onSubmit={submit} aria-labelledby="override-form-title">
         <h3 id="override-form-title" className="flush">
-          {manager ? 'Add an override' : 'Ask someone to cover you'}
+          {manager ? t('overrides.addTitle') : t('overrides.askTitle')}
         </h3>
-        {!manager && <p className="hint">A manager approves it; then it wins over the layers.</p>}
+        {!manager && <p className="hint">{t('overrides.askHint')}</p>}
         <Field
-          label={manager ? 'Who covers' : 'Who covers you'}
+          label={manager ? t('overrides.who') : t('overrides.whoCoversYou')}
           error={fieldError(mutation.error, manager ? '/userId' : '/coveringUserId')}
         >
           {(id, d, invalid) => (
@@ -219,7 +227,7 @@ function Overrides({ schedule, manager }: { schedule: Schedule; manager: boolean
               aria-invalid={invalid || undefined}
               onChange={(e) => setWho(e.target.value)}
             >
-              <option value="">Choose a person…</option>
+              <option value="">{t('overrides.choose')}</option>
               {staff.map((u) => (
                 <option key={u.id} value={u.id}>
                   {u.name}
@@ -229,7 +237,11 @@ function Overrides({ schedule, manager }: { schedule: Schedule; manager: boolean
           )}
         </Field>
         <div className="field-row">
-          <Field label="From" hint="Your local time" error={fieldError(mutation.error, '/start')}>
+          <Field
+            label={t('overrides.from')}
+            hint={t('overrides.fromHint')}
+            error={fieldError(mutation.error, '/start')}
+          >
             {(id, d) => (
               <input
                 id={id}
@@ -241,7 +253,7 @@ function Overrides({ schedule, manager }: { schedule: Schedule; manager: boolean
               />
             )}
           </Field>
-          <Field label="Until" error={fieldError(mutation.error, '/end')}>
+          <Field label={t('overrides.until')} error={fieldError(mutation.error, '/end')}>
             {(id, d) => (
               <input
                 id={id}
@@ -254,18 +266,18 @@ function Overrides({ schedule, manager }: { schedule: Schedule; manager: boolean
             )}
           </Field>
         </div>
-        <Field label="Reason" error={fieldError(mutation.error, '/reason')}>
+        <Field label={t('overrides.reason')} error={fieldError(mutation.error, '/reason')}>
           {(id) => (
             <input id={id} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
           )}
         </Field>
         <div className="actions">
           <button type="submit" className="primary" disabled={mutation.isPending}>
-            {manager ? 'Add override' : 'Send request'}
+            {manager ? t('overrides.add') : t('overrides.send')}
           </button>
-          {request.isSuccess && !manager && <span role="status">Sent for approval.</span>}
+          {request.isSuccess && !manager && <span role="status">{t('overrides.sent')}</span>}
         </div>
-        <ErrorMessage error={mutation.error} title="Not saved." />
+        <ErrorMessage error={mutation.error} title={t('notSaved')} />
       </form>
     </section>
   );
@@ -274,10 +286,11 @@ function Overrides({ schedule, manager }: { schedule: Schedule; manager: boolean
 type Rotation = Extract<Layer, { kind: 'rotation' }>;
 
 function RotationEditor({ layer, onChange }: { layer: Rotation; onChange: (l: Rotation) => void }) {
+  const { t } = useTranslation('oncall-schedule');
   return (
     <>
       <div className="field-row">
-        <Field label="First handoff" hint="Local time; every handoff keeps this time of day">
+        <Field label={t('rotation.firstHandoff')} hint={t('rotation.firstHandoffHint')}>
           {(id, d) => (
             <input
               id={id}
@@ -289,7 +302,7 @@ function RotationEditor({ layer, onChange }: { layer: Rotation; onChange: (l: Ro
             />
           )}
         </Field>
-        <Field label="Ends" hint="Leave empty to run on">
+        <Field label={t('rotation.ends')} hint={t('rotation.endsHint')}>
           {(id, d) => (
             <input
               id={id}
@@ -302,7 +315,7 @@ function RotationEditor({ layer, onChange }: { layer: Rotation; onChange: (l: Ro
         </Field>
       </div>
       <div className="field-row">
-        <Field label="Turn length">
+        <Field label={t('rotation.turnLength')}>
           {(id) => (
             <input
               id={id}
@@ -315,7 +328,7 @@ function RotationEditor({ layer, onChange }: { layer: Rotation; onChange: (l: Ro
             />
           )}
         </Field>
-        <Field label="Unit">
+        <Field label={t('rotation.unit')}>
           {(id) => (
             <select
               id={id}
@@ -327,9 +340,9 @@ function RotationEditor({ layer, onChange }: { layer: Rotation; onChange: (l: Ro
                 })
               }
             >
-              <option value="hour">hours</option>
-              <option value="day">days</option>
-              <option value="week">weeks</option>
+              <option value="hour">{t('rotation.hours')}</option>
+              <option value="day">{t('rotation.days')}</option>
+              <option value="week">{t('rotation.weeks')}</option>
             </select>
           )}
         </Field>
@@ -339,14 +352,14 @@ function RotationEditor({ layer, onChange }: { layer: Rotation; onChange: (l: Ro
         onChange={(participants) => onChange({ ...layer, participants })}
       />
       <fieldset className="sub-card">
-        <legend>On duty only (restrictions)</legend>
-        {layer.restrictions.length === 0 && <p className="muted small">Around the clock.</p>}
+        <legend>{t('rotation.restrictions')}</legend>
+        {layer.restrictions.length === 0 && <p className="muted small">{t('rotation.aroundTheClock')}</p>}
         {layer.restrictions.map((r, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a position in an ordered, editable list is the item's identity (the same person or method may appear twice)
           <div key={`${i}-${r.start}`} className="restriction-row">
-            <div className="day-picks" role="group" aria-label={`Days of window ${i + 1}`}>
-              {weekdays.map((w, d) => {
-                const day = (d + 1) as (typeof r.days)[number];
+            <div className="day-picks" role="group" aria-label={t('rotation.windowDays', { n: i + 1 })}>
+              {weekdays.map((w) => {
+                const day = w as (typeof r.days)[number];
                 return (
                   <label key={w} className="inline">
                     <input
@@ -362,13 +375,13 @@ function RotationEditor({ layer, onChange }: { layer: Rotation; onChange: (l: Ro
                         });
                       }}
                     />
-                    {w}
+                    {weekdayName(w)}
                   </label>
                 );
               })}
             </div>
             <label className="inline">
-              <span>from</span>
+              <span>{t('rotation.windowFrom')}</span>
               <input
                 type="time"
                 value={r.start}
@@ -383,7 +396,7 @@ function RotationEditor({ layer, onChange }: { layer: Rotation; onChange: (l: Ro
               />
             </label>
             <label className="inline">
-              <span>to</span>
+              <span>{t('rotation.windowTo')}</span>
               <input
                 type="time"
                 value={r.end === '24:00' ? '23:59' : r.end}
@@ -400,7 +413,7 @@ function RotationEditor({ layer, onChange }: { layer: Rotation; onChange: (l: Ro
             <button
               type="button"
               className="icon-button"
-              aria-label={`Remove window ${i + 1}`}
+              aria-label={t('rotation.removeWindow', { n: i + 1 })}
               onClick={() =>
                 onChange({ ...layer, restrictions: layer.restrictions.filter((_, j) => j !== i) })
               }
@@ -418,7 +431,7 @@ function RotationEditor({ layer, onChange }: { layer: Rotation; onChange: (l: Ro
             })
           }
         >
-          Add a window
+          {t('rotation.addWindow')}
         </button>
       </fieldset>
     </>
@@ -426,6 +439,7 @@ function RotationEditor({ layer, onChange }: { layer: Rotation; onChange: (l: Ro
 }
 
 function Layers({ schedule }: { schedule: Schedule }) {
+  const { t } = useTranslation('oncall-schedule');
   const [draft, setDraft] = useState<Layer[] | null>(null);
   const layers = draft ?? schedule.layers;
   const save = useUpdateSchedule(schedule.id, () => setDraft(null));
@@ -438,17 +452,19 @@ function Layers({ schedule }: { schedule: Schedule }) {
   };
   return (
     <section aria-labelledby="layers-title">
-      <h2 id="layers-title">Layers</h2>
-      <p className="hint">Listed top first: a higher layer wins where both are on duty.</p>
+      <h2 id="layers-title">{t('layers.title')}</h2>
+      <p className="hint">{t('layers.hint')}</p>
       {layers
         .map((l, i) => ({ l, i }))
         .reverse()
         .map(({ l, i }) => (
           <fieldset key={i} className="card form">
             <legend>
-              Layer {i + 1}: {l.name || 'unnamed'}
+              {l.name
+                ? t('layers.legend', { n: i + 1, name: l.name })
+                : t('layers.legendUnnamed', { n: i + 1 })}
             </legend>
-            <Field label="Name" error={fieldError(save.error, `/layers/${i}/name`)}>
+            <Field label={t('layers.name')} error={fieldError(save.error, `/layers/${i}/name`)}>
               {(id) => (
                 <input
                   id={id}
@@ -463,30 +479,28 @@ function Layers({ schedule }: { schedule: Schedule }) {
               <RotationEditor layer={l} onChange={(x) => set(i, x)} />
             ) : (
               <p className="muted">
-                {l.shifts.length} explicit shifts (a generated roster)
-                {l.shifts.length > 0 && (
-                  <>
-                    {' '}
-                    from {l.shifts[0].start.replace('T', ' ')} to{' '}
-                    {l.shifts[l.shifts.length - 1].end.replace('T', ' ')}
-                  </>
-                )}
-                .
+                {l.shifts.length > 0
+                  ? t('layers.shiftsFromTo', {
+                      count: l.shifts.length,
+                      from: l.shifts[0].start.replace('T', ' '),
+                      to: l.shifts[l.shifts.length - 1].end.replace('T', ' '),
+                    })
+                  : t('layers.shifts', { count: l.shifts.length })}
               </p>
             )}
             <div className="actions">
               <button type="button" disabled={i === layers.length - 1} onClick={() => move(i, 1)}>
-                Raise
+                {t('layers.raise')}
               </button>
               <button type="button" disabled={i === 0} onClick={() => move(i, -1)}>
-                Lower
+                {t('layers.lower')}
               </button>
               <button
                 type="button"
                 className="ghost"
                 onClick={() => setDraft(layers.filter((_, j) => j !== i))}
               >
-                Remove layer
+                {t('layers.remove')}
               </button>
             </div>
           </fieldset>
@@ -499,7 +513,7 @@ function Layers({ schedule }: { schedule: Schedule }) {
               ...layers,
               {
                 kind: 'rotation',
-                name: `Layer ${layers.length + 1}`,
+                name: t('layers.defaultName', { n: layers.length + 1 }),
                 start: `${new Date().toISOString().slice(0, 10)}T09:00`,
                 end: null,
                 turn: { unit: 'week', count: 1 },
@@ -509,7 +523,7 @@ function Layers({ schedule }: { schedule: Schedule }) {
             ])
           }
         >
-          Add a layer
+          {t('layers.add')}
         </button>
         <button
           type="button"
@@ -517,44 +531,45 @@ function Layers({ schedule }: { schedule: Schedule }) {
           disabled={draft === null || save.isPending}
           onClick={() => save.mutate({ layers })}
         >
-          Save layers
+          {t('layers.save')}
         </button>
         {draft !== null && (
           <button type="button" className="ghost" onClick={() => setDraft(null)}>
-            Discard changes
+            {t('layers.discard')}
           </button>
         )}
       </div>
-      <ErrorMessage error={save.error} title="Not saved." />
+      <ErrorMessage error={save.error} title={t('notSaved')} />
     </section>
   );
 }
 
 export default function SchedulePage() {
+  const { t } = useTranslation('oncall-schedule');
   const id = Number(useParams().id);
   const user = useUser();
   const manager = isManager(user);
   const dir = useDirectory();
   const schedule = useSchedule(id);
   const feed = useScheduleFeedToken(id);
-  useTitle(schedule.data?.name ?? 'Schedule');
+  useTitle(schedule.data?.name ?? t('title'));
   if (schedule.isPending) return <Loading />;
   if (schedule.error) return <ErrorMessage error={schedule.error} />;
   const s = schedule.data;
   return (
     <div className="page">
       <p className="muted small">
-        <Link to="/oncall">On call</Link> / {s.name}
+        <Link to="/oncall">{t('breadcrumb')}</Link> / {s.name}
       </p>
       <div className="page-head">
         <h1>{s.name}</h1>
         <a className="button" href={`/api/v1/schedules/${s.id}/calendar.ics`} download={`${s.name}.ics`}>
-          Download .ics
+          {t('downloadIcs')}
         </a>
       </div>
       <p className="muted">
         {s.timeZone}
-        {s.teamId !== null && <> · team {dir.groupName(s.teamId)}</>}
+        {s.teamId !== null && <> · {t('team', { name: dir.groupName(s.teamId) })}</>}
         {s.description && <> · {s.description}</>}
       </p>
       <div className="two-col">
@@ -562,10 +577,10 @@ export default function SchedulePage() {
         {manager && (
           <section className="card" aria-labelledby="feed-title">
             <h2 id="feed-title" className="flush">
-              Calendar subscription
+              {t('feed.title')}
             </h2>
-            <p className="hint">A link for Google Calendar or Outlook that needs no sign-in.</p>
-            <FeedLink mutation={feed} label="Make a subscription link" />
+            <p className="hint">{t('feed.hint')}</p>
+            <FeedLink mutation={feed} label={t('feed.make')} />
           </section>
         )}
       </div>

@@ -3,34 +3,44 @@
 // cost, and the decision. Managers approve (landing on the change it raises), defer until a date, or reject with a
 // reason; staff edit a proposal still proposed.
 import { type FormEvent, lazy, Suspense, useMemo, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { fromLocalInput, localInput } from '../../api/changes';
+import { problemNumber } from '../../api/problems';
 import {
-  formatCost,
-  formatDay,
   type Proposal,
   type ProposalEvidence,
-  proposalSourceLabel,
-  resourceLabel,
   useDecideProposal,
   useEvidenceChart,
   useProposal,
   useUpdateProposal,
 } from '../../api/proposals';
+import { numberFormat } from '../../locale';
 import { isManager, useUser } from '../../session';
 import { Field, fieldError } from '../../ui/field';
 import { ForecastChart } from '../../ui/forecast-chart';
 import { ErrorMessage, Loading } from '../../ui/messages';
 import { useTitle } from '../../ui/title';
-import { DueDate, minorUnits, ProposalStatusBadge } from './proposals';
+import {
+  DueDate,
+  formatCost,
+  formatDay,
+  minorUnits,
+  ProposalStatusBadge,
+  proposalSourceText,
+  resourceText,
+} from './proposals';
 
 const TimeSeriesChart = lazy(() => import('../../ui/time-series-chart'));
 
-/** "12%" for a ratio, the number otherwise (as the server words its summaries). */
-const level = (v: number) =>
-  Math.abs(v) <= 1 ? `${Math.round(v * 1000) / 10}%` : String(Math.round(v * 100) / 100);
+const percentFormat = numberFormat({ style: 'percent', maximumFractionDigits: 1 });
+const levelFormat = numberFormat({ maximumFractionDigits: 2 });
+
+/** "12 %" for a ratio, the number otherwise (as the server words its summaries), in the user's language. */
+const level = (v: number) => (Math.abs(v) <= 1 ? percentFormat.format(v) : levelFormat.format(v));
 
 function MetricChart({ evidence }: { evidence: Extract<ProposalEvidence, { kind: 'metric' }> }) {
+  const { t } = useTranslation('proposals');
   const data = useEvidenceChart(evidence.query, evidence.from, evidence.to);
   // A ratio (every value within 0–1, as disk or memory used) reads as a percentage.
   const { series, unit } = useMemo(() => {
@@ -47,13 +57,13 @@ function MetricChart({ evidence }: { evidence: Extract<ProposalEvidence, { kind:
           Object.entries(s.metric)
             .filter(([k]) => k !== '__name__')
             .map(([k, v]) => `${k}=${v}`)
-            .join(', ') || 'value',
+            .join(', ') || t('chart.value'),
         values: ratio
           ? s.values.map(([t, v]): [number, string] => [t, String(Math.round(Number(v) * 10_000) / 100)])
           : s.values,
       })),
     };
-  }, [data.data]);
+  }, [data.data, t]);
   return (
     <figure className="proposal-chart">
       <figcaption>
@@ -65,15 +75,15 @@ function MetricChart({ evidence }: { evidence: Extract<ProposalEvidence, { kind:
           {evidence.query}
         </code>
       </figcaption>
-      <ErrorMessage error={data.error} title="The chart could not be loaded." />
-      {data.isPending && <div className="chart-placeholder">Loading…</div>}
-      {data.data && series.length === 0 && <div className="chart-placeholder">No data in this range.</div>}
+      <ErrorMessage error={data.error} title={t('chart.failed')} />
+      {data.isPending && <div className="chart-placeholder">{t('common:loading')}</div>}
+      {data.data && series.length === 0 && <div className="chart-placeholder">{t('chart.noData')}</div>}
       {series.length > 0 && (
-        <Suspense fallback={<div className="chart-placeholder">Loading…</div>}>
+        <Suspense fallback={<div className="chart-placeholder">{t('common:loading')}</div>}>
           <TimeSeriesChart
             series={series}
             unit={unit}
-            label={`${evidence.title} from ${evidence.from} to ${evidence.to}`}
+            label={t('chart.label', { title: evidence.title, from: evidence.from, to: evidence.to })}
           />
         </Suspense>
       )}
@@ -82,30 +92,33 @@ function MetricChart({ evidence }: { evidence: Extract<ProposalEvidence, { kind:
 }
 
 const recordPath = { ticket: '/tickets', incident: '/incidents', problem: '/problems' } as const;
-const recordName = { ticket: 'Ticket', incident: 'Incident', problem: 'Problem' } as const;
 
 function EvidencePanel({ proposal }: { proposal: Proposal }) {
+  const { t } = useTranslation('proposals');
   const metrics = proposal.evidence.flatMap((e) => (e.kind === 'metric' ? [e] : []));
   const records = proposal.evidence.flatMap((e) => (e.kind === 'metric' ? [] : [e]));
   return (
     <section className="card panel" aria-labelledby="evidence-title">
       <h2 id="evidence-title" className="flush">
-        Why
+        {t('form.why')}
       </h2>
       {proposal.summary && <p className="proposal-summary">{proposal.summary}</p>}
       {proposal.forecast && (
         <dl className="facts proposal-forecast">
-          <dt>Crosses {level(proposal.forecast.threshold)}</dt>
+          <dt>{t('forecast.crosses', { level: level(proposal.forecast.threshold) })}</dt>
           <dd>
             {formatDay(proposal.forecast.crossesAt)}
             {proposal.forecast.earliest && proposal.forecast.latest && (
               <span className="muted">
                 {' '}
-                (between {formatDay(proposal.forecast.earliest)} and {formatDay(proposal.forecast.latest)})
+                {t('forecast.between', {
+                  earliest: formatDay(proposal.forecast.earliest),
+                  latest: formatDay(proposal.forecast.latest),
+                })}
               </span>
             )}
           </dd>
-          <dt>Headroom now</dt>
+          <dt>{t('forecast.headroom')}</dt>
           <dd>{level(proposal.forecast.headroom)}</dd>
         </dl>
       )}
@@ -114,7 +127,7 @@ function EvidencePanel({ proposal }: { proposal: Proposal }) {
         proposal.forecast && e.query === proposal.forecast.query ? (
           <figure className="proposal-chart" key={`${e.query} ${e.from} ${e.to}`}>
             <figcaption>
-              <strong>{e.title}</strong> <span className="muted small">the last 30 days and the next 60</span>
+              <strong>{e.title}</strong> <span className="muted small">{t('forecast.range')}</span>
               <code className="proposal-query" tabIndex={0}>
                 {e.query}
               </code>
@@ -124,7 +137,7 @@ function EvidencePanel({ proposal }: { proposal: Proposal }) {
               threshold={proposal.forecast.threshold}
               range="30d"
               horizon="60d"
-              label={`${e.title}: the last 30 days, the forecast for the next 60 with its band, and the threshold`}
+              label={t('forecast.label', { title: e.title })}
             />
           </figure>
         ) : (
@@ -135,11 +148,9 @@ function EvidencePanel({ proposal }: { proposal: Proposal }) {
         <ul className="link-list proposal-records">
           {records.map((e) => (
             <li key={`${e.kind}-${e.id}`}>
-              <span className="link-role">
-                {recordName[e.kind]} #{e.id}
-              </span>
+              <span className="link-role">{t('record', { kind: e.kind, id: String(e.id) })}</span>
               {e.title === null ? (
-                <span className="muted">(no longer exists)</span>
+                <span className="muted">{t('recordGone')}</span>
               ) : (
                 <Link to={`${recordPath[e.kind]}/${e.id}`}>{e.title}</Link>
               )}
@@ -147,12 +158,13 @@ function EvidencePanel({ proposal }: { proposal: Proposal }) {
           ))}
         </ul>
       )}
-      {proposal.evidence.length === 0 && !proposal.summary && <p className="muted">No evidence recorded.</p>}
+      {proposal.evidence.length === 0 && !proposal.summary && <p className="muted">{t('noEvidence')}</p>}
     </section>
   );
 }
 
 function DecisionPanel({ proposal }: { proposal: Proposal }) {
+  const { t } = useTranslation('proposals');
   const navigate = useNavigate();
   const [mode, setMode] = useState<'approve' | 'defer' | 'reject' | null>(null);
   const [reason, setReason] = useState('');
@@ -184,12 +196,12 @@ function DecisionPanel({ proposal }: { proposal: Proposal }) {
   return (
     <section className="card panel" aria-labelledby="decide-title">
       <h2 id="decide-title" className="flush">
-        Decide
+        {t('decide.title')}
       </h2>
-      <div className="segmented" role="group" aria-label="Decision">
+      <div className="segmented" role="group" aria-label={t('decide.label')}>
         {(['approve', 'defer', 'reject'] as const).map((d) => (
           <button key={d} type="button" aria-pressed={mode === d} onClick={() => setMode(d)}>
-            {d === 'approve' ? 'Approve…' : d === 'defer' ? 'Defer…' : 'Reject…'}
+            {t(`decide.choose.${d}`)}
           </button>
         ))}
       </div>
@@ -198,12 +210,10 @@ function DecisionPanel({ proposal }: { proposal: Proposal }) {
           {mode === 'approve' && (
             <>
               <p className="muted small">
-                Approving raises a normal change with this proposal’s plan
-                {proposal.problemId !== null ? ', linked to its problem,' : ''} and opens a request for
-                quotes.
+                {proposal.problemId !== null ? t('decide.approveHintProblem') : t('decide.approveHint')}
               </p>
               <div className="field-row">
-                <Field label="Quantity" error={fieldError(decide.error, '/quantity')}>
+                <Field label={t('decide.quantity')} error={fieldError(decide.error, '/quantity')}>
                   {(id) => (
                     <input
                       id={id}
@@ -215,7 +225,7 @@ function DecisionPanel({ proposal }: { proposal: Proposal }) {
                     />
                   )}
                 </Field>
-                <Field label="Specification for the quotes" error={fieldError(decide.error, '/spec')}>
+                <Field label={t('decide.spec')} error={fieldError(decide.error, '/spec')}>
                   {(id) => (
                     <input
                       id={id}
@@ -231,8 +241,8 @@ function DecisionPanel({ proposal }: { proposal: Proposal }) {
           )}
           {mode === 'defer' && (
             <Field
-              label="Until"
-              hint="It comes back as proposed on that date."
+              label={t('decide.until')}
+              hint={t('decide.untilHint')}
               error={fieldError(decide.error, '/until')}
             >
               {(id, d, invalid) => (
@@ -250,7 +260,7 @@ function DecisionPanel({ proposal }: { proposal: Proposal }) {
           )}
           {mode !== 'approve' && (
             <Field
-              label={mode === 'reject' ? 'Reason' : 'Reason (optional)'}
+              label={mode === 'reject' ? t('decide.reason') : t('decide.reasonOptional')}
               error={fieldError(decide.error, '/reason')}
             >
               {(id, d, invalid) => (
@@ -273,10 +283,10 @@ function DecisionPanel({ proposal }: { proposal: Proposal }) {
               className={mode === 'reject' ? 'danger' : 'primary'}
               disabled={decide.isPending}
             >
-              {mode === 'approve' ? 'Approve and raise the change' : mode === 'defer' ? 'Defer' : 'Reject'}
+              {t(`decide.submit.${mode}`)}
             </button>
           </div>
-          <ErrorMessage error={decide.error} title="The decision was not recorded." />
+          <ErrorMessage error={decide.error} title={t('decide.failed')} />
         </form>
       )}
     </section>
@@ -284,6 +294,7 @@ function DecisionPanel({ proposal }: { proposal: Proposal }) {
 }
 
 function EditPanel({ proposal }: { proposal: Proposal }) {
+  const { t } = useTranslation('proposals');
   const [what, setWhat] = useState(proposal.what);
   const [summary, setSummary] = useState(proposal.summary);
   const [due, setDue] = useState(localInput(proposal.dueAt));
@@ -305,12 +316,12 @@ function EditPanel({ proposal }: { proposal: Proposal }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="edit-proposal-title">
       <h2 id="edit-proposal-title" className="flush">
-        Details
+        {t('edit.title')}
       </h2>
-      <Field label="What to upgrade" error={fieldError(update.error, '/what')}>
+      <Field label={t('form.what')} error={fieldError(update.error, '/what')}>
         {(id) => <input id={id} maxLength={2000} value={what} onChange={(e) => setWhat(e.target.value)} />}
       </Field>
-      <Field label="Why" error={fieldError(update.error, '/summary')}>
+      <Field label={t('form.why')} error={fieldError(update.error, '/summary')}>
         {(id) => (
           <textarea
             id={id}
@@ -323,12 +334,8 @@ function EditPanel({ proposal }: { proposal: Proposal }) {
       </Field>
       <div className="field-row">
         <Field
-          label="Needed by"
-          hint={
-            proposal.dueByHand
-              ? 'Set by hand: the forecast no longer moves it.'
-              : 'From the forecast until set here.'
-          }
+          label={t('form.neededBy')}
+          hint={proposal.dueByHand ? t('edit.dueByHand') : t('edit.dueFromForecast')}
           error={fieldError(update.error, '/dueAt')}
         >
           {(id, d) => (
@@ -341,7 +348,7 @@ function EditPanel({ proposal }: { proposal: Proposal }) {
             />
           )}
         </Field>
-        <Field label="Estimated cost" error={fieldError(update.error, '/cost/amountMinor')}>
+        <Field label={t('form.cost')} error={fieldError(update.error, '/cost/amountMinor')}>
           {(id) => (
             <input
               id={id}
@@ -352,7 +359,7 @@ function EditPanel({ proposal }: { proposal: Proposal }) {
             />
           )}
         </Field>
-        <Field label="Currency" error={fieldError(update.error, '/cost/currency')}>
+        <Field label={t('form.currency')} error={fieldError(update.error, '/cost/currency')}>
           {(id) => (
             <input
               id={id}
@@ -366,29 +373,30 @@ function EditPanel({ proposal }: { proposal: Proposal }) {
       </div>
       <div className="actions">
         <button type="submit" disabled={update.isPending}>
-          Save
+          {t('common:actions.save')}
         </button>
         {saved && (
           <span className="ok-text" role="status">
-            Saved.
+            {t('edit.saved')}
           </span>
         )}
       </div>
-      <ErrorMessage error={update.error} title="The proposal was not saved." />
+      <ErrorMessage error={update.error} title={t('form.failed')} />
     </form>
   );
 }
 
 export default function ProposalPage() {
+  const { t } = useTranslation('proposals');
   const id = Number(useParams().id);
   const user = useUser();
   const proposal = useProposal(id);
-  useTitle(proposal.data ? proposal.data.title : 'Upgrade proposal');
+  useTitle(proposal.data ? proposal.data.title : t('proposal'));
   if (proposal.isPending) return <Loading />;
   if (proposal.error || !proposal.data)
     return (
       <div className="page narrow">
-        <ErrorMessage error={proposal.error} title="The proposal could not be loaded." />
+        <ErrorMessage error={proposal.error} title={t('loadFailed')} />
       </div>
     );
   const p = proposal.data;
@@ -396,27 +404,40 @@ export default function ProposalPage() {
   return (
     <div className="ticket-page proposal-page">
       <div className="ticket-main">
-        <nav aria-label="Proposal navigation" className="ticket-nav">
-          <Link to="/proposals">← Upgrade proposals</Link>
+        <nav aria-label={t('nav')} className="ticket-nav">
+          <Link to="/proposals">{t('navBack')}</Link>
         </nav>
         <div className="page-head">
           <h1>{p.title}</h1>
         </div>
         <p className="ticket-meta">
-          <ProposalStatusBadge status={p.status} /> <span className="badge">{resourceLabel[p.resource]}</span>{' '}
-          <span className="muted">{proposalSourceLabel[p.source]}</span>
+          <ProposalStatusBadge status={p.status} /> <span className="badge">{resourceText(p.resource)}</span>{' '}
+          <span className="muted">{proposalSourceText(p.source)}</span>
         </p>
         {p.status === 'approved' && p.changeId !== null && (
           <p className="ok-text" role="status">
-            Approved: <Link to={`/changes/${p.changeId}`}>change CHG-{p.changeId}</Link>
-            {p.quoteRequest && (
-              <>
-                {' '}
-                and request for quotes #{p.quoteRequest.id} ({p.quoteRequest.quantity} × {p.quoteRequest.spec}
-                )
-              </>
+            {p.quoteRequest ? (
+              <Trans
+                t={t}
+                i18nKey="approvedWithQuotes"
+                values={{
+                  change: String(p.changeId),
+                  id: String(p.quoteRequest.id),
+                  quantity: p.quoteRequest.quantity,
+                }}
+                components={{
+                  change: <Link to={`/changes/${p.changeId}`} />,
+                  spec: <span>{p.quoteRequest.spec}</span>,
+                }}
+              />
+            ) : (
+              <Trans
+                t={t}
+                i18nKey="approved"
+                values={{ change: String(p.changeId) }}
+                components={{ change: <Link to={`/changes/${p.changeId}`} /> }}
+              />
             )}
-            .
           </p>
         )}
         <EvidencePanel proposal={p} />
@@ -426,7 +447,7 @@ export default function ProposalPage() {
       <aside className="ticket-side">
         <section className="card">
           <dl className="facts">
-            <dt>Subject</dt>
+            <dt>{t('side.subject')}</dt>
             <dd>
               {p.targetId !== null ? (
                 <Link to={`/monitoring/targets/${p.targetId}`}>{p.subjectName}</Link>
@@ -434,47 +455,48 @@ export default function ProposalPage() {
                 p.subjectName
               )}
             </dd>
-            <dt>Upgrade</dt>
+            <dt>{t('side.upgrade')}</dt>
             <dd>
               {p.what || '—'}
               {p.detail && <span className="muted"> ({p.detail})</span>}
             </dd>
-            <dt>Needed by</dt>
+            <dt>{t('form.neededBy')}</dt>
             <dd>
               <DueDate iso={p.dueAt} open={open} />
             </dd>
-            <dt>Estimated cost</dt>
+            <dt>{t('form.cost')}</dt>
             <dd>{formatCost(p.cost)}</dd>
             {p.problemId !== null && (
               <>
-                <dt>Problem</dt>
+                <dt>{t('side.problem')}</dt>
                 <dd>
-                  <Link to={`/problems/${p.problemId}`}>PRB-{p.problemId}</Link>
+                  <Link to={`/problems/${p.problemId}`}>{problemNumber(p.problemId)}</Link>
                 </dd>
               </>
             )}
             {p.deferredUntil && (
               <>
-                <dt>Deferred until</dt>
+                <dt>{t('side.deferredUntil')}</dt>
                 <dd>{formatDay(p.deferredUntil)}</dd>
               </>
             )}
             {p.decidedAt && (
               <>
-                <dt>Decided</dt>
+                <dt>{t('side.decided')}</dt>
                 <dd>
-                  {formatDay(p.decidedAt)}
-                  {p.decidedByName && ` by ${p.decidedByName}`}
+                  {p.decidedByName
+                    ? t('side.decidedBy', { day: formatDay(p.decidedAt), name: p.decidedByName })
+                    : formatDay(p.decidedAt)}
                 </dd>
               </>
             )}
             {p.decisionReason && (
               <>
-                <dt>Reason</dt>
+                <dt>{t('decide.reason')}</dt>
                 <dd className="proposal-reason">{p.decisionReason}</dd>
               </>
             )}
-            <dt>Proposed</dt>
+            <dt>{t('side.proposed')}</dt>
             <dd>{formatDay(p.createdAt)}</dd>
           </dl>
         </section>

@@ -2,56 +2,77 @@
 // what it may cost; "Show more" follows the server's cursor. "Propose an upgrade" writes one up by hand for a
 // monitoring target. The proposal's own page is proposal.tsx.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { fromLocalInput } from '../../api/changes';
 import {
-  formatCost,
-  formatDay,
   type ProposalResource,
   type ProposalStatus,
   proposalResources,
-  proposalSourceLabel,
-  proposalStatusLabel,
-  resourceLabel,
   useCreateProposal,
   useProposalPages,
 } from '../../api/proposals';
+import { t as translate } from '../../i18n';
+import { dateTimeFormat, numberFormat } from '../../locale';
 import { Field, fieldError } from '../../ui/field';
 import { Empty, ErrorMessage, Loading } from '../../ui/messages';
 import { TargetCombobox, type TargetRef } from '../../ui/target-picker';
 import { useTitle } from '../../ui/title';
 
+// The server's codes in the user's language, read when shown; a code this page does not know is shown as it is.
+export const proposalStatusText = (s: string) => translate(`proposals:status.${s}`, { defaultValue: s });
+export const proposalSourceText = (s: string) => translate(`proposals:source.${s}`, { defaultValue: s });
+export const resourceText = (r: string) => translate(`proposals:resource.${r}`, { defaultValue: r });
+
+const dayFormat = dateTimeFormat({ year: 'numeric', month: 'short', day: 'numeric' });
+
+/** A day in the user's language and zone, or a dash. */
+export function formatDay(iso: string | null): string {
+  return iso ? dayFormat.format(new Date(iso)) : '—';
+}
+
+/** An amount in its currency, written in the user's language, or a dash. */
+export function formatCost(cost: { amountMinor: number; currency: string } | null): string {
+  if (!cost) return '—';
+  try {
+    return numberFormat({ style: 'currency', currency: cost.currency }).format(cost.amountMinor / 100);
+  } catch {
+    return `${numberFormat({ minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(cost.amountMinor / 100)} ${cost.currency}`;
+  }
+}
+
 export function ProposalStatusBadge({ status }: { status: ProposalStatus }) {
-  return <span className={`badge proposal-${status}`}>{proposalStatusLabel[status]}</span>;
+  return <span className={`badge proposal-${status}`}>{proposalStatusText(status)}</span>;
 }
 
 /** A due date, marked when it has passed (and the proposal still waits). */
 export function DueDate({ iso, open }: { iso: string | null; open: boolean }) {
+  const { t } = useTranslation('proposals');
   const overdue = open && iso !== null && Date.parse(iso) < Date.now();
   return (
     <span className={overdue ? 'danger-text' : undefined}>
-      {formatDay(iso)}
-      {overdue && ' (overdue)'}
+      {overdue ? t('overdue', { day: formatDay(iso) }) : formatDay(iso)}
     </span>
   );
 }
 
-const views: { key: string; label: string; status?: string }[] = [
-  { key: 'proposed', label: 'Proposed', status: 'proposed' },
-  { key: 'deferred', label: 'Deferred', status: 'deferred' },
-  { key: 'approved', label: 'Approved', status: 'approved' },
-  { key: 'rejected', label: 'Rejected', status: 'rejected' },
-  { key: 'all', label: 'All' },
+const views: { key: 'proposed' | 'deferred' | 'approved' | 'rejected' | 'all'; status?: string }[] = [
+  { key: 'proposed', status: 'proposed' },
+  { key: 'deferred', status: 'deferred' },
+  { key: 'approved', status: 'approved' },
+  { key: 'rejected', status: 'rejected' },
+  { key: 'all' },
 ];
 
 /** "1250.00" → 125000 minor units; null for an empty or unreadable amount. */
 export function minorUnits(text: string): number | null {
-  const t = text.trim().replace(',', '.');
-  if (t === '' || !/^\d+(\.\d{1,2})?$/.test(t)) return null;
-  return Math.round(Number(t) * 100);
+  const amount = text.trim().replace(',', '.');
+  if (amount === '' || !/^\d+(\.\d{1,2})?$/.test(amount)) return null;
+  return Math.round(Number(amount) * 100);
 }
 
 function NewProposalForm({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation('proposals');
   const navigate = useNavigate();
   const [target, setTarget] = useState<TargetRef | null>(null);
   const [resource, setResource] = useState<ProposalResource>('disk');
@@ -80,13 +101,13 @@ function NewProposalForm({ onClose }: { onClose: () => void }) {
   return (
     <form className="card form" onSubmit={submit} aria-labelledby="new-proposal-title">
       <div className="kb-panel-head">
-        <h2 id="new-proposal-title">Propose an upgrade</h2>
+        <h2 id="new-proposal-title">{t('new.title')}</h2>
         <button type="button" className="ghost" onClick={onClose}>
-          Cancel
+          {t('common:actions.cancel')}
         </button>
       </div>
       <div className="field-row">
-        <Field label="Host or service" error={fieldError(create.error, '/targetId')}>
+        <Field label={t('new.target')} error={fieldError(create.error, '/targetId')}>
           {(id, d, invalid) => (
             <TargetCombobox
               id={id}
@@ -98,7 +119,7 @@ function NewProposalForm({ onClose }: { onClose: () => void }) {
             />
           )}
         </Field>
-        <Field label="Resource">
+        <Field label={t('new.resource')}>
           {(id) => (
             <select
               id={id}
@@ -107,14 +128,14 @@ function NewProposalForm({ onClose }: { onClose: () => void }) {
             >
               {proposalResources.map((r) => (
                 <option key={r} value={r}>
-                  {resourceLabel[r]}
+                  {resourceText(r)}
                 </option>
               ))}
             </select>
           )}
         </Field>
       </div>
-      <Field label="Title" error={fieldError(create.error, '/title')}>
+      <Field label={t('new.titleLabel')} error={fieldError(create.error, '/title')}>
         {(id, d, invalid) => (
           <input
             id={id}
@@ -124,22 +145,22 @@ function NewProposalForm({ onClose }: { onClose: () => void }) {
             aria-describedby={d}
             aria-invalid={invalid || undefined}
             onChange={(e) => setTitle(e.target.value)}
-            placeholder="More memory for db-01"
+            placeholder={t('new.titlePlaceholder')}
           />
         )}
       </Field>
-      <Field label="What to upgrade">
+      <Field label={t('form.what')}>
         {(id) => (
           <input
             id={id}
             maxLength={2000}
             value={what}
             onChange={(e) => setWhat(e.target.value)}
-            placeholder="Add 64 GB RAM"
+            placeholder={t('new.whatPlaceholder')}
           />
         )}
       </Field>
-      <Field label="Why" hint="One sentence the manager reads first.">
+      <Field label={t('form.why')} hint={t('new.whyHint')}>
         {(id, d) => (
           <textarea
             id={id}
@@ -152,7 +173,7 @@ function NewProposalForm({ onClose }: { onClose: () => void }) {
         )}
       </Field>
       <div className="field-row">
-        <Field label="Needed by" error={fieldError(create.error, '/dueAt')}>
+        <Field label={t('form.neededBy')} error={fieldError(create.error, '/dueAt')}>
           {(id, d) => (
             <input
               id={id}
@@ -164,8 +185,8 @@ function NewProposalForm({ onClose }: { onClose: () => void }) {
           )}
         </Field>
         <Field
-          label="Estimated cost"
-          hint="Until quotes arrive."
+          label={t('form.cost')}
+          hint={t('new.costHint')}
           error={fieldError(create.error, '/cost/amountMinor')}
         >
           {(id, d) => (
@@ -179,7 +200,7 @@ function NewProposalForm({ onClose }: { onClose: () => void }) {
             />
           )}
         </Field>
-        <Field label="Currency" error={fieldError(create.error, '/cost/currency')}>
+        <Field label={t('form.currency')} error={fieldError(create.error, '/cost/currency')}>
           {(id) => (
             <input
               id={id}
@@ -193,16 +214,17 @@ function NewProposalForm({ onClose }: { onClose: () => void }) {
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={create.isPending || !target}>
-          Propose
+          {t('new.submit')}
         </button>
       </div>
-      <ErrorMessage error={create.error} title="The proposal was not saved." />
+      <ErrorMessage error={create.error} title={t('form.failed')} />
     </form>
   );
 }
 
 export default function ProposalsPage() {
-  useTitle('Upgrade proposals');
+  const { t } = useTranslation('proposals');
+  useTitle(t('title'));
   const [view, setView] = useState('proposed');
   const [adding, setAdding] = useState(false);
   const status = views.find((v) => v.key === view)?.status;
@@ -211,41 +233,41 @@ export default function ProposalsPage() {
   return (
     <div className="page">
       <div className="page-head">
-        <h1>Upgrade proposals</h1>
+        <h1>{t('title')}</h1>
         {!adding && (
           <button type="button" className="primary" onClick={() => setAdding(true)}>
-            Propose an upgrade
+            {t('new.title')}
           </button>
         )}
       </div>
       {adding && <NewProposalForm onClose={() => setAdding(false)} />}
       <div className="problem-filters proposal-filters">
-        <div className="segmented" role="group" aria-label="Which proposals">
+        <div className="segmented" role="group" aria-label={t('filters.label')}>
           {views.map((v) => (
             <button key={v.key} type="button" aria-pressed={view === v.key} onClick={() => setView(v.key)}>
-              {v.label}
+              {t(`filters.${v.key}`)}
             </button>
           ))}
         </div>
       </div>
       {proposals.isPending && <Loading />}
       <ErrorMessage error={proposals.error} />
-      {proposals.isSuccess && items.length === 0 && <Empty title="No proposals here." />}
+      {proposals.isSuccess && items.length === 0 && <Empty title={t('empty')} />}
       {items.length > 0 && (
         <div className="table-wrap">
           <table className="data-table proposal-table">
-            <caption className="visually-hidden">Upgrade proposals</caption>
+            <caption className="visually-hidden">{t('title')}</caption>
             <thead>
               <tr>
-                <th scope="col">Proposal</th>
-                <th scope="col">Due</th>
+                <th scope="col">{t('table.proposal')}</th>
+                <th scope="col">{t('table.due')}</th>
                 <th scope="col" className="wide-only">
-                  Source
+                  {t('table.source')}
                 </th>
                 <th scope="col" className="wide-only">
-                  Cost
+                  {t('table.cost')}
                 </th>
-                <th scope="col">State</th>
+                <th scope="col">{t('table.state')}</th>
               </tr>
             </thead>
             <tbody>
@@ -254,14 +276,14 @@ export default function ProposalsPage() {
                   <td className="proposal-title">
                     <Link to={`/proposals/${p.id}`}>{p.title}</Link>
                     <div className="muted small">
-                      {p.subjectName} · {resourceLabel[p.resource]}
+                      {p.subjectName} · {resourceText(p.resource)}
                       {p.detail ? ` ${p.detail}` : ''}
                     </div>
                   </td>
                   <td className="nowrap">
                     <DueDate iso={p.dueAt} open={p.status === 'proposed' || p.status === 'deferred'} />
                   </td>
-                  <td className="nowrap wide-only">{proposalSourceLabel[p.source]}</td>
+                  <td className="nowrap wide-only">{proposalSourceText(p.source)}</td>
                   <td className="nowrap wide-only">{formatCost(p.cost)}</td>
                   <td className="nowrap">
                     <ProposalStatusBadge status={p.status} />
@@ -278,7 +300,7 @@ export default function ProposalsPage() {
           onClick={() => proposals.fetchNextPage()}
           disabled={proposals.isFetchingNextPage}
         >
-          Show more
+          {t('showMore')}
         </button>
       )}
     </div>
