@@ -170,9 +170,7 @@ export async function benchImport(): Promise<void> {
     const imported = await benchImportRun(server.url);
     const bare = await benchBareInsert();
     const rate = (s: number) => tickets / s;
-    console.log(
-      '| run | seconds | CPU s | tickets/s | comments/s | peak RSS MB | bare / this (tickets/s) |',
-    );
+    console.log('| run | seconds | CPU s | tickets/s | comments/s | peak RSS MB | bare / this (tickets/s) |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     const row = (label: string, r: { seconds: number; cpuSeconds: number; peakMb: number }) =>
       console.log(
