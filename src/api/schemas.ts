@@ -202,6 +202,11 @@ export const TicketSchema = Type.Object(
     fields: Type.Record(Type.String(), FieldValueSchema),
     /** Staff only: the SLA clocks (exact on the single-ticket read, as stored in lists). */
     sla: Type.Optional(TicketSlaSchema),
+    externalRef: Nullable(
+      Type.String({
+        description: 'its number in the help desk it was imported from ("zammad 31004"); null if filed here',
+      }),
+    ),
   },
   { $id: 'Ticket' },
 );

@@ -5,7 +5,7 @@
 import type { Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
-import type { Database, HistoryVisibility } from '../core/db/index.js';
+import { chunks, type Database, type HistoryVisibility } from '../core/db/index.js';
 import { canTicket, historyVisibility } from './policies.js';
 import { loadVisibleTicket } from './ticket-reads.js';
 
@@ -52,6 +52,37 @@ export async function recordTicketChange(
       })),
     )
     .execute();
+}
+
+/** One actor's changes to one ticket at one moment, for recordTicketChanges. */
+export interface TicketChange {
+  ticketId: number;
+  actorId: number | null;
+  at: number;
+  entries: HistoryEntry[];
+}
+
+/**
+ * Record many tickets' changes at once (a bulk writer's page), in the caller's transaction and in the order
+ * given: a ticket's history reads in id order.
+ */
+export async function recordTicketChanges(
+  trx: Transaction<Database>,
+  changes: TicketChange[],
+): Promise<void> {
+  const rows = changes.flatMap((c) =>
+    c.entries.map((e) => ({
+      ticket_id: c.ticketId,
+      actor_id: c.actorId,
+      at: c.at,
+      field: e.field,
+      from_value: e.from,
+      to_value: e.to,
+      visibility: e.visibility ?? historyVisibility(e.field),
+    })),
+  );
+  // Seven columns a row: 500 rows stay far below either engine's cap on parameters.
+  for (const part of chunks(rows, 500)) await trx.insertInto('ticket_history').values(part).execute();
 }
 
 export async function listHistory(

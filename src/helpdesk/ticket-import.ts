@@ -1,16 +1,30 @@
 // Tickets moved in from another help desk (src/import/ reads them; this file writes them, as the help desk owns
 // its tables): the ticket with its original times and number, its comments, attachments, tags, search index
-// rows and history, in the caller's transaction, many tickets per transaction. No domain events: an imported
-// ticket is history, not news — nobody is notified, no automation or SLA clock starts for it.
-import type { Transaction } from 'kysely';
-import type { Database, DbCapabilities, TicketStatus } from '../core/db/index.js';
+// rows and history, in the caller's transaction, a page of tickets in a few multi-row statements. No domain
+// events: an imported ticket is history, not news — nobody is notified, no automation or SLA clock starts.
+import type { Insertable, Transaction } from 'kysely';
+import {
+  type AttachmentsTable,
+  type CommentsTable,
+  chunks,
+  type Database,
+  type DbCapabilities,
+  type TicketStatus,
+  type TicketsTable,
+} from '../core/db/index.js';
 import type { StoredFile } from './attachments.js';
 import { commentMaxLength } from './comments.js';
-import { type HistoryEntry, recordTicketChange } from './history.js';
+import { type HistoryEntry, recordTicketChanges, type TicketChange } from './history.js';
 import type { Level } from './levels.js';
 import { computePriority, type PriorityMatrix } from './priority-matrix.js';
 import { ticketLimits } from './ticket-input.js';
-import { type IndexedWords, indexComment, indexTags, indexTicket } from './ticket-search.js';
+import {
+  addSearchWords,
+  type IndexedWords,
+  indexComments,
+  indexTags,
+  indexTickets,
+} from './ticket-search.js';
 
 export interface ImportedAttachmentWrite {
   /** The attachment already imported by an earlier run: left as it is. */
@@ -21,7 +35,7 @@ export interface ImportedAttachmentWrite {
 }
 
 export interface ImportedCommentWrite {
-  /** The comment already imported by an earlier run: left as it is (its attachments too). */
+  /** The comment an earlier run imported: its text and visibility follow the source; its files stay. */
   existingId: number | null;
   authorId: number;
   body: string;
@@ -84,38 +98,44 @@ export function importedTags(tags: string[]): string[] {
   return [...out].sort().slice(0, ticketLimits.tags);
 }
 
-async function writeAttachment(
-  trx: Transaction<Database>,
-  ticketId: number,
-  commentId: number | null,
-  a: ImportedAttachmentWrite,
-): Promise<number> {
-  if (a.existingId !== null) return a.existingId;
-  const row = await trx
-    .insertInto('attachments')
-    .values({
-      ticket_id: ticketId,
-      comment_id: commentId,
-      filename: a.file.filename,
-      content_type: a.file.contentType,
-      size_bytes: a.file.size,
-      sha256: a.file.sha256,
-      uploaded_by: a.uploadedBy,
-      created_at: a.createdAt,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await recordTicketChange(trx, ticketId, a.uploadedBy, a.createdAt, [
-    { field: 'attachment', from: null, to: a.file.filename },
-  ]);
-  return row.id;
+type TicketColumns = {
+  title: string;
+  description: string;
+  status: TicketStatus;
+  impact: number;
+  urgency: number;
+  priority: number;
+  requester_id: number;
+  assignee_id: number | null;
+  group_id: number | null;
+  updated_at: number;
+  resolved_at: number | null;
+  closed_at: number | null;
+  external_ref: string;
+};
+
+const sameColumns = (a: TicketColumns, b: Record<string, unknown>) =>
+  (Object.keys(a) as Array<keyof TicketColumns>).every((k) => a[k] === b[k]);
+
+const idText = (id: number | null) => (id === null ? null : String(id));
+
+/** Rows of `table` by id, read a chunk at a time. */
+async function rowsById<T extends { id: number }>(
+  ids: number[],
+  read: (part: number[]) => Promise<T[]>,
+): Promise<Map<number, T>> {
+  const out = new Map<number, T>();
+  for (const part of chunks(ids, 500)) for (const r of await read(part)) out.set(Number(r.id), r);
+  return out;
 }
 
 /**
  * Write imported tickets in the caller's transaction: a new one with its history at its original times (filed,
- * each comment, each file, closed), an earlier one updated (title, description, state, people, tags) with a
- * history entry for what changed. Returns the ids, in the order given, and the words to remember once the
- * transaction has committed.
+ * closed, each file, each comment), an earlier one updated (title, description, state, people, tags) with a
+ * history entry for what changed, an earlier comment whose text or visibility changed there updated likewise.
+ * A page is written in a few multi-row statements (ids allocated first, so every row is built in memory and a
+ * ticket's history is written in its order); nothing is written for an earlier ticket or comment that did not
+ * change. Returns the ids, in the order given, and the words to remember once the transaction has committed.
  */
 export async function writeImportedTickets(
   trx: Transaction<Database>,
@@ -124,13 +144,84 @@ export async function writeImportedTickets(
   tickets: ImportedTicketWrite[],
   now: number,
 ): Promise<{ ids: ImportedTicketIds[]; indexed: Array<IndexedWords | null> }> {
+  const fresh = tickets.filter((t) => t.existingId === null);
+  const newFiles = (list: ImportedAttachmentWrite[]) => list.filter((a) => a.existingId === null).length;
+  const newCommentCount = tickets.reduce(
+    (n, t) => n + t.comments.filter((c) => c.existingId === null).length,
+    0,
+  );
+  const newFileCount = tickets.reduce(
+    (n, t) => n + newFiles(t.attachments) + t.comments.reduce((m, c) => m + newFiles(c.attachments), 0),
+    0,
+  );
+  const ticketIdPool = await caps.allocateIds(trx, 'tickets', fresh.length);
+  const commentIdPool = await caps.allocateIds(trx, 'comments', newCommentCount);
+  const fileIdPool = await caps.allocateIds(trx, 'attachments', newFileCount);
+  let nextTicket = 0;
+  let nextComment = 0;
+  let nextFile = 0;
+
+  const earlierIds = tickets.flatMap((t) => (t.existingId === null ? [] : [t.existingId]));
+  const before = await rowsById(earlierIds, (part) =>
+    trx.selectFrom('tickets').selectAll().where('id', 'in', part).execute(),
+  );
+  const hadTags = new Map<number, string[]>();
+  for (const part of chunks(earlierIds, 500))
+    for (const r of await trx
+      .selectFrom('ticket_tags')
+      .select(['ticket_id', 'tag'])
+      .where('ticket_id', 'in', part)
+      .execute())
+      hadTags.set(r.ticket_id, [...(hadTags.get(r.ticket_id) ?? []), r.tag]);
+  const earlierCommentIds = tickets.flatMap((t) =>
+    t.comments.flatMap((c) => (c.existingId === null ? [] : [c.existingId])),
+  );
+  const earlierComments = await rowsById(earlierCommentIds, (part) =>
+    trx.selectFrom('comments').select(['id', 'body', 'internal']).where('id', 'in', part).execute(),
+  );
+
+  const newTickets: Insertable<TicketsTable>[] = [];
+  const updates: Array<{ id: number; columns: TicketColumns }> = [];
+  const tagRows: Array<{ ticket_id: number; tag: string }> = [];
+  const retagged: number[] = [];
+  const indexedTags = new Set<string>();
+  const ticketDocs = { fresh: [] as TicketDoc[], changed: [] as TicketDoc[] };
+  const newComments: Insertable<CommentsTable>[] = [];
+  const commentDocs = { fresh: [] as CommentDoc[], changed: [] as CommentDoc[] };
+  const commentUpdates: Array<{ id: number; body: string; internal: number }> = [];
+  const fileRows: Insertable<AttachmentsTable>[] = [];
+  const history: TicketChange[] = [];
+  const texts: string[] = [];
   const ids: ImportedTicketIds[] = [];
-  const indexed: Array<IndexedWords | null> = [];
+
+  const file = (ticketId: number, commentId: number | null, a: ImportedAttachmentWrite): number => {
+    if (a.existingId !== null) return a.existingId;
+    const id = fileIdPool[nextFile++];
+    fileRows.push({
+      id,
+      ticket_id: ticketId,
+      comment_id: commentId,
+      filename: a.file.filename,
+      content_type: a.file.contentType,
+      size_bytes: a.file.size,
+      sha256: a.file.sha256,
+      uploaded_by: a.uploadedBy,
+      created_at: a.createdAt,
+    });
+    history.push({
+      ticketId,
+      actorId: a.uploadedBy,
+      at: a.createdAt,
+      entries: [{ field: 'attachment', from: null, to: a.file.filename }],
+    });
+    return id;
+  };
+
   for (const t of tickets) {
     const title = fitText(t.title.trim() || `(no title) ${t.externalRef}`, ticketLimits.title);
     const description = fitText(t.description, ticketLimits.description);
     const tags = importedTags(t.tags);
-    const columns = {
+    const columns: TicketColumns = {
       title,
       description,
       status: t.status,
@@ -145,128 +236,150 @@ export async function writeImportedTickets(
       closed_at: t.closedAt,
       external_ref: t.externalRef,
     };
+    // The original number is searchable with the ticket's own words.
+    const doc = { title, description: `${description}\n${t.externalRef}` };
     let ticketId: number;
     if (t.existingId === null) {
-      const row = await trx
-        .insertInto('tickets')
-        .values({
-          ...columns,
-          type: 'incident',
-          category_id: null,
-          related_ticket_id: null,
-          created_by: t.createdBy,
-          created_at: t.createdAt,
-          satisfaction: null,
-          satisfaction_comment: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ticketId = row.id;
-      const history: HistoryEntry[] = [
+      ticketId = ticketIdPool[nextTicket++];
+      newTickets.push({
+        id: ticketId,
+        ...columns,
+        type: 'incident',
+        category_id: null,
+        related_ticket_id: null,
+        created_by: t.createdBy,
+        created_at: t.createdAt,
+        satisfaction: null,
+        satisfaction_comment: null,
+      });
+      const filed: HistoryEntry[] = [
         { field: 'created', from: null, to: t.status },
         { field: 'imported', from: null, to: t.externalRef, visibility: 'internal' },
       ];
-      if (t.assigneeId !== null) history.push({ field: 'assignee', from: null, to: String(t.assigneeId) });
-      if (t.groupId !== null) history.push({ field: 'group', from: null, to: String(t.groupId) });
-      await recordTicketChange(trx, ticketId, t.createdBy, t.createdAt, history);
+      if (t.assigneeId !== null) filed.push({ field: 'assignee', from: null, to: String(t.assigneeId) });
+      if (t.groupId !== null) filed.push({ field: 'group', from: null, to: String(t.groupId) });
+      history.push({ ticketId, actorId: t.createdBy, at: t.createdAt, entries: filed });
       if (t.closedAt !== null)
-        await recordTicketChange(trx, ticketId, null, t.closedAt, [
-          { field: 'status', from: null, to: t.status },
-        ]);
-      if (tags.length > 0) {
-        await trx
-          .insertInto('ticket_tags')
-          .values(tags.map((tag) => ({ ticket_id: ticketId, tag })))
-          .execute();
-        await indexTags(trx, tags);
+        history.push({
+          ticketId,
+          actorId: null,
+          at: t.closedAt,
+          entries: [{ field: 'status', from: null, to: t.status }],
+        });
+      for (const tag of tags) {
+        tagRows.push({ ticket_id: ticketId, tag });
+        indexedTags.add(tag);
       }
+      ticketDocs.fresh.push({ id: ticketId, ...doc });
+      texts.push(`${doc.title}\n${doc.description}`);
     } else {
       ticketId = t.existingId;
-      const before = await trx
-        .selectFrom('tickets')
-        .select(['title', 'description', 'status', 'assignee_id', 'group_id', 'updated_at'])
-        .where('id', '=', ticketId)
-        .executeTakeFirst();
-      if (!before) throw new Error(`imported ticket ${ticketId} is linked but gone`);
-      const changes: HistoryEntry[] = [];
-      if (before.title !== title) changes.push({ field: 'title', from: before.title, to: title });
-      if (before.status !== t.status) changes.push({ field: 'status', from: before.status, to: t.status });
-      if (before.assignee_id !== t.assigneeId)
-        changes.push({
-          field: 'assignee',
-          from: before.assignee_id === null ? null : String(before.assignee_id),
-          to: t.assigneeId === null ? null : String(t.assigneeId),
-        });
-      if (before.group_id !== t.groupId)
-        changes.push({
-          field: 'group',
-          from: before.group_id === null ? null : String(before.group_id),
-          to: t.groupId === null ? null : String(t.groupId),
-        });
-      await trx.updateTable('tickets').set(columns).where('id', '=', ticketId).execute();
-      if (changes.length > 0) await recordTicketChange(trx, ticketId, null, now, changes);
-      const had = await trx
-        .selectFrom('ticket_tags')
-        .select('tag')
-        .where('ticket_id', '=', ticketId)
-        .execute();
-      const hadTags = had.map((r) => r.tag).sort();
-      if (hadTags.join('\n') !== tags.join('\n')) {
-        await trx.deleteFrom('ticket_tags').where('ticket_id', '=', ticketId).execute();
-        if (tags.length > 0) {
-          await trx
-            .insertInto('ticket_tags')
-            .values(tags.map((tag) => ({ ticket_id: ticketId, tag })))
-            .execute();
-          await indexTags(trx, tags);
+      const was = before.get(ticketId);
+      if (!was) throw new Error(`imported ticket ${ticketId} is linked but gone`);
+      if (!sameColumns(columns, was)) {
+        updates.push({ id: ticketId, columns });
+        const changes: HistoryEntry[] = [];
+        if (was.title !== title) changes.push({ field: 'title', from: was.title, to: title });
+        if (was.status !== t.status) changes.push({ field: 'status', from: was.status, to: t.status });
+        if (was.assignee_id !== t.assigneeId)
+          changes.push({ field: 'assignee', from: idText(was.assignee_id), to: idText(t.assigneeId) });
+        if (was.group_id !== t.groupId)
+          changes.push({ field: 'group', from: idText(was.group_id), to: idText(t.groupId) });
+        if (changes.length > 0) history.push({ ticketId, actorId: null, at: now, entries: changes });
+        if (was.title !== title || was.description !== description || was.external_ref !== t.externalRef) {
+          ticketDocs.changed.push({ id: ticketId, ...doc });
+          texts.push(`${doc.title}\n${doc.description}`);
+        }
+      }
+      const had = (hadTags.get(ticketId) ?? []).sort();
+      if (had.join('\n') !== tags.join('\n')) {
+        retagged.push(ticketId);
+        for (const tag of tags) {
+          tagRows.push({ ticket_id: ticketId, tag });
+          indexedTags.add(tag);
         }
       }
     }
-    // The original number is searchable with the ticket's own words.
-    indexed.push(
-      await indexTicket(
-        trx,
-        caps,
-        ticketId,
-        title,
-        `${description}\n${t.externalRef}`,
-        t.existingId === null,
-      ),
-    );
-    const attachmentIds: number[] = [];
-    for (const a of t.attachments) attachmentIds.push(await writeAttachment(trx, ticketId, null, a));
+    const attachmentIds = t.attachments.map((a) => file(ticketId, null, a));
     const comments: ImportedTicketIds['comments'] = [];
     for (const c of t.comments) {
+      const body = fitText(c.body.trim() || '(no text)', commentMaxLength);
+      const internal = c.internal ? 1 : 0;
       let commentId = c.existingId;
       if (commentId === null) {
-        const body = fitText(c.body.trim() || '(no text)', commentMaxLength);
-        const row = await trx
-          .insertInto('comments')
-          .values({
-            ticket_id: ticketId,
-            author_id: c.authorId,
-            body,
-            internal: c.internal ? 1 : 0,
-            created_at: c.createdAt,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        commentId = row.id;
-        indexed.push(await indexComment(trx, caps, commentId, body));
-        await recordTicketChange(trx, ticketId, c.authorId, c.createdAt, [
-          {
-            field: c.internal ? 'internal_note' : 'comment',
-            from: null,
-            to: String(commentId),
-            visibility: c.internal ? 'internal' : 'public',
-          },
-        ]);
+        commentId = commentIdPool[nextComment++];
+        newComments.push({
+          id: commentId,
+          ticket_id: ticketId,
+          author_id: c.authorId,
+          body,
+          internal,
+          created_at: c.createdAt,
+        });
+        commentDocs.fresh.push({ id: commentId, body });
+        texts.push(body);
+        history.push({
+          ticketId,
+          actorId: c.authorId,
+          at: c.createdAt,
+          entries: [
+            {
+              field: c.internal ? 'internal_note' : 'comment',
+              from: null,
+              to: String(commentId),
+              visibility: c.internal ? 'internal' : 'public',
+            },
+          ],
+        });
+      } else {
+        // Changed there since the last run (edited, or made internal or public): follow it, and say so.
+        const was = earlierComments.get(commentId);
+        if (was && (was.body !== body || Number(was.internal) !== internal)) {
+          commentUpdates.push({ id: commentId, body, internal });
+          if (was.body !== body) {
+            commentDocs.changed.push({ id: commentId, body });
+            texts.push(body);
+          }
+          history.push({
+            ticketId,
+            actorId: null,
+            at: now,
+            entries: [
+              { field: 'comment_updated', from: null, to: String(commentId), visibility: 'internal' },
+            ],
+          });
+        }
       }
-      const files: number[] = [];
-      for (const a of c.attachments) files.push(await writeAttachment(trx, ticketId, commentId, a));
-      comments.push({ commentId, attachmentIds: files });
+      const id = commentId;
+      comments.push({ commentId: id, attachmentIds: c.attachments.map((a) => file(ticketId, id, a)) });
     }
     ids.push({ ticketId, created: t.existingId === null, attachmentIds, comments });
   }
+
+  // Parents before children (foreign keys): tickets, then comments, then files; history last.
+  for (const part of chunks(newTickets, 200)) await trx.insertInto('tickets').values(part).execute();
+  for (const u of updates) await trx.updateTable('tickets').set(u.columns).where('id', '=', u.id).execute();
+  for (const part of chunks(retagged, 500))
+    await trx.deleteFrom('ticket_tags').where('ticket_id', 'in', part).execute();
+  for (const part of chunks(tagRows, 500)) await trx.insertInto('ticket_tags').values(part).execute();
+  if (indexedTags.size > 0) await indexTags(trx, [...indexedTags].sort());
+  await indexTickets(trx, caps, ticketDocs.fresh, false);
+  await indexTickets(trx, caps, ticketDocs.changed, true);
+  for (const part of chunks(newComments, 500)) await trx.insertInto('comments').values(part).execute();
+  for (const u of commentUpdates)
+    await trx
+      .updateTable('comments')
+      .set({ body: u.body, internal: u.internal })
+      .where('id', '=', u.id)
+      .execute();
+  await indexComments(trx, caps, commentDocs.fresh, false);
+  await indexComments(trx, caps, commentDocs.changed, true);
+  for (const part of chunks(fileRows, 500)) await trx.insertInto('attachments').values(part).execute();
+  await recordTicketChanges(trx, history);
+  // One pass of the tokenizer for the page's words.
+  const indexed = texts.length > 0 ? [await addSearchWords(trx, caps, texts.join('\n'))] : [];
   return { ids, indexed };
 }
+
+type TicketDoc = { id: number; title: string; description: string };
+type CommentDoc = { id: number; body: string };

@@ -38,6 +38,8 @@ export interface Ticket {
   requestTypeId: number | null;
   /** Custom field values by key. */
   fields: TicketFields;
+  /** Its number in the help desk it was imported from ("zammad 31004"); null for a ticket filed here. */
+  externalRef: string | null;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -74,6 +76,7 @@ export function toTicket(
     mergedIntoId: row.merged_into_id,
     requestTypeId: row.request_type_id ?? null,
     fields,
+    externalRef: row.external_ref ?? null,
   };
 }
 

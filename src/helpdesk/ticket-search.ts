@@ -160,6 +160,38 @@ export async function indexComment(
   return addSearchWords(trx, caps, body);
 }
 
+/** Many tickets' own text at once (a bulk writer's page); `replace` their earlier versions. */
+export async function indexTickets(
+  trx: Db,
+  caps: DbCapabilities,
+  docs: ReadonlyArray<{ id: number; title: string; description: string }>,
+  replace: boolean,
+): Promise<void> {
+  if (docs.length === 0) return;
+  await caps.search.indexMany(
+    trx,
+    ticketIndex,
+    docs.map((d) => ({ id: d.id, fields: { title: d.title, description: d.description } })),
+    replace,
+  );
+}
+
+/** Many comments at once; `replace` their earlier versions. */
+export async function indexComments(
+  trx: Db,
+  caps: DbCapabilities,
+  docs: ReadonlyArray<{ id: number; body: string }>,
+  replace: boolean,
+): Promise<void> {
+  if (docs.length === 0) return;
+  await caps.search.indexMany(
+    trx,
+    commentIndex,
+    docs.map((d) => ({ id: d.id, fields: { body: d.body } })),
+    replace,
+  );
+}
+
 /** Add a text's words to the search word list, in the caller's transaction (see WordList). */
 export function addSearchWords(trx: Db, caps: DbCapabilities, text: string): Promise<IndexedWords | null> {
   return caps.search.addWords(trx, searchWords, text);

@@ -5,8 +5,9 @@
 
 import { Readable } from 'node:stream';
 import type { Actor } from '../core/auth/index.js';
-import { createGroup, createUser, normaliseEmail } from '../core/auth/index.js';
+import { createGroup, createUser, normaliseEmail, updateUser } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
+import { chunks } from '../core/db/index.js';
 import {
   getPriorityMatrix,
   type ImportedAttachmentWrite,
@@ -146,9 +147,51 @@ class ImportWriter {
     await this.ctx.db.deleteFrom('import_checkpoints').where('source', '=', this.source.key).execute();
   }
 
-  async writePerson(p: ImportedPerson): Promise<void> {
-    if (this.linked('person', p.originalId) !== null) {
+  /** A page of people: the ones linked by an earlier run are read in one query and updated where they changed. */
+  async writePeople(people: ImportedPerson[]): Promise<void> {
+    const linkedIds = people.flatMap((p) => {
+      const id = this.linked('person', p.originalId);
+      return id === null ? [] : [id];
+    });
+    const current = new Map<
+      number,
+      { name: string; department: string | null; active: number; role: string }
+    >();
+    if (!this.dryRun)
+      for (const part of chunks(linkedIds, 500))
+        for (const r of await this.ctx.db
+          .selectFrom('users')
+          .select(['id', 'name', 'department', 'active', 'role'])
+          .where('id', 'in', part)
+          .execute())
+          current.set(r.id, r);
+    for (const p of people) await this.writePerson(p, current);
+  }
+
+  private async writePerson(
+    p: ImportedPerson,
+    current: Map<number, { name: string; department: string | null; active: number; role: string }>,
+  ): Promise<void> {
+    const name = p.name.trim().slice(0, 200) || `${this.source.kind} user ${p.originalId}`;
+    const department = p.organisation?.trim().slice(0, 100) || null;
+    const linkedId = this.linked('person', p.originalId);
+    if (linkedId !== null) {
       this.report.people.updated++;
+      const was = current.get(linkedId);
+      if (this.dryRun || !was) return;
+      // Name, department and whether they may sign in follow the source. Never deactivated here: the admin
+      // running the import, or any admin (whose role was chosen here, not there).
+      const change: { name?: string; department?: string | null; active?: boolean } = {};
+      if (was.name !== name) change.name = name;
+      if ((was.department ?? null) !== department) change.department = department;
+      if ((was.active === 1) !== p.active) {
+        if (p.active || (linkedId !== this.importer.id && was.role !== 'admin')) change.active = p.active;
+        else
+          this.report.notCarried.push(
+            `person ${p.originalId} (${name}) is inactive there: left active here, being an admin`,
+          );
+      }
+      if (Object.keys(change).length > 0) await updateUser(this.ctx, this.importer, linkedId, change);
       return;
     }
     let email: string;
@@ -177,16 +220,14 @@ class ImportWriter {
     }
     const user = await createUser(this.ctx, null, {
       email,
-      name: p.name.slice(0, 200),
+      name,
       role: p.staff ? 'technician' : 'requester',
-      department: p.organisation?.slice(0, 100) ?? null,
+      department,
     });
     await this.link('person', p.originalId, user.id);
     this.report.people.created++;
-    if (!p.active)
-      this.report.notCarried.push(
-        `person ${p.originalId} (${email}) is inactive there: imported active, without a password`,
-      );
+    // Inactive there: here too (they cannot sign in; a later run activates them when they are again).
+    if (!p.active) await updateUser(this.ctx, this.importer, user.id, { active: false });
   }
 
   async writeGroup(originalId: string, name: string, description: string): Promise<void> {
@@ -403,6 +444,31 @@ class ImportWriter {
 }
 
 /**
+ * The pages of a source with the next one already being read while the caller writes this one: the source's
+ * round trips overlap our writing. One page ahead at most, so memory stays bounded by two pages; a page read
+ * ahead and never written (the run stopped) has no checkpoint, and the next run reads it again.
+ */
+async function* readAhead<T>(pages: AsyncIterable<T>): AsyncIterable<T> {
+  const it = pages[Symbol.asyncIterator]();
+  let next = it.next();
+  // Its failure is reported when it is awaited, not as an unhandled rejection while a page is being written.
+  next.catch(() => undefined);
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) return;
+      next = it.next();
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    // The caller stopped early: let the page being read finish before the source closes.
+    const pending = await next.catch(() => ({ done: true }));
+    if (!pending.done) await it.return?.();
+  }
+}
+
+/**
  * Import everything a source holds: people, then groups, then tickets, each from where an earlier, unfinished
  * run stopped. `importer` is the admin the import acts as (the requester of a ticket whose requester is unknown).
  */
@@ -425,10 +491,9 @@ export async function runImport(
           ? source.people(after)
           : resource === 'groups'
             ? source.groups(after)
-            : source.tickets(after);
+            : readAhead(source.tickets(after));
       for await (const page of pages as AsyncIterable<{ cursor: string; items: unknown[] }>) {
-        if (resource === 'people')
-          for (const p of page.items as ImportedPerson[]) await writer.writePerson(p);
+        if (resource === 'people') await writer.writePeople(page.items as ImportedPerson[]);
         else if (resource === 'groups')
           for (const g of page.items as Array<{ originalId: string; name: string; description: string }>)
             await writer.writeGroup(g.originalId, g.name, g.description);

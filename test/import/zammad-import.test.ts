@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, actorForUser, createUser } from '../../src/core/auth/index.js';
 import { listAttachments, listComments, listHistory, listTickets } from '../../src/helpdesk/index.js';
 import { ImportFailed, runImport, ZammadSource } from '../../src/import/index.js';
-import { dialects, makeContext, type TestContext } from '../support/context.js';
+import { dialects, makeApp, makeContext, type TestApp, type TestContext } from '../support/context.js';
+import { signIn } from '../support/http.js';
 import { startZammad, type ZammadServer, zammadFixture } from '../support/zammad-server.js';
 
 async function counts(t: TestContext) {
@@ -36,13 +37,13 @@ async function ticketByRef(t: TestContext, ref: string) {
 
 for (const dialect of dialects) {
   describe(`import from Zammad (${dialect})`, () => {
-    let t: TestContext;
+    let t: TestApp;
     let zammad: ZammadServer;
     let fixture: ReturnType<typeof zammadFixture>;
     let admin: Actor;
 
     beforeAll(async () => {
-      t = await makeContext(dialect);
+      t = await makeApp(dialect);
       fixture = zammadFixture();
       zammad = await startZammad(fixture);
       const user = await createUser(t.ctx, null, {
@@ -176,6 +177,25 @@ for (const dialect of dialects) {
       expect(page.items.map((x) => x.title)).toContain('VPN broken (duplicate)');
     });
 
+    it('the ticket API shows the original number of an imported ticket, in the list and on the ticket', async () => {
+      const api = await signIn(t.app, 'admin@opsdesk.example', 'correct horse battery');
+      const vpn = await ticketByRef(t, 'zammad 31002');
+      const one = await api.call('GET', `/api/v1/tickets/${vpn.id}`);
+      expect(one.status).toBe(200);
+      expect(one.body.externalRef).toBe('zammad 31002');
+      const list = await api.call('GET', '/api/v1/tickets?q=31002');
+      expect(list.status).toBe(200);
+      expect(list.body.items.map((x: { externalRef: string | null }) => x.externalRef)).toContain(
+        'zammad 31002',
+      );
+      const mine = await api.call('POST', '/api/v1/tickets', {
+        title: 'Filed here',
+        description: 'not imported',
+      });
+      expect(mine.status).toBe(201);
+      expect(mine.body.externalRef).toBeNull();
+    });
+
     it('a second run updates what changed there and duplicates nothing, and reports what it could not carry', async () => {
       const before = await counts(t);
       fixture.titles.set(3, 'New monitor for Dora (27 inch)');
@@ -201,6 +221,51 @@ for (const dialect of dialects) {
           ),
         ]),
       );
+    });
+
+    it('a later run follows people and comments that changed there: names, departments, who is active, texts', async () => {
+      const dora = fixture.users.find((u) => u.id === 6);
+      const emil = fixture.users.find((u) => u.id === 8);
+      if (!dora || !emil) throw new Error('fixture people missing');
+      dora.lastname = 'Dunn-Smith';
+      dora.organization_id = 1;
+      emil.active = false;
+      const [, reply, note] = fixture.articles(3);
+      reply.body = 'Looking into it: a 27 inch monitor is on order.';
+      note.internal = false;
+      const before = await counts(t);
+
+      const report = await runImport(t.ctx, source(), admin);
+      expect(await counts(t)).toEqual(before);
+      expect(report.people.created).toBe(0);
+      expect(report.comments).toBe(0);
+      const person = (email: string) =>
+        t.ctx.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+      expect(await person('dora@acme.example')).toMatchObject({
+        name: 'Dora Dunn-Smith',
+        department: 'Zammad Foundation',
+        active: 1,
+      });
+      expect((await person('emil@acme.example')).active).toBe(0);
+
+      const monitor = await ticketByRef(t, 'zammad 31003');
+      const comments = await listComments(t.ctx, admin, monitor.id);
+      expect(comments.map((c) => [c.body, c.internal])).toEqual([
+        ['Looking into it: a 27 inch monitor is on order.', false],
+        ['Checked the logs; nothing yet.', false],
+      ]);
+      // The new words are searchable, and the history says the comments changed.
+      const found = await listTickets(t.ctx, admin, { q: 'order', limit: 20 });
+      expect(found.items.map((x) => x.id)).toContain(monitor.id);
+      const history = await listHistory(t.ctx, admin, monitor.id);
+      expect(history.filter((h) => h.field === 'comment_updated').map((h) => h.to)).toEqual(
+        comments.map((c) => String(c.id)),
+      );
+
+      // Active there again: active here again.
+      emil.active = true;
+      await runImport(t.ctx, source(), admin);
+      expect((await person('emil@acme.example')).active).toBe(1);
     });
 
     it('a malformed answer stops the import naming the path, and leaves no ticket of that page written', async () => {

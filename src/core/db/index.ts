@@ -7,6 +7,7 @@ import { Kysely, type KyselyConfig, Migrator, PostgresDialect, sql } from 'kysel
 import pg from 'pg';
 import { Fts5Search, type FullTextSearch, TsvectorSearch } from './full-text.js';
 import { GroupCommitSqliteDialect, type GroupCommitStats, type SqliteHandle } from './group-commit.js';
+import { type AllocateIds, allocateAfterLargest, allocateFromSequence } from './id-allocation.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 import { TransactionGuardDialect } from './transaction-guard.js';
@@ -22,6 +23,7 @@ export {
   type WordList,
 } from './full-text.js';
 export type { GroupCommitStats } from './group-commit.js';
+export type { AllocateIds } from './id-allocation.js';
 export type { Database } from './schema.js';
 export * from './schema.js';
 export { detachedFromTransaction, TransactionInFlowError } from './transaction-guard.js';
@@ -35,6 +37,8 @@ export interface DbCapabilities {
   supportsSkipLocked: boolean;
   /** Several processes may share this database (PostgreSQL); SQLite is one process. */
   multiInstance: boolean;
+  /** `n` new ids of a table, ascending, for rows its caller inserts with them in the same transaction. */
+  allocateIds: AllocateIds;
   /** Online, consistent copy of the whole database to a file. */
   backup: ((file: string) => Promise<void>) | null;
   label: string;
@@ -111,6 +115,7 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
         fullText: 'tsvector',
         supportsSkipLocked: true,
         multiInstance: true,
+        allocateIds: allocateFromSequence,
         backup: null,
         label: `PostgreSQL ${redactUrl(options.databaseUrl)}${schema ? ` (schema ${schema})` : ''}`,
       },
@@ -149,6 +154,7 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
       fullText: 'fts5',
       supportsSkipLocked: false,
       multiInstance: false,
+      allocateIds: allocateAfterLargest,
       backup: async (target: string) => {
         fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
         await sqlite.backup(target);

@@ -61796,6 +61796,8 @@ export type components = {
       createdAt: string;
       createdBy: number;
       description: string;
+      /** @description its number in the help desk it was imported from ("zammad 31004"); null if filed here */
+      externalRef: string | null;
       fields: {
         [key: string]: string | number | string[] | number[];
       };
