@@ -1,9 +1,10 @@
-// `opsdesk import zammad --url … --token …`: moving a help desk's people, groups and tickets in, with progress on
+// `opsdesk import zammad --url … --token …` (and `import glpi`, `import osticket`): moving a help desk's people, groups and tickets in, with progress on
 // stderr and, on stdout, the report (counts; what could not be carried and why). Acting as the admin named by
 // --as (the first active admin when none is named). A killed import continues where it stopped when run again.
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import {
+  GlpiSource,
   ImportFailed,
   type ImportReport,
   type ImportSource,
@@ -90,6 +91,30 @@ export async function importZammadCommand(options: {
   let source: ZammadSource;
   try {
     source = new ZammadSource({ url: options.url, token: options.token, since: parseSince(options.since) });
+  } catch (err) {
+    if (err instanceof ImportFailed) throw new UsageError(err.message);
+    throw err;
+  }
+  await importFrom(source, options);
+}
+
+export async function importGlpiCommand(options: {
+  url: string;
+  appToken?: string;
+  userToken: string;
+  since?: string;
+  dryRun?: boolean;
+  as?: string;
+  json?: boolean;
+}): Promise<void> {
+  let source: GlpiSource;
+  try {
+    source = new GlpiSource({
+      url: options.url,
+      appToken: options.appToken ?? null,
+      userToken: options.userToken,
+      since: parseSince(options.since),
+    });
   } catch (err) {
     if (err instanceof ImportFailed) throw new UsageError(err.message);
     throw err;

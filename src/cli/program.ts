@@ -188,7 +188,7 @@ Example:
   // -- moving in from another help desk --
   const imports = program
     .command('import')
-    .description('Import people, groups and tickets from another help desk (Zammad)');
+    .description('Import people, groups and tickets from another help desk (Zammad, GLPI, osTicket)');
   imports
     .command('zammad')
     .description(
@@ -218,6 +218,44 @@ Example:
         as?: string;
         json?: boolean;
       }) => (await import('./import-command.js')).importZammadCommand(options),
+    );
+  imports
+    .command('glpi')
+    .description(
+      'Import from GLPI through its REST API; run again to update, or to continue a stopped import',
+    )
+    .requiredOption(
+      '--url <url>',
+      "GLPI's address or its apirest.php, e.g. https://glpi.example.com/apirest.php",
+    )
+    .option('--app-token <token>', "the API client's App-Token (Setup → General → API), if it has one")
+    .requiredOption(
+      '--user-token <token>',
+      'the remote access key of a GLPI user who may read users and every ticket',
+    )
+    .option('--since <time>', 'only tickets modified since this date or time')
+    .option('--dry-run', 'read everything and report, write nothing')
+    .option('--as <email>', 'the admin the import acts as (default: the first admin)')
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `
+Progress goes to stderr, the report to stdout. Each ticket keeps its GLPI number ("glpi 1042", searchable) and its
+original times. See docs/import.md for what is carried and how statuses, urgency and impact map.
+
+Example:
+  opsdesk import glpi --url https://glpi.example.com/apirest.php --app-token "$GLPI_APP_TOKEN" --user-token "$GLPI_USER_TOKEN"`,
+    )
+    .action(
+      async (options: {
+        url: string;
+        appToken?: string;
+        userToken: string;
+        since?: string;
+        dryRun?: boolean;
+        as?: string;
+        json?: boolean;
+      }) => (await import('./import-command.js')).importGlpiCommand(options),
     );
 
   program

@@ -56,6 +56,8 @@ export interface ImportedTicket {
   createdAt: number;
   updatedAt: number;
   closedAt: number | null;
+  /** When it was resolved, if that differs from its closing (a GLPI ticket solved and not yet closed). */
+  resolvedAt?: number | null;
   tags: string[];
   attachments: ImportedFile[];
   comments: ImportedComment[];

@@ -367,7 +367,7 @@ class ImportWriter {
         createdBy,
         createdAt: t.createdAt,
         updatedAt: t.updatedAt,
-        resolvedAt: t.closedAt,
+        resolvedAt: t.resolvedAt ?? t.closedAt,
         closedAt: t.closedAt,
         tags: t.tags,
         attachments: await files(t, t.attachments, createdBy, t.createdAt),

@@ -9,5 +9,7 @@ export {
   type ImportSource,
   type SourcePage,
 } from './import-source.js';
+export { type GlpiOptions, GlpiSource } from './glpi-source.js';
 export { type ImportOptions, type ImportProgress, type ImportReport, runImport } from './import-writer.js';
+export { type OsTicketOptions, OsTicketSource } from './osticket-source.js';
 export { type ZammadOptions, ZammadSource } from './zammad-source.js';

@@ -1,5 +1,5 @@
-// `opsdesk import zammad` as an operator runs it: a real process over a SQLite data folder imports the local
-// Zammad, with progress on stderr and the report on stdout; a wrong token, an unreachable address or a URL that
+// `opsdesk import zammad` (and glpi, osticket) as an operator runs it: a real process over a SQLite data folder
+// imports the local Zammad or GLPI, with progress on stderr and the report on stdout; a wrong token, an unreachable address or a URL that
 // is not one ends with a message and a non-zero exit.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,44 +10,56 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { openContext } from '../../src/core/runtime.js';
+import { type GlpiServer, glpiFixture, startGlpi } from '../support/glpi-server.js';
 import { startZammad, type ZammadServer, zammadFixture } from '../support/zammad-server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const main = path.join(root, 'src/cli/main.ts');
 
+function runOpsdesk(
+  dataDir: string,
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      OPSDESK_DATA_DIR: dataDir,
+      OPSDESK_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** A data folder with one admin, as `opsdesk user add` leaves it. */
+async function dataFolderWithAdmin(): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-import-cli-'));
+  const opened = await openContext(loadConfig({ OPSDESK_DATA_DIR: dir, OPSDESK_LOG_LEVEL: 'silent' }), {
+    log: pino({ level: 'silent' }),
+  });
+  await createUser(opened.ctx, null, { email: 'admin@opsdesk.example', name: 'Admin', role: 'admin' });
+  await opened.close();
+  return dir;
+}
+
 describe('opsdesk import zammad', () => {
   let dataDir: string;
   let zammad: ZammadServer;
 
-  function opsdesk(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', main, ...args], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        OPSDESK_DATA_DIR: dataDir,
-        OPSDESK_LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  }
+  const opsdesk = (args: string[]) => runOpsdesk(dataDir, args);
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-import-cli-'));
-    const opened = await openContext(loadConfig({ OPSDESK_DATA_DIR: dataDir, OPSDESK_LOG_LEVEL: 'silent' }), {
-      log: pino({ level: 'silent' }),
-    });
-    await createUser(opened.ctx, null, { email: 'admin@opsdesk.example', name: 'Admin', role: 'admin' });
-    await opened.close();
+    dataDir = await dataFolderWithAdmin();
     zammad = await startZammad(zammadFixture());
   });
 
@@ -82,5 +94,69 @@ describe('opsdesk import zammad', () => {
     const since = await opsdesk(['import', 'zammad', '--url', zammad.url, '--token', 'x', '--since', 'soon']);
     expect(since.code).toBe(2);
     expect(since.stderr).toContain('--since soon: expected a date or time');
+  }, 240_000);
+});
+
+describe('opsdesk import glpi', () => {
+  let dataDir: string;
+  let glpi: GlpiServer;
+  const opsdesk = (args: string[]) => runOpsdesk(dataDir, args);
+
+  beforeAll(async () => {
+    dataDir = await dataFolderWithAdmin();
+    glpi = await startGlpi(glpiFixture());
+  });
+
+  afterAll(async () => {
+    await glpi.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('imports, shows its progress on stderr and prints the report; a second run updates', async () => {
+    const args = [
+      'import',
+      'glpi',
+      '--url',
+      glpi.url,
+      '--app-token',
+      glpi.appToken,
+      '--user-token',
+      glpi.userToken,
+    ];
+    const run = await opsdesk(args);
+    expect(run.stderr).toMatch(/tickets: page 1, 7 so far/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`glpi:${glpi.url}: imported`);
+    expect(run.stdout).toContain('tickets      7 new, 0 updated');
+    expect(run.stdout).toContain('comments     11 new');
+    expect(run.stdout).toContain('attachments  2 new');
+    expect(run.stdout).toContain('ticket 107: status 13 has no equivalent here: imported as in_progress');
+    const again = await opsdesk([...args, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).tickets).toEqual({ created: 0, updated: 7 });
+  }, 180_000);
+
+  it('a wrong token, an unreachable address or a bad URL ends with a message and a non-zero exit', async () => {
+    const user = await opsdesk([
+      'import',
+      'glpi',
+      '--url',
+      glpi.url,
+      '--app-token',
+      glpi.appToken,
+      '--user-token',
+      'nope',
+    ]);
+    expect(user.code).toBe(1);
+    expect(user.stderr).toContain('refused the credentials (HTTP 401): check the token');
+    const app = await opsdesk(['import', 'glpi', '--url', glpi.url, '--user-token', glpi.userToken]);
+    expect(app.code).toBe(1);
+    expect(app.stderr).toContain('refused the app token (ERROR_WRONG_APP_TOKEN_PARAMETER');
+    const away = await opsdesk(['import', 'glpi', '--url', 'http://127.0.0.1:9', '--user-token', 'x']);
+    expect(away.code).toBe(1);
+    expect(away.stderr).toMatch(/opsdesk: import from glpi:http:\/\/127\.0\.0\.1:9: cannot reach/);
+    const bad = await opsdesk(['import', 'glpi', '--url', 'not a url', '--user-token', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--url not a url is not a URL');
   }, 240_000);
 });
