@@ -42,14 +42,6 @@ const statuses: Record<number, TicketStatus> = {
   5: 'resolved',
   6: 'closed',
 };
-const statusNames: Record<number, string> = {
-  1: 'new',
-  2: 'processing (assigned)',
-  3: 'processing (planned)',
-  4: 'pending',
-  5: 'solved',
-  6: 'closed',
-};
 // Ticket_User and Group_Ticket types (CommonITILActor): 1 requester, 2 assigned, 3 observer.
 const requesterType = 1;
 const assignedType = 2;
@@ -235,7 +227,8 @@ export class GlpiSource implements ImportSource {
         if (items.length < per) return;
       } else {
         const range = parseContentRange(header);
-        if (range === null) return shape.fail(`Content-Range "${header.slice(0, 40)}" is not offset-limit/count`);
+        if (range === null)
+          return shape.fail(`Content-Range "${header.slice(0, 40)}" is not offset-limit/count`);
         if (range.end + 1 >= range.total || items.length === 0) return;
       }
       start += per;

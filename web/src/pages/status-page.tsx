@@ -49,9 +49,8 @@ function UptimeBars({ c, days, generatedAt }: { c: ComponentView; days: number; 
               : t('uptime.dayUp', { percent: u >= 0.9995 ? '100' : uptimeFormat.format(u * 100) });
           const level = u === null ? 'none' : u >= 0.999 ? 'ok' : u >= 0.95 ? 'warn' : 'bad';
           return (
-            // biome-ignore lint/suspicious/noArrayIndexKey: one bar per day, in order
             <li
-              key={i}
+              key={day.getTime()}
               className={`uptime-bar uptime-${level}`}
               title={t('uptime.day', { day: dayFormat.format(day), label })}
             >
