@@ -210,7 +210,7 @@ const manyMatches = 500;
  * reading in that order would walk most of the table to fill a page. Up to this many are fetched whole (the
  * engine combines the conditions' indexes) and sorted instead.
  */
-const sortedMatches = 5_000;
+const sortedMatches = 5_000; // where the engine can combine them (PostgreSQL: see matchMeetsOtherIndexes)
 
 async function firstMatches(ctx: ServiceContext, matching: RawBuilder<unknown>): Promise<number[]> {
   const found = await sql<{ id: number }>`SELECT m.id FROM (${matching}) m LIMIT ${manyMatches}`.execute(
@@ -283,7 +283,11 @@ export async function listAssets(ctx: ServiceContext, actor: Actor, filter: Asse
     const matching = sql.join(sources, sql` UNION `);
     const ids = sources.length === 0 ? [] : await firstMatches(ctx, matching);
     const together =
-      ids.length >= manyMatches && narrowed && words && sources.length === 1
+      ids.length >= manyMatches &&
+      narrowed &&
+      words &&
+      sources.length === 1 &&
+      ctx.caps.search.matchMeetsOtherIndexes
         ? await q
             .clearSelect()
             .select('assets.id')

@@ -103,6 +103,12 @@ export interface FullTextSearch {
    * term's matches for its IDF): a ranked search for a common word should rank the newest matches another way.
    */
   readonly rankingReadsEveryMatch: boolean;
+  /**
+   * A match given as a condition on the documents' rows (`matches`) meets the rows' other indexes in one read (a
+   * bitmap AND): few rows passing both are found without reading every match of a common word. FTS5's index is a
+   * table of its own, read whole for the word before any other condition narrows it.
+   */
+  readonly matchMeetsOtherIndexes: boolean;
   /** In the writer's transaction: index the document's fields (by name); `replace` an earlier version. */
   index(
     trx: Db,
@@ -248,6 +254,7 @@ async function newestMatching(db: Db, m: Match, limit: number): Promise<number[]
  */
 export class Fts5Search implements FullTextSearch {
   readonly rankingReadsEveryMatch = true;
+  readonly matchMeetsOtherIndexes = false;
   /** Run on the connection before any query. */
   static readonly setup = `
     CREATE VIRTUAL TABLE temp.fts_tokenizer USING fts5(text, content='', tokenize='porter unicode61');
@@ -478,6 +485,7 @@ export class Fts5Search implements FullTextSearch {
  */
 export class TsvectorSearch implements FullTextSearch {
   readonly rankingReadsEveryMatch = false;
+  readonly matchMeetsOtherIndexes = true;
 
   async index(): Promise<void> {
     // The generated column follows the row.
