@@ -8,6 +8,7 @@ import {
   ImportFailed,
   type ImportReport,
   type ImportSource,
+  OsTicketSource,
   runImport,
   ZammadSource,
 } from '../import/index.js';
@@ -113,6 +114,32 @@ export async function importGlpiCommand(options: {
       url: options.url,
       appToken: options.appToken ?? null,
       userToken: options.userToken,
+      since: parseSince(options.since),
+    });
+  } catch (err) {
+    if (err instanceof ImportFailed) throw new UsageError(err.message);
+    throw err;
+  }
+  await importFrom(source, options);
+}
+
+export async function importOsTicketCommand(options: {
+  file: string;
+  instance?: string;
+  prefix?: string;
+  since?: string;
+  dryRun?: boolean;
+  as?: string;
+  json?: boolean;
+}): Promise<void> {
+  if (options.prefix !== undefined && !/^[A-Za-z0-9_]{0,32}$/.test(options.prefix))
+    throw new UsageError(`--prefix ${options.prefix} is not a table prefix (letters, digits and _)`);
+  let source: OsTicketSource;
+  try {
+    source = new OsTicketSource({
+      file: options.file,
+      instance: options.instance,
+      prefix: options.prefix,
       since: parseSince(options.since),
     });
   } catch (err) {

@@ -257,6 +257,42 @@ Example:
         json?: boolean;
       }) => (await import('./import-command.js')).importGlpiCommand(options),
     );
+  imports
+    .command('osticket')
+    .description(
+      'Import from an osTicket database export (its API cannot read tickets); run again with a fresh dump to update',
+    )
+    .requiredOption(
+      '--file <dump.sql>',
+      'mysqldump --no-create-info --complete-insert --hex-blob of the osTicket database',
+    )
+    .option('--instance <name>', 'names this osTicket, so a fresh dump of it updates (default "default")')
+    .option('--prefix <prefix>', "the tables' prefix chosen at installation (default ost_)")
+    .option('--since <time>', 'only tickets updated since this date or time')
+    .option('--dry-run', 'read everything and report, write nothing')
+    .option('--as <email>', 'the admin the import acts as (default: the first admin)')
+    .option('--json', 'print the report as JSON')
+    .addHelpText(
+      'after',
+      `
+Progress goes to stderr, the report to stdout. See docs/import.md for how to make the dump, what is carried and
+how statuses and priorities map.
+
+Example:
+  mysqldump --no-create-info --complete-insert --hex-blob osticket > osticket.sql
+  opsdesk import osticket --file osticket.sql`,
+    )
+    .action(
+      async (options: {
+        file: string;
+        instance?: string;
+        prefix?: string;
+        since?: string;
+        dryRun?: boolean;
+        as?: string;
+        json?: boolean;
+      }) => (await import('./import-command.js')).importOsTicketCommand(options),
+    );
 
   program
     .command('config')

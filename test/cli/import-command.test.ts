@@ -11,6 +11,7 @@ import { createUser } from '../../src/core/auth/index.js';
 import { loadConfig } from '../../src/core/config.js';
 import { openContext } from '../../src/core/runtime.js';
 import { type GlpiServer, glpiFixture, startGlpi } from '../support/glpi-server.js';
+import { osTicketTables, writeDump } from '../support/osticket-dump.js';
 import { startZammad, type ZammadServer, zammadFixture } from '../support/zammad-server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -159,4 +160,48 @@ describe('opsdesk import glpi', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--url not a url is not a URL');
   }, 240_000);
+});
+
+describe('opsdesk import osticket', () => {
+  let dataDir: string;
+  let dumpDir: string;
+  let file: string;
+
+  const opsdesk = (args: string[]) => runOpsdesk(dataDir, args);
+
+  beforeAll(async () => {
+    dataDir = await dataFolderWithAdmin();
+    dumpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-osticket-cli-'));
+    file = path.join(dumpDir, 'osticket.sql');
+    writeDump(file, osTicketTables());
+  });
+
+  afterAll(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(dumpDir, { recursive: true, force: true });
+  });
+
+  it('imports a dump with progress and a report; a second run of the same osTicket updates', async () => {
+    const run = await opsdesk(['import', 'osticket', '--file', file]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/tickets: page 1, \d+ so far/);
+    expect(run.stdout).toContain('osticket:default: imported');
+    const created = /tickets +(\d+) new, 0 updated/.exec(run.stdout);
+    expect(Number(created?.[1])).toBeGreaterThan(0);
+    const again = await opsdesk(['import', 'osticket', '--file', file, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).tickets).toEqual({ created: 0, updated: Number(created?.[1]) });
+  }, 180_000);
+
+  it('a missing file, a bad instance name or prefix ends with a message and a non-zero exit', async () => {
+    const missing = await opsdesk(['import', 'osticket', '--file', path.join(dumpDir, 'nope.sql')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('nope.sql');
+    const instance = await opsdesk(['import', 'osticket', '--file', file, '--instance', 'a b']);
+    expect(instance.code).toBe(2);
+    expect(instance.stderr).toContain('--instance a b');
+    const prefix = await opsdesk(['import', 'osticket', '--file', file, '--prefix', 'x;drop']);
+    expect(prefix.code).toBe(2);
+    expect(prefix.stderr).toContain('--prefix x;drop is not a table prefix');
+  }, 120_000);
 });
