@@ -722,7 +722,7 @@ async function comparisonInput(
     .select(['id', 'ticket_tag'])
     .where('id', 'in', quotes.length > 0 ? quotes.map((q) => q.vendorId) : [0])
     .execute();
-  const performance = await vendorPerformance(db, vendors);
+  const performance = await vendorPerformance(db, vendors, ctx.clock.now());
   const compared: ComparedQuoteInput[] = quotes.map((q) => ({
     id: q.id,
     vendorId: q.vendorId,

@@ -1,7 +1,10 @@
 // Vendors: who supplies what (categories, products and services), whom to call (contacts), notes, and their
-// performance as far as the desk knows it today — the tickets waiting on them: pending tickets carrying the
-// vendor's ticket tag. Each such ticket takes 10 points off 100 (none below 0); a vendor without a tag has no
-// record and scores 100. Every write is audited in its transaction. Lists are sorted by name, then id.
+// performance as far as the desk knows it today, scored out of 100 (none below 0) with each deduction stated:
+// the tickets waiting on them now (pending tickets carrying the vendor's ticket tag: 10 points each); their own
+// response target met or missed on the tickets that waited on them (vendor-sla.ts: up to 30 points, pro rata of
+// the misses); and their repairs (vendor-rma.ts: a point a day of median turnaround, or of the longest repair
+// still out, beyond 14 days, at most 20; up to 20 for the share returned unrepairable). A vendor with no record
+// scores 100. Every write is audited in its transaction. Lists are sorted by name, then id.
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { recordAudit } from '../core/audit.js';
 import type { Actor } from '../core/auth/index.js';
@@ -68,12 +71,73 @@ export const vendorLimits = {
 
 /** Points off (of 10000) per ticket waiting on the vendor. */
 export const waitingTicketPenaltyBp = 1_000;
+/** Points off for missing the vendor's own response target on every ticket judged; pro rata of the misses. */
+export const slaMissPenaltyBp = 3_000;
+/** RMA turnaround allowed before it costs points; then each day costs rmaDayPenaltyBp, up to rmaTurnaroundCapBp. */
+export const rmaAllowanceDays = 14;
+export const rmaDayPenaltyBp = 100;
+export const rmaTurnaroundCapBp = 2_000;
+/** Points off when every returned repair came back unrepairable; pro rata of those. */
+export const unrepairablePenaltyBp = 2_000;
 
-/** The performance of each vendor: pending tickets carrying its tag. */
+const dayMs = 86_400_000;
+const pointsText = (bp: number) => (bp / 100).toFixed(2).replace(/\.00$/, '');
+
+/**
+ * A vendor's score from its record, every deduction with its reason. Pure: the same record gives the same score.
+ * `waiting` is null for a vendor without a ticket tag (no record of tickets waiting on it).
+ */
+export function scoreVendorPerformance(
+  tag: string | null,
+  waiting: number | null,
+  sla: Pick<SlaRecord, 'met' | 'missed'> | undefined,
+  rma: RmaRecord | undefined,
+): VendorPerformance {
+  let scoreBp = 10_000;
+  const reasons: string[] = [];
+  if (waiting === null || tag === null)
+    reasons.push('no ticket tag set, so no record of tickets waiting on it');
+  else {
+    scoreBp -= waiting * waitingTicketPenaltyBp;
+    reasons.push(
+      waiting === 0
+        ? `no pending tickets tagged "${tag}" wait on it`
+        : `${waiting} pending ticket${waiting === 1 ? '' : 's'} tagged "${tag}" wait${waiting === 1 ? 's' : ''} on it (−${waitingTicketPenaltyBp / 100} points each)`,
+    );
+  }
+  const judged = (sla?.met ?? 0) + (sla?.missed ?? 0);
+  if (sla && judged > 0 && sla.missed > 0) {
+    const off = Math.round((slaMissPenaltyBp * sla.missed) / judged);
+    scoreBp -= off;
+    reasons.push(
+      `missed its response target on ${sla.missed} of ${judged} ticket${judged === 1 ? '' : 's'} (−${pointsText(off)} points)`,
+    );
+  }
+  if (rma) {
+    const said = rmaReason(rma);
+    const slowest = Math.max(rma.medianTurnaroundMs ?? 0, rma.longestOpenMs ?? 0);
+    const lateDays = Math.floor(slowest / dayMs) - rmaAllowanceDays;
+    const lateOff = lateDays > 0 ? Math.min(rmaTurnaroundCapBp, lateDays * rmaDayPenaltyBp) : 0;
+    const brokenOff =
+      rma.returned > 0 ? Math.round((unrepairablePenaltyBp * rma.unrepairable) / rma.returned) : 0;
+    scoreBp -= lateOff + brokenOff;
+    const offs = [
+      lateOff > 0 ? `−${pointsText(lateOff)} points for ${lateDays} days beyond ${rmaAllowanceDays}` : '',
+      brokenOff > 0 ? `−${pointsText(brokenOff)} points for the unrepairable` : '',
+    ].filter((x) => x !== '');
+    if (said !== null) reasons.push(offs.length > 0 ? `${said} (${offs.join(', ')})` : said);
+  }
+  return { scoreBp: Math.max(0, scoreBp), reasons };
+}
+
+/** The performance of each vendor from its record: waiting tickets, its own SLA and its repairs. */
 export async function vendorPerformance(
   db: Db,
   vendors: readonly { id: number; ticket_tag: string | null }[],
-): Promise<Map<number, VendorPerformance & { waitingTickets: number | null }>> {
+  now: number,
+): Promise<
+  Map<number, VendorPerformance & { waitingTickets: number | null; sla?: SlaRecord; rma?: RmaRecord }>
+> {
   const tags = [...new Set(vendors.map((v) => v.ticket_tag).filter((t): t is string => t !== null))];
   const waiting = new Map<string, number>();
   if (tags.length > 0) {
@@ -87,74 +151,51 @@ export async function vendorPerformance(
       .execute();
     for (const r of rows) waiting.set(r.tag, Number(r.n));
   }
-  const out = new Map<number, VendorPerformance & { waitingTickets: number | null }>();
+  const slas = await vendorSlaRecords(db, vendors, now);
+  const rmas = await vendorRmaRecords(
+    db,
+    vendors.map((v) => v.id),
+    now,
+  );
+  const out = new Map<
+    number,
+    VendorPerformance & { waitingTickets: number | null; sla?: SlaRecord; rma?: RmaRecord }
+  >();
   for (const v of vendors) {
-    if (v.ticket_tag === null) {
-      out.set(v.id, {
-        scoreBp: 10_000,
-        reasons: ['no ticket tag set, so no record of tickets waiting on it'],
-        waitingTickets: null,
-      });
-      continue;
-    }
-    const n = waiting.get(v.ticket_tag) ?? 0;
-    out.set(v.id, {
-      scoreBp: Math.max(0, 10_000 - n * waitingTicketPenaltyBp),
-      reasons: [
-        n === 0
-          ? `no pending tickets tagged "${v.ticket_tag}" wait on it`
-          : `${n} pending ticket${n === 1 ? '' : 's'} tagged "${v.ticket_tag}" wait${n === 1 ? 's' : ''} on it (−${waitingTicketPenaltyBp / 100} points each)`,
-      ],
-      waitingTickets: n,
-    });
+    const n = v.ticket_tag === null ? null : (waiting.get(v.ticket_tag) ?? 0);
+    const sla = slas.get(v.id);
+    const rma = rmas.get(v.id);
+    out.set(v.id, { ...scoreVendorPerformance(v.ticket_tag, n, sla, rma), waitingTickets: n, sla, rma });
   }
   return out;
 }
 
 async function toVendors(db: Db, rows: Selectable<VendorsTable>[], now: number): Promise<Vendor[]> {
-  const perf = await vendorPerformance(db, rows);
-  const sla = await vendorSlaRecords(db, rows, now);
-  const rma = await vendorRmaRecords(
-    db,
-    rows.map((r) => r.id),
-    now,
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.name,
-    categories: JSON.parse(r.categories) as string[],
-    supplies: JSON.parse(r.supplies) as string[],
-    contacts: JSON.parse(r.contacts) as VendorContact[],
-    notes: r.notes,
-    ticketTag: r.ticket_tag,
-    active: r.active === 1,
-    performance: withRma(
-      {
-        ...(perf.get(r.id) as VendorPerformance & { waitingTickets: number | null }),
-        slaMet: sla.get(r.id)?.met ?? 0,
-        slaMissed: sla.get(r.id)?.missed ?? 0,
-        slaTargetMs: sla.get(r.id)?.targetMs ?? null,
+  const perf = await vendorPerformance(db, rows, now);
+  return rows.map((r) => {
+    const { sla, rma, ...p } = perf.get(r.id) as NonNullable<ReturnType<typeof perf.get>>;
+    return {
+      id: r.id,
+      name: r.name,
+      categories: JSON.parse(r.categories) as string[],
+      supplies: JSON.parse(r.supplies) as string[],
+      contacts: JSON.parse(r.contacts) as VendorContact[],
+      notes: r.notes,
+      ticketTag: r.ticket_tag,
+      active: r.active === 1,
+      performance: {
+        ...p,
+        slaMet: sla?.met ?? 0,
+        slaMissed: sla?.missed ?? 0,
+        slaTargetMs: sla?.targetMs ?? null,
+        rmaReturned: rma?.returned ?? 0,
+        rmaOpen: rma?.open ?? 0,
+        rmaMedianTurnaroundMs: rma?.medianTurnaroundMs ?? null,
       },
-      rma.get(r.id),
-    ),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  }));
-}
-
-/** The RMA figures beside the rest of the record; the score stays the waiting tickets' (a reason says the RMA's). */
-function withRma(
-  p: Omit<Vendor['performance'], 'rmaReturned' | 'rmaOpen' | 'rmaMedianTurnaroundMs'>,
-  r: RmaRecord | undefined,
-): Vendor['performance'] {
-  const reason = r ? rmaReason(r) : null;
-  return {
-    ...p,
-    reasons: reason === null ? p.reasons : [...p.reasons, reason],
-    rmaReturned: r?.returned ?? 0,
-    rmaOpen: r?.open ?? 0,
-    rmaMedianTurnaroundMs: r?.medianTurnaroundMs ?? null,
-  };
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  });
 }
 
 export async function readVendor(db: Db, id: number, now: number): Promise<Vendor> {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeAssets } from '../../src/assets/index.js';
 import { formatTurnaround, lowerMedian, rmaReason, rmaRecordOf } from '../../src/vendors/vendor-rma.js';
+import { scoreVendorPerformance } from '../../src/vendors/vendors.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 
@@ -65,6 +66,46 @@ describe('RMA turnaround, worked by hand', () => {
     expect(rmaReason(rmaRecordOf([], now))).toBeNull();
     expect(formatTurnaround(36 * 3_600_000)).toBe('1.5 days');
     expect(formatTurnaround(5 * 3_600_000)).toBe('5 hours');
+  });
+});
+
+describe("a vendor's score, worked by hand", () => {
+  const rma = (
+    returned: number,
+    unrepairable: number,
+    medianDays: number | null,
+    longestOpenDays: number | null,
+  ) => ({
+    returned,
+    open: longestOpenDays === null ? 0 : 1,
+    medianTurnaroundMs: medianDays === null ? null : medianDays * day,
+    longestOpenMs: longestOpenDays === null ? null : longestOpenDays * day,
+    unrepairable,
+    repairs: [],
+  });
+
+  it('is 100 with no record, and names what it lacks', () => {
+    expect(scoreVendorPerformance(null, null, undefined, undefined)).toEqual({
+      scoreBp: 10_000,
+      reasons: ['no ticket tag set, so no record of tickets waiting on it'],
+    });
+  });
+
+  it('takes 10 points per waiting ticket, 30 pro rata of its own SLA misses, and its repairs beyond 14 days', () => {
+    // 1 waiting: −10. SLA missed on 1 of 4: −7.50. RMA median 20 days: 6 days late, −6; 1 of 2 unrepairable: −10.
+    const s = scoreVendorPerformance('vendor-x', 1, { met: 3, missed: 1 }, rma(2, 1, 20, null));
+    expect(s.scoreBp).toBe(10_000 - 1_000 - 750 - 600 - 1_000);
+    expect(s.reasons).toEqual([
+      '1 pending ticket tagged "vendor-x" waits on it (−10 points each)',
+      'missed its response target on 1 of 4 tickets (−7.50 points)',
+      '2 RMA repairs returned, median turnaround 20 days (1 unrepairable) (−6 points for 6 days beyond 14, −10 points for the unrepairable)',
+    ]);
+  });
+
+  it('counts a repair still out as late as a slow return, caps the lateness at 20 points and never goes below 0', () => {
+    expect(scoreVendorPerformance('v', 0, { met: 5, missed: 0 }, rma(0, 0, null, 60)).scoreBp).toBe(8_000);
+    expect(scoreVendorPerformance('v', 0, undefined, rma(3, 0, 14, null)).scoreBp).toBe(10_000);
+    expect(scoreVendorPerformance('v', 12, { met: 0, missed: 3 }, rma(1, 1, 90, 90)).scoreBp).toBe(0);
   });
 });
 
