@@ -273,7 +273,9 @@ async function queueReminder(
   ];
   const text = `${[...paragraphs, ...(link ? [link] : [])].join('\n\n')}\n`;
   const html = `${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}${
-    link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(mailText(language, `policyReview.${what}.open`))}</a></p>` : ''
+    link
+      ? `<p><a href="${escapeHtml(link)}">${escapeHtml(mailText(language, `policyReview.${what}.open`))}</a></p>`
+      : ''
   }`;
   const mail: MailPayload = {
     subject,

@@ -160,7 +160,9 @@ export function renderDigest(
   const when = (at: number) => {
     const t = DateTime.fromMillis(at, { zone: timeZone, locale: language });
     // A Luxon format from the catalogue ("2 Mar 09:15", "2. März 09:15"); today's items by their time alone.
-    return t.toISODate() === today ? t.toFormat('HH:mm') : t.toFormat(mailText(language, 'digest.dayTimeFormat'));
+    return t.toISODate() === today
+      ? t.toFormat('HH:mm')
+      : t.toFormat(mailText(language, 'digest.dayTimeFormat'));
   };
   const updates = mailCount(language, 'digest.updates', items.length);
   const tickets = mailCount(language, 'digest.tickets', byTicket.size);

@@ -272,7 +272,9 @@ function noticeFor(
   mail: { subject: string | null; message_id: string | null },
   { language }: MailLocale,
 ): { to: string; subject: string; text: string; inReplyTo: string | null } {
-  const subject = (mail.subject ?? mailText(language, 'notFiled.noSubject')).replace(/[\r\n]+/g, ' ').slice(0, 200);
+  const subject = (mail.subject ?? mailText(language, 'notFiled.noSubject'))
+    .replace(/[\r\n]+/g, ' ')
+    .slice(0, 200);
   return {
     to: to.email,
     subject: mailText(language, 'notFiled.subject', { subject }),

@@ -92,7 +92,11 @@ export function mailCount(language: MailLanguage, key: string, count: number): s
 }
 
 /** A day as the recipient reads it ("Mar 2, 2026", "2. März 2026"), in their time zone. */
-export function formatMailDate(at: number, language: MailLanguage, timeZone: string | null | undefined): string {
+export function formatMailDate(
+  at: number,
+  language: MailLanguage,
+  timeZone: string | null | undefined,
+): string {
   const dt = DateTime.fromMillis(at).setZone(timeZone || 'UTC');
   return (dt.isValid ? dt : DateTime.fromMillis(at, { zone: 'UTC' }))
     .setLocale(language)

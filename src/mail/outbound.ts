@@ -8,8 +8,8 @@ import type { ServiceContext } from '../core/context.js';
 import type { Database, MailDeliveryStatus, TicketRow } from '../core/db/index.js';
 import { chunks } from '../core/db/index.js';
 import { Forbidden, NotFound } from '../core/errors.js';
-import { getOrganisationLocale } from '../core/organisation-locale.js';
 import { type EventType, eventTypes, type StoredEvent } from '../core/events.js';
+import { getOrganisationLocale } from '../core/organisation-locale.js';
 import {
   deliveryWorker,
   type MailPayload,

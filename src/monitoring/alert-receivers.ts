@@ -167,7 +167,8 @@ export async function notifyReceiver(run: FlushRun, alerts: Alert[]): Promise<Al
     });
   });
   // A receiver's address is no account: its mail is in the organisation's default language and zone.
-  const organisation = (receiver.email_configs ?? []).length > 0 ? await getOrganisationLocale(run.ctx.db) : null;
+  const organisation =
+    (receiver.email_configs ?? []).length > 0 ? await getOrganisationLocale(run.ctx.db) : null;
   (receiver.email_configs ?? []).forEach((config, i) => {
     const list = config.send_resolved === true ? alerts : firing;
     if (list.length === 0) return;
@@ -177,7 +178,9 @@ export async function notifyReceiver(run: FlushRun, alerts: Alert[]): Promise<Al
       listFiring,
       list.filter((a) => !isFiring(a, run.at)),
     );
-    const text = [subject, '', ...list.map((a) => alertLine(a, run.at, organisation ?? undefined))].join('\n');
+    const text = [subject, '', ...list.map((a) => alertLine(a, run.at, organisation ?? undefined))].join(
+      '\n',
+    );
     const enabled = run.ctx.config.smtpOutUrl !== null;
     run.deliveries.push({
       channel: 'mail',

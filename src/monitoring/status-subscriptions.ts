@@ -292,7 +292,9 @@ export async function notifySubscribers(
     if (s.kind === 'mail') {
       const locale = recipientLocale(s, organisation);
       const words = notice.words(locale);
-      const unsubscribeLine = mailText(locale.language, 'statusPage.unsubscribeLink', { link: unsubscribeUrl });
+      const unsubscribeLine = mailText(locale.language, 'statusPage.unsubscribeLink', {
+        link: unsubscribeUrl,
+      });
       const text = `${words.text}\n\n${page.title}: ${link}\n${unsubscribeLine}\n`;
       const mail: MailPayload = {
         subject: `[${page.title}] ${words.subject}`,

@@ -211,7 +211,12 @@ describe.each(dialects)('policy reviews on %s', (dialect) => {
     expect(payload.subject).toContain('Review due on');
     // The due day as the owner reads it: no language or zone of their own, the organisation's (English, UTC).
     expect(payload.text).toContain(
-      new Date(due).toLocaleDateString('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' }),
+      new Date(due).toLocaleDateString('en-US', {
+        month: 'short',
+        day: 'numeric',
+        year: 'numeric',
+        timeZone: 'UTC',
+      }),
     );
 
     // Overdue now, but that due date was reminded of: still one.

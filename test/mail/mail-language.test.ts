@@ -25,6 +25,7 @@ import {
   recipientLocale,
 } from '../../src/mail/mail-language.js';
 import { mailTemplateNames } from '../../src/mail/templates.js';
+import { alertLine } from '../../src/monitoring/alert-receivers.js';
 import {
   announceMaintenance,
   confirmSubscription,
@@ -32,7 +33,6 @@ import {
   postStatusIncident,
   subscribe,
 } from '../../src/monitoring/index.js';
-import { alertLine } from '../../src/monitoring/alert-receivers.js';
 import { pageUser } from '../../src/oncall/index.js';
 import { type MailSink, type SinkMail, startMailSink } from '../ingest/mail-sink.js';
 import { dialects, makeApp, type TestApp } from '../support/context.js';
@@ -109,7 +109,6 @@ describe('the mail catalogues', () => {
     );
   });
 });
-
 
 /** Monitoring targets as the targets part would leave them (a status page's components show them). */
 async function insertTarget(t: TestApp, name: string): Promise<number> {
@@ -340,7 +339,11 @@ describe.each(dialects)('mail in the recipient language on %s', (dialect) => {
     for (const from of ['greta@example.test', 'eve@example.test']) {
       const out = await receiveMail(t.ctx, {
         source: 'imap',
-        raw: rawMail({ from, subject: 'Zugang gesperrt', headers: { 'Return-Path': '<attacker@evil.test>' } }),
+        raw: rawMail({
+          from,
+          subject: 'Zugang gesperrt',
+          headers: { 'Return-Path': '<attacker@evil.test>' },
+        }),
       });
       expect(out.status).toBe('rejected');
     }
@@ -348,13 +351,15 @@ describe.each(dialects)('mail in the recipient language on %s', (dialect) => {
     const german = await mailTo('greta@example.test', /Zugang gesperrt/);
     expect(german.parsed.subject).toBe('Nicht abgelegt: Zugang gesperrt');
     expect(german.parsed.text).toContain('Hallo Greta,');
-    expect(german.parsed.text).toContain('Ihre E-Mail „Zugang gesperrt“ ist eingegangen, wurde aber nicht abgelegt:');
+    expect(german.parsed.text).toContain(
+      'Ihre E-Mail „Zugang gesperrt“ ist eingegangen, wurde aber nicht abgelegt:',
+    );
     const english = await mailTo('eve@example.test', /Zugang gesperrt/);
     expect(english.parsed.subject).toBe('Not filed: Zugang gesperrt');
     expect(english.parsed.text).toContain('your mail "Zugang gesperrt" was received but not filed:');
   });
 
-  it('the password-reset mail is in the person\'s language, its expiry in their zone', async () => {
+  it("the password-reset mail is in the person's language, its expiry in their zone", async () => {
     const expiresAt = t.clock.now() + 30 * 60_000;
     for (const key of ['greta', 'eve'])
       await t.ctx.db.transaction().execute((trx) =>
@@ -396,7 +401,9 @@ describe.each(dialects)('mail in the recipient language on %s', (dialect) => {
     await deliverMailDue(t.ctx);
     const confirmDe = await mailTo('leser@example.org', /Abonnement/);
     expect(confirmDe.parsed.subject).toBe('Bestätigen Sie Ihr Abonnement von IT-Dienste');
-    expect(confirmDe.parsed.text).toContain('Jemand (hoffentlich Sie) hat E-Mails zu „IT-Dienste“ angefordert.');
+    expect(confirmDe.parsed.text).toContain(
+      'Jemand (hoffentlich Sie) hat E-Mails zu „IT-Dienste“ angefordert.',
+    );
     const confirmEn = await mailTo('eve.status@example.test', /subscription/);
     expect(confirmEn.parsed.subject).toBe('Confirm your subscription to IT-Dienste');
     for (const m of [confirmDe, confirmEn]) {
@@ -445,7 +452,7 @@ describe.each(dialects)('mail in the recipient language on %s', (dialect) => {
     expect(maintenanceEn.parsed.text).toContain(formatMailTime(now + 3_600_000, 'en', 'America/New_York'));
   });
 
-  it('the daily digest, and each of its lines, is in the reader\'s language', async () => {
+  it("the daily digest, and each of its lines, is in the reader's language", async () => {
     const klaus = { ...systemActor(ids.klaus), role: 'technician' as const };
     await setNotificationPreferences(t.ctx, klaus, ids.klaus, {
       preferences: [{ kind: 'ticket_assigned', mode: 'digest' }],
@@ -458,7 +465,11 @@ describe.each(dialects)('mail in the recipient language on %s', (dialect) => {
       assigneeId: ids.klaus,
     });
     await settle();
-    expect(sink.mails.some((m) => m.to.includes('klaus@example.test') && /Switch defekt/.test(m.parsed.subject ?? ''))).toBe(false);
+    expect(
+      sink.mails.some(
+        (m) => m.to.includes('klaus@example.test') && /Switch defekt/.test(m.parsed.subject ?? ''),
+      ),
+    ).toBe(false);
     // 08:00 in Berlin the next morning.
     t.clock.set(Date.parse('2026-03-03T07:00:30Z'));
     expect(await sendDueDigests(t.ctx)).toMatchObject({ queued: 1 });
@@ -473,7 +484,7 @@ describe.each(dialects)('mail in the recipient language on %s', (dialect) => {
     expect(text).toContain('wählen Sie auf Ihrer Kontoseite unter Benachrichtigungen');
   });
 
-  it("a policy review reminder gives its due day as its owner reads it", async () => {
+  it('a policy review reminder gives its due day as its owner reads it', async () => {
     const policy = async (ownerId: number, title: string) => {
       const r = await s.mia.call('POST', '/api/v1/articles', {
         title,
