@@ -143,7 +143,7 @@ describe.each(dialects)('mail in the recipient language on %s', (dialect) => {
     t = await makeApp(dialect, {
       OPSDESK_SMTP_OUT_URL: sink.url,
       OPSDESK_PUBLIC_URL: 'https://desk.example.test',
-      OPSDESK_SESSION_TTL_HOURS: '4320',
+      OPSDESK_SESSION_TTL_HOURS: '2160',
     });
     subscribeMail(t.ctx);
     const person = async (
