@@ -333,6 +333,17 @@ export async function advanceIncident(
           acknowledgeUrl: base + linkPath(row.id, 'ack', signLink(secret, row.id, userId, 'ack', now)),
           resolveUrl: base + linkPath(row.id, 'resolve', signLink(secret, row.id, userId, 'resolve', now)),
           step: plan.page.step,
+          // The facts again, so the person's page is written in their language.
+          incident: {
+            summary: row.summary,
+            severity: row.severity,
+            service: service?.name ?? null,
+            step: plan.page.step,
+            steps: policy.steps.length,
+            pass: plan.page.repeat,
+            passes: policy.repeatCount,
+            policy: policy.name,
+          },
         });
         const at = { userId, step: plan.page.step, repeat: plan.page.repeat };
         for (const d of result.deliveries) {

@@ -9,8 +9,9 @@ import { toIso } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
 import type { ArticleKind, ArticleStatus, Database } from '../core/db/index.js';
 import { Conflict, Forbidden, Invalid, NotFound } from '../core/errors.js';
+import { getOrganisationLocale } from '../core/organisation-locale.js';
 import { decodeCursor, encodeCursor } from '../helpdesk/index.js';
-import { escapeHtml } from '../mail/index.js';
+import { escapeHtml, formatMailDate, mailText, recipientLocale } from '../mail/index.js';
 import { type MailPayload, queueDeliveries } from '../notify/index.js';
 import { type Article, articleLimits, getArticle, isPolicyKind, nextReviewAfter } from './articles.js';
 import { canKnowledge, canReadArticle, readableAudiences } from './policies.js';
@@ -216,7 +217,17 @@ export async function queueReviewReminders(ctx: ServiceContext): Promise<number>
       const a = await trx
         .selectFrom('articles as a')
         .innerJoin('users as u', 'u.id', 'a.owner_id')
-        .select(['a.id', 'a.title', 'a.kind', 'u.id as owner_id', 'u.email', 'u.name', 'u.active'])
+        .select([
+          'a.id',
+          'a.title',
+          'a.kind',
+          'u.id as owner_id',
+          'u.email',
+          'u.name',
+          'u.active',
+          'u.language',
+          'u.time_zone',
+        ])
         .where('a.id', '=', due.id)
         .executeTakeFirst();
       // An owner who left is not mailed; the manager's list of reviews due still shows the policy.
@@ -233,24 +244,38 @@ export async function queueReviewReminders(ctx: ServiceContext): Promise<number>
 async function queueReminder(
   ctx: ServiceContext,
   trx: Trx,
-  a: { id: number; title: string; kind: ArticleKind; owner_id: number; email: string; name: string },
+  a: {
+    id: number;
+    title: string;
+    kind: ArticleKind;
+    owner_id: number;
+    email: string;
+    name: string;
+    language: string | null;
+    time_zone: string | null;
+  },
   dueAt: number,
   now: number,
 ): Promise<void> {
-  const day = toIso(dueAt).slice(0, 10);
+  // The owner's language and zone (else the organisation's): the due day as they read it.
+  const { language, timeZone } = recipientLocale(a, await getOrganisationLocale(trx));
+  const day = formatMailDate(dueAt, language, timeZone);
   const overdue = dueAt <= now;
   const link = ctx.config.publicUrl ? `${ctx.config.publicUrl.replace(/\/$/, '')}/kb/${a.id}` : null;
   const what = a.kind === 'procedure' ? 'procedure' : 'policy';
-  const subject = overdue ? `Review overdue: ${a.title}` : `Review due on ${day}: ${a.title}`;
-  const when = overdue ? `was due for review on ${day}` : `is due for review on ${day}`;
+  const subject = overdue
+    ? mailText(language, 'policyReview.subject.overdue', { title: a.title })
+    : mailText(language, 'policyReview.subject.due', { day, title: a.title });
   const paragraphs = [
-    `Hello ${a.name},`,
-    `The ${what} "${a.title}", which you own, ${when}.`,
-    'Read it through, change what no longer holds, and record the review on its page.',
+    mailText(language, 'mail.greeting', { name: a.name }),
+    mailText(language, `policyReview.${what}.${overdue ? 'overdue' : 'due'}`, { title: a.title, day }),
+    mailText(language, `policyReview.${what}.ask`),
   ];
   const text = `${[...paragraphs, ...(link ? [link] : [])].join('\n\n')}\n`;
   const html = `${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}${
-    link ? `<p><a href="${escapeHtml(link)}">Open the ${what}</a></p>` : ''
+    link
+      ? `<p><a href="${escapeHtml(link)}">${escapeHtml(mailText(language, `policyReview.${what}.open`))}</a></p>`
+      : ''
   }`;
   const mail: MailPayload = {
     subject,

@@ -6,9 +6,10 @@ import type { Transaction } from 'kysely';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import type { StoredEvent } from '../core/events.js';
+import { getOrganisationLocale } from '../core/organisation-locale.js';
 import { approvalLinkPath } from '../helpdesk/index.js';
 import { queueDeliveries } from '../notify/index.js';
-import { mailLanguageOf, templateIn } from './mail-language.js';
+import { mailText, recipientLocale, templateIn } from './mail-language.js';
 import { mintMessageId } from './message-ids.js';
 import { kindOfTemplate, loadPreferences, modeOf, scheduleDigests } from './notification-preferences.js';
 import { loadTemplate, renderMail } from './templates.js';
@@ -44,6 +45,7 @@ export async function mailApprovalRequest(
   const tpl = await loadTemplate(trx, 'approval_waiting');
   const kind = kindOfTemplate('approval_waiting');
   const prefs = await loadPreferences(trx, approverIds);
+  const organisation = await getOrganisationLocale(trx);
   const now = ctx.clock.now();
   const enabled = ctx.config.smtpOutUrl !== null;
   const base = ctx.config.publicUrl?.replace(/\/$/, '') ?? '';
@@ -55,8 +57,10 @@ export async function mailApprovalRequest(
     const mode = kind ? modeOf(prefs.get(r.user_id), kind) : 'immediate';
     if (mode === 'off') continue;
     const link = `${base}${await approvalLinkPath(trx, approvalId, r.id, now)}`;
+    // The approver's language, else the organisation's default.
+    const { language } = recipientLocale(r, organisation);
     const mail = renderMail(
-      templateIn(tpl, mailLanguageOf(r.language)),
+      templateIn(tpl, language),
       {
         'recipient.name': r.name,
         'approval.title': approval.title,
@@ -78,7 +82,7 @@ export async function mailApprovalRequest(
           event_id: event.id,
           ticket_title: approval.title,
           subject: mail.subject,
-          detail: `Approve or reject: ${link}`,
+          detail: mailText(language, 'approval.digestDetail', { link }),
           idempotency_key: key,
           created_at: now,
         })

@@ -2,9 +2,12 @@
 // waited for it, grouped by ticket with links, on the pipeline's mail channel. Instance-safe: a person's
 // digest is claimed by a conditional UPDATE of next_digest_at (only the instance whose UPDATE moves it from
 // the value it read sends), and the items are deleted in the transaction that queues the mail — a failure
-// leaves them, and the claim, as they were.
+// leaves them, and the claim, as they were. Written in the person's language (else the organisation's), with
+// times in the zone of their digest.
 import { DateTime } from 'luxon';
 import type { ServiceContext } from '../core/context.js';
+import { getOrganisationLocale } from '../core/organisation-locale.js';
+import { type MailLanguage, mailCount, mailText, recipientLocale } from './mail-language.js';
 import { localDate, nextDigestAt } from './notification-preferences.js';
 import { queueDirectMail } from './outbound.js';
 import { escapeHtml } from './templates.js';
@@ -76,7 +79,7 @@ async function sendDigest(
     if (!settings) return 'not_claimed';
     const user = await trx
       .selectFrom('users')
-      .select(['id', 'email', 'name', 'active'])
+      .select(['id', 'email', 'name', 'active', 'language'])
       .where('id', '=', userId)
       .executeTakeFirstOrThrow();
     const items = (await trx
@@ -120,7 +123,8 @@ async function sendDigest(
         )
         .execute();
     if (!sending) return 'empty';
-    const mail = renderDigest(ctx, user, shown, settings.time_zone, today, kept);
+    const { language } = recipientLocale(user, await getOrganisationLocale(trx));
+    const mail = renderDigest(ctx, user, shown, language, settings.time_zone, today, kept);
     await queueDirectMail(ctx, trx, {
       template: 'digest',
       userId,
@@ -139,6 +143,7 @@ export function renderDigest(
   ctx: ServiceContext,
   user: { name: string },
   items: Item[],
+  language: MailLanguage,
   timeZone: string,
   today: string,
   more: boolean,
@@ -153,18 +158,18 @@ export function renderDigest(
   const link = (ticketId: number | null) =>
     ticketId === null ? null : base ? `${base}/tickets/${ticketId}` : `ticket ${ticketId}`;
   const when = (at: number) => {
-    const t = DateTime.fromMillis(at, { zone: timeZone });
-    return t.toISODate() === today ? t.toFormat('HH:mm') : t.toFormat('d LLL HH:mm');
+    const t = DateTime.fromMillis(at, { zone: timeZone, locale: language });
+    // A Luxon format from the catalogue ("2 Mar 09:15", "2. März 09:15"); today's items by their time alone.
+    return t.toISODate() === today
+      ? t.toFormat('HH:mm')
+      : t.toFormat(mailText(language, 'digest.dayTimeFormat'));
   };
-  const updates = `${items.length} ${items.length === 1 ? 'update' : 'updates'}`;
-  const tickets = `${byTicket.size} ${byTicket.size === 1 ? 'ticket' : 'tickets'}`;
-  const subject = `Your help desk digest: ${updates} on ${tickets}`;
-  const intro = `Hello ${user.name},\n\nhere is what happened since your last digest: ${updates} on ${tickets} (times in ${timeZone}).`;
-  const moreLine = more
-    ? 'More updates are waiting than one digest lists; the rest come in the next one.'
-    : null;
-  const footer =
-    'Choose which mail comes at once and which in this digest on your account page, Notifications.';
+  const updates = mailCount(language, 'digest.updates', items.length);
+  const tickets = mailCount(language, 'digest.tickets', byTicket.size);
+  const subject = mailText(language, 'digest.subject', { updates, tickets });
+  const intro = mailText(language, 'digest.intro', { name: user.name, updates, tickets, zone: timeZone });
+  const moreLine = more ? mailText(language, 'digest.more') : null;
+  const footer = mailText(language, 'digest.footer');
 
   const textParts = [intro];
   const htmlParts = [`<p>${escapeHtml(intro).replace(/\n/g, '<br>')}</p>`];

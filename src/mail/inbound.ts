@@ -11,6 +11,7 @@ import { type Actor, actorForUser, createUser, isStaff, normaliseEmail } from '.
 import type { ServiceContext } from '../core/context.js';
 import type { Database, MailInboundStatus, MailInboundTable } from '../core/db/index.js';
 import { Conflict, DomainError, Forbidden, NotFound } from '../core/errors.js';
+import { getOrganisationLocale } from '../core/organisation-locale.js';
 import {
   addAttachment,
   addComment,
@@ -22,6 +23,7 @@ import {
   ticketLimits,
 } from '../helpdesk/index.js';
 import { detectAutomated, overSenderLimit } from './auto-replies.js';
+import { type MailLocale, mailText, recipientLocale } from './mail-language.js';
 import { isOurMessageId, messageIdList, normaliseMessageId, syntheticMessageId } from './message-ids.js';
 import { queueMailNotice } from './outbound.js';
 import { canMail } from './policies.js';
@@ -232,11 +234,12 @@ export async function processInbound(ctx: ServiceContext, inboundId: number): Pr
     if (noticeReasons.has(rejection.reason) && sender.sender) {
       const to = await ctx.db
         .selectFrom('users')
-        .select(['email', 'name'])
+        .select(['email', 'name', 'language', 'time_zone'])
         .where('email', '=', sender.sender)
         .where('active', '=', 1)
         .executeTakeFirst();
-      if (to && (await queueMailNotice(ctx, noticeFor(rejection.reason, to, sender)))) {
+      const locale = to ? recipientLocale(to, await getOrganisationLocale(ctx.db)) : null;
+      if (to && locale && (await queueMailNotice(ctx, noticeFor(rejection.reason, to, sender, locale)))) {
         notes.push(`${to.email} was told by mail`);
       }
     }
@@ -262,24 +265,24 @@ export async function processInbound(ctx: ServiceContext, inboundId: number): Pr
   }
 }
 
-const noticeText: Record<string, string> = {
-  refused: 'the help desk could not add it',
-  sender_mismatch:
-    'its envelope sender differs from its From address, so it may not be from you; an administrator will review it',
-  unverified_sender:
-    'the help desk could not verify that it comes from you (staff mail needs a check your administrator configures); an administrator will review it',
-};
-
+/** The notice to a sender whose mail was not filed, in their language (noticeReasons have the catalogue's words). */
 function noticeFor(
   reason: string,
   to: { email: string; name: string },
   mail: { subject: string | null; message_id: string | null },
+  { language }: MailLocale,
 ): { to: string; subject: string; text: string; inReplyTo: string | null } {
-  const subject = (mail.subject ?? '(no subject)').replace(/[\r\n]+/g, ' ').slice(0, 200);
+  const subject = (mail.subject ?? mailText(language, 'notFiled.noSubject'))
+    .replace(/[\r\n]+/g, ' ')
+    .slice(0, 200);
   return {
     to: to.email,
-    subject: `Not filed: ${subject}`,
-    text: `Hello ${to.name},\n\nyour mail "${subject}" was received but not filed: ${noticeText[reason] ?? reason}.\n\nIf you did not send it, someone used your address; you need not do anything.\n`,
+    subject: mailText(language, 'notFiled.subject', { subject }),
+    text: mailText(language, 'notFiled.text', {
+      name: to.name,
+      subject,
+      reason: noticeReasons.has(reason) ? mailText(language, `notFiled.reason.${reason}`) : reason,
+    }),
     inReplyTo: mail.message_id,
   };
 }

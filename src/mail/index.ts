@@ -27,6 +27,14 @@ export {
   retryInbound,
 } from './inbound.js';
 export {
+  formatMailDate,
+  formatMailTime,
+  type MailLanguage,
+  type MailLocale,
+  mailText,
+  recipientLocale,
+} from './mail-language.js';
+export {
   handlesOf,
   mentionHandleMaxLength,
   mentionHandles,

@@ -1,8 +1,11 @@
-// The language and time zone a mail is written in: the recipient's own (their profile), else English and UTC.
-// The default templates of each language live in src/mail/i18n/<language>.json (the same keys in each, checked
-// by test/mail/mail-language.test.ts); a template an admin saved is one text for everyone and wins over them.
+// The language and time zone a mail is written in: the recipient's own (their profile), else the organisation's
+// default (admin settings, core/organisation-locale.ts; English and UTC until set), which is also what an address
+// that is no account is written to. The default templates and every other mail's words live in
+// src/mail/i18n/<language>.json (the same keys and placeholders in each, checked by test/mail/mail-language.test.ts);
+// a template an admin saved is one text for everyone and wins over them.
 import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
+import { type OrganisationLocale, supportedLanguages } from '../core/organisation-locale.js';
 
 /** The notifications a mail template exists for. */
 export const mailTemplateNames = [
@@ -20,7 +23,7 @@ export const mailTemplateNames = [
 ] as const;
 export type MailTemplateName = (typeof mailTemplateNames)[number];
 
-export const mailLanguages = ['en', 'de'] as const;
+export const mailLanguages = supportedLanguages;
 export type MailLanguage = (typeof mailLanguages)[number];
 
 type Catalogue = Record<string, string>;
@@ -42,10 +45,62 @@ export const mailCatalogues: Record<MailLanguage, Catalogue> = {
   de: readCatalogue('de'),
 };
 
-/** The supported language a profile's BCP 47 tag asks for ("de-AT" → "de"); English otherwise. */
+/** The supported language a profile's BCP 47 tag asks for ("de-AT" → "de"); the fallback (English) otherwise. */
 export function mailLanguageOf(tag: string | null | undefined, fallback: MailLanguage = 'en'): MailLanguage {
   const base = (tag ?? '').toLowerCase().split(/[-_]/)[0];
   return (mailLanguages as readonly string[]).includes(base) ? (base as MailLanguage) : fallback;
+}
+
+/** The language and time zone one mail is written in. */
+export interface MailLocale {
+  language: MailLanguage;
+  /** An IANA time zone. */
+  timeZone: string;
+}
+
+/**
+ * A recipient's language and zone: their profile's, else the organisation's default. An address that is no
+ * account (null) is written to in the organisation's default.
+ */
+export function recipientLocale(
+  person: { language?: string | null; time_zone?: string | null } | null | undefined,
+  organisation: OrganisationLocale,
+): MailLocale {
+  return {
+    language: mailLanguageOf(person?.language, organisation.language),
+    timeZone: person?.time_zone || organisation.timeZone,
+  };
+}
+
+const placeholderPattern = /\{\{\s*([a-zA-Z.]+)\s*\}\}/g;
+
+/** A catalogue text with its {{placeholders}} filled in; a key the catalogue lacks is a bug, not a blank mail. */
+export function mailText(
+  language: MailLanguage,
+  key: string,
+  values: Record<string, string | number> = {},
+): string {
+  const text = mailCatalogues[language][key] ?? mailCatalogues.en[key];
+  if (text === undefined) throw new Error(`mail catalogue has no text ${key}`);
+  return text.replace(placeholderPattern, (_m, name: string) => String(values[name] ?? ''));
+}
+
+/** A counted phrase ("1 update", "3 updates"): the catalogue's `<key>.one` or `<key>.other`, by the language's rule. */
+export function mailCount(language: MailLanguage, key: string, count: number): string {
+  const form = new Intl.PluralRules(language).select(count) === 'one' ? 'one' : 'other';
+  return mailText(language, `${key}.${form}`, { count });
+}
+
+/** A day as the recipient reads it ("Mar 2, 2026", "2. März 2026"), in their time zone. */
+export function formatMailDate(
+  at: number,
+  language: MailLanguage,
+  timeZone: string | null | undefined,
+): string {
+  const dt = DateTime.fromMillis(at).setZone(timeZone || 'UTC');
+  return (dt.isValid ? dt : DateTime.fromMillis(at, { zone: 'UTC' }))
+    .setLocale(language)
+    .toLocaleString(DateTime.DATE_MED);
 }
 
 const footer = '\n\n--\n{{ticket.url}}';

@@ -4,12 +4,12 @@
 // it. Without OPSDESK_SMTP_OUT_URL a delivery is written as "disabled", saying so.
 import { sql, type Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
-import { toIso } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database, MailDeliveryStatus, TicketRow } from '../core/db/index.js';
 import { chunks } from '../core/db/index.js';
 import { Forbidden, NotFound } from '../core/errors.js';
 import { type EventType, eventTypes, type StoredEvent } from '../core/events.js';
+import { getOrganisationLocale } from '../core/organisation-locale.js';
 import {
   deliveryWorker,
   type MailPayload,
@@ -17,7 +17,14 @@ import {
   queueDeliveries,
   retryDelivery,
 } from '../notify/index.js';
-import { localValues, mailLanguageOf, templateIn } from './mail-language.js';
+import {
+  formatMailTime,
+  localValues,
+  type MailLocale,
+  mailText,
+  recipientLocale,
+  templateIn,
+} from './mail-language.js';
 import { mentionHandles, resolveMentions } from './mentions.js';
 import { bracket, mintMessageId, ticketThreadId } from './message-ids.js';
 import { kindOfTemplate, loadPreferences, modeOf, scheduleDigests } from './notification-preferences.js';
@@ -94,6 +101,19 @@ interface MailPlan {
   recipientIds: number[];
   values: TemplateValues;
   commentId: number | null;
+  /** An OLA's mail: the group that owes it (null: a group since deleted), said in the recipient's words. */
+  olaGroup?: string | null;
+}
+
+/** The plan's values as one recipient reads them: their language's words, times in their zone, their name. */
+function valuesFor(plan: MailPlan, values: TemplateValues, r: Recipient, locale: MailLocale): TemplateValues {
+  const local = localValues(values, locale.language, locale.timeZone);
+  if (plan.olaGroup !== undefined)
+    local['sla.target'] =
+      plan.olaGroup === null
+        ? mailText(locale.language, 'sla.olaOfTheGroup')
+        : mailText(locale.language, 'sla.olaOf', { group: plan.olaGroup });
+  return { ...values, ...local, 'recipient.name': r.name };
 }
 
 // Rows per bulk statement: deliveries has 19 columns, so 500 rows stay far below both databases' caps.
@@ -151,6 +171,7 @@ export async function fanOutMailBatch(ctx: ServiceContext, trx: Trx, events: Sto
   );
   // The preference stage: each recipient's choice for the plan's kind (off, immediate, digest).
   const preferences = await loadPreferences(trx, [...userIds]);
+  const organisation = await getOrganisationLocale(trx);
   const digestItems: DigestItem[] = [];
 
   const now = ctx.clock.now();
@@ -191,16 +212,28 @@ export async function fanOutMailBatch(ctx: ServiceContext, trx: Trx, events: Sto
     for (const r of recipients) {
       const mode = kind ? modeOf(preferences.get(r.id), kind) : 'immediate';
       if (mode === 'immediate') immediate.push(r);
-      else if (mode === 'digest' && kind)
-        digestItems.push(digestItemOf(tpl, { ...values, 'recipient.name': r.name }, plan, r, kind.kind, now));
+      else if (mode === 'digest' && kind) {
+        // The digest line is written as the mail would have been: in the recipient's language and zone.
+        const locale = recipientLocale(r, organisation);
+        digestItems.push(
+          digestItemOf(
+            templateIn(tpl, locale.language),
+            valuesFor(plan, values, r, locale),
+            plan,
+            r,
+            kind.kind,
+            now,
+          ),
+        );
+      }
     }
     if (immediate.length === 0) continue;
     for (const r of immediate) {
-      // In the recipient's language and time zone (their profile), else English and UTC.
-      const language = mailLanguageOf(r.language);
+      // In the recipient's language and time zone (their profile), else the organisation's default.
+      const locale = recipientLocale(r, organisation);
       const mail = renderMail(
-        templateIn(tpl, language),
-        { ...values, ...localValues(values, language, r.time_zone), 'recipient.name': r.name },
+        templateIn(tpl, locale.language),
+        valuesFor(plan, values, r, locale),
         ticket.id,
       );
       const messageId = mintMessageId(ctx.config.mailDomain, ticket.id);
@@ -501,6 +534,7 @@ async function planMainMail(trx: Trx, event: StoredEvent, ticket: TicketRow): Pr
   const values: TemplateValues = {};
   let commentId: number | null = null;
   let skipActor = true;
+  let olaGroup: string | null | undefined;
   const ticketId = ticket.id;
   const watchers = async () =>
     (
@@ -569,7 +603,8 @@ async function planMainMail(trx: Trx, event: StoredEvent, ticket: TicketRow): Pr
           groupId === null
             ? undefined
             : await trx.selectFrom('groups').select('name').where('id', '=', groupId).executeTakeFirst();
-        values['sla.target'] = `OLA of ${group?.name ?? 'the group'}`;
+        values['sla.target'] = 'ola';
+        olaGroup = group?.name ?? null;
         template = type === 'ticket.ola_warning' ? 'sla_warning' : 'sla_breached';
         recipientIds = [
           ...(ticket.assignee_id !== null ? [ticket.assignee_id] : []),
@@ -602,7 +637,8 @@ async function planMainMail(trx: Trx, event: StoredEvent, ticket: TicketRow): Pr
     }
   }
   if (!template) return null;
-  return plan(event, ticket, template, recipientIds, values, commentId, skipActor);
+  const planned = plan(event, ticket, template, recipientIds, values, commentId, skipActor);
+  return planned && olaGroup !== undefined ? { ...planned, olaGroup } : planned;
 }
 
 /**
@@ -655,8 +691,8 @@ function threadHeaders(
 
 /**
  * Queue a mail about the account itself (an admin's password-reset link), in the caller's transaction, for
- * the same worker, retries and delivery log as ticket mail. Fixed text, not an admin-editable template:
- * what it says is part of the security of the link.
+ * the same worker, retries and delivery log as ticket mail, in the person's language and time zone. Fixed text,
+ * not an admin-editable template: what it says is part of the security of the link.
  */
 export async function queuePasswordResetMail(
   ctx: ServiceContext,
@@ -665,26 +701,30 @@ export async function queuePasswordResetMail(
 ): Promise<void> {
   const now = ctx.clock.now();
   const minutes = Math.round((mail.expiresAt - now) / 60_000);
-  const text = [
-    `Hello ${mail.name},`,
-    '',
-    'an administrator reset the password of your help desk account. Set a new one here:',
-    '',
-    mail.link,
-    '',
-    `The link works once, for ${minutes} minutes (until ${toIso(mail.expiresAt)}). Your old password, sessions and API tokens no longer work.`,
-    'If you did not expect this, tell your IT department.',
-  ].join('\n');
-  const html = `<p>${escapeHtml(`Hello ${mail.name},`)}</p>
-<p>an administrator reset the password of your help desk account. Set a new one here:</p>
+  const person = await trx
+    .selectFrom('users')
+    .select(['language', 'time_zone'])
+    .where('id', '=', mail.userId)
+    .executeTakeFirst();
+  const { language, timeZone } = recipientLocale(person, await getOrganisationLocale(trx));
+  const greeting = mailText(language, 'mail.greeting', { name: mail.name });
+  const intro = mailText(language, 'passwordReset.intro');
+  const expiry = mailText(language, 'passwordReset.expiry', {
+    minutes,
+    until: formatMailTime(mail.expiresAt, language, timeZone),
+  });
+  const unexpected = mailText(language, 'passwordReset.unexpected');
+  const text = [greeting, '', intro, '', mail.link, '', expiry, unexpected].join('\n');
+  const html = `<p>${escapeHtml(greeting)}</p>
+<p>${escapeHtml(intro)}</p>
 <p><a href="${escapeHtml(mail.link)}">${escapeHtml(mail.link)}</a></p>
-<p>${escapeHtml(`The link works once, for ${minutes} minutes (until ${toIso(mail.expiresAt)}). Your old password, sessions and API tokens no longer work.`)}</p>
-<p>If you did not expect this, tell your IT department.</p>`;
+<p>${escapeHtml(expiry)}</p>
+<p>${escapeHtml(unexpected)}</p>`;
   await queueDirectMail(ctx, trx, {
     template: 'password_reset',
     userId: mail.userId,
     to: mail.email,
-    subject: 'Set a new password for the help desk',
+    subject: mailText(language, 'passwordReset.subject'),
     text,
     html,
     inReplyTo: null,

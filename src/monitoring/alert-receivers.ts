@@ -5,12 +5,13 @@
 // by the worker and never dropped.
 import { randomBytes } from 'node:crypto';
 import { toIso } from '../core/clock.js';
+import { getOrganisationLocale } from '../core/organisation-locale.js';
 import {
   openIncidentFromAlerts,
   recordAlertActivity,
   resolveIncidentFromAlerts,
 } from '../incidents/index.js';
-import { mintMessageId } from '../mail/index.js';
+import { formatMailTime, type MailLocale, mailText, mintMessageId } from '../mail/index.js';
 import { type Alert, type FlushRun, isFiring, pipelinePorts } from './alert-model.js';
 import type { IncidentConfig } from './alert-routing.js';
 
@@ -57,13 +58,22 @@ export function webhookPayload(
 }
 
 /** One line per alert for a timeline or a mail: its name, labels, since when, and its summary. */
-export function alertLine(a: Alert, at: number): string {
+export function alertLine(a: Alert, at: number, locale?: MailLocale): string {
   const { alertname, ...rest } = a.labels;
   const labels = Object.keys(rest)
     .sort()
     .map((k) => `${k}=${JSON.stringify(rest[k])}`)
     .join(', ');
-  const when = isFiring(a, at) ? `firing since ${toIso(a.startsAt)}` : `resolved at ${toIso(a.resolvesAt)}`;
+  // A mail to a receiver's address reads in the organisation's language and zone; the timeline keeps ISO times.
+  const time = (ms: number) => (locale ? formatMailTime(ms, locale.language, locale.timeZone) : toIso(ms));
+  const firingNow = isFiring(a, at);
+  const when = locale
+    ? mailText(locale.language, firingNow ? 'alert.firingSince' : 'alert.resolvedAt', {
+        at: time(firingNow ? a.startsAt : a.resolvesAt),
+      })
+    : firingNow
+      ? `firing since ${toIso(a.startsAt)}`
+      : `resolved at ${toIso(a.resolvesAt)}`;
   const summary = a.annotations.summary ?? a.annotations.description ?? '';
   return `${alertname ?? 'alert'} {${labels}} ${when}${summary ? ` — ${summary}` : ''}`;
 }
@@ -156,6 +166,9 @@ export async function notifyReceiver(run: FlushRun, alerts: Alert[]): Promise<Al
       idempotencyKey: `alerts:${run.group.id}:${run.at}:webhook:${i}`,
     });
   });
+  // A receiver's address is no account: its mail is in the organisation's default language and zone.
+  const organisation =
+    (receiver.email_configs ?? []).length > 0 ? await getOrganisationLocale(run.ctx.db) : null;
   (receiver.email_configs ?? []).forEach((config, i) => {
     const list = config.send_resolved === true ? alerts : firing;
     if (list.length === 0) return;
@@ -165,7 +178,9 @@ export async function notifyReceiver(run: FlushRun, alerts: Alert[]): Promise<Al
       listFiring,
       list.filter((a) => !isFiring(a, run.at)),
     );
-    const text = [subject, '', ...list.map((a) => alertLine(a, run.at))].join('\n');
+    const text = [subject, '', ...list.map((a) => alertLine(a, run.at, organisation ?? undefined))].join(
+      '\n',
+    );
     const enabled = run.ctx.config.smtpOutUrl !== null;
     run.deliveries.push({
       channel: 'mail',

@@ -12,6 +12,7 @@ import { Conflict, Invalid, NotFound } from '../core/errors.js';
 import type { StoredEvent } from '../core/events.js';
 import { recordTicketChange } from '../helpdesk/index.js';
 import { writeTimeline } from '../incidents/index.js';
+import { mailText } from '../mail/index.js';
 import { requireMonitor } from './permissions.js';
 import {
   loadPageById,
@@ -154,12 +155,16 @@ async function queueNotice(
   kind: 'incident.posted' | 'incident.updated' | 'incident.resolved',
 ): Promise<void> {
   const components = await componentNames(trx, incident.componentIds);
-  const stateWord = incident.state[0].toUpperCase() + incident.state.slice(1);
   await notifySubscribers(ctx, trx, page, {
     key: `update.${update.id}`,
     kind,
-    subject: `${stateWord}: ${incident.title}`,
-    text: `${incident.title} — ${stateWord}${components.length ? ` (${components.join(', ')})` : ''}\n\n${update.message}`,
+    words: ({ language }) => {
+      const stateWord = mailText(language, `statusPage.state.${incident.state}`);
+      return {
+        subject: `${stateWord}: ${incident.title}`,
+        text: `${incident.title} — ${stateWord}${components.length ? ` (${components.join(', ')})` : ''}\n\n${update.message}`,
+      };
+    },
     details: {
       incident: {
         id: incident.id,

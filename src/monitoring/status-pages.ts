@@ -11,6 +11,7 @@ import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Conflict, Invalid, NotFound } from '../core/errors.js';
 import type { JobScheduler } from '../core/jobs.js';
+import { formatMailTime, mailText } from '../mail/index.js';
 import { nextOccurrence } from './maintenance-occurrences.js';
 import { requireMonitor } from './permissions.js';
 import { linkNewTicket, readStatusIncidents, type StatusIncident } from './status-incidents.js';
@@ -620,12 +621,17 @@ export async function announceMaintenance(
       subjectId: page.id,
       details: { windowId, name: window.name },
     });
-    const span = `${new Date(window.startsAt).toISOString()}${window.endsAt ? ` – ${new Date(window.endsAt).toISOString()}` : ''}`;
     return notifySubscribers(ctx, trx, page, {
       key: `maintenance.${windowId}.${row.updated_at}`,
       kind: 'maintenance.announced',
-      subject: `Scheduled maintenance: ${window.name}`,
-      text: `${window.name} (${displayNames.join(', ')})\n${span}${window.description ? `\n\n${window.description}` : ''}`,
+      // The window's span in the subscriber's zone and language.
+      words: ({ language, timeZone }) => {
+        const span = `${formatMailTime(window.startsAt, language, timeZone)}${window.endsAt ? ` – ${formatMailTime(window.endsAt, language, timeZone)}` : ''}`;
+        return {
+          subject: mailText(language, 'statusPage.maintenance.subject', { name: window.name }),
+          text: `${window.name} (${displayNames.join(', ')})\n${span}${window.description ? `\n\n${window.description}` : ''}`,
+        };
+      },
       details: {
         maintenance: {
           id: window.id,

@@ -1,7 +1,9 @@
 // Readers' subscriptions to a status page: by mail (double opt-in — a confirmation link first, an unsubscribe link
 // in every mail) or by webhook (signed JSON, as our other webhooks; an anonymous subscriber may not name an
 // internal address). notifySubscribers queues one delivery per confirmed subscription on the notify pipeline, in
-// the caller's transaction, when an announcement is posted, updated or resolved or maintenance is announced.
+// the caller's transaction, when an announcement is posted, updated or resolved or maintenance is announced. A
+// mail is written in the subscriber's language and zone when they subscribed signed in, else in the organisation's
+// default (admin settings).
 import { createHash, randomBytes } from 'node:crypto';
 import dns from 'node:dns';
 import net from 'node:net';
@@ -10,7 +12,8 @@ import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Invalid } from '../core/errors.js';
-import { escapeHtml } from '../mail/index.js';
+import { getOrganisationLocale } from '../core/organisation-locale.js';
+import { escapeHtml, type MailLocale, mailText, recipientLocale } from '../mail/index.js';
 import { type MailPayload, type NewDelivery, parseWebhookUrl, queueDeliveries } from '../notify/index.js';
 import { loadVisiblePage, pageUrl, type StatusPageRow, statusPageLimits } from './status-page-model.js';
 
@@ -31,8 +34,8 @@ export interface Subscribed {
 export interface StatusNotice {
   key: string;
   kind: 'incident.posted' | 'incident.updated' | 'incident.resolved' | 'maintenance.announced';
-  subject: string;
-  text: string;
+  /** The mail's subject and text in one subscriber's language, times in their zone. */
+  words(locale: MailLocale): { subject: string; text: string };
   /** The webhook body's details (the page and the notice's kind are added). */
   details: Record<string, unknown>;
 }
@@ -140,7 +143,16 @@ export async function subscribe(
             .executeTakeFirstOrThrow()
         ).id;
       }
-      await queueConfirmation(ctx, trx, page, id, target, token, now);
+      // Signed in: the person's language; anyone else, the organisation's.
+      const person = actor
+        ? await trx
+            .selectFrom('users')
+            .select(['language', 'time_zone'])
+            .where('id', '=', actor.id)
+            .executeTakeFirst()
+        : null;
+      const locale = recipientLocale(person, await getOrganisationLocale(trx));
+      await queueConfirmation(ctx, trx, page, id, target, token, now, locale);
       return { id, kind: 'mail', confirmed: false };
     }
     const secret = randomBytes(24).toString('hex');
@@ -174,13 +186,16 @@ async function queueConfirmation(
   to: string,
   token: string,
   now: number,
+  { language }: MailLocale,
 ): Promise<void> {
   const link = pageUrl(ctx.config.publicUrl, page.slug, `?confirm=${token}`);
-  const text = `Someone (we hope you) asked for mail about "${page.title}".\n\nConfirm: ${link}\n\nIf it was not you, ignore this mail: nothing is sent without the confirmation.\n`;
+  const intro = mailText(language, 'statusPage.confirm.intro', { page: page.title });
+  const ignore = mailText(language, 'statusPage.confirm.ignore');
+  const text = `${intro}\n\n${mailText(language, 'statusPage.confirm.link', { link })}\n\n${ignore}\n`;
   const mail: MailPayload = {
-    subject: `Confirm your subscription to ${page.title}`,
+    subject: mailText(language, 'statusPage.confirm.subject', { page: page.title }),
     text,
-    html: `<p>Someone (we hope you) asked for mail about “${escapeHtml(page.title)}”.</p><p><a href="${escapeHtml(link)}">Confirm the subscription</a></p><p>If it was not you, ignore this mail: nothing is sent without the confirmation.</p>`,
+    html: `<p>${escapeHtml(intro)}</p><p><a href="${escapeHtml(link)}">${escapeHtml(mailText(language, 'statusPage.confirm.action'))}</a></p><p>${escapeHtml(ignore)}</p>`,
     messageId: `opsdesk.status.confirm.${subscriptionId}.${now.toString(36)}.${randomBytes(4).toString('hex')}@${ctx.config.mailDomain}`,
     inReplyTo: null,
     references: null,
@@ -258,14 +273,16 @@ export async function notifySubscribers(
   notice: StatusNotice,
 ): Promise<number> {
   let query = trx
-    .selectFrom('status_subscriptions')
-    .select(['id', 'kind', 'target', 'secret', 'unsubscribe_token'])
-    .where('page_id', '=', page.id)
-    .where('confirmed_at', 'is not', null);
+    .selectFrom('status_subscriptions as s')
+    .leftJoin('users as u', 'u.id', 's.user_id')
+    .select(['s.id', 's.kind', 's.target', 's.secret', 's.unsubscribe_token', 'u.language', 'u.time_zone'])
+    .where('s.page_id', '=', page.id)
+    .where('s.confirmed_at', 'is not', null);
   // A page made sign-in only since tells only those who subscribed signed in (and are still users).
-  if (page.audience === 'signed_in') query = query.where('user_id', 'is not', null);
-  const subs = await query.orderBy('id').execute();
+  if (page.audience === 'signed_in') query = query.where('s.user_id', 'is not', null);
+  const subs = await query.orderBy('s.id').execute();
   if (subs.length === 0) return 0;
+  const organisation = await getOrganisationLocale(trx);
   const now = ctx.clock.now();
   const link = pageUrl(ctx.config.publicUrl, page.slug);
   const mailEnabled = ctx.config.smtpOutUrl !== null;
@@ -273,14 +290,19 @@ export async function notifySubscribers(
     const unsubscribeUrl = pageUrl(ctx.config.publicUrl, page.slug, `?unsubscribe=${s.unsubscribe_token}`);
     const idempotencyKey = `status:${notice.key}:${s.id}`;
     if (s.kind === 'mail') {
-      const text = `${notice.text}\n\n${page.title}: ${link}\nUnsubscribe: ${unsubscribeUrl}\n`;
+      const locale = recipientLocale(s, organisation);
+      const words = notice.words(locale);
+      const unsubscribeLine = mailText(locale.language, 'statusPage.unsubscribeLink', {
+        link: unsubscribeUrl,
+      });
+      const text = `${words.text}\n\n${page.title}: ${link}\n${unsubscribeLine}\n`;
       const mail: MailPayload = {
-        subject: `[${page.title}] ${notice.subject}`,
+        subject: `[${page.title}] ${words.subject}`,
         text,
         html:
-          `<p>${escapeHtml(notice.text).replace(/\n/g, '<br>')}</p>` +
+          `<p>${escapeHtml(words.text).replace(/\n/g, '<br>')}</p>` +
           `<p><a href="${escapeHtml(link)}">${escapeHtml(page.title)}</a> · ` +
-          `<a href="${escapeHtml(unsubscribeUrl)}">Unsubscribe</a></p>`,
+          `<a href="${escapeHtml(unsubscribeUrl)}">${escapeHtml(mailText(locale.language, 'statusPage.unsubscribe'))}</a></p>`,
         messageId: `opsdesk.status.${notice.key.replace(/[^A-Za-z0-9.-]/g, '.')}.${s.id}@${ctx.config.mailDomain}`,
         inReplyTo: null,
         references: null,

@@ -16,6 +16,8 @@ import type {
   DeliveryState,
 } from '../core/db/index.js';
 import { DomainError, Forbidden, Invalid, NotFound, RateLimited } from '../core/errors.js';
+import { getOrganisationLocale } from '../core/organisation-locale.js';
+import { type MailLanguage, mailText, recipientLocale } from '../mail/index.js';
 import {
   cancelPendingDeliveries,
   contactMethodOutcomes,
@@ -374,15 +376,17 @@ function codeDigest(code: string): string {
   return createHash('sha256').update(code).digest('hex');
 }
 
-/** The message a method's channel needs, with a code to type back for email and sms. */
+/** The message a method's channel needs, with a code to type back for email and sms, in the owner's language. */
 export function testMessage(
   ctx: ServiceContext,
   method: Pick<Selectable<ContactMethodsTable>, 'id' | 'user_id' | 'kind' | 'label' | 'secret'>,
   code: string | null,
   now: number,
+  language: MailLanguage = 'en',
 ): Record<string, unknown> {
-  const line = `opsdesk: a test message for your contact method "${method.label}". If it reached you, pages will too.`;
-  const withCode = code ? `${line} Verification code: ${code}` : line;
+  const line = mailText(language, 'contactTest.line', { label: method.label });
+  const codeLine = mailText(language, 'contactTest.code', { code: code ?? '' });
+  const withCode = code ? `${line} ${codeLine}` : line;
   switch (method.kind) {
     case 'sms':
       return { text: withCode };
@@ -400,11 +404,11 @@ export function testMessage(
         },
       };
     case 'email': {
-      const text = `${withCode}\n\nType the code into opsdesk (your contact methods) within 30 minutes to verify this address.\n`;
+      const text = `${withCode}\n\n${mailText(language, 'contactTest.instructions')}\n`;
       const mail: MailPayload = {
-        subject: 'opsdesk: verify your contact method',
+        subject: mailText(language, 'contactTest.subject'),
         text,
-        html: `<p>${escapeHtml(line)}</p><p>Verification code: <strong>${code ?? ''}</strong></p>`,
+        html: `<p>${escapeHtml(line)}</p><p>${escapeHtml(mailText(language, 'contactTest.code', { code: '' }))}<strong>${code ?? ''}</strong></p>`,
         messageId: `opsdesk.contact-test.${method.id}.${now.toString(36)}@${ctx.config.mailDomain}`,
         inReplyTo: null,
         references: null,
@@ -466,6 +470,13 @@ export async function sendTestMessage(
         .execute();
     const channel = channelOfKind(row.kind);
     const key = `contact-test:${methodId}:${now}`;
+    // The method's owner reads it: their language, else the organisation's.
+    const owner = await trx
+      .selectFrom('users')
+      .select(['language', 'time_zone'])
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    const { language } = recipientLocale(owner, await getOrganisationLocale(trx));
     await queueDeliveries(trx as Transaction<Database>, now, [
       {
         channel,
@@ -473,7 +484,7 @@ export async function sendTestMessage(
         userId,
         target: row.target,
         kind: 'contact_test',
-        payload: testMessage(ctx, row, code, now),
+        payload: testMessage(ctx, row, code, now, language),
         idempotencyKey: key,
         contactMethodId: methodId,
       },

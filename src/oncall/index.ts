@@ -66,6 +66,7 @@ export {
   cancelPages,
   listPageDeliveries,
   type PageDelivery,
+  type PagedIncident,
   type PageInput,
   type PageResult,
   pageUser,

@@ -1,11 +1,14 @@
 // Paging one person: their contact methods and notification rules turn one page into deliveries on the notify
 // pipeline (webhook at once, email after five minutes…); acknowledging an incident cancels what is still waiting.
+// A page a person reads (mail, chat) is written in their language, else the organisation's default.
 // CONTRACT (issue 10): these signatures are shared; the contact-methods helper fills in the bodies.
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { toIso } from '../core/clock.js';
 import type { ServiceContext } from '../core/context.js';
 import type { ContactMethodKind, Database, DeliveryChannelName, DeliveryState } from '../core/db/index.js';
+import { getOrganisationLocale } from '../core/organisation-locale.js';
+import { type MailLanguage, mailText, recipientLocale } from '../mail/index.js';
 import {
   cancelPendingDeliveries,
   deliveryWorker,
@@ -27,6 +30,41 @@ export interface PageInput {
   resolveUrl: string;
   /** Which escalation step and repeat this is, for the timeline. */
   step: number;
+  /** What the page is about, for a body in the person's language (without it, `body` as it is). */
+  incident?: PagedIncident;
+}
+
+/** The facts of a paged incident, from which a page's body is written in its reader's language. */
+export interface PagedIncident {
+  summary: string;
+  severity: string;
+  service: string | null;
+  step: number;
+  steps: number;
+  pass: number;
+  passes: number;
+  policy: string;
+}
+
+/** A page's body in a language: the summary, the incident, and where in its escalation it is. */
+function pageBody(input: PageInput, language: MailLanguage): string {
+  const i = input.incident;
+  if (!i) return input.body;
+  return [
+    i.summary,
+    mailText(language, 'page.incident', {
+      id: input.incidentId,
+      service: i.service ? ` (${i.service})` : '',
+      severity: i.severity,
+    }),
+    mailText(language, 'page.step', {
+      step: i.step,
+      steps: i.steps,
+      pass: i.pass,
+      passes: i.passes,
+      policy: i.policy,
+    }),
+  ].join('\n');
 }
 
 export interface PageResult {
@@ -58,19 +96,22 @@ export function pageDelivery(
   input: PageInput,
   target: { kind: ContactMethodKind; target: string; secret: string | null },
   now: number,
+  language: MailLanguage = 'en',
 ): { channel: DeliveryChannelName; payload: Record<string, unknown> } {
   const title = clipText(input.title.replace(/\s+/g, ' ').trim(), titleMaxLength);
-  const body = clipText(input.body.trim(), bodyMaxLength);
+  const body = clipText(pageBody(input, language).trim(), bodyMaxLength);
+  const acknowledgeLine = mailText(language, 'page.acknowledgeLink', { link: input.acknowledgeUrl });
+  const resolveLine = mailText(language, 'page.resolveLink', { link: input.resolveUrl });
   switch (target.kind) {
     case 'email': {
-      const text = `${body}\n\nAcknowledge: ${input.acknowledgeUrl}\nResolve: ${input.resolveUrl}\n`;
+      const text = `${body}\n\n${acknowledgeLine}\n${resolveLine}\n`;
       const mail: MailPayload = {
         subject: title,
         text,
         html:
           `<p>${escapeHtml(body).replace(/\n/g, '<br>')}</p>` +
-          `<p><a href="${escapeHtml(input.acknowledgeUrl)}">Acknowledge</a> · ` +
-          `<a href="${escapeHtml(input.resolveUrl)}">Resolve</a></p>`,
+          `<p><a href="${escapeHtml(input.acknowledgeUrl)}">${escapeHtml(mailText(language, 'page.acknowledge'))}</a> · ` +
+          `<a href="${escapeHtml(input.resolveUrl)}">${escapeHtml(mailText(language, 'page.resolve'))}</a></p>`,
         messageId: `opsdesk.page.${input.incidentId}.${now.toString(36)}.${randomBytes(4).toString('hex')}@${ctx.config.mailDomain}`,
         inReplyTo: null,
         references: null,
@@ -85,10 +126,7 @@ export function pageDelivery(
         channel: 'page',
         payload: {
           format: 'chat',
-          text: clipText(
-            `${title}\n${body}\nAcknowledge: ${input.acknowledgeUrl}\nResolve: ${input.resolveUrl}`,
-            chatTextMaxLength,
-          ),
+          text: clipText(`${title}\n${body}\n${acknowledgeLine}\n${resolveLine}`, chatTextMaxLength),
         },
       };
     case 'webhook':
@@ -122,11 +160,12 @@ export async function pageUser(
   const now = ctx.clock.now();
   const user = await trx
     .selectFrom('users')
-    .select(['id', 'email', 'active', 'role'])
+    .select(['id', 'email', 'active', 'role', 'language', 'time_zone'])
     .where('id', '=', input.userId)
     .executeTakeFirst();
   // A deactivated account, or a requester (never on call), is not paged: the caller records it as unreachable.
   if (user?.active !== 1 || user.role === 'requester') return { deliveries: [], unreachable: true };
+  const { language } = recipientLocale(user, await getOrganisationLocale(trx));
   const rules = await effectiveRules(ctx, trx, input.userId);
   // The secret is read here, not shown by contact-method views.
   const secrets = new Map(
@@ -147,6 +186,7 @@ export async function pageUser(
       input,
       { kind, target, secret: rule.method ? (secrets.get(rule.method.id) ?? null) : null },
       now,
+      language,
     );
     planned.push({
       method: rule.method,

@@ -246,6 +246,21 @@ const table: Row[] = [
     call: () => ({ method: 'PUT', url: '/api/v1/settings/priority-matrix', body: { matrix } }),
     expect: accounts('settings.manage'),
   },
+  {
+    route: 'GET /api/v1/settings/organisation-locale',
+    call: () => ({ method: 'GET', url: '/api/v1/settings/organisation-locale' }),
+    expect: accounts('settings.read'),
+  },
+  {
+    route: 'PUT /api/v1/settings/organisation-locale',
+    // As it is by default: the other rows' mail reads as before.
+    call: () => ({
+      method: 'PUT',
+      url: '/api/v1/settings/organisation-locale',
+      body: { language: 'en', timeZone: 'UTC' },
+    }),
+    expect: accounts('settings.manage'),
+  },
 
   // -- sign-in, sessions and API tokens
   {

@@ -209,7 +209,15 @@ describe.each(dialects)('policy reviews on %s', (dialect) => {
     expect(sent[0]?.last_reason).toBe('disabled');
     const payload = JSON.parse(String(sent[0]?.payload));
     expect(payload.subject).toContain('Review due on');
-    expect(payload.text).toContain(new Date(due).toISOString().slice(0, 10));
+    // The due day as the owner reads it: no language or zone of their own, the organisation's (English, UTC).
+    expect(payload.text).toContain(
+      new Date(due).toLocaleDateString('en-US', {
+        month: 'short',
+        day: 'numeric',
+        year: 'numeric',
+        timeZone: 'UTC',
+      }),
+    );
 
     // Overdue now, but that due date was reminded of: still one.
     await at(due + 3 * dayMs);

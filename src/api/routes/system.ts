@@ -1,4 +1,5 @@
-// Health, the Prometheus endpoint, settings (the priority matrix) and the OpenAPI document.
+// Health, the Prometheus endpoint, settings (the priority matrix, the organisation's default language and time
+// zone) and the OpenAPI document.
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -6,6 +7,11 @@ import { canAccounts } from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
 import { pingDatabase } from '../../core/db/index.js';
 import { Forbidden } from '../../core/errors.js';
+import {
+  getOrganisationLocale,
+  setOrganisationLocale,
+  supportedLanguages,
+} from '../../core/organisation-locale.js';
 import { getPriorityMatrix, setPriorityMatrix } from '../../helpdesk/index.js';
 import { requireActor } from '../authentication.js';
 import type { ServiceMetrics } from '../metrics.js';
@@ -16,6 +22,11 @@ const Matrix = Type.Array(
   Type.Array(Type.Integer({ minimum: 1, maximum: 5 }), { minItems: 5, maxItems: 5 }),
   { minItems: 5, maxItems: 5 },
 );
+
+const OrganisationLocale = Type.Object({
+  language: Type.Union(supportedLanguages.map((l) => Type.Literal(l))),
+  timeZone: Type.String(),
+});
 
 export function systemRoutes(
   ctx: ServiceContext,
@@ -93,6 +104,41 @@ export function systemRoutes(
       async (request) => ({
         matrix: await setPriorityMatrix(ctx, requireActor(request), request.body.matrix),
       }),
+    );
+
+    app.get(
+      '/api/v1/settings/organisation-locale',
+      {
+        schema: {
+          tags: ['settings'],
+          summary:
+            "The organisation's default language and time zone: for people who chose none and for external recipients",
+          response: { 200: OrganisationLocale, ...problemResponses },
+        },
+      },
+      async (request) => {
+        const actor = requireActor(request);
+        if (!canAccounts(actor, 'settings.read'))
+          throw new Forbidden('forbidden', 'Requesters may not read settings.');
+        return getOrganisationLocale(ctx.db);
+      },
+    );
+
+    app.put(
+      '/api/v1/settings/organisation-locale',
+      {
+        schema: {
+          tags: ['settings'],
+          summary: "Change the organisation's default language and time zone (admin)",
+          // The language is checked by the domain, so a bad one is answered with the languages there are.
+          body: Type.Object({
+            language: Type.String({ maxLength: 35 }),
+            timeZone: Type.String({ maxLength: 64 }),
+          }),
+          response: { 200: OrganisationLocale, ...problemResponses },
+        },
+      },
+      async (request) => setOrganisationLocale(ctx, requireActor(request), request.body),
     );
   };
 }

@@ -98,5 +98,5 @@ export {
   reauthenticate,
 } from './sessions.js';
 export { importUsersCsv, type UserImportReport, userImportLimits } from './user-import.js';
-export { normaliseEmail, type User } from './user-records.js';
+export { checkTimeZone, normaliseEmail, type User } from './user-records.js';
 export { createUser, ensureFirstAdmin, getUser, listUsers, updateUser } from './users.js';

@@ -1,9 +1,12 @@
-// Administration: users, groups, categories, the priority matrix, webhooks, and (loaded on demand) SLA
+// Administration: users, groups, categories, the priority matrix, the organisation's default language and time
+// zone, webhooks, and (loaded on demand) SLA
 // calendars, policies, OLAs and the escalation path, mail templates and the mail logs, automation rules. Admins manage all of it;
 // managers manage categories and read the matrix. Every form keeps its text when a request fails.
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, lazy, Suspense, useEffect, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes } from 'react-router-dom';
+import { client, unwrap } from '../api/client';
 import {
   useCategories,
   useCreateCategory,
@@ -25,8 +28,9 @@ import {
   useWebhooks,
   type Webhook,
 } from '../api/webhooks';
+import { type Language, languages } from '../locale';
 import { useUser } from '../session';
-import { Field } from '../ui/field';
+import { Field, fieldError } from '../ui/field';
 import { levelNames, priorityLabel } from '../ui/labels';
 import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { Time } from '../ui/time';
@@ -664,6 +668,93 @@ function Webhooks() {
   );
 }
 
+const organisationLocaleKey = ['settings', 'organisation-locale'] as const;
+
+/** Every IANA zone the browser knows, for the picker; the saved one first when it is not among them. */
+function timeZones(current: string): string[] {
+  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return known.includes(current) ? known : [current, ...known];
+}
+
+/** The organisation's default language and time zone: for people who chose none and for outside addresses. */
+function OrganisationLocale() {
+  const { t } = useTranslation('admin');
+  useTitle(t('locale.title'));
+  const qc = useQueryClient();
+  const q = useQuery({
+    queryKey: organisationLocaleKey,
+    queryFn: () => unwrap(client.GET('/api/v1/settings/organisation-locale')),
+  });
+  const [form, setForm] = useState<{ language: string; timeZone: string } | null>(null);
+  useEffect(() => {
+    if (q.data) setForm({ language: q.data.language, timeZone: q.data.timeZone });
+  }, [q.data]);
+  const save = useMutation({
+    mutationFn: (body: { language: string; timeZone: string }) =>
+      unwrap(client.PUT('/api/v1/settings/organisation-locale', { body })),
+    onSuccess: (data) => qc.setQueryData(organisationLocaleKey, data),
+  });
+  if (q.error) return <ErrorMessage error={q.error} title={t('locale.loadFailed')} />;
+  if (!form) return <Loading />;
+  return (
+    <form
+      className="card form"
+      aria-label={t('locale.title')}
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate(form);
+      }}
+    >
+      <p className="muted">{t('locale.intro')}</p>
+      <ErrorMessage error={save.error} title={t('locale.failed')} />
+      <Field label={t('locale.language')} error={fieldError(save.error, '/language')}>
+        {(id, d, invalid) => (
+          <select
+            id={id}
+            aria-describedby={d}
+            aria-invalid={invalid || undefined}
+            value={form.language}
+            onChange={(e) => setForm({ ...form, language: e.target.value })}
+          >
+            {languages.map((l: Language) => (
+              <option key={l} value={l}>
+                {t(`locale.name.${l}`)}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label={t('locale.timeZone')} error={fieldError(save.error, '/timeZone')}>
+        {(id, d, invalid) => (
+          <select
+            id={id}
+            aria-describedby={d}
+            aria-invalid={invalid || undefined}
+            value={form.timeZone}
+            onChange={(e) => setForm({ ...form, timeZone: e.target.value })}
+          >
+            {timeZones(form.timeZone).map((z) => (
+              <option key={z} value={z}>
+                {z}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={save.isPending}>
+          {t('locale.save')}
+        </button>
+        {save.isSuccess && (
+          <span role="status" className="ok-text">
+            {t('locale.saved')}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
 export default function Admin() {
   const { t } = useTranslation('admin');
   const user = useUser();
@@ -682,6 +773,7 @@ export default function Admin() {
         ['catalogue', t('tabs.catalogue')],
         ['custom-fields', t('tabs.customFields')],
         ['matrix', t('matrix.title')],
+        ['language', t('locale.title')],
         ['webhooks', t('webhooks.title')],
         ['calendars', t('tabs.calendars')],
         ['sla-policies', t('tabs.slaPolicies')],
@@ -725,6 +817,7 @@ export default function Admin() {
           <Route path="catalogue" element={<CatalogAdmin />} />
           <Route path="custom-fields" element={<CustomFieldsAdmin />} />
           <Route path="matrix" element={<Matrix />} />
+          {admin && <Route path="language" element={<OrganisationLocale />} />}
           {admin && <Route path="webhooks" element={<Webhooks />} />}
           {admin && <Route path="calendars" element={<Calendars />} />}
           {admin && <Route path="sla-policies" element={<Policies />} />}
