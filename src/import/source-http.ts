@@ -11,21 +11,47 @@ export interface SourceResponse {
 }
 
 const timeoutMs = 60_000;
+/** The longest a whole answer may take, however steadily it trickles in (the timeout above is per silence). */
+const deadlineMs = 10 * 60_000;
+/** The largest JSON answer read: a page of a list, a ticket's articles. A larger one is not an answer we can use. */
+export const jsonMaxBytes = 64 * 1024 * 1024;
+
+/** An answer larger than it may be: stopped while it was read, so memory stays bounded. */
+class TooLargeAnswer extends Error {
+  constructor(readonly limit: number) {
+    super(`larger than ${limit} bytes`);
+  }
+}
 
 /**
  * GET a URL; statuses are the caller's to judge, except 401/403, which always mean wrong credentials. Through
  * node:http(s) and its keep-alive agent rather than fetch: an import makes two requests per ticket, and fetch
- * spends several times the CPU per request (a third of an import's time went to it).
+ * spends several times the CPU per request (a third of an import's time went to it). An answer larger than
+ * `maxBytes` fails as malformed, one that takes longer than the deadline as unreachable.
  */
-export async function sourceGet(url: string, headers: Record<string, string>): Promise<SourceResponse> {
+export async function sourceGet(
+  url: string,
+  headers: Record<string, string>,
+  maxBytes = jsonMaxBytes,
+): Promise<SourceResponse> {
   const target = new URL(url);
   let res: { status: number; headers: Headers; body: Buffer };
   try {
     res = await new Promise((resolve, reject) => {
       const get = target.protocol === 'https:' ? https.get : http.get;
       const req = get(target, { headers, timeout: timeoutMs }, (incoming) => {
+        const declared = Number(incoming.headers['content-length']);
+        if (Number.isFinite(declared) && declared > maxBytes) {
+          req.destroy(new TooLargeAnswer(maxBytes));
+          return;
+        }
         const parts: Buffer[] = [];
-        incoming.on('data', (d: Buffer) => parts.push(d));
+        let size = 0;
+        incoming.on('data', (d: Buffer) => {
+          size += d.length;
+          if (size > maxBytes) req.destroy(new TooLargeAnswer(maxBytes));
+          else parts.push(d);
+        });
         incoming.on('error', reject);
         incoming.on('end', () => {
           const h = new Headers();
@@ -34,10 +60,17 @@ export async function sourceGet(url: string, headers: Record<string, string>): P
           resolve({ status: incoming.statusCode ?? 0, headers: h, body: Buffer.concat(parts) });
         });
       });
+      const deadline = setTimeout(
+        () => req.destroy(Object.assign(new Error('took too long'), { code: 'EDEADLINE' })),
+        deadlineMs,
+      );
+      req.on('close', () => clearTimeout(deadline));
       req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
     });
   } catch (err) {
+    if (err instanceof TooLargeAnswer)
+      throw new ImportFailed('malformed', `${target.pathname} answered more than ${err.limit} bytes`);
     const why = (err as { code?: string }).code ?? (err as Error).message;
     throw new ImportFailed('unreachable', `cannot reach ${target.origin} (${why})`);
   }
@@ -47,6 +80,60 @@ export async function sourceGet(url: string, headers: Record<string, string>): P
       `${target.origin} refused the credentials (HTTP ${res.status}): check the token`,
     );
   return res;
+}
+
+/**
+ * A file's bytes: 200 is the file; a status saying it is not there (404, 410) or an answer over the limit fails as
+ * malformed (the writer reports that file and goes on); any other status as unreachable (the import stops, and
+ * a later run continues).
+ */
+export async function sourceFile(
+  url: string,
+  headers: Record<string, string>,
+  maxBytes: number,
+  what: string,
+): Promise<Buffer> {
+  const res = await sourceGet(url, headers, maxBytes);
+  if (res.status === 200) return res.body;
+  throw new ImportFailed(
+    res.status === 404 || res.status === 410 ? 'malformed' : 'unreachable',
+    `${what}: HTTP ${res.status}`,
+  );
+}
+
+/**
+ * Stops a paged list that does not move on. A page whose items (by their id) were all read before is the
+ * server ignoring the page or range asked for: it would be served again forever, so the list fails instead.
+ * Items without an id count as new (their shape fails them where they are read).
+ */
+export class PageGuard {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly where: string) {}
+
+  check(items: unknown[], page: string): void {
+    let fresh = 0;
+    for (const raw of items) {
+      const id =
+        typeof raw === 'object' && raw !== null && !Array.isArray(raw)
+          ? (raw as Record<string, unknown>).id
+          : undefined;
+      if (typeof id !== 'number' && typeof id !== 'string') {
+        fresh++;
+        continue;
+      }
+      const key = String(id).slice(0, 100);
+      if (!this.seen.has(key)) {
+        this.seen.add(key);
+        fresh++;
+      }
+    }
+    if (items.length > 0 && fresh === 0)
+      throw new ImportFailed(
+        'malformed',
+        `${this.where} ${page} repeats only items already read: the server does not move on to the next page`,
+      );
+  }
 }
 
 /** GET JSON; anything but 200 with a JSON body is a failure naming the path. */
@@ -118,25 +205,63 @@ export class Shape {
 
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
-/** An HTML body as plain text: block ends become line breaks, inline images a [image: name] mark. */
+/** A numeric character reference as HTML reads it: NUL, a surrogate or past U+10FFFF is U+FFFD. */
+function codePoint(n: number): string {
+  if (!Number.isInteger(n) || n <= 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) return '\ufffd';
+  return String.fromCodePoint(n);
+}
+
+/**
+ * Drop <script> and <style> elements with their content; an unclosed one runs to the end, as a browser reads it.
+ * Each closing tag is looked for once from where its element opened: a lazy regex would rescan the rest of a
+ * long body for every opening tag (quadratic on hostile input).
+ */
+function dropScripts(html: string): string {
+  const open = /<(script|style)\b[^<>]*>/gi;
+  let out = '';
+  let from = 0;
+  for (;;) {
+    open.lastIndex = from;
+    const m = open.exec(html);
+    if (!m) return out + html.slice(from);
+    out += html.slice(from, m.index);
+    const close = new RegExp(`</${m[1]}\\s*>`, 'gi');
+    close.lastIndex = open.lastIndex;
+    const end = close.exec(html);
+    if (!end) return out;
+    from = close.lastIndex;
+  }
+}
+
+/** Spaces and tabs at the ends of lines go, and runs of blank lines become one (without backtracking regexes). */
+function tidyLines(text: string): string {
+  const lines = text.split('\n').map((line) => {
+    let end = line.length;
+    while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--;
+    return line.slice(0, end);
+  });
+  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
+/**
+ * An HTML body as plain text: block ends become line breaks, inline images a [image: name] mark. Linear in the
+ * body's length: every pattern stops at the next < or > (a body of a million "<" once took minutes).
+ */
 export function htmlToText(html: string, imageName: (src: string) => string | null = () => null): string {
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
-    .replace(/<img\b[^>]*?src="([^"]*)"[^>]*>/gi, (_m, src: string) => {
-      const name = imageName(src);
-      return name ? `[image: ${name}]` : '[image]';
-    })
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|tr|h[1-6]|blockquote)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (m, e: string) => {
-      if (e[0] === '#')
-        return String.fromCodePoint(
-          e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)),
-        );
-      return entities[e.toLowerCase()] ?? m;
-    })
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  return tidyLines(
+    dropScripts(html)
+      .replace(/<img\b[^<>]*>/gi, (tag) => {
+        const src = /\bsrc\s*=\s*"([^"]*)"/i.exec(tag)?.[1];
+        const name = src === undefined ? null : imageName(src);
+        return name ? `[image: ${name}]` : '[image]';
+      })
+      .replace(/<br\s*\/?>/gi, '\n')
+      .replace(/<\/(p|div|li|tr|h[1-6]|blockquote)\s*>/gi, '\n')
+      .replace(/<[^<>]+>/g, '')
+      .replace(/&(#\d{1,8}|#x[0-9a-f]{1,8}|[a-z]{1,10});/gi, (m, e: string) => {
+        if (e[0] === '#')
+          return codePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : Number(e.slice(1)));
+        return Object.hasOwn(entities, e.toLowerCase()) ? entities[e.toLowerCase()] : m;
+      }),
+  );
 }
