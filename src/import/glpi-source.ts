@@ -16,7 +16,7 @@ import {
   type ImportSource,
   type SourcePage,
 } from './import-source.js';
-import { htmlToText, PageGuard, Shape, sourceFile, sourceGet } from './source-http.js';
+import { htmlToText, mapLimited, PageGuard, Shape, sourceFile, sourceGet } from './source-http.js';
 
 export interface GlpiOptions {
   /** GLPI's address, or its apirest.php: https://glpi.example.com or https://glpi.example.com/apirest.php */
@@ -80,20 +80,6 @@ function richText(value: string): string {
 
 function level(value: number): Level | null {
   return Number.isInteger(value) && value >= 1 && value <= 5 ? (value as Level) : null;
-}
-
-/** Run `work` on every item, at most `limit` at a time, keeping the order of the results. */
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]);
-    }
-  });
-  await Promise.all(lanes);
-  return out;
 }
 
 export class GlpiSource implements ImportSource {

@@ -152,6 +152,29 @@ export async function sourceJson(url: string, headers: Record<string, string>): 
   }
 }
 
+/**
+ * Run `work` on every item, at most `limit` at a time, keeping the order of the results. The first failure stops
+ * the lanes from starting more (an import that failed does not go on reading the rest of the page behind it).
+ */
+export async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const lanes = Array.from({ length: Math.min(Math.max(1, limit), items.length) }, async () => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await work(items[i]);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+}
+
 /** Read a field the way the importer needs it, or fail naming the path and field. */
 export class Shape {
   constructor(private readonly where: string) {}

@@ -14,7 +14,7 @@ import {
   type ImportSource,
   type SourcePage,
 } from './import-source.js';
-import { htmlToText, PageGuard, Shape, sourceFile, sourceJson } from './source-http.js';
+import { htmlToText, mapLimited, PageGuard, Shape, sourceFile, sourceJson } from './source-http.js';
 
 export interface ZammadOptions {
   url: string;
@@ -55,20 +55,6 @@ function mapState(state: string, owned: boolean): TicketStatus | null {
 function preferences(a: Record<string, unknown>): Record<string, unknown> {
   const p = a.preferences;
   return typeof p === 'object' && p !== null && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
-}
-
-/** Run `work` on every item, at most `limit` at a time, keeping the order of the results. */
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]);
-    }
-  });
-  await Promise.all(lanes);
-  return out;
 }
 
 export class ZammadSource implements ImportSource {
