@@ -365,12 +365,14 @@ export class GlpiSource implements ImportSource {
    * The documents of a ticket and of its followups, tasks and solutions, by the place they are attached to
    * ("ticket-101", "followup-1001"). A ticket's own list may also hold its followups' links (GLPI before 9.5
    * linked uploads to the ticket); each followup, task and solution is asked for its own. A link to anything not
-   * of this ticket is left out. Each document's fields are read once, however many places it is linked to.
+   * of this ticket is left out. Each document's fields are read once, however many places it is linked to; a
+   * document GLPI no longer has (a link left behind by a purge) is reported.
    */
   private async documents(
     id: string,
     ticketLinks: Array<Record<string, unknown>>,
     comments: ImportedComment[],
+    problems: string[],
   ): Promise<Map<string, ImportedFile[]>> {
     const places = new Set([`ticket-${id}`, ...comments.map((c) => c.originalId)]);
     const links: Array<{ place: string; documentId: string; key: string }> = [];
@@ -403,11 +405,18 @@ export class GlpiSource implements ImportSource {
     );
     const ids = [...new Set(links.map((l) => l.documentId))];
     const metas = await mapLimited(ids, this.concurrency, async (documentId) => {
-      const meta = await this.call(`Document/${documentId}`);
+      let meta: { json: unknown };
+      try {
+        meta = await this.call(`Document/${documentId}`);
+      } catch (err) {
+        if (!(err instanceof ImportFailed) || !/ answered HTTP 404\b/.test(err.message)) throw err;
+        problems.push(`document ${documentId} is linked but gone there (HTTP 404): not carried`);
+        return null;
+      }
       const shape = new Shape(`/apirest.php/Document/${documentId}`);
       return { documentId, meta: shape.object(meta.json, 'the answer'), shape };
     });
-    const byId = new Map(metas.map((m) => [m.documentId, m]));
+    const byId = new Map(metas.flatMap((m) => (m === null ? [] : [[m.documentId, m] as const])));
     const out = new Map<string, ImportedFile[]>();
     for (const l of links) {
       const m = byId.get(l.documentId);
@@ -549,7 +558,7 @@ export class GlpiSource implements ImportSource {
     // One timeline: followups, tasks and solutions in the order they were written (ties keep that order).
     comments.sort((a, b) => a.createdAt - b.createdAt);
 
-    const files = await this.documents(id, documentLinks, comments);
+    const files = await this.documents(id, documentLinks, comments, problems);
     for (const c of comments) c.attachments = files.get(c.originalId) ?? [];
     const attachments = files.get(`ticket-${id}`) ?? [];
 

@@ -16,13 +16,6 @@ const deadlineMs = 10 * 60_000;
 /** The largest JSON answer read: a page of a list, a ticket's articles. A larger one is not an answer we can use. */
 export const jsonMaxBytes = 64 * 1024 * 1024;
 
-/** An answer larger than it may be: stopped while it was read, so memory stays bounded. */
-class TooLargeAnswer extends Error {
-  constructor(readonly limit: number) {
-    super(`larger than ${limit} bytes`);
-  }
-}
-
 /**
  * GET a URL; statuses are the caller's to judge, except 401/403, which always mean wrong credentials. Through
  * node:http(s) and its keep-alive agent rather than fetch: an import makes two requests per ticket, and fetch
@@ -36,24 +29,31 @@ export async function sourceGet(
 ): Promise<SourceResponse> {
   const target = new URL(url);
   let res: { status: number; headers: Headers; body: Buffer };
+  // Set before the request is destroyed: the response's own "aborted" error may arrive before ours.
+  let tooLarge = false;
+  const stop = (req: http.ClientRequest) => {
+    tooLarge = true;
+    req.destroy(new Error('the answer is too large'));
+  };
   try {
     res = await new Promise((resolve, reject) => {
       const get = target.protocol === 'https:' ? https.get : http.get;
       const req = get(target, { headers, timeout: timeoutMs }, (incoming) => {
         const declared = Number(incoming.headers['content-length']);
         if (Number.isFinite(declared) && declared > maxBytes) {
-          req.destroy(new TooLargeAnswer(maxBytes));
+          stop(req);
           return;
         }
         const parts: Buffer[] = [];
         let size = 0;
         incoming.on('data', (d: Buffer) => {
           size += d.length;
-          if (size > maxBytes) req.destroy(new TooLargeAnswer(maxBytes));
-          else parts.push(d);
+          if (size > maxBytes) stop(req);
+          else if (!tooLarge) parts.push(d);
         });
         incoming.on('error', reject);
         incoming.on('end', () => {
+          if (tooLarge) return reject(new Error('the answer is too large'));
           const h = new Headers();
           for (const [k, v] of Object.entries(incoming.headers))
             if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
@@ -64,13 +64,13 @@ export async function sourceGet(
         () => req.destroy(Object.assign(new Error('took too long'), { code: 'EDEADLINE' })),
         deadlineMs,
       );
+      deadline.unref();
       req.on('close', () => clearTimeout(deadline));
       req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
       req.on('error', reject);
     });
   } catch (err) {
-    if (err instanceof TooLargeAnswer)
-      throw new ImportFailed('malformed', `${target.pathname} answered more than ${err.limit} bytes`);
+    if (tooLarge) throw new ImportFailed('malformed', `${target.pathname} answered more than ${maxBytes} bytes`);
     const why = (err as { code?: string }).code ?? (err as Error).message;
     throw new ImportFailed('unreachable', `cannot reach ${target.origin} (${why})`);
   }

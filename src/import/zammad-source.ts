@@ -189,12 +189,13 @@ export class ZammadSource implements ImportSource {
     const id = shape.id(a, 'id');
     const prefs = preferences(a);
     const declared = [prefs['Content-Type'], prefs['Mime-Type']].find((v) => typeof v === 'string');
+    const cid = prefs['Content-ID'];
     const url = `${this.base}/api/v1/ticket_attachment/${ticketId}/${articleId}/${id}`;
     return {
       originalId: id,
       filename: shape.text(a, 'filename') || `attachment-${id}`,
       contentType: (declared as string | undefined) || 'application/octet-stream',
-      contentId: typeof prefs['Content-ID'] === 'string' ? prefs['Content-ID'].replace(/^<|>$/g, '') : null,
+      contentId: typeof cid === 'string' ? cid.replace(/^<|>$/g, '') : null,
       download: (maxBytes) =>
         sourceFile(url, this.headers, maxBytes, `attachment ${id} of ticket ${ticketId}`),
     };
