@@ -151,8 +151,9 @@ export class GlpiSource implements ImportSource {
       );
     }
     if (res.status >= 200 && res.status <= 299) return { status: res.status, headers: res.headers, json };
-    const code = Array.isArray(json) && typeof json[0] === 'string' ? json[0] : '';
-    const message = Array.isArray(json) && typeof json[1] === 'string' ? `: ${json[1]}` : '';
+    // Quoted from the answer, so cut: an error message is a sentence, not whatever the server sent.
+    const code = Array.isArray(json) && typeof json[0] === 'string' ? json[0].slice(0, 60) : '';
+    const message = Array.isArray(json) && typeof json[1] === 'string' ? `: ${json[1].slice(0, 200)}` : '';
     if (code === 'ERROR_RANGE_EXCEED_TOTAL')
       return { status: res.status, headers: res.headers, json, rangeEnd: true };
     if (code === 'ERROR_WRONG_APP_TOKEN_PARAMETER' || code === 'ERROR_APP_TOKEN_PARAMETERS_MISSING')

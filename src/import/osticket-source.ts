@@ -362,7 +362,7 @@ export class OsTicketSource implements ImportSource {
         const createdAt = time(t.created);
         const updatedAt = time(t.updated) ?? createdAt;
         if (createdAt === null || updatedAt === null)
-          throw new ImportFailed('malformed', `${this.file}: ticket ${number} has no created time`);
+          throw new ImportFailed('malformed', `${this.file}: ticket ${number.slice(0, 40)} has no created time`);
         if (this.since !== null && updatedAt < this.since) continue;
         const problems: string[] = [];
         const owner = id(t.staff_id) ? `staff-${text(t.staff_id)}` : null;

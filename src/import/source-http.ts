@@ -193,10 +193,11 @@ export class Shape {
     return v;
   }
 
+  /** An id as the source's database keeps one: a whole number of at most 20 digits (not 1e308, not a page of 9s). */
   id(o: Record<string, unknown>, key: string): string {
     const v = o[key];
-    if (typeof v === 'number' && Number.isInteger(v)) return String(v);
-    if (typeof v === 'string' && /^\d+$/.test(v)) return v;
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v);
+    if (typeof v === 'string' && /^\d{1,20}$/.test(v)) return v;
     return this.fail(`${key} is not an id (${JSON.stringify(v)?.slice(0, 40)})`);
   }
 

@@ -130,7 +130,7 @@ function places(value: unknown): Array<{ parent: Record<string, unknown> | unkno
 }
 
 /** A real answer changed as the mutation says; null when it does not apply (the answer is not JSON). */
-function mutateJson(body: Buffer, m: Mutation & { kind: 'leaf' | 'drop' | 'huge' }): Buffer | null {
+function mutateJson(body: Buffer, m: Extract<Mutation, { kind: 'leaf' | 'drop' | 'huge' }>): Buffer | null {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
@@ -227,7 +227,14 @@ async function expectConsistent(t: TestContext): Promise<void> {
       Number(r.local_id),
     );
   const ids = async (table: 'tickets' | 'comments' | 'attachments') =>
-    (await db.selectFrom(table).select('id').execute()).map((r) => Number(r.id)).sort((a, b) => a - b);
+    (table === 'tickets'
+      ? await db.selectFrom('tickets').select('id').execute()
+      : table === 'comments'
+        ? await db.selectFrom('comments').select('id').execute()
+        : await db.selectFrom('attachments').select('id').execute()
+    )
+      .map((r) => Number(r.id))
+      .sort((a, b) => a - b);
   for (const [kind, table] of [
     ['ticket', 'tickets'],
     ['comment', 'comments'],

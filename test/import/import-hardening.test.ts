@@ -18,7 +18,7 @@ import {
   ZammadSource,
 } from '../../src/import/index.js';
 import { parseInsertValues } from '../../src/import/osticket-source.js';
-import { htmlToText, mapLimited } from '../../src/import/source-http.js';
+import { htmlToText, mapLimited, Shape } from '../../src/import/source-http.js';
 import { dialects, makeContext, type TestContext } from '../support/context.js';
 import { glpiFixture, startGlpi } from '../support/glpi-server.js';
 import { dumpText, osTicketTables } from '../support/osticket-dump.js';
@@ -39,6 +39,17 @@ describe('HTML bodies as text', () => {
     expect(htmlToText('<p>x</p><img alt="s" src="cid:1">', (src) => (src === 'cid:1' ? 'shot.png' : null))).toBe(
       'x\n[image: shot.png]',
     );
+  });
+});
+
+describe('ids in answers', () => {
+  it('an id is a whole number of at most 20 digits: not 1e308, not negative, not a page of digits', () => {
+    const shape = new Shape('/api/v1/tickets');
+    expect(shape.id({ id: 42 }, 'id')).toBe('42');
+    expect(shape.id({ id: '31004' }, 'id')).toBe('31004');
+    expect(() => shape.id({ id: 1e308 }, 'id')).toThrow('/api/v1/tickets: id is not an id (1e+308)');
+    expect(() => shape.id({ id: -3 }, 'id')).toThrow('id is not an id (-3)');
+    expect(() => shape.id({ id: '9'.repeat(5_000) }, 'id')).toThrow(ImportFailed);
   });
 });
 
@@ -202,7 +213,11 @@ for (const dialect of dialects) {
     it('one document linked to two tickets of a page is carried with each (it once failed the page)', async () => {
       const t = await makeContext(dialect);
       const fixture = glpiFixture();
-      fixture.Document_Item.push({ ...fixture.Document_Item[0], id: 99, items_id: 101 });
+      fixture.Document_Item.push(
+        { ...fixture.Document_Item[0], id: 99, items_id: 101 },
+        // A link left behind by a purged document.
+        { ...fixture.Document_Item[0], id: 98, items_id: 103, documents_id: 77 },
+      );
       const glpi = await startGlpi(fixture);
       try {
         const admin = await withAdmin(t);
@@ -212,6 +227,7 @@ for (const dialect of dialects) {
           admin,
         );
         expect(report.tickets.created).toBe(7);
+        expect(report.notCarried).toContain('ticket 103: document 77 is linked but gone there (HTTP 404): not carried');
         for (const ref of ['glpi 101', 'glpi 102']) {
           const files = await listAttachments(t.ctx, admin, (await ticketByRef(t, ref)).id);
           expect(files.map((f) => f.filename)).toContain('screenshot.png');
@@ -280,6 +296,9 @@ for (const dialect of dialects) {
         { ...first, ticket_id: null, number: '900092' },
       );
       tables.thread_entry.push({ ...tables.thread_entry[0], id: 9_000, thread_id: null, body: 'orphan entry' });
+      // A priority named as Object's own key.
+      tables.ticket_priority.push({ ...tables.ticket_priority[0], priority_id: 99, priority: 'constructor' });
+      tables.ticket__cdata[1].priority = '99';
       const text = dumpText(tables).replace(/-- Dump completed.*\n/, '');
       const { t, admin, outcome } = await importDump(text);
       try {
@@ -288,6 +307,7 @@ for (const dialect of dialects) {
         expect(report.notCarried).toEqual(
           expect.arrayContaining([
             `ticket ${first.number}: served twice in one page: written once`,
+            'ticket 100002: priority "constructor" has no equivalent here: imported as medium',
             '1 ticket row without an id (ticket_id) left out',
             expect.stringMatching(/does not end with mysqldump's "-- Dump completed" line/),
           ]),
