@@ -55,7 +55,10 @@ export interface ImportedTicketWrite {
   impact: Level;
   urgency: Level;
   requesterId: number;
-  /** Who follows it (at most ticketLimits.watchers, the caller's to cut): replaces the earlier list. */
+  /**
+   * Who follows it there. An earlier ticket gains the ones it lacks and loses none (a watcher added here stays),
+   * up to ticketLimits.watchers.
+   */
   watcherIds: number[];
   assigneeId: number | null;
   groupId: number | null;
@@ -195,7 +198,6 @@ export async function writeImportedTickets(
   const tagRows: Array<{ ticket_id: number; tag: string }> = [];
   const retagged: number[] = [];
   const watcherRows: Array<{ ticket_id: number; user_id: number }> = [];
-  const rewatched: number[] = [];
   const indexedTags = new Set<string>();
   const ticketDocs = { fresh: [] as TicketDoc[], changed: [] as TicketDoc[] };
   const newComments: Insertable<CommentsTable>[] = [];
@@ -307,14 +309,17 @@ export async function writeImportedTickets(
         }
       }
       const watched = (hadWatchers.get(ticketId) ?? []).sort((a, b) => a - b);
-      if (watched.join(',') !== watchers.join(',')) {
-        rewatched.push(ticketId);
-        for (const user_id of watchers) watcherRows.push({ ticket_id: ticketId, user_id });
+      const added = watchers
+        .filter((w) => !watched.includes(w))
+        .slice(0, Math.max(0, ticketLimits.watchers - watched.length));
+      if (added.length > 0) {
+        for (const user_id of added) watcherRows.push({ ticket_id: ticketId, user_id });
+        const after = [...watched, ...added].sort((a, b) => a - b);
         history.push({
           ticketId,
           actorId: null,
           at: now,
-          entries: [{ field: 'watchers', from: watched.join(',') || null, to: watchers.join(',') || null }],
+          entries: [{ field: 'watchers', from: watched.join(',') || null, to: after.join(',') }],
         });
       }
       const had = (hadTags.get(ticketId) ?? []).sort();
@@ -389,8 +394,6 @@ export async function writeImportedTickets(
     await trx.deleteFrom('ticket_tags').where('ticket_id', 'in', part).execute();
   for (const part of chunks(tagRows, 500)) await trx.insertInto('ticket_tags').values(part).execute();
   if (indexedTags.size > 0) await indexTags(trx, [...indexedTags].sort());
-  for (const part of chunks(rewatched, 500))
-    await trx.deleteFrom('ticket_watchers').where('ticket_id', 'in', part).execute();
   for (const part of chunks(watcherRows, 500)) await trx.insertInto('ticket_watchers').values(part).execute();
   await indexTickets(trx, caps, ticketDocs.fresh, false);
   await indexTickets(trx, caps, ticketDocs.changed, true);
