@@ -401,9 +401,9 @@ export class GlpiSource implements ImportSource {
     const perItem = await mapLimited(items, this.concurrency, (item) =>
       this.all(`${item.type}/${item.itemId}/Document_Item`),
     );
-    items.forEach((item, i) =>
-      add(perItem[i], `${item.type}/${item.itemId}/Document_Item`, item.type, item.itemId),
-    );
+    items.forEach((item, i) => {
+      add(perItem[i], `${item.type}/${item.itemId}/Document_Item`, item.type, item.itemId);
+    });
     const ids = [...new Set(links.map((l) => l.documentId))];
     const metas = await mapLimited(ids, this.concurrency, async (documentId) => {
       let meta: { json: unknown };
@@ -422,7 +422,10 @@ export class GlpiSource implements ImportSource {
     for (const l of links) {
       const m = byId.get(l.documentId);
       if (!m) continue;
-      out.set(l.place, [...(out.get(l.place) ?? []), this.document(id, l.key, l.documentId, m.meta, m.shape)]);
+      out.set(l.place, [
+        ...(out.get(l.place) ?? []),
+        this.document(id, l.key, l.documentId, m.meta, m.shape),
+      ]);
     }
     return out;
   }

@@ -198,7 +198,11 @@ class ImportWriter {
   ): Promise<void> {
     // Cut, then trimmed: the domain trims what it is given, and must be given what is compared here.
     const name = cleanText(p.name).trim().slice(0, 200).trim() || `${this.source.kind} user ${p.originalId}`;
-    const department = cleanText(p.organisation ?? '').trim().slice(0, 100).trim() || null;
+    const department =
+      cleanText(p.organisation ?? '')
+        .trim()
+        .slice(0, 100)
+        .trim() || null;
     const linkedId = this.linked('person', p.originalId);
     if (linkedId !== null) {
       this.report.people.updated++;
@@ -211,8 +215,7 @@ class ImportWriter {
       if ((was.department ?? null) !== department) change.department = department;
       if ((was.active === 1) !== p.active) {
         if (p.active || (linkedId !== this.importer.id && was.role !== 'admin')) change.active = p.active;
-        else
-          this.say(`person ${p.originalId} (${name}) is inactive there: left active here, being an admin`);
+        else this.say(`person ${p.originalId} (${name}) is inactive there: left active here, being an admin`);
       }
       if (Object.keys(change).length > 0) await updateUser(this.ctx, this.importer, linkedId, change);
       return;
@@ -340,7 +343,9 @@ class ImportWriter {
       let number = t.number;
       if (!ticketNumber.test(number)) {
         number = t.originalId;
-        problems.push(`its number there ("${t.number.slice(0, 40)}") is not a word: referred to by ${number}`);
+        problems.push(
+          `its number there ("${t.number.slice(0, 40)}") is not a word: referred to by ${number}`,
+        );
       }
       if (seenTickets.has(t.originalId)) {
         this.say(`ticket ${number}: served twice in one page: written once`);
@@ -350,7 +355,9 @@ class ImportWriter {
       const files = (list: ImportedFile[]) =>
         list.flatMap((f): ImportedFile[] => {
           if (seenFiles.has(f.originalId)) {
-            problems.push(`attachment ${f.originalId} is attached to more than one place there: carried once`);
+            problems.push(
+              `attachment ${f.originalId} is attached to more than one place there: carried once`,
+            );
             return [];
           }
           seenFiles.add(f.originalId);
@@ -379,15 +386,16 @@ class ImportWriter {
   }
 
   /** The tickets that links point to, by local id: a ticket gone since (none are deleted, but merges move). */
-  private async ticketsOf(
-    table: 'comments' | 'attachments',
-    ids: number[],
-  ): Promise<Map<number, number>> {
+  private async ticketsOf(table: 'comments' | 'attachments', ids: number[]): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     for (const part of chunks(ids, 500)) {
       const rows =
         table === 'comments'
-          ? await this.ctx.db.selectFrom('comments').select(['id', 'ticket_id']).where('id', 'in', part).execute()
+          ? await this.ctx.db
+              .selectFrom('comments')
+              .select(['id', 'ticket_id'])
+              .where('id', 'in', part)
+              .execute()
           : await this.ctx.db
               .selectFrom('attachments')
               .select(['id', 'ticket_id'])
@@ -443,7 +451,9 @@ class ImportWriter {
         if (linkedId !== null && owner !== undefined) {
           // Imported before as another ticket's file: that one keeps it.
           if (owner !== ticketId) {
-            this.say(`ticket ${t.number}: attachment ${f.originalId} was imported with another ticket: left there`);
+            this.say(
+              `ticket ${t.number}: attachment ${f.originalId} was imported with another ticket: left there`,
+            );
             continue;
           }
           out.push({
@@ -487,7 +497,9 @@ class ImportWriter {
       let requesterId = person(t.requester);
       if (requesterId === null) {
         requesterId = this.importer.id;
-        this.say(`ticket ${t.number}: requester ${t.requester ?? '(none)'} unknown: filed for ${this.importer.email}`);
+        this.say(
+          `ticket ${t.number}: requester ${t.requester ?? '(none)'} unknown: filed for ${this.importer.email}`,
+        );
       }
       const assigneeId = person(t.owner);
       if (t.owner !== null && assigneeId === null)
@@ -528,7 +540,8 @@ class ImportWriter {
             const authorId = person(c.author) ?? this.importer.id;
             const linkedComment = commentLinks.get(c.originalId) ?? null;
             // Linked to a comment no longer here: written anew.
-            const existing = linkedComment !== null && commentTickets.has(linkedComment) ? linkedComment : null;
+            const existing =
+              linkedComment !== null && commentTickets.has(linkedComment) ? linkedComment : null;
             return {
               existingId: existing,
               authorId,

@@ -319,7 +319,8 @@ export class OsTicketSource implements ImportSource {
       contentType: text(f.type) || 'application/octet-stream',
       download: async (maxBytes) => {
         const size = chunks.reduce((n, c) => n + (Buffer.isBuffer(c.filedata) ? c.filedata.length : 0), 0);
-        if (size > maxBytes) throw new ImportFailed('malformed', `file "${filename}" is larger than ${maxBytes} bytes`);
+        if (size > maxBytes)
+          throw new ImportFailed('malformed', `file "${filename}" is larger than ${maxBytes} bytes`);
         return Buffer.concat(chunks.map((c) => (Buffer.isBuffer(c.filedata) ? c.filedata : Buffer.alloc(0))));
       },
     };
@@ -362,7 +363,10 @@ export class OsTicketSource implements ImportSource {
         const createdAt = time(t.created);
         const updatedAt = time(t.updated) ?? createdAt;
         if (createdAt === null || updatedAt === null)
-          throw new ImportFailed('malformed', `${this.file}: ticket ${number.slice(0, 40)} has no created time`);
+          throw new ImportFailed(
+            'malformed',
+            `${this.file}: ticket ${number.slice(0, 40)} has no created time`,
+          );
         if (this.since !== null && updatedAt < this.since) continue;
         const problems: string[] = [];
         const owner = id(t.staff_id) ? `staff-${text(t.staff_id)}` : null;
@@ -386,9 +390,7 @@ export class OsTicketSource implements ImportSource {
         const threadId = threads.get(ticketId);
         const thread = (threadId === undefined ? [] : (entries.get(threadId) ?? []))
           .filter((e) => id(e.id) !== null)
-          .sort(
-          (a, b) => (time(a.created) ?? 0) - (time(b.created) ?? 0) || Number(a.id) - Number(b.id),
-        );
+          .sort((a, b) => (time(a.created) ?? 0) - (time(b.created) ?? 0) || Number(a.id) - Number(b.id));
         for (const e of thread) {
           const entryId = text(e.id);
           const body = text(e.body);

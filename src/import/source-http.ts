@@ -70,7 +70,8 @@ export async function sourceGet(
       req.on('error', reject);
     });
   } catch (err) {
-    if (tooLarge) throw new ImportFailed('malformed', `${target.pathname} answered more than ${maxBytes} bytes`);
+    if (tooLarge)
+      throw new ImportFailed('malformed', `${target.pathname} answered more than ${maxBytes} bytes`);
     const why = (err as { code?: string }).code ?? (err as Error).message;
     throw new ImportFailed('unreachable', `cannot reach ${target.origin} (${why})`);
   }
@@ -156,7 +157,11 @@ export async function sourceJson(url: string, headers: Record<string, string>): 
  * Run `work` on every item, at most `limit` at a time, keeping the order of the results. The first failure stops
  * the lanes from starting more (an import that failed does not go on reading the rest of the page behind it).
  */
-export async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   let failed = false;
@@ -264,7 +269,10 @@ function tidyLines(text: string): string {
     while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t')) end--;
     return line.slice(0, end);
   });
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /**

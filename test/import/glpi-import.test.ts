@@ -227,11 +227,28 @@ for (const dialect of dialects) {
       const before = await counts(t);
       const monitor = fixture.Ticket.find((x) => x.id === 103);
       if (monitor) monitor.name = 'New monitor for Dora (27 inch)';
+      // On 102, Dora now observes and Tina no longer does.
+      const tina = fixture.Ticket_User.findIndex((a) => a.tickets_id === 102 && a.users_id === 5);
+      fixture.Ticket_User.splice(tina, 1, { ...fixture.Ticket_User[tina], users_id: 8 });
       const report = await runImport(t.ctx, source(), admin);
       expect(await counts(t)).toEqual(before);
       expect(report.tickets).toEqual({ created: 0, updated: 7 });
       expect(report.comments).toBe(0);
       expect(report.attachments).toBe(0);
+      // A new observer is added; one gone there stays a watcher here (removing is a person's decision here).
+      const vpn = await ticketByRef(t, 'glpi 102');
+      const watchers = await t.ctx.db
+        .selectFrom('ticket_watchers')
+        .innerJoin('users', 'users.id', 'ticket_watchers.user_id')
+        .select('users.email')
+        .where('ticket_id', '=', vpn.id)
+        .orderBy('users.email')
+        .execute();
+      expect(watchers.map((w) => w.email)).toEqual([
+        'carl@acme.example',
+        'dora@acme.example',
+        'tina@glpi.example',
+      ]);
       const updated = await ticketByRef(t, 'glpi 103');
       expect(updated.title).toBe('New monitor for Dora (27 inch)');
       expect((await listHistory(t.ctx, admin, updated.id)).at(-1)).toMatchObject({

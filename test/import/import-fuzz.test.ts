@@ -113,7 +113,9 @@ const planOf = (requests: number) =>
   fc.array(fc.record({ at: fc.nat({ max: requests }), mutation }), { minLength: 1, maxLength: 3 });
 
 /** Every container of a JSON value with one of its keys, depth first: the places a mutation can hit. */
-function places(value: unknown): Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> {
+function places(
+  value: unknown,
+): Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> {
   const out: Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v))
@@ -186,7 +188,7 @@ async function startProxy(target: string, steps: Step[]): Promise<Proxy> {
       answer.on('data', (d: Buffer) => parts.push(d));
       answer.on('end', () => {
         let status = answer.statusCode ?? 500;
-        let body = Buffer.concat(parts);
+        let body: Buffer = Buffer.concat(parts);
         const out: Record<string, string> = {
           'content-type': String(answer.headers['content-type'] ?? 'application/json'),
         };
@@ -243,7 +245,10 @@ async function expectConsistent(t: TestContext): Promise<void> {
     ['attachment', 'attachments'],
   ] as const) {
     // Each row written by the import has exactly one link, and each link names a row that is there.
-    expect((await linked(kind)).sort((a, b) => a - b), `${table} and their links`).toEqual(await ids(table));
+    expect(
+      (await linked(kind)).sort((a, b) => a - b),
+      `${table} and their links`,
+    ).toEqual(await ids(table));
   }
   const strayFiles = await db
     .selectFrom('attachments')
@@ -257,11 +262,18 @@ async function expectConsistent(t: TestContext): Promise<void> {
       (r) => Number(r.ticket_id),
     ),
   );
-  expect((await ids('tickets')).filter((id) => !imported.has(id)), 'tickets without their filing').toEqual([]);
+  expect(
+    (await ids('tickets')).filter((id) => !imported.has(id)),
+    'tickets without their filing',
+  ).toEqual([]);
 }
 
 /** Run an import and check its outcome: an ImportFailed or a report, with sentences of a readable length. */
-async function importOnce(t: TestContext, source: ImportSource, admin: Actor): Promise<ImportReport | ImportFailed> {
+async function importOnce(
+  t: TestContext,
+  source: ImportSource,
+  admin: Actor,
+): Promise<ImportReport | ImportFailed> {
   const outcome = await runImport(t.ctx, source, admin).then(
     (report) => report,
     (err: unknown) => err,
@@ -270,10 +282,12 @@ async function importOnce(t: TestContext, source: ImportSource, admin: Actor): P
     expect(outcome.message.length).toBeGreaterThan(0);
     expect(outcome.message.length, outcome.message.slice(0, 200)).toBeLessThan(1_000);
   } else {
-    expect(outcome, `not an ImportFailed nor a report: ${(outcome as Error)?.stack ?? String(outcome)}`).toEqual(
-      expect.objectContaining({ source: source.key, notCarried: expect.any(Array) }),
-    );
-    for (const sentence of (outcome as ImportReport).notCarried) expect(sentence.length).toBeLessThanOrEqual(500);
+    expect(
+      outcome,
+      `not an ImportFailed nor a report: ${(outcome as Error)?.stack ?? String(outcome)}`,
+    ).toEqual(expect.objectContaining({ source: source.key, notCarried: expect.any(Array) }));
+    for (const sentence of (outcome as ImportReport).notCarried)
+      expect(sentence.length).toBeLessThanOrEqual(500);
   }
   await expectConsistent(t);
   return outcome as ImportReport | ImportFailed;
@@ -380,7 +394,9 @@ describe('fuzzing the osTicket reader with broken dumps', () => {
       fc.asyncProperty(fc.nat({ max: whole.length }), async (at) => {
         const outcome = await run(whole.slice(0, at));
         if (!(outcome instanceof ImportFailed) && at < completed)
-          expect(outcome.notCarried.join('\n')).toMatch(/does not end with mysqldump's "-- Dump completed" line/);
+          expect(outcome.notCarried.join('\n')).toMatch(
+            /does not end with mysqldump's "-- Dump completed" line/,
+          );
       }),
       { numRuns: 40 },
     );

@@ -36,9 +36,9 @@ describe('HTML bodies as text', () => {
     // Only the last is a tag; the others are text that never closes.
     expect(htmlToText(`${'<img src="'.repeat(40_000)}>`)).toBe(`${'<img src="'.repeat(39_999)}[image]`);
     expect(htmlToText('<p>a</p><script>x()</script><style>p{}</style>b')).toBe('a\nb');
-    expect(htmlToText('<p>x</p><img alt="s" src="cid:1">', (src) => (src === 'cid:1' ? 'shot.png' : null))).toBe(
-      'x\n[image: shot.png]',
-    );
+    expect(
+      htmlToText('<p>x</p><img alt="s" src="cid:1">', (src) => (src === 'cid:1' ? 'shot.png' : null)),
+    ).toBe('x\n[image: shot.png]');
   });
 });
 
@@ -81,12 +81,16 @@ describe('reading mysqldump values, strictly', () => {
     ]);
   });
   it('a hex blob with an odd number of digits is cut short, not a byte less', () => {
-    expect(() => parseInsertValues('(1,0x89504);', fail)).toThrow('a hex value of 5 digits at column 4 is cut short');
+    expect(() => parseInsertValues('(1,0x89504);', fail)).toThrow(
+      'a hex value of 5 digits at column 4 is cut short',
+    );
   });
 });
 
 async function withAdmin(t: TestContext): Promise<Actor> {
-  return actorForUser(await createUser(t.ctx, null, { email: 'admin@opsdesk.example', name: 'Admin', role: 'admin' }));
+  return actorForUser(
+    await createUser(t.ctx, null, { email: 'admin@opsdesk.example', name: 'Admin', role: 'admin' }),
+  );
 }
 
 async function ticketByRef(t: TestContext, ref: string) {
@@ -131,15 +135,39 @@ for (const dialect of dialects) {
       const [, reply] = fixture.articles(3);
       const big = Buffer.concat([pngBytes, Buffer.alloc(2_000)]);
       reply.attachments.push(
-        { id: 900, filename: 'gone.pdf', size: '10', preferences: { 'Content-Type': 'application/pdf' }, bytes: big },
-        { id: 901, filename: 'big.png', size: '2067', preferences: { 'Content-Type': 'image/png' }, bytes: big },
-        { id: 902, filename: 'odd.png', size: '67', preferences: { 'Content-Type': 'constructor' }, bytes: pngBytes },
+        {
+          id: 900,
+          filename: 'gone.pdf',
+          size: '10',
+          preferences: { 'Content-Type': 'application/pdf' },
+          bytes: big,
+        },
+        {
+          id: 901,
+          filename: 'big.png',
+          size: '2067',
+          preferences: { 'Content-Type': 'image/png' },
+          bytes: big,
+        },
+        {
+          id: 902,
+          filename: 'odd.png',
+          size: '67',
+          preferences: { 'Content-Type': 'constructor' },
+          bytes: pngBytes,
+        },
       );
       const zammad = await startZammad(fixture);
       zammad.intercept = (p) =>
-        p.endsWith('/ticket_attachment/3/107/900') ? { status: 404, body: '{"error":"Not found"}' } : undefined;
+        p.endsWith('/ticket_attachment/3/107/900')
+          ? { status: 404, body: '{"error":"Not found"}' }
+          : undefined;
       try {
-        const report = await runImport(t.ctx, new ZammadSource({ url: zammad.url, token: zammad.token }), admin);
+        const report = await runImport(
+          t.ctx,
+          new ZammadSource({ url: zammad.url, token: zammad.token }),
+          admin,
+        );
         expect(report.tickets.created).toBe(7);
         const welcome = await ticketByRef(t, 'zammad 31001');
         // A priority named "constructor" is not Object's constructor: medium, and said.
@@ -166,7 +194,9 @@ for (const dialect of dialects) {
       const fixture = zammadFixture();
       const zammad = await startZammad(fixture);
       zammad.intercept = (p, q) =>
-        p === '/api/v1/users' && q.get('page') !== '1' ? JSON.stringify(fixture.users.slice(0, 3)) : undefined;
+        p === '/api/v1/users' && q.get('page') !== '1'
+          ? JSON.stringify(fixture.users.slice(0, 3))
+          : undefined;
       try {
         const err = await runImport(
           fresh.ctx,
@@ -227,7 +257,9 @@ for (const dialect of dialects) {
           admin,
         );
         expect(report.tickets.created).toBe(7);
-        expect(report.notCarried).toContain('ticket 103: document 77 is linked but gone there (HTTP 404): not carried');
+        expect(report.notCarried).toContain(
+          'ticket 103: document 77 is linked but gone there (HTTP 404): not carried',
+        );
         for (const ref of ['glpi 101', 'glpi 102']) {
           const files = await listAttachments(t.ctx, admin, (await ticketByRef(t, ref)).id);
           expect(files.map((f) => f.filename)).toContain('screenshot.png');
@@ -295,7 +327,12 @@ for (const dialect of dialects) {
         { ...first },
         { ...first, ticket_id: null, number: '900092' },
       );
-      tables.thread_entry.push({ ...tables.thread_entry[0], id: 9_000, thread_id: null, body: 'orphan entry' });
+      tables.thread_entry.push({
+        ...tables.thread_entry[0],
+        id: 9_000,
+        thread_id: null,
+        body: 'orphan entry',
+      });
       // A priority named as Object's own key.
       tables.ticket_priority.push({ ...tables.ticket_priority[0], priority_id: 99, priority: 'constructor' });
       tables.ticket__cdata[1].priority = '99';
@@ -328,7 +365,9 @@ for (const dialect of dialects) {
       const { t, outcome } = await importDump(cut);
       try {
         expect(outcome).toBeInstanceOf(ImportFailed);
-        expect((outcome as Error).message).toMatch(/line \d+: the INSERT has no closing ; \(is the dump cut short\?\)$/);
+        expect((outcome as Error).message).toMatch(
+          /line \d+: the INSERT has no closing ; \(is the dump cut short\?\)$/,
+        );
         expect(await count(t, 'tickets')).toBe(0);
       } finally {
         await t.close();
