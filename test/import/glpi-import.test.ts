@@ -227,9 +227,9 @@ for (const dialect of dialects) {
       const before = await counts(t);
       const monitor = fixture.Ticket.find((x) => x.id === 103);
       if (monitor) monitor.name = 'New monitor for Dora (27 inch)';
-      // On 102, Dora now observes and Tina no longer does.
+      // On 102, Emil now observes and Tina no longer does.
       const tina = fixture.Ticket_User.findIndex((a) => a.tickets_id === 102 && a.users_id === 5);
-      fixture.Ticket_User.splice(tina, 1, { ...fixture.Ticket_User[tina], users_id: 8 });
+      fixture.Ticket_User.splice(tina, 1, { ...fixture.Ticket_User[tina], users_id: 10 });
       const report = await runImport(t.ctx, source(), admin);
       expect(await counts(t)).toEqual(before);
       expect(report.tickets).toEqual({ created: 0, updated: 7 });
@@ -246,7 +246,7 @@ for (const dialect of dialects) {
         .execute();
       expect(watchers.map((w) => w.email)).toEqual([
         'carl@acme.example',
-        'dora@acme.example',
+        'emil@acme.example',
         'tina@glpi.example',
       ]);
       const updated = await ticketByRef(t, 'glpi 103');
