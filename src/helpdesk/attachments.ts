@@ -105,7 +105,8 @@ export interface StoredFile {
  */
 export async function storeFile(ctx: ServiceContext, file: IncomingFile): Promise<StoredFile> {
   const contentType = file.contentType.split(';')[0].trim().toLowerCase();
-  const sniff = attachmentTypes[contentType];
+  // Own keys only: a declared type "constructor" would otherwise find Object's, and pass any content.
+  const sniff = Object.hasOwn(attachmentTypes, contentType) ? attachmentTypes[contentType] : undefined;
   if (!sniff) {
     file.stream.resume();
     throw new UnsupportedMediaType(

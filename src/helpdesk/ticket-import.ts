@@ -1,6 +1,6 @@
 // Tickets moved in from another help desk (src/import/ reads them; this file writes them, as the help desk owns
-// its tables): the ticket with its original times and number, its comments, attachments, tags, search index
-// rows and history, in the caller's transaction, a page of tickets in a few multi-row statements. No domain
+// its tables): the ticket with its original times and number, its comments, attachments, tags, watchers, search
+// index rows and history, in the caller's transaction, a page of tickets in a few multi-row statements. No domain
 // events: an imported ticket is history, not news — nobody is notified, no automation or SLA clock starts.
 import type { Insertable, Transaction } from 'kysely';
 import {
@@ -55,6 +55,11 @@ export interface ImportedTicketWrite {
   impact: Level;
   urgency: Level;
   requesterId: number;
+  /**
+   * Who follows it there. An earlier ticket gains the ones it lacks and loses none (a watcher added here stays),
+   * up to ticketLimits.watchers.
+   */
+  watcherIds: number[];
   assigneeId: number | null;
   groupId: number | null;
   createdBy: number;
@@ -165,6 +170,14 @@ export async function writeImportedTickets(
   const before = await rowsById(earlierIds, (part) =>
     trx.selectFrom('tickets').selectAll().where('id', 'in', part).execute(),
   );
+  const hadWatchers = new Map<number, number[]>();
+  for (const part of chunks(earlierIds, 500))
+    for (const r of await trx
+      .selectFrom('ticket_watchers')
+      .select(['ticket_id', 'user_id'])
+      .where('ticket_id', 'in', part)
+      .execute())
+      hadWatchers.set(r.ticket_id, [...(hadWatchers.get(r.ticket_id) ?? []), r.user_id]);
   const hadTags = new Map<number, string[]>();
   for (const part of chunks(earlierIds, 500))
     for (const r of await trx
@@ -184,6 +197,7 @@ export async function writeImportedTickets(
   const updates: Array<{ id: number; columns: TicketColumns }> = [];
   const tagRows: Array<{ ticket_id: number; tag: string }> = [];
   const retagged: number[] = [];
+  const watcherRows: Array<{ ticket_id: number; user_id: number }> = [];
   const indexedTags = new Set<string>();
   const ticketDocs = { fresh: [] as TicketDoc[], changed: [] as TicketDoc[] };
   const newComments: Insertable<CommentsTable>[] = [];
@@ -218,6 +232,7 @@ export async function writeImportedTickets(
   };
 
   for (const t of tickets) {
+    const watchers = [...new Set(t.watcherIds)].sort((a, b) => a - b).slice(0, ticketLimits.watchers);
     const title = fitText(t.title.trim() || `(no title) ${t.externalRef}`, ticketLimits.title);
     const description = fitText(t.description, ticketLimits.description);
     const tags = importedTags(t.tags);
@@ -258,7 +273,9 @@ export async function writeImportedTickets(
       ];
       if (t.assigneeId !== null) filed.push({ field: 'assignee', from: null, to: String(t.assigneeId) });
       if (t.groupId !== null) filed.push({ field: 'group', from: null, to: String(t.groupId) });
+      if (watchers.length > 0) filed.push({ field: 'watchers', from: null, to: watchers.join(',') });
       history.push({ ticketId, actorId: t.createdBy, at: t.createdAt, entries: filed });
+      for (const user_id of watchers) watcherRows.push({ ticket_id: ticketId, user_id });
       if (t.closedAt !== null)
         history.push({
           ticketId,
@@ -290,6 +307,20 @@ export async function writeImportedTickets(
           ticketDocs.changed.push({ id: ticketId, ...doc });
           texts.push(`${doc.title}\n${doc.description}`);
         }
+      }
+      const watched = (hadWatchers.get(ticketId) ?? []).sort((a, b) => a - b);
+      const added = watchers
+        .filter((w) => !watched.includes(w))
+        .slice(0, Math.max(0, ticketLimits.watchers - watched.length));
+      if (added.length > 0) {
+        for (const user_id of added) watcherRows.push({ ticket_id: ticketId, user_id });
+        const after = [...watched, ...added].sort((a, b) => a - b);
+        history.push({
+          ticketId,
+          actorId: null,
+          at: now,
+          entries: [{ field: 'watchers', from: watched.join(',') || null, to: after.join(',') }],
+        });
       }
       const had = (hadTags.get(ticketId) ?? []).sort();
       if (had.join('\n') !== tags.join('\n')) {
@@ -363,6 +394,7 @@ export async function writeImportedTickets(
     await trx.deleteFrom('ticket_tags').where('ticket_id', 'in', part).execute();
   for (const part of chunks(tagRows, 500)) await trx.insertInto('ticket_tags').values(part).execute();
   if (indexedTags.size > 0) await indexTags(trx, [...indexedTags].sort());
+  for (const part of chunks(watcherRows, 500)) await trx.insertInto('ticket_watchers').values(part).execute();
   await indexTickets(trx, caps, ticketDocs.fresh, false);
   await indexTickets(trx, caps, ticketDocs.changed, true);
   for (const part of chunks(newComments, 500)) await trx.insertInto('comments').values(part).execute();

@@ -16,7 +16,7 @@ import {
   type ImportSource,
   type SourcePage,
 } from './import-source.js';
-import { htmlToText, Shape, sourceGet } from './source-http.js';
+import { htmlToText, mapLimited, PageGuard, Shape, sourceFile, sourceGet } from './source-http.js';
 
 export interface GlpiOptions {
   /** GLPI's address, or its apirest.php: https://glpi.example.com or https://glpi.example.com/apirest.php */
@@ -46,15 +46,23 @@ const statuses: Record<number, TicketStatus> = {
 const requesterType = 1;
 const assignedType = 2;
 const observerType = 3;
+// The items a ticket's documents are linked to (Document_Item.itemtype), as the places named in original ids: a
+// followup's upload is linked to the followup (GLPI 9.5 and later), an older one or the ticket's own to the ticket.
+const documentPlaces: Record<string, string> = {
+  Ticket: 'ticket',
+  ITILFollowup: 'followup',
+  TicketTask: 'task',
+  ITILSolution: 'solution',
+};
 // TicketTask states (Planning): 0 information, 1 to do, 2 done.
 const taskStates: Record<number, string> = { 0: 'information', 1: 'to do', 2: 'done' };
 // ITILSolution statuses (CommonITILValidation): 2 waiting for approval, 3 accepted, 4 refused.
 const solutionStatuses: Record<number, string> = { 2: 'waiting for approval', 3: 'accepted', 4: 'refused' };
 
 /** A Content-Range header ("0-49/212"): the last index served and the total. */
-function parseContentRange(header: string): { end: number; total: number } | null {
-  const m = /^\s*(\d+)-(-?\d+)\/(\d+)\s*$/.exec(header);
-  return m ? { end: Number(m[2]), total: Number(m[3]) } : null;
+function parseContentRange(header: string): { start: number; end: number; total: number } | null {
+  const m = /^\s*(\d{1,15})-(-?\d{1,15})\/(\d{1,15})\s*$/.exec(header);
+  return m ? { start: Number(m[1]), end: Number(m[2]), total: Number(m[3]) } : null;
 }
 
 /** GLPI before 10 kept rich text HTML-encoded (&lt;p&gt;); 10 keeps it as HTML. Either becomes text. */
@@ -72,20 +80,6 @@ function richText(value: string): string {
 
 function level(value: number): Level | null {
   return Number.isInteger(value) && value >= 1 && value <= 5 ? (value as Level) : null;
-}
-
-/** Run `work` on every item, at most `limit` at a time, keeping the order of the results. */
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]);
-    }
-  });
-  await Promise.all(lanes);
-  return out;
 }
 
 export class GlpiSource implements ImportSource {
@@ -143,7 +137,7 @@ export class GlpiSource implements ImportSource {
   private async call(
     path: string,
     extra: Record<string, string> = {},
-  ): Promise<{ status: number; headers: Headers; json: unknown }> {
+  ): Promise<{ status: number; headers: Headers; json: unknown; rangeEnd?: true }> {
     const url = `${this.base}/${path}`;
     const where = `/apirest.php/${path.replace(/\?.*$/, '')}`;
     const res = await sourceGet(url, this.headers(extra));
@@ -157,9 +151,11 @@ export class GlpiSource implements ImportSource {
       );
     }
     if (res.status >= 200 && res.status <= 299) return { status: res.status, headers: res.headers, json };
-    const code = Array.isArray(json) && typeof json[0] === 'string' ? json[0] : '';
-    const message = Array.isArray(json) && typeof json[1] === 'string' ? `: ${json[1]}` : '';
-    if (code === 'ERROR_RANGE_EXCEED_TOTAL') return { status: res.status, headers: res.headers, json };
+    // Quoted from the answer, so cut: an error message is a sentence, not whatever the server sent.
+    const code = Array.isArray(json) && typeof json[0] === 'string' ? json[0].slice(0, 60) : '';
+    const message = Array.isArray(json) && typeof json[1] === 'string' ? `: ${json[1].slice(0, 200)}` : '';
+    if (code === 'ERROR_RANGE_EXCEED_TOTAL')
+      return { status: res.status, headers: res.headers, json, rangeEnd: true };
     if (code === 'ERROR_WRONG_APP_TOKEN_PARAMETER' || code === 'ERROR_APP_TOKEN_PARAMETERS_MISSING')
       throw new ImportFailed(
         'refused',
@@ -207,30 +203,39 @@ export class GlpiSource implements ImportSource {
     }
   }
 
-  /** A list from its first item after `start`, a page at a time, until its Content-Range says it is whole. */
+  /**
+   * A list from its first item after `start`, a page at a time, until its Content-Range says it is whole. A
+   * Content-Range that does not answer the range asked (another start, an end before it) or a page of items all
+   * read before (a server ignoring ?range=) fails the list rather than looping on it.
+   */
   private async *ranges(
     resource: string,
     start: number,
     query = '',
     per = this.perPage,
   ): AsyncIterable<{ start: number; items: unknown[] }> {
+    const guard = new PageGuard(`/apirest.php/${resource}`);
     for (;;) {
       const end = start + per - 1;
       const path = `${resource}?${query}sort=id&order=ASC&range=${start}-${end}`;
       const res = await this.call(path);
       const shape = new Shape(`/apirest.php/${resource} range ${start}-${end}`);
-      if (res.status === 400) return; // ERROR_RANGE_EXCEED_TOTAL: the list ended exactly at the last page
+      if (res.rangeEnd) return; // ERROR_RANGE_EXCEED_TOTAL: the list ended exactly at the last page
       const items = shape.array(res.json, 'the answer');
-      if (items.length > 0) yield { start, items };
+      guard.check(items, `range ${start}-${end}`);
       const header = res.headers.get('content-range');
-      if (header === null) {
-        if (items.length < per) return;
-      } else {
+      let whole = false;
+      if (header === null) whole = items.length < per;
+      else {
         const range = parseContentRange(header);
         if (range === null)
           return shape.fail(`Content-Range "${header.slice(0, 40)}" is not offset-limit/count`);
-        if (range.end + 1 >= range.total || items.length === 0) return;
+        if (items.length > 0 && (range.start !== start || range.end < start))
+          return shape.fail(`Content-Range "${header.slice(0, 40)}" does not answer the range asked`);
+        whole = range.end + 1 >= range.total || items.length === 0;
       }
+      if (items.length > 0) yield { start, items };
+      if (whole) return;
       start += per;
     }
   }
@@ -242,6 +247,8 @@ export class GlpiSource implements ImportSource {
     query = '',
   ): AsyncIterable<SourcePage<unknown>> {
     const first = after === null ? 1 : Number(after) + 1;
+    if (!Number.isSafeInteger(first) || first < 1)
+      throw new ImportFailed('malformed', `the checkpoint of ${resource} (${after}) is not a page number`);
     for await (const r of this.ranges(resource, (first - 1) * this.perPage, query))
       yield { cursor: String(r.start / this.perPage + 1), items: r.items };
   }
@@ -332,27 +339,95 @@ export class GlpiSource implements ImportSource {
     return names;
   }
 
+  /** A document where it is linked ("followup-1001-document-5"), downloaded as apirest.md says. */
   private document(
     ticketId: string,
+    key: string,
     documentId: string,
     meta: Record<string, unknown>,
     shape: Shape,
   ): ImportedFile {
     const url = `${this.base}/Document/${documentId}`;
     return {
-      originalId: documentId,
+      originalId: key,
       filename: shape.text(meta, 'filename') || shape.text(meta, 'name') || `document-${documentId}`,
       contentType: shape.text(meta, 'mime') || 'application/octet-stream',
-      download: async () => {
-        const res = await sourceGet(url, this.headers({ Accept: 'application/octet-stream' }));
-        if (res.status !== 200)
-          throw new ImportFailed(
-            'unreachable',
-            `document ${documentId} of ticket ${ticketId}: HTTP ${res.status}`,
-          );
-        return res.body;
-      },
+      download: (maxBytes) =>
+        sourceFile(
+          url,
+          this.headers({ Accept: 'application/octet-stream' }),
+          maxBytes,
+          `document ${documentId} of ticket ${ticketId}`,
+        ),
     };
+  }
+
+  /**
+   * The documents of a ticket and of its followups, tasks and solutions, by the place they are attached to
+   * ("ticket-101", "followup-1001"). A ticket's own list may also hold its followups' links (GLPI before 9.5
+   * linked uploads to the ticket); each followup, task and solution is asked for its own. A link to anything not
+   * of this ticket is left out. Each document's fields are read once, however many places it is linked to; a
+   * document GLPI no longer has (a link left behind by a purge) is reported.
+   */
+  private async documents(
+    id: string,
+    ticketLinks: Array<Record<string, unknown>>,
+    comments: ImportedComment[],
+    problems: string[],
+  ): Promise<Map<string, ImportedFile[]>> {
+    const places = new Set([`ticket-${id}`, ...comments.map((c) => c.originalId)]);
+    const links: Array<{ place: string; documentId: string; key: string }> = [];
+    const seen = new Set<string>();
+    const add = (rows: Array<Record<string, unknown>>, path: string, itemtype: string, itemId: string) => {
+      const shape = new Shape(`/apirest.php/${path}`);
+      for (const d of rows) {
+        const type = shape.text(d, 'itemtype') || itemtype;
+        const kind = Object.hasOwn(documentPlaces, type) ? documentPlaces[type] : null;
+        const place = kind === null ? null : `${kind}-${shape.optionalId(d, 'items_id') ?? itemId}`;
+        const documentId = shape.id(d, 'documents_id');
+        if (place === null || !places.has(place)) continue;
+        const key = `${place}-document-${documentId}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        links.push({ place, documentId, key });
+      }
+    };
+    add(ticketLinks, `Ticket/${id}/Document_Item`, 'Ticket', id);
+    const items = comments.map((c) => {
+      const [kind, itemId] = c.originalId.split('-');
+      const type = Object.keys(documentPlaces).find((k) => documentPlaces[k] === kind) ?? 'ITILFollowup';
+      return { type, itemId };
+    });
+    const perItem = await mapLimited(items, this.concurrency, (item) =>
+      this.all(`${item.type}/${item.itemId}/Document_Item`),
+    );
+    items.forEach((item, i) => {
+      add(perItem[i], `${item.type}/${item.itemId}/Document_Item`, item.type, item.itemId);
+    });
+    const ids = [...new Set(links.map((l) => l.documentId))];
+    const metas = await mapLimited(ids, this.concurrency, async (documentId) => {
+      let meta: { json: unknown };
+      try {
+        meta = await this.call(`Document/${documentId}`);
+      } catch (err) {
+        if (!(err instanceof ImportFailed) || !/ answered HTTP 404\b/.test(err.message)) throw err;
+        problems.push(`document ${documentId} is linked but gone there (HTTP 404): not carried`);
+        return null;
+      }
+      const shape = new Shape(`/apirest.php/Document/${documentId}`);
+      return { documentId, meta: shape.object(meta.json, 'the answer'), shape };
+    });
+    const byId = new Map(metas.flatMap((m) => (m === null ? [] : [[m.documentId, m] as const])));
+    const out = new Map<string, ImportedFile[]>();
+    for (const l of links) {
+      const m = byId.get(l.documentId);
+      if (!m) continue;
+      out.set(l.place, [
+        ...(out.get(l.place) ?? []),
+        this.document(id, l.key, l.documentId, m.meta, m.shape),
+      ]);
+    }
+    return out;
   }
 
   private async ticket(
@@ -378,29 +453,48 @@ export class GlpiSource implements ImportSource {
     ]);
 
     const actorShape = new Shape(`/apirest.php/Ticket/${id}/Ticket_User`);
-    const people = (type: number) =>
-      actors
-        .filter((a) => Number(a.type) === type)
-        .map((a) => actorShape.id(a, 'users_id'))
-        .filter((u) => u !== '0');
+    const roles: Record<number, string> = { 1: 'requester', 2: 'technician', 3: 'observer' };
+    const people = (type: number) => {
+      const ids: string[] = [];
+      for (const a of actors.filter((x) => Number(x.type) === type)) {
+        const user = actorShape.optionalId(a, 'users_id');
+        if (user !== null) {
+          if (!ids.includes(user)) ids.push(user);
+          continue;
+        }
+        // An actor known only by an address (a requester who wrote in by mail): nobody to link here.
+        const address = actorShape.text(a, 'alternative_email').trim().slice(0, 254);
+        problems.push(
+          `${roles[type]} ${address ? `"${address}" (an e-mail address without a GLPI user)` : 'without a user'} not carried`,
+        );
+      }
+      return ids;
+    };
     const requesters = people(requesterType);
     const assigned = people(assignedType);
     const observers = people(observerType);
-    if (requesters.length > 1)
-      problems.push(
-        `has ${requesters.length} requesters: filed for user ${requesters[0]}, without ${requesters.slice(1).join(', ')}`,
-      );
     if (assigned.length > 1)
       problems.push(
         `is assigned to ${assigned.length} technicians: assigned to user ${assigned[0]}, not to ${assigned.slice(1).join(', ')}`,
       );
-    if (observers.length > 0) problems.push(`observers ${observers.join(', ')} not carried`);
+    // The first requester files it; the others and the observers follow it, as its watchers here.
+    const watchers = [...requesters.slice(1), ...observers.filter((o) => !requesters.includes(o))];
     const groupShape = new Shape(`/apirest.php/Ticket/${id}/Group_Ticket`);
-    const assignedGroups = groupLinks
-      .filter((g) => Number(g.type) === assignedType)
-      .map((g) => groupShape.id(g, 'groups_id'));
+    const groupsOf = (type: number) =>
+      groupLinks.filter((g) => Number(g.type) === type).map((g) => groupShape.id(g, 'groups_id'));
+    const assignedGroups = groupsOf(assignedType);
     if (assignedGroups.length > 1)
       problems.push(`is assigned to ${assignedGroups.length} groups: kept group ${assignedGroups[0]} only`);
+    for (const [type, role] of [
+      [requesterType, 'requester'],
+      [observerType, 'observer'],
+    ] as const) {
+      const groups = groupsOf(type);
+      if (groups.length > 0)
+        problems.push(
+          `${role} group${groups.length > 1 ? 's' : ''} ${groups.join(', ')} not carried (watchers here are people)`,
+        );
+    }
     const owner = assigned[0] ?? null;
 
     const code = Number(t.status);
@@ -436,7 +530,8 @@ export class GlpiSource implements ImportSource {
     for (const k of tasks) {
       const at = tShape.time(k, 'date') ?? tShape.time(k, 'date_creation');
       if (at === null) return tShape.fail(`task ${tShape.id(k, 'id')} has no date`);
-      const seconds = Number(k.actiontime) || 0;
+      const time = Number(k.actiontime);
+      const seconds = Number.isFinite(time) ? time : 0;
       const facts = [
         taskStates[Number(k.state)] ?? null,
         seconds > 0 ? `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min` : null,
@@ -467,17 +562,9 @@ export class GlpiSource implements ImportSource {
     // One timeline: followups, tasks and solutions in the order they were written (ties keep that order).
     comments.sort((a, b) => a.createdAt - b.createdAt);
 
-    const dShape = new Shape(`/apirest.php/Ticket/${id}/Document_Item`);
-    const attachments = await Promise.all(
-      documentLinks
-        .filter((d) => ['', 'Ticket'].includes(dShape.text(d, 'itemtype')))
-        .map(async (d) => {
-          const documentId = dShape.id(d, 'documents_id');
-          const meta = await this.call(`Document/${documentId}`);
-          const metaShape = new Shape(`/apirest.php/Document/${documentId}`);
-          return this.document(id, documentId, metaShape.object(meta.json, 'the answer'), metaShape);
-        }),
-    );
+    const files = await this.documents(id, documentLinks, comments, problems);
+    for (const c of comments) c.attachments = files.get(c.originalId) ?? [];
+    const attachments = files.get(`ticket-${id}`) ?? [];
 
     const categoryId = shape.optionalId(t, 'itilcategories_id');
     const tags: string[] = [];
@@ -485,7 +572,14 @@ export class GlpiSource implements ImportSource {
       const name = categories.get(categoryId);
       if (name === undefined) problems.push(`ITIL category ${categoryId} is unknown: not carried`);
       else {
-        tags.push(name.split(/\s*>\s*/).join('/'));
+        // A tag keeps 50 characters: a longer name is cut first (the split's \s* is quadratic on a long run of spaces).
+        tags.push(
+          name
+            .slice(0, 200)
+            .split('>')
+            .map((part) => part.trim())
+            .join('/'),
+        );
         this.categorised++;
       }
     }
@@ -506,6 +600,7 @@ export class GlpiSource implements ImportSource {
       impact: impact ?? 3,
       urgency: urgency ?? 3,
       requester: requesters[0] ?? null,
+      watchers,
       owner,
       group: assignedGroups.length > 0 ? `group-${assignedGroups[0]}` : `entity-${entity}`,
       createdBy: shape.optionalId(t, 'users_id_recipient'),

@@ -4,12 +4,20 @@
 import type { TicketStatus } from '../core/db/index.js';
 import type { Level } from '../helpdesk/index.js';
 
-/** A file of a ticket or comment, fetched only when it is written (a dry run downloads nothing). */
+/**
+ * A file of a ticket or comment, fetched only when it is written (a dry run downloads nothing). Its original id
+ * names where it is attached, not only the file: GLPI and osTicket keep one file for identical uploads, linked to
+ * every ticket or message it was attached to, and each of those places gets its own copy here.
+ */
 export interface ImportedFile {
   originalId: string;
   filename: string;
   contentType: string;
-  download(): Promise<Buffer>;
+  /**
+   * Its bytes, at most `maxBytes` of them: a larger file, or one the source says is gone, fails as malformed
+   * (the writer reports it and goes on); a source it cannot reach fails as unreachable (the import stops).
+   */
+  download(maxBytes: number): Promise<Buffer>;
 }
 
 export interface ImportedPerson {
@@ -50,6 +58,8 @@ export interface ImportedTicket {
   impact: Level;
   urgency: Level;
   requester: string | null;
+  /** People who follow it there (GLPI's observers, its requesters after the first): its watchers here. */
+  watchers?: string[];
   owner: string | null;
   group: string | null;
   createdBy: string | null;

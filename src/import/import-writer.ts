@@ -1,7 +1,10 @@
 // The source-agnostic side of an import: people, groups and tickets from any ImportSource, written through the
 // help desk's and accounts' own functions and keyed by (source, kind, original id) in import_links, so a second
 // run updates instead of duplicating. Each page of tickets is one transaction with its links and its checkpoint:
-// a killed import leaves whole pages only, and the next run continues after the last of them.
+// a killed import leaves whole pages only, and the next run continues after the last of them. What a source hands
+// over is not trusted to be well formed: texts are cleaned for both databases, a ticket, comment or file that
+// appears twice is written once, and a link that would make one ticket's page touch another ticket is refused and
+// reported.
 
 import { Readable } from 'node:stream';
 import type { Actor } from '../core/auth/index.js';
@@ -16,9 +19,11 @@ import {
   rememberSearchWords,
   type StoredFile,
   storeFile,
+  ticketLimits,
   writeImportedTickets,
 } from '../helpdesk/index.js';
 import {
+  type ImportedComment,
   type ImportedFile,
   type ImportedPerson,
   type ImportedTicket,
@@ -58,6 +63,19 @@ type Kind = 'person' | 'group' | 'ticket' | 'comment' | 'attachment';
 
 const resources = ['people', 'groups', 'tickets'] as const;
 
+/** Text as both databases keep it: no NUL (PostgreSQL refuses it in text), no lone surrogate (not UTF-8). */
+export function cleanText(text: string): string {
+  return text
+    .replace(/\0/g, '')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/** A ticket's number there, kept in its reference ("zammad 31004"): a word, not a paragraph. */
+const ticketNumber = /^[\p{L}\p{N}][\p{L}\p{N}._#/:-]{0,39}$/u;
+
+/** How much of a source's value a sentence of the report quotes. */
+const sentenceMax = 500;
+
 /** A file to write, with the original id its link is kept under. */
 type FileWrite = ImportedAttachmentWrite & { originalId: string };
 type TicketWrite = Omit<ImportedTicketWrite, 'attachments' | 'comments'> & {
@@ -87,6 +105,12 @@ class ImportWriter {
       attachments: 0,
       notCarried: [],
     };
+  }
+
+  /** One sentence of what was not carried: clean, and short (a value quoted from there may be a megabyte). */
+  say(sentence: string): void {
+    const clean = cleanText(sentence);
+    this.report.notCarried.push(clean.length > sentenceMax ? `${clean.slice(0, sentenceMax - 1)}…` : clean);
   }
 
   /** People and groups are few: their links are kept in memory for the whole run. */
@@ -172,8 +196,13 @@ class ImportWriter {
     p: ImportedPerson,
     current: Map<number, { name: string; department: string | null; active: number; role: string }>,
   ): Promise<void> {
-    const name = p.name.trim().slice(0, 200) || `${this.source.kind} user ${p.originalId}`;
-    const department = p.organisation?.trim().slice(0, 100) || null;
+    // Cut, then trimmed: the domain trims what it is given, and must be given what is compared here.
+    const name = cleanText(p.name).trim().slice(0, 200).trim() || `${this.source.kind} user ${p.originalId}`;
+    const department =
+      cleanText(p.organisation ?? '')
+        .trim()
+        .slice(0, 100)
+        .trim() || null;
     const linkedId = this.linked('person', p.originalId);
     if (linkedId !== null) {
       this.report.people.updated++;
@@ -186,21 +215,18 @@ class ImportWriter {
       if ((was.department ?? null) !== department) change.department = department;
       if ((was.active === 1) !== p.active) {
         if (p.active || (linkedId !== this.importer.id && was.role !== 'admin')) change.active = p.active;
-        else
-          this.report.notCarried.push(
-            `person ${p.originalId} (${name}) is inactive there: left active here, being an admin`,
-          );
+        else this.say(`person ${p.originalId} (${name}) is inactive there: left active here, being an admin`);
       }
       if (Object.keys(change).length > 0) await updateUser(this.ctx, this.importer, linkedId, change);
       return;
     }
     let email: string;
     try {
-      email = normaliseEmail(p.email ?? '');
+      email = normaliseEmail(cleanText(p.email ?? ''));
     } catch {
       email = `${this.source.kind}-${p.originalId}@import.invalid`;
-      this.report.notCarried.push(
-        `person ${p.originalId} (${p.name}): no valid e-mail address${p.email ? ` ("${p.email}")` : ''}; given ${email}, who cannot be mailed`,
+      this.say(
+        `person ${p.originalId} (${name}): no valid e-mail address${p.email ? ` ("${p.email.slice(0, 254)}")` : ''}; given ${email}, who cannot be mailed`,
       );
     }
     if (this.dryRun) {
@@ -239,7 +265,8 @@ class ImportWriter {
       this.report.groups.created++;
       return;
     }
-    const clean = name.trim().slice(0, 100) || `${this.source.kind} group ${originalId}`;
+    // Cut, then trimmed: createGroup trims, and a name that differs from the one looked up here would collide.
+    const clean = cleanText(name).trim().slice(0, 100).trim() || `${this.source.kind} group ${originalId}`;
     const existing = await this.ctx.db
       .selectFrom('groups')
       .select('id')
@@ -250,7 +277,10 @@ class ImportWriter {
       this.report.groups.updated++;
       return;
     }
-    const group = await createGroup(this.ctx, null, { name: clean, description: description.slice(0, 2000) });
+    const group = await createGroup(this.ctx, null, {
+      name: clean,
+      description: cleanText(description).slice(0, 2000),
+    });
     await this.link('group', originalId, group.id);
     this.report.groups.created++;
   }
@@ -272,9 +302,19 @@ class ImportWriter {
     return found;
   }
 
-  /** Download and store a file; a file refused here (its type, its size) is reported and left out. */
+  /**
+   * Download and store a file; a file refused here (its type, its size) or that the source says is gone is reported
+   * and left out. A source that cannot be reached stops the import (the page is not written; a later run retries).
+   */
   private async storeImported(ticket: ImportedTicket, f: ImportedFile): Promise<StoredFile | null> {
-    const bytes = await f.download();
+    let bytes: Buffer;
+    try {
+      bytes = await f.download(this.ctx.config.attachmentMaxBytes);
+    } catch (err) {
+      if (!(err instanceof ImportFailed) || err.reason !== 'malformed') throw err;
+      this.say(`ticket ${ticket.number}: attachment "${f.filename}" not carried: ${err.message}`);
+      return null;
+    }
     try {
       return await storeFile(this.ctx, {
         filename: f.filename,
@@ -283,14 +323,92 @@ class ImportWriter {
       });
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      this.report.notCarried.push(`ticket ${ticket.number}: attachment "${f.filename}" not carried: ${why}`);
+      this.say(`ticket ${ticket.number}: attachment "${f.filename}" not carried: ${why}`);
       return null;
     }
   }
 
-  async writeTickets(cursor: string, tickets: ImportedTicket[]): Promise<void> {
-    for (const t of tickets)
-      for (const p of t.problems) this.report.notCarried.push(`ticket ${t.number}: ${p}`);
+  /**
+   * A page as it can be written: its texts clean, its number a word, each ticket once (a page served with a ticket
+   * twice), each comment and file in one place only (an original id claimed by two tickets or comments of the
+   * page), each refusal reported.
+   */
+  private preparePage(tickets: ImportedTicket[]): ImportedTicket[] {
+    const seenTickets = new Set<string>();
+    const seenComments = new Set<string>();
+    const seenFiles = new Set<string>();
+    const out: ImportedTicket[] = [];
+    for (const t of tickets) {
+      const problems = [...t.problems];
+      let number = t.number;
+      if (!ticketNumber.test(number)) {
+        number = t.originalId;
+        problems.push(
+          `its number there ("${t.number.slice(0, 40)}") is not a word: referred to by ${number}`,
+        );
+      }
+      if (seenTickets.has(t.originalId)) {
+        this.say(`ticket ${number}: served twice in one page: written once`);
+        continue;
+      }
+      seenTickets.add(t.originalId);
+      const files = (list: ImportedFile[]) =>
+        list.flatMap((f): ImportedFile[] => {
+          if (seenFiles.has(f.originalId)) {
+            problems.push(
+              `attachment ${f.originalId} is attached to more than one place there: carried once`,
+            );
+            return [];
+          }
+          seenFiles.add(f.originalId);
+          return [{ ...f, filename: cleanText(f.filename), contentType: cleanText(f.contentType) }];
+        });
+      const comments = t.comments.flatMap((c): ImportedComment[] => {
+        if (seenComments.has(c.originalId)) {
+          problems.push(`comment ${c.originalId} also belongs to another ticket there: carried once`);
+          return [];
+        }
+        seenComments.add(c.originalId);
+        return [{ ...c, body: cleanText(c.body), attachments: files(c.attachments) }];
+      });
+      out.push({
+        ...t,
+        number,
+        title: cleanText(t.title),
+        description: cleanText(t.description),
+        tags: t.tags.map(cleanText),
+        attachments: files(t.attachments),
+        comments,
+        problems,
+      });
+    }
+    return out;
+  }
+
+  /** The tickets that links point to, by local id: a ticket gone since (none are deleted, but merges move). */
+  private async ticketsOf(table: 'comments' | 'attachments', ids: number[]): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const part of chunks(ids, 500)) {
+      const rows =
+        table === 'comments'
+          ? await this.ctx.db
+              .selectFrom('comments')
+              .select(['id', 'ticket_id'])
+              .where('id', 'in', part)
+              .execute()
+          : await this.ctx.db
+              .selectFrom('attachments')
+              .select(['id', 'ticket_id'])
+              .where('id', 'in', part)
+              .execute();
+      for (const r of rows) out.set(Number(r.id), Number(r.ticket_id));
+    }
+    return out;
+  }
+
+  async writeTickets(cursor: string, page: ImportedTicket[]): Promise<void> {
+    const tickets = this.preparePage(page);
+    for (const t of tickets) for (const p of t.problems) this.say(`ticket ${t.number}: ${p}`);
     if (this.dryRun) {
       this.report.tickets.created += tickets.length;
       this.report.comments += tickets.reduce((n, t) => n + t.comments.length, 0);
@@ -310,15 +428,36 @@ class ImportWriter {
         [...t.attachments, ...t.comments.flatMap((c) => c.attachments)].map((f) => f.originalId),
       ),
     );
+    // A linked ticket that is no longer here is written anew (its link then points to the new one).
+    const present = new Set<number>();
+    for (const part of chunks([...ticketLinks.values()], 500))
+      for (const r of await this.ctx.db.selectFrom('tickets').select('id').where('id', 'in', part).execute())
+        present.add(Number(r.id));
+    const commentTickets = await this.ticketsOf('comments', [...commentLinks.values()]);
+    const fileTickets = await this.ticketsOf('attachments', [...fileLinks.values()]);
     const person = (id: string | null) => this.linked('person', id);
     // Files first, as the help desk does with uploads: stored before the transaction, named by it.
-    const files = async (t: ImportedTicket, list: ImportedFile[], by: number, at: number) => {
+    const files = async (
+      t: ImportedTicket,
+      ticketId: number | null,
+      list: ImportedFile[],
+      by: number,
+      at: number,
+    ) => {
       const out: FileWrite[] = [];
       for (const f of list) {
-        const existingId = fileLinks.get(f.originalId) ?? null;
-        if (existingId !== null) {
+        const linkedId = fileLinks.get(f.originalId) ?? null;
+        const owner = linkedId === null ? undefined : fileTickets.get(linkedId);
+        if (linkedId !== null && owner !== undefined) {
+          // Imported before as another ticket's file: that one keeps it.
+          if (owner !== ticketId) {
+            this.say(
+              `ticket ${t.number}: attachment ${f.originalId} was imported with another ticket: left there`,
+            );
+            continue;
+          }
           out.push({
-            existingId,
+            existingId: linkedId,
             originalId: f.originalId,
             uploadedBy: by,
             createdAt: at,
@@ -339,22 +478,46 @@ class ImportWriter {
       return out;
     };
     const writes: TicketWrite[] = [];
-    for (const t of tickets) {
+    for (const original of tickets) {
+      const linkedTicket = ticketLinks.get(original.originalId) ?? null;
+      const existingId = linkedTicket !== null && present.has(linkedTicket) ? linkedTicket : null;
+      // A comment imported before with another ticket stays there: writing it here would rewrite that ticket.
+      const t: ImportedTicket = {
+        ...original,
+        comments: original.comments.filter((c) => {
+          const linkedId = commentLinks.get(c.originalId);
+          const owner = linkedId === undefined ? undefined : commentTickets.get(linkedId);
+          if (owner === undefined || owner === existingId) return true;
+          this.say(
+            `ticket ${original.number}: comment ${c.originalId} was imported with another ticket: left there`,
+          );
+          return false;
+        }),
+      };
       let requesterId = person(t.requester);
       if (requesterId === null) {
         requesterId = this.importer.id;
-        t.problems.push(`requester ${t.requester ?? '(none)'} unknown: filed for ${this.importer.email}`);
-        this.report.notCarried.push(
+        this.say(
           `ticket ${t.number}: requester ${t.requester ?? '(none)'} unknown: filed for ${this.importer.email}`,
         );
       }
       const assigneeId = person(t.owner);
       if (t.owner !== null && assigneeId === null)
-        this.report.notCarried.push(`ticket ${t.number}: owner ${t.owner} unknown: left unassigned`);
+        this.say(`ticket ${t.number}: owner ${t.owner} unknown: left unassigned`);
+      const watcherIds: number[] = [];
+      for (const w of t.watchers ?? []) {
+        const id = person(w);
+        if (id === null) this.say(`ticket ${t.number}: watcher ${w} unknown: not carried`);
+        else if (id !== requesterId && !watcherIds.includes(id)) watcherIds.push(id);
+      }
+      if (watcherIds.length > ticketLimits.watchers)
+        this.say(
+          `ticket ${t.number}: has ${watcherIds.length} watchers: the first ${ticketLimits.watchers} carried`,
+        );
       const createdBy = person(t.createdBy) ?? requesterId;
       writes.push({
         source: t,
-        existingId: ticketLinks.get(t.originalId) ?? null,
+        existingId,
         externalRef: `${this.source.kind} ${t.number}`,
         title: t.title,
         description: t.description,
@@ -362,6 +525,7 @@ class ImportWriter {
         impact: t.impact,
         urgency: t.urgency,
         requesterId,
+        watcherIds: watcherIds.slice(0, ticketLimits.watchers),
         assigneeId,
         groupId: this.linked('group', t.group),
         createdBy,
@@ -370,17 +534,21 @@ class ImportWriter {
         resolvedAt: t.resolvedAt ?? t.closedAt,
         closedAt: t.closedAt,
         tags: t.tags,
-        attachments: await files(t, t.attachments, createdBy, t.createdAt),
+        attachments: await files(t, existingId, t.attachments, createdBy, t.createdAt),
         comments: await Promise.all(
           t.comments.map(async (c) => {
             const authorId = person(c.author) ?? this.importer.id;
+            const linkedComment = commentLinks.get(c.originalId) ?? null;
+            // Linked to a comment no longer here: written anew.
+            const existing =
+              linkedComment !== null && commentTickets.has(linkedComment) ? linkedComment : null;
             return {
-              existingId: commentLinks.get(c.originalId) ?? null,
+              existingId: existing,
               authorId,
               body: c.body,
               internal: c.internal,
               createdAt: c.createdAt,
-              attachments: await files(t, c.attachments, authorId, c.createdAt),
+              attachments: await files(t, existingId, c.attachments, authorId, c.createdAt),
             };
           }),
         ),
@@ -422,10 +590,17 @@ class ImportWriter {
           w.attachments.filter((a) => a.existingId === null).length +
           w.comments.reduce((n, c) => n + c.attachments.filter((a) => a.existingId === null).length, 0);
       });
+      // A link to a row no longer here is pointed at the one just written.
       for (let i = 0; i < links.length; i += 400) {
         await trx
           .insertInto('import_links')
           .values(links.slice(i, i + 400).map((l) => ({ ...l, source: this.source.key, imported_at: now })))
+          .onConflict((oc) =>
+            oc.columns(['source', 'kind', 'original_id']).doUpdateSet((eb) => ({
+              local_id: eb.ref('excluded.local_id'),
+              imported_at: eb.ref('excluded.imported_at'),
+            })),
+          )
           .execute();
       }
       await trx
@@ -509,7 +684,7 @@ export async function runImport(
       }
     }
     await writer.clearCheckpoints();
-    writer.report.notCarried.push(...source.problems);
+    for (const problem of source.problems) writer.say(problem);
     return writer.report;
   } finally {
     await source.close();

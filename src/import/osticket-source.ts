@@ -98,6 +98,8 @@ export function parseInsertValues(text: string, fail: (what: string) => never): 
       } else if (text.startsWith('0x', i)) {
         const m = /^0x([0-9a-fA-F]*)/.exec(text.slice(i, i + 2 + 64 * 1024 * 1024));
         const hex = m?.[1] ?? '';
+        // Buffer.from would drop an odd last digit without a word: a blob cut short.
+        if (hex.length % 2 === 1) fail(`a hex value of ${hex.length} digits at column ${i + 1} is cut short`);
         row.push(Buffer.from(hex, 'hex'));
         i += 2 + hex.length;
       } else if (text.startsWith('NULL', i)) {
@@ -126,7 +128,9 @@ export function parseInsertValues(text: string, fail: (what: string) => never): 
       i++;
       continue;
     }
-    if (text[i] === ';' || i >= text.length) return rows;
+    if (text[i] === ';') return rows;
+    // mysqldump ends every INSERT with ";": a line without it was cut (a dump copied while it was written).
+    if (i >= text.length) fail('the INSERT has no closing ; (is the dump cut short?)');
     fail(`expected , or ; at column ${i + 1}`);
   }
 }
@@ -187,12 +191,14 @@ export class OsTicketSource implements ImportSource {
       );
     }
     let line = 0;
+    let completed = false;
     // mysqldump writes each INSERT on one line (newlines inside values are escaped as \n).
     for await (const sql of readline.createInterface({
       input: stream,
       crlfDelay: Number.POSITIVE_INFINITY,
     })) {
       line++;
+      if (sql.startsWith('-- Dump completed')) completed = true;
       if (!sql.startsWith('INSERT INTO ')) continue;
       const head = /^INSERT INTO `?(\w+)`?\s*(\(([^)]*)\))?\s*VALUES\s*/i.exec(sql);
       const fail: (what: string) => never = (what) => {
@@ -216,6 +222,10 @@ export class OsTicketSource implements ImportSource {
         'malformed',
         `${this.file} has no INSERT INTO ${this.prefix}ticket or ${this.prefix}user: is it a mysqldump of osTicket's tables (docs/import.md)?`,
       );
+    if (!completed)
+      this.problems.push(
+        `${this.file} does not end with mysqldump's "-- Dump completed" line: if it was cut short, the tables after the cut are missing`,
+      );
     this.data = data;
   }
 
@@ -224,6 +234,16 @@ export class OsTicketSource implements ImportSource {
   private get tables(): Record<Table, Row[]> {
     if (!this.data) throw new Error('the osTicket dump is read by open() first');
     return this.data;
+  }
+
+  /** Rows with an id in `column`; the others are reported once and left out (nothing could link to them). */
+  private withIds(rows: Row[], column: string, what: string): Row[] {
+    const out = rows.filter((r) => id(r[column]) !== null);
+    if (out.length < rows.length)
+      this.problems.push(
+        `${rows.length - out.length} ${what} row${rows.length - out.length > 1 ? 's' : ''} without an id (${column}) left out`,
+      );
+    return out;
   }
 
   private *pages<T>(items: T[], after: string | null): Iterable<SourcePage<T>> {
@@ -237,7 +257,7 @@ export class OsTicketSource implements ImportSource {
     const orgs = new Map(d.organization.map((o) => [text(o.id), text(o.name)]));
     const departments = new Map(d.department.map((x) => [text(x.id), text(x.name)]));
     const people: ImportedPerson[] = [
-      ...d.staff.map((s) => ({
+      ...this.withIds(d.staff, 'staff_id', 'staff').map((s) => ({
         originalId: `staff-${text(s.staff_id)}`,
         email: text(s.email).trim() || null,
         name: `${text(s.firstname)} ${text(s.lastname)}`.trim() || text(s.username),
@@ -245,7 +265,7 @@ export class OsTicketSource implements ImportSource {
         active: Number(s.isactive ?? 1) === 1,
         organisation: departments.get(text(s.dept_id)) ?? null,
       })),
-      ...d.user.map((u) => {
+      ...this.withIds(d.user, 'id', 'user').map((u) => {
         const orgId = id(u.org_id);
         return {
           originalId: `user-${text(u.id)}`,
@@ -262,7 +282,7 @@ export class OsTicketSource implements ImportSource {
   }
 
   async *groups(after: string | null): AsyncIterable<SourcePage<ImportedGroup>> {
-    const groups = this.tables.department.map((x) => ({
+    const groups = this.withIds(this.tables.department, 'id', 'department').map((x) => ({
       originalId: `dept-${text(x.id)}`,
       name: text(x.name),
       description: '',
@@ -271,7 +291,7 @@ export class OsTicketSource implements ImportSource {
   }
 
   /** A stored file, read from its chunks; null when its bytes are not in the dump (another storage backend). */
-  private fileOf(fileId: string, name: string): ImportedFile | string {
+  private fileOf(key: string, fileId: string, name: string): ImportedFile | string {
     const d = this.tables;
     if (this.fileRows === null || this.chunkRows === null) {
       this.fileRows = new Map(d.file.map((x) => [text(x.id), x]));
@@ -292,12 +312,17 @@ export class OsTicketSource implements ImportSource {
     // mysqldump --hex-blob writes a blob as 0x…, and an empty one as ''.
     if (chunks.some((c) => !Buffer.isBuffer(c.filedata) && c.filedata !== ''))
       return `file "${name}" was dumped as text: dump with --hex-blob to carry it`;
+    const filename = name || text(f.name) || `file-${fileId}`;
     return {
-      originalId: fileId,
-      filename: name || text(f.name) || `file-${fileId}`,
+      originalId: key,
+      filename,
       contentType: text(f.type) || 'application/octet-stream',
-      download: async () =>
-        Buffer.concat(chunks.map((c) => (Buffer.isBuffer(c.filedata) ? c.filedata : Buffer.alloc(0)))),
+      download: async (maxBytes) => {
+        const size = chunks.reduce((n, c) => n + (Buffer.isBuffer(c.filedata) ? c.filedata.length : 0), 0);
+        if (size > maxBytes)
+          throw new ImportFailed('malformed', `file "${filename}" is larger than ${maxBytes} bytes`);
+        return Buffer.concat(chunks.map((c) => (Buffer.isBuffer(c.filedata) ? c.filedata : Buffer.alloc(0))));
+      },
     };
   }
 
@@ -309,7 +334,9 @@ export class OsTicketSource implements ImportSource {
     const priorityNames = new Map(d.ticket_priority.map((p) => [text(p.priority_id), text(p.priority)]));
     const cdata = new Map(d.ticket__cdata.map((c) => [text(c.ticket_id), c]));
     const threads = new Map(
-      d.thread.filter((t) => text(t.object_type) === 'T').map((t) => [text(t.object_id), text(t.id)]),
+      d.thread
+        .filter((t) => text(t.object_type) === 'T' && id(t.id) !== null)
+        .map((t) => [text(t.object_id), text(t.id)]),
     );
     const entries = new Map<string, Row[]>();
     for (const e of d.thread_entry) {
@@ -325,7 +352,9 @@ export class OsTicketSource implements ImportSource {
       list.push(a);
       files.set(text(a.object_id), list);
     }
-    const sorted = [...d.ticket].sort((a, b) => Number(a.ticket_id) - Number(b.ticket_id));
+    const sorted = this.withIds(d.ticket, 'ticket_id', 'ticket').sort(
+      (a, b) => Number(a.ticket_id) - Number(b.ticket_id),
+    );
     for (const page of this.pages(sorted, after)) {
       const items: ImportedTicket[] = [];
       for (const t of page.items) {
@@ -334,14 +363,20 @@ export class OsTicketSource implements ImportSource {
         const createdAt = time(t.created);
         const updatedAt = time(t.updated) ?? createdAt;
         if (createdAt === null || updatedAt === null)
-          throw new ImportFailed('malformed', `${this.file}: ticket ${number} has no created time`);
+          throw new ImportFailed(
+            'malformed',
+            `${this.file}: ticket ${number.slice(0, 40)} has no created time`,
+          );
         if (this.since !== null && updatedAt < this.since) continue;
         const problems: string[] = [];
         const owner = id(t.staff_id) ? `staff-${text(t.staff_id)}` : null;
         const status = this.status(statuses.get(text(t.status_id)), owner !== null, problems);
         const extra = cdata.get(ticketId);
         const priorityName = priorityNames.get(text(extra?.priority)) ?? '';
-        let level = priorities[priorityName.toLowerCase()];
+        // Own keys only: a priority named "constructor" is not Object's.
+        let level = Object.hasOwn(priorities, priorityName.toLowerCase())
+          ? priorities[priorityName.toLowerCase()]
+          : undefined;
         if (level === undefined) {
           level = 3;
           problems.push(
@@ -351,15 +386,17 @@ export class OsTicketSource implements ImportSource {
           );
         }
         const comments: ImportedComment[] = [];
-        const thread = (entries.get(threads.get(ticketId) ?? '') ?? []).sort(
-          (a, b) => (time(a.created) ?? 0) - (time(b.created) ?? 0) || Number(a.id) - Number(b.id),
-        );
+        // A ticket without a thread has no entries (not those of every entry whose thread_id is empty).
+        const threadId = threads.get(ticketId);
+        const thread = (threadId === undefined ? [] : (entries.get(threadId) ?? []))
+          .filter((e) => id(e.id) !== null)
+          .sort((a, b) => (time(a.created) ?? 0) - (time(b.created) ?? 0) || Number(a.id) - Number(b.id));
         for (const e of thread) {
           const entryId = text(e.id);
           const body = text(e.body);
           const attachments: ImportedFile[] = [];
           for (const a of files.get(entryId) ?? []) {
-            const f = this.fileOf(text(a.file_id), text(a.name));
+            const f = this.fileOf(`entry-${entryId}-file-${text(a.file_id)}`, text(a.file_id), text(a.name));
             if (typeof f === 'string') problems.push(f);
             else attachments.push(f);
           }

@@ -14,7 +14,7 @@ import {
   type ImportSource,
   type SourcePage,
 } from './import-source.js';
-import { htmlToText, Shape, sourceGet, sourceJson } from './source-http.js';
+import { htmlToText, mapLimited, PageGuard, Shape, sourceFile, sourceJson } from './source-http.js';
 
 export interface ZammadOptions {
   url: string;
@@ -51,18 +51,10 @@ function mapState(state: string, owned: boolean): TicketStatus | null {
   }
 }
 
-/** Run `work` on every item, at most `limit` at a time, keeping the order of the results. */
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]);
-    }
-  });
-  await Promise.all(lanes);
-  return out;
+/** An attachment's preferences (its headers there); anything but an object is none. */
+function preferences(a: Record<string, unknown>): Record<string, unknown> {
+  const p = a.preferences;
+  return typeof p === 'object' && p !== null && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
 }
 
 export class ZammadSource implements ImportSource {
@@ -104,16 +96,24 @@ export class ZammadSource implements ImportSource {
 
   async close(): Promise<void> {}
 
-  /** The pages of a list after the page `after`, until one comes back short. */
+  /**
+   * The pages of a list after the page `after`, until one comes back short; a page of items all read before (a
+   * server that ignores ?page=) stops the list rather than looping on it.
+   */
   private async *pages(
     resource: string,
     after: string | null,
     query = '',
   ): AsyncIterable<SourcePage<unknown>> {
-    let page = after === null ? 1 : Number(after) + 1;
+    const resumed = after === null ? 0 : Number(after);
+    if (!Number.isSafeInteger(resumed) || resumed < 0)
+      throw new ImportFailed('malformed', `the checkpoint of ${resource} (${after}) is not a page number`);
+    let page = resumed + 1;
+    const guard = new PageGuard(`/api/v1/${resource}`);
     for (;;) {
       const path = `${resource}?${query}page=${page}&per_page=${this.perPage}`;
       const items = new Shape(`/api/v1/${resource} page ${page}`).array(await this.get(path), 'the answer');
+      guard.check(items, `page ${page}`);
       if (items.length > 0) yield { cursor: String(page), items };
       if (items.length < this.perPage) return;
       page++;
@@ -179,22 +179,25 @@ export class ZammadSource implements ImportSource {
     }
   }
 
-  private file(ticketId: string, articleId: string, raw: unknown, shape: Shape): ImportedFile {
+  private file(
+    ticketId: string,
+    articleId: string,
+    raw: unknown,
+    shape: Shape,
+  ): ImportedFile & { contentId: string | null } {
     const a = shape.object(raw, 'an attachment');
     const id = shape.id(a, 'id');
-    const prefs = (a.preferences ?? {}) as Record<string, unknown>;
-    const type = String(prefs['Content-Type'] ?? prefs['Mime-Type'] ?? 'application/octet-stream');
+    const prefs = preferences(a);
+    const declared = [prefs['Content-Type'], prefs['Mime-Type']].find((v) => typeof v === 'string');
+    const cid = prefs['Content-ID'];
     const url = `${this.base}/api/v1/ticket_attachment/${ticketId}/${articleId}/${id}`;
     return {
       originalId: id,
       filename: shape.text(a, 'filename') || `attachment-${id}`,
-      contentType: type,
-      download: async () => {
-        const res = await sourceGet(url, this.headers);
-        if (res.status !== 200)
-          throw new ImportFailed('unreachable', `attachment ${id} of ticket ${ticketId}: HTTP ${res.status}`);
-        return res.body;
-      },
+      contentType: (declared as string | undefined) || 'application/octet-stream',
+      contentId: typeof cid === 'string' ? cid.replace(/^<|>$/g, '') : null,
+      download: (maxBytes) =>
+        sourceFile(url, this.headers, maxBytes, `attachment ${id} of ticket ${ticketId}`),
     };
   }
 
@@ -218,7 +221,8 @@ export class ZammadSource implements ImportSource {
     }
     if (state === 'merged') problems.push('was merged in Zammad: imported as closed, without the merge link');
     const priorityName = shape.text(t, 'priority');
-    let level = priorities[priorityName];
+    // Own keys only: a priority named "constructor" is not Object's.
+    let level = Object.hasOwn(priorities, priorityName) ? priorities[priorityName] : undefined;
     if (level === undefined) {
       level = 3;
       problems.push(`priority "${priorityName}" has no equivalent here: imported as medium`);
@@ -236,11 +240,9 @@ export class ZammadSource implements ImportSource {
         .array(a.attachments ?? [], 'attachments')
         .map((f) => this.file(id, articleId, f, articleShape));
       const inline = new Map<string, string>();
-      for (const f of articleShape.array(a.attachments ?? [], 'attachments')) {
-        const prefs = ((f as Record<string, unknown>).preferences ?? {}) as Record<string, unknown>;
-        const cid = prefs['Content-ID'];
-        if (typeof cid === 'string')
-          inline.set(cid.replace(/^<|>$/g, ''), String((f as Record<string, unknown>).filename ?? 'image'));
+      for (const f of files) {
+        const cid = f.contentId;
+        if (cid) inline.set(cid, f.filename);
       }
       const body = articleShape.text(a, 'body');
       const html = articleShape.text(a, 'content_type').toLowerCase().includes('html');
@@ -265,6 +267,7 @@ export class ZammadSource implements ImportSource {
     const tagShape = new Shape(`/api/v1/tags?o_id=${id}`);
     const tags = tagShape
       .array(tagShape.object(tagsRaw, 'the answer').tags ?? [], 'tags')
+      .filter((x): x is string | number => typeof x === 'string' || typeof x === 'number')
       .map((x) => String(x));
     // The first article is the request itself: the ticket's description and files.
     const first = articles.shift();

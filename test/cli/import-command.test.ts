@@ -130,7 +130,8 @@ describe('opsdesk import glpi', () => {
     expect(run.stdout).toContain(`glpi:${glpi.url}: imported`);
     expect(run.stdout).toContain('tickets      7 new, 0 updated');
     expect(run.stdout).toContain('comments     11 new');
-    expect(run.stdout).toContain('attachments  2 new');
+    // The ticket's documents, its followup's and task's, and a solution's (the HTML one is refused).
+    expect(run.stdout).toContain('attachments  5 new');
     expect(run.stdout).toContain('ticket 107: status 13 has no equivalent here: imported as in_progress');
     const again = await opsdesk([...args, '--json']);
     expect(again.code).toBe(0);

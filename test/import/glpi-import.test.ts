@@ -158,11 +158,28 @@ for (const dialect of dialects) {
         ['Checked the logs; nothing yet.', true, Date.parse('2024-03-02T11:00:00Z')],
         ['Task (done, 1 h 30 min):\nReplace the VPN client.', true, Date.parse('2024-03-02T12:00:00Z')],
       ]);
+      // The ticket's documents, its private followup's, and its PDF again on its task (one document, two places).
       const files = await listAttachments(t.ctx, admin, vpn.id);
-      expect(files.map((f) => [f.filename, f.contentType, f.commentId]).sort()).toEqual([
+      const bodyOf = new Map(comments.map((x) => [x.id, x.body]));
+      expect(
+        files
+          .map((f) => [f.filename, f.contentType, f.commentId === null ? null : bodyOf.get(f.commentId)])
+          .sort(),
+      ).toEqual([
+        ['followup-shot.png', 'image/png', 'Checked the logs; nothing yet.'],
         ['screenshot.png', 'image/png', null],
         ['vpn-log.pdf', 'application/pdf', null],
+        ['vpn-log.pdf', 'application/pdf', 'Task (done, 1 h 30 min):\nReplace the VPN client.'],
       ]);
+      // Its second requester and its observer follow it as watchers.
+      const watchers = await t.ctx.db
+        .selectFrom('ticket_watchers')
+        .innerJoin('users', 'users.id', 'ticket_watchers.user_id')
+        .select('users.email')
+        .where('ticket_id', '=', vpn.id)
+        .orderBy('users.email')
+        .execute();
+      expect(watchers.map((w) => w.email)).toEqual(['carl@acme.example', 'tina@glpi.example']);
       const history = await listHistory(t.ctx, admin, vpn.id);
       expect(history[0]).toMatchObject({ field: 'created', at: Date.parse('2024-03-02T09:00:00Z') });
       expect(history.find((h) => h.field === 'imported')?.to).toBe('glpi 102');
@@ -177,6 +194,8 @@ for (const dialect of dialects) {
       expect(closed.closed_at).toBe(Date.parse('2024-03-06T15:00:00Z'));
       const solution = (await listComments(t.ctx, admin, closed.id)).at(-1);
       expect(solution).toMatchObject({ body: 'Solution (accepted):\nFixed it.', internal: false });
+      const solutionFiles = await listAttachments(t.ctx, admin, closed.id);
+      expect(solutionFiles.map((f) => [f.filename, f.commentId])).toEqual([['solution.pdf', solution?.id]]);
       expect((await ticketByRef(t, 'glpi 101')).status).toBe('new');
       expect((await ticketByRef(t, 'glpi 103')).status).toBe('in_progress');
       expect((await ticketByRef(t, 'glpi 104')).status).toBe('pending');
@@ -208,11 +227,28 @@ for (const dialect of dialects) {
       const before = await counts(t);
       const monitor = fixture.Ticket.find((x) => x.id === 103);
       if (monitor) monitor.name = 'New monitor for Dora (27 inch)';
+      // On 102, Emil now observes and Tina no longer does.
+      const tina = fixture.Ticket_User.findIndex((a) => a.tickets_id === 102 && a.users_id === 5);
+      fixture.Ticket_User.splice(tina, 1, { ...fixture.Ticket_User[tina], users_id: 10 });
       const report = await runImport(t.ctx, source(), admin);
       expect(await counts(t)).toEqual(before);
       expect(report.tickets).toEqual({ created: 0, updated: 7 });
       expect(report.comments).toBe(0);
       expect(report.attachments).toBe(0);
+      // A new observer is added; one gone there stays a watcher here (removing is a person's decision here).
+      const vpn = await ticketByRef(t, 'glpi 102');
+      const watchers = await t.ctx.db
+        .selectFrom('ticket_watchers')
+        .innerJoin('users', 'users.id', 'ticket_watchers.user_id')
+        .select('users.email')
+        .where('ticket_id', '=', vpn.id)
+        .orderBy('users.email')
+        .execute();
+      expect(watchers.map((w) => w.email)).toEqual([
+        'carl@acme.example',
+        'emil@acme.example',
+        'tina@glpi.example',
+      ]);
       const updated = await ticketByRef(t, 'glpi 103');
       expect(updated.title).toBe('New monitor for Dora (27 inch)');
       expect((await listHistory(t.ctx, admin, updated.id)).at(-1)).toMatchObject({
@@ -224,7 +260,8 @@ for (const dialect of dialects) {
         expect.arrayContaining([
           'ticket 107: status 13 has no equivalent here: imported as in_progress',
           'ticket 105: priority 6 (major) has no equivalent here: the priority follows impact and urgency',
-          'ticket 102: observers 5 not carried',
+          'ticket 102: requester "walk-in@acme.example" (an e-mail address without a GLPI user) not carried',
+          'ticket 102: observer group 1 not carried (watchers here are people)',
           expect.stringMatching(/^ticket 105: attachment "page\.html" not carried: Files of type text\/html/),
           expect.stringMatching(/^ITIL categories are carried as tags .*: 3 tickets$/),
           '2 tickets of type "request" were imported as incidents (the import files incidents only)',

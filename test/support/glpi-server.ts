@@ -1,8 +1,10 @@
 // A local GLPI for import tests: a real HTTP server answering the legacy REST API (apirest.php) in the shapes
 // GLPI's apirest.md gives: initSession with "Authorization: user_token …" and an App-Token, a Session-Token on
 // every other call, errors as ["ERROR_CODE", "message"], lists and sub-items paged with ?range=start-end and a
-// Content-Range header (206 for a part, ERROR_RANGE_EXCEED_TOTAL past the end), expand_dropdowns on User, and a
-// Document's file with Accept: application/octet-stream. Its data is a small organisation built by code.
+// Content-Range header (206 for a part, ERROR_RANGE_EXCEED_TOTAL past the end), expand_dropdowns on User, the
+// Document_Item links of a followup, task or solution as their own sub-items (GLPI 9.5 and later link an upload
+// there, not to the ticket), and a Document's file with Accept: application/octet-stream. Its data is a small
+// organisation built by code.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pdfBytes, pngBytes } from './zammad-server.js';
@@ -57,7 +59,10 @@ function glpiDate(ms: number): string {
 /**
  * A small GLPI: a root entity and Acme below it; a super-admin, two technicians and four self-service users (one
  * without an e-mail address), a group; categories Hardware and Hardware > Printers; seven tickets in every status
- * and one in a status we cannot map, with followups (one private), a task, a solution, a PNG and an HTML document.
+ * and one in a status we cannot map, with followups (one private), a task, a solution, a PNG and an HTML document;
+ * on 102 a second requester, an observer, a requester known only by address and an observer group, a document on
+ * its private followup and its PDF linked again to its task (GLPI keeps one document per content); on 106 a
+ * document on its solution.
  */
 export function glpiFixture(): GlpiData {
   const users: Array<[number, string, string, string, number]> = [
@@ -272,14 +277,20 @@ export function glpiFixture(): GlpiData {
     timeline_position: 1,
   });
   Group_Ticket.push({ id: 1, tickets_id: 102, groups_id: 1, type: 2 });
-  Ticket_User.push({
-    id: Ticket_User.length + 1,
-    tickets_id: 102,
-    users_id: 5,
-    type: 3,
-    use_notification: 1,
-    alternative_email: '',
-  });
+  for (const [users_id, type, alternative_email] of [
+    [5, 3, ''],
+    [7, 1, ''],
+    [0, 1, 'walk-in@acme.example'],
+  ] as const)
+    Ticket_User.push({
+      id: Ticket_User.length + 1,
+      tickets_id: 102,
+      users_id,
+      type,
+      use_notification: 1,
+      alternative_email,
+    });
+  Group_Ticket.push({ id: 2, tickets_id: 102, groups_id: 1, type: 3 });
   // Tickets 105 (solved) and 106 (closed): their solutions, accepted on 106.
   for (const [id, i, status] of [
     [105, 4, 2],
@@ -366,15 +377,34 @@ export function glpiFixture(): GlpiData {
       date_creation: glpiDate(base + 4 * 24 * hour),
     },
   ];
-  const Document_Item = [
-    [1, 102],
-    [2, 102],
-    [3, 105],
-  ].map(([documents_id, items_id], i) => ({
+  for (const [id, filename, mime, ticket] of [
+    [4, 'followup-shot.png', 'image/png', 102],
+    [5, 'solution.pdf', 'application/pdf', 106],
+  ] as const)
+    Document.push({
+      ...Document[0],
+      id,
+      name: `Document Ticket ${ticket}`,
+      filename,
+      mime,
+      tickets_id: ticket,
+      sha1sum: `2${id}`,
+      tag: `a${id}`,
+    });
+  const Document_Item = (
+    [
+      [1, 'Ticket', 102],
+      [2, 'Ticket', 102],
+      [3, 'Ticket', 105],
+      [4, 'ITILFollowup', 1001],
+      [2, 'TicketTask', 1],
+      [5, 'ITILSolution', 2],
+    ] as const
+  ).map(([documents_id, itemtype, items_id], i) => ({
     id: i + 1,
     documents_id,
     items_id,
-    itemtype: 'Ticket',
+    itemtype,
     entities_id: 1,
     is_recursive: 0,
     date_mod: glpiDate(base),
@@ -387,6 +417,8 @@ export function glpiFixture(): GlpiData {
     [1, pngBytes],
     [2, pdfBytes],
     [3, Buffer.from('<html><script>alert(1)</script></html>')],
+    [4, pngBytes],
+    [5, pdfBytes],
   ]);
   return {
     User,
@@ -507,10 +539,18 @@ export async function startGlpi(
         'accept-range': `${itemtype} 1000`,
       });
     };
+    const itemDocuments = /^(ITILFollowup|TicketTask|ITILSolution)\/(\d+)\/Document_Item$/.exec(path);
+    if (itemDocuments) {
+      const [, parent, parentId] = itemDocuments;
+      return list(
+        'Document_Item',
+        data.Document_Item.filter((r) => r.itemtype === parent && r.items_id === Number(parentId)),
+      );
+    }
     const sub = /^Ticket\/(\d+)\/(\w+)$/.exec(path);
     if (sub) {
       const [, ticketId, itemtype] = sub;
-      const belongs = subItemOf[itemtype];
+      const belongs = Object.hasOwn(subItemOf, itemtype) ? subItemOf[itemtype] : undefined;
       if (!belongs)
         return fail(
           400,

@@ -85,8 +85,13 @@ export interface ZammadServer {
   token: string;
   /** Requests served, by path without the query (for assertions on paging). */
   requests: string[];
-  /** Called on every request before it is answered; may return a body to send instead (a malformed answer). */
-  intercept: ((path: string, query: URLSearchParams) => string | undefined) | null;
+  /**
+   * Called on every request before it is answered; may return a body to send instead (a malformed answer), with
+   * its status when it is not 200.
+   */
+  intercept:
+    | ((path: string, query: URLSearchParams) => string | { status: number; body: string } | undefined)
+    | null;
   close(): Promise<void>;
 }
 
@@ -483,7 +488,8 @@ export async function startZammad(data: ZammadData, token = 'zammad-test-token')
     }
     const replaced = state.intercept?.(path, url.searchParams);
     if (replaced !== undefined) {
-      send(200, replaced);
+      if (typeof replaced === 'string') send(200, replaced);
+      else send(replaced.status, replaced.body);
       return;
     }
     const q = url.searchParams;
