@@ -19,32 +19,6 @@ export type ReviewOutcome = RequestOf<'/api/v1/changes/{id}/review', 'post'>['ou
 export type ChangeTemplate = ResponseOf<'/api/v1/change-templates', 'get'>['items'][number];
 export type ChangeSettings = ResponseOf<'/api/v1/settings/changes', 'get'>;
 
-export const stateLabels: Record<ChangeState, string> = {
-  draft: 'Draft',
-  assessment: 'Assessment',
-  awaiting_cab: 'Awaiting CAB',
-  scheduled: 'Scheduled',
-  implementing: 'Implementing',
-  review: 'Review',
-  closed: 'Closed',
-  rejected: 'Rejected',
-  cancelled: 'Cancelled',
-  failed: 'Failed',
-};
-
-export const typeLabels: Record<ChangeType, string> = {
-  standard: 'Standard',
-  normal: 'Normal',
-  emergency: 'Emergency',
-};
-
-export const outcomeLabels: Record<ReviewOutcome, string> = {
-  successful: 'Successful',
-  partially_successful: 'Partially successful',
-  failed: 'Failed',
-  backed_out: 'Backed out',
-};
-
 export function useChanges(query: { q?: string; state?: string }) {
   return useQuery({
     queryKey: keys.changeList(JSON.stringify(query)),

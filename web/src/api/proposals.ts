@@ -23,29 +23,8 @@ export type NewProposal = RequestOf<'/api/v1/proposals', 'post'>;
 export type ProposalChange = RequestOf<'/api/v1/proposals/{id}', 'patch'>;
 export type ProposalDecision = RequestOf<'/api/v1/proposals/{id}/decision', 'post'>;
 
-export const proposalStatusLabel: Record<ProposalStatus, string> = {
-  proposed: 'Proposed',
-  approved: 'Approved',
-  deferred: 'Deferred',
-  rejected: 'Rejected',
-};
-
-export const proposalSourceLabel: Record<ProposalSource, string> = {
-  capacity: 'Capacity forecast',
-  problem: 'Recurring problem',
-  warranty: 'Warranty',
-  manual: 'By hand',
-};
-
-export const resourceLabel: Record<ProposalResource, string> = {
-  disk: 'Disk',
-  memory: 'Memory',
-  cpu: 'CPU',
-  network: 'Network',
-  hardware: 'Hardware',
-  other: 'Other',
-};
-export const proposalResources = Object.keys(resourceLabel) as ProposalResource[];
+// The resources in the order the form offers them; their words are in the proposals catalogue (resource.*).
+export const proposalResources: ProposalResource[] = ['disk', 'memory', 'cpu', 'network', 'hardware', 'other'];
 
 /** 1234.5 EUR from minor units, in the reader's locale (two decimals: the currencies we take have them). */
 export function formatCost(cost: { amountMinor: number; currency: string } | null): string {
