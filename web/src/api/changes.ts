@@ -218,25 +218,3 @@ export function fromLocalInput(value: string): string | null {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
-const windowFormat = new Intl.DateTimeFormat(undefined, {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZoneName: 'short',
-});
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZoneName: 'short',
-});
-
-/** "Tue 10 Mar, 22:00 CET – 23:30 CET", or the end's date too when it is another day. */
-export function formatWindow(start: string | null, end: string | null): string {
-  if (!start || !end) return 'Not scheduled';
-  const s = new Date(start);
-  const e = new Date(end);
-  const sameDay = s.toDateString() === e.toDateString();
-  return `${windowFormat.format(s)} – ${sameDay ? timeFormat.format(e) : windowFormat.format(e)}`;
-}
