@@ -49,7 +49,7 @@ export function AuditLog() {
           <input
             value={action}
             onChange={(e) => setAction(e.target.value)}
-            placeholder="user."
+            placeholder="user." // i18n-ignore: an action code
             maxLength={100}
           />
         </label>
@@ -68,7 +68,7 @@ export function AuditLog() {
             className="short"
             value={subjectType}
             onChange={(e) => setSubjectType(e.target.value)}
-            placeholder="user"
+            placeholder="user" // i18n-ignore: a subject type code
             maxLength={100}
           />
         </label>

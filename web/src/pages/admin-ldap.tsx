@@ -307,7 +307,7 @@ export function LdapDirectories() {
               aria-describedby={d}
               rows={3}
               spellCheck={false}
-              placeholder="it-staff = technician"
+              placeholder="it-staff = technician" // i18n-ignore: a directory group and a role code
               value={form.roleLines}
               onChange={(e) => set({ roleLines: e.target.value })}
             />
@@ -320,7 +320,7 @@ export function LdapDirectories() {
               aria-describedby={d}
               rows={3}
               spellCheck={false}
-              placeholder="network-team = Network"
+              placeholder={t('form.groupLinesPlaceholder')}
               value={form.groupLines}
               onChange={(e) => set({ groupLines: e.target.value })}
             />

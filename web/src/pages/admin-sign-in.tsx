@@ -219,7 +219,7 @@ export function IdentityProviders() {
               maxLength={40}
               pattern="[a-z0-9][a-z0-9\-]*"
               aria-describedby={describedBy}
-              placeholder="corp"
+              placeholder="corp" // i18n-ignore: an example short name
               value={form.slug}
               onChange={(e) => set({ slug: e.target.value })}
             />
@@ -234,7 +234,7 @@ export function IdentityProviders() {
               id={id}
               required
               maxLength={500}
-              placeholder={saml ? 'https://sts.windows.net/…/' : 'https://login.example.org'}
+              placeholder={saml ? 'https://sts.windows.net/…/' : 'https://login.example.org'} // i18n-ignore: example addresses
               value={form.issuer}
               onChange={(e) => set({ issuer: e.target.value })}
             />
@@ -249,7 +249,7 @@ export function IdentityProviders() {
                   required
                   type="url"
                   maxLength={1000}
-                  placeholder="https://login.example.org/saml2"
+                  placeholder="https://login.example.org/saml2" // i18n-ignore: an example address
                   value={form.ssoUrl}
                   onChange={(e) => set({ ssoUrl: e.target.value })}
                 />
@@ -267,7 +267,7 @@ export function IdentityProviders() {
                   rows={4}
                   spellCheck={false}
                   aria-describedby={describedBy}
-                  placeholder="-----BEGIN CERTIFICATE-----"
+                  placeholder="-----BEGIN CERTIFICATE-----" // i18n-ignore: the PEM header
                   value={form.certificate}
                   onChange={(e) => set({ certificate: e.target.value })}
                 />
@@ -329,7 +329,7 @@ export function IdentityProviders() {
               id={id}
               maxLength={100}
               aria-describedby={describedBy}
-              placeholder="role"
+              placeholder="role" // i18n-ignore: an example attribute name
               value={form.rolesClaim}
               onChange={(e) => set({ rolesClaim: e.target.value })}
             />
@@ -342,7 +342,7 @@ export function IdentityProviders() {
               rows={2}
               spellCheck={false}
               aria-describedby={describedBy}
-              placeholder="it-staff = technician"
+              placeholder="it-staff = technician" // i18n-ignore: a claim value and a role code
               value={form.roleMap}
               onChange={(e) => set({ roleMap: e.target.value })}
             />
@@ -368,7 +368,7 @@ export function IdentityProviders() {
             <input
               id={id}
               maxLength={100}
-              placeholder="groups"
+              placeholder="groups" // i18n-ignore: an example attribute name
               value={form.groupsClaim}
               onChange={(e) => set({ groupsClaim: e.target.value })}
             />
@@ -384,7 +384,7 @@ export function IdentityProviders() {
               rows={2}
               spellCheck={false}
               aria-describedby={describedBy}
-              placeholder="network-team = Network"
+              placeholder={t('form.groupsPlaceholder')}
               value={form.groupMap}
               onChange={(e) => set({ groupMap: e.target.value })}
             />
@@ -399,7 +399,7 @@ export function IdentityProviders() {
             <input
               id={id}
               aria-describedby={describedBy}
-              placeholder="example.org"
+              placeholder="example.org" // i18n-ignore: an example domain
               value={form.domains}
               onChange={(e) => set({ domains: e.target.value })}
             />
