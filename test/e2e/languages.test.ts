@@ -106,7 +106,10 @@ describe('the web app in German', () => {
     const { context, page } = await signedIn.page(people.greta.email, password, { at: '/queue?queue=open' });
     await page.getByRole('heading', { name: /Alle offenen/ }).waitFor();
     await page.getByRole('link', { name: /Drucker im zweiten Stock/ }).waitFor();
-    await page.getByRole('navigation', { name: 'Hauptmenü' }).getByRole('link', { name: 'Warteschlange' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Hauptmenü' })
+      .getByRole('link', { name: 'Warteschlange' })
+      .waitFor();
     await expectGerman(page, queueWords, 'queue');
 
     await page.getByRole('link', { name: /Drucker im zweiten Stock/ }).click();
@@ -147,7 +150,11 @@ describe('the web app in German', () => {
     expect(session.user.language ?? null).toBeNull();
     await context.close();
 
-    const adminContext = await browser.newContext({ viewport: desktop, baseURL: server.base, locale: 'de-DE' });
+    const adminContext = await browser.newContext({
+      viewport: desktop,
+      baseURL: server.base,
+      locale: 'de-DE',
+    });
     const adminPage = await adminContext.newPage();
     await adminPage.goto('/sign-in');
     await adminPage.getByLabel('E-Mail').fill(people.plainAdmin.email);
@@ -179,7 +186,10 @@ describe('the web app in German', () => {
     const problems: string[] = [];
     fs.mkdirSync(shots, { recursive: true });
     for (const scheme of ['light', 'dark'] as const) {
-      const { context, page } = await signedIn.page(people.admin.email, password, { viewport: phone, at: null });
+      const { context, page } = await signedIn.page(people.admin.email, password, {
+        viewport: phone,
+        at: null,
+      });
       await page.emulateMedia({ colorScheme: scheme });
       for (const at of pages) {
         await page.goto(at);

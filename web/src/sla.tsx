@@ -69,7 +69,11 @@ export function formatMinutes(minutes: number): string {
   const d = Math.floor(a / 1440);
   const h = Math.floor((a % 1440) / 60);
   const m = a % 60;
-  return [d ? translate('sla:minutes.d', { n: d }) : '', h ? translate('sla:minutes.h', { n: h }) : '', m ? translate('sla:minutes.m', { n: m }) : '']
+  return [
+    d ? translate('sla:minutes.d', { n: d }) : '',
+    h ? translate('sla:minutes.h', { n: h }) : '',
+    m ? translate('sla:minutes.m', { n: m }) : '',
+  ]
     .filter(Boolean)
     .join(' ');
 }

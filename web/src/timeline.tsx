@@ -82,7 +82,11 @@ function escalationEvent(actor: string, text: string): string {
   if (toManager) return translate('timeline:escalation.toManager', { actor, reason: toManager[1] });
   const resolved = /^level (\d+) resolved by the manager: ([\s\S]*)$/.exec(text);
   if (resolved)
-    return translate('timeline:escalation.resolved', { actor, level: Number(resolved[1]), note: resolved[2] });
+    return translate('timeline:escalation.resolved', {
+      actor,
+      level: Number(resolved[1]),
+      note: resolved[2],
+    });
   const handedOn = /^level (\d+) handed on to group (.+?): ([\s\S]*)$/.exec(text);
   if (handedOn)
     return translate('timeline:escalation.handedOn', {

@@ -217,4 +217,3 @@ export function fromLocalInput(value: string): string | null {
   const ms = new Date(value).getTime();
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
-

@@ -24,7 +24,14 @@ export type ProposalChange = RequestOf<'/api/v1/proposals/{id}', 'patch'>;
 export type ProposalDecision = RequestOf<'/api/v1/proposals/{id}/decision', 'post'>;
 
 // The resources in the order the form offers them; their words are in the proposals catalogue (resource.*).
-export const proposalResources: ProposalResource[] = ['disk', 'memory', 'cpu', 'network', 'hardware', 'other'];
+export const proposalResources: ProposalResource[] = [
+  'disk',
+  'memory',
+  'cpu',
+  'network',
+  'hardware',
+  'other',
+];
 
 export function useProposalPages(filter: Omit<ProposalFilter, 'cursor'>) {
   return useInfiniteQuery({

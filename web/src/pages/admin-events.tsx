@@ -44,21 +44,13 @@ export function EventFailures() {
           {said}
         </p>
       )}
-      <ErrorMessage
-        error={list.error ?? retry.error}
-        title={t('notLoaded')}
-      />
+      <ErrorMessage error={list.error ?? retry.error} title={t('notLoaded')} />
       {list.isPending ? (
         <Loading />
       ) : items.length === 0 ? (
         <Empty title={t('empty')} />
       ) : (
-        <div
-          className="table-wrap"
-          role="region"
-          aria-label={t('table.label')}
-          tabIndex={0}
-        >
+        <div className="table-wrap" role="region" aria-label={t('table.label')} tabIndex={0}>
           <table className="data-table">
             <caption className="visually-hidden">{t('table.caption')}</caption>
             <thead>
@@ -118,7 +110,10 @@ export function EventFailures() {
                       type="button"
                       disabled={retry.isPending}
                       onClick={() => retry.mutate(f)}
-                      aria-label={t('retry.label', { event: f.eventId, subscriber: subscriberLabel(f.subscriber) })}
+                      aria-label={t('retry.label', {
+                        event: f.eventId,
+                        subscriber: subscriberLabel(f.subscriber),
+                      })}
                     >
                       {t('retry.button')}
                     </button>

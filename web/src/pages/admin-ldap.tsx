@@ -88,7 +88,9 @@ function SyncReport({ report }: { report: LdapSyncReport }) {
                 <tr key={`${i.action}-${i.dn}`}>
                   <td className="break">{i.email ?? i.dn}</td>
                   <td>
-                    <span className="badge">{t(`report.actions.${i.action}`, { defaultValue: i.action })}</span>
+                    <span className="badge">
+                      {t(`report.actions.${i.action}`, { defaultValue: i.action })}
+                    </span>
                   </td>
                   <td>{i.changes?.join(', ') ?? i.reason ?? '—'}</td>
                 </tr>
@@ -172,7 +174,10 @@ function DirectoryCard({ d }: { d: LdapDirectory }) {
           {t('card.disconnect')}
         </button>
       </div>
-      <ErrorMessage error={test.error ?? sync.error ?? update.error ?? remove.error} title={t('card.failed')} />
+      <ErrorMessage
+        error={test.error ?? sync.error ?? update.error ?? remove.error}
+        title={t('card.failed')}
+      />
       {tested && <TestResult result={tested} />}
       {report && <SyncReport report={report} />}
     </li>

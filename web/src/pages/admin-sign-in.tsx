@@ -112,8 +112,7 @@ export function IdentityProviders() {
         {(list.data ?? []).map((p) => (
           <li key={p.id} className="card idp">
             <div className="idp-body">
-              <strong>{p.displayName}</strong>{' '}
-              {/* i18n-ignore: the protocols' names */}
+              <strong>{p.displayName}</strong> {/* i18n-ignore: the protocols' names */}
               <span className="badge spaced">{p.kind === 'saml' ? 'SAML 2.0' : 'OpenID Connect'}</span>
               {!p.enabled && <span className="badge spaced">{t('card.disabled')}</span>}
               <dl className="facts idp-facts">
@@ -162,7 +161,8 @@ export function IdentityProviders() {
                 type="button"
                 className="danger"
                 onClick={() => {
-                  if (window.confirm(t('card.disconnectConfirm', { name: p.displayName }))) remove.mutate(p.id);
+                  if (window.confirm(t('card.disconnectConfirm', { name: p.displayName })))
+                    remove.mutate(p.id);
                 }}
               >
                 {t('card.disconnect')}
@@ -207,11 +207,7 @@ export function IdentityProviders() {
             />
           )}
         </Field>
-        <Field
-          label={t('form.slug')}
-          hint={t('form.slugHint')}
-          error={fieldError(create.error, '/slug')}
-        >
+        <Field label={t('form.slug')} hint={t('form.slugHint')} error={fieldError(create.error, '/slug')}>
           {(id, describedBy) => (
             <input
               id={id}
@@ -374,10 +370,7 @@ export function IdentityProviders() {
             />
           )}
         </Field>
-        <Field
-          label={t('form.groups')}
-          hint={t('form.groupsHint')}
-        >
+        <Field label={t('form.groups')} hint={t('form.groupsHint')}>
           {(id, describedBy) => (
             <textarea
               id={id}
