@@ -44,8 +44,8 @@ function englishWords(namespaces: string[]): string[] {
   return namespaces.flatMap((ns) => {
     const en = catalogue('en', ns);
     const de = catalogue('de', ns);
+    // A lone lower-case word is a code people type ("requester" in a role mapping's hint), not a sentence.
     return Object.entries(en)
-      // A lone lower-case word is a code people type ("requester" in a role mapping's hint), not a sentence.
       .filter(([key, text]) => text !== de[key] && !/[{<]/.test(text) && text.trim().length >= 8)
       .filter(([, text]) => /[\sA-Z]/.test(text.trim()))
       .map(([, text]) => text);
