@@ -105,6 +105,9 @@ export async function launch(): Promise<Browser> {
       '--disable-component-update',
       '--no-first-run',
       '--disable-sync',
+      // English pages for every context that names no locale of its own, whatever the machine's LANG: a person
+      // without a chosen language gets the browser's (web/src/locale.ts), and most tests read English words.
+      '--lang=en-US',
     ],
   });
 }

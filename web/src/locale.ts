@@ -1,8 +1,9 @@
 // The one language and time zone every word, date, time and relative time is shown in: the signed-in user's
-// choice (their profile's language and time zone), else English in the browser's time zone (see
-// unchosenLanguage). The UI's language gives the words; the browser's region gives the conventions that carry no words
-// (day before month, a 24-hour clock), so a German browser reads "4 days ago" on an English page, never
-// "vor 4 Tagen" beside English. Formatters made here follow a change of language or zone without a reload.
+// choice (their profile's language and time zone), else the browser's language (English when it asks for none
+// we have) and time zone (see unchosenLanguage). The UI's language gives the words; the browser's region gives
+// the conventions that carry no words (day before month, a 24-hour clock), so an English page in a German
+// browser reads "4 days ago" with German dates, never "vor 4 Tagen" beside English. Formatters made here follow
+// a change of language or zone without a reload.
 
 /** The languages the web app and the mails are written in (docs/i18n.md adds one). */
 export const languages = ['en', 'de'] as const;
@@ -70,11 +71,10 @@ function store(key: string, value: string) {
 }
 
 /**
- * The language of someone who has not chosen one. English until every page is in the catalogues: a German
- * browser would otherwise get German words beside pages still in English. The account page suggests the
- * browser's language (browserLanguage) and one click makes it the user's.
+ * The language of someone who has not chosen one: the browser's, now that every page is in the catalogues
+ * (English when the browser asks for no language we have). The account page makes a choice the user's own.
  */
-const unchosenLanguage = (): Language => 'en';
+const unchosenLanguage = (): Language => browserLanguage();
 
 // The last choice is remembered in the browser so the first paint, before the session answers, is already
 // in the user's language.
@@ -99,9 +99,8 @@ export function onPreferencesChange(listener: Listener): () => void {
 }
 
 /**
- * Switch to a user's language and time zone; null or unknown values fall back to English and the browser's
- * zone. Returns
- * whether anything changed.
+ * Switch to a user's language and time zone; null or unknown values fall back to the browser's language and
+ * zone. Returns whether anything changed.
  */
 export function setPreferences(next: { language?: string | null; timeZone?: string | null }): boolean {
   const nextLanguage = supportedLanguage(next.language) ?? unchosenLanguage();

@@ -3,17 +3,15 @@
 // overlap with the open windows the server gives for its calendar), so countdowns tick without refetching
 // and a paused clock, or one outside business hours, stands still.
 import { useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
 import { serverNow } from './api/client';
 import { useOpenWindows } from './api/sla';
 import type { Calendar, ClockTarget, SlaClock, TicketSla } from './api/types';
-import { uiLocale } from './locale';
+import { t as translate } from './i18n';
+import { dateTimeFormat } from './locale';
 
-export const targetLabel: Record<ClockTarget, string> = {
-  first_response: 'First response',
-  next_response: 'Next response',
-  resolution: 'Resolution',
-  ola: 'OLA',
-};
+/** A clock's target as people read it, in the current language. */
+export const targetLabel = (target: ClockTarget): string => translate(`sla:target.${target}`);
 
 // ---- one ticker for every countdown on the page ----------------------------------------------------------
 
@@ -49,61 +47,58 @@ function snapshot(): number {
 
 // ---- durations and times ---------------------------------------------------------------------------------
 
-/** "2d 4h", "3h 05m", "12m 09s", "42s" — the sign is the caller's business. */
+/** "2d 4h", "3h 05m", "12m 09s", "42s" in English ("2 Tg. 4 h" in German) — the sign is the caller's business. */
 export function formatDuration(totalSeconds: number): string {
   const s = Math.floor(Math.abs(totalSeconds));
   const d = Math.floor(s / 86_400);
   const h = Math.floor((s % 86_400) / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
+  // Minutes and seconds after a larger unit keep two digits, as a clock does; given as text so ICU leaves them.
   const two = (n: number) => String(n).padStart(2, '0');
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${two(m)}m`;
-  if (m > 0) return `${m}m ${two(sec)}s`;
-  return `${sec}s`;
+  if (d > 0) return translate('sla:duration.days', { d, h });
+  if (h > 0) return translate('sla:duration.hours', { h, m: two(m) });
+  if (m > 0) return translate('sla:duration.minutes', { m, s: two(sec) });
+  return translate('sla:duration.seconds', { s: sec });
 }
 
 /** Minutes as a target reads: "30 min", "4 h", "2 d 4 h". */
 export function formatMinutes(minutes: number): string {
   const a = Math.abs(minutes);
-  if (a < 60) return `${a} min`;
+  if (a < 60) return translate('sla:minutes.m', { n: a });
   const d = Math.floor(a / 1440);
   const h = Math.floor((a % 1440) / 60);
   const m = a % 60;
-  return [d ? `${d} d` : '', h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ');
+  return [
+    d ? translate('sla:minutes.d', { n: d }) : '',
+    h ? translate('sla:minutes.h', { n: h }) : '',
+    m ? translate('sla:minutes.m', { n: m }) : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
-const localFormat = new Intl.DateTimeFormat(uiLocale, {
+const localFormat = dateTimeFormat({
   weekday: 'short',
   day: 'numeric',
   month: 'short',
   hour: '2-digit',
   minute: '2-digit',
 });
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+const wallClock = { weekday: 'short', hour: '2-digit', minute: '2-digit' } as const;
 
 /** A due time in the viewer's time. */
 export function localTime(iso: string): string {
   return localFormat.format(new Date(iso));
 }
 
-/** The same instant on the calendar's wall clock, e.g. "Tue 17:00". */
+/** The same instant on the calendar's wall clock, e.g. "Tue 17:00" (a zone the browser does not know: the viewer's). */
 export function zoneTime(iso: string, zone: string): string {
-  let f = zoneFormats.get(zone);
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat(uiLocale, {
-        timeZone: zone,
-        weekday: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
-      });
-    } catch {
-      f = new Intl.DateTimeFormat(uiLocale, { weekday: 'short', hour: '2-digit', minute: '2-digit' });
-    }
-    zoneFormats.set(zone, f);
+  try {
+    return dateTimeFormat({ timeZone: zone, ...wallClock }).format(new Date(iso));
+  } catch {
+    return dateTimeFormat(wallClock).format(new Date(iso));
   }
-  return f.format(new Date(iso));
 }
 
 // ---- business time on a calendar -------------------------------------------------------------------------
@@ -199,6 +194,7 @@ export function SlaCountdown({
   /** The clock's calendar; undefined while the calendars load. */
   calendarOf: (clock: SlaClock) => Calendar | null | undefined;
 }) {
+  const { t } = useTranslation('sla');
   const at = useServerNow();
   const clock = nearestClock(sla, at);
   const calendar = clock ? calendarOf(clock) : undefined;
@@ -206,23 +202,27 @@ export function SlaCountdown({
   if (!clock || !sla) return <span className="muted small">—</span>;
   if (calendar === undefined || left === undefined) return <span className="muted small">…</span>;
   const u = urgencyOf(clock, at);
-  const label = targetLabel[clock.target];
+  const label = targetLabel(clock.target);
   const text =
     clock.phase === 'paused'
-      ? `Paused · ${formatDuration(clock.remainingSeconds)} left`
+      ? t('badge.paused', { left: formatDuration(clock.remainingSeconds) })
       : left >= 0
-        ? `${formatDuration(left)} left`
-        : `${formatDuration(left)} over`;
+        ? t('badge.left', { left: formatDuration(left) })
+        : t('badge.over', { over: formatDuration(left) });
   const title = clock.dueAt
-    ? `${label}: business time left${calendar ? ` on ${calendar.name}` : ''}; due ${localTime(clock.dueAt)}`
-    : `${label} paused`;
+    ? calendar
+      ? t('badge.titleOn', { target: label, calendar: calendar.name, due: localTime(clock.dueAt) })
+      : t('badge.title', { target: label, due: localTime(clock.dueAt) })
+    : t('badge.titlePaused', { target: label });
   return (
     <span className={`badge sla-badge sla-${u}`} title={title}>
-      <span className="visually-hidden">{label}: </span>
+      <span className="visually-hidden">{t('badge.target', { target: label })} </span>
       {u === 'breached' && <span aria-hidden="true">! </span>}
       {text}
-      {u === 'breached' && clock.phase !== 'running' && <span className="visually-hidden"> (breached)</span>}
-      {u === 'warning' && <span className="visually-hidden"> (warning)</span>}
+      {u === 'breached' && clock.phase !== 'running' && (
+        <span className="visually-hidden"> {t('badge.breached')}</span>
+      )}
+      {u === 'warning' && <span className="visually-hidden"> {t('badge.warning')}</span>}
     </span>
   );
 }

@@ -31,34 +31,22 @@ export type ImportReport = ResponseOf<'/api/v1/assets/import', 'post'>;
 export type AssetHistoryEntry = ResponseOf<'/api/v1/assets/{id}/history', 'get'>['items'][number];
 export type InstalledSoftware = ResponseOf<'/api/v1/assets/{id}/software', 'get'>['items'][number];
 
-export const assetTypeLabel: Record<AssetType, string> = {
-  computer: 'Computer',
-  server: 'Server',
-  network_device: 'Network device',
-  printer: 'Printer',
-  phone: 'Phone',
-  peripheral: 'Peripheral',
-  monitor: 'Monitor',
-  software: 'Software',
-  licence: 'Licence',
-};
-export const assetTypes = Object.keys(assetTypeLabel) as AssetType[];
+// The codes in the order forms offer them; their words are in the assets catalogue (type.*, status.*).
+export const assetTypes: AssetType[] = [
+  'computer',
+  'server',
+  'network_device',
+  'printer',
+  'phone',
+  'peripheral',
+  'monitor',
+  'software',
+  'licence',
+];
 
-export const assetStatusLabel: Record<AssetStatus, string> = {
-  in_stock: 'In stock',
-  in_use: 'In use',
-  in_repair: 'In repair',
-  retired: 'Retired',
-};
-export const assetStatuses = Object.keys(assetStatusLabel) as AssetStatus[];
+export const assetStatuses: AssetStatus[] = ['in_stock', 'in_use', 'in_repair', 'retired'];
 
 export const relationKinds: RelationKind[] = ['installed_on', 'connected_to', 'depends_on'];
-/** How a relation reads from this asset's side: "installed on X" (out) or "X is installed here" (in). */
-export const relationLabel: Record<RelationKind, { out: string; in: string }> = {
-  installed_on: { out: 'Installed on', in: 'Installed here' },
-  connected_to: { out: 'Connected to', in: 'Connected to' },
-  depends_on: { out: 'Depends on', in: 'Needed by' },
-};
 
 /** Everything of the list query the server reads, in a stable order (the saved view's and the cache's key). */
 export const assetFilterKeys = [

@@ -19,32 +19,6 @@ export type ReviewOutcome = RequestOf<'/api/v1/changes/{id}/review', 'post'>['ou
 export type ChangeTemplate = ResponseOf<'/api/v1/change-templates', 'get'>['items'][number];
 export type ChangeSettings = ResponseOf<'/api/v1/settings/changes', 'get'>;
 
-export const stateLabels: Record<ChangeState, string> = {
-  draft: 'Draft',
-  assessment: 'Assessment',
-  awaiting_cab: 'Awaiting CAB',
-  scheduled: 'Scheduled',
-  implementing: 'Implementing',
-  review: 'Review',
-  closed: 'Closed',
-  rejected: 'Rejected',
-  cancelled: 'Cancelled',
-  failed: 'Failed',
-};
-
-export const typeLabels: Record<ChangeType, string> = {
-  standard: 'Standard',
-  normal: 'Normal',
-  emergency: 'Emergency',
-};
-
-export const outcomeLabels: Record<ReviewOutcome, string> = {
-  successful: 'Successful',
-  partially_successful: 'Partially successful',
-  failed: 'Failed',
-  backed_out: 'Backed out',
-};
-
 export function useChanges(query: { q?: string; state?: string }) {
   return useQuery({
     queryKey: keys.changeList(JSON.stringify(query)),
@@ -242,27 +216,4 @@ export function fromLocalInput(value: string): string | null {
   if (!value) return null;
   const ms = new Date(value).getTime();
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
-}
-
-const windowFormat = new Intl.DateTimeFormat(undefined, {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZoneName: 'short',
-});
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZoneName: 'short',
-});
-
-/** "Tue 10 Mar, 22:00 CET – 23:30 CET", or the end's date too when it is another day. */
-export function formatWindow(start: string | null, end: string | null): string {
-  if (!start || !end) return 'Not scheduled';
-  const s = new Date(start);
-  const e = new Date(end);
-  const sameDay = s.toDateString() === e.toDateString();
-  return `${windowFormat.format(s)} – ${sameDay ? timeFormat.format(e) : windowFormat.format(e)}`;
 }

@@ -2,6 +2,7 @@
 // cookie, the CSRF token on writes, problem+json errors as ApiError, the server's clock offset for
 // countdowns, and one place that reacts to an expired session (back to sign-in).
 import createClient, { type Middleware } from 'openapi-fetch';
+import { t } from '../i18n';
 import type { paths } from './schema';
 
 export interface FieldError {
@@ -60,7 +61,7 @@ const session: Middleware = {
   },
   onError({ error }) {
     if ((error as Error).name === 'AbortError') return error as Error;
-    return new ApiError(0, 'network', 'Cannot reach opsdesk. Check your connection and try again.');
+    return new ApiError(0, 'network', t('common:error.network'));
   },
 };
 
@@ -79,7 +80,7 @@ function toError(response: Response, body: unknown): ApiError {
   return new ApiError(
     response.status,
     'error',
-    `The server answered ${response.status} ${response.statusText}.`,
+    t('common:error.status', { status: response.status, text: response.statusText }),
   );
 }
 

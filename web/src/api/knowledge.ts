@@ -43,26 +43,8 @@ export const kbKeys = {
   ticketSuggestions: (ticketId: number) => ['kb', 'ticket', ticketId, 'suggestions'] as const,
 };
 
-export const kindLabel: Record<ArticleKind, string> = {
-  faq: 'FAQ',
-  guide: 'Guide',
-  manual: 'Manual',
-  runbook: 'Runbook',
-  policy: 'Policy',
-  procedure: 'Procedure',
-};
-export const audienceLabel: Record<ArticleAudience, string> = {
-  public: 'Public',
-  internal: 'Internal',
-  managers: 'Managers only',
-};
-export const articleStatusLabel: Record<ArticleStatus, string> = {
-  draft: 'Draft',
-  in_review: 'In review',
-  published: 'Published',
-  archived: 'Archived',
-};
-export const articleKinds = Object.keys(kindLabel) as ArticleKind[];
+// The kinds in the order forms offer them; their words are in the knowledge catalogue (kind.*).
+export const articleKinds: ArticleKind[] = ['faq', 'guide', 'manual', 'runbook', 'policy', 'procedure'];
 export const isPolicyKind = (k: ArticleKind) => k === 'policy' || k === 'procedure';
 
 export function useArticleSearch(query: ArticleQuery) {

@@ -6,16 +6,6 @@ import type { Check } from './monitoring';
 export const checkKinds = ['http', 'tcp', 'ping', 'dns', 'tls', 'snmp', 'heartbeat'] as const;
 export type CheckKind = (typeof checkKinds)[number];
 
-export const checkKindLabels: Record<CheckKind, string> = {
-  http: 'HTTP(S) request',
-  tcp: 'TCP port',
-  ping: 'Ping (ICMP)',
-  dns: 'DNS record',
-  tls: 'TLS certificate',
-  snmp: 'SNMP device',
-  heartbeat: 'Heartbeat (pushed)',
-};
-
 /** What the server shows in place of a stored secret; sent back unchanged, it keeps the secret. */
 export const secretPlaceholder = '********';
 

@@ -21,14 +21,6 @@ export type ProblemChange = RequestOf<'/api/v1/problems/{id}', 'patch'>;
 export type ResolveProblem = RequestOf<'/api/v1/problems/{id}/resolve', 'post'>;
 export type TicketProblem = NonNullable<ResponseOf<'/api/v1/tickets/{id}/problem', 'get'>['problem']>;
 
-export const problemStatusLabel: Record<ProblemStatus, string> = {
-  new: 'New',
-  investigating: 'Investigating',
-  known_error: 'Known error',
-  resolved: 'Resolved',
-  closed: 'Closed',
-};
-
 export const openProblemStatuses: ProblemStatus[] = ['new', 'investigating', 'known_error'];
 
 /** PRB-12: how people say a problem's number. */

@@ -23,49 +23,15 @@ export type NewProposal = RequestOf<'/api/v1/proposals', 'post'>;
 export type ProposalChange = RequestOf<'/api/v1/proposals/{id}', 'patch'>;
 export type ProposalDecision = RequestOf<'/api/v1/proposals/{id}/decision', 'post'>;
 
-export const proposalStatusLabel: Record<ProposalStatus, string> = {
-  proposed: 'Proposed',
-  approved: 'Approved',
-  deferred: 'Deferred',
-  rejected: 'Rejected',
-};
-
-export const proposalSourceLabel: Record<ProposalSource, string> = {
-  capacity: 'Capacity forecast',
-  problem: 'Recurring problem',
-  warranty: 'Warranty',
-  manual: 'By hand',
-};
-
-export const resourceLabel: Record<ProposalResource, string> = {
-  disk: 'Disk',
-  memory: 'Memory',
-  cpu: 'CPU',
-  network: 'Network',
-  hardware: 'Hardware',
-  other: 'Other',
-};
-export const proposalResources = Object.keys(resourceLabel) as ProposalResource[];
-
-/** 1234.5 EUR from minor units, in the reader's locale (two decimals: the currencies we take have them). */
-export function formatCost(cost: { amountMinor: number; currency: string } | null): string {
-  if (!cost) return '—';
-  try {
-    return new Intl.NumberFormat(undefined, { style: 'currency', currency: cost.currency }).format(
-      cost.amountMinor / 100,
-    );
-  } catch {
-    return `${(cost.amountMinor / 100).toFixed(2)} ${cost.currency}`;
-  }
-}
-
-/** "2026-04-01" (the day, in the reader's zone) or a dash. */
-export function formatDay(iso: string | null): string {
-  if (!iso) return '—';
-  return new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' }).format(
-    new Date(iso),
-  );
-}
+// The resources in the order the form offers them; their words are in the proposals catalogue (resource.*).
+export const proposalResources: ProposalResource[] = [
+  'disk',
+  'memory',
+  'cpu',
+  'network',
+  'hardware',
+  'other',
+];
 
 export function useProposalPages(filter: Omit<ProposalFilter, 'cursor'>) {
   return useInfiniteQuery({

@@ -9,26 +9,6 @@ export type TicketLink = NonNullable<Ticket['links']>[number];
 export type NewLink = RequestOf<'/api/v1/tickets/{id}/links', 'post'>;
 export type LinkKind = NewLink['kind'];
 
-/** What the other ticket is to this one, in words. */
-export const linkRoleLabel: Record<TicketLink['role'], string> = {
-  parent: 'Parent',
-  child: 'Child',
-  related: 'Related',
-  duplicate_of: 'Duplicate of',
-  duplicated_by: 'Duplicated by',
-  caused_by: 'Caused by',
-  causes: 'Causes',
-};
-
-/** The kinds a person picks when linking: "this ticket is … #n". */
-export const linkKindLabel: Record<LinkKind, string> = {
-  related: 'Related to',
-  parent_of: 'Parent of',
-  child_of: 'Child of',
-  duplicate_of: 'Duplicate of',
-  caused_by: 'Caused by',
-};
-
 function useRefresh() {
   const qc = useQueryClient();
   return (...ids: number[]) => {

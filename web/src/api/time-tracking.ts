@@ -1,6 +1,7 @@
 // Time tracking: a ticket's time entries and my timer on it (the timer runs on the server, so a reload or
 // another tab shows the same one), the time report, and the "time entry required on resolve" setting.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { t } from '../i18n';
 import { client, unwrap } from './client';
 import { keys } from './keys';
 import type { QueryOf, RequestOf, ResponseOf } from './types';
@@ -101,10 +102,10 @@ export function parseDuration(text: string): number | null {
   return null;
 }
 
-/** Minutes as people log them: "45m", "1h 30m", "8h". */
+/** Minutes as people log them: "45m", "1h 30m", "8h" ("1 h 30 min" in German; parseDuration reads both). */
 export function formatLogged(minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  if (h === 0) return `${m}m`;
-  return m === 0 ? `${h}h` : `${h}h ${String(m).padStart(2, '0')}m`;
+  if (h === 0) return t('ui:logged.minutes', { m });
+  return m === 0 ? t('ui:logged.hours', { h }) : t('ui:logged.both', { h, m: String(m).padStart(2, '0') });
 }

@@ -43,25 +43,8 @@ export const contractBriefUrl = (contractId: number) => `/api/v1/contracts/${con
 export const purchaseBriefUrl = (requestId: number, vendorId: number) =>
   `/api/v1/quote-requests/${requestId}/brief.html?vendorId=${vendorId}`;
 
-export const contractTypeLabel: Record<ContractType, string> = {
-  support: 'Support',
-  maintenance: 'Maintenance',
-  licence: 'Licence',
-  lease: 'Lease',
-  service: 'Service',
-};
-export const contractTypes = Object.keys(contractTypeLabel) as ContractType[];
-export const periodLabel: Record<RecurringPeriod, string> = {
-  month: 'per month',
-  quarter: 'per quarter',
-  year: 'per year',
-};
-export const requestStatusLabel: Record<QuoteRequestStatus, string> = {
-  open: 'Open',
-  quoted: 'Quoted',
-  awarded: 'Awarded',
-  cancelled: 'Cancelled',
-};
+// The contract types in the order forms offer them; their words are in the vendors catalogue.
+export const contractTypes: ContractType[] = ['support', 'maintenance', 'licence', 'lease', 'service'];
 export const lineKinds = ['purchase', 'recurring', 'support', 'energy', 'discount'] as const;
 export const chargePeriods = ['once', 'month', 'quarter', 'year'] as const;
 export const defaultWeights: Weights = { price: 60, fit: 30, performance: 10 };

@@ -2,23 +2,20 @@
 // The server knows the kinds a person may receive (requesters: their own requests) and when the next digest
 // goes; the page only shows and sends choices.
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   type NotificationMode,
   type NotificationPreferences,
   useNotificationPreferences,
   useSaveNotificationPreferences,
 } from '../api/notification-preferences';
-import { uiLocale } from '../locale';
+import { dateTimeFormat } from '../locale';
 import { AccountTabs } from '../ui/account-tabs';
 import { Field, fieldError } from '../ui/field';
 import { ErrorMessage, Loading } from '../ui/messages';
 import { useTitle } from '../ui/title';
 
-const modes: { mode: NotificationMode; label: string }[] = [
-  { mode: 'off', label: 'Off' },
-  { mode: 'immediate', label: 'At once' },
-  { mode: 'digest', label: 'Digest' },
-];
+const modes: NotificationMode[] = ['off', 'immediate', 'digest'];
 
 function browserZone(): string {
   try {
@@ -35,6 +32,11 @@ function knownZones(current: string): string[] {
 }
 
 function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
+  const { t } = useTranslation('account-notifications');
+  // The server's label is English; the kind's code finds the user's words (a kind this page does not know
+  // yet keeps the server's label).
+  const kindLabel = (k: { kind: string; label: string }) => t(`kind.${k.kind}`, { defaultValue: k.label });
+  const modeLabel = (m: NotificationMode) => t(`mode.${m}`);
   const [choices, setChoices] = useState<Record<string, NotificationMode>>(() =>
     Object.fromEntries(saved.kinds.map((k) => [k.kind, k.mode])),
   );
@@ -55,7 +57,7 @@ function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
   }
 
   const next = saved.digest.nextAt
-    ? new Intl.DateTimeFormat(uiLocale, {
+    ? dateTimeFormat({
         weekday: 'short',
         day: 'numeric',
         month: 'short',
@@ -69,16 +71,16 @@ function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
   return (
     <form className="card form notification-form" onSubmit={submit} aria-labelledby="notifications-title">
       <h2 id="notifications-title" className="flush">
-        Mail about
+        {t('form.title')}
       </h2>
       <div className="table-wrap">
         <table className="data-table notification-table">
           <thead>
             <tr>
-              <th scope="col">Event</th>
+              <th scope="col">{t('form.event')}</th>
               {modes.map((m) => (
-                <th scope="col" key={m.mode} className="mode-col">
-                  {m.label}
+                <th scope="col" key={m} className="mode-col">
+                  {modeLabel(m)}
                 </th>
               ))}
             </tr>
@@ -87,18 +89,18 @@ function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
             {saved.kinds.map((k) => (
               <tr key={k.kind}>
                 <th scope="row">
-                  {k.label}
+                  {kindLabel(k)}
                   {k.note && <span className="hint kind-note">{k.note}</span>}
                 </th>
                 {modes.map((m) => (
-                  <td key={m.mode} className="mode-col">
+                  <td key={m} className="mode-col">
                     <input
                       type="radio"
                       name={`mode-${k.kind}`}
-                      value={m.mode}
-                      checked={(choices[k.kind] ?? k.mode) === m.mode}
-                      aria-label={`${k.label}: ${m.label}`}
-                      onChange={() => setChoices({ ...choices, [k.kind]: m.mode })}
+                      value={m}
+                      checked={(choices[k.kind] ?? k.mode) === m}
+                      aria-label={t('form.choice', { kind: kindLabel(k), mode: modeLabel(m) })}
+                      onChange={() => setChoices({ ...choices, [k.kind]: m })}
                     />
                   </td>
                 ))}
@@ -107,13 +109,13 @@ function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
           </tbody>
         </table>
       </div>
-      <h3>Daily digest</h3>
+      <h3>{t('digest.title')}</h3>
       <p className="hint">
-        One mail a day at this time lists everything set to “Digest”, grouped by ticket.
-        {!usesDigest && ' No event goes to the digest now.'}
+        {t('digest.intro')}
+        {!usesDigest && ` ${t('digest.unused')}`}
       </p>
       <div className="field-row">
-        <Field label="Time" error={fieldError(save.error, '/digest/time')}>
+        <Field label={t('digest.time')} error={fieldError(save.error, '/digest/time')}>
           {(id, d, invalid) => (
             <input
               id={id}
@@ -126,7 +128,7 @@ function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
             />
           )}
         </Field>
-        <Field label="Time zone" error={fieldError(save.error, '/digest/timeZone')}>
+        <Field label={t('digest.timeZone')} error={fieldError(save.error, '/digest/timeZone')}>
           {(id, d, invalid) => (
             <select
               id={id}
@@ -146,19 +148,19 @@ function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
       </div>
       {next && (
         <p className="muted small">
-          Next digest: {next}
-          {saved.digest.pending > 0 &&
-            ` · ${saved.digest.pending} ${saved.digest.pending === 1 ? 'item waits' : 'items wait'} for it`}
+          {saved.digest.pending > 0
+            ? t('digest.nextWaiting', { next, count: saved.digest.pending })
+            : t('digest.next', { next })}
         </p>
       )}
-      <ErrorMessage error={save.error} title="The preferences were not saved." />
+      <ErrorMessage error={save.error} title={t('notSaved')} />
       <div className="actions">
         <button type="submit" className="primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save'}
+          {save.isPending ? t('saving') : t('common:actions.save')}
         </button>
         {done && !save.isPending && (
           <span className="muted" role="status">
-            Saved.
+            {t('saved')}
           </span>
         )}
       </div>
@@ -167,20 +169,18 @@ function PreferencesForm({ saved }: { saved: NotificationPreferences }) {
 }
 
 export default function AccountNotifications() {
-  useTitle('Notifications');
+  const { t } = useTranslation('account-notifications');
+  useTitle(t('title'));
   const prefs = useNotificationPreferences();
   return (
     <div className="page narrow">
       <AccountTabs />
-      <h1>Notifications</h1>
-      <p className="muted">
-        Choose which events mail you at once, which wait for your daily digest, and which send nothing. Mail
-        about your password and account always comes.
-      </p>
+      <h1>{t('title')}</h1>
+      <p className="muted">{t('intro')}</p>
       {prefs.isPending ? (
         <Loading />
       ) : prefs.error ? (
-        <ErrorMessage error={prefs.error} title="Your preferences could not be loaded." />
+        <ErrorMessage error={prefs.error} title={t('notLoaded')} />
       ) : (
         <PreferencesForm key={prefs.data.userId} saved={prefs.data} />
       )}

@@ -1,5 +1,6 @@
 // A request type's approval plan in the catalogue's form builder: who approves (the requester's manager, named
 // people or a group), one or all of them, step after step or all at once. The server checks the plan.
+import { useTranslation } from 'react-i18next';
 import type { RequestTypeBody } from '../api/catalog';
 import { useDirectory } from '../ui/directory';
 import { Field } from '../ui/field';
@@ -18,34 +19,35 @@ export function ApprovalEditor({
   onChange: (p: Plan | null) => void;
   error?: string;
 }) {
+  const { t } = useTranslation('admin-approval-editor');
   const dir = useDirectory();
   const people = dir.users.filter((u) => u.active);
   const putStep = (i: number, st: Step) =>
     plan && onChange({ ...plan, steps: plan.steps.map((x, j) => (j === i ? st : x)) });
   return (
     <fieldset className="plain-fieldset">
-      <legend>Approval</legend>
+      <legend>{t('legend')}</legend>
       <label className="check-row">
         <input
           type="checkbox"
           checked={plan !== null}
           onChange={(e) => onChange(e.target.checked ? { order: 'sequence', steps: [managerStep] } : null)}
         />
-        Requests wait for approval, their SLA paused, before they reach the desk
+        {t('required')}
       </label>
       {error && <p className="field-error">{error}</p>}
       {plan && (
         <>
           {plan.steps.length > 1 && (
-            <Field label="Steps">
+            <Field label={t('order.label')}>
               {(id) => (
                 <select
                   id={id}
                   value={plan.order}
                   onChange={(e) => onChange({ ...plan, order: e.target.value as Plan['order'] })}
                 >
-                  <option value="sequence">One after the other</option>
-                  <option value="parallel">All at once</option>
+                  <option value="sequence">{t('order.sequence')}</option>
+                  <option value="parallel">{t('order.parallel')}</option>
                 </select>
               )}
             </Field>
@@ -56,7 +58,7 @@ export function ApprovalEditor({
               <li key={i} className="form-row-item">
                 <div className="step-row">
                   <select
-                    aria-label={`Step ${i + 1}: approvers`}
+                    aria-label={t('step.approvers', { step: i + 1 })}
                     value={st.approvers.kind}
                     onChange={(e) => {
                       const kind = e.target.value as Step['approvers']['kind'];
@@ -71,13 +73,13 @@ export function ApprovalEditor({
                       });
                     }}
                   >
-                    <option value="manager">The requester's manager</option>
-                    <option value="users">Named people</option>
-                    <option value="group">A group</option>
+                    <option value="manager">{t('approvers.manager')}</option>
+                    <option value="users">{t('approvers.users')}</option>
+                    <option value="group">{t('approvers.group')}</option>
                   </select>
                   {st.approvers.kind === 'group' && (
                     <select
-                      aria-label={`Step ${i + 1}: group`}
+                      aria-label={t('step.group', { step: i + 1 })}
                       value={st.approvers.groupId ?? ''}
                       onChange={(e) =>
                         putStep(i, { ...st, approvers: { kind: 'group', groupId: Number(e.target.value) } })
@@ -92,29 +94,29 @@ export function ApprovalEditor({
                   )}
                   {st.approvers.kind !== 'manager' && (
                     <select
-                      aria-label={`Step ${i + 1}: how many approve`}
+                      aria-label={t('step.rule', { step: i + 1 })}
                       value={st.rule}
                       onChange={(e) => putStep(i, { ...st, rule: e.target.value as Step['rule'] })}
                     >
-                      <option value="one">One of them</option>
-                      <option value="all">All of them</option>
+                      <option value="one">{t('rule.one')}</option>
+                      <option value="all">{t('rule.all')}</option>
                     </select>
                   )}
                   <button
                     type="button"
                     className="ghost"
-                    aria-label={`Remove step ${i + 1}`}
+                    aria-label={t('step.remove', { step: i + 1 })}
                     disabled={plan.steps.length === 1}
                     onClick={() => onChange({ ...plan, steps: plan.steps.filter((_, j) => j !== i) })}
                   >
-                    Remove
+                    {t('remove')}
                   </button>
                 </div>
                 {st.approvers.kind === 'users' && (
                   <select
                     multiple
                     size={Math.min(6, Math.max(3, people.length))}
-                    aria-label={`Step ${i + 1}: people (choose one or more)`}
+                    aria-label={t('step.people', { step: i + 1 })}
                     className="approver-people"
                     value={(st.approvers.userIds ?? []).map(String)}
                     onChange={(e) =>
@@ -142,7 +144,7 @@ export function ApprovalEditor({
             disabled={plan.steps.length >= 5}
             onClick={() => onChange({ ...plan, steps: [...plan.steps, managerStep] })}
           >
-            Add step
+            {t('add')}
           </button>
         </>
       )}

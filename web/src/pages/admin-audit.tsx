@@ -1,6 +1,7 @@
 // The audit log (admins and managers): every admin change, sign-in and failed sign-in, API token and role
 // change, newest first, with filters (action prefix, actor, subject, time) and paging; exported as CSV.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { type AuditFilters, auditExportUrl, useAuditLog } from '../api/audit-log';
 import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { Time } from '../ui/time';
@@ -15,7 +16,8 @@ function dayStart(day: string, plusDays = 0): string | undefined {
 }
 
 export function AuditLog() {
-  useTitle('Audit log');
+  const { t } = useTranslation('admin-audit');
+  useTitle(t('title'));
   const [action, setAction] = useState('');
   const [actorId, setActorId] = useState('');
   const [subjectType, setSubjectType] = useState('');
@@ -35,27 +37,24 @@ export function AuditLog() {
   return (
     <section aria-labelledby="audit-title">
       <div className="page-head">
-        <h2 id="audit-title">Audit log</h2>
+        <h2 id="audit-title">{t('title')}</h2>
         <a className="button" href={auditExportUrl(filters)} download>
-          Export CSV
+          {t('export')}
         </a>
       </div>
-      <p className="hint">
-        Every change to accounts, groups and settings, every sign-in and failed sign-in, API tokens made and
-        revoked. Rows older than the retention (OPSDESK_AUDIT_RETENTION, a year by default) are deleted.
-      </p>
-      <div className="filters" role="group" aria-label="Filters">
+      <p className="hint">{t('intro')}</p>
+      <div className="filters" role="group" aria-label={t('filters.label')}>
         <label className="inline">
-          <span>Action starts with</span>
+          <span>{t('filters.action')}</span>
           <input
             value={action}
             onChange={(e) => setAction(e.target.value)}
-            placeholder="user."
+            placeholder="user." // i18n-ignore: an action code
             maxLength={100}
           />
         </label>
         <label className="inline">
-          <span>Actor id</span>
+          <span>{t('filters.actor')}</span>
           <input
             className="short"
             value={actorId}
@@ -64,17 +63,17 @@ export function AuditLog() {
           />
         </label>
         <label className="inline">
-          <span>Subject type</span>
+          <span>{t('filters.subjectType')}</span>
           <input
             className="short"
             value={subjectType}
             onChange={(e) => setSubjectType(e.target.value)}
-            placeholder="user"
+            placeholder="user" // i18n-ignore: a subject type code
             maxLength={100}
           />
         </label>
         <label className="inline">
-          <span>Subject id</span>
+          <span>{t('filters.subjectId')}</span>
           <input
             className="short"
             value={subjectId}
@@ -83,30 +82,30 @@ export function AuditLog() {
           />
         </label>
         <label className="inline">
-          <span>From</span>
+          <span>{t('filters.from')}</span>
           <input type="date" value={fromDay} onChange={(e) => setFromDay(e.target.value)} />
         </label>
         <label className="inline">
-          <span>To</span>
+          <span>{t('filters.to')}</span>
           <input type="date" value={toDay} onChange={(e) => setToDay(e.target.value)} />
         </label>
       </div>
-      <ErrorMessage error={list.error} title="The audit log could not be loaded." />
+      <ErrorMessage error={list.error} title={t('notLoaded')} />
       {list.isPending ? (
         <Loading />
       ) : items.length === 0 ? (
-        <Empty title="Nothing recorded matches these filters." />
+        <Empty title={t('empty')} />
       ) : (
-        <div className="table-wrap" role="region" aria-label="Audit log (scrolls sideways)" tabIndex={0}>
+        <div className="table-wrap" role="region" aria-label={t('table.label')} tabIndex={0}>
           <table className="data-table">
-            <caption className="visually-hidden">Audit log, newest first</caption>
+            <caption className="visually-hidden">{t('table.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Action</th>
-                <th scope="col">Subject</th>
-                <th scope="col">Details</th>
+                <th scope="col">{t('table.when')}</th>
+                <th scope="col">{t('table.who')}</th>
+                <th scope="col">{t('table.action')}</th>
+                <th scope="col">{t('table.subject')}</th>
+                <th scope="col">{t('table.details')}</th>
               </tr>
             </thead>
             <tbody>
@@ -135,7 +134,7 @@ export function AuditLog() {
       )}
       {list.hasNextPage && (
         <button type="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-          Show older
+          {t('more')}
         </button>
       )}
     </section>

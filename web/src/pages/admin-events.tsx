@@ -1,83 +1,64 @@
 // Failed event deliveries (admins): events that one subscriber (SLA clocks, mail, webhooks, live updates)
 // failed on, being retried or dead-lettered, with the last error and a retry for that subscriber alone.
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { type RetryAnswer, useEventFailures, useRetryEventFailure } from '../api/event-failures';
+import { useEventFailures, useRetryEventFailure } from '../api/event-failures';
+import { t as translate } from '../i18n';
 import { Empty, ErrorMessage, Loading } from '../ui/messages';
 import { Time } from '../ui/time';
 import { useTitle } from '../ui/title';
 
-/** What each subscriber does for people, so the admin knows what a failure held back. */
-const subscriberLabel: Record<string, string> = {
-  'sla-clocks': 'SLA clocks',
-  mail: 'Mail notifications',
-  webhooks: 'Webhooks',
-  'live-stream': 'Live updates',
-};
-
-const outcomeText: Record<RetryAnswer['outcome'], string> = {
-  delivered: 'delivered',
-  failed: 'failed again; it is set aside with the new error',
-  pending: 'queued; another instance will deliver it',
-};
+/** What each subscriber does for people, so the admin knows what a failure held back (an unknown one: its name). */
+const subscriberLabel = (subscriber: string) =>
+  translate(`admin-events:subscriber.${subscriber}`, { defaultValue: subscriber });
 
 export function EventFailures() {
-  useTitle('Event deliveries');
+  const { t } = useTranslation('admin-events');
+  useTitle(t('title'));
   const [status, setStatus] = useState('');
   const [said, setSaid] = useState<string | null>(null);
   const list = useEventFailures(status);
   const retry = useRetryEventFailure((f, answer) =>
     setSaid(
-      `Event ${f.eventId} to ${subscriberLabel[f.subscriber] ?? f.subscriber}: ${outcomeText[answer.outcome]}.`,
+      t('retried', { event: f.eventId, subscriber: subscriberLabel(f.subscriber), outcome: answer.outcome }),
     ),
   );
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section aria-labelledby="event-failures-title">
       <div className="page-head">
-        <h2 id="event-failures-title">Failed event deliveries</h2>
+        <h2 id="event-failures-title">{t('heading')}</h2>
         <label className="inline">
-          <span>Status</span>
+          <span>{t('status.label')}</span>
           <select value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">Any</option>
-            <option value="dead_lettered">Set aside</option>
-            <option value="retrying">Retrying</option>
+            <option value="">{t('status.any')}</option>
+            <option value="dead_lettered">{t('status.dead_lettered')}</option>
+            <option value="retrying">{t('status.retrying')}</option>
           </select>
         </label>
       </div>
-      <p className="hint">
-        When one part of opsdesk fails on an event, the others still get it. The failed part tries again with
-        growing pauses, then sets the event aside here. Retry it once the cause is fixed: only that part gets
-        it again.
-      </p>
+      <p className="hint">{t('intro')}</p>
       {said && (
         <p role="status" className="ok-text">
           {said}
         </p>
       )}
-      <ErrorMessage
-        error={list.error ?? retry.error}
-        title="The failed deliveries could not be loaded or retried."
-      />
+      <ErrorMessage error={list.error ?? retry.error} title={t('notLoaded')} />
       {list.isPending ? (
         <Loading />
       ) : items.length === 0 ? (
-        <Empty title="No failed deliveries: every event reached every part." />
+        <Empty title={t('empty')} />
       ) : (
-        <div
-          className="table-wrap"
-          role="region"
-          aria-label="Failed event deliveries (scrolls sideways)"
-          tabIndex={0}
-        >
+        <div className="table-wrap" role="region" aria-label={t('table.label')} tabIndex={0}>
           <table className="data-table">
-            <caption className="visually-hidden">Failed event deliveries, newest first</caption>
+            <caption className="visually-hidden">{t('table.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Event</th>
-                <th scope="col">What failed</th>
+                <th scope="col">{t('table.event')}</th>
+                <th scope="col">{t('table.failed')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('table.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -88,32 +69,39 @@ export function EventFailures() {
                     <code>{f.eventType}</code>
                     <div className="small">
                       {f.subjectType === 'ticket' ? (
-                        <Link to={`/tickets/${f.subjectId}`}>Ticket #{f.subjectId}</Link>
+                        <Link to={`/tickets/${f.subjectId}`}>{t('ticket', { id: f.subjectId })}</Link>
                       ) : (
                         `${f.subjectType} ${f.subjectId}`
                       )}
                     </div>
                     <div className="muted small">
-                      event {f.eventId}, <Time iso={f.eventCreatedAt} />
+                      <Trans
+                        t={t}
+                        i18nKey="eventAt"
+                        values={{ event: f.eventId }}
+                        components={{ time: <Time iso={f.eventCreatedAt} /> }}
+                      />
                     </div>
                   </td>
                   <td>
-                    <strong>{subscriberLabel[f.subscriber] ?? f.subscriber}</strong>{' '}
+                    <strong>{subscriberLabel(f.subscriber)}</strong>{' '}
                     <span className={`badge event-${f.status}`}>
-                      {f.status === 'dead_lettered' ? 'set aside' : 'retrying'}
+                      {f.status === 'dead_lettered' ? t('badge.dead_lettered') : t('badge.retrying')}
                     </span>
                     <div className="log-error">{f.lastError.split('\n')[0]}</div>
                     <div className="muted small">
-                      {f.attempts} {f.attempts === 1 ? 'attempt' : 'attempts'}, last{' '}
-                      <Time iso={f.lastAttemptAt} />
+                      <Trans
+                        t={t}
+                        i18nKey="attempts"
+                        values={{ count: f.attempts }}
+                        components={{ time: <Time iso={f.lastAttemptAt} /> }}
+                      />
                       {f.status === 'retrying' &&
                         f.nextAttemptAt &&
                         (Date.parse(f.nextAttemptAt) > Date.now() ? (
-                          <>
-                            , next <Time iso={f.nextAttemptAt} />
-                          </>
+                          <Trans t={t} i18nKey="next" components={{ time: <Time iso={f.nextAttemptAt} /> }} />
                         ) : (
-                          ', next try due now'
+                          t('nextNow')
                         ))}
                     </div>
                   </td>
@@ -122,9 +110,12 @@ export function EventFailures() {
                       type="button"
                       disabled={retry.isPending}
                       onClick={() => retry.mutate(f)}
-                      aria-label={`Retry event ${f.eventId} for ${subscriberLabel[f.subscriber] ?? f.subscriber}`}
+                      aria-label={t('retry.label', {
+                        event: f.eventId,
+                        subscriber: subscriberLabel(f.subscriber),
+                      })}
                     >
-                      Retry
+                      {t('retry.button')}
                     </button>
                   </td>
                 </tr>
@@ -135,7 +126,7 @@ export function EventFailures() {
       )}
       {list.hasNextPage && (
         <button type="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-          Show older
+          {t('more')}
         </button>
       )}
     </section>

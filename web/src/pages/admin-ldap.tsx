@@ -3,6 +3,7 @@
 // directory groups give which role and opsdesk groups), tests it, previews a sync (who would be added, changed,
 // deactivated) and syncs. Every form keeps its text when a request fails.
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { useGroups } from '../api/directory';
 import {
   type LdapDirectory,
@@ -56,24 +57,30 @@ function pairs(text: string): [string, string][] {
 }
 
 function SyncReport({ report }: { report: LdapSyncReport }) {
-  const verb = report.dryRun ? 'would be' : 'were';
+  const { t } = useTranslation('admin-ldap');
   return (
-    <section className="card" aria-label={report.dryRun ? 'Sync preview' : 'Sync report'}>
-      <h3>{report.dryRun ? 'Preview' : 'Synced'}</h3>
+    <section className="card" aria-label={report.dryRun ? t('report.previewLabel') : t('report.label')}>
+      <h3>{report.dryRun ? t('report.preview') : t('report.synced')}</h3>
       <p>
-        {report.people} people, {report.groups} groups read: {report.added} {verb} added, {report.changed}{' '}
-        {verb} changed, {report.deactivated} {verb} deactivated, {report.unchanged} unchanged, {report.errors}{' '}
-        not synced.
+        {t(report.dryRun ? 'report.wouldSync' : 'report.didSync', {
+          people: report.people,
+          groups: report.groups,
+          added: report.added,
+          changed: report.changed,
+          deactivated: report.deactivated,
+          unchanged: report.unchanged,
+          errors: report.errors,
+        })}
       </p>
       {report.items.length > 0 && (
         <div className="table-wrap">
           <table className="data-table">
-            <caption className="visually-hidden">What the sync does to each person</caption>
+            <caption className="visually-hidden">{t('report.caption')}</caption>
             <thead>
               <tr>
-                <th scope="col">Person</th>
-                <th scope="col">Action</th>
-                <th scope="col">Why</th>
+                <th scope="col">{t('report.person')}</th>
+                <th scope="col">{t('report.action')}</th>
+                <th scope="col">{t('report.why')}</th>
               </tr>
             </thead>
             <tbody>
@@ -81,7 +88,9 @@ function SyncReport({ report }: { report: LdapSyncReport }) {
                 <tr key={`${i.action}-${i.dn}`}>
                   <td className="break">{i.email ?? i.dn}</td>
                   <td>
-                    <span className="badge">{i.action}</span>
+                    <span className="badge">
+                      {t(`report.actions.${i.action}`, { defaultValue: i.action })}
+                    </span>
                   </td>
                   <td>{i.changes?.join(', ') ?? i.reason ?? '—'}</td>
                 </tr>
@@ -95,13 +104,19 @@ function SyncReport({ report }: { report: LdapSyncReport }) {
 }
 
 function TestResult({ result }: { result: LdapTestResult }) {
+  const { t } = useTranslation('admin-ldap');
   return (
     <div className="alert alert-ok" role="status">
-      Connected ({result.tls === 'none' ? 'no TLS' : result.tls === 'ldaps' ? 'LDAPS' : 'StartTLS'}, nested
-      groups: {result.nestedGroups}); first page: {result.people} people, {result.groups} groups.
-      {result.sample.length > 0 && (
-        <> For example: {result.sample.map((s) => `${s.name} <${s.email ?? 'no e-mail'}>`).join(', ')}.</>
-      )}
+      {t('test.connected', {
+        tls: result.tls,
+        nested: t(`test.nested.${result.nestedGroups}`, { defaultValue: result.nestedGroups }),
+        people: result.people,
+        groups: result.groups,
+      })}
+      {result.sample.length > 0 &&
+        ` ${t('test.sample', {
+          people: result.sample.map((s) => `${s.name} <${s.email ?? t('test.noEmail')}>`).join(', '),
+        })}`}
       {result.warnings.map((w) => (
         <p key={w} className="small">
           ⚠ {w}
@@ -112,6 +127,7 @@ function TestResult({ result }: { result: LdapTestResult }) {
 }
 
 function DirectoryCard({ d }: { d: LdapDirectory }) {
+  const { t } = useTranslation('admin-ldap');
   const [report, setReport] = useState<LdapSyncReport | null>(null);
   const [tested, setTested] = useState<LdapTestResult | null>(null);
   const test = useTestLdapDirectory((_, r) => setTested(r));
@@ -122,25 +138,26 @@ function DirectoryCard({ d }: { d: LdapDirectory }) {
   return (
     <li className="card">
       <h3>
-        {d.name} {!d.enabled && <span className="badge">Off</span>}
+        {d.name} {!d.enabled && <span className="badge">{t('card.off')}</span>}
       </h3>
       <p className="muted small break">
-        {d.url} · {d.url.startsWith('ldaps:') ? 'LDAPS' : d.startTls ? 'StartTLS' : 'no TLS'} · people under{' '}
-        {d.userBase}
-        {d.syncEnabled ? ` · synced every ${d.syncIntervalMinutes} min` : ' · synced by hand'}
+        {d.url} ·{' '}
+        {t('card.tls', { tls: d.url.startsWith('ldaps:') ? 'ldaps' : d.startTls ? 'starttls' : 'none' })} ·{' '}
+        {t('card.people', { base: d.userBase })} ·{' '}
+        {d.syncEnabled ? t('card.syncEvery', { minutes: d.syncIntervalMinutes }) : t('card.syncByHand')}
         {d.lastSyncAt && (
           <>
-            {' '}
-            · last sync <Time iso={d.lastSyncAt} />
+            {' · '}
+            <Trans t={t} i18nKey="card.lastSync" components={{ time: <Time iso={d.lastSyncAt} /> }} />
           </>
         )}
       </p>
       <div className="actions">
         <button type="button" disabled={busy} onClick={() => test.mutate(d.id)}>
-          Test connection
+          {t('card.test')}
         </button>
         <button type="button" disabled={busy} onClick={() => sync.mutate({ id: d.id, dryRun: true })}>
-          Preview sync
+          {t('card.preview')}
         </button>
         <button
           type="button"
@@ -148,16 +165,19 @@ function DirectoryCard({ d }: { d: LdapDirectory }) {
           disabled={busy || report?.dryRun !== true}
           onClick={() => sync.mutate({ id: d.id, dryRun: false })}
         >
-          Sync now
+          {t('card.sync')}
         </button>
         <button type="button" onClick={() => update.mutate({ id: d.id, enabled: !d.enabled })}>
-          {d.enabled ? 'Turn off' : 'Turn on'}
+          {d.enabled ? t('card.turnOff') : t('card.turnOn')}
         </button>
         <button type="button" className="danger" onClick={() => remove.mutate(d.id)}>
-          Disconnect
+          {t('card.disconnect')}
         </button>
       </div>
-      <ErrorMessage error={test.error ?? sync.error ?? update.error ?? remove.error} title="Not done." />
+      <ErrorMessage
+        error={test.error ?? sync.error ?? update.error ?? remove.error}
+        title={t('card.failed')}
+      />
       {tested && <TestResult result={tested} />}
       {report && <SyncReport report={report} />}
     </li>
@@ -165,7 +185,8 @@ function DirectoryCard({ d }: { d: LdapDirectory }) {
 }
 
 export function LdapDirectories() {
-  useTitle('Directories');
+  const { t } = useTranslation('admin-ldap');
+  useTitle(t('title'));
   const list = useLdapDirectories();
   const groups = useGroups();
   const [form, setForm] = useState(empty);
@@ -222,13 +243,13 @@ export function LdapDirectories() {
   return (
     <>
       <form className="card form grid-form" onSubmit={submit} aria-labelledby="ldap-title">
-        <h2 id="ldap-title">Connect a directory</h2>
+        <h2 id="ldap-title">{t('form.title')}</h2>
         <p className="muted" style={{ gridColumn: '1 / -1' }}>
-          People of an LDAP or Active Directory directory sign in with their directory password; their groups
-          give them a role and opsdesk groups. See docs/ldap.md for Active Directory settings.
+          {t('form.intro')}
         </p>
-        {text('Name', 'name', undefined, true)}
-        {text('URL', 'url', 'ldaps://host:636, or ldap://host with StartTLS', true)}
+        {text(t('form.name'), 'name', undefined, true)}
+        {text(t('form.url'), 'url', t('form.urlHint'), true)}
+        {/* i18n-ignore: the protocol's name */}
         <Field label="StartTLS">
           {(id) => (
             <input
@@ -239,7 +260,7 @@ export function LdapDirectories() {
             />
           )}
         </Field>
-        <Field label="CA certificate (PEM)" hint="Only when the directory's certificate is from your own CA">
+        <Field label={t('form.tlsCa')} hint={t('form.tlsCaHint')}>
           {(id, d) => (
             <textarea
               id={id}
@@ -251,8 +272,8 @@ export function LdapDirectories() {
             />
           )}
         </Field>
-        {text('Service account DN', 'bindDn', 'e.g. cn=opsdesk, ou=services, dc=corp, dc=example')}
-        <Field label="Service account password" hint="Stored for binding; never shown again">
+        {text(t('form.bindDn'), 'bindDn', t('form.bindDnHint'))}
+        <Field label={t('form.bindPassword')} hint={t('form.bindPasswordHint')}>
           {(id, d) => (
             <input
               id={id}
@@ -264,56 +285,53 @@ export function LdapDirectories() {
             />
           )}
         </Field>
-        {text('People under', 'userBase', 'e.g. ou=people, dc=corp, dc=example', true)}
-        {text('Groups under', 'groupBase', 'e.g. ou=groups, dc=corp, dc=example')}
-        {text('Login attribute', 'loginAttribute', 'uid; sAMAccountName on Active Directory')}
-        {text('E-mail attribute', 'emailAttribute')}
-        {text('Id attribute', 'idAttribute', 'entryUUID; objectGUID on Active Directory')}
-        {text('Disabled people', 'disabledFilter', 'An LDAP filter, e.g. (employeeType=disabled)')}
-        <Field label="Nested groups">
+        {text(t('form.userBase'), 'userBase', t('form.userBaseHint'), true)}
+        {text(t('form.groupBase'), 'groupBase', t('form.groupBaseHint'))}
+        {text(t('form.loginAttribute'), 'loginAttribute', t('form.loginAttributeHint'))}
+        {text(t('form.emailAttribute'), 'emailAttribute')}
+        {text(t('form.idAttribute'), 'idAttribute', t('form.idAttributeHint'))}
+        {text(t('form.disabledFilter'), 'disabledFilter', t('form.disabledFilterHint'))}
+        <Field label={t('form.nestedGroups')}>
           {(id) => (
             <select
               id={id}
               value={form.nestedGroups}
               onChange={(e) => set({ nestedGroups: e.target.value as typeof form.nestedGroups })}
             >
-              <option value="auto">detect</option>
-              <option value="matching-rule">Active Directory's in-chain rule</option>
-              <option value="walk">follow member attributes</option>
-              <option value="off">direct members only</option>
+              <option value="auto">{t('nested.auto')}</option>
+              <option value="matching-rule">{t('nested.matching-rule')}</option>
+              <option value="walk">{t('nested.walk')}</option>
+              <option value="off">{t('nested.off')}</option>
             </select>
           )}
         </Field>
-        <Field
-          label="Roles from groups"
-          hint="One a line: directory group = role (admin, manager, technician)"
-        >
+        <Field label={t('form.roleLines')} hint={t('form.roleLinesHint')}>
           {(id, d) => (
             <textarea
               id={id}
               aria-describedby={d}
               rows={3}
               spellCheck={false}
-              placeholder="it-staff = technician"
+              placeholder="it-staff = technician" // i18n-ignore: a directory group and a role code
               value={form.roleLines}
               onChange={(e) => set({ roleLines: e.target.value })}
             />
           )}
         </Field>
-        <Field label="Groups from groups" hint="One a line: directory group = opsdesk group">
+        <Field label={t('form.groupLines')} hint={t('form.groupLinesHint')}>
           {(id, d) => (
             <textarea
               id={id}
               aria-describedby={d}
               rows={3}
               spellCheck={false}
-              placeholder="network-team = Network"
+              placeholder={t('form.groupLinesPlaceholder')}
               value={form.groupLines}
               onChange={(e) => set({ groupLines: e.target.value })}
             />
           )}
         </Field>
-        <Field label="Everyone else is">
+        <Field label={t('form.defaultRole')}>
           {(id) => (
             <select
               id={id}
@@ -322,13 +340,13 @@ export function LdapDirectories() {
             >
               {roles.map((r) => (
                 <option key={r} value={r}>
-                  {r}
+                  {t(`admin:roles.${r}`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label="Sync every hour">
+        <Field label={t('form.syncEnabled')}>
           {(id) => (
             <input
               id={id}
@@ -340,14 +358,14 @@ export function LdapDirectories() {
         </Field>
         <div className="actions">
           <button type="submit" className="primary" disabled={create.isPending}>
-            Connect
+            {t('form.submit')}
           </button>
         </div>
-        <ErrorMessage error={create.error} title="Not connected." />
+        <ErrorMessage error={create.error} title={t('form.failed')} />
       </form>
       {list.isPending && <Loading />}
-      <ErrorMessage error={list.error} title="Directories not loaded." />
-      {list.data?.length === 0 && <Empty title="No directory connected yet." />}
+      <ErrorMessage error={list.error} title={t('notLoaded')} />
+      {list.data?.length === 0 && <Empty title={t('empty')} />}
       <ul className="card-list">
         {(list.data ?? []).map((d) => (
           <DirectoryCard key={d.id} d={d} />

@@ -2,6 +2,7 @@
 // register at each provider (the callback URL; for SAML this service's entity ID, ACS URL and metadata), and a
 // form to connect another, its attributes mapped to a role and to groups.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useGroups } from '../api/directory';
 import {
   type IdentityProviderInput,
@@ -47,7 +48,8 @@ function pairs(text: string): [string, string][] {
 }
 
 export function IdentityProviders() {
-  useTitle('Single sign-on');
+  const { t } = useTranslation('admin-sign-in');
+  useTitle(t('title'));
   const list = useIdentityProviders();
   const groups = useGroups();
   const [form, setForm] = useState(blank);
@@ -61,13 +63,13 @@ export function IdentityProviders() {
   const submit = () => {
     const roleMap: Record<string, Role> = {};
     for (const [value, role] of pairs(form.roleMap)) {
-      if (!roles.includes(role as Role)) return setMappingError(`"${role}" is not a role.`);
+      if (!roles.includes(role as Role)) return setMappingError(t('errors.notRole', { role }));
       roleMap[value] = role as Role;
     }
     const groupMap: Record<string, number[]> = {};
     for (const [value, name] of pairs(form.groupMap)) {
       const group = groups.data?.find((g) => g.name.toLowerCase() === name.toLowerCase());
-      if (!group) return setMappingError(`There is no group "${name}".`);
+      if (!group) return setMappingError(t('errors.noGroup', { name }));
       groupMap[value] = [...(groupMap[value] ?? []), group.id];
     }
     setMappingError(null);
@@ -103,32 +105,32 @@ export function IdentityProviders() {
 
   return (
     <>
-      <ErrorMessage error={setEnabled.error ?? remove.error ?? list.error} title="Not saved." />
+      <ErrorMessage error={setEnabled.error ?? remove.error ?? list.error} title={t('notSaved')} />
       {list.isPending && <Loading />}
-      {list.data?.length === 0 && <Empty title="No identity providers yet." />}
+      {list.data?.length === 0 && <Empty title={t('empty')} />}
       <ul className="card-list">
         {(list.data ?? []).map((p) => (
           <li key={p.id} className="card idp">
             <div className="idp-body">
-              <strong>{p.displayName}</strong>{' '}
+              <strong>{p.displayName}</strong> {/* i18n-ignore: the protocols' names */}
               <span className="badge spaced">{p.kind === 'saml' ? 'SAML 2.0' : 'OpenID Connect'}</span>
-              {!p.enabled && <span className="badge spaced">disabled</span>}
+              {!p.enabled && <span className="badge spaced">{t('card.disabled')}</span>}
               <dl className="facts idp-facts">
-                <dt>{p.kind === 'saml' ? 'Entity ID' : 'Issuer'}</dt>
+                <dt>{p.kind === 'saml' ? t('card.entityId') : t('card.issuer')}</dt>
                 <dd>
                   <code className="break">{p.issuer}</code>
                 </dd>
                 {p.saml ? (
                   <>
-                    <dt>Our entity ID</dt>
+                    <dt>{t('card.ourEntityId')}</dt>
                     <dd>
                       <code className="break">{p.saml.spEntityId}</code>
                     </dd>
-                    <dt>Our ACS URL</dt>
+                    <dt>{t('card.ourAcsUrl')}</dt>
                     <dd>
                       <code className="break">{p.saml.acsUrl}</code>
                     </dd>
-                    <dt>Metadata</dt>
+                    <dt>{t('card.metadata')}</dt>
                     <dd>
                       <a href={p.saml.metadataUrl} className="break">
                         {p.saml.metadataUrl}
@@ -137,7 +139,7 @@ export function IdentityProviders() {
                   </>
                 ) : (
                   <>
-                    <dt>Callback URL</dt>
+                    <dt>{t('card.callbackUrl')}</dt>
                     <dd>
                       <code className="break">{p.redirectUri}</code>
                     </dd>
@@ -145,7 +147,7 @@ export function IdentityProviders() {
                 )}
                 {p.domains.length > 0 && (
                   <>
-                    <dt>Domains</dt>
+                    <dt>{t('card.domains')}</dt>
                     <dd>{p.domains.join(', ')}</dd>
                   </>
                 )}
@@ -153,16 +155,17 @@ export function IdentityProviders() {
             </div>
             <div className="actions">
               <button type="button" onClick={() => setEnabled.mutate({ id: p.id, enabled: !p.enabled })}>
-                {p.enabled ? 'Disable' : 'Enable'}
+                {p.enabled ? t('card.disable') : t('card.enable')}
               </button>
               <button
                 type="button"
                 className="danger"
                 onClick={() => {
-                  if (window.confirm(`Disconnect ${p.displayName}? Its accounts stay.`)) remove.mutate(p.id);
+                  if (window.confirm(t('card.disconnectConfirm', { name: p.displayName })))
+                    remove.mutate(p.id);
                 }}
               >
-                Disconnect
+                {t('card.disconnect')}
               </button>
             </div>
           </li>
@@ -176,41 +179,35 @@ export function IdentityProviders() {
           submit();
         }}
       >
-        <h2 id="idp-title">Connect an identity provider</h2>
-        <p className="muted">
-          People then sign in with the button the sign-in page shows for it. A first sign-in creates the
-          account (or links the one with the same e-mail address), in the role and groups its attributes map
-          to.
-        </p>
-        <Field label="Protocol">
+        <h2 id="idp-title">{t('form.title')}</h2>
+        <p className="muted">{t('form.intro')}</p>
+        <Field label={t('form.protocol')}>
           {(id) => (
             <select
               id={id}
               value={form.kind}
               onChange={(e) => set({ kind: e.target.value as 'oidc' | 'saml' })}
             >
+              {/* i18n-ignore: the protocols' names */}
               <option value="saml">SAML 2.0</option>
+              {/* i18n-ignore: the protocols' names */}
               <option value="oidc">OpenID Connect</option>
             </select>
           )}
         </Field>
-        <Field label="Button label" error={fieldError(create.error, '/displayName')}>
+        <Field label={t('form.displayName')} error={fieldError(create.error, '/displayName')}>
           {(id) => (
             <input
               id={id}
               required
               maxLength={100}
-              placeholder="e.g. Corp SSO"
+              placeholder={t('form.displayNamePlaceholder')}
               value={form.displayName}
               onChange={(e) => set({ displayName: e.target.value })}
             />
           )}
         </Field>
-        <Field
-          label="Short name"
-          hint="Lower-case letters, digits and dashes; it is part of the URLs below."
-          error={fieldError(create.error, '/slug')}
-        >
+        <Field label={t('form.slug')} hint={t('form.slugHint')} error={fieldError(create.error, '/slug')}>
           {(id, describedBy) => (
             <input
               id={id}
@@ -218,14 +215,14 @@ export function IdentityProviders() {
               maxLength={40}
               pattern="[a-z0-9][a-z0-9\-]*"
               aria-describedby={describedBy}
-              placeholder="corp"
+              placeholder="corp" // i18n-ignore: an example short name
               value={form.slug}
               onChange={(e) => set({ slug: e.target.value })}
             />
           )}
         </Field>
         <Field
-          label={saml ? 'Identity provider entity ID' : 'Issuer URL'}
+          label={saml ? t('form.entityId') : t('form.issuerUrl')}
           error={fieldError(create.error, '/issuer')}
         >
           {(id) => (
@@ -233,7 +230,7 @@ export function IdentityProviders() {
               id={id}
               required
               maxLength={500}
-              placeholder={saml ? 'https://sts.windows.net/…/' : 'https://login.example.org'}
+              placeholder={saml ? 'https://sts.windows.net/…/' : 'https://login.example.org'} // i18n-ignore: example addresses
               value={form.issuer}
               onChange={(e) => set({ issuer: e.target.value })}
             />
@@ -241,22 +238,22 @@ export function IdentityProviders() {
         </Field>
         {saml ? (
           <>
-            <Field label="Single sign-on URL" error={fieldError(create.error, '/saml/ssoUrl')}>
+            <Field label={t('form.ssoUrl')} error={fieldError(create.error, '/saml/ssoUrl')}>
               {(id) => (
                 <input
                   id={id}
                   required
                   type="url"
                   maxLength={1000}
-                  placeholder="https://login.example.org/saml2"
+                  placeholder="https://login.example.org/saml2" // i18n-ignore: an example address
                   value={form.ssoUrl}
                   onChange={(e) => set({ ssoUrl: e.target.value })}
                 />
               )}
             </Field>
             <Field
-              label="Signing certificate"
-              hint="The provider's certificate (PEM or base64); assertions it has not signed are refused."
+              label={t('form.certificate')}
+              hint={t('form.certificateHint')}
               error={fieldError(create.error, '/saml/certificates')}
             >
               {(id, describedBy) => (
@@ -266,13 +263,13 @@ export function IdentityProviders() {
                   rows={4}
                   spellCheck={false}
                   aria-describedby={describedBy}
-                  placeholder="-----BEGIN CERTIFICATE-----"
+                  placeholder="-----BEGIN CERTIFICATE-----" // i18n-ignore: the PEM header
                   value={form.certificate}
                   onChange={(e) => set({ certificate: e.target.value })}
                 />
               )}
             </Field>
-            <Field label="E-mail attribute" hint="Empty: the NameID, when it is an address.">
+            <Field label={t('form.emailAttribute')} hint={t('form.emailAttributeHint')}>
               {(id, describedBy) => (
                 <input
                   id={id}
@@ -283,7 +280,7 @@ export function IdentityProviders() {
                 />
               )}
             </Field>
-            <Field label="Name attribute">
+            <Field label={t('form.nameAttribute')}>
               {(id) => (
                 <input
                   id={id}
@@ -296,7 +293,7 @@ export function IdentityProviders() {
           </>
         ) : (
           <>
-            <Field label="Client ID" error={fieldError(create.error, '/clientId')}>
+            <Field label={t('form.clientId')} error={fieldError(create.error, '/clientId')}>
               {(id) => (
                 <input
                   id={id}
@@ -307,7 +304,7 @@ export function IdentityProviders() {
                 />
               )}
             </Field>
-            <Field label="Client secret" hint="Stored, never shown again.">
+            <Field label={t('form.clientSecret')} hint={t('form.clientSecretHint')}>
               {(id, describedBy) => (
                 <input
                   id={id}
@@ -322,32 +319,32 @@ export function IdentityProviders() {
             </Field>
           </>
         )}
-        <Field label={saml ? 'Role attribute' : 'Role claim'} hint="Empty: everyone gets the default role.">
+        <Field label={saml ? t('form.roleAttribute') : t('form.roleClaim')} hint={t('form.roleHint')}>
           {(id, describedBy) => (
             <input
               id={id}
               maxLength={100}
               aria-describedby={describedBy}
-              placeholder="role"
+              placeholder="role" // i18n-ignore: an example attribute name
               value={form.rolesClaim}
               onChange={(e) => set({ rolesClaim: e.target.value })}
             />
           )}
         </Field>
-        <Field label="Roles" hint="One per line: value = role (requester, technician, manager or admin).">
+        <Field label={t('form.roles')} hint={t('form.rolesHint')}>
           {(id, describedBy) => (
             <textarea
               id={id}
               rows={2}
               spellCheck={false}
               aria-describedby={describedBy}
-              placeholder="it-staff = technician"
+              placeholder="it-staff = technician" // i18n-ignore: a claim value and a role code
               value={form.roleMap}
               onChange={(e) => set({ roleMap: e.target.value })}
             />
           )}
         </Field>
-        <Field label="Default role">
+        <Field label={t('form.defaultRole')}>
           {(id) => (
             <select
               id={id}
@@ -356,49 +353,46 @@ export function IdentityProviders() {
             >
               {roles.map((r) => (
                 <option key={r} value={r}>
-                  {r}
+                  {t(`admin:roles.${r}`)}
                 </option>
               ))}
             </select>
           )}
         </Field>
-        <Field label={saml ? 'Groups attribute' : 'Groups claim'}>
+        <Field label={saml ? t('form.groupsAttribute') : t('form.groupsClaim')}>
           {(id) => (
             <input
               id={id}
               maxLength={100}
-              placeholder="groups"
+              placeholder="groups" // i18n-ignore: an example attribute name
               value={form.groupsClaim}
               onChange={(e) => set({ groupsClaim: e.target.value })}
             />
           )}
         </Field>
-        <Field
-          label="Groups"
-          hint="One per line: value = group name. These groups are kept in step at each sign-in."
-        >
+        <Field label={t('form.groups')} hint={t('form.groupsHint')}>
           {(id, describedBy) => (
             <textarea
               id={id}
               rows={2}
               spellCheck={false}
               aria-describedby={describedBy}
-              placeholder="network-team = Network"
+              placeholder={t('form.groupsPlaceholder')}
               value={form.groupMap}
               onChange={(e) => set({ groupMap: e.target.value })}
             />
           )}
         </Field>
         <Field
-          label="E-mail domains"
-          hint="Separated by commas; empty: any. Addresses elsewhere are refused."
+          label={t('form.domains')}
+          hint={t('form.domainsHint')}
           error={fieldError(create.error, '/domains')}
         >
           {(id, describedBy) => (
             <input
               id={id}
               aria-describedby={describedBy}
-              placeholder="example.org"
+              placeholder="example.org" // i18n-ignore: an example domain
               value={form.domains}
               onChange={(e) => set({ domains: e.target.value })}
             />
@@ -406,7 +400,7 @@ export function IdentityProviders() {
         </Field>
         <div className="actions">
           <button type="submit" className="primary" disabled={create.isPending}>
-            Connect
+            {t('form.submit')}
           </button>
         </div>
         {mappingError && (
@@ -414,7 +408,7 @@ export function IdentityProviders() {
             {mappingError}
           </div>
         )}
-        <ErrorMessage error={create.error} title="Not connected." />
+        <ErrorMessage error={create.error} title={t('form.failed')} />
       </form>
     </>
   );

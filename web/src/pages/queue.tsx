@@ -655,7 +655,8 @@ export function QueuePage() {
                           onChange={() => toggle(row.id)}
                         />
                       </span>
-                      <span role="cell" className="tt-title">
+                      {/* A title cut short at phone width reads whole on hover. */}
+                      <span role="cell" className="tt-title" title={row.title}>
                         <Link
                           id={`row-link-${row.id}`}
                           to={`/tickets/${row.id}`}

@@ -80,7 +80,7 @@ function Announcement({ a, view }: { a: PublicAnnouncement; view: StatusPageView
   return (
     <article className={`card announcement impact-${a.impact}`}>
       <h3>
-        <span className={`badge impact-badge impact-${a.impact}`}>{impactLabel[a.impact]}</span> {a.title}
+        <span className={`badge impact-badge impact-${a.impact}`}>{impactLabel(a.impact)}</span> {a.title}
       </h3>
       {names.length > 0 && (
         <p className="muted">{t('affects', { names: names.map((n) => n.name).join(', ') })}</p>
@@ -293,7 +293,7 @@ export default function StatusPagePage() {
                 <ul className="history-list">
                   {v.history.map((a) => (
                     <li key={a.id}>
-                      <span className={`badge impact-badge impact-${a.impact}`}>{impactLabel[a.impact]}</span>{' '}
+                      <span className={`badge impact-badge impact-${a.impact}`}>{impactLabel(a.impact)}</span>{' '}
                       <strong>{a.title}</strong>
                       <br />
                       <span className="muted">

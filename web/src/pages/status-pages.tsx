@@ -265,7 +265,7 @@ function AnnouncementCard({
   return (
     <article className={`card announcement impact-${a.impact}`}>
       <h3>
-        <span className={`badge impact-badge impact-${a.impact}`}>{impactLabel[a.impact]}</span> {a.title}
+        <span className={`badge impact-badge impact-${a.impact}`}>{impactLabel(a.impact)}</span> {a.title}
       </h3>
       <p className="muted">
         {t(`state.${a.state}`)} · {t('announcement.started')} <Time iso={a.startedAt} />
@@ -391,7 +391,7 @@ function Announcements({ page }: { page: StatusPage }) {
             >
               {impacts.map((i) => (
                 <option key={i} value={i}>
-                  {impactLabel[i]}
+                  {impactLabel(i)}
                 </option>
               ))}
             </select>

@@ -68,7 +68,7 @@ function ClockRow({
   const { t } = useTranslation('ticket-sla');
   const at = useServerNow();
   const u = urgencyOf(clock, at);
-  const name = clock.target === 'ola' ? t('ola', { group: groupName }) : targetLabel[clock.target];
+  const name = clock.target === 'ola' ? t('ola', { group: groupName }) : targetLabel(clock.target);
   const left = useBusinessRemaining(clock, computedAt, calendar, at);
   const phase = t(`phase.${clock.phase}`);
   const done = clock.phase === 'achieved';

@@ -1,6 +1,7 @@
 // The directory (users, groups, categories) that turns ids into names: staff see it all; a requester sees
 // a name only for themself ("Support" for the others).
 import { directoryStaleMs, useCategories, useGroups, useUsers } from '../api/directory';
+import { t } from '../i18n';
 import { isStaff, useSession } from '../session';
 
 /** Staff see the directory; a requester sees names only for themself ("Support" for the others). */
@@ -16,17 +17,17 @@ export function useDirectory() {
     groups: groups.data ?? [],
     categories: categories.data ?? [],
     userName(id: number | null | undefined): string {
-      if (id === null || id === undefined) return 'Nobody';
-      if (user && id === user.id) return user.role === 'requester' ? 'You' : `${user.name} (you)`;
-      return userMap.get(id)?.name ?? (staff ? `User ${id}` : 'Support team');
+      if (id === null || id === undefined) return t('ui:directory.nobody');
+      if (user && id === user.id) return t('ui:directory.self', { role: user.role, name: user.name });
+      return userMap.get(id)?.name ?? (staff ? t('ui:directory.user', { id }) : t('ui:directory.support'));
     },
     groupName(id: number | null | undefined): string {
-      if (id === null || id === undefined) return 'No group';
-      return (groups.data ?? []).find((g) => g.id === id)?.name ?? `Group ${id}`;
+      if (id === null || id === undefined) return t('ui:directory.noGroup');
+      return (groups.data ?? []).find((g) => g.id === id)?.name ?? t('ui:directory.group', { id });
     },
     categoryName(id: number | null | undefined): string {
-      if (id === null || id === undefined) return 'None';
-      return (categories.data ?? []).find((c) => c.id === id)?.name ?? `Category ${id}`;
+      if (id === null || id === undefined) return t('ui:directory.none');
+      return (categories.data ?? []).find((c) => c.id === id)?.name ?? t('ui:directory.category', { id });
     },
   };
 }

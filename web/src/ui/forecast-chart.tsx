@@ -1,7 +1,9 @@
 // A series' history, its forecast (dashed) with the band of the prediction filled, and the threshold it is measured
 // against, on one time axis: what the capacity report and an upgrade proposal show. Loads GET /api/v1/forecast.
 import { lazy, Suspense, useMemo } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { type ForecastSeries, useForecast } from '../api/forecast';
+import { t as translate } from '../i18n';
 import { ErrorMessage } from './messages';
 import { Time } from './time';
 import type { ChartSeries } from './time-series-chart';
@@ -21,17 +23,35 @@ export function forecastLines(s: ForecastSeries, threshold: number | null, scale
     ...s.forecast.map((p, i) => [ahead[i] as number, String(pick(p) * scale)] as [number, string]),
   ];
   const lines: ChartSeries[] = [
-    { label: 'history', values: history, colour: '--accent' },
-    { label: 'forecast', values: join((p) => p.value), colour: '--accent', dash: [6, 4], spanGaps: true },
-    { label: 'upper band', values: join((p) => p.upper), colour: '--accent', edge: true, spanGaps: true },
-    { label: 'lower band', values: join((p) => p.lower), colour: '--accent', edge: true, spanGaps: true },
+    { label: translate('ui:forecast.history'), values: history, colour: '--accent' },
+    {
+      label: translate('ui:forecast.forecast'),
+      values: join((p) => p.value),
+      colour: '--accent',
+      dash: [6, 4],
+      spanGaps: true,
+    },
+    {
+      label: translate('ui:forecast.upper'),
+      values: join((p) => p.upper),
+      colour: '--accent',
+      edge: true,
+      spanGaps: true,
+    },
+    {
+      label: translate('ui:forecast.lower'),
+      values: join((p) => p.lower),
+      colour: '--accent',
+      edge: true,
+      spanGaps: true,
+    },
   ];
   if (threshold !== null) {
     const from = history[0]?.[0] ?? ahead[0];
     const to = ahead.at(-1) ?? history.at(-1)?.[0];
     if (from !== undefined && to !== undefined)
       lines.push({
-        label: 'threshold',
+        label: translate('ui:forecast.threshold'),
         values: [
           [from, String(threshold * scale)],
           [to, String(threshold * scale)],
@@ -65,40 +85,60 @@ export function ForecastChart({
   scale?: number;
   label: string;
 }) {
+  const { t, i18n } = useTranslation('ui');
   const forecast = useForecast({ query, range, horizon, threshold });
   const first = forecast.data?.series[0];
+  // The legend's words are read when the lines are made: a change of language makes them again.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the language changes the words
   const lines = useMemo(
     () => (first ? forecastLines(first, threshold ?? null, scale) : []),
-    [first, threshold, scale],
+    [first, threshold, scale, i18n.language],
   );
-  if (forecast.isPending) return <div className="chart-placeholder">Loading…</div>;
-  if (forecast.error)
-    return <ErrorMessage error={forecast.error} title="The forecast could not be loaded." />;
+  if (forecast.isPending) return <div className="chart-placeholder">{t('common:loading')}</div>;
+  if (forecast.error) return <ErrorMessage error={forecast.error} title={t('forecast.notLoaded')} />;
   if (!first || first.history.length === 0)
-    return <div className="chart-placeholder">No data in this range.</div>;
+    return <div className="chart-placeholder">{t('forecast.noData')}</div>;
   return (
     <div className="forecast-chart">
-      <Suspense fallback={<div className="chart-placeholder">Loading…</div>}>
+      <Suspense fallback={<div className="chart-placeholder">{t('common:loading')}</div>}>
         <TimeSeriesChart series={lines} unit={unit} bands={bands} label={label} />
       </Suspense>
       <p className="small muted flush">
-        {first.fit ? `Best fit: ${first.fit}` : 'Too little history for a forecast'}
+        {first.fit ? t('forecast.fit', { fit: first.fit }) : t('forecast.tooLittle')}
         {first.crossing ? (
           <>
-            {' '}
-            · crosses {threshold !== undefined ? `${Math.round(threshold * scale)}${unit}` : 'the threshold'}{' '}
-            <Time iso={first.crossing.at} />
+            {' · '}
+            <Trans
+              t={t}
+              i18nKey={threshold !== undefined ? 'forecast.crosses' : 'forecast.crossesThreshold'}
+              values={{ threshold: threshold !== undefined ? `${Math.round(threshold * scale)}${unit}` : '' }}
+              components={{ time: <Time iso={first.crossing.at} /> }}
+            />
             {(first.crossing.latest === null ||
               Date.parse(first.crossing.latest) - Date.parse(first.crossing.earliest) > 12 * 3_600_000) && (
               <>
                 {' '}
-                (between <Time iso={first.crossing.earliest} /> and{' '}
-                {first.crossing.latest ? <Time iso={first.crossing.latest} /> : 'later'})
+                {first.crossing.latest ? (
+                  <Trans
+                    t={t}
+                    i18nKey="forecast.between"
+                    components={{
+                      from: <Time iso={first.crossing.earliest} />,
+                      to: <Time iso={first.crossing.latest} />,
+                    }}
+                  />
+                ) : (
+                  <Trans
+                    t={t}
+                    i18nKey="forecast.betweenLater"
+                    components={{ from: <Time iso={first.crossing.earliest} /> }}
+                  />
+                )}
               </>
             )}
           </>
         ) : threshold !== undefined && first.fit ? (
-          ' · does not cross the threshold in the horizon'
+          ` · ${t('forecast.noCrossing')}`
         ) : null}
       </p>
     </div>

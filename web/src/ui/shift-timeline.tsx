@@ -1,7 +1,8 @@
 // An on-call calendar: one row per day in the schedule's time zone, each day's shifts drawn as bars across
 // its 24 hours (a DST day is 23 or 25 hours long and is drawn to its real length), coloured by person, with
 // a legend. The server resolves the schedule; this only draws the segments it sent.
-import { uiLocale } from '../locale';
+import { useTranslation } from 'react-i18next';
+import { dateTimeFormat } from '../locale';
 
 export interface TimelineSegment {
   /** ISO instants; end exclusive. */
@@ -95,16 +96,12 @@ export function ShiftTimeline({
   nameOf: (userId: number) => string;
   label: string;
 }) {
+  const { t } = useTranslation('ui');
   const start = Date.parse(from);
   const end = Date.parse(to);
   const days = localMidnights(start, end, timeZone);
-  const dayFmt = new Intl.DateTimeFormat(uiLocale, {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-  });
-  const timeFmt = new Intl.DateTimeFormat(uiLocale, { timeZone, hour: '2-digit', minute: '2-digit' });
+  const dayFmt = dateTimeFormat({ timeZone, weekday: 'short', day: 'numeric', month: 'short' });
+  const timeFmt = dateTimeFormat({ timeZone, hour: '2-digit', minute: '2-digit' });
   const people = new Map<number, string>();
   for (const r of rows)
     for (const s of r.segments)
@@ -112,11 +109,11 @@ export function ShiftTimeline({
   return (
     <figure className="shift-timeline" aria-label={label}>
       {/* Focusable, so a keyboard can scroll it sideways at phone width. */}
-      <div className="shift-scroll" role="region" aria-label={`${label}: calendar`} tabIndex={0}>
+      <div className="shift-scroll" role="region" aria-label={t('shifts.calendar', { label })} tabIndex={0}>
         <table>
           <thead>
             <tr>
-              <th scope="col">Day</th>
+              <th scope="col">{t('shifts.day')}</th>
               {rows.map((r) => (
                 <th scope="col" key={r.label}>
                   {r.label}
@@ -139,8 +136,11 @@ export function ShiftTimeline({
                           .map((s) => {
                             const a = Math.max(Date.parse(s.start), dayStart);
                             const b = Math.min(Date.parse(s.end), dayEnd);
-                            const who = s.userId === null ? 'Nobody (gap)' : nameOf(s.userId);
-                            const title = `${who}: ${timeFmt.format(Date.parse(s.start))}–${timeFmt.format(Date.parse(s.end))}${s.source ? ` (${s.source})` : ''}`;
+                            const who = s.userId === null ? t('shifts.nobody') : nameOf(s.userId);
+                            const range = `${timeFmt.format(Date.parse(s.start))}–${timeFmt.format(Date.parse(s.end))}`;
+                            const title = s.source
+                              ? t('shifts.barFrom', { who, range, source: s.source })
+                              : t('shifts.bar', { who, range });
                             return (
                               <span
                                 key={s.start}
@@ -178,7 +178,7 @@ export function ShiftTimeline({
         ))}
         <span className="shift-person">
           <span className="shift-swatch gap" aria-hidden="true" />
-          Gap
+          {t('shifts.gap')}
         </span>
       </figcaption>
     </figure>

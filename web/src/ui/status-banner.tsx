@@ -3,6 +3,7 @@
 import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { type BannerItem, usePortalBanner } from '../api/status-pages';
+import { t as translate } from '../i18n';
 import { dateTimeFormat } from '../locale';
 
 const timeOfDay = dateTimeFormat({ timeStyle: 'short' });
@@ -14,12 +15,8 @@ function since(iso: string): string {
   return d.toDateString() === new Date().toDateString() ? timeOfDay.format(d) : dayAndTime.format(d);
 }
 
-export const impactLabel: Record<BannerItem['impact'], string> = {
-  none: 'Notice',
-  minor: 'Minor',
-  major: 'Major',
-  critical: 'Critical',
-};
+/** An announcement's impact in the reader's words. */
+export const impactLabel = (impact: BannerItem['impact']): string => translate(`ui:banner.impact.${impact}`);
 
 export function StatusBanner() {
   const { t } = useTranslation('ui');

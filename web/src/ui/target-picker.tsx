@@ -2,6 +2,7 @@
 // (there may be thousands of targets, so never the whole board), and a list of picked targets built on it (a
 // target's parents). Keyboard: arrows move, Enter picks, Escape closes (the WAI-ARIA combobox pattern).
 import { type KeyboardEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useTargetSearch } from '../api/monitoring-alerts';
 import { useSettled } from './settled';
 import './monitoring-forms.css';
@@ -21,7 +22,7 @@ export function TargetCombobox({
   onPick,
   exclude = [],
   required,
-  placeholder = 'Search targets by name',
+  placeholder,
 }: {
   id: string;
   describedBy?: string;
@@ -34,6 +35,7 @@ export function TargetCombobox({
   required?: boolean;
   placeholder?: string;
 }) {
+  const { t } = useTranslation('ui');
   const listId = useId();
   const [editing, setEditing] = useState(false);
   const [query, setQuery] = useState('');
@@ -41,12 +43,12 @@ export function TargetCombobox({
   // The picked name in the field is no search: the list then offers the first targets.
   const search = useSettled(query === value?.name ? '' : query.trim(), 250);
   const found = useTargetSearch(search, editing);
-  const options = (found.data ?? []).filter((t) => !exclude.includes(t.id)).slice(0, shown);
+  const options = (found.data ?? []).filter((o) => !exclude.includes(o.id)).slice(0, shown);
   const open = editing && options.length > 0;
-  const pick = (t: TargetRef) => {
-    onPick({ id: t.id, name: t.name });
+  const pick = (target: TargetRef) => {
+    onPick({ id: target.id, name: target.name });
     setEditing(false);
-    setQuery(t.name);
+    setQuery(target.name);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -57,8 +59,8 @@ export function TargetCombobox({
     } else if (e.key === 'Enter' && open) {
       // Enter picks; it must not submit the form around the picker.
       e.preventDefault();
-      const t = options[Math.min(active, options.length - 1)];
-      if (t) pick(t);
+      const target = options[Math.min(active, options.length - 1)];
+      if (target) pick(target);
     } else if (e.key === 'Escape' && open) {
       e.preventDefault();
       setEditing(false);
@@ -79,7 +81,7 @@ export function TargetCombobox({
         aria-describedby={describedBy}
         aria-invalid={invalid || undefined}
         required={required && value === null}
-        placeholder={placeholder}
+        placeholder={placeholder ?? t('targets.search')}
         value={editing ? query : (value?.name ?? '')}
         onFocus={(e) => {
           setQuery(value?.name ?? '');
@@ -96,26 +98,26 @@ export function TargetCombobox({
         onKeyDown={onKeyDown}
       />
       <ul id={listId} role="listbox" className="target-picker-list" hidden={!open}>
-        {options.map((t, i) => (
+        {options.map((o, i) => (
           <li
-            key={t.id}
-            id={`${listId}-${t.id}`}
+            key={o.id}
+            id={`${listId}-${o.id}`}
             role="option"
             aria-selected={i === active}
             // Pick before the input's blur closes the list.
             onMouseDown={(e) => {
               e.preventDefault();
-              pick(t);
+              pick(o);
             }}
           >
-            {t.name}
-            {t.address && <span className="muted small"> {t.address}</span>}
+            {o.name}
+            {o.address && <span className="muted small"> {o.address}</span>}
           </li>
         ))}
       </ul>
       {editing && found.data && options.length === 0 && !found.isFetching && (
         <p className="hint" role="status">
-          No target matches.
+          {t('targets.none')}
         </p>
       )}
     </div>
@@ -136,18 +138,19 @@ export function TargetListPicker({
   onChange: (targets: TargetRef[]) => void;
   exclude?: readonly number[];
 }) {
+  const { t } = useTranslation('ui');
   return (
     <div className="target-list-picker">
       {value.length > 0 && (
-        <ul className="chips target-list-picked" aria-label="Picked">
-          {value.map((t) => (
-            <li key={t.id} className="chip">
-              {t.name}
+        <ul className="chips target-list-picked" aria-label={t('targets.picked')}>
+          {value.map((target) => (
+            <li key={target.id} className="chip">
+              {target.name}
               <button
                 type="button"
                 className="icon-button"
-                aria-label={`Remove ${t.name}`}
-                onClick={() => onChange(value.filter((x) => x.id !== t.id))}
+                aria-label={t('targets.remove', { name: target.name })}
+                onClick={() => onChange(value.filter((x) => x.id !== target.id))}
               >
                 ×
               </button>
@@ -159,9 +162,9 @@ export function TargetListPicker({
         id={id}
         describedBy={describedBy}
         value={null}
-        placeholder="Add a target by name"
-        exclude={[...exclude, ...value.map((t) => t.id)]}
-        onPick={(t) => onChange([...value, t])}
+        placeholder={t('targets.add')}
+        exclude={[...exclude, ...value.map((v) => v.id)]}
+        onPick={(picked) => onChange([...value, picked])}
       />
     </div>
   );
