@@ -408,6 +408,10 @@ export function QueuePage() {
   const [tagText, setTagText] = useState(params.get('tag') ?? '');
   const latest = useRef(params);
   latest.current = params;
+  // Through a ref: react-router makes a new setParams whenever the URL changes, and an effect rerun by that
+  // alone would write the old typed text back over a link's URL if its timer fired before the fields caught up.
+  const write = useRef(setParams);
+  write.current = setParams;
   // What this page last wrote to the URL: anything else (a queue link, a saved view) resets the fields.
   const written = useRef({ q: params.get('q') ?? '', tag: params.get('tag') ?? '' });
   useEffect(() => {
@@ -432,10 +436,10 @@ export function QueuePage() {
       }
       if (!changed) return;
       written.current = { q: p.get('q') ?? '', tag: p.get('tag') ?? '' };
-      setParams(p, { replace: true });
+      write.current(p, { replace: true });
     }, 250);
     return () => window.clearTimeout(timer);
-  }, [filterText, tagText, setParams]);
+  }, [filterText, tagText]);
 
   return (
     <div className="workspace">

@@ -458,6 +458,10 @@ function StaffAssets() {
   const [location, setLocation] = useState(params.get('location') ?? '');
   const latest = useRef(params);
   latest.current = params;
+  // Through a ref: react-router makes a new setParams whenever the URL changes, and an effect rerun by that
+  // alone would write the old typed text back over a link's URL if its timer fired before the fields caught up.
+  const write = useRef(setParams);
+  write.current = setParams;
   const written = useRef({ q: params.get('q') ?? '', location: params.get('location') ?? '' });
   useEffect(() => {
     const pq = params.get('q') ?? '';
@@ -481,10 +485,10 @@ function StaffAssets() {
       }
       if (!changed) return;
       written.current = { q: p.get('q') ?? '', location: p.get('location') ?? '' };
-      setParams(p, { replace: true });
+      write.current(p, { replace: true });
     }, 250);
     return () => window.clearTimeout(timer);
-  }, [q, location, setParams]);
+  }, [q, location]);
 
   const toggle = (id: number) =>
     setSelected((s) => {
