@@ -170,11 +170,16 @@ export async function vendorPerformance(
   return out;
 }
 
-async function toVendors(db: Db, rows: Selectable<VendorsTable>[], now: number): Promise<Vendor[]> {
+/** Vendors with the SLA and RMA records their performance was scored from (the detail page lists them). */
+async function toVendorRecords(
+  db: Db,
+  rows: Selectable<VendorsTable>[],
+  now: number,
+): Promise<{ vendor: Vendor; sla?: SlaRecord; rma?: RmaRecord }[]> {
   const perf = await vendorPerformance(db, rows, now);
   return rows.map((r) => {
     const { sla, rma, ...p } = perf.get(r.id) as NonNullable<ReturnType<typeof perf.get>>;
-    return {
+    const vendor: Vendor = {
       id: r.id,
       name: r.name,
       categories: JSON.parse(r.categories) as string[],
@@ -195,13 +200,22 @@ async function toVendors(db: Db, rows: Selectable<VendorsTable>[], now: number):
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };
+    return { vendor, sla, rma };
   });
 }
 
-export async function readVendor(db: Db, id: number, now: number): Promise<Vendor> {
+async function toVendors(db: Db, rows: Selectable<VendorsTable>[], now: number): Promise<Vendor[]> {
+  return (await toVendorRecords(db, rows, now)).map((r) => r.vendor);
+}
+
+async function readVendorRecord(db: Db, id: number, now: number) {
   const row = await db.selectFrom('vendors').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('vendor_not_found', `Vendor ${id} does not exist.`);
-  return (await toVendors(db, [row], now))[0] as Vendor;
+  return (await toVendorRecords(db, [row], now))[0] as Awaited<ReturnType<typeof toVendorRecords>>[number];
+}
+
+export async function readVendor(db: Db, id: number, now: number): Promise<Vendor> {
+  return (await readVendorRecord(db, id, now)).vendor;
 }
 
 export interface VendorDetail extends Vendor {
@@ -216,12 +230,10 @@ export interface VendorDetail extends Vendor {
 export async function getVendor(ctx: ServiceContext, actor: Actor, id: number): Promise<VendorDetail> {
   requireVendorRight(actor, 'vendors.read');
   const now = ctx.clock.now();
-  const vendor = await readVendor(ctx.db, id, now);
+  // The SLA and RMA records the score was made from, read once.
+  const { vendor, sla, rma } = await readVendorRecord(ctx.db, id, now);
   const startMonth = ctx.config.fiscalYearStartMonth;
   const spend = await readSpend(ctx.db, now, startMonth, spendSpan(now, startMonth), [id]);
-  const row = { id, ticket_tag: vendor.ticketTag };
-  const sla = (await vendorSlaRecords(ctx.db, [row], now)).get(id);
-  const rma = (await vendorRmaRecords(ctx.db, [id], now)).get(id);
   return {
     ...vendor,
     spend: spend.map(({ vendorId: _v, vendorName: _n, ...rest }) => rest),
