@@ -263,9 +263,9 @@ export async function makeContext(
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-test-'));
   const clock = new ManualClock(Date.parse('2026-03-02T09:00:00Z'));
   const log = options.log ?? pino({ level: 'silent' });
-  // Copies of a migrated template are opt-in (OPSDESK_TEST_DB_TEMPLATES=1) until a whole run of the suite has
-  // proven them; by default every database is migrated afresh, as before.
-  const fresh = options.fresh || process.env.OPSDESK_TEST_DB_TEMPLATES !== '1';
+  // A copy of the migrated template by default; OPSDESK_TEST_DB_TEMPLATES=0 migrates every database afresh, as the
+  // suite did before templates (to rule them out when a test fails only in a whole run).
+  const fresh = options.fresh || process.env.OPSDESK_TEST_DB_TEMPLATES === '0';
   let schema: string | undefined;
   let giveBack: () => Promise<void> = async () => {};
   let databaseUrl = postgresUrl;
