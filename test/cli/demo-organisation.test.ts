@@ -3,12 +3,15 @@
 // history, ratings and tags — built through the domain functions, so sign-in and history are real.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failureRates, lifecycleView, listAssets } from '../../src/assets/index.js';
-import { actorForUser, hashPassword, verifyPassword } from '../../src/core/auth/index.js';
+import { actorForUser, ensureFirstAdmin, hashPassword, verifyPassword } from '../../src/core/auth/index.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { demoAccounts, demoPassword, isFreshInstall, loadDemoOrganisation } from '../../src/demo/index.js';
 import { metricStore } from '../../src/monitoring/index.js';
+import { whoIsOnCall } from '../../src/oncall/index.js';
 import { compareRequest, contractBrief, listVendors, vendorOverview } from '../../src/vendors/index.js';
-import { dialects, makeContext, type TestContext } from '../support/context.js';
+import { walkClosedLoop } from '../support/closed-loop.js';
+import { dialects, makeApp, makeContext, type TestApp, type TestContext } from '../support/context.js';
+import { signIn } from '../support/http.js';
 
 const day = 86_400_000;
 const now = Date.parse('2026-11-24T15:30:00Z');
@@ -47,10 +50,10 @@ describe('the demo organisation’s seed', () => {
 });
 
 describe.each(dialects)('the demo organisation on %s', (dialect) => {
-  let a: TestContext;
+  let a: TestApp;
 
   beforeAll(async () => {
-    a = await makeContext(dialect);
+    a = await makeApp(dialect);
     expect(await isFreshInstall(a.ctx)).toBe(true);
     await loadDemoOrganisation(a.ctx, { now, passwordHash });
   }, 240_000);
@@ -504,6 +507,49 @@ describe.each(dialects)('the demo organisation on %s', (dialect) => {
       .where('replacement_request_id', 'is not', null)
       .execute();
     expect(replaced).toHaveLength(1);
+  });
+
+  // Last: it adds to what the others count.
+  it('closes the loop as it ships: a disk alert on files-01 becomes a change scheduled with its purchase', async () => {
+    a.clock.set(now);
+    // As `serve` starts a fresh install: its first admin account (monitoring files its tickets as an admin).
+    await ensureFirstAdmin(a.ctx, null);
+    const db = a.ctx.db;
+    const host = await db
+      .selectFrom('monitoring_targets')
+      .select(['id', 'name', 'service_id'])
+      .where('name', '=', 'files-01')
+      .executeTakeFirstOrThrow();
+    const service = await db
+      .selectFrom('services')
+      .select(['id', 'name'])
+      .where('id', '=', host.service_id)
+      .executeTakeFirstOrThrow();
+    expect(service.name).toBe('Servers and storage');
+    // Its policy pages the Infrastructure schedule first: whoever is on it now.
+    const schedule = await db
+      .selectFrom('oncall_schedules')
+      .select('id')
+      .where('name', '=', 'Infrastructure 24/7')
+      .executeTakeFirstOrThrow();
+    const onCall = await whoIsOnCall(a.ctx, schedule.id, now);
+    expect(onCall).not.toBeNull();
+    const hardware = await db
+      .selectFrom('budget_lines')
+      .select('id')
+      .where('name', '=', 'Hardware')
+      .executeTakeFirstOrThrow();
+    const emailOf = async (id: number) =>
+      (await db.selectFrom('users').select('email').where('id', '=', id).executeTakeFirstOrThrow()).email;
+    await walkClosedLoop({
+      t: a,
+      manager: await signIn(a.app, demoAccounts.find((d) => d.role === 'manager')!.email, demoPassword),
+      host,
+      serviceId: service.id,
+      onCallUserId: onCall!.userId,
+      sessionOf: async (id) => signIn(a.app, await emailOf(id), demoPassword),
+      budgetLineId: hardware.id,
+    });
   });
 
   it('refuses to load twice into the same database', async () => {
