@@ -13,6 +13,7 @@ import { registerAuditRetention } from '../core/audit.js';
 import { ensureFirstAdmin, registerLdapSync, sealStoredSecrets } from '../core/auth/index.js';
 import { loadConfig } from '../core/config.js';
 import type { ServiceContext } from '../core/context.js';
+import { runInTurn } from '../core/exclusive-work.js';
 import { JobScheduler } from '../core/jobs.js';
 import { openContext, registerEvents } from '../core/runtime.js';
 import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/index.js';
@@ -105,17 +106,22 @@ export async function serveCommand(): Promise<void> {
     if (opened.applied.length > 0) log.info({ migrations: opened.applied }, 'database migrated');
     const sealed = await sealStoredSecrets(ctx);
     if (sealed > 0) log.info({ sealed }, 'stored peer secrets sealed');
-    const admin = await ensureFirstAdmin(
-      ctx,
-      config.adminEmail && config.adminPassword
-        ? { email: config.adminEmail, password: config.adminPassword }
-        : null,
-    );
-    if (config.demo && (await isFreshInstall(ctx))) {
-      log.info('loading the demo organisation (OPSDESK_DEMO=0 to skip)');
-      const summary = await loadDemoOrganisation(ctx);
-      log.info({ ...summary }, 'demo organisation loaded');
-    }
+    // Instances started together on one PostgreSQL take turns here: the first makes the admin account (and loads
+    // the demo into a fresh install); the others find them made.
+    const admin = await runInTurn(ctx, 'serve.first-start', async () => {
+      const made = await ensureFirstAdmin(
+        ctx,
+        config.adminEmail && config.adminPassword
+          ? { email: config.adminEmail, password: config.adminPassword }
+          : null,
+      );
+      if (config.demo && (await isFreshInstall(ctx))) {
+        log.info('loading the demo organisation (OPSDESK_DEMO=0 to skip)');
+        const summary = await loadDemoOrganisation(ctx);
+        log.info({ ...summary }, 'demo organisation loaded');
+      }
+      return made;
+    });
 
     app = await buildApp(ctx, { metrics, logger: { level: config.logLevel } });
     jobs = new JobScheduler(log);

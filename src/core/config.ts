@@ -12,6 +12,8 @@ export interface Config {
   secretKey: Buffer | null;
   /** postgres://… selects PostgreSQL; unset means the embedded SQLite file under dataDir. */
   databaseUrl: string | null;
+  /** PostgreSQL: the schema opsdesk keeps its tables in (created if missing); null: the connection's search_path. */
+  databaseSchema: string | null;
   demo: boolean;
   adminEmail: string | null;
   adminPassword: string | null;
@@ -156,6 +158,15 @@ export function loadConfig(env: Env = process.env): Config {
       databaseUrl,
     );
   }
+  const databaseSchema = env.DATABASE_SCHEMA?.trim() || null;
+  if (databaseSchema && !/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema))
+    throw new ConfigError(
+      'DATABASE_SCHEMA',
+      'a schema name of lower-case letters, digits and _',
+      databaseSchema,
+    );
+  if (databaseSchema && !databaseUrl)
+    throw new ConfigError('DATABASE_SCHEMA', 'set only with DATABASE_URL (PostgreSQL)', databaseSchema);
   const logLevel = (env.OPSDESK_LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
   if (!logLevels.includes(logLevel))
     throw new ConfigError('OPSDESK_LOG_LEVEL', logLevels.join('|'), logLevel);
@@ -202,6 +213,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(env.OPSDESK_DATA_DIR?.trim() || 'data'),
     secretKey: loadSecretKey(env),
     databaseUrl,
+    databaseSchema,
     demo: bool(env, 'OPSDESK_DEMO', true),
     adminEmail,
     adminPassword,

@@ -145,6 +145,19 @@ interface Registered {
   endOfPass: ((trx: Transaction<Database>) => Promise<void>) | null;
 }
 
+/** A handler of every instance (onEveryInstance). */
+interface EveryInstance {
+  name: string;
+  types: ReadonlySet<EventType> | null;
+  handle: (event: StoredEvent) => void;
+  gap: (() => void) | null;
+}
+
+/** The notification topic on which a pass names the events it dispatched, for every instance's handlers. */
+const dispatchedTopic = 'outbox';
+/** Ids per notification: well under PostgreSQL's 8,000-byte payload with ids of up to 15 digits. */
+const idsPerNotification = 400;
+
 /** One failed delivery in a pass, written to outbox_failures before the pass commits. */
 interface Failure {
   event: StoredEvent;
@@ -187,6 +200,11 @@ export const nudgeDelayMs = 20;
 
 export class EventBus {
   private subscribers: Registered[] = [];
+  private everyInstance: EveryInstance[] = [];
+  /** Listening for other instances' passes (PostgreSQL): in force once this resolves. */
+  private listening: Promise<(() => void) | null> | null = null;
+  /** Events heard of, handed on in order. */
+  private heard: Promise<void> = Promise.resolve();
   private scheduled = false;
   private running: Promise<void> | null = null;
   private stopped = false;
@@ -212,7 +230,7 @@ export class EventBus {
     handle: Subscriber<T>,
     options: SubscriberOptions<T> = {},
   ): () => void {
-    if (this.subscribers.some((sub) => sub.name === name))
+    if (this.subscribers.some((sub) => sub.name === name) || this.everyInstance.some((h) => h.name === name))
       throw new Error(`an event subscriber named "${name}" is already registered`);
     // The relay hands a subscriber only the types it named (or all, with null): the narrowing is sound.
     const subscriber: Registered = {
@@ -227,6 +245,94 @@ export class EventBus {
     return () => {
       this.subscribers = this.subscribers.filter((sub) => sub !== subscriber);
     };
+  }
+
+  /**
+   * Hand events to a handler in every instance on the database, after the pass that dispatched them (in whichever
+   * instance) has committed: for what each process holds in memory, such as its open live streams. The handler
+   * runs outside any transaction, must not write (every instance runs it), should only queue work, and is not
+   * retried. `gap` is called when events may have been missed (the connection that hears other instances broke
+   * and is back): a holder of live state should resynchronise. On SQLite (one process) the events are handed on
+   * after this process's own pass. Returns the way to unsubscribe.
+   */
+  onEveryInstance<T extends EventType = EventType>(
+    name: string,
+    types: readonly T[] | null,
+    handle: (event: StoredEvent<T>) => void,
+    options: { gap?: () => void } = {},
+  ): () => void {
+    if (this.everyInstance.some((h) => h.name === name) || this.subscribers.some((sub) => sub.name === name))
+      throw new Error(`an event subscriber named "${name}" is already registered`);
+    const registered: EveryInstance = {
+      name,
+      types: types ? new Set<EventType>(types) : null,
+      handle: handle as EveryInstance['handle'],
+      gap: options.gap ?? null,
+    };
+    this.everyInstance.push(registered);
+    const notifications = this.caps.notifications;
+    if (notifications && !this.listening && !this.stopped) {
+      this.listening = notifications
+        .listen(dispatchedTopic, {
+          message: (payload) => this.heardOf(payload),
+          reconnected: () => {
+            for (const h of this.everyInstance) h.gap?.();
+          },
+        })
+        .catch((err) => {
+          this.log.error({ err }, 'events: listening for other instances failed');
+          this.listening = null;
+          return null;
+        });
+    }
+    return () => {
+      this.everyInstance = this.everyInstance.filter((h) => h !== registered);
+    };
+  }
+
+  /** Resolves once this instance hears every instance's passes (at once on SQLite). */
+  async everyInstanceReady(): Promise<void> {
+    await this.listening;
+  }
+
+  /** A pass (this instance's or another's) named the events it dispatched: read them and hand them on, in order. */
+  private heardOf(payload: string): void {
+    if (!/^\d{1,15}(,\d{1,15})*$/.test(payload)) {
+      this.log.warn(
+        { payload: payload.slice(0, 100) },
+        'events: a notification that names no events, ignored',
+      );
+      return;
+    }
+    const ids = payload.split(',').map(Number);
+    this.heard = this.heard
+      .then(async () => {
+        if (this.everyInstance.length === 0) return;
+        const rows = await this.db
+          .selectFrom('outbox')
+          .selectAll()
+          .where('id', 'in', ids)
+          .orderBy('id')
+          .execute();
+        this.handEveryInstance(rows.map(storedEvent));
+      })
+      .catch((err) => this.log.error({ err }, 'events: handing on what other instances dispatched failed'));
+  }
+
+  private handEveryInstance(events: readonly StoredEvent[]): void {
+    for (const event of events) {
+      for (const h of this.everyInstance) {
+        if (h.types && !h.types.has(event.type)) continue;
+        try {
+          h.handle(event);
+        } catch (err) {
+          this.log.error(
+            { err, eventId: event.id, subscriber: h.name },
+            'event handler of every instance failed',
+          );
+        }
+      }
+    }
   }
 
   /** Make the next pass look for due retries at once (an admin asked for one). */
@@ -265,7 +371,8 @@ export class EventBus {
 
   /** Ask for a dispatch soon; many nudges in one tick make one pass. */
   nudge(): void {
-    if (this.scheduled || this.stopped || this.subscribers.length === 0) return;
+    if (this.scheduled || this.stopped || (this.subscribers.length === 0 && this.everyInstance.length === 0))
+      return;
     this.scheduled = true;
     // A short delay gathers the events of concurrent requests into one pass (one transaction, and one
     // clock recompute for all their tickets) instead of a pass per request; 20 ms is far below what a
@@ -286,7 +393,11 @@ export class EventBus {
     while (this.running) await this.running;
     let count = 0;
     const pass = (async () => {
-      count = await this.dispatchBatch(limit);
+      const dispatched = await this.dispatchBatch(limit);
+      count = dispatched.length;
+      // One process (SQLite): its handlers of every instance get the events once the pass has committed. On
+      // PostgreSQL the pass's notification brings them to every instance, this one included.
+      if (!this.caps.notifications && this.everyInstance.length > 0) this.handEveryInstance(dispatched);
     })();
     this.running = pass;
     try {
@@ -307,7 +418,7 @@ export class EventBus {
    * a savepoint per writing subscriber beyond the first on an event, and one per endOfPass batch; due retries
    * are looked up at most once a second.
    */
-  private async dispatchBatch(limit: number): Promise<number> {
+  private async dispatchBatch(limit: number): Promise<StoredEvent[]> {
     return this.db.transaction().execute(async (trx) => {
       let query = trx
         .selectFrom('outbox')
@@ -320,8 +431,8 @@ export class EventBus {
       const rows = await query.execute();
       const failures: Failure[] = [];
       const handled = new Map<Registered, StoredEvent[]>();
-      for (const row of rows) {
-        const event = storedEvent(row);
+      const events = rows.map(storedEvent);
+      for (const event of events) {
         for (const sub of this.subscribers) {
           if ((sub.types && !sub.types.has(event.type)) || (sub.wants && !sub.wants(event))) continue;
           const err = await this.runUnit(trx, sub.writes, () => sub.handle(event, trx));
@@ -350,6 +461,18 @@ export class EventBus {
             rows.map((r) => r.id),
           )
           .execute();
+        // Every instance hears which events this pass dispatched, when it commits.
+        const notifications = this.caps.notifications;
+        if (notifications)
+          for (let i = 0; i < rows.length; i += idsPerNotification)
+            await notifications.notify(
+              trx,
+              dispatchedTopic,
+              rows
+                .slice(i, i + idsPerNotification)
+                .map((r) => r.id)
+                .join(','),
+            );
       }
       if (failures.length > 0) await this.recordFirstFailures(trx, failures, now);
       // Due retries are looked for once a second, not on every pass: none can be due sooner after this
@@ -358,7 +481,7 @@ export class EventBus {
         const tried = await this.retryDue(trx, limit, now);
         this.nextRetryLookAt = tried >= limit ? 0 : now + retryLookIntervalMs;
       }
-      return rows.length;
+      return events;
     });
   }
 
@@ -474,5 +597,9 @@ export class EventBus {
   async stop(): Promise<void> {
     this.stopped = true;
     while (this.running) await this.running;
+    const listening = this.listening;
+    this.listening = null;
+    (await listening)?.();
+    await this.heard;
   }
 }

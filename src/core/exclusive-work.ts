@@ -40,3 +40,25 @@ export async function runExclusively<T>(
     }
   });
 }
+
+/**
+ * Run `work` once no other instance runs work of the same name: instances that start together take turns (the
+ * first start's admin account and demo organisation are made once; the next instance finds them made). The same
+ * session advisory lock as runExclusively, waited for instead of tried.
+ */
+export async function runInTurn<T>(
+  ctx: { db: Kysely<Database>; caps: DbCapabilities },
+  name: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!ctx.caps.multiInstance) return work();
+  const key = lockKey(name);
+  return ctx.db.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(${0x6f70}, ${key})`.execute(conn);
+    try {
+      return await work();
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${0x6f70}, ${key})`.execute(conn);
+    }
+  });
+}

@@ -33,16 +33,17 @@ export function sqliteFileOf(config: Config): string {
 export async function openContext(config: Config, options: OpenContextOptions = {}): Promise<OpenedContext> {
   const log = options.log ?? pino({ level: config.logLevel });
   const clock = options.clock ?? systemClock;
+  const pgSchema = options.pgSchema ?? config.databaseSchema ?? undefined;
   const handle = await openDatabase({
     databaseUrl: config.databaseUrl,
     sqliteFile: sqliteFileOf(config),
-    pgSchema: options.pgSchema,
+    pgSchema,
     onQuery: options.onQuery,
     log,
   });
   let applied: string[] = [];
   try {
-    if (options.migrate !== false) applied = await migrateToLatest(handle.db, { pgSchema: options.pgSchema });
+    if (options.migrate !== false) applied = await migrateToLatest(handle.db, { pgSchema });
   } catch (err) {
     await handle.close();
     throw err;

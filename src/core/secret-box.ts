@@ -19,11 +19,19 @@ function keyFor(config: Pick<Config, 'secretKey' | 'dataDir'>): Buffer {
   const file = path.join(config.dataDir, keyFileName);
   const known = keys.get(file);
   if (known) return known;
-  try {
+  if (!fs.existsSync(file)) {
+    // Written whole under another name, then linked into place: an instance starting beside this one reads
+    // either no file or the whole key, never a half-written one; the first link wins, the others read it.
     fs.mkdirSync(config.dataDir, { recursive: true });
-    fs.writeFileSync(file, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    fs.writeFileSync(tmp, randomBytes(32).toString('hex'), { flag: 'wx', mode: 0o600 });
+    try {
+      fs.linkSync(tmp, file);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      fs.unlinkSync(tmp);
+    }
   }
   const text = fs.readFileSync(file, 'utf8').trim();
   const key = Buffer.from(text, 'hex');

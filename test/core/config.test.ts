@@ -22,9 +22,20 @@ describe('configuration', () => {
     ['OPSDESK_DEMO', 'maybe', /OPSDESK_DEMO/],
     ['OPSDESK_LOG_LEVEL', 'loud', /OPSDESK_LOG_LEVEL/],
     ['OPSDESK_ADMIN_EMAIL', 'a@b.cd', /OPSDESK_ADMIN_PASSWORD/],
+    ['DATABASE_SCHEMA', 'opsdesk', /DATABASE_SCHEMA: expected set only with DATABASE_URL/],
   ])('%s=%s is refused', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
+  });
+
+  it('takes a PostgreSQL schema name, and nothing that is not one', () => {
+    const url = 'postgres://db/opsdesk';
+    expect(loadConfig({ DATABASE_URL: url, DATABASE_SCHEMA: ' help_desk ' }).databaseSchema).toBe(
+      'help_desk',
+    );
+    expect(loadConfig({ DATABASE_URL: url }).databaseSchema).toBeNull();
+    for (const bad of ['Help', 'a;drop', 'x'.repeat(64), '1st', 'a-b'])
+      expect(() => loadConfig({ DATABASE_URL: url, DATABASE_SCHEMA: bad }), bad).toThrow(/DATABASE_SCHEMA/);
   });
 
   it('never prints secrets', () => {

@@ -57,7 +57,7 @@ export function eventRoutes(ctx: ServiceContext, metrics: ServiceMetrics): Fasti
           tags: ['events'],
           summary: 'Failed event deliveries, newest first (admin)',
           description:
-            'An event whose subscriber (sla-clocks, mail, webhooks, live-stream) failed is retried for that ' +
+            'An event whose subscriber (sla-clocks, mail, webhooks) failed is retried for that ' +
             'subscriber alone with backoff, then dead-lettered; the other subscribers got it.',
           querystring: Type.Object({
             limit: Limit,

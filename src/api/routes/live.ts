@@ -125,8 +125,9 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
     }
   }
 
-  // It never writes through the relay's transaction, so it needs no savepoint.
-  const unsubscribe = ctx.events.subscribe(
+  // Every instance's streams get every instance's events (a ticket changed through another instance behind the
+  // balancer). Events that may have been missed end every stream: the web app reconnects and refreshes.
+  const unsubscribe = ctx.events.onEveryInstance(
     options.subscriberName ?? 'live-stream',
     ['ticket.created', 'ticket.updated', 'ticket.commented', ...monitoringEvents],
     (event) => {
@@ -134,7 +135,11 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
       pending.push(event);
       if (first) enqueue(drain);
     },
-    { writes: false },
+    {
+      gap: () => {
+        for (const c of clients) close(c);
+      },
+    },
   );
 
   // A logout, password change, role change or deactivation in this process: re-check every stream at once,
@@ -149,6 +154,8 @@ export function liveRoutes(ctx: ServiceContext, options: LiveOptions = {}): Fast
   });
 
   return async (app) => {
+    // Ready once it hears other instances' events.
+    app.addHook('onReady', () => ctx.events.everyInstanceReady());
     app.addHook('preClose', async () => {
       unsubscribe();
       stopListening();

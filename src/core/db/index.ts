@@ -9,6 +9,7 @@ import { Fts5Search, type FullTextSearch, TsvectorSearch } from './full-text.js'
 import { GroupCommitSqliteDialect, type GroupCommitStats, type SqliteHandle } from './group-commit.js';
 import { type AllocateIds, allocateAfterLargest, allocateFromSequence } from './id-allocation.js';
 import { migrations } from './migrations/index.js';
+import { type Notifications, pgNotifications } from './notifications.js';
 import type { Database } from './schema.js';
 import { TransactionGuardDialect } from './transaction-guard.js';
 
@@ -41,6 +42,8 @@ export interface DbCapabilities {
   allocateIds: AllocateIds;
   /** Online, consistent copy of the whole database to a file. */
   backup: ((file: string) => Promise<void>) | null;
+  /** Signals to every instance on the database (PostgreSQL's LISTEN/NOTIFY); null where there is one process. */
+  notifications: Notifications | null;
   label: string;
 }
 
@@ -108,6 +111,7 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
       dialect: new TransactionGuardDialect(new PostgresDialect({ pool })),
       log,
     });
+    const notifications = pgNotifications(options.databaseUrl, schema, options.log);
     return {
       db,
       caps: {
@@ -117,9 +121,13 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
         multiInstance: true,
         allocateIds: allocateFromSequence,
         backup: null,
+        notifications,
         label: `PostgreSQL ${redactUrl(options.databaseUrl)}${schema ? ` (schema ${schema})` : ''}`,
       },
-      close: () => db.destroy(),
+      close: async () => {
+        await notifications.close();
+        await db.destroy();
+      },
     };
   }
 
@@ -159,6 +167,7 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
         fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
         await sqlite.backup(target);
       },
+      notifications: null,
       label: `SQLite ${file}`,
     },
     close: () => db.destroy(),

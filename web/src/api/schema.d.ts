@@ -16677,7 +16677,7 @@ export type paths = {
     };
     /**
      * Failed event deliveries, newest first (admin)
-     * @description An event whose subscriber (sla-clocks, mail, webhooks, live-stream) failed is retried for that subscriber alone with backoff, then dead-lettered; the other subscribers got it.
+     * @description An event whose subscriber (sla-clocks, mail, webhooks) failed is retried for that subscriber alone with backoff, then dead-lettered; the other subscribers got it.
      */
     get: {
       parameters: {

@@ -1,0 +1,180 @@
+// Three `opsdesk serve` processes on one PostgreSQL schema and one shared data folder, as behind a load balancer:
+// started together they make one admin account; a session made through one works on the others; a ticket filed
+// through one reaches live streams held open on the other two; a file attached through one is served by another;
+// and when one is killed (kill -9) the others go on and still hear each other.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/core/auth/index.js';
+import { makeContext, postgresUrl, type TestContext } from '../support/context.js';
+import { openLiveStream } from '../support/live-stream.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const main = path.join(root, 'src/cli/main.ts');
+const password = 'correct horse battery';
+
+interface Instance {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+}
+
+/** Starts `opsdesk serve` and resolves once it says where it runs and its listeners are up. */
+function serve(env: Record<string, string>): Promise<Instance> {
+  const child = spawn(process.execPath, ['--import', 'tsx', main, 'serve'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    // A cold start transpiles the whole service (tsx): seconds alone, more with three at once on two cores.
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 120_000);
+    child.stderr?.on('data', (d) => {
+      stderr += d;
+      const m = /running at (http:\/\/\S+)/.exec(stderr);
+      if (m && stderr.includes('health:')) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]!, stderr: () => stderr });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+  });
+}
+
+async function call(base: string, method: string, url: string, token: string | null, body?: unknown) {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const type = res.headers.get('content-type') ?? '';
+  return { status: res.status, body: type.includes('json') ? await res.json() : await res.text() };
+}
+
+async function signIn(base: string, email: string): Promise<string> {
+  const r = await call(base, 'POST', '/api/v1/auth/login', null, { email, password });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.token;
+}
+
+describe('three instances on one PostgreSQL', () => {
+  let t: TestContext;
+  let dataDir: string;
+  let instances: Instance[] = [];
+
+  beforeAll(async () => {
+    t = await makeContext('postgres');
+    const schema = /\(schema (\w+)\)/.exec(t.ctx.caps.label)?.[1];
+    if (!schema) throw new Error(`no schema in ${t.ctx.caps.label}`);
+    for (const [email, role] of [
+      ['tech@three.test', 'technician'],
+      ['user@three.test', 'requester'],
+    ] as const)
+      await createUser(t.ctx, null, { email, name: email.split('@')[0]!, role, password });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-three-'));
+    const env = {
+      DATABASE_URL: postgresUrl,
+      DATABASE_SCHEMA: schema,
+      OPSDESK_DATA_DIR: dataDir,
+      PORT: '0',
+      OPSDESK_DEMO: '0',
+      OPSDESK_SMTP_PORT: '0',
+      OPSDESK_SYSLOG_PORT: '0',
+      OPSDESK_LOG_LEVEL: 'warn',
+    };
+    instances = await Promise.all([serve(env), serve(env), serve(env)]);
+  }, 240_000);
+
+  afterAll(async () => {
+    for (const i of instances) i.child.kill('SIGKILL');
+    await t?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('started together, they make one admin account, and one of them says how to sign in to it', async () => {
+    const admins = await t.ctx.db.selectFrom('users').select('email').where('role', '=', 'admin').execute();
+    expect(admins).toEqual([{ email: 'admin@opsdesk.local' }]);
+    const told = instances.filter((i) => /one-time password: \S+/.test(i.stderr()));
+    expect(told).toHaveLength(1);
+  });
+
+  it('a session made through one instance works on the others', async () => {
+    const token = await signIn(instances[0]!.url, 'tech@three.test');
+    for (const i of instances) {
+      const r = await call(i.url, 'GET', '/api/v1/auth/session', token);
+      expect(r.status, i.url).toBe(200);
+      expect(JSON.stringify(r.body)).toContain('tech@three.test');
+    }
+  });
+
+  it('a ticket filed through one instance reaches the live streams held open on the other two', async () => {
+    const tech = await signIn(instances[1]!.url, 'tech@three.test');
+    const user = await signIn(instances[0]!.url, 'user@three.test');
+    const streams = await Promise.all([
+      openLiveStream(instances[1]!.url, tech),
+      openLiveStream(instances[2]!.url, tech),
+    ]);
+    try {
+      const filed = await call(instances[0]!.url, 'POST', '/api/v1/tickets', user, {
+        title: 'The printer on floor 3 jams',
+        description: 'Every second page.',
+      });
+      expect(filed.status).toBe(201);
+      for (const s of streams) {
+        const e = await s.waitFor((e) => e.ticketId === filed.body.id && e.type === 'ticket.created', 20_000);
+        expect(e.actor?.name).toBe('user');
+      }
+    } finally {
+      for (const s of streams) s.close();
+    }
+  });
+
+  it('a file attached through one instance is served by another (the shared data folder)', async () => {
+    const user = await signIn(instances[2]!.url, 'user@three.test');
+    const filed = await call(instances[2]!.url, 'POST', '/api/v1/tickets', user, {
+      title: 'Screenshot of the error',
+      description: 'Attached.',
+    });
+    const form = new FormData();
+    form.append('file', new Blob(['the error text, 0x80070005'], { type: 'text/plain' }), 'error.txt');
+    const up = await fetch(`${instances[2]!.url}/api/v1/tickets/${filed.body.id}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user}` },
+      body: form,
+    });
+    expect(up.status).toBe(201);
+    const attachment = (await up.json()) as { id: number };
+    const down = await fetch(`${instances[0]!.url}/api/v1/attachments/${attachment.id}`, {
+      headers: { authorization: `Bearer ${user}` },
+    });
+    expect(down.status).toBe(200);
+    expect(await down.text()).toBe('the error text, 0x80070005');
+  });
+
+  it('after kill -9 of one instance the others go on and still hear each other', async () => {
+    const killed = instances[2]!;
+    killed.child.kill('SIGKILL');
+    await new Promise((r) => killed.child.once('exit', r));
+    const tech = await signIn(instances[1]!.url, 'tech@three.test');
+    const user = await signIn(instances[0]!.url, 'user@three.test');
+    const stream = await openLiveStream(instances[1]!.url, tech);
+    try {
+      const filed = await call(instances[0]!.url, 'POST', '/api/v1/tickets', user, {
+        title: 'VPN drops after the update',
+        description: 'Since this morning.',
+      });
+      expect(filed.status).toBe(201);
+      await stream.waitFor((e) => e.ticketId === filed.body.id && e.type === 'ticket.created', 20_000);
+      const down = await fetch(`${killed.url}/api/v1/health`).catch(() => null);
+      expect(down).toBeNull();
+    } finally {
+      stream.close();
+    }
+  });
+});
