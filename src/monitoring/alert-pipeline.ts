@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
-import type { Database } from '../core/db/index.js';
+import { type Database, retryOnUniqueViolation } from '../core/db/index.js';
 import type { NewEvent } from '../core/events.js';
 import {
   type Alert,
@@ -143,35 +143,39 @@ export async function receiveAlerts(
       .execute();
     for (const r of rows) targetIds.set(r.name, r.id);
   }
-  await ctx.db.transaction().execute(async (trx) => {
-    const existing = new Map(
-      (
-        await trx
-          .selectFrom('monitoring_alerts')
-          .selectAll()
-          .where('fingerprint', 'in', [...valid.keys()])
-          // The sweep records a timed-out alert resolved; a row lock makes it and this take turns.
-          .$if(ctx.caps.supportsSkipLocked, (q) => q.forUpdate())
-          .execute()
-      ).map((r) => [r.fingerprint, r]),
-    );
-    const events: NewEvent[] = [];
-    for (const [fingerprint, input] of valid) {
-      const prev = existing.get(fingerprint);
-      const { alert, changes } = await storeAlert(trx, fingerprint, input, prev, origin, targetIds, now);
-      events.push(...changes);
-      for (const route of matchRoutes(routing.root, alert.labels))
-        await joinGroup(
-          trx,
-          route.opts,
-          groupKeyOf(route, groupLabelsOf(route.opts, alert.labels)),
-          route.key,
-          alert,
-          now,
-        );
-    }
-    if (events.length > 0) await ctx.events.record(trx, events);
-  });
+  // The same alert pushed to several instances at once (Prometheus sends to every Alertmanager it knows): the
+  // instance whose insert lost the race runs again and finds the row.
+  await retryOnUniqueViolation(() =>
+    ctx.db.transaction().execute(async (trx) => {
+      const existing = new Map(
+        (
+          await trx
+            .selectFrom('monitoring_alerts')
+            .selectAll()
+            .where('fingerprint', 'in', [...valid.keys()])
+            // The sweep records a timed-out alert resolved; a row lock makes it and this take turns.
+            .$if(ctx.caps.supportsSkipLocked, (q) => q.forUpdate())
+            .execute()
+        ).map((r) => [r.fingerprint, r]),
+      );
+      const events: NewEvent[] = [];
+      for (const [fingerprint, input] of valid) {
+        const prev = existing.get(fingerprint);
+        const { alert, changes } = await storeAlert(trx, fingerprint, input, prev, origin, targetIds, now);
+        events.push(...changes);
+        for (const route of matchRoutes(routing.root, alert.labels))
+          await joinGroup(
+            trx,
+            route.opts,
+            groupKeyOf(route, groupLabelsOf(route.opts, alert.labels)),
+            route.key,
+            alert,
+            now,
+          );
+      }
+      if (events.length > 0) await ctx.events.record(trx, events);
+    }),
+  );
   ctx.events.nudge();
   nudgePipeline(ctx);
   return { accepted: valid.size, rejected };

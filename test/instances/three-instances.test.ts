@@ -15,6 +15,7 @@ describe('three instances on one PostgreSQL', () => {
   let t: TestContext;
   let dataDir: string;
   let instances: Instance[] = [];
+  let techId: number;
 
   beforeAll(async () => {
     t = await makeContext('postgres');
@@ -23,8 +24,11 @@ describe('three instances on one PostgreSQL', () => {
     for (const [email, role] of [
       ['tech@three.test', 'technician'],
       ['user@three.test', 'requester'],
-    ] as const)
-      await createUser(t.ctx, null, { email, name: email.split('@')[0]!, role, password });
+      ['boss@three.test', 'manager'],
+    ] as const) {
+      const u = await createUser(t.ctx, null, { email, name: email.split('@')[0]!, role, password });
+      if (role === 'technician') techId = u.id;
+    }
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-three-'));
     const env = {
       DATABASE_URL: postgresUrl,
@@ -103,6 +107,70 @@ describe('three instances on one PostgreSQL', () => {
     });
     expect(down.status).toBe(200);
     expect(await down.text()).toBe('the error text, 0x80070005');
+  });
+
+  it('one alert pushed to all three (as Prometheus pushes to every Alertmanager) opens one incident and pages once', async () => {
+    const boss = await signIn(instances[0]!.url, 'boss@three.test');
+    const ok = async (method: string, url: string, body: unknown, status = 201) => {
+      const r = await call(instances[0]!.url, method, url, boss, body);
+      expect(r.status, `${method} ${url}: ${JSON.stringify(r.body)}`).toBe(status);
+      return r.body;
+    };
+    const policy = await ok('POST', '/api/v1/escalation-policies', {
+      name: 'Databases',
+      steps: [{ targets: [{ kind: 'user', id: techId }], delayMinutes: 10 }],
+      repeatCount: 1,
+    });
+    const service = await ok('POST', '/api/v1/services', {
+      name: 'Databases',
+      escalationPolicyId: policy.id,
+    });
+    await ok('POST', '/api/v1/monitoring/targets', { name: 'db-ha', kind: 'host', serviceId: service.id });
+    await ok(
+      'PUT',
+      '/api/v1/monitoring/alert-routing',
+      {
+        route: { receiver: 'incident', group_by: ['alertname', 'target'], group_wait: '1s' },
+        receivers: [{ name: 'incident', incident_configs: [{ open_ticket: true }] }],
+      },
+      200,
+    );
+    const tech = await Promise.all(instances.map((i) => signIn(i.url, 'tech@three.test')));
+    const alert = [
+      {
+        labels: { alertname: 'ReplicationLag', target: 'db-ha', severity: 'critical' },
+        annotations: { summary: 'the replica is 5 minutes behind' },
+        startsAt: new Date().toISOString(),
+      },
+    ];
+    const pushed = await Promise.all(
+      instances.map((i, n) => call(i.url, 'POST', '/api/v1/alertmanager/api/v2/alerts', tech[n]!, alert)),
+    );
+    expect(
+      pushed.map((p) => p.status),
+      JSON.stringify(pushed.map((p) => p.body)),
+    ).toEqual([200, 200, 200]);
+    const pages = () =>
+      t.ctx.db
+        .selectFrom('deliveries')
+        .innerJoin('incidents', 'incidents.id', 'deliveries.incident_id')
+        .select(['deliveries.channel', 'deliveries.user_id', 'incidents.id as incidentId'])
+        .where('incidents.service_id', '=', service.id)
+        .execute();
+    const until = Date.now() + 30_000;
+    while ((await pages()).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    // Every instance's pipeline and escalation runner has had a few more rounds to do it again: none did.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const incidents = await t.ctx.db
+      .selectFrom('incidents')
+      .select('id')
+      .where('service_id', '=', service.id)
+      .execute();
+    expect(incidents).toHaveLength(1);
+    const sent = await pages();
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((p) => p.user_id === techId)).toBe(true);
+    expect(new Set(sent.map((p) => p.channel)).size).toBe(sent.length);
   });
 
   it('after kill -9 of one instance the others go on and still hear each other', async () => {

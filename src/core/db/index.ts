@@ -271,7 +271,6 @@ const unavailableMessages = [
   /^driver has already been destroyed/,
 ];
 
-/** Is this error the database being unavailable (a 503 to retry later), not a fault of the query? */
 /**
  * A write refused by a unique index (PostgreSQL 23505, SQLite's UNIQUE / PRIMARY KEY constraint): two requests
  * raced past a "is the name free?" check, and the index kept the data right. The edge answers 409, not 500.
@@ -286,6 +285,22 @@ export function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
+/**
+ * Run `work` (a whole transaction) again when a unique index refused it: for an upsert that reads first ("is the
+ * row there?") and then inserts, where another instance inserted the same key in between. The second run finds the
+ * row and updates it. At most `attempts` runs; the last refusal is thrown (a 409 at the edge).
+ */
+export async function retryOnUniqueViolation<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (i >= attempts || !isUniqueViolation(err)) throw err;
+    }
+  }
+}
+
+/** Is this error the database being unavailable (a 503 to retry later), not a fault of the query? */
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (
     let e = err as { code?: unknown; message?: unknown; cause?: unknown } | null, depth = 0;
