@@ -14,6 +14,10 @@ export interface Config {
   databaseUrl: string | null;
   /** PostgreSQL: the schema opsdesk keeps its tables in (created if missing); null: the connection's search_path. */
   databaseSchema: string | null;
+  /** PostgreSQL: a streaming replica for exports and reports; null: everything on DATABASE_URL. */
+  databaseReadUrl: string | null;
+  /** PostgreSQL: connections per pool (the primary's, and the replica's) of this instance. */
+  databasePoolSize: number;
   demo: boolean;
   adminEmail: string | null;
   adminPassword: string | null;
@@ -167,6 +171,19 @@ export function loadConfig(env: Env = process.env): Config {
     );
   if (databaseSchema && !databaseUrl)
     throw new ConfigError('DATABASE_SCHEMA', 'set only with DATABASE_URL (PostgreSQL)', databaseSchema);
+  const databaseReadUrl = env.DATABASE_READ_URL?.trim() || null;
+  if (databaseReadUrl && !/^postgres(ql)?:\/\//.test(databaseReadUrl))
+    throw new ConfigError(
+      'DATABASE_READ_URL',
+      'a postgres:// or postgresql:// URL',
+      redactUrlSecret(databaseReadUrl),
+    );
+  if (databaseReadUrl && !databaseUrl)
+    throw new ConfigError(
+      'DATABASE_READ_URL',
+      'set only with DATABASE_URL (PostgreSQL)',
+      redactUrlSecret(databaseReadUrl),
+    );
   const logLevel = (env.OPSDESK_LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
   if (!logLevels.includes(logLevel))
     throw new ConfigError('OPSDESK_LOG_LEVEL', logLevels.join('|'), logLevel);
@@ -214,6 +231,8 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey: loadSecretKey(env),
     databaseUrl,
     databaseSchema,
+    databaseReadUrl,
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     demo: bool(env, 'OPSDESK_DEMO', true),
     adminEmail,
     adminPassword,
@@ -426,6 +445,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     databaseUrl: config.databaseUrl
       ? config.databaseUrl.replace(/\/\/([^:@/]*)(:[^@/]*)?@/, '//$1:***@')
       : null,
+    databaseReadUrl: config.databaseReadUrl ? redactUrlSecret(config.databaseReadUrl) : null,
     adminPassword: config.adminPassword ? '***' : null,
     secretKey: config.secretKey ? '***' : null,
     smtpOutUrl: config.smtpOutUrl ? redactUrlSecret(config.smtpOutUrl) : null,

@@ -21,4 +21,14 @@ export interface ServiceContext {
   caches: SharedCaches;
   /** The delivery worker, once a domain's register made it (src/notify/delivery-worker.ts). */
   deliveries?: DeliveryQueue;
+  /** A streaming replica for reads that may lag a moment (DATABASE_READ_URL); reach it through forReading. */
+  readDb?: Kysely<Database>;
+}
+
+/**
+ * The context for work that only reads and may see the database as it was a moment ago (exports, reports): its
+ * `db` is the replica when one is configured. Never for work that writes, or that must see what was just written.
+ */
+export function forReading(ctx: ServiceContext): ServiceContext {
+  return ctx.readDb ? { ...ctx, db: ctx.readDb } : ctx;
 }

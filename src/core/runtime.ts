@@ -38,6 +38,8 @@ export async function openContext(config: Config, options: OpenContextOptions = 
     databaseUrl: config.databaseUrl,
     sqliteFile: sqliteFileOf(config),
     pgSchema,
+    poolSize: config.databasePoolSize,
+    readUrl: config.databaseReadUrl,
     onQuery: options.onQuery,
     log,
   });
@@ -50,7 +52,16 @@ export async function openContext(config: Config, options: OpenContextOptions = 
   }
   const events = new EventBus(handle.db, handle.caps, clock, log);
   const caches = new SharedCaches(handle.db, clock);
-  const ctx: ServiceContext = { db: handle.db, caps: handle.caps, clock, events, log, config, caches };
+  const ctx: ServiceContext = {
+    db: handle.db,
+    caps: handle.caps,
+    clock,
+    events,
+    log,
+    config,
+    caches,
+    ...(handle.readDb ? { readDb: handle.readDb } : {}),
+  };
   return {
     ctx,
     handle,

@@ -23,6 +23,13 @@ describe('configuration', () => {
     ['OPSDESK_LOG_LEVEL', 'loud', /OPSDESK_LOG_LEVEL/],
     ['OPSDESK_ADMIN_EMAIL', 'a@b.cd', /OPSDESK_ADMIN_PASSWORD/],
     ['DATABASE_SCHEMA', 'opsdesk', /DATABASE_SCHEMA: expected set only with DATABASE_URL/],
+    [
+      'DATABASE_READ_URL',
+      'postgres://replica/opsdesk',
+      /DATABASE_READ_URL: expected set only with DATABASE_URL/,
+    ],
+    ['DATABASE_POOL_SIZE', '0', /DATABASE_POOL_SIZE/],
+    ['DATABASE_POOL_SIZE', 'ten', /DATABASE_POOL_SIZE/],
   ])('%s=%s is refused', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
@@ -41,6 +48,7 @@ describe('configuration', () => {
   it('never prints secrets', () => {
     const c = loadConfig({
       DATABASE_URL: 'postgres://ops:s3cret@db:5432/opsdesk',
+      DATABASE_READ_URL: 'postgres://ops:s3cret@replica:5432/opsdesk',
       OPSDESK_ADMIN_EMAIL: 'a@b.cd',
       OPSDESK_ADMIN_PASSWORD: 'very-secret-pw',
     });
@@ -48,5 +56,6 @@ describe('configuration', () => {
     expect(text).not.toContain('s3cret');
     expect(text).not.toContain('very-secret-pw');
     expect(text).toContain('postgres://ops:***@db:5432/opsdesk');
+    expect(text).toContain('postgres://ops:***@replica:5432/opsdesk');
   });
 });

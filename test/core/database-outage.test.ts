@@ -2,7 +2,6 @@
 // 500 internal_error, and the pool's errors are logged, not dropped. PostgreSQL is reached through a TCP
 // proxy that the test shuts down (the server "goes away"); SQLite's busy and I/O errors are classified alike.
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -14,48 +13,17 @@ import { buildApp } from '../../src/api/app.js';
 import { isDatabaseUnavailable } from '../../src/core/db/index.js';
 import { makeContext, postgresUrl, type TestContext } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
-
-interface Proxy {
-  url: string;
-  /** The database goes away: open connections are cut and new ones refused. */
-  stop(): Promise<void>;
-}
-
-async function startProxy(): Promise<Proxy> {
-  const target = new URL(postgresUrl);
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => s.destroy());
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  const url = new URL(postgresUrl);
-  url.port = String(port);
-  return {
-    url: url.href,
-    stop: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
-      await closed;
-    },
-  };
-}
+import { startProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 describe('a PostgreSQL outage', () => {
-  let proxy: Proxy;
+  let proxy: TcpProxy;
   let t: TestContext;
   let app: FastifyInstance;
   let admin: Session;
   const logLines: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
-    proxy = await startProxy();
+    proxy = await startProxy(postgresUrl);
     const sink = new Writable({
       write(chunk, _enc, done) {
         for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));

@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Actor } from '../../core/auth/index.js';
-import type { ServiceContext } from '../../core/context.js';
+import { forReading, type ServiceContext } from '../../core/context.js';
 import {
   type CustomField,
   exportTickets,
@@ -98,7 +98,9 @@ async function* once<T>(rows: T[]): AsyncGenerator<T[]> {
   yield rows;
 }
 
-export function exportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
+export function exportRoutes(service: ServiceContext): FastifyPluginAsyncTypebox {
+  // Only reads, and may see the database as it was a moment ago: the replica, when one is configured.
+  const ctx = forReading(service);
   /** The tickets of a list with the SLA columns' clocks (one indexed read per batch, only when asked). */
   async function ticketExport(actor: Actor, query: Static<typeof ExportQuery>) {
     const { columns: rawColumns, ...filters } = query;

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { toIso } from '../../core/clock.js';
-import type { ServiceContext } from '../../core/context.js';
+import { forReading, type ServiceContext } from '../../core/context.js';
 import { levelName } from '../../helpdesk/index.js';
 import { getDashboard } from '../../reports/index.js';
 import { requireActor } from '../authentication.js';
@@ -28,7 +28,9 @@ const DashboardSchema = Type.Object({
   }),
 });
 
-export function reportRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
+export function reportRoutes(service: ServiceContext): FastifyPluginAsyncTypebox {
+  // Only reads, and may see the database as it was a moment ago: the replica, when one is configured.
+  const ctx = forReading(service);
   return async (app) => {
     app.get(
       '/api/v1/reports/dashboard',

@@ -52,6 +52,8 @@ export interface DbHandle {
   caps: DbCapabilities;
   /** SQLite: how many COMMITs carried how many transactions (group commit). */
   commits?: GroupCommitStats;
+  /** PostgreSQL with a readUrl: the replica's pool, for reads that may lag (ServiceContext.readDb). */
+  readDb?: Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -62,6 +64,8 @@ export interface DbOptions {
   /** PostgreSQL schema to use (tests isolate themselves in one); created if missing. */
   pgSchema?: string;
   poolSize?: number;
+  /** PostgreSQL: a streaming replica of databaseUrl, for reads that may lag a moment. */
+  readUrl?: string | null;
   onQuery?: (durationMs: number, failed: boolean) => void;
   /** Where connection failures that no query reports (a pool's broken connection) are logged. */
   log?: { error(details: object, message: string): void };
@@ -71,6 +75,33 @@ export interface DbOptions {
 // counts, all far below 2^53, so numbers are exact.
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
+
+/** A pool on one PostgreSQL server (the primary, or a replica) in the schema, and its Kysely. */
+function pgKysely(
+  url: string,
+  schema: string | undefined,
+  options: DbOptions,
+  log: KyselyConfig['log'],
+): Kysely<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    // An unreachable server fails the request (503) instead of queueing it forever.
+    connectionTimeoutMillis: 10_000,
+  });
+  // A connection that breaks (server restart, network) emits 'error' on its client, checked out or idle;
+  // unhandled, that crashes the process. Log it: the next query on a fresh connection reports the outage.
+  const label = redactUrl(url);
+  pool.on('connect', (client) => {
+    client.on('error', (err) =>
+      options.log?.error({ err, database: label }, 'database pool: a connection failed'),
+    );
+  });
+  // The pool re-emits an idle connection's error; the connection's own listener above has logged it.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new TransactionGuardDialect(new PostgresDialect({ pool })), log });
+}
 
 export async function openDatabase(options: DbOptions): Promise<DbHandle> {
   const log: KyselyConfig['log'] = options.onQuery
@@ -90,27 +121,8 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
         await admin.end();
       }
     }
-    const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
-      // An unreachable server fails the request (503) instead of queueing it forever.
-      connectionTimeoutMillis: 10_000,
-    });
-    // A connection that breaks (server restart, network) emits 'error' on its client, checked out or idle;
-    // unhandled, that crashes the process. Log it: the next query on a fresh connection reports the outage.
-    const label = redactUrl(options.databaseUrl);
-    pool.on('connect', (client) => {
-      client.on('error', (err) =>
-        options.log?.error({ err, database: label }, 'database pool: a connection failed'),
-      );
-    });
-    // The pool re-emits an idle connection's error; the connection's own listener above has logged it.
-    pool.on('error', () => undefined);
-    const db = new Kysely<Database>({
-      dialect: new TransactionGuardDialect(new PostgresDialect({ pool })),
-      log,
-    });
+    const db = pgKysely(options.databaseUrl, schema, options, log);
+    const readDb = options.readUrl ? pgKysely(options.readUrl, schema, options, log) : undefined;
     const notifications = pgNotifications(options.databaseUrl, schema, options.log);
     return {
       db,
@@ -124,8 +136,10 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
         notifications,
         label: `PostgreSQL ${redactUrl(options.databaseUrl)}${schema ? ` (schema ${schema})` : ''}`,
       },
+      readDb,
       close: async () => {
         await notifications.close();
+        await readDb?.destroy();
         await db.destroy();
       },
     };
