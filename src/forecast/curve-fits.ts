@@ -80,10 +80,11 @@ export interface FittedCurve {
   /** The mean alone, as at(t).m (nothing allocated). */
   mean(t: number): number;
   /**
-   * The means at ts[from..to) into out[0..to − from): as mean, in one loop of the curve's own (the band's spread asks
-   * this of every raw sample; a call per sample through a function of each kind of curve would box every answer).
+   * Σ (sample − mean at its time)² over samples (ts, vs), each sample in the curve's own space as prepare scales the
+   * fitted points (ln(v / top) in log space, else (v − centre) / scale): the band's spread asks this of every raw
+   * sample, so each kind of curve answers it in one loop of its own (no call and no stored mean per sample).
    */
-  meansInto(ts: Float64Array, from: number, to: number, out: Float64Array): void;
+  squaredResiduals(ts: Float64Array, vs: Float64Array): number;
   /** The curve as a line in x or lu, where it is one. */
   line?: CurveLine;
   /** Whether the curve's own space is the logarithm of the value (exponential and power). */
@@ -91,8 +92,11 @@ export interface FittedCurve {
   /** The residual degrees of freedom (for the band's quantile) and the residuals' spread, in the curve's space. */
   dof: number;
   sigma: number;
-  /** Bounds of the mean and the largest leverage over [t0, t1], where the curve can tell them cheaply (seasonal). */
-  envelope?(t0: number, t1: number): { lo: number; hi: number; lev: number };
+  /**
+   * Bounds of the mean and the largest leverage over [t0, t1] into out[0] (lowest mean), out[1] (highest) and out[2]
+   * (leverage), where the curve can tell them cheaply (seasonal): nothing allocated for each of a year's seasons.
+   */
+  envelopeInto?(t0: number, t1: number, out: Float64Array): void;
   /** The season, for a seasonal curve. */
   seasonMs?: number;
 }
@@ -221,13 +225,30 @@ function sliceMeans(
   const ot = both.subarray(0, maxFitPoints);
   const ov = both.subarray(maxFitPoints);
   const width = (2 * halfSpan) / maxFitPoints;
+  const last = maxFitPoints - 1;
+  // A sample whose offset is below `below` is in the current slice without a division: the times are sorted and a
+  // rounded quotient never decreases as its dividend grows, so the slice is at least the current one, and below
+  // (k + 1)·width less a relative 1e-12 (far more than rounding) the quotient is under k + 1. Only samples near a
+  // slice's end are divided, with the same answer. Where the width is not a comfortably normal number, all are.
+  const bounded = width > 1e-290 && width < 1e290;
+  let below = Number.NEGATIVE_INFINITY;
   let n = 0;
   let slice = 0;
   let st = 0;
   let sv = 0;
   let count = 0;
   for (let i = 0; i < kt.length; i++) {
-    const k = Math.min(maxFitPoints - 1, Math.floor((kt[i] - t0) / width));
+    const d = kt[i] - t0;
+    let k = slice;
+    if (!(d < below)) {
+      k = Math.min(last, Math.floor(d / width));
+      below =
+        k === last
+          ? Number.POSITIVE_INFINITY
+          : bounded
+            ? (k + 1) * width * (1 - 1e-12)
+            : Number.NEGATIVE_INFINITY;
+    }
     if (k !== slice && count > 0) {
       ot[n] = t0 + st / count;
       ov[n++] = sv / count;
@@ -236,7 +257,7 @@ function sliceMeans(
       count = 0;
     }
     slice = k;
-    st += kt[i] - t0;
+    st += d;
     sv += kv[i];
     count++;
   }
@@ -471,13 +492,16 @@ export function polynomialFromSums(
     dof,
     sigma,
     mean,
-    meansInto(ts, from, to, out) {
-      for (let i = from; i < to; i++) {
+    squaredResiduals(ts, vs) {
+      const { centre, scale } = p;
+      let ss = 0;
+      for (let i = 0; i < ts.length; i++) {
         const xv = xOf(p, ts[i]);
         let m = c[k - 1];
         for (let e = k - 2; e >= 0; e--) m = m * xv + c[e];
-        out[i - from] = m;
+        ss += ((vs[i] - centre) / scale - m) ** 2;
       }
+      return ss;
     },
     line:
       degree === 1
@@ -589,9 +613,16 @@ export function lineFromSums(
     a,
     b,
     mean: (t) => a + b * fOf(t),
-    meansInto(ts, from, to, out) {
-      if (variable === 'x') for (let i = from; i < to; i++) out[i - from] = a + b * xOf(p, ts[i]);
-      else for (let i = from; i < to; i++) out[i - from] = a + b * luOf(p, ts[i]);
+    squaredResiduals(ts, vs) {
+      const { centre, scale, top } = p;
+      let ss = 0;
+      if (kind === 'exponential')
+        for (let i = 0; i < ts.length; i++) ss += (Math.log(vs[i] / top) - (a + b * xOf(p, ts[i]))) ** 2;
+      else if (kind === 'power')
+        for (let i = 0; i < ts.length; i++) ss += (Math.log(vs[i] / top) - (a + b * luOf(p, ts[i]))) ** 2;
+      else
+        for (let i = 0; i < ts.length; i++) ss += ((vs[i] - centre) / scale - (a + b * luOf(p, ts[i]))) ** 2;
+      return ss;
     },
     // (f − mf)²/cff + 1/n, expanded.
     line: { variable, a, b, l0: 1 / n + (mf * mf) / cff, l1: (-2 * mf) / cff, l2: 1 / cff },
@@ -609,17 +640,29 @@ export function lineFromSums(
   };
 }
 
-/** Each sample's bin of the season's phase, and how many bins (one per sample spacing, 4 to 168). */
+/** How many bins a season's phase has: one per sample spacing, 4 to 168. */
+export function seasonBinCount(p: Prepared, seasonMs: number): number {
+  return Math.max(4, Math.min(168, Math.round(seasonMs / p.stepMs)));
+}
+
+/** The time phases are counted from: a whole number of seasons before the first sample. */
+export function seasonBase(p: Prepared, seasonMs: number): number {
+  return Math.floor(p.t[0] / seasonMs) * seasonMs;
+}
+
+/** The bin of time t's phase: a division and a floor, not a remainder of 1e12 (seasonBins' and the F-test's). */
+export function phaseBin(t: number, base: number, seasonMs: number, bins: number): number {
+  const turns = (t - base) / seasonMs;
+  const k = Math.floor((turns - Math.floor(turns)) * bins);
+  return k >= 0 && k < bins ? k : 0;
+}
+
+/** Each sample's bin of the season's phase, and how many bins. */
 export function seasonBins(p: Prepared, seasonMs: number): { bin: Int32Array; bins: number } {
-  const bins = Math.max(4, Math.min(168, Math.round(seasonMs / p.stepMs)));
+  const bins = seasonBinCount(p, seasonMs);
   const bin = new Int32Array(p.n);
-  // Phases from a whole number of seasons before the first sample: a division and a floor, not a remainder of 1e12.
-  const base = Math.floor(p.t[0] / seasonMs) * seasonMs;
-  for (let i = 0; i < p.n; i++) {
-    const turns = (p.t[i] - base) / seasonMs;
-    const k = Math.floor((turns - Math.floor(turns)) * bins);
-    bin[i] = k >= 0 && k < bins ? k : 0;
-  }
+  const base = seasonBase(p, seasonMs);
+  for (let i = 0; i < p.n; i++) bin[i] = phaseBin(p.t[i], base, seasonMs, bins);
   return { bin, bins };
 }
 
@@ -721,11 +764,14 @@ export function fitSeasonal(
       return out;
     },
     mean: (tv) => a + b * xOf(p, tv) + profile[binOf(tv)],
-    meansInto(ts, from, to, out) {
-      for (let i = from; i < to; i++) {
+    squaredResiduals(ts, vs) {
+      const { centre, scale } = p;
+      let ss = 0;
+      for (let i = 0; i < ts.length; i++) {
         const tv = ts[i];
-        out[i - from] = a + b * xOf(p, tv) + profile[binOf(tv)];
+        ss += ((vs[i] - centre) / scale - (a + b * xOf(p, tv) + profile[binOf(tv)])) ** 2;
       }
+      return ss;
     },
     at(tv) {
       const xv = xOf(p, tv);
@@ -738,17 +784,15 @@ export function fitSeasonal(
       out[0] = a + b * xv + profile[k];
       out[1] = leverage(xv, k);
     },
-    envelope(t0, t1) {
+    envelopeInto(t0, t1, out) {
       const x0 = xOf(p, t0);
       const x1 = xOf(p, t1);
       const far = Math.max(Math.abs(x0 - mx), Math.abs(x1 - mx));
       const trendLo = a + b * Math.min(x0, x1);
       const trendHi = a + b * Math.max(x0, x1);
-      return {
-        lo: Math.min(trendLo, trendHi) + Math.min(0, lo),
-        hi: Math.max(trendLo, trendHi) + Math.max(0, top),
-        lev: 1 / hi + (far * far) / sxx + Math.max(1, sparse),
-      };
+      out[0] = Math.min(trendLo, trendHi) + Math.min(0, lo);
+      out[1] = Math.max(trendLo, trendHi) + Math.max(0, top);
+      out[2] = 1 / hi + (far * far) / sxx + Math.max(1, sparse);
     },
   };
 }
