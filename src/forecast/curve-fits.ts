@@ -282,7 +282,7 @@ export function luOf(p: Prepared, t: number): number {
 
 /**
  * Solves the symmetric system A·c = b (A given row-major, size k) by Gauss–Jordan elimination with partial pivoting,
- * and answers A⁻¹ too (for the band's leverage); null when A is singular or the answer is not finite.
+ * and answers A⁻¹ too (for the band's leverage; empty without it); null when A is singular or the answer is not finite.
  */
 export function solveSymmetric(
   a: ArrayLike<number>,
@@ -326,11 +326,11 @@ export function solveSymmetric(
     }
   }
   const c: number[] = new Array(k);
-  const inv: number[] = new Array(k * k);
+  const inv: number[] = withInverse ? new Array(k * k) : [];
   for (let i = 0; i < k; i++) {
     c[i] = m[i * w + 2 * k];
     if (!Number.isFinite(c[i])) return null;
-    for (let j = 0; j < k; j++) inv[i * k + j] = withInverse ? m[i * w + k + j] : 0;
+    if (withInverse) for (let j = 0; j < k; j++) inv[i * k + j] = m[i * w + k + j];
   }
   return { c, inv };
 }
@@ -452,7 +452,7 @@ export class PolynomialSums {
 }
 
 /** Σ(y − c·φ)² over a segment from its sums (never below zero: the identity loses a little to rounding). */
-function polynomialSse(c: ArrayLike<number>, k: number, sums: Omit<MomentSums, 'n'>): number {
+export function polynomialSse(c: ArrayLike<number>, k: number, sums: Omit<MomentSums, 'n'>): number {
   let cross = 0;
   let quad = 0;
   for (let i = 0; i < k; i++) {
@@ -462,18 +462,28 @@ function polynomialSse(c: ArrayLike<number>, k: number, sums: Omit<MomentSums, '
   return Math.max(0, sums.y2 - 2 * cross + quad);
 }
 
-/** A polynomial of `degree` in x from the sums of its training segments; its SSE on a test segment with `sse`. */
-export function polynomialFromSums(
-  p: Prepared,
-  sums: MomentSums,
-  degree: number,
-  withBand = true,
-): (FittedCurve & { coefficients: number[]; sse(test: Omit<MomentSums, 'n'>): number }) | null {
-  const k = degree + 1;
-  if (sums.n < k + 3) return null;
+/** The normal equations' matrix (row-major) of a polynomial with k coefficients, from the power sums. */
+function normalMatrix(sums: MomentSums, k: number): number[] {
   const a: number[] = new Array(k * k);
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) a[i * k + j] = sums.s[i + j];
-  const solved = solveSymmetric(a, sums.ty, k, withBand);
+  return a;
+}
+
+/**
+ * The coefficients alone of a polynomial of `degree` fitted on the sums (null where polynomialFromSums is null): what a
+ * hold-out fold needs, its error being polynomialSse on the test segment's sums. No curve is built for the 12 folds.
+ */
+export function polynomialCoefficients(sums: MomentSums, degree: number): number[] | null {
+  const k = degree + 1;
+  if (sums.n < k + 3) return null;
+  return solveSymmetric(normalMatrix(sums, k), sums.ty, k, false)?.c ?? null;
+}
+
+/** A polynomial of `degree` in x from the sums of its segments, with its band's leverage. */
+export function polynomialFromSums(p: Prepared, sums: MomentSums, degree: number): FittedCurve | null {
+  const k = degree + 1;
+  if (sums.n < k + 3) return null;
+  const solved = solveSymmetric(normalMatrix(sums, k), sums.ty, k);
   if (!solved) return null;
   const { c, inv } = solved;
   const dof = sums.n - k;
@@ -530,8 +540,6 @@ export function polynomialFromSums(
       out[0] = m;
       out[1] = lev;
     },
-    coefficients: c,
-    sse: (test) => polynomialSse(c, k, test),
   };
 }
 
@@ -581,14 +589,10 @@ export function lineSse(a: number, b: number, s: Float64Array): number {
 }
 
 /**
- * exponential (ln v linear in t), logarithmic (v linear in ln t) and power (ln v linear in ln t), from the sums of
- * their training segments; a and b answered too, for the hold-out error.
+ * The least-squares line r = a + b·f from its sums, with f's mean and Σ(f − mf)²: null with fewer than 5 samples, no
+ * spread in f or no finite answer (where lineFromSums is null). A hold-out fold needs a and b alone.
  */
-export function lineFromSums(
-  p: Prepared,
-  s: Float64Array,
-  kind: 'exponential' | 'logarithmic' | 'power',
-): (FittedCurve & { a: number; b: number }) | null {
+export function lineCoefficients(s: Float64Array): { a: number; b: number; mf: number; cff: number } | null {
   const n = s[0];
   const sf = s[1];
   const sr = s[2];
@@ -601,6 +605,22 @@ export function lineFromSums(
   const b = (sfr - sf * (sr / n)) / cff;
   const a = sr / n - b * mf;
   if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
+  return { a, b, mf, cff };
+}
+
+/**
+ * exponential (ln v linear in t), logarithmic (v linear in ln t) and power (ln v linear in ln t), from the sums of
+ * their training segments; a and b answered too, for the hold-out error.
+ */
+export function lineFromSums(
+  p: Prepared,
+  s: Float64Array,
+  kind: 'exponential' | 'logarithmic' | 'power',
+): (FittedCurve & { a: number; b: number }) | null {
+  const line = lineCoefficients(s);
+  if (!line) return null;
+  const { a, b, mf, cff } = line;
+  const n = s[0];
   const sigma = Math.sqrt(lineSse(a, b, s) / (n - 2));
   const variable = kind === 'exponential' ? 'x' : 'lu';
   const fOf = variable === 'x' ? (t: number) => xOf(p, t) : (t: number) => luOf(p, t);

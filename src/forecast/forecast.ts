@@ -10,13 +10,16 @@ import {
   fitKinds,
   fitSeasonal,
   LineSums,
+  lineCoefficients,
   lineFromSums,
   lineSse,
   maxSpans,
   PolynomialSums,
   type Prepared,
   phaseBin,
+  polynomialCoefficients,
   polynomialFromSums,
+  polynomialSse,
   prepare,
   prepareSamples,
   seasonBase,
@@ -179,12 +182,12 @@ function scoreAll(p: Prepared, wanted: readonly FitKind[], seasons: number[]): S
     let error = 0;
     let ok = true;
     for (let i = 0; i < folds.length; i++) {
-      const curve = polynomialFromSums(p, foldSums[i].train, degree, false);
-      if (!curve) {
+      const c = polynomialCoefficients(foldSums[i].train, degree);
+      if (!c) {
         ok = false;
         break;
       }
-      error += rmse(curve.sse(foldSums[i].test), p.n - folds[i].lo) / folds.length;
+      error += rmse(polynomialSse(c, degree + 1, foldSums[i].test), p.n - folds[i].lo) / folds.length;
     }
     if (ok) out.push({ error, params: degree + 1, refit: () => polynomialFromSums(p, all, degree) });
   }
@@ -197,7 +200,7 @@ function scoreAll(p: Prepared, wanted: readonly FitKind[], seasons: number[]): S
     let error = 0;
     let ok = true;
     for (const fold of folds) {
-      const curve = lineFromSums(p, sums.over(fold.train[0], fold.train[1]), kind);
+      const curve = lineCoefficients(sums.over(fold.train[0], fold.train[1]));
       if (!curve) {
         ok = false;
         break;
@@ -211,14 +214,14 @@ function scoreAll(p: Prepared, wanted: readonly FitKind[], seasons: number[]): S
     if (ok) out.push({ error, params: 2, refit: () => lineFromSums(p, all, kind) });
   }
   if (wanted.includes('seasonal')) {
-    const line = polynomialFromSums(p, all, 1, false);
+    const line = polynomialCoefficients(all, 1);
     let before: Float64Array | null = null;
     for (const seasonMs of seasons) {
       // The seasonal model is for histories of two seasons or more, whose profile explains significantly more than
       // the trend alone (an F-test on the line's residuals) — and a second season more than the first (a weekly
       // profile holds the daily one): most series have none, and are spared the folds.
       if (!line || p.t[p.n - 1] - p.t[0] < 2 * seasonMs) continue;
-      const [c0, c1] = line.coefficients;
+      const [c0, c1] = line;
       if (!seasonalProfileMatters(p, seasonMs, c0, c1, before)) continue;
       const bins = seasonBins(p, seasonMs);
       const full = fitSeasonal(p, p.n, seasonMs, bins);
