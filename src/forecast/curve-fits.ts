@@ -133,6 +133,12 @@ function asFloat64(a: ArrayLike<number>, len: number): Float64Array {
 /** Typed arrays only, so that the loops see one kind of array. */
 function prepareTyped(ts: Float64Array, vs: Float64Array): Prepared | null {
   const len = ts.length;
+  // A long series is most often sorted and finite throughout (what the store and PromQL hand over): its slice means
+  // are taken in the pass that finds it so, and it is read once before the fit (else it is checked and sliced apart).
+  if (len > maxFitPoints) {
+    const sliced = sliceMeans(ts, vs);
+    if (sliced) return prepareSorted(ts, vs, sliced.min, sliced.max, sliced);
+  }
   let keep = 0;
   let sorted = true;
   let prev = Number.NEGATIVE_INFINITY;
@@ -168,12 +174,13 @@ function prepareTyped(ts: Float64Array, vs: Float64Array): Prepared | null {
   return prepareSorted(kt, kv, min, max);
 }
 
-/** From sorted finite samples and their values' least and greatest. */
+/** From sorted finite samples and their values' least and greatest (and their slice means, when already taken). */
 function prepareSorted(
   sortedT: Float64Array,
   sortedV: Float64Array,
   min: number,
   max: number,
+  sliced: SliceMeans | null = null,
 ): Prepared | null {
   let kt = sortedT;
   let kv = sortedV;
@@ -191,7 +198,11 @@ function prepareSorted(
   if (kt.length > maxFitPoints) {
     // The samples as read: the band's spread transforms them as it measures (most curves need no logarithms).
     raw = { t: kt, v: kv };
-    [kt, kv] = sliceMeans(kt, kv, t0, halfSpan);
+    // Sorted, finite and spanning some time, so sliceMeans answers.
+    const means = sliced ?? sliceMeans(kt, kv);
+    if (!means) return null;
+    kt = means.t;
+    kv = means.v;
   }
   const n = kt.length;
   // One buffer for the five columns: a typed array's own store costs far more to allocate than a view of one.
@@ -214,13 +225,24 @@ function prepareSorted(
   return { n, t, x, yn, ly, lu, tMid, halfSpan, tOrigin, span, centre, scale, top: max, stepMs, raw };
 }
 
-/** The mean time and value of the samples in each of maxFitPoints equal slices of time (empty slices left out). */
-function sliceMeans(
-  kt: Float64Array,
-  kv: Float64Array,
-  t0: number,
-  halfSpan: number,
-): [Float64Array, Float64Array] {
+/** The mean time and value of the samples in each slice of time, and the values' least and greatest. */
+interface SliceMeans {
+  t: Float64Array;
+  v: Float64Array;
+  min: number;
+  max: number;
+}
+
+/**
+ * The mean time and value of the samples in each of maxFitPoints equal slices of their time, from the first to the
+ * last (empty slices left out), with the values' range; null, having read no further, at the first sample out of order
+ * or not finite, or when the times span none.
+ */
+function sliceMeans(kt: Float64Array, kv: Float64Array): SliceMeans | null {
+  const t0 = kt[0];
+  // Halves first, as prepareSorted: t1 − t0 overflows for times near ±1.8e308.
+  const halfSpan = kt[kt.length - 1] / 2 - t0 / 2;
+  if (!(halfSpan > 0) || !Number.isFinite(halfSpan)) return null;
   const both = new Float64Array(2 * maxFitPoints);
   const ot = both.subarray(0, maxFitPoints);
   const ov = both.subarray(maxFitPoints);
@@ -232,13 +254,22 @@ function sliceMeans(
   // slice's end are divided, with the same answer. Where the width is not a comfortably normal number, all are.
   const bounded = width > 1e-290 && width < 1e290;
   let below = Number.NEGATIVE_INFINITY;
+  let prev = Number.NEGATIVE_INFINITY;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
   let n = 0;
   let slice = 0;
   let st = 0;
   let sv = 0;
   let count = 0;
   for (let i = 0; i < kt.length; i++) {
-    const d = kt[i] - t0;
+    const t = kt[i];
+    const v = kv[i];
+    if (!(t >= prev) || !Number.isFinite(t) || !Number.isFinite(v)) return null;
+    prev = t;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    const d = t - t0;
     let k = slice;
     if (!(d < below)) {
       k = Math.min(last, Math.floor(d / width));
@@ -258,14 +289,14 @@ function sliceMeans(
     }
     slice = k;
     st += d;
-    sv += kv[i];
+    sv += v;
     count++;
   }
   if (count > 0) {
     ot[n] = t0 + st / count;
     ov[n++] = sv / count;
   }
-  return [ot.subarray(0, n), ov.subarray(0, n)];
+  return { t: ot.subarray(0, n), v: ov.subarray(0, n), min, max };
 }
 
 export function xOf(p: Prepared, t: number): number {
