@@ -82,13 +82,14 @@ function benchSeries(stepMs: number, label: string): void {
       sink += f.timeLeft(1000, end)?.at ?? 0;
       fits.set(f.fit, (fits.get(f.fit) ?? 0) + 1);
     }
-    const b = performance.now();
+    fitMs += performance.now() - a;
     const used = process.cpuUsage(cpu);
     fitCpuMs += (used.user + used.system) / 1000;
+    // The baseline's clock starts after the CPU-time read (a system call that cost more than the line's own work).
+    const b = performance.now();
     const line = leastSquares(ts, vs);
     sink += line.intercept + line.slope * (end + 7 * day);
     baseMs += performance.now() - b;
-    fitMs += b - a;
   }
   if (Number.isNaN(sink)) console.log('(NaN seen)');
   console.log(

@@ -80,10 +80,11 @@ export interface FittedCurve {
   /** The mean alone, as at(t).m (nothing allocated). */
   mean(t: number): number;
   /**
-   * The means at ts[from..to) into out[0..to − from): as mean, in one loop of the curve's own (the band's spread asks
-   * this of every raw sample; a call per sample through a function of each kind of curve would box every answer).
+   * Σ (sample − mean at its time)² over samples (ts, vs), each sample in the curve's own space as prepare scales the
+   * fitted points (ln(v / top) in log space, else (v − centre) / scale): the band's spread asks this of every raw
+   * sample, so each kind of curve answers it in one loop of its own (no call and no stored mean per sample).
    */
-  meansInto(ts: Float64Array, from: number, to: number, out: Float64Array): void;
+  squaredResiduals(ts: Float64Array, vs: Float64Array): number;
   /** The curve as a line in x or lu, where it is one. */
   line?: CurveLine;
   /** Whether the curve's own space is the logarithm of the value (exponential and power). */
@@ -91,8 +92,11 @@ export interface FittedCurve {
   /** The residual degrees of freedom (for the band's quantile) and the residuals' spread, in the curve's space. */
   dof: number;
   sigma: number;
-  /** Bounds of the mean and the largest leverage over [t0, t1], where the curve can tell them cheaply (seasonal). */
-  envelope?(t0: number, t1: number): { lo: number; hi: number; lev: number };
+  /**
+   * Bounds of the mean and the largest leverage over [t0, t1] into out[0] (lowest mean), out[1] (highest) and out[2]
+   * (leverage), where the curve can tell them cheaply (seasonal): nothing allocated for each of a year's seasons.
+   */
+  envelopeInto?(t0: number, t1: number, out: Float64Array): void;
   /** The season, for a seasonal curve. */
   seasonMs?: number;
 }
@@ -129,6 +133,12 @@ function asFloat64(a: ArrayLike<number>, len: number): Float64Array {
 /** Typed arrays only, so that the loops see one kind of array. */
 function prepareTyped(ts: Float64Array, vs: Float64Array): Prepared | null {
   const len = ts.length;
+  // A long series is most often sorted and finite throughout (what the store and PromQL hand over): its slice means
+  // are taken in the pass that finds it so, and it is read once before the fit (else it is checked and sliced apart).
+  if (len > maxFitPoints) {
+    const sliced = sliceMeans(ts, vs);
+    if (sliced) return prepareSorted(ts, vs, sliced.min, sliced.max, sliced);
+  }
   let keep = 0;
   let sorted = true;
   let prev = Number.NEGATIVE_INFINITY;
@@ -164,12 +174,13 @@ function prepareTyped(ts: Float64Array, vs: Float64Array): Prepared | null {
   return prepareSorted(kt, kv, min, max);
 }
 
-/** From sorted finite samples and their values' least and greatest. */
+/** From sorted finite samples and their values' least and greatest (and their slice means, when already taken). */
 function prepareSorted(
   sortedT: Float64Array,
   sortedV: Float64Array,
   min: number,
   max: number,
+  sliced: SliceMeans | null = null,
 ): Prepared | null {
   let kt = sortedT;
   let kv = sortedV;
@@ -187,7 +198,11 @@ function prepareSorted(
   if (kt.length > maxFitPoints) {
     // The samples as read: the band's spread transforms them as it measures (most curves need no logarithms).
     raw = { t: kt, v: kv };
-    [kt, kv] = sliceMeans(kt, kv, t0, halfSpan);
+    // Sorted, finite and spanning some time, so sliceMeans answers.
+    const means = sliced ?? sliceMeans(kt, kv);
+    if (!means) return null;
+    kt = means.t;
+    kv = means.v;
   }
   const n = kt.length;
   // One buffer for the five columns: a typed array's own store costs far more to allocate than a view of one.
@@ -210,24 +225,61 @@ function prepareSorted(
   return { n, t, x, yn, ly, lu, tMid, halfSpan, tOrigin, span, centre, scale, top: max, stepMs, raw };
 }
 
-/** The mean time and value of the samples in each of maxFitPoints equal slices of time (empty slices left out). */
-function sliceMeans(
-  kt: Float64Array,
-  kv: Float64Array,
-  t0: number,
-  halfSpan: number,
-): [Float64Array, Float64Array] {
+/** The mean time and value of the samples in each slice of time, and the values' least and greatest. */
+interface SliceMeans {
+  t: Float64Array;
+  v: Float64Array;
+  min: number;
+  max: number;
+}
+
+/**
+ * The mean time and value of the samples in each of maxFitPoints equal slices of their time, from the first to the
+ * last (empty slices left out), with the values' range; null, having read no further, at the first sample out of order
+ * or not finite, or when the times span none.
+ */
+function sliceMeans(kt: Float64Array, kv: Float64Array): SliceMeans | null {
+  const t0 = kt[0];
+  // Halves first, as prepareSorted: t1 − t0 overflows for times near ±1.8e308.
+  const halfSpan = kt[kt.length - 1] / 2 - t0 / 2;
+  if (!(halfSpan > 0) || !Number.isFinite(halfSpan)) return null;
   const both = new Float64Array(2 * maxFitPoints);
   const ot = both.subarray(0, maxFitPoints);
   const ov = both.subarray(maxFitPoints);
   const width = (2 * halfSpan) / maxFitPoints;
+  const last = maxFitPoints - 1;
+  // A sample whose offset is below `below` is in the current slice without a division: the times are sorted and a
+  // rounded quotient never decreases as its dividend grows, so the slice is at least the current one, and below
+  // (k + 1)·width less a relative 1e-12 (far more than rounding) the quotient is under k + 1. Only samples near a
+  // slice's end are divided, with the same answer. Where the width is not a comfortably normal number, all are.
+  const bounded = width > 1e-290 && width < 1e290;
+  let below = Number.NEGATIVE_INFINITY;
+  let prev = Number.NEGATIVE_INFINITY;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
   let n = 0;
   let slice = 0;
   let st = 0;
   let sv = 0;
   let count = 0;
   for (let i = 0; i < kt.length; i++) {
-    const k = Math.min(maxFitPoints - 1, Math.floor((kt[i] - t0) / width));
+    const t = kt[i];
+    const v = kv[i];
+    if (!(t >= prev) || !Number.isFinite(t) || !Number.isFinite(v)) return null;
+    prev = t;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    const d = t - t0;
+    let k = slice;
+    if (!(d < below)) {
+      k = Math.min(last, Math.floor(d / width));
+      below =
+        k === last
+          ? Number.POSITIVE_INFINITY
+          : bounded
+            ? (k + 1) * width * (1 - 1e-12)
+            : Number.NEGATIVE_INFINITY;
+    }
     if (k !== slice && count > 0) {
       ot[n] = t0 + st / count;
       ov[n++] = sv / count;
@@ -236,15 +288,15 @@ function sliceMeans(
       count = 0;
     }
     slice = k;
-    st += kt[i] - t0;
-    sv += kv[i];
+    st += d;
+    sv += v;
     count++;
   }
   if (count > 0) {
     ot[n] = t0 + st / count;
     ov[n++] = sv / count;
   }
-  return [ot.subarray(0, n), ov.subarray(0, n)];
+  return { t: ot.subarray(0, n), v: ov.subarray(0, n), min, max };
 }
 
 export function xOf(p: Prepared, t: number): number {
@@ -261,7 +313,7 @@ export function luOf(p: Prepared, t: number): number {
 
 /**
  * Solves the symmetric system A·c = b (A given row-major, size k) by Gauss–Jordan elimination with partial pivoting,
- * and answers A⁻¹ too (for the band's leverage); null when A is singular or the answer is not finite.
+ * and answers A⁻¹ too (for the band's leverage; empty without it); null when A is singular or the answer is not finite.
  */
 export function solveSymmetric(
   a: ArrayLike<number>,
@@ -305,11 +357,11 @@ export function solveSymmetric(
     }
   }
   const c: number[] = new Array(k);
-  const inv: number[] = new Array(k * k);
+  const inv: number[] = withInverse ? new Array(k * k) : [];
   for (let i = 0; i < k; i++) {
     c[i] = m[i * w + 2 * k];
     if (!Number.isFinite(c[i])) return null;
-    for (let j = 0; j < k; j++) inv[i * k + j] = withInverse ? m[i * w + k + j] : 0;
+    if (withInverse) for (let j = 0; j < k; j++) inv[i * k + j] = m[i * w + k + j];
   }
   return { c, inv };
 }
@@ -431,7 +483,7 @@ export class PolynomialSums {
 }
 
 /** Σ(y − c·φ)² over a segment from its sums (never below zero: the identity loses a little to rounding). */
-function polynomialSse(c: ArrayLike<number>, k: number, sums: Omit<MomentSums, 'n'>): number {
+export function polynomialSse(c: ArrayLike<number>, k: number, sums: Omit<MomentSums, 'n'>): number {
   let cross = 0;
   let quad = 0;
   for (let i = 0; i < k; i++) {
@@ -441,18 +493,28 @@ function polynomialSse(c: ArrayLike<number>, k: number, sums: Omit<MomentSums, '
   return Math.max(0, sums.y2 - 2 * cross + quad);
 }
 
-/** A polynomial of `degree` in x from the sums of its training segments; its SSE on a test segment with `sse`. */
-export function polynomialFromSums(
-  p: Prepared,
-  sums: MomentSums,
-  degree: number,
-  withBand = true,
-): (FittedCurve & { coefficients: number[]; sse(test: Omit<MomentSums, 'n'>): number }) | null {
-  const k = degree + 1;
-  if (sums.n < k + 3) return null;
+/** The normal equations' matrix (row-major) of a polynomial with k coefficients, from the power sums. */
+function normalMatrix(sums: MomentSums, k: number): number[] {
   const a: number[] = new Array(k * k);
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) a[i * k + j] = sums.s[i + j];
-  const solved = solveSymmetric(a, sums.ty, k, withBand);
+  return a;
+}
+
+/**
+ * The coefficients alone of a polynomial of `degree` fitted on the sums (null where polynomialFromSums is null): what a
+ * hold-out fold needs, its error being polynomialSse on the test segment's sums. No curve is built for the 12 folds.
+ */
+export function polynomialCoefficients(sums: MomentSums, degree: number): number[] | null {
+  const k = degree + 1;
+  if (sums.n < k + 3) return null;
+  return solveSymmetric(normalMatrix(sums, k), sums.ty, k, false)?.c ?? null;
+}
+
+/** A polynomial of `degree` in x from the sums of its segments, with its band's leverage. */
+export function polynomialFromSums(p: Prepared, sums: MomentSums, degree: number): FittedCurve | null {
+  const k = degree + 1;
+  if (sums.n < k + 3) return null;
+  const solved = solveSymmetric(normalMatrix(sums, k), sums.ty, k);
   if (!solved) return null;
   const { c, inv } = solved;
   const dof = sums.n - k;
@@ -471,13 +533,16 @@ export function polynomialFromSums(
     dof,
     sigma,
     mean,
-    meansInto(ts, from, to, out) {
-      for (let i = from; i < to; i++) {
+    squaredResiduals(ts, vs) {
+      const { centre, scale } = p;
+      let ss = 0;
+      for (let i = 0; i < ts.length; i++) {
         const xv = xOf(p, ts[i]);
         let m = c[k - 1];
         for (let e = k - 2; e >= 0; e--) m = m * xv + c[e];
-        out[i - from] = m;
+        ss += ((vs[i] - centre) / scale - m) ** 2;
       }
+      return ss;
     },
     line:
       degree === 1
@@ -506,8 +571,6 @@ export function polynomialFromSums(
       out[0] = m;
       out[1] = lev;
     },
-    coefficients: c,
-    sse: (test) => polynomialSse(c, k, test),
   };
 }
 
@@ -557,14 +620,10 @@ export function lineSse(a: number, b: number, s: Float64Array): number {
 }
 
 /**
- * exponential (ln v linear in t), logarithmic (v linear in ln t) and power (ln v linear in ln t), from the sums of
- * their training segments; a and b answered too, for the hold-out error.
+ * The least-squares line r = a + b·f from its sums, with f's mean and Σ(f − mf)²: null with fewer than 5 samples, no
+ * spread in f or no finite answer (where lineFromSums is null). A hold-out fold needs a and b alone.
  */
-export function lineFromSums(
-  p: Prepared,
-  s: Float64Array,
-  kind: 'exponential' | 'logarithmic' | 'power',
-): (FittedCurve & { a: number; b: number }) | null {
+export function lineCoefficients(s: Float64Array): { a: number; b: number; mf: number; cff: number } | null {
   const n = s[0];
   const sf = s[1];
   const sr = s[2];
@@ -577,6 +636,22 @@ export function lineFromSums(
   const b = (sfr - sf * (sr / n)) / cff;
   const a = sr / n - b * mf;
   if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
+  return { a, b, mf, cff };
+}
+
+/**
+ * exponential (ln v linear in t), logarithmic (v linear in ln t) and power (ln v linear in ln t), from the sums of
+ * their training segments; a and b answered too, for the hold-out error.
+ */
+export function lineFromSums(
+  p: Prepared,
+  s: Float64Array,
+  kind: 'exponential' | 'logarithmic' | 'power',
+): (FittedCurve & { a: number; b: number }) | null {
+  const line = lineCoefficients(s);
+  if (!line) return null;
+  const { a, b, mf, cff } = line;
+  const n = s[0];
   const sigma = Math.sqrt(lineSse(a, b, s) / (n - 2));
   const variable = kind === 'exponential' ? 'x' : 'lu';
   const fOf = variable === 'x' ? (t: number) => xOf(p, t) : (t: number) => luOf(p, t);
@@ -589,9 +664,16 @@ export function lineFromSums(
     a,
     b,
     mean: (t) => a + b * fOf(t),
-    meansInto(ts, from, to, out) {
-      if (variable === 'x') for (let i = from; i < to; i++) out[i - from] = a + b * xOf(p, ts[i]);
-      else for (let i = from; i < to; i++) out[i - from] = a + b * luOf(p, ts[i]);
+    squaredResiduals(ts, vs) {
+      const { centre, scale, top } = p;
+      let ss = 0;
+      if (kind === 'exponential')
+        for (let i = 0; i < ts.length; i++) ss += (Math.log(vs[i] / top) - (a + b * xOf(p, ts[i]))) ** 2;
+      else if (kind === 'power')
+        for (let i = 0; i < ts.length; i++) ss += (Math.log(vs[i] / top) - (a + b * luOf(p, ts[i]))) ** 2;
+      else
+        for (let i = 0; i < ts.length; i++) ss += ((vs[i] - centre) / scale - (a + b * luOf(p, ts[i]))) ** 2;
+      return ss;
     },
     // (f − mf)²/cff + 1/n, expanded.
     line: { variable, a, b, l0: 1 / n + (mf * mf) / cff, l1: (-2 * mf) / cff, l2: 1 / cff },
@@ -609,17 +691,29 @@ export function lineFromSums(
   };
 }
 
-/** Each sample's bin of the season's phase, and how many bins (one per sample spacing, 4 to 168). */
+/** How many bins a season's phase has: one per sample spacing, 4 to 168. */
+export function seasonBinCount(p: Prepared, seasonMs: number): number {
+  return Math.max(4, Math.min(168, Math.round(seasonMs / p.stepMs)));
+}
+
+/** The time phases are counted from: a whole number of seasons before the first sample. */
+export function seasonBase(p: Prepared, seasonMs: number): number {
+  return Math.floor(p.t[0] / seasonMs) * seasonMs;
+}
+
+/** The bin of time t's phase: a division and a floor, not a remainder of 1e12 (seasonBins' and the F-test's). */
+export function phaseBin(t: number, base: number, seasonMs: number, bins: number): number {
+  const turns = (t - base) / seasonMs;
+  const k = Math.floor((turns - Math.floor(turns)) * bins);
+  return k >= 0 && k < bins ? k : 0;
+}
+
+/** Each sample's bin of the season's phase, and how many bins. */
 export function seasonBins(p: Prepared, seasonMs: number): { bin: Int32Array; bins: number } {
-  const bins = Math.max(4, Math.min(168, Math.round(seasonMs / p.stepMs)));
+  const bins = seasonBinCount(p, seasonMs);
   const bin = new Int32Array(p.n);
-  // Phases from a whole number of seasons before the first sample: a division and a floor, not a remainder of 1e12.
-  const base = Math.floor(p.t[0] / seasonMs) * seasonMs;
-  for (let i = 0; i < p.n; i++) {
-    const turns = (p.t[i] - base) / seasonMs;
-    const k = Math.floor((turns - Math.floor(turns)) * bins);
-    bin[i] = k >= 0 && k < bins ? k : 0;
-  }
+  const base = seasonBase(p, seasonMs);
+  for (let i = 0; i < p.n; i++) bin[i] = phaseBin(p.t[i], base, seasonMs, bins);
   return { bin, bins };
 }
 
@@ -721,11 +815,14 @@ export function fitSeasonal(
       return out;
     },
     mean: (tv) => a + b * xOf(p, tv) + profile[binOf(tv)],
-    meansInto(ts, from, to, out) {
-      for (let i = from; i < to; i++) {
+    squaredResiduals(ts, vs) {
+      const { centre, scale } = p;
+      let ss = 0;
+      for (let i = 0; i < ts.length; i++) {
         const tv = ts[i];
-        out[i - from] = a + b * xOf(p, tv) + profile[binOf(tv)];
+        ss += ((vs[i] - centre) / scale - (a + b * xOf(p, tv) + profile[binOf(tv)])) ** 2;
       }
+      return ss;
     },
     at(tv) {
       const xv = xOf(p, tv);
@@ -738,17 +835,15 @@ export function fitSeasonal(
       out[0] = a + b * xv + profile[k];
       out[1] = leverage(xv, k);
     },
-    envelope(t0, t1) {
+    envelopeInto(t0, t1, out) {
       const x0 = xOf(p, t0);
       const x1 = xOf(p, t1);
       const far = Math.max(Math.abs(x0 - mx), Math.abs(x1 - mx));
       const trendLo = a + b * Math.min(x0, x1);
       const trendHi = a + b * Math.max(x0, x1);
-      return {
-        lo: Math.min(trendLo, trendHi) + Math.min(0, lo),
-        hi: Math.max(trendLo, trendHi) + Math.max(0, top),
-        lev: 1 / hi + (far * far) / sxx + Math.max(1, sparse),
-      };
+      out[0] = Math.min(trendLo, trendHi) + Math.min(0, lo);
+      out[1] = Math.max(trendLo, trendHi) + Math.max(0, top);
+      out[2] = 1 / hi + (far * far) / sxx + Math.max(1, sparse);
     },
   };
 }

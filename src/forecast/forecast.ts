@@ -10,14 +10,20 @@ import {
   fitKinds,
   fitSeasonal,
   LineSums,
+  lineCoefficients,
   lineFromSums,
   lineSse,
   maxSpans,
   PolynomialSums,
   type Prepared,
+  phaseBin,
+  polynomialCoefficients,
   polynomialFromSums,
+  polynomialSse,
   prepare,
   prepareSamples,
+  seasonBase,
+  seasonBinCount,
   seasonBins,
   studentQuantile,
 } from './curve-fits.js';
@@ -87,27 +93,37 @@ function flat(p: Prepared): FittedCurve {
       out[1] = 1 / p.n;
     },
     mean: () => mean,
-    meansInto: (_ts, from, to, out) => out.fill(mean, 0, to - from),
+    squaredResiduals(ts, vs) {
+      let ss = 0;
+      for (let i = 0; i < ts.length; i++) ss += ((vs[i] - p.centre) / p.scale - mean) ** 2;
+      return ss;
+    },
   };
 }
 
 /**
  * Whether the means of a fit's residuals per phase bin explain enough of them to matter: F = (between-bin sum of
- * squares / (bins − 1)) / (what is left / its degrees of freedom), against a bound near the 1 % point of F.
+ * squares / (bins − 1)) / (what is left / its degrees of freedom), against a bound near the 1 % point of F. The fit is
+ * the line c0 + c1·x, or the values `fitted` when given. Each sample's bin is found as the pass reads it: most series
+ * fail the test, and are spared the array of bins (and the line's values) that a seasonal fit needs.
  */
 function seasonalProfileMatters(
   p: Prepared,
-  fitted: Float64Array,
-  season: { bin: Int32Array; bins: number },
+  seasonMs: number,
+  c0: number,
+  c1: number,
+  fitted: Float64Array | null,
 ): boolean {
-  const { bin, bins } = season;
+  const bins = seasonBinCount(p, seasonMs);
+  const base = seasonBase(p, seasonMs);
   const sums: number[] = new Array(bins).fill(0);
   const counts: number[] = new Array(bins).fill(0);
   let sse = 0;
   for (let i = 0; i < p.n; i++) {
-    const r = p.yn[i] - fitted[i];
-    sums[bin[i]] += r;
-    counts[bin[i]]++;
+    const r = p.yn[i] - (fitted ? fitted[i] : c0 + c1 * p.x[i]);
+    const k = phaseBin(p.t[i], base, seasonMs, bins);
+    sums[k] += r;
+    counts[k]++;
     sse += r * r;
   }
   let between = 0;
@@ -166,12 +182,12 @@ function scoreAll(p: Prepared, wanted: readonly FitKind[], seasons: number[]): S
     let error = 0;
     let ok = true;
     for (let i = 0; i < folds.length; i++) {
-      const curve = polynomialFromSums(p, foldSums[i].train, degree, false);
-      if (!curve) {
+      const c = polynomialCoefficients(foldSums[i].train, degree);
+      if (!c) {
         ok = false;
         break;
       }
-      error += rmse(curve.sse(foldSums[i].test), p.n - folds[i].lo) / folds.length;
+      error += rmse(polynomialSse(c, degree + 1, foldSums[i].test), p.n - folds[i].lo) / folds.length;
     }
     if (ok) out.push({ error, params: degree + 1, refit: () => polynomialFromSums(p, all, degree) });
   }
@@ -184,7 +200,7 @@ function scoreAll(p: Prepared, wanted: readonly FitKind[], seasons: number[]): S
     let error = 0;
     let ok = true;
     for (const fold of folds) {
-      const curve = lineFromSums(p, sums.over(fold.train[0], fold.train[1]), kind);
+      const curve = lineCoefficients(sums.over(fold.train[0], fold.train[1]));
       if (!curve) {
         ok = false;
         break;
@@ -198,20 +214,16 @@ function scoreAll(p: Prepared, wanted: readonly FitKind[], seasons: number[]): S
     if (ok) out.push({ error, params: 2, refit: () => lineFromSums(p, all, kind) });
   }
   if (wanted.includes('seasonal')) {
-    const line = polynomialFromSums(p, all, 1, false);
+    const line = polynomialCoefficients(all, 1);
     let before: Float64Array | null = null;
     for (const seasonMs of seasons) {
       // The seasonal model is for histories of two seasons or more, whose profile explains significantly more than
       // the trend alone (an F-test on the line's residuals) — and a second season more than the first (a weekly
       // profile holds the daily one): most series have none, and are spared the folds.
       if (!line || p.t[p.n - 1] - p.t[0] < 2 * seasonMs) continue;
-      const [c0, c1] = line.coefficients;
+      const [c0, c1] = line;
+      if (!seasonalProfileMatters(p, seasonMs, c0, c1, before)) continue;
       const bins = seasonBins(p, seasonMs);
-      if (!before) {
-        before = new Float64Array(p.n);
-        for (let i = 0; i < p.n; i++) before[i] = c0 + c1 * p.x[i];
-      }
-      if (!seasonalProfileMatters(p, before, bins)) continue;
       const full = fitSeasonal(p, p.n, seasonMs, bins);
       if (!full) continue;
       before = full.fitted();
@@ -283,19 +295,10 @@ function forecastPrepared(p: Prepared, options?: ForecastOptions): Forecast | nu
 /** The spread of new samples about the curve: of the raw samples when the fit saw slice means, else the fit's own. */
 function sampleSpread(p: Prepared, curve: FittedCurve): number {
   if (!p.raw) return curve.sigma;
-  const { t, v } = p.raw;
-  const { centre, scale, top } = p;
-  let ss = 0;
   // Each sample in the curve's own space (as prepare scales the fitted points), against the curve's mean there.
   if (curve.logSpace && !p.ly) return curve.sigma;
-  const means = new Float64Array(Math.min(1024, t.length));
-  for (let from = 0; from < t.length; from += means.length) {
-    const to = Math.min(t.length, from + means.length);
-    curve.meansInto(t, from, to, means);
-    if (curve.logSpace) for (let i = from; i < to; i++) ss += (Math.log(v[i] / top) - means[i - from]) ** 2;
-    else for (let i = from; i < to; i++) ss += ((v[i] - centre) / scale - means[i - from]) ** 2;
-  }
-  const spread = Math.sqrt(ss / Math.max(1, t.length - curve.params));
+  const ss = curve.squaredResiduals(p.raw.t, p.raw.v);
+  const spread = Math.sqrt(ss / Math.max(1, p.raw.t.length - curve.params));
   return Number.isFinite(spread) ? spread : curve.sigma;
 }
 
@@ -336,25 +339,24 @@ function makeForecast(p: Prepared, curve: FittedCurve, error: number, options?: 
       const up = start < threshold;
       const horizon = Math.min(maxHorizonMs, Number.MAX_VALUE / 4);
       const over = (v: number) => (up ? v >= threshold : v <= threshold);
-      const pick = [
-        (r: { value: number }) => r.value,
-        (r: { lower: number; upper: number }) => (up ? r.upper : r.lower),
-        (r: { lower: number; upper: number }) => (up ? r.lower : r.upper),
-      ];
       const found = [Number.NaN, Number.NaN, Number.NaN];
-      /** Whether the mean (k = 0), the leading (1) or the trailing edge (2) is over at t: as pick[k](predict(t)), unboxed. */
       const sign = up ? 1 : -1;
-      const ml = new Float64Array(2);
-      const overAt = (k: number, t: number) => {
-        curve.atInto(t, ml);
-        const m = ml[0];
-        const lev = ml[1];
+      /**
+       * Whether the mean (k = 0), the leading (1: the upper edge going up, else the lower) or the trailing edge (2) is
+       * over where the curve's mean is m and a new sample's standard error se: the operations of band(m, se), unboxed.
+       */
+      const overWith = (k: number, m: number, se: number) => {
         if (k === 0) return over(curve.logSpace ? top * Math.exp(m) : centre + scale * m);
-        const se = seOf(lev);
         const e = k === 1 ? sign : -sign;
         if (curve.logSpace) return over(top * Math.exp(m + e * q * se));
         const w = se === 0 ? 0 : q * se;
         return over(centre + scale * (m + e * w));
+      };
+      const ml = new Float64Array(2);
+      /** Whether edge k is over at t (what predict(t) answers, unboxed). */
+      const overAt = (k: number, t: number) => {
+        curve.atInto(t, ml);
+        return overWith(k, ml[0], seOf(ml[1]));
       };
       /** The first time in [lo, hi] edge k is over, by halves to the millisecond, where lo is not and hi is. */
       const bisect = (k: number, lo: number, hi: number) => {
@@ -436,10 +438,14 @@ function makeForecast(p: Prepared, curve: FittedCurve, error: number, options?: 
         let prev = t0;
         for (let i = 0; i <= count; i++) {
           const t = i === count ? t1 : t0 + ((t1 - t0) * i) / count;
+          // The curve once per probe for all three (a bisection below overwrites ml: hence the copies).
+          curve.atInto(t, ml);
+          const m = ml[0];
+          const se = seOf(ml[1]);
           let pending = false;
           for (let k = 0; k < 3; k++) {
             if (!Number.isNaN(found[k])) continue;
-            if (overAt(k, t)) found[k] = i === 0 ? t0 : bisect(k, prev, t);
+            if (overWith(k, m, se)) found[k] = i === 0 ? t0 : bisect(k, prev, t);
             else pending = true;
           }
           if (!pending) return;
@@ -447,24 +453,26 @@ function makeForecast(p: Prepared, curve: FittedCurve, error: number, options?: 
         }
       };
       const line = options?.crossings === 'scan' ? undefined : curve.line;
-      const envelope = curve.envelope;
+      const envelopeInto = curve.envelopeInto;
       if (line && solveLine(line, from, from + horizon)) {
         // Solved: found holds each crossing (or NaN).
-      } else if (envelope && curve.seasonMs) {
+      } else if (envelopeInto && curve.seasonMs) {
         // A seasonal forecast may cross at a daily peak: season by season, scan finely only where the bounds of
         // its trend, profile and band allow a crossing (a year of a daily season is 365 cheap checks).
         const season = curve.seasonMs;
         const fine = Math.max(48, Math.ceil(season / Math.min(p.stepMs, season / 48)));
+        const e = new Float64Array(3);
+        const narrowest = seOf(0);
         for (let t0 = from; t0 < from + horizon && Number.isNaN(found[2]); t0 += season) {
           const t1 = Math.min(from + horizon, t0 + season);
-          const e = envelope(t0, t1);
-          const m = up ? e.hi : e.lo;
+          envelopeInto(t0, t1, e);
+          const m = up ? e[1] : e[0];
           // The bound of each: the mean's extreme; the leading edge's at the widest band, the trailing at the narrowest.
-          // (Each found crossing skips its bound: a year of seasons allocates nothing for those already found.)
+          // (Each found crossing skips its bound; nothing is allocated per season.)
           if (
-            (Number.isNaN(found[0]) && over(band(m, 0).value)) ||
-            (Number.isNaN(found[1]) && over(pick[1](band(m, seOf(e.lev))))) ||
-            (Number.isNaN(found[2]) && over(pick[2](band(m, seOf(0)))))
+            (Number.isNaN(found[0]) && overWith(0, m, 0)) ||
+            (Number.isNaN(found[1]) && overWith(1, m, seOf(e[2]))) ||
+            (Number.isNaN(found[2]) && overWith(2, m, narrowest))
           )
             scan(t0, t1, fine);
         }
