@@ -1,11 +1,13 @@
 // A streaming anomaly detector for one metric series: each sample is scored in [0, 1] from the series' own history
-// before it, then learnt. Pure and O(1) per sample; its state is about 530 numbers, 7 KB of JSON (snapshot/restore).
+// before it, then learnt. Pure and O(1) per sample; its state is about 430 numbers, 6 KB of JSON (snapshot/restore).
 //
-// How: six surprises, each in units of its own typical size — the point error against a fast deseasonalised
-// level (spikes, jumps), its short average (a burst of volatility), the residual against a slow level plus a learnt
-// daily or hour-of-week profile (a broken pattern), the short mean of that signed residual (a level shift or drift),
-// a two-sided CUSUM of the same residual (a sustained shift too small for the short mean), and how far the value
-// leaves the range seen (a new extreme, as Numenta's "spatial anomaly"). Each is judged
+// How: four surprises, each in units of its own typical size — the point error against a fast level of the
+// deseasonalised series (spikes, jumps, a point wrong for its time of day), the short mean of the signed residual
+// against a slow level plus a learnt daily or hour-of-week profile (a level shift or drift, a broken pattern), a
+// two-sided CUSUM of the same residual (a sustained shift too small for the short mean), and how far the value
+// leaves the range seen (a new extreme, as Numenta's "spatial anomaly"). Two more — the short average of the point
+// error (a burst of volatility) and the seasonal residual of one sample — were dropped in December 2026: on NAB they
+// added false alarms and found no window the others missed (README, "Anomaly detection (NAB)"). Each is judged
 // against its own history, as Numenta's anomaly likelihood judges its raw scores: a decaying histogram gives the
 // chance of a surprise at least that large, with one pseudo-sample from the fourth-moment bound P(R ≥ r) ≤ 1/r⁴ so that a
 // surprise beyond anything seen still ranks by its size. The score is the smallest chance on a log scale
@@ -39,7 +41,6 @@ const stateKeys = [
   'flatErr',
   'absMean',
   'peak',
-  'spread',
   'shift',
   'weight',
   'total',
@@ -52,7 +53,8 @@ type StateKey = (typeof stateKeys)[number];
 
 /** The learnt state: JSON-serialisable, a few KB. */
 export interface AnomalyDetectorState {
-  version: 1;
+  /** 2 since four surprises are judged; a version-1 state (six) is restored by taking their four histograms. */
+  version: 1 | 2;
   options: AnomalyDetectorOptions;
   numbers: Record<StateKey, number>;
   daily: number[];
@@ -71,23 +73,25 @@ const scaleAlpha = 0.01; // mean absolute errors
 const seasonAlpha = 0.05; // a profile bucket, per sample that falls in it
 const seasonLevelAlpha = 0.02; // the deseasonalised level
 const shiftAlpha = 0.1; // the short mean of the signed seasonal residual (level shifts)
-const averageAlpha = 0.2; // the short average of each surprise (Numenta averages the last 10)
-// The spread of that average of independent surprises, relative to one surprise's: it is judged in those units.
-const averageSpread = Math.sqrt(averageAlpha / (2 - averageAlpha));
+// The spread of that mean of independent standardised residuals, relative to one residual's: it is judged in those units.
 const shiftSpread = Math.sqrt(shiftAlpha / (2 - shiftAlpha));
 
 const histogramBins = 48;
 const histogramLow = -8; // log2 of the smallest surprise told apart
 const histogramWidth = 0.5;
-const statistics = 6;
+// The surprises judged, in this order: point error, short mean of the seasonal residual, new extreme, CUSUM.
+const statistics = 4;
+// Version 1 states judged six (point error, its short average, seasonal residual, then these three): on restore
+// their histograms are taken from these slots.
+const version1Slots = [0, 3, 4, 5];
 const excessScale = 10; // a value 10% of the range beyond it is one unit of surprise
 const rangeForgetting = 4; // the range forgets over 4 × memorySamples
 const scoreDecades = 8; // a chance of 10⁻⁸ scores 1
-const realertShare = 0.75;
+const realertShare = 0.75; // a score counts by how far it rises above 75% of the recent peak
 // The two-sided CUSUM (Page's test) of the seasonal residual, in its own typical units: each sample adds its
 // standardised residual less this slack (clipped at 6 so that one spike is not a shift), floored at 0.
 const cusumSlack = 2;
-const cusumClip = 6; // a score counts by how far it rises above 75% of the recent peak
+const cusumClip = 6;
 
 function freshNumbers(): Record<StateKey, number> {
   const numbers = {} as Record<StateKey, number>;
@@ -147,22 +151,18 @@ export class AnomalyDetector {
     const deseasoned = x - season;
     const pointError = deseasoned - s.fast;
     const r0 = Math.abs(pointError) / (s.fastErr + floor);
-    const r1 = Math.abs(seasonResidual) / (seasonScale + floor);
     const shift = s.shift + shiftAlpha * (seasonResidual / (seasonScale + floor) - s.shift);
 
     let logP = 0;
     if (n >= this.options.warmupSamples) {
-      s.spread += averageAlpha * (r0 - s.spread);
       s.weight *= 1 + 1 / this.options.memorySamples;
       if (s.weight > 1e100) this.rescale();
       const excess = Math.max(0, x - s.hi, s.lo - x) / (s.hi - s.lo + floor);
       logP = Math.min(
         this.judge(0, r0),
-        this.judge(1, s.spread / averageSpread),
-        this.judge(2, r1),
-        this.judge(3, Math.abs(shift) / shiftSpread),
-        this.judge(4, excess * excessScale),
-        this.judge(5, Math.max(s.riseSum, s.fallSum)),
+        this.judge(1, Math.abs(shift) / shiftSpread),
+        this.judge(2, excess * excessScale),
+        this.judge(3, Math.max(s.riseSum, s.fallSum)),
       );
       s.total += s.weight;
     }
@@ -243,7 +243,7 @@ export class AnomalyDetector {
 
   snapshot(): AnomalyDetectorState {
     return {
-      version: 1,
+      version: 2,
       options: { ...this.options },
       numbers: { ...this.s },
       daily: Array.from(this.daily),
@@ -257,7 +257,14 @@ export class AnomalyDetector {
     for (const key of stateKeys) d.s[key] = Number(state.numbers[key] ?? 0);
     d.daily.set(state.daily.slice(0, dailyBuckets));
     d.weekly.set(state.weekly.slice(0, weeklyBuckets));
-    d.histogram.set(state.histogram.slice(0, statistics * histogramBins));
+    if (state.version === 1) {
+      for (const [k, slot] of version1Slots.entries()) {
+        d.histogram.set(
+          state.histogram.slice(slot * histogramBins, (slot + 1) * histogramBins),
+          k * histogramBins,
+        );
+      }
+    } else d.histogram.set(state.histogram.slice(0, statistics * histogramBins));
     return d;
   }
 }
