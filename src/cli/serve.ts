@@ -147,6 +147,10 @@ export async function serveCommand(): Promise<void> {
       note('Sign in with your admin account (`opsdesk user create --role admin …` makes another).');
     }
     if (await isDemoLoaded(ctx)) note(demoSignIns());
+    if (stopMail.smtp)
+      note(
+        `smtp: ${config.smtpHost}:${stopMail.smtp.port}  (e.g. swaks --server ${config.smtpHost} --port ${stopMail.smtp.port} --to helpdesk@… )`,
+      );
     if (stopLogs.syslog) {
       const l = stopLogs.syslog;
       note(

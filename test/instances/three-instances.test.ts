@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
+import { swaks } from '../ingest/swaks.js';
 import { makeContext, postgresUrl, type TestContext } from '../support/context.js';
 import { call, type Instance, password, serve, signIn } from '../support/instances.js';
 import { openLiveStream } from '../support/live-stream.js';
@@ -39,6 +40,8 @@ describe('three instances on one PostgreSQL', () => {
       OPSDESK_SMTP_PORT: '0',
       OPSDESK_SYSLOG_PORT: '0',
       OPSDESK_LOG_LEVEL: 'warn',
+      OPSDESK_MAIL_FROM: 'helpdesk@three.test',
+      OPSDESK_MAIL_ALLOWED_DOMAINS: 'three.test',
     };
     instances = await Promise.all([serve(env), serve(env), serve(env)]);
   }, 240_000);
@@ -171,6 +174,36 @@ describe('three instances on one PostgreSQL', () => {
     expect(sent.length).toBeGreaterThan(0);
     expect(sent.every((p) => p.user_id === techId)).toBe(true);
     expect(new Set(sent.map((p) => p.channel)).size).toBe(sent.length);
+  });
+
+  it('one mail handed to two instances at once (an MTA retrying on another) files one ticket', async () => {
+    const ports = instances.slice(0, 2).map((i) => Number(/smtp: 127\.0\.0\.1:(\d+)/.exec(i.stderr())?.[1]));
+    expect(ports.every((p) => p > 0)).toBe(true);
+    const sent = await Promise.all(
+      ports.map((port) =>
+        swaks(port, [
+          '--from',
+          'user@three.test',
+          '--to',
+          'helpdesk@three.test',
+          '--header',
+          'Subject: The badge reader at the back door is dead',
+          '--header',
+          'Message-Id: <badge-reader-1@three.test>',
+          '--body',
+          'Nobody gets in since 7:00.',
+        ]),
+      ),
+    );
+    for (const r of sent) expect(r.code, r.output).toBe(0);
+    const outcomes = sent.map((r) => /250 2\.0\.0 Ok: (\w+)/.exec(r.output)?.[1]).sort();
+    expect(outcomes).toEqual(['duplicate', 'ticket_created']);
+    const filed = await t.ctx.db
+      .selectFrom('tickets')
+      .select('id')
+      .where('title', '=', 'The badge reader at the back door is dead')
+      .execute();
+    expect(filed).toHaveLength(1);
   });
 
   it('after kill -9 of one instance the others go on and still hear each other', async () => {
