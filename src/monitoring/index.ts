@@ -150,6 +150,8 @@ export {
 } from './promql.js';
 export type { RelabelAction, RelabelConfig } from './relabel.js';
 export { compileRelabels, relabel, relabelActions } from './relabel.js';
+export type { RemoteQuery } from './remote-query.js';
+export { queryRemote, remoteQueryLimits } from './remote-query.js';
 export type { RemoteWriteOutcome } from './remote-write.js';
 export {
   decodeWriteRequest,

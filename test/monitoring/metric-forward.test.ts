@@ -22,7 +22,8 @@ import {
   metricStore,
   snappyDecompress,
 } from '../../src/monitoring/index.js';
-import { dialects, makeContext, type TestContext } from '../support/context.js';
+import { dialects, makeApp, makeContext, type TestContext } from '../support/context.js';
+import { userSession } from '../support/http.js';
 
 const source = { key: 'remote_write:1', maxSeries: 10_000 };
 
@@ -266,6 +267,84 @@ describe.each(dialects)('metrics forward (%s)', (dialect) => {
     expect(keys.length).toBe(10_000);
     expect(new Set(keys).size).toBe(10_000);
     expect(await forwardQueueSamples(t.ctx)).toBe(0);
+  });
+
+  it('PromQL with source=remote is answered by the external store in the same shape as a local answer', async () => {
+    const port = await freePort();
+    const promUrl = await startPrometheus(port);
+    const app = await makeApp(dialect, {
+      OPSDESK_METRICS_FORWARD_URL: `${promUrl}/api/v1/write`,
+      OPSDESK_METRICS_QUERY_URL: promUrl,
+    });
+    cleanups.push(() => app.close());
+    app.clock.set(Math.floor(Date.now() / 1000) * 1000 - 120_000);
+    const at = app.clock.now();
+    const store = metricStore(app.ctx);
+    for (let k = 0; k < 5; k++) await store.append(batch('fed_temp', 2, at + k * 15_000, 10 * k), source);
+    expect((await forwardMetrics(app.ctx)).sentSamples).toBe(10);
+    const tech = await userSession(app.app, app.ctx, 'technician');
+    const sec = (ms: number) => ms / 1000;
+
+    const instant = (src: string) =>
+      tech.call('GET', `/api/v1/prom/query?query=sum(fed_temp)&time=${sec(at + 60_000)}${src}`);
+    const remote = await instant('&source=remote');
+    const local = await instant('');
+    expect(remote.status).toBe(200);
+    expect(remote.body).toEqual({
+      status: 'success',
+      data: { resultType: 'vector', result: [{ metric: {}, value: [sec(at + 60_000), '81'] }] },
+    });
+    expect(remote.body).toEqual(local.body);
+
+    const range = (src: string) =>
+      tech.call(
+        'GET',
+        `/api/v1/prom/query_range?query=fed_temp&start=${sec(at)}&end=${sec(at + 60_000)}&step=15${src}`,
+      );
+    const remoteRange = await range('&source=remote');
+    const localRange = await range('&source=local');
+    expect(remoteRange.status).toBe(200);
+    expect(remoteRange.body.data.resultType).toBe('matrix');
+    const byInstance = (body: {
+      data: { result: { metric: Record<string, string>; values: unknown[] }[] };
+    }) => Object.fromEntries(body.data.result.map((r) => [r.metric.instance, r.values]));
+    expect(byInstance(remoteRange.body)['host-1:9100']).toEqual([
+      [sec(at), '1'],
+      [sec(at + 15_000), '11'],
+      [sec(at + 30_000), '21'],
+      [sec(at + 45_000), '31'],
+      [sec(at + 60_000), '41'],
+    ]);
+    expect(byInstance(remoteRange.body)).toEqual(byInstance(localRange.body));
+
+    // The store's refusal of a bad query is a 400 problem; an unknown source a 400 before anything is sent.
+    const bad = await tech.call('GET', `/api/v1/prom/query?query=rate(fed_temp)&source=remote`);
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'remote_query_refused', errorType: 'bad_data' });
+    const unknown = await tech.call('GET', `/api/v1/prom/query?query=1&source=elsewhere`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.code).toBe('validation_failed');
+  }, 60_000);
+
+  it('source=remote without a query URL is refused, and an unreachable store is a 503 problem', async () => {
+    const none = await makeApp(dialect);
+    cleanups.push(() => none.close());
+    const tech = await userSession(none.app, none.ctx, 'technician');
+    const refused = await tech.call('GET', '/api/v1/prom/query?query=1&source=remote');
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('metrics_query_not_configured');
+
+    const down = await makeApp(dialect, {
+      OPSDESK_METRICS_QUERY_URL: `http://127.0.0.1:${await freePort()}`,
+    });
+    cleanups.push(() => down.close());
+    const other = await userSession(down.app, down.ctx, 'technician');
+    const r = await other.call(
+      'GET',
+      '/api/v1/prom/query_range?query=up&start=0&end=60&step=15&source=remote',
+    );
+    expect(r.status).toBe(503);
+    expect(r.body).toMatchObject({ code: 'metrics_store_unreachable', errorType: 'unavailable' });
   });
 
   it('without a forward URL nothing is queued', async () => {
