@@ -282,6 +282,11 @@ describe.each(dialects)('metrics forward (%s)', (dialect) => {
     const store = metricStore(app.ctx);
     for (let k = 0; k < 5; k++) await store.append(batch('fed_temp', 2, at + k * 15_000, 10 * k), source);
     expect((await forwardMetrics(app.ctx)).sentSamples).toBe(10);
+    // The service's own /metrics counts what was forwarded and what waits.
+    const metrics = (await app.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/^opsdesk_metrics_forward_sent_samples_total 10$/m);
+    expect(metrics).toMatch(/^opsdesk_metrics_forward_queue_samples 0$/m);
+    expect(metrics).toMatch(/^opsdesk_metrics_forward_dropped_samples_total\{reason="refused"\} 0$/m);
     const tech = await userSession(app.app, app.ctx, 'technician');
     const sec = (ms: number) => ms / 1000;
 
