@@ -2,7 +2,7 @@
 // appends is queued in the same transaction (metric_forward_queue, the same columnar blob as metric_wal's), and a
 // job drains the queue by remote-write 1.0: claimed batches (FOR UPDATE SKIP LOCKED where the database has it, and
 // a lease) are sent in id order, deleted once the store took them, retried with backoff on 5xx, 429 and network
-// errors, and dropped — counted and logged — when the store refuses them for good (another 4xx). The queue is
+// errors (a batch waiting for its retry holds back the newer ones, so no series' samples go out of order), and dropped — counted and logged — when the store refuses them for good (another 4xx). The queue is
 // bounded: past OPSDESK_METRICS_FORWARD_MAX_QUEUE samples the oldest batches are dropped and counted, so a dead
 // store cannot fill the disk. A batch may be sent twice only when a sender dies between the store's answer and the
 // delete; the same samples again are accepted silently by Prometheus (same timestamp, same value).
@@ -118,22 +118,23 @@ async function claim(ctx: ServiceContext): Promise<Claimed | null> {
   return ctx.db.transaction().execute(async (trx) => {
     let query = trx
       .selectFrom('metric_forward_queue')
-      .select(['id', 'samples', 'attempts', 'data'])
-      .where('next_attempt_at', '<=', now)
+      .select(['id', 'samples', 'attempts', 'next_attempt_at', 'data'])
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', now)]))
       .orderBy('id')
       .limit(metricForwardLimits.rowsPerClaim);
     if (ctx.caps.supportsSkipLocked) query = query.forUpdate().skipLocked();
     const rows = await query.execute();
-    if (rows.length === 0) return null;
-    // Whole rows up to the request size (at least one): a row's samples go out together.
+    // Whole rows up to the request size (at least one): a row's samples go out together. A row waiting for its
+    // retry holds back the newer ones: the store would refuse a series' older samples once it has newer ones.
     const taken: typeof rows = [];
     let samples = 0;
     for (const r of rows) {
+      if (Number(r.next_attempt_at) > now) break;
       if (taken.length > 0 && samples + Number(r.samples) > metricForwardLimits.samplesPerRequest) break;
       taken.push(r);
       samples += Number(r.samples);
     }
+    if (taken.length === 0) return null;
     const ids = taken.map((r) => Number(r.id));
     await trx
       .updateTable('metric_forward_queue')

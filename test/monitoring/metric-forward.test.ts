@@ -233,6 +233,24 @@ describe.each(dialects)('metrics forward (%s)', (dialect) => {
     expect(r.seen.map((s) => s.labels.__name__)).toEqual(['retried_503', 'retried_429']);
   });
 
+  it('a batch waiting for its retry holds back newer ones: samples reach the store in the order they were taken', async () => {
+    let answer = 503;
+    const r = await startReceiver(() => answer);
+    await open({ OPSDESK_METRICS_FORWARD_URL: r.url });
+    const store = metricStore(t.ctx);
+    const at = t.clock.now();
+    await store.append(batch('ordered', 2, at, 1), source);
+    expect(await forwardMetrics(t.ctx)).toMatchObject({ sentSamples: 0, retrying: true });
+    // A newer batch is due at once, the older one only after its backoff: nothing goes before the older one.
+    await store.append(batch('ordered', 2, at + 1000, 2), source);
+    answer = 200;
+    expect(await forwardMetrics(t.ctx)).toMatchObject({ sentSamples: 0, retrying: false });
+    expect(r.seen).toEqual([]);
+    t.clock.advance(metricForwardLimits.firstRetryMs);
+    expect(await forwardMetrics(t.ctx)).toMatchObject({ sentSamples: 4, retrying: false });
+    expect(r.seen.map((s) => s.timestamps[0])).toEqual([at, at, at + 1000, at + 1000]);
+  });
+
   it('the queue is bounded: past its maximum the oldest batches are dropped and counted', async () => {
     const r = await startReceiver();
     await open({ OPSDESK_METRICS_FORWARD_URL: r.url, OPSDESK_METRICS_FORWARD_MAX_QUEUE: '1000' });
