@@ -6,7 +6,8 @@
 // request (2,000 samples, snappy protobuf) decoded and appended — each beside the parse-only (decode-only) rate of
 // the same payload measured in the same run. Target: ≥ 300,000 samples/s into the store through either path.
 // Until the metric store's part lands, metricStore(ctx) is a stub: the store columns say so and the rest still runs.
-// Environment: BENCH_INGEST_SECONDS=3 (per measurement).
+// Environment: BENCH_INGEST_SECONDS=3 (per measurement); BENCH_FORWARD=1 queues every append for forwarding too
+// (OPSDESK_METRICS_FORWARD_URL set), to compare with a run without.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -179,7 +180,14 @@ export async function benchMetricIngest(): Promise<void> {
   const body = remoteWritePayload(start);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-bench-ingest-'));
   const clock = new ManualClock(start);
-  const config = loadConfig({ OPSDESK_DATA_DIR: dataDir, OPSDESK_LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    OPSDESK_DATA_DIR: dataDir,
+    OPSDESK_LOG_LEVEL: 'silent',
+    // Every append also queued for forwarding (the queue only grows here: no job drains it).
+    ...(process.env.BENCH_FORWARD === '1'
+      ? { OPSDESK_METRICS_FORWARD_URL: 'http://127.0.0.1:9/api/v1/write' }
+      : {}),
+  });
   const opened = await openContext(config, { clock, log: pino({ level: 'silent' }), pgSchema: undefined });
   const ctx = opened.ctx;
   let store: MetricStore | null = null;

@@ -238,6 +238,48 @@ export class ServiceMetrics {
         for (const r of (await status()).rejected) this.set({ source: r.source, reason: r.reason }, r.count);
       },
     });
+    // Forwarding to an external store (README, Forwarding metrics): present when OPSDESK_METRICS_FORWARD_URL is set.
+    new client.Gauge({
+      name: 'opsdesk_metrics_forward_sent_samples_total',
+      help: 'Samples this instance forwarded to the external store since start (counter semantics)',
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const f = (await status()).forward;
+        if (f) this.set(f.sentSamples);
+      },
+    });
+    new client.Gauge({
+      name: 'opsdesk_metrics_forward_dropped_samples_total',
+      help: 'Samples dropped from forwarding by this instance since start, by reason: refused (a 4xx for good) or queue_full (counter semantics)',
+      labelNames: ['reason'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const f = (await status()).forward;
+        if (f) for (const [reason, n] of Object.entries(f.droppedSamples)) this.set({ reason }, n);
+      },
+    });
+    new client.Gauge({
+      name: 'opsdesk_metrics_forward_failed_sends_total',
+      help: 'Forward requests that failed and are retried (5xx, 429, network, timeout) on this instance since start (counter semantics)',
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const f = (await status()).forward;
+        if (f) this.set(f.failedSends);
+      },
+    });
+    new client.Gauge({
+      name: 'opsdesk_metrics_forward_queue_samples',
+      help: 'Samples waiting in the forward queue (all instances)',
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const f = (await status()).forward;
+        if (f) this.set(f.queuedSamples);
+      },
+    });
   }
 }
 
@@ -258,6 +300,13 @@ export interface InventoryIngestStatus {
 
 export interface MonitoringIngestStatus {
   series: number;
+  /** Forwarding's counters, when a forward URL is configured. */
+  forward: {
+    sentSamples: number;
+    droppedSamples: Record<string, number>;
+    failedSends: number;
+    queuedSamples: number;
+  } | null;
   stored: Record<string, number>;
   rejected: { source: string; reason: string; count: number }[];
 }

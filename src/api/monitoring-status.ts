@@ -2,7 +2,7 @@
 // reason. Scrapes and remote-write count their own (payload-level refusals included); the store counts the rest
 // (checks, the service itself), so no refusal is counted twice.
 import type { ServiceContext } from '../core/context.js';
-import { ingestStats, storeStats } from '../monitoring/index.js';
+import { forwardQueueSamples, forwardStats, ingestStats, storeStats } from '../monitoring/index.js';
 import type { MonitoringIngestStatus } from './metrics.js';
 
 export async function monitoringIngestStatus(ctx: ServiceContext): Promise<MonitoringIngestStatus> {
@@ -15,5 +15,8 @@ export async function monitoringIngestStatus(ctx: ServiceContext): Promise<Monit
     for (const [reason, count] of Object.entries(reasons))
       rejected.push({ source, reason, count: count ?? 0 });
   }
-  return { series: store.series, stored: { ...ingest.accepted }, rejected };
+  const forward = ctx.config.metricsForwardUrl
+    ? { ...forwardStats(ctx), queuedSamples: await forwardQueueSamples(ctx) }
+    : null;
+  return { series: store.series, stored: { ...ingest.accepted }, rejected, forward };
 }

@@ -79,6 +79,17 @@ export interface Config {
   metricsRetentionRawMs: number;
   metricsRetention1mMs: number;
   metricsRetention1hMs: number;
+  /**
+   * Remote-write 1.0 endpoint every stored sample is also forwarded to (README, Forwarding metrics); null: none.
+   * May carry basic auth (user:password@), never logged.
+   */
+  metricsForwardUrl: string | null;
+  /** Sent as `Authorization: Bearer …` to the forward endpoint when set. */
+  metricsForwardBearerToken: string | null;
+  /** Samples the forward queue holds at most: past it the oldest batches are dropped (and counted). */
+  metricsForwardMaxQueueSamples: number;
+  /** A Prometheus HTTP API base URL that PromQL queries with source=remote are answered from; null: none. */
+  metricsQueryUrl: string | null;
   /** Checks (monitoring) one instance runs at the same time; more wait for a free slot. */
   checkConcurrency: number;
   /** The syslog listener (logs in): UDP and TCP on one port; port 0 picks a free port (tests). */
@@ -265,6 +276,7 @@ export function loadConfig(env: Env = process.env): Config {
     smsGatewayUrl,
     smsGatewayToken: env.OPSDESK_SMS_GATEWAY_TOKEN?.trim() || null,
     ...loadMetricsRetention(env),
+    ...loadMetricsForward(env),
     checkConcurrency: int(env, 'OPSDESK_CHECK_CONCURRENCY', 200, 1, 10_000),
     ...loadSyslog(env),
     logsRetentionMs: retention(env, 'OPSDESK_LOGS_RETENTION', 30),
@@ -373,6 +385,52 @@ function loadMetricsRetention(
   return { metricsRetentionRawMs: raw, metricsRetention1mMs: oneMinute, metricsRetention1hMs: oneHour };
 }
 
+/** An http(s) URL with a host, or null when unset; a bad one is reported with its secret masked. */
+function httpUrl(env: Env, name: string): string | null {
+  const raw = env[name]?.trim() || null;
+  if (raw === null) return null;
+  let ok = false;
+  try {
+    const u = new URL(raw);
+    ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !/\s/.test(raw);
+  } catch {
+    ok = false; // not a URL at all: refused below with the variable's name
+  }
+  if (!ok) throw new ConfigError(name, 'an http:// or https:// URL', redactUrlSecret(raw));
+  return raw;
+}
+
+/** Forwarding to an external Prometheus-compatible store, and querying it (README, Forwarding metrics). */
+function loadMetricsForward(
+  env: Env,
+): Pick<
+  Config,
+  'metricsForwardUrl' | 'metricsForwardBearerToken' | 'metricsForwardMaxQueueSamples' | 'metricsQueryUrl'
+> {
+  const metricsForwardUrl = httpUrl(env, 'OPSDESK_METRICS_FORWARD_URL');
+  const metricsForwardBearerToken = env.OPSDESK_METRICS_FORWARD_BEARER_TOKEN?.trim() || null;
+  if (metricsForwardBearerToken && !metricsForwardUrl)
+    throw new ConfigError(
+      'OPSDESK_METRICS_FORWARD_BEARER_TOKEN',
+      'set only with OPSDESK_METRICS_FORWARD_URL',
+      '***',
+    );
+  if (metricsForwardBearerToken && /[\s]/.test(metricsForwardBearerToken))
+    throw new ConfigError('OPSDESK_METRICS_FORWARD_BEARER_TOKEN', 'a token without spaces', '***');
+  return {
+    metricsForwardUrl,
+    metricsForwardBearerToken,
+    metricsForwardMaxQueueSamples: int(
+      env,
+      'OPSDESK_METRICS_FORWARD_MAX_QUEUE',
+      10_000_000,
+      1000,
+      1_000_000_000,
+    ),
+    metricsQueryUrl: httpUrl(env, 'OPSDESK_METRICS_QUERY_URL'),
+  };
+}
+
 function list(raw: string | undefined): string[] {
   return (raw ?? '')
     .split(/[\s,]+/)
@@ -453,5 +511,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     smtpRelays: config.smtpRelays.map((r) => ({ name: r.name, secretSha256: '***' })),
     smsGatewayUrl: config.smsGatewayUrl ? redactUrlSecret(config.smsGatewayUrl) : null,
     smsGatewayToken: config.smsGatewayToken ? '***' : null,
+    metricsForwardUrl: config.metricsForwardUrl ? redactUrlSecret(config.metricsForwardUrl) : null,
+    metricsForwardBearerToken: config.metricsForwardBearerToken ? '***' : null,
+    metricsQueryUrl: config.metricsQueryUrl ? redactUrlSecret(config.metricsQueryUrl) : null,
   };
 }

@@ -589,6 +589,20 @@ export const errorCatalogue = {
     meaning:
       'A stored secret (a bind password, a client secret) was sealed under another key: every instance needs the same OPSDESK_SECRET_KEY.',
   },
+  metrics_query_not_configured: {
+    kind: 'invalid',
+    meaning: 'source=remote needs an external store to query: OPSDESK_METRICS_QUERY_URL is not set.',
+  },
+  remote_query_refused: {
+    kind: 'invalid',
+    meaning:
+      "The external metrics store refused the query (its Prometheus API's bad_data or execution error, passed on).",
+  },
+  metrics_store_unreachable: {
+    kind: 'unavailable',
+    meaning:
+      'The external metrics store (OPSDESK_METRICS_QUERY_URL) could not be reached, timed out, or did not answer as the Prometheus HTTP API.',
+  },
   identity_provider_unreachable: {
     kind: 'unavailable',
     meaning:

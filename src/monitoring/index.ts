@@ -7,6 +7,7 @@ import type { JobScheduler } from '../core/jobs.js';
 import { registerAlertPipeline } from './alert-groups.js';
 import { registerChecks } from './check-scheduler.js';
 import { runCheck } from './checks/run-check.js';
+import { registerMetricForward } from './metric-forward.js';
 import { registerMetricStore } from './metric-maintenance.js';
 import { registerAlertRules } from './rule-evaluation.js';
 import { registerScrapes } from './scrapes.js';
@@ -101,6 +102,15 @@ export {
   maintenanceLimits,
   updateMaintenanceWindow,
 } from './maintenance-windows.js';
+export type { ForwardDropReason, ForwardPassResult, ForwardStats } from './metric-forward.js';
+export {
+  forwardMetrics,
+  forwardQueueSamples,
+  forwardStats,
+  metricForwardLimits,
+  registerMetricForward,
+  trimForwardQueue,
+} from './metric-forward.js';
 export {
   compactMetrics,
   maintainMetricStore,
@@ -140,6 +150,8 @@ export {
 } from './promql.js';
 export type { RelabelAction, RelabelConfig } from './relabel.js';
 export { compileRelabels, relabel, relabelActions } from './relabel.js';
+export type { RemoteQuery } from './remote-query.js';
+export { queryRemote, remoteQueryLimits } from './remote-query.js';
 export type { RemoteWriteOutcome } from './remote-write.js';
 export {
   decodeWriteRequest,
@@ -218,6 +230,7 @@ export { createTarget, deleteTarget, getTarget, listTargets, targetLimits, updat
  */
 export function registerMonitoring(ctx: ServiceContext, jobs: JobScheduler): void {
   registerMetricStore(ctx, jobs); // WAL → chunks every 30 s, rollups every minute, retention hourly (one instance)
+  registerMetricForward(ctx, jobs); // the forward queue sent by remote-write every 5 s (one instance), when configured
   registerChecks(ctx, jobs, runCheck); // checks spread over their intervals (a 250 ms tick); CheckNotRunning sweep
   registerScrapes(ctx, jobs); // due scrape targets claimed (leases) and scraped, every second
   registerAlertRules(ctx, jobs); // due rule groups each second; check rules at once on a check's change

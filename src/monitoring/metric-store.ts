@@ -11,6 +11,7 @@
 import { defineLocalCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
 import { chunks } from '../core/db/index.js';
+import { forwardRow } from './metric-forward.js';
 import {
   type IngestResult,
   type IngestSeries,
@@ -445,16 +446,23 @@ async function append(
   // 4. One row: durable when the insert resolves (group commit returns after COMMIT).
   if (n > 0) {
     try {
-      await ctx.db
-        .insertInto('metric_wal')
-        .values({
-          min_ts: lo,
-          max_ts: hi,
-          samples: n,
-          created_at: now,
-          data: encodeBatch(ids, counts, runs, ts, vals, n),
-        })
-        .execute();
+      const row = {
+        min_ts: lo,
+        max_ts: hi,
+        samples: n,
+        created_at: now,
+        data: encodeBatch(ids, counts, runs, ts, vals, n),
+      };
+      if (ctx.config.metricsForwardUrl === null) await ctx.db.insertInto('metric_wal').values(row).execute();
+      // Forwarded too: the same blob queued in the same transaction, so a sample stored is a sample queued.
+      else
+        await ctx.db.transaction().execute(async (trx) => {
+          await trx.insertInto('metric_wal').values(row).execute();
+          await trx
+            .insertInto('metric_forward_queue')
+            .values(forwardRow(row.data, n, now))
+            .execute();
+        });
     } catch (err) {
       // Nothing was stored: give the heads back, unless a later append moved them on.
       for (let r = runs - 1; r >= 0; r--) {

@@ -954,6 +954,16 @@ export interface Database {
     created_at: number;
     data: Uint8Array;
   };
+  /** Appended batches waiting to be forwarded by remote-write (metric-forward.ts); the blob is metric_wal's. */
+  metric_forward_queue: {
+    id: Generated<number>;
+    samples: number;
+    created_at: number;
+    next_attempt_at: number;
+    lease_until: number | null;
+    attempts: Generated<number>;
+    data: Uint8Array;
+  };
   metric_chunks: {
     series_id: number;
     window_start: number;

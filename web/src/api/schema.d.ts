@@ -35175,6 +35175,7 @@ export type paths = {
           'match[]'?: string | string[];
           metric?: string;
           query?: string;
+          source?: string;
           start?: string;
           step?: string;
           time?: string;
@@ -35299,6 +35300,7 @@ export type paths = {
           'match[]'?: string | string[];
           metric?: string;
           query?: string;
+          source?: string;
           start?: string;
           step?: string;
           time?: string;
@@ -35407,6 +35409,7 @@ export type paths = {
           'match[]'?: string | string[];
           metric?: string;
           query?: string;
+          source?: string;
           start?: string;
           step?: string;
           time?: string;
@@ -35527,6 +35530,7 @@ export type paths = {
           'match[]'?: string | string[];
           metric?: string;
           query?: string;
+          source?: string;
           start?: string;
           step?: string;
           time?: string;
@@ -35646,7 +35650,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** PromQL instant query at `time` (Unix seconds or RFC 3339; now when left out), as Prometheus */
+    /** PromQL instant query at `time` (Unix seconds or RFC 3339; now when left out), as Prometheus; `source=remote` asks the external store (OPSDESK_METRICS_QUERY_URL) */
     get: {
       parameters: {
         query?: {
@@ -35655,6 +35659,7 @@ export type paths = {
           'match[]'?: string | string[];
           metric?: string;
           query?: string;
+          source?: string;
           start?: string;
           step?: string;
           time?: string;
@@ -35757,7 +35762,7 @@ export type paths = {
       };
     };
     put?: never;
-    /** PromQL instant query at `time` (Unix seconds or RFC 3339; now when left out), as Prometheus */
+    /** PromQL instant query at `time` (Unix seconds or RFC 3339; now when left out), as Prometheus; `source=remote` asks the external store (OPSDESK_METRICS_QUERY_URL) */
     post: {
       parameters: {
         query?: {
@@ -35766,6 +35771,7 @@ export type paths = {
           'match[]'?: string | string[];
           metric?: string;
           query?: string;
+          source?: string;
           start?: string;
           step?: string;
           time?: string;
@@ -35880,7 +35886,7 @@ export type paths = {
       path?: never;
       cookie?: never;
     };
-    /** PromQL range query from `start` to `end` every `step` (at most 11,000 steps), as Prometheus */
+    /** PromQL range query from `start` to `end` every `step` (at most 11,000 steps), as Prometheus; `source=remote` asks the external store (OPSDESK_METRICS_QUERY_URL) */
     get: {
       parameters: {
         query?: {
@@ -35889,6 +35895,7 @@ export type paths = {
           'match[]'?: string | string[];
           metric?: string;
           query?: string;
+          source?: string;
           start?: string;
           step?: string;
           time?: string;
@@ -35991,7 +35998,7 @@ export type paths = {
       };
     };
     put?: never;
-    /** PromQL range query from `start` to `end` every `step` (at most 11,000 steps), as Prometheus */
+    /** PromQL range query from `start` to `end` every `step` (at most 11,000 steps), as Prometheus; `source=remote` asks the external store (OPSDESK_METRICS_QUERY_URL) */
     post: {
       parameters: {
         query?: {
@@ -36000,6 +36007,7 @@ export type paths = {
           'match[]'?: string | string[];
           metric?: string;
           query?: string;
+          source?: string;
           start?: string;
           step?: string;
           time?: string;
@@ -36276,6 +36284,7 @@ export type paths = {
           'match[]'?: string | string[];
           metric?: string;
           query?: string;
+          source?: string;
           start?: string;
           step?: string;
           time?: string;
@@ -36386,6 +36395,7 @@ export type paths = {
           'match[]'?: string | string[];
           metric?: string;
           query?: string;
+          source?: string;
           start?: string;
           step?: string;
           time?: string;

@@ -19,6 +19,7 @@ import {
   parseSeriesSelector,
   promDurationMs,
   queryInstant,
+  queryRemote,
   requireMonitor,
   type SampleSource,
 } from '../../../monitoring/index.js';
@@ -36,6 +37,7 @@ const Params = Type.Object(
     timeout: Param,
     limit: Param,
     metric: Param,
+    source: Param,
     'match[]': Type.Optional(
       Type.Union([
         Type.String({ maxLength: 65_536 }),
@@ -53,6 +55,7 @@ type ParamValues = {
   step?: string;
   limit?: string;
   metric?: string;
+  source?: string;
   'match[]'?: string | string[];
 };
 
@@ -120,6 +123,16 @@ function requireQuery(p: ParamValues): string {
     ]);
   }
   return p.query;
+}
+
+/** Where a query is answered: opsdesk's own store (local, the default) or the external one (remote). */
+function sourceOf(p: ParamValues): 'local' | 'remote' {
+  const v = p.source ?? '';
+  if (v === '' || v === 'local') return 'local';
+  if (v === 'remote') return 'remote';
+  throw new Invalid('validation_failed', 'invalid parameter "source": local or remote', [
+    { field: 'source', message: 'local or remote' },
+  ]);
 }
 
 function parseLimit(value: string | undefined): number {
@@ -199,14 +212,19 @@ export function promApiRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary:
-            'PromQL instant query at `time` (Unix seconds or RFC 3339; now when left out), as Prometheus',
+            'PromQL instant query at `time` (Unix seconds or RFC 3339; now when left out), as Prometheus; `source=remote` asks the external store (OPSDESK_METRICS_QUERY_URL)',
           querystring: Params,
           response: { 200: success(QueryData), ...problemResponses },
         },
         handler: async (request) => {
           requireMonitor(requireActor(request), 'metrics.read');
           const p = paramsOf(request);
-          const data = await queryInstant(store, requireQuery(p), parseTime(p.time, 'time', now()));
+          const query = requireQuery(p);
+          const time = parseTime(p.time, 'time', now());
+          const data =
+            sourceOf(p) === 'remote'
+              ? await queryRemote(ctx, { kind: 'query', query, timeMs: time })
+              : await queryInstant(store, query, time);
           return { status: 'success' as const, data };
         },
       });
@@ -216,7 +234,7 @@ export function promApiRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
         schema: {
           tags,
           summary:
-            'PromQL range query from `start` to `end` every `step` (at most 11,000 steps), as Prometheus',
+            'PromQL range query from `start` to `end` every `step` (at most 11,000 steps), as Prometheus; `source=remote` asks the external store (OPSDESK_METRICS_QUERY_URL)',
           querystring: Params,
           response: { 200: success(QueryData), ...problemResponses },
         },
@@ -236,7 +254,18 @@ export function promApiRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
               ]);
             }
           }
-          const { steps, series } = await evaluateRange(store, query, start, end, parseStep(p.step));
+          const step = parseStep(p.step);
+          if (sourceOf(p) === 'remote') {
+            const data = await queryRemote(ctx, {
+              kind: 'query_range',
+              query,
+              startMs: start,
+              endMs: end,
+              stepMs: step,
+            });
+            return reply.send({ status: 'success' as const, data });
+          }
+          const { steps, series } = await evaluateRange(store, query, start, end, step);
           // Streamed as text: a day of 1,000 series is millions of points, too many to hold as JSON values at once.
           function* body() {
             yield '{"status":"success","data":';

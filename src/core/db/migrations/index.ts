@@ -53,6 +53,7 @@ import * as assetsLists from './2026-12-11-assets-lists.js';
 import * as ldap from './2026-12-11-ldap.js';
 import * as saml from './2026-12-11-saml.js';
 import * as importLinks from './2026-12-12-import.js';
+import * as metricForward from './2026-12-13-metric-forward.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-24-foundation': foundation,
@@ -175,4 +176,7 @@ export const migrations: Record<string, Migration> = {
 
   // -- moving in from Zammad, GLPI, osTicket: links to the original records, checkpoints --
   '2026-12-12-import': importLinks,
+
+  // -- metrics forwarded to an external Prometheus-compatible store by remote-write --
+  '2026-12-13-metric-forward': metricForward,
 };
