@@ -51,11 +51,6 @@ class ForwardState {
 
 const forwardState = defineLocalCache('metric_forward', () => new ForwardState());
 
-/** The queue row of one appended batch (inserted by the metric store beside its write-ahead row). */
-export function forwardRow(data: Uint8Array, samples: number, now: number) {
-  return { samples, created_at: now, next_attempt_at: now, lease_until: null, data };
-}
-
 export function forwardStats(ctx: ServiceContext): ForwardStats {
   const s = ctx.caches.local(forwardState).stats;
   return { ...s, droppedSamples: { ...s.droppedSamples } };

@@ -11,7 +11,6 @@
 import { defineLocalCache } from '../core/cache-versions.js';
 import type { ServiceContext } from '../core/context.js';
 import { chunks } from '../core/db/index.js';
-import { forwardRow } from './metric-forward.js';
 import {
   type IngestResult,
   type IngestSeries,
@@ -460,7 +459,7 @@ async function append(
           await trx.insertInto('metric_wal').values(row).execute();
           await trx
             .insertInto('metric_forward_queue')
-            .values(forwardRow(row.data, n, now))
+            .values({ samples: n, created_at: now, next_attempt_at: now, lease_until: null, data: row.data })
             .execute();
         });
     } catch (err) {

@@ -2,15 +2,12 @@
 // three while a webhook receiver answers slowly, and one instance is killed with deliveries in flight. Every ticket
 // an instance acknowledged (201) is stored once and its event reaches the receiver — sent again by a survivor once
 // the dead instance's lease ran out, under the same idempotency key — and no event is sent under two keys.
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
-import { makeContext, postgresUrl, type TestContext } from '../support/context.js';
-import { call, type Instance, password, serve, signIn } from '../support/instances.js';
+import { makeContext, type TestContext } from '../support/context.js';
+import { call, type Instance, password, signIn, startInstances } from '../support/instances.js';
 
 interface Received {
   key: string;
@@ -21,7 +18,7 @@ interface Received {
 
 describe('kill -9 of one of three instances mid-work', () => {
   let t: TestContext;
-  let dataDir: string;
+  let stopInstances: (() => void) | undefined;
   let instances: Instance[] = [];
   let receiver: http.Server;
   let receiverUrl: string;
@@ -29,8 +26,6 @@ describe('kill -9 of one of three instances mid-work', () => {
 
   beforeAll(async () => {
     t = await makeContext('postgres');
-    const schema = /\(schema (\w+)\)/.exec(t.ctx.caps.label)?.[1];
-    if (!schema) throw new Error(`no schema in ${t.ctx.caps.label}`);
     await createUser(t.ctx, null, { email: 'user@kill.test', name: 'user', role: 'requester', password });
     // A receiver that takes its time: deliveries are in flight when the instance dies.
     receiver = http.createServer((req, res) => {
@@ -51,29 +46,20 @@ describe('kill -9 of one of three instances mid-work', () => {
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-kill-'));
-    const env = {
-      DATABASE_URL: postgresUrl,
-      DATABASE_SCHEMA: schema,
-      OPSDESK_DATA_DIR: dataDir,
-      PORT: '0',
-      OPSDESK_DEMO: '0',
-      OPSDESK_SMTP_PORT: '0',
-      OPSDESK_SYSLOG_PORT: '0',
-      OPSDESK_LOG_LEVEL: 'warn',
+    const started = await startInstances(t.ctx, 3, {
       OPSDESK_ADMIN_EMAIL: 'admin@kill.test',
       OPSDESK_ADMIN_PASSWORD: password,
       OPSDESK_WEBHOOK_ALLOW_PRIVATE: '1',
       OPSDESK_WEBHOOK_TIMEOUT_MS: '2000',
-    };
-    instances = await Promise.all([serve(env), serve(env), serve(env)]);
+    });
+    instances = started.instances;
+    stopInstances = started.stop;
   }, 240_000);
 
   afterAll(async () => {
-    for (const i of instances) i.child.kill('SIGKILL');
+    stopInstances?.();
     await new Promise((r) => receiver?.close(r));
     await t?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('loses no acknowledged ticket and no event, and sends each event under one key', async () => {

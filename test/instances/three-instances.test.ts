@@ -1,27 +1,23 @@
 // Three `opsdesk serve` processes on one PostgreSQL schema and one shared data folder, as behind a load balancer:
 // started together they make one admin account; a session made through one works on the others; a ticket filed
 // through one reaches live streams held open on the other two; a file attached through one is served by another;
-// and when one is killed (kill -9) the others go on and still hear each other.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// one alert pushed to all three opens one incident and pages once; one mail handed to two files one ticket; and
+// when one is killed (kill -9) the others go on and still hear each other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
 import { swaks } from '../ingest/swaks.js';
-import { makeContext, postgresUrl, type TestContext } from '../support/context.js';
-import { call, type Instance, password, serve, signIn } from '../support/instances.js';
+import { makeContext, type TestContext } from '../support/context.js';
+import { call, type Instance, password, signIn, startInstances } from '../support/instances.js';
 import { openLiveStream } from '../support/live-stream.js';
 
 describe('three instances on one PostgreSQL', () => {
   let t: TestContext;
-  let dataDir: string;
+  let stopInstances: (() => void) | undefined;
   let instances: Instance[] = [];
   let techId: number;
 
   beforeAll(async () => {
     t = await makeContext('postgres');
-    const schema = /\(schema (\w+)\)/.exec(t.ctx.caps.label)?.[1];
-    if (!schema) throw new Error(`no schema in ${t.ctx.caps.label}`);
     for (const [email, role] of [
       ['tech@three.test', 'technician'],
       ['user@three.test', 'requester'],
@@ -30,26 +26,17 @@ describe('three instances on one PostgreSQL', () => {
       const u = await createUser(t.ctx, null, { email, name: email.split('@')[0]!, role, password });
       if (role === 'technician') techId = u.id;
     }
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-three-'));
-    const env = {
-      DATABASE_URL: postgresUrl,
-      DATABASE_SCHEMA: schema,
-      OPSDESK_DATA_DIR: dataDir,
-      PORT: '0',
-      OPSDESK_DEMO: '0',
-      OPSDESK_SMTP_PORT: '0',
-      OPSDESK_SYSLOG_PORT: '0',
-      OPSDESK_LOG_LEVEL: 'warn',
+    const started = await startInstances(t.ctx, 3, {
       OPSDESK_MAIL_FROM: 'helpdesk@three.test',
       OPSDESK_MAIL_ALLOWED_DOMAINS: 'three.test',
-    };
-    instances = await Promise.all([serve(env), serve(env), serve(env)]);
+    });
+    instances = started.instances;
+    stopInstances = started.stop;
   }, 240_000);
 
   afterAll(async () => {
-    for (const i of instances) i.child.kill('SIGKILL');
+    stopInstances?.();
     await t?.close();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('started together, they make one admin account, and one of them says how to sign in to it', async () => {

@@ -1,9 +1,11 @@
 // Real `opsdesk serve` processes for the tests of several instances: started with an environment of the test's
 // choosing, resolved once each says where it runs; and plain fetch helpers to talk to them.
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { postgresUrl } from './context.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const main = path.join(root, 'src/cli/main.ts');
@@ -55,4 +57,46 @@ export async function signIn(base: string, email: string): Promise<string> {
   const r = await call(base, 'POST', '/api/v1/auth/login', null, { email, password });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body.token;
+}
+
+/** The schema of a PostgreSQL test context (its label names it). */
+export function schemaOf(ctx: { caps: { label: string } }): string {
+  const schema = /\(schema (\w+)\)/.exec(ctx.caps.label)?.[1];
+  if (!schema) throw new Error(`no schema in ${ctx.caps.label}`);
+  return schema;
+}
+
+/**
+ * `count` serve processes on the context's schema and one shared data folder (listeners on free ports, no demo),
+ * with `env` on top; `stop` kills them and removes the folder.
+ */
+export async function startInstances(
+  ctx: { caps: { label: string } },
+  count: number,
+  env: Record<string, string> = {},
+): Promise<{ instances: Instance[]; stop(): void }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-instances-'));
+  const all = {
+    DATABASE_URL: postgresUrl,
+    DATABASE_SCHEMA: schemaOf(ctx),
+    OPSDESK_DATA_DIR: dataDir,
+    PORT: '0',
+    OPSDESK_DEMO: '0',
+    OPSDESK_SMTP_PORT: '0',
+    OPSDESK_SYSLOG_PORT: '0',
+    OPSDESK_LOG_LEVEL: 'warn',
+    ...env,
+  };
+  const started = await Promise.allSettled(Array.from({ length: count }, () => serve(all)));
+  const instances = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const stop = () => {
+    for (const i of instances) i.child.kill('SIGKILL');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    stop();
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  return { instances, stop };
 }
