@@ -48,7 +48,8 @@ export function pgNotifications(
   const quoted = (channel: string) => `"${channel.replaceAll('"', '""')}"`;
 
   async function connect(): Promise<pg.Client> {
-    const c = new pg.Client({ connectionString });
+    // Bounded like the pool's connections: a server that does not answer fails this try, and the next one retries.
+    const c = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
     c.on('notification', (n) => {
       for (const [topic, set] of listeners) {
         if (channelOf(topic) !== n.channel) continue;
