@@ -65,7 +65,8 @@ export const capacityKey = (f: Pick<CapacityFinding, 'targetId' | 'resource' | '
 function checkFinding(f: CapacityFinding, i: number): FieldError[] {
   const fields: FieldError[] = [];
   const at = `/findings/${i}`;
-  if (!Number.isSafeInteger(f.targetId) || f.targetId < 1)
+  // An id as the API's (a 32-bit integer): a larger one can name no row, and PostgreSQL refuses to compare it.
+  if (!Number.isSafeInteger(f.targetId) || f.targetId < 1 || f.targetId > 2_147_483_647)
     fields.push({ field: `${at}/targetId`, message: 'must be an id' });
   if (!Object.hasOwn(resourceWord, f.resource))
     fields.push({ field: `${at}/resource`, message: 'must be disk, memory, cpu or network' });
