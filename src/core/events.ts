@@ -230,8 +230,7 @@ export class EventBus {
     handle: Subscriber<T>,
     options: SubscriberOptions<T> = {},
   ): () => void {
-    if (this.subscribers.some((sub) => sub.name === name) || this.everyInstance.some((h) => h.name === name))
-      throw new Error(`an event subscriber named "${name}" is already registered`);
+    this.assertNameFree(name);
     // The relay hands a subscriber only the types it named (or all, with null): the narrowing is sound.
     const subscriber: Registered = {
       name,
@@ -261,8 +260,7 @@ export class EventBus {
     handle: (event: StoredEvent<T>) => void,
     options: { gap?: () => void } = {},
   ): () => void {
-    if (this.everyInstance.some((h) => h.name === name) || this.subscribers.some((sub) => sub.name === name))
-      throw new Error(`an event subscriber named "${name}" is already registered`);
+    this.assertNameFree(name);
     const registered: EveryInstance = {
       name,
       types: types ? new Set<EventType>(types) : null,
@@ -290,6 +288,12 @@ export class EventBus {
     };
   }
 
+  /** Names are stored with failed deliveries and shown to admins: one per subscriber, of either kind. */
+  private assertNameFree(name: string): void {
+    if (this.subscribers.some((sub) => sub.name === name) || this.everyInstance.some((h) => h.name === name))
+      throw new Error(`an event subscriber named "${name}" is already registered`);
+  }
+
   /** Resolves once this instance hears every instance's passes (at once on SQLite). */
   async everyInstanceReady(): Promise<void> {
     await this.listening;
@@ -308,10 +312,16 @@ export class EventBus {
     this.heard = this.heard
       .then(async () => {
         if (this.everyInstance.length === 0) return;
+        // Only the types some handler takes (the live stream wants a few of the many).
+        const wanted = this.everyInstance.some((h) => !h.types)
+          ? null
+          : [...new Set(this.everyInstance.flatMap((h) => [...(h.types ?? [])]))];
+        if (wanted?.length === 0) return;
         const rows = await this.db
           .selectFrom('outbox')
           .selectAll()
           .where('id', 'in', ids)
+          .$if(wanted !== null, (q) => q.where('type', 'in', wanted as EventType[]))
           .orderBy('id')
           .execute();
         this.handEveryInstance(rows.map(storedEvent));
