@@ -349,6 +349,7 @@ describe.each(dialects)('notification preferences on %s', (dialect) => {
       await sql`DROP TRIGGER refuse_deliveries${sql.raw(dialect === 'sqlite' ? '' : ' ON deliveries')}`.execute(
         t.ctx.db,
       );
+      if (dialect === 'postgres') await sql`DROP FUNCTION refuse_delivery()`.execute(t.ctx.db);
     }
     const waiting = (await s.ada.call('GET', '/api/v1/me/notification-preferences')).body.digest;
     expect(waiting).toMatchObject({ pending: 1, nextAt: '2026-03-09T12:00:00.000Z' });

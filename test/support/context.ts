@@ -177,6 +177,21 @@ const poolPrefix = 'p_';
 const poolLock = (schema: string) =>
   `SELECT pg_try_advisory_lock(hashtext('opsdesk-test-pool'), hashtext('${schema}')) AS got`;
 
+const poolUnlock = (schema: string) =>
+  `SELECT pg_advisory_unlock(hashtext('opsdesk-test-pool'), hashtext('${schema}'))`;
+/**
+ * What a schema is made of, as one string (for the pg_namespace row n): its relations, functions, triggers,
+ * constraints and columns (with their types). A kept schema is written its shape when made.
+ */
+const shapeOf = `concat_ws('/',
+  (SELECT count(*) FROM pg_class c WHERE c.relnamespace = n.oid),
+  (SELECT count(*) FROM pg_proc p WHERE p.pronamespace = n.oid),
+  (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = n.oid),
+  (SELECT count(*) FROM pg_constraint k WHERE k.connamespace = n.oid),
+  (SELECT count(*) || ':' || coalesce(sum(a.atttypid::int8), 0) || ':' || count(*) FILTER (WHERE a.attnotnull)
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+     WHERE c.relnamespace = n.oid AND a.attnum > 0 AND NOT a.attisdropped))`;
+
 /** Drops the kept schemas of other migrations (an older checkout's) that no test holds. Under the schema lock. */
 async function dropIdleSchemasOfOtherMigrations(key: string): Promise<void> {
   const c = new pg.Client({ connectionString: postgresUrl });
@@ -214,6 +229,17 @@ async function claimSchema(template: Template): Promise<{ schema: string; releas
       );
       // Another checkout's cleanup may have dropped it between the listing and the lock.
       if (tables.rows.length === 0) continue;
+      // A test that changed the schema itself (a trigger, a function, a column) left it unlike the template: emptying
+      // its rows would not undo that, so it is dropped and another taken.
+      const shape = await holder.query<{ now: string; made: string | null }>(
+        `SELECT ${shapeOf} AS now, obj_description(n.oid, 'pg_namespace') AS made FROM pg_namespace n WHERE n.nspname = $1`,
+        [schema],
+      );
+      if (shape.rows[0]?.now !== shape.rows[0]?.made) {
+        await holder.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await holder.query(poolUnlock(schema));
+        continue;
+      }
       // A context its test left open (its jobs still running) must not write into the next test's rows.
       await holder.query(
         'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()',
@@ -234,6 +260,11 @@ async function claimSchema(template: Template): Promise<{ schema: string; releas
     await holder.query(poolLock(schema));
     // One simple query is one transaction: a migrator introspecting meanwhile sees the whole schema or none of it.
     await holder.query(template.pgSchema.replaceAll(pgPlaceholder, schema));
+    const { rows: made } = await holder.query<{ shape: string }>(
+      `SELECT ${shapeOf} AS shape FROM pg_namespace n WHERE n.nspname = $1`,
+      [schema],
+    );
+    await holder.query(`COMMENT ON SCHEMA ${schema} IS '${made[0].shape}'`);
     return { schema, release };
   } catch (err) {
     await release();
