@@ -16,6 +16,11 @@ export interface Config {
   databaseSchema: string | null;
   /** PostgreSQL: a streaming replica for exports and reports; null: everything on DATABASE_URL. */
   databaseReadUrl: string | null;
+  /**
+   * PostgreSQL: where the one listening connection (LISTEN, session state) goes when DATABASE_URL leads to a pooler
+   * in transaction mode (PgBouncer); null: DATABASE_URL.
+   */
+  databaseListenUrl: string | null;
   /** PostgreSQL: connections per pool (the primary's, and the replica's) of this instance. */
   databasePoolSize: number;
   demo: boolean;
@@ -195,6 +200,19 @@ export function loadConfig(env: Env = process.env): Config {
       'set only with DATABASE_URL (PostgreSQL)',
       redactUrlSecret(databaseReadUrl),
     );
+  const databaseListenUrl = env.DATABASE_LISTEN_URL?.trim() || null;
+  if (databaseListenUrl && !/^postgres(ql)?:\/\//.test(databaseListenUrl))
+    throw new ConfigError(
+      'DATABASE_LISTEN_URL',
+      'a postgres:// or postgresql:// URL',
+      redactUrlSecret(databaseListenUrl),
+    );
+  if (databaseListenUrl && !databaseUrl)
+    throw new ConfigError(
+      'DATABASE_LISTEN_URL',
+      'set only with DATABASE_URL (PostgreSQL)',
+      redactUrlSecret(databaseListenUrl),
+    );
   const logLevel = (env.OPSDESK_LOG_LEVEL?.trim() || 'info') as Config['logLevel'];
   if (!logLevels.includes(logLevel))
     throw new ConfigError('OPSDESK_LOG_LEVEL', logLevels.join('|'), logLevel);
@@ -243,6 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     databaseSchema,
     databaseReadUrl,
+    databaseListenUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     demo: bool(env, 'OPSDESK_DEMO', true),
     adminEmail,
@@ -504,6 +523,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
       ? config.databaseUrl.replace(/\/\/([^:@/]*)(:[^@/]*)?@/, '//$1:***@')
       : null,
     databaseReadUrl: config.databaseReadUrl ? redactUrlSecret(config.databaseReadUrl) : null,
+    databaseListenUrl: config.databaseListenUrl ? redactUrlSecret(config.databaseListenUrl) : null,
     adminPassword: config.adminPassword ? '***' : null,
     secretKey: config.secretKey ? '***' : null,
     smtpOutUrl: config.smtpOutUrl ? redactUrlSecret(config.smtpOutUrl) : null,

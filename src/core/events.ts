@@ -278,8 +278,11 @@ export class EventBus {
           },
         })
         .catch((err) => {
-          this.log.error({ err }, 'events: listening for other instances failed');
-          this.listening = null;
+          // Not listened again here: the notifications keep trying, and say (gap) when they hold.
+          this.log.error(
+            { err },
+            'events: listening for other instances failed; trying again in the background',
+          );
           return null;
         });
     }

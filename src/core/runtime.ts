@@ -40,6 +40,7 @@ export async function openContext(config: Config, options: OpenContextOptions = 
     pgSchema,
     poolSize: config.databasePoolSize,
     readUrl: config.databaseReadUrl,
+    listenUrl: config.databaseListenUrl,
     onQuery: options.onQuery,
     log,
   });

@@ -2,12 +2,15 @@
 // — hears every event, whichever instance recorded and dispatched it, once its pass has committed; the claimed
 // subscribers still get each event once in all. On PostgreSQL two contexts on one schema stand for two instances
 // (each with its own pool, bus and listening connection); on SQLite (one process) a pass hands its own events on.
+import net from 'node:net';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.js';
 import type { ServiceContext } from '../../src/core/context.js';
-import { dialects, makeContext, type TestContext } from '../support/context.js';
+import { pgNotifications } from '../../src/core/db/notifications.js';
+import { dialects, makeContext, postgresUrl, type TestContext } from '../support/context.js';
 import { ticketCreatedEvent } from '../support/events.js';
+import { startProxy } from '../support/tcp-proxy.js';
 
 /** Wait until `check` passes (events cross instances through the database's notifications, not at once). */
 async function eventually(check: () => void, ms = 10_000): Promise<void> {
@@ -142,6 +145,35 @@ describe.each(dialects.filter((d) => d === 'postgres'))('events for every instan
     await recordCommitted(a.ctx, [7]);
     await a.ctx.events.dispatchPending();
     await eventually(() => expect(heard).toEqual(['7']));
+  });
+});
+
+describe.each(dialects.filter((d) => d === 'postgres'))('notifications on %s', (dialect) => {
+  it('a first LISTEN that cannot reach the database is tried again until it holds, and says so', async () => {
+    const t = await makeContext(dialect);
+    // The database is not there yet: the proxy sends connections to a port no one listens on.
+    const proxy = await startProxy(postgresUrl);
+    const idle = net.createServer();
+    await new Promise<void>((resolve) => idle.listen(0, '127.0.0.1', resolve));
+    const nowhere = (idle.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => idle.close(() => resolve()));
+    proxy.retarget(nowhere);
+    const notifications = pgNotifications(proxy.url, schemaOf(t));
+    try {
+      const heard: string[] = [];
+      let told = 0;
+      await expect(
+        notifications.listen('probe', { message: (p) => heard.push(p), reconnected: () => told++ }),
+      ).rejects.toThrow();
+      proxy.retarget(Number(new URL(postgresUrl).port || 5432));
+      await eventually(() => expect(told).toBe(1));
+      await t.ctx.db.transaction().execute((trx) => notifications.notify(trx, 'probe', 'hello'));
+      await eventually(() => expect(heard).toEqual(['hello']));
+    } finally {
+      await notifications.close();
+      await proxy.stop();
+      await t.close();
+    }
   });
 });
 

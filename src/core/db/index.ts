@@ -66,6 +66,8 @@ export interface DbOptions {
   poolSize?: number;
   /** PostgreSQL: a streaming replica of databaseUrl, for reads that may lag a moment. */
   readUrl?: string | null;
+  /** PostgreSQL: the server the listening connection goes to, past a pooler in transaction mode; default databaseUrl. */
+  listenUrl?: string | null;
   onQuery?: (durationMs: number, failed: boolean) => void;
   /** Where connection failures that no query reports (a pool's broken connection) are logged. */
   log?: { error(details: object, message: string): void };
@@ -123,7 +125,7 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
     }
     const db = pgKysely(options.databaseUrl, schema, options, log);
     const readDb = options.readUrl ? pgKysely(options.readUrl, schema, options, log) : undefined;
-    const notifications = pgNotifications(options.databaseUrl, schema, options.log);
+    const notifications = pgNotifications(options.listenUrl ?? options.databaseUrl, schema, options.log);
     return {
       db,
       caps: {

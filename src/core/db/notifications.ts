@@ -20,7 +20,10 @@ export interface TopicListener {
 export interface Notifications {
   /** Send `payload` to every listener of `topic` when `trx` commits. */
   notify<DB>(trx: Kysely<DB> | Transaction<DB>, topic: string, payload: string): Promise<void>;
-  /** Listen on a topic; resolves once the LISTEN is in force. Returns how to stop. */
+  /**
+   * Listen on a topic; resolves once the LISTEN is in force. Rejects when the database cannot be reached, and keeps
+   * trying in the background: the listener's `reconnected` is called once it holds. Returns how to stop.
+   */
   listen(topic: string, listener: TopicListener): Promise<() => void>;
   close(): Promise<void>;
 }
@@ -75,6 +78,11 @@ export function pgNotifications(
     if (client !== c) return;
     client = null;
     c.end().catch(() => undefined);
+    retrySoon();
+  }
+
+  /** Connects again (with backoff) until it holds, then tells every listener what it may have missed. */
+  function retrySoon(): void {
     if (closed || retryTimer) return;
     const again = () => {
       retryTimer = null;
@@ -133,7 +141,12 @@ export function pgNotifications(
       }
       set.add(listener);
       // A new connection LISTENs on every topic known when it opened; a topic added since is asked for here.
-      const c = await ensure();
+      // The first connection failing (the database not up yet) leaves the listener registered: the retries
+      // connect, LISTEN, and tell it that messages may have been missed.
+      const c = await ensure().catch((err) => {
+        retrySoon();
+        throw err;
+      });
       if (!listened.has(channel)) {
         listened.add(channel);
         await c.query(`LISTEN ${quoted(channel)}`);
