@@ -234,7 +234,7 @@ describe.each(dialects)('kill -9 under load on %s', (dialect) => {
       const syslogLane = async (lane: number) => {
         const tally = tallies.syslog;
         for (let c = 0; !killed; c++) {
-          const size = 1 + Math.floor(batchSizes() * 40);
+          const size = 1 + Math.floor(batchSizes() * 10);
           const markers = Array.from({ length: size }, (_, i) => `${prefix}s${lane}-${c}-${i}`);
           for (const m of markers) tally.sent.add(m);
           const lines = markers.map(
@@ -250,7 +250,7 @@ describe.each(dialects)('kill -9 under load on %s', (dialect) => {
         ...[0, 1, 2, 3].map(ticketLane),
         ...[0, 1].map(smtpLane),
         ...[0, 1].map(remoteWriteLane),
-        ...[0, 1, 2].map(syslogLane),
+        ...[0, 1, 2, 3, 4, 5].map(syslogLane),
       ];
       // The kill: once every channel has had an acknowledgement, after a seeded random wait.
       const delayMs = Math.round(300 + killMoments() * 2_000);
@@ -266,7 +266,9 @@ describe.each(dialects)('kill -9 under load on %s', (dialect) => {
       running = null;
 
       // Start again on the same database, and compare.
+      const restartAt = Date.now();
       running = await serve(env);
+      const restartMs = Date.now() - restartAt;
       const stored = await readStored(prefix);
       const samples = await storedSamples(running.url, writeToken, round);
       const storedBy: Record<Channel, string[]> = {
@@ -298,7 +300,7 @@ describe.each(dialects)('kill -9 under load on %s', (dialect) => {
         expect(lost, `${c}: acknowledged and lost (seed ${seed}, round ${round})`).toEqual([]);
       }
       console.log(
-        `[kill-durability] ${dialect} seed ${seed} round ${round} (kill after ${delayMs} ms): ${line.join('; ')}`,
+        `[kill-durability] ${dialect} seed ${seed} round ${round} (killed ${delayMs} ms into the load, up again in ${restartMs} ms): ${line.join('; ')}`,
       );
     }
     for (const c of channels) {
