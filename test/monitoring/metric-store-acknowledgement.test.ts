@@ -1,8 +1,8 @@
 // What an append acknowledges, on both databases: a sample equal to its series' newest is accepted without being
 // stored again, so when that newest sample belongs to another append still writing (a sender's retry of a request
-// under way), the repeat is acknowledged only once that write commits — and refused with it when it fails. Found by
-// the kill suite's reading of the store (test/reliability/kill-durability.test.ts); the database refuses the write
-// here (a trigger), so the outcome does not depend on timing.
+// under way), the repeat is acknowledged only once that write commits — and refused with it when it fails. Found
+// reading the store for the kill suite (test/reliability/kill-durability.test.ts); the database refuses the write here
+// (a trigger), so the outcome does not depend on timing.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type IngestSeries, type Labels, metricStore } from '../../src/monitoring/index.js';

@@ -1,14 +1,15 @@
 // kill -9 under load, on both databases: a real `opsdesk serve` takes tickets over HTTP (API tokens), mail over SMTP
-// (nodemailer), samples over remote-write (snappy protobuf) and syslog over TCP, all at once, each write carrying a
-// unique marker; the process is killed at a seeded random moment, started again on the same database, and what the
-// clients were acknowledged is compared with what is stored. Every acknowledged write must be stored (lost = 0);
-// unacknowledged writes (in flight at the kill) may or may not be, and are counted. The figures are printed per round
-// and in all (README, Durability). OPSDESK_KILL_SEED replays a run; OPSDESK_KILL_ROUNDS sets the rounds.
+// (nodemailer), samples over remote-write (snappy protobuf), syslog over TCP and log lines over HTTP, all at once,
+// each write carrying a unique marker; the process is killed at a seeded random moment, started again on the same
+// database, and what the clients were acknowledged is compared with what is stored. Every acknowledged write must be
+// stored (lost = 0); unacknowledged writes (in flight at the kill) may or may not be, and are counted. The figures are
+// printed per round and in all (README, Durability). OPSDESK_KILL_SEED replays a run; OPSDESK_KILL_ROUNDS sets the
+// rounds.
 //
-// What counts as acknowledged, per channel: HTTP 201 (tickets) and 204 (remote-write) received; SMTP 250 to DATA;
-// syslog over TCP, which has no acknowledgement, a connection's lines once the sender shut its side and saw opsdesk
-// close its own before the kill was sent (opsdesk closes only after committing what it read; after the kill the
-// kernel's close looks the same, so a close seen then is not counted: docs/syslog.md).
+// What counts as acknowledged, per channel: HTTP 201 (tickets), 204 (remote-write) and 200 (logs) received; SMTP 250
+// to DATA; syslog over TCP, which has no acknowledgement, a connection's lines once the sender shut its side and saw
+// opsdesk close its own before the kill was sent (opsdesk closes only after committing what it read; after the kill
+// the kernel's close looks the same, so a close seen then is not counted: docs/syslog.md).
 import net from 'node:net';
 import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ import { call, type Instance, listenerPorts, password, schemaOf, serve } from '.
 
 const rounds = Number(process.env.OPSDESK_KILL_ROUNDS ?? 3);
 const seed = Number(process.env.OPSDESK_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const channels = ['tickets', 'smtp', 'remote-write', 'syslog'] as const;
+const channels = ['tickets', 'smtp', 'remote-write', 'syslog', 'http-logs'] as const;
 type Channel = (typeof channels)[number];
 
 /** A small seeded generator (mulberry32): the kill moments and syslog batch sizes of a run replay from its seed. */
@@ -128,7 +129,7 @@ describe.each(dialects)('kill -9 under load on %s', (dialect) => {
         return {
           tickets: tickets.map((r) => r.title),
           smtp: messageIds,
-          syslog: logs.map((r) => r.message),
+          logs: logs.map((r) => r.message),
         };
       } finally {
         await handle.close();
@@ -246,11 +247,34 @@ describe.each(dialects)('kill -9 under load on %s', (dialect) => {
         }
       };
 
+      // The log endpoint, syslog's acknowledged alternative: five lines a request, 200 when all were stored.
+      const httpLogLane = async (lane: number) => {
+        const tally = tallies['http-logs'];
+        for (let n = 0; !killed; n++) {
+          const markers = Array.from({ length: 5 }, (_, i) => `${prefix}l${lane}-${n}-${i}`);
+          for (const m of markers) tally.sent.add(m);
+          try {
+            const res = await fetch(`${instance.url}/api/v1/logs`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${writeToken}`, 'content-type': 'application/x-ndjson' },
+              body: markers.map((m) => JSON.stringify({ app: 'durability', message: m })).join('\n'),
+            });
+            const body = (await res.json()) as { accepted?: number };
+            if (res.status === 200 && body.accepted === markers.length)
+              for (const m of markers) tally.acked.add(m);
+            else failed(tally, markers[0] as string, `${res.status} ${JSON.stringify(body)}`);
+          } catch (err) {
+            failed(tally, markers[0] as string, err);
+          }
+        }
+      };
+
       const lanes = [
         ...[0, 1, 2, 3].map(ticketLane),
         ...[0, 1].map(smtpLane),
         ...[0, 1].map(remoteWriteLane),
         ...[0, 1, 2, 3, 4, 5].map(syslogLane),
+        httpLogLane(0),
       ];
       // The kill: once every channel has had an acknowledgement, after a seeded random wait.
       const delayMs = Math.round(300 + killMoments() * 2_000);
@@ -275,7 +299,8 @@ describe.each(dialects)('kill -9 under load on %s', (dialect) => {
         tickets: stored.tickets,
         smtp: stored.smtp,
         'remote-write': samples.map(([lane, n]) => `${prefix}w${lane}-${n}`),
-        syslog: stored.syslog,
+        syslog: stored.logs.filter((m) => m.startsWith(`${prefix}s`)),
+        'http-logs': stored.logs.filter((m) => m.startsWith(`${prefix}l`)),
       };
       const line: string[] = [];
       for (const c of channels) {
