@@ -1,8 +1,10 @@
 // The syslog listener (logs in): UDP and TCP on one port, as rsyslog listens, and TLS (RFC 5425) on its own port
 // when a certificate and key are set. Frames are parsed (logs/syslog-parse) and handed to a LogSink in batches;
 // a TCP or TLS connection is not read (socket.pause) while two batches of its records wait for the store, so a
-// fast sender is slowed, never lost. Every refusal is counted by reason and logged at a sampled rate.
-// See docs/syslog.md.
+// fast sender is slowed, never lost. A TCP sender that closes its side (FIN) gets opsdesk's FIN only once every
+// record read from the connection is committed (RST if the store refused some): syslog has no acknowledgement of
+// its own, and that close is the one a sender can wait for. Every refusal is counted by reason and logged at a
+// sampled rate. See docs/syslog.md.
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -286,6 +288,8 @@ export async function startSyslogListener(
   };
 
   const sockets = new Set<net.Socket>();
+  /** Connections whose sender closed its side and waits for ours (after the commit): shutdown lets them finish. */
+  const acknowledging = new Set<net.Socket>();
   let closing = false;
 
   /** The connection limit, shared by TCP and TLS: checked before any TLS handshake work. */
@@ -315,6 +319,11 @@ export async function startSyslogListener(
     let paused = false;
     let unstored = 0;
     let finished = false;
+    /** The sender closed its side: ours closes once `unstored` is back to 0. */
+    let closeWhenStored = false;
+    const closeIfStored = () => {
+      if (closeWhenStored && unstored === 0 && !socket.destroyed) socket.end();
+    };
     const framer = new SyslogFramer(
       maxMessageBytes,
       (buf, start, end, cut) => {
@@ -327,6 +336,28 @@ export async function startSyslogListener(
           log.warn({ count: n, source, peer, detail }, 'syslog: framing error, resyncing at the next LF');
       },
     );
+    /** Hands records read from the connection to the batcher: the sender is slowed, or reset if they are refused. */
+    const store = (records: LogRecordInput[]) => {
+      batcher.add(records).then(
+        () => {
+          unstored -= records.length;
+          closeIfStored();
+          if (!paused || unstored >= connectionPendingCap() || socket.destroyed) return;
+          paused = false;
+          socket.resume();
+          socket.setTimeout(idleTimeoutMs);
+        },
+        () => {
+          // The store refused them (counted, logged): closing tells the sender, whose queue may send again.
+          unstored -= records.length;
+          paused = false;
+          // A reset, not a FIN: a sender waiting for our close must not take the refusal for its acknowledgement.
+          // (TLS closes as before: resetting needs the raw TCP handle.)
+          if (socket instanceof tls.TLSSocket) socket.destroy();
+          else socket.resetAndDestroy();
+        },
+      );
+    };
     sockets.add(socket);
     socket.setTimeout(idleTimeoutMs);
     socket.on('data', (chunk: Buffer) => {
@@ -341,21 +372,25 @@ export async function startSyslogListener(
         socket.pause();
         paused = true;
       }
-      batcher.add(records).then(
-        () => {
-          unstored -= records.length;
-          if (!paused || unstored >= connectionPendingCap() || socket.destroyed) return;
-          paused = false;
-          socket.resume();
-          socket.setTimeout(idleTimeoutMs);
-        },
-        () => {
-          // The store refused them (counted, logged): closing tells the sender, whose queue may send again.
-          unstored -= records.length;
-          paused = false;
-          socket.destroy();
-        },
-      );
+      store(records);
+    });
+    // The sender closed its side (its FIN, read after all its data): keep what is left of a frame, and close ours
+    // once every record of the connection is committed. Until then the idle timeout does not apply: the wait is ours.
+    socket.on('end', () => {
+      if (finished) return;
+      finished = true;
+      socket.setTimeout(0);
+      receivedAt = ctx.clock.now();
+      framer.end();
+      if (pending.length > 0) {
+        const records = pending;
+        pending = [];
+        unstored += records.length;
+        store(records);
+      }
+      closeWhenStored = true;
+      acknowledging.add(socket);
+      closeIfStored();
     });
     socket.on('timeout', () => {
       if (paused) return; // our own slowness is not the sender's idleness
@@ -368,6 +403,7 @@ export async function startSyslogListener(
     });
     socket.on('close', () => {
       sockets.delete(socket);
+      acknowledging.delete(socket);
       if (finished) return;
       finished = true;
       receivedAt = ctx.clock.now();
@@ -383,7 +419,8 @@ export async function startSyslogListener(
   let udp!: dgram.Socket;
   const udpType = net.isIPv6(host) ? 'udp6' : 'udp4';
   for (let attempt = 0; ; attempt++) {
-    tcp = net.createServer((socket) => {
+    // Half-open: the sender's FIN does not close our side at once (see handleStream's 'end').
+    tcp = net.createServer({ allowHalfOpen: true }, (socket) => {
       if (admit(socket)) handleStream(socket, 'syslog-tcp');
     });
     const tcpPort = await listen(tcp, host, requested);
@@ -443,7 +480,9 @@ export async function startSyslogListener(
     const open = [...sockets].map(
       (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
     );
-    for (const socket of sockets) socket.destroy();
+    // A sender waiting for our close gets it once its records are committed, not a FIN that would claim so early.
+    for (const socket of sockets) if (!acknowledging.has(socket)) socket.destroy();
+    await batcher.drain();
     await Promise.all(open);
     await Promise.all(servers);
     await batcher.drain();

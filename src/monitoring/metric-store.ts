@@ -393,6 +393,8 @@ async function append(
   let n = 0;
   /** Samples equal to their series' newest: accepted, and not stored twice. */
   let repeated = 0;
+  /** Writes still under way that store the heads this append's repeated samples matched. */
+  let headWrites: Set<Promise<void>> | null = null;
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < series.length; i++) {
@@ -417,7 +419,15 @@ async function append(
       else if (t === lastTs) {
         // Prometheus compares the bits: NaN equals NaN (a repeated stale marker), -0 differs from 0.
         if (!Object.is(v, lastValue)) count(result, 'duplicate_sample', 1);
-        else repeated++;
+        else {
+          repeated++;
+          // The head may be another append's sample that is not committed yet (a sender's retry of a request still
+          // under way): acknowledging the repeat before that commit would acknowledge what a crash can lose.
+          if (e.headWrite && n === before) {
+            headWrites ??= new Set();
+            headWrites.add(e.headWrite);
+          }
+        }
       } else {
         ts[n] = t;
         vals[n] = v;
@@ -444,14 +454,14 @@ async function append(
 
   // 4. One row: durable when the insert resolves (group commit returns after COMMIT).
   if (n > 0) {
-    try {
-      const row = {
-        min_ts: lo,
-        max_ts: hi,
-        samples: n,
-        created_at: now,
-        data: encodeBatch(ids, counts, runs, ts, vals, n),
-      };
+    const row = {
+      min_ts: lo,
+      max_ts: hi,
+      samples: n,
+      created_at: now,
+      data: encodeBatch(ids, counts, runs, ts, vals, n),
+    };
+    const write = (async () => {
       if (ctx.config.metricsForwardUrl === null) await ctx.db.insertInto('metric_wal').values(row).execute();
       // Forwarded too: the same blob queued in the same transaction, so a sample stored is a sample queued.
       else
@@ -462,6 +472,11 @@ async function append(
             .values({ samples: n, created_at: now, next_attempt_at: now, lease_until: null, data: row.data })
             .execute();
         });
+    })();
+    // Set before the first await: a concurrent append that repeats a new head waits for this write.
+    for (let r = 0; r < runs; r++) (undoEntries[r] as SeriesEntry).headWrite = write;
+    try {
+      await write;
     } catch (err) {
       // Nothing was stored: give the heads back, unless a later append moved them on.
       for (let r = runs - 1; r >= 0; r--) {
@@ -473,8 +488,15 @@ async function append(
         }
       }
       throw err;
+    } finally {
+      for (let r = 0; r < runs; r++) {
+        const e = undoEntries[r] as SeriesEntry;
+        if (e.headWrite === write) e.headWrite = undefined;
+      }
     }
   }
+  // Repeats of heads other appends were writing: stored when those writes commit, refused (thrown) if they fail.
+  if (headWrites) await Promise.all(headWrites);
   if (refs) for (let i = 0; i < series.length; i++) refs[i] = entries[i];
   result.accepted = n + repeated;
   state.samplesAppended += n + repeated;

@@ -17,6 +17,11 @@ export interface SeriesEntry {
   headKnown: boolean;
   /** When it last took a sample or was made here: what counts as active against a source's series limit. */
   activeAt: number;
+  /**
+   * The write under way that stores the head (lastTs, lastValue), until it settles: an append repeating the head's
+   * sample, which it does not store again, is acknowledged only once that write committed.
+   */
+  headWrite?: Promise<void>;
 }
 
 /** The canonical JSON of a label set (names sorted): what the database stores and hashes. */

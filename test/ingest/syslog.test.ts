@@ -1,10 +1,12 @@
 // The syslog listener over real sockets: util-linux logger over UDP and TCP in both RFC formats and with octet
 // counting, TLS from a node:tls client with a certificate openssl makes here, bad input (garbage, invalid PRI,
-// oversized and broken frames, a connection flood, a sender that never finishes), and backpressure from a store
-// that falls behind. Counts are exact: what was sent is what was stored, and what was refused is counted.
+// oversized and broken frames, a connection flood, a sender that never finishes), the close that acknowledges a
+// sender's records once stored, and backpressure from a store that falls behind. Counts are exact: what was sent is
+// what was stored, and what was refused is counted.
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
@@ -366,6 +368,50 @@ describe('backpressure', () => {
     await listener.close();
     listener = null;
     expect(sink.records).toHaveLength(stats.accepted);
+  });
+});
+
+describe('the close as acknowledgement (TCP)', () => {
+  /** Sends lines, shuts the sending side, and says how the listener ended the connection. */
+  const sendAndShut = (port: number, data: string, onEnd: () => void) =>
+    new Promise<string>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.end(data));
+      socket.on('data', () => {});
+      socket.on('end', () => {
+        onEnd();
+        resolve('closed');
+      });
+      socket.on('error', (err) => resolve((err as NodeJS.ErrnoException).code ?? err.message));
+    });
+
+  it("a sender that shuts its side gets the listener's close only once its records are stored", async () => {
+    const sink = new MemorySink();
+    listener = await startSyslogListener(listenerContext(), sink);
+    const lines = Array.from({ length: 50 }, (_, i) => `<14>1 2026-11-30T08:00:00Z h ack - - - line ${i}`);
+    sink.hold();
+    const entered = sink.nextAppend();
+    let storedAtClose = -1;
+    const outcome = sendAndShut(listener.tcpPort, `${lines.join('\n')}\n`, () => {
+      storedAtClose = sink.count();
+    });
+    await entered;
+    // The store holds the records: a close now would claim what is not stored. Give it the time to come, then store.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(storedAtClose).toBe(-1);
+    sink.release();
+    expect(await outcome).toBe('closed');
+    expect(storedAtClose).toBe(50);
+  });
+
+  it('a sender whose records the store refuses gets a reset, not a close', async () => {
+    const sink = {
+      append: async () => {
+        throw new Error('disk full');
+      },
+    };
+    listener = await startSyslogListener(listenerContext(), sink);
+    expect(await sendAndShut(listener.tcpPort, '<14>refused by the store\n', () => {})).toBe('ECONNRESET');
+    expect(listener.stats().sinkFailed).toBe(1);
   });
 });
 

@@ -100,3 +100,11 @@ export async function startInstances(
   }
   return { instances, stop };
 }
+
+/** The SMTP and syslog (TCP) ports an instance's banner names (both listeners on port 0 pick free ones). */
+export function listenerPorts(instance: Instance): { smtp: number; syslog: number } {
+  const smtp = /smtp: \S+:(\d+)/.exec(instance.stderr())?.[1];
+  const syslog = /syslog: UDP and TCP \S+:(\d+)/.exec(instance.stderr())?.[1];
+  if (!smtp || !syslog) throw new Error(`no listener ports in the banner: ${instance.stderr()}`);
+  return { smtp: Number(smtp), syslog: Number(syslog) };
+}
