@@ -50,10 +50,10 @@ describe('rsyslog forwarding to opsdesk', () => {
         'module(load="imtcp")',
         `input(type="imtcp" address="127.0.0.1" port="${inputPort}" ruleset="forward")`,
         'ruleset(name="forward") {',
-        `  action(type="omfwd" target="127.0.0.1" port="${listener.tcpPort}" protocol="tcp"`,
+        `  action(type="omfwd" target="127.0.0.1" port="${listener.tcpPort!}" protocol="tcp"`,
         '         TCP_Framing="octet-counted" template="RSYSLOG_SyslogProtocol23Format")',
         // UDP has no flow control: a paced queue keeps the burst inside the loopback socket buffer.
-        `  action(type="omfwd" target="127.0.0.1" port="${listener.udpPort}" protocol="udp"`,
+        `  action(type="omfwd" target="127.0.0.1" port="${listener.udpPort!}" protocol="udp"`,
         '         template="RSYSLOG_ForwardFormat" queue.type="LinkedList" queue.dequeueSlowdown="500")',
         '}',
         '',
