@@ -394,9 +394,11 @@ export async function startSyslogListener(
   };
 
   // TCP and UDP on one port number (rsyslog's and the network devices' habit); port 0 picks one both can bind.
-  const plainListeners = plain ? await listenPlain(host, options.port ?? config.syslogPort, (socket) => {
-    if (admit(socket)) handleStream(socket, 'syslog-tcp');
-  }) : null;
+  const plainListeners = plain
+    ? await listenPlain(host, options.port ?? config.syslogPort, (socket) => {
+        if (admit(socket)) handleStream(socket, 'syslog-tcp');
+      })
+    : null;
   plainListeners?.udp.on('message', (msg, rinfo) => {
     if (batcher.waiting >= udpQueueMax) {
       const n = ++stats.udpDropped;
@@ -420,7 +422,9 @@ export async function startSyslogListener(
     if (socket.authorized) return true;
     const presented = Object.keys(socket.getPeerCertificate()).length > 0;
     if (!presented && tlsClientCerts === 'optional') return true;
-    const reason = presented ? String(socket.authorizationError ?? 'certificate not verified') : 'no certificate';
+    const reason = presented
+      ? String(socket.authorizationError ?? 'certificate not verified')
+      : 'no certificate';
     const n = ++stats.tlsClientRefused;
     if (sampled(n))
       log.warn(
@@ -442,7 +446,9 @@ export async function startSyslogListener(
         handshakeTimeout: Math.min(idleTimeoutMs, 10_000),
         // The certificate is judged below, once the handshake is done, so that each refusal is counted and logged
         // with its reason (Node would close a connection whose certificate does not verify without a word).
-        ...(tlsClientCa ? { requestCert: true, rejectUnauthorized: false, ca: fs.readFileSync(tlsClientCa) } : {}),
+        ...(tlsClientCa
+          ? { requestCert: true, rejectUnauthorized: false, ca: fs.readFileSync(tlsClientCa) }
+          : {}),
       },
       (socket) => {
         if (tlsClientCa && !admitClientCertificate(socket)) return;
