@@ -200,13 +200,13 @@ describe.each(dialects)('the service log on %s', (dialect) => {
       body: {
         name: 'AD',
         url: 'ldap://127.0.0.1:1',
-        bindMode: 'service',
+        bindMode: 'search',
         bindDn: 'cn=svc,dc=example,dc=net',
         bindPassword,
         userBase: 'dc=example,dc=net',
       },
     });
-    expect(directory.status).toBe(201);
+    expect(directory.status, JSON.stringify(directory.body)).toBe(201);
 
     const wrongRelay = await swaks(smtp.port, [
       ...['--auth', 'PLAIN', '--auth-user', 'relay1', '--auth-password', `x${relaySecret}`],
@@ -224,7 +224,6 @@ describe.each(dialects)('the service log on %s', (dialect) => {
     // The log is there, with the requests in it — masked where they carried a secret.
     expect(text).toContain('"url":"/api/v1/heartbeats/***"');
     expect(text).toContain('"url":"/api/v1/inventory/fusion/***"');
-    expect(text).toContain('oncall.ics?token=***"');
     expect(text).toContain('smtp: relay authentication failed');
     for (const [name, value] of Object.entries(secrets)) {
       expect(value.length, name).toBeGreaterThanOrEqual(16);
@@ -234,13 +233,18 @@ describe.each(dialects)('the service log on %s', (dialect) => {
 
   it("Fastify's default request log would have written the URL secrets (the test above can fail)", async () => {
     const plain = buffer();
-    const leaky = await buildApp(t.ctx, {
-      logger: { level: 'info', stream: plain.stream },
-      schemaController,
-    });
-    const token = randomBytes(24).toString('base64url');
-    await leaky.inject({ method: 'GET', url: `/api/v1/heartbeats/${token}` });
-    await leaky.close();
-    expect(plain.text()).toContain(token);
+    const other = await makeContext(dialect);
+    try {
+      const leaky = await buildApp(other.ctx, {
+        logger: { level: 'info', stream: plain.stream },
+        schemaController,
+      });
+      const token = randomBytes(24).toString('base64url');
+      await leaky.inject({ method: 'GET', url: `/api/v1/heartbeats/${token}` });
+      await leaky.close();
+      expect(plain.text()).toContain(token);
+    } finally {
+      await other.close();
+    }
   });
 });
