@@ -90,6 +90,8 @@ export interface Config {
   metricsForwardMaxQueueSamples: number;
   /** A Prometheus HTTP API base URL that PromQL queries with source=remote are answered from; null: none. */
   metricsQueryUrl: string | null;
+  /** When set, GET /metrics answers only `Authorization: Bearer <this>` (a Prometheus scrape's credentials). */
+  metricsScrapeToken: string | null;
   /** Checks (monitoring) one instance runs at the same time; more wait for a free slot. */
   checkConcurrency: number;
   /** The syslog listener (logs in): UDP and TCP on one port; port 0 picks a free port (tests). */
@@ -284,6 +286,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...loadMetricsRetention(env),
     ...loadMetricsForward(env),
     checkConcurrency: int(env, 'OPSDESK_CHECK_CONCURRENCY', 200, 1, 10_000),
+    metricsScrapeToken: scrapeToken(env),
     ...loadSyslog(env),
     logsRetentionMs: retention(env, 'OPSDESK_LOGS_RETENTION', 30),
     logsMaxBytes: int(env, 'OPSDESK_LOGS_MAX_MB', 10_240, 1, 100 * 1_048_576) * 1_048_576,
@@ -320,6 +323,18 @@ function retention(env: Env, name: string, fallbackDays: number): number {
   }
   if (!(ms >= 3_600_000 && ms <= 100 * 365 * dayMs)) throw new ConfigError(name, expected, raw);
   return ms;
+}
+
+/** OPSDESK_METRICS_SCRAPE_TOKEN: at least 16 characters a Bearer header can carry. */
+function scrapeToken(env: Env): string | null {
+  const token = env.OPSDESK_METRICS_SCRAPE_TOKEN?.trim() || null;
+  if (token !== null && !/^[A-Za-z0-9._~+/=-]{16,200}$/.test(token))
+    throw new ConfigError(
+      'OPSDESK_METRICS_SCRAPE_TOKEN',
+      '16 to 200 characters of letters, digits and ._~+/=- (openssl rand -hex 32)',
+      '***',
+    );
+  return token;
 }
 
 /**
@@ -552,5 +567,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     metricsForwardUrl: config.metricsForwardUrl ? redactUrlSecret(config.metricsForwardUrl) : null,
     metricsForwardBearerToken: config.metricsForwardBearerToken ? '***' : null,
     metricsQueryUrl: config.metricsQueryUrl ? redactUrlSecret(config.metricsQueryUrl) : null,
+    metricsScrapeToken: config.metricsScrapeToken ? '***' : null,
   };
 }

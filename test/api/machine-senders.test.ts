@@ -1,7 +1,7 @@
 // Every HTTP machine channel refuses a sender that is not who it says, on the real listener (a port, fetch), on both
 // databases: remote-write, the log endpoint and the Alertmanager intake (API tokens: none, forged, revoked, expired, a
 // requester's), inventory agents (a token per agent: none, forged, revoked, another agent's device), heartbeat URLs
-// (a forged token) and SCIM (a forged, a revoked or a user's token). Each refusal has its status and its code; the
+// (a forged token), SCIM (a forged, a revoked or a user's token) and /metrics with a scrape token. Each refusal has its status and its code; the
 // right sender gets through, so a refusal is never a broken route. (Syslog over TLS: test/ingest/syslog-client-certs;
 // SMTP AUTH: test/ingest/smtp-trust; the Events API's integration key: test/api/incidents.)
 import { randomBytes } from 'node:crypto';
@@ -13,6 +13,7 @@ import { encodeWriteRequest, snappyCompress } from '../../src/monitoring/remote-
 import { dialects, makeApp, type TestApp } from '../support/context.js';
 import { type Session, userSession } from '../support/http.js';
 
+const scrapeToken = randomBytes(32).toString('hex');
 const forged = (prefix: string) => `${prefix}_${randomBytes(32).toString('base64url')}`;
 
 interface Answer {
@@ -32,7 +33,10 @@ describe.each(dialects)('machine senders on %s', (dialect) => {
 
   beforeAll(async () => {
     // Sessions outlive the days the clock is moved on to expire API tokens.
-    t = await makeApp(dialect, { OPSDESK_SESSION_TTL_HOURS: '2160' });
+    t = await makeApp(dialect, {
+      OPSDESK_SESSION_TTL_HOURS: '2160',
+      OPSDESK_METRICS_SCRAPE_TOKEN: scrapeToken,
+    });
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     admin = await userSession(t.app, t.ctx, 'admin');
@@ -205,6 +209,23 @@ describe.each(dialects)('machine senders on %s', (dialect) => {
         status: 404,
         code: 'heartbeat_not_found',
       });
+    }
+  });
+
+  it('/metrics with OPSDESK_METRICS_SCRAPE_TOKEN: only the scrape token reads it', async () => {
+    const scrape = (token: string | null) => send('/metrics', { headers: bearer(token) });
+    const ok = await fetch(`${base}/metrics`, { headers: bearer(scrapeToken) });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('opsdesk_');
+    for (const token of [
+      null,
+      `${scrapeToken.slice(0, -1)}${scrapeToken.endsWith('0') ? '1' : '0'}`,
+      staffToken,
+      'x'.repeat(64),
+    ]) {
+      const refused = await scrape(token);
+      expect(refused, String(token)).toMatchObject({ status: 401, code: 'not_signed_in' });
+      expect(refused.headers.get('www-authenticate')).toBe('Bearer realm="opsdesk metrics"');
     }
   });
 
