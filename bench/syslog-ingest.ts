@@ -230,7 +230,7 @@ export async function benchSyslogIngest(options: SyslogBenchOptions = {}): Promi
     const listener = await startSyslogListener(listenerContext(), counting.sink);
     const full = await measure(
       messages * rounds,
-      () => sendFromChild(listener.tcpPort, file, rounds),
+      () => sendFromChild(listener.tcpPort!, file, rounds),
       counting.count,
     );
     await listener.close();
@@ -245,7 +245,7 @@ export async function benchSyslogIngest(options: SyslogBenchOptions = {}): Promi
       endToEndRuns.push(
         await measure(
           messages * rounds,
-          () => sendFromChild(storeListener.tcpPort, file, rounds),
+          () => sendFromChild(storeListener.tcpPort!, file, rounds),
           store.count,
         ),
       );
@@ -341,7 +341,7 @@ async function noLossRun(options: SyslogBenchOptions, seconds: number): Promise<
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['-e', script, String(rate), String(seconds), String(listener.tcpPort)],
+      ['-e', script, String(rate), String(seconds), String(listener.tcpPort!)],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },

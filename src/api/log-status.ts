@@ -25,6 +25,7 @@ export function logIngestStatus(ctx: ServiceContext, syslog: SyslogListener | nu
       { source: 'syslog', reason: 'connection_refused', count: s.connectionsRefused },
       { source: 'syslog', reason: 'idle_timeout', count: s.idleTimeouts },
       { source: 'syslog', reason: 'tls_error', count: s.tlsErrors },
+      { source: 'syslog', reason: 'tls_client_refused', count: s.tlsClientRefused },
       { source: 'syslog', reason: 'udp_dropped', count: s.udpDropped },
     );
   }

@@ -6,6 +6,7 @@ import { actorForUser, listUsers, normaliseEmail, systemActor } from '../core/au
 import { type Config, loadConfig } from '../core/config.js';
 import type { ServiceContext } from '../core/context.js';
 import type { DbCapabilities } from '../core/db/index.js';
+import { serviceLoggerOptions } from '../core/logging.js';
 import { openContext } from '../core/runtime.js';
 import { UsageError } from './exit-codes.js';
 
@@ -22,7 +23,7 @@ export async function withContext<T>(
 ): Promise<T> {
   const config = loadConfig();
   const quiet = config.logLevel === 'info' ? 'warn' : config.logLevel;
-  const log = pino({ level: quiet }, pino.destination(2));
+  const log = pino(serviceLoggerOptions(quiet), pino.destination(2));
   const opened = await openContext(config, { log, migrate: options.migrate });
   try {
     return await run({ ctx: opened.ctx, caps: opened.handle.caps, config, applied: opened.applied });

@@ -15,6 +15,7 @@ import { loadConfig } from '../core/config.js';
 import type { ServiceContext } from '../core/context.js';
 import { runInTurn } from '../core/exclusive-work.js';
 import { JobScheduler } from '../core/jobs.js';
+import { serviceLoggerOptions } from '../core/logging.js';
 import { openContext, registerEvents } from '../core/runtime.js';
 import { isDemoLoaded, isFreshInstall, loadDemoOrganisation } from '../demo/index.js';
 import { registerAutomation } from '../helpdesk/index.js';
@@ -93,7 +94,7 @@ const shutdownGraceMs = 10_000;
 
 export async function serveCommand(): Promise<void> {
   const config = loadConfig();
-  const log = pino({ level: config.logLevel });
+  const log = pino(serviceLoggerOptions(config.logLevel));
   const metrics = new ServiceMetrics({ processMetrics: true });
   const opened = await openContext(config, { log, onQuery: metrics.observeQuery });
   const { ctx } = opened;
@@ -123,7 +124,7 @@ export async function serveCommand(): Promise<void> {
       return made;
     });
 
-    app = await buildApp(ctx, { metrics, logger: { level: config.logLevel } });
+    app = await buildApp(ctx, { metrics, logger: serviceLoggerOptions(config.logLevel) });
     jobs = new JobScheduler(log);
     registerDomains(ctx, jobs, { onDeliveryAttempt: metrics.observeDelivery });
     stopMail = await startMailChannel(ctx, jobs); // mail's listeners: SMTP in, the IMAP poller
@@ -153,8 +154,14 @@ export async function serveCommand(): Promise<void> {
       );
     if (stopLogs.syslog) {
       const l = stopLogs.syslog;
+      const tls =
+        l.tlsPort === null
+          ? ''
+          : `TLS ${config.syslogHost}:${l.tlsPort}${config.syslogTlsClientCa ? ` (client certificates ${config.syslogTlsClientCerts})` : ''}`;
       note(
-        `syslog: UDP and TCP ${config.syslogHost}:${l.tcpPort}${l.tlsPort !== null ? `, TLS :${l.tlsPort}` : ''}  (e.g. logger -n ${config.syslogHost} -P ${l.tcpPort} -T 'hello')`,
+        l.tcpPort === null
+          ? `syslog: ${tls} only`
+          : `syslog: UDP and TCP ${config.syslogHost}:${l.tcpPort}${tls ? `, ${tls}` : ''}  (e.g. logger -n ${config.syslogHost} -P ${l.tcpPort} -T 'hello')`,
       );
     }
     note(

@@ -95,16 +95,24 @@ export interface Config {
   metricsForwardMaxQueueSamples: number;
   /** A Prometheus HTTP API base URL that PromQL queries with source=remote are answered from; null: none. */
   metricsQueryUrl: string | null;
+  /** When set, GET /metrics answers only `Authorization: Bearer <this>` (a Prometheus scrape's credentials). */
+  metricsScrapeToken: string | null;
   /** Checks (monitoring) one instance runs at the same time; more wait for a free slot. */
   checkConcurrency: number;
   /** The syslog listener (logs in): UDP and TCP on one port; port 0 picks a free port (tests). */
   syslogEnabled: boolean;
+  /** UDP and TCP (no sender authentication); off, syslog is taken over TLS only. */
+  syslogPlain: boolean;
   syslogHost: string;
   syslogPort: number;
   /** Syslog over TLS (RFC 5425) on its own port when a certificate and key are given (PEM files). */
   syslogTlsPort: number;
   syslogTlsCert: string | null;
   syslogTlsKey: string | null;
+  /** PEM file of the CAs whose client certificates TLS senders present; null: no client certificate asked. */
+  syslogTlsClientCa: string | null;
+  /** With a client CA: every TLS sender must present a valid certificate (required), or only may (optional). */
+  syslogTlsClientCerts: 'required' | 'optional';
   /** The largest syslog message kept whole; a longer one is truncated and flagged. */
   syslogMaxMessageBytes: number;
   /** Open syslog TCP/TLS connections at once (all senders); more are refused and counted. */
@@ -297,6 +305,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...loadMetricsRetention(env),
     ...loadMetricsForward(env),
     checkConcurrency: int(env, 'OPSDESK_CHECK_CONCURRENCY', 200, 1, 10_000),
+    metricsScrapeToken: scrapeToken(env),
     ...loadSyslog(env),
     logsRetentionMs: retention(env, 'OPSDESK_LOGS_RETENTION', 30),
     logsMaxBytes: int(env, 'OPSDESK_LOGS_MAX_MB', 10_240, 1, 100 * 1_048_576) * 1_048_576,
@@ -335,17 +344,35 @@ function retention(env: Env, name: string, fallbackDays: number): number {
   return ms;
 }
 
-/** The syslog listener: a TLS port needs both a certificate and a key, and they must be readable files. */
+/** OPSDESK_METRICS_SCRAPE_TOKEN: at least 16 characters a Bearer header can carry. */
+function scrapeToken(env: Env): string | null {
+  const token = env.OPSDESK_METRICS_SCRAPE_TOKEN?.trim() || null;
+  if (token !== null && !/^[A-Za-z0-9._~+/=-]{16,200}$/.test(token))
+    throw new ConfigError(
+      'OPSDESK_METRICS_SCRAPE_TOKEN',
+      '16 to 200 characters of letters, digits and ._~+/=- (openssl rand -hex 32)',
+      '***',
+    );
+  return token;
+}
+
+/**
+ * The syslog listener: a TLS port needs both a certificate and a key; client certificates need a CA to verify them
+ * against, and taking syslog over TLS only (OPSDESK_SYSLOG_PLAIN=0) needs TLS.
+ */
 function loadSyslog(
   env: Env,
 ): Pick<
   Config,
   | 'syslogEnabled'
+  | 'syslogPlain'
   | 'syslogHost'
   | 'syslogPort'
   | 'syslogTlsPort'
   | 'syslogTlsCert'
   | 'syslogTlsKey'
+  | 'syslogTlsClientCa'
+  | 'syslogTlsClientCerts'
   | 'syslogMaxMessageBytes'
   | 'syslogMaxConnections'
   | 'syslogZone'
@@ -358,6 +385,29 @@ function loadSyslog(
       'both OPSDESK_SYSLOG_TLS_CERT and OPSDESK_SYSLOG_TLS_KEY (PEM files), or neither',
       '',
     );
+  const syslogTlsClientCa = env.OPSDESK_SYSLOG_TLS_CLIENT_CA?.trim() || null;
+  if (syslogTlsClientCa && !syslogTlsCert)
+    throw new ConfigError(
+      'OPSDESK_SYSLOG_TLS_CLIENT_CA',
+      'set only with OPSDESK_SYSLOG_TLS_CERT and OPSDESK_SYSLOG_TLS_KEY (client certificates are a TLS matter)',
+      syslogTlsClientCa,
+    );
+  const clientCertsRaw = env.OPSDESK_SYSLOG_TLS_CLIENT_CERTS?.trim() || null;
+  if (clientCertsRaw !== null && clientCertsRaw !== 'required' && clientCertsRaw !== 'optional')
+    throw new ConfigError('OPSDESK_SYSLOG_TLS_CLIENT_CERTS', 'required|optional', clientCertsRaw);
+  if (clientCertsRaw !== null && !syslogTlsClientCa)
+    throw new ConfigError(
+      'OPSDESK_SYSLOG_TLS_CLIENT_CERTS',
+      'set only with OPSDESK_SYSLOG_TLS_CLIENT_CA (the CA that signs the senders’ certificates)',
+      clientCertsRaw,
+    );
+  const syslogPlain = bool(env, 'OPSDESK_SYSLOG_PLAIN', true);
+  if (!syslogPlain && !syslogTlsCert)
+    throw new ConfigError(
+      'OPSDESK_SYSLOG_PLAIN',
+      '1 unless OPSDESK_SYSLOG_TLS_CERT and OPSDESK_SYSLOG_TLS_KEY are set (0 takes syslog over TLS only; OPSDESK_SYSLOG_ENABLED=0 takes none)',
+      env.OPSDESK_SYSLOG_PLAIN ?? '',
+    );
   const syslogZone = env.OPSDESK_SYSLOG_ZONE?.trim() || 'UTC';
   if (!isKnownZone(syslogZone))
     throw new ConfigError(
@@ -367,11 +417,14 @@ function loadSyslog(
     );
   return {
     syslogEnabled: bool(env, 'OPSDESK_SYSLOG_ENABLED', true),
+    syslogPlain,
     syslogHost: env.OPSDESK_SYSLOG_HOST?.trim() || '127.0.0.1',
     syslogPort: int(env, 'OPSDESK_SYSLOG_PORT', 5514, 0, 65535),
     syslogTlsPort: int(env, 'OPSDESK_SYSLOG_TLS_PORT', 6514, 0, 65535),
     syslogTlsCert,
     syslogTlsKey,
+    syslogTlsClientCa,
+    syslogTlsClientCerts: (clientCertsRaw ?? 'required') as 'required' | 'optional',
     syslogMaxMessageBytes: int(env, 'OPSDESK_SYSLOG_MAX_MESSAGE_BYTES', 65_536, 480, 1_048_576),
     syslogMaxConnections: int(env, 'OPSDESK_SYSLOG_MAX_CONNECTIONS', 512, 1, 100_000),
     syslogZone,
@@ -534,5 +587,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     metricsForwardUrl: config.metricsForwardUrl ? redactUrlSecret(config.metricsForwardUrl) : null,
     metricsForwardBearerToken: config.metricsForwardBearerToken ? '***' : null,
     metricsQueryUrl: config.metricsQueryUrl ? redactUrlSecret(config.metricsQueryUrl) : null,
+    metricsScrapeToken: config.metricsScrapeToken ? '***' : null,
   };
 }

@@ -1,5 +1,7 @@
-// The syslog listener (logs in): UDP and TCP on one port, as rsyslog listens, and TLS (RFC 5425) on its own port
-// when a certificate and key are set. Frames are parsed (logs/syslog-parse) and handed to a LogSink in batches;
+// The syslog listener (logs in): UDP and TCP on one port, as rsyslog listens (unless turned off: TLS only), and TLS
+// (RFC 5425) on its own port when a certificate and key are set, with client certificates verified against a CA when
+// one is set (required, or optional: a sender may present none, never an invalid one). Frames are parsed
+// (logs/syslog-parse) and handed to a LogSink in batches;
 // a TCP or TLS connection is not read (socket.pause) while two batches of its records wait for the store, so a
 // fast sender is slowed, never lost. A TCP sender that closes its side (FIN) gets opsdesk's FIN only once every
 // record read from the connection is committed (RST if the store refused some): syslog has no acknowledgement of
@@ -27,9 +29,15 @@ export interface SyslogListenerOptions {
   /** UDP and TCP; 0 picks a free port that both can bind. */
   port?: number;
   tlsPort?: number;
+  /** UDP and TCP, which authenticate no sender; false listens on TLS only. Default: OPSDESK_SYSLOG_PLAIN. */
+  plain?: boolean;
   /** PEM file paths; TLS listens only with both. */
   tlsCert?: string | null;
   tlsKey?: string | null;
+  /** PEM file of the CAs that sign senders' client certificates; null asks for none. */
+  tlsClientCa?: string | null;
+  /** With a client CA: 'required' refuses a sender without a valid certificate; 'optional' one with an invalid one. */
+  tlsClientCerts?: 'required' | 'optional';
   maxMessageBytes?: number;
   maxConnections?: number;
   /** A connection that sends nothing for this long is closed (its partial frame kept). Default 60 s. */
@@ -74,6 +82,8 @@ export interface SyslogStats {
   idleTimeouts: number;
   /** TLS handshakes that failed. */
   tlsErrors: number;
+  /** TLS connections refused for their client certificate (none when required, or one that did not verify). */
+  tlsClientRefused: number;
   /** Datagrams dropped because the sink was too far behind. */
   udpDropped: number;
   /** Records the sink refused to store (append rejected). */
@@ -82,8 +92,9 @@ export interface SyslogStats {
 }
 
 export interface SyslogListener {
-  udpPort: number;
-  tcpPort: number;
+  /** Null when UDP and TCP are off (TLS only). */
+  udpPort: number | null;
+  tcpPort: number | null;
   /** Null when TLS is not configured. */
   tlsPort: number | null;
   stats(): SyslogStats;
@@ -232,6 +243,11 @@ export async function startSyslogListener(
   const parseOptions: Required<SyslogParseOptions> = { maxMessageBytes, zone };
   const tlsCert = options.tlsCert === undefined ? config.syslogTlsCert : options.tlsCert;
   const tlsKey = options.tlsKey === undefined ? config.syslogTlsKey : options.tlsKey;
+  const tlsClientCa = options.tlsClientCa === undefined ? config.syslogTlsClientCa : options.tlsClientCa;
+  const tlsClientCerts = options.tlsClientCerts ?? config.syslogTlsClientCerts;
+  const plain = options.plain ?? config.syslogPlain;
+  if (!plain && !(tlsCert && tlsKey))
+    throw new Error('syslog listener: with UDP and TCP off, TLS needs a certificate and a key');
   const log = ctx.log;
 
   const stats: SyslogStats = {
@@ -244,6 +260,7 @@ export async function startSyslogListener(
     connectionsRefused: 0,
     idleTimeouts: 0,
     tlsErrors: 0,
+    tlsClientRefused: 0,
     udpDropped: 0,
     sinkFailed: 0,
     batches: 0,
@@ -414,27 +431,12 @@ export async function startSyslogListener(
   };
 
   // TCP and UDP on one port number (rsyslog's and the network devices' habit); port 0 picks one both can bind.
-  const requested = options.port ?? config.syslogPort;
-  let tcp!: net.Server;
-  let udp!: dgram.Socket;
-  const udpType = net.isIPv6(host) ? 'udp6' : 'udp4';
-  for (let attempt = 0; ; attempt++) {
-    // Half-open: the sender's FIN does not close our side at once (see handleStream's 'end').
-    tcp = net.createServer({ allowHalfOpen: true }, (socket) => {
-      if (admit(socket)) handleStream(socket, 'syslog-tcp');
-    });
-    const tcpPort = await listen(tcp, host, requested);
-    udp = dgram.createSocket({ type: udpType, recvBufferSize: 4 * 1_048_576 });
-    try {
-      await bind(udp, host, tcpPort);
-      break;
-    } catch (err) {
-      udp.close();
-      await new Promise<void>((resolve) => tcp.close(() => resolve()));
-      if (requested !== 0 || attempt >= 20 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    }
-  }
-  udp.on('message', (msg, rinfo) => {
+  const plainListeners = plain
+    ? await listenPlain(host, options.port ?? config.syslogPort, (socket) => {
+        if (admit(socket)) handleStream(socket, 'syslog-tcp');
+      })
+    : null;
+  plainListeners?.udp.on('message', (msg, rinfo) => {
     if (batcher.waiting >= udpQueueMax) {
       const n = ++stats.udpDropped;
       if (sampled(n))
@@ -447,7 +449,28 @@ export async function startSyslogListener(
     const record = toRecord(msg, 0, msg.length, false, ctx.clock.now(), 'syslog-udp', rinfo.address);
     if (record) batcher.addOne(record);
   });
-  udp.on('error', (err) => log.error({ err }, 'syslog: UDP socket error'));
+  plainListeners?.udp.on('error', (err) => log.error({ err }, 'syslog: UDP socket error'));
+
+  /**
+   * A TLS sender's client certificate, verified against the client CA: required, a sender without a valid one is
+   * refused; optional, one without any is taken and one whose certificate does not verify is refused.
+   */
+  const admitClientCertificate = (socket: tls.TLSSocket): boolean => {
+    if (socket.authorized) return true;
+    const presented = Object.keys(socket.getPeerCertificate()).length > 0;
+    if (!presented && tlsClientCerts === 'optional') return true;
+    const reason = presented
+      ? String(socket.authorizationError ?? 'certificate not verified')
+      : 'no certificate';
+    const n = ++stats.tlsClientRefused;
+    if (sampled(n))
+      log.warn(
+        { count: n, peer: socket.remoteAddress, reason, required: tlsClientCerts === 'required' },
+        'syslog: TLS sender refused (client certificate)',
+      );
+    socket.destroy();
+    return false;
+  };
 
   let tlsServer: tls.Server | null = null;
   let tlsPort: number | null = null;
@@ -458,8 +481,16 @@ export async function startSyslogListener(
         key: fs.readFileSync(tlsKey),
         minVersion: 'TLSv1.2',
         handshakeTimeout: Math.min(idleTimeoutMs, 10_000),
+        // The certificate is judged below, once the handshake is done, so that each refusal is counted and logged
+        // with its reason (Node would close a connection whose certificate does not verify without a word).
+        ...(tlsClientCa
+          ? { requestCert: true, rejectUnauthorized: false, ca: fs.readFileSync(tlsClientCa) }
+          : {}),
       },
-      (socket) => handleStream(socket, 'syslog-tls'),
+      (socket) => {
+        if (tlsClientCa && !admitClientCertificate(socket)) return;
+        handleStream(socket, 'syslog-tls');
+      },
     );
     tlsServer.on('connection', (raw: net.Socket) => {
       admit(raw);
@@ -473,10 +504,10 @@ export async function startSyslogListener(
 
   const closeAll = async () => {
     closing = true;
-    const servers = [tcp, ...(tlsServer ? [tlsServer] : [])].map(
+    const servers = [...(plainListeners ? [plainListeners.tcp] : []), ...(tlsServer ? [tlsServer] : [])].map(
       (server) => new Promise<void>((resolve) => server.close(() => resolve())),
     );
-    await new Promise<void>((resolve) => udp.close(() => resolve()));
+    if (plainListeners) await new Promise<void>((resolve) => plainListeners.udp.close(() => resolve()));
     const open = [...sockets].map(
       (socket) => new Promise<void>((resolve) => socket.once('close', () => resolve())),
     );
@@ -489,11 +520,14 @@ export async function startSyslogListener(
   };
   let closingDone: Promise<void> | undefined;
 
-  const tcpPort = (tcp.address() as net.AddressInfo).port;
-  log.info({ host, port: tcpPort, tlsPort }, 'syslog: listening (UDP and TCP)');
+  const tcpPort = plainListeners ? (plainListeners.tcp.address() as net.AddressInfo).port : null;
+  log.info(
+    { host, port: tcpPort, tlsPort, clientCertificates: tlsClientCa ? tlsClientCerts : 'off' },
+    plainListeners ? 'syslog: listening (UDP and TCP)' : 'syslog: listening (TLS only)',
+  );
 
   return {
-    udpPort: udp.address().port,
+    udpPort: plainListeners ? plainListeners.udp.address().port : null,
     tcpPort,
     tlsPort,
     stats: () => ({ ...stats, rejected: { ...stats.rejected } }),
@@ -525,4 +559,27 @@ function bind(socket: dgram.Socket, host: string, port: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** UDP and TCP on one port number; port 0 picks one both can bind (a few tries: the two are bound one by one). */
+async function listenPlain(
+  host: string,
+  requested: number,
+  onConnection: (socket: net.Socket) => void,
+): Promise<{ tcp: net.Server; udp: dgram.Socket }> {
+  const udpType = net.isIPv6(host) ? 'udp6' : 'udp4';
+  for (let attempt = 0; ; attempt++) {
+    // Half-open: the sender's FIN does not close our side at once (see handleStream's 'end').
+    const tcp = net.createServer({ allowHalfOpen: true }, onConnection);
+    const tcpPort = await listen(tcp, host, requested);
+    const udp = dgram.createSocket({ type: udpType, recvBufferSize: 4 * 1_048_576 });
+    try {
+      await bind(udp, host, tcpPort);
+      return { tcp, udp };
+    } catch (err) {
+      udp.close();
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+      if (requested !== 0 || attempt >= 20 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
 }

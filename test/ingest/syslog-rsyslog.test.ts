@@ -4,30 +4,11 @@
 // to rsyslog. Exactly N records must arrive by each path.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SyslogListener, startSyslogListener } from '../../src/ingest/syslog.js';
-import { freePort, listenerContext, MemorySink, run } from './syslog-sink.js';
-
-/** Connects until rsyslog's input answers (it has no readiness signal of its own without systemd). */
-async function waitForPort(port: number, rsyslog: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    if (rsyslog.exitCode !== null) throw new Error(`rsyslogd exited ${rsyslog.exitCode}: ${stderr()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`rsyslogd did not listen on ${port}: ${stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { freePort, listenerContext, MemorySink, run, waitForPort } from './syslog-sink.js';
 
 describe('rsyslog forwarding to opsdesk', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-rsyslog-'));
@@ -50,10 +31,10 @@ describe('rsyslog forwarding to opsdesk', () => {
         'module(load="imtcp")',
         `input(type="imtcp" address="127.0.0.1" port="${inputPort}" ruleset="forward")`,
         'ruleset(name="forward") {',
-        `  action(type="omfwd" target="127.0.0.1" port="${listener.tcpPort}" protocol="tcp"`,
+        `  action(type="omfwd" target="127.0.0.1" port="${listener.tcpPort!}" protocol="tcp"`,
         '         TCP_Framing="octet-counted" template="RSYSLOG_SyslogProtocol23Format")',
         // UDP has no flow control: a paced queue keeps the burst inside the loopback socket buffer.
-        `  action(type="omfwd" target="127.0.0.1" port="${listener.udpPort}" protocol="udp"`,
+        `  action(type="omfwd" target="127.0.0.1" port="${listener.udpPort!}" protocol="udp"`,
         '         template="RSYSLOG_ForwardFormat" queue.type="LinkedList" queue.dequeueSlowdown="500")',
         '}',
         '',

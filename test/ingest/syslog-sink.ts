@@ -1,6 +1,6 @@
 // What the syslog tests hand records to: an in-memory LogSink that can be held shut (a store that is behind, for
 // backpressure), a listener context without a database (the listener needs none), and the peers' helpers.
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import net from 'node:net';
 import { promisify } from 'node:util';
 import pino from 'pino';
@@ -111,4 +111,22 @@ export async function freePort(): Promise<number> {
   const port = (server.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** Connects until rsyslog's input answers (it has no readiness signal of its own without systemd). */
+export async function waitForPort(port: number, rsyslog: ChildProcess, stderr: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (rsyslog.exitCode !== null) throw new Error(`rsyslogd exited ${rsyslog.exitCode}: ${stderr()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`rsyslogd did not listen on ${port}: ${stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -48,7 +48,7 @@ describe('util-linux logger', () => {
   for (const c of cases) {
     it(`${c.name}: every line sent with logger -f is stored once, with its tag and host`, async () => {
       listener = await startSyslogListener(listenerContext(), sink);
-      const port = c.source === 'syslog-udp' ? listener.udpPort : listener.tcpPort;
+      const port = c.source === 'syslog-udp' ? listener.udpPort! : listener.tcpPort!;
       // UDP: a small file, so the loopback socket buffer never overflows in the kernel, out of anyone's count.
       const n = c.source === 'syslog-udp' ? 150 : 2000;
       const { file, lines } = linesFile(c.name, n);
@@ -81,7 +81,7 @@ describe('util-linux logger', () => {
     listener = await startSyslogListener(listenerContext(), sink);
     const lines = Array.from({ length: 500 }, (_, i) => `from stdin ${i}`);
     const child = spawn('logger', [
-      ...['-n', '127.0.0.1', '-P', String(listener.tcpPort), '-T', '--octet-count', '--rfc5424'],
+      ...['-n', '127.0.0.1', '-P', String(listener.tcpPort!), '-T', '--octet-count', '--rfc5424'],
       ...[
         '-t',
         'stdin-sd',
@@ -171,7 +171,7 @@ describe('bad input over real sockets', () => {
     const good = (i: number) => `<14>1 2026-11-30T08:00:00Z h good - - - good ${i}`;
     const octets = (msg: string | Buffer) =>
       Buffer.concat([Buffer.from(`${Buffer.byteLength(msg)} `), Buffer.from(msg)]);
-    const socket = await connect(listener.tcpPort);
+    const socket = await connect(listener.tcpPort!);
     const parts: Buffer[] = [
       Buffer.from(`${good(1)}\n`),
       Buffer.from([60, 49, 51, 62, 1, 2, 3, 4, 5, 6, 7, 8, 10]), // <13> then control bytes: binary
@@ -208,10 +208,10 @@ describe('bad input over real sockets', () => {
       if (verdict.ok) udpGood++;
       else expectedRejects[verdict.reason] = (expectedRejects[verdict.reason] ?? 0) + 1;
       await new Promise<void>((resolve) =>
-        udp.send(garbage, listener!.udpPort, '127.0.0.1', () => resolve()),
+        udp.send(garbage, listener!.udpPort!, '127.0.0.1', () => resolve()),
       );
       await new Promise<void>((resolve) =>
-        udp.send(`<14>udp good ${i}`, listener!.udpPort, '127.0.0.1', () => resolve()),
+        udp.send(`<14>udp good ${i}`, listener!.udpPort!, '127.0.0.1', () => resolve()),
       );
     }
     udp.close();
@@ -244,11 +244,11 @@ describe('bad input over real sockets', () => {
   it('refuses connections beyond the limit, and takes new ones once the flood is gone', async () => {
     const sink = new MemorySink();
     listener = await startSyslogListener(listenerContext({ OPSDESK_SYSLOG_MAX_CONNECTIONS: '16' }), sink);
-    const first = await connect(listener.tcpPort);
+    const first = await connect(listener.tcpPort!);
     await write(first, '<14>before the flood\n');
     const flood = [];
     for (let i = 0; i < 60; i++) {
-      const s = await connect(listener.tcpPort);
+      const s = await connect(listener.tcpPort!);
       s.on('error', () => {});
       flood.push(s);
     }
@@ -259,7 +259,7 @@ describe('bad input over real sockets', () => {
     await write(first, '<14>during the flood\n');
     for (const s of flood) s.destroy();
     await until(() => listener!.stats().connectionsOpen === 1, 'the flood to be gone');
-    const after = await connect(listener.tcpPort);
+    const after = await connect(listener.tcpPort!);
     await write(after, '<14>after the flood\n');
     after.end();
     first.end();
@@ -275,11 +275,11 @@ describe('bad input over real sockets', () => {
   it('drops a sender that never finishes a frame after the idle timeout, keeping its partial frame, without holding up others', async () => {
     const sink = new MemorySink();
     listener = await startSyslogListener(listenerContext(), sink, { idleTimeoutMs: 3000 });
-    const stuck = await connect(listener.tcpPort);
+    const stuck = await connect(listener.tcpPort!);
     await write(stuck, '<11>Nov 30 08:00:00 h stuck[1]: a frame that never ends');
-    const octetStuck = await connect(listener.tcpPort);
+    const octetStuck = await connect(listener.tcpPort!);
     await write(octetStuck, '500 <11>1 - h stuck2 - - - cut short');
-    const other = await connect(listener.tcpPort);
+    const other = await connect(listener.tcpPort!);
     for (let i = 0; i < 100; i++) await write(other, `<14>other ${i}\n`);
     await sink.waitFor(100, (r) => r.message.startsWith('other '));
     expect(stuck.destroyed).toBe(false); // the others did not wait for it
@@ -314,7 +314,7 @@ describe('backpressure', () => {
     const payload = Buffer.from(data); // ~10 MB, against the ~140 kB of `cap` records
     sink.hold();
     const entered = sink.nextAppend();
-    const socket = await connect(listener.tcpPort);
+    const socket = await connect(listener.tcpPort!);
     socket.on('error', () => {}); // a failed assertion below ends the test with the socket torn down
     try {
       socket.write(payload);
@@ -354,7 +354,7 @@ describe('backpressure', () => {
     const udp = dgram.createSocket('udp4');
     for (let i = 0; i < 300; i++)
       await new Promise<void>((resolve) =>
-        udp.send(`<14>datagram ${i}`, listener!.udpPort, '127.0.0.1', () => resolve()),
+        udp.send(`<14>datagram ${i}`, listener!.udpPort!, '127.0.0.1', () => resolve()),
       );
     udp.close();
     await until(() => {
@@ -391,7 +391,7 @@ describe('the close as acknowledgement (TCP)', () => {
     sink.hold();
     const entered = sink.nextAppend();
     let storedAtClose = -1;
-    const outcome = sendAndShut(listener.tcpPort, `${lines.join('\n')}\n`, () => {
+    const outcome = sendAndShut(listener.tcpPort!, `${lines.join('\n')}\n`, () => {
       storedAtClose = sink.count();
     });
     await entered;
@@ -410,7 +410,7 @@ describe('the close as acknowledgement (TCP)', () => {
       },
     };
     listener = await startSyslogListener(listenerContext(), sink);
-    expect(await sendAndShut(listener.tcpPort, '<14>refused by the store\n', () => {})).toBe('ECONNRESET');
+    expect(await sendAndShut(listener.tcpPort!, '<14>refused by the store\n', () => {})).toBe('ECONNRESET');
     expect(listener.stats().sinkFailed).toBe(1);
   });
 });
@@ -426,7 +426,7 @@ describe('store failures and shutdown', () => {
       },
     };
     listener = await startSyslogListener(listenerContext(), sink);
-    const socket = await connect(listener.tcpPort);
+    const socket = await connect(listener.tcpPort!);
     socket.on('error', () => {});
     await write(socket, '<14>refused by the store\n');
     await closed(socket); // the listener closed it: the sender knows its records were not taken
@@ -434,7 +434,7 @@ describe('store failures and shutdown', () => {
     fail = false;
     const udp = dgram.createSocket('udp4');
     await new Promise<void>((resolve) =>
-      udp.send('<14>after the failure', listener!.udpPort, '127.0.0.1', () => resolve()),
+      udp.send('<14>after the failure', listener!.udpPort!, '127.0.0.1', () => resolve()),
     );
     udp.close();
     await until(() => stored.length === 1, 'the datagram to be stored');
@@ -444,7 +444,7 @@ describe('store failures and shutdown', () => {
   it('close() keeps the partial frames of open connections and waits for the store', async () => {
     const sink = new MemorySink();
     listener = await startSyslogListener(listenerContext(), sink);
-    const socket = await connect(listener.tcpPort);
+    const socket = await connect(listener.tcpPort!);
     socket.on('error', () => {});
     await write(socket, '<14>whole line\n<14>half a line');
     await sink.waitFor(1);

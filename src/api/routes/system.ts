@@ -3,10 +3,10 @@
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { canAccounts } from '../../core/auth/index.js';
+import { canAccounts, digest, sameSecret } from '../../core/auth/index.js';
 import type { ServiceContext } from '../../core/context.js';
 import { pingDatabase } from '../../core/db/index.js';
-import { Forbidden } from '../../core/errors.js';
+import { Forbidden, Unauthenticated } from '../../core/errors.js';
 import {
   getOrganisationLocale,
   setOrganisationLocale,
@@ -69,7 +69,20 @@ export function systemRoutes(
       },
     );
 
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    // Public unless OPSDESK_METRICS_SCRAPE_TOKEN is set (README, Machine channels and their exposure).
+    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+      const expected = ctx.config.metricsScrapeToken;
+      if (expected !== null) {
+        const m = /^Bearer\s+(\S{1,200})\s*$/i.exec(request.headers.authorization ?? '');
+        // Digests of equal length, compared in constant time: the answer's time says nothing about the token.
+        if (!m || !sameSecret(digest(m[1]), digest(expected))) {
+          reply.header('www-authenticate', 'Bearer realm="opsdesk metrics"');
+          throw new Unauthenticated(
+            'not_signed_in',
+            'Send the metrics scrape token: Authorization: Bearer <token>.',
+          );
+        }
+      }
       reply.type(metrics.registry.contentType);
       return metrics.scrape();
     });
