@@ -37,7 +37,7 @@ export function systemRoutes(
     app.get(
       '/api/v1/health',
       {
-        config: { public: true },
+        config: { public: true, overloadExempt: true },
         schema: {
           tags: ['system'],
           summary: 'Liveness and database reachability (no sign-in needed)',
@@ -69,10 +69,14 @@ export function systemRoutes(
       },
     );
 
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-      reply.type(metrics.registry.contentType);
-      return metrics.scrape();
-    });
+    app.get(
+      '/metrics',
+      { schema: { hide: true }, config: { overloadExempt: true } },
+      async (_request, reply) => {
+        reply.type(metrics.registry.contentType);
+        return metrics.scrape();
+      },
+    );
 
     app.get(
       '/api/v1/settings/priority-matrix',
