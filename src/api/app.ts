@@ -17,7 +17,7 @@ import { registerAuthentication } from './authentication.js';
 import { lazySchemaCompilers } from './lazy-schemas.js';
 import { ServiceMetrics } from './metrics.js';
 import { monitoringIngestStatus } from './monitoring-status.js';
-import { registerIngestBudgets, registerServicePressure } from './overload.js';
+import { httpIngestBudgets, registerServicePressure } from './overload.js';
 import { registerProblemHandlers, sendProblem } from './problems.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
@@ -172,6 +172,9 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
   registerProblemHandlers(app);
   // First of the hooks: a request shed because the whole service is overloaded costs the least.
   await registerServicePressure(app, ctx, metrics);
+  // Then a request to a full ingest channel, before any token is looked up (overload.ts).
+  const ingestBudgets = httpIngestBudgets(ctx, metrics);
+  app.addHook('onRequest', ingestBudgets.shedWhenFull);
 
   // Pages (the web app and /docs) run only our own scripts and cannot be framed; no Referer leaves the site.
   // upgrade-insecure-requests is left out: the service is often reached over plain http on a LAN.
@@ -244,7 +247,7 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     throw new Unauthenticated('not_signed_in', 'Sign in first: send a bearer token or the session cookie.');
   });
   // After authentication (an anonymous flood takes no slot), before the body is read: a shed request costs no parsing.
-  registerIngestBudgets(app, ctx, metrics);
+  app.addHook('onRequest', ingestBudgets.take);
   app.addHook('preValidation', async (request) => convertUrlParts(request));
 
   // No text column (on PostgreSQL) can hold U+0000, and no person types it: refuse it in any JSON string

@@ -5,7 +5,7 @@
 // past both, 429 ingest_overloaded with Retry-After before a byte of the body is read. A route joins a channel by
 // its config (`ingestChannel`); a flooded channel fills only its own budget.
 import fastifyUnderPressure from '@fastify/under-pressure';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../core/context.js';
 import { RateLimited, Unavailable } from '../core/errors.js';
 import { IngestBudget } from '../core/ingest-budget.js';
@@ -55,43 +55,56 @@ export async function registerServicePressure(
   });
 }
 
-/** One budget per HTTP ingest channel, taken in onRequest (after authentication) and given back when the response closes. */
-export function registerIngestBudgets(
-  app: FastifyInstance,
-  ctx: ServiceContext,
-  metrics: ServiceMetrics,
-): void {
+/**
+ * One budget per HTTP ingest channel. Two hooks: `shedWhenFull` before authentication, so that while a channel is full
+ * a flood costs no token lookup (on PostgreSQL, a pool connection each); `take` after it, so that only a caller who
+ * may send holds a slot or a place in the queue. The slot is given back when the response closes.
+ */
+export function httpIngestBudgets(ctx: ServiceContext, metrics: ServiceMetrics) {
   const { ingestMaxInFlight, ingestMaxQueued, overloadRetryAfterSeconds } = ctx.config;
   const budgets = new Map<HttpIngestChannel, IngestBudget>(
     httpIngestChannels.map((c) => [c, new IngestBudget(c, ingestMaxInFlight, ingestMaxQueued)]),
   );
   for (const budget of budgets.values()) metrics.watchIngestBudget(budget);
 
-  app.addHook('onRequest', async (request, reply) => {
+  const shed = (channel: HttpIngestChannel, budget: IngestBudget) => {
+    metrics.shedRequests.inc({ channel, reason: 'budget' });
+    return new RateLimited(
+      'ingest_overloaded',
+      `The ${channel} channel has ${budget.maxInFlight} requests in progress and ${budget.maxQueued} waiting; retry in ${overloadRetryAfterSeconds} s. Nothing of this request was kept.`,
+      overloadRetryAfterSeconds,
+    );
+  };
+  const budgetOf = (request: FastifyRequest) => {
     const channel = request.routeOptions.config?.ingestChannel;
-    if (!channel) return;
-    const budget = budgets.get(channel);
-    if (!budget) return;
-    const entry = budget.enter();
-    if (entry === null) {
-      metrics.shedRequests.inc({ channel, reason: 'budget' });
-      throw new RateLimited(
-        'ingest_overloaded',
-        `The ${channel} channel has ${budget.maxInFlight} requests in progress and ${budget.maxQueued} waiting; retry in ${overloadRetryAfterSeconds} s. Nothing of this request was kept.`,
-        overloadRetryAfterSeconds,
-      );
-    }
-    // 'close' comes once the response is sent, or when the client goes away first.
-    const raw = reply.raw;
-    if ('slot' in entry) {
-      raw.once('close', entry.slot);
-      return;
-    }
-    // A client that goes away while waiting leaves the queue (its promise is then never kept, and collected). The
-    // slot is granted and this hook resumes in one turn of the loop, so no 'close' can fall between the two.
-    raw.once('close', entry.abandon);
-    const release = await entry.wait;
-    raw.off('close', entry.abandon);
-    raw.once('close', release);
-  });
+    const budget = channel ? budgets.get(channel) : undefined;
+    return channel && budget ? { channel, budget } : null;
+  };
+
+  return {
+    shedWhenFull: async (request: FastifyRequest): Promise<void> => {
+      const of = budgetOf(request);
+      if (!of?.budget.full()) return;
+      of.budget.countShed();
+      throw shed(of.channel, of.budget);
+    },
+    take: async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+      const of = budgetOf(request);
+      if (!of) return;
+      const entry = of.budget.enter();
+      if (entry === null) throw shed(of.channel, of.budget);
+      // 'close' comes once the response is sent, or when the client goes away first.
+      const raw = reply.raw;
+      if ('slot' in entry) {
+        raw.once('close', entry.slot);
+        return;
+      }
+      // A client that goes away while waiting leaves the queue (its promise is then never kept, and collected). The
+      // slot is granted and this hook resumes in one turn of the loop, so no 'close' can fall between the two.
+      raw.once('close', entry.abandon);
+      const release = await entry.wait;
+      raw.off('close', entry.abandon);
+      raw.once('close', release);
+    },
+  };
 }

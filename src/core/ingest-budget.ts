@@ -75,7 +75,7 @@ export class IngestBudget {
     return this.inFlight >= this.maxInFlight && this.waiting.length >= this.maxQueued;
   }
 
-  /** Count a request the listener refused early because the budget was full (SMTP at MAIL FROM). */
+  /** Count a request refused early because the budget was full (HTTP before authentication, SMTP at MAIL FROM). */
   countShed(): void {
     this.shed++;
   }
