@@ -4,7 +4,7 @@
 //   BENCH_SIZES=100000,1000000   ticket counts for list/search (seeded once, cached under bench/.cache/)
 //   BENCH_DIALECTS=sqlite,postgres
 //   BENCH_PARTS=create,list,sla,oncall,oncall-lookup,roster,assignment,metric-store,check-scheduler,metric-ingest,
-//               promql, syslog, knowledge, catalog, automation, nab, forecast, vendors, assets, ldap, import (default: all)
+//               promql, syslog, knowledge, catalog, automation, nab, forecast, vendors, assets, ldap, overload, import (default: all)
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test
 import os from 'node:os';
 import { benchListing } from './listing.js';
@@ -149,6 +149,12 @@ if (parts.includes('assets') || process.env.BENCH_PARTS === undefined)
 // BENCH_PARTS=ldap).
 if (parts.includes('ldap') || process.env.BENCH_PARTS === undefined)
   await (await import('./ldap.js')).benchLdap();
+
+// -- overload --
+// Escalation ticks (50 pages each) while POST /api/v1/logs is flooded, with the default ingest budget and with none,
+// beside the ticks unflooded (bench/overload.ts; BENCH_PARTS=overload; BENCH_OVERLOAD_SECONDS, BENCH_OVERLOAD_CLIENTS).
+if (parts.includes('overload') || process.env.BENCH_PARTS === undefined)
+  await (await import('./overload.js')).benchOverload();
 
 // -- moving in --
 // `opsdesk import zammad`'s work: 100,000 tickets with 500,000 comments from a fake Zammad in another process into

@@ -1,6 +1,7 @@
 // The HTTP application, built by a factory so tests call app.inject() without a port and the CLI's serve
-// listens on one. Plugins: security headers, cookies, multipart, OpenAPI; then authentication (401 before
-// validation unless a route says config.public), problem+json errors, metrics and the routes of each domain.
+// listens on one. Plugins: the overload threshold (503), security headers, cookies, multipart, OpenAPI; then
+// authentication (401 before validation unless a route says config.public), the ingest channels' budgets (429),
+// problem+json errors, metrics and the routes of each domain.
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyMultipart from '@fastify/multipart';
@@ -16,6 +17,7 @@ import { registerAuthentication } from './authentication.js';
 import { lazySchemaCompilers } from './lazy-schemas.js';
 import { ServiceMetrics } from './metrics.js';
 import { monitoringIngestStatus } from './monitoring-status.js';
+import { httpIngestBudgets, registerServicePressure } from './overload.js';
 import { registerProblemHandlers, sendProblem } from './problems.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
@@ -168,6 +170,11 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
 
   for (const s of sharedSchemas) app.addSchema(s);
   registerProblemHandlers(app);
+  // First of the hooks: a request shed because the whole service is overloaded costs the least.
+  await registerServicePressure(app, ctx, metrics);
+  // Then a request to a full ingest channel, before any token is looked up (overload.ts).
+  const ingestBudgets = httpIngestBudgets(ctx, metrics);
+  app.addHook('onRequest', ingestBudgets.shedWhenFull);
 
   // Pages (the web app and /docs) run only our own scripts and cannot be framed; no Referer leaves the site.
   // upgrade-insecure-requests is left out: the service is often reached over plain http on a LAN.
@@ -239,6 +246,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     if (request.routeOptions.config?.public === true) return;
     throw new Unauthenticated('not_signed_in', 'Sign in first: send a bearer token or the session cookie.');
   });
+  // After authentication (an anonymous flood takes no slot), before the body is read: a shed request costs no parsing.
+  app.addHook('onRequest', ingestBudgets.take);
   app.addHook('preValidation', async (request) => convertUrlParts(request));
 
   // No text column (on PostgreSQL) can hold U+0000, and no person types it: refuse it in any JSON string

@@ -4,6 +4,7 @@
 import client from 'prom-client';
 import type { GroupCommitStats } from '../core/db/index.js';
 import type { RelayStatus } from '../core/event-dead-letters.js';
+import type { IngestBudget, IngestBudgetStats } from '../core/ingest-budget.js';
 import type { DeliveryAttempt } from '../notify/index.js';
 
 export class ServiceMetrics {
@@ -38,6 +39,14 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly shedRequests = new client.Counter({
+    name: 'opsdesk_requests_shed_total',
+    help: 'Requests refused under overload, by channel (service: the whole HTTP service; remote_write, logs, alerts: their budgets) and reason (budget, or the threshold passed)',
+    labelNames: ['channel', 'reason'] as const,
+    registers: [this.registry],
+  });
+  private readonly ingestBudgets: IngestBudget[] = [];
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics) client.collectDefaultMetrics({ register: this.registry, prefix: 'opsdesk_' });
   }
@@ -71,6 +80,46 @@ export class ServiceMetrics {
       'opsdesk_db_committed_transactions_total',
       'Transactions committed on SQLite (several share a COMMIT under load)',
       () => stats.units,
+    );
+  }
+
+  /** An ingest channel's budget: requests in progress and waiting now, admitted and shed so far (read when scraped). */
+  watchIngestBudget(budget: IngestBudget): void {
+    this.ingestBudgets.push(budget);
+    if (this.ingestBudgets.length > 1) return;
+    const budgets = this.ingestBudgets;
+    const gauge = (name: string, help: string, pick: (s: IngestBudgetStats) => number) =>
+      new client.Gauge({
+        name,
+        help,
+        labelNames: ['channel'] as const,
+        registers: [this.registry],
+        collect() {
+          for (const b of budgets) {
+            const s = b.stats();
+            this.set({ channel: s.channel }, pick(s));
+          }
+        },
+      });
+    gauge(
+      'opsdesk_ingest_in_flight',
+      'Ingest requests being read and stored now, by channel',
+      (s) => s.inFlight,
+    );
+    gauge(
+      'opsdesk_ingest_queued',
+      'Ingest requests waiting (unread) for a slot, by channel',
+      (s) => s.queued,
+    );
+    gauge(
+      'opsdesk_ingest_admitted',
+      'Ingest requests given a slot since the start, by channel',
+      (s) => s.admitted,
+    );
+    gauge(
+      'opsdesk_ingest_shed',
+      'Ingest requests refused since the start because the channel was full (429, SMTP 421/451), by channel',
+      (s) => s.shed,
     );
   }
 

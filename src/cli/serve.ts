@@ -128,6 +128,7 @@ export async function serveCommand(): Promise<void> {
     jobs = new JobScheduler(log);
     registerDomains(ctx, jobs, { onDeliveryAttempt: metrics.observeDelivery });
     stopMail = await startMailChannel(ctx, jobs); // mail's listeners: SMTP in, the IMAP poller
+    if (stopMail.smtp) metrics.watchIngestBudget(stopMail.smtp.budget); // SMTP's budget on /metrics, beside HTTP's
     stopLogs = await startLogChannel(ctx); // the syslog listener into the log store
     const syslog = stopLogs.syslog;
     metrics.watchLogs(() => logIngestStatus(ctx, syslog));

@@ -119,6 +119,26 @@ export interface Config {
   syslogMaxConnections: number;
   /** The IANA zone of syslog timestamps that carry none (RFC 3164's): the senders' local time. */
   syslogZone: string;
+  /** A syslog TCP/TLS connection is not read (back-pressure) while this many of its records wait for the store. */
+  syslogConnectionMaxPending: number;
+  /** Records all syslog connections together may have waiting for the store (each gets a share, at least the above). */
+  syslogPendingBudget: number;
+  /** UDP cannot be slowed: past this many syslog records waiting for the store, datagrams are dropped and counted. */
+  syslogUdpQueueMax: number;
+  /** Open SMTP connections at once; the next is answered 421 and closed. */
+  smtpMaxClients: number;
+  /**
+   * Each ingest channel's budget (remote-write, the log endpoint, alert intake, SMTP — one each): requests being
+   * read and stored at once, and requests waiting for one of those slots (unread); past both, shed.
+   */
+  ingestMaxInFlight: number;
+  ingestMaxQueued: number;
+  /** The Retry-After of a shed request, in seconds (429 ingest_overloaded, 503 service_overloaded). */
+  overloadRetryAfterSeconds: number;
+  /** The HTTP service sheds (503) past these (0: not checked): mean event-loop delay, V8 heap used, resident memory. */
+  overloadMaxEventLoopDelayMs: number;
+  overloadMaxHeapBytes: number;
+  overloadMaxRssBytes: number;
   /** How long the log store keeps records, and how many bytes of records it keeps at most (the oldest go first). */
   logsRetentionMs: number;
   logsMaxBytes: number;
@@ -307,6 +327,7 @@ export function loadConfig(env: Env = process.env): Config {
     checkConcurrency: int(env, 'OPSDESK_CHECK_CONCURRENCY', 200, 1, 10_000),
     metricsScrapeToken: scrapeToken(env),
     ...loadSyslog(env),
+    ...loadOverload(env),
     logsRetentionMs: retention(env, 'OPSDESK_LOGS_RETENTION', 30),
     logsMaxBytes: int(env, 'OPSDESK_LOGS_MAX_MB', 10_240, 1, 100 * 1_048_576) * 1_048_576,
     auditRetentionMs: retention(env, 'OPSDESK_AUDIT_RETENTION', 365),
@@ -376,6 +397,9 @@ function loadSyslog(
   | 'syslogMaxMessageBytes'
   | 'syslogMaxConnections'
   | 'syslogZone'
+  | 'syslogConnectionMaxPending'
+  | 'syslogPendingBudget'
+  | 'syslogUdpQueueMax'
 > {
   const syslogTlsCert = env.OPSDESK_SYSLOG_TLS_CERT?.trim() || null;
   const syslogTlsKey = env.OPSDESK_SYSLOG_TLS_KEY?.trim() || null;
@@ -428,6 +452,33 @@ function loadSyslog(
     syslogMaxMessageBytes: int(env, 'OPSDESK_SYSLOG_MAX_MESSAGE_BYTES', 65_536, 480, 1_048_576),
     syslogMaxConnections: int(env, 'OPSDESK_SYSLOG_MAX_CONNECTIONS', 512, 1, 100_000),
     syslogZone,
+    syslogConnectionMaxPending: int(env, 'OPSDESK_SYSLOG_CONNECTION_MAX_PENDING', 2_000, 1, 10_000_000),
+    syslogPendingBudget: int(env, 'OPSDESK_SYSLOG_PENDING_BUDGET', 40_000, 1, 100_000_000),
+    syslogUdpQueueMax: int(env, 'OPSDESK_SYSLOG_UDP_QUEUE_MAX', 50_000, 1, 100_000_000),
+  };
+}
+
+/** Overload: each ingest channel's budget, and the whole HTTP service's thresholds (@fastify/under-pressure). */
+function loadOverload(
+  env: Env,
+): Pick<
+  Config,
+  | 'smtpMaxClients'
+  | 'ingestMaxInFlight'
+  | 'ingestMaxQueued'
+  | 'overloadRetryAfterSeconds'
+  | 'overloadMaxEventLoopDelayMs'
+  | 'overloadMaxHeapBytes'
+  | 'overloadMaxRssBytes'
+> {
+  return {
+    smtpMaxClients: int(env, 'OPSDESK_SMTP_MAX_CLIENTS', 100, 1, 100_000),
+    ingestMaxInFlight: int(env, 'OPSDESK_INGEST_MAX_IN_FLIGHT', 8, 1, 10_000),
+    ingestMaxQueued: int(env, 'OPSDESK_INGEST_MAX_QUEUED', 64, 0, 100_000),
+    overloadRetryAfterSeconds: int(env, 'OPSDESK_OVERLOAD_RETRY_AFTER_SECONDS', 5, 1, 3600),
+    overloadMaxEventLoopDelayMs: int(env, 'OPSDESK_OVERLOAD_EVENT_LOOP_DELAY_MS', 1000, 0, 600_000),
+    overloadMaxHeapBytes: int(env, 'OPSDESK_OVERLOAD_HEAP_MB', 0, 0, 1_048_576) * 1_048_576,
+    overloadMaxRssBytes: int(env, 'OPSDESK_OVERLOAD_RSS_MB', 0, 0, 1_048_576) * 1_048_576,
   };
 }
 

@@ -75,8 +75,8 @@ export class RateLimited extends DomainError {
   }
 }
 export class Unavailable extends DomainError {
-  constructor(code: CodeOfKind<'unavailable'>, message: string) {
-    super('unavailable', code, message);
+  constructor(code: CodeOfKind<'unavailable'>, message: string, retryAfterSeconds?: number) {
+    super('unavailable', code, message, [], retryAfterSeconds);
   }
 }
 
@@ -584,6 +584,16 @@ export const errorCatalogue = {
   },
   timer_not_running: { kind: 'conflict', meaning: 'You have no timer running on this ticket.' },
   database_unavailable: { kind: 'unavailable', meaning: 'The database cannot be reached.' },
+  service_overloaded: {
+    kind: 'unavailable',
+    meaning:
+      'The service is past its load thresholds (OPSDESK_OVERLOAD_EVENT_LOOP_DELAY_MS, _HEAP_MB, _RSS_MB); retry after Retry-After seconds.',
+  },
+  ingest_overloaded: {
+    kind: 'rate_limited',
+    meaning:
+      'This ingest channel (remote-write, the log endpoint, alert intake) has OPSDESK_INGEST_MAX_IN_FLIGHT requests in progress and OPSDESK_INGEST_MAX_QUEUED waiting; retry after Retry-After seconds. Nothing of the request was kept.',
+  },
   secret_key_mismatch: {
     kind: 'unavailable',
     meaning:

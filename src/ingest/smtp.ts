@@ -4,15 +4,21 @@
 // and logged. Automated mail (out-of-office, bounces, loops) and mail whose sender is in doubt are accepted
 // and set aside, never answered with a bounce. A relay listed in OPSDESK_SMTP_RELAYS may authenticate (SMTP
 // AUTH); its mail then counts as verified. The 250 text never names a ticket: the client may be anyone.
+// Overload: past OPSDESK_SMTP_MAX_CLIENTS connections a new one gets 421; while the channel's budget (messages
+// stored at once, and waiting) is full, MAIL FROM gets 451 4.3.2 before any message is read, and a message that
+// finds it full when its DATA ends gets the same: a temporary failure, which the sending server retries.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { ServiceContext } from '../core/context.js';
+import { IngestBudget } from '../core/ingest-budget.js';
 import { type InboundOutcome, receiveMail, refuseTooLarge, relayForCredential } from '../mail/index.js';
 
 export interface SmtpListener {
   port: number;
-  /** Messages by outcome: processed, received (stored, to retry), or the reject reason. */
+  /** Messages by outcome: processed, received (stored, to retry), or the reject reason; `shed` when too busy. */
   counts: Map<string, number>;
+  /** The channel's budget: messages being stored and waiting, admitted and shed. */
+  budget: IngestBudget;
   close(): Promise<void>;
 }
 
@@ -56,6 +62,11 @@ export async function startSmtpListener(
   const counts = new Map<string, number>();
   const count = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
   const max = ctx.config.mailMaxBytes;
+  const budget = new IngestBudget('smtp', ctx.config.ingestMaxInFlight, ctx.config.ingestMaxQueued);
+  const tooBusy = () => {
+    count('shed');
+    return smtpError(451, '4.3.2 Too busy to take mail now; try again later');
+  };
 
   const onData = (
     stream: SMTPServerDataStream,
@@ -73,6 +84,15 @@ export async function startSmtpListener(
       ctx.log.warn({ err }, 'smtp: data stream failed');
     });
     stream.on('end', () => {
+      const entry = budget.enter();
+      if (entry === null) {
+        done(tooBusy());
+        return;
+      }
+      const slot = 'slot' in entry ? Promise.resolve(entry.slot) : entry.wait;
+      void slot.then((release) => store(release));
+    });
+    const store = (release: () => void) => {
       const envelopeFrom =
         session.envelope.mailFrom === false ? '' : (session.envelope.mailFrom?.address ?? null);
       const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
@@ -87,7 +107,7 @@ export async function startSmtpListener(
               clientAddress: session.remoteAddress ?? null,
               smtpRelay: typeof session.user === 'string' ? session.user : null,
             });
-      work.then(
+      work.finally(release).then(
         (outcome) => {
           count(outcome.status === 'rejected' ? (outcome.reason ?? 'rejected') : outcome.status);
           const reply = smtpReply(outcome);
@@ -101,7 +121,7 @@ export async function startSmtpListener(
           done(smtpError(451, '4.3.0 Temporary failure storing the message; try again later'));
         },
       );
-    });
+    };
   };
 
   const relays = ctx.config.smtpRelays.length > 0;
@@ -124,7 +144,15 @@ export async function startSmtpListener(
     },
     banner: 'opsdesk mail in',
     logger: false,
-    maxClients: 100,
+    maxClients: ctx.config.smtpMaxClients,
+    onMailFrom(_address, _session, callback) {
+      // Refused before the message is read: a full channel costs the sender one line, not its whole message.
+      if (budget.full()) {
+        budget.countShed();
+        return callback(tooBusy());
+      }
+      callback();
+    },
     onData,
   });
   server.on('error', (err) => ctx.log.warn({ err }, 'smtp: connection error'));
@@ -141,6 +169,7 @@ export async function startSmtpListener(
   return {
     port,
     counts,
+    budget,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

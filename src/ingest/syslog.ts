@@ -50,16 +50,16 @@ export interface SyslogListenerOptions {
   batchMaxRecords?: number;
   /**
    * A TCP/TLS connection stops being read (socket.pause) while this many of its records wait for the sink, and
-   * goes on when they are stored. Default 2,000 (and see pendingRecordsBudget).
+   * goes on when they are stored. Default OPSDESK_SYSLOG_CONNECTION_MAX_PENDING, 2,000 (and see pendingRecordsBudget).
    */
   connectionMaxPendingRecords?: number;
   /**
    * Records all connections may have waiting for the sink together: while few connections are open, each may have
    * up to its share of this (never less than connectionMaxPendingRecords) — so that one busy sender fills the
-   * store's large batches, which cost less per record. Default 40,000.
+   * store's large batches, which cost less per record. Default OPSDESK_SYSLOG_PENDING_BUDGET, 40,000.
    */
   pendingRecordsBudget?: number;
-  /** UDP cannot be slowed: past this many records waiting for the sink, datagrams are dropped and counted. */
+  /** UDP cannot be slowed: past this many records waiting for the sink, datagrams are dropped and counted (OPSDESK_SYSLOG_UDP_QUEUE_MAX). */
   udpQueueMaxRecords?: number;
   /** The zone of timestamps that carry none (IANA name). Default UTC. */
   zone?: string;
@@ -86,6 +86,8 @@ export interface SyslogStats {
   tlsClientRefused: number;
   /** Datagrams dropped because the sink was too far behind. */
   udpDropped: number;
+  /** Times a TCP/TLS connection stopped being read because its records waited for the sink (back-pressure). */
+  readsPaused: number;
   /** Records the sink refused to store (append rejected). */
   sinkFailed: number;
   batches: number;
@@ -232,9 +234,9 @@ export async function startSyslogListener(
   const maxMessageBytes = options.maxMessageBytes ?? config.syslogMaxMessageBytes;
   const maxConnections = options.maxConnections ?? config.syslogMaxConnections;
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
-  const udpQueueMax = options.udpQueueMaxRecords ?? 50_000;
-  const connectionMaxPending = options.connectionMaxPendingRecords ?? 2_000;
-  const pendingBudget = options.pendingRecordsBudget ?? 40_000;
+  const udpQueueMax = options.udpQueueMaxRecords ?? config.syslogUdpQueueMax;
+  const connectionMaxPending = options.connectionMaxPendingRecords ?? config.syslogConnectionMaxPending;
+  const pendingBudget = options.pendingRecordsBudget ?? config.syslogPendingBudget;
   /** What one connection may have waiting now: its share of the budget, at least connectionMaxPending. */
   const connectionPendingCap = () =>
     Math.max(connectionMaxPending, Math.floor(pendingBudget / Math.max(1, stats.connectionsOpen)));
@@ -262,6 +264,7 @@ export async function startSyslogListener(
     tlsErrors: 0,
     tlsClientRefused: 0,
     udpDropped: 0,
+    readsPaused: 0,
     sinkFailed: 0,
     batches: 0,
   };
@@ -388,6 +391,7 @@ export async function startSyslogListener(
         // Backpressure: read no more from this sender until the store has caught up with it.
         socket.pause();
         paused = true;
+        stats.readsPaused++;
       }
       store(records);
     });

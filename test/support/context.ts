@@ -313,6 +313,9 @@ export async function makeContext(
   const config = loadConfig({
     OPSDESK_DATA_DIR: dataDir,
     OPSDESK_LOG_LEVEL: 'silent',
+    // A test machine's stalls (a long synchronous step, two cores shared by several workers) are not the service's
+    // overload: the event-loop threshold is off unless a test sets it (test/reliability/overload.test.ts).
+    OPSDESK_OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
     ...(dialect === 'postgres' ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });

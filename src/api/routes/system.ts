@@ -37,7 +37,7 @@ export function systemRoutes(
     app.get(
       '/api/v1/health',
       {
-        config: { public: true },
+        config: { public: true, overloadExempt: true },
         schema: {
           tags: ['system'],
           summary: 'Liveness and database reachability (no sign-in needed)',
@@ -70,22 +70,26 @@ export function systemRoutes(
     );
 
     // Public unless OPSDESK_METRICS_SCRAPE_TOKEN is set (README, Machine channels and their exposure).
-    app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-      const expected = ctx.config.metricsScrapeToken;
-      if (expected !== null) {
-        const m = /^Bearer\s+(\S{1,200})\s*$/i.exec(request.headers.authorization ?? '');
-        // Digests of equal length, compared in constant time: the answer's time says nothing about the token.
-        if (!m || !sameSecret(digest(m[1]), digest(expected))) {
-          reply.header('www-authenticate', 'Bearer realm="opsdesk metrics"');
-          throw new Unauthenticated(
-            'not_signed_in',
-            'Send the metrics scrape token: Authorization: Bearer <token>.',
-          );
+    app.get(
+      '/metrics',
+      { schema: { hide: true }, config: { overloadExempt: true } },
+      async (request, reply) => {
+        const expected = ctx.config.metricsScrapeToken;
+        if (expected !== null) {
+          const m = /^Bearer\s+(\S{1,200})\s*$/i.exec(request.headers.authorization ?? '');
+          // Digests of equal length, compared in constant time: the answer's time says nothing about the token.
+          if (!m || !sameSecret(digest(m[1]), digest(expected))) {
+            reply.header('www-authenticate', 'Bearer realm="opsdesk metrics"');
+            throw new Unauthenticated(
+              'not_signed_in',
+              'Send the metrics scrape token: Authorization: Bearer <token>.',
+            );
+          }
         }
-      }
-      reply.type(metrics.registry.contentType);
-      return metrics.scrape();
-    });
+        reply.type(metrics.registry.contentType);
+        return metrics.scrape();
+      },
+    );
 
     app.get(
       '/api/v1/settings/priority-matrix',

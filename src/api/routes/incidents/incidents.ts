@@ -177,7 +177,7 @@ export function incidentRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox {
     app.post(
       '/api/v1/incidents/events',
       {
-        config: { public: true },
+        config: { public: true, ingestChannel: 'alerts' },
         schema: {
           tags: ['incidents'],
           summary:

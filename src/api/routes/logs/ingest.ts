@@ -28,6 +28,7 @@ export function logIngestRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebox 
       '/api/v1/logs',
       {
         bodyLimit: httpLogLimits.bodyBytes,
+        config: { ingestChannel: 'logs' },
         schema: {
           tags,
           summary: `Send log records (staff): JSON lines (application/x-ndjson) or a JSON array of {time?, host?, app?, procId?, msgId?, severity?, facility?, message, structuredData?}; at most ${httpLogLimits.lines} lines and 5 MB`,

@@ -40,6 +40,7 @@ export function alertmanagerRoutes(ctx: ServiceContext): FastifyPluginAsyncTypeb
       '/api/v1/alertmanager/webhook',
       {
         bodyLimit: intakeLimits.bodyBytes,
+        config: { ingestChannel: 'alerts' },
         schema: {
           tags: ['monitoring'],
           summary:
@@ -57,6 +58,7 @@ export function alertmanagerRoutes(ctx: ServiceContext): FastifyPluginAsyncTypeb
       '/api/v1/alertmanager/api/v2/alerts',
       {
         bodyLimit: intakeLimits.bodyBytes,
+        config: { ingestChannel: 'alerts' },
         schema: {
           tags: ['monitoring'],
           summary:

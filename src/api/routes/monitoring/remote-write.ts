@@ -28,6 +28,7 @@ export function remoteWriteRoutes(ctx: ServiceContext): FastifyPluginAsyncTypebo
       '/api/v1/prom/write',
       {
         bodyLimit: remoteWriteLimits.compressedBytes,
+        config: { ingestChannel: 'remote_write' },
         schema: {
           tags: ['monitoring'],
           summary:
