@@ -1,0 +1,272 @@
+// The fuzz runner: each target in a worker thread (fuzz-worker.ts) fed its corpus from test/fuzz/corpus/<target>/,
+// watched from here — an input that runs past the hang bound gets the worker stopped and is kept, as is the input
+// a worker died on (an uncaught error, or its heap limit: unbounded memory). The suite (fuzz.test.ts) and
+// `npm run fuzz` (fuzz-cli.ts) both run through here; only the latter writes what it finds into the corpus.
+import { createHash, randomInt } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import {
+  type Failure,
+  sharedLayout,
+  type WorkerMessage,
+  type WorkerReport,
+  type WorkerRequest,
+} from './fuzz-protocol.js';
+
+/** Every target, in the order they run (fuzz-worker.ts loads each by its name). */
+export const targetNames = [
+  'syslog',
+  'syslog-tcp',
+  'exposition-text',
+  'exposition-openmetrics',
+  'remote-write',
+  'remote-write-protobuf',
+  'promql',
+  'markdown',
+  'csv-assets',
+  'csv-users',
+  'csv-series',
+  'ics-holidays',
+  'rrule',
+  'mime',
+  'inventory',
+  'json-bodies',
+] as const;
+
+export const corpusRoot = path.resolve(import.meta.dirname, 'corpus');
+
+export interface FuzzOptions {
+  /** Mutation time per target, seconds. */
+  seconds: number;
+  maxRuns: number;
+  seed: number;
+  /** One input longer than this is a hang, ms. */
+  slowMs: number;
+  /** The worker's heap limit, MB: past it the worker dies and the run fails for unbounded memory. */
+  heapLimitMb: number;
+}
+
+export interface TargetReport extends WorkerReport {
+  name: string;
+  corpus: number;
+  seed: number;
+}
+
+/**
+ * The options from the environment: OPSDESK_FUZZ_SECONDS is the whole run's mutation time, shared by the targets
+ * (or those OPSDESK_FUZZ_TARGETS names); OPSDESK_FUZZ_RUNS caps each target's mutants; OPSDESK_FUZZ_SEED replays a run.
+ */
+export function fuzzOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  defaultSeconds: number,
+): { options: FuzzOptions; targets: string[] } {
+  const names = env.OPSDESK_FUZZ_TARGETS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? [...targetNames];
+  const unknown = names.filter((n) => !(targetNames as readonly string[]).includes(n));
+  if (unknown.length > 0)
+    throw new Error(`OPSDESK_FUZZ_TARGETS: no target ${unknown.join(', ')} (${targetNames.join(', ')})`);
+  const number = (name: string, fallback: number) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number ≥ 0, not ${raw}`);
+    return n;
+  };
+  const total = number('OPSDESK_FUZZ_SECONDS', defaultSeconds);
+  return {
+    targets: names,
+    options: {
+      seconds: total / names.length,
+      maxRuns: number('OPSDESK_FUZZ_RUNS', Number.MAX_SAFE_INTEGER),
+      seed: number('OPSDESK_FUZZ_SEED', randomInt(2 ** 31)),
+      slowMs: number('OPSDESK_FUZZ_HANG_MS', 2_000),
+      heapLimitMb: number('OPSDESK_FUZZ_HEAP_MB', 1_024),
+    },
+  };
+}
+
+export function loadCorpus(target: string): { name: string; bytes: Uint8Array }[] {
+  const dir = path.join(corpusRoot, target);
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => !f.startsWith('.'))
+    .sort()
+    .map((f) => ({ name: f, bytes: new Uint8Array(fs.readFileSync(path.join(dir, f))) }));
+}
+
+/** The input the worker was on, from the shared memory (when it is busy). */
+function inputInFlight(shared: SharedArrayBuffer): Uint8Array | null {
+  const header = new Int32Array(shared, 0, sharedLayout.ints);
+  if (Atomics.load(header, 1) !== 1) return null;
+  return new Uint8Array(shared, sharedLayout.bytesOffset, Atomics.load(header, 2)).slice();
+}
+
+/** One target's run: its corpus, then mutants for options.seconds; never throws for what the target does. */
+export function fuzzTarget(name: string, options: FuzzOptions): Promise<TargetReport> {
+  const corpus = loadCorpus(name);
+  const shared = new SharedArrayBuffer(sharedLayout.bytesOffset + sharedLayout.inputBytes);
+  const request: WorkerRequest = {
+    target: name,
+    corpus,
+    seconds: options.seconds,
+    maxRuns: options.maxRuns,
+    seed: options.seed,
+    slowMs: options.slowMs,
+    shared,
+  };
+  const worker = new Worker(new URL('./fuzz-worker.ts', import.meta.url), {
+    workerData: request,
+    execArgv: ['--import', 'tsx'],
+    resourceLimits: { maxOldGenerationSizeMb: options.heapLimitMb },
+  });
+  const header = new Int32Array(shared, 0, sharedLayout.ints);
+  const startedAt = new Float64Array(shared, sharedLayout.startedAtOffset, 1);
+  // A hung input is stopped at five times the hang bound (the worker reports slow inputs that do end itself); a
+  // run that takes far longer than its budget (a hang between inputs, in setup) is stopped too.
+  const stopAfterMs = Math.max(10_000, 5 * options.slowMs);
+  const runDeadline = Date.now() + options.seconds * 1_000 + 180_000;
+  const empty = (failures: Failure[]): TargetReport => ({
+    name,
+    what: name,
+    corpus: corpus.length,
+    seed: options.seed,
+    tried: Atomics.load(header, 0),
+    ok: 0,
+    rejected: 0,
+    outcomes: 0,
+    topOutcomes: [],
+    seconds: 0,
+    slowestMs: 0,
+    heapGrowthMb: 0,
+    peakHeapMb: 0,
+    failures,
+  });
+  return new Promise<TargetReport>((resolve) => {
+    let settled = false;
+    const finish = (report: TargetReport) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(watchdog);
+      void worker.terminate();
+      resolve(report);
+    };
+    const watchdog = setInterval(() => {
+      const busy = Atomics.load(header, 1) === 1;
+      const input = inputInFlight(shared);
+      if (busy && Date.now() - (startedAt[0] as number) > stopAfterMs && input)
+        finish(
+          empty([{ kind: 'hang', detail: `one input ran past ${stopAfterMs} ms and was stopped`, input }]),
+        );
+      else if (Date.now() > runDeadline)
+        finish(
+          empty([
+            {
+              kind: 'hang',
+              detail: 'the run went past its time budget by 3 minutes',
+              input: input ?? new Uint8Array(),
+            },
+          ]),
+        );
+    }, 100);
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.type === 'done') finish({ ...m.report, name, corpus: corpus.length, seed: options.seed });
+      else
+        finish(
+          empty([
+            { kind: 'crash', detail: `the target could not start: ${m.detail}`, input: new Uint8Array() },
+          ]),
+        );
+    });
+    worker.on('error', (err: Error & { code?: string }) => {
+      const memory = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      finish(
+        empty([
+          {
+            kind: memory ? 'memory' : 'crash',
+            detail: memory
+              ? `the worker ran out of its ${options.heapLimitMb} MB heap`
+              : (err.stack ?? err.message),
+            input: inputInFlight(shared) ?? new Uint8Array(),
+          },
+        ]),
+      );
+    });
+    worker.on('exit', (code) => {
+      // A report posted just before the worker ended is still on its way: let it arrive first.
+      setTimeout(
+        () =>
+          finish(
+            empty([
+              {
+                kind: 'crash',
+                detail: `the worker exited (${code}) without a report`,
+                input: inputInFlight(shared) ?? new Uint8Array(),
+              },
+            ]),
+          ),
+        500,
+      );
+    });
+  });
+}
+
+/** Writes each failure's input into `dir/<target>/` as `<kind>-<hash>`; returns the files written. */
+export function keepCounterexamples(dir: string, report: TargetReport): string[] {
+  const written: string[] = [];
+  for (const f of report.failures) {
+    const folder = path.join(dir, report.name);
+    fs.mkdirSync(folder, { recursive: true });
+    const file = path.join(
+      folder,
+      `${f.kind}-${createHash('sha256').update(f.input).digest('hex').slice(0, 12)}`,
+    );
+    fs.writeFileSync(file, f.input);
+    written.push(file);
+  }
+  return written;
+}
+
+/** The figures, one line a target: what the README's Fuzzing section keeps. */
+export function formatReports(reports: TargetReport[]): string {
+  const rows = reports.map((r) => [
+    r.name,
+    String(r.corpus),
+    String(r.tried),
+    String(r.ok),
+    String(r.rejected),
+    String(r.outcomes),
+    String(Math.round(r.tried / Math.max(r.seconds, 0.001))),
+    r.slowestMs.toFixed(0),
+    r.heapGrowthMb.toFixed(1),
+    String(r.failures.length),
+  ]);
+  const head = [
+    'target',
+    'corpus',
+    'inputs tried',
+    'ok',
+    'rejected',
+    'distinct outcomes',
+    'inputs/s',
+    'slowest ms',
+    'heap growth MB',
+    'failures',
+  ];
+  const total = reports.reduce((n, r) => n + r.tried, 0);
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+    `${total} inputs in all, seed ${reports[0]?.seed ?? '-'}`,
+  ].join('\n');
+}
+
+/** A failure said in a few lines, with its input (base64, cut) to replay it. */
+export function describeFailure(report: TargetReport, f: Failure): string {
+  const b64 = Buffer.from(f.input).toString('base64');
+  return `${report.name} ${f.kind} (seed ${report.seed}): ${f.detail.split('\n').slice(0, 6).join('\n')}\n  input (${f.input.length} bytes, base64): ${b64.length > 600 ? `${b64.slice(0, 600)}…` : b64}`;
+}
