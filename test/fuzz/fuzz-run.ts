@@ -32,6 +32,7 @@ export const targetNames = [
   'mime',
   'inventory',
   'json-bodies',
+  'smtp',
 ] as const;
 
 export const corpusRoot = path.resolve(import.meta.dirname, 'corpus');

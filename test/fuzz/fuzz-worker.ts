@@ -20,7 +20,9 @@ const outcomesLimit = 10_000;
 const failuresLimit = 20;
 
 async function loadTarget(name: string): Promise<FuzzTarget> {
+  // The targets with a database load it only in their own worker.
   if (name === 'json-bodies') return (await import('./json-target.js')).jsonBodies;
+  if (name === 'smtp') return (await import('./smtp-target.js')).smtpListener;
   const found = (await import('./targets.js')).pureTargets.find((t) => t.name === name);
   if (!found) throw new Error(`no fuzz target ${name}`);
   return found;

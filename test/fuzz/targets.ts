@@ -16,7 +16,7 @@ import { parseMail, Rejection } from '../../src/mail/inbound.js';
 import { normaliseMessageId } from '../../src/mail/message-ids.js';
 import { stripQuotedReply, titleFromSubject } from '../../src/mail/reply-text.js';
 import { parseExposition } from '../../src/monitoring/exposition.js';
-import { windowOccurrences } from '../../src/monitoring/maintenance-windows.js';
+import { checkMaintenanceWindowInput, windowOccurrences } from '../../src/monitoring/maintenance-windows.js';
 import { parsePromql } from '../../src/monitoring/promql-parse.js';
 import {
   DecodeError,
@@ -582,7 +582,7 @@ const ics: FuzzTarget = {
 
 const rrule: FuzzTarget = {
   name: 'rrule',
-  what: 'a maintenance window RRULE (RFC 5545), expanded over 90 days by windowOccurrences with ical.js',
+  what: 'a maintenance window RRULE (RFC 5545): checkMaintenanceWindowInput, then 90 days expanded by windowOccurrences',
   maxBytes: 4_096,
   tokens: [
     'FREQ=',
@@ -632,6 +632,14 @@ const rrule: FuzzTarget = {
           updatedAt: now,
         };
         try {
+          // As the API takes a window: checked (the rule must recur), then expanded as reads expand it.
+          checkMaintenanceWindowInput({
+            name: window.name,
+            startsAt: now,
+            rrule: window.rrule,
+            durationMinutes: 60,
+            timeZone: window.timeZone,
+          });
           const occurrences = windowOccurrences(window, now, now + 90 * 86_400_000);
           for (const o of occurrences)
             check(Number.isFinite(o.start) && o.end > o.start, 'an occurrence is an interval');

@@ -1,7 +1,9 @@
 // Maintenance windows' occurrences (pure): RRULEs expanded in an IANA zone, exact across DST changes, and the
 // precise refusals of bad windows.
 import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../src/core/errors.js';
 import {
+  checkMaintenanceWindowInput,
   type MaintenanceWindow,
   windowOccurrences,
   zonedInstant,
@@ -64,5 +66,43 @@ describe('maintenance window occurrences', () => {
       { start: w.startsAt, end: w.startsAt + 1000 },
     ]);
     expect(windowOccurrences(once, w.startsAt + 1000, w.startsAt + 5000)).toEqual([]);
+  });
+
+  // ical.js searched for such a rule's next day without end, holding the service's one thread (test/fuzz found it).
+  it('refuses a rule that matches no time, and a stored one expands to nothing instead of searching forever', () => {
+    for (const rrule of ['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'FREQ=MONTHLY;BYMONTH=2;BYYEARDAY=100']) {
+      let refused: unknown;
+      try {
+        checkMaintenanceWindowInput({
+          name: 'Never',
+          startsAt: Date.parse('2026-03-08T02:00:00Z'),
+          rrule,
+          durationMinutes: 60,
+        });
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).toBeInstanceOf(DomainError);
+      expect((refused as DomainError).code).toBe('invalid_maintenance_window');
+      expect((refused as DomainError).fields).toEqual([
+        { field: '/rrule', message: expect.stringContaining('matches no time') },
+      ]);
+      expect(
+        windowOccurrences(
+          recurring('2026-03-08T02:00:00Z', rrule, 'UTC', 60),
+          0,
+          Date.parse('2027-01-01T00:00:00Z'),
+        ),
+      ).toEqual([]);
+    }
+    // A rare rule that does recur (every leap year) is kept.
+    expect(() =>
+      checkMaintenanceWindowInput({
+        name: 'Leap',
+        startsAt: Date.parse('2026-03-08T02:00:00Z'),
+        rrule: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29',
+        durationMinutes: 60,
+      }),
+    ).not.toThrow();
   });
 });
