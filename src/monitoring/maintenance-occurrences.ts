@@ -48,7 +48,7 @@ export function nextOccurrence(
     },
     ICAL.Timezone.localTimezone,
   );
-  // A rule that matches nothing throws RecurrenceTooSparse rather than searching forever: the same as unreadable.
+  // A rule that matches nothing throws RecurrenceRefused rather than searching forever: the same as unreadable.
   const it = boundedIterator(recur, dtstart);
   for (let i = 0, t = it.next(); t && i < maxSteps; i++, t = it.next()) {
     const start = DateTime.fromObject(

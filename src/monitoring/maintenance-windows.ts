@@ -9,7 +9,7 @@ import { recordAudit } from '../core/audit.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Invalid, NotFound } from '../core/errors.js';
-import { boundedIterator, RecurrenceTooSparse, recursWithinBound } from '../core/recurrence.js';
+import { boundedIterator, RecurrenceRefused, recurrenceProblem } from '../core/recurrence.js';
 
 export const maintenanceLimits = {
   name: 200,
@@ -129,20 +129,18 @@ export function windowOccurrences(w: MaintenanceWindow, fromMs: number, toMs: nu
   const durationMs = (w.durationMinutes ?? 0) * 60_000;
   if (durationMs <= 0 || w.startsAt >= toMs) return [];
   const out: Interval[] = [];
-  const it = boundedIterator(parseRrule(w.rrule), localStart(w.startsAt, w.timeZone));
-  for (let step = 0; step < maintenanceLimits.expansionSteps; step++) {
-    let next: ICAL.Time | null;
-    try {
-      next = it.next();
-    } catch (err) {
-      // A rule that matches nothing (kept before rules were checked for it) has no further occurrences.
-      if (err instanceof RecurrenceTooSparse) break;
-      throw err;
+  try {
+    const it = boundedIterator(parseRrule(w.rrule), localStart(w.startsAt, w.timeZone));
+    for (let step = 0; step < maintenanceLimits.expansionSteps; step++) {
+      const next = it.next();
+      if (!next) break;
+      const at = zonedInstant(w.timeZone, next);
+      if (at >= toMs) break;
+      if (at + durationMs > fromMs) out.push({ start: at, end: at + durationMs });
     }
-    if (!next) break;
-    const at = zonedInstant(w.timeZone, next);
-    if (at >= toMs) break;
-    if (at + durationMs > fromMs) out.push({ start: at, end: at + durationMs });
+  } catch (err) {
+    // A rule ical.js cannot expand (kept before rules were checked for it) has no occurrences past where it stopped.
+    if (!(err instanceof RecurrenceRefused)) throw err;
   }
   return out;
 }
@@ -174,8 +172,8 @@ export function checkMaintenanceWindowInput(input: MaintenanceWindowInput): void
     throw badWindow('/timeZone', `${JSON.stringify(zone.slice(0, 64))} is not an IANA zone`);
   if (input.rrule) {
     if (input.rrule.length > maintenanceLimits.rrule) throw badWindow('/rrule', 'too long');
-    if (!recursWithinBound(parseRrule(input.rrule), localStart(input.startsAt, zone)))
-      throw badWindow('/rrule', 'the rule matches no time (or less often than every few decades)');
+    const problem = recurrenceProblem(parseRrule(input.rrule), localStart(input.startsAt, zone));
+    if (problem) throw badWindow('/rrule', problem);
     const d = input.durationMinutes;
     if (!d || !Number.isInteger(d) || d < 1 || d > maintenanceLimits.maxDurationMinutes)
       throw badWindow(

@@ -7,7 +7,7 @@ import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Conflict, Invalid, NotFound } from '../core/errors.js';
-import { recursWithinBound } from '../core/recurrence.js';
+import { recurrenceProblem } from '../core/recurrence.js';
 import {
   BusinessCalendar,
   type CalendarSpec,
@@ -350,9 +350,10 @@ export function parseIcsHolidays(text: string): Holiday[] {
     if (rrule) {
       // ical.js searches for a rule's next day without end: a rule no day satisfies would never come back.
       step('RRULE', () => {
-        for (const property of component.getAllProperties('rrule'))
-          if (!recursWithinBound(property.getFirstValue() as ICAL.Recur, start))
-            fail('the rule matches no day (or less often than every few centuries)');
+        for (const property of component.getAllProperties('rrule')) {
+          const problem = recurrenceProblem(property.getFirstValue() as ICAL.Recur, start);
+          if (problem) fail(problem);
+        }
       });
       step('RRULE', () => {
         const it = event.iterator();

@@ -4,9 +4,10 @@
 import {
   corpusRoot,
   describeFailure,
+  describeSlowest,
+  FuzzPool,
   formatReports,
   fuzzOptionsFromEnv,
-  fuzzTarget,
   keepCounterexamples,
   type TargetReport,
 } from './fuzz-run.js';
@@ -15,9 +16,12 @@ const { options, targets } = fuzzOptionsFromEnv(process.env, 300);
 console.log(`fuzzing ${targets.length} targets, ${options.seconds.toFixed(1)} s each, seed ${options.seed}`);
 const reports: TargetReport[] = [];
 let failed = 0;
+const pool = new FuzzPool(options);
 for (const name of targets) {
-  const report = await fuzzTarget(name, options);
+  const report = await pool.run(name);
   reports.push(report);
+  const slow = describeSlowest(report, options.slowMs);
+  if (slow) console.log(slow);
   console.log(
     `${name}: ${report.tried} inputs, ${report.outcomes} outcomes, ${report.failures.length} failures`,
   );
@@ -25,5 +29,6 @@ for (const name of targets) {
   for (const file of keepCounterexamples(corpusRoot, report)) console.log(`  kept in the corpus: ${file}`);
   failed += report.failures.length;
 }
+await pool.close();
 console.log(formatReports(reports));
 process.exitCode = failed > 0 ? 1 : 0;

@@ -18,6 +18,10 @@ export interface WorkerRequest {
   seed: number;
   /** One input taking longer than this is a hang (ms). */
   slowMs: number;
+}
+
+/** Given to a worker when it starts: where it leaves the input it is on, for all the targets it runs. */
+export interface WorkerStart {
   shared: SharedArrayBuffer;
 }
 
@@ -32,6 +36,8 @@ export interface WorkerReport {
   topOutcomes: string[];
   seconds: number;
   slowestMs: number;
+  /** The input that took slowestMs (to look into a slow path before it becomes a hang). */
+  slowestInput: Uint8Array;
   /** Heap after a full collection at the end, less the same after the corpus. */
   heapGrowthMb: number;
   peakHeapMb: number;

@@ -105,113 +105,139 @@ function inputInFlight(shared: SharedArrayBuffer): Uint8Array | null {
   return new Uint8Array(shared, sharedLayout.bytesOffset, Atomics.load(header, 2)).slice();
 }
 
-/** One target's run: its corpus, then mutants for options.seconds; never throws for what the target does. */
-export function fuzzTarget(name: string, options: FuzzOptions): Promise<TargetReport> {
-  const corpus = loadCorpus(name);
-  const shared = new SharedArrayBuffer(sharedLayout.bytesOffset + sharedLayout.inputBytes);
-  const request: WorkerRequest = {
-    target: name,
-    corpus,
-    seconds: options.seconds,
-    maxRuns: options.maxRuns,
-    seed: options.seed,
-    slowMs: options.slowMs,
-    shared,
-  };
-  const worker = new Worker(new URL('./fuzz-worker.ts', import.meta.url), {
-    workerData: request,
-    execArgv: ['--import', 'tsx'],
-    resourceLimits: { maxOldGenerationSizeMb: options.heapLimitMb },
-  });
-  const header = new Int32Array(shared, 0, sharedLayout.ints);
-  const startedAt = new Float64Array(shared, sharedLayout.startedAtOffset, 1);
-  // A hung input is stopped at five times the hang bound (the worker reports slow inputs that do end itself); a
-  // run that takes far longer than its budget (a hang between inputs, in setup) is stopped too.
-  const stopAfterMs = Math.max(10_000, 5 * options.slowMs);
-  const runDeadline = Date.now() + options.seconds * 1_000 + 180_000;
-  const empty = (failures: Failure[]): TargetReport => ({
-    name,
-    what: name,
-    corpus: corpus.length,
-    seed: options.seed,
-    tried: Atomics.load(header, 0),
-    ok: 0,
-    rejected: 0,
-    outcomes: 0,
-    topOutcomes: [],
-    seconds: 0,
-    slowestMs: 0,
-    heapGrowthMb: 0,
-    peakHeapMb: 0,
-    failures,
-  });
-  return new Promise<TargetReport>((resolve) => {
-    let settled = false;
-    const finish = (report: TargetReport) => {
-      if (settled) return;
-      settled = true;
-      clearInterval(watchdog);
-      void worker.terminate();
-      resolve(report);
+interface LiveWorker {
+  worker: Worker;
+  shared: SharedArrayBuffer;
+  /** What the worker's next event settles: the run in progress. */
+  settle:
+    | ((event: { message?: WorkerMessage; error?: Error & { code?: string }; exit?: number }) => void)
+    | null;
+}
+
+/**
+ * Runs targets one after another in one worker thread, which keeps the modules it loaded (loading them is most of a
+ * short run's time); a worker that hung, died or ran out of memory is ended and the next target gets a new one.
+ */
+export class FuzzPool {
+  private live: LiveWorker | null = null;
+
+  constructor(private readonly options: FuzzOptions) {}
+
+  private start(): LiveWorker {
+    const shared = new SharedArrayBuffer(sharedLayout.bytesOffset + sharedLayout.inputBytes);
+    const worker = new Worker(new URL('./fuzz-worker.ts', import.meta.url), {
+      workerData: { shared },
+      execArgv: ['--import', 'tsx'],
+      resourceLimits: { maxOldGenerationSizeMb: this.options.heapLimitMb },
+    });
+    const live: LiveWorker = { worker, shared, settle: null };
+    worker.on('message', (message: WorkerMessage) => live.settle?.({ message }));
+    worker.on('error', (error: Error & { code?: string }) => live.settle?.({ error }));
+    // A report posted just before the worker ended is still on its way: let it arrive first.
+    worker.on('exit', (exit) => setTimeout(() => live.settle?.({ exit }), 500));
+    return live;
+  }
+
+  private stop(): void {
+    if (this.live) void this.live.worker.terminate();
+    this.live = null;
+  }
+
+  /** One target's run: its corpus, then mutants for the options' seconds; never throws for what the target does. */
+  run(name: string): Promise<TargetReport> {
+    const options = this.options;
+    const corpus = loadCorpus(name);
+    this.live ??= this.start();
+    const live = this.live;
+    const header = new Int32Array(live.shared, 0, sharedLayout.ints);
+    const startedAt = new Float64Array(live.shared, sharedLayout.startedAtOffset, 1);
+    Atomics.store(header, 0, 0);
+    Atomics.store(header, 1, 0);
+    const request: WorkerRequest = {
+      target: name,
+      corpus,
+      seconds: options.seconds,
+      maxRuns: options.maxRuns,
+      seed: options.seed,
+      slowMs: options.slowMs,
     };
-    const watchdog = setInterval(() => {
-      const busy = Atomics.load(header, 1) === 1;
-      const input = inputInFlight(shared);
-      if (busy && Date.now() - (startedAt[0] as number) > stopAfterMs && input)
-        finish(
-          empty([{ kind: 'hang', detail: `one input ran past ${stopAfterMs} ms and was stopped`, input }]),
-        );
-      else if (Date.now() > runDeadline)
-        finish(
-          empty([
-            {
-              kind: 'hang',
-              detail: 'the run went past its time budget by 3 minutes',
-              input: input ?? new Uint8Array(),
-            },
-          ]),
-        );
-    }, 100);
-    worker.on('message', (m: WorkerMessage) => {
-      if (m.type === 'done') finish({ ...m.report, name, corpus: corpus.length, seed: options.seed });
-      else
-        finish(
-          empty([
-            { kind: 'crash', detail: `the target could not start: ${m.detail}`, input: new Uint8Array() },
-          ]),
-        );
+    // A hung input is stopped at five times the hang bound (the worker reports slow inputs that do end itself); a
+    // run that takes far longer than its budget (a hang between inputs, in setup) is stopped too.
+    const stopAfterMs = Math.max(10_000, 5 * options.slowMs);
+    const runDeadline = Date.now() + options.seconds * 1_000 + 180_000;
+    const failed = (failure: Omit<Failure, 'input'>, input?: Uint8Array | null): TargetReport => ({
+      name,
+      what: name,
+      corpus: corpus.length,
+      seed: options.seed,
+      tried: Atomics.load(header, 0),
+      ok: 0,
+      rejected: 0,
+      outcomes: 0,
+      topOutcomes: [],
+      seconds: 0,
+      slowestMs: 0,
+      slowestInput: new Uint8Array(),
+      heapGrowthMb: 0,
+      peakHeapMb: 0,
+      failures: [{ ...failure, input: input ?? new Uint8Array() }],
     });
-    worker.on('error', (err: Error & { code?: string }) => {
-      const memory = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      finish(
-        empty([
-          {
-            kind: memory ? 'memory' : 'crash',
-            detail: memory
-              ? `the worker ran out of its ${options.heapLimitMb} MB heap`
-              : (err.stack ?? err.message),
-            input: inputInFlight(shared) ?? new Uint8Array(),
-          },
-        ]),
-      );
-    });
-    worker.on('exit', (code) => {
-      // A report posted just before the worker ended is still on its way: let it arrive first.
-      setTimeout(
-        () =>
+    return new Promise<TargetReport>((resolve) => {
+      const finish = (report: TargetReport, keepWorker: boolean) => {
+        live.settle = null;
+        clearInterval(watchdog);
+        if (!keepWorker) this.stop();
+        resolve(report);
+      };
+      const watchdog = setInterval(() => {
+        const input = inputInFlight(live.shared);
+        if (input && Date.now() - (startedAt[0] as number) > stopAfterMs)
           finish(
-            empty([
-              {
-                kind: 'crash',
-                detail: `the worker exited (${code}) without a report`,
-                input: inputInFlight(shared) ?? new Uint8Array(),
-              },
-            ]),
-          ),
-        500,
-      );
+            failed({ kind: 'hang', detail: `one input ran past ${stopAfterMs} ms and was stopped` }, input),
+            false,
+          );
+        else if (Date.now() > runDeadline)
+          finish(
+            failed({ kind: 'hang', detail: 'the run went past its time budget by 3 minutes' }, input),
+            false,
+          );
+      }, 100);
+      live.settle = ({ message, error, exit }) => {
+        if (message?.type === 'done')
+          finish({ ...message.report, name, corpus: corpus.length, seed: options.seed }, true);
+        else if (message?.type === 'setup-failed')
+          finish(failed({ kind: 'crash', detail: `the target could not start: ${message.detail}` }), false);
+        else if (error?.code === 'ERR_WORKER_OUT_OF_MEMORY')
+          finish(
+            failed(
+              { kind: 'memory', detail: `the worker ran out of its ${options.heapLimitMb} MB heap` },
+              inputInFlight(live.shared),
+            ),
+            false,
+          );
+        else if (error)
+          finish(
+            failed({ kind: 'crash', detail: error.stack ?? error.message }, inputInFlight(live.shared)),
+            false,
+          );
+        else
+          finish(
+            failed(
+              { kind: 'crash', detail: `the worker exited (${exit}) without a report` },
+              inputInFlight(live.shared),
+            ),
+            false,
+          );
+      };
+      live.worker.postMessage(request);
     });
-  });
+  }
+
+  close(): Promise<number> | undefined {
+    const worker = this.live?.worker;
+    this.live = null;
+    return worker?.terminate();
+  }
 }
 
 /** Writes each failure's input into `dir/<target>/` as `<kind>-<hash>`; returns the files written. */
@@ -270,4 +296,11 @@ export function formatReports(reports: TargetReport[]): string {
 export function describeFailure(report: TargetReport, f: Failure): string {
   const b64 = Buffer.from(f.input).toString('base64');
   return `${report.name} ${f.kind} (seed ${report.seed}): ${f.detail.split('\n').slice(0, 6).join('\n')}\n  input (${f.input.length} bytes, base64): ${b64.length > 600 ? `${b64.slice(0, 600)}…` : b64}`;
+}
+
+/** The slowest input of a run, when it took over a quarter of the hang bound: a slow path to look into. */
+export function describeSlowest(report: TargetReport, slowMs: number): string | null {
+  if (report.slowestMs <= slowMs / 4) return null;
+  const b64 = Buffer.from(report.slowestInput).toString('base64');
+  return `${report.name}: slowest input ${report.slowestMs.toFixed(0)} ms (${report.slowestInput.length} bytes, base64): ${b64.length > 300 ? `${b64.slice(0, 300)}…` : b64}`;
 }

@@ -5,7 +5,13 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type Failure, sharedLayout, type WorkerReport, type WorkerRequest } from './fuzz-protocol.js';
+import {
+  type Failure,
+  sharedLayout,
+  type WorkerReport,
+  type WorkerRequest,
+  type WorkerStart,
+} from './fuzz-protocol.js';
 import { mutate, Random } from './mutation.js';
 import type { FuzzTarget } from './targets.js';
 
@@ -33,12 +39,12 @@ function signatureOf(kind: string, detail: string): string {
   return `${kind}:${(detail.split('\n')[0] ?? '').replace(/\d+/g, 'N').slice(0, 200)}`;
 }
 
-async function main(request: WorkerRequest): Promise<WorkerReport> {
+async function run(request: WorkerRequest, shared: SharedArrayBuffer): Promise<WorkerReport> {
   const target = await loadTarget(request.target);
   const runner = await target.open();
-  const header = new Int32Array(request.shared, 0, sharedLayout.ints);
-  const startedAt = new Float64Array(request.shared, sharedLayout.startedAtOffset, 1);
-  const current = new Uint8Array(request.shared, sharedLayout.bytesOffset);
+  const header = new Int32Array(shared, 0, sharedLayout.ints);
+  const startedAt = new Float64Array(shared, sharedLayout.startedAtOffset, 1);
+  const current = new Uint8Array(shared, sharedLayout.bytesOffset);
   const rng = new Random(request.seed);
   const outcomes = new Map<string, number>();
   const failures: Failure[] = [];
@@ -48,6 +54,7 @@ async function main(request: WorkerRequest): Promise<WorkerReport> {
   let ok = 0;
   let rejected = 0;
   let slowestMs = 0;
+  let slowestInput = new Uint8Array();
   let peakHeap = 0;
 
   const fail = (kind: Failure['kind'], input: Buffer, detail: string) => {
@@ -75,7 +82,10 @@ async function main(request: WorkerRequest): Promise<WorkerReport> {
     const ms = performance.now() - t0;
     Atomics.store(header, 1, 0);
     tried++;
-    slowestMs = Math.max(slowestMs, ms);
+    if (ms > slowestMs) {
+      slowestMs = ms;
+      slowestInput = new Uint8Array(input);
+    }
     if (ms > request.slowMs)
       fail('hang', input, `one input took ${Math.round(ms)} ms (bound ${request.slowMs} ms)`);
     if (outcome === undefined) return;
@@ -115,17 +125,22 @@ async function main(request: WorkerRequest): Promise<WorkerReport> {
     topOutcomes: top.slice(0, 8).map(([o, n]) => `${o} ×${n}`),
     seconds,
     slowestMs,
+    slowestInput,
     heapGrowthMb: heapGrowth / 1_048_576,
     peakHeapMb: Math.max(peakHeap, baseline) / 1_048_576,
     failures,
   };
 }
 
-main(workerData as WorkerRequest).then(
-  (report) => parentPort?.postMessage({ type: 'done', report }),
-  (err: unknown) =>
-    parentPort?.postMessage({
-      type: 'setup-failed',
-      detail: err instanceof Error ? (err.stack ?? err.message) : String(err),
-    }),
-);
+const { shared } = workerData as WorkerStart;
+// One run at a time: the runner sends the next target once this one has reported.
+parentPort?.on('message', (request: WorkerRequest) => {
+  run(request, shared).then(
+    (report) => parentPort?.postMessage({ type: 'done', report }),
+    (err: unknown) =>
+      parentPort?.postMessage({
+        type: 'setup-failed',
+        detail: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      }),
+  );
+});

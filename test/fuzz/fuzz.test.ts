@@ -8,9 +8,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   describeFailure,
+  describeSlowest,
+  FuzzPool,
   formatReports,
   fuzzOptionsFromEnv,
-  fuzzTarget,
   keepCounterexamples,
   loadCorpus,
   type TargetReport,
@@ -20,9 +21,11 @@ const { options, targets } = fuzzOptionsFromEnv(process.env, 60);
 /** Heap a run may keep after a full collection, past what it held after its corpus. */
 const heapGrowthBoundMb = 64;
 const reports: TargetReport[] = [];
+const pool = new FuzzPool(options);
 
 describe('fuzzing every parser and listener', () => {
-  afterAll(() => {
+  afterAll(async () => {
+    await pool.close();
     console.log(
       `fuzz figures (${options.seconds.toFixed(1)} s of mutants per target):\n${formatReports(reports)}`,
     );
@@ -31,8 +34,10 @@ describe('fuzzing every parser and listener', () => {
   it.each(targets)(
     '%s: its corpus and its mutants end in its defined outcomes, none hangs, memory stays bounded',
     async (name) => {
-      const report = await fuzzTarget(name, options);
+      const report = await pool.run(name);
       reports.push(report);
+      const slow = describeSlowest(report, options.slowMs);
+      if (slow) console.log(slow);
       if (report.failures.length > 0) {
         const kept = keepCounterexamples(path.join(os.tmpdir(), 'opsdesk-fuzz-failures'), report);
         console.log(

@@ -7,7 +7,10 @@ import { makeApp } from '../support/context.js';
 import { userSession } from '../support/http.js';
 import type { FuzzTarget } from './targets.js';
 
-/** The routes fuzzed, as a corpus file's first line names them; `:ticket` is a ticket the target made. */
+/**
+ * The routes fuzzed, as a corpus file's first line names them (a content type after the path where the route takes
+ * another than application/json); `:ticket` is a ticket the target made.
+ */
 export const jsonRoutes = [
   'POST /api/v1/tickets',
   'PATCH /api/v1/tickets/:ticket',
@@ -25,6 +28,8 @@ export const jsonRoutes = [
   'POST /api/v1/incidents/events',
   'POST /api/v1/automation/rules',
   'POST /api/v1/auth/login',
+  'POST /api/v1/logs',
+  'POST /api/v1/logs application/x-ndjson',
 ] as const;
 
 const catalogued = new Set(Object.keys(errorCatalogue));
@@ -39,7 +44,7 @@ function routeOf(line: string): string {
 
 export const jsonBodies: FuzzTarget = {
   name: 'json-bodies',
-  what: 'JSON request bodies through the real app (Fastify parser, schemas, domain), one of 16 routes per input',
+  what: 'JSON request bodies through the real app (Fastify parser, schemas, domain), one of 18 routes per input',
   // Fastify's default body limit.
   maxBytes: 1_048_576,
   tokens: [
@@ -82,12 +87,16 @@ export const jsonBodies: FuzzTarget = {
         const cut = text.indexOf('\n');
         const route = routeOf(cut >= 0 ? text.slice(0, cut) : text);
         const body = cut >= 0 ? text.slice(cut + 1) : '';
-        const [method, path] = route.split(' ') as ['POST' | 'PATCH', string];
+        const [method, path, type = 'application/json'] = route.split(' ') as [
+          'POST' | 'PATCH',
+          string,
+          string?,
+        ];
         const res = await t.app.inject({
           method,
           url: path.replace(':ticket', String(ticket.body.id)),
           payload: body,
-          headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${admin.token}`, 'content-type': type },
         });
         if (res.statusCode >= 500)
           throw new Error(`${route} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);

@@ -26,15 +26,18 @@ function converse(port: number, input: Buffer): Promise<string> {
       clearTimeout(timer);
       timer = setTimeout(() => socket.destroy(), idleMs);
     };
-    socket.on('connect', () => {
-      // Whatever state the conversation is left in, this ends it: a message in DATA ends at the dot, and QUIT has the
-      // server answer and close. The socket is not half-closed: the server would drop its last (stored) answer.
-      socket.write(Buffer.concat([input, Buffer.from('\r\n.\r\nQUIT\r\n')]));
-      idle();
-    });
+    let greeted = false;
+    socket.on('connect', idle);
     socket.on('data', (c: Buffer) => {
       chunks.push(c);
       idle();
+      // The client speaks once greeted (the server refuses one that talks first). Whatever state the conversation
+      // is then left in, the tail ends it: a message in DATA ends at the dot, and QUIT has the server answer and
+      // close. The socket is not half-closed: the server would drop its last (stored) answer.
+      if (!greeted && Buffer.concat(chunks).includes('\r\n')) {
+        greeted = true;
+        socket.write(Buffer.concat([input, Buffer.from('\r\n.\r\nQUIT\r\n')]));
+      }
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       // The server closing first while the client still writes is a normal end of a bad conversation.

@@ -43,7 +43,7 @@ const broken: { lines: string[]; line: number; says: RegExp }[] = [
   {
     lines: ['DTSTART;VALUE=DATE:20260101', 'RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30'],
     line: 8,
-    says: /RRULE.*matches no day/,
+    says: /RRULE.*matches no time/,
   },
 ];
 
