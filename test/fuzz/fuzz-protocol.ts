@@ -16,7 +16,7 @@ export interface WorkerRequest {
   /** Mutation runs at most (whichever of time and runs ends first). */
   maxRuns: number;
   seed: number;
-  /** One input taking longer than this is a hang (ms). */
+  /** One input taking more CPU time than this is a hang (ms); one running this many times as long by the clock is stopped. */
   slowMs: number;
 }
 
@@ -35,6 +35,7 @@ export interface WorkerReport {
   outcomes: number;
   topOutcomes: string[];
   seconds: number;
+  /** CPU time of the slowest input, ms. */
   slowestMs: number;
   /** The input that took slowestMs (to look into a slow path before it becomes a hang). */
   slowestInput: Uint8Array;

@@ -42,7 +42,7 @@ export interface FuzzOptions {
   seconds: number;
   maxRuns: number;
   seed: number;
-  /** One input longer than this is a hang, ms. */
+  /** One input taking more CPU time than this is a hang, ms (and one five times as long by the clock is stopped). */
   slowMs: number;
   /** The worker's heap limit, MB: past it the worker dies and the run fails for unbounded memory. */
   heapLimitMb: number;
@@ -278,7 +278,7 @@ export function formatReports(reports: TargetReport[]): string {
     'rejected',
     'distinct outcomes',
     'inputs/s',
-    'slowest ms',
+    'slowest ms (CPU)',
     'heap growth MB',
     'failures',
   ];

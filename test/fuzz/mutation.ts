@@ -80,7 +80,9 @@ const hugeVarints = [
   Buffer.from([0xfe, 0xff, 0xff, 0xff, 0x07]),
   Buffer.from([0x00]),
 ];
-const repeats = [2, 3, 8, 100, 1_000, 10_000, 100_000];
+/** Times a chunk is repeated: mostly a few (inputs stay small and fast), now and then up to the target's bound. */
+const fewRepeats = [2, 3, 8, 16];
+const manyRepeats = [100, 1_000, 10_000, 100_000];
 
 function insert(input: Buffer, at: number, piece: Buffer): Buffer {
   return Buffer.concat([input.subarray(0, at), piece, input.subarray(at)]);
@@ -153,7 +155,10 @@ function mutateOnce(rng: Random, input: Buffer, other: Buffer, hints: MutationHi
           ? Buffer.from(rng.pick(hints.tokens), 'utf8')
           : input.subarray(at, at + len);
       if (chunk.length === 0) return input;
-      const times = Math.min(rng.pick(repeats), Math.ceil(hints.maxBytes / chunk.length));
+      const times = Math.min(
+        rng.pick(rng.next() < 0.8 ? fewRepeats : manyRepeats),
+        Math.ceil(hints.maxBytes / chunk.length),
+      );
       return insert(input, at, Buffer.alloc(chunk.length * times, chunk));
     }
     case 6:

@@ -91,13 +91,14 @@ describe('maintenance window occurrences', () => {
       expect((refused as DomainError).fields).toEqual([
         { field: '/rrule', message: expect.stringContaining(says) },
       ]);
-      expect(
-        windowOccurrences(
-          recurring('2026-03-08T02:00:00Z', rrule, 'UTC', 60),
-          0,
-          Date.parse('2027-01-01T00:00:00Z'),
-        ),
-      ).toEqual([]);
+      // Stored before rules were checked: its DTSTART (an occurrence by RFC 5545) at most, and no search after it.
+      const startsAt = Date.parse('2026-03-08T02:00:00Z');
+      const stored = windowOccurrences(
+        recurring('2026-03-08T02:00:00Z', rrule, 'UTC', 60),
+        0,
+        Date.parse('2027-01-01T00:00:00Z'),
+      );
+      expect(stored.filter((o) => o.start !== startsAt)).toEqual([]);
     }
     // A rare rule that does recur (every leap year) is kept.
     expect(() =>
