@@ -2,9 +2,9 @@
 // steps one period (hour, day, week) at a time until the rule's BYxxx parts are all satisfied, with no limit: a rule
 // that no date satisfies (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30) spins forever, and with it the service's one thread.
 // It also refuses some rules only once asked to expand them (FREQ=WEEKLY;BYYEARDAY=60), with a plain Error, and
-// reads numbers far out of range (BYMONTHDAY=007199254740993), which its iterator then spends forever on. Found by
-// the fuzz suite (test/fuzz: corpus rrule/ and ics-holidays/). Maintenance windows and the holiday import check a
-// rule with recurrenceProblem before they keep it, and expand it through boundedIterator.
+// reads numbers far out of range (BYMONTHDAY=007199254740993), which its iterator then spends forever on. Found in
+// writing and running the fuzz suite (test/fuzz: corpus rrule/ and ics-holidays/). Maintenance windows and the
+// holiday import check a rule with recurrenceProblem before they keep it, and expand it through boundedIterator.
 import type ICAL from 'ical.js';
 
 /**

@@ -69,7 +69,7 @@ describe('maintenance window occurrences', () => {
   });
 
   // ical.js searched for the first rule's next day without end, holding the service's one thread, and threw a plain
-  // Error (a 500) for the second only when expanding it (test/fuzz found both).
+  // Error (a 500) for the second only when expanding it (the fuzz suite, issue 20).
   it('refuses a rule that matches no time or that ical.js cannot expand; a stored one expands to nothing', () => {
     for (const [rrule, says] of [
       ['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'matches no time'],

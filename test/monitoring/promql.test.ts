@@ -595,7 +595,7 @@ describe('invalid PromQL', () => {
     expect(() => checkPromql(query)).toThrow(PromqlError);
   });
 
-  // Lezer took seconds over a thousand unclosed calls (test/fuzz found it): deep nesting is refused before it parses.
+  // Lezer took seconds over a thousand unclosed calls (the fuzz suite, issue 20): deep nesting is refused before it parses.
   it('refuses brackets nested deeper than the bound, naming where, and takes a query just within it', async () => {
     const err = await errorOf('sum('.repeat(1_000));
     expect(err).toBeInstanceOf(PromqlError);
