@@ -5,6 +5,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
+import { SeededRandom as Random } from '../../src/demo/seeded-random.js';
 import {
   type Failure,
   sharedLayout,
@@ -12,7 +13,7 @@ import {
   type WorkerRequest,
   type WorkerStart,
 } from './fuzz-protocol.js';
-import { mutate, Random } from './mutation.js';
+import { mutate } from './mutation.js';
 import type { FuzzTarget } from './targets.js';
 
 v8.setFlagsFromString('--expose-gc');

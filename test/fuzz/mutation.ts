@@ -2,28 +2,11 @@
 // new outcome) make a new one by a few stacked edits — bit and byte flips, cuts, inserted bytes, a target's own
 // tokens, a chunk repeated many times, a splice with another input, numbers and lengths that overflow. Seeded, so a
 // run is reproduced by its seed.
+import type { SeededRandom as Random } from '../../src/demo/seeded-random.js';
 
-/** A small fast seeded PRNG (mulberry32): the same seed gives the same inputs. */
-export class Random {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  /** A float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  }
-  /** An integer in [0, n). */
-  below(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.below(items.length)] as T;
-  }
+/** An integer in [0, n): 0 when n is 0. */
+function below(rng: Random, n: number): number {
+  return Math.floor(rng.next() * n);
 }
 
 /** What a target tells the mutator about its format. */
@@ -90,9 +73,9 @@ function insert(input: Buffer, at: number, piece: Buffer): Buffer {
 
 function lineEdit(rng: Random, input: Buffer): Buffer {
   const lines = input.toString('latin1').split('\n');
-  const i = rng.below(lines.length);
-  const j = rng.below(lines.length);
-  switch (rng.below(3)) {
+  const i = below(rng, lines.length);
+  const j = below(rng, lines.length);
+  switch (below(rng, 3)) {
     case 0:
       lines.splice(i, 1);
       break;
@@ -109,7 +92,7 @@ function numberEdit(rng: Random, input: Buffer): Buffer {
   const text = input.toString('latin1');
   const runs = [...text.matchAll(/\d+/g)];
   const value = Buffer.from(rng.pick(hugeNumbers), 'latin1');
-  if (runs.length === 0) return insert(input, rng.below(input.length + 1), value);
+  if (runs.length === 0) return insert(input, below(rng, input.length + 1), value);
   const run = rng.pick(runs);
   const at = run.index ?? 0;
   return Buffer.concat([input.subarray(0, at), value, input.subarray(at + run[0].length)]);
@@ -118,28 +101,28 @@ function numberEdit(rng: Random, input: Buffer): Buffer {
 /** One edit of `input`; `other` is a second input for splicing. */
 function mutateOnce(rng: Random, input: Buffer, other: Buffer, hints: MutationHints): Buffer {
   const n = input.length;
-  const at = rng.below(n + 1);
-  switch (rng.below(hints.binary ? 12 : 13)) {
+  const at = below(rng, n + 1);
+  switch (below(rng, hints.binary ? 12 : 13)) {
     case 0: {
-      if (n === 0) return Buffer.from([rng.below(256)]);
+      if (n === 0) return Buffer.from([below(rng, 256)]);
       const out = Buffer.from(input);
-      const i = rng.below(n);
-      out[i] = (out[i] as number) ^ (1 << rng.below(8));
+      const i = below(rng, n);
+      out[i] = (out[i] as number) ^ (1 << below(rng, 8));
       return out;
     }
     case 1: {
       if (n === 0) return Buffer.from([rng.pick(interestingBytes)]);
       const out = Buffer.from(input);
-      out[rng.below(n)] = rng.next() < 0.5 ? rng.pick(interestingBytes) : rng.below(256);
+      out[below(rng, n)] = rng.next() < 0.5 ? rng.pick(interestingBytes) : below(rng, 256);
       return out;
     }
     case 2: {
-      const len = 1 + rng.below(Math.min(64, Math.max(1, n - at)));
+      const len = 1 + below(rng, Math.min(64, Math.max(1, n - at)));
       return Buffer.concat([input.subarray(0, at), input.subarray(at + len)]);
     }
     case 3: {
-      const bytes = Buffer.alloc(1 + rng.below(16));
-      for (let i = 0; i < bytes.length; i++) bytes[i] = rng.below(256);
+      const bytes = Buffer.alloc(1 + below(rng, 16));
+      for (let i = 0; i < bytes.length; i++) bytes[i] = below(rng, 256);
       return insert(input, at, bytes);
     }
     case 4: {
@@ -149,7 +132,7 @@ function mutateOnce(rng: Random, input: Buffer, other: Buffer, hints: MutationHi
     }
     case 5: {
       // A chunk of the input, or a token, many times over: deep nesting, long runs, quadratic scans.
-      const len = 1 + rng.below(Math.min(32, Math.max(1, n - at)));
+      const len = 1 + below(rng, Math.min(32, Math.max(1, n - at)));
       const chunk =
         rng.next() < 0.5 && hints.tokens.length > 0
           ? Buffer.from(rng.pick(hints.tokens), 'utf8')
@@ -164,12 +147,12 @@ function mutateOnce(rng: Random, input: Buffer, other: Buffer, hints: MutationHi
     case 6:
       return input.subarray(0, at);
     case 7: {
-      const cut = rng.below(other.length + 1);
+      const cut = below(rng, other.length + 1);
       return Buffer.concat([input.subarray(0, at), other.subarray(cut)]);
     }
     case 8: {
-      const from = rng.below(n + 1);
-      const len = rng.below(Math.min(128, n - from) + 1);
+      const from = below(rng, n + 1);
+      const len = below(rng, Math.min(128, n - from) + 1);
       return insert(input, at, Buffer.from(input.subarray(from, from + len)));
     }
     case 9:
@@ -190,7 +173,7 @@ function mutateOnce(rng: Random, input: Buffer, other: Buffer, hints: MutationHi
 /** A new input from `base`: one to five stacked edits, cut to the target's bound. */
 export function mutate(rng: Random, base: Buffer, other: Buffer, hints: MutationHints): Buffer {
   let out = base;
-  const edits = 1 + rng.below(5);
+  const edits = 1 + below(rng, 5);
   for (let i = 0; i < edits; i++) {
     out = mutateOnce(rng, out, other, hints);
     if (out.length > hints.maxBytes) out = out.subarray(0, hints.maxBytes);
