@@ -567,9 +567,15 @@ class ImportBatch {
   }
 }
 
-/** Import a CSV text; the report names every rejected row (up to importLimits.reportedRejections). */
-export async function importAssetsCsv(ctx: ServiceContext, actor: Actor, csv: string): Promise<ImportReport> {
-  requireAssetWrite(actor);
+/** A CSV text read and checked row by row, before anything is written: what importAssetsCsv writes. */
+export interface ReadAssetsCsv {
+  rowCount: number;
+  parsed: ParsedRow[];
+  refused: ImportRejection[];
+}
+
+/** Read a CSV text (pure: no database); throws Invalid for a file that cannot be imported at all. */
+export function readAssetsCsv(csv: string): ReadAssetsCsv {
   const firstLine = csv.slice(0, csv.search(/\r?\n|$/));
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   const rows = parseCsv(csv, delimiter);
@@ -601,7 +607,14 @@ export async function importAssetsCsv(ctx: ServiceContext, actor: Actor, csv: st
       else throw e;
     }
   }
-  return importParsedRows(ctx, actor, rows.length - 1, parsed, refused);
+  return { rowCount: rows.length - 1, parsed, refused };
+}
+
+/** Import a CSV text; the report names every rejected row (up to importLimits.reportedRejections). */
+export async function importAssetsCsv(ctx: ServiceContext, actor: Actor, csv: string): Promise<ImportReport> {
+  requireAssetWrite(actor);
+  const { rowCount, parsed, refused } = readAssetsCsv(csv);
+  return importParsedRows(ctx, actor, rowCount, parsed, refused);
 }
 
 /**

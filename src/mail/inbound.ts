@@ -94,7 +94,7 @@ export interface InboundMail {
   processedAt: number | null;
 }
 
-class Rejection extends Error {
+export class Rejection extends Error {
   constructor(
     readonly reason: RejectReason,
     readonly detail: string,

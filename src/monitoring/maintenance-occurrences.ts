@@ -4,6 +4,7 @@
 // so an occurrence keeps its local hour across DST changes, as calendars do.
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
+import { boundedIterator } from '../core/recurrence.js';
 
 export interface WindowTimes {
   starts_at: number;
@@ -47,7 +48,8 @@ export function nextOccurrence(
     },
     ICAL.Timezone.localTimezone,
   );
-  const it = recur.iterator(dtstart);
+  // A rule that matches nothing throws RecurrenceRefused rather than searching forever: the same as unreadable.
+  const it = boundedIterator(recur, dtstart);
   for (let i = 0, t = it.next(); t && i < maxSteps; i++, t = it.next()) {
     const start = DateTime.fromObject(
       { year: t.year, month: t.month, day: t.day, hour: t.hour, minute: t.minute, second: t.second },

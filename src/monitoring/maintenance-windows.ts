@@ -9,6 +9,7 @@ import { recordAudit } from '../core/audit.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Invalid, NotFound } from '../core/errors.js';
+import { boundedIterator, RecurrenceRefused, recurrenceProblem } from '../core/recurrence.js';
 
 export const maintenanceLimits = {
   name: 200,
@@ -127,8 +128,27 @@ export function windowOccurrences(w: MaintenanceWindow, fromMs: number, toMs: nu
   }
   const durationMs = (w.durationMinutes ?? 0) * 60_000;
   if (durationMs <= 0 || w.startsAt >= toMs) return [];
-  const local = DateTime.fromMillis(w.startsAt, { zone: w.timeZone });
-  const start = ICAL.Time.fromData({
+  const out: Interval[] = [];
+  try {
+    const it = boundedIterator(parseRrule(w.rrule), localStart(w.startsAt, w.timeZone));
+    for (let step = 0; step < maintenanceLimits.expansionSteps; step++) {
+      const next = it.next();
+      if (!next) break;
+      const at = zonedInstant(w.timeZone, next);
+      if (at >= toMs) break;
+      if (at + durationMs > fromMs) out.push({ start: at, end: at + durationMs });
+    }
+  } catch (err) {
+    // A rule ical.js cannot expand (kept before rules were checked for it) has no occurrences past where it stopped.
+    if (!(err instanceof RecurrenceRefused)) throw err;
+  }
+  return out;
+}
+
+/** A window's start as the floating wall time its RRULE is expanded from. */
+function localStart(startsAt: number, zone: string): ICAL.Time {
+  const local = DateTime.fromMillis(startsAt, { zone });
+  return ICAL.Time.fromData({
     year: local.year,
     month: local.month,
     day: local.day,
@@ -137,16 +157,6 @@ export function windowOccurrences(w: MaintenanceWindow, fromMs: number, toMs: nu
     second: local.second,
     isDate: false,
   });
-  const out: Interval[] = [];
-  const it = parseRrule(w.rrule).iterator(start);
-  for (let step = 0; step < maintenanceLimits.expansionSteps; step++) {
-    const next = it.next();
-    if (!next) break;
-    const at = zonedInstant(w.timeZone, next);
-    if (at >= toMs) break;
-    if (at + durationMs > fromMs) out.push({ start: at, end: at + durationMs });
-  }
-  return out;
 }
 
 /** Does the window apply to the target (an empty list: every target)? */
@@ -154,14 +164,16 @@ export function windowCovers(w: MaintenanceWindow, targetId: number): boolean {
   return w.targetIds.length === 0 || w.targetIds.includes(targetId);
 }
 
-function validate(input: MaintenanceWindowInput): void {
+/** The checks a window gets before it is kept (pure): its name, zone, rule (one that recurs), duration or end, targets. */
+export function checkMaintenanceWindowInput(input: MaintenanceWindowInput): void {
   if (!input.name.trim()) throw badWindow('/name', 'a name is needed');
   const zone = input.timeZone ?? 'UTC';
   if (!isTimeZone(zone))
     throw badWindow('/timeZone', `${JSON.stringify(zone.slice(0, 64))} is not an IANA zone`);
   if (input.rrule) {
     if (input.rrule.length > maintenanceLimits.rrule) throw badWindow('/rrule', 'too long');
-    parseRrule(input.rrule);
+    const problem = recurrenceProblem(parseRrule(input.rrule), localStart(input.startsAt, zone));
+    if (problem) throw badWindow('/rrule', problem);
     const d = input.durationMinutes;
     if (!d || !Number.isInteger(d) || d < 1 || d > maintenanceLimits.maxDurationMinutes)
       throw badWindow(
@@ -196,7 +208,7 @@ export async function createMaintenanceWindow(
   createdBy: number | null,
   input: MaintenanceWindowInput,
 ): Promise<MaintenanceWindow> {
-  validate(input);
+  checkMaintenanceWindowInput(input);
   const targetIds = [...new Set(input.targetIds ?? [])].sort((a, b) => a - b);
   await checkTargets(ctx.db, targetIds);
   const now = ctx.clock.now();
@@ -261,7 +273,7 @@ export async function updateMaintenanceWindow(
   // Switching kind drops the other kind's field unless it was given.
   if (change.rrule && change.endsAt === undefined) merged.endsAt = null;
   if (change.rrule === null && change.durationMinutes === undefined) merged.durationMinutes = null;
-  validate(merged);
+  checkMaintenanceWindowInput(merged);
   const targetIds = [...new Set(merged.targetIds ?? [])].sort((a, b) => a - b);
   await checkTargets(ctx.db, targetIds);
   const now = ctx.clock.now();

@@ -43,6 +43,30 @@ export class PromqlError extends Invalid {
 /** The longest query text accepted (Grafana's longest generated queries are a few kilobytes). */
 export const maxQueryLength = 64 * 1024;
 
+/**
+ * The deepest nesting of brackets accepted. Lezer's error recovery over many unclosed brackets is superlinear —
+ * "sum(" a thousand times (4 KB) took it two seconds of the service's one thread, found by the fuzz suite
+ * (test/fuzz/corpus/promql/hang-*) — while real queries nest a few levels.
+ */
+export const maxQueryNesting = 128;
+
+/** Where the text first nests brackets deeper than maxQueryNesting (strings and comments skipped), or -1. */
+function tooDeepAt(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'" || c === '`') {
+      // A string runs to its unescaped closing quote (raw strings have no escapes).
+      for (i++; i < text.length && text[i] !== c; i++) if (c !== '`' && text[i] === '\\') i++;
+    } else if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '(' || c === '[' || c === '{') {
+      if (++depth > maxQueryNesting) return i;
+    } else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return -1;
+}
+
 // The lezer tree's node, as far as this file uses it.
 interface Node {
   name: string;
@@ -616,6 +640,8 @@ export function parsePromql(text: string): Expr {
   if (text.length > maxQueryLength)
     p.fail(maxQueryLength, `the query is longer than ${maxQueryLength} characters`);
   if (text.trim() === '') p.fail(0, 'no expression found in input');
+  const deep = tooDeepAt(text);
+  if (deep >= 0) p.fail(deep, `brackets nest deeper than ${maxQueryNesting} levels`);
   const tree = parser.parse(withGrammarNames(text));
   let errorAt = -1;
   tree.iterate({

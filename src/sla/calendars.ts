@@ -7,6 +7,7 @@ import type { Actor } from '../core/auth/index.js';
 import type { ServiceContext } from '../core/context.js';
 import type { Database } from '../core/db/index.js';
 import { Conflict, Invalid, NotFound } from '../core/errors.js';
+import { recurrenceProblem } from '../core/recurrence.js';
 import {
   BusinessCalendar,
   type CalendarSpec,
@@ -347,6 +348,13 @@ export function parseIcsHolidays(text: string): Holiday[] {
     }
     const starts: ICAL.Time[] = [];
     if (rrule) {
+      // ical.js searches for a rule's next day without end: a rule no day satisfies would never come back.
+      step('RRULE', () => {
+        for (const property of component.getAllProperties('rrule')) {
+          const problem = recurrenceProblem(property.getFirstValue() as ICAL.Recur, start);
+          if (problem) fail(problem);
+        }
+      });
       step('RRULE', () => {
         const it = event.iterator();
         const horizon = start.year + icsLimits.years;

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DbHandle, openDatabase } from '../../src/core/db/index.js';
 import { migrations } from '../../src/core/db/migrations/index.js';
 import { dialects, postgresUrl, withSchemaLock } from '../support/context.js';
-import { describeTables, fillTables, readTables, type Table } from '../support/table-filler.js';
+import { describeTables, fillTables, readTables } from '../support/table-filler.js';
 
 /**
  * Changes a migration makes to rows on purpose: the table, and the columns whose values it rewrites (or '*' for

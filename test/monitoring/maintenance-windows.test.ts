@@ -1,7 +1,9 @@
 // Maintenance windows' occurrences (pure): RRULEs expanded in an IANA zone, exact across DST changes, and the
 // precise refusals of bad windows.
 import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../src/core/errors.js';
 import {
+  checkMaintenanceWindowInput,
   type MaintenanceWindow,
   windowOccurrences,
   zonedInstant,
@@ -64,5 +66,48 @@ describe('maintenance window occurrences', () => {
       { start: w.startsAt, end: w.startsAt + 1000 },
     ]);
     expect(windowOccurrences(once, w.startsAt + 1000, w.startsAt + 5000)).toEqual([]);
+  });
+
+  // ical.js searched for the first rule's next day without end, holding the service's one thread, and threw a plain
+  // Error (a 500) for the second only when expanding it (the fuzz suite, issue 20).
+  it('refuses a rule that matches no time or that ical.js cannot expand; a stored one expands to nothing', () => {
+    for (const [rrule, says] of [
+      ['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30', 'matches no time'],
+      ['FREQ=WEEKLY;BYYEARDAY=60', 'neither BYMONTHDAY nor BYYEARDAY'],
+    ]) {
+      let refused: unknown;
+      try {
+        checkMaintenanceWindowInput({
+          name: 'Never',
+          startsAt: Date.parse('2026-03-08T02:00:00Z'),
+          rrule,
+          durationMinutes: 60,
+        });
+      } catch (err) {
+        refused = err;
+      }
+      expect(refused).toBeInstanceOf(DomainError);
+      expect((refused as DomainError).code).toBe('invalid_maintenance_window');
+      expect((refused as DomainError).fields).toEqual([
+        { field: '/rrule', message: expect.stringContaining(says) },
+      ]);
+      // Stored before rules were checked: its DTSTART (an occurrence by RFC 5545) at most, and no search after it.
+      const startsAt = Date.parse('2026-03-08T02:00:00Z');
+      const stored = windowOccurrences(
+        recurring('2026-03-08T02:00:00Z', rrule, 'UTC', 60),
+        0,
+        Date.parse('2027-01-01T00:00:00Z'),
+      );
+      expect(stored.filter((o) => o.start !== startsAt)).toEqual([]);
+    }
+    // A rare rule that does recur (every leap year) is kept.
+    expect(() =>
+      checkMaintenanceWindowInput({
+        name: 'Leap',
+        startsAt: Date.parse('2026-03-08T02:00:00Z'),
+        rrule: 'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29',
+        durationMinutes: 60,
+      }),
+    ).not.toThrow();
   });
 });

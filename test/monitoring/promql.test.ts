@@ -15,7 +15,7 @@ import {
   queryInstant,
   queryRange,
 } from '../../src/monitoring/promql.js';
-import { PromqlError } from '../../src/monitoring/promql-parse.js';
+import { maxQueryNesting, PromqlError } from '../../src/monitoring/promql-parse.js';
 
 const s = 1000;
 /** Every 15 s from 0 to 600 s. */
@@ -593,6 +593,20 @@ describe('invalid PromQL', () => {
     expect(err.message).toContain(`line ${line}, column ${column} (offset ${offset})`);
     expect(err.fields[0].field).toBe('query');
     expect(() => checkPromql(query)).toThrow(PromqlError);
+  });
+
+  // Lezer took seconds over a thousand unclosed calls (the fuzz suite, issue 20): deep nesting is refused before it parses.
+  it('refuses brackets nested deeper than the bound, naming where, and takes a query just within it', async () => {
+    const err = await errorOf('sum('.repeat(1_000));
+    expect(err).toBeInstanceOf(PromqlError);
+    expect(err.code).toBe('invalid_promql');
+    // The 129th opening bracket, the fourth character of the 129th "sum(".
+    expect((err as PromqlError).position.offset).toBe(4 * maxQueryNesting + 3);
+    expect(err.message).toContain(`deeper than ${maxQueryNesting}`);
+    const within = `${'('.repeat(maxQueryNesting)}up${')'.repeat(maxQueryNesting)}`;
+    expect(() => checkPromql(within)).not.toThrow();
+    // Brackets inside strings and comments do not count.
+    expect(() => checkPromql(`up{job="${'('.repeat(500)}"} # ${'('.repeat(500)}`)).not.toThrow();
   });
 
   it('names the unsupported function', async () => {

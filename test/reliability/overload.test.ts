@@ -535,7 +535,7 @@ describe.each(dialects)('overload on %s', (dialect) => {
     const tcpBefore = syslog.stats();
     const records = 20_000;
     const line = (i: number) => `<134>1 2026-03-02T09:00:00Z flood tcpflood - - - record ${i} of the flood\n`;
-    const client = net.connect(syslog.tcpPort, '127.0.0.1');
+    const client = net.connect(syslog.tcpPort!, '127.0.0.1');
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
     for (let i = 0; i < records; i += 2000) {
       const chunk = Array.from({ length: Math.min(2000, records - i) }, (_, j) => line(i + j)).join('');
@@ -554,7 +554,7 @@ describe.each(dialects)('overload on %s', (dialect) => {
       await new Promise<void>((resolve) =>
         udp.send(
           `<134>1 2026-03-02T09:00:00Z flood udpflood - - - datagram ${i}`,
-          syslog.udpPort,
+          syslog.udpPort!,
           '127.0.0.1',
           () => resolve(),
         ),

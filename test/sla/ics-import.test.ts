@@ -39,6 +39,12 @@ const broken: { lines: string[]; line: number; says: RegExp }[] = [
   { lines: ['DTSTART;VALUE=DATE:20260101', 'RRULE:FREQ=MINUTELY;UNTIL=30000101'], line: 8, says: /RRULE/ },
   { lines: ['DTSTART;VALUE=DATE:20260101', 'RRULE:FREQ=DAILY;BYDAY=XX'], line: 8, says: /BYDAY/ },
   { lines: ['DTSTART;VALUE=DATE:00010101'], line: 7, says: /year/ },
+  // ical.js searched for this rule's next day without end (the fuzz suite, issue 20).
+  {
+    lines: ['DTSTART;VALUE=DATE:20260101', 'RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30'],
+    line: 8,
+    says: /RRULE.*matches no time/,
+  },
 ];
 
 describe('.ics import of broken files', () => {

@@ -188,6 +188,44 @@ function readRow(
   return reasons.length > 0 ? { line, email: email ?? raw.email ?? null, reasons } : row;
 }
 
+/** A people CSV read row by row, each checked on its own (pure: no database); what importUsersCsv then writes. */
+export interface ReadUsersCsv {
+  rowCount: number;
+  rows: Row[];
+  rejected: UserImportReport['rejected'];
+}
+
+/** Read a people CSV: its header, each row on its own, and the same email twice; throws Invalid for a file that cannot be imported at all. */
+export function readUsersCsv(csv: string): ReadUsersCsv {
+  const all = records(csv);
+  if (all.length === 0)
+    throw new Invalid('invalid_user_import', 'The CSV is empty: it needs a header row.', [
+      { field: '/csv', message: 'empty' },
+    ]);
+  if (all.length - 1 > userImportLimits.rows)
+    throw new Invalid('invalid_user_import', `At most ${userImportLimits.rows} rows per import.`, [
+      { field: '/csv', message: 'too many rows' },
+    ]);
+  const header = headerMap(all[0]);
+  const rejected: ReadUsersCsv['rejected'] = [];
+  const rows: Row[] = [];
+  const firstLine = new Map<string, number>();
+  all.slice(1).forEach((cells, i) => {
+    const line = i + 2;
+    const r = readRow(line, cells, header);
+    if (!('reasons' in r)) {
+      const seen = firstLine.get(r.email);
+      if (seen !== undefined) {
+        rejected.push({ line, email: r.email, reasons: [`email: ${r.email} is on line ${seen} already`] });
+        return;
+      }
+      firstLine.set(r.email, line);
+      rows.push(r);
+    } else rejected.push(r);
+  });
+  return { rowCount: all.length - 1, rows, rejected };
+}
+
 /**
  * Import (or preview, with dryRun) people from CSV. Columns: email (required), name (required for a new
  * person), role (default requester), department, location, phone, language, time_zone, manager (an email, of
@@ -200,47 +238,17 @@ export async function importUsersCsv(
   options: { dryRun: boolean },
 ): Promise<UserImportReport> {
   if (!canAccounts(actor, 'user.create')) throw new Forbidden('forbidden', 'Only an admin may import users.');
-  const all = records(csv);
-  if (all.length === 0)
-    throw new Invalid('invalid_user_import', 'The CSV is empty: it needs a header row.', [
-      { field: '/csv', message: 'empty' },
-    ]);
-  if (all.length - 1 > userImportLimits.rows)
-    throw new Invalid('invalid_user_import', `At most ${userImportLimits.rows} rows per import.`, [
-      { field: '/csv', message: 'too many rows' },
-    ]);
-  const header = headerMap(all[0]);
+  const { rowCount, rows, rejected } = readUsersCsv(csv);
   const report: UserImportReport = {
     dryRun: options.dryRun,
-    rows: all.length - 1,
+    rows: rowCount,
     created: 0,
     updated: 0,
     unchanged: 0,
-    rejected: [],
+    rejected,
     groupsCreated: [],
     preview: [],
   };
-
-  // Pass 1: each row on its own, and the same email twice.
-  const rows: Row[] = [];
-  const firstLine = new Map<string, number>();
-  all.slice(1).forEach((cells, i) => {
-    const line = i + 2;
-    const r = readRow(line, cells, header);
-    if (!('reasons' in r)) {
-      const seen = firstLine.get(r.email);
-      if (seen !== undefined) {
-        report.rejected.push({
-          line,
-          email: r.email,
-          reasons: [`email: ${r.email} is on line ${seen} already`],
-        });
-        return;
-      }
-      firstLine.set(r.email, line);
-      rows.push(r);
-    } else report.rejected.push(r);
-  });
 
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
