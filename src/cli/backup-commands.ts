@@ -36,7 +36,7 @@ export function postgresProcedure(target: string): string {
   return (
     'PostgreSQL is backed up with its own tools, not by opsdesk (see docs/backups.md). Run:\n' +
     `  pg_dump --format=custom --schema="\${DATABASE_SCHEMA:-public}" --file=${shellQuote(target)} "$DATABASE_URL"\n` +
-    `  tar --create --gzip --file=${shellQuote(`${target}.attachments.tar.gz`)} --directory="$OPSDESK_DATA_DIR" --exclude=attachments/tmp attachments\n` +
+    `  then the attachments folder (the stored files under $OPSDESK_DATA_DIR/attachments, not attachments/tmp) with tar\n` +
     `and restore with: pg_restore --exit-on-error --no-owner --dbname="$DATABASE_URL" ${shellQuote(target)}\n` +
     '  (into an empty database), untar the attachments into OPSDESK_DATA_DIR, then opsdesk migrate'
   );
@@ -104,10 +104,14 @@ export async function backupCommand(
   }
 }
 
-/** The last migration a SQLite database file has applied; refuses a file that is not an opsdesk database. */
+/**
+ * The last migration the database copy has applied. The copy is made self-contained first (rollback journal, not
+ * WAL: one file, which opens read-only anywhere); a restore turns WAL on again.
+ */
 function schemaVersionOf(file: string): string {
-  const db = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+  const db = new SqliteDatabase(file, { fileMustExist: true });
   try {
+    db.pragma('journal_mode = DELETE');
     const rows = db.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as { name: string }[];
     const last = rows.at(-1)?.name;
     if (!last) throw new CommandFailed(`${file} has no migrations applied`);
@@ -148,6 +152,8 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
     throw new UsageError(`there is no backup at ${file}`);
   }
   if (!stat.isFile()) throw new UsageError(`${file} is not a file`);
+  if (fs.existsSync(dataDir) && !fs.statSync(dataDir).isDirectory())
+    throw new UsageError(`the data folder ${dataDir} is a file, not a folder`);
   const present = fs.existsSync(dataDir) ? fs.readdirSync(dataDir) : [];
   if (present.length > 0 && !options.force) {
     throw new UsageError(
@@ -155,7 +161,8 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
     );
   }
   const parent = path.dirname(dataDir);
-  fs.mkdirSync(parent, { recursive: true });
+  // A parent folder made here is removed again on failure: a refused restore leaves the disk as it found it.
+  const madeParent = fs.mkdirSync(parent, { recursive: true });
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(dataDir)}.restore-`));
   try {
     const manifest = await unpackArchive(file, staging);
@@ -179,6 +186,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
     };
   } catch (err) {
     fs.rmSync(staging, { recursive: true, force: true });
+    if (madeParent && !fs.existsSync(dataDir)) fs.rmSync(madeParent, { recursive: true, force: true });
     const code = (err as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
       throw new CommandFailed(
@@ -190,42 +198,34 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
 
 /** integrity_check, and a schema this build knows: a newer one is refused, an older one migrated after. */
 function checkDatabase(file: string, database: string, manifest: Manifest): void {
-  let db: SqliteDatabase.Database;
+  let db: SqliteDatabase.Database | undefined;
+  let problems: string[];
+  let applied: string[];
   try {
-    db = new SqliteDatabase(database, { readonly: true, fileMustExist: true });
+    // The staging copy is ours: opened for writing, so a copy left in WAL mode opens too.
+    db = new SqliteDatabase(database, { fileMustExist: true });
+    db.pragma('journal_mode = DELETE');
+    problems = (db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check);
+    applied = (db.prepare('SELECT name FROM kysely_migration').all() as { name: string }[]).map(
+      (r) => r.name,
+    );
   } catch (err) {
     throw new CommandFailed(
-      `${file} holds a database SQLite cannot open (${(err as Error).message}); nothing was restored`,
+      `${file} does not hold an opsdesk database SQLite can read (${(err as Error).message}); nothing was restored`,
     );
-  }
-  try {
-    let problems: string[];
-    let applied: string[];
-    try {
-      problems = (db.pragma('integrity_check') as { integrity_check: string }[]).map(
-        (r) => r.integrity_check,
-      );
-      applied = (db.prepare('SELECT name FROM kysely_migration').all() as { name: string }[]).map(
-        (r) => r.name,
-      );
-    } catch (err) {
-      throw new CommandFailed(
-        `${file} does not hold an opsdesk database (${(err as Error).message}); nothing was restored`,
-      );
-    }
-    if (problems.join() !== 'ok')
-      throw new CommandFailed(
-        `${file} holds a damaged database (integrity_check: ${problems.slice(0, 3).join('; ')}); nothing was restored`,
-      );
-    const known = new Set(migrationNames);
-    const unknown = applied.filter((name) => !known.has(name)).sort();
-    if (unknown.length > 0 || !known.has(manifest.schemaVersion)) {
-      throw new CommandFailed(
-        `${file} is a backup of schema ${unknown.at(-1) ?? manifest.schemaVersion} (opsdesk ${manifest.opsdeskVersion}), newer than this opsdesk ${packageVersion()} knows (latest ${migrationNames.at(-1)}); restore it with a newer opsdesk. Nothing was restored`,
-      );
-    }
   } finally {
-    db.close();
+    db?.close();
+  }
+  if (problems.join() !== 'ok')
+    throw new CommandFailed(
+      `${file} holds a damaged database (integrity_check: ${problems.slice(0, 3).join('; ')}); nothing was restored`,
+    );
+  const known = new Set(migrationNames);
+  const unknown = applied.filter((name) => !known.has(name)).sort();
+  if (unknown.length > 0 || !known.has(manifest.schemaVersion)) {
+    throw new CommandFailed(
+      `${file} is a backup of schema ${unknown.at(-1) ?? manifest.schemaVersion} (opsdesk ${manifest.opsdeskVersion}), newer than this opsdesk ${packageVersion()} knows (latest ${migrationNames.at(-1)}); restore it with a newer opsdesk. Nothing was restored`,
+    );
   }
 }
 
