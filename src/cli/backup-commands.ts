@@ -21,6 +21,7 @@ import {
   databaseMember,
   keyFingerprint,
   type Manifest,
+  manifestMember,
   secretKeyMember,
   syncFolder,
   unpackArchive,
@@ -177,6 +178,8 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
       fs.chmodSync(path.join(staging, secretKeyFile), 0o600);
       secretKey = 'kept';
     }
+    // The manifest describes the archive, not the data folder: the folder holds what the service made, no more.
+    fs.rmSync(path.join(staging, manifestMember));
     swapIn(staging, dataDir);
     return {
       manifest,

@@ -145,11 +145,11 @@ describe('the documented pg_dump and pg_restore procedure on PostgreSQL', () => 
     } finally {
       await c.end();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('restores into a fresh database: every table row by row, the sequences, and every attachment byte for byte', async () => {
     const { url, restoredDir } = await backUpAndRestore();
     expectSameTables(await postgresTables(url, schema), await postgresTables(postgresUrl, schema));
     expect(attachmentFiles(restoredDir)).toEqual(attachmentFiles(t.dataDir));
-  }, 60_000);
+  }, 120_000);
 });
