@@ -1,22 +1,8 @@
 // The `opsdesk` command: its subcommands, options and help. Each action loads its module when it runs, so
 // `opsdesk config` does not pay for starting the HTTP stack.
-import fs from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { roles } from '../core/auth/index.js';
-
-function packageVersion(): string {
-  // src/cli (tsx) and dist/src/cli (built) sit at different depths: walk up to our package.json.
-  let dir = new URL('.', import.meta.url);
-  for (let i = 0; i < 5; i++) {
-    const file = new URL('package.json', dir);
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'opsdesk' && pkg.version) return pkg.version;
-    }
-    dir = new URL('..', dir);
-  }
-  return 'unknown';
-}
+import { packageVersion } from './package-version.js';
 
 function positiveInteger(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1)
@@ -110,12 +96,43 @@ export function buildProgram(): Command {
   program
     .command('backup')
     .description(
-      'Copy the SQLite database to FILE, consistently, while the service runs (PostgreSQL: use pg_dump)',
+      'Write the SQLite database and the attachments to one archive FILE, consistently, while the service runs (PostgreSQL: pg_dump, see docs/backups.md)',
     )
-    .argument('<file>', 'where to write the copy')
+    .argument('<file>', 'the archive to write (a .tar.gz)')
     .option('--force', 'replace FILE if it exists')
+    .option(
+      '--with-secret-key',
+      "include the data folder's secret.key (then keep the archive as safe as the key)",
+    )
+    .addHelpText(
+      'after',
+      `
+The archive holds the database as of one moment, every stored attachment, and a manifest (opsdesk version,
+schema version, time, each member's SHA-256). Restore it with \`opsdesk restore FILE\`.
+
+Example:
+  opsdesk backup /var/backups/opsdesk-$(date +%F).tar.gz`,
+    )
+    .action(async (file: string, options: { force?: boolean; withSecretKey?: boolean }) =>
+      (await import('./backup-commands.js')).backupCommand(file, options),
+    );
+
+  program
+    .command('restore')
+    .description(
+      'Restore a backup archive into the data folder OPSDESK_DATA_DIR names (SQLite), after checking it whole',
+    )
+    .argument('<file>', 'the archive `opsdesk backup` wrote')
+    .option('--force', 'replace what the data folder holds (stop the service first)')
+    .addHelpText(
+      'after',
+      `
+Checks the archive (manifest, each member's SHA-256, SQLite's integrity_check, a schema this opsdesk knows; a
+backup from an older opsdesk is migrated) in a folder beside the data folder, then swaps it in. A refused or
+failed restore leaves the data folder as it was.`,
+    )
     .action(async (file: string, options: { force?: boolean }) =>
-      (await import('./database-commands.js')).backupCommand(file, options),
+      (await import('./backup-commands.js')).restoreCommand(file, options),
     );
 
   const logs = program.command('logs').description('Log tools: template mining');

@@ -1,6 +1,6 @@
 // The `opsdesk` command as a real process, the way an operator runs it: migrate, create a user with the
 // password on stdin, list, make an API token, print the configuration without secrets, back up SQLite
-// while nothing else is needed, refuse bad input with a clear message and exit code, and serve HTTP until
+// and restore the archive, refuse bad input with a clear message and exit code, and serve HTTP until
 // SIGTERM.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -116,12 +116,16 @@ describe('the opsdesk command', () => {
     expect(out.stderr).toContain('shown only this once');
   });
 
-  it('backs up the SQLite database to a file that opens and holds the users', async () => {
-    const file = path.join(dataDir, 'backups', 'opsdesk-backup.db');
+  it('backs up the SQLite database to an archive that restores and holds the users', async () => {
+    const file = path.join(dataDir, 'backups', 'opsdesk-backup.tar.gz');
     const out = await opsdesk(['backup', file], dataDir);
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
-    const copy = new SqliteDatabase(file, { readonly: true });
+    const restored = path.join(dataDir, 'backups', 'restored');
+    const restore = await opsdesk(['restore', file], restored);
+    expect(restore.stderr).toBe('');
+    expect(restore.code).toBe(0);
+    const copy = new SqliteDatabase(path.join(restored, 'opsdesk.db'), { readonly: true });
     try {
       expect(copy.prepare('select email from users').all()).toEqual([{ email: 'ana.silva@example.com' }]);
     } finally {

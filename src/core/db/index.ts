@@ -27,6 +27,9 @@ export type { GroupCommitStats } from './group-commit.js';
 export type { AllocateIds } from './id-allocation.js';
 export type { Database } from './schema.js';
 export * from './schema.js';
+
+/** The names of the migrations this build knows, in order: a database's schema version is the last it applied. */
+export const migrationNames: readonly string[] = Object.keys(migrations);
 export { detachedFromTransaction, TransactionInFlowError } from './transaction-guard.js';
 
 export interface DbCapabilities {
@@ -181,7 +184,10 @@ export async function openDatabase(options: DbOptions): Promise<DbHandle> {
       allocateIds: allocateAfterLargest,
       backup: async (target: string) => {
         fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
-        await sqlite.backup(target);
+        // SQLite's backup restarts from the first page whenever another process writes between two of its steps:
+        // in small steps under a steady write load it might never finish. better-sqlite3's first step copies no
+        // page; the next copies every page in one, under one read transaction (WAL: writers go on meanwhile).
+        await sqlite.backup(target, { progress: () => 0x7fffffff });
       },
       notifications: null,
       label: `SQLite ${file}`,
