@@ -39,6 +39,11 @@ export interface Config {
   loginRatePerMinute: number;
   cookieSecure: boolean;
   webhookTimeoutMs: number;
+  /**
+   * Addresses (CIDR) of the load balancers or reverse proxies in front: from them X-Forwarded-For names the client
+   * (its address in rate limits, sessions and the audit log) and X-Forwarded-Proto the scheme. Empty: none.
+   */
+  trustedProxies: string[];
   /** Webhooks may target loopback, private, link-local and other non-public addresses (off: SSRF guard). */
   webhookAllowPrivate: boolean;
   publicUrl: string | null;
@@ -304,6 +309,7 @@ export function loadConfig(env: Env = process.env): Config {
     passwordResetTtlMs: int(env, 'OPSDESK_PASSWORD_RESET_TTL_MINUTES', 60, 5, 7 * 24 * 60) * 60_000,
     liveStreamsPerUser: int(env, 'OPSDESK_LIVE_STREAMS_PER_USER', 8, 1, 100),
     cookieSecure: bool(env, 'OPSDESK_COOKIE_SECURE', publicUrl?.startsWith('https://') ?? false),
+    trustedProxies: addressRanges(env, 'OPSDESK_TRUSTED_PROXIES'),
     webhookTimeoutMs: int(env, 'OPSDESK_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
     webhookAllowPrivate: bool(env, 'OPSDESK_WEBHOOK_ALLOW_PRIVATE', false),
     publicUrl,
@@ -561,6 +567,19 @@ function list(raw: string | undefined): string[] {
     .filter(Boolean);
 }
 
+/** A comma-separated list of IP addresses or CIDR ranges, each checked. */
+function addressRanges(env: Env, key: string): string[] {
+  const ranges = list(env[key]);
+  for (const r of ranges) {
+    const [addr, bits] = r.split('/');
+    const okAddr = ipaddr.isValid(addr);
+    const max = okAddr && ipaddr.parse(addr).kind() === 'ipv6' ? 128 : 32;
+    if (!okAddr || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max)))
+      throw new ConfigError(key, 'IP addresses or CIDR ranges, comma-separated', r);
+  }
+  return ranges;
+}
+
 /** The mail trust settings (README, Email: who a mail is from). */
 function loadMailTrust(
   env: Env,
@@ -587,14 +606,7 @@ function loadMailTrust(
   const verify = env.OPSDESK_MAIL_VERIFY_SENDERS?.trim() || 'staff';
   if (verify !== 'staff' && verify !== 'all')
     throw new ConfigError('OPSDESK_MAIL_VERIFY_SENDERS', 'staff|all', verify);
-  const relays = list(env.OPSDESK_MAIL_TRUSTED_RELAYS);
-  for (const r of relays) {
-    const [addr, bits] = r.split('/');
-    const okAddr = ipaddr.isValid(addr);
-    const max = okAddr && ipaddr.parse(addr).kind() === 'ipv6' ? 128 : 32;
-    if (!okAddr || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= max)))
-      throw new ConfigError('OPSDESK_MAIL_TRUSTED_RELAYS', 'IP addresses or CIDR ranges, comma-separated', r);
-  }
+  const relays = addressRanges(env, 'OPSDESK_MAIL_TRUSTED_RELAYS');
   const smtpRelays = list(env.OPSDESK_SMTP_RELAYS).map((entry) => {
     const m = /^([A-Za-z0-9._-]{1,64}):([0-9a-fA-F]{64})$/.exec(entry);
     if (!m)
