@@ -142,7 +142,8 @@ export async function buildApp(ctx: ServiceContext, options: AppOptions = {}): P
     logger: options.logger ?? false,
     bodyLimit: ctx.config.bodyLimitBytes,
     // Behind a load balancer (OPSDESK_TRUSTED_PROXIES) the client's address is the one it forwards.
-    trustProxy: options.trustProxy ?? (ctx.config.trustedProxies.length > 0 ? ctx.config.trustedProxies : false),
+    trustProxy:
+      options.trustProxy ?? (ctx.config.trustedProxies.length > 0 ? ctx.config.trustedProxies : false),
     // Each route's validators and serialisers are compiled on its first request (lazy-schemas.ts), unless the
     // caller brings its own compilers (the tests share eager ones across apps).
     schemaController: options.schemaController ?? lazySchemaCompilers(),
