@@ -482,7 +482,9 @@ function loadOverload(
     ingestMaxInFlight: int(env, 'OPSDESK_INGEST_MAX_IN_FLIGHT', 8, 1, 10_000),
     ingestMaxQueued: int(env, 'OPSDESK_INGEST_MAX_QUEUED', 64, 0, 100_000),
     overloadRetryAfterSeconds: int(env, 'OPSDESK_OVERLOAD_RETRY_AFTER_SECONDS', 5, 1, 3600),
-    overloadMaxEventLoopDelayMs: int(env, 'OPSDESK_OVERLOAD_EVENT_LOOP_DELAY_MS', 1000, 0, 600_000),
+    // Off unless set: a cold start and each route's first use (its schemas compiled) hold the loop past a second
+    // on a small machine, and a default threshold answered the first sign-in after `serve` with 503.
+    overloadMaxEventLoopDelayMs: int(env, 'OPSDESK_OVERLOAD_EVENT_LOOP_DELAY_MS', 0, 0, 600_000),
     overloadMaxHeapBytes: int(env, 'OPSDESK_OVERLOAD_HEAP_MB', 0, 0, 1_048_576) * 1_048_576,
     overloadMaxRssBytes: int(env, 'OPSDESK_OVERLOAD_RSS_MB', 0, 0, 1_048_576) * 1_048_576,
   };

@@ -244,7 +244,9 @@ describe('the opsdesk command', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email: 'admin@opsdesk.local', password }),
       });
-      const { token } = (await login.json()) as { token: string };
+      const signedIn = (await login.json()) as { token: string };
+      expect(login.status, JSON.stringify(signedIn)).toBe(200);
+      const { token } = signedIn;
       const word = `probe${process.pid}x${Date.now()}`;
       await run('logger', [
         '-n',
@@ -271,7 +273,9 @@ describe('the opsdesk command', () => {
         const r = await fetch(`${url}/api/v1/logs?q=${word}`, {
           headers: { authorization: `Bearer ${token}` },
         });
-        found = ((await r.json()) as { items: typeof found }).items;
+        const body = (await r.json()) as { items: typeof found };
+        if (!body.items) throw new Error(`GET /api/v1/logs: ${r.status} ${JSON.stringify(body)}`);
+        found = body.items;
         if (found.length < 2) await new Promise((r) => setTimeout(r, 50));
       }
       expect(found.map((f) => f.message).sort()).toEqual([`job ${word} again`, `job ${word} failed`]);
