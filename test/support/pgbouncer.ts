@@ -80,7 +80,16 @@ export async function startBouncer(options: { poolSize?: number } = {}): Promise
     return u.href;
   };
   const stop = async () => {
-    // runuser passes the signal on to PgBouncer.
+    // PgBouncer itself by its pid file (runuser in between may not pass a signal on), and runuser.
+    const pidFile = path.join(dir, 'pgbouncer.pid');
+    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8').trim()) : 0;
+    if (pid > 0) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
     child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 200));
     await admin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
