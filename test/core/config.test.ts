@@ -30,6 +30,13 @@ describe('configuration', () => {
     ],
     ['DATABASE_POOL_SIZE', '0', /DATABASE_POOL_SIZE/],
     ['DATABASE_POOL_SIZE', 'ten', /DATABASE_POOL_SIZE/],
+    [
+      'DATABASE_LISTEN_URL',
+      'postgres://db/opsdesk',
+      /DATABASE_LISTEN_URL: expected set only with DATABASE_URL/,
+    ],
+    ['OPSDESK_TRUSTED_PROXIES', '10.0.0.0/33', /OPSDESK_TRUSTED_PROXIES: expected IP addresses or CIDR/],
+    ['OPSDESK_TRUSTED_PROXIES', 'nginx.internal', /OPSDESK_TRUSTED_PROXIES/],
   ])('%s=%s is refused', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);
