@@ -207,6 +207,41 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
+/** One variant of a page's layout: a width and a colour scheme. */
+export interface LayoutVariant {
+  width: 'desktop' | 'phone';
+  scheme: 'light' | 'dark';
+  /** `desktop-light` … `phone-dark`, for screenshot names and messages. */
+  label: string;
+}
+
+/**
+ * A page at both widths (1280 and 390 px) in both colour schemes. `page` is open at desktop width in the light
+ * scheme; `visit` sees it so first, then after each change of width and scheme the page is reloaded in the same
+ * context, so each variant is the page as a reader who opens it at that size and scheme sees it, but the app's
+ * files come from the context's warm cache (a new context per variant loaded and compiled the app afresh, about a
+ * second each). `visit` waits for what it needs (the reload drops what the page showed), then captures.
+ */
+export async function eachLayout(
+  page: Page,
+  visit: (variant: LayoutVariant) => Promise<void>,
+): Promise<void> {
+  let first = true;
+  for (const [width, viewport] of [
+    ['desktop', desktop],
+    ['phone', phone],
+  ] as const)
+    for (const scheme of ['light', 'dark'] as const) {
+      if (!first) {
+        await page.setViewportSize(viewport);
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.reload();
+      }
+      first = false;
+      await visit({ width, scheme, label: `${width}-${scheme}` });
+    }
+}
+
 export async function screenshot(page: Page, name: string, dir = outDir): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });

@@ -11,9 +11,9 @@ import { createUser } from '../../src/core/auth/index.js';
 import {
   apiCaller,
   desktop,
+  eachLayout,
   ensureWebBuilt,
   launch,
-  phone,
   requireChromium,
   root,
   type Server,
@@ -43,7 +43,7 @@ describe('the service catalogue in Chromium', () => {
   );
   const states = new Map<Who, StorageState>();
 
-  async function pageAs(who: Who, at: string, viewport = desktop, colorScheme: 'light' | 'dark' = 'light') {
+  async function pageAs(who: Who, at: string) {
     let state = states.get(who);
     if (!state) {
       const first = await signInPage(browser, server.base, people[who].email, password);
@@ -52,10 +52,9 @@ describe('the service catalogue in Chromium', () => {
       await first.context.close();
     }
     const context = await browser.newContext({
-      viewport,
+      viewport: desktop,
       baseURL: server.base,
       storageState: state,
-      colorScheme,
     });
     const page = await context.newPage();
     await page.goto(at);
@@ -64,17 +63,13 @@ describe('the service catalogue in Chromium', () => {
 
   /** The page at both widths and both schemes: screenshots, and no layout problem. */
   async function capture(who: Who, at: string, name: string, ready: (p: Page) => Promise<unknown>) {
-    for (const [w, viewport] of [
-      ['desktop', desktop],
-      ['phone', phone],
-    ] as const)
-      for (const scheme of ['light', 'dark'] as const) {
-        const { context, page } = await pageAs(who, at, viewport, scheme);
-        await ready(page);
-        await screenshot(page, `${name}-${w}-${scheme}`, shots);
-        expect(await layoutProblems(page), `${name} ${w} ${scheme}`).toEqual([]);
-        await context.close();
-      }
+    const { context, page } = await pageAs(who, at);
+    await eachLayout(page, async ({ label }) => {
+      await ready(page);
+      await screenshot(page, `${name}-${label}`, shots);
+      expect(await layoutProblems(page), `${name} ${label}`).toEqual([]);
+    });
+    await context.close();
   }
 
   beforeAll(async () => {
