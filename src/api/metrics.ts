@@ -4,6 +4,7 @@
 import client from 'prom-client';
 import type { GroupCommitStats } from '../core/db/index.js';
 import type { RelayStatus } from '../core/event-dead-letters.js';
+import type { ForegroundWork, ForegroundWorkStats } from '../core/foreground-work.js';
 import type { IngestBudget, IngestBudgetStats } from '../core/ingest-budget.js';
 import type { DeliveryAttempt } from '../notify/index.js';
 
@@ -80,6 +81,38 @@ export class ServiceMetrics {
       'opsdesk_db_committed_transactions_total',
       'Transactions committed on SQLite (several share a COMMIT under load)',
       () => stats.units,
+    );
+  }
+
+  /** Ingest steps that waited for foreground work (paging, SLA clocks), and for how long (read when scraped). */
+  watchForeground(foreground: ForegroundWork): void {
+    const counter = (name: string, help: string, pick: (s: ForegroundWorkStats) => number) => {
+      let seen = 0;
+      new client.Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const now = pick(foreground.stats());
+          this.inc(now - seen);
+          seen = now;
+        },
+      });
+    };
+    counter(
+      'opsdesk_ingest_foreground_waits_total',
+      'Ingest steps (a log batch, an HTTP ingest request, an SMTP message) that waited while paging or an SLA cycle ran',
+      (s) => s.yielded,
+    );
+    counter(
+      'opsdesk_ingest_foreground_wait_seconds_total',
+      'Time ingest steps spent waiting for paging and SLA cycles',
+      (s) => s.yieldedMs / 1000,
+    );
+    counter(
+      'opsdesk_ingest_foreground_wait_timeouts_total',
+      'Ingest steps that went on after their longest wait (250 ms) while foreground work still ran',
+      (s) => s.timedOut,
     );
   }
 

@@ -97,6 +97,8 @@ export function httpIngestBudgets(ctx: ServiceContext, metrics: ServiceMetrics) 
       const raw = reply.raw;
       if ('slot' in entry) {
         raw.once('close', entry.slot);
+        // Paging and SLA clocks first (core/foreground-work.ts): the body is read once their work has run.
+        await ctx.foreground.yieldTo();
         return;
       }
       // A client that goes away while waiting leaves the queue (its promise is then never kept, and collected). The
@@ -105,6 +107,7 @@ export function httpIngestBudgets(ctx: ServiceContext, metrics: ServiceMetrics) 
       const release = await entry.wait;
       raw.off('close', entry.abandon);
       raw.once('close', release);
+      await ctx.foreground.yieldTo();
     },
   };
 }

@@ -99,6 +99,7 @@ export async function serveCommand(): Promise<void> {
   const opened = await openContext(config, { log, onQuery: metrics.observeQuery });
   const { ctx } = opened;
   if (opened.handle.commits) metrics.watchCommits(opened.handle.commits);
+  metrics.watchForeground(opened.ctx.foreground);
   let jobs: JobScheduler | null = null;
   let app: Awaited<ReturnType<typeof buildApp>> | null = null;
   let stopMail: MailStop | null = null;

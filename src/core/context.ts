@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Database, DbCapabilities } from './db/index.js';
 import type { EventBus } from './events.js';
+import type { ForegroundWork } from './foreground-work.js';
 import type { DeliveryQueue } from './jobs.js';
 
 export interface ServiceContext {
@@ -19,6 +20,8 @@ export interface ServiceContext {
   config: Config;
   /** Caches that every instance on the database keeps in step (one version row per cache). */
   caches: SharedCaches;
+  /** Paging and SLA clocks run as foreground work; ingest yields to it at each step (core/foreground-work.ts). */
+  foreground: ForegroundWork;
   /** The delivery worker, once a domain's register made it (src/notify/delivery-worker.ts). */
   deliveries?: DeliveryQueue;
   /** A streaming replica for reads that may lag a moment (DATABASE_READ_URL); reach it through forReading. */

@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { ServiceContext } from './context.js';
 import { type DbHandle, migrateToLatest, openDatabase } from './db/index.js';
 import { EventBus } from './events.js';
+import { ForegroundWork } from './foreground-work.js';
 import type { JobScheduler } from './jobs.js';
 
 export interface OpenContextOptions {
@@ -61,6 +62,7 @@ export async function openContext(config: Config, options: OpenContextOptions = 
     log,
     config,
     caches,
+    foreground: new ForegroundWork(),
     ...(handle.readDb ? { readDb: handle.readDb } : {}),
   };
   return {

@@ -396,10 +396,19 @@ export interface EscalationPassResult {
  * 'lost' here and written once there. One incident's failure (a schedule that cannot be read) is logged and
  * retried on the next pass; it holds up no other.
  */
-export async function runEscalations(
+export function runEscalations(
   ctx: ServiceContext,
   ports: EscalationPorts = oncallPorts,
   options: { batch?: number; maxBatches?: number } = {},
+): Promise<EscalationPassResult> {
+  // Paging keeps its pace: ingest yields to the pass (core/foreground-work.ts).
+  return ctx.foreground.run(() => escalationPass(ctx, ports, options));
+}
+
+async function escalationPass(
+  ctx: ServiceContext,
+  ports: EscalationPorts,
+  options: { batch?: number; maxBatches?: number },
 ): Promise<EscalationPassResult> {
   const batch = options.batch ?? 200;
   const maxBatches = options.maxBatches ?? 50;

@@ -90,7 +90,11 @@ export async function startSmtpListener(
         return;
       }
       const slot = 'slot' in entry ? Promise.resolve(entry.slot) : entry.wait;
-      void slot.then((release) => store(release));
+      // Paging and SLA clocks first (core/foreground-work.ts): the message waits, held, for its turn to be stored.
+      void slot.then(async (release) => {
+        await ctx.foreground.yieldTo();
+        store(release);
+      });
     });
     const store = (release: () => void) => {
       const envelopeFrom =

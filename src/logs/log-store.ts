@@ -141,6 +141,8 @@ export function openLogIngest(ctx: ServiceContext): LogIngest {
     queued -= n;
     writing = (async () => {
       try {
+        // Paging and SLA clocks first (core/foreground-work.ts): a batch waits while their work runs.
+        await ctx.foreground.yieldTo();
         await writeBatch(
           ctx,
           state,

@@ -130,7 +130,11 @@ export class DeliveryWorker implements DeliveryQueue {
     const maxPerPass = options.maxPerPass ?? 256;
     const result = emptyResult();
     while (result.attempted < maxPerPass) {
-      const claimed = await this.claimDue(channel, Math.min(batchSize, maxPerPass - result.attempted));
+      // Claiming is paging's database work: foreground, so a flooded ingest waits (core/foreground-work.ts). The
+      // sends are not: they wait on the network, not on the event loop.
+      const claimed = await this.ctx.foreground.run(() =>
+        this.claimDue(channel, Math.min(batchSize, maxPerPass - result.attempted)),
+      );
       if (claimed.length === 0) break;
       const states = await Promise.all(claimed.map((c) => this.attempt(channel, c)));
       for (const state of states) {

@@ -67,10 +67,18 @@ export interface CycleResult {
  * the tickets whose next check is due (an indexed range, never a scan of every ticket), fire what they have
  * crossed, and store their next check. Safe to run anywhere at any time: a firing that another instance made first is skipped.
  */
-export async function runEscalationCycle(
+export function runEscalationCycle(
   ctx: ServiceContext,
   // setup: the SLA configuration, when the caller holds it and it cannot change meanwhile (the demo's replay).
   options: { batch?: number; maxBatches?: number; setup?: SlaSetup } = {},
+): Promise<CycleResult> {
+  // SLA clocks keep their pace: ingest yields to the cycle (core/foreground-work.ts).
+  return ctx.foreground.run(() => escalationCycle(ctx, options));
+}
+
+async function escalationCycle(
+  ctx: ServiceContext,
+  options: { batch?: number; maxBatches?: number; setup?: SlaSetup },
 ): Promise<CycleResult> {
   const batch = options.batch ?? 500;
   const maxBatches = options.maxBatches ?? 200;
