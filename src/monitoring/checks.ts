@@ -396,6 +396,42 @@ export async function updateCheck(
   return getCheck(ctx, id);
 }
 
+/**
+ * A heartbeat check's push URL made anew (its token leaked, or a job that should no longer report): a new token,
+ * shown this once; the old one is refused from the moment this commits. The check keeps its history and state.
+ */
+export async function rotateHeartbeatToken(
+  ctx: ServiceContext,
+  actor: Actor,
+  id: number,
+): Promise<CreatedCheck> {
+  const old = await getCheckRow(ctx, id);
+  if (old.kind !== 'heartbeat')
+    throw new Invalid(
+      'invalid_check',
+      `Check ${id} is a ${old.kind} check; only heartbeat checks have a push URL.`,
+      [{ field: '/kind', message: 'must be heartbeat' }],
+    );
+  const token = randomBytes(24).toString('base64url');
+  const now = ctx.clock.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('monitoring_checks')
+      .set({ heartbeat_token_hash: hashHeartbeatToken(token), updated_at: now })
+      .where('id', '=', id)
+      .execute();
+    await recordAudit(trx, {
+      actorId: actor.id,
+      at: now,
+      action: 'monitoring.check.heartbeat_token_rotated',
+      subjectType: 'monitoring_check',
+      subjectId: id,
+      details: { name: old.name, targetId: old.target_id },
+    });
+  });
+  return { check: await getCheck(ctx, id), heartbeatToken: token };
+}
+
 export async function deleteCheck(ctx: ServiceContext, actor: Actor, id: number): Promise<void> {
   const old = await getCheckRow(ctx, id);
   await ctx.db.transaction().execute(async (trx) => {

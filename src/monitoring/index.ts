@@ -84,7 +84,15 @@ export {
 } from './checks/check-specs.js';
 export { runCheck } from './checks/run-check.js';
 export type { Check, CheckInput, CreatedCheck, RecentResult } from './checks.js';
-export { checkLimits, createCheck, deleteCheck, getCheck, listChecks, updateCheck } from './checks.js';
+export {
+  checkLimits,
+  createCheck,
+  deleteCheck,
+  getCheck,
+  listChecks,
+  rotateHeartbeatToken,
+  updateCheck,
+} from './checks.js';
 export type { ExpositionError, ExpositionFormat, ParsedExposition } from './exposition.js';
 export { expositionFormat, parseExposition } from './exposition.js';
 export { flappingRule } from './flapping.js';

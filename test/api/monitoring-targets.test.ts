@@ -245,4 +245,50 @@ describe.each(dialects)('monitoring targets over HTTP on %s', (dialect) => {
     });
     expect(big.statusCode).toBe(413);
   });
+
+  it("makes a heartbeat check's push URL anew: the old token is refused at once, history and state kept", async () => {
+    const target = await manager.call('POST', '/api/v1/monitoring/targets', { name: 'etl', kind: 'service' });
+    const created = await manager.call('POST', `/api/v1/monitoring/targets/${target.body.id}/checks`, {
+      name: 'hourly import',
+      spec: { kind: 'heartbeat' },
+      intervalSeconds: 3600,
+      timeoutSeconds: 1,
+    });
+    const old = created.body.heartbeatToken as string;
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/heartbeats/${old}` })).statusCode).toBe(200);
+    const rotated = await manager.call(
+      'POST',
+      `/api/v1/monitoring/checks/${created.body.id}/heartbeat-token`,
+    );
+    expect(rotated.status).toBe(200);
+    const fresh = rotated.body.heartbeatToken as string;
+    expect(fresh).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(fresh).not.toBe(old);
+    expect(rotated.body.check).toMatchObject({ id: created.body.id, state: 'up' });
+    const refused = await t.app.inject({ method: 'POST', url: `/api/v1/heartbeats/${old}` });
+    expect(refused.statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: `/api/v1/heartbeats/${fresh}` })).statusCode).toBe(200);
+    const read = await manager.call('GET', `/api/v1/monitoring/checks/${created.body.id}`);
+    expect(JSON.stringify(read.body)).not.toContain(fresh);
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'details'])
+      .where('subject_type', '=', 'monitoring_check')
+      .where('subject_id', '=', String(created.body.id))
+      .execute();
+    expect(audit.map((a) => a.action)).toContain('monitoring.check.heartbeat_token_rotated');
+    expect(JSON.stringify(audit)).not.toContain(fresh);
+    // Only heartbeat checks have a push URL; an unknown check is a 404.
+    const http = await manager.call('POST', `/api/v1/monitoring/targets/${target.body.id}/checks`, {
+      name: 'web',
+      spec: { kind: 'tcp', host: '127.0.0.1', port: 9 },
+      intervalSeconds: 60,
+      timeoutSeconds: 5,
+    });
+    const notBeat = await manager.call('POST', `/api/v1/monitoring/checks/${http.body.id}/heartbeat-token`);
+    expect(notBeat.status).toBe(400);
+    expect(notBeat.body.code).toBe('invalid_check');
+    const missing = await manager.call('POST', '/api/v1/monitoring/checks/999999/heartbeat-token');
+    expect(missing.status).toBe(404);
+  });
 });

@@ -2085,6 +2085,25 @@ const table: Row[] = [
         expect: monitor('target.manage'),
       },
       {
+        route: 'POST /api/v1/monitoring/checks/:id/heartbeat-token',
+        call: async (f) => {
+          const beat = await as(
+            f,
+            'admin',
+            'POST',
+            `/api/v1/monitoring/targets/${await newTarget(f)}/checks`,
+            {
+              name: 'nightly',
+              spec: { kind: 'heartbeat' },
+              intervalSeconds: 3600,
+              timeoutSeconds: 1,
+            },
+          );
+          return { method: 'POST', url: `/api/v1/monitoring/checks/${beat.id}/heartbeat-token` };
+        },
+        expect: monitor('target.manage'),
+      },
+      {
         route: 'POST /api/v1/monitoring/checks/:id/run',
         call: async (f) => ({
           method: 'POST',

@@ -27633,6 +27633,155 @@ export type paths = {
     };
     trace?: never;
   };
+  '/api/v1/monitoring/checks/{id}/heartbeat-token': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A heartbeat check's push URL made anew (managers): answers the new token this once; the old one is refused from now on */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              check: {
+                consecutiveFailures: number;
+                /** Format: date-time */
+                createdAt: string;
+                enabled: boolean;
+                id: number;
+                intervalSeconds: number;
+                kind: string;
+                /** Format: date-time */
+                lastBeatAt: string | null;
+                lastLatencyMs: number | null;
+                lastMessage: string;
+                lastOk: boolean | null;
+                /** Format: date-time */
+                lastRunAt: string | null;
+                name: string;
+                /** Format: date-time */
+                nextRunAt: string;
+                /** Format: date-time */
+                notRunningSince: string | null;
+                /** @description the last runs, oldest first: [epoch ms, latency ms, ok 1|0] */
+                recentResults: number[][];
+                retries: number;
+                /** @description the kind's settings (check-model.ts); secrets are never returned */
+                spec: {
+                  kind: 'http' | 'tcp' | 'ping' | 'dns' | 'tls' | 'snmp' | 'heartbeat';
+                } & {
+                  [key: string]: unknown;
+                };
+                state: 'pending' | 'up' | 'down' | 'paused';
+                /** Format: date-time */
+                stateSince: string;
+                targetId: number;
+                timeoutSeconds: number;
+                /** Format: date-time */
+                updatedAt: string;
+              };
+              heartbeatToken: string;
+            };
+          };
+        };
+        /** @description RFC 9457 problem details */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description RFC 9457 problem details */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/monitoring/checks/{id}/history': {
     parameters: {
       query?: never;

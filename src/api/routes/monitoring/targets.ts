@@ -20,6 +20,7 @@ import {
   listChecks,
   listTargets,
   requireMonitor,
+  rotateHeartbeatToken,
   runCheckNow,
   statusBoard,
   type Target,
@@ -426,6 +427,27 @@ export function monitoringTargetRoutes(ctx: ServiceContext): FastifyPluginAsyncT
         requireMonitor(actor, 'target.manage');
         await deleteCheck(ctx, actor, request.params.id);
         return reply.code(204).send(null);
+      },
+    );
+    app.post(
+      '/api/v1/monitoring/checks/:id/heartbeat-token',
+      {
+        schema: {
+          tags,
+          summary:
+            "A heartbeat check's push URL made anew (managers): answers the new token this once; the old one is refused from now on",
+          params: IdParams,
+          response: {
+            200: Type.Object({ check: CheckSchema, heartbeatToken: Type.String() }),
+            ...problemResponses,
+          },
+        },
+      },
+      async (request) => {
+        const actor = requireActor(request);
+        requireMonitor(actor, 'target.manage');
+        const { check, heartbeatToken } = await rotateHeartbeatToken(ctx, actor, request.params.id);
+        return { check: checkView(check), heartbeatToken: heartbeatToken as string };
       },
     );
     app.post(
