@@ -11,9 +11,9 @@ import { subscribeMail } from '../../src/mail/index.js';
 import {
   apiCaller,
   desktop,
+  eachLayout,
   ensureWebBuilt,
   launch,
-  phone,
   requireChromium,
   root,
   type Server,
@@ -52,7 +52,7 @@ describe('approvals in Chromium', () => {
     await server.ctx.events.dispatchPending();
   }
 
-  async function open(at: string, viewport = desktop, colorScheme: 'light' | 'dark' = 'light', who?: Who) {
+  async function open(at: string, who?: Who) {
     let state: StorageState | undefined;
     if (who) {
       state = states.get(who);
@@ -64,9 +64,8 @@ describe('approvals in Chromium', () => {
       }
     }
     const context = await browser.newContext({
-      viewport,
+      viewport: desktop,
       baseURL: server.base,
-      colorScheme,
       ...(state ? { storageState: state } : {}),
     });
     const page = await context.newPage();
@@ -75,17 +74,13 @@ describe('approvals in Chromium', () => {
   }
 
   async function capture(at: string, name: string, ready: (p: Page) => Promise<unknown>, who?: Who) {
-    for (const [w, viewport] of [
-      ['desktop', desktop],
-      ['phone', phone],
-    ] as const)
-      for (const scheme of ['light', 'dark'] as const) {
-        const { context, page } = await open(at, viewport, scheme, who);
-        await ready(page);
-        await screenshot(page, `${name}-${w}-${scheme}`, shots);
-        expect(await layoutProblems(page), `${name} ${w} ${scheme}`).toEqual([]);
-        await context.close();
-      }
+    const { context, page } = await open(at, who);
+    await eachLayout(page, async ({ width, scheme, label }) => {
+      await ready(page);
+      await screenshot(page, `${name}-${label}`, shots);
+      expect(await layoutProblems(page), `${name} ${width} ${scheme}`).toEqual([]);
+    });
+    await context.close();
   }
 
   async function fileRequest(): Promise<number> {

@@ -9,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGroup, createUser } from '../../src/core/auth/index.js';
 import {
   apiCaller,
-  desktop,
+  eachLayout,
   ensureWebBuilt,
   launch,
-  phone,
   requireChromium,
   root,
   type Server,
@@ -158,30 +157,23 @@ describe('macros and canned responses in Chromium', () => {
     await context.close();
 
     // The library, the new-ticket form from a template and the ticket at both sizes, light and dark.
-    for (const [viewport, size] of [
-      [desktop, 'desktop'],
-      [phone, 'phone'],
-    ] as const) {
-      for (const scheme of ['light', 'dark'] as const) {
-        const opened = await signedIn.page(people.technician.email, password, { viewport, at: null });
-        await opened.page.emulateMedia({ colorScheme: scheme });
-        const p = opened.page;
-        await p.goto('/macros');
-        await p.getByRole('button', { name: 'Macros' }).click();
-        await p.getByText('Hand over to Network').waitFor();
-        await check(p, `library-${size}-${scheme}`);
-        await p.goto(`/tickets/new?template=${templateId}`);
-        await expect.poll(() => p.getByLabel('Subject').inputValue()).toBe('Laptop for a new starter');
-        await check(p, `new-ticket-${size}-${scheme}`);
-        if (size === 'phone') {
-          await p.goto(`/tickets/${ticketId}`);
-          await p.getByRole('button', { name: 'Insert response' }).click();
-          await p.getByRole('dialog', { name: 'Insert a canned response' }).waitFor();
-          await check(p, `ticket-insert-response-${size}-${scheme}`);
-        }
-        await opened.context.close();
+    const { context: c1, page: p } = await signedIn.page(people.technician.email, password, { at: null });
+    await eachLayout(p, async ({ width, label }) => {
+      await p.goto('/macros');
+      await p.getByRole('button', { name: 'Macros' }).click();
+      await p.getByText('Hand over to Network').waitFor();
+      await check(p, `library-${label}`);
+      await p.goto(`/tickets/new?template=${templateId}`);
+      await expect.poll(() => p.getByLabel('Subject').inputValue()).toBe('Laptop for a new starter');
+      await check(p, `new-ticket-${label}`);
+      if (width === 'phone') {
+        await p.goto(`/tickets/${ticketId}`);
+        await p.getByRole('button', { name: 'Insert response' }).click();
+        await p.getByRole('dialog', { name: 'Insert a canned response' }).waitFor();
+        await check(p, `ticket-insert-response-${label}`);
       }
-    }
+    });
+    await c1.close();
     // Filing from the template: the defaults arrive on the ticket.
     const { context: c2, page: p2 } = await signedIn.page(people.technician.email, password, {
       at: `/tickets/new?template=${templateId}`,

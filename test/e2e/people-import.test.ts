@@ -7,10 +7,9 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
 import {
-  desktop,
+  eachLayout,
   ensureWebBuilt,
   launch,
-  phone,
   requireChromium,
   root,
   type Server,
@@ -97,24 +96,19 @@ describe('importing people and SCIM tokens in Chromium', () => {
   }, 120_000);
 
   it('both pages hold at every size, light and dark', async () => {
-    for (const [viewport, size] of [
-      [desktop, 'desktop'],
-      [phone, 'phone'],
-    ] as const)
-      for (const scheme of ['light', 'dark'] as const) {
-        const { context, page } = await signedIn.page(adminEmail, password, { viewport, at: null });
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.goto('/admin/import-people');
-        await page.getByLabel('Or paste it here').fill(csv.replaceAll('corp.example', 'again.example'));
-        await page.getByRole('button', { name: 'Preview' }).click();
-        await page.getByRole('heading', { name: 'Preview' }).waitFor();
-        await screenshot(page, `import-people-${size}-${scheme}`, shots);
-        expect(await layoutProblems(page), `import ${size} ${scheme}`).toEqual([]);
-        await page.goto('/admin/scim');
-        await page.getByText('Entra ID').first().waitFor();
-        await screenshot(page, `scim-${size}-${scheme}`, shots);
-        expect(await layoutProblems(page), `scim ${size} ${scheme}`).toEqual([]);
-        await context.close();
-      }
+    const { context, page } = await signedIn.page(adminEmail, password, { at: null });
+    await eachLayout(page, async ({ width, scheme, label }) => {
+      await page.goto('/admin/import-people');
+      await page.getByLabel('Or paste it here').fill(csv.replaceAll('corp.example', 'again.example'));
+      await page.getByRole('button', { name: 'Preview' }).click();
+      await page.getByRole('heading', { name: 'Preview' }).waitFor();
+      await screenshot(page, `import-people-${label}`, shots);
+      expect(await layoutProblems(page), `import ${width} ${scheme}`).toEqual([]);
+      await page.goto('/admin/scim');
+      await page.getByText('Entra ID').first().waitFor();
+      await screenshot(page, `scim-${label}`, shots);
+      expect(await layoutProblems(page), `scim ${width} ${scheme}`).toEqual([]);
+    });
+    await context.close();
   }, 240_000);
 });

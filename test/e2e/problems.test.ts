@@ -9,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
 import {
   apiCaller,
-  desktop,
+  eachLayout,
   ensureWebBuilt,
   launch,
-  phone,
   requireChromium,
   root,
   type Server,
@@ -149,32 +148,25 @@ describe('problem management in Chromium', () => {
   }, 120_000);
 
   it('the problems list, a problem and the ticket panel hold at every size, light and dark', async () => {
-    for (const [viewport, size] of [
-      [desktop, 'desktop'],
-      [phone, 'phone'],
-    ] as const) {
-      for (const scheme of ['light', 'dark'] as const) {
-        const opened = await signedIn.page(people.technician.email, password, { viewport, at: null });
-        await opened.page.emulateMedia({ colorScheme: scheme });
-        const p = opened.page;
-        await p.goto('/problems');
-        await p.getByRole('button', { name: 'All' }).click();
-        await p.getByRole('link', { name: /Print spooler stops/ }).waitFor();
-        await check(p, `problems-${size}-${scheme}`);
-        await p.goto(`/problems/${known}`);
-        await p.getByRole('heading', { name: 'Incidents over time' }).waitFor();
-        await p.locator('.chart .u-over').waitFor();
-        await check(p, `problem-${size}-${scheme}`);
-        await p.getByRole('heading', { name: 'Incidents over time' }).scrollIntoViewIfNeeded();
-        await check(p, `problem-chart-${size}-${scheme}`);
-        await p.getByRole('heading', { name: 'History' }).scrollIntoViewIfNeeded();
-        await check(p, `problem-history-${size}-${scheme}`);
-        await p.goto(`/tickets/${ticketId}`);
-        await p.getByText('Caused by known problem').waitFor();
-        await p.locator('#problem-panel-title').scrollIntoViewIfNeeded();
-        await check(p, `ticket-problem-${size}-${scheme}`);
-        await opened.context.close();
-      }
-    }
+    const { context, page: p } = await signedIn.page(people.technician.email, password, { at: null });
+    await eachLayout(p, async ({ label }) => {
+      await p.goto('/problems');
+      await p.getByRole('button', { name: 'All' }).click();
+      await p.getByRole('link', { name: /Print spooler stops/ }).waitFor();
+      await check(p, `problems-${label}`);
+      await p.goto(`/problems/${known}`);
+      await p.getByRole('heading', { name: 'Incidents over time' }).waitFor();
+      await p.locator('.chart .u-over').waitFor();
+      await check(p, `problem-${label}`);
+      await p.getByRole('heading', { name: 'Incidents over time' }).scrollIntoViewIfNeeded();
+      await check(p, `problem-chart-${label}`);
+      await p.getByRole('heading', { name: 'History' }).scrollIntoViewIfNeeded();
+      await check(p, `problem-history-${label}`);
+      await p.goto(`/tickets/${ticketId}`);
+      await p.getByText('Caused by known problem').waitFor();
+      await p.locator('#problem-panel-title').scrollIntoViewIfNeeded();
+      await check(p, `ticket-problem-${label}`);
+    });
+    await context.close();
   }, 240_000);
 });

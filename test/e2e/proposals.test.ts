@@ -10,11 +10,10 @@ import { metricStore } from '../../src/monitoring/index.js';
 import { proposeFromCapacity } from '../../src/proposals/index.js';
 import {
   apiCaller,
-  desktop,
+  eachLayout,
   ensureWebBuilt,
   launch,
   openArea,
-  phone,
   requireChromium,
   root,
   type Server,
@@ -130,27 +129,20 @@ describe('upgrade proposals in Chromium', () => {
   }
 
   it('the list and a proposal hold at every size, light and dark', async () => {
-    for (const [viewport, size] of [
-      [desktop, 'desktop'],
-      [phone, 'phone'],
-    ] as const) {
-      for (const scheme of ['light', 'dark'] as const) {
-        const opened = await signedIn.page(people.manager.email, password, { viewport, at: null });
-        await opened.page.emulateMedia({ colorScheme: scheme });
-        const p = opened.page;
-        await p.goto('/proposals');
-        await p.getByRole('link', { name: /Disk \/srv\/shares on fileserver-01/ }).waitFor();
-        await check(p, `proposals-${size}-${scheme}`);
-        await p.goto(`/proposals/${disk}`);
-        await p.locator('.chart .u-over').waitFor();
-        await check(p, `proposal-${size}-${scheme}`);
-        await p.getByRole('heading', { name: 'Decide' }).scrollIntoViewIfNeeded();
-        await p.getByRole('button', { name: 'Defer…' }).click();
-        await p.getByRole('button', { name: 'Defer', exact: true }).scrollIntoViewIfNeeded();
-        await check(p, `proposal-defer-${size}-${scheme}`);
-        await opened.context.close();
-      }
-    }
+    const { context, page: p } = await signedIn.page(people.manager.email, password, { at: null });
+    await eachLayout(p, async ({ label }) => {
+      await p.goto('/proposals');
+      await p.getByRole('link', { name: /Disk \/srv\/shares on fileserver-01/ }).waitFor();
+      await check(p, `proposals-${label}`);
+      await p.goto(`/proposals/${disk}`);
+      await p.locator('.chart .u-over').waitFor();
+      await check(p, `proposal-${label}`);
+      await p.getByRole('heading', { name: 'Decide' }).scrollIntoViewIfNeeded();
+      await p.getByRole('button', { name: 'Defer…' }).click();
+      await p.getByRole('button', { name: 'Defer', exact: true }).scrollIntoViewIfNeeded();
+      await check(p, `proposal-defer-${label}`);
+    });
+    await context.close();
   }, 240_000);
 
   it('a manager approves a proposal from the list and lands on its change', async () => {
