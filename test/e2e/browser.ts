@@ -242,6 +242,16 @@ export async function eachLayout(
     }
 }
 
+/**
+ * Takes a page back to where `eachLayout` starts — desktop width, light scheme — at `at`: the next view of a page
+ * that `eachLayout` left at phone width in the dark, in the same context (its cache warm).
+ */
+export async function gotoDesktopLight(page: Page, at: string): Promise<void> {
+  await page.setViewportSize(desktop);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(at);
+}
+
 export async function screenshot(page: Page, name: string, dir = outDir): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });

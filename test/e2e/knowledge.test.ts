@@ -16,7 +16,10 @@ import { createUser } from '../../src/core/auth/index.js';
 import {
   apiCaller,
   desktop,
+  eachLayout,
   ensureWebBuilt,
+  gotoDesktopLight,
+  type LayoutVariant,
   launch,
   phone,
   requireChromium,
@@ -80,13 +83,8 @@ describe('the knowledge base in Chromium', () => {
   let attachDraft = 0;
   let resolvedTicket = 0;
 
-  /** A page signed in as `who` (signing in through the form the first time), at a viewport and colour scheme. */
-  async function pageAs(
-    who: Who,
-    at: string,
-    viewport = desktop,
-    colorScheme: 'light' | 'dark' = 'light',
-  ): Promise<{ context: BrowserContext; page: Page }> {
+  /** A page signed in as `who` (signing in through the form the first time), at desktop width in the light scheme. */
+  async function pageAs(who: Who, at: string): Promise<{ context: BrowserContext; page: Page }> {
     let state = states.get(who);
     if (!state) {
       const first = await signInPage(browser, server.base, people[who].email, password);
@@ -95,10 +93,9 @@ describe('the knowledge base in Chromium', () => {
       await first.context.close();
     }
     const context = await browser.newContext({
-      viewport,
+      viewport: desktop,
       baseURL: server.base,
       storageState: state,
-      colorScheme,
     });
     const page = await context.newPage();
     await page.goto(at);
@@ -585,169 +582,170 @@ describe('the knowledge base in Chromium', () => {
 
   // Axe on two of the four (desktop light, phone dark): each width and each theme's contrast once; the other
   // two are laid out and photographed.
-  for (const [label, viewport, scheme, axe] of [
-    ['desktop', desktop, 'light', true],
-    ['phone', phone, 'light', false],
-    ['desktop-dark', desktop, 'dark', false],
-    ['phone-dark', phone, 'dark', true],
-  ] as const) {
-    it(`lays out every knowledge page at ${label}`, async () => {
-      const found: string[] = [];
-      async function check(page: Page, name: string) {
-        await page.waitForLoadState('networkidle');
-        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-        if (scrollWidth > viewport.width + 1)
-          found.push(`${name}: ${scrollWidth}px wide in ${viewport.width}px`);
-        for (const problem of await layoutProblems(page)) found.push(`${name}: ${problem}`);
-        // A panel whose route answered an error says so now (no panel hides on a 404): none should.
-        for (const alert of await page.locator('.alert-error').allTextContents())
-          found.push(`${name}: error shown: ${alert}`);
-        if (axe)
-          for (const v of await seriousViolations(page))
-            found.push(`${name}: ${v.id} ${v.help} ${JSON.stringify(v.nodes)}`);
-        await screenshot(page, `${name}-${label}`, shots);
+  it('lays out every knowledge page at desktop, phone, desktop-dark and phone-dark', async () => {
+    const found: Record<string, string[]> = { desktop: [], phone: [], 'desktop-dark': [], 'phone-dark': [] };
+    async function check(page: Page, name: string, { width, scheme }: LayoutVariant) {
+      const label = scheme === 'light' ? width : `${width}-dark`;
+      const viewport = width === 'phone' ? phone : desktop;
+      const axe = label === 'desktop' || label === 'phone-dark';
+      const into = found[label];
+      await page.waitForLoadState('networkidle');
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (scrollWidth > viewport.width + 1)
+        into.push(`${name}: ${scrollWidth}px wide in ${viewport.width}px`);
+      for (const problem of await layoutProblems(page)) into.push(`${name}: ${problem}`);
+      // A panel whose route answered an error says so now (no panel hides on a 404): none should.
+      for (const alert of await page.locator('.alert-error').allTextContents())
+        into.push(`${name}: error shown: ${alert}`);
+      if (axe)
+        for (const v of await seriousViolations(page))
+          into.push(`${name}: ${v.id} ${v.help} ${JSON.stringify(v.nodes)}`);
+      await screenshot(page, `${name}-${label}`, shots);
+    }
+    const views: [Who, string, string, (p: Page) => Promise<void>][] = [
+      ['requester', '/kb', 'kb-browse', (p) => p.getByRole('heading', { name: 'Remote access' }).waitFor()],
+      ['requester', '/kb?q=vpn', 'kb-search', (p) => p.locator('.kb-result mark').first().waitFor()],
+      [
+        'requester',
+        `/kb/${vpnFaq}`,
+        'article',
+        (p) => p.getByRole('heading', { name: 'Update the VPN client' }).waitFor(),
+      ],
+      [
+        'requester',
+        '/requests/new',
+        'portal-deflection',
+        async (p) => {
+          await p.getByLabel('Title').fill('vpn keeps disconnecting');
+          await p.getByRole('button', { name: /Why does my VPN keep disconnecting/ }).click();
+          await p.getByRole('button', { name: 'This solved my problem' }).waitFor();
+        },
+      ],
+      [
+        'technician',
+        '/kb?q=vpn&status=published',
+        'kb-search-staff',
+        (p) => p.locator('.kb-result mark').first().waitFor(),
+      ],
+      [
+        'technician',
+        `/kb/${vpnFaq}`,
+        'article-staff-history',
+        async (p) => {
+          await p.getByRole('button', { name: 'History' }).click();
+          await p.getByLabel('Compare version 1').check();
+          await p.getByLabel('Compare version 2').check();
+          await p.locator('.kb-diff-add').first().waitFor();
+        },
+      ],
+      [
+        'technician',
+        `/kb/${vpnFaq}/edit`,
+        'editor',
+        (p) =>
+          p
+            .getByRole('region', { name: 'Preview' })
+            .getByRole('heading', { name: 'Check your connection' })
+            .waitFor(),
+      ],
+      [
+        'technician',
+        '/kb/new?title=Printer%20offline',
+        'editor-new-policy',
+        async (p) => {
+          expect(await p.getByLabel('Title').inputValue()).toBe('Printer offline');
+          await p.getByLabel('Kind').selectOption('policy');
+          await p.getByLabel('Owner').waitFor();
+        },
+      ],
+      [
+        'technician',
+        `/tickets/${resolvedTicket}`,
+        'ticket-knowledge',
+        (p) => p.getByRole('button', { name: 'Create article from this ticket' }).waitFor(),
+      ],
+      ['manager', `/kb/${policy}`, 'article-policy', (p) => p.getByText('Next review').waitFor()],
+      [
+        'manager',
+        `/kb/${policy}`,
+        'article-policy-acks',
+        async (p) => {
+          const acks = p.getByRole('region', { name: /Acknowledgements/ });
+          await acks.getByText(/^Not yet \(/).click();
+          await acks.getByText(/^Acknowledged \(/).click();
+          await acks
+            .getByRole('list', { name: 'Acknowledged' })
+            .getByText(/Rita Requester/)
+            .waitFor();
+        },
+      ],
+      [
+        'requester',
+        `/kb/${policy}`,
+        'article-policy-acknowledged',
+        (p) => p.getByText('You acknowledged version 1').waitFor(),
+      ],
+      [
+        'requester',
+        '/kb/service-agreement',
+        'service-agreement',
+        (p) => p.locator('.kb-body').getByRole('heading', { name: 'Standard support' }).waitFor(),
+      ],
+      [
+        'technician',
+        `/kb/${attachDraft}/edit`,
+        'editor-attachments',
+        async (p) => {
+          await p.getByRole('button', { name: 'Insert drive-letter.png' }).waitFor();
+          await p.getByRole('region', { name: 'Attachments' }).scrollIntoViewIfNeeded();
+        },
+      ],
+      [
+        'technician',
+        `/kb/${attachDraft}`,
+        'article-attachments',
+        async (p) => {
+          await p.getByRole('link', { name: 'drive-letter.png' }).waitFor();
+          await p.getByRole('region', { name: 'Attachments' }).scrollIntoViewIfNeeded();
+        },
+      ],
+      [
+        'manager',
+        '/kb?manage=1',
+        'kb-manage',
+        (p) => p.getByRole('region', { name: 'Categories' }).getByLabel('Name of Remote access').waitFor(),
+      ],
+      [
+        'manager',
+        '/dashboard',
+        'dashboard-knowledge',
+        async (p) => {
+          const card = p.getByRole('region', { name: 'Knowledge base (30 days)' });
+          await card.getByText('deflection rate').waitFor();
+          expect(await card.getByRole('link', { name: 'Write it' }).getAttribute('href')).toBe(
+            '/kb/new?title=teleporter%20calibration',
+          );
+          await card.scrollIntoViewIfNeeded();
+        },
+      ],
+    ];
+    // One page per person, going from view to view; each view in each layout, resized and reloaded in that
+    // context (its cache warm).
+    const open = new Map<Who, { context: BrowserContext; page: Page }>();
+    for (const [who, at, name, ready] of views) {
+      let here = open.get(who);
+      if (here) await gotoDesktopLight(here.page, at);
+      else {
+        here = await pageAs(who, at);
+        open.set(who, here);
       }
-      const views: [Who, string, string, (p: Page) => Promise<void>][] = [
-        ['requester', '/kb', 'kb-browse', (p) => p.getByRole('heading', { name: 'Remote access' }).waitFor()],
-        ['requester', '/kb?q=vpn', 'kb-search', (p) => p.locator('.kb-result mark').first().waitFor()],
-        [
-          'requester',
-          `/kb/${vpnFaq}`,
-          'article',
-          (p) => p.getByRole('heading', { name: 'Update the VPN client' }).waitFor(),
-        ],
-        [
-          'requester',
-          '/requests/new',
-          'portal-deflection',
-          async (p) => {
-            await p.getByLabel('Title').fill('vpn keeps disconnecting');
-            await p.getByRole('button', { name: /Why does my VPN keep disconnecting/ }).click();
-            await p.getByRole('button', { name: 'This solved my problem' }).waitFor();
-          },
-        ],
-        [
-          'technician',
-          '/kb?q=vpn&status=published',
-          'kb-search-staff',
-          (p) => p.locator('.kb-result mark').first().waitFor(),
-        ],
-        [
-          'technician',
-          `/kb/${vpnFaq}`,
-          'article-staff-history',
-          async (p) => {
-            await p.getByRole('button', { name: 'History' }).click();
-            await p.getByLabel('Compare version 1').check();
-            await p.getByLabel('Compare version 2').check();
-            await p.locator('.kb-diff-add').first().waitFor();
-          },
-        ],
-        [
-          'technician',
-          `/kb/${vpnFaq}/edit`,
-          'editor',
-          (p) =>
-            p
-              .getByRole('region', { name: 'Preview' })
-              .getByRole('heading', { name: 'Check your connection' })
-              .waitFor(),
-        ],
-        [
-          'technician',
-          '/kb/new?title=Printer%20offline',
-          'editor-new-policy',
-          async (p) => {
-            expect(await p.getByLabel('Title').inputValue()).toBe('Printer offline');
-            await p.getByLabel('Kind').selectOption('policy');
-            await p.getByLabel('Owner').waitFor();
-          },
-        ],
-        [
-          'technician',
-          `/tickets/${resolvedTicket}`,
-          'ticket-knowledge',
-          (p) => p.getByRole('button', { name: 'Create article from this ticket' }).waitFor(),
-        ],
-        ['manager', `/kb/${policy}`, 'article-policy', (p) => p.getByText('Next review').waitFor()],
-        [
-          'manager',
-          `/kb/${policy}`,
-          'article-policy-acks',
-          async (p) => {
-            const acks = p.getByRole('region', { name: /Acknowledgements/ });
-            await acks.getByText(/^Not yet \(/).click();
-            await acks.getByText(/^Acknowledged \(/).click();
-            await acks
-              .getByRole('list', { name: 'Acknowledged' })
-              .getByText(/Rita Requester/)
-              .waitFor();
-          },
-        ],
-        [
-          'requester',
-          `/kb/${policy}`,
-          'article-policy-acknowledged',
-          (p) => p.getByText('You acknowledged version 1').waitFor(),
-        ],
-        [
-          'requester',
-          '/kb/service-agreement',
-          'service-agreement',
-          (p) => p.locator('.kb-body').getByRole('heading', { name: 'Standard support' }).waitFor(),
-        ],
-        [
-          'technician',
-          `/kb/${attachDraft}/edit`,
-          'editor-attachments',
-          async (p) => {
-            await p.getByRole('button', { name: 'Insert drive-letter.png' }).waitFor();
-            await p.getByRole('region', { name: 'Attachments' }).scrollIntoViewIfNeeded();
-          },
-        ],
-        [
-          'technician',
-          `/kb/${attachDraft}`,
-          'article-attachments',
-          async (p) => {
-            await p.getByRole('link', { name: 'drive-letter.png' }).waitFor();
-            await p.getByRole('region', { name: 'Attachments' }).scrollIntoViewIfNeeded();
-          },
-        ],
-        [
-          'manager',
-          '/kb?manage=1',
-          'kb-manage',
-          (p) => p.getByRole('region', { name: 'Categories' }).getByLabel('Name of Remote access').waitFor(),
-        ],
-        [
-          'manager',
-          '/dashboard',
-          'dashboard-knowledge',
-          async (p) => {
-            const card = p.getByRole('region', { name: 'Knowledge base (30 days)' });
-            await card.getByText('deflection rate').waitFor();
-            expect(await card.getByRole('link', { name: 'Write it' }).getAttribute('href')).toBe(
-              '/kb/new?title=teleporter%20calibration',
-            );
-            await card.scrollIntoViewIfNeeded();
-          },
-        ],
-      ];
-      // One page per person, going from view to view.
-      const open = new Map<Who, { context: BrowserContext; page: Page }>();
-      for (const [who, at, name, ready] of views) {
-        let here = open.get(who);
-        if (here) await here.page.goto(at);
-        else {
-          here = await pageAs(who, at, viewport, scheme);
-          open.set(who, here);
-        }
-        await ready(here.page);
-        await check(here.page, name);
-      }
-      for (const { context } of open.values()) await context.close();
-      expect(found).toEqual([]);
-    }, 180_000);
-  }
+      const { page } = here;
+      await eachLayout(page, async (variant) => {
+        await ready(page);
+        await check(page, name, variant);
+      });
+    }
+    for (const { context } of open.values()) await context.close();
+    expect(found).toEqual({ desktop: [], phone: [], 'desktop-dark': [], 'phone-dark': [] });
+  }, 600_000);
 });

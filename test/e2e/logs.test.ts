@@ -11,7 +11,9 @@ import { createTicket } from '../../src/helpdesk/index.js';
 import {
   apiCaller,
   desktop,
+  eachLayout,
   ensureWebBuilt,
+  gotoDesktopLight,
   launch,
   phone,
   requireChromium,
@@ -223,41 +225,45 @@ describe('logs in Chromium', () => {
 
   it('every logs page fits the desktop and a phone, light and dark', async () => {
     const found: string[] = [];
-    for (const [size, viewport] of [
-      ['desktop', desktop],
-      ['phone', phone],
-    ] as const) {
-      const { context, page } = await signedIn.page(tech.email, password, { viewport, at: null });
-      for (const scheme of ['light', 'dark'] as const) {
-        const label = scheme === 'light' ? size : `${size}-dark`;
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.goto('/logs');
-        await page.getByRole('table', { name: 'Log records, newest first' }).waitFor();
-        await page.locator('.log-pattern-link strong').first().waitFor();
-        await check(page, `search-${label}`, viewport.width, found);
-        await page.goto('/logs?host=nowhere');
-        await page.getByText('No records match these filters.').waitFor();
-        await check(page, `search-empty-${label}`, viewport.width, found);
-        await page.goto('/logs/tail');
-        await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
-        await check(page, `tail-waiting-${label}`, viewport.width, found);
-        await send([{ host: 'web-01', app: 'nginx', severity: 'warning', message: `tail shot ${label}` }]);
-        await messageIn(page, `tail shot ${label}`).waitFor();
-        await check(page, `tail-${label}`, viewport.width, found);
-        await page.goto('/logs/patterns');
-        await page.locator('.pattern-table svg.sparkline').first().waitFor();
-        await check(page, `patterns-${label}`, viewport.width, found);
-        await page.goto(`/logs/patterns/${encodeURIComponent(patternId)}`);
-        await page.locator('.chart .uplot').first().waitFor();
-        await check(page, `pattern-${label}`, viewport.width, found);
-        await page.goto(`/tickets/${ticketId}`);
-        const panel = page.getByRole('region', { name: 'Logs around this' });
-        await panel.waitFor();
-        await panel.scrollIntoViewIfNeeded();
-        await check(page, `ticket-panel-${label}`, viewport.width, found);
-      }
-      await context.close();
+    const { context, page } = await signedIn.page(tech.email, password, { at: null });
+    /** `at` in each layout, one context (its cache warm); `visit` is told the screenshots' label and the width. */
+    async function layouts(at: string, visit: (label: string, width: number) => Promise<void>) {
+      await gotoDesktopLight(page, at);
+      await eachLayout(page, ({ width, scheme }) =>
+        visit(scheme === 'light' ? width : `${width}-dark`, (width === 'phone' ? phone : desktop).width),
+      );
     }
+    await layouts('/logs', async (label, width) => {
+      await page.getByRole('table', { name: 'Log records, newest first' }).waitFor();
+      await page.locator('.log-pattern-link strong').first().waitFor();
+      await check(page, `search-${label}`, width, found);
+    });
+    await layouts('/logs?host=nowhere', async (label, width) => {
+      await page.getByText('No records match these filters.').waitFor();
+      await check(page, `search-empty-${label}`, width, found);
+    });
+    await layouts('/logs/tail', async (label, width) => {
+      await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+      await check(page, `tail-waiting-${label}`, width, found);
+      await send([{ host: 'web-01', app: 'nginx', severity: 'warning', message: `tail shot ${label}` }]);
+      await messageIn(page, `tail shot ${label}`).waitFor();
+      await check(page, `tail-${label}`, width, found);
+    });
+    await layouts('/logs/patterns', async (label, width) => {
+      await page.locator('.pattern-table svg.sparkline').first().waitFor();
+      await check(page, `patterns-${label}`, width, found);
+    });
+    await layouts(`/logs/patterns/${encodeURIComponent(patternId)}`, async (label, width) => {
+      await page.locator('.chart .uplot').first().waitFor();
+      await check(page, `pattern-${label}`, width, found);
+    });
+    await layouts(`/tickets/${ticketId}`, async (label, width) => {
+      const panel = page.getByRole('region', { name: 'Logs around this' });
+      await panel.waitFor();
+      await panel.scrollIntoViewIfNeeded();
+      await check(page, `ticket-panel-${label}`, width, found);
+    });
+    await context.close();
     expect(found).toEqual([]);
   }, 120_000);
 });

@@ -13,9 +13,9 @@ import { type Person, readAuthnRequest, TestSamlIdp } from '../support/saml-idp.
 import {
   apiCaller,
   desktop,
+  eachLayout,
   ensureWebBuilt,
   launch,
-  phone,
   requireChromium,
   root,
   type Server,
@@ -117,24 +117,15 @@ describe('SAML single sign-on in Chromium', () => {
     const state = await context.storageState();
     await context.close();
 
-    for (const [w, viewport] of [
-      ['desktop', desktop],
-      ['phone', phone],
-    ] as const)
-      for (const scheme of ['light', 'dark'] as const) {
-        const shot = await browser.newContext({
-          viewport,
-          baseURL: server.base,
-          colorScheme: scheme,
-          storageState: state,
-        });
-        const p = await shot.newPage();
-        await p.goto('/admin/sign-in');
-        await p.locator('.card.idp', { hasText: 'Corp SAML' }).waitFor();
-        await screenshot(p, `admin-sign-in-${w}-${scheme}`, shots);
-        expect(await layoutProblems(p), `admin ${w} ${scheme}`).toEqual([]);
-        await shot.close();
-      }
+    const shot = await browser.newContext({ viewport: desktop, baseURL: server.base, storageState: state });
+    const p = await shot.newPage();
+    await p.goto('/admin/sign-in');
+    await eachLayout(p, async ({ width, scheme }) => {
+      await p.locator('.card.idp', { hasText: 'Corp SAML' }).waitFor();
+      await screenshot(p, `admin-sign-in-${width}-${scheme}`, shots);
+      expect(await layoutProblems(p), `admin ${width} ${scheme}`).toEqual([]);
+    });
+    await shot.close();
   }, 120_000);
 
   it('the sign-in page offers it, and a click signs a person in as a technician in the mapped group', async () => {
@@ -152,18 +143,14 @@ describe('SAML single sign-on in Chromium', () => {
     });
     await context.close();
 
-    for (const [w, viewport] of [
-      ['desktop', desktop],
-      ['phone', phone],
-    ] as const)
-      for (const scheme of ['light', 'dark'] as const) {
-        const shot = await browser.newContext({ viewport, baseURL: server.base, colorScheme: scheme });
-        const p = await shot.newPage();
-        await p.goto('/sign-in');
-        await p.getByRole('link', { name: 'Sign in with Corp SAML' }).waitFor();
-        await screenshot(p, `sign-in-saml-${w}-${scheme}`, shots);
-        expect(await layoutProblems(p), `sign-in ${w} ${scheme}`).toEqual([]);
-        await shot.close();
-      }
+    const shot = await browser.newContext({ viewport: desktop, baseURL: server.base });
+    const p = await shot.newPage();
+    await p.goto('/sign-in');
+    await eachLayout(p, async ({ width, scheme }) => {
+      await p.getByRole('link', { name: 'Sign in with Corp SAML' }).waitFor();
+      await screenshot(p, `sign-in-saml-${width}-${scheme}`, shots);
+      expect(await layoutProblems(p), `sign-in ${width} ${scheme}`).toEqual([]);
+    });
+    await shot.close();
   }, 120_000);
 });
