@@ -9,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
 import {
   apiCaller,
-  desktop,
+  eachLayout,
   ensureWebBuilt,
   launch,
-  phone,
   requireChromium,
   root,
   type Server,
@@ -140,40 +139,34 @@ describe('repair or replace in Chromium', () => {
   }
 
   it('the ticket’s Assets panel and the lifecycle page hold at every size, light and dark', async () => {
-    for (const [viewport, size] of [
-      [desktop, 'desktop'],
-      [phone, 'phone'],
-    ] as const) {
-      for (const scheme of ['light', 'dark'] as const) {
-        const tech = await signedIn.page(people.technician.email, password, { viewport, at: null });
-        await tech.page.emulateMedia({ colorScheme: scheme });
-        await tech.page.goto(`/tickets/${ticket}`);
-        const panel = tech.page.getByRole('region', { name: 'Assets' });
-        await panel.getByText(/2 repairs in 12 months, €420 spent, replacement €900/).waitFor();
-        await panel.getByRole('button', { name: 'Repair' }).click();
-        await panel.getByRole('button', { name: 'Vendor RMA' }).click();
-        await panel.scrollIntoViewIfNeeded();
-        await check(tech.page, `ticket-assets-${size}-${scheme}`);
-        await tech.context.close();
+    const tech = await signedIn.page(people.technician.email, password, { at: `/tickets/${ticket}` });
+    await eachLayout(tech.page, async ({ label }) => {
+      const panel = tech.page.getByRole('region', { name: 'Assets' });
+      await panel.getByText(/2 repairs in 12 months, €420 spent, replacement €900/).waitFor();
+      // The reload closed the forms: opened again for each variant.
+      await panel.getByRole('button', { name: 'Repair' }).click();
+      await panel.getByRole('button', { name: 'Vendor RMA' }).click();
+      await panel.scrollIntoViewIfNeeded();
+      await check(tech.page, `ticket-assets-${label}`);
+    });
+    await tech.context.close();
 
-        const manager = await signedIn.page(people.manager.email, password, { viewport, at: null });
-        await manager.page.emulateMedia({ colorScheme: scheme });
-        await manager.page.goto('/assets/lifecycle');
-        await manager.page.getByRole('link', { name: 'LT-0042 ThinkPad T14' }).waitFor();
-        await manager.page
-          .getByRole('cell', { name: /Catalyst 9300/ })
-          .first()
-          .waitFor({ state: 'attached' });
-        await check(manager.page, `lifecycle-${size}-${scheme}`);
-        await manager.page.getByRole('heading', { name: 'Models that fail most' }).scrollIntoViewIfNeeded();
-        await manager.page
-          .getByRole('region', { name: 'Models that fail most' })
-          .getByRole('cell', { name: /ThinkPad T14 Gen 4/ })
-          .waitFor();
-        await check(manager.page, `lifecycle-failures-${size}-${scheme}`);
-        await manager.context.close();
-      }
-    }
+    const manager = await signedIn.page(people.manager.email, password, { at: '/assets/lifecycle' });
+    await eachLayout(manager.page, async ({ label }) => {
+      await manager.page.getByRole('link', { name: 'LT-0042 ThinkPad T14' }).waitFor();
+      await manager.page
+        .getByRole('cell', { name: /Catalyst 9300/ })
+        .first()
+        .waitFor({ state: 'attached' });
+      await check(manager.page, `lifecycle-${label}`);
+      await manager.page.getByRole('heading', { name: 'Models that fail most' }).scrollIntoViewIfNeeded();
+      await manager.page
+        .getByRole('region', { name: 'Models that fail most' })
+        .getByRole('cell', { name: /ThinkPad T14 Gen 4/ })
+        .waitFor();
+      await check(manager.page, `lifecycle-failures-${label}`);
+    });
+    await manager.context.close();
   }, 240_000);
 
   it('a technician turns the ticket into a replacement request', async () => {

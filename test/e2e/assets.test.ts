@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
 import {
   apiCaller,
-  desktop,
+  eachLayout,
   ensureWebBuilt,
   launch,
   openArea,
-  phone,
   requireChromium,
   root,
   type Server,
@@ -234,44 +233,47 @@ describe('asset pages in Chromium', () => {
   }, 180_000);
 
   it('the list, an asset, the labels and my equipment hold at every size, light and dark', async () => {
-    for (const [viewport, size] of [
-      [desktop, 'desktop'],
-      [phone, 'phone'],
-    ] as const) {
-      for (const scheme of ['light', 'dark'] as const) {
-        const tech = await signedIn.page(people.technician.email, password, { viewport, at: null });
-        await tech.page.emulateMedia({ colorScheme: scheme });
-        const p = tech.page;
-        await p.goto('/assets');
-        await p.getByRole('table', { name: 'Assets' }).getByRole('link', { name: 'web-01' }).waitFor();
-        await p.getByLabel('Select web-01').check();
-        await check(p, `assets-${size}-${scheme}`);
-        await p.goto(`/assets/${ids.server}`);
-        await p.getByRole('group', { name: 'Relations of web-01' }).waitFor();
-        await p.getByRole('heading', { name: 'History' }).waitFor();
-        await check(p, `asset-${size}-${scheme}`);
-        await p.getByRole('heading', { name: 'Relations' }).scrollIntoViewIfNeeded();
-        await check(p, `asset-relations-${size}-${scheme}`);
-        await p.getByRole('button', { name: 'Edit' }).click();
-        await p.getByRole('heading', { name: 'Edit asset' }).scrollIntoViewIfNeeded();
-        await check(p, `asset-edit-${size}-${scheme}`);
-        await p.goto(`/assets/labels?ids=${ids.server},${ids.laptop1},${ids.laptop2}`);
-        await p.getByRole('article', { name: 'Label of web-01' }).waitFor();
-        await check(p, `asset-labels-${size}-${scheme}`);
-        await tech.context.close();
-        const own = await signedIn.page(people.requester.email, password, { viewport, at: null });
-        await own.page.emulateMedia({ colorScheme: scheme });
-        await own.page.goto('/assets');
-        await own.page.getByRole('link', { name: 'Laptop of Rui (ThinkPad T14)' }).waitFor();
-        expect(await own.page.getByRole('link', { name: 'web-01' }).count()).toBe(0);
-        await check(own.page, `my-equipment-${size}-${scheme}`);
-        // Their laptop's page, read only.
-        await own.page.getByRole('link', { name: 'Laptop of Rui (ThinkPad T14)' }).click();
-        await own.page.getByRole('heading', { name: 'History' }).waitFor();
-        expect(await own.page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
-        await check(own.page, `my-asset-${size}-${scheme}`);
-        await own.context.close();
-      }
-    }
+    // One context per person, one page per address, each taken through the widths and schemes by reloading.
+    const tech = await signedIn.page(people.technician.email, password, { at: '/assets' });
+    const list = tech.page;
+    await eachLayout(list, async ({ label }) => {
+      await list.getByRole('table', { name: 'Assets' }).getByRole('link', { name: 'web-01' }).waitFor();
+      await list.getByLabel('Select web-01').check();
+      await check(list, `assets-${label}`);
+    });
+    const asset = await tech.context.newPage();
+    await asset.goto(`/assets/${ids.server}`);
+    await eachLayout(asset, async ({ label }) => {
+      await asset.getByRole('group', { name: 'Relations of web-01' }).waitFor();
+      await asset.getByRole('heading', { name: 'History' }).waitFor();
+      await check(asset, `asset-${label}`);
+      await asset.getByRole('heading', { name: 'Relations' }).scrollIntoViewIfNeeded();
+      await check(asset, `asset-relations-${label}`);
+      await asset.getByRole('button', { name: 'Edit' }).click();
+      await asset.getByRole('heading', { name: 'Edit asset' }).scrollIntoViewIfNeeded();
+      await check(asset, `asset-edit-${label}`);
+    });
+    const labels = await tech.context.newPage();
+    await labels.goto(`/assets/labels?ids=${ids.server},${ids.laptop1},${ids.laptop2}`);
+    await eachLayout(labels, async ({ label }) => {
+      await labels.getByRole('article', { name: 'Label of web-01' }).waitFor();
+      await check(labels, `asset-labels-${label}`);
+    });
+    await tech.context.close();
+
+    const own = await signedIn.page(people.requester.email, password, { at: '/assets' });
+    await eachLayout(own.page, async ({ label }) => {
+      await own.page.getByRole('link', { name: 'Laptop of Rui (ThinkPad T14)' }).waitFor();
+      expect(await own.page.getByRole('link', { name: 'web-01' }).count()).toBe(0);
+      await check(own.page, `my-equipment-${label}`);
+      // Their laptop's page, read only; then back to the list, which the next variant reloads.
+      await own.page.getByRole('link', { name: 'Laptop of Rui (ThinkPad T14)' }).click();
+      await own.page.getByRole('heading', { name: 'History' }).waitFor();
+      expect(await own.page.getByRole('button', { name: 'Edit' }).count()).toBe(0);
+      await check(own.page, `my-asset-${label}`);
+      await own.page.goBack();
+      await own.page.waitForURL((u) => u.pathname === '/assets');
+    });
+    await own.context.close();
   }, 360_000);
 });

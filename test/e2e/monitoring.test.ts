@@ -15,7 +15,9 @@ import { JobScheduler } from '../../src/core/jobs.js';
 import { createCheck, createTarget, getCheck, registerChecks, runCheck } from '../../src/monitoring/index.js';
 import {
   desktop,
+  eachLayout,
   ensureWebBuilt,
+  type LayoutVariant,
   launch,
   phone,
   requireChromium,
@@ -365,56 +367,62 @@ describe('monitoring in Chromium', () => {
     else await screenshot(page, name, shots);
   }
 
+  /** The screenshot names' variant part as this file has them (`desktop`, `desktop-dark`…), and the width. */
+  function look({ width, scheme }: LayoutVariant): { label: string; px: number } {
+    return {
+      label: scheme === 'light' ? width : `${width}-dark`,
+      px: (width === 'phone' ? phone : desktop).width,
+    };
+  }
+
   it('the board and the target page fit the desktop and a phone, light and dark', async () => {
     const found: string[] = [];
-    for (const [size, viewport] of [
-      ['desktop', desktop],
-      ['phone', phone],
-    ] as const) {
-      // One sign-in per width; the theme follows the emulated colour scheme.
-      const { context, page } = await signedIn.page(manager.email, password, { viewport, at: null });
-      for (const scheme of ['light', 'dark'] as const) {
-        const label = scheme === 'light' ? size : `${size}-dark`;
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.goto('/monitoring');
-        await page.locator('svg.sparkline').first().waitFor();
-        await check(page, `board-${label}`, viewport.width, found);
-        if (viewport === phone) {
-          await page.getByRole('button', { name: 'Menu' }).click();
-          await page
-            .getByRole('navigation', { name: 'Main' })
-            .getByRole('link', { name: 'Monitoring' })
-            .waitFor();
-          await screenshot(page, `menu-${label}`, shots);
-          await page.getByRole('button', { name: 'Menu' }).click();
-        }
-        await page.goto(`/monitoring/targets/${targetId}`);
-        await page.locator('.chart .uplot').first().waitFor();
-        await check(page, `target-${label}`, viewport.width, found);
-        // The checks and the form's first fields, as a picture: the layout checks run on the form just below.
-        await page.getByRole('heading', { name: 'Add a check' }).scrollIntoViewIfNeeded();
-        await screenshot(page, `target-checks-${label}`, shots);
-        // The check form at its fullest: SNMPv3 with authentication and privacy.
-        const form = page.getByRole('form', { name: 'Add a check' });
-        await form.getByLabel('Kind').selectOption('snmp');
-        await form.getByLabel('SNMP version').selectOption('3');
-        await check(page, `check-form-snmp-${label}`, viewport.width, found, form);
-        await form.getByLabel('Kind').selectOption('http');
-        await form.getByLabel('Method').selectOption('POST');
-        // Its fields are of the same kinds as SNMP's, checked above: a picture is enough.
-        await formShot(form, `check-form-http-${label}`);
-        // The target editor with the parent picker's matches open.
-        await page.getByRole('button', { name: 'Edit target' }).click();
-        const editor = page.getByRole('form', { name: 'Edit web-frontend' });
-        await editor.getByRole('combobox', { name: 'Depends on' }).fill('b');
-        await editor.getByRole('listbox').getByRole('option').first().waitFor();
-        await editor
-          .getByRole('combobox', { name: 'Depends on' })
-          .evaluate((el) => el.scrollIntoView({ block: 'center' }));
-        await check(page, `target-edit-picker-${label}`, viewport.width, found);
+    // One context; the board and the target each in a page of their own, taken through the widths and schemes
+    // by reloading (the theme follows the emulated colour scheme).
+    const { context, page: board } = await signedIn.page(manager.email, password, { at: '/monitoring' });
+    await eachLayout(board, async (variant) => {
+      const { label, px } = look(variant);
+      await board.locator('svg.sparkline').first().waitFor();
+      await check(board, `board-${label}`, px, found);
+      if (variant.width === 'phone') {
+        await board.getByRole('button', { name: 'Menu' }).click();
+        await board
+          .getByRole('navigation', { name: 'Main' })
+          .getByRole('link', { name: 'Monitoring' })
+          .waitFor();
+        await screenshot(board, `menu-${label}`, shots);
+        await board.getByRole('button', { name: 'Menu' }).click();
       }
-      await context.close();
-    }
+    });
+    const page = await context.newPage();
+    await page.goto(`/monitoring/targets/${targetId}`);
+    await eachLayout(page, async (variant) => {
+      const { label, px } = look(variant);
+      await page.locator('.chart .uplot').first().waitFor();
+      await check(page, `target-${label}`, px, found);
+      // The checks and the form's first fields, as a picture: the layout checks run on the form just below.
+      await page.getByRole('heading', { name: 'Add a check' }).scrollIntoViewIfNeeded();
+      await screenshot(page, `target-checks-${label}`, shots);
+      // The check form at its fullest: SNMPv3 with authentication and privacy.
+      const form = page.getByRole('form', { name: 'Add a check' });
+      await form.getByLabel('Kind').selectOption('snmp');
+      await form.getByLabel('SNMP version').selectOption('3');
+      await check(page, `check-form-snmp-${label}`, px, found, form);
+      await form.getByLabel('Kind').selectOption('http');
+      await form.getByLabel('Method').selectOption('POST');
+      // Its fields are of the same kinds as SNMP's, checked above: a picture is enough.
+      await formShot(form, `check-form-http-${label}`);
+      // The target editor with the parent picker's matches open.
+      await page.getByRole('button', { name: 'Edit target' }).click();
+      const editor = page.getByRole('form', { name: 'Edit web-frontend' });
+      await editor.getByRole('combobox', { name: 'Depends on' }).fill('b');
+      await editor.getByRole('listbox').getByRole('option').first().waitFor();
+      await editor
+        .getByRole('combobox', { name: 'Depends on' })
+        .evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await check(page, `target-edit-picker-${label}`, px, found);
+    });
+    await context.close();
     expect(found).toEqual([]);
   }, 120_000);
 });

@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/core/auth/index.js';
 import {
   apiCaller,
-  desktop,
+  eachLayout,
   ensureWebBuilt,
   launch,
   openArea,
-  phone,
   requireChromium,
   root,
   type Server,
@@ -188,21 +187,18 @@ describe('suppliers in Chromium', () => {
       ],
       ['quote-request', `/quote-requests/${ids.request}`, (p) => p.getByLabel('Recommendation').waitFor()],
     ];
-    for (const [viewport, size] of [
-      [desktop, 'desktop'],
-      [phone, 'phone'],
-    ] as const) {
-      for (const scheme of ['light', 'dark'] as const) {
-        const opened = await signedIn.page(people.manager.email, password, { viewport, at: null });
-        await opened.page.emulateMedia({ colorScheme: scheme });
-        for (const [name, url, ready] of pages) {
-          await opened.page.goto(url);
-          await ready(opened.page);
-          await check(opened.page, `${name}-${size}-${scheme}`);
-        }
-        await opened.context.close();
-      }
+    // One context; each address in a page of its own, taken through the widths and schemes by reloading it.
+    const { context } = await signedIn.page(people.manager.email, password, { at: null });
+    for (const [name, url, ready] of pages) {
+      const page = await context.newPage();
+      await page.goto(url);
+      await eachLayout(page, async ({ label }) => {
+        await ready(page);
+        await check(page, `${name}-${label}`);
+      });
+      await page.close();
     }
+    await context.close();
     expect(problems).toEqual([]);
   }, 400_000);
 
