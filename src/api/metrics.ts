@@ -4,7 +4,7 @@
 import client from 'prom-client';
 import type { GroupCommitStats } from '../core/db/index.js';
 import type { RelayStatus } from '../core/event-dead-letters.js';
-import type { ForegroundWork, ForegroundWorkStats } from '../core/foreground-work.js';
+import type { ForegroundWork } from '../core/foreground-work.js';
 import type { IngestBudget, IngestBudgetStats } from '../core/ingest-budget.js';
 import type { DeliveryAttempt } from '../notify/index.js';
 
@@ -57,27 +57,29 @@ export class ServiceMetrics {
     this.deliveryAttempts.inc({ channel: a.channel, state: a.state, reason: a.reason ?? '' });
   };
 
+  /** A counter that follows a running total kept elsewhere (read when scraped). */
+  private mirrorCounter(name: string, help: string, read: () => number): void {
+    let seen = 0;
+    new client.Counter({
+      name,
+      help,
+      registers: [this.registry],
+      collect() {
+        const now = read();
+        this.inc(now - seen);
+        seen = now;
+      },
+    });
+  }
+
   /** SQLite's group commit: COMMITs, and the transactions they carried (read when scraped). */
   watchCommits(stats: GroupCommitStats): void {
-    const mirror = (name: string, help: string, read: () => number) => {
-      let seen = 0;
-      new client.Counter({
-        name,
-        help,
-        registers: [this.registry],
-        collect() {
-          const now = read();
-          this.inc(now - seen);
-          seen = now;
-        },
-      });
-    };
-    mirror(
+    this.mirrorCounter(
       'opsdesk_db_commits_total',
       'SQLite COMMITs; each carries a batch of transactions (group commit)',
       () => stats.commits,
     );
-    mirror(
+    this.mirrorCounter(
       'opsdesk_db_committed_transactions_total',
       'Transactions committed on SQLite (several share a COMMIT under load)',
       () => stats.units,
@@ -86,33 +88,20 @@ export class ServiceMetrics {
 
   /** Ingest steps that waited for foreground work (paging, SLA clocks), and for how long (read when scraped). */
   watchForeground(foreground: ForegroundWork): void {
-    const counter = (name: string, help: string, pick: (s: ForegroundWorkStats) => number) => {
-      let seen = 0;
-      new client.Counter({
-        name,
-        help,
-        registers: [this.registry],
-        collect() {
-          const now = pick(foreground.stats());
-          this.inc(now - seen);
-          seen = now;
-        },
-      });
-    };
-    counter(
+    this.mirrorCounter(
       'opsdesk_ingest_foreground_waits_total',
       'Ingest steps (a log batch, an HTTP ingest request, an SMTP message) that waited while paging or an SLA cycle ran',
-      (s) => s.yielded,
+      () => foreground.stats().yielded,
     );
-    counter(
+    this.mirrorCounter(
       'opsdesk_ingest_foreground_wait_seconds_total',
       'Time ingest steps spent waiting for paging and SLA cycles',
-      (s) => s.yieldedMs / 1000,
+      () => foreground.stats().yieldedMs / 1000,
     );
-    counter(
+    this.mirrorCounter(
       'opsdesk_ingest_foreground_wait_timeouts_total',
       'Ingest steps that went on after their longest wait (250 ms) while foreground work still ran',
-      (s) => s.timedOut,
+      () => foreground.stats().timedOut,
     );
   }
 

@@ -1,5 +1,6 @@
 // The service's own /metrics in Prometheus's text format: requests by route and status, request and query
-// latencies, and on SQLite the group commit's COMMITs and the transactions they carried.
+// latencies, on SQLite the group commit's COMMITs and the transactions they carried, and the ingest steps that
+// waited for paging and SLA cycles.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,7 @@ describe('/metrics on sqlite', () => {
       onQuery: metrics.observeQuery,
     });
     metrics.watchCommits(opened.handle.commits as NonNullable<typeof opened.handle.commits>);
+    metrics.watchForeground(opened.ctx.foreground);
     app = await buildApp(opened.ctx, { metrics });
     await app.ready();
   });
@@ -77,5 +79,21 @@ describe('/metrics on sqlite', () => {
       /opsdesk_http_requests_total\{method="POST",route="\/api\/v1\/auth\/login",status="401"\} 10/,
     );
     expect(sample(after.body, 'opsdesk_db_query_duration_seconds_count{outcome="ok"}')).toBeGreaterThan(0);
+  });
+
+  it('counts the ingest steps that waited for paging and SLA cycles, and for how long', async () => {
+    const before = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(sample(before.body, 'opsdesk_ingest_foreground_waits_total')).toBe(0);
+    const { foreground } = opened.ctx;
+    await foreground.run(async () => {
+      const steps = [foreground.yieldTo(), foreground.yieldTo()];
+      await new Promise((r) => setTimeout(r, 30));
+      return steps;
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    const after = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(sample(after.body, 'opsdesk_ingest_foreground_waits_total')).toBe(2);
+    expect(sample(after.body, 'opsdesk_ingest_foreground_wait_seconds_total')).toBeGreaterThan(0.02);
+    expect(sample(after.body, 'opsdesk_ingest_foreground_wait_timeouts_total')).toBe(0);
   });
 });
