@@ -44,8 +44,14 @@ export function opsdesk(args: string[], env: Record<string, string>): Promise<Ou
 }
 
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-backups-'));
-/** A fresh folder under this test file's own temporary folder (removed by `removeScratch`). */
-export const scratch = (name: string) => fs.mkdtempSync(path.join(tmpRoot, `${name}-`));
+/**
+ * A fresh folder under this worker's temporary folder (removed by `removeScratch`). Test files share their worker's
+ * modules (vitest's isolate: false), so a file after one that removed the folder makes it again.
+ */
+export const scratch = (name: string) => {
+  fs.mkdirSync(tmpRoot, { recursive: true });
+  return fs.mkdtempSync(path.join(tmpRoot, `${name}-`));
+};
 export const removeScratch = () => fs.rmSync(tmpRoot, { recursive: true, force: true });
 
 // -- what the data holds --
