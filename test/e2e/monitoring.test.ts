@@ -269,8 +269,25 @@ describe('monitoring in Chromium', () => {
       oids: [{ oid: '1.3.6.1.2.1.1.5.0', name: 'sys_name' }],
     });
 
-    // Delete a check: the confirmation names it.
+    // A new push URL for the heartbeat: asked first, shown once in the editor; the old URL stops working.
     let asked = '';
+    await cards.filter({ hasText: 'Nightly backup' }).getByRole('button', { name: 'Edit' }).click();
+    const beat = page.getByRole('form', { name: 'Edit Nightly backup' });
+    page.once('dialog', (d) => {
+      asked = d.message();
+      void d.accept();
+    });
+    await beat.getByRole('button', { name: 'New push URL' }).click();
+    const fresh = await beat.getByLabel('Push URL').inputValue();
+    expect(asked).toContain('Make a new push URL for Nightly backup');
+    expect(fresh).toMatch(/\/api\/v1\/heartbeats\/[^/]+$/);
+    expect(fresh).not.toBe(push);
+    expect((await fetch(push, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(fresh, { method: 'POST' })).status).toBe(200);
+    await formShot(beat, 'check-edit-heartbeat-new-url-desktop');
+    await beat.getByRole('button', { name: 'Cancel' }).click();
+
+    // Delete a check: the confirmation names it.
     page.once('dialog', (d) => {
       asked = d.message();
       void d.accept();

@@ -180,6 +180,16 @@ export function useRunCheck(id: number) {
   });
 }
 
+/** A heartbeat check's push URL made anew: answers the new token, once; the old URL stops working. */
+export function useNewHeartbeatToken(id: number) {
+  const refresh = useRefresh();
+  return useMutation({
+    mutationFn: () =>
+      unwrap(client.POST('/api/v1/monitoring/checks/{id}/heartbeat-token', { params: { path: { id } } })),
+    onSuccess: refresh,
+  });
+}
+
 export function useDeleteTarget(id: number, onDone?: () => void) {
   const qc = useQueryClient();
   return useMutation({

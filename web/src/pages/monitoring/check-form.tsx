@@ -5,7 +5,7 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
-import { type Check, useCreateCheck, useUpdateCheck } from '../../api/monitoring';
+import { type Check, useCreateCheck, useNewHeartbeatToken, useUpdateCheck } from '../../api/monitoring';
 import {
   type CheckKind,
   type CheckSpec,
@@ -865,7 +865,7 @@ function KindFields(p: FieldsProps) {
   }
 }
 
-/** The push URL of a heartbeat check just added: shown this once, ready to copy. */
+/** The push URL of a heartbeat check just added, or made anew: shown this once, ready to copy. */
 function PushUrl({ token, name }: { token: string; name: string }) {
   const { t } = useTranslation('monitoring-checks');
   return (
@@ -908,6 +908,15 @@ export function CheckForm({
     }));
   });
   const update = useUpdateCheck(check?.id ?? 0, onClose);
+  // A heartbeat check's push URL made anew (leaked, or a job that should no longer report): shown this once.
+  const newToken = useNewHeartbeatToken(check?.id ?? 0);
+  const makeNewPushUrl = () => {
+    if (!check || !window.confirm(t('form.newPushUrlConfirm', { name: check.name }))) return;
+    setAdded(null);
+    newToken.mutate(undefined, {
+      onSuccess: (r) => setAdded({ token: r.heartbeatToken, name: r.check.name }),
+    });
+  };
   const mutation = check ? update : create;
   const error = mutation.error;
   const set: SetField = (key, value) => setDraft((x) => ({ ...x, [key]: value }));
@@ -1015,6 +1024,11 @@ export function CheckForm({
         <button type="submit" className="primary" disabled={mutation.isPending}>
           {check ? t('form.save') : t('form.submit')}
         </button>
+        {check?.kind === 'heartbeat' && (
+          <button type="button" onClick={makeNewPushUrl} disabled={newToken.isPending}>
+            {t('form.newPushUrl')}
+          </button>
+        )}
         {onClose && (
           <button type="button" className="ghost" onClick={onClose}>
             {t('common:actions.cancel')}
@@ -1022,6 +1036,7 @@ export function CheckForm({
         )}
       </div>
       <ErrorMessage error={error} title={check ? t('form.saveFailed') : t('form.addFailed')} />
+      <ErrorMessage error={newToken.error} title={t('form.newPushUrlFailed')} />
       {added && <PushUrl {...added} />}
     </form>
   );
