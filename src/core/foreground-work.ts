@@ -45,11 +45,6 @@ export class ForegroundWork {
     }
   }
 
-  /** Whether foreground work runs now. */
-  busy(): boolean {
-    return this.running > 0;
-  }
-
   /**
    * An ingest step's turn: at once when no foreground work runs, else when it has all ended or maxYieldMs has
    * passed, whichever is first.

@@ -227,6 +227,9 @@ export async function refreshTargetState(
     .execute();
 }
 
+/** A heartbeat check's push-URL secret: 192 random bits, base64url; only its hash is kept. */
+const newHeartbeatToken = () => randomBytes(24).toString('base64url');
+
 export interface CreatedCheck {
   check: Check;
   /** Heartbeat checks: the secret of the push URL, shown this once. */
@@ -247,7 +250,7 @@ export async function createCheck(
     .executeTakeFirst();
   if (!target) throw new NotFound('target_not_found', `No monitoring target ${targetId}.`);
   const now = ctx.clock.now();
-  const token = input.spec.kind === 'heartbeat' ? randomBytes(24).toString('base64url') : null;
+  const token = input.spec.kind === 'heartbeat' ? newHeartbeatToken() : null;
   const enabled = input.enabled ?? true;
   const id = await ctx.db.transaction().execute(async (trx) => {
     await lockTarget(ctx, trx, targetId);
@@ -412,7 +415,7 @@ export async function rotateHeartbeatToken(
       `Check ${id} is a ${old.kind} check; only heartbeat checks have a push URL.`,
       [{ field: '/kind', message: 'must be heartbeat' }],
     );
-  const token = randomBytes(24).toString('base64url');
+  const token = newHeartbeatToken();
   const now = ctx.clock.now();
   await ctx.db.transaction().execute(async (trx) => {
     await trx
